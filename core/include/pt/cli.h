@@ -1,0 +1,11 @@
+/* The command line: subcommands, flags, console output. The program's main
+ * passes its streams, so core itself never writes to stdout or stderr. */
+#ifndef PT_CLI_H
+#define PT_CLI_H
+
+#include <stdio.h>
+
+/* Runs a command line; returns the process exit code (see docs/cli.md). */
+int pt_cli_main(int argc, char **argv, FILE *out, FILE *err);
+
+#endif

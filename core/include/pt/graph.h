@@ -1,0 +1,66 @@
+/* The in-memory graph: every entity, edge, file record, excluded test and
+ * ignored file of an index. It is the one model queries read and stores
+ * persist. All strings live in the graph's own interned pool. */
+#ifndef PT_GRAPH_H
+#define PT_GRAPH_H
+
+#include <stddef.h>
+
+#include "pt/buf.h"
+#include "pt/model.h"
+
+typedef struct pt_graph pt_graph;
+
+int pt_graph_new(pt_graph **out);
+void pt_graph_free(pt_graph *g);
+
+/* The add functions copy every string of the record into the graph. */
+int pt_graph_add_entity(pt_graph *g, const pt_entity *e);
+int pt_graph_add_edge(pt_graph *g, const pt_edge *e);
+int pt_graph_add_file(pt_graph *g, const pt_file_record *f);
+int pt_graph_add_test(pt_graph *g, const pt_test_entity *t);
+int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f);
+/* Metadata (e.g. "root", "tool_version"); replaces an existing name. */
+int pt_graph_set_meta(pt_graph *g, const char *name, const char *value);
+
+/* Interns s in the graph's pool; the result lives as long as the graph. */
+const char *pt_graph_intern(pt_graph *g, const char *s);
+
+/* Puts everything in canonical order and drops duplicate edges (same from,
+ * to and type: the first location in path/line order is kept). Entities by
+ * key, edges by (from, to, type), files, tests and ignored files by path. */
+int pt_graph_finish(pt_graph *g);
+
+size_t pt_graph_n_entities(const pt_graph *g);
+size_t pt_graph_n_edges(const pt_graph *g);
+size_t pt_graph_n_files(const pt_graph *g);
+size_t pt_graph_n_tests(const pt_graph *g);
+size_t pt_graph_n_ignored(const pt_graph *g);
+size_t pt_graph_n_meta(const pt_graph *g);
+/* Borrowed views, valid until the graph changes. */
+const pt_entity *pt_graph_entities(const pt_graph *g);
+const pt_edge *pt_graph_edges(const pt_graph *g);
+const pt_file_record *pt_graph_files(const pt_graph *g);
+const pt_test_entity *pt_graph_tests(const pt_graph *g);
+const pt_ignored_file *pt_graph_ignored(const pt_graph *g);
+/* The i-th metadata pair, in name order after pt_graph_finish. */
+void pt_graph_meta_at(const pt_graph *g, size_t i, const char **name,
+                      const char **value);
+/* The value of a metadata name, or NULL. */
+const char *pt_graph_meta(const pt_graph *g, const char *name);
+
+/* Appends a canonical, line-oriented text form of the whole graph (after
+ * pt_graph_finish): the same graph always gives the same bytes. Sections
+ * "entity", "edge", "file", "test", "ignored", "meta"; one record a line,
+ * fields separated by tabs. Entity code is represented by its hash. */
+int pt_graph_dump(const pt_graph *g, pt_buf *out);
+
+/* The brief dump fixtures are written in, one record a line:
+ *   entity <type> <path>:<qualname> <start>-<end>
+ *   edge <Type> <path>:<qualname> -> <path>:<qualname>   (resolved target)
+ *   edge <Type> <path>:<file> -> ?<name>                 (file scope, unresolved)
+ *   test <type> <path>:<name> <reason>
+ *   ignored <path> <reason> */
+int pt_graph_dump_brief(const pt_graph *g, pt_buf *out);
+
+#endif

@@ -1,0 +1,126 @@
+/* The domain model: languages, entity kinds, edge types and the records a
+ * graph holds. Strings in these records are borrowed from whatever owns the
+ * record (a parse result's arena, or a graph's string pool). */
+#ifndef PT_MODEL_H
+#define PT_MODEL_H
+
+#include <stdint.h>
+
+typedef enum pt_lang {
+  PT_LANG_RUST,
+  PT_LANG_PYTHON,
+  PT_LANG_JAVASCRIPT,
+  PT_LANG_TYPESCRIPT,
+  PT_LANG_GO,
+  PT_LANG_JAVA,
+  PT_LANG_C,
+  PT_LANG_CPP,
+  PT_LANG_RUBY,
+  PT_LANG_PHP,
+  PT_LANG_CSHARP,
+  PT_LANG_SWIFT,
+  PT_LANG__COUNT
+} pt_lang;
+
+typedef enum pt_kind {
+  PT_KIND_FUNCTION,
+  PT_KIND_METHOD,
+  PT_KIND_CLASS,
+  PT_KIND_STRUCT,
+  PT_KIND_ENUM,
+  PT_KIND_TRAIT,
+  PT_KIND_INTERFACE,
+  PT_KIND_IMPL,
+  PT_KIND_MODULE,
+  PT_KIND_NAMESPACE,
+  PT_KIND_TYPEDEF,
+  PT_KIND__COUNT
+} pt_kind;
+
+typedef enum pt_edge_type {
+  PT_EDGE_CALLS,
+  PT_EDGE_USES,
+  PT_EDGE_IMPLEMENTS,
+  PT_EDGE_EXTENDS,
+  PT_EDGE__COUNT
+} pt_edge_type;
+
+/* A definition found in a source file. */
+typedef struct pt_entity {
+  const char *key;        /* lang:token:name:semantic_path:T<birth> */
+  const char *name;       /* the name as written */
+  const char *qualname;   /* enclosing names joined with '.', then name */
+  const char *file_path;  /* root-relative, '/' separators */
+  const char *signature;  /* declaration head, whitespace folded */
+  const char *code;       /* the entity's whole source lines */
+  const char *parent_key; /* enclosing entity, or NULL */
+  char content_hash[65];  /* SHA-256 hex of code */
+  pt_lang lang;
+  pt_kind kind;
+  uint32_t line_start;    /* 1-based, inclusive */
+  uint32_t line_end;
+  int64_t birth;          /* the T number of the key */
+} pt_entity;
+
+/* A dependency. to_key names a real entity when resolved is 1; otherwise a
+ * placeholder "lang:token:name:unresolved-reference:0-0" (or a file key for
+ * references made at file scope: "lang:file:<path with / and . as _>:1-1"). */
+typedef struct pt_edge {
+  const char *from_key;
+  const char *to_key;
+  const char *file_path;  /* where the reference is written */
+  pt_edge_type type;
+  uint32_t line;          /* 1-based line of the reference */
+  int resolved;
+} pt_edge;
+
+/* One indexed source file and its word coverage (spec/ingestion.md 11). */
+typedef struct pt_file_record {
+  const char *path;       /* root-relative, '/' separators */
+  const char *content_hash;
+  pt_lang lang;
+  uint64_t size;
+  uint32_t n_entities;    /* CODE entities of the file */
+  uint32_t n_tests;       /* entities excluded as tests */
+  uint32_t n_parse_errors;/* ERROR/MISSING nodes tree-sitter recovered from */
+  uint64_t source_words;
+  uint64_t entity_words;  /* words on lines covered by CODE entities */
+  uint64_t import_words;
+  uint64_t comment_words;
+} pt_file_record;
+
+/* A test entity left out of the graph, and why. */
+typedef struct pt_test_entity {
+  const char *key;
+  const char *name;
+  const char *file_path;
+  const char *reason;     /* e.g. "test_file:_test.go", "test_fn:#[test]" */
+  pt_lang lang;
+  pt_kind kind;
+  uint32_t line_start;
+  uint32_t line_end;
+} pt_test_entity;
+
+/* A file or directory the walk did not index, and why: "gitignore",
+ * "parseltongueignore", "default_exclude", "binary", "too_large",
+ * "no_parser", "symlink", "unreadable". Directories end with '/'. */
+typedef struct pt_ignored_file {
+  const char *path;
+  const char *reason;
+} pt_ignored_file;
+
+/* "rust", "python", ... "csharp", "swift": the key prefix and column value. */
+const char *pt_lang_name(pt_lang lang);
+/* Inverse of pt_lang_name; PT_EINVAL when unknown. */
+int pt_lang_from_name(const char *name, pt_lang *out);
+/* Key token: "fn", "method", "class", "struct", "enum", "trait" (traits and
+ * interfaces), "impl", "mod", "namespace", "typedef". */
+const char *pt_kind_token(pt_kind kind);
+/* entity_type column: "function", "method", ... "interface", "module". */
+const char *pt_kind_name(pt_kind kind);
+int pt_kind_from_name(const char *name, pt_kind *out);
+/* "Calls", "Uses", "Implements", "Extends". */
+const char *pt_edge_type_name(pt_edge_type type);
+int pt_edge_type_from_name(const char *name, pt_edge_type *out);
+
+#endif

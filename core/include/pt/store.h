@@ -1,0 +1,46 @@
+/* Storage backends (libgit2's odb backend pattern): each maps the domain
+ * records of pt/graph.h onto its own native layout. One file per backend:
+ * store_mem.c and store_sqlite.c in core, platform/posix/store_rocksdb.c.
+ * Core calls the pt_store_* wrappers below, never st->ops directly. */
+#ifndef PT_STORE_H
+#define PT_STORE_H
+
+#include "pt/graph.h"
+
+typedef struct pt_store pt_store;
+
+typedef struct pt_store_ops {
+  const char *name; /* "mem", "sqlite", "rocksdb" */
+  /* Replaces everything the store holds with the contents of a finished
+   * graph, atomically: a reader (or a crash) sees the old contents or the
+   * new, never a mix. */
+  int (*save)(pt_store *self, const pt_graph *from);
+  /* Adds everything the store holds to an empty graph (then finishes it). */
+  int (*load)(pt_store *self, pt_graph *into);
+  /* Frees self and everything it holds open. */
+  void (*close)(pt_store *self);
+} pt_store_ops;
+
+struct pt_store {
+  const pt_store_ops *ops; /* always first */
+};
+
+/* Constructors. `path` is borrowed. */
+int pt_store_mem_open(pt_store **out);
+/* A SQLite file. save() writes a fresh temporary file beside `path` in one
+ * transaction, flushes it and moves it over `path` (pt_fs_replace); load()
+ * reads `path` and closes it again, so the file is never held open. */
+int pt_store_sqlite_open(const char *path, pt_store **out);
+/* A RocksDB directory (POSIX builds only; PT_ENOTSUPPORTED elsewhere). */
+int pt_store_rocksdb_open(const char *path, pt_store **out);
+
+/* Opens an engine spec: "mem", "sqlite:PATH" or "rocksdb:PATH". PT_EINVAL
+ * with a message naming the accepted forms otherwise. */
+int pt_store_open(const char *spec, pt_store **out);
+
+int pt_store_save(pt_store *st, const pt_graph *from);
+int pt_store_load(pt_store *st, pt_graph *into);
+const char *pt_store_name(const pt_store *st);
+void pt_store_close(pt_store *st);
+
+#endif

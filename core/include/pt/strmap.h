@@ -1,0 +1,33 @@
+/* An open-addressing hash map from strings to size_t values. Keys are
+ * borrowed: they must outlive the map (they usually live in an arena). */
+#ifndef PT_STRMAP_H
+#define PT_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pt_strmap_slot {
+  const char *key;       /* borrowed; NULL = empty */
+  size_t len;
+  uint64_t hash;
+  size_t value;
+} pt_strmap_slot;
+
+typedef struct pt_strmap {
+  pt_strmap_slot *slots; /* owned */
+  size_t cap;            /* power of two, or 0 */
+  size_t n;
+} pt_strmap;
+
+#define PT_STRMAP_INIT {NULL, 0, 0}
+
+void pt_strmap_fini(pt_strmap *m);
+/* Inserts or overwrites; PT_ENOMEM on failure. */
+int pt_strmap_put(pt_strmap *m, const char *key, size_t len, size_t value);
+/* Stores value only when key is absent; *out gets the value in the map. */
+int pt_strmap_put_new(pt_strmap *m, const char *key, size_t len, size_t value,
+                      size_t *out);
+/* 1 and *out when found, else 0. */
+int pt_strmap_get(const pt_strmap *m, const char *key, size_t len, size_t *out);
+
+#endif

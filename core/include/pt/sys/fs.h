@@ -1,0 +1,50 @@
+/* Files and directories, UTF-8 paths with '/' or the OS separator. Every
+ * function returns 0 or a PT_E* code with the OS error text recorded. */
+#ifndef PT_SYS_FS_H
+#define PT_SYS_FS_H
+
+#include <stdint.h>
+
+#include "pt/buf.h"
+
+typedef enum pt_fs_type {
+  PT_FS_FILE,
+  PT_FS_DIR,
+  PT_FS_LINK,            /* a symbolic link (never followed by the walk) */
+  PT_FS_OTHER
+} pt_fs_type;
+
+typedef struct pt_fs_stat {
+  pt_fs_type type;
+  uint64_t size;
+  int64_t mtime_ns;
+} pt_fs_stat;
+
+/* Called once per entry of a directory, without "." and "..", in no order.
+ * Return nonzero to stop listing (that value is returned). */
+typedef int (*pt_fs_list_cb)(const char *name, pt_fs_type type, void *payload);
+
+int pt_fs_list_dir(const char *path, pt_fs_list_cb cb, void *payload);
+/* lstat: links are reported as PT_FS_LINK. PT_ENOTFOUND when missing. */
+int pt_fs_stat_path(const char *path, pt_fs_stat *out);
+/* Reads a whole file into out (replacing its contents). */
+int pt_fs_read_file(const char *path, pt_buf *out);
+/* Writes data to path, creating or truncating it, and flushes it to disk. */
+int pt_fs_write_file(const char *path, const void *data, size_t len);
+/* Creates path and its missing parents; existing directories are fine. */
+int pt_fs_mkdir_p(const char *path);
+/* Removes a file; missing is not an error. */
+int pt_fs_remove(const char *path);
+/* Removes a directory tree; missing is not an error. */
+int pt_fs_remove_tree(const char *path);
+/* Absolute path with links resolved, '/' separators; caller frees. */
+int pt_fs_realpath(const char *path, char **out);
+/* Flushes a file's data to disk (fsync / FlushFileBuffers). */
+int pt_fs_sync_file(const char *path);
+/* Replaces dst with src in one step, durable once it returns: readers see
+ * the old file or the new one, never a mix. Both on the same volume. */
+int pt_fs_replace(const char *src, const char *dst);
+/* The process id, for unique temporary names. */
+unsigned long pt_fs_process_id(void);
+
+#endif

@@ -1,0 +1,13 @@
+/* The platform heap behind pt_malloc: malloc on POSIX, a private Win32 heap
+ * (HeapCreate) on Windows so the in-memory graph never shares the CRT heap. */
+#ifndef PT_SYS_HEAP_H
+#define PT_SYS_HEAP_H
+
+#include <stddef.h>
+
+void *pt_sys_heap_alloc(size_t size);
+void *pt_sys_heap_calloc(size_t n, size_t size);
+void *pt_sys_heap_realloc(void *p, size_t size);
+void pt_sys_heap_free(void *p);
+
+#endif

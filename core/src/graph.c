@@ -1,0 +1,289 @@
+/* The in-memory graph of pt/graph.h: growable record arrays whose strings
+ * are interned in one arena-backed pool, canonical ordering and the dump. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/arena.h"
+#include "pt/error.h"
+#include "pt/graph.h"
+#include "pt/strmap.h"
+
+typedef struct meta_pair {
+  const char *name;
+  const char *value;
+} meta_pair;
+
+#define VEC(T) struct { T *v; size_t n, cap; }
+
+struct pt_graph {
+  pt_arena pool;
+  pt_strmap interned;
+  VEC(pt_entity) entities;
+  VEC(pt_edge) edges;
+  VEC(pt_file_record) files;
+  VEC(pt_test_entity) tests;
+  VEC(pt_ignored_file) ignored;
+  VEC(meta_pair) meta;
+};
+
+static int vec_reserve(void **v, size_t *cap, size_t n, size_t elem)
+{
+  if (n < *cap)
+    return 0;
+  size_t nc = *cap ? *cap * 2 : 64;
+  void *p = pt_realloc(*v, nc * elem);
+  if (!p)
+    return PT_ERR(PT_ENOMEM, "out of memory growing the graph");
+  *v = p;
+  *cap = nc;
+  return 0;
+}
+
+#define VEC_PUSH(vec, item)                                               \
+  (vec_reserve((void **)&(vec).v, &(vec).cap, (vec).n, sizeof *(vec).v) \
+       ? PT_ENOMEM                                                        \
+       : ((vec).v[(vec).n++] = (item), 0))
+
+int pt_graph_new(pt_graph **out)
+{
+  pt_graph *g = pt_calloc(1, sizeof *g);
+  if (!g)
+    return PT_ERR(PT_ENOMEM, "out of memory creating a graph");
+  pt_arena_init(&g->pool);
+  *out = g;
+  return 0;
+}
+
+void pt_graph_free(pt_graph *g)
+{
+  if (!g)
+    return;
+  pt_free(g->entities.v);
+  pt_free(g->edges.v);
+  pt_free(g->files.v);
+  pt_free(g->tests.v);
+  pt_free(g->ignored.v);
+  pt_free(g->meta.v);
+  pt_strmap_fini(&g->interned);
+  pt_arena_fini(&g->pool);
+  pt_free(g);
+}
+
+const char *pt_graph_intern(pt_graph *g, const char *s)
+{
+  if (!s)
+    return NULL;
+  size_t len = strlen(s), idx;
+  if (pt_strmap_get(&g->interned, s, len, &idx))
+    return (const char *)idx;
+  char *copy = pt_arena_strndup(&g->pool, s, len);
+  if (!copy || pt_strmap_put(&g->interned, copy, len, (size_t)copy) != 0)
+    return NULL;
+  return copy;
+}
+
+/* Interns *s in place; fails only when out of memory. */
+static int intern(pt_graph *g, const char **s)
+{
+  if (!*s)
+    return 0;
+  *s = pt_graph_intern(g, *s);
+  return *s ? 0 : PT_ERR(PT_ENOMEM, "out of memory interning a string");
+}
+
+/* Large texts (entity code) are copied without interning: they rarely
+ * repeat and would bloat the map. */
+static int copy_text(pt_graph *g, const char **s)
+{
+  if (!*s)
+    return 0;
+  *s = pt_arena_strdup(&g->pool, *s);
+  return *s ? 0 : PT_ERR(PT_ENOMEM, "out of memory copying entity text");
+}
+
+int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
+{
+  pt_entity c = *e;
+  int rc = intern(g, &c.key);
+  if (!rc) rc = intern(g, &c.name);
+  if (!rc) rc = intern(g, &c.qualname);
+  if (!rc) rc = intern(g, &c.file_path);
+  if (!rc) rc = copy_text(g, &c.signature);
+  if (!rc) rc = copy_text(g, &c.code);
+  if (!rc) rc = intern(g, &c.parent_key);
+  if (!rc) rc = VEC_PUSH(g->entities, c);
+  return rc;
+}
+
+int pt_graph_add_edge(pt_graph *g, const pt_edge *e)
+{
+  pt_edge c = *e;
+  int rc = intern(g, &c.from_key);
+  if (!rc) rc = intern(g, &c.to_key);
+  if (!rc) rc = intern(g, &c.file_path);
+  if (!rc) rc = VEC_PUSH(g->edges, c);
+  return rc;
+}
+
+int pt_graph_add_file(pt_graph *g, const pt_file_record *f)
+{
+  pt_file_record c = *f;
+  int rc = intern(g, &c.path);
+  if (!rc) rc = intern(g, &c.content_hash);
+  if (!rc) rc = VEC_PUSH(g->files, c);
+  return rc;
+}
+
+int pt_graph_add_test(pt_graph *g, const pt_test_entity *t)
+{
+  pt_test_entity c = *t;
+  int rc = intern(g, &c.key);
+  if (!rc) rc = intern(g, &c.name);
+  if (!rc) rc = intern(g, &c.file_path);
+  if (!rc) rc = intern(g, &c.reason);
+  if (!rc) rc = VEC_PUSH(g->tests, c);
+  return rc;
+}
+
+int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f)
+{
+  pt_ignored_file c = *f;
+  int rc = intern(g, &c.path);
+  if (!rc) rc = intern(g, &c.reason);
+  if (!rc) rc = VEC_PUSH(g->ignored, c);
+  return rc;
+}
+
+int pt_graph_set_meta(pt_graph *g, const char *name, const char *value)
+{
+  meta_pair m = {name, value};
+  int rc = intern(g, &m.name);
+  if (!rc) rc = intern(g, &m.value);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < g->meta.n; i++)
+    if (g->meta.v[i].name == m.name) {
+      g->meta.v[i].value = m.value;
+      return 0;
+    }
+  return VEC_PUSH(g->meta, m);
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+  if (a == b)
+    return 0;
+  if (!a)
+    return -1;
+  if (!b)
+    return 1;
+  return strcmp(a, b);
+}
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+  return (a > b) - (a < b);
+}
+
+static int cmp_entity(const void *pa, const void *pb)
+{
+  const pt_entity *a = pa, *b = pb;
+  int c = cmp_str(a->key, b->key);
+  if (!c) c = cmp_str(a->file_path, b->file_path);
+  if (!c) c = cmp_u32(a->line_start, b->line_start);
+  return c;
+}
+
+static int cmp_edge(const void *pa, const void *pb)
+{
+  const pt_edge *a = pa, *b = pb;
+  int c = cmp_str(a->from_key, b->from_key);
+  if (!c) c = cmp_str(a->to_key, b->to_key);
+  if (!c) c = (a->type > b->type) - (a->type < b->type);
+  if (!c) c = cmp_str(a->file_path, b->file_path);
+  if (!c) c = cmp_u32(a->line, b->line);
+  return c;
+}
+
+static int cmp_file(const void *pa, const void *pb)
+{
+  return cmp_str(((const pt_file_record *)pa)->path,
+                 ((const pt_file_record *)pb)->path);
+}
+
+static int cmp_test(const void *pa, const void *pb)
+{
+  const pt_test_entity *a = pa, *b = pb;
+  int c = cmp_str(a->file_path, b->file_path);
+  if (!c) c = cmp_u32(a->line_start, b->line_start);
+  if (!c) c = cmp_str(a->key, b->key);
+  return c;
+}
+
+static int cmp_ignored(const void *pa, const void *pb)
+{
+  return cmp_str(((const pt_ignored_file *)pa)->path,
+                 ((const pt_ignored_file *)pb)->path);
+}
+
+static int cmp_meta(const void *pa, const void *pb)
+{
+  return cmp_str(((const meta_pair *)pa)->name, ((const meta_pair *)pb)->name);
+}
+
+int pt_graph_finish(pt_graph *g)
+{
+  if (g->entities.n)
+    qsort(g->entities.v, g->entities.n, sizeof *g->entities.v, cmp_entity);
+  if (g->edges.n)
+    qsort(g->edges.v, g->edges.n, sizeof *g->edges.v, cmp_edge);
+  if (g->files.n)
+    qsort(g->files.v, g->files.n, sizeof *g->files.v, cmp_file);
+  if (g->tests.n)
+    qsort(g->tests.v, g->tests.n, sizeof *g->tests.v, cmp_test);
+  if (g->ignored.n)
+    qsort(g->ignored.v, g->ignored.n, sizeof *g->ignored.v, cmp_ignored);
+  if (g->meta.n)
+    qsort(g->meta.v, g->meta.n, sizeof *g->meta.v, cmp_meta);
+  size_t w = 0;
+  for (size_t r = 0; r < g->edges.n; r++) {
+    const pt_edge *e = &g->edges.v[r];
+    if (w > 0) {
+      const pt_edge *p = &g->edges.v[w - 1];
+      if (p->from_key == e->from_key && p->to_key == e->to_key &&
+          p->type == e->type)
+        continue;
+    }
+    g->edges.v[w++] = *e;
+  }
+  g->edges.n = w;
+  return 0;
+}
+
+size_t pt_graph_n_entities(const pt_graph *g) { return g->entities.n; }
+size_t pt_graph_n_edges(const pt_graph *g) { return g->edges.n; }
+size_t pt_graph_n_files(const pt_graph *g) { return g->files.n; }
+size_t pt_graph_n_tests(const pt_graph *g) { return g->tests.n; }
+size_t pt_graph_n_ignored(const pt_graph *g) { return g->ignored.n; }
+size_t pt_graph_n_meta(const pt_graph *g) { return g->meta.n; }
+const pt_entity *pt_graph_entities(const pt_graph *g) { return g->entities.v; }
+const pt_edge *pt_graph_edges(const pt_graph *g) { return g->edges.v; }
+const pt_file_record *pt_graph_files(const pt_graph *g) { return g->files.v; }
+const pt_test_entity *pt_graph_tests(const pt_graph *g) { return g->tests.v; }
+const pt_ignored_file *pt_graph_ignored(const pt_graph *g) { return g->ignored.v; }
+
+void pt_graph_meta_at(const pt_graph *g, size_t i, const char **name,
+                      const char **value)
+{
+  *name = g->meta.v[i].name;
+  *value = g->meta.v[i].value;
+}
+
+const char *pt_graph_meta(const pt_graph *g, const char *name)
+{
+  for (size_t i = 0; i < g->meta.n; i++)
+    if (strcmp(g->meta.v[i].name, name) == 0)
+      return g->meta.v[i].value;
+  return NULL;
+}

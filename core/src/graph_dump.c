@@ -1,0 +1,126 @@
+/* Text forms of a finished graph: the canonical dump (every field, used to
+ * compare indexes byte for byte) and the brief dump (what fixtures list). */
+#include <string.h>
+
+#include "pt/error.h"
+#include "pt/graph.h"
+#include "pt/strmap.h"
+
+/* Writes s with tabs and line breaks folded to spaces. */
+static int put_field(pt_buf *out, const char *s)
+{
+  int rc = pt_buf_putc(out, '\t');
+  for (const char *p = s ? s : "-"; rc == 0 && *p; p++)
+    rc = pt_buf_putc(out, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
+  return rc;
+}
+
+static int dump_entity(pt_buf *out, const pt_entity *e)
+{
+  int rc = pt_buf_puts(out, "entity");
+  if (!rc) rc = put_field(out, e->key);
+  if (!rc) rc = put_field(out, pt_kind_name(e->kind));
+  if (!rc) rc = put_field(out, pt_lang_name(e->lang));
+  if (!rc) rc = put_field(out, e->file_path);
+  if (!rc) rc = pt_buf_printf(out, "\t%u-%u", e->line_start, e->line_end);
+  if (!rc) rc = put_field(out, e->name);
+  if (!rc) rc = put_field(out, e->qualname);
+  if (!rc) rc = put_field(out, e->parent_key);
+  if (!rc) rc = put_field(out, e->content_hash);
+  if (!rc) rc = put_field(out, e->signature);
+  if (!rc) rc = pt_buf_putc(out, '\n');
+  return rc;
+}
+
+int pt_graph_dump(const pt_graph *g, pt_buf *out)
+{
+  int rc = 0;
+  const pt_entity *ents = pt_graph_entities(g);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_entities(g); i++)
+    rc = dump_entity(out, &ents[i]);
+  const pt_edge *edges = pt_graph_edges(g);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_edges(g); i++) {
+    const pt_edge *e = &edges[i];
+    rc = pt_buf_printf(out, "edge\t%s\t%s\t%s\t%s\t%s:%u\n", e->from_key,
+                       pt_edge_type_name(e->type), e->to_key,
+                       e->resolved ? "resolved" : "unresolved", e->file_path,
+                       e->line);
+  }
+  const pt_file_record *files = pt_graph_files(g);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_files(g); i++) {
+    const pt_file_record *f = &files[i];
+    rc = pt_buf_printf(
+        out, "file\t%s\t%s\t%llu\t%s\t%u\t%u\t%u\t%llu/%llu/%llu/%llu\n",
+        f->path, pt_lang_name(f->lang), (unsigned long long)f->size,
+        f->content_hash ? f->content_hash : "-", f->n_entities, f->n_tests,
+        f->n_parse_errors, (unsigned long long)f->source_words,
+        (unsigned long long)f->entity_words,
+        (unsigned long long)f->import_words,
+        (unsigned long long)f->comment_words);
+  }
+  const pt_test_entity *tests = pt_graph_tests(g);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_tests(g); i++) {
+    const pt_test_entity *t = &tests[i];
+    rc = pt_buf_printf(out, "test\t%s\t%s\t%s\t%u-%u\t%s\n", t->key,
+                       pt_kind_name(t->kind), t->file_path, t->line_start,
+                       t->line_end, t->reason);
+  }
+  const pt_ignored_file *ign = pt_graph_ignored(g);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_ignored(g); i++)
+    rc = pt_buf_printf(out, "ignored\t%s\t%s\n", ign[i].path, ign[i].reason);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_meta(g); i++) {
+    const char *name, *value;
+    pt_graph_meta_at(g, i, &name, &value);
+    rc = pt_buf_printf(out, "meta\t%s\t%s\n", name, value);
+  }
+  return rc;
+}
+
+/* "path:qualname" for an entity key, "path:<file>" for a file key and
+ * "?name" for a placeholder. */
+static int put_node(pt_buf *out, const pt_strmap *by_key, const pt_entity *ents,
+                    const char *key, const char *edge_path)
+{
+  size_t idx;
+  if (pt_strmap_get(by_key, key, strlen(key), &idx))
+    return pt_buf_printf(out, "%s:%s", ents[idx].file_path, ents[idx].qualname);
+  if (strstr(key, ":file:"))
+    return pt_buf_printf(out, "%s:<file>", edge_path);
+  /* lang:token:name:unresolved-reference:0-0 -> ?name */
+  const char *a = strchr(key, ':');
+  const char *b = a ? strchr(a + 1, ':') : NULL;
+  const char *c = b ? strchr(b + 1, ':') : NULL;
+  if (!b || !c)
+    return pt_buf_printf(out, "?%s", key);
+  return pt_buf_printf(out, "?%.*s", (int)(c - b - 1), b + 1);
+}
+
+int pt_graph_dump_brief(const pt_graph *g, pt_buf *out)
+{
+  pt_strmap by_key = PT_STRMAP_INIT;
+  const pt_entity *ents = pt_graph_entities(g);
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_entities(g); i++)
+    rc = pt_strmap_put(&by_key, ents[i].key, strlen(ents[i].key), i);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_entities(g); i++)
+    rc = pt_buf_printf(out, "entity %s %s:%s %u-%u\n",
+                       pt_kind_name(ents[i].kind), ents[i].file_path,
+                       ents[i].qualname, ents[i].line_start, ents[i].line_end);
+  const pt_edge *edges = pt_graph_edges(g);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_edges(g); i++) {
+    rc = pt_buf_printf(out, "edge %s ", pt_edge_type_name(edges[i].type));
+    if (!rc) rc = put_node(out, &by_key, ents, edges[i].from_key, edges[i].file_path);
+    if (!rc) rc = pt_buf_puts(out, " -> ");
+    if (!rc) rc = put_node(out, &by_key, ents, edges[i].to_key, edges[i].file_path);
+    if (!rc) rc = pt_buf_putc(out, '\n');
+  }
+  const pt_test_entity *tests = pt_graph_tests(g);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_tests(g); i++)
+    rc = pt_buf_printf(out, "test %s %s:%s %s\n", pt_kind_name(tests[i].kind),
+                       tests[i].file_path, tests[i].name, tests[i].reason);
+  const pt_ignored_file *ign = pt_graph_ignored(g);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_ignored(g); i++)
+    rc = pt_buf_printf(out, "ignored %s %s\n", ign[i].path, ign[i].reason);
+  pt_strmap_fini(&by_key);
+  return rc;
+}

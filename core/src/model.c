@@ -1,0 +1,75 @@
+/* Names and tokens of the model's enums (pt/model.h). */
+#include <string.h>
+
+#include "pt/error.h"
+#include "pt/model.h"
+
+static const char *const lang_names[PT_LANG__COUNT] = {
+  "rust", "python", "javascript", "typescript", "go", "java",
+  "c", "cpp", "ruby", "php", "csharp", "swift"};
+
+static const char *const kind_tokens[PT_KIND__COUNT] = {
+  "fn", "method", "class", "struct", "enum", "trait",
+  "trait", "impl", "mod", "namespace", "typedef"};
+
+static const char *const kind_names[PT_KIND__COUNT] = {
+  "function", "method", "class", "struct", "enum", "trait",
+  "interface", "impl", "module", "namespace", "typedef"};
+
+static const char *const edge_names[PT_EDGE__COUNT] = {
+  "Calls", "Uses", "Implements", "Extends"};
+
+const char *pt_lang_name(pt_lang lang)
+{
+  return (unsigned)lang < PT_LANG__COUNT ? lang_names[lang] : "unknown";
+}
+
+static int lookup(const char *const *table, int n, const char *name)
+{
+  for (int i = 0; i < n; i++)
+    if (strcmp(table[i], name) == 0)
+      return i;
+  return -1;
+}
+
+int pt_lang_from_name(const char *name, pt_lang *out)
+{
+  int i = lookup(lang_names, PT_LANG__COUNT, name);
+  if (i < 0)
+    return PT_ERR(PT_EINVAL, "unknown language '%s'", name);
+  *out = (pt_lang)i;
+  return 0;
+}
+
+const char *pt_kind_token(pt_kind kind)
+{
+  return (unsigned)kind < PT_KIND__COUNT ? kind_tokens[kind] : "unknown";
+}
+
+const char *pt_kind_name(pt_kind kind)
+{
+  return (unsigned)kind < PT_KIND__COUNT ? kind_names[kind] : "unknown";
+}
+
+int pt_kind_from_name(const char *name, pt_kind *out)
+{
+  int i = lookup(kind_names, PT_KIND__COUNT, name);
+  if (i < 0)
+    return PT_ERR(PT_EINVAL, "unknown entity type '%s'", name);
+  *out = (pt_kind)i;
+  return 0;
+}
+
+const char *pt_edge_type_name(pt_edge_type type)
+{
+  return (unsigned)type < PT_EDGE__COUNT ? edge_names[type] : "Unknown";
+}
+
+int pt_edge_type_from_name(const char *name, pt_edge_type *out)
+{
+  int i = lookup(edge_names, PT_EDGE__COUNT, name);
+  if (i < 0)
+    return PT_ERR(PT_EINVAL, "unknown edge type '%s'", name);
+  *out = (pt_edge_type)i;
+  return 0;
+}

@@ -1,0 +1,90 @@
+/* The string hash map of pt/strmap.h: linear probing, load factor <= 1/2. */
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/hash.h"
+#include "pt/strmap.h"
+
+void pt_strmap_fini(pt_strmap *m)
+{
+  if (!m)
+    return;
+  pt_free(m->slots);
+  m->slots = NULL;
+  m->cap = m->n = 0;
+}
+
+static pt_strmap_slot *find(const pt_strmap *m, const char *key, size_t len,
+                            uint64_t h)
+{
+  size_t mask = m->cap - 1;
+  for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+    pt_strmap_slot *s = &m->slots[i];
+    if (!s->key)
+      return s;
+    if (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0)
+      return s;
+  }
+}
+
+static int rehash(pt_strmap *m)
+{
+  size_t cap = m->cap ? m->cap * 2 : 16;
+  pt_strmap_slot *old = m->slots;
+  size_t old_cap = m->cap;
+  m->slots = pt_calloc(cap, sizeof *m->slots);
+  if (!m->slots) {
+    m->slots = old;
+    return PT_ERR(PT_ENOMEM, "out of memory growing a map to %zu slots", cap);
+  }
+  m->cap = cap;
+  for (size_t i = 0; i < old_cap; i++)
+    if (old[i].key)
+      *find(m, old[i].key, old[i].len, old[i].hash) = old[i];
+  pt_free(old);
+  return 0;
+}
+
+int pt_strmap_put_new(pt_strmap *m, const char *key, size_t len, size_t value,
+                      size_t *out)
+{
+  if ((m->n + 1) * 2 > m->cap) {
+    int rc = rehash(m);
+    if (rc)
+      return rc;
+  }
+  uint64_t h = pt_fnv1a(key, len);
+  pt_strmap_slot *s = find(m, key, len, h);
+  if (!s->key) {
+    s->key = key;
+    s->len = len;
+    s->hash = h;
+    s->value = value;
+    m->n++;
+  }
+  if (out)
+    *out = s->value;
+  return 0;
+}
+
+int pt_strmap_put(pt_strmap *m, const char *key, size_t len, size_t value)
+{
+  size_t cur;
+  int rc = pt_strmap_put_new(m, key, len, value, &cur);
+  if (rc == 0 && cur != value)
+    find(m, key, len, pt_fnv1a(key, len))->value = value;
+  return rc;
+}
+
+int pt_strmap_get(const pt_strmap *m, const char *key, size_t len, size_t *out)
+{
+  if (!m->cap)
+    return 0;
+  pt_strmap_slot *s = find(m, key, len, pt_fnv1a(key, len));
+  if (!s->key)
+    return 0;
+  if (out)
+    *out = s->value;
+  return 1;
+}

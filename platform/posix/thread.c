@@ -1,0 +1,76 @@
+/* pt/sys/thread.h on POSIX: pthreads. */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <unistd.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/sys/thread.h"
+
+struct pt_thread {
+  pthread_t id;
+  pt_thread_fn fn;
+  void *payload;
+};
+
+struct pt_mutex {
+  pthread_mutex_t mu;
+};
+
+static void *trampoline(void *arg)
+{
+  pt_thread *t = arg;
+  t->fn(t->payload);
+  return NULL;
+}
+
+int pt_thread_start(pt_thread_fn fn, void *payload, pt_thread **out)
+{
+  pt_thread *t = pt_malloc(sizeof *t);
+  if (!t)
+    return PT_ERR(PT_ENOMEM, "out of memory starting a thread");
+  t->fn = fn;
+  t->payload = payload;
+  int err = pthread_create(&t->id, NULL, trampoline, t);
+  if (err) {
+    pt_free(t);
+    return PT_ERR(PT_ERROR, "cannot start a thread (error %d)", err);
+  }
+  *out = t;
+  return 0;
+}
+
+void pt_thread_join(pt_thread *t)
+{
+  if (!t)
+    return;
+  pthread_join(t->id, NULL);
+  pt_free(t);
+}
+
+int pt_mutex_new(pt_mutex **out)
+{
+  pt_mutex *m = pt_malloc(sizeof *m);
+  if (!m)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  pthread_mutex_init(&m->mu, NULL);
+  *out = m;
+  return 0;
+}
+
+void pt_mutex_free(pt_mutex *m)
+{
+  if (!m)
+    return;
+  pthread_mutex_destroy(&m->mu);
+  pt_free(m);
+}
+
+void pt_mutex_lock(pt_mutex *m) { pthread_mutex_lock(&m->mu); }
+void pt_mutex_unlock(pt_mutex *m) { pthread_mutex_unlock(&m->mu); }
+
+unsigned pt_cpu_count(void)
+{
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (unsigned)n : 1u;
+}

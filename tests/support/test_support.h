@@ -1,0 +1,21 @@
+/* Shared helpers for the cmocka suites: temporary folders, writing fixture
+ * files, and indexing a folder into a finished graph. */
+#ifndef PT_TEST_SUPPORT_H
+#define PT_TEST_SUPPORT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "pt/buf.h"
+
+/* A fresh empty folder under the build tree, unique per call; caller frees. */
+char *pt_test_tmpdir(const char *tag);
+/* Writes text to dir/rel, creating parent folders. */
+void pt_test_write(const char *dir, const char *rel, const char *text);
+/* Reads a whole file; fails the test when missing. Caller frees. */
+char *pt_test_read(const char *path);
+
+#endif

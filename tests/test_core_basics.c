@@ -1,0 +1,126 @@
+/* Core building blocks: hashes, buffers, the string map, the arena and the
+ * last-error record. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/arena.h"
+#include "pt/error.h"
+#include "pt/hash.h"
+#include "pt/strmap.h"
+#include "test_support.h"
+
+static void sha256__matches_fips_vectors(void **state)
+{
+  char hex[65];
+  pt_sha256_hex("", 0, hex);
+  assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  pt_sha256_hex("abc", 3, hex);
+  assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  pt_sha256_hex(m, strlen(m), hex);
+  assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+/* The birth timestamps of spec/ingestion.md 6.4 come from SipHash-1-3 over
+ * path 0xFF name 0xFF; the spec's vectors pin the algorithm. */
+static uint64_t birth(const char *path, const char *name)
+{
+  unsigned char buf[256];
+  size_t n = 0, lp = strlen(path), ln = strlen(name);
+  memcpy(buf, path, lp);
+  n = lp;
+  buf[n++] = 0xff;
+  memcpy(buf + n, name, ln);
+  n += ln;
+  buf[n++] = 0xff;
+  return 1577836800u + pt_siphash13(buf, n, 0, 0) % 315360000u;
+}
+
+static void siphash13__reproduces_rust_default_hasher(void **state)
+{
+  assert_int_equal(birth("./crates/parseltongue/src/main.rs", "build_cli"), 1751373328);
+  assert_int_equal(birth("src/main.rs", "main"), 1756414581);
+  assert_int_equal(birth("./src/lib.rs", "new"), 1771045918);
+  assert_int_equal(birth("a.py", "f"), 1869726183);
+}
+
+static void buf_printf__grows_and_terminates(void **state)
+{
+  pt_buf b = PT_BUF_INIT;
+  for (int i = 0; i < 1000; i++)
+    assert_int_equal(pt_buf_printf(&b, "%d,", i), 0);
+  assert_int_equal(strlen(b.ptr), b.len);
+  assert_true(pt_str_starts_with(b.ptr, "0,1,2,"));
+  assert_true(pt_str_ends_with(b.ptr, "998,999,"));
+  pt_buf_fini(&b);
+}
+
+static void strmap__finds_what_was_put_and_nothing_else(void **state)
+{
+  pt_strmap m = PT_STRMAP_INIT;
+  char keys[500][16];
+  for (int i = 0; i < 500; i++) {
+    snprintf(keys[i], sizeof keys[i], "k%d", i);
+    assert_int_equal(pt_strmap_put(&m, keys[i], strlen(keys[i]), (size_t)i), 0);
+  }
+  size_t v;
+  for (int i = 0; i < 500; i++) {
+    assert_true(pt_strmap_get(&m, keys[i], strlen(keys[i]), &v));
+    assert_int_equal(v, (size_t)i);
+  }
+  assert_false(pt_strmap_get(&m, "k500", 4, &v));
+  assert_int_equal(m.n, 500);
+  pt_strmap_fini(&m);
+}
+
+static void arena__serves_aligned_and_oversized_blocks(void **state)
+{
+  pt_arena a = PT_ARENA_INIT;
+  char *s = pt_arena_strdup(&a, "hello");
+  void *big = pt_arena_alloc(&a, 1u << 20);
+  void *small = pt_arena_alloc(&a, 3);
+  assert_non_null(big);
+  assert_non_null(small);
+  assert_int_equal(((uintptr_t)small) % 8, 0);
+  assert_string_equal(s, "hello");
+  pt_arena_fini(&a);
+}
+
+static void alloc_fail_after__fails_exactly_the_nth_allocation(void **state)
+{
+  pt_alloc_fail_after(2);
+  void *a = pt_malloc(8);
+  void *b = pt_malloc(8);
+  void *c = pt_malloc(8);
+  assert_non_null(a);
+  assert_null(b);
+  assert_non_null(c);
+  pt_free(a);
+  pt_free(c);
+}
+
+static void parse_u64__rejects_garbage(void **state)
+{
+  unsigned long long v;
+  assert_int_equal(pt_parse_u64("1234", &v), 0);
+  assert_int_equal(v, 1234);
+  assert_int_equal(pt_parse_u64("12a", &v), PT_EINVAL);
+  assert_int_equal(pt_parse_u64("", &v), PT_EINVAL);
+  assert_int_equal(pt_parse_u64("99999999999999999999999", &v), PT_EINVAL);
+  assert_non_null(strstr(pt_error_last()->message, "too large"));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(sha256__matches_fips_vectors),
+    cmocka_unit_test(siphash13__reproduces_rust_default_hasher),
+    cmocka_unit_test(buf_printf__grows_and_terminates),
+    cmocka_unit_test(strmap__finds_what_was_put_and_nothing_else),
+    cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),
+    cmocka_unit_test(alloc_fail_after__fails_exactly_the_nth_allocation),
+    cmocka_unit_test(parse_u64__rejects_garbage),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
