@@ -1,0 +1,45 @@
+/* The directory walk of pt01: which files to index and which to leave out,
+ * and why. Paths are root-relative with '/' separators, sorted, so the same
+ * tree always gives the same list however the root is typed. */
+#ifndef PT_WALK_H
+#define PT_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt/arena.h"
+#include "pt/lang.h"
+#include "pt/model.h"
+
+typedef struct pt_walk_opts {
+  const char *root;            /* borrowed; as typed by the user */
+  uint64_t max_file_size;      /* larger files are ignored as "too_large" */
+  const char *const *skip;     /* borrowed; absolute paths never walked
+                                  (the workspace, the database); may be NULL */
+  size_t n_skip;
+} pt_walk_opts;
+
+typedef struct pt_walk_file {
+  const char *path;            /* root-relative, '/' separators */
+  uint64_t size;
+  pt_grammar grammar;          /* by extension; .h sniffed later */
+} pt_walk_file;
+
+typedef struct pt_walk_result {
+  pt_arena arena;              /* owns every string below */
+  char *root_abs;              /* arena: the root, absolute, '/' */
+  pt_walk_file *files;         /* sorted by path */
+  size_t n_files;
+  pt_ignored_file *ignored;    /* sorted by path */
+  size_t n_ignored;
+  char **errors;               /* "[WALK_ERROR] <path>: <message>" */
+  size_t n_errors;
+} pt_walk_result;
+
+/* Walks opts->root. Fails only when the root itself cannot be read
+ * (PT_ENOTFOUND when missing, PT_EINVAL when not a directory); unreadable
+ * entries below it become errors in the result. */
+int pt_walk(const pt_walk_opts *opts, pt_walk_result **out);
+void pt_walk_result_free(pt_walk_result *r);
+
+#endif

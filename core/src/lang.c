@@ -1,0 +1,142 @@
+/* The language table of pt/lang.h: extensions, grammar entry points (from
+ * the npm grammar sources) and our embedded queries. */
+#include <string.h>
+
+#include "pt/buf.h"
+#include "pt/lang.h"
+
+const TSLanguage *tree_sitter_rust(void);
+const TSLanguage *tree_sitter_python(void);
+const TSLanguage *tree_sitter_javascript(void);
+const TSLanguage *tree_sitter_typescript(void);
+const TSLanguage *tree_sitter_tsx(void);
+const TSLanguage *tree_sitter_go(void);
+const TSLanguage *tree_sitter_java(void);
+const TSLanguage *tree_sitter_c(void);
+const TSLanguage *tree_sitter_cpp(void);
+const TSLanguage *tree_sitter_ruby(void);
+const TSLanguage *tree_sitter_php(void);
+const TSLanguage *tree_sitter_c_sharp(void);
+const TSLanguage *tree_sitter_swift(void);
+
+#define QUERY_DECL(lang)                                                 \
+  extern const char pt_q_##lang##_entities_scm[];                        \
+  extern const size_t pt_q_##lang##_entities_scm_len;                    \
+  extern const char pt_q_##lang##_references_scm[];                      \
+  extern const size_t pt_q_##lang##_references_scm_len;
+QUERY_DECL(rust)
+QUERY_DECL(python)
+QUERY_DECL(javascript)
+QUERY_DECL(typescript)
+QUERY_DECL(go)
+QUERY_DECL(java)
+QUERY_DECL(c)
+QUERY_DECL(cpp)
+QUERY_DECL(ruby)
+QUERY_DECL(php)
+QUERY_DECL(csharp)
+QUERY_DECL(swift)
+
+static const char *const hash_comments[] = {"comment", NULL};
+static const char *const rust_comments[] = {"line_comment", "block_comment", NULL};
+static const char *const swift_comments[] = {"comment", "multiline_comment", NULL};
+
+#define Q(lang)                                                         \
+  pt_q_##lang##_entities_scm, 0, pt_q_##lang##_references_scm, 0
+
+static pt_grammar_info table[PT_GRAMMAR__COUNT] = {
+  {PT_GRAMMAR_RUST, PT_LANG_RUST, "rust", tree_sitter_rust, Q(rust), rust_comments},
+  {PT_GRAMMAR_PYTHON, PT_LANG_PYTHON, "python", tree_sitter_python, Q(python), hash_comments},
+  {PT_GRAMMAR_JAVASCRIPT, PT_LANG_JAVASCRIPT, "javascript", tree_sitter_javascript, Q(javascript), hash_comments},
+  {PT_GRAMMAR_TYPESCRIPT, PT_LANG_TYPESCRIPT, "typescript", tree_sitter_typescript, Q(typescript), hash_comments},
+  {PT_GRAMMAR_TSX, PT_LANG_TYPESCRIPT, "tsx", tree_sitter_tsx, Q(typescript), hash_comments},
+  {PT_GRAMMAR_GO, PT_LANG_GO, "go", tree_sitter_go, Q(go), hash_comments},
+  {PT_GRAMMAR_JAVA, PT_LANG_JAVA, "java", tree_sitter_java, Q(java), rust_comments},
+  {PT_GRAMMAR_C, PT_LANG_C, "c", tree_sitter_c, Q(c), hash_comments},
+  {PT_GRAMMAR_CPP, PT_LANG_CPP, "cpp", tree_sitter_cpp, Q(cpp), hash_comments},
+  {PT_GRAMMAR_RUBY, PT_LANG_RUBY, "ruby", tree_sitter_ruby, Q(ruby), hash_comments},
+  {PT_GRAMMAR_PHP, PT_LANG_PHP, "php", tree_sitter_php, Q(php), hash_comments},
+  {PT_GRAMMAR_CSHARP, PT_LANG_CSHARP, "csharp", tree_sitter_c_sharp, Q(csharp), hash_comments},
+  {PT_GRAMMAR_SWIFT, PT_LANG_SWIFT, "swift", tree_sitter_swift, Q(swift), swift_comments},
+};
+
+static const size_t *const query_lens[PT_GRAMMAR__COUNT][2] = {
+  {&pt_q_rust_entities_scm_len, &pt_q_rust_references_scm_len},
+  {&pt_q_python_entities_scm_len, &pt_q_python_references_scm_len},
+  {&pt_q_javascript_entities_scm_len, &pt_q_javascript_references_scm_len},
+  {&pt_q_typescript_entities_scm_len, &pt_q_typescript_references_scm_len},
+  {&pt_q_typescript_entities_scm_len, &pt_q_typescript_references_scm_len},
+  {&pt_q_go_entities_scm_len, &pt_q_go_references_scm_len},
+  {&pt_q_java_entities_scm_len, &pt_q_java_references_scm_len},
+  {&pt_q_c_entities_scm_len, &pt_q_c_references_scm_len},
+  {&pt_q_cpp_entities_scm_len, &pt_q_cpp_references_scm_len},
+  {&pt_q_ruby_entities_scm_len, &pt_q_ruby_references_scm_len},
+  {&pt_q_php_entities_scm_len, &pt_q_php_references_scm_len},
+  {&pt_q_csharp_entities_scm_len, &pt_q_csharp_references_scm_len},
+  {&pt_q_swift_entities_scm_len, &pt_q_swift_references_scm_len},
+};
+
+const pt_grammar_info *pt_grammar_get(pt_grammar g)
+{
+  if ((unsigned)g >= PT_GRAMMAR__COUNT)
+    return NULL;
+  pt_grammar_info *info = &table[g];
+  info->entity_query_len = *query_lens[g][0];
+  info->reference_query_len = *query_lens[g][1];
+  return info;
+}
+
+typedef struct ext_rule {
+  const char *ext;
+  pt_grammar grammar;
+} ext_rule;
+
+static const ext_rule extensions[] = {
+  {"rs", PT_GRAMMAR_RUST},       {"py", PT_GRAMMAR_PYTHON},
+  {"pyi", PT_GRAMMAR_PYTHON},    {"js", PT_GRAMMAR_JAVASCRIPT},
+  {"jsx", PT_GRAMMAR_JAVASCRIPT},{"mjs", PT_GRAMMAR_JAVASCRIPT},
+  {"cjs", PT_GRAMMAR_JAVASCRIPT},{"ts", PT_GRAMMAR_TYPESCRIPT},
+  {"mts", PT_GRAMMAR_TYPESCRIPT},{"cts", PT_GRAMMAR_TYPESCRIPT},
+  {"tsx", PT_GRAMMAR_TSX},       {"go", PT_GRAMMAR_GO},
+  {"java", PT_GRAMMAR_JAVA},     {"c", PT_GRAMMAR_C},
+  {"h", PT_GRAMMAR_C},           {"cpp", PT_GRAMMAR_CPP},
+  {"cc", PT_GRAMMAR_CPP},        {"cxx", PT_GRAMMAR_CPP},
+  {"hpp", PT_GRAMMAR_CPP},       {"hh", PT_GRAMMAR_CPP},
+  {"hxx", PT_GRAMMAR_CPP},       {"rb", PT_GRAMMAR_RUBY},
+  {"rake", PT_GRAMMAR_RUBY},     {"php", PT_GRAMMAR_PHP},
+  {"cs", PT_GRAMMAR_CSHARP},     {"swift", PT_GRAMMAR_SWIFT},
+};
+
+/* A .h file is C++ when its first bytes use what C does not have. */
+static int looks_like_cpp(const char *head, size_t len)
+{
+  static const char *const marks[] = {"namespace ", "template <", "template<",
+                                      "public:", "private:", "protected:",
+                                      "class ", "std::", NULL};
+  for (int i = 0; marks[i]; i++) {
+    size_t m = strlen(marks[i]);
+    for (size_t j = 0; j + m <= len; j++)
+      if (head[j] == marks[i][0] && memcmp(head + j, marks[i], m) == 0)
+        return 1;
+  }
+  return 0;
+}
+
+int pt_grammar_for_path(const char *path, const char *head, size_t head_len,
+                        pt_grammar *out)
+{
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  if (!dot || dot == base)
+    return 0;
+  for (size_t i = 0; i < sizeof extensions / sizeof *extensions; i++)
+    if (strcmp(dot + 1, extensions[i].ext) == 0) {
+      *out = extensions[i].grammar;
+      if (*out == PT_GRAMMAR_C && strcmp(dot + 1, "h") == 0 && head &&
+          looks_like_cpp(head, head_len))
+        *out = PT_GRAMMAR_CPP;
+      return 1;
+    }
+  return 0;
+}
