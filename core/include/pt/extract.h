@@ -1,0 +1,71 @@
+/* Extraction: one source file in, its entities, excluded tests, raw
+ * references and file record out. Runs our queries (core/queries) over the
+ * tree-sitter tree; nothing in a result points into tree-sitter or the
+ * source buffer. One pt_extractor per thread; the compiled queries are
+ * shared read-only by all of them. */
+#ifndef PT_EXTRACT_H
+#define PT_EXTRACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt/arena.h"
+#include "pt/lang.h"
+#include "pt/model.h"
+
+typedef enum pt_ref_kind {
+  PT_REF_CALL,       /* f(), obj.m(), A::f() -> Calls */
+  PT_REF_NEW,        /* new T(), T{} -> Calls (a constructor) */
+  PT_REF_TYPE,       /* a type named in a signature or body -> Uses */
+  PT_REF_IMPORT,     /* an imported name or module -> Uses */
+  PT_REF_INCLUDE,    /* #include "x.h" -> Uses (the file) */
+  PT_REF_EXTENDS,    /* class inheritance -> Extends */
+  PT_REF_IMPLEMENTS, /* interface/trait/protocol conformance -> Implements */
+  PT_REF__COUNT
+} pt_ref_kind;
+
+/* A reference before resolution. */
+typedef struct pt_raw_ref {
+  const char *from_key;  /* innermost enclosing entity, or the file key */
+  const char *name;      /* the referenced name as written (last segment) */
+  const char *scope;     /* qualifier or receiver ("Foo" in Foo::new), or NULL */
+  const char *module;    /* import source ("./util", "a.b"), or NULL */
+  pt_ref_kind kind;
+  uint32_t line;
+  int32_t from_entity;   /* index into the result's entities, or -1 */
+} pt_raw_ref;
+
+typedef struct pt_file_result {
+  pt_arena arena;              /* owns everything below */
+  pt_entity *entities;         /* CODE entities, in source order */
+  size_t n_entities;
+  pt_test_entity *tests;       /* entities left out as tests */
+  size_t n_tests;
+  pt_raw_ref *refs;            /* from CODE entities or file scope */
+  size_t n_refs;
+  pt_file_record file;
+} pt_file_result;
+
+typedef struct pt_queries pt_queries;
+typedef struct pt_extractor pt_extractor;
+
+/* Compiles the queries of every grammar whose flag is set in `wanted`
+ * (indexed by pt_grammar; NULL = all). PT_EPARSE names the query file, row
+ * and column of a query error. */
+int pt_queries_new(const unsigned char *wanted, pt_queries **out);
+void pt_queries_free(pt_queries *q);
+
+int pt_extractor_new(const pt_queries *q, pt_extractor **out);
+void pt_extractor_free(pt_extractor *x);
+
+/* Extracts one file. `path` is root-relative with '/'. Bad input (invalid
+ * UTF-8, a grammar that cannot parse it at all) returns PT_EPARSE with a
+ * message; partial trees with ERROR nodes are extracted and counted. */
+int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
+                    const char *src, size_t len, pt_file_result **out);
+void pt_file_result_free(pt_file_result *r);
+
+/* The edge type a reference kind becomes. */
+pt_edge_type pt_ref_edge_type(pt_ref_kind kind);
+
+#endif

@@ -1,0 +1,48 @@
+/* pt01's pipeline: walk, parse in parallel, extract, resolve, into one
+ * finished in-memory graph. The result does not depend on the number of
+ * threads or on how the root was typed. */
+#ifndef PT_INGEST_H
+#define PT_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt/graph.h"
+
+/* Called from worker threads, serialised: files done so far of total. */
+typedef void (*pt_ingest_progress_fn)(size_t done, size_t total,
+                                      uint64_t bytes_done, void *payload);
+
+typedef struct pt_ingest_opts {
+  const char *root;                /* borrowed */
+  unsigned n_threads;              /* 0 = one per processor */
+  uint64_t max_file_size;          /* 0 = PT_INGEST_DEFAULT_MAX_FILE_SIZE */
+  const char *const *skip;         /* absolute paths never walked */
+  size_t n_skip;
+  pt_ingest_progress_fn progress;  /* may be NULL */
+  void *payload;
+} pt_ingest_opts;
+
+#define PT_INGEST_DEFAULT_MAX_FILE_SIZE (16u * 1024u * 1024u)
+
+typedef struct pt_ingest_stats {
+  size_t total_files;      /* files with a grammar, after the ignore rules */
+  size_t processed_files;  /* of those, extracted */
+  size_t n_entities;       /* CODE entities in the graph */
+  size_t n_tests;          /* test entities left out */
+  size_t n_edges;
+  size_t n_resolved;       /* edges whose target is a real entity or file */
+  size_t n_unresolved;
+  size_t n_ignored;        /* ignored files and folders */
+  uint64_t bytes;          /* source bytes extracted */
+  char **errors;           /* owned: one line per error, walk order */
+  size_t n_errors;
+} pt_ingest_stats;
+
+/* Indexes opts->root into a new finished graph (*out, caller frees).
+ * Per-file problems become stats->errors and never fail the run; only a
+ * missing root, a query compile error or out-of-memory do. */
+int pt_ingest(const pt_ingest_opts *opts, pt_graph **out, pt_ingest_stats *stats);
+void pt_ingest_stats_fini(pt_ingest_stats *stats);
+
+#endif

@@ -1,0 +1,63 @@
+/* Command dispatch, the banner, --help and --version (pt/cli.h). */
+#include <string.h>
+
+#include "cli.h"
+#include "pt/cli.h"
+#include "pt/version.h"
+
+static void banner(FILE *out)
+{
+  fprintf(out,
+          "Parseltongue CLI Toolkit %s\n"
+          "Code graphs for developers and LLM agents\n"
+          "\n"
+          "Use --help for more information\n"
+          "\n"
+          "Available commands:\n"
+          "  pt01-folder-to-cozodb-streamer (index)   Index a source tree\n"
+          "  dump                                     Print an index as text\n",
+          PT_VERSION);
+}
+
+static void usage(FILE *out)
+{
+  fprintf(out,
+          "Usage: parseltongue <command> [options]\n"
+          "\n"
+          "Commands:\n"
+          "  pt01-folder-to-cozodb-streamer [DIR]  Index DIR (default .) into a graph\n"
+          "      alias: index                      of entities and dependency edges.\n"
+          "  dump [DIR] [--db ENGINE] [--brief]    Print an index in its canonical\n"
+          "                                        text form (for diffs and tests).\n"
+          "\n"
+          "Options:\n"
+          "  -h, --help       Show help (also after a command)\n"
+          "  -V, --version    Show the version\n"
+          "\n"
+          "Engines: mem | sqlite:PATH | rocksdb:PATH\n"
+          "Run 'parseltongue index --help' for the indexing options.\n");
+}
+
+int pt_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+  if (argc < 2) {
+    banner(out);
+    return PT_EXIT_OK;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    usage(out);
+    return PT_EXIT_OK;
+  }
+  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+    fprintf(out, "parseltongue %s\n", PT_VERSION);
+    return PT_EXIT_OK;
+  }
+  if (!strcmp(cmd, "pt01-folder-to-cozodb-streamer") || !strcmp(cmd, "index"))
+    return pt__cli_index(argc - 1, argv + 1, out, err);
+  if (!strcmp(cmd, "dump"))
+    return pt__cli_dump(argc - 1, argv + 1, out, err);
+  fprintf(err, "error: unknown command '%s'\n\n", cmd);
+  usage(err);
+  return PT_EXIT_USAGE;
+}

@@ -1,0 +1,104 @@
+/* dump: an index in its canonical text form, either indexed now in memory
+ * from a folder or loaded from a store, and the skip-path helper of pt01. */
+#include <string.h>
+
+#include "cli.h"
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/ingest.h"
+#include "pt/store.h"
+#include "pt/sys/fs.h"
+
+/* Absolute form of a path that may not exist yet: its parent resolved. */
+static int absolute(const char *path, char **out)
+{
+  if (pt_fs_realpath(path, out) == 0)
+    return 0;
+  pt_error_clear();
+  const char *slash = strrchr(path, '/');
+  char *dir = slash ? pt_strndup(path, (size_t)(slash - path)) : pt_strdup(".");
+  char *real = NULL;
+  int rc = dir ? pt_fs_realpath(*dir ? dir : "/", &real) : PT_ERR(PT_ENOMEM, "out of memory");
+  pt_buf b = PT_BUF_INIT;
+  if (rc == 0)
+    rc = pt_buf_printf(&b, "%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : path);
+  if (rc == 0)
+    *out = pt_buf_detach(&b);
+  pt_buf_fini(&b);
+  pt_free(real);
+  pt_free(dir);
+  return rc;
+}
+
+int pt__cli_skip_paths(const char *workspace, const char *spec, char *out[2],
+                       size_t *n)
+{
+  *n = 0;
+  int rc = absolute(workspace, &out[0]);
+  if (rc == 0)
+    (*n)++;
+  const char *colon = strchr(spec, ':');
+  if (rc == 0 && colon && colon[1]) {
+    rc = absolute(colon + 1, &out[1]);
+    if (rc == 0)
+      (*n)++;
+  }
+  return rc;
+}
+
+int pt__cli_dump(int argc, char **argv, FILE *out, FILE *err)
+{
+  const char *dir = ".", *db = NULL;
+  int brief = 0;
+  unsigned long long threads = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--brief"))
+      brief = 1;
+    else if (!strcmp(argv[i], "--db") && i + 1 < argc)
+      db = argv[++i];
+    else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+      if (pt_parse_u64(argv[++i], &threads) != 0 || threads == 0 || threads > 64) {
+        fprintf(err, "error: --threads takes a whole number from 1 to 64\n");
+        return PT_EXIT_USAGE;
+      }
+    } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      fprintf(out, "Usage: parseltongue dump [DIR] [--db ENGINE] [--brief] [--threads N]\n"
+                   "Prints the index of DIR (indexed now, in memory) or of ENGINE\n"
+                   "in canonical text form: one record a line, tab-separated.\n"
+                   "--brief prints the short form the test fixtures use.\n");
+      return PT_EXIT_OK;
+    } else if (argv[i][0] == '-') {
+      fprintf(err, "error: unknown option '%s' (see dump --help)\n", argv[i]);
+      return PT_EXIT_USAGE;
+    } else {
+      dir = argv[i];
+    }
+  }
+  pt_graph *g = NULL;
+  pt_store *st = NULL;
+  pt_ingest_stats stats;
+  memset(&stats, 0, sizeof stats);
+  int rc;
+  if (db) {
+    rc = pt_store_open(db, &st);
+    if (rc == 0) rc = pt_graph_new(&g);
+    if (rc == 0) rc = pt_store_load(st, g);
+    pt_store_close(st);
+  } else {
+    pt_ingest_opts o = {dir, (unsigned)threads, 0, NULL, 0, NULL, NULL};
+    rc = pt_ingest(&o, &g, &stats);
+  }
+  pt_buf b = PT_BUF_INIT;
+  if (rc == 0)
+    rc = brief ? pt_graph_dump_brief(g, &b) : pt_graph_dump(g, &b);
+  if (rc == 0)
+    fwrite(b.ptr ? b.ptr : "", 1, b.len, out);
+  for (size_t i = 0; i < stats.n_errors; i++)
+    fprintf(err, "%s\n", stats.errors[i]);
+  if (rc)
+    fprintf(err, "Error: %s\n", pt_error_last()->message);
+  pt_buf_fini(&b);
+  pt_graph_free(g);
+  pt_ingest_stats_fini(&stats);
+  return rc ? PT_EXIT_FAILURE : PT_EXIT_OK;
+}

@@ -1,0 +1,217 @@
+/* Extraction driver (pt/extract.h): compiled query sets, per-thread
+ * extractors, and the steps of one file: validate, parse, entities,
+ * references, words. */
+#include <string.h>
+
+#include "extract_int.h"
+#include "key.h"
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "words.h"
+
+int pt_queries_new(const unsigned char *wanted, pt_queries **out)
+{
+  pt_queries *q = pt_calloc(1, sizeof *q);
+  if (!q)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = 0;
+  for (int g = 0; rc == 0 && g < PT_GRAMMAR__COUNT; g++) {
+    if (wanted && !wanted[g])
+      continue;
+    const pt_grammar_info *gi = pt_grammar_get((pt_grammar)g);
+    const char *lang = pt_lang_name(gi->lang);
+    char file[64];
+    pt_snprintf(file, sizeof file, "%s.entities.scm", lang);
+    rc = pt__query_compile(&q->entity[g], gi->ts_language(), gi->entity_query,
+                           gi->entity_query_len, file);
+    pt_snprintf(file, sizeof file, "%s.references.scm", lang);
+    if (rc == 0)
+      rc = pt__query_compile(&q->reference[g], gi->ts_language(),
+                             gi->reference_query, gi->reference_query_len, file);
+    q->ready[g] = rc == 0;
+  }
+  if (rc) {
+    pt_queries_free(q);
+    return rc;
+  }
+  *out = q;
+  return 0;
+}
+
+void pt_queries_free(pt_queries *q)
+{
+  if (!q)
+    return;
+  for (int g = 0; g < PT_GRAMMAR__COUNT; g++) {
+    pt__query_fini(&q->entity[g]);
+    pt__query_fini(&q->reference[g]);
+  }
+  pt_free(q);
+}
+
+int pt_extractor_new(const pt_queries *q, pt_extractor **out)
+{
+  pt_extractor *x = pt_calloc(1, sizeof *x);
+  if (!x)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  x->q = q;
+  x->parser = ts_parser_new();
+  x->cursor = ts_query_cursor_new();
+  if (!x->parser || !x->cursor) {
+    pt_extractor_free(x);
+    return PT_ERR(PT_ENOMEM, "out of memory creating a parser");
+  }
+  *out = x;
+  return 0;
+}
+
+void pt_extractor_free(pt_extractor *x)
+{
+  if (!x)
+    return;
+  if (x->parser)
+    ts_parser_delete(x->parser);
+  if (x->cursor)
+    ts_query_cursor_delete(x->cursor);
+  pt_free(x);
+}
+
+pt_edge_type pt_ref_edge_type(pt_ref_kind kind)
+{
+  switch (kind) {
+  case PT_REF_CALL: case PT_REF_NEW: return PT_EDGE_CALLS;
+  case PT_REF_EXTENDS: return PT_EDGE_EXTENDS;
+  case PT_REF_IMPLEMENTS: return PT_EDGE_IMPLEMENTS;
+  default: return PT_EDGE_USES;
+  }
+}
+
+void pt_file_result_free(pt_file_result *r)
+{
+  if (!r)
+    return;
+  pt_arena_fini(&r->arena);
+  pt_free(r);
+}
+
+char *pt__node_text(pt_xfile *f, TSNode n)
+{
+  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  if (b > f->len)
+    b = (uint32_t)f->len;
+  if (a > b)
+    a = b;
+  return pt_arena_strndup(&f->r->arena, f->src + a, b - a);
+}
+
+static int index_lines(pt_xfile *f)
+{
+  uint32_t n = 1;
+  for (size_t i = 0; i < f->len; i++)
+    n += f->src[i] == '\n';
+  f->line_starts = pt_arena_alloc(&f->r->arena, (size_t)n * sizeof *f->line_starts);
+  if (!f->line_starts)
+    return PT_ERR(PT_ENOMEM, "out of memory indexing lines of %s", f->path);
+  f->line_starts[0] = 0;
+  f->n_lines = 1;
+  for (size_t i = 0; i < f->len; i++)
+    if (f->src[i] == '\n')
+      f->line_starts[f->n_lines++] = (uint32_t)(i + 1);
+  return 0;
+}
+
+/* ERROR and MISSING nodes, visiting only subtrees that contain one. */
+static uint32_t count_parse_errors(TSNode root)
+{
+  uint32_t n = 0;
+  if (!ts_node_has_error(root))
+    return 0;
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  for (;;) {
+    TSNode node = ts_tree_cursor_current_node(&c);
+    if (ts_node_is_error(node) || ts_node_is_missing(node))
+      n++;
+    if (ts_node_has_error(node) && !ts_node_is_error(node) &&
+        ts_tree_cursor_goto_first_child(&c))
+      continue;
+    while (!ts_tree_cursor_goto_next_sibling(&c))
+      if (!ts_tree_cursor_goto_parent(&c)) {
+        ts_tree_cursor_delete(&c);
+        return n;
+      }
+  }
+}
+
+static int check_input(const char *path, const char *src, size_t len)
+{
+  if (len > UINT32_MAX)
+    return PT_ERR(PT_EPARSE, "%s: larger than 4 GiB", path);
+  size_t bad = pt__utf8_invalid_at(src, len);
+  if (bad < len) {
+    size_t line = 1;
+    for (size_t i = 0; i < bad; i++)
+      line += src[i] == '\n';
+    return PT_ERR(PT_EPARSE, "%s: invalid UTF-8 at byte %zu (line %zu)",
+                  path, bad, line);
+  }
+  return 0;
+}
+
+static int run_steps(pt_xfile *f)
+{
+  int rc = index_lines(f);
+  pt_buf key = PT_BUF_INIT;
+  if (!rc) rc = pt__key_file(&key, f->lang, f->path);
+  if (!rc && !(f->file_key = pt_arena_strdup(&f->r->arena, key.ptr)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  pt_buf_fini(&key);
+  if (!rc) rc = pt__extract_entities(f);
+  if (!rc) rc = pt__extract_refs(f);
+  if (!rc) rc = pt__extract_words(f);
+  return rc;
+}
+
+int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
+                    const char *src, size_t len, pt_file_result **out)
+{
+  const pt_grammar_info *gi = pt_grammar_get(grammar);
+  if (!gi || !x->q->ready[grammar])
+    return PT_ERR(PT_EINVAL, "%s: no compiled queries for this grammar", path);
+  int rc = check_input(path, src, len);
+  if (rc)
+    return rc;
+  pt_xfile f;
+  memset(&f, 0, sizeof f);
+  f.x = x;
+  f.grammar = grammar;
+  f.lang = gi->lang;
+  f.src = src;
+  f.len = len;
+  f.r = pt_calloc(1, sizeof *f.r);
+  if (!f.r)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  pt_arena_init(&f.r->arena);
+  f.path = pt_arena_strdup(&f.r->arena, path);
+  TSTree *tree = NULL;
+  if (!f.path)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  else if (!ts_parser_set_language(x->parser, gi->ts_language()))
+    rc = PT_ERR(PT_ERROR, "%s: grammar %s rejected by the runtime", path, gi->name);
+  else if (!(tree = ts_parser_parse_string(x->parser, NULL, src, (uint32_t)len)))
+    rc = PT_ERR(PT_EPARSE, "%s: tree-sitter could not parse the file", path);
+  if (rc == 0) {
+    f.root = ts_tree_root_node(tree);
+    f.r->file.n_parse_errors = count_parse_errors(f.root);
+    rc = run_steps(&f);
+  }
+  if (tree)
+    ts_tree_delete(tree);
+  pt_free(f.cands);
+  pt_free(f.import_ranges);
+  if (rc) {
+    pt_file_result_free(f.r);
+    return rc;
+  }
+  *out = f.r;
+  return 0;
+}

@@ -1,0 +1,361 @@
+/* Entities of one file: run the entity query, nest the definitions by byte
+ * range, name them (qualified names, methods), classify tests and assign
+ * keys that no two definitions share. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract_int.h"
+#include "key.h"
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/hash.h"
+#include "pt/strmap.h"
+
+static int push_cand(pt_xfile *f, const pt_cand *c)
+{
+  if (f->n_cands == f->cap_cands) {
+    size_t cap = f->cap_cands ? f->cap_cands * 2 : 64;
+    pt_cand *p = pt_realloc(f->cands, cap * sizeof *p);
+    if (!p)
+      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    f->cands = p;
+    f->cap_cands = cap;
+  }
+  f->cands[f->n_cands++] = *c;
+  return 0;
+}
+
+/* Trims white space; NULL when nothing is left. */
+static const char *clean_name(char *s)
+{
+  if (!s)
+    return NULL;
+  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+    s++;
+  size_t n = strlen(s);
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+               s[n - 1] == '\r'))
+    s[--n] = '\0';
+  return n ? s : NULL;
+}
+
+static int collect(pt_xfile *f)
+{
+  const pt_query *q = &f->x->q->entity[f->grammar];
+  TSQueryCursor *cur = f->x->cursor;
+  TSQueryMatch m;
+  int rc = 0;
+  ts_query_cursor_exec(cur, q->ts, f->root);
+  while (rc == 0 && ts_query_cursor_next_match(cur, &m)) {
+    if (!pt__query_match_ok(q, &m, f->src))
+      continue;
+    pt_cand c;
+    memset(&c, 0, sizeof c);
+    c.parent = -1;
+    int has_def = 0;
+    for (uint16_t i = 0; i < m.capture_count; i++) {
+      uint32_t id = m.captures[i].index;
+      TSNode n = m.captures[i].node;
+      if (q->role[id] == PT_ROLE_DEFINITION && !has_def) {
+        has_def = 1;
+        c.node = n;
+        c.kind = (pt_kind)q->role_arg[id];
+      } else if (q->role[id] == PT_ROLE_NAME && !c.name) {
+        c.name = clean_name(pt__node_text(f, n));
+      } else if (q->role[id] == PT_ROLE_SCOPE && !c.scope) {
+        c.scope = clean_name(pt__node_text(f, n));
+      }
+    }
+    if (!has_def || !c.name)
+      continue;
+    c.start_byte = ts_node_start_byte(c.node);
+    c.end_byte = ts_node_end_byte(c.node);
+    rc = push_cand(f, &c);
+  }
+  return rc;
+}
+
+static int cmp_cand(const void *pa, const void *pb)
+{
+  const pt_cand *a = pa, *b = pb;
+  if (a->start_byte != b->start_byte)
+    return a->start_byte < b->start_byte ? -1 : 1;
+  if (a->end_byte != b->end_byte)
+    return a->end_byte > b->end_byte ? -1 : 1;
+  /* the same range twice: keep query order (stable via the line field,
+   * which still holds the collection index here) */
+  return (a->line_start > b->line_start) - (a->line_start < b->line_start);
+}
+
+/* Sorts outer before inner and drops repeated captures of one range. */
+static void sort_and_dedupe(pt_xfile *f)
+{
+  for (size_t i = 0; i < f->n_cands; i++)
+    f->cands[i].line_start = (uint32_t)i;
+  if (f->n_cands > 1)
+    qsort(f->cands, f->n_cands, sizeof *f->cands, cmp_cand);
+  size_t w = 0;
+  for (size_t r = 0; r < f->n_cands; r++) {
+    if (w && f->cands[w - 1].start_byte == f->cands[r].start_byte &&
+        f->cands[w - 1].end_byte == f->cands[r].end_byte)
+      continue;
+    f->cands[w++] = f->cands[r];
+  }
+  f->n_cands = w;
+}
+
+static int is_type_like(pt_kind k)
+{
+  return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_IMPL ||
+         k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_ENUM;
+}
+
+/* Parents by containment, with an explicit stack (no recursion). */
+static int nest(pt_xfile *f)
+{
+  int *stack = pt_malloc((f->n_cands + 1) * sizeof *stack);
+  if (!stack)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  size_t depth = 0;
+  for (size_t i = 0; i < f->n_cands; i++) {
+    pt_cand *c = &f->cands[i];
+    while (depth && f->cands[stack[depth - 1]].end_byte < c->end_byte)
+      depth--;
+    while (depth && f->cands[stack[depth - 1]].end_byte <= c->start_byte)
+      depth--;
+    c->parent = depth ? stack[depth - 1] : -1;
+    stack[depth++] = (int)i;
+  }
+  pt_free(stack);
+  return 0;
+}
+
+/* "A::B" or "A.B" -> "A.B"; the last segment goes to *last. */
+static char *dotted(pt_xfile *f, const char *s, const char **last)
+{
+  pt_buf b = PT_BUF_INIT;
+  for (const char *p = s; *p; p++) {
+    if (p[0] == ':' && p[1] == ':') {
+      pt_buf_putc(&b, '.');
+      p++;
+    } else if (p[0] == '\\' || p[0] == '/') {
+      pt_buf_putc(&b, '.');
+    } else {
+      pt_buf_putc(&b, *p);
+    }
+  }
+  char *out = pt_arena_strdup(&f->r->arena, pt_buf_cstr(&b));
+  pt_buf_fini(&b);
+  if (out && last) {
+    const char *dot = strrchr(out, '.');
+    *last = dot ? dot + 1 : out;
+  }
+  return out;
+}
+
+/* An out-of-line definition (Go receiver, C++ A::f) adopts the type of the
+ * same file that its scope names. */
+static void adopt_scoped(pt_xfile *f, pt_cand *c)
+{
+  const char *last = NULL;
+  if (!dotted(f, c->scope, &last) || !last)
+    return;
+  for (size_t j = 0; j < f->n_cands; j++)
+    if (is_type_like(f->cands[j].kind) && f->cands[j].kind != PT_KIND_IMPL &&
+        strcmp(f->cands[j].name, last) == 0) {
+      c->parent = (int)j;
+      return;
+    }
+}
+
+static int name_all(pt_xfile *f)
+{
+  pt_buf b = PT_BUF_INIT;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < f->n_cands; i++) {
+    pt_cand *c = &f->cands[i];
+    if (c->scope && c->parent < 0)
+      adopt_scoped(f, c);
+    const pt_cand *p = c->parent >= 0 ? &f->cands[c->parent] : NULL;
+    if (c->kind == PT_KIND_FUNCTION && ((p && is_type_like(p->kind)) || c->scope))
+      c->kind = PT_KIND_METHOD;
+    pt_buf_clear(&b);
+    if (c->scope)
+      rc = pt_buf_printf(&b, "%s.", dotted(f, c->scope, NULL));
+    else if (p)
+      rc = pt_buf_printf(&b, "%s.", p->qualname);
+    if (!rc) rc = pt_buf_puts(&b, c->name);
+    if (!rc && !(c->qualname = pt_arena_strdup(&f->r->arena, b.ptr)))
+      rc = PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  }
+  pt_buf_fini(&b);
+  return rc;
+}
+
+static uint32_t row_of_end(TSNode n)
+{
+  TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
+  /* a node that ends at column 0 ends on the previous line */
+  if (e.column == 0 && e.row > s.row)
+    return e.row - 1;
+  return e.row;
+}
+
+/* The declaration head: up to the body, white space folded, at most 300
+ * bytes (cut on a UTF-8 boundary). */
+static const char *signature_of(pt_xfile *f, const pt_cand *c)
+{
+  uint32_t a = c->start_byte, b = c->end_byte;
+  TSNode body = ts_node_child_by_field_name(c->node, "body", 4);
+  if (!ts_node_is_null(body) && ts_node_start_byte(body) > a)
+    b = ts_node_start_byte(body);
+  else
+    for (uint32_t i = a; i < b; i++)
+      if (f->src[i] == '\n' || f->src[i] == '{') {
+        b = i;
+        break;
+      }
+  pt_buf s = PT_BUF_INIT;
+  int space = 0;
+  for (uint32_t i = a; i < b && s.len < 300; i++) {
+    char ch = f->src[i];
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      space = s.len > 0;
+      continue;
+    }
+    if (space)
+      pt_buf_putc(&s, ' ');
+    space = 0;
+    pt_buf_putc(&s, ch);
+  }
+  if (s.len >= 300) {
+    while (s.len && ((unsigned char)s.ptr[s.len - 1] & 0xc0) == 0x80)
+      s.len--;
+    if (s.len && ((unsigned char)s.ptr[s.len - 1] & 0xc0) == 0xc0)
+      s.len--;
+  }
+  const char *out = pt_arena_strndup(&f->r->arena, pt_buf_cstr(&s), s.len);
+  pt_buf_fini(&s);
+  return out;
+}
+
+static int describe(pt_xfile *f)
+{
+  for (size_t i = 0; i < f->n_cands; i++) {
+    pt_cand *c = &f->cands[i];
+    c->line_start = ts_node_start_point(c->node).row + 1;
+    c->line_end = row_of_end(c->node) + 1;
+    if (!(c->signature = signature_of(f, c)))
+      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    if (f->file_test)
+      c->test_reason = f->file_test;
+    else if (c->parent >= 0 && f->cands[c->parent].test_reason)
+      c->test_reason = f->cands[c->parent].test_reason;
+    else
+      c->test_reason = pt__test_entity_reason(f, c);
+  }
+  return 0;
+}
+
+/* Keys: the birth number hashes the qualified name; a second definition
+ * with the same key (overloads) adds its signature, then its ordinal, and
+ * a remaining hash collision moves the number on. */
+static int assign_keys(pt_xfile *f)
+{
+  pt_strmap seen = PT_STRMAP_INIT;
+  pt_buf ident = PT_BUF_INIT, key = PT_BUF_INIT;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < f->n_cands; i++) {
+    pt_cand *c = &f->cands[i];
+    for (int attempt = 0; rc == 0; attempt++) {
+      pt_buf_clear(&ident);
+      rc = pt_buf_puts(&ident, c->qualname);
+      if (!rc && attempt >= 1) rc = pt_buf_printf(&ident, "#%s", c->signature);
+      if (!rc && attempt >= 2) rc = pt_buf_printf(&ident, "#%d", attempt - 1);
+      c->birth = pt__key_birth(f->path, ident.ptr);
+      pt_buf_clear(&key);
+      if (!rc) rc = pt__key_entity(&key, f->lang, c->kind, c->name, f->path, c->birth);
+      if (rc || !pt_strmap_get(&seen, key.ptr, key.len, NULL))
+        break;
+      if (attempt > 1000)
+        rc = PT_ERR(PT_ERROR, "%s: cannot make a unique key for %s", f->path,
+                    c->qualname);
+    }
+    if (rc == 0 && !(c->key = pt_arena_strndup(&f->r->arena, key.ptr, key.len)))
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    if (rc == 0)
+      rc = pt_strmap_put(&seen, c->key, key.len, i);
+  }
+  pt_strmap_fini(&seen);
+  pt_buf_fini(&ident);
+  pt_buf_fini(&key);
+  return rc;
+}
+
+static const char *code_of(pt_xfile *f, uint32_t ls, uint32_t le, size_t *len)
+{
+  uint32_t a = f->line_starts[ls - 1];
+  uint32_t b = le < f->n_lines ? f->line_starts[le] : (uint32_t)f->len;
+  if (b > a && f->src[b - 1] == '\n')
+    b--;
+  if (b > a && f->src[b - 1] == '\r')
+    b--;
+  *len = b - a;
+  return f->src + a;
+}
+
+static int emit(pt_xfile *f)
+{
+  size_t n_code = 0, n_test = 0;
+  for (size_t i = 0; i < f->n_cands; i++)
+    f->cands[i].test_reason ? n_test++ : n_code++;
+  pt_file_result *r = f->r;
+  r->entities = pt_arena_alloc(&r->arena, (n_code + 1) * sizeof *r->entities);
+  r->tests = pt_arena_alloc(&r->arena, (n_test + 1) * sizeof *r->tests);
+  if (!r->entities || !r->tests)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  for (size_t i = 0; i < f->n_cands; i++) {
+    const pt_cand *c = &f->cands[i];
+    if (c->test_reason) {
+      pt_test_entity *t = &r->tests[r->n_tests++];
+      *t = (pt_test_entity){c->key, c->qualname, f->path, c->test_reason,
+                            f->lang, c->kind, c->line_start, c->line_end};
+      continue;
+    }
+    pt_entity *e = &r->entities[r->n_entities++];
+    size_t len;
+    const char *code = code_of(f, c->line_start, c->line_end, &len);
+    memset(e, 0, sizeof *e);
+    e->key = c->key;
+    e->name = c->name;
+    e->qualname = c->qualname;
+    e->file_path = f->path;
+    e->signature = c->signature;
+    e->code = pt_arena_strndup(&r->arena, code, len);
+    e->parent_key = c->parent >= 0 ? f->cands[c->parent].key : NULL;
+    pt_sha256_hex(code, len, e->content_hash);
+    e->lang = f->lang;
+    e->kind = c->kind;
+    e->line_start = c->line_start;
+    e->line_end = c->line_end;
+    e->birth = c->birth;
+    if (!e->code)
+      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  }
+  return 0;
+}
+
+int pt__extract_entities(pt_xfile *f)
+{
+  f->file_test = pt__test_file_reason(f->lang, f->path);
+  int rc = collect(f);
+  if (rc == 0) {
+    sort_and_dedupe(f);
+    rc = nest(f);
+  }
+  if (rc == 0) rc = name_all(f);
+  if (rc == 0) rc = describe(f);
+  if (rc == 0) rc = assign_keys(f);
+  if (rc == 0) rc = emit(f);
+  return rc;
+}

@@ -1,0 +1,72 @@
+/* State shared by the extraction steps of one file (private to core). */
+#ifndef PT_EXTRACT_INT_H
+#define PT_EXTRACT_INT_H
+
+#include <tree_sitter/api.h>
+
+#include "pt/buf.h"
+#include "pt/extract.h"
+#include "query.h"
+
+struct pt_queries {
+  pt_query entity[PT_GRAMMAR__COUNT];
+  pt_query reference[PT_GRAMMAR__COUNT];
+  unsigned char ready[PT_GRAMMAR__COUNT];
+};
+
+struct pt_extractor {
+  const pt_queries *q;
+  TSParser *parser;
+  TSQueryCursor *cursor;
+};
+
+/* An entity while its file is being extracted. */
+typedef struct pt_cand {
+  TSNode node;
+  uint32_t start_byte, end_byte;
+  pt_kind kind;
+  const char *name;         /* arena */
+  const char *scope;        /* arena, or NULL */
+  const char *qualname;     /* arena */
+  const char *key;          /* arena */
+  const char *signature;    /* arena */
+  const char *test_reason;  /* static or arena; NULL for CODE */
+  int parent;               /* index, or -1 */
+  uint32_t line_start, line_end;
+  int64_t birth;
+} pt_cand;
+
+typedef struct pt_xfile {
+  pt_extractor *x;
+  pt_grammar grammar;
+  pt_lang lang;
+  const char *path;
+  const char *src;
+  size_t len;
+  TSNode root;
+  pt_file_result *r;
+  const char *file_key;     /* arena */
+  const char *file_test;    /* reason when the whole file is a test */
+  uint32_t *line_starts;    /* byte offset of each line (0-based rows) */
+  uint32_t n_lines;
+  pt_cand *cands;           /* sorted by start asc, end desc */
+  size_t n_cands, cap_cands;
+  uint32_t *import_ranges;  /* pairs of byte offsets */
+  size_t n_import, cap_import;
+} pt_xfile;
+
+int pt__extract_entities(pt_xfile *f);
+int pt__extract_refs(pt_xfile *f);
+int pt__extract_words(pt_xfile *f);
+
+/* Test detection (test_detect.c): the reason a whole file is a test by its
+ * language's conventions, or NULL. */
+const char *pt__test_file_reason(pt_lang lang, const char *path);
+/* The reason one entity is a test (its own markers; parents are handled by
+ * the caller), or NULL. May allocate the reason in the file's arena. */
+const char *pt__test_entity_reason(pt_xfile *f, const pt_cand *c);
+
+/* Node text copied into the file's arena; NULL when out of memory. */
+char *pt__node_text(pt_xfile *f, TSNode n);
+
+#endif

@@ -1,0 +1,377 @@
+/* Reference resolution (resolve.h). A reference names a target; among the
+ * indexed entities of the same language family with that name and a
+ * fitting kind, the first tier that has candidates decides:
+ *   1. the qualifier names the target's type (Foo::new, self.m(), A.f())
+ *   2. the same enclosing type as the caller
+ *   3. the same file
+ *   4. a file the referring file imports
+ *   5. the same directory
+ *   6. the whole language
+ * Tiers 1-3 take the first candidate in index order; tiers 4-6 need exactly
+ * one, else the reference stays an unresolved placeholder. */
+#include <string.h>
+
+#include "key.h"
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/strmap.h"
+#include "resolve.h"
+
+struct pt_resolver {
+  const pt_entity *ents;
+  size_t n_ents;
+  size_t *next_same_name;    /* chain of entities sharing a name, or SIZE_MAX */
+  const char **encl;         /* by entity: qualname of its enclosing type */
+  pt_strmap by_name;         /* name -> first entity index */
+  pt_strmap by_key;          /* key -> entity index */
+  const pt_file_record *files;
+  size_t n_files;
+  size_t *next_same_base;    /* chain of files sharing a base name */
+  pt_strmap by_base;         /* file base name -> first file index */
+  pt_buf scratch;
+  const char **imports;      /* the current file's normalised import modules */
+  size_t n_imports, cap_imports;
+};
+
+#define NONE ((size_t)-1)
+
+static const char *enclosing_type(const pt_resolver *rs, const char *from);
+
+static const char *base_name(const char *path)
+{
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+static int chain(pt_strmap *m, size_t *next, const char *key, size_t i)
+{
+  size_t head;
+  int rc = pt_strmap_put_new(m, key, strlen(key), i, &head);
+  if (rc)
+    return rc;
+  if (head == i)
+    next[i] = NONE;
+  else {
+    /* append at the tail so chains keep index order */
+    size_t t = head;
+    while (next[t] != NONE)
+      t = next[t];
+    next[t] = i;
+    next[i] = NONE;
+  }
+  return 0;
+}
+
+int pt__resolver_new(const pt_graph *g, pt_resolver **out)
+{
+  pt_resolver *rs = pt_calloc(1, sizeof *rs);
+  if (!rs)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  rs->ents = pt_graph_entities(g);
+  rs->n_ents = pt_graph_n_entities(g);
+  rs->files = pt_graph_files(g);
+  rs->n_files = pt_graph_n_files(g);
+  rs->next_same_name = pt_malloc((rs->n_ents + 1) * sizeof(size_t));
+  rs->next_same_base = pt_malloc((rs->n_files + 1) * sizeof(size_t));
+  int rc = rs->next_same_name && rs->next_same_base
+               ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
+    rc = chain(&rs->by_name, rs->next_same_name, rs->ents[i].name, i);
+    if (rc == 0)
+      rc = pt_strmap_put(&rs->by_key, rs->ents[i].key, strlen(rs->ents[i].key), i);
+  }
+  for (size_t i = 0; rc == 0 && i < rs->n_files; i++)
+    rc = chain(&rs->by_base, rs->next_same_base, base_name(rs->files[i].path), i);
+  rs->encl = pt_calloc(rs->n_ents + 1, sizeof *rs->encl);
+  if (rc == 0 && !rs->encl)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++)
+    rs->encl[i] = enclosing_type(rs, rs->ents[i].key);
+  if (rc) {
+    pt__resolver_free(rs);
+    return rc;
+  }
+  *out = rs;
+  return 0;
+}
+
+void pt__resolver_free(pt_resolver *rs)
+{
+  if (!rs)
+    return;
+  pt_free(rs->next_same_name);
+  pt_free(rs->next_same_base);
+  pt_free(rs->encl);
+  pt_strmap_fini(&rs->by_name);
+  pt_strmap_fini(&rs->by_key);
+  pt_strmap_fini(&rs->by_base);
+  pt_buf_fini(&rs->scratch);
+  for (size_t i = 0; i < rs->n_imports; i++)
+    pt_free((void *)rs->imports[i]);
+  pt_free(rs->imports);
+  pt_free(rs);
+}
+
+static int family(pt_lang l)
+{
+  if (l == PT_LANG_CPP)
+    return PT_LANG_C;
+  if (l == PT_LANG_TYPESCRIPT)
+    return PT_LANG_JAVASCRIPT;
+  return (int)l;
+}
+
+static int kind_fits(pt_ref_kind r, pt_kind k)
+{
+  switch (r) {
+  case PT_REF_CALL:
+    return k == PT_KIND_FUNCTION || k == PT_KIND_METHOD || k == PT_KIND_CLASS ||
+           k == PT_KIND_STRUCT;
+  case PT_REF_NEW:
+    return k == PT_KIND_CLASS || k == PT_KIND_STRUCT;
+  case PT_REF_TYPE:
+    return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_ENUM ||
+           k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_TYPEDEF;
+  case PT_REF_EXTENDS:
+    return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_INTERFACE ||
+           k == PT_KIND_TRAIT;
+  case PT_REF_IMPLEMENTS:
+    return k == PT_KIND_INTERFACE || k == PT_KIND_TRAIT || k == PT_KIND_CLASS;
+  case PT_REF_IMPORT:
+    return k != PT_KIND_IMPL;
+  default:
+    return 0;
+  }
+}
+
+static size_t dir_len(const char *path)
+{
+  const char *s = strrchr(path, '/');
+  return s ? (size_t)(s - path) : 0;
+}
+
+/* "./a/b", "a.b", "crate::a::b", "..mod" -> "a/b", "a/b", "a/b", "mod". */
+static char *normalize_module(const char *m)
+{
+  pt_buf b = PT_BUF_INIT;
+  while (*m == '.' || *m == '/' || *m == '@' || *m == '~')
+    m++;
+  static const char *const roots[] = {"crate::", "self::", "super::", NULL};
+  for (int i = 0; roots[i]; i++)
+    if (strncmp(m, roots[i], strlen(roots[i])) == 0)
+      m += strlen(roots[i]);
+  for (const char *p = m; *p; p++) {
+    if (p[0] == ':' && p[1] == ':') {
+      pt_buf_putc(&b, '/');
+      p++;
+    } else if (*p == '.' || *p == '\\') {
+      pt_buf_putc(&b, '/');
+    } else {
+      pt_buf_putc(&b, *p);
+    }
+  }
+  return pt_buf_detach(&b);
+}
+
+/* Does the candidate's file (without extension) or folder end with the
+ * normalised module path? */
+static int file_matches_module(const char *path, const char *mod)
+{
+  size_t ml = strlen(mod);
+  if (!ml)
+    return 0;
+  const char *dot = strrchr(base_name(path), '.');
+  size_t stem = dot ? (size_t)(dot - path) : strlen(path);
+  size_t dl = dir_len(path);
+  for (int pass = 0; pass < 2; pass++) {
+    size_t n = pass == 0 ? stem : dl;
+    if (n >= ml && memcmp(path + n - ml, mod, ml) == 0 &&
+        (n == ml || path[n - ml - 1] == '/'))
+      return 1;
+  }
+  return 0;
+}
+
+static int is_self_word(const char *s)
+{
+  static const char *const words[] = {"self", "this", "Self", "cls", "static",
+                                      "super", "parent", NULL};
+  for (int i = 0; words[i]; i++)
+    if (strcmp(s, words[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* The qualified name of the type that encloses entity key `from`, or NULL. */
+static const char *enclosing_type(const pt_resolver *rs, const char *from)
+{
+  size_t i;
+  if (!from || !pt_strmap_get(&rs->by_key, from, strlen(from), &i))
+    return NULL;
+  const pt_entity *e = &rs->ents[i];
+  if (e->kind != PT_KIND_METHOD && e->kind != PT_KIND_FUNCTION)
+    return e->qualname;
+  if (!e->parent_key || !pt_strmap_get(&rs->by_key, e->parent_key,
+                                       strlen(e->parent_key), &i))
+    return NULL;
+  return rs->ents[i].qualname;
+}
+
+/* Does qualname end with "<scope>.<name>" (scope with :: or . separators)? */
+static int scope_fits(const char *qualname, const char *scope, const char *name)
+{
+  char *want = normalize_module(scope);
+  if (!want)
+    return 0;
+  for (char *p = want; *p; p++)
+    if (*p == '/')
+      *p = '.';
+  size_t ql = strlen(qualname), wl = strlen(want), nl = strlen(name);
+  int ok = ql >= wl + 1 + nl && memcmp(qualname + ql - nl - 1 - wl, want, wl) == 0 &&
+           qualname[ql - nl - 1] == '.' &&
+           (ql == wl + 1 + nl || qualname[ql - nl - 2 - wl] == '.');
+  pt_free(want);
+  return ok;
+}
+
+typedef struct tier_hit {
+  size_t first;
+  size_t count;
+} tier_hit;
+
+static void tier_add(tier_hit *t, size_t i)
+{
+  if (t->count++ == 0)
+    t->first = i;
+}
+
+static size_t pick(pt_resolver *rs, const char *path, pt_lang lang,
+                   const pt_raw_ref *r)
+{
+  size_t head;
+  if (!pt_strmap_get(&rs->by_name, r->name, strlen(r->name), &head))
+    return NONE;
+  const char *self_type = NULL, *scope = r->scope;
+  if (scope && is_self_word(scope)) {
+    self_type = enclosing_type(rs, r->from_key);
+    scope = self_type;
+  }
+  const char *caller_type = enclosing_type(rs, r->from_key);
+  tier_hit t[6] = {{0, 0}};
+  size_t dl = dir_len(path);
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    const pt_entity *e = &rs->ents[i];
+    if (family(e->lang) != family(lang) || !kind_fits(r->kind, e->kind))
+      continue;
+    const char *parent = e->parent_key ? rs->encl[i] : NULL;
+    if (scope && scope_fits(e->qualname, scope, e->name))
+      tier_add(&t[0], i);
+    if (caller_type && parent && strcmp(parent, caller_type) == 0)
+      tier_add(&t[1], i);
+    if (strcmp(e->file_path, path) == 0)
+      tier_add(&t[2], i);
+    for (size_t k = 0; k < rs->n_imports; k++)
+      if (file_matches_module(e->file_path, rs->imports[k])) {
+        tier_add(&t[3], i);
+        break;
+      }
+    if (dir_len(e->file_path) == dl && memcmp(e->file_path, path, dl) == 0)
+      tier_add(&t[4], i);
+    tier_add(&t[5], i);
+  }
+  for (int k = 0; k < 6; k++) {
+    if (k < 3 && t[k].count)
+      return t[k].first;
+    if (k >= 3 && t[k].count == 1)
+      return t[k].first;
+  }
+  return NONE;
+}
+
+/* An #include resolves to an indexed file: the one beside the includer
+ * first, else the only file whose path ends with the included path. */
+static size_t pick_file(pt_resolver *rs, const char *path, const char *inc)
+{
+  size_t head, found = NONE, n = 0;
+  if (!pt_strmap_get(&rs->by_base, base_name(inc), strlen(base_name(inc)), &head))
+    return NONE;
+  size_t il = strlen(inc), dl = dir_len(path);
+  for (size_t i = head; i != NONE; i = rs->next_same_base[i]) {
+    const char *fp = rs->files[i].path;
+    size_t fl = strlen(fp);
+    if (fl == (dl ? dl + 1 : 0) + il && (!dl || memcmp(fp, path, dl + 1) == 0) &&
+        strcmp(fp + fl - il, inc) == 0)
+      return i;
+    if (fl >= il && strcmp(fp + fl - il, inc) == 0 &&
+        (fl == il || fp[fl - il - 1] == '/')) {
+      found = i;
+      n++;
+    }
+  }
+  return n == 1 ? found : NONE;
+}
+
+static const char *placeholder_token(pt_ref_kind k)
+{
+  switch (k) {
+  case PT_REF_CALL: case PT_REF_NEW: return "fn";
+  case PT_REF_IMPORT: case PT_REF_INCLUDE: return "module";
+  case PT_REF_IMPLEMENTS: return "trait";
+  default: return "class";
+  }
+}
+
+static int collect_imports(pt_resolver *rs, const pt_raw_ref *refs, size_t n)
+{
+  for (size_t i = 0; i < rs->n_imports; i++)
+    pt_free((void *)rs->imports[i]);
+  rs->n_imports = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (refs[i].kind != PT_REF_IMPORT || !refs[i].module)
+      continue;
+    if (rs->n_imports == rs->cap_imports) {
+      size_t cap = rs->cap_imports ? rs->cap_imports * 2 : 16;
+      const char **p = pt_realloc(rs->imports, cap * sizeof *p);
+      if (!p)
+        return PT_ERR(PT_ENOMEM, "out of memory");
+      rs->imports = p;
+      rs->cap_imports = cap;
+    }
+    const char *m = normalize_module(refs[i].module);
+    if (!m)
+      return PT_ERR(PT_ENOMEM, "out of memory");
+    rs->imports[rs->n_imports++] = m;
+  }
+  return 0;
+}
+
+int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lang,
+                     const pt_raw_ref *refs, size_t n_refs)
+{
+  int rc = collect_imports(rs, refs, n_refs);
+  for (size_t i = 0; rc == 0 && i < n_refs; i++) {
+    const pt_raw_ref *r = &refs[i];
+    pt_edge e = {r->from_key, NULL, path, pt_ref_edge_type(r->kind), r->line, 0};
+    pt_buf_clear(&rs->scratch);
+    if (r->kind == PT_REF_INCLUDE) {
+      size_t f = pick_file(rs, path, r->name);
+      if (f != NONE) {
+        rc = pt__key_file(&rs->scratch, rs->files[f].lang, rs->files[f].path);
+        e.resolved = 1;
+      }
+    } else {
+      size_t t = pick(rs, path, lang, r);
+      if (t != NONE) {
+        e.to_key = rs->ents[t].key;
+        e.resolved = 1;
+      }
+    }
+    if (rc == 0 && !e.to_key && !e.resolved)
+      rc = pt__key_placeholder(&rs->scratch, lang, placeholder_token(r->kind), r->name);
+    if (rc == 0 && !e.to_key)
+      e.to_key = rs->scratch.ptr;
+    if (rc == 0)
+      rc = pt_graph_add_edge(g, &e);
+  }
+  return rc;
+}

@@ -1,0 +1,19 @@
+/* Reference resolution (private to core): raw references of all files to
+ * edges whose targets are real entity keys where the index has them. */
+#ifndef PT_RESOLVE_H
+#define PT_RESOLVE_H
+
+#include "pt/extract.h"
+#include "pt/graph.h"
+
+typedef struct pt_resolver pt_resolver;
+
+/* Indexes the entities and files of g (not yet finished is fine). */
+int pt__resolver_new(const pt_graph *g, pt_resolver **out);
+void pt__resolver_free(pt_resolver *rs);
+/* Resolves the references of one file (refs[i].from_key etc. borrowed)
+ * and adds their edges to g. `path` and `lang` are the file's. */
+int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lang,
+                     const pt_raw_ref *refs, size_t n_refs);
+
+#endif

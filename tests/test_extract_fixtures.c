@@ -1,0 +1,88 @@
+/* Per-language extraction fixtures: each folder tests/fixtures/lang/<lang>/
+ * is indexed through the real pipeline (walk, extract, resolve) and its
+ * brief dump (pt_graph_dump_brief) must contain every line of
+ * tests/fixtures/lang/<lang>.expected, and none of the lines written there
+ * with a leading "!". Blank lines and lines starting with "#" are notes. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/graph.h"
+#include "pt/ingest.h"
+#include "test_support.h"
+
+static void check_fixture(const char *lang)
+{
+  char dir[512], expected_path[512];
+  snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, lang);
+  snprintf(expected_path, sizeof expected_path, "%s/lang/%s.expected", PT_FIXTURES, lang);
+  pt_ingest_opts o = {dir, 2, 0, NULL, 0, NULL, NULL};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  for (size_t i = 0; i < st.n_errors; i++)
+    print_message("ingest error: %s\n", st.errors[i]);
+  pt_buf dump = PT_BUF_INIT;
+  assert_int_equal(pt_graph_dump_brief(g, &dump), 0);
+  char *expected = pt_test_read(expected_path);
+  int failures = 0;
+  for (char *line = strtok(expected, "\n"); line; line = strtok(NULL, "\n")) {
+    if (!*line || line[0] == '#')
+      continue;
+    int negate = line[0] == '!';
+    const char *want = negate ? line + 1 : line;
+    pt_buf needle = PT_BUF_INIT;
+    pt_buf_printf(&needle, "\n%s\n", want);
+    pt_buf hay = PT_BUF_INIT;
+    pt_buf_printf(&hay, "\n%s", pt_buf_cstr(&dump));
+    int found = strstr(hay.ptr, needle.ptr) != NULL;
+    if (found == negate) {
+      print_message("%s: %s: %s\n", lang, negate ? "unexpected" : "missing", want);
+      failures++;
+    }
+    pt_buf_fini(&needle);
+    pt_buf_fini(&hay);
+  }
+  if (failures)
+    print_message("--- actual brief dump of %s ---\n%s", lang, pt_buf_cstr(&dump));
+  assert_int_equal(failures, 0);
+  assert_int_equal(st.n_errors, 0);
+  pt_free(expected);
+  pt_buf_fini(&dump);
+  pt_graph_free(g);
+  pt_ingest_stats_fini(&st);
+}
+
+#define LANG_TEST(l) \
+  static void extract_fixture__##l(void **state) { check_fixture(#l); }
+LANG_TEST(rust)
+LANG_TEST(python)
+LANG_TEST(javascript)
+LANG_TEST(typescript)
+LANG_TEST(go)
+LANG_TEST(java)
+LANG_TEST(c)
+LANG_TEST(cpp)
+LANG_TEST(ruby)
+LANG_TEST(php)
+LANG_TEST(csharp)
+LANG_TEST(swift)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(extract_fixture__rust),
+    cmocka_unit_test(extract_fixture__python),
+    cmocka_unit_test(extract_fixture__javascript),
+    cmocka_unit_test(extract_fixture__typescript),
+    cmocka_unit_test(extract_fixture__go),
+    cmocka_unit_test(extract_fixture__java),
+    cmocka_unit_test(extract_fixture__c),
+    cmocka_unit_test(extract_fixture__cpp),
+    cmocka_unit_test(extract_fixture__ruby),
+    cmocka_unit_test(extract_fixture__php),
+    cmocka_unit_test(extract_fixture__csharp),
+    cmocka_unit_test(extract_fixture__swift),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
