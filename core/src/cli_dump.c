@@ -85,7 +85,7 @@ int pt__cli_dump(int argc, char **argv, FILE *out, FILE *err)
     if (rc == 0) rc = pt_store_load(st, g);
     pt_store_close(st);
   } else {
-    pt_ingest_opts o = {dir, (unsigned)threads, 0, NULL, 0, NULL, NULL};
+    pt_ingest_opts o = {dir, (unsigned)threads, 0, NULL, 0, NULL, NULL, 0};
     rc = pt_ingest(&o, &g, &stats);
   }
   pt_buf b = PT_BUF_INIT;

@@ -16,7 +16,7 @@
 typedef struct index_args {
   const char *dir;
   const char *db;             /* NULL = the platform default */
-  int verbose, quiet;
+  int verbose, quiet, parse_only;
   unsigned threads;
   unsigned long long max_file_size;
 } index_args;
@@ -42,6 +42,8 @@ static void index_usage(FILE *out)
     "  --max-file-size BYTES  Larger files are ignored (default: %u)\n"
     "  -v, --verbose          Also print duration and peak memory\n"
     "  -q, --quiet            Print only the summary\n"
+    "  --parse-only           Benchmark floor: parse every file with tree-sitter,\n"
+    "                         extract and save nothing\n"
     "  -h, --help             Show this help\n"
     "\n"
     "Ignored: .gitignore and .parseltongueignore matches, folders named .git,\n"
@@ -65,6 +67,8 @@ static int parse_args(int argc, char **argv, index_args *a, FILE *out, FILE *err
       a->verbose = 1;
     } else if (!strcmp(s, "-q") || !strcmp(s, "--quiet")) {
       a->quiet = 1;
+    } else if (!strcmp(s, "--parse-only")) {
+      a->parse_only = 1;
     } else if (!strcmp(s, "--db") || !strcmp(s, "--threads") ||
                !strcmp(s, "--max-file-size")) {
       if (i + 1 >= argc) {
@@ -232,7 +236,8 @@ static int run(const index_args *a, const char *ws, const char *spec, FILE *out,
   size_t n_skip = 0;
   progress_state ps = {err, pt_clock_ns(), 0};
   pt_ingest_opts o = {a->dir, a->threads, a->max_file_size, NULL, 0,
-                      pt_term_is_tty(err) ? on_progress : NULL, &ps};
+                      pt_term_is_tty(err) ? on_progress : NULL, &ps,
+                      a->parse_only};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   memset(&st, 0, sizeof st);
@@ -248,7 +253,7 @@ static int run(const index_args *a, const char *ws, const char *spec, FILE *out,
   int code = rc ? PT_EXIT_FAILURE : 0;
   if (code == 0) {
     print_summary(out, &st, secs);
-    code = save(spec, g, a, out, err);
+    code = a->parse_only ? 0 : save(spec, g, a, out, err);
   }
   if (code == 0 && st.n_errors && write_error_log(ws, spec, a, &st) != 0) {
     fprintf(err, "Error: cannot write the error log: %s\n", pt_error_last()->message);

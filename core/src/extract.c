@@ -171,6 +171,19 @@ static int run_steps(pt_xfile *f)
   return rc;
 }
 
+int pt_extract_parse_only(pt_extractor *x, pt_grammar grammar, const char *path,
+                          const char *src, size_t len)
+{
+  const pt_grammar_info *gi = pt_grammar_get(grammar);
+  if (!gi || !ts_parser_set_language(x->parser, gi->ts_language()))
+    return PT_ERR(PT_EINVAL, "%s: no grammar", path);
+  TSTree *tree = ts_parser_parse_string(x->parser, NULL, src, (uint32_t)len);
+  if (!tree)
+    return PT_ERR(PT_EPARSE, "%s: tree-sitter could not parse the file", path);
+  ts_tree_delete(tree);
+  return 0;
+}
+
 int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
                     const char *src, size_t len, pt_file_result **out)
 {

@@ -29,6 +29,7 @@ typedef struct pool {
   size_t done;              /* under mu */
   uint64_t bytes;           /* under mu */
   int fatal;                /* under mu: an out-of-memory stops the run */
+  int parse_only;
   pt_ingest_progress_fn progress;
   void *payload;
 } pool;
@@ -54,7 +55,9 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
   }
   if (rc == 0)
     pt_grammar_for_path(wf->path, src->ptr, src->len < 4096 ? src->len : 4096, &g);
-  if (rc == 0)
+  if (rc == 0 && p->parse_only)
+    rc = pt_extract_parse_only(x, g, wf->path, src->ptr ? src->ptr : "", src->len);
+  else if (rc == 0)
     rc = pt_extract_file(x, g, wf->path, src->ptr ? src->ptr : "", src->len,
                          &s->result);
   if (rc == PT_ENOMEM) {
@@ -165,6 +168,10 @@ static int merge(const pt_walk_result *w, slot *slots, pt_graph *g,
     }
     const pt_file_result *r = s->result;
     st->processed_files++;
+    if (!r) { /* parse-only runs keep nothing */
+      st->bytes += w->files[i].size;
+      continue;
+    }
     st->bytes += r->file.size;
     for (size_t k = 0; rc == 0 && k < r->n_entities; k++)
       rc = pt_graph_add_entity(g, &r->entities[k]);
@@ -217,6 +224,7 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, slot *slots,
   p.slots = slots;
   p.progress = o->progress;
   p.payload = o->payload;
+  p.parse_only = o->parse_only;
   pt_queries *q = NULL;
   int rc = pt_queries_new(wanted, &q);
   p.queries = q;

@@ -65,6 +65,11 @@ int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
                     const char *src, size_t len, pt_file_result **out);
 void pt_file_result_free(pt_file_result *r);
 
+/* Parses a file and throws the tree away: the floor extraction is measured
+ * against (benchmarks only). */
+int pt_extract_parse_only(pt_extractor *x, pt_grammar grammar, const char *path,
+                          const char *src, size_t len);
+
 /* The edge type a reference kind becomes. */
 pt_edge_type pt_ref_edge_type(pt_ref_kind kind);
 

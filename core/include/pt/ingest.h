@@ -21,6 +21,7 @@ typedef struct pt_ingest_opts {
   size_t n_skip;
   pt_ingest_progress_fn progress;  /* may be NULL */
   void *payload;
+  int parse_only;                  /* benchmark floor: parse, extract nothing */
 } pt_ingest_opts;
 
 #define PT_INGEST_DEFAULT_MAX_FILE_SIZE (16u * 1024u * 1024u)

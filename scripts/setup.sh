@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian packages, the pinned tree-sitter sources
+# from npm), then configures and builds into ./build. Idempotent and quick
+# when everything is there. Run as root on Debian bookworm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(build-essential cmake ninja-build pkg-config nodejs npm git
+      librocksdb-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev
+      sqlite3 universal-ctags curl jq)
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The tree-sitter runtime and grammars: C sources from npm, pinned by
+# package-lock.json, cached outside the checkout by the lock's hash. Their
+# install scripts (Node bindings) are never run.
+cache="${PT_CACHE_DIR:-/var/cache/parseltongue}"
+key=$(sha256sum package-lock.json | cut -c1-16)
+mods="$cache/npm-$key/node_modules"
+if [ ! -f "$mods/tree-sitter/vendor/tree-sitter/lib/src/lib.c" ]; then
+  echo "setup: fetching tree-sitter sources (npm ci, pinned)"
+  tmp=$(mktemp -d)
+  cp package.json package-lock.json "$tmp/"
+  (cd "$tmp" && npm ci --ignore-scripts --legacy-peer-deps --no-audit --no-fund >/dev/null)
+  mkdir -p "$cache/npm-$key"
+  rm -rf "$mods"
+  mv "$tmp/node_modules" "$mods"
+  rm -rf "$tmp"
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPT_NODE_MODULES="$mods" -DPT_WERROR=ON >/dev/null
+ninja -C build

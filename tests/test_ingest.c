@@ -1,0 +1,171 @@
+/* The pt01 pipeline end to end in memory: determinism, root spelling,
+ * unique keys, broken files, resolution and test exclusion. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/graph.h"
+#include "pt/ingest.h"
+#include "pt/strmap.h"
+#include "test_support.h"
+
+static char *dump_of(const char *root, unsigned threads, pt_ingest_stats *st_out)
+{
+  pt_ingest_opts o = {root, threads, 0, NULL, 0, NULL, NULL, 0};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_buf b = PT_BUF_INIT;
+  assert_int_equal(pt_graph_dump(g, &b), 0);
+  pt_graph_free(g);
+  if (st_out)
+    *st_out = st;
+  else
+    pt_ingest_stats_fini(&st);
+  return pt_buf_detach(&b);
+}
+
+/* Drops the "meta root" line, which names the absolute root. */
+static char *without_root(char *dump)
+{
+  char *m = strstr(dump, "meta\troot\t");
+  if (m)
+    *m = '\0';
+  return dump;
+}
+
+static void ingest__same_tree_gives_identical_dump_for_1_and_2_threads(void **state)
+{
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/lang", PT_FIXTURES);
+  char *a = dump_of(dir, 1, NULL);
+  char *b = dump_of(dir, 2, NULL);
+  char *c = dump_of(dir, 2, NULL);
+  assert_string_equal(a, b);
+  assert_string_equal(b, c);
+  pt_free(a);
+  pt_free(b);
+  pt_free(c);
+}
+
+static void ingest__keys_do_not_depend_on_how_the_root_is_typed(void **state)
+{
+  char *tmp = pt_test_tmpdir("rootspell");
+  pt_test_write(tmp, "proj/src/a.py", "def f():\n    return g()\n\ndef g():\n    return 1\n");
+  char abs[600], dotted[700];
+  snprintf(abs, sizeof abs, "%s/proj", tmp);
+  snprintf(dotted, sizeof dotted, "%s/proj/./src/..", tmp);
+  char *a = without_root(dump_of(abs, 1, NULL));
+  char *b = without_root(dump_of(dotted, 1, NULL));
+  assert_string_equal(a, b);
+  assert_non_null(strstr(a, "python:fn:f:__src_a:T"));
+  pt_free(a);
+  pt_free(b);
+  pt_free(tmp);
+}
+
+static void ingest__two_definitions_never_share_a_key(void **state)
+{
+  char *tmp = pt_test_tmpdir("uniquekeys");
+  pt_test_write(tmp, "lib.rs",
+                "struct A;\nstruct B;\nimpl A { fn new() -> A { A } }\n"
+                "impl B { fn new() -> B { B } }\nimpl A { fn other() {} }\n");
+  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_strmap seen = PT_STRMAP_INIT;
+  const pt_entity *e = pt_graph_entities(g);
+  assert_int_equal(pt_graph_n_entities(g), 8); /* 2 structs, 3 impls, 3 fns */
+  for (size_t i = 0; i < pt_graph_n_entities(g); i++) {
+    assert_false(pt_strmap_get(&seen, e[i].key, strlen(e[i].key), NULL));
+    pt_strmap_put(&seen, e[i].key, strlen(e[i].key), i);
+  }
+  pt_strmap_fini(&seen);
+  pt_graph_free(g);
+  pt_ingest_stats_fini(&st);
+  pt_free(tmp);
+}
+
+static void ingest__broken_files_are_reported_and_skipped(void **state)
+{
+  char *tmp = pt_test_tmpdir("broken");
+  pt_test_write(tmp, "good.py", "def ok():\n    return 1\n");
+  pt_test_write(tmp, "bad_utf8.py", "def f():\n    return '\xff\xfe'\n");
+  pt_test_write(tmp, "junk.c", "int x;\n\001\002\003");
+  /* a binary file: NUL bytes */
+  char bin[64] = "\x7f" "ELF";
+  FILE *fp;
+  char path[600];
+  snprintf(path, sizeof path, "%s/blob.c", tmp);
+  fp = fopen(path, "wb");
+  fwrite(bin, 1, sizeof bin, fp);
+  fclose(fp);
+  /* 100,000 nested parentheses */
+  snprintf(path, sizeof path, "%s/deep.js", tmp);
+  fp = fopen(path, "wb");
+  fputs("function deep() { return ", fp);
+  for (int i = 0; i < 100000; i++)
+    fputc('(', fp);
+  fputs("1", fp);
+  for (int i = 0; i < 100000; i++)
+    fputc(')', fp);
+  fputs("; }\n", fp);
+  fclose(fp);
+  pt_ingest_stats st;
+  char *d = dump_of(tmp, 2, &st);
+  assert_int_equal(st.n_errors, 1);
+  assert_non_null(strstr(st.errors[0], "bad_utf8.py"));
+  assert_non_null(strstr(st.errors[0], "invalid UTF-8"));
+  assert_non_null(strstr(d, "ignored\tblob.c\tbinary\n"));
+  assert_non_null(strstr(d, "file\tgood.py\tpython\t"));
+  assert_non_null(strstr(d, "file\tdeep.js\tjavascript\t"));
+  assert_null(strstr(d, "file\tbad_utf8.py"));
+  pt_ingest_stats_fini(&st);
+  pt_free(d);
+  pt_free(tmp);
+}
+
+static void ingest__missing_root_fails_with_a_clear_error(void **state)
+{
+  pt_ingest_opts o = {"/nonexistent/pt-root", 1, 0, NULL, 0, NULL, NULL, 0};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), PT_ENOTFOUND);
+  assert_null(g);
+}
+
+static void ingest__calls_resolve_across_files_and_tests_are_left_out(void **state)
+{
+  char *tmp = pt_test_tmpdir("resolve");
+  pt_test_write(tmp, "pkg/util.go", "package pkg\n\nfunc Helper() int { return 1 }\n");
+  pt_test_write(tmp, "pkg/main.go", "package pkg\n\nfunc Run() int { return Helper() + missing() }\n");
+  pt_test_write(tmp, "pkg/main_test.go",
+                "package pkg\n\nimport \"testing\"\n\nfunc TestRun(t *testing.T) { Run() }\n");
+  pt_ingest_stats st;
+  char *d = dump_of(tmp, 2, &st);
+  assert_non_null(strstr(d, "\tCalls\tgo:fn:Helper:__pkg_util:T"));
+  assert_non_null(strstr(d, "\tCalls\tgo:fn:missing:unresolved-reference:0-0\tunresolved\t"));
+  assert_non_null(strstr(d, "test\tgo:fn:TestRun:__pkg_main_test:T"));
+  assert_null(strstr(d, "entity\tgo:fn:TestRun"));
+  assert_true(st.n_resolved >= 1);
+  assert_true(st.n_unresolved >= 1);
+  assert_int_equal(st.n_tests, 1);
+  pt_ingest_stats_fini(&st);
+  pt_free(d);
+  pt_free(tmp);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(ingest__same_tree_gives_identical_dump_for_1_and_2_threads),
+    cmocka_unit_test(ingest__keys_do_not_depend_on_how_the_root_is_typed),
+    cmocka_unit_test(ingest__two_definitions_never_share_a_key),
+    cmocka_unit_test(ingest__broken_files_are_reported_and_skipped),
+    cmocka_unit_test(ingest__missing_root_fails_with_a_clear_error),
+    cmocka_unit_test(ingest__calls_resolve_across_files_and_tests_are_left_out),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
