@@ -1,6 +1,7 @@
 /* pt01's pipeline (pt/ingest.h): walk, a pool of extractor threads taking
  * files in walk order, then a single-threaded merge in that same order and
  * resolution, so the graph is identical for any number of threads. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -24,6 +25,7 @@ typedef struct pool {
   const pt_walk_result *walk;
   const pt_queries *queries;
   slot *slots;
+  size_t *order;            /* file indexes, largest first */
   pt_mutex *mu;
   size_t next;              /* under mu */
   size_t done;              /* under mu */
@@ -87,7 +89,8 @@ static void worker(void *payload)
   }
   for (;;) {
     pt_mutex_lock(p->mu);
-    size_t i = p->next < p->walk->n_files && !p->fatal ? p->next++ : (size_t)-1;
+    size_t i = p->next < p->walk->n_files && !p->fatal ? p->order[p->next++]
+                                                       : (size_t)-1;
     pt_mutex_unlock(p->mu);
     if (i == (size_t)-1)
       break;
@@ -104,6 +107,34 @@ static void worker(void *payload)
   pt_extractor_free(x);
 }
 
+static const pt_walk_file *sort_files;
+
+static int cmp_size_desc(const void *a, const void *b)
+{
+  uint64_t x = sort_files[*(const size_t *)a].size;
+  uint64_t y = sort_files[*(const size_t *)b].size;
+  if (x != y)
+    return x > y ? -1 : 1;
+  return (*(const size_t *)a > *(const size_t *)b) -
+         (*(const size_t *)a < *(const size_t *)b);
+}
+
+/* Largest files first, so no thread is left parsing a big file alone at
+ * the end. Results still land in walk order. */
+static int plan(pool *p)
+{
+  size_t n = p->walk->n_files;
+  p->order = pt_malloc((n + 1) * sizeof *p->order);
+  if (!p->order)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    p->order[i] = i;
+  sort_files = p->walk->files;
+  if (n > 1)
+    qsort(p->order, n, sizeof *p->order, cmp_size_desc);
+  return 0;
+}
+
 static int run_pool(pool *p, unsigned n_threads)
 {
   pt_thread *threads[64];
@@ -112,7 +143,9 @@ static int run_pool(pool *p, unsigned n_threads)
     n_threads = 64;
   if (n_threads > p->walk->n_files)
     n_threads = p->walk->n_files ? (unsigned)p->walk->n_files : 1;
-  int rc = pt_mutex_new(&p->mu);
+  int rc = plan(p);
+  if (rc == 0)
+    rc = pt_mutex_new(&p->mu);
   /* the calling thread works too, so one thread means no extra thread */
   for (unsigned t = 1; rc == 0 && t < n_threads; t++) {
     if (pt_thread_start(worker, p, &threads[started]) == 0)
@@ -125,6 +158,7 @@ static int run_pool(pool *p, unsigned n_threads)
   for (unsigned t = 0; t < started; t++)
     pt_thread_join(threads[t]);
   pt_mutex_free(p->mu);
+  pt_free(p->order);
   if (rc == 0 && p->fatal)
     rc = PT_ERR(p->fatal, "out of memory while extracting");
   return rc;
