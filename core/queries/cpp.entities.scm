@@ -1,0 +1,84 @@
+; C++ definitions. One function pattern serves free functions, in-class
+; methods (field_identifier names; promoted to methods by nesting) and
+; out-of-line definitions `A::f` (@scope). Declarators are followed through
+; pointer and reference levels (functions returning T* or T&).
+(function_definition
+  declarator: (function_declarator
+    declarator: [(identifier) (field_identifier) (destructor_name) (operator_name)] @name)) @definition.function
+(function_definition
+  declarator: (_
+    (function_declarator
+      declarator: [(identifier) (field_identifier) (operator_name)] @name))) @definition.function
+(function_definition
+  declarator: (_ (_
+    (function_declarator
+      declarator: [(identifier) (field_identifier) (operator_name)] @name)))) @definition.function
+
+; out-of-line A::f, A::~A, A::operator==, a::B::f (the innermost qualifier)
+(function_definition
+  declarator: (function_declarator
+    declarator: (qualified_identifier
+      scope: (_) @scope
+      name: [(identifier) (destructor_name) (operator_name)] @name))) @definition.function
+(function_definition
+  declarator: (_
+    (function_declarator
+      declarator: (qualified_identifier
+        scope: (_) @scope
+        name: [(identifier) (operator_name)] @name)))) @definition.function
+(function_definition
+  declarator: (function_declarator
+    declarator: (qualified_identifier
+      name: (qualified_identifier
+        scope: (_) @scope
+        name: [(identifier) (destructor_name) (operator_name)] @name)))) @definition.function
+(function_definition
+  declarator: (_
+    (function_declarator
+      declarator: (qualified_identifier
+        name: (qualified_identifier
+          scope: (_) @scope
+          name: [(identifier) (operator_name)] @name))))) @definition.function
+
+; pure virtual members (`virtual R f() = 0;`): the interface of an abstract
+; class; other bodiless member declarations are defined elsewhere
+(field_declaration
+  declarator: (function_declarator declarator: (field_identifier) @name)
+  default_value: (number_literal)) @definition.function
+(field_declaration
+  declarator: (_ (function_declarator declarator: (field_identifier) @name))
+  default_value: (number_literal)) @definition.function
+
+(class_specifier name: (type_identifier) @name body: (_)) @definition.class
+(struct_specifier name: (type_identifier) @name body: (_)) @definition.struct
+(union_specifier name: (type_identifier) @name body: (_)) @definition.struct
+(enum_specifier name: (type_identifier) @name body: (_)) @definition.enum
+
+(namespace_definition name: (namespace_identifier) @name) @definition.namespace
+(namespace_definition name: (nested_namespace_specifier) @name) @definition.namespace
+
+; typedef struct { ... } P; an anonymous type named by its typedef
+(type_definition
+  type: [(struct_specifier !name body: (_)) (union_specifier !name body: (_))]
+  declarator: (type_identifier) @name) @definition.struct
+(type_definition
+  type: (enum_specifier !name body: (_))
+  declarator: (type_identifier) @name) @definition.enum
+(type_definition
+  type: [(class_specifier name: (_) body: (_))
+         (struct_specifier name: (_) body: (_))
+         (union_specifier name: (_) body: (_))
+         (enum_specifier name: (_) body: (_))]
+  declarator: (type_identifier) @name @definition.typedef)
+(type_definition
+  type: [(primitive_type) (sized_type_specifier) (type_identifier)
+         (qualified_identifier) (template_type)
+         (struct_specifier !body) (class_specifier !body) (enum_specifier !body)]
+  declarator: [(type_identifier) @name
+               (pointer_declarator declarator: (type_identifier) @name)
+               (function_declarator
+                 declarator: (parenthesized_declarator
+                   (pointer_declarator declarator: (type_identifier) @name)))
+               (function_declarator declarator: (type_identifier) @name)]) @definition.typedef
+; using Id = unsigned long;
+(alias_declaration name: (type_identifier) @name) @definition.typedef

@@ -1,0 +1,39 @@
+; C++ references.
+(call_expression function: (identifier) @reference.call)
+(call_expression function: (field_expression argument: (this) @scope field: (field_identifier) @reference.call))
+(call_expression function: (field_expression argument: (_) @_recv field: (field_identifier) @reference.call)
+  (#not-eq? @_recv "this"))
+; a::f(), A::m(), std::make_unique<T>() (the engine splits at the last ::)
+(call_expression function: (qualified_identifier) @reference.call)
+(call_expression function: (template_function name: (identifier) @reference.call)
+  (#not-any-of? @reference.call "static_cast" "dynamic_cast" "const_cast" "reinterpret_cast"))
+(call_expression function: (field_expression field: (template_method name: (field_identifier) @reference.call)))
+
+; new T(), new a::T(), new Box<int>(); T{...}
+(new_expression type: [(type_identifier) (qualified_identifier) (template_type)] @reference.new)
+(compound_literal_expression type: [(type_identifier) (qualified_identifier) (template_type)] @reference.new)
+
+; types named in signatures, fields, declarations, casts and template
+; arguments; qualified names keep their scope (geo::Shape)
+(parameter_declaration type: [(type_identifier) (qualified_identifier)] @reference.type)
+(optional_parameter_declaration type: [(type_identifier) (qualified_identifier)] @reference.type)
+(function_definition type: [(type_identifier) (qualified_identifier)] @reference.type)
+(field_declaration type: [(type_identifier) (qualified_identifier)] @reference.type)
+(declaration type: [(type_identifier) (qualified_identifier)] @reference.type)
+(type_descriptor type: [(type_identifier) (qualified_identifier)] @reference.type)
+(template_type name: (type_identifier) @reference.type)
+(type_definition type: [(type_identifier) (qualified_identifier)] @reference.type)
+(struct_specifier name: (type_identifier) @reference.type !body)
+(class_specifier name: (type_identifier) @reference.type !body)
+(enum_specifier name: (type_identifier) @reference.type !body)
+
+; class C : public Base, private ns::Other, Mixin<C>
+(base_class_clause [(type_identifier) (qualified_identifier) (template_type)] @reference.extends)
+
+; using a::B; using namespace a;
+(using_declaration (qualified_identifier) @reference.import) @import
+(using_declaration (identifier) @reference.import) @import
+
+; #include "a/b.h" and <vector>
+(preproc_include path: (string_literal) @reference.include) @import
+(preproc_include path: (system_lib_string) @reference.include) @import
