@@ -41,6 +41,9 @@
 (field_declaration !name type: (type_identifier) @reference.extends)
 (field_declaration !name type: (pointer_type (type_identifier) @reference.extends))
 (field_declaration !name type: (qualified_type package: (package_identifier) @scope name: (type_identifier) @reference.extends))
+(field_declaration !name type: (generic_type type: (type_identifier) @reference.extends))
+(field_declaration !name type: (pointer_type (generic_type type: (type_identifier) @reference.extends)))
+(field_declaration !name type: (pointer_type (qualified_type package: (package_identifier) @scope name: (type_identifier) @reference.extends)))
 (interface_type (type_elem . (type_identifier) @reference.extends .))
 (interface_type (type_elem . (qualified_type package: (package_identifier) @scope name: (type_identifier) @reference.extends) .))
 
