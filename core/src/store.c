@@ -1,0 +1,169 @@
+/* The pt/store.h front end: engine spec parsing and the wrappers every
+ * caller goes through. The wrappers check arguments and the graph once, so
+ * each backend can assume a well-formed graph, and hold the one debug log
+ * line for store traffic. Backends live in store_<name>.c. */
+#include <string.h>
+
+#include "pt/buf.h"
+#include "pt/error.h"
+#include "pt/log.h"
+#include "pt/store.h"
+
+#define SPEC_FORMS "mem, sqlite:PATH or rocksdb:PATH"
+
+/* Meta name the persistent backends keep their own format version under;
+ * a graph may not use it for something else. */
+#define RESERVED_META "schema_version"
+
+int pt_store_open(const char *spec, pt_store **out)
+{
+  static const struct {
+    const char *prefix;
+    int (*open)(const char *path, pt_store **out);
+  } engines[] = {{"sqlite:", pt_store_sqlite_open},
+                 {"rocksdb:", pt_store_rocksdb_open}};
+  if (!spec || !out)
+    return PT_ERR(PT_EINVAL, "pt_store_open: NULL argument");
+  if (strcmp(spec, "mem") == 0)
+    return pt_store_mem_open(out);
+  for (size_t i = 0; i < sizeof engines / sizeof engines[0]; i++) {
+    if (!pt_str_starts_with(spec, engines[i].prefix))
+      continue;
+    const char *path = spec + strlen(engines[i].prefix);
+    if (*path == '\0')
+      return PT_ERR(PT_EINVAL, "store spec '%s' has an empty path; use "
+                    SPEC_FORMS, spec);
+    return engines[i].open(path, out);
+  }
+  return PT_ERR(PT_EINVAL, "unknown store spec '%s'; use " SPEC_FORMS, spec);
+}
+
+/* Entities are unique by key, files and ignored entries by path; a finished
+ * graph keeps them sorted that way, so duplicates sit next to each other.
+ * Rejecting them here makes every backend agree (SQLite's primary keys
+ * would refuse them, RocksDB would silently keep the last). */
+static int check_entities(const pt_graph *g)
+{
+  const pt_entity *v = pt_graph_entities(g);
+  for (size_t i = 0; i < pt_graph_n_entities(g); i++) {
+    if (!v[i].key)
+      return PT_ERR(PT_EINVAL, "cannot save: an entity has no key");
+    if ((unsigned)v[i].lang >= PT_LANG__COUNT ||
+        (unsigned)v[i].kind >= PT_KIND__COUNT)
+      return PT_ERR(PT_EINVAL, "cannot save: entity %s has an unknown "
+                    "language or kind", v[i].key);
+    if (i > 0 && strcmp(v[i - 1].key, v[i].key) == 0)
+      return PT_ERR(PT_EINVAL, "cannot save: two entities share the key %s",
+                    v[i].key);
+  }
+  return 0;
+}
+
+static int check_edges_and_tests(const pt_graph *g)
+{
+  const pt_edge *e = pt_graph_edges(g);
+  for (size_t i = 0; i < pt_graph_n_edges(g); i++) {
+    if (!e[i].from_key || !e[i].to_key)
+      return PT_ERR(PT_EINVAL, "cannot save: an edge has no from or to key");
+    if ((unsigned)e[i].type >= PT_EDGE__COUNT)
+      return PT_ERR(PT_EINVAL, "cannot save: edge %s -> %s has an unknown "
+                    "type", e[i].from_key, e[i].to_key);
+  }
+  const pt_test_entity *t = pt_graph_tests(g);
+  for (size_t i = 0; i < pt_graph_n_tests(g); i++)
+    if ((unsigned)t[i].lang >= PT_LANG__COUNT ||
+        (unsigned)t[i].kind >= PT_KIND__COUNT)
+      return PT_ERR(PT_EINVAL, "cannot save: excluded test %s has an "
+                    "unknown language or kind", t[i].key ? t[i].key : "-");
+  return 0;
+}
+
+static int check_paths(const pt_graph *g)
+{
+  const pt_file_record *f = pt_graph_files(g);
+  for (size_t i = 0; i < pt_graph_n_files(g); i++) {
+    if (!f[i].path || (unsigned)f[i].lang >= PT_LANG__COUNT)
+      return PT_ERR(PT_EINVAL, "cannot save: a file record has no path or "
+                    "an unknown language");
+    if (i > 0 && strcmp(f[i - 1].path, f[i].path) == 0)
+      return PT_ERR(PT_EINVAL, "cannot save: two file records share the "
+                    "path %s", f[i].path);
+  }
+  const pt_ignored_file *ig = pt_graph_ignored(g);
+  for (size_t i = 0; i < pt_graph_n_ignored(g); i++) {
+    if (!ig[i].path)
+      return PT_ERR(PT_EINVAL, "cannot save: an ignored entry has no path");
+    if (i > 0 && strcmp(ig[i - 1].path, ig[i].path) == 0)
+      return PT_ERR(PT_EINVAL, "cannot save: two ignored entries share the "
+                    "path %s", ig[i].path);
+  }
+  return 0;
+}
+
+static int check_meta(const pt_graph *g)
+{
+  for (size_t i = 0; i < pt_graph_n_meta(g); i++) {
+    const char *name, *value;
+    pt_graph_meta_at(g, i, &name, &value);
+    if (!name || strcmp(name, RESERVED_META) == 0)
+      return PT_ERR(PT_EINVAL, "cannot save: meta name '%s' is reserved "
+                    "for the store's own format version",
+                    name ? name : "(null)");
+  }
+  return 0;
+}
+
+static int check_graph(const pt_graph *g)
+{
+  int rc = check_entities(g);
+  if (!rc) rc = check_edges_and_tests(g);
+  if (!rc) rc = check_paths(g);
+  if (!rc) rc = check_meta(g);
+  return rc;
+}
+
+int pt_store_save(pt_store *st, const pt_graph *from)
+{
+  if (!st || !from)
+    return PT_ERR(PT_EINVAL, "pt_store_save: NULL argument");
+  if (!st->ops->save)
+    return PT_ERR(PT_ENOTSUPPORTED, "store %s cannot save", st->ops->name);
+  int rc = check_graph(from);
+  if (rc == 0)
+    rc = st->ops->save(st, from);
+  pt_log(PT_LOG_DEBUG, "store %s: save %zu entities, %zu edges, %zu files, "
+         "%zu tests, %zu ignored: %s", st->ops->name,
+         pt_graph_n_entities(from), pt_graph_n_edges(from),
+         pt_graph_n_files(from), pt_graph_n_tests(from),
+         pt_graph_n_ignored(from), pt_error_name(rc));
+  return rc;
+}
+
+int pt_store_load(pt_store *st, pt_graph *into)
+{
+  if (!st || !into)
+    return PT_ERR(PT_EINVAL, "pt_store_load: NULL argument");
+  if (pt_graph_n_entities(into) || pt_graph_n_edges(into) ||
+      pt_graph_n_files(into) || pt_graph_n_tests(into) ||
+      pt_graph_n_ignored(into) || pt_graph_n_meta(into))
+    return PT_ERR(PT_EINVAL, "store %s: load needs an empty graph",
+                  st->ops->name);
+  int rc = st->ops->load(st, into);
+  pt_log(PT_LOG_DEBUG, "store %s: load %zu entities, %zu edges, %zu files, "
+         "%zu tests, %zu ignored: %s", st->ops->name,
+         pt_graph_n_entities(into), pt_graph_n_edges(into),
+         pt_graph_n_files(into), pt_graph_n_tests(into),
+         pt_graph_n_ignored(into), pt_error_name(rc));
+  return rc;
+}
+
+const char *pt_store_name(const pt_store *st)
+{
+  return st ? st->ops->name : "none";
+}
+
+void pt_store_close(pt_store *st)
+{
+  if (st)
+    st->ops->close(st);
+}

@@ -1,0 +1,212 @@
+/* The "sqlite" backend of pt/store.h: the file's life cycle. save() builds
+ * a fresh temporary file beside the target in one transaction and moves it
+ * over the target (pt_fs_replace), so readers and crashes see the old file
+ * or the new one. load() opens the file read-only, reads it and closes it.
+ * The table layout lives in store_sqlite_schema.c. */
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/log.h"
+#include "pt/store.h"
+#include "pt/sys/fs.h"
+#include "store_sqlite_schema.h"
+
+typedef struct sqlite_store {
+  pt_store base;    /* first: the pt_store the caller holds */
+  char *path;       /* owned: the database file */
+  unsigned n_saves; /* numbers this store's temporary files */
+} sqlite_store;
+
+/* Where the temporary files of a target live, and how they are named:
+ * "<dir>/<name>.tmp-<pid>-<n>". */
+typedef struct temp_names {
+  pt_buf dir;    /* "." when the target has no directory part */
+  pt_buf prefix; /* "<name>.tmp-" */
+} temp_names;
+
+static int split_target(const char *path, temp_names *out)
+{
+  /* Both separators: paths may use '/' or the OS separator (pt/sys/fs.h). */
+  const char *slash = strrchr(path, '/');
+  const char *back = strrchr(path, '\\');
+  if (!slash || (back && back > slash))
+    slash = back;
+  int rc = 0;
+  if (!slash)
+    rc = pt_buf_puts(&out->dir, ".");
+  else /* "/x.db" lives in "/" */
+    rc = pt_buf_put(&out->dir, path,
+                    slash == path ? 1 : (size_t)(slash - path));
+  if (rc == 0)
+    rc = pt_buf_printf(&out->prefix, "%s.tmp-", slash ? slash + 1 : path);
+  return rc;
+}
+
+static int remove_if_stale(const char *name, pt_fs_type type, void *payload)
+{
+  const temp_names *t = payload;
+  if (type != PT_FS_FILE || !pt_str_starts_with(name, t->prefix.ptr))
+    return 0;
+  pt_buf full = PT_BUF_INIT;
+  int rc = pt_buf_printf(&full, "%s/%s", t->dir.ptr, name);
+  if (rc == 0)
+    rc = pt_fs_remove(full.ptr);
+  if (rc == 0)
+    pt_log(PT_LOG_INFO, "sqlite: removed %s, left by an interrupted save",
+           full.ptr);
+  pt_buf_fini(&full);
+  return rc;
+}
+
+/* A save that crashed left its temporary file behind. Only one process
+ * writes a database at a time, so every temporary file of this target
+ * found now is such a leftover. */
+static int prepare_dir(const char *path)
+{
+  temp_names t = {PT_BUF_INIT, PT_BUF_INIT};
+  int rc = split_target(path, &t);
+  if (rc == 0)
+    rc = pt_fs_mkdir_p(t.dir.ptr);
+  if (rc == 0)
+    rc = pt_fs_list_dir(t.dir.ptr, remove_if_stale, &t);
+  pt_buf_fini(&t.prefix);
+  pt_buf_fini(&t.dir);
+  return rc;
+}
+
+static int open_db(const char *path, int flags, sqlite3 **out)
+{
+  sqlite3 *db = NULL;
+  int src = sqlite3_open_v2(path, &db, flags, NULL);
+  int rc = 0;
+  if (src != SQLITE_OK) {
+    rc = pt__sqlite_error(db, src, path, "cannot open");
+    sqlite3_close(db); /* SQLite hands out a handle even when open fails */
+  } else {
+    *out = db;
+  }
+  return rc;
+}
+
+static int close_db(sqlite3 *db, const char *path, int rc)
+{
+  int src = sqlite3_close(db);
+  if (src != SQLITE_OK && rc == 0)
+    rc = pt__sqlite_error(NULL, src, path, "cannot close");
+  return rc;
+}
+
+/* The temporary file is thrown away on any failure, so it needs no
+ * rollback journal; pt_fs_replace flushes it before the rename, so SQLite
+ * need not sync either. */
+static int write_temp(const char *tmp, const pt_graph *g)
+{
+  sqlite3 *db = NULL;
+  int rc = pt_fs_remove(tmp);
+  if (rc == 0)
+    rc = open_db(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, tmp, "PRAGMA journal_mode=OFF;"
+                         "PRAGMA synchronous=OFF; BEGIN");
+  if (rc == 0)
+    rc = pt__sqlite_write_graph(db, tmp, g);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, tmp, "COMMIT");
+  if (db)
+    rc = close_db(db, tmp, rc);
+  return rc;
+}
+
+/* Removes a failed save's temporary file, keeping the error that made the
+ * save fail as this thread's last error. */
+static void discard_temp(const char *tmp)
+{
+  pt_error saved = *pt_error_last();
+  if (pt_fs_remove(tmp) != 0)
+    pt_log(PT_LOG_WARN, "sqlite: cannot remove %s: %s", tmp,
+           pt_error_last()->message);
+  pt__error_set(saved.code, saved.file, saved.line, "%s", saved.message);
+}
+
+static int sqlite_save(pt_store *self, const pt_graph *from)
+{
+  sqlite_store *ss = (sqlite_store *)self;
+  pt_buf tmp = PT_BUF_INIT;
+  int rc = prepare_dir(ss->path);
+  if (rc == 0)
+    rc = pt_buf_printf(&tmp, "%s.tmp-%lu-%u", ss->path, pt_fs_process_id(),
+                       ss->n_saves++);
+  if (rc == 0)
+    rc = write_temp(tmp.ptr, from);
+  if (rc == 0)
+    rc = pt_fs_replace(tmp.ptr, ss->path);
+  if (rc != 0 && tmp.ptr)
+    discard_temp(tmp.ptr);
+  pt_buf_fini(&tmp);
+  return rc;
+}
+
+static int check_file(const char *path)
+{
+  pt_fs_stat st;
+  int rc = pt_fs_stat_path(path, &st);
+  if (rc == PT_ENOTFOUND)
+    return PT_ERR(PT_ENOTFOUND, "%s: no such SQLite database (nothing has "
+                  "been saved there yet)", path);
+  if (rc == 0 && st.type == PT_FS_DIR)
+    return PT_ERR(PT_EINVAL, "%s: is a directory, not a SQLite database",
+                  path);
+  return rc;
+}
+
+/* The read transaction gives one consistent snapshot across the tables
+ * even if another tool writes the file in place. */
+static int sqlite_load(pt_store *self, pt_graph *into)
+{
+  sqlite_store *ss = (sqlite_store *)self;
+  sqlite3 *db = NULL;
+  int rc = check_file(ss->path);
+  if (rc == 0)
+    rc = open_db(ss->path, SQLITE_OPEN_READONLY, &db);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, ss->path, "BEGIN");
+  if (rc == 0)
+    rc = pt__sqlite_check_schema(db, ss->path);
+  if (rc == 0)
+    rc = pt__sqlite_read_graph(db, ss->path, into);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, ss->path, "COMMIT");
+  if (db)
+    rc = close_db(db, ss->path, rc);
+  if (rc == 0)
+    rc = pt_graph_finish(into);
+  return rc;
+}
+
+static void sqlite_store_close(pt_store *self)
+{
+  sqlite_store *ss = (sqlite_store *)self;
+  pt_free(ss->path);
+  pt_free(ss);
+}
+
+static const pt_store_ops sqlite_ops = {"sqlite", sqlite_save, sqlite_load,
+                                        sqlite_store_close};
+
+int pt_store_sqlite_open(const char *path, pt_store **out)
+{
+  if (!path || !*path || !out)
+    return PT_ERR(PT_EINVAL, "sqlite store: NULL argument or empty path");
+  sqlite_store *ss = pt_calloc(1, sizeof *ss);
+  char *copy = pt_strdup(path);
+  if (!ss || !copy) {
+    pt_free(copy);
+    pt_free(ss);
+    return PT_ERR(PT_ENOMEM, "out of memory opening sqlite store %s", path);
+  }
+  ss->base.ops = &sqlite_ops;
+  ss->path = copy;
+  *out = &ss->base;
+  return 0;
+}

@@ -1,0 +1,546 @@
+/* The tables of the SQLite backend (store_sqlite_schema.h): schema, the
+ * derived columns of spec/ingestion.md 6.3, 7.1, 10 and 11, and the row
+ * mapping in both directions. Derived columns are written for people and
+ * other tools reading the file; load() reads only the record columns. */
+#include <stdint.h>
+#include <string.h>
+
+#include "pt/error.h"
+#include "store_sqlite_schema.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define APP_ID 1347700563 /* 0x50544753, "PTGS": marks our files */
+#define SCHEMA_VERSION 1
+
+static const char schema_sql[] =
+    "PRAGMA application_id=" STR(APP_ID) ";"
+    "PRAGMA user_version=" STR(SCHEMA_VERSION) ";"
+    "CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE entities(key TEXT PRIMARY KEY, name TEXT, qualname TEXT,"
+    " entity_type TEXT NOT NULL, language TEXT NOT NULL, file_path TEXT,"
+    " line_start INTEGER NOT NULL, line_end INTEGER NOT NULL, signature TEXT,"
+    " code TEXT, content_hash TEXT NOT NULL, parent_key TEXT,"
+    " birth_timestamp INTEGER NOT NULL, semantic_path TEXT,"
+    " root_subfolder_l1 TEXT, root_subfolder_l2 TEXT,"
+    " entity_class TEXT NOT NULL DEFAULT 'CODE');"
+    "CREATE TABLE edges(from_key TEXT NOT NULL, to_key TEXT NOT NULL,"
+    " edge_type TEXT NOT NULL, source_location TEXT, file_path TEXT,"
+    " line INTEGER NOT NULL, resolved INTEGER NOT NULL,"
+    " PRIMARY KEY(from_key, to_key, edge_type));"
+    "CREATE TABLE files(path TEXT PRIMARY KEY, language TEXT NOT NULL,"
+    " size INTEGER NOT NULL, content_hash TEXT, n_entities INTEGER NOT NULL,"
+    " n_tests INTEGER NOT NULL, n_parse_errors INTEGER NOT NULL,"
+    " source_words INTEGER NOT NULL, entity_words INTEGER NOT NULL,"
+    " import_words INTEGER NOT NULL, comment_words INTEGER NOT NULL,"
+    " raw_coverage_pct REAL NOT NULL, effective_coverage_pct REAL NOT NULL);"
+    "CREATE TABLE excluded_tests(key TEXT, name TEXT,"
+    " entity_type TEXT NOT NULL, language TEXT NOT NULL, file_path TEXT,"
+    " line_start INTEGER NOT NULL, line_end INTEGER NOT NULL, reason TEXT);"
+    "CREATE TABLE ignored_files(path TEXT PRIMARY KEY,"
+    " folder_path TEXT NOT NULL, filename TEXT NOT NULL,"
+    " extension TEXT NOT NULL, reason TEXT);"
+    "INSERT INTO meta(name, value) VALUES('schema_version', '"
+    STR(SCHEMA_VERSION) "');";
+
+/* The primary key of edges already indexes from_key as its leading column,
+ * so lookups by from_key use it; a separate index would only cost space. */
+static const char index_sql[] =
+    "CREATE INDEX edges_to_key ON edges(to_key);"
+    "CREATE INDEX entities_file_path ON entities(file_path);"
+    "CREATE INDEX entities_name ON entities(name);";
+
+int pt__sqlite_error(sqlite3 *db, int src, const char *path, const char *what)
+{
+  int code;
+  switch (src & 0xff) {
+  case SQLITE_NOMEM: code = PT_ENOMEM; break;
+  case SQLITE_NOTADB: case SQLITE_CONSTRAINT: code = PT_EINVAL; break;
+  case SQLITE_BUSY: case SQLITE_LOCKED: code = PT_EBUSY; break;
+  default: code = PT_EIO; break;
+  }
+  return PT_ERR(code, "%s: %s: %s", path, what,
+                db ? sqlite3_errmsg(db) : sqlite3_errstr(src));
+}
+
+int pt__sqlite_exec(sqlite3 *db, const char *path, const char *sql)
+{
+  int src = sqlite3_exec(db, sql, NULL, NULL, NULL);
+  return src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, "SQL failed");
+}
+
+/* One row being bound: the first SQLite failure sticks, so the bind
+ * functions read as a column list and are checked once. */
+typedef struct row {
+  sqlite3_stmt *st; /* owned by write_table */
+  pt_buf scratch;   /* derived text of the current row */
+  int col;
+  int src;
+} row;
+
+static void col_textn(row *r, const char *s, size_t len)
+{
+  int i = ++r->col;
+  if (r->src == SQLITE_OK)
+    r->src = s ? sqlite3_bind_text(r->st, i, s, (int)len, SQLITE_STATIC)
+               : sqlite3_bind_null(r->st, i);
+}
+
+static void col_text(row *r, const char *s)
+{
+  col_textn(r, s, s ? strlen(s) : 0);
+}
+
+/* Unsigned 64-bit counts are stored bit for bit in SQLite's signed INTEGER
+ * and cast back on load; real values never reach 2^63. */
+static void col_int(row *r, int64_t v)
+{
+  int i = ++r->col;
+  if (r->src == SQLITE_OK)
+    r->src = sqlite3_bind_int64(r->st, i, v);
+}
+
+static void col_real(row *r, double v)
+{
+  int i = ++r->col;
+  if (r->src == SQLITE_OK)
+    r->src = sqlite3_bind_double(r->st, i, v);
+}
+
+/* spec 6.3: cut at the last '.' of the whole path, map / \ - . to '_',
+ * prefix "__" ("src/auth.rs" -> "__src_auth"). */
+static int put_semantic_path(pt_buf *out, const char *path)
+{
+  const char *dot = strrchr(path, '.');
+  size_t len = dot ? (size_t)(dot - path) : strlen(path);
+  pt_buf_clear(out);
+  int rc = pt_buf_puts(out, "__");
+  if (rc == 0)
+    rc = pt_buf_put(out, path, len);
+  for (size_t i = 2; rc == 0 && i < out->len; i++)
+    if (strchr("/\\-.", out->ptr[i]))
+      out->ptr[i] = '_';
+  return rc;
+}
+
+/* spec 7.1: root_subfolder_l1/l2 from the path's first two components;
+ * a root-level file gives (".", ""), "src/x.rs" gives ("src", ""). */
+static void col_subfolders(row *r, const char *path)
+{
+  const char *a = path ? strchr(path, '/') : NULL;
+  const char *b = a ? strchr(a + 1, '/') : NULL;
+  if (!path)
+    path = ".";
+  col_textn(r, a ? path : ".", a ? (size_t)(a - path) : 1);
+  col_textn(r, b ? a + 1 : "", b ? (size_t)(b - a - 1) : 0);
+}
+
+static int bind_entity(row *r, const pt_graph *g, size_t i)
+{
+  const pt_entity *e = &pt_graph_entities(g)[i];
+  int rc = e->file_path ? put_semantic_path(&r->scratch, e->file_path) : 0;
+  col_text(r, e->key);
+  col_text(r, e->name);
+  col_text(r, e->qualname);
+  col_text(r, pt_kind_name(e->kind));
+  col_text(r, pt_lang_name(e->lang));
+  col_text(r, e->file_path);
+  col_int(r, e->line_start);
+  col_int(r, e->line_end);
+  col_text(r, e->signature);
+  col_text(r, e->code);
+  col_text(r, e->content_hash);
+  col_text(r, e->parent_key);
+  col_int(r, e->birth);
+  col_text(r, e->file_path && rc == 0 ? r->scratch.ptr : NULL);
+  col_subfolders(r, e->file_path);
+  return rc;
+}
+
+static int bind_edge(row *r, const pt_graph *g, size_t i)
+{
+  const pt_edge *e = &pt_graph_edges(g)[i];
+  int rc = 0;
+  pt_buf_clear(&r->scratch);
+  if (e->file_path)
+    rc = pt_buf_printf(&r->scratch, "%s:%u", e->file_path, e->line);
+  col_text(r, e->from_key);
+  col_text(r, e->to_key);
+  col_text(r, pt_edge_type_name(e->type));
+  col_text(r, e->file_path && rc == 0 ? r->scratch.ptr : NULL);
+  col_text(r, e->file_path);
+  col_int(r, e->line);
+  col_int(r, e->resolved ? 1 : 0);
+  return rc;
+}
+
+/* spec 11: percentages of entity words; 100 when the denominator is 0. */
+static double pct(uint64_t part, uint64_t whole)
+{
+  return whole ? (double)part / (double)whole * 100.0 : 100.0;
+}
+
+static int bind_file(row *r, const pt_graph *g, size_t i)
+{
+  const pt_file_record *f = &pt_graph_files(g)[i];
+  uint64_t effective = f->source_words;
+  effective = effective > f->import_words ? effective - f->import_words : 0;
+  effective = effective > f->comment_words ? effective - f->comment_words : 0;
+  col_text(r, f->path);
+  col_text(r, pt_lang_name(f->lang));
+  col_int(r, (int64_t)f->size);
+  col_text(r, f->content_hash);
+  col_int(r, f->n_entities);
+  col_int(r, f->n_tests);
+  col_int(r, f->n_parse_errors);
+  col_int(r, (int64_t)f->source_words);
+  col_int(r, (int64_t)f->entity_words);
+  col_int(r, (int64_t)f->import_words);
+  col_int(r, (int64_t)f->comment_words);
+  col_real(r, pct(f->entity_words, f->source_words));
+  col_real(r, pct(f->entity_words, effective));
+  return 0;
+}
+
+static int bind_test(row *r, const pt_graph *g, size_t i)
+{
+  const pt_test_entity *t = &pt_graph_tests(g)[i];
+  col_text(r, t->key);
+  col_text(r, t->name);
+  col_text(r, pt_kind_name(t->kind));
+  col_text(r, pt_lang_name(t->lang));
+  col_text(r, t->file_path);
+  col_int(r, t->line_start);
+  col_int(r, t->line_end);
+  col_text(r, t->reason);
+  return 0;
+}
+
+/* spec 10: folder and file name split at the last '/' (root-level files
+ * get folder ""; a directory "a/b/" gets folder "a/b" and name ""); the
+ * extension follows the last '.' of the name unless it leads the name. */
+static int bind_ignored(row *r, const pt_graph *g, size_t i)
+{
+  const pt_ignored_file *f = &pt_graph_ignored(g)[i];
+  const char *slash = strrchr(f->path, '/');
+  const char *name = slash ? slash + 1 : f->path;
+  const char *dot = strrchr(name, '.');
+  col_text(r, f->path);
+  col_textn(r, f->path, slash ? (size_t)(slash - f->path) : 0);
+  col_text(r, name);
+  col_text(r, dot && dot != name ? dot + 1 : "");
+  col_text(r, f->reason);
+  return 0;
+}
+
+static int bind_meta(row *r, const pt_graph *g, size_t i)
+{
+  const char *name, *value;
+  pt_graph_meta_at(g, i, &name, &value);
+  col_text(r, name);
+  col_text(r, value);
+  return 0;
+}
+
+typedef struct table_writer {
+  const char *table; /* static */
+  const char *sql;   /* static */
+  size_t (*count)(const pt_graph *g);
+  int (*bind)(row *r, const pt_graph *g, size_t i); /* PT_E* for scratch */
+} table_writer;
+
+static const table_writer writers[] = {
+    {"entities", "INSERT INTO entities(key, name, qualname, entity_type,"
+     " language, file_path, line_start, line_end, signature, code,"
+     " content_hash, parent_key, birth_timestamp, semantic_path,"
+     " root_subfolder_l1, root_subfolder_l2)"
+     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+     pt_graph_n_entities, bind_entity},
+    {"edges", "INSERT INTO edges(from_key, to_key, edge_type,"
+     " source_location, file_path, line, resolved) VALUES(?,?,?,?,?,?,?)",
+     pt_graph_n_edges, bind_edge},
+    {"files", "INSERT INTO files(path, language, size, content_hash,"
+     " n_entities, n_tests, n_parse_errors, source_words, entity_words,"
+     " import_words, comment_words, raw_coverage_pct,"
+     " effective_coverage_pct) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+     pt_graph_n_files, bind_file},
+    {"excluded_tests", "INSERT INTO excluded_tests(key, name, entity_type,"
+     " language, file_path, line_start, line_end, reason)"
+     " VALUES(?,?,?,?,?,?,?,?)", pt_graph_n_tests, bind_test},
+    {"ignored_files", "INSERT INTO ignored_files(path, folder_path,"
+     " filename, extension, reason) VALUES(?,?,?,?,?)",
+     pt_graph_n_ignored, bind_ignored},
+    {"meta", "INSERT INTO meta(name, value) VALUES(?,?)", pt_graph_n_meta,
+     bind_meta},
+};
+
+static int write_table(sqlite3 *db, const char *path, const table_writer *w,
+                       const pt_graph *g)
+{
+  row r = {NULL, PT_BUF_INIT, 0, SQLITE_OK};
+  int src = sqlite3_prepare_v2(db, w->sql, -1, &r.st, NULL);
+  int rc = src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, w->table);
+  size_t n = w->count(g);
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    r.col = 0;
+    r.src = SQLITE_OK;
+    rc = w->bind(&r, g, i);
+    if (rc == 0 && r.src == SQLITE_OK)
+      r.src = sqlite3_step(r.st);
+    if (rc == 0 && r.src != SQLITE_DONE)
+      rc = pt__sqlite_error(db, r.src, path, w->table);
+    sqlite3_reset(r.st);
+  }
+  sqlite3_finalize(r.st);
+  pt_buf_fini(&r.scratch);
+  return rc;
+}
+
+int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g)
+{
+  int rc = pt__sqlite_exec(db, path, schema_sql);
+  for (size_t i = 0; rc == 0 && i < sizeof writers / sizeof writers[0]; i++)
+    rc = write_table(db, path, &writers[i], g);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, path, index_sql);
+  return rc;
+}
+
+int pt__sqlite_check_schema(sqlite3 *db, const char *path)
+{
+  sqlite3_stmt *st = NULL;
+  int src = sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL);
+  if (src == SQLITE_OK)
+    src = sqlite3_step(st);
+  int rc = 0;
+  if (src != SQLITE_ROW)
+    rc = pt__sqlite_error(db, src, path, "cannot read the header");
+  else if (sqlite3_column_int(st, 0) != APP_ID)
+    rc = PT_ERR(PT_EINVAL, "%s: not a parseltongue SQLite database "
+                "(application_id %d)", path, sqlite3_column_int(st, 0));
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc == 0)
+    src = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE "
+                             "name = 'schema_version'", -1, &st, NULL);
+  if (rc == 0 && src == SQLITE_OK)
+    src = sqlite3_step(st);
+  if (rc == 0 && src != SQLITE_ROW)
+    rc = PT_ERR(PT_EINVAL, "%s: parseltongue database without a schema "
+                "version (%s)", path, sqlite3_errmsg(db));
+  else if (rc == 0 && sqlite3_column_int(st, 0) != SCHEMA_VERSION) {
+    const char *v = (const char *)sqlite3_column_text(st, 0);
+    rc = PT_ERR(PT_EINVAL, "%s: schema version %s; this build reads "
+                STR(SCHEMA_VERSION), path, v ? v : "(null)");
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* One result row being read: the first problem sticks as a PT_E* code
+ * naming the file, table and column. */
+typedef struct cursor {
+  sqlite3_stmt *st;  /* owned by read_table */
+  const char *path;  /* borrowed */
+  const char *table; /* borrowed: static */
+  int col;
+  int rc;
+} cursor;
+
+static void bad_column(cursor *c, int i, const char *what)
+{
+  if (c->rc == 0)
+    c->rc = PT_ERR(PT_EINVAL, "%s: %s.%s: %s", c->path, c->table,
+                   sqlite3_column_name(c->st, i), what);
+}
+
+/* NULL for SQL NULL. SQLite returns NULL for a non-NULL value only when
+ * it runs out of memory converting it. */
+static const char *get_text(cursor *c)
+{
+  int i = c->col++;
+  if (c->rc || sqlite3_column_type(c->st, i) == SQLITE_NULL)
+    return NULL;
+  const char *s = (const char *)sqlite3_column_text(c->st, i);
+  if (!s)
+    c->rc = PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", c->path,
+                   c->table);
+  return s;
+}
+
+static int64_t get_int(cursor *c, int64_t min, int64_t max)
+{
+  int i = c->col++;
+  if (c->rc)
+    return 0;
+  /* column_type first: it is undefined after a conversion */
+  int is_int = sqlite3_column_type(c->st, i) == SQLITE_INTEGER;
+  int64_t v = is_int ? sqlite3_column_int64(c->st, i) : 0;
+  if (!is_int || v < min || v > max)
+    bad_column(c, i, "not an integer in the expected range");
+  return v;
+}
+
+static uint32_t get_u32(cursor *c)
+{
+  return (uint32_t)get_int(c, 0, UINT32_MAX);
+}
+
+static uint64_t get_u64(cursor *c)
+{
+  return (uint64_t)get_int(c, INT64_MIN, INT64_MAX);
+}
+
+static pt_lang get_lang(cursor *c)
+{
+  const char *s = get_text(c);
+  pt_lang v = PT_LANG_RUST;
+  if (c->rc == 0 && (!s || pt_lang_from_name(s, &v) != 0))
+    bad_column(c, c->col - 1, "unknown language");
+  return v;
+}
+
+static pt_kind get_kind(cursor *c)
+{
+  const char *s = get_text(c);
+  pt_kind v = PT_KIND_FUNCTION;
+  if (c->rc == 0 && (!s || pt_kind_from_name(s, &v) != 0))
+    bad_column(c, c->col - 1, "unknown entity type");
+  return v;
+}
+
+static int read_entity(cursor *c, pt_graph *g)
+{
+  pt_entity e;
+  memset(&e, 0, sizeof e);
+  e.key = get_text(c);
+  e.name = get_text(c);
+  e.qualname = get_text(c);
+  e.kind = get_kind(c);
+  e.lang = get_lang(c);
+  e.file_path = get_text(c);
+  e.line_start = get_u32(c);
+  e.line_end = get_u32(c);
+  e.signature = get_text(c);
+  e.code = get_text(c);
+  const char *hash = get_text(c);
+  if (c->rc == 0 && (!hash || strlen(hash) >= sizeof e.content_hash))
+    bad_column(c, c->col - 1, "missing or longer than 64 characters");
+  else if (c->rc == 0)
+    memcpy(e.content_hash, hash, strlen(hash) + 1);
+  e.parent_key = get_text(c);
+  e.birth = get_int(c, INT64_MIN, INT64_MAX);
+  return c->rc ? c->rc : pt_graph_add_entity(g, &e);
+}
+
+static int read_edge(cursor *c, pt_graph *g)
+{
+  pt_edge e;
+  memset(&e, 0, sizeof e);
+  e.from_key = get_text(c);
+  e.to_key = get_text(c);
+  const char *type = get_text(c);
+  if (c->rc == 0 && (!type || pt_edge_type_from_name(type, &e.type) != 0))
+    bad_column(c, c->col - 1, "unknown edge type");
+  e.file_path = get_text(c);
+  e.line = get_u32(c);
+  e.resolved = (int)get_int(c, 0, 1);
+  return c->rc ? c->rc : pt_graph_add_edge(g, &e);
+}
+
+static int read_file(cursor *c, pt_graph *g)
+{
+  pt_file_record f;
+  memset(&f, 0, sizeof f);
+  f.path = get_text(c);
+  f.lang = get_lang(c);
+  f.size = get_u64(c);
+  f.content_hash = get_text(c);
+  f.n_entities = get_u32(c);
+  f.n_tests = get_u32(c);
+  f.n_parse_errors = get_u32(c);
+  f.source_words = get_u64(c);
+  f.entity_words = get_u64(c);
+  f.import_words = get_u64(c);
+  f.comment_words = get_u64(c);
+  return c->rc ? c->rc : pt_graph_add_file(g, &f);
+}
+
+static int read_test(cursor *c, pt_graph *g)
+{
+  pt_test_entity t;
+  memset(&t, 0, sizeof t);
+  t.key = get_text(c);
+  t.name = get_text(c);
+  t.kind = get_kind(c);
+  t.lang = get_lang(c);
+  t.file_path = get_text(c);
+  t.line_start = get_u32(c);
+  t.line_end = get_u32(c);
+  t.reason = get_text(c);
+  return c->rc ? c->rc : pt_graph_add_test(g, &t);
+}
+
+static int read_ignored(cursor *c, pt_graph *g)
+{
+  pt_ignored_file f;
+  memset(&f, 0, sizeof f);
+  f.path = get_text(c);
+  f.reason = get_text(c);
+  return c->rc ? c->rc : pt_graph_add_ignored(g, &f);
+}
+
+static int read_meta(cursor *c, pt_graph *g)
+{
+  const char *name = get_text(c);
+  const char *value = get_text(c);
+  return c->rc ? c->rc : pt_graph_set_meta(g, name, value);
+}
+
+typedef struct table_reader {
+  const char *table; /* static */
+  const char *sql;   /* static */
+  int (*read)(cursor *c, pt_graph *g);
+} table_reader;
+
+static const table_reader readers[] = {
+    {"entities", "SELECT key, name, qualname, entity_type, language,"
+     " file_path, line_start, line_end, signature, code, content_hash,"
+     " parent_key, birth_timestamp FROM entities ORDER BY key", read_entity},
+    {"edges", "SELECT from_key, to_key, edge_type, file_path, line, resolved"
+     " FROM edges ORDER BY from_key, to_key, edge_type", read_edge},
+    {"files", "SELECT path, language, size, content_hash, n_entities,"
+     " n_tests, n_parse_errors, source_words, entity_words, import_words,"
+     " comment_words FROM files ORDER BY path", read_file},
+    {"excluded_tests", "SELECT key, name, entity_type, language, file_path,"
+     " line_start, line_end, reason FROM excluded_tests ORDER BY rowid",
+     read_test},
+    {"ignored_files", "SELECT path, reason FROM ignored_files ORDER BY path",
+     read_ignored},
+    {"meta", "SELECT name, value FROM meta WHERE name <> 'schema_version'"
+     " ORDER BY name", read_meta},
+};
+
+static int read_table(sqlite3 *db, const char *path, const table_reader *t,
+                      pt_graph *g)
+{
+  cursor c = {NULL, path, t->table, 0, 0};
+  int src = sqlite3_prepare_v2(db, t->sql, -1, &c.st, NULL);
+  int rc = src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, t->table);
+  while (rc == 0 && (src = sqlite3_step(c.st)) == SQLITE_ROW) {
+    c.col = 0;
+    rc = t->read(&c, g);
+  }
+  if (rc == 0 && src != SQLITE_DONE)
+    rc = pt__sqlite_error(db, src, path, t->table);
+  sqlite3_finalize(c.st);
+  return rc;
+}
+
+int pt__sqlite_read_graph(sqlite3 *db, const char *path, pt_graph *g)
+{
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++)
+    rc = read_table(db, path, &readers[i], g);
+  return rc;
+}

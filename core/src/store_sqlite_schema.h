@@ -1,0 +1,33 @@
+/* Private to the SQLite backend (store_sqlite.c): the table layout, and
+ * writing a graph into it or reading one back (store_sqlite_schema.c). */
+#ifndef PT_STORE_SQLITE_SCHEMA_H
+#define PT_STORE_SQLITE_SCHEMA_H
+
+#include <sqlite3.h>
+
+#include "pt/graph.h"
+
+/* Records the SQLite result code `src` (with sqlite3_errmsg of db when db
+ * is not NULL) as "<path>: <what>: <message>" and returns its PT_E* code:
+ * PT_ENOMEM, PT_EINVAL (not a database, constraint), PT_EBUSY, else
+ * PT_EIO. */
+int pt__sqlite_error(sqlite3 *db, int src, const char *path, const char *what);
+
+/* Runs SQL without results; errors as pt__sqlite_error. */
+int pt__sqlite_exec(sqlite3 *db, const char *path, const char *sql);
+
+/* Into an empty database, inside the caller's transaction: creates the
+ * tables, inserts every record of the finished graph g in its canonical
+ * order, then creates the indexes (after the rows: faster than updating
+ * them row by row). */
+int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g);
+
+/* PT_EINVAL with a clear message unless db holds our schema, at the
+ * version this build reads. */
+int pt__sqlite_check_schema(sqlite3 *db, const char *path);
+
+/* Adds every row to g, without finishing it. Only the stored record
+ * columns are read; derived columns are output for other readers. */
+int pt__sqlite_read_graph(sqlite3 *db, const char *path, pt_graph *g);
+
+#endif
