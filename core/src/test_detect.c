@@ -57,8 +57,8 @@ static const lang_rules rules[PT_LANG__COUNT] = {
                         "TestCaseSource", "SetUp", "TearDown", "TestClass",
                         "TestFixture", "TestInitialize", "TestCleanup"),
                       NONE, NONE, NULL},
-  [PT_LANG_SWIFT] = {L("Tests"), NONE, L("Tests.swift", "Test.swift"), L("Test"),
-                     L("XCTestCase"), NONE, "test"},
+  [PT_LANG_SWIFT] = {L("Tests"), NONE, L("Tests.swift", "Test.swift"),
+                     L("Test", "Suite"), L("XCTestCase"), NONE, "test"},
 };
 
 static int in_list(const char *const *list, const char *s, size_t len)
