@@ -22,9 +22,14 @@
 (instanceof_expression right: [(type_identifier) (scoped_type_identifier)] @reference.type)
 (throws [(type_identifier) (scoped_type_identifier)] @reference.type)
 (type_bound [(type_identifier) (scoped_type_identifier)] @reference.type)
-; annotations are types too (@Override, @Shaped)
-(marker_annotation name: (_) @reference.type)
-(annotation name: (_) @reference.type)
+; annotations are types too (@Shaped); the everyday java.lang ones
+; (@Override ...) are left out
+((marker_annotation name: (_) @reference.type)
+ (#not-any-of? @reference.type "Override" "Deprecated" "SuppressWarnings"
+   "FunctionalInterface" "SafeVarargs"))
+((annotation name: (_) @reference.type)
+ (#not-any-of? @reference.type "Override" "Deprecated" "SuppressWarnings"
+   "FunctionalInterface" "SafeVarargs"))
 
 ; class A extends B implements I, J; interface I extends J, K
 (superclass [(type_identifier) (scoped_type_identifier) (generic_type)] @reference.extends)
