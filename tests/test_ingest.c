@@ -88,6 +88,39 @@ static void ingest__two_definitions_never_share_a_key(void **state)
   pt_free(tmp);
 }
 
+/* x.y/z.c and x/y.z.h share the semantic path __x_y_z, and for the name
+ * f349488 their birth numbers collide (found by search): the second file's
+ * key must move on, and its own references must follow it. */
+static void ingest__colliding_keys_of_two_files_are_made_unique(void **state)
+{
+  char *tmp = pt_test_tmpdir("collide");
+  pt_test_write(tmp, "x.y/z.c", "int f349488(void) { return 1; }\n");
+  pt_test_write(tmp, "x/y.z.h",
+                "static int f349488(void) { return 2; }\n"
+                "static int g(void) { return f349488(); }\n");
+  pt_ingest_opts o = {tmp, 2, 0, NULL, 0, NULL, NULL, 0};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  assert_int_equal(pt_graph_n_entities(g), 3);
+  const pt_entity *e = pt_graph_entities(g);
+  const char *in_c = NULL, *in_h = NULL;
+  for (size_t i = 0; i < 3; i++)
+    if (!strcmp(e[i].name, "f349488"))
+      *(!strcmp(e[i].file_path, "x.y/z.c") ? &in_c : &in_h) = e[i].key;
+  assert_non_null(in_c);
+  assert_non_null(in_h);
+  assert_string_not_equal(in_c, in_h);
+  const pt_edge *ed = pt_graph_edges(g);
+  int found = 0;
+  for (size_t i = 0; i < pt_graph_n_edges(g); i++)
+    found |= ed[i].type == PT_EDGE_CALLS && !strcmp(ed[i].to_key, in_h);
+  assert_true(found); /* g calls the f349488 of its own file */
+  pt_graph_free(g);
+  pt_ingest_stats_fini(&st);
+  pt_free(tmp);
+}
+
 static void ingest__broken_files_are_reported_and_skipped(void **state)
 {
   char *tmp = pt_test_tmpdir("broken");
@@ -163,6 +196,7 @@ int main(void)
     cmocka_unit_test(ingest__same_tree_gives_identical_dump_for_1_and_2_threads),
     cmocka_unit_test(ingest__keys_do_not_depend_on_how_the_root_is_typed),
     cmocka_unit_test(ingest__two_definitions_never_share_a_key),
+    cmocka_unit_test(ingest__colliding_keys_of_two_files_are_made_unique),
     cmocka_unit_test(ingest__broken_files_are_reported_and_skipped),
     cmocka_unit_test(ingest__missing_root_fails_with_a_clear_error),
     cmocka_unit_test(ingest__calls_resolve_across_files_and_tests_are_left_out),

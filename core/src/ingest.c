@@ -12,6 +12,8 @@
 #include "pt/sys/fs.h"
 #include "pt/sys/thread.h"
 #include "pt/walk.h"
+#include "key.h"
+#include "pt/strmap.h"
 #include "resolve.h"
 
 /* What one file came to. */
@@ -176,10 +178,67 @@ static int add_error(pt_ingest_stats *st, char *msg)
   return 0;
 }
 
+/* Renames key `old` to `now` everywhere inside one file's result. */
+static void rekey(pt_file_result *r, const char *old, const char *now)
+{
+  for (size_t k = 0; k < r->n_entities; k++) {
+    if (r->entities[k].key == old)
+      r->entities[k].key = now;
+    if (r->entities[k].parent_key && strcmp(r->entities[k].parent_key, old) == 0)
+      r->entities[k].parent_key = now;
+  }
+  for (size_t k = 0; k < r->n_refs; k++)
+    if (strcmp(r->refs[k].from_key, old) == 0)
+      r->refs[k].from_key = now;
+}
+
+/* Keys are unique within a file by construction; two files can still meet
+ * (a.c and a.h share the semantic path __a, and the birth numbers of two
+ * same-named definitions may collide). The later file's key moves on. */
+static int make_unique(pt_strmap *seen, pt_file_result *r, pt_entity *e)
+{
+  if (!pt_strmap_get(seen, e->key, strlen(e->key), NULL))
+    return 0;
+  pt_buf b = PT_BUF_INIT;
+  int rc = 0;
+  for (int64_t birth = e->birth + 1; rc == 0; birth++) {
+    pt_buf_clear(&b);
+    rc = pt__key_entity(&b, e->lang, e->kind, e->name, e->file_path, birth);
+    if (rc == 0 && !pt_strmap_get(seen, b.ptr, b.len, NULL)) {
+      const char *now = pt_arena_strndup(&r->arena, b.ptr, b.len);
+      if (!now)
+        rc = PT_ERR(PT_ENOMEM, "out of memory");
+      else {
+        rekey(r, e->key, now);
+        e->birth = birth;
+      }
+      break;
+    }
+  }
+  pt_buf_fini(&b);
+  return rc;
+}
+
+static int add_entities(pt_graph *g, pt_strmap *seen, pt_file_result *r)
+{
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < r->n_entities; k++) {
+    rc = make_unique(seen, r, &r->entities[k]);
+    if (rc == 0)
+      rc = pt_graph_add_entity(g, &r->entities[k]);
+    if (rc == 0) {
+      const char *key = pt_graph_entities(g)[pt_graph_n_entities(g) - 1].key;
+      rc = pt_strmap_put(seen, key, strlen(key), 1);
+    }
+  }
+  return rc;
+}
+
 /* Entities, tests and file records of every file, in walk order. */
 static int merge(const pt_walk_result *w, slot *slots, pt_graph *g,
                  pt_ingest_stats *st)
 {
+  pt_strmap seen = PT_STRMAP_INIT;
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < w->n_errors; i++) {
     char *copy = pt_strdup(w->errors[i]);
@@ -200,20 +259,20 @@ static int merge(const pt_walk_result *w, slot *slots, pt_graph *g,
       s->error = NULL;
       continue;
     }
-    const pt_file_result *r = s->result;
+    pt_file_result *r = s->result;
     st->processed_files++;
     if (!r) { /* parse-only runs keep nothing */
       st->bytes += w->files[i].size;
       continue;
     }
     st->bytes += r->file.size;
-    for (size_t k = 0; rc == 0 && k < r->n_entities; k++)
-      rc = pt_graph_add_entity(g, &r->entities[k]);
+    rc = add_entities(g, &seen, r);
     for (size_t k = 0; rc == 0 && k < r->n_tests; k++)
       rc = pt_graph_add_test(g, &r->tests[k]);
     if (rc == 0)
       rc = pt_graph_add_file(g, &r->file);
   }
+  pt_strmap_fini(&seen);
   return rc;
 }
 

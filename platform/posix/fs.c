@@ -204,40 +204,43 @@ int pt_fs_sync_file(const char *path)
   return rc;
 }
 
-static int sync_parent_dir(const char *path)
+/* Opens the folder that holds path, so its entry can be flushed after a
+ * rename. Done before the rename: nothing may fail for lack of memory once
+ * the new file is in place. */
+static int open_parent_dir(const char *path, int *out)
 {
   char *dir = pt_strdup(path);
   if (!dir)
     return PT_ERR(PT_ENOMEM, "out of memory");
   char *slash = strrchr(dir, '/');
+  const char *name = dir;
   if (slash == dir)
     slash[1] = '\0';
   else if (slash)
     *slash = '\0';
-  else {
-    dir[0] = '.';
-    dir[1] = '\0';
-  }
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  else
+    name = ".";
   int rc = 0;
-  if (fd < 0)
-    rc = pt__error_from_errno(errno, "cannot open directory", dir);
-  else {
-    if (fsync(fd) != 0)
-      rc = pt__error_from_errno(errno, "cannot flush directory", dir);
-    close(fd);
-  }
+  *out = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*out < 0)
+    rc = pt__error_from_errno(errno, "cannot open directory", name);
   pt_free(dir);
   return rc;
 }
 
 int pt_fs_replace(const char *src, const char *dst)
 {
+  int dfd = -1;
   int rc = pt_fs_sync_file(src);
+  if (rc == 0)
+    rc = open_parent_dir(dst, &dfd);
   if (rc == 0 && rename(src, dst) != 0)
     rc = pt__error_from_errno(errno, "cannot replace", dst);
-  if (rc == 0)
-    rc = sync_parent_dir(dst);
+  /* the rename is durable only once the folder entry is on disk */
+  if (rc == 0 && fsync(dfd) != 0)
+    rc = pt__error_from_errno(errno, "cannot flush the folder of", dst);
+  if (dfd >= 0)
+    close(dfd);
   return rc;
 }
 
