@@ -1,0 +1,48 @@
+; C# references.
+(invocation_expression function: (identifier) @reference.call)
+(invocation_expression function: (generic_name (identifier) @reference.call))
+; o.M(), Type.M(), this.M(), base.M(), o.M<T>()
+(invocation_expression function: (member_access_expression
+  expression: (_) @scope name: (identifier) @reference.call))
+(invocation_expression function: (member_access_expression
+  expression: (_) @scope name: (generic_name (identifier) @reference.call)))
+; new T(), new A.B(), new List<T>()
+(object_creation_expression type: [(identifier) (qualified_name) (generic_name)] @reference.new)
+
+; types named in signatures, fields, locals, casts, generics and attributes
+(parameter type: [(identifier) (qualified_name) (generic_name)] @reference.type)
+(variable_declaration type: [(identifier) (qualified_name) (generic_name)] @reference.type)
+(property_declaration type: [(identifier) (qualified_name) (generic_name)] @reference.type)
+(method_declaration returns: [(identifier) (qualified_name) (generic_name)] @reference.type)
+(local_function_statement type: [(identifier) (qualified_name) (generic_name)] @reference.type)
+(delegate_declaration type: [(identifier) (qualified_name) (generic_name)] @reference.type)
+(type_argument_list [(identifier) (qualified_name) (generic_name)] @reference.type)
+(array_type type: [(identifier) (qualified_name) (generic_name)] @reference.type)
+(nullable_type type: [(identifier) (qualified_name) (generic_name)] @reference.type)
+(cast_expression type: [(identifier) (qualified_name) (generic_name)] @reference.type)
+(typeof_expression type: [(identifier) (qualified_name) (generic_name)] @reference.type)
+(attribute name: (_) @reference.type)
+
+; bases: C# does not mark which base is the class. A class or record lists
+; its base class first, then interfaces; struct bases are interfaces;
+; interface bases are extended interfaces. Later bases by position (2nd to
+; 6th): an unanchored `(_) . X` finds only one of them.
+(class_declaration (base_list . [(identifier) (qualified_name) (generic_name)] @reference.extends))
+(class_declaration (base_list . (_) . [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(class_declaration (base_list . (_) . (_) . [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(class_declaration (base_list . (_) . (_) . (_) . [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(class_declaration (base_list . (_) . (_) . (_) . (_) . [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(class_declaration (base_list . (_) . (_) . (_) . (_) . (_) . [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(record_declaration (base_list . [(identifier) (qualified_name) (generic_name)] @reference.extends))
+(record_declaration (base_list . (primary_constructor_base_type type: (_) @reference.extends)))
+(record_declaration (base_list . (_) . [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(record_declaration (base_list . (_) . (_) . [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(record_declaration (base_list . (_) . (_) . (_) . [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(record_declaration (base_list . (_) . (_) . (_) . (_) . [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(record_declaration (base_list . (_) . (_) . (_) . (_) . (_) . [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(struct_declaration (base_list [(identifier) (qualified_name) (generic_name)] @reference.implements))
+(interface_declaration (base_list [(identifier) (qualified_name) (generic_name)] @reference.extends))
+
+; using A.B; using static A.B; using X = A.B;
+(using_directive !name [(identifier) (qualified_name)] @reference.import) @import
+(using_directive name: (_) [(qualified_name) (identifier) (generic_name)] @reference.import) @import
