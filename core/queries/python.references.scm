@@ -1,0 +1,34 @@
+; Python references.
+(call function: (identifier) @reference.call)
+; o.m(), self.m(), cls.m(), mod.f(), a.b.C(). super().m() is left out: the
+; resolver reads `super` as the own class and would point m at itself.
+((call function: (attribute object: (_) @scope attribute: (identifier) @reference.call))
+ (#not-eq? @scope "super()"))
+; a decorator is a call of its function: @dataclass, @app.route (with
+; arguments the call patterns above match)
+((decorator (identifier) @reference.call)
+ (#not-any-of? @reference.call "property" "staticmethod" "classmethod"))
+(decorator (attribute) @reference.call)
+
+; annotations (builtin types left out): x: T, def f(a: T) -> R, list[T], Optional["T"], mod.T
+((type (identifier) @reference.type)
+ (#not-any-of? @reference.type "int" "str" "float" "bool" "bytes" "complex" "object" "None"
+   "list" "dict" "set" "frozenset" "tuple" "type"))
+(type (attribute) @reference.type)
+(type (string (string_content) @reference.type))
+((generic_type (identifier) @reference.type)
+ (#not-any-of? @reference.type "int" "str" "float" "bool" "bytes" "complex" "object" "None"
+   "list" "dict" "set" "frozenset" "tuple" "type"))
+(type_parameter (type (string (string_content) @reference.type)))
+
+; class C(Base, mod.Base, metaclass=M): the metaclass keyword is not a base
+(class_definition superclasses: (argument_list (identifier) @reference.extends))
+(class_definition superclasses: (argument_list (attribute) @reference.extends))
+
+; import a.b; import a.b as c; from m import x, y as z; from m import *
+(import_statement name: (dotted_name) @reference.import) @import
+(import_statement name: (aliased_import name: (dotted_name) @reference.import)) @import
+(import_from_statement module_name: (_) @module name: (dotted_name) @reference.import) @import
+(import_from_statement module_name: (_) @module name: (aliased_import name: (dotted_name) @reference.import)) @import
+(import_from_statement (wildcard_import)) @import
+(future_import_statement) @import
