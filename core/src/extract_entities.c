@@ -174,13 +174,19 @@ static int name_all(pt_xfile *f)
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < f->n_cands; i++) {
     pt_cand *c = &f->cands[i];
-    if (c->scope && c->parent < 0)
+    /* an out-of-line definition inside a namespace keeps the namespace */
+    const pt_cand *ns = c->parent >= 0 ? &f->cands[c->parent] : NULL;
+    if (ns && ns->kind != PT_KIND_NAMESPACE && ns->kind != PT_KIND_MODULE)
+      ns = NULL;
+    if (c->scope && (c->parent < 0 || ns))
       adopt_scoped(f, c);
     const pt_cand *p = c->parent >= 0 ? &f->cands[c->parent] : NULL;
     if (c->kind == PT_KIND_FUNCTION && ((p && is_type_like(p->kind)) || c->scope))
       c->kind = PT_KIND_METHOD;
     pt_buf_clear(&b);
-    if (c->scope)
+    if (c->scope && ns)
+      rc = pt_buf_printf(&b, "%s.%s.", ns->qualname, dotted(f, c->scope, NULL));
+    else if (c->scope)
       rc = pt_buf_printf(&b, "%s.", dotted(f, c->scope, NULL));
     else if (p)
       rc = pt_buf_printf(&b, "%s.", p->qualname);

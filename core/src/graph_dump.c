@@ -2,6 +2,8 @@
  * compare indexes byte for byte) and the brief dump (what fixtures list). */
 #include <string.h>
 
+#include "key.h"
+#include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/graph.h"
 #include "pt/strmap.h"
@@ -77,15 +79,18 @@ int pt_graph_dump(const pt_graph *g, pt_buf *out)
 }
 
 /* "path:qualname" for an entity key, "path:<file>" for a file key and
- * "?name" for a placeholder. */
-static int put_node(pt_buf *out, const pt_strmap *by_key, const pt_entity *ents,
-                    const char *key, const char *edge_path)
+ * "?name" for a placeholder. by_key maps entity keys to entity indexes and
+ * file keys to ~file index. */
+static int put_node(pt_buf *out, const pt_strmap *by_key, const pt_graph *g,
+                    const char *key)
 {
   size_t idx;
-  if (pt_strmap_get(by_key, key, strlen(key), &idx))
-    return pt_buf_printf(out, "%s:%s", ents[idx].file_path, ents[idx].qualname);
-  if (strstr(key, ":file:"))
-    return pt_buf_printf(out, "%s:<file>", edge_path);
+  if (pt_strmap_get(by_key, key, strlen(key), &idx)) {
+    if (idx >= pt_graph_n_entities(g))
+      return pt_buf_printf(out, "%s:<file>", pt_graph_files(g)[~idx].path);
+    const pt_entity *e = &pt_graph_entities(g)[idx];
+    return pt_buf_printf(out, "%s:%s", e->file_path, e->qualname);
+  }
   /* lang:token:name:unresolved-reference:0-0 -> ?name */
   const char *a = strchr(key, ':');
   const char *b = a ? strchr(a + 1, ':') : NULL;
@@ -100,8 +105,22 @@ int pt_graph_dump_brief(const pt_graph *g, pt_buf *out)
   pt_strmap by_key = PT_STRMAP_INIT;
   const pt_entity *ents = pt_graph_entities(g);
   int rc = 0;
+  pt_buf fkeys = PT_BUF_INIT;
   for (size_t i = 0; rc == 0 && i < pt_graph_n_entities(g); i++)
     rc = pt_strmap_put(&by_key, ents[i].key, strlen(ents[i].key), i);
+  /* file keys, built into one buffer first so the map can borrow them */
+  size_t *offs = pt_calloc(pt_graph_n_files(g) + 1, sizeof *offs);
+  const pt_file_record *files = pt_graph_files(g);
+  if (!offs)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_files(g); i++) {
+    offs[i] = fkeys.len;
+    rc = pt__key_file(&fkeys, files[i].lang, files[i].path);
+    if (rc == 0)
+      rc = pt_buf_putc(&fkeys, '\0');
+  }
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_files(g); i++)
+    rc = pt_strmap_put(&by_key, fkeys.ptr + offs[i], strlen(fkeys.ptr + offs[i]), ~i);
   for (size_t i = 0; rc == 0 && i < pt_graph_n_entities(g); i++)
     rc = pt_buf_printf(out, "entity %s %s:%s %u-%u\n",
                        pt_kind_name(ents[i].kind), ents[i].file_path,
@@ -109,9 +128,9 @@ int pt_graph_dump_brief(const pt_graph *g, pt_buf *out)
   const pt_edge *edges = pt_graph_edges(g);
   for (size_t i = 0; rc == 0 && i < pt_graph_n_edges(g); i++) {
     rc = pt_buf_printf(out, "edge %s ", pt_edge_type_name(edges[i].type));
-    if (!rc) rc = put_node(out, &by_key, ents, edges[i].from_key, edges[i].file_path);
+    if (!rc) rc = put_node(out, &by_key, g, edges[i].from_key);
     if (!rc) rc = pt_buf_puts(out, " -> ");
-    if (!rc) rc = put_node(out, &by_key, ents, edges[i].to_key, edges[i].file_path);
+    if (!rc) rc = put_node(out, &by_key, g, edges[i].to_key);
     if (!rc) rc = pt_buf_putc(out, '\n');
   }
   const pt_test_entity *tests = pt_graph_tests(g);
@@ -122,5 +141,7 @@ int pt_graph_dump_brief(const pt_graph *g, pt_buf *out)
   for (size_t i = 0; rc == 0 && i < pt_graph_n_ignored(g); i++)
     rc = pt_buf_printf(out, "ignored %s %s\n", ign[i].path, ign[i].reason);
   pt_strmap_fini(&by_key);
+  pt_buf_fini(&fkeys);
+  pt_free(offs);
   return rc;
 }

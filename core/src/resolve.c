@@ -7,8 +7,11 @@
  *   4. a file the referring file imports
  *   5. the same directory
  *   6. the whole language
- * Tiers 1-3 take the first candidate in index order; tiers 4-6 need exactly
- * one, else the reference stays an unresolved placeholder. */
+ * Tiers 1-3 take the first candidate in index order (2-3 only when the
+ * reference has no foreign qualifier); the others need exactly one, else
+ * the reference stays an unresolved placeholder. A package qualifier
+ * (io.Reader, with io imported) admits only files of that package, and
+ * imports prefer types over same-named constructors. */
 #include <string.h>
 
 #include "key.h"
@@ -173,8 +176,19 @@ static char *normalize_module(const char *m)
   return pt_buf_detach(&b);
 }
 
+/* Path comparison where '.' and '/' match each other: C# and Java folders
+ * are often named after namespaces ("Acme.Shapes/"). */
+static int seg_eq(const char *a, const char *b, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i] && !((a[i] == '.' || a[i] == '/') && (b[i] == '.' || b[i] == '/')))
+      return 0;
+  return 1;
+}
+
 /* Does the candidate's file (without extension) or folder end with the
- * normalised module path? */
+ * normalised module path, or (Go and Java packages: "example.com/geo/shapes")
+ * does the module path end with the candidate's folder name? */
 static int file_matches_module(const char *path, const char *mod)
 {
   size_t ml = strlen(mod);
@@ -185,11 +199,38 @@ static int file_matches_module(const char *path, const char *mod)
   size_t dl = dir_len(path);
   for (int pass = 0; pass < 2; pass++) {
     size_t n = pass == 0 ? stem : dl;
-    if (n >= ml && memcmp(path + n - ml, mod, ml) == 0 &&
+    if (n >= ml && seg_eq(path + n - ml, mod, ml) &&
         (n == ml || path[n - ml - 1] == '/'))
       return 1;
   }
+  const char *folder = path + dl;
+  while (folder > path && folder[-1] != '/')
+    folder--;
+  size_t fl = (size_t)(path + dl - folder);
+  return fl && ml > fl && seg_eq(mod + ml - fl, folder, fl) &&
+         mod[ml - fl - 1] == '/';
+}
+
+/* Is scope the last segment of a module the current file imports (a
+ * package qualifier such as Go's io.Reader or Python's os.path)? */
+static int scope_is_import(const pt_resolver *rs, const char *scope)
+{
+  size_t sl = strlen(scope);
+  for (size_t k = 0; k < rs->n_imports; k++) {
+    const char *m = rs->imports[k];
+    size_t ml = strlen(m);
+    if (ml >= sl && strcmp(m + ml - sl, scope) == 0 &&
+        (ml == sl || m[ml - sl - 1] == '/'))
+      return 1;
+  }
   return 0;
+}
+
+static int is_type_kind(pt_kind k)
+{
+  return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_ENUM ||
+         k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_TYPEDEF ||
+         k == PT_KIND_MODULE || k == PT_KIND_NAMESPACE;
 }
 
 static int is_self_word(const char *s)
@@ -245,44 +286,81 @@ static void tier_add(tier_hit *t, size_t i)
     t->first = i;
 }
 
+/* Whether entity i may be the target of r at all. */
+static int eligible(const pt_resolver *rs, size_t i, pt_lang lang,
+                    const pt_raw_ref *r, int types_only)
+{
+  const pt_entity *e = &rs->ents[i];
+  if (family(e->lang) != family(lang) || !kind_fits(r->kind, e->kind))
+    return 0;
+  if (types_only && !is_type_kind(e->kind))
+    return 0;
+  /* a type does not extend or implement itself */
+  if ((r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS) &&
+      strcmp(e->key, r->from_key) == 0)
+    return 0;
+  return 1;
+}
+
+/* Imports prefer types: `import a.Circle` names the class, not its
+ * constructor Circle.Circle. */
+static int wants_types_only(const pt_resolver *rs, size_t head, pt_lang lang,
+                            const pt_raw_ref *r)
+{
+  if (r->kind != PT_REF_IMPORT)
+    return 0;
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+    if (eligible(rs, i, lang, r, 1))
+      return 1;
+  return 0;
+}
+
 static size_t pick(pt_resolver *rs, const char *path, pt_lang lang,
                    const pt_raw_ref *r)
 {
   size_t head;
   if (!pt_strmap_get(&rs->by_name, r->name, strlen(r->name), &head))
     return NONE;
-  const char *self_type = NULL, *scope = r->scope;
-  if (scope && is_self_word(scope)) {
-    self_type = enclosing_type(rs, r->from_key);
-    scope = self_type;
-  }
+  const char *scope = r->scope;
+  int foreign = 0;     /* qualified by something that is not the caller */
+  if (scope && is_self_word(scope))
+    scope = enclosing_type(rs, r->from_key);
+  else if (scope)
+    foreign = 1;
+  /* a package qualifier: only the files of that package can hold it */
+  int package = r->scope && foreign && scope_is_import(rs, r->scope);
   const char *caller_type = enclosing_type(rs, r->from_key);
+  int types_only = wants_types_only(rs, head, lang, r);
   tier_hit t[6] = {{0, 0}};
   size_t dl = dir_len(path);
   for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
-    const pt_entity *e = &rs->ents[i];
-    if (family(e->lang) != family(lang) || !kind_fits(r->kind, e->kind))
+    if (!eligible(rs, i, lang, r, types_only))
       continue;
-    const char *parent = e->parent_key ? rs->encl[i] : NULL;
+    const pt_entity *e = &rs->ents[i];
+    int imported = 0;
+    for (size_t k = 0; k < rs->n_imports && !imported; k++)
+      imported = file_matches_module(e->file_path, rs->imports[k]);
     if (scope && scope_fits(e->qualname, scope, e->name))
       tier_add(&t[0], i);
-    if (caller_type && parent && strcmp(parent, caller_type) == 0)
+    if (package && !imported)
+      continue;
+    if (caller_type && e->parent_key && rs->encl[i] &&
+        strcmp(rs->encl[i], caller_type) == 0)
       tier_add(&t[1], i);
     if (strcmp(e->file_path, path) == 0)
       tier_add(&t[2], i);
-    for (size_t k = 0; k < rs->n_imports; k++)
-      if (file_matches_module(e->file_path, rs->imports[k])) {
-        tier_add(&t[3], i);
-        break;
-      }
+    if (imported)
+      tier_add(&t[3], i);
     if (dir_len(e->file_path) == dl && memcmp(e->file_path, path, dl) == 0)
       tier_add(&t[4], i);
     tier_add(&t[5], i);
   }
+  /* tiers 1-3 take the first candidate; an unknown receiver (obj.m())
+   * says nothing about which same-type or same-file candidate is meant,
+   * so there, as in tiers 4-6, only a unique one counts */
   for (int k = 0; k < 6; k++) {
-    if (k < 3 && t[k].count)
-      return t[k].first;
-    if (k >= 3 && t[k].count == 1)
+    int first_wins = k == 0 || (k < 3 && !foreign);
+    if (t[k].count == 1 || (t[k].count > 1 && first_wins))
       return t[k].first;
   }
   return NONE;

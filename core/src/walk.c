@@ -1,0 +1,499 @@
+/* pt/walk.h: the directory walk of pt01. Depth first with recursion bounded
+ * by MAX_DEPTH, children in byte order; every entry is indexed, ignored
+ * with a reason, or reported as a walk error, by the rules of
+ * docs/ignore-rules.md taken in order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/buf.h"
+#include "pt/error.h"
+#include "pt/ignore.h"
+#include "pt/sys/fs.h"
+#include "pt/walk.h"
+
+/* No source tree nests this deep; the bound keeps the recursion, and so
+ * the C stack, small on every platform (Windows threads get 1 MiB). */
+#define MAX_DEPTH 256
+
+#define WORKSPACE_PREFIX "parseltongue"
+#define WORKSPACE_DIGITS 14
+
+static const char *const default_excludes[] = {
+  ".git", "node_modules", "target", "build", "dist",
+  "__pycache__", ".venv", "venv", ".hg", ".svn"};
+
+typedef struct entry {
+  char *name;            /* owned, pt_malloc */
+  pt_fs_type type;
+} entry;
+
+typedef struct entries {
+  entry *v;              /* owned, pt_malloc */
+  size_t n;
+  size_t cap;
+} entries;
+
+typedef struct walker {
+  const pt_walk_opts *opts; /* borrowed */
+  pt_walk_result *r;        /* borrowed: the result being filled */
+  size_t cap_files, cap_ignored, cap_errors;
+  char **skip;              /* owned: root-relative paths never walked */
+  size_t n_skip;
+  pt_ignore_stack ignores;
+  pt_buf full;              /* absolute path of the current entry */
+  size_t root_len;          /* full.ptr + root_len is the relative path */
+} walker;
+
+static int walk_children(walker *w, entries *es, int depth);
+
+static const char *rel_path(const walker *w)
+{
+  return w->full.ptr + w->root_len;
+}
+
+static void truncate_to(pt_buf *b, size_t len)
+{
+  b->len = len;
+  b->ptr[len] = '\0';
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+  if (n < *cap)
+    return 0;
+  size_t want = *cap ? *cap * 2 : 64;
+  void *p = pt_realloc(*arr, want * elem);
+  if (!p)
+    return PT_ERR(PT_ENOMEM, "out of memory walking the folder");
+  *arr = p;
+  *cap = want;
+  return 0;
+}
+
+static int add_ignored(walker *w, const char *reason, int is_dir)
+{
+  pt_walk_result *r = w->r;
+  const char *rel = rel_path(w);
+  size_t len = strlen(rel);
+  int rc = grow((void **)&r->ignored, &w->cap_ignored, r->n_ignored,
+                sizeof *r->ignored);
+  char *path = rc ? NULL : pt_arena_alloc(&r->arena, len + 2);
+  if (rc == 0 && !path)
+    rc = PT_ERR(PT_ENOMEM, "out of memory walking the folder");
+  if (rc == 0) {
+    memcpy(path, rel, len);
+    path[len] = '/';
+    path[len + (size_t)(is_dir != 0)] = '\0';
+    r->ignored[r->n_ignored].path = path;
+    r->ignored[r->n_ignored].reason = reason;
+    r->n_ignored++;
+  }
+  return rc;
+}
+
+/* Records the last error against the current entry and clears it: the walk
+ * carries on past anything it cannot read. */
+static int add_error(walker *w, int is_dir)
+{
+  pt_walk_result *r = w->r;
+  pt_buf msg = PT_BUF_INIT;
+  int rc = grow((void **)&r->errors, &w->cap_errors, r->n_errors,
+                sizeof *r->errors);
+  if (rc == 0)
+    rc = pt_buf_printf(&msg, "[WALK_ERROR] %s%s: %s", rel_path(w),
+                       is_dir ? "/" : "", pt_error_last()->message);
+  char *copy = rc ? NULL : pt_arena_strndup(&r->arena, msg.ptr, msg.len);
+  if (rc == 0 && !copy)
+    rc = PT_ERR(PT_ENOMEM, "out of memory walking the folder");
+  if (rc == 0) {
+    r->errors[r->n_errors++] = copy;
+    pt_error_clear();
+  }
+  pt_buf_fini(&msg);
+  return rc;
+}
+
+static int add_file(walker *w, uint64_t size, pt_grammar g)
+{
+  pt_walk_result *r = w->r;
+  int rc = grow((void **)&r->files, &w->cap_files, r->n_files,
+                sizeof *r->files);
+  char *path = rc ? NULL : pt_arena_strdup(&r->arena, rel_path(w));
+  if (rc == 0 && !path)
+    rc = PT_ERR(PT_ENOMEM, "out of memory walking the folder");
+  if (rc == 0) {
+    r->files[r->n_files].path = path;
+    r->files[r->n_files].size = size;
+    r->files[r->n_files].grammar = g;
+    r->n_files++;
+  }
+  return rc;
+}
+
+static int collect(const char *name, pt_fs_type type, void *payload)
+{
+  entries *es = payload;
+  int rc = grow((void **)&es->v, &es->cap, es->n, sizeof *es->v);
+  char *copy = rc ? NULL : pt_strdup(name);
+  if (rc == 0 && !copy)
+    rc = PT_ERR(PT_ENOMEM, "out of memory listing a folder");
+  if (rc == 0) {
+    es->v[es->n].name = copy;
+    es->v[es->n].type = type;
+    es->n++;
+  }
+  return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+  return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
+}
+
+static void entries_fini(entries *es)
+{
+  for (size_t i = 0; i < es->n; i++)
+    pt_free(es->v[i].name);
+  pt_free(es->v);
+}
+
+/* Lists the folder at w->full, sorted by name. */
+static int list_dir(walker *w, entries *es)
+{
+  int rc = pt_fs_list_dir(w->full.ptr, collect, es);
+  if (rc == 0 && es->n > 1)
+    qsort(es->v, es->n, sizeof *es->v, by_name);
+  return rc;
+}
+
+static const entry *find_entry(const entries *es, const char *name)
+{
+  for (size_t i = 0; i < es->n; i++)
+    if (strcmp(es->v[i].name, name) == 0)
+      return &es->v[i];
+  return NULL;
+}
+
+/* Our own workspace folders: "parseltongue" and a YYYYMMDDHHMMSS stamp. */
+static int is_workspace_name(const char *name)
+{
+  size_t n = strlen(WORKSPACE_PREFIX);
+  if (strncmp(name, WORKSPACE_PREFIX, n) != 0 ||
+      strlen(name) != n + WORKSPACE_DIGITS)
+    return 0;
+  for (name += n; *name; name++)
+    if (*name < '0' || *name > '9')
+      return 0;
+  return 1;
+}
+
+static int is_default_exclude(const char *name)
+{
+  for (size_t i = 0; i < sizeof default_excludes / sizeof *default_excludes;
+       i++)
+    if (strcmp(name, default_excludes[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static int is_skipped(const walker *w, const char *rel)
+{
+  for (size_t i = 0; i < w->n_skip; i++)
+    if (strcmp(w->skip[i], rel) == 0)
+      return 1;
+  return 0;
+}
+
+/* Reads the ignore file `name` of the current folder into out when the
+ * listing has it as a regular file. A failed read is a walk error and the
+ * folder is walked without that file's rules. */
+static int read_ignore_file(walker *w, const entries *es, const char *name,
+                            pt_buf *out, int *has)
+{
+  const entry *e = find_entry(es, name);
+  size_t mark = w->full.len;
+  int rc = 0;
+  *has = 0;
+  if (e && e->type == PT_FS_FILE && (rc = pt_buf_puts(&w->full, name)) == 0) {
+    rc = pt_fs_read_file(w->full.ptr, out);
+    *has = rc == 0;
+    if (rc != 0 && rc != PT_ENOMEM)
+      rc = add_error(w, 0);
+    truncate_to(&w->full, mark);
+  }
+  return rc;
+}
+
+/* Pushes the folder's .gitignore and .parseltongueignore, if any; *pushed
+ * tells the caller to pop. */
+static int push_ignore_files(walker *w, const entries *es, int *pushed)
+{
+  pt_buf git = PT_BUF_INIT, pt = PT_BUF_INIT;
+  int has_git = 0, has_pt = 0;
+  int rc = read_ignore_file(w, es, ".gitignore", &git, &has_git);
+  if (rc == 0)
+    rc = read_ignore_file(w, es, ".parseltongueignore", &pt, &has_pt);
+  *pushed = rc == 0 && (has_git || has_pt);
+  if (*pushed)
+    rc = pt_ignore_stack_push(&w->ignores, rel_path(w),
+                              has_git ? pt_buf_cstr(&git) : NULL, git.len,
+                              has_pt ? pt_buf_cstr(&pt) : NULL, pt.len);
+  if (rc != 0)
+    *pushed = 0;
+  pt_buf_fini(&pt);
+  pt_buf_fini(&git);
+  return rc;
+}
+
+static int visit_file(walker *w)
+{
+  pt_grammar g;
+  pt_fs_stat st;
+  int rc = 0;
+  if (!pt_grammar_for_path(rel_path(w), NULL, 0, &g))
+    rc = add_ignored(w, "no_parser", 0);
+  else if ((rc = pt_fs_stat_path(w->full.ptr, &st)) != 0)
+    rc = rc == PT_ENOMEM ? rc : add_error(w, 0);
+  else if (st.size > w->opts->max_file_size)
+    rc = add_ignored(w, "too_large", 0);
+  else
+    rc = add_file(w, st.size, g);
+  return rc;
+}
+
+/* The folder at w->full, below the root: a nested repository is recorded,
+ * anything else walked. */
+static int visit_dir(walker *w, int depth)
+{
+  entries es = {NULL, 0, 0};
+  int rc = 0;
+  if (depth > MAX_DEPTH) {
+    (void)PT_ERR(PT_EINVAL, "more than %d nested folders", MAX_DEPTH);
+    rc = add_error(w, 1);
+  } else if ((rc = list_dir(w, &es)) != 0) {
+    if (rc != PT_ENOMEM)
+      rc = add_error(w, 1);
+  } else if (find_entry(&es, ".git")) {
+    rc = add_ignored(w, "nested_repo", 1);
+  } else {
+    rc = walk_children(w, &es, depth);
+  }
+  entries_fini(&es);
+  return rc;
+}
+
+/* Applies the rules, in order, to the entry at w->full. */
+static int classify(walker *w, const entry *e, int depth)
+{
+  int is_dir = e->type == PT_FS_DIR;
+  const char *rel = rel_path(w);
+  const char *reason = NULL;
+  int rc = 0;
+  if (is_skipped(w, rel))
+    rc = 0; /* our workspace or database: not even recorded */
+  else if ((is_dir && is_workspace_name(e->name)) ||
+           is_default_exclude(e->name))
+    rc = add_ignored(w, "default_exclude", is_dir);
+  else if ((reason = pt_ignore_stack_check(&w->ignores, rel, is_dir)))
+    rc = add_ignored(w, reason, is_dir);
+  else if (is_dir)
+    rc = visit_dir(w, depth + 1);
+  else if (e->type == PT_FS_LINK)
+    rc = add_ignored(w, "symlink", 0);
+  else if (e->type == PT_FS_FILE)
+    rc = visit_file(w);
+  else /* fifo, socket, device: never opened */
+    rc = add_ignored(w, "unreadable", 0);
+  return rc;
+}
+
+static int visit(walker *w, const entry *e, int depth)
+{
+  size_t mark = w->full.len;
+  int rc = pt_buf_puts(&w->full, e->name);
+  if (rc == 0)
+    rc = classify(w, e, depth);
+  truncate_to(&w->full, mark);
+  return rc;
+}
+
+/* Walks the entries of the folder at w->full (its listing in es). */
+static int walk_children(walker *w, entries *es, int depth)
+{
+  size_t mark = w->full.len;
+  int pushed = 0;
+  int rc = 0;
+  if (mark == 0 || w->full.ptr[mark - 1] != '/')
+    rc = pt_buf_putc(&w->full, '/');
+  if (rc == 0 && depth == 0)
+    w->root_len = w->full.len;
+  if (rc == 0)
+    rc = push_ignore_files(w, es, &pushed);
+  for (size_t i = 0; rc == 0 && i < es->n; i++)
+    rc = visit(w, &es->v[i], depth);
+  if (pushed)
+    pt_ignore_stack_pop(&w->ignores);
+  truncate_to(&w->full, mark);
+  return rc;
+}
+
+/* The absolute form of a skip path, '/' separators, links resolved as far
+ * as possible. The database may not exist yet, so a missing path is its
+ * resolved parent joined with its name, or else the path as typed. */
+static int absolute_skip(const char *path, char **out)
+{
+  char *copy = pt_strdup(path);
+  char *parent = NULL;
+  pt_buf joined = PT_BUF_INIT;
+  char *slash = NULL;
+  int rc = copy ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  size_t len = copy ? strlen(copy) : 0;
+  for (size_t i = 0; i < len; i++)
+    copy[i] = copy[i] == '\\' ? '/' : copy[i];
+  while (len > 1 && copy[len - 1] == '/')
+    copy[--len] = '\0';
+  if (rc == 0 && (rc = pt_fs_realpath(copy, out)) != 0 && rc != PT_ENOMEM) {
+    pt_error_clear();
+    slash = strrchr(copy, '/');
+    if (slash && slash > copy) {
+      *slash = '\0';
+      if (pt_fs_realpath(copy, &parent) != 0)
+        pt_error_clear();
+      *slash = '/';
+    }
+    rc = parent ? pt_buf_printf(&joined, "%s%s%s", parent,
+                                pt_str_ends_with(parent, "/") ? "" : "/",
+                                slash + 1)
+                : 0;
+    *out = parent ? pt_buf_detach(&joined) : copy;
+    copy = parent ? copy : NULL;
+    if (rc == 0 && !*out)
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  pt_buf_fini(&joined);
+  pt_free(parent);
+  pt_free(copy);
+  return rc;
+}
+
+/* abs relative to root, or NULL when it is not strictly below it. */
+static const char *below_root(const char *abs, const char *root)
+{
+  size_t n = strlen(root);
+  if (strncmp(abs, root, n) != 0)
+    return NULL;
+  abs += n;
+  if (n && root[n - 1] != '/' && *abs++ != '/')
+    return NULL;
+  return *abs ? abs : NULL;
+}
+
+/* Keeps the skip paths below the root, as root-relative paths. */
+static int load_skips(walker *w)
+{
+  const pt_walk_opts *o = w->opts;
+  int rc = 0;
+  if (o->n_skip && !(w->skip = pt_calloc(o->n_skip, sizeof *w->skip)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < o->n_skip; i++) {
+    char *abs = NULL;
+    const char *rel = NULL;
+    rc = absolute_skip(o->skip[i], &abs);
+    if (rc == 0 && (rel = below_root(abs, w->r->root_abs)) != NULL &&
+        !(w->skip[w->n_skip++] = pt_strdup(rel)))
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    pt_free(abs);
+  }
+  return rc;
+}
+
+/* Resolves the root into r->root_abs; the root must be a readable folder. */
+static int resolve_root(const char *root, pt_walk_result *r)
+{
+  char *abs = NULL;
+  pt_fs_stat st;
+  int rc = pt_fs_realpath(root, &abs);
+  if (rc == PT_ENOTFOUND)
+    rc = PT_ERR(PT_ENOTFOUND, "folder not found: %s (%s)", root,
+                pt_error_last()->message);
+  if (rc == 0)
+    rc = pt_fs_stat_path(abs, &st);
+  if (rc == 0 && st.type != PT_FS_DIR)
+    rc = PT_ERR(PT_EINVAL, "not a folder: %s", root);
+  if (rc == 0 && !(r->root_abs = pt_arena_strdup(&r->arena, abs)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  pt_free(abs);
+  return rc;
+}
+
+static int file_by_path(const void *a, const void *b)
+{
+  return strcmp(((const pt_walk_file *)a)->path,
+                ((const pt_walk_file *)b)->path);
+}
+
+static int ignored_by_path(const void *a, const void *b)
+{
+  return strcmp(((const pt_ignored_file *)a)->path,
+                ((const pt_ignored_file *)b)->path);
+}
+
+static int walk_root(walker *w)
+{
+  entries es = {NULL, 0, 0};
+  int rc = pt_buf_puts(&w->full, w->r->root_abs);
+  if (rc == 0)
+    rc = list_dir(w, &es);
+  if (rc == 0)
+    rc = walk_children(w, &es, 0);
+  entries_fini(&es);
+  return rc;
+}
+
+int pt_walk(const pt_walk_opts *opts, pt_walk_result **out)
+{
+  walker w;
+  pt_walk_result *r = NULL;
+  int rc = 0;
+  memset(&w, 0, sizeof w);
+  if (!opts || !opts->root || !out || (opts->n_skip && !opts->skip))
+    rc = PT_ERR(PT_EINVAL, "pt_walk: missing root or output");
+  if (rc == 0 && !(r = pt_calloc(1, sizeof *r)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0) {
+    pt_arena_init(&r->arena);
+    w.opts = opts;
+    w.r = r;
+    rc = resolve_root(opts->root, r);
+  }
+  if (rc == 0)
+    rc = load_skips(&w);
+  if (rc == 0)
+    rc = walk_root(&w);
+  if (rc == 0 && r->n_files > 1)
+    qsort(r->files, r->n_files, sizeof *r->files, file_by_path);
+  if (rc == 0 && r->n_ignored > 1)
+    qsort(r->ignored, r->n_ignored, sizeof *r->ignored, ignored_by_path);
+  pt_buf_fini(&w.full);
+  pt_ignore_stack_fini(&w.ignores);
+  for (size_t i = 0; i < w.n_skip; i++)
+    pt_free(w.skip[i]);
+  pt_free(w.skip);
+  if (rc == 0)
+    *out = r;
+  else
+    pt_walk_result_free(r);
+  return rc;
+}
+
+void pt_walk_result_free(pt_walk_result *r)
+{
+  if (!r)
+    return;
+  pt_free(r->files);
+  pt_free(r->ignored);
+  pt_free(r->errors);
+  pt_arena_fini(&r->arena);
+  pt_free(r);
+}
