@@ -1,0 +1,40 @@
+; JavaScript references.
+((call_expression function: (identifier) @reference.call)
+ (#not-any-of? @reference.call "require"))
+; o.m(), this.m(), this.#m(), Cls.m(), a.b.c(); super.m() is left out (the
+; resolver reads `super` as the own class)
+((call_expression function: (member_expression
+   object: (_) @scope
+   property: [(property_identifier) (private_property_identifier)] @reference.call))
+ (#not-eq? @scope "super"))
+; new X(), new ns.X()
+(new_expression constructor: [(identifier) (member_expression)] @reference.new)
+
+; class A extends B / extends ns.B
+(class_heritage [(identifier) (member_expression)] @reference.extends)
+
+; import d, { a, b as c } from './m'; import * as ns from './m'; import './m'
+(import_statement
+  (import_clause (named_imports (import_specifier name: (identifier) @reference.import)))
+  source: (string (string_fragment) @module)) @import
+(import_statement
+  (import_clause (identifier) @reference.import)
+  source: (string (string_fragment) @module)) @import
+(import_statement
+  (import_clause (namespace_import))
+  source: (string (string_fragment) @reference.import)) @import
+(import_statement . (string (string_fragment) @reference.import)) @import
+; export { a } from './m'; export * from './m'
+(export_statement source: (string (string_fragment) @reference.import)) @import
+; require('./m'), const { a, b } = require('./m'), import('./m')
+((call_expression
+   function: (identifier) @_req
+   arguments: (arguments . (string (string_fragment) @reference.import)))
+ (#eq? @_req "require")) @import
+((variable_declarator
+   name: (object_pattern (shorthand_property_identifier_pattern) @reference.import)
+   value: (call_expression
+     function: (identifier) @_req
+     arguments: (arguments . (string (string_fragment) @module))))
+ (#eq? @_req "require")) @import
+(call_expression function: (import) arguments: (arguments . (string (string_fragment) @reference.import))) @import
