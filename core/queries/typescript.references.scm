@@ -1,0 +1,51 @@
+; TypeScript references (shared by the .ts and .tsx grammars, so JSX
+; elements are not captured).
+((call_expression function: (identifier) @reference.call)
+ (#not-any-of? @reference.call "require"))
+; o.m(), this.m(), Cls.m(); super.m() is left out (the resolver reads
+; `super` as the own class)
+((call_expression function: (member_expression
+   object: (_) @scope
+   property: [(property_identifier) (private_property_identifier)] @reference.call))
+ (#not-eq? @scope "super"))
+; new X(), new ns.X(), new Map<K, V>()
+(new_expression constructor: [(identifier) (member_expression)] @reference.new)
+
+; class A extends B implements I, J<T>; interface I extends J, K
+(extends_clause value: [(identifier) (member_expression)] @reference.extends)
+(implements_clause [(type_identifier) (nested_type_identifier) (generic_type)] @reference.implements)
+(extends_type_clause type: [(type_identifier) (nested_type_identifier) (generic_type)] @reference.extends)
+
+; types in annotations, generics, unions, arrays, aliases and assertions
+(type_annotation [(type_identifier) (nested_type_identifier)] @reference.type)
+(generic_type name: [(type_identifier) (nested_type_identifier)] @reference.type)
+(type_arguments [(type_identifier) (nested_type_identifier)] @reference.type)
+(array_type [(type_identifier) (nested_type_identifier)] @reference.type)
+(union_type [(type_identifier) (nested_type_identifier)] @reference.type)
+(intersection_type [(type_identifier) (nested_type_identifier)] @reference.type)
+(tuple_type [(type_identifier) (nested_type_identifier)] @reference.type)
+(readonly_type [(type_identifier) (nested_type_identifier)] @reference.type)
+(type_alias_declaration value: [(type_identifier) (nested_type_identifier)] @reference.type)
+(constraint [(type_identifier) (nested_type_identifier)] @reference.type)
+(as_expression [(type_identifier) (nested_type_identifier)] @reference.type)
+(satisfies_expression [(type_identifier) (nested_type_identifier)] @reference.type)
+
+; import d, { a, type b, c as e } from './m'; import * as ns from './m';
+; import './m'; import x = require('./m')
+(import_statement
+  (import_clause (named_imports (import_specifier name: (identifier) @reference.import)))
+  source: (string (string_fragment) @module)) @import
+(import_statement
+  (import_clause (identifier) @reference.import)
+  source: (string (string_fragment) @module)) @import
+(import_statement
+  (import_clause (namespace_import))
+  source: (string (string_fragment) @reference.import)) @import
+(import_statement . (string (string_fragment) @reference.import)) @import
+(import_statement (import_require_clause source: (string (string_fragment) @reference.import))) @import
+(export_statement source: (string (string_fragment) @reference.import)) @import
+((call_expression
+   function: (identifier) @_req
+   arguments: (arguments . (string (string_fragment) @reference.import)))
+ (#eq? @_req "require")) @import
+(call_expression function: (import) arguments: (arguments . (string (string_fragment) @reference.import))) @import
