@@ -7,31 +7,17 @@
 #include "key.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/sys/thread.h"
 #include "words.h"
 
-int pt_queries_new(const unsigned char *wanted, pt_queries **out)
+int pt_queries_new(pt_queries **out)
 {
   pt_queries *q = pt_calloc(1, sizeof *q);
   if (!q)
     return PT_ERR(PT_ENOMEM, "out of memory");
-  int rc = 0;
-  for (int g = 0; rc == 0 && g < PT_GRAMMAR__COUNT; g++) {
-    if (wanted && !wanted[g])
-      continue;
-    const pt_grammar_info *gi = pt_grammar_get((pt_grammar)g);
-    const char *lang = pt_lang_name(gi->lang);
-    char file[64];
-    pt_snprintf(file, sizeof file, "%s.entities.scm", lang);
-    rc = pt__query_compile(&q->entity[g], gi->ts_language(), gi->entity_query,
-                           gi->entity_query_len, file);
-    pt_snprintf(file, sizeof file, "%s.references.scm", lang);
-    if (rc == 0)
-      rc = pt__query_compile(&q->reference[g], gi->ts_language(),
-                             gi->reference_query, gi->reference_query_len, file);
-    q->ready[g] = rc == 0;
-  }
+  int rc = pt_mutex_new(&q->mu);
   if (rc) {
-    pt_queries_free(q);
+    pt_free(q);
     return rc;
   }
   *out = q;
@@ -42,14 +28,70 @@ void pt_queries_free(pt_queries *q)
 {
   if (!q)
     return;
-  for (int g = 0; g < PT_GRAMMAR__COUNT; g++) {
-    pt__query_fini(&q->entity[g]);
-    pt__query_fini(&q->reference[g]);
-  }
+  for (int g = 0; g < PT_GRAMMAR__COUNT; g++)
+    pt__query_fini(&q->combined[g]);
+  pt_mutex_free(q->mu);
   pt_free(q);
 }
 
-int pt_extractor_new(const pt_queries *q, pt_extractor **out)
+/* When the combined query fails, compiling each file alone names the file,
+ * row and column at fault. */
+static int explain_failure(const pt_grammar_info *gi)
+{
+  const char *lang = pt_lang_name(gi->lang);
+  char file[64];
+  pt_query one;
+  pt_snprintf(file, sizeof file, "%s.entities.scm", lang);
+  int rc = pt__query_compile(&one, gi->ts_language(), gi->entity_query,
+                             gi->entity_query_len, file);
+  pt__query_fini(&one);
+  if (rc == 0) {
+    pt_snprintf(file, sizeof file, "%s.references.scm", lang);
+    rc = pt__query_compile(&one, gi->ts_language(), gi->reference_query,
+                           gi->reference_query_len, file);
+    pt__query_fini(&one);
+  }
+  return rc ? rc : PT_ERR(PT_EPARSE, "%s queries do not compile together", lang);
+}
+
+static int compile(pt_queries *q, pt_grammar g)
+{
+  const pt_grammar_info *gi = pt_grammar_get(g);
+  pt_buf src = PT_BUF_INIT;
+  char file[64];
+  pt_snprintf(file, sizeof file, "%s queries", pt_lang_name(gi->lang));
+  int rc = pt_buf_put(&src, gi->entity_query, gi->entity_query_len);
+  if (rc == 0) rc = pt_buf_putc(&src, '\n');
+  if (rc == 0) rc = pt_buf_put(&src, gi->reference_query, gi->reference_query_len);
+  if (rc == 0)
+    rc = pt__query_compile(&q->combined[g], gi->ts_language(), src.ptr, src.len, file);
+  if (rc == PT_EPARSE) {
+    pt__query_fini(&q->combined[g]);
+    rc = explain_failure(gi);
+  }
+  pt_buf_fini(&src);
+  return rc;
+}
+
+/* The combined query of a grammar, compiled on first use. */
+static int queries_get(pt_queries *q, pt_grammar g, const pt_query **out)
+{
+  pt_mutex_lock(q->mu);
+  if (q->state[g] == 0) {
+    int rc = compile(q, g);
+    q->state[g] = rc ? rc : 1;
+    if (rc)
+      pt_snprintf(q->error[g], sizeof q->error[g], "%s", pt_error_last()->message);
+  }
+  int state = q->state[g];
+  pt_mutex_unlock(q->mu);
+  if (state != 1)
+    return PT_ERR(state, "%s", q->error[g]);
+  *out = &q->combined[g];
+  return 0;
+}
+
+int pt_extractor_new(pt_queries *q, pt_extractor **out)
 {
   pt_extractor *x = pt_calloc(1, sizeof *x);
   if (!x)
@@ -165,6 +207,7 @@ static int run_steps(pt_xfile *f)
   if (!rc && !(f->file_key = pt_arena_strdup(&f->r->arena, key.ptr)))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   pt_buf_fini(&key);
+  if (!rc) rc = pt__extract_collect(f);
   if (!rc) rc = pt__extract_entities(f);
   if (!rc) rc = pt__extract_refs(f);
   if (!rc) rc = pt__extract_words(f);
@@ -188,13 +231,17 @@ int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
                     const char *src, size_t len, pt_file_result **out)
 {
   const pt_grammar_info *gi = pt_grammar_get(grammar);
-  if (!gi || !x->q->ready[grammar])
-    return PT_ERR(PT_EINVAL, "%s: no compiled queries for this grammar", path);
-  int rc = check_input(path, src, len);
+  const pt_query *query = NULL;
+  if (!gi)
+    return PT_ERR(PT_EINVAL, "%s: unknown grammar", path);
+  int rc = queries_get(x->q, grammar, &query);
+  if (rc == 0)
+    rc = check_input(path, src, len);
   if (rc)
     return rc;
   pt_xfile f;
   memset(&f, 0, sizeof f);
+  f.query = query;
   f.x = x;
   f.grammar = grammar;
   f.lang = gi->lang;
@@ -220,6 +267,7 @@ int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
   if (tree)
     ts_tree_delete(tree);
   pt_free(f.cands);
+  pt_free(f.pending);
   pt_free(f.import_ranges);
   if (rc) {
     pt_file_result_free(f.r);

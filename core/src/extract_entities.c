@@ -39,12 +39,83 @@ static const char *clean_name(char *s)
   return n ? s : NULL;
 }
 
-static int collect(pt_xfile *f)
+static int push_pending(pt_xfile *f, const pt_pending_ref *r)
 {
-  const pt_query *q = &f->x->q->entity[f->grammar];
+  if (f->n_pending == f->cap_pending) {
+    size_t cap = f->cap_pending ? f->cap_pending * 2 : 64;
+    pt_pending_ref *p = pt_realloc(f->pending, cap * sizeof *p);
+    if (!p)
+      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    f->pending = p;
+    f->cap_pending = cap;
+  }
+  f->pending[f->n_pending++] = *r;
+  return 0;
+}
+
+static int push_import_range(pt_xfile *f, TSNode n)
+{
+  if (f->n_import + 2 > f->cap_import) {
+    size_t cap = f->cap_import ? f->cap_import * 2 : 64;
+    uint32_t *p = pt_realloc(f->import_ranges, cap * sizeof *p);
+    if (!p)
+      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    f->import_ranges = p;
+    f->cap_import = cap;
+  }
+  f->import_ranges[f->n_import++] = ts_node_start_byte(n);
+  f->import_ranges[f->n_import++] = ts_node_end_byte(n);
+  return 0;
+}
+
+/* Strips quotes, brackets and white space around a captured qualifier. */
+static const char *clean_qualifier(pt_xfile *f, TSNode n)
+{
+  char *s = pt__node_text(f, n);
+  if (!s)
+    return NULL;
+  while (*s == '"' || *s == '\'' || *s == '<' || *s == '`' || *s == '&' ||
+         *s == '*' || *s == '@')
+    s++;
+  size_t len = strlen(s);
+  while (len && (s[len - 1] == '"' || s[len - 1] == '\'' || s[len - 1] == '>' ||
+                 s[len - 1] == '`' || s[len - 1] == ';'))
+    s[--len] = '\0';
+  return clean_name(s);
+}
+
+static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
+{
+  const pt_query *q = f->query;
+  const char *scope = NULL, *module = NULL;
+  int rc = 0;
+  for (uint16_t i = 0; rc == 0 && i < m->capture_count; i++) {
+    uint32_t id = m->captures[i].index;
+    if (q->role[id] == PT_ROLE_SCOPE && !scope)
+      scope = clean_qualifier(f, m->captures[i].node);
+    else if (q->role[id] == PT_ROLE_MODULE && !module)
+      module = clean_qualifier(f, m->captures[i].node);
+    else if (q->role[id] == PT_ROLE_IMPORT)
+      rc = push_import_range(f, m->captures[i].node);
+  }
+  for (uint16_t i = 0; rc == 0 && i < m->capture_count; i++) {
+    uint32_t id = m->captures[i].index;
+    if (q->role[id] != PT_ROLE_REFERENCE || f->file_test)
+      continue;
+    pt_pending_ref r = {m->captures[i].node, scope, module,
+                        (pt_ref_kind)q->role_arg[id]};
+    rc = push_pending(f, &r);
+  }
+  return rc;
+}
+
+int pt__extract_collect(pt_xfile *f)
+{
+  const pt_query *q = f->query;
   TSQueryCursor *cur = f->x->cursor;
   TSQueryMatch m;
   int rc = 0;
+  f->file_test = pt__test_file_reason(f->lang, f->path);
   ts_query_cursor_exec(cur, q->ts, f->root);
   while (rc == 0 && ts_query_cursor_next_match(cur, &m)) {
     if (!pt__query_match_ok(q, &m, f->src))
@@ -66,7 +137,11 @@ static int collect(pt_xfile *f)
         c.scope = clean_name(pt__node_text(f, n));
       }
     }
-    if (!has_def || !c.name)
+    if (!has_def) {
+      rc = collect_refs(f, &m);
+      continue;
+    }
+    if (!c.name)
       continue;
     c.start_byte = ts_node_start_byte(c.node);
     c.end_byte = ts_node_end_byte(c.node);
@@ -353,12 +428,8 @@ static int emit(pt_xfile *f)
 
 int pt__extract_entities(pt_xfile *f)
 {
-  f->file_test = pt__test_file_reason(f->lang, f->path);
-  int rc = collect(f);
-  if (rc == 0) {
-    sort_and_dedupe(f);
-    rc = nest(f);
-  }
+  sort_and_dedupe(f);
+  int rc = nest(f);
   if (rc == 0) rc = name_all(f);
   if (rc == 0) rc = describe(f);
   if (rc == 0) rc = assign_keys(f);

@@ -8,14 +8,18 @@
 #include "pt/extract.h"
 #include "query.h"
 
+/* Each grammar's entity and reference queries compiled as ONE query, so a
+ * file's tree is traversed once; compiled on first use, under mu, so a
+ * run pays only for the grammars it meets and workers compile in parallel. */
 struct pt_queries {
-  pt_query entity[PT_GRAMMAR__COUNT];
-  pt_query reference[PT_GRAMMAR__COUNT];
-  unsigned char ready[PT_GRAMMAR__COUNT];
+  pt_query combined[PT_GRAMMAR__COUNT];
+  int state[PT_GRAMMAR__COUNT];      /* 0 not yet, 1 ready, else PT_E* */
+  char error[PT_GRAMMAR__COUNT][256];
+  struct pt_mutex *mu;
 };
 
 struct pt_extractor {
-  const pt_queries *q;
+  pt_queries *q;
   TSParser *parser;
   TSQueryCursor *cursor;
 };
@@ -36,6 +40,15 @@ typedef struct pt_cand {
   int64_t birth;
 } pt_cand;
 
+/* A reference capture seen during the single traversal, turned into a
+ * pt_raw_ref once the entities are nested. */
+typedef struct pt_pending_ref {
+  TSNode node;
+  const char *scope;        /* arena, or NULL */
+  const char *module;       /* arena, or NULL */
+  pt_ref_kind kind;
+} pt_pending_ref;
+
 typedef struct pt_xfile {
   pt_extractor *x;
   pt_grammar grammar;
@@ -51,10 +64,16 @@ typedef struct pt_xfile {
   uint32_t n_lines;
   pt_cand *cands;           /* sorted by start asc, end desc */
   size_t n_cands, cap_cands;
+  const pt_query *query;    /* the grammar's combined query */
+  pt_pending_ref *pending;
+  size_t n_pending, cap_pending;
   uint32_t *import_ranges;  /* pairs of byte offsets */
   size_t n_import, cap_import;
 } pt_xfile;
 
+/* One traversal: definitions become candidates, reference captures become
+ * pending references, import statements become import ranges. */
+int pt__extract_collect(pt_xfile *f);
 int pt__extract_entities(pt_xfile *f);
 int pt__extract_refs(pt_xfile *f);
 int pt__extract_words(pt_xfile *f);

@@ -42,21 +42,6 @@ static int push_ref(pt_xfile *f, const pt_raw_ref *ref, size_t *cap)
   return 0;
 }
 
-static int push_import_range(pt_xfile *f, TSNode n)
-{
-  if (f->n_import + 2 > f->cap_import) {
-    size_t cap = f->cap_import ? f->cap_import * 2 : 64;
-    uint32_t *p = pt_realloc(f->import_ranges, cap * sizeof *p);
-    if (!p)
-      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
-    f->import_ranges = p;
-    f->cap_import = cap;
-  }
-  f->import_ranges[f->n_import++] = ts_node_start_byte(n);
-  f->import_ranges[f->n_import++] = ts_node_end_byte(n);
-  return 0;
-}
-
 /* Strips quotes, <> and white space around a name, and generic arguments
  * after it. Modifies s in place. */
 static char *trim_name(char *s)
@@ -137,35 +122,11 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
 
 int pt__extract_refs(pt_xfile *f)
 {
-  const pt_query *q = &f->x->q->reference[f->grammar];
-  TSQueryCursor *cur = f->x->cursor;
-  TSQueryMatch m;
   size_t cap = 0;
   int rc = 0;
-  ts_query_cursor_exec(cur, q->ts, f->root);
-  while (rc == 0 && ts_query_cursor_next_match(cur, &m)) {
-    if (!pt__query_match_ok(q, &m, f->src))
-      continue;
-    const char *scope = NULL, *module = NULL;
-    for (uint16_t i = 0; rc == 0 && i < m.capture_count; i++) {
-      uint32_t id = m.captures[i].index;
-      if (q->role[id] == PT_ROLE_SCOPE && !scope)
-        scope = trim_name(pt__node_text(f, m.captures[i].node));
-      else if (q->role[id] == PT_ROLE_MODULE && !module)
-        module = trim_name(pt__node_text(f, m.captures[i].node));
-      else if (q->role[id] == PT_ROLE_IMPORT)
-        rc = push_import_range(f, m.captures[i].node);
-    }
-    if (scope && !*scope)
-      scope = NULL;
-    if (module && !*module)
-      module = NULL;
-    for (uint16_t i = 0; rc == 0 && i < m.capture_count; i++) {
-      uint32_t id = m.captures[i].index;
-      if (q->role[id] == PT_ROLE_REFERENCE && !f->file_test)
-        rc = add_ref(f, m.captures[i].node, (pt_ref_kind)q->role_arg[id],
-                     scope, module, &cap);
-    }
+  for (size_t i = 0; rc == 0 && i < f->n_pending; i++) {
+    const pt_pending_ref *p = &f->pending[i];
+    rc = add_ref(f, p->node, p->kind, p->scope, p->module, &cap);
   }
   return rc;
 }

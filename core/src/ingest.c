@@ -25,7 +25,7 @@ typedef struct slot {
 
 typedef struct pool {
   const pt_walk_result *walk;
-  const pt_queries *queries;
+  pt_queries *queries;
   slot *slots;
   size_t *order;            /* file indexes, largest first */
   pt_mutex *mu;
@@ -306,11 +306,6 @@ static void count_edges(const pt_graph *g, pt_ingest_stats *st)
 static int build(const pt_ingest_opts *o, pt_walk_result *w, slot *slots,
                  pt_graph *g, pt_ingest_stats *st)
 {
-  unsigned char wanted[PT_GRAMMAR__COUNT] = {0};
-  for (size_t i = 0; i < w->n_files; i++)
-    wanted[w->files[i].grammar] = 1;
-  if (wanted[PT_GRAMMAR_C])
-    wanted[PT_GRAMMAR_CPP] = 1; /* .h files may turn out to be C++ */
   pool p;
   memset(&p, 0, sizeof p);
   p.walk = w;
@@ -319,7 +314,7 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, slot *slots,
   p.payload = o->payload;
   p.parse_only = o->parse_only;
   pt_queries *q = NULL;
-  int rc = pt_queries_new(wanted, &q);
+  int rc = pt_queries_new(&q);
   p.queries = q;
   if (rc == 0)
     rc = run_pool(&p, o->n_threads ? o->n_threads : pt_cpu_count());

@@ -107,17 +107,72 @@ static const ext_rule extensions[] = {
   {"cs", PT_GRAMMAR_CSHARP},     {"swift", PT_GRAMMAR_SWIFT},
 };
 
-/* A .h file is C++ when its first bytes use what C does not have. */
+static int ident_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Does code at s (outside comments and strings) start a C++-only
+ * construct: `namespace x {`, `template <`, `class X {` or `class X :`,
+ * an access specifier, or `std::`? */
+static int cpp_construct(const char *s, const char *end)
+{
+  static const char *const words[] = {"namespace", "template", "class",
+                                      "public", "private", "protected", "std"};
+  for (int w = 0; w < 7; w++) {
+    size_t n = strlen(words[w]);
+    if ((size_t)(end - s) <= n || memcmp(s, words[w], n) != 0 || ident_char(s[n]))
+      continue;
+    const char *p = s + n;
+    while (p < end && (*p == ' ' || *p == '\t'))
+      p++;
+    if (w >= 3 && w <= 5)                       /* public: */
+      return p < end && *p == ':' && (p + 1 >= end || p[1] != ':');
+    if (w == 6)                                 /* std:: */
+      return end - p >= 2 && p[0] == ':' && p[1] == ':';
+    if (w == 1)                                 /* template < */
+      return p < end && *p == '<';
+    const char *id = p;
+    while (p < end && ident_char(*p))
+      p++;
+    if (p == id)
+      return 0;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+      p++;
+    return p < end && (*p == '{' || (w == 2 && *p == ':'));
+  }
+  return 0;
+}
+
+/* A .h file is C++ when its code, comments and strings left out, uses a
+ * construct C does not have. */
 static int looks_like_cpp(const char *head, size_t len)
 {
-  static const char *const marks[] = {"namespace ", "template <", "template<",
-                                      "public:", "private:", "protected:",
-                                      "class ", "std::", NULL};
-  for (int i = 0; marks[i]; i++) {
-    size_t m = strlen(marks[i]);
-    for (size_t j = 0; j + m <= len; j++)
-      if (head[j] == marks[i][0] && memcmp(head + j, marks[i], m) == 0)
+  const char *s = head, *end = head + len;
+  int at_word_start = 1;
+  while (s < end) {
+    if (s + 1 < end && s[0] == '/' && s[1] == '/') {
+      while (s < end && *s != '\n')
+        s++;
+    } else if (s + 1 < end && s[0] == '/' && s[1] == '*') {
+      s += 2;
+      while (s + 1 < end && !(s[0] == '*' && s[1] == '/'))
+        s++;
+      s += 2;
+    } else if (*s == '"' || *s == '\'') {
+      char q = *s++;
+      while (s < end && *s != q && *s != '\n')
+        s += (*s == '\\') ? 2 : 1;
+      s++;
+    } else {
+      if (at_word_start && cpp_construct(s, end))
         return 1;
+      at_word_start = !ident_char(*s);
+      s++;
+      continue;
+    }
+    at_word_start = 1;
   }
   return 0;
 }

@@ -49,13 +49,14 @@ typedef struct pt_file_result {
 typedef struct pt_queries pt_queries;
 typedef struct pt_extractor pt_extractor;
 
-/* Compiles the queries of every grammar whose flag is set in `wanted`
- * (indexed by pt_grammar; NULL = all). PT_EPARSE names the query file, row
- * and column of a query error. */
-int pt_queries_new(const unsigned char *wanted, pt_queries **out);
+/* A set of compiled queries, shared by every extractor of a run. Each
+ * grammar's queries are compiled the first time a file needs them
+ * (thread-safe); a query error fails those files with PT_EPARSE naming the
+ * query file, row and column. */
+int pt_queries_new(pt_queries **out);
 void pt_queries_free(pt_queries *q);
 
-int pt_extractor_new(const pt_queries *q, pt_extractor **out);
+int pt_extractor_new(pt_queries *q, pt_extractor **out);
 void pt_extractor_free(pt_extractor *x);
 
 /* Extracts one file. `path` is root-relative with '/'. Bad input (invalid
