@@ -46,3 +46,11 @@
 ; using A.B; using static A.B; using X = A.B;
 (using_directive !name [(identifier) (qualified_name)] @reference.import) @import
 (using_directive name: (_) [(qualified_name) (identifier) (generic_name)] @reference.import) @import
+
+; this.M(): `this` is an anonymous token, which (_) does not match. base.M()
+; is left out: it names the base class, and the engine cannot tell it from
+; an override of the same name in the caller's own class.
+(invocation_expression function: (member_access_expression
+  expression: "this" @scope name: (identifier) @reference.call))
+(invocation_expression function: (member_access_expression
+  expression: "this" @scope name: (generic_name (identifier) @reference.call)))
