@@ -150,6 +150,32 @@ int pt__extract_collect(pt_xfile *f)
   return rc;
 }
 
+/* A namespace written as a statement (C# `namespace A.B;`, PHP
+ * `namespace A\B;`) has no body: it holds everything after it up to the
+ * next such statement or the end of its parent. */
+static void extend_statement_namespaces(pt_xfile *f)
+{
+  for (size_t i = 0; i < f->n_cands; i++) {
+    pt_cand *c = &f->cands[i];
+    if (c->kind != PT_KIND_NAMESPACE) /* Rust's `mod x;` is another file */
+      continue;
+    if (!ts_node_is_null(ts_node_child_by_field_name(c->node, "body", 4)) ||
+        ts_node_named_child_count(c->node) > 2)
+      continue;
+    const char *type = ts_node_type(c->node);
+    TSNode parent = ts_node_parent(c->node);
+    uint32_t end = ts_node_is_null(parent) ? (uint32_t)f->len : ts_node_end_byte(parent);
+    for (TSNode s = ts_node_next_named_sibling(c->node); !ts_node_is_null(s);
+         s = ts_node_next_named_sibling(s))
+      if (strcmp(ts_node_type(s), type) == 0) {
+        end = ts_node_start_byte(s);
+        break;
+      }
+    if (end > c->end_byte)
+      c->end_byte = end;
+  }
+}
+
 static int cmp_cand(const void *pa, const void *pb)
 {
   const pt_cand *a = pa, *b = pb;
@@ -265,12 +291,32 @@ static int name_all(pt_xfile *f)
       rc = pt_buf_printf(&b, "%s.", dotted(f, c->scope, NULL));
     else if (p)
       rc = pt_buf_printf(&b, "%s.", p->qualname);
-    if (!rc) rc = pt_buf_puts(&b, c->name);
+    /* namespace names join with '.' like everything else (App\Shapes) */
+    int is_ns = c->kind == PT_KIND_NAMESPACE || c->kind == PT_KIND_MODULE;
+    const char *own = is_ns ? dotted(f, c->name, NULL) : c->name;
+    if (!rc) rc = own ? pt_buf_puts(&b, own) : PT_ERR(PT_ENOMEM, "out of memory");
     if (!rc && !(c->qualname = pt_arena_strdup(&f->r->arena, b.ptr)))
       rc = PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
   }
   pt_buf_fini(&b);
   return rc;
+}
+
+/* The 1-based line holding the last byte before offset end. */
+static uint32_t line_before(const pt_xfile *f, uint32_t end)
+{
+  uint32_t pos = end ? end - 1 : 0, lo = 0, hi = f->n_lines;
+  while (end > 0 && pos > 0 && (f->src[pos] == '\n' || f->src[pos] == '\r' ||
+                                f->src[pos] == ' ' || f->src[pos] == '\t'))
+    pos--;
+  while (hi - lo > 1) {
+    uint32_t mid = (lo + hi) / 2;
+    if (f->line_starts[mid] <= pos)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo + 1;
 }
 
 static uint32_t row_of_end(TSNode n)
@@ -326,6 +372,8 @@ static int describe(pt_xfile *f)
     pt_cand *c = &f->cands[i];
     c->line_start = ts_node_start_point(c->node).row + 1;
     c->line_end = row_of_end(c->node) + 1;
+    if (c->end_byte > ts_node_end_byte(c->node))
+      c->line_end = line_before(f, c->end_byte);
     if (!(c->signature = signature_of(f, c)))
       return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
     if (f->file_test)
@@ -428,6 +476,7 @@ static int emit(pt_xfile *f)
 
 int pt__extract_entities(pt_xfile *f)
 {
+  extend_statement_namespaces(f);
   sort_and_dedupe(f);
   int rc = nest(f);
   if (rc == 0) rc = name_all(f);

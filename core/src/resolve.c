@@ -7,11 +7,14 @@
  *   4. a file the referring file imports
  *   5. the same directory
  *   6. the whole language
- * Tiers 1-3 take the first candidate in index order (2-3 only when the
- * reference has no foreign qualifier); the others need exactly one, else
- * the reference stays an unresolved placeholder. A package qualifier
- * (io.Reader, with io imported) admits only files of that package, and
- * imports prefer types over same-named constructors. */
+ * Tiers 1-3 take the first candidate in index order; tiers 2-3 apply only
+ * to unqualified references (a receiver such as obj in obj.m() says nothing
+ * about the caller's own type or file). Tiers 4-6 need one candidate, where
+ * overloads and a namespace spread over files (same kind and qualified
+ * name) count as one; else the reference stays an unresolved placeholder.
+ * A package qualifier (io.Reader, with io imported) admits only files of
+ * that package; super/parent/base never name the caller's own type; imports
+ * prefer types over same-named constructors. */
 #include <string.h>
 
 #include "key.h"
@@ -138,8 +141,9 @@ static int kind_fits(pt_ref_kind r, pt_kind k)
   case PT_REF_EXTENDS:
     return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_INTERFACE ||
            k == PT_KIND_TRAIT;
-  case PT_REF_IMPLEMENTS:
-    return k == PT_KIND_INTERFACE || k == PT_KIND_TRAIT || k == PT_KIND_CLASS;
+  case PT_REF_IMPLEMENTS: /* Ruby mixes modules in */
+    return k == PT_KIND_INTERFACE || k == PT_KIND_TRAIT || k == PT_KIND_CLASS ||
+           k == PT_KIND_MODULE;
   case PT_REF_IMPORT:
     return k != PT_KIND_IMPL;
   default:
@@ -236,11 +240,19 @@ static int is_type_kind(pt_kind k)
 static int is_self_word(const char *s)
 {
   static const char *const words[] = {"self", "this", "Self", "cls", "static",
-                                      "super", "parent", NULL};
+                                      NULL};
   for (int i = 0; words[i]; i++)
     if (strcmp(s, words[i]) == 0)
       return 1;
   return 0;
+}
+
+/* super.m(), parent::m(), base.M(): a method of a base class, never of
+ * the caller's own type. */
+static int is_base_word(const char *s)
+{
+  return !strcmp(s, "super") || !strcmp(s, "parent") || !strcmp(s, "base") ||
+         !strcmp(s, "super()");
 }
 
 /* The qualified name of the type that encloses entity key `from`, or NULL. */
@@ -278,12 +290,21 @@ static int scope_fits(const char *qualname, const char *scope, const char *name)
 typedef struct tier_hit {
   size_t first;
   size_t count;
+  int one_group;   /* every candidate has the first one's kind and qualname */
 } tier_hit;
 
-static void tier_add(tier_hit *t, size_t i)
+/* Overloads (Circle.scale twice) and a namespace spread over files share
+ * kind and qualified name: they count as one candidate. */
+static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
 {
-  if (t->count++ == 0)
+  if (t->count++ == 0) {
     t->first = i;
+    t->one_group = 1;
+    return;
+  }
+  const pt_entity *a = &rs->ents[t->first], *b = &rs->ents[i];
+  if (a->kind != b->kind || strcmp(a->qualname, b->qualname) != 0)
+    t->one_group = 0;
 }
 
 /* Whether entity i may be the target of r at all. */
@@ -321,71 +342,117 @@ static size_t pick(pt_resolver *rs, const char *path, pt_lang lang,
   size_t head;
   if (!pt_strmap_get(&rs->by_name, r->name, strlen(r->name), &head))
     return NONE;
-  const char *scope = r->scope;
-  int foreign = 0;     /* qualified by something that is not the caller */
-  if (scope && is_self_word(scope))
-    scope = enclosing_type(rs, r->from_key);
-  else if (scope)
-    foreign = 1;
-  /* a package qualifier: only the files of that package can hold it */
-  int package = r->scope && foreign && scope_is_import(rs, r->scope);
   const char *caller_type = enclosing_type(rs, r->from_key);
+  const char *scope = r->scope;
+  int foreign = 0;     /* a receiver or qualifier that is not the caller */
+  int base = scope && is_base_word(scope);
+  if (scope && is_self_word(scope))
+    scope = caller_type;
+  else if (scope) {
+    foreign = 1;
+    if (base)
+      scope = NULL;
+  }
+  /* a package qualifier: only the files of that package can hold it */
+  int package = foreign && !base && scope_is_import(rs, r->scope);
   int types_only = wants_types_only(rs, head, lang, r);
-  tier_hit t[6] = {{0, 0}};
+  tier_hit t[6];
+  memset(t, 0, sizeof t);
   size_t dl = dir_len(path);
   for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
     if (!eligible(rs, i, lang, r, types_only))
       continue;
     const pt_entity *e = &rs->ents[i];
+    int same_type = caller_type && e->parent_key && rs->encl[i] &&
+                    strcmp(rs->encl[i], caller_type) == 0;
+    if (base && same_type)
+      continue;
     int imported = 0;
     for (size_t k = 0; k < rs->n_imports && !imported; k++)
       imported = file_matches_module(e->file_path, rs->imports[k]);
     if (scope && scope_fits(e->qualname, scope, e->name))
-      tier_add(&t[0], i);
+      tier_add(rs, &t[0], i);
     if (package && !imported)
       continue;
-    if (caller_type && e->parent_key && rs->encl[i] &&
-        strcmp(rs->encl[i], caller_type) == 0)
-      tier_add(&t[1], i);
-    if (strcmp(e->file_path, path) == 0)
-      tier_add(&t[2], i);
-    if (imported)
-      tier_add(&t[3], i);
-    if (dir_len(e->file_path) == dl && memcmp(e->file_path, path, dl) == 0)
-      tier_add(&t[4], i);
-    tier_add(&t[5], i);
+    /* an unknown receiver (obj.m()) says nothing about the caller's own
+     * type or file: those tiers are only for unqualified references */
+    if (same_type && !foreign)
+      tier_add(rs, &t[1], i);
+    if (!foreign && strcmp(e->file_path, path) == 0)
+      tier_add(rs, &t[2], i);
+    /* which method obj.m() calls depends on obj's type, which we do not
+     * know: only a method unique in the whole language is taken */
+    int guess = foreign && !package && e->kind == PT_KIND_METHOD;
+    if (imported && !guess)
+      tier_add(rs, &t[3], i);
+    if (!guess && dir_len(e->file_path) == dl && memcmp(e->file_path, path, dl) == 0)
+      tier_add(rs, &t[4], i);
+    tier_add(rs, &t[5], i);
   }
-  /* tiers 1-3 take the first candidate; an unknown receiver (obj.m())
-   * says nothing about which same-type or same-file candidate is meant,
-   * so there, as in tiers 4-6, only a unique one counts */
   for (int k = 0; k < 6; k++) {
-    int first_wins = k == 0 || (k < 3 && !foreign);
-    if (t[k].count == 1 || (t[k].count > 1 && first_wins))
+    int first_wins = k < 3;
+    if (t[k].count && (first_wins || t[k].one_group))
       return t[k].first;
   }
   return NONE;
 }
 
-/* An #include resolves to an indexed file: the one beside the includer
- * first, else the only file whose path ends with the included path. */
+/* dir/inc with "." and ".." segments folded; NULL when it climbs above the
+ * root. Caller frees. */
+static char *join_normalized(const char *path, size_t dl, const char *inc)
+{
+  pt_buf b = PT_BUF_INIT;
+  if (dl && (pt_buf_put(&b, path, dl) || pt_buf_putc(&b, '/')))
+    return NULL;
+  for (const char *p = inc; *p;) {
+    const char *slash = strchr(p, '/');
+    size_t n = slash ? (size_t)(slash - p) : strlen(p);
+    if (n == 2 && p[0] == '.' && p[1] == '.') {
+      if (b.len == 0) {
+        pt_buf_fini(&b);
+        return NULL;
+      }
+      b.len--; /* the trailing '/' */
+      while (b.len && b.ptr[b.len - 1] != '/')
+        b.len--;
+      b.ptr[b.len] = '\0';
+    } else if (n && !(n == 1 && p[0] == '.')) {
+      pt_buf_put(&b, p, n);
+      if (slash)
+        pt_buf_putc(&b, '/');
+    }
+    p += n + (slash ? 1 : 0);
+  }
+  return pt_buf_detach(&b);
+}
+
+/* An #include resolves to an indexed file: the path relative to the
+ * includer first, else the only file whose path ends with the included
+ * path (an include folder), "./" and "../" prefixes left out. */
 static size_t pick_file(pt_resolver *rs, const char *path, const char *inc)
 {
   size_t head, found = NONE, n = 0;
   if (!pt_strmap_get(&rs->by_base, base_name(inc), strlen(base_name(inc)), &head))
     return NONE;
-  size_t il = strlen(inc), dl = dir_len(path);
+  char *rel = join_normalized(path, dir_len(path), inc);
+  while (inc[0] == '.' && (inc[1] == '/' || (inc[1] == '.' && inc[2] == '/')))
+    inc += inc[1] == '/' ? 2 : 3;
+  size_t il = strlen(inc);
   for (size_t i = head; i != NONE; i = rs->next_same_base[i]) {
     const char *fp = rs->files[i].path;
     size_t fl = strlen(fp);
-    if (fl == (dl ? dl + 1 : 0) + il && (!dl || memcmp(fp, path, dl + 1) == 0) &&
-        strcmp(fp + fl - il, inc) == 0)
-      return i;
+    if (rel && strcmp(fp, rel) == 0) {
+      found = i;
+      n = 1;
+      break;
+    }
     if (fl >= il && strcmp(fp + fl - il, inc) == 0 &&
         (fl == il || fp[fl - il - 1] == '/')) {
       found = i;
       n++;
     }
   }
+  pt_free(rel);
   return n == 1 ? found : NONE;
 }
 

@@ -14,7 +14,6 @@ typedef struct lang_rules {
   const char *const *markers;    /* words in attributes/annotations/decorators */
   const char *const *bases;      /* words in a class head: a test base class */
   const char *const *fn_names;   /* function names that are test macros */
-  const char *method_prefix;     /* methods of test classes that are tests */
 } lang_rules;
 
 #define L(...) (const char *const[]){__VA_ARGS__, NULL}
@@ -22,43 +21,42 @@ typedef struct lang_rules {
 
 static const lang_rules rules[PT_LANG__COUNT] = {
   [PT_LANG_RUST] = {L("tests", "benches"), NONE, L("_test.rs", "_tests.rs"),
-                    L("test", "bench"), NONE, NONE, NULL},
+                    L("test", "bench"), NONE, NONE},
   [PT_LANG_PYTHON] = {L("tests", "test"), L("test_"), L("_test.py", "conftest.py"),
-                      L("pytest"), L("TestCase"), NONE, "test"},
+                      L("pytest"), L("TestCase"), NONE},
   [PT_LANG_JAVASCRIPT] = {L("__tests__", "tests", "test", "spec", "__mocks__"), NONE,
                           L(".test.js", ".spec.js", ".test.jsx", ".spec.jsx",
                             ".test.mjs", ".spec.mjs", ".test.cjs", ".spec.cjs"),
-                          NONE, NONE, NONE, NULL},
+                          NONE, NONE, NONE},
   [PT_LANG_TYPESCRIPT] = {L("__tests__", "tests", "test", "spec", "__mocks__"), NONE,
                           L(".test.ts", ".spec.ts", ".test.tsx", ".spec.tsx",
                             ".test.mts", ".spec.mts"),
-                          NONE, NONE, NONE, NULL},
-  [PT_LANG_GO] = {NONE, NONE, L("_test.go"), NONE, NONE, NONE, NULL},
+                          NONE, NONE, NONE},
+  [PT_LANG_GO] = {NONE, NONE, L("_test.go"), NONE, NONE, NONE},
   [PT_LANG_JAVA] = {L("test"), NONE, L("Test.java", "Tests.java", "IT.java"),
                     L("Test", "ParameterizedTest", "RepeatedTest", "TestFactory",
                       "TestTemplate", "BeforeEach", "AfterEach", "BeforeAll",
                       "AfterAll", "Before", "After", "BeforeClass", "AfterClass"),
-                    L("TestCase"), NONE, "test"},
+                    L("TestCase"), NONE},
   [PT_LANG_C] = {L("tests", "test"), L("test_"), L("_test.c", "_tests.c", "_unittest.c"),
-                 NONE, NONE, NONE, NULL},
+                 NONE, NONE, NONE},
   [PT_LANG_CPP] = {L("tests", "test"), L("test_"),
                    L("_test.cc", "_test.cpp", "_test.cxx", "_unittest.cc",
                      "_unittest.cpp", "_tests.cc", "_tests.cpp"),
                    NONE, NONE,
                    L("TEST", "TEST_F", "TEST_P", "TYPED_TEST", "TYPED_TEST_P",
-                     "TEST_CASE", "SCENARIO", "BOOST_AUTO_TEST_CASE"),
-                   NULL},
+                     "TEST_CASE", "SCENARIO", "BOOST_AUTO_TEST_CASE")},
   [PT_LANG_RUBY] = {L("spec", "test"), L("test_"), L("_spec.rb", "_test.rb"),
-                    NONE, L("Minitest", "TestCase"), NONE, "test_"},
+                    NONE, L("Minitest", "TestCase"), NONE},
   [PT_LANG_PHP] = {L("tests", "test"), NONE, L("Test.php"), L("Test", "test"),
-                   L("TestCase"), NONE, "test"},
+                   L("TestCase"), NONE},
   [PT_LANG_CSHARP] = {L("tests", "test"), NONE, L("Tests.cs", "Test.cs"),
                       L("Test", "TestMethod", "Fact", "Theory", "TestCase",
                         "TestCaseSource", "SetUp", "TearDown", "TestClass",
                         "TestFixture", "TestInitialize", "TestCleanup"),
-                      NONE, NONE, NULL},
+                      NONE, NONE},
   [PT_LANG_SWIFT] = {L("Tests"), NONE, L("Tests.swift", "Test.swift"),
-                     L("Test", "Suite"), L("XCTestCase"), NONE, "test"},
+                     L("Test", "Suite"), L("XCTestCase"), NONE},
 };
 
 static int in_list(const char *const *list, const char *s, size_t len)
