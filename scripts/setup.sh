@@ -5,12 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(build-essential cmake ninja-build pkg-config nodejs npm git
-      librocksdb-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev
-      sqlite3 universal-ctags curl jq)
+# Libraries by package; tools by command, so a machine that brings its own
+# Node.js and npm (not Debian's) keeps them.
+debs=(librocksdb-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev pkg-config)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+declare -A tool_pkg=([cc]=build-essential [cmake]=cmake [ninja]=ninja-build
+                     [npm]=npm [git]=git [sqlite3]=sqlite3 [ctags]=universal-ctags
+                     [curl]=curl [jq]=jq)
+for t in "${!tool_pkg[@]}"; do
+  command -v "$t" >/dev/null 2>&1 || missing+=("${tool_pkg[$t]}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
