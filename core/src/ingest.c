@@ -1,6 +1,8 @@
 /* pt01's pipeline (pt/ingest.h): walk, a pool of extractor threads taking
- * files in walk order, then a single-threaded merge in that same order and
- * resolution, so the graph is identical for any number of threads. */
+ * files largest first, a merge into the graph strictly in walk order (done
+ * by whichever thread finishes a file, one at a time, so a file's parse
+ * result is freed as soon as it is merged), then resolution: the graph is
+ * identical for any number of threads. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,9 +20,14 @@
 
 /* What one file came to. */
 typedef struct slot {
-  pt_file_result *result;   /* extracted, or NULL */
+  pt_file_result *result;   /* extracted, until merged */
   const char *ignored;      /* static reason when the file turned out binary */
   char *error;              /* owned message when extraction failed */
+  int done;                 /* under the pool mutex */
+  pt_raw_ref *refs;         /* owned array, strings interned in the graph */
+  size_t n_refs;
+  const char *path;         /* interned */
+  pt_lang lang;
 } slot;
 
 typedef struct pool {
@@ -33,10 +40,25 @@ typedef struct pool {
   size_t done;              /* under mu */
   uint64_t bytes;           /* under mu */
   int fatal;                /* under mu: an out-of-memory stops the run */
+  char fatal_msg[256];
+  size_t merge_next;        /* under mu: the next slot to merge */
+  int merging;              /* under mu: a thread is merging */
+  pt_graph *g;              /* touched only by the merging thread */
+  pt_ingest_stats *st;
+  pt_strmap seen;           /* entity keys in the graph */
+  pt_arena ref_strings;     /* strings of kept references, until resolved */
   int parse_only;
   pt_ingest_progress_fn progress;
   void *payload;
 } pool;
+
+static void set_fatal(pool *p, int rc)
+{
+  if (p->fatal)
+    return;
+  p->fatal = rc;
+  pt_snprintf(p->fatal_msg, sizeof p->fatal_msg, "%s", pt_error_last()->message);
+}
 
 /* A NUL byte in the first 8 KiB marks a binary file (git's heuristic). */
 static int is_binary(const char *s, size_t len)
@@ -66,7 +88,7 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
                          &s->result);
   if (rc == PT_ENOMEM) {
     pt_mutex_lock(p->mu);
-    p->fatal = PT_ENOMEM;
+    set_fatal(p, rc);
     pt_mutex_unlock(p->mu);
   }
   if (rc) {
@@ -79,14 +101,37 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
   }
 }
 
+static int merge_one(pool *p, size_t i);
+
+/* Called with p->mu held: merges the finished prefix of the walk order,
+ * unless another thread is at it. The check and the release of `merging`
+ * happen under one lock, so no finished file is left behind. */
+static void merge_ready(pool *p)
+{
+  if (p->merging)
+    return;
+  p->merging = 1;
+  while (!p->fatal && p->merge_next < p->walk->n_files &&
+         p->slots[p->merge_next].done) {
+    size_t j = p->merge_next++;
+    pt_mutex_unlock(p->mu);
+    int rc = merge_one(p, j);
+    pt_mutex_lock(p->mu);
+    if (rc)
+      set_fatal(p, rc);
+  }
+  p->merging = 0;
+}
+
 static void worker(void *payload)
 {
   pool *p = payload;
   pt_extractor *x = NULL;
   pt_buf path = PT_BUF_INIT, src = PT_BUF_INIT;
-  if (pt_extractor_new(p->queries, &x) != 0) {
+  int rc = pt_extractor_new(p->queries, &x);
+  if (rc) {
     pt_mutex_lock(p->mu);
-    p->fatal = PT_ENOMEM;
+    set_fatal(p, rc);
     pt_mutex_unlock(p->mu);
   }
   for (;;) {
@@ -98,10 +143,12 @@ static void worker(void *payload)
       break;
     process(p, x, i, &path, &src);
     pt_mutex_lock(p->mu);
+    p->slots[i].done = 1;
     p->done++;
     p->bytes += p->walk->files[i].size;
     if (p->progress)
       p->progress(p->done, p->walk->n_files, p->bytes, p->payload);
+    merge_ready(p);
     pt_mutex_unlock(p->mu);
   }
   pt_buf_fini(&path);
@@ -121,19 +168,34 @@ static int cmp_size_desc(const void *a, const void *b)
          (*(const size_t *)a < *(const size_t *)b);
 }
 
-/* Largest files first, so no thread is left parsing a big file alone at
- * the end. Results still land in walk order. */
-static int plan(pool *p)
+/* The few largest files first, so no thread is left parsing a big file
+ * alone at the end; then walk order, so the merge, which follows walk
+ * order, can free each parse result soon after it is made. */
+static int plan(pool *p, unsigned n_threads)
 {
-  size_t n = p->walk->n_files;
+  size_t n = p->walk->n_files, k = 0;
+  size_t *by_size = pt_malloc((n + 1) * sizeof *by_size);
+  unsigned char *early = pt_calloc(n + 1, 1);
   p->order = pt_malloc((n + 1) * sizeof *p->order);
-  if (!p->order)
+  if (!by_size || !early || !p->order) {
+    pt_free(by_size);
+    pt_free(early);
     return PT_ERR(PT_ENOMEM, "out of memory");
+  }
   for (size_t i = 0; i < n; i++)
-    p->order[i] = i;
+    by_size[i] = i;
   sort_files = p->walk->files;
   if (n > 1)
-    qsort(p->order, n, sizeof *p->order, cmp_size_desc);
+    qsort(by_size, n, sizeof *by_size, cmp_size_desc);
+  for (size_t i = 0; i < n && i < 4u * n_threads; i++) {
+    p->order[k++] = by_size[i];
+    early[by_size[i]] = 1;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (!early[i])
+      p->order[k++] = i;
+  pt_free(by_size);
+  pt_free(early);
   return 0;
 }
 
@@ -145,7 +207,7 @@ static int run_pool(pool *p, unsigned n_threads)
     n_threads = 64;
   if (n_threads > p->walk->n_files)
     n_threads = p->walk->n_files ? (unsigned)p->walk->n_files : 1;
-  int rc = plan(p);
+  int rc = plan(p, n_threads);
   if (rc == 0)
     rc = pt_mutex_new(&p->mu);
   /* the calling thread works too, so one thread means no extra thread */
@@ -161,8 +223,13 @@ static int run_pool(pool *p, unsigned n_threads)
     pt_thread_join(threads[t]);
   pt_mutex_free(p->mu);
   pt_free(p->order);
+  if (rc == 0 && !p->fatal) {
+    pt_mutex_lock(p->mu);
+    merge_ready(p); /* nothing is left normally; cheap to be sure */
+    pt_mutex_unlock(p->mu);
+  }
   if (rc == 0 && p->fatal)
-    rc = PT_ERR(p->fatal, "out of memory while extracting");
+    rc = PT_ERR(p->fatal, "%s", p->fatal_msg);
   return rc;
 }
 
@@ -234,45 +301,79 @@ static int add_entities(pt_graph *g, pt_strmap *seen, pt_file_result *r)
   return rc;
 }
 
-/* Entities, tests and file records of every file, in walk order. */
-static int merge(const pt_walk_result *w, slot *slots, pt_graph *g,
-                 pt_ingest_stats *st)
+/* The walk's own errors and ignored entries, before any file. */
+static int merge_walk(pool *p)
 {
-  pt_strmap seen = PT_STRMAP_INIT;
+  const pt_walk_result *w = p->walk;
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < w->n_errors; i++) {
     char *copy = pt_strdup(w->errors[i]);
-    rc = copy ? add_error(st, copy) : PT_ERR(PT_ENOMEM, "out of memory");
+    rc = copy ? add_error(p->st, copy) : PT_ERR(PT_ENOMEM, "out of memory");
   }
   for (size_t i = 0; rc == 0 && i < w->n_ignored; i++)
-    rc = pt_graph_add_ignored(g, &w->ignored[i]);
-  for (size_t i = 0; rc == 0 && i < w->n_files; i++) {
-    slot *s = &slots[i];
-    if (s->ignored) {
-      pt_ignored_file ig = {w->files[i].path, s->ignored};
-      rc = pt_graph_add_ignored(g, &ig);
-      continue;
-    }
-    st->total_files++;
-    if (s->error) {
-      rc = add_error(st, s->error);
-      s->error = NULL;
-      continue;
-    }
-    pt_file_result *r = s->result;
-    st->processed_files++;
-    if (!r) { /* parse-only runs keep nothing */
-      st->bytes += w->files[i].size;
-      continue;
-    }
-    st->bytes += r->file.size;
-    rc = add_entities(g, &seen, r);
-    for (size_t k = 0; rc == 0 && k < r->n_tests; k++)
-      rc = pt_graph_add_test(g, &r->tests[k]);
-    if (rc == 0)
-      rc = pt_graph_add_file(g, &r->file);
+    rc = pt_graph_add_ignored(p->g, &w->ignored[i]);
+  return rc;
+}
+
+static int copy_str(pt_arena *a, const char **s)
+{
+  if (*s && !(*s = pt_arena_strdup(a, *s)))
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  return 0;
+}
+
+/* A file's references outlive its parse result: copied into one arena
+ * that lives until resolution. */
+static int keep_refs(pool *p, slot *s, const pt_file_result *r)
+{
+  s->path = pt_graph_intern(p->g, r->file.path);
+  s->lang = r->file.lang;
+  s->refs = pt_malloc((r->n_refs + 1) * sizeof *s->refs);
+  if (!s->refs || !s->path)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < r->n_refs; k++) {
+    pt_raw_ref c = r->refs[k];
+    rc = copy_str(&p->ref_strings, &c.from_key);
+    if (!rc) rc = copy_str(&p->ref_strings, &c.name);
+    if (!rc) rc = copy_str(&p->ref_strings, &c.scope);
+    if (!rc) rc = copy_str(&p->ref_strings, &c.module);
+    s->refs[s->n_refs++] = c;
   }
-  pt_strmap_fini(&seen);
+  return rc;
+}
+
+/* One file into the graph: entities, tests, its record, its references. */
+static int merge_one(pool *p, size_t i)
+{
+  slot *s = &p->slots[i];
+  pt_ingest_stats *st = p->st;
+  if (s->ignored) {
+    pt_ignored_file ig = {p->walk->files[i].path, s->ignored};
+    return pt_graph_add_ignored(p->g, &ig);
+  }
+  st->total_files++;
+  if (s->error) {
+    int rc = add_error(st, s->error);
+    s->error = NULL;
+    return rc;
+  }
+  pt_file_result *r = s->result;
+  st->processed_files++;
+  if (!r) { /* parse-only runs keep nothing */
+    st->bytes += p->walk->files[i].size;
+    return 0;
+  }
+  st->bytes += r->file.size;
+  int rc = add_entities(p->g, &p->seen, r);
+  for (size_t k = 0; rc == 0 && k < r->n_tests; k++)
+    rc = pt_graph_add_test(p->g, &r->tests[k]);
+  if (rc == 0)
+    rc = pt_graph_add_file(p->g, &r->file);
+  if (rc == 0)
+    rc = keep_refs(p, s, r);
+  pt_file_result_free(r);
+  s->result = NULL;
   return rc;
 }
 
@@ -280,14 +381,10 @@ static int resolve_all(const pt_walk_result *w, slot *slots, pt_graph *g)
 {
   pt_resolver *rs = NULL;
   int rc = pt__resolver_new(g, &rs);
-  for (size_t i = 0; rc == 0 && i < w->n_files; i++) {
-    pt_file_result *r = slots[i].result;
-    if (!r)
-      continue;
-    rc = pt__resolve_file(rs, g, r->file.path, r->file.lang, r->refs, r->n_refs);
-    pt_file_result_free(r);
-    slots[i].result = NULL;
-  }
+  for (size_t i = 0; rc == 0 && i < w->n_files; i++)
+    if (slots[i].path)
+      rc = pt__resolve_file(rs, g, slots[i].path, slots[i].lang, slots[i].refs,
+                            slots[i].n_refs);
   pt__resolver_free(rs);
   return rc;
 }
@@ -310,21 +407,24 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, slot *slots,
   memset(&p, 0, sizeof p);
   p.walk = w;
   p.slots = slots;
+  p.g = g;
+  p.st = st;
   p.progress = o->progress;
   p.payload = o->payload;
   p.parse_only = o->parse_only;
   pt_queries *q = NULL;
   int rc = pt_queries_new(&q);
   p.queries = q;
-  if (rc == 0)
-    rc = run_pool(&p, o->n_threads ? o->n_threads : pt_cpu_count());
-  if (rc == 0) rc = merge(w, slots, g, st);
+  if (rc == 0) rc = merge_walk(&p);
+  if (rc == 0) rc = run_pool(&p, o->n_threads ? o->n_threads : pt_cpu_count());
+  pt_strmap_fini(&p.seen);
+  pt_queries_free(q);
   if (rc == 0) rc = resolve_all(w, slots, g);
+  pt_arena_fini(&p.ref_strings);
   if (rc == 0) rc = pt_graph_set_meta(g, "root", w->root_abs);
   if (rc == 0) rc = pt_graph_finish(g);
   if (rc == 0)
     count_edges(g, st);
-  pt_queries_free(q);
   return rc;
 }
 
@@ -347,6 +447,7 @@ int pt_ingest(const pt_ingest_opts *o, pt_graph **out, pt_ingest_stats *st)
   for (size_t i = 0; slots && i < w->n_files; i++) {
     pt_file_result_free(slots[i].result);
     pt_free(slots[i].error);
+    pt_free(slots[i].refs);
   }
   pt_free(slots);
   pt_walk_result_free(w);
