@@ -1,4 +1,4 @@
-/* SHA-256 (FIPS 180-4), SipHash-1-3 and FNV-1a, as declared in pt/hash.h.
+/* SHA-256 (FIPS 180-4), SipHash-1-3 and a table hash (pt/hash.h).
  * SipHash-1-3 with key (0,0) is what Rust's DefaultHasher computes, which
  * the earlier tool's birth timestamps depend on. */
 #include <stdio.h>
@@ -115,13 +115,22 @@ uint64_t pt_siphash13(const void *data, size_t len, uint64_t k0, uint64_t k1)
   return v0 ^ v1 ^ v2 ^ v3;
 }
 
-uint64_t pt_fnv1a(const void *data, size_t len)
+uint64_t pt_hash64(const void *data, size_t len)
 {
   const unsigned char *p = data;
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (size_t i = 0; i < len; i++) {
-    h ^= p[i];
-    h *= 0x100000001b3ULL;
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)len;
+  while (len >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    h ^= w * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 29)) * 0x94d049bb133111ebULL;
+    p += 8;
+    len -= 8;
   }
-  return h;
+  uint64_t w = 0;
+  if (len)
+    memcpy(&w, p, len);
+  h ^= w * 0xbf58476d1ce4e5b9ULL;
+  h = (h ^ (h >> 32)) * 0x94d049bb133111ebULL;
+  return h ^ (h >> 29);
 }

@@ -54,7 +54,7 @@ int pt_strmap_put_new(pt_strmap *m, const char *key, size_t len, size_t value,
     if (rc)
       return rc;
   }
-  uint64_t h = pt_fnv1a(key, len);
+  uint64_t h = pt_hash64(key, len);
   pt_strmap_slot *s = find(m, key, len, h);
   if (!s->key) {
     s->key = key;
@@ -73,7 +73,7 @@ int pt_strmap_put(pt_strmap *m, const char *key, size_t len, size_t value)
   size_t cur;
   int rc = pt_strmap_put_new(m, key, len, value, &cur);
   if (rc == 0 && cur != value)
-    find(m, key, len, pt_fnv1a(key, len))->value = value;
+    find(m, key, len, pt_hash64(key, len))->value = value;
   return rc;
 }
 
@@ -81,7 +81,7 @@ int pt_strmap_get(const pt_strmap *m, const char *key, size_t len, size_t *out)
 {
   if (!m->cap)
     return 0;
-  pt_strmap_slot *s = find(m, key, len, pt_fnv1a(key, len));
+  pt_strmap_slot *s = find(m, key, len, pt_hash64(key, len));
   if (!s->key)
     return 0;
   if (out)

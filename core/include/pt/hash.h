@@ -1,5 +1,6 @@
 /* Hashes with fixed, documented algorithms: SHA-256 for content hashes,
- * SipHash-1-3 (key 0,0) for the birth timestamp of keys, FNV-1a for tables. */
+ * SipHash-1-3 (key 0,0) for the birth timestamp of keys, and hashes for
+ * in-memory tables. */
 #ifndef PT_HASH_H
 #define PT_HASH_H
 
@@ -9,6 +10,8 @@
 /* Lower-case hex SHA-256 of data into out (65 bytes with the NUL). */
 void pt_sha256_hex(const void *data, size_t len, char out[65]);
 uint64_t pt_siphash13(const void *data, size_t len, uint64_t k0, uint64_t k1);
-uint64_t pt_fnv1a(const void *data, size_t len);
+/* A fast in-memory hash for tables, 8 bytes a step. Its values depend on
+ * the machine's byte order: never store them. */
+uint64_t pt_hash64(const void *data, size_t len);
 
 #endif
