@@ -64,6 +64,16 @@ cmp -s mem1.txt rk.txt || fail "rocksdb dump differs from the in-memory index"; 
 "$pt" dump --db sqlite:g2.db > sq2.txt
 cmp -s sq.txt sq2.txt || fail "two runs differ"; ok
 
+# a missing folder for the SQLite file is created; an impossible one fails
+# before any indexing
+"$pt" index src --db sqlite:"$work/new/dir/x.db" -q >/dev/null 2>&1 || fail "sqlite in a new folder"
+[ -f "$work/new/dir/x.db" ] || fail "no sqlite file in the new folder"; ok
+set +e
+"$pt" index src --db sqlite:/proc/pt-no/x.db > out4.txt 2> err.txt; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "cannot open sqlite:/proc/pt-no/x.db" err.txt || fail "bad sqlite path exit $rc"; ok
+grep -q "Parallel Streaming Summary" out4.txt && fail "indexed before failing"; ok
+
 # --db mem saves nothing but still reports
 "$pt" index src --db mem > out3.txt 2>&1 || fail "mem index"
 grep -q '^  Database: mem$' out3.txt || fail "mem Database line"; ok

@@ -206,20 +206,40 @@ static void print_next_steps(FILE *out, const char *ws, const char *spec,
           ws, spec, spec);
 }
 
-static int save(const char *spec, const pt_graph *g, const index_args *a,
-                FILE *out, FILE *err)
+/* Opens the engine before the long work, so a bad path or a locked
+ * database fails at once; a missing parent folder of a SQLite file is
+ * created. *out stays NULL for mem. */
+static int open_engine(const char *spec, pt_store **out, FILE *err)
 {
-  pt_store *st = NULL;
-  int is_backup = strncmp(spec, "sqlite:", 7) == 0;
+  int rc = 0;
+  *out = NULL;
   if (!strcmp(spec, "mem"))
+    return 0;
+  if (!strncmp(spec, "sqlite:", 7)) {
+    const char *slash = strrchr(spec + 7, '/');
+    char *dir = slash && slash != spec + 7 ? pt_strndup(spec + 7, (size_t)(slash - spec - 7)) : NULL;
+    if (dir)
+      rc = pt_fs_mkdir_p(dir);
+    pt_free(dir);
+  }
+  if (rc == 0)
+    rc = pt_store_open(spec, out);
+  if (rc) {
+    fprintf(err, "Error: cannot open %s: %s\n", spec, pt_error_last()->message);
+    return PT_EXIT_FAILURE;
+  }
+  return 0;
+}
+
+static int save(pt_store *st, const char *spec, const pt_graph *g,
+                const index_args *a, FILE *out, FILE *err)
+{
+  int is_backup = strncmp(spec, "sqlite:", 7) == 0;
+  if (!st)
     return 0;
   if (is_backup && !a->quiet)
     fprintf(out, "  ↓ Saving database to disk...\n");
-  int rc = pt_store_open(spec, &st);
-  if (rc == 0)
-    rc = pt_store_save(st, g);
-  pt_store_close(st);
-  if (rc) {
+  if (pt_store_save(st, g) != 0) {
     fprintf(err, "Error: cannot save the index to %s: %s\n", spec,
             pt_error_last()->message);
     return PT_EXIT_FAILURE;
@@ -241,6 +261,9 @@ static int run(const index_args *a, const char *ws, const char *spec, FILE *out,
   pt_ingest_stats st;
   pt_graph *g = NULL;
   memset(&st, 0, sizeof st);
+  pt_store *store = NULL;
+  if (!a->parse_only && open_engine(spec, &store, err) != 0)
+    return PT_EXIT_FAILURE;
   int rc = pt__cli_skip_paths(ws, spec, skip, &n_skip);
   o.skip = (const char *const *)skip;
   o.n_skip = n_skip;
@@ -253,7 +276,7 @@ static int run(const index_args *a, const char *ws, const char *spec, FILE *out,
   int code = rc ? PT_EXIT_FAILURE : 0;
   if (code == 0) {
     print_summary(out, &st, secs);
-    code = a->parse_only ? 0 : save(spec, g, a, out, err);
+    code = save(store, spec, g, a, out, err);
   }
   if (code == 0 && st.n_errors && write_error_log(ws, spec, a, &st) != 0) {
     fprintf(err, "Error: cannot write the error log: %s\n", pt_error_last()->message);
@@ -265,6 +288,7 @@ static int run(const index_args *a, const char *ws, const char *spec, FILE *out,
     fprintf(out, "  Duration: %.3fs\n  Peak memory: %.1f MB\n",
             (double)(pt_clock_ns() - ps.start_ns) / 1e9,
             (double)pt_peak_rss_bytes() / 1e6);
+  pt_store_close(store);
   pt_graph_free(g);
   pt_ingest_stats_fini(&st);
   pt_free(skip[0]);
