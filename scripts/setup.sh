@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian packages, the pinned tree-sitter sources
-# from npm), then configures and builds into ./build. Idempotent and quick
+# from npm), then configures and builds into ./build (or $PT_BUILD_DIR).
+# Idempotent and quick
 # when everything is there. Run as root on Debian bookworm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,9 @@ if [ ! -f "$mods/tree-sitter/vendor/tree-sitter/lib/src/lib.c" ]; then
   rm -rf "$tmp"
 fi
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPT_NODE_MODULES="$mods" -DPT_WERROR=ON >/dev/null
-ninja -C build
+# PT_BUILD_DIR and PT_CMAKE_ARGS select another build (the sanitizer one).
+build="${PT_BUILD_DIR:-build}"
+# shellcheck disable=SC2086
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPT_NODE_MODULES="$mods" -DPT_WERROR=ON ${PT_CMAKE_ARGS:-} >/dev/null
+ninja -C "$build"

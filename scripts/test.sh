@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Every test: set up and build (scripts/setup.sh), then the whole CTest
-# suite (cmocka unit suites, fixtures, end-to-end CLI scripts).
+# Every test: set up and build (scripts/setup.sh), run the whole CTest
+# suite (cmocka unit suites, fixtures, end-to-end CLI script), then the same
+# suite again built with AddressSanitizer and UBSan (leaks included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 ctest --test-dir build --output-on-failure -j2
+PT_BUILD_DIR=build-asan PT_CMAKE_ARGS="-DPT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug" \
+  bash scripts/setup.sh
+ctest --test-dir build-asan --output-on-failure -j2
