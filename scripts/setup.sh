@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian packages, the pinned tree-sitter sources
 # from npm), then configures and builds into ./build (or $PT_BUILD_DIR).
-# Idempotent and quick
-# when everything is there. Run as root on Debian bookworm.
+# Idempotent and quick when everything is there. Run as root on Debian
+# bookworm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
