@@ -1,6 +1,7 @@
 /* pt_malloc and friends (pt/alloc.h): the platform heap plus a countdown
  * that makes the n-th allocation fail, for out-of-memory tests. */
 #include "pt/alloc.h"
+#include "pt/error.h"
 #include "pt/sys/heap.h"
 
 static unsigned long fail_countdown;
@@ -38,6 +39,26 @@ void *pt_realloc(void *p, size_t size)
   if (should_fail())
     return NULL;
   return pt_sys_heap_realloc(p, size ? size : 1);
+}
+
+int pt_array_grow(void **items, size_t *cap, size_t need, size_t elem_size)
+{
+  if (need <= *cap)
+    return 0;
+  size_t n = *cap ? *cap : 16;
+  while (n < need) {
+    if (n > ((size_t)-1) / 2)
+      return PT_ERR(PT_ENOMEM, "array size overflow");
+    n *= 2;
+  }
+  if (elem_size && n > ((size_t)-1) / elem_size)
+    return PT_ERR(PT_ENOMEM, "array size overflow");
+  void *p = pt_realloc(*items, n * elem_size);
+  if (!p)
+    return PT_ERR(PT_ENOMEM, "out of memory growing an array to %zu items", n);
+  *items = p;
+  *cap = n;
+  return 0;
 }
 
 void pt_free(void *p)

@@ -13,16 +13,11 @@
 
 static int push_cand(pt_xfile *f, const pt_cand *c)
 {
-  if (f->n_cands == f->cap_cands) {
-    size_t cap = f->cap_cands ? f->cap_cands * 2 : 64;
-    pt_cand *p = pt_realloc(f->cands, cap * sizeof *p);
-    if (!p)
-      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
-    f->cands = p;
-    f->cap_cands = cap;
-  }
-  f->cands[f->n_cands++] = *c;
-  return 0;
+  int rc = pt_array_grow((void **)&f->cands, &f->cap_cands, f->n_cands + 1,
+                         sizeof *f->cands);
+  if (rc == 0)
+    f->cands[f->n_cands++] = *c;
+  return rc;
 }
 
 /* Trims white space; NULL when nothing is left. */
@@ -41,31 +36,22 @@ static const char *clean_name(char *s)
 
 static int push_pending(pt_xfile *f, const pt_pending_ref *r)
 {
-  if (f->n_pending == f->cap_pending) {
-    size_t cap = f->cap_pending ? f->cap_pending * 2 : 64;
-    pt_pending_ref *p = pt_realloc(f->pending, cap * sizeof *p);
-    if (!p)
-      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
-    f->pending = p;
-    f->cap_pending = cap;
-  }
-  f->pending[f->n_pending++] = *r;
-  return 0;
+  int rc = pt_array_grow((void **)&f->pending, &f->cap_pending,
+                         f->n_pending + 1, sizeof *f->pending);
+  if (rc == 0)
+    f->pending[f->n_pending++] = *r;
+  return rc;
 }
 
 static int push_import_range(pt_xfile *f, TSNode n)
 {
-  if (f->n_import + 2 > f->cap_import) {
-    size_t cap = f->cap_import ? f->cap_import * 2 : 64;
-    uint32_t *p = pt_realloc(f->import_ranges, cap * sizeof *p);
-    if (!p)
-      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
-    f->import_ranges = p;
-    f->cap_import = cap;
+  int rc = pt_array_grow((void **)&f->import_ranges, &f->cap_import,
+                         f->n_import + 2, sizeof *f->import_ranges);
+  if (rc == 0) {
+    f->import_ranges[f->n_import++] = ts_node_start_byte(n);
+    f->import_ranges[f->n_import++] = ts_node_end_byte(n);
   }
-  f->import_ranges[f->n_import++] = ts_node_start_byte(n);
-  f->import_ranges[f->n_import++] = ts_node_end_byte(n);
-  return 0;
+  return rc;
 }
 
 /* Strips quotes, brackets and white space around a captured qualifier. */

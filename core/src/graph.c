@@ -27,21 +27,8 @@ struct pt_graph {
   VEC(meta_pair) meta;
 };
 
-static int vec_reserve(void **v, size_t *cap, size_t n, size_t elem)
-{
-  if (n < *cap)
-    return 0;
-  size_t nc = *cap ? *cap * 2 : 64;
-  void *p = pt_realloc(*v, nc * elem);
-  if (!p)
-    return PT_ERR(PT_ENOMEM, "out of memory growing the graph");
-  *v = p;
-  *cap = nc;
-  return 0;
-}
-
 #define VEC_PUSH(vec, item)                                               \
-  (vec_reserve((void **)&(vec).v, &(vec).cap, (vec).n, sizeof *(vec).v) \
+  (pt_array_grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v) \
        ? PT_ENOMEM                                                        \
        : ((vec).v[(vec).n++] = (item), 0))
 

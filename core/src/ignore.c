@@ -313,14 +313,10 @@ int pt_ignore_stack_push(pt_ignore_stack *s, const char *base,
                          const char *git_text, size_t git_len,
                          const char *pt_text, size_t pt_len)
 {
-  if (s->n_frames == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 8;
-    pt_ignore_frame *f = pt_realloc(s->frames, cap * sizeof *f);
-    if (!f)
-      return PT_ERR(PT_ENOMEM, "out of memory for ignore rules");
-    s->frames = f;
-    s->cap = cap;
-  }
+  int grown = pt_array_grow((void **)&s->frames, &s->cap, s->n_frames + 1,
+                            sizeof *s->frames);
+  if (grown)
+    return grown;
   pt_ignore_frame *f = &s->frames[s->n_frames];
   pt_ignore_list git = PT_IGNORE_LIST_INIT, pt = PT_IGNORE_LIST_INIT;
   char *copy = pt_strdup(base);

@@ -474,14 +474,10 @@ static int collect_imports(pt_resolver *rs, const pt_raw_ref *refs, size_t n)
   for (size_t i = 0; i < n; i++) {
     if (refs[i].kind != PT_REF_IMPORT || !refs[i].module)
       continue;
-    if (rs->n_imports == rs->cap_imports) {
-      size_t cap = rs->cap_imports ? rs->cap_imports * 2 : 16;
-      const char **p = pt_realloc(rs->imports, cap * sizeof *p);
-      if (!p)
-        return PT_ERR(PT_ENOMEM, "out of memory");
-      rs->imports = p;
-      rs->cap_imports = cap;
-    }
+    int rc = pt_array_grow((void **)&rs->imports, &rs->cap_imports,
+                           rs->n_imports + 1, sizeof *rs->imports);
+    if (rc)
+      return rc;
     const char *m = normalize_module(refs[i].module);
     if (!m)
       return PT_ERR(PT_ENOMEM, "out of memory");

@@ -58,26 +58,13 @@ static void truncate_to(pt_buf *b, size_t len)
   b->ptr[len] = '\0';
 }
 
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
-{
-  if (n < *cap)
-    return 0;
-  size_t want = *cap ? *cap * 2 : 64;
-  void *p = pt_realloc(*arr, want * elem);
-  if (!p)
-    return PT_ERR(PT_ENOMEM, "out of memory walking the folder");
-  *arr = p;
-  *cap = want;
-  return 0;
-}
-
 static int add_ignored(walker *w, const char *reason, int is_dir)
 {
   pt_walk_result *r = w->r;
   const char *rel = rel_path(w);
   size_t len = strlen(rel);
-  int rc = grow((void **)&r->ignored, &w->cap_ignored, r->n_ignored,
-                sizeof *r->ignored);
+  int rc = pt_array_grow((void **)&r->ignored, &w->cap_ignored, r->n_ignored + 1,
+                         sizeof *r->ignored);
   char *path = rc ? NULL : pt_arena_alloc(&r->arena, len + 2);
   if (rc == 0 && !path)
     rc = PT_ERR(PT_ENOMEM, "out of memory walking the folder");
@@ -98,8 +85,8 @@ static int add_error(walker *w, int is_dir)
 {
   pt_walk_result *r = w->r;
   pt_buf msg = PT_BUF_INIT;
-  int rc = grow((void **)&r->errors, &w->cap_errors, r->n_errors,
-                sizeof *r->errors);
+  int rc = pt_array_grow((void **)&r->errors, &w->cap_errors, r->n_errors + 1,
+                         sizeof *r->errors);
   if (rc == 0)
     rc = pt_buf_printf(&msg, "[WALK_ERROR] %s%s: %s", rel_path(w),
                        is_dir ? "/" : "", pt_error_last()->message);
@@ -117,8 +104,8 @@ static int add_error(walker *w, int is_dir)
 static int add_file(walker *w, uint64_t size, pt_grammar g)
 {
   pt_walk_result *r = w->r;
-  int rc = grow((void **)&r->files, &w->cap_files, r->n_files,
-                sizeof *r->files);
+  int rc = pt_array_grow((void **)&r->files, &w->cap_files, r->n_files + 1,
+                         sizeof *r->files);
   char *path = rc ? NULL : pt_arena_strdup(&r->arena, rel_path(w));
   if (rc == 0 && !path)
     rc = PT_ERR(PT_ENOMEM, "out of memory walking the folder");
@@ -134,7 +121,7 @@ static int add_file(walker *w, uint64_t size, pt_grammar g)
 static int collect(const char *name, pt_fs_type type, void *payload)
 {
   entries *es = payload;
-  int rc = grow((void **)&es->v, &es->cap, es->n, sizeof *es->v);
+  int rc = pt_array_grow((void **)&es->v, &es->cap, es->n + 1, sizeof *es->v);
   char *copy = rc ? NULL : pt_strdup(name);
   if (rc == 0 && !copy)
     rc = PT_ERR(PT_ENOMEM, "out of memory listing a folder");

@@ -11,6 +11,11 @@ void *pt_calloc(size_t n, size_t size);
 void *pt_realloc(void *p, size_t size);
 void pt_free(void *p);
 
+/* Makes room in a growable array: on success *items holds at least `need`
+ * elements of elem_size bytes (capacity doubles, from 16). PT_ENOMEM when
+ * out of memory or on size overflow; the array is then unchanged. */
+int pt_array_grow(void **items, size_t *cap, size_t need, size_t elem_size);
+
 /* Tests only: make the n-th allocation from now fail (n >= 1); 0 disables.
  * Not thread-safe against concurrent allocation counting. */
 void pt_alloc_fail_after(unsigned long n);
