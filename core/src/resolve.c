@@ -293,8 +293,11 @@ typedef struct tier_hit {
   int one_group;   /* every candidate has the first one's kind and qualname */
 } tier_hit;
 
-/* Overloads (Circle.scale twice) and a namespace spread over files share
- * kind and qualified name: they count as one candidate. */
+/* Candidates that are one thing count once: overloads (Circle.scale twice,
+ * same qualified name and file), a namespace spread over files (same kind
+ * and qualified name), and a C type with its typedef (struct List and
+ * `typedef struct List List`, same qualified name), where the definition
+ * itself is preferred to the alias. */
 static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
 {
   if (t->count++ == 0) {
@@ -303,8 +306,15 @@ static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
     return;
   }
   const pt_entity *a = &rs->ents[t->first], *b = &rs->ents[i];
-  if (a->kind != b->kind || strcmp(a->qualname, b->qualname) != 0)
+  if (strcmp(a->qualname, b->qualname) != 0) {
     t->one_group = 0;
+    return;
+  }
+  int alias = a->kind == PT_KIND_TYPEDEF || b->kind == PT_KIND_TYPEDEF;
+  if (a->kind != b->kind && !alias && strcmp(a->file_path, b->file_path) != 0)
+    t->one_group = 0;
+  else if (a->kind == PT_KIND_TYPEDEF && b->kind != PT_KIND_TYPEDEF)
+    t->first = i;
 }
 
 /* Whether entity i may be the target of r at all. */
@@ -316,8 +326,10 @@ static int eligible(const pt_resolver *rs, size_t i, pt_lang lang,
     return 0;
   if (types_only && !is_type_kind(e->kind))
     return 0;
-  /* a type does not extend or implement itself */
-  if ((r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS) &&
+  /* a type does not extend or implement itself, and `typedef struct T T`
+   * names the struct, not the typedef */
+  if ((r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS ||
+       (r->kind == PT_REF_TYPE && e->kind == PT_KIND_TYPEDEF)) &&
       strcmp(e->key, r->from_key) == 0)
     return 0;
   return 1;
