@@ -274,9 +274,12 @@ static int run(const index_args *a, const char *ws, const char *spec, FILE *out,
     fprintf(err, "Error: %s\n", pt_error_last()->message);
   double secs = (double)(pt_clock_ns() - ps.start_ns) / 1e9;
   int code = rc ? PT_EXIT_FAILURE : 0;
+  uint64_t save_ns = 0;
   if (code == 0) {
     print_summary(out, &st, secs);
+    uint64_t t = pt_clock_ns();
     code = save(store, spec, g, a, out, err);
+    save_ns = pt_clock_ns() - t;
   }
   if (code == 0 && st.n_errors && write_error_log(ws, spec, a, &st) != 0) {
     fprintf(err, "Error: cannot write the error log: %s\n", pt_error_last()->message);
@@ -285,9 +288,11 @@ static int run(const index_args *a, const char *ws, const char *spec, FILE *out,
   if (code == 0 && !a->quiet)
     print_next_steps(out, ws, spec, &st);
   if (code == 0 && a->verbose)
-    fprintf(out, "  Duration: %.3fs\n  Peak memory: %.1f MB\n",
-            (double)(pt_clock_ns() - ps.start_ns) / 1e9,
-            (double)pt_peak_rss_bytes() / 1e6);
+    fprintf(out, "  Duration: %.3fs (walk %.3fs, parse and extract %.3fs, "
+            "resolve %.3fs, save %.3fs)\n  Peak memory: %.1f MB\n",
+            (double)(pt_clock_ns() - ps.start_ns) / 1e9, (double)st.walk_ns / 1e9,
+            (double)st.extract_ns / 1e9, (double)st.resolve_ns / 1e9,
+            (double)save_ns / 1e9, (double)pt_peak_rss_bytes() / 1e6);
   pt_store_close(store);
   pt_graph_free(g);
   pt_ingest_stats_fini(&st);

@@ -12,6 +12,7 @@
 #include "pt/ingest.h"
 #include "pt/log.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/term.h"
 #include "pt/sys/thread.h"
 #include "pt/walk.h"
 #include "key.h"
@@ -415,16 +416,20 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, slot *slots,
   pt_queries *q = NULL;
   int rc = pt_queries_new(&q);
   p.queries = q;
+  uint64_t t0 = pt_clock_ns();
   if (rc == 0) rc = merge_walk(&p);
   if (rc == 0) rc = run_pool(&p, o->n_threads ? o->n_threads : pt_cpu_count());
   pt_strmap_fini(&p.seen);
   pt_queries_free(q);
+  uint64_t t1 = pt_clock_ns();
+  st->extract_ns = t1 - t0;
   if (rc == 0) rc = resolve_all(w, slots, g);
   pt_arena_fini(&p.ref_strings);
   if (rc == 0) rc = pt_graph_set_meta(g, "root", w->root_abs);
   if (rc == 0) rc = pt_graph_finish(g);
   if (rc == 0)
     count_edges(g, st);
+  st->resolve_ns = pt_clock_ns() - t1;
   return rc;
 }
 
@@ -437,7 +442,9 @@ int pt_ingest(const pt_ingest_opts *o, pt_graph **out, pt_ingest_stats *st)
   pt_graph *g = NULL;
   slot *slots = NULL;
   memset(st, 0, sizeof *st);
+  uint64_t t0 = pt_clock_ns();
   int rc = pt_walk(&wo, &w);
+  st->walk_ns = pt_clock_ns() - t0;
   if (rc == 0)
     rc = pt_graph_new(&g);
   if (rc == 0 && !(slots = pt_calloc(w->n_files + 1, sizeof *slots)))

@@ -36,6 +36,9 @@ typedef struct pt_ingest_stats {
   size_t n_unresolved;
   size_t n_ignored;        /* ignored files and folders */
   uint64_t bytes;          /* source bytes extracted */
+  uint64_t walk_ns;        /* phase durations, for -v and benchmarks */
+  uint64_t extract_ns;     /* parse, extract and merge (parallel) */
+  uint64_t resolve_ns;     /* resolution and canonical ordering */
   char **errors;           /* owned: one line per error, walk order */
   size_t n_errors;
 } pt_ingest_stats;
