@@ -65,6 +65,48 @@ static void ingest__keys_do_not_depend_on_how_the_root_is_typed(void **state)
   pt_free(tmp);
 }
 
+/* The key of an entity of one ingest, found by qualified name. */
+static char *key_of(const char *root, const char *qualname)
+{
+  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  char *key = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  const pt_entity *e = pt_graph_entities(g);
+  for (size_t i = 0; i < pt_graph_n_entities(g); i++)
+    if (!strcmp(e[i].qualname, qualname))
+      key = pt_strdup(e[i].key);
+  pt_graph_free(g);
+  pt_ingest_stats_fini(&st);
+  assert_non_null(key);
+  return key;
+}
+
+static void ingest__keys_stay_when_unrelated_code_moves(void **state)
+{
+  char *tmp = pt_test_tmpdir("stablekeys");
+  pt_test_write(tmp, "shop.py",
+                "class Cart:\n    def total(self):\n        return 1\n\n"
+                "def checkout(cart):\n    return cart.total()\n");
+  char *cart_total = key_of(tmp, "Cart.total");
+  char *checkout = key_of(tmp, "checkout");
+  pt_test_write(tmp, "shop.py",
+                "import os\n\n\ndef helper():\n    return os.sep\n\n"
+                "class Cart:\n    def total(self):\n        return 1\n\n"
+                "    def count(self):\n        return 0\n\n"
+                "def checkout(cart):\n    return cart.total()\n");
+  char *cart_total2 = key_of(tmp, "Cart.total");
+  char *checkout2 = key_of(tmp, "checkout");
+  assert_string_equal(cart_total, cart_total2);
+  assert_string_equal(checkout, checkout2);
+  pt_free(cart_total);
+  pt_free(cart_total2);
+  pt_free(checkout);
+  pt_free(checkout2);
+  pt_free(tmp);
+}
+
 static void ingest__two_definitions_never_share_a_key(void **state)
 {
   char *tmp = pt_test_tmpdir("uniquekeys");
@@ -195,6 +237,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(ingest__same_tree_gives_identical_dump_for_1_and_2_threads),
     cmocka_unit_test(ingest__keys_do_not_depend_on_how_the_root_is_typed),
+    cmocka_unit_test(ingest__keys_stay_when_unrelated_code_moves),
     cmocka_unit_test(ingest__two_definitions_never_share_a_key),
     cmocka_unit_test(ingest__colliding_keys_of_two_files_are_made_unique),
     cmocka_unit_test(ingest__broken_files_are_reported_and_skipped),
