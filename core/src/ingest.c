@@ -157,16 +157,10 @@ static void worker(void *payload)
   pt_extractor_free(x);
 }
 
-static const pt_walk_file *sort_files;
-
-static int cmp_size_desc(const void *a, const void *b)
+/* Is file a larger than file b (ties: the earlier in walk order)? */
+static int larger(const pt_walk_file *f, size_t a, size_t b)
 {
-  uint64_t x = sort_files[*(const size_t *)a].size;
-  uint64_t y = sort_files[*(const size_t *)b].size;
-  if (x != y)
-    return x > y ? -1 : 1;
-  return (*(const size_t *)a > *(const size_t *)b) -
-         (*(const size_t *)a < *(const size_t *)b);
+  return f[a].size != f[b].size ? f[a].size > f[b].size : a < b;
 }
 
 /* The few largest files first, so no thread is left parsing a big file
@@ -174,28 +168,33 @@ static int cmp_size_desc(const void *a, const void *b)
  * order, can free each parse result soon after it is made. */
 static int plan(pool *p, unsigned n_threads)
 {
-  size_t n = p->walk->n_files, k = 0;
-  size_t *by_size = pt_malloc((n + 1) * sizeof *by_size);
+  const pt_walk_file *files = p->walk->files;
+  size_t n = p->walk->n_files, k = 0, n_top = 0;
+  size_t max_top = n < 4u * n_threads ? n : 4u * n_threads;
   unsigned char *early = pt_calloc(n + 1, 1);
   p->order = pt_malloc((n + 1) * sizeof *p->order);
-  if (!by_size || !early || !p->order) {
-    pt_free(by_size);
+  if (!early || !p->order) {
     pt_free(early);
     return PT_ERR(PT_ENOMEM, "out of memory");
   }
-  for (size_t i = 0; i < n; i++)
-    by_size[i] = i;
-  sort_files = p->walk->files;
-  if (n > 1)
-    qsort(by_size, n, sizeof *by_size, cmp_size_desc);
-  for (size_t i = 0; i < n && i < 4u * n_threads; i++) {
-    p->order[k++] = by_size[i];
-    early[by_size[i]] = 1;
+  /* insertion into the short list of the largest, kept in order */
+  for (size_t i = 0; i < n; i++) {
+    size_t j = n_top < max_top ? n_top++ : max_top;
+    if (j == max_top && (max_top == 0 || !larger(files, i, p->order[j - 1])))
+      continue;
+    if (j == max_top)
+      j--;
+    while (j > 0 && larger(files, i, p->order[j - 1])) {
+      p->order[j] = p->order[j - 1];
+      j--;
+    }
+    p->order[j] = i;
   }
+  for (k = 0; k < n_top; k++)
+    early[p->order[k]] = 1;
   for (size_t i = 0; i < n; i++)
     if (!early[i])
       p->order[k++] = i;
-  pt_free(by_size);
   pt_free(early);
   return 0;
 }
