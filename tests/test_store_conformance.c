@@ -1,7 +1,7 @@
 /* The store behaviour of pt/store.h, stated once and run against every
  * backend built here (mem, sqlite file, rocksdb directory), then what is
  * particular to one backend: spec parsing, SQLite's temporary files, tables
- * and derived columns, RocksDB's lock. */
+ * and derived columns, RocksDB's lock and generations. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include "pt/store.h"
 #include "pt/sys/fs.h"
 #include "test_support.h"
+#include "../platform/posix/store_rocksdb_int.h"
 
 typedef struct backend {
   const char *name;     /* static */
@@ -775,6 +776,132 @@ static void rocksdb_open__second_open_of_the_same_directory_is_busy(
   assert_non_null(strstr(pt_error_last()->message, spec_path(f)));
 }
 
+/* Closing and opening the store again stands in for a crash: the process
+ * is gone and RocksDB recovers from what is on disk. */
+static void reopen(fixture *f)
+{
+  pt_store_close(f->st);
+  f->st = NULL;
+  assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+}
+
+static size_t n_generations(const fixture *f)
+{
+  size_t n = 0;
+  assert_int_equal(pt__store_rocksdb_n_generations(f->st, &n), 0);
+  return n;
+}
+
+static uint64_t current_generation(const fixture *f)
+{
+  uint64_t gen = 0;
+  assert_int_equal(pt__store_rocksdb_current(f->st, &gen), 0);
+  return gen;
+}
+
+/* Several 4 MB write batches and 8 MB memtables' worth of records. */
+static pt_graph *large_graph(void)
+{
+  pt_graph *g = new_graph();
+  char *code = pt_malloc(4096);
+  assert_non_null(code);
+  memset(code, 'x', 4095);
+  code[4095] = '\0';
+  for (unsigned i = 0; i < 5000; i++) {
+    char key[64], name[16];
+    pt_snprintf(key, sizeof key, "c:fn:f%05u:__big:T%u", i, i);
+    pt_snprintf(name, sizeof name, "f%05u", i);
+    pt_entity e = {.key = key, .name = name, .qualname = name,
+                   .file_path = "big.c", .code = code, .content_hash = "0",
+                   .lang = PT_LANG_C, .kind = PT_KIND_FUNCTION,
+                   .line_start = i + 1, .line_end = i + 1, .birth = i};
+    pt_edge d = {key, "c:fn:g:unresolved-reference:0-0", "big.c",
+                 PT_EDGE_CALLS, i + 1, 0};
+    assert_int_equal(pt_graph_add_entity(g, &e), 0);
+    assert_int_equal(pt_graph_add_edge(g, &d), 0);
+  }
+  pt_free(code);
+  return finished(g);
+}
+
+static void rocksdb_save_load__round_trips_a_graph_of_many_batches(
+    void **state)
+{
+  fixture *f = *state;
+  pt_graph *small = small_graph(), *big = large_graph();
+  assert_int_equal(pt_store_save(f->st, small), 0);
+  assert_int_equal(pt_store_save(f->st, big), 0);
+  assert_loads(f->st, big);
+  reopen(f);
+  assert_loads(f->st, big);
+  pt_graph_free(big);
+  pt_graph_free(small);
+}
+
+static void rocksdb_save__keeps_only_the_current_generation(void **state)
+{
+  fixture *f = *state;
+  pt_graph *g[] = {sample_graph(), small_graph(), weird_graph()};
+  for (size_t i = 0; i < 3; i++)
+    assert_int_equal(pt_store_save(f->st, g[i]), 0);
+  assert_int_equal(n_generations(f), 1);
+  assert_true(current_generation(f) == 3);
+  assert_loads(f->st, g[2]);
+  for (size_t i = 0; i < 3; i++)
+    pt_graph_free(g[i]);
+}
+
+/* The new generation is on disk, but the key naming the current one still
+ * names the old: readers, and a restart, see the old graph whole. */
+static void rocksdb_save__interrupted_before_the_flip_loads_the_old_contents(
+    void **state)
+{
+  fixture *f = *state;
+  pt_graph *old = small_graph(), *next = sample_graph();
+  uint64_t gen = 0;
+  assert_int_equal(pt_store_save(f->st, old), 0);
+  assert_int_equal(pt__store_rocksdb_write_generation(f->st, next, &gen), 0);
+  assert_loads(f->st, old);
+  reopen(f);
+  assert_loads(f->st, old);
+  assert_int_equal(n_generations(f), 2);
+  pt_graph_free(next);
+  pt_graph_free(old);
+}
+
+/* The next save reuses the leftover's generation number, so loading its
+ * graph alone shows that the leftover records were deleted first. */
+static void rocksdb_save__removes_what_an_interrupted_save_left(void **state)
+{
+  fixture *f = *state;
+  pt_graph *old = small_graph(), *left = sample_graph(), *next = weird_graph();
+  uint64_t gen = 0;
+  assert_int_equal(pt_store_save(f->st, old), 0);
+  assert_int_equal(pt__store_rocksdb_write_generation(f->st, left, &gen), 0);
+  reopen(f);
+  assert_int_equal(pt_store_save(f->st, next), 0);
+  assert_true(current_generation(f) == gen);
+  assert_int_equal(n_generations(f), 1);
+  assert_loads(f->st, next);
+  pt_graph_free(next);
+  pt_graph_free(left);
+  pt_graph_free(old);
+}
+
+static void rocksdb_load__first_save_interrupted_returns_notfound(
+    void **state)
+{
+  fixture *f = *state;
+  pt_graph *left = sample_graph(), *got = new_graph();
+  uint64_t gen = 0;
+  assert_int_equal(pt__store_rocksdb_write_generation(f->st, left, &gen), 0);
+  reopen(f);
+  assert_int_equal(pt_store_load(f->st, got), PT_ENOTFOUND);
+  assert_non_null(strstr(pt_error_last()->message, "nothing has been saved"));
+  pt_graph_free(got);
+  pt_graph_free(left);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 /* RocksDB is built on POSIX only; elsewhere its constructor reports
@@ -824,6 +951,17 @@ int main(void)
   const struct CMUnitTest rocksdb_only[] = {
       STORE_TEST(rocksdb_open__creates_missing_directories, &rocksdb_backend),
       STORE_TEST(rocksdb_open__second_open_of_the_same_directory_is_busy,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save_load__round_trips_a_graph_of_many_batches,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save__keeps_only_the_current_generation,
+                 &rocksdb_backend),
+      STORE_TEST(
+          rocksdb_save__interrupted_before_the_flip_loads_the_old_contents,
+          &rocksdb_backend),
+      STORE_TEST(rocksdb_save__removes_what_an_interrupted_save_left,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__first_save_interrupted_returns_notfound,
                  &rocksdb_backend),
   };
   int failed = 0, rocksdb = have_rocksdb();

@@ -1,13 +1,8 @@
 /* The "rocksdb" backend of pt/store.h (POSIX builds): one key per record,
- * a one-letter prefix per record type, values in the encoding of
- * pt/record_codec.h. The key orders and identifies a record; the value
- * holds the whole record, so loading never parses keys. Layout:
- *   e\0<key>                  entity
- *   d\0<from>\0<to>\0<Type>   edge
- *   f\0<path>                 file record
- *   t\0<path>\0<be64 ordinal> excluded test (tests have no unique field)
- *   i\0<path>                 ignored file
- *   m\0<name>                 meta, including our schema_version */
+ * values in the encoding of pt/record_codec.h. Each save writes the whole
+ * graph as a new generation beside the current one and then, in one small
+ * synced batch, makes it current and drops the old one; docs/storage.md
+ * ("RocksDB") gives the key layout and why the save goes this way. */
 #include <rocksdb/c.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,19 +12,73 @@
 #include "pt/record_codec.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
+#include "store_rocksdb_int.h"
 
+/* Keys outside every generation: our format version (a meta record) and
+ * the current generation (8 bytes, big-endian). Version 1 kept the records
+ * themselves at the top level, so it names a different layout. */
 #define VERSION_NAME "schema_version"
-#define VERSION_VALUE "1"
+#define VERSION_VALUE "2"
 #define VERSION_KEY "m\0" VERSION_NAME
+#define CURRENT_KEY "m\0generation"
+
+/* A generation's records sit under 'g' and its number, big-endian so the
+ * generations sort by number; after that comes the record's own key,
+ * which starts with a lower-case letter. */
+#define GEN_PREFIX_SIZE 9
+
+/* A save writes its records in batches of about this size, so it never
+ * holds more than one batch of encoded records besides the memtables. */
+#define BATCH_SIZE ((size_t)4 << 20)
+
+/* RocksDB's defaults (two 64 MB memtables) would let a save keep up to
+ * 128 MB of records in memory while flushes catch up; smaller memtables
+ * go to disk sooner, and a graph is only ever written whole, then read
+ * whole, so there is no hot data worth keeping in them. */
+#define WRITE_BUFFER_SIZE ((size_t)8 << 20)
+#define MAX_WRITE_BUFFERS 3
 
 typedef struct rocksdb_store {
   pt_store base;                 /* first: the pt_store the caller holds */
   char *path;                    /* owned */
   rocksdb_t *db;                 /* owned, open from open to close */
   rocksdb_options_t *opts;       /* owned */
-  rocksdb_writeoptions_t *wopts; /* owned: sync writes */
+  rocksdb_writeoptions_t *wopts; /* owned: synced, through the WAL */
+  rocksdb_writeoptions_t *bulk_wopts; /* owned: no WAL, not synced */
+  rocksdb_flushoptions_t *fopts; /* owned: waits for the flush */
   rocksdb_readoptions_t *ropts;  /* owned */
 } rocksdb_store;
+
+/* The keys of generation `gen` sort from lo (inclusive) to hi (exclusive):
+ * hi is lo followed by 0xff, above any record key's first letter. */
+typedef struct gen_range {
+  char lo[GEN_PREFIX_SIZE];
+  char hi[GEN_PREFIX_SIZE + 1];
+} gen_range;
+
+static void put_be64(char *out, uint64_t x)
+{
+  for (int b = 0; b < 8; b++)
+    out[b] = (char)(unsigned char)(x >> (56 - 8 * b));
+}
+
+static uint64_t get_be64(const char *p)
+{
+  uint64_t x = 0;
+  for (int b = 0; b < 8; b++)
+    x = x << 8 | (unsigned char)p[b];
+  return x;
+}
+
+static gen_range range_of(uint64_t gen)
+{
+  gen_range r;
+  r.lo[0] = 'g';
+  put_be64(r.lo + 1, gen);
+  memcpy(r.hi, r.lo, sizeof r.lo);
+  r.hi[GEN_PREFIX_SIZE] = '\xff';
+  return r;
+}
 
 /* Records a RocksDB error string (and frees it). Failing to take the
  * LOCK file (named in the message) means another process, or another
@@ -91,9 +140,8 @@ static int put_file(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
 static int put_test(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
 {
   const pt_test_entity *t = &pt_graph_tests(g)[i];
-  unsigned char ord[8];
-  for (int b = 0; b < 8; b++)
-    ord[b] = (unsigned char)((uint64_t)i >> (56 - 8 * b));
+  char ord[8];
+  put_be64(ord, i);
   int rc = key_part(k, t->file_path);
   if (rc == 0) rc = pt_buf_putc(k, '\0');
   if (rc == 0) rc = pt_buf_put(k, ord, sizeof ord);
@@ -150,12 +198,11 @@ static int load_ignored(pt_graph *g, const char *val, size_t len)
   return rc ? rc : pt_graph_add_ignored(g, &f);
 }
 
-/* Our own version record is checked before loading, not graph data. */
 static int load_meta(pt_graph *g, const char *val, size_t len)
 {
   const char *name, *value;
   int rc = pt_record_decode_meta(val, len, &name, &value);
-  if (rc == 0 && name && strcmp(name, VERSION_NAME) != 0)
+  if (rc == 0 && name)
     rc = pt_graph_set_meta(g, name, value);
   return rc;
 }
@@ -179,52 +226,165 @@ static const record_type record_types[] = {
 
 #define N_RECORD_TYPES (sizeof record_types / sizeof record_types[0])
 
-static int batch_records(rocksdb_writebatch_t *b, const record_type *rt,
-                         const pt_graph *g, pt_buf *k, pt_buf *v)
+/* ---- save ---------------------------------------------------------------- */
+
+/* The generation CURRENT_KEY names, 0 when there is none. */
+static int read_current(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
+                        uint64_t *out)
 {
+  char *err = NULL;
+  size_t len = 0;
+  char *val = rocksdb_get(rs->db, ro, CURRENT_KEY, sizeof CURRENT_KEY - 1,
+                          &len, &err);
   int rc = 0;
-  for (size_t i = 0; rc == 0 && i < rt->count(g); i++) {
-    pt_buf_clear(k);
-    pt_buf_clear(v);
-    rc = pt_buf_putc(k, rt->prefix);
-    if (rc == 0)
-      rc = rt->put(g, i, k, v);
-    if (rc == 0)
-      rocksdb_writebatch_put(b, k->ptr, k->len, v->ptr, v->len);
+  if (err)
+    rc = rocks_error(err, rs->path, "cannot read");
+  else if (val && len != 8)
+    rc = PT_ERR(PT_EINVAL, "rocksdb %s: not a parseltongue database "
+                "(current generation of %zu bytes)", rs->path, len);
+  else
+    *out = val ? get_be64(val) : 0;
+  rocksdb_free(val);
+  return rc;
+}
+
+/* A save replaces whatever the directory holds, so a malformed current
+ * generation is no reason to refuse one: the save starts over at 1. */
+static int current_for_save(rocksdb_store *rs, uint64_t *out)
+{
+  int rc = read_current(rs, rs->ropts, out);
+  if (rc == PT_EINVAL) {
+    pt_error_clear();
+    *out = 0;
+    rc = 0;
   }
   return rc;
 }
 
-/* One WriteBatch first deletes every key (all of ours sort below "\xff")
- * and then puts the whole graph, written with sync: RocksDB applies a
- * batch atomically, so a reader or a crash sees the old contents or the
- * new. The batch holds the whole encoded graph in memory (about the size
- * of its strings) until written; splitting it would give up atomicity. */
-static int rocks_save(pt_store *self, const pt_graph *from)
+/* Puts the records of one generation, a batch at a time. */
+typedef struct bulk {
+  rocksdb_store *rs;       /* borrowed */
+  rocksdb_writebatch_t *b; /* owned */
+  pt_buf k, v;             /* owned: the record being put */
+  gen_range gen;
+} bulk;
+
+static int bulk_write(bulk *w)
 {
-  rocksdb_store *rs = (rocksdb_store *)self;
-  rocksdb_writebatch_t *b = rocksdb_writebatch_create();
-  pt_buf k = PT_BUF_INIT, v = PT_BUF_INIT;
+  char *err = NULL;
+  rocksdb_write(w->rs->db, w->rs->bulk_wopts, w->b, &err);
+  rocksdb_writebatch_clear(w->b);
+  return err ? rocks_error(err, w->rs->path, "cannot write") : 0;
+}
+
+static int bulk_put(bulk *w)
+{
+  size_t size = 0;
+  rocksdb_writebatch_put(w->b, w->k.ptr, w->k.len, w->v.ptr, w->v.len);
+  rocksdb_writebatch_data(w->b, &size);
+  return size >= BATCH_SIZE ? bulk_write(w) : 0;
+}
+
+static int bulk_records(bulk *w, const record_type *rt, const pt_graph *g)
+{
   int rc = 0;
-  rocksdb_writebatch_delete_range(b, "", 0, "\xff", 1);
+  for (size_t i = 0; rc == 0 && i < rt->count(g); i++) {
+    pt_buf_clear(&w->k);
+    pt_buf_clear(&w->v);
+    rc = pt_buf_put(&w->k, w->gen.lo, sizeof w->gen.lo);
+    if (rc == 0)
+      rc = pt_buf_putc(&w->k, rt->prefix);
+    if (rc == 0)
+      rc = rt->put(g, i, &w->k, &w->v);
+    if (rc == 0)
+      rc = bulk_put(w);
+  }
+  return rc;
+}
+
+/* Writes every record of g under generation cur + 1, after deleting all
+ * generations but cur: a save that failed or crashed may have left
+ * records under any of them, and cur + 1 must start out empty. */
+static int bulk_graph(rocksdb_store *rs, const pt_graph *g, uint64_t cur)
+{
+  bulk w = {rs, rocksdb_writebatch_create(), PT_BUF_INIT, PT_BUF_INIT,
+            range_of(cur + 1)};
+  gen_range keep = range_of(cur);
+  int rc = 0;
+  rocksdb_writebatch_delete_range(w.b, "g", 1, keep.lo, sizeof keep.lo);
+  rocksdb_writebatch_delete_range(w.b, keep.hi, sizeof keep.hi, "h", 1);
   for (size_t t = 0; rc == 0 && t < N_RECORD_TYPES; t++)
-    rc = batch_records(b, &record_types[t], from, &k, &v);
-  pt_buf_clear(&v);
+    rc = bulk_records(&w, &record_types[t], g);
   if (rc == 0)
-    rc = pt_record_encode_meta(&v, VERSION_NAME, VERSION_VALUE);
+    rc = bulk_write(&w);
+  pt_buf_fini(&w.v);
+  pt_buf_fini(&w.k);
+  rocksdb_writebatch_destroy(w.b);
+  return rc;
+}
+
+/* The records went in without the WAL; once flushed they are in synced
+ * table files, so the flip that follows can rely on them after a crash. */
+static int flush(rocksdb_store *rs)
+{
+  char *err = NULL;
+  rocksdb_flush(rs->db, rs->fopts, &err);
+  return err ? rocks_error(err, rs->path, "cannot flush") : 0;
+}
+
+int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
+                                       uint64_t *out)
+{
+  rocksdb_store *rs = (rocksdb_store *)st;
+  uint64_t cur = 0;
+  int rc = current_for_save(rs, &cur);
+  if (rc == 0)
+    rc = bulk_graph(rs, from, cur);
+  if (rc == 0)
+    rc = flush(rs);
+  if (rc == 0)
+    *out = cur + 1;
+  return rc;
+}
+
+/* Makes generation gen current in one synced batch, which RocksDB applies
+ * atomically. Deleting everything else (the old generation, and the
+ * records of a version 1 database) comes first in the batch, so the two
+ * keys put after it survive. */
+static int flip(rocksdb_store *rs, uint64_t gen)
+{
+  gen_range r = range_of(gen);
+  rocksdb_writebatch_t *b = rocksdb_writebatch_create();
+  pt_buf v = PT_BUF_INIT;
+  char cur[8];
+  int rc = pt_record_encode_meta(&v, VERSION_NAME, VERSION_VALUE);
+  put_be64(cur, gen);
   if (rc == 0) {
     char *err = NULL;
+    rocksdb_writebatch_delete_range(b, "", 0, r.lo, sizeof r.lo);
+    rocksdb_writebatch_delete_range(b, r.hi, sizeof r.hi, "\xff", 1);
     rocksdb_writebatch_put(b, VERSION_KEY, sizeof VERSION_KEY - 1, v.ptr,
                            v.len);
+    rocksdb_writebatch_put(b, CURRENT_KEY, sizeof CURRENT_KEY - 1, cur,
+                           sizeof cur);
     rocksdb_write(rs->db, rs->wopts, b, &err);
     if (err)
       rc = rocks_error(err, rs->path, "cannot write");
   }
   pt_buf_fini(&v);
-  pt_buf_fini(&k);
   rocksdb_writebatch_destroy(b);
   return rc;
 }
+
+/* Until the flip, readers and a crash see the old generation only. */
+static int rocks_save(pt_store *self, const pt_graph *from)
+{
+  uint64_t gen = 0;
+  int rc = pt__store_rocksdb_write_generation(self, from, &gen);
+  return rc ? rc : flip((rocksdb_store *)self, gen);
+}
+
+/* ---- load ---------------------------------------------------------------- */
 
 static int load_record(pt_graph *g, const char *key, size_t klen,
                        const char *val, size_t vlen, const char *path)
@@ -235,16 +395,26 @@ static int load_record(pt_graph *g, const char *key, size_t klen,
       rt = &record_types[t];
   if (!rt)
     return PT_ERR(PT_EINVAL, "rocksdb %s: not a parseltongue database "
-                  "(unknown key prefix 0x%02x)", path, (unsigned char)key[0]);
+                  "(unknown key prefix 0x%02x)", path,
+                  klen ? (unsigned char)key[0] : 0u);
   int rc = rt->load(g, val, vlen);
   return rc == PT_EINVAL ? in_db(rc, path) : rc;
 }
 
-static int is_empty(rocksdb_store *rs, int *out)
+/* A first save that failed or crashed before its flip leaves records of a
+ * generation and nothing else: nothing has been saved there yet. */
+static int is_new(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
+                  int *out)
 {
-  rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, rs->ropts);
+  rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, ro);
   char *err = NULL;
+  size_t len = 0;
   rocksdb_iter_seek_to_first(it);
+  if (rocksdb_iter_valid(it)) {
+    const char *key = rocksdb_iter_key(it, &len);
+    if (len > 0 && key[0] == 'g')
+      rocksdb_iter_seek(it, "h", 1);
+  }
   *out = !rocksdb_iter_valid(it);
   rocksdb_iter_get_error(it, &err);
   rocksdb_iter_destroy(it);
@@ -252,10 +422,10 @@ static int is_empty(rocksdb_store *rs, int *out)
 }
 
 /* Without a version record the database is either new or not ours. */
-static int missing_version(rocksdb_store *rs)
+static int missing_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro)
 {
   int empty = 0;
-  int rc = is_empty(rs, &empty);
+  int rc = is_new(rs, ro, &empty);
   if (rc == 0 && empty)
     rc = PT_ERR(PT_ENOTFOUND, "rocksdb %s: nothing has been saved there yet",
                 rs->path);
@@ -267,18 +437,18 @@ static int missing_version(rocksdb_store *rs)
 
 /* Checked before anything is decoded, so a database of another format
  * version is reported as such rather than as corrupt records. */
-static int check_version(rocksdb_store *rs)
+static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro)
 {
   char *err = NULL;
   size_t len = 0;
-  char *val = rocksdb_get(rs->db, rs->ropts, VERSION_KEY,
-                          sizeof VERSION_KEY - 1, &len, &err);
+  char *val = rocksdb_get(rs->db, ro, VERSION_KEY, sizeof VERSION_KEY - 1,
+                          &len, &err);
   const char *name = NULL, *value = NULL;
   int rc = 0;
   if (err)
     rc = rocks_error(err, rs->path, "cannot read");
   else if (!val)
-    rc = missing_version(rs);
+    rc = missing_version(rs, ro);
   else if (pt_record_decode_meta(val, len, &name, &value) != 0)
     rc = in_db(PT_EINVAL, rs->path);
   else if (!value || strcmp(value, VERSION_VALUE) != 0)
@@ -288,35 +458,99 @@ static int check_version(rocksdb_store *rs)
   return rc;
 }
 
-static int rocks_load(pt_store *self, pt_graph *into)
+/* The generation to load: the version record and the current generation
+ * are written together, so one without the other is not our doing. */
+static int current_for_load(rocksdb_store *rs,
+                            const rocksdb_readoptions_t *ro, uint64_t *out)
 {
-  rocksdb_store *rs = (rocksdb_store *)self;
-  int rc = check_version(rs);
-  rocksdb_iterator_t *it = NULL;
-  if (rc == 0) {
-    it = rocksdb_create_iterator(rs->db, rs->ropts);
-    rocksdb_iter_seek_to_first(it);
-  }
+  int rc = check_version(rs, ro);
+  if (rc == 0)
+    rc = read_current(rs, ro, out);
+  if (rc == 0 && *out == 0)
+    rc = PT_ERR(PT_EINVAL, "rocksdb %s: not a parseltongue database (no "
+                "current generation)", rs->path);
+  return rc;
+}
+
+/* Adds the records of generation gen, in key order, to g. */
+static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
+                           uint64_t gen, pt_graph *g)
+{
+  gen_range r = range_of(gen);
+  rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, ro);
+  char *err = NULL;
+  int rc = 0;
+  rocksdb_iter_seek(it, r.lo, sizeof r.lo);
   while (rc == 0 && rocksdb_iter_valid(it)) {
     size_t klen, vlen;
     const char *key = rocksdb_iter_key(it, &klen);
     const char *val = rocksdb_iter_value(it, &vlen);
-    rc = load_record(into, key, klen, val, vlen, rs->path);
+    if (klen < sizeof r.lo || memcmp(key, r.lo, sizeof r.lo) != 0)
+      break;
+    rc = load_record(g, key + sizeof r.lo, klen - sizeof r.lo, val, vlen,
+                     rs->path);
     rocksdb_iter_next(it);
   }
-  if (it) {
-    char *err = NULL;
-    rocksdb_iter_get_error(it, &err);
-    if (err && rc == 0)
-      rc = rocks_error(err, rs->path, "cannot read");
-    else
-      rocksdb_free(err);
-    rocksdb_iter_destroy(it);
-  }
-  if (rc == 0)
-    rc = pt_graph_finish(into);
+  rocksdb_iter_get_error(it, &err);
+  if (err && rc == 0)
+    rc = rocks_error(err, rs->path, "cannot read");
+  else
+    rocksdb_free(err);
+  rocksdb_iter_destroy(it);
   return rc;
 }
+
+/* All reads go through one snapshot, so a save flipping generations
+ * meanwhile cannot make the load see part of each. */
+static int rocks_load(pt_store *self, pt_graph *into)
+{
+  rocksdb_store *rs = (rocksdb_store *)self;
+  const rocksdb_snapshot_t *snap = rocksdb_create_snapshot(rs->db);
+  rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+  uint64_t gen = 0;
+  rocksdb_readoptions_set_snapshot(ro, snap);
+  int rc = current_for_load(rs, ro, &gen);
+  if (rc == 0)
+    rc = load_generation(rs, ro, gen, into);
+  if (rc == 0)
+    rc = pt_graph_finish(into);
+  rocksdb_readoptions_destroy(ro);
+  rocksdb_release_snapshot(rs->db, snap);
+  return rc;
+}
+
+/* ---- test hooks ---------------------------------------------------------- */
+
+int pt__store_rocksdb_current(pt_store *st, uint64_t *out)
+{
+  rocksdb_store *rs = (rocksdb_store *)st;
+  return read_current(rs, rs->ropts, out);
+}
+
+/* Steps from one generation's first key to the next generation's. */
+int pt__store_rocksdb_n_generations(pt_store *st, size_t *out)
+{
+  rocksdb_store *rs = (rocksdb_store *)st;
+  rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, rs->ropts);
+  char *err = NULL;
+  size_t n = 0, len = 0;
+  rocksdb_iter_seek(it, "g", 1);
+  while (rocksdb_iter_valid(it)) {
+    const char *key = rocksdb_iter_key(it, &len);
+    if (len < GEN_PREFIX_SIZE || key[0] != 'g')
+      break;
+    gen_range r = range_of(get_be64(key + 1));
+    n++;
+    rocksdb_iter_seek(it, r.hi, sizeof r.hi);
+  }
+  rocksdb_iter_get_error(it, &err);
+  rocksdb_iter_destroy(it);
+  if (!err)
+    *out = n;
+  return err ? rocks_error(err, rs->path, "cannot read") : 0;
+}
+
+/* ---- open and close ------------------------------------------------------ */
 
 static void rocks_close(pt_store *self)
 {
@@ -325,6 +559,10 @@ static void rocks_close(pt_store *self)
     rocksdb_close(rs->db);
   if (rs->ropts)
     rocksdb_readoptions_destroy(rs->ropts);
+  if (rs->fopts)
+    rocksdb_flushoptions_destroy(rs->fopts);
+  if (rs->bulk_wopts)
+    rocksdb_writeoptions_destroy(rs->bulk_wopts);
   if (rs->wopts)
     rocksdb_writeoptions_destroy(rs->wopts);
   if (rs->opts)
@@ -346,6 +584,8 @@ static int open_db(rocksdb_store *rs)
     rs->opts = rocksdb_options_create();
     rocksdb_options_set_create_if_missing(rs->opts, 1);
     rocksdb_options_set_keep_log_file_num(rs->opts, 3);
+    rocksdb_options_set_write_buffer_size(rs->opts, WRITE_BUFFER_SIZE);
+    rocksdb_options_set_max_write_buffer_number(rs->opts, MAX_WRITE_BUFFERS);
     rs->db = rocksdb_open(rs->opts, rs->path, &err);
     if (err)
       rc = rocks_error(err, rs->path, "cannot open");
@@ -353,6 +593,10 @@ static int open_db(rocksdb_store *rs)
   if (rc == 0) {
     rs->wopts = rocksdb_writeoptions_create();
     rocksdb_writeoptions_set_sync(rs->wopts, 1);
+    rs->bulk_wopts = rocksdb_writeoptions_create();
+    rocksdb_writeoptions_disable_WAL(rs->bulk_wopts, 1);
+    rs->fopts = rocksdb_flushoptions_create();
+    rocksdb_flushoptions_set_wait(rs->fopts, 1);
     rs->ropts = rocksdb_readoptions_create();
   }
   return rc;
