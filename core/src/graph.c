@@ -103,6 +103,19 @@ int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
   return rc;
 }
 
+int pt_graph_reserve_edges(pt_graph *g, size_t n)
+{
+  size_t need = g->edges.n + n;
+  if (need <= g->edges.cap)
+    return 0;
+  pt_edge *p = pt_realloc(g->edges.v, need * sizeof *p);
+  if (!p)
+    return PT_ERR(PT_ENOMEM, "out of memory reserving %zu edges", need);
+  g->edges.v = p;
+  g->edges.cap = need;
+  return 0;
+}
+
 int pt_graph_add_edge(pt_graph *g, const pt_edge *e)
 {
   pt_edge c = *e;

@@ -12,6 +12,7 @@
 #include "pt/ingest.h"
 #include "pt/log.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/heap.h"
 #include "pt/sys/term.h"
 #include "pt/sys/thread.h"
 #include "pt/walk.h"
@@ -380,7 +381,12 @@ static int merge_one(pool *p, size_t i)
 static int resolve_all(const pt_walk_result *w, slot *slots, pt_graph *g)
 {
   pt_resolver *rs = NULL;
-  int rc = pt__resolver_new(g, &rs);
+  size_t n_refs = 0;
+  for (size_t i = 0; i < w->n_files; i++)
+    n_refs += slots[i].n_refs;
+  int rc = pt_graph_reserve_edges(g, n_refs);
+  if (rc == 0)
+    rc = pt__resolver_new(g, &rs);
   for (size_t i = 0; rc == 0 && i < w->n_files; i++)
     if (slots[i].path)
       rc = pt__resolve_file(rs, g, slots[i].path, slots[i].lang, slots[i].refs,
@@ -420,6 +426,7 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, slot *slots,
   if (rc == 0) rc = run_pool(&p, o->n_threads ? o->n_threads : pt_cpu_count());
   pt_strmap_fini(&p.seen);
   pt_queries_free(q);
+  pt_sys_heap_trim(); /* the parse threads' freed trees and results */
   uint64_t t1 = pt_clock_ns();
   st->extract_ns = t1 - t0;
   if (rc == 0) rc = resolve_all(w, slots, g);

@@ -23,6 +23,10 @@ int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f);
 /* Metadata (e.g. "root", "tool_version"); replaces an existing name. */
 int pt_graph_set_meta(pt_graph *g, const char *name, const char *value);
 
+/* Makes room for n more edges at once (a known count saves the doubling
+ * copies of a large array). */
+int pt_graph_reserve_edges(pt_graph *g, size_t n);
+
 /* Interns s in the graph's pool; the result lives as long as the graph. */
 const char *pt_graph_intern(pt_graph *g, const char *s);
 

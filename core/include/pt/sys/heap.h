@@ -9,5 +9,8 @@ void *pt_sys_heap_alloc(size_t size);
 void *pt_sys_heap_calloc(size_t n, size_t size);
 void *pt_sys_heap_realloc(void *p, size_t size);
 void pt_sys_heap_free(void *p);
+/* Gives memory freed by finished work back to the OS where the heap keeps
+ * it cached (glibc's per-thread arenas); a no-op elsewhere. */
+void pt_sys_heap_trim(void);
 
 #endif
