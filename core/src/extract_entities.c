@@ -20,20 +20,6 @@ static int push_cand(pt_xfile *f, const pt_cand *c)
   return rc;
 }
 
-/* Trims white space; NULL when nothing is left. */
-static const char *clean_name(char *s)
-{
-  if (!s)
-    return NULL;
-  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-    s++;
-  size_t n = strlen(s);
-  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
-               s[n - 1] == '\r'))
-    s[--n] = '\0';
-  return n ? s : NULL;
-}
-
 static int push_pending(pt_xfile *f, const pt_pending_ref *r)
 {
   int rc = pt_array_grow((void **)&f->pending, &f->cap_pending,
@@ -54,22 +40,6 @@ static int push_import_range(pt_xfile *f, TSNode n)
   return rc;
 }
 
-/* Strips quotes, brackets and white space around a captured qualifier. */
-static const char *clean_qualifier(pt_xfile *f, TSNode n)
-{
-  char *s = pt__node_text(f, n);
-  if (!s)
-    return NULL;
-  while (*s == '"' || *s == '\'' || *s == '<' || *s == '`' || *s == '&' ||
-         *s == '*' || *s == '@')
-    s++;
-  size_t len = strlen(s);
-  while (len && (s[len - 1] == '"' || s[len - 1] == '\'' || s[len - 1] == '>' ||
-                 s[len - 1] == '`' || s[len - 1] == ';'))
-    s[--len] = '\0';
-  return clean_name(s);
-}
-
 static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
 {
   const pt_query *q = f->query;
@@ -78,9 +48,9 @@ static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
   for (uint16_t i = 0; rc == 0 && i < m->capture_count; i++) {
     uint32_t id = m->captures[i].index;
     if (q->role[id] == PT_ROLE_SCOPE && !scope)
-      scope = clean_qualifier(f, m->captures[i].node);
+      scope = pt__trim_text(pt__node_text(f, m->captures[i].node), 1);
     else if (q->role[id] == PT_ROLE_MODULE && !module)
-      module = clean_qualifier(f, m->captures[i].node);
+      module = pt__trim_text(pt__node_text(f, m->captures[i].node), 1);
     else if (q->role[id] == PT_ROLE_IMPORT)
       rc = push_import_range(f, m->captures[i].node);
   }
@@ -118,9 +88,9 @@ int pt__extract_collect(pt_xfile *f)
         c.node = n;
         c.kind = (pt_kind)q->role_arg[id];
       } else if (q->role[id] == PT_ROLE_NAME && !c.name) {
-        c.name = clean_name(pt__node_text(f, n));
+        c.name = pt__trim_text(pt__node_text(f, n), 0);
       } else if (q->role[id] == PT_ROLE_SCOPE && !c.scope) {
-        c.scope = clean_name(pt__node_text(f, n));
+        c.scope = pt__trim_text(pt__node_text(f, n), 0);
       }
     }
     if (!has_def) {

@@ -85,6 +85,11 @@ const char *pt__test_file_reason(pt_lang lang, const char *path);
  * the caller), or NULL. May allocate the reason in the file's arena. */
 const char *pt__test_entity_reason(pt_xfile *f, const pt_cand *c);
 
+/* Trims white space around s in place and, with `quotes`, the quotes,
+ * brackets and sigils that surround a referenced name ("x.h", <T>, @Attr,
+ * &x, `cmd`, a trailing ';'). NULL for NULL or when nothing is left. */
+char *pt__trim_text(char *s, int quotes);
+
 /* Node text copied into the file's arena; NULL when out of memory. */
 char *pt__node_text(pt_xfile *f, TSNode n);
 

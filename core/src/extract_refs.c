@@ -42,21 +42,6 @@ static int push_ref(pt_xfile *f, const pt_raw_ref *ref, size_t *cap)
   return 0;
 }
 
-/* Strips quotes, <> and white space around a name, and generic arguments
- * after it. Modifies s in place. */
-static char *trim_name(char *s)
-{
-  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '"' || *s == '\'' ||
-         *s == '<' || *s == '`' || *s == '@' || *s == '&' || *s == '*')
-    s++;
-  size_t n = strlen(s);
-  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
-               s[n - 1] == '"' || s[n - 1] == '\'' || s[n - 1] == '>' ||
-               s[n - 1] == '`' || s[n - 1] == ';'))
-    s[--n] = '\0';
-  return s;
-}
-
 static void cut_generics(char *s)
 {
   char *lt = strchr(s, '<');
@@ -90,7 +75,9 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
   char *text = pt__node_text(f, n);
   if (!text)
     return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
-  char *name = trim_name(text);
+  char *name = pt__trim_text(text, 1);
+  if (!name)
+    return 0;
   pt_raw_ref ref = {NULL, NULL, scope, module, kind,
                     ts_node_start_point(n).row + 1, -1};
   if (kind == PT_REF_INCLUDE) {
