@@ -335,7 +335,10 @@ static int keep_refs(pool *p, slot *s, const pt_file_result *r)
   int rc = 0;
   for (size_t k = 0; rc == 0 && k < r->n_refs; k++) {
     pt_raw_ref c = r->refs[k];
-    rc = copy_str(&p->ref_strings, &c.from_key);
+    /* the referring key is an entity's or the file's, already in the
+     * graph's pool: share it instead of copying it per reference */
+    c.from_key = pt_graph_intern(p->g, c.from_key);
+    rc = c.from_key ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
     if (!rc) rc = copy_str(&p->ref_strings, &c.name);
     if (!rc) rc = copy_str(&p->ref_strings, &c.scope);
     if (!rc) rc = copy_str(&p->ref_strings, &c.module);
