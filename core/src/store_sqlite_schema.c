@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "key.h"
 #include "pt/error.h"
 #include "store_sqlite_schema.h"
 
@@ -107,22 +108,6 @@ static void col_real(row *r, double v)
     r->src = sqlite3_bind_double(r->st, i, v);
 }
 
-/* spec 6.3: cut at the last '.' of the whole path, map / \ - . to '_',
- * prefix "__" ("src/auth.rs" -> "__src_auth"). */
-static int put_semantic_path(pt_buf *out, const char *path)
-{
-  const char *dot = strrchr(path, '.');
-  size_t len = dot ? (size_t)(dot - path) : strlen(path);
-  pt_buf_clear(out);
-  int rc = pt_buf_puts(out, "__");
-  if (rc == 0)
-    rc = pt_buf_put(out, path, len);
-  for (size_t i = 2; rc == 0 && i < out->len; i++)
-    if (strchr("/\\-.", out->ptr[i]))
-      out->ptr[i] = '_';
-  return rc;
-}
-
 /* spec 7.1: root_subfolder_l1/l2 from the path's first two components;
  * a root-level file gives (".", ""), "src/x.rs" gives ("src", ""). */
 static void col_subfolders(row *r, const char *path)
@@ -138,7 +123,8 @@ static void col_subfolders(row *r, const char *path)
 static int bind_entity(row *r, const pt_graph *g, size_t i)
 {
   const pt_entity *e = &pt_graph_entities(g)[i];
-  int rc = e->file_path ? put_semantic_path(&r->scratch, e->file_path) : 0;
+  pt_buf_clear(&r->scratch);
+  int rc = e->file_path ? pt__key_semantic_path(&r->scratch, e->file_path) : 0;
   col_text(r, e->key);
   col_text(r, e->name);
   col_text(r, e->qualname);
