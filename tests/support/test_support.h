@@ -18,4 +18,13 @@ void pt_test_write(const char *dir, const char *rel, const char *text);
 /* Reads a whole file; fails the test when missing. Caller frees. */
 char *pt_test_read(const char *path);
 
+struct pt_graph;
+/* A finished graph from a compact edge list such as "A>B A>C B>D", every
+ * edge of type Calls (or "A-uses>B" for Uses, "A-ext>B", "A-impl>B"). Every
+ * named node becomes a function entity "c:fn:<name>:__src_x:T1" in file
+ * "src/x.c", unless its name starts with '?', which makes it an unresolved
+ * placeholder target instead. Nodes are keyed so that key order is name
+ * order. */
+struct pt_graph *pt_test_graph(const char *edges);
+
 #endif
