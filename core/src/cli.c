@@ -15,6 +15,7 @@ static void banner(FILE *out)
           "\n"
           "Available commands:\n"
           "  pt01-folder-to-cozodb-streamer (index)   Index a source tree\n"
+          "  pt08-http-code-query-server (serve)      Serve the HTTP JSON API\n"
           "  dump                                     Print an index as text\n",
           PT_VERSION);
 }
@@ -27,6 +28,8 @@ static void usage(FILE *out)
           "Commands:\n"
           "  pt01-folder-to-cozodb-streamer [DIR]  Index DIR (default .) into a graph\n"
           "      alias: index                      of entities and dependency edges.\n"
+          "  pt08-http-code-query-server --db ENGINE  Serve the index over HTTP\n"
+          "      alias: serve                      (see serve --help).\n"
           "  dump [DIR] [--db ENGINE] [--brief]    Print an index in its canonical\n"
           "                                        text form (for diffs and tests).\n"
           "\n"
@@ -55,6 +58,8 @@ int pt_cli_main(int argc, char **argv, FILE *out, FILE *err)
   }
   if (!strcmp(cmd, "pt01-folder-to-cozodb-streamer") || !strcmp(cmd, "index"))
     return pt__cli_index(argc - 1, argv + 1, out, err);
+  if (!strcmp(cmd, "pt08-http-code-query-server") || !strcmp(cmd, "serve"))
+    return pt__cli_serve(argc - 1, argv + 1, out, err);
   if (!strcmp(cmd, "dump"))
     return pt__cli_dump(argc - 1, argv + 1, out, err);
   fprintf(err, "error: unknown command '%s'\n\n", cmd);

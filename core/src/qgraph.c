@@ -132,7 +132,9 @@ static int build_csr(pt_qgraph *q, const pt_scope *scope)
   q->fwd_edge = pt_malloc((m + 1) * sizeof *q->fwd_edge);
   q->rev = pt_malloc((m + 1) * sizeof *q->rev);
   q->rev_type = pt_malloc(m + 1);
-  if (rc == 0 && (!q->fwd || !q->fwd_type || !q->fwd_edge || !q->rev || !q->rev_type))
+  q->rev_edge = pt_malloc((m + 1) * sizeof *q->rev_edge);
+  if (rc == 0 && (!q->fwd || !q->fwd_type || !q->fwd_edge || !q->rev ||
+                  !q->rev_type || !q->rev_edge))
     rc = PT_ERR(PT_ENOMEM, "out of memory building the query graph");
   if (rc == 0) {
     /* edges are sorted by (from, to, type): forward lists fill in order */
@@ -155,6 +157,7 @@ static int build_csr(pt_qgraph *q, const pt_scope *scope)
       q->fwd_type[k] = type;
       q->fwd_edge[k] = kept[k];
       q->rev[rpos[to[k]]] = from[k];
+      q->rev_edge[rpos[to[k]]] = kept[k];
       q->rev_type[rpos[to[k]]++] = type;
     }
     pt_free(rpos);
@@ -195,5 +198,6 @@ void pt_qgraph_free(pt_qgraph *q)
   pt_free(q->rev_off);
   pt_free(q->rev);
   pt_free(q->rev_type);
+  pt_free(q->rev_edge);
   pt_free(q);
 }

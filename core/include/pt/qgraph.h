@@ -24,6 +24,7 @@ typedef struct pt_qgraph {
   uint32_t *rev;            /* source node of each edge, by target */
   uint8_t *rev_type;
   uint32_t *fwd_edge;       /* by forward slot: index into pt_graph_edges */
+  uint32_t *rev_edge;       /* by reverse slot: index into pt_graph_edges */
 } pt_qgraph;
 
 /* A scope filter: L1 and L2 folders of the referring entity ("" = any). */

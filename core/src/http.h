@@ -1,0 +1,83 @@
+/* The request/response model shared by the server and the route handlers
+ * (private to core). */
+#ifndef PT_HTTP_H
+#define PT_HTTP_H
+
+#include <stdint.h>
+
+#include "pt/buf.h"
+#include "pt/graph.h"
+#include "pt/json.h"
+#include "pt/qgraph.h"
+
+/* What every handler may read: built once at start, never changed. */
+typedef struct pt_serve_state {
+  const pt_graph *g;
+  pt_qgraph *q;             /* owned: the unscoped query graph */
+  const char *db_spec;
+  uint64_t start_ns;
+  const char **languages;   /* owned array of borrowed names, sorted */
+  size_t n_languages;
+} pt_serve_state;
+
+typedef struct pt_req pt_req;
+typedef const char *(*pt_req_arg_fn)(void *conn, const char *name);
+
+struct pt_req {
+  const pt_serve_state *st;
+  const char *path;
+  void *conn;               /* the server's connection, for arguments */
+  pt_req_arg_fn arg;
+  unsigned status;          /* 200 unless a handler says otherwise */
+  pt_buf body;
+  pt_json json;
+};
+
+typedef int (*pt_route_fn)(pt_req *r);
+
+typedef struct pt_param_doc {
+  const char *name;
+  int required;
+  const char *description;
+} pt_param_doc;
+
+typedef struct pt_route {
+  const char *method;       /* "GET" or "POST" */
+  const char *path;
+  const char *category;
+  const char *description;
+  const pt_param_doc *params; /* NULL-name terminated */
+  pt_route_fn fn;
+} pt_route;
+
+/* The route table; the router and the API reference both read it. */
+const pt_route *pt__routes(size_t *n);
+const pt_route *pt__route_find(const char *path);
+
+/* A query parameter, or NULL when absent. */
+const char *pt__req_arg(pt_req *r, const char *name);
+/* An unsigned parameter with a default and a maximum; writes the JSON
+ * error and returns PT_EINVAL when malformed or out of range. */
+int pt__req_uint(pt_req *r, const char *name, uint64_t def, uint64_t max,
+                 uint64_t *out);
+/* A required, non-empty string parameter, or the JSON error. */
+int pt__req_required(pt_req *r, const char *name, const char **out);
+/* The scope parameter (spec 3.3): 1 and *out when given, else 0. The
+ * strings point into buf (two 256-byte halves). */
+int pt__req_scope(pt_req *r, pt_scope *out, char buf[512]);
+
+/* Envelopes: success opens {"success":true,"endpoint":...,"data":{ and
+ * pt__resp_end closes it with "tokens". */
+void pt__resp_begin(pt_req *r);
+void pt__resp_end(pt_req *r, uint64_t tokens);
+/* {"success":false,"endpoint":...,"error":msg,"tokens":tokens} */
+int pt__resp_error(pt_req *r, unsigned status, uint64_t tokens, const char *fmt, ...)
+    PT_PRINTF(4, 5);
+
+/* The graph node a request names: an exact key (entity or placeholder),
+ * else a unique key prefix, else a unique entity name or qualified name.
+ * Returns the node, or -1 after writing a 404 (nothing matches) or a 400
+ * listing the candidates (ambiguous). */
+int64_t pt__req_node(pt_req *r, const char *text);
+
+#endif

@@ -1,0 +1,23 @@
+/* The route handlers (private to core), by file. */
+#ifndef PT_HTTP_HANDLERS_H
+#define PT_HTTP_HANDLERS_H
+
+#include "http.h"
+
+/* http_routes.c */
+int pt__h_health(pt_req *r);
+int pt__h_stats(pt_req *r);
+int pt__h_api_help(pt_req *r);
+int pt__h_watcher(pt_req *r);
+/* http_entities.c */
+int pt__h_list(pt_req *r);
+int pt__h_detail(pt_req *r);
+int pt__h_search(pt_req *r);
+int pt__h_folders(pt_req *r);
+/* http_edges.c */
+int pt__h_callers(pt_req *r);
+int pt__h_callees(pt_req *r);
+int pt__h_edges(pt_req *r);
+int pt__h_blast(pt_req *r);
+
+#endif

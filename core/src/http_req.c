@@ -1,0 +1,245 @@
+/* Request helpers for the route handlers (http.h): parameters with bounds,
+ * scope, entity lookup, the JSON envelopes, and the server state. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/sys/term.h"
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db);
+void pt__serve_state_fini(pt_serve_state *st);
+
+int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db)
+{
+  memset(st, 0, sizeof *st);
+  st->g = g;
+  st->db_spec = db;
+  st->start_ns = pt_clock_ns();
+  int rc = pt_qgraph_build(g, NULL, &st->q);
+  size_t n = pt_graph_n_files(g);
+  st->languages = pt_calloc(n + 1, sizeof *st->languages);
+  if (rc == 0 && !st->languages)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    st->languages[st->n_languages++] = pt_lang_name(pt_graph_files(g)[i].lang);
+  if (rc == 0 && st->n_languages > 1)
+    qsort(st->languages, st->n_languages, sizeof *st->languages, cmp_str);
+  size_t w = 0;
+  for (size_t i = 0; rc == 0 && i < st->n_languages; i++)
+    if (w == 0 || strcmp(st->languages[w - 1], st->languages[i]) != 0)
+      st->languages[w++] = st->languages[i];
+  st->n_languages = w;
+  if (rc)
+    pt__serve_state_fini(st);
+  return rc;
+}
+
+void pt__serve_state_fini(pt_serve_state *st)
+{
+  pt_qgraph_free(st->q);
+  pt_free(st->languages);
+  memset(st, 0, sizeof *st);
+}
+
+const char *pt__req_arg(pt_req *r, const char *name)
+{
+  return r->arg(r->conn, name);
+}
+
+void pt__resp_begin(pt_req *r)
+{
+  pt_json *j = &r->json;
+  pt_json_obj(j);
+  pt_json_key(j, "success");
+  pt_json_bool(j, 1);
+  pt_json_key(j, "endpoint");
+  pt_json_str(j, r->path);
+  pt_json_key(j, "data");
+  pt_json_obj(j);
+}
+
+void pt__resp_end(pt_req *r, uint64_t tokens)
+{
+  pt_json *j = &r->json;
+  pt_json_obj_end(j);
+  pt_json_key(j, "tokens");
+  pt_json_uint(j, tokens);
+  pt_json_obj_end(j);
+}
+
+/* Starts an error envelope and leaves it open for extra fields. */
+static void error_open(pt_req *r, unsigned status, const char *msg)
+{
+  pt_buf_clear(&r->body);
+  pt_json_init(&r->json, &r->body);
+  r->status = status;
+  pt_json *j = &r->json;
+  pt_json_obj(j);
+  pt_json_key(j, "success");
+  pt_json_bool(j, 0);
+  pt_json_key(j, "endpoint");
+  pt_json_str(j, r->path);
+  pt_json_key(j, "error");
+  pt_json_str(j, msg);
+}
+
+int pt__resp_error(pt_req *r, unsigned status, uint64_t tokens, const char *fmt, ...)
+{
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  error_open(r, status, msg);
+  pt_json_key(&r->json, "tokens");
+  pt_json_uint(&r->json, tokens);
+  pt_json_obj_end(&r->json);
+  return PT_EINVAL;
+}
+
+int pt__req_uint(pt_req *r, const char *name, uint64_t def, uint64_t max,
+                 uint64_t *out)
+{
+  const char *v = pt__req_arg(r, name);
+  unsigned long long n;
+  if (!v) {
+    *out = def;
+    return 0;
+  }
+  if (pt_parse_u64(v, &n) != 0) {
+    pt_error_clear();
+    return pt__resp_error(r, 400, 35, "'%s' must be a whole number, got '%s'", name, v);
+  }
+  if (n > max)
+    return pt__resp_error(r, 400, 35, "'%s' is at most %llu, got %llu", name,
+                          (unsigned long long)max, n);
+  *out = n;
+  return 0;
+}
+
+int pt__req_required(pt_req *r, const char *name, const char **out)
+{
+  const char *v = pt__req_arg(r, name);
+  const char *p = v;
+  while (p && (*p == ' ' || *p == '\t'))
+    p++;
+  if (!p || !*p)
+    return pt__resp_error(r, 400, 35, "Parameter '%s' is required", name);
+  *out = v;
+  return 0;
+}
+
+static void trim_copy(char *dst, const char *s, size_t len)
+{
+  while (len && (*s == ' ' || *s == '\t')) {
+    s++;
+    len--;
+  }
+  while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+    len--;
+  if (len > 255)
+    len = 255;
+  memcpy(dst, s, len);
+  dst[len] = '\0';
+}
+
+int pt__req_scope(pt_req *r, pt_scope *out, char buf[512])
+{
+  const char *v = pt__req_arg(r, "scope");
+  const char *p = v;
+  while (p && (*p == ' ' || *p == '\t'))
+    p++;
+  if (!p || !*p)
+    return 0;
+  const char *bar = strstr(v, "||");
+  const char *bar2 = bar ? strstr(bar + 2, "||") : NULL;
+  trim_copy(buf, v, bar ? (size_t)(bar - v) : strlen(v));
+  if (bar)
+    trim_copy(buf + 256, bar + 2, bar2 ? (size_t)(bar2 - bar - 2) : strlen(bar + 2));
+  else
+    buf[256] = '\0';
+  out->l1 = buf;
+  out->l2 = buf + 256;
+  return 1;
+}
+
+/* Candidates for a name: entities whose name or qualified name is text. */
+static size_t by_name(const pt_graph *g, const char *text, size_t *first)
+{
+  size_t n = 0;
+  const pt_entity *e = pt_graph_entities(g);
+  for (size_t i = 0; i < pt_graph_n_entities(g); i++)
+    if (!strcmp(e[i].name, text) || !strcmp(e[i].qualname, text)) {
+      if (n++ == 0)
+        *first = i;
+    }
+  return n;
+}
+
+static int ambiguous(pt_req *r, const char *text, int by_key)
+{
+  const pt_qgraph *q = r->st->q;
+  const pt_entity *e = pt_graph_entities(r->st->g);
+  char msg[600];
+  snprintf(msg, sizeof msg, "'%s' names more than one entity: pass one of the "
+           "candidate keys", text);
+  error_open(r, 400, msg);
+  pt_json_key(&r->json, "candidates");
+  pt_json_arr(&r->json);
+  size_t n = 0, len = strlen(text);
+  for (size_t v = 0; v < q->n_nodes && n < 20; v++) {
+    int32_t i = q->entity[v];
+    int hit = by_key ? !strncmp(q->key[v], text, len)
+                     : i >= 0 && (!strcmp(e[i].name, text) || !strcmp(e[i].qualname, text));
+    if (hit && (i >= 0 || by_key)) {
+      pt_json_str(&r->json, q->key[v]);
+      n++;
+    }
+  }
+  pt_json_arr_end(&r->json);
+  pt_json_key(&r->json, "tokens");
+  pt_json_uint(&r->json, 40 + 20 * n);
+  pt_json_obj_end(&r->json);
+  return -1;
+}
+
+int64_t pt__req_node(pt_req *r, const char *text)
+{
+  const pt_qgraph *q = r->st->q;
+  int64_t v = pt_qgraph_find(q, text);
+  if (v >= 0)
+    return v;
+  /* a unique key prefix: the keys that start with text follow each other */
+  size_t lo = 0, hi = q->n_nodes, len = strlen(text);
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (strcmp(q->key[mid], text) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t n = 0;
+  while (lo + n < q->n_nodes && !strncmp(q->key[lo + n], text, len))
+    n++;
+  if (n == 1)
+    return (int64_t)lo;
+  if (n > 1)
+    return ambiguous(r, text, 1);
+  size_t first = 0;
+  n = by_name(r->st->g, text, &first);
+  if (n == 1)
+    return pt_qgraph_find(q, pt_graph_entities(r->st->g)[first].key);
+  if (n > 1)
+    return ambiguous(r, text, 0);
+  pt__resp_error(r, 404, 40 + strlen(text), "Entity '%s' not found", text);
+  return -1;
+}

@@ -1,0 +1,213 @@
+/* The route table (paths of spec/http-api.md 4), the endpoints that
+ * describe the server itself, and route lookup. The API reference is
+ * generated from this same table, so it lists exactly what is served. */
+#include <string.h>
+
+#include "http.h"
+#include "http_handlers.h"
+#include "pt/sys/term.h"
+#include "pt/version.h"
+
+#define SCOPE {"scope", 0, "Only entities under folder L1 or L1||L2 (e.g. src||core)"}
+#define END {NULL, 0, NULL}
+
+static const pt_param_doc no_params[] = {END};
+static const pt_param_doc list_params[] = {
+  {"entity_type", 0, "Only this entity type: function, method, class, struct, ..."},
+  SCOPE, END};
+static const pt_param_doc detail_params[] = {
+  {"key", 1, "An entity key, a unique key prefix, or a unique (qualified) name"},
+  SCOPE, END};
+static const pt_param_doc search_params[] = {
+  {"q", 1, "Case-insensitive text searched in keys and qualified names"}, SCOPE, END};
+static const pt_param_doc entity_params[] = {
+  {"entity", 1, "An entity or placeholder key, a unique key prefix, or a unique name"},
+  SCOPE, END};
+static const pt_param_doc edges_params[] = {
+  {"limit", 0, "Edges per page, 0-10000 (default 100)"},
+  {"offset", 0, "Edges to skip (default 0)"}, SCOPE, END};
+static const pt_param_doc blast_params[] = {
+  {"entity", 1, "An entity key, a unique key prefix, or a unique name"},
+  {"hops", 0, "How many steps of dependants to follow, 0-10 (default 3)"}, SCOPE, END};
+
+static const pt_route routes[] = {
+  {"GET", "/server-health-check-status", "Core", "Health and uptime", no_params,
+   pt__h_health},
+  {"GET", "/codebase-statistics-overview-summary", "Core",
+   "Entity, test and edge counts, languages, database", no_params, pt__h_stats},
+  {"GET", "/api-reference-documentation-help", "Core",
+   "This list of every route, generated from the router's own table", no_params,
+   pt__h_api_help},
+  {"GET", "/code-entities-list-all", "Entity", "Every entity, sorted by key",
+   list_params, pt__h_list},
+  {"GET", "/code-entity-detail-view", "Entity",
+   "One entity with its source code", detail_params, pt__h_detail},
+  {"GET", "/code-entities-search-fuzzy", "Entity",
+   "Entities whose key or qualified name contains the text", search_params,
+   pt__h_search},
+  {"GET", "/dependency-edges-list-all", "Edge", "Every edge, paged", edges_params,
+   pt__h_edges},
+  {"GET", "/reverse-callers-query-graph", "Edge",
+   "Edges into the entity: who calls, uses, extends or implements it",
+   entity_params, pt__h_callers},
+  {"GET", "/forward-callees-query-graph", "Edge",
+   "Edges out of the entity: what it calls, uses, extends or implements",
+   entity_params, pt__h_callees},
+  {"GET", "/blast-radius-impact-analysis", "Analysis",
+   "Everything that depends on the entity, hop by hop", blast_params, pt__h_blast},
+  {"GET", "/file-watcher-status-check", "Core", "Whether a file watcher runs",
+   no_params, pt__h_watcher},
+  {"GET", "/folder-structure-discovery-tree", "Coverage",
+   "Folders (L1) and their subfolders (L2) with entity counts", no_params,
+   pt__h_folders},
+};
+
+const pt_route *pt__routes(size_t *n)
+{
+  *n = sizeof routes / sizeof *routes;
+  return routes;
+}
+
+const pt_route *pt__route_find(const char *path)
+{
+  for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
+    if (strcmp(routes[i].path, path) == 0)
+      return &routes[i];
+  return NULL;
+}
+
+int pt__h_health(pt_req *r)
+{
+  pt_json *j = &r->json;
+  pt_json_obj(j);
+  pt_json_key(j, "success");
+  pt_json_bool(j, 1);
+  pt_json_key(j, "status");
+  pt_json_str(j, "ok");
+  pt_json_key(j, "server_uptime_seconds_count");
+  pt_json_uint(j, (pt_clock_ns() - r->st->start_ns) / 1000000000u);
+  pt_json_key(j, "endpoint");
+  pt_json_str(j, r->path);
+  pt_json_key(j, "file_watcher_active");
+  pt_json_bool(j, 0);
+  pt_json_obj_end(j);
+  return 0;
+}
+
+int pt__h_stats(pt_req *r)
+{
+  const pt_graph *g = r->st->g;
+  pt_json *j = &r->json;
+  size_t resolved = 0;
+  for (size_t i = 0; i < pt_graph_n_edges(g); i++)
+    resolved += pt_graph_edges(g)[i].resolved != 0;
+  pt__resp_begin(r);
+  pt_json_key(j, "code_entities_total_count");
+  pt_json_uint(j, pt_graph_n_entities(g));
+  pt_json_key(j, "test_entities_total_count");
+  pt_json_uint(j, pt_graph_n_tests(g));
+  pt_json_key(j, "dependency_edges_total_count");
+  pt_json_uint(j, pt_graph_n_edges(g));
+  pt_json_key(j, "languages_detected_list");
+  pt_json_arr(j);
+  for (size_t i = 0; i < r->st->n_languages; i++)
+    pt_json_str(j, r->st->languages[i]);
+  pt_json_arr_end(j);
+  pt_json_key(j, "database_file_path");
+  pt_json_str(j, r->st->db_spec);
+  pt_json_key(j, "resolved_edges_count");
+  pt_json_uint(j, resolved);
+  pt_json_key(j, "files_indexed_count");
+  pt_json_uint(j, pt_graph_n_files(g));
+  pt__resp_end(r, 50);
+  return 0;
+}
+
+static void route_doc(pt_json *j, const pt_route *rt)
+{
+  pt_json_obj(j);
+  pt_json_key(j, "path");
+  pt_json_str(j, rt->path);
+  pt_json_key(j, "method");
+  pt_json_str(j, rt->method);
+  pt_json_key(j, "description");
+  pt_json_str(j, rt->description);
+  pt_json_key(j, "parameters");
+  pt_json_arr(j);
+  for (const pt_param_doc *p = rt->params; p->name; p++) {
+    pt_json_obj(j);
+    pt_json_key(j, "name");
+    pt_json_str(j, p->name);
+    pt_json_key(j, "param_type");
+    pt_json_str(j, "query");
+    pt_json_key(j, "required");
+    pt_json_bool(j, p->required);
+    pt_json_key(j, "description");
+    pt_json_str(j, p->description);
+    pt_json_obj_end(j);
+  }
+  pt_json_arr_end(j);
+  pt_json_obj_end(j);
+}
+
+int pt__h_api_help(pt_req *r)
+{
+  pt_json *j = &r->json;
+  size_t n = sizeof routes / sizeof *routes;
+  pt__resp_begin(r);
+  pt_json_key(j, "api_version");
+  pt_json_str(j, PT_VERSION);
+  pt_json_key(j, "total_endpoints");
+  pt_json_uint(j, n);
+  pt_json_key(j, "categories");
+  pt_json_arr(j);
+  /* categories in order of first appearance in the table */
+  for (size_t i = 0; i < n; i++) {
+    int first = 1;
+    for (size_t k = 0; k < i; k++)
+      first &= strcmp(routes[k].category, routes[i].category) != 0;
+    if (!first)
+      continue;
+    pt_json_obj(j);
+    pt_json_key(j, "name");
+    pt_json_str(j, routes[i].category);
+    pt_json_key(j, "endpoints");
+    pt_json_arr(j);
+    for (size_t k = i; k < n; k++)
+      if (!strcmp(routes[k].category, routes[i].category))
+        route_doc(j, &routes[k]);
+    pt_json_arr_end(j);
+    pt_json_obj_end(j);
+  }
+  pt_json_arr_end(j);
+  pt__resp_end(r, 100 + 50 * n);
+  return 0;
+}
+
+int pt__h_watcher(pt_req *r)
+{
+  pt_json *j = &r->json;
+  pt_json_obj(j);
+  pt_json_key(j, "success");
+  pt_json_bool(j, 1);
+  pt_json_key(j, "endpoint");
+  pt_json_str(j, r->path);
+  pt_json_key(j, "data");
+  pt_json_obj(j);
+  pt_json_key(j, "file_watching_enabled_flag");
+  pt_json_bool(j, 0);
+  pt_json_key(j, "watcher_currently_running_flag");
+  pt_json_bool(j, 0);
+  pt_json_key(j, "watch_directory_path_value");
+  pt_json_null(j);
+  pt_json_key(j, "events_processed_total_count");
+  pt_json_uint(j, 0);
+  pt_json_key(j, "error_message_value_option");
+  pt_json_null(j);
+  pt_json_key(j, "status_message_text_value");
+  pt_json_str(j, "No file watcher runs in this version: the index is what pt01 "
+                 "saved; re-run pt01 to refresh it.");
+  pt_json_obj_end(j);
+  pt_json_obj_end(j);
+  return 0;
+}

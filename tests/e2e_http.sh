@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# pt08 end to end: index the fixtures, start the real server on a loopback
+# port, call every route with curl, check the JSON with jq, the security
+# checks and the error envelopes, then stop it with SIGTERM.
+# usage: e2e_http.sh PARSELTONGUE FIXTURES_DIR
+set -euo pipefail
+pt=$1
+fixtures=$2
+work=$(mktemp -d)
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ -f "$work/server.out" ] && cat "$work/server.out"; exit 1; }
+pass=0
+ok() { pass=$((pass + 1)); }
+cd "$work"
+
+"$pt" index "$fixtures/lang" --db "sqlite:$work/g.db" -q >/dev/null 2>&1 || fail "index"
+port=$((20000 + $$ % 20000))
+"$pt" serve --db "sqlite:$work/g.db" --port "$port" > server.out 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q '^Ready: listening on 127.0.0.1:' server.out && break; sleep 0.1; done
+port=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server.out)
+[ -n "$port" ] || fail "server not ready"
+base="http://127.0.0.1:$port"
+
+# get PATH [EXPECTED_STATUS]: body in $work/body, checked to be JSON
+get() {
+  local code
+  code=$(curl -s -o "$work/body" -w '%{http_code}' "$@")
+  jq -e . "$work/body" >/dev/null || fail "not JSON: $*: $(cat "$work/body")"
+  echo "$code"
+}
+field() { jq -r "$1" "$work/body"; }
+
+[ "$(get "$base/server-health-check-status")" = 200 ] || fail health
+[ "$(field .status)" = ok ] && [ "$(field .file_watcher_active)" = false ] || fail "health body"; ok
+
+[ "$(get "$base/codebase-statistics-overview-summary")" = 200 ] || fail stats
+n_ent=$(field .data.code_entities_total_count)
+[ "$n_ent" -gt 100 ] && [ "$(field .tokens)" = 50 ] || fail "stats body"
+[ "$(field '.data.languages_detected_list | length')" = 12 ] || fail "12 languages"; ok
+
+[ "$(get "$base/api-reference-documentation-help")" = 200 ] || fail help
+total=$(field .data.total_endpoints)
+[ "$(field '[.data.categories[].endpoints[]] | length')" = "$total" ] || fail "help count"
+for p in $(field '.data.categories[].endpoints[].path'); do
+  err=$(curl -s "$base$p" | jq -r '.error // ""')
+  case "$err" in "No route"*) fail "documented route $p is not served";; esac
+done; ok
+
+[ "$(get "$base/code-entities-list-all?entity_type=interface")" = 200 ] || fail list
+[ "$(field .data.total_count)" -ge 3 ] || fail "interfaces"
+[ "$(field '[.data.entities[].entity_type] | unique | join(",")')" = interface ] || fail "type filter"; ok
+[ "$(get "$base/code-entities-list-all?scope=go||shapes")" = 200 ] || fail "scoped list"
+[ "$(field '[.data.entities[].file_path | startswith("go/shapes/")] | all')" = true ] || fail "scope"; ok
+
+key=$(sqlite3 g.db "select key from entities where qualname='Shapes.Circle.area'")
+[ "$(get "$base/code-entity-detail-view?key=$key")" = 200 ] || fail "detail"
+[ "$(field .data.qualified_name)" = Shapes.Circle.area ] && [ "$(field .data.line_start)" -gt 0 ] || fail "detail body"
+[ "$(field .tokens)" = $((100 + $(field '.data.code | utf8bytelength'))) ] || fail "detail tokens"; ok
+[ "$(get "$base/code-entity-detail-view?key=no-such-thing")" = 404 ] || fail "detail 404"
+[ "$(field .success)" = false ] && [ "$(field .error)" = "Entity 'no-such-thing' not found" ] || fail "404 body"; ok
+[ "$(get "$base/code-entity-detail-view?key=area")" = 400 ] || fail "ambiguous"
+[ "$(field '.candidates | length')" -ge 2 ] || fail "candidates"; ok
+
+[ "$(get "$base/code-entities-search-fuzzy?q=CIRCLE")" = 200 ] || fail search
+[ "$(field .data.total_count)" -ge 3 ] || fail "search hits"; ok
+[ "$(get "$base/code-entities-search-fuzzy?q=%20")" = 400 ] || fail "empty q"; ok
+
+callee=$(sqlite3 g.db "select to_key from edges where resolved=1 and edge_type='Calls' order by to_key limit 1")
+[ "$(get "$base/reverse-callers-query-graph?entity=$callee")" = 200 ] || fail callers
+[ "$(field '[.data.callers[].to_key] | unique | .[0]')" = "$callee" ] || fail "callers body"
+[ "$(field '.data.callers[0].resolved')" = true ] || fail "resolved flag"; ok
+caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type='Calls' order by from_key limit 1")
+[ "$(get "$base/forward-callees-query-graph?entity=$caller")" = 200 ] || fail callees
+[ "$(field '.data.total_count')" -ge 1 ] || fail "callees body"; ok
+[ "$(get "$base/reverse-callers-query-graph")" = 400 ] || fail "missing entity"; ok
+
+[ "$(get "$base/dependency-edges-list-all?limit=5&offset=2")" = 200 ] || fail edges
+[ "$(field .data.returned_count)" = 5 ] && [ "$(field '.data.edges | length')" = 5 ] || fail "page"; ok
+[ "$(get "$base/dependency-edges-list-all?limit=99999")" = 400 ] || fail "limit bound"; ok
+[ "$(get "$base/dependency-edges-list-all?limit=-1")" = 400 ] || fail "negative"; ok
+
+[ "$(get "$base/blast-radius-impact-analysis?entity=$callee&hops=2")" = 200 ] || fail blast
+[ "$(field .data.total_affected)" -ge 1 ] && [ "$(field '.data.by_hop[0].hop')" = 1 ] || fail "blast body"; ok
+[ "$(get "$base/blast-radius-impact-analysis?entity=$callee&hops=11")" = 400 ] || fail "hops bound"; ok
+
+[ "$(get "$base/file-watcher-status-check")" = 200 ] || fail watcher
+[ "$(field .data.watcher_currently_running_flag)" = false ] || fail "watcher honest"; ok
+[ "$(get "$base/folder-structure-discovery-tree")" = 200 ] || fail folders
+[ "$(field '[.data.folders[].l1] | index("go")')" != null ] || fail "folders body"; ok
+
+# errors and security: JSON envelopes, and the server keeps serving
+[ "$(get "$base/no-such-route")" = 404 ] || fail "unknown route"; ok
+[ "$(get -H 'Host: evil.example' "$base/server-health-check-status")" = 403 ] || fail "host check"; ok
+[ "$(get -X POST -H 'Content-Type: text/plain' "$base/server-health-check-status")" = 403 ] || fail "cross-site post"; ok
+[ "$(get -X POST -H 'Content-Type: application/json' -H 'Origin: https://evil.example' "$base/server-health-check-status")" = 403 ] || fail "foreign origin"; ok
+[ "$(get -X POST -H 'Content-Type: application/json' "$base/server-health-check-status")" = 405 ] || fail "wrong method"; ok
+[ "$(get "$base/server-health-check-status")" = 200 ] || fail "still serving"; ok
+
+kill -TERM "$pid"
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && fail "server did not stop on SIGTERM"
+grep -q '^Stopped.$' server.out || fail "no clean stop"; ok
+pid=""
+echo "$pass passed, 0 failed"
