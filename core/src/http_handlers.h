@@ -14,6 +14,11 @@ int pt__h_list(pt_req *r);
 int pt__h_detail(pt_req *r);
 int pt__h_search(pt_req *r);
 int pt__h_folders(pt_req *r);
+/* http_analysis.c */
+int pt__h_cycles(pt_req *r);
+int pt__h_scc(pt_req *r);
+int pt__h_kcore(pt_req *r);
+int pt__h_centrality(pt_req *r);
 /* http_edges.c */
 int pt__h_callers(pt_req *r);
 int pt__h_callees(pt_req *r);

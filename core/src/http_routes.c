@@ -30,6 +30,13 @@ static const pt_param_doc blast_params[] = {
   {"entity", 1, "An entity key, a unique key prefix, or a unique name"},
   {"hops", 0, "How many steps of dependants to follow, 0-10 (default 3)"}, SCOPE, END};
 
+static const pt_param_doc scope_params[] = {SCOPE, END};
+static const pt_param_doc kcore_params[] = {
+  {"k", 0, "Only nodes with at least this coreness"}, SCOPE, END};
+static const pt_param_doc centrality_params[] = {
+  {"method", 0, "pagerank (default) or betweenness"},
+  {"top", 0, "Only the first N"}, SCOPE, END};
+
 static const pt_route routes[] = {
   {"GET", "/server-health-check-status", "Core", "Health and uptime", no_params,
    pt__h_health},
@@ -55,6 +62,17 @@ static const pt_route routes[] = {
    entity_params, pt__h_callees},
   {"GET", "/blast-radius-impact-analysis", "Analysis",
    "Everything that depends on the entity, hop by hop", blast_params, pt__h_blast},
+  {"GET", "/circular-dependency-detection-scan", "Analysis",
+   "Dependency cycles, one per back edge of a depth-first scan", scope_params,
+   pt__h_cycles},
+  {"GET", "/strongly-connected-components-analysis", "Graph Analysis",
+   "Tarjan's strongly connected components with a risk level", scope_params,
+   pt__h_scc},
+  {"GET", "/kcore-decomposition-layering-analysis", "Graph Analysis",
+   "Coreness of every node: CORE, MID or PERIPHERAL", kcore_params, pt__h_kcore},
+  {"GET", "/centrality-measures-entity-ranking", "Graph Analysis",
+   "PageRank (default) or betweenness ranking", centrality_params,
+   pt__h_centrality},
   {"GET", "/file-watcher-status-check", "Core", "Whether a file watcher runs",
    no_params, pt__h_watcher},
   {"GET", "/folder-structure-discovery-tree", "Coverage",

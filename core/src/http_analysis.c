@@ -1,0 +1,197 @@
+/* Analysis endpoints over the query graph (spec/http-api.md 5.11, 5.17,
+ * 5.19, 5.20): each runs on the cached graph, or on a graph built for the
+ * request's scope. Tie-breaks are those of pt/analysis.h. */
+#include <ctype.h>
+#include <string.h>
+
+#include "http.h"
+#include "http_handlers.h"
+#include "pt/analysis.h"
+#include "pt/error.h"
+
+/* The graph a request works on: the cached one, or a scoped copy the
+ * caller frees with release_graph. */
+static int request_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned)
+{
+  pt_scope sc;
+  char buf[512];
+  *owned = NULL;
+  if (!pt__req_scope(r, &sc, buf)) {
+    *out = r->st->q;
+    return 0;
+  }
+  int rc = pt_qgraph_build(r->st->g, &sc, owned);
+  *out = *owned;
+  return rc;
+}
+
+int pt__h_cycles(pt_req *r)
+{
+  const pt_qgraph *q;
+  pt_qgraph *owned;
+  pt_cycles *c = NULL;
+  int rc = request_graph(r, &q, &owned);
+  if (rc == 0)
+    rc = pt_cycles_scan(q, &c);
+  if (rc == 0) {
+    pt_json *j = &r->json;
+    uint64_t path_total = 0;
+    pt__resp_begin(r);
+    pt_json_key(j, "has_cycles");
+    pt_json_bool(j, c->n_cycles > 0);
+    pt_json_key(j, "cycle_count");
+    pt_json_uint(j, c->n_cycles);
+    pt_json_key(j, "cycles");
+    pt_json_arr(j);
+    for (size_t i = 0; i < c->n_cycles; i++) {
+      uint32_t a = c->off[i], b = c->off[i + 1];
+      path_total += b - a;
+      pt_json_obj(j);
+      pt_json_key(j, "length");
+      pt_json_uint(j, b - a - 1);
+      pt_json_key(j, "path");
+      pt_json_arr(j);
+      for (uint32_t k = a; k < b; k++)
+        pt_json_str(j, q->key[c->path[k]]);
+      pt_json_arr_end(j);
+      pt_json_obj_end(j);
+    }
+    pt_json_arr_end(j);
+    pt__resp_end(r, 60 + 20 * c->n_cycles + 15 * path_total);
+  }
+  pt_cycles_free(c);
+  pt_qgraph_free(owned);
+  return rc;
+}
+
+int pt__h_scc(pt_req *r)
+{
+  const pt_qgraph *q;
+  pt_qgraph *owned;
+  pt_sccs *s = NULL;
+  int rc = request_graph(r, &q, &owned);
+  if (rc == 0)
+    rc = pt_scc(q, &s);
+  if (rc == 0) {
+    pt_json *j = &r->json;
+    uint64_t members = 0;
+    pt__resp_begin(r);
+    pt_json_key(j, "scc_count");
+    pt_json_uint(j, s->n_sccs);
+    pt_json_key(j, "sccs");
+    pt_json_arr(j);
+    for (size_t i = 0; i < s->n_sccs; i++) {
+      uint32_t a = s->off[i], b = s->off[i + 1];
+      members += b - a;
+      pt_json_obj(j);
+      pt_json_key(j, "id");
+      pt_json_uint(j, i);
+      pt_json_key(j, "size");
+      pt_json_uint(j, b - a);
+      pt_json_key(j, "members");
+      pt_json_arr(j);
+      for (uint32_t k = a; k < b; k++)
+        pt_json_str(j, q->key[s->members[k]]);
+      pt_json_arr_end(j);
+      pt_json_key(j, "risk_level");
+      pt_json_str(j, pt_scc_risk(b - a));
+      pt_json_obj_end(j);
+    }
+    pt_json_arr_end(j);
+    pt__resp_end(r, 50 + 30 * s->n_sccs + 15 * members);
+  }
+  pt_sccs_free(s);
+  pt_qgraph_free(owned);
+  return rc;
+}
+
+int pt__h_kcore(pt_req *r)
+{
+  const pt_qgraph *q;
+  pt_qgraph *owned;
+  pt_scores *s = NULL;
+  uint64_t k_min;
+  int has_k = pt__req_arg(r, "k") != NULL;
+  if (pt__req_uint(r, "k", 0, UINT32_MAX, &k_min))
+    return PT_EINVAL;
+  int rc = request_graph(r, &q, &owned);
+  if (rc == 0)
+    rc = pt_kcore(q, &s);
+  if (rc == 0) {
+    pt_json *j = &r->json;
+    uint64_t max = 0, n = 0;
+    for (size_t i = 0; i < s->n_order; i++)
+      if (s->score[s->order[i]] > (double)max)
+        max = (uint64_t)s->score[s->order[i]];
+    pt__resp_begin(r);
+    pt_json_key(j, "max_coreness");
+    pt_json_uint(j, max);
+    pt_json_key(j, "entities");
+    pt_json_arr(j);
+    for (size_t i = 0; i < s->n_order; i++) {
+      uint32_t v = s->order[i], core = (uint32_t)s->score[v];
+      if (has_k && core < k_min)
+        continue;
+      n++;
+      pt_json_obj(j);
+      pt_json_key(j, "entity");
+      pt_json_str(j, q->key[v]);
+      pt_json_key(j, "coreness");
+      pt_json_uint(j, core);
+      pt_json_key(j, "layer");
+      pt_json_str(j, pt_kcore_layer(core));
+      pt_json_obj_end(j);
+    }
+    pt_json_arr_end(j);
+    pt__resp_end(r, 50 + 25 * n);
+  }
+  pt_scores_free(s);
+  pt_qgraph_free(owned);
+  return rc;
+}
+
+int pt__h_centrality(pt_req *r)
+{
+  const pt_qgraph *q;
+  pt_qgraph *owned;
+  pt_scores *s = NULL;
+  uint64_t top;
+  char method[32] = "pagerank";
+  const char *m = pt__req_arg(r, "method");
+  if (m) {
+    size_t i = 0;
+    for (; m[i] && i + 1 < sizeof method; i++)
+      method[i] = (char)tolower((unsigned char)m[i]);
+    method[i] = '\0';
+  }
+  if (pt__req_uint(r, "top", UINT32_MAX, UINT32_MAX, &top))
+    return PT_EINVAL;
+  int between = strcmp(method, "betweenness") == 0;
+  int rc = request_graph(r, &q, &owned);
+  if (rc == 0)
+    rc = between ? pt_betweenness(q, &s) : pt_pagerank(q, 0.85, 100, 1e-6, &s);
+  if (rc == 0) {
+    pt_json *j = &r->json;
+    size_t n = s->n_order < top ? s->n_order : (size_t)top;
+    pt__resp_begin(r);
+    pt_json_key(j, "method");
+    pt_json_str(j, method);
+    pt_json_key(j, "entities");
+    pt_json_arr(j);
+    for (size_t i = 0; i < n; i++) {
+      pt_json_obj(j);
+      pt_json_key(j, "entity");
+      pt_json_str(j, q->key[s->order[i]]);
+      pt_json_key(j, "score");
+      pt_json_double(j, s->score[s->order[i]]);
+      pt_json_key(j, "rank");
+      pt_json_uint(j, i + 1);
+      pt_json_obj_end(j);
+    }
+    pt_json_arr_end(j);
+    pt__resp_end(r, 50 + 30 * n);
+  }
+  pt_scores_free(s);
+  pt_qgraph_free(owned);
+  return rc;
+}
