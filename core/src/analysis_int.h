@@ -31,4 +31,11 @@ int pt__scores_order(const pt_qgraph *q, pt_scores *s);
 int pt__order_by_count(const pt_qgraph *q, const uint32_t *key,
                        uint32_t **order, size_t *n);
 
+/* Groups the analysis nodes by label (labels < n_labels): groups by size
+ * descending, then smallest member; members ascending. Fills off,
+ * members and n_groups of gr; *first (optional, caller frees) gets each
+ * group's label. */
+int pt__groups_build(const pt_qgraph *q, const uint32_t *label,
+                     size_t n_labels, pt_groups *gr, uint32_t **first);
+
 #endif

@@ -113,6 +113,11 @@ int pt_label_clusters(const pt_qgraph *q, pt_groups **out);
  * id, and renumbering by first appearance in node order. Groups by size
  * descending, then by id. */
 int pt_leiden(const pt_qgraph *q, pt_groups **out);
+/* Modularity of 6.5 for a partition given as a community id by node (ids
+ * < q->n_nodes; non-nodes ignored): 1/(2m) times the sum over same-
+ * community ordered pairs of A_ij - outdeg(i)*indeg(j)/m, where A_ij is 1
+ * for a pair with any edge. 0.0 when there are no edges. */
+int pt_modularity(const pt_qgraph *q, const uint32_t *comm, double *out);
 
 /* ---- Circular dependencies (5.11) ---- */
 
