@@ -91,6 +91,20 @@ caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type
 [ "$(get "$base/folder-structure-discovery-tree")" = 200 ] || fail folders
 [ "$(field '[.data.folders[].l1] | index("go")')" != null ] || fail "folders body"; ok
 
+# analyses on the whole graph and on a scope
+[ "$(get "$base/strongly-connected-components-analysis")" = 200 ] || fail scc
+[ "$(field .data.scc_count)" = "$(field '.data.sccs | length')" ] || fail "scc count"
+[ "$(field '[.data.sccs[].size] | . == (sort | reverse)')" = true ] || fail "scc order"; ok
+[ "$(get "$base/circular-dependency-detection-scan")" = 200 ] || fail cycles
+[ "$(field '[.data.cycles[] | .path[0] == .path[-1]] | all')" = true ] || fail "cycle paths"; ok
+[ "$(get "$base/kcore-decomposition-layering-analysis?k=1")" = 200 ] || fail kcore
+[ "$(field '[.data.entities[].coreness >= 1] | all')" = true ] || fail "k filter"; ok
+[ "$(get "$base/centrality-measures-entity-ranking?top=3")" = 200 ] || fail pagerank
+[ "$(field '[.data.entities[].rank] | join(",")')" = "1,2,3" ] || fail "ranks"
+[ "$(field '[.data.entities[].score] | . == (sort | reverse)')" = true ] || fail "score order"; ok
+[ "$(get "$base/centrality-measures-entity-ranking?method=Betweenness&top=2&scope=go")" = 200 ] || fail betweenness
+[ "$(field .data.method)" = betweenness ] || fail "method echo"; ok
+
 # errors and security: JSON envelopes, and the server keeps serving
 [ "$(get "$base/no-such-route")" = 404 ] || fail "unknown route"; ok
 [ "$(get -H 'Host: evil.example' "$base/server-health-check-status")" = 403 ] || fail "host check"; ok
