@@ -105,6 +105,12 @@ caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type
 [ "$(get "$base/centrality-measures-entity-ranking?method=Betweenness&top=2&scope=go")" = 200 ] || fail betweenness
 [ "$(field .data.method)" = betweenness ] || fail "method echo"; ok
 
+[ "$(get "$base/semantic-cluster-grouping-list")" = 200 ] || fail clusters
+[ "$(field .data.total_entities)" = "$(field '[.data.clusters[].entity_count] | add')" ] || fail "cluster sizes"; ok
+[ "$(get "$base/leiden-community-detection-clusters")" = 200 ] || fail leiden
+[ "$(field .data.community_count)" = "$(field '.data.communities | length')" ] || fail "communities"
+[ "$(field '.data.modularity | type')" = number ] || fail "modularity"; ok
+
 # errors and security: JSON envelopes, and the server keeps serving
 [ "$(get "$base/no-such-route")" = 404 ] || fail "unknown route"; ok
 [ "$(get -H 'Host: evil.example' "$base/server-health-check-status")" = 403 ] || fail "host check"; ok

@@ -195,3 +195,92 @@ int pt__h_centrality(pt_req *r)
   pt_qgraph_free(owned);
   return rc;
 }
+
+/* Members of group i as a JSON array of keys; returns the group size. */
+static uint32_t group_members(pt_json *j, const pt_qgraph *q, const pt_groups *gr,
+                              size_t i)
+{
+  pt_json_arr(j);
+  for (uint32_t k = gr->off[i]; k < gr->off[i + 1]; k++)
+    pt_json_str(j, q->key[gr->members[k]]);
+  pt_json_arr_end(j);
+  return gr->off[i + 1] - gr->off[i];
+}
+
+int pt__h_clusters(pt_req *r)
+{
+  const pt_qgraph *q;
+  pt_qgraph *owned;
+  pt_groups *gr = NULL;
+  int rc = request_graph(r, &q, &owned);
+  if (rc == 0)
+    rc = pt_label_clusters(q, &gr);
+  if (rc == 0) {
+    pt_json *j = &r->json;
+    uint64_t key_bytes = 0;
+    pt__resp_begin(r);
+    pt_json_key(j, "total_entities");
+    pt_json_uint(j, gr->n_nodes);
+    pt_json_key(j, "cluster_count");
+    pt_json_uint(j, gr->n_groups);
+    pt_json_key(j, "clusters");
+    pt_json_arr(j);
+    for (size_t i = 0; i < gr->n_groups; i++) {
+      for (uint32_t k = gr->off[i]; k < gr->off[i + 1]; k++)
+        key_bytes += strlen(q->key[gr->members[k]]);
+      pt_json_obj(j);
+      pt_json_key(j, "cluster_id");
+      pt_json_uint(j, i + 1);
+      pt_json_key(j, "entity_count");
+      pt_json_uint(j, gr->off[i + 1] - gr->off[i]);
+      pt_json_key(j, "entities");
+      group_members(j, q, gr, i);
+      pt_json_key(j, "internal_edges");
+      pt_json_uint(j, gr->internal[i]);
+      pt_json_key(j, "external_edges");
+      pt_json_uint(j, gr->external[i]);
+      pt_json_obj_end(j);
+    }
+    pt_json_arr_end(j);
+    pt__resp_end(r, 80 + 30 * gr->n_groups + key_bytes / 4);
+  }
+  pt_groups_free(gr);
+  pt_qgraph_free(owned);
+  return rc;
+}
+
+int pt__h_leiden(pt_req *r)
+{
+  const pt_qgraph *q;
+  pt_qgraph *owned;
+  pt_groups *gr = NULL;
+  int rc = request_graph(r, &q, &owned);
+  if (rc == 0)
+    rc = pt_leiden(q, &gr);
+  if (rc == 0) {
+    pt_json *j = &r->json;
+    uint64_t members = 0;
+    pt__resp_begin(r);
+    pt_json_key(j, "community_count");
+    pt_json_uint(j, gr->n_groups);
+    pt_json_key(j, "modularity");
+    pt_json_double(j, gr->modularity);
+    pt_json_key(j, "communities");
+    pt_json_arr(j);
+    for (size_t i = 0; i < gr->n_groups; i++) {
+      pt_json_obj(j);
+      pt_json_key(j, "id");
+      pt_json_uint(j, gr->id ? gr->id[i] : i);
+      pt_json_key(j, "size");
+      pt_json_uint(j, gr->off[i + 1] - gr->off[i]);
+      pt_json_key(j, "members");
+      members += group_members(j, q, gr, i);
+      pt_json_obj_end(j);
+    }
+    pt_json_arr_end(j);
+    pt__resp_end(r, 60 + 25 * gr->n_groups + 15 * members);
+  }
+  pt_groups_free(gr);
+  pt_qgraph_free(owned);
+  return rc;
+}

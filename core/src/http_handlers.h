@@ -19,6 +19,8 @@ int pt__h_cycles(pt_req *r);
 int pt__h_scc(pt_req *r);
 int pt__h_kcore(pt_req *r);
 int pt__h_centrality(pt_req *r);
+int pt__h_clusters(pt_req *r);
+int pt__h_leiden(pt_req *r);
 /* http_edges.c */
 int pt__h_callers(pt_req *r);
 int pt__h_callees(pt_req *r);
