@@ -139,6 +139,18 @@ static void pagerank__isolated_entity_is_not_a_node(void **state)
   pt_scores_free(s);
 }
 
+static void pagerank__scope_drops_nodes_without_kept_edges(void **state)
+{
+  g = pt_test_graph("A>B");
+  pt_scope out = {"lib", ""};
+  assert_int_equal(pt_qgraph_build(g, &out, &q), 0);
+  pt_scores *s = pagerank();
+  assert_int_equal(q->n_nodes, 2);
+  assert_int_equal(s->n_order, 0);
+  assert_int_equal(s->n_iterations, 0);
+  pt_scores_free(s);
+}
+
 static void betweenness__chain_matches_reference(void **state)
 {
   load("A>B B>C C>D D>E");
@@ -213,6 +225,7 @@ int main(void)
       cmocka_unit_test_teardown(pagerank__self_loop_keeps_all_mass, teardown),
       cmocka_unit_test_teardown(pagerank__duplicate_pair_counts_twice, teardown),
       cmocka_unit_test_teardown(pagerank__isolated_entity_is_not_a_node, teardown),
+      cmocka_unit_test_teardown(pagerank__scope_drops_nodes_without_kept_edges, teardown),
       cmocka_unit_test_teardown(betweenness__chain_matches_reference, teardown),
       cmocka_unit_test_teardown(betweenness__reference_graph_matches_section_8, teardown),
       cmocka_unit_test_teardown(betweenness__duplicate_edge_doubles_path_count, teardown),

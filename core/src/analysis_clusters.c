@@ -175,7 +175,8 @@ int pt_label_clusters(const pt_qgraph *q, pt_groups **out)
   uint32_t *label = pt_malloc(n * sizeof *label);
   uint32_t *cnt = pt_calloc(n, sizeof *cnt);
   pt_groups *gr = pt_calloc(1, sizeof *gr);
-  int rc = label && cnt && gr ? 0 : PT_ERR(PT_ENOMEM, "out of memory in clustering");
+  int rc = label && cnt && gr
+               ? 0 : PT_ERR(PT_ENOMEM, "out of memory in clustering");
   if (rc == 0)
     rc = pt__neighbours_build(q, &nb);
   if (rc == 0) {

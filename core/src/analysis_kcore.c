@@ -60,7 +60,8 @@ int pt_kcore(const pt_qgraph *q, pt_scores **out)
   uint32_t *vert = pt_malloc(n * sizeof *vert);
   uint32_t *pos = pt_malloc(n * sizeof *pos);
   uint32_t *bin = NULL;
-  int rc = deg && vert && pos ? 0 : PT_ERR(PT_ENOMEM, "out of memory in k-core");
+  int rc = deg && vert && pos
+               ? 0 : PT_ERR(PT_ENOMEM, "out of memory in k-core");
   if (rc == 0)
     rc = pt__neighbours_build(q, &nb);
   uint32_t max_deg = 0;

@@ -68,6 +68,12 @@ static uint32_t rfc(const pt__adj *pf, uint32_t v, uint32_t *stamp)
   return n;
 }
 
+static int name_less(int a, int b)
+{
+  return strcmp(pt_edge_type_name((pt_edge_type)a),
+                pt_edge_type_name((pt_edge_type)b)) < 0;
+}
+
 /* The edge types in name order ("Calls" < "Extends" < "Implements" <
  * "Uses"), which is the order the original's triples sort in. */
 static void types_by_name(int *order)
@@ -75,8 +81,7 @@ static void types_by_name(int *order)
   for (int t = 0; t < PT_EDGE__COUNT; t++)
     order[t] = t;
   for (int i = 1; i < PT_EDGE__COUNT; i++)
-    for (int j = i; j > 0 && strcmp(pt_edge_type_name((pt_edge_type)order[j]),
-                                    pt_edge_type_name((pt_edge_type)order[j - 1])) < 0; j--) {
+    for (int j = i; j > 0 && name_less(order[j], order[j - 1]); j--) {
       int t = order[j];
       order[j] = order[j - 1];
       order[j - 1] = t;
