@@ -111,6 +111,12 @@ caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type
 [ "$(field .data.community_count)" = "$(field '.data.communities | length')" ] || fail "communities"
 [ "$(field '.data.modularity | type')" = number ] || fail "modularity"; ok
 
+[ "$(get "$base/ingestion-diagnostics-coverage-report?section=summary")" = 200 ] || fail diag
+[ "$(field .data.summary.test_entities_count)" -ge 5 ] && [ "$(field .tokens)" = 100 ] || fail "diag summary"; ok
+[ "$(get "$base/ingestion-diagnostics-coverage-report")" = 200 ] || fail "diag all"
+[ "$(field '.data.test_entities_excluded.total_count')" = "$(field '.data.test_entities_excluded.entities | length')" ] || fail "diag tests"
+[ "$(field '[.data.word_count_coverage.files[].raw_coverage_pct <= 100] | all')" = true ] || fail "coverage <= 100"; ok
+
 # errors and security: JSON envelopes, and the server keeps serving
 [ "$(get "$base/no-such-route")" = 404 ] || fail "unknown route"; ok
 [ "$(get -H 'Host: evil.example' "$base/server-health-check-status")" = 403 ] || fail "host check"; ok

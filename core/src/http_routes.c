@@ -37,6 +37,10 @@ static const pt_param_doc centrality_params[] = {
   {"method", 0, "pagerank (default) or betweenness"},
   {"top", 0, "Only the first N"}, SCOPE, END};
 
+static const pt_param_doc diag_params[] = {
+  {"section", 0, "all (default), test_entities, word_coverage, ignored_files or summary"},
+  END};
+
 static const pt_route routes[] = {
   {"GET", "/server-health-check-status", "Core", "Health and uptime", no_params,
    pt__h_health},
@@ -80,6 +84,9 @@ static const pt_route routes[] = {
    pt__h_centrality},
   {"GET", "/file-watcher-status-check", "Core", "Whether a file watcher runs",
    no_params, pt__h_watcher},
+  {"GET", "/ingestion-diagnostics-coverage-report", "Coverage",
+   "Excluded tests, word coverage per file, ignored files", diag_params,
+   pt__h_diagnostics},
   {"GET", "/folder-structure-discovery-tree", "Coverage",
    "Folders (L1) and their subfolders (L2) with entity counts", no_params,
    pt__h_folders},
