@@ -117,6 +117,19 @@ caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type
 [ "$(field '.data.test_entities_excluded.total_count')" = "$(field '.data.test_entities_excluded.entities | length')" ] || fail "diag tests"
 [ "$(field '[.data.word_count_coverage.files[].raw_coverage_pct <= 100] | all')" = true ] || fail "coverage <= 100"; ok
 
+[ "$(get "$base/complexity-hotspots-ranking-view?top=4")" = 200 ] || fail hotspots
+[ "$(field '[.data.hotspots[].total_coupling] | . == (sort | reverse)')" = true ] || fail "hotspot order"
+[ "$(field .data.total_entities_analyzed)" = 4 ] || fail "hotspot count"; ok
+[ "$(get "$base/smart-context-token-budget?focus=$callee&tokens=300")" = 200 ] || fail context
+[ "$(field '.data.tokens_used <= 300')" = true ] && [ "$(field '.data.context[0].relevance_type')" = direct_caller ] || fail "context body"; ok
+[ "$(get "$base/technical-debt-sqale-scoring?min_debt=0")" = 200 ] || fail sqale
+[ "$(field '[.data.entities[].total_debt_hours] | add // 0')" = "$(field .data.codebase_total_debt_hours)" ] || fail "debt sum"; ok
+[ "$(get "$base/technical-debt-sqale-scoring?min_debt=abc")" = 400 ] || fail "min_debt"; ok
+[ "$(get "$base/entropy-complexity-measurement-scores?entity=Circle")" = 200 ] || fail entropy
+[ "$(field '[.data.entities[].entity | contains("Circle")] | all')" = true ] || fail "entity filter"; ok
+[ "$(get "$base/coupling-cohesion-metrics-suite")" = 200 ] || fail ck
+[ "$(field '[.data.entities[].health_grade] | unique | all(. == "A" or . == "B" or . == "C" or . == "D" or . == "F")')" = true ] || fail grades; ok
+
 # errors and security: JSON envelopes, and the server keeps serving
 [ "$(get "$base/no-such-route")" = 404 ] || fail "unknown route"; ok
 [ "$(get -H 'Host: evil.example' "$base/server-health-check-status")" = 403 ] || fail "host check"; ok

@@ -9,9 +9,11 @@
 #include "pt/analysis.h"
 #include "pt/error.h"
 
-/* The graph a request works on: the cached one, or a scoped copy the
- * caller frees with release_graph. */
-static int request_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned)
+int pt__http_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned);
+
+/* The graph a request works on: the cached one, or a copy built for the
+ * request's scope, which the caller frees (*owned). */
+int pt__http_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned)
 {
   pt_scope sc;
   char buf[512];
@@ -30,7 +32,7 @@ int pt__h_cycles(pt_req *r)
   const pt_qgraph *q;
   pt_qgraph *owned;
   pt_cycles *c = NULL;
-  int rc = request_graph(r, &q, &owned);
+  int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_cycles_scan(q, &c);
   if (rc == 0) {
@@ -69,7 +71,7 @@ int pt__h_scc(pt_req *r)
   const pt_qgraph *q;
   pt_qgraph *owned;
   pt_sccs *s = NULL;
-  int rc = request_graph(r, &q, &owned);
+  int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_scc(q, &s);
   if (rc == 0) {
@@ -114,7 +116,7 @@ int pt__h_kcore(pt_req *r)
   int has_k = pt__req_arg(r, "k") != NULL;
   if (pt__req_uint(r, "k", 0, UINT32_MAX, &k_min))
     return PT_EINVAL;
-  int rc = request_graph(r, &q, &owned);
+  int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_kcore(q, &s);
   if (rc == 0) {
@@ -167,7 +169,7 @@ int pt__h_centrality(pt_req *r)
   if (pt__req_uint(r, "top", UINT32_MAX, UINT32_MAX, &top))
     return PT_EINVAL;
   int between = strcmp(method, "betweenness") == 0;
-  int rc = request_graph(r, &q, &owned);
+  int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = between ? pt_betweenness(q, &s) : pt_pagerank(q, 0.85, 100, 1e-6, &s);
   if (rc == 0) {
@@ -212,7 +214,7 @@ int pt__h_clusters(pt_req *r)
   const pt_qgraph *q;
   pt_qgraph *owned;
   pt_groups *gr = NULL;
-  int rc = request_graph(r, &q, &owned);
+  int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_label_clusters(q, &gr);
   if (rc == 0) {
@@ -254,7 +256,7 @@ int pt__h_leiden(pt_req *r)
   const pt_qgraph *q;
   pt_qgraph *owned;
   pt_groups *gr = NULL;
-  int rc = request_graph(r, &q, &owned);
+  int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_leiden(q, &gr);
   if (rc == 0) {

@@ -23,6 +23,12 @@ int pt__h_kcore(pt_req *r);
 int pt__h_centrality(pt_req *r);
 int pt__h_clusters(pt_req *r);
 int pt__h_leiden(pt_req *r);
+/* http_metrics.c */
+int pt__h_hotspots(pt_req *r);
+int pt__h_context(pt_req *r);
+int pt__h_sqale(pt_req *r);
+int pt__h_entropy(pt_req *r);
+int pt__h_ck(pt_req *r);
 /* http_edges.c */
 int pt__h_callers(pt_req *r);
 int pt__h_callees(pt_req *r);

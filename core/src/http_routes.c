@@ -37,6 +37,16 @@ static const pt_param_doc centrality_params[] = {
   {"method", 0, "pagerank (default) or betweenness"},
   {"top", 0, "Only the first N"}, SCOPE, END};
 
+static const pt_param_doc top_params[] = {
+  {"top", 0, "How many, 0-100000 (default 10)"}, SCOPE, END};
+static const pt_param_doc context_params[] = {
+  {"focus", 1, "The entity key (or a unique prefix or name) to build context for"},
+  {"tokens", 0, "Token budget, up to 1000000 (default 4000)"}, SCOPE, END};
+static const pt_param_doc filter_params[] = {
+  {"entity", 0, "Only keys containing this text"}, SCOPE, END};
+static const pt_param_doc sqale_params[] = {
+  {"entity", 0, "Only keys containing this text"},
+  {"min_debt", 0, "Only entities with at least this many hours"}, SCOPE, END};
 static const pt_param_doc diag_params[] = {
   {"section", 0, "all (default), test_entities, word_coverage, ignored_files or summary"},
   END};
@@ -69,6 +79,12 @@ static const pt_route routes[] = {
   {"GET", "/circular-dependency-detection-scan", "Analysis",
    "Dependency cycles, one per back edge of a depth-first scan", scope_params,
    pt__h_cycles},
+  {"GET", "/complexity-hotspots-ranking-view", "Analysis",
+   "Entities by number of distinct neighbours in and out", top_params,
+   pt__h_hotspots},
+  {"GET", "/smart-context-token-budget", "Analysis",
+   "Callers, callees and their callees within a token budget", context_params,
+   pt__h_context},
   {"GET", "/semantic-cluster-grouping-list", "Analysis",
    "Label-propagation clusters of connected entities", scope_params,
    pt__h_clusters},
@@ -79,6 +95,15 @@ static const pt_route routes[] = {
    pt__h_scc},
   {"GET", "/kcore-decomposition-layering-analysis", "Graph Analysis",
    "Coreness of every node: CORE, MID or PERIPHERAL", kcore_params, pt__h_kcore},
+  {"GET", "/technical-debt-sqale-scoring", "Graph Analysis",
+   "SQALE remediation hours from coupling, cohesion and complexity",
+   sqale_params, pt__h_sqale},
+  {"GET", "/entropy-complexity-measurement-scores", "Graph Analysis",
+   "Shannon entropy of each entity's outgoing edge types", filter_params,
+   pt__h_entropy},
+  {"GET", "/coupling-cohesion-metrics-suite", "Graph Analysis",
+   "CK metrics (CBO, LCOM, RFC, WMC) with a health grade", filter_params,
+   pt__h_ck},
   {"GET", "/centrality-measures-entity-ranking", "Graph Analysis",
    "PageRank (default) or betweenness ranking", centrality_params,
    pt__h_centrality},
