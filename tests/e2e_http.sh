@@ -130,6 +130,10 @@ caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type
 [ "$(get "$base/coupling-cohesion-metrics-suite")" = 200 ] || fail ck
 [ "$(field '[.data.entities[].health_grade] | unique | all(. == "A" or . == "B" or . == "C" or . == "D" or . == "F")')" = true ] || fail grades; ok
 
+[ "$(get "$base/ingestion-coverage-folder-report?depth=1")" = 200 ] || fail coverage
+[ "$(field .data.summary.parsed_files)" -le "$(field .data.summary.eligible_files)" ] || fail "coverage counts"
+[ "$(field '[.data.folders[].eligible_files] | add')" = "$(field .data.summary.eligible_files)" ] || fail "folder sums"; ok
+
 # errors and security: JSON envelopes, and the server keeps serving
 [ "$(get "$base/no-such-route")" = 404 ] || fail "unknown route"; ok
 [ "$(get -H 'Host: evil.example' "$base/server-health-check-status")" = 403 ] || fail "host check"; ok

@@ -14,6 +14,8 @@ int pt__h_list(pt_req *r);
 int pt__h_detail(pt_req *r);
 int pt__h_search(pt_req *r);
 int pt__h_folders(pt_req *r);
+/* http_coverage.c */
+int pt__h_coverage(pt_req *r);
 /* http_diagnostics.c */
 int pt__h_diagnostics(pt_req *r);
 /* http_analysis.c */

@@ -47,6 +47,8 @@ static const pt_param_doc filter_params[] = {
 static const pt_param_doc sqale_params[] = {
   {"entity", 0, "Only keys containing this text"},
   {"min_debt", 0, "Only entities with at least this many hours"}, SCOPE, END};
+static const pt_param_doc depth_params[] = {
+  {"depth", 0, "Folder levels to group by, 0-32 (default 2)"}, END};
 static const pt_param_doc diag_params[] = {
   {"section", 0, "all (default), test_entities, word_coverage, ignored_files or summary"},
   END};
@@ -109,6 +111,9 @@ static const pt_route routes[] = {
    pt__h_centrality},
   {"GET", "/file-watcher-status-check", "Core", "Whether a file watcher runs",
    no_params, pt__h_watcher},
+  {"GET", "/ingestion-coverage-folder-report", "Coverage",
+   "Source files on disk versus files in the index, per folder", depth_params,
+   pt__h_coverage},
   {"GET", "/ingestion-diagnostics-coverage-report", "Coverage",
    "Excluded tests, word coverage per file, ignored files", diag_params,
    pt__h_diagnostics},
