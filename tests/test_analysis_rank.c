@@ -199,6 +199,35 @@ static void betweenness__self_loop_and_disconnected_parts_score_zero(void **stat
   pt_scores_free(s);
 }
 
+static void betweenness_sampled__is_exact_within_the_source_budget(void **state)
+{
+  load("A>B A>C B>D C>D D>E E>F F>D G>H H>G");
+  pt_scores *s = NULL;
+  size_t used = 0;
+  assert_int_equal(pt_betweenness_sampled(q, 8, &s, &used), 0);
+  assert_int_equal(used, 8);
+  assert_float_equal(s->score[node("D")], 7.0, 1e-12);
+  assert_float_equal(s->score[node("E")], 4.0, 1e-12);
+  pt_scores_free(s);
+}
+
+/* Chain A..E with 2 sources: every 3rd node (A, D) is a source. From A
+ * the paths A->C, A->D, A->E pass B, C, D (B thrice, C twice, D once);
+ * from D, D->E passes nothing. Scaled by 5 nodes / 2 sources. */
+static void betweenness_sampled__scales_a_strided_sample(void **state)
+{
+  load("A>B B>C C>D D>E");
+  pt_scores *s = NULL;
+  size_t used = 0;
+  assert_int_equal(pt_betweenness_sampled(q, 2, &s, &used), 0);
+  assert_int_equal(used, 2);
+  assert_float_equal(s->score[node("B")], 3 * 2.5, 1e-12);
+  assert_float_equal(s->score[node("C")], 2 * 2.5, 1e-12);
+  assert_float_equal(s->score[node("D")], 1 * 2.5, 1e-12);
+  assert_float_equal(s->score[node("A")], 0.0, 1e-12);
+  pt_scores_free(s);
+}
+
 static void pagerank__fails_cleanly_when_out_of_memory(void **state)
 {
   load("A>B B>C C>A");
@@ -230,6 +259,8 @@ int main(void)
       cmocka_unit_test_teardown(betweenness__reference_graph_matches_section_8, teardown),
       cmocka_unit_test_teardown(betweenness__duplicate_edge_doubles_path_count, teardown),
       cmocka_unit_test_teardown(betweenness__self_loop_and_disconnected_parts_score_zero, teardown),
+      cmocka_unit_test_teardown(betweenness_sampled__is_exact_within_the_source_budget, teardown),
+      cmocka_unit_test_teardown(betweenness_sampled__scales_a_strided_sample, teardown),
       cmocka_unit_test_teardown(pagerank__fails_cleanly_when_out_of_memory, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,8 +134,20 @@ static void accumulate(const pt_qgraph *q, uint32_t s, brandes *b, size_t n,
 
 int pt_betweenness(const pt_qgraph *q, pt_scores **out)
 {
-  if (!q || !out)
+  return pt_betweenness_sampled(q, (size_t)-1, out, NULL);
+}
+
+int pt_betweenness_sampled(const pt_qgraph *q, size_t max_sources,
+                           pt_scores **out, size_t *n_sources)
+{
+  if (!q || !out || !max_sources)
     return PT_ERR(PT_EINVAL, "betweenness: no graph");
+  /* every k-th analysis node in node order is a source, k the smallest
+   * stride that keeps the count within max_sources */
+  size_t n_nodes = 0, used = 0;
+  for (uint32_t v = 0; v < q->n_nodes; v++)
+    n_nodes += pt_analysis_is_node(q, v);
+  size_t stride = n_nodes <= max_sources ? 1 : (n_nodes + max_sources - 1) / max_sources;
   size_t n = q->n_nodes + 1;
   pt_scores *s = NULL;
   brandes b = {pt_malloc(n * sizeof *b.dist), pt_malloc(n * sizeof *b.sigma),
@@ -144,9 +156,17 @@ int pt_betweenness(const pt_qgraph *q, pt_scores **out)
                ? 0 : PT_ERR(PT_ENOMEM, "out of memory in betweenness");
   if (rc == 0)
     rc = pt__scores_new(q, &s);
+  size_t seen = 0;
   for (uint32_t v = 0; rc == 0 && v < q->n_nodes; v++)
-    if (pt_analysis_is_node(q, v))
+    if (pt_analysis_is_node(q, v) && seen++ % stride == 0) {
       accumulate(q, v, &b, bfs(q, v, &b), s->score);
+      used++;
+    }
+  /* a sample estimates the full sum: scale by nodes per source */
+  for (size_t v = 0; rc == 0 && stride > 1 && v < q->n_nodes; v++)
+    s->score[v] *= (double)n_nodes / (double)used;
+  if (n_sources)
+    *n_sources = used;
   if (rc == 0)
     rc = pt__scores_order(q, s);
   pt_free(b.queue);

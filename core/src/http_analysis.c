@@ -169,15 +169,34 @@ int pt__h_centrality(pt_req *r)
   if (pt__req_uint(r, "top", UINT32_MAX, UINT32_MAX, &top))
     return PT_EINVAL;
   int between = strcmp(method, "betweenness") == 0;
+  size_t sources = 0, max_sources = 0;
   int rc = pt__http_graph(r, &q, &owned);
+  /* exact Brandes costs V*(V+E): beyond ~2e8 steps (a second here) sample
+   * sources, and say so in the answer */
+  if (rc == 0 && between) {
+    uint64_t work = (uint64_t)(q->n_nodes + q->n_edges);
+    max_sources = work ? (size_t)(200000000u / work) : 1;
+    if (max_sources < 64)
+      max_sources = 64;
+  }
   if (rc == 0)
-    rc = between ? pt_betweenness(q, &s) : pt_pagerank(q, 0.85, 100, 1e-6, &s);
+    rc = between ? pt_betweenness_sampled(q, max_sources, &s, &sources)
+                 : pt_pagerank(q, 0.85, 100, 1e-6, &s);
   if (rc == 0) {
     pt_json *j = &r->json;
     size_t n = s->n_order < top ? s->n_order : (size_t)top;
     pt__resp_begin(r);
     pt_json_key(j, "method");
     pt_json_str(j, method);
+    if (between) {
+      size_t n_nodes = 0;
+      for (uint32_t v = 0; v < q->n_nodes; v++)
+        n_nodes += pt_analysis_is_node(q, v);
+      pt_json_key(j, "approximate");
+      pt_json_bool(j, sources < n_nodes);
+      pt_json_key(j, "sampled_sources");
+      pt_json_uint(j, sources);
+    }
     pt_json_key(j, "entities");
     pt_json_arr(j);
     for (size_t i = 0; i < n; i++) {

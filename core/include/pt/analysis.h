@@ -61,6 +61,12 @@ int pt_pagerank(const pt_qgraph *q, double damping, unsigned max_iter,
 /* Brandes betweenness of 6.3: directed, unweighted, unnormalised, a
  * duplicated edge counted twice. Sources in node order. O(V*E). */
 int pt_betweenness(const pt_qgraph *q, pt_scores **out);
+/* Betweenness from at most max_sources sources (Brandes and Pich's
+ * sampling): every k-th node in node order, scores scaled by nodes per
+ * source. Exact, as pt_betweenness, when the graph has no more nodes than
+ * max_sources. *n_sources (may be NULL) gets the number used. */
+int pt_betweenness_sampled(const pt_qgraph *q, size_t max_sources,
+                           pt_scores **out, size_t *n_sources);
 
 /* ---- Strongly connected components (5.17) ---- */
 
