@@ -41,17 +41,30 @@ lat() { # lat NAME URL N
     | sort -n | awk -v name="$name" -v n="$n" '{a[NR]=$1} END {
         printf "%-48s %8.2f %8.2f %8d\n", name, a[int(n*0.5)]*1000, a[int(n*0.99)]*1000, n }'
 }
+# a typical entity: the median number of callers among called entities
+mid=$(sqlite3 "$db" "with c as (select to_key, count(*) n from edges where resolved=1 group by to_key) select to_key from c order by n, to_key limit 1 offset (select count(*)/2 from c)")
 lat "health" "$base/server-health-check-status" 300
 lat "entity detail" "$base/code-entity-detail-view?key=$hub" 300
 lat "reverse callers (hub)" "$base/reverse-callers-query-graph?entity=$hub" 300
 lat "forward callees" "$base/forward-callees-query-graph?entity=$(sqlite3 "$db" "select from_key from edges group by from_key order by count(*) desc limit 1")" 300
+lat "reverse callers (median entity)" "$base/reverse-callers-query-graph?entity=$mid" 300
+lat "blast radius (median entity, hops=3)" "$base/blast-radius-impact-analysis?entity=$mid&hops=3" 300
 lat "blast radius (hub, hops=3)" "$base/blast-radius-impact-analysis?entity=$hub&hops=3" 100
 lat "edges list (100)" "$base/dependency-edges-list-all" 200
 lat "strongly connected components" "$base/strongly-connected-components-analysis" 20
 lat "k-core" "$base/kcore-decomposition-layering-analysis" 20
 lat "circular dependencies" "$base/circular-dependency-detection-scan" 20
 lat "pagerank (top 20)" "$base/centrality-measures-entity-ranking?top=20" 20
-lat "betweenness (top 20)" "$base/centrality-measures-entity-ranking?method=betweenness&top=20" 2
+lat "betweenness (top 20, sampled)" "$base/centrality-measures-entity-ranking?method=betweenness&top=20" 10
+lat "leiden" "$base/leiden-community-detection-clusters" 10
+lat "label-propagation clusters" "$base/semantic-cluster-grouping-list" 10
+lat "hotspots (top 10)" "$base/complexity-hotspots-ranking-view" 20
+lat "smart context (hub)" "$base/smart-context-token-budget?focus=$hub" 20
+lat "sqale (min_debt=1)" "$base/technical-debt-sqale-scoring?min_debt=1" 10
+lat "entropy" "$base/entropy-complexity-measurement-scores" 10
+lat "ck metrics" "$base/coupling-cohesion-metrics-suite" 10
+lat "coverage report" "$base/ingestion-coverage-folder-report" 10
+lat "diagnostics (all)" "$base/ingestion-diagnostics-coverage-report" 10
 echo
 for ep in server-health-check-status "code-entity-detail-view?key=$hub"; do
   echo "wrk -t2 -c50 -d5s /${ep%%\?*}:"

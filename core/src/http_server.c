@@ -71,16 +71,27 @@ static int post_ok(struct MHD_Connection *c)
   return 1;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, pt_req *r, int head)
+static void free_body(void *p)
 {
-  pt_buf *b = &r->body;
-  struct MHD_Response *resp = MHD_create_response_from_buffer(
-      b->len, b->ptr ? b->ptr : (void *)"", MHD_RESPMEM_MUST_COPY);
-  if (!resp)
+  pt_free(p);
+}
+
+/* Hands the body to libmicrohttpd without a copy; it frees it through our
+ * heap when the response is done. */
+static enum MHD_Result reply(struct MHD_Connection *c, pt_req *r)
+{
+  size_t len = r->body.len;
+  char *body = pt_buf_detach(&r->body);
+  if (!body)
     return MHD_NO;
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer_with_free_callback(len, body, free_body);
+  if (!resp) {
+    pt_free(body);
+    return MHD_NO;
+  }
   MHD_add_response_header(resp, "Content-Type", "application/json");
   MHD_add_response_header(resp, "Cache-Control", "no-store");
-  (void)head; /* libmicrohttpd leaves out the body of HEAD replies itself */
   enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
   MHD_destroy_response(resp);
   return ret;
@@ -140,7 +151,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     r.status = 500;
     pt_buf_puts(&r.body, "{\"success\":false,\"error\":\"out of memory\"}");
   }
-  enum MHD_Result ret = reply(c, &r, !strcmp(method, "HEAD"));
+  enum MHD_Result ret = reply(c, &r);
   pt_buf_fini(&r.body);
   pt_error_clear();
   return ret;
