@@ -95,8 +95,11 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
   }
   if (rc) {
     pt_buf msg = PT_BUF_INIT;
-    if (pt_buf_printf(&msg, "[EXTRACT_FAIL] %s: %s", wf->path,
-                      pt_error_last()->message) == 0)
+    const char *text = pt_error_last()->message;
+    /* most messages already start with the path */
+    int named = pt_str_starts_with(text, wf->path);
+    if (pt_buf_printf(&msg, "[EXTRACT_FAIL] %s%s%s", named ? "" : wf->path,
+                      named ? "" : ": ", text) == 0)
       s->error = pt_buf_detach(&msg);
     pt_buf_fini(&msg);
     pt_error_clear();
