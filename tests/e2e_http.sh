@@ -134,6 +134,11 @@ caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type
 [ "$(field .data.summary.parsed_files)" -le "$(field .data.summary.eligible_files)" ] || fail "coverage counts"
 [ "$(field '[.data.folders[].eligible_files] | add')" = "$(field .data.summary.eligible_files)" ] || fail "folder sums"; ok
 
+# a scope that matches nothing lists the valid ones
+[ "$(get "$base/code-entities-list-all?scope=nowhere")" = 400 ] || fail "bad scope"
+[ "$(field '.valid_scopes | index("go")')" != null ] && [ "$(field '.valid_scopes | index("go||shapes")')" != null ] || fail "valid scopes"; ok
+[ "$(get "$base/strongly-connected-components-analysis?scope=nowhere||x")" = 400 ] || fail "bad scope on analyses"; ok
+
 # errors and security: JSON envelopes, and the server keeps serving
 [ "$(get "$base/no-such-route")" = 404 ] || fail "unknown route"; ok
 [ "$(get -H 'Host: evil.example' "$base/server-health-check-status")" = 403 ] || fail "host check"; ok

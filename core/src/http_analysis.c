@@ -18,7 +18,10 @@ int pt__http_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned)
   pt_scope sc;
   char buf[512];
   *owned = NULL;
-  if (!pt__req_scope(r, &sc, buf)) {
+  int scoped = pt__req_scope(r, &sc, buf);
+  if (scoped < 0)
+    return PT_EINVAL;
+  if (!scoped) {
     *out = r->st->q;
     return 0;
   }

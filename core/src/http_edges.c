@@ -54,6 +54,8 @@ static int neighbours(pt_req *r, int reverse)
   if (pt__req_required(r, "entity", &text))
     return PT_EINVAL;
   int scoped = pt__req_scope(r, &sc, scope_buf);
+  if (scoped < 0)
+    return PT_EINVAL;
   int64_t v = pt__req_node(r, text);
   if (v < 0)
     return PT_EINVAL;
@@ -95,6 +97,8 @@ int pt__h_edges(pt_req *r)
       pt__req_uint(r, "offset", 0, UINT32_MAX, &offset))
     return PT_EINVAL;
   int scoped = pt__req_scope(r, &sc, scope_buf);
+  if (scoped < 0)
+    return PT_EINVAL;
   size_t total = 0;
   for (uint32_t v = 0; v < q->n_nodes; v++)
     if (!scoped || entity_in_scope(st, v, &sc))
@@ -142,6 +146,8 @@ int pt__h_blast(pt_req *r)
   if (pt__req_required(r, "entity", &text) || pt__req_uint(r, "hops", 3, 10, &hops))
     return PT_EINVAL;
   int scoped = pt__req_scope(r, &sc, scope_buf);
+  if (scoped < 0)
+    return PT_EINVAL;
   int64_t src = pt__req_node(r, text);
   if (src < 0)
     return PT_EINVAL;

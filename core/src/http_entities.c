@@ -57,6 +57,8 @@ static int entity_list(pt_req *r, const char *type, const char *q)
   pt_scope sc;
   char scope_buf[512];
   int scoped = pt__req_scope(r, &sc, scope_buf);
+  if (scoped < 0)
+    return PT_EINVAL;
   size_t n = 0;
   pt__resp_begin(r);
   pt_json_key(&r->json, "entities");
@@ -103,6 +105,8 @@ int pt__h_detail(pt_req *r)
   pt_scope sc;
   char scope_buf[512];
   int scoped = pt__req_scope(r, &sc, scope_buf);
+  if (scoped < 0)
+    return PT_EINVAL;
   const pt_entity *e = i >= 0 ? &pt_graph_entities(r->st->g)[i] : NULL;
   if (!e || (scoped && !pt_scope_admits(&sc, e->file_path)))
     return pt__resp_error(r, 404, 40, "Entity '%s' not found", text);

@@ -152,6 +152,48 @@ static void trim_copy(char *dst, const char *s, size_t len)
   dst[len] = '\0';
 }
 
+/* A scope that matches no entity: 400 with the scopes that exist, each
+ * L1 and L1||L2 of the index in byte order (at most 200). */
+static int bad_scope(pt_req *r, const char *scope)
+{
+  const pt_graph *g = r->st->g;
+  const pt_entity *e = pt_graph_entities(g);
+  size_t n = pt_graph_n_entities(g), shown = 0;
+  char msg[600];
+  snprintf(msg, sizeof msg, "Scope '%s' matches no entity: use one of "
+           "valid_scopes (L1 or L1||L2)", scope);
+  error_open(r, 400, msg);
+  pt_json_key(&r->json, "valid_scopes");
+  pt_json_arr(&r->json);
+  char prev[520] = "";
+  int have = 0;
+  for (; shown < 200; shown++) {
+    char best[520] = "", cand[520], l1[256], l2[256];
+    int found = 0;
+    for (size_t i = 0; i < n; i++)
+      for (int with_l2 = 0; with_l2 < 2; with_l2++) {
+        pt_path_l1_l2(e[i].file_path, l1, sizeof l1, l2, sizeof l2);
+        if (with_l2 && !*l2)
+          continue;
+        snprintf(cand, sizeof cand, with_l2 ? "%s||%s" : "%s", l1, l2);
+        if ((!have || strcmp(cand, prev) > 0) && (!found || strcmp(cand, best) < 0)) {
+          memcpy(best, cand, sizeof best);
+          found = 1;
+        }
+      }
+    if (!found)
+      break;
+    pt_json_str(&r->json, best);
+    memcpy(prev, best, sizeof prev);
+    have = 1;
+  }
+  pt_json_arr_end(&r->json);
+  pt_json_key(&r->json, "tokens");
+  pt_json_uint(&r->json, 40 + 10 * shown);
+  pt_json_obj_end(&r->json);
+  return -1;
+}
+
 int pt__req_scope(pt_req *r, pt_scope *out, char buf[512])
 {
   const char *v = pt__req_arg(r, "scope");
@@ -169,7 +211,11 @@ int pt__req_scope(pt_req *r, pt_scope *out, char buf[512])
     buf[256] = '\0';
   out->l1 = buf;
   out->l2 = buf + 256;
-  return 1;
+  const pt_entity *e = pt_graph_entities(r->st->g);
+  for (size_t i = 0; i < pt_graph_n_entities(r->st->g); i++)
+    if (pt_scope_admits(out, e[i].file_path))
+      return 1;
+  return bad_scope(r, v);
 }
 
 /* Candidates for a name: entities whose name or qualified name is text. */
