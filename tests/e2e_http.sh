@@ -59,6 +59,8 @@ key=$(sqlite3 g.db "select key from entities where qualname='Shapes.Circle.area'
 [ "$(get "$base/code-entity-detail-view?key=$key")" = 200 ] || fail "detail"
 [ "$(field .data.qualified_name)" = Shapes.Circle.area ] && [ "$(field .data.line_start)" -gt 0 ] || fail "detail body"
 [ "$(field .tokens)" = $((100 + $(field '.data.code | utf8bytelength'))) ] || fail "detail tokens"; ok
+[ "$(get "$base/code-entity-detail-view?key=Shapes.Circle.area")" = 200 ] || fail "by qualified name"
+[ "$(field .data.key)" = "$key" ] || fail "qualified name lookup"; ok
 [ "$(get "$base/code-entity-detail-view?key=no-such-thing")" = 404 ] || fail "detail 404"
 [ "$(field .success)" = false ] && [ "$(field .error)" = "Entity 'no-such-thing' not found" ] || fail "404 body"; ok
 [ "$(get "$base/code-entity-detail-view?key=area")" = 400 ] || fail "ambiguous"

@@ -9,6 +9,7 @@
 #include "pt/graph.h"
 #include "pt/json.h"
 #include "pt/qgraph.h"
+#include "pt/strmap.h"
 
 /* What every handler may read: built once at start, never changed. */
 typedef struct pt_serve_state {
@@ -18,6 +19,8 @@ typedef struct pt_serve_state {
   uint64_t start_ns;
   const char **languages;   /* owned array of borrowed names, sorted */
   size_t n_languages;
+  pt_strmap by_name;        /* name and qualified name -> first entity */
+  size_t *next_by_name;     /* owned: chain of entities sharing a name */
 } pt_serve_state;
 
 typedef struct pt_req pt_req;

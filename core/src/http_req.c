@@ -18,6 +18,34 @@ static int cmp_str(const void *a, const void *b)
 int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db);
 void pt__serve_state_fini(pt_serve_state *st);
 
+#define NO_ENTITY ((size_t)-1)
+
+/* The name index: entities chained by name, in entity order. A qualified
+ * name is looked up through its last segment. */
+static int index_names(pt_serve_state *st)
+{
+  size_t n = pt_graph_n_entities(st->g);
+  const pt_entity *e = pt_graph_entities(st->g);
+  st->next_by_name = pt_malloc((n + 1) * sizeof *st->next_by_name);
+  if (!st->next_by_name)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = 0;
+  size_t *tail = pt_malloc((n + 1) * sizeof *tail);
+  if (!tail)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    size_t head;
+    st->next_by_name[i] = NO_ENTITY;
+    rc = pt_strmap_put_new(&st->by_name, e[i].name, strlen(e[i].name), i, &head);
+    if (rc == 0 && head != i)
+      st->next_by_name[tail[head]] = i;
+    if (rc == 0)
+      tail[head] = i;
+  }
+  pt_free(tail);
+  return rc;
+}
+
 int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db)
 {
   memset(st, 0, sizeof *st);
@@ -38,6 +66,8 @@ int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db)
     if (w == 0 || strcmp(st->languages[w - 1], st->languages[i]) != 0)
       st->languages[w++] = st->languages[i];
   st->n_languages = w;
+  if (rc == 0)
+    rc = index_names(st);
   if (rc)
     pt__serve_state_fini(st);
   return rc;
@@ -47,6 +77,8 @@ void pt__serve_state_fini(pt_serve_state *st)
 {
   pt_qgraph_free(st->q);
   pt_free(st->languages);
+  pt_strmap_fini(&st->by_name);
+  pt_free(st->next_by_name);
   memset(st, 0, sizeof *st);
 }
 
@@ -218,12 +250,17 @@ int pt__req_scope(pt_req *r, pt_scope *out, char buf[512])
   return bad_scope(r, v);
 }
 
-/* Candidates for a name: entities whose name or qualified name is text. */
-static size_t by_name(const pt_graph *g, const char *text, size_t *first)
+/* Candidates for a name: entities whose name or qualified name is text,
+ * found through the name index (a qualified name by its last segment). */
+static size_t by_name(const pt_serve_state *st, const char *text, size_t *first)
 {
-  size_t n = 0;
-  const pt_entity *e = pt_graph_entities(g);
-  for (size_t i = 0; i < pt_graph_n_entities(g); i++)
+  const pt_entity *e = pt_graph_entities(st->g);
+  const char *dot = strrchr(text, '.');
+  const char *last = dot && dot[1] ? dot + 1 : text;
+  size_t head, n = 0;
+  if (!pt_strmap_get(&st->by_name, last, strlen(last), &head))
+    return 0;
+  for (size_t i = head; i != NO_ENTITY; i = st->next_by_name[i])
     if (!strcmp(e[i].name, text) || !strcmp(e[i].qualname, text)) {
       if (n++ == 0)
         *first = i;
@@ -281,7 +318,7 @@ int64_t pt__req_node(pt_req *r, const char *text)
   if (n > 1)
     return ambiguous(r, text, 1);
   size_t first = 0;
-  n = by_name(r->st->g, text, &first);
+  n = by_name(r->st, text, &first);
   if (n == 1)
     return pt_qgraph_find(q, pt_graph_entities(r->st->g)[first].key);
   if (n > 1)
