@@ -7,10 +7,9 @@
 #include "http_handlers.h"
 #include "pt/error.h"
 
-static void entity_item(pt_req *r, const pt_entity *e)
+/* The earlier tool's five fields of an entity item, in its order. */
+static void core_fields(pt_json *j, const pt_entity *e)
 {
-  pt_json *j = &r->json;
-  pt_json_obj(j);
   pt_json_key(j, "key");
   pt_json_str(j, e->key);
   pt_json_key(j, "file_path");
@@ -21,6 +20,11 @@ static void entity_item(pt_req *r, const pt_entity *e)
   pt_json_str(j, "CODE");
   pt_json_key(j, "language");
   pt_json_str(j, pt_lang_name(e->lang));
+}
+
+/* The fields we add (never renames): where the entity is and what it is. */
+static void extra_fields(pt_json *j, const pt_entity *e)
+{
   pt_json_key(j, "name");
   pt_json_str(j, e->name);
   pt_json_key(j, "qualified_name");
@@ -31,7 +35,14 @@ static void entity_item(pt_req *r, const pt_entity *e)
   pt_json_uint(j, e->line_end);
   pt_json_key(j, "signature");
   pt_json_str(j, e->signature);
-  pt_json_obj_end(j);
+}
+
+static void entity_item(pt_req *r, const pt_entity *e)
+{
+  pt_json_obj(&r->json);
+  core_fields(&r->json, e);
+  extra_fields(&r->json, e);
+  pt_json_obj_end(&r->json);
 }
 
 /* Lower-case ASCII containment; other bytes compare as they are. */
@@ -112,28 +123,10 @@ int pt__h_detail(pt_req *r)
     return pt__resp_error(r, 404, 40, "Entity '%s' not found", text);
   pt__resp_begin(r);
   pt_json *j = &r->json;
-  pt_json_key(j, "key");
-  pt_json_str(j, e->key);
-  pt_json_key(j, "file_path");
-  pt_json_str(j, e->file_path);
-  pt_json_key(j, "entity_type");
-  pt_json_str(j, pt_kind_name(e->kind));
-  pt_json_key(j, "entity_class");
-  pt_json_str(j, "CODE");
-  pt_json_key(j, "language");
-  pt_json_str(j, pt_lang_name(e->lang));
+  core_fields(j, e);
   pt_json_key(j, "code");
   pt_json_str(j, e->code);
-  pt_json_key(j, "name");
-  pt_json_str(j, e->name);
-  pt_json_key(j, "qualified_name");
-  pt_json_str(j, e->qualname);
-  pt_json_key(j, "line_start");
-  pt_json_uint(j, e->line_start);
-  pt_json_key(j, "line_end");
-  pt_json_uint(j, e->line_end);
-  pt_json_key(j, "signature");
-  pt_json_str(j, e->signature);
+  extra_fields(j, e);
   pt_json_key(j, "parent_key");
   pt_json_str(j, e->parent_key);
   pt_json_key(j, "content_hash");
