@@ -7,6 +7,7 @@
 
 #include "http.h"
 #include "pt/alloc.h"
+#include "pt/arena.h"
 #include "pt/error.h"
 #include "pt/sys/term.h"
 
@@ -184,46 +185,60 @@ static void trim_copy(char *dst, const char *s, size_t len)
   dst[len] = '\0';
 }
 
+/* Adds scope text to the distinct set, once. */
+static int add_scope(pt_strmap *seen, pt_arena *a, const char ***list, size_t *n,
+                     size_t *cap, const char *text)
+{
+  size_t len = strlen(text);
+  if (pt_strmap_get(seen, text, len, NULL))
+    return 0;
+  const char *copy = pt_arena_strndup(a, text, len);
+  int rc = copy ? pt_array_grow((void **)list, cap, *n + 1, sizeof **list)
+                : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0)
+    rc = pt_strmap_put(seen, copy, len, 1);
+  if (rc == 0)
+    (*list)[(*n)++] = copy;
+  return rc;
+}
+
 /* A scope that matches no entity: 400 with the scopes that exist, each
  * L1 and L1||L2 of the index in byte order (at most 200). */
 static int bad_scope(pt_req *r, const char *scope)
 {
   const pt_graph *g = r->st->g;
   const pt_entity *e = pt_graph_entities(g);
-  size_t n = pt_graph_n_entities(g), shown = 0;
+  pt_strmap seen = PT_STRMAP_INIT;
+  pt_arena a = PT_ARENA_INIT;
+  const char **list = NULL;
+  size_t n = 0, cap = 0;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_entities(g); i++) {
+    char l1[256], l2[256], both[520];
+    pt_path_l1_l2(e[i].file_path, l1, sizeof l1, l2, sizeof l2);
+    rc = add_scope(&seen, &a, &list, &n, &cap, l1);
+    snprintf(both, sizeof both, "%s||%s", l1, l2);
+    if (rc == 0 && *l2)
+      rc = add_scope(&seen, &a, &list, &n, &cap, both);
+  }
+  if (n > 1)
+    qsort(list, n, sizeof *list, cmp_str);
   char msg[600];
   snprintf(msg, sizeof msg, "Scope '%s' matches no entity: use one of "
            "valid_scopes (L1 or L1||L2)", scope);
   error_open(r, 400, msg);
   pt_json_key(&r->json, "valid_scopes");
   pt_json_arr(&r->json);
-  char prev[520] = "";
-  int have = 0;
-  for (; shown < 200; shown++) {
-    char best[520] = "", cand[520], l1[256], l2[256];
-    int found = 0;
-    for (size_t i = 0; i < n; i++)
-      for (int with_l2 = 0; with_l2 < 2; with_l2++) {
-        pt_path_l1_l2(e[i].file_path, l1, sizeof l1, l2, sizeof l2);
-        if (with_l2 && !*l2)
-          continue;
-        snprintf(cand, sizeof cand, with_l2 ? "%s||%s" : "%s", l1, l2);
-        if ((!have || strcmp(cand, prev) > 0) && (!found || strcmp(cand, best) < 0)) {
-          memcpy(best, cand, sizeof best);
-          found = 1;
-        }
-      }
-    if (!found)
-      break;
-    pt_json_str(&r->json, best);
-    memcpy(prev, best, sizeof prev);
-    have = 1;
-  }
+  for (size_t i = 0; i < n && i < 200; i++)
+    pt_json_str(&r->json, list[i]);
   pt_json_arr_end(&r->json);
   pt_json_key(&r->json, "tokens");
-  pt_json_uint(&r->json, 40 + 10 * shown);
+  pt_json_uint(&r->json, 40 + 10 * (n < 200 ? n : 200));
   pt_json_obj_end(&r->json);
-  return -1;
+  pt_free(list);
+  pt_arena_fini(&a);
+  pt_strmap_fini(&seen);
+  return rc ? rc : -1;
 }
 
 int pt__req_scope(pt_req *r, pt_scope *out, char buf[512])
