@@ -1,0 +1,145 @@
+/* Debouncing and coalescing of file events, on a fake clock. */
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/debounce.h"
+#include "pt/error.h"
+#include "test_support.h"
+
+#define MS 1000000ull
+
+static pt_debounce *d;
+
+static int setup(void **state)
+{
+  return pt_debounce_new(50 * MS, 250 * MS, &d);
+}
+
+static int teardown(void **state)
+{
+  pt_debounce_free(d);
+  d = NULL;
+  return 0;
+}
+
+static void debounce__holds_a_path_until_it_is_quiet(void **state)
+{
+  pt_debounce_batch b;
+  assert_int_equal(pt_debounce_add(d, "src/a.c", PT_DEBOUNCE_CHANGED, 0, 1000 * MS), 0);
+  assert_int_equal(pt_debounce_take(d, 1049 * MS, &b), 0);
+  assert_int_equal(b.n_items, 0);
+  assert_int_equal(pt_debounce_next_due(d), 1050 * MS);
+  assert_int_equal(pt_debounce_take(d, 1050 * MS, &b), 0);
+  assert_int_equal(b.n_items, 1);
+  assert_string_equal(b.items[0].path, "src/a.c");
+  assert_int_equal(b.items[0].kind, PT_DEBOUNCE_CHANGED);
+  pt_debounce_batch_fini(&b);
+  assert_int_equal(pt_debounce_pending(d), 0);
+  assert_int_equal(pt_debounce_next_due(d), UINT64_MAX);
+}
+
+/* An editor's save: write, then remove and rename over it. */
+static void debounce__coalesces_a_burst_and_keeps_the_last_state(void **state)
+{
+  pt_debounce_batch b;
+  pt_debounce_add(d, "a.py", PT_DEBOUNCE_CHANGED, 0, 0);
+  pt_debounce_add(d, "a.py", PT_DEBOUNCE_REMOVED, 0, 10 * MS);
+  pt_debounce_add(d, "a.py", PT_DEBOUNCE_CHANGED, 0, 20 * MS);
+  pt_debounce_add(d, "b.py", PT_DEBOUNCE_CHANGED, 0, 20 * MS);
+  pt_debounce_add(d, "b.py", PT_DEBOUNCE_REMOVED, 0, 30 * MS);
+  assert_int_equal(pt_debounce_pending(d), 2);
+  assert_int_equal(pt_debounce_take(d, 100 * MS, &b), 0);
+  assert_int_equal(b.n_items, 2);
+  assert_string_equal(b.items[0].path, "a.py");
+  assert_int_equal(b.items[0].kind, PT_DEBOUNCE_CHANGED);
+  assert_int_equal(b.items[0].n_events, 3);
+  assert_string_equal(b.items[1].path, "b.py");
+  assert_int_equal(b.items[1].kind, PT_DEBOUNCE_REMOVED);
+  pt_debounce_batch_fini(&b);
+}
+
+static void debounce__releases_a_busy_path_after_the_maximum_delay(void **state)
+{
+  pt_debounce_batch b;
+  uint64_t t = 0;
+  for (; t < 250 * MS; t += 20 * MS) {
+    pt_debounce_add(d, "log.c", PT_DEBOUNCE_CHANGED, 0, t);
+    assert_int_equal(pt_debounce_take(d, t, &b), 0);
+    assert_int_equal(b.n_items, 0);
+  }
+  pt_debounce_add(d, "log.c", PT_DEBOUNCE_CHANGED, 0, t);
+  assert_int_equal(pt_debounce_take(d, t, &b), 0);
+  assert_int_equal(b.n_items, 1);
+  pt_debounce_batch_fini(&b);
+}
+
+static void debounce__releases_due_paths_in_path_order_and_keeps_the_rest(void **state)
+{
+  pt_debounce_batch b;
+  pt_debounce_add(d, "z.go", PT_DEBOUNCE_CHANGED, 0, 0);
+  pt_debounce_add(d, "a.go", PT_DEBOUNCE_CHANGED, 0, 0);
+  pt_debounce_add(d, "m.go", PT_DEBOUNCE_CHANGED, 0, 0);
+  pt_debounce_add(d, "late.go", PT_DEBOUNCE_CHANGED, 0, 40 * MS);
+  assert_int_equal(pt_debounce_take(d, 60 * MS, &b), 0);
+  assert_int_equal(b.n_items, 3);
+  assert_string_equal(b.items[0].path, "a.go");
+  assert_string_equal(b.items[1].path, "m.go");
+  assert_string_equal(b.items[2].path, "z.go");
+  pt_debounce_batch_fini(&b);
+  assert_int_equal(pt_debounce_pending(d), 1);
+  assert_int_equal(pt_debounce_next_due(d), 90 * MS);
+  /* a released path that changes again is held afresh */
+  pt_debounce_add(d, "a.go", PT_DEBOUNCE_REMOVED, 0, 70 * MS);
+  assert_int_equal(pt_debounce_take(d, 120 * MS, &b), 0);
+  assert_int_equal(b.n_items, 2);
+  assert_string_equal(b.items[0].path, "a.go");
+  assert_int_equal(b.items[0].kind, PT_DEBOUNCE_REMOVED);
+  assert_string_equal(b.items[1].path, "late.go");
+  pt_debounce_batch_fini(&b);
+}
+
+static void debounce__rescan_replaces_everything_held(void **state)
+{
+  pt_debounce_batch b;
+  pt_debounce_add(d, "a.rs", PT_DEBOUNCE_CHANGED, 0, 0);
+  pt_debounce_add(d, "", PT_DEBOUNCE_RESCAN, 1, 10 * MS);
+  pt_debounce_add(d, "b.rs", PT_DEBOUNCE_CHANGED, 0, 20 * MS);
+  assert_int_equal(pt_debounce_pending(d), 1);
+  assert_int_equal(pt_debounce_take(d, 70 * MS, &b), 0);
+  assert_int_equal(b.n_items, 1);
+  assert_int_equal(b.items[0].kind, PT_DEBOUNCE_RESCAN);
+  assert_int_equal(b.items[0].n_events, 2);
+  pt_debounce_batch_fini(&b);
+  assert_int_equal(pt_debounce_pending(d), 0);
+}
+
+static void debounce__out_of_memory_is_returned_not_crashed(void **state)
+{
+  for (unsigned long n = 1; n < 40; n++) {
+    pt_debounce *x = NULL;
+    pt_debounce_batch b = {NULL, 0};
+    pt_alloc_fail_after(n);
+    int rc = pt_debounce_new(MS, MS, &x);
+    if (rc == 0) rc = pt_debounce_add(x, "a", PT_DEBOUNCE_CHANGED, 0, 0);
+    if (rc == 0) rc = pt_debounce_add(x, "b", PT_DEBOUNCE_CHANGED, 0, 0);
+    if (rc == 0) rc = pt_debounce_take(x, 10 * MS, &b);
+    pt_alloc_fail_after(0);
+    assert_true(rc == 0 || rc == PT_ENOMEM);
+    pt_debounce_batch_fini(&b);
+    pt_debounce_free(x);
+    pt_error_clear();
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(debounce__holds_a_path_until_it_is_quiet, setup, teardown),
+    cmocka_unit_test_setup_teardown(debounce__coalesces_a_burst_and_keeps_the_last_state, setup, teardown),
+    cmocka_unit_test_setup_teardown(debounce__releases_a_busy_path_after_the_maximum_delay, setup, teardown),
+    cmocka_unit_test_setup_teardown(debounce__releases_due_paths_in_path_order_and_keeps_the_rest, setup, teardown),
+    cmocka_unit_test_setup_teardown(debounce__rescan_replaces_everything_held, setup, teardown),
+    cmocka_unit_test(debounce__out_of_memory_is_returned_not_crashed),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
