@@ -53,6 +53,15 @@ typedef struct pt_route {
   pt_route_fn fn;
 } pt_route;
 
+/* The state built once at start (http_req.c). */
+int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db);
+void pt__serve_state_fini(pt_serve_state *st);
+
+/* The query graph a request works on: the cached one, or one built for
+ * the request's scope, which the caller frees (*owned). PT_EINVAL after
+ * writing the 400 of a scope that matches nothing. */
+int pt__http_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned);
+
 /* The route table; the router and the API reference both read it. */
 const pt_route *pt__routes(size_t *n);
 const pt_route *pt__route_find(const char *path);

@@ -9,10 +9,6 @@
 #include "pt/analysis.h"
 #include "pt/error.h"
 
-int pt__http_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned);
-
-/* The graph a request works on: the cached one, or a copy built for the
- * request's scope, which the caller frees (*owned). */
 int pt__http_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned)
 {
   pt_scope sc;

@@ -10,8 +10,6 @@
 #include "pt/analysis.h"
 #include "pt/error.h"
 
-int pt__http_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned);
-
 /* Nodes sorted by a measure, descending, ties by node id (= key). */
 typedef struct ranked {
   uint32_t node;

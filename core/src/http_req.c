@@ -16,8 +16,6 @@ static int cmp_str(const void *a, const void *b)
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db);
-void pt__serve_state_fini(pt_serve_state *st);
 
 #define NO_ENTITY ((size_t)-1)
 

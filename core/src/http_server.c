@@ -184,8 +184,6 @@ static int listen_scan(pt_server *s, const pt_server_opts *o)
                 start, start + 100);
 }
 
-int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db);
-void pt__serve_state_fini(pt_serve_state *st);
 
 int pt_server_start(const pt_server_opts *o, const pt_graph *g, pt_server **out)
 {
