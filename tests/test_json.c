@@ -41,6 +41,19 @@ static void json_str__escapes_quotes_controls_and_keeps_utf8(void **state)
   pt_buf_fini(&b);
 }
 
+static void json_str__replaces_invalid_utf8_with_the_replacement_character(void **state)
+{
+  pt_buf b = PT_BUF_INIT;
+  pt_json j;
+  pt_json_init(&j, &b);
+  /* a lone lead byte, an overlong '/', a stray continuation byte, a valid
+   * 4-byte emoji, and one cut off at the end */
+  pt_json_str(&j, "a\xc3(b\xc0\xaf" "c\x80" "d\xf0\x9f\x98\x80" "e\xf0\x9f");
+  assert_string_equal(b.ptr, "\"a\\ufffd(b\\ufffd\\ufffd" "c\\ufffd"
+                             "d\xf0\x9f\x98\x80" "e\\ufffd\\ufffd\"");
+  pt_buf_fini(&b);
+}
+
 static void json_double__is_shortest_round_trip_with_point_zero(void **state)
 {
   const struct { double v; const char *text; } cases[] = {
@@ -62,6 +75,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(json__writes_nested_containers_with_commas),
     cmocka_unit_test(json_str__escapes_quotes_controls_and_keeps_utf8),
+    cmocka_unit_test(json_str__replaces_invalid_utf8_with_the_replacement_character),
     cmocka_unit_test(json_double__is_shortest_round_trip_with_point_zero),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

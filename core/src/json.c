@@ -6,6 +6,7 @@
 
 #include "pt/error.h"
 #include "pt/json.h"
+#include "words.h"
 
 void pt_json_init(pt_json *j, pt_buf *out)
 {
@@ -63,10 +64,26 @@ static void put_string(pt_json *j, const char *s, size_t len)
   static const char hex[] = "0123456789abcdef";
   put(j, "\"", 1);
   size_t run = 0;
-  for (size_t i = 0; i < len; i++) {
+  for (size_t i = 0; i < len;) {
     unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\')
+    if (c >= 0x80) {
+      /* well-formed UTF-8 passes; any other byte becomes U+FFFD, so the
+       * output stays valid JSON whatever a request or a file contained */
+      size_t valid = pt__utf8_invalid_at(s + i, len - i < 4 ? len - i : 4);
+      size_t need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      if (valid >= need) {
+        i += need;
+        continue;
+      }
+      put(j, s + run, i - run);
+      put(j, "\\ufffd", 6);
+      run = ++i;
       continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      i++;
+      continue;
+    }
     put(j, s + run, i - run);
     run = i + 1;
     char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
@@ -85,6 +102,7 @@ static void put_string(pt_json *j, const char *s, size_t len)
       n = 6;
     }
     put(j, esc, n);
+    i++;
   }
   put(j, s + run, len - run);
   put(j, "\"", 1);
