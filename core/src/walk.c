@@ -184,6 +184,11 @@ static int is_default_exclude(const char *name)
   return 0;
 }
 
+int pt_walk_is_default_excluded(const char *name, int is_dir)
+{
+  return (is_dir && is_workspace_name(name)) || is_default_exclude(name);
+}
+
 static int is_skipped(const walker *w, const char *rel)
 {
   for (size_t i = 0; i < w->n_skip; i++)
@@ -279,8 +284,7 @@ static int classify(walker *w, const entry *e, int depth)
   int rc = 0;
   if (is_skipped(w, rel))
     rc = 0; /* our workspace or database: not even recorded */
-  else if ((is_dir && is_workspace_name(e->name)) ||
-           is_default_exclude(e->name))
+  else if (pt_walk_is_default_excluded(e->name, is_dir))
     rc = add_ignored(w, "default_exclude", is_dir);
   else if ((reason = pt_ignore_stack_check(&w->ignores, rel, is_dir)))
     rc = add_ignored(w, reason, is_dir);

@@ -42,4 +42,11 @@ typedef struct pt_walk_result {
 int pt_walk(const pt_walk_opts *opts, pt_walk_result **out);
 void pt_walk_result_free(pt_walk_result *r);
 
+/* Whether an entry called `name` (one path component) is left out by the
+ * default excludes: .git, node_modules, target, build, dist, __pycache__,
+ * .venv, venv, .hg, .svn, and, for folders, our own workspace folders
+ * "parseltongue" + 14 digits. Shared with the file watcher, so both leave
+ * out the same entries. */
+int pt_walk_is_default_excluded(const char *name, int is_dir);
+
 #endif
