@@ -149,6 +149,24 @@ caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type
 [ "$(get -X POST -H 'Content-Type: application/json' "$base/server-health-check-status")" = 405 ] || fail "wrong method"; ok
 [ "$(get "$base/server-health-check-status")" = 200 ] || fail "still serving"; ok
 
+# serve --db mem --root DIR indexes in memory first; bad arguments exit 2
+set +e
+"$pt" serve > /dev/null 2> err.txt; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q -- "--db is required" err.txt || fail "serve without --db: $rc"; ok
+set +e
+"$pt" serve --db mem > /dev/null 2> err.txt; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q -- "--db mem needs --root" err.txt || fail "mem without root: $rc"; ok
+"$pt" serve --db mem --root "$fixtures/lang/go" --port "$((port + 1))" > server2.out 2>&1 &
+pid2=$!
+for _ in $(seq 100); do grep -q '^Ready' server2.out && break; sleep 0.1; done
+port2=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server2.out)
+[ "$(get "http://127.0.0.1:$port2/codebase-statistics-overview-summary")" = 200 ] || fail "mem server"
+[ "$(field '.data.languages_detected_list | join(",")')" = go ] || fail "mem server languages"; ok
+kill -INT "$pid2"; wait "$pid2" || true
+grep -q '^Stopped.$' server2.out || fail "SIGINT stop"; ok
+
 kill -TERM "$pid"
 for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "server did not stop on SIGTERM"
