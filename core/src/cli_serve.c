@@ -126,11 +126,13 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
     fprintf(out, "  Port: %u\n  Database: %s\n", a.port, a.db);
   fflush(out);
   pt_graph *g = NULL;
+  fprintf(out, a.root ? "Indexing %s in memory...\n" : "Connecting to database: %s\n",
+          a.root ? a.root : a.db);
+  fflush(out);
   if (load_graph(&a, &g, err) != 0)
     return PT_EXIT_FAILURE;
-  if (a.verbose)
-    fprintf(out, "  Graph: %zu entities, %zu edges, %zu files\n",
-            pt_graph_n_entities(g), pt_graph_n_edges(g), pt_graph_n_files(g));
+  fprintf(out, "✓ Database connected successfully (%zu entities, %zu edges, %zu files)\n",
+          pt_graph_n_entities(g), pt_graph_n_edges(g), pt_graph_n_files(g));
   pt_server_opts o = {a.bind, a.port, a.db, 0, err};
   pt_server *srv = NULL;
   if (pt_server_start(&o, g, &srv) != 0) {
