@@ -38,9 +38,7 @@ static const char *key(const char *name)
 
 static uint32_t node(const char *name)
 {
-  int64_t v = pt_qgraph_find(q, key(name));
-  assert_true(v >= 0);
-  return (uint32_t)v;
+  return pt_test_node(q, name);
 }
 
 static pt_metrics *metrics(void)

@@ -30,11 +30,7 @@ static int teardown(void **state)
 
 static uint32_t node(const char *name)
 {
-  char key[64];
-  snprintf(key, sizeof key, "c:fn:%s:__src_x:T1", name);
-  int64_t v = pt_qgraph_find(q, key);
-  assert_true(v >= 0);
-  return (uint32_t)v;
+  return pt_test_node(q, name);
 }
 
 static pt_scores *pagerank(void)

@@ -9,11 +9,7 @@
 
 static uint32_t node(const pt_qgraph *q, const char *name)
 {
-  char key[64];
-  snprintf(key, sizeof key, "c:fn:%s:__src_x:T1", name);
-  int64_t v = pt_qgraph_find(q, key);
-  assert_true(v >= 0);
-  return (uint32_t)v;
+  return pt_test_node(q, name);
 }
 
 static void qgraph_build__reference_graph_has_all_nodes_and_degrees(void **state)

@@ -4,6 +4,7 @@
 
 #include "pt/alloc.h"
 #include "pt/graph.h"
+#include "pt/qgraph.h"
 #include "pt/sys/fs.h"
 #include "test_support.h"
 
@@ -103,4 +104,13 @@ pt_graph *pt_test_graph(const char *edges)
   }
   assert_int_equal(pt_graph_finish(g), 0);
   return g;
+}
+
+uint32_t pt_test_node(const pt_qgraph *q, const char *name)
+{
+  char key[64];
+  snprintf(key, sizeof key, "c:fn:%s:__src_x:T1", name);
+  int64_t v = pt_qgraph_find(q, key);
+  assert_true(v >= 0);
+  return (uint32_t)v;
 }

@@ -27,4 +27,9 @@ struct pt_graph;
  * order. */
 struct pt_graph *pt_test_graph(const char *edges);
 
+struct pt_qgraph;
+/* The node of a name of pt_test_graph in its query graph; fails the test
+ * when the name is not there. */
+uint32_t pt_test_node(const struct pt_qgraph *q, const char *name);
+
 #endif
