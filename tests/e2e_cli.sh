@@ -74,6 +74,13 @@ set -e
 [ $rc -eq 1 ] && grep -q "cannot open sqlite:/proc/pt-no/x.db" err.txt || fail "bad sqlite path exit $rc"; ok
 grep -q "Parallel Streaming Summary" out4.txt && fail "indexed before failing"; ok
 
+# progress is drawn on a terminal only
+grep -q 'Indexing:' out.txt err.txt && fail "progress drawn without a terminal"; ok
+if command -v script >/dev/null; then
+  script -qec "'$pt' index src --db mem -q" /dev/null > tty.txt 2>&1 || fail "index on a terminal"
+  grep -q 'Indexing: [0-9]*/[0-9]* files' tty.txt || fail "no progress on a terminal"; ok
+fi
+
 # --db mem saves nothing but still reports
 "$pt" index src --db mem > out3.txt 2>&1 || fail "mem index"
 grep -q '^  Database: mem$' out3.txt || fail "mem Database line"; ok
