@@ -28,8 +28,8 @@ static void usage(FILE *out)
           "Commands:\n"
           "  pt01-folder-to-cozodb-streamer [DIR]  Index DIR (default .) into a graph\n"
           "      alias: index                      of entities and dependency edges.\n"
-          "  pt08-http-code-query-server --db ENGINE  Serve the index over HTTP\n"
-          "      alias: serve                      (see serve --help).\n"
+          "  pt08-http-code-query-server --db ENGINE\n"
+          "      alias: serve                      Serve an index over HTTP (JSON).\n"
           "  dump [DIR] [--db ENGINE] [--brief]    Print an index in its canonical\n"
           "                                        text form (for diffs and tests).\n"
           "\n"
@@ -38,7 +38,8 @@ static void usage(FILE *out)
           "  -V, --version    Show the version\n"
           "\n"
           "Engines: mem | sqlite:PATH | rocksdb:PATH\n"
-          "Run 'parseltongue index --help' for the indexing options.\n");
+          "Run 'parseltongue index --help' or 'parseltongue serve --help' for\n"
+          "their options.\n");
 }
 
 int pt_cli_main(int argc, char **argv, FILE *out, FILE *err)
