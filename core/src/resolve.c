@@ -468,6 +468,31 @@ static size_t pick_file(pt_resolver *rs, const char *path, const char *inc)
   return n == 1 ? found : NONE;
 }
 
+static int is_interface(pt_kind k)
+{
+  return k == PT_KIND_INTERFACE || k == PT_KIND_TRAIT;
+}
+
+/* Where the syntax cannot tell a base class from an interface (C# and
+ * Swift base lists name both the same way), the resolved target can:
+ * a class or struct taking an interface or trait implements it, one taking
+ * a class extends it. Interfaces extending interfaces stay Extends. */
+static pt_edge_type inheritance_type(const pt_resolver *rs, const pt_raw_ref *r,
+                                     const pt_entity *target, pt_edge_type type)
+{
+  size_t from;
+  if (r->kind != PT_REF_EXTENDS && r->kind != PT_REF_IMPLEMENTS)
+    return type;
+  if (!pt_strmap_get(&rs->by_key, r->from_key, strlen(r->from_key), &from) ||
+      is_interface(rs->ents[from].kind))
+    return type;
+  if (is_interface(target->kind))
+    return PT_EDGE_IMPLEMENTS;
+  if (target->kind == PT_KIND_CLASS || target->kind == PT_KIND_STRUCT)
+    return PT_EDGE_EXTENDS;
+  return type;
+}
+
 static const char *placeholder_token(pt_ref_kind k)
 {
   switch (k) {
@@ -517,6 +542,7 @@ int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lan
       if (t != NONE) {
         e.to_key = rs->ents[t].key;
         e.resolved = 1;
+        e.type = inheritance_type(rs, r, &rs->ents[t], e.type);
       }
     }
     if (rc == 0 && !e.to_key && !e.resolved)
