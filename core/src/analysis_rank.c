@@ -167,6 +167,8 @@ int pt_betweenness_sampled(const pt_qgraph *q, size_t max_sources,
     s->score[v] *= (double)n_nodes / (double)used;
   if (n_sources)
     *n_sources = used;
+  if (s)
+    s->n_sources = used;
   if (rc == 0)
     rc = pt__scores_order(q, s);
   pt_free(b.queue);

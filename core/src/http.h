@@ -11,7 +11,18 @@
 #include "pt/qgraph.h"
 #include "pt/strmap.h"
 
-/* What every handler may read: built once at start, never changed. */
+/* Results of whole-graph analyses, computed by the first request that
+ * needs one and kept: the graph never changes while it is served. */
+typedef struct pt_memo {
+  struct pt_mutex *mu;      /* owned; guards the slots while they fill */
+  struct pt_metrics *metrics;
+  struct pt_scores *pagerank;
+  struct pt_scores *betweenness;
+  struct pt_groups *leiden;
+} pt_memo;
+
+/* What every handler may read: built once at start, never changed (the
+ * memo fills in once, under its own lock). */
 typedef struct pt_serve_state {
   const pt_graph *g;
   pt_qgraph *q;             /* owned: the unscoped query graph */
@@ -21,6 +32,7 @@ typedef struct pt_serve_state {
   size_t n_languages;
   pt_strmap by_name;        /* name and qualified name -> first entity */
   size_t *next_by_name;     /* owned: chain of entities sharing a name */
+  pt_memo *memo;            /* owned */
 } pt_serve_state;
 
 typedef struct pt_req pt_req;
@@ -61,6 +73,11 @@ void pt__serve_state_fini(pt_serve_state *st);
  * the request's scope, which the caller frees (*owned). PT_EINVAL after
  * writing the 400 of a scope that matches nothing. */
 int pt__http_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned);
+
+/* Runs fn(q, out) on the whole-graph slot *slot once and returns the kept
+ * result; fn's result must not be freed by the caller. */
+int pt__memo_get(const pt_serve_state *st, void **slot,
+                 int (*fn)(const pt_qgraph *q, void **out), void **out);
 
 /* The route table; the router and the API reference both read it. */
 const pt_route *pt__routes(size_t *n);

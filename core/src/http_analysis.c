@@ -151,6 +151,27 @@ int pt__h_kcore(pt_req *r)
   return rc;
 }
 
+static int pagerank_fn(const pt_qgraph *q, void **out)
+{
+  return pt_pagerank(q, 0.85, 100, 1e-6, (pt_scores **)out);
+}
+
+/* Exact Brandes costs V*(V+E): beyond ~2e8 steps (a second here) sample
+ * sources, and say so in the answer. */
+static int betweenness_fn(const pt_qgraph *q, void **out)
+{
+  uint64_t work = (uint64_t)(q->n_nodes + q->n_edges);
+  size_t max_sources = work ? (size_t)(200000000u / work) : 1;
+  if (max_sources < 64)
+    max_sources = 64;
+  return pt_betweenness_sampled(q, max_sources, (pt_scores **)out, NULL);
+}
+
+static int leiden_fn(const pt_qgraph *q, void **out)
+{
+  return pt_leiden(q, (pt_groups **)out);
+}
+
 int pt__h_centrality(pt_req *r)
 {
   const pt_qgraph *q;
@@ -168,19 +189,15 @@ int pt__h_centrality(pt_req *r)
   if (pt__req_uint(r, "top", UINT32_MAX, UINT32_MAX, &top))
     return PT_EINVAL;
   int between = strcmp(method, "betweenness") == 0;
-  size_t sources = 0, max_sources = 0;
+  int (*fn)(const pt_qgraph *, void **) = between ? betweenness_fn : pagerank_fn;
+  pt_memo *memo = r->st->memo;
   int rc = pt__http_graph(r, &q, &owned);
-  /* exact Brandes costs V*(V+E): beyond ~2e8 steps (a second here) sample
-   * sources, and say so in the answer */
-  if (rc == 0 && between) {
-    uint64_t work = (uint64_t)(q->n_nodes + q->n_edges);
-    max_sources = work ? (size_t)(200000000u / work) : 1;
-    if (max_sources < 64)
-      max_sources = 64;
-  }
-  if (rc == 0)
-    rc = between ? pt_betweenness_sampled(q, max_sources, &s, &sources)
-                 : pt_pagerank(q, 0.85, 100, 1e-6, &s);
+  if (rc == 0 && owned)
+    rc = fn(q, (void **)&s);
+  else if (rc == 0)
+    rc = pt__memo_get(r->st, between ? (void **)&memo->betweenness
+                                     : (void **)&memo->pagerank, fn, (void **)&s);
+  size_t sources = s ? s->n_sources : 0;
   if (rc == 0) {
     pt_json *j = &r->json;
     size_t n = s->n_order < top ? s->n_order : (size_t)top;
@@ -211,7 +228,8 @@ int pt__h_centrality(pt_req *r)
     pt_json_arr_end(j);
     pt__resp_end(r, 50 + 30 * n);
   }
-  pt_scores_free(s);
+  if (owned)
+    pt_scores_free(s);
   pt_qgraph_free(owned);
   return rc;
 }
@@ -275,8 +293,10 @@ int pt__h_leiden(pt_req *r)
   pt_qgraph *owned;
   pt_groups *gr = NULL;
   int rc = pt__http_graph(r, &q, &owned);
-  if (rc == 0)
+  if (rc == 0 && owned)
     rc = pt_leiden(q, &gr);
+  else if (rc == 0)
+    rc = pt__memo_get(r->st, (void **)&r->st->memo->leiden, leiden_fn, (void **)&gr);
   if (rc == 0) {
     pt_json *j = &r->json;
     uint64_t members = 0;
@@ -300,7 +320,8 @@ int pt__h_leiden(pt_req *r)
     pt_json_arr_end(j);
     pt__resp_end(r, 60 + 25 * gr->n_groups + 15 * members);
   }
-  pt_groups_free(gr);
+  if (owned)
+    pt_groups_free(gr);
   pt_qgraph_free(owned);
   return rc;
 }

@@ -67,6 +67,11 @@ static double debt_of(const void *ctx, uint32_t v)
 typedef void (*metric_writer)(pt_req *r, const pt_qgraph *q, const pt_metrics *m,
                               const ranked *rk, size_t n, double min);
 
+static int metrics_fn(const pt_qgraph *q, void **out)
+{
+  return pt_metrics_compute(q, (pt_metrics **)out);
+}
+
 static int with_metrics(pt_req *r, double (*value)(const void *, uint32_t),
                         metric_writer write, double min)
 {
@@ -76,14 +81,17 @@ static int with_metrics(pt_req *r, double (*value)(const void *, uint32_t),
   ranked *rk = NULL;
   size_t n = 0;
   int rc = pt__http_graph(r, &q, &owned);
-  if (rc == 0)
+  if (rc == 0 && owned)
     rc = pt_metrics_compute(q, &m);
+  else if (rc == 0)
+    rc = pt__memo_get(r->st, (void **)&r->st->memo->metrics, metrics_fn, (void **)&m);
   if (rc == 0)
     rc = rank_nodes(q, pt__req_arg(r, "entity"), value, m, &rk, &n);
   if (rc == 0)
     write(r, q, m, rk, n, min);
   pt_free(rk);
-  pt_metrics_free(m);
+  if (owned)
+    pt_metrics_free(m);
   pt_qgraph_free(owned);
   return rc;
 }

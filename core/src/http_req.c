@@ -9,7 +9,9 @@
 #include "pt/alloc.h"
 #include "pt/arena.h"
 #include "pt/error.h"
+#include "pt/analysis.h"
 #include "pt/sys/term.h"
+#include "pt/sys/thread.h"
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -67,6 +69,10 @@ int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db)
   st->n_languages = w;
   if (rc == 0)
     rc = index_names(st);
+  if (rc == 0 && !(st->memo = pt_calloc(1, sizeof *st->memo)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0)
+    rc = pt_mutex_new(&st->memo->mu);
   if (rc)
     pt__serve_state_fini(st);
   return rc;
@@ -78,6 +84,14 @@ void pt__serve_state_fini(pt_serve_state *st)
   pt_free(st->languages);
   pt_strmap_fini(&st->by_name);
   pt_free(st->next_by_name);
+  if (st->memo) {
+    pt_mutex_free(st->memo->mu);
+    pt_metrics_free(st->memo->metrics);
+    pt_scores_free(st->memo->pagerank);
+    pt_scores_free(st->memo->betweenness);
+    pt_groups_free(st->memo->leiden);
+    pt_free(st->memo);
+  }
   memset(st, 0, sizeof *st);
 }
 
@@ -338,4 +352,16 @@ int64_t pt__req_node(pt_req *r, const char *text)
     return ambiguous(r, text, 0);
   pt__resp_error(r, 404, 40 + strlen(text), "Entity '%s' not found", text);
   return -1;
+}
+
+int pt__memo_get(const pt_serve_state *st, void **slot,
+                 int (*fn)(const pt_qgraph *q, void **out), void **out)
+{
+  int rc = 0;
+  pt_mutex_lock(st->memo->mu);
+  if (!*slot)
+    rc = fn(st->q, slot);
+  *out = *slot;
+  pt_mutex_unlock(st->memo->mu);
+  return rc;
 }

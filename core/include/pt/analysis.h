@@ -49,6 +49,8 @@ typedef struct pt_scores {
   uint32_t *order;       /* owned; nodes by score descending, key ascending */
   unsigned n_iterations; /* PageRank: iterations run (the converging one
                             included); 0 for the others */
+  size_t n_sources;      /* betweenness: sources used (all nodes when
+                            exact); 0 for the others */
 } pt_scores;
 void pt_scores_free(pt_scores *s);
 
