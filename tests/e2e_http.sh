@@ -167,6 +167,17 @@ port2=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server2.out)
 kill -INT "$pid2"; wait "$pid2" || true
 grep -q '^Stopped.$' server2.out || fail "SIGINT stop"; ok
 
+# a RocksDB index is served, and released: pt01 can rewrite it meanwhile
+"$pt" index "$fixtures/lang/go" --db "rocksdb:$work/r.db" -q >/dev/null 2>&1 || fail "rocksdb index"
+"$pt" serve --db "rocksdb:$work/r.db" --port "$((port + 2))" > server3.out 2>&1 &
+pid3=$!
+for _ in $(seq 100); do grep -q '^Ready' server3.out && break; sleep 0.1; done
+port3=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server3.out)
+[ "$(get "http://127.0.0.1:$port3/code-entities-list-all")" = 200 ] || fail "rocksdb server"
+[ "$(field .data.total_count)" -gt 3 ] || fail "rocksdb entities"; ok
+"$pt" index "$fixtures/lang/go" --db "rocksdb:$work/r.db" -q >/dev/null 2>&1 || fail "rocksdb held by the server"; ok
+kill -TERM "$pid3"; wait "$pid3" || true
+
 kill -TERM "$pid"
 for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "server did not stop on SIGTERM"
