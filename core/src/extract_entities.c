@@ -241,10 +241,13 @@ static int name_all(pt_xfile *f)
     if (c->kind == PT_KIND_FUNCTION && ((p && is_type_like(p->kind)) || c->scope))
       c->kind = PT_KIND_METHOD;
     pt_buf_clear(&b);
-    if (c->scope && ns)
-      rc = pt_buf_printf(&b, "%s.%s.", ns->qualname, dotted(f, c->scope, NULL));
-    else if (c->scope)
-      rc = pt_buf_printf(&b, "%s.", dotted(f, c->scope, NULL));
+    const char *scope = c->scope ? dotted(f, c->scope, NULL) : NULL;
+    if (c->scope && !scope)
+      rc = PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    else if (scope && ns)
+      rc = pt_buf_printf(&b, "%s.%s.", ns->qualname, scope);
+    else if (scope)
+      rc = pt_buf_printf(&b, "%s.", scope);
     else if (p)
       rc = pt_buf_printf(&b, "%s.", p->qualname);
     /* namespace names join with '.' like everything else (App\Shapes) */
