@@ -202,6 +202,33 @@ static void ingest__broken_files_are_reported_and_skipped(void **state)
   pt_free(tmp);
 }
 
+/* Every allocation failure is returned as PT_ENOMEM (the sanitizer build
+ * checks nothing leaks); one thread, so the failure countdown is exact. */
+static void ingest__out_of_memory_anywhere_is_returned(void **state)
+{
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/lang/python", PT_FIXTURES);
+  int succeeded = 0;
+  for (unsigned long n = 1; n < 20000 && !succeeded; n += (n < 400 ? 1 : 37)) {
+    pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0};
+    pt_ingest_stats st;
+    pt_graph *g = NULL;
+    pt_alloc_fail_after(n);
+    int rc = pt_ingest(&o, &g, &st);
+    pt_alloc_fail_after(0);
+    assert_true(rc == 0 || rc == PT_ENOMEM);
+    if (rc == 0) {
+      succeeded = st.n_errors == 0;
+      pt_ingest_stats_fini(&st);
+    } else {
+      assert_null(g);
+    }
+    pt_graph_free(g);
+    pt_error_clear();
+  }
+  assert_true(succeeded);
+}
+
 static void ingest__missing_root_fails_with_a_clear_error(void **state)
 {
   pt_ingest_opts o = {"/nonexistent/pt-root", 1, 0, NULL, 0, NULL, NULL, 0};
@@ -241,6 +268,7 @@ int main(void)
     cmocka_unit_test(ingest__two_definitions_never_share_a_key),
     cmocka_unit_test(ingest__colliding_keys_of_two_files_are_made_unique),
     cmocka_unit_test(ingest__broken_files_are_reported_and_skipped),
+    cmocka_unit_test(ingest__out_of_memory_anywhere_is_returned),
     cmocka_unit_test(ingest__missing_root_fails_with_a_clear_error),
     cmocka_unit_test(ingest__calls_resolve_across_files_and_tests_are_left_out),
   };
