@@ -6,6 +6,7 @@
 #include "http.h"
 #include "http_handlers.h"
 #include "pt/error.h"
+#include "pt/path.h"
 
 static double pct(uint64_t part, uint64_t whole)
 {
@@ -18,16 +19,16 @@ static double effective_pct(const pt_file_record *f)
   return pct(f->entity_words, f->source_words > skip ? f->source_words - skip : 0);
 }
 
-/* folder_path and filename of a root-relative path (spec 10) */
-static void split_path(const char *path, char *folder, size_t size, const char **file)
+/* "folder_path" and "filename" of a root-relative path (spec 10). */
+static void folder_and_name(pt_json *j, const char *path)
 {
-  const char *slash = strrchr(path, '/');
-  size_t n = slash ? (size_t)(slash - path) : 0;
-  if (n >= size)
-    n = size - 1;
-  memcpy(folder, path, n);
-  folder[n] = '\0';
-  *file = slash ? slash + 1 : path;
+  pt_span folder;
+  const char *name;
+  pt_path_split(path, &folder, &name);
+  pt_json_key(j, "folder_path");
+  pt_json_strn(j, folder.ptr, folder.len);
+  pt_json_key(j, "filename");
+  pt_json_str(j, name);
 }
 
 static void tests_section(pt_req *r)
@@ -42,16 +43,10 @@ static void tests_section(pt_req *r)
   pt_json_arr(j);
   for (size_t i = 0; i < pt_graph_n_tests(g); i++) {
     const pt_test_entity *t = &pt_graph_tests(g)[i];
-    char folder[1024];
-    const char *file;
-    split_path(t->file_path, folder, sizeof folder, &file);
     pt_json_obj(j);
     pt_json_key(j, "entity_name");
     pt_json_str(j, t->key);
-    pt_json_key(j, "folder_path");
-    pt_json_str(j, folder);
-    pt_json_key(j, "filename");
-    pt_json_str(j, file);
+    folder_and_name(j, t->file_path);
     pt_json_key(j, "entity_class");
     pt_json_str(j, "TestImplementation");
     pt_json_key(j, "language");
@@ -100,14 +95,8 @@ static void word_section(pt_req *r)
   pt_json_arr(j);
   for (size_t i = 0; i < pt_graph_n_files(g); i++) {
     const pt_file_record *f = &pt_graph_files(g)[i];
-    char folder[1024];
-    const char *file;
-    split_path(f->path, folder, sizeof folder, &file);
     pt_json_obj(j);
-    pt_json_key(j, "folder_path");
-    pt_json_str(j, folder);
-    pt_json_key(j, "filename");
-    pt_json_str(j, file);
+    folder_and_name(j, f->path);
     pt_json_key(j, "language");
     pt_json_str(j, pt_lang_name(f->lang));
     pt_json_key(j, "source_word_count");
@@ -130,14 +119,6 @@ static void word_section(pt_req *r)
   pt_json_obj_end(j);
 }
 
-static const char *extension_of(const char *path)
-{
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  const char *dot = strrchr(base, '.');
-  return dot && dot != base ? dot + 1 : "";
-}
-
 static void ignored_section(pt_req *r)
 {
   const pt_graph *g = r->st->g;
@@ -156,14 +137,14 @@ static void ignored_section(pt_req *r)
     const char *next = NULL;
     size_t count = 0;
     for (size_t i = 0; i < n; i++) {
-      const char *e = extension_of(ig[i].path);
+      const char *e = pt_path_extension(ig[i].path);
       if ((!prev || strcmp(e, prev) > 0) && (!next || strcmp(e, next) < 0))
         next = e;
     }
     if (!next)
       break;
     for (size_t i = 0; i < n; i++)
-      count += strcmp(extension_of(ig[i].path), next) == 0;
+      count += strcmp(pt_path_extension(ig[i].path), next) == 0;
     pt_json_key(j, next);
     pt_json_uint(j, count);
     prev = next;
@@ -172,16 +153,10 @@ static void ignored_section(pt_req *r)
   pt_json_key(j, "files");
   pt_json_arr(j);
   for (size_t i = 0; i < n; i++) {
-    char folder[1024];
-    const char *file;
-    split_path(ig[i].path, folder, sizeof folder, &file);
     pt_json_obj(j);
-    pt_json_key(j, "folder_path");
-    pt_json_str(j, folder);
-    pt_json_key(j, "filename");
-    pt_json_str(j, file);
+    folder_and_name(j, ig[i].path);
     pt_json_key(j, "extension");
-    pt_json_str(j, extension_of(ig[i].path));
+    pt_json_str(j, pt_path_extension(ig[i].path));
     pt_json_key(j, "reason");
     pt_json_str(j, ig[i].reason);
     pt_json_obj_end(j);

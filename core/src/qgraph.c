@@ -1,28 +1,11 @@
 /* The query graph of pt/qgraph.h: node numbering by key, CSR adjacency in
- * both directions, scope filtering, and the L1/L2 folders of a path. */
+ * both directions, scope filtering. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/qgraph.h"
-
-void pt_path_l1_l2(const char *path, char *l1, size_t l1_size, char *l2,
-                   size_t l2_size)
-{
-  const char *a = path ? strchr(path, '/') : NULL;
-  const char *b = a ? strchr(a + 1, '/') : NULL;
-  size_t n1 = a ? (size_t)(a - path) : 1, n2 = b ? (size_t)(b - a - 1) : 0;
-  const char *s1 = a ? path : ".", *s2 = b ? a + 1 : "";
-  if (n1 >= l1_size)
-    n1 = l1_size - 1;
-  if (n2 >= l2_size)
-    n2 = l2_size - 1;
-  memcpy(l1, s1, n1);
-  l1[n1] = '\0';
-  memcpy(l2, s2, n2);
-  l2[n2] = '\0';
-}
 
 int pt_scope_admits(const pt_scope *scope, const char *path)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "key.h"
+#include "pt/path.h"
 #include "pt/error.h"
 #include "store_sqlite_schema.h"
 
@@ -108,16 +109,12 @@ static void col_real(row *r, double v)
     r->src = sqlite3_bind_double(r->st, i, v);
 }
 
-/* spec 7.1: root_subfolder_l1/l2 from the path's first two components;
- * a root-level file gives (".", ""), "src/x.rs" gives ("src", ""). */
 static void col_subfolders(row *r, const char *path)
 {
-  const char *a = path ? strchr(path, '/') : NULL;
-  const char *b = a ? strchr(a + 1, '/') : NULL;
-  if (!path)
-    path = ".";
-  col_textn(r, a ? path : ".", a ? (size_t)(a - path) : 1);
-  col_textn(r, b ? a + 1 : "", b ? (size_t)(b - a - 1) : 0);
+  pt_span l1, l2;
+  pt_path_subfolders(path, &l1, &l2);
+  col_textn(r, l1.ptr, l1.len);
+  col_textn(r, l2.ptr, l2.len);
 }
 
 static int bind_entity(row *r, const pt_graph *g, size_t i)
@@ -202,19 +199,16 @@ static int bind_test(row *r, const pt_graph *g, size_t i)
   return 0;
 }
 
-/* spec 10: folder and file name split at the last '/' (root-level files
- * get folder ""; a directory "a/b/" gets folder "a/b" and name ""); the
- * extension follows the last '.' of the name unless it leads the name. */
 static int bind_ignored(row *r, const pt_graph *g, size_t i)
 {
   const pt_ignored_file *f = &pt_graph_ignored(g)[i];
-  const char *slash = strrchr(f->path, '/');
-  const char *name = slash ? slash + 1 : f->path;
-  const char *dot = strrchr(name, '.');
+  pt_span folder;
+  const char *name;
+  pt_path_split(f->path, &folder, &name);
   col_text(r, f->path);
-  col_textn(r, f->path, slash ? (size_t)(slash - f->path) : 0);
+  col_textn(r, folder.ptr, folder.len);
   col_text(r, name);
-  col_text(r, dot && dot != name ? dot + 1 : "");
+  col_text(r, pt_path_extension(f->path));
   col_text(r, f->reason);
   return 0;
 }

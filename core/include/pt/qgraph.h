@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "pt/graph.h"
+#include "pt/path.h"
 
 typedef struct pt_qgraph {
   const pt_graph *g;        /* borrowed: must outlive the query graph */
@@ -49,11 +50,6 @@ static inline uint32_t pt_qgraph_indeg(const pt_qgraph *q, uint32_t v)
   return q->rev_off[v + 1] - q->rev_off[v];
 }
 
-/* The L1/L2 folders of a root-relative path (spec 7.1 without "./"):
- * "a" -> (".", ""), "a/b" -> ("a", ""), "a/b/c..." -> ("a", "b"). Writes
- * into the two buffers (NUL-terminated, truncated to size). */
-void pt_path_l1_l2(const char *path, char *l1, size_t l1_size, char *l2,
-                   size_t l2_size);
 /* Does an entity's path fall in scope? A NULL scope admits everything. */
 int pt_scope_admits(const pt_scope *scope, const char *path);
 
