@@ -30,6 +30,7 @@ typedef struct pt_serve_state {
   uint64_t start_ns;
   const char **languages;   /* owned array of borrowed names, sorted */
   size_t n_languages;
+  size_t n_resolved;        /* edges whose target is a real entity or file */
   pt_strmap by_name;        /* name and qualified name -> first entity */
   size_t *next_by_name;     /* owned: chain of entities sharing a name */
   pt_memo *memo;            /* owned */

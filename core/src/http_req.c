@@ -67,6 +67,8 @@ int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db)
     if (w == 0 || strcmp(st->languages[w - 1], st->languages[i]) != 0)
       st->languages[w++] = st->languages[i];
   st->n_languages = w;
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_edges(g); i++)
+    st->n_resolved += pt_graph_edges(g)[i].resolved != 0;
   if (rc == 0)
     rc = index_names(st);
   if (rc == 0 && !(st->memo = pt_calloc(1, sizeof *st->memo)))

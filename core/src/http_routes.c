@@ -158,9 +158,6 @@ int pt__h_stats(pt_req *r)
 {
   const pt_graph *g = r->st->g;
   pt_json *j = &r->json;
-  size_t resolved = 0;
-  for (size_t i = 0; i < pt_graph_n_edges(g); i++)
-    resolved += pt_graph_edges(g)[i].resolved != 0;
   pt__resp_begin(r);
   pt_json_key(j, "code_entities_total_count");
   pt_json_uint(j, pt_graph_n_entities(g));
@@ -176,7 +173,7 @@ int pt__h_stats(pt_req *r)
   pt_json_key(j, "database_file_path");
   pt_json_str(j, r->st->db_spec);
   pt_json_key(j, "resolved_edges_count");
-  pt_json_uint(j, resolved);
+  pt_json_uint(j, r->st->n_resolved);
   pt_json_key(j, "files_indexed_count");
   pt_json_uint(j, pt_graph_n_files(g));
   pt__resp_end(r, 50);
