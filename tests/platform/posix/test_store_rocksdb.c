@@ -1,0 +1,189 @@
+/* The store conformance suite (tests/support/store_support.c) on RocksDB,
+ * built on POSIX only, then what is particular to it: its lock and its
+ * generations. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/buf.h"
+#include "pt/error.h"
+#include "pt/store.h"
+#include "pt/sys/fs.h"
+#include "store_support.h"
+#include "../../../platform/posix/store_rocksdb_int.h"
+
+/* a missing parent too: the backend creates the directories */
+static const pt_test_backend rocksdb_backend = {"rocksdb", "rocksdb:%s/sub/db"};
+
+/* ---- RocksDB ------------------------------------------------------------ */
+
+static void rocksdb_open__creates_missing_directories(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_fs_stat st;
+  assert_int_equal(pt_fs_stat_path(pt_test_spec_path(f), &st), 0);
+  assert_int_equal(st.type, PT_FS_DIR);
+}
+
+static void rocksdb_open__second_open_of_the_same_directory_is_busy(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_store *second = NULL;
+  assert_int_equal(pt_store_open(f->spec, &second), PT_EBUSY);
+  assert_null(second);
+  assert_non_null(strstr(pt_error_last()->message, pt_test_spec_path(f)));
+}
+
+/* Closing and opening the store again stands in for a crash: the process
+ * is gone and RocksDB recovers from what is on disk. */
+static void reopen(pt_test_fixture *f)
+{
+  pt_store_close(f->st);
+  f->st = NULL;
+  assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+}
+
+static size_t n_generations(const pt_test_fixture *f)
+{
+  size_t n = 0;
+  assert_int_equal(pt__store_rocksdb_n_generations(f->st, &n), 0);
+  return n;
+}
+
+static uint64_t current_generation(const pt_test_fixture *f)
+{
+  uint64_t gen = 0;
+  assert_int_equal(pt__store_rocksdb_current(f->st, &gen), 0);
+  return gen;
+}
+
+/* Several 4 MB write batches and 8 MB memtables' worth of records. */
+static pt_graph *large_graph(void)
+{
+  pt_graph *g = pt_test_new_graph();
+  char *code = pt_malloc(4096);
+  assert_non_null(code);
+  memset(code, 'x', 4095);
+  code[4095] = '\0';
+  for (unsigned i = 0; i < 5000; i++) {
+    char key[64], name[16];
+    pt_snprintf(key, sizeof key, "c:fn:f%05u:__big:T%u", i, i);
+    pt_snprintf(name, sizeof name, "f%05u", i);
+    pt_entity e = {.key = key, .name = name, .qualname = name,
+                   .file_path = "big.c", .code = code, .content_hash = "0",
+                   .lang = PT_LANG_C, .kind = PT_KIND_FUNCTION,
+                   .line_start = i + 1, .line_end = i + 1, .birth = i};
+    pt_edge d = {key, "c:fn:g:unresolved-reference:0-0", "big.c",
+                 PT_EDGE_CALLS, i + 1, 0};
+    assert_int_equal(pt_graph_add_entity(g, &e), 0);
+    assert_int_equal(pt_graph_add_edge(g, &d), 0);
+  }
+  pt_free(code);
+  return pt_test_finished(g);
+}
+
+static void rocksdb_save_load__round_trips_a_graph_of_many_batches(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *small = pt_test_small_graph(), *big = large_graph();
+  assert_int_equal(pt_store_save(f->st, small), 0);
+  assert_int_equal(pt_store_save(f->st, big), 0);
+  pt_test_assert_loads(f->st, big);
+  reopen(f);
+  pt_test_assert_loads(f->st, big);
+  pt_graph_free(big);
+  pt_graph_free(small);
+}
+
+static void rocksdb_save__keeps_only_the_current_generation(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g[] = {pt_test_sample_graph(), pt_test_small_graph(), pt_test_weird_graph()};
+  for (size_t i = 0; i < 3; i++)
+    assert_int_equal(pt_store_save(f->st, g[i]), 0);
+  assert_int_equal(n_generations(f), 1);
+  assert_true(current_generation(f) == 3);
+  pt_test_assert_loads(f->st, g[2]);
+  for (size_t i = 0; i < 3; i++)
+    pt_graph_free(g[i]);
+}
+
+/* The new generation is on disk, but the key naming the current one still
+ * names the old: readers, and a restart, see the old graph whole. */
+static void rocksdb_save__interrupted_before_the_flip_loads_the_old_contents(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *old = pt_test_small_graph(), *next = pt_test_sample_graph();
+  uint64_t gen = 0;
+  assert_int_equal(pt_store_save(f->st, old), 0);
+  assert_int_equal(pt__store_rocksdb_write_generation(f->st, next, &gen), 0);
+  pt_test_assert_loads(f->st, old);
+  reopen(f);
+  pt_test_assert_loads(f->st, old);
+  assert_int_equal(n_generations(f), 2);
+  pt_graph_free(next);
+  pt_graph_free(old);
+}
+
+/* The next save reuses the leftover's generation number, so loading its
+ * graph alone shows that the leftover records were deleted first. */
+static void rocksdb_save__removes_what_an_interrupted_save_left(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *old = pt_test_small_graph(), *left = pt_test_sample_graph(), *next = pt_test_weird_graph();
+  uint64_t gen = 0;
+  assert_int_equal(pt_store_save(f->st, old), 0);
+  assert_int_equal(pt__store_rocksdb_write_generation(f->st, left, &gen), 0);
+  reopen(f);
+  assert_int_equal(pt_store_save(f->st, next), 0);
+  assert_true(current_generation(f) == gen);
+  assert_int_equal(n_generations(f), 1);
+  pt_test_assert_loads(f->st, next);
+  pt_graph_free(next);
+  pt_graph_free(left);
+  pt_graph_free(old);
+}
+
+static void rocksdb_load__first_save_interrupted_returns_notfound(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *left = pt_test_sample_graph(), *got = pt_test_new_graph();
+  uint64_t gen = 0;
+  assert_int_equal(pt__store_rocksdb_write_generation(f->st, left, &gen), 0);
+  reopen(f);
+  assert_int_equal(pt_store_load(f->st, got), PT_ENOTFOUND);
+  assert_non_null(strstr(pt_error_last()->message, "nothing has been saved"));
+  pt_graph_free(got);
+  pt_graph_free(left);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+int main(void)
+{
+  const struct CMUnitTest rocksdb_only[] = {
+      STORE_TEST(rocksdb_open__creates_missing_directories, &rocksdb_backend),
+      STORE_TEST(rocksdb_open__second_open_of_the_same_directory_is_busy,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save_load__round_trips_a_graph_of_many_batches,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save__keeps_only_the_current_generation,
+                 &rocksdb_backend),
+      STORE_TEST(
+          rocksdb_save__interrupted_before_the_flip_loads_the_old_contents,
+          &rocksdb_backend),
+      STORE_TEST(rocksdb_save__removes_what_an_interrupted_save_left,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__first_save_interrupted_returns_notfound,
+                 &rocksdb_backend),
+  };  int failed = pt_test_store_conformance("store_conformance[rocksdb]",
+                                         &rocksdb_backend);
+  failed += cmocka_run_group_tests_name("store_rocksdb", rocksdb_only, NULL,
+                                        NULL);
+  return failed;
+}
