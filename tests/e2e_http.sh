@@ -34,7 +34,7 @@ get() {
 field() { jq -r "$1" "$work/body"; }
 
 [ "$(get "$base/server-health-check-status")" = 200 ] || fail health
-[ "$(field .status)" = ok ] && [ "$(field .file_watcher_active)" = false ] || fail "health body"; ok
+[ "$(field .status)" = ok ] && [ "$(field .file_watcher_active)" = true ] || fail "health body"; ok
 
 [ "$(get "$base/codebase-statistics-overview-summary")" = 200 ] || fail stats
 n_ent=$(field .data.code_entities_total_count)
@@ -89,7 +89,8 @@ caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type
 [ "$(get "$base/blast-radius-impact-analysis?entity=$callee&hops=11")" = 400 ] || fail "hops bound"; ok
 
 [ "$(get "$base/file-watcher-status-check")" = 200 ] || fail watcher
-[ "$(field .data.watcher_currently_running_flag)" = false ] || fail "watcher honest"; ok
+[ "$(field .data.watcher_currently_running_flag)" = true ] || fail "watcher running"
+[ "$(field .data.watch_directory_path_value)" = "$(cd "$fixtures/lang" && pwd -P)" ] || fail "watch root"; ok
 [ "$(get "$base/folder-structure-discovery-tree")" = 200 ] || fail folders
 [ "$(field '[.data.folders[].l1] | index("go")')" != null ] || fail "folders body"; ok
 
@@ -167,16 +168,19 @@ port2=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server2.out)
 kill -INT "$pid2"; wait "$pid2" || true
 grep -q '^Stopped.$' server2.out || fail "SIGINT stop"; ok
 
-# a RocksDB index is served, and released: pt01 can rewrite it meanwhile
+# a RocksDB index is served (the live index keeps it open to write through)
 "$pt" index "$fixtures/lang/go" --db "rocksdb:$work/r.db" -q >/dev/null 2>&1 || fail "rocksdb index"
-"$pt" serve --db "rocksdb:$work/r.db" --port "$((port + 2))" > server3.out 2>&1 &
+"$pt" serve --db "rocksdb:$work/r.db" --no-watch --port "$((port + 2))" > server3.out 2>&1 &
 pid3=$!
 for _ in $(seq 100); do grep -q '^Ready' server3.out && break; sleep 0.1; done
 port3=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server3.out)
 [ "$(get "http://127.0.0.1:$port3/code-entities-list-all")" = 200 ] || fail "rocksdb server"
 [ "$(field .data.total_count)" -gt 3 ] || fail "rocksdb entities"; ok
-"$pt" index "$fixtures/lang/go" --db "rocksdb:$work/r.db" -q >/dev/null 2>&1 || fail "rocksdb held by the server"; ok
+grep -q '^File watching off (--no-watch)' server3.out || fail "--no-watch line"; ok
+[ "$(get "http://127.0.0.1:$port3/file-watcher-status-check")" = 200 ] || fail "watcher off"
+[ "$(field .data.file_watching_enabled_flag)/$(field .data.watcher_currently_running_flag)" = false/false ] || fail "watcher off flags"; ok
 kill -TERM "$pid3"; wait "$pid3" || true
+"$pt" index "$fixtures/lang/go" --db "rocksdb:$work/r.db" -q >/dev/null 2>&1 || fail "rocksdb not released at stop"; ok
 
 kill -TERM "$pid"
 for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -34,12 +34,12 @@ int pt__cli_skip_paths(const char *workspace, const char *spec, char *out[2],
                        size_t *n)
 {
   *n = 0;
-  int rc = absolute(workspace, &out[0]);
-  if (rc == 0)
+  int rc = workspace ? absolute(workspace, &out[0]) : 0;
+  if (rc == 0 && workspace)
     (*n)++;
   const char *colon = strchr(spec, ':');
   if (rc == 0 && colon && colon[1]) {
-    rc = absolute(colon + 1, &out[1]);
+    rc = absolute(colon + 1, &out[*n]);
     if (rc == 0)
       (*n)++;
   }
@@ -85,7 +85,7 @@ int pt__cli_dump(int argc, char **argv, FILE *out, FILE *err)
     if (rc == 0) rc = pt_store_load(st, g);
     pt_store_close(st);
   } else {
-    pt_ingest_opts o = {dir, (unsigned)threads, 0, NULL, 0, NULL, NULL, 0};
+    pt_ingest_opts o = {dir, (unsigned)threads, 0, NULL, 0, NULL, NULL, 0, NULL};
     rc = pt_ingest(&o, &g, &stats);
   }
   pt_buf b = PT_BUF_INIT;

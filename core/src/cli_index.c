@@ -257,7 +257,7 @@ static int run(const index_args *a, const char *ws, const char *spec, FILE *out,
   progress_state ps = {err, pt_clock_ns(), 0};
   pt_ingest_opts o = {a->dir, a->threads, a->max_file_size, NULL, 0,
                       pt_term_is_tty(err) ? on_progress : NULL, &ps,
-                      a->parse_only};
+                      a->parse_only, NULL};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   memset(&st, 0, sizeof st);

@@ -1,13 +1,17 @@
-/* pt08-http-code-query-server (alias serve): load the graph once, serve it
+/* pt08-http-code-query-server (alias serve): load the graph once, keep it
+ * true while files change (the live index, unless --no-watch), serve it
  * until SIGINT or SIGTERM, then shut down cleanly. */
 #include <signal.h>
 #include <string.h>
 
 #include "cli.h"
+#include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/ingest.h"
+#include "pt/live.h"
 #include "pt/server.h"
 #include "pt/store.h"
+#include "pt/sys/fs.h"
 #include "pt/sys/net.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -22,6 +26,7 @@ typedef struct serve_args {
   const char *db, *bind, *root;
   unsigned port;
   int verbose;
+  int no_watch;
 } serve_args;
 
 static void serve_usage(FILE *out)
@@ -37,9 +42,17 @@ static void serve_usage(FILE *out)
     "                  together with --root DIR (index DIR in memory first)\n"
     "  --port N, -p N  Preferred port (default 7777; the next 99 are tried)\n"
     "  --bind ADDR     Address to listen on (default 127.0.0.1)\n"
-    "  --root DIR      With --db mem: the folder to index\n"
+    "  --root DIR      The indexed folder: required with --db mem; for a\n"
+    "                  stored index, the folder pt01 indexed by default\n"
+    "  --no-watch      Do not watch the folder for changes (the index is\n"
+    "                  then only updated by POST /incremental-reindex-file-update)\n"
     "  -v, --verbose   Also print the port, database and graph size\n"
     "  -h, --help      Show this help\n"
+    "\n"
+    "The index stays live: files created, changed, renamed or deleted under\n"
+    "the indexed folder are reindexed within about a second, and the change\n"
+    "is written through to the database (RocksDB at once, SQLite as one\n"
+    "atomic backup once changes pause). See docs/live-index.md.\n"
     "\n"
     "Requests must name this server in their Host header (localhost,\n"
     "127.0.0.1, [::1] or the bound address). Stop with Ctrl-C.\n");
@@ -56,6 +69,8 @@ static int parse_args(int argc, char **argv, serve_args *a, FILE *out, FILE *err
       return -1;
     } else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
       a->verbose = 1;
+    } else if (!strcmp(s, "--no-watch")) {
+      a->no_watch = 1;
     } else if (!strcmp(s, "--db") || !strcmp(s, "--port") || !strcmp(s, "-p") ||
                !strcmp(s, "--bind") || !strcmp(s, "--root")) {
       if (i + 1 >= argc) {
@@ -82,37 +97,70 @@ static int parse_args(int argc, char **argv, serve_args *a, FILE *out, FILE *err
     fprintf(err, "error: --db is required (sqlite:PATH, rocksdb:PATH, or mem with --root)\n");
     return PT_EXIT_USAGE;
   }
-  if (!strcmp(a->db, "mem") != !!a->root) {
-    fprintf(err, "error: --root goes with --db mem, and --db mem needs --root\n");
+  if (!strcmp(a->db, "mem") && !a->root) {
+    fprintf(err, "error: --db mem needs --root DIR (the folder to index)\n");
     return PT_EXIT_USAGE;
   }
   return 0;
 }
 
-/* The graph: indexed now (mem + --root) or loaded from the store, which is
- * closed again at once, so a later atomic replace never finds it held. */
-static int load_graph(const serve_args *a, pt_graph **out, FILE *err)
+/* Where live graphs go: to the server once it runs; before that (the
+ * first index) kept to start it with. A graph the server could not take
+ * stays here, alive while the live index still calls it current. */
+typedef struct sink {
+  pt_server *srv;
+  pt_graph *held;
+} sink;
+
+static void on_publish(pt_graph *g, void *payload)
 {
-  int rc;
-  if (a->root) {
-    pt_ingest_stats st;
-    pt_ingest_opts o = {a->root, 0, 0, NULL, 0, NULL, NULL, 0};
-    rc = pt_ingest(&o, out, &st);
-    pt_ingest_stats_fini(&st);
-  } else {
-    pt_store *store = NULL;
-    rc = pt_store_open(a->db, &store);
-    if (rc == 0) rc = pt_graph_new(out);
-    if (rc == 0) rc = pt_store_load(store, *out);
-    pt_store_close(store);
-  }
+  sink *k = payload;
+  if (k->srv && pt_server_publish(k->srv, g) == 0)
+    g = NULL;
+  if (k->srv && g)
+    pt_error_clear(); /* the server keeps the older graph */
+  pt_graph_free(k->held);
+  k->held = g;
+}
+
+/* The store behind the index: opened, loaded into a graph. RocksDB stays
+ * open for write-through (it holds its lock); SQLite never holds its file
+ * open, so an atomic replace by pt01 stays possible. */
+static int load_store(const serve_args *a, pt_store **store, pt_graph **out,
+                      FILE *err)
+{
+  int rc = pt_store_open(a->db, store);
+  if (rc == 0) rc = pt_graph_new(out);
+  if (rc == 0) rc = pt_store_load(*store, *out);
   if (rc) {
-    fprintf(err, "Error: cannot load %s: %s\n", a->root ? a->root : a->db,
-            pt_error_last()->message);
+    fprintf(err, "Error: cannot load %s: %s\n", a->db, pt_error_last()->message);
     pt_graph_free(*out);
     *out = NULL;
+    pt_store_close(*store);
+    *store = NULL;
   }
   return rc;
+}
+
+/* The folder the live index follows: --root, else the one pt01 recorded. */
+static const char *live_root(const serve_args *a, const pt_graph *g)
+{
+  return a->root ? a->root : pt_graph_meta(g, "root");
+}
+
+static void print_watch(FILE *out, pt_live *lv, int watch)
+{
+  pt_live_status st;
+  pt_live_get_status(lv, &st);
+  if (!watch)
+    fprintf(out, "File watching off (--no-watch): %s changes only through "
+            "POST /incremental-reindex-file-update\n", st.root);
+  else if (st.watch_running)
+    fprintf(out, "✓ File watcher started: %s (%s)\n", st.root, st.backend);
+  else
+    fprintf(out, "⚠ Warning: File watcher failed to start: %s\n"
+            "  Continuing without file watching (graceful degradation)\n",
+            st.last_error);
 }
 
 int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
@@ -125,21 +173,71 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
   if (a.verbose)
     fprintf(out, "  Port: %u\n  Database: %s\n", a.port, a.db);
   fflush(out);
-  pt_graph *g = NULL;
-  fprintf(out, a.root ? "Indexing %s in memory...\n" : "Connecting to database: %s\n",
-          a.root ? a.root : a.db);
+  int mem = !strcmp(a.db, "mem");
+  fprintf(out, mem ? "Indexing %s in memory...\n" : "Connecting to database: %s\n",
+          mem ? a.root : a.db);
   fflush(out);
-  if (load_graph(&a, &g, err) != 0)
+  pt_store *store = NULL;
+  pt_graph *g = NULL;
+  pt_live *lv = NULL;
+  sink k = {NULL, NULL};
+  char *skip[2] = {NULL, NULL};
+  size_t n_skip = 0;
+  if (!mem && load_store(&a, &store, &g, err) != 0)
     return PT_EXIT_FAILURE;
+  const char *root = mem ? a.root : live_root(&a, g);
+  rc = root ? pt__cli_skip_paths(NULL, a.db, skip, &n_skip) : 0;
+  if (rc == 0 && root) {
+    pt_live_opts lo;
+    memset(&lo, 0, sizeof lo);
+    lo.root = root;
+    lo.skip = (const char *const *)skip;
+    lo.n_skip = n_skip;
+    lo.store = store;
+    lo.log = out;
+    lo.publish = on_publish;
+    lo.payload = &k;
+    rc = pt_live_new(&lo, &lv);
+    if (rc && !mem) {
+      fprintf(err, "⚠ Warning: cannot follow %s: %s\n  Serving the stored index "
+              "as it is\n", root, pt_error_last()->message);
+      pt_error_clear();
+      rc = 0;
+    }
+  }
+  if (rc == 0 && mem) {
+    pt_ingest_stats st;
+    const pt_graph *first = NULL;
+    rc = pt_live_index(lv, &first, &st);
+    pt_ingest_stats_fini(&st);
+    g = k.held;
+    k.held = NULL;
+  } else if (rc == 0 && lv) {
+    pt_live_adopt(lv, g);
+  }
+  if (rc) {
+    fprintf(err, "Error: cannot load %s: %s\n", mem ? a.root : a.db,
+            pt_error_last()->message);
+    pt_live_free(lv);
+    pt_store_close(store);
+    pt_graph_free(g);
+    pt_free(skip[0]);
+    pt_free(skip[1]);
+    return PT_EXIT_FAILURE;
+  }
   fprintf(out, "✓ Database connected successfully (%zu entities, %zu edges, %zu files)\n",
           pt_graph_n_entities(g), pt_graph_n_edges(g), pt_graph_n_files(g));
-  pt_server_opts o = {a.bind, a.port, a.db, 0, err};
+  pt_server_opts o = {a.bind, a.port, a.db, 0, err, lv};
   pt_server *srv = NULL;
   if (pt_server_start(&o, g, &srv) != 0) {
     fprintf(err, "Error: %s\n", pt_error_last()->message);
-    pt_graph_free(g);
+    pt_live_free(lv);
+    pt_store_close(store);
+    pt_free(skip[0]);
+    pt_free(skip[1]);
     return PT_EXIT_FAILURE;
   }
+  k.srv = srv;
   const char *host = strcmp(pt_server_bind(srv), "0.0.0.0") ? pt_server_bind(srv)
                                                              : "localhost";
   unsigned port = pt_server_port(srv);
@@ -147,6 +245,13 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
           "Add to your LLM agent: PARSELTONGUE_URL=http://%s:%u\n\nQuick test:\n"
           "  curl http://%s:%u/server-health-check-status\n\n", host, port, host,
           port, host, port);
+  if (lv && pt_live_start(lv, !a.no_watch) != 0) {
+    fprintf(err, "⚠ Warning: the live index cannot start: %s\n",
+            pt_error_last()->message);
+    pt_error_clear();
+  } else if (lv) {
+    print_watch(out, lv, !a.no_watch);
+  }
   fprintf(out, "Ready: listening on %s:%u (Ctrl-C stops)\n", pt_server_bind(srv), port);
   fflush(out);
   signal(SIGINT, on_signal);
@@ -154,8 +259,13 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
   while (!stop_requested)
     pt_sleep_ms(100);
   fprintf(out, "Stopping...\n");
+  fflush(out);
+  pt_live_free(lv); /* the last changes are saved before the graph goes */
   pt_server_stop(srv);
-  pt_graph_free(g);
+  pt_graph_free(k.held);
+  pt_store_close(store);
+  pt_free(skip[0]);
+  pt_free(skip[1]);
   fprintf(out, "Stopped.\n");
   return PT_EXIT_OK;
 }

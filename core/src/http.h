@@ -25,6 +25,7 @@ typedef struct pt_memo {
  * memo fills in once, under its own lock). */
 typedef struct pt_serve_state {
   const pt_graph *g;
+  struct pt_live *live;     /* borrowed, may be NULL */
   pt_qgraph *q;             /* owned: the unscoped query graph */
   const char *db_spec;
   uint64_t start_ns;

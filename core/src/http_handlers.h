@@ -8,7 +8,9 @@
 int pt__h_health(pt_req *r);
 int pt__h_stats(pt_req *r);
 int pt__h_api_help(pt_req *r);
+/* http_live.c */
 int pt__h_watcher(pt_req *r);
+int pt__h_reindex(pt_req *r);
 /* http_entities.c */
 int pt__h_list(pt_req *r);
 int pt__h_detail(pt_req *r);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "pt/live.h"
 #include "http_handlers.h"
 #include "pt/sys/term.h"
 #include "pt/version.h"
@@ -49,6 +50,9 @@ static const pt_param_doc sqale_params[] = {
   {"min_debt", 0, "Only entities with at least this many hours"}, SCOPE, END};
 static const pt_param_doc depth_params[] = {
   {"depth", 0, "Folder levels to group by, 0-32 (default 2)"}, END};
+static const pt_param_doc reindex_params[] = {
+  {"path", 1, "A file under the indexed root: root-relative, or absolute inside it"},
+  END};
 static const pt_param_doc diag_params[] = {
   {"section", 0, "all (default), test_entities, word_coverage, ignored_files or summary"},
   END};
@@ -109,8 +113,12 @@ static const pt_route routes[] = {
   {"GET", "/centrality-measures-entity-ranking", "Graph Analysis",
    "PageRank (default) or betweenness ranking", centrality_params,
    pt__h_centrality},
-  {"GET", "/file-watcher-status-check", "Core", "Whether a file watcher runs",
-   no_params, pt__h_watcher},
+  {"POST", "/incremental-reindex-file-update", "Core",
+   "Reindex one file now (created, changed or deleted), as the watcher would",
+   reindex_params, pt__h_reindex},
+  {"GET", "/file-watcher-status-check", "Core",
+   "The live index: watcher state and what it has done so far", no_params,
+   pt__h_watcher},
   {"GET", "/ingestion-coverage-folder-report", "Coverage",
    "Source files on disk versus files in the index, per folder", depth_params,
    pt__h_coverage},
@@ -149,7 +157,10 @@ int pt__h_health(pt_req *r)
   pt_json_key(j, "endpoint");
   pt_json_str(j, r->path);
   pt_json_key(j, "file_watcher_active");
-  pt_json_bool(j, 0);
+  pt_live_status ls;
+  if (r->st->live)
+    pt_live_get_status(r->st->live, &ls);
+  pt_json_bool(j, r->st->live && ls.watch_running);
   pt_json_obj_end(j);
   return 0;
 }
@@ -241,30 +252,3 @@ int pt__h_api_help(pt_req *r)
   return 0;
 }
 
-int pt__h_watcher(pt_req *r)
-{
-  pt_json *j = &r->json;
-  pt_json_obj(j);
-  pt_json_key(j, "success");
-  pt_json_bool(j, 1);
-  pt_json_key(j, "endpoint");
-  pt_json_str(j, r->path);
-  pt_json_key(j, "data");
-  pt_json_obj(j);
-  pt_json_key(j, "file_watching_enabled_flag");
-  pt_json_bool(j, 0);
-  pt_json_key(j, "watcher_currently_running_flag");
-  pt_json_bool(j, 0);
-  pt_json_key(j, "watch_directory_path_value");
-  pt_json_null(j);
-  pt_json_key(j, "events_processed_total_count");
-  pt_json_uint(j, 0);
-  pt_json_key(j, "error_message_value_option");
-  pt_json_null(j);
-  pt_json_key(j, "status_message_text_value");
-  pt_json_str(j, "No file watcher runs in this version: the index is what pt01 "
-                 "saved; re-run pt01 to refresh it.");
-  pt_json_obj_end(j);
-  pt_json_obj_end(j);
-  return 0;
-}

@@ -15,13 +15,83 @@
 #include "pt/sys/term.h"
 #include "pt/sys/thread.h"
 
+/* One served graph and what is built from it. A request holds a
+ * reference for its whole life; being current holds one more. */
+typedef struct snapshot {
+  pt_serve_state st;
+  pt_graph *g;              /* owned */
+  unsigned refs;            /* under the server's mu */
+} snapshot;
+
 struct pt_server {
   struct MHD_Daemon *mhd;
   uint64_t sock;
   unsigned port;
   char bind[64];
-  pt_serve_state st;
+  const char *db_spec;
+  struct pt_live *live;
+  pt_mutex *mu;             /* guards cur and every refs */
+  snapshot *cur;
 };
+
+static void snapshot_free(snapshot *sn)
+{
+  if (!sn)
+    return;
+  pt__serve_state_fini(&sn->st);
+  pt_graph_free(sn->g);
+  pt_free(sn);
+}
+
+/* Builds the indexes of g, which the snapshot owns once this succeeds. */
+static int snapshot_new(pt_server *s, pt_graph *g, snapshot **out)
+{
+  snapshot *sn = pt_calloc(1, sizeof *sn);
+  if (!sn)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  sn->g = g;
+  sn->refs = 1;
+  int rc = pt__serve_state_init(&sn->st, g, s->db_spec);
+  if (rc) {
+    pt_free(sn);
+    return rc;
+  }
+  sn->st.live = s->live;
+  *out = sn;
+  return 0;
+}
+
+static snapshot *acquire(pt_server *s)
+{
+  pt_mutex_lock(s->mu);
+  snapshot *sn = s->cur;
+  sn->refs++;
+  pt_mutex_unlock(s->mu);
+  return sn;
+}
+
+static void release(pt_server *s, snapshot *sn)
+{
+  pt_mutex_lock(s->mu);
+  unsigned left = --sn->refs;
+  pt_mutex_unlock(s->mu);
+  if (left == 0)
+    snapshot_free(sn);
+}
+
+int pt_server_publish(pt_server *s, pt_graph *g)
+{
+  snapshot *sn = NULL;
+  int rc = snapshot_new(s, g, &sn); /* outside the lock: readers go on */
+  if (rc)
+    return rc;
+  pt_mutex_lock(s->mu);
+  snapshot *old = s->cur;
+  s->cur = sn;
+  pt_mutex_unlock(s->mu);
+  release(s, old);
+  return 0;
+}
 
 static const char *conn_arg(void *conn, const char *name)
 {
@@ -129,7 +199,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   }
   pt_req r;
   memset(&r, 0, sizeof r);
-  r.st = &s->st;
+  snapshot *sn = acquire(s);
+  r.st = &sn->st;
   r.path = url;
   r.conn = c;
   r.arg = conn_arg;
@@ -151,6 +222,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     r.status = 500;
     pt_buf_puts(&r.body, "{\"success\":false,\"error\":\"out of memory\"}");
   }
+  release(s, sn);
   enum MHD_Result ret = reply(c, &r);
   pt_buf_fini(&r.body);
   pt_error_clear();
@@ -185,13 +257,21 @@ static int listen_scan(pt_server *s, const pt_server_opts *o)
 }
 
 
-int pt_server_start(const pt_server_opts *o, const pt_graph *g, pt_server **out)
+int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
 {
   pt_server *s = pt_calloc(1, sizeof *s);
-  if (!s)
+  if (!s) {
+    pt_graph_free(g);
     return PT_ERR(PT_ENOMEM, "out of memory");
+  }
   pt_snprintf(s->bind, sizeof s->bind, "%s", o->bind ? o->bind : "127.0.0.1");
-  int rc = pt__serve_state_init(&s->st, g, o->db_spec ? o->db_spec : "mem");
+  s->db_spec = o->db_spec ? o->db_spec : "mem";
+  s->live = o->live;
+  int rc = pt_mutex_new(&s->mu);
+  if (rc == 0)
+    rc = snapshot_new(s, g, &s->cur);
+  if (rc)
+    pt_graph_free(g);
   if (rc == 0)
     rc = listen_scan(s, o);
   unsigned threads = o->n_threads ? o->n_threads : pt_cpu_count();
@@ -213,7 +293,8 @@ int pt_server_start(const pt_server_opts *o, const pt_graph *g, pt_server **out)
     }
   }
   if (rc) {
-    pt__serve_state_fini(&s->st);
+    snapshot_free(s->cur);
+    pt_mutex_free(s->mu);
     pt_free(s);
     return rc;
   }
@@ -230,6 +311,7 @@ void pt_server_stop(pt_server *s)
   if (!s)
     return;
   MHD_stop_daemon(s->mhd); /* closes the listening socket too */
-  pt__serve_state_fini(&s->st);
+  snapshot_free(s->cur);
+  pt_mutex_free(s->mu);
   pt_free(s);
 }

@@ -30,13 +30,37 @@ typedef struct slot {
   size_t n_refs;
   const char *path;         /* interned */
   pt_lang lang;
+  int cached;               /* result is the cache's, entry cache_idx */
+  size_t cache_idx;
 } slot;
+
+/* One kept parse result. */
+typedef struct cache_entry {
+  char *path;               /* owned */
+  uint64_t size;
+  int64_t mtime_ns;
+  pt_file_result *r;        /* owned, keys as extracted; NULL once moved */
+} cache_entry;
+
+struct pt_ingest_cache {
+  pt_queries *queries;      /* owned, compiled once for every run */
+  cache_entry *entries;     /* owned; this generation, in walk order */
+  size_t n, cap;
+  pt_strmap map;            /* path -> index into entries */
+  cache_entry *next;        /* the generation the running merge builds */
+  size_t n_next, cap_next;
+  pt_arena dirty_paths;     /* keys of dirty */
+  pt_strmap dirty;          /* marked paths */
+  int all_dirty;
+};
 
 typedef struct pool {
   const pt_walk_result *walk;
   pt_queries *queries;
+  pt_ingest_cache *cache;   /* may be NULL */
   slot *slots;
-  size_t *order;            /* file indexes, largest first */
+  size_t *order;            /* file indexes to extract, largest first */
+  size_t n_order;
   pt_mutex *mu;
   size_t next;              /* under mu */
   size_t done;              /* under mu */
@@ -141,8 +165,8 @@ static void worker(void *payload)
   }
   for (;;) {
     pt_mutex_lock(p->mu);
-    size_t i = p->next < p->walk->n_files && !p->fatal ? p->order[p->next++]
-                                                       : (size_t)-1;
+    size_t i = p->next < p->n_order && !p->fatal ? p->order[p->next++]
+                                                 : (size_t)-1;
     pt_mutex_unlock(p->mu);
     if (i == (size_t)-1)
       break;
@@ -183,6 +207,8 @@ static int plan(pool *p, unsigned n_threads)
   }
   /* insertion into the short list of the largest, kept in order */
   for (size_t i = 0; i < n; i++) {
+    if (p->slots[i].done)
+      continue; /* reused from the cache */
     size_t j = n_top < max_top ? n_top++ : max_top;
     if (j == max_top && (max_top == 0 || !larger(files, i, p->order[j - 1])))
       continue;
@@ -197,8 +223,9 @@ static int plan(pool *p, unsigned n_threads)
   for (k = 0; k < n_top; k++)
     early[p->order[k]] = 1;
   for (size_t i = 0; i < n; i++)
-    if (!early[i])
+    if (!early[i] && !p->slots[i].done)
       p->order[k++] = i;
+  p->n_order = k;
   pt_free(early);
   return 0;
 }
@@ -209,9 +236,9 @@ static int run_pool(pool *p, unsigned n_threads)
   unsigned started = 0;
   if (n_threads > 64)
     n_threads = 64;
-  if (n_threads > p->walk->n_files)
-    n_threads = p->walk->n_files ? (unsigned)p->walk->n_files : 1;
   int rc = plan(p, n_threads);
+  if (n_threads > p->n_order)
+    n_threads = p->n_order ? (unsigned)p->n_order : 1;
   if (rc == 0)
     rc = pt_mutex_new(&p->mu);
   /* the calling thread works too, so one thread means no extra thread */
@@ -266,7 +293,8 @@ static void rekey(pt_file_result *r, const char *old, const char *now)
 /* Keys are unique within a file by construction; two files can still meet
  * (a.c and a.h share the semantic path __a, and the birth numbers of two
  * same-named definitions may collide). The later file's key moves on. */
-static int make_unique(pt_strmap *seen, pt_file_result *r, pt_entity *e)
+static int make_unique(pt_strmap *seen, pt_file_result *r, pt_entity *e,
+                       int *rekeyed)
 {
   if (!pt_strmap_get(seen, e->key, strlen(e->key), NULL))
     return 0;
@@ -282,6 +310,7 @@ static int make_unique(pt_strmap *seen, pt_file_result *r, pt_entity *e)
       else {
         rekey(r, e->key, now);
         e->birth = birth;
+        *rekeyed = 1;
       }
       break;
     }
@@ -290,11 +319,12 @@ static int make_unique(pt_strmap *seen, pt_file_result *r, pt_entity *e)
   return rc;
 }
 
-static int add_entities(pt_graph *g, pt_strmap *seen, pt_file_result *r)
+static int add_entities(pt_graph *g, pt_strmap *seen, pt_file_result *r,
+                        int *rekeyed)
 {
   int rc = 0;
   for (size_t k = 0; rc == 0 && k < r->n_entities; k++) {
-    rc = make_unique(seen, r, &r->entities[k]);
+    rc = make_unique(seen, r, &r->entities[k], rekeyed);
     if (rc == 0)
       rc = pt_graph_add_entity(g, &r->entities[k]);
     if (rc == 0) {
@@ -350,6 +380,144 @@ static int keep_refs(pool *p, slot *s, const pt_file_result *r)
   return rc;
 }
 
+/* Moves r into the generation being built (r is freed on failure). */
+static int cache_keep(pt_ingest_cache *c, const pt_walk_file *wf, pt_file_result *r)
+{
+  char *path = pt_strdup(wf->path);
+  int rc = path ? pt_array_grow((void **)&c->next, &c->cap_next, c->n_next + 1,
+                                sizeof *c->next)
+                : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc) {
+    pt_free(path);
+    pt_file_result_free(r);
+    return rc;
+  }
+  cache_entry *e = &c->next[c->n_next++];
+  e->path = path;
+  e->size = wf->size;
+  e->mtime_ns = wf->mtime_ns;
+  e->r = r;
+  return 0;
+}
+
+static void free_entries(cache_entry *e, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    pt_free(e[i].path);
+    pt_file_result_free(e[i].r);
+  }
+  pt_free(e);
+}
+
+/* After a run: the new generation replaces the old, whose results that
+ * were not reused (changed or deleted files) are freed. After a failed run
+ * both go, so the next run extracts everything again. */
+static int cache_commit(pt_ingest_cache *c, int ok)
+{
+  free_entries(c->entries, c->n);
+  c->entries = NULL;
+  c->n = c->cap = 0;
+  pt_strmap_fini(&c->map);
+  memset(&c->map, 0, sizeof c->map);
+  if (!ok) {
+    free_entries(c->next, c->n_next);
+  } else {
+    c->entries = c->next;
+    c->n = c->n_next;
+    c->cap = c->cap_next;
+    pt_strmap_fini(&c->dirty);
+    memset(&c->dirty, 0, sizeof c->dirty);
+    pt_arena_fini(&c->dirty_paths);
+    c->all_dirty = 0;
+  }
+  c->next = NULL;
+  c->n_next = c->cap_next = 0;
+  for (size_t i = 0; i < c->n; i++) {
+    int rc = pt_strmap_put(&c->map, c->entries[i].path, strlen(c->entries[i].path), i);
+    if (rc) {
+      cache_commit(c, 0);
+      return rc;
+    }
+  }
+  return 0;
+}
+
+/* Is path, or a folder above it, marked dirty? */
+static int is_dirty(const pt_ingest_cache *c, const char *path)
+{
+  if (c->all_dirty)
+    return 1;
+  if (c->dirty.n == 0)
+    return 0;
+  for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/'))
+    if (pt_strmap_get(&c->dirty, path, (size_t)(s - path), NULL))
+      return 1;
+  return pt_strmap_get(&c->dirty, path, strlen(path), NULL);
+}
+
+/* Before the pool starts: files whose kept result still holds are done. */
+static void cache_reuse(pt_ingest_cache *c, const pt_walk_result *w, slot *slots)
+{
+  for (size_t i = 0; i < w->n_files; i++) {
+    const pt_walk_file *wf = &w->files[i];
+    size_t k;
+    if (!pt_strmap_get(&c->map, wf->path, strlen(wf->path), &k))
+      continue;
+    const cache_entry *e = &c->entries[k];
+    if (!e->r || e->size != wf->size || e->mtime_ns != wf->mtime_ns ||
+        is_dirty(c, wf->path))
+      continue;
+    slots[i].result = e->r;
+    slots[i].cached = 1;
+    slots[i].cache_idx = k;
+    slots[i].done = 1;
+  }
+}
+
+int pt_ingest_cache_new(pt_ingest_cache **out)
+{
+  pt_ingest_cache *c = pt_calloc(1, sizeof *c);
+  if (!c)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  *out = c;
+  return 0;
+}
+
+void pt_ingest_cache_free(pt_ingest_cache *c)
+{
+  if (!c)
+    return;
+  free_entries(c->entries, c->n);
+  free_entries(c->next, c->n_next);
+  pt_strmap_fini(&c->map);
+  pt_strmap_fini(&c->dirty);
+  pt_arena_fini(&c->dirty_paths);
+  pt_queries_free(c->queries);
+  pt_free(c);
+}
+
+int pt_ingest_cache_mark_dirty(pt_ingest_cache *c, const char *path)
+{
+  while (path[0] == '/')
+    path++;
+  size_t n = strlen(path);
+  while (n > 0 && path[n - 1] == '/')
+    n--;
+  if (n == 0) {
+    c->all_dirty = 1;
+    return 0;
+  }
+  const char *copy = pt_arena_strndup(&c->dirty_paths, path, n);
+  if (!copy)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  return pt_strmap_put(&c->dirty, copy, n, 1);
+}
+
+size_t pt_ingest_cache_size(const pt_ingest_cache *c)
+{
+  return c->n;
+}
+
 /* One file into the graph: entities, tests, its record, its references. */
 static int merge_one(pool *p, size_t i)
 {
@@ -372,15 +540,25 @@ static int merge_one(pool *p, size_t i)
     return 0;
   }
   st->bytes += r->file.size;
-  int rc = add_entities(p->g, &p->seen, r);
+  int rekeyed = 0;
+  int rc = add_entities(p->g, &p->seen, r, &rekeyed);
   for (size_t k = 0; rc == 0 && k < r->n_tests; k++)
     rc = pt_graph_add_test(p->g, &r->tests[k]);
   if (rc == 0)
     rc = pt_graph_add_file(p->g, &r->file);
   if (rc == 0)
     rc = keep_refs(p, s, r);
-  pt_file_result_free(r);
   s->result = NULL;
+  if (s->cached) {
+    p->cache->entries[s->cache_idx].r = NULL; /* moved out */
+    st->reused_files++;
+  }
+  /* a rekeyed result no longer holds the keys as extracted: not kept */
+  if (p->cache && !rekeyed) {
+    int kept = cache_keep(p->cache, &p->walk->files[i], r);
+    return rc ? rc : kept;
+  }
+  pt_file_result_free(r);
   return rc;
 }
 
@@ -424,14 +602,24 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, slot *slots,
   p.progress = o->progress;
   p.payload = o->payload;
   p.parse_only = o->parse_only;
-  pt_queries *q = NULL;
-  int rc = pt_queries_new(&q);
+  p.cache = o->parse_only ? NULL : o->cache;
+  pt_queries *q = p.cache ? p.cache->queries : NULL;
+  int rc = q ? 0 : pt_queries_new(&q);
+  if (rc == 0 && p.cache)
+    p.cache->queries = q; /* kept for the next run */
   p.queries = q;
   uint64_t t0 = pt_clock_ns();
+  if (rc == 0 && p.cache)
+    cache_reuse(p.cache, w, slots);
   if (rc == 0) rc = merge_walk(&p);
   if (rc == 0) rc = run_pool(&p, o->n_threads ? o->n_threads : pt_cpu_count());
   pt_strmap_fini(&p.seen);
-  pt_queries_free(q);
+  if (!p.cache)
+    pt_queries_free(q);
+  if (p.cache) {
+    int kept = cache_commit(p.cache, rc == 0);
+    rc = rc ? rc : kept;
+  }
   pt_sys_heap_trim(); /* the parse threads' freed trees and results */
   uint64_t t1 = pt_clock_ns();
   st->extract_ns = t1 - t0;
@@ -464,7 +652,8 @@ int pt_ingest(const pt_ingest_opts *o, pt_graph **out, pt_ingest_stats *st)
   if (rc == 0)
     rc = build(o, w, slots, g, st);
   for (size_t i = 0; slots && i < w->n_files; i++) {
-    pt_file_result_free(slots[i].result);
+    if (!slots[i].cached)
+      pt_file_result_free(slots[i].result);
     pt_free(slots[i].error);
     pt_free(slots[i].refs);
   }

@@ -107,6 +107,11 @@ static const ext_rule extensions[] = {
   {"cs", PT_GRAMMAR_CSHARP},     {"swift", PT_GRAMMAR_SWIFT},
 };
 
+const char *pt_lang_extension_at(size_t i)
+{
+  return i < sizeof extensions / sizeof extensions[0] ? extensions[i].ext : NULL;
+}
+
 static int ident_char(char c)
 {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

@@ -139,6 +139,27 @@ int pt_store_save(pt_store *st, const pt_graph *from)
   return rc;
 }
 
+int pt_store_update(pt_store *st, const pt_graph *old, const pt_graph *now)
+{
+  if (!st || !old || !now)
+    return PT_ERR(PT_EINVAL, "pt_store_update: NULL argument");
+  if (!st->ops->update)
+    return PT_ERR(PT_ENOTSUPPORTED, "store %s has no update; save instead",
+                  st->ops->name);
+  int rc = check_graph(now);
+  if (rc == 0)
+    rc = st->ops->update(st, old, now);
+  pt_log(PT_LOG_DEBUG, "store %s: update to %zu entities, %zu edges: %s",
+         st->ops->name, pt_graph_n_entities(now), pt_graph_n_edges(now),
+         pt_error_name(rc));
+  return rc;
+}
+
+int pt_store_can_update(const pt_store *st)
+{
+  return st && st->ops->update != NULL;
+}
+
 int pt_store_load(pt_store *st, pt_graph *into)
 {
   if (!st || !into)

@@ -192,7 +192,7 @@ static void sqlite_store_close(pt_store *self)
 }
 
 static const pt_store_ops sqlite_ops = {"sqlite", sqlite_save, sqlite_load,
-                                        sqlite_store_close};
+                                        sqlite_store_close, NULL};
 
 int pt_store_sqlite_open(const char *path, pt_store **out)
 {

@@ -101,7 +101,7 @@ static int add_error(walker *w, int is_dir)
   return rc;
 }
 
-static int add_file(walker *w, uint64_t size, pt_grammar g)
+static int add_file(walker *w, const pt_fs_stat *st, pt_grammar g)
 {
   pt_walk_result *r = w->r;
   int rc = pt_array_grow((void **)&r->files, &w->cap_files, r->n_files + 1,
@@ -111,7 +111,8 @@ static int add_file(walker *w, uint64_t size, pt_grammar g)
     rc = PT_ERR(PT_ENOMEM, "out of memory walking the folder");
   if (rc == 0) {
     r->files[r->n_files].path = path;
-    r->files[r->n_files].size = size;
+    r->files[r->n_files].size = st->size;
+    r->files[r->n_files].mtime_ns = st->mtime_ns;
     r->files[r->n_files].grammar = g;
     r->n_files++;
   }
@@ -250,7 +251,7 @@ static int visit_file(walker *w)
   else if (st.size > w->opts->max_file_size)
     rc = add_ignored(w, "too_large", 0);
   else
-    rc = add_file(w, st.size, g);
+    rc = add_file(w, &st, g);
   return rc;
 }
 

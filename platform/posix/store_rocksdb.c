@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/arena.h"
 #include "pt/error.h"
 #include "pt/record_codec.h"
 #include "pt/store.h"
+#include "pt/strmap.h"
 #include "pt/sys/fs.h"
 #include "store_rocksdb_int.h"
 
@@ -384,6 +386,95 @@ static int rocks_save(pt_store *self, const pt_graph *from)
   return rc ? rc : flip((rocksdb_store *)self, gen);
 }
 
+/* ---- update (the live index's write-through) ------------------------------ */
+
+/* The full key of record i of g (generation prefix, type, record key) in
+ * k, its value in v. */
+static int record_kv(const record_type *rt, const gen_range *gen,
+                     const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
+{
+  pt_buf_clear(k);
+  pt_buf_clear(v);
+  int rc = pt_buf_put(k, gen->lo, sizeof gen->lo);
+  if (rc == 0)
+    rc = pt_buf_putc(k, rt->prefix);
+  return rc ? rc : rt->put(g, i, k, v);
+}
+
+/* Adds to b the puts and deletes that turn old's records of one type into
+ * now's: keys only in old are deleted, keys whose value differs or that
+ * are new are put. */
+static int diff_records(const record_type *rt, const gen_range *gen,
+                        const pt_graph *old, const pt_graph *now,
+                        rocksdb_writebatch_t *b)
+{
+  size_t n_old = rt->count(old), n_now = rt->count(now);
+  pt_arena keys = PT_ARENA_INIT;
+  pt_strmap map = PT_STRMAP_INIT;
+  pt_buf k = PT_BUF_INIT, v = PT_BUF_INIT, ov = PT_BUF_INIT, ok = PT_BUF_INIT;
+  unsigned char *seen = pt_calloc(n_old + 1, 1);
+  const char **old_keys = pt_calloc(n_old + 1, sizeof *old_keys);
+  size_t *old_len = pt_calloc(n_old + 1, sizeof *old_len);
+  int rc = seen && old_keys && old_len ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < n_old; i++) {
+    rc = record_kv(rt, gen, old, i, &k, &v);
+    if (rc == 0 && !(old_keys[i] = pt_arena_strndup(&keys, k.ptr, k.len)))
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    old_len[i] = k.len;
+    if (rc == 0)
+      rc = pt_strmap_put(&map, old_keys[i], k.len, i);
+  }
+  for (size_t j = 0; rc == 0 && j < n_now; j++) {
+    size_t i;
+    rc = record_kv(rt, gen, now, j, &k, &v);
+    if (rc == 0 && pt_strmap_get(&map, k.ptr, k.len, &i)) {
+      seen[i] = 1;
+      rc = record_kv(rt, gen, old, i, &ok, &ov);
+      if (rc == 0 && ov.len == v.len && memcmp(ov.ptr, v.ptr, v.len) == 0)
+        continue;
+    }
+    if (rc == 0)
+      rocksdb_writebatch_put(b, k.ptr, k.len, v.ptr, v.len);
+  }
+  for (size_t i = 0; rc == 0 && i < n_old; i++)
+    if (!seen[i])
+      rocksdb_writebatch_delete(b, old_keys[i], old_len[i]);
+  pt_free(seen);
+  pt_free(old_keys);
+  pt_free(old_len);
+  pt_strmap_fini(&map);
+  pt_arena_fini(&keys);
+  pt_buf_fini(&k);
+  pt_buf_fini(&v);
+  pt_buf_fini(&ok);
+  pt_buf_fini(&ov);
+  return rc;
+}
+
+/* Writes the difference into the current generation as one synced batch:
+ * RocksDB applies a batch whole or not at all, so a reader or a crash
+ * sees the store before the update or after it. */
+static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now)
+{
+  rocksdb_store *rs = (rocksdb_store *)self;
+  uint64_t cur = 0;
+  int rc = read_current(rs, rs->ropts, &cur);
+  if (rc == 0 && cur == 0)
+    return rocks_save(self, now); /* nothing saved yet */
+  gen_range gen = range_of(cur);
+  rocksdb_writebatch_t *b = rocksdb_writebatch_create();
+  for (size_t t = 0; rc == 0 && t < N_RECORD_TYPES; t++)
+    rc = diff_records(&record_types[t], &gen, old, now, b);
+  if (rc == 0 && rocksdb_writebatch_count(b) > 0) {
+    char *err = NULL;
+    rocksdb_write(rs->db, rs->wopts, b, &err);
+    if (err)
+      rc = rocks_error(err, rs->path, "cannot write");
+  }
+  rocksdb_writebatch_destroy(b);
+  return rc;
+}
+
 /* ---- load ---------------------------------------------------------------- */
 
 static int load_record(pt_graph *g, const char *key, size_t klen,
@@ -572,7 +663,7 @@ static void rocks_close(pt_store *self)
 }
 
 static const pt_store_ops rocksdb_ops = {"rocksdb", rocks_save, rocks_load,
-                                         rocks_close};
+                                         rocks_close, rocks_update};
 
 /* Every open starts a new LOG file and keeps the old ones; a few are
  * enough to debug the last runs. */

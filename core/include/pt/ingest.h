@@ -13,6 +13,23 @@
 typedef void (*pt_ingest_progress_fn)(size_t done, size_t total,
                                       uint64_t bytes_done, void *payload);
 
+/* Parse results kept from one run to the next, for the live index. A run
+ * given a cache extracts only the files that are new, whose size or mtime
+ * changed, or that were marked dirty, and reuses the others' results; the
+ * graph is byte for byte the one a run without a cache makes (results are
+ * kept as extracted, and one that had to be rekeyed is not kept). The
+ * compiled queries are kept too. One run at a time per cache. */
+typedef struct pt_ingest_cache pt_ingest_cache;
+
+int pt_ingest_cache_new(pt_ingest_cache **out);
+void pt_ingest_cache_free(pt_ingest_cache *c);
+/* The next run re-extracts this root-relative path whatever its size and
+ * mtime say; a folder's path covers everything below it, "" the whole
+ * tree. Cleared by the next successful run. */
+int pt_ingest_cache_mark_dirty(pt_ingest_cache *c, const char *path);
+/* Files whose results are kept. */
+size_t pt_ingest_cache_size(const pt_ingest_cache *c);
+
 typedef struct pt_ingest_opts {
   const char *root;                /* borrowed */
   unsigned n_threads;              /* 0 = one per processor */
@@ -22,6 +39,7 @@ typedef struct pt_ingest_opts {
   pt_ingest_progress_fn progress;  /* may be NULL */
   void *payload;
   int parse_only;                  /* benchmark floor: parse, extract nothing */
+  pt_ingest_cache *cache;          /* may be NULL; not with parse_only */
 } pt_ingest_opts;
 
 #define PT_INGEST_DEFAULT_MAX_FILE_SIZE (16u * 1024u * 1024u)
@@ -29,6 +47,7 @@ typedef struct pt_ingest_opts {
 typedef struct pt_ingest_stats {
   size_t total_files;      /* files with a grammar, after the ignore rules */
   size_t processed_files;  /* of those, extracted */
+  size_t reused_files;     /* of those, taken from the cache unchanged */
   size_t n_entities;       /* CODE entities in the graph */
   size_t n_tests;          /* test entities left out */
   size_t n_edges;

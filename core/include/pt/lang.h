@@ -47,5 +47,7 @@ const pt_grammar_info *pt_grammar_get(pt_grammar g);
  * C++ (classes, namespaces, templates, access specifiers). */
 int pt_grammar_for_path(const char *path, const char *head, size_t head_len,
                         pt_grammar *out);
+/* The i-th extension with a grammar ("rs", "py", ...), NULL past the end. */
+const char *pt_lang_extension_at(size_t i);
 
 #endif

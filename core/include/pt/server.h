@@ -14,17 +14,25 @@ typedef struct pt_server_opts {
   const char *db_spec;     /* reported by the statistics endpoint */
   unsigned n_threads;      /* 0 = one per processor, at least 2 */
   FILE *log;               /* "Trying <port>..." lines; may be NULL */
+  struct pt_live *live;    /* borrowed, may be NULL: the live index behind
+                              the reindex and watcher-status routes */
 } pt_server_opts;
 
 typedef struct pt_server pt_server;
 
-/* Starts serving g (borrowed: it must outlive the server). Fails with
- * PT_EEXISTS when all 100 ports are in use, PT_EIO otherwise. */
-int pt_server_start(const pt_server_opts *opts, const pt_graph *g,
-                    pt_server **out);
+/* Starts serving g, which the server owns from then on, also on failure.
+ * Fails with PT_EEXISTS when all 100 ports are in use, PT_EIO otherwise. */
+int pt_server_start(const pt_server_opts *opts, pt_graph *g, pt_server **out);
+/* Serves g (owned from then on) instead of the current graph: requests
+ * under way finish on the graph they started with, later ones see g; the
+ * old graph is freed when its last request is done. On failure (out of
+ * memory building its indexes) the old graph stays and g stays the
+ * caller's. */
+int pt_server_publish(pt_server *s, pt_graph *g);
 unsigned pt_server_port(const pt_server *s);
 const char *pt_server_bind(const pt_server *s);
-/* Stops accepting, finishes the requests under way, frees everything. */
+/* Stops accepting, finishes the requests under way, frees everything
+ * (the graph included). */
 void pt_server_stop(pt_server *s);
 
 #endif

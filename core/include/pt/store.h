@@ -19,6 +19,11 @@ typedef struct pt_store_ops {
   int (*load)(pt_store *self, pt_graph *into);
   /* Frees self and everything it holds open. */
   void (*close)(pt_store *self);
+  /* Brings the store from the contents of `old` (what it holds now) to
+   * those of `now`, writing only the records that differ, atomically (the
+   * live index's write-through). NULL when the backend has nothing cheaper
+   * than a whole save. */
+  int (*update)(pt_store *self, const pt_graph *old, const pt_graph *now);
 } pt_store_ops;
 
 struct pt_store {
@@ -39,6 +44,9 @@ int pt_store_rocksdb_open(const char *path, pt_store **out);
 int pt_store_open(const char *spec, pt_store **out);
 
 int pt_store_save(pt_store *st, const pt_graph *from);
+/* The update op; PT_ENOTSUPPORTED when the backend has none (then save). */
+int pt_store_update(pt_store *st, const pt_graph *old, const pt_graph *now);
+int pt_store_can_update(const pt_store *st);
 int pt_store_load(pt_store *st, pt_graph *into);
 const char *pt_store_name(const pt_store *st);
 void pt_store_close(pt_store *st);

@@ -22,6 +22,8 @@ typedef struct pt_walk_opts {
 typedef struct pt_walk_file {
   const char *path;            /* root-relative, '/' separators */
   uint64_t size;
+  int64_t mtime_ns;            /* last modification, for the live index's
+                                  "unchanged since last time" check */
   pt_grammar grammar;          /* by extension; .h sniffed later */
 } pt_walk_file;
 

@@ -1,0 +1,111 @@
+/* The live index behind pt08: keeps the served graph true while files
+ * change. A watcher (pt/sys/watch.h) reports paths, a debounce
+ * (pt/debounce.h) waits for bursts to settle, then one update re-walks the
+ * root with pt01's rules, re-extracts only the files that changed (an
+ * ingest cache keeps every other file's parse result) and re-resolves every
+ * reference, so the new graph is exactly what a fresh pt01 run would make:
+ * references into and out of the changed files are right by construction.
+ * The new graph is written through to the store (RocksDB: only the records
+ * that differ, in one atomic batch; SQLite: one atomic backup, debounced)
+ * and handed to the publisher (the server swaps it in whole: a reader sees
+ * the graph before an update or after it, never a mix). docs/live-index.md. */
+#ifndef PT_LIVE_H
+#define PT_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "pt/graph.h"
+#include "pt/ingest.h"
+#include "pt/store.h"
+
+typedef struct pt_live pt_live;
+
+/* Receives each new graph and owns it from then on. Called on the live
+ * thread, or on the thread of pt_live_reindex, one call at a time. */
+typedef void (*pt_live_publish_fn)(pt_graph *g, void *payload);
+
+typedef struct pt_live_opts {
+  const char *root;            /* borrowed: the indexed folder */
+  const char *const *skip;     /* borrowed: absolute paths never walked nor
+                                  watched (the database); may be NULL */
+  size_t n_skip;
+  unsigned n_threads;          /* 0 = one per processor */
+  uint64_t max_file_size;      /* 0 = pt01's default */
+  pt_store *store;             /* borrowed, may be NULL: written through */
+  unsigned quiet_ms;           /* a path is reindexed once quiet this long;
+                                  0 = 100 */
+  unsigned max_delay_ms;       /* ... or once its first event is this old;
+                                  0 = 1000 */
+  unsigned save_delay_ms;      /* stores without an update op (SQLite):
+                                  save once no update came for this long;
+                                  0 = 1000 */
+  FILE *log;                   /* "[FileWatcher] ..." lines; may be NULL */
+  pt_live_publish_fn publish;  /* may be NULL: then pt_live keeps its
+                                  graphs and frees them */
+  void *payload;
+} pt_live_opts;
+
+/* What one reindex did to one file (the reindex endpoint's answer). */
+typedef struct pt_live_delta {
+  int in_index_before;         /* the file had a record before / after */
+  int in_index_after;
+  size_t entities_before, entities_after;
+  size_t entities_added, entities_removed, entities_modified;
+  size_t edges_added, edges_removed; /* edges written in this file */
+  int hash_changed;
+  uint64_t elapsed_ns;         /* the whole update, publish included */
+} pt_live_delta;
+
+typedef struct pt_live_status {
+  int watch_enabled;           /* pt_live_start was asked to watch */
+  int watch_running;           /* ... and the watcher runs */
+  const char *backend;         /* "inotify", "poll", ...; "" when none */
+  const char *root;            /* absolute */
+  uint64_t events_seen;        /* watcher events received */
+  uint64_t updates;            /* updates that changed the graph */
+  uint64_t files_reindexed;    /* files extracted again by updates */
+  uint64_t files_removed;      /* files that left the index */
+  size_t pending;              /* paths waiting for their debounce */
+  time_t last_update;          /* wall clock of the last change; 0 = none */
+  uint64_t saves;              /* store writes (updates or backups) */
+  char last_error[256];        /* "" when the last update and save went well */
+} pt_live_status;
+
+/* Prepares a live index of opts->root (resolved now; PT_ENOTFOUND when it
+ * is missing). Nothing runs yet. */
+int pt_live_new(const pt_live_opts *opts, pt_live **out);
+
+/* Indexes the whole root now, filling the cache, and publishes the graph
+ * (returned borrowed in *out: it stays alive until the next update). */
+int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats);
+
+/* Takes g, loaded from the store and owned by the publisher, as the current
+ * graph. The background thread's first pass then re-indexes the whole root
+ * against it (picking up changes made while nothing watched) and writes
+ * through only what differs. */
+void pt_live_adopt(pt_live *lv, const pt_graph *g);
+
+/* Starts the background thread, and the watcher when `watch` is set (a
+ * watcher that cannot start is reported in the status, not an error). */
+int pt_live_start(pt_live *lv, int watch);
+
+/* Reindexes one root-relative path ('/' separators) now, as the watcher
+ * would, and returns what changed for that file. Waits for an update under
+ * way. Thread-safe. */
+int pt_live_reindex(pt_live *lv, const char *rel_path, pt_live_delta *out);
+
+/* The root, absolute with '/' separators. */
+const char *pt_live_root(const pt_live *lv);
+/* The current graph (borrowed; alive until the next update). */
+const pt_graph *pt_live_graph(const pt_live *lv);
+/* A consistent copy of the counters. Thread-safe. */
+void pt_live_get_status(pt_live *lv, pt_live_status *out);
+
+/* Stops the watcher and the thread, writes a pending SQLite backup, and
+ * frees lv (and, without a publisher, its graph). Accepts NULL. */
+void pt_live_free(pt_live *lv);
+
+#endif

@@ -1,0 +1,299 @@
+/* The live-index routes: POST /incremental-reindex-file-update (one file
+ * now, confined to the indexed root) and GET /file-watcher-status-check
+ * (the watcher's state and true counters). */
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+#include "http_handlers.h"
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/lang.h"
+#include "pt/live.h"
+#include "pt/sys/fs.h"
+
+/* "2026-11-25T23:10:57Z" from seconds since the epoch (thread-safe, unlike
+ * gmtime): Howard Hinnant's civil-from-days. */
+static void utc_text(time_t t, char out[64])
+{
+  long long s = (long long)t, days = s / 86400, rem = s % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days--;
+  }
+  long long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+  long long doe = z - era * 146097;
+  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
+  long long m = mp < 10 ? mp + 3 : mp - 9;
+  snprintf(out, 64, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", y + (m <= 2), m, d,
+           rem / 3600, rem / 60 % 60, rem % 60);
+}
+
+int pt__h_watcher(pt_req *r)
+{
+  pt_live_status st;
+  memset(&st, 0, sizeof st);
+  if (r->st->live)
+    pt_live_get_status(r->st->live, &st);
+  size_t n_ext = 0;
+  while (pt_lang_extension_at(n_ext))
+    n_ext++;
+  pt_json *j = &r->json;
+  pt_json_obj(j);
+  pt_json_key(j, "success");
+  pt_json_bool(j, 1);
+  pt_json_key(j, "endpoint");
+  pt_json_str(j, r->path);
+  pt_json_key(j, "data");
+  pt_json_obj(j);
+  pt_json_key(j, "file_watching_enabled_flag");
+  pt_json_bool(j, st.watch_enabled);
+  pt_json_key(j, "watcher_currently_running_flag");
+  pt_json_bool(j, st.watch_running);
+  pt_json_key(j, "watch_directory_path_value");
+  pt_json_str(j, st.root);
+  pt_json_key(j, "watcher_backend_name");
+  pt_json_str(j, st.watch_running ? st.backend : NULL);
+  pt_json_key(j, "watched_extensions_list_vec");
+  pt_json_arr(j);
+  for (size_t i = 0; i < n_ext; i++)
+    pt_json_str(j, pt_lang_extension_at(i));
+  pt_json_arr_end(j);
+  pt_json_key(j, "events_processed_total_count");
+  pt_json_uint(j, st.events_seen);
+  pt_json_key(j, "files_reindexed_total_count");
+  pt_json_uint(j, st.files_reindexed);
+  pt_json_key(j, "files_removed_total_count");
+  pt_json_uint(j, st.files_removed);
+  pt_json_key(j, "index_updates_total_count");
+  pt_json_uint(j, st.updates);
+  pt_json_key(j, "store_writes_total_count");
+  pt_json_uint(j, st.saves);
+  pt_json_key(j, "pending_paths_count");
+  pt_json_uint(j, st.pending);
+  pt_json_key(j, "last_update_time_utc");
+  char when[64];
+  if (st.last_update) {
+    utc_text(st.last_update, when);
+    pt_json_str(j, when);
+  } else {
+    pt_json_null(j);
+  }
+  pt_json_key(j, "error_message_value_option");
+  pt_json_str(j, st.last_error[0] ? st.last_error : NULL);
+  pt_json_key(j, "status_message_text_value");
+  char msg[640];
+  if (!r->st->live)
+    snprintf(msg, sizeof msg, "No live index: the server does not know the "
+             "indexed folder (start it with --root DIR).");
+  else if (st.watch_running)
+    snprintf(msg, sizeof msg, "File watcher is running (%s). Monitoring %zu "
+             "extensions in %s. %llu events processed, %llu files reindexed, "
+             "%llu removed.", st.backend, n_ext, st.root,
+             (unsigned long long)st.events_seen,
+             (unsigned long long)st.files_reindexed,
+             (unsigned long long)st.files_removed);
+  else if (!st.watch_enabled)
+    snprintf(msg, sizeof msg, "File watching is disabled (--no-watch); POST "
+             "/incremental-reindex-file-update still updates the index.");
+  else
+    snprintf(msg, sizeof msg, "File watcher failed to start: %s",
+             st.last_error[0] ? st.last_error : "unknown error");
+  pt_json_str(j, msg);
+  pt_json_obj_end(j);
+  pt_json_obj_end(j);
+  return 0;
+}
+
+/* ---- POST /incremental-reindex-file-update ------------------------------- */
+
+static int is_absolute(const char *p)
+{
+  return p[0] == '/' || (((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z') && p[1] == ':' &&
+                         p[2] == '/');
+}
+
+/* Is p the root or below it? */
+static int inside(const char *root, const char *p)
+{
+  size_t n = strlen(root);
+  if (n > 0 && root[n - 1] == '/')
+    n--; /* "/" or "C:/" */
+  return strncmp(p, root, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+/* Folds '\' to '/', drops empty and "." components; 0, or -1 when a ".."
+ * component is there. */
+static int normalise(const char *given, pt_buf *out)
+{
+  pt_buf_clear(out);
+  int abs = 0;
+  const char *s = given;
+  char c0 = given[0] == '\\' ? '/' : given[0];
+  if (c0 == '/') {
+    abs = 1;
+  } else if (given[0] && given[1] == ':') {
+    pt_buf_put(out, given, 2);
+    s = given + 2;
+    abs = 1;
+  }
+  while (*s) {
+    while (*s == '/' || *s == '\\')
+      s++;
+    const char *e = s;
+    while (*e && *e != '/' && *e != '\\')
+      e++;
+    size_t n = (size_t)(e - s);
+    if (n == 2 && s[0] == '.' && s[1] == '.')
+      return -1;
+    if (n > 0 && !(n == 1 && s[0] == '.')) {
+      if (out->len > 0 || abs)
+        pt_buf_putc(out, '/');
+      pt_buf_put(out, s, n);
+    }
+    s = e;
+  }
+  if (out->len == 0 && abs)
+    pt_buf_putc(out, '/');
+  if (pt_buf_grow(out, 1) != 0)
+    return -2;
+  out->ptr[out->len] = '\0'; /* "" for an empty path */
+  return 0;
+}
+
+/* Where the path really leads: realpath of the path, or of its nearest
+ * existing parent when it is gone (a deleted file). */
+static int resolve_existing(const char *full, char **real)
+{
+  pt_buf b = PT_BUF_INIT;
+  int rc = pt_buf_puts(&b, full);
+  while (rc == 0) {
+    rc = pt_fs_realpath(b.ptr, real);
+    if (rc != PT_ENOTFOUND)
+      break;
+    pt_error_clear();
+    char *slash = strrchr(b.ptr, '/');
+    if (!slash || slash == b.ptr) {
+      rc = PT_ERR(PT_ENOTFOUND, "%s: no existing parent", full);
+      break;
+    }
+    *slash = '\0';
+    b.len = (size_t)(slash - b.ptr);
+  }
+  pt_buf_fini(&b);
+  return rc;
+}
+
+static int has_file(const pt_graph *g, const char *rel)
+{
+  const pt_file_record *f = pt_graph_files(g);
+  for (size_t i = 0; i < pt_graph_n_files(g); i++)
+    if (strcmp(f[i].path, rel) == 0)
+      return 1;
+  return 0;
+}
+
+static int reply_delta(pt_req *r, const char *rel, const pt_live_delta *d)
+{
+  pt_json *j = &r->json;
+  pt__resp_begin(r);
+  pt_json_key(j, "file_path");
+  pt_json_str(j, rel);
+  pt_json_key(j, "file_in_index");
+  pt_json_bool(j, d->in_index_after);
+  pt_json_key(j, "entities_before");
+  pt_json_uint(j, d->entities_before);
+  pt_json_key(j, "entities_after");
+  pt_json_uint(j, d->entities_after);
+  pt_json_key(j, "entities_added");
+  pt_json_uint(j, d->entities_added);
+  pt_json_key(j, "entities_removed");
+  pt_json_uint(j, d->entities_removed);
+  pt_json_key(j, "entities_modified");
+  pt_json_uint(j, d->entities_modified);
+  pt_json_key(j, "edges_added");
+  pt_json_uint(j, d->edges_added);
+  pt_json_key(j, "edges_removed");
+  pt_json_uint(j, d->edges_removed);
+  pt_json_key(j, "hash_changed");
+  pt_json_bool(j, d->hash_changed);
+  pt_json_key(j, "processing_time_ms");
+  pt_json_double(j, (double)(d->elapsed_ns / 1000) / 1000.0);
+  pt__resp_end(r, 60);
+  return 0;
+}
+
+/* Checks the path (nothing is read before it passes) and reindexes it. */
+static int reindex(pt_req *r, pt_live *lv, const char *given, pt_buf *norm,
+                   pt_buf *full)
+{
+  const char *root = pt_live_root(lv);
+  int n = normalise(given, norm);
+  if (n == -2)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  if (n != 0)
+    return pt__resp_error(r, 403, 40, "Path '%s' leaves the indexed root %s "
+                          "('..' is not allowed)", given, root);
+  if (is_absolute(norm->ptr)) {
+    if (!inside(root, norm->ptr))
+      return pt__resp_error(r, 403, 40, "Path '%s' is outside the indexed root %s",
+                            given, root);
+    pt_buf_clear(full);
+    pt_buf_puts(full, norm->ptr);
+  } else {
+    pt_buf_clear(full);
+    pt_buf_printf(full, "%s%s%s", root, strcmp(root, "/") ? "/" : "", norm->ptr);
+  }
+  if (!full->ptr)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  size_t rl = strlen(root) - (root[strlen(root) - 1] == '/');
+  const char *rel = full->ptr[rl] == '/' ? full->ptr + rl + 1 : full->ptr + rl;
+  if (!*rel)
+    return pt__resp_error(r, 400, 30, "Path is not a file: %s (the indexed root)",
+                          given);
+  /* a link anywhere on the way must not lead out of the root */
+  char *real = NULL;
+  int rc = resolve_existing(full->ptr, &real);
+  if (rc == PT_ENOMEM)
+    return rc;
+  int ok = rc == 0 && inside(root, real);
+  pt_free(real);
+  pt_error_clear();
+  if (!ok)
+    return pt__resp_error(r, 403, 40, "Path '%s' resolves outside the indexed "
+                          "root %s (symbolic link)", given, root);
+  pt_fs_stat fst;
+  rc = pt_fs_stat_path(full->ptr, &fst);
+  if (rc == 0 && fst.type == PT_FS_DIR)
+    return pt__resp_error(r, 400, 30, "Path is not a file: %s", given);
+  if (rc == PT_ENOTFOUND && !has_file(r->st->g, rel))
+    return pt__resp_error(r, 404, 30, "File not found: %s", given);
+  if (rc && rc != PT_ENOTFOUND)
+    return pt__resp_error(r, 500, 30, "Failed to read file: %s",
+                          pt_error_last()->message);
+  pt_error_clear();
+  pt_live_delta d;
+  rc = pt_live_reindex(lv, rel, &d);
+  if (rc == PT_ENOMEM)
+    return rc;
+  if (rc)
+    return pt__resp_error(r, 500, 30, "Reindex failed: %s", pt_error_last()->message);
+  return reply_delta(r, rel, &d);
+}
+
+int pt__h_reindex(pt_req *r)
+{
+  const char *given;
+  if (pt__req_required(r, "path", &given) != 0)
+    return 0;
+  if (!r->st->live)
+    return pt__resp_error(r, 503, 30, "No live index: the server does not know "
+                          "the indexed folder (start it with --root DIR)");
+  pt_buf norm = PT_BUF_INIT, full = PT_BUF_INIT;
+  int rc = reindex(r, r->st->live, given, &norm, &full);
+  pt_buf_fini(&norm);
+  pt_buf_fini(&full);
+  return rc;
+}

@@ -1,0 +1,609 @@
+/* The live index (pt/live.h): watcher events -> debounce -> one cached
+ * re-ingest of the root -> compare with the current graph -> write through
+ * -> publish. Two locks: `mu` guards the debounce, the counters and the
+ * stop flag (held briefly, also by the watcher's thread); `update_mu`
+ * serialises whole updates between the background thread and
+ * pt_live_reindex. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/debounce.h"
+#include "pt/error.h"
+#include "pt/live.h"
+#include "pt/log.h"
+#include "pt/sys/fs.h"
+#include "pt/sys/net.h"
+#include "pt/sys/term.h"
+#include "pt/sys/thread.h"
+#include "pt/sys/watch.h"
+
+#define MS ((uint64_t)1000000)
+
+struct pt_live {
+  pt_live_opts o;
+  char *root;                 /* owned: absolute, '/' */
+  char **watch_skip;          /* owned: root-relative skip paths */
+  size_t n_watch_skip;
+  pt_ingest_cache *cache;     /* owned; under update_mu */
+  const pt_graph *cur;        /* the current graph; under update_mu */
+  pt_graph *owned;            /* cur, when there is no publisher */
+  int scan_pending;           /* adopted: the first pass re-indexes all */
+  pt_mutex *update_mu;
+  pt_mutex *mu;
+  pt_debounce *deb;           /* under mu */
+  int stop;                   /* under mu */
+  int save_pending;           /* under mu: SQLite backup due at save_due */
+  uint64_t save_due;
+  pt_live_status st;          /* under mu */
+  pt_watch *watch;
+  pt_thread *thread;
+};
+
+static void set_error(pt_live *lv, const char *what)
+{
+  pt_mutex_lock(lv->mu);
+  pt_snprintf(lv->st.last_error, sizeof lv->st.last_error, "%s: %s", what,
+              pt_error_last()->message);
+  pt_mutex_unlock(lv->mu);
+  if (lv->o.log) {
+    fprintf(lv->o.log, "[FileWatcher] %s failed: %s\n", what,
+            pt_error_last()->message);
+    fflush(lv->o.log);
+  }
+  pt_error_clear();
+}
+
+/* ---- comparing graphs ---------------------------------------------------- */
+
+static int str_eq(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int entity_eq(const pt_entity *a, const pt_entity *b)
+{
+  return str_eq(a->key, b->key) && str_eq(a->name, b->name) &&
+         str_eq(a->qualname, b->qualname) && str_eq(a->file_path, b->file_path) &&
+         str_eq(a->signature, b->signature) && str_eq(a->parent_key, b->parent_key) &&
+         strcmp(a->content_hash, b->content_hash) == 0 && a->lang == b->lang &&
+         a->kind == b->kind && a->line_start == b->line_start &&
+         a->line_end == b->line_end && a->birth == b->birth;
+}
+
+static int edge_eq(const pt_edge *a, const pt_edge *b)
+{
+  return str_eq(a->from_key, b->from_key) && str_eq(a->to_key, b->to_key) &&
+         str_eq(a->file_path, b->file_path) && a->type == b->type &&
+         a->line == b->line && a->resolved == b->resolved;
+}
+
+static int file_eq(const pt_file_record *a, const pt_file_record *b)
+{
+  return str_eq(a->path, b->path) && str_eq(a->content_hash, b->content_hash) &&
+         a->lang == b->lang && a->size == b->size && a->n_entities == b->n_entities &&
+         a->n_tests == b->n_tests && a->n_parse_errors == b->n_parse_errors &&
+         a->source_words == b->source_words && a->entity_words == b->entity_words &&
+         a->import_words == b->import_words && a->comment_words == b->comment_words;
+}
+
+static int test_eq(const pt_test_entity *a, const pt_test_entity *b)
+{
+  return str_eq(a->key, b->key) && str_eq(a->name, b->name) &&
+         str_eq(a->file_path, b->file_path) && str_eq(a->reason, b->reason) &&
+         a->lang == b->lang && a->kind == b->kind && a->line_start == b->line_start &&
+         a->line_end == b->line_end;
+}
+
+/* Two finished graphs hold the same records (what a dump would show). */
+static int graphs_equal(const pt_graph *a, const pt_graph *b)
+{
+  if (pt_graph_n_entities(a) != pt_graph_n_entities(b) ||
+      pt_graph_n_edges(a) != pt_graph_n_edges(b) ||
+      pt_graph_n_files(a) != pt_graph_n_files(b) ||
+      pt_graph_n_tests(a) != pt_graph_n_tests(b) ||
+      pt_graph_n_ignored(a) != pt_graph_n_ignored(b) ||
+      pt_graph_n_meta(a) != pt_graph_n_meta(b))
+    return 0;
+  for (size_t i = 0; i < pt_graph_n_files(a); i++)
+    if (!file_eq(&pt_graph_files(a)[i], &pt_graph_files(b)[i]))
+      return 0;
+  for (size_t i = 0; i < pt_graph_n_entities(a); i++)
+    if (!entity_eq(&pt_graph_entities(a)[i], &pt_graph_entities(b)[i]))
+      return 0;
+  for (size_t i = 0; i < pt_graph_n_edges(a); i++)
+    if (!edge_eq(&pt_graph_edges(a)[i], &pt_graph_edges(b)[i]))
+      return 0;
+  for (size_t i = 0; i < pt_graph_n_tests(a); i++)
+    if (!test_eq(&pt_graph_tests(a)[i], &pt_graph_tests(b)[i]))
+      return 0;
+  for (size_t i = 0; i < pt_graph_n_ignored(a); i++) {
+    const pt_ignored_file *x = &pt_graph_ignored(a)[i], *y = &pt_graph_ignored(b)[i];
+    if (!str_eq(x->path, y->path) || !str_eq(x->reason, y->reason))
+      return 0;
+  }
+  for (size_t i = 0; i < pt_graph_n_meta(a); i++) {
+    const char *an, *av, *bn, *bv;
+    pt_graph_meta_at(a, i, &an, &av);
+    pt_graph_meta_at(b, i, &bn, &bv);
+    if (!str_eq(an, bn) || !str_eq(av, bv))
+      return 0;
+  }
+  return 1;
+}
+
+/* Files in old that are not in now (both sorted by path). */
+static size_t files_gone(const pt_graph *old, const pt_graph *now)
+{
+  const pt_file_record *a = pt_graph_files(old), *b = pt_graph_files(now);
+  size_t na = pt_graph_n_files(old), nb = pt_graph_n_files(now), i = 0, j = 0, n = 0;
+  while (i < na) {
+    int c = j < nb ? strcmp(a[i].path, b[j].path) : -1;
+    if (c < 0) {
+      n++;
+      i++;
+    } else {
+      j++;
+      i += c == 0;
+    }
+  }
+  return n;
+}
+
+/* Entity keys only in a, only in b (both sorted by key). */
+static void entity_churn(const pt_graph *a, const pt_graph *b, size_t *added,
+                         size_t *removed)
+{
+  const pt_entity *x = pt_graph_entities(a), *y = pt_graph_entities(b);
+  size_t nx = pt_graph_n_entities(a), ny = pt_graph_n_entities(b), i = 0, j = 0;
+  *added = *removed = 0;
+  while (i < nx || j < ny) {
+    int c = i == nx ? 1 : j == ny ? -1 : strcmp(x[i].key, y[j].key);
+    if (c < 0) { (*removed)++; i++; }
+    else if (c > 0) { (*added)++; j++; }
+    else { i++; j++; }
+  }
+}
+
+/* ---- one file's delta (the reindex endpoint) ------------------------------ */
+
+static const pt_file_record *find_file(const pt_graph *g, const char *path)
+{
+  const pt_file_record *f = pt_graph_files(g);
+  size_t lo = 0, hi = pt_graph_n_files(g);
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(f[mid].path, path);
+    if (c == 0)
+      return &f[mid];
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+static const pt_edge *sort_edges_base;
+
+static int cmp_edge_idx(const void *pa, const void *pb)
+{
+  const pt_edge *a = &sort_edges_base[*(const size_t *)pa];
+  const pt_edge *b = &sort_edges_base[*(const size_t *)pb];
+  int c = strcmp(a->from_key, b->from_key);
+  if (c == 0) c = strcmp(a->to_key, b->to_key);
+  if (c == 0) c = (int)a->type - (int)b->type;
+  return c;
+}
+
+/* Indexes of the edges written in `path`, in (from, to, type) order. */
+static int edges_of(const pt_graph *g, const char *path, size_t **out, size_t *n)
+{
+  const pt_edge *e = pt_graph_edges(g);
+  size_t ne = pt_graph_n_edges(g);
+  *n = 0;
+  *out = pt_malloc((ne + 1) * sizeof **out);
+  if (!*out)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; i < ne; i++)
+    if (strcmp(e[i].file_path, path) == 0)
+      (*out)[(*n)++] = i;
+  /* one update at a time (update_mu), so the comparator's base is ours */
+  sort_edges_base = e;
+  qsort(*out, *n, sizeof **out, cmp_edge_idx);
+  return 0;
+}
+
+static int edge_key_cmp(const pt_edge *a, const pt_edge *b)
+{
+  int c = strcmp(a->from_key, b->from_key);
+  if (c == 0) c = strcmp(a->to_key, b->to_key);
+  if (c == 0) c = (int)a->type - (int)b->type;
+  return c;
+}
+
+static int file_delta(const pt_graph *old, const pt_graph *now, const char *path,
+                      pt_live_delta *d)
+{
+  const pt_file_record *fa = old ? find_file(old, path) : NULL;
+  const pt_file_record *fb = find_file(now, path);
+  d->in_index_before = fa != NULL;
+  d->in_index_after = fb != NULL;
+  d->hash_changed = !fa || !fb ? fa != fb : !str_eq(fa->content_hash, fb->content_hash);
+  /* entities: both graphs sorted by key, so the file's are too */
+  const pt_entity *x = old ? pt_graph_entities(old) : NULL, *y = pt_graph_entities(now);
+  size_t nx = old ? pt_graph_n_entities(old) : 0, ny = pt_graph_n_entities(now);
+  size_t i = 0, j = 0;
+  for (;;) {
+    while (i < nx && strcmp(x[i].file_path, path) != 0) i++;
+    while (j < ny && strcmp(y[j].file_path, path) != 0) j++;
+    if (i == nx && j == ny)
+      break;
+    int c = i == nx ? 1 : j == ny ? -1 : strcmp(x[i].key, y[j].key);
+    if (c < 0) { d->entities_removed++; d->entities_before++; i++; }
+    else if (c > 0) { d->entities_added++; d->entities_after++; j++; }
+    else {
+      d->entities_modified += !entity_eq(&x[i], &y[j]);
+      d->entities_before++; d->entities_after++; i++; j++;
+    }
+  }
+  size_t *ea = NULL, *eb = NULL, na = 0, nb = 0;
+  int rc = old ? edges_of(old, path, &ea, &na) : 0;
+  if (rc == 0)
+    rc = edges_of(now, path, &eb, &nb);
+  const pt_edge *ex = old ? pt_graph_edges(old) : NULL, *ey = pt_graph_edges(now);
+  for (i = 0, j = 0; rc == 0 && (i < na || j < nb);) {
+    int c = i == na ? 1 : j == nb ? -1 : edge_key_cmp(&ex[ea[i]], &ey[eb[j]]);
+    if (c < 0) { d->edges_removed++; i++; }
+    else if (c > 0) { d->edges_added++; j++; }
+    else { i++; j++; }
+  }
+  pt_free(ea);
+  pt_free(eb);
+  return rc;
+}
+
+/* ---- updates -------------------------------------------------------------- */
+
+static void publish(pt_live *lv, pt_graph *g)
+{
+  lv->cur = g;
+  if (lv->o.publish) {
+    lv->o.publish(g, lv->o.payload);
+  } else {
+    pt_graph_free(lv->owned);
+    lv->owned = g;
+  }
+}
+
+/* Writes g through to the store: RocksDB at once (only what differs), a
+ * whole-file store (SQLite) once updates pause. */
+static void write_through(pt_live *lv, const pt_graph *old, const pt_graph *g)
+{
+  if (!lv->o.store)
+    return;
+  if (old && pt_store_can_update(lv->o.store)) {
+    if (pt_store_update(lv->o.store, old, g) != 0) {
+      set_error(lv, "write-through");
+      return;
+    }
+    pt_mutex_lock(lv->mu);
+    lv->st.saves++;
+    pt_mutex_unlock(lv->mu);
+    return;
+  }
+  pt_mutex_lock(lv->mu);
+  lv->save_pending = 1;
+  lv->save_due = pt_clock_ns() + (uint64_t)lv->o.save_delay_ms * MS;
+  pt_mutex_unlock(lv->mu);
+}
+
+/* Under update_mu: re-ingests with the cache, and when the graph changed,
+ * writes it through and publishes it. `what` names the cause in the log. */
+static int run_update(pt_live *lv, const char *what, const char *delta_path,
+                      pt_live_delta *d)
+{
+  uint64_t t0 = pt_clock_ns();
+  pt_ingest_opts o = {lv->root, lv->o.n_threads, lv->o.max_file_size,
+                      lv->o.skip, lv->o.n_skip, NULL, NULL, 0, lv->cache};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  int rc = pt_ingest(&o, &g, &st);
+  if (rc) {
+    set_error(lv, "reindex");
+    return rc;
+  }
+  const pt_graph *old = lv->cur;
+  size_t extracted = st.processed_files - st.reused_files;
+  size_t n_errors = st.n_errors;
+  pt_ingest_stats_fini(&st);
+  if (delta_path && d)
+    rc = file_delta(old, g, delta_path, d);
+  if (rc == 0 && old && graphs_equal(old, g)) {
+    pt_graph_free(g);
+    if (lv->o.log) {
+      fprintf(lv->o.log, "[FileWatcher] %s: index unchanged (%.0f ms)\n", what,
+              (double)(pt_clock_ns() - t0) / 1e6);
+      fflush(lv->o.log);
+    }
+    if (d)
+      d->elapsed_ns = pt_clock_ns() - t0;
+    return 0;
+  }
+  if (rc) {
+    pt_graph_free(g);
+    set_error(lv, "reindex");
+    return rc;
+  }
+  size_t added = pt_graph_n_entities(g), removed = 0;
+  size_t gone = old ? files_gone(old, g) : 0;
+  if (old)
+    entity_churn(old, g, &added, &removed);
+  write_through(lv, old, g);
+  publish(lv, g);
+  uint64_t dt = pt_clock_ns() - t0;
+  if (d)
+    d->elapsed_ns = dt;
+  pt_mutex_lock(lv->mu);
+  lv->st.updates++;
+  lv->st.files_reindexed += extracted;
+  lv->st.files_removed += gone;
+  lv->st.last_update = time(NULL);
+  pt_mutex_unlock(lv->mu);
+  if (lv->o.log) {
+    fprintf(lv->o.log, "[FileWatcher] %s: %zu file(s) re-extracted, %zu removed, "
+            "entities +%zu -%zu, now %zu entities and %zu edges%s (%.0f ms)\n",
+            what, extracted, gone, added, removed, pt_graph_n_entities(g),
+            pt_graph_n_edges(g), n_errors ? ", some files failed (see "
+            "/ingestion-diagnostics-coverage-report)" : "", (double)dt / 1e6);
+    fflush(lv->o.log);
+  }
+  return 0;
+}
+
+/* Marks the batch's changed paths dirty and updates once. */
+static void apply_batch(pt_live *lv, const pt_debounce_batch *b)
+{
+  char what[160];
+  int rescan = 0;
+  pt_mutex_lock(lv->update_mu);
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < b->n_items; i++) {
+    const pt_debounce_item *it = &b->items[i];
+    if (it->kind == PT_DEBOUNCE_RESCAN)
+      rescan = 1; /* the walk compares sizes and mtimes of everything */
+    else if (it->kind == PT_DEBOUNCE_CHANGED)
+      rc = pt_ingest_cache_mark_dirty(lv->cache, it->path);
+  }
+  if (rescan)
+    pt_snprintf(what, sizeof what, "rescan of the whole root");
+  else if (b->n_items == 1)
+    pt_snprintf(what, sizeof what, "%s %s",
+                b->items[0].kind == PT_DEBOUNCE_REMOVED ? "removed" : "changed",
+                b->items[0].path);
+  else
+    pt_snprintf(what, sizeof what, "%zu paths changed (%s, ...)", b->n_items,
+                b->items[0].path);
+  if (rc)
+    set_error(lv, "reindex");
+  else
+    run_update(lv, what, NULL, NULL);
+  pt_mutex_unlock(lv->update_mu);
+}
+
+static void save_now(pt_live *lv)
+{
+  pt_mutex_lock(lv->update_mu);
+  int rc = lv->cur ? pt_store_save(lv->o.store, lv->cur) : 0;
+  pt_mutex_unlock(lv->update_mu);
+  pt_mutex_lock(lv->mu);
+  if (rc == 0) {
+    lv->st.saves++;
+    lv->save_pending = 0;
+  } else {
+    lv->save_due = pt_clock_ns() + 5000 * MS; /* retry: a scanner may hold it */
+  }
+  pt_mutex_unlock(lv->mu);
+  if (rc)
+    set_error(lv, "backup");
+  else if (lv->o.log) {
+    fprintf(lv->o.log, "[FileWatcher] saved the index to %s\n",
+            pt_store_name(lv->o.store));
+    fflush(lv->o.log);
+  }
+}
+
+static void on_event(const pt_watch_event *ev, void *payload)
+{
+  pt_live *lv = payload;
+  pt_debounce_kind k = ev->kind == PT_WATCH_RESCAN    ? PT_DEBOUNCE_RESCAN
+                       : ev->kind == PT_WATCH_REMOVED ? PT_DEBOUNCE_REMOVED
+                                                      : PT_DEBOUNCE_CHANGED;
+  pt_mutex_lock(lv->mu);
+  lv->st.events_seen++;
+  if (pt_debounce_add(lv->deb, ev->path, k, ev->is_dir, pt_clock_ns()) != 0) {
+    /* out of memory: forget the held paths, rescan everything */
+    pt_error_clear();
+    pt_debounce_add(lv->deb, "", PT_DEBOUNCE_RESCAN, 1, pt_clock_ns());
+    pt_error_clear();
+  }
+  pt_mutex_unlock(lv->mu);
+}
+
+static void worker(void *payload)
+{
+  pt_live *lv = payload;
+  if (lv->scan_pending) {
+    pt_mutex_lock(lv->update_mu);
+    run_update(lv, "initial scan", NULL, NULL);
+    lv->scan_pending = 0;
+    pt_mutex_unlock(lv->update_mu);
+  }
+  for (;;) {
+    pt_debounce_batch b = {NULL, 0};
+    pt_mutex_lock(lv->mu);
+    int stop = lv->stop;
+    uint64_t now = pt_clock_ns();
+    int rc = stop ? 0 : pt_debounce_take(lv->deb, now, &b);
+    int save = !stop && lv->save_pending && now >= lv->save_due &&
+               pt_debounce_pending(lv->deb) == 0;
+    pt_mutex_unlock(lv->mu);
+    if (stop)
+      break;
+    if (rc)
+      set_error(lv, "debounce");
+    else if (b.n_items)
+      apply_batch(lv, &b);
+    else if (save)
+      save_now(lv);
+    pt_debounce_batch_fini(&b);
+    if (!b.n_items)
+      pt_sleep_ms(10);
+  }
+}
+
+/* ---- life cycle ----------------------------------------------------------- */
+
+int pt_live_new(const pt_live_opts *o, pt_live **out)
+{
+  if (!o || !o->root || !out)
+    return PT_ERR(PT_EINVAL, "pt_live_new: NULL argument");
+  pt_live *lv = pt_calloc(1, sizeof *lv);
+  if (!lv)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  lv->o = *o;
+  if (!lv->o.quiet_ms) lv->o.quiet_ms = 100;
+  if (!lv->o.max_delay_ms) lv->o.max_delay_ms = 1000;
+  if (!lv->o.save_delay_ms) lv->o.save_delay_ms = 1000;
+  int rc = pt_fs_realpath(o->root, &lv->root);
+  if (rc == 0 && o->n_skip &&
+      !(lv->watch_skip = pt_calloc(o->n_skip, sizeof *lv->watch_skip)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  size_t rl = rc ? 0 : strlen(lv->root);
+  for (size_t i = 0; rc == 0 && i < o->n_skip; i++) {
+    const char *s = o->skip[i];
+    if (strncmp(s, lv->root, rl) == 0 && s[rl] == '/' && s[rl + 1] &&
+        !(lv->watch_skip[lv->n_watch_skip++] = pt_strdup(s + rl + 1)))
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  if (rc == 0) rc = pt_ingest_cache_new(&lv->cache);
+  if (rc == 0) rc = pt_mutex_new(&lv->mu);
+  if (rc == 0) rc = pt_mutex_new(&lv->update_mu);
+  if (rc == 0)
+    rc = pt_debounce_new((uint64_t)lv->o.quiet_ms * MS,
+                         (uint64_t)lv->o.max_delay_ms * MS, &lv->deb);
+  lv->st.root = lv->root;
+  lv->st.backend = "";
+  if (rc) {
+    pt_live_free(lv);
+    return rc;
+  }
+  *out = lv;
+  return 0;
+}
+
+int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats)
+{
+  pt_ingest_opts o = {lv->root, lv->o.n_threads, lv->o.max_file_size,
+                      lv->o.skip, lv->o.n_skip, NULL, NULL, 0, lv->cache};
+  pt_graph *g = NULL;
+  pt_mutex_lock(lv->update_mu);
+  int rc = pt_ingest(&o, &g, stats);
+  if (rc == 0) {
+    write_through(lv, NULL, g);
+    publish(lv, g);
+    *out = g;
+  }
+  pt_mutex_unlock(lv->update_mu);
+  return rc;
+}
+
+void pt_live_adopt(pt_live *lv, const pt_graph *g)
+{
+  pt_mutex_lock(lv->update_mu);
+  lv->cur = g;
+  lv->scan_pending = 1;
+  pt_mutex_unlock(lv->update_mu);
+}
+
+int pt_live_start(pt_live *lv, int watch)
+{
+  lv->st.watch_enabled = watch;
+  if (watch) {
+    pt_watch_opts wo = {lv->root, (const char *const *)lv->watch_skip,
+                        lv->n_watch_skip, 0};
+    if (pt_watch_start(&wo, on_event, lv, &lv->watch) != 0) {
+      set_error(lv, "watcher start");
+      lv->watch = NULL;
+    } else {
+      pt_mutex_lock(lv->mu);
+      lv->st.watch_running = 1;
+      pt_mutex_unlock(lv->mu);
+    }
+  }
+  int rc = pt_thread_start(worker, lv, &lv->thread);
+  if (rc) {
+    pt_watch_stop(lv->watch);
+    lv->watch = NULL;
+    lv->st.watch_running = 0;
+  }
+  return rc;
+}
+
+int pt_live_reindex(pt_live *lv, const char *rel, pt_live_delta *d)
+{
+  memset(d, 0, sizeof *d);
+  pt_mutex_lock(lv->update_mu);
+  int rc = pt_ingest_cache_mark_dirty(lv->cache, rel);
+  if (rc == 0) {
+    char what[160];
+    pt_snprintf(what, sizeof what, "reindex request for %s", rel);
+    rc = run_update(lv, what, rel, d);
+  }
+  pt_mutex_unlock(lv->update_mu);
+  return rc;
+}
+
+const char *pt_live_root(const pt_live *lv)
+{
+  return lv->root;
+}
+
+const pt_graph *pt_live_graph(const pt_live *lv)
+{
+  return lv->cur;
+}
+
+void pt_live_get_status(pt_live *lv, pt_live_status *out)
+{
+  pt_mutex_lock(lv->mu);
+  *out = lv->st;
+  out->pending = pt_debounce_pending(lv->deb);
+  out->backend = lv->watch ? pt_watch_backend(lv->watch) : "";
+  pt_mutex_unlock(lv->mu);
+}
+
+void pt_live_free(pt_live *lv)
+{
+  if (!lv)
+    return;
+  pt_watch_stop(lv->watch); /* no event after this */
+  if (lv->thread) {
+    pt_mutex_lock(lv->mu);
+    lv->stop = 1;
+    pt_mutex_unlock(lv->mu);
+    pt_thread_join(lv->thread);
+  }
+  if (lv->save_pending && lv->o.store)
+    save_now(lv); /* the last changes reach the disk before we go */
+  pt_debounce_free(lv->deb);
+  pt_ingest_cache_free(lv->cache);
+  pt_mutex_free(lv->mu);
+  pt_mutex_free(lv->update_mu);
+  for (size_t i = 0; i < lv->n_watch_skip; i++)
+    pt_free(lv->watch_skip[i]);
+  pt_free(lv->watch_skip);
+  pt_graph_free(lv->owned);
+  pt_free(lv->root);
+  pt_free(lv);
+}
