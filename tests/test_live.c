@@ -1,0 +1,510 @@
+/* The live index (pt/live.h) without a server: after any sequence of
+ * edits, reindexing the touched paths gives exactly the graph a fresh pt01
+ * run gives (the property test); what one reindex reports for its file;
+ * write-through into RocksDB and SQLite; the ingest cache reusing results;
+ * and the watcher driving updates by itself. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/graph.h"
+#include "pt/ingest.h"
+#include "pt/live.h"
+#include "pt/store.h"
+#include "pt/sys/fs.h"
+#include "pt/sys/net.h"
+#include "pt/sys/thread.h"
+#include "test_support.h"
+
+static char *dump(const pt_graph *g)
+{
+  pt_buf b = PT_BUF_INIT;
+  assert_int_equal(pt_graph_dump(g, &b), 0);
+  return pt_buf_detach(&b);
+}
+
+static char *fresh_dump(const char *root)
+{
+  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  char *d = dump(g);
+  pt_graph_free(g);
+  return d;
+}
+
+static void assert_same(const char *live, const char *fresh, const char *what)
+{
+  if (strcmp(live, fresh) != 0) {
+    /* the first differing line, to see what went wrong */
+    size_t i = 0;
+    while (live[i] && live[i] == fresh[i])
+      i++;
+    while (i > 0 && live[i - 1] != '\n')
+      i--;
+    print_error("%s: live and fresh differ at\n live:  %.200s\n fresh: %.200s\n",
+                what, live + i, fresh + i);
+    fail();
+  }
+}
+
+static pt_live *live_on(const char *root, pt_store *store)
+{
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.n_threads = 2;
+  o.store = store;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  const pt_graph *g = NULL;
+  pt_ingest_stats st;
+  assert_int_equal(pt_live_index(lv, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_ptr_equal(g, pt_live_graph(lv));
+  return lv;
+}
+
+static void reindex(pt_live *lv, const char *rel)
+{
+  pt_live_delta d;
+  assert_int_equal(pt_live_reindex(lv, rel, &d), 0);
+}
+
+/* ---- the property test --------------------------------------------------- */
+
+/* A small deterministic generator (xorshift64*), so a failure replays. */
+static uint64_t rng_state;
+static unsigned rnd(unsigned n)
+{
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return (unsigned)((rng_state * 2685821657736338717ull) >> 33) % n;
+}
+
+static const char *const names[] = {"alpha", "beta", "gamma", "delta", "eps",
+                                    "zeta", "eta", "theta"};
+#define N_NAMES (sizeof names / sizeof names[0])
+static const char *const dirs[] = {"src", "src/core", "lib", "pkg/deep"};
+static const char *const exts[] = {"c", "h", "py", "go", "rs", "js"};
+
+/* A file of a few definitions calling each other (and names defined in
+ * other files, so cross-file resolution changes with every edit). */
+static void write_source(const char *root, const char *rel, const char *ext)
+{
+  char text[2048] = "";
+  size_t n = 1 + rnd(4), len = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *f = names[rnd(N_NAMES)], *g = names[rnd(N_NAMES)];
+    int w;
+    if (!strcmp(ext, "py"))
+      w = snprintf(text + len, sizeof text - len, "def %s():\n    return %s()\n\n", f, g);
+    else if (!strcmp(ext, "go"))
+      w = snprintf(text + len, sizeof text - len, "func %s() int { return %s() }\n", f, g);
+    else if (!strcmp(ext, "rs"))
+      w = snprintf(text + len, sizeof text - len, "fn %s() -> i32 { %s() }\n", f, g);
+    else if (!strcmp(ext, "js"))
+      w = snprintf(text + len, sizeof text - len, "function %s() { return %s(); }\n", f, g);
+    else
+      w = snprintf(text + len, sizeof text - len, "static int %s(void) { return %s(); }\n",
+                   f, g);
+    len += (size_t)w;
+  }
+  if (!strcmp(ext, "go"))
+    memmove(text + 13, text, len + 1), memcpy(text, "package main\n", 13);
+  pt_test_write(root, rel, text);
+}
+
+typedef struct tree {
+  char files[64][64];
+  size_t n;
+} tree;
+
+static void random_file(tree *t, char out[64])
+{
+  snprintf(out, 64, "%s/f%u.%s", dirs[rnd(4)], rnd(6), exts[rnd(6)]);
+  for (size_t i = 0; i < t->n; i++)
+    if (!strcmp(t->files[i], out))
+      return;
+  if (t->n < 64)
+    snprintf(t->files[t->n++], 64, "%s", out);
+}
+
+static void forget(tree *t, size_t i)
+{
+  memmove(t->files[i], t->files[i + 1], (t->n - i - 1) * sizeof t->files[0]);
+  t->n--;
+}
+
+/* One random edit; *touched gets the paths a watcher would report. */
+static void random_edit(const char *root, tree *t, char touched[2][64])
+{
+  char full[512], to[512], rel[64];
+  touched[0][0] = touched[1][0] = '\0';
+  unsigned op = t->n ? rnd(6) : 0;
+  if (op <= 1) { /* create, or overwrite */
+    random_file(t, rel);
+    write_source(root, rel, strrchr(rel, '.') + 1);
+    snprintf(touched[0], 64, "%s", rel);
+  } else if (op == 2) { /* change a file in place */
+    size_t i = rnd((unsigned)t->n);
+    write_source(root, t->files[i], strrchr(t->files[i], '.') + 1);
+    snprintf(touched[0], 64, "%s", t->files[i]);
+  } else if (op == 3) { /* delete a file */
+    size_t i = rnd((unsigned)t->n);
+    snprintf(full, sizeof full, "%s/%s", root, t->files[i]);
+    assert_int_equal(pt_fs_remove(full), 0);
+    snprintf(touched[0], 64, "%s", t->files[i]);
+    forget(t, i);
+  } else if (op == 4) { /* rename a file (maybe to another language) */
+    size_t i = rnd((unsigned)t->n);
+    char old[64];
+    snprintf(old, sizeof old, "%s", t->files[i]);
+    forget(t, i);
+    random_file(t, rel);
+    snprintf(full, sizeof full, "%s/%s", root, old);
+    snprintf(to, sizeof to, "%s/%s", root, rel);
+    if (strcmp(old, rel) != 0) {
+      pt_test_write(root, rel, "");
+      assert_int_equal(rename(full, to), 0);
+    }
+    snprintf(touched[0], 64, "%s", old);
+    snprintf(touched[1], 64, "%s", rel);
+  } else { /* delete a whole folder */
+    const char *d = dirs[rnd(4)];
+    snprintf(full, sizeof full, "%s/%s", root, d);
+    assert_int_equal(pt_fs_remove_tree(full), 0);
+    size_t dl = strlen(d);
+    for (size_t i = t->n; i-- > 0;)
+      if (!strncmp(t->files[i], d, dl) && t->files[i][dl] == '/')
+        forget(t, i);
+    snprintf(touched[0], 64, "%s", d);
+  }
+}
+
+static void test_random_edits_equal_fresh_index(void **state)
+{
+  (void)state;
+  for (uint64_t seed = 1; seed <= 3; seed++) {
+    rng_state = seed * 0x9E3779B97F4A7C15ull;
+    char *root = pt_test_tmpdir("live_prop");
+    tree t = {{{0}}, 0};
+    char rel[64];
+    for (int i = 0; i < 6; i++) {
+      random_file(&t, rel);
+      write_source(root, rel, strrchr(rel, '.') + 1);
+    }
+    pt_live *lv = live_on(root, NULL);
+    for (int step = 0; step < 25; step++) {
+      char touched[2][64];
+      random_edit(root, &t, touched);
+      for (int k = 0; k < 2; k++)
+        if (touched[k][0])
+          reindex(lv, touched[k]);
+      char *live = dump(pt_live_graph(lv));
+      char *fresh = fresh_dump(root);
+      char what[64];
+      snprintf(what, sizeof what, "seed %llu step %d", (unsigned long long)seed, step);
+      assert_same(live, fresh, what);
+      pt_free(live);
+      pt_free(fresh);
+    }
+    pt_live_free(lv);
+    pt_free(root);
+  }
+}
+
+/* ---- one reindex, precisely ---------------------------------------------- */
+
+static void test_reindex_reports_the_file_delta(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_delta");
+  pt_test_write(root, "src/a.c", "int f(void) { return 1; }\nint g(void) { return f(); }\n");
+  pt_test_write(root, "src/b.c", "int h(void) { return g(); }\n");
+  pt_live *lv = live_on(root, NULL);
+  pt_live_delta d;
+
+  /* g changes body, f goes, k comes and calls h in the other file */
+  pt_test_write(root, "src/a.c", "int g(void) { return 2; }\nint k(void) { return h(); }\n");
+  assert_int_equal(pt_live_reindex(lv, "src/a.c", &d), 0);
+  assert_true(d.in_index_before && d.in_index_after && d.hash_changed);
+  assert_int_equal(d.entities_before, 2);
+  assert_int_equal(d.entities_after, 2);
+  assert_int_equal(d.entities_added, 1);
+  assert_int_equal(d.entities_removed, 1);
+  assert_int_equal(d.entities_modified, 1);
+  assert_int_equal(d.edges_removed, 1); /* g -> f */
+  assert_int_equal(d.edges_added, 1);   /* k -> h */
+
+  /* unchanged: nothing moves, and the graph is not replaced */
+  const pt_graph *before = pt_live_graph(lv);
+  assert_int_equal(pt_live_reindex(lv, "src/a.c", &d), 0);
+  assert_false(d.hash_changed);
+  assert_int_equal(d.entities_added + d.entities_removed + d.entities_modified, 0);
+  assert_ptr_equal(pt_live_graph(lv), before);
+
+  /* deleted: its entities leave, and b.c's call to g is unresolved again */
+  char full[512];
+  snprintf(full, sizeof full, "%s/src/a.c", root);
+  assert_int_equal(pt_fs_remove(full), 0);
+  assert_int_equal(pt_live_reindex(lv, "src/a.c", &d), 0);
+  assert_true(d.in_index_before && !d.in_index_after);
+  assert_int_equal(d.entities_removed, 2);
+  assert_int_equal(d.entities_after, 0);
+  const pt_graph *g = pt_live_graph(lv);
+  assert_int_equal(pt_graph_n_entities(g), 1);
+  assert_int_equal(pt_graph_n_edges(g), 1);
+  assert_false(pt_graph_edges(g)[0].resolved);
+
+  pt_live_status st;
+  pt_live_get_status(lv, &st);
+  assert_int_equal(st.updates, 2);
+  assert_int_equal(st.files_removed, 1);
+  assert_int_equal(st.files_reindexed, 1); /* the unchanged pass counts nothing */
+  assert_true(st.last_update != 0);
+  assert_string_equal(st.last_error, "");
+  pt_live_free(lv);
+  pt_free(root);
+}
+
+/* ---- the cache ------------------------------------------------------------ */
+
+static void test_cache_reextracts_only_what_changed(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_cache");
+  pt_test_write(root, "a.c", "int a(void) { return 1; }\n");
+  pt_test_write(root, "b.c", "int b(void) { return a(); }\n");
+  pt_test_write(root, "c.py", "def c():\n    return 1\n");
+  pt_ingest_cache *c = NULL;
+  assert_int_equal(pt_ingest_cache_new(&c), 0);
+  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  assert_int_equal(st.reused_files, 0);
+  assert_int_equal(pt_ingest_cache_size(c), 3);
+  pt_ingest_stats_fini(&st);
+  pt_graph_free(g);
+
+  /* nothing changed: all reused */
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  assert_int_equal(st.reused_files, 3);
+  pt_ingest_stats_fini(&st);
+  pt_graph_free(g);
+
+  /* one file marked dirty, one removed */
+  assert_int_equal(pt_ingest_cache_mark_dirty(c, "b.c"), 0);
+  char full[512];
+  snprintf(full, sizeof full, "%s/c.py", root);
+  assert_int_equal(pt_fs_remove(full), 0);
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  assert_int_equal(st.processed_files, 2);
+  assert_int_equal(st.reused_files, 1);
+  assert_int_equal(pt_ingest_cache_size(c), 2);
+  pt_ingest_stats_fini(&st);
+  char *cached = dump(g);
+  pt_graph_free(g);
+  char *fresh = fresh_dump(root);
+  assert_same(cached, fresh, "after a removal");
+  pt_free(cached);
+  pt_free(fresh);
+
+  /* "" marks everything */
+  assert_int_equal(pt_ingest_cache_mark_dirty(c, ""), 0);
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  assert_int_equal(st.reused_files, 0);
+  pt_ingest_stats_fini(&st);
+  pt_graph_free(g);
+  pt_ingest_cache_free(c);
+  pt_free(root);
+}
+
+/* Keys that collide across files are moved on in walk order; when the
+ * earlier file goes, the later one gets its natural key back, exactly as a
+ * fresh run gives (a rekeyed result is never reused). x.y/z.c and
+ * x/y.z.h share the semantic path __x_y_z, and the birth numbers of
+ * f349488 collide there (see test_ingest.c). */
+static void test_cache_and_key_collisions(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_collide");
+  pt_test_write(root, "x.y/z.c", "int f349488(void) { return 1; }\n");
+  pt_test_write(root, "x/y.z.h", "static int f349488(void) { return 2; }\n"
+                                 "static int g(void) { return f349488(); }\n");
+  pt_live *lv = live_on(root, NULL);
+  char full[512];
+  snprintf(full, sizeof full, "%s/x.y/z.c", root);
+  assert_int_equal(pt_fs_remove(full), 0);
+  reindex(lv, "x.y/z.c");
+  char *live = dump(pt_live_graph(lv)), *fresh = fresh_dump(root);
+  assert_same(live, fresh, "after the earlier file went");
+  pt_free(live);
+  pt_free(fresh);
+  pt_test_write(root, "x.y/z.c", "int f349488(void) { return 3; }\n");
+  reindex(lv, "x.y/z.c");
+  live = dump(pt_live_graph(lv));
+  fresh = fresh_dump(root);
+  assert_same(live, fresh, "after it came back");
+  pt_free(live);
+  pt_free(fresh);
+  pt_live_free(lv);
+  pt_free(root);
+}
+
+/* ---- write-through --------------------------------------------------------- */
+
+static char *store_dump(const char *spec)
+{
+  pt_store *s = NULL;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_store_open(spec, &s), 0);
+  assert_int_equal(pt_graph_new(&g), 0);
+  assert_int_equal(pt_store_load(s, g), 0);
+  pt_store_close(s);
+  char *d = dump(g);
+  pt_graph_free(g);
+  return d;
+}
+
+static void write_through(const char *engine)
+{
+  char *root = pt_test_tmpdir("live_store_src");
+  char *dbdir = pt_test_tmpdir("live_store_db");
+  char spec[600];
+  snprintf(spec, sizeof spec, "%s:%s/index.db", engine, dbdir);
+  pt_test_write(root, "m.c", "int m(void) { return n(); }\n");
+  pt_test_write(root, "n.c", "int n(void) { return 0; }\n");
+  pt_store *store = NULL;
+  int rc = pt_store_open(spec, &store);
+  if (rc == PT_ENOTSUPPORTED) { /* no RocksDB in this build */
+    pt_error_clear();
+    pt_free(root);
+    pt_free(dbdir);
+    skip();
+  }
+  assert_int_equal(rc, 0);
+  pt_live *lv = live_on(root, store);
+  pt_test_write(root, "n.c", "int n2(void) { return 0; }\n");
+  reindex(lv, "n.c");
+  pt_test_write(root, "o.c", "int n(void) { return 1; }\n");
+  reindex(lv, "o.c");
+  char *live = dump(pt_live_graph(lv));
+  if (pt_store_can_update(store)) {
+    /* written through already: read back through the open store */
+    pt_graph *back = NULL;
+    assert_int_equal(pt_graph_new(&back), 0);
+    assert_int_equal(pt_store_load(store, back), 0);
+    char *stored = dump(back);
+    pt_graph_free(back);
+    assert_same(stored, live, "written through");
+    pt_free(stored);
+  }
+  pt_live_free(lv); /* a pending backup is written now */
+  pt_store_close(store);
+  char *stored = store_dump(spec);
+  assert_same(stored, live, "stored after stop");
+  char *fresh = fresh_dump(root);
+  assert_same(live, fresh, "fresh");
+  pt_free(stored);
+  pt_free(fresh);
+  pt_free(live);
+  pt_free(root);
+  pt_free(dbdir);
+}
+
+static void test_write_through_rocksdb(void **state)
+{
+  (void)state;
+  write_through("rocksdb");
+}
+
+static void test_write_through_sqlite(void **state)
+{
+  (void)state;
+  write_through("sqlite");
+}
+
+/* ---- the watcher drives it ------------------------------------------------ */
+
+typedef struct seen {
+  pt_mutex *mu;
+  pt_graph *g;     /* the latest published graph */
+  unsigned n;
+} seen;
+
+static void keep(pt_graph *g, void *payload)
+{
+  seen *s = payload;
+  pt_mutex_lock(s->mu);
+  pt_graph_free(s->g);
+  s->g = g;
+  s->n++;
+  pt_mutex_unlock(s->mu);
+}
+
+static int has_entity(seen *s, const char *name)
+{
+  int found = 0;
+  pt_mutex_lock(s->mu);
+  for (size_t i = 0; s->g && i < pt_graph_n_entities(s->g); i++)
+    found |= strcmp(pt_graph_entities(s->g)[i].name, name) == 0;
+  pt_mutex_unlock(s->mu);
+  return found;
+}
+
+static void test_watcher_updates_by_itself(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_watch");
+  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
+  seen s = {NULL, NULL, 0};
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.publish = keep;
+  o.payload = &s;
+  o.quiet_ms = 20;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  const pt_graph *g = NULL;
+  pt_ingest_stats st;
+  assert_int_equal(pt_live_index(lv, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_int_equal(pt_live_start(lv, 1), 0);
+  pt_test_write(root, "sub/x.c", "int watched_fn(void) { return w(); }\n");
+  int ok = 0;
+  for (int i = 0; i < 500 && !(ok = has_entity(&s, "watched_fn")); i++)
+    pt_sleep_ms(10);
+  assert_true(ok);
+  pt_live_status ls;
+  pt_live_get_status(lv, &ls);
+  assert_true(ls.watch_enabled && ls.watch_running);
+  assert_true(ls.events_seen > 0);
+  assert_true(ls.updates >= 1);
+  pt_live_free(lv);
+  pt_graph_free(s.g);
+  pt_mutex_free(s.mu);
+  pt_free(root);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_random_edits_equal_fresh_index),
+    cmocka_unit_test(test_reindex_reports_the_file_delta),
+    cmocka_unit_test(test_cache_reextracts_only_what_changed),
+    cmocka_unit_test(test_cache_and_key_collisions),
+    cmocka_unit_test(test_write_through_rocksdb),
+    cmocka_unit_test(test_write_through_sqlite),
+    cmocka_unit_test(test_watcher_updates_by_itself),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
