@@ -181,6 +181,7 @@ static int resolve_existing(const char *full, char **real)
     }
     *slash = '\0';
     b.len = (size_t)(slash - b.ptr);
+    rc = 0; /* try the parent */
   }
   pt_buf_fini(&b);
   return rc;
