@@ -1,5 +1,6 @@
 /* The in-memory graph of pt/graph.h: growable record arrays whose strings
  * are interned in one arena-backed pool, canonical ordering and the dump. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "pt/arena.h"
 #include "pt/error.h"
 #include "pt/graph.h"
+#include "pt/ptrmap.h"
 #include "pt/strmap.h"
 
 typedef struct meta_pair {
@@ -126,6 +128,14 @@ int pt_graph_add_edge(pt_graph *g, const pt_edge *e)
   return rc;
 }
 
+int pt_graph_add_edge_interned(pt_graph *g, const pt_edge *e, int to_interned)
+{
+  pt_edge c = *e;
+  int rc = to_interned ? 0 : intern(g, &c.to_key);
+  if (!rc) rc = VEC_PUSH(g->edges, c);
+  return rc;
+}
+
 int pt_graph_add_file(pt_graph *g, const pt_file_record *f)
 {
   pt_file_record c = *f;
@@ -232,12 +242,105 @@ static int cmp_meta(const void *pa, const void *pb)
   return cmp_str(((const meta_pair *)pa)->name, ((const meta_pair *)pb)->name);
 }
 
+/* ---- the edge sort ---------------------------------------------------------
+ * Sorting hundreds of thousands of edges by comparing their key strings is
+ * the slowest part of finishing a graph. Every string is interned, so the
+ * distinct ones are found by pointer, sorted once by text, and the edges
+ * are then sorted by those ranks: the same order, with integer compares. */
+
+typedef struct edge_rank {
+  uint32_t from, to, type, path, line, idx;
+} edge_rank;
+
+static int cmp_edge_rank(const void *pa, const void *pb)
+{
+  const edge_rank *a = pa, *b = pb;
+  if (a->from != b->from) return a->from < b->from ? -1 : 1;
+  if (a->to != b->to) return a->to < b->to ? -1 : 1;
+  if (a->type != b->type) return a->type < b->type ? -1 : 1;
+  if (a->path != b->path) return a->path < b->path ? -1 : 1;
+  if (a->line != b->line) return a->line < b->line ? -1 : 1;
+  return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The distinct id of s (NULL is 0), recording s on first sight. */
+static int str_id(pt_ptrmap *m, const char **strs, const char *s, uint32_t *out)
+{
+  size_t id = 0;
+  if (!s) {
+    *out = 0;
+    return 0;
+  }
+  int rc = pt_ptrmap_put_new(m, s, m->n + 1, &id);
+  if (rc == 0 && id == m->n)
+    strs[id] = s;
+  *out = (uint32_t)id;
+  return rc;
+}
+
+/* Sorts the edges as cmp_edge does; PT_ENOMEM leaves them unsorted. */
+static int sort_edges_ranked(pt_graph *g)
+{
+  size_t n = g->edges.n;
+  pt_ptrmap m = PT_PTRMAP_INIT;
+  const char **strs = pt_malloc((3 * n + 2) * sizeof *strs);
+  uint32_t *rank = NULL;
+  edge_rank *r = pt_malloc((n + 1) * sizeof *r);
+  pt_edge *sorted = pt_malloc((n + 1) * sizeof *sorted);
+  int rc = strs && r && sorted ? pt_ptrmap_reserve(&m, n / 2 + 16)
+                               : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    const pt_edge *e = &g->edges.v[i];
+    rc = str_id(&m, strs, e->from_key, &r[i].from);
+    if (rc == 0) rc = str_id(&m, strs, e->to_key, &r[i].to);
+    if (rc == 0) rc = str_id(&m, strs, e->file_path, &r[i].path);
+    r[i].type = (uint32_t)e->type;
+    r[i].line = e->line;
+    r[i].idx = (uint32_t)i;
+  }
+  size_t n_str = m.n;
+  if (rc == 0 && !(rank = pt_malloc((n_str + 2) * sizeof *rank)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0) {
+    /* strs[1..n_str] by text; then each id's place in that order */
+    qsort(strs + 1, n_str, sizeof *strs, cmp_str_ptr);
+    rank[0] = 0;
+    for (size_t k = 1; k <= n_str; k++) {
+      size_t id = 0;
+      pt_ptrmap_get(&m, strs[k], &id);
+      rank[id] = (uint32_t)k;
+    }
+    for (size_t i = 0; i < n; i++) {
+      r[i].from = rank[r[i].from];
+      r[i].to = rank[r[i].to];
+      r[i].path = rank[r[i].path];
+    }
+    qsort(r, n, sizeof *r, cmp_edge_rank);
+    for (size_t i = 0; i < n; i++)
+      sorted[i] = g->edges.v[r[i].idx];
+    memcpy(g->edges.v, sorted, n * sizeof *sorted);
+  }
+  pt_ptrmap_fini(&m);
+  pt_free(strs);
+  pt_free(rank);
+  pt_free(r);
+  pt_free(sorted);
+  return rc;
+}
+
 int pt_graph_finish(pt_graph *g)
 {
   if (g->entities.n)
     qsort(g->entities.v, g->entities.n, sizeof *g->entities.v, cmp_entity);
-  if (g->edges.n)
+  if (g->edges.n > 1 && g->edges.n < UINT32_MAX && sort_edges_ranked(g) != 0) {
+    pt_error_clear(); /* short of memory: the same order, more slowly */
     qsort(g->edges.v, g->edges.n, sizeof *g->edges.v, cmp_edge);
+  }
   if (g->files.n)
     qsort(g->files.v, g->files.n, sizeof *g->files.v, cmp_file);
   if (g->tests.n)

@@ -5,6 +5,7 @@
 
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/ptrmap.h"
 #include "pt/qgraph.h"
 
 int pt_scope_admits(const pt_scope *scope, const char *path)
@@ -25,30 +26,49 @@ static int cmp_key(const void *a, const void *b)
 }
 
 /* Every distinct key, sorted: entity keys and both ends of every edge.
- * Keys are interned in the graph's pool, so equal keys are one pointer. */
-static int collect_nodes(pt_qgraph *q)
+ * Keys are interned in the graph's pool, so equal keys are one pointer:
+ * the distinct ones are found by pointer, and `ids` maps each pointer to
+ * its node for the passes that follow. */
+static int collect_nodes(pt_qgraph *q, pt_ptrmap *ids)
 {
   const pt_graph *g = q->g;
   size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
   const char **all = pt_malloc((ne + 2 * nd + 1) * sizeof *all);
   if (!all)
     return PT_ERR(PT_ENOMEM, "out of memory building the query graph");
-  size_t n = 0;
-  for (size_t i = 0; i < ne; i++)
-    all[n++] = pt_graph_entities(g)[i].key;
-  for (size_t i = 0; i < nd; i++) {
-    all[n++] = pt_graph_edges(g)[i].from_key;
-    all[n++] = pt_graph_edges(g)[i].to_key;
+  int rc = pt_ptrmap_reserve(ids, ne + nd / 4 + 16);
+  size_t n = 0, seen;
+  for (size_t i = 0; rc == 0 && i < ne + 2 * nd; i++) {
+    const char *k = i < ne ? pt_graph_entities(g)[i].key
+                  : (i - ne) % 2 ? pt_graph_edges(g)[(i - ne) / 2].to_key
+                                 : pt_graph_edges(g)[(i - ne) / 2].from_key;
+    rc = pt_ptrmap_put_new(ids, k, n, &seen);
+    if (rc == 0 && seen == n)
+      all[n++] = k;
+  }
+  if (rc) {
+    pt_free(all);
+    return rc;
   }
   if (n > 1)
     qsort(all, n, sizeof *all, cmp_key);
   size_t w = 0;
-  for (size_t r = 0; r < n; r++)
+  for (size_t r = 0; r < n; r++) {
     if (w == 0 || strcmp(all[w - 1], all[r]) != 0)
       all[w++] = all[r];
+    pt_ptrmap_set(ids, all[r], w - 1);
+  }
   q->key = all;
   q->n_nodes = w;
   return 0;
+}
+
+/* The node of a key of this graph (its interned pointer). */
+static uint32_t node_of(const pt_ptrmap *ids, const char *key)
+{
+  size_t v = 0;
+  pt_ptrmap_get(ids, key, &v);
+  return (uint32_t)v;
 }
 
 int64_t pt_qgraph_find(const pt_qgraph *q, const char *key)
@@ -67,7 +87,7 @@ int64_t pt_qgraph_find(const pt_qgraph *q, const char *key)
   return -1;
 }
 
-static int map_entities(pt_qgraph *q)
+static int map_entities(pt_qgraph *q, const pt_ptrmap *ids)
 {
   q->entity = pt_malloc((q->n_nodes + 1) * sizeof *q->entity);
   if (!q->entity)
@@ -76,7 +96,7 @@ static int map_entities(pt_qgraph *q)
     q->entity[v] = -1;
   const pt_entity *e = pt_graph_entities(q->g);
   for (size_t i = 0; i < pt_graph_n_entities(q->g); i++)
-    q->entity[pt_qgraph_find(q, e[i].key)] = (int32_t)i;
+    q->entity[node_of(ids, e[i].key)] = (int32_t)i;
   return 0;
 }
 
@@ -89,7 +109,7 @@ static int keep_edge(const pt_qgraph *q, const pt_scope *scope, uint32_t from)
   return ent >= 0 && pt_scope_admits(scope, pt_graph_entities(q->g)[ent].file_path);
 }
 
-static int build_csr(pt_qgraph *q, const pt_scope *scope)
+static int build_csr(pt_qgraph *q, const pt_scope *scope, const pt_ptrmap *ids)
 {
   const pt_edge *edges = pt_graph_edges(q->g);
   size_t nd = pt_graph_n_edges(q->g), n = q->n_nodes;
@@ -102,11 +122,11 @@ static int build_csr(pt_qgraph *q, const pt_scope *scope)
                ? 0 : PT_ERR(PT_ENOMEM, "out of memory building the query graph");
   size_t m = 0;
   for (size_t i = 0; rc == 0 && i < nd; i++) {
-    uint32_t f = (uint32_t)pt_qgraph_find(q, edges[i].from_key);
+    uint32_t f = node_of(ids, edges[i].from_key);
     if (!keep_edge(q, scope, f))
       continue;
     from[m] = f;
-    to[m] = (uint32_t)pt_qgraph_find(q, edges[i].to_key);
+    to[m] = node_of(ids, edges[i].to_key);
     kept[m++] = (uint32_t)i;
   }
   q->n_edges = m;
@@ -157,9 +177,11 @@ int pt_qgraph_build(const pt_graph *g, const pt_scope *scope, pt_qgraph **out)
   if (!q)
     return PT_ERR(PT_ENOMEM, "out of memory building the query graph");
   q->g = g;
-  int rc = collect_nodes(q);
-  if (rc == 0) rc = map_entities(q);
-  if (rc == 0) rc = build_csr(q, scope);
+  pt_ptrmap ids = PT_PTRMAP_INIT;
+  int rc = collect_nodes(q, &ids);
+  if (rc == 0) rc = map_entities(q, &ids);
+  if (rc == 0) rc = build_csr(q, scope, &ids);
+  pt_ptrmap_fini(&ids);
   if (rc) {
     pt_qgraph_free(q);
     return rc;

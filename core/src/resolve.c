@@ -549,8 +549,10 @@ int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lan
       rc = pt__key_placeholder(&rs->scratch, lang, placeholder_token(r->kind), r->name);
     if (rc == 0 && !e.to_key)
       e.to_key = rs->scratch.ptr;
+    /* from_key and path are the graph's own (pt__resolve_file's
+     * contract); so is an entity's key, but not a key made in scratch */
     if (rc == 0)
-      rc = pt_graph_add_edge(g, &e);
+      rc = pt_graph_add_edge_interned(g, &e, e.to_key != rs->scratch.ptr);
   }
   return rc;
 }

@@ -12,7 +12,8 @@ typedef struct pt_resolver pt_resolver;
 int pt__resolver_new(const pt_graph *g, pt_resolver **out);
 void pt__resolver_free(pt_resolver *rs);
 /* Resolves the references of one file (refs[i].from_key etc. borrowed)
- * and adds their edges to g. `path` and `lang` are the file's. */
+ * and adds their edges to g. `path` and `lang` are the file's; `path` and
+ * every refs[i].from_key must come from pt_graph_intern(g, ...). */
 int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lang,
                      const pt_raw_ref *refs, size_t n_refs);
 

@@ -17,6 +17,11 @@ void pt_graph_free(pt_graph *g);
 /* The add functions copy every string of the record into the graph. */
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e);
 int pt_graph_add_edge(pt_graph *g, const pt_edge *e);
+/* The same, for an edge whose from_key and file_path came from
+ * pt_graph_intern(g, ...), and its to_key too when to_interned is set:
+ * those are not looked up again (resolution adds edges by the hundred
+ * thousand). */
+int pt_graph_add_edge_interned(pt_graph *g, const pt_edge *e, int to_interned);
 int pt_graph_add_file(pt_graph *g, const pt_file_record *f);
 int pt_graph_add_test(pt_graph *g, const pt_test_entity *t);
 int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f);
