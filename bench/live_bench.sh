@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Live index benchmark (issue #4): time from a file save to the change being
+# visible through the API, over EDITS edits per size class (small, medium,
+# large source files), against the 300 ms target (debounce included); then
+# whether the server keeps answering other requests at full speed meanwhile
+# (wrk on the entity detail view, idle vs. during edits).
+# usage: bench/live_bench.sh [TREE | PACKAGE]
+#   TREE     a folder (copied first: the benchmark edits files)
+#   PACKAGE  a Debian source package, fetched once into the cache like
+#            bench/index_bench.sh does (default: git, about 550 C files)
+# Env: EDITS (per size class, default 100), LOAD_S (wrk seconds, default 10),
+#      PT (the binary, default build/parseltongue).
+# Each edit appends a uniquely named function to one file (C or Python) and
+# polls GET /code-entity-detail-view?key=NAME over one keep-alive connection
+# (about every millisecond) until it answers 200; the time counted runs from
+# the end of the write to that answer. Prints figures; it asserts nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pt=$PWD/${PT:-build/parseltongue}
+cache="${PT_CACHE_DIR:-/var/cache/parseltongue}/bench"
+edits=${EDITS:-100}
+load_s=${LOAD_S:-10}
+
+# fetch PACKAGE: unpack Debian's source of PACKAGE into $cache/PACKAGE-src
+fetch() {
+  local pkg=$1 dir="$cache/$1-src"
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$cache/lists/partial"
+    local uri
+    uri=$(sed -n 's/^URIs: //p' /etc/apt/sources.list.d/debian.sources | head -n1)
+    echo "deb-src $uri bookworm main" > "$cache/src.list"
+    local apto=(-o Dir::Etc::sourcelist="$cache/src.list" -o Dir::Etc::sourceparts=-
+                -o Dir::State::Lists="$cache/lists" -o APT::Sandbox::User=root)
+    apt-get "${apto[@]}" update -qq >&2
+    (cd "$cache" && apt-get "${apto[@]}" source --download-only -qq "$pkg") >&2
+    local tmp
+    tmp=$(mktemp -d)
+    tar -xf "$(ls "$cache/$pkg"_*.orig.tar.* | head -n1)" -C "$tmp"
+    mv "$tmp"/* "$dir"
+    rm -rf "$tmp"
+  fi
+  echo "$dir"
+}
+
+arg=${1:-git}
+if [ -d "$arg" ]; then corpus=$arg; else corpus=$(fetch "$arg"); fi
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+
+out=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$out"' EXIT
+cp -R "$corpus" "$out/tree"
+
+port=$((30000 + $$ % 20000))
+start=$(date +%s%N)
+"$pt" serve --db mem --root "$out/tree" --port "$port" > "$out/server.out" 2> "$out/server.err" &
+pid=$!
+until grep -q '^Ready' "$out/server.out"; do
+  kill -0 "$pid" 2>/dev/null || { cat "$out/server.out" "$out/server.err"; exit 1; }
+  sleep 0.05
+done
+ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+port=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$out/server.out")
+base="http://127.0.0.1:$port"
+echo "corpus: $corpus"
+echo "graph: $(sed -n 's/^✓ Database connected successfully (\(.*\))/\1/p' "$out/server.out")"
+echo "indexed and ready in ${ready_ms} ms; watcher: $(curl -s "$base/file-watcher-status-check" | jq -r .data.watcher_backend_name)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# the entity the load asks for: the first one by key
+key=$(curl -s "$base/code-entities-list-all" | jq -r '.data.entities[0].key')
+load_url="$base/code-entity-detail-view?key=$key"
+
+# wrk_run SECONDS: "requests/s p50_ms p99_ms" of the entity detail view
+wrk_run() {
+  wrk -t1 -c4 -d"$1"s --latency "$load_url" > "$out/wrk.txt"
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0;
+                     if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }' "$out/wrk.txt"
+}
+
+# probe CLASS SECONDS: edits of files of CLASS (all: cycle through the
+# classes), EDITS of them, or as many as fit in SECONDS when given; one
+# latency (ms) a line into $out/lat.CLASS
+probe() {
+  python3 - "$out/tree" "$port" "$1" "$edits" "${2:-0}" "$out" <<'EOF'
+import http.client, os, random, sys, time
+root, port, cls, n, seconds, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+# size classes of the C and Python sources (bytes)
+bounds = {"small": (0, 8 << 10), "medium": (8 << 10, 64 << 10), "large": (64 << 10, 1 << 40)}
+skip = {".git", "node_modules", "build", "target", "dist", "__pycache__", ".venv", "venv"}
+files = {c: [] for c in bounds}
+for d, dirs, names in os.walk(root):
+    dirs[:] = sorted(x for x in dirs if x not in skip)
+    for f in sorted(names):
+        if f.endswith((".c", ".py")):
+            p = os.path.join(d, f)
+            s = os.path.getsize(p)
+            for c, (lo, hi) in bounds.items():
+                if lo <= s < hi:
+                    files[c].append(p)
+rnd = random.Random(4)
+for c in files:
+    rnd.shuffle(files[c])
+classes = list(bounds) if cls == "all" else [cls]
+conn = http.client.HTTPConnection("127.0.0.1", port)
+def visible(name):
+    conn.request("GET", "/code-entity-detail-view?key=" + name)
+    r = conn.getresponse()
+    r.read()
+    return r.status == 200
+lat = {c: [] for c in classes}
+t_end = time.monotonic() + seconds
+i = 0
+while (i < n) if seconds == 0 else (time.monotonic() < t_end):
+    c = classes[i % len(classes)]
+    if not files[c]:
+        sys.exit("no %s C or Python file in %s" % (c, root))
+    path = files[c][(i // len(classes)) % len(files[c])]
+    name = "pt_live_bench_%s_%d_%d" % (c, os.getpid(), i)
+    text = ("\n\ndef %s():\n    return %d\n" if path.endswith(".py")
+            else "\n\nint %s(void)\n{\n  return %d;\n}\n") % (name, i)
+    time.sleep(0.15 + rnd.random() * 0.05)  # the previous update settles
+    with open(path, "a") as f:
+        f.write(text)
+    t0 = time.monotonic()
+    deadline = t0 + 30
+    while not visible(name):
+        if time.monotonic() > deadline:
+            sys.exit("%s never became visible (%s)" % (name, path))
+        time.sleep(0.001)
+    lat[c].append((time.monotonic() - t0) * 1000)
+    i += 1
+for c in classes:
+    with open(os.path.join(out, "lat." + (cls if cls == "all" else c)), "a") as f:
+        f.write("".join("%.2f\n" % x for x in lat[c]))
+    sizes = [os.path.getsize(p) for p in files[c]]
+    with open(os.path.join(out, "files." + c), "w") as f:
+        f.write("%d files, %d-%d bytes\n" % (len(sizes), min(sizes), max(sizes)))
+EOF
+}
+
+# stats NAME FILE: count p50 p95 p99 max, and p99 against the target
+stats() {
+  sort -n "$2" | awk -v name="$1" '{a[NR] = $1}
+    function pct(p,   k) { k = int(p * NR + 0.999999); if (k < 1) k = 1; return a[k] }
+    END { printf "%-22s %5d %8.1f %8.1f %8.1f %8.1f %10.2fx\n", name, NR, pct(0.5),
+          pct(0.95), pct(0.99), a[NR], pct(0.99) / 300 }'
+}
+
+read -r idle_rps idle_p50 idle_p99 < <(wrk_run "$load_s")
+for c in small medium large; do probe "$c"; done
+# the same edits while wrk hammers the detail view
+probe all "$((load_s > 2 ? load_s - 1 : 1))" & probe_pid=$!
+read -r busy_rps busy_p50 busy_p99 < <(wrk_run "$load_s")
+wait "$probe_pid"
+
+echo
+printf 'save -> visible (ms)    edits      p50      p95      p99      max   p99/300ms\n'
+for c in small medium large; do
+  stats "$c ($(cut -d' ' -f1 "$out/files.$c") files)" "$out/lat.$c"
+done
+cat "$out"/lat.small "$out"/lat.medium "$out"/lat.large > "$out/lat.every"
+stats "all classes" "$out/lat.every"
+stats "all, under wrk load" "$out/lat.all"
+echo
+for c in small medium large; do echo "  $c: $(cat "$out/files.$c")"; done
+# the server's own time per update (from its [FileWatcher] lines)
+sed -n 's/^\[FileWatcher\] changed .*(\([0-9]*\) ms)$/\1/p' "$out/server.out" > "$out/upd"
+[ -s "$out/upd" ] && stats "update (server side)" "$out/upd" | awk '{printf "  server-side update (ms): %d updates, p50 %s, p99 %s, max %s\n", $4, $5, $7, $8}'
+echo
+printf 'detail view under load (wrk -t1 -c4, %s s)  requests/s   p50 ms   p99 ms\n' "$load_s"
+printf '  idle                                    %10s %8s %8s\n' "$idle_rps" "$idle_p50" "$idle_p99"
+printf '  during edits                            %10s %8s %8s\n' "$busy_rps" "$busy_p50" "$busy_p99"
+awk -v a="$idle_rps" -v b="$busy_rps" 'BEGIN { printf "  throughput during edits / idle: %.2f\n", b / a }'
