@@ -1,0 +1,81 @@
+/* pt/sys/thread.h on Windows: _beginthreadex threads (so the CRT sets up
+ * its per-thread state) and slim reader/writer locks as mutexes. */
+#include <process.h>
+
+#include "error_win32.h"
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/sys/thread.h"
+
+struct pt_thread {
+  HANDLE handle;
+  pt_thread_fn fn;
+  void *payload;
+};
+
+struct pt_mutex {
+  SRWLOCK lock;
+};
+
+static unsigned __stdcall trampoline(void *arg)
+{
+  pt_thread *t = arg;
+  t->fn(t->payload);
+  return 0;
+}
+
+int pt_thread_start(pt_thread_fn fn, void *payload, pt_thread **out)
+{
+  pt_thread *t = pt_malloc(sizeof *t);
+  if (!t)
+    return PT_ERR(PT_ENOMEM, "out of memory starting a thread");
+  t->fn = fn;
+  t->payload = payload;
+  uintptr_t h = _beginthreadex(NULL, 0, trampoline, t, 0, NULL);
+  if (h == 0) {
+    DWORD err = GetLastError();
+    pt_free(t);
+    return pt__error_from_win32(err, "cannot start", "a thread");
+  }
+  t->handle = (HANDLE)h;
+  *out = t;
+  return 0;
+}
+
+void pt_thread_join(pt_thread *t)
+{
+  if (!t)
+    return;
+  WaitForSingleObject(t->handle, INFINITE);
+  CloseHandle(t->handle);
+  pt_free(t);
+}
+
+int pt_mutex_new(pt_mutex **out)
+{
+  pt_mutex *m = pt_malloc(sizeof *m);
+  if (!m)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  InitializeSRWLock(&m->lock);
+  *out = m;
+  return 0;
+}
+
+void pt_mutex_free(pt_mutex *m)
+{
+  pt_free(m); /* an SRW lock needs no destruction */
+}
+
+void pt_mutex_lock(pt_mutex *m) { AcquireSRWLockExclusive(&m->lock); }
+void pt_mutex_unlock(pt_mutex *m) { ReleaseSRWLockExclusive(&m->lock); }
+
+unsigned pt_cpu_count(void)
+{
+  DWORD n = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+  if (n == 0) {
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    n = si.dwNumberOfProcessors;
+  }
+  return n > 0 ? (unsigned)n : 1u;
+}
