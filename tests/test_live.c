@@ -94,13 +94,24 @@ static const char *const dirs[] = {"src", "src/core", "lib", "pkg/deep"};
 static const char *const exts[] = {"c", "h", "py", "go", "rs", "js"};
 
 /* A file of a few definitions calling each other (and names defined in
- * other files, so cross-file resolution changes with every edit). */
-static void write_source(const char *root, const char *rel, const char *ext)
+ * other files, so cross-file resolution changes with every edit). With
+ * `keep`, the definitions are those of keep (their names, in order) and
+ * only the bodies and blank lines change: the patch shortcut's case. */
+static void write_source_as(const char *root, const char *rel, const char *ext,
+                            char keep[8])
 {
   char text[2048] = "";
-  size_t n = 1 + rnd(4), len = 0;
+  int fixed = keep[0] != '\0';
+  size_t n = fixed ? strlen(keep) : 1 + rnd(4), len = 0;
   for (size_t i = 0; i < n; i++) {
-    const char *f = names[rnd(N_NAMES)], *g = names[rnd(N_NAMES)];
+    size_t fi = fixed ? (size_t)(keep[i] - '0') : rnd(N_NAMES);
+    if (!fixed) {
+      keep[i] = (char)('0' + fi);
+      keep[i + 1] = '\0';
+    }
+    const char *f = names[fi], *g = names[rnd(N_NAMES)];
+    if (rnd(3) == 0)
+      len += (size_t)snprintf(text + len, sizeof text - len, "\n");
     int w;
     if (!strcmp(ext, "py"))
       w = snprintf(text + len, sizeof text - len, "def %s():\n    return %s()\n\n", f, g);
@@ -122,22 +133,44 @@ static void write_source(const char *root, const char *rel, const char *ext)
 
 typedef struct tree {
   char files[64][64];
+  char defs[64][8];   /* by file: its definitions' name indexes, in order */
   size_t n;
+  unsigned body_edits;
 } tree;
+
+static size_t find_file(const tree *t, const char *rel)
+{
+  for (size_t i = 0; i < t->n; i++)
+    if (!strcmp(t->files[i], rel))
+      return i;
+  return (size_t)-1;
+}
+
+static void write_source(tree *t, const char *root, const char *rel)
+{
+  size_t i = find_file(t, rel);
+  assert_true(i != (size_t)-1);
+  t->defs[i][0] = '\0';
+  write_source_as(root, rel, strrchr(rel, '.') + 1, t->defs[i]);
+}
 
 static void random_file(tree *t, char out[64])
 {
   snprintf(out, 64, "%s/f%u.%s", dirs[rnd(4)], rnd(6), exts[rnd(6)]);
-  for (size_t i = 0; i < t->n; i++)
-    if (!strcmp(t->files[i], out))
-      return;
-  if (t->n < 64)
+  if (find_file(t, out) != (size_t)-1)
+    return;
+  if (t->n < 64) {
+    t->defs[t->n][0] = '\0';
     snprintf(t->files[t->n++], 64, "%s", out);
+  } else {
+    snprintf(out, 64, "%s", t->files[0]);
+  }
 }
 
 static void forget(tree *t, size_t i)
 {
   memmove(t->files[i], t->files[i + 1], (t->n - i - 1) * sizeof t->files[0]);
+  memmove(t->defs[i], t->defs[i + 1], (t->n - i - 1) * sizeof t->defs[0]);
   t->n--;
 }
 
@@ -146,15 +179,20 @@ static void random_edit(const char *root, tree *t, char touched[2][64])
 {
   char full[512], to[512], rel[64];
   touched[0][0] = touched[1][0] = '\0';
-  unsigned op = t->n ? rnd(6) : 0;
+  unsigned op = t->n ? rnd(9) : 0;
   if (op <= 1) { /* create, or overwrite */
     random_file(t, rel);
-    write_source(root, rel, strrchr(rel, '.') + 1);
+    write_source(t, root, rel);
     snprintf(touched[0], 64, "%s", rel);
   } else if (op == 2) { /* change a file in place */
     size_t i = rnd((unsigned)t->n);
-    write_source(root, t->files[i], strrchr(t->files[i], '.') + 1);
+    write_source(t, root, t->files[i]);
     snprintf(touched[0], 64, "%s", t->files[i]);
+  } else if (op >= 6) { /* new bodies, same definitions */
+    size_t i = rnd((unsigned)t->n);
+    write_source_as(root, t->files[i], strrchr(t->files[i], '.') + 1, t->defs[i]);
+    snprintf(touched[0], 64, "%s", t->files[i]);
+    t->body_edits++;
   } else if (op == 3) { /* delete a file */
     size_t i = rnd((unsigned)t->n);
     snprintf(full, sizeof full, "%s/%s", root, t->files[i]);
@@ -173,6 +211,12 @@ static void random_edit(const char *root, tree *t, char touched[2][64])
       pt_test_write(root, rel, "");
       assert_int_equal(rename(full, to), 0);
     }
+    /* the content moved: its definitions too, if the language stayed */
+    size_t j = find_file(t, rel);
+    if (j != (size_t)-1)
+      t->defs[j][0] = '\0';
+    if (j != (size_t)-1 && strcmp(strrchr(old, '.'), strrchr(rel, '.')) == 0)
+      write_source(t, root, rel);
     snprintf(touched[0], 64, "%s", old);
     snprintf(touched[1], 64, "%s", rel);
   } else { /* delete a whole folder */
@@ -193,14 +237,15 @@ static void test_random_edits_equal_fresh_index(void **state)
   for (uint64_t seed = 1; seed <= 3; seed++) {
     rng_state = seed * 0x9E3779B97F4A7C15ull;
     char *root = pt_test_tmpdir("live_prop");
-    tree t = {{{0}}, 0};
+    static tree t;
+    memset(&t, 0, sizeof t);
     char rel[64];
     for (int i = 0; i < 6; i++) {
       random_file(&t, rel);
-      write_source(root, rel, strrchr(rel, '.') + 1);
+      write_source(&t, root, rel);
     }
     pt_live *lv = live_on(root, NULL);
-    for (int step = 0; step < 25; step++) {
+    for (int step = 0; step < 40; step++) {
       char touched[2][64];
       random_edit(root, &t, touched);
       for (int k = 0; k < 2; k++)
@@ -214,6 +259,10 @@ static void test_random_edits_equal_fresh_index(void **state)
       pt_free(live);
       pt_free(fresh);
     }
+    pt_live_status ls;
+    pt_live_get_status(lv, &ls);
+    assert_true(t.body_edits > 0);
+    assert_true(ls.patches > 0); /* the shortcut was taken, and checked */
     pt_live_free(lv);
     pt_free(root);
   }

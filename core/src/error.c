@@ -45,6 +45,7 @@ const char *pt_error_name(int code)
   case PT_EBUSY: return "EBUSY";
   case PT_EPARSE: return "EPARSE";
   case PT_ENOTSUPPORTED: return "ENOTSUPPORTED";
+  case PT_EAGAIN: return "EAGAIN";
   default: return "ERROR";
   }
 }

@@ -10,6 +10,7 @@
 #include "pt/graph.h"
 #include "pt/ptrmap.h"
 #include "pt/strmap.h"
+#include "pt/sys/thread.h"
 
 typedef struct meta_pair {
   const char *name;
@@ -18,9 +19,19 @@ typedef struct meta_pair {
 
 #define VEC(T) struct { T *v; size_t n, cap; }
 
-struct pt_graph {
-  pt_arena pool;
+/* The strings of one or more graphs: a graph made by pt_graph_patch shares
+ * its predecessor's pool, so the unchanged records keep their strings. Only
+ * the one thread building a graph adds strings; readers of the others only
+ * read theirs, which never move. The last graph to go frees the pool. */
+struct pt_graph_pool {
+  pt_arena arena;
   pt_strmap interned;
+  unsigned refs;            /* under mu */
+  pt_mutex *mu;
+};
+
+struct pt_graph {
+  pt_graph_pool *pool;
   VEC(pt_entity) entities;
   VEC(pt_edge) edges;
   VEC(pt_file_record) files;
@@ -34,12 +45,67 @@ struct pt_graph {
        ? PT_ENOMEM                                                        \
        : ((vec).v[(vec).n++] = (item), 0))
 
+static void pool_release(pt_graph_pool *p)
+{
+  if (!p)
+    return;
+  pt_mutex_lock(p->mu);
+  unsigned left = --p->refs;
+  pt_mutex_unlock(p->mu);
+  if (left)
+    return;
+  pt_strmap_fini(&p->interned);
+  pt_arena_fini(&p->arena);
+  pt_mutex_free(p->mu);
+  pt_free(p);
+}
+
+pt_graph_pool *pt_graph_pool_retain(const pt_graph *g)
+{
+  pt_mutex_lock(g->pool->mu);
+  g->pool->refs++;
+  pt_mutex_unlock(g->pool->mu);
+  return g->pool;
+}
+
+void pt_graph_pool_release(pt_graph_pool *p)
+{
+  pool_release(p);
+}
+
+const pt_graph_pool *pt_graph_pool_of(const pt_graph *g)
+{
+  return g->pool;
+}
+
+size_t pt_graph_pool_bytes(const pt_graph *g)
+{
+  return g->pool->arena.used_total;
+}
+
 int pt_graph_new(pt_graph **out)
+{
+  pt_graph *g = pt_calloc(1, sizeof *g);
+  pt_graph_pool *p = pt_calloc(1, sizeof *p);
+  int rc = g && p ? pt_mutex_new(&p->mu) : PT_ERR(PT_ENOMEM, "out of memory creating a graph");
+  if (rc) {
+    pt_free(p);
+    pt_free(g);
+    return rc;
+  }
+  pt_arena_init(&p->arena);
+  p->refs = 1;
+  g->pool = p;
+  *out = g;
+  return 0;
+}
+
+int pt_graph_new_sharing(const pt_graph *src, pt_graph **out)
 {
   pt_graph *g = pt_calloc(1, sizeof *g);
   if (!g)
     return PT_ERR(PT_ENOMEM, "out of memory creating a graph");
-  pt_arena_init(&g->pool);
+  g->pool = pt_graph_pool_retain(src);
   *out = g;
   return 0;
 }
@@ -54,8 +120,7 @@ void pt_graph_free(pt_graph *g)
   pt_free(g->tests.v);
   pt_free(g->ignored.v);
   pt_free(g->meta.v);
-  pt_strmap_fini(&g->interned);
-  pt_arena_fini(&g->pool);
+  pool_release(g->pool);
   pt_free(g);
 }
 
@@ -64,10 +129,10 @@ const char *pt_graph_intern(pt_graph *g, const char *s)
   if (!s)
     return NULL;
   size_t len = strlen(s), idx;
-  if (pt_strmap_get(&g->interned, s, len, &idx))
+  if (pt_strmap_get(&g->pool->interned, s, len, &idx))
     return (const char *)idx;
-  char *copy = pt_arena_strndup(&g->pool, s, len);
-  if (!copy || pt_strmap_put(&g->interned, copy, len, (size_t)copy) != 0)
+  char *copy = pt_arena_strndup(&g->pool->arena, s, len);
+  if (!copy || pt_strmap_put(&g->pool->interned, copy, len, (size_t)copy) != 0)
     return NULL;
   return copy;
 }
@@ -87,7 +152,7 @@ static int copy_text(pt_graph *g, const char **s)
 {
   if (!*s)
     return 0;
-  *s = pt_arena_strdup(&g->pool, *s);
+  *s = pt_arena_strdup(&g->pool->arena, *s);
   return *s ? 0 : PT_ERR(PT_ENOMEM, "out of memory copying entity text");
 }
 
@@ -361,6 +426,147 @@ int pt_graph_finish(pt_graph *g)
     g->edges.v[w++] = *e;
   }
   g->edges.n = w;
+  return 0;
+}
+
+/* ---- patching ------------------------------------------------------------- */
+
+#define VEC_COPY(dst, src)                                                \
+  ((src).n == 0 ? 0                                                       \
+   : !((dst).v = pt_malloc((src).n * sizeof *(dst).v))                   \
+       ? PT_ENOMEM                                                        \
+       : (memcpy((dst).v, (src).v, (src).n * sizeof *(dst).v),             \
+          (dst).n = (dst).cap = (src).n, 0))
+
+/* Interns every string of an edge (they may come from anywhere). */
+static int intern_edge(pt_graph *g, pt_edge *c)
+{
+  int rc = intern(g, &c->from_key);
+  if (!rc) rc = intern(g, &c->to_key);
+  if (!rc) rc = intern(g, &c->file_path);
+  return rc;
+}
+
+/* The patched files' edges, interned, sorted and without duplicate
+ * (from, to, type), as pt_graph_finish leaves them. */
+static int patch_edges(pt_graph *g, const pt_graph_file_patch *files, size_t n,
+                       pt_edge **out, size_t *n_out)
+{
+  size_t total = 0, w = 0;
+  for (size_t k = 0; k < n; k++)
+    total += files[k].n_edges;
+  pt_edge *e = pt_malloc((total + 1) * sizeof *e);
+  if (!e)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = 0;
+  for (size_t k = 0; k < n && rc == 0; k++)
+    for (size_t i = 0; i < files[k].n_edges && rc == 0; i++) {
+      e[w] = files[k].edges[i];
+      rc = intern_edge(g, &e[w++]);
+    }
+  if (rc == 0 && w > 1)
+    qsort(e, w, sizeof *e, cmp_edge);
+  size_t d = 0;
+  for (size_t r = 0; rc == 0 && r < w; r++)
+    if (d == 0 || e[d - 1].from_key != e[r].from_key || e[d - 1].to_key != e[r].to_key ||
+        e[d - 1].type != e[r].type)
+      e[d++] = e[r];
+  if (rc) {
+    pt_free(e);
+    return rc;
+  }
+  *out = e;
+  *n_out = d;
+  return 0;
+}
+
+static int patch_records(pt_graph *g, const pt_graph *prev, const pt_graph_file_patch *files,
+                         size_t n, pt_ptrmap *paths)
+{
+  pt_ptrmap keys = PT_PTRMAP_INIT;
+  size_t seen = 0, n_new = 0;
+  int rc = 0;
+  /* which files, by interned path; which new entity, by interned key */
+  for (size_t k = 0; k < n && rc == 0; k++) {
+    const char *p = pt_graph_intern(g, files[k].path);
+    rc = p ? pt_ptrmap_put_new(paths, p, k, &seen) : PT_ERR(PT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < files[k].n_entities && rc == 0; i++, n_new++) {
+      const char *key = pt_graph_intern(g, files[k].entities[i].key);
+      rc = key ? pt_ptrmap_put_new(&keys, key, (size_t)&files[k].entities[i], &seen)
+               : PT_ERR(PT_ENOMEM, "out of memory");
+    }
+  }
+  /* entities: the same keys in the same places, new contents */
+  size_t n_old = 0;
+  for (size_t i = 0; i < prev->entities.n && rc == 0; i++) {
+    const pt_entity *e = &prev->entities.v[i];
+    size_t k, ne;
+    if (!e->file_path || !pt_ptrmap_get(paths, e->file_path, &k)) {
+      rc = VEC_PUSH(g->entities, *e);
+    } else if (!pt_ptrmap_get(&keys, e->key, &ne)) {
+      rc = PT_ERR(PT_EINVAL, "patch of %s: entity %s has no new version",
+                  e->file_path, e->key);
+    } else {
+      n_old++;
+      rc = pt_graph_add_entity(g, (const pt_entity *)ne);
+    }
+  }
+  if (rc == 0 && n_old != n_new)
+    rc = PT_ERR(PT_EINVAL, "patch: the files' entities are not the ones they had");
+  /* tests: the others', then the new ones, in canonical order */
+  for (size_t i = 0; i < prev->tests.n && rc == 0; i++) {
+    size_t k;
+    if (!pt_ptrmap_get(paths, prev->tests.v[i].file_path, &k))
+      rc = VEC_PUSH(g->tests, prev->tests.v[i]);
+  }
+  for (size_t k = 0; k < n && rc == 0; k++)
+    for (size_t i = 0; i < files[k].n_tests && rc == 0; i++)
+      rc = pt_graph_add_test(g, &files[k].tests[i]);
+  if (rc == 0 && g->tests.n > 1)
+    qsort(g->tests.v, g->tests.n, sizeof *g->tests.v, cmp_test);
+  /* file records in place */
+  for (size_t i = 0; i < prev->files.n && rc == 0; i++) {
+    size_t k;
+    if (!pt_ptrmap_get(paths, prev->files.v[i].path, &k))
+      rc = VEC_PUSH(g->files, prev->files.v[i]);
+    else
+      rc = pt_graph_add_file(g, files[k].file);
+  }
+  pt_ptrmap_fini(&keys);
+  return rc == PT_ENOMEM ? PT_ERR(PT_ENOMEM, "out of memory patching a graph") : rc;
+}
+
+int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_t n,
+                   pt_graph **out)
+{
+  pt_graph *g = NULL;
+  pt_ptrmap paths = PT_PTRMAP_INIT;
+  pt_edge *fresh = NULL;
+  size_t n_fresh = 0;
+  int rc = pt_graph_new_sharing(prev, &g);
+  if (rc == 0) rc = patch_records(g, prev, files, n, &paths);
+  if (rc == 0) rc = patch_edges(g, files, n, &fresh, &n_fresh);
+  if (rc == 0 && (VEC_COPY(g->ignored, prev->ignored) || VEC_COPY(g->meta, prev->meta)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
+  if (rc == 0) rc = pt_graph_reserve_edges(g, prev->edges.n + n_fresh);
+  /* the others' edges stay sorted; the new ones merge in */
+  size_t j = 0, k;
+  for (size_t i = 0; rc == 0 && i <= prev->edges.n; i++) {
+    const pt_edge *e = i < prev->edges.n ? &prev->edges.v[i] : NULL;
+    if (e && e->file_path && pt_ptrmap_get(&paths, e->file_path, &k))
+      continue;
+    while (j < n_fresh && (!e || cmp_edge(&fresh[j], e) < 0))
+      g->edges.v[g->edges.n++] = fresh[j++];
+    if (e)
+      g->edges.v[g->edges.n++] = *e;
+  }
+  pt_free(fresh);
+  pt_ptrmap_fini(&paths);
+  if (rc) {
+    pt_graph_free(g);
+    return rc;
+  }
+  *out = g;
   return 0;
 }
 

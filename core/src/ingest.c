@@ -52,7 +52,45 @@ struct pt_ingest_cache {
   pt_arena dirty_paths;     /* keys of dirty */
   pt_strmap dirty;          /* marked paths */
   int all_dirty;
+  /* the resolver of the last full run, for pt_ingest_patch */
+  pt_resolver *rs;
+  pt_entity *rs_ents;       /* owned copies of the arrays rs reads */
+  pt_file_record *rs_files;
+  pt_graph_pool *pool;      /* retained: the strings all of those point to */
+  size_t pool_base;         /* its size after that run */
 };
+
+static void cache_drop_resolver(pt_ingest_cache *c)
+{
+  pt__resolver_free(c->rs);
+  pt_free(c->rs_ents);
+  pt_free(c->rs_files);
+  pt_graph_pool_release(c->pool);
+  c->rs = NULL;
+  c->rs_ents = NULL;
+  c->rs_files = NULL;
+  c->pool = NULL;
+}
+
+/* Keeps rs (built on g before it was finished, so in walk order) for
+ * patches; without the memory for that, patches just do not happen. */
+static void cache_keep_resolver(pt_ingest_cache *c, pt_resolver *rs, pt_graph *g)
+{
+  size_t ne = pt_graph_n_entities(g), nf = pt_graph_n_files(g);
+  c->rs_ents = pt_malloc((ne + 1) * sizeof *c->rs_ents);
+  c->rs_files = pt_malloc((nf + 1) * sizeof *c->rs_files);
+  if (!c->rs_ents || !c->rs_files) {
+    pt__resolver_free(rs);
+    cache_drop_resolver(c);
+    return;
+  }
+  memcpy(c->rs_ents, pt_graph_entities(g), ne * sizeof *c->rs_ents);
+  memcpy(c->rs_files, pt_graph_files(g), nf * sizeof *c->rs_files);
+  pt__resolver_rebase(rs, c->rs_ents, c->rs_files);
+  c->rs = rs;
+  c->pool = pt_graph_pool_retain(g);
+  c->pool_base = pt_graph_pool_bytes(g);
+}
 
 typedef struct pool {
   const pt_walk_result *walk;
@@ -493,6 +531,7 @@ void pt_ingest_cache_free(pt_ingest_cache *c)
   pt_strmap_fini(&c->dirty);
   pt_arena_fini(&c->dirty_paths);
   pt_queries_free(c->queries);
+  cache_drop_resolver(c);
   pt_free(c);
 }
 
@@ -562,7 +601,8 @@ static int merge_one(pool *p, size_t i)
   return rc;
 }
 
-static int resolve_all(const pt_walk_result *w, slot *slots, pt_graph *g)
+static int resolve_all(const pt_walk_result *w, slot *slots, pt_graph *g,
+                       pt_ingest_cache *keep)
 {
   pt_resolver *rs = NULL;
   size_t n_refs = 0;
@@ -575,7 +615,10 @@ static int resolve_all(const pt_walk_result *w, slot *slots, pt_graph *g)
     if (slots[i].path)
       rc = pt__resolve_file(rs, g, slots[i].path, slots[i].lang, slots[i].refs,
                             slots[i].n_refs);
-  pt__resolver_free(rs);
+  if (rc == 0 && keep)
+    cache_keep_resolver(keep, rs, g);
+  else
+    pt__resolver_free(rs);
   return rc;
 }
 
@@ -623,10 +666,14 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, slot *slots,
   pt_sys_heap_trim(); /* the parse threads' freed trees and results */
   uint64_t t1 = pt_clock_ns();
   st->extract_ns = t1 - t0;
-  if (rc == 0) rc = resolve_all(w, slots, g);
+  if (p.cache)
+    cache_drop_resolver(p.cache);
+  if (rc == 0) rc = resolve_all(w, slots, g, p.cache);
   pt_arena_fini(&p.ref_strings);
   if (rc == 0) rc = pt_graph_set_meta(g, "root", w->root_abs);
   if (rc == 0) rc = pt_graph_finish(g);
+  if (rc && p.cache)
+    cache_drop_resolver(p.cache);
   if (rc == 0)
     count_edges(g, st);
   st->resolve_ns = pt_clock_ns() - t1;
@@ -679,4 +726,199 @@ void pt_ingest_stats_fini(pt_ingest_stats *st)
   pt_free(st->errors);
   st->errors = NULL;
   st->n_errors = 0;
+}
+
+/* ---- the patch shortcut (pt_ingest_patch) --------------------------------- */
+
+/* A re-extracted file and what it was. */
+typedef struct patched {
+  const char *path;          /* the dirty key */
+  size_t entry;              /* its cache entry */
+  pt_file_result *r;         /* owned until it replaces the entry's */
+  pt_fs_stat st;
+} patched;
+
+/* Does a change at path leave the graph as it is? It does when the index
+ * leaves the path out by name (ignored, or below an ignored folder) and it
+ * is no ignore-rules file. "binary", "too_large" and "unreadable" may
+ * change with the contents, so those do not count. */
+static int ignored_anyway(const pt_graph *prev, const char *path)
+{
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  if (!strcmp(base, ".gitignore") || !strcmp(base, ".parseltongueignore"))
+    return 0;
+  const pt_ignored_file *ig = pt_graph_ignored(prev);
+  size_t n = pt_graph_n_ignored(prev), len = strlen(path);
+  for (size_t i = 0; i < n; i++) {
+    const char *p = ig[i].path, *why = ig[i].reason;
+    size_t pl = strlen(p);
+    int covers = (pl == len && !memcmp(p, path, len)) ||
+                 (pl > 0 && p[pl - 1] == '/' && pl <= len && !memcmp(p, path, pl));
+    if (covers && strcmp(why, "binary") && strcmp(why, "too_large") &&
+        strcmp(why, "unreadable"))
+      return 1;
+  }
+  return 0;
+}
+
+/* The same definitions, as resolution sees them, in the same order. */
+static int same_definitions(const pt_file_result *a, const pt_file_result *b)
+{
+  if (a->file.lang != b->file.lang || a->n_entities != b->n_entities)
+    return 0;
+  for (size_t i = 0; i < a->n_entities; i++) {
+    const pt_entity *x = &a->entities[i], *y = &b->entities[i];
+    if (strcmp(x->key, y->key) || strcmp(x->name, y->name) ||
+        strcmp(x->qualname, y->qualname) || x->kind != y->kind ||
+        x->lang != y->lang || (!x->parent_key != !y->parent_key) ||
+        (x->parent_key && strcmp(x->parent_key, y->parent_key)))
+      return 0;
+  }
+  return 1;
+}
+
+/* Re-extracts one dirty file; PT_EAGAIN when the shortcut cannot take it. */
+static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
+                         uint64_t max_size, patched *pf, pt_buf *full, pt_buf *src)
+{
+  const cache_entry *e = &c->entries[pf->entry];
+  pt_buf_clear(full);
+  int rc = pt_buf_printf(full, "%s/%s", root, pf->path);
+  if (rc == 0) rc = pt_fs_stat_path(full->ptr, &pf->st);
+  if (rc == 0 && (pf->st.type != PT_FS_FILE || pf->st.size > max_size))
+    rc = PT_EAGAIN;
+  if (rc == 0) rc = pt_fs_read_file(full->ptr, src);
+  if (rc == 0 && is_binary(src->ptr, src->len))
+    rc = PT_EAGAIN;
+  pt_grammar g;
+  if (rc == 0 && !pt_grammar_for_path(pf->path, src->ptr, src->len < 4096 ? src->len : 4096, &g))
+    rc = PT_EAGAIN;
+  if (rc == 0)
+    rc = pt_extract_file(x, g, pf->path, src->ptr ? src->ptr : "", src->len, &pf->r);
+  if (rc == 0 && !same_definitions(e->r, pf->r))
+    rc = PT_EAGAIN;
+  if (rc && rc != PT_ENOMEM) {
+    pt_error_clear(); /* the full run will meet and report it */
+    rc = PT_EAGAIN;
+  }
+  return rc;
+}
+
+/* Resolves the files' references with the kept resolver into a scratch
+ * graph sharing prev's pool, then patches prev with them. */
+static int patch_graph(pt_ingest_cache *c, const pt_graph *prev, patched *pf,
+                       size_t n, pt_graph **out)
+{
+  pt_graph *scratch = NULL;
+  pt_graph_file_patch *fp = pt_calloc(n + 1, sizeof *fp);
+  size_t *first = pt_calloc(n + 1, sizeof *first);
+  pt_raw_ref *refs = NULL;
+  int rc = fp && first ? pt_graph_new_sharing(prev, &scratch)
+                       : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t k = 0; rc == 0 && k < n; k++) {
+    const pt_file_result *r = pf[k].r;
+    const char *path = pt_graph_intern(scratch, r->file.path);
+    pt_free(refs);
+    refs = pt_malloc((r->n_refs + 1) * sizeof *refs);
+    if (!path || !refs)
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < r->n_refs; i++) {
+      refs[i] = r->refs[i];
+      if (!(refs[i].from_key = pt_graph_intern(scratch, r->refs[i].from_key)))
+        rc = PT_ERR(PT_ENOMEM, "out of memory");
+    }
+    first[k] = pt_graph_n_edges(scratch);
+    if (rc == 0)
+      rc = pt__resolve_file(c->rs, scratch, path, r->file.lang, refs, r->n_refs);
+  }
+  first[n] = rc == 0 ? pt_graph_n_edges(scratch) : 0;
+  for (size_t k = 0; rc == 0 && k < n; k++) {
+    const pt_file_result *r = pf[k].r;
+    fp[k].path = r->file.path;
+    fp[k].entities = r->entities;
+    fp[k].n_entities = r->n_entities;
+    fp[k].tests = r->tests;
+    fp[k].n_tests = r->n_tests;
+    fp[k].file = &r->file;
+    fp[k].edges = pt_graph_edges(scratch) + first[k];
+    fp[k].n_edges = first[k + 1] - first[k];
+  }
+  if (rc == 0)
+    rc = pt_graph_patch(prev, fp, n, out);
+  pt_free(refs);
+  pt_free(fp);
+  pt_free(first);
+  pt_graph_free(scratch);
+  return rc;
+}
+
+int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **out,
+                    pt_ingest_stats *st)
+{
+  pt_ingest_cache *c = o->cache;
+  memset(st, 0, sizeof *st);
+  *out = NULL;
+  const char *root = prev ? pt_graph_meta(prev, "root") : NULL;
+  /* prev holds what the last run made (strings are matched by text, so it
+   * may be an equal graph with a pool of its own); patches leave the text
+   * they replace in the pool, so past twice the size a full run cleans up */
+  if (!c || !c->rs || !root || c->all_dirty || c->dirty.n == 0 ||
+      pt_graph_pool_bytes(prev) > 2 * c->pool_base + ((size_t)1 << 20))
+    return PT_EAGAIN;
+  uint64_t t0 = pt_clock_ns();
+  patched *pf = pt_calloc(c->dirty.n + 1, sizeof *pf);
+  if (!pf)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  size_t n = 0;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < c->dirty.cap; i++) {
+    const pt_strmap_slot *d = &c->dirty.slots[i];
+    size_t k;
+    if (!d->key)
+      continue;
+    if (pt_strmap_get(&c->map, d->key, d->len, &k) && c->entries[k].r) {
+      pf[n].path = d->key;
+      pf[n++].entry = k;
+    } else if (!ignored_anyway(prev, d->key)) {
+      rc = PT_EAGAIN; /* new, gone, a folder, or an ignore-rules file */
+    }
+  }
+  pt_extractor *x = NULL;
+  pt_buf full = PT_BUF_INIT, src = PT_BUF_INIT;
+  if (rc == 0 && n > 0)
+    rc = pt_extractor_new(c->queries, &x);
+  uint64_t max = o->max_file_size ? o->max_file_size : PT_INGEST_DEFAULT_MAX_FILE_SIZE;
+  for (size_t k = 0; rc == 0 && k < n; k++)
+    rc = patch_extract(c, x, root, max, &pf[k], &full, &src);
+  pt_extractor_free(x);
+  pt_buf_fini(&full);
+  pt_buf_fini(&src);
+  if (rc == 0 && n > 0)
+    rc = patch_graph(c, prev, pf, n, out);
+  if (rc == 0) {
+    /* the new results replace the kept ones; the marks are served */
+    for (size_t k = 0; k < n; k++) {
+      cache_entry *e = &c->entries[pf[k].entry];
+      pt_file_result_free(e->r);
+      e->r = pf[k].r;
+      e->size = pf[k].st.size;
+      e->mtime_ns = pf[k].st.mtime_ns;
+      pf[k].r = NULL;
+      st->bytes += e->size;
+    }
+    pt_strmap_fini(&c->dirty);
+    memset(&c->dirty, 0, sizeof c->dirty);
+    pt_arena_fini(&c->dirty_paths);
+    st->processed_files = n;
+    st->extract_ns = pt_clock_ns() - t0;
+    if (*out) {
+      st->total_files = pt_graph_n_files(*out);
+      count_edges(*out, st);
+    }
+  }
+  for (size_t k = 0; k < n; k++)
+    pt_file_result_free(pf[k].r);
+  pt_free(pf);
+  return rc;
 }

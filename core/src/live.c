@@ -308,12 +308,31 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
                       lv->o.skip, lv->o.n_skip, NULL, NULL, 0, lv->cache};
   pt_ingest_stats st;
   pt_graph *g = NULL;
-  int rc = pt_ingest(&o, &g, &st);
+  /* most edits keep a file's definitions: patch the current graph */
+  int rc = lv->cur ? pt_ingest_patch(&o, lv->cur, &g, &st) : PT_EAGAIN;
+  int patched = rc == 0;
+  if (rc == PT_EAGAIN) {
+    pt_error_clear();
+    rc = pt_ingest(&o, &g, &st);
+  }
   if (rc) {
     set_error(lv, "reindex");
     return rc;
   }
   const pt_graph *old = lv->cur;
+  if (!g && old) { /* the patch found nothing to change */
+    if (delta_path && d)
+      rc = file_delta(old, old, delta_path, d);
+    pt_ingest_stats_fini(&st);
+    if (d)
+      d->elapsed_ns = pt_clock_ns() - t0;
+    if (lv->o.log) {
+      fprintf(lv->o.log, "[FileWatcher] %s: index unchanged (%.0f ms)\n", what,
+              (double)(pt_clock_ns() - t0) / 1e6);
+      fflush(lv->o.log);
+    }
+    return rc;
+  }
   size_t extracted = st.processed_files - st.reused_files;
   size_t n_errors = st.n_errors;
   pt_ingest_stats_fini(&st);
@@ -346,14 +365,16 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
     d->elapsed_ns = dt;
   pt_mutex_lock(lv->mu);
   lv->st.updates++;
+  lv->st.patches += patched;
   lv->st.files_reindexed += extracted;
   lv->st.files_removed += gone;
   lv->st.last_update = time(NULL);
   pt_mutex_unlock(lv->mu);
   if (lv->o.log) {
-    fprintf(lv->o.log, "[FileWatcher] %s: %zu file(s) re-extracted, %zu removed, "
+    fprintf(lv->o.log, "[FileWatcher] %s: %zu file(s) re-extracted%s, %zu removed, "
             "entities +%zu -%zu, now %zu entities and %zu edges%s (%.0f ms)\n",
-            what, extracted, gone, added, removed, pt_graph_n_entities(g),
+            what, extracted, patched ? " (patched)" : "", gone, added, removed,
+            pt_graph_n_entities(g),
             pt_graph_n_edges(g), n_errors ? ", some files failed (see "
             "/ingestion-diagnostics-coverage-report)" : "", (double)dt / 1e6);
     fflush(lv->o.log);
@@ -372,7 +393,7 @@ static void apply_batch(pt_live *lv, const pt_debounce_batch *b)
     const pt_debounce_item *it = &b->items[i];
     if (it->kind == PT_DEBOUNCE_RESCAN)
       rescan = 1; /* the walk compares sizes and mtimes of everything */
-    else if (it->kind == PT_DEBOUNCE_CHANGED)
+    else /* removed paths too: the patch shortcut must see them go */
       rc = pt_ingest_cache_mark_dirty(lv->cache, it->path);
   }
   if (rescan)

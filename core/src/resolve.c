@@ -101,6 +101,13 @@ int pt__resolver_new(const pt_graph *g, pt_resolver **out)
   return 0;
 }
 
+void pt__resolver_rebase(pt_resolver *rs, const pt_entity *ents,
+                         const pt_file_record *files)
+{
+  rs->ents = ents;
+  rs->files = files;
+}
+
 void pt__resolver_free(pt_resolver *rs)
 {
   if (!rs)

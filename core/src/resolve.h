@@ -11,6 +11,10 @@ typedef struct pt_resolver pt_resolver;
 /* Indexes the entities and files of g (not yet finished is fine). */
 int pt__resolver_new(const pt_graph *g, pt_resolver **out);
 void pt__resolver_free(pt_resolver *rs);
+/* Points rs at copies of the arrays it was built from (the same records in
+ * the same order, strings shared), so it can outlive that graph. */
+void pt__resolver_rebase(pt_resolver *rs, const pt_entity *ents,
+                         const pt_file_record *files);
 /* Resolves the references of one file (refs[i].from_key etc. borrowed)
  * and adds their edges to g. `path` and `lang` are the file's; `path` and
  * every refs[i].from_key must come from pt_graph_intern(g, ...). */

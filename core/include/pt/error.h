@@ -16,7 +16,8 @@ enum {
   PT_EIO = -6,
   PT_EBUSY = -7,
   PT_EPARSE = -8,
-  PT_ENOTSUPPORTED = -9
+  PT_ENOTSUPPORTED = -9,
+  PT_EAGAIN = -10        /* a shortcut does not apply: take the long way */
 };
 
 typedef struct pt_error {

@@ -12,7 +12,18 @@
 typedef struct pt_graph pt_graph;
 
 int pt_graph_new(pt_graph **out);
+/* An empty graph whose strings go to src's pool (see pt_graph_patch). */
+int pt_graph_new_sharing(const pt_graph *src, pt_graph **out);
 void pt_graph_free(pt_graph *g);
+
+/* The string pool of a graph, shared by the graphs patched from it. A
+ * retained pool outlives its graphs until released (thread-safe). */
+typedef struct pt_graph_pool pt_graph_pool;
+pt_graph_pool *pt_graph_pool_retain(const pt_graph *g);
+void pt_graph_pool_release(pt_graph_pool *p);
+const pt_graph_pool *pt_graph_pool_of(const pt_graph *g);
+/* Bytes of strings in g's pool, its own and the graphs' it shares with. */
+size_t pt_graph_pool_bytes(const pt_graph *g);
 
 /* The add functions copy every string of the record into the graph. */
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e);
@@ -39,6 +50,27 @@ const char *pt_graph_intern(pt_graph *g, const char *s);
  * to and type: the first location in path/line order is kept). Entities by
  * key, edges by (from, to, type), files, tests and ignored files by path. */
 int pt_graph_finish(pt_graph *g);
+
+/* One file's new records for pt_graph_patch. */
+typedef struct pt_graph_patch {
+  const char *path;
+  const pt_entity *entities;   /* exactly the keys the file had */
+  size_t n_entities;
+  const pt_test_entity *tests;
+  size_t n_tests;
+  const pt_file_record *file;
+  const pt_edge *edges;        /* every edge written in the file */
+  size_t n_edges;
+} pt_graph_file_patch;
+
+/* A new finished graph: prev (finished) with the records of some files
+ * replaced, in canonical order, sharing prev's string pool; prev itself is
+ * not changed and may still be read. Each file's entities must carry the
+ * keys it had in prev (PT_EINVAL otherwise): then nothing outside those
+ * files moves, and the result is what finishing the whole graph again
+ * would give. */
+int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_t n,
+                   pt_graph **out);
 
 size_t pt_graph_n_entities(const pt_graph *g);
 size_t pt_graph_n_edges(const pt_graph *g);

@@ -66,6 +66,8 @@ typedef struct pt_live_status {
   const char *root;            /* absolute */
   uint64_t events_seen;        /* watcher events received */
   uint64_t updates;            /* updates that changed the graph */
+  uint64_t patches;            /* ... of them, made by patching the graph
+                                  (pt_ingest_patch) instead of rebuilding */
   uint64_t files_reindexed;    /* files extracted again by updates */
   uint64_t files_removed;      /* files that left the index */
   size_t pending;              /* paths waiting for their debounce */
