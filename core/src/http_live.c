@@ -69,6 +69,8 @@ int pt__h_watcher(pt_req *r)
   pt_json_uint(j, st.files_removed);
   pt_json_key(j, "index_updates_total_count");
   pt_json_uint(j, st.updates);
+  pt_json_key(j, "index_patches_total_count");
+  pt_json_uint(j, st.patches);
   pt_json_key(j, "store_writes_total_count");
   pt_json_uint(j, st.saves);
   pt_json_key(j, "pending_paths_count");
