@@ -1,0 +1,31 @@
+/* The "rocksdb" backend of pt/store.h on Windows: not built (virus
+ * scanners stall its compactions, ARCHITECTURE.md section 4), so opening
+ * it says so, and the private calls of store_rocksdb_int.h that the
+ * conformance suite links against report the same. */
+#include "../posix/store_rocksdb_int.h"
+#include "pt/error.h"
+#include "pt/store.h"
+
+#define NOT_BUILT "RocksDB is not built on Windows; use sqlite:PATH or mem"
+
+int pt_store_rocksdb_open(const char *path, pt_store **out)
+{
+  return PT_ERR(PT_ENOTSUPPORTED, "cannot open rocksdb:%s: " NOT_BUILT,
+                path ? path : "");
+}
+
+int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
+                                       uint64_t *out)
+{
+  return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
+}
+
+int pt__store_rocksdb_current(pt_store *st, uint64_t *out)
+{
+  return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
+}
+
+int pt__store_rocksdb_n_generations(pt_store *st, size_t *out)
+{
+  return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
+}
