@@ -10,8 +10,9 @@
 #            bench/index_bench.sh does (default: git, about 550 C files)
 # Env: EDITS (per size class, default 100), LOAD_S (wrk seconds, default 10),
 #      PT (the binary, default build/parseltongue).
-# Each edit appends a uniquely named function to one file (C or Python) and
-# polls GET /code-entity-detail-view?key=NAME over one keep-alive connection
+# Each edit appends a uniquely named function to one file (C or Python,
+# among those holding code entities: not tests) and polls
+# GET /code-entity-detail-view?key=NAME over one keep-alive connection
 # (about every millisecond) until it answers 200; the time counted runs from
 # the end of the write to that answer. Prints figures; it asserts nothing.
 set -euo pipefail
@@ -88,8 +89,13 @@ wrk_run() {
 # latency (ms) a line into $out/lat.CLASS
 probe() {
   python3 - "$out/tree" "$port" "$1" "$edits" "${2:-0}" "$out" <<'EOF'
-import http.client, os, random, sys, time
+import http.client, json, os, random, sys, time
 root, port, cls, n, seconds, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+conn = http.client.HTTPConnection("127.0.0.1", port)
+# only files that hold code entities (tests, ignored or failed files do not)
+conn.request("GET", "/code-entities-list-all")
+code = {e["file_path"] for e in json.loads(conn.getresponse().read())["data"]["entities"]
+        if e["entity_class"] == "CODE"}
 # size classes of the C and Python sources (bytes)
 bounds = {"small": (0, 8 << 10), "medium": (8 << 10, 64 << 10), "large": (64 << 10, 1 << 40)}
 skip = {".git", "node_modules", "build", "target", "dist", "__pycache__", ".venv", "venv"}
@@ -97,8 +103,8 @@ files = {c: [] for c in bounds}
 for d, dirs, names in os.walk(root):
     dirs[:] = sorted(x for x in dirs if x not in skip)
     for f in sorted(names):
-        if f.endswith((".c", ".py")):
-            p = os.path.join(d, f)
+        p = os.path.join(d, f)
+        if f.endswith((".c", ".py")) and os.path.relpath(p, root) in code:
             s = os.path.getsize(p)
             for c, (lo, hi) in bounds.items():
                 if lo <= s < hi:
@@ -107,7 +113,6 @@ rnd = random.Random(4)
 for c in files:
     rnd.shuffle(files[c])
 classes = list(bounds) if cls == "all" else [cls]
-conn = http.client.HTTPConnection("127.0.0.1", port)
 def visible(name):
     conn.request("GET", "/code-entity-detail-view?key=" + name)
     r = conn.getresponse()
