@@ -20,6 +20,8 @@ cd "$work"
 "$pt" --version | grep -qx 'parseltongue 1.7.2' || fail "--version"; ok
 "$pt" --help | grep -q 'pt01-folder-to-cozodb-streamer' || fail "--help"; ok
 "$pt" index --help | grep -q -- '--db ENGINE' || fail "index --help"; ok
+"$pt" index --help | grep -q 'Default here: rocksdb:<workspace>/analysis.db$' ||
+  fail "index --help names the default engine"; ok
 set +e
 "$pt" index --bogus >/dev/null 2>err.txt; rc=$?
 set -e

@@ -8,6 +8,7 @@
 #include "pt/error.h"
 #include "pt/ingest.h"
 #include "pt/store.h"
+#include "pt/sys/defaults.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/term.h"
 #include "pt/sys/thread.h"
@@ -21,8 +22,20 @@ typedef struct index_args {
   unsigned long long max_file_size;
 } index_args;
 
+/* Without --db, where the default engine is SQLite (Windows), the index
+ * is built in memory and saved as one SQLite file at the end: the console
+ * says so with the lines of spec/ingestion.md 1.3 and 13. */
+static int is_memory_backup(const char *db)
+{
+  return !db && strcmp(pt_defaults_engine(), "sqlite") == 0;
+}
+
 static void index_usage(FILE *out)
 {
+  const char *how = is_memory_backup(NULL)
+                        ? "\n                         (built in memory, then "
+                          "saved in one step)"
+                        : "";
   fprintf(out,
     "Usage: parseltongue pt01-folder-to-cozodb-streamer [DIR] [options]\n"
     "       parseltongue index [DIR] [options]\n"
@@ -33,11 +46,11 @@ static void index_usage(FILE *out)
     "\n"
     "Options:\n"
     "  --db ENGINE            Where to store the index:\n"
-    "                           rocksdb:PATH  a RocksDB folder (default:\n"
-    "                                         rocksdb:<workspace>/analysis.db)\n"
+    "                           rocksdb:PATH  a RocksDB folder\n"
     "                           sqlite:PATH   one SQLite file, written whole to a\n"
     "                                         temporary file and moved into place\n"
     "                           mem           in memory only (nothing saved)\n"
+    "                         Default here: %s:<workspace>/analysis.db%s\n"
     "  --threads N            Parser threads (default: one per processor)\n"
     "  --max-file-size BYTES  Larger files are ignored (default: %u)\n"
     "  -v, --verbose          Also print duration and peak memory\n"
@@ -52,7 +65,7 @@ static void index_usage(FILE *out)
     "\n"
     "Exit status: 0 indexed (files that failed are listed in\n"
     "<workspace>/ingestion-errors.txt), 1 the run failed, 2 bad usage.\n",
-    PT_INGEST_DEFAULT_MAX_FILE_SIZE);
+    pt_defaults_engine(), how, PT_INGEST_DEFAULT_MAX_FILE_SIZE);
 }
 
 static int parse_args(int argc, char **argv, index_args *a, FILE *out, FILE *err)
@@ -249,8 +262,8 @@ static int save(pt_store *st, const char *spec, const pt_graph *g,
   return 0;
 }
 
-static int run(const index_args *a, const char *ws, const char *spec, FILE *out,
-               FILE *err)
+static int run(const index_args *a, const char *ws, const char *spec,
+               const char *ingest_spec, FILE *out, FILE *err)
 {
   char *skip[2] = {NULL, NULL};
   size_t n_skip = 0;
@@ -281,7 +294,8 @@ static int run(const index_args *a, const char *ws, const char *spec, FILE *out,
     code = save(store, spec, g, a, out, err);
     save_ns = pt_clock_ns() - t;
   }
-  if (code == 0 && st.n_errors && write_error_log(ws, spec, a, &st) != 0) {
+  if (code == 0 && st.n_errors &&
+      write_error_log(ws, ingest_spec, a, &st) != 0) {
     fprintf(err, "Error: cannot write the error log: %s\n", pt_error_last()->message);
     code = PT_EXIT_FAILURE;
   }
@@ -319,14 +333,19 @@ int pt__cli_index(int argc, char **argv, FILE *out, FILE *err)
   if (a.db)
     pt_snprintf(spec, sizeof spec, "%s", a.db);
   else
-    pt_snprintf(spec, sizeof spec, "rocksdb:%s/analysis.db", ws);
+    pt_snprintf(spec, sizeof spec, "%s:%s/analysis.db", pt_defaults_engine(),
+                ws);
   if (strcmp(spec, "mem") && strncmp(spec, "sqlite:", 7) &&
       strncmp(spec, "rocksdb:", 8)) {
     fprintf(err, "error: --db '%s': use mem, sqlite:PATH or rocksdb:PATH\n", spec);
     return PT_EXIT_USAGE;
   }
+  /* the header and the error log name the engine ingested into */
+  const char *ingest_spec = is_memory_backup(a.db) ? "mem" : spec;
+  if (is_memory_backup(a.db))
+    fprintf(out, "  Engine: mem→SQLite (in-memory ingestion, SQLite backup)\n");
   fprintf(out, "Running Tool 1: folder-to-cozodb-streamer\n");
   if (!a.quiet)
-    fprintf(out, "  Workspace: %s\n  Database: %s\n", ws, spec);
-  return run(&a, ws, spec, out, err);
+    fprintf(out, "  Workspace: %s\n  Database: %s\n", ws, ingest_spec);
+  return run(&a, ws, spec, ingest_spec, out, err);
 }

@@ -1,0 +1,7 @@
+/* pt/sys/defaults.h on POSIX: RocksDB is the default engine. */
+#include "pt/sys/defaults.h"
+
+const char *pt_defaults_engine(void)
+{
+  return "rocksdb";
+}
