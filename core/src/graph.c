@@ -480,39 +480,46 @@ static int patch_edges(pt_graph *g, const pt_graph_file_patch *files, size_t n,
   return 0;
 }
 
-static int patch_records(pt_graph *g, const pt_graph *prev, const pt_graph_file_patch *files,
-                         size_t n, pt_ptrmap *paths)
+static int patch_records(pt_graph *g, const pt_graph *prev,
+                         const pt_graph_file_patch *files, size_t n, pt_ptrmap *paths)
 {
-  pt_ptrmap keys = PT_PTRMAP_INIT;
   size_t seen = 0, n_new = 0;
   int rc = 0;
-  /* which files, by interned path; which new entity, by interned key */
   for (size_t k = 0; k < n && rc == 0; k++) {
     const char *p = pt_graph_intern(g, files[k].path);
     rc = p ? pt_ptrmap_put_new(paths, p, k, &seen) : PT_ERR(PT_ENOMEM, "out of memory");
-    for (size_t i = 0; i < files[k].n_entities && rc == 0; i++, n_new++) {
-      const char *key = pt_graph_intern(g, files[k].entities[i].key);
-      rc = key ? pt_ptrmap_put_new(&keys, key, (size_t)&files[k].entities[i], &seen)
-               : PT_ERR(PT_ENOMEM, "out of memory");
-    }
+    n_new += files[k].n_entities;
   }
-  /* entities: the same keys in the same places, new contents */
-  size_t n_old = 0;
+  /* entities: the others' as they are (still sorted), then the files' new
+   * ones, sorted, merged in */
+  if (rc == 0 && !(g->entities.v = pt_malloc((prev->entities.n + n_new + 1) *
+                                             sizeof *g->entities.v)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
+  g->entities.cap = rc ? 0 : prev->entities.n + n_new + 1;
   for (size_t i = 0; i < prev->entities.n && rc == 0; i++) {
     const pt_entity *e = &prev->entities.v[i];
-    size_t k, ne;
-    if (!e->file_path || !pt_ptrmap_get(paths, e->file_path, &k)) {
-      rc = VEC_PUSH(g->entities, *e);
-    } else if (!pt_ptrmap_get(&keys, e->key, &ne)) {
-      rc = PT_ERR(PT_EINVAL, "patch of %s: entity %s has no new version",
-                  e->file_path, e->key);
-    } else {
-      n_old++;
-      rc = pt_graph_add_entity(g, (const pt_entity *)ne);
-    }
+    size_t k;
+    if (!e->file_path || !pt_ptrmap_get(paths, e->file_path, &k))
+      g->entities.v[g->entities.n++] = *e;
   }
-  if (rc == 0 && n_old != n_new)
-    rc = PT_ERR(PT_EINVAL, "patch: the files' entities are not the ones they had");
+  size_t start = g->entities.n;
+  for (size_t k = 0; k < n && rc == 0; k++)
+    for (size_t i = 0; i < files[k].n_entities && rc == 0; i++)
+      rc = pt_graph_add_entity(g, &files[k].entities[i]);
+  if (rc == 0 && g->entities.n - start > 1)
+    qsort(g->entities.v + start, g->entities.n - start, sizeof *g->entities.v,
+          cmp_entity);
+  pt_entity *m = rc ? NULL : pt_malloc((g->entities.n + 1) * sizeof *m);
+  if (rc == 0 && !m)
+    rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
+  size_t a = 0, b = start, w = 0;
+  while (rc == 0 && (a < start || b < g->entities.n))
+    m[w++] = b == g->entities.n ||
+                     (a < start && cmp_entity(&g->entities.v[a], &g->entities.v[b]) < 0)
+                 ? g->entities.v[a++] : g->entities.v[b++];
+  if (rc == 0)
+    memcpy(g->entities.v, m, w * sizeof *m);
+  pt_free(m);
   /* tests: the others', then the new ones, in canonical order */
   for (size_t i = 0; i < prev->tests.n && rc == 0; i++) {
     size_t k;
@@ -532,7 +539,6 @@ static int patch_records(pt_graph *g, const pt_graph *prev, const pt_graph_file_
     else
       rc = pt_graph_add_file(g, files[k].file);
   }
-  pt_ptrmap_fini(&keys);
   return rc == PT_ENOMEM ? PT_ERR(PT_ENOMEM, "out of memory patching a graph") : rc;
 }
 

@@ -70,13 +70,26 @@ static int chain(pt_strmap *m, size_t *next, const char *key, size_t i)
 
 int pt__resolver_new(const pt_graph *g, pt_resolver **out)
 {
+  return pt__resolver_new_arrays(pt_graph_entities(g), pt_graph_n_entities(g),
+                                 pt_graph_files(g), pt_graph_n_files(g), out);
+}
+
+int pt__resolver_has_key(const pt_resolver *rs, const char *key)
+{
+  return pt_strmap_get(&rs->by_key, key, strlen(key), NULL);
+}
+
+int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
+                            const pt_file_record *files, size_t n_files,
+                            pt_resolver **out)
+{
   pt_resolver *rs = pt_calloc(1, sizeof *rs);
   if (!rs)
     return PT_ERR(PT_ENOMEM, "out of memory");
-  rs->ents = pt_graph_entities(g);
-  rs->n_ents = pt_graph_n_entities(g);
-  rs->files = pt_graph_files(g);
-  rs->n_files = pt_graph_n_files(g);
+  rs->ents = ents;
+  rs->n_ents = n_ents;
+  rs->files = files;
+  rs->n_files = n_files;
   rs->next_same_name = pt_malloc((rs->n_ents + 1) * sizeof(size_t));
   rs->next_same_base = pt_malloc((rs->n_files + 1) * sizeof(size_t));
   int rc = rs->next_same_name && rs->next_same_base

@@ -10,7 +10,14 @@ typedef struct pt_resolver pt_resolver;
 
 /* Indexes the entities and files of g (not yet finished is fine). */
 int pt__resolver_new(const pt_graph *g, pt_resolver **out);
+/* The same over arrays (borrowed), in the order a graph would have them
+ * before it is finished: walk order, then source order. */
+int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
+                            const pt_file_record *files, size_t n_files,
+                            pt_resolver **out);
 void pt__resolver_free(pt_resolver *rs);
+/* Whether an entity has this key. */
+int pt__resolver_has_key(const pt_resolver *rs, const char *key);
 /* Points rs at copies of the arrays it was built from (the same records in
  * the same order, strings shared), so it can outlive that graph. */
 void pt__resolver_rebase(pt_resolver *rs, const pt_entity *ents,

@@ -54,7 +54,7 @@ int pt_graph_finish(pt_graph *g);
 /* One file's new records for pt_graph_patch. */
 typedef struct pt_graph_patch {
   const char *path;
-  const pt_entity *entities;   /* exactly the keys the file had */
+  const pt_entity *entities;   /* its entities now */
   size_t n_entities;
   const pt_test_entity *tests;
   size_t n_tests;
@@ -64,11 +64,11 @@ typedef struct pt_graph_patch {
 } pt_graph_file_patch;
 
 /* A new finished graph: prev (finished) with the records of some files
- * replaced, in canonical order, sharing prev's string pool; prev itself is
- * not changed and may still be read. Each file's entities must carry the
- * keys it had in prev (PT_EINVAL otherwise): then nothing outside those
- * files moves, and the result is what finishing the whole graph again
- * would give. */
+ * (entities, tests, file record, the edges written in them) replaced, in
+ * canonical order, sharing prev's string pool; prev itself is not changed
+ * and may still be read. The files must be in prev, and their new entity
+ * keys unique in the result (the caller's check): then the result is what
+ * finishing the whole graph again would give. */
 int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_t n,
                    pt_graph **out);
 
