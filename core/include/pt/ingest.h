@@ -69,18 +69,19 @@ int pt_ingest(const pt_ingest_opts *opts, pt_graph **out, pt_ingest_stats *stats
 void pt_ingest_stats_fini(pt_ingest_stats *stats);
 
 /* The live index's shortcut, for a run that would only re-extract files
- * whose definitions keep their keys, names and nesting (the usual edit of a
- * function's body): then no other file's references can resolve
- * differently, and the new graph is `prev` with just those files' records
- * and edges replaced (pt_graph_patch): the graph pt_ingest would make,
- * without re-walking, re-merging or re-resolving the rest. `prev` must
- * equal the graph of the cache's last run (or of a patch). Paths marked dirty
- * that the index leaves out anyway (ignored files, files under ignored
- * folders, files of no language) change nothing. *out is NULL when nothing
- * changed. PT_EAGAIN, with the cache untouched, when the shortcut does not
- * apply: a file came or went, a definition was added, removed or renamed,
- * a file failed, ignore rules changed, or patches have piled up garbage;
- * then run pt_ingest. */
+ * the index already has (no file came or went, no ignore rules changed):
+ * the new graph is `prev` with just those files' records and edges
+ * replaced (pt_graph_patch), plus the edges of every other file with a
+ * reference naming a definition that came or went, resolved again with the
+ * kept resolver (rebuilt over the new definitions when they changed). That
+ * is the graph pt_ingest would make, without re-walking, re-merging or
+ * re-resolving the rest. `prev` must equal the graph of the cache's last
+ * run (or of a patch). Paths marked dirty that the index leaves out anyway
+ * (ignored files, files under ignored folders, files of no language)
+ * change nothing. *out is NULL when nothing changed. PT_EAGAIN, with the
+ * cache untouched, when the shortcut does not apply (a file came, went,
+ * failed or changed language, a new key would collide, patches have piled
+ * up garbage in the string pool); then run pt_ingest. */
 int pt_ingest_patch(const pt_ingest_opts *opts, const pt_graph *prev,
                     pt_graph **out, pt_ingest_stats *stats);
 
