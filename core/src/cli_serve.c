@@ -260,8 +260,9 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
     pt_sleep_ms(100);
   fprintf(out, "Stopping...\n");
   fflush(out);
-  pt_live_free(lv); /* the last changes are saved before the graph goes */
-  pt_server_stop(srv);
+  pt_live_stop(lv);   /* the last changes are saved while the graph lives */
+  pt_server_stop(srv); /* requests under way finish; lv still answers them */
+  pt_live_free(lv);
   pt_graph_free(k.held);
   pt_store_close(store);
   pt_free(skip[0]);

@@ -33,6 +33,7 @@ struct pt_live {
   pt_mutex *mu;
   pt_debounce *deb;           /* under mu */
   int stop;                   /* under mu */
+  int closed;                 /* under update_mu: pt_live_stop ran */
   int save_pending;           /* under mu: SQLite backup due at save_due */
   uint64_t save_due;
   pt_live_status st;          /* under mu */
@@ -575,7 +576,8 @@ int pt_live_reindex(pt_live *lv, const char *rel, pt_live_delta *d)
 {
   memset(d, 0, sizeof *d);
   pt_mutex_lock(lv->update_mu);
-  int rc = pt_ingest_cache_mark_dirty(lv->cache, rel);
+  int rc = lv->closed ? PT_ERR(PT_EBUSY, "the server is shutting down")
+                      : pt_ingest_cache_mark_dirty(lv->cache, rel);
   if (rc == 0) {
     char what[160];
     pt_snprintf(what, sizeof what, "reindex request for %s", rel);
@@ -604,19 +606,31 @@ void pt_live_get_status(pt_live *lv, pt_live_status *out)
   pt_mutex_unlock(lv->mu);
 }
 
+void pt_live_stop(pt_live *lv)
+{
+  if (!lv || !lv->mu || !lv->update_mu)
+    return; /* never fully made: nothing runs */
+  pt_watch_stop(lv->watch); /* no event after this */
+  lv->watch = NULL;
+  pt_mutex_lock(lv->mu);
+  lv->stop = 1;
+  lv->st.watch_running = 0;
+  pt_mutex_unlock(lv->mu);
+  if (lv->thread)
+    pt_thread_join(lv->thread);
+  lv->thread = NULL;
+  pt_mutex_lock(lv->update_mu);
+  lv->closed = 1;
+  pt_mutex_unlock(lv->update_mu);
+  if (lv->save_pending && lv->o.store)
+    save_now(lv); /* the last changes reach the disk before we go */
+}
+
 void pt_live_free(pt_live *lv)
 {
   if (!lv)
     return;
-  pt_watch_stop(lv->watch); /* no event after this */
-  if (lv->thread) {
-    pt_mutex_lock(lv->mu);
-    lv->stop = 1;
-    pt_mutex_unlock(lv->mu);
-    pt_thread_join(lv->thread);
-  }
-  if (lv->save_pending && lv->o.store)
-    save_now(lv); /* the last changes reach the disk before we go */
+  pt_live_stop(lv);
   pt_debounce_free(lv->deb);
   pt_ingest_cache_free(lv->cache);
   pt_mutex_free(lv->mu);

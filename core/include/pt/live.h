@@ -106,8 +106,12 @@ const pt_graph *pt_live_graph(const pt_live *lv);
 /* A consistent copy of the counters. Thread-safe. */
 void pt_live_get_status(pt_live *lv, pt_live_status *out);
 
-/* Stops the watcher and the thread, writes a pending SQLite backup, and
- * frees lv (and, without a publisher, its graph). Accepts NULL. */
+/* Stops the watcher and the thread and writes a pending SQLite backup;
+ * later reindex requests get PT_EBUSY, the status still answers. The
+ * current graph must still be alive. Accepts NULL; idempotent. */
+void pt_live_stop(pt_live *lv);
+/* Stops (if not yet) and frees lv (and, without a publisher, its graph).
+ * Nothing may call into lv any more. Accepts NULL. */
 void pt_live_free(pt_live *lv);
 
 #endif
