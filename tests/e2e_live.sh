@@ -133,6 +133,21 @@ edits() {
   rm -rf "$t/pkgy"
   [ "$poll" = 1 ] && { until_api "deleted folder" "$(search folder_)" \
     '[.data.entities[] | select(.name | startswith("folder_"))] | length == 0'; ok; }
+  # an editor's atomic save: a temporary file renamed over the original
+  { cat "$t/c/src/list.c"; printf '\nint atomic_saved_fn(void)\n{\n  return 3;\n}\n'; } > "$t/c/src/.list.c.swp"
+  mv "$t/c/src/.list.c.swp" "$t/c/src/list.c"
+  [ "$poll" = 1 ] && { until_api "atomic save" "$(search atomic_saved_fn)" \
+    "$(named atomic_saved_fn) | length == 1 and .[0].file_path == \"c/src/list.c\""; ok; }
+  # a folder moved in from outside the root, then one file moved out
+  mkdir -p "$t.outside/incoming/deep"
+  printf 'def moved_in_fn():\n    return 1\n' > "$t.outside/incoming/deep/m.py"
+  printf 'def moved_out_fn():\n    return 2\n' > "$t.outside/incoming/o.py"
+  mv "$t.outside/incoming" "$t/python/incoming"
+  [ "$poll" = 1 ] && { until_api "folder moved in" "$(search moved_)" \
+    '[.data.entities[] | select(.name | startswith("moved_")) | .file_path] | sort == ["python/incoming/deep/m.py", "python/incoming/o.py"]'; ok; }
+  mv "$t/python/incoming/o.py" "$t.outside/o.py"
+  [ "$poll" = 1 ] && { until_api "file moved out" "$(search moved_)" \
+    '[.data.entities[] | select(.name | startswith("moved_")) | .file_path] == ["python/incoming/deep/m.py"]'; ok; }
   # ignore rules as in pt01: an ignored file and a default-excluded folder
   # stay out (checked once a later file shows up), and come in when the
   # rule goes
