@@ -1,14 +1,151 @@
-/* pt/sys/term.h on Windows: console check, QueryPerformanceCounter, and
- * the peak working set (K32GetProcessMemoryInfo lives in kernel32, so no
- * psapi.dll is needed). */
+/* pt/sys/term.h on Windows: UTF-8 arguments and console, console check,
+ * QueryPerformanceCounter, and the peak working set
+ * (K32GetProcessMemoryInfo lives in kernel32, so no psapi.dll is
+ * needed). */
 #include <io.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "error_win32.h"
 #define PSAPI_VERSION 2
 #include <psapi.h>
 
+#include "pt/alloc.h"
+#include "pt/error.h"
 #include "pt/sys/term.h"
+#include "term_int.h"
+#include "utf16.h"
+
+/* The program name: up to the closing quote, or to the first blank. */
+static const wchar_t *program_name(const wchar_t *p, wchar_t *out)
+{
+  if (*p == L'"') {
+    for (p++; *p && *p != L'"'; p++)
+      *out++ = *p;
+    if (*p)
+      p++;
+  } else {
+    for (; *p && *p != L' ' && *p != L'\t'; p++)
+      *out++ = *p;
+  }
+  *out = L'\0';
+  return p;
+}
+
+/* One argument after the program name into out; returns where it ends. */
+static const wchar_t *next_arg(const wchar_t *p, wchar_t *out)
+{
+  int is_quoted = 0;
+  for (;;) {
+    size_t n_slash = 0;
+    while (*p == L'\\') {
+      p++;
+      n_slash++;
+    }
+    if (*p == L'"') {
+      for (size_t i = 0; i < n_slash / 2; i++)
+        *out++ = L'\\';
+      if (n_slash % 2) {
+        *out++ = L'"';
+        p++;
+      } else if (is_quoted && p[1] == L'"') {
+        *out++ = L'"';
+        p += 2;
+      } else {
+        is_quoted = !is_quoted;
+        p++;
+      }
+      continue;
+    }
+    for (size_t i = 0; i < n_slash; i++)
+      *out++ = L'\\';
+    if (!*p || (!is_quoted && (*p == L' ' || *p == L'\t')))
+      break;
+    *out++ = *p++;
+  }
+  *out = L'\0';
+  return p;
+}
+
+static const wchar_t *skip_blanks(const wchar_t *p)
+{
+  while (*p == L' ' || *p == L'\t')
+    p++;
+  return p;
+}
+
+/* Appends one argument to *v (growing it) as UTF-8. */
+static int push_arg(const wchar_t *w, char ***v, size_t *n, size_t *cap)
+{
+  char *s = NULL;
+  int rc = pt_array_grow((void **)v, cap, *n + 2, sizeof **v);
+  if (rc == 0)
+    rc = pt__utf16_to_utf8(w, -1, &s);
+  if (rc == 0) {
+    (*v)[(*n)++] = s;
+    (*v)[*n] = NULL;
+  }
+  return rc;
+}
+
+int pt__term_split_args(const wchar_t *cmdline, int *argc, char ***argv)
+{
+  size_t len = wcslen(cmdline), n = 0, cap = 0;
+  wchar_t *scratch = pt_malloc((len + 1) * sizeof *scratch);
+  char **v = NULL;
+  int rc = scratch ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  const wchar_t *p = cmdline;
+  if (rc == 0) {
+    p = program_name(p, scratch);
+    rc = push_arg(scratch, &v, &n, &cap);
+  }
+  while (rc == 0 && *(p = skip_blanks(p))) {
+    p = next_arg(p, scratch);
+    rc = push_arg(scratch, &v, &n, &cap);
+  }
+  pt_free(scratch);
+  if (rc == 0) {
+    *argc = (int)n;
+    *argv = v;
+  } else {
+    for (size_t i = 0; i < n; i++)
+      pt_free(v[i]);
+    pt_free(v);
+  }
+  return rc;
+}
+
+static UINT saved_output_cp;
+
+static void restore_output_cp(void)
+{
+  SetConsoleOutputCP(saved_output_cp);
+}
+
+/* The console takes the UTF-8 we print; its code page is put back at
+ * exit, since it outlives the program. Redirected output is untouched. */
+static void console_to_utf8(void)
+{
+  DWORD mode;
+  HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+  if (out == INVALID_HANDLE_VALUE || !GetConsoleMode(out, &mode))
+    return;
+  saved_output_cp = GetConsoleOutputCP();
+  if (saved_output_cp != CP_UTF8 && SetConsoleOutputCP(CP_UTF8))
+    atexit(restore_output_cp);
+}
+
+/* main's argv is in the ANSI code page, which cannot hold every file
+ * name: the arguments are taken again from the UTF-16 command line. Their
+ * memory lives as long as the process. */
+int pt_term_init(int *argc, char ***argv)
+{
+  int rc = pt__term_split_args(GetCommandLineW(), argc, argv);
+  if (rc == 0)
+    console_to_utf8();
+  return rc;
+}
 
 int pt_term_is_tty(FILE *stream)
 {

@@ -5,6 +5,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Called first by a program with main's arguments: afterwards *argv
+ * holds them in UTF-8 and the console shows UTF-8 output. Windows hands
+ * main its arguments in the ANSI code page, so they are taken again from
+ * the UTF-16 command line (kept until the process ends); POSIX has
+ * nothing to do. PT_ENOMEM, or PT_EINVAL when the command line cannot be
+ * read. */
+int pt_term_init(int *argc, char ***argv);
 /* 1 when the stream is an interactive terminal. */
 int pt_term_is_tty(FILE *stream);
 /* Monotonic clock in nanoseconds, for durations. */
