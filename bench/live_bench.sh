@@ -17,7 +17,8 @@
 # the end of the write to that answer. Prints figures; it asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pt=$PWD/${PT:-build/parseltongue}
+pt=${PT:-build/parseltongue}
+case $pt in /*) ;; *) pt=$PWD/$pt ;; esac
 cache="${PT_CACHE_DIR:-/var/cache/parseltongue}/bench"
 edits=${EDITS:-100}
 load_s=${LOAD_S:-10}
@@ -177,6 +178,16 @@ for c in small medium large; do echo "  $c: $(cat "$out/files.$c")"; done
 # the server's own time per update (from its [FileWatcher] lines)
 sed -n 's/^\[FileWatcher\] changed .*(\([0-9]*\) ms)$/\1/p' "$out/server.out" > "$out/upd"
 [ -s "$out/upd" ] && stats "update (server side)" "$out/upd" | awk '{printf "  server-side update (ms): %d updates, p50 %s, p99 %s, max %s\n", $4, $5, $7, $8}'
+grep '^\[FileWatcher\] changed .*ms)$' "$out/server.out" > "$out/upd.lines" || true
+awk '/\(patched\)/ { p++; print $(NF-1) > "'"$out"'/upd.patched" } !/\(patched\)/ { print $(NF-1) > "'"$out"'/upd.whole" }
+  END { printf "  %d of %d updates patched in place, %d re-resolved whole\n", p, NR, NR - p }' "$out/upd.lines"
+for k in patched whole; do
+  [ -s "$out/upd.$k" ] && tr -d '(' < "$out/upd.$k" | stats "$k" /dev/stdin |
+    awk -v k="$k" '{printf "    %-8s p50 %s ms, p99 %s ms, max %s ms\n", k, $3, $5, $6}'
+done
+echo "  the slowest updates:"
+grep '^\[FileWatcher\] changed .*ms)$' "$out/server.out" | awk -F'[()]' '{print $(NF-1), $0}' |
+  sort -rn | head -n 5 | cut -d' ' -f3- | sed 's/^/    /'
 echo
 printf 'detail view under load (wrk -t1 -c4, %s s)  requests/s   p50 ms   p99 ms\n' "$load_s"
 printf '  idle                                    %10s %8s %8s\n' "$idle_rps" "$idle_p50" "$idle_p99"
