@@ -294,13 +294,13 @@ static int run_pool(pool *p, unsigned n_threads)
     worker(p);
   for (unsigned t = 0; t < started; t++)
     pt_thread_join(threads[t]);
-  pt_mutex_free(p->mu);
-  pt_free(p->order);
   if (rc == 0 && !p->fatal) {
     pt_mutex_lock(p->mu);
     merge_ready(p); /* nothing is left normally; cheap to be sure */
     pt_mutex_unlock(p->mu);
   }
+  pt_mutex_free(p->mu);
+  pt_free(p->order);
   if (rc == 0 && p->fatal)
     rc = PT_ERR(p->fatal, "%s", p->fatal_msg);
   return rc;
