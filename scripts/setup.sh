@@ -25,22 +25,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# The tree-sitter runtime and grammars: C sources from npm, pinned by
-# package-lock.json, cached outside the checkout by the lock's hash. Their
-# install scripts (Node bindings) are never run.
-cache="${PT_CACHE_DIR:-/var/cache/parseltongue}"
-key=$(sha256sum package-lock.json | cut -c1-16)
-mods="$cache/npm-$key/node_modules"
-if [ ! -f "$mods/tree-sitter/vendor/tree-sitter/lib/src/lib.c" ]; then
-  echo "setup: fetching tree-sitter sources (npm ci, pinned)"
-  tmp=$(mktemp -d)
-  cp package.json package-lock.json "$tmp/"
-  (cd "$tmp" && npm ci --ignore-scripts --legacy-peer-deps --no-audit --no-fund >/dev/null)
-  mkdir -p "$cache/npm-$key"
-  rm -rf "$mods"
-  mv "$tmp/node_modules" "$mods"
-  rm -rf "$tmp"
-fi
+# The tree-sitter runtime and grammars (pinned npm sources, cached).
+mods=$(bash scripts/ts-sources.sh)
 
 # PT_BUILD_DIR and PT_CMAKE_ARGS select another build (the sanitizer one).
 build="${PT_BUILD_DIR:-build}"
