@@ -198,7 +198,7 @@ static void sqlite_file__is_readable_by_the_sqlite3_shell(void **state)
 {
   pt_test_fixture *f = *state;
   pt_fs_stat st;
-  if (pt_fs_stat_path("/usr/bin/sqlite3", &st) != 0) {
+  if (!*PT_TEST_SQLITE3 || pt_fs_stat_path(PT_TEST_SQLITE3, &st) != 0) {
     pt_error_clear();
     skip();
   }
@@ -206,8 +206,8 @@ static void sqlite_file__is_readable_by_the_sqlite3_shell(void **state)
   pt_buf cmd = PT_BUF_INIT, out = PT_BUF_INIT;
   assert_int_equal(pt_store_save(f->st, g), 0);
   assert_int_equal(pt_buf_printf(&out, "%s/shell.txt", f->dir), 0);
-  assert_int_equal(pt_buf_printf(&cmd, "/usr/bin/sqlite3 '%s' 'SELECT "
-                                 "count(*) FROM entities' > '%s' 2>&1",
+  assert_int_equal(pt_buf_printf(&cmd, "%s '%s' 'SELECT count(*) FROM "
+                                 "entities' > '%s' 2>&1", PT_TEST_SQLITE3,
                                  pt_test_spec_path(f), out.ptr), 0);
   assert_int_equal(system(cmd.ptr), 0);
   char *text = pt_test_read(out.ptr);
