@@ -185,20 +185,22 @@ static const pt_file_record *find_file(const pt_graph *g, const char *path)
   return NULL;
 }
 
-static const pt_edge *sort_edges_base;
-
-static int cmp_edge_idx(const void *pa, const void *pb)
+static int edge_key_cmp(const pt_edge *a, const pt_edge *b)
 {
-  const pt_edge *a = &sort_edges_base[*(const size_t *)pa];
-  const pt_edge *b = &sort_edges_base[*(const size_t *)pb];
   int c = strcmp(a->from_key, b->from_key);
   if (c == 0) c = strcmp(a->to_key, b->to_key);
   if (c == 0) c = (int)a->type - (int)b->type;
   return c;
 }
 
-/* Indexes of the edges written in `path`, in (from, to, type) order. */
-static int edges_of(const pt_graph *g, const char *path, size_t **out, size_t *n)
+static int cmp_edge_ptr(const void *pa, const void *pb)
+{
+  return edge_key_cmp(*(const pt_edge *const *)pa, *(const pt_edge *const *)pb);
+}
+
+/* The edges written in `path`, in (from, to, type) order. */
+static int edges_of(const pt_graph *g, const char *path, const pt_edge ***out,
+                    size_t *n)
 {
   const pt_edge *e = pt_graph_edges(g);
   size_t ne = pt_graph_n_edges(g);
@@ -208,19 +210,9 @@ static int edges_of(const pt_graph *g, const char *path, size_t **out, size_t *n
     return PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; i < ne; i++)
     if (strcmp(e[i].file_path, path) == 0)
-      (*out)[(*n)++] = i;
-  /* one update at a time (update_mu), so the comparator's base is ours */
-  sort_edges_base = e;
-  qsort(*out, *n, sizeof **out, cmp_edge_idx);
+      (*out)[(*n)++] = &e[i];
+  qsort(*out, *n, sizeof **out, cmp_edge_ptr);
   return 0;
-}
-
-static int edge_key_cmp(const pt_edge *a, const pt_edge *b)
-{
-  int c = strcmp(a->from_key, b->from_key);
-  if (c == 0) c = strcmp(a->to_key, b->to_key);
-  if (c == 0) c = (int)a->type - (int)b->type;
-  return c;
 }
 
 static int file_delta(const pt_graph *old, const pt_graph *now, const char *path,
@@ -248,19 +240,19 @@ static int file_delta(const pt_graph *old, const pt_graph *now, const char *path
       d->entities_before++; d->entities_after++; i++; j++;
     }
   }
-  size_t *ea = NULL, *eb = NULL, na = 0, nb = 0;
+  const pt_edge **ea = NULL, **eb = NULL;
+  size_t na = 0, nb = 0;
   int rc = old ? edges_of(old, path, &ea, &na) : 0;
   if (rc == 0)
     rc = edges_of(now, path, &eb, &nb);
-  const pt_edge *ex = old ? pt_graph_edges(old) : NULL, *ey = pt_graph_edges(now);
   for (i = 0, j = 0; rc == 0 && (i < na || j < nb);) {
-    int c = i == na ? 1 : j == nb ? -1 : edge_key_cmp(&ex[ea[i]], &ey[eb[j]]);
+    int c = i == na ? 1 : j == nb ? -1 : edge_key_cmp(ea[i], eb[j]);
     if (c < 0) { d->edges_removed++; i++; }
     else if (c > 0) { d->edges_added++; j++; }
     else { i++; j++; }
   }
-  pt_free(ea);
-  pt_free(eb);
+  pt_free((void *)ea);
+  pt_free((void *)eb);
   return rc;
 }
 
