@@ -486,7 +486,7 @@ int pt_live_new(const pt_live_opts *o, pt_live **out)
   if (!lv)
     return PT_ERR(PT_ENOMEM, "out of memory");
   lv->o = *o;
-  if (!lv->o.quiet_ms) lv->o.quiet_ms = 100;
+  if (!lv->o.quiet_ms) lv->o.quiet_ms = 50;
   if (!lv->o.max_delay_ms) lv->o.max_delay_ms = 1000;
   if (!lv->o.save_delay_ms) lv->o.save_delay_ms = 1000;
   int rc = pt_fs_realpath(o->root, &lv->root);

@@ -37,7 +37,7 @@ static int collect_nodes(pt_qgraph *q, pt_ptrmap *ids)
   if (!all)
     return PT_ERR(PT_ENOMEM, "out of memory building the query graph");
   int rc = pt_ptrmap_reserve(ids, ne + nd / 4 + 16);
-  size_t n = 0, seen;
+  size_t n = 0, seen, n_ent = 0;
   for (size_t i = 0; rc == 0 && i < ne + 2 * nd; i++) {
     const char *k = i < ne ? pt_graph_entities(g)[i].key
                   : (i - ne) % 2 ? pt_graph_edges(g)[(i - ne) / 2].to_key
@@ -45,13 +45,36 @@ static int collect_nodes(pt_qgraph *q, pt_ptrmap *ids)
     rc = pt_ptrmap_put_new(ids, k, n, &seen);
     if (rc == 0 && seen == n)
       all[n++] = k;
+    if (i + 1 == ne)
+      n_ent = n;
   }
+  /* a finished graph's entities are in key order already: then only the
+   * other keys (files, placeholders) need sorting, and a merge */
+  int ents_sorted = 1;
+  for (size_t i = 1; rc == 0 && ents_sorted && i < n_ent; i++)
+    ents_sorted = strcmp(all[i - 1], all[i]) < 0;
+  const char **merged = NULL;
+  if (rc == 0 && ents_sorted && n_ent > 0 && n > n_ent &&
+      !(merged = pt_malloc((n + 1) * sizeof *merged)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory building the query graph");
   if (rc) {
     pt_free(all);
     return rc;
   }
-  if (n > 1)
+  if (ents_sorted && n_ent > 0) {
+    if (n - n_ent > 1)
+      qsort(all + n_ent, n - n_ent, sizeof *all, cmp_key);
+    if (merged) {
+      size_t a = 0, b = n_ent, w = 0;
+      while (a < n_ent || b < n)
+        merged[w++] = b == n || (a < n_ent && strcmp(all[a], all[b]) < 0) ? all[a++]
+                                                                         : all[b++];
+      pt_free(all);
+      all = merged;
+    }
+  } else if (n > 1) {
     qsort(all, n, sizeof *all, cmp_key);
+  }
   size_t w = 0;
   for (size_t r = 0; r < n; r++) {
     if (w == 0 || strcmp(all[w - 1], all[r]) != 0)

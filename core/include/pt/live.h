@@ -36,7 +36,8 @@ typedef struct pt_live_opts {
   uint64_t max_file_size;      /* 0 = pt01's default */
   pt_store *store;             /* borrowed, may be NULL: written through */
   unsigned quiet_ms;           /* a path is reindexed once quiet this long;
-                                  0 = 100 */
+                                  0 = 50 (an editor's save, temporary file
+                                  and rename, takes a few ms) */
   unsigned max_delay_ms;       /* ... or once its first event is this old;
                                   0 = 1000 */
   unsigned save_delay_ms;      /* stores without an update op (SQLite):
