@@ -16,7 +16,7 @@ case "${1:-}" in
       wine wineboot --init >/dev/null 2>&1
       wineserver -w
     fi
-    wineserver -p >/dev/null 2>&1
+    wineserver -p >/dev/null 2>&1 || true # fails when one is up already: fine
     wine cmd /c exit 0 >/dev/null 2>&1 # warm-up: boots the prefix's services
     ;;
   stop)
