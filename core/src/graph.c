@@ -438,6 +438,11 @@ int pt_graph_finish(pt_graph *g)
        : (memcpy((dst).v, (src).v, (src).n * sizeof *(dst).v),             \
           (dst).n = (dst).cap = (src).n, 0))
 
+static int str_same(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /* Interns every string of an edge (they may come from anywhere). */
 static int intern_edge(pt_graph *g, pt_edge *c)
 {
@@ -496,16 +501,40 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
                                              sizeof *g->entities.v)))
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
   g->entities.cap = rc ? 0 : prev->entities.n + n_new + 1;
+  pt_ptrmap was = PT_PTRMAP_INIT; /* key -> the patched files' old entity */
   for (size_t i = 0; i < prev->entities.n && rc == 0; i++) {
     const pt_entity *e = &prev->entities.v[i];
     size_t k;
     if (!e->file_path || !pt_ptrmap_get(paths, e->file_path, &k))
       g->entities.v[g->entities.n++] = *e;
+    else
+      rc = pt_ptrmap_put_new(&was, e->key, i, &k);
   }
   size_t start = g->entities.n;
   for (size_t k = 0; k < n && rc == 0; k++)
-    for (size_t i = 0; i < files[k].n_entities && rc == 0; i++)
-      rc = pt_graph_add_entity(g, &files[k].entities[i]);
+    for (size_t i = 0; i < files[k].n_entities && rc == 0; i++) {
+      /* an entity whose code did not change keeps its text: a patch adds
+       * to the shared pool only what is new */
+      pt_entity c = files[k].entities[i];
+      const char *key = pt_graph_intern(g, c.key);
+      size_t j;
+      if (key && pt_ptrmap_get(&was, key, &j) &&
+          strcmp(prev->entities.v[j].content_hash, c.content_hash) == 0 &&
+          str_same(prev->entities.v[j].code, c.code) &&
+          str_same(prev->entities.v[j].signature, c.signature)) {
+        c.key = key;
+        c.code = prev->entities.v[j].code;
+        c.signature = prev->entities.v[j].signature;
+        rc = intern(g, &c.name);
+        if (!rc) rc = intern(g, &c.qualname);
+        if (!rc) rc = intern(g, &c.file_path);
+        if (!rc) rc = intern(g, &c.parent_key);
+        if (!rc) rc = VEC_PUSH(g->entities, c);
+      } else {
+        rc = key ? pt_graph_add_entity(g, &c) : PT_ENOMEM;
+      }
+    }
+  pt_ptrmap_fini(&was);
   if (rc == 0 && g->entities.n - start > 1)
     qsort(g->entities.v + start, g->entities.n - start, sizeof *g->entities.v,
           cmp_entity);
