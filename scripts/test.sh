@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: set up and build (scripts/setup.sh), run the whole CTest
 # suite (cmocka unit suites, fixtures, end-to-end CLI script), then the same
-# suite again built with AddressSanitizer and UBSan (leaks included).
+# suite again built with AddressSanitizer and UBSan (leaks included), then
+# the Windows build's suite under wine (scripts/win-test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -9,3 +10,4 @@ ctest --test-dir build --output-on-failure -j2
 PT_BUILD_DIR=build-asan PT_CMAKE_ARGS="-DPT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug" \
   bash scripts/setup.sh
 ctest --test-dir build-asan --output-on-failure -j2
+bash scripts/win-test.sh
