@@ -11,5 +11,6 @@ bash scripts/win-build.sh
 build="${PT_WIN_BUILD_DIR:-build-win}"
 # CTest's fixture ends the prefix's wineserver after the run; this ends it
 # too when the run is interrupted.
-trap 'WINEPREFIX="$(pwd)/$build/wineprefix" wineserver -k >/dev/null 2>&1 || true' EXIT
+prefix="$(cd "$build" && pwd)/wineprefix"
+trap 'WINEPREFIX="$prefix" wineserver -k >/dev/null 2>&1 || true' EXIT
 ctest --test-dir "$build" --output-on-failure -j2
