@@ -85,6 +85,24 @@ diff win.dump wdump.out > /dev/null || fail "the Windows dump differs from the L
 wpt "$work/wdump2.out" dump --db "sqlite:$(win "$work/linux.db")" || fail "windows dump of linux.db"
 diff linux.dump wdump2.out > /dev/null || fail "the Windows dump of linux.db differs"; ok
 
+# Non-ASCII folder and file names (UTF-8 inside, UTF-16 at the Win32
+# boundary): a copy of part of the tree under such names indexes the same
+# on both builds. LC_ALL: wine turns the arguments into UTF-16 by the locale.
+u8="$work/ünï cødé"
+mkdir -p "$u8/漢字"
+cp -r "$tree/c" "$u8/漢字/"
+cp -r "$tree/python" "$u8/"
+cp "$tree/c/src/main.c" "$u8/漢字/c/src/mäin_ß.c"
+LC_ALL=C.UTF-8 wpt "$work/u8.out" index "$(win "$u8")" --db "sqlite:$(win "$work/ü.db")" -q ||
+  fail "index of the non-ASCII tree"
+"$native" index "$u8" --db "sqlite:$work/u8-linux.db" -q > /dev/null 2>&1 || fail "native index of it"
+"$native" dump --db "sqlite:$work/ü.db" > u8-win.dump 2>> dump.out || fail "dump of ü.db"
+"$native" dump --db "sqlite:$work/u8-linux.db" > u8-linux.dump 2>> dump.out || fail "dump of u8-linux.db"
+grep -q 'mäin_ß' u8-win.dump || fail "the non-ASCII file is not in the index"
+grep -qx "meta	root	Z:$u8" u8-win.dump || fail "root: $(grep -m1 '^meta	root' u8-win.dump)"
+diff <(grep -v '^meta	root	' u8-linux.dump) <(grep -v '^meta	root	' u8-win.dump) > u8.diff ||
+  fail "non-ASCII dumps differ: $(head -n 20 u8.diff)"; ok
+
 # ---- 3. serve with the Windows pt08 -------------------------------------------
 # serve PROGRAM... : starts a server on a free port; its base URL in $base
 serve() {
