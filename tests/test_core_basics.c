@@ -111,6 +111,18 @@ static void parse_u64__rejects_garbage(void **state)
   assert_non_null(strstr(pt_error_last()->message, "too large"));
 }
 
+/* A message may quote the one it replaces (walk: "folder not found: %s (%s)"
+ * with the OS error's text). */
+static void error__may_quote_the_last_message(void **state)
+{
+  PT_ERR(PT_ENOTFOUND, "cannot open %s: %s", "/x", "No such file or directory");
+  PT_ERR(PT_ENOTFOUND, "folder not found: %s (%s)", "/x",
+         pt_error_last()->message);
+  assert_string_equal(pt_error_last()->message,
+                      "folder not found: /x (cannot open /x: No such file or "
+                      "directory)");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -121,6 +133,7 @@ int main(void)
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),
     cmocka_unit_test(alloc_fail_after__fails_exactly_the_nth_allocation),
     cmocka_unit_test(parse_u64__rejects_garbage),
+    cmocka_unit_test(error__may_quote_the_last_message),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,12 +11,15 @@ static PT_THREAD_LOCAL pt_error last;
 int pt__error_set(int code, const char *file, int line, const char *fmt, ...)
 {
   va_list ap;
+  char message[sizeof last.message];
+  /* formatted apart first: an argument may be the last message itself */
+  va_start(ap, fmt);
+  vsnprintf(message, sizeof message, fmt, ap);
+  va_end(ap);
   last.code = code;
   last.file = file;
   last.line = line;
-  va_start(ap, fmt);
-  vsnprintf(last.message, sizeof last.message, fmt, ap);
-  va_end(ap);
+  memcpy(last.message, message, sizeof message);
   return code;
 }
 
