@@ -10,8 +10,7 @@
 
 int pt_store_rocksdb_open(const char *path, pt_store **out)
 {
-  return PT_ERR(PT_ENOTSUPPORTED, "cannot open rocksdb:%s: " NOT_BUILT,
-                path ? path : "");
+  return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
 }
 
 int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
