@@ -123,13 +123,18 @@ static void restore_output_cp(void)
   SetConsoleOutputCP(saved_output_cp);
 }
 
+static int is_console(DWORD which)
+{
+  DWORD mode;
+  HANDLE h = GetStdHandle(which);
+  return h && h != INVALID_HANDLE_VALUE && GetConsoleMode(h, &mode);
+}
+
 /* The console takes the UTF-8 we print; its code page is put back at
  * exit, since it outlives the program. Redirected output is untouched. */
 static void console_to_utf8(void)
 {
-  DWORD mode;
-  HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
-  if (out == INVALID_HANDLE_VALUE || !GetConsoleMode(out, &mode))
+  if (!is_console(STD_OUTPUT_HANDLE) && !is_console(STD_ERROR_HANDLE))
     return;
   saved_output_cp = GetConsoleOutputCP();
   if (saved_output_cp != CP_UTF8 && SetConsoleOutputCP(CP_UTF8))
