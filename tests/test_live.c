@@ -269,6 +269,134 @@ static void test_random_edits_equal_fresh_index(void **state)
   }
 }
 
+/* The same property over the language fixtures (12 languages, real
+ * cross-file references): files get blank lines (the shortcut), are cut
+ * in half (definitions go, parse errors come), copied under a new name
+ * (every definition doubled: resolution turns ambiguous elsewhere),
+ * restored, renamed and deleted. */
+typedef struct fixture_set {
+  char rel[96][256];
+  char *text[96];      /* original contents */
+  size_t n;
+} fixture_set;
+
+static int collect_fixture(const char *name, pt_fs_type type, void *payload);
+
+typedef struct collect_ctx {
+  fixture_set *fs;
+  const char *base;    /* absolute folder being listed */
+  const char *rel;     /* its path below the fixtures, "" at the top */
+} collect_ctx;
+
+static int collect_fixture(const char *name, pt_fs_type type, void *payload)
+{
+  collect_ctx *cx = payload;
+  char full[512], rel[256];
+  snprintf(full, sizeof full, "%s/%s", cx->base, name);
+  snprintf(rel, sizeof rel, "%s%s%s", cx->rel, *cx->rel ? "/" : "", name);
+  if (type == PT_FS_DIR) {
+    collect_ctx sub = {cx->fs, full, rel};
+    assert_int_equal(pt_fs_list_dir(full, collect_fixture, &sub), 0);
+  } else if (type == PT_FS_FILE && !strstr(name, ".expected") && cx->fs->n < 96) {
+    snprintf(cx->fs->rel[cx->fs->n], sizeof cx->fs->rel[0], "%s", rel);
+    cx->fs->text[cx->fs->n++] = pt_test_read(full);
+  }
+  return 0;
+}
+
+static int cmp_rel(const void *a, const void *b)
+{
+  return strcmp((const char *)a, (const char *)b);
+}
+
+static void test_fixture_edits_equal_fresh_index(void **state)
+{
+  (void)state;
+  static fixture_set fs;
+  memset(&fs, 0, sizeof fs);
+  collect_ctx top = {&fs, PT_FIXTURES "/lang", ""};
+  assert_int_equal(pt_fs_list_dir(top.base, collect_fixture, &top), 0);
+  assert_true(fs.n > 20);
+  /* listing order is the OS's: sort for a deterministic replay (texts
+   * travel with their names) */
+  for (size_t i = 0; i < fs.n; i++)
+    for (size_t j = i + 1; j < fs.n; j++)
+      if (cmp_rel(fs.rel[i], fs.rel[j]) > 0) {
+        char tmp[256];
+        char *t = fs.text[i];
+        memcpy(tmp, fs.rel[i], sizeof tmp);
+        memcpy(fs.rel[i], fs.rel[j], sizeof tmp);
+        memcpy(fs.rel[j], tmp, sizeof tmp);
+        fs.text[i] = fs.text[j];
+        fs.text[j] = t;
+      }
+  char *root = pt_test_tmpdir("live_fixtures");
+  for (size_t i = 0; i < fs.n; i++)
+    pt_test_write(root, fs.rel[i], fs.text[i]);
+  rng_state = 0x5eed5eedull;
+  pt_live *lv = live_on(root, NULL);
+  /* each fresh index compiles all twelve grammars' queries (~0.6 s) */
+  for (int step = 0; step < 24; step++) {
+    size_t i = rnd((unsigned)fs.n);
+    char full[512], other[256], touched[2][256] = {"", ""};
+    snprintf(full, sizeof full, "%s/%s", root, fs.rel[i]);
+    const char *dot = strrchr(fs.rel[i], '.');
+    snprintf(other, sizeof other, "%.*s_copy%s", (int)(dot - fs.rel[i]), fs.rel[i], dot);
+    pt_buf text = PT_BUF_INIT;
+    switch (rnd(6)) {
+    case 0: /* blank lines: same definitions, moved */
+    case 1:
+      pt_buf_puts(&text, "\n\n");
+      pt_buf_puts(&text, fs.text[i]);
+      pt_test_write(root, fs.rel[i], text.ptr);
+      snprintf(touched[0], 256, "%s", fs.rel[i]);
+      break;
+    case 2: /* cut in half */
+      pt_buf_put(&text, fs.text[i], strlen(fs.text[i]) / 2);
+      pt_test_write(root, fs.rel[i], text.ptr ? text.ptr : "");
+      snprintf(touched[0], 256, "%s", fs.rel[i]);
+      break;
+    case 3: /* a copy beside it, or the copy goes again */
+      if (pt_fs_stat_path(full, &(pt_fs_stat){0}) == 0) {
+        pt_test_write(root, other, fs.text[i]);
+      } else {
+        char o[512];
+        snprintf(o, sizeof o, "%s/%s", root, other);
+        pt_fs_remove(o);
+      }
+      snprintf(touched[0], 256, "%s", other);
+      break;
+    case 4: /* restored */
+      pt_test_write(root, fs.rel[i], fs.text[i]);
+      snprintf(touched[0], 256, "%s", fs.rel[i]);
+      break;
+    default: /* deleted */
+      pt_fs_remove(full);
+      snprintf(touched[0], 256, "%s", fs.rel[i]);
+      break;
+    }
+    pt_buf_fini(&text);
+    pt_error_clear();
+    for (int k = 0; k < 2; k++)
+      if (touched[k][0])
+        reindex(lv, touched[k]);
+    char *live = dump(pt_live_graph(lv));
+    char *fresh = fresh_dump(root);
+    char what[64];
+    snprintf(what, sizeof what, "fixture step %d", step);
+    assert_same(live, fresh, what);
+    pt_free(live);
+    pt_free(fresh);
+  }
+  pt_live_status ls;
+  pt_live_get_status(lv, &ls);
+  assert_true(ls.patches > 0);
+  pt_live_free(lv);
+  for (size_t i = 0; i < fs.n; i++)
+    pt_free(fs.text[i]);
+  pt_free(root);
+}
+
 /* ---- one reindex, precisely ---------------------------------------------- */
 
 static void test_reindex_reports_the_file_delta(void **state)
@@ -549,6 +677,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_random_edits_equal_fresh_index),
+    cmocka_unit_test(test_fixture_edits_equal_fresh_index),
     cmocka_unit_test(test_reindex_reports_the_file_delta),
     cmocka_unit_test(test_cache_reextracts_only_what_changed),
     cmocka_unit_test(test_cache_and_key_collisions),
