@@ -55,13 +55,31 @@ apto=(-o Dir::Etc::sourcelist="$tmp/src.list" -o Dir::Etc::sourceparts=-
       -o Dir::State::Lists="$tmp/lists" -o APT::Sandbox::User=root -qq)
 apt-get "${apto[@]}" update >&2
 # apt-get source unpacks each package and applies its Debian patches.
-(cd "$tmp/src" && apt-get "${apto[@]}" source "sqlite3=$SQLITE_VER" \
-   "libmicrohttpd=$MHD_VER" "cmocka=$CMOCKA_VER" >/dev/null 2>"$tmp/src.log") || {
+if ! (cd "$tmp/src" && apt-get "${apto[@]}" source "sqlite3=$SQLITE_VER" \
+     "libmicrohttpd=$MHD_VER" "cmocka=$CMOCKA_VER" >/dev/null 2>"$tmp/src.log"); then
+  # A Debian point release replaces a pinned revision on the mirror: take
+  # bookworm's current one (same upstream version, newer Debian patches)
+  # rather than fail, say so, and key the cache by what was really built.
   cat "$tmp/src.log" >&2
-  log "cannot fetch the pinned sources (a newer Debian point release replaces"
-  log "them on the mirror): update the versions at the top of $0"
-  exit 1
-}
+  log "the pinned sources are gone from the mirror (a newer Debian point"
+  log "release?): building bookworm's current ones; update the pins in $0"
+  rm -rf "$tmp/src" && mkdir -p "$tmp/src"
+  (cd "$tmp/src" && apt-get "${apto[@]}" source sqlite3 libmicrohttpd cmocka \
+     >/dev/null 2>"$tmp/src.log") || { cat "$tmp/src.log" >&2; exit 1; }
+  ver() { sed -n 's/^Version: //p' "$tmp/src/$1"_*.dsc | head -n1; }
+  SQLITE_VER=$(ver sqlite3) MHD_VER=$(ver libmicrohttpd) CMOCKA_VER=$(ver cmocka)
+  versions="sqlite3=$SQLITE_VER libmicrohttpd=$MHD_VER cmocka=$CMOCKA_VER"
+  versions+=" $HOST-gcc=$gcc_ver recipe=$RECIPE"
+  key=$(printf '%s\n' "$versions" | sha256sum | cut -c1-16)
+  prefix="$cache/win-deps-$key"
+  if [ -f "$prefix/VERSIONS" ]; then
+    echo "$prefix"
+    exit 0
+  fi
+  dest="$stage$prefix"
+  mkdir -p "$dest/lib" "$dest/include"
+  log "building $versions"
+fi
 
 cat > "$tmp/toolchain.cmake" <<EOF
 include("$here/cmake/mingw-w64-x86_64.cmake")
