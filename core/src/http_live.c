@@ -222,8 +222,8 @@ static int reply_delta(pt_req *r, const char *rel, const pt_live_delta *d)
   pt_json_uint(j, d->edges_removed);
   pt_json_key(j, "hash_changed");
   pt_json_bool(j, d->hash_changed);
-  pt_json_key(j, "processing_time_ms");
-  pt_json_double(j, (double)(d->elapsed_ns / 1000) / 1000.0);
+  pt_json_key(j, "processing_time_ms"); /* whole ms, as the earlier tool */
+  pt_json_uint(j, (d->elapsed_ns + 500000) / 1000000);
   pt__resp_end(r, 60);
   return 0;
 }
