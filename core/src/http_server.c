@@ -11,6 +11,7 @@
 #include "pt/error.h"
 #include "pt/log.h"
 #include "pt/server.h"
+#include "pt/sys/heap.h"
 #include "pt/sys/net.h"
 #include "pt/sys/term.h"
 #include "pt/sys/thread.h"
@@ -41,6 +42,7 @@ static void snapshot_free(snapshot *sn)
   pt__serve_state_fini(&sn->st);
   pt_graph_free(sn->g);
   pt_free(sn);
+  pt_sys_heap_trim(); /* a replaced graph's memory goes back to the system */
 }
 
 /* Builds the indexes of g, which the snapshot owns once this succeeds. */
@@ -222,10 +224,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     r.status = 500;
     pt_buf_puts(&r.body, "{\"success\":false,\"error\":\"out of memory\"}");
   }
-  release(s, sn);
   enum MHD_Result ret = reply(c, &r);
   pt_buf_fini(&r.body);
   pt_error_clear();
+  release(s, sn); /* after the reply: the last reader of an old graph frees it */
   return ret;
 }
 

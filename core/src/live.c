@@ -13,6 +13,7 @@
 #include "pt/live.h"
 #include "pt/log.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/heap.h"
 #include "pt/sys/net.h"
 #include "pt/sys/term.h"
 #include "pt/sys/thread.h"
@@ -333,6 +334,7 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
     rc = file_delta(old, g, delta_path, d);
   if (rc == 0 && old && graphs_equal(old, g)) {
     pt_graph_free(g);
+    pt_sys_heap_trim(); /* a whole graph's worth, back to the system */
     if (lv->o.log) {
       fprintf(lv->o.log, "[FileWatcher] %s: index unchanged (%.0f ms)\n", what,
               (double)(pt_clock_ns() - t0) / 1e6);
