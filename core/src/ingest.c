@@ -154,6 +154,9 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
   else if (rc == 0)
     rc = pt_extract_file(x, g, wf->path, src->ptr ? src->ptr : "", src->len,
                          &s->result);
+  /* a result the cache will keep is made compact here, in parallel */
+  if (rc == 0 && s->result && p->cache && pt_file_result_compact(&s->result) != 0)
+    pt_error_clear(); /* short of memory: keep it as it is */
   if (rc == PT_ENOMEM) {
     pt_mutex_lock(p->mu);
     set_fatal(p, rc);
@@ -803,6 +806,8 @@ static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
     rc = PT_EAGAIN;
   if (rc == 0)
     rc = pt_extract_file(x, g, pf->path, src->ptr ? src->ptr : "", src->len, &pf->r);
+  if (rc == 0 && pt_file_result_compact(&pf->r) != 0)
+    pt_error_clear(); /* short of memory: keep it as it is */
   if (rc == 0 && pf->r->file.lang != e->r->file.lang)
     rc = PT_EAGAIN;
   if (rc && rc != PT_ENOMEM) {

@@ -65,6 +65,10 @@ void pt_extractor_free(pt_extractor *x);
 int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
                     const char *src, size_t len, pt_file_result **out);
 void pt_file_result_free(pt_file_result *r);
+/* Replaces *r with a copy in a tight arena, each distinct string once, for
+ * results kept long (the live index's cache). On PT_ENOMEM *r is as it
+ * was. */
+int pt_file_result_compact(pt_file_result **r);
 
 /* Parses a file and throws the tree away: the floor extraction is measured
  * against (benchmarks only). */
