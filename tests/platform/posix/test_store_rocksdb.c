@@ -162,6 +162,47 @@ static void rocksdb_load__first_save_interrupted_returns_notfound(
   pt_graph_free(left);
 }
 
+/* ---- update (the live index's write-through) ------------------------------ */
+
+/* Between any two of the sample graphs, both ways: the update lands in the
+ * current generation (no new one), loads back exactly, also after a
+ * reopen; an update to the same graph writes nothing that changes it. */
+static void rocksdb_update__turns_old_into_now_in_place(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g[] = {pt_test_sample_graph(), pt_test_small_graph(), pt_test_weird_graph()};
+  assert_true(pt_store_can_update(f->st));
+  assert_int_equal(pt_store_save(f->st, g[0]), 0);
+  uint64_t gen = current_generation(f);
+  for (size_t a = 0; a < 3; a++)
+    for (size_t b = 0; b < 3; b++) {
+      pt_graph *from = g[(a + b) % 3], *to = g[(a + b + 1) % 3];
+      assert_int_equal(pt_store_save(f->st, from), 0);
+      gen = current_generation(f);
+      assert_int_equal(pt_store_update(f->st, from, to), 0);
+      assert_true(current_generation(f) == gen);
+      pt_test_assert_loads(f->st, to);
+      assert_int_equal(pt_store_update(f->st, to, to), 0);
+      pt_test_assert_loads(f->st, to);
+    }
+  reopen(f);
+  pt_test_assert_loads(f->st, g[(2 + 2 + 1) % 3]);
+  assert_int_equal(n_generations(f), 1);
+  for (size_t i = 0; i < 3; i++)
+    pt_graph_free(g[i]);
+}
+
+/* Nothing saved yet: the update is a whole save. */
+static void rocksdb_update__on_an_empty_database_saves(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *old = pt_test_small_graph(), *now = pt_test_sample_graph();
+  assert_int_equal(pt_store_update(f->st, old, now), 0);
+  pt_test_assert_loads(f->st, now);
+  pt_graph_free(now);
+  pt_graph_free(old);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -181,6 +222,8 @@ int main(void)
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__first_save_interrupted_returns_notfound,
                  &rocksdb_backend),
+      STORE_TEST(rocksdb_update__turns_old_into_now_in_place, &rocksdb_backend),
+      STORE_TEST(rocksdb_update__on_an_empty_database_saves, &rocksdb_backend),
   };  int failed = pt_test_store_conformance("store_conformance[rocksdb]",
                                          &rocksdb_backend);
   failed += cmocka_run_group_tests_name("store_rocksdb", rocksdb_only, NULL,
