@@ -451,6 +451,44 @@ static void test_reindex_reports_the_file_delta(void **state)
   pt_free(root);
 }
 
+/* Files the index leaves out still count: the ignored list is part of the
+ * graph. Edits to them change nothing; their coming and going does. */
+static void test_ignored_files_come_and_go(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_ignored");
+  pt_test_write(root, "a.c", "int a(void) { return 1; }\n");
+  pt_test_write(root, ".gitignore", "out/\n");
+  pt_live *lv = live_on(root, NULL);
+  const char *steps[][2] = {
+    {"README.md", "hello\n"},     /* comes: no_parser */
+    {"README.md", "hello again\n"}, /* edited: nothing changes */
+    {"README.md", NULL},          /* goes */
+    {"out/x.c", "int x;\n"},      /* under an ignored folder */
+    {"out/x.c", NULL},
+    {"tmp.c.swp", "x"},           /* an editor's file that comes and goes */
+    {"tmp.c.swp", NULL},
+    {".gitignore", NULL},         /* the rules change: out/ is indexed */
+  };
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    char full[512];
+    snprintf(full, sizeof full, "%s/%s", root, steps[i][0]);
+    if (steps[i][1])
+      pt_test_write(root, steps[i][0], steps[i][1]);
+    else
+      assert_int_equal(pt_fs_remove(full), 0);
+    reindex(lv, steps[i][0]);
+    char *live = dump(pt_live_graph(lv)), *fresh = fresh_dump(root);
+    char what[64];
+    snprintf(what, sizeof what, "ignored step %zu", i);
+    assert_same(live, fresh, what);
+    pt_free(live);
+    pt_free(fresh);
+  }
+  pt_live_free(lv);
+  pt_free(root);
+}
+
 /* ---- the cache ------------------------------------------------------------ */
 
 static void test_cache_reextracts_only_what_changed(void **state)
@@ -679,6 +717,7 @@ int main(void)
     cmocka_unit_test(test_random_edits_equal_fresh_index),
     cmocka_unit_test(test_fixture_edits_equal_fresh_index),
     cmocka_unit_test(test_reindex_reports_the_file_delta),
+    cmocka_unit_test(test_ignored_files_come_and_go),
     cmocka_unit_test(test_cache_reextracts_only_what_changed),
     cmocka_unit_test(test_cache_and_key_collisions),
     cmocka_unit_test(test_write_through_rocksdb),

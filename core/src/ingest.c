@@ -752,7 +752,7 @@ typedef struct patched {
  * leaves the path out by name (ignored, or below an ignored folder) and it
  * is no ignore-rules file. "binary", "too_large" and "unreadable" may
  * change with the contents, so those do not count. */
-static int ignored_anyway(const pt_graph *prev, const char *path)
+static int ignored_anyway(const pt_graph *prev, const char *root, const char *path)
 {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
@@ -763,11 +763,22 @@ static int ignored_anyway(const pt_graph *prev, const char *path)
   for (size_t i = 0; i < n; i++) {
     const char *p = ig[i].path, *why = ig[i].reason;
     size_t pl = strlen(p);
-    int covers = (pl == len && !memcmp(p, path, len)) ||
-                 (pl > 0 && p[pl - 1] == '/' && pl <= len && !memcmp(p, path, pl));
-    if (covers && strcmp(why, "binary") && strcmp(why, "too_large") &&
-        strcmp(why, "unreadable"))
+    int exact = pl == len && !memcmp(p, path, len);
+    int below = pl > 0 && p[pl - 1] == '/' && pl < len && !memcmp(p, path, pl);
+    if (!(exact || below) || !strcmp(why, "binary") || !strcmp(why, "too_large") ||
+        !strcmp(why, "unreadable"))
+      continue;
+    if (below)
       return 1;
+    /* the ignored file itself: a change to it changes nothing, but its
+     * going takes it off the ignored list */
+    pt_buf full = PT_BUF_INIT;
+    pt_fs_stat st;
+    int there = pt_buf_printf(&full, "%s/%s", root, path) == 0 &&
+                pt_fs_stat_path(full.ptr, &st) == 0;
+    pt_buf_fini(&full);
+    pt_error_clear();
+    return there;
   }
   return 0;
 }
@@ -1007,10 +1018,44 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
   return rc;
 }
 
+/* Is path, or something below it, in the index or its ignored list? */
+static int known_at_or_below(const pt_ingest_cache *c, const pt_graph *prev,
+                             const char *path)
+{
+  size_t len = strlen(path);
+  for (size_t i = 0; i < c->n; i++) {
+    const char *p = c->entries[i].path;
+    if (!strncmp(p, path, len) && (p[len] == '\0' || p[len] == '/'))
+      return 1;
+  }
+  const pt_ignored_file *ig = pt_graph_ignored(prev);
+  for (size_t i = 0; i < pt_graph_n_ignored(prev); i++) {
+    const char *p = ig[i].path;
+    if (!strncmp(p, path, len) && (p[len] == '\0' || p[len] == '/'))
+      return 1;
+  }
+  return 0;
+}
+
+/* A path that is gone and that the index never had (a temporary file that
+ * came and went, like an editor's or our own SQLite backup's) changes
+ * nothing. */
+static int gone_without_trace(const pt_ingest_cache *c, const pt_graph *prev,
+                              const char *root, const char *path)
+{
+  pt_buf full = PT_BUF_INIT;
+  pt_fs_stat st;
+  int gone = pt_buf_printf(&full, "%s/%s", root, path) == 0 &&
+             pt_fs_stat_path(full.ptr, &st) == PT_ENOTFOUND;
+  pt_buf_fini(&full);
+  pt_error_clear();
+  return gone && !known_at_or_below(c, prev, path);
+}
+
 /* The dirty paths: files to re-extract into pf (none that the index has
  * not got), or paths that change nothing. */
-static int dirty_files(pt_ingest_cache *c, const pt_graph *prev, patched *pf,
-                       size_t *n)
+static int dirty_files(pt_ingest_cache *c, const pt_graph *prev, const char *root,
+                       patched *pf, size_t *n)
 {
   for (size_t i = 0; i < c->dirty.cap; i++) {
     const pt_strmap_slot *d = &c->dirty.slots[i];
@@ -1021,7 +1066,8 @@ static int dirty_files(pt_ingest_cache *c, const pt_graph *prev, patched *pf,
       memset(&pf[*n], 0, sizeof pf[*n]);
       pf[*n].path = d->key;
       pf[(*n)++].entry = k;
-    } else if (!ignored_anyway(prev, d->key)) {
+    } else if (!ignored_anyway(prev, root, d->key) &&
+               !gone_without_trace(c, prev, root, d->key)) {
       return PT_EAGAIN; /* new, gone, a folder, or an ignore-rules file */
     }
   }
@@ -1047,7 +1093,7 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
   if (!pf)
     return PT_ERR(PT_ENOMEM, "out of memory");
   size_t n = 0, n_dirty = 0;
-  int rc = dirty_files(c, prev, pf, &n);
+  int rc = dirty_files(c, prev, root, pf, &n);
   n_dirty = n;
   pt_extractor *x = NULL;
   pt_buf full = PT_BUF_INIT, src = PT_BUF_INIT;
