@@ -34,6 +34,7 @@ serve() {
   local name=$1
   shift
   out="$work/$name.out"
+  : > "$out" # made before the server starts: the poll below may read it first
   "$pt" serve "$@" --port "$port" > "$out" 2>&1 &
   pid=$!
   local i p=""

@@ -108,6 +108,7 @@ diff <(grep -v '^meta	root	' u8-linux.dump) <(grep -v '^meta	root	' u8-win.dump)
 serve() {
   local out=$1 port=$((40000 + RANDOM % 20000))
   shift
+  : > "$out" # made before the server starts: the poll below may read it first
   "$@" --port "$port" > "$out" 2>&1 &
   pids+=($!)
   for _ in $(seq 300); do
