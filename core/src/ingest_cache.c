@@ -1,0 +1,182 @@
+/* The ingest cache (pt/ingest.h): the parse results of the last run, kept
+ * per file in walk order for the next one, with the marks of what must be
+ * extracted again, the compiled queries, and the resolver of the last full
+ * run for the live index's patches. A run builds the next generation as it
+ * merges; a failed run drops both, so the next extracts everything. */
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "ingest_int.h"
+
+void pt__cache_drop_resolver(pt_ingest_cache *c)
+{
+  pt__resolver_free(c->rs);
+  pt_free(c->rs_ents);
+  pt_free(c->rs_files);
+  pt_graph_pool_release(c->pool);
+  c->rs = NULL;
+  c->rs_ents = NULL;
+  c->rs_files = NULL;
+  c->pool = NULL;
+}
+
+/* Without the memory to keep rs, patches just do not happen. */
+void pt__cache_keep_resolver(pt_ingest_cache *c, pt_resolver *rs, pt_graph *g)
+{
+  size_t ne = pt_graph_n_entities(g), nf = pt_graph_n_files(g);
+  c->rs_ents = pt_malloc((ne + 1) * sizeof *c->rs_ents);
+  c->rs_files = pt_malloc((nf + 1) * sizeof *c->rs_files);
+  if (!c->rs_ents || !c->rs_files) {
+    pt__resolver_free(rs);
+    pt__cache_drop_resolver(c);
+    return;
+  }
+  memcpy(c->rs_ents, pt_graph_entities(g), ne * sizeof *c->rs_ents);
+  memcpy(c->rs_files, pt_graph_files(g), nf * sizeof *c->rs_files);
+  c->n_rs_ents = ne;
+  c->n_rs_files = nf;
+  pt__resolver_rebase(rs, c->rs_ents, c->rs_files);
+  c->rs = rs;
+  c->pool = pt_graph_pool_retain(g);
+  c->pool_base = pt_graph_pool_bytes(g);
+}
+
+int pt__cache_keep(pt_ingest_cache *c, const pt_walk_file *wf, pt_file_result *r)
+{
+  char *path = pt_strdup(wf->path);
+  int rc = path ? pt_array_grow((void **)&c->next, &c->cap_next, c->n_next + 1,
+                                sizeof *c->next)
+                : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc) {
+    pt_free(path);
+    pt_file_result_free(r);
+    return rc;
+  }
+  pt__cache_entry *e = &c->next[c->n_next++];
+  e->path = path;
+  e->size = wf->size;
+  e->mtime_ns = wf->mtime_ns;
+  e->r = r;
+  return 0;
+}
+
+static void free_entries(pt__cache_entry *e, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    pt_free(e[i].path);
+    pt_file_result_free(e[i].r);
+  }
+  pt_free(e);
+}
+
+/* After a run: the new generation replaces the old, whose results that
+ * were not reused (changed or deleted files) are freed. After a failed run
+ * both go, so the next run extracts everything again. */
+int pt__cache_commit(pt_ingest_cache *c, int ok)
+{
+  free_entries(c->entries, c->n);
+  c->entries = NULL;
+  c->n = c->cap = 0;
+  pt_strmap_fini(&c->map);
+  memset(&c->map, 0, sizeof c->map);
+  if (!ok) {
+    free_entries(c->next, c->n_next);
+  } else {
+    c->entries = c->next;
+    c->n = c->n_next;
+    c->cap = c->cap_next;
+    pt_strmap_fini(&c->dirty);
+    memset(&c->dirty, 0, sizeof c->dirty);
+    pt_arena_fini(&c->dirty_paths);
+    c->all_dirty = 0;
+  }
+  c->next = NULL;
+  c->n_next = c->cap_next = 0;
+  for (size_t i = 0; i < c->n; i++) {
+    int rc = pt_strmap_put(&c->map, c->entries[i].path, strlen(c->entries[i].path), i);
+    if (rc) {
+      pt__cache_commit(c, 0);
+      return rc;
+    }
+  }
+  return 0;
+}
+
+/* Is path, or a folder above it, marked dirty? */
+static int is_dirty(const pt_ingest_cache *c, const char *path)
+{
+  if (c->all_dirty)
+    return 1;
+  if (c->dirty.n == 0)
+    return 0;
+  for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/'))
+    if (pt_strmap_get(&c->dirty, path, (size_t)(s - path), NULL))
+      return 1;
+  return pt_strmap_get(&c->dirty, path, strlen(path), NULL);
+}
+
+void pt__cache_reuse(pt_ingest_cache *c, const pt_walk_result *w,
+                     pt__ingest_slot *slots)
+{
+  for (size_t i = 0; i < w->n_files; i++) {
+    const pt_walk_file *wf = &w->files[i];
+    size_t k;
+    if (!pt_strmap_get(&c->map, wf->path, strlen(wf->path), &k))
+      continue;
+    const pt__cache_entry *e = &c->entries[k];
+    if (!e->r || e->size != wf->size || e->mtime_ns != wf->mtime_ns ||
+        is_dirty(c, wf->path))
+      continue;
+    slots[i].result = e->r;
+    slots[i].cached = 1;
+    slots[i].cache_idx = k;
+    slots[i].done = 1;
+  }
+}
+
+int pt_ingest_cache_new(pt_ingest_cache **out)
+{
+  pt_ingest_cache *c = pt_calloc(1, sizeof *c);
+  if (!c)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  *out = c;
+  return 0;
+}
+
+void pt_ingest_cache_free(pt_ingest_cache *c)
+{
+  if (!c)
+    return;
+  free_entries(c->entries, c->n);
+  free_entries(c->next, c->n_next);
+  pt_strmap_fini(&c->map);
+  pt_strmap_fini(&c->dirty);
+  pt_arena_fini(&c->dirty_paths);
+  pt_queries_free(c->queries);
+  pt__cache_drop_resolver(c);
+  pt_free(c);
+}
+
+int pt_ingest_cache_mark_dirty(pt_ingest_cache *c, const char *path)
+{
+  while (path[0] == '/')
+    path++;
+  size_t n = strlen(path);
+  while (n > 0 && path[n - 1] == '/')
+    n--;
+  if (n == 0) {
+    c->all_dirty = 1;
+    return 0;
+  }
+  const char *copy = pt_arena_strndup(&c->dirty_paths, path, n);
+  if (!copy)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  return pt_strmap_put(&c->dirty, copy, n, 1);
+}
+
+size_t pt_ingest_cache_size(const pt_ingest_cache *c)
+{
+  return c->n;
+}
+
