@@ -1,5 +1,6 @@
 /* The in-memory graph of pt/graph.h: growable record arrays whose strings
- * are interned in one arena-backed pool, canonical ordering and the dump. */
+ * are interned in one arena-backed pool, and canonical ordering; patching
+ * is in graph_patch.c, the dump in graph_dump.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,42 +9,10 @@
 #include "pt/arena.h"
 #include "pt/error.h"
 #include "pt/graph.h"
+#include "graph_int.h"
 #include "pt/ptrmap.h"
 #include "pt/strmap.h"
 #include "pt/sys/thread.h"
-
-typedef struct meta_pair {
-  const char *name;
-  const char *value;
-} meta_pair;
-
-#define VEC(T) struct { T *v; size_t n, cap; }
-
-/* The strings of one or more graphs: a graph made by pt_graph_patch shares
- * its predecessor's pool, so the unchanged records keep their strings. Only
- * the one thread building a graph adds strings; readers of the others only
- * read theirs, which never move. The last graph to go frees the pool. */
-struct pt_graph_pool {
-  pt_arena arena;
-  pt_strmap interned;
-  unsigned refs;            /* under mu */
-  pt_mutex *mu;
-};
-
-struct pt_graph {
-  pt_graph_pool *pool;
-  VEC(pt_entity) entities;
-  VEC(pt_edge) edges;
-  VEC(pt_file_record) files;
-  VEC(pt_test_entity) tests;
-  VEC(pt_ignored_file) ignored;
-  VEC(meta_pair) meta;
-};
-
-#define VEC_PUSH(vec, item)                                               \
-  (pt_array_grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v) \
-       ? PT_ENOMEM                                                        \
-       : ((vec).v[(vec).n++] = (item), 0))
 
 static void pool_release(pt_graph_pool *p)
 {
@@ -137,8 +106,7 @@ const char *pt_graph_intern(pt_graph *g, const char *s)
   return copy;
 }
 
-/* Interns *s in place; fails only when out of memory. */
-static int intern(pt_graph *g, const char **s)
+int pt__graph_intern_in_place(pt_graph *g, const char **s)
 {
   if (!*s)
     return 0;
@@ -159,13 +127,13 @@ static int copy_text(pt_graph *g, const char **s)
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
 {
   pt_entity c = *e;
-  int rc = intern(g, &c.key);
-  if (!rc) rc = intern(g, &c.name);
-  if (!rc) rc = intern(g, &c.qualname);
-  if (!rc) rc = intern(g, &c.file_path);
+  int rc = pt__graph_intern_in_place(g, &c.key);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.name);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.qualname);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.file_path);
   if (!rc) rc = copy_text(g, &c.signature);
   if (!rc) rc = copy_text(g, &c.code);
-  if (!rc) rc = intern(g, &c.parent_key);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.parent_key);
   if (!rc) rc = VEC_PUSH(g->entities, c);
   return rc;
 }
@@ -186,9 +154,9 @@ int pt_graph_reserve_edges(pt_graph *g, size_t n)
 int pt_graph_add_edge(pt_graph *g, const pt_edge *e)
 {
   pt_edge c = *e;
-  int rc = intern(g, &c.from_key);
-  if (!rc) rc = intern(g, &c.to_key);
-  if (!rc) rc = intern(g, &c.file_path);
+  int rc = pt__graph_intern_in_place(g, &c.from_key);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.to_key);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.file_path);
   if (!rc) rc = VEC_PUSH(g->edges, c);
   return rc;
 }
@@ -196,7 +164,7 @@ int pt_graph_add_edge(pt_graph *g, const pt_edge *e)
 int pt_graph_add_edge_interned(pt_graph *g, const pt_edge *e, int to_interned)
 {
   pt_edge c = *e;
-  int rc = to_interned ? 0 : intern(g, &c.to_key);
+  int rc = to_interned ? 0 : pt__graph_intern_in_place(g, &c.to_key);
   if (!rc) rc = VEC_PUSH(g->edges, c);
   return rc;
 }
@@ -204,8 +172,8 @@ int pt_graph_add_edge_interned(pt_graph *g, const pt_edge *e, int to_interned)
 int pt_graph_add_file(pt_graph *g, const pt_file_record *f)
 {
   pt_file_record c = *f;
-  int rc = intern(g, &c.path);
-  if (!rc) rc = intern(g, &c.content_hash);
+  int rc = pt__graph_intern_in_place(g, &c.path);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.content_hash);
   if (!rc) rc = VEC_PUSH(g->files, c);
   return rc;
 }
@@ -213,10 +181,10 @@ int pt_graph_add_file(pt_graph *g, const pt_file_record *f)
 int pt_graph_add_test(pt_graph *g, const pt_test_entity *t)
 {
   pt_test_entity c = *t;
-  int rc = intern(g, &c.key);
-  if (!rc) rc = intern(g, &c.name);
-  if (!rc) rc = intern(g, &c.file_path);
-  if (!rc) rc = intern(g, &c.reason);
+  int rc = pt__graph_intern_in_place(g, &c.key);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.name);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.file_path);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.reason);
   if (!rc) rc = VEC_PUSH(g->tests, c);
   return rc;
 }
@@ -224,8 +192,8 @@ int pt_graph_add_test(pt_graph *g, const pt_test_entity *t)
 int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f)
 {
   pt_ignored_file c = *f;
-  int rc = intern(g, &c.path);
-  if (!rc) rc = intern(g, &c.reason);
+  int rc = pt__graph_intern_in_place(g, &c.path);
+  if (!rc) rc = pt__graph_intern_in_place(g, &c.reason);
   if (!rc) rc = VEC_PUSH(g->ignored, c);
   return rc;
 }
@@ -233,8 +201,8 @@ int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f)
 int pt_graph_set_meta(pt_graph *g, const char *name, const char *value)
 {
   meta_pair m = {name, value};
-  int rc = intern(g, &m.name);
-  if (!rc) rc = intern(g, &m.value);
+  int rc = pt__graph_intern_in_place(g, &m.name);
+  if (!rc) rc = pt__graph_intern_in_place(g, &m.value);
   if (rc)
     return rc;
   for (size_t i = 0; i < g->meta.n; i++)
@@ -261,7 +229,7 @@ static int cmp_u32(uint32_t a, uint32_t b)
   return (a > b) - (a < b);
 }
 
-static int cmp_entity(const void *pa, const void *pb)
+int pt__graph_cmp_entity(const void *pa, const void *pb)
 {
   const pt_entity *a = pa, *b = pb;
   int c = cmp_str(a->key, b->key);
@@ -270,7 +238,7 @@ static int cmp_entity(const void *pa, const void *pb)
   return c;
 }
 
-static int cmp_edge(const void *pa, const void *pb)
+int pt__graph_cmp_edge(const void *pa, const void *pb)
 {
   const pt_edge *a = pa, *b = pb;
   int c = cmp_str(a->from_key, b->from_key);
@@ -287,7 +255,7 @@ static int cmp_file(const void *pa, const void *pb)
                  ((const pt_file_record *)pb)->path);
 }
 
-static int cmp_test(const void *pa, const void *pb)
+int pt__graph_cmp_test(const void *pa, const void *pb)
 {
   const pt_test_entity *a = pa, *b = pb;
   int c = cmp_str(a->file_path, b->file_path);
@@ -401,15 +369,15 @@ static int sort_edges_ranked(pt_graph *g)
 int pt_graph_finish(pt_graph *g)
 {
   if (g->entities.n)
-    qsort(g->entities.v, g->entities.n, sizeof *g->entities.v, cmp_entity);
+    qsort(g->entities.v, g->entities.n, sizeof *g->entities.v, pt__graph_cmp_entity);
   if (g->edges.n > 1 && g->edges.n < UINT32_MAX && sort_edges_ranked(g) != 0) {
     pt_error_clear(); /* short of memory: the same order, more slowly */
-    qsort(g->edges.v, g->edges.n, sizeof *g->edges.v, cmp_edge);
+    qsort(g->edges.v, g->edges.n, sizeof *g->edges.v, pt__graph_cmp_edge);
   }
   if (g->files.n)
     qsort(g->files.v, g->files.n, sizeof *g->files.v, cmp_file);
   if (g->tests.n)
-    qsort(g->tests.v, g->tests.n, sizeof *g->tests.v, cmp_test);
+    qsort(g->tests.v, g->tests.n, sizeof *g->tests.v, pt__graph_cmp_test);
   if (g->ignored.n)
     qsort(g->ignored.v, g->ignored.n, sizeof *g->ignored.v, cmp_ignored);
   if (g->meta.n)
@@ -426,182 +394,6 @@ int pt_graph_finish(pt_graph *g)
     g->edges.v[w++] = *e;
   }
   g->edges.n = w;
-  return 0;
-}
-
-/* ---- patching ------------------------------------------------------------- */
-
-#define VEC_COPY(dst, src)                                                \
-  ((src).n == 0 ? 0                                                       \
-   : !((dst).v = pt_malloc((src).n * sizeof *(dst).v))                   \
-       ? PT_ENOMEM                                                        \
-       : (memcpy((dst).v, (src).v, (src).n * sizeof *(dst).v),             \
-          (dst).n = (dst).cap = (src).n, 0))
-
-static int str_same(const char *a, const char *b)
-{
-  return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/* Interns every string of an edge (they may come from anywhere). */
-static int intern_edge(pt_graph *g, pt_edge *c)
-{
-  int rc = intern(g, &c->from_key);
-  if (!rc) rc = intern(g, &c->to_key);
-  if (!rc) rc = intern(g, &c->file_path);
-  return rc;
-}
-
-/* The patched files' edges, interned, sorted and without duplicate
- * (from, to, type), as pt_graph_finish leaves them. */
-static int patch_edges(pt_graph *g, const pt_graph_file_patch *files, size_t n,
-                       pt_edge **out, size_t *n_out)
-{
-  size_t total = 0, w = 0;
-  for (size_t k = 0; k < n; k++)
-    total += files[k].n_edges;
-  pt_edge *e = pt_malloc((total + 1) * sizeof *e);
-  if (!e)
-    return PT_ERR(PT_ENOMEM, "out of memory");
-  int rc = 0;
-  for (size_t k = 0; k < n && rc == 0; k++)
-    for (size_t i = 0; i < files[k].n_edges && rc == 0; i++) {
-      e[w] = files[k].edges[i];
-      rc = intern_edge(g, &e[w++]);
-    }
-  if (rc == 0 && w > 1)
-    qsort(e, w, sizeof *e, cmp_edge);
-  size_t d = 0;
-  for (size_t r = 0; rc == 0 && r < w; r++)
-    if (d == 0 || e[d - 1].from_key != e[r].from_key || e[d - 1].to_key != e[r].to_key ||
-        e[d - 1].type != e[r].type)
-      e[d++] = e[r];
-  if (rc) {
-    pt_free(e);
-    return rc;
-  }
-  *out = e;
-  *n_out = d;
-  return 0;
-}
-
-static int patch_records(pt_graph *g, const pt_graph *prev,
-                         const pt_graph_file_patch *files, size_t n, pt_ptrmap *paths)
-{
-  size_t seen = 0, n_new = 0;
-  int rc = 0;
-  for (size_t k = 0; k < n && rc == 0; k++) {
-    const char *p = pt_graph_intern(g, files[k].path);
-    rc = p ? pt_ptrmap_put_new(paths, p, k, &seen) : PT_ERR(PT_ENOMEM, "out of memory");
-    n_new += files[k].n_entities;
-  }
-  /* entities: the others' as they are (still sorted), then the files' new
-   * ones, sorted, merged in */
-  if (rc == 0 && !(g->entities.v = pt_malloc((prev->entities.n + n_new + 1) *
-                                             sizeof *g->entities.v)))
-    rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  g->entities.cap = rc ? 0 : prev->entities.n + n_new + 1;
-  pt_ptrmap was = PT_PTRMAP_INIT; /* key -> the patched files' old entity */
-  for (size_t i = 0; i < prev->entities.n && rc == 0; i++) {
-    const pt_entity *e = &prev->entities.v[i];
-    size_t k;
-    if (!e->file_path || !pt_ptrmap_get(paths, e->file_path, &k))
-      g->entities.v[g->entities.n++] = *e;
-    else
-      rc = pt_ptrmap_put_new(&was, e->key, i, &k);
-  }
-  size_t start = g->entities.n;
-  for (size_t k = 0; k < n && rc == 0; k++)
-    for (size_t i = 0; i < files[k].n_entities && rc == 0; i++) {
-      /* an entity whose code did not change keeps its text: a patch adds
-       * to the shared pool only what is new */
-      pt_entity c = files[k].entities[i];
-      const char *key = pt_graph_intern(g, c.key);
-      size_t j;
-      if (key && pt_ptrmap_get(&was, key, &j) &&
-          strcmp(prev->entities.v[j].content_hash, c.content_hash) == 0 &&
-          str_same(prev->entities.v[j].code, c.code) &&
-          str_same(prev->entities.v[j].signature, c.signature)) {
-        c.key = key;
-        c.code = prev->entities.v[j].code;
-        c.signature = prev->entities.v[j].signature;
-        rc = intern(g, &c.name);
-        if (!rc) rc = intern(g, &c.qualname);
-        if (!rc) rc = intern(g, &c.file_path);
-        if (!rc) rc = intern(g, &c.parent_key);
-        if (!rc) rc = VEC_PUSH(g->entities, c);
-      } else {
-        rc = key ? pt_graph_add_entity(g, &c) : PT_ENOMEM;
-      }
-    }
-  pt_ptrmap_fini(&was);
-  if (rc == 0 && g->entities.n - start > 1)
-    qsort(g->entities.v + start, g->entities.n - start, sizeof *g->entities.v,
-          cmp_entity);
-  pt_entity *m = rc ? NULL : pt_malloc((g->entities.n + 1) * sizeof *m);
-  if (rc == 0 && !m)
-    rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  size_t a = 0, b = start, w = 0;
-  while (rc == 0 && (a < start || b < g->entities.n))
-    m[w++] = b == g->entities.n ||
-                     (a < start && cmp_entity(&g->entities.v[a], &g->entities.v[b]) < 0)
-                 ? g->entities.v[a++] : g->entities.v[b++];
-  if (rc == 0)
-    memcpy(g->entities.v, m, w * sizeof *m);
-  pt_free(m);
-  /* tests: the others', then the new ones, in canonical order */
-  for (size_t i = 0; i < prev->tests.n && rc == 0; i++) {
-    size_t k;
-    if (!pt_ptrmap_get(paths, prev->tests.v[i].file_path, &k))
-      rc = VEC_PUSH(g->tests, prev->tests.v[i]);
-  }
-  for (size_t k = 0; k < n && rc == 0; k++)
-    for (size_t i = 0; i < files[k].n_tests && rc == 0; i++)
-      rc = pt_graph_add_test(g, &files[k].tests[i]);
-  if (rc == 0 && g->tests.n > 1)
-    qsort(g->tests.v, g->tests.n, sizeof *g->tests.v, cmp_test);
-  /* file records in place */
-  for (size_t i = 0; i < prev->files.n && rc == 0; i++) {
-    size_t k;
-    if (!pt_ptrmap_get(paths, prev->files.v[i].path, &k))
-      rc = VEC_PUSH(g->files, prev->files.v[i]);
-    else
-      rc = pt_graph_add_file(g, files[k].file);
-  }
-  return rc == PT_ENOMEM ? PT_ERR(PT_ENOMEM, "out of memory patching a graph") : rc;
-}
-
-int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_t n,
-                   pt_graph **out)
-{
-  pt_graph *g = NULL;
-  pt_ptrmap paths = PT_PTRMAP_INIT;
-  pt_edge *fresh = NULL;
-  size_t n_fresh = 0;
-  int rc = pt_graph_new_sharing(prev, &g);
-  if (rc == 0) rc = patch_records(g, prev, files, n, &paths);
-  if (rc == 0) rc = patch_edges(g, files, n, &fresh, &n_fresh);
-  if (rc == 0 && (VEC_COPY(g->ignored, prev->ignored) || VEC_COPY(g->meta, prev->meta)))
-    rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  if (rc == 0) rc = pt_graph_reserve_edges(g, prev->edges.n + n_fresh);
-  /* the others' edges stay sorted; the new ones merge in */
-  size_t j = 0, k;
-  for (size_t i = 0; rc == 0 && i <= prev->edges.n; i++) {
-    const pt_edge *e = i < prev->edges.n ? &prev->edges.v[i] : NULL;
-    if (e && e->file_path && pt_ptrmap_get(&paths, e->file_path, &k))
-      continue;
-    while (j < n_fresh && (!e || cmp_edge(&fresh[j], e) < 0))
-      g->edges.v[g->edges.n++] = fresh[j++];
-    if (e)
-      g->edges.v[g->edges.n++] = *e;
-  }
-  pt_free(fresh);
-  pt_ptrmap_fini(&paths);
-  if (rc) {
-    pt_graph_free(g);
-    return rc;
-  }
-  *out = g;
   return 0;
 }
 

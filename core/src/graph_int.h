@@ -1,0 +1,55 @@
+/* The graph's insides, shared by graph.c (building, ordering, reading) and
+ * graph_patch.c (patching a finished graph). Private to core. */
+#ifndef PT_GRAPH_INT_H
+#define PT_GRAPH_INT_H
+
+#include <stddef.h>
+
+#include "pt/alloc.h"
+#include "pt/arena.h"
+#include "pt/error.h"
+#include "pt/graph.h"
+#include "pt/strmap.h"
+#include "pt/sys/thread.h"
+
+typedef struct meta_pair {
+  const char *name;
+  const char *value;
+} meta_pair;
+
+#define VEC(T) struct { T *v; size_t n, cap; }
+
+/* The strings of one or more graphs: a graph made by pt_graph_patch shares
+ * its predecessor's pool, so the unchanged records keep their strings. Only
+ * the one thread building a graph adds strings; readers of the others only
+ * read theirs, which never move. The last graph to go frees the pool. */
+struct pt_graph_pool {
+  pt_arena arena;
+  pt_strmap interned;
+  unsigned refs;            /* under mu */
+  pt_mutex *mu;
+};
+
+struct pt_graph {
+  pt_graph_pool *pool;
+  VEC(pt_entity) entities;
+  VEC(pt_edge) edges;
+  VEC(pt_file_record) files;
+  VEC(pt_test_entity) tests;
+  VEC(pt_ignored_file) ignored;
+  VEC(meta_pair) meta;
+};
+
+#define VEC_PUSH(vec, item)                                               \
+  (pt_array_grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v) \
+       ? PT_ENOMEM                                                        \
+       : ((vec).v[(vec).n++] = (item), 0))
+
+/* Interns *s in place; PT_ENOMEM only. */
+int pt__graph_intern_in_place(pt_graph *g, const char **s);
+/* The canonical orders of pt_graph_finish, as qsort comparators. */
+int pt__graph_cmp_entity(const void *a, const void *b);
+int pt__graph_cmp_edge(const void *a, const void *b);
+int pt__graph_cmp_test(const void *a, const void *b);
+
+#endif
