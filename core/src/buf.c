@@ -155,3 +155,26 @@ int pt_str_ends_with(const char *s, const char *suffix)
   size_t n = strlen(s), m = strlen(suffix);
   return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
+
+int pt_strv_copy(const char *const *v, size_t n, char ***out, size_t *n_out)
+{
+  *out = NULL;
+  *n_out = 0;
+  if (n == 0)
+    return 0;
+  if (!(*out = pt_calloc(n, sizeof **out)))
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    if (!((*out)[i] = pt_strdup(v[i])))
+      return PT_ERR(PT_ENOMEM, "out of memory");
+    (*n_out)++;
+  }
+  return 0;
+}
+
+void pt_strv_free(char **v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    pt_free(v[i]);
+  pt_free(v);
+}

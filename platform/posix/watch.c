@@ -27,23 +27,15 @@
 
 void pt__watch_batch(pt_watch *w)
 {
-  w->has_last = 0;
+  pt_watch_repeat_reset(&w->repeat);
 }
 
 void pt__watch_emit(pt_watch *w, pt_watch_kind kind, const char *rel,
                     int is_dir)
 {
-  if (w->has_last && w->last_kind == kind && w->last_is_dir == is_dir &&
-      strcmp(pt_buf_cstr(&w->last), rel) == 0)
+  if (pt_watch_repeat_check(&w->repeat, kind, rel, is_dir))
     return;
   pt_watch_event ev = {kind, rel, is_dir};
-  pt_buf_clear(&w->last);
-  /* out of memory only costs the de-duplication of the next event */
-  w->has_last = pt_buf_puts(&w->last, rel) == 0;
-  if (!w->has_last)
-    pt_error_clear();
-  w->last_kind = kind;
-  w->last_is_dir = is_dir;
   w->cb(&ev, w->payload);
 }
 
@@ -388,29 +380,13 @@ static void watch_free(pt_watch *w)
     return;
   inotify_end(w);
   pt__watch_poll_end(w);
-  for (size_t i = 0; i < w->n_skip; i++)
-    pt_free(w->skip[i]);
-  pt_free(w->skip);
+  pt_strv_free(w->skip, w->n_skip);
   for (int i = 0; i < 2; i++)
     if (w->wake[i] >= 0)
       close(w->wake[i]);
-  pt_buf_fini(&w->last);
+  pt_watch_repeat_fini(&w->repeat);
   pt_free(w->root);
   pt_free(w);
-}
-
-static int copy_skips(pt_watch *w, const pt_watch_opts *opts)
-{
-  int rc = 0;
-  if (opts->n_skip && !(w->skip = pt_calloc(opts->n_skip, sizeof *w->skip)))
-    rc = PT_ERR(PT_ENOMEM, "out of memory starting a watcher");
-  for (size_t i = 0; rc == 0 && i < opts->n_skip; i++) {
-    if (!(w->skip[i] = pt_strdup(opts->skip[i])))
-      rc = PT_ERR(PT_ENOMEM, "out of memory starting a watcher");
-    else
-      w->n_skip++;
-  }
-  return rc;
 }
 
 static int open_wake_pipe(pt_watch *w)
@@ -441,7 +417,7 @@ static int watch_new(const pt_watch_opts *opts, pt_watch_cb cb, void *payload,
       st.type != PT_FS_DIR)
     rc = PT_ERR(PT_EINVAL, "cannot watch %s: not a folder", opts->root);
   if (rc == 0)
-    rc = copy_skips(w, opts);
+    rc = pt_strv_copy(opts->skip, opts->n_skip, &w->skip, &w->n_skip);
   if (rc == 0)
     rc = open_wake_pipe(w);
   if (rc == 0)

@@ -9,6 +9,7 @@
 #include "pt/buf.h"
 #include "pt/sys/thread.h"
 #include "pt/sys/watch.h"
+#include "pt/watch_repeat.h"
 
 /* No source tree nests this deep (same bound as the walk); it keeps the
  * recursion of a scan, and so the thread's stack, small. */
@@ -49,11 +50,7 @@ struct pt_watch {
   size_t n_dirs;
   size_t cap_dirs;
   char *evbuf;           /* owned: read buffer for inotify events */
-  /* de-duplication of identical events within one batch */
-  pt_buf last;
-  pt_watch_kind last_kind;
-  int last_is_dir;
-  int has_last;
+  pt_watch_repeat repeat; /* identical events within one batch, once */
   /* polling backend */
   pt__watch_snap snap;
 };

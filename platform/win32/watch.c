@@ -14,6 +14,7 @@
 #include "pt/sys/thread.h"
 #include "pt/sys/watch.h"
 #include "pt/walk.h"
+#include "pt/watch_repeat.h"
 #include "utf16.h"
 
 /* The largest buffer ReadDirectoryChangesW accepts on network shares. */
@@ -42,25 +43,14 @@ struct pt_watch {
   size_t cap_dirs;
   pt_thread *thread;     /* owned */
   /* de-duplication of identical events within one batch */
-  pt_buf last;
-  pt_watch_kind last_kind;
-  int last_is_dir;
-  int has_last;
+  pt_watch_repeat repeat; /* identical events within one batch, once */
 };
 
 static void emit(pt_watch *w, pt_watch_kind kind, const char *rel, int is_dir)
 {
-  if (w->has_last && w->last_kind == kind && w->last_is_dir == is_dir &&
-      strcmp(pt_buf_cstr(&w->last), rel) == 0)
+  if (pt_watch_repeat_check(&w->repeat, kind, rel, is_dir))
     return;
   pt_watch_event ev = {kind, rel, is_dir};
-  pt_buf_clear(&w->last);
-  /* out of memory only costs the de-duplication of the next event */
-  w->has_last = pt_buf_puts(&w->last, rel) == 0;
-  if (!w->has_last)
-    pt_error_clear();
-  w->last_kind = kind;
-  w->last_is_dir = is_dir;
   w->cb(&ev, w->payload);
 }
 
@@ -318,7 +308,7 @@ static void rescan(pt_watch *w)
 static void on_batch(pt_watch *w, DWORD n)
 {
   const char *p = w->buf, *end = p + n;
-  w->has_last = 0;
+  pt_watch_repeat_reset(&w->repeat);
   while (p + sizeof(FILE_NOTIFY_INFORMATION) <= end) {
     const FILE_NOTIFY_INFORMATION *fi = (const void *)p;
     if (on_notify(w, fi) != 0) {
@@ -361,7 +351,7 @@ static void lost_root(pt_watch *w)
   pt_log(PT_LOG_WARN, "watch %s: stopped watching: %s", w->root,
          pt_error_last()->message);
   pt_error_clear();
-  w->has_last = 0;
+  pt_watch_repeat_reset(&w->repeat);
   emit(w, is_gone ? PT_WATCH_REMOVED : PT_WATCH_RESCAN, "", 1);
   WaitForSingleObject(w->stop, INFINITE);
 }
@@ -381,7 +371,7 @@ static void loop(pt_watch *w)
     if (is_stopping(w))
       return;
     if ((ok && n == 0) || err == ERROR_NOTIFY_ENUM_DIR) {
-      w->has_last = 0;
+      pt_watch_repeat_reset(&w->repeat);
       rescan(w);
     } else if (ok) {
       on_batch(w, n);
@@ -425,31 +415,15 @@ static void watch_free(pt_watch *w)
     return;
   dirs_clear(w);
   pt_free(w->dirs);
-  for (size_t i = 0; i < w->n_skip; i++)
-    pt_free(w->skip[i]);
-  pt_free(w->skip);
+  pt_strv_free(w->skip, w->n_skip);
   HANDLE hs[4] = {w->dir, w->stop, w->ready, w->ov.hEvent};
   for (int i = 0; i < 4; i++)
     if (hs[i] && hs[i] != INVALID_HANDLE_VALUE)
       CloseHandle(hs[i]);
   pt_free(w->buf);
-  pt_buf_fini(&w->last);
+  pt_watch_repeat_fini(&w->repeat);
   pt_free(w->root);
   pt_free(w);
-}
-
-static int copy_skips(pt_watch *w, const pt_watch_opts *opts)
-{
-  int rc = 0;
-  if (opts->n_skip && !(w->skip = pt_calloc(opts->n_skip, sizeof *w->skip)))
-    rc = PT_ERR(PT_ENOMEM, "out of memory starting a watcher");
-  for (size_t i = 0; rc == 0 && i < opts->n_skip; i++) {
-    if (!(w->skip[i] = pt_strdup(opts->skip[i])))
-      rc = PT_ERR(PT_ENOMEM, "out of memory starting a watcher");
-    else
-      w->n_skip++;
-  }
-  return rc;
 }
 
 /* FILE_SHARE_DELETE lets others delete and rename inside, and the root
@@ -499,7 +473,7 @@ static int watch_new(const pt_watch_opts *opts, pt_watch_cb cb, void *payload,
       st.type != PT_FS_DIR)
     rc = PT_ERR(PT_EINVAL, "cannot watch %s: not a folder", opts->root);
   if (rc == 0)
-    rc = copy_skips(w, opts);
+    rc = pt_strv_copy(opts->skip, opts->n_skip, &w->skip, &w->n_skip);
   if (rc == 0 && !(w->buf = pt_malloc(EVBUF_SIZE)))
     rc = PT_ERR(PT_ENOMEM, "out of memory watching %s", w->root);
   if (rc == 0)

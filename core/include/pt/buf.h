@@ -30,6 +30,10 @@ const char *pt_buf_cstr(const pt_buf *b);
 
 /* Heap copy of s (pt_free); NULL when out of memory. */
 char *pt_strdup(const char *s);
+/* Heap copies of n strings: *out (NULL when n is 0) holds *n_out of them,
+ * all n unless PT_ENOMEM, after which the caller still frees what came. */
+int pt_strv_copy(const char *const *v, size_t n, char ***out, size_t *n_out);
+void pt_strv_free(char **v, size_t n);
 char *pt_strndup(const char *s, size_t len);
 /* snprintf that always terminates; returns PT_EINVAL when truncated. */
 int pt_snprintf(char *dst, size_t size, const char *fmt, ...) PT_PRINTF(3, 4);
