@@ -542,27 +542,40 @@ void pt_live_adopt(pt_live *lv, const pt_graph *g)
   pt_mutex_unlock(lv->update_mu);
 }
 
+/* Takes the watcher out of reach of the status under mu, then stops it
+ * outside mu (its last callbacks take mu). */
+static void stop_watcher(pt_live *lv)
+{
+  pt_mutex_lock(lv->mu);
+  pt_watch *w = lv->watch;
+  lv->watch = NULL;
+  lv->st.watch_running = 0;
+  pt_mutex_unlock(lv->mu);
+  pt_watch_stop(w);
+}
+
 int pt_live_start(pt_live *lv, int watch)
 {
+  pt_watch *w = NULL;
+  pt_mutex_lock(lv->mu);
   lv->st.watch_enabled = watch;
+  pt_mutex_unlock(lv->mu);
   if (watch) {
     pt_watch_opts wo = {lv->root, (const char *const *)lv->watch_skip,
                         lv->n_watch_skip, 0};
-    if (pt_watch_start(&wo, on_event, lv, &lv->watch) != 0) {
+    if (pt_watch_start(&wo, on_event, lv, &w) != 0) {
       set_error(lv, "watcher start");
-      lv->watch = NULL;
-    } else {
-      pt_mutex_lock(lv->mu);
-      lv->st.watch_running = 1;
-      pt_mutex_unlock(lv->mu);
+      w = NULL;
     }
   }
+  /* the status is read by the server's threads: lv->watch changes under mu */
+  pt_mutex_lock(lv->mu);
+  lv->watch = w;
+  lv->st.watch_running = w != NULL;
+  pt_mutex_unlock(lv->mu);
   int rc = pt_thread_start(worker, lv, &lv->thread);
-  if (rc) {
-    pt_watch_stop(lv->watch);
-    lv->watch = NULL;
-    lv->st.watch_running = 0;
-  }
+  if (rc)
+    stop_watcher(lv);
   return rc;
 }
 
@@ -604,11 +617,9 @@ void pt_live_stop(pt_live *lv)
 {
   if (!lv || !lv->mu || !lv->update_mu)
     return; /* never fully made: nothing runs */
-  pt_watch_stop(lv->watch); /* no event after this */
-  lv->watch = NULL;
+  stop_watcher(lv); /* no event after this */
   pt_mutex_lock(lv->mu);
   lv->stop = 1;
-  lv->st.watch_running = 0;
   pt_mutex_unlock(lv->mu);
   if (lv->thread)
     pt_thread_join(lv->thread);
