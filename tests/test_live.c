@@ -66,6 +66,10 @@ static pt_live *live_on(const char *root, pt_store *store)
   assert_int_equal(pt_live_index(lv, &g, &st), 0);
   pt_ingest_stats_fini(&st);
   assert_ptr_equal(g, pt_live_graph(lv));
+  pt_live_delta d;
+  assert_int_equal(pt_live_reindex(lv, "x", &d), PT_EBUSY); /* not started */
+  pt_error_clear();
+  assert_int_equal(pt_live_start(lv, 0), 0); /* no watcher: reindex drives it */
   return lv;
 }
 

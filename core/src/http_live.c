@@ -281,6 +281,8 @@ static int reindex(pt_req *r, pt_live *lv, const char *given, pt_buf *norm,
   rc = pt_live_reindex(lv, rel, &d);
   if (rc == PT_ENOMEM)
     return rc;
+  if (rc == PT_EBUSY)
+    return pt__resp_error(r, 503, 30, "%s", pt_error_last()->message);
   if (rc)
     return pt__resp_error(r, 500, 30, "Reindex failed: %s", pt_error_last()->message);
   return reply_delta(r, rel, &d);

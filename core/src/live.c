@@ -34,6 +34,7 @@ struct pt_live {
   pt_mutex *mu;
   pt_debounce *deb;           /* under mu */
   int stop;                   /* under mu */
+  int started;                /* under update_mu: pt_live_start ran */
   int closed;                 /* under update_mu: pt_live_stop ran */
   int save_pending;           /* under mu: SQLite backup due at save_due */
   uint64_t save_due;
@@ -574,17 +575,25 @@ int pt_live_start(pt_live *lv, int watch)
   lv->st.watch_running = w != NULL;
   pt_mutex_unlock(lv->mu);
   int rc = pt_thread_start(worker, lv, &lv->thread);
-  if (rc)
+  if (rc) {
     stop_watcher(lv);
-  return rc;
+    return rc;
+  }
+  /* from here reindex requests run: what the caller set up before this
+   * call (the publisher's target) is seen by them through update_mu */
+  pt_mutex_lock(lv->update_mu);
+  lv->started = 1;
+  pt_mutex_unlock(lv->update_mu);
+  return 0;
 }
 
 int pt_live_reindex(pt_live *lv, const char *rel, pt_live_delta *d)
 {
   memset(d, 0, sizeof *d);
   pt_mutex_lock(lv->update_mu);
-  int rc = lv->closed ? PT_ERR(PT_EBUSY, "the server is shutting down")
-                      : pt_ingest_cache_mark_dirty(lv->cache, rel);
+  int rc = lv->closed     ? PT_ERR(PT_EBUSY, "the server is shutting down")
+           : !lv->started ? PT_ERR(PT_EBUSY, "the live index is starting")
+                          : pt_ingest_cache_mark_dirty(lv->cache, rel);
   if (rc == 0) {
     char what[160];
     pt_snprintf(what, sizeof what, "reindex request for %s", rel);

@@ -97,7 +97,7 @@ int pt_live_start(pt_live *lv, int watch);
 
 /* Reindexes one root-relative path ('/' separators) now, as the watcher
  * would, and returns what changed for that file. Waits for an update under
- * way. Thread-safe. */
+ * way. Thread-safe; PT_EBUSY before pt_live_start and after pt_live_stop. */
 int pt_live_reindex(pt_live *lv, const char *rel_path, pt_live_delta *out);
 
 /* The root, absolute with '/' separators. */
