@@ -416,6 +416,22 @@ void pt_graph_meta_at(const pt_graph *g, size_t i, const char **name,
   *value = g->meta.v[i].value;
 }
 
+const pt_file_record *pt_graph_find_file(const pt_graph *g, const char *path)
+{
+  size_t lo = 0, hi = g->files.n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(g->files.v[mid].path, path);
+    if (c == 0)
+      return &g->files.v[mid];
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
 const char *pt_graph_meta(const pt_graph *g, const char *name)
 {
   for (size_t i = 0; i < g->meta.n; i++)

@@ -189,15 +189,6 @@ static int resolve_existing(const char *full, char **real)
   return rc;
 }
 
-static int has_file(const pt_graph *g, const char *rel)
-{
-  const pt_file_record *f = pt_graph_files(g);
-  for (size_t i = 0; i < pt_graph_n_files(g); i++)
-    if (strcmp(f[i].path, rel) == 0)
-      return 1;
-  return 0;
-}
-
 static int reply_delta(pt_req *r, const char *rel, const pt_live_delta *d)
 {
   pt_json *j = &r->json;
@@ -271,7 +262,7 @@ static int reindex(pt_req *r, pt_live *lv, const char *given, pt_buf *norm,
   rc = pt_fs_stat_path(full->ptr, &fst);
   if (rc == 0 && fst.type == PT_FS_DIR)
     return pt__resp_error(r, 400, 30, "Path is not a file: %s", given);
-  if (rc == PT_ENOTFOUND && !has_file(r->st->g, rel))
+  if (rc == PT_ENOTFOUND && !pt_graph_find_file(r->st->g, rel))
     return pt__resp_error(r, 404, 30, "File not found: %s", given);
   if (rc && rc != PT_ENOTFOUND)
     return pt__resp_error(r, 500, 30, "Failed to read file: %s",

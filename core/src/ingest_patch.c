@@ -22,6 +22,24 @@ typedef struct patched {
   int defs_changed;          /* its definitions are not the ones it had */
 } patched;
 
+/* lstat of root/path: 0, PT_ENOTFOUND, or another error (cleared). */
+static int stat_under(const char *root, const char *path, pt_fs_stat *st)
+{
+  pt_buf full = PT_BUF_INIT;
+  int rc = pt_buf_printf(&full, "%s/%s", root, path);
+  if (rc == 0)
+    rc = pt_fs_stat_path(full.ptr, st);
+  pt_buf_fini(&full);
+  pt_error_clear();
+  return rc;
+}
+
+/* Is p the path of len bytes, or below it? */
+static int at_or_below(const char *p, const char *path, size_t len)
+{
+  return !strncmp(p, path, len) && (p[len] == '\0' || p[len] == '/');
+}
+
 /* Does a change at path leave the graph as it is? It does when the index
  * leaves the path out by name (ignored, or below an ignored folder) and it
  * is no ignore-rules file. "binary", "too_large" and "unreadable" may
@@ -46,13 +64,8 @@ static int ignored_anyway(const pt_graph *prev, const char *root, const char *pa
       return 1;
     /* the ignored file itself: a change to it changes nothing, but its
      * going takes it off the ignored list */
-    pt_buf full = PT_BUF_INIT;
     pt_fs_stat st;
-    int there = pt_buf_printf(&full, "%s/%s", root, path) == 0 &&
-                pt_fs_stat_path(full.ptr, &st) == 0;
-    pt_buf_fini(&full);
-    pt_error_clear();
-    return there;
+    return stat_under(root, path, &st) == 0;
   }
   return 0;
 }
@@ -297,17 +310,13 @@ static int known_at_or_below(const pt_ingest_cache *c, const pt_graph *prev,
                              const char *path)
 {
   size_t len = strlen(path);
-  for (size_t i = 0; i < c->n; i++) {
-    const char *p = c->entries[i].path;
-    if (!strncmp(p, path, len) && (p[len] == '\0' || p[len] == '/'))
+  for (size_t i = 0; i < c->n; i++)
+    if (at_or_below(c->entries[i].path, path, len))
       return 1;
-  }
   const pt_ignored_file *ig = pt_graph_ignored(prev);
-  for (size_t i = 0; i < pt_graph_n_ignored(prev); i++) {
-    const char *p = ig[i].path;
-    if (!strncmp(p, path, len) && (p[len] == '\0' || p[len] == '/'))
+  for (size_t i = 0; i < pt_graph_n_ignored(prev); i++)
+    if (at_or_below(ig[i].path, path, len))
       return 1;
-  }
   return 0;
 }
 
@@ -317,13 +326,9 @@ static int known_at_or_below(const pt_ingest_cache *c, const pt_graph *prev,
 static int gone_without_trace(const pt_ingest_cache *c, const pt_graph *prev,
                               const char *root, const char *path)
 {
-  pt_buf full = PT_BUF_INIT;
   pt_fs_stat st;
-  int gone = pt_buf_printf(&full, "%s/%s", root, path) == 0 &&
-             pt_fs_stat_path(full.ptr, &st) == PT_ENOTFOUND;
-  pt_buf_fini(&full);
-  pt_error_clear();
-  return gone && !known_at_or_below(c, prev, path);
+  return stat_under(root, path, &st) == PT_ENOTFOUND &&
+         !known_at_or_below(c, prev, path);
 }
 
 /* The dirty paths: files to re-extract into pf (none that the index has

@@ -170,23 +170,6 @@ static void entity_churn(const pt_graph *a, const pt_graph *b, size_t *added,
 
 /* ---- one file's delta (the reindex endpoint) ------------------------------ */
 
-static const pt_file_record *find_file(const pt_graph *g, const char *path)
-{
-  const pt_file_record *f = pt_graph_files(g);
-  size_t lo = 0, hi = pt_graph_n_files(g);
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(f[mid].path, path);
-    if (c == 0)
-      return &f[mid];
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return NULL;
-}
-
 static int edge_key_cmp(const pt_edge *a, const pt_edge *b)
 {
   int c = strcmp(a->from_key, b->from_key);
@@ -220,8 +203,8 @@ static int edges_of(const pt_graph *g, const char *path, const pt_edge ***out,
 static int file_delta(const pt_graph *old, const pt_graph *now, const char *path,
                       pt_live_delta *d)
 {
-  const pt_file_record *fa = old ? find_file(old, path) : NULL;
-  const pt_file_record *fb = find_file(now, path);
+  const pt_file_record *fa = old ? pt_graph_find_file(old, path) : NULL;
+  const pt_file_record *fb = pt_graph_find_file(now, path);
   d->in_index_before = fa != NULL;
   d->in_index_after = fb != NULL;
   d->hash_changed = !fa || !fb ? fa != fb : !str_eq(fa->content_hash, fb->content_hash);

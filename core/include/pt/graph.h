@@ -87,6 +87,9 @@ const pt_ignored_file *pt_graph_ignored(const pt_graph *g);
 /* The i-th metadata pair, in name order after pt_graph_finish. */
 void pt_graph_meta_at(const pt_graph *g, size_t i, const char **name,
                       const char **value);
+/* The file record of a root-relative path, or NULL (binary search: the
+ * graph must be finished). */
+const pt_file_record *pt_graph_find_file(const pt_graph *g, const char *path);
 /* The value of a metadata name, or NULL. */
 const char *pt_graph_meta(const pt_graph *g, const char *name);
 
