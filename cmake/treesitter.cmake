@@ -33,9 +33,9 @@ add_library(pt_treesitter STATIC
   "${_nm}/tree-sitter-typescript/typescript/src/scanner.c"
   "${_nm}/tree-sitter-typescript/tsx/src/parser.c"
   "${_nm}/tree-sitter-typescript/tsx/src/scanner.c"
-  "${CMAKE_SOURCE_DIR}/core/src/grammar_workarounds.c")
+  "${CMAKE_CURRENT_LIST_DIR}/grammar_workarounds.c")
 # tree-sitter-swift 0.7.1 allocates its scanner state with calloc(0, ...):
-# see core/src/grammar_workarounds.c.
+# see cmake/grammar_workarounds.c.
 set_source_files_properties("${_nm}/tree-sitter-swift/src/scanner.c"
   PROPERTIES COMPILE_DEFINITIONS "calloc=pt__swift_scanner_calloc")
 # Grammar sources include "tree_sitter/parser.h" relative to their own src/.

@@ -2,10 +2,10 @@
  * (core-private helpers behind extraction). */
 #include <string.h>
 
-#include "key.h"
+#include "graph/key.h"
 #include "pt/alloc.h"
 #include "test_support.h"
-#include "words.h"
+#include "base/words.h"
 
 static char *semantic(const char *path)
 {

@@ -9,7 +9,7 @@
 #include "pt/buf.h"
 #include "pt/sys/thread.h"
 #include "pt/sys/watch.h"
-#include "pt/watch_repeat.h"
+#include "watch_repeat.h"
 
 /* No source tree nests this deep (same bound as the walk); it keeps the
  * recursion of a scan, and so the thread's stack, small. */

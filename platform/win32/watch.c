@@ -14,7 +14,7 @@
 #include "pt/sys/thread.h"
 #include "pt/sys/watch.h"
 #include "pt/walk.h"
-#include "pt/watch_repeat.h"
+#include "watch_repeat.h"
 #include "utf16.h"
 
 /* The largest buffer ReadDirectoryChangesW accepts on network shares. */

@@ -1,7 +1,7 @@
 /* The parseltongue program: hands the command line to the CLI. */
 #include <stdio.h>
 
-#include "pt/cli.h"
+#include "cli.h"
 #include "pt/error.h"
 #include "pt/sys/term.h"
 

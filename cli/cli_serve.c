@@ -4,7 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "cli.h"
+#include "commands.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/ingest.h"

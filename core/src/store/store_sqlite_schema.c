@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "key.h"
+#include "graph/key.h"
 #include "pt/path.h"
 #include "pt/error.h"
 #include "store_sqlite_schema.h"

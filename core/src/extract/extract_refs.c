@@ -6,7 +6,7 @@
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/hash.h"
-#include "words.h"
+#include "base/words.h"
 
 /* The innermost entity containing byte pos, or -1. */
 static int innermost(const pt_xfile *f, uint32_t pos)

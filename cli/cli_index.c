@@ -3,7 +3,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "commands.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/ingest.h"

@@ -2,7 +2,7 @@
  * from a folder or loaded from a store, and the skip-path helper of pt01. */
 #include <string.h>
 
-#include "cli.h"
+#include "commands.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/ingest.h"

@@ -1,8 +1,8 @@
 /* Command dispatch, the banner, --help and --version (pt/cli.h). */
 #include <string.h>
 
+#include "commands.h"
 #include "cli.h"
-#include "pt/cli.h"
 #include "pt/version.h"
 
 static void banner(FILE *out)

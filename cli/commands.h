@@ -1,6 +1,6 @@
 /* Subcommands of the CLI (private to core). */
-#ifndef PT_CLI_INT_H
-#define PT_CLI_INT_H
+#ifndef PT_CLI_COMMANDS_H
+#define PT_CLI_COMMANDS_H
 
 #include <stdio.h>
 

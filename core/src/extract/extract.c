@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "extract_int.h"
-#include "key.h"
+#include "graph/key.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/sys/thread.h"
-#include "words.h"
+#include "base/words.h"
 
 int pt_queries_new(pt_queries **out)
 {

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "pt/error.h"
-#include "pt/watch_repeat.h"
+#include "watch_repeat.h"
 
 int pt_watch_repeat_check(pt_watch_repeat *r, pt_watch_kind kind, const char *rel,
                           int is_dir)

@@ -18,7 +18,7 @@
 #include "pt/sys/term.h"
 #include "pt/sys/thread.h"
 #include "pt/walk.h"
-#include "key.h"
+#include "graph/key.h"
 #include "pt/strmap.h"
 #include "ingest_int.h"
 

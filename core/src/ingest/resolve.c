@@ -17,7 +17,7 @@
  * prefer types over same-named constructors. */
 #include <string.h>
 
-#include "key.h"
+#include "graph/key.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/strmap.h"

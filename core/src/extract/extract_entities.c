@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "extract_int.h"
-#include "key.h"
+#include "graph/key.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/hash.h"
