@@ -1,13 +1,9 @@
-/* pt/sys/watch.h on POSIX: the public calls, the watcher thread and the
- * inotify backend (Linux). inotify watches one folder per descriptor, so
- * every folder below the root gets its own watch, added as folders appear.
- * Elsewhere, or when inotify runs out of watches, the polling backend of
- * watch_poll.c takes over the whole root. */
+/* The inotify backend of pt/sys/watch.h (Linux). inotify watches one
+ * folder per descriptor, so every folder below the root gets its own watch,
+ * added as folders appear. Without inotify, or when it runs out of watches,
+ * watch.c turns the whole root over to polling (watch_poll.c). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #if defined(__linux__)
@@ -19,55 +15,9 @@
 #include "pt/error.h"
 #include "pt/log.h"
 #include "pt/sys/fs.h"
-#include "pt/walk.h"
 #include "watch_int.h"
 
-#define DEFAULT_POLL_MS 500
 #define EVBUF_SIZE 65536
-
-void pt__watch_batch(pt_watch *w)
-{
-  pt_watch_repeat_reset(&w->repeat);
-}
-
-void pt__watch_emit(pt_watch *w, pt_watch_kind kind, const char *rel,
-                    int is_dir)
-{
-  if (pt_watch_repeat_check(&w->repeat, kind, rel, is_dir))
-    return;
-  pt_watch_event ev = {kind, rel, is_dir};
-  w->cb(&ev, w->payload);
-}
-
-int pt__watch_is_skipped(const pt_watch *w, const char *rel, const char *name,
-                         int is_dir)
-{
-  int is_skipped = pt_walk_is_default_excluded(name, is_dir);
-  for (size_t i = 0; !is_skipped && i < w->n_skip; i++)
-    is_skipped = strcmp(w->skip[i], rel) == 0;
-  return is_skipped;
-}
-
-int pt__watch_full_path(const pt_watch *w, const char *rel, pt_buf *out)
-{
-  pt_buf_clear(out);
-  return *rel ? pt_buf_printf(out, "%s/%s", w->root, rel)
-              : pt_buf_puts(out, w->root);
-}
-
-int pt__watch_wait(pt_watch *w, int fd, int timeout_ms)
-{
-  struct pollfd fds[2] = {{w->wake[0], POLLIN, 0}, {fd, POLLIN, 0}};
-  int n = poll(fds, fd >= 0 ? 2 : 1, timeout_ms);
-  if (n < 0 && errno != EINTR) {
-    /* cannot happen with valid descriptors; stopping beats spinning */
-    pt_log(PT_LOG_ERROR, "watch %s: poll failed: %s", w->root,
-           strerror(errno));
-    n = 1;
-    fds[0].revents = POLLIN;
-  }
-  return n > 0 && fds[0].revents != 0;
-}
 
 #if defined(__linux__)
 
@@ -286,7 +236,7 @@ static void on_batch(pt_watch *w, const char *buf, size_t n)
   pt_buf_fini(&rel);
 }
 
-static void inotify_end(pt_watch *w)
+void pt__watch_inotify_end(pt_watch *w)
 {
   for (size_t i = 0; i < w->n_dirs; i++)
     pt_free(w->dirs[i].rel);
@@ -300,7 +250,7 @@ static void inotify_end(pt_watch *w)
   w->ifd = -1;
 }
 
-static int inotify_begin(pt_watch *w)
+int pt__watch_inotify_begin(pt_watch *w)
 {
   int rc = 0;
   w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -316,13 +266,13 @@ static int inotify_begin(pt_watch *w)
     rc = PT_ERR(PT_EBUSY, "inotify watch limit reached under %s "
                 "(fs.inotify.max_user_watches)", w->root);
   if (rc != 0)
-    inotify_end(w);
+    pt__watch_inotify_end(w);
   return rc;
 }
 
 /* Reads events until told to stop (returns 1) or until out of watches
  * (returns 0: the caller goes on polling). */
-static int inotify_run(pt_watch *w)
+int pt__watch_inotify_run(pt_watch *w)
 {
   int is_stopped = 0;
   while (!w->is_exhausted && !(is_stopped = pt__watch_wait(w, w->ifd, -1))) {
@@ -335,146 +285,13 @@ static int inotify_run(pt_watch *w)
   return is_stopped;
 }
 
-/* Changes made between the last event and the first listing are lost, so
- * the switch asks the consumer for a rescan. */
-static void switch_to_poll(pt_watch *w)
-{
-  pt_log(PT_LOG_WARN, "watch %s: inotify watch limit reached "
-         "(fs.inotify.max_user_watches); polling every %u ms instead",
-         w->root, w->poll_ms);
-  inotify_end(w);
-  if (pt__watch_poll_begin(w) != 0) {
-    pt_log(PT_LOG_ERROR, "watch %s: cannot poll: %s", w->root,
-           pt_error_last()->message);
-    pt_error_clear();
-  }
-  pt__watch_batch(w);
-  pt__watch_emit(w, PT_WATCH_RESCAN, "", 1);
-}
+#else /* no inotify: watch.c polls */
 
-#else /* no inotify: always poll */
-
-static int inotify_begin(pt_watch *w)
+int pt__watch_inotify_begin(pt_watch *w)
 {
   return PT_ERR(PT_ENOTSUPPORTED, "no inotify on this system");
 }
-static void inotify_end(pt_watch *w) {}
-static int inotify_run(pt_watch *w) { return 0; }
-static void switch_to_poll(pt_watch *w) {}
+void pt__watch_inotify_end(pt_watch *w) {}
+int pt__watch_inotify_run(pt_watch *w) { return 0; }
 
 #endif
-
-static void run(void *payload)
-{
-  pt_watch *w = payload;
-  int is_stopped = 0;
-  if (w->ifd >= 0 && !(is_stopped = inotify_run(w)))
-    switch_to_poll(w);
-  if (!is_stopped)
-    pt__watch_poll_run(w);
-}
-
-static void watch_free(pt_watch *w)
-{
-  if (!w)
-    return;
-  inotify_end(w);
-  pt__watch_poll_end(w);
-  pt_strv_free(w->skip, w->n_skip);
-  for (int i = 0; i < 2; i++)
-    if (w->wake[i] >= 0)
-      close(w->wake[i]);
-  pt_watch_repeat_fini(&w->repeat);
-  pt_free(w->root);
-  pt_free(w);
-}
-
-static int open_wake_pipe(pt_watch *w)
-{
-  int rc = 0;
-  if (pipe(w->wake) != 0)
-    rc = pt__error_from_errno(errno, "cannot create a pipe to watch", w->root);
-  for (int i = 0; rc == 0 && i < 2; i++)
-    fcntl(w->wake[i], F_SETFD, FD_CLOEXEC);
-  return rc;
-}
-
-static int watch_new(const pt_watch_opts *opts, pt_watch_cb cb, void *payload,
-                     pt_watch **out)
-{
-  pt_fs_stat st;
-  pt_watch *w = pt_calloc(1, sizeof *w);
-  int rc = w ? 0 : PT_ERR(PT_ENOMEM, "out of memory starting a watcher");
-  if (rc == 0) {
-    w->ifd = w->wake[0] = w->wake[1] = -1;
-    w->cb = cb;
-    w->payload = payload;
-    w->poll_ms = opts->poll_ms ? opts->poll_ms : DEFAULT_POLL_MS;
-    atomic_init(&w->is_polling, 0);
-    rc = pt_fs_realpath(opts->root, &w->root);
-  }
-  if (rc == 0 && (rc = pt_fs_stat_path(w->root, &st)) == 0 &&
-      st.type != PT_FS_DIR)
-    rc = PT_ERR(PT_EINVAL, "cannot watch %s: not a folder", opts->root);
-  if (rc == 0)
-    rc = pt_strv_copy(opts->skip, opts->n_skip, &w->skip, &w->n_skip);
-  if (rc == 0)
-    rc = open_wake_pipe(w);
-  if (rc == 0)
-    *out = w;
-  else
-    watch_free(w);
-  return rc;
-}
-
-/* inotify unless told to poll; when inotify cannot cover the root, polling
- * covers all of it rather than missing changes. */
-static int choose_backend(pt_watch *w)
-{
-  const char *env = getenv("PT_WATCH_BACKEND");
-  int rc = PT_ENOTSUPPORTED;
-  if (!env || strcmp(env, "poll") != 0)
-    rc = inotify_begin(w);
-  if (rc != 0 && rc != PT_ENOMEM && (!env || strcmp(env, "poll") != 0))
-    pt_log(PT_LOG_WARN, "watch %s: %s; polling every %u ms instead", w->root,
-           pt_error_last()->message, w->poll_ms);
-  if (rc != 0 && rc != PT_ENOMEM) {
-    pt_error_clear();
-    rc = pt__watch_poll_begin(w);
-  }
-  return rc;
-}
-
-int pt_watch_start(const pt_watch_opts *opts, pt_watch_cb cb, void *payload,
-                   pt_watch **out)
-{
-  pt_watch *w = NULL;
-  if (!opts || !opts->root || !cb || !out || (opts->n_skip && !opts->skip))
-    return PT_ERR(PT_EINVAL, "pt_watch_start: missing argument");
-  int rc = watch_new(opts, cb, payload, &w);
-  if (rc == 0)
-    rc = choose_backend(w);
-  if (rc == 0)
-    rc = pt_thread_start(run, w, &w->thread);
-  if (rc == 0)
-    *out = w;
-  else
-    watch_free(w);
-  return rc;
-}
-
-void pt_watch_stop(pt_watch *w)
-{
-  if (!w)
-    return;
-  /* the pipe is never full: one byte per watcher, written once */
-  while (write(w->wake[1], "", 1) < 0 && errno == EINTR)
-    ;
-  pt_thread_join(w->thread);
-  watch_free(w);
-}
-
-const char *pt_watch_backend(const pt_watch *w)
-{
-  return atomic_load(&w->is_polling) ? "poll" : "inotify";
-}

@@ -1,5 +1,6 @@
-/* Private to platform/posix: the watcher object shared by the inotify
- * backend (watch.c) and the polling backend (watch_poll.c). */
+/* Private to platform/posix: the watcher object shared by the public calls
+ * (watch.c), the inotify backend (watch_inotify.c) and the polling backend
+ * (watch_poll.c), and what each of them offers the others. */
 #ifndef PT_WATCH_INT_H
 #define PT_WATCH_INT_H
 
@@ -69,6 +70,15 @@ int pt__watch_full_path(const pt_watch *w, const char *rel, pt_buf *out);
 /* Waits up to timeout_ms (-1: forever) for fd (-1: none) to be readable.
  * 1 when the watcher must stop, 0 otherwise. */
 int pt__watch_wait(pt_watch *w, int fd, int timeout_ms);
+
+/* watch_inotify.c: watches every folder below the root (PT_EBUSY when out
+ * of watches, PT_ENOTSUPPORTED without inotify); the thread then runs
+ * pt__watch_inotify_run, which returns 1 when asked to stop and 0 when out
+ * of watches (the caller turns to polling). _end accepts a watcher that
+ * never began. */
+int pt__watch_inotify_begin(pt_watch *w);
+int pt__watch_inotify_run(pt_watch *w);
+void pt__watch_inotify_end(pt_watch *w);
 
 /* watch_poll.c: takes the first snapshot; the thread then runs
  * pt__watch_poll_run until asked to stop. */
