@@ -93,6 +93,39 @@ const pt_file_record *pt_graph_find_file(const pt_graph *g, const char *path);
 /* The value of a metadata name, or NULL. */
 const char *pt_graph_meta(const pt_graph *g, const char *name);
 
+/* ---- comparing two finished graphs (graph_compare.c) ---- */
+
+/* 1 when a and b hold the same records field by field (every entity, edge,
+ * file record, test, ignored file and metadata pair: what pt_graph_dump
+ * would show), else 0. Neither graph changes. */
+int pt_graph_equal(const pt_graph *a, const pt_graph *b);
+
+/* What came and went between two versions of an index. */
+typedef struct pt_graph_changes {
+  size_t files_removed;      /* file records in old whose path now lacks */
+  size_t entities_added;     /* entity keys only in now */
+  size_t entities_removed;   /* entity keys only in old */
+} pt_graph_changes;
+/* Counts by path and key; old may be NULL (everything in now is added). */
+void pt_graph_count_changes(const pt_graph *old, const pt_graph *now,
+                            pt_graph_changes *out);
+
+/* What changed in one file between two versions of an index. */
+typedef struct pt_graph_file_changes {
+  int in_before, in_after;   /* the file has a record in old / in now */
+  int hash_changed;          /* its content hash differs (or it came/went) */
+  size_t entities_before, entities_after;  /* the file's entities */
+  size_t entities_added, entities_removed; /* by key */
+  size_t entities_modified;  /* same key, some other field differs */
+  size_t edges_added, edges_removed; /* edges written in the file, by
+                                        (from, to, type) */
+} pt_graph_file_changes;
+/* Counts the changes of root-relative `path` (borrowed) into *out; old may
+ * be NULL (the file is new). 0, or PT_ENOMEM with the edge counts
+ * incomplete. */
+int pt_graph_count_file_changes(const pt_graph *old, const pt_graph *now,
+                                const char *path, pt_graph_file_changes *out);
+
 /* Appends a canonical, line-oriented text form of the whole graph (after
  * pt_graph_finish): the same graph always gives the same bytes. Sections
  * "entity", "edge", "file", "test", "ignored", "meta"; one record a line,

@@ -57,187 +57,23 @@ static void set_error(pt_live *lv, const char *what)
   pt_error_clear();
 }
 
-/* ---- comparing graphs ---------------------------------------------------- */
-
-static int str_eq(const char *a, const char *b)
-{
-  return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-static int entity_eq(const pt_entity *a, const pt_entity *b)
-{
-  return str_eq(a->key, b->key) && str_eq(a->name, b->name) &&
-         str_eq(a->qualname, b->qualname) && str_eq(a->file_path, b->file_path) &&
-         str_eq(a->signature, b->signature) && str_eq(a->parent_key, b->parent_key) &&
-         strcmp(a->content_hash, b->content_hash) == 0 && a->lang == b->lang &&
-         a->kind == b->kind && a->line_start == b->line_start &&
-         a->line_end == b->line_end && a->birth == b->birth;
-}
-
-static int edge_eq(const pt_edge *a, const pt_edge *b)
-{
-  return str_eq(a->from_key, b->from_key) && str_eq(a->to_key, b->to_key) &&
-         str_eq(a->file_path, b->file_path) && a->type == b->type &&
-         a->line == b->line && a->resolved == b->resolved;
-}
-
-static int file_eq(const pt_file_record *a, const pt_file_record *b)
-{
-  return str_eq(a->path, b->path) && str_eq(a->content_hash, b->content_hash) &&
-         a->lang == b->lang && a->size == b->size && a->n_entities == b->n_entities &&
-         a->n_tests == b->n_tests && a->n_parse_errors == b->n_parse_errors &&
-         a->source_words == b->source_words && a->entity_words == b->entity_words &&
-         a->import_words == b->import_words && a->comment_words == b->comment_words;
-}
-
-static int test_eq(const pt_test_entity *a, const pt_test_entity *b)
-{
-  return str_eq(a->key, b->key) && str_eq(a->name, b->name) &&
-         str_eq(a->file_path, b->file_path) && str_eq(a->reason, b->reason) &&
-         a->lang == b->lang && a->kind == b->kind && a->line_start == b->line_start &&
-         a->line_end == b->line_end;
-}
-
-/* Two finished graphs hold the same records (what a dump would show). */
-static int graphs_equal(const pt_graph *a, const pt_graph *b)
-{
-  if (pt_graph_n_entities(a) != pt_graph_n_entities(b) ||
-      pt_graph_n_edges(a) != pt_graph_n_edges(b) ||
-      pt_graph_n_files(a) != pt_graph_n_files(b) ||
-      pt_graph_n_tests(a) != pt_graph_n_tests(b) ||
-      pt_graph_n_ignored(a) != pt_graph_n_ignored(b) ||
-      pt_graph_n_meta(a) != pt_graph_n_meta(b))
-    return 0;
-  for (size_t i = 0; i < pt_graph_n_files(a); i++)
-    if (!file_eq(&pt_graph_files(a)[i], &pt_graph_files(b)[i]))
-      return 0;
-  for (size_t i = 0; i < pt_graph_n_entities(a); i++)
-    if (!entity_eq(&pt_graph_entities(a)[i], &pt_graph_entities(b)[i]))
-      return 0;
-  for (size_t i = 0; i < pt_graph_n_edges(a); i++)
-    if (!edge_eq(&pt_graph_edges(a)[i], &pt_graph_edges(b)[i]))
-      return 0;
-  for (size_t i = 0; i < pt_graph_n_tests(a); i++)
-    if (!test_eq(&pt_graph_tests(a)[i], &pt_graph_tests(b)[i]))
-      return 0;
-  for (size_t i = 0; i < pt_graph_n_ignored(a); i++) {
-    const pt_ignored_file *x = &pt_graph_ignored(a)[i], *y = &pt_graph_ignored(b)[i];
-    if (!str_eq(x->path, y->path) || !str_eq(x->reason, y->reason))
-      return 0;
-  }
-  for (size_t i = 0; i < pt_graph_n_meta(a); i++) {
-    const char *an, *av, *bn, *bv;
-    pt_graph_meta_at(a, i, &an, &av);
-    pt_graph_meta_at(b, i, &bn, &bv);
-    if (!str_eq(an, bn) || !str_eq(av, bv))
-      return 0;
-  }
-  return 1;
-}
-
-/* Files in old that are not in now (both sorted by path). */
-static size_t files_gone(const pt_graph *old, const pt_graph *now)
-{
-  const pt_file_record *a = pt_graph_files(old), *b = pt_graph_files(now);
-  size_t na = pt_graph_n_files(old), nb = pt_graph_n_files(now), i = 0, j = 0, n = 0;
-  while (i < na) {
-    int c = j < nb ? strcmp(a[i].path, b[j].path) : -1;
-    if (c < 0) {
-      n++;
-      i++;
-    } else {
-      j++;
-      i += c == 0;
-    }
-  }
-  return n;
-}
-
-/* Entity keys only in a, only in b (both sorted by key). */
-static void entity_churn(const pt_graph *a, const pt_graph *b, size_t *added,
-                         size_t *removed)
-{
-  const pt_entity *x = pt_graph_entities(a), *y = pt_graph_entities(b);
-  size_t nx = pt_graph_n_entities(a), ny = pt_graph_n_entities(b), i = 0, j = 0;
-  *added = *removed = 0;
-  while (i < nx || j < ny) {
-    int c = i == nx ? 1 : j == ny ? -1 : strcmp(x[i].key, y[j].key);
-    if (c < 0) { (*removed)++; i++; }
-    else if (c > 0) { (*added)++; j++; }
-    else { i++; j++; }
-  }
-}
-
-/* ---- one file's delta (the reindex endpoint) ------------------------------ */
-
-static int edge_key_cmp(const pt_edge *a, const pt_edge *b)
-{
-  int c = strcmp(a->from_key, b->from_key);
-  if (c == 0) c = strcmp(a->to_key, b->to_key);
-  if (c == 0) c = (int)a->type - (int)b->type;
-  return c;
-}
-
-static int cmp_edge_ptr(const void *pa, const void *pb)
-{
-  return edge_key_cmp(*(const pt_edge *const *)pa, *(const pt_edge *const *)pb);
-}
-
-/* The edges written in `path`, in (from, to, type) order. */
-static int edges_of(const pt_graph *g, const char *path, const pt_edge ***out,
-                    size_t *n)
-{
-  const pt_edge *e = pt_graph_edges(g);
-  size_t ne = pt_graph_n_edges(g);
-  *n = 0;
-  *out = pt_malloc((ne + 1) * sizeof **out);
-  if (!*out)
-    return PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; i < ne; i++)
-    if (strcmp(e[i].file_path, path) == 0)
-      (*out)[(*n)++] = &e[i];
-  qsort(*out, *n, sizeof **out, cmp_edge_ptr);
-  return 0;
-}
-
+/* The reindex endpoint's view of one file's changes (partial when the
+ * count fails, as before: the caller reports the error instead). */
 static int file_delta(const pt_graph *old, const pt_graph *now, const char *path,
                       pt_live_delta *d)
 {
-  const pt_file_record *fa = old ? pt_graph_find_file(old, path) : NULL;
-  const pt_file_record *fb = pt_graph_find_file(now, path);
-  d->in_index_before = fa != NULL;
-  d->in_index_after = fb != NULL;
-  d->hash_changed = !fa || !fb ? fa != fb : !str_eq(fa->content_hash, fb->content_hash);
-  /* entities: both graphs sorted by key, so the file's are too */
-  const pt_entity *x = old ? pt_graph_entities(old) : NULL, *y = pt_graph_entities(now);
-  size_t nx = old ? pt_graph_n_entities(old) : 0, ny = pt_graph_n_entities(now);
-  size_t i = 0, j = 0;
-  for (;;) {
-    while (i < nx && strcmp(x[i].file_path, path) != 0) i++;
-    while (j < ny && strcmp(y[j].file_path, path) != 0) j++;
-    if (i == nx && j == ny)
-      break;
-    int c = i == nx ? 1 : j == ny ? -1 : strcmp(x[i].key, y[j].key);
-    if (c < 0) { d->entities_removed++; d->entities_before++; i++; }
-    else if (c > 0) { d->entities_added++; d->entities_after++; j++; }
-    else {
-      d->entities_modified += !entity_eq(&x[i], &y[j]);
-      d->entities_before++; d->entities_after++; i++; j++;
-    }
-  }
-  const pt_edge **ea = NULL, **eb = NULL;
-  size_t na = 0, nb = 0;
-  int rc = old ? edges_of(old, path, &ea, &na) : 0;
-  if (rc == 0)
-    rc = edges_of(now, path, &eb, &nb);
-  for (i = 0, j = 0; rc == 0 && (i < na || j < nb);) {
-    int c = i == na ? 1 : j == nb ? -1 : edge_key_cmp(ea[i], eb[j]);
-    if (c < 0) { d->edges_removed++; i++; }
-    else if (c > 0) { d->edges_added++; j++; }
-    else { i++; j++; }
-  }
-  pt_free((void *)ea);
-  pt_free((void *)eb);
+  pt_graph_file_changes c;
+  int rc = pt_graph_count_file_changes(old, now, path, &c);
+  d->in_index_before = c.in_before;
+  d->in_index_after = c.in_after;
+  d->hash_changed = c.hash_changed;
+  d->entities_before = c.entities_before;
+  d->entities_after = c.entities_after;
+  d->entities_added = c.entities_added;
+  d->entities_removed = c.entities_removed;
+  d->entities_modified = c.entities_modified;
+  d->edges_added = c.edges_added;
+  d->edges_removed = c.edges_removed;
   return rc;
 }
 
@@ -316,7 +152,7 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
   pt_ingest_stats_fini(&st);
   if (delta_path && d)
     rc = file_delta(old, g, delta_path, d);
-  if (rc == 0 && old && graphs_equal(old, g)) {
+  if (rc == 0 && old && pt_graph_equal(old, g)) {
     pt_graph_free(g);
     pt_sys_heap_trim(); /* a whole graph's worth, back to the system */
     if (lv->o.log) {
@@ -333,10 +169,8 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
     set_error(lv, "reindex");
     return rc;
   }
-  size_t added = pt_graph_n_entities(g), removed = 0;
-  size_t gone = old ? files_gone(old, g) : 0;
-  if (old)
-    entity_churn(old, g, &added, &removed);
+  pt_graph_changes ch;
+  pt_graph_count_changes(old, g, &ch);
   write_through(lv, old, g);
   publish(lv, g);
   uint64_t dt = pt_clock_ns() - t0;
@@ -346,13 +180,14 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
   lv->st.updates++;
   lv->st.patches += patched;
   lv->st.files_reindexed += extracted;
-  lv->st.files_removed += gone;
+  lv->st.files_removed += ch.files_removed;
   lv->st.last_update = time(NULL);
   pt_mutex_unlock(lv->mu);
   if (lv->o.log) {
     fprintf(lv->o.log, "[FileWatcher] %s: %zu file(s) re-extracted%s, %zu removed, "
             "entities +%zu -%zu, now %zu entities and %zu edges%s (%.0f ms)\n",
-            what, extracted, patched ? " (patched)" : "", gone, added, removed,
+            what, extracted, patched ? " (patched)" : "", ch.files_removed,
+            ch.entities_added, ch.entities_removed,
             pt_graph_n_entities(g),
             pt_graph_n_edges(g), n_errors ? ", some files failed (see "
             "/ingestion-diagnostics-coverage-report)" : "", (double)dt / 1e6);
