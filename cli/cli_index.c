@@ -10,8 +10,8 @@
 #include "pt/store.h"
 #include "pt/sys/defaults.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/proc.h"
 #include "pt/sys/term.h"
-#include "pt/sys/thread.h"
 #include "pt/version.h"
 
 typedef struct index_args {

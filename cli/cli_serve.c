@@ -12,7 +12,7 @@
 #include "pt/server.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
-#include "pt/sys/net.h"
+#include "pt/sys/proc.h"
 
 static volatile sig_atomic_t stop_requested;
 

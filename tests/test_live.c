@@ -14,7 +14,7 @@
 #include "pt/live.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
-#include "pt/sys/net.h"
+#include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 #include "test_support.h"
 

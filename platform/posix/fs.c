@@ -243,8 +243,3 @@ int pt_fs_replace(const char *src, const char *dst)
     close(dfd);
   return rc;
 }
-
-unsigned long pt_fs_process_id(void)
-{
-  return (unsigned long)getpid();
-}

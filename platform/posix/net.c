@@ -5,7 +5,6 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "error_posix.h"
@@ -53,11 +52,4 @@ int pt_net_listen(const char *addr, unsigned port, uint64_t *sock_out)
 void pt_net_close(uint64_t sock)
 {
   close((int)sock);
-}
-
-void pt_sleep_ms(unsigned ms)
-{
-  struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-    ;
 }

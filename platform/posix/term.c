@@ -1,8 +1,6 @@
 /* pt/sys/term.h on POSIX. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
-#include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "pt/sys/term.h"
@@ -15,19 +13,4 @@ int pt_term_init(int *argc, char ***argv)
 int pt_term_is_tty(FILE *stream)
 {
   return isatty(fileno(stream));
-}
-
-uint64_t pt_clock_ns(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t pt_peak_rss_bytes(void)
-{
-  struct rusage ru;
-  if (getrusage(RUSAGE_SELF, &ru) != 0)
-    return 0;
-  return (uint64_t)ru.ru_maxrss * 1024u; /* Linux reports KiB */
 }

@@ -1,7 +1,6 @@
 /* pt/sys/thread.h on POSIX: pthreads. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
-#include <unistd.h>
 
 #include "pt/alloc.h"
 #include "pt/error.h"
@@ -68,9 +67,3 @@ void pt_mutex_free(pt_mutex *m)
 
 void pt_mutex_lock(pt_mutex *m) { pthread_mutex_lock(&m->mu); }
 void pt_mutex_unlock(pt_mutex *m) { pthread_mutex_unlock(&m->mu); }
-
-unsigned pt_cpu_count(void)
-{
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (unsigned)n : 1u;
-}

@@ -505,8 +505,3 @@ int pt_fs_replace(const char *src, const char *dst)
   pt_free(ws);
   return rc;
 }
-
-unsigned long pt_fs_process_id(void)
-{
-  return (unsigned long)GetCurrentProcessId();
-}

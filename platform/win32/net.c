@@ -89,8 +89,3 @@ void pt_net_close(uint64_t sock)
 {
   closesocket((SOCKET)sock);
 }
-
-void pt_sleep_ms(unsigned ms)
-{
-  Sleep(ms);
-}

@@ -68,14 +68,3 @@ void pt_mutex_free(pt_mutex *m)
 
 void pt_mutex_lock(pt_mutex *m) { AcquireSRWLockExclusive(&m->lock); }
 void pt_mutex_unlock(pt_mutex *m) { ReleaseSRWLockExclusive(&m->lock); }
-
-unsigned pt_cpu_count(void)
-{
-  DWORD n = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
-  if (n == 0) {
-    SYSTEM_INFO si;
-    GetSystemInfo(&si);
-    n = si.dwNumberOfProcessors;
-  }
-  return n > 0 ? (unsigned)n : 1u;
-}

@@ -6,6 +6,7 @@
 #include "pt/graph.h"
 #include "pt/qgraph.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/proc.h"
 #include "test_support.h"
 
 char *pt_test_tmpdir(const char *tag)
@@ -13,7 +14,7 @@ char *pt_test_tmpdir(const char *tag)
   static unsigned counter;
   pt_buf b = PT_BUF_INIT;
   assert_int_equal(pt_buf_printf(&b, "%s/%s-%lu-%u", PT_TEST_TMP, tag,
-                                 pt_fs_process_id(), counter++), 0);
+                                 pt_process_id(), counter++), 0);
   assert_int_equal(pt_fs_remove_tree(b.ptr), 0);
   assert_int_equal(pt_fs_mkdir_p(b.ptr), 0);
   return pt_buf_detach(&b);

@@ -52,7 +52,7 @@ const char *pt_graph_intern(pt_graph *g, const char *s);
 int pt_graph_finish(pt_graph *g);
 
 /* One file's new records for pt_graph_patch. */
-typedef struct pt_graph_patch {
+typedef struct pt_graph_file_patch {
   const char *path;
   const pt_entity *entities;   /* its entities now */
   size_t n_entities;

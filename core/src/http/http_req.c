@@ -10,7 +10,7 @@
 #include "pt/arena.h"
 #include "pt/error.h"
 #include "pt/analysis.h"
-#include "pt/sys/term.h"
+#include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 
 static int cmp_str(const void *a, const void *b)

@@ -6,7 +6,7 @@
 #include "http.h"
 #include "pt/live.h"
 #include "http_handlers.h"
-#include "pt/sys/term.h"
+#include "pt/sys/proc.h"
 #include "pt/version.h"
 
 #define SCOPE {"scope", 0, "Only entities under folder L1 or L1||L2 (e.g. src||core)"}

@@ -13,7 +13,7 @@
 #include "pt/server.h"
 #include "pt/sys/heap.h"
 #include "pt/sys/net.h"
-#include "pt/sys/term.h"
+#include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 
 /* One served graph and what is built from it. A request holds a

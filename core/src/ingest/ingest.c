@@ -15,7 +15,7 @@
 #include "pt/log.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/heap.h"
-#include "pt/sys/term.h"
+#include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 #include "pt/walk.h"
 #include "graph/key.h"

@@ -8,7 +8,7 @@
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/sys/fs.h"
-#include "pt/sys/term.h"
+#include "pt/sys/proc.h"
 #include "ingest_int.h"
 
 /* A file patched: re-extracted (a dirty one), or only resolved again (a

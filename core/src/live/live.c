@@ -14,8 +14,7 @@
 #include "pt/log.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/heap.h"
-#include "pt/sys/net.h"
-#include "pt/sys/term.h"
+#include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 #include "pt/sys/watch.h"
 

@@ -10,6 +10,7 @@
 #include "pt/log.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/proc.h"
 #include "store_sqlite_schema.h"
 
 typedef struct sqlite_store {
@@ -135,7 +136,7 @@ static int sqlite_save(pt_store *self, const pt_graph *from)
   pt_buf tmp = PT_BUF_INIT;
   int rc = prepare_dir(ss->path);
   if (rc == 0)
-    rc = pt_buf_printf(&tmp, "%s.tmp-%lu-%u", ss->path, pt_fs_process_id(),
+    rc = pt_buf_printf(&tmp, "%s.tmp-%lu-%u", ss->path, pt_process_id(),
                        ss->n_saves++);
   if (rc == 0)
     rc = write_temp(tmp.ptr, from);

@@ -362,11 +362,6 @@ static void fs_write_file__replaces_contents(void **state)
   pt_free(p);
 }
 
-static void fs_process_id__is_the_win32_process_id(void **state)
-{
-  assert_int_equal(pt_fs_process_id(), GetCurrentProcessId());
-}
-
 #define FS_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -392,7 +387,6 @@ int main(void)
       FS_TEST(fs_mkdir_p__accepts_backslashes_and_existing_folders),
       FS_TEST(fs_mkdir_p__file_in_the_way_is_eexists),
       FS_TEST(fs_write_file__replaces_contents),
-      cmocka_unit_test(fs_process_id__is_the_win32_process_id),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,7 +44,5 @@ int pt_fs_sync_file(const char *path);
 /* Replaces dst with src in one step, durable once it returns: readers see
  * the old file or the new one, never a mix. Both on the same volume. */
 int pt_fs_replace(const char *src, const char *dst);
-/* The process id, for unique temporary names. */
-unsigned long pt_fs_process_id(void);
 
 #endif

@@ -11,7 +11,5 @@
  * address, PT_EIO with the OS text otherwise. */
 int pt_net_listen(const char *addr, unsigned port, uint64_t *sock_out);
 void pt_net_close(uint64_t sock);
-/* Sleeps the calling thread. */
-void pt_sleep_ms(unsigned ms);
 
 #endif

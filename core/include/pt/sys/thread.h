@@ -14,7 +14,5 @@ int pt_mutex_new(pt_mutex **out);
 void pt_mutex_free(pt_mutex *m);
 void pt_mutex_lock(pt_mutex *m);
 void pt_mutex_unlock(pt_mutex *m);
-/* Online processors, at least 1. */
-unsigned pt_cpu_count(void);
 
 #endif
