@@ -156,32 +156,11 @@ int pt_fs_remove(const char *path)
   return 0;
 }
 
-static int remove_entry(const char *name, pt_fs_type type, void *payload)
+int pt_fs_remove_dir(const char *path)
 {
-  pt_buf full = PT_BUF_INIT;
-  int rc = pt_buf_printf(&full, "%s/%s", (const char *)payload, name);
-  if (rc == 0)
-    rc = type == PT_FS_DIR ? pt_fs_remove_tree(full.ptr) : pt_fs_remove(full.ptr);
-  pt_buf_fini(&full);
-  return rc;
-}
-
-int pt_fs_remove_tree(const char *path)
-{
-  pt_fs_stat st;
-  int rc = pt_fs_stat_path(path, &st);
-  if (rc == PT_ENOTFOUND) {
-    pt_error_clear();
-    return 0;
-  }
-  if (rc)
-    return rc;
-  if (st.type != PT_FS_DIR)
-    return pt_fs_remove(path);
-  rc = pt_fs_list_dir(path, remove_entry, (void *)path);
-  if (rc == 0 && rmdir(path) != 0)
-    rc = pt__error_from_errno(errno, "cannot remove directory", path);
-  return rc;
+  if (rmdir(path) != 0 && errno != ENOENT)
+    return pt__error_from_errno(errno, "cannot remove directory", path);
+  return 0;
 }
 
 int pt_fs_realpath(const char *path, char **out)

@@ -321,21 +321,10 @@ int pt_fs_remove(const char *path)
   return rc;
 }
 
-static int remove_entry(const char *name, pt_fs_type type, void *payload)
-{
-  pt_buf full = PT_BUF_INIT;
-  int rc = pt_buf_printf(&full, "%s/%s", (const char *)payload, name);
-  if (rc == 0)
-    rc = type == PT_FS_DIR ? pt_fs_remove_tree(full.ptr)
-                           : pt_fs_remove(full.ptr);
-  pt_buf_fini(&full);
-  return rc;
-}
-
 /* A file deleted while another process (a scanner, an indexer) has it
  * open only disappears when that handle closes, and until then its folder
  * is not empty. Wait a little for it, as libgit2 and libuv do. */
-static int remove_dir(const char *path)
+int pt_fs_remove_dir(const char *path)
 {
   wchar_t *w = NULL;
   int rc = pt__utf16_path(path, &w);
@@ -351,24 +340,6 @@ static int remove_dir(const char *path)
     delay *= 2;
   }
   pt_free(w);
-  return rc;
-}
-
-int pt_fs_remove_tree(const char *path)
-{
-  pt_fs_stat st;
-  int rc = pt_fs_stat_path(path, &st);
-  if (rc == PT_ENOTFOUND) {
-    pt_error_clear();
-    return 0;
-  }
-  if (rc)
-    return rc;
-  if (st.type != PT_FS_DIR)
-    return pt_fs_remove(path);
-  rc = pt_fs_list_dir(path, remove_entry, (void *)path);
-  if (rc == 0)
-    rc = remove_dir(path);
   return rc;
 }
 

@@ -35,7 +35,11 @@ int pt_fs_write_file(const char *path, const void *data, size_t len);
 int pt_fs_mkdir_p(const char *path);
 /* Removes a file; missing is not an error. */
 int pt_fs_remove(const char *path);
-/* Removes a directory tree; missing is not an error. */
+/* Removes an empty directory; missing is not an error. */
+int pt_fs_remove_dir(const char *path);
+/* Removes a directory tree, or the file or link (not followed) at path;
+ * missing is not an error. One portable implementation over the functions
+ * above (platform/shared/fs_tree.c). */
 int pt_fs_remove_tree(const char *path);
 /* Absolute path with links resolved, '/' separators; caller frees. */
 int pt_fs_realpath(const char *path, char **out);
