@@ -1,4 +1,4 @@
-/* Command dispatch, the banner, --help and --version (pt/cli.h). */
+/* Command dispatch, the banner, --help and --version (cli.h). */
 #include <string.h>
 
 #include "commands.h"

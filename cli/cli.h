@@ -1,5 +1,6 @@
 /* The command line: subcommands, flags, console output. The program's main
- * passes its streams, so core itself never writes to stdout or stderr. */
+ * passes its streams, so the commands never write to stdout or stderr
+ * themselves. */
 #ifndef PT_CLI_H
 #define PT_CLI_H
 

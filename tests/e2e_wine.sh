@@ -2,7 +2,8 @@
 # The Windows build end to end under wine, checked by native tools:
 #  1. pt01 indexes the fixture tree with the Windows default (no --db:
 #     ingestion in memory, then one SQLite file moved into place as
-#     <workspace>/analysis.db), printing the Windows lines of the spec;
+#     <workspace>/analysis.db), printing the Windows lines of
+#     docs/contract/ingestion.md 13;
 #  2. the native sqlite3 opens that file; the Linux build's dump of it is
 #     the dump of the Linux build's own index of the same tree;
 #  3. the Windows pt08 serves it to native curl, answering as the Linux

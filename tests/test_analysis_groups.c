@@ -1,6 +1,6 @@
-/* Label-propagation clusters (spec 5.13) and Leiden communities (5.23,
- * 6.5): reference graph, modularity, deterministic order, empty graph,
- * self-loops and duplicate pairs. */
+/* Label-propagation clusters (docs/contract/http-api.md 5.13) and Leiden
+ * communities (5.23, 6.5): reference graph, modularity, deterministic order,
+ * empty graph, self-loops and duplicate pairs. */
 #include <stdio.h>
 #include <string.h>
 
@@ -151,7 +151,7 @@ static void leiden__reference_graph_partition_in_node_order(void **state)
 {
   /* The original's local moves oscillate on this graph; visiting nodes
    * and candidates in key order, round 10 ends on this partition (the
-   * spec's {A..F},{G,H} is one outcome of hash order, 14/81). */
+   * original's {A..F},{G,H} is one outcome of hash order, 14/81). */
   load(REFERENCE);
   pt_groups *gr = NULL;
   assert_int_equal(pt_leiden(q, &gr), 0);

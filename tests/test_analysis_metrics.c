@@ -1,5 +1,5 @@
 /* CK metrics, SQALE, health grades, entropy, hotspots and smart context
- * (spec 5.12, 5.14, 5.18, 5.21, 5.22, 6.4, section 8). */
+ * (docs/contract/http-api.md 5.12, 5.14, 5.18, 5.21, 5.22, 6.4, 8). */
 #include <stdio.h>
 #include <string.h>
 

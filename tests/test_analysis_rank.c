@@ -1,6 +1,6 @@
-/* PageRank and betweenness (spec 6.2, 6.3): the chain and section 8
- * reference values, empty graph, self-loops, duplicate pairs, isolated
- * entities. */
+/* PageRank and betweenness (docs/contract/http-api.md 6.2, 6.3): the chain
+ * and section 8 reference values, empty graph, self-loops, duplicate pairs,
+ * isolated entities. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* SCCs, k-cores and the cycle scan (spec 5.11, 5.17, 5.19, section 8):
- * reference values, deterministic order, empty graph, self-loops,
+/* SCCs, k-cores and the cycle scan (docs/contract/http-api.md 5.11, 5.17,
+ * 5.19, 8): reference values, deterministic order, empty graph, self-loops,
  * disconnected parts and duplicate pairs. */
 #include <stdio.h>
 #include <string.h>

@@ -22,8 +22,9 @@ static void sha256__matches_fips_vectors(void **state)
   assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
-/* The birth timestamps of spec/ingestion.md 6.4 come from SipHash-1-3 over
- * path 0xFF name 0xFF; the spec's vectors pin the algorithm. */
+/* The birth timestamps of docs/contract/ingestion.md 6.4 come from
+ * SipHash-1-3 over path 0xFF name 0xFF; the earlier tool's vectors pin the
+ * algorithm. */
 static uint64_t birth(const char *path, const char *name)
 {
   unsigned char buf[256];

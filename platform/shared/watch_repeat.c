@@ -1,4 +1,4 @@
-/* pt/watch_repeat.h */
+/* watch_repeat.h, beside it in platform/shared/. */
 #include <string.h>
 
 #include "pt/error.h"

@@ -1,7 +1,7 @@
 /* The "rocksdb" backend of pt/store.h on Windows: not built (virus
- * scanners stall its compactions, ARCHITECTURE.md section 4), so opening
- * it says so, and the private calls of store_rocksdb_int.h that the
- * conformance suite links against report the same. */
+ * scanners stall its compactions, docs/contract/ingestion.md 13), so
+ * opening it says so, and the private calls of store_rocksdb_int.h that
+ * the conformance suite links against report the same. */
 #include "../posix/store_rocksdb_int.h"
 #include "pt/error.h"
 #include "pt/store.h"

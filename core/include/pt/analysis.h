@@ -1,22 +1,22 @@
-/* Graph algorithms over the query graph (spec/http-api.md 5.11-5.23, 6):
- * SCCs, PageRank, betweenness, k-cores, Leiden, label propagation, cycle
- * scan, CK/SQALE/entropy metrics, hotspots and smart context. Pure
- * functions: they read a pt_qgraph and return plain arrays.
+/* Graph algorithms over the query graph (docs/contract/http-api.md
+ * 5.11-5.23, 6): SCCs, PageRank, betweenness, k-cores, Leiden, label
+ * propagation, cycle scan, CK/SQALE/entropy metrics, hotspots and smart
+ * context. Pure functions: they read a pt_qgraph and return plain arrays.
  *
- * Nodes. The spec's graph (3.5) has as nodes the distinct from/to strings
- * of the kept edges. A pt_qgraph also numbers entity keys without edges
- * (and, with a scope, keys whose edges were all filtered out); those are
- * NOT nodes here: pt_analysis_is_node() is false for them, they get zero
- * values in per-node arrays and appear in no list, SCC or cluster, and
- * they do not count in PageRank's N.
+ * Nodes. The contract's graph (3.5) has as nodes the distinct from/to strings
+ * of the kept edges. A pt_qgraph also numbers entity keys without edges (and,
+ * with a scope, keys whose edges were all filtered out); those are NOT nodes
+ * here: pt_analysis_is_node() is false for them, they get zero values in
+ * per-node arrays and appear in no list, SCC or cluster, and they do not
+ * count in PageRank's N.
  *
- * Determinism (ARCHITECTURE.md 5). Where the spec calls the original's
- * order NONDETERMINISTIC we use one rule everywhere: nodes are visited in
- * node-id order, which is key order (byte-wise ascending), and every tie
- * between nodes is broken by key ascending (= node id ascending). Between
- * groups (SCCs, clusters, communities) of equal size, the group whose
- * smallest member key is smaller comes first; members are listed in key
- * order. Each function documents any further rule it needs.
+ * Determinism (7). Where the original's order depended on hash iteration we
+ * use one rule everywhere: nodes are visited in node-id order, which is key
+ * order (byte-wise ascending), and every tie between nodes is broken by key
+ * ascending (= node id ascending). Between groups (SCCs, clusters,
+ * communities) of equal size, the group whose smallest member key is smaller
+ * comes first; members are listed in key order. Each function documents any
+ * further rule it needs.
  *
  * Ownership. Every result returned through `out` is owned by the caller and
  * freed with the matching _free function (all accept NULL). Node ids index
@@ -33,7 +33,7 @@
 
 #define PT_NO_NODE UINT32_MAX
 
-/* Is v a node of the spec's analysis graph (an end of some kept edge)? */
+/* Is v a node of the contract's analysis graph (an end of some kept edge)? */
 static inline int pt_analysis_is_node(const pt_qgraph *q, uint32_t v)
 {
   return q->fwd_off[v + 1] > q->fwd_off[v] || q->rev_off[v + 1] > q->rev_off[v];

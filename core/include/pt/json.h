@@ -30,7 +30,8 @@ void pt_json_strn(pt_json *j, const char *s, size_t len);
 void pt_json_int(pt_json *j, int64_t v);
 void pt_json_uint(pt_json *j, uint64_t v);
 /* Shortest text that reads back as the same double; integral values keep
- * ".0"; NaN and infinities are written as null (spec/http-api.md 1.8). */
+ * ".0"; NaN and infinities are written as null
+ * (docs/contract/http-api.md 1.8). */
 void pt_json_double(pt_json *j, double v);
 void pt_json_bool(pt_json *j, int v);
 void pt_json_null(pt_json *j);

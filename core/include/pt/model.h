@@ -74,7 +74,8 @@ typedef struct pt_edge {
   int resolved;
 } pt_edge;
 
-/* One indexed source file and its word coverage (spec/ingestion.md 11). */
+/* One indexed source file and its word coverage
+ * (docs/contract/ingestion.md 11). */
 typedef struct pt_file_record {
   const char *path;       /* root-relative, '/' separators */
   const char *content_hash;

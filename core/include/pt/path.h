@@ -1,6 +1,7 @@
 /* Facts of a root-relative path ('/' separators) that several layers
- * report: the L1/L2 folders (spec/ingestion.md 7.1), the folder and file
- * name (spec 10), the extension. One definition for stores and endpoints. */
+ * report: the L1/L2 folders (docs/contract/ingestion.md 7.1), the folder
+ * and file name (10), the extension. One definition for stores and
+ * endpoints. */
 #ifndef PT_PATH_H
 #define PT_PATH_H
 

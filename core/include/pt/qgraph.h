@@ -1,8 +1,9 @@
 /* The query graph: the directed multigraph every graph endpoint reads
- * (spec/http-api.md 3.5), built once from a finished pt_graph. Nodes are
- * every distinct key that is an entity or an edge end (placeholders and
- * file keys included), numbered in key order; edges are the (from, to,
- * type) triples in CSR form, forward and reverse, in triple order. */
+ * (docs/contract/http-api.md 3.5), built once from a finished pt_graph.
+ * Nodes are every distinct key that is an entity or an edge end
+ * (placeholders and file keys included), numbered in key order; edges are
+ * the (from, to, type) triples in CSR form, forward and reverse, in triple
+ * order. */
 #ifndef PT_QGRAPH_H
 #define PT_QGRAPH_H
 
@@ -35,7 +36,8 @@ typedef struct pt_scope {
 } pt_scope;
 
 /* Builds the query graph of g. With a scope, only edges whose from end is
- * an entity in that scope are kept (spec 3.3); nodes are still all keys. */
+ * an entity in that scope are kept (docs/contract/http-api.md 3.3); nodes
+ * are still all keys. */
 int pt_qgraph_build(const pt_graph *g, const pt_scope *scope, pt_qgraph **out);
 void pt_qgraph_free(pt_qgraph *q);
 

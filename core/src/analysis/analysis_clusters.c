@@ -1,6 +1,6 @@
-/* Label-propagation clusters of pt/analysis.h (spec 5.13) and the
- * grouping of labelled nodes that Leiden shares: nodes visited in node
- * order, ties to the smallest label. */
+/* Label-propagation clusters of pt/analysis.h (docs/contract/http-api.md
+ * 5.13) and the grouping of labelled nodes that Leiden shares: nodes
+ * visited in node order, ties to the smallest label. */
 #include <stdlib.h>
 #include <string.h>
 

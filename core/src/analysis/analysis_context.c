@@ -1,6 +1,7 @@
-/* Smart context of pt/analysis.h (spec 5.14): a focus entity's callers,
- * callees and depth-first transitive callees, scored and packed greedily
- * into a token budget. Token estimates come from key length only. */
+/* Smart context of pt/analysis.h (docs/contract/http-api.md 5.14): a
+ * focus entity's callers, callees and depth-first transitive callees,
+ * scored and packed greedily into a token budget. Token estimates come
+ * from key length only. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +29,7 @@ static void add(collect *c, uint32_t v, double score, pt_context_kind kind,
       v, score, kind, depth, 100 + strlen(c->q->key[v]) / 10};
 }
 
-/* The spec's step 4: a LIFO stack, seeded with every direct callee
+/* Step 4 of 5.14: a LIFO stack, seeded with every direct callee
  * (visited or not); entries deeper than 3 are dropped when popped. The
  * score is computed as the original does, so 0.7 - 0.1 * 2 gives
  * 0.49999999999999994 rather than 0.5. */
@@ -67,7 +68,7 @@ static void candidates(collect *c, const pt__adj *pf, const pt__adj *pr,
 }
 
 /* Score descending; discovery order (a node is discovered once) keeps
- * equal scores stable, as the spec's stable sort does. */
+ * equal scores stable, as the earlier tool's stable sort did. */
 typedef struct ranked_item {
   pt_context_item item;
   size_t seq;

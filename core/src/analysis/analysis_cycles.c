@@ -1,7 +1,7 @@
-/* The circular-dependency scan of pt/analysis.h (spec 5.11): a white /
- * grey / black DFS over the distinct pairs reporting one cycle per back
- * edge, run from an explicit stack in node order (the spec's recommended
- * deterministic variant). */
+/* The circular-dependency scan of pt/analysis.h (docs/contract/http-api.md
+ * 5.11): a white / grey / black DFS over the distinct pairs reporting one
+ * cycle per back edge, run from an explicit stack in node order (where the
+ * original went in hash order). */
 #include <string.h>
 
 #include "analysis_int.h"

@@ -15,8 +15,9 @@ typedef struct pt__adj {
 } pt__adj;
 void pt__adj_fini(pt__adj *a);
 
-/* The distinct (from, to) pairs (spec section 2), forward (by from, sorted
- * by to) and, when rev is not NULL, reverse (by to, sorted by from). */
+/* The distinct (from, to) pairs (docs/contract/http-api.md 2), forward (by
+ * from, sorted by to) and, when rev is not NULL, reverse (by to, sorted by
+ * from). */
 int pt__pairs_build(const pt_qgraph *q, pt__adj *fwd, pt__adj *rev);
 /* Undirected simple neighbour sets: set(forward[v] U reverse[v]); a
  * self-loop puts v in its own set. */

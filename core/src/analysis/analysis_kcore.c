@@ -1,6 +1,7 @@
-/* K-core decomposition of pt/analysis.h (spec 5.19): Batagelj-Zaversnik
- * peeling over the undirected simple view, in O(V + E) with bucket
- * arrays instead of a search for the minimum-degree vertex each step. */
+/* K-core decomposition of pt/analysis.h (docs/contract/http-api.md 5.19):
+ * Batagelj-Zaversnik peeling over the undirected simple view, in O(V + E)
+ * with bucket arrays instead of a search for the minimum-degree vertex
+ * each step. */
 #include <string.h>
 
 #include "analysis_int.h"
@@ -10,7 +11,7 @@
 /* BZ keeps vertices in an array sorted by current degree (vert), the
  * position of each (pos) and where each degree's bucket starts (bin). A
  * neighbour is only decremented while its degree exceeds the removed
- * vertex's, which gives the spec's max(k, deg) core numbers directly. A
+ * vertex's, which gives the original's max(k, deg) core numbers directly. A
  * self-loop (u == v) is never decremented, so it adds 1 to v's degree. */
 static void peel(const pt__adj *nb, uint32_t *deg, uint32_t *vert,
                  uint32_t *pos, uint32_t *bin, uint32_t max_deg)

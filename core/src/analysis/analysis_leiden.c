@@ -1,6 +1,7 @@
-/* Leiden-style communities of pt/analysis.h, reproducing spec 6.5 as the
- * original implements it (local moves, a split-off refinement, an unusual
- * modularity), with its hash-map orders replaced by ascending ids. */
+/* Leiden-style communities of pt/analysis.h, reproducing
+ * docs/contract/http-api.md 6.5 as the original implements it (local
+ * moves, a split-off refinement, an unusual modularity), with its hash-map
+ * orders replaced by ascending ids. */
 #include <stdlib.h>
 #include <string.h>
 

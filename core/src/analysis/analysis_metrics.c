@@ -1,6 +1,6 @@
 /* Per-node metrics of pt/analysis.h: CK metrics as the original computes
- * them (spec 6.4), their SQALE debt (5.18) and health grade (5.22), edge
- * type entropy (5.21) and coupling hotspots (5.12). */
+ * them (docs/contract/http-api.md 6.4), their SQALE debt (5.18) and health
+ * grade (5.22), edge type entropy (5.21) and coupling hotspots (5.12). */
 #include <math.h>
 #include <string.h>
 

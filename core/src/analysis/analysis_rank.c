@@ -1,5 +1,6 @@
-/* Centrality of pt/analysis.h: PageRank (spec 6.2) and Brandes
- * betweenness (6.3) on the multigraph of 3.5, duplicated edges counted. */
+/* Centrality of pt/analysis.h: PageRank (docs/contract/http-api.md 6.2)
+ * and Brandes betweenness (6.3) on the multigraph of 3.5, duplicated edges
+ * counted. */
 #include <math.h>
 #include <string.h>
 
@@ -115,7 +116,7 @@ static size_t bfs(const pt_qgraph *q, uint32_t s, brandes *b)
 }
 
 /* The predecessors of w are the reverse-list entries one level closer to
- * the source: the same multiset the spec's pred lists hold, so no lists
+ * the source: the same multiset the original's pred lists hold, so no lists
  * need to be built. */
 static void accumulate(const pt_qgraph *q, uint32_t s, brandes *b, size_t n,
                        double *cb)

@@ -1,6 +1,6 @@
-/* Strongly connected components of pt/analysis.h (spec 5.17): Tarjan's
- * algorithm with an explicit call stack, so deep dependency chains cannot
- * overflow the C stack. */
+/* Strongly connected components of pt/analysis.h
+ * (docs/contract/http-api.md 5.17): Tarjan's algorithm with an explicit
+ * call stack, so deep dependency chains cannot overflow the C stack. */
 #include <stdlib.h>
 #include <string.h>
 

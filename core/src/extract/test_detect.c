@@ -1,8 +1,9 @@
-/* Test detection by each language's conventions (ARCHITECTURE.md 5): whole
+/* Test detection by each language's conventions: whole
  * files by path (Go's _test.go, JS/TS .test./.spec., tests/ folders ...),
  * single definitions by their markers (#[test], @Test, [Fact], @pytest...,
  * gtest's TEST macros) and classes by their test base class. Matching is by
- * whole words and path components, never by substrings such as "it(". */
+ * whole words and path components, never by substrings such as "it(".
+ * docs/contract/ingestion.md 9. */
 #include <string.h>
 
 #include "extract_int.h"

@@ -93,9 +93,10 @@ int pt__req_uint(pt_req *r, const char *name, uint64_t def, uint64_t max,
                  uint64_t *out);
 /* A required, non-empty string parameter, or the JSON error. */
 int pt__req_required(pt_req *r, const char *name, const char **out);
-/* The scope parameter (spec 3.3): 1 and *out when given, 0 when absent,
- * -1 after writing a 400 that lists the valid scopes when it matches no
- * entity. The strings point into buf (two 256-byte halves). */
+/* The scope parameter (docs/contract/http-api.md 3.3): 1 and *out when
+ * given, 0 when absent, -1 after writing a 400 that lists the valid scopes
+ * when it matches no entity. The strings point into buf (two 256-byte
+ * halves). */
 int pt__req_scope(pt_req *r, pt_scope *out, char buf[512]);
 
 /* Envelopes: success opens {"success":true,"endpoint":...,"data":{ and

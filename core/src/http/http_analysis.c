@@ -1,6 +1,7 @@
-/* Analysis endpoints over the query graph (spec/http-api.md 5.11, 5.17,
- * 5.19, 5.20): each runs on the cached graph, or on a graph built for the
- * request's scope. Tie-breaks are those of pt/analysis.h. */
+/* Analysis endpoints over the query graph (docs/contract/http-api.md
+ * 5.11, 5.13, 5.17, 5.19, 5.20, 5.23): each runs on the cached graph, or
+ * on a graph built for the request's scope. Tie-breaks are those of
+ * pt/analysis.h. */
 #include <ctype.h>
 #include <string.h>
 

@@ -1,7 +1,7 @@
-/* /ingestion-coverage-folder-report (spec/http-api.md 5.24): walks the
- * indexed root again with pt01's own rules and compares what is there with
- * what the index holds, per folder. Unlike the earlier tool it writes no
- * log file: a GET never writes. */
+/* /ingestion-coverage-folder-report (docs/contract/http-api.md 5.24):
+ * walks the indexed root again with pt01's own rules and compares what is
+ * there with what the index holds, per folder. Unlike the earlier tool it
+ * writes no log file: a GET never writes. */
 #include <stdlib.h>
 #include <string.h>
 

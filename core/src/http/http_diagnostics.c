@@ -1,6 +1,6 @@
-/* /ingestion-diagnostics-coverage-report (spec/http-api.md 5.25): the tests
- * pt01 left out, word coverage per file, and the ignored files and
- * folders, all from the loaded graph. */
+/* /ingestion-diagnostics-coverage-report (docs/contract/http-api.md
+ * 5.25): the tests pt01 left out, word coverage per file, and the ignored
+ * files and folders, all from the loaded graph. */
 #include <string.h>
 
 #include "http.h"
@@ -19,7 +19,8 @@ static double effective_pct(const pt_file_record *f)
   return pct(f->entity_words, f->source_words > skip ? f->source_words - skip : 0);
 }
 
-/* "folder_path" and "filename" of a root-relative path (spec 10). */
+/* "folder_path" and "filename" of a root-relative path
+ * (docs/contract/ingestion.md 10). */
 static void folder_and_name(pt_json *j, const char *path)
 {
   pt_span folder;

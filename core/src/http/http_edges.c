@@ -20,7 +20,8 @@ static int entity_in_scope(const pt_serve_state *st, uint32_t v, const pt_scope 
   return i >= 0 && pt_scope_admits(sc, pt_graph_entities(st->g)[i].file_path);
 }
 
-/* One edge item: the spec's four fields, then resolved and names. */
+/* One edge item: the earlier tool's four fields, then resolved
+ * (docs/contract/http-api.md 5). */
 static void edge_item(pt_req *r, uint32_t edge, const char *null_location)
 {
   const pt_edge *e = &pt_graph_edges(r->st->g)[edge];

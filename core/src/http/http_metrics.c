@@ -1,6 +1,7 @@
-/* Per-node metric endpoints (spec/http-api.md 5.12, 5.14, 5.18, 5.21,
- * 5.22): hotspots, smart context, SQALE debt, entropy and CK metrics. Each
- * ranks nodes by its measure, descending, ties by key ascending. */
+/* Per-node metric endpoints (docs/contract/http-api.md 5.12, 5.14, 5.18,
+ * 5.21, 5.22): hotspots, smart context, SQALE debt, entropy and CK
+ * metrics. Each ranks nodes by its measure, descending, ties by key
+ * ascending. */
 #include <stdlib.h>
 #include <string.h>
 

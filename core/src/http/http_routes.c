@@ -1,4 +1,4 @@
-/* The route table (paths of spec/http-api.md 4), the endpoints that
+/* The route table (docs/contract/http-api.md 4), the endpoints that
  * describe the server itself, and route lookup. The API reference is
  * generated from this same table, so it lists exactly what is served. */
 #include <string.h>

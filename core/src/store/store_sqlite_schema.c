@@ -1,7 +1,8 @@
 /* The tables of the SQLite backend (store_sqlite_schema.h): schema, the
- * derived columns of spec/ingestion.md 6.3, 7.1, 10 and 11, and the row
- * mapping in both directions. Derived columns are written for people and
- * other tools reading the file; load() reads only the record columns. */
+ * derived columns of docs/contract/ingestion.md 6.3, 7.1, 10 and 11, and
+ * the row mapping in both directions. Derived columns are written for
+ * people and other tools reading the file; load() reads only the record
+ * columns. */
 #include <stdint.h>
 #include <string.h>
 
@@ -157,7 +158,8 @@ static int bind_edge(row *r, const pt_graph *g, size_t i)
   return rc;
 }
 
-/* spec 11: percentages of entity words; 100 when the denominator is 0. */
+/* docs/contract/ingestion.md 11: percentages of entity words; 100 when
+ * the denominator is 0. */
 static double pct(uint64_t part, uint64_t whole)
 {
   return whole ? (double)part / (double)whole * 100.0 : 100.0;

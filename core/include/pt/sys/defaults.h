@@ -6,7 +6,7 @@
  * <workspace>/analysis.db: "rocksdb" on POSIX (written as it goes);
  * "sqlite" on Windows, where virus scanners stall databases that write
  * while ingesting, so the index is built in memory and then written as one
- * SQLite file moved into place (ARCHITECTURE.md section 4). Static. */
+ * SQLite file moved into place (docs/contract/ingestion.md 13). Static. */
 const char *pt_defaults_engine(void);
 
 #endif
