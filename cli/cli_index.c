@@ -1,5 +1,6 @@
 /* pt01-folder-to-cozodb-streamer (alias index): flags, workspace, console
- * lines of spec/ingestion.md 1.3, progress, store save, error log. */
+ * lines of docs/contract/ingestion.md 1.3, progress, store save, error
+ * log. */
 #include <string.h>
 #include <time.h>
 
@@ -24,7 +25,7 @@ typedef struct index_args {
 
 /* Without --db, where the default engine is SQLite (Windows), the index
  * is built in memory and saved as one SQLite file at the end: the console
- * says so with the lines of spec/ingestion.md 1.3 and 13. */
+ * says so with the lines of docs/contract/ingestion.md 1.3 and 13. */
 static int is_memory_backup(const char *db)
 {
   return !db && strcmp(pt_defaults_engine(), "sqlite") == 0;

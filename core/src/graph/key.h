@@ -1,5 +1,5 @@
 /* Key shapes (private to core): entity keys, file keys and placeholders.
- * spec/ingestion.md 6 with the fixes of ARCHITECTURE.md 5: built from the
+ * docs/contract/ingestion.md 6, with its deliberate fixes: built from the
  * root-relative path, never shared by two definitions. */
 #ifndef PT_KEY_H
 #define PT_KEY_H
@@ -12,7 +12,8 @@
 /* "src/main.rs" -> "__src_main": extension of the last component dropped,
  * '/', '\\', '-', '.' -> '_', then "__" in front. */
 int pt__key_semantic_path(pt_buf *out, const char *path);
-/* Name sanitisation of spec 6.2 (", " and ','<>[]{} and spaces). */
+/* Name sanitisation of docs/contract/ingestion.md 6.2 (", " and
+ * ','<>[]{} and spaces). */
 int pt__key_sanitize(pt_buf *out, const char *name);
 /* 1577836800 + SipHash-1-3(path 0xFF ident 0xFF) mod 315360000. */
 int64_t pt__key_birth(const char *path, const char *ident);
