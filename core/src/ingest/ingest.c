@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/arena.h"
 #include "pt/error.h"
 #include "pt/extract.h"
 #include "pt/ingest.h"
@@ -382,7 +383,7 @@ static int merge_one(pool *p, size_t i)
     rc = keep_refs(p, s, r);
   s->result = NULL;
   if (s->cached) {
-    p->cache->entries[s->cache_idx].r = NULL; /* moved out */
+    pt__cache_take(p->cache, s->cache_idx);
     st->reused_files++;
   }
   /* a rekeyed result no longer holds the keys as extracted: not kept */
@@ -439,10 +440,8 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, pt__ingest_slot *sl
   p.payload = o->payload;
   p.parse_only = o->parse_only;
   p.cache = o->parse_only ? NULL : o->cache;
-  pt_queries *q = p.cache ? p.cache->queries : NULL;
-  int rc = q ? 0 : pt_queries_new(&q);
-  if (rc == 0 && p.cache)
-    p.cache->queries = q; /* kept for the next run */
+  pt_queries *q = NULL;
+  int rc = p.cache ? pt__cache_queries(p.cache, &q) : pt_queries_new(&q);
   p.queries = q;
   uint64_t t0 = pt_clock_ns();
   if (rc == 0 && p.cache)

@@ -6,8 +6,37 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/arena.h"
 #include "pt/error.h"
+#include "pt/strmap.h"
 #include "ingest_int.h"
+
+struct pt_ingest_cache {
+  pt_queries *queries;      /* owned, compiled once for every run */
+  pt__cache_entry *entries; /* owned; this generation, in walk order */
+  size_t n, cap;
+  pt_strmap map;            /* path -> index into entries */
+  pt__cache_entry *next;    /* the generation the running merge builds */
+  size_t n_next, cap_next;
+  pt_arena dirty_paths;     /* keys of dirty */
+  pt_strmap dirty;          /* marked paths */
+  int all_dirty;
+  /* the resolver of the last full run, for pt_ingest_patch */
+  pt_resolver *rs;
+  pt_entity *rs_ents;       /* owned copies of the arrays rs reads */
+  size_t n_rs_ents;
+  pt_file_record *rs_files;
+  size_t n_rs_files;
+  pt_graph_pool *pool;      /* retained: the strings all of those point to */
+  size_t pool_base;         /* its size after that run */
+};
+
+int pt__cache_queries(pt_ingest_cache *c, pt_queries **out)
+{
+  int rc = c->queries ? 0 : pt_queries_new(&c->queries);
+  *out = c->queries;
+  return rc;
+}
 
 void pt__cache_drop_resolver(pt_ingest_cache *c)
 {
@@ -86,10 +115,7 @@ int pt__cache_commit(pt_ingest_cache *c, int ok)
     c->entries = c->next;
     c->n = c->n_next;
     c->cap = c->cap_next;
-    pt_strmap_fini(&c->dirty);
-    memset(&c->dirty, 0, sizeof c->dirty);
-    pt_arena_fini(&c->dirty_paths);
-    c->all_dirty = 0;
+    pt__cache_clear_dirty(c);
   }
   c->next = NULL;
   c->n_next = c->cap_next = 0;
@@ -134,6 +160,103 @@ void pt__cache_reuse(pt_ingest_cache *c, const pt_walk_result *w,
     slots[i].done = 1;
   }
 }
+
+void pt__cache_take(pt_ingest_cache *c, size_t i)
+{
+  c->entries[i].r = NULL;
+}
+
+/* ---- the patch shortcut's side -------------------------------------------- */
+
+int pt__cache_can_patch(const pt_ingest_cache *c, const pt_graph *prev)
+{
+  return c->rs && !c->all_dirty && c->dirty.n != 0 &&
+         pt_graph_pool_bytes(prev) <= 2 * c->pool_base + ((size_t)1 << 20);
+}
+
+int pt__cache_covers(const pt_ingest_cache *c, const pt_graph *prev)
+{
+  return pt_graph_n_files(prev) == c->n && pt_graph_pool_of(prev) == c->pool;
+}
+
+const pt__cache_entry *pt__cache_entries(const pt_ingest_cache *c, size_t *n)
+{
+  *n = c->n;
+  return c->entries;
+}
+
+int pt__cache_find(const pt_ingest_cache *c, const char *path, size_t len,
+                   size_t *i)
+{
+  return pt_strmap_get(&c->map, path, len, i);
+}
+
+void pt__cache_replace(pt_ingest_cache *c, size_t i, pt_file_result *r,
+                       uint64_t size, int64_t mtime_ns)
+{
+  pt__cache_entry *e = &c->entries[i];
+  pt_file_result_free(e->r);
+  e->r = r;
+  e->size = size;
+  e->mtime_ns = mtime_ns;
+}
+
+size_t pt__cache_n_dirty(const pt_ingest_cache *c)
+{
+  return c->dirty.n;
+}
+
+const char *pt__cache_next_dirty(const pt_ingest_cache *c, size_t *it,
+                                 size_t *len)
+{
+  for (; *it < c->dirty.cap; (*it)++) {
+    const pt_strmap_slot *d = &c->dirty.slots[*it];
+    if (d->key) {
+      (*it)++;
+      *len = d->len;
+      return d->key;
+    }
+  }
+  return NULL;
+}
+
+void pt__cache_clear_dirty(pt_ingest_cache *c)
+{
+  pt_strmap_fini(&c->dirty);
+  memset(&c->dirty, 0, sizeof c->dirty);
+  pt_arena_fini(&c->dirty_paths);
+  c->all_dirty = 0;
+}
+
+pt_resolver *pt__cache_resolver(const pt_ingest_cache *c)
+{
+  return c->rs;
+}
+
+const pt_entity *pt__cache_resolver_entities(const pt_ingest_cache *c, size_t *n)
+{
+  *n = c->n_rs_ents;
+  return c->rs_ents;
+}
+
+const pt_file_record *pt__cache_resolver_files(const pt_ingest_cache *c,
+                                               size_t *n)
+{
+  *n = c->n_rs_files;
+  return c->rs_files;
+}
+
+void pt__cache_replace_resolver(pt_ingest_cache *c, pt_resolver *rs,
+                                pt_entity *ents, size_t n_ents)
+{
+  pt__resolver_free(c->rs);
+  pt_free(c->rs_ents);
+  c->rs = rs;
+  c->rs_ents = ents;
+  c->n_rs_ents = n_ents;
+}
+
+/* ---- pt/ingest.h ------------------------------------------------------------ */
 
 int pt_ingest_cache_new(pt_ingest_cache **out)
 {

@@ -6,11 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pt/arena.h"
 #include "pt/extract.h"
 #include "pt/graph.h"
 #include "pt/ingest.h"
-#include "pt/strmap.h"
 #include "pt/walk.h"
 #include "resolve.h"
 
@@ -36,39 +34,66 @@ typedef struct pt__cache_entry {
   pt_file_result *r;        /* owned, keys as extracted; NULL once moved */
 } pt__cache_entry;
 
-struct pt_ingest_cache {
-  pt_queries *queries;      /* owned, compiled once for every run */
-  pt__cache_entry *entries;     /* owned; this generation, in walk order */
-  size_t n, cap;
-  pt_strmap map;            /* path -> index into entries */
-  pt__cache_entry *next;        /* the generation the running merge builds */
-  size_t n_next, cap_next;
-  pt_arena dirty_paths;     /* keys of dirty */
-  pt_strmap dirty;          /* marked paths */
-  int all_dirty;
-  /* the resolver of the last full run, for pt_ingest_patch */
-  pt_resolver *rs;
-  pt_entity *rs_ents;       /* owned copies of the arrays rs reads */
-  size_t n_rs_ents;
-  pt_file_record *rs_files;
-  size_t n_rs_files;
-  pt_graph_pool *pool;      /* retained: the strings all of those point to */
-  size_t pool_base;         /* its size after that run */
-};
+/* ingest_cache.c: the cache's insides are its own; these say what the
+ * pipeline and the patch shortcut need of it. */
 
-/* ingest_cache.c */
+/* The run's side. */
+/* The compiled queries (borrowed), compiled on the first call and kept
+ * for every later run. */
+int pt__cache_queries(pt_ingest_cache *c, pt_queries **out);
+/* Before a run's pool starts: files whose kept result still holds are
+ * marked done with it (lent: slot.cached, slot.cache_idx). */
+void pt__cache_reuse(pt_ingest_cache *c, const pt_walk_result *w,
+                     pt__ingest_slot *slots);
+/* The merge took entry i's lent result: the entry forgets it. */
+void pt__cache_take(pt_ingest_cache *c, size_t i);
 /* Moves r into the generation being built (r is freed on failure). */
 int pt__cache_keep(pt_ingest_cache *c, const pt_walk_file *wf, pt_file_result *r);
 /* After a run: the new generation replaces the old (ok), or both go. */
 int pt__cache_commit(pt_ingest_cache *c, int ok);
-/* Before a run's pool starts: files whose kept result still holds are
- * marked done with it. */
-void pt__cache_reuse(pt_ingest_cache *c, const pt_walk_result *w,
-                     pt__ingest_slot *slots);
 /* The resolver kept for patches: dropped, or taken from a full run (built
  * on g before it was finished, so in walk order). */
 void pt__cache_drop_resolver(pt_ingest_cache *c);
 void pt__cache_keep_resolver(pt_ingest_cache *c, pt_resolver *rs, pt_graph *g);
+
+/* The patch shortcut's side. */
+/* Whether a patch may be tried on prev: a full run kept its resolver, some
+ * paths but not the whole root are marked, and prev's pool has not grown
+ * past twice its size after that run (patches leave the text they replace
+ * in it; a full run cleans up). */
+int pt__cache_can_patch(const pt_ingest_cache *c, const pt_graph *prev);
+/* Whether the resolver can be rebuilt over prev's files: every file
+ * indexed in prev has an entry, and the resolver's strings are in prev's
+ * pool. */
+int pt__cache_covers(const pt_ingest_cache *c, const pt_graph *prev);
+/* The entries of the last run in walk order (borrowed, until the next run
+ * or patch). */
+const pt__cache_entry *pt__cache_entries(const pt_ingest_cache *c, size_t *n);
+/* 1 and its index in *i when path (len bytes) has an entry, else 0. */
+int pt__cache_find(const pt_ingest_cache *c, const char *path, size_t len,
+                   size_t *i);
+/* A patch re-extracted entry i's file: r (owned from now on) replaces the
+ * entry's result, with the size and mtime the file was read at. */
+void pt__cache_replace(pt_ingest_cache *c, size_t i, pt_file_result *r,
+                       uint64_t size, int64_t mtime_ns);
+/* The paths marked dirty: how many, then one at a time (in no order; *it
+ * starts at 0). The path (borrowed, NUL-terminated, len bytes) lives until
+ * the marks are cleared; NULL after the last. */
+size_t pt__cache_n_dirty(const pt_ingest_cache *c);
+const char *pt__cache_next_dirty(const pt_ingest_cache *c, size_t *it,
+                                 size_t *len);
+/* The marks are served: forget them all. */
+void pt__cache_clear_dirty(pt_ingest_cache *c);
+/* The kept resolver (borrowed; NULL when none) and the arrays it reads:
+ * the definitions and file records of the last full run, in walk order. */
+pt_resolver *pt__cache_resolver(const pt_ingest_cache *c);
+const pt_entity *pt__cache_resolver_entities(const pt_ingest_cache *c, size_t *n);
+const pt_file_record *pt__cache_resolver_files(const pt_ingest_cache *c,
+                                               size_t *n);
+/* A patch rebuilt the resolver over new definitions: rs and ents (owned
+ * from now on) replace the kept ones; the file records and pool stay. */
+void pt__cache_replace_resolver(pt_ingest_cache *c, pt_resolver *rs,
+                                pt_entity *ents, size_t n_ents);
 
 /* ingest.c */
 /* A NUL byte in the first 8 KiB marks a binary file (git's heuristic). */

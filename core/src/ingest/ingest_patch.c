@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/arena.h"
 #include "pt/error.h"
+#include "pt/strmap.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
 #include "ingest_int.h"
@@ -90,7 +92,8 @@ static int same_definitions(const pt_file_result *a, const pt_file_result *b)
 static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
                          uint64_t max_size, patched *pf, pt_buf *full, pt_buf *src)
 {
-  const pt__cache_entry *e = &c->entries[pf->entry];
+  size_t n_entries;
+  const pt__cache_entry *e = &pt__cache_entries(c, &n_entries)[pf->entry];
   pt_buf_clear(full);
   int rc = pt_buf_printf(full, "%s/%s", root, pf->path);
   if (rc == 0) rc = pt_fs_stat_path(full->ptr, &pf->st);
@@ -157,11 +160,14 @@ static int note_names(defs_change *dc, const pt_file_result *r)
 static int keys_stay_unique(pt_ingest_cache *c, patched *pf, size_t n)
 {
   pt_strmap own = PT_STRMAP_INIT, fresh = PT_STRMAP_INIT;
+  size_t n_entries;
+  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  const pt_resolver *rs = pt__cache_resolver(c);
   int rc = 0;
   for (size_t k = 0; k < n && rc == 0; k++) {
     if (!pf[k].defs_changed)
       continue;
-    const pt_file_result *old = c->entries[pf[k].entry].r;
+    const pt_file_result *old = entries[pf[k].entry].r;
     pt_strmap_fini(&own);
     memset(&own, 0, sizeof own);
     for (size_t i = 0; i < old->n_entities && rc == 0; i++)
@@ -169,7 +175,7 @@ static int keys_stay_unique(pt_ingest_cache *c, patched *pf, size_t n)
     for (size_t i = 0; i < pf[k].r->n_entities && rc == 0; i++) {
       const char *key = pf[k].r->entities[i].key;
       size_t len = strlen(key), was;
-      if (!pt_strmap_get(&own, key, len, NULL) && pt__resolver_has_key(c->rs, key))
+      if (!pt_strmap_get(&own, key, len, NULL) && pt__resolver_has_key(rs, key))
         rc = PT_EAGAIN;
       if (rc == 0)
         rc = pt_strmap_put_new(&fresh, key, len, k, &was);
@@ -188,26 +194,30 @@ static int keys_stay_unique(pt_ingest_cache *c, patched *pf, size_t n)
 static int rebuild_resolver(pt_ingest_cache *c, pt_graph *scratch, patched *pf,
                             size_t n, defs_change *dc)
 {
-  size_t *by_entry = pt_malloc((c->n + 1) * sizeof *by_entry), total = 0, at = 0;
+  size_t n_entries, n_rs_ents, n_rs_files;
+  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  const pt_entity *rs_ents = pt__cache_resolver_entities(c, &n_rs_ents);
+  const pt_file_record *rs_files = pt__cache_resolver_files(c, &n_rs_files);
+  size_t *by_entry = pt_malloc((n_entries + 1) * sizeof *by_entry), total = 0, at = 0;
   int rc = by_entry ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; rc == 0 && i < c->n; i++)
+  for (size_t i = 0; rc == 0 && i < n_entries; i++)
     by_entry[i] = (size_t)-1;
   for (size_t k = 0; rc == 0 && k < n; k++)
     by_entry[pf[k].entry] = k;
-  for (size_t i = 0; rc == 0 && i < c->n; i++) {
+  for (size_t i = 0; rc == 0 && i < n_entries; i++) {
     size_t k = by_entry[i];
-    total += k != (size_t)-1 ? pf[k].use->n_entities : c->entries[i].r->n_entities;
+    total += k != (size_t)-1 ? pf[k].use->n_entities : entries[i].r->n_entities;
   }
   if (rc == 0 && !(dc->ents = pt_malloc((total + 1) * sizeof *dc->ents)))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; rc == 0 && i < c->n; i++) {
-    size_t k = by_entry[i], was = c->entries[i].r->n_entities;
-    if (at + was > c->n_rs_ents) {
+  for (size_t i = 0; rc == 0 && i < n_entries; i++) {
+    size_t k = by_entry[i], was = entries[i].r->n_entities;
+    if (at + was > n_rs_ents) {
       rc = PT_EAGAIN; /* not the arrays the cache says: take the long way */
       break;
     }
     if (k == (size_t)-1) {
-      memcpy(dc->ents + dc->n_ents, c->rs_ents + at, was * sizeof *dc->ents);
+      memcpy(dc->ents + dc->n_ents, rs_ents + at, was * sizeof *dc->ents);
       dc->n_ents += was;
     }
     for (size_t j = 0; k != (size_t)-1 && j < pf[k].use->n_entities && rc == 0; j++) {
@@ -225,10 +235,10 @@ static int rebuild_resolver(pt_ingest_cache *c, pt_graph *scratch, patched *pf,
     }
     at += was;
   }
-  if (rc == 0 && at != c->n_rs_ents)
+  if (rc == 0 && at != n_rs_ents)
     rc = PT_EAGAIN;
   if (rc == 0)
-    rc = pt__resolver_new_arrays(dc->ents, dc->n_ents, c->rs_files, c->n_rs_files,
+    rc = pt__resolver_new_arrays(dc->ents, dc->n_ents, rs_files, n_rs_files,
                                  &dc->rs);
   pt_free(by_entry);
   return rc;
@@ -238,18 +248,20 @@ static int rebuild_resolver(pt_ingest_cache *c, pt_graph *scratch, patched *pf,
 static int affected_files(pt_ingest_cache *c, defs_change *dc, patched *pf,
                           size_t *n)
 {
-  unsigned char *taken = pt_calloc(c->n + 1, 1);
+  size_t n_entries;
+  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  unsigned char *taken = pt_calloc(n_entries + 1, 1);
   if (!taken)
     return PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t k = 0; k < *n; k++)
     taken[pf[k].entry] = 1;
-  for (size_t i = 0; i < c->n; i++) {
-    const pt_file_result *r = c->entries[i].r;
+  for (size_t i = 0; i < n_entries; i++) {
+    const pt_file_result *r = entries[i].r;
     for (size_t j = 0; !taken[i] && j < r->n_refs; j++)
       if (pt_strmap_get(&dc->names, r->refs[j].name, strlen(r->refs[j].name), NULL)) {
         taken[i] = 1;
         memset(&pf[*n], 0, sizeof pf[*n]);
-        pf[*n].path = c->entries[i].path;
+        pf[*n].path = entries[i].path;
         pf[*n].entry = i;
         pf[*n].use = r;
         (*n)++;
@@ -309,9 +321,10 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
 static int known_at_or_below(const pt_ingest_cache *c, const pt_graph *prev,
                              const char *path)
 {
-  size_t len = strlen(path);
-  for (size_t i = 0; i < c->n; i++)
-    if (at_or_below(c->entries[i].path, path, len))
+  size_t len = strlen(path), n_entries;
+  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  for (size_t i = 0; i < n_entries; i++)
+    if (at_or_below(entries[i].path, path, len))
       return 1;
   const pt_ignored_file *ig = pt_graph_ignored(prev);
   for (size_t i = 0; i < pt_graph_n_ignored(prev); i++)
@@ -336,17 +349,15 @@ static int gone_without_trace(const pt_ingest_cache *c, const pt_graph *prev,
 static int dirty_files(pt_ingest_cache *c, const pt_graph *prev, const char *root,
                        patched *pf, size_t *n)
 {
-  for (size_t i = 0; i < c->dirty.cap; i++) {
-    const pt_strmap_slot *d = &c->dirty.slots[i];
-    size_t k;
-    if (!d->key)
-      continue;
-    if (pt_strmap_get(&c->map, d->key, d->len, &k) && c->entries[k].r) {
+  size_t n_entries, it = 0, len, k;
+  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  for (const char *d; (d = pt__cache_next_dirty(c, &it, &len));) {
+    if (pt__cache_find(c, d, len, &k) && entries[k].r) {
       memset(&pf[*n], 0, sizeof pf[*n]);
-      pf[*n].path = d->key;
+      pf[*n].path = d;
       pf[(*n)++].entry = k;
-    } else if (!ignored_anyway(prev, root, d->key) &&
-               !gone_without_trace(c, prev, root, d->key)) {
+    } else if (!ignored_anyway(prev, root, d) &&
+               !gone_without_trace(c, prev, root, d)) {
       return PT_EAGAIN; /* new, gone, a folder, or an ignore-rules file */
     }
   }
@@ -363,21 +374,25 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
   /* prev holds what the last run made (strings are matched by text, so it
    * may be an equal graph with a pool of its own); patches leave the text
    * they replace in the pool, so past twice the size a full run cleans up */
-  if (!c || !c->rs || !root || c->all_dirty || c->dirty.n == 0 ||
-      pt_graph_pool_bytes(prev) > 2 * c->pool_base + ((size_t)1 << 20))
+  if (!c || !root || !pt__cache_can_patch(c, prev))
     return PT_EAGAIN;
   uint64_t t0 = pt_clock_ns();
+  size_t n_entries;
+  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
   /* room for every cached file: dirty ones, then those resolved again */
-  patched *pf = pt_calloc(c->n + c->dirty.n + 1, sizeof *pf);
+  patched *pf = pt_calloc(n_entries + pt__cache_n_dirty(c) + 1, sizeof *pf);
   if (!pf)
     return PT_ERR(PT_ENOMEM, "out of memory");
   size_t n = 0, n_dirty = 0;
   int rc = dirty_files(c, prev, root, pf, &n);
   n_dirty = n;
+  pt_queries *q = NULL;
   pt_extractor *x = NULL;
   pt_buf full = PT_BUF_INIT, src = PT_BUF_INIT;
   if (rc == 0 && n > 0)
-    rc = pt_extractor_new(c->queries, &x);
+    rc = pt__cache_queries(c, &q);
+  if (rc == 0 && n > 0)
+    rc = pt_extractor_new(q, &x);
   uint64_t max = o->max_file_size ? o->max_file_size : PT_INGEST_DEFAULT_MAX_FILE_SIZE;
   int any_defs = 0;
   for (size_t k = 0; rc == 0 && k < n; k++) {
@@ -395,43 +410,35 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
   if (rc == 0 && any_defs) {
     /* every indexed file must be in the cache, and the resolver's strings
      * in prev's pool, for the resolver to be rebuilt from them */
-    if (pt_graph_n_files(prev) != c->n || pt_graph_pool_of(prev) != c->pool)
+    if (!pt__cache_covers(c, prev))
       rc = PT_EAGAIN;
     if (rc == 0) rc = keys_stay_unique(c, pf, n);
     for (size_t k = 0; rc == 0 && k < n; k++)
       if (pf[k].defs_changed) {
-        rc = note_names(&dc, c->entries[pf[k].entry].r);
+        rc = note_names(&dc, entries[pf[k].entry].r);
         if (rc == 0) rc = note_names(&dc, pf[k].r);
       }
     if (rc == 0) rc = rebuild_resolver(c, scratch, pf, n, &dc);
     if (rc == 0) rc = affected_files(c, &dc, pf, &n);
   }
   if (rc == 0 && n > 0)
-    rc = patch_graph(any_defs ? dc.rs : c->rs, scratch, prev, pf, n, out);
+    rc = patch_graph(any_defs ? dc.rs : pt__cache_resolver(c), scratch, prev, pf,
+                     n, out);
   pt_graph_free(scratch);
   if (rc == 0) {
     /* the new results replace the kept ones; the marks are served */
     for (size_t k = 0; k < n_dirty; k++) {
-      pt__cache_entry *e = &c->entries[pf[k].entry];
-      pt_file_result_free(e->r);
-      e->r = pf[k].r;
-      e->size = pf[k].st.size;
-      e->mtime_ns = pf[k].st.mtime_ns;
+      pt__cache_replace(c, pf[k].entry, pf[k].r, pf[k].st.size,
+                        pf[k].st.mtime_ns);
       pf[k].r = NULL;
-      st->bytes += e->size;
+      st->bytes += pf[k].st.size;
     }
     if (any_defs) {
-      pt__resolver_free(c->rs);
-      pt_free(c->rs_ents);
-      c->rs = dc.rs;
-      c->rs_ents = dc.ents;
-      c->n_rs_ents = dc.n_ents;
+      pt__cache_replace_resolver(c, dc.rs, dc.ents, dc.n_ents);
       dc.rs = NULL;
       dc.ents = NULL;
     }
-    pt_strmap_fini(&c->dirty);
-    memset(&c->dirty, 0, sizeof c->dirty);
-    pt_arena_fini(&c->dirty_paths);
+    pt__cache_clear_dirty(c);
     st->processed_files = n_dirty;
     st->extract_ns = pt_clock_ns() - t0;
     if (*out) {
