@@ -1,5 +1,5 @@
 /* dump: an index in its canonical text form, either indexed now in memory
- * from a folder or loaded from a store, and the skip-path helper of pt01. */
+ * from a folder or loaded from a store. */
 #include <string.h>
 
 #include "commands.h"
@@ -7,44 +7,6 @@
 #include "pt/error.h"
 #include "pt/ingest.h"
 #include "pt/store.h"
-#include "pt/sys/fs.h"
-
-/* Absolute form of a path that may not exist yet: its parent resolved. */
-static int absolute(const char *path, char **out)
-{
-  if (pt_fs_realpath(path, out) == 0)
-    return 0;
-  pt_error_clear();
-  const char *slash = strrchr(path, '/');
-  char *dir = slash ? pt_strndup(path, (size_t)(slash - path)) : pt_strdup(".");
-  char *real = NULL;
-  int rc = dir ? pt_fs_realpath(*dir ? dir : "/", &real) : PT_ERR(PT_ENOMEM, "out of memory");
-  pt_buf b = PT_BUF_INIT;
-  if (rc == 0)
-    rc = pt_buf_printf(&b, "%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : path);
-  if (rc == 0)
-    *out = pt_buf_detach(&b);
-  pt_buf_fini(&b);
-  pt_free(real);
-  pt_free(dir);
-  return rc;
-}
-
-int pt__cli_skip_paths(const char *workspace, const char *spec, char *out[2],
-                       size_t *n)
-{
-  *n = 0;
-  int rc = workspace ? absolute(workspace, &out[0]) : 0;
-  if (rc == 0 && workspace)
-    (*n)++;
-  const char *colon = strchr(spec, ':');
-  if (rc == 0 && colon && colon[1]) {
-    rc = absolute(colon + 1, &out[*n]);
-    if (rc == 0)
-      (*n)++;
-  }
-  return rc;
-}
 
 int pt__cli_dump(int argc, char **argv, FILE *out, FILE *err)
 {

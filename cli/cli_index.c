@@ -225,13 +225,16 @@ static void print_next_steps(FILE *out, const char *ws, const char *spec,
  * created. *out stays NULL for mem. */
 static int open_engine(const char *spec, pt_store **out, FILE *err)
 {
-  int rc = 0;
+  pt_store_spec sp;
+  int rc = pt_store_spec_parse(spec, &sp);
   *out = NULL;
-  if (!strcmp(spec, "mem"))
+  if (rc == 0 && sp.engine == PT_ENGINE_MEM)
     return 0;
-  if (!strncmp(spec, "sqlite:", 7)) {
-    const char *slash = strrchr(spec + 7, '/');
-    char *dir = slash && slash != spec + 7 ? pt_strndup(spec + 7, (size_t)(slash - spec - 7)) : NULL;
+  if (rc == 0 && sp.engine == PT_ENGINE_SQLITE) {
+    const char *slash = strrchr(sp.path, '/');
+    char *dir = slash && slash != sp.path
+                    ? pt_strndup(sp.path, (size_t)(slash - sp.path))
+                    : NULL;
     if (dir)
       rc = pt_fs_mkdir_p(dir);
     pt_free(dir);
@@ -248,9 +251,10 @@ static int open_engine(const char *spec, pt_store **out, FILE *err)
 static int save(pt_store *st, const char *spec, const pt_graph *g,
                 const index_args *a, FILE *out, FILE *err)
 {
-  int is_backup = strncmp(spec, "sqlite:", 7) == 0;
-  if (!st)
+  pt_store_spec sp;
+  if (!st || pt_store_spec_parse(spec, &sp) != 0)
     return 0;
+  int is_backup = sp.engine == PT_ENGINE_SQLITE;
   if (is_backup && !a->quiet)
     fprintf(out, "  ↓ Saving database to disk...\n");
   if (pt_store_save(st, g) != 0) {
@@ -259,7 +263,7 @@ static int save(pt_store *st, const char *spec, const pt_graph *g,
     return PT_EXIT_FAILURE;
   }
   if (is_backup && !a->quiet)
-    fprintf(out, "  ✓ Database saved: %s\n", spec + 7);
+    fprintf(out, "  ✓ Database saved: %s\n", sp.path);
   return 0;
 }
 
@@ -278,7 +282,7 @@ static int run(const index_args *a, const char *ws, const char *spec,
   pt_store *store = NULL;
   if (!a->parse_only && open_engine(spec, &store, err) != 0)
     return PT_EXIT_FAILURE;
-  int rc = pt__cli_skip_paths(ws, spec, skip, &n_skip);
+  int rc = pt_store_skip_paths(ws, spec, skip, &n_skip);
   o.skip = (const char *const *)skip;
   o.n_skip = n_skip;
   fprintf(out, "Starting PARALLEL directory streaming (%u threads)...\n",
@@ -336,9 +340,9 @@ int pt__cli_index(int argc, char **argv, FILE *out, FILE *err)
   else
     pt_snprintf(spec, sizeof spec, "%s:%s/analysis.db", pt_defaults_engine(),
                 ws);
-  if (strcmp(spec, "mem") && strncmp(spec, "sqlite:", 7) &&
-      strncmp(spec, "rocksdb:", 8)) {
-    fprintf(err, "error: --db '%s': use mem, sqlite:PATH or rocksdb:PATH\n", spec);
+  pt_store_spec sp;
+  if (pt_store_spec_parse(spec, &sp) != 0) {
+    fprintf(err, "error: --db: %s\n", pt_error_last()->message);
     return PT_EXIT_USAGE;
   }
   /* the header and the error log name the engine ingested into */

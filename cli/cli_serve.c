@@ -1,16 +1,13 @@
-/* pt08-http-code-query-server (alias serve): load the graph once, keep it
- * true while files change (the live index, unless --no-watch), serve it
- * until SIGINT or SIGTERM, then shut down cleanly. */
+/* pt08-http-code-query-server (alias serve): arguments and console around
+ * the serving session (pt/serve.h), which loads the graph once, keeps it
+ * true while files change (unless --no-watch) and serves it until SIGINT
+ * or SIGTERM, then stops in the one safe order. */
 #include <signal.h>
 #include <string.h>
 
 #include "commands.h"
-#include "pt/alloc.h"
 #include "pt/error.h"
-#include "pt/ingest.h"
-#include "pt/live.h"
-#include "pt/server.h"
-#include "pt/store.h"
+#include "pt/serve.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
 
@@ -104,50 +101,6 @@ static int parse_args(int argc, char **argv, serve_args *a, FILE *out, FILE *err
   return 0;
 }
 
-/* Where live graphs go: to the server once it runs; before that (the
- * first index) kept to start it with. A graph the server could not take
- * stays here, alive while the live index still calls it current. */
-typedef struct sink {
-  pt_server *srv;
-  pt_graph *held;
-} sink;
-
-static void on_publish(pt_graph *g, void *payload)
-{
-  sink *k = payload;
-  if (k->srv && pt_server_publish(k->srv, g) == 0)
-    g = NULL;
-  if (k->srv && g)
-    pt_error_clear(); /* the server keeps the older graph */
-  pt_graph_free(k->held);
-  k->held = g;
-}
-
-/* The store behind the index: opened, loaded into a graph. RocksDB stays
- * open for write-through (it holds its lock); SQLite never holds its file
- * open, so an atomic replace by pt01 stays possible. */
-static int load_store(const serve_args *a, pt_store **store, pt_graph **out,
-                      FILE *err)
-{
-  int rc = pt_store_open(a->db, store);
-  if (rc == 0) rc = pt_graph_new(out);
-  if (rc == 0) rc = pt_store_load(*store, *out);
-  if (rc) {
-    fprintf(err, "Error: cannot load %s: %s\n", a->db, pt_error_last()->message);
-    pt_graph_free(*out);
-    *out = NULL;
-    pt_store_close(*store);
-    *store = NULL;
-  }
-  return rc;
-}
-
-/* The folder the live index follows: --root, else the one pt01 recorded. */
-static const char *live_root(const serve_args *a, const pt_graph *g)
-{
-  return a->root ? a->root : pt_graph_meta(g, "root");
-}
-
 static void print_watch(FILE *out, pt_live *lv, int watch)
 {
   pt_live_status st;
@@ -163,6 +116,40 @@ static void print_watch(FILE *out, pt_live *lv, int watch)
             st.last_error);
 }
 
+static void print_banner(FILE *out, const pt_serve *sv)
+{
+  const char *bind = pt_serve_bind(sv);
+  const char *host = strcmp(bind, "0.0.0.0") ? bind : "localhost";
+  unsigned port = pt_serve_port(sv);
+  fprintf(out, "Parseltongue HTTP Server\n\nHTTP Server running at: http://%s:%u\n\n"
+          "Add to your LLM agent: PARSELTONGUE_URL=http://%s:%u\n\nQuick test:\n"
+          "  curl http://%s:%u/server-health-check-status\n\n", host, port, host,
+          port, host, port);
+}
+
+/* Opens the session and prints what it loaded; NULL after printing why not. */
+static pt_serve *open_session(const serve_args *a, FILE *out, FILE *err)
+{
+  int mem = !strcmp(a->db, "mem");
+  fprintf(out, mem ? "Indexing %s in memory...\n" : "Connecting to database: %s\n",
+          mem ? a->root : a->db);
+  fflush(out);
+  pt_serve_opts o = {a->db, a->root, a->bind, a->port, 0, !a->no_watch, out};
+  pt_serve *sv = NULL;
+  if (pt_serve_open(&o, &sv) != 0) {
+    fprintf(err, "Error: cannot load %s: %s\n", mem ? a->root : a->db,
+            pt_error_last()->message);
+    return NULL;
+  }
+  if (*pt_serve_follow_error(sv))
+    fprintf(err, "⚠ Warning: %s\n  Serving the stored index as it is\n",
+            pt_serve_follow_error(sv));
+  const pt_graph *g = pt_serve_graph(sv);
+  fprintf(out, "✓ Database connected successfully (%zu entities, %zu edges, %zu files)\n",
+          pt_graph_n_entities(g), pt_graph_n_edges(g), pt_graph_n_files(g));
+  return sv;
+}
+
 int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
 {
   serve_args a;
@@ -172,87 +159,22 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
   fprintf(out, "Running Tool 8: HTTP Code Query Server\n");
   if (a.verbose)
     fprintf(out, "  Port: %u\n  Database: %s\n", a.port, a.db);
-  fflush(out);
-  int mem = !strcmp(a.db, "mem");
-  fprintf(out, mem ? "Indexing %s in memory...\n" : "Connecting to database: %s\n",
-          mem ? a.root : a.db);
-  fflush(out);
-  pt_store *store = NULL;
-  pt_graph *g = NULL;
-  pt_live *lv = NULL;
-  sink k = {NULL, NULL};
-  char *skip[2] = {NULL, NULL};
-  size_t n_skip = 0;
-  if (!mem && load_store(&a, &store, &g, err) != 0)
+  pt_serve *sv = open_session(&a, out, err);
+  if (!sv)
     return PT_EXIT_FAILURE;
-  const char *root = mem ? a.root : live_root(&a, g);
-  rc = root ? pt__cli_skip_paths(NULL, a.db, skip, &n_skip) : 0;
-  if (rc == 0 && root) {
-    pt_live_opts lo;
-    memset(&lo, 0, sizeof lo);
-    lo.root = root;
-    lo.skip = (const char *const *)skip;
-    lo.n_skip = n_skip;
-    lo.store = store;
-    lo.log = out;
-    lo.publish = on_publish;
-    lo.payload = &k;
-    rc = pt_live_new(&lo, &lv);
-    if (rc && !mem) {
-      fprintf(err, "⚠ Warning: cannot follow %s: %s\n  Serving the stored index "
-              "as it is\n", root, pt_error_last()->message);
-      pt_error_clear();
-      rc = 0;
-    }
-  }
-  if (rc == 0 && mem) {
-    pt_ingest_stats st;
-    const pt_graph *first = NULL;
-    rc = pt_live_index(lv, &first, &st);
-    pt_ingest_stats_fini(&st);
-    g = k.held;
-    k.held = NULL;
-  } else if (rc == 0 && lv) {
-    pt_live_adopt(lv, g);
-  }
-  if (rc) {
-    fprintf(err, "Error: cannot load %s: %s\n", mem ? a.root : a.db,
-            pt_error_last()->message);
-    pt_live_free(lv);
-    pt_store_close(store);
-    pt_graph_free(g);
-    pt_free(skip[0]);
-    pt_free(skip[1]);
-    return PT_EXIT_FAILURE;
-  }
-  fprintf(out, "✓ Database connected successfully (%zu entities, %zu edges, %zu files)\n",
-          pt_graph_n_entities(g), pt_graph_n_edges(g), pt_graph_n_files(g));
-  pt_server_opts o = {a.bind, a.port, a.db, 0, err, lv};
-  pt_server *srv = NULL;
-  if (pt_server_start(&o, g, &srv) != 0) {
+  if (pt_serve_start(sv) != 0) {
     fprintf(err, "Error: %s\n", pt_error_last()->message);
-    pt_live_free(lv);
-    pt_store_close(store);
-    pt_free(skip[0]);
-    pt_free(skip[1]);
+    pt_serve_free(sv);
     return PT_EXIT_FAILURE;
   }
-  k.srv = srv;
-  const char *host = strcmp(pt_server_bind(srv), "0.0.0.0") ? pt_server_bind(srv)
-                                                             : "localhost";
-  unsigned port = pt_server_port(srv);
-  fprintf(out, "Parseltongue HTTP Server\n\nHTTP Server running at: http://%s:%u\n\n"
-          "Add to your LLM agent: PARSELTONGUE_URL=http://%s:%u\n\nQuick test:\n"
-          "  curl http://%s:%u/server-health-check-status\n\n", host, port, host,
-          port, host, port);
-  if (lv && pt_live_start(lv, !a.no_watch) != 0) {
+  print_banner(out, sv);
+  if (*pt_serve_live_error(sv))
     fprintf(err, "⚠ Warning: the live index cannot start: %s\n",
-            pt_error_last()->message);
-    pt_error_clear();
-  } else if (lv) {
-    print_watch(out, lv, !a.no_watch);
-  }
-  fprintf(out, "Ready: listening on %s:%u (Ctrl-C stops)\n", pt_server_bind(srv), port);
+            pt_serve_live_error(sv));
+  else if (pt_serve_live(sv))
+    print_watch(out, pt_serve_live(sv), !a.no_watch);
+  fprintf(out, "Ready: listening on %s:%u (Ctrl-C stops)\n", pt_serve_bind(sv),
+          pt_serve_port(sv));
   fflush(out);
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
@@ -260,13 +182,10 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
     pt_sleep_ms(100);
   fprintf(out, "Stopping...\n");
   fflush(out);
-  pt_live_stop(lv);   /* the last changes are saved while the graph lives */
-  pt_server_stop(srv); /* requests under way finish; lv still answers them */
-  pt_live_free(lv);
-  pt_graph_free(k.held);
-  pt_store_close(store);
-  pt_free(skip[0]);
-  pt_free(skip[1]);
+  rc = pt_serve_stop(sv);
+  if (rc)
+    fprintf(err, "Error: %s\n", pt_error_last()->message);
+  pt_serve_free(sv);
   fprintf(out, "Stopped.\n");
-  return PT_EXIT_OK;
+  return rc ? PT_EXIT_FAILURE : PT_EXIT_OK;
 }

@@ -33,7 +33,7 @@ set -e
 set +e
 "$pt" index src --db postgres:x >/dev/null 2>err.txt; rc=$?
 set -e
-[ $rc -eq 2 ] && grep -q "use mem, sqlite:PATH or rocksdb:PATH" err.txt || fail "bad engine exit $rc"; ok
+[ $rc -eq 2 ] && grep -q "error: --db: unknown store spec .*; use mem, sqlite:PATH or rocksdb:PATH" err.txt || fail "bad engine exit $rc"; ok
 
 # default engine: RocksDB in a new workspace
 "$pt" pt01-folder-to-cozodb-streamer src > out.txt 2> err.txt || fail "default index: $(cat err.txt)"

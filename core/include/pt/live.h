@@ -109,8 +109,11 @@ void pt_live_get_status(pt_live *lv, pt_live_status *out);
 
 /* Stops the watcher and the thread and writes a pending SQLite backup;
  * later reindex requests get PT_EBUSY, the status still answers. The
- * current graph must still be alive. Accepts NULL; idempotent. */
-void pt_live_stop(pt_live *lv);
+ * current graph must still be alive for the first call; after it, lv never
+ * reads a published graph again, so its owner may free it. Returns PT_EIO
+ * when the pending backup failed (the changes since the last good save are
+ * then not on disk). Accepts NULL; later calls do nothing and return 0. */
+int pt_live_stop(pt_live *lv);
 /* Stops (if not yet) and frees lv (and, without a publisher, its graph).
  * Nothing may call into lv any more. Accepts NULL. */
 void pt_live_free(pt_live *lv);

@@ -39,8 +39,30 @@ int pt_store_sqlite_open(const char *path, pt_store **out);
 /* A RocksDB directory (POSIX builds only; PT_ENOTSUPPORTED elsewhere). */
 int pt_store_rocksdb_open(const char *path, pt_store **out);
 
-/* Opens an engine spec: "mem", "sqlite:PATH" or "rocksdb:PATH". PT_EINVAL
- * with a message naming the accepted forms otherwise. */
+/* An engine spec, parsed: "mem", "sqlite:PATH" or "rocksdb:PATH". The one
+ * parser of that syntax; everything that looks at a spec goes through it. */
+typedef enum pt_engine {
+  PT_ENGINE_MEM,
+  PT_ENGINE_SQLITE,
+  PT_ENGINE_ROCKSDB
+} pt_engine;
+
+typedef struct pt_store_spec {
+  pt_engine engine;
+  const char *path; /* borrowed: points into the spec; NULL for mem */
+} pt_store_spec;
+
+/* Parses spec. PT_EINVAL with a message naming the accepted forms for an
+ * unknown engine or an empty path. */
+int pt_store_spec_parse(const char *spec, pt_store_spec *out);
+
+/* The absolute paths a walk of the indexed folder must skip: the workspace
+ * folder (may be NULL) and the engine's file or folder (none for mem),
+ * whether they exist yet or not. out[0..*n) are pt_malloc'd. */
+int pt_store_skip_paths(const char *workspace, const char *spec, char *out[2],
+                        size_t *n);
+
+/* Opens an engine spec (pt_store_spec_parse). */
 int pt_store_open(const char *spec, pt_store **out);
 
 int pt_store_save(pt_store *st, const pt_graph *from);

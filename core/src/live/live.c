@@ -35,6 +35,7 @@ struct pt_live {
   int stop;                   /* under mu */
   int started;                /* under update_mu: pt_live_start ran */
   int closed;                 /* under update_mu: pt_live_stop ran */
+  int stopped;                /* pt_live_stop was called (caller's thread) */
   int save_pending;           /* under mu: SQLite backup due at save_due */
   uint64_t save_due;
   pt_live_status st;          /* under mu */
@@ -225,7 +226,9 @@ static void apply_batch(pt_live *lv, const pt_debounce_batch *b)
   pt_mutex_unlock(lv->update_mu);
 }
 
-static void save_now(pt_live *lv)
+/* Writes the backup now; on failure the reason goes to the status's
+ * last_error (the thread's error is cleared) and the code is returned. */
+static int save_now(pt_live *lv)
 {
   pt_mutex_lock(lv->update_mu);
   int rc = lv->cur ? pt_store_save(lv->o.store, lv->cur) : 0;
@@ -245,6 +248,7 @@ static void save_now(pt_live *lv)
             pt_store_name(lv->o.store));
     fflush(lv->o.log);
   }
+  return rc;
 }
 
 static void on_event(const pt_watch_event *ev, void *payload)
@@ -439,10 +443,13 @@ void pt_live_get_status(pt_live *lv, pt_live_status *out)
   pt_mutex_unlock(lv->mu);
 }
 
-void pt_live_stop(pt_live *lv)
+int pt_live_stop(pt_live *lv)
 {
   if (!lv || !lv->mu || !lv->update_mu)
-    return; /* never fully made: nothing runs */
+    return 0; /* never fully made: nothing runs */
+  if (lv->stopped)
+    return 0; /* the current graph may be gone: never touch it again */
+  lv->stopped = 1;
   stop_watcher(lv); /* no event after this */
   pt_mutex_lock(lv->mu);
   lv->stop = 1;
@@ -453,8 +460,17 @@ void pt_live_stop(pt_live *lv)
   pt_mutex_lock(lv->update_mu);
   lv->closed = 1;
   pt_mutex_unlock(lv->update_mu);
-  if (lv->save_pending && lv->o.store)
-    save_now(lv); /* the last changes reach the disk before we go */
+  int rc = 0;
+  if (lv->save_pending && lv->o.store && save_now(lv) != 0) {
+    pt_mutex_lock(lv->mu); /* the last changes could not reach the disk */
+    rc = PT_ERR(PT_EIO, "the last changes were not saved: %s",
+                lv->st.last_error);
+    pt_mutex_unlock(lv->mu);
+  }
+  pt_mutex_lock(lv->update_mu);
+  lv->cur = lv->owned; /* a published graph is its owner's from now on */
+  pt_mutex_unlock(lv->update_mu);
+  return rc;
 }
 
 void pt_live_free(pt_live *lv)

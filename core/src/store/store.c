@@ -1,5 +1,5 @@
-/* The pt/store.h front end: engine spec parsing and the wrappers every
- * caller goes through. The wrappers check arguments and the graph once, so
+/* The pt/store.h front end: opening an engine spec and the wrappers every
+ * caller goes through (the spec syntax itself is store_spec.c). The wrappers check arguments and the graph once, so
  * each backend can assume a well-formed graph, and hold the one debug log
  * line for store traffic. Backends live in store_<name>.c. */
 #include <string.h>
@@ -9,33 +9,27 @@
 #include "pt/log.h"
 #include "pt/store.h"
 
-#define SPEC_FORMS "mem, sqlite:PATH or rocksdb:PATH"
-
 /* Meta name the persistent backends keep their own format version under;
  * a graph may not use it for something else. */
 #define RESERVED_META "schema_version"
 
 int pt_store_open(const char *spec, pt_store **out)
 {
-  static const struct {
-    const char *prefix;
-    int (*open)(const char *path, pt_store **out);
-  } engines[] = {{"sqlite:", pt_store_sqlite_open},
-                 {"rocksdb:", pt_store_rocksdb_open}};
+  pt_store_spec sp;
   if (!spec || !out)
     return PT_ERR(PT_EINVAL, "pt_store_open: NULL argument");
-  if (strcmp(spec, "mem") == 0)
-    return pt_store_mem_open(out);
-  for (size_t i = 0; i < sizeof engines / sizeof engines[0]; i++) {
-    if (!pt_str_starts_with(spec, engines[i].prefix))
-      continue;
-    const char *path = spec + strlen(engines[i].prefix);
-    if (*path == '\0')
-      return PT_ERR(PT_EINVAL, "store spec '%s' has an empty path; use "
-                    SPEC_FORMS, spec);
-    return engines[i].open(path, out);
+  int rc = pt_store_spec_parse(spec, &sp);
+  if (rc)
+    return rc;
+  switch (sp.engine) {
+  case PT_ENGINE_SQLITE:
+    return pt_store_sqlite_open(sp.path, out);
+  case PT_ENGINE_ROCKSDB:
+    return pt_store_rocksdb_open(sp.path, out);
+  case PT_ENGINE_MEM:
+    break;
   }
-  return PT_ERR(PT_EINVAL, "unknown store spec '%s'; use " SPEC_FORMS, spec);
+  return pt_store_mem_open(out);
 }
 
 /* Entities are unique by key, files and ignored entries by path; a finished

@@ -1,0 +1,74 @@
+/* The serving session: a served, live index, as `parseltongue serve` and
+ * the Windows service both run it. It owns the store, the graph, the live
+ * index and the HTTP server, and the one order they start and stop in:
+ *
+ *   open:  store opened and loaded (or, for mem, the root indexed), the
+ *          live index prepared on the root;
+ *   start: HTTP server up on the graph, then the live index's thread and
+ *          watcher;
+ *   stop:  live index stopped first (watcher, thread, final backup, while
+ *          the graph it saves is alive), then the server (requests under way
+ *          finish; the live index answers them with "shutting down"), then
+ *          the store closed.
+ *
+ * The session writes nothing to the console; callers print what they want
+ * from its getters. docs/architecture.md, docs/live-index.md. */
+#ifndef PT_SERVE_H
+#define PT_SERVE_H
+
+#include <stdio.h>
+
+#include "pt/graph.h"
+#include "pt/live.h"
+
+typedef struct pt_serve pt_serve;
+
+typedef struct pt_serve_opts {
+  const char *db;        /* borrowed: engine spec; "mem" needs root */
+  const char *root;      /* borrowed: the indexed folder; NULL = the root
+                            recorded in the stored index */
+  const char *bind;      /* borrowed: listen address; NULL = 127.0.0.1 */
+  unsigned port;         /* preferred port; the next 99 are tried too */
+  unsigned n_threads;    /* HTTP threads; 0 = the server's default */
+  int watch;             /* follow changes with the file watcher */
+  FILE *log;             /* "[FileWatcher] ..." and port-scan lines; may be
+                            NULL */
+} pt_serve_opts;
+
+/* Opens the store and loads its index (or indexes opts->root in memory for
+ * "mem") and prepares the live index; nothing runs yet. A stored index
+ * whose root cannot be followed is served as it is: that is reported by
+ * pt_serve_follow_error, not as a failure. On failure nothing is left
+ * behind and *out is NULL. */
+int pt_serve_open(const pt_serve_opts *opts, pt_serve **out);
+
+/* Starts the HTTP server, then the live index. A live index or watcher that
+ * cannot start leaves the server answering from the loaded graph (see
+ * pt_serve_live_error and the live status), not a failure. On failure
+ * (no port could be bound) the session can only be freed. */
+int pt_serve_start(pt_serve *s);
+
+/* Stops in the safe order (see above). Returns PT_EIO when the final
+ * backup failed: the changes since the last good save are then not on
+ * disk (the message says why). Idempotent: later calls return 0. */
+int pt_serve_stop(pt_serve *s);
+
+/* Stops (if not yet) and frees everything. Accepts NULL. */
+void pt_serve_free(pt_serve *s);
+
+/* The graph as opened: counts for the console. Borrowed; valid between
+ * pt_serve_open and pt_serve_start (the server owns and replaces it after
+ * that). */
+const pt_graph *pt_serve_graph(const pt_serve *s);
+/* The live index (borrowed; NULL when the root cannot be followed). */
+pt_live *pt_serve_live(const pt_serve *s);
+/* Why the stored index is served without following its root ("" if it is
+ * followed). */
+const char *pt_serve_follow_error(const pt_serve *s);
+/* Why the live index could not start ("" if it runs or was not asked to). */
+const char *pt_serve_live_error(const pt_serve *s);
+/* The address and port bound (valid after pt_serve_start). */
+const char *pt_serve_bind(const pt_serve *s);
+unsigned pt_serve_port(const pt_serve *s);
+
+#endif
