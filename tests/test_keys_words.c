@@ -38,7 +38,8 @@ static void key_sanitize__follows_the_earlier_tool(void **state)
 static void key_entity__has_five_parts_and_the_birth_number(void **state)
 {
   pt_buf b = PT_BUF_INIT;
-  int64_t t = pt__key_birth("src/main.rs", "main");
+  int64_t t = 0;
+  assert_int_equal(pt__key_birth("src/main.rs", "main", &t), 0);
   assert_int_equal(t, 1756414581);
   assert_int_equal(pt__key_entity(&b, PT_LANG_RUST, PT_KIND_FUNCTION, "main",
                                   "src/main.rs", t), 0);

@@ -360,7 +360,7 @@ static int assign_keys(pt_xfile *f)
       rc = pt_buf_puts(&ident, c->qualname);
       if (!rc && attempt >= 1) rc = pt_buf_printf(&ident, "#%s", c->signature);
       if (!rc && attempt >= 2) rc = pt_buf_printf(&ident, "#%d", attempt - 1);
-      c->birth = pt__key_birth(f->path, ident.ptr);
+      if (!rc) rc = pt__key_birth(f->path, ident.ptr, &c->birth);
       pt_buf_clear(&key);
       if (!rc) rc = pt__key_entity(&key, f->lang, c->kind, c->name, f->path, c->birth);
       if (rc || !pt_strmap_get(&seen, key.ptr, key.len, NULL))

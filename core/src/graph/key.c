@@ -42,15 +42,17 @@ int pt__key_sanitize(pt_buf *out, const char *name)
   return rc;
 }
 
-int64_t pt__key_birth(const char *path, const char *ident)
+int pt__key_birth(const char *path, const char *ident, int64_t *out)
 {
   pt_buf b = PT_BUF_INIT;
-  int64_t t = 1577836800;
-  if (pt_buf_puts(&b, path) == 0 && pt_buf_putc(&b, (char)0xff) == 0 &&
-      pt_buf_puts(&b, ident) == 0 && pt_buf_putc(&b, (char)0xff) == 0)
-    t += (int64_t)(pt_siphash13(b.ptr, b.len, 0, 0) % 315360000u);
+  int rc = pt_buf_puts(&b, path);
+  if (!rc) rc = pt_buf_putc(&b, (char)0xff);
+  if (!rc) rc = pt_buf_puts(&b, ident);
+  if (!rc) rc = pt_buf_putc(&b, (char)0xff);
+  if (!rc)
+    *out = 1577836800 + (int64_t)(pt_siphash13(b.ptr, b.len, 0, 0) % 315360000u);
   pt_buf_fini(&b);
-  return t;
+  return rc;
 }
 
 int pt__key_entity(pt_buf *out, pt_lang lang, pt_kind kind, const char *name,

@@ -15,8 +15,10 @@ int pt__key_semantic_path(pt_buf *out, const char *path);
 /* Name sanitisation of docs/contract/ingestion.md 6.2 (", " and
  * ','<>[]{} and spaces). */
 int pt__key_sanitize(pt_buf *out, const char *name);
-/* 1577836800 + SipHash-1-3(path 0xFF ident 0xFF) mod 315360000. */
-int64_t pt__key_birth(const char *path, const char *ident);
+/* 1577836800 + SipHash-1-3(path 0xFF ident 0xFF) mod 315360000, into
+ * *out. PT_ENOMEM when out of memory (a wrong number would make a wrong
+ * key, so there is no fallback). */
+int pt__key_birth(const char *path, const char *ident, int64_t *out);
 /* lang:token:sanitized(name):semantic_path:T<birth>. */
 int pt__key_entity(pt_buf *out, pt_lang lang, pt_kind kind, const char *name,
                    const char *path, int64_t birth);
