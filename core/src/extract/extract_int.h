@@ -85,6 +85,7 @@ const char *pt__test_file_reason(pt_lang lang, const char *path);
  * the caller), or NULL. May allocate the reason in the file's arena. */
 const char *pt__test_entity_reason(pt_xfile *f, const pt_cand *c);
 
+/* Text helpers (extract_text.c). */
 /* Trims white space around s in place and, with `quotes`, the quotes,
  * brackets and sigils that surround a referenced name ("x.h", <T>, @Attr,
  * &x, `cmd`, a trailing ';'). NULL for NULL or when nothing is left. */
