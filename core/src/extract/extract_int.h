@@ -78,7 +78,7 @@ int pt__extract_entities(pt_xfile *f);
 int pt__extract_refs(pt_xfile *f);
 int pt__extract_words(pt_xfile *f);
 
-/* Test detection (test_detect.c): the reason a whole file is a test by its
+/* Test detection (classify_tests.c): the reason a whole file is a test by its
  * language's conventions, or NULL. */
 const char *pt__test_file_reason(pt_lang lang, const char *path);
 /* The reason one entity is a test (its own markers; parents are handled by
