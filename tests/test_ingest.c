@@ -1,5 +1,6 @@
 /* The pt01 pipeline end to end in memory: determinism, root spelling,
- * unique keys, broken files, resolution and test exclusion. */
+ * unique keys, broken files and test exclusion (resolution is in
+ * test_resolve.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -238,21 +239,17 @@ static void ingest__missing_root_fails_with_a_clear_error(void **state)
   assert_null(g);
 }
 
-static void ingest__calls_resolve_across_files_and_tests_are_left_out(void **state)
+/* Resolution has its own suite (test_resolve.c). */
+static void ingest__tests_are_listed_apart_from_the_entities(void **state)
 {
-  char *tmp = pt_test_tmpdir("resolve");
-  pt_test_write(tmp, "pkg/util.go", "package pkg\n\nfunc Helper() int { return 1 }\n");
-  pt_test_write(tmp, "pkg/main.go", "package pkg\n\nfunc Run() int { return Helper() + missing() }\n");
+  char *tmp = pt_test_tmpdir("tests");
+  pt_test_write(tmp, "pkg/main.go", "package pkg\n\nfunc Run() int { return 1 }\n");
   pt_test_write(tmp, "pkg/main_test.go",
                 "package pkg\n\nimport \"testing\"\n\nfunc TestRun(t *testing.T) { Run() }\n");
   pt_ingest_stats st;
   char *d = dump_of(tmp, 2, &st);
-  assert_non_null(strstr(d, "\tCalls\tgo:fn:Helper:__pkg_util:T"));
-  assert_non_null(strstr(d, "\tCalls\tgo:fn:missing:unresolved-reference:0-0\tunresolved\t"));
   assert_non_null(strstr(d, "test\tgo:fn:TestRun:__pkg_main_test:T"));
   assert_null(strstr(d, "entity\tgo:fn:TestRun"));
-  assert_true(st.n_resolved >= 1);
-  assert_true(st.n_unresolved >= 1);
   assert_int_equal(st.n_tests, 1);
   pt_ingest_stats_fini(&st);
   pt_free(d);
@@ -270,7 +267,7 @@ int main(void)
     cmocka_unit_test(ingest__broken_files_are_reported_and_skipped),
     cmocka_unit_test(ingest__out_of_memory_anywhere_is_returned),
     cmocka_unit_test(ingest__missing_root_fails_with_a_clear_error),
-    cmocka_unit_test(ingest__calls_resolve_across_files_and_tests_are_left_out),
+    cmocka_unit_test(ingest__tests_are_listed_apart_from_the_entities),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
