@@ -1,0 +1,76 @@
+/* Comparing two finished graphs (graph_compare.c): equality field by
+ * field, the entity keys and files that came and went, and one file's
+ * changes, on small graphs from pt_test_graph. */
+#include "pt/graph.h"
+#include "test_support.h"
+
+static void graph_equal__holds_for_the_same_records_built_twice(void **state)
+{
+  pt_graph *a = pt_test_graph("A>B B>C"), *b = pt_test_graph("A>B B>C");
+  assert_true(pt_graph_equal(a, b));
+  pt_graph_free(a);
+  pt_graph_free(b);
+}
+
+/* Same counts and keys; only the edge's type differs. */
+static void graph_equal__fails_when_one_field_of_an_edge_differs(void **state)
+{
+  pt_graph *a = pt_test_graph("A>B"), *b = pt_test_graph("A-uses>B");
+  assert_false(pt_graph_equal(a, b));
+  pt_graph_free(a);
+  pt_graph_free(b);
+}
+
+static void graph_count_changes__counts_keys_that_came_and_went(void **state)
+{
+  pt_graph *old = pt_test_graph("A>B"), *now = pt_test_graph("A>C");
+  pt_graph_changes ch;
+  pt_graph_count_changes(old, now, &ch);
+  assert_int_equal(ch.entities_added, 1);
+  assert_int_equal(ch.entities_removed, 1);
+  assert_int_equal(ch.files_removed, 0);
+  pt_graph_free(old);
+  pt_graph_free(now);
+}
+
+static void graph_count_changes__without_old_counts_everything_added(void **state)
+{
+  pt_graph *now = pt_test_graph("A>B B>C");
+  pt_graph_changes ch;
+  pt_graph_count_changes(NULL, now, &ch);
+  assert_int_equal(ch.entities_added, 3);
+  assert_int_equal(ch.entities_removed, 0);
+  pt_graph_free(now);
+}
+
+static void graph_count_file_changes__counts_the_entities_and_edges_of_the_file(
+  void **state)
+{
+  pt_graph *old = pt_test_graph("A>B"), *now = pt_test_graph("A>B A>C");
+  pt_graph_file_changes c;
+  assert_int_equal(pt_graph_count_file_changes(old, now, "src/x.c", &c), 0);
+  assert_int_equal(c.entities_before, 2);
+  assert_int_equal(c.entities_after, 3);
+  assert_int_equal(c.entities_added, 1);
+  assert_int_equal(c.entities_removed, 0);
+  assert_int_equal(c.entities_modified, 0);
+  assert_int_equal(c.edges_added, 1);
+  assert_int_equal(c.edges_removed, 0);
+  assert_int_equal(pt_graph_count_file_changes(old, now, "src/y.c", &c), 0);
+  assert_int_equal(c.entities_after, 0);
+  assert_int_equal(c.edges_added, 0);
+  pt_graph_free(old);
+  pt_graph_free(now);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(graph_equal__holds_for_the_same_records_built_twice),
+    cmocka_unit_test(graph_equal__fails_when_one_field_of_an_edge_differs),
+    cmocka_unit_test(graph_count_changes__counts_keys_that_came_and_went),
+    cmocka_unit_test(graph_count_changes__without_old_counts_everything_added),
+    cmocka_unit_test(graph_count_file_changes__counts_the_entities_and_edges_of_the_file),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
