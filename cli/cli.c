@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "cli.h"
 #include "pt/version.h"
+#include "service.h"
 
 static void banner(FILE *out)
 {
@@ -16,7 +17,8 @@ static void banner(FILE *out)
           "Available commands:\n"
           "  pt01-folder-to-cozodb-streamer (index)   Index a source tree\n"
           "  pt08-http-code-query-server (serve)      Serve the HTTP JSON API\n"
-          "  dump                                     Print an index as text\n",
+          "  dump                                     Print an index as text\n"
+          "  service                                  Run the server as a service\n",
           PT_VERSION);
 }
 
@@ -32,14 +34,16 @@ static void usage(FILE *out)
           "      alias: serve                      Serve an index over HTTP (JSON).\n"
           "  dump [DIR] [--db ENGINE] [--brief]    Print an index in its canonical\n"
           "                                        text form (for diffs and tests).\n"
+          "  service install|uninstall|status ...  Keep a folder indexed and served\n"
+          "                                        as a user or system service.\n"
           "\n"
           "Options:\n"
           "  -h, --help       Show help (also after a command)\n"
           "  -V, --version    Show the version\n"
           "\n"
           "Engines: mem | sqlite:PATH | rocksdb:PATH\n"
-          "Run 'parseltongue index --help' or 'parseltongue serve --help' for\n"
-          "their options.\n");
+          "Run 'parseltongue index --help', 'parseltongue serve --help' or\n"
+          "'parseltongue service --help' for their options.\n");
 }
 
 int pt_cli_main(int argc, char **argv, FILE *out, FILE *err)
@@ -63,6 +67,8 @@ int pt_cli_main(int argc, char **argv, FILE *out, FILE *err)
     return pt__cli_serve(argc - 1, argv + 1, out, err);
   if (!strcmp(cmd, "dump"))
     return pt__cli_dump(argc - 1, argv + 1, out, err);
+  if (!strcmp(cmd, "service"))
+    return pt_service_main(argc - 1, argv + 1, out, err);
   fprintf(err, "error: unknown command '%s'\n\n", cmd);
   usage(err);
   return PT_EXIT_USAGE;
