@@ -290,6 +290,169 @@ static void sqlite_load__rejects_a_sqlite_file_of_another_schema(void **state)
   pt_graph_free(g);
 }
 
+/* ---- open modes: what is created, checked, refused ----------------------- */
+
+static int n_entries_cb(const char *name, pt_fs_type type, void *payload)
+{
+  (*(int *)payload)++;
+  return 0;
+}
+
+static int n_entries(const char *dir)
+{
+  int n = 0;
+  assert_int_equal(pt_fs_list_dir(dir, n_entries_cb, &n), 0);
+  return n;
+}
+
+static void assert_open_refused(const pt_test_fixture *f, pt_store_mode mode,
+                                int code, const char *says)
+{
+  pt_store *st = NULL;
+  assert_int_equal(pt_store_open_mode(f->spec, mode, &st), code);
+  assert_null(st);
+  assert_non_null(strstr(pt_error_last()->message, says));
+}
+
+static void sqlite_create__refuses_a_file_that_is_not_a_parseltongue_index(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_test_write(f->dir, "analysis.db", "notes, not an index\n");
+  assert_open_refused(f, PT_STORE_CREATE, PT_EEXISTS,
+                      "is not a parseltongue index");
+  char *text = pt_test_read(pt_test_spec_path(f));
+  assert_string_equal(text, "notes, not an index\n");
+  pt_free(text);
+}
+
+static void sqlite_create__refuses_another_programs_database(void **state)
+{
+  pt_test_fixture *f = *state;
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "CREATE TABLE mine(x);"
+                                "INSERT INTO mine VALUES(42)", NULL, NULL,
+                                NULL), SQLITE_OK);
+  sqlite3_close(db);
+  assert_open_refused(f, PT_STORE_CREATE, PT_EEXISTS,
+                      "another program's SQLite database");
+  assert_query(pt_test_spec_path(f), "SELECT x FROM mine", "42");
+}
+
+/* Checked again at the save: the file may have appeared during the run. */
+static void sqlite_create__save_refuses_a_file_that_appeared_since_open(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_store *st = NULL;
+  pt_graph *g = pt_test_small_graph();
+  assert_int_equal(pt_store_open_mode(f->spec, PT_STORE_CREATE, &st), 0);
+  pt_test_write(f->dir, "analysis.db", "appeared meanwhile\n");
+  assert_int_equal(pt_store_save(st, g), PT_EEXISTS);
+  assert_int_equal(n_temp_files(f), 0);
+  pt_store_close(st);
+  pt_graph_free(g);
+}
+
+static void sqlite_create__replaces_an_index_and_an_empty_file(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_store *st = NULL;
+  pt_graph *g = pt_test_small_graph(), *next = pt_test_sample_graph();
+  pt_test_write(f->dir, "analysis.db", "");
+  assert_int_equal(pt_store_open_mode(f->spec, PT_STORE_CREATE, &st), 0);
+  assert_int_equal(pt_store_save(st, g), 0);
+  pt_store_close(st);
+  assert_int_equal(pt_store_open_mode(f->spec, PT_STORE_CREATE, &st), 0);
+  assert_int_equal(pt_store_save(st, next), 0);
+  pt_test_assert_loads(st, next);
+  pt_store_close(st);
+  pt_graph_free(next);
+  pt_graph_free(g);
+}
+
+static void sqlite_replace__replaces_whatever_is_there(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_store *st = NULL;
+  pt_graph *g = pt_test_small_graph();
+  pt_test_write(f->dir, "analysis.db", "notes, not an index\n");
+  assert_int_equal(pt_store_open_mode(f->spec, PT_STORE_REPLACE, &st), 0);
+  assert_int_equal(pt_store_save(st, g), 0);
+  pt_test_assert_loads(st, g);
+  pt_store_close(st);
+  pt_graph_free(g);
+}
+
+static void sqlite_create__creates_only_the_last_folder_level(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_buf one = PT_BUF_INIT, two = PT_BUF_INIT, missing = PT_BUF_INIT;
+  pt_store *st = NULL;
+  pt_fs_stat s;
+  assert_int_equal(pt_buf_printf(&one, "sqlite:%s/new/x.db", f->dir), 0);
+  assert_int_equal(pt_buf_printf(&two, "sqlite:%s/a/b/x.db", f->dir), 0);
+  assert_int_equal(pt_buf_printf(&missing, "%s/a", f->dir), 0);
+  assert_int_equal(pt_store_open_mode(one.ptr, PT_STORE_CREATE, &st), 0);
+  pt_store_close(st);
+  st = NULL;
+  assert_int_equal(pt_store_open_mode(two.ptr, PT_STORE_CREATE, &st),
+                   PT_ENOTFOUND);
+  assert_null(st);
+  assert_non_null(strstr(pt_error_last()->message, "does not exist"));
+  assert_int_equal(pt_fs_stat_path(missing.ptr, &s), PT_ENOTFOUND);
+  pt_buf_fini(&missing);
+  pt_buf_fini(&two);
+  pt_buf_fini(&one);
+}
+
+static void sqlite_read_and_update__create_nothing(void **state)
+{
+  pt_test_fixture *f = *state;
+  int before = n_entries(f->dir);
+  assert_open_refused(f, PT_STORE_READ, PT_ENOTFOUND, "nothing has been saved");
+  assert_open_refused(f, PT_STORE_UPDATE, PT_ENOTFOUND,
+                      "nothing has been saved");
+  assert_int_equal(n_entries(f->dir), before);
+}
+
+static void sqlite_read__cannot_save(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_store *st = NULL;
+  pt_graph *g = pt_test_small_graph(), *next = pt_test_sample_graph();
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(pt_store_open_mode(f->spec, PT_STORE_READ, &st), 0);
+  assert_int_equal(pt_store_save(st, next), PT_EINVAL);
+  pt_test_assert_loads(st, g);
+  pt_store_close(st);
+  pt_graph_free(next);
+  pt_graph_free(g);
+}
+
+/* A server loaded the file, then pt01 saved a newer index over it: the
+ * server's next save must not throw that away. */
+static void sqlite_update__refuses_to_overwrite_a_newer_index(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_store *server = NULL;
+  pt_graph *first = pt_test_small_graph(), *newer = pt_test_sample_graph();
+  pt_graph *loaded = pt_test_new_graph();
+  assert_int_equal(pt_store_save(f->st, first), 0);
+  assert_int_equal(pt_store_open_mode(f->spec, PT_STORE_UPDATE, &server), 0);
+  assert_int_equal(pt_store_load(server, loaded), 0);
+  assert_int_equal(pt_store_save(server, loaded), 0); /* its own save: fine */
+  assert_int_equal(pt_store_save(f->st, newer), 0);
+  assert_int_equal(pt_store_save(server, loaded), PT_EBUSY);
+  assert_non_null(strstr(pt_error_last()->message, "not overwriting it"));
+  pt_test_assert_loads(f->st, newer);
+  pt_store_close(server);
+  pt_graph_free(loaded);
+  pt_graph_free(newer);
+  pt_graph_free(first);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -317,6 +480,21 @@ int main(void)
       STORE_TEST(sqlite_load__rejects_a_file_that_is_not_sqlite,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__rejects_a_sqlite_file_of_another_schema,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_create__refuses_a_file_that_is_not_a_parseltongue_index,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_create__refuses_another_programs_database,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_create__save_refuses_a_file_that_appeared_since_open,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_create__replaces_an_index_and_an_empty_file,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_replace__replaces_whatever_is_there, &sqlite_backend),
+      STORE_TEST(sqlite_create__creates_only_the_last_folder_level,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_read_and_update__create_nothing, &sqlite_backend),
+      STORE_TEST(sqlite_read__cannot_save, &sqlite_backend),
+      STORE_TEST(sqlite_update__refuses_to_overwrite_a_newer_index,
                  &sqlite_backend),
   };
   int failed = 0;

@@ -149,6 +149,13 @@ int pt_fs_mkdir_p(const char *path)
   return rc;
 }
 
+int pt_fs_mkdir(const char *path)
+{
+  if (mkdir(path, 0755) != 0)
+    return pt__error_from_errno(errno, "cannot create directory", path);
+  return 0;
+}
+
 int pt_fs_remove(const char *path)
 {
   if (unlink(path) != 0 && errno != ENOENT)

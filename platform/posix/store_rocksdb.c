@@ -5,6 +5,7 @@
  * ("RocksDB") gives the key layout and why the save goes this way. */
 #include <rocksdb/c.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -14,13 +15,21 @@
 #include "pt/store.h"
 #include "pt/strmap.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/proc.h"
 #include "store_rocksdb_int.h"
+
+/* The note a writer keeps in the database folder while it holds the
+ * database ("pid N", then "port P" once it serves), so that a second
+ * opener, refused by RocksDB's LOCK, can say who holds it. RocksDB leaves
+ * files it does not know alone. */
+#define OWNER_NOTE "parseltongue-owner.txt"
 
 /* Keys outside every generation: our format version (a meta record) and
  * the current generation (8 bytes, big-endian). Version 1 kept the records
- * themselves at the top level, so it names a different layout. */
+ * themselves at the top level, so it names a different layout; version 2
+ * had edges without their resolution. */
 #define VERSION_NAME "schema_version"
-#define VERSION_VALUE "2"
+#define VERSION_VALUE "3" /* 3: edges carry their resolution */
 #define VERSION_KEY "m\0" VERSION_NAME
 #define CURRENT_KEY "m\0generation"
 
@@ -49,6 +58,8 @@ typedef struct rocksdb_store {
   rocksdb_writeoptions_t *bulk_wopts; /* owned: no WAL, not synced */
   rocksdb_flushoptions_t *fopts; /* owned: waits for the flush */
   rocksdb_readoptions_t *ropts;  /* owned */
+  pt_store_mode mode;
+  int has_note;                  /* this store wrote OWNER_NOTE */
 } rocksdb_store;
 
 /* The keys of generation `gen` sort from lo (inclusive) to hi (exclusive):
@@ -379,10 +390,20 @@ static int flip(rocksdb_store *rs, uint64_t gen)
 }
 
 /* Until the flip, readers and a crash see the old generation only. */
+static int check_writable(const rocksdb_store *rs)
+{
+  return rs->mode == PT_STORE_READ
+             ? PT_ERR(PT_EINVAL, "rocksdb %s: opened for reading only",
+                      rs->path)
+             : 0;
+}
+
 static int rocks_save(pt_store *self, const pt_graph *from)
 {
   uint64_t gen = 0;
-  int rc = pt__store_rocksdb_write_generation(self, from, &gen);
+  int rc = check_writable((rocksdb_store *)self);
+  if (rc == 0)
+    rc = pt__store_rocksdb_write_generation(self, from, &gen);
   return rc ? rc : flip((rocksdb_store *)self, gen);
 }
 
@@ -458,7 +479,9 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
 {
   rocksdb_store *rs = (rocksdb_store *)self;
   uint64_t cur = 0;
-  int rc = read_current(rs, rs->ropts, &cur);
+  int rc = check_writable(rs);
+  if (rc == 0)
+    rc = read_current(rs, rs->ropts, &cur);
   if (rc == 0 && cur == 0)
     return rocks_save(self, now); /* nothing saved yet */
   gen_range gen = range_of(cur);
@@ -643,11 +666,74 @@ int pt__store_rocksdb_n_generations(pt_store *st, size_t *out)
 
 /* ---- open and close ------------------------------------------------------ */
 
+static int note_path(const char *dir, pt_buf *out)
+{
+  return pt_buf_printf(out, "%s/" OWNER_NOTE, dir);
+}
+
+static void remove_note(const char *dir)
+{
+  pt_buf p = PT_BUF_INIT;
+  if (note_path(dir, &p) != 0 || pt_fs_remove(p.ptr) != 0)
+    pt_error_clear(); /* a stale note is only ever read beside a live LOCK */
+  pt_buf_fini(&p);
+}
+
+static int write_note(const char *dir, unsigned port)
+{
+  pt_buf p = PT_BUF_INIT, text = PT_BUF_INIT;
+  int rc = note_path(dir, &p);
+  if (rc == 0)
+    rc = pt_buf_printf(&text, "pid %lu\n", pt_process_id());
+  if (rc == 0 && port)
+    rc = pt_buf_printf(&text, "port %u\n", port);
+  if (rc == 0)
+    rc = pt_fs_write_file(p.ptr, text.ptr, text.len);
+  pt_buf_fini(&text);
+  pt_buf_fini(&p);
+  return rc;
+}
+
+int pt_store_rocksdb_note_port(const char *path, unsigned port)
+{
+  return write_note(path, port);
+}
+
+/* The LOCK is held: say by whom, from the holder's note. */
+static int busy(const char *path)
+{
+  pt_buf p = PT_BUF_INIT, text = PT_BUF_INIT;
+  unsigned long pid = 0;
+  unsigned port = 0;
+  int rc = note_path(path, &p);
+  if (rc == 0 && pt_fs_read_file(p.ptr, &text) == 0 && text.ptr) {
+    const char *port_line = strstr(text.ptr, "port ");
+    if (pt_str_starts_with(text.ptr, "pid "))
+      pid = strtoul(text.ptr + 4, NULL, 10);
+    if (port_line)
+      port = (unsigned)strtoul(port_line + 5, NULL, 10);
+  }
+  pt_buf_fini(&text);
+  pt_buf_fini(&p);
+  if (rc)
+    return rc;
+  if (pid && port)
+    return PT_ERR(PT_EBUSY, "%s is in use by a parseltongue server (pid %lu, "
+                  "port %u)", path, pid, port);
+  if (pid)
+    return PT_ERR(PT_EBUSY, "%s is in use by parseltongue (pid %lu)", path,
+                  pid);
+  return PT_ERR(PT_EBUSY, "%s is in use by another program (RocksDB allows "
+                "one writer at a time)", path);
+}
+
 static void rocks_close(pt_store *self)
 {
   rocksdb_store *rs = (rocksdb_store *)self;
   if (rs->db)
     rocksdb_close(rs->db);
+  if (rs->has_note)
+    remove_note(rs->path);
   if (rs->ropts)
     rocksdb_readoptions_destroy(rs->ropts);
   if (rs->fopts)
@@ -665,21 +751,73 @@ static void rocks_close(pt_store *self)
 static const pt_store_ops rocksdb_ops = {"rocksdb", rocks_save, rocks_load,
                                          rocks_close, rocks_update};
 
+static int stop_at_first(const char *name, pt_fs_type type, void *payload)
+{
+  return 1;
+}
+
+/* What a mode finds or creates before RocksDB opens the folder: READ and
+ * UPDATE need a database there; CREATE and REPLACE create the folder when
+ * its parent exists, and CREATE writes only into an empty folder or a
+ * RocksDB database. */
+static int prepare_folder(const char *path, pt_store_mode mode)
+{
+  pt_fs_stat st;
+  pt_buf current = PT_BUF_INIT;
+  int rc = pt_buf_printf(&current, "%s/CURRENT", path);
+  int exists = rc == 0 && pt_fs_stat_path(path, &st) == 0;
+  int has_db = exists && pt_fs_stat_path(current.ptr, &st) == 0;
+  pt_error_clear();
+  pt_buf_fini(&current);
+  if (rc)
+    return rc;
+  if (mode == PT_STORE_READ || mode == PT_STORE_UPDATE)
+    return has_db ? 0 : PT_ERR(PT_ENOTFOUND, "rocksdb %s: no such database "
+                               "(nothing has been saved there yet)", path);
+  if (!exists) {
+    rc = pt_fs_mkdir(path);
+    return rc != PT_ENOTFOUND ? rc
+                              : PT_ERR(PT_ENOTFOUND, "cannot create the "
+                                       "folder %s: the folder holding it "
+                                       "does not exist", path);
+  }
+  if (mode != PT_STORE_CREATE || has_db)
+    return 0;
+  rc = pt_fs_list_dir(path, stop_at_first, NULL);
+  return rc <= 0 ? rc
+                 : PT_ERR(PT_EEXISTS, "%s is a folder that holds no "
+                          "database; refusing to write into it", path);
+}
+
+static void set_options(rocksdb_store *rs)
+{
+  rs->opts = rocksdb_options_create();
+  rocksdb_options_set_create_if_missing(rs->opts, rs->mode >= PT_STORE_CREATE);
+  rocksdb_options_set_keep_log_file_num(rs->opts, 3);
+  rocksdb_options_set_write_buffer_size(rs->opts, WRITE_BUFFER_SIZE);
+  rocksdb_options_set_max_write_buffer_number(rs->opts, MAX_WRITE_BUFFERS);
+}
+
 /* Every open starts a new LOG file and keeps the old ones; a few are
- * enough to debug the last runs. */
+ * enough to debug the last runs. Read-only opens take no LOCK and write
+ * nothing. */
 static int open_db(rocksdb_store *rs)
 {
   char *err = NULL;
-  int rc = pt_fs_mkdir_p(rs->path);
+  int rc = prepare_folder(rs->path, rs->mode);
   if (rc == 0) {
-    rs->opts = rocksdb_options_create();
-    rocksdb_options_set_create_if_missing(rs->opts, 1);
-    rocksdb_options_set_keep_log_file_num(rs->opts, 3);
-    rocksdb_options_set_write_buffer_size(rs->opts, WRITE_BUFFER_SIZE);
-    rocksdb_options_set_max_write_buffer_number(rs->opts, MAX_WRITE_BUFFERS);
-    rs->db = rocksdb_open(rs->opts, rs->path, &err);
+    set_options(rs);
+    rs->db = rs->mode == PT_STORE_READ
+                 ? rocksdb_open_for_read_only(rs->opts, rs->path, 0, &err)
+                 : rocksdb_open(rs->opts, rs->path, &err);
     if (err)
       rc = rocks_error(err, rs->path, "cannot open");
+    if (rc == PT_EBUSY)
+      rc = busy(rs->path);
+  }
+  if (rc == 0 && rs->mode != PT_STORE_READ) {
+    rc = write_note(rs->path, 0);
+    rs->has_note = rc == 0;
   }
   if (rc == 0) {
     rs->wopts = rocksdb_writeoptions_create();
@@ -693,7 +831,8 @@ static int open_db(rocksdb_store *rs)
   return rc;
 }
 
-int pt_store_rocksdb_open(const char *path, pt_store **out)
+int pt_store_rocksdb_open(const char *path, pt_store_mode mode,
+                          pt_store **out)
 {
   if (!path || !*path || !out)
     return PT_ERR(PT_EINVAL, "rocksdb store: NULL argument or empty path");
@@ -701,6 +840,7 @@ int pt_store_rocksdb_open(const char *path, pt_store **out)
   if (!rs)
     return PT_ERR(PT_ENOMEM, "out of memory opening rocksdb store %s", path);
   rs->base.ops = &rocksdb_ops;
+  rs->mode = mode;
   rs->path = pt_strdup(path);
   int rc = rs->path ? open_db(rs)
                     : PT_ERR(PT_ENOMEM, "out of memory opening rocksdb "

@@ -292,6 +292,17 @@ static int is_missing(DWORD err)
   return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND;
 }
 
+int pt_fs_mkdir(const char *path)
+{
+  wchar_t *w = NULL;
+  int rc = pt__utf16_path(path, &w);
+  if (rc == 0 && !CreateDirectoryW(w, NULL))
+    rc = pt__error_from_win32(GetLastError(), "cannot create directory",
+                              path);
+  pt_free(w);
+  return rc;
+}
+
 /* DeleteFileW refuses read-only files, and a link to a folder is removed
  * as a folder. */
 static DWORD delete_file(const wchar_t *w)

@@ -8,9 +8,15 @@
 
 #define NOT_BUILT "RocksDB is not built on Windows; use sqlite:PATH or mem"
 
-int pt_store_rocksdb_open(const char *path, pt_store **out)
+int pt_store_rocksdb_open(const char *path, pt_store_mode mode,
+                          pt_store **out)
 {
   return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
+}
+
+int pt_store_rocksdb_note_port(const char *path, unsigned port)
+{
+  return 0;
 }
 
 int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,

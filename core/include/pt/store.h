@@ -30,14 +30,44 @@ struct pt_store {
   const pt_store_ops *ops; /* always first */
 };
 
+/* What an opener means to do with a stored index; it decides what may be
+ * created and what is checked (docs/storage.md, "Opening"). */
+typedef enum pt_store_mode {
+  /* Read an index that exists (dump). Creates and changes nothing; a
+   * missing index is PT_ENOTFOUND; save and update are PT_EINVAL. RocksDB
+   * is opened read-only, so a server may hold it meanwhile. */
+  PT_STORE_READ,
+  /* Read and keep up to date an index that exists (serve). Creates
+   * nothing; a missing index is PT_ENOTFOUND. A SQLite save refuses
+   * (PT_EBUSY) to overwrite a file changed on disk since this store last
+   * loaded or saved it: another program wrote a newer index there. */
+  PT_STORE_UPDATE,
+  /* Save a new index (index), replacing an older parseltongue index. The
+   * folder holding it is created if its own parent exists (PT_ENOTFOUND
+   * naming what is missing otherwise). Checked at open, so a run fails
+   * before its work, and again at each save: the place can be written, and
+   * nothing that is not a parseltongue index is there (PT_EEXISTS). */
+  PT_STORE_CREATE,
+  /* As PT_STORE_CREATE, replacing whatever is at the target (--force). */
+  PT_STORE_REPLACE
+} pt_store_mode;
+
 /* Constructors. `path` is borrowed. */
 int pt_store_mem_open(pt_store **out);
 /* A SQLite file. save() writes a fresh temporary file beside `path` in one
  * transaction, flushes it and moves it over `path` (pt_fs_replace); load()
  * reads `path` and closes it again, so the file is never held open. */
-int pt_store_sqlite_open(const char *path, pt_store **out);
-/* A RocksDB directory (POSIX builds only; PT_ENOTSUPPORTED elsewhere). */
-int pt_store_rocksdb_open(const char *path, pt_store **out);
+int pt_store_sqlite_open(const char *path, pt_store_mode mode,
+                         pt_store **out);
+/* A RocksDB directory (POSIX builds only; PT_ENOTSUPPORTED elsewhere).
+ * One process may write it at a time: a second writer gets PT_EBUSY
+ * naming the holder ("in use by a parseltongue server (pid N, port P)")
+ * from the note the holder keeps in the directory. */
+int pt_store_rocksdb_open(const char *path, pt_store_mode mode,
+                          pt_store **out);
+/* Adds the port a server answers on to the note a RocksDB store open for
+ * writing keeps in its directory; 0 for every other engine. */
+int pt_store_rocksdb_note_port(const char *path, unsigned port);
 
 /* An engine spec, parsed: "mem", "sqlite:PATH" or "rocksdb:PATH". The one
  * parser of that syntax; everything that looks at a spec goes through it. */
@@ -62,8 +92,13 @@ int pt_store_spec_parse(const char *spec, pt_store_spec *out);
 int pt_store_skip_paths(const char *workspace, const char *spec, char *out[2],
                         size_t *n);
 
-/* Opens an engine spec (pt_store_spec_parse). */
+/* Opens an engine spec (pt_store_spec_parse) for what mode says. */
+int pt_store_open_mode(const char *spec, pt_store_mode mode, pt_store **out);
+/* pt_store_open_mode(spec, PT_STORE_REPLACE, out). */
 int pt_store_open(const char *spec, pt_store **out);
+/* Records, for a store a server keeps open, the port it answers on, so a
+ * second opener can name it (RocksDB; nothing to do for other engines). */
+int pt_store_note_port(const char *spec, unsigned port);
 
 int pt_store_save(pt_store *st, const pt_graph *from);
 /* The update op; PT_ENOTSUPPORTED when the backend has none (then save). */

@@ -13,23 +13,38 @@
  * a graph may not use it for something else. */
 #define RESERVED_META "schema_version"
 
-int pt_store_open(const char *spec, pt_store **out)
+int pt_store_open_mode(const char *spec, pt_store_mode mode, pt_store **out)
 {
   pt_store_spec sp;
   if (!spec || !out)
     return PT_ERR(PT_EINVAL, "pt_store_open: NULL argument");
+  *out = NULL;
   int rc = pt_store_spec_parse(spec, &sp);
   if (rc)
     return rc;
   switch (sp.engine) {
   case PT_ENGINE_SQLITE:
-    return pt_store_sqlite_open(sp.path, out);
+    return pt_store_sqlite_open(sp.path, mode, out);
   case PT_ENGINE_ROCKSDB:
-    return pt_store_rocksdb_open(sp.path, out);
+    return pt_store_rocksdb_open(sp.path, mode, out);
   case PT_ENGINE_MEM:
     break;
   }
   return pt_store_mem_open(out);
+}
+
+int pt_store_open(const char *spec, pt_store **out)
+{
+  return pt_store_open_mode(spec, PT_STORE_REPLACE, out);
+}
+
+int pt_store_note_port(const char *spec, unsigned port)
+{
+  pt_store_spec sp;
+  int rc = pt_store_spec_parse(spec, &sp);
+  if (rc == 0 && sp.engine == PT_ENGINE_ROCKSDB)
+    rc = pt_store_rocksdb_note_port(sp.path, port);
+  return rc;
 }
 
 /* Entities are unique by key, files and ignored entries by path; a finished

@@ -2,7 +2,8 @@
  * a fresh temporary file beside the target in one transaction and moves it
  * over the target (pt_fs_replace), so readers and crashes see the old file
  * or the new one. load() opens the file read-only, reads it and closes it.
- * The table layout lives in store_sqlite_schema.c. */
+ * What each pt_store_mode may create and checks first is here too; the
+ * table layout lives in store_sqlite_schema.c. */
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -17,6 +18,10 @@ typedef struct sqlite_store {
   pt_store base;    /* first: the pt_store the caller holds */
   char *path;       /* owned: the database file */
   unsigned n_saves; /* numbers this store's temporary files */
+  pt_store_mode mode;
+  int has_seen;     /* seen: the file as this store last loaded or saved
+                       it */
+  pt_fs_stat seen;
 } sqlite_store;
 
 /* Where the temporary files of a target live, and how they are named:
@@ -67,8 +72,6 @@ static int prepare_dir(const char *path)
 {
   temp_names t = {PT_BUF_INIT, PT_BUF_INIT};
   int rc = split_target(path, &t);
-  if (rc == 0)
-    rc = pt_fs_mkdir_p(t.dir.ptr);
   if (rc == 0)
     rc = pt_fs_list_dir(t.dir.ptr, remove_if_stale, &t);
   pt_buf_fini(&t.prefix);
@@ -130,11 +133,54 @@ static void discard_temp(const char *tmp)
   pt__error_set(saved.code, saved.file, saved.line, "%s", saved.message);
 }
 
+static void remember(sqlite_store *ss)
+{
+  ss->has_seen = pt_fs_stat_path(ss->path, &ss->seen) == 0;
+  if (!ss->has_seen)
+    pt_error_clear();
+}
+
+/* Another program (pt01) may have saved a newer index over the file this
+ * store loaded; saving now would silently throw that away. */
+static int check_unchanged(const sqlite_store *ss)
+{
+  pt_fs_stat now;
+  int rc = pt_fs_stat_path(ss->path, &now);
+  if (rc == PT_ENOTFOUND || !ss->has_seen) {
+    pt_error_clear();
+    return 0;
+  }
+  if (rc == 0 && (now.size != ss->seen.size ||
+                  now.mtime_ns != ss->seen.mtime_ns))
+    rc = PT_ERR(PT_EBUSY, "%s was replaced by another program since it was "
+                "loaded (a newer index?); not overwriting it", ss->path);
+  return rc;
+}
+
+static int check_replaceable(const char *path);
+
+static int check_before_save(const sqlite_store *ss)
+{
+  switch (ss->mode) {
+  case PT_STORE_READ:
+    return PT_ERR(PT_EINVAL, "%s: opened for reading only", ss->path);
+  case PT_STORE_UPDATE:
+    return check_unchanged(ss);
+  case PT_STORE_CREATE:
+    return check_replaceable(ss->path);
+  case PT_STORE_REPLACE:
+    break;
+  }
+  return 0;
+}
+
 static int sqlite_save(pt_store *self, const pt_graph *from)
 {
   sqlite_store *ss = (sqlite_store *)self;
   pt_buf tmp = PT_BUF_INIT;
-  int rc = prepare_dir(ss->path);
+  int rc = check_before_save(ss);
+  if (rc == 0)
+    rc = prepare_dir(ss->path);
   if (rc == 0)
     rc = pt_buf_printf(&tmp, "%s.tmp-%lu-%u", ss->path, pt_process_id(),
                        ss->n_saves++);
@@ -142,8 +188,10 @@ static int sqlite_save(pt_store *self, const pt_graph *from)
     rc = write_temp(tmp.ptr, from);
   if (rc == 0)
     rc = pt_fs_replace(tmp.ptr, ss->path);
-  if (rc != 0 && tmp.ptr)
+  if (rc != 0 && tmp.ptr && tmp.len)
     discard_temp(tmp.ptr);
+  if (rc == 0)
+    remember(ss);
   pt_buf_fini(&tmp);
   return rc;
 }
@@ -182,6 +230,8 @@ static int sqlite_load(pt_store *self, pt_graph *into)
     rc = close_db(db, ss->path, rc);
   if (rc == 0)
     rc = pt_graph_finish(into);
+  if (rc == 0)
+    remember(ss);
   return rc;
 }
 
@@ -195,10 +245,108 @@ static void sqlite_store_close(pt_store *self)
 static const pt_store_ops sqlite_ops = {"sqlite", sqlite_save, sqlite_load,
                                         sqlite_store_close, NULL};
 
-int pt_store_sqlite_open(const char *path, pt_store **out)
+/* ---- what a mode may create and checks at open --------------------------- */
+
+static int is_our_file(sqlite3 *db, const char *path, int *out)
+{
+  sqlite3_stmt *st = NULL;
+  int src = sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL);
+  if (src == SQLITE_OK)
+    src = sqlite3_step(st);
+  int rc = 0;
+  if (src != SQLITE_ROW)
+    rc = pt__sqlite_error(db, src, path, "cannot read the header");
+  else
+    *out = sqlite3_column_int(st, 0) == PT__SQLITE_APP_ID;
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* An existing target may be replaced when it is a parseltongue index of
+ * any schema version, or an empty file: nothing else is ours to destroy. */
+static int check_replaceable(const char *path)
+{
+  pt_fs_stat st;
+  sqlite3 *db = NULL;
+  int is_ours = 0;
+  int rc = pt_fs_stat_path(path, &st);
+  if (rc == PT_ENOTFOUND) {
+    pt_error_clear();
+    return 0;
+  }
+  if (rc == 0 && st.type != PT_FS_FILE)
+    return PT_ERR(PT_EEXISTS, "%s is not a file; refusing to replace it",
+                  path);
+  if (rc || st.size == 0)
+    return rc;
+  rc = open_db(path, SQLITE_OPEN_READONLY, &db);
+  if (rc == 0)
+    rc = is_our_file(db, path, &is_ours);
+  if (db)
+    rc = close_db(db, path, rc);
+  if (rc == PT_EINVAL || (rc == 0 && !is_ours))
+    rc = PT_ERR(PT_EEXISTS, "%s is not a parseltongue index (%s); refusing "
+                "to replace it", path, rc ? "not a SQLite database"
+                                          : "another program's SQLite "
+                                            "database");
+  return rc;
+}
+
+/* The folder of the file is created when its own parent exists: a typo
+ * in a parent must not become a tree of new folders. */
+static int make_folder(const char *path)
+{
+  temp_names t = {PT_BUF_INIT, PT_BUF_INIT};
+  pt_fs_stat st;
+  int rc = split_target(path, &t);
+  if (rc == 0 && (rc = pt_fs_stat_path(t.dir.ptr, &st)) == PT_ENOTFOUND) {
+    pt_error_clear();
+    rc = pt_fs_mkdir(t.dir.ptr);
+    if (rc == PT_ENOTFOUND)
+      rc = PT_ERR(PT_ENOTFOUND, "cannot create the folder %s: the folder "
+                  "holding it does not exist", t.dir.ptr);
+  } else if (rc == 0 && st.type != PT_FS_DIR) {
+    rc = PT_ERR(PT_EINVAL, "%s is not a folder", t.dir.ptr);
+  }
+  pt_buf_fini(&t.prefix);
+  pt_buf_fini(&t.dir);
+  return rc;
+}
+
+/* Creating and removing a file where the temporary files go shows before
+ * a long run, not after it, that the save can be written. */
+static int probe(const char *path)
+{
+  pt_buf tmp = PT_BUF_INIT;
+  int rc = pt_buf_printf(&tmp, "%s.tmp-%lu-probe", path, pt_process_id());
+  if (rc == 0)
+    rc = pt_fs_write_file(tmp.ptr, "", 0);
+  if (rc == 0)
+    rc = pt_fs_remove(tmp.ptr);
+  pt_buf_fini(&tmp);
+  return rc;
+}
+
+static int check_mode(const char *path, pt_store_mode mode)
+{
+  if (mode == PT_STORE_READ || mode == PT_STORE_UPDATE)
+    return check_file(path);
+  int rc = make_folder(path);
+  if (rc == 0 && mode == PT_STORE_CREATE)
+    rc = check_replaceable(path);
+  if (rc == 0)
+    rc = probe(path);
+  return rc;
+}
+
+int pt_store_sqlite_open(const char *path, pt_store_mode mode,
+                         pt_store **out)
 {
   if (!path || !*path || !out)
     return PT_ERR(PT_EINVAL, "sqlite store: NULL argument or empty path");
+  int rc = check_mode(path, mode);
+  if (rc)
+    return rc;
   sqlite_store *ss = pt_calloc(1, sizeof *ss);
   char *copy = pt_strdup(path);
   if (!ss || !copy) {
@@ -208,6 +356,7 @@ int pt_store_sqlite_open(const char *path, pt_store **out)
   }
   ss->base.ops = &sqlite_ops;
   ss->path = copy;
+  ss->mode = mode;
   *out = &ss->base;
   return 0;
 }

@@ -22,6 +22,10 @@ int pt__sqlite_exec(sqlite3 *db, const char *path, const char *sql);
  * them row by row). */
 int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g);
 
+/* The application_id (PRAGMA application_id) of every file we write,
+ * whatever its schema version: 0x50544753, "PTGS". */
+#define PT__SQLITE_APP_ID 1347700563
+
 /* PT_EINVAL with a clear message unless db holds our schema, at the
  * version this build reads. */
 int pt__sqlite_check_schema(sqlite3 *db, const char *path);

@@ -10,30 +10,123 @@
 #include "pt/error.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/proc.h"
 #include "store_support.h"
 #include "../../../platform/posix/store_rocksdb_int.h"
 
-/* a missing parent too: the backend creates the directories */
-static const pt_test_backend rocksdb_backend = {"rocksdb", "rocksdb:%s/sub/db"};
+/* the database folder is new: the backend creates it */
+static const pt_test_backend rocksdb_backend = {"rocksdb", "rocksdb:%s/db"};
 
 /* ---- RocksDB ------------------------------------------------------------ */
 
-static void rocksdb_open__creates_missing_directories(void **state)
+static int n_entries_cb(const char *name, pt_fs_type type, void *payload)
+{
+  (*(int *)payload)++;
+  return 0;
+}
+
+static int n_entries(const char *dir)
+{
+  int n = 0;
+  assert_int_equal(pt_fs_list_dir(dir, n_entries_cb, &n), 0);
+  return n;
+}
+
+static char *spec_in(const pt_test_fixture *f, const char *rel)
+{
+  pt_buf b = PT_BUF_INIT;
+  assert_int_equal(pt_buf_printf(&b, "rocksdb:%s/%s", f->dir, rel), 0);
+  return pt_buf_detach(&b);
+}
+
+static void rocksdb_open__creates_only_the_last_folder_level(void **state)
 {
   pt_test_fixture *f = *state;
   pt_fs_stat st;
+  pt_store *deep = NULL;
+  char *spec = spec_in(f, "a/b");
   assert_int_equal(pt_fs_stat_path(pt_test_spec_path(f), &st), 0);
   assert_int_equal(st.type, PT_FS_DIR);
+  assert_int_equal(pt_store_open_mode(spec, PT_STORE_CREATE, &deep),
+                   PT_ENOTFOUND);
+  assert_null(deep);
+  assert_non_null(strstr(pt_error_last()->message, "does not exist"));
+  assert_int_equal(pt_fs_stat_path(spec + 8 /* "rocksdb:" */, &st),
+                   PT_ENOTFOUND);
+  pt_free(spec);
 }
 
-static void rocksdb_open__second_open_of_the_same_directory_is_busy(
-    void **state)
+/* RocksDB's own message names its LOCK file; ours names the holder. */
+static void rocksdb_open__second_writer_is_told_who_holds_it(void **state)
 {
   pt_test_fixture *f = *state;
   pt_store *second = NULL;
+  char want[128];
   assert_int_equal(pt_store_open(f->spec, &second), PT_EBUSY);
   assert_null(second);
-  assert_non_null(strstr(pt_error_last()->message, pt_test_spec_path(f)));
+  pt_snprintf(want, sizeof want, "%s is in use by parseltongue (pid %lu)",
+              pt_test_spec_path(f), pt_process_id());
+  assert_string_equal(pt_error_last()->message, want);
+  assert_int_equal(pt_store_note_port(f->spec, 4242), 0);
+  assert_int_equal(pt_store_open_mode(f->spec, PT_STORE_UPDATE, &second),
+                   PT_EBUSY);
+  pt_snprintf(want, sizeof want, "%s is in use by a parseltongue server "
+              "(pid %lu, port 4242)", pt_test_spec_path(f), pt_process_id());
+  assert_string_equal(pt_error_last()->message, want);
+}
+
+static void rocksdb_open_read__loads_while_a_writer_holds_it(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_store *reader = NULL;
+  pt_graph *g = pt_test_small_graph(), *next = pt_test_sample_graph();
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(pt_store_open_mode(f->spec, PT_STORE_READ, &reader), 0);
+  pt_test_assert_loads(reader, g);
+  assert_int_equal(pt_store_save(reader, next), PT_EINVAL);
+  assert_int_equal(pt_store_update(reader, g, next), PT_EINVAL);
+  pt_store_close(reader);
+  pt_test_assert_loads(f->st, g);
+  pt_graph_free(next);
+  pt_graph_free(g);
+}
+
+/* A typo in a read command's path must not leave a folder or an empty
+ * database behind. */
+static void rocksdb_open_read_and_update__create_nothing(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_store *st = NULL;
+  pt_fs_stat s;
+  char *missing = spec_in(f, "typo"), *empty = spec_in(f, "empty");
+  pt_test_write(f->dir, "empty/.keep", "");
+  pt_store_mode modes[] = {PT_STORE_READ, PT_STORE_UPDATE};
+  for (size_t i = 0; i < 2; i++) {
+    assert_int_equal(pt_store_open_mode(missing, modes[i], &st), PT_ENOTFOUND);
+    assert_non_null(strstr(pt_error_last()->message, "nothing has been saved"));
+    assert_int_equal(pt_fs_stat_path(missing + 8, &s), PT_ENOTFOUND);
+    assert_int_equal(pt_store_open_mode(empty, modes[i], &st), PT_ENOTFOUND);
+    assert_int_equal(n_entries(empty + 8), 1);
+  }
+  assert_null(st);
+  pt_free(empty);
+  pt_free(missing);
+}
+
+static void rocksdb_open_create__refuses_a_folder_that_holds_no_database(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_store *st = NULL;
+  char *spec = spec_in(f, "src");
+  pt_test_write(f->dir, "src/main.c", "int main(void) { return 0; }\n");
+  assert_int_equal(pt_store_open_mode(spec, PT_STORE_CREATE, &st), PT_EEXISTS);
+  assert_null(st);
+  assert_non_null(strstr(pt_error_last()->message, "holds no database"));
+  assert_int_equal(n_entries(spec + 8), 1);
+  assert_int_equal(pt_store_open_mode(spec, PT_STORE_REPLACE, &st), 0);
+  pt_store_close(st);
+  pt_free(spec);
 }
 
 /* Closing and opening the store again stands in for a crash: the process
@@ -75,8 +168,8 @@ static pt_graph *large_graph(void)
                    .file_path = "big.c", .code = code, .content_hash = "0",
                    .lang = PT_LANG_C, .kind = PT_KIND_FUNCTION,
                    .line_start = i + 1, .line_end = i + 1, .birth = i};
-    pt_edge d = {key, "c:fn:g:unresolved-reference:0-0", "big.c",
-                 PT_EDGE_CALLS, i + 1, 0};
+    pt_edge d = {.from_key = key, .to_key = "c:fn:g:unresolved-reference:0-0",
+                 .file_path = "big.c", .type = PT_EDGE_CALLS, .line = i + 1};
     assert_int_equal(pt_graph_add_entity(g, &e), 0);
     assert_int_equal(pt_graph_add_edge(g, &d), 0);
   }
@@ -208,8 +301,15 @@ static void rocksdb_update__on_an_empty_database_saves(void **state)
 int main(void)
 {
   const struct CMUnitTest rocksdb_only[] = {
-      STORE_TEST(rocksdb_open__creates_missing_directories, &rocksdb_backend),
-      STORE_TEST(rocksdb_open__second_open_of_the_same_directory_is_busy,
+      STORE_TEST(rocksdb_open__creates_only_the_last_folder_level,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_open__second_writer_is_told_who_holds_it,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_open_read__loads_while_a_writer_holds_it,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_open_read_and_update__create_nothing,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_open_create__refuses_a_folder_that_holds_no_database,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_save_load__round_trips_a_graph_of_many_batches,
                  &rocksdb_backend),

@@ -33,6 +33,10 @@ int pt_fs_read_file(const char *path, pt_buf *out);
 int pt_fs_write_file(const char *path, const void *data, size_t len);
 /* Creates path and its missing parents; existing directories are fine. */
 int pt_fs_mkdir_p(const char *path);
+/* Creates the one directory path, whose parent must exist: PT_EEXISTS when
+ * anything (a directory too) is already there, PT_ENOTFOUND when the
+ * parent is missing. */
+int pt_fs_mkdir(const char *path);
 /* Removes a file; missing is not an error. */
 int pt_fs_remove(const char *path);
 /* Removes an empty directory; missing is not an error. */
