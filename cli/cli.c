@@ -1,26 +1,10 @@
-/* Command dispatch, the banner, --help and --version (cli.h). */
+/* Command dispatch, --help and --version (cli.h). */
 #include <string.h>
 
 #include "commands.h"
 #include "cli.h"
 #include "pt/version.h"
 #include "service.h"
-
-static void banner(FILE *out)
-{
-  fprintf(out,
-          "Parseltongue CLI Toolkit %s\n"
-          "Code graphs for developers and LLM agents\n"
-          "\n"
-          "Use --help for more information\n"
-          "\n"
-          "Available commands:\n"
-          "  pt01-folder-to-cozodb-streamer (index)   Index a source tree\n"
-          "  pt08-http-code-query-server (serve)      Serve the HTTP JSON API\n"
-          "  dump                                     Print an index as text\n"
-          "  service                                  Run the server as a service\n",
-          PT_VERSION);
-}
 
 static void usage(FILE *out)
 {
@@ -32,7 +16,7 @@ static void usage(FILE *out)
           "      alias: index                      of entities and dependency edges.\n"
           "  pt08-http-code-query-server --db ENGINE\n"
           "      alias: serve                      Serve an index over HTTP (JSON).\n"
-          "  dump [DIR] [--db ENGINE] [--brief]    Print an index in its canonical\n"
+          "  dump [DIR | --db ENGINE] [--brief]    Print an index in its canonical\n"
           "                                        text form (for diffs and tests).\n"
           "  service install|uninstall|status ...  Keep a folder indexed and served\n"
           "                                        as a user or system service.\n"
@@ -48,9 +32,9 @@ static void usage(FILE *out)
 
 int pt_cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
-  if (argc < 2) {
-    banner(out);
-    return PT_EXIT_OK;
+  if (argc < 2) { /* a command is missing: usage, as for any bad usage */
+    usage(err);
+    return PT_EXIT_USAGE;
   }
   const char *cmd = argv[1];
   if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {

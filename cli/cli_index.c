@@ -1,11 +1,16 @@
 /* pt01-folder-to-cozodb-streamer (alias index): flags, workspace, console
  * lines of docs/contract/ingestion.md 1.3, progress, store save, error
- * log. */
+ * log. Arguments, the folder and the database are checked before anything
+ * is created or indexed; the workspace is made only when something goes
+ * in it. */
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 
+#include "cli_console.h"
 #include "commands.h"
 #include "pt/alloc.h"
+#include "pt/compat.h"
 #include "pt/error.h"
 #include "pt/ingest.h"
 #include "pt/store.h"
@@ -18,7 +23,7 @@
 typedef struct index_args {
   const char *dir;
   const char *db;             /* NULL = the platform default */
-  int verbose, quiet, parse_only;
+  int verbose, quiet, parse_only, force;
   unsigned threads;
   unsigned long long max_file_size;
 } index_args;
@@ -42,8 +47,10 @@ static void index_usage(FILE *out)
     "       parseltongue index [DIR] [options]\n"
     "\n"
     "Indexes DIR (default: the current folder) into a graph of entities and\n"
-    "dependency edges, in a new workspace folder parseltongueYYYYMMDDHHMMSS\n"
-    "under the current folder.\n"
+    "dependency edges. Without --db, the index goes into a new workspace\n"
+    "folder parseltongueYYYYMMDDHHMMSS under the current folder (-2, -3, ...\n"
+    "when that name is taken); with --db, a workspace is made only for the\n"
+    "error log of files that failed.\n"
     "\n"
     "Options:\n"
     "  --db ENGINE            Where to store the index:\n"
@@ -52,10 +59,14 @@ static void index_usage(FILE *out)
     "                                         temporary file and moved into place\n"
     "                           mem           in memory only (nothing saved)\n"
     "                         Default here: %s:<workspace>/analysis.db%s\n"
+    "                         The folder holding PATH is created if its own\n"
+    "                         parent exists\n"
+    "  --force                Replace what is at PATH even when it is not a\n"
+    "                         parseltongue index (refused without --force)\n"
     "  --threads N            Parser threads (default: one per processor)\n"
     "  --max-file-size BYTES  Larger files are ignored (default: %u)\n"
     "  -v, --verbose          Also print duration and peak memory\n"
-    "  -q, --quiet            Print only the summary\n"
+    "  -q, --quiet            Print nothing but errors\n"
     "  --parse-only           Benchmark floor: parse every file with tree-sitter,\n"
     "                         extract and save nothing\n"
     "  -h, --help             Show this help\n"
@@ -63,6 +74,9 @@ static void index_usage(FILE *out)
     "Ignored: .gitignore and .parseltongueignore matches, folders named .git,\n"
     "node_modules, target, build, dist, __pycache__, .venv, venv, binary and\n"
     "oversized files; tests are recorded and left out of the graph.\n"
+    "\n"
+    "Console: plain ASCII when NO_COLOR is set, TERM=dumb or the locale is\n"
+    "not UTF-8.\n"
     "\n"
     "Exit status: 0 indexed (files that failed are listed in\n"
     "<workspace>/ingestion-errors.txt), 1 the run failed, 2 bad usage.\n",
@@ -83,6 +97,8 @@ static int parse_args(int argc, char **argv, index_args *a, FILE *out, FILE *err
       a->quiet = 1;
     } else if (!strcmp(s, "--parse-only")) {
       a->parse_only = 1;
+    } else if (!strcmp(s, "--force")) {
+      a->force = 1;
     } else if (!strcmp(s, "--db") || !strcmp(s, "--threads") ||
                !strcmp(s, "--max-file-size")) {
       if (i + 1 >= argc) {
@@ -140,23 +156,60 @@ static void on_progress(size_t done, size_t total, uint64_t bytes, void *payload
   fflush(ps->err);
 }
 
-static int make_workspace(char *ws, size_t size, FILE *err)
+/* One index run: where its console lines go and what it has made. */
+typedef struct index_run {
+  const index_args *a;
+  FILE *out;                /* NULL with -q: nothing but errors */
+  FILE *err;
+  const pt_cli_glyphs *gl;
+  char ws[80];              /* the workspace; "" until one is made */
+  char spec[1024];
+  const char *ingest_spec;  /* what the header and error log name */
+} index_run;
+
+static void say(const index_run *r, const char *fmt, ...) PT_PRINTF(2, 3);
+
+static void say(const index_run *r, const char *fmt, ...)
 {
-  time_t now = time(NULL);
-  struct tm *tm = localtime(&now);
-  if (!tm || strftime(ws, size, "parseltongue%Y%m%d%H%M%S", tm) == 0) {
-    fprintf(err, "Error: cannot read the local time\n");
-    return PT_EXIT_FAILURE;
-  }
-  if (pt_fs_mkdir_p(ws) != 0) {
-    fprintf(err, "Error: cannot create the workspace: %s\n", pt_error_last()->message);
-    return PT_EXIT_FAILURE;
-  }
-  return 0;
+  va_list ap;
+  if (!r->out)
+    return;
+  va_start(ap, fmt);
+  vfprintf(r->out, fmt, ap);
+  va_end(ap);
 }
 
-static int write_error_log(const char *ws, const char *spec, const index_args *a,
-                           const pt_ingest_stats *st)
+/* parseltongueYYYYMMDDHHMMSS, or with -2, -3, ... when a run in the same
+ * second (or anything else) has that name: mkdir fails on what exists, so
+ * two runs never share one. */
+static int make_workspace(index_run *r)
+{
+  char base[48];
+  time_t now = time(NULL);
+  struct tm *tm = localtime(&now);
+  if (!tm || strftime(base, sizeof base, "parseltongue%Y%m%d%H%M%S", tm) == 0) {
+    fprintf(r->err, "Error: cannot read the local time\n");
+    return PT_EXIT_FAILURE;
+  }
+  for (unsigned n = 1; n <= 1000; n++) {
+    if (n == 1)
+      pt_snprintf(r->ws, sizeof r->ws, "%s", base);
+    else
+      pt_snprintf(r->ws, sizeof r->ws, "%s-%u", base, n);
+    int rc = pt_fs_mkdir(r->ws);
+    if (rc == 0)
+      return 0;
+    if (rc != PT_EEXISTS)
+      break;
+    pt_error_clear();
+  }
+  fprintf(r->err, "Error: cannot create the workspace %s: %s\n", r->ws,
+          pt_error_last()->message);
+  r->ws[0] = '\0';
+  return PT_EXIT_FAILURE;
+}
+
+static int write_error_log(const index_run *r, const pt_ingest_stats *st)
 {
   pt_buf b = PT_BUF_INIT, path = PT_BUF_INIT;
   char when[32];
@@ -167,190 +220,258 @@ static int write_error_log(const char *ws, const char *spec, const index_args *a
   int rc = pt_buf_printf(&b,
       "# Parseltongue Ingestion Error Log\n# Generated: %s\n# Database: %s\n"
       "# Source: %s\n# Total files: %zu, Processed: %zu, Errors: %zu\n#\n",
-      when, spec, a->dir, st->total_files, st->processed_files, st->n_errors);
+      when, r->ingest_spec, r->a->dir, st->total_files, st->processed_files,
+      st->n_errors);
   for (size_t i = 0; rc == 0 && i < st->n_errors; i++)
     rc = pt_buf_printf(&b, "%s\n", st->errors[i]);
-  if (rc == 0) rc = pt_buf_printf(&path, "%s/ingestion-errors.txt", ws);
+  if (rc == 0) rc = pt_buf_printf(&path, "%s/ingestion-errors.txt", r->ws);
   if (rc == 0) rc = pt_fs_write_file(path.ptr, b.ptr, b.len);
   pt_buf_fini(&b);
   pt_buf_fini(&path);
   return rc;
 }
 
-static void print_summary(FILE *out, const pt_ingest_stats *st, double secs)
+/* The files that failed go to <workspace>/ingestion-errors.txt, the
+ * workspace made now if the index went elsewhere. Where no workspace can
+ * be made (a read-only folder), they are printed instead: the index
+ * itself is saved, so the run still succeeds. */
+static void report_errors(index_run *r, const pt_ingest_stats *st)
 {
+  if (!st->n_errors)
+    return;
+  int rc = r->ws[0] ? 0 : make_workspace(r);
+  if (rc == 0 && write_error_log(r, st) == 0)
+    return;
+  if (rc == 0)
+    fprintf(r->err, "%sWarning: cannot write the error log: %s\n",
+            r->gl->warn, pt_error_last()->message);
+  fprintf(r->err, "%zu %s failed:\n", st->n_errors,
+          pt__cli_plural(st->n_errors, "file", "files"));
+  for (size_t i = 0; i < st->n_errors; i++)
+    fprintf(r->err, "  %s\n", st->errors[i]);
+  r->ws[0] = '\0';
+}
+
+static void print_summary(const index_run *r, const pt_ingest_stats *st,
+                          double secs)
+{
+  const char *b = r->gl->branch;
   double pct = st->n_edges ? 100.0 * (double)st->n_resolved / (double)st->n_edges : 0.0;
-  fprintf(out,
-          "\nParallel Streaming Summary:\n"
-          "Total files found: %zu\n"
-          "Files processed: %zu\n"
-          "Entities created: %zu (CODE only)\n"
-          "  └─ CODE entities: %zu\n"
-          "  └─ TEST entities: %zu (excluded for optimal LLM context)\n"
-          "Edges created: %zu\n"
-          "  └─ Resolved: %zu (%.1f%%)\n"
-          "  └─ Unresolved: %zu\n"
-          "Errors encountered: %zu\n"
-          "Duration: %.3fs\n"
-          "Throughput: %.0f files/s, %.2f MB/s\n",
-          st->total_files, st->processed_files, st->n_entities, st->n_entities,
-          st->n_tests, st->n_edges, st->n_resolved, pct, st->n_unresolved,
-          st->n_errors, secs, secs > 0 ? (double)st->processed_files / secs : 0.0,
-          secs > 0 ? (double)st->bytes / 1e6 / secs : 0.0);
+  say(r,
+      "\nParallel Streaming Summary:\n"
+      "Total files found: %zu\n"
+      "Files processed: %zu\n"
+      "Entities created: %zu (CODE only)\n"
+      "  %s CODE entities: %zu\n"
+      "  %s TEST entities: %zu (excluded for optimal LLM context)\n"
+      "Edges created: %zu\n"
+      "  %s Resolved: %zu (%.1f%%)\n"
+      "  %s Unresolved: %zu\n"
+      "Errors encountered: %zu\n"
+      "Duration: %.3fs\n"
+      "Throughput: %.0f files/s, %.2f MB/s\n",
+      st->total_files, st->processed_files, st->n_entities, b, st->n_entities,
+      b, st->n_tests, st->n_edges, b, st->n_resolved, pct, b,
+      st->n_unresolved, st->n_errors, secs,
+      secs > 0 ? (double)st->processed_files / secs : 0.0,
+      secs > 0 ? (double)st->bytes / 1e6 / secs : 0.0);
   if (st->n_tests)
-    fprintf(out, "\n✓ Tests intentionally excluded from ingestion for optimal LLM context\n");
-  if (st->n_ignored)
-    fprintf(out, "\nℹ %zu files and folders ignored (see the ignored_files table)\n",
-            st->n_ignored);
+    say(r, "\n%sTests intentionally excluded from ingestion for optimal LLM "
+        "context\n", r->gl->ok);
+  if (!st->n_ignored)
+    return;
+  int one = st->n_ignored == 1;
+  say(r, "\n%s%zu %s ignored; list %s with:\n", r->gl->info, st->n_ignored,
+      one ? "file or folder" : "files and folders", one ? "it" : "them");
+  if (strcmp(r->spec, "mem") == 0)
+    say(r, "  parseltongue dump \"%s\" | grep '^ignored'\n", r->a->dir);
+  else
+    say(r, "  parseltongue dump --db \"%s\" | grep '^ignored'\n", r->spec);
 }
 
-static void print_next_steps(FILE *out, const char *ws, const char *spec,
-                             const pt_ingest_stats *st)
+static void print_next_steps(const index_run *r, const pt_ingest_stats *st)
 {
-  fprintf(out, "✓ Indexing completed\n  Files processed: %zu\n  Entities created: %zu\n",
-          st->processed_files, st->n_entities);
-  if (st->n_errors)
-    fprintf(out, "  Errors: %zu (see %s/ingestion-errors.txt)\n", st->n_errors, ws);
-  fprintf(out,
-          "\n📁 Workspace location:\n  %s\n\nDatabase:\n  %s\n\n"
-          "Next step:\n  parseltongue pt08-http-code-query-server \\\n"
-          "    --db \"%s\"\n\nQuick test:\n"
-          "  curl http://localhost:7777/server-health-check-status\n"
-          "  curl http://localhost:7777/codebase-statistics-overview-summary\n",
-          ws, spec, spec);
+  say(r, "%sIndexing completed\n  Files processed: %zu\n  Entities created: "
+      "%zu\n", r->gl->ok, st->processed_files, st->n_entities);
+  if (st->n_errors && r->ws[0])
+    say(r, "  Errors: %zu (see %s/ingestion-errors.txt)\n", st->n_errors,
+        r->ws);
+  if (r->ws[0])
+    say(r, "\n%sWorkspace location:\n  %s\n", r->gl->folder, r->ws);
+  say(r, "\nDatabase:\n  %s\n\nNext step:\n  parseltongue "
+      "pt08-http-code-query-server \\\n", r->spec);
+  /* mem saved nothing: the server indexes the folder again */
+  if (strcmp(r->spec, "mem") == 0)
+    say(r, "    --db mem --root \"%s\"\n", r->a->dir);
+  else
+    say(r, "    --db \"%s\"\n", r->spec);
+  say(r, "\nQuick test:\n"
+      "  curl http://localhost:7777/server-health-check-status\n"
+      "  curl http://localhost:7777/codebase-statistics-overview-summary\n");
 }
 
-/* Opens the engine before the long work, so a bad path or a locked
- * database fails at once; a missing parent folder of a SQLite file is
- * created. *out stays NULL for mem. */
-static int open_engine(const char *spec, pt_store **out, FILE *err)
+/* Opens the engine before the long work, so a bad path, a locked database
+ * or a file that is not ours fails at once. *out stays NULL for mem. */
+static int open_engine(const index_run *r, pt_store **out)
 {
   pt_store_spec sp;
-  int rc = pt_store_spec_parse(spec, &sp);
+  int rc = pt_store_spec_parse(r->spec, &sp);
   *out = NULL;
   if (rc == 0 && sp.engine == PT_ENGINE_MEM)
     return 0;
-  if (rc == 0 && sp.engine == PT_ENGINE_SQLITE) {
-    const char *slash = strrchr(sp.path, '/');
-    char *dir = slash && slash != sp.path
-                    ? pt_strndup(sp.path, (size_t)(slash - sp.path))
-                    : NULL;
-    if (dir)
-      rc = pt_fs_mkdir_p(dir);
-    pt_free(dir);
-  }
   if (rc == 0)
-    rc = pt_store_open(spec, out);
+    rc = pt_store_open_mode(r->spec, r->a->force ? PT_STORE_REPLACE
+                                                 : PT_STORE_CREATE, out);
   if (rc) {
-    fprintf(err, "Error: cannot open %s: %s\n", spec, pt_error_last()->message);
+    fprintf(r->err, "Error: cannot save to %s: %s\n", r->spec,
+            pt_error_last()->message);
+    if (rc == PT_EEXISTS)
+      fprintf(r->err, "  (--force replaces it)\n");
     return PT_EXIT_FAILURE;
   }
   return 0;
 }
 
-static int save(pt_store *st, const char *spec, const pt_graph *g,
-                const index_args *a, FILE *out, FILE *err)
+static int save(const index_run *r, pt_store *st, const pt_graph *g)
 {
   pt_store_spec sp;
-  if (!st || pt_store_spec_parse(spec, &sp) != 0)
+  if (!st || pt_store_spec_parse(r->spec, &sp) != 0)
     return 0;
   int is_backup = sp.engine == PT_ENGINE_SQLITE;
-  if (is_backup && !a->quiet)
-    fprintf(out, "  ↓ Saving database to disk...\n");
+  if (is_backup)
+    say(r, "  %sSaving database to disk...\n", r->gl->down);
   if (pt_store_save(st, g) != 0) {
-    fprintf(err, "Error: cannot save the index to %s: %s\n", spec,
+    fprintf(r->err, "Error: cannot save the index to %s: %s\n", r->spec,
             pt_error_last()->message);
     return PT_EXIT_FAILURE;
   }
-  if (is_backup && !a->quiet)
-    fprintf(out, "  ✓ Database saved: %s\n", sp.path);
+  if (is_backup)
+    say(r, "  %sDatabase saved: %s\n", r->gl->ok, sp.path);
   return 0;
 }
 
-static int run(const index_args *a, const char *ws, const char *spec,
-               const char *ingest_spec, FILE *out, FILE *err)
+static void print_timings(const index_run *r, const pt_ingest_stats *st,
+                          uint64_t start_ns, uint64_t save_ns)
 {
+  say(r, "  Duration: %.3fs (walk %.3fs, parse and extract %.3fs, resolve "
+      "%.3fs, save %.3fs)\n  Peak memory: %.1f MB\n",
+      (double)(pt_clock_ns() - start_ns) / 1e9, (double)st->walk_ns / 1e9,
+      (double)st->extract_ns / 1e9, (double)st->resolve_ns / 1e9,
+      (double)save_ns / 1e9, (double)pt_peak_rss_bytes() / 1e6);
+}
+
+static int ingest(index_run *r, progress_state *ps, pt_graph **g,
+                  pt_ingest_stats *st)
+{
+  const index_args *a = r->a;
   char *skip[2] = {NULL, NULL};
   size_t n_skip = 0;
-  progress_state ps = {err, pt_clock_ns(), 0};
   pt_ingest_opts o = {a->dir, a->threads, a->max_file_size, NULL, 0,
-                      pt_term_is_tty(err) ? on_progress : NULL, &ps,
+                      pt_term_is_tty(r->err) ? on_progress : NULL, ps,
                       a->parse_only, NULL};
-  pt_ingest_stats st;
-  pt_graph *g = NULL;
-  memset(&st, 0, sizeof st);
-  pt_store *store = NULL;
-  if (!a->parse_only && open_engine(spec, &store, err) != 0)
-    return PT_EXIT_FAILURE;
-  int rc = pt_store_skip_paths(ws, spec, skip, &n_skip);
+  int rc = pt_store_skip_paths(r->ws[0] ? r->ws : NULL, r->spec, skip,
+                               &n_skip);
   o.skip = (const char *const *)skip;
   o.n_skip = n_skip;
-  fprintf(out, "Starting PARALLEL directory streaming (%u threads)...\n",
-          a->threads ? a->threads : pt_cpu_count());
-  fflush(out);
-  if (rc == 0 && (rc = pt_ingest(&o, &g, &st)) != 0)
-    fprintf(err, "Error: %s\n", pt_error_last()->message);
-  double secs = (double)(pt_clock_ns() - ps.start_ns) / 1e9;
-  int code = rc ? PT_EXIT_FAILURE : 0;
+  unsigned n = a->threads ? a->threads : pt_cpu_count();
+  say(r, "Starting PARALLEL directory streaming (%u %s)...\n", n,
+      pt__cli_plural(n, "thread", "threads"));
+  if (r->out)
+    fflush(r->out);
+  if (rc == 0)
+    rc = pt_ingest(&o, g, st);
+  if (rc)
+    fprintf(r->err, "Error: %s\n", pt_error_last()->message);
+  pt_free(skip[0]);
+  pt_free(skip[1]);
+  return rc ? PT_EXIT_FAILURE : 0;
+}
+
+static int run(index_run *r)
+{
+  progress_state ps = {r->err, pt_clock_ns(), 0};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  pt_store *store = NULL;
   uint64_t save_ns = 0;
+  memset(&st, 0, sizeof st);
+  int code = r->a->parse_only ? 0 : open_engine(r, &store);
+  if (code == 0)
+    code = ingest(r, &ps, &g, &st);
+  for (size_t i = 0; code == 0 && r->out && i < st.n_warnings; i++)
+    fprintf(r->err, "%sWarning: %s\n", r->gl->warn, st.warnings[i]);
   if (code == 0) {
-    print_summary(out, &st, secs);
+    print_summary(r, &st, (double)(pt_clock_ns() - ps.start_ns) / 1e9);
     uint64_t t = pt_clock_ns();
-    code = save(store, spec, g, a, out, err);
+    code = save(r, store, g);
     save_ns = pt_clock_ns() - t;
   }
-  if (code == 0 && st.n_errors &&
-      write_error_log(ws, ingest_spec, a, &st) != 0) {
-    fprintf(err, "Error: cannot write the error log: %s\n", pt_error_last()->message);
-    code = PT_EXIT_FAILURE;
-  }
-  if (code == 0 && !a->quiet)
-    print_next_steps(out, ws, spec, &st);
-  if (code == 0 && a->verbose)
-    fprintf(out, "  Duration: %.3fs (walk %.3fs, parse and extract %.3fs, "
-            "resolve %.3fs, save %.3fs)\n  Peak memory: %.1f MB\n",
-            (double)(pt_clock_ns() - ps.start_ns) / 1e9, (double)st.walk_ns / 1e9,
-            (double)st.extract_ns / 1e9, (double)st.resolve_ns / 1e9,
-            (double)save_ns / 1e9, (double)pt_peak_rss_bytes() / 1e6);
+  if (code == 0)
+    report_errors(r, &st);
+  if (code == 0 && r->a->verbose)
+    print_timings(r, &st, ps.start_ns, save_ns);
+  if (code == 0)
+    print_next_steps(r, &st);
   pt_store_close(store);
   pt_graph_free(g);
   pt_ingest_stats_fini(&st);
-  pt_free(skip[0]);
-  pt_free(skip[1]);
   return code;
+}
+
+static int check_folder(const char *dir, FILE *err)
+{
+  pt_fs_stat root;
+  int rc = pt_fs_stat_path(dir, &root);
+  if (rc == PT_ENOTFOUND)
+    fprintf(err, "error: '%s': no such folder\n", dir);
+  else if (rc)
+    fprintf(err, "error: '%s': %s\n", dir, pt_error_last()->message);
+  else if (root.type == PT_FS_FILE || root.type == PT_FS_OTHER)
+    fprintf(err, "error: '%s' is not a folder\n", dir);
+  return rc || root.type == PT_FS_FILE || root.type == PT_FS_OTHER
+             ? PT_EXIT_FAILURE : 0;
+}
+
+/* The engine spec; without --db, the workspace is made now, since the
+ * default database goes in it. */
+static int choose_spec(index_run *r)
+{
+  pt_store_spec sp;
+  if (r->a->db) {
+    pt_snprintf(r->spec, sizeof r->spec, "%s", r->a->db);
+    if (pt_store_spec_parse(r->spec, &sp) == 0)
+      return 0;
+    fprintf(r->err, "error: --db: %s\n", pt_error_last()->message);
+    return PT_EXIT_USAGE;
+  }
+  int rc = make_workspace(r);
+  if (rc == 0)
+    pt_snprintf(r->spec, sizeof r->spec, "%s:%s/analysis.db",
+                pt_defaults_engine(), r->ws);
+  return rc;
 }
 
 int pt__cli_index(int argc, char **argv, FILE *out, FILE *err)
 {
   index_args a;
+  index_run r;
   int rc = parse_args(argc, argv, &a, out, err);
   if (rc)
     return rc < 0 ? PT_EXIT_OK : rc;
-  pt_fs_stat root;
-  if (pt_fs_stat_path(a.dir, &root) != 0 || root.type == PT_FS_FILE) {
-    fprintf(err, "error: '%s' is not a folder\n", a.dir);
-    return PT_EXIT_FAILURE;
-  }
-  char ws[64];
-  if ((rc = make_workspace(ws, sizeof ws, err)) != 0)
+  memset(&r, 0, sizeof r);
+  r.a = &a;
+  r.out = a.quiet ? NULL : out;
+  r.err = err;
+  r.gl = pt__cli_glyphs();
+  if ((rc = check_folder(a.dir, err)) != 0 || (rc = choose_spec(&r)) != 0)
     return rc;
-  char spec[1024];
-  if (a.db)
-    pt_snprintf(spec, sizeof spec, "%s", a.db);
-  else
-    pt_snprintf(spec, sizeof spec, "%s:%s/analysis.db", pt_defaults_engine(),
-                ws);
-  pt_store_spec sp;
-  if (pt_store_spec_parse(spec, &sp) != 0) {
-    fprintf(err, "error: --db: %s\n", pt_error_last()->message);
-    return PT_EXIT_USAGE;
-  }
-  /* the header and the error log name the engine ingested into */
-  const char *ingest_spec = is_memory_backup(a.db) ? "mem" : spec;
+  r.ingest_spec = is_memory_backup(a.db) ? "mem" : r.spec;
   if (is_memory_backup(a.db))
-    fprintf(out, "  Engine: mem→SQLite (in-memory ingestion, SQLite backup)\n");
-  fprintf(out, "Running Tool 1: folder-to-cozodb-streamer\n");
-  if (!a.quiet)
-    fprintf(out, "  Workspace: %s\n  Database: %s\n", ws, ingest_spec);
-  return run(&a, ws, spec, ingest_spec, out, err);
+    say(&r, "  Engine: mem%sSQLite (in-memory ingestion, SQLite backup)\n",
+        r.gl->arrow);
+  say(&r, "Running Tool 1: folder-to-cozodb-streamer\n");
+  if (r.ws[0])
+    say(&r, "  Workspace: %s\n", r.ws);
+  say(&r, "  Database: %s\n", r.ingest_spec);
+  return run(&r);
 }

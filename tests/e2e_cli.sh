@@ -13,9 +13,21 @@ pass=0
 ok() { pass=$((pass + 1)); }
 
 cp -r "$fixtures/lang" "$work/src"
+# the console is checked in UTF-8; plain ASCII has its own checks below
+export LC_ALL=C.UTF-8
+unset NO_COLOR
+export TERM=xterm
 # a broken file: reported, skipped, the run completes
 printf 'def f():\n    return "\xff"\n' > "$work/src/broken.py"
 cd "$work"
+no_workspace() { ! ls -d "${1:-.}"/parseltongue2* >/dev/null 2>&1; }
+
+# no arguments: usage on stderr, exit 2
+set +e
+"$pt" > out.txt 2> err.txt; rc=$?
+set -e
+[ $rc -eq 2 ] && [ ! -s out.txt ] && grep -q '^Usage: parseltongue' err.txt ||
+  fail "no arguments: exit $rc"; ok
 
 "$pt" --version | grep -qx 'parseltongue 1.7.2' || fail "--version"; ok
 "$pt" --help | grep -q 'pt01-folder-to-cozodb-streamer' || fail "--help"; ok
@@ -29,11 +41,21 @@ set -e
 set +e
 "$pt" index /nonexistent/dir >/dev/null 2>err.txt; rc=$?
 set -e
-[ $rc -eq 1 ] && grep -q "is not a folder" err.txt || fail "missing dir exit $rc"; ok
+[ $rc -eq 1 ] && grep -q "'/nonexistent/dir': no such folder" err.txt || fail "missing dir exit $rc"; ok
+set +e
+"$pt" index src/broken.py >/dev/null 2>err.txt; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "is not a folder" err.txt || fail "file as dir exit $rc"; ok
 set +e
 "$pt" index src --db postgres:x >/dev/null 2>err.txt; rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q "error: --db: unknown store spec .*; use mem, sqlite:PATH or rocksdb:PATH" err.txt || fail "bad engine exit $rc"; ok
+# none of the failed runs above left a workspace
+no_workspace || fail "a failed run left a workspace"; ok
+set +e
+"$pt" dump src --db mem >/dev/null 2>err.txt; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q "either a folder or --db" err.txt || fail "dump DIR --db exit $rc"; ok
 
 # default engine: RocksDB in a new workspace
 "$pt" pt01-folder-to-cozodb-streamer src > out.txt 2> err.txt || fail "default index: $(cat err.txt)"
@@ -44,10 +66,17 @@ grep -q '^Errors encountered: 1$' out.txt || fail "error count"; ok
 grep -q 'broken.py: .*invalid UTF-8' "$ws/ingestion-errors.txt" || fail "error log"; ok
 grep -q -- '--db "rocksdb:'"$ws"'/analysis.db"' out.txt || fail "next step hint"; ok
 grep -q '^  └─ Resolved: [1-9]' out.txt || fail "resolved count"; ok
+grep -q 'ignored_files table' out.txt && fail "names a table users never see"; ok
 
-# sqlite backup, readable by the sqlite3 shell
+# sqlite backup, readable by the sqlite3 shell; -q prints nothing but
+# errors; with --db given and nothing failing, no workspace is made
 "$pt" index src --db sqlite:"$work/g.db" -q > out2.txt 2>&1 || fail "sqlite index: $(cat out2.txt)"
 [ -f g.db ] || fail "no sqlite file"; ok
+mkdir q && cp -r src q/src && rm q/src/broken.py
+(cd q && "$pt" index src --db sqlite:"$work/gq.db" -q > ../out2.txt 2> ../err2.txt) ||
+  fail "sqlite index: $(cat err2.txt)"
+[ ! -s out2.txt ] && [ ! -s err2.txt ] || fail "-q printed: $(cat out2.txt err2.txt)"; ok
+no_workspace q || fail "workspace made with --db and no errors"; ok
 if command -v sqlite3 >/dev/null; then
   n=$(sqlite3 g.db 'select count(*) from entities')
   [ "$n" -gt 50 ] || fail "sqlite entities $n"; ok
@@ -66,15 +95,62 @@ cmp -s mem1.txt rk.txt || fail "rocksdb dump differs from the in-memory index"; 
 "$pt" dump --db sqlite:g2.db > sq2.txt
 cmp -s sq.txt sq2.txt || fail "two runs differ"; ok
 
-# a missing folder for the SQLite file is created; an impossible one fails
-# before any indexing
-"$pt" index src --db sqlite:"$work/new/dir/x.db" -q >/dev/null 2>&1 || fail "sqlite in a new folder"
-[ -f "$work/new/dir/x.db" ] || fail "no sqlite file in the new folder"; ok
+# the folder of the SQLite file is created, its parents are not; a place
+# that cannot be written fails before any indexing
+"$pt" index src --db sqlite:"$work/new/x.db" -q >/dev/null 2>&1 || fail "sqlite in a new folder"
+[ -f "$work/new/x.db" ] || fail "no sqlite file in the new folder"; ok
 set +e
-"$pt" index src --db sqlite:/proc/pt-no/x.db > out4.txt 2> err.txt; rc=$?
+"$pt" index src --db sqlite:"$work/a/b/x.db" > out4.txt 2> err.txt; rc=$?
 set -e
-[ $rc -eq 1 ] && grep -q "cannot open sqlite:/proc/pt-no/x.db" err.txt || fail "bad sqlite path exit $rc"; ok
-grep -q "Parallel Streaming Summary" out4.txt && fail "indexed before failing"; ok
+[ $rc -eq 1 ] && grep -q "$work/a does not exist" err.txt || fail "missing parents exit $rc: $(cat err.txt)"; ok
+[ ! -e "$work/a" ] || fail "created the missing parents"; ok
+for bad in /proc/pt-no/x.db /proc/x.db; do
+  set +e
+  "$pt" index src --db sqlite:$bad > out4.txt 2> err.txt; rc=$?
+  set -e
+  [ $rc -eq 1 ] && grep -q "cannot save to sqlite:$bad" err.txt || fail "bad sqlite path $bad exit $rc"; ok
+  grep -q "Parallel Streaming Summary" out4.txt && fail "indexed before failing ($bad)"; ok
+done
+
+# what is not a parseltongue index is never replaced, unless --force
+printf 'my notes\n' > notes.db
+set +e
+"$pt" index src --db sqlite:notes.db > out5.txt 2> err.txt; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "notes.db is not a parseltongue index" err.txt &&
+  grep -q -- "--force" err.txt || fail "overwrote a text file: exit $rc"; ok
+[ "$(cat notes.db)" = "my notes" ] || fail "notes.db changed"; ok
+grep -q "Parallel Streaming Summary" out5.txt && fail "indexed before refusing"; ok
+if command -v sqlite3 >/dev/null; then
+  sqlite3 other.db 'create table mine(x); insert into mine values(42)'
+  set +e
+  "$pt" index src --db sqlite:other.db >/dev/null 2> err.txt; rc=$?
+  set -e
+  [ $rc -eq 1 ] && grep -q "another program's SQLite database" err.txt || fail "overwrote a SQLite file: exit $rc"; ok
+  [ "$(sqlite3 other.db 'select x from mine')" = 42 ] || fail "other.db changed"; ok
+fi
+"$pt" index src --db sqlite:notes.db --force -q 2>/dev/null || fail "--force"
+"$pt" dump --db sqlite:notes.db | cmp -s - sq.txt || fail "--force index differs"; ok
+# a second index run over our own index is fine
+"$pt" index src --db sqlite:notes.db -q 2>/dev/null || fail "index over an index"; ok
+
+# read commands create nothing
+for spec in rocksdb:typo/db sqlite:typo2/x.db rocksdb:typo3; do
+  set +e
+  "$pt" dump --db "$spec" > /dev/null 2> err.txt; rc=$?
+  set -e
+  [ $rc -eq 1 ] && grep -q "nothing has been saved there yet" err.txt || fail "dump $spec exit $rc"; ok
+done
+[ ! -e typo ] && [ ! -e typo2 ] && [ ! -e typo3 ] || fail "dump created folders"; ok
+
+# workspaces are unique: two runs in the same second get one each
+mkdir twice && cp -r q/src twice/src
+(cd twice && { "$pt" index src -q & "$pt" index src -q; wait; }) || fail "two runs"
+[ "$(ls -d twice/parseltongue2* | wc -l)" = 2 ] || fail "two runs share a workspace: $(ls twice)"; ok
+for w in twice/parseltongue2*; do [ -d "$w/analysis.db" ] || fail "no index in $w"; done; ok
+# from a folder nothing can be written in, --db elsewhere works
+(cd /proc && "$pt" index "$work/q/src" --db sqlite:"$work/ro.db" -q) || fail "index from a read-only folder"
+[ -f ro.db ] || fail "no ro.db"; ok
 
 # progress is drawn on a terminal only
 grep -q 'Indexing:' out.txt err.txt && fail "progress drawn without a terminal"; ok
@@ -83,8 +159,40 @@ if command -v script >/dev/null; then
   grep -q 'Indexing: [0-9]*/[0-9]* files' tty.txt || fail "no progress on a terminal"; ok
 fi
 
-# --db mem saves nothing but still reports
-"$pt" index src --db mem > out3.txt 2>&1 || fail "mem index"
+# --db mem saves nothing but still reports, and its hint works
+"$pt" index src --db mem -v > out3.txt 2>&1 || fail "mem index"
 grep -q '^  Database: mem$' out3.txt || fail "mem Database line"; ok
+grep -q -- '--db mem --root "src"$' out3.txt || fail "mem next step hint"; ok
+# -v timings come before the hints
+[ "$(grep -n '^  Duration: .*walk' out3.txt | cut -d: -f1)" -lt \
+  "$(grep -n '^Next step' out3.txt | cut -d: -f1)" ] || fail "-v timings after the hints"; ok
+
+# singular and plural
+mkdir one && printf 'int f(void) { return 0; }\n' > one/f.c
+"$pt" index one --db mem --threads 1 > out6.txt 2>&1 || fail "one-file index"
+grep -q '(1 thread)' out6.txt || fail "1 thread"; ok
+grep -q '1 threads\|1 files\|1 entities' out6.txt && fail "plural for one: $(cat out6.txt)"; ok
+
+# plain ASCII when the locale is not UTF-8, NO_COLOR is set or TERM=dumb
+for env in "LC_ALL=C" "LC_ALL=POSIX" "NO_COLOR=1" "TERM=dumb"; do
+  env $env "$pt" index src --db mem > out7.txt 2>&1 || fail "index with $env"
+  LC_ALL=C grep -q '[^[:print:][:space:]]' out7.txt && fail "not ASCII with $env: $(LC_ALL=C grep '[^[:print:][:space:]]' out7.txt | head -3)"; ok
+done
+grep -q '✓' out.txt || fail "no UTF-8 glyphs in a UTF-8 locale"; ok
+
+# a RocksDB index a server holds: dump reads it, a writer is told who holds it
+port=$((20000 + ($$ + 7) % 20000))
+"$pt" serve --db "rocksdb:$ws/analysis.db" --port "$port" --no-watch > srv.txt 2>&1 &
+srv=$!
+for _ in $(seq 100); do grep -q '^Ready' srv.txt && break; sleep 0.1; done
+port=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' srv.txt)
+[ -n "$port" ] || fail "server not ready: $(cat srv.txt)"
+"$pt" dump --db "rocksdb:$ws/analysis.db" | cmp -s - rk.txt || fail "dump while served"; ok
+set +e
+"$pt" index src --db "rocksdb:$ws/analysis.db" > /dev/null 2> err.txt; rc=$?
+set -e
+kill -INT $srv; wait $srv || true
+[ $rc -eq 1 ] && grep -q "is in use by parseltongue (pid $srv)" err.txt ||
+  fail "busy message: exit $rc: $(cat err.txt)"; ok
 
 echo "$pass passed, 0 failed"

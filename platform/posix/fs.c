@@ -151,9 +151,21 @@ int pt_fs_mkdir_p(const char *path)
 
 int pt_fs_mkdir(const char *path)
 {
-  if (mkdir(path, 0755) != 0)
-    return pt__error_from_errno(errno, "cannot create directory", path);
-  return 0;
+  if (mkdir(path, 0755) == 0)
+    return 0;
+  int err = errno;
+  const char *slash = strrchr(path, '/');
+  char *parent = slash && slash != path
+                     ? pt_strndup(path, (size_t)(slash - path)) : NULL;
+  struct stat st;
+  int rc = 0;
+  if (err == ENOENT && parent && lstat(parent, &st) != 0 && errno == ENOENT)
+    rc = PT_ERR(PT_ENOTFOUND, "cannot create directory %s: %s does not exist",
+                path, parent);
+  else
+    rc = pt__error_from_errno(err, "cannot create directory", path);
+  pt_free(parent);
+  return rc;
 }
 
 int pt_fs_remove(const char *path)

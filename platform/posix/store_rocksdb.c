@@ -774,13 +774,8 @@ static int prepare_folder(const char *path, pt_store_mode mode)
   if (mode == PT_STORE_READ || mode == PT_STORE_UPDATE)
     return has_db ? 0 : PT_ERR(PT_ENOTFOUND, "rocksdb %s: no such database "
                                "(nothing has been saved there yet)", path);
-  if (!exists) {
-    rc = pt_fs_mkdir(path);
-    return rc != PT_ENOTFOUND ? rc
-                              : PT_ERR(PT_ENOTFOUND, "cannot create the "
-                                       "folder %s: the folder holding it "
-                                       "does not exist", path);
-  }
+  if (!exists)
+    return pt_fs_mkdir(path);
   if (mode != PT_STORE_CREATE || has_db)
     return 0;
   rc = pt_fs_list_dir(path, stop_at_first, NULL);

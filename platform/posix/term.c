@@ -1,6 +1,9 @@
 /* pt/sys/term.h on POSIX. */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "pt/sys/term.h"
@@ -13,4 +16,29 @@ int pt_term_init(int *argc, char ***argv)
 int pt_term_is_tty(FILE *stream)
 {
   return isatty(fileno(stream));
+}
+
+static int names_utf8(const char *locale)
+{
+  const char *dot = strchr(locale, '.');
+  if (!dot)
+    return 0;
+  char set[8] = "";
+  size_t n = 0;
+  for (const char *p = dot + 1; *p && *p != '@' && n + 1 < sizeof set; p++)
+    if (*p != '-')
+      set[n++] = (char)tolower((unsigned char)*p);
+  set[n] = '\0';
+  return strcmp(set, "utf8") == 0;
+}
+
+int pt_term_is_utf8(void)
+{
+  const char *names[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    const char *v = getenv(names[i]);
+    if (v && *v)
+      return names_utf8(v);
+  }
+  return 0;
 }

@@ -296,10 +296,22 @@ int pt_fs_mkdir(const char *path)
 {
   wchar_t *w = NULL;
   int rc = pt__utf16_path(path, &w);
+  DWORD err = 0;
   if (rc == 0 && !CreateDirectoryW(w, NULL))
-    rc = pt__error_from_win32(GetLastError(), "cannot create directory",
-                              path);
+    err = GetLastError();
   pt_free(w);
+  if (rc || !err)
+    return rc;
+  if (err != ERROR_PATH_NOT_FOUND)
+    return pt__error_from_win32(err, "cannot create directory", path);
+  const char *slash = strrchr(path, '/'), *back = strrchr(path, '\\');
+  if (!slash || (back && back > slash))
+    slash = back;
+  char *parent = slash ? pt_strndup(path, (size_t)(slash - path)) : NULL;
+  rc = parent ? PT_ERR(PT_ENOTFOUND, "cannot create directory %s: %s does "
+                       "not exist", path, parent)
+              : pt__error_from_win32(err, "cannot create directory", path);
+  pt_free(parent);
   return rc;
 }
 

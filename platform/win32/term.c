@@ -152,3 +152,8 @@ int pt_term_is_tty(FILE *stream)
 {
   return _isatty(_fileno(stream)) != 0;
 }
+
+int pt_term_is_utf8(void)
+{
+  return 1;
+}

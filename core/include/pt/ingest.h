@@ -60,11 +60,18 @@ typedef struct pt_ingest_stats {
   uint64_t resolve_ns;     /* resolution and canonical ordering */
   char **errors;           /* owned: one line per error, walk order */
   size_t n_errors;
+  char **warnings;         /* owned: one line per file indexed despite a
+                              problem ("PATH:LINE: invalid UTF-8 ..."),
+                              walk order */
+  size_t n_warnings;
 } pt_ingest_stats;
 
 /* Indexes opts->root into a new finished graph (*out, caller frees).
  * Per-file problems become stats->errors and never fail the run; only a
- * missing root, a query compile error or out-of-memory do. */
+ * missing root, a query compile error or out-of-memory do. Invalid UTF-8
+ * is decoded lossily, as ctags and ripgrep do (each byte that starts no
+ * valid sequence reads as U+FFFD), the file indexed and a line added to
+ * stats->warnings. */
 int pt_ingest(const pt_ingest_opts *opts, pt_graph **out, pt_ingest_stats *stats);
 void pt_ingest_stats_fini(pt_ingest_stats *stats);
 

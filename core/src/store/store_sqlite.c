@@ -302,9 +302,6 @@ static int make_folder(const char *path)
   if (rc == 0 && (rc = pt_fs_stat_path(t.dir.ptr, &st)) == PT_ENOTFOUND) {
     pt_error_clear();
     rc = pt_fs_mkdir(t.dir.ptr);
-    if (rc == PT_ENOTFOUND)
-      rc = PT_ERR(PT_ENOTFOUND, "cannot create the folder %s: the folder "
-                  "holding it does not exist", t.dir.ptr);
   } else if (rc == 0 && st.type != PT_FS_DIR) {
     rc = PT_ERR(PT_EINVAL, "%s is not a folder", t.dir.ptr);
   }

@@ -35,7 +35,7 @@ int pt_fs_write_file(const char *path, const void *data, size_t len);
 int pt_fs_mkdir_p(const char *path);
 /* Creates the one directory path, whose parent must exist: PT_EEXISTS when
  * anything (a directory too) is already there, PT_ENOTFOUND when the
- * parent is missing. */
+ * parent is missing ("cannot create directory a/b: a does not exist"). */
 int pt_fs_mkdir(const char *path);
 /* Removes a file; missing is not an error. */
 int pt_fs_remove(const char *path);

@@ -13,5 +13,9 @@
 int pt_term_init(int *argc, char ***argv);
 /* 1 when the stream is an interactive terminal. */
 int pt_term_is_tty(FILE *stream);
+/* 1 when the console takes UTF-8: on POSIX when the locale's character
+ * set is (the first of LC_ALL, LC_CTYPE, LANG that is set names UTF-8);
+ * on Windows always, pt_term_init having set the console's code page. */
+int pt_term_is_utf8(void);
 
 #endif
