@@ -15,6 +15,14 @@
 #include "posix_service.h"
 #include "pt/error.h"
 
+/* A peer gone mid-request must be an error, not SIGPIPE: Linux says so per
+ * send, macOS per socket (SO_NOSIGPIPE, set in connect_to). */
+#ifdef MSG_NOSIGNAL
+#define NO_SIGPIPE MSG_NOSIGNAL
+#else
+#define NO_SIGPIPE 0
+#endif
+
 static int wait_fd(int fd, short events, unsigned timeout_ms)
 {
   struct pollfd p = {fd, events, 0};
@@ -33,6 +41,10 @@ static int connect_to(int fd, unsigned port, unsigned timeout_ms)
   a.sin_family = AF_INET;
   a.sin_port = htons((unsigned short)port);
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+#ifdef SO_NOSIGPIPE
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
     return 0;
@@ -53,7 +65,7 @@ static int exchange(int fd, unsigned port, unsigned timeout_ms, pt_buf *resp)
   pt_snprintf(req, sizeof req, "GET /server-health-check-status HTTP/1.0\r\n"
               "Host: 127.0.0.1:%u\r\n\r\n", port);
   ssize_t len = (ssize_t)strlen(req);
-  if (send(fd, req, (size_t)len, MSG_NOSIGNAL) != len)
+  if (send(fd, req, (size_t)len, NO_SIGPIPE) != len)
     return PT_ERR(PT_EIO, "127.0.0.1:%u: send: %s", port, strerror(errno));
   int rc = 0;
   while (rc == 0 && resp->len < (1u << 20)) {

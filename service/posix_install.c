@@ -199,6 +199,40 @@ void pt__svc_unit_info_fini(svc_unit_info *i)
   memset(i, 0, sizeof *i);
 }
 
+/* The port of the installed service name; 0 when its unit is unreadable. */
+static unsigned unit_port(const char *name)
+{
+  svc_paths p;
+  svc_unit_info info;
+  unsigned port = 0;
+  memset(&info, 0, sizeof info);
+  if (pt__svc_paths_init(name, &p) == 0 && pt__svc_read_unit(&p, &info) == 0)
+    port = info.port;
+  pt_error_clear();
+  pt__svc_unit_info_fini(&info);
+  pt__svc_paths_fini(&p);
+  return port;
+}
+
+int pt__svc_refuse_port_taken(unsigned port)
+{
+  pt_buf list = PT_BUF_INIT;
+  size_t n = 0;
+  int rc = pt__svc_list_installed(&list, &n);
+  /* Names hold no ',' or ' ' (pt__unit_check_name): the list splits. */
+  for (char *name = list.ptr; rc == 0 && name && *name;) {
+    char *end = strstr(name, ", ");
+    if (end)
+      *end = '\0';
+    if (unit_port(name) == port)
+      rc = PT_ERR(PT_EEXISTS, "port %u is the port of service '%s': give "
+                  "this one another with --port", port, name);
+    name = end ? end + 2 : NULL;
+  }
+  pt_buf_fini(&list);
+  return rc;
+}
+
 int pt__svc_print_health(unsigned port, FILE *out)
 {
   pt_buf body = PT_BUF_INIT;

@@ -5,6 +5,7 @@
 #define _DARWIN_C_SOURCE /* _NSGetExecutablePath */
 #include <errno.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

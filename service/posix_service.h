@@ -24,6 +24,9 @@ void pt__svc_paths_fini(svc_paths *p);
 int pt__svc_refuse_taken(const svc_paths *p);
 /* PT_ENOTFOUND, listing the installed services, when it is not there. */
 int pt__svc_require_installed(const svc_paths *p);
+/* Appends the names of the installed services to list, ", "-separated,
+ * and counts them in *n. */
+int pt__svc_list_installed(pt_buf *list, size_t *n);
 /* given (checked), or the one service installed; PT_EINVAL when none or
  * several are installed, naming them. */
 int pt__svc_pick_name(const char *given, char **out);
@@ -56,6 +59,10 @@ typedef struct svc_unit_info {
  * is not a unit `install` wrote. */
 int pt__svc_read_unit(const svc_paths *p, svc_unit_info *out);
 void pt__svc_unit_info_fini(svc_unit_info *i);
+
+/* PT_EEXISTS naming the installed service whose unit serves on port;
+ * units that cannot be read are skipped. */
+int pt__svc_refuse_port_taken(unsigned port);
 
 /* Prints "health: ..." with what the health endpoint on port answers;
  * returns 0 when it answered 200, PT_EIO otherwise. */

@@ -117,7 +117,6 @@ int pt__svc_refuse_taken(const svc_paths *p)
   return 0;
 }
 
-/* The names of the installed services, ", "-separated, into list. */
 typedef struct name_list {
   pt_buf *list;
   size_t n;
@@ -136,7 +135,7 @@ static int on_unit(const char *file, pt_fs_type type, void *payload)
                        (int)(len - pre - suf), file + pre);
 }
 
-static int list_installed(pt_buf *list, size_t *n)
+int pt__svc_list_installed(pt_buf *list, size_t *n)
 {
   svc_paths p;
   int rc = pt__svc_paths_init("x", &p);
@@ -156,7 +155,7 @@ int pt__svc_require_installed(const svc_paths *p)
     return 0;
   pt_buf list = PT_BUF_INIT;
   size_t n = 0;
-  int rc = list_installed(&list, &n);
+  int rc = pt__svc_list_installed(&list, &n);
   if (rc == 0)
     rc = PT_ERR(PT_ENOTFOUND, "no service is installed as %s (installed: %s)",
                 p->unit_path, n ? pt_buf_cstr(&list) : "none");
@@ -168,7 +167,8 @@ int pt__svc_pick_name(const char *given, char **out)
 {
   pt_buf list = PT_BUF_INIT;
   size_t n = 0;
-  int rc = given ? pt__unit_check_name(given) : list_installed(&list, &n);
+  int rc = given ? pt__unit_check_name(given)
+                 : pt__svc_list_installed(&list, &n);
   if (rc == 0 && !given && n == 0)
     rc = PT_ERR(PT_ENOTFOUND, "no service is installed");
   if (rc == 0 && !given && n > 1)

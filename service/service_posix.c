@@ -248,6 +248,8 @@ static int install(const svc_args *a, FILE *out)
   if (rc == 0)
     rc = pt__svc_refuse_taken(&p);
   if (rc == 0)
+    rc = pt__svc_refuse_port_taken(a->port);
+  if (rc == 0)
     rc = check_port(a->port);
   if (rc == 0)
     rc = pt__svc_first_index(&in, &p, out);

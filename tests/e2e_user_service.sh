@@ -5,7 +5,7 @@
 # systemd-analyze verifies the unit (the program's path and the root hold
 # spaces, '%' and '$', the root quotes too); the refusals (name taken, bad name, missing
 # root, port in use); status with and without a server answering; uninstall
-# removes the unit and keeps the data.
+# removes the unit and keeps the data. One port per service.
 # usage: e2e_user_service.sh PARSELTONGUE FIXTURES_DIR
 set -euo pipefail
 built=$1
@@ -81,26 +81,36 @@ has "root:    $root"
 has "port:    $port"
 has "health:  no answer"
 
-# The unit's command, run as systemd would: status sees the API answer,
-# and a second service cannot take the port.
-"$pt" serve --db "sqlite:$data/analysis.db" --root "$root" --port "$port" \
-  > "$work/serve.out" 2>&1 &
-pid=$!
-for _ in $(seq 200); do
-  grep -q '^Ready: listening on' "$work/serve.out" && break
-  kill -0 "$pid" 2>/dev/null || fail "serve exited: $(cat "$work/serve.out")"
-  sleep 0.05
-done
-grep -q "^Ready: listening on 127.0.0.1:$port " "$work/serve.out" ||
-  fail "serve is not on port $port: $(cat "$work/serve.out")"
+# A second service cannot take the port of an installed one, running or not.
+run 1 service install --root "$root" --name other --port "$port"
+has "port $port is the port of service 'proj'"
+[ ! -e "$HOME/.local/share/parseltongue/other" ] || fail "a refused install left a data folder"
+
+# serve PORT: runs the unit's command, as systemd would, until stop_serve
+serve() {
+  "$pt" serve --db "sqlite:$data/analysis.db" --root "$root" --port "$1" \
+    > "$work/serve.out" 2>&1 &
+  pid=$!
+  for _ in $(seq 200); do
+    grep -q '^Ready: listening on' "$work/serve.out" && break
+    kill -0 "$pid" 2>/dev/null || fail "serve exited: $(cat "$work/serve.out")"
+    sleep 0.05
+  done
+  grep -q "^Ready: listening on 127.0.0.1:$1 " "$work/serve.out" ||
+    fail "serve is not on port $1: $(cat "$work/serve.out")"
+}
+stop_serve() {
+  kill -TERM "$pid"
+  wait "$pid" || fail "serve exited with status $?"
+  pid=""
+}
+
+# status sees the API answer.
+serve "$port"
 run 0 service status --name proj
 has "health:  HTTP 200 "
 has '"status":"ok"'
-run 1 service install --root "$root" --name other --port "$port"
-has "port $port is in use"
-kill -TERM "$pid"
-wait "$pid" || fail "serve exited with status $?"
-pid=""
+stop_serve
 
 # uninstall: the unit goes, the data stays; then nothing is installed.
 run 0 service uninstall --name proj
@@ -112,4 +122,10 @@ has "no service is installed"
 run 1 service uninstall --name proj
 has "no service is installed as $unit"
 [ -z "$(ls "$HOME/.config/systemd/user")" ] || fail "files left in the unit folder"
+
+# A port something else listens on is refused too.
+serve "$port"
+run 1 service install --root "$root" --name other --port "$port"
+has "port $port is in use"
+stop_serve
 echo "e2e_user_service: install, verify, refusals, status, uninstall"
