@@ -4,8 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "pt/error.h"
+#include "pt/sys/fs.h"
 #include "pt/sys/term.h"
 
 int pt_term_init(int *argc, char ***argv)
@@ -30,6 +33,19 @@ static int names_utf8(const char *locale)
       set[n++] = (char)tolower((unsigned char)*p);
   set[n] = '\0';
   return strcmp(set, "utf8") == 0;
+}
+
+/* Linux names an open file's path in /proc/self/fd; elsewhere there is no
+ * portable way, and the stream is reported as no file. */
+int pt_term_file_path(FILE *stream, char **out)
+{
+  struct stat st;
+  char link[64];
+  int fd = fileno(stream);
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    return PT_ERR(PT_ENOTFOUND, "the stream does not write to a file");
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  return pt_fs_realpath(link, out);
 }
 
 int pt_term_is_utf8(void)

@@ -1,6 +1,7 @@
 /* pt/sys/term.h on Windows: UTF-8 arguments (split again from the UTF-16
  * command line), a UTF-8 console, and the console check. */
 #include <io.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,4 +157,24 @@ int pt_term_is_tty(FILE *stream)
 int pt_term_is_utf8(void)
 {
   return 1;
+}
+
+int pt_term_file_path(FILE *stream, char **out)
+{
+  enum { CAP = 32768 }; /* the longest path Win32 knows, in UTF-16 units */
+  intptr_t osf = _get_osfhandle(_fileno(stream));
+  HANDLE h = (HANDLE)osf;
+  if (osf == -1 || GetFileType(h) != FILE_TYPE_DISK)
+    return PT_ERR(PT_ENOTFOUND, "the stream does not write to a file");
+  wchar_t *w = pt_malloc(CAP * sizeof *w);
+  if (!w)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  DWORD n = GetFinalPathNameByHandleW(h, w, CAP, FILE_NAME_NORMALIZED);
+  int rc = n == 0 || n >= CAP
+               ? pt__error_from_win32(GetLastError(), "cannot name", "a log")
+               : pt__utf16_to_utf8(w, (int)n, out);
+  if (rc == 0)
+    pt__utf16_path_to_portable(*out);
+  pt_free(w);
+  return rc;
 }

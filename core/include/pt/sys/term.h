@@ -17,5 +17,10 @@ int pt_term_is_tty(FILE *stream);
  * set is (the first of LC_ALL, LC_CTYPE, LANG that is set names UTF-8);
  * on Windows always, pt_term_init having set the console's code page. */
 int pt_term_is_utf8(void);
+/* The absolute path ('/' separators) of the regular file a stream writes
+ * to (output redirected to a file), in *out (pt_malloc'd): the serving
+ * session never watches its own log. PT_ENOTFOUND for a console, a pipe
+ * or where the OS cannot tell. */
+int pt_term_file_path(FILE *stream, char **out);
 
 #endif
