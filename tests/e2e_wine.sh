@@ -127,7 +127,7 @@ serve "$work/lserve.out" "$native" serve --db "sqlite:$db"
 lbase=$base
 get() { curl -sS --max-time 30 -o "$2" -w '%{http_code}' "$1"; }
 [ "$(get "$wbase/server-health-check-status" h.json)" = 200 ] || fail health
-[ "$(jq -r .status h.json)" = ok ] || fail "health body"; ok
+[ "$(jq -r .data.status h.json)" = ok ] || fail "health body"; ok
 [ "$(get "$wbase/codebase-statistics-overview-summary" s.json)" = 200 ] || fail stats
 [ "$(jq -r .data.code_entities_total_count s.json)" = "$n_lin" ] || fail "stats count"; ok
 callee=$(sqlite3 "$db" "SELECT to_key FROM edges WHERE resolved=1 AND edge_type='Calls' ORDER BY to_key LIMIT 1")

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "pt/arena.h"
 #include "pt/buf.h"
 #include "pt/graph.h"
 #include "pt/json.h"
@@ -40,12 +41,22 @@ typedef struct pt_serve_state {
 typedef struct pt_req pt_req;
 typedef const char *(*pt_req_arg_fn)(void *conn, const char *name);
 
+/* A parameter from a JSON request body (http_body.c). */
+typedef struct pt_body_arg {
+  const char *name;         /* in the request's arena */
+  const char *value;
+  struct pt_body_arg *next;
+} pt_body_arg;
+
 struct pt_req {
   const pt_serve_state *st;
   const char *path;
   void *conn;               /* the server's connection, for arguments */
   pt_req_arg_fn arg;
   unsigned status;          /* 200 unless a handler says otherwise */
+  const char *allow;        /* static; the Allow header of a 405 or OPTIONS */
+  pt_arena arena;           /* owned: what the request decodes */
+  pt_body_arg *body_args;   /* in arena */
   pt_buf body;
   pt_json json;
 };
@@ -85,13 +96,20 @@ int pt__memo_get(const pt_serve_state *st, void **slot,
 const pt_route *pt__routes(size_t *n);
 const pt_route *pt__route_find(const char *path);
 
-/* A query parameter, or NULL when absent. */
+/* A parameter: from the query string, else from the JSON body; NULL when
+ * absent. */
 const char *pt__req_arg(pt_req *r, const char *name);
+/* Reads a POST's body as a JSON object whose scalar members become
+ * parameters (nested values and nulls are skipped). An empty body is no
+ * parameter. PT_EINVAL after a 400 when it is not one JSON object;
+ * PT_ENOMEM. */
+int pt__req_read_body(pt_req *r, const char *body, size_t len);
 /* An unsigned parameter with a default and a maximum; writes the JSON
  * error and returns PT_EINVAL when malformed or out of range. */
 int pt__req_uint(pt_req *r, const char *name, uint64_t def, uint64_t max,
                  uint64_t *out);
-/* A required, non-empty string parameter, or the JSON error. */
+/* A required parameter, not empty nor blank; else PT_EINVAL after a 400
+ * "missing required parameter 'name'". */
 int pt__req_required(pt_req *r, const char *name, const char **out);
 /* The scope parameter (docs/contract/http-api.md 3.3): 1 and *out when
  * given, 0 when absent, -1 after writing a 400 that lists the valid scopes
@@ -99,18 +117,66 @@ int pt__req_required(pt_req *r, const char *name, const char **out);
  * halves). */
 int pt__req_scope(pt_req *r, pt_scope *out, char buf[512]);
 
-/* Envelopes: success opens {"success":true,"endpoint":...,"data":{ and
- * pt__resp_end closes it with "tokens". */
+/* Envelopes (docs/http-api.md "Envelope"): success opens
+ * {"success":true,"endpoint":...,"data":{ and pt__resp_end closes it.
+ * Every envelope ends with "tokens", the body's length in bytes divided
+ * by 4, rounded up, which pt__resp_close computes and writes before the
+ * final brace. */
 void pt__resp_begin(pt_req *r);
-void pt__resp_end(pt_req *r, uint64_t tokens);
-/* {"success":false,"endpoint":...,"error":msg,"tokens":tokens} */
-int pt__resp_error(pt_req *r, unsigned status, uint64_t tokens, const char *fmt, ...)
-    PT_PRINTF(4, 5);
+void pt__resp_end(pt_req *r);
+void pt__resp_close(pt_req *r);
+/* {"success":false,"endpoint":...,"error":msg,"tokens":N}; returns
+ * PT_EINVAL. */
+int pt__resp_error(pt_req *r, unsigned status, const char *fmt, ...)
+    PT_PRINTF(3, 4);
+/* Starts an error envelope and leaves it open for extra fields; close it
+ * with pt__resp_close. */
+void pt__resp_error_open(pt_req *r, unsigned status, const char *msg);
 
 /* The graph node a request names: an exact key (entity or placeholder),
  * else a unique key prefix, else a unique entity name or qualified name.
  * Returns the node, or -1 after writing a 404 (nothing matches) or a 400
  * listing the candidates (ambiguous). */
 int64_t pt__req_node(pt_req *r, const char *text);
+
+/* A page of a list (docs/http-api.md "Lists"): `limit` (or the route's
+ * older name for it, such as `top`, when limit_name is given; both is a
+ * 400) with default def and at most PT_PAGE_MAX, and `offset`. PT_EINVAL
+ * after writing the 400. */
+#define PT_PAGE_MAX 10000
+typedef struct pt_page {
+  uint64_t limit;
+  uint64_t offset;
+} pt_page;
+int pt__req_page(pt_req *r, const char *limit_name, uint64_t def, pt_page *out);
+/* How many of total items the page holds. */
+size_t pt__page_len(const pt_page *p, size_t total);
+/* Is item i (0-based) on the page? */
+static inline int pt__page_has(const pt_page *p, size_t i)
+{
+  return i >= p->offset && i - p->offset < p->limit;
+}
+/* total_count, returned_count, limit, offset and truncated (more items
+ * after this page). */
+void pt__page_counts(pt_req *r, const pt_page *p, size_t total);
+
+/* A parameter that takes one of n_allowed values, compared ignoring ASCII
+ * case: *out is its index, or def when absent. Anything else: PT_EINVAL
+ * after a 400 naming the values and listing them in "allowed_values". */
+int pt__req_choice(pt_req *r, const char *name, const char *const *allowed,
+                   size_t n_allowed, int def, int *out);
+/* true/false/1/0 (default false), as pt__req_choice. */
+int pt__req_bool(pt_req *r, const char *name, int *out);
+
+/* Is node v an unresolved placeholder (docs/contract/ingestion.md 6.6)? */
+int pt__node_is_placeholder(const pt_qgraph *q, uint32_t v);
+/* An entity reference: {"key","name","qualified_name","file_path",
+ * "line_start"}; the fields after key are null where the node is not an
+ * entity (a placeholder keeps its name). _fields writes them into an
+ * object the caller has open. */
+void pt__json_ref(pt_json *j, const pt_serve_state *st, const pt_qgraph *q,
+                  uint32_t v);
+void pt__json_ref_fields(pt_json *j, const pt_serve_state *st, const pt_qgraph *q,
+                         uint32_t v);
 
 #endif

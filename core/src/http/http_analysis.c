@@ -2,11 +2,12 @@
  * 5.11, 5.13, 5.17, 5.19, 5.20, 5.23): each runs on the cached graph, or
  * on a graph built for the request's scope. Tie-breaks are those of
  * pt/analysis.h. */
-#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
 #include "http_handlers.h"
+#include "pt/alloc.h"
 #include "pt/analysis.h"
 #include "pt/error.h"
 
@@ -27,39 +28,121 @@ int pt__http_graph(pt_req *r, const pt_qgraph **out, pt_qgraph **owned)
   return rc;
 }
 
+/* A group (SCC, cluster, community) as shown: its index in the
+ * analysis's order and its size without the placeholders left out. */
+typedef struct group_view {
+  uint32_t group;
+  uint32_t size;
+} group_view;
+
+static int cmp_view(const void *a, const void *b)
+{
+  const group_view *x = a, *y = b;
+  if (x->size != y->size)
+    return x->size > y->size ? -1 : 1;
+  return (x->group > y->group) - (x->group < y->group);
+}
+
+/* The groups of at least min_size members once placeholders are left out
+ * (unless with_ph), by that size descending, then the analysis's order. */
+static int group_views(const pt_qgraph *q, const uint32_t *off, const uint32_t *members,
+                       size_t n_groups, int with_ph, size_t min_size,
+                       group_view **out, size_t *n_out)
+{
+  group_view *gv = pt_malloc((n_groups + 1) * sizeof *gv);
+  if (!gv)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  size_t n = 0;
+  for (size_t g = 0; g < n_groups; g++) {
+    uint32_t size = 0;
+    for (uint32_t k = off[g]; k < off[g + 1]; k++)
+      size += with_ph || !pt__node_is_placeholder(q, members[k]);
+    if (size >= min_size && size > 0)
+      gv[n++] = (group_view){(uint32_t)g, size};
+  }
+  if (!with_ph && n > 1)
+    qsort(gv, n, sizeof *gv, cmp_view);
+  *out = gv;
+  *n_out = n;
+  return 0;
+}
+
+/* "members": the first `max` members as entity references, then
+ * "members_truncated". */
+static void group_members(pt_req *r, const pt_qgraph *q, const uint32_t *off,
+                          const uint32_t *members, uint32_t g, int with_ph,
+                          uint64_t max)
+{
+  pt_json *j = &r->json;
+  uint64_t n = 0;
+  int cut = 0;
+  pt_json_key(j, "members");
+  pt_json_arr(j);
+  for (uint32_t k = off[g]; k < off[g + 1]; k++) {
+    if (!with_ph && pt__node_is_placeholder(q, members[k]))
+      continue;
+    if (n++ < max)
+      pt__json_ref(j, r->st, q, members[k]);
+    else
+      cut = 1;
+  }
+  pt_json_arr_end(j);
+  pt_json_key(j, "members_truncated");
+  pt_json_bool(j, cut);
+}
+
+/* The parameters every group list takes: the page of groups, members per
+ * group, and whether placeholders stay in. */
+typedef struct group_args {
+  pt_page pg;
+  uint64_t member_limit;
+  int with_ph;
+} group_args;
+
+static int req_group_args(pt_req *r, uint64_t def_limit, group_args *a)
+{
+  if (pt__req_page(r, NULL, def_limit, &a->pg) ||
+      pt__req_uint(r, "member_limit", 50, PT_PAGE_MAX, &a->member_limit) ||
+      pt__req_bool(r, "include_unresolved", &a->with_ph))
+    return PT_EINVAL;
+  return 0;
+}
+
 int pt__h_cycles(pt_req *r)
 {
   const pt_qgraph *q;
-  pt_qgraph *owned;
+  pt_qgraph *owned = NULL;
   pt_cycles *c = NULL;
-  int rc = pt__http_graph(r, &q, &owned);
+  pt_page pg;
+  int rc = pt__req_page(r, NULL, 50, &pg);
+  if (rc == 0)
+    rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_cycles_scan(q, &c);
   if (rc == 0) {
     pt_json *j = &r->json;
-    uint64_t path_total = 0;
     pt__resp_begin(r);
     pt_json_key(j, "has_cycles");
     pt_json_bool(j, c->n_cycles > 0);
     pt_json_key(j, "cycle_count");
     pt_json_uint(j, c->n_cycles);
+    pt__page_counts(r, &pg, c->n_cycles);
     pt_json_key(j, "cycles");
     pt_json_arr(j);
-    for (size_t i = 0; i < c->n_cycles; i++) {
+    for (size_t i = pg.offset; i < pg.offset + pt__page_len(&pg, c->n_cycles); i++) {
       uint32_t a = c->off[i], b = c->off[i + 1];
-      path_total += b - a;
       pt_json_obj(j);
       pt_json_key(j, "length");
       pt_json_uint(j, b - a - 1);
       pt_json_key(j, "path");
       pt_json_arr(j);
       for (uint32_t k = a; k < b; k++)
-        pt_json_str(j, q->key[c->path[k]]);
+        pt__json_ref(j, r->st, q, c->path[k]);
       pt_json_arr_end(j);
       pt_json_obj_end(j);
     }
     pt_json_arr_end(j);
-    pt__resp_end(r, 60 + 20 * c->n_cycles + 15 * path_total);
+    pt__resp_end(r);
   }
   pt_cycles_free(c);
   pt_qgraph_free(owned);
@@ -69,59 +152,80 @@ int pt__h_cycles(pt_req *r)
 int pt__h_scc(pt_req *r)
 {
   const pt_qgraph *q;
-  pt_qgraph *owned;
+  pt_qgraph *owned = NULL;
   pt_sccs *s = NULL;
-  int rc = pt__http_graph(r, &q, &owned);
+  group_args ga;
+  uint64_t min_size;
+  group_view *gv = NULL;
+  size_t n = 0;
+  int rc = req_group_args(r, 50, &ga);
+  if (rc == 0)
+    rc = pt__req_uint(r, "min_size", 2, UINT32_MAX, &min_size);
+  if (rc == 0)
+    rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_scc(q, &s);
+  if (rc == 0)
+    rc = group_views(q, s->off, s->members, s->n_sccs, ga.with_ph, min_size, &gv, &n);
   if (rc == 0) {
     pt_json *j = &r->json;
-    uint64_t members = 0;
     pt__resp_begin(r);
     pt_json_key(j, "scc_count");
     pt_json_uint(j, s->n_sccs);
+    pt_json_key(j, "min_size");
+    pt_json_uint(j, min_size);
+    pt__page_counts(r, &ga.pg, n);
     pt_json_key(j, "sccs");
     pt_json_arr(j);
-    for (size_t i = 0; i < s->n_sccs; i++) {
-      uint32_t a = s->off[i], b = s->off[i + 1];
-      members += b - a;
+    for (size_t i = ga.pg.offset; i < ga.pg.offset + pt__page_len(&ga.pg, n); i++) {
       pt_json_obj(j);
       pt_json_key(j, "id");
-      pt_json_uint(j, i);
+      pt_json_uint(j, gv[i].group);
       pt_json_key(j, "size");
-      pt_json_uint(j, b - a);
-      pt_json_key(j, "members");
-      pt_json_arr(j);
-      for (uint32_t k = a; k < b; k++)
-        pt_json_str(j, q->key[s->members[k]]);
-      pt_json_arr_end(j);
+      pt_json_uint(j, gv[i].size);
+      group_members(r, q, s->off, s->members, gv[i].group, ga.with_ph,
+                    ga.member_limit);
       pt_json_key(j, "risk_level");
-      pt_json_str(j, pt_scc_risk(b - a));
+      pt_json_str(j, pt_scc_risk(gv[i].size));
       pt_json_obj_end(j);
     }
     pt_json_arr_end(j);
-    pt__resp_end(r, 50 + 30 * s->n_sccs + 15 * members);
+    pt__resp_end(r);
   }
+  pt_free(gv);
   pt_sccs_free(s);
   pt_qgraph_free(owned);
   return rc;
 }
 
+/* A ranked item's entity: "entity" (the key, as before) and the
+ * reference's other fields beside it. */
+static void ranked_entity(pt_req *r, const pt_qgraph *q, const char *key_name,
+                          uint32_t v)
+{
+  pt_json_key(&r->json, key_name);
+  pt_json_str(&r->json, q->key[v]);
+  pt__json_ref_fields(&r->json, r->st, q, v);
+}
+
 int pt__h_kcore(pt_req *r)
 {
   const pt_qgraph *q;
-  pt_qgraph *owned;
+  pt_qgraph *owned = NULL;
   pt_scores *s = NULL;
   uint64_t k_min;
-  int has_k = pt__req_arg(r, "k") != NULL;
-  if (pt__req_uint(r, "k", 0, UINT32_MAX, &k_min))
+  pt_page pg;
+  int with_ph;
+  if (pt__req_uint(r, "k", 0, UINT32_MAX, &k_min) || pt__req_page(r, NULL, 100, &pg) ||
+      pt__req_bool(r, "include_unresolved", &with_ph))
     return PT_EINVAL;
   int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_kcore(q, &s);
   if (rc == 0) {
     pt_json *j = &r->json;
-    uint64_t max = 0, n = 0;
+    uint64_t max = 0;
+    size_t n = 0;
     for (size_t i = 0; i < s->n_order; i++)
       if (s->score[s->order[i]] > (double)max)
         max = (uint64_t)s->score[s->order[i]];
@@ -132,12 +236,11 @@ int pt__h_kcore(pt_req *r)
     pt_json_arr(j);
     for (size_t i = 0; i < s->n_order; i++) {
       uint32_t v = s->order[i], core = (uint32_t)s->score[v];
-      if (has_k && core < k_min)
+      if (core < k_min || (!with_ph && pt__node_is_placeholder(q, v)) ||
+          !pt__page_has(&pg, n++))
         continue;
-      n++;
       pt_json_obj(j);
-      pt_json_key(j, "entity");
-      pt_json_str(j, q->key[v]);
+      ranked_entity(r, q, "entity", v);
       pt_json_key(j, "coreness");
       pt_json_uint(j, core);
       pt_json_key(j, "layer");
@@ -145,7 +248,8 @@ int pt__h_kcore(pt_req *r)
       pt_json_obj_end(j);
     }
     pt_json_arr_end(j);
-    pt__resp_end(r, 50 + 25 * n);
+    pt__page_counts(r, &pg, n);
+    pt__resp_end(r);
   }
   pt_scores_free(s);
   pt_qgraph_free(owned);
@@ -175,21 +279,16 @@ static int leiden_fn(const pt_qgraph *q, void **out)
 
 int pt__h_centrality(pt_req *r)
 {
+  static const char *const methods[] = {"pagerank", "betweenness"};
   const pt_qgraph *q;
-  pt_qgraph *owned;
+  pt_qgraph *owned = NULL;
   pt_scores *s = NULL;
-  uint64_t top;
-  char method[32] = "pagerank";
-  const char *m = pt__req_arg(r, "method");
-  if (m) {
-    size_t i = 0;
-    for (; m[i] && i + 1 < sizeof method; i++)
-      method[i] = (char)tolower((unsigned char)m[i]);
-    method[i] = '\0';
-  }
-  if (pt__req_uint(r, "top", UINT32_MAX, UINT32_MAX, &top))
+  pt_page pg;
+  int method, with_ph;
+  if (pt__req_choice(r, "method", methods, 2, 0, &method) ||
+      pt__req_page(r, "top", 20, &pg) || pt__req_bool(r, "include_unresolved", &with_ph))
     return PT_EINVAL;
-  int between = strcmp(method, "betweenness") == 0;
+  int between = method == 1;
   int (*fn)(const pt_qgraph *, void **) = between ? betweenness_fn : pagerank_fn;
   pt_memo *memo = r->st->memo;
   int rc = pt__http_graph(r, &q, &owned);
@@ -198,36 +297,40 @@ int pt__h_centrality(pt_req *r)
   else if (rc == 0)
     rc = pt__memo_get(r->st, between ? (void **)&memo->betweenness
                                      : (void **)&memo->pagerank, fn, (void **)&s);
-  size_t sources = s ? s->n_sources : 0;
   if (rc == 0) {
     pt_json *j = &r->json;
-    size_t n = s->n_order < top ? s->n_order : (size_t)top;
     pt__resp_begin(r);
     pt_json_key(j, "method");
-    pt_json_str(j, method);
+    pt_json_str(j, methods[method]);
     if (between) {
       size_t n_nodes = 0;
       for (uint32_t v = 0; v < q->n_nodes; v++)
         n_nodes += pt_analysis_is_node(q, v);
       pt_json_key(j, "approximate");
-      pt_json_bool(j, sources < n_nodes);
+      pt_json_bool(j, s->n_sources < n_nodes);
       pt_json_key(j, "sampled_sources");
-      pt_json_uint(j, sources);
+      pt_json_uint(j, s->n_sources);
     }
     pt_json_key(j, "entities");
     pt_json_arr(j);
-    for (size_t i = 0; i < n; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_order; i++) {
+      uint32_t v = s->order[i];
+      if (!with_ph && pt__node_is_placeholder(q, v))
+        continue;
+      if (!pt__page_has(&pg, n++))
+        continue;
       pt_json_obj(j);
-      pt_json_key(j, "entity");
-      pt_json_str(j, q->key[s->order[i]]);
+      ranked_entity(r, q, "entity", v);
       pt_json_key(j, "score");
-      pt_json_double(j, s->score[s->order[i]]);
+      pt_json_double(j, s->score[v]);
       pt_json_key(j, "rank");
-      pt_json_uint(j, i + 1);
+      pt_json_uint(j, n);
       pt_json_obj_end(j);
     }
     pt_json_arr_end(j);
-    pt__resp_end(r, 50 + 30 * n);
+    pt__page_counts(r, &pg, n);
+    pt__resp_end(r);
   }
   if (owned)
     pt_scores_free(s);
@@ -235,54 +338,52 @@ int pt__h_centrality(pt_req *r)
   return rc;
 }
 
-/* Members of group i as a JSON array of keys; returns the group size. */
-static uint32_t group_members(pt_json *j, const pt_qgraph *q, const pt_groups *gr,
-                              size_t i)
-{
-  pt_json_arr(j);
-  for (uint32_t k = gr->off[i]; k < gr->off[i + 1]; k++)
-    pt_json_str(j, q->key[gr->members[k]]);
-  pt_json_arr_end(j);
-  return gr->off[i + 1] - gr->off[i];
-}
-
 int pt__h_clusters(pt_req *r)
 {
   const pt_qgraph *q;
-  pt_qgraph *owned;
+  pt_qgraph *owned = NULL;
   pt_groups *gr = NULL;
-  int rc = pt__http_graph(r, &q, &owned);
+  group_args ga;
+  group_view *gv = NULL;
+  size_t n = 0;
+  int rc = req_group_args(r, 20, &ga);
+  if (rc == 0)
+    rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_label_clusters(q, &gr);
+  if (rc == 0)
+    rc = group_views(q, gr->off, gr->members, gr->n_groups, ga.with_ph, 1, &gv, &n);
   if (rc == 0) {
     pt_json *j = &r->json;
-    uint64_t key_bytes = 0;
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++)
+      shown += gv[i].size;
     pt__resp_begin(r);
     pt_json_key(j, "total_entities");
-    pt_json_uint(j, gr->n_nodes);
+    pt_json_uint(j, shown);
     pt_json_key(j, "cluster_count");
-    pt_json_uint(j, gr->n_groups);
+    pt_json_uint(j, n);
+    pt__page_counts(r, &ga.pg, n);
     pt_json_key(j, "clusters");
     pt_json_arr(j);
-    for (size_t i = 0; i < gr->n_groups; i++) {
-      for (uint32_t k = gr->off[i]; k < gr->off[i + 1]; k++)
-        key_bytes += strlen(q->key[gr->members[k]]);
+    for (size_t i = ga.pg.offset; i < ga.pg.offset + pt__page_len(&ga.pg, n); i++) {
+      uint32_t g = gv[i].group;
       pt_json_obj(j);
       pt_json_key(j, "cluster_id");
       pt_json_uint(j, i + 1);
       pt_json_key(j, "entity_count");
-      pt_json_uint(j, gr->off[i + 1] - gr->off[i]);
-      pt_json_key(j, "entities");
-      group_members(j, q, gr, i);
+      pt_json_uint(j, gv[i].size);
+      group_members(r, q, gr->off, gr->members, g, ga.with_ph, ga.member_limit);
       pt_json_key(j, "internal_edges");
-      pt_json_uint(j, gr->internal[i]);
+      pt_json_uint(j, gr->internal[g]);
       pt_json_key(j, "external_edges");
-      pt_json_uint(j, gr->external[i]);
+      pt_json_uint(j, gr->external[g]);
       pt_json_obj_end(j);
     }
     pt_json_arr_end(j);
-    pt__resp_end(r, 80 + 30 * gr->n_groups + key_bytes / 4);
+    pt__resp_end(r);
   }
+  pt_free(gv);
   pt_groups_free(gr);
   pt_qgraph_free(owned);
   return rc;
@@ -291,36 +392,44 @@ int pt__h_clusters(pt_req *r)
 int pt__h_leiden(pt_req *r)
 {
   const pt_qgraph *q;
-  pt_qgraph *owned;
+  pt_qgraph *owned = NULL;
   pt_groups *gr = NULL;
+  group_args ga;
+  group_view *gv = NULL;
+  size_t n = 0;
+  if (req_group_args(r, 20, &ga))
+    return PT_EINVAL;
   int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0 && owned)
     rc = pt_leiden(q, &gr);
   else if (rc == 0)
     rc = pt__memo_get(r->st, (void **)&r->st->memo->leiden, leiden_fn, (void **)&gr);
+  if (rc == 0)
+    rc = group_views(q, gr->off, gr->members, gr->n_groups, ga.with_ph, 1, &gv, &n);
   if (rc == 0) {
     pt_json *j = &r->json;
-    uint64_t members = 0;
     pt__resp_begin(r);
     pt_json_key(j, "community_count");
-    pt_json_uint(j, gr->n_groups);
+    pt_json_uint(j, n);
     pt_json_key(j, "modularity");
     pt_json_double(j, gr->modularity);
+    pt__page_counts(r, &ga.pg, n);
     pt_json_key(j, "communities");
     pt_json_arr(j);
-    for (size_t i = 0; i < gr->n_groups; i++) {
+    for (size_t i = ga.pg.offset; i < ga.pg.offset + pt__page_len(&ga.pg, n); i++) {
+      uint32_t g = gv[i].group;
       pt_json_obj(j);
       pt_json_key(j, "id");
-      pt_json_uint(j, gr->id ? gr->id[i] : i);
+      pt_json_uint(j, gr->id ? gr->id[g] : g);
       pt_json_key(j, "size");
-      pt_json_uint(j, gr->off[i + 1] - gr->off[i]);
-      pt_json_key(j, "members");
-      members += group_members(j, q, gr, i);
+      pt_json_uint(j, gv[i].size);
+      group_members(r, q, gr->off, gr->members, g, ga.with_ph, ga.member_limit);
       pt_json_obj_end(j);
     }
     pt_json_arr_end(j);
-    pt__resp_end(r, 60 + 25 * gr->n_groups + 15 * members);
+    pt__resp_end(r);
   }
+  pt_free(gv);
   if (owned)
     pt_groups_free(gr);
   pt_qgraph_free(owned);

@@ -53,7 +53,8 @@ static int cmp_row(const void *a, const void *b)
 }
 
 static void write_report(pt_req *r, const pt_walk_result *w, folder_row *rows,
-                         size_t n_rows, uint64_t depth, uint64_t parsed)
+                         size_t n_rows, uint64_t depth, uint64_t parsed,
+                         const pt_page *pg)
 {
   pt_json *j = &r->json;
   size_t unparsed = 0;
@@ -86,9 +87,10 @@ static void write_report(pt_req *r, const pt_walk_result *w, folder_row *rows,
   pt_json_key(j, "error_count");
   pt_json_uint(j, unparsed + w->n_errors);
   pt_json_obj_end(j);
+  pt__page_counts(r, pg, n_rows);
   pt_json_key(j, "folders");
   pt_json_arr(j);
-  for (size_t i = 0; i < n_rows; i++) {
+  for (size_t i = pg->offset; i < pg->offset + pt__page_len(pg, n_rows); i++) {
     pt_json_obj(j);
     pt_json_key(j, "folder_path");
     pt_json_str(j, rows[i].key);
@@ -106,17 +108,18 @@ static void write_report(pt_req *r, const pt_walk_result *w, folder_row *rows,
     pt_json_obj_end(j);
   }
   pt_json_arr_end(j);
-  pt__resp_end(r, 100 + 40 * n_rows + 10 * unparsed);
+  pt__resp_end(r);
 }
 
 int pt__h_coverage(pt_req *r)
 {
   uint64_t depth;
-  if (pt__req_uint(r, "depth", 2, 32, &depth))
+  pt_page pg;
+  if (pt__req_uint(r, "depth", 2, 32, &depth) || pt__req_page(r, NULL, 100, &pg))
     return PT_EINVAL;
   const char *root = pt_graph_meta(r->st->g, "root");
   if (!root)
-    return pt__resp_error(r, 500, 40, "this index does not record its root folder");
+    return pt__resp_error(r, 500, "this index does not record its root folder");
   pt_walk_opts wo = {root, PT_INGEST_DEFAULT_MAX_FILE_SIZE, NULL, 0};
   pt_walk_result *w = NULL;
   pt_strmap indexed = PT_STRMAP_INIT, folders = PT_STRMAP_INIT;
@@ -154,9 +157,9 @@ int pt__h_coverage(pt_req *r)
   if (rc == 0) {
     if (n_rows > 1)
       qsort(rows, n_rows, sizeof *rows, cmp_row);
-    write_report(r, w, rows, n_rows, depth, parsed);
+    write_report(r, w, rows, n_rows, depth, parsed, &pg);
   } else if (!r->body.len) {
-    pt__resp_error(r, 500, 40, "cannot walk %s: %s", root, pt_error_last()->message);
+    pt__resp_error(r, 500, "cannot walk %s: %s", root, pt_error_last()->message);
     rc = 0;
   }
   pt_free(rows);

@@ -32,17 +32,16 @@ static void folder_and_name(pt_json *j, const char *path)
   pt_json_str(j, name);
 }
 
-static void tests_section(pt_req *r)
+static void tests_section(pt_req *r, const pt_page *pg)
 {
   const pt_graph *g = r->st->g;
   pt_json *j = &r->json;
   pt_json_key(j, "test_entities_excluded");
   pt_json_obj(j);
-  pt_json_key(j, "total_count");
-  pt_json_uint(j, pt_graph_n_tests(g));
+  pt__page_counts(r, pg, pt_graph_n_tests(g));
   pt_json_key(j, "entities");
   pt_json_arr(j);
-  for (size_t i = 0; i < pt_graph_n_tests(g); i++) {
+  for (size_t i = pg->offset; i < pg->offset + pt__page_len(pg, pt_graph_n_tests(g)); i++) {
     const pt_test_entity *t = &pt_graph_tests(g)[i];
     pt_json_obj(j);
     pt_json_key(j, "entity_name");
@@ -78,7 +77,7 @@ static void coverage_avgs(const pt_req *r, double *avg_raw, double *avg_eff)
   *avg_eff = n ? sum_eff / (double)n : 0.0;
 }
 
-static void word_section(pt_req *r)
+static void word_section(pt_req *r, const pt_page *pg)
 {
   const pt_graph *g = r->st->g;
   pt_json *j = &r->json;
@@ -92,9 +91,10 @@ static void word_section(pt_req *r)
   pt_json_double(j, avg_eff);
   pt_json_key(j, "total_files");
   pt_json_uint(j, pt_graph_n_files(g));
+  pt__page_counts(r, pg, pt_graph_n_files(g));
   pt_json_key(j, "files");
   pt_json_arr(j);
-  for (size_t i = 0; i < pt_graph_n_files(g); i++) {
+  for (size_t i = pg->offset; i < pg->offset + pt__page_len(pg, pt_graph_n_files(g)); i++) {
     const pt_file_record *f = &pt_graph_files(g)[i];
     pt_json_obj(j);
     folder_and_name(j, f->path);
@@ -120,7 +120,7 @@ static void word_section(pt_req *r)
   pt_json_obj_end(j);
 }
 
-static void ignored_section(pt_req *r)
+static void ignored_section(pt_req *r, const pt_page *pg)
 {
   const pt_graph *g = r->st->g;
   const pt_ignored_file *ig = pt_graph_ignored(g);
@@ -128,8 +128,7 @@ static void ignored_section(pt_req *r)
   pt_json *j = &r->json;
   pt_json_key(j, "ignored_files");
   pt_json_obj(j);
-  pt_json_key(j, "total_count");
-  pt_json_uint(j, n);
+  pt__page_counts(r, pg, n);
   /* by extension, keys in byte order (the earlier tool's order was random) */
   pt_json_key(j, "by_extension");
   pt_json_obj(j);
@@ -153,7 +152,7 @@ static void ignored_section(pt_req *r)
   pt_json_obj_end(j);
   pt_json_key(j, "files");
   pt_json_arr(j);
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = pg->offset; i < pg->offset + pt__page_len(pg, n); i++) {
     pt_json_obj(j);
     folder_and_name(j, ig[i].path);
     pt_json_key(j, "extension");
@@ -168,13 +167,17 @@ static void ignored_section(pt_req *r)
 
 int pt__h_diagnostics(pt_req *r)
 {
+  enum { ALL, TESTS, WORDS, IGNORED, SUMMARY };
+  static const char *const sections[] = {"all", "test_entities", "word_coverage",
+                                         "ignored_files", "summary"};
   const pt_graph *g = r->st->g;
-  const char *section = pt__req_arg(r, "section");
-  if (!section)
-    section = "all";
-  int all = !strcmp(section, "all");
+  int section;
+  pt_page pg;
+  if (pt__req_choice(r, "section", sections, 5, ALL, &section) ||
+      pt__req_page(r, NULL, 100, &pg))
+    return PT_EINVAL;
   pt__resp_begin(r);
-  if (!strcmp(section, "summary")) {
+  if (section == SUMMARY) {
     double avg_raw, avg_eff;
     coverage_avgs(r, &avg_raw, &avg_eff);
     pt_json *j = &r->json;
@@ -191,22 +194,15 @@ int pt__h_diagnostics(pt_req *r)
     pt_json_key(j, "ignored_files_count");
     pt_json_uint(j, pt_graph_n_ignored(g));
     pt_json_obj_end(j);
-    pt__resp_end(r, 100);
+    pt__resp_end(r);
     return 0;
   }
-  uint64_t tokens = 100;
-  if (all || !strcmp(section, "test_entities")) {
-    tests_section(r);
-    tokens += 30 * pt_graph_n_tests(g);
-  }
-  if (all || !strcmp(section, "word_coverage")) {
-    word_section(r);
-    tokens += 50 * pt_graph_n_files(g);
-  }
-  if (all || !strcmp(section, "ignored_files")) {
-    ignored_section(r);
-    tokens += 20 * pt_graph_n_ignored(g);
-  }
-  pt__resp_end(r, tokens);
+  if (section == ALL || section == TESTS)
+    tests_section(r, &pg);
+  if (section == ALL || section == WORDS)
+    word_section(r, &pg);
+  if (section == ALL || section == IGNORED)
+    ignored_section(r, &pg);
+  pt__resp_end(r);
   return 0;
 }

@@ -44,7 +44,8 @@ static void edge_item(pt_req *r, uint32_t edge, const char *null_location)
   pt_json_obj_end(j);
 }
 
-/* Callers and callees share their shape; `reverse` picks the direction. */
+/* Callers and callees share their shape; `reverse` picks the direction.
+ * A known node with nothing around it is an empty page, not an error. */
 static int neighbours(pt_req *r, int reverse)
 {
   const pt_serve_state *st = r->st;
@@ -52,7 +53,8 @@ static int neighbours(pt_req *r, int reverse)
   const char *text;
   pt_scope sc;
   char scope_buf[512];
-  if (pt__req_required(r, "entity", &text))
+  pt_page pg;
+  if (pt__req_required(r, "entity", &text) || pt__req_page(r, NULL, 100, &pg))
     return PT_EINVAL;
   int scoped = pt__req_scope(r, &sc, scope_buf);
   if (scoped < 0)
@@ -63,24 +65,30 @@ static int neighbours(pt_req *r, int reverse)
   const uint32_t *off = reverse ? q->rev_off : q->fwd_off;
   const uint32_t *other = reverse ? q->rev : q->fwd;
   const uint32_t *edge = reverse ? q->rev_edge : q->fwd_edge;
-  size_t n = 0;
-  for (uint32_t k = off[v]; k < off[v + 1]; k++)
-    n += !scoped || entity_in_scope(st, other[k], &sc);
-  if (n == 0)
-    return pt__resp_error(r, 404, 80 + strlen(text), "No %s found for entity: %s",
-                          reverse ? "callers" : "callees", text);
+  size_t n = off[v + 1] - off[v];
+  if (scoped) {
+    n = 0;
+    for (uint32_t k = off[v]; k < off[v + 1]; k++)
+      n += entity_in_scope(st, other[k], &sc);
+  }
   pt__resp_begin(r);
   pt_json_key(&r->json, "entity");
   pt_json_str(&r->json, q->key[v]);
-  pt_json_key(&r->json, "total_count");
-  pt_json_uint(&r->json, n);
+  pt__page_counts(r, &pg, n);
   pt_json_key(&r->json, reverse ? "callers" : "callees");
   pt_json_arr(&r->json);
-  for (uint32_t k = off[v]; k < off[v + 1]; k++)
-    if (!scoped || entity_in_scope(st, other[k], &sc))
+  if (!scoped) { /* straight to the page: the hub case stays O(page) */
+    size_t from = off[v] + (size_t)(pg.offset < n ? pg.offset : n);
+    for (size_t k = from; k < from + pt__page_len(&pg, n); k++)
       edge_item(r, edge[k], "unknown");
+  } else {
+    size_t seen = 0;
+    for (uint32_t k = off[v]; k < off[v + 1]; k++)
+      if (entity_in_scope(st, other[k], &sc) && pt__page_has(&pg, seen++))
+        edge_item(r, edge[k], "unknown");
+  }
   pt_json_arr_end(&r->json);
-  pt__resp_end(r, 80 + 50 * n + strlen(text));
+  pt__resp_end(r);
   return 0;
 }
 
@@ -91,11 +99,10 @@ int pt__h_edges(pt_req *r)
 {
   const pt_serve_state *st = r->st;
   const pt_qgraph *q = st->q;
-  uint64_t limit, offset;
+  pt_page pg;
   pt_scope sc;
   char scope_buf[512];
-  if (pt__req_uint(r, "limit", 100, 10000, &limit) ||
-      pt__req_uint(r, "offset", 0, UINT32_MAX, &offset))
+  if (pt__req_page(r, NULL, 100, &pg))
     return PT_EINVAL;
   int scoped = pt__req_scope(r, &sc, scope_buf);
   if (scoped < 0)
@@ -104,33 +111,29 @@ int pt__h_edges(pt_req *r)
   for (uint32_t v = 0; v < q->n_nodes; v++)
     if (!scoped || entity_in_scope(st, v, &sc))
       total += pt_qgraph_outdeg(q, v);
+  size_t returned = pt__page_len(&pg, total);
   pt__resp_begin(r);
   pt_json *j = &r->json;
-  pt_json_key(j, "total_count");
-  pt_json_uint(j, total);
-  size_t returned = total > offset ? total - offset : 0;
-  if (returned > limit)
-    returned = limit;
-  pt_json_key(j, "returned_count");
-  pt_json_uint(j, returned);
-  pt_json_key(j, "limit");
-  pt_json_uint(j, limit);
-  pt_json_key(j, "offset");
-  pt_json_uint(j, offset);
+  pt__page_counts(r, &pg, total);
   pt_json_key(j, "edges");
   pt_json_arr(j);
   size_t seen = 0, written = 0;
   for (uint32_t v = 0; v < q->n_nodes && written < returned; v++) {
     if (scoped && !entity_in_scope(st, v, &sc))
       continue;
+    uint32_t deg = pt_qgraph_outdeg(q, v);
+    if (seen + deg <= pg.offset) { /* the whole list before the page */
+      seen += deg;
+      continue;
+    }
     for (uint32_t k = q->fwd_off[v]; k < q->fwd_off[v + 1] && written < returned; k++)
-      if (seen++ >= offset) {
+      if (seen++ >= pg.offset) {
         edge_item(r, q->fwd_edge[k], "");
         written++;
       }
   }
   pt_json_arr_end(j);
-  pt__resp_end(r, 60 + 40 * returned);
+  pt__resp_end(r);
   return 0;
 }
 
@@ -144,7 +147,9 @@ int pt__h_blast(pt_req *r)
   uint64_t hops;
   pt_scope sc;
   char scope_buf[512];
-  if (pt__req_required(r, "entity", &text) || pt__req_uint(r, "hops", 3, 10, &hops))
+  pt_page pg;
+  if (pt__req_required(r, "entity", &text) || pt__req_uint(r, "hops", 3, 10, &hops) ||
+      pt__req_page(r, NULL, 100, &pg))
     return PT_EINVAL;
   int scoped = pt__req_scope(r, &sc, scope_buf);
   if (scoped < 0)
@@ -181,38 +186,37 @@ int pt__h_blast(pt_req *r)
     if (n == start)
       break;
   }
+  /* nothing around a known node is an empty answer, not an error */
   size_t total = n - 1;
-  if (total == 0) {
-    pt__resp_error(r, 404, 80 + strlen(text), "No affected entities found for: %s", text);
-  } else {
-    pt__resp_begin(r);
-    pt_json *j = &r->json;
-    pt_json_key(j, "source_entity");
-    pt_json_str(j, q->key[src]);
-    pt_json_key(j, "hops_requested");
-    pt_json_uint(j, hops);
-    pt_json_key(j, "total_affected");
-    pt_json_uint(j, total);
-    pt_json_key(j, "by_hop");
+  pt__resp_begin(r);
+  pt_json *j = &r->json;
+  pt_json_key(j, "source_entity");
+  pt_json_str(j, q->key[src]);
+  pt_json_key(j, "hops_requested");
+  pt_json_uint(j, hops);
+  pt_json_key(j, "total_affected");
+  pt_json_uint(j, total);
+  pt__page_counts(r, &pg, total);
+  pt_json_key(j, "by_hop");
+  pt_json_arr(j);
+  size_t from = 1;
+  for (uint64_t h = 1; h <= hops && hop_end[h] > from; h++) {
+    pt_json_obj(j);
+    pt_json_key(j, "hop");
+    pt_json_uint(j, h);
+    pt_json_key(j, "count");
+    pt_json_uint(j, hop_end[h] - from);
+    pt_json_key(j, "entities");
     pt_json_arr(j);
-    size_t from = 1;
-    for (uint64_t h = 1; h <= hops && hop_end[h] > from; h++) {
-      pt_json_obj(j);
-      pt_json_key(j, "hop");
-      pt_json_uint(j, h);
-      pt_json_key(j, "count");
-      pt_json_uint(j, hop_end[h] - from);
-      pt_json_key(j, "entities");
-      pt_json_arr(j);
-      for (size_t k = from; k < hop_end[h]; k++)
-        pt_json_str(j, q->key[order[k]]);
-      pt_json_arr_end(j);
-      pt_json_obj_end(j);
-      from = hop_end[h];
-    }
+    for (size_t k = from; k < hop_end[h]; k++)
+      if (pt__page_has(&pg, k - 1))
+        pt__json_ref(j, st, q, order[k]);
     pt_json_arr_end(j);
-    pt__resp_end(r, 80 + 30 * total + strlen(text));
+    pt_json_obj_end(j);
+    from = hop_end[h];
   }
+  pt_json_arr_end(j);
+  pt__resp_end(r);
   pt_free(seen);
   pt_free(order);
   pt_free(hop_end);

@@ -1,10 +1,12 @@
 /* Entity endpoints: list, detail, search, the folder tree and the
  * ingestion diagnostics. */
-#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
+#include "http_fuzzy.h"
 #include "http_handlers.h"
+#include "pt/alloc.h"
 #include "pt/error.h"
 
 /* The earlier tool's five fields of an entity item, in its order. */
@@ -45,28 +47,26 @@ static void entity_item(pt_req *r, const pt_entity *e)
   pt_json_obj_end(&r->json);
 }
 
-/* Lower-case ASCII containment; other bytes compare as they are. */
-static int icontains(const char *hay, const char *needle)
+/* The entity_type parameter: -1 when absent, else the kind, named
+ * ignoring case; anything else is a 400 listing the types. */
+static int req_kind(pt_req *r, int *out)
 {
-  size_t n = strlen(needle);
-  for (const char *h = hay; *h; h++) {
-    size_t k = 0;
-    while (k < n && h[k] &&
-           tolower((unsigned char)h[k]) == tolower((unsigned char)needle[k]))
-      k++;
-    if (k == n)
-      return 1;
-  }
-  return n == 0;
+  const char *names[PT_KIND__COUNT];
+  for (int k = 0; k < PT_KIND__COUNT; k++)
+    names[k] = pt_kind_name((pt_kind)k);
+  return pt__req_choice(r, "entity_type", names, PT_KIND__COUNT, -1, out);
 }
 
-/* Lists entities passing `keep` (list-all and search share this). */
-static int entity_list(pt_req *r, const char *type, const char *q)
+int pt__h_list(pt_req *r)
 {
   const pt_graph *g = r->st->g;
   const pt_entity *e = pt_graph_entities(g);
   pt_scope sc;
   char scope_buf[512];
+  pt_page pg;
+  int kind;
+  if (req_kind(r, &kind) || pt__req_page(r, NULL, 100, &pg))
+    return PT_EINVAL;
   int scoped = pt__req_scope(r, &sc, scope_buf);
   if (scoped < 0)
     return PT_EINVAL;
@@ -75,33 +75,89 @@ static int entity_list(pt_req *r, const char *type, const char *q)
   pt_json_key(&r->json, "entities");
   pt_json_arr(&r->json);
   for (size_t i = 0; i < pt_graph_n_entities(g); i++) {
-    if (type && strcmp(pt_kind_name(e[i].kind), type) != 0)
+    if ((kind >= 0 && e[i].kind != (pt_kind)kind) ||
+        (scoped && !pt_scope_admits(&sc, e[i].file_path)))
       continue;
-    if (scoped && !pt_scope_admits(&sc, e[i].file_path))
-      continue;
-    if (q && !icontains(e[i].key, q) && !icontains(e[i].qualname, q))
-      continue;
-    entity_item(r, &e[i]);
-    n++;
+    if (pt__page_has(&pg, n++))
+      entity_item(r, &e[i]);
   }
   pt_json_arr_end(&r->json);
-  pt_json_key(&r->json, "total_count");
-  pt_json_uint(&r->json, n);
-  pt__resp_end(r, q ? 60 + 20 * n + strlen(q) : 50 + 20 * n);
+  pt__page_counts(r, &pg, n);
+  pt__resp_end(r);
   return 0;
 }
 
-int pt__h_list(pt_req *r)
+/* A search hit: the entity and its score. */
+typedef struct hit {
+  size_t entity;
+  int32_t score;
+} hit;
+
+static int cmp_hit(const void *a, const void *b)
 {
-  return entity_list(r, pt__req_arg(r, "entity_type"), NULL);
+  const hit *x = a, *y = b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  return (x->entity > y->entity) - (x->entity < y->entity); /* key order */
+}
+
+/* The best of the entity's name, qualified name and key. */
+static int32_t entity_score(const char *q, const pt_entity *e)
+{
+  int32_t s = pt__fuzzy_score(q, e->name);
+  int32_t t = pt__fuzzy_score(q, e->qualname);
+  int32_t k = pt__fuzzy_score(q, e->key);
+  if (t > s)
+    s = t;
+  /* the key holds the language and type too: only its substrings count */
+  if (k >= PT_FUZZY_SUBSTRING && k - PT_FUZZY_SUBSTRING + PT_FUZZY_SUBSEQUENCE > s)
+    s = k - PT_FUZZY_SUBSTRING + PT_FUZZY_SUBSEQUENCE;
+  return s;
 }
 
 int pt__h_search(pt_req *r)
 {
+  const pt_graph *g = r->st->g;
+  const pt_entity *e = pt_graph_entities(g);
   const char *q;
-  if (pt__req_required(r, "q", &q))
+  pt_scope sc;
+  char scope_buf[512];
+  pt_page pg;
+  if (pt__req_required(r, "q", &q) || pt__req_page(r, NULL, 20, &pg))
     return PT_EINVAL;
-  return entity_list(r, NULL, q);
+  int scoped = pt__req_scope(r, &sc, scope_buf);
+  if (scoped < 0)
+    return PT_EINVAL;
+  hit *hits = pt_malloc((pt_graph_n_entities(g) + 1) * sizeof *hits);
+  if (!hits)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  size_t n = 0;
+  for (size_t i = 0; i < pt_graph_n_entities(g); i++) {
+    if (scoped && !pt_scope_admits(&sc, e[i].file_path))
+      continue;
+    int32_t s = entity_score(q, &e[i]);
+    if (s >= 0)
+      hits[n++] = (hit){i, s};
+  }
+  if (n > 1)
+    qsort(hits, n, sizeof *hits, cmp_hit);
+  pt__resp_begin(r);
+  pt_json_key(&r->json, "entities");
+  pt_json_arr(&r->json);
+  for (size_t k = 0; k < n; k++)
+    if (pt__page_has(&pg, k)) {
+      pt_json_obj(&r->json);
+      core_fields(&r->json, &e[hits[k].entity]);
+      extra_fields(&r->json, &e[hits[k].entity]);
+      pt_json_key(&r->json, "match_score");
+      pt_json_int(&r->json, hits[k].score);
+      pt_json_obj_end(&r->json);
+    }
+  pt_json_arr_end(&r->json);
+  pt__page_counts(r, &pg, n);
+  pt__resp_end(r);
+  pt_free(hits);
+  return 0;
 }
 
 int pt__h_detail(pt_req *r)
@@ -120,7 +176,7 @@ int pt__h_detail(pt_req *r)
     return PT_EINVAL;
   const pt_entity *e = i >= 0 ? &pt_graph_entities(r->st->g)[i] : NULL;
   if (!e || (scoped && !pt_scope_admits(&sc, e->file_path)))
-    return pt__resp_error(r, 404, 40, "Entity '%s' not found", text);
+    return pt__resp_error(r, 404, "Entity '%s' not found", text);
   pt__resp_begin(r);
   pt_json *j = &r->json;
   core_fields(j, e);
@@ -131,8 +187,51 @@ int pt__h_detail(pt_req *r)
   pt_json_str(j, e->parent_key);
   pt_json_key(j, "content_hash");
   pt_json_str(j, e->content_hash);
-  pt__resp_end(r, 100 + (e->code ? strlen(e->code) : 0));
+  pt__resp_end(r);
   return 0;
+}
+
+/* One L1 folder of the tree: its distinct L2 children in byte order and
+ * its entity count. Entity counts are small enough that the repeated
+ * scans stay cheap. */
+static void folder_item(pt_json *j, const pt_entity *e, size_t n, const char *cur)
+{
+  size_t count = 0;
+  pt_json_obj(j);
+  pt_json_key(j, "l1");
+  pt_json_str(j, cur);
+  pt_json_key(j, "l2_children");
+  pt_json_arr(j);
+  char last_l2[256] = "";
+  int have_l2 = 0;
+  for (;;) {
+    char next[256];
+    int got = 0;
+    for (size_t i = 0; i < n; i++) {
+      char l1[256], l2[256];
+      pt_path_l1_l2(e[i].file_path, l1, sizeof l1, l2, sizeof l2);
+      if (strcmp(l1, cur) != 0 || (have_l2 && strcmp(l2, last_l2) <= 0))
+        continue;
+      if (!got || strcmp(l2, next) < 0) {
+        memcpy(next, l2, sizeof next);
+        got = 1;
+      }
+    }
+    if (!got)
+      break;
+    pt_json_str(j, next);
+    memcpy(last_l2, next, sizeof last_l2);
+    have_l2 = 1;
+  }
+  pt_json_arr_end(j);
+  for (size_t i = 0; i < n; i++) {
+    char l1[256], l2[256];
+    pt_path_l1_l2(e[i].file_path, l1, sizeof l1, l2, sizeof l2);
+    count += strcmp(l1, cur) == 0;
+  }
+  pt_json_key(j, "entity_count");
+  pt_json_uint(j, count);
+  pt_json_obj_end(j);
 }
 
 int pt__h_folders(pt_req *r)
@@ -140,6 +239,9 @@ int pt__h_folders(pt_req *r)
   const pt_graph *g = r->st->g;
   const pt_entity *e = pt_graph_entities(g);
   size_t n = pt_graph_n_entities(g), folders = 0;
+  pt_page pg;
+  if (pt__req_page(r, NULL, 100, &pg))
+    return PT_EINVAL;
   pt__resp_begin(r);
   pt_json *j = &r->json;
   pt_json_key(j, "folders");
@@ -162,47 +264,14 @@ int pt__h_folders(pt_req *r)
     }
     if (!found)
       break;
-    size_t count = 0;
-    pt_json_obj(j);
-    pt_json_key(j, "l1");
-    pt_json_str(j, cur);
-    pt_json_key(j, "l2_children");
-    pt_json_arr(j);
-    char last_l2[256] = "";
-    int have_l2 = 0;
-    for (;;) {
-      char next[256];
-      int got = 0;
-      for (size_t i = 0; i < n; i++) {
-        char l1[256], l2[256];
-        pt_path_l1_l2(e[i].file_path, l1, sizeof l1, l2, sizeof l2);
-        if (strcmp(l1, cur) != 0 || (have_l2 && strcmp(l2, last_l2) <= 0))
-          continue;
-        if (!got || strcmp(l2, next) < 0) {
-          memcpy(next, l2, sizeof next);
-          got = 1;
-        }
-      }
-      if (!got)
-        break;
-      pt_json_str(j, next);
-      memcpy(last_l2, next, sizeof last_l2);
-      have_l2 = 1;
-    }
-    pt_json_arr_end(j);
-    for (size_t i = 0; i < n; i++) {
-      char l1[256], l2[256];
-      pt_path_l1_l2(e[i].file_path, l1, sizeof l1, l2, sizeof l2);
-      count += strcmp(l1, cur) == 0;
-    }
-    pt_json_key(j, "entity_count");
-    pt_json_uint(j, count);
-    pt_json_obj_end(j);
+    if (pt__page_has(&pg, folders))
+      folder_item(j, e, n, cur);
     folders++;
     memcpy(prev_l1, cur, sizeof prev_l1);
     have_prev = 1;
   }
   pt_json_arr_end(j);
-  pt__resp_end(r, 100 + 30 * folders);
+  pt__page_counts(r, &pg, folders);
+  pt__resp_end(r);
   return 0;
 }

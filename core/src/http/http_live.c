@@ -41,13 +41,7 @@ int pt__h_watcher(pt_req *r)
   while (pt_lang_extension_at(n_ext))
     n_ext++;
   pt_json *j = &r->json;
-  pt_json_obj(j);
-  pt_json_key(j, "success");
-  pt_json_bool(j, 1);
-  pt_json_key(j, "endpoint");
-  pt_json_str(j, r->path);
-  pt_json_key(j, "data");
-  pt_json_obj(j);
+  pt__resp_begin(r);
   pt_json_key(j, "file_watching_enabled_flag");
   pt_json_bool(j, st.watch_enabled);
   pt_json_key(j, "watcher_currently_running_flag");
@@ -104,8 +98,7 @@ int pt__h_watcher(pt_req *r)
     snprintf(msg, sizeof msg, "File watcher failed to start: %s",
              st.last_error[0] ? st.last_error : "unknown error");
   pt_json_str(j, msg);
-  pt_json_obj_end(j);
-  pt_json_obj_end(j);
+  pt__resp_end(r);
   return 0;
 }
 
@@ -215,7 +208,7 @@ static int reply_delta(pt_req *r, const char *rel, const pt_live_delta *d)
   pt_json_bool(j, d->hash_changed);
   pt_json_key(j, "processing_time_ms"); /* whole ms, as the earlier tool */
   pt_json_uint(j, (d->elapsed_ns + 500000) / 1000000);
-  pt__resp_end(r, 60);
+  pt__resp_end(r);
   return 0;
 }
 
@@ -228,11 +221,11 @@ static int reindex(pt_req *r, pt_live *lv, const char *given, pt_buf *norm,
   if (n == -2)
     return PT_ERR(PT_ENOMEM, "out of memory");
   if (n != 0)
-    return pt__resp_error(r, 403, 40, "Path '%s' leaves the indexed root %s "
+    return pt__resp_error(r, 403, "Path '%s' leaves the indexed root %s "
                           "('..' is not allowed)", given, root);
   if (is_absolute(norm->ptr)) {
     if (!inside(root, norm->ptr))
-      return pt__resp_error(r, 403, 40, "Path '%s' is outside the indexed root %s",
+      return pt__resp_error(r, 403, "Path '%s' is outside the indexed root %s",
                             given, root);
     pt_buf_clear(full);
     pt_buf_puts(full, norm->ptr);
@@ -245,7 +238,7 @@ static int reindex(pt_req *r, pt_live *lv, const char *given, pt_buf *norm,
   size_t rl = strlen(root) - (root[strlen(root) - 1] == '/');
   const char *rel = full->ptr[rl] == '/' ? full->ptr + rl + 1 : full->ptr + rl;
   if (!*rel)
-    return pt__resp_error(r, 400, 30, "Path is not a file: %s (the indexed root)",
+    return pt__resp_error(r, 400, "Path is not a file: %s (the indexed root)",
                           given);
   /* a link anywhere on the way must not lead out of the root */
   char *real = NULL;
@@ -256,16 +249,16 @@ static int reindex(pt_req *r, pt_live *lv, const char *given, pt_buf *norm,
   pt_free(real);
   pt_error_clear();
   if (!ok)
-    return pt__resp_error(r, 403, 40, "Path '%s' resolves outside the indexed "
+    return pt__resp_error(r, 403, "Path '%s' resolves outside the indexed "
                           "root %s (symbolic link)", given, root);
   pt_fs_stat fst;
   rc = pt_fs_stat_path(full->ptr, &fst);
   if (rc == 0 && fst.type == PT_FS_DIR)
-    return pt__resp_error(r, 400, 30, "Path is not a file: %s", given);
+    return pt__resp_error(r, 400, "Path is not a file: %s", given);
   if (rc == PT_ENOTFOUND && !pt_graph_find_file(r->st->g, rel))
-    return pt__resp_error(r, 404, 30, "File not found: %s", given);
+    return pt__resp_error(r, 404, "File not found: %s", given);
   if (rc && rc != PT_ENOTFOUND)
-    return pt__resp_error(r, 500, 30, "Failed to read file: %s",
+    return pt__resp_error(r, 500, "Failed to read file: %s",
                           pt_error_last()->message);
   pt_error_clear();
   pt_live_delta d;
@@ -273,9 +266,9 @@ static int reindex(pt_req *r, pt_live *lv, const char *given, pt_buf *norm,
   if (rc == PT_ENOMEM)
     return rc;
   if (rc == PT_EBUSY)
-    return pt__resp_error(r, 503, 30, "%s", pt_error_last()->message);
+    return pt__resp_error(r, 503, "%s", pt_error_last()->message);
   if (rc)
-    return pt__resp_error(r, 500, 30, "Reindex failed: %s", pt_error_last()->message);
+    return pt__resp_error(r, 500, "Reindex failed: %s", pt_error_last()->message);
   return reply_delta(r, rel, &d);
 }
 
@@ -285,7 +278,7 @@ int pt__h_reindex(pt_req *r)
   if (pt__req_required(r, "path", &given) != 0)
     return 0;
   if (!r->st->live)
-    return pt__resp_error(r, 503, 30, "No live index: the server does not know "
+    return pt__resp_error(r, 503, "No live index: the server does not know "
                           "the indexed folder (start it with --root DIR)");
   pt_buf norm = PT_BUF_INIT, full = PT_BUF_INIT;
   int rc = reindex(r, r->st->live, given, &norm, &full);

@@ -25,9 +25,9 @@ static int cmp_ranked(const void *a, const void *b)
   return (x->node > y->node) - (x->node < y->node);
 }
 
-/* The analysis nodes passing the `entity` substring filter, with `value`
- * of each, sorted. */
-static int rank_nodes(const pt_qgraph *q, const char *filter,
+/* The analysis nodes passing the `entity` substring filter (placeholders
+ * only when with_ph), with `value` of each, sorted. */
+static int rank_nodes(const pt_qgraph *q, const char *filter, int with_ph,
                       double (*value)(const void *ctx, uint32_t v), const void *ctx,
                       ranked **out, size_t *n_out)
 {
@@ -36,7 +36,8 @@ static int rank_nodes(const pt_qgraph *q, const char *filter,
     return PT_ERR(PT_ENOMEM, "out of memory");
   size_t n = 0;
   for (uint32_t v = 0; v < q->n_nodes; v++)
-    if (pt_analysis_is_node(q, v) && (!filter || strstr(q->key[v], filter))) {
+    if (pt_analysis_is_node(q, v) && (!filter || strstr(q->key[v], filter)) &&
+        (with_ph || !pt__node_is_placeholder(q, v))) {
       rk[n].node = v;
       rk[n++].value = value(ctx, v);
     }
@@ -66,7 +67,8 @@ static double debt_of(const void *ctx, uint32_t v)
 
 /* Runs fn over the metrics of the request's graph, ranked by `value`. */
 typedef void (*metric_writer)(pt_req *r, const pt_qgraph *q, const pt_metrics *m,
-                              const ranked *rk, size_t n, double min);
+                              const ranked *rk, size_t n, double min,
+                              const pt_page *pg);
 
 static int metrics_fn(const pt_qgraph *q, void **out)
 {
@@ -77,19 +79,23 @@ static int with_metrics(pt_req *r, double (*value)(const void *, uint32_t),
                         metric_writer write, double min)
 {
   const pt_qgraph *q;
-  pt_qgraph *owned;
+  pt_qgraph *owned = NULL;
   pt_metrics *m = NULL;
   ranked *rk = NULL;
   size_t n = 0;
+  pt_page pg;
+  int with_ph;
+  if (pt__req_page(r, NULL, 100, &pg) || pt__req_bool(r, "include_unresolved", &with_ph))
+    return PT_EINVAL;
   int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0 && owned)
     rc = pt_metrics_compute(q, &m);
   else if (rc == 0)
     rc = pt__memo_get(r->st, (void **)&r->st->memo->metrics, metrics_fn, (void **)&m);
   if (rc == 0)
-    rc = rank_nodes(q, pt__req_arg(r, "entity"), value, m, &rk, &n);
+    rc = rank_nodes(q, pt__req_arg(r, "entity"), with_ph, value, m, &rk, &n);
   if (rc == 0)
-    write(r, q, m, rk, n, min);
+    write(r, q, m, rk, n, min, &pg);
   pt_free(rk);
   if (owned)
     pt_metrics_free(m);
@@ -97,19 +103,26 @@ static int with_metrics(pt_req *r, double (*value)(const void *, uint32_t),
   return rc;
 }
 
+/* "entity" (the key, as before) and the reference's other fields. */
+static void ranked_entity(pt_req *r, const pt_qgraph *q, uint32_t v)
+{
+  pt_json_key(&r->json, "entity");
+  pt_json_str(&r->json, q->key[v]);
+  pt__json_ref_fields(&r->json, r->st, q, v);
+}
+
 static void write_ck(pt_req *r, const pt_qgraph *q, const pt_metrics *m,
-                     const ranked *rk, size_t n, double min)
+                     const ranked *rk, size_t n, double min, const pt_page *pg)
 {
   pt_json *j = &r->json;
   pt__resp_begin(r);
   pt_json_key(j, "entities");
   pt_json_arr(j);
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = pg->offset; i < pg->offset + pt__page_len(pg, n); i++) {
     const pt_ck *ck = &m->ck[rk[i].node];
     char grade[2] = {pt_ck_grade(ck), '\0'};
     pt_json_obj(j);
-    pt_json_key(j, "entity");
-    pt_json_str(j, q->key[rk[i].node]);
+    ranked_entity(r, q, rk[i].node);
     pt_json_key(j, "cbo");
     pt_json_uint(j, ck->cbo);
     pt_json_key(j, "lcom");
@@ -123,21 +136,21 @@ static void write_ck(pt_req *r, const pt_qgraph *q, const pt_metrics *m,
     pt_json_obj_end(j);
   }
   pt_json_arr_end(j);
-  pt__resp_end(r, 50 + 35 * n);
+  pt__page_counts(r, pg, n);
+  pt__resp_end(r);
 }
 
 static void write_entropy(pt_req *r, const pt_qgraph *q, const pt_metrics *m,
-                          const ranked *rk, size_t n, double min)
+                          const ranked *rk, size_t n, double min, const pt_page *pg)
 {
   pt_json *j = &r->json;
   pt__resp_begin(r);
   pt_json_key(j, "entities");
   pt_json_arr(j);
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = pg->offset; i < pg->offset + pt__page_len(pg, n); i++) {
     double h = m->entropy[rk[i].node];
     pt_json_obj(j);
-    pt_json_key(j, "entity");
-    pt_json_str(j, q->key[rk[i].node]);
+    ranked_entity(r, q, rk[i].node);
     pt_json_key(j, "entropy");
     pt_json_double(j, h);
     pt_json_key(j, "complexity");
@@ -145,7 +158,8 @@ static void write_entropy(pt_req *r, const pt_qgraph *q, const pt_metrics *m,
     pt_json_obj_end(j);
   }
   pt_json_arr_end(j);
-  pt__resp_end(r, 50 + 25 * n);
+  pt__page_counts(r, pg, n);
+  pt__resp_end(r);
 }
 
 static void violation(pt_json *j, const char *type, const char *metric,
@@ -166,11 +180,11 @@ static void violation(pt_json *j, const char *type, const char *metric,
 }
 
 static void write_sqale(pt_req *r, const pt_qgraph *q, const pt_metrics *m,
-                        const ranked *rk, size_t n, double min)
+                        const ranked *rk, size_t n, double min, const pt_page *pg)
 {
   pt_json *j = &r->json;
   double total = 0;
-  size_t shown = 0, n_violations = 0;
+  size_t shown = 0;
   pt__resp_begin(r);
   pt_json_key(j, "entities");
   pt_json_arr(j);
@@ -180,11 +194,11 @@ static void write_sqale(pt_req *r, const pt_qgraph *q, const pt_metrics *m,
     unsigned bits = pt_sqale_violations(ck, &hours);
     if (hours < min)
       continue;
-    shown++;
     total += hours;
+    if (!pt__page_has(pg, shown++))
+      continue;
     pt_json_obj(j);
-    pt_json_key(j, "entity");
-    pt_json_str(j, q->key[rk[i].node]);
+    ranked_entity(r, q, rk[i].node);
     pt_json_key(j, "total_debt_hours");
     pt_json_double(j, hours);
     pt_json_key(j, "violations");
@@ -195,7 +209,6 @@ static void write_sqale(pt_req *r, const pt_qgraph *q, const pt_metrics *m,
       violation(j, "LOW_COHESION", "LCOM", ck->lcom, 0.8, 8.0);
     if (bits & PT_SQALE_HIGH_COMPLEXITY)
       violation(j, "HIGH_COMPLEXITY", "WMC", ck->wmc, 15.0, 2.0);
-    n_violations += (bits & 1) + ((bits >> 1) & 1) + ((bits >> 2) & 1);
     pt_json_arr_end(j);
     pt_json_key(j, "severity");
     pt_json_str(j, pt_sqale_severity(hours));
@@ -204,7 +217,8 @@ static void write_sqale(pt_req *r, const pt_qgraph *q, const pt_metrics *m,
   pt_json_arr_end(j);
   pt_json_key(j, "codebase_total_debt_hours");
   pt_json_double(j, total);
-  pt__resp_end(r, 60 + 40 * shown + 25 * n_violations);
+  pt__page_counts(r, pg, shown);
+  pt__resp_end(r);
 }
 
 int pt__h_ck(pt_req *r) { return with_metrics(r, cbo_of, write_ck, 0); }
@@ -218,7 +232,7 @@ int pt__h_sqale(pt_req *r)
     char *end = NULL;
     min = strtod(v, &end);
     if (!*v || *end)
-      return pt__resp_error(r, 400, 35, "'min_debt' must be a number, got '%s'", v);
+      return pt__resp_error(r, 400, "'min_debt' must be a number, got '%s'", v);
   }
   return with_metrics(r, debt_of, write_sqale, min);
 }
@@ -226,31 +240,39 @@ int pt__h_sqale(pt_req *r)
 int pt__h_hotspots(pt_req *r)
 {
   const pt_qgraph *q;
-  pt_qgraph *owned;
+  pt_qgraph *owned = NULL;
   pt_hotspots *h = NULL;
-  uint64_t top;
-  if (pt__req_uint(r, "top", 10, 100000, &top))
+  pt_page pg;
+  int with_ph;
+  if (pt__req_page(r, "top", 10, &pg) || pt__req_bool(r, "include_unresolved", &with_ph))
     return PT_EINVAL;
   int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_hotspots_rank(q, &h);
   if (rc == 0) {
     pt_json *j = &r->json;
-    size_t n = h->n_order < top ? h->n_order : (size_t)top;
+    size_t total = 0;
+    for (size_t i = 0; i < h->n_order; i++)
+      total += with_ph || !pt__node_is_placeholder(q, h->order[i]);
     pt__resp_begin(r);
     pt_json_key(j, "total_entities_analyzed");
-    pt_json_uint(j, n);
+    pt_json_uint(j, pt__page_len(&pg, total));
     pt_json_key(j, "top_requested");
-    pt_json_uint(j, top);
+    pt_json_uint(j, pg.limit);
+    pt__page_counts(r, &pg, total);
     pt_json_key(j, "hotspots");
     pt_json_arr(j);
-    for (size_t i = 0; i < n; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < h->n_order; i++) {
       uint32_t v = h->order[i];
+      if ((!with_ph && pt__node_is_placeholder(q, v)) || !pt__page_has(&pg, n++))
+        continue;
       pt_json_obj(j);
       pt_json_key(j, "rank");
-      pt_json_uint(j, i + 1);
+      pt_json_uint(j, n);
       pt_json_key(j, "entity_key");
       pt_json_str(j, q->key[v]);
+      pt__json_ref_fields(j, r->st, q, v);
       pt_json_key(j, "inbound_count");
       pt_json_uint(j, h->inbound[v]);
       pt_json_key(j, "outbound_count");
@@ -260,7 +282,7 @@ int pt__h_hotspots(pt_req *r)
       pt_json_obj_end(j);
     }
     pt_json_arr_end(j);
-    pt__resp_end(r, 80 + 25 * n);
+    pt__resp_end(r);
   }
   pt_hotspots_free(h);
   pt_qgraph_free(owned);
@@ -270,27 +292,17 @@ int pt__h_hotspots(pt_req *r)
 int pt__h_context(pt_req *r)
 {
   const pt_qgraph *q;
-  pt_qgraph *owned;
+  pt_qgraph *owned = NULL;
   pt_context *c = NULL;
   uint64_t budget;
-  const char *focus = pt__req_arg(r, "focus");
-  if (!focus)
-    return pt__resp_error(r, 400, 35, "Parameter 'focus' is required");
-  if (pt__req_uint(r, "tokens", 4000, 1000000, &budget))
+  const char *focus;
+  if (pt__req_required(r, "focus", &focus) ||
+      pt__req_uint(r, "tokens", 4000, 1000000, &budget))
     return PT_EINVAL;
-  /* a name or key prefix is accepted as elsewhere; nothing found is an
-   * empty context, as the earlier tool answered */
-  int64_t v = pt_qgraph_find(r->st->q, focus);
-  if (v < 0 && *focus) {
-    v = pt__req_node(r, focus);
-    if (v < 0 && r->status == 400)
-      return PT_EINVAL;
-    pt_buf_clear(&r->body);
-    pt_json_init(&r->json, &r->body);
-    r->status = 200;
-    pt_error_clear();
-  }
-  const char *key = v >= 0 ? r->st->q->key[v] : focus;
+  int64_t v = pt__req_node(r, focus);
+  if (v < 0)
+    return PT_EINVAL;
+  const char *key = r->st->q->key[v];
   int rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
     rc = pt_smart_context(q, key, budget, &c);
@@ -319,6 +331,7 @@ int pt__h_context(pt_req *r)
       pt_json_obj(j);
       pt_json_key(j, "entity_key");
       pt_json_str(j, q->key[it->node]);
+      pt__json_ref_fields(j, r->st, q, it->node);
       pt_json_key(j, "relevance_score");
       pt_json_double(j, it->score);
       pt_json_key(j, "relevance_type");
@@ -328,7 +341,7 @@ int pt__h_context(pt_req *r)
       pt_json_obj_end(j);
     }
     pt_json_arr_end(j);
-    pt__resp_end(r, 100 + 40 * c->n_items);
+    pt__resp_end(r);
   }
   pt_context_free(c);
   pt_qgraph_free(owned);

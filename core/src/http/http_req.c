@@ -1,5 +1,6 @@
 /* Request helpers for the route handlers (http.h): parameters with bounds,
  * scope, entity lookup, the JSON envelopes, and the server state. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,7 +100,11 @@ void pt__serve_state_fini(pt_serve_state *st)
 
 const char *pt__req_arg(pt_req *r, const char *name)
 {
-  return r->arg(r->conn, name);
+  const char *v = r->arg(r->conn, name);
+  for (const pt_body_arg *a = r->body_args; !v && a; a = a->next)
+    if (!strcmp(a->name, name))
+      v = a->value; /* the list is last member first: the last one wins */
+  return v;
 }
 
 void pt__resp_begin(pt_req *r)
@@ -114,17 +119,36 @@ void pt__resp_begin(pt_req *r)
   pt_json_obj(j);
 }
 
-void pt__resp_end(pt_req *r, uint64_t tokens)
+/* The bytes "tokens":N} will add to a body of len bytes: the comma, the
+ * key, the colon, N's digits and the closing brace. */
+static uint64_t tokens_for(size_t len)
+{
+  uint64_t t = 0;
+  for (int i = 0; i < 3; i++) {
+    unsigned digits = 1;
+    for (uint64_t x = t; x >= 10; x /= 10)
+      digits++;
+    t = ((uint64_t)len + 11 + digits + 3) / 4;
+  }
+  return t;
+}
+
+void pt__resp_close(pt_req *r)
 {
   pt_json *j = &r->json;
-  pt_json_obj_end(j);
+  uint64_t t = tokens_for(r->body.len);
   pt_json_key(j, "tokens");
-  pt_json_uint(j, tokens);
+  pt_json_uint(j, t);
   pt_json_obj_end(j);
 }
 
-/* Starts an error envelope and leaves it open for extra fields. */
-static void error_open(pt_req *r, unsigned status, const char *msg)
+void pt__resp_end(pt_req *r)
+{
+  pt_json_obj_end(&r->json);
+  pt__resp_close(r);
+}
+
+void pt__resp_error_open(pt_req *r, unsigned status, const char *msg)
 {
   pt_buf_clear(&r->body);
   pt_json_init(&r->json, &r->body);
@@ -139,17 +163,15 @@ static void error_open(pt_req *r, unsigned status, const char *msg)
   pt_json_str(j, msg);
 }
 
-int pt__resp_error(pt_req *r, unsigned status, uint64_t tokens, const char *fmt, ...)
+int pt__resp_error(pt_req *r, unsigned status, const char *fmt, ...)
 {
   char msg[1024];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  error_open(r, status, msg);
-  pt_json_key(&r->json, "tokens");
-  pt_json_uint(&r->json, tokens);
-  pt_json_obj_end(&r->json);
+  pt__resp_error_open(r, status, msg);
+  pt__resp_close(r);
   return PT_EINVAL;
 }
 
@@ -164,10 +186,10 @@ int pt__req_uint(pt_req *r, const char *name, uint64_t def, uint64_t max,
   }
   if (pt_parse_u64(v, &n) != 0) {
     pt_error_clear();
-    return pt__resp_error(r, 400, 35, "'%s' must be a whole number, got '%s'", name, v);
+    return pt__resp_error(r, 400, "'%s' must be a whole number, got '%s'", name, v);
   }
   if (n > max)
-    return pt__resp_error(r, 400, 35, "'%s' is at most %llu, got %llu", name,
+    return pt__resp_error(r, 400, "'%s' is at most %llu, got %llu", name,
                           (unsigned long long)max, n);
   *out = n;
   return 0;
@@ -180,7 +202,7 @@ int pt__req_required(pt_req *r, const char *name, const char **out)
   while (p && (*p == ' ' || *p == '\t'))
     p++;
   if (!p || !*p)
-    return pt__resp_error(r, 400, 35, "Parameter '%s' is required", name);
+    return pt__resp_error(r, 400, "missing required parameter '%s'", name);
   *out = v;
   return 0;
 }
@@ -240,15 +262,13 @@ static int bad_scope(pt_req *r, const char *scope)
   char msg[600];
   snprintf(msg, sizeof msg, "Scope '%s' matches no entity: use one of "
            "valid_scopes (L1 or L1||L2)", scope);
-  error_open(r, 400, msg);
+  pt__resp_error_open(r, 400, msg);
   pt_json_key(&r->json, "valid_scopes");
   pt_json_arr(&r->json);
   for (size_t i = 0; i < n && i < 200; i++)
     pt_json_str(&r->json, list[i]);
   pt_json_arr_end(&r->json);
-  pt_json_key(&r->json, "tokens");
-  pt_json_uint(&r->json, 40 + 10 * (n < 200 ? n : 200));
-  pt_json_obj_end(&r->json);
+  pt__resp_close(r);
   pt_free(list);
   pt_arena_fini(&a);
   pt_strmap_fini(&seen);
@@ -304,7 +324,7 @@ static int ambiguous(pt_req *r, const char *text, int by_key)
   char msg[600];
   snprintf(msg, sizeof msg, "'%s' names more than one entity: pass one of the "
            "candidate keys", text);
-  error_open(r, 400, msg);
+  pt__resp_error_open(r, 400, msg);
   pt_json_key(&r->json, "candidates");
   pt_json_arr(&r->json);
   size_t n = 0, len = strlen(text);
@@ -318,9 +338,7 @@ static int ambiguous(pt_req *r, const char *text, int by_key)
     }
   }
   pt_json_arr_end(&r->json);
-  pt_json_key(&r->json, "tokens");
-  pt_json_uint(&r->json, 40 + 20 * n);
-  pt_json_obj_end(&r->json);
+  pt__resp_close(r);
   return -1;
 }
 
@@ -352,7 +370,7 @@ int64_t pt__req_node(pt_req *r, const char *text)
     return pt_qgraph_find(q, pt_graph_entities(r->st->g)[first].key);
   if (n > 1)
     return ambiguous(r, text, 0);
-  pt__resp_error(r, 404, 40 + strlen(text), "Entity '%s' not found", text);
+  pt__resp_error(r, 404, "Entity '%s' not found", text);
   return -1;
 }
 
@@ -366,4 +384,142 @@ int pt__memo_get(const pt_serve_state *st, void **slot,
   *out = *slot;
   pt_mutex_unlock(st->memo->mu);
   return rc;
+}
+
+int pt__req_page(pt_req *r, const char *limit_name, uint64_t def, pt_page *out)
+{
+  const char *name = limit_name ? limit_name : "limit";
+  if (limit_name && pt__req_arg(r, limit_name) && pt__req_arg(r, "limit"))
+    return pt__resp_error(r, 400, "'%s' and 'limit' mean the same here: pass "
+                          "one of them", limit_name);
+  if (limit_name && !pt__req_arg(r, limit_name))
+    name = "limit";
+  if (pt__req_uint(r, name, def, PT_PAGE_MAX, &out->limit) ||
+      pt__req_uint(r, "offset", 0, UINT32_MAX, &out->offset))
+    return PT_EINVAL;
+  return 0;
+}
+
+size_t pt__page_len(const pt_page *p, size_t total)
+{
+  size_t left = total > p->offset ? total - (size_t)p->offset : 0;
+  return left < p->limit ? left : (size_t)p->limit;
+}
+
+void pt__page_counts(pt_req *r, const pt_page *p, size_t total)
+{
+  pt_json *j = &r->json;
+  size_t n = pt__page_len(p, total);
+  pt_json_key(j, "total_count");
+  pt_json_uint(j, total);
+  pt_json_key(j, "returned_count");
+  pt_json_uint(j, n);
+  pt_json_key(j, "limit");
+  pt_json_uint(j, p->limit);
+  pt_json_key(j, "offset");
+  pt_json_uint(j, p->offset);
+  pt_json_key(j, "truncated");
+  pt_json_bool(j, p->offset + n < total);
+}
+
+static int ieq(const char *a, const char *b)
+{
+  for (; *a && *b; a++, b++)
+    if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+      return 0;
+  return *a == *b;
+}
+
+int pt__req_choice(pt_req *r, const char *name, const char *const *allowed,
+                   size_t n_allowed, int def, int *out)
+{
+  const char *v = pt__req_arg(r, name);
+  if (!v) {
+    *out = def;
+    return 0;
+  }
+  for (size_t i = 0; i < n_allowed; i++)
+    if (ieq(v, allowed[i])) {
+      *out = (int)i;
+      return 0;
+    }
+  pt_buf msg = PT_BUF_INIT;
+  pt_buf_printf(&msg, "'%s' must be one of ", name);
+  for (size_t i = 0; i < n_allowed; i++)
+    pt_buf_printf(&msg, "%s%s", i ? ", " : "", allowed[i]);
+  pt_buf_printf(&msg, "; got '%.200s'", v);
+  if (!msg.ptr) {
+    pt_buf_fini(&msg);
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  pt__resp_error_open(r, 400, msg.ptr);
+  pt_buf_fini(&msg);
+  pt_json_key(&r->json, "allowed_values");
+  pt_json_arr(&r->json);
+  for (size_t i = 0; i < n_allowed; i++)
+    pt_json_str(&r->json, allowed[i]);
+  pt_json_arr_end(&r->json);
+  pt__resp_close(r);
+  return PT_EINVAL;
+}
+
+int pt__req_bool(pt_req *r, const char *name, int *out)
+{
+  static const char *const values[] = {"false", "true", "0", "1"};
+  int i;
+  int rc = pt__req_choice(r, name, values, 4, 0, &i);
+  if (rc == 0)
+    *out = i & 1;
+  return rc;
+}
+
+int pt__node_is_placeholder(const pt_qgraph *q, uint32_t v)
+{
+  return q->entity[v] < 0 && strstr(q->key[v], ":unresolved-reference:") != NULL;
+}
+
+/* A placeholder's name: the text between "<lang>:<token>:" and
+ * ":unresolved-reference:0-0" (docs/contract/ingestion.md 6.6). */
+static void placeholder_name(pt_json *j, const char *key)
+{
+  const char *a = strchr(key, ':');
+  a = a ? strchr(a + 1, ':') : NULL;
+  const char *b = strstr(key, ":unresolved-reference:");
+  if (a && b && b > a)
+    pt_json_strn(j, a + 1, (size_t)(b - a - 1));
+  else
+    pt_json_null(j);
+}
+
+void pt__json_ref_fields(pt_json *j, const pt_serve_state *st, const pt_qgraph *q,
+                         uint32_t v)
+{
+  int32_t i = q->entity[v];
+  const pt_entity *e = i >= 0 ? &pt_graph_entities(st->g)[i] : NULL;
+  pt_json_key(j, "name");
+  if (e)
+    pt_json_str(j, e->name);
+  else if (pt__node_is_placeholder(q, v))
+    placeholder_name(j, q->key[v]);
+  else
+    pt_json_null(j);
+  pt_json_key(j, "qualified_name");
+  pt_json_str(j, e ? e->qualname : NULL);
+  pt_json_key(j, "file_path");
+  pt_json_str(j, e ? e->file_path : NULL);
+  pt_json_key(j, "line_start");
+  if (e)
+    pt_json_uint(j, e->line_start);
+  else
+    pt_json_null(j);
+}
+
+void pt__json_ref(pt_json *j, const pt_serve_state *st, const pt_qgraph *q,
+                  uint32_t v)
+{
+  pt_json_obj(j);
+  pt_json_key(j, "key");
+  pt_json_str(j, q->key[v]);
+  pt__json_ref_fields(j, st, q, v);
+  pt_json_obj_end(j);
 }

@@ -11,51 +11,69 @@
 
 #define SCOPE {"scope", 0, "Only entities under folder L1 or L1||L2 (e.g. src||core)"}
 #define END {NULL, 0, NULL}
+#define LIMIT(def) {"limit", 0, "Items per page, 0-10000 (default " #def ")"}
+#define OFFSET {"offset", 0, "Items to skip (default 0)"}
+#define UNRESOLVED {"include_unresolved", 0, \
+  "true to list unresolved placeholders too (default false)"}
+#define GROUPS(def) LIMIT(def), OFFSET, \
+  {"member_limit", 0, "Members listed per group, 0-10000 (default 50)"}, UNRESOLVED
 
 static const pt_param_doc no_params[] = {END};
 static const pt_param_doc list_params[] = {
-  {"entity_type", 0, "Only this entity type: function, method, class, struct, ..."},
-  SCOPE, END};
+  {"entity_type", 0, "Only this entity type (any case): function, method, class, "
+                     "struct, enum, trait, interface, impl, module, namespace, typedef"},
+  LIMIT(100), OFFSET, SCOPE, END};
 static const pt_param_doc detail_params[] = {
   {"key", 1, "An entity key, a unique key prefix, or a unique (qualified) name"},
   SCOPE, END};
 static const pt_param_doc search_params[] = {
-  {"q", 1, "Case-insensitive text searched in keys and qualified names"}, SCOPE, END};
+  {"q", 1, "Text matched fuzzily against names, qualified names and keys"},
+  LIMIT(20), OFFSET, SCOPE, END};
 static const pt_param_doc entity_params[] = {
   {"entity", 1, "An entity or placeholder key, a unique key prefix, or a unique name"},
-  SCOPE, END};
-static const pt_param_doc edges_params[] = {
-  {"limit", 0, "Edges per page, 0-10000 (default 100)"},
-  {"offset", 0, "Edges to skip (default 0)"}, SCOPE, END};
+  LIMIT(100), OFFSET, SCOPE, END};
+static const pt_param_doc edges_params[] = {LIMIT(100), OFFSET, SCOPE, END};
 static const pt_param_doc blast_params[] = {
   {"entity", 1, "An entity key, a unique key prefix, or a unique name"},
-  {"hops", 0, "How many steps of dependants to follow, 0-10 (default 3)"}, SCOPE, END};
+  {"hops", 0, "How many steps of dependants to follow, 0-10 (default 3)"},
+  LIMIT(100), OFFSET, SCOPE, END};
 
-static const pt_param_doc scope_params[] = {SCOPE, END};
+static const pt_param_doc cycles_params[] = {LIMIT(50), OFFSET, SCOPE, END};
+static const pt_param_doc scc_params[] = {
+  {"min_size", 0, "Only components of at least this many members (default 2)"},
+  GROUPS(50), SCOPE, END};
+static const pt_param_doc group_params[] = {GROUPS(20), SCOPE, END};
 static const pt_param_doc kcore_params[] = {
-  {"k", 0, "Only nodes with at least this coreness"}, SCOPE, END};
+  {"k", 0, "Only nodes with at least this coreness"},
+  LIMIT(100), OFFSET, UNRESOLVED, SCOPE, END};
 static const pt_param_doc centrality_params[] = {
   {"method", 0, "pagerank (default) or betweenness"},
-  {"top", 0, "Only the first N"}, SCOPE, END};
+  {"top", 0, "The same as limit (default 20)"}, LIMIT(20), OFFSET, UNRESOLVED,
+  SCOPE, END};
 
 static const pt_param_doc top_params[] = {
-  {"top", 0, "How many, 0-100000 (default 10)"}, SCOPE, END};
+  {"top", 0, "The same as limit (default 10)"}, LIMIT(10), OFFSET, UNRESOLVED,
+  SCOPE, END};
 static const pt_param_doc context_params[] = {
   {"focus", 1, "The entity key (or a unique prefix or name) to build context for"},
   {"tokens", 0, "Token budget, up to 1000000 (default 4000)"}, SCOPE, END};
 static const pt_param_doc filter_params[] = {
-  {"entity", 0, "Only keys containing this text"}, SCOPE, END};
+  {"entity", 0, "Only keys containing this text"}, LIMIT(100), OFFSET, UNRESOLVED,
+  SCOPE, END};
 static const pt_param_doc sqale_params[] = {
   {"entity", 0, "Only keys containing this text"},
-  {"min_debt", 0, "Only entities with at least this many hours"}, SCOPE, END};
+  {"min_debt", 0, "Only entities with at least this many hours"},
+  LIMIT(100), OFFSET, UNRESOLVED, SCOPE, END};
 static const pt_param_doc depth_params[] = {
-  {"depth", 0, "Folder levels to group by, 0-32 (default 2)"}, END};
+  {"depth", 0, "Folder levels to group by, 0-32 (default 2)"}, LIMIT(100), OFFSET, END};
+static const pt_param_doc page_params[] = {LIMIT(100), OFFSET, END};
 static const pt_param_doc reindex_params[] = {
-  {"path", 1, "A file under the indexed root: root-relative, or absolute inside it"},
+  {"path", 1, "A file under the indexed root: root-relative, or absolute inside "
+              "it (query string or JSON body)"},
   END};
 static const pt_param_doc diag_params[] = {
   {"section", 0, "all (default), test_entities, word_coverage, ignored_files or summary"},
-  END};
+  {"limit", 0, "Items per page of each list, 0-10000 (default 100)"}, OFFSET, END};
 
 static const pt_route routes[] = {
   {"GET", "/server-health-check-status", "Core", "Health and uptime", no_params,
@@ -65,12 +83,13 @@ static const pt_route routes[] = {
   {"GET", "/api-reference-documentation-help", "Core",
    "This list of every route, generated from the router's own table", no_params,
    pt__h_api_help},
-  {"GET", "/code-entities-list-all", "Entity", "Every entity, sorted by key",
+  {"GET", "/code-entities-list-all", "Entity", "Every entity, sorted by key, paged",
    list_params, pt__h_list},
   {"GET", "/code-entity-detail-view", "Entity",
    "One entity with its source code", detail_params, pt__h_detail},
   {"GET", "/code-entities-search-fuzzy", "Entity",
-   "Entities whose key or qualified name contains the text", search_params,
+   "Entities matching the text, best first: exact, prefix, substring, then "
+   "letters in order (word starts count most)", search_params,
    pt__h_search},
   {"GET", "/dependency-edges-list-all", "Edge", "Every edge, paged", edges_params,
    pt__h_edges},
@@ -83,7 +102,7 @@ static const pt_route routes[] = {
   {"GET", "/blast-radius-impact-analysis", "Analysis",
    "Everything that depends on the entity, hop by hop", blast_params, pt__h_blast},
   {"GET", "/circular-dependency-detection-scan", "Analysis",
-   "Dependency cycles, one per back edge of a depth-first scan", scope_params,
+   "Dependency cycles, one per back edge of a depth-first scan", cycles_params,
    pt__h_cycles},
   {"GET", "/complexity-hotspots-ranking-view", "Analysis",
    "Entities by number of distinct neighbours in and out", top_params,
@@ -92,12 +111,12 @@ static const pt_route routes[] = {
    "Callers, callees and their callees within a token budget", context_params,
    pt__h_context},
   {"GET", "/semantic-cluster-grouping-list", "Analysis",
-   "Label-propagation clusters of connected entities", scope_params,
+   "Label-propagation clusters of connected entities", group_params,
    pt__h_clusters},
   {"GET", "/leiden-community-detection-clusters", "Graph Analysis",
-   "Leiden-style communities with their modularity", scope_params, pt__h_leiden},
+   "Leiden-style communities with their modularity", group_params, pt__h_leiden},
   {"GET", "/strongly-connected-components-analysis", "Graph Analysis",
-   "Tarjan's strongly connected components with a risk level", scope_params,
+   "Tarjan's strongly connected components with a risk level", scc_params,
    pt__h_scc},
   {"GET", "/kcore-decomposition-layering-analysis", "Graph Analysis",
    "Coreness of every node: CORE, MID or PERIPHERAL", kcore_params, pt__h_kcore},
@@ -126,7 +145,7 @@ static const pt_route routes[] = {
    "Excluded tests, word coverage per file, ignored files", diag_params,
    pt__h_diagnostics},
   {"GET", "/folder-structure-discovery-tree", "Coverage",
-   "Folders (L1) and their subfolders (L2) with entity counts", no_params,
+   "Folders (L1) and their subfolders (L2) with entity counts", page_params,
    pt__h_folders},
 };
 
@@ -147,21 +166,17 @@ const pt_route *pt__route_find(const char *path)
 int pt__h_health(pt_req *r)
 {
   pt_json *j = &r->json;
-  pt_json_obj(j);
-  pt_json_key(j, "success");
-  pt_json_bool(j, 1);
+  pt_live_status ls;
+  if (r->st->live)
+    pt_live_get_status(r->st->live, &ls);
+  pt__resp_begin(r);
   pt_json_key(j, "status");
   pt_json_str(j, "ok");
   pt_json_key(j, "server_uptime_seconds_count");
   pt_json_uint(j, (pt_clock_ns() - r->st->start_ns) / 1000000000u);
-  pt_json_key(j, "endpoint");
-  pt_json_str(j, r->path);
   pt_json_key(j, "file_watcher_active");
-  pt_live_status ls;
-  if (r->st->live)
-    pt_live_get_status(r->st->live, &ls);
   pt_json_bool(j, r->st->live && ls.watch_running);
-  pt_json_obj_end(j);
+  pt__resp_end(r);
   return 0;
 }
 
@@ -187,7 +202,7 @@ int pt__h_stats(pt_req *r)
   pt_json_uint(j, r->st->n_resolved);
   pt_json_key(j, "files_indexed_count");
   pt_json_uint(j, pt_graph_n_files(g));
-  pt__resp_end(r, 50);
+  pt__resp_end(r);
   return 0;
 }
 
@@ -248,7 +263,7 @@ int pt__h_api_help(pt_req *r)
     pt_json_obj_end(j);
   }
   pt_json_arr_end(j);
-  pt__resp_end(r, 100 + 50 * n);
+  pt__resp_end(r);
   return 0;
 }
 

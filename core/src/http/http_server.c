@@ -1,12 +1,14 @@
 /* The libmicrohttpd side of pt08 (pt/server.h): port scan on a socket the
  * platform binds, thread pool, limits, and the checks every request passes
  * before routing (method, Host, cross-site POST). */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <microhttpd.h>
 
 #include "http.h"
+#include "http_gzip.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/log.h"
@@ -100,6 +102,16 @@ static const char *conn_arg(void *conn, const char *name)
   return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static int strncasecmp_ascii(const char *a, const char *b, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    int x = tolower((unsigned char)a[i]), y = tolower((unsigned char)b[i]);
+    if (x != y || !x)
+      return x - y;
+  }
+  return 0;
+}
+
 /* Host must name this server: a loopback name or the bound address, with
  * or without the port. Anything else is a DNS-rebinding attempt. */
 static int host_ok(const pt_server *s, const char *host)
@@ -120,9 +132,12 @@ static int host_ok(const pt_server *s, const char *host)
          strcmp(s->bind, "0.0.0.0") != 0;
 }
 
-/* A browser can send a "simple" cross-site POST without asking first:
- * form and text content types. We need a JSON or custom content type, or
- * the X-Parseltongue header, and an Origin, when present, on loopback. */
+/* A browser sends Origin with every POST, and may send a "simple"
+ * cross-site POST without asking first: form and text content types. So a
+ * POST is refused when its Origin is not on loopback, or when it carries
+ * one of those types without the X-Parseltongue header; a POST without
+ * Origin and without a content type (curl -X POST) cannot come from a web
+ * page and passes. */
 static int post_ok(struct MHD_Connection *c)
 {
   const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
@@ -134,11 +149,11 @@ static int post_ok(struct MHD_Connection *c)
     return 1;
   const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
   if (!ct)
-    return 0;
+    return 1;
   static const char *const simple[] = {"application/x-www-form-urlencoded",
                                        "multipart/form-data", "text/plain", NULL};
   for (int i = 0; simple[i]; i++)
-    if (strncmp(ct, simple[i], strlen(simple[i])) == 0)
+    if (strncasecmp_ascii(ct, simple[i], strlen(simple[i])) == 0)
       return 0;
   return 1;
 }
@@ -148,10 +163,33 @@ static void free_body(void *p)
   pt_free(p);
 }
 
+/* Bodies this long or longer go out compressed when the client accepts
+ * gzip; shorter ones are not worth it. */
+#define PT_GZIP_MIN 1024
+
+/* Swaps r->body for its gzip when the client takes it; on failure the
+ * body goes out as it is. */
+static int compress_body(struct MHD_Connection *c, pt_req *r)
+{
+  const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+  if (r->body.len < PT_GZIP_MIN || !pt__gzip_accepted(ae))
+    return 0;
+  pt_buf z = PT_BUF_INIT;
+  if (pt__gzip(r->body.ptr, r->body.len, &z) != 0) {
+    pt_buf_fini(&z);
+    pt_error_clear();
+    return 0;
+  }
+  pt_buf_fini(&r->body);
+  r->body = z;
+  return 1;
+}
+
 /* Hands the body to libmicrohttpd without a copy; it frees it through our
  * heap when the response is done. */
 static enum MHD_Result reply(struct MHD_Connection *c, pt_req *r)
 {
+  int gzipped = compress_body(c, r);
   size_t len = r->body.len;
   char *body = pt_buf_detach(&r->body);
   if (!body)
@@ -162,43 +200,165 @@ static enum MHD_Result reply(struct MHD_Connection *c, pt_req *r)
     pt_free(body);
     return MHD_NO;
   }
+  if (gzipped)
+    MHD_add_response_header(resp, "Content-Encoding", "gzip");
+  MHD_add_response_header(resp, "Vary", "Accept-Encoding");
   MHD_add_response_header(resp, "Content-Type", "application/json");
   MHD_add_response_header(resp, "Cache-Control", "no-store");
+  if (r->allow)
+    MHD_add_response_header(resp, "Allow", r->allow);
   enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
   MHD_destroy_response(resp);
   return ret;
 }
 
+/* OPTIONS names the methods of a route (of every route for "*"), in the
+ * Allow header and the body; it grants no cross-origin access. */
+static int options(pt_req *r, const pt_route *rt)
+{
+  pt__resp_begin(r);
+  pt_json_key(&r->json, "allow");
+  pt_json_arr(&r->json);
+  for (const char *m = r->allow; *m;) {
+    size_t n = strcspn(m, ",");
+    pt_json_strn(&r->json, m, n);
+    m += n;
+    m += strspn(m, ", ");
+  }
+  pt_json_arr_end(&r->json);
+  if (rt) {
+    pt_json_key(&r->json, "description");
+    pt_json_str(&r->json, rt->description);
+  }
+  pt__resp_end(r);
+  return 0;
+}
+
 static int route(pt_req *r, const char *method)
 {
   const pt_route *rt = pt__route_find(r->path);
+  if (!rt && !strcmp(method, "OPTIONS") && !strcmp(r->path, "*")) {
+    r->allow = "GET, HEAD, POST, OPTIONS";
+    return options(r, NULL);
+  }
   if (!rt)
-    return pt__resp_error(r, 404, 40, "No route %s (see /api-reference-documentation-help)",
+    return pt__resp_error(r, 404, "No route %s (see /api-reference-documentation-help)",
                           r->path);
+  int is_get_route = !strcmp(rt->method, "GET");
+  r->allow = is_get_route ? "GET, HEAD, OPTIONS" : "POST, OPTIONS";
+  if (!strcmp(method, "OPTIONS"))
+    return options(r, rt);
   int is_get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-  if ((is_get && strcmp(rt->method, "GET") != 0) ||
-      (!is_get && strcmp(rt->method, method) != 0))
-    return pt__resp_error(r, 405, 40, "%s takes %s, not %s", r->path, rt->method,
+  if (is_get != is_get_route || (!is_get && strcmp(rt->method, method) != 0))
+    return pt__resp_error(r, 405, "%s takes %s, not %s", r->path, rt->method,
                           method);
+  r->allow = NULL;
   return rt->fn(r);
+}
+
+/* What a connection keeps between the calls of one request: the body of
+ * a POST, up to PT_BODY_MAX bytes. */
+#define PT_BODY_MAX (16 * 1024)
+/* Limits we answer with a JSON 414 or 431; a request line or headers too
+ * large even for libmicrohttpd's 64 KiB buffer get its own HTML answer. */
+#define PT_URL_MAX (8 * 1024)
+#define PT_HEADERS_MAX (16 * 1024)
+
+typedef struct upload {
+  pt_buf body;
+  int too_big;
+} upload;
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+  upload *u = *con_cls;
+  if (u) {
+    pt_buf_fini(&u->body);
+    pt_free(u);
+    *con_cls = NULL;
+  }
+}
+
+static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+  size_t *n = cls;
+  *n += strlen(key) + (value ? strlen(value) : 0) + 4;
+  return MHD_YES;
+}
+
+static size_t kind_len(struct MHD_Connection *c, enum MHD_ValueKind kind)
+{
+  size_t n = 0;
+  MHD_get_connection_values(c, kind, add_len, &n);
+  return n;
+}
+
+/* The checks every request passes before its route: size, Host, the
+ * cross-site POST rule, the method, and a POST's JSON body. */
+static int admit(pt_server *s, struct MHD_Connection *c, pt_req *r, const char *method,
+                 const upload *u)
+{
+  const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+  if (strlen(r->path) + kind_len(c, MHD_GET_ARGUMENT_KIND) > PT_URL_MAX)
+    return pt__resp_error(r, 414, "the request's URL is longer than %d bytes",
+                          PT_URL_MAX);
+  if (kind_len(c, MHD_HEADER_KIND) > PT_HEADERS_MAX)
+    return pt__resp_error(r, 431, "the request's headers are larger than %d bytes",
+                          PT_HEADERS_MAX);
+  if (!host_ok(s, host))
+    return pt__resp_error(r, 403, "Host '%s' is not this server (DNS rebinding "
+                          "protection: use localhost or %s)", host ? host : "",
+                          s->bind);
+  if (!strcmp(method, "POST") && !post_ok(c))
+    return pt__resp_error(r, 403, "cross-site POST refused: a form or text content "
+                          "type, or an Origin that is not loopback (send "
+                          "Content-Type application/json, or no content type)");
+  if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST") &&
+      strcmp(method, "OPTIONS")) {
+    r->allow = "GET, HEAD, POST, OPTIONS";
+    return pt__resp_error(r, 405, "method %s is not supported", method);
+  }
+  if (u->too_big)
+    return pt__resp_error(r, 413, "the request body is larger than %d bytes",
+                          PT_BODY_MAX);
+  if (!strcmp(method, "POST") && u->body.len)
+    return pt__req_read_body(r, u->body.ptr, u->body.len);
+  return 0;
+}
+
+/* Keeps the body of a POST (up to PT_BODY_MAX bytes) for the last call. */
+static enum MHD_Result take_upload(upload *u, const char *data, size_t *size)
+{
+  if (!u->too_big && u->body.len + *size <= PT_BODY_MAX) {
+    if (pt_buf_put(&u->body, data, *size) != 0)
+      return MHD_NO; /* out of memory: drop the connection */
+  } else {
+    u->too_big = 1;
+  }
+  *size = 0;
+  return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
-                                  const char *version, const char *upload,
-                                  size_t *upload_size, void **con_cls)
+                                  const char *version, const char *data,
+                                  size_t *data_size, void **con_cls)
 {
   pt_server *s = cls;
-  /* the first call only announces the request; answer on the second, once
-   * any upload has been seen (and refused: no route reads a body) */
+  /* the first call only announces the request; the next ones bring the
+   * body, if any; answer on the last, with an empty upload */
   if (!*con_cls) {
-    *con_cls = s;
+    upload *u = pt_calloc(1, sizeof *u);
+    if (!u)
+      return MHD_NO;
+    *con_cls = u;
     return MHD_YES;
   }
-  if (*upload_size) {
-    *upload_size = 0;
-    return MHD_YES;
-  }
+  upload *u = *con_cls;
+  if (*data_size)
+    return take_upload(u, data, data_size);
   pt_req r;
   memset(&r, 0, sizeof r);
   snapshot *sn = acquire(s);
@@ -207,25 +367,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   r.conn = c;
   r.arg = conn_arg;
   r.status = 200;
+  pt_arena_init(&r.arena);
   pt_json_init(&r.json, &r.body);
-  const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-  if (!host_ok(s, host))
-    pt__resp_error(&r, 403, 30, "Host '%s' is not this server (DNS rebinding "
-                   "protection: use localhost or %s)", host ? host : "", s->bind);
-  else if (!strcmp(method, "POST") && !post_ok(c))
-    pt__resp_error(&r, 403, 30, "cross-site POST refused: send Content-Type "
-                   "application/json or an X-Parseltongue header");
-  else if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST"))
-    pt__resp_error(&r, 405, 30, "method %s is not supported", method);
-  else if (route(&r, method) != 0 && r.body.len == 0)
-    pt__resp_error(&r, 500, 30, "%s", pt_error_last()->message);
+  int rc = admit(s, c, &r, method, u);
+  if (rc == 0)
+    rc = route(&r, method);
+  if (rc != 0 && r.body.len == 0)
+    pt__resp_error(&r, 500, "%s", pt_error_last()->message);
   if (pt_json_finish(&r.json) != 0) {
     pt_buf_clear(&r.body);
     r.status = 500;
-    pt_buf_puts(&r.body, "{\"success\":false,\"error\":\"out of memory\"}");
+    /* the envelope without the endpoint: 53 bytes, so 14 tokens */
+    pt_buf_puts(&r.body, "{\"success\":false,\"error\":\"out of memory\",\"tokens\":14}");
   }
   enum MHD_Result ret = reply(c, &r);
   pt_buf_fini(&r.body);
+  pt_arena_fini(&r.arena);
   pt_error_clear();
   release(s, sn); /* after the reply: the last reader of an old graph frees it */
   return ret;
@@ -288,6 +445,7 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
         MHD_OPTION_END);
     if (!s->mhd) {
       pt_net_close(s->sock);
