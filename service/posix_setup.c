@@ -128,7 +128,8 @@ static int on_unit(const char *file, pt_fs_type type, void *payload)
   name_list *l = payload;
   size_t len = strlen(file), pre = strlen(l->prefix), suf = strlen(l->suffix);
   if (type != PT_FS_FILE || len <= pre + suf ||
-      !pt_str_starts_with(file, l->prefix) || !pt_str_ends_with(file, l->suffix))
+      !pt_str_starts_with(file, l->prefix) ||
+      !pt_str_ends_with(file, l->suffix))
     return 0;
   l->n++;
   return pt_buf_printf(l->list, "%s%.*s", l->list->len ? ", " : "",

@@ -59,7 +59,8 @@ static void usage(FILE *out)
     "On Windows the same command installs a Windows service (see\n"
     "docs/windows-service.md). See docs/user-service.md.\n",
     pt__posix_is_launchd() ? "launchd agent" : "systemd user unit",
-    pt__posix_is_launchd() ? "~/Library/LaunchAgents/com.parseltongue.NAME.plist"
+    pt__posix_is_launchd()
+        ? "~/Library/LaunchAgents/com.parseltongue.NAME.plist"
                            : "~/.config/systemd/user/parseltongue-NAME.service",
     pt__posix_is_launchd() ? "~/Library/Application Support/Parseltongue/NAME"
                            : "~/.local/share/parseltongue/NAME");
@@ -193,7 +194,8 @@ static void disable(const svc_paths *p, FILE *out)
       rc = run_manager(reload, out);
   }
   if (rc)
-    fprintf(out, "  (%s; removing the file anyway)\n", pt_error_last()->message);
+    fprintf(out, "  (%s; removing the file anyway)\n",
+            pt_error_last()->message);
   pt_error_clear();
 }
 

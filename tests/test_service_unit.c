@@ -110,8 +110,8 @@ static void unit_systemd__takes_dollar_in_the_program_path_as_it_is(void **state
   u.program = "/opt/a$b %c/parseltongue";
   char *t = systemd_text(&u);
   char *exec = line_of(t, "ExecStart=");
-  assert_true(pt_str_starts_with(exec, "ExecStart=\"/opt/a$b %%c/parseltongue\" "
-                                 "serve "));
+  assert_true(pt_str_starts_with(
+      exec, "ExecStart=\"/opt/a$b %%c/parseltongue\" serve "));
   pt_free(exec);
   pt_free(t);
 }
@@ -190,8 +190,9 @@ static void unit_launchd__escapes_xml_and_keeps_shell_characters(void **state)
   pt_unit_spec u = plain;
   u.root = "/src/R&D <new> \"x\" 'y' 100% $HOME \\z";
   char *t = launchd_text(&u);
-  assert_non_null(strstr(t, "    <string>/src/R&amp;D &lt;new&gt; &quot;x&quot; "
-                            "&apos;y&apos; 100% $HOME \\z</string>\n"));
+  assert_non_null(strstr(t, "    <string>/src/R&amp;D &lt;new&gt; "
+                            "&quot;x&quot; &apos;y&apos; 100% $HOME "
+                            "\\z</string>\n"));
   pt_free(t);
 }
 
@@ -208,7 +209,8 @@ static void unit_launchd__refuses_a_control_character(void **state)
 /* The hardest paths a unit carries, read back word for word. */
 static const char *const hard_roots[] = {
     "/src/plain", "/src/my proj", "/src/100%/%h/$HOME/${X}/$$",
-    "/src/a \"b\" c\\d 'e';f", "/src/R&D <new> &amp; \\\"", "/src/caf\xc3\xa9 \\",
+    "/src/a \"b\" c\\d 'e';f", "/src/R&D <new> &amp; \\\"",
+    "/src/caf\xc3\xa9 \\",
     "/src/ends with backslash\\"};
 
 static void check_args(char **v, size_t n, const pt_unit_spec *u)
@@ -273,7 +275,8 @@ static void unit_check_name__refuses_what_a_file_or_label_cannot_hold(void **sta
 {
   const char *bad[] = {"", "my proj", "a/b", "../x", ".hidden", "-x", "a%b",
                        "a$b", "caf\xc3\xa9",
-                       "a2345678901234567890123456789012345678901234567890123456789012345"};
+                       "a234567890123456789012345678901234567890"
+                       "1234567890123456789012345"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
     assert_int_equal(pt__unit_check_name(bad[i]), PT_EINVAL);
   assert_int_equal(pt__unit_check_name(NULL), PT_EINVAL);
