@@ -163,6 +163,7 @@ typedef struct index_run {
   FILE *err;
   const pt_cli_glyphs *gl;
   char ws[80];              /* the workspace; "" until one is made */
+  int has_log;              /* ws holds ingestion-errors.txt */
   char spec[1024];
   const char *ingest_spec;  /* what the header and error log name */
 } index_run;
@@ -187,26 +188,19 @@ static int make_workspace(index_run *r)
   char base[48];
   time_t now = time(NULL);
   struct tm *tm = localtime(&now);
-  if (!tm || strftime(base, sizeof base, "parseltongue%Y%m%d%H%M%S", tm) == 0) {
-    fprintf(r->err, "Error: cannot read the local time\n");
-    return PT_EXIT_FAILURE;
-  }
-  for (unsigned n = 1; n <= 1000; n++) {
+  int rc = PT_EEXISTS;
+  if (!tm || strftime(base, sizeof base, "parseltongue%Y%m%d%H%M%S", tm) == 0)
+    return PT_ERR(PT_ERROR, "cannot read the local time");
+  for (unsigned n = 1; n <= 1000 && rc == PT_EEXISTS; n++) {
     if (n == 1)
       pt_snprintf(r->ws, sizeof r->ws, "%s", base);
     else
       pt_snprintf(r->ws, sizeof r->ws, "%s-%u", base, n);
-    int rc = pt_fs_mkdir(r->ws);
-    if (rc == 0)
-      return 0;
-    if (rc != PT_EEXISTS)
-      break;
-    pt_error_clear();
+    rc = pt_fs_mkdir(r->ws);
   }
-  fprintf(r->err, "Error: cannot create the workspace %s: %s\n", r->ws,
-          pt_error_last()->message);
-  r->ws[0] = '\0';
-  return PT_EXIT_FAILURE;
+  if (rc)
+    r->ws[0] = '\0';
+  return rc;
 }
 
 static int write_error_log(const index_run *r, const pt_ingest_stats *st)
@@ -240,16 +234,17 @@ static void report_errors(index_run *r, const pt_ingest_stats *st)
   if (!st->n_errors)
     return;
   int rc = r->ws[0] ? 0 : make_workspace(r);
-  if (rc == 0 && write_error_log(r, st) == 0)
-    return;
   if (rc == 0)
-    fprintf(r->err, "%sWarning: cannot write the error log: %s\n",
-            r->gl->warn, pt_error_last()->message);
-  fprintf(r->err, "%zu %s failed:\n", st->n_errors,
+    rc = write_error_log(r, st);
+  r->has_log = rc == 0;
+  if (r->has_log)
+    return;
+  fprintf(r->err, "%sWarning: cannot write the error log: %s\n%zu %s "
+          "failed:\n", r->gl->warn, pt_error_last()->message, st->n_errors,
           pt__cli_plural(st->n_errors, "file", "files"));
+  pt_error_clear();
   for (size_t i = 0; i < st->n_errors; i++)
     fprintf(r->err, "  %s\n", st->errors[i]);
-  r->ws[0] = '\0';
 }
 
 static void print_summary(const index_run *r, const pt_ingest_stats *st,
@@ -293,9 +288,11 @@ static void print_next_steps(const index_run *r, const pt_ingest_stats *st)
 {
   say(r, "%sIndexing completed\n  Files processed: %zu\n  Entities created: "
       "%zu\n", r->gl->ok, st->processed_files, st->n_entities);
-  if (st->n_errors && r->ws[0])
+  if (st->n_errors && r->has_log)
     say(r, "  Errors: %zu (see %s/ingestion-errors.txt)\n", st->n_errors,
         r->ws);
+  else if (st->n_errors)
+    say(r, "  Errors: %zu (listed above)\n", st->n_errors);
   if (r->ws[0])
     say(r, "\n%sWorkspace location:\n  %s\n", r->gl->folder, r->ws);
   say(r, "\nDatabase:\n  %s\n\nNext step:\n  parseltongue "
@@ -444,11 +441,14 @@ static int choose_spec(index_run *r)
     fprintf(r->err, "error: --db: %s\n", pt_error_last()->message);
     return PT_EXIT_USAGE;
   }
-  int rc = make_workspace(r);
-  if (rc == 0)
-    pt_snprintf(r->spec, sizeof r->spec, "%s:%s/analysis.db",
-                pt_defaults_engine(), r->ws);
-  return rc;
+  if (make_workspace(r) != 0) {
+    fprintf(r->err, "Error: cannot create the workspace: %s\n",
+            pt_error_last()->message);
+    return PT_EXIT_FAILURE;
+  }
+  pt_snprintf(r->spec, sizeof r->spec, "%s:%s/analysis.db",
+              pt_defaults_engine(), r->ws);
+  return 0;
 }
 
 int pt__cli_index(int argc, char **argv, FILE *out, FILE *err)

@@ -151,6 +151,10 @@ for w in twice/parseltongue2*; do [ -d "$w/analysis.db" ] || fail "no index in $
 # from a folder nothing can be written in, --db elsewhere works
 (cd /proc && "$pt" index "$work/q/src" --db sqlite:"$work/ro.db" -q) || fail "index from a read-only folder"
 [ -f ro.db ] || fail "no ro.db"; ok
+set +e
+(cd /proc && "$pt" index "$work/q/src" > /dev/null 2> "$work/err.txt"); rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "cannot create the workspace" err.txt || fail "workspace in /proc: exit $rc"; ok
 
 # progress is drawn on a terminal only
 grep -q 'Indexing:' out.txt err.txt && fail "progress drawn without a terminal"; ok
