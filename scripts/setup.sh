@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 # Libraries by package; tools by command, so a machine that brings its own
 # Node.js and npm (not Debian's) keeps them.
-debs=(librocksdb-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev pkg-config)
+debs=(librocksdb-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev libcjson-dev pkg-config)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -27,10 +27,13 @@ fi
 
 # The tree-sitter runtime and grammars (pinned npm sources, cached).
 mods=$(bash scripts/ts-sources.sh)
+# The MCP test tools (official SDK clients, conformance suite; pinned,
+# cached apart).
+mcp_mods=$(bash scripts/mcp-tools.sh)
 
 # PT_BUILD_DIR and PT_CMAKE_ARGS select another build (the sanitizer one).
 build="${PT_BUILD_DIR:-build}"
 # shellcheck disable=SC2086
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPT_NODE_MODULES="$mods" -DPT_WERROR=ON ${PT_CMAKE_ARGS:-} >/dev/null
+  -DPT_NODE_MODULES="$mods" -DPT_MCP_NODE_MODULES="$mcp_mods" -DPT_WERROR=ON ${PT_CMAKE_ARGS:-} >/dev/null
 ninja -C "$build"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-builds the Windows (x86_64-w64-mingw32) static libraries Parseltongue
-# links: SQLite, libmicrohttpd and cmocka, from Debian bookworm's source
+# links: SQLite, libmicrohttpd, cJSON and cmocka, from Debian bookworm's source
 # packages (pinned below, Debian patches applied). tree-sitter is not here:
 # CMake compiles it from the same npm sources as on Linux.
 #
@@ -17,6 +17,7 @@ set -euo pipefail
 SQLITE_VER=3.40.1-2+deb12u2
 MHD_VER=0.9.75-6
 CMOCKA_VER=1.1.5-2.1
+CJSON_VER=1.7.15-1+deb12u4
 RECIPE=1 # bump when a build flag below changes
 
 HOST=x86_64-w64-mingw32
@@ -25,7 +26,7 @@ cache="${PT_CACHE_DIR:-/var/cache/parseltongue}"
 gcc_ver=$(dpkg-query -W -f='${Version}' gcc-mingw-w64-x86-64-win32 2>/dev/null ||
           $HOST-gcc -dumpversion)
 versions="sqlite3=$SQLITE_VER libmicrohttpd=$MHD_VER cmocka=$CMOCKA_VER"
-versions+=" $HOST-gcc=$gcc_ver recipe=$RECIPE"
+versions+=" cjson=$CJSON_VER $HOST-gcc=$gcc_ver recipe=$RECIPE"
 key=$(printf '%s\n' "$versions" | sha256sum | cut -c1-16)
 prefix="$cache/win-deps-$key"
 
@@ -56,7 +57,8 @@ apto=(-o Dir::Etc::sourcelist="$tmp/src.list" -o Dir::Etc::sourceparts=-
 apt-get "${apto[@]}" update >&2
 # apt-get source unpacks each package and applies its Debian patches.
 if ! (cd "$tmp/src" && apt-get "${apto[@]}" source "sqlite3=$SQLITE_VER" \
-     "libmicrohttpd=$MHD_VER" "cmocka=$CMOCKA_VER" >/dev/null 2>"$tmp/src.log"); then
+     "libmicrohttpd=$MHD_VER" "cmocka=$CMOCKA_VER" "cjson=$CJSON_VER" \
+     >/dev/null 2>"$tmp/src.log"); then
   # A Debian point release replaces a pinned revision on the mirror: take
   # bookworm's current one (same upstream version, newer Debian patches)
   # rather than fail, say so, and key the cache by what was really built.
@@ -65,11 +67,12 @@ if ! (cd "$tmp/src" && apt-get "${apto[@]}" source "sqlite3=$SQLITE_VER" \
   log "release?): building bookworm's current ones; update the pins in $0"
   rm -rf "$tmp/src" && mkdir -p "$tmp/src"
   (cd "$tmp/src" && apt-get "${apto[@]}" source sqlite3 libmicrohttpd cmocka \
-     >/dev/null 2>"$tmp/src.log") || { cat "$tmp/src.log" >&2; exit 1; }
+     cjson >/dev/null 2>"$tmp/src.log") || { cat "$tmp/src.log" >&2; exit 1; }
   ver() { sed -n 's/^Version: //p' "$tmp/src/$1"_*.dsc | head -n1; }
   SQLITE_VER=$(ver sqlite3) MHD_VER=$(ver libmicrohttpd) CMOCKA_VER=$(ver cmocka)
+  CJSON_VER=$(ver cjson)
   versions="sqlite3=$SQLITE_VER libmicrohttpd=$MHD_VER cmocka=$CMOCKA_VER"
-  versions+=" $HOST-gcc=$gcc_ver recipe=$RECIPE"
+  versions+=" cjson=$CJSON_VER $HOST-gcc=$gcc_ver recipe=$RECIPE"
   key=$(printf '%s\n' "$versions" | sha256sum | cut -c1-16)
   prefix="$cache/win-deps-$key"
   if [ -f "$prefix/VERSIONS" ]; then
@@ -119,6 +122,20 @@ build_cmocka() {
   rm -rf "$dest"/lib/libcmocka.dll.a "$dest"/bin "$dest"/lib/cmake
 }
 
+# cJSON: one static library (libcjson.a) and cjson/cJSON.h; users define
+# CJSON_HIDE_SYMBOLS (core/CMakeLists.txt), as a static link needs.
+build_cjson() {
+  cd "$tmp/src"/cjson-*/
+  cmake -S . -B bld -DCMAKE_TOOLCHAIN_FILE="$tmp/toolchain.cmake" \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
+    -DBUILD_SHARED_LIBS=OFF -DENABLE_CJSON_TEST=OFF -DENABLE_CJSON_UTILS=OFF \
+    -DENABLE_CUSTOM_COMPILER_FLAGS=OFF -DENABLE_TARGET_EXPORT=OFF \
+    -DCMAKE_C_FLAGS=-DCJSON_HIDE_SYMBOLS >/dev/null
+  cmake --build bld -j2 >/dev/null
+  DESTDIR="$stage" cmake --install bld >/dev/null
+  rm -rf "$dest"/lib/cmake "$dest"/lib/pkgconfig/libcjson.pc
+}
+
 # timed STEP: runs STEP in a subshell where set -e holds (it would not in a
 # function called from an || list), its output in a log shown on failure.
 timed() {
@@ -137,6 +154,7 @@ timed() {
 timed build_sqlite & sq=$!
 timed build_mhd
 timed build_cmocka
+timed build_cjson
 wait "$sq"
 
 printf '%s\n' $versions > "$dest/VERSIONS"
