@@ -172,8 +172,15 @@ static void walk__workspace_folders_are_default_excluded(void **state)
   pt_test_write(d, "parseltongue20250101120000/analysis.db/x.py", "");
   pt_test_write(d, "parseltongue2025/keep.py", "");
   pt_test_write(d, "parseltongue202501011200001/keep.py", "");
+  /* a second run in the same second: "-2" (cli/cli_index.c) */
+  pt_test_write(d, "parseltongue20250101120000-2/analysis.db/x.py", "");
+  pt_test_write(d, "parseltongue20250101120000-/keep.py", "");
+  pt_test_write(d, "parseltongue20250101120000-2a/keep.py", "");
   ASSERT_WALK(d, "F parseltongue2025/keep.py\n"
+                 "F parseltongue20250101120000-/keep.py\n"
+                 "F parseltongue20250101120000-2a/keep.py\n"
                  "F parseltongue202501011200001/keep.py\n"
+                 "I parseltongue20250101120000-2/ default_exclude\n"
                  "I parseltongue20250101120000/ default_exclude\n");
   pt_free(d);
 }

@@ -163,17 +163,24 @@ static const entry *find_entry(const entries *es, const char *name)
   return NULL;
 }
 
-/* Our own workspace folders: "parseltongue" and a YYYYMMDDHHMMSS stamp. */
+static int all_digits(const char *s, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return 0;
+  return len > 0;
+}
+
+/* Our own workspace folders: "parseltongue" and a YYYYMMDDHHMMSS stamp,
+ * then "-N" for a later run in the same second. */
 static int is_workspace_name(const char *name)
 {
-  size_t n = strlen(WORKSPACE_PREFIX);
-  if (strncmp(name, WORKSPACE_PREFIX, n) != 0 ||
-      strlen(name) != n + WORKSPACE_DIGITS)
+  size_t n = strlen(WORKSPACE_PREFIX), len = strlen(name);
+  if (strncmp(name, WORKSPACE_PREFIX, n) != 0 || len < n + WORKSPACE_DIGITS ||
+      !all_digits(name + n, WORKSPACE_DIGITS))
     return 0;
-  for (name += n; *name; name++)
-    if (*name < '0' || *name > '9')
-      return 0;
-  return 1;
+  const char *rest = name + n + WORKSPACE_DIGITS;
+  return !*rest || (rest[0] == '-' && all_digits(rest + 1, strlen(rest + 1)));
 }
 
 static int is_default_exclude(const char *name)
