@@ -78,12 +78,14 @@ static void read_body__members_become_parameters(void **state)
   pt_req r;
   req_init(&r);
   const char *body = " {\"path\" : \"src/a\\u00e9\\\"b\\\\.c\", \"n\": 12, \"on\": true,"
+                     " \"x\": -0.5e+3,"
                      " \"skip\": {\"a\": [1, {\"b\": null}]}, \"none\": null, "
                      "\"emoji\": \"\\ud83d\\ude00\"} ";
   assert_int_equal(pt__req_read_body(&r, body, strlen(body)), 0);
   assert_string_equal(pt__req_arg(&r, "path"), "src/a\xc3\xa9\"b\\.c");
   assert_string_equal(pt__req_arg(&r, "n"), "12");
   assert_string_equal(pt__req_arg(&r, "on"), "true");
+  assert_string_equal(pt__req_arg(&r, "x"), "-0.5e+3");
   assert_string_equal(pt__req_arg(&r, "emoji"), "\xf0\x9f\x98\x80");
   assert_null(pt__req_arg(&r, "skip"));
   assert_null(pt__req_arg(&r, "none"));
@@ -107,7 +109,9 @@ static void read_body__refuses_what_is_not_one_json_object(void **state)
   static const char *const bad[] = {
       "[\"path\"]", "{\"path\": ", "{\"path\" \"a\"}", "{\"path\": \"a\"} x",
       "{\"path\": \"a\",}", "{\"path\": nope}", "{\"path\": \"a\\u0000\"}",
-      "{\"path\": \"\\ud800\"}", "path=src/a.c", "{\"a\": [1, 2}", NULL};
+      "{\"path\": \"\\ud800\"}", "path=src/a.c", "{\"a\": [1, 2}", "{\"n\": -}",
+      "{\"n\": 01}", "{\"n\": 1.}", "{\"n\": 1e}", "{\"n\": -abc}", "{\"n\": 12x}",
+      NULL};
   for (int i = 0; bad[i]; i++) {
     pt_req r;
     req_init(&r);

@@ -111,6 +111,42 @@ static int read_string(reader *rd, pt_buf *out)
   return 0;
 }
 
+static size_t digits(const char *p, const char *end)
+{
+  size_t n = 0;
+  while (p + n < end && p[n] >= '0' && p[n] <= '9')
+    n++;
+  return n;
+}
+
+/* The length of the JSON number at p (RFC 8259 6), or 0. */
+static size_t number_len(const char *p, const char *end)
+{
+  const char *q = p;
+  if (q < end && *q == '-')
+    q++;
+  size_t d = digits(q, end);
+  if (d == 0 || (d > 1 && *q == '0'))
+    return 0;
+  q += d;
+  if (q < end && *q == '.') {
+    d = digits(q + 1, end);
+    if (d == 0)
+      return 0;
+    q += 1 + d;
+  }
+  if (q < end && (*q == 'e' || *q == 'E')) {
+    q++;
+    if (q < end && (*q == '+' || *q == '-'))
+      q++;
+    d = digits(q, end);
+    if (d == 0)
+      return 0;
+    q += d;
+  }
+  return (size_t)(q - p);
+}
+
 /* Any value; a scalar's text goes to out (when not NULL), a nested one or
  * null is skipped and *nested set. BAD when malformed, PT_ENOMEM. */
 static int read_value(reader *rd, pt_buf *out, int *nested, int depth)
@@ -155,14 +191,18 @@ static int read_value(reader *rd, pt_buf *out, int *nested, int depth)
     }
   }
   const char *s = rd->p;
-  while (rd->p < rd->end && (strchr("+-.eE", *rd->p) || (*rd->p >= '0' && *rd->p <= '9') ||
-                             (*rd->p >= 'a' && *rd->p <= 'z')))
+  while (rd->p < rd->end && *rd->p >= 'a' && *rd->p <= 'z')
     rd->p++;
   size_t n = (size_t)(rd->p - s);
   int word = (n == 4 && !memcmp(s, "true", 4)) || (n == 5 && !memcmp(s, "false", 5));
   int null = n == 4 && !memcmp(s, "null", 4);
-  int number = n > 0 && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9'));
-  if (!word && !null && !number)
+  if (n == 0) {
+    n = number_len(s, rd->end);
+    rd->p += n;
+  } else if (!word && !null) {
+    return BAD;
+  }
+  if (n == 0)
     return BAD;
   if (null)
     *nested = 1; /* no value: as if absent */
