@@ -134,7 +134,8 @@ static pt_serve *open_session(const serve_args *a, FILE *out, FILE *err)
   fprintf(out, mem ? "Indexing %s in memory...\n" : "Connecting to database: %s\n",
           mem ? a->root : a->db);
   fflush(out);
-  pt_serve_opts o = {a->db, a->root, a->bind, a->port, 0, !a->no_watch, out};
+  pt_serve_opts o = {a->db, a->root, a->bind, a->port, 0, !a->no_watch, out,
+                     NULL, NULL};
   pt_serve *sv = NULL;
   if (pt_serve_open(&o, &sv) != 0) {
     fprintf(err, "Error: cannot load %s: %s\n", mem ? a->root : a->db,

@@ -715,6 +715,101 @@ static void test_watcher_updates_by_itself(void **state)
   pt_free(root);
 }
 
+/* Paused, the live index still hears the watcher but changes nothing: the
+ * graph stays the last one, a reindex request is refused, and on resume
+ * the changes made meanwhile are picked up. */
+static void test_pause_holds_changes_until_resume(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_pause");
+  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
+  seen s = {NULL, NULL, 0};
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.publish = keep;
+  o.payload = &s;
+  o.quiet_ms = 20;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  const pt_graph *g = NULL;
+  pt_ingest_stats st;
+  assert_int_equal(pt_live_index(lv, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_int_equal(pt_live_start(lv, 1), 0);
+  pt_live_pause(lv);
+  pt_live_pause(lv); /* idempotent */
+  unsigned published = s.n;
+  pt_test_write(root, "sub/p.c", "int paused_fn(void) { return w(); }\n");
+  pt_live_status ls;
+  pt_live_get_status(lv, &ls);
+  for (int i = 0; i < 500 && ls.events_seen == 0; i++) {
+    pt_sleep_ms(10);
+    pt_live_get_status(lv, &ls);
+  }
+  assert_true(ls.events_seen > 0);
+  assert_true(ls.paused);
+  pt_sleep_ms(300); /* several debounce periods */
+  assert_false(has_entity(&s, "paused_fn"));
+  assert_int_equal(s.n, published);
+  pt_live_delta d;
+  assert_int_equal(pt_live_reindex(lv, "sub/p.c", &d), PT_EBUSY);
+  assert_non_null(strstr(pt_error_last()->message, "paused"));
+  pt_error_clear();
+  pt_live_resume(lv);
+  int ok = 0;
+  for (int i = 0; i < 500 && !(ok = has_entity(&s, "paused_fn")); i++)
+    pt_sleep_ms(10);
+  assert_true(ok);
+  pt_live_get_status(lv, &ls);
+  assert_false(ls.paused);
+  assert_int_equal(pt_live_reindex(lv, "sub/p.c", &d), 0);
+  pt_live_free(lv);
+  pt_graph_free(s.g);
+  pt_mutex_free(s.mu);
+  pt_free(root);
+}
+
+/* Changes made while nothing watched and the index was paused from the
+ * start (an adopted graph whose first pass must wait) appear on resume. */
+static void test_adopted_first_pass_waits_for_resume(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_pause_adopt");
+  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
+  pt_ingest_opts io = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_stats st;
+  pt_graph *loaded = NULL;
+  assert_int_equal(pt_ingest(&io, &loaded, &st), 0);
+  pt_ingest_stats_fini(&st);
+  pt_test_write(root, "late.c", "int late_fn(void) { return w(); }\n");
+  seen s = {NULL, NULL, 0};
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.publish = keep;
+  o.payload = &s;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  pt_live_adopt(lv, loaded);
+  pt_live_pause(lv);
+  assert_int_equal(pt_live_start(lv, 0), 0);
+  pt_sleep_ms(200);
+  assert_int_equal(s.n, 0);
+  pt_live_resume(lv);
+  int ok = 0;
+  for (int i = 0; i < 500 && !(ok = has_entity(&s, "late_fn")); i++)
+    pt_sleep_ms(10);
+  assert_true(ok);
+  pt_live_free(lv);
+  pt_graph_free(loaded);
+  pt_graph_free(s.g);
+  pt_mutex_free(s.mu);
+  pt_free(root);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -727,6 +822,8 @@ int main(void)
     cmocka_unit_test(test_write_through_rocksdb),
     cmocka_unit_test(test_write_through_sqlite),
     cmocka_unit_test(test_watcher_updates_by_itself),
+    cmocka_unit_test(test_pause_holds_changes_until_resume),
+    cmocka_unit_test(test_adopted_first_pass_waits_for_resume),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

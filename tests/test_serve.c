@@ -46,7 +46,7 @@ static void index_into(const char *root, const char *spec)
 
 static pt_serve_opts opts(const char *db, const char *root)
 {
-  pt_serve_opts o = {db, root, NULL, PORT, 2, 0, NULL};
+  pt_serve_opts o = {db, root, NULL, PORT, 2, 0, NULL, NULL, NULL};
   return o;
 }
 
@@ -206,6 +206,88 @@ static void serve_stop__writes_the_last_changes(void **state)
   pt_free(dir);
 }
 
+typedef struct steps {
+  char seen[256];
+  size_t last_done, last_total;
+} steps;
+
+static void on_step(const char *step, size_t done, size_t total, void *payload)
+{
+  steps *st = payload;
+  size_t n = strlen(st->seen);
+  if (strcmp(step, "index") != 0 || done <= 1)
+    pt_snprintf(st->seen + n, sizeof st->seen - n, "%s ", step);
+  st->last_done = done;
+  st->last_total = total;
+}
+
+/* Each step of opening is reported (the service's START_PENDING
+ * checkpoints): a stored index is opened, loaded and followed; a root
+ * indexed in memory counts its files. */
+static void serve_open__reports_each_step(void **state)
+{
+  (void)state;
+  char *dir = pt_test_tmpdir("serve_steps");
+  char *src = cat(dir, "/", "src");
+  pt_test_write(src, "a.c", SOURCE);
+  pt_test_write(src, "b.c", "int b(void) { return helper(); }\n");
+  char *db = cat("sqlite", ":", dir);
+  char *dbp = cat(db, "/", "r.db");
+  index_into(src, dbp);
+  steps st = {"", 0, 0};
+  pt_serve *sv = NULL;
+  pt_serve_opts o = opts(dbp, NULL);
+  o.progress = on_step;
+  o.payload = &st;
+  assert_int_equal(pt_serve_open(&o, &sv), 0);
+  assert_string_equal(st.seen, "open load follow ");
+  pt_serve_free(sv);
+  memset(&st, 0, sizeof st);
+  o = opts("mem", src);
+  o.progress = on_step;
+  o.payload = &st;
+  assert_int_equal(pt_serve_open(&o, &sv), 0);
+  assert_string_equal(st.seen, "index index ");
+  assert_int_equal(st.last_done, 2);
+  assert_int_equal(st.last_total, 2);
+  pt_serve_free(sv);
+  pt_free(dbp);
+  pt_free(db);
+  pt_free(src);
+  pt_free(dir);
+}
+
+/* Pause and resume reach the live index; a stopped session refuses. */
+static void serve_pause__holds_the_live_index_until_resume(void **state)
+{
+  (void)state;
+  char *dir = pt_test_tmpdir("serve_pause");
+  pt_test_write(dir, "a.c", SOURCE);
+  pt_serve *sv = NULL;
+  pt_serve_opts o = opts("mem", dir);
+  assert_int_equal(pt_serve_open(&o, &sv), 0);
+  assert_int_equal(pt_serve_start(sv), 0);
+  pt_live_status ls;
+  assert_int_equal(pt_serve_pause(sv), 0);
+  assert_true(pt_serve_is_paused(sv));
+  pt_live_get_status(pt_serve_live(sv), &ls);
+  assert_true(ls.paused);
+  pt_live_delta d;
+  assert_int_equal(pt_live_reindex(pt_serve_live(sv), "a.c", &d), PT_EBUSY);
+  pt_error_clear();
+  assert_int_equal(pt_serve_resume(sv), 0);
+  assert_false(pt_serve_is_paused(sv));
+  pt_live_get_status(pt_serve_live(sv), &ls);
+  assert_false(ls.paused);
+  assert_int_equal(pt_live_reindex(pt_serve_live(sv), "a.c", &d), 0);
+  assert_int_equal(pt_serve_stop(sv), 0);
+  assert_int_equal(pt_serve_pause(sv), PT_EINVAL);
+  assert_int_equal(pt_serve_resume(sv), PT_EINVAL);
+  pt_error_clear();
+  pt_serve_free(sv);
+  pt_free(dir);
+}
+
 /* One whole life of a session with the n-th allocation failing. */
 static int one_life(const pt_serve_opts *o)
 {
@@ -268,6 +350,8 @@ int main(void)
     cmocka_unit_test(serve_start__unbindable_address_fails_and_frees_cleanly),
     cmocka_unit_test(serve_stop__failed_last_backup_is_reported_not_a_crash),
     cmocka_unit_test(serve_stop__writes_the_last_changes),
+    cmocka_unit_test(serve_open__reports_each_step),
+    cmocka_unit_test(serve_pause__holds_the_live_index_until_resume),
     cmocka_unit_test(serve__out_of_memory_at_every_step_fails_cleanly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
-/* pt/sys/net.h on Windows: Winsock listening sockets. The SOCKET travels
- * through core as a uint64_t and reaches libmicrohttpd as its MHD_socket. */
+/* pt/sys/net.h on Windows: Winsock listening sockets, and the loopback
+ * client of the service's probes. The SOCKET travels through core as a
+ * uint64_t and reaches libmicrohttpd as its MHD_socket. */
 #include "error_win32.h" /* first: it sets the Windows API level */
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -88,4 +89,67 @@ int pt_net_listen(const char *addr, unsigned port, uint64_t *sock_out)
 void pt_net_close(uint64_t sock)
 {
   closesocket((SOCKET)sock);
+}
+
+static int exchange(SOCKET s, const char *addr, unsigned port,
+                    const char *request, char *buf, size_t size, size_t *len)
+{
+  size_t n = strlen(request), off = 0;
+  while (off < n) {
+    int w = send(s, request + off, (int)(n - off), 0);
+    if (w <= 0)
+      return PT_ERR(PT_EIO, "%s:%u: cannot send the request", addr, port);
+    off += (size_t)w;
+  }
+  *len = 0;
+  for (;;) {
+    char scratch[512];
+    int full = *len + 1 >= size;
+    int r = full ? recv(s, scratch, (int)sizeof scratch, 0)
+                 : recv(s, buf + *len, (int)(size - 1 - *len), 0);
+    if (r == 0)
+      break;
+    if (r < 0)
+      return PT_ERR(PT_EIO, "%s:%u: no whole answer in time", addr, port);
+    if (!full)
+      *len += (size_t)r;
+  }
+  buf[*len] = '\0';
+  return 0;
+}
+
+int pt_net_request(const char *addr, unsigned port, const char *request,
+                   unsigned timeout_ms, char *buf, size_t size,
+                   size_t *len_out)
+{
+  struct sockaddr_storage ss;
+  int sl = 0;
+  if (size == 0)
+    return PT_ERR(PT_EINVAL, "pt_net_request: no room for the answer");
+  buf[0] = '\0';
+  InitOnceExecuteOnce(&once, start_winsock, NULL, NULL);
+  if (startup_error)
+    return pt__error_from_win32((DWORD)startup_error, "cannot start Winsock",
+                                "for a client socket");
+  int rc = parse_addr(addr, port, &ss, &sl);
+  if (rc)
+    return rc;
+  SOCKET s = socket(ss.ss_family, SOCK_STREAM, IPPROTO_TCP);
+  if (s == INVALID_SOCKET)
+    return pt__error_from_win32((DWORD)WSAGetLastError(),
+                                "cannot create a socket for", addr);
+  SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0);
+  DWORD ms = timeout_ms;
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&ms, sizeof ms);
+  setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, (const char *)&ms, sizeof ms);
+  size_t len = 0;
+  if (connect(s, (const struct sockaddr *)&ss, sl) != 0)
+    rc = PT_ERR(PT_EIO, "nothing answers on %s:%u (Winsock error %d)", addr,
+                port, WSAGetLastError());
+  else
+    rc = exchange(s, addr, port, request, buf, size, &len);
+  closesocket(s);
+  if (rc == 0 && len_out)
+    *len_out = len;
+  return rc;
 }

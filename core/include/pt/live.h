@@ -47,6 +47,9 @@ typedef struct pt_live_opts {
   pt_live_publish_fn publish;  /* may be NULL: then pt_live keeps its
                                   graphs and frees them */
   void *payload;
+  pt_ingest_progress_fn progress; /* may be NULL: pt_live_index's files
+                                     done so far */
+  void *progress_payload;
 } pt_live_opts;
 
 /* What one reindex did to one file (the reindex endpoint's answer). */
@@ -74,6 +77,11 @@ typedef struct pt_live_status {
   size_t pending;              /* paths waiting for their debounce */
   time_t last_update;          /* wall clock of the last change; 0 = none */
   uint64_t saves;              /* store writes (updates or backups) */
+  time_t last_save;            /* wall clock of the last good store write;
+                                  0 = none since start */
+  uint64_t failed_saves;       /* store writes that failed (each backup
+                                  attempt counts; the reason is last_error) */
+  int paused;                  /* pt_live_pause holds updates */
   char last_error[256];        /* "" when the last update and save went well */
 } pt_live_status;
 
@@ -99,6 +107,18 @@ int pt_live_start(pt_live *lv, int watch);
  * would, and returns what changed for that file. Waits for an update under
  * way. Thread-safe; PT_EBUSY before pt_live_start and after pt_live_stop. */
 int pt_live_reindex(pt_live *lv, const char *rel_path, pt_live_delta *out);
+
+/* Holds re-indexing: on return no update runs and none starts until
+ * pt_live_resume. The current graph stays published (readers keep
+ * answering from it), watcher events are still collected, and a backup of
+ * changes made before the pause is still written. pt_live_reindex answers
+ * PT_EBUSY meanwhile. Thread-safe and idempotent; also before
+ * pt_live_start (the first pass of an adopted graph then waits too). */
+void pt_live_pause(pt_live *lv);
+/* Lets updates run again; the changes collected while paused are applied
+ * right away (their debounce delays have long passed). Thread-safe and
+ * idempotent. */
+void pt_live_resume(pt_live *lv);
 
 /* The root, absolute with '/' separators. */
 const char *pt_live_root(const pt_live *lv);

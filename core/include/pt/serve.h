@@ -23,6 +23,15 @@
 
 typedef struct pt_serve pt_serve;
 
+/* One step of pt_serve_open, for a caller that must show it is alive while
+ * a big index loads (the Windows service's START_PENDING checkpoints):
+ * "open" (the store), "load" (reading the index into memory), "index"
+ * (indexing the root: files done of total, called again for every file,
+ * from the indexing threads but one call at a time), "follow" (preparing
+ * the live index). done and total are 0 where there is nothing to count. */
+typedef void (*pt_serve_progress_fn)(const char *step, size_t done,
+                                     size_t total, void *payload);
+
 typedef struct pt_serve_opts {
   const char *db;        /* borrowed: engine spec; "mem" needs root */
   const char *root;      /* borrowed: the indexed folder; NULL = the root
@@ -33,6 +42,8 @@ typedef struct pt_serve_opts {
   int watch;             /* follow changes with the file watcher */
   FILE *log;             /* "[FileWatcher] ..." and port-scan lines; may be
                             NULL */
+  pt_serve_progress_fn progress; /* may be NULL */
+  void *payload;         /* for progress */
 } pt_serve_opts;
 
 /* Opens the store and loads its index (or indexes opts->root in memory for
@@ -47,6 +58,16 @@ int pt_serve_open(const pt_serve_opts *opts, pt_serve **out);
  * pt_serve_live_error and the live status), not a failure. On failure
  * (no port could be bound) the session can only be freed. */
 int pt_serve_start(pt_serve *s);
+
+/* Pauses re-indexing (pt_live_pause): the API keeps answering from the
+ * last graph, the watcher's events are still collected, and on
+ * pt_serve_resume the changes made meanwhile are picked up. A session that
+ * does not follow its root has nothing to hold: both return 0. PT_EINVAL
+ * once stopped. Thread-safe with each other. */
+int pt_serve_pause(pt_serve *s);
+int pt_serve_resume(pt_serve *s);
+/* Whether re-indexing is paused. */
+int pt_serve_is_paused(const pt_serve *s);
 
 /* Stops in the safe order (see above). Returns PT_EIO when the final
  * backup failed: the changes since the last good save are then not on

@@ -28,7 +28,9 @@ struct pt_live {
   pt_ingest_cache *cache;     /* owned; under update_mu */
   const pt_graph *cur;        /* the current graph; under update_mu */
   pt_graph *owned;            /* cur, when there is no publisher */
-  int scan_pending;           /* adopted: the first pass re-indexes all */
+  int scan_pending;           /* under mu: the next pass re-indexes all
+                                 (adopted, or changes held while paused) */
+  const char *scan_what;      /* under mu: that pass's cause, for the log */
   pt_mutex *update_mu;
   pt_mutex *mu;
   pt_debounce *deb;           /* under mu */
@@ -98,11 +100,15 @@ static void write_through(pt_live *lv, const pt_graph *old, const pt_graph *g)
     return;
   if (old && pt_store_can_update(lv->o.store)) {
     if (pt_store_update(lv->o.store, old, g) != 0) {
+      pt_mutex_lock(lv->mu);
+      lv->st.failed_saves++;
+      pt_mutex_unlock(lv->mu);
       set_error(lv, "write-through");
       return;
     }
     pt_mutex_lock(lv->mu);
     lv->st.saves++;
+    lv->st.last_save = time(NULL);
     pt_mutex_unlock(lv->mu);
     return;
   }
@@ -197,6 +203,23 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
 }
 
 /* Marks the batch's changed paths dirty and updates once. */
+static int is_paused(pt_live *lv)
+{
+  pt_mutex_lock(lv->mu);
+  int paused = lv->st.paused;
+  pt_mutex_unlock(lv->mu);
+  return paused;
+}
+
+/* Under update_mu, when an update must wait for pt_live_resume. */
+static void hold_for_resume(pt_live *lv)
+{
+  pt_mutex_lock(lv->mu);
+  lv->scan_pending = 1;
+  lv->scan_what = "changes made while paused";
+  pt_mutex_unlock(lv->mu);
+}
+
 static void apply_batch(pt_live *lv, const pt_debounce_batch *b)
 {
   char what[160];
@@ -221,6 +244,21 @@ static void apply_batch(pt_live *lv, const pt_debounce_batch *b)
                 b->items[0].path);
   if (rc)
     set_error(lv, "reindex");
+  else if (is_paused(lv)) /* taken just before a pause: marked, held */
+    hold_for_resume(lv);
+  else
+    run_update(lv, what, NULL, NULL);
+  pt_mutex_unlock(lv->update_mu);
+}
+
+/* The whole-root pass (an adopted graph's first, or the catch-up after a
+ * pause): the walk finds what changed by size and mtime, the dirty marks
+ * the rest. */
+static void scan_now(pt_live *lv, const char *what)
+{
+  pt_mutex_lock(lv->update_mu);
+  if (is_paused(lv))
+    hold_for_resume(lv);
   else
     run_update(lv, what, NULL, NULL);
   pt_mutex_unlock(lv->update_mu);
@@ -236,8 +274,10 @@ static int save_now(pt_live *lv)
   pt_mutex_lock(lv->mu);
   if (rc == 0) {
     lv->st.saves++;
+    lv->st.last_save = time(NULL);
     lv->save_pending = 0;
   } else {
+    lv->st.failed_saves++;
     lv->save_due = pt_clock_ns() + 5000 * MS; /* retry: a scanner may hold it */
   }
   pt_mutex_unlock(lv->mu);
@@ -271,31 +311,30 @@ static void on_event(const pt_watch_event *ev, void *payload)
 static void worker(void *payload)
 {
   pt_live *lv = payload;
-  if (lv->scan_pending) {
-    pt_mutex_lock(lv->update_mu);
-    run_update(lv, "initial scan", NULL, NULL);
-    lv->scan_pending = 0;
-    pt_mutex_unlock(lv->update_mu);
-  }
   for (;;) {
     pt_debounce_batch b = {NULL, 0};
     pt_mutex_lock(lv->mu);
-    int stop = lv->stop;
+    int stop = lv->stop, run = !stop && !lv->st.paused;
+    const char *scan = run && lv->scan_pending ? lv->scan_what : NULL;
+    lv->scan_pending &= !scan;
     uint64_t now = pt_clock_ns();
-    int rc = stop ? 0 : pt_debounce_take(lv->deb, now, &b);
+    /* paused: events stay in the debounce until resume */
+    int rc = run && !scan ? pt_debounce_take(lv->deb, now, &b) : 0;
     int save = !stop && lv->save_pending && now >= lv->save_due &&
-               pt_debounce_pending(lv->deb) == 0;
+               (lv->st.paused || pt_debounce_pending(lv->deb) == 0);
     pt_mutex_unlock(lv->mu);
     if (stop)
       break;
-    if (rc)
+    if (scan)
+      scan_now(lv, scan);
+    else if (rc)
       set_error(lv, "debounce");
     else if (b.n_items)
       apply_batch(lv, &b);
     else if (save)
       save_now(lv);
     pt_debounce_batch_fini(&b);
-    if (!b.n_items)
+    if (!b.n_items && !scan)
       pt_sleep_ms(10);
   }
 }
@@ -343,7 +382,8 @@ int pt_live_new(const pt_live_opts *o, pt_live **out)
 int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats)
 {
   pt_ingest_opts o = {lv->root, lv->o.n_threads, lv->o.max_file_size,
-                      lv->o.skip, lv->o.n_skip, NULL, NULL, 0, lv->cache};
+                      lv->o.skip, lv->o.n_skip, lv->o.progress,
+                      lv->o.progress_payload, 0, lv->cache};
   pt_graph *g = NULL;
   pt_mutex_lock(lv->update_mu);
   int rc = pt_ingest(&o, &g, stats);
@@ -360,8 +400,29 @@ void pt_live_adopt(pt_live *lv, const pt_graph *g)
 {
   pt_mutex_lock(lv->update_mu);
   lv->cur = g;
+  pt_mutex_lock(lv->mu);
   lv->scan_pending = 1;
+  lv->scan_what = "initial scan";
+  pt_mutex_unlock(lv->mu);
   pt_mutex_unlock(lv->update_mu);
+}
+
+void pt_live_pause(pt_live *lv)
+{
+  pt_mutex_lock(lv->mu);
+  lv->st.paused = 1;
+  pt_mutex_unlock(lv->mu);
+  /* an update under way ends; every later one checks the flag under
+   * update_mu first */
+  pt_mutex_lock(lv->update_mu);
+  pt_mutex_unlock(lv->update_mu);
+}
+
+void pt_live_resume(pt_live *lv)
+{
+  pt_mutex_lock(lv->mu);
+  lv->st.paused = 0;
+  pt_mutex_unlock(lv->mu);
 }
 
 /* Takes the watcher out of reach of the status under mu, then stops it
@@ -414,7 +475,10 @@ int pt_live_reindex(pt_live *lv, const char *rel, pt_live_delta *d)
   pt_mutex_lock(lv->update_mu);
   int rc = lv->closed     ? PT_ERR(PT_EBUSY, "the server is shutting down")
            : !lv->started ? PT_ERR(PT_EBUSY, "the live index is starting")
-                          : pt_ingest_cache_mark_dirty(lv->cache, rel);
+           : is_paused(lv)
+               ? PT_ERR(PT_EBUSY, "re-indexing is paused (resume the "
+                                  "service to update the index)")
+               : pt_ingest_cache_mark_dirty(lv->cache, rel);
   if (rc == 0) {
     char what[160];
     pt_snprintf(what, sizeof what, "reindex request for %s", rel);

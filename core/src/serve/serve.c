@@ -31,6 +31,7 @@ struct pt_serve {
   sink k;
   char *skip[2];           /* owned: paths the live index never walks */
   int stopped;
+  int paused;
   char follow_error[256];
   char live_error[256];
 };
@@ -62,13 +63,29 @@ static int copy_opts(pt_serve *s, const pt_serve_opts *o)
 
 /* A stored index: the store opened (RocksDB stays open for write-through
  * and holds its lock; SQLite never holds its file open) and loaded. */
+static void step(pt_serve *s, const char *what)
+{
+  if (s->o.progress)
+    s->o.progress(what, 0, 0, s->o.payload);
+}
+
+static void on_index_progress(size_t done, size_t total, uint64_t bytes,
+                              void *payload)
+{
+  pt_serve *s = payload;
+  s->o.progress("index", done, total, s->o.payload);
+}
+
 static int load_store(pt_serve *s)
 {
+  step(s, "open");
   int rc = pt_store_open(s->o.db, &s->store);
   if (rc == 0)
     rc = pt_graph_new(&s->k.held);
-  if (rc == 0)
+  if (rc == 0) {
+    step(s, "load");
     rc = pt_store_load(s->store, s->k.held);
+  }
   return rc;
 }
 
@@ -86,6 +103,8 @@ static int make_live(pt_serve *s, const char *root)
     lo.log = s->o.log;
     lo.publish = on_publish;
     lo.payload = &s->k;
+    lo.progress = s->o.progress ? on_index_progress : NULL;
+    lo.progress_payload = s;
     rc = pt_live_new(&lo, &s->live);
   }
   return rc;
@@ -98,8 +117,10 @@ static int index_root(pt_serve *s)
   const pt_graph *first = NULL;
   memset(&st, 0, sizeof st);
   int rc = make_live(s, s->o.root);
-  if (rc == 0)
+  if (rc == 0) {
+    step(s, "index");
     rc = pt_live_index(s->live, &first, &st);
+  }
   pt_ingest_stats_fini(&st);
   return rc;
 }
@@ -111,6 +132,7 @@ static int follow_root(pt_serve *s)
   const char *root = s->o.root ? s->o.root : pt_graph_meta(s->k.held, "root");
   if (!root)
     return 0;
+  step(s, "follow");
   int rc = make_live(s, root);
   if (rc == PT_ENOMEM)
     return rc;
@@ -177,6 +199,31 @@ int pt_serve_start(pt_serve *s)
     pt_error_clear();
   }
   return 0;
+}
+
+int pt_serve_pause(pt_serve *s)
+{
+  if (!s || s->stopped)
+    return PT_ERR(PT_EINVAL, "pt_serve_pause: not a running session");
+  if (s->live)
+    pt_live_pause(s->live);
+  s->paused = 1;
+  return 0;
+}
+
+int pt_serve_resume(pt_serve *s)
+{
+  if (!s || s->stopped)
+    return PT_ERR(PT_EINVAL, "pt_serve_resume: not a running session");
+  if (s->live)
+    pt_live_resume(s->live);
+  s->paused = 0;
+  return 0;
+}
+
+int pt_serve_is_paused(const pt_serve *s)
+{
+  return s->paused;
 }
 
 int pt_serve_stop(pt_serve *s)

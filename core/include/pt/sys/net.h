@@ -4,6 +4,7 @@
 #ifndef PT_SYS_NET_H
 #define PT_SYS_NET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Binds and listens on addr:port ("127.0.0.1", "::1", "0.0.0.0").
@@ -11,5 +12,15 @@
  * address, PT_EIO with the OS text otherwise. */
 int pt_net_listen(const char *addr, unsigned port, uint64_t *sock_out);
 void pt_net_close(uint64_t sock);
+
+/* A client for loopback probes of our own server (the Windows service's
+ * "does the API answer" and `service status`): connects to addr:port,
+ * sends `request` whole, and reads the reply into buf (NUL-terminated,
+ * cut at size - 1 bytes) until the peer closes the connection. Each step
+ * waits at most timeout_ms. PT_EIO when nothing listens or the peer is
+ * silent too long; PT_EINVAL for a malformed address. */
+int pt_net_request(const char *addr, unsigned port, const char *request,
+                   unsigned timeout_ms, char *buf, size_t size,
+                   size_t *len_out);
 
 #endif
