@@ -102,7 +102,7 @@ typedef struct group_args {
 static int req_group_args(pt_req *r, uint64_t def_limit, group_args *a)
 {
   if (pt__req_page(r, NULL, def_limit, &a->pg) ||
-      pt__req_uint(r, "member_limit", 50, PT_PAGE_MAX, &a->member_limit) ||
+      pt__req_uint(r, "member_limit", 20, PT_PAGE_MAX, &a->member_limit) ||
       pt__req_bool(r, "include_unresolved", &a->with_ph))
     return PT_EINVAL;
   return 0;
@@ -114,7 +114,7 @@ int pt__h_cycles(pt_req *r)
   pt_qgraph *owned = NULL;
   pt_cycles *c = NULL;
   pt_page pg;
-  int rc = pt__req_page(r, NULL, 50, &pg);
+  int rc = pt__req_page(r, NULL, 20, &pg);
   if (rc == 0)
     rc = pt__http_graph(r, &q, &owned);
   if (rc == 0)
@@ -158,7 +158,7 @@ int pt__h_scc(pt_req *r)
   uint64_t min_size;
   group_view *gv = NULL;
   size_t n = 0;
-  int rc = req_group_args(r, 50, &ga);
+  int rc = req_group_args(r, 20, &ga);
   if (rc == 0)
     rc = pt__req_uint(r, "min_size", 2, UINT32_MAX, &min_size);
   if (rc == 0)

@@ -16,7 +16,7 @@
 #define UNRESOLVED {"include_unresolved", 0, \
   "true to list unresolved placeholders too (default false)"}
 #define GROUPS(def) LIMIT(def), OFFSET, \
-  {"member_limit", 0, "Members listed per group, 0-10000 (default 50)"}, UNRESOLVED
+  {"member_limit", 0, "Members listed per group, 0-10000 (default 20)"}, UNRESOLVED
 
 static const pt_param_doc no_params[] = {END};
 static const pt_param_doc list_params[] = {
@@ -38,10 +38,10 @@ static const pt_param_doc blast_params[] = {
   {"hops", 0, "How many steps of dependants to follow, 0-10 (default 3)"},
   LIMIT(100), OFFSET, SCOPE, END};
 
-static const pt_param_doc cycles_params[] = {LIMIT(50), OFFSET, SCOPE, END};
+static const pt_param_doc cycles_params[] = {LIMIT(20), OFFSET, SCOPE, END};
 static const pt_param_doc scc_params[] = {
   {"min_size", 0, "Only components of at least this many members (default 2)"},
-  GROUPS(50), SCOPE, END};
+  GROUPS(20), SCOPE, END};
 static const pt_param_doc group_params[] = {GROUPS(20), SCOPE, END};
 static const pt_param_doc kcore_params[] = {
   {"k", 0, "Only nodes with at least this coreness"},
