@@ -5,9 +5,12 @@
 #include <signal.h>
 #include <string.h>
 
+#include "cli_console.h"
 #include "commands.h"
 #include "pt/error.h"
+#include "pt/log.h"
 #include "pt/serve.h"
+#include "pt/store.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
 
@@ -38,12 +41,14 @@ static void serve_usage(FILE *out)
     "  --db ENGINE     sqlite:PATH or rocksdb:PATH (a pt01 index), or mem\n"
     "                  together with --root DIR (index DIR in memory first)\n"
     "  --port N, -p N  Preferred port (default 7777; the next 99 are tried)\n"
-    "  --bind ADDR     Address to listen on (default 127.0.0.1)\n"
+    "  --bind ADDR     Address to listen on: an IPv4 or IPv6 address or\n"
+    "                  localhost (default 127.0.0.1)\n"
     "  --root DIR      The indexed folder: required with --db mem; for a\n"
     "                  stored index, the folder pt01 indexed by default\n"
     "  --no-watch      Do not watch the folder for changes (the index is\n"
     "                  then only updated by POST /incremental-reindex-file-update)\n"
-    "  -v, --verbose   Also print the port, database and graph size\n"
+    "  -v, --verbose   Also print the port, the database and the passes that\n"
+    "                  changed nothing (an ignored file was written)\n"
     "  -h, --help      Show this help\n"
     "\n"
     "The index stays live: files created, changed, renamed or deleted under\n"
@@ -77,7 +82,8 @@ static int parse_args(int argc, char **argv, serve_args *a, FILE *out, FILE *err
       const char *v = argv[++i];
       unsigned long long n;
       if (!strcmp(s, "--db")) a->db = v;
-      else if (!strcmp(s, "--bind")) a->bind = v;
+      else if (!strcmp(s, "--bind"))
+        a->bind = strcmp(v, "localhost") ? v : "127.0.0.1";
       else if (!strcmp(s, "--root")) a->root = v;
       else if (pt_parse_u64(v, &n) != 0 || n == 0 || n > 65535) {
         fprintf(err, "error: --port takes a number from 1 to 65535, got '%s'\n", v);
@@ -103,26 +109,41 @@ static int parse_args(int argc, char **argv, serve_args *a, FILE *out, FILE *err
 
 static void print_watch(FILE *out, pt_live *lv, int watch)
 {
+  const pt_cli_glyphs *gl = pt__cli_glyphs();
   pt_live_status st;
   pt_live_get_status(lv, &st);
   if (!watch)
     fprintf(out, "File watching off (--no-watch): %s changes only through "
             "POST /incremental-reindex-file-update\n", st.root);
   else if (st.watch_running)
-    fprintf(out, "✓ File watcher started: %s (%s)\n", st.root, st.backend);
+    fprintf(out, "%sFile watcher started: %s (%s)\n", gl->ok, st.root,
+            st.backend);
   else
-    fprintf(out, "⚠ Warning: File watcher failed to start: %s\n"
+    fprintf(out, "%sWarning: File watcher failed to start: %s\n"
             "  Continuing without file watching (graceful degradation)\n",
-            st.last_error);
+            gl->warn, st.last_error);
+}
+
+/* The URL's host: an IPv6 address in brackets (RFC 3986), the wildcard
+ * address as localhost. */
+static void url_host(const char *bind, char *out, size_t size)
+{
+  if (!strcmp(bind, "0.0.0.0") || !strcmp(bind, "::"))
+    pt_snprintf(out, size, "localhost");
+  else if (strchr(bind, ':'))
+    pt_snprintf(out, size, "[%s]", bind);
+  else
+    pt_snprintf(out, size, "%s", bind);
 }
 
 static void print_banner(FILE *out, const pt_serve *sv)
 {
-  const char *bind = pt_serve_bind(sv);
-  const char *host = strcmp(bind, "0.0.0.0") ? bind : "localhost";
+  char host[80];
   unsigned port = pt_serve_port(sv);
+  url_host(pt_serve_bind(sv), host, sizeof host);
   fprintf(out, "Parseltongue HTTP Server\n\nHTTP Server running at: http://%s:%u\n\n"
-          "Add to your LLM agent: PARSELTONGUE_URL=http://%s:%u\n\nQuick test:\n"
+          "For your LLM agent: the API is at http://%s:%u (GET "
+          "/api-reference-documentation-help lists every route)\n\nQuick test:\n"
           "  curl http://%s:%u/server-health-check-status\n\n", host, port, host,
           port, host, port);
 }
@@ -142,13 +163,25 @@ static pt_serve *open_session(const serve_args *a, FILE *out, FILE *err)
             pt_error_last()->message);
     return NULL;
   }
+  const pt_cli_glyphs *gl = pt__cli_glyphs();
   if (*pt_serve_follow_error(sv))
-    fprintf(err, "⚠ Warning: %s\n  Serving the stored index as it is\n",
-            pt_serve_follow_error(sv));
+    fprintf(err, "%sWarning: %s\n  Serving the stored index as it is\n",
+            gl->warn, pt_serve_follow_error(sv));
   const pt_graph *g = pt_serve_graph(sv);
-  fprintf(out, "✓ Database connected successfully (%zu entities, %zu edges, %zu files)\n",
-          pt_graph_n_entities(g), pt_graph_n_edges(g), pt_graph_n_files(g));
+  size_t n_ent = pt_graph_n_entities(g), n_edges = pt_graph_n_edges(g),
+         n_files = pt_graph_n_files(g);
+  fprintf(out, "%sDatabase connected successfully (%zu %s, %zu %s, %zu %s)\n",
+          gl->ok, n_ent, pt__cli_plural(n_ent, "entity", "entities"), n_edges,
+          pt__cli_plural(n_edges, "edge", "edges"), n_files,
+          pt__cli_plural(n_files, "file", "files"));
   return sv;
+}
+
+/* -v: the core's log lines too (passes that changed nothing, ...). */
+static void log_to(pt_log_level level, const char *msg, void *payload)
+{
+  fprintf(payload, "%s\n", msg);
+  fflush(payload);
 }
 
 int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
@@ -158,8 +191,11 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
   if (rc)
     return rc < 0 ? PT_EXIT_OK : rc;
   fprintf(out, "Running Tool 8: HTTP Code Query Server\n");
-  if (a.verbose)
+  if (a.verbose) {
     fprintf(out, "  Port: %u\n  Database: %s\n", a.port, a.db);
+    pt_log_set_sink(log_to, out);
+    pt_log_set_level(PT_LOG_INFO);
+  }
   pt_serve *sv = open_session(&a, out, err);
   if (!sv)
     return PT_EXIT_FAILURE;
@@ -169,9 +205,15 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
     return PT_EXIT_FAILURE;
   }
   print_banner(out, sv);
+  /* a second opener of a RocksDB index can then say who holds it */
+  if (pt_store_note_port(a.db, pt_serve_port(sv)) != 0) {
+    fprintf(err, "%sWarning: %s\n", pt__cli_glyphs()->warn,
+            pt_error_last()->message);
+    pt_error_clear();
+  }
   if (*pt_serve_live_error(sv))
-    fprintf(err, "⚠ Warning: the live index cannot start: %s\n",
-            pt_serve_live_error(sv));
+    fprintf(err, "%sWarning: the live index cannot start: %s\n",
+            pt__cli_glyphs()->warn, pt_serve_live_error(sv));
   else if (pt_serve_live(sv))
     print_watch(out, pt_serve_live(sv), !a.no_watch);
   fprintf(out, "Ready: listening on %s:%u (Ctrl-C stops)\n", pt_serve_bind(sv),
@@ -187,6 +229,7 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
   if (rc)
     fprintf(err, "Error: %s\n", pt_error_last()->message);
   pt_serve_free(sv);
+  pt_log_set_sink(NULL, NULL);
   fprintf(out, "Stopped.\n");
   return rc ? PT_EXIT_FAILURE : PT_EXIT_OK;
 }

@@ -98,6 +98,9 @@ int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats);
  * against it (picking up changes made while nothing watched) and writes
  * through only what differs. */
 void pt_live_adopt(pt_live *lv, const pt_graph *g);
+/* As pt_live_adopt, without the first pass: g is served as it is until a
+ * change is reported (serve --no-watch). */
+void pt_live_adopt_as_is(pt_live *lv, const pt_graph *g);
 
 /* Starts the background thread, and the watcher when `watch` is set (a
  * watcher that cannot start is reported in the status, not an error). */

@@ -118,6 +118,16 @@ static void write_through(pt_live *lv, const pt_graph *old, const pt_graph *g)
   pt_mutex_unlock(lv->mu);
 }
 
+/* A pass that changed nothing (an ignored file, the server's own log in
+ * the root) is noise in the "[FileWatcher]" log, and writing it to a log
+ * file in the root would cause the next pass: the core log has it, at
+ * INFO (serve -v). */
+static void log_unchanged(const char *what, uint64_t t0)
+{
+  pt_log(PT_LOG_INFO, "[FileWatcher] %s: index unchanged (%.0f ms)", what,
+         (double)(pt_clock_ns() - t0) / 1e6);
+}
+
 /* Under update_mu: re-ingests with the cache, and when the graph changed,
  * writes it through and publishes it. `what` names the cause in the log. */
 static int run_update(pt_live *lv, const char *what, const char *delta_path,
@@ -146,11 +156,7 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
     pt_ingest_stats_fini(&st);
     if (d)
       d->elapsed_ns = pt_clock_ns() - t0;
-    if (lv->o.log) {
-      fprintf(lv->o.log, "[FileWatcher] %s: index unchanged (%.0f ms)\n", what,
-              (double)(pt_clock_ns() - t0) / 1e6);
-      fflush(lv->o.log);
-    }
+    log_unchanged(what, t0);
     return rc;
   }
   size_t extracted = st.processed_files - st.reused_files;
@@ -161,11 +167,7 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
   if (rc == 0 && old && pt_graph_equal(old, g)) {
     pt_graph_free(g);
     pt_sys_heap_trim(); /* a whole graph's worth, back to the system */
-    if (lv->o.log) {
-      fprintf(lv->o.log, "[FileWatcher] %s: index unchanged (%.0f ms)\n", what,
-              (double)(pt_clock_ns() - t0) / 1e6);
-      fflush(lv->o.log);
-    }
+    log_unchanged(what, t0);
     if (d)
       d->elapsed_ns = pt_clock_ns() - t0;
     return 0;
@@ -394,6 +396,13 @@ int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats)
   }
   pt_mutex_unlock(lv->update_mu);
   return rc;
+}
+
+void pt_live_adopt_as_is(pt_live *lv, const pt_graph *g)
+{
+  pt_mutex_lock(lv->update_mu);
+  lv->cur = g;
+  pt_mutex_unlock(lv->update_mu);
 }
 
 void pt_live_adopt(pt_live *lv, const pt_graph *g)
