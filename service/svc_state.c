@@ -396,11 +396,11 @@ int pt_svc_control(pt_svc *m, pt_svc_ctrl c)
   } else if (c == PT_SVC_CTRL_PAUSE && s == PT_SVC_RUNNING &&
              m->want != PT_SVC_CTRL_STOP) {
     m->want = PT_SVC_CTRL_PAUSE;
-    report_locked(m, PT_SVC_PAUSE_PENDING, 5000);
+    report_locked(m, PT_SVC_PAUSE_PENDING, PT_SVC_PAUSE_HINT_MS);
   } else if (c == PT_SVC_CTRL_CONTINUE && s == PT_SVC_PAUSED &&
              m->want != PT_SVC_CTRL_STOP) {
     m->want = PT_SVC_CTRL_CONTINUE;
-    report_locked(m, PT_SVC_CONTINUE_PENDING, 5000);
+    report_locked(m, PT_SVC_CONTINUE_PENDING, PT_SVC_PAUSE_HINT_MS);
   } else if ((c == PT_SVC_CTRL_PAUSE && s == PT_SVC_PAUSED) ||
              (c == PT_SVC_CTRL_CONTINUE && s == PT_SVC_RUNNING)) {
     m->scm->report(&m->st, m->scm->payload); /* already there */

@@ -92,6 +92,8 @@ typedef struct pt_svc pt_svc;
  * Loading a big index, or its final backup, is one step. */
 #define PT_SVC_START_HINT_MS 30000u
 #define PT_SVC_STOP_HINT_MS 30000u
+/* A pause waits for an update under way: on a big tree, a whole pass. */
+#define PT_SVC_PAUSE_HINT_MS 30000u
 #define PT_SVC_ANSWER_TIMEOUT_MS 10000u /* RUNNING only once the API answers */
 
 /* A machine for one run, reporting through scm (borrowed, must outlive
