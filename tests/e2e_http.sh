@@ -19,7 +19,7 @@ cd "$work"
 port=$((20000 + $$ % 20000))
 "$pt" serve --db "sqlite:$work/g.db" --port "$port" > server.out 2>&1 &
 pid=$!
-for _ in $(seq 100); do grep -q '^Ready: listening on 127.0.0.1:' server.out && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q '^Ready: listening on 127.0.0.1:' server.out && break; sleep 0.1; done
 port=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server.out)
 [ -n "$port" ] || fail "server not ready"
 base="http://127.0.0.1:$port"
@@ -296,7 +296,7 @@ set -e
 [ $rc -eq 2 ] && grep -q -- "--db mem needs --root" err.txt || fail "mem without root: $rc"; ok
 "$pt" serve --db mem --root "$fixtures/lang/go" --port "$((port + 1))" > server2.out 2>&1 &
 pid2=$!
-for _ in $(seq 100); do grep -q '^Ready' server2.out && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q '^Ready' server2.out && break; sleep 0.1; done
 port2=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server2.out)
 [ "$(get "http://127.0.0.1:$port2/codebase-statistics-overview-summary")" = 200 ] || fail "mem server"
 [ "$(field '.data.languages_detected_list | join(",")')" = go ] || fail "mem server languages"; ok
@@ -307,7 +307,7 @@ grep -q '^Stopped.$' server2.out || fail "SIGINT stop"; ok
 "$pt" index "$fixtures/lang/go" --db "rocksdb:$work/r.db" -q >/dev/null 2>&1 || fail "rocksdb index"
 "$pt" serve --db "rocksdb:$work/r.db" --no-watch --port "$((port + 2))" > server3.out 2>&1 &
 pid3=$!
-for _ in $(seq 100); do grep -q '^Ready' server3.out && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q '^Ready' server3.out && break; sleep 0.1; done
 port3=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server3.out)
 [ "$(get "http://127.0.0.1:$port3/code-entities-list-all")" = 200 ] || fail "rocksdb server"
 [ "$(field .data.total_count)" -gt 3 ] || fail "rocksdb entities"; ok
