@@ -105,7 +105,11 @@ edits() { # port tree
 t1="$work/src one"
 make_tree "$t1"
 n1=PtE2eInstall
-p1=17941
+# Ports by process id: a port a server of a run a moment ago still holds
+# in TIME_WAIT cannot be bound again under wine, and other suites on the
+# same machine use fixed ones.
+base=$((20000 + ($$ * 7) % 20000))
+p1=$base
 services+=("$n1")
 wpt "$work/run.out" service run --root "$(win "$t1")" --name "$n1" && fail "run from a console succeeded"
 grep -q "error 1063" "$work/run.out" || fail "no 1063 explanation"
@@ -118,10 +122,10 @@ get $p1 /server-health-check-status | grep -q '"status":"ok"' || fail "the API d
 image=$(wine reg query "HKLM\\System\\CurrentControlSet\\Services\\$n1" /v ImagePath | tr -d '\r')
 echo "$image" | grep -qF "\"$(win "$exe")\" service run --root \"$(win "$t1")\" --name $n1 --port $p1" ||
   fail "ImagePath: $image"
-wpt "$work/again.out" service install --root "$(win "$t1")" --name "$n1" --port 17942 &&
+wpt "$work/again.out" service install --root "$(win "$t1")" --name "$n1" --port $((base + 1)) &&
   fail "a second install under the same name succeeded"
 grep -q "already exists" "$work/again.out" || fail "taken name: no clear message"
-wpt "$work/noroot.out" service install --root 'Z:\no\such\folder' --name PtE2eNone --port 17943 &&
+wpt "$work/noroot.out" service install --root 'Z:\no\such\folder' --name PtE2eNone --port $((base + 2)) &&
   fail "install with a missing root succeeded"
 grep -q "does not exist" "$work/noroot.out" || fail "missing root: no clear message"
 wpt "$work/port.out" service install --root "$(win "$t1")" --name PtE2ePort --port $p1 &&
@@ -157,7 +161,7 @@ wine sc delete "$nb" > /dev/null 2>&1 || fail "sc delete $nb"; ok
 t2="$work/src2"
 make_tree "$t2"
 n2=PtE2eSc
-p2=17944
+p2=$((base + 3))
 services+=("$n2")
 bin="\"$(win "$exe")\" service run --root $(win "$t2") --name $n2 --port $p2"
 wine sc create "$n2" binPath= "$bin" start= demand > "$work/sc.out" 2>&1 || fail "sc create"
