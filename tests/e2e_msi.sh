@@ -6,15 +6,21 @@
 # machine PATH) with the InstallDir registry value; a newer MSI replaces it
 # (MajorUpgrade: one product, one PATH entry); `/x` removes all of it and
 # keeps the data folder unless REMOVEDATA=1.
+# With PROJECTROOT on a copy of the fixtures: the service runs (sc query
+# RUNNING) and its API answers; the upgrade stops it, replaces the exe and
+# starts it again on the same index; `/x` leaves no file, service or
+# registry key.
 # usage: e2e_msi.sh PARSELTONGUE_MSI VERSION
 # The newer MSI is the one installer/CMakeLists.txt builds beside it, one
-# patch version up.
-# WINEPREFIX names a prepared prefix (CTest sets it; see wine_session.sh).
+# patch version up; the fixtures are this folder's.
+# WINEPREFIX names a prepared prefix whose wineserver stays up (CTest sets
+# it; see wine_session.sh): services live only as long as the wineserver.
 set -euo pipefail
 msi_file=$1
 version=$2
 next_file="$(dirname "$msi_file")/parseltongue-next-x64.msi"
 next_version="${version%.*}.$((${version##*.} + 1))"
+fixtures="$(cd "$(dirname "$0")" && pwd)/fixtures"
 msi="Z:$msi_file"
 next="Z:$next_file"
 export WINEDEBUG=-all
@@ -105,5 +111,73 @@ wine msiexec /x "$msi" /qn REMOVEDATA=1 > remove.out 2>&1 || fail "msiexec /x RE
 [ ! -e "$dir" ] || fail "$dir still there"
 ! wine reg query 'HKLM\Software\Parseltongue' >/dev/null 2>&1 || fail "registry key still there"
 
+# The service. A failed run must not leave an auto-start service behind:
+# wine would start it again with every later wineserver.
+svc=PtMsiTest
+work=$(mktemp -d "$PWD/msi.XXXXXX")
+cleanup() {
+  wine sc stop "$svc" >/dev/null 2>&1 || true
+  wine msiexec /x "$next" /qn >/dev/null 2>&1 || true
+  wine msiexec /x "$msi" /qn >/dev/null 2>&1 || true
+  wine sc delete "$svc" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$work/proj dir"
+cp -R "$fixtures/lang/c" "$fixtures/lang/python" "$work/proj dir/"
+root="Z:${work//\//\\}\\proj dir"
+port=$((40000 + ($$ + 11) % 20000))
+# running: waits until sc query says RUNNING and the API answers
+running() {
+  for _ in $(seq 300); do
+    if wine sc query "$svc" 2>/dev/null | tr -d '\r' | grep -q 'RUNNING' &&
+       curl -sf "http://127.0.0.1:$port/server-health-check-status" >/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "$svc is not running with its API on $port: $(wine sc query "$svc" 2>&1 | tr -d '\r')"
+}
+entities() {
+  curl -sf "http://127.0.0.1:$port/codebase-statistics-overview-summary" |
+    jq -r '.. | objects | .code_entities_total_count? // empty' | head -n1
+}
+wine msiexec /i "$msi" /qn "PROJECTROOT=$root" "SERVICENAME=$svc" "PORT=$port" \
+  > install.out 2>&1 || fail "msiexec /i PROJECTROOT: $(cat install.out)"
+running
+n=$(entities)
+[ -n "$n" ] && [ "$n" -gt 0 ] || fail "the service serves no entities: '$n'"
+image=$(wine reg query "HKLM\\System\\CurrentControlSet\\Services\\$svc" /v ImagePath | tr -d '\r')
+echo "$image" | grep -qF "service run --root \"$root\" --name $svc --port $port" ||
+  fail "ImagePath: $image"
+[ "$(path_count)" = 1 ] || fail "the install folder is not once on PATH with the service"
+
+# The upgrade needs none of the properties again.
+wine msiexec /i "$next" /qn > upgrade.out 2>&1 || fail "msiexec /i next: $(cat upgrade.out)"
+running
+[ -f "$data/$svc/analysis.db" ] || fail "no $data/$svc/analysis.db after the upgrade"
+[ "$(entities)" = "$n" ] || fail "the upgraded service serves $(entities) entities, not $n"
+
+# The MSI stops the service (as the upgrade above showed) and deletes the
+# exe once the service reports STOPPED; its process ends a moment later,
+# and under wine that moment is long enough, now and then, for the exe to
+# be still held and left behind (Windows would replace it at the next
+# reboot). So stop the service first and wait for its process to end: what
+# is checked here is that the uninstall leaves nothing behind.
+wine sc stop "$svc" >/dev/null 2>&1 || true
+for _ in $(seq 200); do
+  pgrep -f -- "--name $svc --port $port" >/dev/null || break
+  sleep 0.05
+done
+! pgrep -f -- "--name $svc --port $port" >/dev/null || fail "the service's process did not end"
+wine msiexec /x "$next" /qn > remove.out 2>&1 || fail "msiexec /x: $(cat remove.out)"
+! wine sc query "$svc" >/dev/null 2>&1 || fail "$svc still registered"
+! wine reg query "HKLM\\System\\CurrentControlSet\\Services\\$svc" >/dev/null 2>&1 ||
+  fail "the service's registry key is still there"
+[ ! -e "$dir" ] || fail "$dir still there"
+! wine reg query 'HKLM\Software\Parseltongue' >/dev/null 2>&1 || fail "registry key still there"
+[ "$(path_count)" = 0 ] || fail "the install folder is still on PATH"
+[ -f "$data/$svc/analysis.db" ] || fail "uninstall removed the service's index"
+rm -rf "$data"
 rm -f install.out upgrade.out remove.out
-echo "e2e_msi: tables; installed, ran (also through PATH), upgraded, removed; data kept, then removed with REMOVEDATA=1"
+echo "e2e_msi: tables; installed, ran (also through PATH), upgraded, removed; data kept, then removed with REMOVEDATA=1; the service of PROJECTROOT ran, was upgraded on its index and removed"
