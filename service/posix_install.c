@@ -1,7 +1,8 @@
 /* What `service install` resolves and builds before it writes a unit, and
  * what `status` reads back (posix_service.h): the root and the name, the
  * database spec, the first index of a new database, the installed unit's
- * command line and the health endpoint's answer. */
+ * command line and the health endpoint's answer (pt_net_request). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "posix_service.h"
@@ -10,6 +11,7 @@
 #include "pt/ingest.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/net.h"
 #include "unit_text.h"
 
 /* The root's last component, with what a name cannot hold made '-'. */
@@ -233,18 +235,34 @@ int pt__svc_refuse_port_taken(unsigned port)
   return rc;
 }
 
+/* The status code and the body of an HTTP response, NULL if it is none. */
+static const char *http_body(const char *resp, int *status)
+{
+  const char *body = strstr(resp, "\r\n\r\n");
+  if (strncmp(resp, "HTTP/1.", 7) != 0 || !strchr(resp, ' ') || !body)
+    return NULL;
+  *status = (int)strtol(strchr(resp, ' ') + 1, NULL, 10);
+  return body + 4;
+}
+
 int pt__svc_print_health(unsigned port, FILE *out)
 {
-  pt_buf body = PT_BUF_INIT;
+  char req[128], resp[8192];
+  const char *body = NULL;
+  size_t len = 0;
   int status = 0;
-  int rc = pt__posix_health(port, 2000, &status, &body);
+  pt_snprintf(req, sizeof req, "GET /server-health-check-status HTTP/1.0\r\n"
+              "Host: 127.0.0.1:%u\r\n\r\n", port);
+  int rc = pt_net_request("127.0.0.1", port, req, 2000, resp, sizeof resp,
+                          &len);
+  if (rc == 0 && !(body = http_body(resp, &status)))
+    rc = PT_ERR(PT_EIO, "127.0.0.1:%u does not answer HTTP", port);
   if (rc == 0)
-    fprintf(out, "health:  HTTP %d %s\n", status, pt_buf_cstr(&body));
+    fprintf(out, "health:  HTTP %d %s\n", status, body ? body : "");
   else
     fprintf(out, "health:  no answer (%s)\n", pt_error_last()->message);
   if (rc == 0 && status != 200)
     rc = PT_EIO;
   pt_error_clear();
-  pt_buf_fini(&body);
   return rc;
 }

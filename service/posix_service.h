@@ -1,7 +1,8 @@
-/* The POSIX half of `service` (service_posix.c) and what it needs from the
- * system: where this program is, whether the user's service manager
- * answers, running systemctl or launchctl, and one HTTP GET of the health
- * endpoint (posix_manager.c, posix_health.c). Private to service/. */
+/* The POSIX half of `service` (service_posix.c): the files of a user
+ * service (posix_setup.c), what install and status resolve and read
+ * (posix_install.c), and what they need from the system: where this
+ * program is, whether the user's service manager answers, running
+ * systemctl or launchctl (posix_manager.c). Private to service/. */
 #ifndef PT_SERVICE_POSIX_SERVICE_H
 #define PT_SERVICE_POSIX_SERVICE_H
 
@@ -87,11 +88,5 @@ int pt__posix_manager_running(void);
  * standard error to the terminal's. Returns the exit status (0 to 255) or a
  * negative PT_E* code when it could not run or was killed. */
 int pt__posix_run(const char *const *argv, pt_buf *capture);
-
-/* GET /server-health-check-status from 127.0.0.1:port, waiting at most
- * timeout_ms for each step. On success *status is the HTTP status and body
- * holds the response body. PT_EIO naming the reason when nothing answers. */
-int pt__posix_health(unsigned port, unsigned timeout_ms, int *status,
-                     pt_buf *body);
 
 #endif
