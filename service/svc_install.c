@@ -477,6 +477,33 @@ int pt__svc_stop(const svc_args *a, FILE *out, FILE *err)
   return rc;
 }
 
+/* PAUSE or CONTINUE, then the state it settles in. */
+int pt__svc_pause(const svc_args *a, int pause, FILE *out, FILE *err)
+{
+  SC_HANDLE s = open_service(a, SERVICE_PAUSE_CONTINUE | SERVICE_QUERY_STATUS,
+                             err);
+  if (!s)
+    return 1;
+  SERVICE_STATUS ss;
+  int rc = 0;
+  if (!ControlService(s, pause ? SERVICE_CONTROL_PAUSE
+                               : SERVICE_CONTROL_CONTINUE, &ss)) {
+    fprintf(err, "error: cannot %s '%s' (error %lu)\n",
+            pause ? "pause" : "continue", a->name,
+            (unsigned long)GetLastError());
+    rc = 1;
+  } else if (wait_while(s, pause ? SERVICE_PAUSE_PENDING
+                                 : SERVICE_CONTINUE_PENDING, &ss) != 0) {
+    fprintf(err, "error: '%s' did not settle within %u s\n", a->name,
+            WAIT_MS / 1000);
+    rc = 1;
+  } else {
+    fprintf(out, "%s: %s\n", a->name, state_name(ss.dwCurrentState));
+  }
+  CloseServiceHandle(s);
+  return rc;
+}
+
 /* ---- status ---------------------------------------------------------------- */
 
 /* --root and --port of the registered command line. */

@@ -18,7 +18,8 @@ static void usage(FILE *out)
   fprintf(out,
     "Usage: parseltongue service install --root DIR [--name NAME] [--port N]\n"
     "                                [--start auto|demand] [--account ACCOUNT]\n"
-    "       parseltongue service uninstall|start|stop|status [--name NAME]\n"
+    "       parseltongue service uninstall|start|stop|pause|continue|status\n"
+    "                                [--name NAME]\n"
     "       parseltongue service run --root DIR [--db sqlite:PATH] [--port N]\n"
     "                                [--name NAME] [--console]\n"
     "\n"
@@ -30,6 +31,9 @@ static void usage(FILE *out)
     "  uninstall  Stops and removes the service (the data folder stays)\n"
     "  start, stop, status\n"
     "             status: state, root, port, entities, last backup\n"
+    "  pause, continue\n"
+    "             Hold re-indexing (the API answers from the last graph) and\n"
+    "             resume it, applying the changes made meanwhile\n"
     "  run        What the service manager starts; with --console, the same\n"
     "             in the foreground (Ctrl-C stops)\n"
     "\n"
@@ -166,9 +170,11 @@ int pt_service_main(int argc, char **argv, FILE *out, FILE *err)
     return pt__svc_start(&a, out, err);
   if (!strcmp(a.sub, "stop"))
     return pt__svc_stop(&a, out, err);
+  if (!strcmp(a.sub, "pause") || !strcmp(a.sub, "continue"))
+    return pt__svc_pause(&a, !strcmp(a.sub, "pause"), out, err);
   if (!strcmp(a.sub, "status"))
     return pt__svc_status(&a, out, err);
   fprintf(err, "error: unknown service command '%s' (run, install, "
-          "uninstall, start, stop, status)\n", a.sub);
+          "uninstall, start, stop, pause, continue, status)\n", a.sub);
   return 2;
 }

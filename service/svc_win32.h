@@ -10,7 +10,8 @@
 #define SVC_EVENT_SOURCE L"Parseltongue"
 
 typedef struct svc_args {
-  const char *sub;     /* run, install, uninstall, start, stop, status */
+  const char *sub;     /* run, install, uninstall, start, stop, pause,
+                          continue, status */
   const char *root;    /* borrowed from argv */
   const char *db;      /* NULL: sqlite:<data folder>\analysis.db */
   const char *name;
@@ -36,6 +37,8 @@ int pt__svc_install(const svc_args *a, FILE *out, FILE *err);
 int pt__svc_uninstall(const svc_args *a, FILE *out, FILE *err);
 int pt__svc_start(const svc_args *a, FILE *out, FILE *err);
 int pt__svc_stop(const svc_args *a, FILE *out, FILE *err);
+/* PAUSE (pause set) or CONTINUE, waiting for PAUSED or RUNNING. */
+int pt__svc_pause(const svc_args *a, int pause, FILE *out, FILE *err);
 int pt__svc_status(const svc_args *a, FILE *out, FILE *err);
 
 #endif

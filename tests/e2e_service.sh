@@ -2,7 +2,8 @@
 # The Windows service end to end under wine's service manager:
 #  1. `service install` on a small tree (the exe in a folder with spaces):
 #     sc query shows RUNNING, the API answers over loopback, files created,
-#     edited, renamed and deleted are seen through the API, `service status`
+#     edited, renamed and deleted are seen through the API, a file made
+#     while paused (service pause) is seen on continue, `service status`
 #     reads state and entities, sc stop writes analysis.db, which then holds
 #     what a fresh index of the edited tree holds (the Linux build's dump),
 #     and `service uninstall` leaves no service;
@@ -132,6 +133,21 @@ wpt "$work/port.out" service install --root "$(win "$t1")" --name PtE2ePort --po
   fail "install on a port in use succeeded"
 grep -q "in use" "$work/port.out" || fail "port in use: no clear message"; ok
 edits $p1 "$t1"; ok
+# PAUSE and CONTINUE through the service manager (wine's sc has no pause):
+# paused, a new file waits; continued, it is seen.
+wpt "$work/pause.out" service pause --name "$n1" || fail "service pause"
+grep -qx "$n1: PAUSED" "$work/pause.out" || fail "not PAUSED"
+[ "$(state "$n1")" = PAUSED ] || fail "sc query: $(state "$n1")"
+printf 'int while_paused(void) { return 1; }\n' > "$t1/p.c"
+sleep 1.5
+get $p1 "/code-entities-search-fuzzy?q=while_paused" | grep -q '"while_paused"' &&
+  fail "a file was indexed while paused"
+get $p1 /server-health-check-status | grep -q '"status":"ok"' || fail "the API does not answer while paused"
+wpt "$work/continue.out" service continue --name "$n1" || fail "service continue"
+grep -qx "$n1: RUNNING" "$work/continue.out" || fail "not RUNNING after continue"
+wait_api $p1 "/code-entities-search-fuzzy?q=while_paused" '"while_paused"' || fail "the paused change not seen"
+rm "$t1/p.c"
+wait_api $p1 "/code-entities-search-fuzzy?q=while_paused" '"while_paused"' not || fail "p.c still there"; ok
 wpt "$work/status.out" service status --name "$n1" || fail "status failed"
 grep -q '^State: *RUNNING' "$work/status.out" || fail "status: state"
 grep -q "^Port: *$p1" "$work/status.out" || fail "status: port"
