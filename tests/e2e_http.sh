@@ -74,6 +74,10 @@ callee=$(sqlite3 g.db "select to_key from edges where resolved=1 and edge_type='
 [ "$(get "$base/reverse-callers-query-graph?entity=$callee")" = 200 ] || fail callers
 [ "$(field '[.data.callers[].to_key] | unique | .[0]')" = "$callee" ] || fail "callers body"
 [ "$(field '.data.callers[0].resolved')" = true ] || fail "resolved flag"; ok
+# each edge says how it was resolved, as the SQLite file does
+first=$(field '.data.callers[0].from_key')
+how=$(sqlite3 g.db "select resolution||' '||confidence from edges where to_key='$callee' and from_key='$first' and edge_type='Calls'")
+[ "$(field '.data.callers[0].resolution + " " + (.data.callers[0].confidence | tostring)')" = "$how" ] || fail "resolution of an edge"; ok
 caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type='Calls' order by from_key limit 1")
 [ "$(get "$base/forward-callees-query-graph?entity=$caller")" = 200 ] || fail callees
 [ "$(field '.data.total_count')" -ge 1 ] || fail "callees body"; ok

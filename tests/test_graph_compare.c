@@ -63,9 +63,44 @@ static void graph_count_file_changes__counts_the_entities_and_edges_of_the_file(
   pt_graph_free(now);
 }
 
+/* Edges count under their referring entity's language and their rule; a
+ * key that names no language counts nowhere. */
+static void graph_count_resolutions__counts_by_language_and_rule(void **state)
+{
+  pt_graph *g = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  const pt_edge edges[] = {
+    {"python:fn:f:__a:T1", "python:fn:g:__a:T2", "a.py", PT_EDGE_CALLS, 1, 1,
+     PT_RES_RECEIVER_TYPE},
+    {"python:fn:f:__a:T1", "python:fn:h:__a:T3", "a.py", PT_EDGE_CALLS, 2, 1,
+     PT_RES_RECEIVER_TYPE},
+    {"python:fn:f:__a:T1", "python:fn:x:unresolved-reference:0-0", "a.py",
+     PT_EDGE_CALLS, 3, 0, PT_RES_UNKNOWN_RECEIVER},
+    {"c:fn:m:__b:T4", "c:fn:x:unresolved-reference:0-0", "b.c", PT_EDGE_CALLS,
+     1, 0, PT_RES_AMBIGUOUS},
+    {"cobol:fn:m:__z:T5", "c:fn:y:unresolved-reference:0-0", "z.cob",
+     PT_EDGE_CALLS, 1, 0, PT_RES_EXTERNAL},
+  };
+  for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+    assert_int_equal(pt_graph_add_edge(g, &edges[i]), 0);
+  assert_int_equal(pt_graph_finish(g), 0);
+  size_t n[PT_LANG__COUNT][PT_RES__COUNT];
+  pt_graph_count_resolutions(g, n);
+  assert_int_equal(n[PT_LANG_PYTHON][PT_RES_RECEIVER_TYPE], 2);
+  assert_int_equal(n[PT_LANG_PYTHON][PT_RES_UNKNOWN_RECEIVER], 1);
+  assert_int_equal(n[PT_LANG_C][PT_RES_AMBIGUOUS], 1);
+  size_t total = 0;
+  for (int l = 0; l < PT_LANG__COUNT; l++)
+    for (int r = 0; r < PT_RES__COUNT; r++)
+      total += n[l][r];
+  assert_int_equal(total, 4);
+  pt_graph_free(g);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(graph_count_resolutions__counts_by_language_and_rule),
     cmocka_unit_test(graph_equal__holds_for_the_same_records_built_twice),
     cmocka_unit_test(graph_equal__fails_when_one_field_of_an_edge_differs),
     cmocka_unit_test(graph_count_changes__counts_keys_that_came_and_went),

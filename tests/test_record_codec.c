@@ -36,7 +36,7 @@ static void record_codec__round_trips_entity_with_every_field(void **state)
 
 static void record_codec__keeps_null_and_empty_strings_apart(void **state)
 {
-  pt_edge e = {"", NULL, "x.c", PT_EDGE_EXTENDS, 9, 1};
+  pt_edge e = {"", NULL, "x.c", PT_EDGE_EXTENDS, 9, 1, PT_RES_IMPORT};
   pt_buf b = PT_BUF_INIT;
   pt_edge d;
   assert_int_equal(pt_record_encode_edge(&b, &e), 0);
@@ -123,7 +123,7 @@ static void record_codec__rejects_wrong_type_and_trailing_bytes(void **state)
 
 static void record_codec__rejects_enum_out_of_range(void **state)
 {
-  pt_edge e = {"a", "b", "c", PT_EDGE_USES, 1, 0};
+  pt_edge e = {"a", "b", "c", PT_EDGE_USES, 1, 0, PT_RES_AMBIGUOUS};
   pt_buf b = PT_BUF_INIT;
   pt_edge d;
   assert_int_equal(pt_record_encode_edge(&b, &e), 0);

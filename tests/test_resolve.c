@@ -1,12 +1,16 @@
 /* Reference resolution (core/src/ingest/resolve.c), one tier at a time:
  * qualifier, enclosing type, same file, import, same directory, whole
- * language, and the unresolved placeholder when no tier decides. Each test
- * writes a few small files and runs them through the real ingest, and each
- * is built so that only the tier it names can give the edge it expects. */
+ * language, and the unresolved placeholder when no tier decides; member
+ * calls by their receiver's type; and the patch shortcut where type
+ * information decides which files resolve again. Each test writes a few
+ * small files and runs them through the real ingest, and each is built so
+ * that only the rule it names can give the edge it expects (the per-
+ * language cases are the fixtures, tests/fixtures/lang). */
 #include <stdio.h>
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/error.h"
 #include "pt/graph.h"
 #include "pt/ingest.h"
 #include "test_support.h"
@@ -33,10 +37,13 @@ static char *brief_of(const char *tag, const char *const *files)
   return pt_buf_detach(&b);
 }
 
+/* An edge line without its "[resolution]" matches any resolution. */
 static void assert_has_line(const char *dump, const char *line)
 {
   char want[512];
-  snprintf(want, sizeof want, "\n%s\n", line);
+  size_t len = strlen(line);
+  int any_how = strncmp(line, "edge ", 5) == 0 && line[len - 1] != ']';
+  snprintf(want, sizeof want, any_how ? "\n%s [" : "\n%s\n", line);
   if (!strstr(dump, want))
     print_message("missing: %s\n--- brief dump ---%s", line, dump);
   assert_non_null(strstr(dump, want));
@@ -99,19 +106,18 @@ static void resolve__import_picks_the_imported_module(void **state)
   pt_free(d);
 }
 
-/* Two helpers in the language, the second in walk order beside the
- * caller (the whole-language tier counts same-named functions as one and
- * would take the first). */
+/* Two helpers in the language (C: functions are global), the second in
+ * walk order beside the caller; the whole language has two. */
 static void resolve__same_directory_picks_the_sibling_over_other_folders(
   void **state)
 {
   static const char *const files[] = {
-    "a/util.py", "def helper():\n    return 1\n",
-    "b/util.py", "def helper():\n    return 2\n",
-    "b/main.py", "def run():\n    return helper()\n",
+    "a/util.c", "int helper(void)\n{\n  return 1;\n}\n",
+    "b/util.c", "int helper(void)\n{\n  return 2;\n}\n",
+    "b/main.c", "int run(void)\n{\n  return helper();\n}\n",
     NULL};
   char *d = brief_of("samedir", files);
-  assert_has_line(d, "edge Calls b/main.py:run -> b/util.py:helper");
+  assert_has_line(d, "edge Calls b/main.c:run -> b/util.c:helper [directory]");
   pt_free(d);
 }
 
@@ -129,14 +135,31 @@ static void resolve__same_directory_links_the_files_of_a_go_package(void **state
   pt_free(d);
 }
 
+/* C functions are global: a unique name links across folders. */
 static void resolve__language_links_a_unique_name_in_another_folder(void **state)
+{
+  static const char *const files[] = {
+    "lib/x.c", "int helper(void)\n{\n  return 1;\n}\n",
+    "app/main.c", "int run(void)\n{\n  return helper();\n}\n",
+    NULL};
+  char *d = brief_of("language", files);
+  assert_has_line(d, "edge Calls app/main.c:run -> lib/x.c:helper [unique_name]");
+  pt_free(d);
+}
+
+/* Python sees a bare name only where the file defines or imports it: a
+ * unique function in another module is not in scope. */
+static void resolve__language_scoping_hides_what_python_does_not_import(
+  void **state)
 {
   static const char *const files[] = {
     "lib/x.py", "def helper():\n    return 1\n",
     "app/main.py", "def run():\n    return helper()\n",
+    "app/other.py", "from lib.x import helper\n\n\ndef go():\n    return helper()\n",
     NULL};
-  char *d = brief_of("language", files);
-  assert_has_line(d, "edge Calls app/main.py:run -> lib/x.py:helper");
+  char *d = brief_of("scoping", files);
+  assert_has_line(d, "edge Calls app/main.py:run -> ?helper [unresolved_external]");
+  assert_has_line(d, "edge Calls app/other.py:go -> lib/x.py:helper [import]");
   pt_free(d);
 }
 
@@ -190,6 +213,132 @@ static void resolve__no_candidate_leaves_an_unresolved_placeholder(void **state)
   pt_free(tmp);
 }
 
+/* ---- receiver types and the patch shortcut ------------------------------ */
+
+/* A method unique in the whole index is still not the target of a call on
+ * a receiver whose type is unknown, or stated and not indexed. */
+static void resolve__member_call_never_resolves_by_the_name_alone(void **state)
+{
+  static const char *const files[] = {
+    "q.py", "class Queue:\n    def append(self, x):\n        return x\n",
+    "use.py", "def f(items, line: str):\n    items.append(1)\n"
+    "    return line.split()\n\n\ndef split(s):\n    return s\n",
+    NULL};
+  char *d = brief_of("member_name_alone", files);
+  assert_has_line(d, "edge Calls use.py:f -> ?append [unresolved_unknown_receiver]");
+  assert_has_line(d, "edge Calls use.py:f -> ?split [unresolved_external]");
+  pt_free(d);
+}
+
+/* The receiver's declared type picks one of two same-named methods. */
+static void resolve__receiver_type_picks_the_method_of_its_type(void **state)
+{
+  static const char *const files[] = {
+    "a.py", "class A:\n    def run(self):\n        return 1\n\n\n"
+    "class B:\n    def run(self):\n        return 2\n",
+    "use.py", "from a import A, B\n\n\ndef f(x: B):\n    return x.run()\n",
+    NULL};
+  char *d = brief_of("receiver_type", files);
+  assert_has_line(d, "edge Calls use.py:f -> a.py:B.run [receiver_type]");
+  pt_free(d);
+}
+
+/* One graph made by patching a cached run after `path` became `text`,
+ * and one made fresh from the same tree: their dumps must be equal. *rc
+ * gets what the patch returned (0, or PT_EAGAIN when it declined). */
+static void patch_equals_fresh(const char *tag, const char *const *files,
+                               const char *path, const char *text, int *rc)
+{
+  char *tmp = pt_test_tmpdir(tag);
+  for (size_t i = 0; files[i]; i += 2)
+    pt_test_write(tmp, files[i], files[i + 1]);
+  pt_ingest_cache *c = NULL;
+  assert_int_equal(pt_ingest_cache_new(&c), 0);
+  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_stats st;
+  pt_graph *g = NULL, *patched = NULL, *fresh = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  pt_test_write(tmp, path, text);
+  assert_int_equal(pt_ingest_cache_mark_dirty(c, path), 0);
+  *rc = pt_ingest_patch(&o, g, &patched, &st);
+  pt_ingest_stats_fini(&st);
+  if (*rc == PT_EAGAIN) {
+    pt_error_clear();
+    assert_int_equal(pt_ingest(&o, &patched, &st), 0);
+    pt_ingest_stats_fini(&st);
+  }
+  assert_int_equal(*rc == 0 || *rc == PT_EAGAIN, 1);
+  assert_non_null(patched);
+  pt_ingest_opts fo = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  assert_int_equal(pt_ingest(&fo, &fresh, &st), 0);
+  pt_ingest_stats_fini(&st);
+  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+  assert_int_equal(pt_graph_dump(patched, &a), 0);
+  assert_int_equal(pt_graph_dump(fresh, &b), 0);
+  assert_string_equal(a.ptr, b.ptr);
+  pt_buf_fini(&a);
+  pt_buf_fini(&b);
+  pt_graph_free(g);
+  pt_graph_free(patched);
+  pt_graph_free(fresh);
+  pt_ingest_cache_free(c);
+  pt_free(tmp);
+}
+
+/* x = make(): the declared result of make types x, so a new result type
+ * re-resolves x.run() in another file, within the shortcut. */
+static void resolve__patch_follows_a_factory_result_type(void **state)
+{
+  static const char *const files[] = {
+    "lib.py", "class A:\n    def run(self):\n        return 1\n\n\n"
+    "class B:\n    def run(self):\n        return 2\n\n\n"
+    "def make() -> A:\n    return A()\n",
+    "use.py", "from lib import make\n\n\ndef f():\n    x = make()\n"
+    "    return x.run()\n",
+    NULL};
+  int rc;
+  patch_equals_fresh("patch_factory", files, "lib.py",
+                     "class A:\n    def run(self):\n        return 1\n\n\n"
+                     "class B:\n    def run(self):\n        return 2\n\n\n"
+                     "def make() -> B:\n    return B()\n", &rc);
+  assert_int_equal(rc, 0);
+}
+
+/* C's base changes from A to B: a method found through the bases moves,
+ * which the shortcut leaves to a full run. */
+static void resolve__patch_declines_when_a_base_changes(void **state)
+{
+  static const char *const files[] = {
+    "lib.py", "class A:\n    def run(self):\n        return 1\n\n\n"
+    "class B:\n    def run(self):\n        return 2\n\n\n"
+    "class C(A):\n    pass\n",
+    "use.py", "from lib import C\n\n\ndef f(c: C):\n    return c.run()\n",
+    NULL};
+  int rc;
+  patch_equals_fresh("patch_base", files, "lib.py",
+                     "class A:\n    def run(self):\n        return 1\n\n\n"
+                     "class B:\n    def run(self):\n        return 2\n\n\n"
+                     "class C(B):\n    pass\n", &rc);
+  assert_int_equal(rc, PT_EAGAIN);
+}
+
+/* A type named like a receiver's type appears in another file: the
+ * receiver's type turns ambiguous there, within the shortcut. */
+static void resolve__patch_follows_a_receiver_type_that_turns_ambiguous(
+  void **state)
+{
+  static const char *const files[] = {
+    "a/lib.py", "class A:\n    def run(self):\n        return 1\n",
+    "b/other.py", "def g():\n    return 0\n",
+    "use.py", "def f(x: A):\n    return x.run()\n",
+    NULL};
+  int rc;
+  patch_equals_fresh("patch_ambiguous", files, "b/other.py",
+                     "class A:\n    def walk(self):\n        return 0\n", &rc);
+  assert_int_equal(rc, 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -200,9 +349,15 @@ int main(void)
     cmocka_unit_test(resolve__same_directory_picks_the_sibling_over_other_folders),
     cmocka_unit_test(resolve__same_directory_links_the_files_of_a_go_package),
     cmocka_unit_test(resolve__language_links_a_unique_name_in_another_folder),
+    cmocka_unit_test(resolve__language_scoping_hides_what_python_does_not_import),
     cmocka_unit_test(resolve__language_leaves_a_method_of_two_types_unresolved),
     cmocka_unit_test(resolve__language_never_crosses_language_families),
     cmocka_unit_test(resolve__no_candidate_leaves_an_unresolved_placeholder),
+    cmocka_unit_test(resolve__member_call_never_resolves_by_the_name_alone),
+    cmocka_unit_test(resolve__receiver_type_picks_the_method_of_its_type),
+    cmocka_unit_test(resolve__patch_follows_a_factory_result_type),
+    cmocka_unit_test(resolve__patch_declines_when_a_base_changes),
+    cmocka_unit_test(resolve__patch_follows_a_receiver_type_that_turns_ambiguous),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

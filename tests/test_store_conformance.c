@@ -156,6 +156,10 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
                "Uses|src/auth/login.rs:4294967295|0;"
                "Calls|src/auth/login.rs:2|1;"
                "Implements|main.swift:1|0;Extends|main.swift:0|0");
+  assert_query(db, "SELECT group_concat(resolution||'|'||confidence, ';') "
+               "FROM (SELECT * FROM edges ORDER BY rowid)",
+               "unresolved_external|0;receiver_type|95;"
+               "unresolved_unknown_receiver|0;unresolved_ambiguous|0");
   assert_query(db, "SELECT group_concat(path||'|'||raw_coverage_pct||'|'||"
                "effective_coverage_pct, ';') FROM "
                "(SELECT * FROM files ORDER BY path)",
@@ -167,7 +171,7 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
                "blob.bin||blob.bin|bin;docs/|docs||");
   assert_query(db, "SELECT count(*) FROM excluded_tests", "2");
   assert_query(db, "SELECT value FROM meta WHERE name = 'schema_version'",
-               "1");
+               "2");
   assert_query(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM "
                "sqlite_master WHERE type = 'index' AND name NOT LIKE "
                "'sqlite_%' ORDER BY name)",
@@ -288,6 +292,26 @@ static void sqlite_load__rejects_a_sqlite_file_of_another_schema(void **state)
   assert_int_equal(pt_store_load(f->st, g), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message, "not a parseltongue"));
   pt_graph_free(g);
+}
+
+/* An index of schema 1 (edges without their resolution) is named as such,
+ * not read as a damaged file. */
+static void sqlite_load__names_an_index_of_an_older_schema(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+  sqlite3 *db = NULL;
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '1' WHERE name = "
+                                "'schema_version'; PRAGMA user_version = 1",
+                                NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
+  assert_non_null(strstr(pt_error_last()->message,
+                         "schema version 1; this build reads 2"));
+  pt_graph_free(g);
+  pt_graph_free(back);
 }
 
 /* ---- open modes: what is created, checked, refused ----------------------- */
@@ -480,6 +504,8 @@ int main(void)
       STORE_TEST(sqlite_load__rejects_a_file_that_is_not_sqlite,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__rejects_a_sqlite_file_of_another_schema,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_load__names_an_index_of_an_older_schema,
                  &sqlite_backend),
       STORE_TEST(sqlite_create__refuses_a_file_that_is_not_a_parseltongue_index,
                  &sqlite_backend),

@@ -1,7 +1,8 @@
 ; C references.
 (call_expression function: (identifier) @reference.call)
-; calls through function pointers in structs: ops->run(), s.cb()
-(call_expression function: (field_expression field: (field_identifier) @reference.call))
+; calls through function pointers in structs: ops->run(), s.cb(); the
+; struct is the receiver, so the call never resolves to a function by name
+(call_expression function: (field_expression argument: (_) @scope field: (field_identifier) @reference.call))
 
 ; types named in signatures, fields, declarations, casts and sizeof
 (parameter_declaration type: (type_identifier) @reference.type)

@@ -1,13 +1,13 @@
 ; C++ references.
 (call_expression function: (identifier) @reference.call)
 (call_expression function: (field_expression argument: (this) @scope field: (field_identifier) @reference.call))
-(call_expression function: (field_expression argument: (_) @_recv field: (field_identifier) @reference.call)
-  (#not-eq? @_recv "this"))
+(call_expression function: (field_expression argument: (_) @scope field: (field_identifier) @reference.call)
+  (#not-eq? @scope "this"))
 ; a::f(), A::m(), std::make_unique<T>() (the engine splits at the last ::)
 (call_expression function: (qualified_identifier) @reference.call)
 (call_expression function: (template_function name: (identifier) @reference.call)
   (#not-any-of? @reference.call "static_cast" "dynamic_cast" "const_cast" "reinterpret_cast"))
-(call_expression function: (field_expression field: (template_method name: (field_identifier) @reference.call)))
+(call_expression function: (field_expression argument: (_) @scope field: (template_method name: (field_identifier) @reference.call)))
 
 ; new T(), new a::T(), new Box<int>(); T{...}
 (new_expression type: [(type_identifier) (qualified_identifier) (template_type)] @reference.new)
@@ -37,3 +37,11 @@
 ; #include "a/b.h" and <vector>
 (preproc_include path: (string_literal) @reference.include) @import
 (preproc_include path: (system_lib_string) @reference.include) @import
+
+; receiver bindings (extract_refs.c): T x, T *x, T &x (locals, parameters,
+; fields), auto x = new T / T(...)
+(declaration type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
+(declaration type: (_) @binding.type declarator: (init_declarator declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var))
+(declaration declarator: (init_declarator declarator: [(identifier) (pointer_declarator declarator: (identifier))] @binding.var value: (new_expression type: (_) @binding.new)))
+(parameter_declaration type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
+(field_declaration type: (_) @binding.type declarator: [(field_identifier) (pointer_declarator declarator: (field_identifier)) (reference_declarator (field_identifier))] @binding.var)

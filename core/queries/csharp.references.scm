@@ -54,3 +54,10 @@
   expression: "this" @scope name: (identifier) @reference.call))
 (invocation_expression function: (member_access_expression
   expression: "this" @scope name: (generic_name (identifier) @reference.call)))
+
+; receiver bindings (extract_refs.c): T x (locals, fields), parameters,
+; properties, var x = new T()
+(variable_declaration type: (_) @binding.type (variable_declarator name: (identifier) @binding.var))
+(variable_declaration (variable_declarator name: (identifier) @binding.var (object_creation_expression type: (_) @binding.new)))
+(parameter type: (_) @binding.type name: (identifier) @binding.var)
+(property_declaration type: (_) @binding.type name: (identifier) @binding.var)

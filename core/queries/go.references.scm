@@ -50,3 +50,15 @@
 ; imports: the module is the whole path, the name its last element
 (import_spec path: (_) @reference.import)
 (import_declaration) @import
+
+; receiver bindings (extract_refs.c): var x T, parameters and receivers,
+; struct fields, x := T{}, x := &T{}, x := NewT() (its declared result)
+(var_spec name: (identifier) @binding.var type: (_) @binding.type)
+(parameter_declaration name: (identifier) @binding.var type: (_) @binding.type)
+(field_declaration name: (field_identifier) @binding.var type: (_) @binding.type)
+(short_var_declaration left: (expression_list . (identifier) @binding.var)
+  right: (expression_list . (composite_literal type: (_) @binding.new)))
+(short_var_declaration left: (expression_list . (identifier) @binding.var)
+  right: (expression_list . (unary_expression operand: (composite_literal type: (_) @binding.new))))
+(short_var_declaration left: (expression_list . (identifier) @binding.var)
+  right: (expression_list . (call_expression function: [(identifier) (selector_expression)] @binding.call)))

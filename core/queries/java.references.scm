@@ -39,3 +39,10 @@
 ; import a.b.C; import static a.b.C.m; import a.b.*; (a package: words only)
 (import_declaration (scoped_identifier) @reference.import .) @import
 (import_declaration (scoped_identifier) (asterisk)) @import
+
+; receiver bindings (extract_refs.c): T x (locals, fields), parameters,
+; var x = new T()
+(local_variable_declaration type: (_) @binding.type declarator: (variable_declarator name: (identifier) @binding.var))
+(local_variable_declaration declarator: (variable_declarator name: (identifier) @binding.var value: (object_creation_expression type: (_) @binding.new)))
+(field_declaration type: (_) @binding.type declarator: (variable_declarator name: (identifier) @binding.var))
+(formal_parameter type: (_) @binding.type name: (identifier) @binding.var)

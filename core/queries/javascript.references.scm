@@ -38,3 +38,8 @@
      arguments: (arguments . (string (string_fragment) @module))))
  (#eq? @_req "require")) @import
 (call_expression function: (import) arguments: (arguments . (string (string_fragment) @reference.import))) @import
+
+; receiver bindings (extract_refs.c): const x = new T()
+(variable_declarator name: (identifier) @binding.var value: (new_expression constructor: (_) @binding.new))
+(assignment_expression left: (member_expression object: (this) property: (property_identifier)) @binding.var
+  right: (new_expression constructor: (_) @binding.new))

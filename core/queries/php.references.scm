@@ -53,3 +53,11 @@
 ((binary_expression operator: "instanceof" right: [(name) (qualified_name)] @reference.type))
 ((class_constant_access_expression . [(name) (qualified_name)] @reference.type)
  (#not-any-of? @reference.type "self" "static" "parent"))
+
+; receiver bindings (extract_refs.c): T $x parameters, typed properties,
+; $x = new T(), $this->x = new T()
+(simple_parameter type: (_) @binding.type name: (variable_name) @binding.var)
+(property_promotion_parameter type: (_) @binding.type name: (variable_name) @binding.var)
+(property_declaration type: (_) @binding.type (property_element name: (variable_name) @binding.var))
+(assignment_expression left: [(variable_name) (member_access_expression)] @binding.var
+  right: (object_creation_expression [(name) (qualified_name)] @binding.new))

@@ -32,3 +32,10 @@
 (import_from_statement module_name: (_) @module name: (aliased_import name: (dotted_name) @reference.import)) @import
 (import_from_statement (wildcard_import)) @import
 (future_import_statement) @import
+
+; receiver bindings (extract_refs.c): x: T, def f(x: T), x = T(...),
+; self.x = T(...), self.x: T and class-level annotations
+(assignment left: [(identifier) (attribute)] @binding.var type: (type) @binding.type)
+(assignment left: [(identifier) (attribute)] @binding.var right: (call function: [(identifier) (attribute)] @binding.call))
+(typed_parameter . (identifier) @binding.var type: (type) @binding.type)
+(typed_default_parameter name: (identifier) @binding.var type: (type) @binding.type)

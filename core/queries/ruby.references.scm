@@ -37,3 +37,8 @@
 ((call
    receiver: (_) @scope
    method: (constant) @reference.call))
+
+; receiver bindings (extract_refs.c): x = T.new, @x = T.new
+((assignment left: [(identifier) (instance_variable)] @binding.var
+   right: (call receiver: [(constant) (scope_resolution)] @binding.new method: (identifier) @_new))
+ (#eq? @_new "new"))

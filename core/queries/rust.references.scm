@@ -1,6 +1,6 @@
 ; Rust references.
 (call_expression function: (identifier) @reference.call)
-(call_expression function: (field_expression field: (field_identifier) @reference.call))
+(call_expression function: (field_expression value: (_) @scope field: (field_identifier) @reference.call))
 (call_expression function: (scoped_identifier path: (_) @scope name: (identifier) @reference.call))
 (call_expression function: (generic_function function: (identifier) @reference.call))
 (call_expression function: (generic_function function: (scoped_identifier path: (_) @scope name: (identifier) @reference.call)))
@@ -28,3 +28,14 @@
 (use_declaration argument: (use_as_clause path: (_) @reference.import)) @import
 (use_declaration argument: (scoped_use_list path: (_) @module list: (use_list [(identifier) (scoped_identifier)] @reference.import))) @import
 (use_declaration argument: (use_wildcard) @import) @import
+
+; receiver bindings (extract_refs.c): let x: T, x: T parameters and fields,
+; let x = T::new(..) / T::default() / T { .. }
+(let_declaration pattern: (identifier) @binding.var type: (_) @binding.type)
+((let_declaration pattern: (identifier) @binding.var
+   value: (call_expression function: (scoped_identifier path: (_) @binding.new name: (identifier) @_ctor)))
+ (#any-of? @_ctor "new" "default"))
+(let_declaration pattern: (identifier) @binding.var value: (struct_expression name: (_) @binding.new))
+(let_declaration pattern: (identifier) @binding.var value: (call_expression function: (identifier) @binding.call))
+(parameter pattern: (identifier) @binding.var type: (_) @binding.type)
+(field_declaration name: (field_identifier) @binding.var type: (_) @binding.type)

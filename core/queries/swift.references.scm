@@ -31,3 +31,9 @@
 (array_type (user_type) @reference.type)
 (type_arguments (user_type) @reference.type)
 (typealias_declaration value: (user_type) @reference.type)
+
+; receiver bindings (extract_refs.c): let x: T, x: T parameters,
+; let x = T(...)
+(property_declaration (pattern (simple_identifier) @binding.var) (type_annotation [(user_type) (optional_type)] @binding.type))
+(property_declaration (pattern (simple_identifier) @binding.var) (call_expression . (simple_identifier) @binding.call))
+(parameter (simple_identifier) @binding.var (user_type) @binding.type)

@@ -49,3 +49,11 @@
    arguments: (arguments . (string (string_fragment) @reference.import)))
  (#eq? @_req "require")) @import
 (call_expression function: (import) arguments: (arguments . (string (string_fragment) @reference.import))) @import
+
+; receiver bindings (extract_refs.c): let x: T, x: T parameters and fields,
+; const x = new T()
+(variable_declarator name: (identifier) @binding.var type: (type_annotation (_) @binding.type))
+(variable_declarator name: (identifier) @binding.var value: (new_expression constructor: (_) @binding.new))
+(required_parameter pattern: (identifier) @binding.var type: (type_annotation (_) @binding.type))
+(optional_parameter pattern: (identifier) @binding.var type: (type_annotation (_) @binding.type))
+(public_field_definition name: (property_identifier) @binding.var type: (type_annotation (_) @binding.type))

@@ -89,13 +89,13 @@ pt_graph *pt_test_sample_graph(void)
   const pt_edge edges[] = {
       {"rust:method:new:__src_auth_login:T1771045918",
        "rust:impl:Auth:__src_auth_login:T1617210344", "src/auth/login.rs",
-       PT_EDGE_CALLS, 2, 1},
+       PT_EDGE_CALLS, 2, 1, PT_RES_RECEIVER_TYPE},
       {"rust:file:src_auth_login_rs:1-1", "rust:module:std:0-0",
-       "src/auth/login.rs", PT_EDGE_USES, 4294967295u, 0},
+       "src/auth/login.rs", PT_EDGE_USES, 4294967295u, 0, PT_RES_EXTERNAL},
       {"swift:typedef::__main:T-1", "swift:fn:P:unresolved-reference:0-0",
-       "main.swift", PT_EDGE_IMPLEMENTS, 1, 0},
+       "main.swift", PT_EDGE_IMPLEMENTS, 1, 0, PT_RES_UNKNOWN_RECEIVER},
       {"swift:typedef::__main:T-1", "swift:fn:P:unresolved-reference:0-0",
-       "main.swift", PT_EDGE_EXTENDS, 0, 0},
+       "main.swift", PT_EDGE_EXTENDS, 0, 0, PT_RES_AMBIGUOUS},
   };
   const pt_file_record files[] = {
       {"src/auth/login.rs", "abc123", PT_LANG_RUST, 1234, 2, 0, 1, 10, 5, 2,
@@ -138,7 +138,7 @@ pt_graph *pt_test_small_graph(void)
                  .lang = PT_LANG_PYTHON, .kind = PT_KIND_FUNCTION,
                  .line_start = 1, .line_end = 2, .birth = 5};
   pt_edge d = {"python:fn:f:__x:T5", "python:fn:g:unresolved-reference:0-0",
-               "x.py", PT_EDGE_CALLS, 2, 0};
+               "x.py", PT_EDGE_CALLS, 2, 0, PT_RES_EXTERNAL};
   pt_file_record f = {"x.py", "cd", PT_LANG_PYTHON, 20, 1, 0, 0, 3, 3, 0, 0};
   pt_ignored_file ig = {"y.txt", "no_parser"};
   assert_int_equal(pt_graph_add_entity(g, &e), 0);
@@ -157,7 +157,7 @@ pt_graph *pt_test_weird_graph(void)
                  .file_path = weird, .signature = weird, .code = weird,
                  .parent_key = weird, .content_hash = "\"'\t\n\xc3\xa9",
                  .lang = PT_LANG_CPP, .kind = PT_KIND_CLASS};
-  pt_edge d = {weird, weird, weird, PT_EDGE_USES, 3, 1};
+  pt_edge d = {weird, weird, weird, PT_EDGE_USES, 3, 1, PT_RES__COUNT - 1};
   pt_file_record f = {weird, weird, PT_LANG_PHP, 1, 1, 1, 1, 1, 1, 1, 1};
   pt_test_entity t = {weird, weird, weird, weird, PT_LANG_JAVA,
                       PT_KIND_INTERFACE, 1, 2};

@@ -24,15 +24,38 @@ typedef enum pt_ref_kind {
   PT_REF__COUNT
 } pt_ref_kind;
 
+/* How a call names its target: f(), a path A::f / A\\f, or a member o.f /
+ * o->f (o a receiver, or a type or module). */
+typedef enum pt_ref_via {
+  PT_VIA_NAME,
+  PT_VIA_PATH,
+  PT_VIA_MEMBER
+} pt_ref_via;
+
+/* Where the type of a member call's receiver comes from. */
+typedef enum pt_recv_how {
+  PT_RECV_UNKNOWN,     /* no binding in view: recv_type is NULL */
+  PT_RECV_DECLARED,    /* a declared type: T x, x: T, var x T, a field */
+  PT_RECV_CONSTRUCTED, /* new T, T{}, &T{}, T::new(), T.new */
+  PT_RECV_CALLED       /* x = T(...) or x := NewT(): a type only when T
+                          names one, else the declared return of the
+                          function T */
+} pt_recv_how;
+
 /* A reference before resolution. */
 typedef struct pt_raw_ref {
   const char *from_key;  /* innermost enclosing entity, or the file key */
   const char *name;      /* the referenced name as written (last segment) */
   const char *scope;     /* qualifier or receiver ("Foo" in Foo::new), or NULL */
   const char *module;    /* import source ("./util", "a.b"), or NULL */
+  const char *recv_type; /* the receiver's type name as written, generic
+                            arguments and pointer sigils cut ("Map",
+                            "strings.Builder"), or NULL */
   pt_ref_kind kind;
   uint32_t line;
   int32_t from_entity;   /* index into the result's entities, or -1 */
+  uint8_t via;           /* pt_ref_via */
+  uint8_t recv_how;      /* pt_recv_how */
 } pt_raw_ref;
 
 typedef struct pt_file_result {

@@ -93,6 +93,12 @@ const pt_file_record *pt_graph_find_file(const pt_graph *g, const char *path);
 /* The value of a metadata name, or NULL. */
 const char *pt_graph_meta(const pt_graph *g, const char *name);
 
+/* Counts the edges by the language of their referring entity (its key's
+ * prefix) and by resolution into out[lang][resolution] (zeroed first);
+ * an edge whose key names no language is not counted. */
+void pt_graph_count_resolutions(const pt_graph *g,
+                                size_t out[PT_LANG__COUNT][PT_RES__COUNT]);
+
 /* ---- comparing two finished graphs (graph_compare.c) ---- */
 
 /* 1 when a and b hold the same records field by field (every entity, edge,
@@ -134,8 +140,8 @@ int pt_graph_dump(const pt_graph *g, pt_buf *out);
 
 /* The brief dump fixtures are written in, one record a line:
  *   entity <type> <path>:<qualname> <start>-<end>
- *   edge <Type> <path>:<qualname> -> <path>:<qualname>   (resolved target)
- *   edge <Type> <path>:<file> -> ?<name>                 (file scope, unresolved)
+ *   edge <Type> <path>:<qualname> -> <path>:<qualname> [<resolution>]
+ *   edge <Type> <path>:<file> -> ?<name> [<resolution>]  (file scope, unresolved)
  *   test <type> <path>:<name> <reason>
  *   ignored <path> <reason> */
 int pt_graph_dump_brief(const pt_graph *g, pt_buf *out);

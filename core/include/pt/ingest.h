@@ -79,16 +79,19 @@ void pt_ingest_stats_fini(pt_ingest_stats *stats);
  * the index already has (no file came or went, no ignore rules changed):
  * the new graph is `prev` with just those files' records and edges
  * replaced (pt_graph_patch), plus the edges of every other file with a
- * reference naming a definition that came or went, resolved again with the
- * kept resolver (rebuilt over the new definitions when they changed). That
+ * reference naming a definition that came, went or changed its signature
+ * (by the reference's name, its receiver's type or its qualifier), resolved
+ * again with the kept resolver (rebuilt over the new definitions when they
+ * changed). That
  * is the graph pt_ingest would make, without re-walking, re-merging or
  * re-resolving the rest. `prev` must equal the graph of the cache's last
  * run (or of a patch). Paths marked dirty that the index leaves out anyway
  * (ignored files, files under ignored folders, files of no language)
  * change nothing. *out is NULL when nothing changed. PT_EAGAIN, with the
  * cache untouched, when the shortcut does not apply (a file came, went,
- * failed or changed language, a new key would collide, patches have piled
- * up garbage in the string pool); then run pt_ingest. */
+ * failed or changed language, a new key would collide, the bases of a type
+ * changed or now resolve otherwise, patches have piled up garbage in the
+ * string pool); then run pt_ingest. */
 int pt_ingest_patch(const pt_ingest_opts *opts, const pt_graph *prev,
                     pt_graph **out, pt_ingest_stats *stats);
 

@@ -62,6 +62,23 @@ typedef struct pt_entity {
   int64_t birth;          /* the T number of the key */
 } pt_entity;
 
+/* How an edge was resolved (docs/extraction.md, Resolution): the rule
+ * that chose its target, or why it has none. */
+typedef enum pt_resolution {
+  PT_RES_NONE,          /* "none": made outside resolution (not recorded) */
+  PT_RES_QUALIFIED,     /* the qualifier names the target's type: Foo::new */
+  PT_RES_RECEIVER_TYPE, /* a method of the receiver's known type or bases */
+  PT_RES_LOCAL,         /* the caller's own type or file */
+  PT_RES_IMPORT,        /* a module the file imports, a file it includes */
+  PT_RES_DIRECTORY,     /* the only candidate in the file's directory */
+  PT_RES_UNIQUE_NAME,   /* the only candidate in the language */
+  PT_RES_AMBIGUOUS,     /* unresolved: more than one candidate remains */
+  PT_RES_EXTERNAL,      /* unresolved: nothing in the index can be it */
+  PT_RES_UNKNOWN_RECEIVER, /* unresolved: a method call on a receiver of
+                              unknown type, never taken by name alone */
+  PT_RES__COUNT
+} pt_resolution;
+
 /* A dependency. to_key names a real entity when resolved is 1; otherwise a
  * placeholder "lang:token:name:unresolved-reference:0-0" (or a file key for
  * references made at file scope: "lang:file:<path with / and . as _>:1-1"). */
@@ -72,6 +89,8 @@ typedef struct pt_edge {
   pt_edge_type type;
   uint32_t line;          /* 1-based line of the reference */
   int resolved;
+  pt_resolution resolution; /* how; resolved exactly when it is below
+                               PT_RES_AMBIGUOUS (or NONE) */
 } pt_edge;
 
 /* One indexed source file and its word coverage
@@ -123,5 +142,13 @@ int pt_kind_from_name(const char *name, pt_kind *out);
 /* "Calls", "Uses", "Implements", "Extends". */
 const char *pt_edge_type_name(pt_edge_type type);
 int pt_edge_type_from_name(const char *name, pt_edge_type *out);
+/* "none", "qualified", "receiver_type", "local", "import", "directory",
+ * "unique_name", "unresolved_ambiguous", "unresolved_external",
+ * "unresolved_unknown_receiver". */
+const char *pt_resolution_name(pt_resolution r);
+int pt_resolution_from_name(const char *name, pt_resolution *out);
+/* How far a resolution is trusted, in percent: 0 for the unresolved ones,
+ * 100 for NONE (an edge stated outright). */
+unsigned pt_resolution_confidence(pt_resolution r);
 
 #endif

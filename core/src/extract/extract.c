@@ -259,6 +259,7 @@ int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
   pt_free(f.cands);
   pt_free(f.pending);
   pt_free(f.import_ranges);
+  pt_free(f.binds);
   if (rc) {
     pt_file_result_free(f.r);
     return rc;

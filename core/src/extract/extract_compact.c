@@ -97,6 +97,7 @@ int pt_file_result_compact(pt_file_result **rp)
     x->name = copy_str(&c, x->name);
     x->scope = copy_str(&c, x->scope);
     x->module = copy_str(&c, x->module);
+    x->recv_type = copy_str(&c, x->recv_type);
   }
   pt_strmap_fini(&c.seen);
   if (c.rc) {

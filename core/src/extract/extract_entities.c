@@ -40,16 +40,40 @@ static int push_import_range(pt_xfile *f, TSNode n)
   return rc;
 }
 
+/* A member (o.m, o->m) or a path (A::m, A\\m): the text between the
+ * qualifier and the name says which. */
+static pt_ref_via via_between(const pt_xfile *f, TSNode scope, TSNode name)
+{
+  uint32_t a = ts_node_end_byte(scope), b = ts_node_start_byte(name);
+  pt_ref_via via = PT_VIA_MEMBER;
+  for (uint32_t i = a; i < b && i + 1 <= f->len; i++)
+    if (f->src[i] == '\\' || (f->src[i] == ':' && i + 1 < b && f->src[i + 1] == ':'))
+      via = PT_VIA_PATH;
+  return via;
+}
+
 static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
 {
   const pt_query *q = f->query;
   const char *scope = NULL, *module = NULL;
+  TSNode scope_node = {0}, bind_var = {0}, bind_type = {0};
+  int has_scope = 0, has_var = 0, has_type = 0;
+  pt_recv_how how = PT_RECV_UNKNOWN;
   int rc = 0;
   for (uint16_t i = 0; rc == 0 && i < m->capture_count; i++) {
     uint32_t id = m->captures[i].index;
-    if (q->role[id] == PT_ROLE_SCOPE && !scope)
+    if (q->role[id] == PT_ROLE_SCOPE && !scope) {
       scope = pt__trim_text(pt__node_text(f, m->captures[i].node), 1);
-    else if (q->role[id] == PT_ROLE_MODULE && !module)
+      scope_node = m->captures[i].node;
+      has_scope = 1;
+    } else if (q->role[id] == PT_ROLE_BIND_VAR && !has_var) {
+      bind_var = m->captures[i].node;
+      has_var = 1;
+    } else if (q->role[id] == PT_ROLE_BIND_TYPE && !has_type) {
+      bind_type = m->captures[i].node;
+      how = (pt_recv_how)q->role_arg[id];
+      has_type = 1;
+    } else if (q->role[id] == PT_ROLE_MODULE && !module)
       module = pt__trim_text(pt__node_text(f, m->captures[i].node), 1);
     else if (q->role[id] == PT_ROLE_IMPORT)
       rc = push_import_range(f, m->captures[i].node);
@@ -59,9 +83,13 @@ static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
     if (q->role[id] != PT_ROLE_REFERENCE || f->file_test)
       continue;
     pt_pending_ref r = {m->captures[i].node, scope, module,
-                        (pt_ref_kind)q->role_arg[id]};
+                        (pt_ref_kind)q->role_arg[id], PT_VIA_NAME};
+    if (has_scope)
+      r.via = via_between(f, scope_node, r.node);
     rc = push_pending(f, &r);
   }
+  if (rc == 0 && has_var && has_type)
+    rc = pt__bind_collect(f, bind_var, bind_type, how);
   return rc;
 }
 

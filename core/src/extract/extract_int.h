@@ -47,7 +47,19 @@ typedef struct pt_pending_ref {
   const char *scope;        /* arena, or NULL */
   const char *module;       /* arena, or NULL */
   pt_ref_kind kind;
+  pt_ref_via via;           /* from the text between scope and name */
 } pt_pending_ref;
+
+/* A variable, parameter or field with the type the syntax gives it: what
+ * a member call's receiver is looked up in (extract_refs.c). */
+typedef struct pt_binding {
+  TSNode var;
+  const char *name;         /* arena: "x", or a field's name without self. */
+  const char *type;         /* arena: the type name, sigils and generics cut */
+  pt_recv_how how;
+  int is_field;             /* of the type `owner`, else a local of it */
+  int owner;                /* candidate index, or -1 for the file */
+} pt_binding;
 
 typedef struct pt_xfile {
   pt_extractor *x;
@@ -69,6 +81,8 @@ typedef struct pt_xfile {
   size_t n_pending, cap_pending;
   uint32_t *import_ranges;  /* pairs of byte offsets */
   size_t n_import, cap_import;
+  pt_binding *binds;
+  size_t n_binds, cap_binds;
 } pt_xfile;
 
 /* One traversal: definitions become candidates, reference captures become
@@ -84,6 +98,19 @@ const char *pt__test_file_reason(pt_lang lang, const char *path);
 /* The reason one entity is a test (its own markers; parents are handled by
  * the caller), or NULL. May allocate the reason in the file's arena. */
 const char *pt__test_entity_reason(pt_xfile *f, const pt_cand *c);
+
+/* Receiver types (extract_refs.c). */
+/* Records the binding of a match with binding.var and a binding type. */
+int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how);
+/* Gives every binding its owner, once the candidates are nested. */
+void pt__bind_nest(pt_xfile *f);
+/* The receiver type of a member call written in candidate `from` (or -1)
+ * on receiver text `scope`: sets ref->recv_type and ref->recv_how, or
+ * leaves them unknown. 0, or PT_ENOMEM. */
+int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
+                      pt_raw_ref *ref);
+/* The innermost candidate containing byte pos, or -1. */
+int pt__innermost(const pt_xfile *f, uint32_t pos);
 
 /* Text helpers (extract_text.c). */
 /* Trims white space around s in place and, with `quotes`, the quotes,

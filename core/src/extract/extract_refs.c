@@ -1,4 +1,8 @@
-/* References of one file (the reference query) and its word coverage. */
+/* References of one file (the reference query) and its word coverage, and
+ * the receiver types of its member calls: the variables, parameters and
+ * fields that the binding captures name, with the type the syntax states.
+ * Only what is written counts: a receiver the file does not bind stays
+ * unknown, and two bindings that disagree make it unknown too. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,8 +12,7 @@
 #include "pt/hash.h"
 #include "base/words.h"
 
-/* The innermost entity containing byte pos, or -1. */
-static int innermost(const pt_xfile *f, uint32_t pos)
+int pt__innermost(const pt_xfile *f, uint32_t pos)
 {
   size_t lo = 0, hi = f->n_cands;
   while (lo < hi) {
@@ -53,15 +56,17 @@ static void cut_generics(char *s)
 }
 
 /* Splits "a::b.c" at its last separator: returns the last segment and
- * leaves the prefix in s (or "" when there is none). */
-static char *split_last(char *s)
+ * leaves the prefix in s (or "" when there is none); *via says whether the
+ * separator was a member's (. ->) or a path's (:: \\ /). */
+static char *split_last(char *s, pt_ref_via *via)
 {
   char *best = NULL;
   size_t seplen = 0;
   for (char *p = s; *p; p++) {
-    if (p[0] == ':' && p[1] == ':') { best = p; seplen = 2; p++; }
-    else if (p[0] == '-' && p[1] == '>') { best = p; seplen = 2; p++; }
-    else if (*p == '.' || *p == '\\' || *p == '/') { best = p; seplen = 1; }
+    if (p[0] == ':' && p[1] == ':') { best = p; seplen = 2; p++; *via = PT_VIA_PATH; }
+    else if (p[0] == '-' && p[1] == '>') { best = p; seplen = 2; p++; *via = PT_VIA_MEMBER; }
+    else if (*p == '.') { best = p; seplen = 1; *via = PT_VIA_MEMBER; }
+    else if (*p == '\\' || *p == '/') { best = p; seplen = 1; *via = PT_VIA_PATH; }
   }
   if (!best)
     return NULL;
@@ -70,7 +75,7 @@ static char *split_last(char *s)
 }
 
 static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
-                   const char *module, size_t *cap)
+                   const char *module, pt_ref_via via, size_t *cap)
 {
   char *text = pt__node_text(f, n);
   if (!text)
@@ -78,8 +83,9 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
   char *name = pt__trim_text(text, 1);
   if (!name)
     return 0;
-  pt_raw_ref ref = {NULL, NULL, scope, module, kind,
-                    ts_node_start_point(n).row + 1, -1};
+  pt_raw_ref ref = {NULL, NULL, scope, module, NULL, kind,
+                    ts_node_start_point(n).row + 1, -1, (uint8_t)via,
+                    PT_RECV_UNKNOWN};
   if (kind == PT_REF_INCLUDE) {
     ref.name = name;
   } else {
@@ -87,10 +93,13 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
       ref.module = pt_arena_strdup(&f->r->arena, name);
     if (kind != PT_REF_IMPORT)
       cut_generics(name);
-    char *last = split_last(name);
+    pt_ref_via split_via = PT_VIA_NAME;
+    char *last = split_last(name, &split_via);
     if (last) {
-      if (!ref.scope && *name && kind != PT_REF_IMPORT)
+      if (!ref.scope && *name && kind != PT_REF_IMPORT) {
         ref.scope = name;
+        ref.via = (uint8_t)split_via;
+      }
       name = last;
     }
     if (kind == PT_REF_IMPORT)
@@ -99,9 +108,14 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
   }
   if (!*ref.name || (kind == PT_REF_IMPORT && !ref.module))
     return 0;
-  int from = innermost(f, ts_node_start_byte(n));
+  int from = pt__innermost(f, ts_node_start_byte(n));
   if (from >= 0 && f->cands[from].test_reason)
     return 0; /* references made by tests leave with the tests */
+  if (kind == PT_REF_CALL && ref.via == PT_VIA_MEMBER && ref.scope) {
+    int rc = pt__bind_receiver(f, from, ref.scope, &ref);
+    if (rc)
+      return rc;
+  }
   ref.from_entity = from;
   ref.from_key = from >= 0 ? f->cands[from].key : f->file_key;
   return push_ref(f, &ref, cap);
@@ -111,9 +125,10 @@ int pt__extract_refs(pt_xfile *f)
 {
   size_t cap = 0;
   int rc = 0;
+  pt__bind_nest(f);
   for (size_t i = 0; rc == 0 && i < f->n_pending; i++) {
     const pt_pending_ref *p = &f->pending[i];
-    rc = add_ref(f, p->node, p->kind, p->scope, p->module, &cap);
+    rc = add_ref(f, p->node, p->kind, p->scope, p->module, p->via, &cap);
   }
   return rc;
 }
@@ -207,4 +222,335 @@ int pt__extract_words(pt_xfile *f)
   if (!rec->content_hash)
     return PT_ERR(PT_ENOMEM, "out of memory");
   return entity_words(f, &rec->entity_words);
+}
+
+/* ---- receiver types ----------------------------------------------------- */
+
+/* Where fields live: methods of these read self's fields. */
+static int is_type_like(pt_kind k)
+{
+  return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_ENUM ||
+         k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_IMPL;
+}
+
+/* Languages where a bare name inside a method may be one of its fields. */
+static int has_implicit_this(pt_lang l)
+{
+  return l == PT_LANG_JAVA || l == PT_LANG_CSHARP || l == PT_LANG_CPP ||
+         l == PT_LANG_SWIFT;
+}
+
+static const char *const field_prefixes[] = {"self.", "this.", "this->",
+                                             "$this->", "@", NULL};
+
+static int is_ident_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '$' || (c & 0x80);
+}
+
+/* The name of a type as written, in place: "&mut Vec<T>" -> "Vec",
+ * "*strings.Builder" -> "strings.Builder", "Foo?" -> "Foo",
+ * "java.util.Map<K, V>" -> "java.util.Map". NULL for what names no one
+ * type: "[]T", "(A, B)", "A | B", "var", "auto". */
+static char *type_name(char *s)
+{
+  static const char *const sigils[] = {
+    "&", "*", "?", "^", "\\", "'", "\"", "mut ", "const ", "dyn ", "impl ",
+    "ref ", "struct ", "class ", "enum ", "typename ", "readonly ", NULL};
+  if (!s || strchr(s, '|'))
+    return NULL;
+  for (int again = 1; again;) {
+    again = 0;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+      s++;
+    for (int i = 0; sigils[i]; i++)
+      if (strncmp(s, sigils[i], strlen(sigils[i])) == 0) {
+        s += strlen(sigils[i]);
+        again = 1;
+      }
+  }
+  char *e = s;
+  while (is_ident_char(*e) || *e == '.' || *e == ':' || *e == '\\')
+    e++;
+  *e = '\0';
+  while (e > s && (e[-1] == '.' || e[-1] == ':' || e[-1] == '\\'))
+    *--e = '\0';
+  static const char *const no_type[] = {"var", "auto", "let", "dynamic", "_",
+                                        "Any", "any", NULL};
+  for (int i = 0; no_type[i]; i++)
+    if (strcmp(s, no_type[i]) == 0)
+      return NULL;
+  return *s && !(*s >= '0' && *s <= '9') ? s : NULL;
+}
+
+int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
+{
+  char *v = pt__trim_text(pt__node_text(f, var), 0);
+  char *t = pt__node_text(f, type);
+  if (!t || (!v && ts_node_end_byte(var) > ts_node_start_byte(var)))
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  t = type_name(t);
+  if (!v || !t)
+    return 0;
+  int is_field = 0;
+  while (*v == '*' || *v == '&' || *v == ' ') /* C++ T *p, T &r */
+    v++;
+  for (int i = 0; field_prefixes[i]; i++)
+    if (strncmp(v, field_prefixes[i], strlen(field_prefixes[i])) == 0) {
+      v += strlen(field_prefixes[i]);
+      is_field = 1;
+      break;
+    }
+  if (*v == '$') /* PHP: $x is read as the receiver x, $this->x as x */
+    v++;
+  for (const char *p = v; *p; p++)
+    if (!is_ident_char(*p))
+      return 0; /* a.b = T(): not a name this file can look up */
+  int rc = pt_array_grow((void **)&f->binds, &f->cap_binds, f->n_binds + 1,
+                         sizeof *f->binds);
+  if (rc)
+    return rc;
+  pt_binding b = {var, v, t, how, is_field, -2};
+  f->binds[f->n_binds++] = b;
+  return 0;
+}
+
+/* The nearest type-like candidate at or above c, or -1. */
+static int enclosing_type(const pt_xfile *f, int c)
+{
+  while (c >= 0 && !is_type_like(f->cands[c].kind))
+    c = f->cands[c].parent;
+  return c;
+}
+
+void pt__bind_nest(pt_xfile *f)
+{
+  for (size_t i = 0; i < f->n_binds; i++) {
+    pt_binding *b = &f->binds[i];
+    int in = pt__innermost(f, ts_node_start_byte(b->var));
+    if (b->is_field) {
+      b->owner = enclosing_type(f, in);
+      if (b->owner < 0)
+        b->owner = -2; /* self.x outside any type: never looked up */
+    } else if (in >= 0 && is_type_like(f->cands[in].kind)) {
+      b->is_field = 1;
+      b->owner = in;
+    } else {
+      b->owner = in;
+    }
+  }
+}
+
+/* The bindings that match decide together: declared types win over
+ * initialisers, and the ones that decide must all name the same type. */
+typedef struct verdict {
+  const pt_binding *declared, *other;
+  int declared_conflict, other_conflict;
+} verdict;
+
+static void consider(verdict *v, const pt_binding *b)
+{
+  const pt_binding **slot = b->how == PT_RECV_DECLARED ? &v->declared : &v->other;
+  int *conflict = b->how == PT_RECV_DECLARED ? &v->declared_conflict
+                                             : &v->other_conflict;
+  if (!*slot)
+    *slot = b;
+  else if (strcmp((*slot)->type, b->type) != 0 || (*slot)->how != b->how)
+    *conflict = 1;
+}
+
+/* 1 with *out set when the verdict names one type, 0 when it names none,
+ * -1 when it names several. */
+static int decide(const verdict *v, const pt_binding **out)
+{
+  if (v->declared) {
+    *out = v->declared;
+    return v->declared_conflict ? -1 : 1;
+  }
+  *out = v->other;
+  return !v->other ? 0 : v->other_conflict ? -1 : 1;
+}
+
+/* A local of candidate `owner` (or of the file, owner -1). */
+static int find_local(const pt_xfile *f, int owner, const char *name,
+                      const pt_binding **out)
+{
+  verdict v = {0};
+  for (size_t i = 0; i < f->n_binds; i++) {
+    const pt_binding *b = &f->binds[i];
+    if (!b->is_field && b->owner == owner && strcmp(b->name, name) == 0)
+      consider(&v, b);
+  }
+  return decide(&v, out);
+}
+
+/* A field of the types of this file named type_name (a Rust struct and
+ * its impl blocks, a class split over partial declarations). */
+static int find_field(const pt_xfile *f, const char *type_name,
+                      const char *name, const pt_binding **out)
+{
+  const char *last = type_name;
+  for (const char *p = type_name; *p; p++)
+    if (*p == '.' || *p == ':' || *p == '\\')
+      last = p + 1;
+  verdict v = {0};
+  for (size_t i = 0; i < f->n_binds; i++) {
+    const pt_binding *b = &f->binds[i];
+    if (b->is_field && b->owner >= 0 && strcmp(b->name, name) == 0 &&
+        strcmp(f->cands[b->owner].name, last) == 0)
+      consider(&v, b);
+  }
+  return decide(&v, out);
+}
+
+/* The variable `name` as seen from candidate `from`: a local of from or of
+ * an enclosing function, a global of the file, then (where the language
+ * reads bare names as fields) a field of the enclosing type. */
+static int find_variable(const pt_xfile *f, int from, const char *name,
+                         const pt_binding **out)
+{
+  int a = from, rc = 0;
+  while (rc == 0 && a >= 0 && !is_type_like(f->cands[a].kind)) {
+    rc = find_local(f, a, name, out);
+    a = f->cands[a].parent;
+  }
+  if (rc == 0)
+    rc = find_local(f, -1, name, out);
+  int t = enclosing_type(f, from);
+  if (rc == 0 && t >= 0 && has_implicit_this(f->lang))
+    rc = find_field(f, f->cands[t].name, name, out);
+  return rc;
+}
+
+static int is_self(const char *s, size_t n)
+{
+  static const char *const words[] = {"self", "this", "$this", "Self", NULL};
+  for (int i = 0; words[i]; i++)
+    if (strlen(words[i]) == n && strncmp(s, words[i], n) == 0)
+      return 1;
+  return 0;
+}
+
+/* The next segment of a receiver "a.b->c": its length, and the separator's
+ * after it in *sep (0 at the end); -1 when the text is more than names and
+ * separators (a call, an index, a cast). */
+static int segment(const char *s, size_t *sep)
+{
+  size_t n = 0;
+  while (is_ident_char(s[n]) || (n == 0 && s[n] == '@'))
+    n++;
+  if (n == 0)
+    return -1;
+  size_t opt = (s[n] == '?' || s[n] == '!') && (s[n + 1] == '\0' || s[n + 1] == '.');
+  if (s[n + opt] == '\0')
+    *sep = 0;
+  else if (s[n + opt] == '.')
+    *sep = 1 + opt;
+  else if ((s[n] == '-' && s[n + 1] == '>') || (s[n] == '?' && s[n + 1] == '.'))
+    *sep = 2;
+  else
+    return -1;
+  return (int)n;
+}
+
+/* A receiver that constructs its object: new T(..), T(..), T::new(..),
+ * T.new, T{..}, &T{..}: sets the type and how and returns 1; 0 for any
+ * other receiver; PT_ENOMEM. */
+static int constructed(pt_xfile *f, const char *scope, pt_raw_ref *ref)
+{
+  pt_recv_how how = PT_RECV_CALLED;
+  const char *s = scope;
+  if (strncmp(s, "new ", 4) == 0) {
+    s += 4;
+    how = PT_RECV_CONSTRUCTED;
+  }
+  while (*s == '&')
+    s++;
+  const char *e = s;
+  while (is_ident_char(*e) || *e == '.' || *e == ':' || *e == '\\')
+    e++;
+  size_t n = (size_t)(e - s);
+  if (n == 0)
+    return 0;
+  if (*e == '(' || *e == '{') {
+    char open = *e, close = open == '(' ? ')' : '}';
+    int depth = 0;
+    const char *p = e;
+    for (; *p; p++) {
+      depth += *p == open;
+      depth -= *p == close;
+      if (depth == 0)
+        break;
+    }
+    if (!*p || p[1] != '\0')
+      return 0; /* a chain: T(..).m(..) */
+    if (open == '{')
+      how = PT_RECV_CONSTRUCTED;
+  } else if (!(n > 4 && strcmp(e - 4, ".new") == 0 && *e == '\0')) {
+    return 0;
+  }
+  if (n > 5 && strncmp(e - 5, "::new", 5) == 0) {
+    n -= 5;
+    how = PT_RECV_CONSTRUCTED;
+  } else if (n > 4 && strncmp(e - 4, ".new", 4) == 0) {
+    n -= 4;
+    how = PT_RECV_CONSTRUCTED;
+  }
+  char *t = pt_arena_alloc(&f->r->arena, n + 1);
+  if (!t)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  memcpy(t, s, n);
+  t[n] = '\0';
+  ref->recv_type = t;
+  ref->recv_how = (uint8_t)how;
+  return 1;
+}
+
+int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
+                      pt_raw_ref *ref)
+{
+  int rc = constructed(f, scope, ref);
+  if (rc)
+    return rc < 0 ? rc : 0;
+  char seg[128];
+  const pt_binding *b = NULL;
+  const char *type = NULL;   /* the type the receiver so far has */
+  int found = 0;
+  for (const char *s = scope; s;) {
+    size_t sep = 0;
+    int n = segment(s, &sep);
+    if (n < 0 || (size_t)n >= sizeof seg)
+      return 0;
+    memcpy(seg, s, (size_t)n);
+    seg[n] = '\0';
+    if (s == scope && is_self(seg, (size_t)n)) {
+      int t = enclosing_type(f, from);
+      if (t < 0)
+        return 0;
+      type = f->cands[t].name;
+    } else if (s == scope && seg[0] == '@') { /* Ruby @field */
+      int t = enclosing_type(f, from);
+      if (t < 0 || find_field(f, f->cands[t].name, seg + 1, &b) != 1)
+        return 0;
+      type = b->type;
+      found = 1;
+    } else if (s == scope) {
+      if (find_variable(f, from, seg, &b) != 1)
+        return 0;
+      type = b->type;
+      found = 1;
+    } else {
+      if (find_field(f, type, seg, &b) != 1)
+        return 0;
+      type = b->type;
+      found = 1;
+    }
+    s = sep ? s + n + sep : NULL;
+  }
+  if (found) {
+    ref->recv_type = b->type;
+    ref->recv_how = (uint8_t)b->how;
+  }
+  return 0;
 }

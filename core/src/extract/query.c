@@ -47,6 +47,17 @@ static void classify(const char *name, uint8_t *role, uint8_t *arg)
     *role = PT_ROLE_MODULE;
   } else if (strcmp(name, "import") == 0) {
     *role = PT_ROLE_IMPORT;
+  } else if (strcmp(name, "binding.var") == 0) {
+    *role = PT_ROLE_BIND_VAR;
+  } else if (strcmp(name, "binding.type") == 0) {
+    *role = PT_ROLE_BIND_TYPE;
+    *arg = PT_RECV_DECLARED;
+  } else if (strcmp(name, "binding.new") == 0) {
+    *role = PT_ROLE_BIND_TYPE;
+    *arg = PT_RECV_CONSTRUCTED;
+  } else if (strcmp(name, "binding.call") == 0) {
+    *role = PT_ROLE_BIND_TYPE;
+    *arg = PT_RECV_CALLED;
   }
 }
 

@@ -16,7 +16,10 @@ typedef enum pt_role {
   PT_ROLE_SCOPE,
   PT_ROLE_REFERENCE,   /* reference.<kind>: pt_ref_kind in role_arg */
   PT_ROLE_MODULE,
-  PT_ROLE_IMPORT       /* an import statement, for word coverage */
+  PT_ROLE_IMPORT,      /* an import statement, for word coverage */
+  PT_ROLE_BIND_VAR,    /* binding.var: a variable, parameter or field */
+  PT_ROLE_BIND_TYPE    /* binding.type/.new/.call: its type, pt_recv_how in
+                          role_arg */
 } pt_role;
 
 typedef struct pt_pred pt_pred;

@@ -439,3 +439,22 @@ const char *pt_graph_meta(const pt_graph *g, const char *name)
       return g->meta.v[i].value;
   return NULL;
 }
+
+void pt_graph_count_resolutions(const pt_graph *g,
+                                size_t out[PT_LANG__COUNT][PT_RES__COUNT])
+{
+  memset(out, 0, sizeof(size_t) * PT_LANG__COUNT * PT_RES__COUNT);
+  for (size_t i = 0; i < g->edges.n; i++) {
+    const pt_edge *e = &g->edges.v[i];
+    const char *colon = strchr(e->from_key, ':');
+    size_t n = colon ? (size_t)(colon - e->from_key) : 0;
+    for (int l = 0; n && l < PT_LANG__COUNT; l++) {
+      const char *name = pt_lang_name((pt_lang)l);
+      if (strlen(name) == n && memcmp(name, e->from_key, n) == 0 &&
+          (unsigned)e->resolution < PT_RES__COUNT) {
+        out[l][e->resolution]++;
+        break;
+      }
+    }
+  }
+}

@@ -28,7 +28,8 @@ static int edge_eq(const pt_edge *a, const pt_edge *b)
 {
   return str_eq(a->from_key, b->from_key) && str_eq(a->to_key, b->to_key) &&
          str_eq(a->file_path, b->file_path) && a->type == b->type &&
-         a->line == b->line && a->resolved == b->resolved;
+         a->line == b->line && a->resolved == b->resolved &&
+         a->resolution == b->resolution;
 }
 
 static int file_eq(const pt_file_record *a, const pt_file_record *b)

@@ -43,10 +43,10 @@ int pt_graph_dump(const pt_graph *g, pt_buf *out)
   const pt_edge *edges = pt_graph_edges(g);
   for (size_t i = 0; rc == 0 && i < pt_graph_n_edges(g); i++) {
     const pt_edge *e = &edges[i];
-    rc = pt_buf_printf(out, "edge\t%s\t%s\t%s\t%s\t%s:%u\n", e->from_key,
+    rc = pt_buf_printf(out, "edge\t%s\t%s\t%s\t%s\t%s:%u\t%s\n", e->from_key,
                        pt_edge_type_name(e->type), e->to_key,
                        e->resolved ? "resolved" : "unresolved", e->file_path,
-                       e->line);
+                       e->line, pt_resolution_name(e->resolution));
   }
   const pt_file_record *files = pt_graph_files(g);
   for (size_t i = 0; rc == 0 && i < pt_graph_n_files(g); i++) {
@@ -131,7 +131,8 @@ int pt_graph_dump_brief(const pt_graph *g, pt_buf *out)
     if (!rc) rc = put_node(out, &by_key, g, edges[i].from_key);
     if (!rc) rc = pt_buf_puts(out, " -> ");
     if (!rc) rc = put_node(out, &by_key, g, edges[i].to_key);
-    if (!rc) rc = pt_buf_putc(out, '\n');
+    if (!rc)
+      rc = pt_buf_printf(out, " [%s]\n", pt_resolution_name(edges[i].resolution));
   }
   const pt_test_entity *tests = pt_graph_tests(g);
   for (size_t i = 0; rc == 0 && i < pt_graph_n_tests(g); i++)

@@ -19,6 +19,17 @@ static const char *const kind_names[PT_KIND__COUNT] = {
 static const char *const edge_names[PT_EDGE__COUNT] = {
   "Calls", "Uses", "Implements", "Extends"};
 
+static const char *const resolution_names[PT_RES__COUNT] = {
+  "none", "qualified", "receiver_type", "local", "import", "directory",
+  "unique_name", "unresolved_ambiguous", "unresolved_external",
+  "unresolved_unknown_receiver"};
+
+/* The rule's evidence: the syntax names the type (qualifier, receiver) or
+ * the language's scoping narrows to one candidate nearby; a name unique in
+ * the whole language is the weakest. */
+static const unsigned char resolution_confidence[PT_RES__COUNT] = {
+  100, 95, 95, 90, 90, 75, 60, 0, 0, 0};
+
 const char *pt_lang_name(pt_lang lang)
 {
   return (unsigned)lang < PT_LANG__COUNT ? lang_names[lang] : "unknown";
@@ -72,4 +83,23 @@ int pt_edge_type_from_name(const char *name, pt_edge_type *out)
     return PT_ERR(PT_EINVAL, "unknown edge type '%s'", name);
   *out = (pt_edge_type)i;
   return 0;
+}
+
+const char *pt_resolution_name(pt_resolution r)
+{
+  return (unsigned)r < PT_RES__COUNT ? resolution_names[r] : "unknown";
+}
+
+int pt_resolution_from_name(const char *name, pt_resolution *out)
+{
+  int i = lookup(resolution_names, PT_RES__COUNT, name);
+  if (i < 0)
+    return PT_ERR(PT_EINVAL, "unknown resolution '%s'", name);
+  *out = (pt_resolution)i;
+  return 0;
+}
+
+unsigned pt_resolution_confidence(pt_resolution r)
+{
+  return (unsigned)r < PT_RES__COUNT ? resolution_confidence[r] : 0;
 }

@@ -20,8 +20,8 @@ static int entity_in_scope(const pt_serve_state *st, uint32_t v, const pt_scope 
   return i >= 0 && pt_scope_admits(sc, pt_graph_entities(st->g)[i].file_path);
 }
 
-/* One edge item: the earlier tool's four fields, then resolved
- * (docs/contract/http-api.md 5). */
+/* One edge item: the earlier tool's four fields, then resolved, and how
+ * (docs/contract/http-api.md 5; docs/extraction.md, Resolution). */
 static void edge_item(pt_req *r, uint32_t edge, const char *null_location)
 {
   const pt_edge *e = &pt_graph_edges(r->st->g)[edge];
@@ -41,6 +41,10 @@ static void edge_item(pt_req *r, uint32_t edge, const char *null_location)
     pt_json_str(j, null_location);
   pt_json_key(j, "resolved");
   pt_json_bool(j, e->resolved);
+  pt_json_key(j, "resolution");
+  pt_json_str(j, pt_resolution_name(e->resolution));
+  pt_json_key(j, "confidence");
+  pt_json_uint(j, pt_resolution_confidence(e->resolution));
   pt_json_obj_end(j);
 }
 

@@ -346,6 +346,7 @@ static int keep_refs(pool *p, pt__ingest_slot *s, const pt_file_result *r)
     if (!rc) rc = copy_str(&p->ref_strings, &c.name);
     if (!rc) rc = copy_str(&p->ref_strings, &c.scope);
     if (!rc) rc = copy_str(&p->ref_strings, &c.module);
+    if (!rc) rc = copy_str(&p->ref_strings, &c.recv_type);
     s->refs[s->n_refs++] = c;
   }
   return rc;
@@ -405,6 +406,10 @@ static int resolve_all(const pt_walk_result *w, pt__ingest_slot *slots, pt_graph
   int rc = pt_graph_reserve_edges(g, n_refs);
   if (rc == 0)
     rc = pt__resolver_new(g, &rs);
+  for (size_t i = 0; rc == 0 && i < w->n_files; i++)
+    if (slots[i].path)
+      rc = pt__resolver_note_bases(rs, slots[i].path, slots[i].lang,
+                                   slots[i].refs, slots[i].n_refs);
   for (size_t i = 0; rc == 0 && i < w->n_files; i++)
     if (slots[i].path)
       rc = pt__resolve_file(rs, g, slots[i].path, slots[i].lang, slots[i].refs,

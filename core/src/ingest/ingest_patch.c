@@ -72,7 +72,13 @@ static int ignored_anyway(const pt_graph *prev, const char *root, const char *pa
   return 0;
 }
 
-/* The same definitions, as resolution sees them, in the same order. */
+static int str_differ(const char *a, const char *b)
+{
+  return (!a != !b) || (a && strcmp(a, b) != 0);
+}
+
+/* The same definitions, as resolution sees them, in the same order (the
+ * signature too: a factory's declared result types its callers' locals). */
 static int same_definitions(const pt_file_result *a, const pt_file_result *b)
 {
   if (a->n_entities != b->n_entities)
@@ -81,11 +87,33 @@ static int same_definitions(const pt_file_result *a, const pt_file_result *b)
     const pt_entity *x = &a->entities[i], *y = &b->entities[i];
     if (strcmp(x->key, y->key) || strcmp(x->name, y->name) ||
         strcmp(x->qualname, y->qualname) || x->kind != y->kind ||
+        str_differ(x->signature, y->signature) ||
         x->lang != y->lang || (!x->parent_key != !y->parent_key) ||
         (x->parent_key && strcmp(x->parent_key, y->parent_key)))
       return 0;
   }
   return 1;
+}
+
+/* The same bases (extends and implements references) in the same order:
+ * method lookup through bases is not patched, a change takes a full run. */
+static int same_bases(const pt_file_result *a, const pt_file_result *b)
+{
+  size_t i = 0, j = 0;
+  for (;;) {
+    while (i < a->n_refs && a->refs[i].kind != PT_REF_EXTENDS &&
+           a->refs[i].kind != PT_REF_IMPLEMENTS)
+      i++;
+    while (j < b->n_refs && b->refs[j].kind != PT_REF_EXTENDS &&
+           b->refs[j].kind != PT_REF_IMPLEMENTS)
+      j++;
+    if (i == a->n_refs || j == b->n_refs)
+      return i == a->n_refs && j == b->n_refs;
+    const pt_raw_ref *x = &a->refs[i++], *y = &b->refs[j++];
+    if (x->kind != y->kind || strcmp(x->from_key, y->from_key) ||
+        strcmp(x->name, y->name) || str_differ(x->scope, y->scope))
+      return 0;
+  }
 }
 
 /* Re-extracts one dirty file; PT_EAGAIN when the shortcut cannot take it. */
@@ -109,7 +137,7 @@ static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
     rc = pt_extract_file(x, g, pf->path, src->ptr ? src->ptr : "", src->len, &pf->r);
   if (rc == 0 && pt_file_result_compact(&pf->r) != 0)
     pt_error_clear(); /* short of memory: keep it as it is */
-  if (rc == 0 && pf->r->file.lang != e->r->file.lang)
+  if (rc == 0 && (pf->r->file.lang != e->r->file.lang || !same_bases(e->r, pf->r)))
     rc = PT_EAGAIN;
   if (rc && rc != PT_ENOMEM) {
     pt_error_clear(); /* the full run will meet and report it */
@@ -222,14 +250,16 @@ static int rebuild_resolver(pt_ingest_cache *c, pt_graph *scratch, patched *pf,
     }
     for (size_t j = 0; k != (size_t)-1 && j < pf[k].use->n_entities && rc == 0; j++) {
       pt_entity e = pf[k].use->entities[j];
-      e.code = e.signature = NULL; /* resolution reads neither */
+      e.code = NULL; /* resolution reads it not */
+      e.signature = e.signature ? pt_graph_intern(scratch, e.signature) : NULL;
       e.key = pt_graph_intern(scratch, e.key);
       e.name = pt_graph_intern(scratch, e.name);
       e.qualname = pt_graph_intern(scratch, e.qualname);
       e.file_path = pt_graph_intern(scratch, e.file_path);
       e.parent_key = e.parent_key ? pt_graph_intern(scratch, e.parent_key) : NULL;
       if (!e.key || !e.name || !e.qualname || !e.file_path ||
-          (pf[k].use->entities[j].parent_key && !e.parent_key))
+          (pf[k].use->entities[j].parent_key && !e.parent_key) ||
+          (pf[k].use->entities[j].signature && !e.signature))
         rc = PT_ERR(PT_ENOMEM, "out of memory");
       dc->ents[dc->n_ents++] = e;
     }
@@ -240,8 +270,44 @@ static int rebuild_resolver(pt_ingest_cache *c, pt_graph *scratch, patched *pf,
   if (rc == 0)
     rc = pt__resolver_new_arrays(dc->ents, dc->n_ents, rs_files, n_rs_files,
                                  &dc->rs);
+  /* the bases, resolved again over the new definitions, must be the ones
+   * the kept resolver has: which type a base name stands for can change
+   * with definitions elsewhere, and that is a full run's business */
+  for (size_t i = 0; rc == 0 && i < n_entries; i++) {
+    size_t k = by_entry[i];
+    const pt_file_result *r = k != (size_t)-1 ? pf[k].use : entries[i].r;
+    rc = pt__resolver_note_bases(dc->rs, r->file.path, r->file.lang, r->refs,
+                                 r->n_refs);
+  }
+  if (rc == 0 && !pt__resolver_same_bases(dc->rs, pt__cache_resolver(c)))
+    rc = PT_EAGAIN;
   pt_free(by_entry);
   return rc;
+}
+
+/* The last segment of a written name ("a.b::C" -> "C"). */
+static const char *last_segment(const char *s)
+{
+  const char *last = s;
+  for (const char *p = s; *p; p++)
+    if (*p == '.' || *p == ':' || *p == '\\' || *p == '>')
+      last = p + 1;
+  return last;
+}
+
+/* Does a reference name one of dc->names: its own name, or its receiver's
+ * type or its qualifier (which type a method is looked up in)? */
+static int names_changed(const defs_change *dc, const pt_raw_ref *r)
+{
+  const char *more[2] = {r->recv_type, r->scope};
+  if (pt_strmap_get(&dc->names, r->name, strlen(r->name), NULL))
+    return 1;
+  for (int i = 0; i < 2; i++) {
+    const char *l = more[i] ? last_segment(more[i]) : NULL;
+    if (l && pt_strmap_get(&dc->names, l, strlen(l), NULL))
+      return 1;
+  }
+  return 0;
 }
 
 /* Adds to pf the unchanged files with a reference naming dc->names. */
@@ -258,7 +324,7 @@ static int affected_files(pt_ingest_cache *c, defs_change *dc, patched *pf,
   for (size_t i = 0; i < n_entries; i++) {
     const pt_file_result *r = entries[i].r;
     for (size_t j = 0; !taken[i] && j < r->n_refs; j++)
-      if (pt_strmap_get(&dc->names, r->refs[j].name, strlen(r->refs[j].name), NULL)) {
+      if (names_changed(dc, &r->refs[j])) {
         taken[i] = 1;
         memset(&pf[*n], 0, sizeof pf[*n]);
         pf[*n].path = entries[i].path;

@@ -1,19 +1,25 @@
-/* Reference resolution (resolve.h). A reference names a target; among the
- * indexed entities of the same language family with that name and a
- * fitting kind, the first tier that has candidates decides:
- *   1. the qualifier names the target's type (Foo::new, self.m(), A.f())
- *   2. the same enclosing type as the caller
+/* Reference resolution (resolve.h), docs/extraction.md "Resolution".
+ * A member call o.m() is decided by o's type only: self/this (the caller's
+ * type), super/base (its bases), a variable whose type the syntax states
+ * (extract_refs.c), a type or namespace named as the qualifier, or an
+ * imported package; the method is looked up in the type's own methods,
+ * then its bases depth first in source order. A receiver of unknown type
+ * never resolves by the method's name alone. Any other reference names a
+ * target among the indexed entities of the same language family with that
+ * name and a fitting kind, and the first tier that has candidates decides:
+ *   1. the qualifier names the target's type (Foo::new, A.f())
+ *   2. the caller's own type and its bases (languages with an implicit
+ *      this: a bare m() in a method)
  *   3. the same file
  *   4. a file the referring file imports
  *   5. the same directory
  *   6. the whole language
- * Tiers 1-3 take the first candidate in index order; tiers 2-3 apply only
- * to unqualified references (a receiver such as obj in obj.m() says nothing
- * about the caller's own type or file). Tiers 4-6 need one candidate, where
- * overloads and a namespace spread over files (same kind and qualified
- * name) count as one; else the reference stays an unresolved placeholder.
- * A package qualifier (io.Reader, with io imported) admits only files of
- * that package; super/parent/base never name the caller's own type; imports
+ * A tier decides only when its candidates are one thing (overloads, a
+ * namespace spread over files, a type and its typedef); otherwise the
+ * reference stays unresolved as ambiguous. A bare call never reaches a
+ * method outside the caller's type. Every edge records the rule that
+ * decided it, or why none did (pt_resolution). A package qualifier
+ * (io.Reader, with io imported) admits only files of that package; imports
  * prefer types over same-named constructors. */
 #include <string.h>
 
@@ -23,11 +29,29 @@
 #include "pt/strmap.h"
 #include "resolve.h"
 
+/* One base of a type: the entity it resolved to, or NONE (not indexed). */
+typedef struct base_node {
+  size_t type;               /* the entity whose base list this is */
+  size_t base;
+  size_t next;               /* the type's next base, or NONE */
+} base_node;
+
+/* The qualified name of an entity's enclosing type, as a span of a string
+ * the entities own: a method's parent's, or the qualifier of a method
+ * defined outside its type (C++ A::f, a Go method in another file). */
+typedef struct span {
+  const char *s;
+  size_t n;
+} span;
+
 struct pt_resolver {
   const pt_entity *ents;
   size_t n_ents;
   size_t *next_same_name;    /* chain of entities sharing a name, or SIZE_MAX */
-  const char **encl;         /* by entity: qualname of its enclosing type */
+  span *encl;                /* by entity: its enclosing type */
+  pt_strmap bases;           /* type qualname -> first base_node */
+  base_node *base_nodes;
+  size_t n_base_nodes, cap_base_nodes;
   pt_strmap by_name;         /* name -> first entity index */
   pt_strmap by_key;          /* key -> entity index */
   const pt_file_record *files;
@@ -41,7 +65,7 @@ struct pt_resolver {
 
 #define NONE ((size_t)-1)
 
-static const char *enclosing_type(const pt_resolver *rs, const char *from);
+static span enclosing_type(const pt_resolver *rs, const char *from);
 
 static const char *base_name(const char *path)
 {
@@ -128,6 +152,8 @@ void pt__resolver_free(pt_resolver *rs)
   pt_free(rs->next_same_name);
   pt_free(rs->next_same_base);
   pt_free(rs->encl);
+  pt_strmap_fini(&rs->bases);
+  pt_free(rs->base_nodes);
   pt_strmap_fini(&rs->by_name);
   pt_strmap_fini(&rs->by_key);
   pt_strmap_fini(&rs->by_base);
@@ -177,17 +203,28 @@ static size_t dir_len(const char *path)
   return s ? (size_t)(s - path) : 0;
 }
 
-/* "./a/b", "a.b", "crate::a::b", "..mod" -> "a/b", "a/b", "a/b", "mod". */
+/* "./a/b", "a.b", "crate::a::b", "..mod", "./a/b.js" -> "a/b", "a/b",
+ * "a/b", "mod", "a/b". */
 static char *normalize_module(const char *m)
 {
   pt_buf b = PT_BUF_INIT;
   while (*m == '.' || *m == '/' || *m == '@' || *m == '~')
     m++;
+  /* a file path with its extension ("./lib/shapes.js", "a/b.php") */
+  static const char *const exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts",
+                                     ".tsx", ".php", ".rb", ".py", NULL};
+  size_t ml = strlen(m), cut = ml;
+  for (int i = 0; exts[i] && strchr(m, '/'); i++) {
+    size_t el = strlen(exts[i]);
+    if (ml > el && strcmp(m + ml - el, exts[i]) == 0)
+      cut = ml - el;
+  }
+  const char *end = m + cut;
   static const char *const roots[] = {"crate::", "self::", "super::", NULL};
   for (int i = 0; roots[i]; i++)
     if (strncmp(m, roots[i], strlen(roots[i])) == 0)
       m += strlen(roots[i]);
-  for (const char *p = m; *p; p++) {
+  for (const char *p = m; p < end; p++) {
     if (p[0] == ':' && p[1] == ':') {
       pt_buf_putc(&b, '/');
       p++;
@@ -260,7 +297,7 @@ static int is_type_kind(pt_kind k)
 static int is_self_word(const char *s)
 {
   static const char *const words[] = {"self", "this", "Self", "cls", "static",
-                                      NULL};
+                                      "$this", NULL};
   for (int i = 0; words[i]; i++)
     if (strcmp(s, words[i]) == 0)
       return 1;
@@ -275,19 +312,38 @@ static int is_base_word(const char *s)
          !strcmp(s, "super()");
 }
 
-/* The qualified name of the type that encloses entity key `from`, or NULL. */
-static const char *enclosing_type(const pt_resolver *rs, const char *from)
+static span whole(const char *s)
+{
+  span sp = {s, s ? strlen(s) : 0};
+  return sp;
+}
+
+static int span_eq(span a, span b)
+{
+  return a.s && b.s && a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
+}
+
+/* The type that encloses entity key `from` (its qualified name), or an
+ * empty span. */
+static span enclosing_type(const pt_resolver *rs, const char *from)
 {
   size_t i;
+  span none = {NULL, 0};
   if (!from || !pt_strmap_get(&rs->by_key, from, strlen(from), &i))
-    return NULL;
+    return none;
   const pt_entity *e = &rs->ents[i];
   if (e->kind != PT_KIND_METHOD && e->kind != PT_KIND_FUNCTION)
-    return e->qualname;
-  if (!e->parent_key || !pt_strmap_get(&rs->by_key, e->parent_key,
-                                       strlen(e->parent_key), &i))
-    return NULL;
-  return rs->ents[i].qualname;
+    return whole(e->qualname);
+  size_t ql = strlen(e->qualname), nl = strlen(e->name);
+  int qualified = ql > nl + 1 && e->qualname[ql - nl - 1] == '.';
+  if (e->parent_key &&
+      pt_strmap_get(&rs->by_key, e->parent_key, strlen(e->parent_key), &i) &&
+      (e->kind != PT_KIND_METHOD || rs->ents[i].kind != PT_KIND_NAMESPACE))
+    return whole(rs->ents[i].qualname);
+  /* a method defined outside its type's file: "ns.A.f" is A's */
+  if (e->kind == PT_KIND_METHOD && qualified)
+    return (span){e->qualname, ql - nl - 1};
+  return none;
 }
 
 /* Does qualname end with "<scope>.<name>" (scope with :: or . separators)? */
@@ -314,10 +370,12 @@ typedef struct tier_hit {
 } tier_hit;
 
 /* Candidates that are one thing count once: overloads (Circle.scale twice,
- * same qualified name and file), a namespace spread over files (same kind
- * and qualified name), and a C type with its typedef (struct List and
- * `typedef struct List List`, same qualified name), where the definition
- * itself is preferred to the alias. */
+ * same qualified name and file), a namespace, module or impl spread over
+ * files (same kind and qualified name), and a C type with its typedef
+ * (struct List and `typedef struct List List`, same qualified name), where
+ * the definition itself is preferred to the alias. Two classes or functions
+ * of one qualified name in two files are two things (two Java packages, two
+ * Python modules, two C files' static functions). */
 static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
 {
   if (t->count++ == 0) {
@@ -331,7 +389,10 @@ static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
     return;
   }
   int alias = a->kind == PT_KIND_TYPEDEF || b->kind == PT_KIND_TYPEDEF;
-  if (a->kind != b->kind && !alias && strcmp(a->file_path, b->file_path) != 0)
+  int same_file = strcmp(a->file_path, b->file_path) == 0;
+  int spread = a->kind == PT_KIND_NAMESPACE || a->kind == PT_KIND_MODULE ||
+               a->kind == PT_KIND_IMPL || alias;
+  if ((a->kind != b->kind && !alias && !same_file) || (!same_file && !spread))
     t->one_group = 0;
   else if (a->kind == PT_KIND_TYPEDEF && b->kind != PT_KIND_TYPEDEF)
     t->first = i;
@@ -368,65 +429,433 @@ static int wants_types_only(const pt_resolver *rs, size_t head, pt_lang lang,
   return 0;
 }
 
-static size_t pick(pt_resolver *rs, const char *path, pt_lang lang,
-                   const pt_raw_ref *r)
+/* What a pick found: the target's index or NONE, and the rule. */
+typedef struct verdict {
+  size_t target;
+  pt_resolution how;
+} verdict;
+
+static verdict found(size_t i, pt_resolution how)
+{
+  verdict v = {i, how};
+  return v;
+}
+
+static verdict missed(pt_resolution how)
+{
+  verdict v = {NONE, how};
+  return v;
+}
+
+/* The tier's verdict: its one candidate, ambiguous, or nothing (count 0). */
+static verdict tier_verdict(const tier_hit *t, pt_resolution how)
+{
+  return t->one_group ? found(t->first, how) : missed(PT_RES_AMBIGUOUS);
+}
+
+/* The last tier of pick_by_name (2 file, 3 import, 4 directory, 5 the
+ * whole language) a bare f() may use, by the language's scoping: the
+ * whole language where functions are global (C, C++, PHP, Ruby, Swift),
+ * the directory where a package is its folder (Go), else only what the
+ * file defines or imports (Python, JavaScript, TypeScript, Rust, Java,
+ * C#). */
+static int bare_call_reach(pt_lang l)
+{
+  switch (l) {
+  case PT_LANG_C: case PT_LANG_CPP: case PT_LANG_PHP: case PT_LANG_RUBY:
+  case PT_LANG_SWIFT:
+    return 5;
+  case PT_LANG_GO:
+    return 4;
+  default:
+    return 3;
+  }
+}
+
+/* Languages where a bare m() inside a method may call the method m of the
+ * caller's own type or its bases. */
+static int has_implicit_this(pt_lang l)
+{
+  return l == PT_LANG_JAVA || l == PT_LANG_CSHARP || l == PT_LANG_CPP ||
+         l == PT_LANG_SWIFT || l == PT_LANG_RUBY;
+}
+
+static int is_type_like(pt_kind k)
+{
+  return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_ENUM ||
+         k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_IMPL ||
+         k == PT_KIND_MODULE;
+}
+
+/* The type entity a caller (entity key) is written in, or NONE. */
+static size_t caller_type_index(const pt_resolver *rs, const char *from)
+{
+  size_t i, p;
+  if (!from || !pt_strmap_get(&rs->by_key, from, strlen(from), &i))
+    return NONE;
+  for (int depth = 0; depth < 16; depth++) {
+    const pt_entity *e = &rs->ents[i];
+    if (is_type_like(e->kind))
+      return i;
+    int has_parent = e->parent_key &&
+        pt_strmap_get(&rs->by_key, e->parent_key, strlen(e->parent_key), &p);
+    if (e->kind == PT_KIND_METHOD && !(has_parent && is_type_like(rs->ents[p].kind)))
+      break;
+    if (!has_parent)
+      return NONE;
+    i = p;
+  }
+  /* a method: its parent, or the type named by its qualifier (C++ A::f
+   * outside A's file, a Go method beside its type's file) */
+  span t = rs->encl[i];
+  if (!t.s)
+    return NONE;
+  const char *last = t.s;
+  for (size_t k = 0; k < t.n; k++)
+    if (t.s[k] == '.')
+      last = t.s + k + 1;
+  /* the type itself, not one of its impl or extension blocks */
+  size_t head, found_at = NONE, n = 0;
+  if (!pt_strmap_get(&rs->by_name, last, (size_t)(t.s + t.n - last), &head))
+    return NONE;
+  for (size_t j = head; j != NONE; j = rs->next_same_name[j])
+    if (is_type_like(rs->ents[j].kind) && rs->ents[j].kind != PT_KIND_IMPL &&
+        family(rs->ents[j].lang) == family(rs->ents[i].lang) &&
+        span_eq(whole(rs->ents[j].qualname), t)) {
+      found_at = j;
+      n++;
+    }
+  return n == 1 ? found_at : NONE;
+}
+
+/* Is entity i written in type t (its parent, or named by its qualifier)? */
+static int member_of(const pt_resolver *rs, size_t i, size_t t)
+{
+  return span_eq(rs->encl[i], whole(rs->ents[t].qualname));
+}
+
+/* The methods named r->name of type t itself: those written in t's file
+ * first (two types of one qualified name in two files are two types), else
+ * those elsewhere (a Rust impl, a C++ or Go method in another file). */
+static void own_methods(const pt_resolver *rs, size_t head, pt_lang lang,
+                        const pt_raw_ref *r, size_t t, tier_hit *out)
+{
+  tier_hit here = {0}, away = {0};
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    const pt_entity *e = &rs->ents[i];
+    if (!eligible(rs, i, lang, r, 0) ||
+        (e->kind != PT_KIND_METHOD && e->kind != PT_KIND_FUNCTION) ||
+        !member_of(rs, i, t))
+      continue;
+    tier_add(rs, strcmp(e->file_path, rs->ents[t].file_path) == 0 ? &here : &away, i);
+  }
+  *out = here.count ? here : away;
+}
+
+/* The method r->name of type t: its own, then each base's in source order,
+ * depth first; EXTERNAL when neither has it (a base that is not indexed
+ * may, or the call goes through a field holding a function). */
+static verdict method_of(const pt_resolver *rs, size_t head, pt_lang lang,
+                         const pt_raw_ref *r, size_t t, int skip_own, int depth)
+{
+  tier_hit own;
+  if (!skip_own) {
+    own_methods(rs, head, lang, r, t, &own);
+    if (own.count)
+      return tier_verdict(&own, PT_RES_RECEIVER_TYPE);
+  }
+  size_t b;
+  const char *q = rs->ents[t].qualname;
+  if (depth >= 12 || !pt_strmap_get(&rs->bases, q, strlen(q), &b))
+    return missed(PT_RES_EXTERNAL);
+  for (; b != NONE; b = rs->base_nodes[b].next) {
+    size_t base = rs->base_nodes[b].base, of = rs->base_nodes[b].type;
+    if (of != t && rs->ents[of].kind != PT_KIND_IMPL)
+      continue; /* another type of the same qualified name */
+    if (base == NONE)
+      continue;
+    verdict v = method_of(rs, head, lang, r, base, 0, depth + 1);
+    if (v.target != NONE || v.how == PT_RES_AMBIGUOUS)
+      return v;
+  }
+  return missed(PT_RES_EXTERNAL);
+}
+
+static verdict pick_by_name(pt_resolver *rs, const char *path, pt_lang lang,
+                            const pt_raw_ref *r);
+
+/* r with its name (and qualifier) taken from a written name "a.b::C". */
+static char *split_written(const pt_raw_ref *r, const char *written,
+                           pt_ref_kind kind, pt_raw_ref *out)
+{
+  pt_raw_ref t = *r;
+  char *copy = pt_malloc(strlen(written) + 1);
+  if (!copy)
+    return NULL;
+  memcpy(copy, written, strlen(written) + 1);
+  t.kind = kind;
+  t.recv_type = NULL;
+  t.recv_how = PT_RECV_UNKNOWN;
+  t.scope = NULL;
+  t.name = copy;
+  t.via = PT_VIA_NAME;
+  for (char *p = copy; *p; p++)
+    if (*p == '.' || *p == '\\' || (p[0] == ':' && p[1] == ':')) {
+      t.scope = copy;
+      t.name = p + (*p == ':' ? 2 : 1);
+      t.via = *p == '.' ? PT_VIA_MEMBER : PT_VIA_PATH;
+    }
+  if (t.scope)
+    copy[t.name - copy - (t.via == PT_VIA_PATH && t.name[-1] == ':' ? 2 : 1)] = '\0';
+  *out = t;
+  return copy;
+}
+
+/* The type entity a receiver's type name stands for, as a type reference
+ * written at r would resolve. */
+static verdict receiver_type(pt_resolver *rs, const char *path, pt_lang lang,
+                             const pt_raw_ref *r, const char *type)
+{
+  pt_raw_ref t;
+  char *copy = split_written(r, type, PT_REF_TYPE, &t);
+  if (!copy)
+    return missed(PT_RES_EXTERNAL);
+  verdict v = pick_by_name(rs, path, lang, &t);
+  pt_free(copy);
+  return v;
+}
+
+static int is_name_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || (c & 0x80);
+}
+
+/* The declared result type of a function from its signature, where it is
+ * written after the parameters: Go "func NewT() *T", Rust "-> T", Python
+ * "-> T:", TypeScript and PHP "): T", Swift "-> T?". 0 when there is none. */
+static int result_type(const char *sig, const char *name, char *out, size_t cap)
+{
+  size_t nl = strlen(name);
+  const char *p = sig;
+  while (p && (p = strstr(p, name)) != NULL) {
+    const char *a = p + nl;
+    if ((p == sig || !is_name_char(p[-1])) && (*a == '(' || *a == '<' || *a == '['))
+      break;
+    p = a;
+  }
+  if (!p)
+    return 0;
+  p += nl;
+  int depth = 0;
+  if (*p == '<' || *p == '[') /* generic parameters */
+    for (; *p; p++) {
+      depth += *p == '<' || *p == '[';
+      depth -= *p == '>' || *p == ']';
+      if (depth == 0) {
+        p++;
+        break;
+      }
+    }
+  if (*p != '(')
+    return 0;
+  for (; *p; p++) {
+    depth += *p == '(';
+    depth -= *p == ')';
+    if (depth == 0)
+      break;
+  }
+  if (!*p)
+    return 0;
+  p++;
+  while (*p == ' ' || *p == '-' || *p == '>' || *p == ':' || *p == '(' ||
+         *p == '*' || *p == '&' || *p == '?')
+    p++;
+  size_t n = 0;
+  while (n + 1 < cap && (is_name_char(p[n]) || p[n] == '.' || p[n] == '\\' ||
+                         (p[n] == ':' && p[n + 1] == ':') ||
+                         (n > 0 && p[n] == ':' && p[n - 1] == ':')))
+    n++;
+  while (n && (p[n - 1] == '.' || p[n - 1] == ':'))
+    n--;
+  memcpy(out, p, n);
+  out[n] = '\0';
+  return n > 0;
+}
+
+/* x = NewT() / x = make_thing(): the type the called function declares it
+ * returns (one step: the function is resolved as a call written at r). */
+static verdict factory_type(pt_resolver *rs, const char *path, pt_lang lang,
+                            const pt_raw_ref *r)
+{
+  pt_raw_ref f;
+  char *copy = split_written(r, r->recv_type, PT_REF_CALL, &f);
+  if (!copy)
+    return missed(PT_RES_UNKNOWN_RECEIVER);
+  verdict v = pick_by_name(rs, path, lang, &f);
+  pt_free(copy);
+  char type[128];
+  if (v.target == NONE || !rs->ents[v.target].signature ||
+      !result_type(rs->ents[v.target].signature, rs->ents[v.target].name, type,
+                   sizeof type))
+    return missed(PT_RES_UNKNOWN_RECEIVER);
+  if (strcmp(type, "Self") == 0 || strcmp(type, "static") == 0 ||
+      strcmp(type, "self") == 0) {
+    size_t t = caller_type_index(rs, rs->ents[v.target].key);
+    return t != NONE ? found(t, PT_RES_RECEIVER_TYPE) : missed(PT_RES_UNKNOWN_RECEIVER);
+  }
+  return receiver_type(rs, path, lang, r, type);
+}
+
+/* o.m(): decided by what o is. */
+static verdict pick_member(pt_resolver *rs, const char *path, pt_lang lang,
+                           const pt_raw_ref *r, size_t head)
+{
+  if (is_base_word(r->scope) || is_self_word(r->scope)) {
+    size_t t = caller_type_index(rs, r->from_key);
+    if (t == NONE)
+      return missed(PT_RES_UNKNOWN_RECEIVER);
+    return method_of(rs, head, lang, r, t, is_base_word(r->scope), 0);
+  }
+  if (r->recv_type) {
+    verdict t = receiver_type(rs, path, lang, r, r->recv_type);
+    /* T(...) names no indexed type: a function's result */
+    if (t.target == NONE && t.how != PT_RES_AMBIGUOUS &&
+        r->recv_how == PT_RECV_CALLED)
+      t = factory_type(rs, path, lang, r);
+    if (t.target != NONE)
+      return method_of(rs, head, lang, r, t.target, 0, 0);
+    return missed(t.how == PT_RES_AMBIGUOUS ? PT_RES_AMBIGUOUS
+                  : r->recv_how == PT_RECV_CALLED ? PT_RES_UNKNOWN_RECEIVER
+                                                  : PT_RES_EXTERNAL);
+  }
+  /* A.f(), pkg.f(), mod.A.f(): the qualifier names a type, a namespace
+   * or a package, or an imported module and a type in it */
+  tier_hit q = {0}, pkg = {0};
+  int any = 0, package = scope_is_import(rs, r->scope);
+  const char *dot = strchr(r->scope, '.');
+  char *mod = dot ? pt_malloc((size_t)(dot - r->scope) + 1) : NULL;
+  if (mod) {
+    memcpy(mod, r->scope, (size_t)(dot - r->scope));
+    mod[dot - r->scope] = '\0';
+    if (!scope_is_import(rs, mod)) {
+      pt_free(mod);
+      mod = NULL;
+    }
+  }
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    if (!eligible(rs, i, lang, r, 0))
+      continue;
+    any = 1;
+    const pt_entity *e = &rs->ents[i];
+    int imported = 0;
+    for (size_t k = 0; (package || mod) && k < rs->n_imports && !imported; k++)
+      imported = file_matches_module(e->file_path, rs->imports[k]);
+    if (scope_fits(e->qualname, r->scope, e->name) ||
+        (mod && imported && scope_fits(e->qualname, dot + 1, e->name)))
+      tier_add(rs, &q, i);
+    if (package && imported && e->kind != PT_KIND_METHOD)
+      tier_add(rs, &pkg, i);
+  }
+  pt_free(mod);
+  if (q.count)
+    return tier_verdict(&q, PT_RES_QUALIFIED);
+  if (pkg.count)
+    return tier_verdict(&pkg, PT_RES_IMPORT);
+  if (!any || package)
+    return missed(PT_RES_EXTERNAL);
+  /* Child.create(): a type's method written in one of its bases */
+  verdict t = receiver_type(rs, path, lang, r, r->scope);
+  if (t.target != NONE) {
+    verdict m = method_of(rs, head, lang, r, t.target, 0, 0);
+    return m.target != NONE ? found(m.target, PT_RES_QUALIFIED) : m;
+  }
+  return missed(PT_RES_UNKNOWN_RECEIVER);
+}
+
+/* Tiers 1-6 for everything but a member call. */
+static verdict pick_by_name(pt_resolver *rs, const char *path, pt_lang lang,
+                            const pt_raw_ref *r)
 {
   size_t head;
   if (!pt_strmap_get(&rs->by_name, r->name, strlen(r->name), &head))
-    return NONE;
-  const char *caller_type = enclosing_type(rs, r->from_key);
+    return missed(PT_RES_EXTERNAL);
+  if (r->kind == PT_REF_CALL && r->via == PT_VIA_MEMBER && r->scope)
+    return pick_member(rs, path, lang, r, head);
+  span caller_type = enclosing_type(rs, r->from_key);
   const char *scope = r->scope;
-  int foreign = 0;     /* a receiver or qualifier that is not the caller */
+  int foreign = 0;     /* a qualifier that is not the caller */
   int base = scope && is_base_word(scope);
+  span scope_span = {NULL, 0};
   if (scope && is_self_word(scope))
-    scope = caller_type;
+    scope_span = caller_type;
   else if (scope) {
     foreign = 1;
-    if (base)
-      scope = NULL;
+    if (!base)
+      scope_span = whole(scope);
   }
   /* a package qualifier: only the files of that package can hold it */
   int package = foreign && !base && scope_is_import(rs, r->scope);
   int types_only = wants_types_only(rs, head, lang, r);
+  /* a bare call reaches a method only through the caller's own type */
+  int bare_call = r->kind == PT_REF_CALL && !scope;
+  if (bare_call && has_implicit_this(lang)) {
+    size_t t = caller_type_index(rs, r->from_key);
+    verdict v = t != NONE ? method_of(rs, head, lang, r, t, 0, 0)
+                          : missed(PT_RES_EXTERNAL);
+    if (v.target != NONE)
+      return found(v.target, PT_RES_LOCAL);
+    if (v.how == PT_RES_AMBIGUOUS)
+      return v;
+  }
   tier_hit t[6];
   memset(t, 0, sizeof t);
   size_t dl = dir_len(path);
+  char *sc = NULL;
+  if (scope_span.s && (sc = pt_malloc(scope_span.n + 1)) != NULL) {
+    memcpy(sc, scope_span.s, scope_span.n);
+    sc[scope_span.n] = '\0';
+  }
   for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
     if (!eligible(rs, i, lang, r, types_only))
       continue;
     const pt_entity *e = &rs->ents[i];
-    int same_type = caller_type && e->parent_key && rs->encl[i] &&
-                    strcmp(rs->encl[i], caller_type) == 0;
+    /* a function or method written in the caller's own type */
+    int same_type = caller_type.s &&
+                    (e->kind == PT_KIND_METHOD || e->kind == PT_KIND_FUNCTION) &&
+                    span_eq(rs->encl[i], caller_type);
     if (base && same_type)
+      continue;
+    if (sc && scope_fits(e->qualname, sc, e->name))
+      tier_add(rs, &t[0], i);
+    /* a method is reached through a type (tier 1, or its qualifier), never
+     * by its name from outside */
+    if (e->kind == PT_KIND_METHOD && (foreign || bare_call))
       continue;
     int imported = 0;
     for (size_t k = 0; k < rs->n_imports && !imported; k++)
       imported = file_matches_module(e->file_path, rs->imports[k]);
-    if (scope && scope_fits(e->qualname, scope, e->name))
-      tier_add(rs, &t[0], i);
     if (package && !imported)
       continue;
-    /* an unknown receiver (obj.m()) says nothing about the caller's own
-     * type or file: those tiers are only for unqualified references */
     if (same_type && !foreign)
       tier_add(rs, &t[1], i);
     if (!foreign && strcmp(e->file_path, path) == 0)
       tier_add(rs, &t[2], i);
-    /* which method obj.m() calls depends on obj's type, which we do not
-     * know: only a method unique in the whole language is taken */
-    int guess = foreign && !package && e->kind == PT_KIND_METHOD;
-    if (imported && !guess)
+    if (imported)
       tier_add(rs, &t[3], i);
-    if (!guess && dir_len(e->file_path) == dl && memcmp(e->file_path, path, dl) == 0)
+    if (dir_len(e->file_path) == dl && memcmp(e->file_path, path, dl) == 0)
       tier_add(rs, &t[4], i);
     tier_add(rs, &t[5], i);
   }
-  for (int k = 0; k < 6; k++) {
-    int first_wins = k < 3;
-    if (t[k].count && (first_wins || t[k].one_group))
-      return t[k].first;
-  }
-  return NONE;
+  pt_free(sc);
+  static const pt_resolution how[6] = {
+    PT_RES_QUALIFIED, PT_RES_LOCAL, PT_RES_LOCAL, PT_RES_IMPORT,
+    PT_RES_DIRECTORY, PT_RES_UNIQUE_NAME};
+  int last = bare_call ? bare_call_reach(lang) : 5;
+  for (int k = 0; k <= last; k++)
+    if (t[k].count)
+      return tier_verdict(&t[k], how[k]);
+  return missed(PT_RES_EXTERNAL);
 }
 
 /* dir/inc with "." and ".." segments folded; NULL when it climbs above the
@@ -523,46 +952,128 @@ static const char *placeholder_token(pt_ref_kind k)
   }
 }
 
-static int collect_imports(pt_resolver *rs, const pt_raw_ref *refs, size_t n)
+static int add_import(pt_resolver *rs, const char *module)
+{
+  int rc = pt_array_grow((void **)&rs->imports, &rs->cap_imports,
+                         rs->n_imports + 1, sizeof *rs->imports);
+  if (rc)
+    return rc;
+  const char *m = normalize_module(module);
+  if (!m)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  rs->imports[rs->n_imports++] = m;
+  return 0;
+}
+
+static int collect_imports(pt_resolver *rs, pt_lang lang, const pt_raw_ref *refs,
+                           size_t n)
 {
   for (size_t i = 0; i < rs->n_imports; i++)
     pt_free((void *)rs->imports[i]);
   rs->n_imports = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (refs[i].kind != PT_REF_IMPORT || !refs[i].module)
+  int rc = 0;
+  pt_buf sub = PT_BUF_INIT;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    const pt_raw_ref *r = &refs[i];
+    if (r->kind != PT_REF_IMPORT || !r->module)
       continue;
-    int rc = pt_array_grow((void **)&rs->imports, &rs->cap_imports,
-                           rs->n_imports + 1, sizeof *rs->imports);
-    if (rc)
-      return rc;
-    const char *m = normalize_module(refs[i].module);
-    if (!m)
-      return PT_ERR(PT_ENOMEM, "out of memory");
-    rs->imports[rs->n_imports++] = m;
+    rc = add_import(rs, r->module);
+    /* Python's `from pkg import mod` may name a module: pkg/mod */
+    if (rc == 0 && lang == PT_LANG_PYTHON && strcmp(r->module, r->name) != 0) {
+      pt_buf_clear(&sub);
+      rc = pt_buf_printf(&sub, "%s.%s", r->module, r->name);
+      if (rc == 0)
+        rc = add_import(rs, sub.ptr);
+    }
+  }
+  pt_buf_fini(&sub);
+  return rc;
+}
+
+static int is_base_ref(const pt_raw_ref *r)
+{
+  return r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS;
+}
+
+/* Appends base b (an entity index, or NONE) to type t's list. */
+static int add_base(pt_resolver *rs, size_t t, size_t b)
+{
+  size_t n = rs->n_base_nodes, head;
+  int rc = pt_array_grow((void **)&rs->base_nodes, &rs->cap_base_nodes, n + 1,
+                         sizeof *rs->base_nodes);
+  const char *q = rs->ents[t].qualname;
+  if (rc == 0)
+    rc = pt_strmap_put_new(&rs->bases, q, strlen(q), n, &head);
+  if (rc)
+    return rc;
+  base_node node = {t, b, NONE};
+  rs->base_nodes[rs->n_base_nodes++] = node;
+  if (head != n) {
+    while (rs->base_nodes[head].next != NONE)
+      head = rs->base_nodes[head].next;
+    rs->base_nodes[head].next = n;
   }
   return 0;
+}
+
+int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
+                            const pt_raw_ref *refs, size_t n_refs)
+{
+  int rc = 0, have_imports = 0;
+  for (size_t i = 0; rc == 0 && i < n_refs; i++) {
+    const pt_raw_ref *r = &refs[i];
+    size_t t;
+    if (!is_base_ref(r) ||
+        !pt_strmap_get(&rs->by_key, r->from_key, strlen(r->from_key), &t) ||
+        !is_type_like(rs->ents[t].kind))
+      continue;
+    if (!have_imports && (rc = collect_imports(rs, lang, refs, n_refs)) != 0)
+      break;
+    have_imports = 1;
+    verdict v = pick_by_name(rs, path, lang, r);
+    rc = add_base(rs, t, v.target);
+  }
+  return rc;
+}
+
+int pt__resolver_same_bases(const pt_resolver *a, const pt_resolver *b)
+{
+  if (a->n_base_nodes != b->n_base_nodes)
+    return 0;
+  for (size_t i = 0; i < a->n_base_nodes; i++) {
+    const base_node *x = &a->base_nodes[i], *y = &b->base_nodes[i];
+    if (strcmp(a->ents[x->type].key, b->ents[y->type].key) != 0 ||
+        (x->base == NONE) != (y->base == NONE) ||
+        (x->base != NONE &&
+         strcmp(a->ents[x->base].key, b->ents[y->base].key) != 0))
+      return 0;
+  }
+  return 1;
 }
 
 int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lang,
                      const pt_raw_ref *refs, size_t n_refs)
 {
-  int rc = collect_imports(rs, refs, n_refs);
+  int rc = collect_imports(rs, lang, refs, n_refs);
   for (size_t i = 0; rc == 0 && i < n_refs; i++) {
     const pt_raw_ref *r = &refs[i];
-    pt_edge e = {r->from_key, NULL, path, pt_ref_edge_type(r->kind), r->line, 0};
+    pt_edge e = {r->from_key, NULL, path, pt_ref_edge_type(r->kind), r->line, 0,
+                 PT_RES_EXTERNAL};
     pt_buf_clear(&rs->scratch);
     if (r->kind == PT_REF_INCLUDE) {
       size_t f = pick_file(rs, path, r->name);
       if (f != NONE) {
         rc = pt__key_file(&rs->scratch, rs->files[f].lang, rs->files[f].path);
         e.resolved = 1;
+        e.resolution = PT_RES_IMPORT;
       }
     } else {
-      size_t t = pick(rs, path, lang, r);
-      if (t != NONE) {
-        e.to_key = rs->ents[t].key;
+      verdict v = pick_by_name(rs, path, lang, r);
+      e.resolution = v.how;
+      if (v.target != NONE) {
+        e.to_key = rs->ents[v.target].key;
         e.resolved = 1;
-        e.type = inheritance_type(rs, r, &rs->ents[t], e.type);
+        e.type = inheritance_type(rs, r, &rs->ents[v.target], e.type);
       }
     }
     if (rc == 0 && !e.to_key && !e.resolved)

@@ -22,6 +22,13 @@ int pt__resolver_has_key(const pt_resolver *rs, const char *key);
  * the same order, strings shared), so it can outlive that graph. */
 void pt__resolver_rebase(pt_resolver *rs, const pt_entity *ents,
                          const pt_file_record *files);
+/* Records the bases of the types defined in one file (its extends and
+ * implements references, resolved as they would be), for method lookup;
+ * every file's before any pt__resolve_file. */
+int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
+                            const pt_raw_ref *refs, size_t n_refs);
+/* Whether two resolvers recorded the same bases for the same types. */
+int pt__resolver_same_bases(const pt_resolver *a, const pt_resolver *b);
 /* Resolves the references of one file (refs[i].from_key etc. borrowed)
  * and adds their edges to g. `path` and `lang` are the file's; `path` and
  * every refs[i].from_key must come from pt_graph_intern(g, ...). */

@@ -7,7 +7,7 @@
 #include "pt/error.h"
 #include "pt/record_codec.h"
 
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2 /* 2: edges carry their resolution */
 
 typedef struct writer {
   pt_buf *out;  /* borrowed */
@@ -219,6 +219,7 @@ int pt_record_encode_edge(pt_buf *out, const pt_edge *e)
   put_u64(&w, (uint64_t)e->type);
   put_u64(&w, e->line);
   put_u64(&w, e->resolved ? 1 : 0);
+  put_u64(&w, (uint64_t)e->resolution);
   return writer_end(&w);
 }
 
@@ -232,6 +233,7 @@ int pt_record_decode_edge(const void *data, size_t size, pt_edge *out)
   e.type = (pt_edge_type)get_enum(&r, PT_EDGE__COUNT);
   e.line = get_u32(&r);
   e.resolved = (int)get_enum(&r, 2);
+  e.resolution = (pt_resolution)get_enum(&r, PT_RES__COUNT);
   int rc = reader_end(&r);
   if (rc == 0)
     *out = e;

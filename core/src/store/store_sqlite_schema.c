@@ -14,7 +14,7 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define APP_ID 1347700563 /* 0x50544753, "PTGS": marks our files */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2 /* 2: edges carry resolution, confidence */
 
 static const char schema_sql[] =
     "PRAGMA application_id=" STR(APP_ID) ";"
@@ -30,6 +30,7 @@ static const char schema_sql[] =
     "CREATE TABLE edges(from_key TEXT NOT NULL, to_key TEXT NOT NULL,"
     " edge_type TEXT NOT NULL, source_location TEXT, file_path TEXT,"
     " line INTEGER NOT NULL, resolved INTEGER NOT NULL,"
+    " resolution TEXT NOT NULL, confidence INTEGER NOT NULL,"
     " PRIMARY KEY(from_key, to_key, edge_type));"
     "CREATE TABLE files(path TEXT PRIMARY KEY, language TEXT NOT NULL,"
     " size INTEGER NOT NULL, content_hash TEXT, n_entities INTEGER NOT NULL,"
@@ -155,6 +156,8 @@ static int bind_edge(row *r, const pt_graph *g, size_t i)
   col_text(r, e->file_path);
   col_int(r, e->line);
   col_int(r, e->resolved ? 1 : 0);
+  col_text(r, pt_resolution_name(e->resolution));
+  col_int(r, pt_resolution_confidence(e->resolution));
   return rc;
 }
 
@@ -239,7 +242,8 @@ static const table_writer writers[] = {
      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
      pt_graph_n_entities, bind_entity},
     {"edges", "INSERT INTO edges(from_key, to_key, edge_type,"
-     " source_location, file_path, line, resolved) VALUES(?,?,?,?,?,?,?)",
+     " source_location, file_path, line, resolved, resolution, confidence)"
+     " VALUES(?,?,?,?,?,?,?,?,?)",
      pt_graph_n_edges, bind_edge},
     {"files", "INSERT INTO files(path, language, size, content_hash,"
      " n_entities, n_tests, n_parse_errors, source_words, entity_words,"
@@ -427,6 +431,9 @@ static int read_edge(cursor *c, pt_graph *g)
   e.file_path = get_text(c);
   e.line = get_u32(c);
   e.resolved = (int)get_int(c, 0, 1);
+  const char *how = get_text(c);
+  if (c->rc == 0 && (!how || pt_resolution_from_name(how, &e.resolution) != 0))
+    bad_column(c, c->col - 1, "unknown resolution");
   return c->rc ? c->rc : pt_graph_add_edge(g, &e);
 }
 
@@ -489,7 +496,8 @@ static const table_reader readers[] = {
     {"entities", "SELECT key, name, qualname, entity_type, language,"
      " file_path, line_start, line_end, signature, code, content_hash,"
      " parent_key, birth_timestamp FROM entities ORDER BY key", read_entity},
-    {"edges", "SELECT from_key, to_key, edge_type, file_path, line, resolved"
+    {"edges", "SELECT from_key, to_key, edge_type, file_path, line, resolved,"
+     " resolution"
      " FROM edges ORDER BY from_key, to_key, edge_type", read_edge},
     {"files", "SELECT path, language, size, content_hash, n_entities,"
      " n_tests, n_parse_errors, source_words, entity_words, import_words,"
