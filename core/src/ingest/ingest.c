@@ -19,6 +19,7 @@
 #include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 #include "pt/walk.h"
+#include "base/words.h"
 #include "graph/key.h"
 #include "pt/strmap.h"
 #include "ingest_int.h"
@@ -60,6 +61,52 @@ int pt__ingest_is_binary(const char *s, size_t len)
   return memchr(s, '\0', len < 8192 ? len : 8192) != NULL;
 }
 
+/* Rewrites src with U+FFFD for each byte that starts no valid UTF-8
+ * sequence (extraction takes only valid UTF-8); *n_bad counts them and
+ * *line is the line of the first. Nothing changes when all is valid. */
+static int decode_lossily(pt_buf *src, size_t *n_bad, size_t *line)
+{
+  size_t at = pt__utf8_invalid_at(src->ptr, src->len), done = 0;
+  pt_buf fixed = PT_BUF_INIT;
+  int rc = 0;
+  *n_bad = 0;
+  *line = 1;
+  for (size_t i = 0; i < at; i++)
+    *line += src->ptr[i] == '\n';
+  while (rc == 0 && at < src->len) {
+    rc = pt_buf_put(&fixed, src->ptr + done, at - done);
+    if (rc == 0)
+      rc = pt_buf_puts(&fixed, "\xef\xbf\xbd");
+    (*n_bad)++;
+    done = at + 1;
+    at = done + pt__utf8_invalid_at(src->ptr + done, src->len - done);
+  }
+  if (rc == 0 && *n_bad)
+    rc = pt_buf_put(&fixed, src->ptr + done, src->len - done);
+  if (rc == 0 && *n_bad) {
+    pt_buf_fini(src);
+    *src = fixed;
+  } else {
+    pt_buf_fini(&fixed);
+  }
+  return rc;
+}
+
+static void warn_lossy(pt__ingest_slot *s, const char *path, pt_buf *src)
+{
+  size_t n_bad = 0, line = 0;
+  pt_buf msg = PT_BUF_INIT;
+  if (decode_lossily(src, &n_bad, &line) != 0) {
+    pt_error_clear(); /* short of memory: extraction reports the file */
+    return;
+  }
+  if (n_bad && pt_buf_printf(&msg, "%s:%zu: invalid UTF-8, %zu byte%s read "
+                             "as U+FFFD", path, line, n_bad,
+                             n_bad == 1 ? "" : "s") == 0)
+    s->warning = pt_buf_detach(&msg);
+  pt_buf_fini(&msg);
+}
+
 static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *src)
 {
   const pt_walk_file *wf = &p->walk->files[i];
@@ -73,6 +120,8 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
     s->ignored = "binary";
     return;
   }
+  if (rc == 0)
+    warn_lossy(s, wf->path, src);
   if (rc == 0)
     pt_grammar_for_path(wf->path, src->ptr, src->len < 4096 ? src->len : 4096, &g);
   if (rc == 0 && p->parse_only)
@@ -235,16 +284,22 @@ static int run_pool(pool *p, unsigned n_threads)
   return rc;
 }
 
-static int add_error(pt_ingest_stats *st, char *msg)
+/* Appends msg (owned from then on, also on failure) to a list. */
+static int add_line(char ***lines, size_t *n, char *msg)
 {
-  char **e = pt_realloc(st->errors, (st->n_errors + 1) * sizeof *e);
+  char **e = pt_realloc(*lines, (*n + 1) * sizeof *e);
   if (!e) {
     pt_free(msg);
     return PT_ERR(PT_ENOMEM, "out of memory");
   }
-  st->errors = e;
-  st->errors[st->n_errors++] = msg;
+  *lines = e;
+  e[(*n)++] = msg;
   return 0;
+}
+
+static int add_error(pt_ingest_stats *st, char *msg)
+{
+  return add_line(&st->errors, &st->n_errors, msg);
 }
 
 /* Renames key `old` to `now` everywhere inside one file's result. */
@@ -362,6 +417,12 @@ static int merge_one(pool *p, size_t i)
     return pt_graph_add_ignored(p->g, &ig);
   }
   st->total_files++;
+  if (s->warning) {
+    int rc = add_line(&st->warnings, &st->n_warnings, s->warning);
+    s->warning = NULL;
+    if (rc)
+      return rc;
+  }
   if (s->error) {
     int rc = add_error(st, s->error);
     s->error = NULL;
@@ -499,6 +560,7 @@ int pt_ingest(const pt_ingest_opts *o, pt_graph **out, pt_ingest_stats *st)
     if (!slots[i].cached)
       pt_file_result_free(slots[i].result);
     pt_free(slots[i].error);
+    pt_free(slots[i].warning);
     pt_free(slots[i].refs);
   }
   pt_free(slots);
@@ -523,5 +585,10 @@ void pt_ingest_stats_fini(pt_ingest_stats *st)
   pt_free(st->errors);
   st->errors = NULL;
   st->n_errors = 0;
+  for (size_t i = 0; i < st->n_warnings; i++)
+    pt_free(st->warnings[i]);
+  pt_free(st->warnings);
+  st->warnings = NULL;
+  st->n_warnings = 0;
 }
 

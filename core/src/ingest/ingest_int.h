@@ -17,6 +17,7 @@ typedef struct pt__ingest_slot {
   pt_file_result *result;   /* extracted, until merged */
   const char *ignored;      /* static reason when the file turned out binary */
   char *error;              /* owned message when extraction failed */
+  char *warning;            /* owned message when it was decoded lossily */
   int done;                 /* under the pool mutex */
   pt_raw_ref *refs;         /* owned array, strings interned in the graph */
   size_t n_refs;
