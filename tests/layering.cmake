@@ -8,7 +8,7 @@
 # 4. core never includes the programs (cli/, service/) or platform/.
 # Run with -DCORE_DIR=<core>.
 cmake_minimum_required(VERSION 3.20)
-set(_stages base graph extract ingest store analysis live http serve)
+set(_stages base graph extract ingest store analysis live mcp http serve)
 
 # The stage of each public header; pt/sys/* are platform interfaces that
 # every stage may use. A new header must be placed here.
@@ -20,6 +20,7 @@ set(_hdr_ingest ignore ingest walk)
 set(_hdr_store record_codec store)
 set(_hdr_analysis analysis qgraph)
 set(_hdr_live debounce live)
+set(_hdr_mcp mcp)
 set(_hdr_http server)
 set(_hdr_serve serve)
 

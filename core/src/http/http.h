@@ -57,6 +57,12 @@ struct pt_req {
   const char *allow;        /* static; the Allow header of a 405 or OPTIONS */
   pt_arena arena;           /* owned: what the request decodes */
   pt_body_arg *body_args;   /* in arena */
+  pt_req_arg_fn header;     /* a request header by name, NULL if absent */
+  const char *raw_body;     /* a POST's body as sent (what /mcp reads), or
+                               NULL when empty; borrowed */
+  size_t raw_len;
+  const char *set_header;   /* static: one more response header, or NULL */
+  char set_value[80];       /* ... and its value */
   pt_buf body;
   pt_json json;
 };

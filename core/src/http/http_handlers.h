@@ -38,5 +38,7 @@ int pt__h_callers(pt_req *r);
 int pt__h_callees(pt_req *r);
 int pt__h_edges(pt_req *r);
 int pt__h_blast(pt_req *r);
+/* POST /mcp: the Model Context Protocol (http_mcp.c). */
+int pt__h_mcp(pt_req *r);
 
 #endif

@@ -12,6 +12,7 @@
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/log.h"
+#include "pt/mcp.h"
 #include "pt/server.h"
 #include "pt/sys/heap.h"
 #include "pt/sys/net.h"
@@ -100,6 +101,11 @@ int pt_server_publish(pt_server *s, pt_graph *g)
 static const char *conn_arg(void *conn, const char *name)
 {
   return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *conn_header(void *conn, const char *name)
+{
+  return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
 static int strncasecmp_ascii(const char *a, const char *b, size_t n)
@@ -207,6 +213,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, pt_req *r)
   MHD_add_response_header(resp, "Cache-Control", "no-store");
   if (r->allow)
     MHD_add_response_header(resp, "Allow", r->allow);
+  if (r->set_header)
+    MHD_add_response_header(resp, r->set_header, r->set_value);
   enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
   MHD_destroy_response(resp);
   return ret;
@@ -323,8 +331,13 @@ static int admit(pt_server *s, struct MHD_Connection *c, pt_req *r, const char *
   if (u->too_big)
     return pt__resp_error(r, 413, "the request body is larger than %d bytes",
                           PT_BODY_MAX);
-  if (!strcmp(method, "POST") && u->body.len)
+  if (!strcmp(method, "POST") && u->body.len) {
+    r->raw_body = u->body.ptr;
+    r->raw_len = u->body.len;
+    if (!strcmp(r->path, "/mcp")) /* a JSON-RPC message, not parameters */
+      return 0;
     return pt__req_read_body(r, u->body.ptr, u->body.len);
+  }
   return 0;
 }
 
@@ -366,6 +379,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   r.path = url;
   r.conn = c;
   r.arg = conn_arg;
+  r.header = conn_header;
   r.status = 200;
   pt_arena_init(&r.arena);
   pt_json_init(&r.json, &r.body);
@@ -424,6 +438,7 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
     return PT_ERR(PT_ENOMEM, "out of memory");
   }
   pt_snprintf(s->bind, sizeof s->bind, "%s", o->bind ? o->bind : "127.0.0.1");
+  pt_mcp_init(); /* before the threads that answer POST /mcp */
   s->db_spec = o->db_spec ? o->db_spec : "mem";
   s->live = o->live;
   int rc = pt_mutex_new(&s->mu);
