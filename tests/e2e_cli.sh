@@ -156,6 +156,10 @@ for spec in rocksdb:typo/db sqlite:typo2/x.db rocksdb:typo3; do
   [ $rc -eq 1 ] && grep -q "nothing has been saved there yet" err.txt || fail "dump $spec exit $rc"; ok
 done
 [ ! -e typo ] && [ ! -e typo2 ] && [ ! -e typo3 ] || fail "dump created folders"; ok
+set +e
+timeout 20 "$pt" serve --db rocksdb:typo4 --no-watch > /dev/null 2> err.txt; rc=$?
+set -e
+[ $rc -eq 1 ] && [ ! -e typo4 ] || fail "serve rocksdb:typo4 exit $rc: $(cat err.txt)"; ok
 
 # workspaces are unique: two runs in the same second get one each
 mkdir twice && cp -r q/src twice/src
@@ -204,7 +208,7 @@ start_server() {
   local out=$1; shift
   "$pt" serve --port "$((20000 + ($$ + RANDOM) % 20000))" "$@" > "$out" 2>&1 &
   srv=$!
-  for _ in $(seq 150); do grep -q '^Ready' "$out" && break; sleep 0.1; done
+  for _ in $(seq 600); do grep -q '^Ready' "$out" && break; sleep 0.1; done # ASan: slow
   port=$(sed -n 's/^Ready: listening on .*:\([0-9]*\) .*/\1/p' "$out")
   [ -n "$port" ] || fail "server not ready: $(cat "$out")"
 }
@@ -231,14 +235,50 @@ if [ -s /proc/net/if_inet6 ]; then # IPv6 loopback configured
   stop_server
 fi
 
-# output in an ignored folder changes nothing: not logged (-v logs it)
+# a server on a SQLite file never overwrites a newer index pt01 saved there
+cp -r q/src live5
+"$pt" index live5 --db sqlite:live.db -q
+start_server srv5.txt --db sqlite:live.db
+sleep 1.5 # the first pass: nothing changed
+"$pt" index live5 --db sqlite:live.db -q
+"$pt" dump --db sqlite:live.db > newer.txt
+printf 'def added():\n    return 1\n' > live5/added.py
+for _ in $(seq 100); do grep -q 'not overwriting' srv5.txt && break; sleep 0.1; done
+grep -q "live.db was replaced by another program since it was loaded" srv5.txt ||
+  fail "no refusal: $(cat srv5.txt)"; ok
+"$pt" dump --db sqlite:live.db | cmp -s - newer.txt || fail "the server overwrote the newer index"; ok
+stop_server
+
+# --no-watch serves the stored index as it is: no first pass, no rewrite
+cp -r q/src nw
+"$pt" index nw --db sqlite:nw.db -q
+cp nw.db nw-before.db
+printf 'def later():\n    return 1\n' > nw/later.py
+start_server srv6.txt --db sqlite:nw.db --no-watch
+sleep 1.5
+curl -fsS "http://127.0.0.1:$port/code-entities-search-fuzzy?q=later" > later.json ||
+  fail "search on --no-watch"
+grep -q 'later\.py' later.json && fail "--no-watch indexed a file added since"; ok
+stop_server
+cmp -s nw.db nw-before.db || fail "--no-watch rewrote the database"; ok
+
+# the server's own log in the watched folder is never an event, and output
+# in an ignored folder changes nothing: logged with -v only
 cp -r q/src lg && mkdir lg/build
 "$pt" index lg --db sqlite:lg.db -q
-start_server lg.log --db sqlite:lg.db
-for i in 1 2 3; do echo x > "lg/build/out$i.o"; sleep 0.3; done
-sleep 1.5
-stop_server
-[ "$(grep -c '^\[FileWatcher\]' lg.log || true)" = 0 ] ||
-  fail "events that change nothing logged: $(cat lg.log)"; ok
+for v in "" -v; do
+  start_server lg/server.log --db sqlite:lg.db $v
+  for i in 1 2 3; do echo x > "lg/build/out$i.o"; sleep 0.3; done
+  sleep 1.5
+  stop_server
+  n=$(grep -c '^\[FileWatcher\]' lg/server.log || true)
+  if [ -z "$v" ]; then
+    [ "$n" = 0 ] || fail "events that change nothing logged: $n lines"; ok
+  else
+    [ "$n" -ge 1 ] && [ "$n" -le 6 ] || fail "-v: $n lines (the log feeds itself?)"; ok
+  fi
+done
+"$pt" dump --db sqlite:lg.db > lg.txt
+grep -q 'server\.log' lg.txt && fail "the server's log was indexed"; ok
 
 echo "$pass passed, 0 failed"

@@ -12,6 +12,7 @@
 #include "pt/serve.h"
 #include "pt/server.h"
 #include "pt/store.h"
+#include "pt/sys/term.h"
 
 /* Where live graphs go: to the server once it runs; before that (the
  * first index, or the loaded graph) kept here to start it with. A graph
@@ -29,7 +30,8 @@ struct pt_serve {
   pt_live *live;           /* owned; NULL when the root is not followed */
   pt_server *srv;          /* owned once started */
   sink k;
-  char *skip[2];           /* owned: paths the live index never walks */
+  char *skip[3];           /* owned: paths the live index never walks (the
+                              database, the log file) */
   int stopped;
   int paused;
   char follow_error[256];
@@ -79,7 +81,7 @@ static void on_index_progress(size_t done, size_t total, uint64_t bytes,
 static int load_store(pt_serve *s)
 {
   step(s, "open");
-  int rc = pt_store_open(s->o.db, &s->store);
+  int rc = pt_store_open_mode(s->o.db, PT_STORE_UPDATE, &s->store);
   if (rc == 0)
     rc = pt_graph_new(&s->k.held);
   if (rc == 0) {
@@ -93,6 +95,16 @@ static int make_live(pt_serve *s, const char *root)
 {
   size_t n_skip = 0;
   int rc = pt_store_skip_paths(NULL, s->o.db, s->skip, &n_skip);
+  /* the server's own log, redirected into the root, is never an event */
+  if (rc == 0 && s->o.log) {
+    int lrc = pt_term_file_path(s->o.log, &s->skip[n_skip]);
+    if (lrc == 0)
+      n_skip++;
+    else if (lrc == PT_ENOMEM)
+      rc = lrc;
+    else
+      pt_error_clear(); /* a console or a pipe */
+  }
   if (rc == 0) {
     pt_live_opts lo;
     memset(&lo, 0, sizeof lo);
@@ -144,7 +156,10 @@ static int follow_root(pt_serve *s)
     s->live = NULL;
     return 0;
   }
-  pt_live_adopt(s->live, s->k.held);
+  if (s->o.watch)
+    pt_live_adopt(s->live, s->k.held);
+  else /* --no-watch: no first pass, nothing rewritten at start */
+    pt_live_adopt_as_is(s->live, s->k.held);
   return 0;
 }
 
@@ -251,8 +266,8 @@ void pt_serve_free(pt_serve *s)
   pt_live_free(s->live);
   pt_graph_free(s->k.held);
   pt_store_close(s->store);
-  pt_free(s->skip[0]);
-  pt_free(s->skip[1]);
+  for (size_t i = 0; i < 3; i++)
+    pt_free(s->skip[i]);
   pt_free(s->db);
   pt_free(s->root);
   pt_free(s->bind);
