@@ -16,6 +16,8 @@ static void usage(FILE *out)
           "      alias: index                      of entities and dependency edges.\n"
           "  pt08-http-code-query-server --db ENGINE\n"
           "      alias: serve                      Serve an index over HTTP (JSON).\n"
+          "  mcp [--db ENGINE] [--root DIR]        Serve an index to AI agents over\n"
+          "                                        the Model Context Protocol (stdio).\n"
           "  dump [DIR | --db ENGINE] [--brief]    Print an index in its canonical\n"
           "                                        text form (for diffs and tests).\n"
           "  service install|uninstall|status ...  Keep a folder indexed and served\n"
@@ -26,8 +28,9 @@ static void usage(FILE *out)
           "  -V, --version    Show the version\n"
           "\n"
           "Engines: mem | sqlite:PATH | rocksdb:PATH\n"
-          "Run 'parseltongue index --help', 'parseltongue serve --help' or\n"
-          "'parseltongue service --help' for their options.\n");
+          "Run 'parseltongue index --help', 'parseltongue serve --help',\n"
+          "'parseltongue mcp --help' or 'parseltongue service --help' for their\n"
+          "options.\n");
 }
 
 int pt_cli_main(int argc, char **argv, FILE *out, FILE *err)
@@ -49,6 +52,8 @@ int pt_cli_main(int argc, char **argv, FILE *out, FILE *err)
     return pt__cli_index(argc - 1, argv + 1, out, err);
   if (!strcmp(cmd, "pt08-http-code-query-server") || !strcmp(cmd, "serve"))
     return pt__cli_serve(argc - 1, argv + 1, out, err);
+  if (!strcmp(cmd, "mcp"))
+    return pt__cli_mcp(argc - 1, argv + 1, out, err);
   if (!strcmp(cmd, "dump"))
     return pt__cli_dump(argc - 1, argv + 1, out, err);
   if (!strcmp(cmd, "service"))

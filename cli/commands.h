@@ -7,6 +7,7 @@
 int pt__cli_index(int argc, char **argv, FILE *out, FILE *err);
 int pt__cli_dump(int argc, char **argv, FILE *out, FILE *err);
 int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err);
+int pt__cli_mcp(int argc, char **argv, FILE *out, FILE *err);
 #define PT_EXIT_OK 0
 #define PT_EXIT_FAILURE 1
 #define PT_EXIT_USAGE 2

@@ -59,6 +59,15 @@ int pt_serve_open(const pt_serve_opts *opts, pt_serve **out);
  * (no port could be bound) the session can only be freed. */
 int pt_serve_start(pt_serve *s);
 
+/* Between pt_serve_open and pt_serve_start: serve without the HTTP
+ * server. pt_serve_start then hands the opened graph, and the live index
+ * each new one, to publish, which takes it when it returns 0 (on failure
+ * the session keeps it) and must keep the newest alive until pt_serve_stop
+ * returns. `parseltongue mcp` over stdio publishes to a pt_mcp_host. */
+typedef int (*pt_serve_publish_fn)(pt_graph *g, void *payload);
+void pt_serve_publish_to(pt_serve *s, pt_serve_publish_fn publish,
+                         void *payload);
+
 /* Pauses re-indexing (pt_live_pause): the API keeps answering from the
  * last graph, the watcher's events are still collected, and on
  * pt_serve_resume the changes made meanwhile are picked up. A session that

@@ -21,6 +21,9 @@
 typedef struct sink {
   pt_server *srv;
   pt_graph *held; /* owned */
+  int (*publish)(pt_graph *g, void *payload); /* instead of srv, or NULL */
+  void *payload;
+  int started;    /* publish has had the first graph */
 } sink;
 
 struct pt_serve {
@@ -43,7 +46,9 @@ static void on_publish(pt_graph *g, void *payload)
   sink *k = payload;
   if (k->srv && pt_server_publish(k->srv, g) == 0)
     g = NULL;
-  if (k->srv && g)
+  if (k->publish && k->started && k->publish(g, k->payload) == 0)
+    g = NULL;
+  if ((k->srv || k->started) && g)
     pt_error_clear(); /* the server keeps the older graph */
   pt_graph_free(k->held);
   k->held = g;
@@ -191,10 +196,38 @@ int pt_serve_open(const pt_serve_opts *opts, pt_serve **out)
   return 0;
 }
 
+void pt_serve_publish_to(pt_serve *s, pt_serve_publish_fn publish,
+                         void *payload)
+{
+  s->k.publish = publish;
+  s->k.payload = payload;
+}
+
+/* pt_serve_publish_to: the graphs go there instead of to a server. */
+static int start_without_server(pt_serve *s)
+{
+  int rc = s->k.publish(s->k.held, s->k.payload);
+  if (rc) {
+    pt_live_stop(s->live); /* nothing runs yet: never reads it again */
+    s->stopped = 1;
+    return rc;
+  }
+  s->k.held = NULL;
+  s->k.started = 1; /* before the live thread exists to publish */
+  if (s->live && pt_live_start(s->live, s->o.watch) != 0) {
+    pt_snprintf(s->live_error, sizeof s->live_error, "%s",
+                pt_error_last()->message);
+    pt_error_clear();
+  }
+  return 0;
+}
+
 int pt_serve_start(pt_serve *s)
 {
   if (!s || s->srv || s->stopped || !s->k.held)
     return PT_ERR(PT_EINVAL, "pt_serve_start: not an opened session");
+  if (s->k.publish)
+    return start_without_server(s);
   pt_server_opts o = {s->o.bind, s->o.port, s->o.db, s->o.n_threads, s->o.log,
                       s->live};
   pt_graph *g = s->k.held;
