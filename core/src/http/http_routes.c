@@ -180,6 +180,44 @@ int pt__h_health(pt_req *r)
   return 0;
 }
 
+/* Per language (of the referring entity): edges, resolved ones, their
+ * share, and the count of each resolution rule (docs/extraction.md,
+ * Resolution). */
+static void resolution_rates(pt_json *j, const pt_graph *g)
+{
+  size_t n[PT_LANG__COUNT][PT_RES__COUNT];
+  pt_graph_count_resolutions(g, n);
+  pt_json_key(j, "resolution_by_language");
+  pt_json_obj(j);
+  for (int l = 0; l < PT_LANG__COUNT; l++) {
+    size_t total = 0, resolved = 0;
+    for (int k = 0; k < PT_RES__COUNT; k++) {
+      total += n[l][k];
+      resolved += k < PT_RES_AMBIGUOUS ? n[l][k] : 0;
+    }
+    if (!total)
+      continue;
+    pt_json_key(j, pt_lang_name((pt_lang)l));
+    pt_json_obj(j);
+    pt_json_key(j, "edges_count");
+    pt_json_uint(j, total);
+    pt_json_key(j, "resolved_count");
+    pt_json_uint(j, resolved);
+    pt_json_key(j, "resolved_pct");
+    pt_json_double(j, 100.0 * (double)resolved / (double)total);
+    pt_json_key(j, "by_resolution");
+    pt_json_obj(j);
+    for (int k = 0; k < PT_RES__COUNT; k++)
+      if (n[l][k]) {
+        pt_json_key(j, pt_resolution_name((pt_resolution)k));
+        pt_json_uint(j, n[l][k]);
+      }
+    pt_json_obj_end(j);
+    pt_json_obj_end(j);
+  }
+  pt_json_obj_end(j);
+}
+
 int pt__h_stats(pt_req *r)
 {
   const pt_graph *g = r->st->g;
@@ -200,6 +238,7 @@ int pt__h_stats(pt_req *r)
   pt_json_str(j, r->st->db_spec);
   pt_json_key(j, "resolved_edges_count");
   pt_json_uint(j, r->st->n_resolved);
+  resolution_rates(j, g);
   pt_json_key(j, "files_indexed_count");
   pt_json_uint(j, pt_graph_n_files(g));
   pt__resp_end(r);
