@@ -114,7 +114,8 @@ typedef struct pt_test_entity {
   const char *key;
   const char *name;
   const char *file_path;
-  const char *reason;     /* e.g. "test_file:_test.go", "test_fn:#[test]" */
+  const char *reason;     /* "file:folder", "file:name", "marker:<word>",
+                           * "macro:test" or "base:test_case" */
   pt_lang lang;
   pt_kind kind;
   uint32_t line_start;
