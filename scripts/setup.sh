@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 
 # Libraries by package; tools by command, so a machine that brings its own
 # Node.js and npm (not Debian's) keeps them.
-debs=(librocksdb-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev libcjson-dev pkg-config)
+# python3-clang-14: libclang for the clang oracle of tests/accuracy_c.sh.
+debs=(librocksdb-dev libsqlite3-dev libmicrohttpd-dev libcmocka-dev libcjson-dev pkg-config
+      python3-clang-14)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
