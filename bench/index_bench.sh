@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Indexing benchmark (issue #2): a large real tree, end to end against the
-# parse-only floor and universal-ctags, with peak memory.
-# usage: bench/index_bench.sh [TREE | PACKAGE]
+# Indexing benchmark (issues #2 and #14): end to end with each engine beside
+# the --parse-only floor, per phase, with peak memory against the source.
+# usage: bench/index_bench.sh [TREE | PACKAGE]...
 #   TREE     a folder to index
 #   PACKAGE  a Debian source package, fetched once into the cache
 #            (default: postgresql-15, about 2,300 C files, 43 MB indexed)
-# Prints figures and ratios; it asserts nothing.
+# Env: RUNS (best of, default 3), THREADS (default: one per processor),
+#      ENGINES (default "mem sqlite rocksdb"), PT (the binary, default
+#      build/parseltongue), CTAGS=0 to leave universal-ctags out.
+# Each run is `index -v`; the row of the best (least wall time) run of each
+# engine shows its phases as index prints them: walk, parse and extract,
+# resolve (resolution and the graph's canonical order), save. The ratio is
+# the run's wall time over the best parse-only run's. Prints figures; it
+# asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pt=${PT:-build/parseltongue}
 threads=${THREADS:-$(nproc)}
+engines=${ENGINES:-mem sqlite rocksdb}
 cache="${PT_CACHE_DIR:-/var/cache/parseltongue}/bench"
 
 # fetch PACKAGE: unpack Debian's source of PACKAGE into $cache/PACKAGE-src
@@ -33,65 +41,88 @@ fetch() {
   echo "$dir"
 }
 
-arg=${1:-postgresql-15}
-if [ -d "$arg" ]; then corpus=$arg; else corpus=$(fetch "$arg"); fi
-command -v ctags >/dev/null || { echo "universal-ctags is missing"; exit 1; }
+[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+use_ctags=${CTAGS:-1}
+command -v ctags >/dev/null || use_ctags=0
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# time_of CMD...: the best wall seconds of $RUNS runs (default 3) and the
-# peak RSS (KiB) of that run, via GNU time; this machine's timings are noisy
-time_of() {
-  local best="" rss="" i e m
+# best NAME CMD...: runs CMD $RUNS times (default 3) and keeps the output of
+# the fastest run in $out/NAME.out, its wall seconds and peak RSS (KiB) in
+# $out/NAME.time; this machine's timings are noisy
+best() {
+  local name=$1 b="" i e m
+  shift
   for i in $(seq "${RUNS:-3}"); do
-    /usr/bin/time -f '%e %M' -o "$out/time" "$@" > "$out/stdout.new" 2>&1 || {
-      cat "$out/stdout.new"; exit 1; }
+    rm -rf "$out/db"
+    /usr/bin/time -f '%e %M' -o "$out/time" "$@" > "$out/run.out" 2>&1 || {
+      cat "$out/run.out"; exit 1; }
     read -r e m < "$out/time"
-    if [ -z "$best" ] || awk -v a="$e" -v b="$best" 'BEGIN{exit !(a < b)}'; then
-      best=$e; rss=$m; mv "$out/stdout.new" "$out/stdout"
+    if [ -z "$b" ] || awk -v a="$e" -v b="$b" 'BEGIN{exit !(a < b)}'; then
+      b=$e; mv "$out/run.out" "$out/$name.out"; echo "$e $m" > "$out/$name.time"
     fi
-    rm -rf parseltongue[0-9]*
   done
-  echo "$best $rss"
 }
-[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
 
-read -r t_parse rss_parse < <(time_of "$pt" index "$corpus" --db mem --parse-only -q --threads "$threads")
-bytes=$(sed -n 's/^Throughput: .*, \(.*\) MB\/s$/\1/p' "$out/stdout")
-files=$(sed -n 's/^Files processed: //p' "$out/stdout")
-read -r t_mem rss_mem < <(time_of "$pt" index "$corpus" --db mem -q --threads "$threads")
-ents=$(sed -n 's/^Entities created: \([0-9]*\).*/\1/p' "$out/stdout" | head -1)
-edges=$(sed -n 's/^Edges created: //p' "$out/stdout")
-resolved=$(sed -n 's/^  └─ Resolved: //p' "$out/stdout")
-read -r t_rocks rss_rocks < <(time_of "$pt" index "$corpus" --db "rocksdb:$out/r.db" -q --threads "$threads")
-read -r t_sqlite rss_sqlite < <(time_of "$pt" index "$corpus" --db "sqlite:$out/s.db" -q --threads "$threads")
-read -r t_ctags rss_ctags < <(time_of ctags -R -f "$out/tags" "$corpus")
-
-awk -v files="$files" -v t_parse="$t_parse" -v t_mem="$t_mem" -v t_rocks="$t_rocks" \
-    -v t_sqlite="$t_sqlite" -v t_ctags="$t_ctags" -v rss_parse="$rss_parse" \
-    -v rss_mem="$rss_mem" -v rss_rocks="$rss_rocks" -v rss_sqlite="$rss_sqlite" \
-    -v rss_ctags="$rss_ctags" -v parse_mbs="$bytes" -v ents="$ents" \
-    -v edges="$edges" -v resolved="$resolved" -v corpus="$corpus" -v thr="$threads" '
-BEGIN {
-  src_mb = parse_mbs * t_parse;          # MB of indexed source
-  printf "corpus: %s\n", corpus;
-  printf "indexed: %d files, %.1f MB of source, %d threads\n", files, src_mb, thr;
-  printf "graph: %s entities, %s edges (resolved %s)\n\n", ents, edges, resolved;
-  printf "%-24s %8s %10s %10s %10s\n", "run", "seconds", "MB/s", "files/s", "peak MB";
-  row("parse-only (floor)", t_parse, rss_parse);
-  row("index --db mem", t_mem, rss_mem);
-  row("index --db rocksdb", t_rocks, rss_rocks);
-  row("index --db sqlite", t_sqlite, rss_sqlite);
-  row("ctags -R", t_ctags, rss_ctags);
-  printf "\nratios (targets: e2e <= 1.5x parse-only, >= 5 MB/s, peak RSS < 4x source)\n";
-  printf "  rocksdb e2e / parse-only: %.2fx\n", t_rocks / t_parse;
-  printf "  sqlite  e2e / parse-only: %.2fx\n", t_sqlite / t_parse;
-  printf "  rocksdb e2e / ctags:      %.2fx\n", t_rocks / t_ctags;
-  printf "  rocksdb MB/s:             %.2f\n", src_mb / t_rocks;
-  printf "  peak RSS / source (rocksdb): %.2fx\n", rss_rocks / 1024 / src_mb;
-  printf "  peak RSS / source (sqlite):  %.2fx\n", rss_sqlite / 1024 / src_mb;
+# phases NAME: "walk parse resolve save" seconds from index -v's Duration line
+phases() {
+  sed -n 's/.*(walk \([0-9.]*\)s, parse and extract \([0-9.]*\)s, resolve \([0-9.]*\)s, save \([0-9.]*\)s).*/\1 \2 \3 \4/p' \
+    "$out/$1.out" | head -n1
 }
-function row(name, t, rss) {
-  printf "%-24s %8.2f %10.2f %10.0f %10.1f\n", name, t, src_mb / t, files / t, rss / 1024;
-}'
+
+bench_tree() {
+  local corpus=$1 e spec
+  best parse "$pt" index "$corpus" --db mem --parse-only -v --threads "$threads"
+  local files mbs
+  files=$(sed -n 's/^Files processed: //p' "$out/parse.out" | head -n1)
+  mbs=$(sed -n 's/^Throughput: .*, \(.*\) MB\/s$/\1/p' "$out/parse.out" | head -n1)
+  for e in $engines; do
+    case $e in
+      mem) spec=mem ;;
+      *) spec="$e:$out/db" ;;
+    esac
+    best "$e" "$pt" index "$corpus" --db "$spec" -v --threads "$threads"
+  done
+  [ "$use_ctags" = 1 ] && best ctags ctags -R -f "$out/tags" "$corpus"
+  local first
+  first=$(set -- $engines; echo "$1")
+  local ents edges resolved
+  ents=$(sed -n 's/^Entities created: \([0-9]*\).*/\1/p' "$out/$first.out" | head -n1)
+  edges=$(sed -n 's/^Edges created: //p' "$out/$first.out" | head -n1)
+  resolved=$(sed -n 's/^  └─ Resolved: //p' "$out/$first.out" | head -n1)
+  read -r t_parse rss_parse < "$out/parse.time"
+  local dur
+  dur=$(sed -n 's/^Duration: \([0-9.]*\)s$/\1/p' "$out/parse.out" | head -n1)
+  src_mb=$(awk -v a="$mbs" -v d="$dur" 'BEGIN{printf "%.1f", a * d}')
+  echo "corpus: $corpus"
+  echo "indexed: $files files, $src_mb MB of source, $threads threads, best of ${RUNS:-3}"
+  echo "graph: $ents entities, $edges edges (resolved $resolved)"
+  echo
+  printf "%-20s %7s %6s %6s %8s %8s %6s %8s %7s\n" run total ratio walk \
+    parse+ext resolve save "peak MB" RSS/src
+  row "parse-only (floor)" parse "$t_parse"
+  for e in $engines; do row "index --db $e" "$e" "$t_parse"; done
+  if [ "$use_ctags" = 1 ]; then
+    read -r t m < "$out/ctags.time"
+    awk -v n="ctags -R" -v t="$t" -v f="$t_parse" -v m="$m" -v s="$src_mb" \
+      'BEGIN{printf "%-20s %7.2f %5.2fx %6s %8s %8s %6s %8.1f %6.2fx\n", n, t, t/f, "", "", "", "", m/1024, m/1024/s}'
+  fi
+  echo
+}
+
+# row LABEL NAME FLOOR
+row() {
+  local t m w p r s
+  read -r t m < "$out/$2.time"
+  read -r w p r s < <(phases "$2")
+  awk -v n="$1" -v t="$t" -v f="$3" -v m="$m" -v s="$src_mb" -v w="$w" \
+      -v p="$p" -v r="$r" -v sv="$s" \
+    'BEGIN{printf "%-20s %7.2f %5.2fx %6.2f %8.2f %8.2f %6.2f %8.1f %6.2fx\n", n, t, t/f, w, p, r, sv, m/1024, m/1024/s}'
+}
+
+[ $# -gt 0 ] || set -- postgresql-15
+for arg in "$@"; do
+  if [ -d "$arg" ]; then corpus=$arg; else corpus=$(fetch "$arg"); fi
+  bench_tree "$corpus"
+done

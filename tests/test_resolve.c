@@ -1,4 +1,4 @@
-/* Reference resolution (core/src/ingest/resolve.c), one tier at a time:
+/* Reference resolution (core/src/ingest/resolve*.c), one tier at a time:
  * qualifier, enclosing type, same file, import, same directory, whole
  * language, and the unresolved placeholder when no tier decides; member
  * calls by their receiver's type; and the patch shortcut where type
@@ -213,6 +213,55 @@ static void resolve__no_candidate_leaves_an_unresolved_placeholder(void **state)
   pt_free(tmp);
 }
 
+/* Candidates are kept per language family, yet a name that only another
+ * family defines is still a name the index has: the member call goes on
+ * to its receiver, as it did when every family shared one list. */
+static void resolve__a_name_only_another_family_defines_keeps_its_reason(
+    void **state)
+{
+  static const char *const files[] = {
+    "lib.rs", "pub fn c_str() {}\n",
+    "w.cpp", "const char *g() { return name().c_str(); }\n",
+    NULL};
+  char *d = brief_of("other_family", files);
+  assert_has_line(d, "edge Calls w.cpp:g -> ?c_str [unresolved_unknown_receiver]");
+  pt_free(d);
+}
+
+/* Files resolve on several threads and finish in any order; their edges
+ * still go into the graph in file order, as on one thread. */
+static void resolve__many_files_give_the_same_dump_on_1_and_4_threads(
+    void **state)
+{
+  char *tmp = pt_test_tmpdir("threads");
+  char path[64], text[256];
+  for (int i = 0; i < 40; i++) {
+    snprintf(path, sizeof path, "d%d/m%d.py", i % 5, i);
+    snprintf(text, sizeof text,
+             "from d%d.m%d import f%d\n\n\ndef f%d(x):\n"
+             "    return f%d(x) + g(x) + h%d()\n\n\ndef g(x):\n    return x\n",
+             (i + 1) % 5, (i + 1) % 40, (i + 1) % 40, i, (i + 1) % 40, i);
+    pt_test_write(tmp, path, text);
+  }
+  char *dumps[2];
+  for (int k = 0; k < 2; k++) {
+    pt_ingest_opts o = {tmp, k == 0 ? 1 : 4, 0, NULL, 0, NULL, NULL, 0, NULL};
+    pt_ingest_stats st;
+    pt_graph *g = NULL;
+    assert_int_equal(pt_ingest(&o, &g, &st), 0);
+    pt_buf b = PT_BUF_INIT;
+    assert_int_equal(pt_graph_dump(g, &b), 0);
+    dumps[k] = pt_buf_detach(&b);
+    assert_true(st.n_resolved >= 40);
+    pt_graph_free(g);
+    pt_ingest_stats_fini(&st);
+  }
+  assert_string_equal(dumps[0], dumps[1]);
+  pt_free(dumps[0]);
+  pt_free(dumps[1]);
+  pt_free(tmp);
+}
+
 /* ---- receiver types and the patch shortcut ------------------------------ */
 
 /* A method unique in the whole index is still not the target of a call on
@@ -353,6 +402,8 @@ int main(void)
     cmocka_unit_test(resolve__language_leaves_a_method_of_two_types_unresolved),
     cmocka_unit_test(resolve__language_never_crosses_language_families),
     cmocka_unit_test(resolve__no_candidate_leaves_an_unresolved_placeholder),
+    cmocka_unit_test(resolve__a_name_only_another_family_defines_keeps_its_reason),
+    cmocka_unit_test(resolve__many_files_give_the_same_dump_on_1_and_4_threads),
     cmocka_unit_test(resolve__member_call_never_resolves_by_the_name_alone),
     cmocka_unit_test(resolve__receiver_type_picks_the_method_of_its_type),
     cmocka_unit_test(resolve__patch_follows_a_factory_result_type),

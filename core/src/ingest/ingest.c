@@ -129,6 +129,9 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
   else if (rc == 0)
     rc = pt_extract_file(x, g, wf->path, src->ptr ? src->ptr : "", src->len,
                          &s->result);
+  /* what a later run needs to reuse it from a store, made in parallel */
+  if (rc == 0 && s->result)
+    rc = pt__reuse_encode(s->result);
   /* a result the cache will keep is made compact here, in parallel */
   if (rc == 0 && s->result && p->cache && pt_file_result_compact(&s->result) != 0)
     pt_error_clear(); /* short of memory: keep it as it is */
@@ -435,8 +438,13 @@ static int merge_one(pool *p, size_t i)
     return 0;
   }
   st->bytes += r->file.size;
+  r->file.mtime_ns = p->walk->files[i].mtime_ns;
   int rekeyed = 0;
   int rc = add_entities(p->g, &p->seen, r, &rekeyed);
+  if (rekeyed) { /* its reuse record names the keys as extracted */
+    r->file.reuse = NULL;
+    r->file.reuse_size = 0;
+  }
   for (size_t k = 0; rc == 0 && k < r->n_tests; k++)
     rc = pt_graph_add_test(p->g, &r->tests[k]);
   if (rc == 0)
@@ -457,24 +465,32 @@ static int merge_one(pool *p, size_t i)
   return rc;
 }
 
+/* The bases of every file first (method lookup follows them), then each
+ * file's references on the worker threads (resolve_run.c). */
 static int resolve_all(const pt_walk_result *w, pt__ingest_slot *slots, pt_graph *g,
-                       pt_ingest_cache *keep)
+                       pt_ingest_cache *keep, unsigned n_threads)
 {
   pt_resolver *rs = NULL;
   size_t n_refs = 0;
   for (size_t i = 0; i < w->n_files; i++)
     n_refs += slots[i].n_refs;
-  int rc = pt_graph_reserve_edges(g, n_refs);
+  pt__resolve_job *jobs = pt_calloc(w->n_files + 1, sizeof *jobs);
+  int rc = jobs ? pt_graph_reserve_edges(g, n_refs)
+                : PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
     rc = pt__resolver_new(g, &rs);
   for (size_t i = 0; rc == 0 && i < w->n_files; i++)
     if (slots[i].path)
       rc = pt__resolver_note_bases(rs, slots[i].path, slots[i].lang,
                                    slots[i].refs, slots[i].n_refs);
-  for (size_t i = 0; rc == 0 && i < w->n_files; i++)
-    if (slots[i].path)
-      rc = pt__resolve_file(rs, g, slots[i].path, slots[i].lang, slots[i].refs,
-                            slots[i].n_refs);
+  for (size_t i = 0; rc == 0 && i < w->n_files; i++) {
+    pt__resolve_job j = {slots[i].path, slots[i].lang, slots[i].refs,
+                         slots[i].n_refs};
+    jobs[i] = j;
+  }
+  if (rc == 0)
+    rc = pt__resolve_files(rs, g, jobs, w->n_files, n_threads);
+  pt_free(jobs);
   if (rc == 0 && keep)
     pt__cache_keep_resolver(keep, rs, g);
   else
@@ -526,7 +542,9 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, pt__ingest_slot *sl
   st->extract_ns = t1 - t0;
   if (p.cache)
     pt__cache_drop_resolver(p.cache);
-  if (rc == 0) rc = resolve_all(w, slots, g, p.cache);
+  if (rc == 0)
+    rc = resolve_all(w, slots, g, p.cache,
+                     o->n_threads ? o->n_threads : pt_cpu_count());
   pt_arena_fini(&p.ref_strings);
   if (rc == 0) rc = pt_graph_set_meta(g, "root", w->root_abs);
   if (rc == 0) rc = pt_graph_finish(g);

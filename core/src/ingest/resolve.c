@@ -1,71 +1,23 @@
-/* Reference resolution (resolve.h), docs/extraction.md "Resolution".
- * A member call o.m() is decided by o's type only: self/this (the caller's
- * type), super/base (its bases), a variable whose type the syntax states
- * (extract_refs.c), a type or namespace named as the qualifier, or an
- * imported package; the method is looked up in the type's own methods,
- * then its bases depth first in source order. A receiver of unknown type
- * never resolves by the method's name alone. Any other reference names a
- * target among the indexed entities of the same language family with that
- * name and a fitting kind, and the first tier that has candidates decides:
- *   1. the qualifier names the target's type (Foo::new, A.f())
- *   2. the caller's own type and its bases (languages with an implicit
- *      this: a bare m() in a method)
- *   3. the same file
- *   4. a file the referring file imports
- *   5. the same directory
- *   6. the whole language
- * A tier decides only when its candidates are one thing (overloads, a
- * namespace spread over files, a type and its typedef); otherwise the
- * reference stays unresolved as ambiguous. A bare call never reaches a
- * method outside the caller's type. Every edge records the rule that
- * decided it, or why none did (pt_resolution). A package qualifier
- * (io.Reader, with io imported) admits only files of that package; imports
- * prefer types over same-named constructors. */
+/* The resolver's frozen tables (resolve.h, resolve_int.h): built once over
+ * all definitions, then only read, so files resolve in parallel. Every
+ * string resolution compares (names, qualified names, enclosing types,
+ * file paths, folders) is hashed once here into a small id; chains of
+ * same-named entities are kept per language family. The rules themselves
+ * are in resolve_pick.c, the runs over files in resolve_run.c. */
 #include <string.h>
 
-#include "graph/key.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
-#include "pt/strmap.h"
-#include "resolve.h"
+#include "resolve_int.h"
 
-/* One base of a type: the entity it resolved to, or NONE (not indexed). */
-typedef struct base_node {
-  size_t type;               /* the entity whose base list this is */
-  size_t base;
-  size_t next;               /* the type's next base, or NONE */
-} base_node;
-
-/* The qualified name of an entity's enclosing type, as a span of a string
- * the entities own: a method's parent's, or the qualifier of a method
- * defined outside its type (C++ A::f, a Go method in another file). */
-typedef struct span {
-  const char *s;
-  size_t n;
-} span;
-
-struct pt_resolver {
-  const pt_entity *ents;
-  size_t n_ents;
-  size_t *next_same_name;    /* chain of entities sharing a name, or SIZE_MAX */
-  span *encl;                /* by entity: its enclosing type */
-  pt_strmap bases;           /* type qualname -> first base_node */
-  base_node *base_nodes;
-  size_t n_base_nodes, cap_base_nodes;
-  pt_strmap by_name;         /* name -> first entity index */
-  pt_strmap by_key;          /* key -> entity index */
-  const pt_file_record *files;
-  size_t n_files;
-  size_t *next_same_base;    /* chain of files sharing a base name */
-  pt_strmap by_base;         /* file base name -> first file index */
-  pt_buf scratch;
-  const char **imports;      /* the current file's normalised import modules */
-  size_t n_imports, cap_imports;
-};
-
-#define NONE ((size_t)-1)
-
-static span enclosing_type(const pt_resolver *rs, const char *from);
+uint8_t pt__resolve_family(pt_lang l)
+{
+  if (l == PT_LANG_CPP)
+    return PT_LANG_C;
+  if (l == PT_LANG_TYPESCRIPT)
+    return PT_LANG_JAVASCRIPT;
+  return (uint8_t)l;
+}
 
 static const char *base_name(const char *path)
 {
@@ -73,23 +25,36 @@ static const char *base_name(const char *path)
   return s ? s + 1 : path;
 }
 
-static int chain(pt_strmap *m, size_t *next, const char *key, size_t i)
+static size_t dir_len(const char *path)
+{
+  const char *s = strrchr(path, '/');
+  return s ? (size_t)(s - path) : 0;
+}
+
+/* Appends i to the chain of its key; tail[head] is the chain's last, so
+ * chains keep index order without walking them. */
+static int chain(pt_strmap *m, size_t *next, size_t *tail, const char *key,
+                 size_t i)
 {
   size_t head;
   int rc = pt_strmap_put_new(m, key, strlen(key), i, &head);
   if (rc)
     return rc;
-  if (head == i)
-    next[i] = NONE;
-  else {
-    /* append at the tail so chains keep index order */
-    size_t t = head;
-    while (next[t] != NONE)
-      t = next[t];
-    next[t] = i;
-    next[i] = NONE;
-  }
+  next[i] = NONE;
+  if (head != i)
+    next[tail[head]] = i;
+  tail[head] = i;
   return 0;
+}
+
+static int intern_id(pt_strmap *m, const char *s, size_t n, uint32_t *out)
+{
+  size_t id;
+  int rc = pt_strmap_put_new(m, s, n, m->n, &id);
+  if (rc == 0 && id >= NO_ID)
+    rc = PT_ERR(PT_ENOMEM, "too many distinct names to resolve");
+  *out = rc == 0 ? (uint32_t)id : NO_ID;
+  return rc;
 }
 
 int pt__resolver_new(const pt_graph *g, pt_resolver **out)
@@ -103,6 +68,122 @@ int pt__resolver_has_key(const pt_resolver *rs, const char *key)
   return pt_strmap_get(&rs->by_key, key, strlen(key), NULL);
 }
 
+size_t pt__resolve_key(const pt_resolver *rs, pt__resolve_ctx *c,
+                       const char *key)
+{
+  size_t i = NONE;
+  if (!key)
+    return NONE;
+  if (c && key == c->last_key)
+    return c->last_found ? c->last_idx : NONE;
+  int found = pt_strmap_get(&rs->by_key, key, strlen(key), &i);
+  if (c) {
+    c->last_key = key;
+    c->last_idx = i;
+    c->last_found = found;
+  }
+  return found ? i : NONE;
+}
+
+uint32_t pt__resolve_path_id(const pt_resolver *rs, const char *path)
+{
+  size_t id;
+  return pt_strmap_get(&rs->paths, path, strlen(path), &id) ? (uint32_t)id
+                                                             : NO_ID;
+}
+
+static span whole(const char *s)
+{
+  span sp = {s, s ? strlen(s) : 0};
+  return sp;
+}
+
+/* The type that encloses entity key `from` (its qualified name), or an
+ * empty span. */
+static span enclosing_type(const pt_resolver *rs, const char *from)
+{
+  size_t i = pt__resolve_key(rs, NULL, from);
+  span none = {NULL, 0};
+  if (i == NONE)
+    return none;
+  const pt_entity *e = &rs->ents[i];
+  if (e->kind != PT_KIND_METHOD && e->kind != PT_KIND_FUNCTION)
+    return whole(e->qualname);
+  size_t ql = strlen(e->qualname), nl = strlen(e->name);
+  int qualified = ql > nl + 1 && e->qualname[ql - nl - 1] == '.';
+  size_t p = pt__resolve_key(rs, NULL, e->parent_key);
+  if (p != NONE &&
+      (e->kind != PT_KIND_METHOD || rs->ents[p].kind != PT_KIND_NAMESPACE))
+    return whole(rs->ents[p].qualname);
+  /* a method defined outside its type's file: "ns.A.f" is A's */
+  if (e->kind == PT_KIND_METHOD && qualified)
+    return (span){e->qualname, ql - nl - 1};
+  return none;
+}
+
+/* Path ids: the files' first, in order, then any other entity's path. */
+static int path_ids(pt_resolver *rs, uint32_t **path_dir)
+{
+  int rc = 0;
+  size_t cap = rs->n_files + 16;
+  rs->path_text = pt_malloc(cap * sizeof *rs->path_text);
+  if (!rs->path_text)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < rs->n_files + rs->n_ents; i++) {
+    const char *p = i < rs->n_files ? rs->files[i].path
+                                    : rs->ents[i - rs->n_files].file_path;
+    uint32_t id;
+    rc = intern_id(&rs->paths, p, strlen(p), &id);
+    if (rc == 0 && id == rs->n_paths)
+      rc = pt_array_grow((void **)&rs->path_text, &cap, rs->n_paths + 1,
+                         sizeof *rs->path_text);
+    if (rc == 0 && id == rs->n_paths)
+      rs->path_text[rs->n_paths++] = p;
+    if (rc == 0 && i >= rs->n_files)
+      rs->info[i - rs->n_files].file = id;
+  }
+  *path_dir = rc == 0 ? pt_malloc((rs->n_paths + 1) * sizeof **path_dir) : NULL;
+  if (rc == 0 && !*path_dir)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < rs->n_paths; i++)
+    rc = intern_id(&rs->dirs, rs->path_text[i], dir_len(rs->path_text[i]),
+                   &(*path_dir)[i]);
+  return rc;
+}
+
+/* Each entity's ids, and its place in the chain of its name and family. */
+static int entity_ids(pt_resolver *rs, size_t *tail)
+{
+  int rc = 0;
+  uint32_t *path_dir = NULL;
+  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++)
+    rc = pt_strmap_put(&rs->by_key, rs->ents[i].key, strlen(rs->ents[i].key), i);
+  if (rc == 0)
+    rc = path_ids(rs, &path_dir);
+  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
+    const pt_entity *e = &rs->ents[i];
+    ent_info *in = &rs->info[i];
+    in->fam = pt__resolve_family(e->lang);
+    in->kind = (uint8_t)e->kind;
+    in->dir = path_dir[in->file];
+    in->ql = e->qualname ? (uint32_t)strlen(e->qualname) : 0;
+    in->qn = in->encl = NO_ID;
+    if (e->qualname)
+      rc = intern_id(&rs->qnames, e->qualname, in->ql, &in->qn);
+    rs->encl[i] = enclosing_type(rs, e->key);
+    if (rc == 0 && rs->encl[i].s)
+      rc = intern_id(&rs->qnames, rs->encl[i].s, rs->encl[i].n, &in->encl);
+    if (rc == 0 && in->fam >= PT_LANG__COUNT)
+      rc = PT_ERR(PT_EINVAL, "%s: unknown language", e->key);
+    if (rc == 0)
+      rc = chain(&rs->by_name[in->fam], rs->next_same_name, tail, e->name, i);
+    if (rc == 0)
+      rc = pt_strmap_put(&rs->names, e->name, strlen(e->name), 1);
+  }
+  pt_free(path_dir);
+  return rc;
+}
+
 int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
                             const pt_file_record *files, size_t n_files,
                             pt_resolver **out)
@@ -114,28 +195,46 @@ int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
   rs->n_ents = n_ents;
   rs->files = files;
   rs->n_files = n_files;
-  rs->next_same_name = pt_malloc((rs->n_ents + 1) * sizeof(size_t));
-  rs->next_same_base = pt_malloc((rs->n_files + 1) * sizeof(size_t));
-  int rc = rs->next_same_name && rs->next_same_base
+  size_t n_tail = (n_ents > n_files ? n_ents : n_files) + 1;
+  size_t *tail = pt_malloc(n_tail * sizeof *tail);
+  rs->next_same_name = pt_malloc((n_ents + 1) * sizeof(size_t));
+  rs->next_same_base = pt_malloc((n_files + 1) * sizeof(size_t));
+  rs->info = pt_calloc(n_ents + 1, sizeof *rs->info);
+  rs->encl = pt_calloc(n_ents + 1, sizeof *rs->encl);
+  int rc = tail && rs->next_same_name && rs->next_same_base && rs->info &&
+                   rs->encl
                ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
-    rc = chain(&rs->by_name, rs->next_same_name, rs->ents[i].name, i);
-    if (rc == 0)
-      rc = pt_strmap_put(&rs->by_key, rs->ents[i].key, strlen(rs->ents[i].key), i);
-  }
-  for (size_t i = 0; rc == 0 && i < rs->n_files; i++)
-    rc = chain(&rs->by_base, rs->next_same_base, base_name(rs->files[i].path), i);
-  rs->encl = pt_calloc(rs->n_ents + 1, sizeof *rs->encl);
-  if (rc == 0 && !rs->encl)
+  if (rc == 0)
+    rc = entity_ids(rs, tail);
+  for (size_t i = 0; rc == 0 && i < n_files; i++)
+    rc = chain(&rs->by_base, rs->next_same_base, tail,
+               base_name(files[i].path), i);
+  rs->base_head = rc == 0 ? pt_malloc((rs->qnames.n + 1) * sizeof(size_t)) : NULL;
+  if (rc == 0 && !rs->base_head)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++)
-    rs->encl[i] = enclosing_type(rs, rs->ents[i].key);
+  for (size_t i = 0; rc == 0 && i < rs->qnames.n; i++)
+    rs->base_head[i] = NONE;
+  pt_free(tail);
   if (rc) {
     pt__resolver_free(rs);
     return rc;
   }
   *out = rs;
   return 0;
+}
+
+int pt__resolve_serial(pt_resolver *rs)
+{
+  if (rs->serial)
+    return 0;
+  rs->serial = pt_malloc(sizeof *rs->serial);
+  int rc = rs->serial ? pt__resolve_ctx_init(rs->serial, rs)
+                      : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc) {
+    pt_free(rs->serial);
+    rs->serial = NULL;
+  }
+  return rc;
 }
 
 void pt__resolver_rebase(pt_resolver *rs, const pt_entity *ents,
@@ -149,891 +248,48 @@ void pt__resolver_free(pt_resolver *rs)
 {
   if (!rs)
     return;
+  if (rs->serial)
+    pt__resolve_ctx_fini(rs->serial);
+  pt_free(rs->serial);
   pt_free(rs->next_same_name);
   pt_free(rs->next_same_base);
+  pt_free(rs->info);
   pt_free(rs->encl);
-  pt_strmap_fini(&rs->bases);
-  pt_free(rs->base_nodes);
-  pt_strmap_fini(&rs->by_name);
+  for (int f = 0; f < PT_LANG__COUNT; f++)
+    pt_strmap_fini(&rs->by_name[f]);
+  pt_strmap_fini(&rs->names);
   pt_strmap_fini(&rs->by_key);
+  pt_strmap_fini(&rs->qnames);
+  pt_strmap_fini(&rs->paths);
+  pt_strmap_fini(&rs->dirs);
+  pt_free(rs->base_head);
+  pt_free(rs->base_nodes);
   pt_strmap_fini(&rs->by_base);
-  pt_buf_fini(&rs->scratch);
-  for (size_t i = 0; i < rs->n_imports; i++)
-    pt_free((void *)rs->imports[i]);
-  pt_free(rs->imports);
+  pt_free(rs->path_text);
   pt_free(rs);
 }
 
-static int family(pt_lang l)
+int pt__resolve_add_base(pt_resolver *rs, size_t t, size_t b)
 {
-  if (l == PT_LANG_CPP)
-    return PT_LANG_C;
-  if (l == PT_LANG_TYPESCRIPT)
-    return PT_LANG_JAVASCRIPT;
-  return (int)l;
-}
-
-static int kind_fits(pt_ref_kind r, pt_kind k)
-{
-  switch (r) {
-  case PT_REF_CALL:
-    return k == PT_KIND_FUNCTION || k == PT_KIND_METHOD || k == PT_KIND_CLASS ||
-           k == PT_KIND_STRUCT;
-  case PT_REF_NEW:
-    return k == PT_KIND_CLASS || k == PT_KIND_STRUCT;
-  case PT_REF_TYPE:
-    return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_ENUM ||
-           k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_TYPEDEF;
-  case PT_REF_EXTENDS:
-    return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_INTERFACE ||
-           k == PT_KIND_TRAIT;
-  case PT_REF_IMPLEMENTS: /* Ruby mixes modules in */
-    return k == PT_KIND_INTERFACE || k == PT_KIND_TRAIT || k == PT_KIND_CLASS ||
-           k == PT_KIND_MODULE;
-  case PT_REF_IMPORT:
-    return k != PT_KIND_IMPL;
-  default:
-    return 0;
-  }
-}
-
-static size_t dir_len(const char *path)
-{
-  const char *s = strrchr(path, '/');
-  return s ? (size_t)(s - path) : 0;
-}
-
-/* "./a/b", "a.b", "crate::a::b", "..mod", "./a/b.js" -> "a/b", "a/b",
- * "a/b", "mod", "a/b". */
-static char *normalize_module(const char *m)
-{
-  pt_buf b = PT_BUF_INIT;
-  while (*m == '.' || *m == '/' || *m == '@' || *m == '~')
-    m++;
-  /* a file path with its extension ("./lib/shapes.js", "a/b.php") */
-  static const char *const exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts",
-                                     ".tsx", ".php", ".rb", ".py", NULL};
-  size_t ml = strlen(m), cut = ml;
-  for (int i = 0; exts[i] && strchr(m, '/'); i++) {
-    size_t el = strlen(exts[i]);
-    if (ml > el && strcmp(m + ml - el, exts[i]) == 0)
-      cut = ml - el;
-  }
-  const char *end = m + cut;
-  static const char *const roots[] = {"crate::", "self::", "super::", NULL};
-  for (int i = 0; roots[i]; i++)
-    if (strncmp(m, roots[i], strlen(roots[i])) == 0)
-      m += strlen(roots[i]);
-  for (const char *p = m; p < end; p++) {
-    if (p[0] == ':' && p[1] == ':') {
-      pt_buf_putc(&b, '/');
-      p++;
-    } else if (*p == '.' || *p == '\\') {
-      pt_buf_putc(&b, '/');
-    } else {
-      pt_buf_putc(&b, *p);
-    }
-  }
-  return pt_buf_detach(&b);
-}
-
-/* Path comparison where '.' and '/' match each other: C# and Java folders
- * are often named after namespaces ("Acme.Shapes/"). */
-static int seg_eq(const char *a, const char *b, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    if (a[i] != b[i] && !((a[i] == '.' || a[i] == '/') && (b[i] == '.' || b[i] == '/')))
-      return 0;
-  return 1;
-}
-
-/* Does the candidate's file (without extension) or folder end with the
- * normalised module path, or (Go and Java packages: "example.com/geo/shapes")
- * does the module path end with the candidate's folder name? */
-static int file_matches_module(const char *path, const char *mod)
-{
-  size_t ml = strlen(mod);
-  if (!ml)
-    return 0;
-  const char *dot = strrchr(base_name(path), '.');
-  size_t stem = dot ? (size_t)(dot - path) : strlen(path);
-  size_t dl = dir_len(path);
-  for (int pass = 0; pass < 2; pass++) {
-    size_t n = pass == 0 ? stem : dl;
-    if (n >= ml && seg_eq(path + n - ml, mod, ml) &&
-        (n == ml || path[n - ml - 1] == '/'))
-      return 1;
-  }
-  const char *folder = path + dl;
-  while (folder > path && folder[-1] != '/')
-    folder--;
-  size_t fl = (size_t)(path + dl - folder);
-  return fl && ml > fl && seg_eq(mod + ml - fl, folder, fl) &&
-         mod[ml - fl - 1] == '/';
-}
-
-/* Is scope the last segment of a module the current file imports (a
- * package qualifier such as Go's io.Reader or Python's os.path)? */
-static int scope_is_import(const pt_resolver *rs, const char *scope)
-{
-  size_t sl = strlen(scope);
-  for (size_t k = 0; k < rs->n_imports; k++) {
-    const char *m = rs->imports[k];
-    size_t ml = strlen(m);
-    if (ml >= sl && strcmp(m + ml - sl, scope) == 0 &&
-        (ml == sl || m[ml - sl - 1] == '/'))
-      return 1;
-  }
-  return 0;
-}
-
-static int is_type_kind(pt_kind k)
-{
-  return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_ENUM ||
-         k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_TYPEDEF ||
-         k == PT_KIND_MODULE || k == PT_KIND_NAMESPACE;
-}
-
-static int is_self_word(const char *s)
-{
-  static const char *const words[] = {"self", "this", "Self", "cls", "static",
-                                      "$this", NULL};
-  for (int i = 0; words[i]; i++)
-    if (strcmp(s, words[i]) == 0)
-      return 1;
-  return 0;
-}
-
-/* super.m(), parent::m(), base.M(): a method of a base class, never of
- * the caller's own type. */
-static int is_base_word(const char *s)
-{
-  return !strcmp(s, "super") || !strcmp(s, "parent") || !strcmp(s, "base") ||
-         !strcmp(s, "super()");
-}
-
-static span whole(const char *s)
-{
-  span sp = {s, s ? strlen(s) : 0};
-  return sp;
-}
-
-static int span_eq(span a, span b)
-{
-  return a.s && b.s && a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
-}
-
-/* The type that encloses entity key `from` (its qualified name), or an
- * empty span. */
-static span enclosing_type(const pt_resolver *rs, const char *from)
-{
-  size_t i;
-  span none = {NULL, 0};
-  if (!from || !pt_strmap_get(&rs->by_key, from, strlen(from), &i))
-    return none;
-  const pt_entity *e = &rs->ents[i];
-  if (e->kind != PT_KIND_METHOD && e->kind != PT_KIND_FUNCTION)
-    return whole(e->qualname);
-  size_t ql = strlen(e->qualname), nl = strlen(e->name);
-  int qualified = ql > nl + 1 && e->qualname[ql - nl - 1] == '.';
-  if (e->parent_key &&
-      pt_strmap_get(&rs->by_key, e->parent_key, strlen(e->parent_key), &i) &&
-      (e->kind != PT_KIND_METHOD || rs->ents[i].kind != PT_KIND_NAMESPACE))
-    return whole(rs->ents[i].qualname);
-  /* a method defined outside its type's file: "ns.A.f" is A's */
-  if (e->kind == PT_KIND_METHOD && qualified)
-    return (span){e->qualname, ql - nl - 1};
-  return none;
-}
-
-/* Does qualname end with "<scope>.<name>" (scope with :: or . separators)? */
-static int scope_fits(const char *qualname, const char *scope, const char *name)
-{
-  char *want = normalize_module(scope);
-  if (!want)
-    return 0;
-  for (char *p = want; *p; p++)
-    if (*p == '/')
-      *p = '.';
-  size_t ql = strlen(qualname), wl = strlen(want), nl = strlen(name);
-  int ok = ql >= wl + 1 + nl && memcmp(qualname + ql - nl - 1 - wl, want, wl) == 0 &&
-           qualname[ql - nl - 1] == '.' &&
-           (ql == wl + 1 + nl || qualname[ql - nl - 2 - wl] == '.');
-  pt_free(want);
-  return ok;
-}
-
-typedef struct tier_hit {
-  size_t first;
-  size_t count;
-  int one_group;   /* every candidate has the first one's kind and qualname */
-} tier_hit;
-
-/* Candidates that are one thing count once: overloads (Circle.scale twice,
- * same qualified name and file), a namespace, module or impl spread over
- * files (same kind and qualified name), and a C type with its typedef
- * (struct List and `typedef struct List List`, same qualified name), where
- * the definition itself is preferred to the alias. Two classes or functions
- * of one qualified name in two files are two things (two Java packages, two
- * Python modules, two C files' static functions). */
-static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
-{
-  if (t->count++ == 0) {
-    t->first = i;
-    t->one_group = 1;
-    return;
-  }
-  const pt_entity *a = &rs->ents[t->first], *b = &rs->ents[i];
-  if (strcmp(a->qualname, b->qualname) != 0) {
-    t->one_group = 0;
-    return;
-  }
-  int alias = a->kind == PT_KIND_TYPEDEF || b->kind == PT_KIND_TYPEDEF;
-  int same_file = strcmp(a->file_path, b->file_path) == 0;
-  int spread = a->kind == PT_KIND_NAMESPACE || a->kind == PT_KIND_MODULE ||
-               a->kind == PT_KIND_IMPL || alias;
-  if ((a->kind != b->kind && !alias && !same_file) || (!same_file && !spread))
-    t->one_group = 0;
-  else if (a->kind == PT_KIND_TYPEDEF && b->kind != PT_KIND_TYPEDEF)
-    t->first = i;
-}
-
-/* Whether entity i may be the target of r at all. */
-static int eligible(const pt_resolver *rs, size_t i, pt_lang lang,
-                    const pt_raw_ref *r, int types_only)
-{
-  const pt_entity *e = &rs->ents[i];
-  if (family(e->lang) != family(lang) || !kind_fits(r->kind, e->kind))
-    return 0;
-  if (types_only && !is_type_kind(e->kind))
-    return 0;
-  /* a type does not extend or implement itself, and `typedef struct T T`
-   * names the struct, not the typedef */
-  if ((r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS ||
-       (r->kind == PT_REF_TYPE && e->kind == PT_KIND_TYPEDEF)) &&
-      strcmp(e->key, r->from_key) == 0)
-    return 0;
-  return 1;
-}
-
-/* Imports prefer types: `import a.Circle` names the class, not its
- * constructor Circle.Circle. */
-static int wants_types_only(const pt_resolver *rs, size_t head, pt_lang lang,
-                            const pt_raw_ref *r)
-{
-  if (r->kind != PT_REF_IMPORT)
-    return 0;
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
-    if (eligible(rs, i, lang, r, 1))
-      return 1;
-  return 0;
-}
-
-/* What a pick found: the target's index or NONE, and the rule. */
-typedef struct verdict {
-  size_t target;
-  pt_resolution how;
-} verdict;
-
-static verdict found(size_t i, pt_resolution how)
-{
-  verdict v = {i, how};
-  return v;
-}
-
-static verdict missed(pt_resolution how)
-{
-  verdict v = {NONE, how};
-  return v;
-}
-
-/* The tier's verdict: its one candidate, ambiguous, or nothing (count 0). */
-static verdict tier_verdict(const tier_hit *t, pt_resolution how)
-{
-  return t->one_group ? found(t->first, how) : missed(PT_RES_AMBIGUOUS);
-}
-
-/* The last tier of pick_by_name (2 file, 3 import, 4 directory, 5 the
- * whole language) a bare f() may use, by the language's scoping: the
- * whole language where functions are global (C, C++, PHP, Ruby, Swift),
- * the directory where a package is its folder (Go), else only what the
- * file defines or imports (Python, JavaScript, TypeScript, Rust, Java,
- * C#). */
-static int bare_call_reach(pt_lang l)
-{
-  switch (l) {
-  case PT_LANG_C: case PT_LANG_CPP: case PT_LANG_PHP: case PT_LANG_RUBY:
-  case PT_LANG_SWIFT:
-    return 5;
-  case PT_LANG_GO:
-    return 4;
-  default:
-    return 3;
-  }
-}
-
-/* Languages where a bare m() inside a method may call the method m of the
- * caller's own type or its bases. */
-static int has_implicit_this(pt_lang l)
-{
-  return l == PT_LANG_JAVA || l == PT_LANG_CSHARP || l == PT_LANG_CPP ||
-         l == PT_LANG_SWIFT || l == PT_LANG_RUBY;
-}
-
-static int is_type_like(pt_kind k)
-{
-  return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_ENUM ||
-         k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_IMPL ||
-         k == PT_KIND_MODULE;
-}
-
-/* The type entity a caller (entity key) is written in, or NONE. */
-static size_t caller_type_index(const pt_resolver *rs, const char *from)
-{
-  size_t i, p;
-  if (!from || !pt_strmap_get(&rs->by_key, from, strlen(from), &i))
-    return NONE;
-  for (int depth = 0; depth < 16; depth++) {
-    const pt_entity *e = &rs->ents[i];
-    if (is_type_like(e->kind))
-      return i;
-    int has_parent = e->parent_key &&
-        pt_strmap_get(&rs->by_key, e->parent_key, strlen(e->parent_key), &p);
-    if (e->kind == PT_KIND_METHOD && !(has_parent && is_type_like(rs->ents[p].kind)))
-      break;
-    if (!has_parent)
-      return NONE;
-    i = p;
-  }
-  /* a method: its parent, or the type named by its qualifier (C++ A::f
-   * outside A's file, a Go method beside its type's file) */
-  span t = rs->encl[i];
-  if (!t.s)
-    return NONE;
-  const char *last = t.s;
-  for (size_t k = 0; k < t.n; k++)
-    if (t.s[k] == '.')
-      last = t.s + k + 1;
-  /* the type itself, not one of its impl or extension blocks */
-  size_t head, found_at = NONE, n = 0;
-  if (!pt_strmap_get(&rs->by_name, last, (size_t)(t.s + t.n - last), &head))
-    return NONE;
-  for (size_t j = head; j != NONE; j = rs->next_same_name[j])
-    if (is_type_like(rs->ents[j].kind) && rs->ents[j].kind != PT_KIND_IMPL &&
-        family(rs->ents[j].lang) == family(rs->ents[i].lang) &&
-        span_eq(whole(rs->ents[j].qualname), t)) {
-      found_at = j;
-      n++;
-    }
-  return n == 1 ? found_at : NONE;
-}
-
-/* Is entity i written in type t (its parent, or named by its qualifier)? */
-static int member_of(const pt_resolver *rs, size_t i, size_t t)
-{
-  return span_eq(rs->encl[i], whole(rs->ents[t].qualname));
-}
-
-/* The methods named r->name of type t itself: those written in t's file
- * first (two types of one qualified name in two files are two types), else
- * those elsewhere (a Rust impl, a C++ or Go method in another file). */
-static void own_methods(const pt_resolver *rs, size_t head, pt_lang lang,
-                        const pt_raw_ref *r, size_t t, tier_hit *out)
-{
-  tier_hit here = {0}, away = {0};
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
-    const pt_entity *e = &rs->ents[i];
-    if (!eligible(rs, i, lang, r, 0) ||
-        (e->kind != PT_KIND_METHOD && e->kind != PT_KIND_FUNCTION) ||
-        !member_of(rs, i, t))
-      continue;
-    tier_add(rs, strcmp(e->file_path, rs->ents[t].file_path) == 0 ? &here : &away, i);
-  }
-  *out = here.count ? here : away;
-}
-
-/* The method r->name of type t: its own, then each base's in source order,
- * depth first; EXTERNAL when neither has it (a base that is not indexed
- * may, or the call goes through a field holding a function). */
-static verdict method_of(const pt_resolver *rs, size_t head, pt_lang lang,
-                         const pt_raw_ref *r, size_t t, int skip_own, int depth)
-{
-  tier_hit own;
-  if (!skip_own) {
-    own_methods(rs, head, lang, r, t, &own);
-    if (own.count)
-      return tier_verdict(&own, PT_RES_RECEIVER_TYPE);
-  }
-  size_t b;
-  const char *q = rs->ents[t].qualname;
-  if (depth >= 12 || !pt_strmap_get(&rs->bases, q, strlen(q), &b))
-    return missed(PT_RES_EXTERNAL);
-  for (; b != NONE; b = rs->base_nodes[b].next) {
-    size_t base = rs->base_nodes[b].base, of = rs->base_nodes[b].type;
-    if (of != t && rs->ents[of].kind != PT_KIND_IMPL)
-      continue; /* another type of the same qualified name */
-    if (base == NONE)
-      continue;
-    verdict v = method_of(rs, head, lang, r, base, 0, depth + 1);
-    if (v.target != NONE || v.how == PT_RES_AMBIGUOUS)
-      return v;
-  }
-  return missed(PT_RES_EXTERNAL);
-}
-
-static verdict pick_by_name(pt_resolver *rs, const char *path, pt_lang lang,
-                            const pt_raw_ref *r);
-
-/* r with its name (and qualifier) taken from a written name "a.b::C". */
-static char *split_written(const pt_raw_ref *r, const char *written,
-                           pt_ref_kind kind, pt_raw_ref *out)
-{
-  pt_raw_ref t = *r;
-  char *copy = pt_malloc(strlen(written) + 1);
-  if (!copy)
-    return NULL;
-  memcpy(copy, written, strlen(written) + 1);
-  t.kind = kind;
-  t.recv_type = NULL;
-  t.recv_how = PT_RECV_UNKNOWN;
-  t.scope = NULL;
-  t.name = copy;
-  t.via = PT_VIA_NAME;
-  for (char *p = copy; *p; p++)
-    if (*p == '.' || *p == '\\' || (p[0] == ':' && p[1] == ':')) {
-      t.scope = copy;
-      t.name = p + (*p == ':' ? 2 : 1);
-      t.via = *p == '.' ? PT_VIA_MEMBER : PT_VIA_PATH;
-    }
-  if (t.scope)
-    copy[t.name - copy - (t.via == PT_VIA_PATH && t.name[-1] == ':' ? 2 : 1)] = '\0';
-  *out = t;
-  return copy;
-}
-
-/* The type entity a receiver's type name stands for, as a type reference
- * written at r would resolve. */
-static verdict receiver_type(pt_resolver *rs, const char *path, pt_lang lang,
-                             const pt_raw_ref *r, const char *type)
-{
-  pt_raw_ref t;
-  char *copy = split_written(r, type, PT_REF_TYPE, &t);
-  if (!copy)
-    return missed(PT_RES_EXTERNAL);
-  verdict v = pick_by_name(rs, path, lang, &t);
-  pt_free(copy);
-  return v;
-}
-
-static int is_name_char(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_' || (c & 0x80);
-}
-
-/* The declared result type of a function from its signature, where it is
- * written after the parameters: Go "func NewT() *T", Rust "-> T", Python
- * "-> T:", TypeScript and PHP "): T", Swift "-> T?". 0 when there is none. */
-static int result_type(const char *sig, const char *name, char *out, size_t cap)
-{
-  size_t nl = strlen(name);
-  const char *p = sig;
-  while (p && (p = strstr(p, name)) != NULL) {
-    const char *a = p + nl;
-    if ((p == sig || !is_name_char(p[-1])) && (*a == '(' || *a == '<' || *a == '['))
-      break;
-    p = a;
-  }
-  if (!p)
-    return 0;
-  p += nl;
-  int depth = 0;
-  if (*p == '<' || *p == '[') /* generic parameters */
-    for (; *p; p++) {
-      depth += *p == '<' || *p == '[';
-      depth -= *p == '>' || *p == ']';
-      if (depth == 0) {
-        p++;
-        break;
-      }
-    }
-  if (*p != '(')
-    return 0;
-  for (; *p; p++) {
-    depth += *p == '(';
-    depth -= *p == ')';
-    if (depth == 0)
-      break;
-  }
-  if (!*p)
-    return 0;
-  p++;
-  while (*p == ' ' || *p == '-' || *p == '>' || *p == ':' || *p == '(' ||
-         *p == '*' || *p == '&' || *p == '?')
-    p++;
-  size_t n = 0;
-  while (n + 1 < cap && (is_name_char(p[n]) || p[n] == '.' || p[n] == '\\' ||
-                         (p[n] == ':' && p[n + 1] == ':') ||
-                         (n > 0 && p[n] == ':' && p[n - 1] == ':')))
-    n++;
-  while (n && (p[n - 1] == '.' || p[n - 1] == ':'))
-    n--;
-  memcpy(out, p, n);
-  out[n] = '\0';
-  return n > 0;
-}
-
-/* x = NewT() / x = make_thing(): the type the called function declares it
- * returns (one step: the function is resolved as a call written at r). */
-static verdict factory_type(pt_resolver *rs, const char *path, pt_lang lang,
-                            const pt_raw_ref *r)
-{
-  pt_raw_ref f;
-  char *copy = split_written(r, r->recv_type, PT_REF_CALL, &f);
-  if (!copy)
-    return missed(PT_RES_UNKNOWN_RECEIVER);
-  verdict v = pick_by_name(rs, path, lang, &f);
-  pt_free(copy);
-  char type[128];
-  if (v.target == NONE || !rs->ents[v.target].signature ||
-      !result_type(rs->ents[v.target].signature, rs->ents[v.target].name, type,
-                   sizeof type))
-    return missed(PT_RES_UNKNOWN_RECEIVER);
-  if (strcmp(type, "Self") == 0 || strcmp(type, "static") == 0 ||
-      strcmp(type, "self") == 0) {
-    size_t t = caller_type_index(rs, rs->ents[v.target].key);
-    return t != NONE ? found(t, PT_RES_RECEIVER_TYPE) : missed(PT_RES_UNKNOWN_RECEIVER);
-  }
-  return receiver_type(rs, path, lang, r, type);
-}
-
-/* o.m(): decided by what o is. */
-static verdict pick_member(pt_resolver *rs, const char *path, pt_lang lang,
-                           const pt_raw_ref *r, size_t head)
-{
-  if (is_base_word(r->scope) || is_self_word(r->scope)) {
-    size_t t = caller_type_index(rs, r->from_key);
-    if (t == NONE)
-      return missed(PT_RES_UNKNOWN_RECEIVER);
-    return method_of(rs, head, lang, r, t, is_base_word(r->scope), 0);
-  }
-  if (r->recv_type) {
-    verdict t = receiver_type(rs, path, lang, r, r->recv_type);
-    /* T(...) names no indexed type: a function's result */
-    if (t.target == NONE && t.how != PT_RES_AMBIGUOUS &&
-        r->recv_how == PT_RECV_CALLED)
-      t = factory_type(rs, path, lang, r);
-    if (t.target != NONE)
-      return method_of(rs, head, lang, r, t.target, 0, 0);
-    return missed(t.how == PT_RES_AMBIGUOUS ? PT_RES_AMBIGUOUS
-                  : r->recv_how == PT_RECV_CALLED ? PT_RES_UNKNOWN_RECEIVER
-                                                  : PT_RES_EXTERNAL);
-  }
-  /* A.f(), pkg.f(), mod.A.f(): the qualifier names a type, a namespace
-   * or a package, or an imported module and a type in it */
-  tier_hit q = {0}, pkg = {0};
-  int any = 0, package = scope_is_import(rs, r->scope);
-  const char *dot = strchr(r->scope, '.');
-  char *mod = dot ? pt_malloc((size_t)(dot - r->scope) + 1) : NULL;
-  if (mod) {
-    memcpy(mod, r->scope, (size_t)(dot - r->scope));
-    mod[dot - r->scope] = '\0';
-    if (!scope_is_import(rs, mod)) {
-      pt_free(mod);
-      mod = NULL;
-    }
-  }
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
-    if (!eligible(rs, i, lang, r, 0))
-      continue;
-    any = 1;
-    const pt_entity *e = &rs->ents[i];
-    int imported = 0;
-    for (size_t k = 0; (package || mod) && k < rs->n_imports && !imported; k++)
-      imported = file_matches_module(e->file_path, rs->imports[k]);
-    if (scope_fits(e->qualname, r->scope, e->name) ||
-        (mod && imported && scope_fits(e->qualname, dot + 1, e->name)))
-      tier_add(rs, &q, i);
-    if (package && imported && e->kind != PT_KIND_METHOD)
-      tier_add(rs, &pkg, i);
-  }
-  pt_free(mod);
-  if (q.count)
-    return tier_verdict(&q, PT_RES_QUALIFIED);
-  if (pkg.count)
-    return tier_verdict(&pkg, PT_RES_IMPORT);
-  if (!any || package)
-    return missed(PT_RES_EXTERNAL);
-  /* Child.create(): a type's method written in one of its bases */
-  verdict t = receiver_type(rs, path, lang, r, r->scope);
-  if (t.target != NONE) {
-    verdict m = method_of(rs, head, lang, r, t.target, 0, 0);
-    return m.target != NONE ? found(m.target, PT_RES_QUALIFIED) : m;
-  }
-  return missed(PT_RES_UNKNOWN_RECEIVER);
-}
-
-/* Tiers 1-6 for everything but a member call. */
-static verdict pick_by_name(pt_resolver *rs, const char *path, pt_lang lang,
-                            const pt_raw_ref *r)
-{
-  size_t head;
-  if (!pt_strmap_get(&rs->by_name, r->name, strlen(r->name), &head))
-    return missed(PT_RES_EXTERNAL);
-  if (r->kind == PT_REF_CALL && r->via == PT_VIA_MEMBER && r->scope)
-    return pick_member(rs, path, lang, r, head);
-  span caller_type = enclosing_type(rs, r->from_key);
-  const char *scope = r->scope;
-  int foreign = 0;     /* a qualifier that is not the caller */
-  int base = scope && is_base_word(scope);
-  span scope_span = {NULL, 0};
-  if (scope && is_self_word(scope))
-    scope_span = caller_type;
-  else if (scope) {
-    foreign = 1;
-    if (!base)
-      scope_span = whole(scope);
-  }
-  /* a package qualifier: only the files of that package can hold it */
-  int package = foreign && !base && scope_is_import(rs, r->scope);
-  int types_only = wants_types_only(rs, head, lang, r);
-  /* a bare call reaches a method only through the caller's own type */
-  int bare_call = r->kind == PT_REF_CALL && !scope;
-  if (bare_call && has_implicit_this(lang)) {
-    size_t t = caller_type_index(rs, r->from_key);
-    verdict v = t != NONE ? method_of(rs, head, lang, r, t, 0, 0)
-                          : missed(PT_RES_EXTERNAL);
-    if (v.target != NONE)
-      return found(v.target, PT_RES_LOCAL);
-    if (v.how == PT_RES_AMBIGUOUS)
-      return v;
-  }
-  tier_hit t[6];
-  memset(t, 0, sizeof t);
-  size_t dl = dir_len(path);
-  char *sc = NULL;
-  if (scope_span.s && (sc = pt_malloc(scope_span.n + 1)) != NULL) {
-    memcpy(sc, scope_span.s, scope_span.n);
-    sc[scope_span.n] = '\0';
-  }
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
-    if (!eligible(rs, i, lang, r, types_only))
-      continue;
-    const pt_entity *e = &rs->ents[i];
-    /* a function or method written in the caller's own type */
-    int same_type = caller_type.s &&
-                    (e->kind == PT_KIND_METHOD || e->kind == PT_KIND_FUNCTION) &&
-                    span_eq(rs->encl[i], caller_type);
-    if (base && same_type)
-      continue;
-    if (sc && scope_fits(e->qualname, sc, e->name))
-      tier_add(rs, &t[0], i);
-    /* a method is reached through a type (tier 1, or its qualifier), never
-     * by its name from outside */
-    if (e->kind == PT_KIND_METHOD && (foreign || bare_call))
-      continue;
-    int imported = 0;
-    for (size_t k = 0; k < rs->n_imports && !imported; k++)
-      imported = file_matches_module(e->file_path, rs->imports[k]);
-    if (package && !imported)
-      continue;
-    if (same_type && !foreign)
-      tier_add(rs, &t[1], i);
-    if (!foreign && strcmp(e->file_path, path) == 0)
-      tier_add(rs, &t[2], i);
-    if (imported)
-      tier_add(rs, &t[3], i);
-    if (dir_len(e->file_path) == dl && memcmp(e->file_path, path, dl) == 0)
-      tier_add(rs, &t[4], i);
-    tier_add(rs, &t[5], i);
-  }
-  pt_free(sc);
-  static const pt_resolution how[6] = {
-    PT_RES_QUALIFIED, PT_RES_LOCAL, PT_RES_LOCAL, PT_RES_IMPORT,
-    PT_RES_DIRECTORY, PT_RES_UNIQUE_NAME};
-  int last = bare_call ? bare_call_reach(lang) : 5;
-  for (int k = 0; k <= last; k++)
-    if (t[k].count)
-      return tier_verdict(&t[k], how[k]);
-  return missed(PT_RES_EXTERNAL);
-}
-
-/* dir/inc with "." and ".." segments folded; NULL when it climbs above the
- * root. Caller frees. */
-static char *join_normalized(const char *path, size_t dl, const char *inc)
-{
-  pt_buf b = PT_BUF_INIT;
-  if (dl && (pt_buf_put(&b, path, dl) || pt_buf_putc(&b, '/')))
-    return NULL;
-  for (const char *p = inc; *p;) {
-    const char *slash = strchr(p, '/');
-    size_t n = slash ? (size_t)(slash - p) : strlen(p);
-    if (n == 2 && p[0] == '.' && p[1] == '.') {
-      if (b.len == 0) {
-        pt_buf_fini(&b);
-        return NULL;
-      }
-      b.len--; /* the trailing '/' */
-      while (b.len && b.ptr[b.len - 1] != '/')
-        b.len--;
-      b.ptr[b.len] = '\0';
-    } else if (n && !(n == 1 && p[0] == '.')) {
-      pt_buf_put(&b, p, n);
-      if (slash)
-        pt_buf_putc(&b, '/');
-    }
-    p += n + (slash ? 1 : 0);
-  }
-  return pt_buf_detach(&b);
-}
-
-/* An #include resolves to an indexed file: the path relative to the
- * includer first, else the only file whose path ends with the included
- * path (an include folder), "./" and "../" prefixes left out. */
-static size_t pick_file(pt_resolver *rs, const char *path, const char *inc)
-{
-  size_t head, found = NONE, n = 0;
-  if (!pt_strmap_get(&rs->by_base, base_name(inc), strlen(base_name(inc)), &head))
-    return NONE;
-  char *rel = join_normalized(path, dir_len(path), inc);
-  while (inc[0] == '.' && (inc[1] == '/' || (inc[1] == '.' && inc[2] == '/')))
-    inc += inc[1] == '/' ? 2 : 3;
-  size_t il = strlen(inc);
-  for (size_t i = head; i != NONE; i = rs->next_same_base[i]) {
-    const char *fp = rs->files[i].path;
-    size_t fl = strlen(fp);
-    if (rel && strcmp(fp, rel) == 0) {
-      found = i;
-      n = 1;
-      break;
-    }
-    if (fl >= il && strcmp(fp + fl - il, inc) == 0 &&
-        (fl == il || fp[fl - il - 1] == '/')) {
-      found = i;
-      n++;
-    }
-  }
-  pt_free(rel);
-  return n == 1 ? found : NONE;
-}
-
-static int is_interface(pt_kind k)
-{
-  return k == PT_KIND_INTERFACE || k == PT_KIND_TRAIT;
-}
-
-/* Where the syntax cannot tell a base class from an interface (C# and
- * Swift base lists name both the same way), the resolved target can:
- * a class or struct taking an interface or trait implements it, one taking
- * a class extends it. Interfaces extending interfaces stay Extends. */
-static pt_edge_type inheritance_type(const pt_resolver *rs, const pt_raw_ref *r,
-                                     const pt_entity *target, pt_edge_type type)
-{
-  size_t from;
-  if (r->kind != PT_REF_EXTENDS && r->kind != PT_REF_IMPLEMENTS)
-    return type;
-  if (!pt_strmap_get(&rs->by_key, r->from_key, strlen(r->from_key), &from) ||
-      is_interface(rs->ents[from].kind))
-    return type;
-  if (is_interface(target->kind))
-    return PT_EDGE_IMPLEMENTS;
-  if (target->kind == PT_KIND_CLASS || target->kind == PT_KIND_STRUCT)
-    return PT_EDGE_EXTENDS;
-  return type;
-}
-
-static const char *placeholder_token(pt_ref_kind k)
-{
-  switch (k) {
-  case PT_REF_CALL: case PT_REF_NEW: return "fn";
-  case PT_REF_IMPORT: case PT_REF_INCLUDE: return "module";
-  case PT_REF_IMPLEMENTS: return "trait";
-  default: return "class";
-  }
-}
-
-static int add_import(pt_resolver *rs, const char *module)
-{
-  int rc = pt_array_grow((void **)&rs->imports, &rs->cap_imports,
-                         rs->n_imports + 1, sizeof *rs->imports);
-  if (rc)
-    return rc;
-  const char *m = normalize_module(module);
-  if (!m)
-    return PT_ERR(PT_ENOMEM, "out of memory");
-  rs->imports[rs->n_imports++] = m;
-  return 0;
-}
-
-static int collect_imports(pt_resolver *rs, pt_lang lang, const pt_raw_ref *refs,
-                           size_t n)
-{
-  for (size_t i = 0; i < rs->n_imports; i++)
-    pt_free((void *)rs->imports[i]);
-  rs->n_imports = 0;
-  int rc = 0;
-  pt_buf sub = PT_BUF_INIT;
-  for (size_t i = 0; rc == 0 && i < n; i++) {
-    const pt_raw_ref *r = &refs[i];
-    if (r->kind != PT_REF_IMPORT || !r->module)
-      continue;
-    rc = add_import(rs, r->module);
-    /* Python's `from pkg import mod` may name a module: pkg/mod */
-    if (rc == 0 && lang == PT_LANG_PYTHON && strcmp(r->module, r->name) != 0) {
-      pt_buf_clear(&sub);
-      rc = pt_buf_printf(&sub, "%s.%s", r->module, r->name);
-      if (rc == 0)
-        rc = add_import(rs, sub.ptr);
-    }
-  }
-  pt_buf_fini(&sub);
-  return rc;
-}
-
-static int is_base_ref(const pt_raw_ref *r)
-{
-  return r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS;
-}
-
-/* Appends base b (an entity index, or NONE) to type t's list. */
-static int add_base(pt_resolver *rs, size_t t, size_t b)
-{
-  size_t n = rs->n_base_nodes, head;
+  size_t n = rs->n_base_nodes;
+  uint32_t q = rs->info[t].qn;
+  if (q == NO_ID)
+    return 0; /* a type without a qualified name has no methods to find */
   int rc = pt_array_grow((void **)&rs->base_nodes, &rs->cap_base_nodes, n + 1,
                          sizeof *rs->base_nodes);
-  const char *q = rs->ents[t].qualname;
-  if (rc == 0)
-    rc = pt_strmap_put_new(&rs->bases, q, strlen(q), n, &head);
   if (rc)
     return rc;
   base_node node = {t, b, NONE};
   rs->base_nodes[rs->n_base_nodes++] = node;
-  if (head != n) {
-    while (rs->base_nodes[head].next != NONE)
-      head = rs->base_nodes[head].next;
-    rs->base_nodes[head].next = n;
+  size_t head = rs->base_head[q];
+  if (head == NONE) {
+    rs->base_head[q] = n;
+    return 0;
   }
+  while (rs->base_nodes[head].next != NONE)
+    head = rs->base_nodes[head].next;
+  rs->base_nodes[head].next = n;
   return 0;
-}
-
-int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
-                            const pt_raw_ref *refs, size_t n_refs)
-{
-  int rc = 0, have_imports = 0;
-  for (size_t i = 0; rc == 0 && i < n_refs; i++) {
-    const pt_raw_ref *r = &refs[i];
-    size_t t;
-    if (!is_base_ref(r) ||
-        !pt_strmap_get(&rs->by_key, r->from_key, strlen(r->from_key), &t) ||
-        !is_type_like(rs->ents[t].kind))
-      continue;
-    if (!have_imports && (rc = collect_imports(rs, lang, refs, n_refs)) != 0)
-      break;
-    have_imports = 1;
-    verdict v = pick_by_name(rs, path, lang, r);
-    rc = add_base(rs, t, v.target);
-  }
-  return rc;
 }
 
 int pt__resolver_same_bases(const pt_resolver *a, const pt_resolver *b)
@@ -1049,41 +305,4 @@ int pt__resolver_same_bases(const pt_resolver *a, const pt_resolver *b)
       return 0;
   }
   return 1;
-}
-
-int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lang,
-                     const pt_raw_ref *refs, size_t n_refs)
-{
-  int rc = collect_imports(rs, lang, refs, n_refs);
-  for (size_t i = 0; rc == 0 && i < n_refs; i++) {
-    const pt_raw_ref *r = &refs[i];
-    pt_edge e = {r->from_key, NULL, path, pt_ref_edge_type(r->kind), r->line, 0,
-                 PT_RES_EXTERNAL};
-    pt_buf_clear(&rs->scratch);
-    if (r->kind == PT_REF_INCLUDE) {
-      size_t f = pick_file(rs, path, r->name);
-      if (f != NONE) {
-        rc = pt__key_file(&rs->scratch, rs->files[f].lang, rs->files[f].path);
-        e.resolved = 1;
-        e.resolution = PT_RES_IMPORT;
-      }
-    } else {
-      verdict v = pick_by_name(rs, path, lang, r);
-      e.resolution = v.how;
-      if (v.target != NONE) {
-        e.to_key = rs->ents[v.target].key;
-        e.resolved = 1;
-        e.type = inheritance_type(rs, r, &rs->ents[v.target], e.type);
-      }
-    }
-    if (rc == 0 && !e.to_key && !e.resolved)
-      rc = pt__key_placeholder(&rs->scratch, lang, placeholder_token(r->kind), r->name);
-    if (rc == 0 && !e.to_key)
-      e.to_key = rs->scratch.ptr;
-    /* from_key and path are the graph's own (pt__resolve_file's
-     * contract); so is an entity's key, but not a key made in scratch */
-    if (rc == 0)
-      rc = pt_graph_add_edge_interned(g, &e, e.to_key != rs->scratch.ptr);
-  }
-  return rc;
 }

@@ -35,4 +35,19 @@ int pt__resolver_same_bases(const pt_resolver *a, const pt_resolver *b);
 int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lang,
                      const pt_raw_ref *refs, size_t n_refs);
 
+/* One file's references for pt__resolve_files (all borrowed, with the
+ * contract of pt__resolve_file); a NULL path is skipped. */
+typedef struct pt__resolve_job {
+  const char *path;
+  pt_lang lang;
+  const pt_raw_ref *refs;
+  size_t n_refs;
+} pt__resolve_job;
+/* pt__resolve_file for every job, on up to n_threads threads (the calling
+ * one included); the edges go to g in job order, so g is the same for any
+ * number of threads. After every pt__resolver_note_bases; rs is only read. */
+int pt__resolve_files(const pt_resolver *rs, pt_graph *g,
+                      const pt__resolve_job *jobs, size_t n_jobs,
+                      unsigned n_threads);
+
 #endif

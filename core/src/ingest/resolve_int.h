@@ -1,0 +1,125 @@
+/* What the resolver's files share (private to core/src/ingest/resolve*.c):
+ * the frozen tables built once over all definitions (resolve.c), the
+ * per-thread state one file's resolution needs (resolve_pick.c), and the
+ * runs over many files (resolve_run.c). */
+#ifndef PT_RESOLVE_INT_H
+#define PT_RESOLVE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt/arena.h"
+#include "pt/buf.h"
+#include "pt/strmap.h"
+#include "resolve.h"
+
+#define NONE ((size_t)-1)
+#define NO_ID UINT32_MAX
+
+/* One base of a type: the entity it resolved to, or NONE (not indexed). */
+typedef struct base_node {
+  size_t type;               /* the entity whose base list this is */
+  size_t base;
+  size_t next;               /* the type's next base, or NONE */
+} base_node;
+
+/* What resolution asks of an entity, as small numbers made once, so a
+ * candidate costs no string work: ids compare where texts did. */
+typedef struct ent_info {
+  uint32_t file;             /* its file path's id (rs->paths) */
+  uint32_t dir;              /* its folder's id (rs->dirs) */
+  uint32_t qn;               /* its qualified name's id (rs->qnames) */
+  uint32_t encl;             /* its enclosing type's id there, or NO_ID */
+  uint32_t ql;               /* strlen(qualname) */
+  uint8_t fam;               /* family(lang) */
+  uint8_t kind;              /* its pt_kind */
+} ent_info;
+
+/* The enclosing type of an entity as a span of a string the entities own. */
+typedef struct span {
+  const char *s;
+  size_t n;
+} span;
+
+struct pt_resolver {
+  const pt_entity *ents;     /* borrowed */
+  size_t n_ents;
+  ent_info *info;            /* owned, by entity */
+  span *encl;                /* owned, by entity: its enclosing type */
+  size_t *next_same_name;    /* owned: next entity of the name and family */
+  pt_strmap by_name[PT_LANG__COUNT]; /* by family: name -> first entity */
+  pt_strmap names;           /* every entity's name (any family) */
+  pt_strmap by_key;          /* key -> entity index */
+  pt_strmap qnames;          /* qualified names and enclosing types -> id */
+  pt_strmap paths;           /* file paths -> id (files first, in order) */
+  pt_strmap dirs;            /* folders -> id */
+  size_t *base_head;         /* owned, by qualified-name id: first base_node */
+  base_node *base_nodes;
+  size_t n_base_nodes, cap_base_nodes;
+  const pt_file_record *files; /* borrowed */
+  size_t n_files;
+  size_t *next_same_base;    /* owned: chain of files sharing a base name */
+  pt_strmap by_base;         /* file base name -> first file index */
+  const char **path_text;    /* owned array, by path id (strings borrowed) */
+  size_t n_paths;
+  struct pt__resolve_ctx *serial; /* owned: pt__resolve_file's */
+};
+
+/* What resolving one file needs besides the frozen tables: one per thread. */
+typedef struct pt__resolve_ctx {
+  const char **imports;      /* owned: the file's normalised import modules */
+  size_t n_imports, cap_imports;
+  uint8_t *imported;         /* owned, by path id: 0 not asked, 1 no, 2 yes */
+  uint32_t *asked;           /* owned: the path ids asked for this file */
+  size_t n_asked, cap_asked;
+  uint32_t file, dir;        /* the referring file's path and folder ids */
+  const char *last_key;      /* the last key looked up, and its entity */
+  size_t last_idx;
+  int last_found;
+  pt_buf scratch;
+} pt__resolve_ctx;
+
+/* One edge made without a graph: to_key is the target entity's key (owned
+ * by the entities) or, when own_to is set, a string of the edges' arena. */
+typedef struct pt__res_edges {
+  pt_edge *v;                /* owned */
+  unsigned char *own_to;     /* owned, by edge */
+  size_t n, cap;
+  pt_arena strings;          /* placeholder and file keys */
+} pt__res_edges;
+
+/* resolve.c */
+uint8_t pt__resolve_family(pt_lang l);
+/* The entity with this key (last of equals), or NONE. */
+size_t pt__resolve_key(const pt_resolver *rs, pt__resolve_ctx *c,
+                       const char *key);
+/* The path id of a text, or NO_ID. */
+uint32_t pt__resolve_path_id(const pt_resolver *rs, const char *path);
+/* Makes rs->serial, the context of the calls that resolve one file on
+ * the caller's thread (pt__resolve_file, pt__resolver_note_bases). */
+int pt__resolve_serial(pt_resolver *rs);
+/* Appends base b (an entity index, or NONE) to type t's list. */
+int pt__resolve_add_base(pt_resolver *rs, size_t t, size_t b);
+
+/* resolve_pick.c */
+int pt__resolve_ctx_init(pt__resolve_ctx *c, const pt_resolver *rs);
+void pt__resolve_ctx_fini(pt__resolve_ctx *c);
+/* Prepares c for the references of one file. */
+int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
+                           const char *path, pt_lang lang,
+                           const pt_raw_ref *refs, size_t n_refs);
+/* The entity a base reference resolves to (NONE), for note_bases. */
+size_t pt__resolve_base_target(const pt_resolver *rs, pt__resolve_ctx *c,
+                               const char *path, pt_lang lang,
+                               const pt_raw_ref *r);
+/* Resolves the references of one file (after pt__resolve_begin_file)
+ * into out, in reference order. */
+int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
+                     const char *path, pt_lang lang, const pt_raw_ref *refs,
+                     size_t n_refs, pt__res_edges *out);
+void pt__res_edges_clear(pt__res_edges *e);
+void pt__res_edges_fini(pt__res_edges *e);
+/* Adds the edges to g in order. */
+int pt__res_edges_to_graph(const pt__res_edges *e, pt_graph *g);
+
+#endif

@@ -1,0 +1,1027 @@
+/* Reference resolution's rules (resolve.h), docs/extraction.md "Resolution",
+ * over the frozen tables of resolve.c; one file at a time in a context of
+ * its own, so files resolve on any thread.
+ * A member call o.m() is decided by o's type only: self/this (the caller's
+ * type), super/base (its bases), a variable whose type the syntax states
+ * (extract_refs.c), a type or namespace named as the qualifier, or an
+ * imported package; the method is looked up in the type's own methods,
+ * then its bases depth first in source order. A receiver of unknown type
+ * never resolves by the method's name alone. Any other reference names a
+ * target among the indexed entities of the same language family with that
+ * name and a fitting kind, and the first tier that has candidates decides:
+ *   1. the qualifier names the target's type (Foo::new, A.f())
+ *   2. the caller's own type and its bases (languages with an implicit
+ *      this: a bare m() in a method)
+ *   3. the same file
+ *   4. a file the referring file imports
+ *   5. the same directory
+ *   6. the whole language
+ * A tier decides only when its candidates are one thing (overloads, a
+ * namespace spread over files, a type and its typedef); otherwise the
+ * reference stays unresolved as ambiguous. A bare call never reaches a
+ * method outside the caller's type. Every edge records the rule that
+ * decided it, or why none did (pt_resolution). A package qualifier
+ * (io.Reader, with io imported) admits only files of that package; imports
+ * prefer types over same-named constructors. */
+#include <string.h>
+
+#include "graph/key.h"
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "resolve_int.h"
+
+static int kind_fits(pt_ref_kind r, pt_kind k)
+{
+  switch (r) {
+  case PT_REF_CALL:
+    return k == PT_KIND_FUNCTION || k == PT_KIND_METHOD || k == PT_KIND_CLASS ||
+           k == PT_KIND_STRUCT;
+  case PT_REF_NEW:
+    return k == PT_KIND_CLASS || k == PT_KIND_STRUCT;
+  case PT_REF_TYPE:
+    return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_ENUM ||
+           k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_TYPEDEF;
+  case PT_REF_EXTENDS:
+    return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_INTERFACE ||
+           k == PT_KIND_TRAIT;
+  case PT_REF_IMPLEMENTS: /* Ruby mixes modules in */
+    return k == PT_KIND_INTERFACE || k == PT_KIND_TRAIT || k == PT_KIND_CLASS ||
+           k == PT_KIND_MODULE;
+  case PT_REF_IMPORT:
+    return k != PT_KIND_IMPL;
+  default:
+    return 0;
+  }
+}
+
+static const char *base_name(const char *path)
+{
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+static size_t dir_len(const char *path)
+{
+  const char *s = strrchr(path, '/');
+  return s ? (size_t)(s - path) : 0;
+}
+
+/* "./a/b", "a.b", "crate::a::b", "..mod", "./a/b.js" -> "a/b", "a/b",
+ * "a/b", "mod", "a/b". */
+static char *normalize_module(const char *m)
+{
+  pt_buf b = PT_BUF_INIT;
+  while (*m == '.' || *m == '/' || *m == '@' || *m == '~')
+    m++;
+  /* a file path with its extension ("./lib/shapes.js", "a/b.php") */
+  static const char *const exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts",
+                                     ".tsx", ".php", ".rb", ".py", NULL};
+  size_t ml = strlen(m), cut = ml;
+  for (int i = 0; exts[i] && strchr(m, '/'); i++) {
+    size_t el = strlen(exts[i]);
+    if (ml > el && strcmp(m + ml - el, exts[i]) == 0)
+      cut = ml - el;
+  }
+  const char *end = m + cut;
+  static const char *const roots[] = {"crate::", "self::", "super::", NULL};
+  for (int i = 0; roots[i]; i++)
+    if (strncmp(m, roots[i], strlen(roots[i])) == 0)
+      m += strlen(roots[i]);
+  for (const char *p = m; p < end; p++) {
+    if (p[0] == ':' && p[1] == ':') {
+      pt_buf_putc(&b, '/');
+      p++;
+    } else if (*p == '.' || *p == '\\') {
+      pt_buf_putc(&b, '/');
+    } else {
+      pt_buf_putc(&b, *p);
+    }
+  }
+  return pt_buf_detach(&b);
+}
+
+/* Path comparison where '.' and '/' match each other: C# and Java folders
+ * are often named after namespaces ("Acme.Shapes/"). */
+static int seg_eq(const char *a, const char *b, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i] && !((a[i] == '.' || a[i] == '/') && (b[i] == '.' || b[i] == '/')))
+      return 0;
+  return 1;
+}
+
+/* Does the candidate's file (without extension) or folder end with the
+ * normalised module path, or (Go and Java packages: "example.com/geo/shapes")
+ * does the module path end with the candidate's folder name? */
+static int file_matches_module(const char *path, const char *mod)
+{
+  size_t ml = strlen(mod);
+  if (!ml)
+    return 0;
+  const char *dot = strrchr(base_name(path), '.');
+  size_t stem = dot ? (size_t)(dot - path) : strlen(path);
+  size_t dl = dir_len(path);
+  for (int pass = 0; pass < 2; pass++) {
+    size_t n = pass == 0 ? stem : dl;
+    if (n >= ml && seg_eq(path + n - ml, mod, ml) &&
+        (n == ml || path[n - ml - 1] == '/'))
+      return 1;
+  }
+  const char *folder = path + dl;
+  while (folder > path && folder[-1] != '/')
+    folder--;
+  size_t fl = (size_t)(path + dl - folder);
+  return fl && ml > fl && seg_eq(mod + ml - fl, folder, fl) &&
+         mod[ml - fl - 1] == '/';
+}
+
+/* Does the file of path id f match a module the current file imports?
+ * Asked once per file pair: the answer is kept until the next file. */
+static int is_imported(const pt_resolver *rs, pt__resolve_ctx *c, uint32_t f)
+{
+  if (c->n_imports == 0)
+    return 0;
+  if (c->imported[f] == 0) {
+    int yes = 0;
+    for (size_t k = 0; k < c->n_imports && !yes; k++)
+      yes = file_matches_module(rs->path_text[f], c->imports[k]);
+    if (pt_array_grow((void **)&c->asked, &c->cap_asked, c->n_asked + 1,
+                      sizeof *c->asked) != 0) {
+      pt_error_clear(); /* short of memory: ask again next time */
+      return yes;
+    }
+    c->asked[c->n_asked++] = f;
+    c->imported[f] = yes ? 2 : 1;
+  }
+  return c->imported[f] == 2;
+}
+
+/* Is scope the last segment of a module the current file imports (a
+ * package qualifier such as Go's io.Reader or Python's os.path)? */
+static int scope_is_import(const pt__resolve_ctx *c, const char *scope)
+{
+  size_t sl = strlen(scope);
+  for (size_t k = 0; k < c->n_imports; k++) {
+    const char *m = c->imports[k];
+    size_t ml = strlen(m);
+    if (ml >= sl && strcmp(m + ml - sl, scope) == 0 &&
+        (ml == sl || m[ml - sl - 1] == '/'))
+      return 1;
+  }
+  return 0;
+}
+
+static int is_type_kind(pt_kind k)
+{
+  return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_ENUM ||
+         k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_TYPEDEF ||
+         k == PT_KIND_MODULE || k == PT_KIND_NAMESPACE;
+}
+
+static int is_self_word(const char *s)
+{
+  static const char *const words[] = {"self", "this", "Self", "cls", "static",
+                                      "$this", NULL};
+  for (int i = 0; words[i]; i++)
+    if (strcmp(s, words[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* super.m(), parent::m(), base.M(): a method of a base class, never of
+ * the caller's own type. */
+static int is_base_word(const char *s)
+{
+  return !strcmp(s, "super") || !strcmp(s, "parent") || !strcmp(s, "base") ||
+         !strcmp(s, "super()");
+}
+
+/* A qualifier as qualified names write it ("a::B" -> "a.B"), made once
+ * per reference; NULL when out of memory (nothing fits then). */
+static char *scope_want(const char *scope, size_t len)
+{
+  char *s = pt_malloc(len + 1);
+  if (!s)
+    return NULL;
+  memcpy(s, scope, len);
+  s[len] = '\0';
+  char *want = normalize_module(s);
+  pt_free(s);
+  for (char *p = want; p && *p; p++)
+    if (*p == '/')
+      *p = '.';
+  return want;
+}
+
+/* Does entity i's qualified name end with "<want>.<name>" (nl: the name's
+ * length, the same for every candidate of a chain)? */
+static int scope_fits(const pt_resolver *rs, size_t i, const char *want,
+                      size_t nl)
+{
+  if (!want)
+    return 0;
+  const char *q = rs->ents[i].qualname;
+  size_t ql = rs->info[i].ql, wl = strlen(want);
+  return ql >= wl + 1 + nl && memcmp(q + ql - nl - 1 - wl, want, wl) == 0 &&
+         q[ql - nl - 1] == '.' &&
+         (ql == wl + 1 + nl || q[ql - nl - 2 - wl] == '.');
+}
+
+typedef struct tier_hit {
+  size_t first;
+  size_t count;
+  int one_group;   /* every candidate has the first one's kind and qualname */
+} tier_hit;
+
+/* Candidates that are one thing count once: overloads (Circle.scale twice,
+ * same qualified name and file), a namespace, module or impl spread over
+ * files (same kind and qualified name), and a C type with its typedef
+ * (struct List and `typedef struct List List`, same qualified name), where
+ * the definition itself is preferred to the alias. Two classes or functions
+ * of one qualified name in two files are two things (two Java packages, two
+ * Python modules, two C files' static functions). */
+static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
+{
+  if (t->count++ == 0) {
+    t->first = i;
+    t->one_group = 1;
+    return;
+  }
+  const ent_info *ai = &rs->info[t->first], *bi = &rs->info[i];
+  if (ai->qn != bi->qn || ai->qn == NO_ID) {
+    t->one_group = 0;
+    return;
+  }
+  pt_kind a = (pt_kind)ai->kind, b = (pt_kind)bi->kind;
+  int alias = a == PT_KIND_TYPEDEF || b == PT_KIND_TYPEDEF;
+  int same_file = ai->file == bi->file;
+  int spread = a == PT_KIND_NAMESPACE || a == PT_KIND_MODULE ||
+               a == PT_KIND_IMPL || alias;
+  if ((a != b && !alias && !same_file) || (!same_file && !spread))
+    t->one_group = 0;
+  else if (a == PT_KIND_TYPEDEF && b != PT_KIND_TYPEDEF)
+    t->first = i;
+}
+
+/* Whether entity i may be the target of r at all (its family is the
+ * chain's: chains are kept per family). */
+static int eligible(const pt_resolver *rs, size_t i, const pt_raw_ref *r,
+                    int types_only)
+{
+  pt_kind k = (pt_kind)rs->info[i].kind;
+  if (!kind_fits(r->kind, k))
+    return 0;
+  if (types_only && !is_type_kind(k))
+    return 0;
+  /* a type does not extend or implement itself, and `typedef struct T T`
+   * names the struct, not the typedef */
+  if ((r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS ||
+       (r->kind == PT_REF_TYPE && k == PT_KIND_TYPEDEF)) &&
+      strcmp(rs->ents[i].key, r->from_key) == 0)
+    return 0;
+  return 1;
+}
+
+/* Imports prefer types: `import a.Circle` names the class, not its
+ * constructor Circle.Circle. */
+static int wants_types_only(const pt_resolver *rs, size_t head,
+                            const pt_raw_ref *r)
+{
+  if (r->kind != PT_REF_IMPORT)
+    return 0;
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+    if (eligible(rs, i, r, 1))
+      return 1;
+  return 0;
+}
+
+/* What a pick found: the target's index or NONE, and the rule. */
+typedef struct verdict {
+  size_t target;
+  pt_resolution how;
+} verdict;
+
+static verdict found(size_t i, pt_resolution how)
+{
+  verdict v = {i, how};
+  return v;
+}
+
+static verdict missed(pt_resolution how)
+{
+  verdict v = {NONE, how};
+  return v;
+}
+
+/* The tier's verdict: its one candidate, ambiguous, or nothing (count 0). */
+static verdict tier_verdict(const tier_hit *t, pt_resolution how)
+{
+  return t->one_group ? found(t->first, how) : missed(PT_RES_AMBIGUOUS);
+}
+
+/* The last tier of pick_by_name (2 file, 3 import, 4 directory, 5 the
+ * whole language) a bare f() may use, by the language's scoping: the
+ * whole language where functions are global (C, C++, PHP, Ruby, Swift),
+ * the directory where a package is its folder (Go), else only what the
+ * file defines or imports (Python, JavaScript, TypeScript, Rust, Java,
+ * C#). */
+static int bare_call_reach(pt_lang l)
+{
+  switch (l) {
+  case PT_LANG_C: case PT_LANG_CPP: case PT_LANG_PHP: case PT_LANG_RUBY:
+  case PT_LANG_SWIFT:
+    return 5;
+  case PT_LANG_GO:
+    return 4;
+  default:
+    return 3;
+  }
+}
+
+/* Languages where a bare m() inside a method may call the method m of the
+ * caller's own type or its bases. */
+static int has_implicit_this(pt_lang l)
+{
+  return l == PT_LANG_JAVA || l == PT_LANG_CSHARP || l == PT_LANG_CPP ||
+         l == PT_LANG_SWIFT || l == PT_LANG_RUBY;
+}
+
+static int is_type_like(pt_kind k)
+{
+  return k == PT_KIND_CLASS || k == PT_KIND_STRUCT || k == PT_KIND_ENUM ||
+         k == PT_KIND_TRAIT || k == PT_KIND_INTERFACE || k == PT_KIND_IMPL ||
+         k == PT_KIND_MODULE;
+}
+
+/* The first entity of the chain of name (len bytes) in family fam. */
+static int chain_head(const pt_resolver *rs, uint8_t fam, const char *name,
+                      size_t len, size_t *head)
+{
+  return pt_strmap_get(&rs->by_name[fam], name, len, head);
+}
+
+/* The type entity a caller (entity key) is written in, or NONE. */
+static size_t caller_type_index(const pt_resolver *rs, pt__resolve_ctx *c,
+                                const char *from)
+{
+  size_t i = pt__resolve_key(rs, c, from), p;
+  if (i == NONE)
+    return NONE;
+  for (int depth = 0; depth < 16; depth++) {
+    const pt_entity *e = &rs->ents[i];
+    if (is_type_like(e->kind))
+      return i;
+    p = pt__resolve_key(rs, NULL, e->parent_key);
+    int has_parent = p != NONE;
+    if (e->kind == PT_KIND_METHOD && !(has_parent && is_type_like(rs->ents[p].kind)))
+      break;
+    if (!has_parent)
+      return NONE;
+    i = p;
+  }
+  /* a method: its parent, or the type named by its qualifier (C++ A::f
+   * outside A's file, a Go method beside its type's file) */
+  span t = rs->encl[i];
+  if (!t.s)
+    return NONE;
+  const char *last = t.s;
+  for (size_t k = 0; k < t.n; k++)
+    if (t.s[k] == '.')
+      last = t.s + k + 1;
+  /* the type itself, not one of its impl or extension blocks */
+  size_t head, found_at = NONE, n = 0;
+  if (!chain_head(rs, rs->info[i].fam, last, (size_t)(t.s + t.n - last), &head))
+    return NONE;
+  for (size_t j = head; j != NONE; j = rs->next_same_name[j])
+    if (is_type_like(rs->ents[j].kind) && rs->ents[j].kind != PT_KIND_IMPL &&
+        rs->info[j].qn == rs->info[i].encl) {
+      found_at = j;
+      n++;
+    }
+  return n == 1 ? found_at : NONE;
+}
+
+/* Is entity i written in type t (its parent, or named by its qualifier)? */
+static int member_of(const pt_resolver *rs, size_t i, size_t t)
+{
+  return rs->info[i].encl != NO_ID && rs->info[i].encl == rs->info[t].qn;
+}
+
+/* The methods named r->name of type t itself: those written in t's file
+ * first (two types of one qualified name in two files are two types), else
+ * those elsewhere (a Rust impl, a C++ or Go method in another file). */
+static void own_methods(const pt_resolver *rs, size_t head, const pt_raw_ref *r,
+                        size_t t, tier_hit *out)
+{
+  tier_hit here = {0}, away = {0};
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    pt_kind k = (pt_kind)rs->info[i].kind;
+    if (!member_of(rs, i, t) ||
+        (k != PT_KIND_METHOD && k != PT_KIND_FUNCTION) ||
+        !eligible(rs, i, r, 0))
+      continue;
+    tier_add(rs, rs->info[i].file == rs->info[t].file ? &here : &away, i);
+  }
+  *out = here.count ? here : away;
+}
+
+/* The method r->name of type t: its own, then each base's in source order,
+ * depth first; EXTERNAL when neither has it (a base that is not indexed
+ * may, or the call goes through a field holding a function). */
+static verdict method_of(const pt_resolver *rs, size_t head,
+                         const pt_raw_ref *r, size_t t, int skip_own, int depth)
+{
+  tier_hit own;
+  if (!skip_own) {
+    own_methods(rs, head, r, t, &own);
+    if (own.count)
+      return tier_verdict(&own, PT_RES_RECEIVER_TYPE);
+  }
+  uint32_t q = rs->info[t].qn;
+  if (depth >= 12 || q == NO_ID || rs->base_head[q] == NONE)
+    return missed(PT_RES_EXTERNAL);
+  for (size_t b = rs->base_head[q]; b != NONE; b = rs->base_nodes[b].next) {
+    size_t base = rs->base_nodes[b].base, of = rs->base_nodes[b].type;
+    if (of != t && rs->ents[of].kind != PT_KIND_IMPL)
+      continue; /* another type of the same qualified name */
+    if (base == NONE)
+      continue;
+    verdict v = method_of(rs, head, r, base, 0, depth + 1);
+    if (v.target != NONE || v.how == PT_RES_AMBIGUOUS)
+      return v;
+  }
+  return missed(PT_RES_EXTERNAL);
+}
+
+static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
+                            pt_lang lang, const pt_raw_ref *r);
+
+/* r with its name (and qualifier) taken from a written name "a.b::C". */
+static char *split_written(const pt_raw_ref *r, const char *written,
+                           pt_ref_kind kind, pt_raw_ref *out)
+{
+  pt_raw_ref t = *r;
+  char *copy = pt_malloc(strlen(written) + 1);
+  if (!copy)
+    return NULL;
+  memcpy(copy, written, strlen(written) + 1);
+  t.kind = kind;
+  t.recv_type = NULL;
+  t.recv_how = PT_RECV_UNKNOWN;
+  t.scope = NULL;
+  t.name = copy;
+  t.via = PT_VIA_NAME;
+  for (char *p = copy; *p; p++)
+    if (*p == '.' || *p == '\\' || (p[0] == ':' && p[1] == ':')) {
+      t.scope = copy;
+      t.name = p + (*p == ':' ? 2 : 1);
+      t.via = *p == '.' ? PT_VIA_MEMBER : PT_VIA_PATH;
+    }
+  if (t.scope)
+    copy[t.name - copy - (t.via == PT_VIA_PATH && t.name[-1] == ':' ? 2 : 1)] = '\0';
+  *out = t;
+  return copy;
+}
+
+/* The type entity a receiver's type name stands for, as a type reference
+ * written at r would resolve. */
+static verdict receiver_type(const pt_resolver *rs, pt__resolve_ctx *c,
+                             pt_lang lang, const pt_raw_ref *r,
+                             const char *type)
+{
+  pt_raw_ref t;
+  char *copy = split_written(r, type, PT_REF_TYPE, &t);
+  if (!copy)
+    return missed(PT_RES_EXTERNAL);
+  verdict v = pick_by_name(rs, c, lang, &t);
+  pt_free(copy);
+  return v;
+}
+
+static int is_name_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || (c & 0x80);
+}
+
+/* The declared result type of a function from its signature, where it is
+ * written after the parameters: Go "func NewT() *T", Rust "-> T", Python
+ * "-> T:", TypeScript and PHP "): T", Swift "-> T?". 0 when there is none. */
+static int result_type(const char *sig, const char *name, char *out, size_t cap)
+{
+  size_t nl = strlen(name);
+  const char *p = sig;
+  while (p && (p = strstr(p, name)) != NULL) {
+    const char *a = p + nl;
+    if ((p == sig || !is_name_char(p[-1])) && (*a == '(' || *a == '<' || *a == '['))
+      break;
+    p = a;
+  }
+  if (!p)
+    return 0;
+  p += nl;
+  int depth = 0;
+  if (*p == '<' || *p == '[') /* generic parameters */
+    for (; *p; p++) {
+      depth += *p == '<' || *p == '[';
+      depth -= *p == '>' || *p == ']';
+      if (depth == 0) {
+        p++;
+        break;
+      }
+    }
+  if (*p != '(')
+    return 0;
+  for (; *p; p++) {
+    depth += *p == '(';
+    depth -= *p == ')';
+    if (depth == 0)
+      break;
+  }
+  if (!*p)
+    return 0;
+  p++;
+  while (*p == ' ' || *p == '-' || *p == '>' || *p == ':' || *p == '(' ||
+         *p == '*' || *p == '&' || *p == '?')
+    p++;
+  size_t n = 0;
+  while (n + 1 < cap && (is_name_char(p[n]) || p[n] == '.' || p[n] == '\\' ||
+                         (p[n] == ':' && p[n + 1] == ':') ||
+                         (n > 0 && p[n] == ':' && p[n - 1] == ':')))
+    n++;
+  while (n && (p[n - 1] == '.' || p[n - 1] == ':'))
+    n--;
+  memcpy(out, p, n);
+  out[n] = '\0';
+  return n > 0;
+}
+
+/* x = NewT() / x = make_thing(): the type the called function declares it
+ * returns (one step: the function is resolved as a call written at r). */
+static verdict factory_type(const pt_resolver *rs, pt__resolve_ctx *c,
+                            pt_lang lang, const pt_raw_ref *r)
+{
+  pt_raw_ref f;
+  char *copy = split_written(r, r->recv_type, PT_REF_CALL, &f);
+  if (!copy)
+    return missed(PT_RES_UNKNOWN_RECEIVER);
+  verdict v = pick_by_name(rs, c, lang, &f);
+  pt_free(copy);
+  char type[128];
+  if (v.target == NONE || !rs->ents[v.target].signature ||
+      !result_type(rs->ents[v.target].signature, rs->ents[v.target].name, type,
+                   sizeof type))
+    return missed(PT_RES_UNKNOWN_RECEIVER);
+  if (strcmp(type, "Self") == 0 || strcmp(type, "static") == 0 ||
+      strcmp(type, "self") == 0) {
+    size_t t = caller_type_index(rs, c, rs->ents[v.target].key);
+    return t != NONE ? found(t, PT_RES_RECEIVER_TYPE) : missed(PT_RES_UNKNOWN_RECEIVER);
+  }
+  return receiver_type(rs, c, lang, r, type);
+}
+
+/* A.f(), pkg.f(), mod.A.f(): the qualifier names a type, a namespace or a
+ * package, or an imported module and a type in it. */
+static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
+                              pt_lang lang, const pt_raw_ref *r, size_t head)
+{
+  tier_hit q = {0}, pkg = {0};
+  int any = 0, package = scope_is_import(c, r->scope);
+  const char *dot = strchr(r->scope, '.');
+  char *mod = dot ? pt_malloc((size_t)(dot - r->scope) + 1) : NULL;
+  if (mod) {
+    memcpy(mod, r->scope, (size_t)(dot - r->scope));
+    mod[dot - r->scope] = '\0';
+    if (!scope_is_import(c, mod)) {
+      pt_free(mod);
+      mod = NULL;
+    }
+  }
+  size_t nl = strlen(r->name);
+  char *want = scope_want(r->scope, strlen(r->scope));
+  char *want_in_mod = mod ? scope_want(dot + 1, strlen(dot + 1)) : NULL;
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    if (!eligible(rs, i, r, 0))
+      continue;
+    any = 1;
+    int imported = (package || mod) && is_imported(rs, c, rs->info[i].file);
+    if (scope_fits(rs, i, want, nl) ||
+        (mod && imported && scope_fits(rs, i, want_in_mod, nl)))
+      tier_add(rs, &q, i);
+    if (package && imported && rs->info[i].kind != PT_KIND_METHOD)
+      tier_add(rs, &pkg, i);
+  }
+  pt_free(want);
+  pt_free(want_in_mod);
+  pt_free(mod);
+  if (q.count)
+    return tier_verdict(&q, PT_RES_QUALIFIED);
+  if (pkg.count)
+    return tier_verdict(&pkg, PT_RES_IMPORT);
+  if (!any || package)
+    return missed(PT_RES_EXTERNAL);
+  /* Child.create(): a type's method written in one of its bases */
+  verdict t = receiver_type(rs, c, lang, r, r->scope);
+  if (t.target != NONE) {
+    verdict m = method_of(rs, head, r, t.target, 0, 0);
+    return m.target != NONE ? found(m.target, PT_RES_QUALIFIED) : m;
+  }
+  return missed(PT_RES_UNKNOWN_RECEIVER);
+}
+
+/* o.m(): decided by what o is. */
+static verdict pick_member(const pt_resolver *rs, pt__resolve_ctx *c,
+                           pt_lang lang, const pt_raw_ref *r, size_t head)
+{
+  if (is_base_word(r->scope) || is_self_word(r->scope)) {
+    size_t t = caller_type_index(rs, c, r->from_key);
+    if (t == NONE)
+      return missed(PT_RES_UNKNOWN_RECEIVER);
+    return method_of(rs, head, r, t, is_base_word(r->scope), 0);
+  }
+  if (r->recv_type) {
+    verdict t = receiver_type(rs, c, lang, r, r->recv_type);
+    /* T(...) names no indexed type: a function's result */
+    if (t.target == NONE && t.how != PT_RES_AMBIGUOUS &&
+        r->recv_how == PT_RECV_CALLED)
+      t = factory_type(rs, c, lang, r);
+    if (t.target != NONE)
+      return method_of(rs, head, r, t.target, 0, 0);
+    return missed(t.how == PT_RES_AMBIGUOUS ? PT_RES_AMBIGUOUS
+                  : r->recv_how == PT_RECV_CALLED ? PT_RES_UNKNOWN_RECEIVER
+                                                  : PT_RES_EXTERNAL);
+  }
+  return pick_qualified(rs, c, lang, r, head);
+}
+
+/* What pick_by_name knows of one reference before it looks at candidates. */
+typedef struct ref_view {
+  uint32_t caller_type;  /* the caller's enclosing type's id, or NO_ID */
+  int foreign;           /* a qualifier that is not the caller */
+  int base;              /* super::f() */
+  int package;           /* a package qualifier: only its files */
+  int types_only;
+  int bare_call;         /* reaches a method only through the caller's type */
+  char *want;            /* owned: the qualifier as qualified names write it */
+} ref_view;
+
+static void view_ref(const pt_resolver *rs, pt__resolve_ctx *c,
+                     const pt_raw_ref *r, size_t head, ref_view *v)
+{
+  size_t from = pt__resolve_key(rs, c, r->from_key);
+  span caller = from != NONE ? rs->encl[from] : (span){NULL, 0};
+  memset(v, 0, sizeof *v);
+  v->caller_type = from != NONE ? rs->info[from].encl : NO_ID;
+  const char *scope = r->scope;
+  v->base = scope && is_base_word(scope);
+  if (scope && is_self_word(scope)) {
+    if (caller.s)
+      v->want = scope_want(caller.s, caller.n);
+  } else if (scope) {
+    v->foreign = 1;
+    if (!v->base)
+      v->want = scope_want(scope, strlen(scope));
+  }
+  v->package = v->foreign && !v->base && scope_is_import(c, r->scope);
+  v->types_only = wants_types_only(rs, head, r);
+  v->bare_call = r->kind == PT_REF_CALL && !scope;
+}
+
+/* Tiers 1-6 for everything but a member call. */
+static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
+                            pt_lang lang, const pt_raw_ref *r)
+{
+  size_t head, len = strlen(r->name);
+  /* a name only another family defines is looked at as one with no
+   * candidates, not as one nobody defines (the verdict's reason differs) */
+  if (!chain_head(rs, pt__resolve_family(lang), r->name, len, &head)) {
+    if (!pt_strmap_get(&rs->names, r->name, len, NULL))
+      return missed(PT_RES_EXTERNAL);
+    head = NONE;
+  }
+  if (r->kind == PT_REF_CALL && r->via == PT_VIA_MEMBER && r->scope)
+    return pick_member(rs, c, lang, r, head);
+  ref_view v;
+  view_ref(rs, c, r, head, &v);
+  if (v.bare_call && has_implicit_this(lang)) {
+    size_t t = caller_type_index(rs, c, r->from_key);
+    verdict m = t != NONE ? method_of(rs, head, r, t, 0, 0)
+                          : missed(PT_RES_EXTERNAL);
+    if (m.target != NONE || m.how == PT_RES_AMBIGUOUS) {
+      pt_free(v.want);
+      return m.target != NONE ? found(m.target, PT_RES_LOCAL) : m;
+    }
+  }
+  tier_hit t[6];
+  memset(t, 0, sizeof t);
+  size_t nl = strlen(r->name);
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    if (!eligible(rs, i, r, v.types_only))
+      continue;
+    const ent_info *in = &rs->info[i];
+    pt_kind k = (pt_kind)in->kind;
+    /* a function or method written in the caller's own type */
+    int same_type = v.caller_type != NO_ID &&
+                    (k == PT_KIND_METHOD || k == PT_KIND_FUNCTION) &&
+                    in->encl == v.caller_type;
+    if (v.base && same_type)
+      continue;
+    if (v.want && scope_fits(rs, i, v.want, nl))
+      tier_add(rs, &t[0], i);
+    /* a method is reached through a type (tier 1, or its qualifier), never
+     * by its name from outside */
+    if (k == PT_KIND_METHOD && (v.foreign || v.bare_call))
+      continue;
+    int imported = is_imported(rs, c, in->file);
+    if (v.package && !imported)
+      continue;
+    if (same_type && !v.foreign)
+      tier_add(rs, &t[1], i);
+    if (!v.foreign && c->file != NO_ID && in->file == c->file)
+      tier_add(rs, &t[2], i);
+    if (imported)
+      tier_add(rs, &t[3], i);
+    if (c->dir != NO_ID && in->dir == c->dir)
+      tier_add(rs, &t[4], i);
+    tier_add(rs, &t[5], i);
+  }
+  pt_free(v.want);
+  static const pt_resolution how[6] = {
+    PT_RES_QUALIFIED, PT_RES_LOCAL, PT_RES_LOCAL, PT_RES_IMPORT,
+    PT_RES_DIRECTORY, PT_RES_UNIQUE_NAME};
+  int last = v.bare_call ? bare_call_reach(lang) : 5;
+  for (int k = 0; k <= last; k++)
+    if (t[k].count)
+      return tier_verdict(&t[k], how[k]);
+  return missed(PT_RES_EXTERNAL);
+}
+
+/* dir/inc with "." and ".." segments folded; NULL when it climbs above the
+ * root. Caller frees. */
+static char *join_normalized(const char *path, size_t dl, const char *inc)
+{
+  pt_buf b = PT_BUF_INIT;
+  if (dl && (pt_buf_put(&b, path, dl) || pt_buf_putc(&b, '/')))
+    return NULL;
+  for (const char *p = inc; *p;) {
+    const char *slash = strchr(p, '/');
+    size_t n = slash ? (size_t)(slash - p) : strlen(p);
+    if (n == 2 && p[0] == '.' && p[1] == '.') {
+      if (b.len == 0) {
+        pt_buf_fini(&b);
+        return NULL;
+      }
+      b.len--; /* the trailing '/' */
+      while (b.len && b.ptr[b.len - 1] != '/')
+        b.len--;
+      b.ptr[b.len] = '\0';
+    } else if (n && !(n == 1 && p[0] == '.')) {
+      pt_buf_put(&b, p, n);
+      if (slash)
+        pt_buf_putc(&b, '/');
+    }
+    p += n + (slash ? 1 : 0);
+  }
+  return pt_buf_detach(&b);
+}
+
+/* An #include resolves to an indexed file: the path relative to the
+ * includer first, else the only file whose path ends with the included
+ * path (an include folder), "./" and "../" prefixes left out. */
+static size_t pick_file(const pt_resolver *rs, const char *path, const char *inc)
+{
+  size_t head, found = NONE, n = 0;
+  if (!pt_strmap_get(&rs->by_base, base_name(inc), strlen(base_name(inc)), &head))
+    return NONE;
+  char *rel = join_normalized(path, dir_len(path), inc);
+  while (inc[0] == '.' && (inc[1] == '/' || (inc[1] == '.' && inc[2] == '/')))
+    inc += inc[1] == '/' ? 2 : 3;
+  size_t il = strlen(inc);
+  for (size_t i = head; i != NONE; i = rs->next_same_base[i]) {
+    const char *fp = rs->files[i].path;
+    size_t fl = strlen(fp);
+    if (rel && strcmp(fp, rel) == 0) {
+      found = i;
+      n = 1;
+      break;
+    }
+    if (fl >= il && strcmp(fp + fl - il, inc) == 0 &&
+        (fl == il || fp[fl - il - 1] == '/')) {
+      found = i;
+      n++;
+    }
+  }
+  pt_free(rel);
+  return n == 1 ? found : NONE;
+}
+
+static int is_interface(pt_kind k)
+{
+  return k == PT_KIND_INTERFACE || k == PT_KIND_TRAIT;
+}
+
+/* Where the syntax cannot tell a base class from an interface (C# and
+ * Swift base lists name both the same way), the resolved target can:
+ * a class or struct taking an interface or trait implements it, one taking
+ * a class extends it. Interfaces extending interfaces stay Extends. */
+static pt_edge_type inheritance_type(const pt_resolver *rs, pt__resolve_ctx *c,
+                                     const pt_raw_ref *r,
+                                     const pt_entity *target, pt_edge_type type)
+{
+  if (r->kind != PT_REF_EXTENDS && r->kind != PT_REF_IMPLEMENTS)
+    return type;
+  size_t from = pt__resolve_key(rs, c, r->from_key);
+  if (from == NONE || is_interface(rs->ents[from].kind))
+    return type;
+  if (is_interface(target->kind))
+    return PT_EDGE_IMPLEMENTS;
+  if (target->kind == PT_KIND_CLASS || target->kind == PT_KIND_STRUCT)
+    return PT_EDGE_EXTENDS;
+  return type;
+}
+
+static const char *placeholder_token(pt_ref_kind k)
+{
+  switch (k) {
+  case PT_REF_CALL: case PT_REF_NEW: return "fn";
+  case PT_REF_IMPORT: case PT_REF_INCLUDE: return "module";
+  case PT_REF_IMPLEMENTS: return "trait";
+  default: return "class";
+  }
+}
+
+static int add_import(pt__resolve_ctx *c, const char *module)
+{
+  int rc = pt_array_grow((void **)&c->imports, &c->cap_imports,
+                         c->n_imports + 1, sizeof *c->imports);
+  if (rc)
+    return rc;
+  const char *m = normalize_module(module);
+  if (!m)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  c->imports[c->n_imports++] = m;
+  return 0;
+}
+
+int pt__resolve_ctx_init(pt__resolve_ctx *c, const pt_resolver *rs)
+{
+  memset(c, 0, sizeof *c);
+  c->imported = pt_calloc(rs->n_paths + 1, 1);
+  return c->imported ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+}
+
+void pt__resolve_ctx_fini(pt__resolve_ctx *c)
+{
+  for (size_t i = 0; i < c->n_imports; i++)
+    pt_free((void *)c->imports[i]);
+  pt_free(c->imports);
+  pt_free(c->imported);
+  pt_free(c->asked);
+  pt_buf_fini(&c->scratch);
+}
+
+int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
+                           const char *path, pt_lang lang,
+                           const pt_raw_ref *refs, size_t n_refs)
+{
+  for (size_t i = 0; i < c->n_imports; i++)
+    pt_free((void *)c->imports[i]);
+  c->n_imports = 0;
+  for (size_t i = 0; i < c->n_asked; i++)
+    c->imported[c->asked[i]] = 0;
+  c->n_asked = 0;
+  c->last_key = NULL;
+  c->file = pt__resolve_path_id(rs, path);
+  size_t dir;
+  c->dir = pt_strmap_get(&rs->dirs, path, dir_len(path), &dir) ? (uint32_t)dir
+                                                               : NO_ID;
+  int rc = 0;
+  pt_buf sub = PT_BUF_INIT;
+  for (size_t i = 0; rc == 0 && i < n_refs; i++) {
+    const pt_raw_ref *r = &refs[i];
+    if (r->kind != PT_REF_IMPORT || !r->module)
+      continue;
+    rc = add_import(c, r->module);
+    /* Python's `from pkg import mod` may name a module: pkg/mod */
+    if (rc == 0 && lang == PT_LANG_PYTHON && strcmp(r->module, r->name) != 0) {
+      pt_buf_clear(&sub);
+      rc = pt_buf_printf(&sub, "%s.%s", r->module, r->name);
+      if (rc == 0)
+        rc = add_import(c, sub.ptr);
+    }
+  }
+  pt_buf_fini(&sub);
+  return rc;
+}
+
+static int is_base_ref(const pt_raw_ref *r)
+{
+  return r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS;
+}
+
+int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
+                            const pt_raw_ref *refs, size_t n_refs)
+{
+  int rc = pt__resolve_serial(rs), have_imports = 0;
+  for (size_t i = 0; rc == 0 && i < n_refs; i++) {
+    const pt_raw_ref *r = &refs[i];
+    size_t t;
+    if (!is_base_ref(r) || (t = pt__resolve_key(rs, NULL, r->from_key)) == NONE ||
+        !is_type_like(rs->ents[t].kind))
+      continue;
+    if (!have_imports &&
+        (rc = pt__resolve_begin_file(rs, rs->serial, path, lang, refs, n_refs)) != 0)
+      break;
+    have_imports = 1;
+    verdict v = pick_by_name(rs, rs->serial, lang, r);
+    rc = pt__resolve_add_base(rs, t, v.target);
+  }
+  return rc;
+}
+
+static int push_edge(pt__res_edges *out, const pt_edge *e, int own_to)
+{
+  if (out->n == out->cap) {
+    size_t cap = out->cap;
+    int rc = pt_array_grow((void **)&out->v, &cap, out->n + 1, sizeof *out->v);
+    size_t cap2 = out->cap;
+    if (rc == 0)
+      rc = pt_array_grow((void **)&out->own_to, &cap2, out->n + 1, 1);
+    if (rc)
+      return rc;
+    out->cap = cap < cap2 ? cap : cap2;
+  }
+  if (own_to) {
+    char *s = pt_arena_strdup(&out->strings, e->to_key);
+    if (!s)
+      return PT_ERR(PT_ENOMEM, "out of memory");
+    out->v[out->n] = *e;
+    out->v[out->n].to_key = s;
+  } else {
+    out->v[out->n] = *e;
+  }
+  out->own_to[out->n++] = (unsigned char)own_to;
+  return 0;
+}
+
+int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
+                     const char *path, pt_lang lang, const pt_raw_ref *refs,
+                     size_t n_refs, pt__res_edges *out)
+{
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < n_refs; i++) {
+    const pt_raw_ref *r = &refs[i];
+    pt_edge e = {r->from_key, NULL, path, pt_ref_edge_type(r->kind), r->line, 0,
+                 PT_RES_EXTERNAL};
+    pt_buf_clear(&c->scratch);
+    if (r->kind == PT_REF_INCLUDE) {
+      size_t f = pick_file(rs, path, r->name);
+      if (f != NONE) {
+        rc = pt__key_file(&c->scratch, rs->files[f].lang, rs->files[f].path);
+        e.resolved = 1;
+        e.resolution = PT_RES_IMPORT;
+      }
+    } else {
+      verdict v = pick_by_name(rs, c, lang, r);
+      e.resolution = v.how;
+      if (v.target != NONE) {
+        e.to_key = rs->ents[v.target].key;
+        e.resolved = 1;
+        e.type = inheritance_type(rs, c, r, &rs->ents[v.target], e.type);
+      }
+    }
+    if (rc == 0 && !e.to_key && !e.resolved)
+      rc = pt__key_placeholder(&c->scratch, lang, placeholder_token(r->kind), r->name);
+    int own_to = !e.to_key;
+    if (rc == 0 && own_to)
+      e.to_key = c->scratch.ptr;
+    if (rc == 0)
+      rc = push_edge(out, &e, own_to);
+  }
+  return rc;
+}
+
+void pt__res_edges_clear(pt__res_edges *e)
+{
+  e->n = 0;
+  pt_arena_fini(&e->strings);
+  pt_arena_init(&e->strings);
+}
+
+void pt__res_edges_fini(pt__res_edges *e)
+{
+  if (!e)
+    return;
+  pt_free(e->v);
+  pt_free(e->own_to);
+  pt_arena_fini(&e->strings);
+  memset(e, 0, sizeof *e);
+}
+
+int pt__res_edges_to_graph(const pt__res_edges *e, pt_graph *g)
+{
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < e->n; i++)
+    rc = pt_graph_add_edge_interned(g, &e->v[i], !e->own_to[i]);
+  return rc;
+}

@@ -1,0 +1,171 @@
+/* Resolution runs (resolve.h): one file on the calling thread, or many on
+ * a pool of threads over the frozen tables. Each file's edges are made
+ * apart and added to the graph strictly in file order, by whichever thread
+ * finishes the next one, so the graph is the same for any number of
+ * threads and a file's edges are freed as soon as they are added. */
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/buf.h"
+#include "pt/error.h"
+#include "pt/sys/thread.h"
+#include "resolve_int.h"
+
+int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lang,
+                     const pt_raw_ref *refs, size_t n_refs)
+{
+  pt__res_edges out;
+  memset(&out, 0, sizeof out);
+  int rc = pt__resolve_serial(rs);
+  if (rc == 0)
+    rc = pt__resolve_begin_file(rs, rs->serial, path, lang, refs, n_refs);
+  if (rc == 0)
+    rc = pt__resolve_refs(rs, rs->serial, path, lang, refs, n_refs, &out);
+  if (rc == 0)
+    rc = pt__res_edges_to_graph(&out, g);
+  pt__res_edges_fini(&out);
+  return rc;
+}
+
+typedef struct run {
+  const pt_resolver *rs;
+  pt_graph *g;               /* touched only by the merging thread */
+  const pt__resolve_job *jobs;
+  size_t n_jobs;
+  pt__res_edges **out;       /* under mu: a finished file's edges, by job */
+  unsigned char *done;       /* under mu */
+  pt_mutex *mu;
+  size_t next;               /* under mu: the next job to take */
+  size_t merge_next;         /* under mu: the next job to add to g */
+  int merging;               /* under mu: a thread is adding */
+  int fatal;                 /* under mu: the first error stops the run */
+  char fatal_msg[256];
+} run;
+
+static void set_fatal(run *p, int rc)
+{
+  if (p->fatal)
+    return;
+  p->fatal = rc;
+  pt_snprintf(p->fatal_msg, sizeof p->fatal_msg, "%s", pt_error_last()->message);
+}
+
+/* Called with p->mu held: adds the finished prefix of the files to g,
+ * unless another thread is at it. */
+static void merge_ready(run *p)
+{
+  if (p->merging)
+    return;
+  p->merging = 1;
+  while (!p->fatal && p->merge_next < p->n_jobs && p->done[p->merge_next]) {
+    size_t j = p->merge_next++;
+    pt__res_edges *e = p->out[j];
+    p->out[j] = NULL;
+    pt_mutex_unlock(p->mu);
+    int rc = e ? pt__res_edges_to_graph(e, p->g) : 0;
+    pt__res_edges_fini(e);
+    pt_free(e);
+    pt_mutex_lock(p->mu);
+    if (rc)
+      set_fatal(p, rc);
+  }
+  p->merging = 0;
+}
+
+static int resolve_job(run *p, pt__resolve_ctx *c, size_t i, pt__res_edges **out)
+{
+  const pt__resolve_job *j = &p->jobs[i];
+  *out = NULL;
+  if (!j->path)
+    return 0;
+  pt__res_edges *e = pt_calloc(1, sizeof *e);
+  int rc = e ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0)
+    rc = pt__resolve_begin_file(p->rs, c, j->path, j->lang, j->refs, j->n_refs);
+  if (rc == 0)
+    rc = pt__resolve_refs(p->rs, c, j->path, j->lang, j->refs, j->n_refs, e);
+  if (rc) {
+    pt__res_edges_fini(e);
+    pt_free(e);
+    return rc;
+  }
+  *out = e;
+  return 0;
+}
+
+static void worker(void *payload)
+{
+  run *p = payload;
+  pt__resolve_ctx c;
+  int rc = pt__resolve_ctx_init(&c, p->rs);
+  if (rc) {
+    pt_mutex_lock(p->mu);
+    set_fatal(p, rc);
+    pt_mutex_unlock(p->mu);
+  }
+  for (;;) {
+    pt_mutex_lock(p->mu);
+    size_t i = p->next < p->n_jobs && !p->fatal ? p->next++ : NONE;
+    pt_mutex_unlock(p->mu);
+    if (i == NONE)
+      break;
+    pt__res_edges *e = NULL;
+    rc = resolve_job(p, &c, i, &e);
+    pt_mutex_lock(p->mu);
+    if (rc)
+      set_fatal(p, rc);
+    p->out[i] = e;
+    p->done[i] = 1;
+    merge_ready(p);
+    pt_mutex_unlock(p->mu);
+  }
+  pt__resolve_ctx_fini(&c);
+}
+
+int pt__resolve_files(const pt_resolver *rs, pt_graph *g,
+                      const pt__resolve_job *jobs, size_t n_jobs,
+                      unsigned n_threads)
+{
+  pt_thread *threads[64];
+  unsigned started = 0;
+  run p;
+  memset(&p, 0, sizeof p);
+  p.rs = rs;
+  p.g = g;
+  p.jobs = jobs;
+  p.n_jobs = n_jobs;
+  p.out = pt_calloc(n_jobs + 1, sizeof *p.out);
+  p.done = pt_calloc(n_jobs + 1, 1);
+  int rc = p.out && p.done ? pt_mutex_new(&p.mu)
+                           : PT_ERR(PT_ENOMEM, "out of memory");
+  if (n_threads > 64)
+    n_threads = 64;
+  if (n_threads > n_jobs)
+    n_threads = n_jobs ? (unsigned)n_jobs : 1;
+  /* the calling thread works too, so one thread means no extra thread */
+  for (unsigned t = 1; rc == 0 && t < n_threads; t++) {
+    if (pt_thread_start(worker, &p, &threads[started]) == 0)
+      started++;
+    else
+      pt_error_clear(); /* fewer threads is slower, not wrong */
+  }
+  if (rc == 0)
+    worker(&p);
+  for (unsigned t = 0; t < started; t++)
+    pt_thread_join(threads[t]);
+  if (rc == 0 && !p.fatal) {
+    pt_mutex_lock(p.mu);
+    merge_ready(&p); /* nothing is left normally; cheap to be sure */
+    pt_mutex_unlock(p.mu);
+  }
+  for (size_t i = 0; p.out && i < n_jobs; i++) {
+    pt__res_edges_fini(p.out[i]);
+    pt_free(p.out[i]);
+  }
+  pt_mutex_free(p.mu);
+  pt_free(p.out);
+  pt_free(p.done);
+  if (rc == 0 && p.fatal)
+    rc = PT_ERR(p.fatal, "%s", p.fatal_msg);
+  return rc;
+}
