@@ -16,7 +16,10 @@ if [ ! -d "$dir" ]; then
         -o Dir::State::Lists="$cache/lists" -o APT::Sandbox::User=root)
   [ -n "$(ls "$cache/lists/"*Sources* 2>/dev/null)" ] ||
     apt-get "${apto[@]}" update -qq >&2
-  (cd "$cache" && apt-get "${apto[@]}" source --download-only -qq "$pkg") >&2
+  # Only the upstream tarball is used: a mirror missing Debian's own
+  # tarball of the package still serves.
+  (cd "$cache" && apt-get "${apto[@]}" source --download-only -qq "$pkg") >&2 ||
+    ls "$cache/$pkg"_*.orig.tar.* >/dev/null
   tmp=$(mktemp -d)
   tar -xf "$(ls "$cache/$pkg"_*.orig.tar.* | head -n1)" -C "$tmp"
   # One top folder is the tree; several (or loose files) are kept as they are.

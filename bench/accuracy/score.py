@@ -22,13 +22,16 @@ Both sides are compared as edges, caller entity to callee entity, as the
 graph stores them (one edge per pair):
 
 - precision: of our resolved Calls edges whose call the oracle also
-  resolves (the oracle has a call of that name from that caller), the share
-  whose target is one of the oracle's targets for it; per resolution rule;
+  resolves (the oracle has a call of that name from that caller, none of
+  them undecided), the share whose target is one of the oracle's targets
+  for it; per resolution rule;
 - recall: of the oracle's edges into the tree (STATUS def), the share we
   resolve to the same entity; each miss is classed by what we did instead.
 
 usage: score.py ORACLE.tsv DUMP LANG [--min-precision P] [--min-recall R]
                 [--form FORM] [--examples N]
+--form FORM limits recall to the oracle's calls of that form (precision is
+only reported over all forms, since our edges have no form).
 DUMP is the output of `parseltongue dump TREE`; LANG the key prefix of the
 language measured (`c`, `python`, `go`, `typescript`). Exits 1 when
 precision or recall is below the stated floor (percent).
@@ -70,6 +73,7 @@ def target_name(key, ents):
 class Mapper:
     def __init__(self, ents, by_file, tests):
         self.ents, self.by_file, self.tests = ents, by_file, tests
+        self.lines = {}
 
     def in_test_code(self, path, line):
         """Test code has no edges in the graph: a line of a test entity, or
@@ -80,14 +84,25 @@ class Mapper:
         return any(a <= line <= b for a, b in spans) or \
             self.innermost(path, line) is None
 
+    def holding(self, path, line):
+        """The entities of PATH whose lines hold LINE (an index by line,
+        built once per file)."""
+        if path not in self.lines:
+            index = defaultdict(list)
+            for k in self.by_file.get(path, ()):
+                _, a, b, _, _ = self.ents[k]
+                for i in range(a, b + 1):
+                    index[i].append(k)
+            self.lines[path] = index
+        return self.lines[path].get(line, ())
+
     def innermost(self, path, line, name=None):
         best = None
-        for k in self.by_file.get(path, ()):
+        for k in self.holding(path, line):
             fl, a, b, n, _ = self.ents[k]
-            if a <= line <= b:
-                rank = (name is not None and n != name, b - a)
-                if best is None or rank < best[0]:
-                    best = (rank, k)
+            rank = (name is not None and n != name, b - a)
+            if best is None or rank < best[0]:
+                best = (rank, k)
         return best[1] if best else None
 
     def caller(self, path, line):
@@ -134,7 +149,8 @@ def precision(edges, ents, calls, oracle_pairs):
         row = by_rule[rule]
         if (c, to) in oracle_pairs:
             row[0] += 1
-        elif (c, target_name(to, ents)) in calls:
+        elif (c, target_name(to, ents)) in calls and \
+                'UNDECIDED' not in calls[(c, target_name(to, ents))]:
             row[1] += 1
             wrong.append((site, c, to, rule,
                           sorted(calls[(c, target_name(to, ents))])))
@@ -180,10 +196,11 @@ def report(by_rule, wrong, outcome, sites, n_examples):
     tc = sum(r[0] for r in by_rule.values())
     tw = sum(r[1] for r in by_rule.values())
     tu = sum(r[2] for r in by_rule.values())
-    print('precision: %d of %d judged resolved edges right (%.2f %%), '
-          '%d not judged' % (tc, tc + tw, pct(tc, tc + tw), tu))
-    print('  %-24s %8s %8s %8s %9s' % ('rule', 'right', 'wrong',
-                                        'unjudged', 'precision'))
+    if by_rule:
+        print('precision: %d of %d judged resolved edges right (%.2f %%), '
+              '%d not judged' % (tc, tc + tw, pct(tc, tc + tw), tu))
+        print('  %-24s %8s %8s %8s %9s' % ('rule', 'right', 'wrong',
+                                            'unjudged', 'precision'))
     for rule in sorted(by_rule):
         c, w, u = by_rule[rule]
         print('  %-24s %8d %8d %8d %8.2f%%' % (rule, c, w, u, pct(c, c + w)))
@@ -226,9 +243,12 @@ def main(argv):
                  '[--min-recall R] [--form FORM] [--examples N]')
     ents, by_file, edges, tests = parse_dump(args[1], args[2])
     mapper = Mapper(ents, by_file, tests)
-    calls, sites = load_oracle(args[0], mapper, opts['--form'])
+    calls, sites = load_oracle(args[0], mapper, None)
     pairs = {(c, t) for (c, _), ts in calls.items() for t in ts}
     by_rule, wrong = precision(edges, ents, calls, pairs)
+    if opts['--form']:
+        calls, sites = load_oracle(args[0], mapper, opts['--form'])
+        by_rule, wrong = {}, []
     outcome = recall(edges, ents, calls)
     p, r = report(by_rule, wrong, outcome, sites, int(opts['--examples']))
     failed = False
