@@ -21,8 +21,7 @@ for ((f = 0; f * per < n; f++)); do
   done > "$out/src/callers/c$f.c"
 done
 (cd "$out" && "$pt" index "$out/src" --db "sqlite:$out/g.db" -q >/dev/null)
-port=$((30000 + $$ % 20000))
-"$pt" serve --db "sqlite:$out/g.db" --no-watch --port "$port" > "$out/server.out" 2>&1 &
+"$pt" serve --db "sqlite:$out/g.db" --no-watch --port 0 > "$out/server.out" 2>&1 &
 pid=$!
 until grep -q '^Ready' "$out/server.out"; do sleep 0.01; done
 port=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$out/server.out")

@@ -25,6 +25,7 @@ static void on_signal(int sig)
 typedef struct serve_args {
   const char *db, *bind, *root;
   unsigned port;
+  int port_given;  /* --port: that port or failure, never the next one */
   int verbose;
   int no_watch;
 } serve_args;
@@ -40,7 +41,9 @@ static void serve_usage(FILE *out)
     "Options:\n"
     "  --db ENGINE     sqlite:PATH or rocksdb:PATH (a pt01 index), or mem\n"
     "                  together with --root DIR (index DIR in memory first)\n"
-    "  --port N, -p N  Preferred port (default 7777; the next 99 are tried)\n"
+    "  --port N, -p N  Port to listen on; fails if it is in use. 0 takes a\n"
+    "                  free port the system picks (the URL printed names it).\n"
+    "                  Default 7777, or the next free one of the 99 after it\n"
     "  --bind ADDR     Address to listen on: an IPv4 or IPv6 address or\n"
     "                  localhost (default 127.0.0.1)\n"
     "  --root DIR      The indexed folder: required with --db mem; for a\n"
@@ -85,11 +88,12 @@ static int parse_args(int argc, char **argv, serve_args *a, FILE *out, FILE *err
       else if (!strcmp(s, "--bind"))
         a->bind = strcmp(v, "localhost") ? v : "127.0.0.1";
       else if (!strcmp(s, "--root")) a->root = v;
-      else if (pt_parse_u64(v, &n) != 0 || n == 0 || n > 65535) {
-        fprintf(err, "error: --port takes a number from 1 to 65535, got '%s'\n", v);
+      else if (pt_parse_u64(v, &n) != 0 || n > 65535) {
+        fprintf(err, "error: --port takes a number from 0 to 65535, got '%s'\n", v);
         return PT_EXIT_USAGE;
       } else {
         a->port = (unsigned)n;
+        a->port_given = 1;
       }
     } else {
       fprintf(err, "error: unknown argument '%s' (see --help)\n", s);
@@ -156,7 +160,7 @@ static pt_serve *open_session(const serve_args *a, FILE *out, FILE *err)
           mem ? a->root : a->db);
   fflush(out);
   pt_serve_opts o = {a->db, a->root, a->bind, a->port, 0, !a->no_watch, out,
-                     NULL, NULL};
+                     NULL, NULL, !a->port_given};
   pt_serve *sv = NULL;
   if (pt_serve_open(&o, &sv) != 0) {
     fprintf(err, "Error: cannot load %s: %s\n", mem ? a->root : a->db,
@@ -192,7 +196,8 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
     return rc < 0 ? PT_EXIT_OK : rc;
   fprintf(out, "Running Tool 8: HTTP Code Query Server\n");
   if (a.verbose) {
-    fprintf(out, "  Port: %u\n  Database: %s\n", a.port, a.db);
+    fprintf(out, "  Port: %u%s\n  Database: %s\n", a.port,
+            a.port ? "" : " (any free port)", a.db);
     pt_log_set_sink(log_to, out);
     pt_log_set_level(PT_LOG_INFO);
   }
@@ -200,7 +205,11 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
   if (!sv)
     return PT_EXIT_FAILURE;
   if (pt_serve_start(sv) != 0) {
-    fprintf(err, "Error: %s\n", pt_error_last()->message);
+    fprintf(err, "Error: %s%s\n", pt_error_last()->message,
+            pt_error_last()->code == PT_EEXISTS && a.port_given
+                ? " (choose another with --port N, or --port 0 for any free "
+                  "port)"
+                : "");
     pt_serve_free(sv);
     return PT_EXIT_FAILURE;
   }

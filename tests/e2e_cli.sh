@@ -193,7 +193,7 @@ grep -q -- '--db mem --root "q/src"$' out3.txt || fail "mem next step hint"; ok
 mkdir one && printf 'int f(void) { return 0; }\n' > one/f.c
 "$pt" index one --db mem --threads 1 > out6.txt 2>&1 || fail "one-file index"
 grep -q '(1 thread)' out6.txt || fail "1 thread"; ok
-grep -q '1 threads\|1 files\|1 entities' out6.txt && fail "plural for one: $(cat out6.txt)"; ok
+grep -qw '1 threads\|1 files\|1 entities' out6.txt && fail "plural for one: $(cat out6.txt)"; ok
 
 # plain ASCII when the locale is not UTF-8, NO_COLOR is set or TERM=dumb
 for env in "LC_ALL=C q/src" "NO_COLOR=1 q/src" "LC_ALL=POSIX one" "TERM=dumb one"; do
@@ -206,7 +206,7 @@ grep -q '✓' out.txt || fail "no UTF-8 glyphs in a UTF-8 locale"; ok
 # sets srv (its pid) and port
 start_server() {
   local out=$1; shift
-  "$pt" serve --port "$((20000 + ($$ + RANDOM) % 20000))" "$@" > "$out" 2>&1 &
+  "$pt" serve --port 0 "$@" > "$out" 2>&1 &
   srv=$!
   for _ in $(seq 600); do grep -q '^Ready' "$out" && break; sleep 0.1; done # ASan: slow
   port=$(sed -n 's/^Ready: listening on .*:\([0-9]*\) .*/\1/p' "$out")
@@ -235,6 +235,38 @@ if [ -s /proc/net/if_inet6 ]; then # IPv6 loopback configured
   stop_server
 fi
 
+# --port 0 takes a free port and names it; a chosen port in use fails at
+# once with the reason; only the default port moves on to a free one
+start_server srv7.txt --db sqlite:g.db --no-watch
+grep -q "^HTTP Server running at: http://127.0.0.1:$port$" srv7.txt || fail "--port 0 URL: $(cat srv7.txt)"; ok
+[ "$(curl -fsS "http://127.0.0.1:$port/server-health-check-status" | jq .data.server_port)" = "$port" ] ||
+  fail "health does not name the port"; ok
+set +e
+timeout 60 "$pt" serve --db sqlite:g.db --no-watch --port "$port" > busy.out 2> busy.err; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "^Error: port $port is in use on 127.0.0.1 (choose another with --port N, or --port 0" busy.err ||
+  fail "busy --port: exit $rc: $(cat busy.err)"; ok
+grep -q Trying busy.out && fail "a chosen port walked on"; ok
+for bad in 65536 -1 x; do
+  set +e; "$pt" serve --db sqlite:g.db --port "$bad" > /dev/null 2> err.txt; rc=$?; set -e
+  [ $rc -eq 2 ] && grep -q "from 0 to 65535, got '$bad'" err.txt || fail "--port $bad: exit $rc"; ok
+done
+first=$port; first_srv=$srv
+"$pt" serve --db sqlite:g.db --no-watch > dflt.txt 2>&1 & srv=$!
+for _ in $(seq 600); do grep -q '^Ready' dflt.txt && break; sleep 0.1; done
+p1=$(sed -n 's/^Ready: listening on .*:\([0-9]*\) .*/\1/p' dflt.txt)
+[ -n "$p1" ] && [ "$p1" -ge 7777 ] && [ "$p1" -le 7876 ] || fail "default port: $(cat dflt.txt)"
+"$pt" serve --db sqlite:g.db --no-watch > dflt2.txt 2>&1 & srv2=$!
+for _ in $(seq 600); do grep -q '^Ready' dflt2.txt && break; sleep 0.1; done
+p2=$(sed -n 's/^Ready: listening on .*:\([0-9]*\) .*/\1/p' dflt2.txt)
+kill -INT "$srv2"; wait "$srv2" || true
+stop_server
+srv=$first_srv; stop_server
+# the second walks on past the first (or takes a lower port freed since)
+[ -n "$p2" ] && [ "$p2" != "$p1" ] && [ "$p2" -le 7876 ] &&
+  { [ "$p2" -lt "$p1" ] || grep -q "^Trying $p1\.\.\. in use, trying next\.\.\.$" dflt2.txt; } ||
+  fail "default port walk: $(cat dflt2.txt)"; ok
+
 # a server on a SQLite file never overwrites a newer index pt01 saved there
 cp -r q/src live5
 "$pt" index live5 --db sqlite:live.db -q
@@ -246,8 +278,18 @@ printf 'def added():\n    return 1\n' > live5/added.py
 for _ in $(seq 100); do grep -q 'not overwriting' srv5.txt && break; sleep 0.1; done
 grep -q "live.db was replaced by another program since it was loaded" srv5.txt ||
   fail "no refusal: $(cat srv5.txt)"; ok
+[ "$(curl -fsS "http://127.0.0.1:$port/file-watcher-status-check" | jq .data.store_writes_stopped)" = true ] &&
+  [ "$(curl -fsS "http://127.0.0.1:$port/server-health-check-status" | jq .data.store_writes_stopped)" = true ] ||
+  fail "the status does not say backups stopped"; ok
+# said once; later changes try no more backups (it retried every 5 s)
+printf 'def added_later():\n    return 2\n' > live5/later.py
+for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/code-entities-search-fuzzy?q=added_later" | grep -q later.py && break; sleep 0.1; done
+sleep 1.5 # a backup would be due a second after the change
+[ "$(grep -c 'backup refused' srv5.txt)" = 1 ] || fail "the refusal was not said once: $(cat srv5.txt)"; ok
 "$pt" dump --db sqlite:live.db | cmp -s - newer.txt || fail "the server overwrote the newer index"; ok
-stop_server
+set +e; kill -INT "$srv"; wait "$srv"; rc=$?; set -e
+[ $rc -eq 1 ] && grep -q "^Error: the last changes were not saved: backup: .*not overwriting it" srv5.txt ||
+  fail "the stop does not say the changes were not saved: exit $rc"; ok
 
 # --no-watch serves the stored index as it is: no first pass, no rewrite
 cp -r q/src nw

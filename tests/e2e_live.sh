@@ -19,7 +19,6 @@ fail() { echo "FAIL: $*"; [ -n "$out" ] && [ -f "$out" ] && cat "$out"; exit 1; 
 pass=0
 ok() { pass=$((pass + 1)); }
 cd "$work"
-port=$((40000 + $$ % 20000))
 
 # tree DIR: a fresh copy of a few languages of the fixtures
 tree() {
@@ -35,7 +34,7 @@ serve() {
   shift
   out="$work/$name.out"
   : > "$out" # made before the server starts: the poll below may read it first
-  "$pt" serve "$@" --port "$port" > "$out" 2>&1 &
+  "$pt" serve "$@" --port 0 > "$out" 2>&1 &
   pid=$!
   local i p=""
   for i in $(seq 200); do
@@ -46,7 +45,6 @@ serve() {
   done
   [ -n "$p" ] || fail "$name: server not ready"
   base="http://127.0.0.1:$p"
-  port=$((p + 1))
 }
 
 # stop: SIGTERM, wait for the clean stop

@@ -69,8 +69,7 @@ rc=0; "$pt" mcp --db "sqlite:$work/none/x.db" < /dev/null > none.out 2> none.err
   fail "help"; ok
 
 # streamable HTTP on the running server
-port=$((20000 + $$ % 20000))
-"$pt" serve --db mem --root "$work/tree" --no-watch --port "$port" > server.out 2>&1 &
+"$pt" serve --db mem --root "$work/tree" --no-watch --port 0 > server.out 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q '^Ready: listening on 127.0.0.1:' server.out && break; sleep 0.1; done
 port=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server.out)

@@ -107,10 +107,10 @@ diff <(grep -v '^meta	root	' u8-linux.dump) <(grep -v '^meta	root	' u8-win.dump)
 # ---- 3. serve with the Windows pt08 -------------------------------------------
 # serve PROGRAM... : starts a server on a free port; its base URL in $base
 serve() {
-  local out=$1 port=$((40000 + RANDOM % 20000))
+  local out=$1 port
   shift
   : > "$out" # made before the server starts: the poll below may read it first
-  "$@" --port "$port" > "$out" 2>&1 &
+  "$@" --port 0 > "$out" 2>&1 &
   pids+=($!)
   for _ in $(seq 300); do
     tr -d '\r' < "$out" | grep -q '^Ready: listening on 127.0.0.1:' && break

@@ -651,6 +651,218 @@ static void test_write_through_sqlite(void **state)
   write_through("sqlite");
 }
 
+/* ---- backups that fail ---------------------------------------------------- */
+
+/* A live index over a stored SQLite index, opened for updating as serve
+ * opens it, backing up 1 ms after each change and retrying after 20 ms,
+ * its log in a temporary file. */
+static pt_graph *ingest_graph(const char *root)
+{
+  pt_ingest_opts io = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&io, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  return g;
+}
+
+typedef struct backup_fx {
+  char *root, *dbdir;
+  char path[600], spec[620];
+  pt_store *store;
+  pt_graph *loaded;
+  pt_live *lv;
+  FILE *log;
+} backup_fx;
+
+static void backup_open(backup_fx *f, const char *tag)
+{
+  char name[64];
+  snprintf(name, sizeof name, "%s_src", tag);
+  f->root = pt_test_tmpdir(name);
+  snprintf(name, sizeof name, "%s_db", tag);
+  f->dbdir = pt_test_tmpdir(name);
+  snprintf(f->path, sizeof f->path, "%s/index.db", f->dbdir);
+  snprintf(f->spec, sizeof f->spec, "sqlite:%s", f->path);
+  pt_test_write(f->root, "m.c", "int m(void) { return 0; }\n");
+  pt_graph *g = ingest_graph(f->root);
+  pt_store *first = NULL;
+  assert_int_equal(pt_store_open(f->spec, &first), 0);
+  assert_int_equal(pt_store_save(first, g), 0);
+  pt_store_close(first);
+  pt_graph_free(g);
+  assert_int_equal(pt_store_open_mode(f->spec, PT_STORE_UPDATE, &f->store), 0);
+  assert_int_equal(pt_graph_new(&f->loaded), 0);
+  assert_int_equal(pt_store_load(f->store, f->loaded), 0);
+  f->log = tmpfile();
+  assert_non_null(f->log);
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = f->root;
+  o.n_threads = 1;
+  o.store = f->store;
+  o.save_delay_ms = 1;
+  o.save_retry_ms = 20;
+  o.log = f->log;
+  assert_int_equal(pt_live_new(&o, &f->lv), 0);
+  pt_live_adopt_as_is(f->lv, f->loaded);
+  assert_int_equal(pt_live_start(f->lv, 0), 0);
+}
+
+static void backup_close(backup_fx *f)
+{
+  pt_live_free(f->lv);
+  pt_store_close(f->store);
+  pt_graph_free(f->loaded);
+  fclose(f->log);
+  pt_free(f->dbdir);
+  pt_free(f->root);
+}
+
+/* An edit of m.c, reindexed: a backup is then due. */
+static void backup_edit(backup_fx *f, int n)
+{
+  char text[64];
+  snprintf(text, sizeof text, "int m%d(void) { return %d; }\n", n, n);
+  pt_test_write(f->root, "m.c", text);
+  reindex(f->lv, "m.c");
+}
+
+static pt_live_status backup_status(backup_fx *f)
+{
+  pt_live_status st;
+  pt_live_get_status(f->lv, &st);
+  return st;
+}
+
+/* Waits (5 s at most) until saves + failed_saves reach n. */
+static void backup_wait(backup_fx *f, uint64_t n)
+{
+  for (int i = 0; i < 500; i++) {
+    pt_live_status st = backup_status(f);
+    if (st.saves + st.failed_saves >= n)
+      return;
+    pt_sleep_ms(10);
+  }
+  fail_msg("no backup attempt %llu", (unsigned long long)n);
+}
+
+/* How many lines of the log hold `what`. */
+static int log_count(backup_fx *f, const char *what)
+{
+  char line[1024];
+  int n = 0;
+  fflush(f->log);
+  rewind(f->log);
+  while (fgets(line, sizeof line, f->log))
+    n += strstr(line, what) != NULL;
+  fseek(f->log, 0, SEEK_END);
+  return n;
+}
+
+/* Directories where the store's next backups put their temporary files
+ * (PATH.tmp-PID-N, N counting its save attempts from 0): attempts first
+ * to first + n - 1 then fail, as if a scanner held the file. */
+static void block_attempts(backup_fx *f, unsigned first, unsigned n)
+{
+  for (unsigned i = first; i < first + n; i++) {
+    char rel[128];
+    snprintf(rel, sizeof rel, "index.db.tmp-%lu-%u/x", pt_process_id(), i);
+    pt_test_write(f->dbdir, rel, "");
+  }
+}
+
+/* Another program (pt01) saved a newer index over the server's file: the
+ * refusal is logged once, the status says backups stopped, and no later
+ * change tries again (it retried every 5 s, forever, logging each time). */
+static void live_backup__refused_once_is_never_tried_again(void **state)
+{
+  (void)state;
+  backup_fx f;
+  backup_open(&f, "live_refused");
+  backup_edit(&f, 1);
+  backup_wait(&f, 1);
+  assert_int_equal(backup_status(&f).saves, 1);
+  pt_store *other = NULL;
+  char *elsewhere = pt_test_tmpdir("live_refused_newer");
+  pt_test_write(elsewhere, "newer.c", "int newer(void) { return 1; }\n");
+  pt_graph *newer = ingest_graph(elsewhere);
+  pt_free(elsewhere);
+  assert_int_equal(pt_store_open_mode(f.spec, PT_STORE_REPLACE, &other), 0);
+  assert_int_equal(pt_store_save(other, newer), 0);
+  pt_store_close(other);
+  char *want = store_dump(f.spec);
+  backup_edit(&f, 2);
+  backup_wait(&f, 2);
+  backup_edit(&f, 3);
+  backup_edit(&f, 4);
+  pt_sleep_ms(200); /* ten retry intervals */
+  pt_live_status st = backup_status(&f);
+  assert_int_equal(st.failed_saves, 1);
+  assert_int_equal(st.saves, 1);
+  assert_true(st.saves_stopped);
+  assert_non_null(strstr(st.last_error, "not overwriting it"));
+  assert_int_equal(log_count(&f, "backup refused"), 1);
+  assert_int_equal(log_count(&f, "until the server is restarted"), 1);
+  assert_int_equal(pt_live_stop(f.lv), PT_EIO); /* changes unsaved: why */
+  assert_non_null(strstr(pt_error_last()->message, "not overwriting it"));
+  pt_error_clear();
+  assert_int_equal(backup_status(&f).failed_saves, 1); /* none at the stop */
+  char *got = store_dump(f.spec);
+  assert_string_equal(got, want);
+  pt_free(got);
+  pt_free(want);
+  pt_graph_free(newer);
+  backup_close(&f);
+}
+
+/* A backup that fails for a while (the file held) is tried again until it
+ * succeeds, logged once, not at every attempt. */
+static void live_backup__held_file_is_retried_and_logged_once(void **state)
+{
+  (void)state;
+  backup_fx f;
+  backup_open(&f, "live_retry");
+  block_attempts(&f, 0, 3);
+  backup_edit(&f, 1);
+  backup_wait(&f, 4);
+  pt_live_status st = backup_status(&f);
+  assert_int_equal(st.failed_saves, 3);
+  assert_int_equal(st.saves, 1);
+  assert_false(st.saves_stopped);
+  assert_int_equal(log_count(&f, "backup failed"), 1);
+  assert_int_equal(log_count(&f, "trying again every 20 ms"), 1);
+  assert_int_equal(log_count(&f, "saved the index"), 1);
+  assert_int_equal(pt_live_stop(f.lv), 0);
+  backup_close(&f);
+}
+
+/* Retries are bounded: after 12 failed attempts the live index waits for
+ * the next change, which starts over. */
+static void live_backup__retries_stop_until_the_next_change(void **state)
+{
+  (void)state;
+  backup_fx f;
+  backup_open(&f, "live_giveup");
+  block_attempts(&f, 0, 14);
+  backup_edit(&f, 1);
+  backup_wait(&f, 12);
+  pt_sleep_ms(200); /* ten retry intervals */
+  pt_live_status st = backup_status(&f);
+  assert_int_equal(st.failed_saves, 12);
+  assert_int_equal(st.saves, 0);
+  assert_int_equal(log_count(&f, "backup failed"), 2);
+  assert_int_equal(log_count(&f, "backup failed 12 times"), 1);
+  backup_edit(&f, 2); /* attempts 13 and 14 fail, the 15th saves */
+  backup_wait(&f, 15);
+  st = backup_status(&f);
+  assert_int_equal(st.failed_saves, 14);
+  assert_int_equal(st.saves, 1);
+  assert_int_equal(log_count(&f, "backup failed"), 3);
+  assert_int_equal(pt_live_stop(f.lv), 0);
+  backup_close(&f);
+}
+
 /* ---- the watcher drives it ------------------------------------------------ */
 
 typedef struct seen {
@@ -821,6 +1033,9 @@ int main(void)
     cmocka_unit_test(test_cache_and_key_collisions),
     cmocka_unit_test(test_write_through_rocksdb),
     cmocka_unit_test(test_write_through_sqlite),
+    cmocka_unit_test(live_backup__refused_once_is_never_tried_again),
+    cmocka_unit_test(live_backup__held_file_is_retried_and_logged_once),
+    cmocka_unit_test(live_backup__retries_stop_until_the_next_change),
     cmocka_unit_test(test_watcher_updates_by_itself),
     cmocka_unit_test(test_pause_holds_changes_until_resume),
     cmocka_unit_test(test_adopted_first_pass_waits_for_resume),

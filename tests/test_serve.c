@@ -3,6 +3,7 @@
  * start and stop leaves nothing behind and nothing freed too early; the
  * stop order saves the last changes while the graph lives. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -12,11 +13,9 @@
 #include "pt/serve.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/net.h"
 #include "test_support.h"
 
-/* Ports far from pt08's default, so a server of the other suites running
- * beside this one does not move ours. */
-#define PORT 17870u
 
 static const char *const SOURCE = "int helper(void) { return 1; }\n"
                                   "int main(void) { return helper(); }\n";
@@ -46,7 +45,7 @@ static void index_into(const char *root, const char *spec)
 
 static pt_serve_opts opts(const char *db, const char *root)
 {
-  pt_serve_opts o = {db, root, NULL, PORT, 2, 0, NULL, NULL, NULL};
+  pt_serve_opts o = {db, root, NULL, 0, 2, 0, NULL, NULL, NULL, 0};
   return o;
 }
 
@@ -103,7 +102,7 @@ static void serve__stored_index_whose_root_is_gone_is_served_as_it_is(void **sta
   assert_null(pt_serve_live(sv));
   assert_int_equal(pt_graph_n_files(pt_serve_graph(sv)), 1);
   assert_int_equal(pt_serve_start(sv), 0);
-  assert_true(pt_serve_port(sv) >= PORT);
+  assert_true(pt_serve_port(sv) > 0);
   assert_int_equal(pt_serve_stop(sv), 0);
   assert_int_equal(pt_serve_stop(sv), 0); /* idempotent */
   pt_serve_free(sv);
@@ -124,6 +123,92 @@ static void serve_start__unbindable_address_fails_and_frees_cleanly(void **state
   assert_int_equal(pt_serve_open(&o, &sv), 0);
   assert_int_not_equal(pt_serve_start(sv), 0);
   assert_int_equal(pt_serve_stop(sv), 0);
+  pt_serve_free(sv);
+  pt_free(dir);
+}
+
+/* A port held by another program, bound on loopback; its number out. */
+static uint64_t hold_port(unsigned *port)
+{
+  uint64_t sock = 0;
+  assert_int_equal(pt_net_listen("127.0.0.1", 0, &sock), 0);
+  assert_int_equal(pt_net_local_port(sock, port), 0);
+  assert_true(*port > 0);
+  return sock;
+}
+
+/* The health route's server_port, asked over loopback. */
+static unsigned health_port(unsigned port)
+{
+  char req[128], resp[4096];
+  size_t len = 0;
+  snprintf(req, sizeof req, "GET /server-health-check-status HTTP/1.1\r\n"
+           "Host: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", port);
+  assert_int_equal(pt_net_request("127.0.0.1", port, req, 5000, resp,
+                                  sizeof resp, &len), 0);
+  const char *at = strstr(resp, "\"server_port\":");
+  assert_non_null(at);
+  return (unsigned)strtoul(at + strlen("\"server_port\":"), NULL, 10);
+}
+
+/* A port the user chose is that port or a failure that says so, never the
+ * next free one (which no client would know to ask). */
+static void serve_start__chosen_port_in_use_fails_at_once(void **state)
+{
+  (void)state;
+  char *dir = pt_test_tmpdir("serve_busy");
+  pt_test_write(dir, "a.c", SOURCE);
+  unsigned port = 0;
+  uint64_t sock = hold_port(&port);
+  char want[64];
+  snprintf(want, sizeof want, "port %u is in use on 127.0.0.1", port);
+  pt_serve *sv = NULL;
+  pt_serve_opts o = opts("mem", dir);
+  o.port = port;
+  assert_int_equal(pt_serve_open(&o, &sv), 0);
+  assert_int_equal(pt_serve_start(sv), PT_EEXISTS);
+  assert_string_equal(pt_error_last()->message, want);
+  pt_serve_free(sv);
+  pt_net_close(sock);
+  pt_error_clear();
+  pt_free(dir);
+}
+
+/* Only the default port moves on to the next free one. */
+static void serve_start__default_port_in_use_takes_a_later_one(void **state)
+{
+  (void)state;
+  char *dir = pt_test_tmpdir("serve_scan");
+  pt_test_write(dir, "a.c", SOURCE);
+  unsigned port = 0;
+  uint64_t sock = hold_port(&port);
+  pt_serve *sv = NULL;
+  pt_serve_opts o = opts("mem", dir);
+  o.port = port;
+  o.scan_ports = 1;
+  assert_int_equal(pt_serve_open(&o, &sv), 0);
+  assert_int_equal(pt_serve_start(sv), 0);
+  assert_true(pt_serve_port(sv) > port && pt_serve_port(sv) < port + 100);
+  assert_int_equal(health_port(pt_serve_port(sv)), pt_serve_port(sv));
+  pt_serve_free(sv);
+  pt_net_close(sock);
+  pt_free(dir);
+}
+
+/* Port 0: the OS picks a free one, and the session (and the health route)
+ * name the port it picked. */
+static void serve_start__port_0_reports_the_port_bound(void **state)
+{
+  (void)state;
+  char *dir = pt_test_tmpdir("serve_port0");
+  pt_test_write(dir, "a.c", SOURCE);
+  pt_serve *sv = NULL;
+  pt_serve_opts o = opts("mem", dir);
+  assert_int_equal(pt_serve_open(&o, &sv), 0);
+  assert_int_equal(pt_serve_start(sv), 0);
+  unsigned port = pt_serve_port(sv);
+  assert_true(port > 0);
+  assert_int_equal(health_port(port), port);
   pt_serve_free(sv);
   pt_free(dir);
 }
@@ -348,6 +433,9 @@ int main(void)
     cmocka_unit_test(serve_open__missing_or_corrupt_database_fails_cleanly),
     cmocka_unit_test(serve__stored_index_whose_root_is_gone_is_served_as_it_is),
     cmocka_unit_test(serve_start__unbindable_address_fails_and_frees_cleanly),
+    cmocka_unit_test(serve_start__chosen_port_in_use_fails_at_once),
+    cmocka_unit_test(serve_start__default_port_in_use_takes_a_later_one),
+    cmocka_unit_test(serve_start__port_0_reports_the_port_bound),
     cmocka_unit_test(serve_stop__failed_last_backup_is_reported_not_a_crash),
     cmocka_unit_test(serve_stop__writes_the_last_changes),
     cmocka_unit_test(serve_open__reports_each_step),

@@ -468,7 +468,7 @@ static void sqlite_update__refuses_to_overwrite_a_newer_index(void **state)
   assert_int_equal(pt_store_load(server, loaded), 0);
   assert_int_equal(pt_store_save(server, loaded), 0); /* its own save: fine */
   assert_int_equal(pt_store_save(f->st, newer), 0);
-  assert_int_equal(pt_store_save(server, loaded), PT_EBUSY);
+  assert_int_equal(pt_store_save(server, loaded), PT_EEXISTS);
   assert_non_null(strstr(pt_error_last()->message, "not overwriting it"));
   pt_test_assert_loads(f->st, newer);
   pt_store_close(server);

@@ -51,6 +51,19 @@ int pt_net_listen(const char *addr, unsigned port, uint64_t *sock_out)
   return 0;
 }
 
+int pt_net_local_port(uint64_t sock, unsigned *port_out)
+{
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  if (getsockname((int)sock, (struct sockaddr *)&ss, &len) != 0)
+    return pt__error_from_errno(errno, "cannot read the port of",
+                                "a listening socket");
+  *port_out = ss.ss_family == AF_INET6
+                  ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                  : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+  return 0;
+}
+
 void pt_net_close(uint64_t sock)
 {
   close((int)sock);

@@ -86,6 +86,20 @@ int pt_net_listen(const char *addr, unsigned port, uint64_t *sock_out)
   return rc;
 }
 
+int pt_net_local_port(uint64_t sock, unsigned *port_out)
+{
+  struct sockaddr_storage ss;
+  int len = (int)sizeof ss;
+  if (getsockname((SOCKET)sock, (struct sockaddr *)&ss, &len) != 0)
+    return pt__error_from_win32((DWORD)WSAGetLastError(),
+                                "cannot read the port of",
+                                "a listening socket");
+  *port_out = ss.ss_family == AF_INET6
+                  ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                  : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+  return 0;
+}
+
 void pt_net_close(uint64_t sock)
 {
   closesocket((SOCKET)sock);

@@ -43,6 +43,10 @@ typedef struct pt_live_opts {
   unsigned save_delay_ms;      /* stores without an update op (SQLite):
                                   save once no update came for this long;
                                   0 = 1000 */
+  unsigned save_retry_ms;      /* a failed save is tried again after this
+                                  long, 11 times at most, then at the next
+                                  change; one the store refuses (a newer
+                                  index is there) never; 0 = 5000 */
   FILE *log;                   /* "[FileWatcher] ..." lines; may be NULL */
   pt_live_publish_fn publish;  /* may be NULL: then pt_live keeps its
                                   graphs and frees them */
@@ -82,6 +86,10 @@ typedef struct pt_live_status {
   uint64_t failed_saves;       /* store writes that failed (each backup
                                   attempt counts; the reason is last_error) */
   int paused;                  /* pt_live_pause holds updates */
+  int saves_stopped;           /* the store refused a backup: another
+                                  program saved a newer index there; no
+                                  save is tried again (last_error says
+                                  why) */
   char last_error[256];        /* "" when the last update and save went well */
 } pt_live_status;
 

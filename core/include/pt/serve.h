@@ -37,13 +37,15 @@ typedef struct pt_serve_opts {
   const char *root;      /* borrowed: the indexed folder; NULL = the root
                             recorded in the stored index */
   const char *bind;      /* borrowed: listen address; NULL = 127.0.0.1 */
-  unsigned port;         /* preferred port; the next 99 are tried too */
+  unsigned port;         /* 0 = a free port the OS chooses */
   unsigned n_threads;    /* HTTP threads; 0 = the server's default */
   int watch;             /* follow changes with the file watcher */
   FILE *log;             /* "[FileWatcher] ..." and port-scan lines; may be
                             NULL */
   pt_serve_progress_fn progress; /* may be NULL */
   void *payload;         /* for progress */
+  int scan_ports;        /* port in use: try the next 99 (the CLI's default
+                            port only; a chosen port fails at once) */
 } pt_serve_opts;
 
 /* Opens the store and loads its index (or indexes opts->root in memory for
@@ -56,7 +58,8 @@ int pt_serve_open(const pt_serve_opts *opts, pt_serve **out);
 /* Starts the HTTP server, then the live index. A live index or watcher that
  * cannot start leaves the server answering from the loaded graph (see
  * pt_serve_live_error and the live status), not a failure. On failure
- * (no port could be bound) the session can only be freed. */
+ * (PT_EEXISTS: the port is in use; see pt_server_start) the session can
+ * only be freed. */
 int pt_serve_start(pt_serve *s);
 
 /* Between pt_serve_open and pt_serve_start: serve without the HTTP
@@ -97,7 +100,8 @@ pt_live *pt_serve_live(const pt_serve *s);
 const char *pt_serve_follow_error(const pt_serve *s);
 /* Why the live index could not start ("" if it runs or was not asked to). */
 const char *pt_serve_live_error(const pt_serve *s);
-/* The address and port bound (valid after pt_serve_start). */
+/* The address and port bound (valid after pt_serve_start; the port the OS
+ * chose when opts->port was 0). */
 const char *pt_serve_bind(const pt_serve *s);
 unsigned pt_serve_port(const pt_serve *s);
 

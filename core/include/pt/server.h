@@ -10,18 +10,22 @@
 
 typedef struct pt_server_opts {
   const char *bind;        /* address; NULL = "127.0.0.1" */
-  unsigned port;           /* preferred port; the next 99 are tried too */
+  unsigned port;           /* 0 = a free port the OS chooses */
   const char *db_spec;     /* reported by the statistics endpoint */
   unsigned n_threads;      /* 0 = one per processor, at least 2 */
   FILE *log;               /* "Trying <port>..." lines; may be NULL */
   struct pt_live *live;    /* borrowed, may be NULL: the live index behind
                               the reindex and watcher-status routes */
+  int scan_ports;          /* port in use: try the next 99 (for a default
+                              port; a port the user chose fails at once) */
 } pt_server_opts;
 
 typedef struct pt_server pt_server;
 
 /* Starts serving g, which the server owns from then on, also on failure.
- * Fails with PT_EEXISTS when all 100 ports are in use, PT_EIO otherwise. */
+ * Fails with PT_EEXISTS when the port is in use ("port N is in use on
+ * ADDR"; with scan_ports, when all 100 are), PT_EINVAL for a malformed
+ * address, PT_EIO otherwise. */
 int pt_server_start(const pt_server_opts *opts, pt_graph *g, pt_server **out);
 /* Serves g (owned from then on) instead of the current graph: requests
  * under way finish on the graph they started with, later ones see g; the
@@ -29,6 +33,7 @@ int pt_server_start(const pt_server_opts *opts, pt_graph *g, pt_server **out);
  * memory building its indexes) the old graph stays and g stays the
  * caller's. */
 int pt_server_publish(pt_server *s, pt_graph *g);
+/* The port bound: the one the OS chose when opts->port was 0. */
 unsigned pt_server_port(const pt_server *s);
 const char *pt_server_bind(const pt_server *s);
 /* Stops accepting, finishes the requests under way, frees everything

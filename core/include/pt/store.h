@@ -39,7 +39,7 @@ typedef enum pt_store_mode {
   PT_STORE_READ,
   /* Read and keep up to date an index that exists (serve). Creates
    * nothing; a missing index is PT_ENOTFOUND. A SQLite save refuses
-   * (PT_EBUSY) to overwrite a file changed on disk since this store last
+   * (PT_EEXISTS) to overwrite a file changed on disk since this store last
    * loaded or saved it: another program wrote a newer index there. */
   PT_STORE_UPDATE,
   /* Save a new index (index), replacing an older parseltongue index. The

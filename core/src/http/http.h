@@ -29,6 +29,7 @@ typedef struct pt_serve_state {
   struct pt_live *live;     /* borrowed, may be NULL */
   pt_qgraph *q;             /* owned: the unscoped query graph */
   const char *db_spec;
+  unsigned port;            /* the port the server listens on */
   uint64_t start_ns;
   const char **languages;   /* owned array of borrowed names, sorted */
   size_t n_languages;

@@ -67,6 +67,8 @@ int pt__h_watcher(pt_req *r)
   pt_json_uint(j, st.patches);
   pt_json_key(j, "store_writes_total_count");
   pt_json_uint(j, st.saves);
+  pt_json_key(j, "store_writes_stopped");
+  pt_json_bool(j, st.saves_stopped);
   pt_json_key(j, "pending_paths_count");
   pt_json_uint(j, st.pending);
   pt_json_key(j, "last_update_time_utc");

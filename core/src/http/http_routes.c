@@ -179,6 +179,10 @@ int pt__h_health(pt_req *r)
   pt_json_uint(j, (pt_clock_ns() - r->st->start_ns) / 1000000000u);
   pt_json_key(j, "file_watcher_active");
   pt_json_bool(j, r->st->live && ls.watch_running);
+  pt_json_key(j, "server_port");
+  pt_json_uint(j, r->st->port);
+  pt_json_key(j, "store_writes_stopped");
+  pt_json_bool(j, r->st->live && ls.saves_stopped);
   pt__resp_end(r);
   return 0;
 }

@@ -62,6 +62,7 @@ static int snapshot_new(pt_server *s, pt_graph *g, snapshot **out)
     return rc;
   }
   sn->st.live = s->live;
+  sn->st.port = s->port;
   *out = sn;
   return 0;
 }
@@ -268,14 +269,48 @@ static int route(pt_req *r, const char *method)
  * a POST, up to PT_BODY_MAX bytes. */
 #define PT_BODY_MAX (16 * 1024)
 /* Limits we answer with a JSON 414 or 431; a request line or headers too
- * large even for libmicrohttpd's 64 KiB buffer get its own HTML answer. */
+ * large even for libmicrohttpd's connection memory (PT_CONN_MEMORY) get
+ * its own HTML answer (docs/http-api.md, "HTTP"). No route takes more
+ * than a dozen parameters. */
 #define PT_URL_MAX (8 * 1024)
+#define PT_PARAMS_MAX 256
 #define PT_HEADERS_MAX (16 * 1024)
+#define PT_CONN_MEMORY ((size_t)64 * 1024)
 
 typedef struct upload {
   pt_buf body;
   int too_big;
+  int is_announced;  /* the handler's first call came */
+  int url_refused;   /* URL_TOO_LONG, URL_TOO_MANY: answered 414 */
 } upload;
+
+enum { URL_TOO_LONG = 1, URL_TOO_MANY };
+
+/* libmicrohttpd calls this with the request's URI, in its connection
+ * buffer, right before it parses the query string into one record per
+ * parameter in the same 64 KiB. A few thousand parameters ("a&a&a...",
+ * 2 bytes each, about 56 bytes each parsed) exhaust it, and then it drops
+ * the connection without a word. So a URI over our limits loses its query
+ * string here, in place (libmicrohttpd 0.9.75 parses it after this call
+ * returns), and the handler answers 414 in JSON. The upload made here is
+ * the request's *con_cls. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+  upload *u = pt_calloc(1, sizeof *u);
+  if (!u)
+    return NULL; /* the handler's first call tries again */
+  char *query = strchr(uri, '?');
+  size_t n_params = 0;
+  for (const char *p = query; p && *p; p++)
+    n_params += *p == '&' || *p == ';';
+  if (strlen(uri) > PT_URL_MAX)
+    u->url_refused = URL_TOO_LONG;
+  else if (query && n_params >= PT_PARAMS_MAX)
+    u->url_refused = URL_TOO_MANY;
+  if (u->url_refused && query)
+    query[1] = 0; /* (the buffer is libmicrohttpd's, writable, not const) */
+  return u;
+}
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
@@ -309,9 +344,12 @@ static int admit(pt_server *s, struct MHD_Connection *c, pt_req *r, const char *
                  const upload *u)
 {
   const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-  if (strlen(r->path) + kind_len(c, MHD_GET_ARGUMENT_KIND) > PT_URL_MAX)
+  if (u->url_refused == URL_TOO_LONG)
     return pt__resp_error(r, 414, "the request's URL is longer than %d bytes",
                           PT_URL_MAX);
+  if (u->url_refused == URL_TOO_MANY)
+    return pt__resp_error(r, 414, "the request's URL has more than %d "
+                          "parameters", PT_PARAMS_MAX);
   if (kind_len(c, MHD_HEADER_KIND) > PT_HEADERS_MAX)
     return pt__resp_error(r, 431, "the request's headers are larger than %d bytes",
                           PT_HEADERS_MAX);
@@ -367,9 +405,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if (!u)
       return MHD_NO;
     *con_cls = u;
-    return MHD_YES;
   }
   upload *u = *con_cls;
+  if (!u->is_announced) {
+    u->is_announced = 1;
+    return MHD_YES;
+  }
   if (*data_size)
     return take_upload(u, data, data_size);
   pt_req r;
@@ -402,9 +443,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   return ret;
 }
 
-static int listen_scan(pt_server *s, const pt_server_opts *o)
+/* The port the user chose (0: the OS chooses), or for the default port
+ * (scan_ports) the first free one of the 100 from it. */
+static int listen_port(pt_server *s, const pt_server_opts *o)
 {
-  unsigned start = o->port ? o->port : 7777;
+  if (!o->scan_ports) {
+    int rc = pt_net_listen(s->bind, o->port, &s->sock);
+    if (rc == PT_EEXISTS)
+      return PT_ERR(PT_EEXISTS, "port %u is in use on %s", o->port, s->bind);
+    if (rc == 0 && (rc = pt_net_local_port(s->sock, &s->port)) != 0)
+      pt_net_close(s->sock); /* with port 0, the OS chose: which? */
+    return rc;
+  }
+  unsigned start = o->port;
   for (unsigned p = start; p < start + 100 && p <= 65535; p++) {
     if (o->log)
       fprintf(o->log, "Trying %u...", p);
@@ -429,7 +480,6 @@ static int listen_scan(pt_server *s, const pt_server_opts *o)
                 start, start + 100);
 }
 
-
 int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
 {
   pt_server *s = pt_calloc(1, sizeof *s);
@@ -447,7 +497,9 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
   if (rc)
     pt_graph_free(g);
   if (rc == 0)
-    rc = listen_scan(s, o);
+    rc = listen_port(s, o);
+  if (rc == 0)
+    s->cur->st.port = s->port; /* before any request can read it */
   unsigned threads = o->n_threads ? o->n_threads : pt_cpu_count();
   if (threads < 2)
     threads = 2;
@@ -459,8 +511,9 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, PT_CONN_MEMORY,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)NULL,
         MHD_OPTION_END);
     if (!s->mhd) {
       pt_net_close(s->sock);

@@ -39,7 +39,12 @@ struct pt_live {
   int closed;                 /* under update_mu: pt_live_stop ran */
   int stopped;                /* pt_live_stop was called (caller's thread) */
   int save_pending;           /* under mu: SQLite backup due at save_due */
-  uint64_t save_due;
+  uint64_t save_due;          /* under mu: UINT64_MAX = not before the
+                                 next change (or never, once refused) */
+  unsigned save_tries;        /* under mu: failed attempts since the last
+                                 change */
+  int save_refused;           /* under mu: the store refused the backup (a
+                                 newer index is there): no more attempts */
   pt_live_status st;          /* under mu */
   pt_watch *watch;
   pt_thread *thread;
@@ -114,7 +119,10 @@ static void write_through(pt_live *lv, const pt_graph *old, const pt_graph *g)
   }
   pt_mutex_lock(lv->mu);
   lv->save_pending = 1;
-  lv->save_due = pt_clock_ns() + (uint64_t)lv->o.save_delay_ms * MS;
+  if (!lv->save_refused) {
+    lv->save_due = pt_clock_ns() + (uint64_t)lv->o.save_delay_ms * MS;
+    lv->save_tries = 0;
+  }
   pt_mutex_unlock(lv->mu);
 }
 
@@ -266,10 +274,44 @@ static void scan_now(pt_live *lv, const char *what)
   pt_mutex_unlock(lv->update_mu);
 }
 
+/* A failed backup. A store that refuses it (PT_EEXISTS: another program
+ * saved a newer index there) is never tried again: overwriting would lose
+ * that index, and only the user knows which one to keep. Anything else (a
+ * scanner holding the file) is tried again every save_retry_ms, at most
+ * SAVE_TRIES times, then not before the next change. Logged on the first
+ * failure and when giving up, not at every attempt. Under mu. */
+#define SAVE_TRIES 12
+
+static void save_failed(pt_live *lv, int rc, char *msg, size_t size)
+{
+  const char *why = pt_error_last()->message;
+  lv->st.failed_saves++;
+  lv->save_tries++;
+  lv->save_due = UINT64_MAX;
+  *msg = 0;
+  if (rc == PT_EEXISTS) {
+    lv->save_refused = 1;
+    lv->st.saves_stopped = 1;
+    pt_snprintf(msg, size, "backup refused: %s; backups stop until the "
+                "server is restarted (changes are served, not saved)", why);
+  } else if (lv->save_tries < SAVE_TRIES) {
+    lv->save_due = pt_clock_ns() + (uint64_t)lv->o.save_retry_ms * MS;
+    if (lv->save_tries == 1)
+      pt_snprintf(msg, size, "backup failed: %s; trying again every %u ms, "
+                  "%d times at most", why, lv->o.save_retry_ms,
+                  SAVE_TRIES - 1);
+  } else {
+    pt_snprintf(msg, size, "backup failed %d times: %s; the next change "
+                "tries again", SAVE_TRIES, why);
+  }
+  pt_snprintf(lv->st.last_error, sizeof lv->st.last_error, "backup: %s", why);
+}
+
 /* Writes the backup now; on failure the reason goes to the status's
  * last_error (the thread's error is cleared) and the code is returned. */
 static int save_now(pt_live *lv)
 {
+  char msg[512] = "";
   pt_mutex_lock(lv->update_mu);
   int rc = lv->cur ? pt_store_save(lv->o.store, lv->cur) : 0;
   pt_mutex_unlock(lv->update_mu);
@@ -278,13 +320,17 @@ static int save_now(pt_live *lv)
     lv->st.saves++;
     lv->st.last_save = time(NULL);
     lv->save_pending = 0;
+    lv->save_tries = 0;
   } else {
-    lv->st.failed_saves++;
-    lv->save_due = pt_clock_ns() + 5000 * MS; /* retry: a scanner may hold it */
+    save_failed(lv, rc, msg, sizeof msg);
   }
   pt_mutex_unlock(lv->mu);
+  if (rc && *msg && lv->o.log) {
+    fprintf(lv->o.log, "[FileWatcher] %s\n", msg);
+    fflush(lv->o.log);
+  }
   if (rc)
-    set_error(lv, "backup");
+    pt_error_clear();
   else if (lv->o.log) {
     fprintf(lv->o.log, "[FileWatcher] saved the index to %s\n",
             pt_store_name(lv->o.store));
@@ -354,6 +400,7 @@ int pt_live_new(const pt_live_opts *o, pt_live **out)
   if (!lv->o.quiet_ms) lv->o.quiet_ms = 50;
   if (!lv->o.max_delay_ms) lv->o.max_delay_ms = 1000;
   if (!lv->o.save_delay_ms) lv->o.save_delay_ms = 1000;
+  if (!lv->o.save_retry_ms) lv->o.save_retry_ms = 5000;
   int rc = pt_fs_realpath(o->root, &lv->root);
   if (rc == 0 && o->n_skip &&
       !(lv->watch_skip = pt_calloc(o->n_skip, sizeof *lv->watch_skip)))
@@ -534,7 +581,9 @@ int pt_live_stop(pt_live *lv)
   lv->closed = 1;
   pt_mutex_unlock(lv->update_mu);
   int rc = 0;
-  if (lv->save_pending && lv->o.store && save_now(lv) != 0) {
+  /* a refused backup is not tried again: the reason is in last_error */
+  if (lv->save_pending && lv->o.store &&
+      (lv->save_refused || save_now(lv) != 0)) {
     pt_mutex_lock(lv->mu); /* the last changes could not reach the disk */
     rc = PT_ERR(PT_EIO, "the last changes were not saved: %s",
                 lv->st.last_error);

@@ -229,7 +229,7 @@ int pt_serve_start(pt_serve *s)
   if (s->k.publish)
     return start_without_server(s);
   pt_server_opts o = {s->o.bind, s->o.port, s->o.db, s->o.n_threads, s->o.log,
-                      s->live};
+                      s->live, s->o.scan_ports};
   pt_graph *g = s->k.held;
   s->k.held = NULL;
   int rc = pt_server_start(&o, g, &s->srv); /* owns g from here, also on

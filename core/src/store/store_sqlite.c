@@ -152,7 +152,7 @@ static int check_unchanged(const sqlite_store *ss)
   }
   if (rc == 0 && (now.size != ss->seen.size ||
                   now.mtime_ns != ss->seen.mtime_ns))
-    rc = PT_ERR(PT_EBUSY, "%s was replaced by another program since it was "
+    rc = PT_ERR(PT_EEXISTS, "%s was replaced by another program since it was "
                 "loaded (a newer index?); not overwriting it", ss->path);
   return rc;
 }

@@ -11,6 +11,9 @@
  * PT_EEXISTS when the address is in use, PT_EINVAL for a malformed
  * address, PT_EIO with the OS text otherwise. */
 int pt_net_listen(const char *addr, unsigned port, uint64_t *sock_out);
+/* The port a listening socket is bound to: the one the OS chose when it
+ * was asked for port 0. PT_EIO with the OS text on failure. */
+int pt_net_local_port(uint64_t sock, unsigned *port_out);
 void pt_net_close(uint64_t sock);
 
 /* A client for loopback probes of our own server (the Windows service's
