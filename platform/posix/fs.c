@@ -17,9 +17,45 @@
 #include "pt/error.h"
 #include "pt/sys/fs.h"
 
+/* The OS calls that can fail under fault injection (pt/sys/fs.h): each
+ * asks first and, when told to, fails as the OS would, setting errno. */
+static int injected(pt_fs_op op)
+{
+  switch (pt_fs_fault_hit(op)) {
+  case PT_FS_FAULT_IO: errno = EIO; return 1;
+  case PT_FS_FAULT_FULL: errno = ENOSPC; return 1;
+  default: return 0;
+  }
+}
+
+static int open_at(const char *path, int flags, mode_t mode)
+{
+  return injected(PT_FS_OP_OPEN) ? -1 : open(path, flags, mode);
+}
+
+static DIR *open_dir(const char *path)
+{
+  return injected(PT_FS_OP_OPEN) ? NULL : opendir(path);
+}
+
+static ssize_t write_fd(int fd, const void *data, size_t len)
+{
+  return injected(PT_FS_OP_WRITE) ? -1 : write(fd, data, len);
+}
+
+static int sync_fd(int fd)
+{
+  return injected(PT_FS_OP_SYNC) ? -1 : fsync(fd);
+}
+
+static int rename_path(const char *src, const char *dst)
+{
+  return injected(PT_FS_OP_RENAME) ? -1 : rename(src, dst);
+}
+
 int pt_fs_list_dir(const char *path, pt_fs_list_cb cb, void *payload)
 {
-  DIR *d = opendir(path);
+  DIR *d = open_dir(path);
   if (!d)
     return pt__error_from_errno(errno, "cannot open directory", path);
   int rc = 0;
@@ -73,7 +109,7 @@ int pt_fs_stat_path(const char *path, pt_fs_stat *out)
 
 int pt_fs_read_file(const char *path, pt_buf *out)
 {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open_at(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     return pt__error_from_errno(errno, "cannot open", path);
   int rc = 0;
@@ -105,7 +141,7 @@ static int write_all(int fd, const void *data, size_t len, const char *path)
 {
   const char *p = data;
   while (len) {
-    ssize_t n = write(fd, p, len);
+    ssize_t n = write_fd(fd, p, len);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
@@ -118,11 +154,11 @@ static int write_all(int fd, const void *data, size_t len, const char *path)
 
 int pt_fs_write_file(const char *path, const void *data, size_t len)
 {
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = open_at(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     return pt__error_from_errno(errno, "cannot create", path);
   int rc = write_all(fd, data, len, path);
-  if (rc == 0 && fsync(fd) != 0)
+  if (rc == 0 && sync_fd(fd) != 0)
     rc = pt__error_from_errno(errno, "cannot flush", path);
   if (close(fd) != 0 && rc == 0)
     rc = pt__error_from_errno(errno, "cannot close", path);
@@ -194,10 +230,11 @@ int pt_fs_realpath(const char *path, char **out)
 
 int pt_fs_sync_file(const char *path)
 {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open_at(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     return pt__error_from_errno(errno, "cannot open", path);
-  int rc = fsync(fd) == 0 ? 0 : pt__error_from_errno(errno, "cannot flush", path);
+  int rc = sync_fd(fd) == 0 ? 0
+                            : pt__error_from_errno(errno, "cannot flush", path);
   close(fd);
   return rc;
 }
@@ -219,7 +256,7 @@ static int open_parent_dir(const char *path, int *out)
   else
     name = ".";
   int rc = 0;
-  *out = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  *out = open_at(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   if (*out < 0)
     rc = pt__error_from_errno(errno, "cannot open directory", name);
   pt_free(dir);
@@ -232,10 +269,10 @@ int pt_fs_replace(const char *src, const char *dst)
   int rc = pt_fs_sync_file(src);
   if (rc == 0)
     rc = open_parent_dir(dst, &dfd);
-  if (rc == 0 && rename(src, dst) != 0)
+  if (rc == 0 && rename_path(src, dst) != 0)
     rc = pt__error_from_errno(errno, "cannot replace", dst);
   /* the rename is durable only once the folder entry is on disk */
-  if (rc == 0 && fsync(dfd) != 0)
+  if (rc == 0 && sync_fd(dfd) != 0)
     rc = pt__error_from_errno(errno, "cannot flush the folder of", dst);
   if (dfd >= 0)
     close(dfd);

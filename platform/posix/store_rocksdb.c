@@ -767,7 +767,8 @@ static int prepare_folder(const char *path, pt_store_mode mode)
   int rc = pt_buf_printf(&current, "%s/CURRENT", path);
   int exists = rc == 0 && pt_fs_stat_path(path, &st) == 0;
   int has_db = exists && pt_fs_stat_path(current.ptr, &st) == 0;
-  pt_error_clear();
+  if (rc == 0)
+    pt_error_clear(); /* a missing folder or CURRENT is an answer here */
   pt_buf_fini(&current);
   if (rc)
     return rc;

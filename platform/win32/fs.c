@@ -21,6 +21,43 @@
 
 static volatile LONG replace_budget_ms = PT__FS_REPLACE_BUDGET_MS;
 
+/* The Win32 calls that can fail under fault injection (pt/sys/fs.h): each
+ * asks first and, when told to, fails as Windows would, setting the last
+ * error. */
+static int injected(pt_fs_op op)
+{
+  switch (pt_fs_fault_hit(op)) {
+  case PT_FS_FAULT_IO: SetLastError(ERROR_IO_DEVICE); return 1;
+  case PT_FS_FAULT_FULL: SetLastError(ERROR_DISK_FULL); return 1;
+  default: return 0;
+  }
+}
+
+static HANDLE create_file(const wchar_t *w, DWORD access, DWORD disposition,
+                          DWORD flags)
+{
+  if (injected(PT_FS_OP_OPEN))
+    return INVALID_HANDLE_VALUE;
+  return CreateFileW(w, access,
+                     FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                     NULL, disposition, flags, NULL);
+}
+
+static BOOL write_h(HANDLE h, const void *p, DWORD want, DWORD *put)
+{
+  return injected(PT_FS_OP_WRITE) ? FALSE : WriteFile(h, p, want, put, NULL);
+}
+
+static BOOL flush_h(HANDLE h)
+{
+  return injected(PT_FS_OP_SYNC) ? FALSE : FlushFileBuffers(h);
+}
+
+static BOOL move_w(const wchar_t *ws, const wchar_t *wd, DWORD flags)
+{
+  return injected(PT_FS_OP_RENAME) ? FALSE : MoveFileExW(ws, wd, flags);
+}
+
 void pt__fs_set_replace_budget_ms(unsigned ms)
 {
   InterlockedExchange(&replace_budget_ms, (LONG)ms);
@@ -111,6 +148,8 @@ int pt_fs_list_dir(const char *path, pt_fs_list_cb cb, void *payload)
   int rc = pt__utf16_path(path, &w);
   if (rc == 0)
     rc = with_suffix(w, w[wcslen(w) - 1] == L'\\' ? L"*" : L"\\*", &pattern);
+  if (rc == 0 && injected(PT_FS_OP_OPEN))
+    rc = pt__error_from_win32(GetLastError(), "cannot open directory", path);
   if (rc == 0 && !find_first(pattern, &fd, &h)) {
     DWORD err = GetLastError();
     /* only a drive's root can be empty of even "." and ".." */
@@ -172,9 +211,7 @@ static int open_file(const char *path, DWORD access, DWORD disposition,
   wchar_t *w = NULL;
   int rc = pt__utf16_path(path, &w);
   if (rc == 0) {
-    *out = CreateFileW(w, access,
-                       FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                       NULL, disposition, flags, NULL);
+    *out = create_file(w, access, disposition, flags);
     if (*out == INVALID_HANDLE_VALUE)
       rc = pt__error_from_win32(GetLastError(), what, path);
   }
@@ -221,7 +258,7 @@ static int write_all(HANDLE h, const void *data, size_t len, const char *path)
   const char *p = data;
   while (len) {
     DWORD want = len > IO_CHUNK ? IO_CHUNK : (DWORD)len, put = 0;
-    if (!WriteFile(h, p, want, &put, NULL))
+    if (!write_h(h, p, want, &put))
       return pt__error_from_win32(GetLastError(), "cannot write", path);
     p += put;
     len -= put;
@@ -236,7 +273,7 @@ int pt_fs_write_file(const char *path, const void *data, size_t len)
                      FILE_ATTRIBUTE_NORMAL, "cannot create", &h);
   if (rc == 0)
     rc = write_all(h, data, len, path);
-  if (rc == 0 && !FlushFileBuffers(h))
+  if (rc == 0 && !flush_h(h))
     rc = pt__error_from_win32(GetLastError(), "cannot flush", path);
   if (h != INVALID_HANDLE_VALUE && !CloseHandle(h) && rc == 0)
     rc = pt__error_from_win32(GetLastError(), "cannot close", path);
@@ -416,7 +453,7 @@ int pt_fs_sync_file(const char *path)
   HANDLE h = INVALID_HANDLE_VALUE;
   /* FlushFileBuffers needs a handle with write access */
   int rc = open_file(path, GENERIC_WRITE, OPEN_EXISTING, 0, "cannot open", &h);
-  if (rc == 0 && !FlushFileBuffers(h))
+  if (rc == 0 && !flush_h(h))
     rc = pt__error_from_win32(GetLastError(), "cannot flush", path);
   if (h != INVALID_HANDLE_VALUE)
     CloseHandle(h);
@@ -432,11 +469,9 @@ static int is_transient(DWORD err)
 
 static DWORD flush_w(const wchar_t *w)
 {
-  HANDLE h = CreateFileW(w, GENERIC_WRITE,
-                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                         NULL, OPEN_EXISTING, 0, NULL);
+  HANDLE h = create_file(w, GENERIC_WRITE, OPEN_EXISTING, 0);
   DWORD err = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
-  if (!err && !FlushFileBuffers(h))
+  if (!err && !flush_h(h))
     err = GetLastError();
   if (h != INVALID_HANDLE_VALUE)
     CloseHandle(h);
@@ -468,7 +503,7 @@ static int flush_and_move(const wchar_t *ws, const wchar_t *wd,
   ULONGLONG start = GetTickCount64();
   int is_flushed = 0;
   for (;;) {
-    DWORD err = is_flushed ? (MoveFileExW(ws, wd, flags) ? 0 : GetLastError())
+    DWORD err = is_flushed ? (move_w(ws, wd, flags) ? 0 : GetLastError())
                            : flush_w(ws);
     if (!err && is_flushed)
       return 0;

@@ -219,17 +219,18 @@ static int nest(pt_xfile *f)
 static char *dotted(pt_xfile *f, const char *s, const char **last)
 {
   pt_buf b = PT_BUF_INIT;
-  for (const char *p = s; *p; p++) {
+  int rc = 0;
+  for (const char *p = s; rc == 0 && *p; p++) {
     if (p[0] == ':' && p[1] == ':') {
-      pt_buf_putc(&b, '.');
+      rc = pt_buf_putc(&b, '.');
       p++;
     } else if (p[0] == '\\' || p[0] == '/') {
-      pt_buf_putc(&b, '.');
+      rc = pt_buf_putc(&b, '.');
     } else {
-      pt_buf_putc(&b, *p);
+      rc = pt_buf_putc(&b, *p);
     }
   }
-  char *out = pt_arena_strdup(&f->r->arena, pt_buf_cstr(&b));
+  char *out = rc ? NULL : pt_arena_strdup(&f->r->arena, pt_buf_cstr(&b));
   pt_buf_fini(&b);
   if (out && last) {
     const char *dot = strrchr(out, '.');
@@ -240,17 +241,18 @@ static char *dotted(pt_xfile *f, const char *s, const char **last)
 
 /* An out-of-line definition (Go receiver, C++ A::f) adopts the type of the
  * same file that its scope names. */
-static void adopt_scoped(pt_xfile *f, pt_cand *c)
+static int adopt_scoped(pt_xfile *f, pt_cand *c)
 {
   const char *last = NULL;
-  if (!dotted(f, c->scope, &last) || !last)
-    return;
+  if (!dotted(f, c->scope, &last))
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
   for (size_t j = 0; j < f->n_cands; j++)
     if (is_type_like(f->cands[j].kind) && f->cands[j].kind != PT_KIND_IMPL &&
         strcmp(f->cands[j].name, last) == 0) {
       c->parent = (int)j;
-      return;
+      break;
     }
+  return 0;
 }
 
 static int name_all(pt_xfile *f)
@@ -263,8 +265,8 @@ static int name_all(pt_xfile *f)
     const pt_cand *ns = c->parent >= 0 ? &f->cands[c->parent] : NULL;
     if (ns && ns->kind != PT_KIND_NAMESPACE && ns->kind != PT_KIND_MODULE)
       ns = NULL;
-    if (c->scope && (c->parent < 0 || ns))
-      adopt_scoped(f, c);
+    if (c->scope && (c->parent < 0 || ns) && (rc = adopt_scoped(f, c)) != 0)
+      break;
     const pt_cand *p = c->parent >= 0 ? &f->cands[c->parent] : NULL;
     if (c->kind == PT_KIND_FUNCTION && ((p && is_type_like(p->kind)) || c->scope))
       c->kind = PT_KIND_METHOD;
@@ -330,17 +332,18 @@ static const char *signature_of(pt_xfile *f, const pt_cand *c)
         break;
       }
   pt_buf s = PT_BUF_INIT;
-  int space = 0;
-  for (uint32_t i = a; i < b && s.len < 300; i++) {
+  int space = 0, rc = 0;
+  for (uint32_t i = a; rc == 0 && i < b && s.len < 300; i++) {
     char ch = f->src[i];
     if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
       space = s.len > 0;
       continue;
     }
     if (space)
-      pt_buf_putc(&s, ' ');
+      rc = pt_buf_putc(&s, ' ');
     space = 0;
-    pt_buf_putc(&s, ch);
+    if (rc == 0) /* a byte lost to a failed put would change the text */
+      rc = pt_buf_putc(&s, ch);
   }
   if (s.len >= 300) {
     while (s.len && ((unsigned char)s.ptr[s.len - 1] & 0xc0) == 0x80)
@@ -348,7 +351,8 @@ static const char *signature_of(pt_xfile *f, const pt_cand *c)
     if (s.len && ((unsigned char)s.ptr[s.len - 1] & 0xc0) == 0xc0)
       s.len--;
   }
-  const char *out = pt_arena_strndup(&f->r->arena, pt_buf_cstr(&s), s.len);
+  const char *out =
+      rc ? NULL : pt_arena_strndup(&f->r->arena, pt_buf_cstr(&s), s.len);
   pt_buf_fini(&s);
   return out;
 }

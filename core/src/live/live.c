@@ -540,6 +540,12 @@ int pt_live_reindex(pt_live *lv, const char *rel, pt_live_delta *d)
     pt_snprintf(what, sizeof what, "reindex request for %s", rel);
     rc = run_update(lv, what, rel, d);
   }
+  if (rc != 0 && !pt_error_last()->message[0]) {
+    /* set_error moved the message to the status: the caller needs it */
+    pt_mutex_lock(lv->mu);
+    PT_ERR(rc, "%s", lv->st.last_error);
+    pt_mutex_unlock(lv->mu);
+  }
   pt_mutex_unlock(lv->update_mu);
   return rc;
 }

@@ -157,6 +157,18 @@ static int check_unchanged(const sqlite_store *ss)
   return rc;
 }
 
+/* A replace that failed after its rename (flushing the folder) left our
+ * new file in place: the next save must not take it for another
+ * program's. */
+static void remember_if_moved(sqlite_store *ss, const char *tmp)
+{
+  pt_error saved = *pt_error_last();
+  pt_fs_stat st;
+  if (pt_fs_stat_path(tmp, &st) == PT_ENOTFOUND)
+    remember(ss);
+  pt__error_set(saved.code, saved.file, saved.line, "%s", saved.message);
+}
+
 static int check_replaceable(const char *path);
 
 static int check_before_save(const sqlite_store *ss)
@@ -186,8 +198,8 @@ static int sqlite_save(pt_store *self, const pt_graph *from)
                        ss->n_saves++);
   if (rc == 0)
     rc = write_temp(tmp.ptr, from);
-  if (rc == 0)
-    rc = pt_fs_replace(tmp.ptr, ss->path);
+  if (rc == 0 && (rc = pt_fs_replace(tmp.ptr, ss->path)) != 0)
+    remember_if_moved(ss, tmp.ptr);
   if (rc != 0 && tmp.ptr && tmp.len)
     discard_temp(tmp.ptr);
   if (rc == 0)
@@ -320,6 +332,8 @@ static int probe(const char *path)
     rc = pt_fs_write_file(tmp.ptr, "", 0);
   if (rc == 0)
     rc = pt_fs_remove(tmp.ptr);
+  else if (tmp.len) /* the flush can fail once the file exists */
+    discard_temp(tmp.ptr);
   pt_buf_fini(&tmp);
   return rc;
 }

@@ -53,4 +53,36 @@ int pt_fs_sync_file(const char *path);
  * the old file or the new one, never a mix. Both on the same volume. */
 int pt_fs_replace(const char *src, const char *dst);
 
+/* Fault injection, for tests only: nothing sets it in a normal run, where
+ * every check below is one relaxed atomic load. Each platform's fs.c asks
+ * pt_fs_fault_hit before each OS call of a kind below and, when told to,
+ * fails that call as the OS would (errno EIO or ENOSPC; ERROR_WRITE_FAULT
+ * or ERROR_DISK_FULL), through its ordinary error path. A test's SQLite VFS
+ * (tests/support/fault_vfs.c) asks too, so one count covers both. */
+typedef enum pt_fs_op {
+  PT_FS_OP_OPEN = 1,   /* open, opendir; CreateFileW, FindFirstFileExW */
+  PT_FS_OP_WRITE = 2,  /* write; WriteFile */
+  PT_FS_OP_SYNC = 4,   /* fsync of a file or folder; FlushFileBuffers */
+  PT_FS_OP_RENAME = 8  /* rename; MoveFileExW */
+} pt_fs_op;
+#define PT_FS_OP_ALL 15u
+
+typedef enum pt_fs_fault {
+  PT_FS_FAULT_NONE,    /* go on */
+  PT_FS_FAULT_IO,      /* fail with an I/O error */
+  PT_FS_FAULT_FULL     /* fail for lack of space (writes, flushes) */
+} pt_fs_fault;
+
+/* Makes the n-th operation from now whose kind is in the mask `ops` fail
+ * (n >= 1), and every later one too when is_sticky (a disk that stays
+ * full); is_full reports a full disk instead of an I/O error. n = 0
+ * disarms. */
+void pt_fs_fault_arm(unsigned long n, unsigned ops, int is_full,
+                     int is_sticky);
+/* Counts one operation of kind op and says whether it fails. */
+pt_fs_fault pt_fs_fault_hit(pt_fs_op op);
+/* Nonzero while an armed fault has not fired yet: a run that ends with it
+ * still pending made fewer operations than n. */
+int pt_fs_fault_pending(void);
+
 #endif
