@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "pt/alloc.h"
 #include "pt/arena.h"
@@ -390,18 +391,41 @@ static int flip(rocksdb_store *rs, uint64_t gen)
 }
 
 /* Until the flip, readers and a crash see the old generation only. */
-static int check_writable(const rocksdb_store *rs)
+/* Debian's RocksDB 7.8 is built with assertions, and on some write errors
+ * of a full disk one of them aborts the process (WritableFileWriter,
+ * "sync_without_flush_called_"). So a write that cannot fit is refused
+ * before RocksDB starts it: a write-ahead log file is preallocated at about
+ * a memtable's size, and a save writes the graph's strings once more, into
+ * memtables and table files. */
+#define ROOM_BASE ((uint64_t)WRITE_BUFFER_SIZE * 2)
+
+static int check_room(const char *path, uint64_t need)
+{
+  struct statvfs sv;
+  if (statvfs(path, &sv) != 0)
+    return 0; /* unknown: RocksDB reports what happens */
+  uint64_t room = (uint64_t)sv.f_bavail * sv.f_frsize;
+  if (room >= need)
+    return 0;
+  return PT_ERR(PT_EIO, "rocksdb %s: not enough free space on its disk "
+                "(%llu KB free, about %llu KB needed)", path,
+                (unsigned long long)(room >> 10),
+                (unsigned long long)(need >> 10));
+}
+
+static int check_writable(const rocksdb_store *rs, uint64_t need)
 {
   return rs->mode == PT_STORE_READ
              ? PT_ERR(PT_EINVAL, "rocksdb %s: opened for reading only",
                       rs->path)
-             : 0;
+             : check_room(rs->path, need);
 }
 
 static int rocks_save(pt_store *self, const pt_graph *from)
 {
   uint64_t gen = 0;
-  int rc = check_writable((rocksdb_store *)self);
+  int rc = check_writable((rocksdb_store *)self,
+                          ROOM_BASE + 2 * (uint64_t)pt_graph_pool_bytes(from));
   if (rc == 0)
     rc = pt__store_rocksdb_write_generation(self, from, &gen);
   return rc ? rc : flip((rocksdb_store *)self, gen);
@@ -479,7 +503,7 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
 {
   rocksdb_store *rs = (rocksdb_store *)self;
   uint64_t cur = 0;
-  int rc = check_writable(rs);
+  int rc = check_writable(rs, ROOM_BASE);
   if (rc == 0)
     rc = read_current(rs, rs->ropts, &cur);
   if (rc == 0 && cur == 0)
@@ -801,6 +825,8 @@ static int open_db(rocksdb_store *rs)
 {
   char *err = NULL;
   int rc = prepare_folder(rs->path, rs->mode);
+  if (rc == 0 && rs->mode != PT_STORE_READ)
+    rc = check_room(rs->path, ROOM_BASE);
   if (rc == 0) {
     set_options(rs);
     rs->db = rs->mode == PT_STORE_READ
