@@ -10,9 +10,9 @@
 #      build/parseltongue), CTAGS=0 to leave universal-ctags out.
 # Each run is `index -v`; the row of the best (least wall time) run of each
 # engine shows its phases as index prints them: walk, parse and extract,
-# resolve (resolution and the graph's canonical order), save. The ratio is
-# the run's wall time over the best parse-only run's. Prints figures; it
-# asserts nothing.
+# resolve (resolution and the graph's canonical order), save. The ratios
+# are the run's wall time and CPU time (user + system, all threads) over
+# the best parse-only run's. Prints figures; it asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pt=${PT:-build/parseltongue}
@@ -49,18 +49,20 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 # best NAME CMD...: runs CMD $RUNS times (default 3) and keeps the output of
-# the fastest run in $out/NAME.out, its wall seconds and peak RSS (KiB) in
-# $out/NAME.time; this machine's timings are noisy
+# the fastest run in $out/NAME.out, its wall seconds, peak RSS (KiB) and
+# CPU seconds (user + system) in $out/NAME.time; this machine's timings are
+# noisy, CPU seconds less so than wall time
 best() {
-  local name=$1 b="" i e m
+  local name=$1 b="" i e m u s
   shift
   for i in $(seq "${RUNS:-3}"); do
     rm -rf "$out/db"
-    /usr/bin/time -f '%e %M' -o "$out/time" "$@" > "$out/run.out" 2>&1 || {
+    /usr/bin/time -f '%e %M %U %S' -o "$out/time" "$@" > "$out/run.out" 2>&1 || {
       cat "$out/run.out"; exit 1; }
-    read -r e m < "$out/time"
+    read -r e m u s < "$out/time"
     if [ -z "$b" ] || awk -v a="$e" -v b="$b" 'BEGIN{exit !(a < b)}'; then
-      b=$e; mv "$out/run.out" "$out/$name.out"; echo "$e $m" > "$out/$name.time"
+      b=$e; mv "$out/run.out" "$out/$name.out"
+      echo "$e $m $(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}')" > "$out/$name.time"
     fi
   done
 }
@@ -91,7 +93,7 @@ bench_tree() {
   ents=$(sed -n 's/^Entities created: \([0-9]*\).*/\1/p' "$out/$first.out" | head -n1)
   edges=$(sed -n 's/^Edges created: //p' "$out/$first.out" | head -n1)
   resolved=$(sed -n 's/^  └─ Resolved: //p' "$out/$first.out" | head -n1)
-  read -r t_parse rss_parse < "$out/parse.time"
+  read -r t_parse rss_parse c_parse < "$out/parse.time"
   local dur
   dur=$(sed -n 's/^Duration: \([0-9.]*\)s$/\1/p' "$out/parse.out" | head -n1)
   src_mb=$(awk -v a="$mbs" -v d="$dur" 'BEGIN{printf "%.1f", a * d}')
@@ -99,26 +101,27 @@ bench_tree() {
   echo "indexed: $files files, $src_mb MB of source, $threads threads, best of ${RUNS:-3}"
   echo "graph: $ents entities, $edges edges (resolved $resolved)"
   echo
-  printf "%-20s %7s %6s %6s %8s %8s %6s %8s %7s\n" run total ratio walk \
-    parse+ext resolve save "peak MB" RSS/src
-  row "parse-only (floor)" parse "$t_parse"
-  for e in $engines; do row "index --db $e" "$e" "$t_parse"; done
+  printf "%-20s %7s %6s %6s %8s %8s %6s %8s %7s %7s %6s\n" run total ratio walk \
+    parse+ext resolve save "peak MB" RSS/src "CPU s" ratio
+  row "parse-only (floor)" parse "$t_parse" "$c_parse"
+  for e in $engines; do row "index --db $e" "$e" "$t_parse" "$c_parse"; done
   if [ "$use_ctags" = 1 ]; then
-    read -r t m < "$out/ctags.time"
+    read -r t m c < "$out/ctags.time"
     awk -v n="ctags -R" -v t="$t" -v f="$t_parse" -v m="$m" -v s="$src_mb" \
-      'BEGIN{printf "%-20s %7.2f %5.2fx %6s %8s %8s %6s %8.1f %6.2fx\n", n, t, t/f, "", "", "", "", m/1024, m/1024/s}'
+      -v c="$c" -v cf="$c_parse" \
+      'BEGIN{printf "%-20s %7.2f %5.2fx %6s %8s %8s %6s %8.1f %6.2fx %7.2f %5.2fx\n", n, t, t/f, "", "", "", "", m/1024, m/1024/s, c, c/cf}'
   fi
   echo
 }
 
-# row LABEL NAME FLOOR
+# row LABEL NAME FLOOR CPU_FLOOR
 row() {
-  local t m w p r s
-  read -r t m < "$out/$2.time"
+  local t m c w p r s
+  read -r t m c < "$out/$2.time"
   read -r w p r s < <(phases "$2")
   awk -v n="$1" -v t="$t" -v f="$3" -v m="$m" -v s="$src_mb" -v w="$w" \
-      -v p="$p" -v r="$r" -v sv="$s" \
-    'BEGIN{printf "%-20s %7.2f %5.2fx %6.2f %8.2f %8.2f %6.2f %8.1f %6.2fx\n", n, t, t/f, w, p, r, sv, m/1024, m/1024/s}'
+      -v p="$p" -v r="$r" -v sv="$s" -v c="$c" -v cf="$4" \
+    'BEGIN{printf "%-20s %7.2f %5.2fx %6.2f %8.2f %8.2f %6.2f %8.1f %6.2fx %7.2f %5.2fx\n", n, t, t/f, w, p, r, sv, m/1024, m/1024/s, c, c/cf}'
 }
 
 [ $# -gt 0 ] || set -- postgresql-15

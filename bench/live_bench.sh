@@ -9,7 +9,12 @@
 #   PACKAGE  a Debian source package, fetched once into the cache like
 #            bench/index_bench.sh does (default: git, about 550 C files)
 # Env: EDITS (per size class, default 100), LOAD_S (wrk seconds, default 10),
+#      SCEN_ROUNDS (rounds of the kinds of change below, default 20),
 #      PT (the binary, default build/parseltongue).
+# First, by kind of change against the 150 ms target of issue #14: rounds
+# that each add a definition to a file, edit its body, rename the file,
+# remove the definition and delete a new file, timing each from the save
+# to the detail view showing it (after the previous change has settled).
 # Each edit appends a uniquely named function to one file (C or Python,
 # among those holding code entities: not tests) and polls
 # GET /code-entity-detail-view?key=NAME over one keep-alive connection
@@ -22,6 +27,7 @@ case $pt in /*) ;; *) pt=$PWD/$pt ;; esac
 cache="${PT_CACHE_DIR:-/var/cache/parseltongue}/bench"
 edits=${EDITS:-100}
 load_s=${LOAD_S:-10}
+scen=${SCEN_ROUNDS:-20}
 
 # fetch PACKAGE: unpack Debian's source of PACKAGE into $cache/PACKAGE-src
 fetch() {
@@ -150,6 +156,80 @@ for c in classes:
 EOF
 }
 
+# scenarios N: N rounds over C and Python files holding code entities, each
+# timing one change of every kind from the save to the API showing it:
+# a definition added (appended), its body edited, the file renamed, the
+# definition removed, and a new file deleted; one latency (ms) a line into
+# $out/scen.KIND
+scenarios() {
+  python3 - "$out/tree" "$port" "$1" "$out" <<'EOF'
+import http.client, json, os, random, sys, time
+root, port, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+conn = http.client.HTTPConnection("127.0.0.1", port)
+def get(url):
+    conn.request("GET", url)
+    r = conn.getresponse()
+    return r.status, r.read()
+code = {e["file_path"] for e in json.loads(get("/code-entities-list-all")[1])["data"]["entities"]
+        if e["entity_class"] == "CODE"}
+skip = {".git", "node_modules", "build", "target", "dist", "__pycache__", ".venv", "venv"}
+files = []
+for d, dirs, names in os.walk(root):
+    dirs[:] = sorted(x for x in dirs if x not in skip)
+    files += [os.path.join(d, f) for f in sorted(names) if f.endswith((".c", ".py"))
+              and os.path.relpath(os.path.join(d, f), root) in code]
+random.Random(14).shuffle(files)
+lat = {k: [] for k in ("added", "body", "renamed", "removed", "deleted")}
+def settle():
+    time.sleep(0.15)
+    get("/wait-for-fresh?timeout_ms=30000")
+def timed(kind, change, done):
+    settle()
+    change()
+    t0 = time.monotonic()
+    while True:
+        status, body = get("/code-entity-detail-view?key=" + name)
+        if done(status, body):
+            break
+        if time.monotonic() > t0 + 60:
+            sys.exit("%s: %s never showed (%s)" % (kind, name, path))
+        time.sleep(0.001)
+    lat[kind].append((time.monotonic() - t0) * 1000)
+def define(p, nm, v):
+    return ("\n\ndef %s():\n    return %d\n" if p.endswith(".py")
+            else "\n\nint %s(void)\n{\n  return %d;\n}\n") % (nm, v)
+def write(p, text, mode="w"):
+    with open(p, mode) as f:
+        f.write(text)
+def data(body):
+    return json.loads(body)["data"]
+for i in range(n):
+    path = files[i % len(files)]
+    with open(path) as f:
+        orig = f.read()
+    name = "pt_live_scen_%d_%d" % (os.getpid(), i)
+    timed("added", lambda: write(path, define(path, name, i), "a"),
+          lambda s, b: s == 200)
+    timed("body", lambda: write(path, orig + define(path, name, i + 1000000)),
+          lambda s, b: s == 200 and str(i + 1000000) in data(b)["code"])
+    stem, ext = os.path.splitext(path)
+    moved = stem + "_ptlb" + ext
+    rel = os.path.relpath(moved, root)
+    timed("renamed", lambda: os.rename(path, moved),
+          lambda s, b: s == 200 and data(b)["file_path"] == rel)
+    timed("removed", lambda: write(moved, orig), lambda s, b: s == 404)
+    settle()
+    os.rename(moved, path)
+    fresh = os.path.join(os.path.dirname(path), "ptlb_new_%d%s" % (i, ext))
+    write(fresh, define(fresh, name, i).lstrip())
+    timed("deleted", lambda: None, lambda s, b: s == 200)
+    lat["deleted"].pop()
+    timed("deleted", lambda: os.remove(fresh), lambda s, b: s == 404)
+for k, v in lat.items():
+    write(os.path.join(out, "scen." + k), "".join("%.2f\n" % x for x in v))
+EOF
+}
+
 # stats NAME FILE: count p50 p95 p99 max, and p99 against the target
 stats() {
   sort -n "$2" | awk -v name="$1" '{a[NR] = $1}
@@ -158,6 +238,7 @@ stats() {
           pct(0.95), pct(0.99), a[NR], pct(0.99) / 300 }'
 }
 
+scenarios "$scen"
 read -r idle_rps idle_p50 idle_p99 < <(wrk_run "$load_s")
 for c in small medium large; do probe "$c"; done
 # the same edits while wrk hammers the detail view
@@ -173,6 +254,12 @@ done
 cat "$out"/lat.small "$out"/lat.medium "$out"/lat.large > "$out/lat.every"
 stats "all classes" "$out/lat.every"
 stats "all, under wrk load" "$out/lat.all"
+echo
+printf 'by kind of change (ms)  changes      p50      p95      p99      max   p99/150ms\n'
+for k in added body renamed removed deleted; do
+  stats "$k" "$out/scen.$k" |
+    awk '{printf "%-22s %5d %8.1f %8.1f %8.1f %8.1f %10.2fx\n", $1, $2, $3, $4, $5, $6, $5 / 150}'
+done
 echo
 for c in small medium large; do echo "  $c: $(cat "$out/files.$c")"; done
 # the server's own time per update (from its [FileWatcher] lines)
