@@ -34,6 +34,17 @@ field() { jq -r "$1" "$work/body"; }
 
 [ "$(get "$base/server-health-check-status")" = 200 ] || fail health
 [ "$(field .data.status)" = ok ] && [ "$(field .data.file_watcher_active)" = true ] || fail "health body"; ok
+# every envelope says which index answered and whether changes wait
+[ "$(field '.index.generation >= 1 and (.index.updated_unix | type) == "number" and (.index.pending | type) == "boolean" and .index.watching')" = true ] ||
+  fail "index in the envelope: $(cat "$work/body")"
+[ "$(field 'keys_unsorted | .[-2:] == ["index", "tokens"]')" = true ] || fail "index before tokens"; ok
+# (fresh unless the first pass over the root outlasts the wait, as it may
+# under ASan on a loaded machine: e2e_live waits for changes)
+[ "$(get "$base/wait-for-fresh?timeout_ms=1000")" = 200 ] || fail "wait-for-fresh"
+[ "$(field '.data.fresh == (.data.pending_changes_count == 0) and .data.timed_out == (.data.fresh | not) and .data.watching and .index.generation == .data.generation')" = true ] ||
+  fail "wait body: $(cat "$work/body")"
+[ "$(get "$base/wait-for-fresh?timeout_ms=30001")" = 400 ] && [ "$(field '.index.generation >= 1')" = true ] || fail "wait bound"
+[ "$(get "$base/wait-for-fresh?timeout_ms=soon")" = 400 ] || fail "wait: not a number"; ok
 
 [ "$(get "$base/codebase-statistics-overview-summary")" = 200 ] || fail stats
 n_ent=$(field .data.code_entities_total_count)
@@ -64,6 +75,31 @@ ok
 [ "$(field .success)" = false ] && [ "$(field .error)" = "Entity 'no-such-thing' not found" ] || fail "404 body"; ok
 [ "$(get "$base/code-entity-detail-view?key=area")" = 400 ] || fail "ambiguous"
 [ "$(field '.candidates | length')" -ge 2 ] || fail "candidates"; ok
+
+# the tests that reach code, read again from the indexed files
+push=$(sqlite3 g.db "select key from entities where name='list_push' and file_path='c/src/list.c'")
+line=$(sqlite3 g.db "select line_start from entities where key='$push'")
+[ "$(get "$base/tests-covering-entity?entity=$push")" = 200 ] || fail "tests covering: $(cat "$work/body")"
+[ "$(field "[.data.tests[] | select(.name == \"test_push_grows\")][0] | .hops == 1 and .file_path == \"c/tests/test_list.c\" and .path == [.key, \"$push\"]")" = true ] ||
+  fail "covering test: $(cat "$work/body")"
+[ "$(field '.data.test_files_stale_count == 0 and .data.test_files_read_count > 0 and .data.total_count >= 1')" = true ] || fail "covering counts"; ok
+[ "$(get "$base/tests-covering-entity?entity=$push&hops=0")" = 400 ] || fail "hops 0"
+[ "$(get "$base/tests-covering-entity?entity=no-such-thing")" = 404 ] || fail "covering 404"; ok
+# a diff touching list_push: it is changed, and its test is to run
+printf -- '--- a/c/src/list.c\n+++ b/c/src/list.c\n@@ -%s,1 +%s,1 @@\n-old\n+new\n' "$line" "$line" > change.diff
+diffpost() { get -X POST "$@" "$base/diff-impact-analysis"; }
+[ "$(diffpost -H 'Content-Type: text/x-diff' --data-binary @change.diff)" = 200 ] || fail "diff impact: $(cat "$work/body")"
+[ "$(field "[.data.changed_entities[].key] == [\"$push\"] and .data.files[0].indexed_path == \"c/src/list.c\" and .data.files[0].touched_lines == [[$line, $line]]")" = true ] ||
+  fail "changed entities: $(cat "$work/body")"
+[ "$(field '[.data.tests[].name] | index("test_push_grows") != null')" = true ] || fail "tests to run: $(cat "$work/body")"; ok
+[ "$(diffpost -H 'Content-Type: application/json' --data-binary "$(jq -Rs '{diff: .}' change.diff)")" = 200 ] &&
+  [ "$(field '.data.changed_count')" = 1 ] || fail "diff in JSON"; ok
+[ "$(diffpost -H 'Content-Type: text/x-diff' --data-binary 'not a diff')" = 400 ] &&
+  [ "$(field '.error | startswith("not a unified diff")')" = true ] || fail "not a diff"
+[ "$(diffpost --data-binary @change.diff)" = 403 ] || fail "a form POST is cross-site"; ok
+{ printf -- '--- a/c/src/list.c\n+++ b/c/src/list.c\n@@ -1,6000 +1,6000 @@\n'; for _ in $(seq 6000); do echo ' context'; done; } > big.diff
+[ "$(diffpost -H 'Content-Type: text/x-diff' --data-binary @big.diff)" = 200 ] && [ "$(field .data.changed_count)" = 0 ] ||
+  fail "a diff over 16 KiB: $(head -c 300 "$work/body")"; ok
 
 [ "$(get "$base/code-entities-search-fuzzy?q=CIRCLE")" = 200 ] || fail search
 [ "$(field .data.total_count)" -ge 3 ] || fail "search hits"; ok

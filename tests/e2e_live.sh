@@ -204,6 +204,21 @@ printf 'def sentinel_two():\n    return 0\n' > "$work/mem/sentinel2.py"
 until_api "sentinel after links" "$(search sentinel_two)" "$(named sentinel_two) | length == 1"
 [ "$(get "$base$(search secret_fn)")" = 200 ] && [ "$(field "$(named secret_fn) | length")" = 0 ] ||
   fail "a linked folder outside the root was indexed"; ok
+# /wait-for-fresh: a change just saved is in the very next answer, whose
+# envelope names the newer generation (the pause lets inotify report it)
+[ "$(get "$base/server-health-check-status")" = 200 ] || fail health
+gen=$(field .index.generation)
+[ "$(field '.index.watching and (.index.updated_unix | type) == "number"')" = true ] || fail "index: $(cat "$work/body")"
+printf 'def waited_for_fn():\n    return 1\n' > "$work/mem/waited.py"
+sleep 0.2
+[ "$(get "$base/wait-for-fresh?timeout_ms=20000")" = 200 ] || fail "wait-for-fresh: $(cat "$work/body")"
+[ "$(field '[.data.fresh, .data.timed_out, .data.pending_changes_count, .index.pending] | map(tostring) | join("/")')" = true/false/0/false ] ||
+  fail "wait body: $(cat "$work/body")"
+[ "$(field ".data.generation > $gen and .index.generation == .data.generation")" = true ] || fail "generation: $(cat "$work/body")"
+gen=$(field .data.generation)
+[ "$(get "$base$(search waited_for_fn)")" = 200 ] && [ "$(field "$(named waited_for_fn) | length")" = 1 ] ||
+  fail "the change is not in the next answer"
+[ "$(field .index.generation)/$(field .index.pending)" = "$gen/false" ] || fail "next answer's index: $(cat "$work/body")"; ok
 [ "$(get "$base/incremental-reindex-file-update?path=c/src/main.c")" = 405 ] || fail "GET on the POST route"
 [ "$(field .success)" = false ] || fail "405 body"; ok
 [ "$(get -X POST -H 'Content-Type: text/plain' "$base/incremental-reindex-file-update?path=c/src/main.c")" = 403 ] || fail "POST with a text type"; ok

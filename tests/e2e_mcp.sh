@@ -28,6 +28,10 @@ printf '%s\n' 'int compute(int x);' 'int helper(int x);' 'void ping_b(int n);' '
   'void ping_b(int n) { if (n) ping_a(n - 1); }' '' \
   'int run(void) { return compute(3) + helper(1); }' '' \
   'int main(void) { return run(); }' > tree/src/main.c
+# and a test file: tests_covering and diff_impact read it
+mkdir -p tree/tests
+printf '%s\n' 'int helper(int x);' 'int run(void);' '' 'void test_helper(void) { helper(2); }' '' \
+  'void test_run(void) { run(); }' > tree/tests/test_util.c
 # ES modules resolve packages from the importing file's folder.
 cp "$here/mcp/client.mjs" .
 ln -s "$mods" node_modules
@@ -94,7 +98,7 @@ sid=$(tr -d '\r' < headers | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: //p')
 [ "${#sid}" = 32 ] || fail "session id: $(cat headers)"; ok
 list='{"jsonrpc":"2.0","id":2,"method":"tools/list"}'
 [ "$(post "$list" -H "Mcp-Session-Id: $sid" -H 'MCP-Protocol-Version: 2025-11-25')" = 200 ] || fail "tools/list"
-[ "$(jq '.result.tools | length' body)" = 9 ] || fail "tools"; ok
+[ "$(jq '.result.tools | length' body)" = 12 ] || fail "tools"; ok
 [ "$(post "$list")" = 400 ] || fail "no session id"; ok
 [ "$(post "$list" -H 'Mcp-Session-Id: 0123456789abcdef0123456789abcdef')" = 404 ] || fail "unknown session"; ok
 [ "$(post "$list" -H "Mcp-Session-Id: $sid" -H 'MCP-Protocol-Version: 1999-01-01')" = 400 ] || fail "bad version header"; ok
@@ -108,8 +112,17 @@ head -c 20000 /dev/zero | tr '\0' ' ' > big.json
 [ "$(post @big.json -H "Mcp-Session-Id: $sid")" = 413 ] || fail "oversized"; ok
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 405 ] || fail "GET"; ok
 modern='{"jsonrpc":"2.0","id":3,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
-[ "$(post "$modern" -H 'MCP-Protocol-Version: 2026-07-28')" = 200 ] || fail "discover"
+[ "$(post "$modern" -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: server/discover')" = 200 ] || fail "discover"
 [ "$(jq -r '.result.supportedVersions[0]' body)" = 2026-07-28 ] || fail "discover body"; ok
+# 2026-07-28's standard headers must match the body: HeaderMismatch, 400
+[ "$(post "$modern" -H 'MCP-Protocol-Version: 2026-07-28')" = 400 ] || fail "no Mcp-Method"
+[ "$(jq '.error.code' body)/$(jq -r '.error.data.mismatch.header' body)" = "-32020/(missing)" ] || fail "no Mcp-Method body: $(cat body)"; ok
+[ "$(post "$modern" -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/list')" = 400 ] || fail "wrong Mcp-Method"
+[ "$(jq '.error.code' body)/$(jq -r '.error.data.mismatch.header' body)" = "-32020/tools/list" ] || fail "wrong Mcp-Method body"; ok
+call='{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"index_status","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
+[ "$(post "$call" -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: =?base64?aW5kZXhfc3RhdHVz?=')" = 200 ] || fail "Base64 Mcp-Name"
+[ "$(post "$call" -H 'MCP-Protocol-Version: 2026-07-28' -H 'Mcp-Method: tools/call' -H 'Mcp-Name: callers')" = 400 ] || fail "wrong Mcp-Name"
+[ "$(jq .error.code body)" = -32020 ] || fail "wrong Mcp-Name body"; ok
 curl -s "http://127.0.0.1:$port/server-health-check-status" | jq -e '.success' >/dev/null ||
   fail "still serving"; ok
 

@@ -146,8 +146,10 @@ for q in "codebase-statistics-overview-summary" "code-entities-list-all" \
          "smart-context-token-budget?focus=$name" "folder-structure-discovery-tree"; do
   [ "$(get "$wbase/$q" w.json)" = 200 ] || fail "windows $q: $(head -c 300 w.json)"
   [ "$(get "$lbase/$q" l.json)" = 200 ] || fail "linux $q: $(head -c 300 l.json)"
-  # the database path is the one field that differs (a Windows path)
-  norm='walk(if type == "object" then del(.database_file_path) else . end)'
+  # the database path differs (a Windows path), and the envelope's index
+  # (each server's own publication time, watcher and pending changes) and
+  # so its tokens
+  norm='del(.index, .tokens) | walk(if type == "object" then del(.database_file_path) else . end)'
   jq -S "$norm" w.json > w.norm && jq -S "$norm" l.json > l.norm || fail "$q: not JSON"
   cmp -s w.norm l.norm || fail "$q differs: $(diff l.norm w.norm | head -n 10)"
 done; ok

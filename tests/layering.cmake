@@ -16,7 +16,7 @@ set(_hdr_base alloc arena buf compat error hash json log path ptrmap strmap
   version)
 set(_hdr_graph graph model)
 set(_hdr_extract extract lang)
-set(_hdr_ingest ignore ingest walk)
+set(_hdr_ingest ignore ingest test_map walk)
 set(_hdr_store record_codec store)
 set(_hdr_analysis analysis qgraph)
 set(_hdr_live debounce live)

@@ -61,6 +61,35 @@ static void resp_end__tokens_is_body_bytes_over_4_rounded_up(void **state)
   }
 }
 
+/* The envelope's "index" tells the answering graph's generation and time;
+ * with no live index nothing is pending or watched. "tokens" stays last
+ * and counts it. */
+static void resp_end__index_before_tokens(void **state)
+{
+  pt_serve_state st;
+  memset(&st, 0, sizeof st);
+  st.generation = 3;
+  st.published = 1764900000;
+  pt_req r;
+  req_init(&r);
+  r.st = &st;
+  pt__resp_begin(&r);
+  pt__resp_end(&r);
+  assert_int_equal(pt_json_finish(&r.json), 0);
+  assert_non_null(strstr(r.body.ptr,
+                         "\"data\":{},\"index\":{\"generation\":3,"
+                         "\"updated_unix\":1764900000,\"pending\":false,"
+                         "\"watching\":false},\"tokens\":"));
+  assert_int_equal(tokens_of(&r.body), (r.body.len + 3) / 4);
+  req_fini(&r);
+  req_init(&r);
+  r.st = &st;
+  pt__resp_error(&r, 400, "bad");
+  assert_non_null(strstr(r.body.ptr, "\"error\":\"bad\",\"index\":{"));
+  assert_int_equal(tokens_of(&r.body), (r.body.len + 3) / 4);
+  req_fini(&r);
+}
+
 static void resp_error__has_the_envelope_and_the_same_tokens_rule(void **state)
 {
   pt_req r;
@@ -168,6 +197,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(resp_end__tokens_is_body_bytes_over_4_rounded_up),
+    cmocka_unit_test(resp_end__index_before_tokens),
     cmocka_unit_test(resp_error__has_the_envelope_and_the_same_tokens_rule),
     cmocka_unit_test(read_body__members_become_parameters),
     cmocka_unit_test(read_body__empty_body_and_empty_object_give_nothing),

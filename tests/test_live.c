@@ -983,6 +983,64 @@ static void test_pause_holds_changes_until_resume(void **state)
   pt_free(root);
 }
 
+/* Freshness: a change the watcher reported is pending until the graph
+ * that has it is published (never cleared before: a reader told "fresh"
+ * finds the change), the generation counts the published graphs, and a
+ * wait times out while paused and refuses callers beyond its limit. */
+static void test_freshness_pending_until_published(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_fresh");
+  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
+  seen s = {NULL, NULL, 0};
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.publish = keep;
+  o.payload = &s;
+  o.quiet_ms = 20;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  const pt_graph *g = NULL;
+  pt_ingest_stats st;
+  assert_int_equal(pt_live_index(lv, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  pt_live_freshness f;
+  pt_live_get_freshness(lv, &f);
+  assert_int_equal(f.generation, 1);
+  assert_int_equal(f.pending, 0);
+  assert_false(f.watching);
+  assert_true(f.published > 0);
+  assert_int_equal(pt_live_start(lv, 1), 0);
+  pt_live_pause(lv);
+  pt_test_write(root, "sub/f.c", "int fresh_fn(void) { return w(); }\n");
+  for (int i = 0; i < 500; i++) {
+    pt_live_get_freshness(lv, &f);
+    if (f.pending)
+      break;
+    pt_sleep_ms(10);
+  }
+  assert_true(f.pending > 0);
+  assert_true(f.watching && f.paused);
+  uint64_t t0 = pt_clock_ns();
+  assert_int_equal(pt_live_wait_fresh(lv, 100, 1, &f), 0);
+  assert_true(pt_clock_ns() - t0 >= 100 * 1000000ull);
+  assert_true(f.pending > 0); /* timed out: paused */
+  assert_int_equal(f.generation, 1);
+  assert_int_equal(pt_live_wait_fresh(lv, 100, 0, &f), PT_EBUSY);
+  pt_error_clear();
+  pt_live_resume(lv);
+  assert_int_equal(pt_live_wait_fresh(lv, 10000, 1, &f), 0);
+  assert_int_equal(f.pending, 0);
+  assert_int_equal(f.generation, 2);
+  assert_true(has_entity(&s, "fresh_fn")); /* published before fresh */
+  pt_live_free(lv);
+  pt_graph_free(s.g);
+  pt_mutex_free(s.mu);
+  pt_free(root);
+}
+
 /* Changes made while nothing watched and the index was paused from the
  * start (an adopted graph whose first pass must wait) appear on resume. */
 static void test_adopted_first_pass_waits_for_resume(void **state)
@@ -1039,6 +1097,7 @@ int main(void)
     cmocka_unit_test(test_watcher_updates_by_itself),
     cmocka_unit_test(test_pause_holds_changes_until_resume),
     cmocka_unit_test(test_adopted_first_pass_waits_for_resume),
+    cmocka_unit_test(test_freshness_pending_until_published),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

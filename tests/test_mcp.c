@@ -52,7 +52,7 @@ static int setup(void **state)
   assert_int_equal(pt_ingest(&o, &f->g, &st), 0);
   pt_ingest_stats_fini(&st);
   assert_int_equal(pt_qgraph_build(f->g, NULL, &f->q), 0);
-  f->view = (pt_mcp_view){f->g, f->q, NULL, "mem"};
+  f->view = (pt_mcp_view){f->g, f->q, NULL, "mem", 1, 1700000000, NULL};
   *state = f;
   return 0;
 }
@@ -340,27 +340,145 @@ static void tools_list__fixed_order_with_schemas_and_hints(void **state)
                                       "smart_context",
                                       "architecture_summary",
                                       "file_outline",
-                                      "index_status"};
+                                      "tests_covering",
+                                      "diff_impact",
+                                      "index_status",
+                                      "wait_for_fresh"};
+  const int n = (int)(sizeof names / sizeof names[0]);
   cJSON *j = send_msg(*state,
                       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
                       "\"tools/list\",\"params\":{" ENVELOPE("2026-07-28") "}}",
                       NULL);
   const cJSON *tools = cJSON_GetObjectItem(result(j), "tools");
-  assert_int_equal(cJSON_GetArraySize(tools), 9);
+  assert_int_equal(cJSON_GetArraySize(tools), n);
   assert_true(num(result(j), "ttlMs") > 0);
-  for (int i = 0; i < 9; i++) {
+  for (int i = 0; i < n; i++) {
     const cJSON *t = cJSON_GetArrayItem(tools, i);
     assert_string_equal(str(t, "name"), names[i]);
     const cJSON *in = cJSON_GetObjectItem(t, "inputSchema");
+    const cJSON *out = cJSON_GetObjectItem(t, "outputSchema");
     assert_string_equal(str(in, "type"), "object");
+    if (strcmp(names[i], "wait_for_fresh") != 0) /* the one without a list */
+      assert_non_null(
+          cJSON_GetObjectItem(cJSON_GetObjectItem(in, "properties"), "limit"));
+    assert_string_equal(str(out, "type"), "object");
     assert_non_null(
-        cJSON_GetObjectItem(cJSON_GetObjectItem(in, "properties"), "limit"));
-    assert_string_equal(str(cJSON_GetObjectItem(t, "outputSchema"), "type"),
-                        "object");
+        cJSON_GetObjectItem(cJSON_GetObjectItem(out, "properties"), "index"));
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(
         cJSON_GetObjectItem(t, "annotations"), "readOnlyHint")));
   }
   cJSON_Delete(j);
+}
+
+/* ---- the streamable-HTTP headers (2026-07-28) ---- */
+
+static cJSON *send_http(fx *f, const char *pv, const char *method,
+                        const char *name, const char *msg, pt_mcp_reply *rep)
+{
+  pt_mcp_http_headers h = {pv, method, name};
+  pt_buf out = PT_BUF_INIT;
+  assert_int_equal(pt_mcp_handle_http(&f->session, &f->view, &h, msg,
+                                      strlen(msg), &out, rep),
+                   0);
+  cJSON *j = out.len ? cJSON_Parse(out.ptr) : NULL;
+  pt_buf_fini(&out);
+  return j;
+}
+
+/* A header that disagrees with the body, or a required one missing: error
+ * -32020 with data.mismatch, which the transport answers with a 400. */
+static void expect_mismatch(fx *f, const char *pv, const char *method,
+                            const char *name, const char *msg,
+                            const char *header)
+{
+  pt_mcp_reply rep;
+  cJSON *j = send_http(f, pv, method, name, msg, &rep);
+  assert_non_null(j);
+  assert_int_equal(error_code(j), PT_MCP_HEADER_MISMATCH);
+  assert_true(rep.is_bad_request);
+  const cJSON *mm = cJSON_GetObjectItem(
+      cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "data"), "mismatch");
+  assert_string_equal(str(mm, "header"), header);
+  assert_true(strlen(str(mm, "body")) > 20);
+  cJSON_Delete(j);
+}
+
+#define CALL_HELPER                                                            \
+  "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{"        \
+  "\"name\":\"find_symbol\",\"arguments\":{\"query\":\"helper\"},"            \
+  ENVELOPE("2026-07-28") "}}"
+
+static void http_headers__matching_headers_are_served(void **state)
+{
+  pt_mcp_reply rep;
+  static const char *const names[] = {"find_symbol", " find_symbol ",
+                                      "=?base64?ZmluZF9zeW1ib2w=?="};
+  for (int i = 0; i < 3; i++) { /* plain, with white space, Base64 */
+    cJSON *j = send_http(*state, "2026-07-28", "tools/call", names[i],
+                         CALL_HELPER, &rep);
+    assert_false(rep.is_bad_request);
+    assert_non_null(cJSON_GetObjectItem(result(j), "structuredContent"));
+    cJSON_Delete(j);
+  }
+}
+
+static void http_headers__mismatch_or_missing_is_32020(void **state)
+{
+  fx *f = *state;
+  expect_mismatch(f, "2025-11-25", "tools/call", "find_symbol", CALL_HELPER,
+                  "2025-11-25");
+  expect_mismatch(f, "1999-01-01", "tools/call", "find_symbol", CALL_HELPER,
+                  "1999-01-01");
+  expect_mismatch(f, "2026-07-28", "tools/list", "find_symbol", CALL_HELPER,
+                  "tools/list");
+  expect_mismatch(f, "2026-07-28", "tools/call", "callers", CALL_HELPER,
+                  "callers");
+  expect_mismatch(f, "2026-07-28", "tools/call", "=?base64?Zm9v?=",
+                  CALL_HELPER, "=?base64?Zm9v?=");
+  expect_mismatch(f, "2026-07-28", "tools/call", "=?base64?not*b64?=",
+                  CALL_HELPER, "=?base64?not*b64?=");
+  expect_mismatch(f, NULL, "tools/call", "find_symbol", CALL_HELPER,
+                  "(missing)");
+  expect_mismatch(f, "2026-07-28", NULL, "find_symbol", CALL_HELPER,
+                  "(missing)");
+  expect_mismatch(f, "2026-07-28", "tools/call", NULL, CALL_HELPER,
+                  "(missing)");
+  /* the legacy handshake under a 2026 version header */
+  expect_mismatch(f, "2026-07-28", NULL, NULL,
+                  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                  "\"params\":{\"protocolVersion\":\"2025-11-25\"}}",
+                  "2026-07-28");
+  /* a notification sends no headers, but what it sends must agree */
+  expect_mismatch(f, "2026-07-28", "notifications/other", NULL,
+                  "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/"
+                  "initialized\",\"params\":{" ENVELOPE("2026-07-28") "}}",
+                  "notifications/other");
+}
+
+static void http_headers__legacy_requests_keep_their_rules(void **state)
+{
+  fx *f = *state;
+  pt_mcp_reply rep;
+  static const char list[] =
+      "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+  cJSON *j = send_http(f, "2025-11-25", NULL, NULL, list, &rep);
+  assert_false(rep.is_bad_request); /* no Mcp-Method needed */
+  assert_non_null(cJSON_GetObjectItem(result(j), "tools"));
+  cJSON_Delete(j);
+  j = send_http(f, "2026-07-28", "tools/list", NULL, list, &rep);
+  assert_int_equal(error_code(j), PT_MCP_INVALID_PARAMS); /* no envelope */
+  assert_true(rep.is_bad_request);
+  cJSON_Delete(j);
+  j = send_http(f, "1999-01-01", NULL, NULL, list, &rep);
+  assert_int_equal(error_code(j), PT_MCP_INVALID_REQUEST);
+  assert_true(rep.is_bad_request);
+  cJSON_Delete(j);
+  j = send_http(f, NULL, NULL, NULL,
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/"
+                "initialized\",\"params\":{" ENVELOPE("2026-07-28") "}}",
+                &rep); /* a modern notification needs no header */
+  assert_null(j);
+  assert_false(rep.has_response);
 }
 
 /* ---- the tools ---- */
@@ -598,6 +716,117 @@ static void tools__answers_stay_under_the_size_budget(void **state)
   pt_buf_fini(&out);
 }
 
+/* Every answer says which graph answered and whether changes wait: tool
+ * results in structuredContent and _meta, other results in _meta. */
+static void tools__answers_carry_the_index_freshness(void **state)
+{
+  cJSON *sc = call_tool(*state, "find_symbol", "{\"query\":\"helper\"}", NULL);
+  const cJSON *ix = cJSON_GetObjectItem(sc, "index");
+  assert_int_equal(num(ix, "generation"), 1);
+  assert_int_equal(num(ix, "updated_unix"), 1700000000);
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(ix, "pending")));
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(ix, "watching")));
+  cJSON_Delete(sc);
+  cJSON *j = send_msg(*state,
+                      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                      "\"params\":{\"name\":\"callers\",\"arguments\":{"
+                      "\"entity\":\"helpr\"}}}",
+                      NULL); /* a tool error has it too */
+  const cJSON *meta = cJSON_GetObjectItem(result(j), "_meta");
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(result(j), "isError")));
+  assert_int_equal(num(cJSON_GetObjectItem(meta, "parseltongue/index"),
+                       "generation"),
+                   1);
+  cJSON_Delete(j);
+  j = send_msg(*state, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
+               NULL); /* ping's result is exactly {} */
+  assert_int_equal(cJSON_GetArraySize(result(j)), 0);
+  cJSON_Delete(j);
+}
+
+/* A test file beside the fixture: tests_covering and diff_impact read it
+ * from disk (the view's graph must be indexed with it). */
+static void with_tests(fx *f)
+{
+  pt_test_write(f->root, "tests/test_util.c",
+                "int helper(int x);\nint run(void);\n\n"
+                "void test_helper(void) { helper(2); }\n\n"
+                "void test_run(void) { run(); }\n");
+  pt_qgraph_free(f->q);
+  pt_graph_free(f->g);
+  pt_ingest_opts o = {.root = f->root, .n_threads = 1};
+  pt_ingest_stats st;
+  assert_int_equal(pt_ingest(&o, &f->g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_int_equal(pt_qgraph_build(f->g, NULL, &f->q), 0);
+  f->view.g = f->g;
+  f->view.q = f->q;
+}
+
+static void tests_covering__nearest_first_with_paths(void **state)
+{
+  fx *f = *state;
+  with_tests(f);
+  cJSON *sc = call_tool(f, "tests_covering", "{\"entity\":\"helper\"}", NULL);
+  const cJSON *tests = cJSON_GetObjectItem(sc, "tests");
+  assert_int_equal(num(sc, "total"), 2);
+  const cJSON *t0 = cJSON_GetArrayItem(tests, 0);
+  assert_string_equal(str(t0, "name"), "test_helper");
+  assert_int_equal(num(t0, "hops"), 1);
+  const cJSON *t1 = cJSON_GetArrayItem(tests, 1);
+  assert_string_equal(str(t1, "name"), "test_run"); /* run -> helper */
+  assert_int_equal(num(t1, "hops"), 2);
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(t1, "path")), 3);
+  cJSON_Delete(sc);
+  sc = call_tool(f, "tests_covering", "{\"entity\":\"helper\",\"hops\":1}",
+                 NULL);
+  assert_int_equal(num(sc, "total"), 1);
+  cJSON_Delete(sc);
+}
+
+static void diff_impact__changed_entities_and_tests(void **state)
+{
+  fx *f = *state;
+  with_tests(f);
+  cJSON *sc = call_tool(
+      f, "diff_impact",
+      "{\"diff\":\"--- a/src/util.c\\n+++ b/src/util.c\\n@@ -1 +1 @@\\n"
+      "-int helper(int x) { return x + 1; }\\n"
+      "+int helper(int x) { return x + 2; }\\n\"}",
+      NULL);
+  const cJSON *changed = cJSON_GetObjectItem(sc, "changed");
+  assert_int_equal(cJSON_GetArraySize(changed), 1);
+  assert_string_equal(str(cJSON_GetArrayItem(changed, 0), "name"), "helper");
+  assert_true(num(sc, "affected_total") >= 2); /* compute, run, ... */
+  assert_int_equal(num(sc, "total"), 2);
+  assert_string_equal(
+      str(cJSON_GetArrayItem(cJSON_GetObjectItem(sc, "tests"), 0), "name"),
+      "test_helper");
+  cJSON_Delete(sc);
+  char *err = NULL;
+  assert_null(call_tool(f, "diff_impact", "{\"diff\":\"hello\"}", &err));
+  assert_non_null(strstr(err, "not a unified diff"));
+  pt_free(err);
+}
+
+/* Without a live index nothing is ever pending: the wait ends at once. */
+static void wait_for_fresh__without_live_index_is_fresh_at_once(void **state)
+{
+  cJSON *sc =
+      call_tool(*state, "wait_for_fresh", "{\"timeout_ms\":30000}", NULL);
+  assert_true(cJSON_IsTrue(cJSON_GetObjectItem(sc, "fresh")));
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(sc, "timed_out")));
+  assert_true(num(sc, "waited_ms") < 1000);
+  assert_int_equal(num(sc, "pending_changes"), 0);
+  assert_int_equal(num(cJSON_GetObjectItem(sc, "index"), "generation"), 1);
+  cJSON_Delete(sc);
+  char *err = NULL;
+  assert_null(call_tool(*state, "wait_for_fresh", "{\"timeout_ms\":30001}",
+                        &err));
+  assert_non_null(strstr(err, "timeout_ms"));
+  pt_free(err);
+}
+
 /* The stdio transport's host: no graph yet is a tool error; then each
  * message reads the newest graph published. */
 static void host__answers_from_the_newest_graph(void **state)
@@ -625,9 +854,10 @@ static void host__answers_from_the_newest_graph(void **state)
     assert_int_equal(
         pt_mcp_host_handle(h, &f->session, msg, strlen(msg), &out, &r), 0);
     cJSON *j = cJSON_Parse(out.ptr);
-    assert_int_equal(
-        num(cJSON_GetObjectItem(result(j), "structuredContent"), "files"),
-        3 + round);
+    const cJSON *sc = cJSON_GetObjectItem(result(j), "structuredContent");
+    assert_int_equal(num(sc, "files"), 3 + round);
+    assert_int_equal(num(cJSON_GetObjectItem(sc, "index"), "generation"),
+                     1 + round);
     cJSON_Delete(j);
   }
   pt_buf_fini(&out);
@@ -665,6 +895,24 @@ static void handle__out_of_memory_at_each_allocation(void **state)
       assert_true(n < 100000);
     }
   }
+  /* the header checks: a Base64 name that disagrees */
+  pt_mcp_http_headers h = {"2026-07-28", "tools/call", "=?base64?Zm9v?="};
+  for (unsigned long n = 1;; n++) {
+    pt_buf out = PT_BUF_INIT;
+    pt_mcp_reply r;
+    pt_alloc_fail_after(n);
+    int rc = pt_mcp_handle_http(&f->session, &f->view, &h, CALL_HELPER,
+                                strlen(CALL_HELPER), &out, &r);
+    pt_alloc_fail_after(0);
+    pt_buf_fini(&out);
+    if (rc == 0) {
+      assert_true(r.is_bad_request);
+      break;
+    }
+    assert_int_equal(rc, PT_ENOMEM);
+    pt_error_clear();
+    assert_true(n < 100000);
+  }
 }
 
 int main(void)
@@ -684,6 +932,9 @@ int main(void)
       T(modern__unsupported_version_names_the_supported_ones),
       T(modern__envelope_without_capabilities_is_invalid_params),
       T(tools_list__fixed_order_with_schemas_and_hints),
+      T(http_headers__matching_headers_are_served),
+      T(http_headers__mismatch_or_missing_is_32020),
+      T(http_headers__legacy_requests_keep_their_rules),
       T(find_symbol__exact_name),
       T(find_symbol__fuzzy_and_location),
       T(entity_detail__code_paged_by_lines),
@@ -697,6 +948,10 @@ int main(void)
       T(tools__unknown_symbol_is_an_error_with_candidates),
       T(tools__bad_arguments_are_tool_errors),
       T(tools__answers_stay_under_the_size_budget),
+      T(tools__answers_carry_the_index_freshness),
+      T(tests_covering__nearest_first_with_paths),
+      T(diff_impact__changed_entities_and_tests),
+      T(wait_for_fresh__without_live_index_is_fresh_at_once),
       T(host__answers_from_the_newest_graph),
       T(handle__out_of_memory_at_each_allocation),
   };

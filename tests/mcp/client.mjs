@@ -11,7 +11,9 @@ const [sdk, transport, target, root] = process.argv.slice(2);
 const want = sdk === 'v2' ? '2026-07-28' : '2025-11-25';
 const tools = ['find_symbol', 'entity_detail', 'callers', 'callees',
   'blast_radius', 'smart_context', 'architecture_summary', 'file_outline',
-  'index_status'];
+  'tests_covering', 'diff_impact', 'index_status', 'wait_for_fresh'];
+const diff = '--- a/src/util.c\n+++ b/src/util.c\n@@ -1 +1 @@\n' +
+  '-int helper(int x) { return x + 1; }\n+int helper(int x) { return x + 2; }\n';
 
 async function connect() {
   const info = { name: 'parseltongue-e2e', version: '1.0.0' };
@@ -85,13 +87,32 @@ await check('every tool answers and validates', async () => {
     callers: { entity: 'helper' }, callees: { entity: 'run' },
     blast_radius: { entity: 'helper' }, smart_context: { entity: 'compute' },
     architecture_summary: { section: 'cycles' }, file_outline: { path: 'src/main.c' },
-    index_status: {},
+    tests_covering: { entity: 'helper' }, diff_impact: { diff },
+    index_status: {}, wait_for_fresh: { timeout_ms: 1000 },
   };
   for (const name of tools) {
     const r = await client.callTool({ name, arguments: args[name] });
     assert.ok(!r.isError, `${name}: ${JSON.stringify(r.content)}`);
-    assert.equal(typeof r.structuredContent.total, 'number', name);
+    if (name !== 'wait_for_fresh') // the one tool without a list
+      assert.equal(typeof r.structuredContent.total, 'number', name);
+    assert.equal(r.structuredContent.index.generation, 1, name);
+    assert.equal(r.structuredContent.index.pending, false, name);
+    assert.equal(r._meta['parseltongue/index'].generation, 1, name);
   }
+});
+await check('tests_covering and diff_impact', async () => {
+  const a = await client.callTool({ name: 'tests_covering', arguments: { entity: 'helper' } });
+  assert.deepEqual(a.structuredContent.tests.map((t) => [t.name, t.hops]),
+    [['test_helper', 1], ['test_run', 2]]);
+  const b = await client.callTool({ name: 'diff_impact', arguments: { diff } });
+  assert.deepEqual(b.structuredContent.changed.map((e) => e.name), ['helper']);
+  assert.equal(b.structuredContent.tests[0].name, 'test_helper');
+});
+await check('wait_for_fresh', async () => {
+  const r = await client.callTool({ name: 'wait_for_fresh', arguments: {} });
+  assert.equal(r.structuredContent.fresh, true);
+  assert.equal(r.structuredContent.timed_out, false);
+  assert.equal(r.structuredContent.index.watching, false); // --no-watch
 });
 await check('unknown symbol is a tool error with candidates', async () => {
   const r = await client.callTool({ name: 'callers', arguments: { entity: 'helpr' } });

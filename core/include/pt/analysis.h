@@ -29,7 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pt/arena.h"
 #include "pt/qgraph.h"
+#include "pt/test_map.h"
 
 #define PT_NO_NODE UINT32_MAX
 
@@ -209,5 +211,73 @@ typedef struct pt_context {
 int pt_smart_context(const pt_qgraph *q, const char *focus_key, size_t budget,
                      pt_context **out);
 void pt_context_free(pt_context *c);
+
+/* ---- tests that reach code (analysis_tests.c) ---- */
+
+/* A test that reaches one of the targets: it depends (calls, uses,
+ * extends, implements) on `via`, which reaches `target` in hops - 1 edges
+ * along next[] of the result. */
+typedef struct pt_test_reach {
+  uint32_t test;   /* index into pt_graph_tests */
+  unsigned hops;   /* 1: the test depends on a target itself */
+  uint32_t via;    /* the node the test depends on */
+  uint32_t target; /* the target reached (the nearest one) */
+} pt_test_reach;
+
+typedef struct pt_tests_reached {
+  pt_test_reach *items; /* nearest first, then by test (path order) */
+  size_t n_items;
+  uint32_t *next;       /* by node: one step toward its target, PT_NO_NODE
+                           at a target and where nothing was reached */
+  uint8_t *depth;       /* by node: edges to its target (0 at one); 255
+                           where nothing was reached */
+  size_t n_dependants;  /* nodes within hops of a target, targets not
+                           counted (the blast radius) */
+} pt_tests_reached;
+
+/* The tests within `hops` (0-10) dependency edges of any of the targets:
+ * a breadth-first walk from all of them over incoming edges up to hops
+ * levels (each level in key order; a node keeps the first target and step
+ * that reach it), then each test's references in m onto it, its nearest
+ * one kept. q must be the unscoped query graph of the graph m was built
+ * from. */
+int pt_tests_reaching(const pt_qgraph *q, const pt_test_map *m,
+                      const uint32_t *targets, size_t n_targets,
+                      unsigned hops, pt_tests_reached **out);
+void pt_tests_reached_free(pt_tests_reached *r);
+
+/* ---- unified diffs (analysis_diff.c) ---- */
+
+typedef struct pt_diff_file {
+  const char *path;         /* the new side's ('/'), the old one's when the
+                               file is deleted; in the diff's arena */
+  int status;               /* 'M' modified, 'A' added, 'D' deleted */
+  uint32_t *ranges;         /* owned: pairs first, last of new-side lines
+                               added, or next to removed ones; ascending */
+  size_t n_ranges;
+  const char *indexed_path; /* set by pt_diff_entities: the indexed file
+                               it is (borrowed from the graph), or NULL */
+} pt_diff_file;
+
+typedef struct pt_diff {
+  pt_diff_file *files;      /* owned, in diff order */
+  size_t n_files;
+  pt_arena arena;
+} pt_diff;
+
+/* Reads a unified diff (`git diff`, `diff -u`): the files of its ---/+++
+ * lines and, from its hunks, the new-side lines touched. Text around the
+ * diff and git's extended header lines are skipped. PT_EPARSE when there
+ * is no file in it or a hunk header is malformed (the message names the
+ * line), PT_ENOMEM. */
+int pt_diff_parse(const char *text, size_t len, pt_diff **out);
+void pt_diff_free(pt_diff *d);
+/* The entities of g (indexes into pt_graph_entities, in file then entity
+ * order) whose lines meet a touched range, and each file's indexed_path: a
+ * diff path is matched as it is, then without its leading folders (a diff
+ * of the repository made while a subfolder is indexed). *out is owned
+ * (pt_free); PT_ENOMEM. */
+int pt_diff_entities(const pt_graph *g, pt_diff *d, uint32_t **out,
+                     size_t *n_out);
 
 #endif

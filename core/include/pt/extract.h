@@ -64,7 +64,8 @@ typedef struct pt_file_result {
   size_t n_entities;
   pt_test_entity *tests;       /* entities left out as tests */
   size_t n_tests;
-  pt_raw_ref *refs;            /* from CODE entities or file scope */
+  pt_raw_ref *refs;            /* from CODE entities or file scope (and
+                                  tests: pt_extract_file_with_tests) */
   size_t n_refs;
   pt_file_record file;
 } pt_file_result;
@@ -87,6 +88,11 @@ void pt_extractor_free(pt_extractor *x);
  * message; partial trees with ERROR nodes are extracted and counted. */
 int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
                     const char *src, size_t len, pt_file_result **out);
+/* As pt_extract_file, keeping the references made inside test entities
+ * too (their from_key is the test's key): what pt/test_map.h reads. */
+int pt_extract_file_with_tests(pt_extractor *x, pt_grammar grammar,
+                               const char *path, const char *src, size_t len,
+                               pt_file_result **out);
 void pt_file_result_free(pt_file_result *r);
 /* Replaces *r with a copy in a tight arena, each distinct string once, for
  * results kept long (the live index's cache). On PT_ENOMEM *r is as it

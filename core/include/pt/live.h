@@ -138,6 +138,34 @@ const pt_graph *pt_live_graph(const pt_live *lv);
 /* A consistent copy of the counters. Thread-safe. */
 void pt_live_get_status(pt_live *lv, pt_live_status *out);
 
+/* How fresh the published graph is (docs/http-api.md "Envelope"). */
+typedef struct pt_live_freshness {
+  uint64_t generation;  /* of the current graph: 1 for the first (indexed
+                           or adopted), one more for each graph published
+                           since */
+  time_t published;     /* wall clock when it became current */
+  time_t last_update;   /* of the last change published; 0 = none */
+  size_t pending;       /* changes seen and not yet published: paths
+                           waiting for their debounce, plus one for a
+                           whole-root pass due or an update under way */
+  int watching;         /* the watcher runs (else changes go unseen) */
+  int paused;           /* pt_live_pause holds updates */
+} pt_live_freshness;
+
+/* A consistent copy, read under the index's lock. Thread-safe. The
+ * generation is counted before the publisher sees a graph, so a publisher
+ * reading it gets the new graph's. */
+void pt_live_get_freshness(pt_live *lv, pt_live_freshness *out);
+/* Waits until no change is pending or timeout_ms has passed, then fills
+ * *out (pending > 0 means it timed out). Sleeps in steps of 5 ms, holding
+ * the caller's thread: at most max_waiters callers wait at once, and
+ * another gets PT_EBUSY at once. Thread-safe. */
+int pt_live_wait_fresh(pt_live *lv, unsigned timeout_ms, unsigned max_waiters,
+                       pt_live_freshness *out);
+/* The wait the routes and tools offer: default and longest. */
+#define PT_LIVE_WAIT_DEFAULT_MS 10000
+#define PT_LIVE_WAIT_MAX_MS 30000
+
 /* Stops the watcher and the thread and writes a pending SQLite backup;
  * later reindex requests get PT_EBUSY, the status still answers. The
  * current graph must still be alive for the first call; after it, lv never

@@ -9,10 +9,12 @@
 #define PT_MCP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pt/buf.h"
 #include "pt/graph.h"
 #include "pt/qgraph.h"
+#include "pt/test_map.h"
 
 struct pt_live;
 
@@ -26,6 +28,9 @@ struct pt_live;
 #define PT_MCP_INVALID_PARAMS (-32602)
 #define PT_MCP_INTERNAL_ERROR (-32603)
 #define PT_MCP_UNSUPPORTED_VERSION (-32022)
+/* 2026-07-28's HeaderMismatch: a streamable-HTTP header disagrees with the
+ * body, or a required one is missing (HTTP 400). */
+#define PT_MCP_HEADER_MISMATCH (-32020)
 
 /* The revisions served, newest first; the modern one is first. */
 #define PT_MCP_MODERN_VERSION "2026-07-28"
@@ -37,6 +42,10 @@ typedef struct pt_mcp_view {
   const pt_qgraph *q;   /* borrowed: the unscoped query graph of g */
   struct pt_live *live; /* borrowed, may be NULL */
   const char *db_spec;  /* borrowed, may be NULL: for index_status */
+  uint64_t generation;  /* of g (pt_live_freshness), 0 without a graph */
+  int64_t published;    /* wall clock (s) when g became current */
+  pt_test_map_slot *tests; /* borrowed, may be NULL: g's test map, kept
+                              between calls (else made for each call) */
 } pt_mcp_view;
 
 /* One client's handshake state (2025 era): the version initialize agreed
@@ -54,7 +63,18 @@ typedef struct pt_mcp_reply {
   int is_initialize; /* a successful initialize: HTTP issues a
                         session id */
   int is_modern;     /* the request carried the 2026 envelope */
+  int is_bad_request; /* HTTP answers 400: the headers and the body
+                         disagree (pt_mcp_handle_http) */
 } pt_mcp_reply;
+
+/* The standard headers of a streamable-HTTP POST as sent, NULL when
+ * absent (borrowed). */
+typedef struct pt_mcp_http_headers {
+  const char *protocol_version; /* MCP-Protocol-Version */
+  const char *method;           /* Mcp-Method (2026-07-28) */
+  const char *name;             /* Mcp-Name (2026-07-28): tools/call's
+                                   params.name, maybe "=?base64?...?=" */
+} pt_mcp_http_headers;
 
 /* Points cJSON's allocations at pt_malloc, for the whole process. Call
  * once before handling messages on several threads (the HTTP server and
@@ -70,6 +90,19 @@ void pt_mcp_init(void);
  * graph only for protocol methods; tools then answer with an error. */
 int pt_mcp_handle(pt_mcp_session *s, const pt_mcp_view *view, const char *msg,
                   size_t len, pt_buf *out, pt_mcp_reply *reply);
+
+/* pt_mcp_handle for one POST of the streamable-HTTP transport, which also
+ * checks the headers against the message before answering it (docs/mcp.md
+ * "Transports"): with a 2026-07-28 envelope, MCP-Protocol-Version and
+ * Mcp-Method must be sent (by requests) and name the envelope's version
+ * and the method, and a tools/call's Mcp-Name its tool, else -32020 with
+ * data.mismatch {header, body}; without one, a 2026 version header on
+ * initialize is -32020, on another request -32602 (the envelope is
+ * missing), and a version header naming no revision we speak -32600. Each
+ * of these sets reply->is_bad_request. */
+int pt_mcp_handle_http(pt_mcp_session *s, const pt_mcp_view *view,
+                       const pt_mcp_http_headers *h, const char *msg,
+                       size_t len, pt_buf *out, pt_mcp_reply *reply);
 
 /* Appends the error answer {"jsonrpc":"2.0","id":null,"error":{...}} a
  * transport writes without the handler (a message too long to read). */

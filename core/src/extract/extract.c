@@ -217,8 +217,9 @@ int pt_extract_parse_only(pt_extractor *x, pt_grammar grammar, const char *path,
   return 0;
 }
 
-int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
-                    const char *src, size_t len, pt_file_result **out)
+static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
+                   const char *src, size_t len, int keep_test_refs,
+                   pt_file_result **out)
 {
   const pt_grammar_info *gi = pt_grammar_get(grammar);
   const pt_query *query = NULL;
@@ -232,6 +233,7 @@ int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
   pt_xfile f;
   memset(&f, 0, sizeof f);
   f.query = query;
+  f.keep_test_refs = keep_test_refs;
   f.x = x;
   f.grammar = grammar;
   f.lang = gi->lang;
@@ -266,4 +268,17 @@ int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
   }
   *out = f.r;
   return 0;
+}
+
+int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
+                    const char *src, size_t len, pt_file_result **out)
+{
+  return extract(x, grammar, path, src, len, 0, out);
+}
+
+int pt_extract_file_with_tests(pt_extractor *x, pt_grammar grammar,
+                               const char *path, const char *src, size_t len,
+                               pt_file_result **out)
+{
+  return extract(x, grammar, path, src, len, 1, out);
 }

@@ -80,7 +80,7 @@ static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
   }
   for (uint16_t i = 0; rc == 0 && i < m->capture_count; i++) {
     uint32_t id = m->captures[i].index;
-    if (q->role[id] != PT_ROLE_REFERENCE || f->file_test)
+    if (q->role[id] != PT_ROLE_REFERENCE || (f->file_test && !f->keep_test_refs))
       continue;
     pt_pending_ref r = {m->captures[i].node, scope, module,
                         (pt_ref_kind)q->role_arg[id], PT_VIA_NAME};

@@ -83,6 +83,7 @@ typedef struct pt_xfile {
   size_t n_import, cap_import;
   pt_binding *binds;
   size_t n_binds, cap_binds;
+  int keep_test_refs;       /* tests' references are kept too */
 } pt_xfile;
 
 /* One traversal: definitions become candidates, reference captures become

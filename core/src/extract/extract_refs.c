@@ -109,7 +109,7 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
   if (!*ref.name || (kind == PT_REF_IMPORT && !ref.module))
     return 0;
   int from = pt__innermost(f, ts_node_start_byte(n));
-  if (from >= 0 && f->cands[from].test_reason)
+  if (from >= 0 && f->cands[from].test_reason && !f->keep_test_refs)
     return 0; /* references made by tests leave with the tests */
   if (kind == PT_REF_CALL && ref.via == PT_VIA_MEMBER && ref.scope) {
     int rc = pt__bind_receiver(f, from, ref.scope, &ref);

@@ -11,6 +11,7 @@
 #include "pt/json.h"
 #include "pt/qgraph.h"
 #include "pt/strmap.h"
+#include "pt/test_map.h"
 
 /* Results of whole-graph analyses, computed by the first request that
  * needs one and kept: the graph never changes while it is served. */
@@ -20,6 +21,7 @@ typedef struct pt_memo {
   struct pt_scores *pagerank;
   struct pt_scores *betweenness;
   struct pt_groups *leiden;
+  pt_test_map_slot tests;   /* what the tests call, read on first use */
 } pt_memo;
 
 /* What every handler may read: built once at start, never changed (the
@@ -31,6 +33,8 @@ typedef struct pt_serve_state {
   const char *db_spec;
   unsigned port;            /* the port the server listens on */
   uint64_t start_ns;
+  uint64_t generation;      /* of g: the live index's count, else 1 */
+  int64_t published;        /* wall clock (s) when g became current */
   const char **languages;   /* owned array of borrowed names, sorted */
   size_t n_languages;
   size_t n_resolved;        /* edges whose target is a real entity or file */
@@ -62,6 +66,9 @@ struct pt_req {
   const char *raw_body;     /* a POST's body as sent (what /mcp reads), or
                                NULL when empty; borrowed */
   size_t raw_len;
+  const struct pt_live_freshness *index_now; /* borrowed, or NULL: the
+                               envelope's "index" tells this instead of the
+                               answering graph (/wait-for-fresh) */
   const char *set_header;   /* static: one more response header, or NULL */
   char set_value[80];       /* ... and its value */
   pt_buf body;
@@ -88,6 +95,9 @@ typedef struct pt_route {
 /* The state built once at start (http_req.c). */
 int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db);
 void pt__serve_state_fini(pt_serve_state *st);
+/* Records g's generation and publication time, from st->live when set:
+ * call once st->live is, before the snapshot serves. */
+void pt__serve_state_stamp(pt_serve_state *st);
 
 /* The query graph a request works on: the cached one, or one built for
  * the request's scope, which the caller frees (*owned). PT_EINVAL after
@@ -126,9 +136,10 @@ int pt__req_scope(pt_req *r, pt_scope *out, char buf[512]);
 
 /* Envelopes (docs/http-api.md "Envelope"): success opens
  * {"success":true,"endpoint":...,"data":{ and pt__resp_end closes it.
- * Every envelope ends with "tokens", the body's length in bytes divided
- * by 4, rounded up, which pt__resp_close computes and writes before the
- * final brace. */
+ * Every envelope ends with "index" (the answering graph's generation and
+ * publication time, and whether changes are pending now) and "tokens",
+ * the body's length in bytes divided by 4, rounded up, which
+ * pt__resp_close computes and writes before the final brace. */
 void pt__resp_begin(pt_req *r);
 void pt__resp_end(pt_req *r);
 void pt__resp_close(pt_req *r);

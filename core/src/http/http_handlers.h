@@ -11,6 +11,7 @@ int pt__h_api_help(pt_req *r);
 /* http_live.c */
 int pt__h_watcher(pt_req *r);
 int pt__h_reindex(pt_req *r);
+int pt__h_wait_fresh(pt_req *r);
 /* http_entities.c */
 int pt__h_list(pt_req *r);
 int pt__h_detail(pt_req *r);
@@ -38,6 +39,9 @@ int pt__h_callers(pt_req *r);
 int pt__h_callees(pt_req *r);
 int pt__h_edges(pt_req *r);
 int pt__h_blast(pt_req *r);
+/* http_tests.c */
+int pt__h_tests_covering(pt_req *r);
+int pt__h_diff_impact(pt_req *r);
 /* POST /mcp: the Model Context Protocol (http_mcp.c). */
 int pt__h_mcp(pt_req *r);
 

@@ -1,6 +1,6 @@
 /* The live-index routes: POST /incremental-reindex-file-update (one file
- * now, confined to the indexed root) and GET /file-watcher-status-check
- * (the watcher's state and true counters). */
+ * now, confined to the indexed root), GET /file-watcher-status-check
+ * (the watcher's state and true counters) and GET /wait-for-fresh. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +11,7 @@
 #include "pt/lang.h"
 #include "pt/live.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/proc.h"
 
 /* "2026-11-25T23:10:57Z" from seconds since the epoch (thread-safe, unlike
  * gmtime): Howard Hinnant's civil-from-days. */
@@ -287,4 +288,49 @@ int pt__h_reindex(pt_req *r)
   pt_buf_fini(&norm);
   pt_buf_fini(&full);
   return rc;
+}
+
+/* GET /wait-for-fresh: returns once no change is pending (the graph served
+ * from then on has them all), or when timeout_ms has passed, saying so. A
+ * waiting request holds one of the server's threads, so at most half of
+ * them (one per two processors, at least one) wait at once. */
+int pt__h_wait_fresh(pt_req *r)
+{
+  uint64_t timeout;
+  pt_live_freshness f = {r->st->generation, (time_t)r->st->published, 0, 0,
+                         0, 0};
+  if (pt__req_uint(r, "timeout_ms", PT_LIVE_WAIT_DEFAULT_MS,
+                   PT_LIVE_WAIT_MAX_MS,
+                   &timeout))
+    return PT_EINVAL;
+  uint64_t t0 = pt_clock_ns();
+  unsigned waiters = pt_cpu_count() / 2 ? pt_cpu_count() / 2 : 1;
+  if (r->st->live &&
+      pt_live_wait_fresh(r->st->live, (unsigned)timeout, waiters, &f) != 0) {
+    char msg[256];
+    pt_snprintf(msg, sizeof msg, "%s", pt_error_last()->message);
+    pt_error_clear();
+    return pt__resp_error(r, 503, "%s", msg);
+  }
+  r->index_now = &f;
+  pt_json *j = &r->json;
+  pt__resp_begin(r);
+  pt_json_key(j, "fresh");
+  pt_json_bool(j, f.pending == 0);
+  pt_json_key(j, "timed_out");
+  pt_json_bool(j, f.pending > 0);
+  pt_json_key(j, "waited_ms");
+  pt_json_uint(j, (pt_clock_ns() - t0) / 1000000u);
+  pt_json_key(j, "generation");
+  pt_json_uint(j, f.generation);
+  pt_json_key(j, "updated_unix");
+  pt_json_int(j, (int64_t)f.published);
+  pt_json_key(j, "pending_changes_count");
+  pt_json_uint(j, f.pending);
+  pt_json_key(j, "watching");
+  pt_json_bool(j, f.watching);
+  pt_json_key(j, "paused");
+  pt_json_bool(j, f.paused);
+  pt__resp_end(r);
+  return 0;
 }

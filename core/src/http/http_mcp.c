@@ -70,25 +70,33 @@ int pt__h_mcp(pt_req *r)
   const pt_serve_state *st = r->st;
   const char *sid = r->header(r->conn, "Mcp-Session-Id");
   const char *pver = r->header(r->conn, "MCP-Protocol-Version");
-  pt_mcp_view view = {st->g, st->q, st->live, st->db_spec};
+  pt_mcp_http_headers h = {pver, r->header(r->conn, "Mcp-Method"),
+                           r->header(r->conn, "Mcp-Name")};
+  pt_mcp_view view = {st->g,          st->q,         st->live,
+                      st->db_spec,    st->generation, st->published,
+                      &st->memo->tests};
   pt_mcp_session s;
   pt_mcp_reply rep;
   memset(&s, 0, sizeof s);
   if (!r->raw_body)
     return transport_error(r, 400, PT_MCP_INVALID_REQUEST,
                            "Invalid Request: POST one JSON-RPC message");
-  if (pver && !pt_mcp_version_supported(pver))
-    return transport_error(r, 400, PT_MCP_INVALID_REQUEST,
-                           "Bad Request: unsupported MCP-Protocol-Version");
-  if (pver)
+  if (pver && pt_mcp_version_supported(pver))
     pt_snprintf(s.version, sizeof s.version, "%s", pver);
-  int rc = pt_mcp_handle(&s, &view, r->raw_body, r->raw_len, &r->body, &rep);
+  /* the headers are checked against the body (a version no era speaks
+   * included) once it is read: 2026-07-28 classifies by the body */
+  int rc = pt_mcp_handle_http(&s, &view, &h, r->raw_body, r->raw_len,
+                              &r->body, &rep);
   if (rc)
     return transport_error(r, 500, PT_MCP_INTERNAL_ERROR, "out of memory");
   /* A 2025-era message after initialize must name its session; 2026-07-28
    * has none and ignores the header. Checked after the call (we cannot tell
    * the era before reading the message), which only reads: a refused
    * message's answer is dropped. */
+  if (rep.is_bad_request) {
+    r->status = 400;
+    return 0;
+  }
   if (sid && !rep.is_modern && !rep.is_initialize && !session_ok(sid))
     return transport_error(r, 404, PT_MCP_INVALID_REQUEST,
                            "Session not found: initialize again");

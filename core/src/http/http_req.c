@@ -11,6 +11,7 @@
 #include "pt/arena.h"
 #include "pt/error.h"
 #include "pt/analysis.h"
+#include "pt/live.h"
 #include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 
@@ -76,9 +77,23 @@ int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
     rc = pt_mutex_new(&st->memo->mu);
+  if (rc == 0)
+    rc = pt_test_map_slot_init(&st->memo->tests);
   if (rc)
     pt__serve_state_fini(st);
   return rc;
+}
+
+void pt__serve_state_stamp(pt_serve_state *st)
+{
+  pt_live_freshness f;
+  st->generation = 1;
+  st->published = (int64_t)time(NULL);
+  if (st->live) {
+    pt_live_get_freshness(st->live, &f);
+    st->generation = f.generation;
+    st->published = (int64_t)f.published;
+  }
 }
 
 void pt__serve_state_fini(pt_serve_state *st)
@@ -93,6 +108,7 @@ void pt__serve_state_fini(pt_serve_state *st)
     pt_scores_free(st->memo->pagerank);
     pt_scores_free(st->memo->betweenness);
     pt_groups_free(st->memo->leiden);
+    pt_test_map_slot_fini(&st->memo->tests);
     pt_free(st->memo);
   }
   memset(st, 0, sizeof *st);
@@ -133,9 +149,41 @@ static uint64_t tokens_for(size_t len)
   return t;
 }
 
+/* "index":{...}: what answered, and whether it is still current (a
+ * request made without a graph, as unit tests make them, has none). */
+static void freshness(pt_req *r)
+{
+  pt_json *j = &r->json;
+  pt_live_freshness f = {0};
+  if (!r->st && !r->index_now)
+    return;
+  uint64_t gen = r->st ? r->st->generation : 0;
+  int64_t published = r->st ? r->st->published : 0;
+  if (r->index_now) {
+    f = *r->index_now;
+    gen = f.generation;
+    published = (int64_t)f.published;
+  } else if (r->st->live) {
+    pt_live_get_freshness(r->st->live, &f);
+  }
+  pt_json_key(j, "index");
+  pt_json_obj(j);
+  pt_json_key(j, "generation");
+  pt_json_uint(j, gen);
+  pt_json_key(j, "updated_unix");
+  pt_json_int(j, published);
+  pt_json_key(j, "pending");
+  /* a newer graph than the one that answered counts as pending too */
+  pt_json_bool(j, f.pending > 0 || f.generation > gen);
+  pt_json_key(j, "watching");
+  pt_json_bool(j, f.watching);
+  pt_json_obj_end(j);
+}
+
 void pt__resp_close(pt_req *r)
 {
   pt_json *j = &r->json;
+  freshness(r);
   uint64_t t = tokens_for(r->body.len);
   pt_json_key(j, "tokens");
   pt_json_uint(j, t);

@@ -71,6 +71,17 @@ static const pt_param_doc reindex_params[] = {
   {"path", 1, "A file under the indexed root: root-relative, or absolute inside "
               "it (query string or JSON body)"},
   END};
+static const pt_param_doc covering_params[] = {
+  {"entity", 1, "An entity key, a unique key prefix, or a unique name"},
+  {"hops", 0, "Most dependency edges from a test to the entity, 1-10 (default 3)"},
+  LIMIT(50), OFFSET, END};
+static const pt_param_doc diff_params[] = {
+  {"diff", 0, "The unified diff (the request body; or a JSON body's 'diff')"},
+  {"hops", 0, "Steps of dependants and of tests to follow, 1-10 (default 3)"},
+  LIMIT(100), OFFSET, END};
+static const pt_param_doc wait_params[] = {
+  {"timeout_ms", 0, "Longest wait in milliseconds, 0-30000 (default 10000)"},
+  END};
 static const pt_param_doc diag_params[] = {
   {"section", 0, "all (default), test_entities, word_coverage, ignored_files or summary"},
   {"limit", 0, "Items per page of each list, 0-10000 (default 100)"}, OFFSET, END};
@@ -101,6 +112,12 @@ static const pt_route routes[] = {
    entity_params, pt__h_callees},
   {"GET", "/blast-radius-impact-analysis", "Analysis",
    "Everything that depends on the entity, hop by hop", blast_params, pt__h_blast},
+  {"GET", "/tests-covering-entity", "Analysis",
+   "The tests that reach the entity through dependency edges, nearest "
+   "first, each with its path", covering_params, pt__h_tests_covering},
+  {"POST", "/diff-impact-analysis", "Analysis",
+   "Entities a unified diff changes, what depends on them, and the tests "
+   "to run, ranked", diff_params, pt__h_diff_impact},
   {"GET", "/circular-dependency-detection-scan", "Analysis",
    "Dependency cycles, one per back edge of a depth-first scan", cycles_params,
    pt__h_cycles},
@@ -141,6 +158,9 @@ static const pt_route routes[] = {
   {"GET", "/file-watcher-status-check", "Core",
    "The live index: watcher state and what it has done so far", no_params,
    pt__h_watcher},
+  {"GET", "/wait-for-fresh", "Core",
+   "Returns once no change is pending in the live index (or the timeout "
+   "passed, saying so)", wait_params, pt__h_wait_fresh},
   {"GET", "/ingestion-coverage-folder-report", "Coverage",
    "Source files on disk versus files in the index, per folder", depth_params,
    pt__h_coverage},

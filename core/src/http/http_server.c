@@ -63,6 +63,7 @@ static int snapshot_new(pt_server *s, pt_graph *g, snapshot **out)
   }
   sn->st.live = s->live;
   sn->st.port = s->port;
+  pt__serve_state_stamp(&sn->st); /* the live index counted g already */
   *out = sn;
   return 0;
 }
@@ -268,6 +269,8 @@ static int route(pt_req *r, const char *method)
 /* What a connection keeps between the calls of one request: the body of
  * a POST, up to PT_BODY_MAX bytes. */
 #define PT_BODY_MAX (16 * 1024)
+/* POST /diff-impact-analysis takes a whole diff. */
+#define PT_DIFF_BODY_MAX (4 * 1024 * 1024)
 /* Limits we answer with a JSON 414 or 431; a request line or headers too
  * large even for libmicrohttpd's connection memory (PT_CONN_MEMORY) get
  * its own HTML answer (docs/http-api.md, "HTTP"). No route takes more
@@ -282,6 +285,7 @@ typedef struct upload {
   int too_big;
   int is_announced;  /* the handler's first call came */
   int url_refused;   /* URL_TOO_LONG, URL_TOO_MANY: answered 414 */
+  size_t max;        /* PT_BODY_MAX, or the route's own */
 } upload;
 
 enum { URL_TOO_LONG = 1, URL_TOO_MANY };
@@ -367,12 +371,13 @@ static int admit(pt_server *s, struct MHD_Connection *c, pt_req *r, const char *
     return pt__resp_error(r, 405, "method %s is not supported", method);
   }
   if (u->too_big)
-    return pt__resp_error(r, 413, "the request body is larger than %d bytes",
-                          PT_BODY_MAX);
+    return pt__resp_error(r, 413, "the request body is larger than %zu bytes",
+                          u->max);
   if (!strcmp(method, "POST") && u->body.len) {
     r->raw_body = u->body.ptr;
     r->raw_len = u->body.len;
-    if (!strcmp(r->path, "/mcp")) /* a JSON-RPC message, not parameters */
+    if (!strcmp(r->path, "/mcp") || /* a JSON-RPC message, a diff: */
+        !strcmp(r->path, "/diff-impact-analysis")) /* not parameters */
       return 0;
     return pt__req_read_body(r, u->body.ptr, u->body.len);
   }
@@ -382,7 +387,7 @@ static int admit(pt_server *s, struct MHD_Connection *c, pt_req *r, const char *
 /* Keeps the body of a POST (up to PT_BODY_MAX bytes) for the last call. */
 static enum MHD_Result take_upload(upload *u, const char *data, size_t *size)
 {
-  if (!u->too_big && u->body.len + *size <= PT_BODY_MAX) {
+  if (!u->too_big && u->body.len + *size <= u->max) {
     if (pt_buf_put(&u->body, data, *size) != 0)
       return MHD_NO; /* out of memory: drop the connection */
   } else {
@@ -409,6 +414,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   upload *u = *con_cls;
   if (!u->is_announced) {
     u->is_announced = 1;
+    u->max = strcmp(url, "/diff-impact-analysis") ? PT_BODY_MAX
+                                                  : PT_DIFF_BODY_MAX;
     return MHD_YES;
   }
   if (*data_size)

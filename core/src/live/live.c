@@ -46,6 +46,10 @@ struct pt_live {
   int save_refused;           /* under mu: the store refused the backup (a
                                  newer index is there): no more attempts */
   pt_live_status st;          /* under mu */
+  uint64_t generation;        /* under mu: of the current graph, 1 first */
+  time_t published;           /* under mu: when it became current */
+  int busy;                   /* under mu: changes taken, not yet published */
+  int n_waiters;              /* under mu: in pt_live_wait_fresh */
   pt_watch *watch;
   pt_thread *thread;
 };
@@ -88,6 +92,10 @@ static int file_delta(const pt_graph *old, const pt_graph *now, const char *path
 
 static void publish(pt_live *lv, pt_graph *g)
 {
+  pt_mutex_lock(lv->mu); /* before the publisher reads it for g */
+  lv->generation += lv->cur != NULL;
+  lv->published = time(NULL);
+  pt_mutex_unlock(lv->mu);
   lv->cur = g;
   if (lv->o.publish) {
     lv->o.publish(g, lv->o.payload);
@@ -356,6 +364,13 @@ static void on_event(const pt_watch_event *ev, void *payload)
   pt_mutex_unlock(lv->mu);
 }
 
+static void lv_idle(pt_live *lv)
+{
+  pt_mutex_lock(lv->mu);
+  lv->busy = 0;
+  pt_mutex_unlock(lv->mu);
+}
+
 static void worker(void *payload)
 {
   pt_live *lv = payload;
@@ -368,6 +383,7 @@ static void worker(void *payload)
     uint64_t now = pt_clock_ns();
     /* paused: events stay in the debounce until resume */
     int rc = run && !scan ? pt_debounce_take(lv->deb, now, &b) : 0;
+    lv->busy = scan || b.n_items; /* pending until published */
     int save = !stop && lv->save_pending && now >= lv->save_due &&
                (lv->st.paused || pt_debounce_pending(lv->deb) == 0);
     pt_mutex_unlock(lv->mu);
@@ -384,6 +400,8 @@ static void worker(void *payload)
     pt_debounce_batch_fini(&b);
     if (!b.n_items && !scan)
       pt_sleep_ms(10);
+    else
+      lv_idle(lv);
   }
 }
 
@@ -420,6 +438,8 @@ int pt_live_new(const pt_live_opts *o, pt_live **out)
                          (uint64_t)lv->o.max_delay_ms * MS, &lv->deb);
   lv->st.root = lv->root;
   lv->st.backend = "";
+  lv->generation = 1;
+  lv->published = time(NULL);
   if (rc) {
     pt_live_free(lv);
     return rc;
@@ -567,6 +587,42 @@ void pt_live_get_status(pt_live *lv, pt_live_status *out)
   out->pending = pt_debounce_pending(lv->deb);
   out->backend = lv->watch ? pt_watch_backend(lv->watch) : "";
   pt_mutex_unlock(lv->mu);
+}
+
+void pt_live_get_freshness(pt_live *lv, pt_live_freshness *out)
+{
+  pt_mutex_lock(lv->mu);
+  out->generation = lv->generation;
+  out->published = lv->published;
+  out->last_update = lv->st.last_update;
+  out->pending = pt_debounce_pending(lv->deb) + (size_t)lv->scan_pending +
+                 (size_t)lv->busy;
+  out->watching = lv->watch != NULL;
+  out->paused = lv->st.paused;
+  pt_mutex_unlock(lv->mu);
+}
+
+int pt_live_wait_fresh(pt_live *lv, unsigned timeout_ms, unsigned max_waiters,
+                       pt_live_freshness *out)
+{
+  pt_mutex_lock(lv->mu);
+  int full = lv->n_waiters >= (int)max_waiters;
+  lv->n_waiters += !full;
+  pt_mutex_unlock(lv->mu);
+  if (full)
+    return PT_ERR(PT_EBUSY, "%u requests already wait for the index: try "
+                  "again in a moment", max_waiters);
+  uint64_t end = pt_clock_ns() + (uint64_t)timeout_ms * MS;
+  for (;;) {
+    pt_live_get_freshness(lv, out);
+    if (out->pending == 0 || pt_clock_ns() >= end)
+      break;
+    pt_sleep_ms(5);
+  }
+  pt_mutex_lock(lv->mu);
+  lv->n_waiters--;
+  pt_mutex_unlock(lv->mu);
+  return 0;
 }
 
 int pt_live_stop(pt_live *lv)

@@ -13,6 +13,7 @@
 #define META_VERSION "io.modelcontextprotocol/protocolVersion"
 #define META_CAPS "io.modelcontextprotocol/clientCapabilities"
 #define META_SERVER "io.modelcontextprotocol/serverInfo"
+#define META_INDEX "parseltongue/index"
 
 /* Oldest first is not the order clients read; newest first is. */
 static const char *const legacy_versions[] = {"2025-11-25", "2025-06-18",
@@ -62,6 +63,8 @@ typedef struct rpc {
   const char *method;
   const cJSON *params; /* an object, or NULL */
   const char *modern;  /* the envelope's protocol version, or NULL */
+  const pt_mcp_view *view; /* borrowed: what the call reads */
+  const pt_mcp_http_headers *http; /* borrowed: POST /mcp's, or NULL */
 } rpc;
 
 static int in_list(const char *const *list, const char *v)
@@ -70,6 +73,11 @@ static int in_list(const char *const *list, const char *v)
     if (strcmp(*list, v) == 0)
       return 1;
   return 0;
+}
+
+int pt__mcp_version_modern(const char *v)
+{
+  return in_list(modern_versions, v);
 }
 
 int pt_mcp_version_supported(const char *v)
@@ -107,7 +115,7 @@ static cJSON *envelope(const cJSON *id)
 }
 
 /* An error answer; data (owned) may be NULL. */
-static int error_answer(const cJSON *id, int code, const char *message,
+int pt__mcp_error_answer(const cJSON *id, int code, const char *message,
                         cJSON *data, pt_buf *out, pt_mcp_reply *reply)
 {
   cJSON *m = envelope(id);
@@ -132,7 +140,7 @@ int pt_mcp_error_response(pt_buf *out, int code, const char *message)
 {
   pt_mcp_reply ignored;
   pt_mcp_init();
-  return error_answer(NULL, code, message, NULL, out, &ignored);
+  return pt__mcp_error_answer(NULL, code, message, NULL, out, &ignored);
 }
 
 static cJSON *server_info(void)
@@ -146,18 +154,26 @@ static cJSON *server_info(void)
   return NULL;
 }
 
-/* A result answer; result is owned. A modern request's result names the
- * server in its _meta, as 2026-07-28 asks of every response. */
+/* A result answer; result is owned. A tool's result tells the index's
+ * freshness in its _meta, errors included (docs/mcp.md "Freshness"); a
+ * modern request's result names the server there, as 2026-07-28 asks of
+ * every response. Others have no _meta (ping's result must be {}). */
 static int result_answer(const rpc *r, cJSON *result, pt_buf *out,
                          pt_mcp_reply *reply)
 {
   cJSON *m = result ? envelope(r->id) : NULL;
-  int ok = m != NULL;
+  int is_tool = strcmp(r->method, "tools/call") == 0;
+  cJSON *meta = m ? cJSON_GetObjectItem(result, "_meta") : NULL;
+  if (m && !meta && (is_tool || r->modern))
+    meta = cJSON_AddObjectToObject(result, "_meta");
+  int ok = m && (meta || !(is_tool || r->modern));
+  cJSON *ix = ok && is_tool ? pt__mcp_index_json(r->view, NULL) : NULL;
+  if (ok && is_tool)
+    ok = ix && cJSON_AddItemToObject(meta, META_INDEX, ix);
+  if (!ok)
+    cJSON_Delete(ix);
   if (ok && r->modern) {
-    cJSON *meta = cJSON_GetObjectItem(result, "_meta");
-    if (!meta)
-      meta = cJSON_AddObjectToObject(result, "_meta");
-    cJSON *info = meta ? server_info() : NULL;
+    cJSON *info = server_info();
     ok = info && cJSON_AddItemToObject(meta, META_SERVER, info);
     if (!ok)
       cJSON_Delete(info);
@@ -190,7 +206,7 @@ static int on_initialize(pt_mcp_session *s, const rpc *r, pt_buf *out,
   const cJSON *pv =
       r->params ? cJSON_GetObjectItem(r->params, "protocolVersion") : NULL;
   if (!cJSON_IsString(pv))
-    return error_answer(r->id, PT_MCP_INVALID_PARAMS,
+    return pt__mcp_error_answer(r->id, PT_MCP_INVALID_PARAMS,
                         "initialize: params.protocolVersion must be a string",
                         NULL, out, reply);
   const char *v = in_list(legacy_versions, pv->valuestring)
@@ -242,7 +258,7 @@ static int on_tools_list(const rpc *r, pt_buf *out, pt_mcp_reply *reply)
   const cJSON *cursor =
       r->params ? cJSON_GetObjectItem(r->params, "cursor") : NULL;
   if (cursor && !cJSON_IsNull(cursor))
-    return error_answer(r->id, PT_MCP_INVALID_PARAMS,
+    return pt__mcp_error_answer(r->id, PT_MCP_INVALID_PARAMS,
                         "tools/list: unknown cursor (the list has one page)",
                         NULL, out, reply);
   cJSON *res = cJSON_CreateObject();
@@ -265,11 +281,11 @@ static int on_tools_call(const pt_mcp_view *v, const rpc *r, pt_buf *out,
       r->params ? cJSON_GetObjectItem(r->params, "arguments") : NULL;
   char msg[300];
   if (!cJSON_IsString(name))
-    return error_answer(r->id, PT_MCP_INVALID_PARAMS,
+    return pt__mcp_error_answer(r->id, PT_MCP_INVALID_PARAMS,
                         "tools/call: params.name must be a string", NULL, out,
                         reply);
   if (args && !cJSON_IsObject(args) && !cJSON_IsNull(args))
-    return error_answer(r->id, PT_MCP_INVALID_PARAMS,
+    return pt__mcp_error_answer(r->id, PT_MCP_INVALID_PARAMS,
                         "tools/call: params.arguments must be an object", NULL,
                         out, reply);
   cJSON *res = NULL;
@@ -278,7 +294,7 @@ static int on_tools_call(const pt_mcp_view *v, const rpc *r, pt_buf *out,
   if (rc == PT_ENOTFOUND) {
     pt_error_clear();
     pt_snprintf(msg, sizeof msg, "Unknown tool: %.200s", name->valuestring);
-    return error_answer(r->id, PT_MCP_INVALID_PARAMS, msg, NULL, out, reply);
+    return pt__mcp_error_answer(r->id, PT_MCP_INVALID_PARAMS, msg, NULL, out, reply);
   }
   if (rc)
     return rc;
@@ -301,11 +317,11 @@ static int check_envelope(const rpc *r, pt_buf *out, pt_mcp_reply *reply,
       cJSON_Delete(sup);
       return PT_ERR(PT_ENOMEM, "out of memory");
     }
-    return error_answer(r->id, PT_MCP_UNSUPPORTED_VERSION,
+    return pt__mcp_error_answer(r->id, PT_MCP_UNSUPPORTED_VERSION,
                         "Unsupported protocol version", data, out, reply);
   }
   if (!cJSON_IsObject(cJSON_GetObjectItem(meta, META_CAPS)))
-    return error_answer(r->id, PT_MCP_INVALID_PARAMS,
+    return pt__mcp_error_answer(r->id, PT_MCP_INVALID_PARAMS,
                         "params._meta lacks " META_CAPS " (an object)", NULL,
                         out, reply);
   *answered = 0;
@@ -324,6 +340,9 @@ static int dispatch(pt_mcp_session *s, const pt_mcp_view *v, const rpc *r,
   }
   if (r->modern) {
     int answered, rc = check_envelope(r, out, reply, &answered);
+    if (!rc && !answered)
+      rc = pt__mcp_headers_present(r->http, r->modern, m, r->id, r->params,
+                                   out, reply, &answered);
     if (rc || answered)
       return rc;
     reply->is_modern = 1;
@@ -342,7 +361,7 @@ static int dispatch(pt_mcp_session *s, const pt_mcp_view *v, const rpc *r,
   if (strcmp(m, "tools/call") == 0)
     return on_tools_call(v, r, out, reply);
   pt_snprintf(msg, sizeof msg, "Method not found: %.200s", m);
-  return error_answer(r->id, PT_MCP_METHOD_NOT_FOUND, msg, NULL, out, reply);
+  return pt__mcp_error_answer(r->id, PT_MCP_METHOD_NOT_FOUND, msg, NULL, out, reply);
 }
 
 /* Reads the members JSON-RPC 2.0 requires; an answer when they are not
@@ -353,11 +372,11 @@ static int read_rpc(rpc *r, pt_buf *out, pt_mcp_reply *reply, int *answered)
   const cJSON *root = r->root;
   *answered = 1;
   if (cJSON_IsArray(root))
-    return error_answer(NULL, PT_MCP_INVALID_REQUEST,
+    return pt__mcp_error_answer(NULL, PT_MCP_INVALID_REQUEST,
                         "Invalid Request: batches are not supported", NULL, out,
                         reply);
   if (!cJSON_IsObject(root))
-    return error_answer(NULL, PT_MCP_INVALID_REQUEST,
+    return pt__mcp_error_answer(NULL, PT_MCP_INVALID_REQUEST,
                         "Invalid Request: not a JSON object", NULL, out, reply);
   const cJSON *id = cJSON_GetObjectItem(root, "id");
   const cJSON *method = cJSON_GetObjectItem(root, "method");
@@ -372,14 +391,14 @@ static int read_rpc(rpc *r, pt_buf *out, pt_mcp_reply *reply, int *answered)
     id = NULL;
   if (!cJSON_IsString(ver) || strcmp(ver->valuestring, "2.0") != 0 || !id_ok ||
       !cJSON_IsString(method))
-    return error_answer(id, PT_MCP_INVALID_REQUEST,
+    return pt__mcp_error_answer(id, PT_MCP_INVALID_REQUEST,
                         "Invalid Request: needs \"jsonrpc\":\"2.0\", a string "
                         "method and a string or number id",
                         NULL, out, reply);
   if (params && !cJSON_IsObject(params) && !id)
     return 0; /* a malformed notification: nothing to answer */
   if (params && !cJSON_IsObject(params))
-    return error_answer(id,
+    return pt__mcp_error_answer(id,
                         cJSON_IsArray(params) ? PT_MCP_INVALID_PARAMS
                                               : PT_MCP_INVALID_REQUEST,
                         "params must be an object", NULL, out, reply);
@@ -392,7 +411,7 @@ static int read_rpc(rpc *r, pt_buf *out, pt_mcp_reply *reply, int *answered)
   if (pv && !cJSON_IsString(pv) && !id)
     return 0;
   if (pv && !cJSON_IsString(pv))
-    return error_answer(id, PT_MCP_INVALID_PARAMS,
+    return pt__mcp_error_answer(id, PT_MCP_INVALID_PARAMS,
                         "params._meta." META_VERSION " must be a string", NULL,
                         out, reply);
   r->modern = pv ? pv->valuestring : NULL;
@@ -416,14 +435,23 @@ static int parse_error(const char *msg, size_t len, const char *end,
   size_t at = end && end >= msg && end <= msg + len ? (size_t)(end - msg) : 0;
   pt_snprintf(text, sizeof text, "Parse error: not valid JSON (at byte %zu)",
               at);
-  return error_answer(NULL, PT_MCP_PARSE_ERROR, text, NULL, out, reply);
+  return pt__mcp_error_answer(NULL, PT_MCP_PARSE_ERROR, text, NULL, out, reply);
 }
 
 int pt_mcp_handle(pt_mcp_session *s, const pt_mcp_view *view, const char *msg,
                   size_t len, pt_buf *out, pt_mcp_reply *reply)
 {
+  return pt_mcp_handle_http(s, view, NULL, msg, len, out, reply);
+}
+
+int pt_mcp_handle_http(pt_mcp_session *s, const pt_mcp_view *view,
+                       const pt_mcp_http_headers *h, const char *msg,
+                       size_t len, pt_buf *out, pt_mcp_reply *reply)
+{
   rpc r = {0};
   const char *end = NULL;
+  r.view = view;
+  r.http = h;
   size_t mark = out->len;
   int answered = 0, rc;
   char text[160];
@@ -435,7 +463,7 @@ int pt_mcp_handle(pt_mcp_session *s, const pt_mcp_view *view, const char *msg,
                 "Invalid Request: message of %zu bytes "
                 "(the limit is %u)",
                 len, PT_MCP_MAX_MESSAGE);
-    rc = error_answer(NULL, PT_MCP_INVALID_REQUEST, text, NULL, out, reply);
+    rc = pt__mcp_error_answer(NULL, PT_MCP_INVALID_REQUEST, text, NULL, out, reply);
   } else if (!(r.root = cJSON_ParseWithLengthOpts(msg, len, &end, 0))) {
     rc = pt__mcp_json_oom()
              ? PT_ERR(PT_ENOMEM, "out of memory reading a message")
@@ -444,6 +472,9 @@ int pt_mcp_handle(pt_mcp_session *s, const pt_mcp_view *view, const char *msg,
     rc = parse_error(msg, len, end, out, reply);
   } else {
     rc = read_rpc(&r, out, reply, &answered);
+    if (rc == 0 && !answered && r.method)
+      rc = pt__mcp_headers_agree(h, r.modern, r.method, r.id, out, reply,
+                                 &answered);
     if (rc == 0 && !answered && r.method)
       rc = dispatch(s, view, &r, out, reply);
   }

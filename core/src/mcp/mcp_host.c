@@ -3,6 +3,8 @@
  * its thread while a message is handled on another: each message reads
  * the snapshot current when it began, and an old snapshot is freed by the
  * last reader to let go of it. */
+#include <time.h>
+
 #include "mcp_int.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
@@ -11,6 +13,9 @@
 typedef struct snap {
   pt_graph *g;   /* owned */
   pt_qgraph *q;  /* owned */
+  uint64_t generation;
+  int64_t published;
+  pt_test_map_slot tests; /* what its tests call, made on first use */
   unsigned refs; /* readers, plus one while current */
 } snap;
 
@@ -25,6 +30,7 @@ static void snap_free(snap *s)
 {
   if (!s)
     return;
+  pt_test_map_slot_fini(&s->tests);
   pt_qgraph_free(s->q);
   pt_graph_free(s->g);
   pt_free(s);
@@ -62,13 +68,23 @@ int pt_mcp_host_publish(pt_mcp_host *h, pt_graph *g)
   snap *s = pt_calloc(1, sizeof *s);
   int rc =
       s ? pt_qgraph_build(g, NULL, &s->q) : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0 && (rc = pt_test_map_slot_init(&s->tests)) != 0)
+    pt_qgraph_free(s->q);
   if (rc) {
     pt_free(s);
     return rc;
   }
   s->g = g;
   s->refs = 1;
+  s->published = (int64_t)time(NULL);
   pt_mutex_lock(h->mu);
+  s->generation = h->cur ? h->cur->generation + 1 : 1;
+  if (h->live) { /* it counted g before handing it over */
+    pt_live_freshness f;
+    pt_live_get_freshness(h->live, &f);
+    s->generation = f.generation;
+    s->published = (int64_t)f.published;
+  }
   snap *old = h->cur;
   h->cur = s;
   pt_mutex_unlock(h->mu);
@@ -85,7 +101,13 @@ int pt_mcp_host_handle(pt_mcp_host *h, pt_mcp_session *s, const char *msg,
   if (sn)
     sn->refs++;
   pt_mutex_unlock(h->mu);
-  pt_mcp_view v = {sn ? sn->g : NULL, sn ? sn->q : NULL, h->live, h->db_spec};
+  pt_mcp_view v = {sn ? sn->g : NULL,
+                   sn ? sn->q : NULL,
+                   h->live,
+                   h->db_spec,
+                   sn ? sn->generation : 0,
+                   sn ? sn->published : 0,
+                   sn ? &sn->tests : NULL};
   int rc = pt_mcp_handle(s, &v, msg, len, out, reply);
   if (sn)
     let_go(h, sn);

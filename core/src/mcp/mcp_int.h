@@ -7,7 +7,28 @@
 
 #include <cjson/cJSON.h>
 
+#include "pt/live.h"
 #include "pt/mcp.h"
+
+/* Appends a JSON-RPC error answer for id (NULL = null); data (owned) may
+ * be NULL. 0, or PT_ENOMEM. */
+int pt__mcp_error_answer(const cJSON *id, int code, const char *message,
+                         cJSON *data, pt_buf *out, pt_mcp_reply *reply);
+/* Is v the 2026-07-28 era's revision we speak? */
+int pt__mcp_version_modern(const char *v);
+
+/* The streamable-HTTP header checks (mcp_headers.c; h NULL = none to
+ * check). _agree, before anything else: the headers that are sent agree
+ * with the body; _present, for a 2026 request whose envelope passed: the
+ * required headers are there and Mcp-Name names the tool. Each answers the
+ * error itself (*answered) and returns 0, or PT_ENOMEM. */
+int pt__mcp_headers_agree(const pt_mcp_http_headers *h, const char *modern,
+                          const char *method, const cJSON *id, pt_buf *out,
+                          pt_mcp_reply *reply, int *answered);
+int pt__mcp_headers_present(const pt_mcp_http_headers *h, const char *modern,
+                            const char *method, const cJSON *id,
+                            const cJSON *params, pt_buf *out,
+                            pt_mcp_reply *reply, int *answered);
 
 /* Did an allocation of cJSON fail on this thread since the last reset? */
 int pt__mcp_json_oom(void);
@@ -42,6 +63,8 @@ typedef struct pt_mcp_call {
   cJSON *structured; /* owned */
   pt_buf text;
   char error[768];
+  int has_now;           /* the answer is about the index as it is now, */
+  pt_live_freshness now; /* ... which is this (wait_for_fresh) */
 } pt_mcp_call;
 
 typedef int (*pt_mcp_tool_fn)(pt_mcp_call *c);
@@ -64,6 +87,12 @@ cJSON *pt__mcp_tools_json(void);
  * *out. PT_ENOTFOUND for an unknown tool (nothing written), PT_ENOMEM. */
 int pt__mcp_tool_call(const pt_mcp_view *v, const char *name, const cJSON *args,
                       cJSON **out);
+
+/* {"generation","updated_unix","pending","watching"}: the graph v answers
+ * from and whether changes are pending now (now = NULL: read from v's live
+ * index; a graph newer than v's counts as pending). NULL when out of
+ * memory. */
+cJSON *pt__mcp_index_json(const pt_mcp_view *v, const pt_live_freshness *now);
 
 /* Records a tool error (the text the client sees); returns PT_EINVAL. */
 int pt__mcp_fail(pt_mcp_call *c, const char *fmt, ...) PT_PRINTF(2, 3);
@@ -112,7 +141,7 @@ int pt__mcp_add_str(cJSON *obj, const char *key, const char *s);
 int pt__mcp_add_num(cJSON *obj, const char *key, double n);
 int pt__mcp_add_bool(cJSON *obj, const char *key, int b);
 
-/* The tool functions (mcp_query.c, mcp_graph.c). */
+/* The tool functions (mcp_query.c, mcp_graph.c, mcp_tests.c). */
 int pt__mcp_find_symbol(pt_mcp_call *c);
 int pt__mcp_entity_detail(pt_mcp_call *c);
 int pt__mcp_callers(pt_mcp_call *c);
@@ -122,5 +151,8 @@ int pt__mcp_smart_context(pt_mcp_call *c);
 int pt__mcp_architecture(pt_mcp_call *c);
 int pt__mcp_file_outline(pt_mcp_call *c);
 int pt__mcp_index_status(pt_mcp_call *c);
+int pt__mcp_wait_for_fresh(pt_mcp_call *c);
+int pt__mcp_tests_covering(pt_mcp_call *c);
+int pt__mcp_diff_impact(pt_mcp_call *c);
 
 #endif

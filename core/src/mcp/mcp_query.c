@@ -8,6 +8,7 @@
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/live.h"
+#include "pt/sys/proc.h"
 
 /* "- name (file:line)" lines of the first few items for the text form. */
 static int text_items(pt_mcp_call *c, const cJSON *arr, const char *field)
@@ -325,5 +326,45 @@ int pt__mcp_index_status(pt_mcp_call *c)
   rc = live_json(c);
   if (!rc)
     rc = pt__mcp_page_end(c, &p);
+  return rc;
+}
+
+/* Waits in the live index; the answer is about the index as it is then
+ * (the next call reads the new graph). Without a live index nothing is
+ * ever pending. */
+int pt__mcp_wait_for_fresh(pt_mcp_call *c)
+{
+  unsigned timeout = (unsigned)pt__mcp_int(c, "timeout_ms");
+  unsigned waiters = pt_cpu_count() / 2 ? pt_cpu_count() / 2 : 1;
+  uint64_t t0 = pt_clock_ns();
+  c->has_now = 1;
+  c->now.generation = c->v->generation;
+  c->now.published = (time_t)c->v->published;
+  if (c->v->live &&
+      pt_live_wait_fresh(c->v->live, timeout, waiters, &c->now) != 0) {
+    int rc = pt__mcp_fail(c, "%s", pt_error_last()->message);
+    pt_error_clear();
+    return rc;
+  }
+  uint64_t waited = (pt_clock_ns() - t0) / 1000000u;
+  size_t pending = c->now.pending;
+  int rc = pt__mcp_add_bool(c->structured, "fresh", pending == 0);
+  if (!rc)
+    rc = pt__mcp_add_bool(c->structured, "timed_out", pending > 0);
+  if (!rc)
+    rc = pt__mcp_add_num(c->structured, "waited_ms", (double)waited);
+  if (!rc)
+    rc = pt__mcp_add_num(c->structured, "pending_changes", (double)pending);
+  if (!rc)
+    rc = pt__mcp_add_bool(c->structured, "paused", c->now.paused);
+  if (!rc && pending == 0)
+    rc = pt_buf_printf(&c->text, "The index is up to date (generation %llu).",
+                       (unsigned long long)c->now.generation);
+  else if (!rc)
+    rc = pt_buf_printf(&c->text,
+                       "Timed out after %llu ms: %zu change%s still pending%s.",
+                       (unsigned long long)waited, pending,
+                       pending == 1 ? "" : "s",
+                       c->now.paused ? " (the live index is paused)" : "");
   return rc;
 }

@@ -44,9 +44,15 @@
 #define REF                                                                    \
   "{\"type\":\"object\",\"properties\":{" REF_PROPS "},"                        \
   "\"required\":[\"key\"]}"
+/* Every answer's "index": the graph that answered and its freshness. */
+#define INDEX                                                                  \
+  "{\"type\":\"object\",\"properties\":{\"generation\":{\"type\":"          \
+  "\"integer\"},\"updated_unix\":{\"type\":\"integer\"},\"pending\":{"       \
+  "\"type\":\"boolean\"},\"watching\":{\"type\":\"boolean\"}},\"required\":"  \
+  "[\"generation\",\"updated_unix\",\"pending\",\"watching\"]}"
 #define OBJ(props, req)                                                        \
   "{\"type\":\"object\",\"properties\":{" props "," PAGE_PROPS                 \
-  "},\"required\":[" req "," PAGE_REQ "]}"
+  ",\"index\":" INDEX "},\"required\":[" req "," PAGE_REQ ",\"index\"]}"
 #define ARR(item) "{\"type\":\"array\",\"items\":" item "}"
 
 static const char *const sections[] = {"hotspots", "cycles", NULL};
@@ -89,6 +95,27 @@ static const pt_mcp_arg outline_args[] = {
     CURSOR,
     END};
 static const pt_mcp_arg status_args[] = {LIMIT(20, 100), CURSOR, END};
+static const pt_mcp_arg covering_args[] = {
+    ENTITY,
+    {"hops", PT_MCP_ARG_INTEGER, 0, 1, 8, 3,
+     "Most dependency steps from a test to the entity", NULL},
+    LIMIT(50, 500),
+    CURSOR,
+    END};
+static const pt_mcp_arg diff_args[] = {
+    {"diff", PT_MCP_ARG_STRING, 1, 0, 0, 0,
+     "A unified diff (git diff, diff -u) of files under the indexed root",
+     NULL},
+    {"hops", PT_MCP_ARG_INTEGER, 0, 1, 8, 3,
+     "Most dependency steps from a dependant or a test to changed code",
+     NULL},
+    LIMIT(100, 1000),
+    CURSOR,
+    END};
+static const pt_mcp_arg wait_args[] = {
+    {"timeout_ms", PT_MCP_ARG_INTEGER, 0, 0, PT_LIVE_WAIT_MAX_MS,
+     PT_LIVE_WAIT_DEFAULT_MS, "Longest wait in milliseconds", NULL},
+    END};
 
 static const char find_out[] = OBJ(
     "\"query\":{\"type\":\"string\"},\"mode\":{\"type\":\"string\",\"enum\":"
@@ -152,6 +179,36 @@ static const char status_out[] =
             "\"language\",\"files\"]}"),
         "\"entities\",\"edges\",\"files\",\"languages\"");
 
+#define TEST_ITEM                                                              \
+  "{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},"          \
+  "\"name\":{\"type\":\"string\"},\"file_path\":{\"type\":\"string\"},"          \
+  "\"line_start\":{\"type\":\"integer\"},\"line_end\":{\"type\":\"integer\"},"   \
+  "\"hops\":{\"type\":\"integer\"},\"target\":{\"type\":\"string\"},\"path\":" \
+  ARR("{\"type\":\"string\"}") "},\"required\":[\"key\",\"hops\",\"path\"]}"
+static const char covering_out[] =
+    OBJ("\"entity\":" REF ",\"hops\":{\"type\":\"integer\"},"
+        "\"test_files_stale\":{\"type\":\"integer\"},\"tests\":" ARR(
+            TEST_ITEM),
+        "\"entity\",\"tests\"");
+static const char diff_out[] = OBJ(
+    "\"hops\":{\"type\":\"integer\"},\"files\":" ARR(
+        "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":"
+        "\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"added\","
+        "\"deleted\",\"modified\"]},\"indexed_path\":" NSTR "},"
+        "\"required\":[\"path\",\"status\"]}") ",\"changed\":" ARR(REF)
+    ",\"affected\":" ARR(
+        "{\"type\":\"object\",\"properties\":{" REF_PROPS
+        ",\"depth\":{\"type\":\"integer\"}},\"required\":[\"key\","
+        "\"depth\"]}") ",\"affected_total\":{\"type\":\"integer\"},"
+    "\"test_files_stale\":{\"type\":\"integer\"},\"tests\":" ARR(TEST_ITEM),
+    "\"files\",\"changed\",\"affected\",\"tests\"");
+static const char wait_out[] =
+    "{\"type\":\"object\",\"properties\":{\"fresh\":{\"type\":\"boolean\"},"
+    "\"timed_out\":{\"type\":\"boolean\"},\"waited_ms\":{\"type\":"
+    "\"integer\"},\"pending_changes\":{\"type\":\"integer\"},\"paused\":{"
+    "\"type\":\"boolean\"},\"index\":" INDEX "},\"required\":[\"fresh\","
+    "\"timed_out\",\"waited_ms\",\"pending_changes\",\"index\"]}";
+
 static const pt_mcp_tool tools[] = {
     {"find_symbol", "Find a symbol",
      "Finds code entities by name, qualified name, entity key or PATH:LINE; "
@@ -185,10 +242,25 @@ static const pt_mcp_tool tools[] = {
     {"file_outline", "File outline",
      "The entities defined in one file, in line order.", outline_args,
      outline_out, pt__mcp_file_outline},
+    {"tests_covering", "Tests covering an entity",
+     "The tests that reach this entity through calls and other dependencies "
+     "within `hops` steps, nearest first, each with its path (test, what it "
+     "calls, ..., the entity). Tests are read from the indexed files.",
+     covering_args, covering_out, pt__mcp_tests_covering},
+    {"diff_impact", "Diff impact and tests to run",
+     "For a unified diff: the entities it changes, what depends on them, "
+     "and the tests to run, nearest first. Pass the output of `git diff` "
+     "for the working tree the index follows.",
+     diff_args, diff_out, pt__mcp_diff_impact},
     {"index_status", "Index status",
      "What is indexed (root, store, counts, languages) and whether the live "
      "index follows changes (watcher, pending changes, last update).",
      status_args, status_out, pt__mcp_index_status},
+    {"wait_for_fresh", "Wait for a fresh index",
+     "Waits until the live index has applied every change it has seen (files "
+     "saved a moment ago), or until timeout_ms; then answers from the new "
+     "graph. Call it after editing files, before asking about them.",
+     wait_args, wait_out, pt__mcp_wait_for_fresh},
 };
 
 const pt_mcp_tool *pt__mcp_tools(size_t *n)
@@ -467,6 +539,44 @@ int pt__mcp_page_end(pt_mcp_call *c, const pt_mcp_page *p)
   return rc;
 }
 
+cJSON *pt__mcp_index_json(const pt_mcp_view *v, const pt_live_freshness *now)
+{
+  pt_live_freshness f = {0};
+  uint64_t gen = v ? v->generation : 0;
+  double published = v ? (double)v->published : 0;
+  if (now) {
+    f = *now;
+    gen = f.generation;
+    published = (double)f.published;
+  } else if (v && v->live) {
+    pt_live_get_freshness(v->live, &f);
+  }
+  cJSON *o = cJSON_CreateObject();
+  if (o && !pt__mcp_add_num(o, "generation", (double)gen) &&
+      !pt__mcp_add_num(o, "updated_unix", published) &&
+      !pt__mcp_add_bool(o, "pending", f.pending > 0 || f.generation > gen) &&
+      !pt__mcp_add_bool(o, "watching", f.watching))
+    return o;
+  cJSON_Delete(o);
+  return NULL;
+}
+
+/* Adds "index" to a successful answer, and to its text a line when the
+ * answer may be out of date. */
+static int add_index(pt_mcp_call *c)
+{
+  cJSON *ix = pt__mcp_index_json(c->v, c->has_now ? &c->now : NULL);
+  if (!ix || !cJSON_AddItemToObject(c->structured, "index", ix)) {
+    cJSON_Delete(ix);
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  if (c->has_now || !cJSON_IsTrue(cJSON_GetObjectItem(ix, "pending")))
+    return 0;
+  return pt_buf_printf(&c->text,
+                       "\n(changes to the code are pending in the index: "
+                       "call wait_for_fresh for an up-to-date answer)");
+}
+
 /* The CallToolResult: the short text, and either the structured answer
  * or isError (2025-11-25: argument and lookup errors are tool errors the
  * model can read and act on, not protocol errors). */
@@ -508,7 +618,11 @@ int pt__mcp_tool_call(const pt_mcp_view *v, const char *name, const cJSON *args,
       t = &tools[i];
   if (!t)
     return PT_ERR(PT_ENOTFOUND, "unknown tool %s", name);
-  pt_mcp_call c = {v, t, args, NULL, PT_BUF_INIT, ""};
+  pt_mcp_call c;
+  memset(&c, 0, sizeof c);
+  c.v = v;
+  c.tool = t;
+  c.args = args;
   int rc = (c.structured = cJSON_CreateObject())
                ? 0
                : PT_ERR(PT_ENOMEM, "out of memory");
@@ -518,6 +632,8 @@ int pt__mcp_tool_call(const pt_mcp_view *v, const char *name, const cJSON *args,
     rc = pt__mcp_fail(&c, "no index is loaded yet");
   if (!rc)
     rc = t->fn(&c);
+  if (!rc)
+    rc = add_index(&c);
   if (rc == 0 || rc == PT_EINVAL)
     rc = result_json(&c, rc == PT_EINVAL, out);
   cJSON_Delete(c.structured);

@@ -1,0 +1,242 @@
+/* The routes that select tests (docs/http-api.md "Tests"):
+ * GET /tests-covering-entity and POST /diff-impact-analysis. Both read the
+ * snapshot's test map (pt/test_map.h, made on first use) and walk the
+ * graph with pt_tests_reaching. */
+#include <string.h>
+
+#include "http.h"
+#include "http_handlers.h"
+#include "pt/analysis.h"
+#include "pt/alloc.h"
+#include "pt/error.h"
+
+/* A test as listed: where it is, how far, and its path to the target
+ * (test, the node it depends on, ..., the target). */
+static void test_item(pt_req *r, const pt_tests_reached *tr,
+                      const pt_test_reach *t)
+{
+  pt_json *j = &r->json;
+  const pt_qgraph *q = r->st->q;
+  const pt_test_entity *te = &pt_graph_tests(r->st->g)[t->test];
+  pt_json_obj(j);
+  pt_json_key(j, "key");
+  pt_json_str(j, te->key);
+  pt_json_key(j, "name");
+  pt_json_str(j, te->name);
+  pt_json_key(j, "file_path");
+  pt_json_str(j, te->file_path);
+  pt_json_key(j, "line_start");
+  pt_json_uint(j, te->line_start);
+  pt_json_key(j, "line_end");
+  pt_json_uint(j, te->line_end);
+  pt_json_key(j, "reason");
+  pt_json_str(j, te->reason);
+  pt_json_key(j, "hops");
+  pt_json_uint(j, t->hops);
+  pt_json_key(j, "target");
+  pt_json_str(j, q->key[t->target]);
+  pt_json_key(j, "path");
+  pt_json_arr(j);
+  pt_json_str(j, te->key);
+  for (uint32_t v = t->via; v != PT_NO_NODE; v = tr->next[v])
+    pt_json_str(j, q->key[v]);
+  pt_json_arr_end(j);
+  pt_json_obj_end(j);
+}
+
+/* "tests" paged, with the counts and how the map was made. */
+static void tests_list(pt_req *r, const pt_page *p, const pt_tests_reached *tr,
+                       const pt_test_map *m)
+{
+  pt_json *j = &r->json;
+  pt__page_counts(r, p, tr->n_items);
+  pt_json_key(j, "tests");
+  pt_json_arr(j);
+  for (size_t i = 0; i < tr->n_items; i++)
+    if (pt__page_has(p, i))
+      test_item(r, tr, &tr->items[i]);
+  pt_json_arr_end(j);
+  pt_json_key(j, "test_files_read_count");
+  pt_json_uint(j, m->n_files);
+  pt_json_key(j, "test_files_stale_count");
+  pt_json_uint(j, m->n_stale);
+}
+
+int pt__h_tests_covering(pt_req *r)
+{
+  const char *entity;
+  uint64_t hops;
+  pt_page p;
+  const pt_test_map *m = NULL;
+  pt_tests_reached *tr = NULL;
+  if (pt__req_required(r, "entity", &entity) ||
+      pt__req_uint(r, "hops", 3, 10, &hops) ||
+      pt__req_page(r, NULL, 50, &p))
+    return PT_EINVAL;
+  if (hops == 0)
+    return pt__resp_error(r, 400, "'hops' is at least 1, got 0");
+  int64_t v = pt__req_node(r, entity);
+  if (v < 0)
+    return PT_EINVAL;
+  uint32_t target = (uint32_t)v;
+  int rc = pt_test_map_get(&r->st->memo->tests, r->st->g, &m);
+  if (rc == 0)
+    rc = pt_tests_reaching(r->st->q, m, &target, 1, (unsigned)hops, &tr);
+  if (rc)
+    return rc;
+  pt_json *j = &r->json;
+  pt__resp_begin(r);
+  pt_json_key(j, "entity");
+  pt__json_ref(j, r->st, r->st->q, target);
+  pt_json_key(j, "hops");
+  pt_json_uint(j, hops);
+  tests_list(r, &p, tr, m);
+  pt__resp_end(r);
+  pt_tests_reached_free(tr);
+  return 0;
+}
+
+/* The diff: the raw body, or a JSON body's "diff" member. */
+static int diff_text(pt_req *r, const char **out, size_t *len)
+{
+  const char *b = r->raw_body;
+  size_t n = r->raw_len;
+  while (n && (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n')) {
+    b++;
+    n--;
+  }
+  if (n && *b == '{') {
+    int rc = pt__req_read_body(r, r->raw_body, r->raw_len);
+    if (rc)
+      return rc;
+    rc = pt__req_required(r, "diff", out);
+    if (rc == 0)
+      *len = strlen(*out);
+    return rc;
+  }
+  if (!n)
+    return pt__resp_error(r, 400, "POST a unified diff as the body (or "
+                          "{\"diff\": \"...\"})");
+  *out = r->raw_body;
+  *len = r->raw_len;
+  return 0;
+}
+
+static void files_list(pt_req *r, const pt_diff *d)
+{
+  pt_json *j = &r->json;
+  pt_json_key(j, "files");
+  pt_json_arr(j);
+  for (size_t i = 0; i < d->n_files; i++) {
+    const pt_diff_file *f = &d->files[i];
+    pt_json_obj(j);
+    pt_json_key(j, "path");
+    pt_json_str(j, f->path);
+    pt_json_key(j, "status");
+    pt_json_str(j, f->status == 'A' ? "added" : f->status == 'D' ? "deleted"
+                                                                  : "modified");
+    pt_json_key(j, "indexed_path");
+    pt_json_str(j, f->indexed_path);
+    pt_json_key(j, "touched_lines");
+    pt_json_arr(j);
+    for (size_t k = 0; k < f->n_ranges; k++) {
+      pt_json_arr(j);
+      pt_json_uint(j, f->ranges[2 * k]);
+      pt_json_uint(j, f->ranges[2 * k + 1]);
+      pt_json_arr_end(j);
+    }
+    pt_json_arr_end(j);
+    pt_json_obj_end(j);
+  }
+  pt_json_arr_end(j);
+}
+
+/* What depends on the changed entities, nearest first (each level in key
+ * order), the first 100. */
+#define AFFECTED_MAX 100
+static void affected_list(pt_req *r, const pt_tests_reached *tr, unsigned hops)
+{
+  pt_json *j = &r->json;
+  const pt_qgraph *q = r->st->q;
+  size_t listed = 0;
+  pt_json_key(j, "affected_count");
+  pt_json_uint(j, tr->n_dependants);
+  pt_json_key(j, "affected");
+  pt_json_arr(j);
+  for (unsigned d = 1; d <= hops; d++)
+    for (size_t v = 0; v < q->n_nodes && listed < AFFECTED_MAX; v++) {
+      if (tr->depth[v] != d)
+        continue;
+      pt_json_obj(j);
+      pt_json_key(j, "key");
+      pt_json_str(j, q->key[v]);
+      pt__json_ref_fields(j, r->st, q, (uint32_t)v);
+      pt_json_key(j, "depth");
+      pt_json_uint(j, d);
+      pt_json_obj_end(j);
+      listed++;
+    }
+  pt_json_arr_end(j);
+  pt_json_key(j, "affected_truncated");
+  pt_json_bool(j, listed < tr->n_dependants);
+}
+
+static int impact(pt_req *r, pt_diff *d, unsigned hops, const pt_page *p)
+{
+  const pt_qgraph *q = r->st->q;
+  const pt_entity *e = pt_graph_entities(r->st->g);
+  const pt_test_map *m = NULL;
+  pt_tests_reached *tr = NULL;
+  uint32_t *ents = NULL;
+  size_t n = 0;
+  int rc = pt_diff_entities(r->st->g, d, &ents, &n);
+  for (size_t i = 0; rc == 0 && i < n; i++) /* entities are nodes */
+    ents[i] = (uint32_t)pt_qgraph_find(q, e[ents[i]].key);
+  if (rc == 0)
+    rc = pt_test_map_get(&r->st->memo->tests, r->st->g, &m);
+  if (rc == 0)
+    rc = pt_tests_reaching(q, m, ents, n, hops, &tr);
+  if (rc == 0) {
+    pt_json *j = &r->json;
+    pt__resp_begin(r);
+    pt_json_key(j, "hops");
+    pt_json_uint(j, hops);
+    files_list(r, d);
+    pt_json_key(j, "changed_count");
+    pt_json_uint(j, n);
+    pt_json_key(j, "changed_entities");
+    pt_json_arr(j);
+    for (size_t i = 0; i < n; i++)
+      pt__json_ref(j, r->st, q, ents[i]);
+    pt_json_arr_end(j);
+    affected_list(r, tr, hops);
+    tests_list(r, p, tr, m);
+    pt__resp_end(r);
+  }
+  pt_tests_reached_free(tr);
+  pt_free(ents);
+  return rc;
+}
+
+int pt__h_diff_impact(pt_req *r)
+{
+  uint64_t hops;
+  pt_page p;
+  const char *text = NULL;
+  size_t len = 0;
+  pt_diff *d = NULL;
+  if (pt__req_uint(r, "hops", 3, 10, &hops) || pt__req_page(r, NULL, 100, &p) ||
+      diff_text(r, &text, &len))
+    return PT_EINVAL;
+  int rc = pt_diff_parse(text, len, &d);
+  if (rc == PT_EPARSE) {
+    char msg[600];
+    pt_snprintf(msg, sizeof msg, "%s", pt_error_last()->message);
+    pt_error_clear();
+    return pt__resp_error(r, 400, "%s", msg);
+  }
+  if (rc == 0)
+    rc = impact(r, d, (unsigned)hops, &p);
+  pt_diff_free(d);
+  return rc;
+}
