@@ -108,16 +108,15 @@ void pt__resolve_ctx_fini(pt__resolve_ctx *c);
 int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
                            const char *path, pt_lang lang,
                            const pt_raw_ref *refs, size_t n_refs);
-/* The entity a base reference resolves to (NONE), for note_bases. */
-size_t pt__resolve_base_target(const pt_resolver *rs, pt__resolve_ctx *c,
-                               const char *path, pt_lang lang,
-                               const pt_raw_ref *r);
 /* Resolves the references of one file (after pt__resolve_begin_file)
  * into out, in reference order. */
 int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
                      const char *path, pt_lang lang, const pt_raw_ref *refs,
                      size_t n_refs, pt__res_edges *out);
-void pt__res_edges_clear(pt__res_edges *e);
+
+/* resolve_run.c */
+/* Appends e, copying its to_key into the edges' arena when own_to. */
+int pt__res_edges_push(pt__res_edges *out, const pt_edge *e, int own_to);
 void pt__res_edges_fini(pt__res_edges *e);
 /* Adds the edges to g in order. */
 int pt__res_edges_to_graph(const pt__res_edges *e, pt_graph *g);

@@ -11,6 +11,49 @@
 #include "pt/sys/thread.h"
 #include "resolve_int.h"
 
+int pt__res_edges_push(pt__res_edges *out, const pt_edge *e, int own_to)
+{
+  if (out->n == out->cap) {
+    size_t cap = out->cap;
+    int rc = pt_array_grow((void **)&out->v, &cap, out->n + 1, sizeof *out->v);
+    size_t cap2 = out->cap;
+    if (rc == 0)
+      rc = pt_array_grow((void **)&out->own_to, &cap2, out->n + 1, 1);
+    if (rc)
+      return rc;
+    out->cap = cap < cap2 ? cap : cap2;
+  }
+  if (own_to) {
+    char *s = pt_arena_strdup(&out->strings, e->to_key);
+    if (!s)
+      return PT_ERR(PT_ENOMEM, "out of memory");
+    out->v[out->n] = *e;
+    out->v[out->n].to_key = s;
+  } else {
+    out->v[out->n] = *e;
+  }
+  out->own_to[out->n++] = (unsigned char)own_to;
+  return 0;
+}
+
+void pt__res_edges_fini(pt__res_edges *e)
+{
+  if (!e)
+    return;
+  pt_free(e->v);
+  pt_free(e->own_to);
+  pt_arena_fini(&e->strings);
+  memset(e, 0, sizeof *e);
+}
+
+int pt__res_edges_to_graph(const pt__res_edges *e, pt_graph *g)
+{
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < e->n; i++)
+    rc = pt_graph_add_edge_interned(g, &e->v[i], !e->own_to[i]);
+  return rc;
+}
+
 int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lang,
                      const pt_raw_ref *refs, size_t n_refs)
 {
