@@ -73,6 +73,16 @@ def from_stub(root, d):
 def classify(root, script, line, column):
     """(status, def_file, def_line, type) for the name at LINE:COLUMN."""
     found = script.goto(line, column, follow_imports=True)
+    for _ in range(3):
+        # Through a module's attribute (`utils.quote`), goto may stop at
+        # that module's `from x import quote`: follow it.
+        at_import = [d for d in found if d.line and d.get_line_code()
+                     .lstrip().startswith(('from ', 'import '))]
+        if not at_import:
+            break
+        found = [g for d in found
+                 for g in (d.goto(follow_imports=True)
+                           if d in at_import else [d]) or [d]]
     if len({(str(d.module_path), d.line) for d in found}) == 1 and \
             found[0].type == 'statement':
         # An alias (`Charset = _charset.Charset`): what the name holds.

@@ -15,8 +15,8 @@ build links); FORM says what kind of call it is (`call`, `macro`, `method`,
 `new`, ...). The caller is the innermost entity of the dump whose lines
 hold FILE:LINE (the file itself outside every entity), as parseltongue
 attributes calls; a definition maps to the innermost entity holding its
-line, preferring one of that name. Calls in test code are left out: the
-graph has no edges from it.
+line that has the name called or starts on that line (an alias). Calls in
+test code are left out: the graph has no edges from it.
 
 Both sides are compared as edges, caller entity to callee entity, as the
 graph stores them (one edge per pair):
@@ -105,6 +105,16 @@ class Mapper:
                 best = (rank, k)
         return best[1] if best else None
 
+    def callee(self, path, line, name):
+        """The entity defined at PATH:LINE: the innermost one holding LINE
+        with the name called, or one starting there (a call through an
+        alias, `from m import A as _A`)."""
+        k = self.innermost(path, line, name)
+        if k is not None and (self.ents[k][3] == name or
+                              self.ents[k][1] == line):
+            return k
+        return 'UNMAPPED %s:%d' % (path, line)
+
     def caller(self, path, line):
         return self.innermost(path, line) or 'FILE:' + path
 
@@ -129,9 +139,7 @@ def load_oracle(path, mapper, form):
                 continue
             c = mapper.caller(f[0], int(f[1]))
             if f[3] == 'def':
-                t = mapper.innermost(f[4], int(f[5]), f[2])
-                if t is None or mapper.ents[t][3] != f[2]:
-                    t = 'UNMAPPED %s:%s' % (f[4], f[5])
+                t = mapper.callee(f[4], int(f[5]), f[2])
             else:
                 t = f[3].upper()
             calls[(c, f[2])].add(t)
