@@ -11,3 +11,8 @@ PT_BUILD_DIR=build-asan PT_CMAKE_ARGS="-DPT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   bash scripts/setup.sh
 ctest --test-dir build-asan --output-on-failure -j2
 bash scripts/win-test.sh
+# The libFuzzer targets' smoke runs (a clang build of their own, several
+# minutes), when asked: PT_FUZZ=1 (docs/reliability.md, "Fuzzing").
+if [ "${PT_FUZZ:-0}" = 1 ]; then
+  bash scripts/fuzz.sh
+fi
