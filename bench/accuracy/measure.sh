@@ -4,11 +4,11 @@
 # language's oracle, dumps the tree, scores all calls, then the recall of
 # each form of call the oracle names (call, macro, method, ...) on its own.
 # usage: bench/accuracy/measure.sh LANG TREE|PACKAGE[:FOLDER] [ORACLE_ARGS...]
-#   LANG     c | python | go | typescript | javascript
+#   LANG     c | cpp | python | go | typescript | javascript
 #   PACKAGE  a Debian source package, unpacked once by fetch_source.sh;
 #            with :FOLDER, only that folder of it, copied once as a folder
 #            of its own (python3.11:Lib/email is a tree holding email/)
-#   ORACLE_ARGS  passed to the oracle (for C: -- COMPILER_FLAGS)
+#   ORACLE_ARGS  passed to the oracle (for C and C++: -- COMPILER_FLAGS)
 # Environment: PT (the binary, default build/parseltongue), OUT (a folder
 # to keep oracle.tsv, dump and score in; default a temporary one),
 # EXAMPLES (wrong and missed edges listed per class, default 10).
@@ -59,7 +59,7 @@ ts_modules() {
 
 start=$(date +%s)
 case $lang in
-  c)
+  c|cpp)
     need python3-clang-14
     /usr/bin/python3 "$here/oracle_c.py" "$tree" "$@" > "$out/oracle.tsv" ;;
   python)

@@ -2,17 +2,22 @@
 """Ground-truth call edges of a C tree from clang (libclang 14, Debian's
 python3-clang-14), in the oracle format score.py reads (see there).
 
-Every .c file under TREE is parsed as one translation unit with FLAGS plus
--I of its own folder. For each call written in the tree (the callee's name
-written in the file as `name(`, including inside macro arguments) it records the
-function the compiler binds it to: its definition (file, line of the name)
-when the tree defines it, `external` when only a declaration is seen (libc,
-a library), `indirect` for a call through a pointer or a field, and
-`undecided` when several files of the tree define that external name (which
-one is linked depends on the build, not on the source). Calls that exist
-only inside a macro's body are not written at the site, so they are counted
-on stderr and left out. Each invocation of a function-like macro is recorded
-too, as form `macro`, with the #define it expands.
+Every .c (and .cc, .cpp, .cxx) file under TREE is parsed as one
+translation unit with FLAGS plus -I of its own folder. For each call
+written in the tree (the callee's name written in the file as `name(`,
+including inside macro arguments) it records the function the compiler
+binds it to: its definition (file, line of the name) in the same unit, or
+else the one definition of its USR in the tree; `external` when only a
+declaration is seen (libc, a library), `indirect` for a call through a
+pointer or a field, and `undecided` when several other files of the tree
+define that external name (which one is linked depends on the build, not
+on the source). Calls that exist only inside a macro's body are not
+written at the site, so they are counted on stderr and left out. Each
+invocation of a function-like macro is recorded too, as form `macro`, with
+the #define it expands. C++ files are read too: member calls are form
+`method` (`interface` for a pure virtual method, whose declaration is the
+callee), and `T(...)`, `new T(...)` and `T{...}` are form `new`, to the
+constructor (the class when it has none).
 
 usage: oracle_c.py TREE [-j N] [-- FLAGS...] > oracle.tsv
 """
@@ -26,6 +31,7 @@ ci.conf.lib.clang_Cursor_isMacroFunctionLike.argtypes = [ci.Cursor]
 ci.conf.lib.clang_Cursor_isMacroFunctionLike.restype = ci.c_uint
 
 PARSE_OPTS = ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD
+UNITS = ('.c', '.cc', '.cpp', '.cxx')
 K = ci.CursorKind
 
 
@@ -55,7 +61,7 @@ class Tree:
             return None
         return p[len(self.root) + 1:]
 
-    def called_at(self, rel, off, name):
+    def called_at(self, rel, off, name, opening=b'('):
         """True when the tree file REL has `NAME (` at byte OFF: the call is
         written there, not made by a macro's body from a name passed in."""
         if rel not in self.text:
@@ -65,7 +71,7 @@ class Tree:
         if text[off:off + len(word)] != word:
             return False
         rest = text[off + len(word):off + len(word) + 200].lstrip()
-        return rest.startswith(b'(')
+        return rest[:1] != b'' and rest[:1] in opening
 
 
 def callee_ref(call):
@@ -103,7 +109,7 @@ def scan_tu(args):
             scan_macro(tree, top, rel, out)
             continue
         for c in top.walk_preorder():
-            if c.kind == K.FUNCTION_DECL and c.is_definition():
+            if c.kind in FUNCTIONS + (K.CONSTRUCTOR,) and c.is_definition():
                 drel = tree.rel(c.location.file.name)
                 out['defs'].append((c.get_usr(), drel, c.location.line))
             elif c.kind == K.CALL_EXPR:
@@ -111,8 +117,38 @@ def scan_tu(args):
     return out
 
 
+FUNCTIONS = (K.FUNCTION_DECL, K.CXX_METHOD, K.FUNCTION_TEMPLATE,
+             K.CONVERSION_FUNCTION, K.DESTRUCTOR)
+
+
+def scan_construct(tree, call, ctor, out):
+    """`T(...)`, `new T(...)`, `T{...}`: a call of the constructor, or of
+    the class when it has none of its own (form `new`); `T x(...)` is no
+    call."""
+    cls = ctor.semantic_parent
+    for tok in call.get_tokens():
+        if tok.kind == ci.TokenKind.IDENTIFIER and tok.spelling == cls.spelling:
+            break
+    else:
+        return
+    fname, line, off = file_location(tok.location)
+    rel = tree.rel(fname)
+    if rel is None or not tree.called_at(rel, off, cls.spelling, b'({'):
+        return
+    d = ctor.get_definition()
+    if d is None or not tree.rel(d.location.file.name):
+        d = cls.get_definition()        # an implicit constructor
+    drel = d is not None and tree.rel(d.location.file.name)
+    where = '%s\t%d' % (drel, d.location.line) if drel else ''
+    out['calls'].append((rel, line, off, cls.spelling,
+                         'def' if drel else 'external', where, 'new'))
+
+
 def scan_call(tree, call, out):
     st = out['stats']
+    if call.referenced is not None and call.referenced.kind == K.CONSTRUCTOR:
+        scan_construct(tree, call, call.referenced, out)
+        return
     ref = callee_ref(call)
     if ref is None:
         st['indirect_unnamed'] = st.get('indirect_unnamed', 0) + 1
@@ -126,9 +162,23 @@ def scan_call(tree, call, out):
         st['in_macro_body'] = st.get('in_macro_body', 0) + 1
         return
     target = ref.referenced
-    if target is not None and target.kind == K.FUNCTION_DECL:
-        out['calls'].append((rel, line, off, name, 'usr', target.get_usr(),
-                             'call'))
+    if target is not None and target.kind in FUNCTIONS:
+        form = 'method' if ref.kind == K.MEMBER_REF_EXPR else 'call'
+        how, what = 'usr', target.get_usr()
+        d = target.get_definition()
+        drel = tree.rel(target.location.file and target.location.file.name)
+        if d is not None and tree.rel(d.location.file.name):
+            # Defined in this unit: a static or inline function, or a
+            # member of a template instance (whose USR no definition has).
+            how, what = 'def', '%s\t%d' % (tree.rel(d.location.file.name),
+                                           d.location.line)
+        elif target.kind == K.CXX_METHOD and \
+                target.is_pure_virtual_method() and drel:
+            # No definition anywhere: the callee is the declaration, as an
+            # interface method is in Go or TypeScript.
+            how, what = 'def', '%s\t%d' % (drel, target.location.line)
+            form = 'interface'
+        out['calls'].append((rel, line, off, name, how, what, form))
     else:
         out['calls'].append((rel, line, off, name, 'indirect', '', 'call'))
 
@@ -162,7 +212,7 @@ def main(argv):
     for d, dirs, files in os.walk(root):
         dirs.sort()
         units += [(root, os.path.join(d, f), flags)
-                  for f in sorted(files) if f.endswith('.c')]
+                  for f in sorted(files) if f.endswith(UNITS)]
     defs, calls, stats, errors = {}, {}, {}, 0
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for res in pool.map(scan_tu, units):
