@@ -16,7 +16,8 @@ build links); FORM says what kind of call it is (`call`, `macro`, `method`,
 hold FILE:LINE (the file itself outside every entity), as parseltongue
 attributes calls; a definition maps to the innermost entity holding its
 line that has the name called or starts on that line (an alias). Calls in
-test code are left out: the graph has no edges from it.
+test code are left out (the graph has no edges from it), and so are calls
+in files of other languages than LANG.
 
 Both sides are compared as edges, caller entity to callee entity, as the
 graph stores them (one edge per pair):
@@ -46,10 +47,13 @@ def parse_dump(path, lang):
     by_file = defaultdict(list)
     edges = []                     # (from, to, resolved, site, rule)
     tests = defaultdict(list)      # file -> [(start, end)] of test code
+    langs = {}                     # file -> language
     with open(path, encoding='utf-8', errors='replace') as fh:
         for line in fh:
             f = line.rstrip('\n').split('\t')
-            if f[0] == 'test':
+            if f[0] == 'file':
+                langs[f[1]] = f[2]
+            elif f[0] == 'test':
                 a, b = f[4].split('-')
                 tests[f[3]].append((int(a), int(b)))
             elif f[0] == 'entity' and f[3] == lang and f[2] != 'file':
@@ -60,7 +64,7 @@ def parse_dump(path, lang):
                     f[1].startswith(lang + ':'):
                 edges.append((f[1], f[3], f[4] == 'resolved', f[5],
                               f[6] if len(f) > 6 else '-'))
-    return ents, by_file, edges, tests
+    return ents, by_file, edges, tests, langs
 
 
 def target_name(key, ents):
@@ -125,7 +129,7 @@ def caller_of_edge(key, site):
     return key
 
 
-def load_oracle(path, mapper, form):
+def load_oracle(path, mapper, form, files):
     """calls[(caller, name)] = set of targets; targets are entity keys or
     'EXTERNAL', 'INDIRECT', 'UNDECIDED', 'UNMAPPED file:line'."""
     calls = defaultdict(set)
@@ -133,7 +137,7 @@ def load_oracle(path, mapper, form):
     with open(path, encoding='utf-8') as fh:
         for line in fh:
             f = line.rstrip('\n').split('\t')
-            if form and f[6] != form:
+            if form and f[6] != form or f[0] not in files:
                 continue
             if mapper.in_test_code(f[0], int(f[1])):
                 continue
@@ -249,13 +253,14 @@ def main(argv):
     if len(args) != 3:
         sys.exit('usage: score.py ORACLE.tsv DUMP LANG [--min-precision P] '
                  '[--min-recall R] [--form FORM] [--examples N]')
-    ents, by_file, edges, tests = parse_dump(args[1], args[2])
+    ents, by_file, edges, tests, langs = parse_dump(args[1], args[2])
     mapper = Mapper(ents, by_file, tests)
-    calls, sites = load_oracle(args[0], mapper, None)
+    mine = {f for f, lang in langs.items() if lang == args[2]}
+    calls, sites = load_oracle(args[0], mapper, None, mine)
     pairs = {(c, t) for (c, _), ts in calls.items() for t in ts}
     by_rule, wrong = precision(edges, ents, calls, pairs)
     if opts['--form']:
-        calls, sites = load_oracle(args[0], mapper, opts['--form'])
+        calls, sites = load_oracle(args[0], mapper, opts['--form'], mine)
         by_rule, wrong = {}, []
     outcome = recall(edges, ents, calls)
     p, r = report(by_rule, wrong, outcome, sites, int(opts['--examples']))
