@@ -27,7 +27,9 @@ graph stores them (one edge per pair):
   them undecided), the share whose target is one of the oracle's targets
   for it; per resolution rule;
 - recall: of the oracle's edges into the tree (STATUS def), the share we
-  resolve to the same entity; each miss is classed by what we did instead.
+  resolve to the same entity; each miss is classed by what we did instead;
+- over the whole dump, resolved edges that cross languages or go into
+  test code from other code (the issue asks for none).
 
 usage: score.py ORACLE.tsv DUMP LANG [--min-precision P] [--min-recall R]
                 [--form FORM] [--examples N]
@@ -65,6 +67,28 @@ def parse_dump(path, lang):
                 edges.append((f[1], f[3], f[4] == 'resolved', f[5],
                               f[6] if len(f) > 6 else '-'))
     return ents, by_file, edges, tests, langs
+
+
+def boundaries(path):
+    """Resolved edges of any type, over the whole dump, that cross a
+    language (by key prefix: C and C++ share names by design) or go from
+    other code into test code: the issue asks for none of either."""
+    tests, crossing, into_tests = set(), defaultdict(int), 0
+    resolved = []
+    with open(path, encoding='utf-8', errors='replace') as fh:
+        for line in fh:
+            f = line.rstrip('\n').split('\t')
+            if f[0] == 'test':
+                tests.add(f[1])
+            elif f[0] == 'edge' and f[4] == 'resolved':
+                resolved.append((f[1], f[3]))
+    for frm, to in resolved:
+        a, b = frm.split(':', 1)[0], to.split(':', 1)[0]
+        if a != b:
+            crossing['%s -> %s' % (a, b)] += 1
+        if to in tests and frm not in tests:
+            into_tests += 1
+    return crossing, into_tests
 
 
 def target_name(key, ents):
@@ -264,6 +288,12 @@ def main(argv):
         by_rule, wrong = {}, []
     outcome = recall(edges, ents, calls)
     p, r = report(by_rule, wrong, outcome, sites, int(opts['--examples']))
+    if not opts['--form']:
+        crossing, into_tests = boundaries(args[1])
+        print('cross-language edges (whole dump): %s'
+              % (', '.join('%s %d' % kv for kv in sorted(crossing.items()))
+                 or 'none'))
+        print('edges into test code from other code: %d' % into_tests)
     failed = False
     if opts['--min-precision'] and p < float(opts['--min-precision']):
         print('FAIL: precision %.2f %% is below %s %%'
