@@ -19,7 +19,11 @@ the #define it expands. C++ files are read too: member calls are form
 callee), and `T(...)`, `new T(...)` and `T{...}` are form `new`, to the
 constructor (the class when it has none).
 
-usage: oracle_c.py TREE [-j N] [-- FLAGS...] > oracle.tsv
+A function declared only in the tree's own headers with no definition in
+the units parsed is `undecided` (its unit may not have been parsed);
+`--units DIR` parses only the units under DIR of TREE.
+
+usage: oracle_c.py TREE [-j N] [--units DIR] [-- FLAGS...] > oracle.tsv
 """
 import os
 import sys
@@ -164,9 +168,11 @@ def scan_call(tree, call, out):
     target = ref.referenced
     if target is not None and target.kind in FUNCTIONS:
         form = 'method' if ref.kind == K.MEMBER_REF_EXPR else 'call'
-        how, what = 'usr', target.get_usr()
-        d = target.get_definition()
         drel = tree.rel(target.location.file and target.location.file.name)
+        # A function the tree declares may be defined in a unit not parsed
+        # (other flags, another platform): then clang cannot say.
+        how, what = ('usr-tree' if drel else 'usr'), target.get_usr()
+        d = target.get_definition()
         if d is not None and tree.rel(d.location.file.name):
             # Defined in this unit: a static or inline function, or a
             # member of a template instance (whose USR no definition has).
@@ -201,7 +207,10 @@ def main(argv):
     if '--' in argv:
         flags = argv[argv.index('--') + 1:]
         argv = argv[:argv.index('--')]
-    jobs = 2
+    jobs, only = 2, ''
+    if '--units' in argv:
+        only = argv[argv.index('--units') + 1].strip('/')
+        del argv[argv.index('--units'):argv.index('--units') + 2]
     if '-j' in argv:
         jobs = int(argv[argv.index('-j') + 1])
         del argv[argv.index('-j'):argv.index('-j') + 2]
@@ -211,8 +220,9 @@ def main(argv):
     units = []
     for d, dirs, files in os.walk(root):
         dirs.sort()
-        units += [(root, os.path.join(d, f), flags)
-                  for f in sorted(files) if f.endswith(UNITS)]
+        if os.path.relpath(d, root).startswith(only):
+            units += [(root, os.path.join(d, f), flags)
+                      for f in sorted(files) if f.endswith(UNITS)]
     defs, calls, stats, errors = {}, {}, {}, 0
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for res in pool.map(scan_tu, units):
@@ -232,12 +242,14 @@ def main(argv):
 
 def write(calls, defs):
     for (rel, off, name, form), (line, how, what) in sorted(calls.items()):
-        if how == 'usr':
+        if how.startswith('usr'):
             where = sorted(defs.get(what, ()))
             if len(where) == 1:
                 how, what = 'def', '%s\t%d' % where[0]
+            elif where or how == 'usr-tree':
+                how, what = 'undecided', ''
             else:
-                how, what = ('undecided' if where else 'external'), ''
+                how, what = 'external', ''
         f, l = what.split('\t') if what else ('', '')
         print('\t'.join((rel, str(line), name, how, f, l, form)))
 
