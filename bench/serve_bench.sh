@@ -17,9 +17,8 @@ if [ ! -f "$db" ]; then
   rm -rf /tmp/parseltongue[0-9]*
 fi
 out=$(mktemp -d)
-port=$((30000 + $$ % 20000))
 start=$(date +%s%N)
-"$pt" serve --db "sqlite:$db" --port "$port" > "$out/server.out" 2>&1 &
+"$pt" serve --db "sqlite:$db" --port 0 > "$out/server.out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$out"' EXIT
 until grep -q '^Ready' "$out/server.out"; do sleep 0.01; done

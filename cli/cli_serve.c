@@ -160,7 +160,8 @@ static pt_serve *open_session(const serve_args *a, FILE *out, FILE *err)
           mem ? a->root : a->db);
   fflush(out);
   pt_serve_opts o = {a->db, a->root, a->bind, a->port, 0, !a->no_watch, out,
-                     NULL, NULL, !a->port_given};
+                     NULL, NULL, !a->port_given,
+                     !*pt__cli_glyphs()->ok};
   pt_serve *sv = NULL;
   if (pt_serve_open(&o, &sv) != 0) {
     fprintf(err, "Error: cannot load %s: %s\n", mem ? a->root : a->db,

@@ -266,6 +266,12 @@ srv=$first_srv; stop_server
 [ -n "$p2" ] && [ "$p2" != "$p1" ] && [ "$p2" -le 7876 ] &&
   { [ "$p2" -lt "$p1" ] || grep -q "^Trying $p1\.\.\. in use, trying next\.\.\.$" dflt2.txt; } ||
   fail "default port walk: $(cat dflt2.txt)"; ok
+# and serve's console is plain ASCII when the locale is not UTF-8
+LC_ALL=C "$pt" serve --db sqlite:g.db --no-watch > ascii.txt 2>&1 & srv=$!
+for _ in $(seq 600); do grep -q '^Ready' ascii.txt && break; sleep 0.1; done
+stop_server
+grep -q '^Trying [0-9]*\.\.\. ok$' ascii.txt || fail "no ASCII port line: $(cat ascii.txt)"; ok
+LC_ALL=C grep -q '[^[:print:][:space:]]' ascii.txt && fail "serve not ASCII: $(LC_ALL=C grep '[^[:print:][:space:]]' ascii.txt | head -3)"; ok
 
 # a server on a SQLite file never overwrites a newer index pt01 saved there
 cp -r q/src live5

@@ -64,6 +64,11 @@ int pt_net_local_port(uint64_t sock, unsigned *port_out)
   return 0;
 }
 
+void pt_net_shutdown(uint64_t sock)
+{
+  shutdown((int)sock, SHUT_RDWR);
+}
+
 void pt_net_close(uint64_t sock)
 {
   close((int)sock);

@@ -46,6 +46,7 @@ typedef struct pt_serve_opts {
   void *payload;         /* for progress */
   int scan_ports;        /* port in use: try the next 99 (the CLI's default
                             port only; a chosen port fails at once) */
+  int is_ascii;          /* log lines in plain ASCII (pt_server_opts) */
 } pt_serve_opts;
 
 /* Opens the store and loads its index (or indexes opts->root in memory for

@@ -14,10 +14,18 @@ typedef struct pt_server_opts {
   const char *db_spec;     /* reported by the statistics endpoint */
   unsigned n_threads;      /* 0 = one per processor, at least 2 */
   FILE *log;               /* "Trying <port>..." lines; may be NULL */
+  int is_ascii;            /* ... ending " ok", not " ✓" (a console that
+                              shows no UTF-8) */
   struct pt_live *live;    /* borrowed, may be NULL: the live index behind
                               the reindex and watcher-status routes */
   int scan_ports;          /* port in use: try the next 99 (for a default
                               port; a port the user chose fails at once) */
+  unsigned max_connections; /* more are closed at once; 0 = 512 */
+  unsigned idle_timeout_s; /* a connection idle this long is closed;
+                              0 = 30 */
+  unsigned request_timeout_ms; /* a whole request must arrive within this
+                              long of the connection's start or of its
+                              last answer, else it is closed; 0 = 10000 */
 } pt_server_opts;
 
 typedef struct pt_server pt_server;

@@ -8,6 +8,7 @@
 #include <microhttpd.h>
 
 #include "http.h"
+#include "http_conns.h"
 #include "http_gzip.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
@@ -36,6 +37,7 @@ struct pt_server {
   struct pt_live *live;
   pt_mutex *mu;             /* guards cur and every refs */
   snapshot *cur;
+  pt_conns *conns;          /* owned: each connection's deadline */
 };
 
 static void snapshot_free(snapshot *sn)
@@ -279,6 +281,11 @@ static int route(pt_req *r, const char *method)
 #define PT_PARAMS_MAX 256
 #define PT_HEADERS_MAX (16 * 1024)
 #define PT_CONN_MEMORY ((size_t)64 * 1024)
+/* Connections at once, each one's idle time and the time a whole request
+ * may take to arrive (http_conns.h): pt_server_opts may change them. */
+#define PT_CONN_MAX 512u
+#define PT_IDLE_S 30u
+#define PT_REQUEST_MS 10000u
 
 typedef struct upload {
   pt_buf body;
@@ -316,9 +323,33 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
   return u;
 }
 
+/* The slot of c in the connection table (http_conns.h). */
+static void *conn_slot(struct MHD_Connection *c)
+{
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+  pt_server *s = cls;
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci)
+      pt__conns_opened(s->conns, c, (uint64_t)ci->connect_fd, ctx);
+  } else {
+    pt__conns_closed(s->conns, ctx);
+  }
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+  pt_server *s = cls;
+  pt__conns_answered(s->conns, conn_slot(c), c);
   upload *u = *con_cls;
   if (u) {
     pt_buf_fini(&u->body);
@@ -418,8 +449,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                                   : PT_DIFF_BODY_MAX;
     return MHD_YES;
   }
+  /* a body over the limit is read to its end (answering before it would
+   * leave unread bytes, and the close would reset the answer away), within
+   * the request's deadline */
   if (*data_size)
     return take_upload(u, data, data_size);
+  pt__conns_request_in(s->conns, conn_slot(c), c);
   pt_req r;
   memset(&r, 0, sizeof r);
   snapshot *sn = acquire(s);
@@ -469,7 +504,7 @@ static int listen_port(pt_server *s, const pt_server_opts *o)
     int rc = pt_net_listen(s->bind, p, &s->sock);
     if (rc == 0) {
       if (o->log)
-        fprintf(o->log, " ✓\n");
+        fprintf(o->log, "%s\n", o->is_ascii ? " ok" : " ✓");
       s->port = p;
       return 0;
     }
@@ -503,6 +538,11 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
     rc = snapshot_new(s, g, &s->cur);
   if (rc)
     pt_graph_free(g);
+  unsigned max_conns = o->max_connections ? o->max_connections : PT_CONN_MAX;
+  if (rc == 0)
+    rc = pt__conns_new(max_conns, o->request_timeout_ms ? o->request_timeout_ms
+                                                        : PT_REQUEST_MS,
+                       &s->conns);
   if (rc == 0)
     rc = listen_port(s, o);
   if (rc == 0)
@@ -516,10 +556,12 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
         0, NULL, NULL, on_request, s,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->sock,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_LIMIT, max_conns,
+        MHD_OPTION_CONNECTION_TIMEOUT,
+        o->idle_timeout_s ? o->idle_timeout_s : PT_IDLE_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, PT_CONN_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)s,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)NULL,
         MHD_OPTION_END);
     if (!s->mhd) {
@@ -528,6 +570,7 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
     }
   }
   if (rc) {
+    pt__conns_free(s->conns);
     snapshot_free(s->cur);
     pt_mutex_free(s->mu);
     pt_free(s);
@@ -546,6 +589,7 @@ void pt_server_stop(pt_server *s)
   if (!s)
     return;
   MHD_stop_daemon(s->mhd); /* closes the listening socket too */
+  pt__conns_free(s->conns);
   snapshot_free(s->cur);
   pt_mutex_free(s->mu);
   pt_free(s);

@@ -228,8 +228,11 @@ int pt_serve_start(pt_serve *s)
     return PT_ERR(PT_EINVAL, "pt_serve_start: not an opened session");
   if (s->k.publish)
     return start_without_server(s);
-  pt_server_opts o = {s->o.bind, s->o.port, s->o.db, s->o.n_threads, s->o.log,
-                      s->live, s->o.scan_ports};
+  pt_server_opts o = {.bind = s->o.bind, .port = s->o.port,
+                      .db_spec = s->o.db, .n_threads = s->o.n_threads,
+                      .log = s->o.log, .live = s->live,
+                      .scan_ports = s->o.scan_ports,
+                      .is_ascii = s->o.is_ascii};
   pt_graph *g = s->k.held;
   s->k.held = NULL;
   int rc = pt_server_start(&o, g, &s->srv); /* owns g from here, also on

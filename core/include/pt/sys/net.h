@@ -14,6 +14,10 @@ int pt_net_listen(const char *addr, unsigned port, uint64_t *sock_out);
 /* The port a listening socket is bound to: the one the OS chose when it
  * was asked for port 0. PT_EIO with the OS text on failure. */
 int pt_net_local_port(uint64_t sock, unsigned *port_out);
+/* Shuts a connected socket down both ways without closing it: its owner
+ * sees the end of the stream and closes it. Errors are ignored (the peer
+ * may have gone already). */
+void pt_net_shutdown(uint64_t sock);
 void pt_net_close(uint64_t sock);
 
 /* A client for loopback probes of our own server (the Windows service's
