@@ -249,8 +249,8 @@ static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   else if (!ts_parser_set_language(x->parser, gi->ts_language()))
     rc = PT_ERR(PT_ERROR, "%s: grammar %s rejected by the runtime", path, gi->name);
-  else if (!(tree = ts_parser_parse_string(x->parser, NULL, src, (uint32_t)len)))
-    rc = PT_ERR(PT_EPARSE, "%s: tree-sitter could not parse the file", path);
+  else
+    rc = pt__extract_parse(x->parser, grammar, path, src, len, &tree);
   if (rc == 0) {
     f.root = ts_tree_root_node(tree);
     f.r->file.n_parse_errors = count_parse_errors(f.root);

@@ -86,6 +86,12 @@ typedef struct pt_xfile {
   int keep_test_refs;       /* tests' references are kept too */
 } pt_xfile;
 
+/* Parses src into *out (owned: ts_tree_delete). C and C++ are parsed from a
+ * copy where macros and comments that tree-sitter misreads are blank
+ * (extract_repair.c); offsets and lines are those of src. */
+int pt__extract_parse(TSParser *parser, pt_grammar grammar, const char *path,
+                      const char *src, size_t len, TSTree **out);
+
 /* One traversal: definitions become candidates, reference captures become
  * pending references, import statements become import ranges. */
 int pt__extract_collect(pt_xfile *f);
