@@ -526,6 +526,30 @@ static void registered(SC_HANDLE s, char *root, size_t n, unsigned *port)
   LocalFree(argv);
 }
 
+static void utc(time_t t, char *out, size_t n)
+{
+  struct tm *tm = gmtime(&t);
+  if (!tm || !strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", tm))
+    pt_snprintf(out, n, "?");
+}
+
+/* The number after "key": in a JSON body (our envelope has no nesting of
+ * these names); 1 found, 0 missing, -1 null. */
+static int json_number(const char *body, const char *key, unsigned long long *out)
+{
+  char pat[64];
+  pt_snprintf(pat, sizeof pat, "\"%s\":", key);
+  const char *k = strstr(body, pat);
+  if (!k)
+    return 0;
+  k += strlen(pat);
+  if (!strncmp(k, "null", 4))
+    return -1;
+  char *end = NULL;
+  *out = strtoull(k, &end, 10);
+  return end != k;
+}
+
 static void last_backup(const svc_args *a, char *out, size_t n)
 {
   char spec[MAX_PATH * 3 + 16];
@@ -538,8 +562,30 @@ static void last_backup(const svc_args *a, char *out, size_t n)
     pt_snprintf(out, n, "none yet");
     return;
   }
-  time_t t = (time_t)(st.mtime_ns / 1000000000);
-  strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+  utc((time_t)(st.mtime_ns / 1000000000), out, n);
+}
+
+/* A running service answers for itself: its port, entity count and last
+ * backup come from its health check (docs/windows-service.md, status). */
+typedef struct health {
+  int answered;
+  unsigned long long port, entities, backup;
+  int has_backup; /* 1 a time, -1 none since the service started */
+} health;
+
+static void ask_health(unsigned port, health *h)
+{
+  char body[4096];
+  memset(h, 0, sizeof *h);
+  if (pt_svc_http_get(port, "/server-health-check-status", 2000, body,
+                      sizeof body) == 0 &&
+      json_number(body, "code_entities_total_count", &h->entities) == 1) {
+    h->answered = 1;
+    if (json_number(body, "server_port", &h->port) != 1)
+      h->port = port;
+    h->has_backup = json_number(body, "last_backup_epoch_seconds", &h->backup);
+  }
+  pt_error_clear();
 }
 
 int pt__svc_status(const svc_args *a, FILE *out, FILE *err)
@@ -551,8 +597,9 @@ int pt__svc_status(const svc_args *a, FILE *out, FILE *err)
   SERVICE_STATUS ss;
   SERVICE_STATUS_PROCESS sp;
   DWORD need = 0;
-  char root[MAX_PATH * 3], when[64], body[4096];
+  char root[MAX_PATH * 3], when[64], stored[64];
   unsigned port = a->port;
+  health h;
   memset(&sp, 0, sizeof sp);
   int ok = QueryServiceStatus(s, &ss);
   if (!QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (BYTE *)&sp, sizeof sp,
@@ -565,23 +612,25 @@ int pt__svc_status(const svc_args *a, FILE *out, FILE *err)
             (unsigned long)GetLastError());
     return 1;
   }
-  last_backup(a, when, sizeof when);
+  memset(&h, 0, sizeof h);
+  if (ss.dwCurrentState == SERVICE_RUNNING ||
+      ss.dwCurrentState == SERVICE_PAUSED)
+    ask_health(port, &h);
+  last_backup(a, stored, sizeof stored);
+  if (h.answered && h.has_backup == 1)
+    utc((time_t)h.backup, when, sizeof when);
+  else if (h.answered)
+    pt_snprintf(when, sizeof when, "none since the service started "
+                "(the index file: %s)", stored);
+  else
+    pt_snprintf(when, sizeof when, "%s", stored);
   fprintf(out, "Service:     %s\nState:       %s\nRoot:        %s\n"
           "Port:        %u\n", a->name, state_name(ss.dwCurrentState),
-          *root ? root : "?", port);
+          *root ? root : "?", h.answered ? (unsigned)h.port : port);
   if (sp.dwProcessId)
     fprintf(out, "PID:         %lu\n", (unsigned long)sp.dwProcessId);
-  const char *k = NULL;
-  if (ss.dwCurrentState == SERVICE_RUNNING ||
-      ss.dwCurrentState == SERVICE_PAUSED) {
-    if (pt_svc_http_get(port, "/codebase-statistics-overview-summary", 2000,
-                        body, sizeof body) == 0)
-      k = strstr(body, "\"code_entities_total_count\":");
-    pt_error_clear();
-  }
-  if (k)
-    fprintf(out, "Entities:    %lu\n",
-            strtoul(k + strlen("\"code_entities_total_count\":"), NULL, 10));
+  if (h.answered)
+    fprintf(out, "Entities:    %llu\n", h.entities);
   else
     fprintf(out, "Entities:    - (the API does not answer)\n");
   fprintf(out, "Last backup: %s\n", when);

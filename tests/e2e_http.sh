@@ -34,6 +34,9 @@ field() { jq -r "$1" "$work/body"; }
 
 [ "$(get "$base/server-health-check-status")" = 200 ] || fail health
 [ "$(field .data.status)" = ok ] && [ "$(field .data.file_watcher_active)" = true ] || fail "health body"; ok
+n_health=$(field .data.code_entities_total_count)
+# nothing changed since the index was made: no backup written
+[ "$(field .data.last_backup_epoch_seconds)" = null ] || fail "health: a backup of an unchanged index"; ok
 # every envelope says which index answered and whether changes wait
 [ "$(field '.index.generation >= 1 and (.index.updated_unix | type) == "number" and (.index.pending | type) == "boolean" and .index.watching')" = true ] ||
   fail "index in the envelope: $(cat "$work/body")"
@@ -49,6 +52,7 @@ field() { jq -r "$1" "$work/body"; }
 [ "$(get "$base/codebase-statistics-overview-summary")" = 200 ] || fail stats
 n_ent=$(field .data.code_entities_total_count)
 [ "$n_ent" -gt 100 ] || fail "stats body"
+[ "$n_health" = "$n_ent" ] || fail "health: $n_health entities, stats $n_ent"
 [ "$(field '.data.languages_detected_list | length')" = 12 ] || fail "12 languages"; ok
 
 [ "$(get "$base/api-reference-documentation-help")" = 200 ] || fail help

@@ -148,12 +148,25 @@ grep -qx "$n1: RUNNING" "$work/continue.out" || fail "not RUNNING after continue
 wait_api $p1 "/code-entities-search-fuzzy?q=while_paused" '"while_paused"' || fail "the paused change not seen"
 rm "$t1/p.c"
 wait_api $p1 "/code-entities-search-fuzzy?q=while_paused" '"while_paused"' not || fail "p.c still there"; ok
+# status reads port, entities and the last backup from the health check
+for _ in $(seq 100); do
+  get $p1 /server-health-check-status | grep -q '"last_backup_epoch_seconds":[0-9]' && break
+  sleep 0.1
+done
+n_api=$(get $p1 /server-health-check-status |
+        sed -n 's/.*"code_entities_total_count":\([0-9]*\).*/\1/p')
 wpt "$work/status.out" service status --name "$n1" || fail "status failed"
 grep -q '^State: *RUNNING' "$work/status.out" || fail "status: state"
 grep -q "^Port: *$p1" "$work/status.out" || fail "status: port"
-grep -q '^Entities: *[0-9]' "$work/status.out" || fail "status: entities"; ok
+grep -q "^Entities: *$n_api\$" "$work/status.out" || fail "status: entities ($n_api)"
+grep -Eq '^Last backup: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' "$work/status.out" ||
+  fail "status: last backup: $(grep '^Last backup' "$work/status.out")"; ok
 wine sc stop "$n1" > /dev/null 2>&1 || fail "sc stop"
 wait_state "$n1" STOPPED || fail "not STOPPED after sc stop"
+wpt "$work/status3.out" service status --name "$n1" || fail "status (stopped) failed"
+grep -q '^Entities: *- ' "$work/status3.out" || fail "stopped status: entities"
+grep -Eq '^Last backup: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' "$work/status3.out" ||
+  fail "stopped status: last backup (the file's time)"; ok
 db1="$(data_of "$n1")/analysis.db"
 [ -f "$db1" ] || fail "no $db1"
 same_as_fresh "$db1" "$t1" install; ok

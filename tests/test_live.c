@@ -1080,6 +1080,150 @@ static void test_adopted_first_pass_waits_for_resume(void **state)
   pt_free(root);
 }
 
+/* ---- a start from a stored index --------------------------------------- */
+
+/* What a server loads: a fresh index of root saved in a SQLite file and
+ * read back (the real file, the real format). */
+static pt_graph *stored_index(const char *root, const char *db)
+{
+  char spec[600];
+  snprintf(spec, sizeof spec, "sqlite:%s/analysis.db", db);
+  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_stats st;
+  pt_graph *g = NULL, *back = NULL;
+  pt_store *s = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_int_equal(pt_store_open(spec, &s), 0);
+  assert_int_equal(pt_store_save(s, g), 0);
+  pt_store_close(s);
+  pt_graph_free(g);
+  assert_int_equal(pt_store_open_mode(spec, PT_STORE_UPDATE, &s), 0);
+  assert_int_equal(pt_graph_new(&back), 0);
+  assert_int_equal(pt_store_load(s, back), 0);
+  pt_store_close(s);
+  return back;
+}
+
+/* Adopts the loaded graph as serve does, runs the first pass and waits
+ * for it; *out gets the status after it. */
+static pt_live *adopt_and_settle(const char *root, const pt_graph *loaded,
+                                 seen *s, pt_live_status *out)
+{
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.n_threads = 2;
+  o.publish = keep;
+  o.payload = s;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  pt_live_adopt(lv, loaded);
+  assert_int_equal(pt_live_start(lv, 0), 0);
+  for (int i = 0; i < 1000; i++) {
+    pt_live_get_status(lv, out);
+    if (out->root_passes > 0)
+      break;
+    pt_sleep_ms(10);
+  }
+  assert_int_equal(out->root_passes, 1);
+  return lv;
+}
+
+static void write_start_tree(const char *root)
+{
+  pt_test_write(root, "a.c", "int a(void) { return b(); }\n");
+  pt_test_write(root, "b.c", "int b(void) { return 2; }\n");
+  pt_test_write(root, "c.py", "def c():\n    return d()\n");
+  pt_test_write(root, "d.py", "def d():\n    return 1\n");
+  /* keys that collide across files: the later one's moves on */
+  pt_test_write(root, "x.y/z.c", "int f349488(void) { return 1; }\n");
+  pt_test_write(root, "x/y.z.h", "static int f349488(void) { return 2; }\n"
+                                 "static int g(void) { return f349488(); }\n");
+}
+
+/* A start on a tree nothing touched parses no file, even one rewritten
+ * with the same text (its mtime moved: the content hash decides). */
+static void test_adopted_unchanged_tree_parses_nothing(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_start_same");
+  char *db = pt_test_tmpdir("live_start_same_db");
+  write_start_tree(root);
+  pt_graph *loaded = stored_index(root, db);
+  pt_sleep_ms(20);
+  pt_test_write(root, "d.py", "def d():\n    return 1\n");
+  seen s = {NULL, NULL, 0};
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_status st;
+  pt_live *lv = adopt_and_settle(root, loaded, &s, &st);
+  /* the later of the colliding files was rekeyed: not reusable */
+  assert_int_equal(st.files_seeded, 5);
+  assert_int_equal(st.files_parsed, 1);
+  assert_int_equal(st.updates, 0);
+  assert_int_equal(s.n, 0);
+  /* the next edit is patched, without a whole pass */
+  pt_test_write(root, "b.c", "int b(void) { return 3; }\n");
+  reindex(lv, "b.c");
+  pt_live_get_status(lv, &st);
+  assert_int_equal(st.patches, 1);
+  assert_int_equal(st.files_parsed, 2);
+  char *live = dump(pt_live_graph(lv)), *fresh = fresh_dump(root);
+  assert_same(live, fresh, "after an edit");
+  pt_free(live);
+  pt_free(fresh);
+  pt_live_free(lv);
+  pt_graph_free(loaded);
+  pt_graph_free(s.g);
+  pt_mutex_free(s.mu);
+  pt_free(root);
+  pt_free(db);
+}
+
+/* One file changed, one added, one deleted while nothing watched: the
+ * first pass parses the changed and the added one (and the one whose key
+ * moved back when the file it collided with went), and the result is
+ * what a fresh index gives. */
+static void test_adopted_tree_catches_up_parsing_only_changes(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_start_changed");
+  char *db = pt_test_tmpdir("live_start_changed_db");
+  char full[600];
+  write_start_tree(root);
+  pt_graph *loaded = stored_index(root, db);
+  pt_test_write(root, "b.c", "int b(void) { return 2 + 20; }\n");
+  pt_test_write(root, "e.py", "def e():\n    return c()\n");
+  snprintf(full, sizeof full, "%s/c.py", root);
+  assert_int_equal(pt_fs_remove(full), 0);
+  seen s = {NULL, NULL, 0};
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_status st;
+  pt_live *lv = adopt_and_settle(root, loaded, &s, &st);
+  assert_int_equal(st.files_parsed, 3); /* b.c, e.py, x/y.z.h */
+  assert_int_equal(st.files_removed, 1);
+  assert_int_equal(s.n, 1);
+  char *live = dump(pt_live_graph(lv)), *fresh = fresh_dump(root);
+  assert_same(live, fresh, "after the first pass");
+  pt_free(live);
+  pt_free(fresh);
+  /* the earlier of the colliding files goes: the later gets its key back */
+  snprintf(full, sizeof full, "%s/x.y/z.c", root);
+  assert_int_equal(pt_fs_remove(full), 0);
+  reindex(lv, "x.y/z.c");
+  live = dump(pt_live_graph(lv));
+  fresh = fresh_dump(root);
+  assert_same(live, fresh, "after the collision went");
+  pt_free(live);
+  pt_free(fresh);
+  pt_live_free(lv);
+  pt_graph_free(loaded);
+  pt_graph_free(s.g);
+  pt_mutex_free(s.mu);
+  pt_free(root);
+  pt_free(db);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1098,6 +1242,8 @@ int main(void)
     cmocka_unit_test(test_pause_holds_changes_until_resume),
     cmocka_unit_test(test_adopted_first_pass_waits_for_resume),
     cmocka_unit_test(test_freshness_pending_until_published),
+    cmocka_unit_test(test_adopted_unchanged_tree_parses_nothing),
+    cmocka_unit_test(test_adopted_tree_catches_up_parsing_only_changes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

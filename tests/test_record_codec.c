@@ -54,7 +54,8 @@ static void record_codec__keeps_null_and_empty_strings_apart(void **state)
 static void record_codec__round_trips_file_test_ignored_and_meta(void **state)
 {
   pt_file_record f = {"a/b.go", NULL, PT_LANG_GO, UINT64_MAX, 1, 2, 3,
-                      4, 5, 6, (uint64_t)1 << 40};
+                      4, 5, 6, (uint64_t)1 << 40, -1700000000123456789,
+                      "R\001\000bytes", 8};
   pt_test_entity t = {"go:fn:TestX:__a_b:T1", "TestX", "a/b.go",
                       "test_file:_test.go", PT_LANG_GO, PT_KIND_FUNCTION, 3, 9};
   pt_ignored_file ig = {"docs/", "default_exclude"};
@@ -76,6 +77,16 @@ static void record_codec__round_trips_file_test_ignored_and_meta(void **state)
   assert_true(df.comment_words == (uint64_t)1 << 40);
   assert_string_equal(df.path, f.path);
   assert_null(df.content_hash);
+  assert_true(df.mtime_ns == f.mtime_ns);
+  assert_int_equal(df.reuse_size, 8);
+  assert_memory_equal(df.reuse, f.reuse, 8);
+  pt_buf_clear(&b);
+  f.reuse = NULL; /* none kept: stays NULL */
+  f.reuse_size = 0;
+  assert_int_equal(pt_record_encode_file(&b, &f), 0);
+  assert_int_equal(pt_record_decode_file(b.ptr, b.len, &df), 0);
+  assert_null(df.reuse);
+  assert_int_equal(df.reuse_size, 0);
   pt_buf_clear(&b);
   assert_int_equal(pt_record_encode_test(&b, &t), 0);
   assert_int_equal(pt_record_decode_test(b.ptr, b.len, &dt), 0);

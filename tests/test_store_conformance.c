@@ -171,7 +171,11 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
                "blob.bin||blob.bin|bin;docs/|docs||");
   assert_query(db, "SELECT count(*) FROM excluded_tests", "2");
   assert_query(db, "SELECT value FROM meta WHERE name = 'schema_version'",
-               "2");
+               "3");
+  assert_query(db, "SELECT group_concat(path||'|'||mtime_ns||'|'||"
+               "coalesce(length(reuse), '-'), ';') FROM "
+               "(SELECT * FROM files ORDER BY path)",
+               "main.swift|-1|-;src/auth/login.rs|1700000000123456789|5");
   assert_query(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM "
                "sqlite_master WHERE type = 'index' AND name NOT LIKE "
                "'sqlite_%' ORDER BY name)",
@@ -309,7 +313,32 @@ static void sqlite_load__names_an_index_of_an_older_schema(void **state)
   sqlite3_close(db);
   assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message,
-                         "schema version 1; this build reads 2"));
+                         "schema version 1; this build reads 2 to 3"));
+  pt_graph_free(g);
+  pt_graph_free(back);
+}
+
+/* An index of schema 2 (files without mtime_ns and reuse) still loads:
+ * its files are then only parsed again by a server's first pass. */
+static void sqlite_load__reads_schema_2_without_file_stats(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+  sqlite3 *db = NULL;
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "ALTER TABLE files DROP COLUMN reuse;"
+                                "ALTER TABLE files DROP COLUMN mtime_ns;"
+                                "UPDATE meta SET value = '2' WHERE name = "
+                                "'schema_version'; PRAGMA user_version = 2",
+                                NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_true(pt_graph_equal(g, back));
+  for (size_t i = 0; i < pt_graph_n_files(back); i++) {
+    assert_true(pt_graph_files(back)[i].mtime_ns == 0);
+    assert_null(pt_graph_files(back)[i].reuse);
+  }
   pt_graph_free(g);
   pt_graph_free(back);
 }
@@ -506,6 +535,8 @@ int main(void)
       STORE_TEST(sqlite_load__rejects_a_sqlite_file_of_another_schema,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__names_an_index_of_an_older_schema,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_load__reads_schema_2_without_file_stats,
                  &sqlite_backend),
       STORE_TEST(sqlite_create__refuses_a_file_that_is_not_a_parseltongue_index,
                  &sqlite_backend),

@@ -28,9 +28,11 @@
 /* Keys outside every generation: our format version (a meta record) and
  * the current generation (8 bytes, big-endian). Version 1 kept the records
  * themselves at the top level, so it names a different layout; version 2
- * had edges without their resolution. */
+ * had edges without their resolution, version 3 files without their mtime
+ * and reuse record. */
 #define VERSION_NAME "schema_version"
-#define VERSION_VALUE "3" /* 3: edges carry their resolution */
+#define VERSION_VALUE "4" /* 3: edges carry their resolution; 4: files
+                               carry mtime_ns and reuse */
 #define VERSION_KEY "m\0" VERSION_NAME
 #define CURRENT_KEY "m\0generation"
 

@@ -99,9 +99,9 @@ pt_graph *pt_test_sample_graph(void)
   };
   const pt_file_record files[] = {
       {"src/auth/login.rs", "abc123", PT_LANG_RUST, 1234, 2, 0, 1, 10, 5, 2,
-       3},
+       3, 1700000000123456789, "R\001\000\377x", 5},
       {"main.swift", NULL, PT_LANG_SWIFT, UINT64_MAX, 4294967295u,
-       4294967295u, 4294967295u, INT64_MAX, 0, UINT64_MAX, 7},
+       4294967295u, 4294967295u, INT64_MAX, 0, UINT64_MAX, 7, -1, NULL, 0},
   };
   const pt_test_entity tests[] = {
       {"go:fn:TestA:__a_b_test:T1", "TestA", "a/b_test.go",
@@ -139,7 +139,8 @@ pt_graph *pt_test_small_graph(void)
                  .line_start = 1, .line_end = 2, .birth = 5};
   pt_edge d = {"python:fn:f:__x:T5", "python:fn:g:unresolved-reference:0-0",
                "x.py", PT_EDGE_CALLS, 2, 0, PT_RES_EXTERNAL};
-  pt_file_record f = {"x.py", "cd", PT_LANG_PYTHON, 20, 1, 0, 0, 3, 3, 0, 0};
+  pt_file_record f = {"x.py", "cd", PT_LANG_PYTHON, 20, 1, 0, 0, 3, 3, 0, 0,
+                      0, NULL, 0};
   pt_ignored_file ig = {"y.txt", "no_parser"};
   assert_int_equal(pt_graph_add_entity(g, &e), 0);
   assert_int_equal(pt_graph_add_edge(g, &d), 0);
@@ -158,7 +159,8 @@ pt_graph *pt_test_weird_graph(void)
                  .parent_key = weird, .content_hash = "\"'\t\n\xc3\xa9",
                  .lang = PT_LANG_CPP, .kind = PT_KIND_CLASS};
   pt_edge d = {weird, weird, weird, PT_EDGE_USES, 3, 1, PT_RES__COUNT - 1};
-  pt_file_record f = {weird, weird, PT_LANG_PHP, 1, 1, 1, 1, 1, 1, 1, 1};
+  pt_file_record f = {weird, weird, PT_LANG_PHP, 1, 1, 1, 1, 1, 1, 1, 1,
+                      0, NULL, 0};
   pt_test_entity t = {weird, weird, weird, weird, PT_LANG_JAVA,
                       PT_KIND_INTERFACE, 1, 2};
   pt_ignored_file ig = {weird, weird};
@@ -228,6 +230,11 @@ static void assert_same_edges_and_files(const pt_graph *a, const pt_graph *b)
     assert_true(f[i].entity_words == h[i].entity_words);
     assert_true(f[i].import_words == h[i].import_words);
     assert_true(f[i].comment_words == h[i].comment_words);
+    assert_true(f[i].mtime_ns == h[i].mtime_ns);
+    assert_int_equal(f[i].reuse_size, h[i].reuse_size);
+    assert_int_equal(!f[i].reuse, !h[i].reuse);
+    if (f[i].reuse)
+      assert_memory_equal(f[i].reuse, h[i].reuse, f[i].reuse_size);
   }
 }
 

@@ -25,7 +25,8 @@ const pt_graph_pool *pt_graph_pool_of(const pt_graph *g);
 /* Bytes of strings in g's pool, its own and the graphs' it shares with. */
 size_t pt_graph_pool_bytes(const pt_graph *g);
 
-/* The add functions copy every string of the record into the graph. */
+/* The add functions copy every string of the record into the graph (and
+ * a file record's reuse bytes). */
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e);
 int pt_graph_add_edge(pt_graph *g, const pt_edge *e);
 /* The same, for an edge whose from_key and file_path came from
@@ -103,7 +104,8 @@ void pt_graph_count_resolutions(const pt_graph *g,
 
 /* 1 when a and b hold the same records field by field (every entity, edge,
  * file record, test, ignored file and metadata pair: what pt_graph_dump
- * would show), else 0. Neither graph changes. */
+ * would show; a file record's mtime_ns and reuse bytes are bookkeeping and
+ * not compared), else 0. Neither graph changes. */
 int pt_graph_equal(const pt_graph *a, const pt_graph *b);
 
 /* What came and went between two versions of an index. */

@@ -29,6 +29,15 @@ void pt_ingest_cache_free(pt_ingest_cache *c);
 int pt_ingest_cache_mark_dirty(pt_ingest_cache *c, const char *path);
 /* Files whose results are kept. */
 size_t pt_ingest_cache_size(const pt_ingest_cache *c);
+/* Fills an empty cache from a graph loaded from a store, so the next run
+ * parses only the files that changed since that graph was made: every file
+ * record holding a reuse record and an mtime gives an entry with the
+ * stored size and mtime. A file whose size still matches but whose mtime
+ * does not is read and hashed once: same content, no parse. The cache
+ * keeps g's string pool, so g may be freed before it. *n_seeded counts the entries; a malformed reuse record is skipped
+ * (logged). PT_EINVAL when the cache holds results, PT_ENOMEM. */
+int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g,
+                         size_t *n_seeded);
 
 typedef struct pt_ingest_opts {
   const char *root;                /* borrowed */

@@ -77,6 +77,12 @@ typedef struct pt_live_status {
   uint64_t patches;            /* ... of them, made by patching the graph
                                   (pt_ingest_patch) instead of rebuilding */
   uint64_t files_reindexed;    /* files extracted again by updates */
+  uint64_t files_parsed;       /* files extracted by any pass or update,
+                                  also those that changed nothing */
+  uint64_t files_seeded;       /* files of an adopted graph kept for reuse
+                                  without parsing (pt_ingest_cache_seed) */
+  uint64_t root_passes;        /* whole-root passes done (an adopted
+                                  graph's first, catch-ups after a pause) */
   uint64_t files_removed;      /* files that left the index */
   size_t pending;              /* paths waiting for their debounce */
   time_t last_update;          /* wall clock of the last change; 0 = none */
@@ -102,12 +108,14 @@ int pt_live_new(const pt_live_opts *opts, pt_live **out);
 int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats);
 
 /* Takes g, loaded from the store and owned by the publisher, as the current
- * graph. The background thread's first pass then re-indexes the whole root
- * against it (picking up changes made while nothing watched) and writes
- * through only what differs. */
+ * graph, and seeds the ingest cache from its file records
+ * (pt_ingest_cache_seed). The background thread's first pass then
+ * re-indexes the whole root against it, parsing only the files that
+ * changed, came or went while nothing watched, and writes through only
+ * what differs. */
 void pt_live_adopt(pt_live *lv, const pt_graph *g);
 /* As pt_live_adopt, without the first pass: g is served as it is until a
- * change is reported (serve --no-watch). */
+ * change is reported (serve --no-watch); the cache is seeded all the same. */
 void pt_live_adopt_as_is(pt_live *lv, const pt_graph *g);
 
 /* Starts the background thread, and the watcher when `watch` is set (a

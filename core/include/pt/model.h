@@ -4,6 +4,7 @@
 #ifndef PT_MODEL_H
 #define PT_MODEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum pt_lang {
@@ -107,6 +108,14 @@ typedef struct pt_file_record {
   uint64_t entity_words;  /* words on lines covered by CODE entities */
   uint64_t import_words;
   uint64_t comment_words;
+  /* Bookkeeping for reusing the file's results without parsing it again
+   * (docs/live-index.md, "Starting"); neither is compared by
+   * pt_graph_equal nor shown by the dumps. */
+  int64_t mtime_ns;       /* the file's mtime when it was read; 0 = unknown */
+  const void *reuse;      /* opaque, made by the ingest stage: what its
+                             extraction gave beyond these records (source
+                             order, raw references); NULL = not kept */
+  size_t reuse_size;
 } pt_file_record;
 
 /* A test entity left out of the graph, and why. */

@@ -68,6 +68,8 @@ int pt_file_result_compact(pt_file_result **rp)
   t->file = r->file;
   t->file.path = copy_str(&c, r->file.path);
   t->file.content_hash = copy_str(&c, r->file.content_hash);
+  if (r->file.reuse)
+    t->file.reuse = dup_array(&c, r->file.reuse, r->file.reuse_size, 1);
   t->n_entities = r->n_entities;
   t->entities = dup_array(&c, r->entities, r->n_entities, sizeof *r->entities);
   for (size_t i = 0; !c.rc && i < t->n_entities; i++) {

@@ -174,6 +174,13 @@ int pt_graph_add_file(pt_graph *g, const pt_file_record *f)
   pt_file_record c = *f;
   int rc = pt__graph_intern_in_place(g, &c.path);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.content_hash);
+  if (!rc && c.reuse) {
+    void *copy = pt_arena_alloc(&g->pool->arena, c.reuse_size ? c.reuse_size : 1);
+    if (!copy)
+      rc = PT_ERR(PT_ENOMEM, "out of memory copying a file's reuse record");
+    else
+      c.reuse = memcpy(copy, c.reuse, c.reuse_size);
+  }
   if (!rc) rc = VEC_PUSH(g->files, c);
   return rc;
 }

@@ -203,6 +203,14 @@ int pt__h_health(pt_req *r)
   pt_json_uint(j, r->st->port);
   pt_json_key(j, "store_writes_stopped");
   pt_json_bool(j, r->st->live && ls.saves_stopped);
+  /* what `service status` shows of a running server */
+  pt_json_key(j, "code_entities_total_count");
+  pt_json_uint(j, pt_graph_n_entities(r->st->g));
+  pt_json_key(j, "last_backup_epoch_seconds");
+  if (r->st->live && ls.last_save)
+    pt_json_int(j, (int64_t)ls.last_save);
+  else
+    pt_json_null(j);
   pt__resp_end(r);
   return 0;
 }

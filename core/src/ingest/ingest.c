@@ -129,6 +129,9 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
   else if (rc == 0)
     rc = pt_extract_file(x, g, wf->path, src->ptr ? src->ptr : "", src->len,
                          &s->result);
+  /* what a later run needs to reuse it from a store, made in parallel */
+  if (rc == 0 && s->result)
+    rc = pt__reuse_encode(s->result);
   /* a result the cache will keep is made compact here, in parallel */
   if (rc == 0 && s->result && p->cache && pt_file_result_compact(&s->result) != 0)
     pt_error_clear(); /* short of memory: keep it as it is */
@@ -435,8 +438,13 @@ static int merge_one(pool *p, size_t i)
     return 0;
   }
   st->bytes += r->file.size;
+  r->file.mtime_ns = p->walk->files[i].mtime_ns;
   int rekeyed = 0;
   int rc = add_entities(p->g, &p->seen, r, &rekeyed);
+  if (rekeyed) { /* its reuse record names the keys as extracted */
+    r->file.reuse = NULL;
+    r->file.reuse_size = 0;
+  }
   for (size_t k = 0; rc == 0 && k < r->n_tests; k++)
     rc = pt_graph_add_test(p->g, &r->tests[k]);
   if (rc == 0)

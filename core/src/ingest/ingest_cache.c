@@ -29,6 +29,7 @@ struct pt_ingest_cache {
   size_t n_rs_files;
   pt_graph_pool *pool;      /* retained: the strings all of those point to */
   size_t pool_base;         /* its size after that run */
+  pt_graph_pool *seed_pool; /* retained: strings of seeded results */
 };
 
 int pt__cache_queries(pt_ingest_cache *c, pt_queries **out)
@@ -87,6 +88,37 @@ int pt__cache_keep(pt_ingest_cache *c, const pt_walk_file *wf, pt_file_result *r
   e->size = wf->size;
   e->mtime_ns = wf->mtime_ns;
   e->r = r;
+  e->seeded = 0;
+  return 0;
+}
+
+int pt__cache_hold_pool(pt_ingest_cache *c, const pt_graph *g)
+{
+  pt_graph_pool_release(c->seed_pool);
+  c->seed_pool = pt_graph_pool_retain(g);
+  return 0;
+}
+
+int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
+                         pt_file_result *r)
+{
+  char *path = pt_strdup(f->path);
+  int rc = path ? pt_array_grow((void **)&c->entries, &c->cap, c->n + 1,
+                                sizeof *c->entries)
+                : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0)
+    rc = pt_strmap_put(&c->map, path, strlen(path), c->n);
+  if (rc) {
+    pt_free(path);
+    pt_file_result_free(r);
+    return rc;
+  }
+  pt__cache_entry *e = &c->entries[c->n++];
+  e->path = path;
+  e->size = f->size;
+  e->mtime_ns = f->mtime_ns;
+  e->r = r;
+  e->seeded = 1;
   return 0;
 }
 
@@ -150,9 +182,14 @@ void pt__cache_reuse(pt_ingest_cache *c, const pt_walk_result *w,
     size_t k;
     if (!pt_strmap_get(&c->map, wf->path, strlen(wf->path), &k))
       continue;
-    const pt__cache_entry *e = &c->entries[k];
-    if (!e->r || e->size != wf->size || e->mtime_ns != wf->mtime_ns ||
-        is_dirty(c, wf->path))
+    pt__cache_entry *e = &c->entries[k];
+    if (!e->r || e->size != wf->size || is_dirty(c, wf->path))
+      continue;
+    /* a stored mtime that differs may be a checkout or a copy that kept
+     * the content: the content decides */
+    if (e->mtime_ns != wf->mtime_ns &&
+        !(e->seeded && pt__reuse_same_content(w->root_abs, wf->path,
+                                              e->r->file.content_hash)))
       continue;
     slots[i].result = e->r;
     slots[i].cached = 1;
@@ -199,6 +236,7 @@ void pt__cache_replace(pt_ingest_cache *c, size_t i, pt_file_result *r,
   e->r = r;
   e->size = size;
   e->mtime_ns = mtime_ns;
+  e->seeded = 0;
 }
 
 size_t pt__cache_n_dirty(const pt_ingest_cache *c)
@@ -278,6 +316,7 @@ void pt_ingest_cache_free(pt_ingest_cache *c)
   pt_arena_fini(&c->dirty_paths);
   pt_queries_free(c->queries);
   pt__cache_drop_resolver(c);
+  pt_graph_pool_release(c->seed_pool);
   pt_free(c);
 }
 

@@ -33,6 +33,8 @@ typedef struct pt__cache_entry {
   uint64_t size;
   int64_t mtime_ns;
   pt_file_result *r;        /* owned, keys as extracted; NULL once moved */
+  int seeded;               /* from a stored graph (pt_ingest_cache_seed):
+                               size and mtime are the store's */
 } pt__cache_entry;
 
 /* ingest_cache.c: the cache's insides are its own; these say what the
@@ -95,6 +97,24 @@ const pt_file_record *pt__cache_resolver_files(const pt_ingest_cache *c,
  * from now on) replace the kept ones; the file records and pool stay. */
 void pt__cache_replace_resolver(pt_ingest_cache *c, pt_resolver *rs,
                                 pt_entity *ents, size_t n_ents);
+
+/* Seeding (pt_ingest_cache_seed): the cache keeps g's string pool alive,
+ * which the seeded results borrow their strings from; then one entry per
+ * file record (r owned from then on, freed on failure), before any run. */
+int pt__cache_hold_pool(pt_ingest_cache *c, const pt_graph *g);
+int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
+                         pt_file_result *r);
+
+/* ingest_reuse.c */
+/* Records in r->file.reuse (r's arena) what a later run needs to reuse r
+ * from a stored graph; leaves it NULL when r cannot be told apart from its
+ * records (two tests sorting alike). 0, or PT_ENOMEM. */
+int pt__reuse_encode(pt_file_result *r);
+/* 1 when root/path holds the text whose SHA-256 is content_hash (as
+ * extraction hashes it), else 0: the second opinion when size and mtime
+ * cannot tell. */
+int pt__reuse_same_content(const char *root, const char *path,
+                           const char *content_hash);
 
 /* ingest.c */
 /* A NUL byte in the first 8 KiB marks a binary file (git's heuristic). */

@@ -135,6 +135,10 @@ static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
     rc = PT_EAGAIN;
   if (rc == 0)
     rc = pt_extract_file(x, g, pf->path, src->ptr ? src->ptr : "", src->len, &pf->r);
+  if (rc == 0)
+    rc = pt__reuse_encode(pf->r);
+  if (rc == 0)
+    pf->r->file.mtime_ns = pf->st.mtime_ns;
   if (rc == 0 && pt_file_result_compact(&pf->r) != 0)
     pt_error_clear(); /* short of memory: keep it as it is */
   if (rc == 0 && (pf->r->file.lang != e->r->file.lang || !same_bases(e->r, pf->r)))

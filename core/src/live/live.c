@@ -166,6 +166,10 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
     return rc;
   }
   const pt_graph *old = lv->cur;
+  size_t extracted = st.processed_files - st.reused_files;
+  pt_mutex_lock(lv->mu);
+  lv->st.files_parsed += extracted;
+  pt_mutex_unlock(lv->mu);
   if (!g && old) { /* the patch found nothing to change */
     if (delta_path && d)
       rc = file_delta(old, old, delta_path, d);
@@ -175,7 +179,6 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
     log_unchanged(what, t0);
     return rc;
   }
-  size_t extracted = st.processed_files - st.reused_files;
   size_t n_errors = st.n_errors;
   pt_ingest_stats_fini(&st);
   if (delta_path && d)
@@ -275,10 +278,14 @@ static void apply_batch(pt_live *lv, const pt_debounce_batch *b)
 static void scan_now(pt_live *lv, const char *what)
 {
   pt_mutex_lock(lv->update_mu);
-  if (is_paused(lv))
+  if (is_paused(lv)) {
     hold_for_resume(lv);
-  else
+  } else {
     run_update(lv, what, NULL, NULL);
+    pt_mutex_lock(lv->mu);
+    lv->st.root_passes++;
+    pt_mutex_unlock(lv->mu);
+  }
   pt_mutex_unlock(lv->update_mu);
 }
 
@@ -465,10 +472,32 @@ int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats)
   return rc;
 }
 
+/* Under update_mu: the adopted graph's files go into the empty cache, so
+ * the first update parses only the files that changed since the graph was
+ * made. Without it (an index of an older format, out of memory) that
+ * update parses everything, as a first index does. */
+static void seed(pt_live *lv, const pt_graph *g)
+{
+  size_t n = 0;
+  uint64_t t0 = pt_clock_ns();
+  if (pt_ingest_cache_seed(lv->cache, g, &n) != 0) {
+    pt_log(PT_LOG_WARN, "[FileWatcher] cannot reuse the loaded index: %s; "
+           "the first update parses every file", pt_error_last()->message);
+    pt_error_clear();
+  }
+  pt_log(PT_LOG_INFO, "[FileWatcher] %zu of %zu files of the loaded index "
+         "reusable without parsing (%.0f ms)", n, pt_graph_n_files(g),
+         (double)(pt_clock_ns() - t0) / 1e6);
+  pt_mutex_lock(lv->mu);
+  lv->st.files_seeded = n;
+  pt_mutex_unlock(lv->mu);
+}
+
 void pt_live_adopt_as_is(pt_live *lv, const pt_graph *g)
 {
   pt_mutex_lock(lv->update_mu);
   lv->cur = g;
+  seed(lv, g);
   pt_mutex_unlock(lv->update_mu);
 }
 
@@ -476,6 +505,7 @@ void pt_live_adopt(pt_live *lv, const pt_graph *g)
 {
   pt_mutex_lock(lv->update_mu);
   lv->cur = g;
+  seed(lv, g);
   pt_mutex_lock(lv->mu);
   lv->scan_pending = 1;
   lv->scan_what = "initial scan";

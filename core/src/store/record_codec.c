@@ -7,7 +7,8 @@
 #include "pt/error.h"
 #include "pt/record_codec.h"
 
-#define FORMAT_VERSION 2 /* 2: edges carry their resolution */
+#define FORMAT_VERSION 3 /* 2: edges carry their resolution;
+                            3: files carry mtime_ns and reuse */
 
 typedef struct writer {
   pt_buf *out;  /* borrowed */
@@ -75,6 +76,14 @@ static void put_str(writer *w, const char *s)
     put_u64(w, 0);
   else
     put_strn(w, s, strlen(s));
+}
+
+/* Bytes: a varint n, then n - 1 bytes; n = 0 stands for NULL. */
+static void put_bytes(writer *w, const void *v, size_t size)
+{
+  put_u64(w, v ? (uint64_t)size + 1 : 0);
+  if (w->rc == 0 && v && size)
+    w->rc = pt_buf_put(w->out, v, size);
 }
 
 static reader reader_begin(const void *data, size_t size, char tag,
@@ -158,6 +167,22 @@ static const char *get_str(reader *r)
     return NULL;
   r->p += n;
   return (const char *)s;
+}
+
+static const void *get_bytes(reader *r, size_t *size)
+{
+  uint64_t n = get_u64(r);
+  const unsigned char *v = r->p;
+  *size = 0;
+  if (r->rc || n == 0)
+    return NULL;
+  if (n - 1 > (uint64_t)(r->end - r->p)) {
+    fail(r, "truncated bytes");
+    return NULL;
+  }
+  r->p += n - 1;
+  *size = (size_t)(n - 1);
+  return v;
 }
 
 int pt_record_encode_entity(pt_buf *out, const pt_entity *e)
@@ -254,6 +279,8 @@ int pt_record_encode_file(pt_buf *out, const pt_file_record *f)
   put_u64(&w, f->entity_words);
   put_u64(&w, f->import_words);
   put_u64(&w, f->comment_words);
+  put_i64(&w, f->mtime_ns);
+  put_bytes(&w, f->reuse, f->reuse_size);
   return writer_end(&w);
 }
 
@@ -272,6 +299,8 @@ int pt_record_decode_file(const void *data, size_t size, pt_file_record *out)
   f.entity_words = get_u64(&r);
   f.import_words = get_u64(&r);
   f.comment_words = get_u64(&r);
+  f.mtime_ns = get_i64(&r);
+  f.reuse = get_bytes(&r, &f.reuse_size);
   int rc = reader_end(&r);
   if (rc == 0)
     *out = f;

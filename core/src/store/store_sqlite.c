@@ -103,7 +103,7 @@ static int close_db(sqlite3 *db, const char *path, int rc)
 
 /* The temporary file is thrown away on any failure, so it needs no
  * rollback journal; pt_fs_replace flushes it before the rename, so SQLite
- * need not sync either. */
+ * need not sync either. No other connection reads it: locked once. */
 static int write_temp(const char *tmp, const pt_graph *g)
 {
   sqlite3 *db = NULL;
@@ -112,7 +112,8 @@ static int write_temp(const char *tmp, const pt_graph *g)
     rc = open_db(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db);
   if (rc == 0)
     rc = pt__sqlite_exec(db, tmp, "PRAGMA journal_mode=OFF;"
-                         "PRAGMA synchronous=OFF; BEGIN");
+                         "PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
+                         "BEGIN");
   if (rc == 0)
     rc = pt__sqlite_write_graph(db, tmp, g);
   if (rc == 0)
@@ -227,15 +228,17 @@ static int sqlite_load(pt_store *self, pt_graph *into)
 {
   sqlite_store *ss = (sqlite_store *)self;
   sqlite3 *db = NULL;
+  int version = 0;
   int rc = check_file(ss->path);
   if (rc == 0)
     rc = open_db(ss->path, SQLITE_OPEN_READONLY, &db);
+  /* mapped: pages are read without a copy per page */
   if (rc == 0)
-    rc = pt__sqlite_exec(db, ss->path, "BEGIN");
+    rc = pt__sqlite_exec(db, ss->path, "PRAGMA mmap_size=1073741824; BEGIN");
   if (rc == 0)
-    rc = pt__sqlite_check_schema(db, ss->path);
+    rc = pt__sqlite_check_schema(db, ss->path, &version);
   if (rc == 0)
-    rc = pt__sqlite_read_graph(db, ss->path, into);
+    rc = pt__sqlite_read_graph(db, ss->path, version, into);
   if (rc == 0)
     rc = pt__sqlite_exec(db, ss->path, "COMMIT");
   if (db)

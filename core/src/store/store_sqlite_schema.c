@@ -14,7 +14,9 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define APP_ID 1347700563 /* 0x50544753, "PTGS": marks our files */
-#define SCHEMA_VERSION 2 /* 2: edges carry resolution, confidence */
+#define SCHEMA_VERSION 3 /* 2: edges carry resolution, confidence;
+                            3: files carry mtime_ns and reuse */
+#define OLDEST_READ 2    /* schema 2 loads without mtime_ns and reuse */
 
 static const char schema_sql[] =
     "PRAGMA application_id=" STR(APP_ID) ";"
@@ -37,7 +39,8 @@ static const char schema_sql[] =
     " n_tests INTEGER NOT NULL, n_parse_errors INTEGER NOT NULL,"
     " source_words INTEGER NOT NULL, entity_words INTEGER NOT NULL,"
     " import_words INTEGER NOT NULL, comment_words INTEGER NOT NULL,"
-    " raw_coverage_pct REAL NOT NULL, effective_coverage_pct REAL NOT NULL);"
+    " raw_coverage_pct REAL NOT NULL, effective_coverage_pct REAL NOT NULL,"
+    " mtime_ns INTEGER NOT NULL, reuse BLOB);"
     "CREATE TABLE excluded_tests(key TEXT, name TEXT,"
     " entity_type TEXT NOT NULL, language TEXT NOT NULL, file_path TEXT,"
     " line_start INTEGER NOT NULL, line_end INTEGER NOT NULL, reason TEXT);"
@@ -102,6 +105,14 @@ static void col_int(row *r, int64_t v)
   int i = ++r->col;
   if (r->src == SQLITE_OK)
     r->src = sqlite3_bind_int64(r->st, i, v);
+}
+
+static void col_blob(row *r, const void *v, size_t size)
+{
+  int i = ++r->col;
+  if (r->src == SQLITE_OK)
+    r->src = v ? sqlite3_bind_blob64(r->st, i, v, size, SQLITE_STATIC)
+               : sqlite3_bind_null(r->st, i);
 }
 
 static void col_real(row *r, double v)
@@ -187,6 +198,8 @@ static int bind_file(row *r, const pt_graph *g, size_t i)
   col_int(r, (int64_t)f->comment_words);
   col_real(r, pct(f->entity_words, f->source_words));
   col_real(r, pct(f->entity_words, effective));
+  col_int(r, f->mtime_ns);
+  col_blob(r, f->reuse, f->reuse_size);
   return 0;
 }
 
@@ -248,7 +261,8 @@ static const table_writer writers[] = {
     {"files", "INSERT INTO files(path, language, size, content_hash,"
      " n_entities, n_tests, n_parse_errors, source_words, entity_words,"
      " import_words, comment_words, raw_coverage_pct,"
-     " effective_coverage_pct) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+     " effective_coverage_pct, mtime_ns, reuse)"
+     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
      pt_graph_n_files, bind_file},
     {"excluded_tests", "INSERT INTO excluded_tests(key, name, entity_type,"
      " language, file_path, line_start, line_end, reason)"
@@ -292,7 +306,7 @@ int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g)
   return rc;
 }
 
-int pt__sqlite_check_schema(sqlite3 *db, const char *path)
+int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version)
 {
   sqlite3_stmt *st = NULL;
   int src = sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL);
@@ -314,10 +328,14 @@ int pt__sqlite_check_schema(sqlite3 *db, const char *path)
   if (rc == 0 && src != SQLITE_ROW)
     rc = PT_ERR(PT_EINVAL, "%s: parseltongue database without a schema "
                 "version (%s)", path, sqlite3_errmsg(db));
-  else if (rc == 0 && sqlite3_column_int(st, 0) != SCHEMA_VERSION) {
+  else if (rc == 0 && (sqlite3_column_int(st, 0) < OLDEST_READ ||
+                       sqlite3_column_int(st, 0) > SCHEMA_VERSION)) {
     const char *v = (const char *)sqlite3_column_text(st, 0);
     rc = PT_ERR(PT_EINVAL, "%s: schema version %s; this build reads "
-                STR(SCHEMA_VERSION), path, v ? v : "(null)");
+                STR(OLDEST_READ) " to " STR(SCHEMA_VERSION), path,
+                v ? v : "(null)");
+  } else if (rc == 0) {
+    *version = sqlite3_column_int(st, 0);
   }
   sqlite3_finalize(st);
   return rc;
@@ -329,8 +347,10 @@ typedef struct cursor {
   sqlite3_stmt *st;  /* owned by read_table */
   const char *path;  /* borrowed */
   const char *table; /* borrowed: static */
+  int version;       /* the file's schema version */
   int col;
   int rc;
+  const char *from, *file; /* the last edge's, interned in the graph */
 } cursor;
 
 static void bad_column(cursor *c, int i, const char *what)
@@ -352,6 +372,30 @@ static const char *get_text(cursor *c)
     c->rc = PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", c->path,
                    c->table);
   return s;
+}
+
+/* NULL for SQL NULL; a blob's bytes live until the next step. */
+static void get_blob(cursor *c, const void **out, size_t *size)
+{
+  int i = c->col++;
+  *out = NULL;
+  *size = 0;
+  if (c->rc)
+    return;
+  int type = sqlite3_column_type(c->st, i);
+  if (type == SQLITE_NULL)
+    return;
+  if (type != SQLITE_BLOB) {
+    bad_column(c, i, "not a blob");
+    return;
+  }
+  *out = sqlite3_column_blob(c->st, i);
+  *size = (size_t)sqlite3_column_bytes(c->st, i);
+  if (!*out && *size)
+    c->rc = PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", c->path,
+                   c->table);
+  if (!*out) /* an empty blob: not a reuse record, none kept */
+    *size = 0;
 }
 
 static int64_t get_int(cursor *c, int64_t min, int64_t max)
@@ -419,6 +463,20 @@ static int read_entity(cursor *c, pt_graph *g)
   return c->rc ? c->rc : pt_graph_add_entity(g, &e);
 }
 
+/* Edges come grouped by referring entity, so most share the last one's
+ * from_key and file_path: compared, not looked up again. */
+static int same_interned(pt_graph *g, const char **last, const char **s)
+{
+  if (*s && *last && strcmp(*s, *last) == 0) {
+    *s = *last;
+    return 0;
+  }
+  if (*s && !(*s = pt_graph_intern(g, *s)))
+    return PT_ERR(PT_ENOMEM, "out of memory interning a string");
+  *last = *s;
+  return 0;
+}
+
 static int read_edge(cursor *c, pt_graph *g)
 {
   pt_edge e;
@@ -434,7 +492,11 @@ static int read_edge(cursor *c, pt_graph *g)
   const char *how = get_text(c);
   if (c->rc == 0 && (!how || pt_resolution_from_name(how, &e.resolution) != 0))
     bad_column(c, c->col - 1, "unknown resolution");
-  return c->rc ? c->rc : pt_graph_add_edge(g, &e);
+  if (c->rc == 0)
+    c->rc = same_interned(g, &c->from, &e.from_key);
+  if (c->rc == 0)
+    c->rc = same_interned(g, &c->file, &e.file_path);
+  return c->rc ? c->rc : pt_graph_add_edge_interned(g, &e, 0);
 }
 
 static int read_file(cursor *c, pt_graph *g)
@@ -452,6 +514,10 @@ static int read_file(cursor *c, pt_graph *g)
   f.entity_words = get_u64(c);
   f.import_words = get_u64(c);
   f.comment_words = get_u64(c);
+  if (c->version >= 3) {
+    f.mtime_ns = get_int(c, INT64_MIN, INT64_MAX);
+    get_blob(c, &f.reuse, &f.reuse_size);
+  }
   return c->rc ? c->rc : pt_graph_add_file(g, &f);
 }
 
@@ -492,16 +558,19 @@ typedef struct table_reader {
   int (*read)(cursor *c, pt_graph *g);
 } table_reader;
 
+/* Rows are read in the order saves write them, the canonical one, with no
+ * index to walk; load finishes the graph anyway, so a file written in
+ * another order loads the same. */
 static const table_reader readers[] = {
     {"entities", "SELECT key, name, qualname, entity_type, language,"
      " file_path, line_start, line_end, signature, code, content_hash,"
-     " parent_key, birth_timestamp FROM entities ORDER BY key", read_entity},
+     " parent_key, birth_timestamp FROM entities ORDER BY rowid", read_entity},
     {"edges", "SELECT from_key, to_key, edge_type, file_path, line, resolved,"
      " resolution"
-     " FROM edges ORDER BY from_key, to_key, edge_type", read_edge},
+     " FROM edges ORDER BY rowid", read_edge},
     {"files", "SELECT path, language, size, content_hash, n_entities,"
      " n_tests, n_parse_errors, source_words, entity_words, import_words,"
-     " comment_words FROM files ORDER BY path", read_file},
+     " comment_words, mtime_ns, reuse FROM files ORDER BY path", read_file},
     {"excluded_tests", "SELECT key, name, entity_type, language, file_path,"
      " line_start, line_end, reason FROM excluded_tests ORDER BY rowid",
      read_test},
@@ -511,11 +580,18 @@ static const table_reader readers[] = {
      " ORDER BY name", read_meta},
 };
 
+/* Schema 2 has the files table without mtime_ns and reuse. */
+static const char files_v2_sql[] =
+    "SELECT path, language, size, content_hash, n_entities,"
+    " n_tests, n_parse_errors, source_words, entity_words, import_words,"
+    " comment_words FROM files ORDER BY path";
+
 static int read_table(sqlite3 *db, const char *path, const table_reader *t,
-                      pt_graph *g)
+                      int version, pt_graph *g)
 {
-  cursor c = {NULL, path, t->table, 0, 0};
-  int src = sqlite3_prepare_v2(db, t->sql, -1, &c.st, NULL);
+  cursor c = {NULL, path, t->table, version, 0, 0, NULL, NULL};
+  const char *sql = version < 3 && t->read == read_file ? files_v2_sql : t->sql;
+  int src = sqlite3_prepare_v2(db, sql, -1, &c.st, NULL);
   int rc = src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, t->table);
   while (rc == 0 && (src = sqlite3_step(c.st)) == SQLITE_ROW) {
     c.col = 0;
@@ -527,10 +603,11 @@ static int read_table(sqlite3 *db, const char *path, const table_reader *t,
   return rc;
 }
 
-int pt__sqlite_read_graph(sqlite3 *db, const char *path, pt_graph *g)
+int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
+                          pt_graph *g)
 {
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++)
-    rc = read_table(db, path, &readers[i], g);
+    rc = read_table(db, path, &readers[i], version, g);
   return rc;
 }

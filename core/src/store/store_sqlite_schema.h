@@ -26,12 +26,14 @@ int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g);
  * whatever its schema version: 0x50544753, "PTGS". */
 #define PT__SQLITE_APP_ID 1347700563
 
-/* PT_EINVAL with a clear message unless db holds our schema, at the
- * version this build reads. */
-int pt__sqlite_check_schema(sqlite3 *db, const char *path);
+/* PT_EINVAL with a clear message unless db holds our schema, at a
+ * version this build reads (2 or 3), which goes to *version. */
+int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version);
 
-/* Adds every row to g, without finishing it. Only the stored record
- * columns are read; derived columns are output for other readers. */
-int pt__sqlite_read_graph(sqlite3 *db, const char *path, pt_graph *g);
+/* Adds every row of a database of that schema version to g, without
+ * finishing it. Only the stored record columns are read; derived columns
+ * are output for other readers. */
+int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
+                          pt_graph *g);
 
 #endif

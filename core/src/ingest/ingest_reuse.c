@@ -1,0 +1,492 @@
+/* A file's reuse record (pt_file_record.reuse): what extracting the file
+ * gave beyond the records a graph keeps (the source order of its entities
+ * and tests, and its raw references), so that a graph loaded from a store
+ * can seed an ingest cache (pt_ingest_cache_seed) and a later run reuses
+ * the file instead of parsing it again. The bytes are opaque to every
+ * other stage; stores keep them as they are.
+ *
+ * Layout: 'R', version, then varints: the entity count and, in source
+ * order, each entity's rank among the file's entities in canonical order;
+ * the same for the tests; the reference count and each reference (from:
+ * 0 for the file key, k + 1 for the k-th entity in source order;
+ * from_entity zigzagged; kind; via; recv_how; line; then name, scope,
+ * module and recv_type as string references: 0 NULL, 1 a new string
+ * (length, bytes, NUL), n >= 2 the (n - 2)-th new string of the record). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/arena.h"
+#include "pt/buf.h"
+#include "pt/error.h"
+#include "pt/hash.h"
+#include "pt/log.h"
+#include "pt/ptrmap.h"
+#include "pt/strmap.h"
+#include "pt/sys/fs.h"
+#include "base/words.h"
+#include "graph/key.h"
+#include "ingest_int.h"
+
+#define REUSE_TAG 'R'
+#define REUSE_VERSION 1
+
+/* ---- encoding ----------------------------------------------------------- */
+
+typedef struct enc {
+  pt_buf b;
+  pt_strmap strings; /* text -> its number in this record */
+  size_t n_strings;
+  int rc;
+} enc;
+
+static void put_u64(enc *w, uint64_t v)
+{
+  unsigned char tmp[10];
+  size_t n = 0;
+  if (w->rc)
+    return;
+  do {
+    unsigned char b = (unsigned char)(v & 0x7f);
+    v >>= 7;
+    tmp[n++] = (unsigned char)(v ? b | 0x80 : b);
+  } while (v);
+  w->rc = pt_buf_put(&w->b, tmp, n);
+}
+
+static void put_str(enc *w, const char *s)
+{
+  size_t len = s ? strlen(s) : 0, at;
+  if (w->rc)
+    return;
+  if (!s) {
+    put_u64(w, 0);
+  } else if (pt_strmap_get(&w->strings, s, len, &at)) {
+    put_u64(w, at + 2);
+  } else {
+    put_u64(w, 1);
+    put_u64(w, len);
+    if (w->rc == 0) w->rc = pt_buf_put(&w->b, s, len);
+    if (w->rc == 0) w->rc = pt_buf_putc(&w->b, '\0');
+    /* keyed by the text in the result, which outlives the encoder */
+    if (w->rc == 0) w->rc = pt_strmap_put(&w->strings, s, len, w->n_strings++);
+  }
+}
+
+typedef struct ranked {
+  const char *key;
+  uint32_t line;
+  size_t idx;
+} ranked;
+
+static int cmp_entity_key(const void *pa, const void *pb)
+{
+  return strcmp(((const ranked *)pa)->key, ((const ranked *)pb)->key);
+}
+
+/* Tests are in canonical order by path, then line, then key. */
+static int cmp_test_pos(const void *pa, const void *pb)
+{
+  const ranked *a = pa, *b = pb;
+  if (a->line != b->line)
+    return a->line < b->line ? -1 : 1;
+  return strcmp(a->key ? a->key : "", b->key ? b->key : "");
+}
+
+/* Writes each record's rank in canonical order, in source order. 0, or 1
+ * when two records sort alike (their order would be lost). */
+static int put_ranks(enc *w, ranked *v, size_t n,
+                     int (*cmp)(const void *, const void *))
+{
+  size_t *rank = pt_malloc((n + 1) * sizeof *rank);
+  if (!rank) {
+    w->rc = PT_ERR(PT_ENOMEM, "out of memory");
+    return 0;
+  }
+  qsort(v, n, sizeof *v, cmp);
+  int tie = 0;
+  for (size_t i = 0; i < n; i++) {
+    rank[v[i].idx] = i;
+    tie |= i > 0 && cmp(&v[i - 1], &v[i]) == 0;
+  }
+  put_u64(w, n);
+  for (size_t i = 0; i < n; i++)
+    put_u64(w, rank[i]);
+  pt_free(rank);
+  return tie;
+}
+
+/* Where each reference comes from: 0 the file, k + 1 entity k. */
+static int put_refs(enc *w, const pt_file_result *r, const char *file_key)
+{
+  pt_strmap from = PT_STRMAP_INIT;
+  for (size_t k = 0; w->rc == 0 && k < r->n_entities; k++)
+    w->rc = pt_strmap_put(&from, r->entities[k].key,
+                          strlen(r->entities[k].key), k + 1);
+  put_u64(w, r->n_refs);
+  int unknown = 0;
+  for (size_t i = 0; w->rc == 0 && !unknown && i < r->n_refs; i++) {
+    const pt_raw_ref *x = &r->refs[i];
+    size_t at = 0;
+    if (strcmp(x->from_key, file_key) != 0 &&
+        !pt_strmap_get(&from, x->from_key, strlen(x->from_key), &at)) {
+      unknown = 1;
+      break;
+    }
+    put_u64(w, at);
+    int64_t fe = x->from_entity;
+    put_u64(w, ((uint64_t)fe << 1) ^ (fe < 0 ? UINT64_MAX : 0));
+    put_u64(w, (uint64_t)x->kind);
+    put_u64(w, x->via);
+    put_u64(w, x->recv_how);
+    put_u64(w, x->line);
+    put_str(w, x->name);
+    put_str(w, x->scope);
+    put_str(w, x->module);
+    put_str(w, x->recv_type);
+  }
+  pt_strmap_fini(&from);
+  return unknown;
+}
+
+static int encode(enc *w, const pt_file_result *r, const char *file_key)
+{
+  size_t n = r->n_entities > r->n_tests ? r->n_entities : r->n_tests;
+  ranked *v = pt_malloc((n + 1) * sizeof *v);
+  if (!v)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  unsigned char head[2] = {REUSE_TAG, REUSE_VERSION};
+  w->rc = pt_buf_put(&w->b, head, sizeof head);
+  for (size_t i = 0; i < r->n_entities; i++)
+    v[i] = (ranked){r->entities[i].key, 0, i};
+  int lost = put_ranks(w, v, r->n_entities, cmp_entity_key);
+  for (size_t i = 0; i < r->n_tests; i++)
+    v[i] = (ranked){r->tests[i].key, r->tests[i].line_start, i};
+  lost |= put_ranks(w, v, r->n_tests, cmp_test_pos);
+  if (!lost && w->rc == 0)
+    lost = put_refs(w, r, file_key);
+  pt_free(v);
+  return w->rc ? w->rc : lost;
+}
+
+int pt__reuse_encode(pt_file_result *r)
+{
+  enc w = {PT_BUF_INIT, PT_STRMAP_INIT, 0, 0};
+  pt_buf file_key = PT_BUF_INIT;
+  r->file.reuse = NULL;
+  r->file.reuse_size = 0;
+  int rc = pt__key_file(&file_key, r->file.lang, r->file.path);
+  if (rc == 0)
+    rc = encode(&w, r, file_key.ptr);
+  if (rc == 0) { /* rc 1: the file is simply not reusable */
+    void *copy = pt_arena_alloc(&r->arena, w.b.len);
+    if (!copy)
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    else {
+      r->file.reuse = memcpy(copy, w.b.ptr, w.b.len);
+      r->file.reuse_size = w.b.len;
+    }
+  }
+  pt_strmap_fini(&w.strings);
+  pt_buf_fini(&w.b);
+  pt_buf_fini(&file_key);
+  return rc < 0 ? rc : 0;
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+typedef struct dec {
+  const unsigned char *p, *end;
+  const char **strings; /* the record's new strings so far */
+  size_t n_strings, cap_strings;
+  int bad;
+} dec;
+
+static void set_bad(dec *d)
+{
+  if (!d->bad)
+    d->bad = 1;
+}
+
+static uint64_t get_u64(dec *d)
+{
+  uint64_t v = 0;
+  for (unsigned shift = 0; !d->bad; shift += 7) {
+    if (d->p == d->end || shift > 63) {
+      set_bad(d);
+      return 0;
+    }
+    unsigned char b = *d->p++;
+    v |= (uint64_t)(b & 0x7f) << shift;
+    if (!(b & 0x80))
+      break;
+  }
+  return v;
+}
+
+static uint64_t get_below(dec *d, uint64_t limit)
+{
+  uint64_t v = get_u64(d);
+  if (v >= limit)
+    set_bad(d);
+  return d->bad ? 0 : v;
+}
+
+static const char *get_str(dec *d)
+{
+  uint64_t v = get_u64(d);
+  if (d->bad || v == 0)
+    return NULL;
+  if (v >= 2) {
+    if (v - 2 >= d->n_strings)
+      set_bad(d);
+    return d->bad ? NULL : d->strings[v - 2];
+  }
+  uint64_t len = get_u64(d);
+  if (d->bad || len >= (uint64_t)(d->end - d->p) || d->p[len] != '\0' ||
+      memchr(d->p, '\0', (size_t)len)) {
+    set_bad(d);
+    return NULL;
+  }
+  const char *s = (const char *)d->p;
+  d->p += len + 1;
+  if (d->n_strings == d->cap_strings) {
+    size_t cap = d->cap_strings ? 2 * d->cap_strings : 16;
+    const char **m = pt_realloc(d->strings, cap * sizeof *m);
+    if (!m) {
+      d->bad = -1;
+      return NULL;
+    }
+    d->strings = m;
+    d->cap_strings = cap;
+  }
+  d->strings[d->n_strings++] = s;
+  return s;
+}
+
+/* One file's records in canonical order: indexes into the graph's arrays. */
+typedef struct file_span {
+  size_t *ents, n_ents;
+  size_t *tests, n_tests;
+} file_span;
+
+static int decode_refs(dec *d, pt_file_result *r, const char *file_key)
+{
+  uint64_t n = get_u64(d);
+  if (n > (uint64_t)(d->end - d->p))
+    set_bad(d);
+  if (d->bad)
+    return 0;
+  r->refs = pt_arena_alloc(&r->arena, ((size_t)n + 1) * sizeof *r->refs);
+  file_key = pt_arena_strdup(&r->arena, file_key);
+  if (!r->refs || !file_key)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; !d->bad && i < n; i++) {
+    pt_raw_ref *x = &r->refs[i];
+    memset(x, 0, sizeof *x);
+    uint64_t from = get_below(d, r->n_entities + 1);
+    x->from_key = from ? r->entities[from - 1].key : file_key;
+    uint64_t fe = get_u64(d);
+    int64_t sfe = (int64_t)(fe >> 1) ^ -(int64_t)(fe & 1);
+    if (sfe < -1 || sfe > INT32_MAX)
+      set_bad(d);
+    x->from_entity = (int32_t)sfe;
+    x->kind = (pt_ref_kind)get_below(d, PT_REF__COUNT);
+    x->via = (uint8_t)get_below(d, PT_VIA_MEMBER + 1);
+    x->recv_how = (uint8_t)get_below(d, PT_RECV_CALLED + 1);
+    x->line = (uint32_t)get_below(d, (uint64_t)UINT32_MAX + 1);
+    x->name = get_str(d);
+    x->scope = get_str(d);
+    x->module = get_str(d);
+    x->recv_type = get_str(d);
+    if (!x->name)
+      set_bad(d);
+    r->n_refs = i + 1;
+  }
+  return 0;
+}
+
+/* Puts the records of span, as ranked by the record, in source order. */
+static int decode_order(dec *d, size_t n_have, size_t *order)
+{
+  uint64_t n = get_u64(d);
+  if (n != n_have)
+    set_bad(d);
+  if (d->bad)
+    return 0;
+  unsigned char *used = pt_calloc(n_have + 1, 1);
+  if (!used)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; !d->bad && i < n_have; i++) {
+    size_t k = (size_t)get_below(d, n_have);
+    if (!d->bad && used[k]++)
+      set_bad(d);
+    order[i] = k;
+  }
+  pt_free(used);
+  return 0;
+}
+
+/* A result equal to the one extraction gave, with strings borrowed from
+ * g's pool (which the cache keeps alive); NULL in *out when the record is
+ * not well formed. */
+static int decode(const pt_graph *g, const pt_file_record *f,
+                  const file_span *sp, const char *file_key, pt_file_result **out)
+{
+  dec d = {f->reuse, (const unsigned char *)f->reuse + f->reuse_size, NULL, 0,
+           0, 0};
+  size_t n = sp->n_ents > sp->n_tests ? sp->n_ents : sp->n_tests;
+  size_t *order = pt_malloc((n + 1) * sizeof *order);
+  pt_file_result *r = pt_calloc(1, sizeof *r);
+  int rc = order && r ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  *out = NULL;
+  if (rc == 0) {
+    pt_arena_init(&r->arena);
+    r->file = *f;
+    if (f->reuse_size < 2 || d.p[0] != REUSE_TAG || d.p[1] != REUSE_VERSION)
+      set_bad(&d);
+    else
+      d.p += 2;
+    r->entities = pt_arena_alloc(&r->arena, (sp->n_ents + 1) * sizeof *r->entities);
+    r->tests = pt_arena_alloc(&r->arena, (sp->n_tests + 1) * sizeof *r->tests);
+    if (!r->entities || !r->tests)
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  if (rc == 0)
+    rc = decode_order(&d, sp->n_ents, order);
+  for (size_t i = 0; rc == 0 && !d.bad && i < sp->n_ents; i++)
+    r->entities[r->n_entities++] = pt_graph_entities(g)[sp->ents[order[i]]];
+  if (rc == 0)
+    rc = decode_order(&d, sp->n_tests, order);
+  for (size_t i = 0; rc == 0 && !d.bad && i < sp->n_tests; i++)
+    r->tests[r->n_tests++] = pt_graph_tests(g)[sp->tests[order[i]]];
+  if (rc == 0 && !d.bad)
+    rc = decode_refs(&d, r, file_key);
+  if (rc == 0 && d.bad < 0)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0 && !d.bad && d.p == d.end)
+    *out = r;
+  else
+    pt_file_result_free(r);
+  pt_free(d.strings);
+  pt_free(order);
+  return rc;
+}
+
+/* ---- seeding a cache ---------------------------------------------------- */
+
+/* Per file (by index in g's files), its entities and tests in canonical
+ * order: a counting sort over the records' interned paths. */
+typedef struct spans {
+  file_span *v;
+  size_t *ents, *tests;
+} spans;
+
+static int file_of(const pt_ptrmap *by_path, const char *path, size_t *out)
+{
+  return path && pt_ptrmap_get(by_path, path, out);
+}
+
+static int make_spans(const pt_graph *g, spans *s)
+{
+  size_t nf = pt_graph_n_files(g), ne = pt_graph_n_entities(g);
+  size_t nt = pt_graph_n_tests(g), k;
+  const pt_file_record *files = pt_graph_files(g);
+  const pt_entity *ents = pt_graph_entities(g);
+  const pt_test_entity *tests = pt_graph_tests(g);
+  pt_ptrmap by_path = PT_PTRMAP_INIT;
+  s->v = pt_calloc(nf + 1, sizeof *s->v);
+  s->ents = pt_malloc((ne + 1) * sizeof *s->ents);
+  s->tests = pt_malloc((nt + 1) * sizeof *s->tests);
+  int rc = s->v && s->ents && s->tests ? pt_ptrmap_reserve(&by_path, nf)
+                                       : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < nf; i++)
+    rc = pt_ptrmap_put_new(&by_path, files[i].path, i, &k);
+  /* counts, then offsets, then the indexes in canonical order */
+  for (size_t i = 0; rc == 0 && i < ne; i++)
+    if (file_of(&by_path, ents[i].file_path, &k))
+      s->v[k].n_ents++;
+  for (size_t i = 0; rc == 0 && i < nt; i++)
+    if (file_of(&by_path, tests[i].file_path, &k))
+      s->v[k].n_tests++;
+  size_t at_e = 0, at_t = 0;
+  for (size_t i = 0; rc == 0 && i < nf; i++) {
+    s->v[i].ents = s->ents + at_e;
+    s->v[i].tests = s->tests + at_t;
+    at_e += s->v[i].n_ents;
+    at_t += s->v[i].n_tests;
+    s->v[i].n_ents = s->v[i].n_tests = 0;
+  }
+  for (size_t i = 0; rc == 0 && i < ne; i++)
+    if (file_of(&by_path, ents[i].file_path, &k))
+      s->v[k].ents[s->v[k].n_ents++] = i;
+  for (size_t i = 0; rc == 0 && i < nt; i++)
+    if (file_of(&by_path, tests[i].file_path, &k))
+      s->v[k].tests[s->v[k].n_tests++] = i;
+  pt_ptrmap_fini(&by_path);
+  return rc;
+}
+
+static void spans_fini(spans *s)
+{
+  pt_free(s->v);
+  pt_free(s->ents);
+  pt_free(s->tests);
+}
+
+int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g, size_t *n_seeded)
+{
+  spans s = {NULL, NULL, NULL};
+  pt_buf file_key = PT_BUF_INIT;
+  const pt_file_record *files = pt_graph_files(g);
+  size_t nf = pt_graph_n_files(g), n_bad = 0;
+  *n_seeded = 0;
+  if (pt_ingest_cache_size(c) != 0)
+    return PT_ERR(PT_EINVAL, "pt_ingest_cache_seed: the cache is in use");
+  int rc = make_spans(g, &s);
+  if (rc == 0)
+    rc = pt__cache_hold_pool(c, g);
+  for (size_t i = 0; rc == 0 && i < nf; i++) {
+    const pt_file_record *f = &files[i];
+    pt_file_result *r = NULL;
+    if (!f->reuse || f->mtime_ns == 0)
+      continue;
+    pt_buf_clear(&file_key);
+    rc = pt__key_file(&file_key, f->lang, f->path);
+    if (rc == 0)
+      rc = decode(g, f, &s.v[i], file_key.ptr, &r);
+    if (rc == 0 && !r)
+      n_bad++;
+    else if (rc == 0 && (rc = pt__cache_add_seeded(c, f, r)) == 0)
+      (*n_seeded)++;
+  }
+  if (n_bad)
+    pt_log(PT_LOG_WARN, "ingest cache: %zu file records held a malformed "
+           "reuse record; those files are parsed again", n_bad);
+  if (rc)
+    pt__cache_commit(c, 0);
+  pt_buf_fini(&file_key);
+  spans_fini(&s);
+  return rc;
+}
+
+/* ---- the stat check's second opinion ------------------------------------ */
+
+int pt__reuse_same_content(const char *root, const char *path,
+                           const char *content_hash)
+{
+  pt_buf full = PT_BUF_INIT, src = PT_BUF_INIT;
+  char hash[65];
+  int same = 0;
+  if (content_hash && pt_buf_printf(&full, "%s/%s", root, path) == 0 &&
+      pt_fs_read_file(full.ptr, &src) == 0 &&
+      !pt__ingest_is_binary(src.ptr, src.len) &&
+      pt__utf8_invalid_at(src.ptr, src.len) == src.len) {
+    pt_sha256_hex(src.ptr ? src.ptr : "", src.len, hash);
+    same = strcmp(hash, content_hash) == 0;
+  }
+  pt_error_clear(); /* a file that cannot be read is parsed, and reported */
+  pt_buf_fini(&full);
+  pt_buf_fini(&src);
+  return same;
+}
