@@ -173,6 +173,7 @@ edits() {
 # ---- --db mem: each change seen through the API, the counters ------------
 tree "$work/mem"
 serve mem --db mem --root "$work/mem"
+served_at=$(date +%s)
 grep -q '^✓ File watcher started: .* (inotify)$' "$out" || fail "watcher line"
 [ "$(get "$base/server-health-check-status")" = 200 ] || fail health
 [ "$(field .data.file_watcher_active)" = true ] || fail "health: watcher"; ok
@@ -204,6 +205,13 @@ printf 'def sentinel_two():\n    return 0\n' > "$work/mem/sentinel2.py"
 until_api "sentinel after links" "$(search sentinel_two)" "$(named sentinel_two) | length == 1"
 [ "$(get "$base$(search secret_fn)")" = 200 ] && [ "$(field "$(named secret_fn) | length")" = 0 ] ||
   fail "a linked folder outside the root was indexed"; ok
+# the uptime is the server's, not the newest graph's (one was published just now)
+[ $(( $(date +%s) - served_at )) -ge 3 ] || sleep 3
+printf 'def uptime_marker():\n    return 0\n' > "$work/mem/uptime.py"
+until_api "uptime marker" "$(search uptime_marker)" "$(named uptime_marker) | length == 1"
+[ "$(get "$base/server-health-check-status")" = 200 ] || fail health
+[ "$(field .data.server_uptime_seconds_count)" -ge $(( $(date +%s) - served_at - 2 )) ] ||
+  fail "uptime restarted with the last update: $(cat "$work/body")"; ok
 # /wait-for-fresh: a change just saved is in the very next answer, whose
 # envelope names the newer generation (the pause lets inotify report it)
 [ "$(get "$base/server-health-check-status")" = 200 ] || fail health

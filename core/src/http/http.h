@@ -32,7 +32,7 @@ typedef struct pt_serve_state {
   pt_qgraph *q;             /* owned: the unscoped query graph */
   const char *db_spec;
   unsigned port;            /* the port the server listens on */
-  uint64_t start_ns;
+  uint64_t start_ns;        /* the server's start (health's uptime) */
   uint64_t generation;      /* of g: the live index's count, else 1 */
   int64_t published;        /* wall clock (s) when g became current */
   const char **languages;   /* owned array of borrowed names, sorted */

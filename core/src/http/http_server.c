@@ -34,6 +34,7 @@ struct pt_server {
   unsigned port;
   char bind[64];
   const char *db_spec;
+  uint64_t start_ns;        /* the server's start: its uptime, every graph's */
   struct pt_live *live;
   pt_mutex *mu;             /* guards cur and every refs */
   snapshot *cur;
@@ -65,6 +66,7 @@ static int snapshot_new(pt_server *s, pt_graph *g, snapshot **out)
   }
   sn->st.live = s->live;
   sn->st.port = s->port;
+  sn->st.start_ns = s->start_ns;
   pt__serve_state_stamp(&sn->st); /* the live index counted g already */
   *out = sn;
   return 0;
@@ -532,6 +534,7 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
   pt_snprintf(s->bind, sizeof s->bind, "%s", o->bind ? o->bind : "127.0.0.1");
   pt_mcp_init(); /* before the threads that answer POST /mcp */
   s->db_spec = o->db_spec ? o->db_spec : "mem";
+  s->start_ns = pt_clock_ns();
   s->live = o->live;
   int rc = pt_mutex_new(&s->mu);
   if (rc == 0)
