@@ -17,6 +17,7 @@
 #include "pt/serve.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/net.h"
 #include "test_support.h"
 
 #define MAX_STEPS 5000ul
@@ -393,23 +394,45 @@ static void live_write_through__file_faults_keep_a_whole_rocksdb(void **state)
 
 /* ---- out of memory over a served life ------------------------------------ */
 
-#define OOM_PORT 17960u
+/* Requests of a served life: a list, a graph walk, the live status. Their
+ * answers may be errors (500 out of memory) or nothing (a dropped
+ * connection): what counts is that the server lives on. */
+static void ask(const pt_serve *sv)
+{
+  static const char *const paths[] = {
+    "/code-entities-list-all?limit=5",
+    "/blast-radius-impact-analysis?entity=main&hops=3",
+    "/file-watcher-status-check",
+  };
+  for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+    char req[256], resp[4096];
+    size_t len = 0;
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+             "Connection: close\r\n\r\n", paths[i], pt_serve_port(sv));
+    pt_net_request("127.0.0.1", pt_serve_port(sv), req, 2000, resp,
+                   sizeof resp, &len);
+  }
+  pt_error_clear();
+}
 
 /* A whole served life with the n-th allocation failing: open (load the
- * store), start (HTTP server, live index), an edit reindexed, stop (the
- * SQLite backup; RocksDB was written through). Nothing here may allocate
- * outside the product: the edit goes straight through pt/sys/fs.h. */
+ * store), start (HTTP server, live index), requests over loopback, an
+ * edit reindexed, stop (the SQLite backup; RocksDB was written through).
+ * Nothing here may allocate outside the product: the edit goes straight
+ * through pt/sys/fs.h. */
 static int served_life(const fixture *fx, const char *a_path)
 {
   pt_serve_opts o;
   memset(&o, 0, sizeof o);
   o.db = fx->spec;
-  o.port = OOM_PORT;
+  o.port = 0; /* one the OS picks */
   o.n_threads = 2;
   pt_serve *sv = NULL;
   int rc = pt_serve_open(&o, &sv);
   if (rc == 0)
     rc = pt_serve_start(sv);
+  if (rc == 0)
+    ask(sv);
   if (rc == 0 && pt_serve_live(sv)) {
     pt_fs_write_file(a_path, NEW_A, strlen(NEW_A));
     pt_live_delta d;
