@@ -104,6 +104,12 @@ diffpost() { get -X POST "$@" "$base/diff-impact-analysis"; }
 { printf -- '--- a/c/src/list.c\n+++ b/c/src/list.c\n@@ -1,6000 +1,6000 @@\n'; for _ in $(seq 6000); do echo ' context'; done; } > big.diff
 [ "$(diffpost -H 'Content-Type: text/x-diff' --data-binary @big.diff)" = 200 ] && [ "$(field .data.changed_count)" = 0 ] ||
   fail "a diff over 16 KiB: $(head -c 300 "$work/body")"; ok
+# a diff deleting cmp from list.c, which main.c still calls: named, with main affected
+main=$(sqlite3 g.db "select key from entities where name='main' and file_path='c/src/main.c'")
+printf -- '--- a/c/src/list.c\n+++ b/c/src/list.c\n@@ -1,2 +1,1 @@\n #include "list.h"\n-int cmp(int a, int b) { return a - b; }\n' > del.diff
+[ "$(diffpost -H 'Content-Type: text/x-diff' --data-binary @del.diff)" = 200 ] || fail "deleting diff: $(cat "$work/body")"
+[ "$(field "(.data.deleted_entities | map(select(.name == \"cmp\" and .kind == \"function\" and .old_line_start == 2 and .dependents == [\"$main\"])) | length) == 1 and .data.deleted_count == 1 and .data.files[0].stale == false and ([.data.affected[] | select(.key == \"$main\" and .depth == 1)] | length) == 1")" = true ] ||
+  fail "deleted entities: $(cat "$work/body")"; ok
 
 [ "$(get "$base/code-entities-search-fuzzy?q=CIRCLE")" = 200 ] || fail search
 [ "$(field .data.total_count)" -ge 3 ] || fail "search hits"; ok

@@ -210,6 +210,89 @@ static void diff_parse__refuses_what_is_not_a_diff(void **state)
   pt_error_clear();
 }
 
+/* A diff deleting a function another file calls: the old side is the
+ * indexed file with the hunk reversed, its missing entity named with its
+ * caller, and the test of the caller selected. A file deleted whole
+ * carries its old text; a file changed since indexed is stale. */
+static const char del_diff[] = "diff --git a/src/lib.c b/src/lib.c\n"
+                               "--- a/src/lib.c\n"
+                               "+++ b/src/lib.c\n"
+                               "@@ -1,3 +1,2 @@\n"
+                               " int keep(void) { return 2; }\n"
+                               "-int helper(void) { return 1; }\n"
+                               " int also(void) { return 3; }\n"
+                               "--- a/src/gone.c\n"
+                               "+++ /dev/null\n"
+                               "@@ -1,2 +0,0 @@\n"
+                               "-\n"
+                               "-int gone(void) { return 0; }\n";
+
+static void diff_deleted__names_deleted_functions_and_callers(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("diff_deleted");
+  pt_test_write(root, "src/lib.c", "int keep(void) { return 2; }\n"
+                                   "int also(void) { return 3; }\n");
+  pt_test_write(root, "src/use.c", "int use(void) { return helper(); }\n");
+  pt_test_write(root, "tests/test_use.c",
+                "int use(void);\nvoid test_use(void) { use(); }\n");
+  pt_ingest_opts o = {.root = root, .n_threads = 1};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  pt_qgraph *q = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_int_equal(pt_qgraph_build(g, NULL, &q), 0);
+  pt_diff *d = NULL;
+  uint32_t *ents = NULL, *targets = NULL;
+  size_t n = 0, n_targets = 0;
+  pt_diff_deletions *x = NULL;
+  assert_int_equal(pt_diff_parse(del_diff, strlen(del_diff), &d), 0);
+  assert_int_equal(pt_diff_entities(g, d, &ents, &n), 0);
+  assert_int_equal(pt_diff_deleted_entities(g, q, pt_graph_meta(g, "root"), d,
+                                            &x), 0);
+  assert_int_equal(x->n_stale, 0);
+  assert_int_equal(x->n_items, 2);
+  assert_string_equal(x->items[0].name, "helper");
+  assert_string_equal(x->items[0].file_path, "src/lib.c");
+  assert_int_equal(x->items[0].kind, PT_KIND_FUNCTION);
+  assert_int_equal(x->items[0].line_start, 2);
+  assert_int_equal(x->items[0].line_end, 2);
+  assert_int_equal(x->items[0].n_dependents, 1);
+  assert_non_null(strstr(q->key[x->items[0].dependents[0]], ":use:"));
+  assert_string_equal(x->items[1].name, "gone");
+  assert_string_equal(x->items[1].file_path, "src/gone.c");
+  assert_int_equal(x->items[1].line_start, 2);
+  assert_int_equal(x->items[1].n_dependents, 0);
+  assert_int_equal(pt_diff_targets(ents, n, x, &targets, &n_targets), 0);
+  assert_int_equal(n_targets, n + 1);
+  assert_int_equal(targets[n], x->items[0].dependents[0]);
+  pt_test_map *m = NULL;
+  pt_tests_reached *r = NULL;
+  assert_int_equal(pt_test_map_build(g, pt_graph_meta(g, "root"), &m), 0);
+  assert_int_equal(pt_tests_reaching(q, m, targets, n_targets, 3, &r), 0);
+  assert_int_equal(r->n_items, 1);
+  assert_string_equal(pt_graph_tests(g)[r->items[0].test].name, "test_use");
+  pt_tests_reached_free(r);
+  pt_test_map_free(m);
+  pt_diff_deletions_free(x);
+  /* changed on disk since indexed: stale, skipped */
+  pt_test_write(root, "src/lib.c", "int keep(void) { return 2; }\n");
+  assert_int_equal(pt_diff_deleted_entities(g, q, pt_graph_meta(g, "root"), d,
+                                            &x), 0);
+  assert_int_equal(x->n_stale, 1);
+  assert_true(d->files[0].is_stale);
+  assert_int_equal(x->n_items, 1);
+  assert_string_equal(x->items[0].name, "gone");
+  pt_diff_deletions_free(x);
+  pt_free(targets);
+  pt_free(ents);
+  pt_diff_free(d);
+  pt_qgraph_free(q);
+  pt_graph_free(g);
+  free(root);
+}
+
 static void test_map__out_of_memory_at_each_allocation(void **state)
 {
   fx *f = *state;
@@ -217,14 +300,23 @@ static void test_map__out_of_memory_at_each_allocation(void **state)
     pt_test_map *m = NULL;
     pt_diff *d = NULL;
     pt_tests_reached *r = NULL;
-    uint32_t add = node_named(f, "add");
+    pt_diff_deletions *x = NULL;
+    uint32_t *ents = NULL, add = node_named(f, "add");
+    size_t n_ents = 0;
     pt_alloc_fail_after(n);
     int rc = pt_test_map_build(f->g, pt_graph_meta(f->g, "root"), &m);
     if (rc == 0)
       rc = pt_tests_reaching(f->q, m, &add, 1, 3, &r);
     if (rc == 0)
       rc = pt_diff_parse(git_diff, strlen(git_diff), &d);
+    if (rc == 0)
+      rc = pt_diff_entities(f->g, d, &ents, &n_ents);
+    if (rc == 0)
+      rc = pt_diff_deleted_entities(f->g, f->q, pt_graph_meta(f->g, "root"),
+                                    d, &x);
     pt_alloc_fail_after(0);
+    pt_diff_deletions_free(x);
+    pt_free(ents);
     pt_tests_reached_free(r);
     pt_test_map_free(m);
     pt_diff_free(d);
@@ -246,6 +338,7 @@ int main(void)
       T(diff_parse__files_and_touched_lines),
       T(diff_parse__deletion_touches_its_neighbours),
       T(diff_parse__refuses_what_is_not_a_diff),
+      T(diff_deleted__names_deleted_functions_and_callers),
       T(test_map__out_of_memory_at_each_allocation),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -257,6 +257,12 @@ typedef struct pt_diff_file {
   size_t n_ranges;
   const char *indexed_path; /* set by pt_diff_entities: the indexed file
                                it is (borrowed from the graph), or NULL */
+  char *hunks;              /* owned: the hunks' lines as written, each
+                               hunk after a line "@<first new line>" */
+  size_t hunks_len;
+  int is_stale;             /* set by pt_diff_deleted_entities: modified,
+                               and changed on disk since indexed (or
+                               unreadable), so its old side is unknown */
 } pt_diff_file;
 
 typedef struct pt_diff {
@@ -279,5 +285,44 @@ void pt_diff_free(pt_diff *d);
  * (pt_free); PT_ENOMEM. */
 int pt_diff_entities(const pt_graph *g, pt_diff *d, uint32_t **out,
                      size_t *n_out);
+
+/* An entity the diff deletes: on the old side of a file, and no entity of
+ * that name and kind is in the graph's file now. */
+typedef struct pt_diff_deleted {
+  const char *name;       /* in the result's arena */
+  const char *file_path;  /* the indexed path (the diff's for a deleted
+                             file); in the arena */
+  pt_kind kind;
+  uint32_t line_start;    /* on the old side */
+  uint32_t line_end;
+  uint32_t *dependents;   /* in the arena: q's nodes whose unresolved
+                             references name it, ascending */
+  size_t n_dependents;
+} pt_diff_deleted;
+
+typedef struct pt_diff_deletions {
+  pt_diff_deleted *items; /* owned, in diff then old line order */
+  size_t n_items;
+  size_t n_stale;         /* modified files skipped (is_stale) */
+  pt_arena arena;
+} pt_diff_deletions;
+
+/* The entities d deletes. Each modified file's old side is the indexed
+ * file under root (absolute, '/') with the hunks applied in reverse, read
+ * only when its content hash is the index's (else the file is_stale and
+ * skipped); a deleted file's old side is its '-' lines. The old sides are
+ * extracted, their entities missing from g's file now kept, with the nodes
+ * of q (g's unscoped query graph) whose unresolved references name them.
+ * Call pt_diff_entities first (it sets indexed_path). PT_ENOMEM; a file
+ * that cannot be parsed is skipped. */
+int pt_diff_deleted_entities(const pt_graph *g, const pt_qgraph *q,
+                             const char *root, pt_diff *d,
+                             pt_diff_deletions **out);
+void pt_diff_deletions_free(pt_diff_deletions *x);
+/* The nodes a diff's walk starts from: changed, then the dependents of x's
+ * entities not among them (the affected at depth 1), each once. *out is
+ * owned (pt_free); PT_ENOMEM. */
+int pt_diff_targets(const uint32_t *changed, size_t n_changed,
+                    const pt_diff_deletions *x, uint32_t **out, size_t *n_out);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "pt/alloc.h"
 #include "pt/analysis.h"
+#include "pt/buf.h"
 #include "pt/error.h"
 
 typedef struct parser {
@@ -15,7 +16,22 @@ typedef struct parser {
   uint32_t old_left, new_left; /* lines of the hunk still to come */
   int del_pending;    /* removed lines not (yet) replaced by added ones */
   uint32_t del_at;    /* the new line they were before */
+  size_t cap_hunks;
 } parser;
+
+/* Keeps a hunk's line (or its "@<line>" header) in the file's hunks. */
+static int keep(parser *p, const char *s, size_t len)
+{
+  pt_diff_file *f = &p->d->files[p->d->n_files - 1];
+  if (pt_array_grow((void **)&f->hunks, &p->cap_hunks, f->hunks_len + len + 2,
+                    1) != 0)
+    return PT_ENOMEM;
+  memcpy(f->hunks + f->hunks_len, s, len);
+  f->hunks_len += len;
+  f->hunks[f->hunks_len++] = '\n';
+  f->hunks[f->hunks_len] = '\0';
+  return 0;
+}
 
 /* The path of a ---/+++ line: without "a/" or "b/", without a trailing
  * tab and time stamp; NULL for /dev/null. */
@@ -50,6 +66,7 @@ static int add_file(parser *p, char *old_path, char *new_path)
   f->path = new_path ? new_path : old_path;
   f->status = !old_path ? 'A' : !new_path ? 'D' : 'M';
   p->cap_ranges = 0;
+  p->cap_hunks = 0;
   return 0;
 }
 
@@ -98,7 +115,9 @@ static int hunk_header(parser *p, const char *s, size_t len, size_t lineno)
   p->old_left = (uint32_t)v[1];
   p->new_left = (uint32_t)v[3];
   p->new_line = (uint32_t)(v[2] ? v[2] : 1);
-  return 0;
+  char at[24];
+  int n = pt_snprintf(at, sizeof at, "@%lu", v[2]);
+  return keep(p, at, (size_t)n);
 }
 
 /* Removed lines that no added line replaced touch the new lines on both
@@ -146,9 +165,9 @@ static int parse_line(parser *p, const char *s, size_t len, size_t lineno,
   pt_diff *d = p->d;
   if (p->old_left || p->new_left) {
     if (len == 0) /* some tools drop a blank context line's space */
-      return hunk_line(p, ' ');
+      return keep(p, " ", 1) ? PT_ENOMEM : hunk_line(p, ' ');
     if (*s == '+' || *s == '-' || *s == ' ')
-      return hunk_line(p, *s);
+      return keep(p, s, len) ? PT_ENOMEM : hunk_line(p, *s);
     if (*s == '\\')
       return 0; /* "\ No newline at end of file" */
     p->old_left = p->new_left = 0; /* a short hunk: the next header */
@@ -173,7 +192,7 @@ int pt_diff_parse(const char *text, size_t len, pt_diff **out)
   if (!d)
     return PT_ERR(PT_ENOMEM, "out of memory");
   pt_arena_init(&d->arena);
-  parser p = {d, 0, 0, 0, 0, 0, 0, 0};
+  parser p = {d, 0, 0, 0, 0, 0, 0, 0, 0};
   char *old_path = NULL;
   int rc = 0;
   size_t lineno = 0;
@@ -203,7 +222,10 @@ void pt_diff_free(pt_diff *d)
   if (!d)
     return;
   for (size_t i = 0; i < d->n_files; i++)
+  {
     pt_free(d->files[i].ranges);
+    pt_free(d->files[i].hunks);
+  }
   pt_free(d->files);
   pt_arena_fini(&d->arena);
   pt_free(d);

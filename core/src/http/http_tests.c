@@ -137,6 +137,8 @@ static void files_list(pt_req *r, const pt_diff *d)
                                                                   : "modified");
     pt_json_key(j, "indexed_path");
     pt_json_str(j, f->indexed_path);
+    pt_json_key(j, "stale");
+    pt_json_bool(j, f->is_stale);
     pt_json_key(j, "touched_lines");
     pt_json_arr(j);
     for (size_t k = 0; k < f->n_ranges; k++) {
@@ -152,17 +154,28 @@ static void files_list(pt_req *r, const pt_diff *d)
 }
 
 /* What depends on the changed entities, nearest first (each level in key
- * order), the first 100. */
+ * order; the deleted entities' dependents, extra, at depth 1 before them),
+ * the first 100. */
 #define AFFECTED_MAX 100
-static void affected_list(pt_req *r, const pt_tests_reached *tr, unsigned hops)
+static void affected_list(pt_req *r, const pt_tests_reached *tr, unsigned hops,
+                          const uint32_t *extra, size_t n_extra)
 {
   pt_json *j = &r->json;
   const pt_qgraph *q = r->st->q;
   size_t listed = 0;
   pt_json_key(j, "affected_count");
-  pt_json_uint(j, tr->n_dependants);
+  pt_json_uint(j, tr->n_dependants + n_extra);
   pt_json_key(j, "affected");
   pt_json_arr(j);
+  for (size_t i = 0; i < n_extra && listed < AFFECTED_MAX; i++, listed++) {
+    pt_json_obj(j);
+    pt_json_key(j, "key");
+    pt_json_str(j, q->key[extra[i]]);
+    pt__json_ref_fields(j, r->st, q, extra[i]);
+    pt_json_key(j, "depth");
+    pt_json_uint(j, 1);
+    pt_json_obj_end(j);
+  }
   for (unsigned d = 1; d <= hops; d++)
     for (size_t v = 0; v < q->n_nodes && listed < AFFECTED_MAX; v++) {
       if (tr->depth[v] != d)
@@ -178,7 +191,38 @@ static void affected_list(pt_req *r, const pt_tests_reached *tr, unsigned hops)
     }
   pt_json_arr_end(j);
   pt_json_key(j, "affected_truncated");
-  pt_json_bool(j, listed < tr->n_dependants);
+  pt_json_bool(j, listed < tr->n_dependants + n_extra);
+}
+
+/* The entities the diff deletes, each with its dependents. */
+static void deleted_list(pt_req *r, const pt_diff_deletions *x)
+{
+  pt_json *j = &r->json;
+  pt_json_key(j, "deleted_count");
+  pt_json_uint(j, x->n_items);
+  pt_json_key(j, "deleted_entities");
+  pt_json_arr(j);
+  for (size_t i = 0; i < x->n_items; i++) {
+    const pt_diff_deleted *del = &x->items[i];
+    pt_json_obj(j);
+    pt_json_key(j, "name");
+    pt_json_str(j, del->name);
+    pt_json_key(j, "kind");
+    pt_json_str(j, pt_kind_name(del->kind));
+    pt_json_key(j, "file_path");
+    pt_json_str(j, del->file_path);
+    pt_json_key(j, "old_line_start");
+    pt_json_uint(j, del->line_start);
+    pt_json_key(j, "old_line_end");
+    pt_json_uint(j, del->line_end);
+    pt_json_key(j, "dependents");
+    pt_json_arr(j);
+    for (size_t k = 0; k < del->n_dependents; k++)
+      pt_json_str(j, r->st->q->key[del->dependents[k]]);
+    pt_json_arr_end(j);
+    pt_json_obj_end(j);
+  }
+  pt_json_arr_end(j);
 }
 
 static int impact(pt_req *r, pt_diff *d, unsigned hops, const pt_page *p)
@@ -187,15 +231,21 @@ static int impact(pt_req *r, pt_diff *d, unsigned hops, const pt_page *p)
   const pt_entity *e = pt_graph_entities(r->st->g);
   const pt_test_map *m = NULL;
   pt_tests_reached *tr = NULL;
-  uint32_t *ents = NULL;
-  size_t n = 0;
+  pt_diff_deletions *x = NULL;
+  uint32_t *ents = NULL, *targets = NULL;
+  size_t n = 0, n_targets = 0;
   int rc = pt_diff_entities(r->st->g, d, &ents, &n);
   for (size_t i = 0; rc == 0 && i < n; i++) /* entities are nodes */
     ents[i] = (uint32_t)pt_qgraph_find(q, e[ents[i]].key);
   if (rc == 0)
+    rc = pt_diff_deleted_entities(r->st->g, q,
+                                  pt_graph_meta(r->st->g, "root"), d, &x);
+  if (rc == 0)
+    rc = pt_diff_targets(ents, n, x, &targets, &n_targets);
+  if (rc == 0)
     rc = pt_test_map_get(&r->st->memo->tests, r->st->g, &m);
   if (rc == 0)
-    rc = pt_tests_reaching(q, m, ents, n, hops, &tr);
+    rc = pt_tests_reaching(q, m, targets, n_targets, hops, &tr);
   if (rc == 0) {
     pt_json *j = &r->json;
     pt__resp_begin(r);
@@ -209,11 +259,14 @@ static int impact(pt_req *r, pt_diff *d, unsigned hops, const pt_page *p)
     for (size_t i = 0; i < n; i++)
       pt__json_ref(j, r->st, q, ents[i]);
     pt_json_arr_end(j);
-    affected_list(r, tr, hops);
+    deleted_list(r, x);
+    affected_list(r, tr, hops, targets + n, n_targets - n);
     tests_list(r, p, tr, m);
     pt__resp_end(r);
   }
   pt_tests_reached_free(tr);
+  pt_diff_deletions_free(x);
+  pt_free(targets);
   pt_free(ents);
   return rc;
 }

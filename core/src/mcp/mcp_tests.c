@@ -127,17 +127,51 @@ static int files_json(pt_mcp_call *c, const pt_diff *d)
         pt__mcp_add_str(o, "status", f->status == 'A'   ? "added"
                                      : f->status == 'D' ? "deleted"
                                                         : "modified") ||
-        pt__mcp_add_str(o, "indexed_path", f->indexed_path))
+        pt__mcp_add_str(o, "indexed_path", f->indexed_path) ||
+        pt__mcp_add_bool(o, "stale", f->is_stale))
       arr = NULL;
   }
   return arr ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
 }
 
+/* The entities the diff deletes (all), each with its dependents. */
+static int deleted_json(pt_mcp_call *c, const pt_diff_deletions *x)
+{
+  cJSON *arr = cJSON_AddArrayToObject(c->structured, "deleted");
+  for (size_t i = 0; arr && i < x->n_items; i++) {
+    const pt_diff_deleted *del = &x->items[i];
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(arr, o)) {
+      cJSON_Delete(o);
+      arr = NULL;
+      break;
+    }
+    cJSON *dep = NULL;
+    if (pt__mcp_add_str(o, "name", del->name) ||
+        pt__mcp_add_str(o, "kind", pt_kind_name(del->kind)) ||
+        pt__mcp_add_str(o, "file_path", del->file_path) ||
+        pt__mcp_add_num(o, "old_line_start", del->line_start) ||
+        pt__mcp_add_num(o, "old_line_end", del->line_end) ||
+        !(dep = cJSON_AddArrayToObject(o, "dependents")))
+      arr = NULL;
+    for (size_t k = 0; arr && k < del->n_dependents; k++) {
+      cJSON *s = cJSON_CreateString(c->v->q->key[del->dependents[k]]);
+      if (!s || !cJSON_AddItemToArray(dep, s)) {
+        cJSON_Delete(s);
+        arr = NULL;
+      }
+    }
+  }
+  return arr ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+}
+
 /* The changed entities (all) and what depends on them (the first 50,
- * nearest first). */
+ * nearest first; the deleted entities' dependents, nodes[n..n_targets),
+ * at depth 1 before the others). */
 #define AFFECTED_MAX 50
 static int changed_json(pt_mcp_call *c, const uint32_t *nodes, size_t n,
-                        const pt_tests_reached *tr, unsigned hops)
+                        size_t n_targets, const pt_tests_reached *tr,
+                        unsigned hops)
 {
   const pt_qgraph *q = c->v->q;
   cJSON *ch = cJSON_AddArrayToObject(c->structured, "changed");
@@ -151,6 +185,15 @@ static int changed_json(pt_mcp_call *c, const uint32_t *nodes, size_t n,
     }
   }
   size_t listed = 0;
+  for (size_t i = n; !rc && i < n_targets && listed < AFFECTED_MAX; i++) {
+    cJSON *ref = pt__mcp_ref(c->v, nodes[i]);
+    if (!ref || pt__mcp_add_num(ref, "depth", 1) ||
+        !cJSON_AddItemToArray(af, ref)) {
+      cJSON_Delete(ref);
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    }
+    listed++;
+  }
   for (unsigned d = 1; !rc && d <= hops; d++)
     for (size_t v = 0; !rc && v < q->n_nodes && listed < AFFECTED_MAX; v++) {
       if (tr->depth[v] != d)
@@ -165,7 +208,7 @@ static int changed_json(pt_mcp_call *c, const uint32_t *nodes, size_t n,
     }
   if (!rc)
     rc = pt__mcp_add_num(c->structured, "affected_total",
-                         (double)tr->n_dependants);
+                         (double)(tr->n_dependants + n_targets - n));
   return rc;
 }
 
@@ -177,8 +220,9 @@ int pt__mcp_diff_impact(pt_mcp_call *c)
   pt_test_map *made = NULL;
   pt_tests_reached *tr = NULL;
   pt_diff *d = NULL;
-  uint32_t *nodes = NULL;
-  size_t n = 0;
+  pt_diff_deletions *x = NULL;
+  uint32_t *nodes = NULL, *targets = NULL;
+  size_t n = 0, n_targets = 0;
   pt_mcp_page p;
   int rc = pt__mcp_page_begin(c, &p);
   if (!rc && (rc = pt_diff_parse(text, strlen(text), &d)) == PT_EPARSE) {
@@ -191,24 +235,34 @@ int pt__mcp_diff_impact(pt_mcp_call *c)
     nodes[i] = (uint32_t)pt_qgraph_find(
         c->v->q, pt_graph_entities(c->v->g)[nodes[i]].key);
   if (!rc)
+    rc = pt_diff_deleted_entities(c->v->g, c->v->q,
+                                  pt_graph_meta(c->v->g, "root"), d, &x);
+  if (!rc)
+    rc = pt_diff_targets(nodes, n, x, &targets, &n_targets);
+  if (!rc)
     rc = test_map(c, &m, &made);
   if (!rc)
-    rc = pt_tests_reaching(c->v->q, m, nodes, n, hops, &tr);
+    rc = pt_tests_reaching(c->v->q, m, targets, n_targets, hops, &tr);
   if (!rc)
     rc = files_json(c, d);
   if (!rc)
-    rc = changed_json(c, nodes, n, tr, hops);
+    rc = deleted_json(c, x);
+  if (!rc)
+    rc = changed_json(c, targets, n, n_targets, tr, hops);
   if (!rc)
     rc = pt__mcp_add_num(c->structured, "hops", hops);
   if (!rc)
     rc = pt_buf_printf(&c->text,
-                       "%zu entities changed in %zu files; %zu depend on "
-                       "them; %zu tests to run, nearest first",
-                       n, d->n_files, tr->n_dependants, tr->n_items);
+                       "%zu entities changed and %zu deleted in %zu files; "
+                       "%zu depend on them; %zu tests to run, nearest first",
+                       n, x->n_items, d->n_files,
+                       tr->n_dependants + n_targets - n, tr->n_items);
   if (!rc)
     rc = tests_page(c, &p, tr, m);
   pt_tests_reached_free(tr);
   pt_test_map_free(made);
+  pt_diff_deletions_free(x);
+  pt_free(targets);
   pt_free(nodes);
   pt_diff_free(d);
   return rc;

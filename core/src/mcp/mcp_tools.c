@@ -194,14 +194,22 @@ static const char diff_out[] = OBJ(
     "\"hops\":{\"type\":\"integer\"},\"files\":" ARR(
         "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":"
         "\"string\"},\"status\":{\"type\":\"string\",\"enum\":[\"added\","
-        "\"deleted\",\"modified\"]},\"indexed_path\":" NSTR "},"
+        "\"deleted\",\"modified\"]},\"indexed_path\":" NSTR ",\"stale\":"
+        "{\"type\":\"boolean\"}},"
         "\"required\":[\"path\",\"status\"]}") ",\"changed\":" ARR(REF)
+    ",\"deleted\":" ARR(
+        "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":"
+        "\"string\"},\"kind\":{\"type\":\"string\"},\"file_path\":{"
+        "\"type\":\"string\"},\"old_line_start\":{\"type\":\"integer\"},"
+        "\"old_line_end\":{\"type\":\"integer\"},\"dependents\":" ARR(
+            "{\"type\":\"string\"}") "},\"required\":[\"name\",\"kind\","
+        "\"file_path\",\"dependents\"]}")
     ",\"affected\":" ARR(
         "{\"type\":\"object\",\"properties\":{" REF_PROPS
         ",\"depth\":{\"type\":\"integer\"}},\"required\":[\"key\","
         "\"depth\"]}") ",\"affected_total\":{\"type\":\"integer\"},"
     "\"test_files_stale\":{\"type\":\"integer\"},\"tests\":" ARR(TEST_ITEM),
-    "\"files\",\"changed\",\"affected\",\"tests\"");
+    "\"files\",\"changed\",\"deleted\",\"affected\",\"tests\"");
 static const char wait_out[] =
     "{\"type\":\"object\",\"properties\":{\"fresh\":{\"type\":\"boolean\"},"
     "\"timed_out\":{\"type\":\"boolean\"},\"waited_ms\":{\"type\":"
@@ -248,8 +256,9 @@ static const pt_mcp_tool tools[] = {
      "calls, ..., the entity). Tests are read from the indexed files.",
      covering_args, covering_out, pt__mcp_tests_covering},
     {"diff_impact", "Diff impact and tests to run",
-     "For a unified diff: the entities it changes, what depends on them, "
-     "and the tests to run, nearest first. Pass the output of `git diff` "
+     "For a unified diff: the entities it changes, those it deletes (with "
+     "the code that still names them), what depends on them, and the tests "
+     "to run, nearest first. Pass the output of `git diff` "
      "for the working tree the index follows.",
      diff_args, diff_out, pt__mcp_diff_impact},
     {"index_status", "Index status",
