@@ -103,7 +103,9 @@ static int close_db(sqlite3 *db, const char *path, int rc)
 
 /* The temporary file is thrown away on any failure, so it needs no
  * rollback journal; pt_fs_replace flushes it before the rename, so SQLite
- * need not sync either. No other connection reads it: locked once. */
+ * need not sync either. No other connection reads it: locked once. Large
+ * pages and cache: a seventeenth of the reads and writes (docs/storage.md),
+ * each a Windows file call under wine. */
 static int write_temp(const char *tmp, const pt_graph *g)
 {
   sqlite3 *db = NULL;
@@ -113,6 +115,7 @@ static int write_temp(const char *tmp, const pt_graph *g)
   if (rc == 0)
     rc = pt__sqlite_exec(db, tmp, "PRAGMA journal_mode=OFF;"
                          "PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
+                         "PRAGMA page_size=65536; PRAGMA cache_size=-32768;"
                          "BEGIN");
   if (rc == 0)
     rc = pt__sqlite_write_graph(db, tmp, g);
