@@ -380,6 +380,45 @@ grep -q '^File watching off (--no-watch)' server3.out || fail "--no-watch line";
 kill -TERM "$pid3"; wait "$pid3" || true
 "$pt" index "$fixtures/lang/go" --db "rocksdb:$work/r.db" -q >/dev/null 2>&1 || fail "rocksdb not released at stop"; ok
 
+# ?base=REV: the server runs git diff in the root it follows (a copy of the
+# C fixtures made a git repository, then list_push changed in place)
+cp -r "$fixtures/lang/c" "$work/gitc"
+git -C "$work/gitc" init -q && git -C "$work/gitc" add -A &&
+  git -C "$work/gitc" -c user.name=pt -c user.email=pt@example.com commit -qm fixture || fail "git fixture"
+"$pt" serve --db mem --root "$work/gitc" --no-watch --port 0 > server4.out 2>&1 &
+pid4=$!
+for _ in $(seq 600); do grep -q '^Ready' server4.out && break; sleep 0.1; done
+port4=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server4.out)
+[ -n "$port4" ] || fail "git server not ready: $(cat server4.out)"
+gbase="http://127.0.0.1:$port4/diff-impact-analysis"
+[ "$(get -X POST "$gbase?base=HEAD")" = 400 ] && [ "$(field '.error | test("no changes")')" = true ] ||
+  fail "base without changes: $(cat "$work/body")"; ok
+sed -i 's/  l->len++;/  l->len += 1;/' "$work/gitc/src/list.c"
+[ "$(get -X POST "$gbase?base=HEAD")" = 200 ] || fail "base=HEAD: $(cat "$work/body")"
+[ "$(field '[.data.changed_entities[].name] == ["list_push"] and .data.files[0].indexed_path == "src/list.c"')" = true ] ||
+  fail "base=HEAD changed: $(cat "$work/body")"
+[ "$(field '[.data.tests[].name] | index("test_push_grows") != null')" = true ] || fail "base=HEAD tests: $(cat "$work/body")"; ok
+[ "$(get -X POST -H 'Content-Type: application/json' --data-binary '{"base": "HEAD"}' "$gbase")" = 200 ] &&
+  [ "$(field .data.changed_count)" = 1 ] || fail "base in JSON: $(cat "$work/body")"; ok
+[ "$(get -X POST "$gbase?base=--output=x")" = 400 ] && [ ! -e "$work/gitc/x" ] && [ ! -e x ] || fail "base --output=x: $(cat "$work/body")"
+[ "$(get -X POST "$gbase?base=HEAD%20x")" = 400 ] || fail "base with a blank"
+[ "$(get -X POST "$gbase?base=no-such-rev")" = 400 ] && [ "$(field '.error | test("no-such-rev")')" = true ] ||
+  fail "unknown revision: $(cat "$work/body")"; ok
+[ "$(get -X POST -H 'Content-Type: text/x-diff' --data-binary @change.diff "$gbase?base=HEAD")" = 400 ] || fail "diff and base"; ok
+# outside a git work tree git's own message comes back
+rm -rf "$work/gitc/.git"
+[ "$(get -X POST "$gbase?base=HEAD")" = 400 ] && [ "$(field '.error | test("git diff HEAD: ")')" = true ] ||
+  fail "not a work tree: $(cat "$work/body")"; ok
+# without git in PATH
+kill -TERM "$pid4"; wait "$pid4" || true
+PATH=/nonexistent "$(command -v "$pt" || echo "$pt")" serve --db mem --root "$work/gitc" --no-watch --port 0 > server5.out 2>&1 &
+pid4=$!
+for _ in $(seq 600); do grep -q '^Ready' server5.out && break; sleep 0.1; done
+port5=$(sed -n 's/^Ready: listening on 127.0.0.1:\([0-9]*\).*/\1/p' server5.out)
+[ "$(get -X POST "http://127.0.0.1:$port5/diff-impact-analysis?base=HEAD")" = 501 ] &&
+  [ "$(field '.error | test("git is not available")')" = true ] || fail "no git: $(cat "$work/body")"; ok
+kill -TERM "$pid4"; wait "$pid4" || true
+
 kill -TERM "$pid"
 for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "server did not stop on SIGTERM"

@@ -807,6 +807,13 @@ static void diff_impact__changed_entities_and_tests(void **state)
   assert_null(call_tool(f, "diff_impact", "{\"diff\":\"hello\"}", &err));
   assert_non_null(strstr(err, "not a unified diff"));
   pt_free(err);
+  /* base needs the root a live index follows; one of diff and base */
+  assert_null(call_tool(f, "diff_impact", "{\"base\":\"HEAD\"}", &err));
+  assert_non_null(strstr(err, "--root"));
+  pt_free(err);
+  assert_null(call_tool(f, "diff_impact", "{}", &err));
+  assert_non_null(strstr(err, "either 'diff' or 'base'"));
+  pt_free(err);
 }
 
 /* Without a live index nothing is ever pending: the wait ends at once. */

@@ -278,6 +278,16 @@ typedef struct pt_diff {
  * line), PT_ENOMEM. */
 int pt_diff_parse(const char *text, size_t len, pt_diff **out);
 void pt_diff_free(pt_diff *d);
+/* The output of `git diff REV` in the work tree at root (paths relative
+ * to root, files outside it left out), up to max bytes, in *out
+ * (pt_malloc'd, NUL-terminated; free with pt_free) and *len. PT_EINVAL
+ * when rev is not a revision name (empty, starting with '-', with blanks
+ * or control characters), when git fails (the message is git's first
+ * line on stderr: not a work tree, an unknown revision) or the diff is
+ * longer than max; PT_ENOTSUPPORTED when git is not available; PT_EBUSY
+ * when git runs past a minute; PT_ENOMEM, PT_EIO. */
+int pt_diff_git(const char *root, const char *rev, size_t max, char **out,
+                size_t *len);
 /* The entities of g (indexes into pt_graph_entities, in file then entity
  * order) whose lines meet a touched range, and each file's indexed_path: a
  * diff path is matched as it is, then without its leading folders (a diff

@@ -77,6 +77,8 @@ static const pt_param_doc covering_params[] = {
   LIMIT(50), OFFSET, END};
 static const pt_param_doc diff_params[] = {
   {"diff", 0, "The unified diff (the request body; or a JSON body's 'diff')"},
+  {"base", 0, "Instead of a diff: a git revision; the diff of the indexed "
+   "folder's work tree against it (git diff REV)"},
   {"hops", 0, "Steps of dependants and of tests to follow, 1-10 (default 3)"},
   LIMIT(100), OFFSET, END};
 static const pt_param_doc wait_params[] = {

@@ -9,6 +9,7 @@
 #include "pt/analysis.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/live.h"
 
 /* A test as listed: where it is, how far, and its path to the target
  * (test, the node it depends on, ..., the target). */
@@ -96,8 +97,36 @@ int pt__h_tests_covering(pt_req *r)
   return 0;
 }
 
-/* The diff: the raw body, or a JSON body's "diff" member. */
-static int diff_text(pt_req *r, const char **out, size_t *len)
+/* Most bytes of a diff git makes for ?base= (as much as a posted diff). */
+#define GIT_DIFF_MAX (4 * 1024 * 1024)
+
+/* The diff of the indexed folder's work tree against base, from git, in
+ * *out (pt_malloc'd). */
+static int diff_from_git(pt_req *r, const char *base, char **out, size_t *len)
+{
+  if (!r->st->live)
+    return pt__resp_error(r, 400, "'base' needs the indexed folder: start "
+                          "the server with --root DIR (or post the diff)");
+  int rc = pt_diff_git(pt_live_root(r->st->live), base, GIT_DIFF_MAX, out,
+                       len);
+  if (rc == PT_EINVAL || rc == PT_ENOTSUPPORTED || rc == PT_EBUSY) {
+    char msg[600];
+    pt_snprintf(msg, sizeof msg, "%s", pt_error_last()->message);
+    pt_error_clear();
+    return pt__resp_error(r, rc == PT_ENOTSUPPORTED ? 501
+                             : rc == PT_EBUSY       ? 504
+                                                    : 400,
+                          "%s", msg);
+  }
+  if (rc == 0 && *len == 0)
+    return pt__resp_error(r, 400, "The work tree has no changes against "
+                          "'%s'", base);
+  return rc;
+}
+
+/* The diff: the raw body, a JSON body's "diff" member, or with 'base' (in
+ * the query or a JSON body) git's diff against it (in *git, to free). */
+static int diff_text(pt_req *r, const char **out, size_t *len, char **git)
 {
   const char *b = r->raw_body;
   size_t n = r->raw_len;
@@ -105,18 +134,29 @@ static int diff_text(pt_req *r, const char **out, size_t *len)
     b++;
     n--;
   }
-  if (n && *b == '{') {
+  int is_json = n && *b == '{';
+  if (is_json) {
     int rc = pt__req_read_body(r, r->raw_body, r->raw_len);
     if (rc)
       return rc;
-    rc = pt__req_required(r, "diff", out);
+  }
+  const char *base = pt__req_arg(r, "base");
+  if (base) {
+    if (is_json ? pt__req_arg(r, "diff") != NULL : n != 0)
+      return pt__resp_error(r, 400, "Give a diff or 'base', not both");
+    int rc = diff_from_git(r, base, git, len);
+    *out = *git;
+    return rc;
+  }
+  if (is_json) {
+    int rc = pt__req_required(r, "diff", out);
     if (rc == 0)
       *len = strlen(*out);
     return rc;
   }
   if (!n)
     return pt__resp_error(r, 400, "POST a unified diff as the body (or "
-                          "{\"diff\": \"...\"})");
+                          "{\"diff\": \"...\"}), or give ?base=REV");
   *out = r->raw_body;
   *len = r->raw_len;
   return 0;
@@ -276,20 +316,27 @@ int pt__h_diff_impact(pt_req *r)
   uint64_t hops;
   pt_page p;
   const char *text = NULL;
+  char *git = NULL;
   size_t len = 0;
   pt_diff *d = NULL;
-  if (pt__req_uint(r, "hops", 3, 10, &hops) || pt__req_page(r, NULL, 100, &p) ||
-      diff_text(r, &text, &len))
+  if (pt__req_uint(r, "hops", 3, 10, &hops) || pt__req_page(r, NULL, 100, &p))
     return PT_EINVAL;
-  int rc = pt_diff_parse(text, len, &d);
+  int rc = diff_text(r, &text, &len, &git);
+  if (rc) {
+    pt_free(git);
+    return rc;
+  }
+  rc = pt_diff_parse(text, len, &d);
   if (rc == PT_EPARSE) {
     char msg[600];
     pt_snprintf(msg, sizeof msg, "%s", pt_error_last()->message);
     pt_error_clear();
+    pt_free(git);
     return pt__resp_error(r, 400, "%s", msg);
   }
   if (rc == 0)
     rc = impact(r, d, (unsigned)hops, &p);
   pt_diff_free(d);
+  pt_free(git);
   return rc;
 }

@@ -7,6 +7,7 @@
 #include "pt/alloc.h"
 #include "pt/analysis.h"
 #include "pt/error.h"
+#include "pt/live.h"
 
 /* The view's kept map, or one made for this call (*made, to free). */
 static int test_map(pt_mcp_call *c, const pt_test_map **out, pt_test_map **made)
@@ -212,9 +213,33 @@ static int changed_json(pt_mcp_call *c, const uint32_t *nodes, size_t n,
   return rc;
 }
 
+/* Most bytes of a diff git makes for 'base' (as the HTTP route). */
+#define GIT_DIFF_MAX (4 * 1024 * 1024)
+
+/* git's diff of the indexed root's work tree against base, in *out. */
+static int diff_from_git(pt_mcp_call *c, const char *base, char **out)
+{
+  size_t len = 0;
+  if (!c->v->live)
+    return pt__mcp_fail(c, "'base' needs the indexed folder: start the "
+                        "server with --root DIR (or pass 'diff')");
+  int rc = pt_diff_git(pt_live_root(c->v->live), base, GIT_DIFF_MAX, out,
+                       &len);
+  if (rc == PT_EINVAL || rc == PT_ENOTSUPPORTED || rc == PT_EBUSY) {
+    rc = pt__mcp_fail(c, "argument 'base': %s", pt_error_last()->message);
+    pt_error_clear();
+  } else if (rc == 0 && len == 0) {
+    rc = pt__mcp_fail(c, "argument 'base': the work tree has no changes "
+                      "against '%s'", base);
+  }
+  return rc;
+}
+
 int pt__mcp_diff_impact(pt_mcp_call *c)
 {
   const char *text = pt__mcp_str(c, "diff");
+  const char *base = pt__mcp_str(c, "base");
+  char *git = NULL;
   unsigned hops = (unsigned)pt__mcp_int(c, "hops");
   const pt_test_map *m = NULL;
   pt_test_map *made = NULL;
@@ -225,6 +250,12 @@ int pt__mcp_diff_impact(pt_mcp_call *c)
   size_t n = 0, n_targets = 0;
   pt_mcp_page p;
   int rc = pt__mcp_page_begin(c, &p);
+  if (!rc && !text == !base)
+    rc = pt__mcp_fail(c, "give either 'diff' or 'base'");
+  if (!rc && base)
+    rc = diff_from_git(c, base, &git);
+  if (!rc && git)
+    text = git;
   if (!rc && (rc = pt_diff_parse(text, strlen(text), &d)) == PT_EPARSE) {
     rc = pt__mcp_fail(c, "argument 'diff': %s", pt_error_last()->message);
     pt_error_clear();
@@ -265,5 +296,6 @@ int pt__mcp_diff_impact(pt_mcp_call *c)
   pt_free(targets);
   pt_free(nodes);
   pt_diff_free(d);
+  pt_free(git);
   return rc;
 }

@@ -103,8 +103,13 @@ static const pt_mcp_arg covering_args[] = {
     CURSOR,
     END};
 static const pt_mcp_arg diff_args[] = {
-    {"diff", PT_MCP_ARG_STRING, 1, 0, 0, 0,
-     "A unified diff (git diff, diff -u) of files under the indexed root",
+    {"diff", PT_MCP_ARG_STRING, 0, 0, 0, 0,
+     "A unified diff (git diff, diff -u) of files under the indexed root; "
+     "or give base",
+     NULL},
+    {"base", PT_MCP_ARG_STRING, 0, 0, 0, 0,
+     "Instead of diff: a git revision (HEAD, main, a commit); the diff of "
+     "the indexed root's work tree against it is analysed",
      NULL},
     {"hops", PT_MCP_ARG_INTEGER, 0, 1, 8, 3,
      "Most dependency steps from a dependant or a test to changed code",
@@ -259,7 +264,8 @@ static const pt_mcp_tool tools[] = {
      "For a unified diff: the entities it changes, those it deletes (with "
      "the code that still names them), what depends on them, and the tests "
      "to run, nearest first. Pass the output of `git diff` "
-     "for the working tree the index follows.",
+     "for the working tree the index follows, or base to have the server "
+     "run git diff against that revision.",
      diff_args, diff_out, pt__mcp_diff_impact},
     {"index_status", "Index status",
      "What is indexed (root, store, counts, languages) and whether the live "
