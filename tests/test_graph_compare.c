@@ -97,10 +97,60 @@ static void graph_count_resolutions__counts_by_language_and_rule(void **state)
   pt_graph_free(g);
 }
 
+/* One reference written twice on a line (C++'s `geo::Box<int> b;` names
+ * Box with and without its qualifier, each with its own rule) gives one
+ * edge: the first written, by pt_graph_finish and by pt_graph_patch alike,
+ * whichever order that is (qsort need not be stable: msvcrt's is not, and
+ * a patched live graph then differed from a fresh index under wine). */
+static void graph_patch__keeps_the_first_written_of_a_duplicate_edge(void **state)
+{
+  static const pt_edge rules[2] = {
+    {"cpp:fn:main:__m:T1", "cpp:class:Box:__s:T2", "m.cpp", PT_EDGE_USES, 10,
+     1, PT_RES_UNIQUE_NAME},
+    {"cpp:fn:main:__m:T1", "cpp:class:Box:__s:T2", "m.cpp", PT_EDGE_USES, 10,
+     1, PT_RES_QUALIFIED}};
+  const pt_entity main_fn = {"cpp:fn:main:__m:T1", "main", "main", "m.cpp",
+                             "int main()", "int main() {}", NULL, "", PT_LANG_CPP,
+                             PT_KIND_FUNCTION, 1, 20, 1};
+  const pt_file_record file = {.path = "m.cpp", .content_hash = "h",
+                               .lang = PT_LANG_CPP, .size = 14, .n_entities = 1};
+  for (int first = 0; first < 2; first++) {
+    /* many copies of the pair among other edges, so a sort that is not
+     * stable has the chance to reorder them */
+    pt_edge e[64];
+    for (int k = 0; k < 64; k += 2) {
+      e[k] = rules[first];
+      e[k + 1] = rules[!first];
+      e[k].line = e[k + 1].line = (uint32_t)(k / 2 + 1);
+    }
+    pt_graph *fresh = NULL, *prev = NULL, *patched = NULL;
+    assert_int_equal(pt_graph_new(&fresh), 0);
+    assert_int_equal(pt_graph_add_entity(fresh, &main_fn), 0);
+    assert_int_equal(pt_graph_add_file(fresh, &file), 0);
+    for (int k = 0; k < 64; k++)
+      assert_int_equal(pt_graph_add_edge(fresh, &e[k]), 0);
+    assert_int_equal(pt_graph_finish(fresh), 0);
+    assert_int_equal(pt_graph_n_edges(fresh), 1);
+    assert_int_equal(pt_graph_edges(fresh)[0].resolution, rules[first].resolution);
+
+    assert_int_equal(pt_graph_new(&prev), 0);
+    assert_int_equal(pt_graph_add_entity(prev, &main_fn), 0);
+    assert_int_equal(pt_graph_add_file(prev, &file), 0);
+    assert_int_equal(pt_graph_finish(prev), 0);
+    const pt_graph_file_patch fp = {"m.cpp", &main_fn, 1, NULL, 0, &file, e, 64};
+    assert_int_equal(pt_graph_patch(prev, &fp, 1, &patched), 0);
+    assert_true(pt_graph_equal(fresh, patched));
+    pt_graph_free(patched);
+    pt_graph_free(prev);
+    pt_graph_free(fresh);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(graph_count_resolutions__counts_by_language_and_rule),
+    cmocka_unit_test(graph_patch__keeps_the_first_written_of_a_duplicate_edge),
     cmocka_unit_test(graph_equal__holds_for_the_same_records_built_twice),
     cmocka_unit_test(graph_equal__fails_when_one_field_of_an_edge_differs),
     cmocka_unit_test(graph_count_changes__counts_keys_that_came_and_went),

@@ -28,6 +28,21 @@ static int intern_edge(pt_graph *g, pt_edge *c)
   return rc;
 }
 
+/* An edge and the place it was written in: the sort below must be stable
+ * (a duplicate keeps the first written, as pt_graph_finish does), and
+ * qsort need not be (msvcrt's is not). */
+typedef struct placed_edge {
+  pt_edge e;
+  size_t at;
+} placed_edge;
+
+static int cmp_placed(const void *pa, const void *pb)
+{
+  const placed_edge *a = pa, *b = pb;
+  int c = pt__graph_cmp_edge(&a->e, &b->e);
+  return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
 /* The patched files' edges, interned, sorted and without duplicate
  * (from, to, type), as pt_graph_finish leaves them. */
 static int patch_edges(pt_graph *g, const pt_graph_file_patch *files, size_t n,
@@ -37,16 +52,18 @@ static int patch_edges(pt_graph *g, const pt_graph_file_patch *files, size_t n,
   for (size_t k = 0; k < n; k++)
     total += files[k].n_edges;
   pt_edge *e = pt_malloc((total + 1) * sizeof *e);
-  if (!e)
-    return PT_ERR(PT_ENOMEM, "out of memory");
-  int rc = 0;
+  placed_edge *p = pt_malloc((total + 1) * sizeof *p);
+  int rc = e && p ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t k = 0; k < n && rc == 0; k++)
     for (size_t i = 0; i < files[k].n_edges && rc == 0; i++) {
-      e[w] = files[k].edges[i];
-      rc = intern_edge(g, &e[w++]);
+      p[w] = (placed_edge){files[k].edges[i], w};
+      rc = intern_edge(g, &p[w++].e);
     }
   if (rc == 0 && w > 1)
-    qsort(e, w, sizeof *e, pt__graph_cmp_edge);
+    qsort(p, w, sizeof *p, cmp_placed);
+  for (size_t r = 0; rc == 0 && r < w; r++)
+    e[r] = p[r].e;
+  pt_free(p);
   size_t d = 0;
   for (size_t r = 0; rc == 0 && r < w; r++)
     if (d == 0 || e[d - 1].from_key != e[r].from_key || e[d - 1].to_key != e[r].to_key ||
