@@ -276,14 +276,7 @@ static pt_svc_exit start_session(pt_svc *m)
   settle(m, PT_SVC_START_PENDING, PT_SVC_START_PENDING, PT_SVC_START_HINT_MS);
   if (pt_serve_start(m->sv) != 0)
     return fail(m, PT_SVC_EXIT_SERVE, "cannot start the HTTP server");
-  m->port = pt_serve_port(m->sv);
-  if (m->o.port && m->port != m->o.port) {
-    pt_error_clear();
-    say(m, PT_SVC_LOG_ERROR, "port %u is in use (the next free one was %u); "
-        "a service keeps the port it was installed with", m->o.port,
-        m->port);
-    return PT_SVC_EXIT_SERVE;
-  }
+  m->port = pt_serve_port(m->sv); /* a port in use failed the start above */
   if (*pt_serve_live_error(m->sv))
     say(m, PT_SVC_LOG_WARN, "the live index cannot start: %s",
         pt_serve_live_error(m->sv));
@@ -302,8 +295,12 @@ static void watch_saves(pt_svc *m, uint64_t *failed)
     return;
   pt_live_get_status(lv, &st);
   if (st.failed_saves > *failed)
-    say(m, PT_SVC_LOG_ERROR, "backup failed (%llu so far; retried every 5 s "
-        "while the service runs): %s", (unsigned long long)st.failed_saves,
+    say(m, PT_SVC_LOG_ERROR, "backup failed (%llu so far; %s): %s",
+        (unsigned long long)st.failed_saves,
+        st.saves_stopped ? "a newer index is there: backups stop until the "
+                           "service restarts"
+                         : "tried again every 5 s, 12 times at most, then "
+                           "at the next change",
         st.last_error);
   *failed = st.failed_saves;
 }
