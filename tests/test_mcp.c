@@ -814,6 +814,9 @@ static void diff_impact__changed_entities_and_tests(void **state)
   assert_null(call_tool(f, "diff_impact", "{}", &err));
   assert_non_null(strstr(err, "either 'diff' or 'base'"));
   pt_free(err);
+  assert_null(call_tool(f, "diff_impact", "{\"diff\":\"\"}", &err));
+  assert_non_null(strstr(err, "'diff' is empty"));
+  pt_free(err);
 }
 
 /* Without a live index nothing is ever pending: the wait ends at once. */

@@ -208,6 +208,10 @@ static void diff_parse__refuses_what_is_not_a_diff(void **state)
   assert_int_equal(pt_diff_parse(bad, strlen(bad), &d), PT_EPARSE);
   assert_non_null(strstr(pt_error_last()->message, "line 3"));
   pt_error_clear();
+  /* nothing at all is a diff of nothing: git's answer for a clean tree */
+  assert_int_equal(pt_diff_parse("", 0, &d), 0);
+  assert_int_equal(d->n_files, 0);
+  pt_diff_free(d);
 }
 
 /* A diff deleting a function another file calls: the old side is the

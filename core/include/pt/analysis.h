@@ -273,9 +273,10 @@ typedef struct pt_diff {
 
 /* Reads a unified diff (`git diff`, `diff -u`): the files of its ---/+++
  * lines and, from its hunks, the new-side lines touched. Text around the
- * diff and git's extended header lines are skipped. PT_EPARSE when there
- * is no file in it or a hunk header is malformed (the message names the
- * line), PT_ENOMEM. */
+ * diff and git's extended header lines are skipped. An empty text is a
+ * diff of nothing (git's answer for a tree without changes). PT_EPARSE
+ * when a text has no file in it or a hunk header is malformed (the message
+ * names the line), PT_ENOMEM. */
 int pt_diff_parse(const char *text, size_t len, pt_diff **out);
 void pt_diff_free(pt_diff *d);
 /* The output of `git diff REV` in the work tree at root (paths relative

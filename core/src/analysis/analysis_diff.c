@@ -206,7 +206,7 @@ int pt_diff_parse(const char *text, size_t len, pt_diff **out)
   }
   if (rc == 0)
     rc = flush_deletion(&p);
-  if (rc == 0 && d->n_files == 0)
+  if (rc == 0 && d->n_files == 0 && len > 0)
     rc = PT_ERR(PT_EPARSE, "not a unified diff: no '--- a/PATH' and "
                 "'+++ b/PATH' file lines");
   if (rc) {

@@ -118,10 +118,7 @@ static int diff_from_git(pt_req *r, const char *base, char **out, size_t *len)
                                                     : 400,
                           "%s", msg);
   }
-  if (rc == 0 && *len == 0)
-    return pt__resp_error(r, 400, "The work tree has no changes against "
-                          "'%s'", base);
-  return rc;
+  return rc; /* no changes: an empty diff, an empty answer */
 }
 
 /* The diff: the raw body, a JSON body's "diff" member, or with 'base' (in

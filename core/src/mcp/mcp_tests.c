@@ -228,11 +228,8 @@ static int diff_from_git(pt_mcp_call *c, const char *base, char **out)
   if (rc == PT_EINVAL || rc == PT_ENOTSUPPORTED || rc == PT_EBUSY) {
     rc = pt__mcp_fail(c, "argument 'base': %s", pt_error_last()->message);
     pt_error_clear();
-  } else if (rc == 0 && len == 0) {
-    rc = pt__mcp_fail(c, "argument 'base': the work tree has no changes "
-                      "against '%s'", base);
   }
-  return rc;
+  return rc; /* no changes: an empty diff, an empty answer */
 }
 
 int pt__mcp_diff_impact(pt_mcp_call *c)
@@ -252,6 +249,8 @@ int pt__mcp_diff_impact(pt_mcp_call *c)
   int rc = pt__mcp_page_begin(c, &p);
   if (!rc && !text == !base)
     rc = pt__mcp_fail(c, "give either 'diff' or 'base'");
+  if (!rc && text && !*text)
+    rc = pt__mcp_fail(c, "argument 'diff' is empty: pass a unified diff");
   if (!rc && base)
     rc = diff_from_git(c, base, &git);
   if (!rc && git)
