@@ -85,8 +85,17 @@ out=$(wine cmd /c 'parseltongue --version' | tr -d '\r')
 # No root given: no service.
 ! wine sc query Parseltongue >/dev/null 2>&1 || fail "a service without PROJECTROOT"
 
+# upgrade: msiexec /i of the newer MSI. Beside the other wine processes of
+# CTest's -j2 run, wine's msiexec now and then fails this upgrade at once
+# with no message and no change (1 run in 3 here; never alone); a second
+# try then succeeds. A broken upgrade fails both.
+upgrade() {
+  wine msiexec /i "$next" /qn > upgrade.out 2>&1 ||
+    { sleep 2; wine msiexec /i "$next" /qn > upgrade.out 2>&1; }
+}
+
 # MajorUpgrade: the newer MSI replaces the older; one product, one entry.
-wine msiexec /i "$next" /qn > upgrade.out 2>&1 || fail "msiexec /i next: $(cat upgrade.out)"
+upgrade || fail "msiexec /i next: $(cat upgrade.out)"
 wine reg query "$(product_key "$next_file")" /v DisplayVersion | grep -qF "$next_version" ||
   fail "the newer product is not registered as $next_version"
 ! installed "$msi_file" || fail "the older product is still registered"
@@ -153,7 +162,7 @@ echo "$image" | grep -qF "service run --root \"$root\" --name $svc --port $port"
 [ "$(path_count)" = 1 ] || fail "the install folder is not once on PATH with the service"
 
 # The upgrade needs none of the properties again.
-wine msiexec /i "$next" /qn > upgrade.out 2>&1 || fail "msiexec /i next: $(cat upgrade.out)"
+upgrade || fail "msiexec /i next: $(cat upgrade.out)"
 running
 [ -f "$data/$svc/analysis.db" ] || fail "no $data/$svc/analysis.db after the upgrade"
 [ "$(entities)" = "$n" ] || fail "the upgraded service serves $(entities) entities, not $n"
