@@ -13,7 +13,7 @@ set(_stages base graph extract ingest store analysis live mcp http serve)
 # The stage of each public header; pt/sys/* are platform interfaces that
 # every stage may use. A new header must be placed here.
 set(_hdr_base alloc arena buf compat error hash json log path ptrmap strmap
-  version)
+  varint version)
 set(_hdr_graph graph model)
 set(_hdr_extract extract lang)
 set(_hdr_ingest ignore ingest test_map walk)

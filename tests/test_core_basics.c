@@ -8,6 +8,7 @@
 #include "pt/error.h"
 #include "pt/hash.h"
 #include "pt/strmap.h"
+#include "pt/varint.h"
 #include "test_support.h"
 
 static void sha256__matches_fips_vectors(void **state)
@@ -112,6 +113,41 @@ static void parse_u64__rejects_garbage(void **state)
   assert_non_null(strstr(pt_error_last()->message, "too large"));
 }
 
+/* Varints round-trip at every width, and a reader stops at a number cut
+ * short or longer than 64 bits instead of reading past the end. */
+static void varint__round_trips_and_rejects_bad_numbers(void **state)
+{
+  static const uint64_t vals[] = {0, 1, 127, 128, 300, 16383, 16384,
+                                  UINT32_MAX, (uint64_t)1 << 63, UINT64_MAX};
+  pt_buf b = PT_BUF_INIT;
+  for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+    assert_int_equal(pt_varint_put(&b, vals[i]), 0);
+  assert_int_equal(b.len, 1 + 1 + 1 + 2 + 2 + 2 + 3 + 5 + 10 + 10);
+  const unsigned char *p = (const unsigned char *)b.ptr, *end = p + b.len;
+  for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+    uint64_t v;
+    assert_int_equal(pt_varint_get(&p, end, &v), PT_VARINT_OK);
+    assert_true(v == vals[i]);
+  }
+  assert_ptr_equal(p, end);
+  uint64_t v = 7;
+  assert_int_equal(pt_varint_get(&p, end, &v), PT_VARINT_TRUNCATED);
+  assert_true(v == 0);
+  static const unsigned char cut[] = {0x80, 0x80};
+  p = cut;
+  assert_int_equal(pt_varint_get(&p, cut + 2, &v), PT_VARINT_TRUNCATED);
+  unsigned char eleven[11];
+  memset(eleven, 0x80, sizeof eleven);
+  eleven[10] = 0x01;
+  p = eleven;
+  assert_int_equal(pt_varint_get(&p, eleven + 11, &v), PT_VARINT_TOO_LONG);
+  assert_true(pt_unzigzag(pt_zigzag(-1)) == -1);
+  assert_true(pt_zigzag(-1) == 1 && pt_zigzag(1) == 2);
+  assert_true(pt_unzigzag(pt_zigzag(INT64_MIN)) == INT64_MIN);
+  assert_true(pt_unzigzag(pt_zigzag(INT64_MAX)) == INT64_MAX);
+  pt_buf_fini(&b);
+}
+
 /* A message may quote the one it replaces (walk: "folder not found: %s (%s)"
  * with the OS error's text). */
 static void error__may_quote_the_last_message(void **state)
@@ -135,6 +171,7 @@ int main(void)
     cmocka_unit_test(alloc_fail_after__fails_exactly_the_nth_allocation),
     cmocka_unit_test(parse_u64__rejects_garbage),
     cmocka_unit_test(error__may_quote_the_last_message),
+    cmocka_unit_test(varint__round_trips_and_rejects_bad_numbers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

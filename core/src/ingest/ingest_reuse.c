@@ -24,6 +24,7 @@
 #include "pt/ptrmap.h"
 #include "pt/strmap.h"
 #include "pt/sys/fs.h"
+#include "pt/varint.h"
 #include "base/words.h"
 #include "graph/key.h"
 #include "ingest_int.h"
@@ -42,16 +43,8 @@ typedef struct enc {
 
 static void put_u64(enc *w, uint64_t v)
 {
-  unsigned char tmp[10];
-  size_t n = 0;
-  if (w->rc)
-    return;
-  do {
-    unsigned char b = (unsigned char)(v & 0x7f);
-    v >>= 7;
-    tmp[n++] = (unsigned char)(v ? b | 0x80 : b);
-  } while (v);
-  w->rc = pt_buf_put(&w->b, tmp, n);
+  if (w->rc == 0)
+    w->rc = pt_varint_put(&w->b, v);
 }
 
 static void put_str(enc *w, const char *s)
@@ -135,7 +128,7 @@ static int put_refs(enc *w, const pt_file_result *r, const char *file_key)
     }
     put_u64(w, at);
     int64_t fe = x->from_entity;
-    put_u64(w, ((uint64_t)fe << 1) ^ (fe < 0 ? UINT64_MAX : 0));
+    put_u64(w, pt_zigzag(fe));
     put_u64(w, (uint64_t)x->kind);
     put_u64(w, x->via);
     put_u64(w, x->recv_how);
@@ -210,17 +203,11 @@ static void set_bad(dec *d)
 
 static uint64_t get_u64(dec *d)
 {
-  uint64_t v = 0;
-  for (unsigned shift = 0; !d->bad; shift += 7) {
-    if (d->p == d->end || shift > 63) {
-      set_bad(d);
-      return 0;
-    }
-    unsigned char b = *d->p++;
-    v |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80))
-      break;
-  }
+  uint64_t v;
+  if (d->bad)
+    return 0;
+  if (pt_varint_get(&d->p, d->end, &v) != PT_VARINT_OK)
+    set_bad(d);
   return v;
 }
 
@@ -286,8 +273,7 @@ static int decode_refs(dec *d, pt_file_result *r, const char *file_key)
     memset(x, 0, sizeof *x);
     uint64_t from = get_below(d, r->n_entities + 1);
     x->from_key = from ? r->entities[from - 1].key : file_key;
-    uint64_t fe = get_u64(d);
-    int64_t sfe = (int64_t)(fe >> 1) ^ -(int64_t)(fe & 1);
+    int64_t sfe = pt_unzigzag(get_u64(d));
     if (sfe < -1 || sfe > INT32_MAX)
       set_bad(d);
     x->from_entity = (int32_t)sfe;

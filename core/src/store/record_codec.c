@@ -6,6 +6,7 @@
 
 #include "pt/error.h"
 #include "pt/record_codec.h"
+#include "pt/varint.h"
 
 #define FORMAT_VERSION 3 /* 2: edges carry their resolution;
                             3: files carry mtime_ns and reuse */
@@ -43,22 +44,13 @@ static int writer_end(writer *w)
 
 static void put_u64(writer *w, uint64_t v)
 {
-  unsigned char tmp[10];
-  size_t n = 0;
-  if (w->rc)
-    return;
-  do {
-    unsigned char b = (unsigned char)(v & 0x7f);
-    v >>= 7;
-    tmp[n++] = (unsigned char)(v ? b | 0x80 : b);
-  } while (v);
-  w->rc = pt_buf_put(w->out, tmp, n);
+  if (w->rc == 0)
+    w->rc = pt_varint_put(w->out, v);
 }
 
 static void put_i64(writer *w, int64_t v)
 {
-  uint64_t u = (uint64_t)v;
-  put_u64(w, (u << 1) ^ (v < 0 ? UINT64_MAX : 0));
+  put_u64(w, pt_zigzag(v));
 }
 
 static void put_strn(writer *w, const char *s, size_t len)
@@ -116,24 +108,24 @@ static int reader_end(reader *r)
 
 static uint64_t get_u64(reader *r)
 {
-  uint64_t v = 0;
-  for (unsigned shift = 0; r->rc == 0; shift += 7) {
-    if (r->p == r->end || shift > 63) {
-      fail(r, r->p == r->end ? "truncated number" : "number too long");
-      return 0;
-    }
-    unsigned char b = *r->p++;
-    v |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80))
-      break;
+  uint64_t v;
+  if (r->rc)
+    return 0;
+  switch (pt_varint_get(&r->p, r->end, &v)) {
+  case PT_VARINT_OK:
+    return v;
+  case PT_VARINT_TRUNCATED:
+    fail(r, "truncated number");
+    return 0;
+  default:
+    fail(r, "number too long");
+    return 0;
   }
-  return v;
 }
 
 static int64_t get_i64(reader *r)
 {
-  uint64_t u = get_u64(r);
-  return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+  return pt_unzigzag(get_u64(r));
 }
 
 static uint32_t get_u32(reader *r)
