@@ -17,6 +17,7 @@
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/sys/run.h"
+#include "run_keep.h"
 
 extern char **environ;
 
@@ -25,31 +26,6 @@ static long long now_ms(void)
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Appends up to what `max` still allows; sets *cut when bytes are dropped. */
-static int keep(char **buf, size_t *len, size_t *cap, size_t max,
-                const char *b, size_t n, int *cut)
-{
-  if (*len + n > max) {
-    n = max - *len;
-    if (cut)
-      *cut = 1;
-  }
-  if (*len + n + 1 > *cap) {
-    size_t c = *cap ? *cap : 4096;
-    while (c < *len + n + 1)
-      c *= 2;
-    char *p = pt_realloc(*buf, c);
-    if (!p)
-      return PT_ERR(PT_ENOMEM, "out of memory");
-    *buf = p;
-    *cap = c;
-  }
-  memcpy(*buf + *len, b, n);
-  *len += n;
-  (*buf)[*len] = '\0';
-  return 0;
 }
 
 static int cloexec_pipe(int fd[2])
@@ -149,10 +125,10 @@ int pt_run(const pt_run_opts *o, pt_run_result *out)
         *fd = -1;
         continue;
       }
-      rc = i ? keep(&out->err, &out->err_len, &err_cap, PT_RUN_ERR_MAX, b,
-                    (size_t)got, NULL)
-             : keep(&out->out, &out->out_len, &out_cap, o->out_max, b,
-                    (size_t)got, &out->is_truncated);
+      rc = i ? pt__run_keep(&out->err, &out->err_len, &err_cap,
+                            PT_RUN_ERR_MAX, b, (size_t)got, NULL)
+             : pt__run_keep(&out->out, &out->out_len, &out_cap, o->out_max,
+                            b, (size_t)got, &out->is_truncated);
     }
     if (rc) {
       kill(pid, SIGKILL);
@@ -165,9 +141,9 @@ int pt_run(const pt_run_opts *o, pt_run_result *out)
   out->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   if (rc == 0) { /* make both strings non-NULL */
     if (!out->out)
-      rc = keep(&out->out, &out->out_len, &out_cap, 1, "", 0, NULL);
+      rc = pt__run_keep(&out->out, &out->out_len, &out_cap, 1, "", 0, NULL);
     if (rc == 0 && !out->err)
-      rc = keep(&out->err, &out->err_len, &err_cap, 1, "", 0, NULL);
+      rc = pt__run_keep(&out->err, &out->err_len, &err_cap, 1, "", 0, NULL);
   }
 done:
   if (have_fa)

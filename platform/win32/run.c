@@ -11,6 +11,7 @@
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/sys/run.h"
+#include "run_keep.h"
 #include "utf16.h"
 
 /* Appends one argument to the command line at *p, quoted when it has
@@ -67,30 +68,6 @@ static int command_line(const char *const *argv, wchar_t **out)
   return rc;
 }
 
-static int keep(char **buf, size_t *len, size_t *cap, size_t max,
-                const char *b, size_t n, int *cut)
-{
-  if (*len + n > max) {
-    n = max - *len;
-    if (cut)
-      *cut = 1;
-  }
-  if (*len + n + 1 > *cap) {
-    size_t c = *cap ? *cap : 4096;
-    while (c < *len + n + 1)
-      c *= 2;
-    char *p = pt_realloc(*buf, c);
-    if (!p)
-      return PT_ERR(PT_ENOMEM, "out of memory");
-    *buf = p;
-    *cap = c;
-  }
-  memcpy(*buf + *len, b, n);
-  *len += n;
-  (*buf)[*len] = '\0';
-  return 0;
-}
-
 /* Reads what the pipe holds now: 1 when it had bytes, 0 when none, -1 at
  * its end (closed and set to NULL), or a PT_E* code. */
 static int drain(HANDLE *h, char **buf, size_t *len, size_t *cap, size_t max,
@@ -107,7 +84,7 @@ static int drain(HANDLE *h, char **buf, size_t *len, size_t *cap, size_t max,
   }
   if (!got)
     return 0;
-  int rc = keep(buf, len, cap, max, b, got, cut);
+  int rc = pt__run_keep(buf, len, cap, max, b, got, cut);
   return rc ? rc : 1;
 }
 
@@ -213,9 +190,9 @@ int pt_run(const pt_run_opts *o, pt_run_result *out)
   GetExitCodeProcess(pi.hProcess, &code);
   out->exit_code = (int)code;
   if (rc == 0 && !out->out)
-    rc = keep(&out->out, &out->out_len, &out_cap, 1, "", 0, NULL);
+    rc = pt__run_keep(&out->out, &out->out_len, &out_cap, 1, "", 0, NULL);
   if (rc == 0 && !out->err)
-    rc = keep(&out->err, &out->err_len, &err_cap, 1, "", 0, NULL);
+    rc = pt__run_keep(&out->err, &out->err_len, &err_cap, 1, "", 0, NULL);
 done:
   if (pi.hThread)
     CloseHandle(pi.hThread);
