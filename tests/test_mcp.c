@@ -11,7 +11,6 @@
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/graph.h"
-#include "pt/ingest.h"
 #include "pt/mcp.h"
 #include "pt/qgraph.h"
 
@@ -47,11 +46,7 @@ static int setup(void **state)
   f->root = pt_test_tmpdir("mcp");
   pt_test_write(f->root, "src/util.c", util_c);
   pt_test_write(f->root, "src/main.c", main_c);
-  pt_ingest_opts o = {.root = f->root, .n_threads = 1};
-  pt_ingest_stats st;
-  assert_int_equal(pt_ingest(&o, &f->g, &st), 0);
-  pt_ingest_stats_fini(&st);
-  assert_int_equal(pt_qgraph_build(f->g, NULL, &f->q), 0);
+  pt_test_index(f->root, &f->g, &f->q);
   f->view = (pt_mcp_view){f->g, f->q, NULL, "mem", 1, 1700000000, NULL};
   *state = f;
   return 0;
@@ -689,11 +684,7 @@ static void tools__answers_stay_under_the_size_budget(void **state)
   pt_buf_fini(&src);
   pt_qgraph_free(f->q);
   pt_graph_free(f->g);
-  pt_ingest_opts o = {.root = f->root, .n_threads = 1};
-  pt_ingest_stats st;
-  assert_int_equal(pt_ingest(&o, &f->g, &st), 0);
-  pt_ingest_stats_fini(&st);
-  assert_int_equal(pt_qgraph_build(f->g, NULL, &f->q), 0);
+  pt_test_index(f->root, &f->g, &f->q);
   f->view.g = f->g;
   f->view.q = f->q;
   static const char msg[] =
@@ -754,11 +745,7 @@ static void with_tests(fx *f)
                 "void test_run(void) { run(); }\n");
   pt_qgraph_free(f->q);
   pt_graph_free(f->g);
-  pt_ingest_opts o = {.root = f->root, .n_threads = 1};
-  pt_ingest_stats st;
-  assert_int_equal(pt_ingest(&o, &f->g, &st), 0);
-  pt_ingest_stats_fini(&st);
-  assert_int_equal(pt_qgraph_build(f->g, NULL, &f->q), 0);
+  pt_test_index(f->root, &f->g, &f->q);
   f->view.g = f->g;
   f->view.q = f->q;
 }
@@ -855,10 +842,7 @@ static void host__answers_from_the_newest_graph(void **state)
   for (int round = 0; round < 2; round++) {
     pt_graph *g = NULL;
     pt_test_write(f->root, round ? "src/b.c" : "src/a.c", "int extra(void);\n");
-    pt_ingest_opts o = {.root = f->root, .n_threads = 1};
-    pt_ingest_stats st;
-    assert_int_equal(pt_ingest(&o, &g, &st), 0);
-    pt_ingest_stats_fini(&st);
+    pt_test_index(f->root, &g, NULL);
     assert_int_equal(pt_mcp_host_publish(h, g), 0);
     pt_buf_clear(&out);
     assert_int_equal(

@@ -11,7 +11,6 @@
 #include "pt/analysis.h"
 #include "pt/error.h"
 #include "pt/graph.h"
-#include "pt/ingest.h"
 #include "pt/qgraph.h"
 #include "pt/test_map.h"
 
@@ -42,11 +41,7 @@ static int setup(void **state)
   f->root = pt_test_tmpdir("test_map");
   pt_test_write(f->root, "src/calc.c", calc_c);
   pt_test_write(f->root, "tests/test_calc.c", test_c);
-  pt_ingest_opts o = {.root = f->root, .n_threads = 1};
-  pt_ingest_stats st;
-  assert_int_equal(pt_ingest(&o, &f->g, &st), 0);
-  pt_ingest_stats_fini(&st);
-  assert_int_equal(pt_qgraph_build(f->g, NULL, &f->q), 0);
+  pt_test_index(f->root, &f->g, &f->q);
   assert_int_equal(pt_graph_n_tests(f->g), 2);
   *state = f;
   return 0;
@@ -240,13 +235,9 @@ static void diff_deleted__names_deleted_functions_and_callers(void **state)
   pt_test_write(root, "src/use.c", "int use(void) { return helper(); }\n");
   pt_test_write(root, "tests/test_use.c",
                 "int use(void);\nvoid test_use(void) { use(); }\n");
-  pt_ingest_opts o = {.root = root, .n_threads = 1};
-  pt_ingest_stats st;
   pt_graph *g = NULL;
   pt_qgraph *q = NULL;
-  assert_int_equal(pt_ingest(&o, &g, &st), 0);
-  pt_ingest_stats_fini(&st);
-  assert_int_equal(pt_qgraph_build(g, NULL, &q), 0);
+  pt_test_index(root, &g, &q);
   pt_diff *d = NULL;
   uint32_t *ents = NULL, *targets = NULL;
   size_t n = 0, n_targets = 0;

@@ -4,6 +4,7 @@
 
 #include "pt/alloc.h"
 #include "pt/graph.h"
+#include "pt/ingest.h"
 #include "pt/qgraph.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
@@ -114,4 +115,14 @@ uint32_t pt_test_node(const pt_qgraph *q, const char *name)
   int64_t v = pt_qgraph_find(q, key);
   assert_true(v >= 0);
   return (uint32_t)v;
+}
+
+void pt_test_index(const char *root, pt_graph **g, pt_qgraph **q)
+{
+  pt_ingest_opts o = {.root = root, .n_threads = 1};
+  pt_ingest_stats st;
+  assert_int_equal(pt_ingest(&o, g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  if (q)
+    assert_int_equal(pt_qgraph_build(*g, NULL, q), 0);
 }

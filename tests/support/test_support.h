@@ -28,6 +28,11 @@ struct pt_graph;
 struct pt_graph *pt_test_graph(const char *edges);
 
 struct pt_qgraph;
+/* Indexes root on one thread into *g (the test fails on an error) and,
+ * when q is not NULL, builds the graph's query graph into *q. */
+void pt_test_index(const char *root, struct pt_graph **g,
+                   struct pt_qgraph **q);
+
 /* The node of a name of pt_test_graph in its query graph; fails the test
  * when the name is not there. */
 uint32_t pt_test_node(const struct pt_qgraph *q, const char *name);
