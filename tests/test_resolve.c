@@ -355,8 +355,9 @@ static void resolve__patch_follows_a_factory_result_type(void **state)
 }
 
 /* C's base changes from A to B: a method found through the bases moves,
- * which the shortcut leaves to a full run. */
-static void resolve__patch_declines_when_a_base_changes(void **state)
+ * and the shortcut notes C's bases again and resolves c.run() in use.py
+ * again, which read C's bases. */
+static void resolve__patch_follows_a_base_that_changes(void **state)
 {
   static const char *const files[] = {
     "lib.py", "class A:\n    def run(self):\n        return 1\n\n\n"
@@ -369,7 +370,7 @@ static void resolve__patch_declines_when_a_base_changes(void **state)
                      "class A:\n    def run(self):\n        return 1\n\n\n"
                      "class B:\n    def run(self):\n        return 2\n\n\n"
                      "class C(B):\n    pass\n", &rc);
-  assert_int_equal(rc, PT_EAGAIN);
+  assert_int_equal(rc, 0);
 }
 
 /* A type named like a receiver's type appears in another file: the
@@ -386,6 +387,152 @@ static void resolve__patch_follows_a_receiver_type_that_turns_ambiguous(
   patch_equals_fresh("patch_ambiguous", files, "b/other.py",
                      "class A:\n    def walk(self):\n        return 0\n", &rc);
   assert_int_equal(rc, 0);
+}
+
+/* ---- the tables changed a file at a time ----------------------------- */
+
+/* One change of a sequence: `text` written to `path`, or (text NULL) path
+ * deleted, or (to set) path renamed to `to`. */
+typedef struct step {
+  const char *path;
+  const char *text;
+  const char *to;
+} step;
+
+/* After each step the shortcut must take the change (no full run), and
+ * its graph must dump like a fresh index of the same tree: a file whose
+ * references now resolve otherwise and that the patch missed shows. */
+static void steps_equal_fresh(const char *tag, const char *const *files,
+                              const step *steps)
+{
+  char *tmp = pt_test_tmpdir(tag);
+  for (size_t i = 0; files[i]; i += 2)
+    pt_test_write(tmp, files[i], files[i + 1]);
+  pt_ingest_cache *c = NULL;
+  assert_int_equal(pt_ingest_cache_new(&c), 0);
+  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  for (const step *s = steps; s->path; s++) {
+    char from[512], to[512];
+    snprintf(from, sizeof from, "%s/%s", tmp, s->path);
+    if (s->to) {
+      snprintf(to, sizeof to, "%s/%s", tmp, s->to);
+      assert_int_equal(rename(from, to), 0);
+      assert_int_equal(pt_ingest_cache_mark_dirty(c, s->to), 0);
+    } else if (!s->text) {
+      assert_int_equal(remove(from), 0);
+    } else {
+      pt_test_write(tmp, s->path, s->text);
+    }
+    assert_int_equal(pt_ingest_cache_mark_dirty(c, s->path), 0);
+    pt_graph *patched = NULL, *fresh = NULL;
+    assert_int_equal(pt_ingest_patch(&o, g, &patched, &st), 0);
+    pt_ingest_stats_fini(&st);
+    assert_non_null(patched);
+    pt_ingest_opts fo = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+    assert_int_equal(pt_ingest(&fo, &fresh, &st), 0);
+    pt_ingest_stats_fini(&st);
+    pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+    assert_int_equal(pt_graph_dump(patched, &a), 0);
+    assert_int_equal(pt_graph_dump(fresh, &b), 0);
+    if (strcmp(a.ptr, b.ptr) != 0)
+      print_message("after the step on %s\n", s->path);
+    assert_string_equal(a.ptr, b.ptr);
+    pt_buf_fini(&a);
+    pt_buf_fini(&b);
+    pt_graph_free(g);
+    pt_graph_free(fresh);
+    g = patched;
+  }
+  pt_graph_free(g);
+  pt_ingest_cache_free(c);
+  pt_free(tmp);
+}
+
+/* helper() in main.c has two candidates, then one when b/two.c's goes,
+ * then two again: main.c, not edited, resolves again each time. */
+static void resolve__patch_follows_a_name_turning_unique_and_back(void **state)
+{
+  static const char *const files[] = {
+    "a/one.c", "int helper(void)\n{\n  return 1;\n}\n",
+    "b/two.c", "int helper(void)\n{\n  return 2;\n}\n",
+    "c/main.c", "int run(void)\n{\n  return helper();\n}\n",
+    NULL};
+  static const step steps[] = {
+    {"b/two.c", "int other(void)\n{\n  return 2;\n}\n", NULL},
+    {"b/two.c", "int other(void)\n{\n  return 2;\n}\n\n"
+                "int helper(void)\n{\n  return 3;\n}\n", NULL},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_unique", files, steps);
+}
+
+/* B gains the base A and loses it: b.run() in use.py finds A.run through
+ * B's bases, then nothing. */
+static void resolve__patch_follows_a_base_added_and_removed(void **state)
+{
+  static const char *const files[] = {
+    "base.py", "class A:\n    def run(self):\n        return 1\n",
+    "kid.py", "from base import A\n\n\nclass B:\n    pass\n",
+    "use.py", "from kid import B\n\n\ndef f(b: B):\n    return b.run()\n",
+    NULL};
+  static const step steps[] = {
+    {"kid.py", "from base import A\n\n\nclass B(A):\n    pass\n", NULL},
+    {"kid.py", "from base import A\n\n\nclass B:\n    pass\n", NULL},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_bases", files, steps);
+}
+
+/* kid.py's B(A) names the only A; a second A in another file makes the
+ * base ambiguous, so B has no indexed base: use.py's b.run(), which read
+ * B's bases and not A's name, resolves again though neither file changed. */
+static void resolve__patch_follows_a_base_that_another_file_changes(void **state)
+{
+  static const char *const files[] = {
+    "a1.py", "class A:\n    def run(self):\n        return 1\n",
+    "kid.py", "class B(A):\n    pass\n",
+    "use.py", "from kid import B\n\n\ndef f(b: B):\n    return b.run()\n",
+    NULL};
+  static const step steps[] = {
+    {"a2.py", "class A:\n    def walk(self):\n        return 2\n", NULL},
+    {"a2.py", NULL, NULL},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_base_elsewhere", files, steps);
+}
+
+/* b/util.c's helper is main.c's by directory; renamed into c/, it is one
+ * of two in the language; renamed back, main.c's own folder's again. */
+static void resolve__patch_follows_a_renamed_file(void **state)
+{
+  static const char *const files[] = {
+    "a/util.c", "int helper(void)\n{\n  return 1;\n}\n",
+    "b/util.c", "int helper(void)\n{\n  return 2;\n}\n",
+    "b/main.c", "int run(void)\n{\n  return helper();\n}\n",
+    "c/keep.c", "int keep(void)\n{\n  return 0;\n}\n",
+    NULL};
+  static const step steps[] = {
+    {"b/util.c", NULL, "c/util.c"},
+    {"c/util.c", NULL, "b/util.c"},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_rename", files, steps);
+}
+
+/* Deleting b/util.c leaves a/util.c's helper the only one; a new file
+ * brings a second again. */
+static void resolve__patch_follows_deleted_and_new_files(void **state)
+{
+  static const char *const files[] = {
+    "a/util.c", "int helper(void)\n{\n  return 1;\n}\n",
+    "b/util.c", "int helper(void)\n{\n  return 2;\n}\n",
+    "b/main.c", "int run(void)\n{\n  return helper();\n}\n",
+    NULL};
+  static const step steps[] = {
+    {"b/util.c", NULL, NULL},
+    {"b/more.c", "int helper(void)\n{\n  return 3;\n}\n", NULL},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_delete", files, steps);
 }
 
 int main(void)
@@ -407,8 +554,13 @@ int main(void)
     cmocka_unit_test(resolve__member_call_never_resolves_by_the_name_alone),
     cmocka_unit_test(resolve__receiver_type_picks_the_method_of_its_type),
     cmocka_unit_test(resolve__patch_follows_a_factory_result_type),
-    cmocka_unit_test(resolve__patch_declines_when_a_base_changes),
+    cmocka_unit_test(resolve__patch_follows_a_base_that_changes),
     cmocka_unit_test(resolve__patch_follows_a_receiver_type_that_turns_ambiguous),
+    cmocka_unit_test(resolve__patch_follows_a_name_turning_unique_and_back),
+    cmocka_unit_test(resolve__patch_follows_a_base_added_and_removed),
+    cmocka_unit_test(resolve__patch_follows_a_base_that_another_file_changes),
+    cmocka_unit_test(resolve__patch_follows_a_renamed_file),
+    cmocka_unit_test(resolve__patch_follows_deleted_and_new_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,7 +59,7 @@ typedef struct pt_graph_file_patch {
   size_t n_entities;
   const pt_test_entity *tests;
   size_t n_tests;
-  const pt_file_record *file;
+  const pt_file_record *file;  /* NULL: the file left */
   const pt_edge *edges;        /* every edge written in the file */
   size_t n_edges;
 } pt_graph_file_patch;
@@ -67,9 +67,10 @@ typedef struct pt_graph_file_patch {
 /* A new finished graph: prev (finished) with the records of some files
  * (entities, tests, file record, the edges written in them) replaced, in
  * canonical order, sharing prev's string pool; prev itself is not changed
- * and may still be read. The files must be in prev, and their new entity
- * keys unique in the result (the caller's check): then the result is what
- * finishing the whole graph again would give. */
+ * and may still be read. A file whose `file` is NULL leaves the graph (its
+ * records go, nothing comes); a file prev has not got joins it. The new
+ * entity keys must be unique in the result (the caller's check): then the
+ * result is what finishing the whole graph again would give. */
 int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_t n,
                    pt_graph **out);
 

@@ -1,6 +1,7 @@
 /* pt_graph_patch (pt/graph.h): a new finished graph from a finished one
- * with some files' records replaced, sharing its string pool, in the order
- * finishing the whole graph again would give, without doing that. */
+ * with some files' records replaced, removed or added, sharing its string
+ * pool, in the order finishing the whole graph again would give, without
+ * doing that. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,12 @@ static int patch_edges(pt_graph *g, const pt_graph_file_patch *files, size_t n,
   return 0;
 }
 
+static int cmp_file_path(const void *pa, const void *pb)
+{
+  return strcmp(((const pt_file_record *)pa)->path,
+                ((const pt_file_record *)pb)->path);
+}
+
 static int patch_records(pt_graph *g, const pt_graph *prev,
                          const pt_graph_file_patch *files, size_t n, pt_ptrmap *paths)
 {
@@ -153,14 +160,26 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
       rc = pt_graph_add_test(g, &files[k].tests[i]);
   if (rc == 0 && g->tests.n > 1)
     qsort(g->tests.v, g->tests.n, sizeof *g->tests.v, pt__graph_cmp_test);
-  /* file records in place */
+  /* file records in place; a file that left has none, a new one joins */
+  unsigned char *had = rc ? NULL : pt_calloc(n + 1, 1);
+  if (rc == 0 && !had)
+    rc = PT_ENOMEM;
   for (size_t i = 0; i < prev->files.n && rc == 0; i++) {
     size_t k;
     if (!pt_ptrmap_get(paths, prev->files.v[i].path, &k))
       rc = VEC_PUSH(g->files, prev->files.v[i]);
-    else
+    else if ((had[k] = 1) && files[k].file)
       rc = pt_graph_add_file(g, files[k].file);
   }
+  int joined = 0;
+  for (size_t k = 0; k < n && rc == 0; k++)
+    if (!had[k] && files[k].file) {
+      rc = pt_graph_add_file(g, files[k].file);
+      joined = 1;
+    }
+  if (rc == 0 && joined)
+    qsort(g->files.v, g->files.n, sizeof *g->files.v, cmp_file_path);
+  pt_free(had);
   return rc == PT_ENOMEM ? PT_ERR(PT_ENOMEM, "out of memory patching a graph") : rc;
 }
 

@@ -479,6 +479,8 @@ static int resolve_all(const pt_walk_result *w, pt__ingest_slot *slots, pt_graph
                 : PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
     rc = pt__resolver_new(g, &rs);
+  if (rc == 0 && keep) /* for the live index's patches */
+    rc = pt__resolver_record(rs);
   for (size_t i = 0; rc == 0 && i < w->n_files; i++)
     if (slots[i].path)
       rc = pt__resolver_note_bases(rs, slots[i].path, slots[i].lang,

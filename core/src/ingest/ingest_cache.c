@@ -21,13 +21,9 @@ struct pt_ingest_cache {
   pt_arena dirty_paths;     /* keys of dirty */
   pt_strmap dirty;          /* marked paths */
   int all_dirty;
-  /* the resolver of the last full run, for pt_ingest_patch */
+  /* the resolver of the last full run, kept true by pt_ingest_patch */
   pt_resolver *rs;
-  pt_entity *rs_ents;       /* owned copies of the arrays rs reads */
-  size_t n_rs_ents;
-  pt_file_record *rs_files;
-  size_t n_rs_files;
-  pt_graph_pool *pool;      /* retained: the strings all of those point to */
+  pt_graph_pool *pool;      /* retained: the strings rs points to */
   size_t pool_base;         /* its size after that run */
   pt_graph_pool *seed_pool; /* retained: strings of seeded results */
 };
@@ -42,12 +38,8 @@ int pt__cache_queries(pt_ingest_cache *c, pt_queries **out)
 void pt__cache_drop_resolver(pt_ingest_cache *c)
 {
   pt__resolver_free(c->rs);
-  pt_free(c->rs_ents);
-  pt_free(c->rs_files);
   pt_graph_pool_release(c->pool);
   c->rs = NULL;
-  c->rs_ents = NULL;
-  c->rs_files = NULL;
   c->pool = NULL;
 }
 
@@ -55,18 +47,18 @@ void pt__cache_drop_resolver(pt_ingest_cache *c)
 void pt__cache_keep_resolver(pt_ingest_cache *c, pt_resolver *rs, pt_graph *g)
 {
   size_t ne = pt_graph_n_entities(g), nf = pt_graph_n_files(g);
-  c->rs_ents = pt_malloc((ne + 1) * sizeof *c->rs_ents);
-  c->rs_files = pt_malloc((nf + 1) * sizeof *c->rs_files);
-  if (!c->rs_ents || !c->rs_files) {
+  pt_entity *ents = pt_malloc((ne + 1) * sizeof *ents);
+  pt_file_record *files = pt_malloc((nf + 1) * sizeof *files);
+  pt__cache_drop_resolver(c);
+  if (!ents || !files) {
+    pt_free(ents);
+    pt_free(files);
     pt__resolver_free(rs);
-    pt__cache_drop_resolver(c);
     return;
   }
-  memcpy(c->rs_ents, pt_graph_entities(g), ne * sizeof *c->rs_ents);
-  memcpy(c->rs_files, pt_graph_files(g), nf * sizeof *c->rs_files);
-  c->n_rs_ents = ne;
-  c->n_rs_files = nf;
-  pt__resolver_rebase(rs, c->rs_ents, c->rs_files);
+  memcpy(ents, pt_graph_entities(g), ne * sizeof *ents);
+  memcpy(files, pt_graph_files(g), nf * sizeof *files);
+  pt__resolver_adopt(rs, ents, files);
   c->rs = rs;
   c->pool = pt_graph_pool_retain(g);
   c->pool_base = pt_graph_pool_bytes(g);
@@ -271,27 +263,47 @@ pt_resolver *pt__cache_resolver(const pt_ingest_cache *c)
   return c->rs;
 }
 
-const pt_entity *pt__cache_resolver_entities(const pt_ingest_cache *c, size_t *n)
+int pt__cache_splice(pt_ingest_cache *c, const unsigned char *drop,
+                     pt__cache_add *adds, size_t n_adds)
 {
-  *n = c->n_rs_ents;
-  return c->rs_ents;
-}
-
-const pt_file_record *pt__cache_resolver_files(const pt_ingest_cache *c,
-                                               size_t *n)
-{
-  *n = c->n_rs_files;
-  return c->rs_files;
-}
-
-void pt__cache_replace_resolver(pt_ingest_cache *c, pt_resolver *rs,
-                                pt_entity *ents, size_t n_ents)
-{
-  pt__resolver_free(c->rs);
-  pt_free(c->rs_ents);
-  c->rs = rs;
-  c->rs_ents = ents;
-  c->n_rs_ents = n_ents;
+  size_t n = c->n + n_adds, a = 0, w = 0;
+  pt__cache_entry *e = pt_malloc((n + 1) * sizeof *e);
+  int rc = e ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i <= c->n; i++) {
+    while (a < n_adds && (i == c->n || strcmp(adds[a].path, c->entries[i].path) < 0)) {
+      e[w++] = (pt__cache_entry){adds[a].path, adds[a].size, adds[a].mtime_ns,
+                                 adds[a].r, 0};
+      adds[a++].path = NULL;
+    }
+    if (i == c->n)
+      break;
+    if (drop[i]) {
+      pt_free(c->entries[i].path);
+      pt_file_result_free(c->entries[i].r);
+    } else {
+      e[w++] = c->entries[i];
+    }
+  }
+  if (rc) {
+    for (size_t k = 0; k < n_adds; k++) {
+      pt_free(adds[k].path);
+      pt_file_result_free(adds[k].r);
+    }
+    return rc;
+  }
+  pt_free(c->entries);
+  c->entries = e;
+  c->n = w;
+  c->cap = n + 1;
+  pt_strmap_fini(&c->map);
+  memset(&c->map, 0, sizeof c->map);
+  for (size_t i = 0; rc == 0 && i < c->n; i++)
+    rc = pt_strmap_put(&c->map, c->entries[i].path, strlen(c->entries[i].path), i);
+  if (rc) { /* without its map the cache is nothing: start over */
+    pt__cache_commit(c, 0);
+    pt__cache_drop_resolver(c);
+  }
+  return rc;
 }
 
 /* ---- pt/ingest.h ------------------------------------------------------------ */

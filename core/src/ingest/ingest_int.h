@@ -9,6 +9,7 @@
 #include "pt/extract.h"
 #include "pt/graph.h"
 #include "pt/ingest.h"
+#include "pt/sys/fs.h"
 #include "pt/walk.h"
 #include "resolve.h"
 
@@ -87,16 +88,21 @@ const char *pt__cache_next_dirty(const pt_ingest_cache *c, size_t *it,
                                  size_t *len);
 /* The marks are served: forget them all. */
 void pt__cache_clear_dirty(pt_ingest_cache *c);
-/* The kept resolver (borrowed; NULL when none) and the arrays it reads:
- * the definitions and file records of the last full run, in walk order. */
+/* The kept resolver (borrowed; NULL when none): the tables of the last
+ * full run, kept true by every patch since. */
 pt_resolver *pt__cache_resolver(const pt_ingest_cache *c);
-const pt_entity *pt__cache_resolver_entities(const pt_ingest_cache *c, size_t *n);
-const pt_file_record *pt__cache_resolver_files(const pt_ingest_cache *c,
-                                               size_t *n);
-/* A patch rebuilt the resolver over new definitions: rs and ents (owned
- * from now on) replace the kept ones; the file records and pool stay. */
-void pt__cache_replace_resolver(pt_ingest_cache *c, pt_resolver *rs,
-                                pt_entity *ents, size_t n_ents);
+/* Files that came and went with a patch: the entries flagged in drop (by
+ * entry) are freed, adds (sorted by path; their paths and results owned
+ * from the call on, also on failure) come in, in walk order. On failure
+ * the cache is emptied and its resolver dropped: the next run is full. */
+typedef struct pt__cache_add {
+  char *path;
+  pt_file_result *r;
+  uint64_t size;
+  int64_t mtime_ns;
+} pt__cache_add;
+int pt__cache_splice(pt_ingest_cache *c, const unsigned char *drop,
+                     pt__cache_add *adds, size_t n_adds);
 
 /* Seeding (pt_ingest_cache_seed): the cache keeps g's string pool alive,
  * which the seeded results borrow their strings from; then one entry per
@@ -104,6 +110,21 @@ void pt__cache_replace_resolver(pt_ingest_cache *c, pt_resolver *rs,
 int pt__cache_hold_pool(pt_ingest_cache *c, const pt_graph *g);
 int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
                          pt_file_result *r);
+
+/* ingest_patch_path.c */
+/* What the patch shortcut can do with a changed path. */
+enum {
+  PT__PATCH_FULL,            /* nothing: a full run must */
+  PT__PATCH_NOTHING,         /* the path changes nothing in the index */
+  PT__PATCH_EDITED,          /* a file the index has (cache entry *entry) */
+  PT__PATCH_GONE,            /* a file the index has, gone */
+  PT__PATCH_NEW              /* a file a fresh walk would index */
+};
+int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
+                        const pt_graph *prev, const char *root,
+                        const char *path, size_t len, size_t *entry);
+/* lstat of root/path: 0, PT_ENOTFOUND, or another error (cleared). */
+int pt__patch_stat(const char *root, const char *path, pt_fs_stat *st);
 
 /* ingest_reuse.c */
 /* Records in r->file.reuse (r's arena) what a later run needs to reuse r

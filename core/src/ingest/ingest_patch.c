@@ -1,7 +1,10 @@
 /* The live index's patch shortcut (pt_ingest_patch, pt/ingest.h): only the
  * changed files are parsed again and the current graph is patched with
  * their records and the edges that can have changed, instead of a full
- * run; where that is not exactly what a full run would make, PT_EAGAIN. */
+ * run; where that is not exactly what a full run would make, PT_EAGAIN.
+ * Files edited, added, renamed or deleted change the kept resolver's
+ * tables a file at a time (resolve_upkeep.c); the files that read what
+ * changed are resolved again with them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,64 +16,22 @@
 #include "pt/sys/proc.h"
 #include "ingest_int.h"
 
-/* A file patched: re-extracted (a dirty one), or only resolved again (a
- * file whose references name a definition that came or went). */
+/* A file patched: re-extracted (edited or new), gone, or only resolved
+ * again (a file that read something that changed). */
 typedef struct patched {
   const char *path;          /* a dirty key, or the entry's path */
-  size_t entry;              /* its cache entry */
-  pt_file_result *r;         /* owned when re-extracted (dirty) */
-  const pt_file_result *use; /* the result patched in: r, or the entry's */
+  size_t entry;              /* its cache entry, or NO_ENTRY (new) */
+  int kind;                  /* PT__PATCH_EDITED, _NEW, _GONE, or 0 */
+  pt_file_result *r;         /* owned when re-extracted */
+  const pt_file_result *use; /* the result patched in: r, or the entry's;
+                                NULL when gone */
   pt_fs_stat st;
   int defs_changed;          /* its definitions are not the ones it had */
+  int bases_changed;         /* nor its bases */
+  pt_entity *ents;           /* owned: its definitions, strings interned */
 } patched;
 
-/* lstat of root/path: 0, PT_ENOTFOUND, or another error (cleared). */
-static int stat_under(const char *root, const char *path, pt_fs_stat *st)
-{
-  pt_buf full = PT_BUF_INIT;
-  int rc = pt_buf_printf(&full, "%s/%s", root, path);
-  if (rc == 0)
-    rc = pt_fs_stat_path(full.ptr, st);
-  pt_buf_fini(&full);
-  pt_error_clear();
-  return rc;
-}
-
-/* Is p the path of len bytes, or below it? */
-static int at_or_below(const char *p, const char *path, size_t len)
-{
-  return !strncmp(p, path, len) && (p[len] == '\0' || p[len] == '/');
-}
-
-/* Does a change at path leave the graph as it is? It does when the index
- * leaves the path out by name (ignored, or below an ignored folder) and it
- * is no ignore-rules file. "binary", "too_large" and "unreadable" may
- * change with the contents, so those do not count. */
-static int ignored_anyway(const pt_graph *prev, const char *root, const char *path)
-{
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  if (!strcmp(base, ".gitignore") || !strcmp(base, ".parseltongueignore"))
-    return 0;
-  const pt_ignored_file *ig = pt_graph_ignored(prev);
-  size_t n = pt_graph_n_ignored(prev), len = strlen(path);
-  for (size_t i = 0; i < n; i++) {
-    const char *p = ig[i].path, *why = ig[i].reason;
-    size_t pl = strlen(p);
-    int exact = pl == len && !memcmp(p, path, len);
-    int below = pl > 0 && p[pl - 1] == '/' && pl < len && !memcmp(p, path, pl);
-    if (!(exact || below) || !strcmp(why, "binary") || !strcmp(why, "too_large") ||
-        !strcmp(why, "unreadable"))
-      continue;
-    if (below)
-      return 1;
-    /* the ignored file itself: a change to it changes nothing, but its
-     * going takes it off the ignored list */
-    pt_fs_stat st;
-    return stat_under(root, path, &st) == 0;
-  }
-  return 0;
-}
+#define NO_ENTRY ((size_t)-1)
 
 static int str_differ(const char *a, const char *b)
 {
@@ -96,7 +57,7 @@ static int same_definitions(const pt_file_result *a, const pt_file_result *b)
 }
 
 /* The same bases (extends and implements references) in the same order:
- * method lookup through bases is not patched, a change takes a full run. */
+ * else the file's bases are noted again. */
 static int same_bases(const pt_file_result *a, const pt_file_result *b)
 {
   size_t i = 0, j = 0;
@@ -116,12 +77,22 @@ static int same_bases(const pt_file_result *a, const pt_file_result *b)
   }
 }
 
-/* Re-extracts one dirty file; PT_EAGAIN when the shortcut cannot take it. */
+static int has_bases(const pt_file_result *r)
+{
+  for (size_t i = 0; i < r->n_refs; i++)
+    if (r->refs[i].kind == PT_REF_EXTENDS || r->refs[i].kind == PT_REF_IMPLEMENTS)
+      return 1;
+  return 0;
+}
+
+/* Re-extracts one edited or new file; PT_EAGAIN when the shortcut cannot
+ * take it. */
 static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
                          uint64_t max_size, patched *pf, pt_buf *full, pt_buf *src)
 {
   size_t n_entries;
-  const pt__cache_entry *e = &pt__cache_entries(c, &n_entries)[pf->entry];
+  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  const pt_file_result *was = pf->entry != NO_ENTRY ? entries[pf->entry].r : NULL;
   pt_buf_clear(full);
   int rc = pt_buf_printf(full, "%s/%s", root, pf->path);
   if (rc == 0) rc = pt_fs_stat_path(full->ptr, &pf->st);
@@ -141,7 +112,7 @@ static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
     pf->r->file.mtime_ns = pf->st.mtime_ns;
   if (rc == 0 && pt_file_result_compact(&pf->r) != 0)
     pt_error_clear(); /* short of memory: keep it as it is */
-  if (rc == 0 && (pf->r->file.lang != e->r->file.lang || !same_bases(e->r, pf->r)))
+  if (rc == 0 && was && pf->r->file.lang != was->file.lang)
     rc = PT_EAGAIN;
   if (rc && rc != PT_ENOMEM) {
     pt_error_clear(); /* the full run will meet and report it */
@@ -149,46 +120,14 @@ static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
   }
   if (rc == 0) {
     pf->use = pf->r;
-    pf->defs_changed = !same_definitions(e->r, pf->r);
+    pf->defs_changed = !was || !same_definitions(was, pf->r);
+    pf->bases_changed = was ? !same_bases(was, pf->r) : has_bases(pf->r);
   }
   return rc;
 }
 
-/* When definitions came or went, more can change: the new keys must stay
- * unique (else a full run moves keys: PT_EAGAIN), the resolver is rebuilt
- * over the new definitions, and every file with a reference naming a
- * definition that came or went is resolved again (a reference to any other
- * name has the same candidates as before, so it resolves as before). */
-typedef struct defs_change {
-  pt_strmap names;           /* names of the changed files' old and new definitions */
-  pt_arena strings;
-  pt_resolver *rs;           /* owned until it replaces the kept one */
-  pt_entity *ents;           /* owned: the walk-order array rs reads */
-  size_t n_ents;
-} defs_change;
-
-static void defs_change_fini(defs_change *dc)
-{
-  pt_strmap_fini(&dc->names);
-  pt_arena_fini(&dc->strings);
-  pt__resolver_free(dc->rs);
-  pt_free(dc->ents);
-}
-
-static int note_names(defs_change *dc, const pt_file_result *r)
-{
-  for (size_t i = 0; i < r->n_entities; i++) {
-    const char *nm = pt_arena_strdup(&dc->strings, r->entities[i].name);
-    int rc = nm ? pt_strmap_put(&dc->names, nm, strlen(nm), 1)
-                : PT_ERR(PT_ENOMEM, "out of memory");
-    if (rc)
-      return rc;
-  }
-  return 0;
-}
-
 /* New keys: none may be another entity's, in the index or among the
- * other changed files'. */
+ * other changed files' (else a full run moves keys on: PT_EAGAIN). */
 static int keys_stay_unique(pt_ingest_cache *c, patched *pf, size_t n)
 {
   pt_strmap own = PT_STRMAP_INIT, fresh = PT_STRMAP_INIT;
@@ -197,12 +136,12 @@ static int keys_stay_unique(pt_ingest_cache *c, patched *pf, size_t n)
   const pt_resolver *rs = pt__cache_resolver(c);
   int rc = 0;
   for (size_t k = 0; k < n && rc == 0; k++) {
-    if (!pf[k].defs_changed)
+    if (!pf[k].defs_changed || !pf[k].r)
       continue;
-    const pt_file_result *old = entries[pf[k].entry].r;
+    const pt_file_result *old = pf[k].entry != NO_ENTRY ? entries[pf[k].entry].r : NULL;
     pt_strmap_fini(&own);
     memset(&own, 0, sizeof own);
-    for (size_t i = 0; i < old->n_entities && rc == 0; i++)
+    for (size_t i = 0; old && i < old->n_entities && rc == 0; i++)
       rc = pt_strmap_put(&own, old->entities[i].key, strlen(old->entities[i].key), 1);
     for (size_t i = 0; i < pf[k].r->n_entities && rc == 0; i++) {
       const char *key = pf[k].r->entities[i].key;
@@ -220,125 +159,131 @@ static int keys_stay_unique(pt_ingest_cache *c, patched *pf, size_t n)
   return rc;
 }
 
-/* The walk-order definitions with the changed files' replaced (their
- * strings interned in the pool the resolver's other strings are in), and a
- * resolver over them. */
-static int rebuild_resolver(pt_ingest_cache *c, pt_graph *scratch, patched *pf,
-                            size_t n, defs_change *dc)
+/* The file's definitions with their strings interned in the pool the
+ * resolver's strings are in (resolution reads no code). */
+static int intern_defs(pt_graph *scratch, patched *pf)
 {
-  size_t n_entries, n_rs_ents, n_rs_files;
-  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
-  const pt_entity *rs_ents = pt__cache_resolver_entities(c, &n_rs_ents);
-  const pt_file_record *rs_files = pt__cache_resolver_files(c, &n_rs_files);
-  size_t *by_entry = pt_malloc((n_entries + 1) * sizeof *by_entry), total = 0, at = 0;
-  int rc = by_entry ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; rc == 0 && i < n_entries; i++)
-    by_entry[i] = (size_t)-1;
-  for (size_t k = 0; rc == 0 && k < n; k++)
-    by_entry[pf[k].entry] = k;
-  for (size_t i = 0; rc == 0 && i < n_entries; i++) {
-    size_t k = by_entry[i];
-    total += k != (size_t)-1 ? pf[k].use->n_entities : entries[i].r->n_entities;
+  const pt_file_result *r = pf->use;
+  pf->ents = pt_malloc((r->n_entities + 1) * sizeof *pf->ents);
+  if (!pf->ents)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t j = 0; j < r->n_entities; j++) {
+    const pt_entity *src = &r->entities[j];
+    pt_entity e = *src;
+    e.code = NULL;
+    e.signature = e.signature ? pt_graph_intern(scratch, e.signature) : NULL;
+    e.key = pt_graph_intern(scratch, e.key);
+    e.name = pt_graph_intern(scratch, e.name);
+    e.qualname = pt_graph_intern(scratch, e.qualname);
+    e.file_path = pt_graph_intern(scratch, e.file_path);
+    e.parent_key = e.parent_key ? pt_graph_intern(scratch, e.parent_key) : NULL;
+    if (!e.key || !e.name || !e.qualname || !e.file_path ||
+        (src->parent_key && !e.parent_key) || (src->signature && !e.signature))
+      return PT_ERR(PT_ENOMEM, "out of memory");
+    pf->ents[j] = e;
   }
-  if (rc == 0 && !(dc->ents = pt_malloc((total + 1) * sizeof *dc->ents)))
-    rc = PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; rc == 0 && i < n_entries; i++) {
-    size_t k = by_entry[i], was = entries[i].r->n_entities;
-    if (at + was > n_rs_ents) {
-      rc = PT_EAGAIN; /* not the arrays the cache says: take the long way */
-      break;
+  return 0;
+}
+
+/* The changed files' definitions and bases into the tables; what changed
+ * goes into ch. Files gone first, so a file renamed takes its place. */
+static int change_tables(pt_resolver *rs, pt_graph *scratch, patched *pf,
+                         size_t n, pt__deps *ch)
+{
+  int rc = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+      const char *path = pf[k].path;
+      if ((pass == 0) != (pf[k].kind == PT__PATCH_GONE))
+        continue;
+      if (pf[k].kind == PT__PATCH_GONE) {
+        rc = pt__resolver_set_file(rs, path, PT_LANG_C, NULL, 0, 1, ch);
+      } else if (pf[k].defs_changed) {
+        path = pt_graph_intern(scratch, path);
+        rc = path ? intern_defs(scratch, &pf[k]) : PT_ERR(PT_ENOMEM, "out of memory");
+        if (rc == 0)
+          rc = pt__resolver_set_file(rs, path, pf[k].use->file.lang, pf[k].ents,
+                                     pf[k].use->n_entities, 0, ch);
+      }
     }
-    if (k == (size_t)-1) {
-      memcpy(dc->ents + dc->n_ents, rs_ents + at, was * sizeof *dc->ents);
-      dc->n_ents += was;
-    }
-    for (size_t j = 0; k != (size_t)-1 && j < pf[k].use->n_entities && rc == 0; j++) {
-      pt_entity e = pf[k].use->entities[j];
-      e.code = NULL; /* resolution reads it not */
-      e.signature = e.signature ? pt_graph_intern(scratch, e.signature) : NULL;
-      e.key = pt_graph_intern(scratch, e.key);
-      e.name = pt_graph_intern(scratch, e.name);
-      e.qualname = pt_graph_intern(scratch, e.qualname);
-      e.file_path = pt_graph_intern(scratch, e.file_path);
-      e.parent_key = e.parent_key ? pt_graph_intern(scratch, e.parent_key) : NULL;
-      if (!e.key || !e.name || !e.qualname || !e.file_path ||
-          (pf[k].use->entities[j].parent_key && !e.parent_key) ||
-          (pf[k].use->entities[j].signature && !e.signature))
-        rc = PT_ERR(PT_ENOMEM, "out of memory");
-      dc->ents[dc->n_ents++] = e;
-    }
-    at += was;
+  for (size_t k = 0; rc == 0 && k < n; k++) {
+    const pt_file_result *r = pf[k].use;
+    if (pf[k].kind == PT__PATCH_GONE)
+      rc = pt__resolver_renote_bases(rs, pf[k].path, PT_LANG_C, NULL, 0, 1, ch);
+    else if (pf[k].defs_changed || pf[k].bases_changed)
+      rc = pt__resolver_renote_bases(rs, r->file.path, r->file.lang, r->refs,
+                                     r->n_refs, 0, ch);
   }
-  if (rc == 0 && at != n_rs_ents)
-    rc = PT_EAGAIN;
-  if (rc == 0)
-    rc = pt__resolver_new_arrays(dc->ents, dc->n_ents, rs_files, n_rs_files,
-                                 &dc->rs);
-  /* the bases, resolved again over the new definitions, must be the ones
-   * the kept resolver has: which type a base name stands for can change
-   * with definitions elsewhere, and that is a full run's business */
-  for (size_t i = 0; rc == 0 && i < n_entries; i++) {
-    size_t k = by_entry[i];
-    const pt_file_result *r = k != (size_t)-1 ? pf[k].use : entries[i].r;
-    rc = pt__resolver_note_bases(dc->rs, r->file.path, r->file.lang, r->refs,
-                                 r->n_refs);
-  }
-  if (rc == 0 && !pt__resolver_same_bases(dc->rs, pt__cache_resolver(c)))
-    rc = PT_EAGAIN;
-  pt_free(by_entry);
   return rc;
 }
 
-/* The last segment of a written name ("a.b::C" -> "C"). */
-static const char *last_segment(const char *s)
+/* Adds to pf (room for every file) the unchanged file at path, to be
+ * resolved again; 1 when added, 0 when it is in already or has no entry. */
+static int take_file(pt_ingest_cache *c, unsigned char *taken, patched *pf,
+                     size_t *n, const char *path)
 {
-  const char *last = s;
-  for (const char *p = s; *p; p++)
-    if (*p == '.' || *p == ':' || *p == '\\' || *p == '>')
-      last = p + 1;
-  return last;
+  size_t i, n_entries;
+  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  if (!pt__cache_find(c, path, strlen(path), &i) || taken[i] || !entries[i].r)
+    return 0;
+  taken[i] = 1;
+  memset(&pf[*n], 0, sizeof pf[*n]);
+  pf[*n].path = entries[i].path;
+  pf[*n].entry = i;
+  pf[*n].use = entries[i].r;
+  (*n)++;
+  return 1;
 }
 
-/* Does a reference name one of dc->names: its own name, or its receiver's
- * type or its qualifier (which type a method is looked up in)? */
-static int names_changed(const defs_change *dc, const pt_raw_ref *r)
+/* The bases noted by files that read what changed, again, until nothing
+ * more changes (noting reads no bases today, so once is enough; the bound
+ * keeps a rule that did from looping); then every file that read what
+ * changed is resolved again. */
+static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
+                          size_t *n, pt__deps *ch)
 {
-  const char *more[2] = {r->recv_type, r->scope};
-  if (pt_strmap_get(&dc->names, r->name, strlen(r->name), NULL))
-    return 1;
-  for (int i = 0; i < 2; i++) {
-    const char *l = more[i] ? last_segment(more[i]) : NULL;
-    if (l && pt_strmap_get(&dc->names, l, strlen(l), NULL))
-      return 1;
-  }
-  return 0;
-}
-
-/* Adds to pf the unchanged files with a reference naming dc->names. */
-static int affected_files(pt_ingest_cache *c, defs_change *dc, patched *pf,
-                          size_t *n)
-{
-  size_t n_entries;
+  size_t n_entries, n_files = pt__resolver_n_files(rs);
   const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
   unsigned char *taken = pt_calloc(n_entries + 1, 1);
-  if (!taken)
-    return PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t k = 0; k < *n; k++)
-    taken[pf[k].entry] = 1;
-  for (size_t i = 0; i < n_entries; i++) {
-    const pt_file_result *r = entries[i].r;
-    for (size_t j = 0; !taken[i] && j < r->n_refs; j++)
-      if (names_changed(dc, &r->refs[j])) {
-        taken[i] = 1;
-        memset(&pf[*n], 0, sizeof pf[*n]);
-        pf[*n].path = entries[i].path;
-        pf[*n].entry = i;
-        pf[*n].use = r;
-        (*n)++;
-      }
+  unsigned char *noted = pt_calloc(n_entries + 1, 1);
+  int rc = taken && noted ? pt__deps_seal(ch) : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t k = 0; rc == 0 && k < *n; k++)
+    if (pf[k].entry != NO_ENTRY) {
+      taken[pf[k].entry] = 1;
+      noted[pf[k].entry] = pf[k].kind == PT__PATCH_GONE || pf[k].defs_changed ||
+                           pf[k].bases_changed;
+    }
+  for (int round = 0, again = 1; rc == 0 && again; round++) {
+    size_t had = ch->n;
+    again = 0;
+    for (size_t f = 0; rc == 0 && f < n_files; f++) {
+      const char *path = pt__resolver_file_path(rs, f);
+      size_t i;
+      if (!path || !pt__cache_find(c, path, strlen(path), &i) || noted[i] ||
+          !entries[i].r || !pt__resolver_reads(rs, path, 1, ch))
+        continue;
+      /* an edited file's new bases, else its kept ones */
+      const pt_file_result *r = entries[i].r;
+      for (size_t k = 0; k < *n; k++)
+        if (pf[k].entry == i && pf[k].use)
+          r = pf[k].use;
+      rc = pt__resolver_renote_bases(rs, path, r->file.lang, r->refs, r->n_refs,
+                                     0, ch);
+    }
+    if (rc == 0)
+      rc = pt__deps_seal(ch);
+    again = rc == 0 && ch->n != had;
+    if (again && round == 8)
+      rc = PT_EAGAIN;
+  }
+  for (size_t f = 0; rc == 0 && f < n_files; f++) {
+    const char *path = pt__resolver_file_path(rs, f);
+    if (path && pt__resolver_reads(rs, path, 0, ch))
+      take_file(c, taken, pf, n, path);
   }
   pt_free(taken);
-  return 0;
+  pt_free(noted);
+  return rc;
 }
 
 /* Resolves the files' references into a scratch graph sharing prev's pool,
@@ -353,6 +298,9 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
   size_t base = pt_graph_n_edges(scratch);
   for (size_t k = 0; rc == 0 && k < n; k++) {
     const pt_file_result *r = pf[k].use;
+    first[k] = pt_graph_n_edges(scratch) - base;
+    if (!r)
+      continue; /* gone */
     const char *path = pt_graph_intern(scratch, r->file.path);
     pt_free(refs);
     refs = pt_malloc((r->n_refs + 1) * sizeof *refs);
@@ -363,19 +311,21 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
       if (!(refs[i].from_key = pt_graph_intern(scratch, r->refs[i].from_key)))
         rc = PT_ERR(PT_ENOMEM, "out of memory");
     }
-    first[k] = pt_graph_n_edges(scratch) - base;
     if (rc == 0)
       rc = pt__resolve_file(rs, scratch, path, r->file.lang, refs, r->n_refs);
   }
   first[n] = rc == 0 ? pt_graph_n_edges(scratch) - base : 0;
   for (size_t k = 0; rc == 0 && k < n; k++) {
     const pt_file_result *r = pf[k].use;
-    fp[k].path = r->file.path;
-    fp[k].entities = r->entities;
-    fp[k].n_entities = r->n_entities;
-    fp[k].tests = r->tests;
-    fp[k].n_tests = r->n_tests;
-    fp[k].file = &r->file;
+    fp[k].path = pf[k].path;
+    if (r) {
+      fp[k].path = r->file.path;
+      fp[k].entities = r->entities;
+      fp[k].n_entities = r->n_entities;
+      fp[k].tests = r->tests;
+      fp[k].n_tests = r->n_tests;
+      fp[k].file = &r->file;
+    }
     fp[k].edges = pt_graph_edges(scratch) + base + first[k];
     fp[k].n_edges = first[k + 1] - first[k];
   }
@@ -387,51 +337,92 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
   return rc;
 }
 
-/* Is path, or something below it, in the index or its ignored list? */
-static int known_at_or_below(const pt_ingest_cache *c, const pt_graph *prev,
-                             const char *path)
+/* The dirty paths: files to re-extract, gone or new into pf, or paths
+ * that change nothing; PT_EAGAIN for anything else (a folder, an ignore
+ * file, a file a fresh walk would leave out or list as ignored). */
+static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
+                       const pt_graph *prev, const char *root, patched *pf,
+                       size_t *n)
 {
-  size_t len = strlen(path), n_entries;
-  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
-  for (size_t i = 0; i < n_entries; i++)
-    if (at_or_below(entries[i].path, path, len))
-      return 1;
-  const pt_ignored_file *ig = pt_graph_ignored(prev);
-  for (size_t i = 0; i < pt_graph_n_ignored(prev); i++)
-    if (at_or_below(ig[i].path, path, len))
-      return 1;
-  return 0;
-}
-
-/* A path that is gone and that the index never had (a temporary file that
- * came and went, like an editor's or our own SQLite backup's) changes
- * nothing. */
-static int gone_without_trace(const pt_ingest_cache *c, const pt_graph *prev,
-                              const char *root, const char *path)
-{
-  pt_fs_stat st;
-  return stat_under(root, path, &st) == PT_ENOTFOUND &&
-         !known_at_or_below(c, prev, path);
-}
-
-/* The dirty paths: files to re-extract into pf (none that the index has
- * not got), or paths that change nothing. */
-static int dirty_files(pt_ingest_cache *c, const pt_graph *prev, const char *root,
-                       patched *pf, size_t *n)
-{
-  size_t n_entries, it = 0, len, k;
-  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  size_t it = 0, len, k;
   for (const char *d; (d = pt__cache_next_dirty(c, &it, &len));) {
-    if (pt__cache_find(c, d, len, &k) && entries[k].r) {
-      memset(&pf[*n], 0, sizeof pf[*n]);
-      pf[*n].path = d;
-      pf[(*n)++].entry = k;
-    } else if (!ignored_anyway(prev, root, d) &&
-               !gone_without_trace(c, prev, root, d)) {
-      return PT_EAGAIN; /* new, gone, a folder, or an ignore-rules file */
-    }
+    int kind = pt__patch_path_kind(o, c, prev, root, d, len, &k);
+    if (kind == PT__PATCH_FULL)
+      return PT_EAGAIN;
+    if (kind == PT__PATCH_NOTHING)
+      continue;
+    memset(&pf[*n], 0, sizeof pf[*n]);
+    pf[*n].path = d;
+    pf[*n].entry = k;
+    pf[(*n)++].kind = kind;
   }
   return 0;
+}
+
+static int re_extract(pt_ingest_cache *c, const pt_ingest_opts *o,
+                      const char *root, patched *pf, size_t n)
+{
+  pt_queries *q = NULL;
+  pt_extractor *x = NULL;
+  pt_buf full = PT_BUF_INIT, src = PT_BUF_INIT;
+  int rc = n > 0 ? pt__cache_queries(c, &q) : 0;
+  if (rc == 0 && n > 0)
+    rc = pt_extractor_new(q, &x);
+  uint64_t max = o->max_file_size ? o->max_file_size : PT_INGEST_DEFAULT_MAX_FILE_SIZE;
+  for (size_t k = 0; rc == 0 && k < n; k++)
+    if (pf[k].kind == PT__PATCH_GONE)
+      pf[k].defs_changed = 1;
+    else
+      rc = patch_extract(c, x, root, max, &pf[k], &full, &src);
+  pt_extractor_free(x);
+  pt_buf_fini(&full);
+  pt_buf_fini(&src);
+  return rc;
+}
+
+/* The new results replace the kept ones, gone files leave the cache and
+ * new ones join it, in walk order. */
+static int update_cache(pt_ingest_cache *c, patched *pf, size_t n_dirty,
+                        pt_ingest_stats *st)
+{
+  size_t n_entries, n_adds = 0;
+  pt__cache_entries(c, &n_entries);
+  unsigned char *drop = pt_calloc(n_entries + 1, 1);
+  pt__cache_add *adds = pt_calloc(n_dirty + 1, sizeof *adds);
+  int rc = drop && adds ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t k = 0; rc == 0 && k < n_dirty; k++) {
+    st->bytes += pf[k].r ? pf[k].st.size : 0;
+    if (pf[k].kind == PT__PATCH_GONE) {
+      drop[pf[k].entry] = 1;
+    } else if (pf[k].kind == PT__PATCH_NEW) {
+      char *path = pt_strdup(pf[k].path);
+      if (!path) {
+        rc = PT_ERR(PT_ENOMEM, "out of memory");
+        break;
+      }
+      adds[n_adds++] = (pt__cache_add){path, pf[k].r, pf[k].st.size,
+                                       pf[k].st.mtime_ns};
+      pf[k].r = NULL;
+    } else {
+      pt__cache_replace(c, pf[k].entry, pf[k].r, pf[k].st.size,
+                        pf[k].st.mtime_ns);
+      pf[k].r = NULL;
+    }
+  }
+  for (size_t a = 1; rc == 0 && a < n_adds; a++) /* few: insertion sort */
+    for (size_t b = a; b > 0 && strcmp(adds[b - 1].path, adds[b].path) > 0; b--) {
+      pt__cache_add t = adds[b];
+      adds[b] = adds[b - 1];
+      adds[b - 1] = t;
+    }
+  if (rc == 0 && (n_adds || memchr(drop, 1, n_entries)))
+    rc = pt__cache_splice(c, drop, adds, n_adds);
+  else
+    for (size_t a = 0; a < n_adds; a++)
+      pt_free(adds[a].path);
+  pt_free(drop);
+  pt_free(adds);
+  return rc;
 }
 
 int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **out,
@@ -448,77 +439,66 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
     return PT_EAGAIN;
   uint64_t t0 = pt_clock_ns();
   size_t n_entries;
-  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  pt__cache_entries(c, &n_entries);
   /* room for every cached file: dirty ones, then those resolved again */
   patched *pf = pt_calloc(n_entries + pt__cache_n_dirty(c) + 1, sizeof *pf);
   if (!pf)
     return PT_ERR(PT_ENOMEM, "out of memory");
-  size_t n = 0, n_dirty = 0;
-  int rc = dirty_files(c, prev, root, pf, &n);
-  n_dirty = n;
-  pt_queries *q = NULL;
-  pt_extractor *x = NULL;
-  pt_buf full = PT_BUF_INIT, src = PT_BUF_INIT;
-  if (rc == 0 && n > 0)
-    rc = pt__cache_queries(c, &q);
-  if (rc == 0 && n > 0)
-    rc = pt_extractor_new(q, &x);
-  uint64_t max = o->max_file_size ? o->max_file_size : PT_INGEST_DEFAULT_MAX_FILE_SIZE;
-  int any_defs = 0;
-  for (size_t k = 0; rc == 0 && k < n; k++) {
-    rc = patch_extract(c, x, root, max, &pf[k], &full, &src);
-    any_defs |= rc == 0 && pf[k].defs_changed;
-  }
-  pt_extractor_free(x);
-  pt_buf_fini(&full);
-  pt_buf_fini(&src);
-  defs_change dc;
-  memset(&dc, 0, sizeof dc);
+  size_t n = 0;
+  int rc = dirty_files(o, c, prev, root, pf, &n);
+  size_t n_dirty = n;
+  if (rc == 0)
+    rc = re_extract(c, o, root, pf, n);
+  int tables = 0, mutated = 0;
+  for (size_t k = 0; rc == 0 && k < n; k++)
+    tables |= pf[k].defs_changed || pf[k].bases_changed;
+  pt_resolver *rs = pt__cache_resolver(c);
   pt_graph *scratch = NULL;
+  pt__deps ch;
+  memset(&ch, 0, sizeof ch);
   if (rc == 0 && n > 0)
     rc = pt_graph_new_sharing(prev, &scratch);
-  if (rc == 0 && any_defs) {
-    /* every indexed file must be in the cache, and the resolver's strings
-     * in prev's pool, for the resolver to be rebuilt from them */
-    if (!pt__cache_covers(c, prev))
-      rc = PT_EAGAIN;
-    if (rc == 0) rc = keys_stay_unique(c, pf, n);
-    for (size_t k = 0; rc == 0 && k < n; k++)
-      if (pf[k].defs_changed) {
-        rc = note_names(&dc, entries[pf[k].entry].r);
-        if (rc == 0) rc = note_names(&dc, pf[k].r);
-      }
-    if (rc == 0) rc = rebuild_resolver(c, scratch, pf, n, &dc);
-    if (rc == 0) rc = affected_files(c, &dc, pf, &n);
+  /* every indexed file must be in the cache, and the resolver's strings
+   * in prev's pool, for the tables to be changed from them */
+  if (rc == 0 && tables && (!pt__cache_covers(c, prev) || !pt__resolver_can_patch(rs)))
+    rc = PT_EAGAIN;
+  if (rc == 0 && tables)
+    rc = keys_stay_unique(c, pf, n);
+  if (rc == 0 && tables) {
+    mutated = 1;
+    rc = change_tables(rs, scratch, pf, n, &ch);
+    if (rc == 0)
+      rc = follow_changes(c, rs, pf, &n, &ch);
   }
   if (rc == 0 && n > 0)
-    rc = patch_graph(any_defs ? dc.rs : pt__cache_resolver(c), scratch, prev, pf,
-                     n, out);
+    rc = patch_graph(rs, scratch, prev, pf, n, out);
   pt_graph_free(scratch);
   if (rc == 0) {
-    /* the new results replace the kept ones; the marks are served */
-    for (size_t k = 0; k < n_dirty; k++) {
-      pt__cache_replace(c, pf[k].entry, pf[k].r, pf[k].st.size,
-                        pf[k].st.mtime_ns);
-      pf[k].r = NULL;
-      st->bytes += pf[k].st.size;
-    }
-    if (any_defs) {
-      pt__cache_replace_resolver(c, dc.rs, dc.ents, dc.n_ents);
-      dc.rs = NULL;
-      dc.ents = NULL;
-    }
+    rc = update_cache(c, pf, n_dirty, st);
     pt__cache_clear_dirty(c);
-    st->processed_files = n_dirty;
+  }
+  if (rc && mutated)
+    pt__cache_drop_resolver(c); /* half changed: the next run is full */
+  if (rc && *out) {
+    pt_graph_free(*out);
+    *out = NULL;
+  }
+  if (rc == 0) {
+    st->processed_files = 0;
+    for (size_t k = 0; k < n_dirty; k++)
+      st->processed_files += pf[k].kind != PT__PATCH_GONE;
     st->extract_ns = pt_clock_ns() - t0;
     if (*out) {
       st->total_files = pt_graph_n_files(*out);
       pt__ingest_count(*out, st);
     }
   }
-  defs_change_fini(&dc);
-  for (size_t k = 0; k < n_dirty; k++)
-    pt_file_result_free(pf[k].r);
+  pt__deps_fini(&ch);
+  for (size_t k = 0; k < n; k++) {
+    pt_free(pf[k].ents);
+    if (k < n_dirty)
+      pt_file_result_free(pf[k].r);
+  }
   pt_free(pf);
   return rc;
 }

@@ -6,9 +6,15 @@
  * are in resolve_pick.c, the runs over files in resolve_run.c. */
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "pt/alloc.h"
+#include "pt/compat.h"
 #include "pt/error.h"
 #include "resolve_int.h"
+
+/* The calling thread's record of what it reads (pt__deps_record). */
+static PT_THREAD_LOCAL pt__deps *recording;
 
 uint8_t pt__resolve_family(pt_lang l)
 {
@@ -65,7 +71,97 @@ int pt__resolver_new(const pt_graph *g, pt_resolver **out)
 
 int pt__resolver_has_key(const pt_resolver *rs, const char *key)
 {
-  return pt_strmap_get(&rs->by_key, key, strlen(key), NULL);
+  size_t i;
+  return pt_strmap_get(&rs->by_key, key, strlen(key), &i) && i != NONE;
+}
+
+uint64_t pt__deps_hash(char tag, const void *s, size_t n)
+{
+  const unsigned char *p = s;
+  uint64_t h = 14695981039346656037u ^ (unsigned char)tag;
+  h *= 1099511628211u;
+  for (size_t i = 0; i < n; i++) {
+    h ^= p[i];
+    h *= 1099511628211u;
+  }
+  return h;
+}
+
+void pt__deps_record(pt__deps *d)
+{
+  recording = d;
+}
+
+int pt__deps_add(pt__deps *d, uint64_t h)
+{
+  if (d->n == d->cap &&
+      pt_array_grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v) != 0) {
+    d->failed = 1;
+    return PT_ENOMEM;
+  }
+  d->v[d->n++] = h;
+  return 0;
+}
+
+static void note(char tag, const void *s, size_t n)
+{
+  if (recording && pt__deps_add(recording, pt__deps_hash(tag, s, n)) != 0)
+    pt_error_clear(); /* recorded as failed: the tables stop patching */
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+  uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+  return (a > b) - (a < b);
+}
+
+int pt__deps_seal(pt__deps *d)
+{
+  if (d->failed)
+    return PT_ERR(PT_ENOMEM, "out of memory recording what resolution read");
+  if (d->n > 1)
+    qsort(d->v, d->n, sizeof *d->v, cmp_u64);
+  size_t w = 0;
+  for (size_t r = 0; r < d->n; r++)
+    if (w == 0 || d->v[w - 1] != d->v[r])
+      d->v[w++] = d->v[r];
+  d->n = w;
+  return 0;
+}
+
+void pt__deps_fini(pt__deps *d)
+{
+  if (!d)
+    return;
+  pt_free(d->v);
+  memset(d, 0, sizeof *d);
+}
+
+int pt__resolve_chain(const pt_resolver *rs, uint8_t fam, const char *name,
+                      size_t len, size_t *head)
+{
+  note('n', name, len);
+  return pt_strmap_get(&rs->by_name[fam], name, len, head) && *head != NONE;
+}
+
+int pt__resolve_has_name(const pt_resolver *rs, const char *name, size_t len)
+{
+  size_t count;
+  note('n', name, len);
+  return pt_strmap_get(&rs->names, name, len, &count) && count > 0;
+}
+
+size_t pt__resolve_bases(const pt_resolver *rs, uint32_t q)
+{
+  note('b', &q, sizeof q);
+  return rs->base_head[q];
+}
+
+int pt__resolve_files_named(const pt_resolver *rs, const char *base,
+                            size_t len, size_t *head)
+{
+  note('f', base, len);
+  return pt_strmap_get(&rs->by_base, base, len, head) && *head != NONE;
 }
 
 size_t pt__resolve_key(const pt_resolver *rs, pt__resolve_ctx *c,
@@ -76,7 +172,9 @@ size_t pt__resolve_key(const pt_resolver *rs, pt__resolve_ctx *c,
     return NONE;
   if (c && key == c->last_key)
     return c->last_found ? c->last_idx : NONE;
-  int found = pt_strmap_get(&rs->by_key, key, strlen(key), &i);
+  size_t len = strlen(key);
+  note('k', key, len);
+  int found = pt_strmap_get(&rs->by_key, key, len, &i) && i != NONE;
   if (c) {
     c->last_key = key;
     c->last_idx = i;
@@ -98,27 +196,28 @@ static span whole(const char *s)
   return sp;
 }
 
-/* The type that encloses entity key `from` (its qualified name), or an
- * empty span. */
-static span enclosing_type(const pt_resolver *rs, const char *from)
+span pt__resolve_encl(const pt_entity *e, const pt_entity *parent)
 {
-  size_t i = pt__resolve_key(rs, NULL, from);
   span none = {NULL, 0};
-  if (i == NONE)
-    return none;
-  const pt_entity *e = &rs->ents[i];
   if (e->kind != PT_KIND_METHOD && e->kind != PT_KIND_FUNCTION)
     return whole(e->qualname);
   size_t ql = strlen(e->qualname), nl = strlen(e->name);
   int qualified = ql > nl + 1 && e->qualname[ql - nl - 1] == '.';
-  size_t p = pt__resolve_key(rs, NULL, e->parent_key);
-  if (p != NONE &&
-      (e->kind != PT_KIND_METHOD || rs->ents[p].kind != PT_KIND_NAMESPACE))
-    return whole(rs->ents[p].qualname);
+  if (parent &&
+      (e->kind != PT_KIND_METHOD || parent->kind != PT_KIND_NAMESPACE))
+    return whole(parent->qualname);
   /* a method defined outside its type's file: "ns.A.f" is A's */
   if (e->kind == PT_KIND_METHOD && qualified)
     return (span){e->qualname, ql - nl - 1};
   return none;
+}
+
+/* The type that encloses entity i (its qualified name), or an empty span. */
+static span enclosing_type(const pt_resolver *rs, size_t i)
+{
+  const pt_entity *e = &rs->ents[i];
+  size_t p = pt__resolve_key(rs, NULL, e->parent_key);
+  return pt__resolve_encl(e, p != NONE ? &rs->ents[p] : NULL);
 }
 
 /* Path ids: the files' first, in order, then any other entity's path. */
@@ -127,6 +226,7 @@ static int path_ids(pt_resolver *rs, uint32_t **path_dir)
   int rc = 0;
   size_t cap = rs->n_files + 16;
   rs->path_text = pt_malloc(cap * sizeof *rs->path_text);
+  rs->cap_paths = cap;
   if (!rs->path_text)
     return PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < rs->n_files + rs->n_ents; i++) {
@@ -135,8 +235,8 @@ static int path_ids(pt_resolver *rs, uint32_t **path_dir)
     uint32_t id;
     rc = intern_id(&rs->paths, p, strlen(p), &id);
     if (rc == 0 && id == rs->n_paths)
-      rc = pt_array_grow((void **)&rs->path_text, &cap, rs->n_paths + 1,
-                         sizeof *rs->path_text);
+      rc = pt_array_grow((void **)&rs->path_text, &rs->cap_paths,
+                         rs->n_paths + 1, sizeof *rs->path_text);
     if (rc == 0 && id == rs->n_paths)
       rs->path_text[rs->n_paths++] = p;
     if (rc == 0 && i >= rs->n_files)
@@ -170,15 +270,17 @@ static int entity_ids(pt_resolver *rs, size_t *tail)
     in->qn = in->encl = NO_ID;
     if (e->qualname)
       rc = intern_id(&rs->qnames, e->qualname, in->ql, &in->qn);
-    rs->encl[i] = enclosing_type(rs, e->key);
+    rs->encl[i] = enclosing_type(rs, i);
     if (rc == 0 && rs->encl[i].s)
       rc = intern_id(&rs->qnames, rs->encl[i].s, rs->encl[i].n, &in->encl);
     if (rc == 0 && in->fam >= PT_LANG__COUNT)
       rc = PT_ERR(PT_EINVAL, "%s: unknown language", e->key);
     if (rc == 0)
       rc = chain(&rs->by_name[in->fam], rs->next_same_name, tail, e->name, i);
+    size_t count = 0, nl = strlen(e->name);
+    pt_strmap_get(&rs->names, e->name, nl, &count);
     if (rc == 0)
-      rc = pt_strmap_put(&rs->names, e->name, strlen(e->name), 1);
+      rc = pt_strmap_put(&rs->names, e->name, nl, count + 1);
   }
   pt_free(path_dir);
   return rc;
@@ -214,6 +316,7 @@ int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < rs->qnames.n; i++)
     rs->base_head[i] = NONE;
+  rs->n_base_head = rc == 0 ? rs->qnames.n : 0;
   pt_free(tail);
   if (rc) {
     pt__resolver_free(rs);
@@ -225,8 +328,12 @@ int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
 
 int pt__resolve_serial(pt_resolver *rs)
 {
-  if (rs->serial)
+  if (rs->serial && rs->serial_paths == rs->n_paths)
     return 0;
+  if (rs->serial) /* a patch added paths: its arrays are too short */
+    pt__resolve_ctx_fini(rs->serial);
+  pt_free(rs->serial);
+  rs->serial_paths = rs->n_paths;
   rs->serial = pt_malloc(sizeof *rs->serial);
   int rc = rs->serial ? pt__resolve_ctx_init(rs->serial, rs)
                       : PT_ERR(PT_ENOMEM, "out of memory");
@@ -237,11 +344,14 @@ int pt__resolve_serial(pt_resolver *rs)
   return rc;
 }
 
-void pt__resolver_rebase(pt_resolver *rs, const pt_entity *ents,
-                         const pt_file_record *files)
+void pt__resolver_adopt(pt_resolver *rs, pt_entity *ents,
+                        pt_file_record *files)
 {
   rs->ents = ents;
   rs->files = files;
+  rs->cap_ents = rs->n_ents + 1;
+  rs->cap_files = rs->n_files + 1;
+  rs->owns_arrays = 1;
 }
 
 void pt__resolver_free(pt_resolver *rs)
@@ -266,43 +376,59 @@ void pt__resolver_free(pt_resolver *rs)
   pt_free(rs->base_nodes);
   pt_strmap_fini(&rs->by_base);
   pt_free(rs->path_text);
+  for (size_t i = 0; rs->rfiles && i < rs->n_files; i++) {
+    pt_free(rs->rfiles[i].ents);
+    pt__deps_fini(&rs->rfiles[i].deps);
+    pt__deps_fini(&rs->rfiles[i].bdeps);
+  }
+  pt_free(rs->rfiles);
+  pt_free(rs->file_at);
+  if (rs->owns_arrays) {
+    pt_free((void *)rs->ents);
+    pt_free((void *)rs->files);
+  }
   pt_free(rs);
+}
+
+size_t pt__resolve_file_of(const pt_resolver *rs, uint32_t path_id)
+{
+  return rs->file_at && path_id < rs->cap_file_at ? rs->file_at[path_id]
+                                                  : NONE;
+}
+
+/* Where a base noted by file f goes in its list: after every base noted
+ * by a file that comes before f in walk order, or by f itself (a fresh run
+ * notes files in walk order, references in source order). */
+static int goes_after(const pt_resolver *rs, const base_node *n, size_t f)
+{
+  if (f == NONE || n->file == NONE || n->file == f)
+    return 1;
+  return strcmp(rs->files[n->file].path, rs->files[f].path) <= 0;
 }
 
 int pt__resolve_add_base(pt_resolver *rs, size_t t, size_t b)
 {
   size_t n = rs->n_base_nodes;
   uint32_t q = rs->info[t].qn;
-  if (q == NO_ID)
+  if (q == NO_ID || rs->bases_dry)
     return 0; /* a type without a qualified name has no methods to find */
   int rc = pt_array_grow((void **)&rs->base_nodes, &rs->cap_base_nodes, n + 1,
                          sizeof *rs->base_nodes);
   if (rc)
     return rc;
-  base_node node = {t, b, NONE};
+  size_t f = pt__resolve_file_of(rs, rs->info[t].file);
+  base_node node = {t, b, NONE, f, 0};
   rs->base_nodes[rs->n_base_nodes++] = node;
   size_t head = rs->base_head[q];
-  if (head == NONE) {
+  if (head == NONE || !goes_after(rs, &rs->base_nodes[head], f)) {
+    rs->base_nodes[n].next = head;
     rs->base_head[q] = n;
     return 0;
   }
-  while (rs->base_nodes[head].next != NONE)
+  while (rs->base_nodes[head].next != NONE &&
+         goes_after(rs, &rs->base_nodes[rs->base_nodes[head].next], f))
     head = rs->base_nodes[head].next;
+  rs->base_nodes[n].next = rs->base_nodes[head].next;
   rs->base_nodes[head].next = n;
   return 0;
-}
-
-int pt__resolver_same_bases(const pt_resolver *a, const pt_resolver *b)
-{
-  if (a->n_base_nodes != b->n_base_nodes)
-    return 0;
-  for (size_t i = 0; i < a->n_base_nodes; i++) {
-    const base_node *x = &a->base_nodes[i], *y = &b->base_nodes[i];
-    if (strcmp(a->ents[x->type].key, b->ents[y->type].key) != 0 ||
-        (x->base == NONE) != (y->base == NONE) ||
-        (x->base != NONE &&
-         strcmp(a->ents[x->base].key, b->ents[y->base].key) != 0))
-      return 0;
-  }
-  return 1;
 }

@@ -8,6 +8,17 @@
 
 typedef struct pt_resolver pt_resolver;
 
+/* What resolving a file read from the tables, as 64-bit hashes of what
+ * was looked up (a name's candidates, a key, a type's bases, the files of
+ * a base name), sorted and unique once sealed; also a set of such hashes
+ * that a patch changed. A patch that changes nothing a file read cannot
+ * change that file's edges (resolve_upkeep.c). */
+typedef struct pt__deps {
+  uint64_t *v;               /* owned */
+  size_t n, cap;
+  int failed;                /* out of memory while recording */
+} pt__deps;
+
 /* Indexes the entities and files of g (not yet finished is fine). */
 int pt__resolver_new(const pt_graph *g, pt_resolver **out);
 /* The same over arrays (borrowed), in the order a graph would have them
@@ -18,17 +29,16 @@ int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
 void pt__resolver_free(pt_resolver *rs);
 /* Whether an entity has this key. */
 int pt__resolver_has_key(const pt_resolver *rs, const char *key);
-/* Points rs at copies of the arrays it was built from (the same records in
- * the same order, strings shared), so it can outlive that graph. */
-void pt__resolver_rebase(pt_resolver *rs, const pt_entity *ents,
-                         const pt_file_record *files);
+/* Hands rs copies (owned from now on) of the arrays it was built from
+ * (the same records in the same order, strings shared), so it can outlive
+ * that graph and patches can grow them. */
+void pt__resolver_adopt(pt_resolver *rs, pt_entity *ents,
+                        pt_file_record *files);
 /* Records the bases of the types defined in one file (its extends and
  * implements references, resolved as they would be), for method lookup;
  * every file's before any pt__resolve_file. */
 int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
                             const pt_raw_ref *refs, size_t n_refs);
-/* Whether two resolvers recorded the same bases for the same types. */
-int pt__resolver_same_bases(const pt_resolver *a, const pt_resolver *b);
 /* Resolves the references of one file (refs[i].from_key etc. borrowed)
  * and adds their edges to g. `path` and `lang` are the file's; `path` and
  * every refs[i].from_key must come from pt_graph_intern(g, ...). */
@@ -45,9 +55,47 @@ typedef struct pt__resolve_job {
 } pt__resolve_job;
 /* pt__resolve_file for every job, on up to n_threads threads (the calling
  * one included); the edges go to g in job order, so g is the same for any
- * number of threads. After every pt__resolver_note_bases; rs is only read. */
-int pt__resolve_files(const pt_resolver *rs, pt_graph *g,
+ * number of threads. After every pt__resolver_note_bases; rs is only read
+ * (but for what pt__resolver_record keeps). */
+int pt__resolve_files(pt_resolver *rs, pt_graph *g,
                       const pt__resolve_job *jobs, size_t n_jobs,
                       unsigned n_threads);
+
+/* ---- patches (resolve_upkeep.c) ----------------------------------------
+ * The live index keeps the tables of its last full run and changes them a
+ * file at a time; every string given to these must live in the pool the
+ * tables' strings live in. After a failure the tables are half changed:
+ * free them. */
+
+/* Makes rs keep, from now on, what patches need: the entities of each
+ * file and what resolving each file reads (recorded by pt__resolve_files
+ * and pt__resolve_file). Before pt__resolver_note_bases. */
+int pt__resolver_record(pt_resolver *rs);
+/* Whether rs can be patched (recorded, adopted, nothing lost). */
+int pt__resolver_can_patch(const pt_resolver *rs);
+/* The definitions of the file at path become ents (source order); a path
+ * rs has not got is added as a file of lang, and gone takes the file out.
+ * What the change touched is added to changed. */
+int pt__resolver_set_file(pt_resolver *rs, const char *path, pt_lang lang,
+                          const pt_entity *ents, size_t n, int gone,
+                          pt__deps *changed);
+/* Notes the bases of the file at path again from its references (or only
+ * takes its bases out when gone); the types whose bases changed go into
+ * changed. */
+int pt__resolver_renote_bases(pt_resolver *rs, const char *path, pt_lang lang,
+                              const pt_raw_ref *refs, size_t n_refs, int gone,
+                              pt__deps *changed);
+/* Whether what resolving the file at path read (with bases: what noting
+ * its bases read) meets changed (sealed). 1 also when nothing was
+ * recorded for it. */
+int pt__resolver_reads(const pt_resolver *rs, const char *path, int bases,
+                       const pt__deps *changed);
+/* The files rs holds: how many, and the i-th's path (NULL once it left). */
+size_t pt__resolver_n_files(const pt_resolver *rs);
+const char *pt__resolver_file_path(const pt_resolver *rs, size_t i);
+int pt__deps_add(pt__deps *d, uint64_t h);
+/* Sorts and dedups d; PT_ENOMEM when recording ran out of memory. */
+int pt__deps_seal(pt__deps *d);
+void pt__deps_fini(pt__deps *d);
 
 #endif

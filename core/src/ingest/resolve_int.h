@@ -21,6 +21,8 @@ typedef struct base_node {
   size_t type;               /* the entity whose base list this is */
   size_t base;
   size_t next;               /* the type's next base, or NONE */
+  size_t file;               /* the file that noted it (upkeep), or NONE */
+  int removed;               /* taken out of its list by a patch */
 } base_node;
 
 /* What resolution asks of an entity, as small numbers made once, so a
@@ -33,6 +35,8 @@ typedef struct ent_info {
   uint32_t ql;               /* strlen(qualname) */
   uint8_t fam;               /* family(lang) */
   uint8_t kind;              /* its pt_kind */
+  uint32_t pos;              /* its place in its file's source order (upkeep);
+                                NO_ID once a patch removed it */
 } ent_info;
 
 /* The enclosing type of an entity as a span of a string the entities own. */
@@ -41,8 +45,17 @@ typedef struct span {
   size_t n;
 } span;
 
+/* One file of the tables, for patches (resolve_upkeep.c). */
+typedef struct res_file {
+  size_t *ents;              /* owned: its entities, in source order */
+  size_t n_ents;
+  pt__deps deps;             /* what resolving its references read */
+  pt__deps bdeps;            /* what noting its bases read */
+  int dead;                  /* left the index */
+} res_file;
+
 struct pt_resolver {
-  const pt_entity *ents;     /* borrowed */
+  const pt_entity *ents;     /* borrowed, or owned once adopted */
   size_t n_ents;
   ent_info *info;            /* owned, by entity */
   span *encl;                /* owned, by entity: its enclosing type */
@@ -54,6 +67,7 @@ struct pt_resolver {
   pt_strmap paths;           /* file paths -> id (files first, in order) */
   pt_strmap dirs;            /* folders -> id */
   size_t *base_head;         /* owned, by qualified-name id: first base_node */
+  size_t n_base_head;        /* ids base_head has room for */
   base_node *base_nodes;
   size_t n_base_nodes, cap_base_nodes;
   const pt_file_record *files; /* borrowed */
@@ -61,8 +75,16 @@ struct pt_resolver {
   size_t *next_same_base;    /* owned: chain of files sharing a base name */
   pt_strmap by_base;         /* file base name -> first file index */
   const char **path_text;    /* owned array, by path id (strings borrowed) */
-  size_t n_paths;
+  size_t n_paths, cap_paths;
   struct pt__resolve_ctx *serial; /* owned: pt__resolve_file's */
+  size_t serial_paths;       /* n_paths when serial was made */
+  /* upkeep (resolve_upkeep.c): made by pt__resolver_record */
+  int owns_arrays;           /* ents and files are owned (adopted) */
+  size_t cap_ents, cap_files;
+  res_file *rfiles;          /* owned, by file index; NULL when not kept */
+  size_t *file_at;           /* owned, by path id: file index, or NONE */
+  size_t cap_file_at;
+  int bases_dry;             /* note_bases resolves, adds nothing */
 };
 
 /* What resolving one file needs besides the frozen tables: one per thread. */
@@ -90,6 +112,29 @@ typedef struct pt__res_edges {
 
 /* resolve.c */
 uint8_t pt__resolve_family(pt_lang l);
+/* What the rules read goes through these, so that a file's resolution
+ * records what it read (pt__deps_record): a name's first entity in a
+ * family (1, or 0 when there is none), whether any family has the name,
+ * the first base_node of a qualified-name id (or NONE), and the first file
+ * of a base name (include resolution). */
+int pt__resolve_chain(const pt_resolver *rs, uint8_t fam, const char *name,
+                      size_t len, size_t *head);
+int pt__resolve_has_name(const pt_resolver *rs, const char *name, size_t len);
+size_t pt__resolve_bases(const pt_resolver *rs, uint32_t q);
+int pt__resolve_files_named(const pt_resolver *rs, const char *base,
+                            size_t len, size_t *head);
+/* Records what the calling thread's lookups read into d from now on (NULL:
+ * stops). */
+void pt__deps_record(pt__deps *d);
+/* The hashes recorded for a lookup of kind tag ('n' name, 'k' key, 'b'
+ * bases, 'f' file base name) of n bytes at s. */
+uint64_t pt__deps_hash(char tag, const void *s, size_t n);
+/* The type an entity is written in (its qualified name, or its parent's,
+ * or its qualifier), given its parent (NULL when none): a span of their
+ * strings, or {NULL, 0}. */
+span pt__resolve_encl(const pt_entity *e, const pt_entity *parent);
+/* The file index of a path id, or NONE (upkeep only). */
+size_t pt__resolve_file_of(const pt_resolver *rs, uint32_t path_id);
 /* The entity with this key (last of equals), or NONE. */
 size_t pt__resolve_key(const pt_resolver *rs, pt__resolve_ctx *c,
                        const char *key);

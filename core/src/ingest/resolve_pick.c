@@ -357,7 +357,7 @@ static int is_type_like(pt_kind k)
 static int chain_head(const pt_resolver *rs, uint8_t fam, const char *name,
                       size_t len, size_t *head)
 {
-  return pt_strmap_get(&rs->by_name[fam], name, len, head);
+  return pt__resolve_chain(rs, fam, name, len, head);
 }
 
 /* The type entity a caller (entity key) is written in, or NONE. */
@@ -438,9 +438,9 @@ static verdict method_of(const pt_resolver *rs, size_t head,
       return tier_verdict(&own, PT_RES_RECEIVER_TYPE);
   }
   uint32_t q = rs->info[t].qn;
-  if (depth >= 12 || q == NO_ID || rs->base_head[q] == NONE)
+  if (depth >= 12 || q == NO_ID || pt__resolve_bases(rs, q) == NONE)
     return missed(PT_RES_EXTERNAL);
-  for (size_t b = rs->base_head[q]; b != NONE; b = rs->base_nodes[b].next) {
+  for (size_t b = pt__resolve_bases(rs, q); b != NONE; b = rs->base_nodes[b].next) {
     size_t base = rs->base_nodes[b].base, of = rs->base_nodes[b].type;
     if (of != t && rs->ents[of].kind != PT_KIND_IMPL)
       continue; /* another type of the same qualified name */
@@ -695,7 +695,7 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
   /* a name only another family defines is looked at as one with no
    * candidates, not as one nobody defines (the verdict's reason differs) */
   if (!chain_head(rs, pt__resolve_family(lang), r->name, len, &head)) {
-    if (!pt_strmap_get(&rs->names, r->name, len, NULL))
+    if (!pt__resolve_has_name(rs, r->name, len))
       return missed(PT_RES_EXTERNAL);
     head = NONE;
   }
@@ -791,7 +791,7 @@ static char *join_normalized(const char *path, size_t dl, const char *inc)
 static size_t pick_file(const pt_resolver *rs, const char *path, const char *inc)
 {
   size_t head, found = NONE, n = 0;
-  if (!pt_strmap_get(&rs->by_base, base_name(inc), strlen(base_name(inc)), &head))
+  if (!pt__resolve_files_named(rs, base_name(inc), strlen(base_name(inc)), &head))
     return NONE;
   char *rel = join_normalized(path, dir_len(path), inc);
   while (inc[0] == '.' && (inc[1] == '/' || (inc[1] == '.' && inc[2] == '/')))

@@ -54,19 +54,47 @@ int pt__res_edges_to_graph(const pt__res_edges *e, pt_graph *g)
   return rc;
 }
 
+/* The file index whose reads a run records (pt__resolver_record), or NONE. */
+static size_t recorded_file(const pt_resolver *rs, const char *path)
+{
+  return rs->rfiles && path ? pt__resolve_file_of(rs, pt__resolve_path_id(rs, path))
+                            : NONE;
+}
+
+/* What a file's resolution read replaces what was kept for it. */
+static int keep_deps(pt_resolver *rs, size_t f, pt__deps *d)
+{
+  int rc = pt__deps_seal(d);
+  if (rc == 0) {
+    pt__deps_fini(&rs->rfiles[f].deps);
+    rs->rfiles[f].deps = *d;
+    memset(d, 0, sizeof *d);
+  }
+  return rc;
+}
+
 int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lang,
                      const pt_raw_ref *refs, size_t n_refs)
 {
   pt__res_edges out;
+  pt__deps d;
   memset(&out, 0, sizeof out);
+  memset(&d, 0, sizeof d);
+  size_t f = recorded_file(rs, path);
   int rc = pt__resolve_serial(rs);
+  if (f != NONE)
+    pt__deps_record(&d);
   if (rc == 0)
     rc = pt__resolve_begin_file(rs, rs->serial, path, lang, refs, n_refs);
   if (rc == 0)
     rc = pt__resolve_refs(rs, rs->serial, path, lang, refs, n_refs, &out);
+  pt__deps_record(NULL);
+  if (rc == 0 && f != NONE)
+    rc = keep_deps(rs, f, &d);
   if (rc == 0)
     rc = pt__res_edges_to_graph(&out, g);
   pt__res_edges_fini(&out);
+  pt__deps_fini(&d);
   return rc;
 }
 
@@ -76,6 +104,8 @@ typedef struct run {
   const pt__resolve_job *jobs;
   size_t n_jobs;
   pt__res_edges **out;       /* under mu: a finished file's edges, by job */
+  pt__deps *deps;            /* by job: what it read, when recorded (each
+                                written by the thread resolving the job) */
   unsigned char *done;       /* under mu */
   pt_mutex *mu;
   size_t next;               /* under mu: the next job to take */
@@ -123,10 +153,15 @@ static int resolve_job(run *p, pt__resolve_ctx *c, size_t i, pt__res_edges **out
     return 0;
   pt__res_edges *e = pt_calloc(1, sizeof *e);
   int rc = e ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  if (p->deps)
+    pt__deps_record(&p->deps[i]);
   if (rc == 0)
     rc = pt__resolve_begin_file(p->rs, c, j->path, j->lang, j->refs, j->n_refs);
   if (rc == 0)
     rc = pt__resolve_refs(p->rs, c, j->path, j->lang, j->refs, j->n_refs, e);
+  pt__deps_record(NULL);
+  if (rc == 0 && p->deps)
+    rc = pt__deps_seal(&p->deps[i]);
   if (rc) {
     pt__res_edges_fini(e);
     pt_free(e);
@@ -165,7 +200,44 @@ static void worker(void *payload)
   pt__resolve_ctx_fini(&c);
 }
 
-int pt__resolve_files(const pt_resolver *rs, pt_graph *g,
+/* What noting each file's bases reads, for patches: noted again without
+ * adding a base (the bases themselves were noted before the run). */
+static int record_base_reads(pt_resolver *rs, const pt__resolve_job *jobs,
+                             size_t n_jobs)
+{
+  int rc = 0;
+  rs->bases_dry = 1;
+  for (size_t i = 0; rc == 0 && i < n_jobs; i++) {
+    size_t f = recorded_file(rs, jobs[i].path);
+    if (f == NONE)
+      continue;
+    pt__deps *d = &rs->rfiles[f].bdeps;
+    pt__deps_fini(d);
+    pt__deps_record(d);
+    rc = pt__resolver_note_bases(rs, jobs[i].path, jobs[i].lang, jobs[i].refs,
+                                 jobs[i].n_refs);
+    pt__deps_record(NULL);
+    if (rc == 0)
+      rc = pt__deps_seal(d);
+  }
+  rs->bases_dry = 0;
+  return rc;
+}
+
+/* The runs' records go to the files they were made for. */
+static int keep_run_deps(pt_resolver *rs, const pt__resolve_job *jobs,
+                         size_t n_jobs, pt__deps *deps)
+{
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < n_jobs; i++) {
+    size_t f = recorded_file(rs, jobs[i].path);
+    if (f != NONE)
+      rc = keep_deps(rs, f, &deps[i]);
+  }
+  return rc;
+}
+
+int pt__resolve_files(pt_resolver *rs, pt_graph *g,
                       const pt__resolve_job *jobs, size_t n_jobs,
                       unsigned n_threads)
 {
@@ -179,8 +251,12 @@ int pt__resolve_files(const pt_resolver *rs, pt_graph *g,
   p.n_jobs = n_jobs;
   p.out = pt_calloc(n_jobs + 1, sizeof *p.out);
   p.done = pt_calloc(n_jobs + 1, 1);
-  int rc = p.out && p.done ? pt_mutex_new(&p.mu)
-                           : PT_ERR(PT_ENOMEM, "out of memory");
+  p.deps = rs->rfiles ? pt_calloc(n_jobs + 1, sizeof *p.deps) : NULL;
+  int rc = p.out && p.done && (p.deps || !rs->rfiles)
+               ? pt_mutex_new(&p.mu)
+               : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0 && rs->rfiles)
+    rc = record_base_reads(rs, jobs, n_jobs);
   if (n_threads > 64)
     n_threads = 64;
   if (n_threads > n_jobs)
@@ -210,5 +286,10 @@ int pt__resolve_files(const pt_resolver *rs, pt_graph *g,
   pt_free(p.done);
   if (rc == 0 && p.fatal)
     rc = PT_ERR(p.fatal, "%s", p.fatal_msg);
+  if (rc == 0 && p.deps)
+    rc = keep_run_deps(rs, jobs, n_jobs, p.deps);
+  for (size_t i = 0; p.deps && i < n_jobs; i++)
+    pt__deps_fini(&p.deps[i]);
+  pt_free(p.deps);
   return rc;
 }
