@@ -43,3 +43,14 @@
 (variable_declarator name: (identifier) @binding.var value: (new_expression constructor: (_) @binding.new))
 (assignment_expression left: (member_expression object: (this) property: (property_identifier)) @binding.var
   right: (new_expression constructor: (_) @binding.new))
+; parameters and locals of unknown type (binding.var alone): a bare call
+; of one has no static callee, whatever function shares its name
+(formal_parameters (identifier) @binding.var)
+(formal_parameters (assignment_pattern left: (identifier) @binding.var))
+(arrow_function parameter: (identifier) @binding.var)
+(variable_declarator name: (identifier) @binding.var)
+(for_in_statement left: (identifier) @binding.var)
+(catch_clause parameter: (identifier) @binding.var)
+(object_pattern (shorthand_property_identifier_pattern) @binding.var)
+(pair_pattern value: (identifier) @binding.var)
+(array_pattern (identifier) @binding.var)

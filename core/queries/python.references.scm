@@ -1,9 +1,8 @@
 ; Python references.
 (call function: (identifier) @reference.call)
-; o.m(), self.m(), cls.m(), mod.f(), a.b.C(). super().m() is left out: the
-; resolver reads `super` as the own class and would point m at itself.
-((call function: (attribute object: (_) @scope attribute: (identifier) @reference.call))
- (#not-eq? @scope "super()"))
+; o.m(), self.m(), cls.m(), mod.f(), a.b.C(), super().m() (a method of
+; the caller's bases)
+(call function: (attribute object: (_) @scope attribute: (identifier) @reference.call))
 ; a decorator is a call of its function: @dataclass, @app.route (with
 ; arguments the call patterns above match)
 ((decorator (identifier) @reference.call)
@@ -39,3 +38,11 @@
 (assignment left: [(identifier) (attribute)] @binding.var right: (call function: [(identifier) (attribute)] @binding.call))
 (typed_parameter . (identifier) @binding.var type: (type) @binding.type)
 (typed_default_parameter name: (identifier) @binding.var type: (type) @binding.type)
+; parameters and locals of unknown type (binding.var alone): a bare call
+; of one has no static callee, whatever function shares its name
+(parameters (identifier) @binding.var)
+(default_parameter name: (identifier) @binding.var)
+(lambda_parameters (identifier) @binding.var)
+(assignment left: (identifier) @binding.var)
+(for_statement left: (identifier) @binding.var)
+(for_statement left: (pattern_list (identifier) @binding.var))

@@ -57,3 +57,14 @@
 (required_parameter pattern: (identifier) @binding.var type: (type_annotation (_) @binding.type))
 (optional_parameter pattern: (identifier) @binding.var type: (type_annotation (_) @binding.type))
 (public_field_definition name: (property_identifier) @binding.var type: (type_annotation (_) @binding.type))
+; parameters and locals of unknown type (binding.var alone): a bare call
+; of one has no static callee, whatever function shares its name
+(required_parameter pattern: (identifier) @binding.var)
+(optional_parameter pattern: (identifier) @binding.var)
+(arrow_function parameter: (identifier) @binding.var)
+(variable_declarator name: (identifier) @binding.var)
+(for_in_statement left: (identifier) @binding.var)
+(catch_clause parameter: (identifier) @binding.var)
+(object_pattern (shorthand_property_identifier_pattern) @binding.var)
+(pair_pattern value: (identifier) @binding.var)
+(array_pattern (identifier) @binding.var)

@@ -90,6 +90,8 @@ static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
   }
   if (rc == 0 && has_var && has_type)
     rc = pt__bind_collect(f, bind_var, bind_type, how);
+  else if (rc == 0 && has_var)
+    rc = pt__bind_local(f, bind_var);
   return rc;
 }
 
@@ -255,6 +257,18 @@ static int adopt_scoped(pt_xfile *f, pt_cand *c)
   return 0;
 }
 
+/* A function written in a JavaScript or TypeScript object literal
+ * ({ m() {}, k: () => {} }) is a method of that object: never in scope as
+ * a bare name. */
+static int is_object_member(const pt_cand *c)
+{
+  const char *t = ts_node_type(c->node);
+  if (strcmp(t, "pair") == 0)
+    return 1;
+  return strcmp(t, "method_definition") == 0 &&
+         strcmp(ts_node_type(ts_node_parent(c->node)), "object") == 0;
+}
+
 static int name_all(pt_xfile *f)
 {
   pt_buf b = PT_BUF_INIT;
@@ -268,7 +282,8 @@ static int name_all(pt_xfile *f)
     if (c->scope && (c->parent < 0 || ns) && (rc = adopt_scoped(f, c)) != 0)
       break;
     const pt_cand *p = c->parent >= 0 ? &f->cands[c->parent] : NULL;
-    if (c->kind == PT_KIND_FUNCTION && ((p && is_type_like(p->kind)) || c->scope))
+    if (c->kind == PT_KIND_FUNCTION &&
+        ((p && is_type_like(p->kind)) || c->scope || is_object_member(c)))
       c->kind = PT_KIND_METHOD;
     pt_buf_clear(&b);
     const char *scope = c->scope ? dotted(f, c->scope, NULL) : NULL;
@@ -317,11 +332,26 @@ static uint32_t row_of_end(TSNode n)
   return e.row;
 }
 
+/* Where a JavaScript or TypeScript definition's head starts: at the
+ * `export` before it (`export function f`, `export const f = ...`), which
+ * says what a namespace shows to its other files. */
+static uint32_t export_start(const pt_cand *c)
+{
+  TSNode n = ts_node_parent(c->node);
+  if (!ts_node_is_null(n) && (strcmp(ts_node_type(n), "lexical_declaration") == 0 ||
+                              strcmp(ts_node_type(n), "variable_declaration") == 0) &&
+      ts_node_start_byte(ts_node_named_child(n, 0)) == c->start_byte)
+    n = ts_node_parent(n);
+  if (!ts_node_is_null(n) && strcmp(ts_node_type(n), "export_statement") == 0)
+    return ts_node_start_byte(n);
+  return c->start_byte;
+}
+
 /* The declaration head: up to the body, white space folded, at most 300
  * bytes (cut on a UTF-8 boundary). */
 static const char *signature_of(pt_xfile *f, const pt_cand *c)
 {
-  uint32_t a = c->start_byte, b = c->end_byte;
+  uint32_t a = export_start(c), b = c->end_byte;
   TSNode body = ts_node_child_by_field_name(c->node, "body", 4);
   if (!ts_node_is_null(body) && ts_node_start_byte(body) > a)
     b = ts_node_start_byte(body);

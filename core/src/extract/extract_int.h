@@ -22,6 +22,8 @@ struct pt_extractor {
   pt_queries *q;
   TSParser *parser;
   TSQueryCursor *cursor;
+  uint64_t parse_budget_ns; /* 0: none */
+  uint64_t parse_cpu_ns;    /* the current file's parses so far */
 };
 
 /* An entity while its file is being extracted. */
@@ -55,7 +57,8 @@ typedef struct pt_pending_ref {
 typedef struct pt_binding {
   TSNode var;
   const char *name;         /* arena: "x", or a field's name without self. */
-  const char *type;         /* arena: the type name, sigils and generics cut */
+  const char *type;         /* arena: the type name, sigils and generics
+                               cut; NULL for a local of unknown type */
   pt_recv_how how;
   int is_field;             /* of the type `owner`, else a local of it */
   int owner;                /* candidate index, or -1 for the file */
@@ -89,8 +92,12 @@ typedef struct pt_xfile {
 /* Parses src into *out (owned: ts_tree_delete). C and C++ are parsed from a
  * copy where macros and comments that tree-sitter misreads are blank
  * (extract_repair.c); offsets and lines are those of src. */
-int pt__extract_parse(TSParser *parser, pt_grammar grammar, const char *path,
+int pt__extract_parse(pt_extractor *x, pt_grammar grammar, const char *path,
                       const char *src, size_t len, TSTree **out);
+/* One tree-sitter parse of src within x's parse budget (extract.c):
+ * PT_ETIMEDOUT past it, PT_EPARSE when tree-sitter gives no tree. */
+int pt__extract_parse_text(pt_extractor *x, const char *path, const char *src,
+                           size_t len, TSTree **out);
 
 /* One traversal: definitions become candidates, reference captures become
  * pending references, import statements become import ranges. */
@@ -109,6 +116,9 @@ const char *pt__test_entity_reason(pt_xfile *f, const pt_cand *c);
 /* Receiver types (extract_refs.c). */
 /* Records the binding of a match with binding.var and a binding type. */
 int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how);
+/* Records a parameter or local variable whose type is unknown (a match
+ * with binding.var alone): a bare call of its name has no static callee. */
+int pt__bind_local(pt_xfile *f, TSNode var);
 /* Gives every binding its owner, once the candidates are nested. */
 void pt__bind_nest(pt_xfile *f);
 /* The receiver type of a member call written in candidate `from` (or -1)

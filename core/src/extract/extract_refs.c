@@ -3,6 +3,7 @@
  * fields that the binding captures name, with the type the syntax states.
  * Only what is written counts: a receiver the file does not bind stays
  * unknown, and two bindings that disagree make it unknown too. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,27 @@
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/hash.h"
+#include "pt/strmap.h"
 #include "base/words.h"
+
+/* The parameters and locals of a file's functions by name (bindings of
+ * every type, fields left out), for the languages where they hide
+ * functions of that name: by_name gives a name's first binding, next[i]
+ * the one after binding i (SIZE_MAX at the end). */
+typedef struct pt_locals {
+  pt_strmap by_name;
+  size_t *next;             /* owned, by binding; NULL: nothing hides */
+} pt_locals;
+static int is_shadowed(const pt_xfile *f, const pt_locals *l, TSNode call);
+static int locals_init(pt_locals *l, const pt_xfile *f);
+static void locals_fini(pt_locals *l);
+
+/* Languages whose functions are values a parameter or local can hide. */
+static int shadows_calls(pt_lang l)
+{
+  return l == PT_LANG_JAVASCRIPT || l == PT_LANG_TYPESCRIPT ||
+         l == PT_LANG_PYTHON;
+}
 
 int pt__innermost(const pt_xfile *f, uint32_t pos)
 {
@@ -125,11 +146,16 @@ int pt__extract_refs(pt_xfile *f)
 {
   size_t cap = 0;
   int rc = 0;
+  pt_locals locals;
   pt__bind_nest(f);
+  rc = locals_init(&locals, f);
   for (size_t i = 0; rc == 0 && i < f->n_pending; i++) {
     const pt_pending_ref *p = &f->pending[i];
+    if (p->kind == PT_REF_CALL && !p->scope && is_shadowed(f, &locals, p->node))
+      continue; /* a call through a value, no definition's */
     rc = add_ref(f, p->node, p->kind, p->scope, p->module, p->via, &cap);
   }
+  locals_fini(&locals);
   return rc;
 }
 
@@ -171,9 +197,13 @@ static uint64_t comment_words(pt_xfile *f)
 {
   const char *const *kinds = pt_grammar_get(f->grammar)->comment_kinds;
   uint64_t words = 0;
-  uint32_t n = ts_node_child_count(f->root);
-  for (uint32_t i = 0; i < n; i++) {
-    TSNode c = ts_node_child(f->root, i);
+  /* a cursor: ts_node_child(root, i) walks the children from the first
+   * each time, quadratic in a root of many, as error recovery makes of a
+   * file of 100,000 nested parentheses (hours for 200 KB) */
+  TSTreeCursor cur = ts_tree_cursor_new(f->root);
+  for (int more = ts_tree_cursor_goto_first_child(&cur); more;
+       more = ts_tree_cursor_goto_next_sibling(&cur)) {
+    TSNode c = ts_tree_cursor_current_node(&cur);
     const char *type = ts_node_type(c);
     for (int k = 0; kinds[k]; k++)
       if (strcmp(type, kinds[k]) == 0) {
@@ -182,6 +212,7 @@ static uint64_t comment_words(pt_xfile *f)
         break;
       }
   }
+  ts_tree_cursor_delete(&cur);
   return words;
 }
 
@@ -270,6 +301,16 @@ static char *type_name(char *s)
         again = 1;
       }
   }
+  /* TypeScript's Partial<T>, Readonly<T>, ...: T's members */
+  static const char *const wrappers[] = {"Partial<", "Readonly<", "Required<",
+                                         "NonNullable<", NULL};
+  for (int i = 0; wrappers[i]; i++)
+    if (strncmp(s, wrappers[i], strlen(wrappers[i])) == 0) {
+      s += strlen(wrappers[i]);
+      while (*s == ' ')
+        s++;
+      break;
+    }
   char *e = s;
   while (is_ident_char(*e) || *e == '.' || *e == ':' || *e == '\\')
     e++;
@@ -284,13 +325,63 @@ static char *type_name(char *s)
   return *s && !(*s >= '0' && *s <= '9') ? s : NULL;
 }
 
+/* A TypeScript parameter property: `private x: T`, `readonly x: T` in a
+ * constructor's parameters also declares the field x. */
+static int is_param_property(TSNode var)
+{
+  TSNode p = ts_node_parent(var);
+  if (ts_node_is_null(p) || (strcmp(ts_node_type(p), "required_parameter") != 0 &&
+                             strcmp(ts_node_type(p), "optional_parameter") != 0))
+    return 0;
+  uint32_t n = ts_node_child_count(p);
+  for (uint32_t i = 0; i < n; i++) {
+    const char *t = ts_node_type(ts_node_child(p, i));
+    if (!strcmp(t, "accessibility_modifier") || !strcmp(t, "readonly") ||
+        !strcmp(t, "override_modifier"))
+      return 1;
+  }
+  return 0;
+}
+
+/* Go: the element type of a slice, array or map type as written ("[]T",
+ * "[4]*T", "map[K]T"), in place; NULL for any other type. */
+static char *go_element(char *s)
+{
+  if (strncmp(s, "map[", 4) == 0)
+    s += 3;
+  else if (*s != '[')
+    return NULL;
+  for (int depth = 0; *s; s++) {
+    depth += *s == '[';
+    depth -= *s == ']';
+    if (depth == 0)
+      return s + 1;
+  }
+  return NULL;
+}
+
 int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
 {
   char *v = pt__trim_text(pt__node_text(f, var), 0);
   char *t = pt__node_text(f, type);
   if (!t || (!v && ts_node_end_byte(var) > ts_node_start_byte(var)))
     return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
-  t = type_name(t);
+  /* xs []T binds "xs[]" to T: what xs[i] is (go_indexed); x in
+   * `for _, x := range xs` is bound to "xs[]" itself, read through it */
+  char *elem = f->lang == PT_LANG_GO ? go_element(t) : NULL;
+  int ranged = f->lang == PT_LANG_GO &&
+               strcmp(ts_node_type(ts_node_parent(type)), "range_clause") == 0;
+  if (ranged) {
+    size_t n = strlen(t);
+    char *r = pt_arena_alloc(&f->r->arena, n + 3);
+    if (!r)
+      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    memcpy(r, t, n);
+    memcpy(r + n, "[]", 3);
+    t = r;
+  } else {
+    t = type_name(elem ? elem : t);
+  }
   if (!v || !t)
     return 0;
   int is_field = 0;
@@ -307,12 +398,106 @@ int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
   for (const char *p = v; *p; p++)
     if (!is_ident_char(*p))
       return 0; /* a.b = T(): not a name this file can look up */
+  if (elem) {
+    size_t n = strlen(v);
+    char *e = pt_arena_alloc(&f->r->arena, n + 3);
+    if (!e)
+      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    memcpy(e, v, n);
+    memcpy(e + n, "[]", 3);
+    v = e;
+  }
   int rc = pt_array_grow((void **)&f->binds, &f->cap_binds, f->n_binds + 1,
                          sizeof *f->binds);
   if (rc)
     return rc;
   pt_binding b = {var, v, t, how, is_field, -2};
   f->binds[f->n_binds++] = b;
+  if (is_field || !is_param_property(var))
+    return 0;
+  /* constructor(private readonly cbs: T): a parameter and a field */
+  rc = pt_array_grow((void **)&f->binds, &f->cap_binds, f->n_binds + 1,
+                     sizeof *f->binds);
+  if (rc == 0) {
+    b.is_field = 1;
+    f->binds[f->n_binds++] = b;
+  }
+  return rc;
+}
+
+int pt__bind_local(pt_xfile *f, TSNode var)
+{
+  /* const f = () => {} is a definition, not a value a call goes through */
+  TSNode p = ts_node_parent(var);
+  if (!ts_node_is_null(p) && strcmp(ts_node_type(p), "variable_declarator") == 0) {
+    TSNode v = ts_node_child_by_field_name(p, "value", 5);
+    const char *t = ts_node_is_null(v) ? "" : ts_node_type(v);
+    if (!strcmp(t, "arrow_function") || !strcmp(t, "function_expression") ||
+        !strcmp(t, "function") || !strcmp(t, "generator_function") ||
+        !strcmp(t, "class"))
+      return 0;
+  }
+  char *v = pt__trim_text(pt__node_text(f, var), 0);
+  if (!v)
+    return ts_node_end_byte(var) > ts_node_start_byte(var)
+               ? PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path)
+               : 0;
+  int rc = pt_array_grow((void **)&f->binds, &f->cap_binds, f->n_binds + 1,
+                         sizeof *f->binds);
+  if (rc)
+    return rc;
+  pt_binding b = {var, v, NULL, PT_RECV_UNKNOWN, 0, -2};
+  f->binds[f->n_binds++] = b;
+  return 0;
+}
+
+/* Builds l over f's bindings once they are nested. 0 or PT_ENOMEM; l is
+ * to be finished either way. */
+static int locals_init(pt_locals *l, const pt_xfile *f)
+{
+  memset(l, 0, sizeof *l);
+  if (!shadows_calls(f->lang) || f->n_binds == 0)
+    return 0;
+  l->next = pt_malloc(f->n_binds * sizeof *l->next);
+  if (!l->next)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  int rc = 0;
+  for (size_t i = f->n_binds; rc == 0 && i-- > 0;) {
+    const pt_binding *b = &f->binds[i];
+    size_t head = SIZE_MAX;
+    if (b->is_field)
+      continue;
+    pt_strmap_get(&l->by_name, b->name, strlen(b->name), &head);
+    l->next[i] = head;
+    rc = pt_strmap_put(&l->by_name, b->name, strlen(b->name), i);
+  }
+  return rc;
+}
+
+static void locals_fini(pt_locals *l)
+{
+  pt_strmap_fini(&l->by_name);
+  pt_free(l->next);
+}
+
+/* Is the bare call of name node `call` a call of a parameter or local
+ * variable of the function it is written in or of one around it (not of
+ * the file: a module's variable may hold what an import gave)? */
+static int is_shadowed(const pt_xfile *f, const pt_locals *l, TSNode call)
+{
+  size_t head;
+  uint32_t a0 = ts_node_start_byte(call), a1 = ts_node_end_byte(call);
+  if (!l->next || a1 <= a0 ||
+      !pt_strmap_get(&l->by_name, f->src + a0, a1 - a0, &head))
+    return 0;
+  for (int a = pt__innermost(f, a0); a >= 0; a = f->cands[a].parent) {
+    pt_kind k = f->cands[a].kind;
+    if (k != PT_KIND_FUNCTION && k != PT_KIND_METHOD)
+      return 0;
+    for (size_t i = head; i != SIZE_MAX; i = l->next[i])
+      if (f->binds[i].owner == a)
+        return 1;
+  }
   return 0;
 }
 
@@ -379,7 +564,8 @@ static int find_local(const pt_xfile *f, int owner, const char *name,
   verdict v = {0};
   for (size_t i = 0; i < f->n_binds; i++) {
     const pt_binding *b = &f->binds[i];
-    if (!b->is_field && b->owner == owner && strcmp(b->name, name) == 0)
+    if (!b->is_field && b->type && b->owner == owner &&
+        strcmp(b->name, name) == 0)
       consider(&v, b);
   }
   return decide(&v, out);
@@ -397,7 +583,7 @@ static int find_field(const pt_xfile *f, const char *type_name,
   verdict v = {0};
   for (size_t i = 0; i < f->n_binds; i++) {
     const pt_binding *b = &f->binds[i];
-    if (b->is_field && b->owner >= 0 && strcmp(b->name, name) == 0 &&
+    if (b->is_field && b->type && b->owner >= 0 && strcmp(b->name, name) == 0 &&
         strcmp(f->cands[b->owner].name, last) == 0)
       consider(&v, b);
   }
@@ -507,10 +693,87 @@ static int constructed(pt_xfile *f, const char *scope, pt_raw_ref *ref)
   return 1;
 }
 
+/* x.m(..).n(): the receiver is what method m of x's type returns, when
+ * x's type is known (one step: the callee "T.m" is resolved and its
+ * declared result taken, as for x = NewT()). 0, or PT_ENOMEM. */
+static int chained(pt_xfile *f, int from, pt_raw_ref *ref)
+{
+  const char *callee = ref->recv_type, *dot = strrchr(callee, '.');
+  if (!dot || dot == callee ||
+      (f->lang != PT_LANG_TYPESCRIPT && f->lang != PT_LANG_PYTHON))
+    return 0;
+  size_t xl = (size_t)(dot - callee);
+  char x[128];
+  if (xl >= sizeof x)
+    return 0;
+  memcpy(x, callee, xl);
+  x[xl] = '\0';
+  const char *type = NULL;
+  pt_raw_ref inner;
+  memset(&inner, 0, sizeof inner);
+  if (is_self(x, xl)) {
+    int t = enclosing_type(f, from);
+    type = t >= 0 ? f->cands[t].name : NULL;
+  } else {
+    int rc = pt__bind_receiver(f, from, x, &inner);
+    if (rc)
+      return rc;
+    if (inner.recv_how != PT_RECV_CALLED)
+      type = inner.recv_type;
+  }
+  if (!type)
+    return 0; /* pkg.NewT(): the qualifier may name a module */
+  size_t tl = strlen(type), ml = strlen(dot);
+  char *t = pt_arena_alloc(&f->r->arena, tl + ml + 1);
+  if (!t)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  memcpy(t, type, tl);
+  memcpy(t + tl, dot, ml + 1);
+  ref->recv_type = t;
+  return 0;
+}
+
+/* Go: xs[i], an element of a slice, array or map variable xs: the type
+ * "xs[]" is bound to (pt__bind_collect). 1 when scope is such an index. */
+static int go_indexed(pt_xfile *f, int from, const char *scope,
+                      pt_raw_ref *ref)
+{
+  const char *open = strchr(scope, '[');
+  size_t n = open ? (size_t)(open - scope) : 0;
+  char name[128];
+  if (!open || n == 0 || n + 3 > sizeof name)
+    return 0;
+  int depth = 0;
+  const char *p = open;
+  for (; *p; p++) {
+    depth += *p == '[';
+    depth -= *p == ']';
+    if (depth == 0)
+      break;
+  }
+  if (!*p || p[1] != '\0')
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!is_ident_char(scope[i]))
+      return 0;
+  memcpy(name, scope, n);
+  memcpy(name + n, "[]", 3);
+  const pt_binding *b = NULL;
+  if (find_variable(f, from, name, &b) == 1) {
+    ref->recv_type = b->type;
+    ref->recv_how = (uint8_t)b->how;
+  }
+  return 1;
+}
+
 int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
                       pt_raw_ref *ref)
 {
+  if (f->lang == PT_LANG_GO && go_indexed(f, from, scope, ref))
+    return 0;
   int rc = constructed(f, scope, ref);
+  if (rc > 0 && ref->recv_how == PT_RECV_CALLED)
+    return chained(f, from, ref);
   if (rc)
     return rc < 0 ? rc : 0;
   char seg[128];
@@ -538,6 +801,10 @@ int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
     } else if (s == scope) {
       if (find_variable(f, from, seg, &b) != 1)
         return 0;
+      size_t tl = strlen(b->type);
+      if (tl > 2 && strcmp(b->type + tl - 2, "[]") == 0 &&
+          find_variable(f, from, b->type, &b) != 1)
+        return 0; /* a range variable: an element of the ranged one */
       type = b->type;
       found = 1;
     } else {

@@ -98,6 +98,11 @@ typedef struct pt__resolve_ctx {
   const char *last_key;      /* the last key looked up, and its entity */
   size_t last_idx;
   int last_found;
+  const char *ns_from;       /* the caller ns[] and fn[] were made for */
+  uint32_t ns[4];            /* its namespaces' qualified-name ids, inner first */
+  int n_ns;
+  uint32_t fn[16];           /* its own and its enclosing functions' ids */
+  int n_fn;
   pt_buf scratch;
 } pt__resolve_ctx;
 

@@ -135,6 +135,25 @@ static int file_matches_module(const char *path, const char *mod)
          mod[ml - fl - 1] == '/';
 }
 
+/* Does the file of path id f match a module the current file imports
+ * whose last segment is scope (`utils` in utils.f() after `from email
+ * import utils`, `io` after `import "io"`)? Only that module, not every
+ * module the file imports. */
+static int scope_names_file(const pt_resolver *rs, const pt__resolve_ctx *c,
+                            const char *scope, uint32_t f)
+{
+  size_t sl = strlen(scope);
+  for (size_t k = 0; k < c->n_imports; k++) {
+    const char *m = c->imports[k];
+    size_t ml = strlen(m);
+    if (ml >= sl && strcmp(m + ml - sl, scope) == 0 &&
+        (ml == sl || m[ml - sl - 1] == '/') &&
+        file_matches_module(rs->path_text[f], m))
+      return 1;
+  }
+  return 0;
+}
+
 /* Does the file of path id f match a module the current file imports?
  * Asked once per file pair: the answer is kept until the next file. */
 static int is_imported(const pt_resolver *rs, pt__resolve_ctx *c, uint32_t f)
@@ -604,11 +623,12 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
     if (!eligible(rs, i, r, 0))
       continue;
     any = 1;
-    int imported = (package || mod) && is_imported(rs, c, rs->info[i].file);
+    int imported = mod && is_imported(rs, c, rs->info[i].file);
     if (scope_fits(rs, i, want, nl) ||
         (mod && imported && scope_fits(rs, i, want_in_mod, nl)))
       tier_add(rs, &q, i);
-    if (package && imported && rs->info[i].kind != PT_KIND_METHOD)
+    if (package && rs->info[i].kind != PT_KIND_METHOD &&
+        scope_names_file(rs, c, r->scope, rs->info[i].file))
       tier_add(rs, &pkg, i);
   }
   pt_free(want);
@@ -618,7 +638,8 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
     return tier_verdict(&q, PT_RES_QUALIFIED);
   if (pkg.count)
     return tier_verdict(&pkg, PT_RES_IMPORT);
-  if (!any || package)
+  /* Python's `from m import A` may name a module m/A or a class A */
+  if (!any || (package && lang != PT_LANG_PYTHON))
     return missed(PT_RES_EXTERNAL);
   /* Child.create(): a type's method written in one of its bases */
   verdict t = receiver_type(rs, c, lang, r, r->scope);
@@ -626,7 +647,7 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
     verdict m = method_of(rs, head, r, t.target, 0, 0);
     return m.target != NONE ? found(m.target, PT_RES_QUALIFIED) : m;
   }
-  return missed(PT_RES_UNKNOWN_RECEIVER);
+  return missed(package ? PT_RES_EXTERNAL : PT_RES_UNKNOWN_RECEIVER);
 }
 
 /* o.m(): decided by what o is. */
@@ -662,10 +683,12 @@ typedef struct ref_view {
   int package;           /* a package qualifier: only its files */
   int types_only;
   int bare_call;         /* reaches a method only through the caller's type */
+  int import_fn;         /* an import that names no method (JavaScript,
+                            TypeScript, Python) */
   char *want;            /* owned: the qualifier as qualified names write it */
 } ref_view;
 
-static void view_ref(const pt_resolver *rs, pt__resolve_ctx *c,
+static void view_ref(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
                      const pt_raw_ref *r, size_t head, ref_view *v)
 {
   size_t from = pt__resolve_key(rs, c, r->from_key);
@@ -685,6 +708,90 @@ static void view_ref(const pt_resolver *rs, pt__resolve_ctx *c,
   v->package = v->foreign && !v->base && scope_is_import(c, r->scope);
   v->types_only = wants_types_only(rs, head, r);
   v->bare_call = r->kind == PT_REF_CALL && !scope;
+  v->import_fn = r->kind == PT_REF_IMPORT &&
+                 (lang == PT_LANG_JAVASCRIPT || lang == PT_LANG_TYPESCRIPT ||
+                  lang == PT_LANG_PYTHON);
+}
+
+/* JavaScript, TypeScript and Python: where the caller stands, as
+ * qualified-name ids: the functions it is written in (itself first), which
+ * alone see the functions nested in them, and (TypeScript) the namespaces
+ * around it, innermost first (`namespace ts.server` gives "ts.server",
+ * then "ts"). A namespace is merged over every file that opens it, so a
+ * bare name there may be an exported member written in another file. */
+static void caller_scope(const pt_resolver *rs, pt__resolve_ctx *c,
+                         const pt_raw_ref *r)
+{
+  if (c->ns_from == r->from_key)
+    return;
+  c->ns_from = r->from_key;
+  c->n_ns = c->n_fn = 0;
+  size_t i = pt__resolve_key(rs, c, r->from_key);
+  for (int depth = 0; i != NONE && depth < 64; depth++) {
+    pt_kind k = rs->ents[i].kind;
+    if (k == PT_KIND_NAMESPACE)
+      break;
+    if ((k == PT_KIND_FUNCTION || k == PT_KIND_METHOD) && c->n_fn < 16 &&
+        rs->info[i].qn != NO_ID)
+      c->fn[c->n_fn++] = rs->info[i].qn;
+    i = pt__resolve_key(rs, NULL, rs->ents[i].parent_key);
+  }
+  if (i == NONE || rs->ents[i].kind != PT_KIND_NAMESPACE)
+    return;
+  const char *q = rs->ents[i].qualname;
+  for (size_t n = rs->info[i].ql; n > 0 && c->n_ns < 4;) {
+    size_t id;
+    if (pt_strmap_get(&rs->qnames, q, n, &id))
+      c->ns[c->n_ns++] = (uint32_t)id;
+    while (n > 0 && q[n - 1] != '.')
+      n--;
+    if (n > 0)
+      n--; /* the '.' */
+  }
+}
+
+/* Is function i written inside another function that the caller is not
+ * in (so not in scope for it)? */
+static int nested_elsewhere(const pt_resolver *rs, const pt__resolve_ctx *c,
+                            size_t i)
+{
+  const ent_info *in = &rs->info[i];
+  if (in->kind != PT_KIND_FUNCTION || in->encl == NO_ID)
+    return 0;
+  size_t p = pt__resolve_key(rs, NULL, rs->ents[i].parent_key);
+  if (p == NONE || (rs->ents[p].kind != PT_KIND_FUNCTION &&
+                    rs->ents[p].kind != PT_KIND_METHOD))
+    return 0;
+  if (in->file != c->file)
+    return 1;
+  for (int k = 0; k < c->n_fn; k++)
+    if (c->fn[k] == in->encl)
+      return 0;
+  return 1;
+}
+
+/* The level k of the caller's namespaces whose member entity i is, when
+ * the caller sees it (exported, or written in the caller's file); -2 for
+ * a member the caller does not see, -1 for no member. */
+static int namespace_level(const pt_resolver *rs, const pt__resolve_ctx *c,
+                           size_t i)
+{
+  const ent_info *in = &rs->info[i];
+  uint32_t ns = in->encl; /* a type's own encl is itself: its parent's */
+  if (in->kind != PT_KIND_FUNCTION) {
+    size_t p = in->kind == PT_KIND_METHOD
+                   ? NONE : pt__resolve_key(rs, NULL, rs->ents[i].parent_key);
+    ns = p != NONE ? rs->info[p].qn : NO_ID;
+  }
+  if (ns == NO_ID)
+    return -1;
+  for (int k = 0; k < c->n_ns; k++)
+    if (ns == c->ns[k])
+      return in->file == c->file || (rs->ents[i].signature &&
+                                     strncmp(rs->ents[i].signature, "export ",
+                                             7) == 0)
+                 ? k : -2;
+  return -1;
 }
 
 /* Tiers 1-6 for everything but a member call. */
@@ -702,7 +809,7 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
   if (r->kind == PT_REF_CALL && r->via == PT_VIA_MEMBER && r->scope)
     return pick_member(rs, c, lang, r, head);
   ref_view v;
-  view_ref(rs, c, r, head, &v);
+  view_ref(rs, c, lang, r, head, &v);
   if (v.bare_call && has_implicit_this(lang)) {
     size_t t = caller_type_index(rs, c, r->from_key);
     verdict m = t != NONE ? method_of(rs, head, r, t, 0, 0)
@@ -712,8 +819,16 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
       return m.target != NONE ? found(m.target, PT_RES_LOCAL) : m;
     }
   }
-  tier_hit t[6];
+  tier_hit t[6], ns[4];
   memset(t, 0, sizeof t);
+  memset(ns, 0, sizeof ns);
+  int n_ns = 0, lexical = !r->scope && (lang == PT_LANG_TYPESCRIPT ||
+                                        lang == PT_LANG_JAVASCRIPT ||
+                                        lang == PT_LANG_PYTHON);
+  if (lexical) {
+    caller_scope(rs, c, r);
+    n_ns = c->n_ns;
+  }
   size_t nl = strlen(r->name);
   for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
     if (!eligible(rs, i, r, v.types_only))
@@ -724,13 +839,18 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
     int same_type = v.caller_type != NO_ID &&
                     (k == PT_KIND_METHOD || k == PT_KIND_FUNCTION) &&
                     in->encl == v.caller_type;
+    if (lexical && nested_elsewhere(rs, c, i))
+      continue;
+    int level = n_ns ? namespace_level(rs, c, i) : -1;
+    if (level != -1)
+      same_type = 0; /* a namespace's member: by the rule below */
     if (v.base && same_type)
       continue;
     if (v.want && scope_fits(rs, i, v.want, nl))
       tier_add(rs, &t[0], i);
     /* a method is reached through a type (tier 1, or its qualifier), never
      * by its name from outside */
-    if (k == PT_KIND_METHOD && (v.foreign || v.bare_call))
+    if (k == PT_KIND_METHOD && (v.foreign || v.bare_call || v.import_fn))
       continue;
     int imported = is_imported(rs, c, in->file);
     if (v.package && !imported)
@@ -739,6 +859,8 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
       tier_add(rs, &t[1], i);
     if (!v.foreign && c->file != NO_ID && in->file == c->file)
       tier_add(rs, &t[2], i);
+    if (level >= 0)
+      tier_add(rs, &ns[level], i);
     if (imported)
       tier_add(rs, &t[3], i);
     if (c->dir != NO_ID && in->dir == c->dir)
@@ -746,6 +868,10 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
     tier_add(rs, &t[5], i);
   }
   pt_free(v.want);
+  /* a namespace's members in other files: after the file's own */
+  for (int j = 0; !t[0].count && !t[1].count && !t[2].count && j < n_ns; j++)
+    if (ns[j].count)
+      return tier_verdict(&ns[j], PT_RES_IMPORT);
   static const pt_resolution how[6] = {
     PT_RES_QUALIFIED, PT_RES_LOCAL, PT_RES_LOCAL, PT_RES_IMPORT,
     PT_RES_DIRECTORY, PT_RES_UNIQUE_NAME};
@@ -891,6 +1017,7 @@ int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
     c->imported[c->asked[i]] = 0;
   c->n_asked = 0;
   c->last_key = NULL;
+  c->ns_from = NULL;
   c->file = pt__resolve_path_id(rs, path);
   size_t dir;
   c->dir = pt_strmap_get(&rs->dirs, path, dir_len(path), &dir) ? (uint32_t)dir
