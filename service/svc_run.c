@@ -8,7 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "pt/buf.h"
 #include "pt/error.h"
@@ -79,12 +78,16 @@ static FILE *open_log(const char *name)
   return f;
 }
 
+/* UTC to the millisecond: the log times each step of a start and a stop
+ * (docs/windows-service.md, "Numbers"). */
 static void write_line(const char *level, const char *msg)
 {
   char when[32];
-  time_t now = time(NULL);
-  struct tm *t = gmtime(&now);
-  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", t);
+  SYSTEMTIME t;
+  GetSystemTime(&t);
+  pt_snprintf(when, sizeof when, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ",
+              t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond,
+              t.wMilliseconds);
   if (run.log) {
     fprintf(run.log, "%s %s %s\n", when, level, msg);
     fflush(run.log);

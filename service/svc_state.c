@@ -31,6 +31,10 @@ struct pt_svc {
   pt_svc_status st;        /* under mu: the status last reported */
   pt_svc_ctrl want;     /* under mu: STOP, PAUSE, CONTINUE or 0 */
   uint64_t last_progress;  /* pt_clock_ns of the last START_PENDING */
+  uint64_t t0;             /* pt_clock_ns when pt_svc_main began */
+  const char *step;        /* pt_serve_open's step under way (static) */
+  uint64_t step_t0;        /* ... since then */
+  char steps[128];         /* the steps done and their times, for the log */
   unsigned port;
   pt_serve *sv;            /* owned, on pt_svc_main's thread */
 };
@@ -108,6 +112,21 @@ static int stop_wished(pt_svc *m)
   return stop;
 }
 
+static unsigned long long ms_since(uint64_t t0)
+{
+  return (unsigned long long)((pt_clock_ns() - t0) / MS);
+}
+
+/* Appends the step under way and its time to m->steps. */
+static void end_step(pt_svc *m)
+{
+  size_t len = strlen(m->steps);
+  if (m->step)
+    pt_snprintf(m->steps + len, sizeof m->steps - len, "%s%s %llu ms",
+                len ? ", " : "", m->step, ms_since(m->step_t0));
+  m->step = NULL;
+}
+
 /* Each step of opening is a checkpoint; indexing a big root reports at
  * most four times a second. */
 static void on_progress(const char *step, size_t done, size_t total,
@@ -115,6 +134,11 @@ static void on_progress(const char *step, size_t done, size_t total,
 {
   pt_svc *m = payload;
   uint64_t now = pt_clock_ns();
+  if (!m->step || strcmp(step, m->step) != 0) {
+    end_step(m);
+    m->step = step;
+    m->step_t0 = now;
+  }
   if (strcmp(step, "index") == 0 && done != total &&
       now - m->last_progress < 250 * MS)
     return;
@@ -262,27 +286,52 @@ static int index_if_missing(pt_svc *m)
   return rc;
 }
 
+static void say_opened(pt_svc *m)
+{
+  const pt_graph *g = pt_serve_graph(m->sv);
+  end_step(m);
+  say(m, PT_SVC_LOG_INFO, "index opened: %zu entities, %zu edges, %zu files "
+      "(%s)", pt_graph_n_entities(g), pt_graph_n_edges(g),
+      pt_graph_n_files(g), m->steps);
+}
+
+/* The server first, RUNNING once it answers from the opened graph; the
+ * live index (watcher, first pass over the root) starts after RUNNING
+ * (pt_svc_main), so a big root's first pass is not part of the start. */
 static pt_svc_exit start_session(pt_svc *m)
 {
   if (index_if_missing(m) != 0)
     return fail(m, PT_SVC_EXIT_OPEN, "cannot make the first index");
   if (pt_serve_open(&m->o, &m->sv) != 0)
     return fail(m, PT_SVC_EXIT_OPEN, "cannot open the index");
+  say_opened(m);
   if (*pt_serve_follow_error(m->sv))
     say(m, PT_SVC_LOG_WARN, "serving the stored index as it is: %s",
         pt_serve_follow_error(m->sv));
   if (stop_wished(m))
     return PT_SVC_EXIT_OK;
   settle(m, PT_SVC_START_PENDING, PT_SVC_START_PENDING, PT_SVC_START_HINT_MS);
-  if (pt_serve_start(m->sv) != 0)
+  if (pt_serve_start_server(m->sv) != 0)
     return fail(m, PT_SVC_EXIT_SERVE, "cannot start the HTTP server");
   m->port = pt_serve_port(m->sv); /* a port in use failed the start above */
-  if (*pt_serve_live_error(m->sv))
-    say(m, PT_SVC_LOG_WARN, "the live index cannot start: %s",
-        pt_serve_live_error(m->sv));
   if (wait_for_answer(m) != 0)
     return fail(m, PT_SVC_EXIT_NO_ANSWER, "cannot serve");
   return PT_SVC_EXIT_OK;
+}
+
+/* After RUNNING: the watcher and the first pass, which catches up with
+ * the changes made while the service was stopped. */
+static void start_live(pt_svc *m)
+{
+  uint64_t t0 = pt_clock_ns();
+  pt_serve_start_live(m->sv); /* PT_EINVAL only for a session not started */
+  if (*pt_serve_live_error(m->sv))
+    say(m, PT_SVC_LOG_WARN, "the live index cannot start: %s",
+        pt_serve_live_error(m->sv));
+  else if (pt_serve_live(m->sv))
+    say(m, PT_SVC_LOG_INFO, "following the root: the live index started "
+        "(%llu ms); its first pass catches up with changes made while "
+        "stopped", ms_since(t0));
 }
 
 /* Each failed backup is logged (the event log, for the operator), with
@@ -330,15 +379,34 @@ static void serve_controls(pt_svc *m)
   }
 }
 
+static uint64_t saves_of(pt_svc *m)
+{
+  pt_live_status st;
+  pt_live *lv = pt_serve_live(m->sv);
+  if (!lv)
+    return 0;
+  pt_live_get_status(lv, &st);
+  return st.saves;
+}
+
 /* STOP_PENDING while the session stops and writes its final backup. */
 static pt_svc_exit stop_session(pt_svc *m, pt_svc_exit code)
 {
   report(m, PT_SVC_STOP_PENDING, PT_SVC_STOP_HINT_MS);
-  if (pt_serve_stop(m->sv) != 0 && code == PT_SVC_EXIT_OK)
+  uint64_t t0 = pt_clock_ns(), saves = saves_of(m);
+  int rc = pt_serve_stop(m->sv);
+  unsigned long long stop_ms = ms_since(t0);
+  if (rc != 0 && code == PT_SVC_EXIT_OK)
     code = fail(m, PT_SVC_EXIT_BACKUP, "the final backup failed");
   pt_error_clear();
+  int wrote = saves_of(m) > saves;
+  t0 = pt_clock_ns();
   pt_serve_free(m->sv);
   m->sv = NULL;
+  say(m, PT_SVC_LOG_INFO, "stopping took %llu ms (%s) and %llu ms to free "
+      "the index", stop_ms, wrote ? "the final backup written"
+                                  : rc ? "the final backup failed"
+                                       : "no backup due", ms_since(t0));
   return code;
 }
 
@@ -358,15 +426,17 @@ static void finish(pt_svc *m, pt_svc_exit code)
 
 pt_svc_exit pt_svc_main(pt_svc *m)
 {
-  m->last_progress = pt_clock_ns();
+  m->last_progress = m->t0 = pt_clock_ns();
   report(m, PT_SVC_START_PENDING, PT_SVC_START_HINT_MS);
   say(m, PT_SVC_LOG_INFO, "starting: index %s, root %s, port %u", m->o.db,
       m->o.root ? m->o.root : "(the stored one)", m->o.port);
   pt_svc_exit code = start_session(m);
   if (code == PT_SVC_EXIT_OK && !stop_wished(m)) {
     settle(m, PT_SVC_START_PENDING, PT_SVC_RUNNING, 0);
-    say(m, PT_SVC_LOG_INFO, "running: the API answers on http://127.0.0.1:%u",
-        m->port);
+    say(m, PT_SVC_LOG_INFO, "running: the API answers on http://127.0.0.1:%u "
+        "(%llu ms after the start)", m->port, ms_since(m->t0));
+    if (!stop_wished(m))
+      start_live(m);
     serve_controls(m);
   }
   if (m->sv)

@@ -14,6 +14,7 @@
 #include "pt/store.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/net.h"
+#include "pt/sys/proc.h"
 #include "test_support.h"
 
 
@@ -342,6 +343,92 @@ static void serve_open__reports_each_step(void **state)
   pt_free(dir);
 }
 
+/* The two halves of pt_serve_start: the server answers from the opened
+ * graph, and the live index's first pass (which finds a file added while
+ * nothing watched) runs only once pt_serve_start_live is called. */
+static void serve_start_live__runs_the_first_pass_only_when_called(
+    void **state)
+{
+  (void)state;
+  char *dir = pt_test_tmpdir("serve_halves");
+  char *src = cat(dir, "/", "src");
+  pt_test_write(src, "a.c", SOURCE);
+  char *db = cat("sqlite", ":", dir);
+  char *dbp = cat(db, "/", "r.db");
+  index_into(src, dbp);
+  pt_test_write(src, "b.c", "int other(void) { return helper(); }\n");
+  pt_serve *sv = NULL;
+  pt_serve_opts o = opts(dbp, NULL);
+  o.watch = 1;
+  assert_int_equal(pt_serve_open(&o, &sv), 0);
+  assert_int_equal(pt_serve_start_live(sv), PT_EINVAL); /* no server yet */
+  pt_error_clear();
+  assert_int_equal(pt_serve_start_server(sv), 0);
+  assert_int_equal(health_port(pt_serve_port(sv)), pt_serve_port(sv));
+  pt_live *lv = pt_serve_live(sv);
+  pt_live_status ls;
+  pt_live_delta d;
+  assert_int_equal(pt_live_reindex(lv, "b.c", &d), PT_EBUSY);
+  pt_error_clear();
+  pt_sleep_ms(200);
+  pt_live_get_status(lv, &ls);
+  assert_int_equal(ls.root_passes, 0);
+  assert_false(ls.watch_running);
+  assert_int_equal(pt_graph_n_files(pt_live_graph(lv)), 1);
+
+  assert_int_equal(pt_serve_start_live(sv), 0);
+  assert_int_equal(pt_serve_start_live(sv), 0); /* a second call: nothing */
+  for (int i = 0; i < 1000 && ls.root_passes == 0; i++) {
+    pt_sleep_ms(10);
+    pt_live_get_status(lv, &ls);
+  }
+  assert_int_equal(ls.root_passes, 1);
+  assert_true(ls.watch_running);
+  assert_int_equal(pt_graph_n_files(pt_live_graph(lv)), 2);
+  assert_int_equal(pt_serve_stop(sv), 0);
+  pt_serve_free(sv);
+  pt_free(dbp);
+  pt_free(db);
+  pt_free(src);
+  pt_free(dir);
+}
+
+/* Stopped between the halves: the server stops, the live index never
+ * started, nothing is written or leaked. */
+static void serve_stop__before_the_live_index_started(void **state)
+{
+  (void)state;
+  char *dir = pt_test_tmpdir("serve_half_stop");
+  char *src = cat(dir, "/", "src");
+  pt_test_write(src, "a.c", SOURCE);
+  char *db = cat("sqlite", ":", dir);
+  char *dbp = cat(db, "/", "r.db");
+  index_into(src, dbp);
+  pt_serve *sv = NULL;
+  pt_serve_opts o = opts(dbp, NULL);
+  o.watch = 1;
+  assert_int_equal(pt_serve_open(&o, &sv), 0);
+  assert_int_equal(pt_serve_start_server(sv), 0);
+  unsigned port = pt_serve_port(sv);
+  assert_int_equal(pt_serve_stop(sv), 0);
+  assert_int_equal(pt_serve_start_live(sv), PT_EINVAL);
+  pt_error_clear();
+  pt_live_status ls;
+  pt_live_get_status(pt_serve_live(sv), &ls);
+  assert_int_equal(ls.saves, 0);
+  assert_int_equal(ls.root_passes, 0);
+  pt_serve_free(sv);
+  char b[64];
+  size_t len = 0;
+  assert_int_not_equal(pt_net_request("127.0.0.1", port, "GET / HTTP/1.0\r\n"
+                                      "\r\n", 500, b, sizeof b, &len), 0);
+  pt_error_clear();
+  pt_free(dbp);
+  pt_free(db);
+  pt_free(src);
+  pt_free(dir);
+}
+
 /* Pause and resume reach the live index; a stopped session refuses. */
 static void serve_pause__holds_the_live_index_until_resume(void **state)
 {
@@ -440,6 +527,8 @@ int main(void)
     cmocka_unit_test(serve_stop__writes_the_last_changes),
     cmocka_unit_test(serve_open__reports_each_step),
     cmocka_unit_test(serve_pause__holds_the_live_index_until_resume),
+    cmocka_unit_test(serve_start_live__runs_the_first_pass_only_when_called),
+    cmocka_unit_test(serve_stop__before_the_live_index_started),
     cmocka_unit_test(serve__out_of_memory_at_every_step_fails_cleanly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,6 +31,8 @@ typedef struct fake_scm {
   pt_svc_status seen[MAX_REPORTS];
   size_t n_seen;
   int answered_at_running;   /* the API answered when RUNNING came */
+  int watching_at_running;   /* ... and said the watcher ran (-1: unknown) */
+  unsigned long entities_at_running; /* ... and counted these */
   pt_buf log;
   int hold_start;            /* block the "starting" log line ... */
   int released;              /* ... until the test sets this */
@@ -43,12 +45,26 @@ static void fake_report(const pt_svc_status *st, void *payload)
   int answered = st->state == PT_SVC_RUNNING &&
                  pt_svc_http_get(pt_svc_port(f->m), "/server-health-check-status",
                                  2000, body, sizeof body) == 0;
+  char w[4096];
+  int watching = -1;
+  if (answered && pt_svc_http_get(pt_svc_port(f->m),
+                                  "/file-watcher-status-check", 2000, w,
+                                  sizeof w) == 0)
+    watching = strstr(w, "\"watcher_currently_running_flag\":true") != NULL;
+  const char *k = answered && pt_svc_http_get(
+      pt_svc_port(f->m), "/codebase-statistics-overview-summary", 2000, w,
+      sizeof w) == 0 ? strstr(w, "\"code_entities_total_count\":") : NULL;
   pt_error_clear();
   pt_mutex_lock(f->mu);
   if (f->n_seen < MAX_REPORTS)
     f->seen[f->n_seen++] = *st;
-  if (st->state == PT_SVC_RUNNING)
+  if (st->state == PT_SVC_RUNNING) {
     f->answered_at_running = answered;
+    f->watching_at_running = watching;
+    f->entities_at_running =
+        k ? strtoul(k + strlen("\"code_entities_total_count\":"), NULL, 10)
+          : 0;
+  }
   pt_mutex_unlock(f->mu);
 }
 
@@ -226,6 +242,33 @@ static void svc__start_reports_running_only_once_the_api_answers(void **state)
   assert_int_equal(pt_svc_http_get(PORT, "/server-health-check-status", 500, b,
                                    sizeof b), PT_EIO);
   pt_error_clear();
+  finish(&r);
+}
+
+/* RUNNING comes as soon as the API answers from the loaded index: the
+ * live index (its watcher, and its first pass over the root, long on a big
+ * tree) starts after it, and that pass then finds a file added while the
+ * service was stopped. */
+static void svc__running_comes_before_the_first_pass_over_the_root(
+    void **state)
+{
+  (void)state;
+  run r;
+  make_index(&r, "svc_first_pass");
+  pt_test_write(r.src, "b.c", "int added(void) { return helper(); }\n");
+  start(&r, r.db, 0);
+  wait_state(&r, PT_SVC_RUNNING);
+  assert_true(r.f.answered_at_running);
+  assert_int_equal(r.f.watching_at_running, 0);
+  unsigned long n0 = r.f.entities_at_running, n = n0;
+  assert_true(n0 > 0);
+  for (int i = 0; i < 1000 && (n = entities(PORT)) == n0; i++)
+    pt_sleep_ms(10);
+  assert_true(n > n0);
+  assert_int_equal(pt_svc_control(r.f.m, PT_SVC_CTRL_STOP), 0);
+  pt_thread_join(r.thread);
+  r.thread = NULL;
+  assert_int_equal(r.code, PT_SVC_EXIT_OK);
   finish(&r);
 }
 
@@ -429,6 +472,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(svc__start_reports_running_only_once_the_api_answers),
+    cmocka_unit_test(svc__running_comes_before_the_first_pass_over_the_root),
     cmocka_unit_test(svc__stop_during_start_never_runs),
     cmocka_unit_test(svc__pause_holds_reindexing_and_continue_resumes_it),
     cmocka_unit_test(svc__failed_final_backup_stops_with_a_specific_code),

@@ -5,7 +5,8 @@
  *   open:  store opened and loaded (or, for mem, the root indexed), the
  *          live index prepared on the root;
  *   start: HTTP server up on the graph, then the live index's thread and
- *          watcher;
+ *          watcher (or the two apart: pt_serve_start_server,
+ *          pt_serve_start_live);
  *   stop:  live index stopped first (watcher, thread, final backup, while
  *          the graph it saves is alive), then the server (requests under way
  *          finish; the live index answers them with "shutting down"), then
@@ -62,6 +63,19 @@ int pt_serve_open(const pt_serve_opts *opts, pt_serve **out);
  * (PT_EEXISTS: the port is in use; see pt_server_start) the session can
  * only be freed. */
 int pt_serve_start(pt_serve *s);
+
+/* pt_serve_start in two halves, for a caller that must say it is ready as
+ * soon as the opened graph is served (the Windows service's RUNNING):
+ * pt_serve_start_server starts the HTTP server (or hands the graph to
+ * pt_serve_publish_to's target) and nothing else, so the API answers from
+ * the opened graph; pt_serve_start_live then starts the live index (its
+ * watcher, and the first pass over the root, which finds the changes made
+ * while nothing watched). Until then the reindex endpoint answers "the
+ * live index is starting" and the freshness envelope counts a first pass
+ * that is due as pending. pt_serve_start_live fails only with PT_EINVAL
+ * (no server started, or stopped); a second call does nothing. */
+int pt_serve_start_server(pt_serve *s);
+int pt_serve_start_live(pt_serve *s);
 
 /* Between pt_serve_open and pt_serve_start: serve without the HTTP
  * server. pt_serve_start then hands the opened graph, and the live index

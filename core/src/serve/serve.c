@@ -36,6 +36,7 @@ struct pt_serve {
   char *skip[3];           /* owned: paths the live index never walks (the
                               database, the log file) */
   int stopped;
+  int live_started;        /* pt_serve_start_live ran */
   int paused;
   char follow_error[256];
   char live_error[256];
@@ -214,15 +215,10 @@ static int start_without_server(pt_serve *s)
   }
   s->k.held = NULL;
   s->k.started = 1; /* before the live thread exists to publish */
-  if (s->live && pt_live_start(s->live, s->o.watch) != 0) {
-    pt_snprintf(s->live_error, sizeof s->live_error, "%s",
-                pt_error_last()->message);
-    pt_error_clear();
-  }
   return 0;
 }
 
-int pt_serve_start(pt_serve *s)
+int pt_serve_start_server(pt_serve *s)
 {
   if (!s || s->srv || s->stopped || !s->k.held)
     return PT_ERR(PT_EINVAL, "pt_serve_start: not an opened session");
@@ -244,12 +240,28 @@ int pt_serve_start(pt_serve *s)
     return rc;
   }
   s->k.srv = s->srv; /* before the live thread exists to publish */
-  if (s->live && pt_live_start(s->live, s->o.watch) != 0) {
+  return 0;
+}
+
+int pt_serve_start_live(pt_serve *s)
+{
+  if (!s || s->stopped || (!s->srv && !s->k.started))
+    return PT_ERR(PT_EINVAL, "pt_serve_start_live: not a started session");
+  if (!s->live || s->live_started)
+    return 0;
+  s->live_started = 1;
+  if (pt_live_start(s->live, s->o.watch) != 0) {
     pt_snprintf(s->live_error, sizeof s->live_error, "%s",
                 pt_error_last()->message);
     pt_error_clear();
   }
   return 0;
+}
+
+int pt_serve_start(pt_serve *s)
+{
+  int rc = pt_serve_start_server(s);
+  return rc ? rc : pt_serve_start_live(s);
 }
 
 int pt_serve_pause(pt_serve *s)
