@@ -160,11 +160,27 @@ EOF
 # timing one change of every kind from the save to the API showing it:
 # a definition added (appended), its body edited, the file renamed, the
 # definition removed, and a new file deleted; one latency (ms) a line into
-# $out/scen.KIND
+# $out/scen.KIND, and the server's CPU time (user + system, ms, from
+# /proc/PID/task/*/stat, the HTTP server's threads left out) from the save
+# until the index is fresh into
+# $out/scen.KIND.cpu: the steadier figure on a loaded machine
 scenarios() {
-  python3 - "$out/tree" "$port" "$1" "$out" <<'EOF'
+  python3 - "$out/tree" "$port" "$1" "$out" "$pid" <<'EOF'
 import http.client, json, os, random, sys, time
-root, port, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+root, port, n, out, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+tick = os.sysconf("SC_CLK_TCK")
+def cpu_ms():  # every thread but the HTTP server's (the polling here)
+    total = 0
+    for t in os.listdir("/proc/%s/task" % pid):
+        try:
+            with open("/proc/%s/task/%s/stat" % (pid, t)) as f:
+                head, v = f.read().rsplit(")", 1)
+        except OSError:
+            continue
+        if not head.split("(", 1)[1].startswith("MHD"):
+            v = v.split()
+            total += int(v[11]) + int(v[12])
+    return total * 1000.0 / tick
 conn = http.client.HTTPConnection("127.0.0.1", port)
 def get(url):
     conn.request("GET", url)
@@ -180,11 +196,13 @@ for d, dirs, names in os.walk(root):
               and os.path.relpath(os.path.join(d, f), root) in code]
 random.Random(14).shuffle(files)
 lat = {k: [] for k in ("added", "body", "renamed", "removed", "deleted")}
+cpu = {k: [] for k in lat}
 def settle():
     time.sleep(0.15)
     get("/wait-for-fresh?timeout_ms=30000")
 def timed(kind, change, done):
     settle()
+    c0 = cpu_ms()
     change()
     t0 = time.monotonic()
     while True:
@@ -195,6 +213,8 @@ def timed(kind, change, done):
             sys.exit("%s: %s never showed (%s)" % (kind, name, path))
         time.sleep(0.001)
     lat[kind].append((time.monotonic() - t0) * 1000)
+    get("/wait-for-fresh?timeout_ms=30000")
+    cpu[kind].append(cpu_ms() - c0)
 def define(p, nm, v):
     return ("\n\ndef %s():\n    return %d\n" if p.endswith(".py")
             else "\n\nint %s(void)\n{\n  return %d;\n}\n") % (nm, v)
@@ -224,9 +244,11 @@ for i in range(n):
     write(fresh, define(fresh, name, i).lstrip())
     timed("deleted", lambda: None, lambda s, b: s == 200)
     lat["deleted"].pop()
+    cpu["deleted"].pop()
     timed("deleted", lambda: os.remove(fresh), lambda s, b: s == 404)
 for k, v in lat.items():
     write(os.path.join(out, "scen." + k), "".join("%.2f\n" % x for x in v))
+    write(os.path.join(out, "scen." + k + ".cpu"), "".join("%.2f\n" % x for x in cpu[k]))
 EOF
 }
 
@@ -259,6 +281,11 @@ printf 'by kind of change (ms)  changes      p50      p95      p99      max   p9
 for k in added body renamed removed deleted; do
   stats "$k" "$out/scen.$k" |
     awk '{printf "%-22s %5d %8.1f %8.1f %8.1f %8.1f %10.2fx\n", $1, $2, $3, $4, $5, $6, $5 / 150}'
+done
+printf 'server CPU per change   changes      p50      p95      p99      max (ms)\n'
+for k in added body renamed removed deleted; do
+  stats "$k" "$out/scen.$k.cpu" |
+    awk '{printf "%-22s %5d %8.1f %8.1f %8.1f %8.1f\n", $1, $2, $3, $4, $5, $6}'
 done
 echo
 for c in small medium large; do echo "  $c: $(cat "$out/files.$c")"; done

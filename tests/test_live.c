@@ -1180,6 +1180,46 @@ static void test_adopted_unchanged_tree_parses_nothing(void **state)
   pt_free(db);
 }
 
+/* A start on a tree nothing touched since it was indexed: the first pass
+ * merges nothing (the shortcut finds the tree as the loaded graph says and
+ * makes its resolver from the seeded results), and the next edit, which
+ * adds a definition, is patched with that resolver. */
+static void test_adopted_unchanged_tree_merges_nothing(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_start_nomerge");
+  char *db = pt_test_tmpdir("live_start_nomerge_db");
+  pt_test_write(root, "a.c", "int a(void) { return b(); }\n");
+  pt_test_write(root, "b.c", "int b(void) { return 2; }\n");
+  pt_test_write(root, "c.py", "def c():\n    return d()\n");
+  pt_test_write(root, "d.py", "def d():\n    return 1\n");
+  pt_graph *loaded = stored_index(root, db), *patched = NULL;
+  pt_ingest_cache *c = NULL;
+  size_t n = 0;
+  assert_int_equal(pt_ingest_cache_new(&c), 0);
+  assert_int_equal(pt_ingest_cache_seed(c, loaded, &n), 0);
+  assert_int_equal(n, 4);
+  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_stats st;
+  assert_int_equal(pt_ingest_patch(&o, loaded, &patched, &st), 0);
+  assert_null(patched);
+  pt_ingest_stats_fini(&st);
+  pt_test_write(root, "b.c", "int b(void) { return 2; }\n"
+                             "int a2(void) { return b(); }\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(c, "b.c"), 0);
+  assert_int_equal(pt_ingest_patch(&o, loaded, &patched, &st), 0);
+  pt_ingest_stats_fini(&st);
+  char *live = dump(patched), *fresh = fresh_dump(root);
+  assert_same(live, fresh, "after an edit");
+  pt_free(live);
+  pt_free(fresh);
+  pt_graph_free(patched);
+  pt_ingest_cache_free(c);
+  pt_graph_free(loaded);
+  pt_free(root);
+  pt_free(db);
+}
+
 /* One file changed, one added, one deleted while nothing watched: the
  * first pass parses the changed and the added one (and the one whose key
  * moved back when the file it collided with went), and the result is
@@ -1243,6 +1283,7 @@ int main(void)
     cmocka_unit_test(test_adopted_first_pass_waits_for_resume),
     cmocka_unit_test(test_freshness_pending_until_published),
     cmocka_unit_test(test_adopted_unchanged_tree_parses_nothing),
+    cmocka_unit_test(test_adopted_unchanged_tree_merges_nothing),
     cmocka_unit_test(test_adopted_tree_catches_up_parsing_only_changes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

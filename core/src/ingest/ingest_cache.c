@@ -64,6 +64,21 @@ void pt__cache_keep_resolver(pt_ingest_cache *c, pt_resolver *rs, pt_graph *g)
   c->pool_base = pt_graph_pool_bytes(g);
 }
 
+void pt__cache_set_resolver(pt_ingest_cache *c, pt_resolver *rs,
+                            const pt_graph *g)
+{
+  pt__cache_drop_resolver(c);
+  c->rs = rs;
+  c->pool = pt_graph_pool_retain(g);
+  c->pool_base = pt_graph_pool_bytes(g);
+}
+
+int pt__cache_is_fresh_seed(const pt_ingest_cache *c)
+{
+  return !c->rs && c->n > 0 && c->entries[0].seeded && !c->all_dirty &&
+         c->dirty.n == 0;
+}
+
 int pt__cache_keep(pt_ingest_cache *c, const pt_walk_file *wf, pt_file_result *r)
 {
   char *path = pt_strdup(wf->path);

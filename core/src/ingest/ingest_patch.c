@@ -435,6 +435,8 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
   /* prev holds what the last run made (strings are matched by text, so it
    * may be an equal graph with a pool of its own); patches leave the text
    * they replace in the pool, so past twice the size a full run cleans up */
+  if (c && root && pt__cache_is_fresh_seed(c))
+    return pt__patch_start(o, c, prev, st);
   if (!c || !root || !pt__cache_can_patch(c, prev))
     return PT_EAGAIN;
   uint64_t t0 = pt_clock_ns();
