@@ -50,7 +50,9 @@ static void index_usage(FILE *out)
     "dependency edges. Without --db, the index goes into a new workspace\n"
     "folder parseltongueYYYYMMDDHHMMSS under the current folder (-2, -3, ...\n"
     "when that name is taken); with --db, a workspace is made only for the\n"
-    "error log of files that failed.\n"
+    "error log of files that failed. Run again over an index of DIR, it\n"
+    "parses only the files that changed since and writes only what changed\n"
+    "(nothing when nothing did).\n"
     "\n"
     "Options:\n"
     "  --db ENGINE            Where to store the index:\n"
@@ -62,7 +64,8 @@ static void index_usage(FILE *out)
     "                         The folder holding PATH is created if its own\n"
     "                         parent exists\n"
     "  --force                Replace what is at PATH even when it is not a\n"
-    "                         parseltongue index (refused without --force)\n"
+    "                         parseltongue index (refused without --force), and\n"
+    "                         index everything even when it is an index of DIR\n"
     "  --threads N            Parser threads (default: one per processor)\n"
     "  --max-file-size BYTES  Larger files are ignored (default: %u)\n"
     "  -v, --verbose          Also print duration and peak memory\n"
@@ -166,6 +169,9 @@ typedef struct index_run {
   int has_log;              /* ws holds ingestion-errors.txt */
   char spec[1024];
   const char *ingest_spec;  /* what the header and error log name */
+  pt_graph *old;            /* owned: the stored index a re-run updates */
+  pt_ingest_cache *cache;   /* owned: seeded from it */
+  uint64_t load_ns;         /* reading it */
 } index_run;
 
 static void say(const index_run *r, const char *fmt, ...) PT_PRINTF(2, 3);
@@ -284,6 +290,8 @@ static void print_summary(const index_run *r, const pt_ingest_stats *st,
     say(r, "  parseltongue dump --db \"%s\" | grep '^ignored'\n", r->spec);
 }
 
+static void print_hints(const index_run *r);
+
 static void print_next_steps(const index_run *r, const pt_ingest_stats *st)
 {
   say(r, "%sIndexing completed\n  Files processed: %zu\n  Entities created: "
@@ -295,6 +303,11 @@ static void print_next_steps(const index_run *r, const pt_ingest_stats *st)
     say(r, "  Errors: %zu (listed above)\n", st->n_errors);
   if (r->ws[0])
     say(r, "\n%sWorkspace location:\n  %s\n", r->gl->folder, r->ws);
+  print_hints(r);
+}
+
+static void print_hints(const index_run *r)
+{
   say(r, "\nDatabase:\n  %s\n\nNext step:\n  parseltongue "
       "pt08-http-code-query-server \\\n", r->spec);
   /* mem saved nothing: the server indexes the folder again */
@@ -336,14 +349,17 @@ static int save(const index_run *r, pt_store *st, const pt_graph *g)
     return 0;
   int is_backup = sp.engine == PT_ENGINE_SQLITE;
   if (is_backup)
-    say(r, "  %sSaving database to disk...\n", r->gl->down);
-  if (pt_store_save(st, g) != 0) {
+    say(r, "  %s%s disk...\n", r->gl->down,
+        r->old ? "Writing the changes to" : "Saving database to");
+  if ((r->old ? pt_store_write_changes(st, r->old, g) : pt_store_save(st, g))
+      != 0) {
     fprintf(r->err, "Error: cannot save the index to %s: %s\n", r->spec,
             pt_error_last()->message);
     return PT_EXIT_FAILURE;
   }
   if (is_backup)
-    say(r, "  %sDatabase saved: %s\n", r->gl->ok, sp.path);
+    say(r, "  %sDatabase %s: %s\n", r->gl->ok,
+        r->old ? "updated" : "saved", sp.path);
   return 0;
 }
 
@@ -355,6 +371,29 @@ static void print_timings(const index_run *r, const pt_ingest_stats *st,
       (double)(pt_clock_ns() - start_ns) / 1e9, (double)st->walk_ns / 1e9,
       (double)st->extract_ns / 1e9, (double)st->resolve_ns / 1e9,
       (double)save_ns / 1e9, (double)pt_peak_rss_bytes() / 1e6);
+  if (r->old)
+    say(r, "  Reading the stored index: %.3fs\n", (double)r->load_ns / 1e9);
+}
+
+/* The walk's options: what index walks, and never (the workspace and the
+ * database). skip[] is the caller's to free. */
+static int walk_opts(const index_run *r, progress_state *ps, char *skip[2],
+                     pt_ingest_opts *o)
+{
+  const index_args *a = r->a;
+  size_t n_skip = 0;
+  int rc = pt_store_skip_paths(r->ws[0] ? r->ws : NULL, r->spec, skip,
+                               &n_skip);
+  memset(o, 0, sizeof *o);
+  o->root = a->dir;
+  o->n_threads = a->threads;
+  o->max_file_size = a->max_file_size;
+  o->progress = pt_term_is_tty(r->err) ? on_progress : NULL;
+  o->payload = ps;
+  o->parse_only = a->parse_only;
+  o->skip = (const char *const *)skip;
+  o->n_skip = n_skip;
+  return rc;
 }
 
 static int ingest(index_run *r, progress_state *ps, pt_graph **g,
@@ -362,14 +401,9 @@ static int ingest(index_run *r, progress_state *ps, pt_graph **g,
 {
   const index_args *a = r->a;
   char *skip[2] = {NULL, NULL};
-  size_t n_skip = 0;
-  pt_ingest_opts o = {a->dir, a->threads, a->max_file_size, NULL, 0,
-                      pt_term_is_tty(r->err) ? on_progress : NULL, ps,
-                      a->parse_only, NULL};
-  int rc = pt_store_skip_paths(r->ws[0] ? r->ws : NULL, r->spec, skip,
-                               &n_skip);
-  o.skip = (const char *const *)skip;
-  o.n_skip = n_skip;
+  pt_ingest_opts o;
+  int rc = walk_opts(r, ps, skip, &o);
+  o.cache = r->cache;
   unsigned n = a->threads ? a->threads : pt_cpu_count();
   say(r, "Starting PARALLEL directory streaming (%u %s)...\n", n,
       pt__cli_plural(n, "thread", "threads"));
@@ -384,6 +418,125 @@ static int ingest(index_run *r, progress_state *ps, pt_graph **g,
   return rc ? PT_EXIT_FAILURE : 0;
 }
 
+/* One line naming up to five paths of a list: "3 files changed: a, b, c". */
+static void say_paths(const index_run *r, size_t n, const char *what,
+                      const char *const *paths)
+{
+  if (!n)
+    return;
+  say(r, "  %zu %s %s: ", n, pt__cli_plural(n, "file", "files"), what);
+  for (size_t i = 0; i < n && i < 5; i++)
+    say(r, "%s%s", i ? ", " : "", paths[i]);
+  say(r, "%s\n", n > 5 ? ", ..." : "");
+}
+
+static void say_unchanged(const index_run *r, const pt_ingest_delta *d,
+                          const pt_graph *stored, uint64_t start_ns,
+                          uint64_t load_ns)
+{
+  const pt_file_record *f = pt_graph_files(stored);
+  size_t n_entities = 0, n_tests = 0;
+  for (size_t i = 0; i < pt_graph_n_files(stored); i++) {
+    n_entities += f[i].n_entities;
+    n_tests += f[i].n_tests;
+  }
+  say(r, "%sUnchanged since the last index: nothing written\n"
+      "  Files: %zu as indexed (%zu read to compare their contents)\n"
+      "  Entities: %zu CODE, %zu TEST\n", r->gl->ok, d->n_files,
+      d->n_hashed, n_entities, n_tests);
+  if (r->a->verbose)
+    say(r, "  Duration: %.3fs (read the stored file records %.3fs, walk "
+        "%.3fs, compare %.3fs)\n  Peak memory: %.1f MB\n",
+        (double)(pt_clock_ns() - start_ns) / 1e9, (double)load_ns / 1e9,
+        (double)d->walk_ns / 1e9, (double)d->compare_ns / 1e9,
+        (double)pt_peak_rss_bytes() / 1e6);
+  print_hints(r);
+}
+
+/* A store holding an index of this tree: what changed since (nothing:
+ * said, and nothing written, *done set). An index that cannot be read
+ * (an older format, damaged) is indexed again whole, as a first run. */
+static int compare_stored(index_run *r, pt_store *store, progress_state *ps,
+                          int *done, int *reuse)
+{
+  pt_graph *stored = NULL;
+  pt_ingest_delta d;
+  pt_ingest_opts o;
+  char *skip[2] = {NULL, NULL};
+  uint64_t t0 = pt_clock_ns();
+  memset(&d, 0, sizeof d);
+  *done = *reuse = 0;
+  int rc = pt_graph_new(&stored);
+  if (rc == 0)
+    rc = pt_store_load_files(store, stored);
+  uint64_t load_ns = pt_clock_ns() - t0;
+  if (rc && rc != PT_ENOMEM) {
+    if (rc != PT_ENOTFOUND)
+      say(r, "  The stored index cannot be reused (%s): indexing "
+          "everything\n", pt_error_last()->message);
+    pt_error_clear();
+    rc = 1; /* not an error: a whole run */
+  }
+  if (rc == 0) {
+    say(r, "Comparing %s with the stored index...\n", r->a->dir);
+    rc = walk_opts(r, ps, skip, &o);
+  }
+  if (rc == 0)
+    rc = pt_ingest_diff(&o, stored, &d);
+  if (rc == 0 && pt_ingest_delta_is_empty(&d)) {
+    say_unchanged(r, &d, stored, ps->start_ns, load_ns);
+    *done = 1;
+  } else if (rc == 0) {
+    if (d.why_whole)
+      say(r, "  Indexing everything: %s\n", d.why_whole);
+    say_paths(r, d.n_changed, "changed", d.changed);
+    say_paths(r, d.n_added, "added", d.added);
+    say_paths(r, d.n_removed, "removed", d.removed);
+    if (d.ignored_changed)
+      say(r, "  The files left out are not the ones the index left out\n");
+    *reuse = !d.why_whole;
+  }
+  if (rc < 0)
+    fprintf(r->err, "Error: %s\n", pt_error_last()->message);
+  pt_ingest_delta_fini(&d);
+  pt_free(skip[0]);
+  pt_free(skip[1]);
+  pt_graph_free(stored);
+  return rc < 0 ? PT_EXIT_FAILURE : 0;
+}
+
+/* The whole stored index, and a cache seeded from it so that the run
+ * parses only what changed. An index that cannot be read is not reused:
+ * the run indexes everything. */
+static int load_stored(index_run *r, pt_store *store)
+{
+  size_t n = 0;
+  uint64_t t0 = pt_clock_ns();
+  int rc = pt_graph_new(&r->old);
+  if (rc == 0)
+    rc = pt_store_load(store, r->old);
+  if (rc == 0)
+    rc = pt_ingest_cache_new(&r->cache);
+  if (rc == 0)
+    rc = pt_ingest_cache_seed(r->cache, r->old, &n);
+  r->load_ns = pt_clock_ns() - t0;
+  if (rc && rc != PT_ENOMEM) {
+    say(r, "  The stored index cannot be reused (%s): indexing everything\n",
+        pt_error_last()->message);
+    pt_error_clear();
+    rc = 0;
+  }
+  if (rc || !r->cache || !r->old) {
+    pt_graph_free(r->old);
+    pt_ingest_cache_free(r->cache);
+    r->old = NULL;
+    r->cache = NULL;
+  }
+  if (rc)
+    fprintf(r->err, "Error: %s\n", pt_error_last()->message);
+  return rc ? PT_EXIT_FAILURE : 0;
+}
+
 static int run(index_run *r)
 {
   progress_state ps = {r->err, pt_clock_ns(), 0};
@@ -392,13 +545,27 @@ static int run(index_run *r)
   pt_store *store = NULL;
   uint64_t save_ns = 0;
   memset(&st, 0, sizeof st);
-  int code = r->a->parse_only ? 0 : open_engine(r, &store);
+  int code = r->a->parse_only ? 0 : open_engine(r, &store), done = 0;
+  int reuse = 0;
+  /* a store that may hold an index of this tree: reuse what it can */
+  if (code == 0 && store && !r->a->force)
+    code = compare_stored(r, store, &ps, &done, &reuse);
+  if (code || done) {
+    pt_store_close(store);
+    return code;
+  }
+  if (reuse)
+    code = load_stored(r, store);
   if (code == 0)
     code = ingest(r, &ps, &g, &st);
   for (size_t i = 0; code == 0 && r->out && i < st.n_warnings; i++)
     fprintf(r->err, "%sWarning: %s\n", r->gl->warn, st.warnings[i]);
   if (code == 0) {
     print_summary(r, &st, (double)(pt_clock_ns() - ps.start_ns) / 1e9);
+    if (r->old)
+      say(r, "%sReused from the stored index: %zu of %zu files; only what "
+          "changed is written\n", r->gl->info, st.reused_files,
+          st.total_files);
     uint64_t t = pt_clock_ns();
     code = save(r, store, g);
     save_ns = pt_clock_ns() - t;
@@ -411,6 +578,8 @@ static int run(index_run *r)
     print_next_steps(r, &st);
   pt_store_close(store);
   pt_graph_free(g);
+  pt_graph_free(r->old);
+  pt_ingest_cache_free(r->cache);
   pt_ingest_stats_fini(&st);
   return code;
 }

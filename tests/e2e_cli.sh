@@ -148,6 +148,56 @@ fi
 # a second index run over our own index is fine
 "$pt" index q/src --db sqlite:notes.db -q 2>/dev/null || fail "index over an index"; ok
 
+# a re-run over the index it made: an unchanged tree writes nothing; one
+# changed, one added and one removed file give exactly a fresh index
+cp -r q/src re
+"$pt" index re --db sqlite:"$work/re.db" -q
+"$pt" index re --db "rocksdb:$work/re.rdb" -q
+cp -p re.db re-before.db
+"$pt" index re --db sqlite:"$work/re.db" > out9.txt 2>&1 || fail "re-run: $(cat out9.txt)"
+grep -q '^✓ Unchanged since the last index: nothing written$' out9.txt ||
+  fail "unchanged re-run: $(cat out9.txt)"; ok
+cmp -s re.db re-before.db && [ "$(stat -c %Y.%y re.db)" = "$(stat -c %Y.%y re-before.db)" ] ||
+  fail "an unchanged re-run wrote the database"; ok
+grep -q 'Starting PARALLEL' out9.txt && fail "an unchanged re-run parsed"; ok
+"$pt" index re --db "rocksdb:$work/re.rdb" > out9.txt 2>&1 || fail "rocksdb re-run"
+grep -q 'Unchanged since the last index: nothing written' out9.txt || fail "rocksdb unchanged"; ok
+c=$(cd re && find . -name '*.c' | sort | head -1); c=${c#./}
+p=$(cd re && find . -name '*.py' | sort | head -1); p=${p#./}
+printf '\nint added_fn(void) { return 7; }\n' >> "re/$c"
+printf 'def brand_new():\n    return 1\n' > re/brand_new.py
+rm "re/$p"
+"$pt" dump re > re-fresh.txt
+for spec in sqlite:re.db rocksdb:re.rdb; do
+  "$pt" index re --db "$spec" > out9.txt 2>&1 || fail "$spec re-run: $(cat out9.txt)"
+  grep -qx "  1 file changed: $c" out9.txt && grep -qx '  1 file added: brand_new.py' out9.txt &&
+    grep -qx "  1 file removed: $p" out9.txt || fail "$spec: what changed: $(cat out9.txt)"; ok
+  grep -q 'Reused from the stored index: [1-9][0-9]* of' out9.txt || fail "$spec reused nothing"; ok
+  "$pt" dump --db "$spec" | cmp -s - re-fresh.txt || fail "$spec re-run differs from a fresh index"; ok
+done
+ls re.db.tmp* 2>/dev/null && fail "temp file left behind by a re-run"; ok
+# --force indexes everything again
+"$pt" index re --db sqlite:re.db --force > out9.txt 2>&1
+grep -q 'Comparing' out9.txt && fail "--force compared"; ok
+"$pt" dump --db sqlite:re.db | cmp -s - re-fresh.txt || fail "--force index differs"; ok
+if command -v sqlite3 >/dev/null; then
+  # an index of an older version, or a damaged one, is indexed again whole
+  sqlite3 re.db "ALTER TABLE files DROP COLUMN reuse; ALTER TABLE files DROP COLUMN mtime_ns;
+                 UPDATE meta SET value = '2' WHERE name = 'schema_version'; PRAGMA user_version = 2"
+  "$pt" index re --db sqlite:re.db > out9.txt 2>&1 || fail "older index: $(cat out9.txt)"
+  grep -q 'Indexing everything: the stored index was made by an older version' out9.txt ||
+    fail "older index: $(cat out9.txt)"; ok
+  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 3 ] || fail "older index not rewritten"; ok
+  "$pt" dump --db sqlite:re.db | cmp -s - re-fresh.txt || fail "older index: differs"; ok
+  # a damaged file is refused as it is; --force indexes it again
+  head -c 70000 re.db > re-cut.db && mv re-cut.db re.db && cp re.db re-cut.db
+  set +e; "$pt" index re --db sqlite:re.db > out9.txt 2> err.txt; rc=$?; set -e
+  [ $rc -eq 1 ] && grep -q 'cannot save to sqlite:re.db: .*malformed' err.txt &&
+    cmp -s re.db re-cut.db || fail "damaged index: exit $rc: $(cat err.txt)"; ok
+  "$pt" index re --db sqlite:re.db --force -q || fail "damaged index --force"
+  "$pt" dump --db sqlite:re.db | cmp -s - re-fresh.txt || fail "damaged index: differs"; ok
+fi
+
 # read commands create nothing
 for spec in rocksdb:typo/db sqlite:typo2/x.db rocksdb:typo3; do
   set +e
@@ -278,7 +328,7 @@ cp -r q/src live5
 "$pt" index live5 --db sqlite:live.db -q
 start_server srv5.txt --db sqlite:live.db
 sleep 1.5 # the first pass: nothing changed
-"$pt" index live5 --db sqlite:live.db -q
+"$pt" index live5 --db sqlite:live.db -q --force # a whole new index
 "$pt" dump --db sqlite:live.db > newer.txt
 printf 'def added():\n    return 1\n' > live5/added.py
 for _ in $(seq 100); do grep -q 'not overwriting' srv5.txt && break; sleep 0.1; done

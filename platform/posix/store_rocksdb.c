@@ -612,21 +612,36 @@ static int current_for_load(rocksdb_store *rs,
   return rc;
 }
 
-/* Adds the records of generation gen, in key order, to g. */
+/* Adds the records of generation gen, in key order, to g: all of them
+ * (types NULL), or those whose record letter is in types. */
 static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
-                           uint64_t gen, pt_graph *g)
+                           uint64_t gen, const char *types, pt_graph *g)
 {
   gen_range r = range_of(gen);
   rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, ro);
-  char *err = NULL;
+  char *err = NULL, lo[GEN_PREFIX_SIZE + 1];
   int rc = 0;
-  rocksdb_iter_seek(it, r.lo, sizeof r.lo);
+  memcpy(lo, r.lo, sizeof r.lo);
+  lo[GEN_PREFIX_SIZE] = types ? types[0] : '\0';
+  rocksdb_iter_seek(it, lo, types ? sizeof lo : sizeof r.lo);
   while (rc == 0 && rocksdb_iter_valid(it)) {
     size_t klen, vlen;
     const char *key = rocksdb_iter_key(it, &klen);
-    const char *val = rocksdb_iter_value(it, &vlen);
     if (klen < sizeof r.lo || memcmp(key, r.lo, sizeof r.lo) != 0)
       break;
+    char type = klen > sizeof r.lo ? key[sizeof r.lo] : '\0';
+    if (types && (!type || !strchr(types, type))) {
+      /* on to the next wanted type after this one, or done */
+      const char *next = types;
+      while (*next && *next <= type)
+        next++;
+      if (!*next)
+        break;
+      lo[GEN_PREFIX_SIZE] = *next;
+      rocksdb_iter_seek(it, lo, sizeof lo);
+      continue;
+    }
+    const char *val = rocksdb_iter_value(it, &vlen);
     rc = load_record(g, key + sizeof r.lo, klen - sizeof r.lo, val, vlen,
                      rs->path);
     rocksdb_iter_next(it);
@@ -641,22 +656,33 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
 }
 
 /* All reads go through one snapshot, so a save flipping generations
- * meanwhile cannot make the load see part of each. */
-static int rocks_load(pt_store *self, pt_graph *into)
+ * meanwhile cannot make the load see part of each. types as for
+ * load_generation. */
+static int load_types(rocksdb_store *rs, const char *types, pt_graph *into)
 {
-  rocksdb_store *rs = (rocksdb_store *)self;
   const rocksdb_snapshot_t *snap = rocksdb_create_snapshot(rs->db);
   rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
   uint64_t gen = 0;
   rocksdb_readoptions_set_snapshot(ro, snap);
   int rc = current_for_load(rs, ro, &gen);
   if (rc == 0)
-    rc = load_generation(rs, ro, gen, into);
+    rc = load_generation(rs, ro, gen, types, into);
   if (rc == 0)
     rc = pt_graph_finish(into);
   rocksdb_readoptions_destroy(ro);
   rocksdb_release_snapshot(rs->db, snap);
   return rc;
+}
+
+static int rocks_load(pt_store *self, pt_graph *into)
+{
+  return load_types((rocksdb_store *)self, NULL, into);
+}
+
+/* File records, ignored files, metadata: letters in increasing order. */
+static int rocks_load_files(pt_store *self, pt_graph *into)
+{
+  return load_types((rocksdb_store *)self, "fim", into);
 }
 
 /* ---- test hooks ---------------------------------------------------------- */
@@ -775,7 +801,8 @@ static void rocks_close(pt_store *self)
 }
 
 static const pt_store_ops rocksdb_ops = {"rocksdb", rocks_save, rocks_load,
-                                         rocks_close, rocks_update};
+                                         rocks_close, rocks_update,
+                                         rocks_load_files, NULL};
 
 static int stop_at_first(const char *name, pt_fs_type type, void *payload)
 {

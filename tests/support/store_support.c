@@ -349,6 +349,52 @@ static void store_save__second_save_replaces_the_first(void **state)
   pt_graph_free(big);
 }
 
+/* A re-run of index writes only the difference: what loads is the new
+ * graph, whichever records came, went or changed. */
+static void store_write_changes__brings_the_store_to_the_new_graph(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *big = pt_test_sample_graph(), *small = pt_test_small_graph();
+  pt_graph *odd = pt_test_weird_graph();
+  assert_int_equal(pt_store_save(f->st, big), 0);
+  assert_int_equal(pt_store_write_changes(f->st, big, small), 0);
+  pt_test_assert_loads(f->st, small);
+  assert_int_equal(pt_store_write_changes(f->st, small, odd), 0);
+  pt_test_assert_loads(f->st, odd);
+  assert_int_equal(pt_store_write_changes(f->st, odd, big), 0);
+  pt_test_assert_loads(f->st, big);
+  assert_int_equal(pt_store_write_changes(f->st, big, big), 0);
+  pt_test_assert_loads(f->st, big);
+  pt_graph_free(odd);
+  pt_graph_free(small);
+  pt_graph_free(big);
+}
+
+/* What a re-run compares the tree with: the file records, ignored files
+ * and metadata as saved, and no entity, edge or test. */
+static void store_load_files__reads_files_ignored_and_meta_only(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph(), *got = pt_test_new_graph();
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(pt_store_load_files(f->st, got), 0);
+  assert_int_equal(pt_graph_n_files(got), pt_graph_n_files(g));
+  assert_int_equal(pt_graph_n_ignored(got), pt_graph_n_ignored(g));
+  assert_int_equal(pt_graph_n_meta(got), pt_graph_n_meta(g));
+  for (size_t i = 0; i < pt_graph_n_files(g); i++) {
+    const pt_file_record *a = &pt_graph_files(g)[i], *b = &pt_graph_files(got)[i];
+    assert_string_equal(a->path, b->path);
+    assert_true(a->size == b->size && a->mtime_ns == b->mtime_ns);
+    assert_int_equal(a->reuse_size, b->reuse_size);
+  }
+  if (strcmp(f->be->name, "mem") != 0) /* mem has nothing cheaper */
+    assert_true(pt_graph_n_entities(got) == 0 && pt_graph_n_edges(got) == 0 &&
+                pt_graph_n_tests(got) == 0);
+  pt_graph_free(got);
+  pt_graph_free(g);
+}
+
 static void store_load__before_any_save_returns_notfound(void **state)
 {
   pt_test_fixture *f = *state;
@@ -456,6 +502,8 @@ int pt_test_store_conformance(const char *group, const pt_test_backend *be)
       STORE_TEST(store_save_load__keeps_quotes_tabs_newlines_utf8_and_raw_bytes,
                  be),
       STORE_TEST(store_save__second_save_replaces_the_first, be),
+      STORE_TEST(store_write_changes__brings_the_store_to_the_new_graph, be),
+      STORE_TEST(store_load_files__reads_files_ignored_and_meta_only, be),
       STORE_TEST(store_load__before_any_save_returns_notfound, be),
       STORE_TEST(store_load__rejects_a_graph_that_is_not_empty, be),
       STORE_TEST(

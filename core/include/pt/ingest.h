@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pt/arena.h"
 #include "pt/graph.h"
 
 /* Called from worker threads, serialised: files done so far of total. */
@@ -84,24 +85,55 @@ typedef struct pt_ingest_stats {
 int pt_ingest(const pt_ingest_opts *opts, pt_graph **out, pt_ingest_stats *stats);
 void pt_ingest_stats_fini(pt_ingest_stats *stats);
 
-/* The live index's shortcut, for a run whose marked paths are files the
- * index has (edited or gone) or new files a fresh walk would index as they
- * are: the new graph is `prev` with just those files' records and edges
- * replaced, removed or added (pt_graph_patch), plus the edges of every
- * other file whose resolution read something the change touched (a name's
- * candidates, a key, a type's bases, the files of an included name),
- * resolved again with the kept resolver, whose tables are changed a file
- * at a time. That is the graph pt_ingest would make, without re-walking,
- * re-merging or re-resolving the rest. `prev` must equal the graph of the
- * cache's last run (or of a patch). Paths marked dirty that the index
- * leaves out anyway (ignored files, files under ignored folders, files of
- * no language) change nothing. *out is NULL when nothing changed. On a
- * cache seeded from prev (pt_ingest_cache_seed) with nothing marked, the
- * tree is walked: when it is as prev says, *out is NULL and the resolver
- * is made from the seeded results, without merging anything. PT_EAGAIN
- * when the shortcut does not apply (a folder came or went, a file failed,
- * changed language or would be listed as ignored, a new key would collide,
- * patches have piled up garbage in the string pool); then run pt_ingest. */
+/* What changed in opts->root since a stored index of it was made, told
+ * by a walk with opts' rules against that index's file records, ignored
+ * files and metadata (pt_store_load_files): a re-run of pt01. Nothing is
+ * parsed: a file whose size and mtime are the recorded ones is unchanged;
+ * any other is read as extraction reads it (invalid UTF-8 decoded
+ * lossily, which is the size recorded) and its size and content hash
+ * decide; a file the index left out as binary is read to see that it
+ * still is. */
+typedef struct pt_ingest_delta {
+  const char *why_whole;   /* static, or NULL: why only a whole run can
+                              tell (another root, folders that cannot be
+                              read, an index of an older version); then
+                              the lists below are empty */
+  int ignored_changed;     /* the walk's ignored files are not the index's */
+  const char **changed;    /* root-relative paths, sorted, in arena: files */
+  size_t n_changed;        /*   whose content is not the recorded one */
+  const char **added;      /*   walked, without a record (new, or failed) */
+  size_t n_added;
+  const char **removed;    /*   recorded, no longer walked */
+  size_t n_removed;
+  size_t n_files;          /* files the walk found */
+  size_t n_hashed;         /* of those, read and hashed */
+  uint64_t walk_ns, compare_ns;
+  pt_arena arena;
+} pt_ingest_delta;
+
+int pt_ingest_diff(const pt_ingest_opts *opts, const pt_graph *stored,
+                   pt_ingest_delta *out);
+/* 1 when a fresh index of the tree would be the stored one. */
+int pt_ingest_delta_is_empty(const pt_ingest_delta *d);
+void pt_ingest_delta_fini(pt_ingest_delta *d);
+
+/* The live index's shortcut, for a run that would only re-extract files
+ * the index already has (no file came or went, no ignore rules changed):
+ * the new graph is `prev` with just those files' records and edges
+ * replaced (pt_graph_patch), plus the edges of every other file with a
+ * reference naming a definition that came, went or changed its signature
+ * (by the reference's name, its receiver's type or its qualifier), resolved
+ * again with the kept resolver (rebuilt over the new definitions when they
+ * changed). That
+ * is the graph pt_ingest would make, without re-walking, re-merging or
+ * re-resolving the rest. `prev` must equal the graph of the cache's last
+ * run (or of a patch). Paths marked dirty that the index leaves out anyway
+ * (ignored files, files under ignored folders, files of no language)
+ * change nothing. *out is NULL when nothing changed. PT_EAGAIN, with the
+ * cache untouched, when the shortcut does not apply (a file came, went,
+ * failed or changed language, a new key would collide, the bases of a type
+ * changed or now resolve otherwise, patches have piled up garbage in the
+ * string pool); then run pt_ingest. */
 int pt_ingest_patch(const pt_ingest_opts *opts, const pt_graph *prev,
                     pt_graph **out, pt_ingest_stats *stats);
 

@@ -24,6 +24,16 @@ typedef struct pt_store_ops {
    * live index's write-through). NULL when the backend has nothing cheaper
    * than a whole save. */
   int (*update)(pt_store *self, const pt_graph *old, const pt_graph *now);
+  /* Adds to an empty graph only the file records, ignored files and
+   * metadata (then finishes it), without the entities, edges and tests:
+   * what a re-run of index compares the tree with. NULL: load does. */
+  int (*load_files)(pt_store *self, pt_graph *into);
+  /* As update, for a one-off writer (a re-run of index) rather than the
+   * live index: brings the store from old (what it holds) to now writing
+   * only the records that differ, atomically. NULL: update does, or save;
+   * PT_ENOTSUPPORTED from it: save does. */
+  int (*write_changes)(pt_store *self, const pt_graph *old,
+                       const pt_graph *now);
 } pt_store_ops;
 
 struct pt_store {
@@ -105,6 +115,12 @@ int pt_store_save(pt_store *st, const pt_graph *from);
 int pt_store_update(pt_store *st, const pt_graph *old, const pt_graph *now);
 int pt_store_can_update(const pt_store *st);
 int pt_store_load(pt_store *st, pt_graph *into);
+/* The load_files op (a whole load when the backend has none): the file
+ * records, ignored files and metadata of the stored index. */
+int pt_store_load_files(pt_store *st, pt_graph *into);
+/* The write_changes op, else update, else a whole save of now. */
+int pt_store_write_changes(pt_store *st, const pt_graph *old,
+                           const pt_graph *now);
 const char *pt_store_name(const pt_store *st);
 void pt_store_close(pt_store *st);
 

@@ -373,22 +373,40 @@ static int sort_edges_ranked(pt_graph *g)
   return rc;
 }
 
+/* Is v[0..n) in cmp's order already? A store's load reads records in the
+ * order its save wrote them, the canonical one: one pass instead of a
+ * sort. Records that compare equal keep their order, as a stable sort
+ * leaves them. */
+static int is_sorted(const void *v, size_t n, size_t size,
+                     int (*cmp)(const void *, const void *))
+{
+  const char *p = v;
+  for (size_t i = 1; i < n; i++)
+    if (cmp(p + (i - 1) * size, p + i * size) > 0)
+      return 0;
+  return 1;
+}
+
+#define SORT(vec, cmp)                                                      \
+  do {                                                                      \
+    if ((vec).n > 1 && !is_sorted((vec).v, (vec).n, sizeof *(vec).v, cmp)) \
+      qsort((vec).v, (vec).n, sizeof *(vec).v, cmp);                        \
+  } while (0)
+
 int pt_graph_finish(pt_graph *g)
 {
-  if (g->entities.n)
-    qsort(g->entities.v, g->entities.n, sizeof *g->entities.v, pt__graph_cmp_entity);
-  if (g->edges.n > 1 && g->edges.n < UINT32_MAX && sort_edges_ranked(g) != 0) {
+  SORT(g->entities, pt__graph_cmp_entity);
+  if (g->edges.n > 1 && g->edges.n < UINT32_MAX &&
+      !is_sorted(g->edges.v, g->edges.n, sizeof *g->edges.v,
+                 pt__graph_cmp_edge) &&
+      sort_edges_ranked(g) != 0) {
     pt_error_clear(); /* short of memory: the same order, more slowly */
     qsort(g->edges.v, g->edges.n, sizeof *g->edges.v, pt__graph_cmp_edge);
   }
-  if (g->files.n)
-    qsort(g->files.v, g->files.n, sizeof *g->files.v, cmp_file);
-  if (g->tests.n)
-    qsort(g->tests.v, g->tests.n, sizeof *g->tests.v, pt__graph_cmp_test);
-  if (g->ignored.n)
-    qsort(g->ignored.v, g->ignored.n, sizeof *g->ignored.v, cmp_ignored);
-  if (g->meta.n)
-    qsort(g->meta.v, g->meta.n, sizeof *g->meta.v, cmp_meta);
+  SORT(g->files, cmp_file);
+  SORT(g->tests, pt__graph_cmp_test);
+  SORT(g->ignored, cmp_ignored);
+  SORT(g->meta, cmp_meta);
   size_t w = 0;
   for (size_t r = 0; r < g->edges.n; r++) {
     const pt_edge *e = &g->edges.v[r];

@@ -64,7 +64,7 @@ int pt__ingest_is_binary(const char *s, size_t len)
 /* Rewrites src with U+FFFD for each byte that starts no valid UTF-8
  * sequence (extraction takes only valid UTF-8); *n_bad counts them and
  * *line is the line of the first. Nothing changes when all is valid. */
-static int decode_lossily(pt_buf *src, size_t *n_bad, size_t *line)
+int pt__ingest_decode_lossily(pt_buf *src, size_t *n_bad, size_t *line)
 {
   size_t at = pt__utf8_invalid_at(src->ptr, src->len), done = 0;
   pt_buf fixed = PT_BUF_INIT;
@@ -96,7 +96,7 @@ static void warn_lossy(pt__ingest_slot *s, const char *path, pt_buf *src)
 {
   size_t n_bad = 0, line = 0;
   pt_buf msg = PT_BUF_INIT;
-  if (decode_lossily(src, &n_bad, &line) != 0) {
+  if (pt__ingest_decode_lossily(src, &n_bad, &line) != 0) {
     pt_error_clear(); /* short of memory: extraction reports the file */
     return;
   }

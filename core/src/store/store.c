@@ -187,6 +187,47 @@ int pt_store_load(pt_store *st, pt_graph *into)
   return rc;
 }
 
+int pt_store_write_changes(pt_store *st, const pt_graph *old,
+                           const pt_graph *now)
+{
+  if (!st || !old || !now)
+    return PT_ERR(PT_EINVAL, "pt_store_write_changes: NULL argument");
+  if (!st->ops->write_changes)
+    return st->ops->update ? pt_store_update(st, old, now)
+                           : pt_store_save(st, now);
+  int rc = check_graph(now);
+  if (rc == 0)
+    rc = st->ops->write_changes(st, old, now);
+  if (rc == PT_ENOTSUPPORTED) {
+    pt_error_clear();
+    return pt_store_save(st, now);
+  }
+  pt_log(PT_LOG_DEBUG, "store %s: changes to %zu entities, %zu edges: %s",
+         st->ops->name, pt_graph_n_entities(now), pt_graph_n_edges(now),
+         pt_error_name(rc));
+  return rc;
+}
+
+/* The cheaper read of a re-run of index; the whole load where there is
+ * none (mem). */
+int pt_store_load_files(pt_store *st, pt_graph *into)
+{
+  if (!st || !into)
+    return PT_ERR(PT_EINVAL, "pt_store_load_files: NULL argument");
+  if (!st->ops->load_files)
+    return pt_store_load(st, into);
+  if (pt_graph_n_entities(into) || pt_graph_n_edges(into) ||
+      pt_graph_n_files(into) || pt_graph_n_tests(into) ||
+      pt_graph_n_ignored(into) || pt_graph_n_meta(into))
+    return PT_ERR(PT_EINVAL, "store %s: load needs an empty graph",
+                  st->ops->name);
+  int rc = st->ops->load_files(st, into);
+  pt_log(PT_LOG_DEBUG, "store %s: load files %zu, ignored %zu: %s",
+         st->ops->name, pt_graph_n_files(into), pt_graph_n_ignored(into),
+         pt_error_name(rc));
+  return rc;
+}
+
 const char *pt_store_name(const pt_store *st)
 {
   return st ? st->ops->name : "none";

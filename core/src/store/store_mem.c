@@ -67,7 +67,8 @@ static void mem_close(pt_store *self)
   pt_free(ms);
 }
 
-static const pt_store_ops mem_ops = {"mem", mem_save, mem_load, mem_close, NULL};
+static const pt_store_ops mem_ops = {"mem", mem_save, mem_load, mem_close, NULL,
+                                      NULL, NULL};
 
 int pt_store_mem_open(pt_store **out)
 {

@@ -13,6 +13,7 @@
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
 #include "store_sqlite_schema.h"
+#include "store_sqlite_update.h"
 
 typedef struct sqlite_store {
   pt_store base;    /* first: the pt_store the caller holds */
@@ -227,20 +228,22 @@ static int check_file(const char *path)
 
 /* The read transaction gives one consistent snapshot across the tables
  * even if another tool writes the file in place. */
-static int sqlite_load(pt_store *self, pt_graph *into)
+static int read_db(sqlite_store *ss, pt_graph *into, int files_only)
 {
-  sqlite_store *ss = (sqlite_store *)self;
   sqlite3 *db = NULL;
   int version = 0;
   int rc = check_file(ss->path);
+  /* one thread uses the connection: no lock around every column read */
   if (rc == 0)
-    rc = open_db(ss->path, SQLITE_OPEN_READONLY, &db);
+    rc = open_db(ss->path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &db);
   /* mapped: pages are read without a copy per page */
   if (rc == 0)
     rc = pt__sqlite_exec(db, ss->path, "PRAGMA mmap_size=1073741824; BEGIN");
   if (rc == 0)
     rc = pt__sqlite_check_schema(db, ss->path, &version);
-  if (rc == 0)
+  if (rc == 0 && files_only)
+    rc = pt__sqlite_read_files(db, ss->path, version, into);
+  else if (rc == 0)
     rc = pt__sqlite_read_graph(db, ss->path, version, into);
   if (rc == 0)
     rc = pt__sqlite_exec(db, ss->path, "COMMIT");
@@ -253,6 +256,53 @@ static int sqlite_load(pt_store *self, pt_graph *into)
   return rc;
 }
 
+static int sqlite_load(pt_store *self, pt_graph *into)
+{
+  return read_db((sqlite_store *)self, into, 0);
+}
+
+static int sqlite_load_files(pt_store *self, pt_graph *into)
+{
+  return read_db((sqlite_store *)self, into, 1);
+}
+
+/* In place, in one transaction through SQLite's rollback journal, synced:
+ * a reader or a crash sees the old index or the new one. Only an index of
+ * this build's schema; another is saved whole (PT_ENOTSUPPORTED). */
+static int sqlite_write_changes(pt_store *self, const pt_graph *old,
+                                const pt_graph *now)
+{
+  sqlite_store *ss = (sqlite_store *)self;
+  sqlite3 *db = NULL;
+  int version = 0;
+  size_t n = 0;
+  int rc = check_before_save(ss);
+  if (rc == 0)
+    rc = check_file(ss->path);
+  if (rc == 0)
+    rc = open_db(ss->path, SQLITE_OPEN_READWRITE, &db);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, ss->path, "PRAGMA journal_mode=DELETE;"
+                         "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;"
+                         "BEGIN IMMEDIATE");
+  if (rc == 0)
+    rc = pt__sqlite_check_schema(db, ss->path, &version);
+  if (rc == 0 && version != pt__sqlite_schema_version())
+    rc = PT_ERR(PT_ENOTSUPPORTED, "%s: schema version %d is saved whole",
+                ss->path, version);
+  if (rc == 0)
+    rc = pt__sqlite_write_changes(db, ss->path, old, now, &n);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, ss->path, "COMMIT");
+  if (db) /* closing without COMMIT rolls back */
+    rc = close_db(db, ss->path, rc);
+  if (rc == 0) {
+    pt_log(PT_LOG_DEBUG, "sqlite: %s: %zu rows written in place", ss->path, n);
+    remember(ss);
+  }
+  return rc;
+}
+
 static void sqlite_store_close(pt_store *self)
 {
   sqlite_store *ss = (sqlite_store *)self;
@@ -261,7 +311,9 @@ static void sqlite_store_close(pt_store *self)
 }
 
 static const pt_store_ops sqlite_ops = {"sqlite", sqlite_save, sqlite_load,
-                                        sqlite_store_close, NULL};
+                                        sqlite_store_close, NULL,
+                                        sqlite_load_files,
+                                        sqlite_write_changes};
 
 /* ---- what a mode may create and checks at open --------------------------- */
 

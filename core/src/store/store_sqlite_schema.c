@@ -18,6 +18,11 @@
                             3: files carry mtime_ns and reuse */
 #define OLDEST_READ 2    /* schema 2 loads without mtime_ns and reuse */
 
+int pt__sqlite_schema_version(void)
+{
+  return SCHEMA_VERSION;
+}
+
 static const char schema_sql[] =
     "PRAGMA application_id=" STR(APP_ID) ";"
     "PRAGMA user_version=" STR(SCHEMA_VERSION) ";"
@@ -292,6 +297,26 @@ static int write_table(sqlite3 *db, const char *path, const table_writer *w,
     sqlite3_reset(r.st);
   }
   sqlite3_finalize(r.st);
+  pt_buf_fini(&r.scratch);
+  return rc;
+}
+
+int pt__sqlite_insert_row(sqlite3 *db, const char *path, pt__sqlite_table t,
+                          sqlite3_stmt **st, const pt_graph *g, size_t i)
+{
+  const table_writer *w = &writers[t];
+  row r = {NULL, PT_BUF_INIT, 0, SQLITE_OK};
+  int src = *st ? SQLITE_OK : sqlite3_prepare_v2(db, w->sql, -1, st, NULL);
+  int rc = src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, w->table);
+  r.st = *st;
+  if (rc == 0)
+    rc = w->bind(&r, g, i);
+  if (rc == 0 && r.src == SQLITE_OK)
+    r.src = sqlite3_step(r.st);
+  if (rc == 0 && r.src != SQLITE_DONE)
+    rc = pt__sqlite_error(db, r.src, path, w->table);
+  if (r.st)
+    sqlite3_reset(r.st);
   pt_buf_fini(&r.scratch);
   return rc;
 }
@@ -609,5 +634,16 @@ int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++)
     rc = read_table(db, path, &readers[i], version, g);
+  return rc;
+}
+
+int pt__sqlite_read_files(sqlite3 *db, const char *path, int version,
+                          pt_graph *g)
+{
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++)
+    if (readers[i].read == read_file || readers[i].read == read_ignored ||
+        readers[i].read == read_meta)
+      rc = read_table(db, path, &readers[i], version, g);
   return rc;
 }

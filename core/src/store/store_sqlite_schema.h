@@ -22,6 +22,25 @@ int pt__sqlite_exec(sqlite3 *db, const char *path, const char *sql);
  * them row by row). */
 int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g);
 
+/* The tables, in the order of pt__sqlite_write_graph's writers. */
+typedef enum pt__sqlite_table {
+  PT__SQL_ENTITIES,
+  PT__SQL_EDGES,
+  PT__SQL_FILES,
+  PT__SQL_TESTS,
+  PT__SQL_IGNORED,
+  PT__SQL_META
+} pt__sqlite_table;
+
+/* Inserts record i of g into table t, with every column a save writes;
+ * *st is that table's insert statement, prepared on the first call (the
+ * caller finalizes it). */
+int pt__sqlite_insert_row(sqlite3 *db, const char *path, pt__sqlite_table t,
+                          sqlite3_stmt **st, const pt_graph *g, size_t i);
+
+/* The schema version this build writes. */
+int pt__sqlite_schema_version(void);
+
 /* The application_id (PRAGMA application_id) of every file we write,
  * whatever its schema version: 0x50544753, "PTGS". */
 #define PT__SQLITE_APP_ID 1347700563
@@ -34,6 +53,9 @@ int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version);
  * finishing it. Only the stored record columns are read; derived columns
  * are output for other readers. */
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
+                          pt_graph *g);
+/* The same for the files, ignored_files and meta tables only. */
+int pt__sqlite_read_files(sqlite3 *db, const char *path, int version,
                           pt_graph *g);
 
 #endif

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Re-running pt01 over its own index, and starting the server from it
+# (issue #14): for SQLite and RocksDB, a fresh index of a copy of TREE
+# (what every re-run cost before), the re-run on the unchanged tree, the
+# re-run after one file changed, and serve --no-watch from start to Ready.
+# Wall and CPU seconds (user + system, every thread), peak RSS, and the
+# ratios to the fresh index; the load average beside each figure, since
+# wall times on a shared machine follow it. Prints figures only.
+# usage: bench/rerun_bench.sh TREE   (e.g. the "several" tree of
+#   docs/performance.md: /var/cache/parseltongue/bench/trees/big)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pt=${PT:-build/parseltongue}; [[ $pt = /* ]] || pt=$PWD/$pt
+tree=$(cd "${1:?usage: rerun_bench.sh TREE}" && pwd)
+work=$(mktemp -d)
+trap 'kill $srv 2>/dev/null || true; rm -rf "$work"' EXIT
+srv=
+# a copy whose files can change without touching TREE: hard links, and a
+# changed file is written anew (which breaks its link)
+cp -al "$tree" "$work/t"
+load() { cut -d' ' -f1 /proc/loadavg; }
+# run NAME CMD...: one line of figures; the CPU seconds go to $cpu
+run() {
+  local name=$1; shift
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" > "$work/out" 2>&1
+  read -r wall user sys rss < "$work/time"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')
+  printf '%-34s %8.2f s wall %8.2f s CPU %7.0f MB   load %s\n' "$name" "$wall" "$cpu" \
+    "$(awk -v k="$rss" 'BEGIN {print k / 1024}')" "$(load)"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.4f", a / b}'; }
+# ready SPEC: serve from start to Ready, its CPU then
+ready() {
+  local start ms ut st
+  start=$(date +%s%N)
+  "$pt" serve --db "$1" --port 0 --no-watch > "$work/srv" 2>&1 &
+  srv=$!
+  until grep -q '^Ready' "$work/srv"; do sleep 0.02; done
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  read -r ut st < <(awk '{print $14, $15}' /proc/$srv/stat)
+  cpu=$(awk -v t=$((ut + st)) -v hz="$(getconf CLK_TCK)" 'BEGIN {print t / hz}')
+  printf '%-34s %8.2f s wall %8.2f s CPU %7.0f MB   load %s\n' "serve: start to Ready" \
+    "$(awk -v m=$ms 'BEGIN {print m / 1000}')" "$cpu" \
+    "$(awk '/VmRSS/ {print $2 / 1024}' /proc/$srv/status)" "$(load)"
+  kill -INT $srv; wait $srv || true; srv=
+}
+one=$(cd "$work/t" && find . -name '*.c' | sort | head -1)
+[ -n "$one" ] || { echo "no C file in $tree to change"; exit 1; }
+for engine in sqlite rocksdb; do
+  spec=$engine:$work/index.$engine
+  echo "== $engine, $(basename "$tree")"
+  run "fresh index" "$pt" index "$work/t" --db "$spec" -v; fresh=$cpu
+  run "re-run, unchanged" "$pt" index "$work/t" --db "$spec" -v
+  grep -q 'Unchanged since the last index' "$work/out" || { cat "$work/out"; exit 1; }
+  echo "  CPU ratio to the fresh index: $(ratio "$cpu" "$fresh")"
+  cp "$work/t/$one" "$work/one" && printf '\nint rerun_bench_added(void) { return 1; }\n' >> "$work/one"
+  mv "$work/one" "$work/t/$one"
+  run "re-run, one file changed" "$pt" index "$work/t" --db "$spec" -v
+  grep -q '1 file changed' "$work/out" || { cat "$work/out"; exit 1; }
+  echo "  CPU ratio to the fresh index: $(ratio "$cpu" "$fresh")"
+  grep -E '^  (Duration|Reading)' "$work/out" | sed 's/^/  /'
+  ready "$spec"
+done

@@ -1,0 +1,276 @@
+/* Writing only what changed into a SQLite index in place
+ * (store_sqlite_update.h): the two finished graphs are walked side by side
+ * in their canonical order, and each record only one of them holds, or
+ * that differs, is deleted or inserted by its primary key. Tests have no
+ * key: a file whose tests differ has them all written again. */
+#include <string.h>
+
+#include "pt/error.h"
+#include "store_sqlite_update.h"
+
+typedef struct writer {
+  sqlite3 *db;
+  const char *path;
+  const pt_graph *old, *now;
+  sqlite3_stmt *ins[PT__SQL_META + 1]; /* owned, prepared on first use */
+  sqlite3_stmt *del[PT__SQL_META + 1];
+  size_t n_written;
+} writer;
+
+static const char *const del_sql[] = {
+    "DELETE FROM entities WHERE key = ?1",
+    "DELETE FROM edges WHERE from_key = ?1 AND to_key = ?2 AND edge_type = ?3",
+    "DELETE FROM files WHERE path = ?1",
+    "DELETE FROM excluded_tests WHERE file_path IS ?1",
+    "DELETE FROM ignored_files WHERE path = ?1",
+    "DELETE FROM meta WHERE name = ?1",
+};
+
+static int str_eq(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+  return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
+}
+
+/* Deletes the rows whose key is the n strings of key (edges: from, to and
+ * the type's name). */
+static int del(writer *w, pt__sqlite_table t, const char *const *key, int n)
+{
+  int src = w->del[t] ? SQLITE_OK
+                      : sqlite3_prepare_v2(w->db, del_sql[t], -1, &w->del[t],
+                                           NULL);
+  for (int i = 0; src == SQLITE_OK && i < n; i++)
+    src = key[i] ? sqlite3_bind_text(w->del[t], i + 1, key[i], -1,
+                                     SQLITE_STATIC)
+                 : sqlite3_bind_null(w->del[t], i + 1);
+  if (src == SQLITE_OK)
+    src = sqlite3_step(w->del[t]);
+  if (w->del[t])
+    sqlite3_reset(w->del[t]);
+  w->n_written++;
+  return src == SQLITE_DONE ? 0
+                            : pt__sqlite_error(w->db, src, w->path, del_sql[t]);
+}
+
+static int ins(writer *w, pt__sqlite_table t, size_t i)
+{
+  w->n_written++;
+  return pt__sqlite_insert_row(w->db, w->path, t, &w->ins[t], w->now, i);
+}
+
+static int entity_eq(const pt_entity *a, const pt_entity *b)
+{
+  return str_eq(a->name, b->name) && str_eq(a->qualname, b->qualname) &&
+         a->kind == b->kind && a->lang == b->lang &&
+         str_eq(a->file_path, b->file_path) &&
+         a->line_start == b->line_start && a->line_end == b->line_end &&
+         str_eq(a->signature, b->signature) && str_eq(a->code, b->code) &&
+         strcmp(a->content_hash, b->content_hash) == 0 &&
+         str_eq(a->parent_key, b->parent_key) && a->birth == b->birth;
+}
+
+static int entities(writer *w)
+{
+  const pt_entity *a = pt_graph_entities(w->old), *b = pt_graph_entities(w->now);
+  size_t na = pt_graph_n_entities(w->old), nb = pt_graph_n_entities(w->now);
+  size_t i = 0, j = 0;
+  int rc = 0;
+  while (rc == 0 && (i < na || j < nb)) {
+    int c = i == na ? 1 : j == nb ? -1 : cmp_str(a[i].key, b[j].key);
+    if (c == 0 && entity_eq(&a[i], &b[j])) {
+      i++, j++;
+      continue;
+    }
+    if (c <= 0)
+      rc = del(w, PT__SQL_ENTITIES, &a[i++].key, 1);
+    if (rc == 0 && c >= 0)
+      rc = ins(w, PT__SQL_ENTITIES, j++);
+  }
+  return rc;
+}
+
+static int cmp_edge_key(const pt_edge *a, const pt_edge *b)
+{
+  int c = cmp_str(a->from_key, b->from_key);
+  if (!c) c = cmp_str(a->to_key, b->to_key);
+  if (!c) c = (a->type > b->type) - (a->type < b->type);
+  return c;
+}
+
+static int edges(writer *w)
+{
+  const pt_edge *a = pt_graph_edges(w->old), *b = pt_graph_edges(w->now);
+  size_t na = pt_graph_n_edges(w->old), nb = pt_graph_n_edges(w->now);
+  size_t i = 0, j = 0;
+  int rc = 0;
+  while (rc == 0 && (i < na || j < nb)) {
+    int c = i == na ? 1 : j == nb ? -1 : cmp_edge_key(&a[i], &b[j]);
+    if (c == 0 && str_eq(a[i].file_path, b[j].file_path) &&
+        a[i].line == b[j].line && a[i].resolved == b[j].resolved &&
+        a[i].resolution == b[j].resolution) {
+      i++, j++;
+      continue;
+    }
+    if (c <= 0) {
+      const char *key[3] = {a[i].from_key, a[i].to_key,
+                            pt_edge_type_name(a[i].type)};
+      i++;
+      rc = del(w, PT__SQL_EDGES, key, 3);
+    }
+    if (rc == 0 && c >= 0)
+      rc = ins(w, PT__SQL_EDGES, j++);
+  }
+  return rc;
+}
+
+static int file_eq(const pt_file_record *a, const pt_file_record *b)
+{
+  return a->lang == b->lang && a->size == b->size &&
+         str_eq(a->content_hash, b->content_hash) &&
+         a->n_entities == b->n_entities && a->n_tests == b->n_tests &&
+         a->n_parse_errors == b->n_parse_errors &&
+         a->source_words == b->source_words &&
+         a->entity_words == b->entity_words &&
+         a->import_words == b->import_words &&
+         a->comment_words == b->comment_words && a->mtime_ns == b->mtime_ns &&
+         a->reuse_size == b->reuse_size &&
+         (!a->reuse_size || memcmp(a->reuse, b->reuse, a->reuse_size) == 0) &&
+         !a->reuse == !b->reuse;
+}
+
+static int files(writer *w)
+{
+  const pt_file_record *a = pt_graph_files(w->old), *b = pt_graph_files(w->now);
+  size_t na = pt_graph_n_files(w->old), nb = pt_graph_n_files(w->now);
+  size_t i = 0, j = 0;
+  int rc = 0;
+  while (rc == 0 && (i < na || j < nb)) {
+    int c = i == na ? 1 : j == nb ? -1 : cmp_str(a[i].path, b[j].path);
+    if (c == 0 && file_eq(&a[i], &b[j])) {
+      i++, j++;
+      continue;
+    }
+    if (c <= 0)
+      rc = del(w, PT__SQL_FILES, &a[i++].path, 1);
+    if (rc == 0 && c >= 0)
+      rc = ins(w, PT__SQL_FILES, j++);
+  }
+  return rc;
+}
+
+static int test_eq(const pt_test_entity *a, const pt_test_entity *b)
+{
+  return str_eq(a->key, b->key) && str_eq(a->name, b->name) &&
+         a->kind == b->kind && a->lang == b->lang &&
+         str_eq(a->file_path, b->file_path) &&
+         a->line_start == b->line_start && a->line_end == b->line_end &&
+         str_eq(a->reason, b->reason);
+}
+
+/* The end of the run of tests of v[i]'s file. */
+static size_t file_run(const pt_test_entity *v, size_t n, size_t i)
+{
+  size_t k = i;
+  while (k < n && str_eq(v[k].file_path, v[i].file_path))
+    k++;
+  return k;
+}
+
+/* Tests are in order by file: each file's run of tests is compared whole,
+ * and written again whole when it differs. */
+static int tests(writer *w)
+{
+  const pt_test_entity *a = pt_graph_tests(w->old), *b = pt_graph_tests(w->now);
+  size_t na = pt_graph_n_tests(w->old), nb = pt_graph_n_tests(w->now);
+  size_t i = 0, j = 0;
+  int rc = 0;
+  while (rc == 0 && (i < na || j < nb)) {
+    int c = i == na ? 1 : j == nb ? -1 : cmp_str(a[i].file_path, b[j].file_path);
+    size_t ei = c <= 0 ? file_run(a, na, i) : i;
+    size_t ej = c >= 0 ? file_run(b, nb, j) : j;
+    int same = c == 0 && ei - i == ej - j;
+    for (size_t k = 0; same && k < ei - i; k++)
+      same = test_eq(&a[i + k], &b[j + k]);
+    if (!same && c <= 0)
+      rc = del(w, PT__SQL_TESTS, &a[i].file_path, 1);
+    for (size_t k = j; rc == 0 && !same && k < ej; k++)
+      rc = ins(w, PT__SQL_TESTS, k);
+    i = ei;
+    j = ej;
+  }
+  return rc;
+}
+
+static int ignored(writer *w)
+{
+  const pt_ignored_file *a = pt_graph_ignored(w->old), *b = pt_graph_ignored(w->now);
+  size_t na = pt_graph_n_ignored(w->old), nb = pt_graph_n_ignored(w->now);
+  size_t i = 0, j = 0;
+  int rc = 0;
+  while (rc == 0 && (i < na || j < nb)) {
+    int c = i == na ? 1 : j == nb ? -1 : cmp_str(a[i].path, b[j].path);
+    if (c == 0 && str_eq(a[i].reason, b[j].reason)) {
+      i++, j++;
+      continue;
+    }
+    if (c <= 0)
+      rc = del(w, PT__SQL_IGNORED, &a[i++].path, 1);
+    if (rc == 0 && c >= 0)
+      rc = ins(w, PT__SQL_IGNORED, j++);
+  }
+  return rc;
+}
+
+static int meta(writer *w)
+{
+  size_t na = pt_graph_n_meta(w->old), nb = pt_graph_n_meta(w->now);
+  size_t i = 0, j = 0;
+  int rc = 0;
+  while (rc == 0 && (i < na || j < nb)) {
+    const char *an = NULL, *av = NULL, *bn = NULL, *bv = NULL;
+    if (i < na)
+      pt_graph_meta_at(w->old, i, &an, &av);
+    if (j < nb)
+      pt_graph_meta_at(w->now, j, &bn, &bv);
+    int c = i == na ? 1 : j == nb ? -1 : cmp_str(an, bn);
+    if (c == 0 && str_eq(av, bv)) {
+      i++, j++;
+      continue;
+    }
+    if (c <= 0) {
+      i++;
+      rc = del(w, PT__SQL_META, &an, 1);
+    }
+    if (rc == 0 && c >= 0)
+      rc = ins(w, PT__SQL_META, j++);
+  }
+  return rc;
+}
+
+int pt__sqlite_write_changes(sqlite3 *db, const char *path, const pt_graph *old,
+                             const pt_graph *now, size_t *n_written)
+{
+  writer w;
+  memset(&w, 0, sizeof w);
+  w.db = db;
+  w.path = path;
+  w.old = old;
+  w.now = now;
+  int rc = entities(&w);
+  if (rc == 0) rc = edges(&w);
+  if (rc == 0) rc = files(&w);
+  if (rc == 0) rc = tests(&w);
+  if (rc == 0) rc = ignored(&w);
+  if (rc == 0) rc = meta(&w);
+  for (int t = 0; t <= PT__SQL_META; t++) {
+    sqlite3_finalize(w.ins[t]);
+    sqlite3_finalize(w.del[t]);
+  }
+  if (n_written)
+    *n_written = w.n_written;
+  return rc;
+}
