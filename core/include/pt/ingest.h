@@ -117,23 +117,24 @@ int pt_ingest_diff(const pt_ingest_opts *opts, const pt_graph *stored,
 int pt_ingest_delta_is_empty(const pt_ingest_delta *d);
 void pt_ingest_delta_fini(pt_ingest_delta *d);
 
-/* The live index's shortcut, for a run that would only re-extract files
- * the index already has (no file came or went, no ignore rules changed):
- * the new graph is `prev` with just those files' records and edges
- * replaced (pt_graph_patch), plus the edges of every other file with a
- * reference naming a definition that came, went or changed its signature
- * (by the reference's name, its receiver's type or its qualifier), resolved
- * again with the kept resolver (rebuilt over the new definitions when they
- * changed). That
- * is the graph pt_ingest would make, without re-walking, re-merging or
- * re-resolving the rest. `prev` must equal the graph of the cache's last
- * run (or of a patch). Paths marked dirty that the index leaves out anyway
- * (ignored files, files under ignored folders, files of no language)
- * change nothing. *out is NULL when nothing changed. PT_EAGAIN, with the
- * cache untouched, when the shortcut does not apply (a file came, went,
- * failed or changed language, a new key would collide, the bases of a type
- * changed or now resolve otherwise, patches have piled up garbage in the
- * string pool); then run pt_ingest. */
+/* The live index's shortcut, for a run whose marked paths are files the
+ * index has (edited or gone) or new files a fresh walk would index as they
+ * are: the new graph is `prev` with just those files' records and edges
+ * replaced, removed or added (pt_graph_patch), plus the edges of every
+ * other file whose resolution read something the change touched (a name's
+ * candidates, a key, a type's bases, the files of an included name),
+ * resolved again with the kept resolver, whose tables are changed a file
+ * at a time. That is the graph pt_ingest would make, without re-walking,
+ * re-merging or re-resolving the rest. `prev` must equal the graph of the
+ * cache's last run (or of a patch). Paths marked dirty that the index
+ * leaves out anyway (ignored files, files under ignored folders, files of
+ * no language) change nothing. *out is NULL when nothing changed. On a
+ * cache seeded from prev (pt_ingest_cache_seed) with nothing marked, the
+ * tree is walked: when it is as prev says, *out is NULL and the resolver
+ * is made from the seeded results, without merging anything. PT_EAGAIN
+ * when the shortcut does not apply (a folder came or went, a file failed,
+ * changed language or would be listed as ignored, a new key would collide,
+ * patches have piled up garbage in the string pool); then run pt_ingest. */
 int pt_ingest_patch(const pt_ingest_opts *opts, const pt_graph *prev,
                     pt_graph **out, pt_ingest_stats *stats);
 

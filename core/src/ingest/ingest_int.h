@@ -60,6 +60,14 @@ int pt__cache_commit(pt_ingest_cache *c, int ok);
 void pt__cache_drop_resolver(pt_ingest_cache *c);
 void pt__cache_keep_resolver(pt_ingest_cache *c, pt_resolver *rs, pt_graph *g);
 
+/* The tables rs (owned from now on), made over g's strings, are kept for
+ * patches instead of a full run's. */
+void pt__cache_set_resolver(pt_ingest_cache *c, pt_resolver *rs,
+                            const pt_graph *g);
+/* Whether the cache holds what seeding gave it and nothing since: no
+ * run, no resolver, nothing marked. */
+int pt__cache_is_fresh_seed(const pt_ingest_cache *c);
+
 /* The patch shortcut's side. */
 /* Whether a patch may be tried on prev: a full run kept its resolver, some
  * paths but not the whole root are marked, and prev's pool has not grown
@@ -125,6 +133,13 @@ int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
                         const char *path, size_t len, size_t *entry);
 /* lstat of root/path: 0, PT_ENOTFOUND, or another error (cleared). */
 int pt__patch_stat(const char *root, const char *path, pt_fs_stat *st);
+
+/* ingest_patch_start.c */
+/* A seeded cache's first pass over prev (the graph it was seeded from):
+ * 0 when the tree is as prev says (nothing to merge; the resolver is then
+ * kept), PT_EAGAIN when a full run must look. */
+int pt__patch_start(const pt_ingest_opts *o, pt_ingest_cache *c,
+                    const pt_graph *prev, pt_ingest_stats *st);
 
 /* ingest_reuse.c */
 /* Records in r->file.reuse (r's arena) what a later run needs to reuse r
