@@ -100,10 +100,10 @@ int pt__extract_collect(pt_xfile *f)
   const pt_query *q = f->query;
   TSQueryCursor *cur = f->x->cursor;
   TSQueryMatch m;
-  int rc = 0;
+  pt_query_walk w;
   f->file_test = pt__test_file_reason(f->lang, f->path);
-  ts_query_cursor_exec(cur, q->ts, f->root);
-  while (rc == 0 && ts_query_cursor_next_match(cur, &m)) {
+  int rc = pt__query_walk_start(&w, q, cur, f->root);
+  while (rc == 0 && pt__query_walk_next(&w, &m)) {
     if (!pt__query_match_ok(q, &m, f->src))
       continue;
     pt_cand c;
@@ -133,6 +133,7 @@ int pt__extract_collect(pt_xfile *f)
     c.end_byte = ts_node_end_byte(c.node);
     rc = push_cand(f, &c);
   }
+  pt__query_walk_end(&w);
   return rc;
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/buf.h"
 #include "pt/error.h"
 #include "query.h"
 
@@ -67,6 +68,8 @@ static int check_names(pt_query *q, const char *file)
     uint32_t len;
     const char *name = ts_query_capture_name_for_id(q->ts, i, &len);
     classify(name, &q->role[i], &q->role_arg[i]);
+    if (strcmp(name, "_pt_end") == 0)
+      q->end_capture = i + 1;
     if (q->role[i] == PT_ROLE_NONE && name[0] != '_')
       return PT_ERR(PT_EPARSE, "%s: unknown capture @%s (helper captures "
                     "start with '_')", file, name);
@@ -139,30 +142,51 @@ static int build_preds(pt_query *q, const char *file)
   return rc;
 }
 
-int pt__query_compile(pt_query *q, const TSLanguage *lang, const char *src,
-                      size_t len, const char *file)
+static int new_query(pt_query *q, const TSLanguage *lang, const char *src,
+                     size_t len, const char *file)
 {
   uint32_t err_offset = 0;
   TSQueryError err = TSQueryErrorNone;
-  memset(q, 0, sizeof *q);
   q->ts = ts_query_new(lang, src, (uint32_t)len, &err_offset, &err);
-  if (!q->ts) {
-    uint32_t row = 1, col = 1;
-    for (uint32_t i = 0; i < err_offset && i < len; i++, col++)
-      if (src[i] == '\n') {
-        row++;
-        col = 0;
-      }
-    return PT_ERR(PT_EPARSE, "%s:%u:%u: query error %d", file, row, col, (int)err);
+  if (q->ts)
+    return 0;
+  uint32_t row = 1, col = 1;
+  for (uint32_t i = 0; i < err_offset && i < len; i++, col++)
+    if (src[i] == '\n') {
+      row++;
+      col = 0;
+    }
+  return PT_ERR(PT_EPARSE, "%s:%u:%u: query error %d", file, row, col, (int)err);
+}
+
+int pt__query_compile(pt_query *q, const TSLanguage *lang, const char *src,
+                      size_t len, const char *file)
+{
+  pt_buf marked = PT_BUF_INIT;
+  memset(q, 0, sizeof *q);
+  /* with the ends marked, matches can be found from their start nodes
+   * (query_walk.c); text the marking cannot read compiles as it is */
+  int is_marked = pt__query_mark_ends(src, len, &marked) == 0;
+  int rc = is_marked ? new_query(q, lang, marked.ptr, marked.len, file) : -1;
+  if (rc) {
+    is_marked = 0;
+    pt_error_clear();
+    rc = new_query(q, lang, src, len, file);
   }
-  q->n_captures = ts_query_capture_count(q->ts);
-  q->role = pt_calloc(q->n_captures + 1, 1);
-  q->role_arg = pt_calloc(q->n_captures + 1, 1);
-  if (!q->role || !q->role_arg)
-    return PT_ERR(PT_ENOMEM, "out of memory compiling %s", file);
-  int rc = check_names(q, file);
+  if (rc == 0) {
+    q->n_captures = ts_query_capture_count(q->ts);
+    q->role = pt_calloc(q->n_captures + 1, 1);
+    q->role_arg = pt_calloc(q->n_captures + 1, 1);
+    if (!q->role || !q->role_arg)
+      rc = PT_ERR(PT_ENOMEM, "out of memory compiling %s", file);
+  }
+  if (rc == 0)
+    rc = check_names(q, file);
   if (rc == 0)
     rc = build_preds(q, file);
+  if (rc == 0 && is_marked)
+    rc = pt__query_find_roots(q, lang, marked.ptr, marked.len);
+  pt_buf_fini(&marked);
   return rc;
 }
 
@@ -182,6 +206,7 @@ void pt__query_fini(pt_query *q)
   pt_free(q->n_preds);
   pt_free(q->role);
   pt_free(q->role_arg);
+  pt_free(q->roots);
   ts_query_delete(q->ts);
   memset(q, 0, sizeof *q);
 }

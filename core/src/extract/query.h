@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
+#include "pt/buf.h"
 #include "pt/extract.h"
 
 typedef enum pt_role {
@@ -31,14 +32,47 @@ typedef struct pt_query {
   uint8_t *role_arg;
   pt_pred **preds;     /* by pattern: NULL-free list, NULL when none */
   uint32_t *n_preds;
+  uint8_t *roots;      /* by symbol: 1 where some pattern starts, or NULL
+                          when a pattern's first node cannot be told */
+  uint32_t n_symbols;
+  uint32_t end_capture; /* 1 + the id of @_pt_end, or 0 */
 } pt_query;
+
+/* The matches of a query over a tree, in the order the query cursor gives
+ * them when it walks the whole tree (query_walk.c). */
+typedef struct pt_walk_match pt_walk_match;
+typedef struct pt_query_walk {
+  const pt_query *q;         /* borrowed */
+  TSQueryCursor *cur;        /* borrowed */
+  int is_whole;              /* the cursor walks the whole tree */
+  pt_walk_match *matches;    /* owned: sorted, then handed out in turn */
+  size_t n_matches, cap_matches, next;
+  TSQueryCapture *caps;      /* owned: the matches' captures */
+  size_t n_caps, cap_caps;
+} pt_query_walk;
 
 /* Compiles src for lang; file names the query in error messages. */
 int pt__query_compile(pt_query *q, const TSLanguage *lang, const char *src,
                       size_t len, const char *file);
 void pt__query_fini(pt_query *q);
+/* Copies src into out with the helper capture @_pt_end on the last step
+ * of each pattern (query_walk.c). 0, PT_ENOTSUPPORTED for text it cannot
+ * read (a quantifier, MISSING), or PT_ENOMEM. */
+int pt__query_mark_ends(const char *src, size_t len, pt_buf *out);
+/* Fills q->roots from the patterns' text (query_walk.c); leaves it NULL
+ * when some pattern's first node cannot be told. 0, or PT_ENOMEM. */
+int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
+                         size_t len);
 /* 1 when the text predicates of the match's pattern hold. */
 int pt__query_match_ok(const pt_query *q, const TSQueryMatch *m,
                        const char *src);
+
+/* Starts the matches of q under root on cur. 0, or PT_ENOMEM; call
+ * pt__query_walk_end either way. */
+int pt__query_walk_start(pt_query_walk *w, const pt_query *q,
+                         TSQueryCursor *cur, TSNode root);
+/* The next match into *m (valid until the next call): 1, or 0 at the end. */
+int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m);
+void pt__query_walk_end(pt_query_walk *w);
 
 #endif

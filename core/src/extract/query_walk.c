@@ -1,0 +1,418 @@
+/* A query's matches over a tree without the query cursor visiting every
+ * node (query.h): the node types where patterns start are read from the
+ * query's own text, a plain tree cursor walks the tree, the query cursor
+ * runs only from those nodes, to the depth their patterns need, and the
+ * matches are put back in the order a cursor over the whole tree gives. */
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "query.h"
+
+static int is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+static int is_ident(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+         c == '?' || c == '!';
+}
+
+/* Skips white space and comments (; to the end of the line). */
+static size_t skip_blank(const char *s, size_t len, size_t at)
+{
+  while (at < len) {
+    if (is_space(s[at]))
+      at++;
+    else if (s[at] == ';')
+      while (at < len && s[at] != '\n')
+        at++;
+    else
+      break;
+  }
+  return at;
+}
+
+/* Past the element at `at`: a parenthesised or bracketed group, a string
+ * or a word; captures and quantifiers after it are not part of it. */
+static size_t skip_element(const char *s, size_t len, size_t at)
+{
+  int depth = 0;
+  do {
+    at = skip_blank(s, len, at);
+    if (at >= len)
+      return len;
+    char c = s[at];
+    if (c == '"') {
+      for (at++; at < len && s[at] != '"'; at++)
+        if (s[at] == '\\')
+          at++;
+      at++;
+    } else if (c == '(' || c == '[') {
+      depth++;
+      at++;
+    } else if (c == ')' || c == ']') {
+      depth--;
+      at++;
+    } else if (is_ident(c) || c == '@' || c == '#' || c == '*' || c == '+' ||
+               c == ':' || c == '!' || c == '/' || c == '.') {
+      at++;
+      while (at < len && is_ident(s[at]))
+        at++;
+    } else {
+      at++;
+    }
+  } while (depth > 0);
+  return at;
+}
+
+/* Marks the node types the element at `at` can start on; PT_ENOTSUPPORTED
+ * when it can start on any node or its first node cannot be told (a
+ * wildcard, a supertype, a literal). */
+static int mark_roots(const TSLanguage *lang, const char *s, size_t len,
+                      size_t at, uint8_t *roots)
+{
+  at = skip_blank(s, len, at);
+  if (at >= len)
+    return PT_ENOTSUPPORTED;
+  if (s[at] == '[') {
+    at++;
+    for (;;) {
+      at = skip_blank(s, len, at);
+      if (at >= len)
+        return PT_ENOTSUPPORTED;
+      if (s[at] == ']')
+        return 0;
+      int rc = mark_roots(lang, s, len, at, roots);
+      if (rc)
+        return rc;
+      at = skip_element(s, len, at);
+      /* a capture or quantifier after an alternative */
+      at = skip_blank(s, len, at);
+      while (at < len && (s[at] == '@' || s[at] == '*' || s[at] == '+' ||
+                          s[at] == '?')) {
+        at++;
+        while (at < len && is_ident(s[at]))
+          at++;
+        at = skip_blank(s, len, at);
+      }
+    }
+  }
+  if (s[at] != '(')
+    return PT_ENOTSUPPORTED;
+  at = skip_blank(s, len, at + 1);
+  if (at < len && (s[at] == '(' || s[at] == '['))
+    return mark_roots(lang, s, len, at, roots); /* a group with predicates */
+  size_t a = at;
+  while (at < len && is_ident(s[at]))
+    at++;
+  if (at == a || (at - a == 1 && s[a] == '_') ||
+      (at - a == 7 && memcmp(s + a, "MISSING", 7) == 0))
+    return PT_ENOTSUPPORTED;
+  TSSymbol sym = ts_language_symbol_for_name(lang, s + a, (uint32_t)(at - a), true);
+  if (!sym || sym >= ts_language_symbol_count(lang) ||
+      ts_language_symbol_type(lang, sym) == TSSymbolTypeSupertype)
+    return PT_ENOTSUPPORTED;
+  roots[sym] = 1;
+  return 0;
+}
+
+/* ---- where each match ends ------------------------------------------------
+ * The whole-tree cursor hands out a match when it enters the node of the
+ * pattern's last step. To hand matches out in that order, every pattern's
+ * last step gets the helper capture @_pt_end before compiling: after the
+ * last node in the pattern's document order, in each alternative of an
+ * alternation that ends it. */
+
+#define END_CAPTURE "_pt_end"
+#define BAD ((size_t)-1)
+
+typedef struct marks {
+  size_t *at;       /* offsets where " @_pt_end" goes */
+  size_t n, cap;
+} marks;
+
+static size_t element(const char *s, size_t len, size_t at, int is_last, marks *mk);
+
+static size_t mark(marks *mk, size_t at)
+{
+  if (pt_array_grow((void **)&mk->at, &mk->cap, mk->n + 1, sizeof *mk->at))
+    return BAD;
+  mk->at[mk->n++] = at;
+  return at;
+}
+
+/* Past the captures after an element; BAD at a quantifier (not handled). */
+static size_t suffix(const char *s, size_t len, size_t at)
+{
+  for (;;) {
+    at = skip_blank(s, len, at);
+    if (at < len && (s[at] == '?' || s[at] == '*' || s[at] == '+'))
+      return BAD;
+    if (at >= len || s[at] != '@')
+      return at;
+    for (at++; at < len && is_ident(s[at]);)
+      at++;
+  }
+}
+
+/* The children of a node or group from `at` up to its ')': returns the
+ * offset past the ')'. With is_last, marks the last child, or the ')'
+ * itself when there is none. */
+static size_t children(const char *s, size_t len, size_t at, int is_last, marks *mk)
+{
+  size_t last = BAD;
+  for (;;) {
+    at = skip_blank(s, len, at);
+    if (at >= len)
+      return BAD;
+    if (s[at] == ')')
+      break;
+    if (s[at] == '.') {                        /* an anchor */
+      at++;
+      continue;
+    }
+    if (s[at] == '!') {                        /* a negated field */
+      for (at++; at < len && is_ident(s[at]);)
+        at++;
+      continue;
+    }
+    if (is_ident(s[at])) {                     /* field: element */
+      size_t a = at;
+      while (at < len && is_ident(s[at]))
+        at++;
+      size_t c = skip_blank(s, len, at);
+      if (c < len && s[c] == ':') {
+        at = c + 1;
+        continue;
+      }
+      at = a;
+    }
+    if (s[at] == '(' && skip_blank(s, len, at + 1) < len &&
+        s[skip_blank(s, len, at + 1)] == '#') { /* a predicate */
+      at = skip_element(s, len, at);
+      continue;
+    }
+    last = at;
+    at = element(s, len, at, 0, mk);
+    if (at != BAD)
+      at = suffix(s, len, at);
+    if (at == BAD)
+      return BAD;
+  }
+  if (is_last && last != BAD && element(s, len, last, 1, mk) == BAD)
+    return BAD;
+  if (is_last && last == BAD && mark(mk, at + 1) == BAD)
+    return BAD;
+  return at + 1;
+}
+
+/* Past one element (a node, group, alternation, literal or wildcard);
+ * with is_last, marks where its last step ends. BAD when the text is
+ * beyond what this reads (the query cursor then walks the whole tree). */
+static size_t element(const char *s, size_t len, size_t at, int is_last, marks *mk)
+{
+  at = skip_blank(s, len, at);
+  if (at >= len)
+    return BAD;
+  if (s[at] == '"' || (s[at] == '_' && (at + 1 >= len || !is_ident(s[at + 1])))) {
+    size_t end = skip_element(s, len, at);
+    return is_last ? mark(mk, end) : end;
+  }
+  if (s[at] == '[') {
+    for (at++;;) {
+      at = skip_blank(s, len, at);
+      if (at >= len)
+        return BAD;
+      if (s[at] == ']')
+        return at + 1;
+      at = element(s, len, at, is_last, mk);
+      if (at != BAD)
+        at = suffix(s, len, at);
+      if (at == BAD)
+        return BAD;
+    }
+  }
+  if (s[at] != '(')
+    return BAD;
+  at = skip_blank(s, len, at + 1);
+  if (at < len && is_ident(s[at])) {           /* a node: its name first */
+    size_t a = at;
+    while (at < len && (is_ident(s[at]) || s[at] == '/'))
+      at++;
+    if (at - a == 7 && memcmp(s + a, "MISSING", 7) == 0)
+      return BAD;
+  }
+  return children(s, len, at, is_last, mk);
+}
+
+/* Copies src into out with @_pt_end after each pattern's last step. */
+int pt__query_mark_ends(const char *src, size_t len, pt_buf *out)
+{
+  marks mk = {NULL, 0, 0};
+  size_t at = 0;
+  int rc = 0;
+  for (;;) {
+    at = skip_blank(src, len, at);
+    if (at >= len)
+      break;
+    at = element(src, len, at, 1, &mk);
+    if (at != BAD)
+      at = suffix(src, len, at);
+    if (at == BAD) {
+      rc = PT_ENOTSUPPORTED;
+      break;
+    }
+  }
+  size_t from = 0;
+  for (size_t i = 0; rc == 0 && i < mk.n; i++) {
+    rc = pt_buf_put(out, src + from, mk.at[i] - from);
+    if (rc == 0)
+      rc = pt_buf_puts(out, " @" END_CAPTURE " ");
+    from = mk.at[i];
+  }
+  if (rc == 0)
+    rc = pt_buf_put(out, src + from, len - from);
+  pt_free(mk.at);
+  return rc;
+}
+
+int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
+                         size_t len)
+{
+  uint32_t n_patterns = ts_query_pattern_count(q->ts);
+  if (!q->end_capture)
+    return 0; /* no pattern: nothing to walk */
+  q->n_symbols = ts_language_symbol_count(lang);
+  q->roots = pt_calloc(q->n_symbols + 1, 1);
+  if (!q->roots)
+    return PT_ERR(PT_ENOMEM, "out of memory compiling queries");
+  int rc = 0;
+  for (uint32_t p = 0; rc == 0 && p < n_patterns; p++) {
+    if (!ts_query_is_pattern_rooted(q->ts, p) ||
+        ts_query_is_pattern_non_local(q->ts, p))
+      rc = PT_ENOTSUPPORTED;
+    else
+      rc = mark_roots(lang, src, len, ts_query_start_byte_for_pattern(q->ts, p),
+                      q->roots);
+  }
+  if (rc == PT_ENOTSUPPORTED) {
+    pt_free(q->roots);
+    q->roots = NULL; /* the query cursor walks the whole tree */
+    rc = 0;
+  }
+  return rc;
+}
+
+/* A match found from one start node: where the whole-tree cursor would
+ * have finished it (the node of @_pt_end), and the order it was found in. */
+struct pt_walk_match {
+  uint32_t end_start, end_end;   /* byte range of that last node */
+  uint32_t seq;
+  uint32_t pattern;
+  size_t first_cap;
+  uint16_t n_caps;
+};
+
+static int keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from)
+{
+  if (pt_array_grow((void **)&w->matches, &w->cap_matches, w->n_matches + 1,
+                    sizeof *w->matches) ||
+      pt_array_grow((void **)&w->caps, &w->cap_caps, w->n_caps + m->capture_count,
+                    sizeof *w->caps))
+    return PT_ERR(PT_ENOMEM, "out of memory matching queries");
+  pt_walk_match *k = &w->matches[w->n_matches];
+  TSNode end = from;
+  for (uint16_t i = 0; i < m->capture_count; i++)
+    if (m->captures[i].index + 1 == w->q->end_capture)
+      end = m->captures[i].node;
+  k->end_start = ts_node_start_byte(end);
+  k->end_end = ts_node_end_byte(end);
+  k->seq = (uint32_t)w->n_matches;
+  k->pattern = m->pattern_index;
+  k->first_cap = w->n_caps;
+  k->n_caps = m->capture_count;
+  memcpy(w->caps + w->n_caps, m->captures, m->capture_count * sizeof *w->caps);
+  w->n_caps += m->capture_count;
+  w->n_matches++;
+  return 0;
+}
+
+/* Document order of the nodes where the matches end; matches that end on
+ * the same node keep the order they were found in: outer start first, then
+ * the query cursor's own order, as when it walks the whole tree. */
+static int cmp_match(const void *pa, const void *pb)
+{
+  const pt_walk_match *a = pa, *b = pb;
+  if (a->end_start != b->end_start)
+    return a->end_start < b->end_start ? -1 : 1;
+  if (a->end_end != b->end_end)
+    return a->end_end > b->end_end ? -1 : 1;
+  return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Runs the query from every node where a pattern starts, in document
+ * order, each run descending only as far as its patterns reach. */
+static int collect(pt_query_walk *w, TSNode root)
+{
+  TSTreeCursor tc = ts_tree_cursor_new(root);
+  TSQueryMatch m;
+  int rc = 0;
+  ts_query_cursor_set_max_start_depth(w->cur, 0);
+  for (int more = 1; rc == 0 && more;) {
+    TSNode n = ts_tree_cursor_current_node(&tc);
+    TSSymbol sym = ts_node_symbol(n);
+    if (sym < w->q->n_symbols && w->q->roots[sym]) {
+      ts_query_cursor_exec(w->cur, w->q->ts, n);
+      while (rc == 0 && ts_query_cursor_next_match(w->cur, &m))
+        rc = keep(w, &m, n);
+    }
+    if (ts_tree_cursor_goto_first_child(&tc))
+      continue;
+    while (more && !ts_tree_cursor_goto_next_sibling(&tc))
+      more = ts_tree_cursor_goto_parent(&tc);
+  }
+  ts_query_cursor_set_max_start_depth(w->cur, UINT32_MAX);
+  ts_tree_cursor_delete(&tc);
+  if (rc == 0 && w->n_matches > 1)
+    qsort(w->matches, w->n_matches, sizeof *w->matches, cmp_match);
+  return rc;
+}
+
+int pt__query_walk_start(pt_query_walk *w, const pt_query *q,
+                         TSQueryCursor *cur, TSNode root)
+{
+  memset(w, 0, sizeof *w);
+  w->q = q;
+  w->cur = cur;
+  if (q->roots)
+    return collect(w, root);
+  w->is_whole = 1;
+  ts_query_cursor_exec(cur, q->ts, root);
+  return 0;
+}
+
+int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m)
+{
+  if (w->is_whole)
+    return ts_query_cursor_next_match(w->cur, m);
+  if (w->next == w->n_matches)
+    return 0;
+  const pt_walk_match *k = &w->matches[w->next++];
+  m->id = k->seq;
+  m->pattern_index = (uint16_t)k->pattern;
+  m->capture_count = k->n_caps;
+  m->captures = w->caps + k->first_cap;
+  return 1;
+}
+
+void pt__query_walk_end(pt_query_walk *w)
+{
+  pt_free(w->matches);
+  pt_free(w->caps);
+  memset(w, 0, sizeof *w);
+}

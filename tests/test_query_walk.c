@@ -1,0 +1,250 @@
+/* The query walk (core/src/extract/query_walk.c) against the query cursor
+ * walking the whole tree: on every language fixture, both must give the
+ * same matches, with the same captures, in the same order. */
+#include <stdio.h>
+#include <string.h>
+
+#include "extract/query.h"
+#include "pt/alloc.h"
+#include "pt/buf.h"
+#include "pt/error.h"
+#include "pt/lang.h"
+#include "pt/walk.h"
+#include "test_support.h"
+
+/* The combined query of a grammar, as extract.c compiles it. */
+static void compile(pt_grammar g, pt_query *q)
+{
+  const pt_grammar_info *gi = pt_grammar_get(g);
+  pt_buf src = PT_BUF_INIT;
+  assert_int_equal(pt_buf_put(&src, gi->entity_query, gi->entity_query_len), 0);
+  assert_int_equal(pt_buf_putc(&src, '\n'), 0);
+  assert_int_equal(pt_buf_put(&src, gi->reference_query, gi->reference_query_len), 0);
+  assert_int_equal(pt__query_compile(q, gi->ts_language(), src.ptr, src.len, gi->name), 0);
+  pt_buf_fini(&src);
+}
+
+/* One line per match: pattern, then each capture's id and byte range. */
+static void print_match(pt_buf *out, const TSQueryMatch *m)
+{
+  pt_buf_printf(out, "%u:", (unsigned)m->pattern_index);
+  for (uint16_t i = 0; i < m->capture_count; i++)
+    pt_buf_printf(out, " %u@%u-%u", m->captures[i].index,
+                  ts_node_start_byte(m->captures[i].node),
+                  ts_node_end_byte(m->captures[i].node));
+  pt_buf_putc(out, '\n');
+}
+
+/* Prints the first line where the two lists of matches part. */
+static void report_difference(const char *path, const char *a, const char *b)
+{
+  size_t line = 1, i = 0;
+  while (a[i] && a[i] == b[i])
+    line += a[i++] == '\n';
+  if (!a[i] && !b[i])
+    return;
+  while (i > 0 && a[i - 1] != '\n')
+    i--;
+  print_message("%s: match %lu: whole tree \"%.40s\", walked \"%.40s\"\n",
+                path, (unsigned long)line, a + i, b + i);
+}
+
+static void whole_tree(const pt_query *q, TSQueryCursor *cur, TSNode root, pt_buf *out)
+{
+  TSQueryMatch m;
+  ts_query_cursor_set_max_start_depth(cur, UINT32_MAX);
+  ts_query_cursor_exec(cur, q->ts, root);
+  while (ts_query_cursor_next_match(cur, &m))
+    print_match(out, &m);
+}
+
+static void walked(const pt_query *q, TSQueryCursor *cur, TSNode root, pt_buf *out)
+{
+  pt_query_walk w;
+  TSQueryMatch m;
+  assert_int_equal(pt__query_walk_start(&w, q, cur, root), 0);
+  while (pt__query_walk_next(&w, &m))
+    print_match(out, &m);
+  pt__query_walk_end(&w);
+}
+
+/* Both orders over every file of fixtures/lang/<lang>; returns the number
+ * of matches seen, so a fixture that matches nothing fails the test. */
+static size_t compare_fixture(const char *lang)
+{
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, lang);
+  pt_walk_opts o = {dir, 1u << 24, NULL, 0};
+  pt_walk_result *wr = NULL;
+  assert_int_equal(pt_walk(&o, &wr), 0);
+  TSParser *parser = ts_parser_new();
+  TSQueryCursor *cur = ts_query_cursor_new();
+  pt_query qs[PT_GRAMMAR__COUNT];
+  int has_q[PT_GRAMMAR__COUNT] = {0};
+  size_t n_matches = 0;
+  for (size_t i = 0; i < wr->n_files; i++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, wr->files[i].path);
+    char *text = pt_test_read(path);
+    const pt_grammar_info *gi = pt_grammar_get(wr->files[i].grammar);
+    pt_grammar g = wr->files[i].grammar;
+    if (!has_q[g])
+      compile(g, &qs[g]);
+    has_q[g] = 1;
+    const pt_query *q = &qs[g];
+    assert_non_null(q->roots); /* every grammar runs by start node */
+    assert_true(ts_parser_set_language(parser, gi->ts_language()));
+    TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+    pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+    whole_tree(q, cur, ts_tree_root_node(tree), &a);
+    walked(q, cur, ts_tree_root_node(tree), &b);
+    report_difference(path, pt_buf_cstr(&a), pt_buf_cstr(&b));
+    assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+    for (size_t k = 0; k < a.len; k++)
+      n_matches += a.ptr[k] == '\n';
+    pt_buf_fini(&a);
+    pt_buf_fini(&b);
+    ts_tree_delete(tree);
+    pt_free(text);
+  }
+  for (int g = 0; g < PT_GRAMMAR__COUNT; g++)
+    if (has_q[g])
+      pt__query_fini(&qs[g]);
+  ts_query_cursor_delete(cur);
+  ts_parser_delete(parser);
+  pt_walk_result_free(wr);
+  return n_matches;
+}
+
+#define LANG_TEST(name)                                            \
+  static void query_walk__same_matches_as_whole_tree_##name(void **s) \
+  {                                                                \
+    (void)s;                                                       \
+    assert_true(compare_fixture(#name) > 0);                       \
+  }
+LANG_TEST(c)
+LANG_TEST(cpp)
+LANG_TEST(csharp)
+LANG_TEST(go)
+LANG_TEST(java)
+LANG_TEST(javascript)
+LANG_TEST(php)
+LANG_TEST(python)
+LANG_TEST(ruby)
+LANG_TEST(rust)
+LANG_TEST(swift)
+LANG_TEST(typescript)
+
+/* Nested calls on one line: the inner call's match ends first, as the
+ * whole-tree cursor gives it, though its start node comes later. */
+static void query_walk__nested_matches_in_end_order(void **s)
+{
+  (void)s;
+  const char *text = "fn f() { a.b(x).c(y).d(z); }\n";
+  pt_query q;
+  compile(PT_GRAMMAR_RUST, &q);
+  TSParser *parser = ts_parser_new();
+  TSQueryCursor *cur = ts_query_cursor_new();
+  assert_true(ts_parser_set_language(parser, pt_grammar_get(PT_GRAMMAR_RUST)->ts_language()));
+  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+  pt_query_walk w;
+  TSQueryMatch m;
+  pt_buf calls = PT_BUF_INIT;
+  assert_int_equal(pt__query_walk_start(&w, &q, cur, ts_tree_root_node(tree)), 0);
+  while (pt__query_walk_next(&w, &m))
+    for (uint16_t i = 0; i < m.capture_count; i++)
+      if (q.role[m.captures[i].index] == PT_ROLE_REFERENCE) {
+        uint32_t a = ts_node_start_byte(m.captures[i].node);
+        pt_buf_put(&calls, text + a, ts_node_end_byte(m.captures[i].node) - a);
+      }
+  pt__query_walk_end(&w);
+  assert_string_equal(pt_buf_cstr(&calls), "bcd");
+  pt_buf_fini(&calls);
+  ts_tree_delete(tree);
+  ts_query_cursor_delete(cur);
+  ts_parser_delete(parser);
+  pt__query_fini(&q);
+}
+
+/* A pattern that may start on any node leaves the whole walk to the
+ * query cursor, with the same matches. */
+static void query_walk__wildcard_start_walks_whole_tree(void **s)
+{
+  (void)s;
+  static const char src[] =
+      "(function_definition declarator: (function_declarator declarator: "
+      "(identifier) @name)) @definition.function\n"
+      "(_ (identifier) @reference.call)\n";
+  const char *text = "int f(void) { return g(1) + h(2); }\n";
+  const TSLanguage *lang = pt_grammar_get(PT_GRAMMAR_C)->ts_language();
+  pt_query q;
+  assert_int_equal(pt__query_compile(&q, lang, src, sizeof src - 1, "test"), 0);
+  assert_null(q.roots);
+  TSParser *parser = ts_parser_new();
+  TSQueryCursor *cur = ts_query_cursor_new();
+  assert_true(ts_parser_set_language(parser, lang));
+  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+  whole_tree(&q, cur, ts_tree_root_node(tree), &a);
+  walked(&q, cur, ts_tree_root_node(tree), &b);
+  assert_true(a.len > 0);
+  assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+  pt_buf_fini(&a);
+  pt_buf_fini(&b);
+  ts_tree_delete(tree);
+  ts_query_cursor_delete(cur);
+  ts_parser_delete(parser);
+  pt__query_fini(&q);
+}
+
+/* Out of memory while collecting: PT_ENOMEM, and nothing leaks. */
+static void query_walk__out_of_memory_is_an_error(void **s)
+{
+  (void)s;
+  const char *text = "fn f() { a(1); b(2); c(3); }\nstruct S { x: T }\n";
+  pt_query q;
+  compile(PT_GRAMMAR_RUST, &q);
+  TSParser *parser = ts_parser_new();
+  TSQueryCursor *cur = ts_query_cursor_new();
+  assert_true(ts_parser_set_language(parser, pt_grammar_get(PT_GRAMMAR_RUST)->ts_language()));
+  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+  int failed = 0;
+  for (int n = 1; n < 20; n++) {
+    pt_query_walk w;
+    pt_alloc_fail_after(n);
+    int rc = pt__query_walk_start(&w, &q, cur, ts_tree_root_node(tree));
+    pt_alloc_fail_after(0);
+    pt__query_walk_end(&w);
+    if (rc == 0)
+      break;
+    assert_int_equal(rc, PT_ENOMEM);
+    failed++;
+  }
+  assert_true(failed > 0);
+  ts_tree_delete(tree);
+  ts_query_cursor_delete(cur);
+  ts_parser_delete(parser);
+  pt__query_fini(&q);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_c),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_cpp),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_csharp),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_go),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_java),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_javascript),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_php),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_python),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_ruby),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_rust),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_swift),
+    cmocka_unit_test(query_walk__same_matches_as_whole_tree_typescript),
+    cmocka_unit_test(query_walk__nested_matches_in_end_order),
+    cmocka_unit_test(query_walk__wildcard_start_walks_whole_tree),
+    cmocka_unit_test(query_walk__out_of_memory_is_an_error),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
