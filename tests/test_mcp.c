@@ -1,6 +1,7 @@
 /* The MCP handler of pt/mcp.h on a real indexed tree: JSON-RPC framing
  * and every error code, both protocol eras, the tool list, every tool,
  * paging, and out-of-memory at each allocation of a call. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -641,6 +642,22 @@ static void tools__unknown_symbol_is_an_error_with_candidates(void **state)
   pt_free(text);
 }
 
+/* Numbers past int64's range were converted before the range check
+ * (undefined behaviour; fuzz_mcp found 8e48). */
+static void tools__integers_out_of_range_are_tool_errors(void **state)
+{
+  static const char *const limits[] = {"8e48", "-1e300", "1e19", "2.5",
+                                       "-0.5"};
+  for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
+    char args[96], *text = NULL;
+    snprintf(args, sizeof args, "{\"entity\":\"helper\",\"limit\":%s}",
+             limits[i]);
+    assert_null(call_tool(*state, "callers", args, &text));
+    assert_non_null(strstr(text, "'limit' must be an integer"));
+    pt_free(text);
+  }
+}
+
 static void tools__bad_arguments_are_tool_errors(void **state)
 {
   char *text = NULL;
@@ -934,6 +951,7 @@ int main(void)
       T(entity_detail__code_paged_by_lines),
       T(callers_and_callees__follow_the_edges),
       T(callers__pages_with_limit_and_cursor),
+      T(tools__integers_out_of_range_are_tool_errors),
       T(blast_radius__nearest_first),
       T(smart_context__within_budget),
       T(architecture_summary__hotspots_and_cycles),

@@ -5,3 +5,8 @@ const char *pt_defaults_engine(void)
 {
   return "rocksdb";
 }
+
+int pt_defaults_windows_names(void)
+{
+  return 0;
+}

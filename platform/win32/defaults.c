@@ -6,3 +6,8 @@ const char *pt_defaults_engine(void)
 {
   return "sqlite";
 }
+
+int pt_defaults_windows_names(void)
+{
+  return 1;
+}

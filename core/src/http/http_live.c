@@ -10,6 +10,8 @@
 #include "pt/error.h"
 #include "pt/lang.h"
 #include "pt/live.h"
+#include "pt/live_path.h"
+#include "pt/sys/defaults.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
 
@@ -107,84 +109,6 @@ int pt__h_watcher(pt_req *r)
 
 /* ---- POST /incremental-reindex-file-update ------------------------------- */
 
-static int is_absolute(const char *p)
-{
-  return p[0] == '/' || (((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z') && p[1] == ':' &&
-                         p[2] == '/');
-}
-
-/* Is p the root or below it? */
-static int inside(const char *root, const char *p)
-{
-  size_t n = strlen(root);
-  if (n > 0 && root[n - 1] == '/')
-    n--; /* "/" or "C:/" */
-  return strncmp(p, root, n) == 0 && (p[n] == '\0' || p[n] == '/');
-}
-
-/* Folds '\' to '/', drops empty and "." components; 0, or -1 when a ".."
- * component is there. */
-static int normalise(const char *given, pt_buf *out)
-{
-  pt_buf_clear(out);
-  int abs = 0;
-  const char *s = given;
-  char c0 = given[0] == '\\' ? '/' : given[0];
-  if (c0 == '/') {
-    abs = 1;
-  } else if (given[0] && given[1] == ':') {
-    pt_buf_put(out, given, 2);
-    s = given + 2;
-    abs = 1;
-  }
-  while (*s) {
-    while (*s == '/' || *s == '\\')
-      s++;
-    const char *e = s;
-    while (*e && *e != '/' && *e != '\\')
-      e++;
-    size_t n = (size_t)(e - s);
-    if (n == 2 && s[0] == '.' && s[1] == '.')
-      return -1;
-    if (n > 0 && !(n == 1 && s[0] == '.')) {
-      if (out->len > 0 || abs)
-        pt_buf_putc(out, '/');
-      pt_buf_put(out, s, n);
-    }
-    s = e;
-  }
-  if (out->len == 0 && abs)
-    pt_buf_putc(out, '/');
-  if (pt_buf_grow(out, 1) != 0)
-    return -2;
-  out->ptr[out->len] = '\0'; /* "" for an empty path */
-  return 0;
-}
-
-/* Where the path really leads: realpath of the path, or of its nearest
- * existing parent when it is gone (a deleted file). */
-static int resolve_existing(const char *full, char **real)
-{
-  pt_buf b = PT_BUF_INIT;
-  int rc = pt_buf_puts(&b, full);
-  while (rc == 0) {
-    rc = pt_fs_realpath(b.ptr, real);
-    if (rc != PT_ENOTFOUND)
-      break;
-    pt_error_clear();
-    char *slash = strrchr(b.ptr, '/');
-    if (!slash || slash == b.ptr) {
-      rc = PT_ERR(PT_ENOTFOUND, "%s: no existing parent", full);
-      break;
-    }
-    *slash = '\0';
-    b.len = (size_t)(slash - b.ptr);
-    rc = 0; /* try the parent */
-  }
-  pt_buf_fini(&b);
-  return rc;
-}
-
 static int reply_delta(pt_req *r, const char *rel, const pt_live_delta *d)
 {
   pt_json *j = &r->json;
@@ -215,45 +139,41 @@ static int reply_delta(pt_req *r, const char *rel, const pt_live_delta *d)
   return 0;
 }
 
-/* Checks the path (nothing is read before it passes) and reindexes it. */
-static int reindex(pt_req *r, pt_live *lv, const char *given, pt_buf *norm,
-                   pt_buf *full)
+/* Refuses a path that fails pt_live_path_check, naming why. */
+static int refuse(pt_req *r, const char *given, const char *root,
+                  pt_live_path_verdict v)
 {
-  const char *root = pt_live_root(lv);
-  int n = normalise(given, norm);
-  if (n == -2)
-    return PT_ERR(PT_ENOMEM, "out of memory");
-  if (n != 0)
+  switch (v) {
+  case PT_LIVE_PATH_DOTDOT:
     return pt__resp_error(r, 403, "Path '%s' leaves the indexed root %s "
                           "('..' is not allowed)", given, root);
-  if (is_absolute(norm->ptr)) {
-    if (!inside(root, norm->ptr))
-      return pt__resp_error(r, 403, "Path '%s' is outside the indexed root %s",
-                            given, root);
-    pt_buf_clear(full);
-    pt_buf_puts(full, norm->ptr);
-  } else {
-    pt_buf_clear(full);
-    pt_buf_printf(full, "%s%s%s", root, strcmp(root, "/") ? "/" : "", norm->ptr);
-  }
-  if (!full->ptr)
-    return PT_ERR(PT_ENOMEM, "out of memory");
-  size_t rl = strlen(root) - (root[strlen(root) - 1] == '/');
-  const char *rel = full->ptr[rl] == '/' ? full->ptr + rl + 1 : full->ptr + rl;
-  if (!*rel)
-    return pt__resp_error(r, 400, "Path is not a file: %s (the indexed root)",
-                          given);
-  /* a link anywhere on the way must not lead out of the root */
-  char *real = NULL;
-  int rc = resolve_existing(full->ptr, &real);
-  if (rc == PT_ENOMEM)
-    return rc;
-  int ok = rc == 0 && inside(root, real);
-  pt_free(real);
-  pt_error_clear();
-  if (!ok)
+  case PT_LIVE_PATH_OUTSIDE:
+    return pt__resp_error(r, 403, "Path '%s' is outside the indexed root %s",
+                          given, root);
+  case PT_LIVE_PATH_LINK_OUT:
     return pt__resp_error(r, 403, "Path '%s' resolves outside the indexed "
                           "root %s (symbolic link)", given, root);
+  case PT_LIVE_PATH_RESERVED:
+    return pt__resp_error(r, 403, "Path '%s' is not a plain file name here "
+                          "(a device name, a stream, a trailing dot or "
+                          "space, or a character Windows refuses)", given);
+  default:
+    return pt__resp_error(r, 400, "Path is not a file: %s (the indexed root)",
+                          given);
+  }
+}
+
+/* Checks the path (nothing is read before it passes) and reindexes it. */
+static int reindex(pt_req *r, pt_live *lv, const char *given, pt_buf *full)
+{
+  const char *root = pt_live_root(lv), *rel = NULL;
+  pt_live_path_verdict v;
+  int rc = pt_live_path_check(root, given, pt_defaults_windows_names(), full,
+                              &rel, &v);
+  if (rc != 0)
+    return rc;
+  if (v != PT_LIVE_PATH_OK)
+    return refuse(r, given, root, v);
   pt_fs_stat fst;
   rc = pt_fs_stat_path(full->ptr, &fst);
   if (rc == 0 && fst.type == PT_FS_DIR)
@@ -283,9 +203,8 @@ int pt__h_reindex(pt_req *r)
   if (!r->st->live)
     return pt__resp_error(r, 503, "No live index: the server does not know "
                           "the indexed folder (start it with --root DIR)");
-  pt_buf norm = PT_BUF_INIT, full = PT_BUF_INIT;
-  int rc = reindex(r, r->st->live, given, &norm, &full);
-  pt_buf_fini(&norm);
+  pt_buf full = PT_BUF_INIT;
+  int rc = reindex(r, r->st->live, given, &full);
   pt_buf_fini(&full);
   return rc;
 }

@@ -3,6 +3,7 @@
  * come, its output schema, and the call itself (arguments checked, the
  * tool run, its answer made a CallToolResult). Paging is here too. */
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -452,10 +453,11 @@ static int check_args(pt_mcp_call *c)
       return pt__mcp_fail(c, "argument '%s' must be a string", a->name);
     if (a->type == PT_MCP_ARG_BOOLEAN && !cJSON_IsBool(it))
       return pt__mcp_fail(c, "argument '%s' must be true or false", a->name);
+    /* range first: converting a double past int64's range is undefined */
     if (a->type == PT_MCP_ARG_INTEGER &&
-        (!cJSON_IsNumber(it) ||
-         it->valuedouble != (double)(int64_t)it->valuedouble ||
-         it->valuedouble < (double)a->min || it->valuedouble > (double)a->max))
+        (!cJSON_IsNumber(it) || !(it->valuedouble >= (double)a->min &&
+                                  it->valuedouble <= (double)a->max) ||
+         it->valuedouble != floor(it->valuedouble)))
       return pt__mcp_fail(c,
                           "argument '%s' must be an integer from %lld to "
                           "%lld",

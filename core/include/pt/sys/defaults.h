@@ -9,4 +9,9 @@
  * SQLite file moved into place (docs/contract/ingestion.md 13). Static. */
 const char *pt_defaults_engine(void);
 
+/* 1 where file names follow Windows' rules (NUL and COM1 are devices in
+ * every folder, "a.c::$DATA" is a stream of a.c, "a.c." and "a.c " are
+ * a.c), 0 where a name is its bytes (pt/live_path.h). */
+int pt_defaults_windows_names(void);
+
 #endif
