@@ -12,6 +12,7 @@
 #include "pt/alloc.h"
 #include "pt/compat.h"
 #include "pt/error.h"
+#include "pt/extract.h"
 #include "pt/ingest.h"
 #include "pt/store.h"
 #include "pt/sys/defaults.h"
@@ -26,6 +27,8 @@ typedef struct index_args {
   int verbose, quiet, parse_only, force;
   unsigned threads;
   unsigned long long max_file_size;
+  unsigned long long parse_budget_ms;
+  int has_parse_budget;
 } index_args;
 
 /* Without --db, where the default engine is SQLite (Windows), the index
@@ -68,6 +71,9 @@ static void index_usage(FILE *out)
     "                         index everything even when it is an index of DIR\n"
     "  --threads N            Parser threads (default: one per processor)\n"
     "  --max-file-size BYTES  Larger files are ignored (default: %u)\n"
+    "  --parse-budget-ms MS   CPU time one file's parse may take; a file past\n"
+    "                         it is left out as parse_budget (default: %u,\n"
+    "                         0: no budget)\n"
     "  -v, --verbose          Also print duration and peak memory\n"
     "  -q, --quiet            Print nothing but errors\n"
     "  --parse-only           Benchmark floor: parse every file with tree-sitter,\n"
@@ -83,7 +89,8 @@ static void index_usage(FILE *out)
     "\n"
     "Exit status: 0 indexed (files that failed are listed in\n"
     "<workspace>/ingestion-errors.txt), 1 the run failed, 2 bad usage.\n",
-    pt_defaults_engine(), how, PT_INGEST_DEFAULT_MAX_FILE_SIZE);
+    pt_defaults_engine(), how, PT_INGEST_DEFAULT_MAX_FILE_SIZE,
+    PT_EXTRACT_DEFAULT_PARSE_BUDGET_MS);
 }
 
 static int parse_args(int argc, char **argv, index_args *a, FILE *out, FILE *err)
@@ -102,6 +109,18 @@ static int parse_args(int argc, char **argv, index_args *a, FILE *out, FILE *err
       a->parse_only = 1;
     } else if (!strcmp(s, "--force")) {
       a->force = 1;
+    } else if (!strcmp(s, "--parse-budget-ms")) {
+      unsigned long long n = 0;
+      if (i + 1 >= argc || pt_parse_u64(argv[i + 1], &n) != 0) {
+        fprintf(err, "error: --parse-budget-ms takes a whole number of "
+                "milliseconds (0: no budget)%s%s%s\n", i + 1 < argc ?
+                ", got '" : "", i + 1 < argc ? argv[i + 1] : "",
+                i + 1 < argc ? "'" : "");
+        return PT_EXIT_USAGE;
+      }
+      a->parse_budget_ms = n;
+      a->has_parse_budget = 1;
+      i++;
     } else if (!strcmp(s, "--db") || !strcmp(s, "--threads") ||
                !strcmp(s, "--max-file-size")) {
       if (i + 1 >= argc) {
@@ -627,6 +646,8 @@ int pt__cli_index(int argc, char **argv, FILE *out, FILE *err)
   int rc = parse_args(argc, argv, &a, out, err);
   if (rc)
     return rc < 0 ? PT_EXIT_OK : rc;
+  if (a.has_parse_budget)
+    pt_extract_set_default_parse_budget(a.parse_budget_ms);
   memset(&r, 0, sizeof r);
   r.a = &a;
   r.out = a.quiet ? NULL : out;

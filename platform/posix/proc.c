@@ -15,6 +15,14 @@ uint64_t pt_clock_ns(void)
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t pt_thread_cpu_ns(void)
+{
+  struct timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 void pt_sleep_ms(unsigned ms)
 {
   struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};

@@ -18,6 +18,16 @@ uint64_t pt_clock_ns(void)
   return c / f * 1000000000u + c % f * 1000000000u / f;
 }
 
+uint64_t pt_thread_cpu_ns(void)
+{
+  FILETIME created, ended, kernel, user;
+  if (!GetThreadTimes(GetCurrentThread(), &created, &ended, &kernel, &user))
+    return 0;
+  uint64_t k = (uint64_t)kernel.dwHighDateTime << 32 | kernel.dwLowDateTime;
+  uint64_t u = (uint64_t)user.dwHighDateTime << 32 | user.dwLowDateTime;
+  return (k + u) * 100u; /* 100 ns units */
+}
+
 void pt_sleep_ms(unsigned ms)
 {
   Sleep(ms);

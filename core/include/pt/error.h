@@ -17,7 +17,8 @@ enum {
   PT_EBUSY = -7,
   PT_EPARSE = -8,
   PT_ENOTSUPPORTED = -9,
-  PT_EAGAIN = -10        /* a shortcut does not apply: take the long way */
+  PT_EAGAIN = -10,       /* a shortcut does not apply: take the long way */
+  PT_ETIMEDOUT = -11     /* a time budget ran out (a file's parse) */
 };
 
 typedef struct pt_error {

@@ -80,8 +80,22 @@ typedef struct pt_extractor pt_extractor;
 int pt_queries_new(pt_queries **out);
 void pt_queries_free(pt_queries *q);
 
+/* A new extractor parses within the process's parse budget. */
 int pt_extractor_new(pt_queries *q, pt_extractor **out);
 void pt_extractor_free(pt_extractor *x);
+
+/* The parse budget: a file's parse may use this much CPU time of its
+ * thread (the second parse of a repaired C or C++ file counts with the
+ * first); past it, extraction stops with PT_ETIMEDOUT naming the file
+ * (pt_ingest leaves the file out as "parse_budget"). A runaway file (a
+ * grammar's worst case, a generated giant) so costs a bounded time, and
+ * a loaded machine does not shrink the budget. 0: no budget. */
+#define PT_EXTRACT_DEFAULT_PARSE_BUDGET_MS 10000u
+void pt_extractor_set_parse_budget(pt_extractor *x, uint64_t budget_ms);
+/* The budget extractors made from now on start with (the default above
+ * until set): every run of the process, index, serve and the live index
+ * alike. Set it before extraction starts (the CLI's --parse-budget-ms). */
+void pt_extract_set_default_parse_budget(uint64_t budget_ms);
 
 /* Extracts one file. `path` is root-relative with '/'. Bad input (invalid
  * UTF-8, a grammar that cannot parse it at all) returns PT_EPARSE with a

@@ -49,6 +49,7 @@ const char *pt_error_name(int code)
   case PT_EPARSE: return "EPARSE";
   case PT_ENOTSUPPORTED: return "ENOTSUPPORTED";
   case PT_EAGAIN: return "EAGAIN";
+  case PT_ETIMEDOUT: return "ETIMEDOUT";
   default: return "ERROR";
   }
 }

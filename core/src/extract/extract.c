@@ -1,12 +1,14 @@
 /* Extraction driver (pt/extract.h): compiled query sets, per-thread
  * extractors, and the steps of one file: validate, parse, entities,
  * references, words. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "extract_int.h"
 #include "graph/key.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 #include "base/words.h"
 
@@ -91,12 +93,21 @@ static int queries_get(pt_queries *q, pt_grammar g, const pt_query **out)
   return 0;
 }
 
+/* Set once at start (pt_extract_set_default_parse_budget), read after. */
+static uint64_t default_budget_ms = PT_EXTRACT_DEFAULT_PARSE_BUDGET_MS;
+
+void pt_extract_set_default_parse_budget(uint64_t budget_ms)
+{
+  default_budget_ms = budget_ms;
+}
+
 int pt_extractor_new(pt_queries *q, pt_extractor **out)
 {
   pt_extractor *x = pt_calloc(1, sizeof *x);
   if (!x)
     return PT_ERR(PT_ENOMEM, "out of memory");
   x->q = q;
+  pt_extractor_set_parse_budget(x, default_budget_ms);
   x->parser = ts_parser_new();
   x->cursor = ts_query_cursor_new();
   if (!x->parser || !x->cursor) {
@@ -105,6 +116,72 @@ int pt_extractor_new(pt_queries *q, pt_extractor **out)
   }
   *out = x;
   return 0;
+}
+
+void pt_extractor_set_parse_budget(pt_extractor *x, uint64_t budget_ms)
+{
+  x->parse_budget_ns = budget_ms > UINT64_MAX / 1000000u
+                           ? UINT64_MAX
+                           : budget_ms * 1000000u;
+}
+
+/* ---- the parse budget ---------------------------------------------------- */
+
+typedef struct budget {
+  uint64_t start, limit;   /* the thread's CPU clock, ns */
+  unsigned calls;
+  int is_over;
+} budget;
+
+/* tree-sitter asks every hundred or so parse steps; the clock is read
+ * every 64th time, which keeps its cost out of the parse. */
+static bool over_budget(TSParseState *state)
+{
+  budget *b = state->payload;
+  if (++b->calls % 64 != 0)
+    return false;
+  b->is_over = pt_thread_cpu_ns() - b->start > b->limit;
+  return b->is_over;
+}
+
+typedef struct text_view {
+  const char *ptr;         /* borrowed */
+  size_t len;
+} text_view;
+
+static const char *read_text(void *payload, uint32_t at, TSPoint pos,
+                             uint32_t *n)
+{
+  const text_view *text = payload;
+  (void)pos;
+  *n = at < text->len ? (uint32_t)(text->len - at) : 0;
+  return text->ptr + (at < text->len ? at : text->len);
+}
+
+int pt__extract_parse_text(pt_extractor *x, const char *path, const char *src,
+                           size_t len, TSTree **out)
+{
+  if (x->parse_budget_ns == 0) {
+    *out = ts_parser_parse_string(x->parser, NULL, src, (uint32_t)len);
+    return *out ? 0 : PT_ERR(PT_EPARSE, "%s: tree-sitter could not parse "
+                             "the file", path);
+  }
+  uint64_t used = x->parse_cpu_ns;
+  budget b = {pt_thread_cpu_ns(),
+              x->parse_budget_ns > used ? x->parse_budget_ns - used : 0, 0, 0};
+  text_view view = {src, len};
+  TSInput in = {&view, read_text, TSInputEncodingUTF8, NULL};
+  TSParseOptions opts = {&b, over_budget};
+  *out = ts_parser_parse_with_options(x->parser, NULL, in, opts);
+  x->parse_cpu_ns += pt_thread_cpu_ns() - b.start;
+  if (*out)
+    return 0;
+  ts_parser_reset(x->parser); /* the next parse starts afresh */
+  if (b.is_over)
+    return PT_ERR(PT_ETIMEDOUT, "%s: parse stopped after %llu ms of CPU time "
+                  "(the parse budget)", path,
+                  (unsigned long long)(x->parse_cpu_ns / 1000000u));
+  return PT_ERR(PT_EPARSE, "%s: tree-sitter could not parse the file", path);
 }
 
 void pt_extractor_free(pt_extractor *x)
@@ -210,11 +287,12 @@ int pt_extract_parse_only(pt_extractor *x, pt_grammar grammar, const char *path,
   const pt_grammar_info *gi = pt_grammar_get(grammar);
   if (!gi || !ts_parser_set_language(x->parser, gi->ts_language()))
     return PT_ERR(PT_EINVAL, "%s: no grammar", path);
-  TSTree *tree = ts_parser_parse_string(x->parser, NULL, src, (uint32_t)len);
-  if (!tree)
-    return PT_ERR(PT_EPARSE, "%s: tree-sitter could not parse the file", path);
-  ts_tree_delete(tree);
-  return 0;
+  TSTree *tree = NULL;
+  x->parse_cpu_ns = 0;
+  int rc = pt__extract_parse_text(x, path, src, len, &tree);
+  if (tree)
+    ts_tree_delete(tree);
+  return rc;
 }
 
 static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
@@ -249,8 +327,10 @@ static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   else if (!ts_parser_set_language(x->parser, gi->ts_language()))
     rc = PT_ERR(PT_ERROR, "%s: grammar %s rejected by the runtime", path, gi->name);
-  else
-    rc = pt__extract_parse(x->parser, grammar, path, src, len, &tree);
+  else {
+    x->parse_cpu_ns = 0;
+    rc = pt__extract_parse(x, grammar, path, src, len, &tree);
+  }
   if (rc == 0) {
     f.root = ts_tree_root_node(tree);
     f.r->file.n_parse_errors = count_parse_errors(f.root);

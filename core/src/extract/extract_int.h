@@ -22,6 +22,8 @@ struct pt_extractor {
   pt_queries *q;
   TSParser *parser;
   TSQueryCursor *cursor;
+  uint64_t parse_budget_ns; /* 0: none */
+  uint64_t parse_cpu_ns;    /* the current file's parses so far */
 };
 
 /* An entity while its file is being extracted. */
@@ -90,8 +92,12 @@ typedef struct pt_xfile {
 /* Parses src into *out (owned: ts_tree_delete). C and C++ are parsed from a
  * copy where macros and comments that tree-sitter misreads are blank
  * (extract_repair.c); offsets and lines are those of src. */
-int pt__extract_parse(TSParser *parser, pt_grammar grammar, const char *path,
+int pt__extract_parse(pt_extractor *x, pt_grammar grammar, const char *path,
                       const char *src, size_t len, TSTree **out);
+/* One tree-sitter parse of src within x's parse budget (extract.c):
+ * PT_ETIMEDOUT past it, PT_EPARSE when tree-sitter gives no tree. */
+int pt__extract_parse_text(pt_extractor *x, const char *path, const char *src,
+                           size_t len, TSTree **out);
 
 /* One traversal: definitions become candidates, reference captures become
  * pending references, import statements become import ranges. */

@@ -188,30 +188,23 @@ static int repair_definitions(repair *r, TSTree *tree)
   }
 }
 
-static int parse(TSParser *parser, const char *path, const char *src,
-                 size_t len, TSTree **out)
-{
-  *out = ts_parser_parse_string(parser, NULL, src, (uint32_t)len);
-  return *out ? 0 : PT_ERR(PT_EPARSE, "%s: tree-sitter could not parse the file", path);
-}
-
-int pt__extract_parse(TSParser *parser, pt_grammar grammar, const char *path,
+int pt__extract_parse(pt_extractor *x, pt_grammar grammar, const char *path,
                       const char *src, size_t len, TSTree **out)
 {
   if (grammar != PT_GRAMMAR_C && grammar != PT_GRAMMAR_CPP)
-    return parse(parser, path, src, len, out);
+    return pt__extract_parse_text(x, path, src, len, out);
   repair r = {src, len, NULL, 0};
   TSTree *tree = NULL;
   int rc = repair_defines(&r);
   if (rc == 0)
-    rc = parse(parser, path, r.copy ? r.copy : src, len, &tree);
+    rc = pt__extract_parse_text(x, path, r.copy ? r.copy : src, len, &tree);
   size_t before = r.n_blanked;
   if (rc == 0)
     rc = repair_definitions(&r, tree);
   if (rc == 0 && r.n_blanked > before) {
     ts_tree_delete(tree);
     tree = NULL;
-    rc = parse(parser, path, r.copy, len, &tree);
+    rc = pt__extract_parse_text(x, path, r.copy, len, &tree);
   }
   pt_free(r.copy);
   if (rc && tree)

@@ -107,6 +107,19 @@ static void warn_lossy(pt__ingest_slot *s, const char *path, pt_buf *src)
   pt_buf_fini(&msg);
 }
 
+/* A file whose parse ran past the budget (pt/extract.h): recorded as
+ * ignored with the reason "parse_budget", and the message (path and time)
+ * as a warning. */
+static void skip_over_budget(pt__ingest_slot *s)
+{
+  pt_file_result_free(s->result);
+  s->result = NULL;
+  s->ignored = "parse_budget";
+  pt_free(s->warning);
+  s->warning = pt_strdup(pt_error_last()->message);
+  pt_error_clear();
+}
+
 static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *src)
 {
   const pt_walk_file *wf = &p->walk->files[i];
@@ -139,6 +152,10 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
     pt_mutex_lock(p->mu);
     set_fatal(p, rc);
     pt_mutex_unlock(p->mu);
+  }
+  if (rc == PT_ETIMEDOUT) { /* left out, and said why on the console */
+    skip_over_budget(s);
+    return;
   }
   if (rc) {
     pt_buf msg = PT_BUF_INIT;
@@ -417,7 +434,13 @@ static int merge_one(pool *p, size_t i)
   pt_ingest_stats *st = p->st;
   if (s->ignored) {
     pt_ignored_file ig = {p->walk->files[i].path, s->ignored};
-    return pt_graph_add_ignored(p->g, &ig);
+    int rc = pt_graph_add_ignored(p->g, &ig);
+    if (s->warning) { /* why, when it says more than the reason */
+      int wrc = add_line(&st->warnings, &st->n_warnings, s->warning);
+      rc = rc ? rc : wrc;
+    }
+    s->warning = NULL;
+    return rc;
   }
   st->total_files++;
   if (s->warning) {

@@ -8,6 +8,9 @@
 
 /* Monotonic clock in nanoseconds, for durations. */
 uint64_t pt_clock_ns(void);
+/* CPU time the calling thread has used, in nanoseconds (a budget that a
+ * loaded machine does not use up); 0 when the system cannot tell. */
+uint64_t pt_thread_cpu_ns(void);
 /* Sleeps the calling thread. */
 void pt_sleep_ms(unsigned ms);
 /* Online processors, at least 1. */
