@@ -10,6 +10,7 @@
 #include "pt/error.h"
 #include "pt/log.h"
 #include "pt/serve.h"
+#include "pt/server.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
@@ -24,6 +25,7 @@ static void on_signal(int sig)
 
 typedef struct serve_args {
   const char *db, *bind, *root;
+  const char *token_file;
   unsigned port;
   int port_given;  /* --port: that port or failure, never the next one */
   int verbose;
@@ -50,6 +52,12 @@ static void serve_usage(FILE *out)
     "                  stored index, the folder pt01 indexed by default\n"
     "  --no-watch      Do not watch the folder for changes (the index is\n"
     "                  then only updated by POST /incremental-reindex-file-update)\n"
+    "  --token-file PATH\n"
+    "                  Require 'Authorization: Bearer TOKEN' on every route but\n"
+    "                  the health check (401 otherwise), TOKEN being what PATH\n"
+    "                  holds; a missing PATH is created with a random token,\n"
+    "                  readable by you only (a PATH others may read is\n"
+    "                  refused). See docs/http-api.md, \"Bearer token\"\n"
     "  -v, --verbose   Also print the port, the database and the passes that\n"
     "                  changed nothing (an ignored file was written)\n"
     "  -h, --help      Show this help\n"
@@ -77,7 +85,8 @@ static int parse_args(int argc, char **argv, serve_args *a, FILE *out, FILE *err
     } else if (!strcmp(s, "--no-watch")) {
       a->no_watch = 1;
     } else if (!strcmp(s, "--db") || !strcmp(s, "--port") || !strcmp(s, "-p") ||
-               !strcmp(s, "--bind") || !strcmp(s, "--root")) {
+               !strcmp(s, "--bind") || !strcmp(s, "--root") ||
+               !strcmp(s, "--token-file")) {
       if (i + 1 >= argc) {
         fprintf(err, "error: %s needs a value\n", s);
         return PT_EXIT_USAGE;
@@ -88,6 +97,7 @@ static int parse_args(int argc, char **argv, serve_args *a, FILE *out, FILE *err
       else if (!strcmp(s, "--bind"))
         a->bind = strcmp(v, "localhost") ? v : "127.0.0.1";
       else if (!strcmp(s, "--root")) a->root = v;
+      else if (!strcmp(s, "--token-file")) a->token_file = v;
       else if (pt_parse_u64(v, &n) != 0 || n > 65535) {
         fprintf(err, "error: --port takes a number from 0 to 65535, got '%s'\n", v);
         return PT_EXIT_USAGE;
@@ -140,7 +150,8 @@ static void url_host(const char *bind, char *out, size_t size)
     pt_snprintf(out, size, "%s", bind);
 }
 
-static void print_banner(FILE *out, const pt_serve *sv)
+static void print_banner(FILE *out, const pt_serve *sv, const char *token_file,
+                         int is_created)
 {
   char host[80];
   unsigned port = pt_serve_port(sv);
@@ -150,6 +161,11 @@ static void print_banner(FILE *out, const pt_serve *sv)
           "/api-reference-documentation-help lists every route)\n\nQuick test:\n"
           "  curl http://%s:%u/server-health-check-status\n\n", host, port, host,
           port, host, port);
+  if (token_file) /* never the token itself: the console may be logged */
+    fprintf(out, "Bearer token %s %s: every route but the health check needs\n"
+            "  curl -H \"Authorization: Bearer $(cat %s)\" http://%s:%u/...\n\n",
+            is_created ? "created in" : "read from", token_file,
+            token_file, host, port);
 }
 
 /* Opens the session and prints what it loaded; NULL after printing why not. */
@@ -161,7 +177,7 @@ static pt_serve *open_session(const serve_args *a, FILE *out, FILE *err)
   fflush(out);
   pt_serve_opts o = {a->db, a->root, a->bind, a->port, 0, !a->no_watch, out,
                      NULL, NULL, !a->port_given,
-                     !*pt__cli_glyphs()->ok};
+                     !*pt__cli_glyphs()->ok, a->token_file, NULL};
   pt_serve *sv = NULL;
   if (pt_serve_open(&o, &sv) != 0) {
     fprintf(err, "Error: cannot load %s: %s\n", mem ? a->root : a->db,
@@ -180,6 +196,17 @@ static pt_serve *open_session(const serve_args *a, FILE *out, FILE *err)
           pt__cli_plural(n_edges, "edge", "edges"), n_files,
           pt__cli_plural(n_files, "file", "files"));
   return sv;
+}
+
+/* Makes or reads the token file; the token itself is not kept here. */
+static int check_token(const char *path, int *is_created, FILE *err)
+{
+  char token[PT_TOKEN_MAX + 1];
+  int rc = pt_server_token_file(path, NULL, token, is_created);
+  memset(token, 0, sizeof token);
+  if (rc)
+    fprintf(err, "Error: --token-file: %s\n", pt_error_last()->message);
+  return rc;
 }
 
 /* -v: the core's log lines too (passes that changed nothing, ...). */
@@ -202,6 +229,11 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
     pt_log_set_sink(log_to, out);
     pt_log_set_level(PT_LOG_INFO);
   }
+  /* the token file first, so that a refused one is reported as such (the
+   * session reads it again) */
+  int token_created = 0;
+  if (a.token_file && check_token(a.token_file, &token_created, err) != 0)
+    return PT_EXIT_FAILURE;
   pt_serve *sv = open_session(&a, out, err);
   if (!sv)
     return PT_EXIT_FAILURE;
@@ -214,7 +246,7 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
     pt_serve_free(sv);
     return PT_EXIT_FAILURE;
   }
-  print_banner(out, sv);
+  print_banner(out, sv, a.token_file, token_created);
   /* a second opener of a RocksDB index can then say who holds it */
   if (pt_store_note_port(a.db, pt_serve_port(sv)) != 0) {
     fprintf(err, "%sWarning: %s\n", pt__cli_glyphs()->warn,

@@ -16,6 +16,7 @@
 #include "pt/buf.h"
 #include "pt/error.h"
 #include "pt/graph.h"
+#include "pt/server.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/net.h"
@@ -237,10 +238,11 @@ static int check_data(const svc_args *a, const char *dir, FILE *err)
 
 /* ---- install --------------------------------------------------------------- */
 
-/* "\"exe\" service run --root \"ROOT\" --name NAME --port N": a root's
- * trailing backslash would escape the closing quote, so it goes. */
-static int bin_path(const svc_args *a, const char *root, wchar_t *out,
-                    size_t n)
+/* "\"exe\" service run --root \"ROOT\" --name NAME --port N" (then --db
+ * and --token-file when not the default): a root's trailing backslash
+ * would escape the closing quote, so it goes. */
+static int bin_path(const svc_args *a, const char *root, const char *token,
+                    wchar_t *out, size_t n)
 {
   wchar_t exe[MAX_PATH * 2], wroot[MAX_PATH * 2], wname[256], wdb[MAX_PATH * 2];
   if (!GetModuleFileNameW(NULL, exe, MAX_PATH * 2))
@@ -259,6 +261,11 @@ static int bin_path(const svc_args *a, const char *root, wchar_t *out,
     wide(a->db, wdb, MAX_PATH * 2);
     size_t used = (size_t)w;
     w = _snwprintf(out + used, n - used, L" --db \"%ls\"", wdb);
+  }
+  if (w > 0 && token) {
+    wide(token, wdb, MAX_PATH * 2);
+    size_t used = wcslen(out);
+    w = _snwprintf(out + used, n - used, L" --token-file \"%ls\"", wdb);
   }
   return w > 0 ? 0 : -1;
 }
@@ -384,9 +391,34 @@ static int checks(const svc_args *a, const char *dir, SC_HANDLE scm,
   return rc ? rc : check_data(a, dir, err);
 }
 
+/* The bearer token's file, made now (or kept, when there is one) so that
+ * the installing user, Administrators and the service's account may read
+ * it; *path is the absolute path of a --token-file for the command line
+ * (NULL for the default one). */
+static int make_token(const svc_args *a, FILE *out, FILE *err, char **path)
+{
+  char file[MAX_PATH * 3 + 16], token[PT_TOKEN_MAX + 1];
+  int is_created = 0;
+  pt__svc_token_file(a, file, sizeof file);
+  int rc = pt_server_token_file(file, a->account ? a->account
+                                                 : "NT AUTHORITY\\LocalService",
+                                token, &is_created);
+  memset(token, 0, sizeof token);
+  if (rc == 0 && a->token_file && pt_fs_realpath(a->token_file, path) != 0)
+    rc = PT_EINVAL;
+  if (rc) {
+    fprintf(err, "error: the bearer token: %s\n", pt_error_last()->message);
+    return 2;
+  }
+  fprintf(out, "Bearer token %s %s (every route but the health check needs "
+          "it: see docs/windows-service.md)\n",
+          is_created ? "created in" : "kept in", file);
+  return 0;
+}
+
 int pt__svc_install(const svc_args *a, FILE *out, FILE *err)
 {
-  char dir[MAX_PATH * 3], *root = NULL;
+  char dir[MAX_PATH * 3], *root = NULL, *token = NULL;
   wchar_t name[256], display[300], cmd[MAX_PATH * 6], account[256];
   pt__svc_data_dir(a->name, dir, sizeof dir);
   SC_HANDLE scm = open_scm(SC_MANAGER_CONNECT | SC_MANAGER_CREATE_SERVICE,
@@ -396,7 +428,10 @@ int pt__svc_install(const svc_args *a, FILE *out, FILE *err)
   int rc = checks(a, dir, scm, err);
   if (rc == 0 && pt_fs_realpath(a->root, &root) != 0)
     rc = 2;
-  if (rc == 0 && bin_path(a, root, cmd, sizeof cmd / sizeof *cmd) != 0) {
+  if (rc == 0)
+    rc = make_token(a, out, err, &token);
+  if (rc == 0 &&
+      bin_path(a, root, token, cmd, sizeof cmd / sizeof *cmd) != 0) {
     fprintf(err, "error: the service's command line is too long\n");
     rc = 1;
   }
@@ -429,6 +464,7 @@ int pt__svc_install(const svc_args *a, FILE *out, FILE *err)
     rc = start_and_wait(s, a, out, err);
   }
   pt_free(root);
+  pt_free(token);
   if (s)
     CloseServiceHandle(s);
   CloseServiceHandle(scm);
@@ -506,8 +542,9 @@ int pt__svc_pause(const svc_args *a, int pause, FILE *out, FILE *err)
 
 /* ---- status ---------------------------------------------------------------- */
 
-/* --root and --port of the registered command line. */
-static void registered(SC_HANDLE s, char *root, size_t n, unsigned *port)
+/* --root, --port and --token-file of the registered command line. */
+static void registered(SC_HANDLE s, char *root, size_t n, unsigned *port,
+                       char *token, size_t token_size)
 {
   BYTE buf[8192];
   DWORD need = 0;
@@ -522,6 +559,8 @@ static void registered(SC_HANDLE s, char *root, size_t n, unsigned *port)
       narrow(argv[i + 1], root, (int)n);
     else if (!wcscmp(argv[i], L"--port"))
       *port = (unsigned)wcstoul(argv[i + 1], NULL, 10);
+    else if (!wcscmp(argv[i], L"--token-file"))
+      narrow(argv[i + 1], token, (int)token_size);
   }
   LocalFree(argv);
 }
@@ -597,7 +636,7 @@ int pt__svc_status(const svc_args *a, FILE *out, FILE *err)
   SERVICE_STATUS ss;
   SERVICE_STATUS_PROCESS sp;
   DWORD need = 0;
-  char root[MAX_PATH * 3], when[64], stored[64];
+  char root[MAX_PATH * 3], when[64], stored[64], token[MAX_PATH * 3 + 16];
   unsigned port = a->port;
   health h;
   memset(&sp, 0, sizeof sp);
@@ -605,7 +644,8 @@ int pt__svc_status(const svc_args *a, FILE *out, FILE *err)
   if (!QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (BYTE *)&sp, sizeof sp,
                             &need))
     sp.dwProcessId = 0;
-  registered(s, root, sizeof root, &port);
+  pt__svc_token_file(a, token, sizeof token);
+  registered(s, root, sizeof root, &port, token, sizeof token);
   CloseServiceHandle(s);
   if (!ok) {
     fprintf(err, "error: cannot query '%s' (error %lu)\n", a->name,
@@ -634,6 +674,7 @@ int pt__svc_status(const svc_args *a, FILE *out, FILE *err)
   else
     fprintf(out, "Entities:    - (the API does not answer)\n");
   fprintf(out, "Last backup: %s\n", when);
+  fprintf(out, "Token file:  %s\n", token);
   say_exit(&ss, a, out);
   return 0;
 }

@@ -23,6 +23,7 @@
 static struct {
   const svc_args *a;
   char db[MAX_PATH * 3 + 16];
+  char token_file[MAX_PATH * 3 + 16]; /* the bearer token's, always one */
   FILE *log;                   /* the data folder's service.log */
   HANDLE events;               /* the Application event log source */
   FILE *console;               /* --console: where lines also go */
@@ -176,6 +177,7 @@ static int make_machine(void)
   o.port = run.a->port;
   o.watch = 1;
   o.log = run.log; /* the live index's "[FileWatcher] ..." lines */
+  o.token_file = run.token_file; /* every local user reaches the port */
   return pt_svc_new(&o, &scm, &run.m);
 }
 
@@ -265,6 +267,7 @@ int pt__svc_run(const svc_args *a, const char *bad_args, FILE *out,
   if (bad_args && a->console)
     return 2; /* the parser said why */
   pt__svc_db_spec(a, run.db, sizeof run.db);
+  pt__svc_token_file(a, run.token_file, sizeof run.token_file);
   run.log = open_log(a->name);
   pt_log_set_sink(on_core_log, NULL);
   run.events = RegisterEventSourceW(NULL, SVC_EVENT_SOURCE);

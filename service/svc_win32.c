@@ -42,6 +42,11 @@ static void usage(FILE *out)
     "  --name NAME     Service name (default " SVC_DEFAULT_NAME ")\n"
     "  --port N        Port of the HTTP API on 127.0.0.1 (default 7777)\n"
     "  --db ENGINE     Default sqlite:%%ProgramData%%\\Parseltongue\\NAME\\analysis.db\n"
+    "  --token-file PATH\n"
+    "                  The bearer token every route but the health check\n"
+    "                  requires (default %%ProgramData%%\\Parseltongue\\NAME\\token,\n"
+    "                  made by install: readable by you, Administrators and\n"
+    "                  the service's account only)\n"
     "  --start MODE    auto (default, delayed) or demand\n"
     "  --account NAME  Account to run as (default NT AUTHORITY\\LocalService)\n"
     "  -h, --help      Show this help\n"
@@ -82,6 +87,8 @@ static int parse(int argc, char **argv, svc_args *a, FILE *out, FILE *err)
       rc = value(argc, argv, &i, &a->root, err);
     } else if (!strcmp(s, "--db")) {
       rc = value(argc, argv, &i, &a->db, err);
+    } else if (!strcmp(s, "--token-file")) {
+      rc = value(argc, argv, &i, &a->token_file, err);
     } else if (!strcmp(s, "--name")) {
       rc = value(argc, argv, &i, &a->name, err);
     } else if (!strcmp(s, "--account")) {
@@ -148,6 +155,17 @@ void pt__svc_db_spec(const svc_args *a, char *out, size_t size)
   }
   pt__svc_data_dir(a->name, dir, sizeof dir);
   pt_snprintf(out, size, "sqlite:%s\\analysis.db", dir);
+}
+
+void pt__svc_token_file(const svc_args *a, char *out, size_t size)
+{
+  char dir[MAX_PATH * 3];
+  if (a->token_file) {
+    pt_snprintf(out, size, "%s", a->token_file);
+    return;
+  }
+  pt__svc_data_dir(a->name, dir, sizeof dir);
+  pt_snprintf(out, size, "%s\\token", dir);
 }
 
 int pt_service_main(int argc, char **argv, FILE *out, FILE *err)

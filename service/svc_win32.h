@@ -14,6 +14,7 @@ typedef struct svc_args {
                           continue, status */
   const char *root;    /* borrowed from argv */
   const char *db;      /* NULL: sqlite:<data folder>\analysis.db */
+  const char *token_file; /* NULL: <data folder>\token */
   const char *name;
   const char *account; /* NULL: NT AUTHORITY\LocalService */
   const char *start;   /* auto | demand */
@@ -25,6 +26,9 @@ typedef struct svc_args {
 int pt__svc_data_dir(const char *name, char *out, size_t size);
 /* The engine spec the service uses: a->db, or the default. */
 void pt__svc_db_spec(const svc_args *a, char *out, size_t size);
+/* The bearer token's file the service uses: a->token_file, or the
+ * default (docs/windows-service.md, "Bearer token"). */
+void pt__svc_token_file(const svc_args *a, char *out, size_t size);
 
 /* svc_run.c: `service run` under the SCM, or in the foreground. With
  * bad_args (why its command line cannot run, already printed), a service

@@ -147,8 +147,9 @@ running() {
   done
   fail "$svc is not running with its API on $port: $(wine sc query "$svc" 2>&1 | tr -d '\r')"
 }
-entities() {
-  curl -sf "http://127.0.0.1:$port/codebase-statistics-overview-summary" |
+entities() { # with the bearer token the service made in its data folder
+  curl -sf -H "Authorization: Bearer $(tr -d '\r\n' < "$data/$svc/token")" \
+    "http://127.0.0.1:$port/codebase-statistics-overview-summary" |
     jq -r '.. | objects | .code_entities_total_count? // empty' | head -n1
 }
 wine msiexec /i "$msi" /qn "PROJECTROOT=$root" "SERVICENAME=$svc" "PORT=$port" \

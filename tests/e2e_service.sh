@@ -60,7 +60,17 @@ wait_state() { # name state
   for _ in $(seq 1 300); do [ "$(state "$1")" = "$2" ] && return 0; sleep 0.1; done
   return 1
 }
-get() { curl -s --max-time 5 "http://127.0.0.1:$1$2"; }
+# Every route but the health check needs the service's bearer token:
+# use_token NAME sends the one of NAME's data folder from then on.
+auth=()
+use_token() {
+  local f
+  f="$(data_of "$1")/token"
+  [ -f "$f" ] || fail "$1: no token file in its data folder"
+  auth=(-H "Authorization: Bearer $(tr -d '\r\n' < "$f")")
+}
+get() { curl -s --max-time 5 "${auth[@]}" "http://127.0.0.1:$1$2"; }
+status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$1$2"; }
 # Waits until GET $2 on port $1 does (or, with "!", does not) contain $3.
 wait_api() {
   local port=$1 path=$2 want=$3 neg=${4:-}
@@ -119,6 +129,12 @@ wpt "$work/install.out" service install --root "$(win "$t1")" --name "$n1" --por
   fail "install failed"
 [ "$(state "$n1")" = RUNNING ] || fail "sc query: $(state "$n1")"
 get $p1 /server-health-check-status | grep -q '"status":"ok"' || fail "the API does not answer"
+grep -qF "Parseltongue\\$n1\\token (every route" "$work/install.out" || fail "install does not say where the token is"
+[ "$(status_of $p1 /code-entities-list-all)" = 401 ] || fail "a route answered without the token"
+[ "$(status_of $p1 /server-health-check-status)" = 200 ] || fail "the health check needs the token"
+use_token "$n1"
+[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "${auth[@]}" "http://127.0.0.1:$p1/code-entities-list-all")" = 200 ] ||
+  fail "the token of the data folder is refused"
 # wine starts an unquoted path too: read the registered command back
 image=$(wine reg query "HKLM\\System\\CurrentControlSet\\Services\\$n1" /v ImagePath | tr -d '\r')
 echo "$image" | grep -qF "\"$(win "$exe")\" service run --root \"$(win "$t1")\" --name $n1 --port $p1" ||
@@ -159,6 +175,8 @@ wpt "$work/status.out" service status --name "$n1" || fail "status failed"
 grep -q '^State: *RUNNING' "$work/status.out" || fail "status: state"
 grep -q "^Port: *$p1" "$work/status.out" || fail "status: port"
 grep -q "^Entities: *$n_api\$" "$work/status.out" || fail "status: entities ($n_api)"
+tf=$(sed -n 's/^Token file: *//p' "$work/status.out")
+[[ "$tf" == *"Parseltongue\\$n1\\token" ]] || fail "status: token file '$tf'"
 grep -Eq '^Last backup: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' "$work/status.out" ||
   fail "status: last backup: $(grep '^Last backup' "$work/status.out")"; ok
 wine sc stop "$n1" > /dev/null 2>&1 || fail "sc stop"
@@ -196,6 +214,7 @@ bin="\"$(win "$exe")\" service run --root $(win "$t2") --name $n2 --port $p2"
 wine sc create "$n2" binPath= "$bin" start= demand > "$work/sc.out" 2>&1 || fail "sc create"
 wine sc start "$n2" > /dev/null 2>&1 || fail "sc start"
 wait_state "$n2" RUNNING || fail "sc: not RUNNING: $(state "$n2")"
+use_token "$n2" # made at its first start
 get $p2 /server-health-check-status | grep -q '"status":"ok"' || fail "sc: the API does not answer"
 edits $p2 "$t2"; ok
 wine sc stop "$n2" > /dev/null 2>&1 || fail "sc stop"

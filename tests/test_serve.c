@@ -46,7 +46,7 @@ static void index_into(const char *root, const char *spec)
 
 static pt_serve_opts opts(const char *db, const char *root)
 {
-  pt_serve_opts o = {db, root, NULL, 0, 2, 0, NULL, NULL, NULL, 0, 0};
+  pt_serve_opts o = {db, root, NULL, 0, 2, 0, NULL, NULL, NULL, 0, 0, NULL, NULL};
   return o;
 }
 

@@ -136,7 +136,8 @@ static void start(run *r, const char *db, int hold_start)
   r->scm.report = fake_report;
   r->scm.log = fake_log;
   r->scm.payload = &r->f;
-  pt_serve_opts o = {db, r->src, NULL, PORT, 2, 1, NULL, NULL, NULL, 0, 0};
+  pt_serve_opts o = {db, r->src, NULL, PORT, 2, 1, NULL, NULL, NULL, 0, 0,
+                     NULL, NULL};
   assert_int_equal(pt_svc_new(&o, &r->scm, &r->f.m), 0);
   assert_int_equal(pt_thread_start(body, r, &r->thread), 0);
 }

@@ -48,6 +48,11 @@ typedef struct pt_serve_opts {
   int scan_ports;        /* port in use: try the next 99 (the CLI's default
                             port only; a chosen port fails at once) */
   int is_ascii;          /* log lines in plain ASCII (pt_server_opts) */
+  const char *token_file; /* borrowed, or NULL: every route but the health
+                            check requires the bearer token of this file,
+                            made when missing (pt_server_token_file) */
+  const char *token_account; /* borrowed, or NULL: an account that may read
+                            a token file made here too (Windows) */
 } pt_serve_opts;
 
 /* Opens the store and loads its index (or indexes opts->root in memory for

@@ -26,6 +26,9 @@ typedef struct pt_server_opts {
   unsigned request_timeout_ms; /* a whole request must arrive within this
                               long of the connection's start or of its
                               last answer, else it is closed; 0 = 10000 */
+  const char *token;       /* borrowed, or NULL: the bearer token every
+                              route but the health check then requires
+                              (docs/http-api.md "Bearer token") */
 } pt_server_opts;
 
 typedef struct pt_server pt_server;
@@ -47,5 +50,19 @@ const char *pt_server_bind(const pt_server *s);
 /* Stops accepting, finishes the requests under way, frees everything
  * (the graph included). */
 void pt_server_stop(pt_server *s);
+
+/* A bearer token: PT_TOKEN_MIN to PT_TOKEN_MAX characters of RFC 6750's
+ * b64token alphabet (letters, digits, - . _ ~ + / and final '='s). */
+#define PT_TOKEN_MIN 16
+#define PT_TOKEN_MAX 256
+/* Reads the token of the file at path into out, or, when the file does
+ * not exist, creates it (pt_secret_create: owner-only, and readable by
+ * also_account on Windows when not NULL) holding a new random token of 64
+ * hex digits; *is_created says which. White space around the token (a
+ * final newline) is not part of it. PT_EINVAL names the file and what is
+ * wrong (permissions looser than owner-only on POSIX, no token, a token
+ * too short, too long or with other characters), never the token. */
+int pt_server_token_file(const char *path, const char *also_account,
+                         char out[PT_TOKEN_MAX + 1], int *is_created);
 
 #endif

@@ -1,6 +1,6 @@
 /* The libmicrohttpd side of pt08 (pt/server.h): port scan on a socket the
  * platform binds, thread pool, limits, and the checks every request passes
- * before routing (method, Host, cross-site POST). */
+ * before routing (method, Host, bearer token, cross-site POST). */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "http_gzip.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/hash.h"
 #include "pt/log.h"
 #include "pt/mcp.h"
 #include "pt/server.h"
@@ -39,6 +40,8 @@ struct pt_server {
   pt_mutex *mu;             /* guards cur and every refs */
   snapshot *cur;
   pt_conns *conns;          /* owned: each connection's deadline */
+  int has_token;            /* requests must bring the bearer token */
+  char token_sha[65];       /* ... whose SHA-256 (hex) this is */
 };
 
 static void snapshot_free(snapshot *sn)
@@ -375,8 +378,55 @@ static size_t kind_len(struct MHD_Connection *c, enum MHD_ValueKind kind)
   return n;
 }
 
+/* Equal without telling how much of them is: every byte is looked at. */
+static int same_hash(const char *a, const char *b)
+{
+  unsigned char diff = 0;
+  for (size_t i = 0; i < 64; i++)
+    diff |= (unsigned char)(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+/* The health check stays open to callers without the token: supervisors
+ * (the Windows service's own start check, `service status`, monitors)
+ * ask it, and it tells nothing of the code (docs/http-api.md, "Bearer
+ * token"). */
+static int needs_token(const pt_req *r, const char *method)
+{
+  return strcmp(r->path, "/server-health-check-status") != 0 ||
+         (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0);
+}
+
+/* "Authorization: Bearer <token>" (RFC 6750 2.1; the scheme in any case).
+ * Both sides are compared as SHA-256 digests, in constant time, so the
+ * time taken says nothing of the token, its length included. 401 with
+ * WWW-Authenticate otherwise. */
+static int authorize(const pt_server *s, struct MHD_Connection *c, pt_req *r)
+{
+  const char *v =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+  int is_bearer = v && strncasecmp_ascii(v, "Bearer ", 7) == 0;
+  if (is_bearer) {
+    v += 7;
+    while (*v == ' ')
+      v++;
+    char got[65];
+    pt_sha256_hex(v, strlen(v), got);
+    if (same_hash(got, s->token_sha))
+      return 0;
+  }
+  r->set_header = "WWW-Authenticate";
+  pt_snprintf(r->set_value, sizeof r->set_value, "Bearer realm=\"parseltongue\"%s",
+              is_bearer ? ", error=\"invalid_token\"" : "");
+  return pt__resp_error(r, 401, is_bearer
+      ? "the bearer token is not this server's (see its --token-file)"
+      : "this server requires a bearer token: send the header "
+        "'Authorization: Bearer <token>' with the token of its --token-file");
+}
+
 /* The checks every request passes before its route: size, Host, the
- * cross-site POST rule, the method, and a POST's JSON body. */
+ * bearer token, the cross-site POST rule, the method, and a POST's JSON
+ * body. */
 static int admit(pt_server *s, struct MHD_Connection *c, pt_req *r, const char *method,
                  const upload *u)
 {
@@ -394,6 +444,8 @@ static int admit(pt_server *s, struct MHD_Connection *c, pt_req *r, const char *
     return pt__resp_error(r, 403, "Host '%s' is not this server (DNS rebinding "
                           "protection: use localhost or %s)", host ? host : "",
                           s->bind);
+  if (s->has_token && needs_token(r, method) && authorize(s, c, r) != 0)
+    return PT_EINVAL;
   if (!strcmp(method, "POST") && !post_ok(c))
     return pt__resp_error(r, 403, "cross-site POST refused: a form or text content "
                           "type, or an Origin that is not loopback (send "
@@ -536,6 +588,10 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
   s->db_spec = o->db_spec ? o->db_spec : "mem";
   s->start_ns = pt_clock_ns();
   s->live = o->live;
+  if (o->token) {
+    s->has_token = 1;
+    pt_sha256_hex(o->token, strlen(o->token), s->token_sha);
+  }
   int rc = pt_mutex_new(&s->mu);
   if (rc == 0)
     rc = snapshot_new(s, g, &s->cur);

@@ -38,6 +38,7 @@ struct pt_serve {
   int stopped;
   int live_started;        /* pt_serve_start_live ran */
   int paused;
+  char token[PT_TOKEN_MAX + 1]; /* the bearer token, "" when none */
   char follow_error[256];
   char live_error[256];
 };
@@ -185,6 +186,10 @@ int pt_serve_open(const pt_serve_opts *opts, pt_serve **out)
   if (!s)
     return PT_ERR(PT_ENOMEM, "out of memory");
   rc = copy_opts(s, opts);
+  int is_created = 0;
+  if (rc == 0 && opts->token_file) /* before a long load: it may be refused */
+    rc = pt_server_token_file(opts->token_file, opts->token_account, s->token,
+                              &is_created);
   if (rc == 0)
     rc = sp.engine == PT_ENGINE_MEM ? index_root(s) : load_store(s);
   if (rc == 0 && sp.engine != PT_ENGINE_MEM)
@@ -228,7 +233,8 @@ int pt_serve_start_server(pt_serve *s)
                       .db_spec = s->o.db, .n_threads = s->o.n_threads,
                       .log = s->o.log, .live = s->live,
                       .scan_ports = s->o.scan_ports,
-                      .is_ascii = s->o.is_ascii};
+                      .is_ascii = s->o.is_ascii,
+                      .token = *s->token ? s->token : NULL};
   pt_graph *g = s->k.held;
   s->k.held = NULL;
   int rc = pt_server_start(&o, g, &s->srv); /* owns g from here, also on
@@ -319,6 +325,7 @@ void pt_serve_free(pt_serve *s)
   pt_free(s->db);
   pt_free(s->root);
   pt_free(s->bind);
+  memset(s->token, 0, sizeof s->token);
   pt_free(s);
 }
 
