@@ -354,6 +354,28 @@ static void resolve__patch_follows_a_factory_result_type(void **state)
   assert_int_equal(rc, 0);
 }
 
+/* C++ overloads: the number of arguments passes over the caller's own
+ * put(int, int) for lib.hpp's put(int); when that one takes three, the
+ * call has no candidate left, in the patch as in a fresh index (the
+ * arity travels in the cached references). */
+static void resolve__patch_follows_overloads_whose_parameters_change(
+    void **state)
+{
+  static const char *const files[] = {
+    "lib.hpp", "int put(int a) { return a; }\n",
+    "use.cpp", "#include \"lib.hpp\"\n"
+    "static int put(int a, int b) { return a + b; }\n"
+    "int f() { return put(1); }\n",
+    NULL};
+  char *d = brief_of("overload_arity", files);
+  assert_has_line(d, "edge Calls use.cpp:f -> lib.hpp:put [directory]");
+  pt_free(d);
+  int rc;
+  patch_equals_fresh("patch_overload", files, "lib.hpp",
+                     "int put(int a, int b, int c) { return a + b + c; }\n",
+                     &rc);
+}
+
 /* C's base changes from A to B: a method found through the bases moves,
  * and the shortcut notes C's bases again and resolves c.run() in use.py
  * again, which read C's bases. */
@@ -555,6 +577,7 @@ int main(void)
     cmocka_unit_test(resolve__receiver_type_picks_the_method_of_its_type),
     cmocka_unit_test(resolve__patch_follows_a_factory_result_type),
     cmocka_unit_test(resolve__patch_follows_a_base_that_changes),
+    cmocka_unit_test(resolve__patch_follows_overloads_whose_parameters_change),
     cmocka_unit_test(resolve__patch_follows_a_receiver_type_that_turns_ambiguous),
     cmocka_unit_test(resolve__patch_follows_a_name_turning_unique_and_back),
     cmocka_unit_test(resolve__patch_follows_a_base_added_and_removed),

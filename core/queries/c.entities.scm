@@ -12,6 +12,11 @@
     declarator: (pointer_declarator
       declarator: (function_declarator declarator: (identifier) @name)))) @definition.function
 
+; int (f) (int): a parenthesised declarator (Lua's LUA_API int (lua_gettop))
+(function_definition
+  declarator: (function_declarator
+    declarator: (parenthesized_declarator (identifier) @name))) @definition.function
+
 ; function-like macros
 (preproc_function_def name: (identifier) @name) @definition.function
 

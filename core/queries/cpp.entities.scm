@@ -14,6 +14,14 @@
     (function_declarator
       declarator: [(identifier) (field_identifier) (operator_name)] @name)))) @definition.function
 
+; int (f) (int): a parenthesised declarator (Lua's LUA_API int (lua_gettop))
+(function_definition
+  declarator: (function_declarator
+    declarator: (parenthesized_declarator (identifier) @name))) @definition.function
+
+; function-like macros, as in C
+(preproc_function_def name: (identifier) @name) @definition.function
+
 ; out-of-line A::f, A::~A, A::operator==, a::B::f (the innermost qualifier)
 (function_definition
   declarator: (function_declarator

@@ -52,7 +52,8 @@
 (import_declaration) @import
 
 ; receiver bindings (extract_refs.c): var x T, parameters and receivers,
-; struct fields, x := T{}, x := &T{}, x := NewT() (its declared result)
+; struct fields, x := T{}, x := &T{}, x := NewT() (its declared result),
+; t, ok := x.(T), for _, x := range xs (an element of xs)
 (var_spec name: (identifier) @binding.var type: (_) @binding.type)
 (parameter_declaration name: (identifier) @binding.var type: (_) @binding.type)
 (field_declaration name: (field_identifier) @binding.var type: (_) @binding.type)
@@ -62,3 +63,7 @@
   right: (expression_list . (unary_expression operand: (composite_literal type: (_) @binding.new))))
 (short_var_declaration left: (expression_list . (identifier) @binding.var)
   right: (expression_list . (call_expression function: [(identifier) (selector_expression)] @binding.call)))
+(short_var_declaration left: (expression_list . (identifier) @binding.var)
+  right: (expression_list . (type_assertion_expression type: (_) @binding.type)))
+(range_clause left: (expression_list (_) (identifier) @binding.var .)
+  right: (identifier) @binding.type)

@@ -56,6 +56,8 @@ typedef struct pt_raw_ref {
   int32_t from_entity;   /* index into the result's entities, or -1 */
   uint8_t via;           /* pt_ref_via */
   uint8_t recv_how;      /* pt_recv_how */
+  uint8_t arity;         /* a C or C++ call's argument count + 1 (at most
+                            255), 0 when not counted */
 } pt_raw_ref;
 
 typedef struct pt_file_result {

@@ -95,6 +95,28 @@ static char *split_last(char *s, pt_ref_via *via)
   return best + seplen;
 }
 
+/* 1 + the number of arguments of the C or C++ call whose callee is n
+ * (f(), o.f(), a::f(), f<T>()), at most 255; 0 when n is no callee. */
+static uint8_t call_arity(TSNode n)
+{
+  TSNode call = ts_node_parent(n);
+  for (int up = 0; up < 3 && !ts_node_is_null(call) &&
+                   strcmp(ts_node_type(call), "call_expression") != 0;
+       up++)
+    call = ts_node_parent(call);
+  if (ts_node_is_null(call) || strcmp(ts_node_type(call), "call_expression") != 0)
+    return 0;
+  TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+  TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+  if (ts_node_is_null(args) || ts_node_start_byte(fn) > ts_node_start_byte(n) ||
+      ts_node_end_byte(fn) < ts_node_end_byte(n))
+    return 0;
+  uint32_t count = 0, k = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < k; i++)
+    count += strcmp(ts_node_type(ts_node_named_child(args, i)), "comment") != 0;
+  return (uint8_t)(count < 254 ? count + 1 : 255);
+}
+
 static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
                    const char *module, pt_ref_via via, size_t *cap)
 {
@@ -106,7 +128,7 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
     return 0;
   pt_raw_ref ref = {NULL, NULL, scope, module, NULL, kind,
                     ts_node_start_point(n).row + 1, -1, (uint8_t)via,
-                    PT_RECV_UNKNOWN};
+                    PT_RECV_UNKNOWN, 0};
   if (kind == PT_REF_INCLUDE) {
     ref.name = name;
   } else {
@@ -137,6 +159,8 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
     if (rc)
       return rc;
   }
+  if (kind == PT_REF_CALL && (f->lang == PT_LANG_C || f->lang == PT_LANG_CPP))
+    ref.arity = call_arity(n);
   ref.from_entity = from;
   ref.from_key = from >= 0 ? f->cands[from].key : f->file_key;
   return push_ref(f, &ref, cap);

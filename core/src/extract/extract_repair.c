@@ -132,9 +132,27 @@ static int is_type(TSNode n, const char *type)
   return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
 }
 
+/* `int (f)` read as a call of int: a function declarator whose
+ * "parameters" are one bare type name (after a macro, `API int (f) (S *s)`
+ * reads as a function API returning `int (f)`, which C does not allow). */
+static int is_parenthesised_name(TSNode d)
+{
+  if (!is_type(d, "function_declarator") ||
+      !is_type(ts_node_child_by_field_name(d, "declarator", 10), "identifier"))
+    return 0;
+  TSNode ps = ts_node_child_by_field_name(d, "parameters", 10);
+  if (ts_node_is_null(ps) || ts_node_named_child_count(ps) != 1)
+    return 0;
+  TSNode p = ts_node_named_child(ps, 0);
+  return is_type(p, "parameter_declaration") &&
+         is_type(ts_node_child_by_field_name(p, "type", 4), "type_identifier") &&
+         ts_node_is_null(ts_node_child_by_field_name(p, "declarator", 10));
+}
+
 /* A function definition that is a misread macro:
  * - `API int f (S *s)`: the return type reads as the name, the name sits
  *   in an ERROR after it; the macro is what was taken for the type;
+ * - `API int (f) (S *s)`: a parenthesised name reads as a declarator;
  * - `class EXPORT X { ... }`: a function X returning `class EXPORT`. */
 static int repair_definition(repair *r, TSNode fn)
 {
@@ -146,6 +164,8 @@ static int repair_definition(repair *r, TSNode fn)
     if (is_type(id, "identifier") && !ts_node_is_null(err) && ts_node_is_error(err) &&
         ts_node_named_child_count(err) == 1 &&
         is_type(ts_node_named_child(err, 0), "identifier"))
+      return blank(r, ts_node_start_byte(type), ts_node_end_byte(type));
+    if (is_parenthesised_name(id))
       return blank(r, ts_node_start_byte(type), ts_node_end_byte(type));
   }
   if ((is_type(type, "class_specifier") || is_type(type, "struct_specifier")) &&

@@ -9,7 +9,7 @@
  * order, each entity's rank among the file's entities in canonical order;
  * the same for the tests; the reference count and each reference (from:
  * 0 for the file key, k + 1 for the k-th entity in source order;
- * from_entity zigzagged; kind; via; recv_how; line; then name, scope,
+ * from_entity zigzagged; kind; via; recv_how; arity; line; then name, scope,
  * module and recv_type as string references: 0 NULL, 1 a new string
  * (length, bytes, NUL), n >= 2 the (n - 2)-th new string of the record). */
 #include <stdlib.h>
@@ -30,7 +30,7 @@
 #include "ingest_int.h"
 
 #define REUSE_TAG 'R'
-#define REUSE_VERSION 1
+#define REUSE_VERSION 2 /* 1 had no arity: such records are not reused */
 
 /* ---- encoding ----------------------------------------------------------- */
 
@@ -132,6 +132,7 @@ static int put_refs(enc *w, const pt_file_result *r, const char *file_key)
     put_u64(w, (uint64_t)x->kind);
     put_u64(w, x->via);
     put_u64(w, x->recv_how);
+    put_u64(w, x->arity);
     put_u64(w, x->line);
     put_str(w, x->name);
     put_str(w, x->scope);
@@ -280,6 +281,7 @@ static int decode_refs(dec *d, pt_file_result *r, const char *file_key)
     x->kind = (pt_ref_kind)get_below(d, PT_REF__COUNT);
     x->via = (uint8_t)get_below(d, PT_VIA_MEMBER + 1);
     x->recv_how = (uint8_t)get_below(d, PT_RECV_CALLED + 1);
+    x->arity = (uint8_t)get_below(d, 256);
     x->line = (uint32_t)get_below(d, (uint64_t)UINT32_MAX + 1);
     x->name = get_str(d);
     x->scope = get_str(d);

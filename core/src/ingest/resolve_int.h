@@ -164,6 +164,13 @@ int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
                      const char *path, pt_lang lang, const pt_raw_ref *refs,
                      size_t n_refs, pt__res_edges *out);
 
+/* resolve_arity.c */
+/* Whether a C or C++ function (or function-like macro) named name, whose
+ * signature is sig, takes n_args arguments, defaults and "..." counted:
+ * 1 also when sig does not show its parameters plainly, 0 when not. */
+int pt__arity_fits(const char *sig, const char *name, int is_macro,
+                   int is_cpp, unsigned n_args);
+
 /* resolve_run.c */
 /* Appends e, copying its to_key into the edges' arena when own_to. */
 int pt__res_edges_push(pt__res_edges *out, const pt_edge *e, int own_to);
