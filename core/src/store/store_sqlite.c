@@ -266,40 +266,79 @@ static int sqlite_load_files(pt_store *self, pt_graph *into)
   return read_db((sqlite_store *)self, into, 1);
 }
 
-/* In place, in one transaction through SQLite's rollback journal, synced:
- * a reader or a crash sees the old index or the new one. Only an index of
- * this build's schema; another is saved whole (PT_ENOTSUPPORTED). */
-static int sqlite_write_changes(pt_store *self, const pt_graph *old,
-                                const pt_graph *now)
+/* A re-run's changes go the way a save goes: the current file is copied
+ * page by page into a fresh temporary file beside it (SQLite's backup),
+ * the rows that differ are written there in one transaction, and the file
+ * is moved over the target; readers and crashes see the old file or the
+ * new one, and a killed run leaves only a temporary file that the next
+ * save removes. Only a file of this build's schema (PT_ENOTSUPPORTED: it
+ * is saved whole). */
+static int copy_and_change(const sqlite_store *ss, const char *tmp,
+                           const pt_graph *old, const pt_graph *now)
 {
-  sqlite_store *ss = (sqlite_store *)self;
-  sqlite3 *db = NULL;
+  sqlite3 *src = NULL, *db = NULL;
   int version = 0;
   size_t n = 0;
-  int rc = check_before_save(ss);
+  int rc = pt_fs_remove(tmp);
   if (rc == 0)
-    rc = check_file(ss->path);
+    rc = open_db(ss->path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &src);
   if (rc == 0)
-    rc = open_db(ss->path, SQLITE_OPEN_READWRITE, &db);
-  if (rc == 0)
-    rc = pt__sqlite_exec(db, ss->path, "PRAGMA journal_mode=DELETE;"
-                         "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;"
-                         "BEGIN IMMEDIATE");
-  if (rc == 0)
-    rc = pt__sqlite_check_schema(db, ss->path, &version);
+    rc = pt__sqlite_check_schema(src, ss->path, &version);
   if (rc == 0 && version != pt__sqlite_schema_version())
     rc = PT_ERR(PT_ENOTSUPPORTED, "%s: schema version %d is saved whole",
                 ss->path, version);
   if (rc == 0)
-    rc = pt__sqlite_write_changes(db, ss->path, old, now, &n);
+    rc = open_db(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db);
   if (rc == 0)
-    rc = pt__sqlite_exec(db, ss->path, "COMMIT");
-  if (db) /* closing without COMMIT rolls back */
-    rc = close_db(db, ss->path, rc);
+    rc = pt__sqlite_exec(db, tmp, "PRAGMA journal_mode=OFF;"
+                         "PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
+                         "PRAGMA cache_size=-32768");
   if (rc == 0) {
-    pt_log(PT_LOG_DEBUG, "sqlite: %s: %zu rows written in place", ss->path, n);
-    remember(ss);
+    sqlite3_backup *b = sqlite3_backup_init(db, "main", src, "main");
+    int src_rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(db);
+    int fin = b ? sqlite3_backup_finish(b) : SQLITE_OK;
+    if (src_rc != SQLITE_DONE)
+      rc = pt__sqlite_error(db, src_rc, tmp, "cannot copy the index");
+    else if (fin != SQLITE_OK)
+      rc = pt__sqlite_error(db, fin, tmp, "cannot copy the index");
   }
+  if (src)
+    rc = close_db(src, ss->path, rc);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, tmp, "BEGIN");
+  if (rc == 0)
+    rc = pt__sqlite_write_changes(db, tmp, old, now, &n);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, tmp, "COMMIT");
+  if (db)
+    rc = close_db(db, tmp, rc);
+  if (rc == 0)
+    pt_log(PT_LOG_DEBUG, "sqlite: %s: %zu rows written", ss->path, n);
+  return rc;
+}
+
+static int sqlite_write_changes(pt_store *self, const pt_graph *old,
+                                const pt_graph *now)
+{
+  sqlite_store *ss = (sqlite_store *)self;
+  pt_buf tmp = PT_BUF_INIT;
+  int rc = check_before_save(ss);
+  if (rc == 0)
+    rc = check_file(ss->path);
+  if (rc == 0)
+    rc = prepare_dir(ss->path);
+  if (rc == 0)
+    rc = pt_buf_printf(&tmp, "%s.tmp-%lu-%u", ss->path, pt_process_id(),
+                       ss->n_saves++);
+  if (rc == 0)
+    rc = copy_and_change(ss, tmp.ptr, old, now);
+  if (rc == 0 && (rc = pt_fs_replace(tmp.ptr, ss->path)) != 0)
+    remember_if_moved(ss, tmp.ptr);
+  if (rc != 0 && tmp.ptr && tmp.len)
+    discard_temp(tmp.ptr);
+  if (rc == 0)
+    remember(ss);
+  pt_buf_fini(&tmp);
   return rc;
 }
 
