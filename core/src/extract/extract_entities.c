@@ -496,11 +496,34 @@ static int emit(pt_xfile *f)
   return 0;
 }
 
+/* JavaScript's ES5 classes: a top-level function whose prototype the file
+ * gives methods (`function A() {}`, `A.prototype.m = function () {}`) is
+ * a class, as universal-ctags reads it, and holds those methods. */
+static void promote_constructors(pt_xfile *f)
+{
+  if (f->lang != PT_LANG_JAVASCRIPT)
+    return;
+  for (size_t i = 0; i < f->n_cands; i++) {
+    const char *owner = f->cands[i].scope;
+    if (!owner)
+      continue;
+    for (size_t j = 0; j < f->n_cands; j++) {
+      pt_cand *c = &f->cands[j];
+      if (c->parent < 0 && c->kind == PT_KIND_FUNCTION && !c->scope &&
+          strcmp(c->name, owner) == 0) {
+        c->kind = PT_KIND_CLASS;
+        break;
+      }
+    }
+  }
+}
+
 int pt__extract_entities(pt_xfile *f)
 {
   extend_statement_namespaces(f);
   sort_and_dedupe(f);
   int rc = nest(f);
+  promote_constructors(f);
   if (rc == 0) rc = name_all(f);
   if (rc == 0) rc = describe(f);
   if (rc == 0) rc = assign_keys(f);

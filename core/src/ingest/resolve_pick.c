@@ -276,11 +276,7 @@ static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
   int same_file = ai->file == bi->file;
   int spread = a == PT_KIND_NAMESPACE || a == PT_KIND_MODULE ||
                a == PT_KIND_IMPL || alias;
-  /* C and C++: overloads, or the two branches of an #if, are several
-   * things; what the arguments leave of them is in eligible() */
-  int c_twins = same_file && a == b && ai->fam == PT_LANG_C &&
-                (a == PT_KIND_FUNCTION || a == PT_KIND_METHOD);
-  if ((a != b && !alias && !same_file) || (!same_file && !spread) || c_twins)
+  if ((a != b && !alias && !same_file) || (!same_file && !spread))
     t->one_group = 0;
   else if (a == PT_KIND_TYPEDEF && b != PT_KIND_TYPEDEF)
     t->first = i;
@@ -292,10 +288,7 @@ static int eligible(const pt_resolver *rs, size_t i, const pt_raw_ref *r,
                     int types_only)
 {
   pt_kind k = (pt_kind)rs->info[i].kind;
-  /* Go: a conversion T(x) names its type as T{} does */
-  int go_conversion = r->kind == PT_REF_CALL && rs->info[i].fam == PT_LANG_GO &&
-                      (k == PT_KIND_TYPEDEF || k == PT_KIND_INTERFACE);
-  if (!kind_fits(r->kind, k) && !go_conversion)
+  if (!kind_fits(r->kind, k))
     return 0;
   if (types_only && !is_type_kind(k))
     return 0;
@@ -305,14 +298,6 @@ static int eligible(const pt_resolver *rs, size_t i, const pt_raw_ref *r,
        (r->kind == PT_REF_TYPE && k == PT_KIND_TYPEDEF)) &&
       strcmp(rs->ents[i].key, r->from_key) == 0)
     return 0;
-  /* a C or C++ call whose arguments the definition cannot take */
-  if (r->arity && rs->info[i].fam == PT_LANG_C &&
-      (k == PT_KIND_FUNCTION || k == PT_KIND_METHOD)) {
-    const pt_entity *e = &rs->ents[i];
-    int is_macro = e->signature && e->signature[0] == '#';
-    return pt__arity_fits(e->signature, e->name, is_macro,
-                          e->lang == PT_LANG_CPP, r->arity - 1u);
-  }
   return 1;
 }
 
@@ -454,10 +439,7 @@ static void own_methods(const pt_resolver *rs, size_t head, const pt_raw_ref *r,
         (k != PT_KIND_METHOD && k != PT_KIND_FUNCTION) ||
         !eligible(rs, i, r, 0))
       continue;
-    /* C++ overloads are one set wherever they are defined */
-    int spread = rs->info[t].fam == PT_LANG_C;
-    tier_add(rs, spread || rs->info[i].file == rs->info[t].file ? &here : &away,
-             i);
+    tier_add(rs, rs->info[i].file == rs->info[t].file ? &here : &away, i);
   }
   *out = here.count ? here : away;
 }
@@ -593,22 +575,6 @@ static int result_type(const char *sig, const char *name, char *out, size_t cap)
   return n > 0;
 }
 
-/* Go: a bare type named in a function's result is a type of the
- * function's own package (folder dir), wherever the call is. */
-static verdict go_type_in_dir(const pt_resolver *rs, const char *name,
-                              uint32_t dir)
-{
-  size_t head;
-  tier_hit t = {0};
-  if (!chain_head(rs, PT_LANG_GO, name, strlen(name), &head))
-    return missed(PT_RES_EXTERNAL);
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
-    if (rs->info[i].dir == dir && is_type_kind((pt_kind)rs->info[i].kind))
-      tier_add(rs, &t, i);
-  return t.count ? tier_verdict(&t, PT_RES_RECEIVER_TYPE)
-                 : missed(PT_RES_EXTERNAL);
-}
-
 /* x = NewT() / x = make_thing(): the type the called function declares it
  * returns (one step: the function is resolved as a call written at r). */
 static verdict factory_type(const pt_resolver *rs, pt__resolve_ctx *c,
@@ -630,8 +596,6 @@ static verdict factory_type(const pt_resolver *rs, pt__resolve_ctx *c,
     size_t t = caller_type_index(rs, c, rs->ents[v.target].key);
     return t != NONE ? found(t, PT_RES_RECEIVER_TYPE) : missed(PT_RES_UNKNOWN_RECEIVER);
   }
-  if (lang == PT_LANG_GO && !strchr(type, '.'))
-    return go_type_in_dir(rs, type, rs->info[v.target].dir);
   return receiver_type(rs, c, lang, r, type);
 }
 
@@ -786,6 +750,17 @@ static void caller_scope(const pt_resolver *rs, pt__resolve_ctx *c,
   }
 }
 
+/* new F() in JavaScript: F may be an ES5 constructor, a plain function
+ * of the file or of a file it imports (never one found by name alone). */
+static int es5_constructor(const pt_resolver *rs, pt__resolve_ctx *c,
+                           size_t i, const pt_raw_ref *r)
+{
+  return r->kind == PT_REF_NEW && !r->scope &&
+         rs->info[i].fam == PT_LANG_JAVASCRIPT &&
+         rs->info[i].kind == PT_KIND_FUNCTION &&
+         (rs->info[i].file == c->file || is_imported(rs, c, rs->info[i].file));
+}
+
 /* Is function i written inside another function that the caller is not
  * in (so not in scope for it)? */
 static int nested_elsewhere(const pt_resolver *rs, const pt__resolve_ctx *c,
@@ -867,7 +842,7 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
   }
   size_t nl = strlen(r->name);
   for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
-    if (!eligible(rs, i, r, v.types_only))
+    if (!eligible(rs, i, r, v.types_only) && !es5_constructor(rs, c, i, r))
       continue;
     const ent_info *in = &rs->info[i];
     pt_kind k = (pt_kind)in->kind;
@@ -891,13 +866,6 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
     int imported = is_imported(rs, c, in->file);
     if (v.package && !imported)
       continue;
-    /* Go: a package qualifier admits that package's files only, and a bare
-     * name is never another package's (no `import .` is read) */
-    if (lang == PT_LANG_GO && v.package &&
-        !scope_names_file(rs, c, r->scope, in->file))
-      continue;
-    if (lang == PT_LANG_GO && !r->scope)
-      imported = 0;
     if (same_type && !v.foreign)
       tier_add(rs, &t[1], i);
     if (!v.foreign && c->file != NO_ID && in->file == c->file)
@@ -919,8 +887,6 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
     PT_RES_QUALIFIED, PT_RES_LOCAL, PT_RES_LOCAL, PT_RES_IMPORT,
     PT_RES_DIRECTORY, PT_RES_UNIQUE_NAME};
   int last = v.bare_call ? bare_call_reach(lang) : 5;
-  if (lang == PT_LANG_GO && !r->scope && last > 4)
-    last = 4; /* a package is its folder */
   for (int k = 0; k <= last; k++)
     if (t[k].count)
       return tier_verdict(&t[k], how[k]);
