@@ -276,7 +276,11 @@ static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
   int same_file = ai->file == bi->file;
   int spread = a == PT_KIND_NAMESPACE || a == PT_KIND_MODULE ||
                a == PT_KIND_IMPL || alias;
-  if ((a != b && !alias && !same_file) || (!same_file && !spread))
+  /* C and C++: overloads, or the two branches of an #if, are several
+   * things; what the arguments leave of them is in eligible() */
+  int c_twins = same_file && a == b && ai->fam == PT_LANG_C &&
+                (a == PT_KIND_FUNCTION || a == PT_KIND_METHOD);
+  if ((a != b && !alias && !same_file) || (!same_file && !spread) || c_twins)
     t->one_group = 0;
   else if (a == PT_KIND_TYPEDEF && b != PT_KIND_TYPEDEF)
     t->first = i;
@@ -288,7 +292,10 @@ static int eligible(const pt_resolver *rs, size_t i, const pt_raw_ref *r,
                     int types_only)
 {
   pt_kind k = (pt_kind)rs->info[i].kind;
-  if (!kind_fits(r->kind, k))
+  /* Go: a conversion T(x) names its type as T{} does */
+  int go_conversion = r->kind == PT_REF_CALL && rs->info[i].fam == PT_LANG_GO &&
+                      (k == PT_KIND_TYPEDEF || k == PT_KIND_INTERFACE);
+  if (!kind_fits(r->kind, k) && !go_conversion)
     return 0;
   if (types_only && !is_type_kind(k))
     return 0;
@@ -298,6 +305,14 @@ static int eligible(const pt_resolver *rs, size_t i, const pt_raw_ref *r,
        (r->kind == PT_REF_TYPE && k == PT_KIND_TYPEDEF)) &&
       strcmp(rs->ents[i].key, r->from_key) == 0)
     return 0;
+  /* a C or C++ call whose arguments the definition cannot take */
+  if (r->arity && rs->info[i].fam == PT_LANG_C &&
+      (k == PT_KIND_FUNCTION || k == PT_KIND_METHOD)) {
+    const pt_entity *e = &rs->ents[i];
+    int is_macro = e->signature && e->signature[0] == '#';
+    return pt__arity_fits(e->signature, e->name, is_macro,
+                          e->lang == PT_LANG_CPP, r->arity - 1u);
+  }
   return 1;
 }
 
@@ -439,7 +454,10 @@ static void own_methods(const pt_resolver *rs, size_t head, const pt_raw_ref *r,
         (k != PT_KIND_METHOD && k != PT_KIND_FUNCTION) ||
         !eligible(rs, i, r, 0))
       continue;
-    tier_add(rs, rs->info[i].file == rs->info[t].file ? &here : &away, i);
+    /* C++ overloads are one set wherever they are defined */
+    int spread = rs->info[t].fam == PT_LANG_C;
+    tier_add(rs, spread || rs->info[i].file == rs->info[t].file ? &here : &away,
+             i);
   }
   *out = here.count ? here : away;
 }
@@ -575,6 +593,22 @@ static int result_type(const char *sig, const char *name, char *out, size_t cap)
   return n > 0;
 }
 
+/* Go: a bare type named in a function's result is a type of the
+ * function's own package (folder dir), wherever the call is. */
+static verdict go_type_in_dir(const pt_resolver *rs, const char *name,
+                              uint32_t dir)
+{
+  size_t head;
+  tier_hit t = {0};
+  if (!chain_head(rs, PT_LANG_GO, name, strlen(name), &head))
+    return missed(PT_RES_EXTERNAL);
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+    if (rs->info[i].dir == dir && is_type_kind((pt_kind)rs->info[i].kind))
+      tier_add(rs, &t, i);
+  return t.count ? tier_verdict(&t, PT_RES_RECEIVER_TYPE)
+                 : missed(PT_RES_EXTERNAL);
+}
+
 /* x = NewT() / x = make_thing(): the type the called function declares it
  * returns (one step: the function is resolved as a call written at r). */
 static verdict factory_type(const pt_resolver *rs, pt__resolve_ctx *c,
@@ -596,6 +630,8 @@ static verdict factory_type(const pt_resolver *rs, pt__resolve_ctx *c,
     size_t t = caller_type_index(rs, c, rs->ents[v.target].key);
     return t != NONE ? found(t, PT_RES_RECEIVER_TYPE) : missed(PT_RES_UNKNOWN_RECEIVER);
   }
+  if (lang == PT_LANG_GO && !strchr(type, '.'))
+    return go_type_in_dir(rs, type, rs->info[v.target].dir);
   return receiver_type(rs, c, lang, r, type);
 }
 
@@ -866,6 +902,13 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
     int imported = is_imported(rs, c, in->file);
     if (v.package && !imported)
       continue;
+    /* Go: a package qualifier admits that package's files only, and a bare
+     * name is never another package's (no `import .` is read) */
+    if (lang == PT_LANG_GO && v.package &&
+        !scope_names_file(rs, c, r->scope, in->file))
+      continue;
+    if (lang == PT_LANG_GO && !r->scope)
+      imported = 0;
     if (same_type && !v.foreign)
       tier_add(rs, &t[1], i);
     if (!v.foreign && c->file != NO_ID && in->file == c->file)
@@ -887,6 +930,8 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
     PT_RES_QUALIFIED, PT_RES_LOCAL, PT_RES_LOCAL, PT_RES_IMPORT,
     PT_RES_DIRECTORY, PT_RES_UNIQUE_NAME};
   int last = v.bare_call ? bare_call_reach(lang) : 5;
+  if (lang == PT_LANG_GO && !r->scope && last > 4)
+    last = 4; /* a package is its folder */
   for (int k = 0; k <= last; k++)
     if (t[k].count)
       return tier_verdict(&t[k], how[k]);
