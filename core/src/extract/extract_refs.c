@@ -108,7 +108,9 @@ static uint8_t call_arity(TSNode n)
     return 0;
   TSNode fn = ts_node_child_by_field_name(call, "function", 8);
   TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
-  if (ts_node_is_null(args) || ts_node_start_byte(fn) > ts_node_start_byte(n) ||
+  /* a type as a macro's argument (cast(T *, x)) misparses: not counted */
+  if (ts_node_is_null(args) || ts_node_has_error(args) ||
+      ts_node_start_byte(fn) > ts_node_start_byte(n) ||
       ts_node_end_byte(fn) < ts_node_end_byte(n))
     return 0;
   uint32_t count = 0, k = ts_node_named_child_count(args);

@@ -276,9 +276,12 @@ static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
   int same_file = ai->file == bi->file;
   int spread = a == PT_KIND_NAMESPACE || a == PT_KIND_MODULE ||
                a == PT_KIND_IMPL || alias;
-  /* C and C++: overloads, or the two branches of an #if, are several
-   * things; what the arguments leave of them is in eligible() */
+  /* C++: overloads (and #if twins) are several things; what the arguments
+   * leave of them is in eligible(). C's #if twins stay one thing for now:
+   * docs/accuracy.md, "Known wrong or missing edges" */
   int c_twins = same_file && a == b && ai->fam == PT_LANG_C &&
+                rs->ents[t->first].lang == PT_LANG_CPP &&
+                rs->ents[i].lang == PT_LANG_CPP &&
                 (a == PT_KIND_FUNCTION || a == PT_KIND_METHOD);
   if ((a != b && !alias && !same_file) || (!same_file && !spread) || c_twins)
     t->one_group = 0;
