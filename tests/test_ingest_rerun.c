@@ -9,6 +9,7 @@
 #include "pt/ingest.h"
 #include "pt/store.h"
 #include "pt/sys/proc.h"
+#include "reuse_support.h"
 #include "test_support.h"
 
 typedef struct tree {
@@ -155,6 +156,24 @@ static void rerun__an_index_of_another_folder_needs_a_whole_run(void **state)
   drop_tree(&t);
 }
 
+/* An index another build of the extractor made (its reuse records carry
+ * another digest): the stored extraction cannot stand for this build's,
+ * so nothing short of a whole run will do, even on an unchanged tree. */
+static void rerun__an_index_of_another_extractor_needs_a_whole_run(void **state)
+{
+  tree t;
+  pt_ingest_delta d;
+  make_tree(&t, "rerun_extractor");
+  index_and_save(&t);
+  pt_test_stamp_other_extractor(t.spec + strlen("sqlite:"));
+  diff(&t, &d);
+  assert_non_null(d.why_whole);
+  assert_non_null(strstr(d.why_whole, "extractor"));
+  assert_false(pt_ingest_delta_is_empty(&d));
+  pt_ingest_delta_fini(&d);
+  drop_tree(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -163,6 +182,7 @@ int main(void)
       cmocka_unit_test(rerun__same_size_and_another_mtime_is_told_by_content),
       cmocka_unit_test(rerun__a_new_ignored_file_changes_the_ignored_list),
       cmocka_unit_test(rerun__an_index_of_another_folder_needs_a_whole_run),
+      cmocka_unit_test(rerun__an_index_of_another_extractor_needs_a_whole_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

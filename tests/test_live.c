@@ -16,6 +16,7 @@
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
+#include "reuse_support.h"
 #include "test_support.h"
 
 static char *dump(const pt_graph *g)
@@ -1180,6 +1181,44 @@ static void test_adopted_unchanged_tree_parses_nothing(void **state)
   pt_free(db);
 }
 
+/* An index whose reuse records another build of the extractor made (other
+ * queries, other extraction code) is not reused at start: every file is
+ * parsed again, so an upgraded program never keeps serving what the old
+ * one extracted, and the graph ends equal to a fresh index. */
+static void test_adopted_records_of_another_extractor_are_parsed(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_start_other");
+  char *db = pt_test_tmpdir("live_start_other_db");
+  char spec[600];
+  snprintf(spec, sizeof spec, "sqlite:%s/analysis.db", db);
+  write_start_tree(root);
+  pt_graph_free(stored_index(root, db));
+  pt_test_stamp_other_extractor(spec + strlen("sqlite:"));
+  pt_store *st_ = NULL;
+  pt_graph *loaded = NULL;
+  assert_int_equal(pt_store_open_mode(spec, PT_STORE_UPDATE, &st_), 0);
+  assert_int_equal(pt_graph_new(&loaded), 0);
+  assert_int_equal(pt_store_load(st_, loaded), 0);
+  pt_store_close(st_);
+  seen s = {NULL, NULL, 0};
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_status st;
+  pt_live *lv = adopt_and_settle(root, loaded, &s, &st);
+  assert_int_equal(st.files_seeded, 0);
+  assert_int_equal(st.files_parsed, pt_graph_n_files(loaded));
+  char *live = dump(pt_live_graph(lv)), *fresh = fresh_dump(root);
+  assert_same(live, fresh, "after a start over another extractor's index");
+  pt_free(live);
+  pt_free(fresh);
+  pt_live_free(lv);
+  pt_graph_free(loaded);
+  pt_graph_free(s.g);
+  pt_mutex_free(s.mu);
+  pt_free(root);
+  pt_free(db);
+}
+
 /* A start on a tree nothing touched since it was indexed: the first pass
  * merges nothing (the shortcut finds the tree as the loaded graph says and
  * makes its resolver from the seeded results), and the next edit, which
@@ -1283,6 +1322,7 @@ int main(void)
     cmocka_unit_test(test_adopted_first_pass_waits_for_resume),
     cmocka_unit_test(test_freshness_pending_until_published),
     cmocka_unit_test(test_adopted_unchanged_tree_parses_nothing),
+    cmocka_unit_test(test_adopted_records_of_another_extractor_are_parsed),
     cmocka_unit_test(test_adopted_unchanged_tree_merges_nothing),
     cmocka_unit_test(test_adopted_tree_catches_up_parsing_only_changes),
   };

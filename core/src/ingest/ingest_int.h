@@ -146,6 +146,9 @@ int pt__patch_start(const pt_ingest_opts *o, pt_ingest_cache *c,
  * from a stored graph; leaves it NULL when r cannot be told apart from its
  * records (two tests sorting alike). 0, or PT_ENOMEM. */
 int pt__reuse_encode(pt_file_result *r);
+/* 1 when f's reuse record was made by this build's extractor (same
+ * format and digest of the queries and extract sources), else 0. */
+int pt__reuse_is_current(const pt_file_record *f);
 /* 1 when root/path holds the text whose SHA-256 is content_hash (as
  * extraction hashes it), else 0: the second opinion when size and mtime
  * cannot tell. */

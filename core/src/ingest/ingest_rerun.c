@@ -165,6 +165,9 @@ static const char *why_whole(const pt_walk_result *w, const pt_graph *g)
   for (size_t i = 0; i < pt_graph_n_files(g); i++)
     if (f[i].mtime_ns == 0)
       return "the stored index was made by an older version";
+  for (size_t i = 0; i < pt_graph_n_files(g); i++)
+    if (f[i].reuse && !pt__reuse_is_current(&f[i]))
+      return "the stored index was made by another version of the extractor";
   return NULL;
 }
 

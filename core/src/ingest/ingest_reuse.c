@@ -5,7 +5,8 @@
  * the file instead of parsing it again. The bytes are opaque to every
  * other stage; stores keep them as they are.
  *
- * Layout: 'R', version, then varints: the entity count and, in source
+ * Layout: 'R', version, the extractor's digest (4 bytes, low first: see
+ * below), then varints: the entity count and, in source
  * order, each entity's rank among the file's entities in canonical order;
  * the same for the tests; the reference count and each reference (from:
  * 0 for the file key, k + 1 for the k-th entity in source order;
@@ -30,7 +31,33 @@
 #include "ingest_int.h"
 
 #define REUSE_TAG 'R'
-#define REUSE_VERSION 2 /* 1 had no arity: such records are not reused */
+#define REUSE_VERSION 3 /* 1 had no arity, 2 no extractor digest */
+#define REUSE_HEAD 6
+
+/* What made the raw references a record keeps: a digest of the queries and
+ * the extract stage's sources, worked out by the build (core/CMakeLists.txt).
+ * A record another extractor made is not reused, or an upgraded program
+ * would keep serving what the old one extracted. */
+#ifndef PT_EXTRACTOR_DIGEST
+#error "PT_EXTRACTOR_DIGEST comes from core/CMakeLists.txt"
+#endif
+
+static void reuse_head(unsigned char head[REUSE_HEAD])
+{
+  uint32_t d = (uint32_t)PT_EXTRACTOR_DIGEST;
+  head[0] = REUSE_TAG;
+  head[1] = REUSE_VERSION;
+  for (int i = 0; i < 4; i++)
+    head[2 + i] = (unsigned char)(d >> (8 * i));
+}
+
+int pt__reuse_is_current(const pt_file_record *f)
+{
+  unsigned char head[REUSE_HEAD];
+  reuse_head(head);
+  return f->reuse && f->reuse_size >= REUSE_HEAD &&
+         memcmp(f->reuse, head, REUSE_HEAD) == 0;
+}
 
 /* ---- encoding ----------------------------------------------------------- */
 
@@ -149,7 +176,8 @@ static int encode(enc *w, const pt_file_result *r, const char *file_key)
   ranked *v = pt_malloc((n + 1) * sizeof *v);
   if (!v)
     return PT_ERR(PT_ENOMEM, "out of memory");
-  unsigned char head[2] = {REUSE_TAG, REUSE_VERSION};
+  unsigned char head[REUSE_HEAD];
+  reuse_head(head);
   w->rc = pt_buf_put(&w->b, head, sizeof head);
   for (size_t i = 0; i < r->n_entities; i++)
     v[i] = (ranked){r->entities[i].key, 0, i};
@@ -331,10 +359,10 @@ static int decode(const pt_graph *g, const pt_file_record *f,
   if (rc == 0) {
     pt_arena_init(&r->arena);
     r->file = *f;
-    if (f->reuse_size < 2 || d.p[0] != REUSE_TAG || d.p[1] != REUSE_VERSION)
+    if (!pt__reuse_is_current(f))
       set_bad(&d);
     else
-      d.p += 2;
+      d.p += REUSE_HEAD;
     r->entities = pt_arena_alloc(&r->arena, (sp->n_ents + 1) * sizeof *r->entities);
     r->tests = pt_arena_alloc(&r->arena, (sp->n_tests + 1) * sizeof *r->tests);
     if (!r->entities || !r->tests)
@@ -427,7 +455,7 @@ int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g, size_t *n_seeded
   spans s = {NULL, NULL, NULL};
   pt_buf file_key = PT_BUF_INIT;
   const pt_file_record *files = pt_graph_files(g);
-  size_t nf = pt_graph_n_files(g), n_bad = 0;
+  size_t nf = pt_graph_n_files(g), n_bad = 0, n_other = 0;
   *n_seeded = 0;
   if (pt_ingest_cache_size(c) != 0)
     return PT_ERR(PT_EINVAL, "pt_ingest_cache_seed: the cache is in use");
@@ -439,6 +467,10 @@ int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g, size_t *n_seeded
     pt_file_result *r = NULL;
     if (!f->reuse || f->mtime_ns == 0)
       continue;
+    if (!pt__reuse_is_current(f)) {
+      n_other++;
+      continue;
+    }
     pt_buf_clear(&file_key);
     rc = pt__key_file(&file_key, f->lang, f->path);
     if (rc == 0)
@@ -448,6 +480,9 @@ int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g, size_t *n_seeded
     else if (rc == 0 && (rc = pt__cache_add_seeded(c, f, r)) == 0)
       (*n_seeded)++;
   }
+  if (n_other)
+    pt_log(PT_LOG_INFO, "ingest cache: %zu file records were made by another "
+           "version of the extractor; those files are parsed again", n_other);
   if (n_bad)
     pt_log(PT_LOG_WARN, "ingest cache: %zu file records held a malformed "
            "reuse record; those files are parsed again", n_bad);
