@@ -25,18 +25,6 @@ uint8_t pt__resolve_family(pt_lang l)
   return (uint8_t)l;
 }
 
-static const char *base_name(const char *path)
-{
-  const char *s = strrchr(path, '/');
-  return s ? s + 1 : path;
-}
-
-static size_t dir_len(const char *path)
-{
-  const char *s = strrchr(path, '/');
-  return s ? (size_t)(s - path) : 0;
-}
-
 /* Appends i to the chain of its key; tail[head] is the chain's last, so
  * chains keep index order without walking them. */
 static int chain(pt_strmap *m, size_t *next, size_t *tail, const char *key,
@@ -53,7 +41,7 @@ static int chain(pt_strmap *m, size_t *next, size_t *tail, const char *key,
   return 0;
 }
 
-static int intern_id(pt_strmap *m, const char *s, size_t n, uint32_t *out)
+int pt__resolve_intern(pt_strmap *m, const char *s, size_t n, uint32_t *out)
 {
   size_t id;
   int rc = pt_strmap_put_new(m, s, n, m->n, &id);
@@ -233,7 +221,7 @@ static int path_ids(pt_resolver *rs, uint32_t **path_dir)
     const char *p = i < rs->n_files ? rs->files[i].path
                                     : rs->ents[i - rs->n_files].file_path;
     uint32_t id;
-    rc = intern_id(&rs->paths, p, strlen(p), &id);
+    rc = pt__resolve_intern(&rs->paths, p, strlen(p), &id);
     if (rc == 0 && id == rs->n_paths)
       rc = pt_array_grow((void **)&rs->path_text, &rs->cap_paths,
                          rs->n_paths + 1, sizeof *rs->path_text);
@@ -246,8 +234,9 @@ static int path_ids(pt_resolver *rs, uint32_t **path_dir)
   if (rc == 0 && !*path_dir)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < rs->n_paths; i++)
-    rc = intern_id(&rs->dirs, rs->path_text[i], dir_len(rs->path_text[i]),
-                   &(*path_dir)[i]);
+    rc = pt__resolve_intern(&rs->dirs, rs->path_text[i],
+                            pt__path_dir_len(rs->path_text[i]),
+                            &(*path_dir)[i]);
   return rc;
 }
 
@@ -269,10 +258,11 @@ static int entity_ids(pt_resolver *rs, size_t *tail)
     in->ql = e->qualname ? (uint32_t)strlen(e->qualname) : 0;
     in->qn = in->encl = NO_ID;
     if (e->qualname)
-      rc = intern_id(&rs->qnames, e->qualname, in->ql, &in->qn);
+      rc = pt__resolve_intern(&rs->qnames, e->qualname, in->ql, &in->qn);
     rs->encl[i] = enclosing_type(rs, i);
     if (rc == 0 && rs->encl[i].s)
-      rc = intern_id(&rs->qnames, rs->encl[i].s, rs->encl[i].n, &in->encl);
+      rc = pt__resolve_intern(&rs->qnames, rs->encl[i].s, rs->encl[i].n,
+                              &in->encl);
     if (rc == 0 && in->fam >= PT_LANG__COUNT)
       rc = PT_ERR(PT_EINVAL, "%s: unknown language", e->key);
     if (rc == 0)
@@ -310,7 +300,7 @@ int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
     rc = entity_ids(rs, tail);
   for (size_t i = 0; rc == 0 && i < n_files; i++)
     rc = chain(&rs->by_base, rs->next_same_base, tail,
-               base_name(files[i].path), i);
+               pt__path_base(files[i].path), i);
   rs->base_head = rc == 0 ? pt_malloc((rs->qnames.n + 1) * sizeof(size_t)) : NULL;
   if (rc == 0 && !rs->base_head)
     rc = PT_ERR(PT_ENOMEM, "out of memory");

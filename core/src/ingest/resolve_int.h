@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "pt/arena.h"
 #include "pt/buf.h"
@@ -115,8 +116,24 @@ typedef struct pt__res_edges {
   pt_arena strings;          /* placeholder and file keys */
 } pt__res_edges;
 
+/* A path's file name (after its last '/') and the length of its folder
+ * (before it; 0 at the root). */
+static inline const char *pt__path_base(const char *path)
+{
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+static inline size_t pt__path_dir_len(const char *path)
+{
+  const char *s = strrchr(path, '/');
+  return s ? (size_t)(s - path) : 0;
+}
+
 /* resolve.c */
 uint8_t pt__resolve_family(pt_lang l);
+/* The id of s[0..n) in m, a new one (m's count) the first time: 0, or
+ * PT_ENOMEM (also past NO_ID ids) with *out NO_ID. */
+int pt__resolve_intern(pt_strmap *m, const char *s, size_t n, uint32_t *out);
 /* What the rules read goes through these, so that a file's resolution
  * records what it read (pt__deps_record): a name's first entity in a
  * family (1, or 0 when there is none), whether any family has the name,

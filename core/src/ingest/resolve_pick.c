@@ -54,18 +54,6 @@ static int kind_fits(pt_ref_kind r, pt_kind k)
   }
 }
 
-static const char *base_name(const char *path)
-{
-  const char *s = strrchr(path, '/');
-  return s ? s + 1 : path;
-}
-
-static size_t dir_len(const char *path)
-{
-  const char *s = strrchr(path, '/');
-  return s ? (size_t)(s - path) : 0;
-}
-
 /* "./a/b", "a.b", "crate::a::b", "..mod", "./a/b.js" -> "a/b", "a/b",
  * "a/b", "mod", "a/b". */
 static char *normalize_module(const char *m)
@@ -118,9 +106,9 @@ static int file_matches_module(const char *path, const char *mod)
   size_t ml = strlen(mod);
   if (!ml)
     return 0;
-  const char *dot = strrchr(base_name(path), '.');
+  const char *dot = strrchr(pt__path_base(path), '.');
   size_t stem = dot ? (size_t)(dot - path) : strlen(path);
-  size_t dl = dir_len(path);
+  size_t dl = pt__path_dir_len(path);
   for (int pass = 0; pass < 2; pass++) {
     size_t n = pass == 0 ? stem : dl;
     if (n >= ml && seg_eq(path + n - ml, mod, ml) &&
@@ -976,9 +964,10 @@ static char *join_normalized(const char *path, size_t dl, const char *inc)
 static size_t pick_file(const pt_resolver *rs, const char *path, const char *inc)
 {
   size_t head, found = NONE, n = 0;
-  if (!pt__resolve_files_named(rs, base_name(inc), strlen(base_name(inc)), &head))
+  const char *inc_base = pt__path_base(inc);
+  if (!pt__resolve_files_named(rs, inc_base, strlen(inc_base), &head))
     return NONE;
-  char *rel = join_normalized(path, dir_len(path), inc);
+  char *rel = join_normalized(path, pt__path_dir_len(path), inc);
   while (inc[0] == '.' && (inc[1] == '/' || (inc[1] == '.' && inc[2] == '/')))
     inc += inc[1] == '/' ? 2 : 3;
   size_t il = strlen(inc);
@@ -1079,8 +1068,9 @@ int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
   c->ns_from = NULL;
   c->file = pt__resolve_path_id(rs, path);
   size_t dir;
-  c->dir = pt_strmap_get(&rs->dirs, path, dir_len(path), &dir) ? (uint32_t)dir
-                                                               : NO_ID;
+  c->dir = pt_strmap_get(&rs->dirs, path, pt__path_dir_len(path), &dir)
+               ? (uint32_t)dir
+               : NO_ID;
   int rc = 0;
   pt_buf sub = PT_BUF_INIT;
   for (size_t i = 0; rc == 0 && i < n_refs; i++) {

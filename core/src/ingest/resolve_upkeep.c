@@ -14,18 +14,6 @@
 #include "pt/error.h"
 #include "resolve_int.h"
 
-static const char *base_name(const char *path)
-{
-  const char *s = strrchr(path, '/');
-  return s ? s + 1 : path;
-}
-
-static size_t dir_len(const char *path)
-{
-  const char *s = strrchr(path, '/');
-  return s ? (size_t)(s - path) : 0;
-}
-
 static int mark(pt__deps *changed, char tag, const void *s, size_t n)
 {
   return pt__deps_add(changed, pt__deps_hash(tag, s, n)) == 0
@@ -141,7 +129,7 @@ static int count_name(pt_resolver *rs, const char *name, int delta)
 
 static int file_chain_unlink(pt_resolver *rs, size_t f)
 {
-  const char *b = base_name(rs->files[f].path);
+  const char *b = pt__path_base(rs->files[f].path);
   size_t len = strlen(b), head, *next = rs->next_same_base;
   if (!pt_strmap_get(&rs->by_base, b, len, &head))
     return 0;
@@ -158,7 +146,7 @@ static int file_chain_unlink(pt_resolver *rs, size_t f)
 /* Include resolution counts the files of a base name, in any order. */
 static int file_chain_link(pt_resolver *rs, size_t f)
 {
-  const char *b = base_name(rs->files[f].path);
+  const char *b = pt__path_base(rs->files[f].path);
   size_t len = strlen(b), head;
   rs->next_same_base[f] =
       pt_strmap_get(&rs->by_base, b, len, &head) ? head : NONE;
@@ -219,7 +207,7 @@ static int add_file(pt_resolver *rs, const char *path, pt_lang lang,
     rs->rfiles[f].dead = 0;
     rc = file_chain_link(rs, f);
     if (rc == 0)
-      rc = mark(changed, 'f', base_name(path), strlen(base_name(path)));
+      rc = mark(changed, 'f', pt__path_base(path), strlen(pt__path_base(path)));
   }
   *out = f;
   return rc;
@@ -313,16 +301,6 @@ static int base_heads(pt_resolver *rs)
   return 0;
 }
 
-static int intern(pt_strmap *m, const char *s, size_t n, uint32_t *out)
-{
-  size_t id;
-  int rc = pt_strmap_put_new(m, s, n, m->n, &id);
-  if (rc == 0 && id >= NO_ID)
-    rc = PT_ERR(PT_ENOMEM, "too many distinct names to resolve");
-  *out = rc == 0 ? (uint32_t)id : NO_ID;
-  return rc;
-}
-
 /* The ids of entity i (file path id f, at source position pos), and its
  * place in the chain of its name. */
 static int place_entity(pt_resolver *rs, size_t i, uint32_t f, size_t pos,
@@ -338,12 +316,13 @@ static int place_entity(pt_resolver *rs, size_t i, uint32_t f, size_t pos,
   in->ql = (uint32_t)strlen(e->qualname);
   in->qn = in->encl = NO_ID;
   rs->encl[i] = encl;
-  int rc = in->fam < PT_LANG__COUNT ? intern(&rs->dirs, p, dir_len(p), &in->dir)
-                                    : PT_ERR(PT_EINVAL, "%s: unknown language", e->key);
+  int rc = in->fam < PT_LANG__COUNT
+               ? pt__resolve_intern(&rs->dirs, p, pt__path_dir_len(p), &in->dir)
+               : PT_ERR(PT_EINVAL, "%s: unknown language", e->key);
   if (rc == 0)
-    rc = intern(&rs->qnames, e->qualname, in->ql, &in->qn);
+    rc = pt__resolve_intern(&rs->qnames, e->qualname, in->ql, &in->qn);
   if (rc == 0 && encl.s)
-    rc = intern(&rs->qnames, encl.s, encl.n, &in->encl);
+    rc = pt__resolve_intern(&rs->qnames, encl.s, encl.n, &in->encl);
   if (rc == 0)
     rc = base_heads(rs);
   if (rc == 0) rc = chain_link(rs, i);
@@ -357,7 +336,7 @@ static int place_entity(pt_resolver *rs, size_t i, uint32_t f, size_t pos,
 static int drop_file(pt_resolver *rs, size_t f, pt__deps *changed)
 {
   res_file *rf = &rs->rfiles[f];
-  const char *b = base_name(rs->files[f].path);
+  const char *b = pt__path_base(rs->files[f].path);
   int rc = 0;
   for (size_t k = 0; rc == 0 && k < rf->n_ents; k++)
     rc = remove_entity(rs, rf->ents[k], changed);

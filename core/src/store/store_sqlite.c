@@ -191,28 +191,6 @@ static int check_before_save(const sqlite_store *ss)
   return 0;
 }
 
-static int sqlite_save(pt_store *self, const pt_graph *from)
-{
-  sqlite_store *ss = (sqlite_store *)self;
-  pt_buf tmp = PT_BUF_INIT;
-  int rc = check_before_save(ss);
-  if (rc == 0)
-    rc = prepare_dir(ss->path);
-  if (rc == 0)
-    rc = pt_buf_printf(&tmp, "%s.tmp-%lu-%u", ss->path, pt_process_id(),
-                       ss->n_saves++);
-  if (rc == 0)
-    rc = write_temp(tmp.ptr, from);
-  if (rc == 0 && (rc = pt_fs_replace(tmp.ptr, ss->path)) != 0)
-    remember_if_moved(ss, tmp.ptr);
-  if (rc != 0 && tmp.ptr && tmp.len)
-    discard_temp(tmp.ptr);
-  if (rc == 0)
-    remember(ss);
-  pt_buf_fini(&tmp);
-  return rc;
-}
-
 static int check_file(const char *path)
 {
   pt_fs_stat st;
@@ -317,13 +295,15 @@ static int copy_and_change(const sqlite_store *ss, const char *tmp,
   return rc;
 }
 
-static int sqlite_write_changes(pt_store *self, const pt_graph *old,
-                                const pt_graph *now)
+/* Makes the new file at a temporary path beside the index and moves it
+ * over the index: the whole graph now (old NULL), or a page copy of the
+ * index with only what differs between old and now changed. */
+static int replace_file(sqlite_store *ss, const pt_graph *old,
+                        const pt_graph *now)
 {
-  sqlite_store *ss = (sqlite_store *)self;
   pt_buf tmp = PT_BUF_INIT;
   int rc = check_before_save(ss);
-  if (rc == 0)
+  if (rc == 0 && old)
     rc = check_file(ss->path);
   if (rc == 0)
     rc = prepare_dir(ss->path);
@@ -331,7 +311,8 @@ static int sqlite_write_changes(pt_store *self, const pt_graph *old,
     rc = pt_buf_printf(&tmp, "%s.tmp-%lu-%u", ss->path, pt_process_id(),
                        ss->n_saves++);
   if (rc == 0)
-    rc = copy_and_change(ss, tmp.ptr, old, now);
+    rc = old ? copy_and_change(ss, tmp.ptr, old, now)
+             : write_temp(tmp.ptr, now);
   if (rc == 0 && (rc = pt_fs_replace(tmp.ptr, ss->path)) != 0)
     remember_if_moved(ss, tmp.ptr);
   if (rc != 0 && tmp.ptr && tmp.len)
@@ -340,6 +321,17 @@ static int sqlite_write_changes(pt_store *self, const pt_graph *old,
     remember(ss);
   pt_buf_fini(&tmp);
   return rc;
+}
+
+static int sqlite_save(pt_store *self, const pt_graph *from)
+{
+  return replace_file((sqlite_store *)self, NULL, from);
+}
+
+static int sqlite_write_changes(pt_store *self, const pt_graph *old,
+                                const pt_graph *now)
+{
+  return replace_file((sqlite_store *)self, old, now);
 }
 
 static void sqlite_store_close(pt_store *self)
