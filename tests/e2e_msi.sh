@@ -145,7 +145,7 @@ running() {
     fi
     sleep 0.1
   done
-  fail "$svc is not running with its API on $port: $(wine sc query "$svc" 2>&1 | tr -d '\r')"
+  fail "$svc is not running with its API on $port: $(wine sc query "$svc" 2>&1 | tr -d '\r'); $(wine reg query "HKLM\\System\\CurrentControlSet\\Services\\$svc" /v ImagePath 2>&1 | tr -d '\r'); log: $(tail -n 3 "$data/$svc/service.log" 2>/dev/null)"
 }
 entities() { # with the bearer token the service made in its data folder
   curl -sf -H "Authorization: Bearer $(tr -d '\r\n' < "$data/$svc/token")" \
