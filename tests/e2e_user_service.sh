@@ -18,7 +18,13 @@ fail() { echo "FAIL: $*"; [ -f "$work/out" ] && cat "$work/out"; exit 1; }
 export HOME="$work/home"
 unset XDG_CONFIG_HOME XDG_DATA_HOME XDG_RUNTIME_DIR
 mkdir -p "$HOME"
+# A port nothing listens on, nor on the next one (other tests run beside
+# this one and hold ports of their own).
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=$((40000 + ($$ + 7) % 20000))
+while listening "$port" || listening $((port + 1)); do
+  port=$((40000 + (port - 40000 + 2) % 20000))
+done
 
 # The program in a folder whose name needs quoting in a unit file.
 bin="$work/bin dir 100% \$HOME"
