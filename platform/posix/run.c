@@ -158,12 +158,3 @@ done:
     pt_run_result_fini(out);
   return rc;
 }
-
-void pt_run_result_fini(pt_run_result *r)
-{
-  if (!r)
-    return;
-  pt_free(r->out);
-  pt_free(r->err);
-  memset(r, 0, sizeof *r);
-}

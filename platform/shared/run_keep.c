@@ -1,8 +1,10 @@
-/* A child's output kept up to a limit (run_keep.h). */
+/* A child's output kept up to a limit (run_keep.h), and the result that
+ * holds it freed, the same for both pt_run implementations. */
 #include <string.h>
 
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/sys/run.h"
 #include "run_keep.h"
 
 int pt__run_keep(char **buf, size_t *len, size_t *cap, size_t max,
@@ -27,4 +29,13 @@ int pt__run_keep(char **buf, size_t *len, size_t *cap, size_t max,
   *len += n;
   (*buf)[*len] = '\0';
   return 0;
+}
+
+void pt_run_result_fini(pt_run_result *r)
+{
+  if (!r)
+    return;
+  pt_free(r->out);
+  pt_free(r->err);
+  memset(r, 0, sizeof *r);
 }
