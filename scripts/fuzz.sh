@@ -23,7 +23,7 @@ fi
 mods=$(bash scripts/ts-sources.sh)
 build="${PT_FUZZ_BUILD_DIR:-build-fuzz}"
 targets=(fuzz_http fuzz_mcp fuzz_ignore fuzz_store_spec fuzz_extract fuzz_json
-  fuzz_sqlite_load fuzz_reindex_path)
+  fuzz_sqlite_load fuzz_reindex_path fuzz_rocksdb_load)
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-14 -DPT_FUZZ=ON -DPT_NODE_MODULES="$mods" \
   -DPT_FUZZ_SMOKE_SECONDS="${PT_FUZZ_SMOKE_SECONDS:-5}" >/dev/null
