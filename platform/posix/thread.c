@@ -16,6 +16,10 @@ struct pt_mutex {
   pthread_mutex_t mu;
 };
 
+struct pt_cond {
+  pthread_cond_t cv;
+};
+
 static void *trampoline(void *arg)
 {
   pt_thread *t = arg;
@@ -67,3 +71,29 @@ void pt_mutex_free(pt_mutex *m)
 
 void pt_mutex_lock(pt_mutex *m) { pthread_mutex_lock(&m->mu); }
 void pt_mutex_unlock(pt_mutex *m) { pthread_mutex_unlock(&m->mu); }
+
+int pt_cond_new(pt_cond **out)
+{
+  pt_cond *c = pt_malloc(sizeof *c);
+  if (!c)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  int err = pthread_cond_init(&c->cv, NULL);
+  if (err) {
+    pt_free(c);
+    return PT_ERR(PT_ERROR, "cannot make a condition variable (error %d)", err);
+  }
+  *out = c;
+  return 0;
+}
+
+void pt_cond_free(pt_cond *c)
+{
+  if (!c)
+    return;
+  pthread_cond_destroy(&c->cv);
+  pt_free(c);
+}
+
+void pt_cond_wait(pt_cond *c, pt_mutex *m) { pthread_cond_wait(&c->cv, &m->mu); }
+void pt_cond_signal(pt_cond *c) { pthread_cond_signal(&c->cv); }
+void pt_cond_broadcast(pt_cond *c) { pthread_cond_broadcast(&c->cv); }

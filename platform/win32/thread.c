@@ -1,5 +1,6 @@
 /* pt/sys/thread.h on Windows: _beginthreadex threads (so the CRT sets up
- * its per-thread state) and slim reader/writer locks as mutexes. */
+ * its per-thread state), slim reader/writer locks as mutexes and the
+ * condition variables that sleep on them. */
 #include <process.h>
 
 #include "error_win32.h"
@@ -15,6 +16,10 @@ struct pt_thread {
 
 struct pt_mutex {
   SRWLOCK lock;
+};
+
+struct pt_cond {
+  CONDITION_VARIABLE cv;
 };
 
 static unsigned __stdcall trampoline(void *arg)
@@ -68,3 +73,26 @@ void pt_mutex_free(pt_mutex *m)
 
 void pt_mutex_lock(pt_mutex *m) { AcquireSRWLockExclusive(&m->lock); }
 void pt_mutex_unlock(pt_mutex *m) { ReleaseSRWLockExclusive(&m->lock); }
+
+int pt_cond_new(pt_cond **out)
+{
+  pt_cond *c = pt_malloc(sizeof *c);
+  if (!c)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  InitializeConditionVariable(&c->cv);
+  *out = c;
+  return 0;
+}
+
+void pt_cond_free(pt_cond *c)
+{
+  pt_free(c); /* a condition variable needs no destruction */
+}
+
+void pt_cond_wait(pt_cond *c, pt_mutex *m)
+{
+  SleepConditionVariableSRW(&c->cv, &m->lock, INFINITE, 0);
+}
+
+void pt_cond_signal(pt_cond *c) { WakeConditionVariable(&c->cv); }
+void pt_cond_broadcast(pt_cond *c) { WakeAllConditionVariable(&c->cv); }

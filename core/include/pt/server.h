@@ -12,7 +12,14 @@ typedef struct pt_server_opts {
   const char *bind;        /* address; NULL = "127.0.0.1" */
   unsigned port;           /* 0 = a free port the OS chooses */
   const char *db_spec;     /* reported by the statistics endpoint */
-  unsigned n_threads;      /* 0 = one per processor, at least 2 */
+  unsigned n_threads;      /* libmicrohttpd's threads, which read requests
+                              and answer the quick routes (health);
+                              0 = one per processor, at least 2 */
+  unsigned n_workers;      /* threads running the other routes (those that
+                              walk the graph); 0 = one per processor, at
+                              least 2 (a number given is taken as is) */
+  unsigned max_queued;     /* requests waiting for a worker; past it 503
+                              with Retry-After; 0 = 64 */
   FILE *log;               /* "Trying <port>..." lines; may be NULL */
   int is_ascii;            /* ... ending " ok", not " ✓" (a console that
                               shows no UTF-8) */

@@ -112,6 +112,10 @@ int pt__memo_get(const pt_serve_state *st, void **slot,
 /* The route table; the router and the API reference both read it. */
 const pt_route *pt__routes(size_t *n);
 const pt_route *pt__route_find(const char *path);
+/* Is rt answered on the server's own threads (health, the API reference,
+ * the watcher's status: O(1))? Every other route runs on the worker pool
+ * (http_jobs.h), so these never wait behind one. */
+int pt__route_is_quick(const pt_route *rt);
 
 /* A parameter: from the query string, else from the JSON body; NULL when
  * absent. */

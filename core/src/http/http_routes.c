@@ -180,6 +180,13 @@ const pt_route *pt__routes(size_t *n)
   return routes;
 }
 
+/* O(1) answers: they never wait behind a route that walks the graph. */
+int pt__route_is_quick(const pt_route *rt)
+{
+  return rt->fn == pt__h_health || rt->fn == pt__h_api_help ||
+         rt->fn == pt__h_watcher;
+}
+
 const pt_route *pt__route_find(const char *path)
 {
   for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)

@@ -1,6 +1,8 @@
 /* The libmicrohttpd side of pt08 (pt/server.h): port scan on a socket the
- * platform binds, thread pool, limits, and the checks every request passes
- * before routing (method, Host, bearer token, cross-site POST). */
+ * platform binds, thread pool, limits, the checks every request passes
+ * before routing (method, Host, bearer token, cross-site POST), and the
+ * hand-off of routes that walk the graph to the worker pool (http_jobs.h),
+ * their connections suspended meanwhile. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "http.h"
 #include "http_conns.h"
 #include "http_gzip.h"
+#include "http_jobs.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/hash.h"
@@ -40,6 +43,8 @@ struct pt_server {
   pt_mutex *mu;             /* guards cur and every refs */
   snapshot *cur;
   pt_conns *conns;          /* owned: each connection's deadline */
+  pt_jobs *jobs;            /* owned: the workers of the routes that are
+                               not quick (pt__route_is_quick) */
   int has_token;            /* requests must bring the bearer token */
   char token_sha[65];       /* ... whose SHA-256 (hex) this is */
 };
@@ -202,9 +207,8 @@ static int compress_body(struct MHD_Connection *c, pt_req *r)
 
 /* Hands the body to libmicrohttpd without a copy; it frees it through our
  * heap when the response is done. */
-static enum MHD_Result reply(struct MHD_Connection *c, pt_req *r)
+static enum MHD_Result reply(struct MHD_Connection *c, pt_req *r, int gzipped)
 {
-  int gzipped = compress_body(c, r);
   size_t len = r->body.len;
   char *body = pt_buf_detach(&r->body);
   if (!body)
@@ -251,8 +255,11 @@ static int options(pt_req *r, const pt_route *rt)
   return 0;
 }
 
-static int route(pt_req *r, const char *method)
+/* The route that answers the request in *out, or NULL when the answer is
+ * written already (404, 405, OPTIONS). */
+static int route(pt_req *r, const char *method, const pt_route **out)
 {
+  *out = NULL;
   const pt_route *rt = pt__route_find(r->path);
   if (!rt && !strcmp(method, "OPTIONS") && !strcmp(r->path, "*")) {
     r->allow = "GET, HEAD, POST, OPTIONS";
@@ -270,7 +277,8 @@ static int route(pt_req *r, const char *method)
     return pt__resp_error(r, 405, "%s takes %s, not %s", r->path, rt->method,
                           method);
   r->allow = NULL;
-  return rt->fn(r);
+  *out = rt;
+  return 0;
 }
 
 /* What a connection keeps between the calls of one request: the body of
@@ -292,12 +300,27 @@ static int route(pt_req *r, const char *method)
 #define PT_IDLE_S 30u
 #define PT_REQUEST_MS 10000u
 
+/* The requests at most waiting for a worker (pt_server_opts may change
+ * it); past it, 503 with Retry-After. */
+#define PT_QUEUE_MAX 64u
+#define PT_RETRY_AFTER_S 1u
+
 typedef struct upload {
+  pt_job job;        /* first: a worker runs rt with it */
   pt_buf body;
   int too_big;
   int is_announced;  /* the handler's first call came */
   int url_refused;   /* URL_TOO_LONG, URL_TOO_MANY: answered 414 */
   size_t max;        /* PT_BODY_MAX, or the route's own */
+  /* the answer, from the request's last call to its reply: */
+  int is_started;    /* r and sn are set up */
+  int is_answered;   /* a worker wrote r's answer: the handler's next call
+                        (once the connection is resumed) sends it */
+  int is_gzipped;
+  struct MHD_Connection *conn;
+  const pt_route *rt; /* static: what the worker runs */
+  snapshot *sn;      /* one reference, held until the reply */
+  pt_req r;
 } upload;
 
 enum { URL_TOO_LONG = 1, URL_TOO_MANY };
@@ -350,6 +373,19 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
   }
 }
 
+/* Frees what the request's answer holds; the snapshot last, after the
+ * reply: the last reader of an old graph frees it. */
+static void req_end(pt_server *s, upload *u)
+{
+  if (!u->is_started)
+    return;
+  pt_buf_fini(&u->r.body);
+  pt_arena_fini(&u->r.arena);
+  release(s, u->sn);
+  u->sn = NULL;
+  u->is_started = 0;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -357,6 +393,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   pt__conns_answered(s->conns, conn_slot(c), c);
   upload *u = *con_cls;
   if (u) {
+    req_end(s, u); /* an answer never sent: the client went away */
     pt_buf_fini(&u->body);
     pt_free(u);
     *con_cls = NULL;
@@ -482,6 +519,84 @@ static enum MHD_Result take_upload(upload *u, const char *data, size_t *size)
   return MHD_YES;
 }
 
+static void req_start(pt_server *s, struct MHD_Connection *c, upload *u,
+                      const char *url)
+{
+  pt_req *r = &u->r;
+  memset(r, 0, sizeof *r);
+  u->sn = acquire(s);
+  r->st = &u->sn->st;
+  r->path = url;
+  r->conn = c;
+  r->arg = conn_arg;
+  r->header = conn_header;
+  r->status = 200;
+  pt_arena_init(&r->arena);
+  pt_json_init(&r->json, &r->body);
+  u->conn = c;
+  u->is_started = 1;
+}
+
+/* Closes the answer, on the thread that ran the route (its last error is
+ * there): a route that failed without writing one answers 500 with the
+ * error, a body that could not be finished the bare envelope; then it is
+ * compressed when the client takes gzip. */
+static void req_finish(upload *u, int rc)
+{
+  pt_req *r = &u->r;
+  if (rc != 0 && r->body.len == 0)
+    pt__resp_error(r, 500, "%s", pt_error_last()->message);
+  if (pt_json_finish(&r->json) != 0) {
+    pt_buf_clear(&r->body);
+    r->status = 500;
+    /* the envelope without the endpoint: 53 bytes, so 14 tokens */
+    pt_buf_puts(&r->body, "{\"success\":false,\"error\":\"out of memory\",\"tokens\":14}");
+  }
+  u->is_gzipped = compress_body(u->conn, r);
+}
+
+static enum MHD_Result answer(pt_server *s, upload *u)
+{
+  enum MHD_Result ret = reply(u->conn, &u->r, u->is_gzipped);
+  req_end(s, u);
+  pt_error_clear();
+  return ret;
+}
+
+/* On a worker: runs the route and resumes the connection, whose handler
+ * then sends the answer. */
+static void run_route(pt_job *job)
+{
+  upload *u = (upload *)job;
+  struct MHD_Connection *c = u->conn;
+  req_finish(u, u->rt->fn(&u->r));
+  u->is_answered = 1;
+  MHD_resume_connection(c); /* u may be gone once this returns */
+}
+
+/* Hands the route to the worker pool, its connection suspended until a
+ * worker has answered; with the queue full (or the server stopping), 503
+ * with Retry-After instead (docs/http-api.md, "Limits"). Suspended first:
+ * a worker may resume the connection before the handler returns. */
+static int hand_off(pt_server *s, upload *u, const pt_route *rt)
+{
+  if (pt__jobs_reserve(s->jobs) != 0) {
+    pt_req *r = &u->r;
+    char why[128];
+    pt_snprintf(why, sizeof why, "%s", pt_error_last()->message);
+    pt_error_clear();
+    r->set_header = "Retry-After";
+    pt_snprintf(r->set_value, sizeof r->set_value, "%u", PT_RETRY_AFTER_S);
+    return pt__resp_error(r, 503, "the server is busy (%s): try again in "
+                          "%u s (Retry-After)", why, PT_RETRY_AFTER_S);
+  }
+  u->rt = rt;
+  u->job.run = run_route;
+  MHD_suspend_connection(u->conn);
+  pt__jobs_submit(s->jobs, &u->job);
+  return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *data,
@@ -508,35 +623,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
    * the request's deadline */
   if (*data_size)
     return take_upload(u, data, data_size);
+  if (u->is_answered) /* resumed: a worker answered */
+    return answer(s, u);
   pt__conns_request_in(s->conns, conn_slot(c), c);
-  pt_req r;
-  memset(&r, 0, sizeof r);
-  snapshot *sn = acquire(s);
-  r.st = &sn->st;
-  r.path = url;
-  r.conn = c;
-  r.arg = conn_arg;
-  r.header = conn_header;
-  r.status = 200;
-  pt_arena_init(&r.arena);
-  pt_json_init(&r.json, &r.body);
-  int rc = admit(s, c, &r, method, u);
+  req_start(s, c, u, url);
+  const pt_route *rt = NULL;
+  int rc = admit(s, c, &u->r, method, u);
   if (rc == 0)
-    rc = route(&r, method);
-  if (rc != 0 && r.body.len == 0)
-    pt__resp_error(&r, 500, "%s", pt_error_last()->message);
-  if (pt_json_finish(&r.json) != 0) {
-    pt_buf_clear(&r.body);
-    r.status = 500;
-    /* the envelope without the endpoint: 53 bytes, so 14 tokens */
-    pt_buf_puts(&r.body, "{\"success\":false,\"error\":\"out of memory\",\"tokens\":14}");
+    rc = route(&u->r, method, &rt);
+  if (rc == 0 && rt && !pt__route_is_quick(rt)) {
+    rc = hand_off(s, u, rt);
+    if (rc == 0)
+      return MHD_YES;
+  } else if (rc == 0 && rt) {
+    rc = rt->fn(&u->r);
   }
-  enum MHD_Result ret = reply(c, &r);
-  pt_buf_fini(&r.body);
-  pt_arena_fini(&r.arena);
-  pt_error_clear();
-  release(s, sn); /* after the reply: the last reader of an old graph frees it */
-  return ret;
+  req_finish(u, rc);
+  return answer(s, u);
 }
 
 /* The port the user chose (0: the OS chooses), or for the default port
@@ -602,6 +705,12 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
     rc = pt__conns_new(max_conns, o->request_timeout_ms ? o->request_timeout_ms
                                                         : PT_REQUEST_MS,
                        &s->conns);
+  unsigned workers = o->n_workers ? o->n_workers : pt_cpu_count();
+  if (!o->n_workers && workers < 2)
+    workers = 2;
+  if (rc == 0)
+    rc = pt__jobs_new(workers, o->max_queued ? o->max_queued : PT_QUEUE_MAX,
+                      &s->jobs);
   if (rc == 0)
     rc = listen_port(s, o);
   if (rc == 0)
@@ -611,7 +720,7 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
     threads = 2;
   if (rc == 0) {
     s->mhd = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD,
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME,
         0, NULL, NULL, on_request, s,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->sock,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -629,13 +738,15 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
     }
   }
   if (rc) {
+    pt__jobs_free(s->jobs);
     pt__conns_free(s->conns);
     snapshot_free(s->cur);
     pt_mutex_free(s->mu);
     pt_free(s);
     return rc;
   }
-  pt_log(PT_LOG_INFO, "serving on %s:%u with %u threads", s->bind, s->port, threads);
+  pt_log(PT_LOG_INFO, "serving on %s:%u with %u threads and %u workers",
+         s->bind, s->port, threads, workers);
   *out = s;
   return 0;
 }
@@ -647,7 +758,11 @@ void pt_server_stop(pt_server *s)
 {
   if (!s)
     return;
+  /* the requests handed to workers are answered first: libmicrohttpd
+   * must not stop with a connection suspended; later ones get 503 */
+  pt__jobs_stop(s->jobs);
   MHD_stop_daemon(s->mhd); /* closes the listening socket too */
+  pt__jobs_free(s->jobs);
   pt__conns_free(s->conns);
   snapshot_free(s->cur);
   pt_mutex_free(s->mu);

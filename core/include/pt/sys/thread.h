@@ -4,6 +4,7 @@
 
 typedef struct pt_thread pt_thread;
 typedef struct pt_mutex pt_mutex;
+typedef struct pt_cond pt_cond;
 
 typedef void (*pt_thread_fn)(void *payload);
 
@@ -14,5 +15,16 @@ int pt_mutex_new(pt_mutex **out);
 void pt_mutex_free(pt_mutex *m);
 void pt_mutex_lock(pt_mutex *m);
 void pt_mutex_unlock(pt_mutex *m);
+
+/* A condition variable: a thread waits on it, with a mutex it holds, until
+ * another signals. Waits may end without a signal: check the condition in
+ * a loop. pt_cond_free accepts NULL. */
+int pt_cond_new(pt_cond **out);
+void pt_cond_free(pt_cond *c);
+/* Releases m, sleeps until woken, takes m again. */
+void pt_cond_wait(pt_cond *c, pt_mutex *m);
+/* Wakes one waiter / every waiter. */
+void pt_cond_signal(pt_cond *c);
+void pt_cond_broadcast(pt_cond *c);
 
 #endif
