@@ -43,5 +43,9 @@
 (declaration type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
 (declaration type: (_) @binding.type declarator: (init_declarator declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var))
 (declaration declarator: (init_declarator declarator: [(identifier) (pointer_declarator declarator: (identifier))] @binding.var value: (new_expression type: (_) @binding.new)))
+; for (T x : xs), for (auto &x : xs); T x(a) in a block: a variable (a
+; function's declaration is never a receiver)
+(for_range_loop type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
+(compound_statement (declaration type: (_) @binding.type declarator: (function_declarator declarator: (identifier) @binding.var)))
 (parameter_declaration type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
 (field_declaration type: (_) @binding.type declarator: [(field_identifier) (pointer_declarator declarator: (field_identifier)) (reference_declarator (field_identifier))] @binding.var)

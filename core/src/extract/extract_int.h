@@ -62,6 +62,8 @@ typedef struct pt_binding {
   pt_recv_how how;
   int is_field;             /* of the type `owner`, else a local of it */
   int owner;                /* candidate index, or -1 for the file */
+  uint8_t is_const;         /* C++: declared const (const T x, const T *p) */
+  uint8_t is_value;         /* C++: neither a pointer nor a reference */
 } pt_binding;
 
 typedef struct pt_xfile {
@@ -87,6 +89,8 @@ typedef struct pt_xfile {
   pt_binding *binds;
   size_t n_binds, cap_binds;
   int keep_test_refs;       /* tests' references are kept too */
+  uint32_t at;              /* C++: the byte where the receiver being typed
+                               is written, for block scopes; 0 none */
 } pt_xfile;
 
 /* Parses src into *out (owned: ts_tree_delete). C and C++ are parsed from a

@@ -119,6 +119,85 @@ static uint8_t call_arity(TSNode n)
   return (uint8_t)(count < 254 ? count + 1 : 255);
 }
 
+/* 1 + the number of arguments of the C++ new T(...) or T{...} whose type
+ * is n (new T: none), at most 255; 0 when they do not parse. */
+static uint8_t new_arity(TSNode n)
+{
+  TSNode e = ts_node_parent(n);
+  const char *field = !ts_node_is_null(e) &&
+                      !strcmp(ts_node_type(e), "new_expression") ? "arguments"
+                                                                 : "value";
+  if (ts_node_is_null(e))
+    return 0;
+  TSNode args = ts_node_child_by_field_name(e, field, (uint32_t)strlen(field));
+  if (ts_node_is_null(args))
+    return 1;
+  if (ts_node_has_error(args))
+    return 0;
+  uint32_t count = 0, k = ts_node_named_child_count(args);
+  for (uint32_t i = 0; i < k; i++)
+    count += strcmp(ts_node_type(ts_node_named_child(args, i)), "comment") != 0;
+  return (uint8_t)(count < 254 ? count + 1 : 255);
+}
+
+/* C++: the type of a field (one declarator in a class: `T *name_;`) is
+ * marked with the field's name for the resolver, which keeps every field
+ * of a type to type receivers in methods written in other files:
+ * ref->recv_type "[const ][*]name" (const: declared so; *: a pointer or a
+ * reference). 0, or PT_ENOMEM. */
+static int cpp_field_ref(pt_xfile *f, TSNode n, pt_raw_ref *ref)
+{
+  TSNode t = n, fd = ts_node_parent(n);
+  if (!ts_node_is_null(fd) && strcmp(ts_node_type(fd), "template_type") == 0) {
+    t = fd;
+    fd = ts_node_parent(fd);
+  }
+  if (ts_node_is_null(fd) || strcmp(ts_node_type(fd), "field_declaration") != 0 ||
+      !ts_node_eq(ts_node_child_by_field_name(fd, "type", 4), t))
+    return 0;
+  TSNode d = {0};
+  int n_decl = 0, is_const = 0, is_ptr = 0;
+  for (uint32_t i = 0; i < ts_node_child_count(fd); i++) {
+    const char *field = ts_node_field_name_for_child(fd, i);
+    TSNode k = ts_node_child(fd, i);
+    if (field && strcmp(field, "declarator") == 0) {
+      d = k;
+      n_decl++;
+    } else if (strcmp(ts_node_type(k), "type_qualifier") == 0 &&
+               ts_node_end_byte(k) - ts_node_start_byte(k) == 5 &&
+               strncmp(f->src + ts_node_start_byte(k), "const", 5) == 0) {
+      is_const = 1;
+    }
+  }
+  if (n_decl != 1)
+    return 0;
+  while (!strcmp(ts_node_type(d), "pointer_declarator") ||
+         !strcmp(ts_node_type(d), "reference_declarator")) {
+    is_ptr = 1;
+    uint32_t k = ts_node_named_child_count(d);
+    d = k ? ts_node_named_child(d, k - 1) : (TSNode){0};
+    if (ts_node_is_null(d))
+      return 0;
+  }
+  if (strcmp(ts_node_type(d), "field_identifier") != 0)
+    return 0; /* a method's declaration, an array */
+  uint32_t a = ts_node_start_byte(d), len = ts_node_end_byte(d) - a;
+  char *s = pt_arena_alloc(&f->r->arena, len + 8);
+  if (!s)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  size_t at = 0;
+  if (is_const) {
+    memcpy(s, "const ", 6);
+    at = 6;
+  }
+  if (is_ptr)
+    s[at++] = '*';
+  memcpy(s + at, f->src + a, len);
+  s[at + len] = '\0';
+  ref->recv_type = s;
+  return 0;
+}
+
 static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
                    const char *module, pt_ref_via via, size_t *cap)
 {
@@ -157,7 +236,16 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
   if (from >= 0 && f->cands[from].test_reason && !f->keep_test_refs)
     return 0; /* references made by tests leave with the tests */
   if (kind == PT_REF_CALL && ref.via == PT_VIA_MEMBER && ref.scope) {
+    f->at = ts_node_start_byte(n);
     int rc = pt__bind_receiver(f, from, ref.scope, &ref);
+    f->at = 0;
+    if (rc)
+      return rc;
+  }
+  if (kind == PT_REF_NEW && f->lang == PT_LANG_CPP)
+    ref.arity = new_arity(n);
+  if (kind == PT_REF_TYPE && f->lang == PT_LANG_CPP) {
+    int rc = cpp_field_ref(f, n, &ref);
     if (rc)
       return rc;
   }
@@ -386,6 +474,25 @@ static char *go_element(char *s)
   return NULL;
 }
 
+/* C++: whether the object a declaration binds is const (a const beside
+ * its type: `const T *p`, `T const &r`, not `T *const p`) and whether it
+ * is the object itself (no pointer or reference declarator). */
+static void cpp_qualifiers(TSNode var, TSNode type, pt_binding *b)
+{
+  TSNode decl = ts_node_parent(type);
+  uint32_t n = ts_node_is_null(decl) ? 0 : ts_node_child_count(decl);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode k = ts_node_child(decl, i);
+    if (strcmp(ts_node_type(k), "type_qualifier") == 0 &&
+        ts_node_end_byte(k) - ts_node_start_byte(k) == 5 &&
+        strcmp(ts_node_type(ts_node_child(k, 0)), "const") == 0)
+      b->is_const = 1;
+  }
+  const char *t = ts_node_type(var); /* the declarator the query took */
+  b->is_value = strcmp(t, "pointer_declarator") != 0 &&
+                strcmp(t, "reference_declarator") != 0;
+}
+
 int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
 {
   char *v = pt__trim_text(pt__node_text(f, var), 0);
@@ -408,11 +515,16 @@ int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
   } else {
     t = type_name(elem ? elem : t);
   }
-  if (!v || !t)
+  /* C++ keeps `auto x` too, of no type: a local that hides a field */
+  if (!v || (!t && f->lang != PT_LANG_CPP))
     return 0;
   int is_field = 0;
-  while (*v == '*' || *v == '&' || *v == ' ') /* C++ T *p, T &r */
-    v++;
+  for (int more = 1; more;) { /* C++ T *p, T &r, T *const p */
+    while (*v == '*' || *v == '&' || *v == ' ')
+      v++;
+    more = strncmp(v, "const ", 6) == 0;
+    v += more ? 6 : 0;
+  }
   for (int i = 0; field_prefixes[i]; i++)
     if (strncmp(v, field_prefixes[i], strlen(field_prefixes[i])) == 0) {
       v += strlen(field_prefixes[i]);
@@ -437,7 +549,9 @@ int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
                          sizeof *f->binds);
   if (rc)
     return rc;
-  pt_binding b = {var, v, t, how, is_field, -2};
+  pt_binding b = {var, v, t, how, is_field, -2, 0, 0};
+  if (f->lang == PT_LANG_CPP)
+    cpp_qualifiers(var, type, &b);
   f->binds[f->n_binds++] = b;
   if (is_field || !is_param_property(var))
     return 0;
@@ -472,7 +586,7 @@ int pt__bind_local(pt_xfile *f, TSNode var)
                          sizeof *f->binds);
   if (rc)
     return rc;
-  pt_binding b = {var, v, NULL, PT_RECV_UNKNOWN, 0, -2};
+  pt_binding b = {var, v, NULL, PT_RECV_UNKNOWN, 0, -2, 0, 0};
   f->binds[f->n_binds++] = b;
   return 0;
 }
@@ -584,16 +698,47 @@ static int decide(const verdict *v, const pt_binding **out)
 }
 
 /* A local of candidate `owner` (or of the file, owner -1). */
+/* C++: whether binding b is in view at f->at (declared before it, in a
+ * block, statement or function holding it); *scope: where that starts. */
+static int in_view(const pt_xfile *f, const pt_binding *b, uint32_t *scope)
+{
+  static const char *const scopes[] = {
+    "compound_statement", "for_statement", "for_range_loop", "if_statement",
+    "while_statement", "switch_statement", "catch_clause", "lambda_expression",
+    "function_definition", "translation_unit", NULL};
+  if (ts_node_start_byte(b->var) >= f->at)
+    return 0;
+  for (TSNode n = ts_node_parent(b->var); !ts_node_is_null(n);
+       n = ts_node_parent(n)) {
+    const char *t = ts_node_type(n);
+    for (int i = 0; scopes[i]; i++)
+      if (strcmp(t, scopes[i]) == 0) {
+        *scope = ts_node_start_byte(n);
+        return f->at < ts_node_end_byte(n);
+      }
+  }
+  return 0;
+}
+
+/* A local of candidate `owner` (or of the file, owner -1); in C++ only
+ * those in view at f->at, the innermost block's hiding the others. */
 static int find_local(const pt_xfile *f, int owner, const char *name,
                       const pt_binding **out)
 {
   verdict v = {0};
-  for (size_t i = 0; i < f->n_binds; i++) {
-    const pt_binding *b = &f->binds[i];
-    if (!b->is_field && b->type && b->owner == owner &&
-        strcmp(b->name, name) == 0)
-      consider(&v, b);
-  }
+  int scoped = f->lang == PT_LANG_CPP && f->at > 0;
+  uint32_t inner = 0, s = 0;
+  for (int pass = scoped ? 0 : 1; pass < 2; pass++)
+    for (size_t i = 0; i < f->n_binds; i++) {
+      const pt_binding *b = &f->binds[i];
+      if (b->is_field || !b->type || b->owner != owner ||
+          strcmp(b->name, name) != 0 || (scoped && !in_view(f, b, &s)))
+        continue;
+      if (pass == 0 && s > inner)
+        inner = s;
+      else if (pass == 1 && (!scoped || s == inner))
+        consider(&v, b);
+    }
   return decide(&v, out);
 }
 
@@ -792,11 +937,261 @@ static int go_indexed(pt_xfile *f, int from, const char *scope,
   return 1;
 }
 
+/* C++: whether candidate c is a const member function (a const after its
+ * parameters, as resolve_arity.c reads it for the resolver). */
+static int cpp_const_member(const pt_xfile *f, int c)
+{
+  if (c < 0 || f->lang != PT_LANG_CPP || !f->cands[c].signature ||
+      (f->cands[c].kind != PT_KIND_METHOD && f->cands[c].kind != PT_KIND_FUNCTION))
+    return 0;
+  const char *sig = f->cands[c].signature, *name = f->cands[c].name;
+  size_t nl = strlen(name);
+  for (const char *p = sig; nl && (p = strstr(p, name)) != NULL; p += nl) {
+    const char *a = p + nl;
+    if ((p > sig && is_ident_char(p[-1])) || is_ident_char(*a))
+      continue;
+    while (*a == ' ')
+      a++;
+    if (*a != '(')
+      continue;
+    int depth = 0;
+    for (; *a; a++) {
+      depth += *a == '(';
+      depth -= *a == ')';
+      if (depth == 0)
+        break;
+    }
+    for (; *a && *a != '{' && *a != '=' && *a != ';' && *a != ':'; a++)
+      if (strncmp(a, "const", 5) == 0 && !is_ident_char(a[5]) &&
+          !is_ident_char(a[-1]))
+        return 1;
+    return 0;
+  }
+  return 0;
+}
+
+/* C++: a const object's type is written "const T" for the resolver, which
+ * chooses between const twins by it. */
+static int cpp_const_type(pt_xfile *f, const char *type, const char **out)
+{
+  size_t n = strlen(type);
+  char *t = pt_arena_alloc(&f->r->arena, n + 7);
+  if (!t)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  memcpy(t, "const ", 6);
+  memcpy(t + 6, type, n + 1);
+  *out = t;
+  return 0;
+}
+
+/* C++: the end of the bracketed text opening at s ('(' or '<'), string
+ * and character literals skipped, and (for '(') its top-level commas
+ * counted into *commas; NULL when it does not close. */
+static const char *cpp_close(const char *s, int *commas)
+{
+  char open = *s, close = open == '(' ? ')' : '>';
+  int depth = 0;
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\'') {
+      char q = *s;
+      for (s++; *s && *s != q; s++)
+        if (*s == '\\' && s[1])
+          s++;
+      if (!*s)
+        return NULL;
+      continue;
+    }
+    if (*s == '(' || *s == '[' || *s == '{' || *s == open)
+      depth++;
+    else if (*s == ')' || *s == ']' || *s == '}' || *s == close)
+      depth--;
+    else if (*s == ',' && depth == 1 && commas)
+      ++*commas;
+    if (depth == 0)
+      return s + 1;
+  }
+  return NULL;
+}
+
+static const char *skip_space(const char *s)
+{
+  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+    s++;
+  return s;
+}
+
+/* C++: appends "name/N" for a call of name (n bytes at s) whose argument
+ * list opens at args, to b; the end of the list, or NULL. */
+static const char *cpp_call_seg(pt_buf *b, const char *s, size_t n,
+                                const char *args)
+{
+  int commas = 0;
+  const char *end = cpp_close(args, &commas);
+  if (!end)
+    return NULL;
+  int n_args = *skip_space(args + 1) == ')' ? 0 : commas + 1;
+  if (pt_buf_put(b, s, n) || pt_buf_printf(b, "/%d", n_args))
+    return NULL;
+  return end;
+}
+
+/* C++: a receiver made by calls (`a->F(x).G()`, `F()->G()`,
+ * `this->F()`), written for the resolver as its head and each call with
+ * its number of arguments: "T.F/1.G/0" (T the type of a, "const T" for a
+ * const object), "F/0.G/0" (a bare call first) or "this.F/0". 1 when
+ * scope is such a chain (ref typed when its head is), 0 when it holds no
+ * call, PT_ENOMEM. */
+static int cpp_chain(pt_xfile *f, int from, const char *scope,
+                     pt_raw_ref *ref)
+{
+  pt_buf b = PT_BUF_INIT;
+  const char *s = skip_space(scope), *name = s;
+  int calls = 0, rc = 1;
+  while (is_ident_char(*s) || (s[0] == ':' && s[1] == ':'))
+    s += *s == ':' ? 2 : 1;
+  size_t n = (size_t)(s - name);
+  if (n == 0 || strchr(scope, '<'))
+    return 0; /* a cast, a template: not read */
+  if (*skip_space(s) == '(') {
+    s = cpp_call_seg(&b, name, n, skip_space(s));
+    calls++;
+  } else if (n == 4 && strncmp(name, "this", 4) == 0 &&
+             pt_buf_puts(&b, cpp_const_member(f, from) ? "const this"
+                                                        : "this")) {
+    s = NULL;
+  }
+  for (; s && *(s = skip_space(s)); ) {
+    const char *sep = s;
+    s += *s == '.' ? 1 : (s[0] == '-' && s[1] == '>') ? 2 : 0;
+    if (s == sep)
+      break;
+    name = s = skip_space(s);
+    while (is_ident_char(*s))
+      s++;
+    n = (size_t)(s - name);
+    if (n == 0)
+      break;
+    if (*skip_space(s) != '(') {
+      if (calls)
+        break; /* a field of a call's result: not followed */
+      continue;  /* still the variable's own path */
+    }
+    if (!calls && b.len == 0) {
+      /* the path before the first call: typed as any receiver is */
+      pt_raw_ref head = *ref;
+      size_t hl = (size_t)(sep - scope);
+      char *text = pt_arena_alloc(&f->r->arena, hl + 1);
+      if (!text)
+        return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+      memcpy(text, scope, hl);
+      text[hl] = '\0';
+      head.recv_type = NULL;
+      /* (a field chain when the fields are declared elsewhere) */
+      if ((rc = pt__bind_receiver(f, from, text, &head)) != 0 ||
+          !head.recv_type ||
+          (head.recv_how == PT_RECV_CALLED && !strchr(head.recv_type, '.')) ||
+          pt_buf_puts(&b, head.recv_type)) {
+        s = NULL;
+        break;
+      }
+    }
+    s = pt_buf_putc(&b, '.') ? NULL : cpp_call_seg(&b, name, n, skip_space(s));
+    calls++;
+  }
+  if (rc < 0) {
+    pt_buf_fini(&b);
+    return rc;
+  }
+  rc = 1;
+  if (!calls) {
+    rc = 0;
+  } else if (s && !*s && b.len) {
+    char *t = pt_arena_alloc(&f->r->arena, b.len + 1);
+    if (!t)
+      rc = PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    else {
+      memcpy(t, b.ptr, b.len + 1);
+      ref->recv_type = t;
+      ref->recv_how = PT_RECV_CALLED;
+    }
+  }
+  pt_buf_fini(&b);
+  return rc;
+}
+
+/* C++: whether a local or parameter named name (typed or not) of
+ * candidate `from` or a function around it is in view at f->at. */
+static int cpp_declared(const pt_xfile *f, int from, const char *name,
+                        size_t len)
+{
+  for (int a = from; a >= 0 && !is_type_like(f->cands[a].kind);
+       a = f->cands[a].parent)
+    for (size_t i = 0; i < f->n_binds; i++) {
+      const pt_binding *b = &f->binds[i];
+      uint32_t s;
+      if (!b->is_field && b->owner == a && strlen(b->name) == len &&
+          strncmp(b->name, name, len) == 0 && in_view(f, b, &s))
+        return 1;
+    }
+  return 0;
+}
+
+/* C++: a receiver naming fields this file does not declare (`doc_->x` in
+ * a method written outside its class, `n->parent_` with n a Node *): for
+ * the resolver, which knows the fields of every type, a chain of field
+ * segments after what is known (extract_refs.c, cpp_chain): "this.doc_.x",
+ * or "[const ]T.parent_" after head T. With head NULL, rest starts with a
+ * bare name, a field of this only in a member function with no local of
+ * that name in view. 0, or PT_ENOMEM. */
+static int cpp_field_chain(pt_xfile *f, int from, const char *head,
+                           int head_const, const char *rest, pt_raw_ref *ref)
+{
+  size_t first = strspn(rest, "abcdefghijklmnopqrstuvwxyz"
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+  if (!head && (from < 0 || f->cands[from].kind != PT_KIND_METHOD ||
+                cpp_declared(f, from, rest, first)))
+    return 0;
+  pt_buf b = PT_BUF_INIT;
+  int rc = pt_buf_puts(&b, head_const ? "const " : "");
+  if (rc == 0)
+    rc = pt_buf_puts(&b, head ? head : "this");
+  for (const char *p = rest; rc == 0 && *p;) {
+    size_t n = 0;
+    while (is_ident_char(p[n]))
+      n++;
+    if (n == 0 || (rc = pt_buf_putc(&b, '.')) != 0 ||
+        (rc = pt_buf_put(&b, p, n)) != 0)
+      break;
+    p = skip_space(p + n);
+    if (*p == '.' || (p[0] == '-' && p[1] == '>'))
+      p = skip_space(p + (*p == '.' ? 1 : 2));
+    else if (*p)
+      break;
+    if (!*p) {
+      char *t = pt_arena_alloc(&f->r->arena, b.len + 1);
+      if (!t) {
+        rc = PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+        break;
+      }
+      memcpy(t, b.ptr, b.len + 1);
+      ref->recv_type = t;
+      ref->recv_how = PT_RECV_CALLED;
+    }
+  }
+  pt_buf_fini(&b);
+  return rc < 0 ? rc : 0;
+}
+
 int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
                       pt_raw_ref *ref)
 {
   if (f->lang == PT_LANG_GO && go_indexed(f, from, scope, ref))
     return 0;
+  if (f->lang == PT_LANG_CPP) {
+    int chain = cpp_chain(f, from, scope, ref);
+    if (chain)
+      return chain < 0 ? chain : 0;
+  }
   int rc = constructed(f, scope, ref);
   if (rc > 0 && ref->recv_how == PT_RECV_CALLED)
     return chained(f, from, ref);
@@ -805,7 +1200,7 @@ int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
   char seg[128];
   const pt_binding *b = NULL;
   const char *type = NULL;   /* the type the receiver so far has */
-  int found = 0;
+  int found = 0, in_const = cpp_const_member(f, from), is_const = 0;
   for (const char *s = scope; s;) {
     size_t sep = 0;
     int n = segment(s, &sep);
@@ -818,6 +1213,7 @@ int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
       if (t < 0)
         return 0;
       type = f->cands[t].name;
+      is_const = in_const;
     } else if (s == scope && seg[0] == '@') { /* Ruby @field */
       int t = enclosing_type(f, from);
       if (t < 0 || find_field(f, f->cands[t].name, seg + 1, &b) != 1)
@@ -825,7 +1221,10 @@ int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
       type = b->type;
       found = 1;
     } else if (s == scope) {
-      if (find_variable(f, from, seg, &b) != 1)
+      int known = find_variable(f, from, seg, &b);
+      if (known == 0 && f->lang == PT_LANG_CPP)
+        return cpp_field_chain(f, from, NULL, in_const, s, ref);
+      if (known != 1)
         return 0;
       size_t tl = strlen(b->type);
       if (tl > 2 && strcmp(b->type + tl - 2, "[]") == 0 &&
@@ -833,17 +1232,25 @@ int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
         return 0; /* a range variable: an element of the ranged one */
       type = b->type;
       found = 1;
+      /* a field named bare is this's: a const member's own are const */
+      is_const = b->is_const || (b->is_field && b->is_value && in_const);
     } else {
-      if (find_field(f, type, seg, &b) != 1)
+      int known = find_field(f, type, seg, &b);
+      if (known == 0 && f->lang == PT_LANG_CPP)
+        return cpp_field_chain(f, from, type, is_const, s, ref);
+      if (known != 1)
         return 0;
       type = b->type;
       found = 1;
+      is_const = b->is_const || (b->is_value && is_const);
     }
     s = sep ? s + n + sep : NULL;
   }
   if (found) {
     ref->recv_type = b->type;
     ref->recv_how = (uint8_t)b->how;
+    if (f->lang == PT_LANG_CPP && is_const)
+      return cpp_const_type(f, b->type, &ref->recv_type);
   }
   return 0;
 }

@@ -396,7 +396,8 @@ static int goes_after(const pt_resolver *rs, const base_node *n, size_t f)
   return strcmp(rs->files[n->file].path, rs->files[f].path) <= 0;
 }
 
-int pt__resolve_add_base(pt_resolver *rs, size_t t, size_t b)
+static int add_node(pt_resolver *rs, size_t t, size_t b, uint64_t field,
+                    uint8_t how)
 {
   size_t n = rs->n_base_nodes;
   uint32_t q = rs->info[t].qn;
@@ -407,7 +408,7 @@ int pt__resolve_add_base(pt_resolver *rs, size_t t, size_t b)
   if (rc)
     return rc;
   size_t f = pt__resolve_file_of(rs, rs->info[t].file);
-  base_node node = {t, b, NONE, f, 0};
+  base_node node = {t, b, NONE, f, 0, field, how};
   rs->base_nodes[rs->n_base_nodes++] = node;
   size_t head = rs->base_head[q];
   if (head == NONE || !goes_after(rs, &rs->base_nodes[head], f)) {
@@ -421,4 +422,15 @@ int pt__resolve_add_base(pt_resolver *rs, size_t t, size_t b)
   rs->base_nodes[n].next = rs->base_nodes[head].next;
   rs->base_nodes[head].next = n;
   return 0;
+}
+
+int pt__resolve_add_base(pt_resolver *rs, size_t t, size_t b)
+{
+  return add_node(rs, t, b, 0, 0);
+}
+
+int pt__resolve_add_field(pt_resolver *rs, size_t t, size_t b, uint64_t field,
+                          uint8_t how)
+{
+  return add_node(rs, t, b, field, how);
 }

@@ -17,14 +17,22 @@
 #define NONE ((size_t)-1)
 #define NO_ID UINT32_MAX
 
-/* One base of a type: the entity it resolved to, or NONE (not indexed). */
+/* One base of a type: the entity it resolved to, or NONE (not indexed).
+ * A C++ field is kept in the same list (what changes it is noted and
+ * patched as bases are): field is its name's hash, base its type. */
 typedef struct base_node {
   size_t type;               /* the entity whose base list this is */
   size_t base;
   size_t next;               /* the type's next base, or NONE */
   size_t file;               /* the file that noted it (upkeep), or NONE */
   int removed;               /* taken out of its list by a patch */
+  uint64_t field;            /* a field's name hash; 0 for a base */
+  uint8_t field_how;         /* PT_FIELD_* bits */
 } base_node;
+
+#define PT_FIELD_CONST 1     /* declared const (const T x, const T *p) */
+#define PT_FIELD_POINTER 2   /* a pointer or a reference: this's constness
+                                does not reach what it points at */
 
 /* What resolution asks of an entity, as small numbers made once, so a
  * candidate costs no string work: ids compare where texts did. */
@@ -167,6 +175,10 @@ uint32_t pt__resolve_path_id(const pt_resolver *rs, const char *path);
 int pt__resolve_serial(pt_resolver *rs);
 /* Appends base b (an entity index, or NONE) to type t's list. */
 int pt__resolve_add_base(pt_resolver *rs, size_t t, size_t b);
+/* Appends a C++ field of type t, named by hash field (nonzero), of type b
+ * (an entity index), with how (PT_FIELD_* bits). */
+int pt__resolve_add_field(pt_resolver *rs, size_t t, size_t b, uint64_t field,
+                          uint8_t how);
 
 /* resolve_pick.c */
 int pt__resolve_ctx_init(pt__resolve_ctx *c, const pt_resolver *rs);
@@ -187,6 +199,18 @@ int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
  * 1 also when sig does not show its parameters plainly, 0 when not. */
 int pt__arity_fits(const char *sig, const char *name, int is_macro,
                    int is_cpp, unsigned n_args);
+/* Whether the C++ member function name, whose signature is sig, is const
+ * (a const after its parameters): 0 also when sig does not show it. */
+int pt__cpp_const_member(const char *sig, const char *name);
+/* Whether two signatures of name have one parameter list, spaces and
+ * default values aside (0 when either does not show it). */
+int pt__cpp_same_params(const char *a, const char *b, const char *name);
+/* The declared result type of the C++ function name, whose signature is
+ * sig, as written before the name ("const Node *First() const" gives
+ * Node), into out (cap bytes), and whether the object it gives is const:
+ * 1, or 0 when sig shows none (a constructor, auto, void). */
+int pt__cpp_result_type(const char *sig, const char *name, char *out,
+                        size_t cap, int *is_const);
 
 /* resolve_run.c */
 /* Appends e, copying its to_key into the edges' arena when own_to. */

@@ -453,15 +453,52 @@ static void own_methods(const pt_resolver *rs, size_t head, const pt_raw_ref *r,
   *out = here.count ? here : away;
 }
 
+/* C++ const twins: of two methods of type t named r->name with one
+ * parameter list, one const, a const object (cq 1) calls the const one
+ * and any other (cq 0) the other one, as overload resolution ranks them;
+ * NONE when the candidates are not such a pair or cq is -1 (unknown). */
+static size_t const_twin(const pt_resolver *rs, size_t head,
+                         const pt_raw_ref *r, size_t t, int cq)
+{
+  size_t pair[2], n = 0;
+  if (cq < 0 || rs->ents[t].lang != PT_LANG_CPP)
+    return NONE;
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    pt_kind k = (pt_kind)rs->info[i].kind;
+    if (!member_of(rs, i, t) ||
+        (k != PT_KIND_METHOD && k != PT_KIND_FUNCTION) ||
+        !eligible(rs, i, r, 0))
+      continue;
+    if (n == 2)
+      return NONE;
+    pair[n++] = i;
+  }
+  if (n != 2)
+    return NONE;
+  const pt_entity *a = &rs->ents[pair[0]], *b = &rs->ents[pair[1]];
+  int ca = pt__cpp_const_member(a->signature, a->name);
+  int cb = pt__cpp_const_member(b->signature, b->name);
+  if (ca == cb || !pt__cpp_same_params(a->signature, b->signature, a->name))
+    return NONE;
+  return ca == cq ? pair[0] : pair[1];
+}
+
 /* The method r->name of type t: its own, then each base's in source order,
  * depth first; EXTERNAL when neither has it (a base that is not indexed
- * may, or the call goes through a field holding a function). */
+ * may, or the call goes through a field holding a function). cq: the
+ * object is const (1), not (0), or not known (-1). */
 static verdict method_of(const pt_resolver *rs, size_t head,
-                         const pt_raw_ref *r, size_t t, int skip_own, int depth)
+                         const pt_raw_ref *r, size_t t, int skip_own, int depth,
+                         int cq)
 {
   tier_hit own;
   if (!skip_own) {
     own_methods(rs, head, r, t, &own);
+    if (own.count > 1 && !own.one_group) {
+      size_t twin = const_twin(rs, head, r, t, cq);
+      if (twin != NONE)
+        return found(twin, PT_RES_RECEIVER_TYPE);
+    }
     if (own.count)
       return tier_verdict(&own, PT_RES_RECEIVER_TYPE);
   }
@@ -472,9 +509,11 @@ static verdict method_of(const pt_resolver *rs, size_t head,
     size_t base = rs->base_nodes[b].base, of = rs->base_nodes[b].type;
     if (of != t && rs->ents[of].kind != PT_KIND_IMPL)
       continue; /* another type of the same qualified name */
+    if (rs->base_nodes[b].field)
+      continue; /* a C++ field, kept in the same list */
     if (base == NONE)
       continue;
-    verdict v = method_of(rs, head, r, base, 0, depth + 1);
+    verdict v = method_of(rs, head, r, base, 0, depth + 1, cq);
     if (v.target != NONE || v.how == PT_RES_AMBIGUOUS)
       return v;
   }
@@ -483,6 +522,21 @@ static verdict method_of(const pt_resolver *rs, size_t head,
 
 static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
                             pt_lang lang, const pt_raw_ref *r);
+
+/* C++: whether the object of a call through this (written or not) is
+ * const, as the calling member function is: 1, 0, or -1 when the caller
+ * is no C++ function. */
+static int caller_const(const pt_resolver *rs, pt__resolve_ctx *c,
+                        const pt_raw_ref *r)
+{
+  size_t i = pt__resolve_key(rs, c, r->from_key);
+  if (i == NONE || rs->ents[i].lang != PT_LANG_CPP ||
+      (rs->ents[i].kind != PT_KIND_METHOD &&
+       rs->ents[i].kind != PT_KIND_FUNCTION))
+    return -1;
+  return pt__cpp_const_member(rs->ents[i].signature, rs->ents[i].name);
+}
+
 
 /* r with its name (and qualifier) taken from a written name "a.b::C". */
 static char *split_written(const pt_raw_ref *r, const char *written,
@@ -671,10 +725,136 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
   /* Child.create(): a type's method written in one of its bases */
   verdict t = receiver_type(rs, c, lang, r, r->scope);
   if (t.target != NONE) {
-    verdict m = method_of(rs, head, r, t.target, 0, 0);
+    verdict m = method_of(rs, head, r, t.target, 0, 0, -1);
     return m.target != NONE ? found(m.target, PT_RES_QUALIFIED) : m;
   }
   return missed(package ? PT_RES_EXTERNAL : PT_RES_UNKNOWN_RECEIVER);
+}
+
+/* C++: a field's name as the tables keep it (base_node.field). */
+static uint64_t field_hash(const char *name, size_t len)
+{
+  uint64_t h = pt__deps_hash('F', name, len);
+  return h ? h : 1;
+}
+
+/* C++: the field of type t or of its bases hashed h, as the compiler finds
+ * it (t's own, then each base's in order, depth first): its type entity,
+ * or NONE (*found 0 when there is no such field, 1 when its type is not
+ * indexed); *how its PT_FIELD_* bits. */
+static size_t field_of(const pt_resolver *rs, size_t t, uint64_t h, int depth,
+                       uint8_t *how, int *found)
+{
+  uint32_t q = rs->info[t].qn;
+  *found = 0;
+  if (depth >= 12 || q == NO_ID)
+    return NONE;
+  size_t first = pt__resolve_bases(rs, q);
+  for (size_t b = first; b != NONE; b = rs->base_nodes[b].next) {
+    const base_node *n = &rs->base_nodes[b];
+    if ((n->type == t || rs->ents[n->type].kind == PT_KIND_IMPL) &&
+        n->field == h) {
+      *found = 1;
+      *how = n->field_how;
+      return n->base;
+    }
+  }
+  for (size_t b = first; b != NONE; b = rs->base_nodes[b].next) {
+    const base_node *n = &rs->base_nodes[b];
+    if (n->field || n->base == NONE ||
+        (n->type != t && rs->ents[n->type].kind != PT_KIND_IMPL))
+      continue;
+    size_t f = field_of(rs, n->base, h, depth + 1, how, found);
+    if (*found)
+      return f;
+  }
+  return NONE;
+}
+
+/* C++: the type entity function i's declared result names, as written
+ * at r, and whether the object is const (*cq). */
+static verdict cpp_result(const pt_resolver *rs, pt__resolve_ctx *c,
+                          const pt_raw_ref *r, size_t i, int *cq)
+{
+  char type[128];
+  const pt_entity *e = &rs->ents[i];
+  if (is_type_like(e->kind)) { /* T(...): a T made there */
+    *cq = 0;
+    return found(i, PT_RES_RECEIVER_TYPE);
+  }
+  if (!pt__cpp_result_type(e->signature, e->name, type, sizeof type, cq))
+    return missed(PT_RES_UNKNOWN_RECEIVER);
+  verdict t = receiver_type(rs, c, PT_LANG_CPP, r, type);
+  return t.target != NONE ? t : missed(PT_RES_UNKNOWN_RECEIVER);
+}
+
+/* C++: the type a receiver made by calls and fields ends at, from what the
+ * extractor wrote of it (extract_refs.c, cpp_chain): "T.F/1.G/0", "const
+ * T.F/0", "this.F/0", "this.f.G/0" or "F/0.G/0" (a bare call first); each
+ * call resolved as one written at r with that many arguments, its declared
+ * result typing the next, and each field (f) found in the type so far.
+ * *cq: whether the last object is const. */
+static verdict cpp_chain_type(const pt_resolver *rs, pt__resolve_ctx *c,
+                              const pt_raw_ref *r, int *cq)
+{
+  char buf[256];
+  size_t n = strlen(r->recv_type);
+  if (n >= sizeof buf)
+    return missed(PT_RES_UNKNOWN_RECEIVER);
+  memcpy(buf, r->recv_type, n + 1);
+  verdict t = missed(PT_RES_UNKNOWN_RECEIVER);
+  int first = 1;
+  for (char *seg = buf, *next; seg; seg = next, first = 0) {
+    next = strchr(seg, '.');
+    if (next)
+      *next++ = '\0';
+    char *slash = strchr(seg, '/');
+    if (!slash && !first) { /* a field of the object so far */
+      uint8_t how = 0;
+      int known;
+      size_t ft = field_of(rs, t.target, field_hash(seg, strlen(seg)), 0, &how,
+                           &known);
+      t = ft != NONE ? found(ft, PT_RES_RECEIVER_TYPE)
+                     : missed(PT_RES_UNKNOWN_RECEIVER);
+      *cq = (how & PT_FIELD_CONST) ||
+            (!(how & PT_FIELD_POINTER) && *cq == 1);
+    } else if (!slash) { /* the head's type */
+      int is_this = !strcmp(seg, "this") || !strcmp(seg, "const this");
+      *cq = strncmp(seg, "const ", 6) == 0;
+      size_t ti = is_this ? caller_type_index(rs, c, r->from_key) : NONE;
+      t = is_this ? (ti != NONE ? found(ti, PT_RES_RECEIVER_TYPE)
+                                : missed(PT_RES_UNKNOWN_RECEIVER))
+                  : receiver_type(rs, c, PT_LANG_CPP, r, seg + (*cq ? 6 : 0));
+    } else if (slash) {
+      *slash = '\0';
+      pt_raw_ref call = *r;
+      call.name = seg;
+      unsigned na = 0;
+      for (const char *d = slash + 1; *d >= '0' && *d <= '9' && na < 254; d++)
+        na = na * 10 + (unsigned)(*d - '0');
+      call.arity = (uint8_t)(na < 254 ? na + 1 : 255);
+      call.recv_type = NULL;
+      call.recv_how = PT_RECV_UNKNOWN;
+      size_t head;
+      if (first) { /* F(...): a bare call, as written at r */
+        call.scope = NULL;
+        call.via = PT_VIA_NAME;
+        t = pick_by_name(rs, c, PT_LANG_CPP, &call);
+      } else if (chain_head(rs, pt__resolve_family(PT_LANG_CPP), seg,
+                            strlen(seg), &head)) {
+        t = method_of(rs, head, &call, t.target, 0, 0, *cq);
+      } else {
+        t = missed(PT_RES_UNKNOWN_RECEIVER);
+      }
+      if (t.target != NONE)
+        t = cpp_result(rs, c, r, t.target, cq);
+    } else {
+      t = missed(PT_RES_UNKNOWN_RECEIVER);
+    }
+    if (t.target == NONE)
+      return missed(PT_RES_UNKNOWN_RECEIVER);
+  }
+  return t;
 }
 
 /* o.m(): decided by what o is. */
@@ -685,16 +865,27 @@ static verdict pick_member(const pt_resolver *rs, pt__resolve_ctx *c,
     size_t t = caller_type_index(rs, c, r->from_key);
     if (t == NONE)
       return missed(PT_RES_UNKNOWN_RECEIVER);
-    return method_of(rs, head, r, t, is_base_word(r->scope), 0);
+    return method_of(rs, head, r, t, is_base_word(r->scope), 0,
+                     caller_const(rs, c, r));
+  }
+  if (r->recv_type && lang == PT_LANG_CPP && r->recv_how == PT_RECV_CALLED &&
+      strpbrk(r->recv_type, "/.")) {
+    int cq = -1;
+    verdict t = cpp_chain_type(rs, c, r, &cq);
+    return t.target != NONE ? method_of(rs, head, r, t.target, 0, 0, cq) : t;
   }
   if (r->recv_type) {
-    verdict t = receiver_type(rs, c, lang, r, r->recv_type);
+    /* C++: the extractor writes a const object's type "const T" */
+    const char *rt = r->recv_type;
+    int cq = lang == PT_LANG_CPP ? strncmp(rt, "const ", 6) == 0 : -1;
+    rt += cq == 1 ? 6 : 0;
+    verdict t = receiver_type(rs, c, lang, r, rt);
     /* T(...) names no indexed type: a function's result */
     if (t.target == NONE && t.how != PT_RES_AMBIGUOUS &&
         r->recv_how == PT_RECV_CALLED)
       t = factory_type(rs, c, lang, r);
     if (t.target != NONE)
-      return method_of(rs, head, r, t.target, 0, 0);
+      return method_of(rs, head, r, t.target, 0, 0, cq);
     return missed(t.how == PT_RES_AMBIGUOUS ? PT_RES_AMBIGUOUS
                   : r->recv_how == PT_RECV_CALLED ? PT_RES_UNKNOWN_RECEIVER
                                                   : PT_RES_EXTERNAL);
@@ -850,7 +1041,8 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
   view_ref(rs, c, lang, r, head, &v);
   if (v.bare_call && has_implicit_this(lang)) {
     size_t t = caller_type_index(rs, c, r->from_key);
-    verdict m = t != NONE ? method_of(rs, head, r, t, 0, 0)
+    verdict m = t != NONE ? method_of(rs, head, r, t, 0, 0,
+                                      caller_const(rs, c, r))
                           : missed(PT_RES_EXTERNAL);
     if (m.target != NONE || m.how == PT_RES_AMBIGUOUS) {
       pt_free(v.want);
@@ -1095,6 +1287,27 @@ static int is_base_ref(const pt_raw_ref *r)
   return r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS;
 }
 
+/* C++: the type of a field, which the extractor marks with the field's
+ * name, "[const ][*]name" (extract_refs.c). */
+static int is_field_ref(const pt_raw_ref *r, pt_lang lang)
+{
+  return r->kind == PT_REF_TYPE && lang == PT_LANG_CPP && r->recv_type;
+}
+
+static int note_field(pt_resolver *rs, size_t t, size_t type, const char *f)
+{
+  uint8_t how = 0;
+  if (strncmp(f, "const ", 6) == 0) {
+    how |= PT_FIELD_CONST;
+    f += 6;
+  }
+  if (*f == '*') {
+    how |= PT_FIELD_POINTER;
+    f++;
+  }
+  return pt__resolve_add_field(rs, t, type, field_hash(f, strlen(f)), how);
+}
+
 int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
                             const pt_raw_ref *refs, size_t n_refs)
 {
@@ -1102,7 +1315,8 @@ int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
   for (size_t i = 0; rc == 0 && i < n_refs; i++) {
     const pt_raw_ref *r = &refs[i];
     size_t t;
-    if (!is_base_ref(r) || (t = pt__resolve_key(rs, NULL, r->from_key)) == NONE ||
+    if ((!is_base_ref(r) && !is_field_ref(r, lang)) ||
+        (t = pt__resolve_key(rs, NULL, r->from_key)) == NONE ||
         !is_type_like(rs->ents[t].kind))
       continue;
     if (!have_imports &&
@@ -1110,9 +1324,33 @@ int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
       break;
     have_imports = 1;
     verdict v = pick_by_name(rs, rs->serial, lang, r);
-    rc = pt__resolve_add_base(rs, t, v.target);
+    rc = is_field_ref(r, lang) ? note_field(rs, t, v.target, r->recv_type)
+                               : pt__resolve_add_base(rs, t, v.target);
   }
   return rc;
+}
+
+/* C++: T(...), new T(...) and T{...} run a constructor of T, which the
+ * edge goes to: the one of T's constructors the number of arguments
+ * leaves, ambiguous when several do, and T itself when it declares none
+ * that takes them (the compiler's own). */
+static verdict cpp_constructor(const pt_resolver *rs, const pt_raw_ref *r,
+                               verdict v)
+{
+  const pt_entity *e = v.target != NONE ? &rs->ents[v.target] : NULL;
+  size_t head;
+  if (!e || e->lang != PT_LANG_CPP ||
+      (e->kind != PT_KIND_CLASS && e->kind != PT_KIND_STRUCT) ||
+      !chain_head(rs, rs->info[v.target].fam, e->name, strlen(e->name), &head))
+    return v;
+  pt_raw_ref call = *r;
+  call.kind = PT_REF_CALL;
+  tier_hit t = {0};
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+    if (rs->info[i].kind == PT_KIND_METHOD && member_of(rs, i, v.target) &&
+        eligible(rs, i, &call, 0))
+      tier_add(rs, &t, i);
+  return t.count ? tier_verdict(&t, v.how) : v;
 }
 
 int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
@@ -1134,6 +1372,9 @@ int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
       }
     } else {
       verdict v = pick_by_name(rs, c, lang, r);
+      if (lang == PT_LANG_CPP &&
+          (r->kind == PT_REF_CALL || r->kind == PT_REF_NEW))
+        v = cpp_constructor(rs, r, v);
       e.resolution = v.how;
       if (v.target != NONE) {
         e.to_key = rs->ents[v.target].key;

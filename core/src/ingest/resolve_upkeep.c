@@ -550,7 +550,9 @@ static int mark_changed_bases(pt_resolver *rs, size_t f, size_t first_old,
         break;
       }
       if (rs->base_nodes[x].type != rs->base_nodes[y].type ||
-          rs->base_nodes[x].base != rs->base_nodes[y].base) {
+          rs->base_nodes[x].base != rs->base_nodes[y].base ||
+          rs->base_nodes[x].field != rs->base_nodes[y].field ||
+          rs->base_nodes[x].field_how != rs->base_nodes[y].field_how) {
         same = 0;
         break;
       }
