@@ -64,6 +64,8 @@ typedef struct pt_binding {
   int owner;                /* candidate index, or -1 for the file */
   uint8_t is_const;         /* C++: declared const (const T x, const T *p) */
   uint8_t is_value;         /* C++: neither a pointer nor a reference */
+  uint8_t is_smart;         /* C++: a std::unique_ptr<T> or shared_ptr<T>,
+                               type T: its -> reaches a T, its . not */
 } pt_binding;
 
 typedef struct pt_xfile {
@@ -91,6 +93,7 @@ typedef struct pt_xfile {
   int keep_test_refs;       /* tests' references are kept too */
   uint32_t at;              /* C++: the byte where the receiver being typed
                                is written, for block scopes; 0 none */
+  int arrow;                /* C++: the receiver is followed by -> */
 } pt_xfile;
 
 /* Parses src into *out (owned: ts_tree_delete). C and C++ are parsed from a

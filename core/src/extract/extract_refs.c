@@ -140,11 +140,15 @@ static uint8_t new_arity(TSNode n)
   return (uint8_t)(count < 254 ? count + 1 : 255);
 }
 
+static int is_smart_name(const char *t);
+static char *cpp_smart(char *s, int *is_const);
+
 /* C++: the type of a field (one declarator in a class: `T *name_;`) is
  * marked with the field's name for the resolver, which keeps every field
  * of a type to type receivers in methods written in other files:
  * ref->recv_type "[const ][*]name" (const: declared so; *: a pointer or a
- * reference). 0, or PT_ENOMEM. */
+ * reference; "^name=T" for a std::unique_ptr<T> or shared_ptr<T>). 0,
+ * or PT_ENOMEM. */
 static int cpp_field_ref(pt_xfile *f, TSNode n, pt_raw_ref *ref)
 {
   TSNode t = n, fd = ts_node_parent(n);
@@ -171,6 +175,19 @@ static int cpp_field_ref(pt_xfile *f, TSNode n, pt_raw_ref *ref)
   }
   if (n_decl != 1)
     return 0;
+  /* std::unique_ptr<T> p_: "^p_=T" */
+  int smart_const = 0;
+  char *smart = NULL, *text = pt__node_text(f, t);
+  if (!text)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  if (is_smart_name(text) || strchr(text, '<')) {
+    char *cut = pt__node_text(f, t);
+    if (!cut)
+      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    cut_generics(cut);
+    if (is_smart_name(cut))
+      smart = cpp_smart(text, &smart_const);
+  }
   while (!strcmp(ts_node_type(d), "pointer_declarator") ||
          !strcmp(ts_node_type(d), "reference_declarator")) {
     is_ptr = 1;
@@ -182,18 +199,27 @@ static int cpp_field_ref(pt_xfile *f, TSNode n, pt_raw_ref *ref)
   if (strcmp(ts_node_type(d), "field_identifier") != 0)
     return 0; /* a method's declaration, an array */
   uint32_t a = ts_node_start_byte(d), len = ts_node_end_byte(d) - a;
-  char *s = pt_arena_alloc(&f->r->arena, len + 8);
+  size_t sl = smart ? strlen(smart) : 0;
+  char *s = pt_arena_alloc(&f->r->arena, len + sl + 9);
   if (!s)
     return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
   size_t at = 0;
-  if (is_const) {
+  if (smart ? smart_const && !is_ptr : is_const) {
     memcpy(s, "const ", 6);
     at = 6;
   }
-  if (is_ptr)
-    s[at++] = '*';
+  if (smart && is_ptr)
+    return 0; /* a pointer to a smart pointer */
+  if (smart || is_ptr)
+    s[at++] = smart ? '^' : '*';
   memcpy(s + at, f->src + a, len);
-  s[at + len] = '\0';
+  at += len;
+  if (smart) {
+    s[at++] = '=';
+    memcpy(s + at, smart, sl);
+    at += sl;
+  }
+  s[at] = '\0';
   ref->recv_type = s;
   return 0;
 }
@@ -237,6 +263,11 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
     return 0; /* references made by tests leave with the tests */
   if (kind == PT_REF_CALL && ref.via == PT_VIA_MEMBER && ref.scope) {
     f->at = ts_node_start_byte(n);
+    uint32_t i = f->at;
+    while (i > 0 && (f->src[i - 1] == ' ' || f->src[i - 1] == '\n' ||
+                     f->src[i - 1] == '\t' || f->src[i - 1] == '\r'))
+      i--;
+    f->arrow = i >= 2 && f->src[i - 2] == '-' && f->src[i - 1] == '>';
     int rc = pt__bind_receiver(f, from, ref.scope, &ref);
     f->at = 0;
     if (rc)
@@ -474,6 +505,35 @@ static char *go_element(char *s)
   return NULL;
 }
 
+/* C++: whether a type name (generics cut) is std::unique_ptr or
+ * std::shared_ptr. */
+static int is_smart_name(const char *t)
+{
+  if (strncmp(t, "std::", 5) == 0)
+    t += 5;
+  return !strcmp(t, "unique_ptr") || !strcmp(t, "shared_ptr");
+}
+
+/* C++: the type T that a std::unique_ptr<T> or std::shared_ptr<T> written
+ * at s points at, in place, and whether T is written const (*is_const);
+ * NULL for any other type. */
+static char *cpp_smart(char *s, int *is_const)
+{
+  char *open = s ? strchr(s, '<') : NULL;
+  if (!open)
+    return NULL;
+  char *a = open + 1, *e = a;
+  while (*a == ' ')
+    a++;
+  *is_const = strncmp(a, "const ", 6) == 0;
+  for (int depth = 0; *e && !(depth == 0 && (*e == '>' || *e == ',')); e++)
+    depth += (*e == '<') - (*e == '>');
+  if (!*e)
+    return NULL;
+  *e = '\0';
+  return type_name(a);
+}
+
 /* C++: whether the object a declaration binds is const (a const beside
  * its type: `const T *p`, `T const &r`, not `T *const p`) and whether it
  * is the object itself (no pointer or reference declarator). */
@@ -515,6 +575,14 @@ int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
   } else {
     t = type_name(elem ? elem : t);
   }
+  int smart_const = -1;
+  if (f->lang == PT_LANG_CPP && t && is_smart_name(t)) {
+    char *raw = pt__node_text(f, type);
+    if (!raw)
+      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    if (!(t = cpp_smart(raw, &smart_const)))
+      smart_const = -1;
+  }
   /* C++ keeps `auto x` too, of no type: a local that hides a field */
   if (!v || (!t && f->lang != PT_LANG_CPP))
     return 0;
@@ -549,9 +617,14 @@ int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
                          sizeof *f->binds);
   if (rc)
     return rc;
-  pt_binding b = {var, v, t, how, is_field, -2, 0, 0};
+  pt_binding b = {var, v, t, how, is_field, -2, 0, 0, 0};
   if (f->lang == PT_LANG_CPP)
     cpp_qualifiers(var, type, &b);
+  if (smart_const >= 0) {
+    b.is_smart = 1;
+    b.is_value = 0;
+    b.is_const = (uint8_t)smart_const;
+  }
   f->binds[f->n_binds++] = b;
   if (is_field || !is_param_property(var))
     return 0;
@@ -586,7 +659,7 @@ int pt__bind_local(pt_xfile *f, TSNode var)
                          sizeof *f->binds);
   if (rc)
     return rc;
-  pt_binding b = {var, v, NULL, PT_RECV_UNKNOWN, 0, -2, 0, 0};
+  pt_binding b = {var, v, NULL, PT_RECV_UNKNOWN, 0, -2, 0, 0, 0};
   f->binds[f->n_binds++] = b;
   return 0;
 }
@@ -1086,8 +1159,12 @@ static int cpp_chain(pt_xfile *f, int from, const char *scope,
       memcpy(text, scope, hl);
       text[hl] = '\0';
       head.recv_type = NULL;
+      int arrow = f->arrow;
+      f->arrow = *sep == '-';
+      rc = pt__bind_receiver(f, from, text, &head);
+      f->arrow = arrow;
       /* (a field chain when the fields are declared elsewhere) */
-      if ((rc = pt__bind_receiver(f, from, text, &head)) != 0 ||
+      if (rc != 0 ||
           !head.recv_type ||
           (head.recv_how == PT_RECV_CALLED && !strchr(head.recv_type, '.')) ||
           pt_buf_puts(&b, head.recv_type)) {
@@ -1140,7 +1217,8 @@ static int cpp_declared(const pt_xfile *f, int from, const char *name,
  * a method written outside its class, `n->parent_` with n a Node *): for
  * the resolver, which knows the fields of every type, a chain of field
  * segments after what is known (extract_refs.c, cpp_chain): "this.doc_.x",
- * or "[const ]T.parent_" after head T. With head NULL, rest starts with a
+ * or "[const ]T.parent_" after head T; a field followed by -> is written
+ * "name>". With head NULL, rest starts with a
  * bare name, a field of this only in a member function with no local of
  * that name in view. 0, or PT_ENOMEM. */
 static int cpp_field_chain(pt_xfile *f, int from, const char *head,
@@ -1163,6 +1241,9 @@ static int cpp_field_chain(pt_xfile *f, int from, const char *head,
         (rc = pt_buf_put(&b, p, n)) != 0)
       break;
     p = skip_space(p + n);
+    /* name> : reached through ->, which a smart pointer needs */
+    if ((p[0] == '-' && p[1] == '>') || (!*p && f->arrow))
+      rc = pt_buf_putc(&b, '>');
     if (*p == '.' || (p[0] == '-' && p[1] == '>'))
       p = skip_space(p + (*p == '.' ? 1 : 2));
     else if (*p)
@@ -1234,6 +1315,8 @@ int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
       found = 1;
       /* a field named bare is this's: a const member's own are const */
       is_const = b->is_const || (b->is_field && b->is_value && in_const);
+      if (b->is_smart && !(sep == 2 || (sep == 0 && f->arrow)))
+        return 0; /* p.reset(): the smart pointer's own member */
     } else {
       int known = find_field(f, type, seg, &b);
       if (known == 0 && f->lang == PT_LANG_CPP)
@@ -1243,6 +1326,8 @@ int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
       type = b->type;
       found = 1;
       is_const = b->is_const || (b->is_value && is_const);
+      if (b->is_smart && !(sep == 2 || (sep == 0 && f->arrow)))
+        return 0;
     }
     s = sep ? s + n + sep : NULL;
   }

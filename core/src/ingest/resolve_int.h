@@ -33,6 +33,8 @@ typedef struct base_node {
 #define PT_FIELD_CONST 1     /* declared const (const T x, const T *p) */
 #define PT_FIELD_POINTER 2   /* a pointer or a reference: this's constness
                                 does not reach what it points at */
+#define PT_FIELD_SMART 4     /* a std::unique_ptr<T> or shared_ptr<T>: of
+                                type T through -> only */
 
 /* What resolution asks of an entity, as small numbers made once, so a
  * candidate costs no string work: ids compare where texts did. */

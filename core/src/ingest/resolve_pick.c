@@ -812,10 +812,13 @@ static verdict cpp_chain_type(const pt_resolver *rs, pt__resolve_ctx *c,
     if (!slash && !first) { /* a field of the object so far */
       uint8_t how = 0;
       int known;
-      size_t ft = field_of(rs, t.target, field_hash(seg, strlen(seg)), 0, &how,
+      size_t sl = strlen(seg), arrow = sl && seg[sl - 1] == '>';
+      size_t ft = field_of(rs, t.target, field_hash(seg, sl - arrow), 0, &how,
                            &known);
-      t = ft != NONE ? found(ft, PT_RES_RECEIVER_TYPE)
-                     : missed(PT_RES_UNKNOWN_RECEIVER);
+      /* p_.reset() on a smart pointer p_ is the pointer's own */
+      t = ft != NONE && (arrow || !(how & PT_FIELD_SMART))
+              ? found(ft, PT_RES_RECEIVER_TYPE)
+              : missed(PT_RES_UNKNOWN_RECEIVER);
       *cq = (how & PT_FIELD_CONST) ||
             (!(how & PT_FIELD_POINTER) && *cq == 1);
     } else if (!slash) { /* the head's type */
@@ -1294,18 +1297,23 @@ static int is_field_ref(const pt_raw_ref *r, pt_lang lang)
   return r->kind == PT_REF_TYPE && lang == PT_LANG_CPP && r->recv_type;
 }
 
-static int note_field(pt_resolver *rs, size_t t, size_t type, const char *f)
+/* Notes field r->recv_type of type t: "[const ][*]name" of the type r
+ * names (resolved as type), or "[const ]^name=T" of type T. */
+static int note_field(pt_resolver *rs, pt_lang lang, const pt_raw_ref *r,
+                      size_t t, size_t type)
 {
+  const char *f = r->recv_type, *eq;
   uint8_t how = 0;
   if (strncmp(f, "const ", 6) == 0) {
     how |= PT_FIELD_CONST;
     f += 6;
   }
-  if (*f == '*') {
-    how |= PT_FIELD_POINTER;
-    f++;
-  }
-  return pt__resolve_add_field(rs, t, type, field_hash(f, strlen(f)), how);
+  if (*f == '*' || *f == '^')
+    how |= *f++ == '*' ? PT_FIELD_POINTER : PT_FIELD_POINTER | PT_FIELD_SMART;
+  size_t n = (eq = strchr(f, '=')) != NULL ? (size_t)(eq - f) : strlen(f);
+  if (eq)
+    type = receiver_type(rs, rs->serial, lang, r, eq + 1).target;
+  return pt__resolve_add_field(rs, t, type, field_hash(f, n), how);
 }
 
 int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
@@ -1324,7 +1332,7 @@ int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
       break;
     have_imports = 1;
     verdict v = pick_by_name(rs, rs->serial, lang, r);
-    rc = is_field_ref(r, lang) ? note_field(rs, t, v.target, r->recv_type)
+    rc = is_field_ref(r, lang) ? note_field(rs, lang, r, t, v.target)
                                : pt__resolve_add_base(rs, t, v.target);
   }
   return rc;
