@@ -17,7 +17,8 @@ invocation of a function-like macro is recorded too, as form `macro`, with
 the #define it expands. C++ files are read too: member calls are form
 `method` (`interface` for a pure virtual method, whose declaration is the
 callee), and `T(...)`, `new T(...)` and `T{...}` are form `new`, to the
-constructor (the class when it has none).
+constructor (one defined in another unit found by its USR, as a function
+is; the class when it has none).
 
 A function declared only in the tree's own headers with no definition in
 the units parsed is `undecided` (its unit may not have been parsed);
@@ -140,6 +141,15 @@ def scan_construct(tree, call, ctor, out):
     if rel is None or not tree.called_at(rel, off, cls.spelling, b'({'):
         return
     d = ctor.get_definition()
+    implicit = (ctor.location.line, ctor.location.column) == \
+        (cls.location.line, cls.location.column)
+    if (d is None or not tree.rel(d.location.file.name)) and not implicit \
+            and tree.rel(ctor.location.file and ctor.location.file.name):
+        # Declared in the tree, defined in another unit: by its USR, as a
+        # function is.
+        out['calls'].append((rel, line, off, cls.spelling, 'usr-tree',
+                             ctor.get_usr(), 'new'))
+        return
     if d is None or not tree.rel(d.location.file.name):
         d = cls.get_definition()        # an implicit constructor
     drel = d is not None and tree.rel(d.location.file.name)
