@@ -76,6 +76,39 @@ static void strmap__finds_what_was_put_and_nothing_else(void **state)
   pt_strmap_fini(&m);
 }
 
+/* A reserved map takes n keys without growing; a key put with its hash
+ * is found without it, and the other way round. */
+static void strmap__reserved_map_takes_n_keys_without_growing(void **state)
+{
+  pt_strmap m = PT_STRMAP_INIT;
+  char keys[300][16];
+  assert_int_equal(pt_strmap_reserve(&m, 300), 0);
+  size_t cap = m.cap, v = 0;
+  for (int i = 0; i < 300; i++) {
+    size_t len = (size_t)snprintf(keys[i], sizeof keys[i], "k%d", i);
+    if (i % 2)
+      assert_int_equal(pt_strmap_put_new_hashed(&m, keys[i], len,
+                                                pt_strmap_hash(keys[i], len),
+                                                (size_t)i, NULL), 0);
+    else
+      assert_int_equal(pt_strmap_put(&m, keys[i], len, (size_t)i), 0);
+  }
+  assert_int_equal(m.cap, cap);
+  for (int i = 0; i < 300; i++) {
+    size_t len = strlen(keys[i]);
+    assert_true(i % 2 ? pt_strmap_get(&m, keys[i], len, &v)
+                      : pt_strmap_get_hashed(&m, keys[i], len,
+                                             pt_strmap_hash(keys[i], len), &v));
+    assert_int_equal(v, (size_t)i);
+  }
+  assert_false(pt_strmap_get_hashed(&m, "k300", 4, pt_strmap_hash("k300", 4),
+                                    &v));
+  assert_int_equal(pt_strmap_reserve(&m, 10), 0); /* never shrinks */
+  assert_int_equal(m.cap, cap);
+  assert_int_equal(pt_strmap_reserve(&m, SIZE_MAX / 2), PT_ENOMEM);
+  pt_strmap_fini(&m);
+}
+
 static void arena__serves_aligned_and_oversized_blocks(void **state)
 {
   pt_arena a = PT_ARENA_INIT;
@@ -167,6 +200,7 @@ int main(void)
     cmocka_unit_test(siphash13__reproduces_rust_default_hasher),
     cmocka_unit_test(buf_printf__grows_and_terminates),
     cmocka_unit_test(strmap__finds_what_was_put_and_nothing_else),
+    cmocka_unit_test(strmap__reserved_map_takes_n_keys_without_growing),
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),
     cmocka_unit_test(alloc_fail_after__fails_exactly_the_nth_allocation),
     cmocka_unit_test(parse_u64__rejects_garbage),

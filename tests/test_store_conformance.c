@@ -151,15 +151,22 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
                "src/auth/login.rs|__src_auth_login|src|auth|CODE;"
                "src/auth/login.rs|__src_auth_login|src|auth|CODE;"
                "main.swift|__main|.||CODE");
+  /* the edges view shows schema 3's columns; its rows in saved order (the
+   * sample's edges have distinct lines) */
   assert_query(db, "SELECT group_concat(edge_type||'|'||source_location||'|'||"
-               "resolved, ';') FROM (SELECT * FROM edges ORDER BY rowid)",
+               "resolved, ';') FROM (SELECT e.* FROM edges e JOIN edge_rows r"
+               " ON e.line = r.line ORDER BY r.rowid)",
                "Uses|src/auth/login.rs:4294967295|0;"
                "Calls|src/auth/login.rs:2|1;"
                "Implements|main.swift:1|0;Extends|main.swift:0|0");
   assert_query(db, "SELECT group_concat(resolution||'|'||confidence, ';') "
-               "FROM (SELECT * FROM edges ORDER BY rowid)",
+               "FROM (SELECT e.* FROM edges e JOIN edge_rows r"
+               " ON e.line = r.line ORDER BY r.rowid)",
                "unresolved_external|0;receiver_type|95;"
                "unresolved_unknown_receiver|0;unresolved_ambiguous|0");
+  /* each key and path once, ids in order of first use */
+  assert_query(db, "SELECT count(*) = count(DISTINCT text) AND max(id) = "
+               "count(*) FROM strings", "1");
   assert_query(db, "SELECT group_concat(path||'|'||raw_coverage_pct||'|'||"
                "effective_coverage_pct, ';') FROM "
                "(SELECT * FROM files ORDER BY path)",
@@ -171,7 +178,7 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
                "blob.bin||blob.bin|bin;docs/|docs||");
   assert_query(db, "SELECT count(*) FROM excluded_tests", "2");
   assert_query(db, "SELECT value FROM meta WHERE name = 'schema_version'",
-               "3");
+               "4");
   assert_query(db, "SELECT group_concat(path||'|'||mtime_ns||'|'||"
                "coalesce(length(reuse), '-'), ';') FROM "
                "(SELECT * FROM files ORDER BY path)",
@@ -179,26 +186,44 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
   assert_query(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM "
                "sqlite_master WHERE type = 'index' AND name NOT LIKE "
                "'sqlite_%' ORDER BY name)",
-               "edges_to_key,entities_file_path,entities_name");
+               "edge_rows_to_id,entities_file_path,entities_name,"
+               "strings_text");
   pt_graph_free(g);
 }
 
-/* edges(from_key) needs no index of its own: the primary key serves it. */
+/* Every step of the plan of sql searches by an index or key; none scans. */
+static void assert_plan_searches(const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  pt_buf q = PT_BUF_INIT;
+  int n = 0;
+  assert_int_equal(pt_buf_printf(&q, "EXPLAIN QUERY PLAN %s", sql), 0);
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, q.ptr, -1, &st, NULL), SQLITE_OK);
+  for (; sqlite3_step(st) == SQLITE_ROW; n++) {
+    const char *step = (const char *)sqlite3_column_text(st, 3);
+    assert_true(pt_str_starts_with(step, "SEARCH "));
+  }
+  assert_true(n > 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  pt_buf_fini(&q);
+}
+
+/* The edges view finds the rows of a from or to key through indexes:
+ * strings by text, then edge_rows by the primary key (from_id first) or
+ * by to_id. */
 static void sqlite_save__indexes_edge_lookups_by_from_and_to_key(void **state)
 {
   pt_test_fixture *f = *state;
   pt_graph *g = pt_test_small_graph();
-  const char *sides[] = {"from_key", "to_key"};
   assert_int_equal(pt_store_save(f->st, g), 0);
-  for (size_t i = 0; i < 2; i++) {
-    pt_buf sql = PT_BUF_INIT;
-    assert_int_equal(pt_buf_printf(&sql, "EXPLAIN QUERY PLAN SELECT * FROM "
-                                   "edges WHERE %s = 'x'", sides[i]), 0);
-    char *plan = query(pt_test_spec_path(f), sql.ptr);
-    assert_non_null(strstr(plan, "USING INDEX"));
-    pt_free(plan);
-    pt_buf_fini(&sql);
-  }
+  assert_plan_searches(pt_test_spec_path(f),
+                       "SELECT * FROM edges WHERE from_key = 'x'");
+  assert_plan_searches(pt_test_spec_path(f),
+                       "SELECT * FROM edges WHERE to_key = 'x'");
   pt_graph_free(g);
 }
 
@@ -313,7 +338,76 @@ static void sqlite_load__names_an_index_of_an_older_schema(void **state)
   sqlite3_close(db);
   assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message,
-                         "schema version 1; this build reads 2 to 3"));
+                         "schema version 1; this build reads 2 to 4"));
+  pt_graph_free(g);
+  pt_graph_free(back);
+}
+
+/* A damaged edge row or table of strings is PT_EINVAL naming the table
+ * and column, never a record pointing nowhere. */
+static void sqlite_load__rejects_edge_ids_naming_no_string(void **state)
+{
+  pt_test_fixture *f = *state;
+  const char *damage[][2] = {
+      {"UPDATE edge_rows SET to_id = 1000 WHERE rowid = 1", "edge_rows.to_id"},
+      {"UPDATE edge_rows SET from_id = 0 WHERE rowid = 2", "edge_rows.from_id"},
+      {"UPDATE edge_rows SET file_id = 'x' WHERE rowid = 1",
+       "edge_rows.file_id"},
+      {"UPDATE edge_rows SET type = 4 WHERE rowid = 1", "edge_rows.type"},
+      {"UPDATE edge_rows SET resolution = -1 WHERE rowid = 1",
+       "edge_rows.resolution"},
+      {"UPDATE strings SET id = 99 WHERE id = 2", "strings.id"},
+  };
+  for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+    pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+    sqlite3 *db = NULL;
+    assert_int_equal(pt_store_save(f->st, g), 0);
+    assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, damage[i][0], NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
+    assert_non_null(strstr(pt_error_last()->message, damage[i][1]));
+    pt_graph_free(g);
+    pt_graph_free(back);
+  }
+}
+
+/* Turns a file of this build's schema into schema 3: edges a table of
+ * text, in saved order, as schema 3 wrote them. */
+static void make_schema_3(sqlite3 *db)
+{
+  /* (the sample graph's edges have distinct lines) */
+  assert_int_equal(sqlite3_exec(db, "CREATE TABLE edges3 AS SELECT e.* FROM"
+                                " edges e JOIN edge_rows r ON e.line = r.line"
+                                " ORDER BY r.rowid; DROP VIEW edges;"
+                                "DROP TABLE edge_rows; DROP TABLE strings;"
+                                "DROP TABLE edge_types; DROP TABLE resolutions;"
+                                "ALTER TABLE edges3 RENAME TO edges;"
+                                "UPDATE meta SET value = '3' WHERE name = "
+                                "'schema_version'; PRAGMA user_version = 3",
+                                NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* An index of schema 3 (edges as rows of text) loads as it was saved; a
+ * save over it writes this build's schema. */
+static void sqlite_load__reads_schema_3_edges_of_text(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+  sqlite3 *db = NULL;
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  make_schema_3(db);
+  sqlite3_close(db);
+  assert_query(pt_test_spec_path(f), "SELECT count(*) FROM sqlite_master "
+               "WHERE name = 'edges' AND type = 'table'", "1");
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_true(pt_graph_equal(g, back));
+  assert_int_equal(pt_store_write_changes(f->st, back, g), 0);
+  assert_query(pt_test_spec_path(f), "SELECT value FROM meta WHERE name = "
+               "'schema_version'", "4");
+  pt_test_assert_loads(f->st, g);
   pt_graph_free(g);
   pt_graph_free(back);
 }
@@ -327,6 +421,7 @@ static void sqlite_load__reads_schema_2_without_file_stats(void **state)
   sqlite3 *db = NULL;
   assert_int_equal(pt_store_save(f->st, g), 0);
   assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  make_schema_3(db);
   assert_int_equal(sqlite3_exec(db, "ALTER TABLE files DROP COLUMN reuse;"
                                 "ALTER TABLE files DROP COLUMN mtime_ns;"
                                 "UPDATE meta SET value = '2' WHERE name = "
@@ -537,6 +632,9 @@ int main(void)
       STORE_TEST(sqlite_load__names_an_index_of_an_older_schema,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__reads_schema_2_without_file_stats,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_load__reads_schema_3_edges_of_text, &sqlite_backend),
+      STORE_TEST(sqlite_load__rejects_edge_ids_naming_no_string,
                  &sqlite_backend),
       STORE_TEST(sqlite_create__refuses_a_file_that_is_not_a_parseltongue_index,
                  &sqlite_backend),

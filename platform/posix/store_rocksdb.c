@@ -29,10 +29,11 @@
  * the current generation (8 bytes, big-endian). Version 1 kept the records
  * themselves at the top level, so it names a different layout; version 2
  * had edges without their resolution, version 3 files without their mtime
- * and reuse record. */
+ * and reuse record, version 4 edge keys ending in the type's name. */
 #define VERSION_NAME "schema_version"
-#define VERSION_VALUE "4" /* 3: edges carry their resolution; 4: files
-                               carry mtime_ns and reuse */
+#define VERSION_VALUE "5" /* 3: edges carry their resolution; 4: files
+                               carry mtime_ns and reuse; 5: edge keys end
+                               in the type's number */
 #define VERSION_KEY "m\0" VERSION_NAME
 #define CURRENT_KEY "m\0generation"
 
@@ -135,12 +136,15 @@ static int put_entity(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
   return rc ? rc : pt_record_encode_entity(v, e);
 }
 
+/* The type as a digit of its number, not its name: keys then sort as the
+ * graph orders edges (from, to, type), and a load need not sort them. */
 static int put_edge(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
 {
   const pt_edge *e = &pt_graph_edges(g)[i];
   int rc = key_part(k, e->from_key);
   if (rc == 0) rc = key_part(k, e->to_key);
-  if (rc == 0) rc = key_part(k, pt_edge_type_name(e->type));
+  if (rc == 0) rc = pt_buf_putc(k, '\0');
+  if (rc == 0) rc = pt_buf_putc(k, (char)('0' + (int)e->type));
   return rc ? rc : pt_record_encode_edge(v, e);
 }
 
@@ -179,47 +183,71 @@ static int put_meta(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
   return rc ? rc : pt_record_encode_meta(v, name, value);
 }
 
-static int load_entity(pt_graph *g, const char *val, size_t len)
+/* The strings the last edge loaded had, interned: edges come in key
+ * order, so most have the last one's from key and file, which are then
+ * compared, not looked up again. */
+typedef struct load_ctx {
+  pt_graph *g;
+  const char *from, *file;
+} load_ctx;
+
+static int same_interned(pt_graph *g, const char **last, const char **s)
+{
+  if (*s && *last && strcmp(*s, *last) == 0) {
+    *s = *last;
+    return 0;
+  }
+  if (*s && !(*s = pt_graph_intern(g, *s)))
+    return PT_ERR(PT_ENOMEM, "out of memory interning a string");
+  *last = *s;
+  return 0;
+}
+
+static int load_entity(load_ctx *c, const char *val, size_t len)
 {
   pt_entity e;
   int rc = pt_record_decode_entity(val, len, &e);
-  return rc ? rc : pt_graph_add_entity(g, &e);
+  return rc ? rc : pt_graph_add_entity(c->g, &e);
 }
 
-static int load_edge(pt_graph *g, const char *val, size_t len)
+static int load_edge(load_ctx *c, const char *val, size_t len)
 {
   pt_edge e;
   int rc = pt_record_decode_edge(val, len, &e);
-  return rc ? rc : pt_graph_add_edge(g, &e);
+  if (rc == 0)
+    rc = same_interned(c->g, &c->from, &e.from_key);
+  if (rc == 0)
+    rc = same_interned(c->g, &c->file, &e.file_path);
+  return rc ? rc : pt_graph_add_edge_interned(c->g, &e, 0);
 }
 
-static int load_file(pt_graph *g, const char *val, size_t len)
+static int load_file(load_ctx *c, const char *val, size_t len)
 {
   pt_file_record f;
   int rc = pt_record_decode_file(val, len, &f);
-  return rc ? rc : pt_graph_add_file(g, &f);
+  return rc ? rc : pt_graph_add_file(c->g, &f);
 }
 
-static int load_test(pt_graph *g, const char *val, size_t len)
+static int load_test(load_ctx *c, const char *val, size_t len)
 {
   pt_test_entity t;
   int rc = pt_record_decode_test(val, len, &t);
-  return rc ? rc : pt_graph_add_test(g, &t);
+  return rc ? rc : pt_graph_add_test(c->g, &t);
 }
 
-static int load_ignored(pt_graph *g, const char *val, size_t len)
+static int load_ignored(load_ctx *c, const char *val, size_t len)
 {
   pt_ignored_file f;
   int rc = pt_record_decode_ignored(val, len, &f);
-  return rc ? rc : pt_graph_add_ignored(g, &f);
+  return rc ? rc : pt_graph_add_ignored(c->g, &f);
 }
 
-static int load_meta(pt_graph *g, const char *val, size_t len)
+static int load_meta(load_ctx *c, const char *val, size_t len)
 {
   const char *name, *value;
   int rc = pt_record_decode_meta(val, len, &name, &value);
   if (rc == 0 && name)
-    rc = pt_graph_set_meta(g, name, value);
+    rc = pt_graph_set_meta(c->g, name, value);
   return rc;
 }
 
@@ -228,7 +256,7 @@ typedef struct record_type {
   char prefix;
   size_t (*count)(const pt_graph *g);
   int (*put)(const pt_graph *g, size_t i, pt_buf *key, pt_buf *val);
-  int (*load)(pt_graph *g, const char *val, size_t len);
+  int (*load)(load_ctx *c, const char *val, size_t len);
 } record_type;
 
 static const record_type record_types[] = {
@@ -526,7 +554,7 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
 
 /* ---- load ---------------------------------------------------------------- */
 
-static int load_record(pt_graph *g, const char *key, size_t klen,
+static int load_record(load_ctx *c, const char *key, size_t klen,
                        const char *val, size_t vlen, const char *path)
 {
   const record_type *rt = NULL;
@@ -537,7 +565,7 @@ static int load_record(pt_graph *g, const char *key, size_t klen,
     return PT_ERR(PT_EINVAL, "rocksdb %s: not a parseltongue database "
                   "(unknown key prefix 0x%02x)", path,
                   klen ? (unsigned char)key[0] : 0u);
-  int rc = rt->load(g, val, vlen);
+  int rc = rt->load(c, val, vlen);
   return rc == PT_EINVAL ? in_db(rc, path) : rc;
 }
 
@@ -620,6 +648,7 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   gen_range r = range_of(gen);
   rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, ro);
   char *err = NULL, lo[GEN_PREFIX_SIZE + 1];
+  load_ctx c = {g, NULL, NULL};
   int rc = 0;
   memcpy(lo, r.lo, sizeof r.lo);
   lo[GEN_PREFIX_SIZE] = types ? types[0] : '\0';
@@ -642,7 +671,7 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
       continue;
     }
     const char *val = rocksdb_iter_value(it, &vlen);
-    rc = load_record(g, key + sizeof r.lo, klen - sizeof r.lo, val, vlen,
+    rc = load_record(&c, key + sizeof r.lo, klen - sizeof r.lo, val, vlen,
                      rs->path);
     rocksdb_iter_next(it);
   }
@@ -664,6 +693,10 @@ static int load_types(rocksdb_store *rs, const char *types, pt_graph *into)
   rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
   uint64_t gen = 0;
   rocksdb_readoptions_set_snapshot(ro, snap);
+  /* one pass over everything: nothing is read twice, so caching the
+   * blocks would only cost copies; reading ahead saves calls */
+  rocksdb_readoptions_set_fill_cache(ro, 0);
+  rocksdb_readoptions_set_readahead_size(ro, (size_t)2 << 20);
   int rc = current_for_load(rs, ro, &gen);
   if (rc == 0)
     rc = load_generation(rs, ro, gen, types, into);

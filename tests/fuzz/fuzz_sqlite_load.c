@@ -63,14 +63,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
  * column, a duplicate key) is skipped. */
 static void edit_rows(const uint8_t *d, size_t n)
 {
-  static const char *const tables[] = {"meta", "entities", "edges", "files",
-                                       "excluded_tests", "ignored_files"};
+  static const char *const tables[] = {"meta", "entities", "edge_rows",
+                                       "strings", "files", "excluded_tests",
+                                       "ignored_files"};
   sqlite3 *db = NULL;
   if (sqlite3_open(path, &db) != SQLITE_OK)
     abort();
   size_t i = 1;
   while (i + 4 <= n) {
-    const char *t = tables[d[i] % 6];
+    const char *t = tables[d[i] % (sizeof tables / sizeof tables[0])];
     char sql[256], col[64] = "";
     sqlite3_stmt *st = NULL;
     snprintf(sql, sizeof sql, "SELECT name FROM pragma_table_info('%s') "

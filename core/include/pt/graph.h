@@ -46,6 +46,9 @@ int pt_graph_reserve_edges(pt_graph *g, size_t n);
 
 /* Interns s in the graph's pool; the result lives as long as the graph. */
 const char *pt_graph_intern(pt_graph *g, const char *s);
+/* Makes room in the pool for n more distinct strings at once (a load that
+ * knows its row counts saves the map's doubling copies). PT_ENOMEM. */
+int pt_graph_reserve_strings(pt_graph *g, size_t n);
 
 /* Puts everything in canonical order and drops duplicate edges (same from,
  * to and type: the first location in path/line order is kept). Entities by

@@ -30,4 +30,14 @@ int pt_strmap_put_new(pt_strmap *m, const char *key, size_t len, size_t value,
 /* 1 and *out when found, else 0. */
 int pt_strmap_get(const pt_strmap *m, const char *key, size_t len, size_t *out);
 
+/* Makes room for n keys in all without growing again. PT_ENOMEM. */
+int pt_strmap_reserve(pt_strmap *m, size_t n);
+/* The hash the map keeps of a key, for the _hashed calls: a caller that
+ * looks a key up and then adds it hashes it once. */
+uint64_t pt_strmap_hash(const char *key, size_t len);
+int pt_strmap_get_hashed(const pt_strmap *m, const char *key, size_t len,
+                         uint64_t hash, size_t *out);
+int pt_strmap_put_new_hashed(pt_strmap *m, const char *key, size_t len,
+                             uint64_t hash, size_t value, size_t *out);
+
 #endif

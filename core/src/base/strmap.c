@@ -1,4 +1,5 @@
 /* The string hash map of pt/strmap.h: linear probing, load factor <= 1/2. */
+#include <stdint.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -28,9 +29,8 @@ static pt_strmap_slot *find(const pt_strmap *m, const char *key, size_t len,
   }
 }
 
-static int rehash(pt_strmap *m)
+static int grow(pt_strmap *m, size_t cap)
 {
-  size_t cap = m->cap ? m->cap * 2 : 16;
   pt_strmap_slot *old = m->slots;
   size_t old_cap = m->cap;
   m->slots = pt_calloc(cap, sizeof *m->slots);
@@ -46,15 +46,29 @@ static int rehash(pt_strmap *m)
   return 0;
 }
 
-int pt_strmap_put_new(pt_strmap *m, const char *key, size_t len, size_t value,
-                      size_t *out)
+int pt_strmap_reserve(pt_strmap *m, size_t n)
+{
+  size_t cap = m->cap ? m->cap : 16;
+  if (n > SIZE_MAX / 4)
+    return PT_ERR(PT_ENOMEM, "out of memory: a map of %zu keys", n);
+  while (cap < 2 * n)
+    cap *= 2;
+  return cap > m->cap ? grow(m, cap) : 0;
+}
+
+uint64_t pt_strmap_hash(const char *key, size_t len)
+{
+  return pt_hash64(key, len);
+}
+
+int pt_strmap_put_new_hashed(pt_strmap *m, const char *key, size_t len,
+                             uint64_t h, size_t value, size_t *out)
 {
   if ((m->n + 1) * 2 > m->cap) {
-    int rc = rehash(m);
+    int rc = grow(m, m->cap ? m->cap * 2 : 16);
     if (rc)
       return rc;
   }
-  uint64_t h = pt_hash64(key, len);
   pt_strmap_slot *s = find(m, key, len, h);
   if (!s->key) {
     s->key = key;
@@ -68,6 +82,13 @@ int pt_strmap_put_new(pt_strmap *m, const char *key, size_t len, size_t value,
   return 0;
 }
 
+int pt_strmap_put_new(pt_strmap *m, const char *key, size_t len, size_t value,
+                      size_t *out)
+{
+  return pt_strmap_put_new_hashed(m, key, len, pt_hash64(key, len), value,
+                                  out);
+}
+
 int pt_strmap_put(pt_strmap *m, const char *key, size_t len, size_t value)
 {
   size_t cur;
@@ -77,14 +98,20 @@ int pt_strmap_put(pt_strmap *m, const char *key, size_t len, size_t value)
   return rc;
 }
 
-int pt_strmap_get(const pt_strmap *m, const char *key, size_t len, size_t *out)
+int pt_strmap_get_hashed(const pt_strmap *m, const char *key, size_t len,
+                         uint64_t h, size_t *out)
 {
   if (!m->cap)
     return 0;
-  pt_strmap_slot *s = find(m, key, len, pt_hash64(key, len));
+  pt_strmap_slot *s = find(m, key, len, h);
   if (!s->key)
     return 0;
   if (out)
     *out = s->value;
   return 1;
+}
+
+int pt_strmap_get(const pt_strmap *m, const char *key, size_t len, size_t *out)
+{
+  return pt_strmap_get_hashed(m, key, len, pt_hash64(key, len), out);
 }

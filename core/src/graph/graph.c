@@ -98,12 +98,19 @@ const char *pt_graph_intern(pt_graph *g, const char *s)
   if (!s)
     return NULL;
   size_t len = strlen(s), idx;
-  if (pt_strmap_get(&g->pool->interned, s, len, &idx))
+  uint64_t h = pt_strmap_hash(s, len);
+  if (pt_strmap_get_hashed(&g->pool->interned, s, len, h, &idx))
     return (const char *)idx;
   char *copy = pt_arena_strndup(&g->pool->arena, s, len);
-  if (!copy || pt_strmap_put(&g->pool->interned, copy, len, (size_t)copy) != 0)
+  if (!copy || pt_strmap_put_new_hashed(&g->pool->interned, copy, len, h,
+                                        (size_t)copy, NULL) != 0)
     return NULL;
   return copy;
+}
+
+int pt_graph_reserve_strings(pt_graph *g, size_t n)
+{
+  return pt_strmap_reserve(&g->pool->interned, g->pool->interned.n + n);
 }
 
 int pt__graph_intern_in_place(pt_graph *g, const char **s)

@@ -9,13 +9,15 @@
 #include "graph/key.h"
 #include "pt/path.h"
 #include "pt/error.h"
+#include "store_sqlite_edges.h"
 #include "store_sqlite_schema.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define APP_ID 1347700563 /* 0x50544753, "PTGS": marks our files */
-#define SCHEMA_VERSION 3 /* 2: edges carry resolution, confidence;
-                            3: files carry mtime_ns and reuse */
+#define SCHEMA_VERSION 4 /* 2: edges carry resolution, confidence;
+                            3: files carry mtime_ns and reuse;
+                            4: edges are rows of ids into strings */
 #define OLDEST_READ 2    /* schema 2 loads without mtime_ns and reuse */
 
 int pt__sqlite_schema_version(void)
@@ -34,11 +36,22 @@ static const char schema_sql[] =
     " birth_timestamp INTEGER NOT NULL, semantic_path TEXT,"
     " root_subfolder_l1 TEXT, root_subfolder_l2 TEXT,"
     " entity_class TEXT NOT NULL DEFAULT 'CODE');"
-    "CREATE TABLE edges(from_key TEXT NOT NULL, to_key TEXT NOT NULL,"
-    " edge_type TEXT NOT NULL, source_location TEXT, file_path TEXT,"
-    " line INTEGER NOT NULL, resolved INTEGER NOT NULL,"
-    " resolution TEXT NOT NULL, confidence INTEGER NOT NULL,"
-    " PRIMARY KEY(from_key, to_key, edge_type));"
+    "CREATE TABLE strings(id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
+    "CREATE TABLE edge_types(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+    "CREATE TABLE resolutions(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    " confidence INTEGER NOT NULL);"
+    "CREATE TABLE edge_rows(from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,"
+    " type INTEGER NOT NULL, file_id INTEGER, line INTEGER NOT NULL,"
+    " resolved INTEGER NOT NULL, resolution INTEGER NOT NULL,"
+    " PRIMARY KEY(from_id, to_id, type));"
+    /* schema 3's edges table, for people and other tools */
+    "CREATE VIEW edges(from_key, to_key, edge_type, source_location,"
+    " file_path, line, resolved, resolution, confidence) AS"
+    " SELECT f.text, t.text, y.name, p.text || ':' || r.line, p.text, r.line,"
+    " r.resolved, h.name, h.confidence FROM edge_rows r"
+    " JOIN strings f ON f.id = r.from_id JOIN strings t ON t.id = r.to_id"
+    " JOIN edge_types y ON y.id = r.type JOIN resolutions h"
+    " ON h.id = r.resolution LEFT JOIN strings p ON p.id = r.file_id;"
     "CREATE TABLE files(path TEXT PRIMARY KEY, language TEXT NOT NULL,"
     " size INTEGER NOT NULL, content_hash TEXT, n_entities INTEGER NOT NULL,"
     " n_tests INTEGER NOT NULL, n_parse_errors INTEGER NOT NULL,"
@@ -55,10 +68,13 @@ static const char schema_sql[] =
     "INSERT INTO meta(name, value) VALUES('schema_version', '"
     STR(SCHEMA_VERSION) "');";
 
-/* The primary key of edges already indexes from_key as its leading column,
- * so lookups by from_key use it; a separate index would only cost space. */
+/* The primary key of edge_rows already indexes from_id as its leading
+ * column, so lookups by from key use it; a separate index would only cost
+ * space. strings_text finds a key's id (the view's lookups, a re-run's
+ * changes) and keeps each string once. */
 static const char index_sql[] =
-    "CREATE INDEX edges_to_key ON edges(to_key);"
+    "CREATE UNIQUE INDEX strings_text ON strings(text);"
+    "CREATE INDEX edge_rows_to_id ON edge_rows(to_id);"
     "CREATE INDEX entities_file_path ON entities(file_path);"
     "CREATE INDEX entities_name ON entities(name);";
 
@@ -158,25 +174,6 @@ static int bind_entity(row *r, const pt_graph *g, size_t i)
   return rc;
 }
 
-static int bind_edge(row *r, const pt_graph *g, size_t i)
-{
-  const pt_edge *e = &pt_graph_edges(g)[i];
-  int rc = 0;
-  pt_buf_clear(&r->scratch);
-  if (e->file_path)
-    rc = pt_buf_printf(&r->scratch, "%s:%u", e->file_path, e->line);
-  col_text(r, e->from_key);
-  col_text(r, e->to_key);
-  col_text(r, pt_edge_type_name(e->type));
-  col_text(r, e->file_path && rc == 0 ? r->scratch.ptr : NULL);
-  col_text(r, e->file_path);
-  col_int(r, e->line);
-  col_int(r, e->resolved ? 1 : 0);
-  col_text(r, pt_resolution_name(e->resolution));
-  col_int(r, pt_resolution_confidence(e->resolution));
-  return rc;
-}
-
 /* docs/contract/ingestion.md 11: percentages of entity words; 100 when
  * the denominator is 0. */
 static double pct(uint64_t part, uint64_t whole)
@@ -259,10 +256,7 @@ static const table_writer writers[] = {
      " root_subfolder_l1, root_subfolder_l2)"
      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
      pt_graph_n_entities, bind_entity},
-    {"edges", "INSERT INTO edges(from_key, to_key, edge_type,"
-     " source_location, file_path, line, resolved, resolution, confidence)"
-     " VALUES(?,?,?,?,?,?,?,?,?)",
-     pt_graph_n_edges, bind_edge},
+    {"edges", NULL, pt_graph_n_edges, NULL}, /* store_sqlite_edges.c */
     {"files", "INSERT INTO files(path, language, size, content_hash,"
      " n_entities, n_tests, n_parse_errors, source_words, entity_words,"
      " import_words, comment_words, raw_coverage_pct,"
@@ -305,6 +299,9 @@ int pt__sqlite_insert_row(sqlite3 *db, const char *path, pt__sqlite_table t,
                           sqlite3_stmt **st, const pt_graph *g, size_t i)
 {
   const table_writer *w = &writers[t];
+  if (!w->sql)
+    return PT_ERR(PT_EINVAL, "%s: %s rows are written by their own calls",
+                  path, w->table);
   row r = {NULL, PT_BUF_INIT, 0, SQLITE_OK};
   int src = *st ? SQLITE_OK : sqlite3_prepare_v2(db, w->sql, -1, st, NULL);
   int rc = src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, w->table);
@@ -325,7 +322,8 @@ int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g)
 {
   int rc = pt__sqlite_exec(db, path, schema_sql);
   for (size_t i = 0; rc == 0 && i < sizeof writers / sizeof writers[0]; i++)
-    rc = write_table(db, path, &writers[i], g);
+    rc = writers[i].sql ? write_table(db, path, &writers[i], g)
+                        : pt__sqlite_write_edges(db, path, g);
   if (rc == 0)
     rc = pt__sqlite_exec(db, path, index_sql);
   return rc;
@@ -628,12 +626,43 @@ static int read_table(sqlite3 *db, const char *path, const table_reader *t,
   return rc;
 }
 
+/* Room in the graph's pool for the strings of the file at once, so its
+ * map does not grow step by step: a guess from row ids of one string a
+ * row of entities, excluded_tests and strings (on real trees somewhat
+ * fewer than the distinct strings: names and qualnames are not counted,
+ * the entity keys among the edges' strings are counted twice), at most
+ * one for every 16 bytes of the file. */
+static int reserve_strings(sqlite3 *db, const char *path, pt_graph *g)
+{
+  sqlite3_stmt *st = NULL;
+  int src = sqlite3_prepare_v2(db, "SELECT (SELECT coalesce(max(rowid),"
+                               " 0) FROM entities) + (SELECT coalesce("
+                               "max(rowid), 0) FROM excluded_tests) + (SELECT"
+                               " coalesce(max(id), 0) FROM strings), (SELECT"
+                               " page_count FROM pragma_page_count()) *"
+                               " (SELECT page_size FROM pragma_page_size())",
+                               -1, &st, NULL);
+  if (src == SQLITE_OK)
+    src = sqlite3_step(st);
+  int rc = src == SQLITE_ROW ? 0 : pt__sqlite_error(db, src, path, "counts");
+  if (rc == 0) {
+    int64_t n = sqlite3_column_int64(st, 0), size = sqlite3_column_int64(st, 1);
+    if (n > size / 16)
+      n = size / 16;
+    rc = n > 0 ? pt_graph_reserve_strings(g, (size_t)n) : 0;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
                           pt_graph *g)
 {
-  int rc = 0;
+  int rc = version >= 4 ? reserve_strings(db, path, g) : 0;
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++)
-    rc = read_table(db, path, &readers[i], version, g);
+    rc = version >= 4 && readers[i].read == read_edge
+             ? pt__sqlite_read_edges(db, path, g)
+             : read_table(db, path, &readers[i], version, g);
   return rc;
 }
 

@@ -2,10 +2,13 @@
  * (store_sqlite_update.h): the two finished graphs are walked side by side
  * in their canonical order, and each record only one of them holds, or
  * that differs, is deleted or inserted by its primary key. Tests have no
- * key: a file whose tests differ has them all written again. */
+ * key: a file whose tests differ has them all written again. Records a
+ * patched graph kept share their strings with the graph it was patched
+ * from, so they compare equal by pointer, without reading their text. */
 #include <string.h>
 
 #include "pt/error.h"
+#include "store_sqlite_edges.h"
 #include "store_sqlite_update.h"
 
 typedef struct writer {
@@ -14,12 +17,13 @@ typedef struct writer {
   const pt_graph *old, *now;
   sqlite3_stmt *ins[PT__SQL_META + 1]; /* owned, prepared on first use */
   sqlite3_stmt *del[PT__SQL_META + 1];
+  pt__sqlite_edge_writer edge;
   size_t n_written;
 } writer;
 
 static const char *const del_sql[] = {
     "DELETE FROM entities WHERE key = ?1",
-    "DELETE FROM edges WHERE from_key = ?1 AND to_key = ?2 AND edge_type = ?3",
+    NULL, /* edges: store_sqlite_edges.c */
     "DELETE FROM files WHERE path = ?1",
     "DELETE FROM excluded_tests WHERE file_path IS ?1",
     "DELETE FROM ignored_files WHERE path = ?1",
@@ -36,8 +40,7 @@ static int cmp_str(const char *a, const char *b)
   return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
 }
 
-/* Deletes the rows whose key is the n strings of key (edges: from, to and
- * the type's name). */
+/* Deletes the rows whose key is the n strings of key. */
 static int del(writer *w, pt__sqlite_table t, const char *const *key, int n)
 {
   int src = w->del[t] ? SQLITE_OK
@@ -69,7 +72,7 @@ static int entity_eq(const pt_entity *a, const pt_entity *b)
          str_eq(a->file_path, b->file_path) &&
          a->line_start == b->line_start && a->line_end == b->line_end &&
          str_eq(a->signature, b->signature) && str_eq(a->code, b->code) &&
-         strcmp(a->content_hash, b->content_hash) == 0 &&
+         str_eq(a->content_hash, b->content_hash) &&
          str_eq(a->parent_key, b->parent_key) && a->birth == b->birth;
 }
 
@@ -116,13 +119,13 @@ static int edges(writer *w)
       continue;
     }
     if (c <= 0) {
-      const char *key[3] = {a[i].from_key, a[i].to_key,
-                            pt_edge_type_name(a[i].type)};
-      i++;
-      rc = del(w, PT__SQL_EDGES, key, 3);
+      w->n_written++;
+      rc = pt__sqlite_edge_delete(w->db, w->path, &w->edge, &a[i++]);
     }
-    if (rc == 0 && c >= 0)
-      rc = ins(w, PT__SQL_EDGES, j++);
+    if (rc == 0 && c >= 0) {
+      w->n_written++;
+      rc = pt__sqlite_edge_insert(w->db, w->path, &w->edge, &b[j++]);
+    }
   }
   return rc;
 }
@@ -138,7 +141,8 @@ static int file_eq(const pt_file_record *a, const pt_file_record *b)
          a->import_words == b->import_words &&
          a->comment_words == b->comment_words && a->mtime_ns == b->mtime_ns &&
          a->reuse_size == b->reuse_size &&
-         (!a->reuse_size || memcmp(a->reuse, b->reuse, a->reuse_size) == 0) &&
+         (!a->reuse_size || a->reuse == b->reuse ||
+          memcmp(a->reuse, b->reuse, a->reuse_size) == 0) &&
          !a->reuse == !b->reuse;
 }
 
@@ -270,6 +274,7 @@ int pt__sqlite_write_changes(sqlite3 *db, const char *path, const pt_graph *old,
     sqlite3_finalize(w.ins[t]);
     sqlite3_finalize(w.del[t]);
   }
+  pt__sqlite_edge_writer_fini(&w.edge);
   if (n_written)
     *n_written = w.n_written;
   return rc;

@@ -1,6 +1,7 @@
 /* The store conformance suite (tests/support/store_support.c) on RocksDB,
  * built on POSIX only, then what is particular to it: its lock and its
  * generations. */
+#include <rocksdb/c.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "pt/alloc.h"
 #include "pt/buf.h"
 #include "pt/error.h"
+#include "pt/record_codec.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
@@ -296,6 +298,84 @@ static void rocksdb_update__on_an_empty_database_saves(void **state)
   pt_graph_free(old);
 }
 
+/* The database under f's spec, opened by RocksDB itself (the store
+ * closed first: it holds the lock). */
+static rocksdb_t *open_raw(pt_test_fixture *f)
+{
+  char *err = NULL;
+  rocksdb_options_t *o = rocksdb_options_create();
+  pt_store_close(f->st);
+  f->st = NULL;
+  rocksdb_t *db = rocksdb_open(o, f->spec + strlen("rocksdb:"), &err);
+  assert_null(err);
+  rocksdb_options_destroy(o);
+  return db;
+}
+
+/* A scan in key order reads the edges in the graph's order (from, to,
+ * type by number), so a load has nothing to sort: the type names would
+ * sort Calls, Extends, Implements, Uses. */
+static void rocksdb_save__edge_keys_sort_in_the_graphs_order(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_new_graph();
+  const pt_edge_type types[] = {PT_EDGE_EXTENDS, PT_EDGE_USES, PT_EDGE_CALLS,
+                                PT_EDGE_IMPLEMENTS};
+  for (size_t i = 0; i < 4; i++) {
+    pt_edge d = {.from_key = "c:fn:a:__a:T1", .to_key = "c:fn:b:__a:T2",
+                 .file_path = "a.c", .type = types[i], .line = 1};
+    assert_int_equal(pt_graph_add_edge(g, &d), 0);
+  }
+  g = pt_test_finished(g);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  rocksdb_t *db = open_raw(f);
+  rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+  rocksdb_iterator_t *it = rocksdb_create_iterator(db, ro);
+  size_t n = 0;
+  for (rocksdb_iter_seek(it, "g", 1); rocksdb_iter_valid(it);
+       rocksdb_iter_next(it)) {
+    size_t klen, vlen;
+    const char *key = rocksdb_iter_key(it, &klen);
+    const char *val = rocksdb_iter_value(it, &vlen);
+    pt_edge e;
+    if (klen < 10 || key[0] != 'g' || key[9] != 'd')
+      continue;
+    assert_int_equal(pt_record_decode_edge(val, vlen, &e), 0);
+    assert_true(n < pt_graph_n_edges(g));
+    assert_int_equal(e.type, pt_graph_edges(g)[n++].type);
+  }
+  assert_int_equal(n, 4);
+  rocksdb_iter_destroy(it);
+  rocksdb_readoptions_destroy(ro);
+  rocksdb_close(db);
+  pt_graph_free(g);
+}
+
+/* A database of format 4 (edge keys ending in the type's name) is named
+ * as such: index again to replace it. */
+static void rocksdb_load__names_a_database_of_an_older_format(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+  pt_buf v = PT_BUF_INIT;
+  char *err = NULL;
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  rocksdb_t *db = open_raw(f);
+  rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+  assert_int_equal(pt_record_encode_meta(&v, "schema_version", "4"), 0);
+  rocksdb_put(db, wo, "m\0schema_version", 16, v.ptr, v.len, &err);
+  assert_null(err);
+  rocksdb_writeoptions_destroy(wo);
+  rocksdb_close(db);
+  assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+  assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
+  assert_non_null(strstr(pt_error_last()->message,
+                         "schema version 4; this build reads 5"));
+  pt_buf_fini(&v);
+  pt_graph_free(back);
+  pt_graph_free(g);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -324,6 +404,10 @@ int main(void)
                  &rocksdb_backend),
       STORE_TEST(rocksdb_update__turns_old_into_now_in_place, &rocksdb_backend),
       STORE_TEST(rocksdb_update__on_an_empty_database_saves, &rocksdb_backend),
+      STORE_TEST(rocksdb_save__edge_keys_sort_in_the_graphs_order,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__names_a_database_of_an_older_format,
+                 &rocksdb_backend),
   };  int failed = pt_test_store_conformance("store_conformance[rocksdb]",
                                          &rocksdb_backend);
   failed += cmocka_run_group_tests_name("store_rocksdb", rocksdb_only, NULL,

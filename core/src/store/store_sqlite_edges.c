@@ -1,0 +1,315 @@
+/* The edges of the SQLite backend from schema 4 on (store_sqlite_edges.h):
+ * rows of integers in `edge_rows`, naming their keys and paths by id in
+ * `strings`, which holds each distinct one once. A load looks each string
+ * up once instead of once per edge, and reads numbers instead of text; the
+ * view `edges` shows the rows as schema 3's table did (docs/storage.md). */
+#include <stdint.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/ptrmap.h"
+#include "store_sqlite_edges.h"
+
+static int prepare(sqlite3 *db, const char *path, const char *sql,
+                   sqlite3_stmt **st)
+{
+  int src = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+  return src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, sql);
+}
+
+/* Steps a statement that returns no row, and resets it. */
+static int run(sqlite3 *db, const char *path, sqlite3_stmt *st, int src)
+{
+  if (src == SQLITE_OK)
+    src = sqlite3_step(st);
+  sqlite3_reset(st);
+  return src == SQLITE_DONE ? 0 : pt__sqlite_error(db, src, path,
+                                                   sqlite3_sql(st));
+}
+
+/* ---- a whole save -------------------------------------------------------- */
+
+typedef struct ids {
+  pt_ptrmap map;       /* interned string -> id */
+  sqlite3_stmt *put;   /* owned: INSERT INTO strings */
+} ids;
+
+/* The id of s (interned in the graph's pool, so equal text is an equal
+ * pointer), writing s into `strings` the first time. 0 for NULL. */
+static int id_of(sqlite3 *db, const char *path, ids *t, const char *s,
+                 int64_t *out)
+{
+  size_t id = 0;
+  *out = 0;
+  if (!s)
+    return 0;
+  size_t n = t->map.n;
+  int rc = pt_ptrmap_put_new(&t->map, s, n + 1, &id);
+  if (rc == 0 && t->map.n > n) {
+    int src = sqlite3_bind_int64(t->put, 1, (int64_t)id);
+    if (src == SQLITE_OK)
+      src = sqlite3_bind_text(t->put, 2, s, -1, SQLITE_STATIC);
+    rc = run(db, path, t->put, src);
+  }
+  *out = (int64_t)id;
+  return rc;
+}
+
+static int put_edge(sqlite3 *db, const char *path, ids *t, sqlite3_stmt *st,
+                    const pt_edge *e)
+{
+  int64_t from, to, file;
+  int rc = id_of(db, path, t, e->from_key, &from);
+  if (rc == 0) rc = id_of(db, path, t, e->to_key, &to);
+  if (rc == 0) rc = id_of(db, path, t, e->file_path, &file);
+  if (rc)
+    return rc;
+  int src = sqlite3_bind_int64(st, 1, from);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 2, to);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 3, (int)e->type);
+  if (src == SQLITE_OK)
+    src = file ? sqlite3_bind_int64(st, 4, file) : sqlite3_bind_null(st, 4);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 5, e->line);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 6, e->resolved ? 1 : 0);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 7, (int)e->resolution);
+  return run(db, path, st, src);
+}
+
+/* The names behind the numbers, for the view and for people. */
+static int put_names(sqlite3 *db, const char *path)
+{
+  sqlite3_stmt *ty = NULL, *res = NULL;
+  int rc = prepare(db, path, "INSERT INTO edge_types(id, name) VALUES(?,?)",
+                   &ty);
+  if (rc == 0)
+    rc = prepare(db, path, "INSERT INTO resolutions(id, name, confidence)"
+                 " VALUES(?,?,?)", &res);
+  for (int i = 0; rc == 0 && i < PT_EDGE__COUNT; i++) {
+    int src = sqlite3_bind_int(ty, 1, i);
+    if (src == SQLITE_OK)
+      src = sqlite3_bind_text(ty, 2, pt_edge_type_name((pt_edge_type)i), -1,
+                              SQLITE_STATIC);
+    rc = run(db, path, ty, src);
+  }
+  for (int i = 0; rc == 0 && i < PT_RES__COUNT; i++) {
+    int src = sqlite3_bind_int(res, 1, i);
+    if (src == SQLITE_OK)
+      src = sqlite3_bind_text(res, 2, pt_resolution_name((pt_resolution)i),
+                              -1, SQLITE_STATIC);
+    if (src == SQLITE_OK)
+      src = sqlite3_bind_int(res, 3,
+                             (int)pt_resolution_confidence((pt_resolution)i));
+    rc = run(db, path, res, src);
+  }
+  sqlite3_finalize(ty);
+  sqlite3_finalize(res);
+  return rc;
+}
+
+int pt__sqlite_write_edges(sqlite3 *db, const char *path, const pt_graph *g)
+{
+  ids t = {PT_PTRMAP_INIT, NULL};
+  sqlite3_stmt *st = NULL;
+  const pt_edge *e = pt_graph_edges(g);
+  size_t n = pt_graph_n_edges(g);
+  int rc = put_names(db, path);
+  if (rc == 0)
+    rc = pt_ptrmap_reserve(&t.map, n / 2 + 16);
+  if (rc == 0)
+    rc = prepare(db, path, "INSERT INTO strings(id, text) VALUES(?,?)",
+                 &t.put);
+  if (rc == 0)
+    rc = prepare(db, path, "INSERT INTO edge_rows(from_id, to_id, type,"
+                 " file_id, line, resolved, resolution) VALUES(?,?,?,?,?,?,?)",
+                 &st);
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    rc = put_edge(db, path, &t, st, &e[i]);
+  sqlite3_finalize(st);
+  sqlite3_finalize(t.put);
+  pt_ptrmap_fini(&t.map);
+  return rc;
+}
+
+/* ---- one edge at a time (a re-run's changes) ------------------------------ */
+
+/* A string an edge needs is added when it is not there yet; strings no
+ * edge needs any more stay until the next whole save (the ids stay dense:
+ * an ignored insert takes no id). */
+static const char add_string_sql[] =
+    "INSERT OR IGNORE INTO strings(text) VALUES(?)";
+#define ID_OF(n) "(SELECT id FROM strings WHERE text = ?" #n ")"
+static const char insert_sql[] =
+    "INSERT INTO edge_rows(from_id, to_id, type, file_id, line, resolved,"
+    " resolution) VALUES(" ID_OF(1) "," ID_OF(2) ",?3," ID_OF(4) ",?5,?6,?7)";
+static const char delete_sql[] =
+    "DELETE FROM edge_rows WHERE from_id = " ID_OF(1) " AND to_id = "
+    ID_OF(2) " AND type = ?3";
+
+void pt__sqlite_edge_writer_fini(pt__sqlite_edge_writer *w)
+{
+  sqlite3_finalize(w->add);
+  sqlite3_finalize(w->ins);
+  sqlite3_finalize(w->del);
+  memset(w, 0, sizeof *w);
+}
+
+static int add_string(sqlite3 *db, const char *path, sqlite3_stmt *st,
+                      const char *s)
+{
+  if (!s)
+    return 0;
+  return run(db, path, st, sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC));
+}
+
+int pt__sqlite_edge_insert(sqlite3 *db, const char *path,
+                           pt__sqlite_edge_writer *w, const pt_edge *e)
+{
+  int rc = w->add ? 0 : prepare(db, path, add_string_sql, &w->add);
+  if (rc == 0 && !w->ins)
+    rc = prepare(db, path, insert_sql, &w->ins);
+  if (rc == 0) rc = add_string(db, path, w->add, e->from_key);
+  if (rc == 0) rc = add_string(db, path, w->add, e->to_key);
+  if (rc == 0) rc = add_string(db, path, w->add, e->file_path);
+  if (rc)
+    return rc;
+  sqlite3_stmt *st = w->ins;
+  int src = sqlite3_bind_text(st, 1, e->from_key, -1, SQLITE_STATIC);
+  if (src == SQLITE_OK)
+    src = sqlite3_bind_text(st, 2, e->to_key, -1, SQLITE_STATIC);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 3, (int)e->type);
+  if (src == SQLITE_OK)
+    src = e->file_path
+              ? sqlite3_bind_text(st, 4, e->file_path, -1, SQLITE_STATIC)
+              : sqlite3_bind_null(st, 4);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 5, e->line);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 6, e->resolved ? 1 : 0);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 7, (int)e->resolution);
+  return run(db, path, st, src);
+}
+
+int pt__sqlite_edge_delete(sqlite3 *db, const char *path,
+                           pt__sqlite_edge_writer *w, const pt_edge *e)
+{
+  int rc = w->del ? 0 : prepare(db, path, delete_sql, &w->del);
+  if (rc)
+    return rc;
+  sqlite3_stmt *st = w->del;
+  int src = sqlite3_bind_text(st, 1, e->from_key, -1, SQLITE_STATIC);
+  if (src == SQLITE_OK)
+    src = sqlite3_bind_text(st, 2, e->to_key, -1, SQLITE_STATIC);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 3, (int)e->type);
+  return run(db, path, st, src);
+}
+
+/* ---- load ---------------------------------------------------------------- */
+
+typedef struct strings {
+  const char **v; /* owned array; the strings are the graph's */
+  size_t n, cap;
+} strings;
+
+static int bad(sqlite3_stmt *st, const char *path, const char *table, int col,
+               const char *what)
+{
+  return PT_ERR(PT_EINVAL, "%s: %s.%s: %s", path, table,
+                sqlite3_column_name(st, col), what);
+}
+
+/* Ids are 1, 2, 3, ... in order: saves and re-runs never leave a gap. */
+static int read_strings(sqlite3 *db, const char *path, pt_graph *g,
+                        strings *out)
+{
+  sqlite3_stmt *st = NULL;
+  int src = SQLITE_OK;
+  int rc = prepare(db, path, "SELECT id, text FROM strings ORDER BY id", &st);
+  while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
+    if (sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
+        sqlite3_column_int64(st, 0) != (int64_t)out->n + 1) {
+      rc = bad(st, path, "strings", 0, "ids not 1, 2, 3, ... in order");
+      break;
+    }
+    const char *s = (const char *)sqlite3_column_text(st, 1);
+    if (!s && sqlite3_column_type(st, 1) != SQLITE_NULL)
+      rc = PT_ERR(PT_ENOMEM, "%s: out of memory reading strings", path);
+    else if (!s)
+      rc = bad(st, path, "strings", 1, "NULL");
+    else if (!(s = pt_graph_intern(g, s)))
+      rc = PT_ERR(PT_ENOMEM, "out of memory interning a string");
+    if (rc == 0 && pt_array_grow((void **)&out->v, &out->cap, out->n + 1,
+                                 sizeof *out->v))
+      rc = PT_ERR(PT_ENOMEM, "out of memory reading strings");
+    if (rc == 0)
+      out->v[out->n++] = s;
+  }
+  if (rc == 0 && src != SQLITE_DONE)
+    rc = pt__sqlite_error(db, src, path, "strings");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Column col as an integer from min to max, else PT_EINVAL naming it. */
+static int get_int(sqlite3_stmt *st, const char *path, int col, int64_t min,
+                   int64_t max, int64_t *out)
+{
+  /* column_type first: it is undefined after a conversion */
+  if (sqlite3_column_type(st, col) != SQLITE_INTEGER)
+    return bad(st, path, "edge_rows", col, "not an integer");
+  *out = sqlite3_column_int64(st, col);
+  if (*out < min || *out > max)
+    return bad(st, path, "edge_rows", col, "out of range");
+  return 0;
+}
+
+/* The string of id column col: a key (required), or a path (NULL when
+ * the column is). */
+static int get_string(sqlite3_stmt *st, const char *path, const strings *s,
+                      int col, int is_required, const char **out)
+{
+  int64_t id = 0;
+  *out = NULL;
+  if (!is_required && sqlite3_column_type(st, col) == SQLITE_NULL)
+    return 0;
+  int rc = get_int(st, path, col, 1, (int64_t)s->n, &id);
+  if (rc == 0)
+    *out = s->v[id - 1];
+  return rc;
+}
+
+static int read_row(sqlite3_stmt *st, const char *path, const strings *s,
+                    pt_graph *g)
+{
+  pt_edge e;
+  int64_t type = 0, line = 0, resolved = 0, how = 0;
+  memset(&e, 0, sizeof e);
+  int rc = get_string(st, path, s, 0, 1, &e.from_key);
+  if (rc == 0) rc = get_string(st, path, s, 1, 1, &e.to_key);
+  if (rc == 0) rc = get_int(st, path, 2, 0, PT_EDGE__COUNT - 1, &type);
+  if (rc == 0) rc = get_string(st, path, s, 3, 0, &e.file_path);
+  if (rc == 0) rc = get_int(st, path, 4, 0, UINT32_MAX, &line);
+  if (rc == 0) rc = get_int(st, path, 5, 0, 1, &resolved);
+  if (rc == 0) rc = get_int(st, path, 6, 0, PT_RES__COUNT - 1, &how);
+  e.type = (pt_edge_type)type;
+  e.line = (uint32_t)line;
+  e.resolved = (int)resolved;
+  e.resolution = (pt_resolution)how;
+  return rc ? rc : pt_graph_add_edge_interned(g, &e, 1);
+}
+
+int pt__sqlite_read_edges(sqlite3 *db, const char *path, pt_graph *g)
+{
+  strings s = {NULL, 0, 0};
+  sqlite3_stmt *st = NULL;
+  int src = SQLITE_OK;
+  int rc = read_strings(db, path, g, &s);
+  if (rc == 0)
+    rc = prepare(db, path, "SELECT from_id, to_id, type, file_id, line,"
+                 " resolved, resolution FROM edge_rows ORDER BY rowid", &st);
+  while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW)
+    rc = read_row(st, path, &s, g);
+  if (rc == 0 && src != SQLITE_DONE)
+    rc = pt__sqlite_error(db, src, path, "edge_rows");
+  sqlite3_finalize(st);
+  pt_free(s.v);
+  return rc;
+}

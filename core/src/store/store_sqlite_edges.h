@@ -1,0 +1,33 @@
+/* Private to the SQLite backend: the edges of schema 4, integer rows whose
+ * keys and paths are ids into a table of distinct strings
+ * (store_sqlite_edges.c; the tables are created by store_sqlite_schema.c). */
+#ifndef PT_STORE_SQLITE_EDGES_H
+#define PT_STORE_SQLITE_EDGES_H
+
+#include "store_sqlite_schema.h"
+
+/* Into the empty tables of a new file, inside the caller's transaction:
+ * the names of the edge types and resolutions, every string the finished
+ * graph g's edges name (ids 1, 2, ... in order of first use), and every
+ * edge in g's order. */
+int pt__sqlite_write_edges(sqlite3 *db, const char *path, const pt_graph *g);
+
+/* Adds every edge of the file to g, in stored order, without finishing
+ * it; PT_EINVAL naming the table and column for an id out of range, an
+ * unknown type or resolution, or ids of strings not 1, 2, 3, ... */
+int pt__sqlite_read_edges(sqlite3 *db, const char *path, pt_graph *g);
+
+/* Statements for one edge at a time, prepared on first use. */
+typedef struct pt__sqlite_edge_writer {
+  sqlite3_stmt *add, *ins, *del; /* owned */
+} pt__sqlite_edge_writer;
+
+/* Inserts e, adding the strings it names that the file lacks. */
+int pt__sqlite_edge_insert(sqlite3 *db, const char *path,
+                           pt__sqlite_edge_writer *w, const pt_edge *e);
+/* Deletes the row of e's from key, to key and type. */
+int pt__sqlite_edge_delete(sqlite3 *db, const char *path,
+                           pt__sqlite_edge_writer *w, const pt_edge *e);
+void pt__sqlite_edge_writer_fini(pt__sqlite_edge_writer *w);
+
+#endif
