@@ -27,8 +27,6 @@ typedef struct index_args {
   int verbose, quiet, parse_only, force;
   unsigned threads;
   unsigned long long max_file_size;
-  unsigned long long parse_budget_ms;
-  int has_parse_budget;
 } index_args;
 
 /* Without --db, where the default engine is SQLite (Windows), the index
@@ -110,17 +108,9 @@ static int parse_args(int argc, char **argv, index_args *a, FILE *out, FILE *err
     } else if (!strcmp(s, "--force")) {
       a->force = 1;
     } else if (!strcmp(s, "--parse-budget-ms")) {
-      unsigned long long n = 0;
-      if (i + 1 >= argc || pt_parse_u64(argv[i + 1], &n) != 0) {
-        fprintf(err, "error: --parse-budget-ms takes a whole number of "
-                "milliseconds (0: no budget)%s%s%s\n", i + 1 < argc ?
-                ", got '" : "", i + 1 < argc ? argv[i + 1] : "",
-                i + 1 < argc ? "'" : "");
-        return PT_EXIT_USAGE;
-      }
-      a->parse_budget_ms = n;
-      a->has_parse_budget = 1;
-      i++;
+      int rc = pt__cli_parse_budget(argc, argv, &i, err);
+      if (rc)
+        return rc;
     } else if (!strcmp(s, "--db") || !strcmp(s, "--threads") ||
                !strcmp(s, "--max-file-size")) {
       if (i + 1 >= argc) {
@@ -646,8 +636,6 @@ int pt__cli_index(int argc, char **argv, FILE *out, FILE *err)
   int rc = parse_args(argc, argv, &a, out, err);
   if (rc)
     return rc < 0 ? PT_EXIT_OK : rc;
-  if (a.has_parse_budget)
-    pt_extract_set_default_parse_budget(a.parse_budget_ms);
   memset(&r, 0, sizeof r);
   r.a = &a;
   r.out = a.quiet ? NULL : out;

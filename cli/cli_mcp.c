@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/extract.h"
 #include "pt/mcp.h"
 #include "pt/serve.h"
 
@@ -21,6 +22,7 @@ static void mcp_usage(FILE *out)
   fprintf(
       out,
       "Usage: parseltongue mcp [--db ENGINE] [--root DIR] [--no-watch]\n"
+      "                        [--parse-budget-ms MS]\n"
       "\n"
       "Serves the index to an AI agent over the Model Context Protocol on\n"
       "stdin and stdout (one JSON-RPC message a line); logs go to stderr.\n"
@@ -32,10 +34,14 @@ static void mcp_usage(FILE *out)
       "  --root DIR      The indexed folder (default . with --db mem; for a\n"
       "                  stored index, the folder pt01 indexed)\n"
       "  --no-watch      Do not follow changes to the folder\n"
+      "  --parse-budget-ms MS\n"
+      "                  CPU time one file's parse may take; a file past it\n"
+      "                  is left out as parse_budget (default: %u, 0: none)\n"
       "  -h, --help      Show this help\n"
       "\n"
       "Client configurations: docs/mcp.md. The HTTP server (serve) answers\n"
-      "the same protocol at POST /mcp.\n");
+      "the same protocol at POST /mcp.\n",
+      PT_EXTRACT_DEFAULT_PARSE_BUDGET_MS);
 }
 
 static int parse_args(int argc, char **argv, mcp_args *a, FILE *out, FILE *err)
@@ -48,6 +54,10 @@ static int parse_args(int argc, char **argv, mcp_args *a, FILE *out, FILE *err)
       return -1;
     } else if (!strcmp(s, "--no-watch")) {
       a->no_watch = 1;
+    } else if (!strcmp(s, "--parse-budget-ms")) {
+      int rc = pt__cli_parse_budget(argc, argv, &i, err);
+      if (rc)
+        return rc;
     } else if (!strcmp(s, "--db") || !strcmp(s, "--root")) {
       if (i + 1 >= argc) {
         fprintf(err, "error: %s needs a value\n", s);

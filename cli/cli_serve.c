@@ -8,6 +8,7 @@
 #include "cli_console.h"
 #include "commands.h"
 #include "pt/error.h"
+#include "pt/extract.h"
 #include "pt/log.h"
 #include "pt/serve.h"
 #include "pt/server.h"
@@ -58,6 +59,10 @@ static void serve_usage(FILE *out)
     "                  holds; a missing PATH is created with a random token,\n"
     "                  readable by you only (a PATH others may read is\n"
     "                  refused). See docs/http-api.md, \"Bearer token\"\n"
+    "  --parse-budget-ms MS\n"
+    "                  CPU time one file's parse may take, at the start and\n"
+    "                  in the live index; a file past it is left out as\n"
+    "                  parse_budget (default: %u, 0: no budget)\n"
     "  -v, --verbose   Also print the port, the database and the passes that\n"
     "                  changed nothing (an ignored file was written)\n"
     "  -h, --help      Show this help\n"
@@ -68,7 +73,8 @@ static void serve_usage(FILE *out)
     "atomic backup once changes pause). See docs/live-index.md.\n"
     "\n"
     "Requests must name this server in their Host header (localhost,\n"
-    "127.0.0.1, [::1] or the bound address). Stop with Ctrl-C.\n");
+    "127.0.0.1, [::1] or the bound address). Stop with Ctrl-C.\n",
+    PT_EXTRACT_DEFAULT_PARSE_BUDGET_MS);
 }
 
 static int parse_args(int argc, char **argv, serve_args *a, FILE *out, FILE *err)
@@ -84,6 +90,10 @@ static int parse_args(int argc, char **argv, serve_args *a, FILE *out, FILE *err
       a->verbose = 1;
     } else if (!strcmp(s, "--no-watch")) {
       a->no_watch = 1;
+    } else if (!strcmp(s, "--parse-budget-ms")) {
+      int rc = pt__cli_parse_budget(argc, argv, &i, err);
+      if (rc)
+        return rc;
     } else if (!strcmp(s, "--db") || !strcmp(s, "--port") || !strcmp(s, "-p") ||
                !strcmp(s, "--bind") || !strcmp(s, "--root") ||
                !strcmp(s, "--token-file")) {

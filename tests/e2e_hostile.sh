@@ -120,6 +120,19 @@ has "$work/c.dump" $'ignored\toneline.c\tparse_budget'
 has "$work/c.dump" $'\tsmall_fn\t'
 ptrun "$work/usage.out" index "$r" --db mem --parse-budget-ms x && fail "bad budget accepted"
 has "$work/usage.out" "--parse-budget-ms takes a whole number"
+# mcp takes the same budget (serve's, in the live index: e2e_live)
+cat > "$work/mcp.in" <<'MSGS'
+{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"file_outline","arguments":{"path":"oneline.c"}}}
+{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"file_outline","arguments":{"path":"small.c"}}}
+MSGS
+ptrun "$work/mcp.out" mcp --db mem --root "$r" --no-watch --parse-budget-ms 50 \
+  < "$work/mcp.in" || fail "mcp exit $?"
+has "$work/mcp.out" "'oneline.c' is not an indexed file"
+has "$work/mcp.out" '- small_fn (small.c:1)'
+ptrun "$work/usage.out" mcp --parse-budget-ms -1 && fail "mcp: bad budget accepted"
+has "$work/usage.out" "--parse-budget-ms takes a whole number"
 ok
 
 if [ "$mode" = linux ]; then

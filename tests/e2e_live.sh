@@ -265,6 +265,18 @@ rm "$work/mem/nw.py"
 [ "$(post nw.py)" = 404 ] || fail "deleted file, again"; ok
 stop
 
+# ---- --parse-budget-ms: the live index's parses keep to it ----------------
+mkdir -p "$work/budget"
+printf 'int small_fn(void) { return 0; }\n' > "$work/budget/small.c"
+serve budget --db mem --root "$work/budget" --no-watch --parse-budget-ms 20
+yes 'int v0;' | tr -d '\n' | head -c 2000000 > "$work/budget/oneline.c" || true
+[ "$(post oneline.c)" = 200 ] && [ "$(field .data.file_in_index)" = false ] ||
+  fail "runaway file reindexed: $(cat "$work/body")"
+[ "$(get "$base/ingestion-diagnostics-coverage-report?section=ignored_files")" = 200 ] &&
+  [ "$(field '[.data.ignored_files.files[] | select(.filename == "oneline.c") | .reason] | join(",")')" = parse_budget ] ||
+  fail "runaway file not left out as parse_budget: $(cat "$work/body")"
+stop; ok
+
 # ---- SQLite and RocksDB: the written-through graph equals a fresh index --
 # live ENGINE POLL KILL: index a fresh tree, change it before serving (the
 # initial scan), serve, change it live, stop (SIGTERM; with KILL=1 SIGKILL:
