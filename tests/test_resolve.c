@@ -395,6 +395,30 @@ static void resolve__patch_follows_a_base_that_changes(void **state)
   assert_int_equal(rc, 0);
 }
 
+/* C++: a field declared in the header types a_->run() in a member
+ * function written in use.cpp; when the header gives the field another
+ * type, the shortcut notes the class's fields again (they are kept with
+ * its bases) and resolves use.cpp again, which read them. */
+static void resolve__patch_follows_a_cpp_field_declared_elsewhere(void **state)
+{
+  static const char *const files[] = {
+    "lib.hpp", "class A {\npublic:\n  void run() {}\n};\n"
+    "class B {\npublic:\n  void run() {}\n};\n"
+    "class C {\npublic:\n  void go();\n\nprivate:\n  A *a_;\n};\n",
+    "use.cpp", "#include \"lib.hpp\"\n\nvoid C::go() { a_->run(); }\n",
+    NULL};
+  char *d = brief_of("cpp_field", files);
+  assert_has_line(d, "edge Calls use.cpp:C.go -> lib.hpp:A.run [receiver_type]");
+  pt_free(d);
+  int rc;
+  patch_equals_fresh("patch_cpp_field", files, "lib.hpp",
+                     "class A {\npublic:\n  void run() {}\n};\n"
+                     "class B {\npublic:\n  void run() {}\n};\n"
+                     "class C {\npublic:\n  void go();\n\nprivate:\n"
+                     "  B *a_;\n};\n", &rc);
+  assert_int_equal(rc, 0);
+}
+
 /* A type named like a receiver's type appears in another file: the
  * receiver's type turns ambiguous there, within the shortcut. */
 static void resolve__patch_follows_a_receiver_type_that_turns_ambiguous(
@@ -577,6 +601,7 @@ int main(void)
     cmocka_unit_test(resolve__receiver_type_picks_the_method_of_its_type),
     cmocka_unit_test(resolve__patch_follows_a_factory_result_type),
     cmocka_unit_test(resolve__patch_follows_a_base_that_changes),
+    cmocka_unit_test(resolve__patch_follows_a_cpp_field_declared_elsewhere),
     cmocka_unit_test(resolve__patch_follows_overloads_whose_parameters_change),
     cmocka_unit_test(resolve__patch_follows_a_receiver_type_that_turns_ambiguous),
     cmocka_unit_test(resolve__patch_follows_a_name_turning_unique_and_back),

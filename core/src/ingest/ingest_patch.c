@@ -56,23 +56,30 @@ static int same_definitions(const pt_file_result *a, const pt_file_result *b)
   return 1;
 }
 
-/* The same bases (extends and implements references) in the same order:
- * else the file's bases are noted again. */
+/* What the resolver notes with a file's bases: extends and implements
+ * references, and the types of C++ fields (resolve_pick.c). */
+static int is_noted(const pt_raw_ref *r, pt_lang lang)
+{
+  return r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS ||
+         (lang == PT_LANG_CPP && r->kind == PT_REF_TYPE && r->recv_type);
+}
+
+/* The same bases (and C++ fields) in the same order: else the file's
+ * bases are noted again. */
 static int same_bases(const pt_file_result *a, const pt_file_result *b)
 {
   size_t i = 0, j = 0;
   for (;;) {
-    while (i < a->n_refs && a->refs[i].kind != PT_REF_EXTENDS &&
-           a->refs[i].kind != PT_REF_IMPLEMENTS)
+    while (i < a->n_refs && !is_noted(&a->refs[i], a->file.lang))
       i++;
-    while (j < b->n_refs && b->refs[j].kind != PT_REF_EXTENDS &&
-           b->refs[j].kind != PT_REF_IMPLEMENTS)
+    while (j < b->n_refs && !is_noted(&b->refs[j], b->file.lang))
       j++;
     if (i == a->n_refs || j == b->n_refs)
       return i == a->n_refs && j == b->n_refs;
     const pt_raw_ref *x = &a->refs[i++], *y = &b->refs[j++];
     if (x->kind != y->kind || strcmp(x->from_key, y->from_key) ||
-        strcmp(x->name, y->name) || str_differ(x->scope, y->scope))
+        strcmp(x->name, y->name) || str_differ(x->scope, y->scope) ||
+        str_differ(x->recv_type, y->recv_type))
       return 0;
   }
 }
@@ -80,7 +87,7 @@ static int same_bases(const pt_file_result *a, const pt_file_result *b)
 static int has_bases(const pt_file_result *r)
 {
   for (size_t i = 0; i < r->n_refs; i++)
-    if (r->refs[i].kind == PT_REF_EXTENDS || r->refs[i].kind == PT_REF_IMPLEMENTS)
+    if (is_noted(&r->refs[i], r->file.lang))
       return 1;
   return 0;
 }
