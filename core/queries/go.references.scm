@@ -47,13 +47,18 @@
 (interface_type (type_elem . (type_identifier) @reference.extends .))
 (interface_type (type_elem . (qualified_type package: (package_identifier) @scope name: (type_identifier) @reference.extends) .))
 
-; imports: the module is the whole path, the name its last element
-(import_spec path: (_) @reference.import)
+; imports: the module is the whole path, the name its last element; an
+; alias (import x "p") is the qualifier the file calls the package by
+; (`_` and `.` name none)
+(import_spec !name path: (_) @reference.import)
+(import_spec name: [(package_identifier) (dot) (blank_identifier)] @scope
+  path: (_) @reference.import)
 (import_declaration) @import
 
 ; receiver bindings (extract_refs.c): var x T, parameters and receivers,
-; struct fields, x := T{}, x := &T{}, x := NewT() (its declared result),
-; t, ok := x.(T), for _, x := range xs (an element of xs)
+; struct fields, x := T{}, x := &T{}, x := new(T), x := NewT() and
+; x := y.M() (the callee's declared result),
+; t, ok := x.(T), for _, x := range xs and range y.f (an element of xs, f)
 (var_spec name: (identifier) @binding.var type: (_) @binding.type)
 (parameter_declaration name: (identifier) @binding.var type: (_) @binding.type)
 (field_declaration name: (field_identifier) @binding.var type: (_) @binding.type)
@@ -62,8 +67,15 @@
 (short_var_declaration left: (expression_list . (identifier) @binding.var)
   right: (expression_list . (unary_expression operand: (composite_literal type: (_) @binding.new))))
 (short_var_declaration left: (expression_list . (identifier) @binding.var)
-  right: (expression_list . (call_expression function: [(identifier) (selector_expression)] @binding.call)))
+  right: (expression_list . (call_expression function: [(identifier) (selector_expression)] @binding.call))
+  (#not-eq? @binding.call "new"))
+; x := new(T): the builtin allocates a T
+(short_var_declaration left: (expression_list . (identifier) @binding.var)
+  right: (expression_list . (call_expression function: (identifier) @_new
+    arguments: (argument_list . [(identifier) (type_identifier) (qualified_type)
+                                 (selector_expression) (generic_type)] @binding.new .)))
+  (#eq? @_new "new"))
 (short_var_declaration left: (expression_list . (identifier) @binding.var)
   right: (expression_list . (type_assertion_expression type: (_) @binding.type)))
 (range_clause left: (expression_list (_) (identifier) @binding.var .)
-  right: (identifier) @binding.type)
+  right: [(identifier) (selector_expression)] @binding.type)

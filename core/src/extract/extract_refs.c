@@ -572,9 +572,12 @@ int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
     memcpy(r, t, n);
     memcpy(r + n, "[]", 3);
     t = r;
-  } else {
+  } else if (f->lang != PT_LANG_GO || how != PT_RECV_CALLED ||
+             strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "0123456789_.") == strlen(t)) {
     t = type_name(elem ? elem : t);
-  }
+  } /* else x := T{}.M(), x := xs[i].M(): the callee as written, which
+     * go_receiver reads (never "T", whose methods M's result need not have) */
   int smart_const = -1;
   if (f->lang == PT_LANG_CPP && t && is_smart_name(t)) {
     char *raw = pt__node_text(f, type);
@@ -977,22 +980,196 @@ static int chained(pt_xfile *f, int from, pt_raw_ref *ref)
   return 0;
 }
 
+/* ---- Go receivers ------------------------------------------------------- */
+
+/* How many bindings one Go receiver follows through one another (v :=
+ * v.Next() and for _, t := range t.f name themselves). */
+#define GO_CHAIN_DEPTH 4
+
+static int go_receiver(pt_xfile *f, int from, const char *scope,
+                       pt_raw_ref *ref, int depth);
+
+/* Go: the top-level candidate of this file named name of kind k, or -1
+ * (a package's top-level names are unique, so one written here is the
+ * one a bare name means). */
+static int go_local(const pt_xfile *f, const char *name, pt_kind k)
+{
+  for (size_t i = 0; i < f->n_cands; i++)
+    if (f->cands[i].parent < 0 && f->cands[i].kind == k &&
+        f->cands[i].signature && strcmp(f->cands[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* The type name written at s ("*pkg.T" -> "pkg.T") into the arena, in
+ * *out; NULL when none is written plainly there (a slice, a generic
+ * instance). 0, or PT_ENOMEM. */
+static int go_type_at(pt_xfile *f, const char *s, const char **out)
+{
+  while (*s == '*')
+    s++;
+  size_t n = 0;
+  while (is_ident_char(s[n]) || s[n] == '.')
+    n++;
+  *out = NULL;
+  if (n == 0 || s[n] == '[' || s[n - 1] == '.')
+    return 0;
+  *out = pt_arena_strndup(&f->r->arena, s, n);
+  return *out ? 0 : PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+}
+
+/* Go: the element type the declaration of this file's named type T
+ * writes (`type T []E`, `type T map[K]*E`, `type T [4]E`) in *out, or
+ * NULL. 0, or PT_ENOMEM. */
+static int go_local_element(pt_xfile *f, const char *t, const char **out)
+{
+  int c = strchr(t, '.') ? -1 : go_local(f, t, PT_KIND_TYPEDEF);
+  const char *s = c < 0 ? "" : f->cands[c].signature;
+  size_t nl = strlen(t);
+  *out = NULL;
+  if (strncmp(s, t, nl) != 0 || s[nl] != ' ')
+    return 0;
+  s += nl + 1;
+  if (strncmp(s, "map[", 4) == 0)
+    s += 3;
+  if (*s != '[')
+    return 0;
+  for (int depth = 0; *s; s++) {
+    depth += *s == '[';
+    depth -= *s == ']';
+    if (depth == 0)
+      break;
+  }
+  return *s ? go_type_at(f, s + 1, out) : 0;
+}
+
+/* Go: the first result the declaration of this file's function F writes
+ * (`func F(..) *T`, `func F(..) (T, error)`, `func F(..) (out T)`) in
+ * *out, or NULL. 0, or PT_ENOMEM. */
+static int go_local_result(pt_xfile *f, const char *fn, const char **out)
+{
+  int c = strchr(fn, '.') ? -1 : go_local(f, fn, PT_KIND_FUNCTION);
+  const char *s = c < 0 ? NULL : strstr(f->cands[c].signature, fn);
+  *out = NULL;
+  if (!s || s[strlen(fn)] != '(')
+    return 0;
+  s += strlen(fn);
+  for (int depth = 0; *s; s++) {
+    depth += *s == '(';
+    depth -= *s == ')';
+    if (depth == 0)
+      break;
+  }
+  if (!*s)
+    return 0;
+  for (s++; *s == ' '; s++)
+    ;
+  if (*s != '(')
+    return go_type_at(f, s, out);
+  /* a list: the first group's type, after a name when results are named */
+  const char *first = ++s;
+  for (;;) {
+    size_t n = 0;
+    while (is_ident_char(s[n]))
+      n++;
+    if (n && s[n] == ' ')
+      return go_type_at(f, s + n + 1, out);
+    if (!n || s[n] != ',')
+      return go_type_at(f, first, out);
+    for (s += n + 1; *s == ' '; s++)
+      ;
+  }
+}
+
+/* Go: the element type of the named type t: read from its declaration
+ * when this file writes it, else "t[]" for the resolver, which reads it
+ * there (`type Path []PathStep`). 0, or PT_ENOMEM. */
+static int go_named_element(pt_xfile *f, const char *t, const char **type)
+{
+  int rc = go_local_element(f, t, type);
+  if (rc || *type)
+    return rc;
+  size_t tl = strlen(t);
+  char *e = pt_arena_alloc(&f->r->arena, tl + 3);
+  if (!e)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  memcpy(e, t, tl);
+  memcpy(e + tl, "[]", 3);
+  *type = e;
+  return 0;
+}
+
+/* Go: an element of the field x.f (name "x.f", dot at its '.'), when this
+ * file writes x's type and f's: f's element type ("f[]", bound by
+ * pt__bind_collect) or that of f's named type. 0, or PT_ENOMEM. */
+static int go_field_element(pt_xfile *f, int from, char *name, char *dot,
+                            const char **type, uint8_t *how, int depth)
+{
+  pt_raw_ref x;
+  const pt_binding *b = NULL;
+  char field[128];
+  memset(&x, 0, sizeof x);
+  *dot = '\0';
+  int rc = go_receiver(f, from, name, &x, depth + 1);
+  size_t fl = strlen(dot + 1);
+  if (rc || !x.recv_type || x.recv_how == PT_RECV_CALLED || fl + 3 > sizeof field ||
+      strchr(x.recv_type, '.') || strchr(x.recv_type, '['))
+    return rc;
+  memcpy(field, dot + 1, fl);
+  memcpy(field + fl, "[]", 3);
+  if (find_field(f, x.recv_type, field, &b) == 1) {
+    *type = b->type;
+    *how = (uint8_t)b->how;
+    return 0;
+  }
+  if (find_field(f, x.recv_type, dot + 1, &b) != 1 || strchr(b->type, '['))
+    return 0;
+  *how = PT_RECV_DECLARED;
+  return go_named_element(f, b->type, type);
+}
+
+/* Go: the element of xs ("xs[]") where xs has no element type of its own
+ * (pt__bind_collect): the element of the named type xs is declared with
+ * (go_named_element). *type stays NULL when xs's type is not written
+ * either. 0, or PT_ENOMEM. */
+static int go_element_of(pt_xfile *f, int from, const char *elem,
+                         const char **type, uint8_t *how, int depth)
+{
+  char name[128];
+  size_t n = strlen(elem) - 2;
+  const pt_binding *b = NULL;
+  *type = NULL;
+  if (n >= sizeof name)
+    return 0;
+  memcpy(name, elem, n);
+  name[n] = '\0';
+  char *dot = strrchr(name, '.');
+  if (dot) /* range x.f: the field f of x's type */
+    return go_field_element(f, from, name, dot, type, how, depth);
+  if (find_variable(f, from, name, &b) != 1 || b->how == PT_RECV_CALLED ||
+      strchr(b->type, '['))
+    return 0;
+  *how = PT_RECV_DECLARED;
+  return go_named_element(f, b->type, type);
+}
+
 /* Go: xs[i], an element of a slice, array or map variable xs: the type
- * "xs[]" is bound to (pt__bind_collect). 1 when scope is such an index. */
+ * "xs[]" is bound to (pt__bind_collect), or go_element_of's. 1 when scope
+ * is such an index, or PT_ENOMEM. */
 static int go_indexed(pt_xfile *f, int from, const char *scope,
-                      pt_raw_ref *ref)
+                      pt_raw_ref *ref, int depth)
 {
   const char *open = strchr(scope, '[');
   size_t n = open ? (size_t)(open - scope) : 0;
   char name[128];
   if (!open || n == 0 || n + 3 > sizeof name)
     return 0;
-  int depth = 0;
+  int nest = 0;
   const char *p = open;
   for (; *p; p++) {
-    depth += *p == '[';
-    depth -= *p == ']';
-    if (depth == 0)
+    nest += *p == '[';
+    nest -= *p == ']';
+    if (nest == 0)
       break;
   }
   if (!*p || p[1] != '\0')
@@ -1006,8 +1183,170 @@ static int go_indexed(pt_xfile *f, int from, const char *scope,
   if (find_variable(f, from, name, &b) == 1) {
     ref->recv_type = b->type;
     ref->recv_how = (uint8_t)b->how;
+    return 1;
   }
+  const char *type;
+  uint8_t how = 0;
+  int rc = go_element_of(f, from, name, &type, &how, depth);
+  if (rc == 0 && type) {
+    ref->recv_type = type;
+    ref->recv_how = how;
+  }
+  return rc < 0 ? rc : 1;
+}
+
+/* "(x)" -> "x" into buf when the parentheses hold the whole receiver
+ * ((&T{...}).M()); scope itself otherwise; NULL when it does not fit. */
+static const char *go_unparen(const char *scope, char *buf, size_t cap)
+{
+  size_t n = strlen(scope);
+  if (n < 2 || scope[0] != '(' || scope[n - 1] != ')')
+    return scope;
+  int depth = 0;
+  for (size_t i = 0; i + 1 < n; i++) {
+    depth += scope[i] == '(';
+    depth -= scope[i] == ')';
+    if (depth == 0)
+      return scope; /* (*T)(x): a conversion */
+  }
+  if (n - 2 >= cap)
+    return NULL;
+  memcpy(buf, scope + 1, n - 2);
+  buf[n - 2] = '\0';
+  return buf;
+}
+
+/* A receiver made by a call, "x.M" (x.M() or v := x.M()): when x's type T
+ * is known, the callee "T.M", whose declared result the resolver takes;
+ * "pkg.F" stays as it is (pkg names no variable). 0, or PT_ENOMEM. */
+static int go_chained(pt_xfile *f, int from, pt_raw_ref *ref, int depth)
+{
+  const char *callee = ref->recv_type, *dot = strrchr(callee, '.');
+  if (!dot || dot == callee || depth >= GO_CHAIN_DEPTH)
+    return 0;
+  size_t xl = (size_t)(dot - callee);
+  char x[256];
+  if (xl >= sizeof x)
+    return 0;
+  memcpy(x, callee, xl);
+  x[xl] = '\0';
+  pt_raw_ref inner;
+  memset(&inner, 0, sizeof inner);
+  int rc = go_receiver(f, from, x, &inner, depth + 1);
+  if (rc || !inner.recv_type || inner.recv_how == PT_RECV_CALLED)
+    return rc;
+  size_t tl = strlen(inner.recv_type), ml = strlen(dot);
+  char *t = pt_arena_alloc(&f->r->arena, tl + ml + 1);
+  if (!t)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  memcpy(t, inner.recv_type, tl);
+  memcpy(t + tl, dot, ml + 1);
+  ref->recv_type = t;
+  return 0;
+}
+
+/* A receiver that is a call constructed() does not take, C(...) with C
+ * itself more than names (T{}.M(...), xs[i].M(...), a.B().C(...)): the
+ * callee C as written, CALLED, and 1; 0 for any other receiver;
+ * PT_ENOMEM. */
+static int go_call_result(pt_xfile *f, const char *scope, pt_raw_ref *ref)
+{
+  size_t n = strlen(scope), open = n;
+  if (n < 3 || scope[n - 1] != ')')
+    return 0;
+  for (int depth = 0; open-- > 0;) {
+    depth += scope[open] == ')';
+    depth -= scope[open] == '(';
+    if (depth == 0)
+      break;
+  }
+  if (open == 0 || open == (size_t)-1 || scope[open - 1] == '.' ||
+      !is_ident_char(scope[open - 1]))
+    return 0;
+  char *c = pt_arena_strndup(&f->r->arena, scope, open);
+  if (!c)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  ref->recv_type = c;
+  ref->recv_how = PT_RECV_CALLED;
   return 1;
+}
+
+/* The first segment of a Go receiver, a variable: its type and how. A
+ * range variable is an element of the ranged one. 0 with *type NULL when
+ * nothing says, or PT_ENOMEM. */
+static int go_variable(pt_xfile *f, int from, const char *name,
+                       const char **type, uint8_t *how, int depth)
+{
+  const pt_binding *b = NULL;
+  *type = NULL;
+  if (find_variable(f, from, name, &b) != 1)
+    return 0;
+  size_t tl = strlen(b->type);
+  if (tl > 2 && strcmp(b->type + tl - 2, "[]") == 0) {
+    const char *ranged = b->type;
+    if (find_variable(f, from, ranged, &b) != 1)
+      return go_element_of(f, from, ranged, type, how, depth);
+  }
+  *type = b->type;
+  *how = (uint8_t)b->how;
+  return 0;
+}
+
+/* Go's receivers: a method's receiver is a parameter like any other (a
+ * receiver named self or this is no keyword), x.f.g walks the fields of
+ * the types written in this file, and a receiver made by a call is typed
+ * through the callee: a function of this file by its declaration, any
+ * other by the resolver (go_chained). */
+static int go_receiver(pt_xfile *f, int from, const char *scope,
+                       pt_raw_ref *ref, int depth)
+{
+  char buf[256], seg[128];
+  if (depth > GO_CHAIN_DEPTH)
+    return 0; /* range t := t.f names itself */
+  scope = go_unparen(scope, buf, sizeof buf);
+  int rc = scope ? go_indexed(f, from, scope, ref, depth) : 1;
+  if (rc)
+    return rc < 0 ? rc : 0;
+  rc = constructed(f, scope, ref);
+  if (rc == 0)
+    rc = go_call_result(f, scope, ref);
+  if (rc > 0 && ref->recv_how == PT_RECV_CALLED)
+    return go_chained(f, from, ref, depth);
+  if (rc)
+    return rc < 0 ? rc : 0;
+  const char *type = NULL;
+  uint8_t how = 0;
+  for (const char *s = scope; s;) {
+    size_t sep = 0;
+    int n = segment(s, &sep);
+    if (n < 0 || (size_t)n >= sizeof seg || (sep && sep != 1))
+      return 0;
+    memcpy(seg, s, (size_t)n);
+    seg[n] = '\0';
+    if (s == scope) {
+      if ((rc = go_variable(f, from, seg, &type, &how, depth)) != 0 || !type)
+        return rc;
+    } else {
+      const pt_binding *b = NULL;
+      const char *made = NULL;
+      if (how == PT_RECV_CALLED && (rc = go_local_result(f, type, &made)) != 0)
+        return rc;
+      if (made) {
+        type = made;
+        how = PT_RECV_DECLARED;
+      }
+      /* pkg.T's fields are written in another package, T[]'s elsewhere */
+      if (how == PT_RECV_CALLED || strchr(type, '.') || strchr(type, '[') ||
+          find_field(f, type, seg, &b) != 1)
+        return 0;
+      type = b->type;
+      how = (uint8_t)b->how;
+    }
+    s = sep ? s + n + sep : NULL;
+  }
+  ref->recv_type = type;
+  ref->recv_how = how;
+  return how == PT_RECV_CALLED ? go_chained(f, from, ref, depth) : 0;
 }
 
 /* C++: whether candidate c is a const member function (a const after its
@@ -1266,8 +1605,8 @@ static int cpp_field_chain(pt_xfile *f, int from, const char *head,
 int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
                       pt_raw_ref *ref)
 {
-  if (f->lang == PT_LANG_GO && go_indexed(f, from, scope, ref))
-    return 0;
+  if (f->lang == PT_LANG_GO)
+    return go_receiver(f, from, scope, ref, 0);
   if (f->lang == PT_LANG_CPP) {
     int chain = cpp_chain(f, from, scope, ref);
     if (chain)

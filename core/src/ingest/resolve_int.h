@@ -102,6 +102,9 @@ struct pt_resolver {
 typedef struct pt__resolve_ctx {
   const char **imports;      /* owned: the file's normalised import modules */
   size_t n_imports, cap_imports;
+  const char **aliases;      /* owned, by import: Go's `import x "p"` x
+                                (borrowed from the references), or NULL */
+  size_t cap_aliases;
   uint8_t *imported;         /* owned, by path id: 0 not asked, 1 no, 2 yes */
   uint32_t *asked;           /* owned: the path ids asked for this file */
   size_t n_asked, cap_asked;

@@ -123,6 +123,18 @@ static int file_matches_module(const char *path, const char *mod)
          mod[ml - fl - 1] == '/';
 }
 
+/* Does import k of the current file go by the qualifier scope (sl bytes):
+ * its alias (Go's `import gast "x/ast"`: gast, never ast), else its last
+ * segment? */
+static int import_named(const pt__resolve_ctx *c, size_t k, const char *scope,
+                        size_t sl)
+{
+  const char *m = c->aliases[k] ? c->aliases[k] : c->imports[k];
+  size_t ml = strlen(m);
+  return ml >= sl && strcmp(m + ml - sl, scope) == 0 &&
+         (ml == sl || m[ml - sl - 1] == '/');
+}
+
 /* Does the file of path id f match a module the current file imports
  * whose last segment is scope (`utils` in utils.f() after `from email
  * import utils`, `io` after `import "io"`)? Only that module, not every
@@ -131,14 +143,10 @@ static int scope_names_file(const pt_resolver *rs, const pt__resolve_ctx *c,
                             const char *scope, uint32_t f)
 {
   size_t sl = strlen(scope);
-  for (size_t k = 0; k < c->n_imports; k++) {
-    const char *m = c->imports[k];
-    size_t ml = strlen(m);
-    if (ml >= sl && strcmp(m + ml - sl, scope) == 0 &&
-        (ml == sl || m[ml - sl - 1] == '/') &&
-        file_matches_module(rs->path_text[f], m))
+  for (size_t k = 0; k < c->n_imports; k++)
+    if (import_named(c, k, scope, sl) &&
+        file_matches_module(rs->path_text[f], c->imports[k]))
       return 1;
-  }
   return 0;
 }
 
@@ -168,13 +176,9 @@ static int is_imported(const pt_resolver *rs, pt__resolve_ctx *c, uint32_t f)
 static int scope_is_import(const pt__resolve_ctx *c, const char *scope)
 {
   size_t sl = strlen(scope);
-  for (size_t k = 0; k < c->n_imports; k++) {
-    const char *m = c->imports[k];
-    size_t ml = strlen(m);
-    if (ml >= sl && strcmp(m + ml - sl, scope) == 0 &&
-        (ml == sl || m[ml - sl - 1] == '/'))
+  for (size_t k = 0; k < c->n_imports; k++)
+    if (import_named(c, k, scope, sl))
       return 1;
-  }
   return 0;
 }
 
@@ -283,9 +287,13 @@ static int eligible(const pt_resolver *rs, size_t i, const pt_raw_ref *r,
                     int types_only)
 {
   pt_kind k = (pt_kind)rs->info[i].kind;
-  /* Go: a conversion T(x) names its type as T{} does */
-  int go_conversion = r->kind == PT_REF_CALL && rs->info[i].fam == PT_LANG_GO &&
-                      (k == PT_KIND_TYPEDEF || k == PT_KIND_INTERFACE);
+  /* Go: a conversion T(x) names its type as T{} does, and T{} may make a
+   * named slice or map type (type Options []Option) */
+  int go_conversion = rs->info[i].fam == PT_LANG_GO &&
+                      ((r->kind == PT_REF_CALL &&
+                        (k == PT_KIND_TYPEDEF || k == PT_KIND_INTERFACE)) ||
+                       (r->kind == PT_REF_NEW && k == PT_KIND_TYPEDEF));
+
   if (!kind_fits(r->kind, k) && !go_conversion)
     return 0;
   if (types_only && !is_type_kind(k))
@@ -483,6 +491,40 @@ static size_t const_twin(const pt_resolver *rs, size_t head,
   return ca == cq ? pair[0] : pair[1];
 }
 
+/* Go: the method r->name of type t as Go promotes the methods of embedded
+ * types: the shallowest depth that has one decides, and two there are
+ * ambiguous (whatever their order in the struct). */
+static verdict go_method_of(const pt_resolver *rs, size_t head,
+                            const pt_raw_ref *r, size_t t)
+{
+  size_t level[32], next[32], n = 1, m;
+  level[0] = t;
+  for (int depth = 0; depth < 12 && n; depth++, n = m) {
+    tier_hit hit = {0};
+    m = 0;
+    for (size_t k = 0; k < n; k++) {
+      tier_hit own;
+      own_methods(rs, head, r, level[k], &own);
+      if (own.count && !own.one_group)
+        return missed(PT_RES_AMBIGUOUS);
+      if (own.count) {
+        tier_add(rs, &hit, own.first);
+        continue;
+      }
+      uint32_t q = rs->info[level[k]].qn;
+      for (size_t b = q == NO_ID ? NONE : pt__resolve_bases(rs, q); b != NONE;
+           b = rs->base_nodes[b].next)
+        if (rs->base_nodes[b].type == level[k] &&
+            rs->base_nodes[b].base != NONE && m < sizeof next / sizeof *next)
+          next[m++] = rs->base_nodes[b].base;
+    }
+    if (hit.count)
+      return tier_verdict(&hit, PT_RES_RECEIVER_TYPE);
+    memcpy(level, next, m * sizeof *next);
+  }
+  return missed(PT_RES_EXTERNAL);
+}
+
 /* The method r->name of type t: its own, then each base's in source order,
  * depth first; EXTERNAL when neither has it (a base that is not indexed
  * may, or the call goes through a field holding a function). cq: the
@@ -492,6 +534,8 @@ static verdict method_of(const pt_resolver *rs, size_t head,
                          int cq)
 {
   tier_hit own;
+  if (rs->info[t].fam == PT_LANG_GO && !skip_own && depth == 0)
+    return go_method_of(rs, head, r, t);
   if (!skip_own) {
     own_methods(rs, head, r, t, &own);
     if (own.count > 1 && !own.one_group) {
@@ -567,10 +611,16 @@ static char *split_written(const pt_raw_ref *r, const char *written,
 
 /* The type entity a receiver's type name stands for, as a type reference
  * written at r would resolve. */
+static verdict go_element_type(const pt_resolver *rs, pt__resolve_ctx *c,
+                               const pt_raw_ref *r, const char *type);
+
 static verdict receiver_type(const pt_resolver *rs, pt__resolve_ctx *c,
                              pt_lang lang, const pt_raw_ref *r,
                              const char *type)
 {
+  size_t n = strlen(type);
+  if (lang == PT_LANG_GO && n > 2 && strcmp(type + n - 2, "[]") == 0)
+    return go_element_type(rs, c, r, type);
   pt_raw_ref t;
   char *copy = split_written(r, type, PT_REF_TYPE, &t);
   if (!copy)
@@ -638,6 +688,59 @@ static int result_type(const char *sig, const char *name, char *out, size_t cap)
   return n > 0;
 }
 
+/* Go: the type of a function's first result from its signature, results
+ * named or not: "F() *T", "F() (*T, error)", "F() (out T)", "F() (a, b
+ * T)". 0 when it writes none. */
+static int go_result_type(const char *sig, const char *name, char *out,
+                          size_t cap)
+{
+  if (!result_type(sig, name, out, cap))
+    return 0;
+  /* result_type took the first word after the parameters; in a list of
+   * named results that word is a name, and its group's type follows */
+  size_t nl = strlen(name);
+  const char *p = sig;
+  while ((p = strstr(p, name)) != NULL &&
+         ((p > sig && is_name_char(p[-1])) || p[nl] != '('))
+    p += nl;
+  if (!p)
+    return 1;
+  p += nl;
+  for (int depth = 0; *p; p++) {
+    depth += *p == '(';
+    depth -= *p == ')';
+    if (depth == 0)
+      break;
+  }
+  while (*p == ')' || *p == ' ')
+    p++;
+  if (*p != '(')
+    return 1;
+  for (const char *s = p + 1; *s && *s != ')';) {
+    size_t n = 0;
+    while (is_name_char(s[n]))
+      n++;
+    const char *a = s + n;
+    if (*a == ' ' && a[1] != '\0') { /* "name T": a named group */
+      a++;
+      while (*a == '*' || *a == '&')
+        a++;
+      size_t k = 0;
+      while (k + 1 < cap && (is_name_char(a[k]) || a[k] == '.'))
+        k++;
+      memcpy(out, a, k);
+      out[k] = '\0';
+      return k > 0;
+    }
+    if (*a != ',')
+      return 1; /* "(T, error)", "(*T)": unnamed */
+    s = a + 1;
+    while (*s == ' ')
+      s++;
+  }
+  return 1;
+}
+
 /* Go: a bare type named in a function's result is a type of the
  * function's own package (folder dir), wherever the call is. */
 static verdict go_type_in_dir(const pt_resolver *rs, const char *name,
@@ -654,6 +757,87 @@ static verdict go_type_in_dir(const pt_resolver *rs, const char *name,
                  : missed(PT_RES_EXTERNAL);
 }
 
+/* Go: a type written in the declaration of entity decl (a function's
+ * result, a named type's element): a bare T is of decl's package; q.T
+ * goes by the caller's imports (decl's file's own when decl is written
+ * there; the tables keep no other file's), else, when decl's file names
+ * a package the caller does not import or imports by another name, by
+ * the one T of a package folder named q. */
+static verdict go_type_written(const pt_resolver *rs, pt__resolve_ctx *c,
+                               const pt_raw_ref *r, const char *type,
+                               size_t decl)
+{
+  const char *dot = strchr(type, '.');
+  if (!dot)
+    return go_type_in_dir(rs, type, rs->info[decl].dir);
+  verdict v = receiver_type(rs, c, PT_LANG_GO, r, type);
+  if (v.target != NONE || v.how == PT_RES_AMBIGUOUS ||
+      rs->info[decl].file == c->file)
+    return v;
+  size_t head, ql = (size_t)(dot - type);
+  tier_hit t = {0};
+  if (strchr(dot + 1, '.') ||
+      !chain_head(rs, PT_LANG_GO, dot + 1, strlen(dot + 1), &head))
+    return missed(PT_RES_EXTERNAL);
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    const char *path = rs->path_text[rs->info[i].file];
+    size_t dl = pt__path_dir_len(path), fl = 0;
+    while (fl < dl && path[dl - fl - 1] != '/')
+      fl++;
+    if (is_type_kind((pt_kind)rs->info[i].kind) && fl == ql &&
+        memcmp(path + dl - fl, type, ql) == 0)
+      tier_add(rs, &t, i);
+  }
+  return t.count ? tier_verdict(&t, PT_RES_RECEIVER_TYPE)
+                 : missed(PT_RES_EXTERNAL);
+}
+
+/* Go: "T[]", an element of the named slice, array or map type T (a
+ * receiver ranged over or indexed), as T's declaration writes it: `type
+ * Path []PathStep`, `type byName map[string]*Entry` (its signature is
+ * "Path []PathStep"). A bare element type is of T's package. */
+static verdict go_element_type(const pt_resolver *rs, pt__resolve_ctx *c,
+                               const pt_raw_ref *r, const char *type)
+{
+  char named[128], elem[128];
+  size_t n = strlen(type) - 2, k = 0;
+  if (n >= sizeof named)
+    return missed(PT_RES_EXTERNAL);
+  memcpy(named, type, n);
+  named[n] = '\0';
+  verdict t = receiver_type(rs, c, PT_LANG_GO, r, named);
+  if (t.target == NONE)
+    return t;
+  const pt_entity *e = &rs->ents[t.target];
+  size_t nl = strlen(e->name);
+  const char *s = e->signature;
+  if (e->kind != PT_KIND_TYPEDEF || !s || strncmp(s, e->name, nl) != 0 ||
+      s[nl] != ' ')
+    return missed(PT_RES_EXTERNAL);
+  s += nl + 1;
+  if (strncmp(s, "map[", 4) == 0)
+    s += 3;
+  if (*s != '[')
+    return missed(PT_RES_EXTERNAL);
+  for (int depth = 0; *s; s++) {
+    depth += *s == '[';
+    depth -= *s == ']';
+    if (depth == 0)
+      break;
+  }
+  if (*s)
+    s++;
+  while (*s == '*')
+    s++;
+  while (k + 1 < sizeof elem && (is_name_char(s[k]) || s[k] == '.'))
+    k++;
+  memcpy(elem, s, k);
+  elem[k] = '\0';
+  if (k == 0 || s[k] == '[') /* a generic instance: not read */
+    return missed(PT_RES_EXTERNAL);
+  return go_type_written(rs, c, r, elem, t.target);
+}
+
 /* x = NewT() / x = make_thing(): the type the called function declares it
  * returns (one step: the function is resolved as a call written at r). */
 static verdict factory_type(const pt_resolver *rs, pt__resolve_ctx *c,
@@ -666,17 +850,20 @@ static verdict factory_type(const pt_resolver *rs, pt__resolve_ctx *c,
   verdict v = pick_by_name(rs, c, lang, &f);
   pt_free(copy);
   char type[128];
-  if (v.target == NONE || !rs->ents[v.target].signature ||
-      !result_type(rs->ents[v.target].signature, rs->ents[v.target].name, type,
-                   sizeof type))
+  const pt_entity *fn = v.target != NONE ? &rs->ents[v.target] : NULL;
+  if (!fn || !fn->signature ||
+      !(lang == PT_LANG_GO
+            ? go_result_type(fn->signature, fn->name, type, sizeof type)
+            : result_type(fn->signature, fn->name, type, sizeof type)))
     return missed(PT_RES_UNKNOWN_RECEIVER);
+
   if (strcmp(type, "Self") == 0 || strcmp(type, "static") == 0 ||
       strcmp(type, "self") == 0) {
     size_t t = caller_type_index(rs, c, rs->ents[v.target].key);
     return t != NONE ? found(t, PT_RES_RECEIVER_TYPE) : missed(PT_RES_UNKNOWN_RECEIVER);
   }
-  if (lang == PT_LANG_GO && !strchr(type, '.'))
-    return go_type_in_dir(rs, type, rs->info[v.target].dir);
+  if (lang == PT_LANG_GO)
+    return go_type_written(rs, c, r, type, v.target);
   return receiver_type(rs, c, lang, r, type);
 }
 
@@ -864,7 +1051,9 @@ static verdict cpp_chain_type(const pt_resolver *rs, pt__resolve_ctx *c,
 static verdict pick_member(const pt_resolver *rs, pt__resolve_ctx *c,
                            pt_lang lang, const pt_raw_ref *r, size_t head)
 {
-  if (is_base_word(r->scope) || is_self_word(r->scope)) {
+  /* Go has no such words: a receiver named self or parent is a variable */
+  if (lang != PT_LANG_GO &&
+      (is_base_word(r->scope) || is_self_word(r->scope))) {
     size_t t = caller_type_index(rs, c, r->from_key);
     if (t == NONE)
       return missed(PT_RES_UNKNOWN_RECEIVER);
@@ -917,8 +1106,9 @@ static void view_ref(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
   memset(v, 0, sizeof *v);
   v->caller_type = from != NONE ? rs->info[from].encl : NO_ID;
   const char *scope = r->scope;
-  v->base = scope && is_base_word(scope);
-  if (scope && is_self_word(scope)) {
+  int words = lang != PT_LANG_GO; /* self, super, parent: no Go words */
+  v->base = scope && words && is_base_word(scope);
+  if (scope && words && is_self_word(scope)) {
     if (caller.s)
       v->want = scope_want(caller.s, caller.n);
   } else if (scope) {
@@ -1031,6 +1221,12 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
                             pt_lang lang, const pt_raw_ref *r)
 {
   size_t head, len = strlen(r->name);
+  pt_raw_ref plain;
+  if (r->kind == PT_REF_IMPORT && r->scope && lang == PT_LANG_GO) {
+    plain = *r; /* the qualifier of `import x "p"` is its alias */
+    plain.scope = NULL;
+    r = &plain;
+  }
   /* a name only another family defines is looked at as one with no
    * candidates, not as one nobody defines (the verdict's reason differs) */
   if (!chain_head(rs, pt__resolve_family(lang), r->name, len, &head)) {
@@ -1219,12 +1415,17 @@ static const char *placeholder_token(pt_ref_kind k)
   }
 }
 
-static int add_import(pt__resolve_ctx *c, const char *module)
+static int add_import(pt__resolve_ctx *c, const char *module,
+                      const char *alias)
 {
   int rc = pt_array_grow((void **)&c->imports, &c->cap_imports,
                          c->n_imports + 1, sizeof *c->imports);
+  if (rc == 0)
+    rc = pt_array_grow((void **)&c->aliases, &c->cap_aliases,
+                       c->n_imports + 1, sizeof *c->aliases);
   if (rc)
     return rc;
+  c->aliases[c->n_imports] = alias;
   const char *m = normalize_module(module);
   if (!m)
     return PT_ERR(PT_ENOMEM, "out of memory");
@@ -1244,6 +1445,7 @@ void pt__resolve_ctx_fini(pt__resolve_ctx *c)
   for (size_t i = 0; i < c->n_imports; i++)
     pt_free((void *)c->imports[i]);
   pt_free(c->imports);
+  pt_free(c->aliases);
   pt_free(c->imported);
   pt_free(c->asked);
   pt_buf_fini(&c->scratch);
@@ -1272,13 +1474,14 @@ int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
     const pt_raw_ref *r = &refs[i];
     if (r->kind != PT_REF_IMPORT || !r->module)
       continue;
-    rc = add_import(c, r->module);
+    /* Go: `import x "p"` names the package x in this file */
+    rc = add_import(c, r->module, lang == PT_LANG_GO ? r->scope : NULL);
     /* Python's `from pkg import mod` may name a module: pkg/mod */
     if (rc == 0 && lang == PT_LANG_PYTHON && strcmp(r->module, r->name) != 0) {
       pt_buf_clear(&sub);
       rc = pt_buf_printf(&sub, "%s.%s", r->module, r->name);
       if (rc == 0)
-        rc = add_import(c, sub.ptr);
+        rc = add_import(c, sub.ptr, NULL);
     }
   }
   pt_buf_fini(&sub);
