@@ -180,6 +180,7 @@ typedef struct index_run {
   const char *ingest_spec;  /* what the header and error log name */
   pt_graph *old;            /* owned: the stored index a re-run updates */
   pt_ingest_cache *cache;   /* owned: seeded from it */
+  pt_ingest_delta delta;    /* owned: what changed since, for the re-run */
   uint64_t load_ns;         /* reading it */
 } index_run;
 
@@ -419,7 +420,8 @@ static int ingest(index_run *r, progress_state *ps, pt_graph **g,
   if (r->out)
     fflush(r->out);
   if (rc == 0)
-    rc = pt_ingest(&o, g, st);
+    rc = r->old ? pt_ingest_rerun(&o, r->old, &r->delta, g, st)
+                : pt_ingest(&o, g, st);
   if (rc)
     fprintf(r->err, "Error: %s\n", pt_error_last()->message);
   pt_free(skip[0]);
@@ -507,6 +509,10 @@ static int compare_stored(index_run *r, pt_store *store, progress_state *ps,
   }
   if (rc < 0)
     fprintf(r->err, "Error: %s\n", pt_error_last()->message);
+  if (rc == 0 && *reuse) { /* the re-run patches what it names */
+    r->delta = d;
+    memset(&d, 0, sizeof d);
+  }
   pt_ingest_delta_fini(&d);
   pt_free(skip[0]);
   pt_free(skip[1]);
@@ -561,6 +567,7 @@ static int run(index_run *r)
     code = compare_stored(r, store, &ps, &done, &reuse);
   if (code || done) {
     pt_store_close(store);
+    pt_ingest_delta_fini(&r->delta);
     return code;
   }
   if (reuse)
@@ -589,6 +596,7 @@ static int run(index_run *r)
   pt_graph_free(g);
   pt_graph_free(r->old);
   pt_ingest_cache_free(r->cache);
+  pt_ingest_delta_fini(&r->delta);
   pt_ingest_stats_fini(&st);
   return code;
 }

@@ -138,4 +138,21 @@ void pt_ingest_delta_fini(pt_ingest_delta *d);
 int pt_ingest_patch(const pt_ingest_opts *opts, const pt_graph *prev,
                     pt_graph **out, pt_ingest_stats *stats);
 
+/* A re-run of pt01 over its stored index: `stored` is the whole graph the
+ * store holds (pt_store_load), opts->cache a cache seeded from it
+ * (pt_ingest_cache_seed) and used for nothing else yet, d what
+ * pt_ingest_diff found. The changed, added and removed files are patched
+ * into stored as pt_ingest_patch patches the live index's graph, after a
+ * first pass that makes the resolver from the seeded results and walks
+ * nothing: only those files are parsed, and only the files whose
+ * resolution read what they changed are resolved again. Where that does
+ * not apply (d->why_whole, the ignored files changed, or anything that
+ * makes pt_ingest_patch say PT_EAGAIN), pt_ingest with the cache. Either
+ * way *out is the graph pt_ingest would make of the tree and the stats a
+ * whole run's; a patched *out shares stored's strings, so what it did not
+ * change compares equal by pointer. */
+int pt_ingest_rerun(const pt_ingest_opts *opts, const pt_graph *stored,
+                    const pt_ingest_delta *d, pt_graph **out,
+                    pt_ingest_stats *stats);
+
 #endif

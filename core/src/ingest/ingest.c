@@ -133,6 +133,7 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
     s->ignored = "binary";
     return;
   }
+  size_t disk_size = src->len;
   if (rc == 0)
     warn_lossy(s, wf->path, src);
   if (rc == 0)
@@ -144,7 +145,7 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
                          &s->result);
   /* what a later run needs to reuse it from a store, made in parallel */
   if (rc == 0 && s->result)
-    rc = pt__reuse_encode(s->result);
+    rc = pt__reuse_encode(s->result, disk_size);
   /* a result the cache will keep is made compact here, in parallel */
   if (rc == 0 && s->result && p->cache && pt_file_result_compact(&s->result) != 0)
     pt_error_clear(); /* short of memory: keep it as it is */

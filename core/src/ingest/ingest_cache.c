@@ -122,7 +122,7 @@ int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
   }
   pt__cache_entry *e = &c->entries[c->n++];
   e->path = path;
-  e->size = f->size;
+  e->size = pt__reuse_disk_size(f); /* as the walk sees it */
   e->mtime_ns = f->mtime_ns;
   e->r = r;
   e->seeded = 1;

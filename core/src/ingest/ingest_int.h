@@ -140,18 +140,29 @@ int pt__patch_stat(const char *root, const char *path, pt_fs_stat *st);
  * kept), PT_EAGAIN when a full run must look. */
 int pt__patch_start(const pt_ingest_opts *o, pt_ingest_cache *c,
                     const pt_graph *prev, pt_ingest_stats *st);
+/* The same without the walk, for a caller that has compared the tree
+ * with prev already (a re-run of pt01, ingest_rerun.c): the resolver is
+ * made from the seeded results, which must cover every file of prev;
+ * the paths the caller marks dirty next are patched by pt_ingest_patch.
+ * PT_EAGAIN when they do not (a record without a reuse record). */
+int pt__patch_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
+                   const pt_graph *prev);
 
 /* ingest_reuse.c */
 /* Records in r->file.reuse (r's arena) what a later run needs to reuse r
- * from a stored graph; leaves it NULL when r cannot be told apart from its
- * records (two tests sorting alike). 0, or PT_ENOMEM. */
-int pt__reuse_encode(pt_file_result *r);
+ * from a stored graph, with the size of the file on disk (disk_size: its
+ * bytes before invalid UTF-8 was decoded); leaves it NULL when r cannot be
+ * told apart from its records (two tests sorting alike). 0, or PT_ENOMEM. */
+int pt__reuse_encode(pt_file_result *r, uint64_t disk_size);
+/* The size on disk of the file f's record was made from, as its reuse
+ * record says (f->size, the decoded text's, when it has none). */
+uint64_t pt__reuse_disk_size(const pt_file_record *f);
 /* 1 when f's reuse record was made by this build's extractor (same
  * format and digest of the queries and extract sources), else 0. */
 int pt__reuse_is_current(const pt_file_record *f);
-/* 1 when root/path holds the text whose SHA-256 is content_hash (as
- * extraction hashes it), else 0: the second opinion when size and mtime
- * cannot tell. */
+/* 1 when root/path holds the text whose SHA-256 is content_hash (read as
+ * extraction reads it, invalid UTF-8 decoded lossily), else 0: the second
+ * opinion when size and mtime cannot tell. */
 int pt__reuse_same_content(const char *root, const char *path,
                            const char *content_hash);
 

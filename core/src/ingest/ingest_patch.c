@@ -114,7 +114,7 @@ static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
   if (rc == 0)
     rc = pt_extract_file(x, g, pf->path, src->ptr ? src->ptr : "", src->len, &pf->r);
   if (rc == 0)
-    rc = pt__reuse_encode(pf->r);
+    rc = pt__reuse_encode(pf->r, src->len); /* valid UTF-8: as read */
   if (rc == 0)
     pf->r->file.mtime_ns = pf->st.mtime_ns;
   if (rc == 0 && pt_file_result_compact(&pf->r) != 0)

@@ -3,7 +3,9 @@
  * the cache holds, each reusable as it is, and the ignored list the graph
  * has, a full run would make that graph again, so nothing is merged; the
  * tables later patches change are built from the seeded results instead
- * (a resolution whose edges are not kept), as a full run would build them. */
+ * (a resolution whose edges are not kept), as a full run would build them.
+ * A re-run of pt01 that has compared the tree itself seeds the tables the
+ * same way without the walk (pt__patch_seed). */
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -110,8 +112,8 @@ static int seed_tables(pt_ingest_cache *c, const pt_graph *prev,
   for (size_t i = 0; rc == 0 && i < n; i++)
     rc = pt__resolver_note_bases(rs, jobs[i].path, jobs[i].lang, jobs[i].refs,
                                  jobs[i].n_refs);
-  if (rc == 0)
-    rc = pt__resolve_files(rs, g, jobs, n, n_threads);
+  if (rc == 0) /* for what it reads: its edges are the stored ones */
+    rc = pt__resolve_files(rs, NULL, jobs, n, n_threads);
   if (rc == 0) {
     pt__resolver_adopt(rs, ents, files);
     ents = NULL;
@@ -126,6 +128,21 @@ static int seed_tables(pt_ingest_cache *c, const pt_graph *prev,
   pt_free(ents);
   pt_free(files);
   pt_graph_free(g);
+  return rc;
+}
+
+int pt__patch_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
+                   const pt_graph *prev)
+{
+  size_t n;
+  pt__cache_entries(c, &n);
+  if (!pt__cache_is_fresh_seed(c) || n != pt_graph_n_files(prev))
+    return PT_EAGAIN;
+  int rc = seed_tables(c, prev, o->n_threads ? o->n_threads : pt_cpu_count());
+  if (rc && rc != PT_ENOMEM) {
+    pt_error_clear(); /* the full run meets and reports it */
+    rc = PT_EAGAIN;
+  }
   return rc;
 }
 

@@ -1,9 +1,11 @@
 /* What changed in a tree since a stored index of it was made
  * (pt_ingest_diff, pt/ingest.h), for a re-run of pt01: the walk against
  * the stored file records, ignored files and metadata alone. Nothing is
- * parsed; a file is read only when its size or mtime is not the recorded
- * one (its text, decoded as extraction decodes it, and content hash
- * decide), or when the index had left it out as binary. */
+ * parsed; a file is read only when its size on disk or mtime is not the
+ * recorded one (its text, decoded as extraction decodes it, and content
+ * hash decide), or when the index had left it out as binary. Then the run
+ * itself (pt_ingest_rerun): the changes patched into the stored graph as
+ * the live index patches, or a whole run with the seeded cache. */
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -39,30 +41,6 @@ static int still_binary(const char *root, const char *path)
   pt_buf_fini(&full);
   pt_buf_fini(&src);
   return is;
-}
-
-/* Does root/path hold the text the record was made from? Read as
- * extraction reads it (invalid UTF-8 decoded lossily), so its size and
- * SHA-256 are the recorded ones when it is. */
-static int same_text(const char *root, const char *path,
-                     const pt_file_record *r)
-{
-  pt_buf full = PT_BUF_INIT, src = PT_BUF_INIT;
-  size_t n_bad = 0, line = 0;
-  char hash[65];
-  int same = r->content_hash && pt_buf_printf(&full, "%s/%s", root, path) == 0 &&
-             pt_fs_read_file(full.ptr, &src) == 0 &&
-             !pt__ingest_is_binary(src.ptr, src.len) &&
-             pt__ingest_decode_lossily(&src, &n_bad, &line) == 0 &&
-             src.len == r->size;
-  if (same) {
-    pt_sha256_hex(src.ptr ? src.ptr : "", src.len, hash);
-    same = strcmp(hash, r->content_hash) == 0;
-  }
-  pt_error_clear(); /* unreadable now: a run reports it */
-  pt_buf_fini(&full);
-  pt_buf_fini(&src);
-  return same;
 }
 
 static int is_read_time(const char *reason)
@@ -137,12 +115,12 @@ static int compare_files(pt_ingest_delta *d, const pt_walk_result *w,
     }
     const pt_walk_file *wf = &w->files[i++];
     const pt_file_record *r = &f[j++];
-    /* the recorded size is of the text as decoded: a file with invalid
-     * UTF-8 is read to tell */
-    int same = wf->size == r->size && wf->mtime_ns == r->mtime_ns;
+    /* the record's size is of the text as decoded; its reuse record has
+     * the size on disk, which the walk sees */
+    int same = wf->size == pt__reuse_disk_size(r) && wf->mtime_ns == r->mtime_ns;
     if (!same) {
       d->n_hashed++;
-      same = same_text(w->root_abs, wf->path, r);
+      same = pt__reuse_same_content(w->root_abs, wf->path, r->content_hash);
     }
     if (!same)
       rc = note(d, &d->changed, &d->n_changed, &cap_c, wf->path);
@@ -212,4 +190,75 @@ void pt_ingest_delta_fini(pt_ingest_delta *d)
   pt_free(d->removed);
   pt_arena_fini(&d->arena);
   memset(d, 0, sizeof *d);
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+/* Marks every path of the delta for the patch. */
+static int mark(pt_ingest_cache *c, const pt_ingest_delta *d)
+{
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < d->n_changed; i++)
+    rc = pt_ingest_cache_mark_dirty(c, d->changed[i]);
+  for (size_t i = 0; rc == 0 && i < d->n_added; i++)
+    rc = pt_ingest_cache_mark_dirty(c, d->added[i]);
+  for (size_t i = 0; rc == 0 && i < d->n_removed; i++)
+    rc = pt_ingest_cache_mark_dirty(c, d->removed[i]);
+  return rc;
+}
+
+/* The patched graph's figures as a whole run gives them: every file is
+ * processed, and those not parsed again were reused. */
+static void whole_run_figures(const pt_graph *g, size_t n_parsed,
+                              pt_ingest_stats *st)
+{
+  const pt_file_record *f = pt_graph_files(g);
+  st->total_files = st->processed_files = pt_graph_n_files(g);
+  st->reused_files = st->total_files - n_parsed;
+  st->bytes = 0;
+  for (size_t i = 0; i < st->total_files; i++)
+    st->bytes += f[i].size;
+  pt__ingest_count(g, st);
+}
+
+/* The patch: the resolver made from the seeded results, then the delta's
+ * files patched into stored. PT_EAGAIN when it does not apply. */
+static int patch(const pt_ingest_opts *o, const pt_graph *stored,
+                 const pt_ingest_delta *d, pt_graph **out, pt_ingest_stats *st)
+{
+  pt_ingest_cache *c = o->cache;
+  uint64_t t0 = pt_clock_ns();
+  if (d->why_whole || d->ignored_changed || !c)
+    return PT_EAGAIN;
+  int rc = pt__patch_seed(o, c, stored);
+  uint64_t seed_ns = pt_clock_ns() - t0;
+  if (rc == 0)
+    rc = mark(c, d);
+  if (rc == 0)
+    rc = pt_ingest_patch(o, stored, out, st);
+  if (rc == 0 && !*out)
+    rc = PT_EAGAIN; /* nothing to patch: not what the delta said */
+  if (rc == 0) {
+    whole_run_figures(*out, st->processed_files, st);
+    st->resolve_ns += seed_ns;
+  }
+  return rc;
+}
+
+int pt_ingest_rerun(const pt_ingest_opts *o, const pt_graph *stored,
+                    const pt_ingest_delta *d, pt_graph **out,
+                    pt_ingest_stats *st)
+{
+  *out = NULL;
+  memset(st, 0, sizeof *st);
+  int rc = patch(o, stored, d, out, st);
+  if (rc != PT_EAGAIN)
+    return rc;
+  pt_error_clear();
+  pt_graph_free(*out);
+  *out = NULL;
+  memset(st, 0, sizeof *st);
+  /* the changed files are parsed again, the rest reused */
+  rc = o->cache ? mark(o->cache, d) : 0;
+  return rc ? rc : pt_ingest(o, out, st);
 }

@@ -6,7 +6,9 @@
  * other stage; stores keep them as they are.
  *
  * Layout: 'R', version, the extractor's digest (4 bytes, low first: see
- * below), then varints: the entity count and, in source
+ * below), then varints: the file's size on disk (the record's size is of
+ * the text as decoded, which differs when it held invalid UTF-8), the
+ * entity count and, in source
  * order, each entity's rank among the file's entities in canonical order;
  * the same for the tests; the reference count and each reference (from:
  * 0 for the file key, k + 1 for the k-th entity in source order;
@@ -31,7 +33,8 @@
 #include "ingest_int.h"
 
 #define REUSE_TAG 'R'
-#define REUSE_VERSION 3 /* 1 had no arity, 2 no extractor digest */
+#define REUSE_VERSION 4 /* 1 had no arity, 2 no extractor digest, 3 no
+                           size on disk */
 #define REUSE_HEAD 6
 
 /* What made the raw references a record keeps: a digest of the queries and
@@ -57,6 +60,17 @@ int pt__reuse_is_current(const pt_file_record *f)
   reuse_head(head);
   return f->reuse && f->reuse_size >= REUSE_HEAD &&
          memcmp(f->reuse, head, REUSE_HEAD) == 0;
+}
+
+uint64_t pt__reuse_disk_size(const pt_file_record *f)
+{
+  const unsigned char *p = (const unsigned char *)f->reuse + REUSE_HEAD;
+  uint64_t v;
+  if (!pt__reuse_is_current(f) ||
+      pt_varint_get(&p, (const unsigned char *)f->reuse + f->reuse_size, &v) !=
+          PT_VARINT_OK)
+    return f->size;
+  return v;
 }
 
 /* ---- encoding ----------------------------------------------------------- */
@@ -170,7 +184,8 @@ static int put_refs(enc *w, const pt_file_result *r, const char *file_key)
   return unknown;
 }
 
-static int encode(enc *w, const pt_file_result *r, const char *file_key)
+static int encode(enc *w, const pt_file_result *r, uint64_t disk_size,
+                  const char *file_key)
 {
   size_t n = r->n_entities > r->n_tests ? r->n_entities : r->n_tests;
   ranked *v = pt_malloc((n + 1) * sizeof *v);
@@ -179,6 +194,7 @@ static int encode(enc *w, const pt_file_result *r, const char *file_key)
   unsigned char head[REUSE_HEAD];
   reuse_head(head);
   w->rc = pt_buf_put(&w->b, head, sizeof head);
+  put_u64(w, disk_size);
   for (size_t i = 0; i < r->n_entities; i++)
     v[i] = (ranked){r->entities[i].key, 0, i};
   int lost = put_ranks(w, v, r->n_entities, cmp_entity_key);
@@ -191,7 +207,7 @@ static int encode(enc *w, const pt_file_result *r, const char *file_key)
   return w->rc ? w->rc : lost;
 }
 
-int pt__reuse_encode(pt_file_result *r)
+int pt__reuse_encode(pt_file_result *r, uint64_t disk_size)
 {
   enc w = {PT_BUF_INIT, PT_STRMAP_INIT, 0, 0};
   pt_buf file_key = PT_BUF_INIT;
@@ -199,7 +215,7 @@ int pt__reuse_encode(pt_file_result *r)
   r->file.reuse_size = 0;
   int rc = pt__key_file(&file_key, r->file.lang, r->file.path);
   if (rc == 0)
-    rc = encode(&w, r, file_key.ptr);
+    rc = encode(&w, r, disk_size, file_key.ptr);
   if (rc == 0) { /* rc 1: the file is simply not reusable */
     void *copy = pt_arena_alloc(&r->arena, w.b.len);
     if (!copy)
@@ -363,6 +379,7 @@ static int decode(const pt_graph *g, const pt_file_record *f,
       set_bad(&d);
     else
       d.p += REUSE_HEAD;
+    get_u64(&d); /* the size on disk: pt__reuse_disk_size */
     r->entities = pt_arena_alloc(&r->arena, (sp->n_ents + 1) * sizeof *r->entities);
     r->tests = pt_arena_alloc(&r->arena, (sp->n_tests + 1) * sizeof *r->tests);
     if (!r->entities || !r->tests)
@@ -499,12 +516,14 @@ int pt__reuse_same_content(const char *root, const char *path,
                            const char *content_hash)
 {
   pt_buf full = PT_BUF_INIT, src = PT_BUF_INIT;
+  size_t n_bad = 0, line = 0;
   char hash[65];
   int same = 0;
+  /* read as extraction reads it: invalid UTF-8 decoded lossily */
   if (content_hash && pt_buf_printf(&full, "%s/%s", root, path) == 0 &&
       pt_fs_read_file(full.ptr, &src) == 0 &&
       !pt__ingest_is_binary(src.ptr, src.len) &&
-      pt__utf8_invalid_at(src.ptr, src.len) == src.len) {
+      pt__ingest_decode_lossily(&src, &n_bad, &line) == 0) {
     pt_sha256_hex(src.ptr ? src.ptr : "", src.len, hash);
     same = strcmp(hash, content_hash) == 0;
   }

@@ -55,8 +55,9 @@ typedef struct pt__resolve_job {
 } pt__resolve_job;
 /* pt__resolve_file for every job, on up to n_threads threads (the calling
  * one included); the edges go to g in job order, so g is the same for any
- * number of threads. After every pt__resolver_note_bases; rs is only read
- * (but for what pt__resolver_record keeps). */
+ * number of threads, or nowhere when g is NULL (a run made only for what
+ * pt__resolver_record keeps). After every pt__resolver_note_bases; rs is
+ * only read (but for what pt__resolver_record keeps). */
 int pt__resolve_files(pt_resolver *rs, pt_graph *g,
                       const pt__resolve_job *jobs, size_t n_jobs,
                       unsigned n_threads);

@@ -100,7 +100,8 @@ int pt__resolve_file(pt_resolver *rs, pt_graph *g, const char *path, pt_lang lan
 
 typedef struct run {
   const pt_resolver *rs;
-  pt_graph *g;               /* touched only by the merging thread */
+  pt_graph *g;               /* touched only by the merging thread; NULL:
+                                the edges are dropped */
   const pt__resolve_job *jobs;
   size_t n_jobs;
   pt__res_edges **out;       /* under mu: a finished file's edges, by job */
@@ -135,7 +136,7 @@ static void merge_ready(run *p)
     pt__res_edges *e = p->out[j];
     p->out[j] = NULL;
     pt_mutex_unlock(p->mu);
-    int rc = e ? pt__res_edges_to_graph(e, p->g) : 0;
+    int rc = e && p->g ? pt__res_edges_to_graph(e, p->g) : 0;
     pt__res_edges_fini(e);
     pt_free(e);
     pt_mutex_lock(p->mu);
