@@ -478,33 +478,39 @@ static int record_kv(const record_type *rt, const gen_range *gen,
 
 /* Adds to b the puts and deletes that turn old's records of one type into
  * now's: keys only in old are deleted, keys whose value differs or that
- * are new are put. */
+ * are new are put. Only the records that are not the same in both
+ * (pt__rocksdb_changed) are encoded: a graph patched from old costs what
+ * the patch changed. */
 static int diff_records(const record_type *rt, const gen_range *gen,
                         const pt_graph *old, const pt_graph *now,
                         rocksdb_writebatch_t *b)
 {
-  size_t n_old = rt->count(old), n_now = rt->count(now);
+  pt__rocksdb_records c = {NULL, 0, NULL, 0};
   pt_arena keys = PT_ARENA_INIT;
   pt_strmap map = PT_STRMAP_INIT;
   pt_buf k = PT_BUF_INIT, v = PT_BUF_INIT, ov = PT_BUF_INIT, ok = PT_BUF_INIT;
-  unsigned char *seen = pt_calloc(n_old + 1, 1);
-  const char **old_keys = pt_calloc(n_old + 1, sizeof *old_keys);
-  size_t *old_len = pt_calloc(n_old + 1, sizeof *old_len);
-  int rc = seen && old_keys && old_len ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = pt__rocksdb_changed(rt->prefix, old, rt->count(old), now,
+                               rt->count(now), &c);
+  size_t n_old = c.n_old;
+  unsigned char *seen = rc ? NULL : pt_calloc(n_old + 1, 1);
+  const char **old_keys = rc ? NULL : pt_calloc(n_old + 1, sizeof *old_keys);
+  size_t *old_len = rc ? NULL : pt_calloc(n_old + 1, sizeof *old_len);
+  if (rc == 0 && !(seen && old_keys && old_len))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < n_old; i++) {
-    rc = record_kv(rt, gen, old, i, &k, &v);
+    rc = record_kv(rt, gen, old, c.old[i], &k, &v);
     if (rc == 0 && !(old_keys[i] = pt_arena_strndup(&keys, k.ptr, k.len)))
       rc = PT_ERR(PT_ENOMEM, "out of memory");
     old_len[i] = k.len;
     if (rc == 0)
       rc = pt_strmap_put(&map, old_keys[i], k.len, i);
   }
-  for (size_t j = 0; rc == 0 && j < n_now; j++) {
+  for (size_t j = 0; rc == 0 && j < c.n_now; j++) {
     size_t i;
-    rc = record_kv(rt, gen, now, j, &k, &v);
+    rc = record_kv(rt, gen, now, c.now[j], &k, &v);
     if (rc == 0 && pt_strmap_get(&map, k.ptr, k.len, &i)) {
       seen[i] = 1;
-      rc = record_kv(rt, gen, old, i, &ok, &ov);
+      rc = record_kv(rt, gen, old, c.old[i], &ok, &ov);
       if (rc == 0 && ov.len == v.len && memcmp(ov.ptr, v.ptr, v.len) == 0)
         continue;
     }
@@ -514,6 +520,7 @@ static int diff_records(const record_type *rt, const gen_range *gen,
   for (size_t i = 0; rc == 0 && i < n_old; i++)
     if (!seen[i])
       rocksdb_writebatch_delete(b, old_keys[i], old_len[i]);
+  pt__rocksdb_records_fini(&c);
   pt_free(seen);
   pt_free(old_keys);
   pt_free(old_len);
