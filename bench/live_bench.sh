@@ -10,7 +10,10 @@
 #            bench/index_bench.sh does (default: git, about 550 C files)
 # Env: EDITS (per size class, default 100), LOAD_S (wrk seconds, default 10),
 #      SCEN_ROUNDS (rounds of the kinds of change below, default 20),
+#      IDLE_S (seconds of the idle figure, default 10),
 #      PT (the binary, default build/parseltongue).
+# Then the server's CPU time over IDLE_S seconds in which nothing changes
+# (issue #14: an idle server uses none).
 # First, by kind of change against the 150 ms target of issue #14: rounds
 # that each add a definition to a file, edit its body, rename the file,
 # remove the definition and delete a new file, timing each from the save
@@ -260,7 +263,21 @@ stats() {
           pct(0.95), pct(0.99), a[NR], pct(0.99) / 300 }'
 }
 
+# idle_cpu SECONDS: the server's CPU ticks (user + system, every thread,
+# /proc/PID/stat) over SECONDS once the index is fresh and nothing changes
+idle_cpu() {
+  curl -s "$base/wait-for-fresh?timeout_ms=30000" > /dev/null
+  sleep 1
+  local a b
+  a=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  sleep "$1"
+  b=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  echo $((b - a))
+}
+
 scenarios "$scen"
+idle_s=${IDLE_S:-10}
+idle_ticks=$(idle_cpu "$idle_s")
 read -r idle_rps idle_p50 idle_p99 < <(wrk_run "$load_s")
 for c in small medium large; do probe "$c"; done
 # the same edits while wrk hammers the detail view
@@ -303,6 +320,7 @@ echo "  the slowest updates:"
 grep '^\[FileWatcher\] changed .*ms)$' "$out/server.out" | awk -F'[()]' '{print $(NF-1), $0}' |
   sort -rn | head -n 5 | cut -d' ' -f3- | sed 's/^/    /'
 echo
+printf 'idle server CPU over %s s: %s ticks of 1/%s s\n\n' "$idle_s" "$idle_ticks" "$(getconf CLK_TCK)"
 printf 'detail view under load (wrk -t1 -c4, %s s)  requests/s   p50 ms   p99 ms\n' "$load_s"
 printf '  idle                                    %10s %8s %8s\n' "$idle_rps" "$idle_p50" "$idle_p99"
 printf '  during edits                            %10s %8s %8s\n' "$busy_rps" "$busy_p50" "$busy_p99"

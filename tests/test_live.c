@@ -928,6 +928,49 @@ static void test_watcher_updates_by_itself(void **state)
   pt_free(root);
 }
 
+/* The update thread sleeps until it is told of something (an event, a
+ * request, a resume, the stop) or something falls due (a held path, a
+ * backup): idle, it does not wake at all (it used to look every 10 ms),
+ * and an event wakes it. */
+static void live_worker__sleeps_while_idle_and_wakes_for_an_event(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_idle");
+  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
+  seen s = {NULL, NULL, 0};
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.publish = keep;
+  o.payload = &s;
+  o.quiet_ms = 20;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  const pt_graph *g = NULL;
+  pt_ingest_stats st;
+  assert_int_equal(pt_live_index(lv, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_int_equal(pt_live_start(lv, 1), 0);
+  pt_live_status before, after;
+  pt_live_get_status(lv, &before);
+  pt_sleep_ms(300);
+  pt_live_get_status(lv, &after);
+  assert_int_equal(after.wakeups, before.wakeups);
+  assert_int_equal(after.events_seen, 0);
+  pt_test_write(root, "sub/y.c", "int idle_fn(void) { return w(); }\n");
+  int ok = 0;
+  for (int i = 0; i < 500 && !(ok = has_entity(&s, "idle_fn")); i++)
+    pt_sleep_ms(10);
+  assert_true(ok);
+  pt_live_get_status(lv, &after);
+  assert_true(after.wakeups > before.wakeups);
+  pt_live_free(lv);
+  pt_graph_free(s.g);
+  pt_mutex_free(s.mu);
+  pt_free(root);
+}
+
 /* Paused, the live index still hears the watcher but changes nothing: the
  * graph stays the last one, a reindex request is refused, and on resume
  * the changes made meanwhile are picked up. */
@@ -1318,6 +1361,7 @@ int main(void)
     cmocka_unit_test(live_backup__held_file_is_retried_and_logged_once),
     cmocka_unit_test(live_backup__retries_stop_until_the_next_change),
     cmocka_unit_test(test_watcher_updates_by_itself),
+    cmocka_unit_test(live_worker__sleeps_while_idle_and_wakes_for_an_event),
     cmocka_unit_test(test_pause_holds_changes_until_resume),
     cmocka_unit_test(test_adopted_first_pass_waits_for_resume),
     cmocka_unit_test(test_freshness_pending_until_published),

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pt/error.h"
 #include "pt/graph.h"
 #include "pt/qgraph.h"
 #include "test_support.h"
@@ -60,6 +61,150 @@ static void qgraph_build__scope_keeps_edges_from_entities_in_scope(void **state)
   pt_graph_free(g);
 }
 
+/* ---- a patched graph's query graph, updated from its base's ---- */
+
+#define N_FILES 7
+#define N_NAMES 6
+
+static uint32_t next_rand(uint32_t *seed)
+{
+  *seed = *seed * 1103515245u + 12345u;
+  return (*seed >> 16) & 0x7fff;
+}
+
+static void entity_key(char *out, size_t size, int file, int name)
+{
+  snprintf(out, size, "c:fn:n%d:__f%d:T1", name, file);
+}
+
+/* One file's records: some of its names as entities, edges from them to
+ * entities of any file (some of which may not exist: placeholders), to
+ * unresolved names and to the file itself. All strings in *store. */
+typedef struct file_recs {
+  char keys[N_NAMES][40], targets[3 * N_NAMES][40], path[16];
+  pt_entity ents[N_NAMES];
+  pt_edge edges[3 * N_NAMES];
+  size_t n_ents, n_edges;
+  pt_file_record file;
+} file_recs;
+
+static void make_file(file_recs *r, int f, uint32_t *seed)
+{
+  memset(r, 0, sizeof *r);
+  snprintf(r->path, sizeof r->path, "f%d.c", f);
+  for (int n = 0; n < N_NAMES; n++) {
+    if (next_rand(seed) % 3 == 0)
+      continue;
+    char *k = r->keys[r->n_ents];
+    entity_key(k, sizeof r->keys[0], f, n);
+    r->ents[r->n_ents++] = (pt_entity){k, "n", "n", r->path, "", "", NULL, "h",
+                                       PT_LANG_C, PT_KIND_FUNCTION,
+                                       (uint32_t)n + 1, (uint32_t)n + 1, 1};
+  }
+  for (size_t i = 0; i < r->n_ents; i++)
+    for (int j = 0; j < 3; j++) {
+      char *t = r->targets[r->n_edges];
+      uint32_t x = next_rand(seed);
+      if (x % 5 == 0)
+        snprintf(t, sizeof r->targets[0], "c:fn:u%u:unresolved-reference:0-0",
+                 x % 4);
+      else
+        entity_key(t, sizeof r->targets[0], (int)(x % N_FILES), (int)(x / 7 % N_NAMES));
+      r->edges[r->n_edges++] = (pt_edge){r->ents[i].key, t, r->path,
+                                         x % 2 ? PT_EDGE_CALLS : PT_EDGE_USES,
+                                         (uint32_t)j + 1, 1, PT_RES_UNIQUE_NAME};
+    }
+  r->file = (pt_file_record){.path = r->path, .content_hash = "h",
+                             .lang = PT_LANG_C, .size = 1,
+                             .n_entities = (uint32_t)r->n_ents};
+}
+
+static void assert_same_qgraph(const pt_qgraph *a, const pt_qgraph *b)
+{
+  assert_int_equal(a->n_nodes, b->n_nodes);
+  assert_int_equal(a->n_edges, b->n_edges);
+  for (size_t v = 0; v < a->n_nodes; v++) {
+    assert_string_equal(a->key[v], b->key[v]);
+    assert_int_equal(a->entity[v], b->entity[v]);
+    assert_int_equal(a->fwd_off[v + 1], b->fwd_off[v + 1]);
+    assert_int_equal(a->rev_off[v + 1], b->rev_off[v + 1]);
+  }
+  for (size_t k = 0; k < a->n_edges; k++) {
+    assert_int_equal(a->fwd[k], b->fwd[k]);
+    assert_int_equal(a->fwd_type[k], b->fwd_type[k]);
+    assert_int_equal(a->fwd_edge[k], b->fwd_edge[k]);
+    assert_int_equal(a->rev[k], b->rev[k]);
+    assert_int_equal(a->rev_type[k], b->rev_type[k]);
+    assert_int_equal(a->rev_edge[k], b->rev_edge[k]);
+  }
+}
+
+/* Random patches (files changed, gone and new, one to three at once),
+ * each query graph updated from the one before: always the query graph a
+ * whole build gives, and the lineage's counts are pt_graph_count_changes'. */
+static void qgraph_update__equals_a_whole_build_after_random_patches(void **state)
+{
+  static file_recs recs[3];
+  uint32_t seed = 14;
+  pt_graph *g = NULL;
+  pt_qgraph *q = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  assert_int_equal(pt_graph_finish(g), 0);
+  assert_int_equal(pt_qgraph_build(g, NULL, &q), 0);
+  for (int round = 0; round < 300; round++) {
+    pt_graph_file_patch fp[3];
+    int n = 1 + (int)(next_rand(&seed) % 3), used[N_FILES] = {0};
+    for (int k = 0; k < n; k++) {
+      int f = (int)(next_rand(&seed) % N_FILES);
+      while (used[f])
+        f = (f + 1) % N_FILES;
+      used[f] = 1;
+      make_file(&recs[k], f, &seed);
+      int gone = next_rand(&seed) % 4 == 0;
+      fp[k] = (pt_graph_file_patch){recs[k].path, recs[k].ents,
+                                    gone ? 0 : recs[k].n_ents, NULL, 0,
+                                    gone ? NULL : &recs[k].file, recs[k].edges,
+                                    gone ? 0 : recs[k].n_edges};
+    }
+    pt_graph *next = NULL;
+    pt_qgraph *updated = NULL, *whole = NULL;
+    assert_int_equal(pt_graph_patch(g, fp, (size_t)n, &next), 0);
+    assert_int_equal(pt_qgraph_update(q, next, &updated), 0);
+    assert_int_equal(pt_qgraph_build(next, NULL, &whole), 0);
+    assert_same_qgraph(updated, whole);
+    pt_graph_lineage ln;
+    pt_graph_changes ch;
+    assert_true(pt_graph_lineage_of(next, &ln));
+    pt_graph_count_changes(g, next, &ch);
+    assert_int_equal(ln.changes.files_removed, ch.files_removed);
+    assert_int_equal(ln.changes.entities_added, ch.entities_added);
+    assert_int_equal(ln.changes.entities_removed, ch.entities_removed);
+    pt_qgraph_free(whole);
+    pt_qgraph_free(q);
+    pt_graph_free(g);
+    pt_graph_drop_lineage(next);
+    g = next;
+    q = updated;
+  }
+  pt_qgraph_free(q);
+  pt_graph_free(g);
+}
+
+/* A graph that did not come from a patch, or a query graph of another
+ * graph, is refused: the caller builds the whole query graph. */
+static void qgraph_update__refuses_a_graph_without_lineage(void **state)
+{
+  pt_graph *g = pt_test_graph("A>B"), *h = pt_test_graph("A>C");
+  pt_qgraph *q = NULL, *out = NULL;
+  assert_int_equal(pt_qgraph_build(g, NULL, &q), 0);
+  assert_int_equal(pt_qgraph_update(q, h, &out), PT_EINVAL);
+  assert_null(out);
+  pt_error_clear();
+  pt_qgraph_free(q);
+  pt_graph_free(h);
+  pt_graph_free(g);
+}
+
 static void path_l1_l2__follows_the_first_two_folders(void **state)
 {
   char l1[16], l2[16];
@@ -80,6 +225,8 @@ int main(void)
     cmocka_unit_test(qgraph_build__reference_graph_has_all_nodes_and_degrees),
     cmocka_unit_test(qgraph_build__placeholders_are_nodes_without_entities),
     cmocka_unit_test(qgraph_build__scope_keeps_edges_from_entities_in_scope),
+    cmocka_unit_test(qgraph_update__equals_a_whole_build_after_random_patches),
+    cmocka_unit_test(qgraph_update__refuses_a_graph_without_lineage),
     cmocka_unit_test(path_l1_l2__follows_the_first_two_folders),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

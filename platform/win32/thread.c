@@ -6,6 +6,7 @@
 #include "error_win32.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 
 struct pt_thread {
@@ -92,6 +93,19 @@ void pt_cond_free(pt_cond *c)
 void pt_cond_wait(pt_cond *c, pt_mutex *m)
 {
   SleepConditionVariableSRW(&c->cv, &m->lock, INFINITE, 0);
+}
+
+/* SleepConditionVariableSRW takes a relative time in ms: rounded up, so a
+ * wait never ends before its deadline and comes back at once. */
+void pt_cond_wait_until(pt_cond *c, pt_mutex *m, uint64_t deadline_ns)
+{
+  DWORD ms = INFINITE;
+  if (deadline_ns != UINT64_MAX) {
+    uint64_t now = pt_clock_ns();
+    uint64_t left = deadline_ns > now ? (deadline_ns - now + 999999) / 1000000 : 0;
+    ms = left < INFINITE ? (DWORD)left : INFINITE - 1; /* then it waits on */
+  }
+  SleepConditionVariableSRW(&c->cv, &m->lock, ms, 0);
 }
 
 void pt_cond_signal(pt_cond *c) { WakeConditionVariable(&c->cv); }

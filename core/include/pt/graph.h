@@ -5,6 +5,7 @@
 #define PT_GRAPH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pt/buf.h"
 #include "pt/model.h"
@@ -121,6 +122,26 @@ typedef struct pt_graph_changes {
 /* Counts by path and key; old may be NULL (everything in now is added). */
 void pt_graph_count_changes(const pt_graph *old, const pt_graph *now,
                             pt_graph_changes *out);
+
+/* How pt_graph_patch made a graph from the one it patched: what is built
+ * on both (the server's query graph, the live index's change counts) is
+ * updated from it instead of made again over the whole graph. */
+#define PT_GRAPH_NEW UINT32_MAX
+typedef struct pt_graph_lineage {
+  const pt_graph *base;        /* borrowed: the graph patched; the caller
+                                  knows whether it is still alive */
+  const uint32_t *entity_src;  /* by entity: its index in base, or
+                                  PT_GRAPH_NEW for a record the patch made */
+  const uint32_t *edge_src;    /* by edge: the same */
+  pt_graph_changes changes;    /* what pt_graph_count_changes(base, g)
+                                  counts */
+} pt_graph_lineage;
+/* 1 with *out filled when g came from pt_graph_patch and has not changed
+ * since (adding a record or finishing g again drops its lineage), else 0.
+ * The arrays are g's and live until the lineage is dropped. */
+int pt_graph_lineage_of(const pt_graph *g, pt_graph_lineage *out);
+/* Frees g's lineage (its memory: 4 bytes a record). */
+void pt_graph_drop_lineage(pt_graph *g);
 
 /* What changed in one file between two versions of an index. */
 typedef struct pt_graph_file_changes {

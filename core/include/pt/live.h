@@ -84,6 +84,9 @@ typedef struct pt_live_status {
   uint64_t root_passes;        /* whole-root passes done (an adopted
                                   graph's first, catch-ups after a pause) */
   uint64_t files_removed;      /* files that left the index */
+  uint64_t wakeups;            /* the update thread's sleeps that ended: it
+                                  sleeps until an event, a request or a due
+                                  time, so an idle one counts none */
   size_t pending;              /* paths waiting for their debounce */
   time_t last_update;          /* wall clock of the last change; 0 = none */
   uint64_t saves;              /* store writes (updates or backups) */

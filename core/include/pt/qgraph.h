@@ -39,6 +39,13 @@ typedef struct pt_scope {
  * an entity in that scope are kept (docs/contract/http-api.md 3.3); nodes
  * are still all keys. */
 int pt_qgraph_build(const pt_graph *g, const pt_scope *scope, pt_qgraph **out);
+/* The unscoped query graph of g, a graph pt_graph_patch made, from old,
+ * the unscoped query graph of the graph it patched (its lineage's base,
+ * still alive): what pt_qgraph_build(g, NULL, out) gives, in time spent
+ * copying arrays rather than looking every key up and sorting them.
+ * PT_EINVAL when g has no lineage or old is not its base's (build it
+ * whole then); PT_ENOMEM. */
+int pt_qgraph_update(const pt_qgraph *old, const pt_graph *g, pt_qgraph **out);
 void pt_qgraph_free(pt_qgraph *q);
 
 /* The node of a key, or -1. */

@@ -1,5 +1,6 @@
 /* The query graph of pt/qgraph.h: node numbering by key, CSR adjacency in
- * both directions, scope filtering. */
+ * both directions, scope filtering, and the update of a patched graph's
+ * query graph from its predecessor's. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,26 +133,17 @@ static int keep_edge(const pt_qgraph *q, const pt_scope *scope, uint32_t from)
   return ent >= 0 && pt_scope_admits(scope, pt_graph_entities(q->g)[ent].file_path);
 }
 
-static int build_csr(pt_qgraph *q, const pt_scope *scope, const pt_ptrmap *ids)
+/* The CSR arrays of the m kept edges: the k-th is graph edge kept[k] (k
+ * itself when kept is NULL), from node from[k] to node to[k], in the
+ * graph's (from, to, type) order. */
+static int fill_csr(pt_qgraph *q, const uint32_t *from, const uint32_t *to,
+                    const uint32_t *kept, size_t m)
 {
   const pt_edge *edges = pt_graph_edges(q->g);
-  size_t nd = pt_graph_n_edges(q->g), n = q->n_nodes;
-  uint32_t *from = pt_malloc((nd + 1) * sizeof *from);
-  uint32_t *to = pt_malloc((nd + 1) * sizeof *to);
-  uint32_t *kept = pt_malloc((nd + 1) * sizeof *kept);
+  size_t n = q->n_nodes;
+  int rc = 0;
   q->fwd_off = pt_calloc(n + 2, sizeof *q->fwd_off);
   q->rev_off = pt_calloc(n + 2, sizeof *q->rev_off);
-  int rc = from && to && kept && q->fwd_off && q->rev_off
-               ? 0 : PT_ERR(PT_ENOMEM, "out of memory building the query graph");
-  size_t m = 0;
-  for (size_t i = 0; rc == 0 && i < nd; i++) {
-    uint32_t f = node_of(ids, edges[i].from_key);
-    if (!keep_edge(q, scope, f))
-      continue;
-    from[m] = f;
-    to[m] = node_of(ids, edges[i].to_key);
-    kept[m++] = (uint32_t)i;
-  }
   q->n_edges = m;
   q->fwd = pt_malloc((m + 1) * sizeof *q->fwd);
   q->fwd_type = pt_malloc(m + 1);
@@ -159,8 +151,8 @@ static int build_csr(pt_qgraph *q, const pt_scope *scope, const pt_ptrmap *ids)
   q->rev = pt_malloc((m + 1) * sizeof *q->rev);
   q->rev_type = pt_malloc(m + 1);
   q->rev_edge = pt_malloc((m + 1) * sizeof *q->rev_edge);
-  if (rc == 0 && (!q->fwd || !q->fwd_type || !q->fwd_edge || !q->rev ||
-                  !q->rev_type || !q->rev_edge))
+  if (!q->fwd_off || !q->rev_off || !q->fwd || !q->fwd_type || !q->fwd_edge ||
+      !q->rev || !q->rev_type || !q->rev_edge)
     rc = PT_ERR(PT_ENOMEM, "out of memory building the query graph");
   if (rc == 0) {
     /* edges are sorted by (from, to, type): forward lists fill in order */
@@ -178,16 +170,40 @@ static int build_csr(pt_qgraph *q, const pt_scope *scope, const pt_ptrmap *ids)
     for (size_t v = 0; rc == 0 && v < n; v++)
       rpos[v] = q->rev_off[v];
     for (size_t k = 0; rc == 0 && k < m; k++) {
-      uint8_t type = (uint8_t)edges[kept[k]].type;
+      uint32_t e = kept ? kept[k] : (uint32_t)k;
+      uint8_t type = (uint8_t)edges[e].type;
       q->fwd[k] = to[k];
       q->fwd_type[k] = type;
-      q->fwd_edge[k] = kept[k];
+      q->fwd_edge[k] = e;
       q->rev[rpos[to[k]]] = from[k];
-      q->rev_edge[rpos[to[k]]] = kept[k];
+      q->rev_edge[rpos[to[k]]] = e;
       q->rev_type[rpos[to[k]]++] = type;
     }
     pt_free(rpos);
   }
+  return rc;
+}
+
+static int build_csr(pt_qgraph *q, const pt_scope *scope, const pt_ptrmap *ids)
+{
+  const pt_edge *edges = pt_graph_edges(q->g);
+  size_t nd = pt_graph_n_edges(q->g);
+  uint32_t *from = pt_malloc((nd + 1) * sizeof *from);
+  uint32_t *to = pt_malloc((nd + 1) * sizeof *to);
+  uint32_t *kept = pt_malloc((nd + 1) * sizeof *kept);
+  int rc = from && to && kept ? 0
+           : PT_ERR(PT_ENOMEM, "out of memory building the query graph");
+  size_t m = 0;
+  for (size_t i = 0; rc == 0 && i < nd; i++) {
+    uint32_t f = node_of(ids, edges[i].from_key);
+    if (!keep_edge(q, scope, f))
+      continue;
+    from[m] = f;
+    to[m] = node_of(ids, edges[i].to_key);
+    kept[m++] = (uint32_t)i;
+  }
+  if (rc == 0)
+    rc = fill_csr(q, from, to, kept, m);
   pt_free(from);
   pt_free(to);
   pt_free(kept);
@@ -205,6 +221,197 @@ int pt_qgraph_build(const pt_graph *g, const pt_scope *scope, pt_qgraph **out)
   if (rc == 0) rc = map_entities(q, &ids);
   if (rc == 0) rc = build_csr(q, scope, &ids);
   pt_ptrmap_fini(&ids);
+  if (rc) {
+    pt_qgraph_free(q);
+    return rc;
+  }
+  *out = q;
+  return 0;
+}
+
+/* ---- the query graph of a patched graph, from its base's ------------------
+ * Every record of g came from its base (the lineage says which) or is new.
+ * A base record's ends are nodes of the old query graph, so its nodes are
+ * found by index; only the new records' keys are looked up (binary search,
+ * a few). A node of the old graph stays when a record of g names it; the
+ * new keys go in where they sort; everything else is renumbering. */
+
+#define NONE UINT32_MAX
+
+typedef struct lineage_maps {
+  uint32_t *from;           /* by base edge: its from node in old */
+  uint32_t *ent_node;       /* by base entity: its node in old, or NONE */
+  unsigned char *keep;      /* by old node: a record of g names it */
+  const char **fresh;       /* keys of new records no old node has */
+  size_t n_fresh;
+  uint32_t *remap;          /* by old node: its node in the new graph */
+} lineage_maps;
+
+static void maps_fini(lineage_maps *m)
+{
+  pt_free(m->from);
+  pt_free(m->ent_node);
+  pt_free(m->keep);
+  pt_free(m->fresh);
+  pt_free(m->remap);
+}
+
+/* A key of a new record: an old node kept, or a new key. */
+static void note_key(const pt_qgraph *old, lineage_maps *m, const char *key)
+{
+  int64_t v = pt_qgraph_find(old, key);
+  if (v >= 0)
+    m->keep[v] = 1;
+  else
+    m->fresh[m->n_fresh++] = key;
+}
+
+static int mark_kept(const pt_qgraph *old, const pt_graph *g,
+                     const pt_graph_lineage *ln, lineage_maps *m)
+{
+  size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
+  size_t nb = pt_graph_n_entities(ln->base), n_new = 0;
+  for (size_t i = 0; i < ne; i++)
+    n_new += ln->entity_src[i] == PT_GRAPH_NEW;
+  for (size_t i = 0; i < nd; i++)
+    n_new += 2 * (ln->edge_src[i] == PT_GRAPH_NEW);
+  m->from = pt_malloc((old->n_edges + 1) * sizeof *m->from);
+  m->ent_node = pt_malloc((nb + 1) * sizeof *m->ent_node);
+  m->keep = pt_calloc(old->n_nodes + 1, 1);
+  m->fresh = pt_malloc((n_new + 1) * sizeof *m->fresh);
+  if (!m->from || !m->ent_node || !m->keep || !m->fresh)
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  for (size_t v = 0; v < old->n_nodes; v++)
+    for (uint32_t k = old->fwd_off[v]; k < old->fwd_off[v + 1]; k++)
+      m->from[k] = (uint32_t)v;
+  for (size_t i = 0; i < nb; i++)
+    m->ent_node[i] = NONE;
+  for (size_t v = 0; v < old->n_nodes; v++)
+    if (old->entity[v] >= 0)
+      m->ent_node[old->entity[v]] = (uint32_t)v;
+  const pt_entity *e = pt_graph_entities(g);
+  for (size_t i = 0; i < ne; i++) {
+    uint32_t s = ln->entity_src[i];
+    if (s != PT_GRAPH_NEW && m->ent_node[s] != NONE)
+      m->keep[m->ent_node[s]] = 1;
+    else
+      note_key(old, m, e[i].key);
+  }
+  const pt_edge *d = pt_graph_edges(g);
+  for (size_t i = 0; i < nd; i++) {
+    uint32_t s = ln->edge_src[i];
+    if (s != PT_GRAPH_NEW) {
+      m->keep[m->from[s]] = 1;
+      m->keep[old->fwd[s]] = 1;
+    } else {
+      note_key(old, m, d[i].from_key);
+      note_key(old, m, d[i].to_key);
+    }
+  }
+  return 0;
+}
+
+/* The first node of q whose key sorts after key. */
+static size_t node_after(const pt_qgraph *q, const char *key)
+{
+  size_t lo = 0, hi = q->n_nodes;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(q->key[mid], key) <= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* The new node keys: the kept old ones and the new ones, in key order. */
+static int renumber(pt_qgraph *q, const pt_qgraph *old, lineage_maps *m)
+{
+  if (m->n_fresh > 1)
+    qsort(m->fresh, m->n_fresh, sizeof *m->fresh, cmp_key);
+  size_t w = 0;
+  for (size_t r = 0; r < m->n_fresh; r++)
+    if (w == 0 || strcmp(m->fresh[w - 1], m->fresh[r]) != 0)
+      m->fresh[w++] = m->fresh[r];
+  m->n_fresh = w;
+  m->remap = pt_malloc((old->n_nodes + 1) * sizeof *m->remap);
+  q->key = pt_malloc((old->n_nodes + m->n_fresh + 1) * sizeof *q->key);
+  if (!m->remap || !q->key)
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  size_t t = 0, n = 0;
+  size_t next = m->n_fresh ? node_after(old, m->fresh[0]) : SIZE_MAX;
+  for (size_t v = 0; v <= old->n_nodes; v++) {
+    /* the new keys that sort before old node v (none is equal to it) */
+    for (; t < m->n_fresh && next <= v; n++) {
+      q->key[n] = m->fresh[t];
+      next = ++t < m->n_fresh ? node_after(old, m->fresh[t]) : SIZE_MAX;
+    }
+    if (v < old->n_nodes) {
+      m->remap[v] = m->keep[v] ? (uint32_t)n : NONE;
+      if (m->keep[v])
+        q->key[n++] = old->key[v];
+    }
+  }
+  q->n_nodes = n;
+  return 0;
+}
+
+/* The node of a key that is one (found by binary search). */
+static uint32_t find_node(const pt_qgraph *q, const char *key)
+{
+  return (uint32_t)pt_qgraph_find(q, key);
+}
+
+static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
+                        const pt_qgraph *old, const lineage_maps *m)
+{
+  const pt_graph *g = q->g;
+  size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
+  q->entity = pt_malloc((q->n_nodes + 1) * sizeof *q->entity);
+  uint32_t *from = pt_malloc((nd + 1) * sizeof *from);
+  uint32_t *to = pt_malloc((nd + 1) * sizeof *to);
+  int rc = q->entity && from && to ? 0
+           : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  for (size_t v = 0; rc == 0 && v < q->n_nodes; v++)
+    q->entity[v] = -1;
+  const pt_entity *e = pt_graph_entities(g);
+  for (size_t i = 0; rc == 0 && i < ne; i++) {
+    uint32_t s = ln->entity_src[i];
+    uint32_t v = s != PT_GRAPH_NEW && m->ent_node[s] != NONE
+                     ? m->remap[m->ent_node[s]] : find_node(q, e[i].key);
+    q->entity[v] = (int32_t)i;
+  }
+  const pt_edge *d = pt_graph_edges(g);
+  for (size_t i = 0; rc == 0 && i < nd; i++) {
+    uint32_t s = ln->edge_src[i];
+    from[i] = s != PT_GRAPH_NEW ? m->remap[m->from[s]] : find_node(q, d[i].from_key);
+    to[i] = s != PT_GRAPH_NEW ? m->remap[old->fwd[s]] : find_node(q, d[i].to_key);
+  }
+  if (rc == 0)
+    rc = fill_csr(q, from, to, NULL, nd);
+  pt_free(from);
+  pt_free(to);
+  return rc;
+}
+
+int pt_qgraph_update(const pt_qgraph *old, const pt_graph *g, pt_qgraph **out)
+{
+  pt_graph_lineage ln;
+  if (!pt_graph_lineage_of(g, &ln) || old->g != ln.base ||
+      old->n_edges != pt_graph_n_edges(ln.base))
+    return PT_ERR(PT_EINVAL, "the query graph is not of the graph patched");
+  lineage_maps m;
+  memset(&m, 0, sizeof m);
+  pt_qgraph *q = pt_calloc(1, sizeof *q);
+  int rc = q ? 0 : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  if (rc == 0) {
+    q->g = g;
+    rc = mark_kept(old, g, &ln, &m);
+  }
+  if (rc == 0) rc = renumber(q, old, &m);
+  if (rc == 0) rc = update_links(q, &ln, old, &m);
+  maps_fini(&m);
   if (rc) {
     pt_qgraph_free(q);
     return rc;

@@ -89,6 +89,7 @@ void pt_graph_free(pt_graph *g)
   pt_free(g->tests.v);
   pt_free(g->ignored.v);
   pt_free(g->meta.v);
+  pt_graph_drop_lineage(g);
   pool_release(g->pool);
   pt_free(g);
 }
@@ -133,6 +134,7 @@ static int copy_text(pt_graph *g, const char **s)
 
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
 {
+  pt__graph_touch(g);
   pt_entity c = *e;
   int rc = pt__graph_intern_in_place(g, &c.key);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.name);
@@ -147,6 +149,7 @@ int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
 
 int pt_graph_reserve_edges(pt_graph *g, size_t n)
 {
+  pt__graph_touch(g);
   size_t need = g->edges.n + n;
   if (need <= g->edges.cap)
     return 0;
@@ -160,6 +163,7 @@ int pt_graph_reserve_edges(pt_graph *g, size_t n)
 
 int pt_graph_add_edge(pt_graph *g, const pt_edge *e)
 {
+  pt__graph_touch(g);
   pt_edge c = *e;
   int rc = pt__graph_intern_in_place(g, &c.from_key);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.to_key);
@@ -170,6 +174,7 @@ int pt_graph_add_edge(pt_graph *g, const pt_edge *e)
 
 int pt_graph_add_edge_interned(pt_graph *g, const pt_edge *e, int to_interned)
 {
+  pt__graph_touch(g);
   pt_edge c = *e;
   int rc = to_interned ? 0 : pt__graph_intern_in_place(g, &c.to_key);
   if (!rc) rc = VEC_PUSH(g->edges, c);
@@ -178,6 +183,7 @@ int pt_graph_add_edge_interned(pt_graph *g, const pt_edge *e, int to_interned)
 
 int pt_graph_add_file(pt_graph *g, const pt_file_record *f)
 {
+  pt__graph_touch(g);
   pt_file_record c = *f;
   int rc = pt__graph_intern_in_place(g, &c.path);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.content_hash);
@@ -194,6 +200,7 @@ int pt_graph_add_file(pt_graph *g, const pt_file_record *f)
 
 int pt_graph_add_test(pt_graph *g, const pt_test_entity *t)
 {
+  pt__graph_touch(g);
   pt_test_entity c = *t;
   int rc = pt__graph_intern_in_place(g, &c.key);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.name);
@@ -205,6 +212,7 @@ int pt_graph_add_test(pt_graph *g, const pt_test_entity *t)
 
 int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f)
 {
+  pt__graph_touch(g);
   pt_ignored_file c = *f;
   int rc = pt__graph_intern_in_place(g, &c.path);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.reason);
@@ -214,6 +222,7 @@ int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f)
 
 int pt_graph_set_meta(pt_graph *g, const char *name, const char *value)
 {
+  pt__graph_touch(g);
   meta_pair m = {name, value};
   int rc = pt__graph_intern_in_place(g, &m.name);
   if (!rc) rc = pt__graph_intern_in_place(g, &m.value);
@@ -402,6 +411,7 @@ static int is_sorted(const void *v, size_t n, size_t size,
 
 int pt_graph_finish(pt_graph *g)
 {
+  pt__graph_touch(g);
   SORT(g->entities, pt__graph_cmp_entity);
   if (g->edges.n > 1 && g->edges.n < UINT32_MAX &&
       !is_sorted(g->edges.v, g->edges.n, sizeof *g->edges.v,
@@ -470,6 +480,26 @@ const char *pt_graph_meta(const pt_graph *g, const char *name)
     if (strcmp(g->meta.v[i].name, name) == 0)
       return g->meta.v[i].value;
   return NULL;
+}
+
+int pt_graph_lineage_of(const pt_graph *g, pt_graph_lineage *out)
+{
+  if (!g->entity_src)
+    return 0;
+  out->base = g->base;
+  out->entity_src = g->entity_src;
+  out->edge_src = g->edge_src;
+  out->changes = g->changes;
+  return 1;
+}
+
+void pt_graph_drop_lineage(pt_graph *g)
+{
+  pt_free(g->entity_src);
+  pt_free(g->edge_src);
+  g->entity_src = g->edge_src = NULL;
+  g->base = NULL;
+  g->changes = (pt_graph_changes){0, 0, 0};
 }
 
 void pt_graph_count_resolutions(const pt_graph *g,

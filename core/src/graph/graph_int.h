@@ -38,12 +38,25 @@ struct pt_graph {
   VEC(pt_test_entity) tests;
   VEC(pt_ignored_file) ignored;
   VEC(meta_pair) meta;
+  /* pt_graph_patch's lineage (pt_graph_lineage_of); NULL arrays: none */
+  const pt_graph *base;
+  uint32_t *entity_src;     /* owned */
+  uint32_t *edge_src;       /* owned */
+  pt_graph_changes changes;
 };
 
 #define VEC_PUSH(vec, item)                                               \
   (pt_array_grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v) \
        ? PT_ENOMEM                                                        \
        : ((vec).v[(vec).n++] = (item), 0))
+
+/* A graph about to change loses its lineage: its records no longer line
+ * up with the arrays. */
+static inline void pt__graph_touch(pt_graph *g)
+{
+  if (g->entity_src)
+    pt_graph_drop_lineage(g);
+}
 
 /* Interns *s in place; PT_ENOMEM only. */
 int pt__graph_intern_in_place(pt_graph *g, const char **s);

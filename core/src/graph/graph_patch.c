@@ -1,7 +1,10 @@
 /* pt_graph_patch (pt/graph.h): a new finished graph from a finished one
  * with some files' records replaced, removed or added, sharing its string
  * pool, in the order finishing the whole graph again would give, without
- * doing that. */
+ * doing that: the unchanged records are copied in runs, the new ones put in
+ * place by binary search, and where each record came from is kept (the
+ * graph's lineage). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,32 +88,125 @@ static int cmp_file_path(const void *pa, const void *pb)
                 ((const pt_file_record *)pb)->path);
 }
 
+/* The patched files' paths (interned in the shared pool): a few are
+ * compared by pointer, which beats hashing at every record of the graph;
+ * more are looked up in the map. */
+#define FEW_PATHS 8
+
+typedef struct path_set {
+  pt_ptrmap map;            /* path -> its index in the patch */
+  const char *few[FEW_PATHS];
+  size_t n;
+} path_set;
+
+static int patched(const path_set *ps, const char *path, size_t *k)
+{
+  if (ps->n > FEW_PATHS)
+    return path && pt_ptrmap_get(&ps->map, path, k);
+  for (size_t i = 0; i < ps->n; i++)
+    if (ps->few[i] == path) {
+      *k = i;
+      return 1;
+    }
+  return 0;
+}
+
+/* Where b goes among the sorted a[0..n): after every record less than b
+ * (before the equal ones: the merge this replaces took the new record
+ * first on a tie). */
+static size_t lower_entity(const pt_entity *a, size_t n, const pt_entity *b)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (pt__graph_cmp_entity(&a[mid], b) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* ... and an edge after every one not greater than it. */
+static size_t upper_edge(const pt_edge *a, size_t n, const pt_edge *b)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (pt__graph_cmp_edge(b, &a[mid]) >= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* prev's entities but the patched files' and the new ones (g's, sorted),
+ * merged into one sorted array in a single copy, with each entity's origin
+ * in *origin. */
+static int merge_entities(pt_graph *g, const pt_graph *prev, const path_set *paths,
+                          uint32_t **origin)
+{
+  size_t n_new = g->entities.n, n = prev->entities.n, k;
+  const pt_entity *fresh = g->entities.v, *old = prev->entities.v;
+  pt_entity *m = pt_malloc((n + n_new + 1) * sizeof *m);
+  uint32_t *o = pt_malloc((n + n_new + 1) * sizeof *o);
+  if (!m || !o) {
+    pt_free(m);
+    pt_free(o);
+    return PT_ERR(PT_ENOMEM, "out of memory patching a graph");
+  }
+  size_t j = 0, w = 0;
+  size_t next = n_new ? lower_entity(old, n, &fresh[0]) : SIZE_MAX;
+  for (size_t i = 0; i <= n; i++) {
+    for (; j < n_new && next <= i; w++) {
+      m[w] = fresh[j];
+      o[w] = PT_GRAPH_NEW;
+      next = ++j < n_new ? lower_entity(old, n, &fresh[j]) : SIZE_MAX;
+    }
+    if (i < n && !patched(paths, old[i].file_path, &k)) {
+      m[w] = old[i];
+      o[w++] = (uint32_t)i;
+    }
+  }
+  pt_free(g->entities.v);
+  g->entities.v = m;
+  g->entities.n = w;
+  g->entities.cap = n + n_new + 1;
+  *origin = o;
+  return 0;
+}
+
+/* Entities, tests and file records; each entity's origin into *origin,
+ * the counts of what came and went into *ch. */
 static int patch_records(pt_graph *g, const pt_graph *prev,
-                         const pt_graph_file_patch *files, size_t n, pt_ptrmap *paths)
+                         const pt_graph_file_patch *files, size_t n, path_set *paths,
+                         uint32_t **origin, pt_graph_changes *ch)
 {
   size_t seen = 0, n_new = 0;
   int rc = 0;
   for (size_t k = 0; k < n && rc == 0; k++) {
     const char *p = pt_graph_intern(g, files[k].path);
-    rc = p ? pt_ptrmap_put_new(paths, p, k, &seen) : PT_ERR(PT_ENOMEM, "out of memory");
+    rc = p ? pt_ptrmap_put_new(&paths->map, p, k, &seen)
+           : PT_ERR(PT_ENOMEM, "out of memory");
+    if (rc == 0 && k < FEW_PATHS)
+      paths->few[k] = p;
     n_new += files[k].n_entities;
   }
-  /* entities: the others' as they are (still sorted), then the files' new
-   * ones, sorted, merged in */
-  if (rc == 0 && !(g->entities.v = pt_malloc((prev->entities.n + n_new + 1) *
-                                             sizeof *g->entities.v)))
+  paths->n = n;
+  /* entities: the files' new ones, sorted, then merged with the others
+   * (still sorted) */
+  if (rc == 0 && !(g->entities.v = pt_malloc((n_new + 1) * sizeof *g->entities.v)))
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  g->entities.cap = rc ? 0 : prev->entities.n + n_new + 1;
+  g->entities.cap = rc ? 0 : n_new + 1;
   pt_ptrmap was = PT_PTRMAP_INIT; /* key -> the patched files' old entity */
   for (size_t i = 0; i < prev->entities.n && rc == 0; i++) {
     const pt_entity *e = &prev->entities.v[i];
     size_t k;
-    if (!e->file_path || !pt_ptrmap_get(paths, e->file_path, &k))
-      g->entities.v[g->entities.n++] = *e;
-    else
+    if (patched(paths, e->file_path, &k))
       rc = pt_ptrmap_put_new(&was, e->key, i, &k);
   }
-  size_t start = g->entities.n;
+  size_t n_kept_keys = 0;
   for (size_t k = 0; k < n && rc == 0; k++)
     for (size_t i = 0; i < files[k].n_entities && rc == 0; i++) {
       /* an entity whose code did not change keeps its text: a patch adds
@@ -118,7 +214,10 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
       pt_entity c = files[k].entities[i];
       const char *key = pt_graph_intern(g, c.key);
       size_t j;
-      if (key && pt_ptrmap_get(&was, key, &j) &&
+      int had_key = key && pt_ptrmap_get(&was, key, &j);
+      n_kept_keys += had_key;
+      ch->entities_added += key && !had_key;
+      if (had_key &&
           strcmp(prev->entities.v[j].content_hash, c.content_hash) == 0 &&
           str_same(prev->entities.v[j].code, c.code) &&
           str_same(prev->entities.v[j].signature, c.signature)) {
@@ -134,25 +233,17 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
         rc = key ? pt_graph_add_entity(g, &c) : PT_ENOMEM;
       }
     }
+  /* keys are unique in a graph: the old keys no new entity took went */
+  ch->entities_removed = was.n - n_kept_keys;
   pt_ptrmap_fini(&was);
-  if (rc == 0 && g->entities.n - start > 1)
-    qsort(g->entities.v + start, g->entities.n - start, sizeof *g->entities.v,
-          pt__graph_cmp_entity);
-  pt_entity *m = rc ? NULL : pt_malloc((g->entities.n + 1) * sizeof *m);
-  if (rc == 0 && !m)
-    rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  size_t a = 0, b = start, w = 0;
-  while (rc == 0 && (a < start || b < g->entities.n))
-    m[w++] = b == g->entities.n ||
-                     (a < start && pt__graph_cmp_entity(&g->entities.v[a], &g->entities.v[b]) < 0)
-                 ? g->entities.v[a++] : g->entities.v[b++];
+  if (rc == 0 && g->entities.n > 1)
+    qsort(g->entities.v, g->entities.n, sizeof *g->entities.v, pt__graph_cmp_entity);
   if (rc == 0)
-    memcpy(g->entities.v, m, w * sizeof *m);
-  pt_free(m);
+    rc = merge_entities(g, prev, paths, origin);
   /* tests: the others', then the new ones, in canonical order */
   for (size_t i = 0; i < prev->tests.n && rc == 0; i++) {
     size_t k;
-    if (!pt_ptrmap_get(paths, prev->tests.v[i].file_path, &k))
+    if (!patched(paths, prev->tests.v[i].file_path, &k))
       rc = VEC_PUSH(g->tests, prev->tests.v[i]);
   }
   for (size_t k = 0; k < n && rc == 0; k++)
@@ -166,10 +257,12 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
     rc = PT_ENOMEM;
   for (size_t i = 0; i < prev->files.n && rc == 0; i++) {
     size_t k;
-    if (!pt_ptrmap_get(paths, prev->files.v[i].path, &k))
+    if (!patched(paths, prev->files.v[i].path, &k))
       rc = VEC_PUSH(g->files, prev->files.v[i]);
     else if ((had[k] = 1) && files[k].file)
       rc = pt_graph_add_file(g, files[k].file);
+    else
+      ch->files_removed++;
   }
   int joined = 0;
   for (size_t k = 0; k < n && rc == 0; k++)
@@ -183,36 +276,61 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
   return rc == PT_ENOMEM ? PT_ERR(PT_ENOMEM, "out of memory patching a graph") : rc;
 }
 
+/* The others' edges stay sorted; the new ones go in where they belong,
+ * each edge's origin into *origin. */
+static int merge_edges(pt_graph *g, const pt_graph *prev, const path_set *paths,
+                       const pt_edge *fresh, size_t n_fresh, uint32_t **origin)
+{
+  uint32_t *src = pt_malloc((prev->edges.n + n_fresh + 1) * sizeof *src);
+  if (!src)
+    return PT_ERR(PT_ENOMEM, "out of memory patching a graph");
+  size_t j = 0, k, w = 0, n = prev->edges.n;
+  size_t next = n_fresh ? upper_edge(prev->edges.v, n, &fresh[0]) : SIZE_MAX;
+  for (size_t i = 0; i <= n; i++) {
+    for (; j < n_fresh && next <= i; w++) {
+      g->edges.v[w] = fresh[j];
+      src[w] = PT_GRAPH_NEW;
+      next = ++j < n_fresh ? upper_edge(prev->edges.v, n, &fresh[j]) : SIZE_MAX;
+    }
+    if (i < n && !patched(paths, prev->edges.v[i].file_path, &k)) {
+      g->edges.v[w] = prev->edges.v[i];
+      src[w++] = (uint32_t)i;
+    }
+  }
+  g->edges.n = w;
+  *origin = src;
+  return 0;
+}
+
 int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_t n,
                    pt_graph **out)
 {
   pt_graph *g = NULL;
-  pt_ptrmap paths = PT_PTRMAP_INIT;
+  path_set paths = {PT_PTRMAP_INIT, {NULL}, 0};
+  pt_graph_changes ch = {0, 0, 0};
+  uint32_t *ent_src = NULL, *edge_src = NULL;
   pt_edge *fresh = NULL;
   size_t n_fresh = 0;
   int rc = pt_graph_new_sharing(prev, &g);
-  if (rc == 0) rc = patch_records(g, prev, files, n, &paths);
+  if (rc == 0) rc = patch_records(g, prev, files, n, &paths, &ent_src, &ch);
   if (rc == 0) rc = patch_edges(g, files, n, &fresh, &n_fresh);
   if (rc == 0 && (VEC_COPY(g->ignored, prev->ignored) || VEC_COPY(g->meta, prev->meta)))
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
   if (rc == 0) rc = pt_graph_reserve_edges(g, prev->edges.n + n_fresh);
-  /* the others' edges stay sorted; the new ones merge in */
-  size_t j = 0, k;
-  for (size_t i = 0; rc == 0 && i <= prev->edges.n; i++) {
-    const pt_edge *e = i < prev->edges.n ? &prev->edges.v[i] : NULL;
-    if (e && e->file_path && pt_ptrmap_get(&paths, e->file_path, &k))
-      continue;
-    while (j < n_fresh && (!e || pt__graph_cmp_edge(&fresh[j], e) < 0))
-      g->edges.v[g->edges.n++] = fresh[j++];
-    if (e)
-      g->edges.v[g->edges.n++] = *e;
-  }
+  if (rc == 0) rc = merge_edges(g, prev, &paths, fresh, n_fresh, &edge_src);
   pt_free(fresh);
-  pt_ptrmap_fini(&paths);
+  pt_ptrmap_fini(&paths.map);
   if (rc) {
+    pt_free(ent_src);
+    pt_free(edge_src);
     pt_graph_free(g);
     return rc;
   }
+  /* last: adding records to g dropped any lineage before */
+  g->base = prev;
+  g->entity_src = ent_src;
+  g->edge_src = edge_src;
+  g->changes = ch;
   *out = g;
   return 0;
 }

@@ -22,6 +22,13 @@ typedef struct pt_memo {
   struct pt_scores *betweenness;
   struct pt_groups *leiden;
   pt_test_map_slot tests;   /* what the tests call, read on first use */
+  /* The name index, made by the first lookup of a name (not at every
+   * update of the graph), under a lock of its own so that a lookup never
+   * waits for an analysis: */
+  struct pt_mutex *names_mu; /* owned */
+  int has_names;
+  pt_strmap by_name;        /* name and qualified name -> first entity */
+  size_t *next_by_name;     /* owned: chain of entities sharing a name */
 } pt_memo;
 
 /* What every handler may read: built once at start, never changed (the
@@ -38,8 +45,6 @@ typedef struct pt_serve_state {
   const char **languages;   /* owned array of borrowed names, sorted */
   size_t n_languages;
   size_t n_resolved;        /* edges whose target is a real entity or file */
-  pt_strmap by_name;        /* name and qualified name -> first entity */
-  size_t *next_by_name;     /* owned: chain of entities sharing a name */
   pt_memo *memo;            /* owned */
 } pt_serve_state;
 
@@ -94,6 +99,10 @@ typedef struct pt_route {
 
 /* The state built once at start (http_req.c). */
 int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db);
+/* The same, from prev's where g was patched from prev's graph (its query
+ * graph updated instead of built whole); prev may be NULL. */
+int pt__serve_state_init_from(pt_serve_state *st, const pt_graph *g,
+                              const char *db, const pt_serve_state *prev);
 void pt__serve_state_fini(pt_serve_state *st);
 /* Records g's generation and publication time, from st->live when set:
  * call once st->live is, before the snapshot serves. */

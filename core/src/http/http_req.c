@@ -25,12 +25,12 @@ static int cmp_str(const void *a, const void *b)
 
 /* The name index: entities chained by name, in entity order. A qualified
  * name is looked up through its last segment. */
-static int index_names(pt_serve_state *st)
+static int index_names(pt_memo *m, const pt_graph *g)
 {
-  size_t n = pt_graph_n_entities(st->g);
-  const pt_entity *e = pt_graph_entities(st->g);
-  st->next_by_name = pt_malloc((n + 1) * sizeof *st->next_by_name);
-  if (!st->next_by_name)
+  size_t n = pt_graph_n_entities(g);
+  const pt_entity *e = pt_graph_entities(g);
+  m->next_by_name = pt_malloc((n + 1) * sizeof *m->next_by_name);
+  if (!m->next_by_name)
     return PT_ERR(PT_ENOMEM, "out of memory");
   int rc = 0;
   size_t *tail = pt_malloc((n + 1) * sizeof *tail);
@@ -38,10 +38,10 @@ static int index_names(pt_serve_state *st)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < n; i++) {
     size_t head;
-    st->next_by_name[i] = NO_ENTITY;
-    rc = pt_strmap_put_new(&st->by_name, e[i].name, strlen(e[i].name), i, &head);
+    m->next_by_name[i] = NO_ENTITY;
+    rc = pt_strmap_put_new(&m->by_name, e[i].name, strlen(e[i].name), i, &head);
     if (rc == 0 && head != i)
-      st->next_by_name[tail[head]] = i;
+      m->next_by_name[tail[head]] = i;
     if (rc == 0)
       tail[head] = i;
   }
@@ -49,13 +49,32 @@ static int index_names(pt_serve_state *st)
   return rc;
 }
 
+/* The unscoped query graph of g: from prev's when g was patched from
+ * prev's graph, else built whole. */
+static int query_graph(pt_serve_state *st, const pt_serve_state *prev)
+{
+  if (prev && prev->q) {
+    int rc = pt_qgraph_update(prev->q, st->g, &st->q);
+    if (rc != PT_EINVAL)
+      return rc;
+    pt_error_clear(); /* not patched from it: built whole */
+  }
+  return pt_qgraph_build(st->g, NULL, &st->q);
+}
+
 int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db)
+{
+  return pt__serve_state_init_from(st, g, db, NULL);
+}
+
+int pt__serve_state_init_from(pt_serve_state *st, const pt_graph *g,
+                              const char *db, const pt_serve_state *prev)
 {
   memset(st, 0, sizeof *st);
   st->g = g;
   st->db_spec = db;
   st->start_ns = pt_clock_ns();
-  int rc = pt_qgraph_build(g, NULL, &st->q);
+  int rc = query_graph(st, prev);
   size_t n = pt_graph_n_files(g);
   st->languages = pt_calloc(n + 1, sizeof *st->languages);
   if (rc == 0 && !st->languages)
@@ -71,12 +90,12 @@ int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db)
   st->n_languages = w;
   for (size_t i = 0; rc == 0 && i < pt_graph_n_edges(g); i++)
     st->n_resolved += pt_graph_edges(g)[i].resolved != 0;
-  if (rc == 0)
-    rc = index_names(st);
   if (rc == 0 && !(st->memo = pt_calloc(1, sizeof *st->memo)))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
     rc = pt_mutex_new(&st->memo->mu);
+  if (rc == 0)
+    rc = pt_mutex_new(&st->memo->names_mu);
   if (rc == 0)
     rc = pt_test_map_slot_init(&st->memo->tests);
   if (rc)
@@ -100,10 +119,11 @@ void pt__serve_state_fini(pt_serve_state *st)
 {
   pt_qgraph_free(st->q);
   pt_free(st->languages);
-  pt_strmap_fini(&st->by_name);
-  pt_free(st->next_by_name);
   if (st->memo) {
     pt_mutex_free(st->memo->mu);
+    pt_mutex_free(st->memo->names_mu);
+    pt_strmap_fini(&st->memo->by_name);
+    pt_free(st->memo->next_by_name);
     pt_metrics_free(st->memo->metrics);
     pt_scores_free(st->memo->pagerank);
     pt_scores_free(st->memo->betweenness);
@@ -348,21 +368,37 @@ int pt__req_scope(pt_req *r, pt_scope *out, char buf[512])
 }
 
 /* Candidates for a name: entities whose name or qualified name is text,
- * found through the name index (a qualified name by its last segment). */
-static size_t by_name(const pt_serve_state *st, const char *text, size_t *first)
+ * found through the name index (a qualified name by its last segment),
+ * made first if no lookup made it yet. PT_ENOMEM. */
+static int by_name(const pt_serve_state *st, const char *text, size_t *first,
+                   size_t *n)
 {
+  pt_memo *m = st->memo;
+  int rc = 0;
+  pt_mutex_lock(m->names_mu);
+  if (!m->has_names) {
+    rc = index_names(m, st->g);
+    m->has_names = rc == 0;
+    if (rc) {
+      pt_strmap_fini(&m->by_name);
+      pt_free(m->next_by_name);
+      m->next_by_name = NULL;
+    }
+  }
+  pt_mutex_unlock(m->names_mu);
   const pt_entity *e = pt_graph_entities(st->g);
   const char *dot = strrchr(text, '.');
   const char *last = dot && dot[1] ? dot + 1 : text;
-  size_t head, n = 0;
-  if (!pt_strmap_get(&st->by_name, last, strlen(last), &head))
-    return 0;
-  for (size_t i = head; i != NO_ENTITY; i = st->next_by_name[i])
+  size_t head;
+  *n = 0;
+  if (rc || !pt_strmap_get(&m->by_name, last, strlen(last), &head))
+    return rc;
+  for (size_t i = head; i != NO_ENTITY; i = m->next_by_name[i])
     if (!strcmp(e[i].name, text) || !strcmp(e[i].qualname, text)) {
-      if (n++ == 0)
+      if ((*n)++ == 0)
         *first = i;
     }
-  return n;
+  return 0;
 }
 
 static int ambiguous(pt_req *r, const char *text, int by_key)
@@ -413,7 +449,10 @@ int64_t pt__req_node(pt_req *r, const char *text)
   if (n > 1)
     return ambiguous(r, text, 1);
   size_t first = 0;
-  n = by_name(r->st, text, &first);
+  if (by_name(r->st, text, &first, &n) != 0) {
+    pt__resp_error(r, 500, "%s", pt_error_last()->message);
+    return -1;
+  }
   if (n == 1)
     return pt_qgraph_find(q, pt_graph_entities(r->st->g)[first].key);
   if (n > 1)

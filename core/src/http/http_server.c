@@ -30,6 +30,9 @@ typedef struct snapshot {
   pt_serve_state st;
   pt_graph *g;              /* owned */
   unsigned refs;            /* under the server's mu */
+  int is_patched;           /* g was patched from the graph before */
+  int keeps_heap;           /* replaced by a patch of g: the next patch
+                               takes the memory its arrays leave */
 } snapshot;
 
 struct pt_server {
@@ -55,19 +58,27 @@ static void snapshot_free(snapshot *sn)
     return;
   pt__serve_state_fini(&sn->st);
   pt_graph_free(sn->g);
+  int trim = !sn->keeps_heap;
   pt_free(sn);
-  pt_sys_heap_trim(); /* a replaced graph's memory goes back to the system */
+  if (trim)
+    pt_sys_heap_trim(); /* a replaced graph's memory goes back to the system */
 }
 
-/* Builds the indexes of g, which the snapshot owns once this succeeds. */
-static int snapshot_new(pt_server *s, pt_graph *g, snapshot **out)
+/* Builds the indexes of g, which the snapshot owns once this succeeds;
+ * from prev's where g was patched from prev's graph (prev may be NULL). */
+static int snapshot_new(pt_server *s, pt_graph *g, const snapshot *prev,
+                        snapshot **out)
 {
   snapshot *sn = pt_calloc(1, sizeof *sn);
   if (!sn)
     return PT_ERR(PT_ENOMEM, "out of memory");
   sn->g = g;
   sn->refs = 1;
-  int rc = pt__serve_state_init(&sn->st, g, s->db_spec);
+  pt_graph_lineage ln;
+  sn->is_patched = prev && pt_graph_lineage_of(g, &ln) && ln.base == prev->g;
+  int rc = pt__serve_state_init_from(&sn->st, g, s->db_spec,
+                                     prev ? &prev->st : NULL);
+  pt_graph_drop_lineage(g); /* its base may go with prev */
   if (rc) {
     pt_free(sn);
     return rc;
@@ -101,12 +112,17 @@ static void release(pt_server *s, snapshot *sn)
 int pt_server_publish(pt_server *s, pt_graph *g)
 {
   snapshot *sn = NULL;
-  int rc = snapshot_new(s, g, &sn); /* outside the lock: readers go on */
+  snapshot *prev = acquire(s); /* alive while sn is built from it */
+  int rc = snapshot_new(s, g, prev, &sn); /* outside the lock: readers go on */
+  release(s, prev);
   if (rc)
     return rc;
   pt_mutex_lock(s->mu);
   snapshot *old = s->cur;
   s->cur = sn;
+  /* trimming the heap after every patch (a few milliseconds) would only
+   * hand the next one fresh pages to fault in */
+  old->keeps_heap = sn->is_patched;
   pt_mutex_unlock(s->mu);
   release(s, old);
   return 0;
@@ -697,7 +713,7 @@ int pt_server_start(const pt_server_opts *o, pt_graph *g, pt_server **out)
   }
   int rc = pt_mutex_new(&s->mu);
   if (rc == 0)
-    rc = snapshot_new(s, g, &s->cur);
+    rc = snapshot_new(s, g, NULL, &s->cur);
   if (rc)
     pt_graph_free(g);
   unsigned max_conns = o->max_connections ? o->max_connections : PT_CONN_MAX;

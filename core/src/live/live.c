@@ -3,7 +3,8 @@
  * -> publish. Two locks: `mu` guards the debounce, the counters and the
  * stop flag (held briefly, also by the watcher's thread); `update_mu`
  * serialises whole updates between the background thread and
- * pt_live_reindex. */
+ * pt_live_reindex. The background thread sleeps on `wake` until something
+ * is due: whoever gives it work signals it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ struct pt_live {
   const char *scan_what;      /* under mu: that pass's cause, for the log */
   pt_mutex *update_mu;
   pt_mutex *mu;
+  pt_cond *wake;              /* with mu: the worker has something to do */
+  pt_cond *fresh;             /* with mu: busy went back to 0 */
   pt_debounce *deb;           /* under mu */
   int stop;                   /* under mu */
   int started;                /* under update_mu: pt_live_start ran */
@@ -131,6 +134,7 @@ static void write_through(pt_live *lv, const pt_graph *old, const pt_graph *g)
     lv->save_due = pt_clock_ns() + (uint64_t)lv->o.save_delay_ms * MS;
     lv->save_tries = 0;
   }
+  pt_cond_signal(lv->wake); /* a new due time (from a reindex request) */
   pt_mutex_unlock(lv->mu);
 }
 
@@ -197,7 +201,11 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
     return rc;
   }
   pt_graph_changes ch;
-  pt_graph_count_changes(old, g, &ch);
+  pt_graph_lineage ln;
+  if (pt_graph_lineage_of(g, &ln) && ln.base == old)
+    ch = ln.changes; /* counted by the patch, from the changed files */
+  else
+    pt_graph_count_changes(old, g, &ch);
   write_through(lv, old, g);
   publish(lv, g);
   uint64_t dt = pt_clock_ns() - t0;
@@ -368,6 +376,7 @@ static void on_event(const pt_watch_event *ev, void *payload)
     pt_debounce_add(lv->deb, "", PT_DEBOUNCE_RESCAN, 1, pt_clock_ns());
     pt_error_clear();
   }
+  pt_cond_signal(lv->wake);
   pt_mutex_unlock(lv->mu);
 }
 
@@ -375,7 +384,20 @@ static void lv_idle(pt_live *lv)
 {
   pt_mutex_lock(lv->mu);
   lv->busy = 0;
+  pt_cond_broadcast(lv->fresh);
   pt_mutex_unlock(lv->mu);
+}
+
+/* Under mu: when the worker has something to do next without being told
+ * (a held path falls due, a backup is due), or UINT64_MAX. Paused, held
+ * paths wait for the resume; a backup waits for the held paths' update. */
+static uint64_t next_due(const pt_live *lv)
+{
+  uint64_t due = lv->st.paused ? UINT64_MAX : pt_debounce_next_due(lv->deb);
+  if (lv->save_pending && lv->save_due < due &&
+      (lv->st.paused || pt_debounce_pending(lv->deb) == 0))
+    due = lv->save_due;
+  return due;
 }
 
 static void worker(void *payload)
@@ -393,6 +415,14 @@ static void worker(void *payload)
     lv->busy = scan || b.n_items; /* pending until published */
     int save = !stop && lv->save_pending && now >= lv->save_due &&
                (lv->st.paused || pt_debounce_pending(lv->deb) == 0);
+    if (!stop && !scan && !rc && !b.n_items && !save) {
+      /* nothing to do: sleep until told or until the next due time (no
+       * polling: an idle server uses no CPU) */
+      pt_cond_wait_until(lv->wake, lv->mu, next_due(lv));
+      lv->st.wakeups++;
+      pt_mutex_unlock(lv->mu);
+      continue;
+    }
     pt_mutex_unlock(lv->mu);
     if (stop)
       break;
@@ -405,10 +435,9 @@ static void worker(void *payload)
     else if (save)
       save_now(lv);
     pt_debounce_batch_fini(&b);
-    if (!b.n_items && !scan)
-      pt_sleep_ms(10);
-    else
-      lv_idle(lv);
+    if (rc)
+      pt_sleep_ms(10); /* out of memory: let it pass before trying again */
+    lv_idle(lv);
   }
 }
 
@@ -440,6 +469,8 @@ int pt_live_new(const pt_live_opts *o, pt_live **out)
   if (rc == 0) rc = pt_ingest_cache_new(&lv->cache);
   if (rc == 0) rc = pt_mutex_new(&lv->mu);
   if (rc == 0) rc = pt_mutex_new(&lv->update_mu);
+  if (rc == 0) rc = pt_cond_new(&lv->wake);
+  if (rc == 0) rc = pt_cond_new(&lv->fresh);
   if (rc == 0)
     rc = pt_debounce_new((uint64_t)lv->o.quiet_ms * MS,
                          (uint64_t)lv->o.max_delay_ms * MS, &lv->deb);
@@ -509,6 +540,7 @@ void pt_live_adopt(pt_live *lv, const pt_graph *g)
   pt_mutex_lock(lv->mu);
   lv->scan_pending = 1;
   lv->scan_what = "initial scan";
+  pt_cond_signal(lv->wake);
   pt_mutex_unlock(lv->mu);
   pt_mutex_unlock(lv->update_mu);
 }
@@ -528,6 +560,7 @@ void pt_live_resume(pt_live *lv)
 {
   pt_mutex_lock(lv->mu);
   lv->st.paused = 0;
+  pt_cond_signal(lv->wake); /* the held changes are due */
   pt_mutex_unlock(lv->mu);
 }
 
@@ -647,7 +680,11 @@ int pt_live_wait_fresh(pt_live *lv, unsigned timeout_ms, unsigned max_waiters,
     pt_live_get_freshness(lv, out);
     if (out->pending == 0 || pt_clock_ns() >= end)
       break;
-    pt_sleep_ms(5);
+    /* the worker wakes the waiters whenever it goes idle */
+    pt_mutex_lock(lv->mu);
+    if (lv->busy + pt_debounce_pending(lv->deb) + (size_t)lv->scan_pending)
+      pt_cond_wait_until(lv->fresh, lv->mu, end);
+    pt_mutex_unlock(lv->mu);
   }
   pt_mutex_lock(lv->mu);
   lv->n_waiters--;
@@ -657,7 +694,7 @@ int pt_live_wait_fresh(pt_live *lv, unsigned timeout_ms, unsigned max_waiters,
 
 int pt_live_stop(pt_live *lv)
 {
-  if (!lv || !lv->mu || !lv->update_mu)
+  if (!lv || !lv->mu || !lv->update_mu || !lv->wake || !lv->fresh)
     return 0; /* never fully made: nothing runs */
   if (lv->stopped)
     return 0; /* the current graph may be gone: never touch it again */
@@ -665,6 +702,8 @@ int pt_live_stop(pt_live *lv)
   stop_watcher(lv); /* no event after this */
   pt_mutex_lock(lv->mu);
   lv->stop = 1;
+  pt_cond_signal(lv->wake);
+  pt_cond_broadcast(lv->fresh);
   pt_mutex_unlock(lv->mu);
   if (lv->thread)
     pt_thread_join(lv->thread);
@@ -696,6 +735,8 @@ void pt_live_free(pt_live *lv)
   pt_ingest_cache_free(lv->cache);
   pt_mutex_free(lv->mu);
   pt_mutex_free(lv->update_mu);
+  pt_cond_free(lv->wake);
+  pt_cond_free(lv->fresh);
   for (size_t i = 0; i < lv->n_watch_skip; i++)
     pt_free(lv->watch_skip[i]);
   pt_free(lv->watch_skip);

@@ -63,11 +63,29 @@ static void let_go(pt_mcp_host *h, snap *s)
     snap_free(s);
 }
 
+/* The query graph of g: updated from the current one when g was patched
+ * from its graph (pt_qgraph_update), else built whole. */
+static int query_graph(pt_mcp_host *h, pt_graph *g, pt_qgraph **out)
+{
+  pt_mutex_lock(h->mu);
+  snap *prev = h->cur;
+  if (prev)
+    prev->refs++;
+  pt_mutex_unlock(h->mu);
+  int rc = prev ? pt_qgraph_update(prev->q, g, out) : PT_EINVAL;
+  if (prev)
+    let_go(h, prev);
+  pt_graph_drop_lineage(g); /* its base may go with prev */
+  if (rc != PT_EINVAL)
+    return rc;
+  pt_error_clear(); /* not patched from it: built whole */
+  return pt_qgraph_build(g, NULL, out);
+}
+
 int pt_mcp_host_publish(pt_mcp_host *h, pt_graph *g)
 {
   snap *s = pt_calloc(1, sizeof *s);
-  int rc =
-      s ? pt_qgraph_build(g, NULL, &s->q) : PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = s ? query_graph(h, g, &s->q) : PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0 && (rc = pt_test_map_slot_init(&s->tests)) != 0)
     pt_qgraph_free(s->q);
   if (rc) {

@@ -2,6 +2,8 @@
 #ifndef PT_SYS_THREAD_H
 #define PT_SYS_THREAD_H
 
+#include <stdint.h>
+
 typedef struct pt_thread pt_thread;
 typedef struct pt_mutex pt_mutex;
 typedef struct pt_cond pt_cond;
@@ -23,6 +25,9 @@ int pt_cond_new(pt_cond **out);
 void pt_cond_free(pt_cond *c);
 /* Releases m, sleeps until woken, takes m again. */
 void pt_cond_wait(pt_cond *c, pt_mutex *m);
+/* The same, waking by itself once pt_clock_ns() (pt/sys/proc.h) reaches
+ * deadline_ns; UINT64_MAX waits as pt_cond_wait does. */
+void pt_cond_wait_until(pt_cond *c, pt_mutex *m, uint64_t deadline_ns);
 /* Wakes one waiter / every waiter. */
 void pt_cond_signal(pt_cond *c);
 void pt_cond_broadcast(pt_cond *c);
