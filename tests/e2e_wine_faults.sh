@@ -110,7 +110,11 @@ which_state() {
     fail "$1 does not open after a kill: $(cat dump.out)"
   if cmp -s got.dump "$2.dump"; then got=old
   elif cmp -s got.dump "$3.dump"; then got=new
-  else fail "$1 holds neither the old nor the new index: $(diff "$2.dump" got.dump | head -n 10)"
+  else
+    # kept for a look: one such failure was seen in about 150 kills
+    cp "$1" "${TMPDIR:-/tmp}/e2e_wine_faults-$$.db"
+    fail "$1 holds neither the old nor the new index (kept as" \
+      "${TMPDIR:-/tmp}/e2e_wine_faults-$$.db): $(diff "$2.dump" got.dump | head -n 10)"
   fi
 }
 # is_state DB TAG_OLD TAG_NEW WANT WHAT: fails with WHAT unless DB is WANT
