@@ -96,17 +96,25 @@ static char *split_last(char *s, pt_ref_via *via)
 }
 
 /* 1 + the number of arguments of the C or C++ call whose callee is n
- * (f(), o.f(), a::f(), f<T>()), at most 255; 0 when n is no callee. */
-static uint8_t call_arity(TSNode n)
+ * (f(), o.f(), a::f(), f<T>()), of the C# one (M(), o.M(), M<T>()) or of
+ * the Java method call whose name it is (m(), o.m()), at most 255; 0 when
+ * n is no callee. */
+static uint8_t call_arity(TSNode n, pt_lang lang)
 {
+  int java = lang == PT_LANG_JAVA;
+  const char *kind = java                     ? "method_invocation"
+                     : lang == PT_LANG_CSHARP ? "invocation_expression"
+                                              : "call_expression";
+  const char *field = java ? "name" : "function";
   TSNode call = ts_node_parent(n);
   for (int up = 0; up < 3 && !ts_node_is_null(call) &&
-                   strcmp(ts_node_type(call), "call_expression") != 0;
+                   strcmp(ts_node_type(call), kind) != 0;
        up++)
     call = ts_node_parent(call);
-  if (ts_node_is_null(call) || strcmp(ts_node_type(call), "call_expression") != 0)
+  if (ts_node_is_null(call) || strcmp(ts_node_type(call), kind) != 0)
     return 0;
-  TSNode fn = ts_node_child_by_field_name(call, "function", 8);
+  TSNode fn = ts_node_child_by_field_name(call, field,
+                                          (uint32_t)strlen(field));
   TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
   /* a type as a macro's argument (cast(T *, x)) misparses: not counted */
   if (ts_node_is_null(args) || ts_node_has_error(args) ||
@@ -224,6 +232,59 @@ static int cpp_field_ref(pt_xfile *f, TSNode n, pt_raw_ref *ref)
   return 0;
 }
 
+/* 1 + the number of arguments of the Swift call whose callee holds n, a
+ * trailing closure counted, at most 255; 0 when n is no callee. A
+ * call_expression has no fields: the callee is its first child, the
+ * arguments a call_suffix of value_arguments and closures. */
+static uint8_t swift_arity(TSNode n)
+{
+  TSNode call = ts_node_parent(n);
+  for (int up = 0; up < 3 && !ts_node_is_null(call) &&
+                   strcmp(ts_node_type(call), "call_expression") != 0;
+       up++)
+    call = ts_node_parent(call);
+  uint32_t k = ts_node_is_null(call) ? 0 : ts_node_named_child_count(call);
+  if (k < 2 || strcmp(ts_node_type(call), "call_expression") != 0)
+    return 0;
+  TSNode fn = ts_node_named_child(call, 0);
+  TSNode suffix = ts_node_named_child(call, k - 1);
+  if (strcmp(ts_node_type(suffix), "call_suffix") != 0 ||
+      ts_node_has_error(suffix) ||
+      ts_node_start_byte(fn) > ts_node_start_byte(n) ||
+      ts_node_end_byte(fn) < ts_node_end_byte(n))
+    return 0;
+  uint32_t count = 0, m = ts_node_named_child_count(suffix);
+  for (uint32_t i = 0; i < m; i++) {
+    TSNode part = ts_node_named_child(suffix, i);
+    if (strcmp(ts_node_type(part), "lambda_literal") == 0) {
+      count++;
+      continue;
+    }
+    if (strcmp(ts_node_type(part), "value_arguments") != 0)
+      continue;
+    uint32_t a = ts_node_named_child_count(part);
+    for (uint32_t j = 0; j < a; j++)
+      count += strcmp(ts_node_type(ts_node_named_child(part, j)),
+                      "value_argument") == 0;
+  }
+  return (uint8_t)(count < 254 ? count + 1 : 255);
+}
+
+/* Ruby: whether n is the method of a call written as the left of an
+ * assignment, `o.x = v`: the method called is then x=, which `def x=`
+ * defines (an attr_accessor's defines none), never the getter x. */
+static int is_ruby_setter(TSNode n)
+{
+  TSNode call = ts_node_parent(n);
+  if (ts_node_is_null(call) || strcmp(ts_node_type(call), "call") != 0 ||
+      !ts_node_eq(ts_node_child_by_field_name(call, "method", 6), n))
+    return 0;
+  TSNode asg = ts_node_parent(call);
+  return !ts_node_is_null(asg) &&
+         strcmp(ts_node_type(asg), "assignment") == 0 &&
+         ts_node_eq(ts_node_child_by_field_name(asg, "left", 4), call);
+}
+
 static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
                    const char *module, pt_ref_via via, size_t *cap)
 {
@@ -258,6 +319,15 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
   }
   if (!*ref.name || (kind == PT_REF_IMPORT && !ref.module))
     return 0;
+  if (kind == PT_REF_CALL && f->lang == PT_LANG_RUBY && is_ruby_setter(n)) {
+    size_t len = strlen(ref.name);
+    char *setter = pt_arena_alloc(&f->r->arena, len + 2);
+    if (!setter)
+      return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    memcpy(setter, ref.name, len);
+    memcpy(setter + len, "=", 2);
+    ref.name = setter;
+  }
   int from = pt__innermost(f, ts_node_start_byte(n));
   if (from >= 0 && f->cands[from].test_reason && !f->keep_test_refs)
     return 0; /* references made by tests leave with the tests */
@@ -280,8 +350,12 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
     if (rc)
       return rc;
   }
-  if (kind == PT_REF_CALL && (f->lang == PT_LANG_C || f->lang == PT_LANG_CPP))
-    ref.arity = call_arity(n);
+  if (kind == PT_REF_CALL && (f->lang == PT_LANG_C || f->lang == PT_LANG_CPP ||
+                              f->lang == PT_LANG_JAVA ||
+                              f->lang == PT_LANG_CSHARP))
+    ref.arity = call_arity(n, f->lang);
+  else if (kind == PT_REF_CALL && f->lang == PT_LANG_SWIFT)
+    ref.arity = swift_arity(n);
   ref.from_entity = from;
   ref.from_key = from >= 0 ? f->cands[from].key : f->file_key;
   return push_ref(f, &ref, cap);

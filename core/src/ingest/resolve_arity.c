@@ -61,6 +61,20 @@ static int is_void(const char *a, const char *b)
   return b - a == 4 && memcmp(a, "void", 4) == 0;
 }
 
+/* Whether the parameter [a, b) takes any number of arguments: C's and
+ * Java's "...", C#'s "params T[] x". */
+static int is_variadic(const char *a, const char *b)
+{
+  while (a < b && *a == ' ')
+    a++;
+  if (b - a > 7 && memcmp(a, "params ", 7) == 0)
+    return 1;
+  for (const char *q = a; q + 2 < b; q++)
+    if (q[0] == '.' && q[1] == '.' && q[2] == '.')
+      return 1;
+  return 0;
+}
+
 /* Reads the parameter list from p (past its '('): 1 and *out, or 0 when
  * it does not end or its brackets do not pair up (a cut signature). */
 static int read_params(const char *p, params *out)
@@ -74,10 +88,7 @@ static int read_params(const char *p, params *out)
       return 0;
     int end = depth == 0 && ch == ')';
     if (depth == 0 && (ch == ',' || end)) {
-      int dots = 0;
-      for (const char *q = start; q + 2 < p && !dots; q++)
-        dots = q[0] == '.' && q[1] == '.' && q[2] == '.';
-      if (dots)
+      if (is_variadic(start, p))
         out->variadic = 1;
       else if (nonempty && !(end && out->n == 0 && is_void(start, p))) {
         out->n++;

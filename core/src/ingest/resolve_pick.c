@@ -268,12 +268,16 @@ static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
   int same_file = ai->file == bi->file;
   int spread = a == PT_KIND_NAMESPACE || a == PT_KIND_MODULE ||
                a == PT_KIND_IMPL || alias;
-  /* C++: overloads (and #if twins) are several things; what the arguments
-   * leave of them is in eligible(). C's #if twins stay one thing for now:
-   * docs/accuracy.md, "Known wrong or missing edges" */
-  int c_twins = same_file && a == b && ai->fam == PT_LANG_C &&
-                rs->ents[t->first].lang == PT_LANG_CPP &&
-                rs->ents[i].lang == PT_LANG_CPP &&
+  /* C++, Java, C# and Swift: overloads (and C++'s #if twins) are several
+   * things; what the arguments leave of them is in eligible(). So are a
+   * Ruby class's `def self.m` and `def m`. C's #if twins stay one thing
+   * for now: docs/accuracy.md, "Known wrong or missing edges" */
+  int c_twins = same_file && a == b &&
+                ((ai->fam == PT_LANG_C &&
+                  rs->ents[t->first].lang == PT_LANG_CPP &&
+                  rs->ents[i].lang == PT_LANG_CPP) ||
+                 ai->fam == PT_LANG_JAVA || ai->fam == PT_LANG_CSHARP ||
+                 ai->fam == PT_LANG_SWIFT || ai->fam == PT_LANG_RUBY) &&
                 (a == PT_KIND_FUNCTION || a == PT_KIND_METHOD);
   if ((a != b && !alias && !same_file) || (!same_file && !spread) || c_twins)
     t->one_group = 0;
@@ -304,13 +308,16 @@ static int eligible(const pt_resolver *rs, size_t i, const pt_raw_ref *r,
        (r->kind == PT_REF_TYPE && k == PT_KIND_TYPEDEF)) &&
       strcmp(rs->ents[i].key, r->from_key) == 0)
     return 0;
-  /* a C or C++ call whose arguments the definition cannot take */
-  if (r->arity && rs->info[i].fam == PT_LANG_C &&
+  /* a C, C++, Java, C# or Swift call whose arguments the definition cannot
+   * take */
+  if (r->arity &&
+      (rs->info[i].fam == PT_LANG_C || rs->info[i].fam == PT_LANG_JAVA ||
+       rs->info[i].fam == PT_LANG_CSHARP || rs->info[i].fam == PT_LANG_SWIFT) &&
       (k == PT_KIND_FUNCTION || k == PT_KIND_METHOD)) {
     const pt_entity *e = &rs->ents[i];
     int is_macro = e->signature && e->signature[0] == '#';
     return pt__arity_fits(e->signature, e->name, is_macro,
-                          e->lang == PT_LANG_CPP, r->arity - 1u);
+                          e->lang != PT_LANG_C, r->arity - 1u);
   }
   return 1;
 }
