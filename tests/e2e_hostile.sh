@@ -98,7 +98,11 @@ if [ "$mode" = linux ]; then
   for l in loop x1 x2 out; do has "$work/a.dump" $'ignored\t'"$l"$'\tsymlink'; done
   has "$work/a.dump" $'ignored\tfifo.c\tunreadable'
   has "$work/a.dump" $'\tnewline_fn\t'
+  # a name with a line break keeps the dump one record a line
+  has "$work/a.dump" $'file\tnl name.c\tc\t'
 fi
+grep -qvE $'^(entity|edge|file|test|ignored|meta)\t' "$work/a.dump" &&
+  fail "a dump line that is not a record: $(grep -vE $'^(entity|edge|file|test|ignored|meta)\t' "$work/a.dump" | head -3)"
 ok
 
 # ---- 2. the same tree gives the same dump -----------------------------------

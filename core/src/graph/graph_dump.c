@@ -8,12 +8,21 @@
 #include "pt/graph.h"
 #include "pt/strmap.h"
 
-/* Writes s with tabs and line breaks folded to spaces. */
+/* Writes a tab, then s with tabs and line breaks folded to spaces (NULL as
+ * "-"), so that every record stays on one line. */
 static int put_field(pt_buf *out, const char *s)
 {
   int rc = pt_buf_putc(out, '\t');
-  for (const char *p = s ? s : "-"; rc == 0 && *p; p++)
-    rc = pt_buf_putc(out, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
+  const char *p = s ? s : "-";
+  while (rc == 0 && *p) {
+    size_t n = strcspn(p, "\t\n\r");
+    rc = pt_buf_put(out, p, n);
+    p += n;
+    if (rc == 0 && *p) {
+      rc = pt_buf_putc(out, ' ');
+      p++;
+    }
+  }
   return rc;
 }
 
@@ -43,37 +52,57 @@ int pt_graph_dump(const pt_graph *g, pt_buf *out)
   const pt_edge *edges = pt_graph_edges(g);
   for (size_t i = 0; rc == 0 && i < pt_graph_n_edges(g); i++) {
     const pt_edge *e = &edges[i];
-    rc = pt_buf_printf(out, "edge\t%s\t%s\t%s\t%s\t%s:%u\t%s\n", e->from_key,
-                       pt_edge_type_name(e->type), e->to_key,
-                       e->resolved ? "resolved" : "unresolved", e->file_path,
-                       e->line, pt_resolution_name(e->resolution));
+    rc = pt_buf_puts(out, "edge");
+    if (!rc) rc = put_field(out, e->from_key);
+    if (!rc) rc = put_field(out, pt_edge_type_name(e->type));
+    if (!rc) rc = put_field(out, e->to_key);
+    if (!rc) rc = put_field(out, e->resolved ? "resolved" : "unresolved");
+    if (!rc) rc = put_field(out, e->file_path);
+    if (!rc) rc = pt_buf_printf(out, ":%u", e->line);
+    if (!rc) rc = put_field(out, pt_resolution_name(e->resolution));
+    if (!rc) rc = pt_buf_putc(out, '\n');
   }
   const pt_file_record *files = pt_graph_files(g);
   for (size_t i = 0; rc == 0 && i < pt_graph_n_files(g); i++) {
     const pt_file_record *f = &files[i];
-    rc = pt_buf_printf(
-        out, "file\t%s\t%s\t%llu\t%s\t%u\t%u\t%u\t%llu/%llu/%llu/%llu\n",
-        f->path, pt_lang_name(f->lang), (unsigned long long)f->size,
-        f->content_hash ? f->content_hash : "-", f->n_entities, f->n_tests,
-        f->n_parse_errors, (unsigned long long)f->source_words,
-        (unsigned long long)f->entity_words,
-        (unsigned long long)f->import_words,
-        (unsigned long long)f->comment_words);
+    rc = pt_buf_puts(out, "file");
+    if (!rc) rc = put_field(out, f->path);
+    if (!rc) rc = put_field(out, pt_lang_name(f->lang));
+    if (!rc) rc = pt_buf_printf(out, "\t%llu", (unsigned long long)f->size);
+    if (!rc) rc = put_field(out, f->content_hash);
+    if (!rc)
+      rc = pt_buf_printf(
+          out, "\t%u\t%u\t%u\t%llu/%llu/%llu/%llu\n", f->n_entities,
+          f->n_tests, f->n_parse_errors, (unsigned long long)f->source_words,
+          (unsigned long long)f->entity_words,
+          (unsigned long long)f->import_words,
+          (unsigned long long)f->comment_words);
   }
   const pt_test_entity *tests = pt_graph_tests(g);
   for (size_t i = 0; rc == 0 && i < pt_graph_n_tests(g); i++) {
     const pt_test_entity *t = &tests[i];
-    rc = pt_buf_printf(out, "test\t%s\t%s\t%s\t%u-%u\t%s\n", t->key,
-                       pt_kind_name(t->kind), t->file_path, t->line_start,
-                       t->line_end, t->reason);
+    rc = pt_buf_puts(out, "test");
+    if (!rc) rc = put_field(out, t->key);
+    if (!rc) rc = put_field(out, pt_kind_name(t->kind));
+    if (!rc) rc = put_field(out, t->file_path);
+    if (!rc) rc = pt_buf_printf(out, "\t%u-%u", t->line_start, t->line_end);
+    if (!rc) rc = put_field(out, t->reason);
+    if (!rc) rc = pt_buf_putc(out, '\n');
   }
   const pt_ignored_file *ign = pt_graph_ignored(g);
-  for (size_t i = 0; rc == 0 && i < pt_graph_n_ignored(g); i++)
-    rc = pt_buf_printf(out, "ignored\t%s\t%s\n", ign[i].path, ign[i].reason);
+  for (size_t i = 0; rc == 0 && i < pt_graph_n_ignored(g); i++) {
+    rc = pt_buf_puts(out, "ignored");
+    if (!rc) rc = put_field(out, ign[i].path);
+    if (!rc) rc = put_field(out, ign[i].reason);
+    if (!rc) rc = pt_buf_putc(out, '\n');
+  }
   for (size_t i = 0; rc == 0 && i < pt_graph_n_meta(g); i++) {
     const char *name, *value;
     pt_graph_meta_at(g, i, &name, &value);
-    rc = pt_buf_printf(out, "meta\t%s\t%s\n", name, value);
+    rc = pt_buf_puts(out, "meta");
+    if (!rc) rc = put_field(out, name);
+    if (!rc) rc = put_field(out, value);
+    if (!rc) rc = pt_buf_putc(out, '\n');
   }
   return rc;
 }
