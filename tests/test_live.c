@@ -892,18 +892,18 @@ static int has_entity(seen *s, const char *name)
   return found;
 }
 
-static void test_watcher_updates_by_itself(void **state)
+/* A tree holding w.c, indexed and watched (20 ms of quiet), publishing
+ * into s; *root is the tree's folder. */
+static pt_live *start_watched(const char *tag, seen *s, char **root)
 {
-  (void)state;
-  char *root = pt_test_tmpdir("live_watch");
-  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
-  seen s = {NULL, NULL, 0};
-  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  *root = pt_test_tmpdir(tag);
+  pt_test_write(*root, "w.c", "int w(void) { return 1; }\n");
+  assert_int_equal(pt_mutex_new(&s->mu), 0);
   pt_live_opts o;
   memset(&o, 0, sizeof o);
-  o.root = root;
+  o.root = *root;
   o.publish = keep;
-  o.payload = &s;
+  o.payload = s;
   o.quiet_ms = 20;
   pt_live *lv = NULL;
   assert_int_equal(pt_live_new(&o, &lv), 0);
@@ -912,20 +912,40 @@ static void test_watcher_updates_by_itself(void **state)
   assert_int_equal(pt_live_index(lv, &g, &st), 0);
   pt_ingest_stats_fini(&st);
   assert_int_equal(pt_live_start(lv, 1), 0);
-  pt_test_write(root, "sub/x.c", "int watched_fn(void) { return w(); }\n");
+  return lv;
+}
+
+/* Whether a graph with an entity of that name is published within 5 s. */
+static int comes_within_5s(seen *s, const char *name)
+{
   int ok = 0;
-  for (int i = 0; i < 500 && !(ok = has_entity(&s, "watched_fn")); i++)
+  for (int i = 0; i < 500 && !(ok = has_entity(s, name)); i++)
     pt_sleep_ms(10);
-  assert_true(ok);
+  return ok;
+}
+
+static void stop_watched(pt_live *lv, seen *s, char *root)
+{
+  pt_live_free(lv);
+  pt_graph_free(s->g);
+  pt_mutex_free(s->mu);
+  pt_free(root);
+}
+
+static void test_watcher_updates_by_itself(void **state)
+{
+  (void)state;
+  seen s = {NULL, NULL, 0};
+  char *root = NULL;
+  pt_live *lv = start_watched("live_watch", &s, &root);
+  pt_test_write(root, "sub/x.c", "int watched_fn(void) { return w(); }\n");
+  assert_true(comes_within_5s(&s, "watched_fn"));
   pt_live_status ls;
   pt_live_get_status(lv, &ls);
   assert_true(ls.watch_enabled && ls.watch_running);
   assert_true(ls.events_seen > 0);
   assert_true(ls.updates >= 1);
-  pt_live_free(lv);
-  pt_graph_free(s.g);
-  pt_mutex_free(s.mu);
-  pt_free(root);
+  stop_watched(lv, &s, root);
 }
 
 /* The update thread sleeps until it is told of something (an event, a
@@ -935,23 +955,9 @@ static void test_watcher_updates_by_itself(void **state)
 static void live_worker__sleeps_while_idle_and_wakes_for_an_event(void **state)
 {
   (void)state;
-  char *root = pt_test_tmpdir("live_idle");
-  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
   seen s = {NULL, NULL, 0};
-  assert_int_equal(pt_mutex_new(&s.mu), 0);
-  pt_live_opts o;
-  memset(&o, 0, sizeof o);
-  o.root = root;
-  o.publish = keep;
-  o.payload = &s;
-  o.quiet_ms = 20;
-  pt_live *lv = NULL;
-  assert_int_equal(pt_live_new(&o, &lv), 0);
-  const pt_graph *g = NULL;
-  pt_ingest_stats st;
-  assert_int_equal(pt_live_index(lv, &g, &st), 0);
-  pt_ingest_stats_fini(&st);
-  assert_int_equal(pt_live_start(lv, 1), 0);
+  char *root = NULL;
+  pt_live *lv = start_watched("live_idle", &s, &root);
   pt_live_status before, after;
   pt_live_get_status(lv, &before);
   pt_sleep_ms(300);
@@ -959,16 +965,10 @@ static void live_worker__sleeps_while_idle_and_wakes_for_an_event(void **state)
   assert_int_equal(after.wakeups, before.wakeups);
   assert_int_equal(after.events_seen, 0);
   pt_test_write(root, "sub/y.c", "int idle_fn(void) { return w(); }\n");
-  int ok = 0;
-  for (int i = 0; i < 500 && !(ok = has_entity(&s, "idle_fn")); i++)
-    pt_sleep_ms(10);
-  assert_true(ok);
+  assert_true(comes_within_5s(&s, "idle_fn"));
   pt_live_get_status(lv, &after);
   assert_true(after.wakeups > before.wakeups);
-  pt_live_free(lv);
-  pt_graph_free(s.g);
-  pt_mutex_free(s.mu);
-  pt_free(root);
+  stop_watched(lv, &s, root);
 }
 
 /* Paused, the live index still hears the watcher but changes nothing: the
@@ -977,23 +977,9 @@ static void live_worker__sleeps_while_idle_and_wakes_for_an_event(void **state)
 static void test_pause_holds_changes_until_resume(void **state)
 {
   (void)state;
-  char *root = pt_test_tmpdir("live_pause");
-  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
   seen s = {NULL, NULL, 0};
-  assert_int_equal(pt_mutex_new(&s.mu), 0);
-  pt_live_opts o;
-  memset(&o, 0, sizeof o);
-  o.root = root;
-  o.publish = keep;
-  o.payload = &s;
-  o.quiet_ms = 20;
-  pt_live *lv = NULL;
-  assert_int_equal(pt_live_new(&o, &lv), 0);
-  const pt_graph *g = NULL;
-  pt_ingest_stats st;
-  assert_int_equal(pt_live_index(lv, &g, &st), 0);
-  pt_ingest_stats_fini(&st);
-  assert_int_equal(pt_live_start(lv, 1), 0);
+  char *root = NULL;
+  pt_live *lv = start_watched("live_pause", &s, &root);
   pt_live_pause(lv);
   pt_live_pause(lv); /* idempotent */
   unsigned published = s.n;
@@ -1014,17 +1000,11 @@ static void test_pause_holds_changes_until_resume(void **state)
   assert_non_null(strstr(pt_error_last()->message, "paused"));
   pt_error_clear();
   pt_live_resume(lv);
-  int ok = 0;
-  for (int i = 0; i < 500 && !(ok = has_entity(&s, "paused_fn")); i++)
-    pt_sleep_ms(10);
-  assert_true(ok);
+  assert_true(comes_within_5s(&s, "paused_fn"));
   pt_live_get_status(lv, &ls);
   assert_false(ls.paused);
   assert_int_equal(pt_live_reindex(lv, "sub/p.c", &d), 0);
-  pt_live_free(lv);
-  pt_graph_free(s.g);
-  pt_mutex_free(s.mu);
-  pt_free(root);
+  stop_watched(lv, &s, root);
 }
 
 /* Freshness: a change the watcher reported is pending until the graph
@@ -1113,10 +1093,7 @@ static void test_adopted_first_pass_waits_for_resume(void **state)
   pt_sleep_ms(200);
   assert_int_equal(s.n, 0);
   pt_live_resume(lv);
-  int ok = 0;
-  for (int i = 0; i < 500 && !(ok = has_entity(&s, "late_fn")); i++)
-    pt_sleep_ms(10);
-  assert_true(ok);
+  assert_true(comes_within_5s(&s, "late_fn"));
   pt_live_free(lv);
   pt_graph_free(loaded);
   pt_graph_free(s.g);
