@@ -1201,6 +1201,49 @@ static void test_adopted_unchanged_tree_parses_nothing(void **state)
   pt_free(db);
 }
 
+/* A start without the watcher (serve --no-watch) does not decode the
+ * loaded index's reuse records before it serves: the first update does,
+ * and still parses only the file it was asked about. */
+static void test_adopted_as_is_seeds_at_the_first_update(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_start_lazy");
+  char *db = pt_test_tmpdir("live_start_lazy_db");
+  write_start_tree(root);
+  pt_graph *loaded = stored_index(root, db);
+  seen s = {NULL, NULL, 0};
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.n_threads = 2;
+  o.publish = keep;
+  o.payload = &s;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  pt_live_adopt_as_is(lv, loaded);
+  assert_int_equal(pt_live_start(lv, 0), 0);
+  pt_live_status st;
+  pt_live_get_status(lv, &st);
+  assert_int_equal(st.files_seeded, 0);
+  pt_test_write(root, "b.c", "int b(void) { return 3; }\n");
+  reindex(lv, "b.c");
+  pt_live_get_status(lv, &st);
+  assert_int_equal(st.files_seeded, 5);
+  /* b.c, and the rekeyed one of the colliding files (not reusable) */
+  assert_int_equal(st.files_parsed, 2);
+  char *live = dump(pt_live_graph(lv)), *fresh = fresh_dump(root);
+  assert_same(live, fresh, "after the first edit");
+  pt_free(live);
+  pt_free(fresh);
+  pt_live_free(lv);
+  pt_graph_free(loaded);
+  pt_graph_free(s.g);
+  pt_mutex_free(s.mu);
+  pt_free(root);
+  pt_free(db);
+}
+
 /* An index whose reuse records another build of the extractor made (other
  * queries, other extraction code) is not reused at start: every file is
  * parsed again, so an upgraded program never keeps serving what the old
@@ -1344,6 +1387,7 @@ int main(void)
     cmocka_unit_test(test_freshness_pending_until_published),
     cmocka_unit_test(test_adopted_unchanged_tree_parses_nothing),
     cmocka_unit_test(test_adopted_records_of_another_extractor_are_parsed),
+    cmocka_unit_test(test_adopted_as_is_seeds_at_the_first_update),
     cmocka_unit_test(test_adopted_unchanged_tree_merges_nothing),
     cmocka_unit_test(test_adopted_tree_catches_up_parsing_only_changes),
   };

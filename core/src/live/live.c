@@ -28,6 +28,10 @@ struct pt_live {
   size_t n_watch_skip;
   pt_ingest_cache *cache;     /* owned; under update_mu */
   const pt_graph *cur;        /* the current graph; under update_mu */
+  const pt_graph *to_seed;    /* under update_mu: the adopted graph, whose
+                                 files go into the cache before the first
+                                 update (not at adoption: the server is
+                                 ready sooner) */
   pt_graph *owned;            /* cur, when there is no publisher */
   int scan_pending;           /* under mu: the next pass re-indexes all
                                  (adopted, or changes held while paused) */
@@ -92,6 +96,17 @@ static int file_delta(const pt_graph *old, const pt_graph *now, const char *path
 }
 
 /* ---- updates -------------------------------------------------------------- */
+
+static void seed(pt_live *lv, const pt_graph *g);
+
+/* Under update_mu, before anything reads or marks the cache: an adopted
+ * graph's files go in now, once. */
+static void seed_if_due(pt_live *lv)
+{
+  if (lv->to_seed)
+    seed(lv, lv->to_seed);
+  lv->to_seed = NULL;
+}
 
 static void publish(pt_live *lv, pt_graph *g)
 {
@@ -254,6 +269,7 @@ static void apply_batch(pt_live *lv, const pt_debounce_batch *b)
   char what[160];
   int rescan = 0;
   pt_mutex_lock(lv->update_mu);
+  seed_if_due(lv);
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < b->n_items; i++) {
     const pt_debounce_item *it = &b->items[i];
@@ -289,6 +305,7 @@ static void scan_now(pt_live *lv, const char *what)
   if (is_paused(lv)) {
     hold_for_resume(lv);
   } else {
+    seed_if_due(lv);
     run_update(lv, what, NULL, NULL);
     pt_mutex_lock(lv->mu);
     lv->st.root_passes++;
@@ -506,7 +523,8 @@ int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats)
 /* Under update_mu: the adopted graph's files go into the empty cache, so
  * the first update parses only the files that changed since the graph was
  * made. Without it (an index of an older format, out of memory) that
- * update parses everything, as a first index does. */
+ * update parses everything, as a first index does. The graph is still
+ * the current one: only an update replaces it. */
 static void seed(pt_live *lv, const pt_graph *g)
 {
   size_t n = 0;
@@ -528,7 +546,7 @@ void pt_live_adopt_as_is(pt_live *lv, const pt_graph *g)
 {
   pt_mutex_lock(lv->update_mu);
   lv->cur = g;
-  seed(lv, g);
+  lv->to_seed = g;
   pt_mutex_unlock(lv->update_mu);
 }
 
@@ -536,7 +554,7 @@ void pt_live_adopt(pt_live *lv, const pt_graph *g)
 {
   pt_mutex_lock(lv->update_mu);
   lv->cur = g;
-  seed(lv, g);
+  lv->to_seed = g;
   pt_mutex_lock(lv->mu);
   lv->scan_pending = 1;
   lv->scan_what = "initial scan";
@@ -617,7 +635,11 @@ int pt_live_reindex(pt_live *lv, const char *rel, pt_live_delta *d)
            : is_paused(lv)
                ? PT_ERR(PT_EBUSY, "re-indexing is paused (resume the "
                                   "service to update the index)")
-               : pt_ingest_cache_mark_dirty(lv->cache, rel);
+               : 0;
+  if (rc == 0) {
+    seed_if_due(lv);
+    rc = pt_ingest_cache_mark_dirty(lv->cache, rel);
+  }
   if (rc == 0) {
     char what[160];
     pt_snprintf(what, sizeof what, "reindex request for %s", rel);
