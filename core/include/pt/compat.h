@@ -18,4 +18,15 @@
   __attribute__((format(printf, fmt_idx, arg_idx)))
 #endif
 
+/* The x86-64 SHA instructions (base/sha256_x86.c): GCC compiles one
+ * function for them (target) and tells whether the CPU has them
+ * (__builtin_cpu_supports, which clang 14 cannot ask about "sha"). */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 && \
+    defined(__x86_64__)
+#define PT_X86_SHA 1
+#define PT_TARGET_X86_SHA __attribute__((target("sha,sse4.1")))
+#else
+#define PT_X86_SHA 0
+#endif
+
 #endif

@@ -1,12 +1,14 @@
 /* SHA-256 (FIPS 180-4), SipHash-1-3 and a table hash (pt/hash.h).
  * SipHash-1-3 with key (0,0) is what Rust's DefaultHasher computes, which
- * the earlier tool's birth timestamps depend on. */
+ * the earlier tool's birth timestamps depend on. SHA-256 runs on the CPU's
+ * SHA instructions where it has them (base/sha256.h). */
 #include <stdio.h>
 #include <string.h>
 
+#include "base/sha256.h"
 #include "pt/hash.h"
 
-static const uint32_t K256[64] = {
+const uint32_t pt__sha256_k[64] = {
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
   0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
   0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -36,7 +38,7 @@ static void sha256_block(uint32_t st[8], const unsigned char *p)
   e = st[4]; f = st[5]; g = st[6]; h = st[7];
   for (int i = 0; i < 64; i++) {
     uint32_t s1 = ROR32(e, 6) ^ ROR32(e, 11) ^ ROR32(e, 25);
-    uint32_t t1 = h + s1 + ((e & f) ^ (~e & g)) + K256[i] + w[i];
+    uint32_t t1 = h + s1 + ((e & f) ^ (~e & g)) + pt__sha256_k[i] + w[i];
     uint32_t s0 = ROR32(a, 2) ^ ROR32(a, 13) ^ ROR32(a, 22);
     uint32_t t2 = s0 + ((a & b) ^ (a & c) ^ (b & c));
     h = g; g = f; f = e; e = d + t1;
@@ -46,17 +48,24 @@ static void sha256_block(uint32_t st[8], const unsigned char *p)
   st[4] += e; st[5] += f; st[6] += g; st[7] += h;
 }
 
-void pt_sha256_hex(const void *data, size_t len, char out[65])
+void pt__sha256_blocks_portable(uint32_t st[8], const unsigned char *p,
+                                size_t n)
+{
+  for (; n > 0; n--, p += 64)
+    sha256_block(st, p);
+}
+
+void pt__sha256_hex_with(pt__sha256_blocks_fn *blocks, const void *data,
+                         size_t len, char out[65])
 {
   uint32_t st[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   const unsigned char *p = data;
-  size_t left = len;
+  size_t left = len % 64;
   unsigned char tail[128];
-  while (left >= 64) {
-    sha256_block(st, p);
-    p += 64;
-    left -= 64;
+  if (len >= 64) {
+    blocks(st, p, len / 64);
+    p += len - left;
   }
   memset(tail, 0, sizeof tail);
   if (left)
@@ -66,9 +75,7 @@ void pt_sha256_hex(const void *data, size_t len, char out[65])
   uint64_t bits = (uint64_t)len * 8;
   for (int i = 0; i < 8; i++)
     tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
-  sha256_block(st, tail);
-  if (tlen == 128)
-    sha256_block(st, tail + 64);
+  blocks(st, tail, tlen / 64);
   static const char hex[] = "0123456789abcdef";
   for (int i = 0; i < 8; i++)
     for (int j = 0; j < 4; j++) {
@@ -77,6 +84,12 @@ void pt_sha256_hex(const void *data, size_t len, char out[65])
       out[i * 8 + j * 2 + 1] = hex[v & 15];
     }
   out[64] = '\0';
+}
+
+void pt_sha256_hex(const void *data, size_t len, char out[65])
+{
+  pt__sha256_blocks_fn *hw = pt__sha256_blocks_hw();
+  pt__sha256_hex_with(hw ? hw : pt__sha256_blocks_portable, data, len, out);
 }
 
 #define ROTL64(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
