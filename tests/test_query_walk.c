@@ -60,12 +60,13 @@ static void whole_tree(const pt_query *q, TSQueryCursor *cur, TSNode root, pt_bu
 
 static void walked(const pt_query *q, TSQueryCursor *cur, TSNode root, pt_buf *out)
 {
-  pt_query_walk w;
+  pt_query_walk w = {0};
   TSQueryMatch m;
   assert_int_equal(pt__query_walk_start(&w, q, cur, root), 0);
   while (pt__query_walk_next(&w, &m))
     print_match(out, &m);
   pt__query_walk_end(&w);
+  pt__query_walk_fini(&w);
 }
 
 /* Both orders over every file of fixtures/lang/<lang>; returns the number
@@ -147,7 +148,7 @@ static void query_walk__nested_matches_in_end_order(void **s)
   TSQueryCursor *cur = ts_query_cursor_new();
   assert_true(ts_parser_set_language(parser, pt_grammar_get(PT_GRAMMAR_RUST)->ts_language()));
   TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
-  pt_query_walk w;
+  pt_query_walk w = {0};
   TSQueryMatch m;
   pt_buf calls = PT_BUF_INIT;
   assert_int_equal(pt__query_walk_start(&w, &q, cur, ts_tree_root_node(tree)), 0);
@@ -158,6 +159,7 @@ static void query_walk__nested_matches_in_end_order(void **s)
         pt_buf_put(&calls, text + a, ts_node_end_byte(m.captures[i].node) - a);
       }
   pt__query_walk_end(&w);
+  pt__query_walk_fini(&w);
   assert_string_equal(pt_buf_cstr(&calls), "bcd");
   pt_buf_fini(&calls);
   ts_tree_delete(tree);
@@ -210,11 +212,12 @@ static void query_walk__out_of_memory_is_an_error(void **s)
   TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
   int failed = 0;
   for (int n = 1; n < 20; n++) {
-    pt_query_walk w;
+    pt_query_walk w = {0};
     pt_alloc_fail_after(n);
     int rc = pt__query_walk_start(&w, &q, cur, ts_tree_root_node(tree));
     pt_alloc_fail_after(0);
     pt__query_walk_end(&w);
+    pt__query_walk_fini(&w);
     if (rc == 0)
       break;
     assert_int_equal(rc, PT_ENOMEM);

@@ -152,7 +152,7 @@ static const char *marker_of(pt_xfile *f, TSNode def, const char *const *markers
     uint32_t a = ts_node_start_byte(c);
     hit = find_word(markers, f->src + a, ts_node_end_byte(c) - a);
   }
-  TSNode parent = ts_node_parent(def);
+  TSNode parent = pt__node_parent(f, def);
   if (!hit && !ts_node_is_null(parent) &&
       strcmp(ts_node_type(parent), "decorated_definition") == 0) {
     uint32_t a = ts_node_start_byte(parent);

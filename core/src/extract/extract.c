@@ -192,6 +192,12 @@ void pt_extractor_free(pt_extractor *x)
     ts_parser_delete(x->parser);
   if (x->cursor)
     ts_query_cursor_delete(x->cursor);
+  pt__query_walk_fini(&x->walk);
+  pt_free(x->cands);
+  pt_free(x->pending);
+  pt_free(x->import_ranges);
+  pt_free(x->binds);
+  pt_free(x->tops);
   pt_free(x);
 }
 
@@ -274,6 +280,7 @@ static int run_steps(pt_xfile *f)
   if (!rc && !(f->file_key = pt_arena_strdup(&f->r->arena, key.ptr)))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   pt_buf_fini(&key);
+  if (!rc) rc = pt__node_parent_index(f);
   if (!rc) rc = pt__extract_collect(f);
   if (!rc) rc = pt__extract_entities(f);
   if (!rc) rc = pt__extract_refs(f);
@@ -293,6 +300,35 @@ int pt_extract_parse_only(pt_extractor *x, pt_grammar grammar, const char *path,
   if (tree)
     ts_tree_delete(tree);
   return rc;
+}
+
+/* f borrows x's arrays for one file, and gives them back. */
+static void borrow_arrays(pt_xfile *f, pt_extractor *x)
+{
+  f->cands = x->cands;
+  f->cap_cands = x->cap_cands;
+  f->pending = x->pending;
+  f->cap_pending = x->cap_pending;
+  f->import_ranges = x->import_ranges;
+  f->cap_import = x->cap_import;
+  f->binds = x->binds;
+  f->cap_binds = x->cap_binds;
+  f->tops = x->tops;
+  f->cap_tops = x->cap_tops;
+}
+
+static void give_back_arrays(pt_xfile *f, pt_extractor *x)
+{
+  x->cands = f->cands;
+  x->cap_cands = f->cap_cands;
+  x->pending = f->pending;
+  x->cap_pending = f->cap_pending;
+  x->import_ranges = f->import_ranges;
+  x->cap_import = f->cap_import;
+  x->binds = f->binds;
+  x->cap_binds = f->cap_binds;
+  x->tops = f->tops;
+  x->cap_tops = f->cap_tops;
 }
 
 static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
@@ -317,9 +353,12 @@ static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
   f.lang = gi->lang;
   f.src = src;
   f.len = len;
+  borrow_arrays(&f, x);
   f.r = pt_calloc(1, sizeof *f.r);
-  if (!f.r)
+  if (!f.r) {
+    give_back_arrays(&f, x);
     return PT_ERR(PT_ENOMEM, "out of memory");
+  }
   pt_arena_init(&f.r->arena);
   f.path = pt_arena_strdup(&f.r->arena, path);
   TSTree *tree = NULL;
@@ -338,10 +377,8 @@ static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
   }
   if (tree)
     ts_tree_delete(tree);
-  pt_free(f.cands);
-  pt_free(f.pending);
-  pt_free(f.import_ranges);
-  pt_free(f.binds);
+  give_back_arrays(&f, x);
+  pt__bind_index_fini(&f);
   if (rc) {
     pt_file_result_free(f.r);
     return rc;

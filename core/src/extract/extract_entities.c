@@ -100,10 +100,11 @@ int pt__extract_collect(pt_xfile *f)
   const pt_query *q = f->query;
   TSQueryCursor *cur = f->x->cursor;
   TSQueryMatch m;
-  pt_query_walk w;
+  pt_query_walk *w = &f->x->walk;
   f->file_test = pt__test_file_reason(f->lang, f->path);
-  int rc = pt__query_walk_start(&w, q, cur, f->root);
-  while (rc == 0 && pt__query_walk_next(&w, &m)) {
+  int rc = pt__query_walk_start(w, q, cur, f->root);
+  while (rc == 0 && pt__query_walk_next(w, &m)) {
+    f->match_root = w->from;
     if (!pt__query_match_ok(q, &m, f->src))
       continue;
     pt_cand c;
@@ -133,7 +134,8 @@ int pt__extract_collect(pt_xfile *f)
     c.end_byte = ts_node_end_byte(c.node);
     rc = push_cand(f, &c);
   }
-  pt__query_walk_end(&w);
+  pt__query_walk_end(w);
+  memset(&f->match_root, 0, sizeof f->match_root);
   return rc;
 }
 
@@ -150,7 +152,7 @@ static void extend_statement_namespaces(pt_xfile *f)
         ts_node_named_child_count(c->node) > 2)
       continue;
     const char *type = ts_node_type(c->node);
-    TSNode parent = ts_node_parent(c->node);
+    TSNode parent = pt__node_parent(f, c->node);
     uint32_t end = ts_node_is_null(parent) ? (uint32_t)f->len : ts_node_end_byte(parent);
     for (TSNode s = ts_node_next_named_sibling(c->node); !ts_node_is_null(s);
          s = ts_node_next_named_sibling(s))
@@ -261,13 +263,13 @@ static int adopt_scoped(pt_xfile *f, pt_cand *c)
 /* A function written in a JavaScript or TypeScript object literal
  * ({ m() {}, k: () => {} }) is a method of that object: never in scope as
  * a bare name. */
-static int is_object_member(const pt_cand *c)
+static int is_object_member(const pt_xfile *f, const pt_cand *c)
 {
   const char *t = ts_node_type(c->node);
   if (strcmp(t, "pair") == 0)
     return 1;
   return strcmp(t, "method_definition") == 0 &&
-         strcmp(ts_node_type(ts_node_parent(c->node)), "object") == 0;
+         strcmp(ts_node_type(pt__node_parent(f, c->node)), "object") == 0;
 }
 
 static int name_all(pt_xfile *f)
@@ -284,7 +286,7 @@ static int name_all(pt_xfile *f)
       break;
     const pt_cand *p = c->parent >= 0 ? &f->cands[c->parent] : NULL;
     if (c->kind == PT_KIND_FUNCTION &&
-        ((p && is_type_like(p->kind)) || c->scope || is_object_member(c)))
+        ((p && is_type_like(p->kind)) || c->scope || is_object_member(f, c)))
       c->kind = PT_KIND_METHOD;
     pt_buf_clear(&b);
     const char *scope = c->scope ? dotted(f, c->scope, NULL) : NULL;
@@ -336,13 +338,13 @@ static uint32_t row_of_end(TSNode n)
 /* Where a JavaScript or TypeScript definition's head starts: at the
  * `export` before it (`export function f`, `export const f = ...`), which
  * says what a namespace shows to its other files. */
-static uint32_t export_start(const pt_cand *c)
+static uint32_t export_start(const pt_xfile *f, const pt_cand *c)
 {
-  TSNode n = ts_node_parent(c->node);
+  TSNode n = pt__node_parent(f, c->node);
   if (!ts_node_is_null(n) && (strcmp(ts_node_type(n), "lexical_declaration") == 0 ||
                               strcmp(ts_node_type(n), "variable_declaration") == 0) &&
       ts_node_start_byte(ts_node_named_child(n, 0)) == c->start_byte)
-    n = ts_node_parent(n);
+    n = pt__node_parent(f, n);
   if (!ts_node_is_null(n) && strcmp(ts_node_type(n), "export_statement") == 0)
     return ts_node_start_byte(n);
   return c->start_byte;
@@ -352,7 +354,7 @@ static uint32_t export_start(const pt_cand *c)
  * bytes (cut on a UTF-8 boundary). */
 static const char *signature_of(pt_xfile *f, const pt_cand *c)
 {
-  uint32_t a = export_start(c), b = c->end_byte;
+  uint32_t a = export_start(f, c), b = c->end_byte;
   TSNode body = ts_node_child_by_field_name(c->node, "body", 4);
   if (!ts_node_is_null(body) && ts_node_start_byte(body) > a)
     b = ts_node_start_byte(body);
@@ -523,6 +525,7 @@ int pt__extract_entities(pt_xfile *f)
   extend_statement_namespaces(f);
   sort_and_dedupe(f);
   int rc = nest(f);
+  f->is_nested = rc == 0;
   promote_constructors(f);
   if (rc == 0) rc = name_all(f);
   if (rc == 0) rc = describe(f);

@@ -6,6 +6,7 @@
 
 #include "pt/buf.h"
 #include "pt/extract.h"
+#include "pt/strmap.h"
 #include "query.h"
 
 /* Each grammar's entity and reference queries compiled as ONE query, so a
@@ -24,6 +25,16 @@ struct pt_extractor {
   TSQueryCursor *cursor;
   uint64_t parse_budget_ns; /* 0: none */
   uint64_t parse_cpu_ns;    /* the current file's parses so far */
+  /* Arrays a file's extraction fills, kept from file to file (freeing
+   * them after each file's tree made malloc consolidate its small chunks
+   * every time): each file's pt_xfile borrows them and hands them back. */
+  pt_query_walk walk;
+  struct pt_cand *cands;
+  struct pt_pending_ref *pending;
+  uint32_t *import_ranges;
+  struct pt_binding *binds;
+  TSNode *tops;
+  size_t cap_cands, cap_pending, cap_import, cap_binds, cap_tops;
 };
 
 /* An entity while its file is being extracted. */
@@ -68,6 +79,17 @@ typedef struct pt_binding {
                                type T: its -> reaches a T, its . not */
 } pt_binding;
 
+/* A file's bindings by name, once nested (extract_bind_index.c): locals
+ * by name and owner, fields by name, each chain in collection order. */
+typedef struct pt_bind_index {
+  size_t *locals;           /* owned: open addressing, 1 + the first local
+                               of a name and owner, 0 for an empty slot */
+  size_t n_slots;           /* a power of two, or 0 */
+  pt_strmap fields;         /* name -> its first field's index */
+  size_t *next;             /* owned, by binding: the next one of its chain,
+                               SIZE_MAX at the end; NULL: none */
+} pt_bind_index;
+
 typedef struct pt_xfile {
   pt_extractor *x;
   pt_grammar grammar;
@@ -90,6 +112,12 @@ typedef struct pt_xfile {
   size_t n_import, cap_import;
   pt_binding *binds;
   size_t n_binds, cap_binds;
+  pt_bind_index by_name;    /* made when the references are */
+  int is_nested;            /* cands are sorted and have their parents */
+  TSNode match_root;        /* while matches are collected: the node the
+                               current one started on, else a null node */
+  TSNode *tops;             /* the root's visible children, in order */
+  size_t n_tops, cap_tops;
   int keep_test_refs;       /* tests' references are kept too */
   uint32_t at;              /* C++: the byte where the receiver being typed
                                is written, for block scopes; 0 none */
@@ -135,6 +163,22 @@ int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
                       pt_raw_ref *ref);
 /* The innermost candidate containing byte pos, or -1. */
 int pt__innermost(const pt_xfile *f, uint32_t pos);
+/* The node ts_node_parent(n) gives, found from the definitions around n
+ * (once nested) or from the root's child that holds it (extract_parent.c,
+ * after pt__node_parent_index: 0, or PT_ENOMEM). */
+int pt__node_parent_index(pt_xfile *f);
+TSNode pt__node_parent(const pt_xfile *f, TSNode n);
+/* Indexes f's bindings by name (f->by_name), once nested. 0, or
+ * PT_ENOMEM; pt__bind_index_fini either way. */
+int pt__bind_index_build(pt_xfile *f);
+void pt__bind_index_fini(pt_xfile *f);
+/* The first local of candidate owner (-1: the file) or the first field
+ * named name[0..len), or SIZE_MAX; pt__bind_next gives the one after
+ * binding i in the same chain. */
+size_t pt__bind_first_local(const pt_xfile *f, int owner, const char *name,
+                            size_t len);
+size_t pt__bind_first_field(const pt_xfile *f, const char *name, size_t len);
+size_t pt__bind_next(const pt_xfile *f, size_t i);
 
 /* Text helpers (extract_text.c). */
 /* Trims white space around s in place and, with `quotes`, the quotes,

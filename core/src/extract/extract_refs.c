@@ -14,17 +14,7 @@
 #include "pt/strmap.h"
 #include "base/words.h"
 
-/* The parameters and locals of a file's functions by name (bindings of
- * every type, fields left out), for the languages where they hide
- * functions of that name: by_name gives a name's first binding, next[i]
- * the one after binding i (SIZE_MAX at the end). */
-typedef struct pt_locals {
-  pt_strmap by_name;
-  size_t *next;             /* owned, by binding; NULL: nothing hides */
-} pt_locals;
-static int is_shadowed(const pt_xfile *f, const pt_locals *l, TSNode call);
-static int locals_init(pt_locals *l, const pt_xfile *f);
-static void locals_fini(pt_locals *l);
+static int is_shadowed(const pt_xfile *f, TSNode call);
 
 /* Languages whose functions are values a parameter or local can hide. */
 static int shadows_calls(pt_lang l)
@@ -99,18 +89,18 @@ static char *split_last(char *s, pt_ref_via *via)
  * (f(), o.f(), a::f(), f<T>()), of the C# one (M(), o.M(), M<T>()) or of
  * the Java method call whose name it is (m(), o.m()), at most 255; 0 when
  * n is no callee. */
-static uint8_t call_arity(TSNode n, pt_lang lang)
+static uint8_t call_arity(const pt_xfile *f, TSNode n, pt_lang lang)
 {
   int java = lang == PT_LANG_JAVA;
   const char *kind = java                     ? "method_invocation"
                      : lang == PT_LANG_CSHARP ? "invocation_expression"
                                               : "call_expression";
   const char *field = java ? "name" : "function";
-  TSNode call = ts_node_parent(n);
+  TSNode call = pt__node_parent(f, n);
   for (int up = 0; up < 3 && !ts_node_is_null(call) &&
                    strcmp(ts_node_type(call), kind) != 0;
        up++)
-    call = ts_node_parent(call);
+    call = pt__node_parent(f, call);
   if (ts_node_is_null(call) || strcmp(ts_node_type(call), kind) != 0)
     return 0;
   TSNode fn = ts_node_child_by_field_name(call, field,
@@ -236,13 +226,13 @@ static int cpp_field_ref(pt_xfile *f, TSNode n, pt_raw_ref *ref)
  * trailing closure counted, at most 255; 0 when n is no callee. A
  * call_expression has no fields: the callee is its first child, the
  * arguments a call_suffix of value_arguments and closures. */
-static uint8_t swift_arity(TSNode n)
+static uint8_t swift_arity(const pt_xfile *f, TSNode n)
 {
-  TSNode call = ts_node_parent(n);
+  TSNode call = pt__node_parent(f, n);
   for (int up = 0; up < 3 && !ts_node_is_null(call) &&
                    strcmp(ts_node_type(call), "call_expression") != 0;
        up++)
-    call = ts_node_parent(call);
+    call = pt__node_parent(f, call);
   uint32_t k = ts_node_is_null(call) ? 0 : ts_node_named_child_count(call);
   if (k < 2 || strcmp(ts_node_type(call), "call_expression") != 0)
     return 0;
@@ -273,13 +263,13 @@ static uint8_t swift_arity(TSNode n)
 /* Ruby: whether n is the method of a call written as the left of an
  * assignment, `o.x = v`: the method called is then x=, which `def x=`
  * defines (an attr_accessor's defines none), never the getter x. */
-static int is_ruby_setter(TSNode n)
+static int is_ruby_setter(const pt_xfile *f, TSNode n)
 {
-  TSNode call = ts_node_parent(n);
+  TSNode call = pt__node_parent(f, n);
   if (ts_node_is_null(call) || strcmp(ts_node_type(call), "call") != 0 ||
       !ts_node_eq(ts_node_child_by_field_name(call, "method", 6), n))
     return 0;
-  TSNode asg = ts_node_parent(call);
+  TSNode asg = pt__node_parent(f, call);
   return !ts_node_is_null(asg) &&
          strcmp(ts_node_type(asg), "assignment") == 0 &&
          ts_node_eq(ts_node_child_by_field_name(asg, "left", 4), call);
@@ -319,7 +309,7 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
   }
   if (!*ref.name || (kind == PT_REF_IMPORT && !ref.module))
     return 0;
-  if (kind == PT_REF_CALL && f->lang == PT_LANG_RUBY && is_ruby_setter(n)) {
+  if (kind == PT_REF_CALL && f->lang == PT_LANG_RUBY && is_ruby_setter(f, n)) {
     size_t len = strlen(ref.name);
     char *setter = pt_arena_alloc(&f->r->arena, len + 2);
     if (!setter)
@@ -353,9 +343,9 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
   if (kind == PT_REF_CALL && (f->lang == PT_LANG_C || f->lang == PT_LANG_CPP ||
                               f->lang == PT_LANG_JAVA ||
                               f->lang == PT_LANG_CSHARP))
-    ref.arity = call_arity(n, f->lang);
+    ref.arity = call_arity(f, n, f->lang);
   else if (kind == PT_REF_CALL && f->lang == PT_LANG_SWIFT)
-    ref.arity = swift_arity(n);
+    ref.arity = swift_arity(f, n);
   ref.from_entity = from;
   ref.from_key = from >= 0 ? f->cands[from].key : f->file_key;
   return push_ref(f, &ref, cap);
@@ -364,17 +354,14 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
 int pt__extract_refs(pt_xfile *f)
 {
   size_t cap = 0;
-  int rc = 0;
-  pt_locals locals;
   pt__bind_nest(f);
-  rc = locals_init(&locals, f);
+  int rc = pt__bind_index_build(f);
   for (size_t i = 0; rc == 0 && i < f->n_pending; i++) {
     const pt_pending_ref *p = &f->pending[i];
-    if (p->kind == PT_REF_CALL && !p->scope && is_shadowed(f, &locals, p->node))
+    if (p->kind == PT_REF_CALL && !p->scope && is_shadowed(f, p->node))
       continue; /* a call through a value, no definition's */
     rc = add_ref(f, p->node, p->kind, p->scope, p->module, p->via, &cap);
   }
-  locals_fini(&locals);
   return rc;
 }
 
@@ -546,9 +533,9 @@ static char *type_name(char *s)
 
 /* A TypeScript parameter property: `private x: T`, `readonly x: T` in a
  * constructor's parameters also declares the field x. */
-static int is_param_property(TSNode var)
+static int is_param_property(const pt_xfile *f, TSNode var)
 {
-  TSNode p = ts_node_parent(var);
+  TSNode p = pt__node_parent(f, var);
   if (ts_node_is_null(p) || (strcmp(ts_node_type(p), "required_parameter") != 0 &&
                              strcmp(ts_node_type(p), "optional_parameter") != 0))
     return 0;
@@ -703,7 +690,7 @@ int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
     b.is_const = (uint8_t)smart_const;
   }
   f->binds[f->n_binds++] = b;
-  if (is_field || !is_param_property(var))
+  if (is_field || !is_param_property(f, var))
     return 0;
   /* constructor(private readonly cbs: T): a parameter and a field */
   rc = pt_array_grow((void **)&f->binds, &f->cap_binds, f->n_binds + 1,
@@ -718,7 +705,7 @@ int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
 int pt__bind_local(pt_xfile *f, TSNode var)
 {
   /* const f = () => {} is a definition, not a value a call goes through */
-  TSNode p = ts_node_parent(var);
+  TSNode p = pt__node_parent(f, var);
   if (!ts_node_is_null(p) && strcmp(ts_node_type(p), "variable_declarator") == 0) {
     TSNode v = ts_node_child_by_field_name(p, "value", 5);
     const char *t = ts_node_is_null(v) ? "" : ts_node_type(v);
@@ -741,52 +728,20 @@ int pt__bind_local(pt_xfile *f, TSNode var)
   return 0;
 }
 
-/* Builds l over f's bindings once they are nested. 0 or PT_ENOMEM; l is
- * to be finished either way. */
-static int locals_init(pt_locals *l, const pt_xfile *f)
-{
-  memset(l, 0, sizeof *l);
-  if (!shadows_calls(f->lang) || f->n_binds == 0)
-    return 0;
-  l->next = pt_malloc(f->n_binds * sizeof *l->next);
-  if (!l->next)
-    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
-  int rc = 0;
-  for (size_t i = f->n_binds; rc == 0 && i-- > 0;) {
-    const pt_binding *b = &f->binds[i];
-    size_t head = SIZE_MAX;
-    if (b->is_field)
-      continue;
-    pt_strmap_get(&l->by_name, b->name, strlen(b->name), &head);
-    l->next[i] = head;
-    rc = pt_strmap_put(&l->by_name, b->name, strlen(b->name), i);
-  }
-  return rc;
-}
-
-static void locals_fini(pt_locals *l)
-{
-  pt_strmap_fini(&l->by_name);
-  pt_free(l->next);
-}
-
 /* Is the bare call of name node `call` a call of a parameter or local
  * variable of the function it is written in or of one around it (not of
  * the file: a module's variable may hold what an import gave)? */
-static int is_shadowed(const pt_xfile *f, const pt_locals *l, TSNode call)
+static int is_shadowed(const pt_xfile *f, TSNode call)
 {
-  size_t head;
   uint32_t a0 = ts_node_start_byte(call), a1 = ts_node_end_byte(call);
-  if (!l->next || a1 <= a0 ||
-      !pt_strmap_get(&l->by_name, f->src + a0, a1 - a0, &head))
+  if (a1 <= a0 || !shadows_calls(f->lang))
     return 0;
   for (int a = pt__innermost(f, a0); a >= 0; a = f->cands[a].parent) {
     pt_kind k = f->cands[a].kind;
     if (k != PT_KIND_FUNCTION && k != PT_KIND_METHOD)
       return 0;
-    for (size_t i = head; i != SIZE_MAX; i = l->next[i])
-      if (f->binds[i].owner == a)
-        return 1;
+    if (pt__bind_first_local(f, a, f->src + a0, a1 - a0) != SIZE_MAX)
+      return 1;
   }
   return 0;
 }
@@ -858,8 +813,8 @@ static int in_view(const pt_xfile *f, const pt_binding *b, uint32_t *scope)
     "function_definition", "translation_unit", NULL};
   if (ts_node_start_byte(b->var) >= f->at)
     return 0;
-  for (TSNode n = ts_node_parent(b->var); !ts_node_is_null(n);
-       n = ts_node_parent(n)) {
+  for (TSNode n = pt__node_parent(f, b->var); !ts_node_is_null(n);
+       n = pt__node_parent(f, n)) {
     const char *t = ts_node_type(n);
     for (int i = 0; scopes[i]; i++)
       if (strcmp(t, scopes[i]) == 0) {
@@ -878,8 +833,9 @@ static int find_local(const pt_xfile *f, int owner, const char *name,
   verdict v = {0};
   int scoped = f->lang == PT_LANG_CPP && f->at > 0;
   uint32_t inner = 0, s = 0;
+  size_t first = pt__bind_first_local(f, owner, name, strlen(name));
   for (int pass = scoped ? 0 : 1; pass < 2; pass++)
-    for (size_t i = 0; i < f->n_binds; i++) {
+    for (size_t i = first; i != SIZE_MAX; i = pt__bind_next(f, i)) {
       const pt_binding *b = &f->binds[i];
       if (b->is_field || !b->type || b->owner != owner ||
           strcmp(b->name, name) != 0 || (scoped && !in_view(f, b, &s)))
@@ -902,7 +858,8 @@ static int find_field(const pt_xfile *f, const char *type_name,
     if (*p == '.' || *p == ':' || *p == '\\')
       last = p + 1;
   verdict v = {0};
-  for (size_t i = 0; i < f->n_binds; i++) {
+  for (size_t i = pt__bind_first_field(f, name, strlen(name)); i != SIZE_MAX;
+       i = pt__bind_next(f, i)) {
     const pt_binding *b = &f->binds[i];
     if (b->is_field && b->type && b->owner >= 0 && strcmp(b->name, name) == 0 &&
         strcmp(f->cands[b->owner].name, last) == 0)
@@ -1616,7 +1573,8 @@ static int cpp_declared(const pt_xfile *f, int from, const char *name,
 {
   for (int a = from; a >= 0 && !is_type_like(f->cands[a].kind);
        a = f->cands[a].parent)
-    for (size_t i = 0; i < f->n_binds; i++) {
+    for (size_t i = pt__bind_first_local(f, a, name, len); i != SIZE_MAX;
+         i = pt__bind_next(f, i)) {
       const pt_binding *b = &f->binds[i];
       uint32_t s;
       if (!b->is_field && b->owner == a && strlen(b->name) == len &&

@@ -49,6 +49,8 @@ typedef struct pt_query_walk {
   size_t n_matches, cap_matches, next;
   TSQueryCapture *caps;      /* owned: the matches' captures */
   size_t n_caps, cap_caps;
+  TSNode from;               /* the node the current match's pattern
+                                starts on, or a null node */
 } pt_query_walk;
 
 /* Compiles src for lang; file names the query in error messages. */
@@ -67,12 +69,16 @@ int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
 int pt__query_match_ok(const pt_query *q, const TSQueryMatch *m,
                        const char *src);
 
-/* Starts the matches of q under root on cur. 0, or PT_ENOMEM; call
+/* Starts the matches of q under root on cur, with w zeroed or ended: its
+ * arrays are reused from walk to walk. 0, or PT_ENOMEM; call
  * pt__query_walk_end either way. */
 int pt__query_walk_start(pt_query_walk *w, const pt_query *q,
                          TSQueryCursor *cur, TSNode root);
 /* The next match into *m (valid until the next call): 1, or 0 at the end. */
 int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m);
+/* Ends a walk, keeping its arrays for the next; pt__query_walk_fini frees
+ * them. */
 void pt__query_walk_end(pt_query_walk *w);
+void pt__query_walk_fini(pt_query_walk *w);
 
 #endif

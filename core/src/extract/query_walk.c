@@ -311,6 +311,7 @@ int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
 /* A match found from one start node: where the whole-tree cursor would
  * have finished it (the node of @_pt_end), and the order it was found in. */
 struct pt_walk_match {
+  TSNode from;                   /* where the pattern starts */
   uint32_t end_start, end_end;   /* byte range of that last node */
   uint32_t seq;
   uint32_t pattern;
@@ -330,6 +331,7 @@ static int keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from)
   for (uint16_t i = 0; i < m->capture_count; i++)
     if (m->captures[i].index + 1 == w->q->end_capture)
       end = m->captures[i].node;
+  k->from = from;
   k->end_start = ts_node_start_byte(end);
   k->end_end = ts_node_end_byte(end);
   k->seq = (uint32_t)w->n_matches;
@@ -386,9 +388,11 @@ static int collect(pt_query_walk *w, TSNode root)
 int pt__query_walk_start(pt_query_walk *w, const pt_query *q,
                          TSQueryCursor *cur, TSNode root)
 {
-  memset(w, 0, sizeof *w);
   w->q = q;
   w->cur = cur;
+  w->is_whole = 0;
+  w->n_matches = w->n_caps = w->next = 0;
+  memset(&w->from, 0, sizeof w->from);
   if (q->roots)
     return collect(w, root);
   w->is_whole = 1;
@@ -403,6 +407,7 @@ int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m)
   if (w->next == w->n_matches)
     return 0;
   const pt_walk_match *k = &w->matches[w->next++];
+  w->from = k->from;
   m->id = k->seq;
   m->pattern_index = (uint16_t)k->pattern;
   m->capture_count = k->n_caps;
@@ -411,6 +416,11 @@ int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m)
 }
 
 void pt__query_walk_end(pt_query_walk *w)
+{
+  w->n_matches = w->n_caps = w->next = 0;
+}
+
+void pt__query_walk_fini(pt_query_walk *w)
 {
   pt_free(w->matches);
   pt_free(w->caps);
