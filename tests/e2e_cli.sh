@@ -187,8 +187,15 @@ if command -v sqlite3 >/dev/null; then
   "$pt" index re --db sqlite:re.db > out9.txt 2>&1 || fail "older index: $(cat out9.txt)"
   grep -q 'Indexing everything: the stored index was made by an older version' out9.txt ||
     fail "older index: $(cat out9.txt)"; ok
-  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 4 ] || fail "older index not rewritten"; ok
+  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 5 ] || fail "older index not rewritten"; ok
   "$pt" dump --db sqlite:re.db | cmp -s - re-fresh.txt || fail "older index: differs"; ok
+  # schema 4 kept no candidates of ambiguous edges: indexed again whole too
+  sqlite3 re.db "DROP VIEW edges; ALTER TABLE edge_rows DROP COLUMN candidates;
+                 UPDATE meta SET value = '4' WHERE name = 'schema_version'; PRAGMA user_version = 4"
+  "$pt" index re --db sqlite:re.db > out9.txt 2>&1 || fail "schema 4 index: $(cat out9.txt)"
+  grep -q 'Indexing everything: the stored index was made by an older version' out9.txt ||
+    fail "schema 4 index: $(cat out9.txt)"; ok
+  "$pt" dump --db sqlite:re.db | cmp -s - re-fresh.txt || fail "schema 4 index: differs"; ok
   # a damaged file is refused as it is; --force indexes it again
   head -c 70000 re.db > re-cut.db && mv re-cut.db re.db && cp re.db re-cut.db
   set +e; "$pt" index re --db sqlite:re.db > out9.txt 2> err.txt; rc=$?; set -e

@@ -80,6 +80,27 @@ ok
 [ "$(get "$base/code-entity-detail-view?key=area")" = 400 ] || fail "ambiguous"
 [ "$(field '.candidates | length')" -ge 2 ] || fail "candidates"; ok
 
+# an interface's or trait's detail lists what implements it, transitively,
+# and its method's the methods of that name there (file:qualname, in key
+# order); Go's structs name no interface: nothing listed
+impls() { # FILE QUALNAME [QUERY]: the implementations, space separated
+  local k
+  k=$(sqlite3 g.db "select key from entities where file_path='$1' and qualname='$2' and entity_type in ('interface','trait','method')")
+  [ "$(get "$base/code-entity-detail-view?key=$k${3:-}")" = 200 ] || fail "detail of $2"
+  field '[.data.implementations[] | .file_path + ":" + .qualified_name] | join(" ")'
+}
+ts=typescript/src/models/shape.ts cs=csharp/src/Acme.Shapes
+[ "$(impls rust/src/shapes.rs Shape)" = "rust/src/lib.rs:Point rust/src/shapes.rs:Square" ] || fail "rust trait: $(cat "$work/body")"
+[ "$(impls rust/src/shapes.rs Shape.area)" = "rust/src/lib.rs:Point.area rust/src/shapes.rs:Square.area" ] || fail "rust trait method"
+[ "$(impls java/src/main/java/com/acme/shapes/Shape.java Shape.area)" = "java/src/main/java/com/acme/shapes/Circle.java:Circle.area" ] || fail "java interface method"
+[ "$(impls $cs/IShape.cs Acme.Shapes.IShape.Area)" = "$cs/Circle.cs:Acme.Shapes.Circle.Area $cs/Square.cs:Acme.Shapes.Square.Area" ] || fail "c# interface method"
+[ "$(impls $ts Shape)" = "$ts:BaseShape $ts:Circle $ts:Scalable" ] || fail "typescript interface"
+[ "$(impls $ts Shape.area)" = "$ts:BaseShape.area $ts:Circle.area" ] || fail "typescript interface method"
+[ "$(impls go/shapes/shapes.go Shape.Area)" = "" ] && [ "$(field .data.implementations_page.total_count)" = 0 ] || fail "go interface method"
+[ "$(impls $cs/IShape.cs Acme.Shapes.IShape '&limit=1&offset=1')" = "$cs/Square.cs:Acme.Shapes.Square" ] &&
+  [ "$(field '.data.implementations_page | "\(.total_count)/\(.returned_count)/\(.truncated)"')" = 3/1/true ] || fail "implementations page"
+[ "$(get "$base/code-entity-detail-view?key=$key")" = 200 ] && [ "$(field '.data | has("implementations")')" = false ] || fail "implementations of a class method"; ok
+
 # the tests that reach code, read again from the indexed files
 push=$(sqlite3 g.db "select key from entities where name='list_push' and file_path='c/src/list.c'")
 line=$(sqlite3 g.db "select line_start from entities where key='$push'")
@@ -127,6 +148,27 @@ caller=$(sqlite3 g.db "select from_key from edges where resolved=1 and edge_type
 [ "$(get "$base/forward-callees-query-graph?entity=$caller")" = 200 ] || fail callees
 [ "$(field '.data.total_count')" -ge 1 ] || fail "callees body"; ok
 [ "$(get "$base/reverse-callers-query-graph")" = 400 ] || fail "missing entity"; ok
+# an ambiguous edge lists the candidates it could not choose between, as
+# the SQLite file counts them, each an entity with its place
+amb=$(sqlite3 -separator ' ' g.db "select from_key, to_key, n_candidates from edges where resolution='unresolved_ambiguous' and edge_type='Calls' order by from_key, to_key limit 1")
+read -r afrom ato an <<<"$amb"
+[ -n "$an" ] && [ "$an" -ge 2 ] || fail "no ambiguous edge with candidates in the fixtures: $amb"
+sel=".data.callees[] | select(.to_key == \"$ato\" and .edge_type == \"Calls\")"
+[ "$(get "$base/forward-callees-query-graph?entity=$afrom&limit=500")" = 200 ] || fail "callees of $afrom"
+[ "$(field "[$sel | .candidates_total == $an and (.candidates | length) == ([$an, 16] | min) and all(.candidates[]; (.key | type) == \"string\" and (.name | type) == \"string\" and (.file_path | type) == \"string\" and (.line_start | type) == \"number\")] | all")" = true ] ||
+  fail "candidates of an ambiguous callee: $(cat "$work/body")"
+# sorted by key, each an entity of the called name
+name=$(echo "$ato" | cut -d: -f3)
+keys=$(field "[$sel | .candidates[].key] | join(\"\\n\")")
+[ -n "$keys" ] && [ "$keys" = "$(echo "$keys" | LC_ALL=C sort -u)" ] || fail "candidate keys not sorted: $keys"
+[ "$(field "[$sel | .candidates[].name | select(. != \"$name\")] | length")" = 0 ] || fail "a candidate of another name"
+for k in $keys; do
+  [ "$(sqlite3 g.db "select count(*) from entities where key = '$k'")" = 1 ] || fail "candidate $k is no entity"
+done
+[ "$(get "$base/reverse-callers-query-graph?entity=$ato&limit=500")" = 200 ] || fail "callers of $ato"
+[ "$(field "[.data.callers[] | select(.from_key == \"$afrom\") | .candidates_total] == [$an]")" = true ] || fail "candidates of an ambiguous caller"
+# resolved edges carry none
+[ "$(get "$base/forward-callees-query-graph?entity=$caller")" = 200 ] && [ "$(field '[.data.callees[] | select(.resolved) | has("candidates")] | any')" = false ] || fail "candidates on a resolved edge"; ok
 
 [ "$(get "$base/dependency-edges-list-all?limit=5&offset=2")" = 200 ] || fail edges
 [ "$(field .data.returned_count)" = 5 ] && [ "$(field '.data.edges | length')" = 5 ] || fail "page"; ok

@@ -71,15 +71,15 @@ static void graph_count_resolutions__counts_by_language_and_rule(void **state)
   assert_int_equal(pt_graph_new(&g), 0);
   const pt_edge edges[] = {
     {"python:fn:f:__a:T1", "python:fn:g:__a:T2", "a.py", PT_EDGE_CALLS, 1, 1,
-     PT_RES_RECEIVER_TYPE},
+     PT_RES_RECEIVER_TYPE, NULL},
     {"python:fn:f:__a:T1", "python:fn:h:__a:T3", "a.py", PT_EDGE_CALLS, 2, 1,
-     PT_RES_RECEIVER_TYPE},
+     PT_RES_RECEIVER_TYPE, NULL},
     {"python:fn:f:__a:T1", "python:fn:x:unresolved-reference:0-0", "a.py",
-     PT_EDGE_CALLS, 3, 0, PT_RES_UNKNOWN_RECEIVER},
+     PT_EDGE_CALLS, 3, 0, PT_RES_UNKNOWN_RECEIVER, NULL},
     {"c:fn:m:__b:T4", "c:fn:x:unresolved-reference:0-0", "b.c", PT_EDGE_CALLS,
-     1, 0, PT_RES_AMBIGUOUS},
+     1, 0, PT_RES_AMBIGUOUS, NULL},
     {"cobol:fn:m:__z:T5", "c:fn:y:unresolved-reference:0-0", "z.cob",
-     PT_EDGE_CALLS, 1, 0, PT_RES_EXTERNAL},
+     PT_EDGE_CALLS, 1, 0, PT_RES_EXTERNAL, NULL},
   };
   for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
     assert_int_equal(pt_graph_add_edge(g, &edges[i]), 0);
@@ -106,9 +106,9 @@ static void graph_patch__keeps_the_first_written_of_a_duplicate_edge(void **stat
 {
   static const pt_edge rules[2] = {
     {"cpp:fn:main:__m:T1", "cpp:class:Box:__s:T2", "m.cpp", PT_EDGE_USES, 10,
-     1, PT_RES_UNIQUE_NAME},
+     1, PT_RES_UNIQUE_NAME, NULL},
     {"cpp:fn:main:__m:T1", "cpp:class:Box:__s:T2", "m.cpp", PT_EDGE_USES, 10,
-     1, PT_RES_QUALIFIED}};
+     1, PT_RES_QUALIFIED, NULL}};
   const pt_entity main_fn = {"cpp:fn:main:__m:T1", "main", "main", "m.cpp",
                              "int main()", "int main() {}", NULL, "", PT_LANG_CPP,
                              PT_KIND_FUNCTION, 1, 20, 1};

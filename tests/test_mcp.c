@@ -540,6 +540,65 @@ static void callers_and_callees__follow_the_edges(void **state)
   cJSON_Delete(sc);
 }
 
+/* helper() in c/main.c has two candidates in other folders: the callee
+ * says how it stayed unresolved and lists both. */
+static void callees__list_the_candidates_of_an_ambiguous_edge(void **state)
+{
+  fx *f = *state;
+  pt_qgraph_free(f->q);
+  pt_graph_free(f->g);
+  free(f->root);
+  f->root = pt_test_tmpdir("mcp_candidates");
+  pt_test_write(f->root, "a/one.c", "int helper(void) { return 1; }\n");
+  pt_test_write(f->root, "b/two.c", "int helper(void) { return 2; }\n");
+  pt_test_write(f->root, "c/main.c", "int run(void) { return helper(); }\n");
+  pt_test_index(f->root, &f->g, &f->q);
+  f->view.g = f->g;
+  f->view.q = f->q;
+  cJSON *sc = call_tool(f, "callees", "{\"entity\":\"run\"}", NULL);
+  const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(sc, "callees"), 0);
+  const cJSON *c = cJSON_GetObjectItem(e, "candidates");
+  assert_string_equal(str(e, "resolution"), "unresolved_ambiguous");
+  assert_int_equal(num(e, "candidates_total"), 2);
+  assert_int_equal(cJSON_GetArraySize(c), 2);
+  assert_string_equal(str(cJSON_GetArrayItem(c, 0), "file_path"), "a/one.c");
+  assert_string_equal(str(cJSON_GetArrayItem(c, 1), "file_path"), "b/two.c");
+  assert_string_equal(str(cJSON_GetArrayItem(c, 1), "name"), "helper");
+  cJSON_Delete(sc);
+}
+
+/* Shape.area is implemented in Sq and, through Sq, in Big: the detail of
+ * the interface's method lists both. */
+static void entity_detail__lists_an_interface_methods_implementations(
+    void **state)
+{
+  fx *f = *state;
+  pt_qgraph_free(f->q);
+  pt_graph_free(f->g);
+  free(f->root);
+  f->root = pt_test_tmpdir("mcp_impls");
+  pt_test_write(f->root, "s.ts",
+                "interface Shape {\n  area(): number;\n}\n"
+                "class Sq implements Shape {\n  area() { return 1; }\n}\n"
+                "class Big extends Sq {\n  area() { return 2; }\n}\n");
+  pt_test_index(f->root, &f->g, &f->q);
+  f->view.g = f->g;
+  f->view.q = f->q;
+  cJSON *sc = call_tool(f, "entity_detail", "{\"entity\":\"Shape.area\"}",
+                        NULL);
+  const cJSON *arr = cJSON_GetObjectItem(sc, "implementations");
+  assert_int_equal(num(sc, "implementations_total"), 2);
+  assert_int_equal(cJSON_GetArraySize(arr), 2);
+  const char *a = str(cJSON_GetArrayItem(arr, 0), "qualified_name");
+  const char *b = str(cJSON_GetArrayItem(arr, 1), "qualified_name");
+  assert_true((!strcmp(a, "Big.area") && !strcmp(b, "Sq.area")) ||
+              (!strcmp(a, "Sq.area") && !strcmp(b, "Big.area")));
+  cJSON_Delete(sc);
+  sc = call_tool(f, "entity_detail", "{\"entity\":\"Sq.area\"}", NULL);
+  assert_null(cJSON_GetObjectItem(sc, "implementations"));
+  cJSON_Delete(sc);
+}
+
 static void callers__pages_with_limit_and_cursor(void **state)
 {
   cJSON *sc =
@@ -950,6 +1009,8 @@ int main(void)
       T(find_symbol__fuzzy_and_location),
       T(entity_detail__code_paged_by_lines),
       T(callers_and_callees__follow_the_edges),
+      T(callees__list_the_candidates_of_an_ambiguous_edge),
+      T(entity_detail__lists_an_interface_methods_implementations),
       T(callers__pages_with_limit_and_cursor),
       T(tools__integers_out_of_range_are_tool_errors),
       T(blast_radius__nearest_first),

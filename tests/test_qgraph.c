@@ -112,7 +112,7 @@ static void make_file(file_recs *r, int f, uint32_t *seed)
         entity_key(t, sizeof r->targets[0], (int)(x % N_FILES), (int)(x / 7 % N_NAMES));
       r->edges[r->n_edges++] = (pt_edge){r->ents[i].key, t, r->path,
                                          x % 2 ? PT_EDGE_CALLS : PT_EDGE_USES,
-                                         (uint32_t)j + 1, 1, PT_RES_UNIQUE_NAME};
+                                         (uint32_t)j + 1, 1, PT_RES_UNIQUE_NAME, NULL};
     }
   r->file = (pt_file_record){.path = r->path, .content_hash = "h",
                              .lang = PT_LANG_C, .size = 1,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pt/error.h"
+#include "pt/graph.h"
 #include "pt/record_codec.h"
 #include "test_support.h"
 
@@ -36,7 +37,7 @@ static void record_codec__round_trips_entity_with_every_field(void **state)
 
 static void record_codec__keeps_null_and_empty_strings_apart(void **state)
 {
-  pt_edge e = {"", NULL, "x.c", PT_EDGE_EXTENDS, 9, 1, PT_RES_IMPORT};
+  pt_edge e = {"", NULL, "x.c", PT_EDGE_EXTENDS, 9, 1, PT_RES_IMPORT, NULL};
   pt_buf b = PT_BUF_INIT;
   pt_edge d;
   assert_int_equal(pt_record_encode_edge(&b, &e), 0);
@@ -134,7 +135,7 @@ static void record_codec__rejects_wrong_type_and_trailing_bytes(void **state)
 
 static void record_codec__rejects_enum_out_of_range(void **state)
 {
-  pt_edge e = {"a", "b", "c", PT_EDGE_USES, 1, 0, PT_RES_AMBIGUOUS};
+  pt_edge e = {"a", "b", "c", PT_EDGE_USES, 1, 0, PT_RES_AMBIGUOUS, NULL};
   pt_buf b = PT_BUF_INIT;
   pt_edge d;
   assert_int_equal(pt_record_encode_edge(&b, &e), 0);
@@ -156,6 +157,76 @@ static void record_codec__rejects_string_with_inner_nul(void **state)
   pt_buf_fini(&b);
 }
 
+/* An edge with candidates: their count and listed keys come back; the
+ * plain decoder leaves them out. */
+static void record_codec__round_trips_edge_candidates(void **state)
+{
+  pt_graph *g = NULL;
+  const char *keys[] = {"c:fn:f:__b:T2", "c:fn:f:__a:T1", ""};
+  pt_edge e = {"c:fn:g:__c:T3", "c:fn:f:unresolved-reference:0-0", "c.c",
+               PT_EDGE_CALLS, 4, 0, PT_RES_AMBIGUOUS, NULL};
+  pt_buf b = PT_BUF_INIT;
+  pt_edge d;
+  pt_record_candidates c;
+  assert_int_equal(pt_graph_new(&g), 0);
+  assert_int_equal(pt_graph_intern_candidates(g, 30, keys, 3, &e.candidates),
+                   0);
+  assert_int_equal(pt_record_encode_edge(&b, &e), 0);
+  assert_int_equal(pt_record_decode_edge_candidates(b.ptr, b.len, &d, &c), 0);
+  assert_int_equal(c.n, 30);
+  assert_int_equal(c.n_keys, 3);
+  assert_string_equal(c.keys[0], "");
+  assert_string_equal(c.keys[1], "c:fn:f:__a:T1");
+  assert_string_equal(c.keys[2], "c:fn:f:__b:T2");
+  assert_null(d.candidates);
+  assert_int_equal(d.resolution, PT_RES_AMBIGUOUS);
+  assert_int_equal(pt_record_decode_edge(b.ptr, b.len, &d), 0);
+  assert_null(d.candidates);
+  e.candidates = NULL;
+  pt_buf_clear(&b);
+  assert_int_equal(pt_record_encode_edge(&b, &e), 0);
+  assert_int_equal(pt_record_decode_edge_candidates(b.ptr, b.len, &d, &c), 0);
+  assert_int_equal(c.n, 0);
+  pt_buf_fini(&b);
+  pt_graph_free(g);
+}
+
+/* More keys than candidates, none, or past the cap: refused. */
+static void record_codec__rejects_candidate_counts_out_of_range(void **state)
+{
+  static const unsigned char counts[][2] = {{2, 3}, {2, 0}, {40, 17}};
+  for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+    pt_buf b = PT_BUF_INIT;
+    pt_edge e = {"a", "b", "c", PT_EDGE_USES, 1, 0, PT_RES_AMBIGUOUS, NULL}, d;
+    pt_record_candidates c;
+    assert_int_equal(pt_record_encode_edge(&b, &e), 0);
+    b.len--; /* the 0 that says "no candidates" */
+    assert_int_equal(pt_buf_putc(&b, (char)counts[i][0]), 0);
+    assert_int_equal(pt_buf_putc(&b, (char)counts[i][1]), 0);
+    for (unsigned k = 0; k < counts[i][1]; k++)
+      assert_int_equal(pt_buf_put(&b, "\2k", 3), 0);
+    assert_int_equal(pt_record_decode_edge_candidates(b.ptr, b.len, &d, &c),
+                     PT_EINVAL);
+    assert_non_null(strstr(pt_error_last()->message, "candidate"));
+    pt_buf_fini(&b);
+  }
+}
+
+/* A meta record of an older format still reads (a database's version
+ * record, told apart from a damaged one); other records of it do not. */
+static void record_codec__reads_a_meta_record_of_an_older_format(void **state)
+{
+  static const char v3[] = "M\3\2a\0\2b";
+  static const char e3[] = "D\3";
+  const char *name, *value;
+  pt_edge d;
+  assert_int_equal(pt_record_decode_meta(v3, sizeof v3, &name, &value), 0);
+  assert_string_equal(name, "a");
+  assert_string_equal(value, "b");
+  assert_int_equal(pt_record_decode_edge(e3, 2, &d), PT_EINVAL);
+  assert_non_null(strstr(pt_error_last()->message, "format version 3"));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -166,6 +237,9 @@ int main(void)
       cmocka_unit_test(record_codec__rejects_wrong_type_and_trailing_bytes),
       cmocka_unit_test(record_codec__rejects_enum_out_of_range),
       cmocka_unit_test(record_codec__rejects_string_with_inner_nul),
+      cmocka_unit_test(record_codec__round_trips_edge_candidates),
+      cmocka_unit_test(record_codec__rejects_candidate_counts_out_of_range),
+      cmocka_unit_test(record_codec__reads_a_meta_record_of_an_older_format),
   };
   return cmocka_run_group_tests_name("record_codec", tests, NULL, NULL);
 }

@@ -581,9 +581,123 @@ static void resolve__patch_follows_deleted_and_new_files(void **state)
   steps_equal_fresh("patch_delete", files, steps);
 }
 
+/* ---- the candidates of an ambiguous edge ------------------------------ */
+
+/* helper() in z/main.c: the same directory has two (the tier that
+ * decides), the language a third; the edge lists the directory's two. */
+static void resolve__ambiguous_edge_lists_the_candidates_its_tier_left(
+    void **state)
+{
+  static const char *const files[] = {
+    "a/one.c", "int helper(void)\n{\n  return 1;\n}\n",
+    "z/two.c", "int helper(void)\n{\n  return 2;\n}\n",
+    "z/three.c", "int helper(void)\n{\n  return 3;\n}\n",
+    "z/main.c", "int run(void)\n{\n  return helper();\n}\n",
+    NULL};
+  char *d = brief_of("candidates", files);
+  assert_has_line(d, "edge Calls z/main.c:run -> ?helper [unresolved_ambiguous]");
+  assert_has_line(d, "  candidates 2: z/three.c:helper, z/two.c:helper");
+  pt_free(d);
+}
+
+/* Eighteen helpers: the edge counts them all and lists the sixteen of
+ * the smallest keys, whatever order the files come in. */
+static void resolve__ambiguous_edge_lists_at_most_16_candidates(void **state)
+{
+  const char *files[2 * 19 + 1];
+  char paths[18][16];
+  for (int i = 0; i < 18; i++) {
+    /* written in reverse key order */
+    snprintf(paths[i], sizeof paths[i], "d%02d/h.c", 17 - i);
+    files[2 * i] = paths[i];
+    files[2 * i + 1] = "int helper(void)\n{\n  return 1;\n}\n";
+  }
+  files[36] = "main.c";
+  files[37] = "int run(void)\n{\n  return helper();\n}\n";
+  files[38] = NULL;
+  char *d = brief_of("candidates_cap", files);
+  assert_has_line(d, "  candidates 18: d00/h.c:helper, d01/h.c:helper, "
+                  "d02/h.c:helper, d03/h.c:helper, d04/h.c:helper, "
+                  "d05/h.c:helper, d06/h.c:helper, d07/h.c:helper, "
+                  "d08/h.c:helper, d09/h.c:helper, d10/h.c:helper, "
+                  "d11/h.c:helper, d12/h.c:helper, d13/h.c:helper, "
+                  "d14/h.c:helper, d15/h.c:helper");
+  pt_free(d);
+}
+
+/* A member call whose receiver's type has two overloads that take its
+ * arguments lists both (Java: told apart only by their types). */
+static void resolve__ambiguous_method_lists_the_overloads(void **state)
+{
+  static const char *const files[] = {
+    "A.java", "class A {\n  void put(int x) {}\n  void put(String s) {}\n}\n",
+    "B.java", "class B {\n  void run(A a) {\n    a.put(1);\n  }\n}\n",
+    NULL};
+  char *d = brief_of("candidates_overloads", files);
+  assert_has_line(d, "edge Calls B.java:B.run -> ?put [unresolved_ambiguous]");
+  assert_has_line(d, "  candidates 2: A.java:A.put, A.java:A.put");
+  pt_free(d);
+}
+
+/* Every ambiguous edge of the language fixtures says what it could not
+ * choose between: the line under it lists at least two candidates. */
+static void resolve__every_ambiguous_fixture_edge_has_candidates(void **state)
+{
+  static const char *const langs[] = {
+    "c", "cpp", "csharp", "go", "java", "javascript", "php", "python",
+    "ruby", "rust", "swift", "typescript"};
+  for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, langs[l]);
+    pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+    pt_ingest_stats st;
+    pt_graph *g = NULL;
+    assert_int_equal(pt_ingest(&o, &g, &st), 0);
+    pt_ingest_stats_fini(&st);
+    size_t n = 0;
+    for (size_t i = 0; i < pt_graph_n_edges(g); i++) {
+      const pt_edge *e = &pt_graph_edges(g)[i];
+      if (e->resolution != PT_RES_AMBIGUOUS)
+        continue;
+      n++;
+      if (!e->candidates || e->candidates->n < 2)
+        print_message("%s: %s -> %s line %u has no candidates\n", langs[l],
+                      e->from_key, e->to_key, e->line);
+      assert_non_null(e->candidates);
+      assert_true(e->candidates->n >= 2);
+    }
+    assert_true(n > 0);
+    pt_graph_free(g);
+  }
+}
+
+/* A third and a fourth helper come and go in other files: main.c is not
+ * edited, yet its edge's candidates follow, as a fresh index's. */
+static void resolve__patch_follows_the_candidates_of_an_ambiguous_edge(
+    void **state)
+{
+  static const char *const files[] = {
+    "a/one.c", "int helper(void)\n{\n  return 1;\n}\n",
+    "b/two.c", "int helper(void)\n{\n  return 2;\n}\n",
+    "c/main.c", "int run(void)\n{\n  return helper();\n}\n",
+    NULL};
+  static const step steps[] = {
+    {"a/three.c", "int helper(void)\n{\n  return 3;\n}\n", NULL},
+    {"b/four.c", "int helper(void)\n{\n  return 4;\n}\n", NULL},
+    {"a/one.c", "int other(void)\n{\n  return 1;\n}\n", NULL},
+    {"b/four.c", NULL, NULL},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_candidates", files, steps);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(resolve__ambiguous_edge_lists_the_candidates_its_tier_left),
+    cmocka_unit_test(resolve__ambiguous_edge_lists_at_most_16_candidates),
+    cmocka_unit_test(resolve__ambiguous_method_lists_the_overloads),
+    cmocka_unit_test(resolve__every_ambiguous_fixture_edge_has_candidates),
+    cmocka_unit_test(resolve__patch_follows_the_candidates_of_an_ambiguous_edge),
     cmocka_unit_test(resolve__qualifier_picks_the_method_of_the_named_type),
     cmocka_unit_test(resolve__enclosing_type_wins_over_an_earlier_method_in_the_file),
     cmocka_unit_test(resolve__same_file_wins_over_an_earlier_file),

@@ -178,7 +178,7 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
                "blob.bin||blob.bin|bin;docs/|docs||");
   assert_query(db, "SELECT count(*) FROM excluded_tests", "2");
   assert_query(db, "SELECT value FROM meta WHERE name = 'schema_version'",
-               "4");
+               "5");
   assert_query(db, "SELECT group_concat(path||'|'||mtime_ns||'|'||"
                "coalesce(length(reuse), '-'), ';') FROM "
                "(SELECT * FROM files ORDER BY path)",
@@ -338,7 +338,7 @@ static void sqlite_load__names_an_index_of_an_older_schema(void **state)
   sqlite3_close(db);
   assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message,
-                         "schema version 1; this build reads 2 to 4"));
+                         "schema version 1; this build reads 2 to 5"));
   pt_graph_free(g);
   pt_graph_free(back);
 }
@@ -357,6 +357,12 @@ static void sqlite_load__rejects_edge_ids_naming_no_string(void **state)
       {"UPDATE edge_rows SET resolution = -1 WHERE rowid = 1",
        "edge_rows.resolution"},
       {"UPDATE strings SET id = 99 WHERE id = 2", "strings.id"},
+      {"UPDATE edge_rows SET candidates = '3 1 x' WHERE rowid = 1",
+       "edge_rows.candidates"},
+      {"UPDATE edge_rows SET candidates = '3 999' WHERE rowid = 1",
+       "edge_rows.candidates"},
+      {"UPDATE edge_rows SET candidates = '1 1 2' WHERE rowid = 1",
+       "edge_rows.candidates"},
   };
   for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
     pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
@@ -371,6 +377,66 @@ static void sqlite_load__rejects_edge_ids_naming_no_string(void **state)
     pt_graph_free(g);
     pt_graph_free(back);
   }
+}
+
+/* An ambiguous edge's candidates are a column of edge_rows: the count,
+ * then the string ids of the keys; the edges view shows the count. */
+static void sqlite_save__writes_candidates_as_string_ids(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_weird_graph();
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_query(pt_test_spec_path(f), "SELECT r.candidates = '40 ' ||"
+               " (SELECT id FROM strings WHERE text = 'a:b') || ' ' || r.from_id"
+               " AND e.n_candidates = 40 FROM edge_rows r, edges e", "1");
+  pt_graph_free(g);
+}
+
+/* Turns a file of this build's schema into schema 4: edge_rows without
+ * candidates. */
+static void make_schema_4(const char *path)
+{
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "DROP VIEW edges;"
+                                "ALTER TABLE edge_rows DROP COLUMN candidates;"
+                                "UPDATE meta SET value = '4' WHERE name = "
+                                "'schema_version'; PRAGMA user_version = 4",
+                                NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+/* An index of schema 4 (edges without candidates) still loads, its
+ * ambiguous edges with no candidates and its files with no reuse record
+ * or mtime: a server started on it parses and resolves every file again,
+ * and a re-run of index indexes everything. */
+static void sqlite_load__reads_schema_4_without_candidates(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_weird_graph(), *back = pt_test_new_graph();
+  pt_graph *s = pt_test_sample_graph(), *back_s = pt_test_new_graph();
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  make_schema_4(pt_test_spec_path(f));
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_int_equal(pt_graph_n_edges(back), 1);
+  assert_non_null(pt_graph_edges(g)[0].candidates);
+  assert_null(pt_graph_edges(back)[0].candidates);
+  assert_string_equal(pt_graph_edges(back)[0].to_key,
+                      pt_graph_edges(g)[0].to_key);
+  assert_int_equal(pt_store_save(f->st, s), 0);
+  make_schema_4(pt_test_spec_path(f));
+  assert_int_equal(pt_store_load(f->st, back_s), 0);
+  assert_int_equal(pt_graph_n_files(back_s), pt_graph_n_files(s));
+  for (size_t i = 0; i < pt_graph_n_files(back_s); i++) {
+    assert_null(pt_graph_files(back_s)[i].reuse);
+    assert_true(pt_graph_files(back_s)[i].mtime_ns == 0);
+  }
+  assert_int_equal(pt_store_save(f->st, back), 0);
+  pt_test_assert_loads(f->st, back);
+  pt_graph_free(g);
+  pt_graph_free(back);
+  pt_graph_free(s);
+  pt_graph_free(back_s);
 }
 
 /* Turns a file of this build's schema into schema 3: edges a table of
@@ -406,7 +472,7 @@ static void sqlite_load__reads_schema_3_edges_of_text(void **state)
   assert_true(pt_graph_equal(g, back));
   assert_int_equal(pt_store_write_changes(f->st, back, g), 0);
   assert_query(pt_test_spec_path(f), "SELECT value FROM meta WHERE name = "
-               "'schema_version'", "4");
+               "'schema_version'", "5");
   pt_test_assert_loads(f->st, g);
   pt_graph_free(g);
   pt_graph_free(back);
@@ -634,6 +700,10 @@ int main(void)
       STORE_TEST(sqlite_load__reads_schema_2_without_file_stats,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__reads_schema_3_edges_of_text, &sqlite_backend),
+      STORE_TEST(sqlite_load__reads_schema_4_without_candidates,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_save__writes_candidates_as_string_ids,
+                 &sqlite_backend),
       STORE_TEST(sqlite_load__rejects_edge_ids_naming_no_string,
                  &sqlite_backend),
       STORE_TEST(sqlite_create__refuses_a_file_that_is_not_a_parseltongue_index,

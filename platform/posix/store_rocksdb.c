@@ -29,11 +29,13 @@
  * the current generation (8 bytes, big-endian). Version 1 kept the records
  * themselves at the top level, so it names a different layout; version 2
  * had edges without their resolution, version 3 files without their mtime
- * and reuse record, version 4 edge keys ending in the type's name. */
+ * and reuse record, version 4 edge keys ending in the type's name, version
+ * 5 edges without their candidates. */
 #define VERSION_NAME "schema_version"
-#define VERSION_VALUE "5" /* 3: edges carry their resolution; 4: files
+#define VERSION_VALUE "6" /* 3: edges carry their resolution; 4: files
                                carry mtime_ns and reuse; 5: edge keys end
-                               in the type's number */
+                               in the type's number; 6: edges carry their
+                               candidates */
 #define VERSION_KEY "m\0" VERSION_NAME
 #define CURRENT_KEY "m\0generation"
 
@@ -213,7 +215,11 @@ static int load_entity(load_ctx *c, const char *val, size_t len)
 static int load_edge(load_ctx *c, const char *val, size_t len)
 {
   pt_edge e;
-  int rc = pt_record_decode_edge(val, len, &e);
+  pt_record_candidates cand;
+  int rc = pt_record_decode_edge_candidates(val, len, &e, &cand);
+  if (rc == 0 && cand.n)
+    rc = pt_graph_intern_candidates(c->g, cand.n, cand.keys, cand.n_keys,
+                                    &e.candidates);
   if (rc == 0)
     rc = same_interned(c->g, &c->from, &e.from_key);
   if (rc == 0)

@@ -89,13 +89,13 @@ pt_graph *pt_test_sample_graph(void)
   const pt_edge edges[] = {
       {"rust:method:new:__src_auth_login:T1771045918",
        "rust:impl:Auth:__src_auth_login:T1617210344", "src/auth/login.rs",
-       PT_EDGE_CALLS, 2, 1, PT_RES_RECEIVER_TYPE},
+       PT_EDGE_CALLS, 2, 1, PT_RES_RECEIVER_TYPE, NULL},
       {"rust:file:src_auth_login_rs:1-1", "rust:module:std:0-0",
-       "src/auth/login.rs", PT_EDGE_USES, 4294967295u, 0, PT_RES_EXTERNAL},
+       "src/auth/login.rs", PT_EDGE_USES, 4294967295u, 0, PT_RES_EXTERNAL, NULL},
       {"swift:typedef::__main:T-1", "swift:fn:P:unresolved-reference:0-0",
-       "main.swift", PT_EDGE_IMPLEMENTS, 1, 0, PT_RES_UNKNOWN_RECEIVER},
+       "main.swift", PT_EDGE_IMPLEMENTS, 1, 0, PT_RES_UNKNOWN_RECEIVER, NULL},
       {"swift:typedef::__main:T-1", "swift:fn:P:unresolved-reference:0-0",
-       "main.swift", PT_EDGE_EXTENDS, 0, 0, PT_RES_AMBIGUOUS},
+       "main.swift", PT_EDGE_EXTENDS, 0, 0, PT_RES_AMBIGUOUS, NULL},
   };
   const pt_file_record files[] = {
       {"src/auth/login.rs", "abc123", PT_LANG_RUST, 1234, 2, 0, 1, 10, 5, 2,
@@ -138,7 +138,7 @@ pt_graph *pt_test_small_graph(void)
                  .lang = PT_LANG_PYTHON, .kind = PT_KIND_FUNCTION,
                  .line_start = 1, .line_end = 2, .birth = 5};
   pt_edge d = {"python:fn:f:__x:T5", "python:fn:g:unresolved-reference:0-0",
-               "x.py", PT_EDGE_CALLS, 2, 0, PT_RES_EXTERNAL};
+               "x.py", PT_EDGE_CALLS, 2, 0, PT_RES_EXTERNAL, NULL};
   pt_file_record f = {"x.py", "cd", PT_LANG_PYTHON, 20, 1, 0, 0, 3, 3, 0, 0,
                       0, NULL, 0};
   pt_ignored_file ig = {"y.txt", "no_parser"};
@@ -158,12 +158,15 @@ pt_graph *pt_test_weird_graph(void)
                  .file_path = weird, .signature = weird, .code = weird,
                  .parent_key = weird, .content_hash = "\"'\t\n\xc3\xa9",
                  .lang = PT_LANG_CPP, .kind = PT_KIND_CLASS};
-  pt_edge d = {weird, weird, weird, PT_EDGE_USES, 3, 1, PT_RES__COUNT - 1};
+  pt_edge d = {weird, weird, weird, PT_EDGE_USES, 3, 1, PT_RES__COUNT - 1, NULL};
   pt_file_record f = {weird, weird, PT_LANG_PHP, 1, 1, 1, 1, 1, 1, 1, 1,
                       0, NULL, 0};
   pt_test_entity t = {weird, weird, weird, weird, PT_LANG_JAVA,
                       PT_KIND_INTERFACE, 1, 2};
   pt_ignored_file ig = {weird, weird};
+  const char *keys[] = {weird, "a:b"};
+  assert_int_equal(pt_graph_intern_candidates(g, 40, keys, 2, &d.candidates),
+                   0);
   assert_int_equal(pt_graph_add_entity(g, &e), 0);
   assert_int_equal(pt_graph_add_edge(g, &d), 0);
   assert_int_equal(pt_graph_add_file(g, &f), 0);
@@ -215,6 +218,15 @@ static void assert_same_edges_and_files(const pt_graph *a, const pt_graph *b)
     assert_int_equal(x[i].type, y[i].type);
     assert_int_equal(x[i].line, y[i].line);
     assert_int_equal(!!x[i].resolved, !!y[i].resolved);
+    assert_int_equal(x[i].resolution, y[i].resolution);
+    const pt_candidates *p = x[i].candidates, *q = y[i].candidates;
+    assert_int_equal(!p, !q);
+    if (!p)
+      continue;
+    assert_int_equal(p->n, q->n);
+    assert_int_equal(p->n_keys, q->n_keys);
+    for (uint32_t k = 0; k < p->n_keys; k++)
+      assert_same_str(p->keys[k], q->keys[k]);
   }
   const pt_file_record *f = pt_graph_files(a), *h = pt_graph_files(b);
   assert_int_equal(pt_graph_n_files(a), pt_graph_n_files(b));
@@ -479,6 +491,54 @@ static void store_save__out_of_memory_fails_cleanly_and_keeps_old_content(
   pt_graph_free(old);
 }
 
+/* The sample graph with candidates on its ambiguous edge: `n` of them,
+ * keys "c:fn:k00:__x:T1", "c:fn:k01:__x:T1", ... up to the cap. */
+static pt_graph *sample_with_candidates(uint32_t n)
+{
+  pt_graph *g = pt_test_sample_graph();
+  char text[PT_CANDIDATES_MAX][32];
+  const char *keys[PT_CANDIDATES_MAX];
+  uint32_t n_keys = n < PT_CANDIDATES_MAX ? n : PT_CANDIDATES_MAX;
+  for (uint32_t k = 0; k < n_keys; k++) {
+    snprintf(text[k], sizeof text[k], "c:fn:k%02u:__x:T1", (unsigned)k);
+    keys[k] = text[k];
+  }
+  for (size_t i = 0; i < pt_graph_n_edges(g); i++) {
+    pt_edge *e = (pt_edge *)&pt_graph_edges(g)[i];
+    if (e->resolution == PT_RES_AMBIGUOUS)
+      assert_int_equal(pt_graph_intern_candidates(g, n, keys, n_keys,
+                                                  &e->candidates), 0);
+  }
+  return g;
+}
+
+/* An ambiguous edge keeps its candidates: the count of all, and the
+ * listed keys in order. */
+static void store_save_load__round_trips_candidate_lists(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = sample_with_candidates(40);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  pt_test_assert_loads(f->st, g);
+  pt_graph_free(g);
+}
+
+/* A re-run whose only change is the candidates of an edge writes it. */
+static void store_write_changes__writes_changed_candidates(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *two = sample_with_candidates(2), *three = sample_with_candidates(3);
+  pt_graph *none = pt_test_sample_graph();
+  assert_int_equal(pt_store_save(f->st, two), 0);
+  assert_int_equal(pt_store_write_changes(f->st, two, three), 0);
+  pt_test_assert_loads(f->st, three);
+  assert_int_equal(pt_store_write_changes(f->st, three, none), 0);
+  pt_test_assert_loads(f->st, none);
+  pt_graph_free(none);
+  pt_graph_free(three);
+  pt_graph_free(two);
+}
+
 /* A persistent store keeps what was saved across close and open. */
 static void store_open__reopened_store_loads_what_was_saved(void **state)
 {
@@ -501,6 +561,8 @@ int pt_test_store_conformance(const char *group, const pt_test_backend *be)
       STORE_TEST(store_save_load__round_trips_an_empty_graph, be),
       STORE_TEST(store_save_load__keeps_quotes_tabs_newlines_utf8_and_raw_bytes,
                  be),
+      STORE_TEST(store_save_load__round_trips_candidate_lists, be),
+      STORE_TEST(store_write_changes__writes_changed_candidates, be),
       STORE_TEST(store_save__second_save_replaces_the_first, be),
       STORE_TEST(store_write_changes__brings_the_store_to_the_new_graph, be),
       STORE_TEST(store_load_files__reads_files_ignored_and_meta_only, be),

@@ -100,7 +100,7 @@ pt_graph *pt_test_graph(const char *edges)
     add_node(g, gt + 1, (size_t)(end - gt - 1));
     pt_edge e = {node_key(g, p, (size_t)(from_end - p)),
                  node_key(g, gt + 1, (size_t)(end - gt - 1)), "src/x.c", type, 1,
-                 gt[1] != '?', gt[1] != '?' ? PT_RES_UNIQUE_NAME : PT_RES_EXTERNAL};
+                 gt[1] != '?', gt[1] != '?' ? PT_RES_UNIQUE_NAME : PT_RES_EXTERNAL, NULL};
     assert_int_equal(pt_graph_add_edge(g, &e), 0);
     p = end;
   }

@@ -294,6 +294,18 @@ int pt_diff_git(const char *root, const char *rev, size_t max, char **out,
  * diff path is matched as it is, then without its leading folders (a diff
  * of the repository made while a subfolder is indexed). *out is owned
  * (pt_free); PT_ENOMEM. */
+/* Implementations (analysis_impls.c): of an interface or trait type at
+ * node v (Java, C# and TypeScript interfaces, Rust traits, Swift
+ * protocols), the nodes of the types that implement or extend it,
+ * directly or through one another (incoming Implements and Extends edges:
+ * a Rust impl block, a class, a sub-interface); of a method written in
+ * one, the methods of its name written in those types. Nodes in key order
+ * into *out (caller frees with pt_free), their count into *n_out;
+ * *applies is 0, and nothing listed, when v is neither. Interfaces a type
+ * satisfies without naming them (Go) have no such edges: none listed. */
+int pt_implementations(const pt_qgraph *q, uint32_t v, uint32_t **out,
+                       size_t *n_out, int *applies);
+
 int pt_diff_entities(const pt_graph *g, pt_diff *d, uint32_t **out,
                      size_t *n_out);
 

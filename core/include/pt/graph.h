@@ -27,7 +27,7 @@ const pt_graph_pool *pt_graph_pool_of(const pt_graph *g);
 size_t pt_graph_pool_bytes(const pt_graph *g);
 
 /* The add functions copy every string of the record into the graph (and
- * a file record's reuse bytes). */
+ * a file record's reuse bytes, and an edge's candidates). */
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e);
 int pt_graph_add_edge(pt_graph *g, const pt_edge *e);
 /* The same, for an edge whose from_key and file_path came from
@@ -40,6 +40,14 @@ int pt_graph_add_test(pt_graph *g, const pt_test_entity *t);
 int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f);
 /* Metadata (e.g. "root", "tool_version"); replaces an existing name. */
 int pt_graph_set_meta(pt_graph *g, const char *name, const char *value);
+
+/* The candidate list of n candidates whose n_keys keys (1 to
+ * PT_CANDIDATES_MAX, any order, no repeats) are given, in g's pool: the
+ * keys interned and sorted, and one list of equal contents made once.
+ * PT_EINVAL for counts out of range, PT_ENOMEM. */
+int pt_graph_intern_candidates(pt_graph *g, uint32_t n,
+                               const char *const *keys, uint32_t n_keys,
+                               const pt_candidates **out);
 
 /* Makes room for n more edges at once (a known count saves the doubling
  * copies of a large array). */
@@ -112,6 +120,9 @@ void pt_graph_count_resolutions(const pt_graph *g,
  * would show; a file record's mtime_ns and reuse bytes are bookkeeping and
  * not compared), else 0. Neither graph changes. */
 int pt_graph_equal(const pt_graph *a, const pt_graph *b);
+/* 1 when two candidate lists (either may be NULL) hold the same counts
+ * and keys, else 0. */
+int pt_graph_candidates_equal(const pt_candidates *a, const pt_candidates *b);
 
 /* What came and went between two versions of an index. */
 typedef struct pt_graph_changes {
@@ -162,13 +173,16 @@ int pt_graph_count_file_changes(const pt_graph *old, const pt_graph *now,
 /* Appends a canonical, line-oriented text form of the whole graph (after
  * pt_graph_finish): the same graph always gives the same bytes. Sections
  * "entity", "edge", "file", "test", "ignored", "meta"; one record a line,
- * fields separated by tabs. Entity code is represented by its hash. */
+ * fields separated by tabs. Entity code is represented by its hash; an
+ * edge with candidates ends with their count and their keys. */
 int pt_graph_dump(const pt_graph *g, pt_buf *out);
 
 /* The brief dump fixtures are written in, one record a line:
  *   entity <type> <path>:<qualname> <start>-<end>
  *   edge <Type> <path>:<qualname> -> <path>:<qualname> [<resolution>]
  *   edge <Type> <path>:<file> -> ?<name> [<resolution>]  (file scope, unresolved)
+ *   <2 spaces>candidates <n>: <path>:<qualname>, ...  (under an ambiguous
+ *     edge: its candidates, at most PT_CANDIDATES_MAX shown)
  *   test <type> <path>:<name> <reason>
  *   ignored <path> <reason> */
 int pt_graph_dump_brief(const pt_graph *g, pt_buf *out);

@@ -80,6 +80,18 @@ typedef enum pt_resolution {
   PT_RES__COUNT
 } pt_resolution;
 
+/* What an unresolved_ambiguous edge could not choose between: the entities
+ * its deciding tier left (docs/extraction.md, Resolution). Interned in a
+ * graph's pool (pt_graph_intern_candidates): one list of equal contents is
+ * one pointer in a graph. */
+#define PT_CANDIDATES_MAX 16
+typedef struct pt_candidates {
+  uint32_t n;             /* how many the tier left, all counted (>= 2) */
+  uint32_t n_keys;        /* keys listed: n, at most PT_CANDIDATES_MAX */
+  const char *keys[];     /* the n_keys smallest entity keys, bytewise
+                             sorted (borrowed) */
+} pt_candidates;
+
 /* A dependency. to_key names a real entity when resolved is 1; otherwise a
  * placeholder "lang:token:name:unresolved-reference:0-0" (or a file key for
  * references made at file scope: "lang:file:<path with / and . as _>:1-1"). */
@@ -92,6 +104,9 @@ typedef struct pt_edge {
   int resolved;
   pt_resolution resolution; /* how; resolved exactly when it is below
                                PT_RES_AMBIGUOUS (or NONE) */
+  const pt_candidates *candidates; /* PT_RES_AMBIGUOUS: the candidates it
+                               could not choose between, or NULL (not
+                               known: an older store); else NULL */
 } pt_edge;
 
 /* One indexed source file and its word coverage

@@ -11,6 +11,7 @@
 #define PT_RECORD_CODEC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pt/buf.h"
 #include "pt/model.h"
@@ -30,6 +31,17 @@ int pt_record_encode_meta(pt_buf *out, const char *name, const char *value);
  * type (wrong tag, truncated, trailing bytes, enum out of range). */
 int pt_record_decode_entity(const void *data, size_t size, pt_entity *out);
 int pt_record_decode_edge(const void *data, size_t size, pt_edge *out);
+/* An edge's candidates as decoded (n = 0: none), the keys borrowed from
+ * the encoded bytes. */
+typedef struct pt_record_candidates {
+  uint32_t n, n_keys;
+  const char *keys[PT_CANDIDATES_MAX];
+} pt_record_candidates;
+/* pt_record_decode_edge, with the edge's candidates into *cand;
+ * out->candidates is NULL (pt_graph_intern_candidates makes the list);
+ * pt_record_decode_edge leaves them out. */
+int pt_record_decode_edge_candidates(const void *data, size_t size,
+                                     pt_edge *out, pt_record_candidates *cand);
 int pt_record_decode_file(const void *data, size_t size, pt_file_record *out);
 int pt_record_decode_test(const void *data, size_t size, pt_test_entity *out);
 int pt_record_decode_ignored(const void *data, size_t size,

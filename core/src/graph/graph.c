@@ -1,6 +1,7 @@
 /* The in-memory graph of pt/graph.h: growable record arrays whose strings
  * are interned in one arena-backed pool, and canonical ordering; patching
  * is in graph_patch.c, the dump in graph_dump.c. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static void pool_release(pt_graph_pool *p)
   if (left)
     return;
   pt_strmap_fini(&p->interned);
+  pt_strmap_fini(&p->cand_sets);
   pt_arena_fini(&p->arena);
   pt_mutex_free(p->mu);
   pt_free(p);
@@ -122,6 +124,55 @@ int pt__graph_intern_in_place(pt_graph *g, const char **s)
   return *s ? 0 : PT_ERR(PT_ENOMEM, "out of memory interning a string");
 }
 
+int pt_graph_intern_candidates(pt_graph *g, uint32_t n,
+                               const char *const *keys, uint32_t n_keys,
+                               const pt_candidates **out)
+{
+  _Alignas(pt_candidates) unsigned char raw[sizeof(pt_candidates) +
+                                            PT_CANDIDATES_MAX * sizeof(char *)];
+  pt_candidates *tc = (pt_candidates *)raw;
+  if (n_keys < 1 || n_keys > PT_CANDIDATES_MAX || n < n_keys)
+    return PT_ERR(PT_EINVAL, "a candidate list of %u keys of %u candidates",
+                  n_keys, n);
+  tc->n = n;
+  tc->n_keys = n_keys;
+  for (uint32_t i = 0; i < n_keys; i++) {
+    const char *k = keys[i] ? pt_graph_intern(g, keys[i]) : NULL;
+    if (!keys[i])
+      return PT_ERR(PT_EINVAL, "a candidate list with a NULL key");
+    if (!k)
+      return PT_ERR(PT_ENOMEM, "out of memory interning a candidate key");
+    uint32_t j = i;
+    for (; j > 0 && strcmp(tc->keys[j - 1], k) > 0; j--)
+      tc->keys[j] = tc->keys[j - 1];
+    tc->keys[j] = k;
+  }
+  /* the interned keys are their texts: the list's bytes name it */
+  size_t size = offsetof(pt_candidates, keys) + n_keys * sizeof(char *), v;
+  pt_strmap *m = &g->pool->cand_sets;
+  uint64_t h = pt_strmap_hash((const char *)tc, size);
+  if (pt_strmap_get_hashed(m, (const char *)tc, size, h, &v)) {
+    *out = (const pt_candidates *)v;
+    return 0;
+  }
+  pt_candidates *c = pt_arena_alloc(&g->pool->arena, size);
+  if (!c)
+    return PT_ERR(PT_ENOMEM, "out of memory copying a candidate list");
+  memcpy(c, tc, size);
+  if (pt_strmap_put_new_hashed(m, (const char *)c, size, h, (size_t)c, NULL))
+    return PT_ERR(PT_ENOMEM, "out of memory interning a candidate list");
+  *out = c;
+  return 0;
+}
+
+int pt__graph_intern_candidates_in_place(pt_graph *g,
+                                         const pt_candidates **c)
+{
+  return *c ? pt_graph_intern_candidates(g, (*c)->n, (*c)->keys,
+                                         (*c)->n_keys, c)
+            : 0;
+}
+
 /* Large texts (entity code) are copied without interning: they rarely
  * repeat and would bloat the map. */
 static int copy_text(pt_graph *g, const char **s)
@@ -168,6 +219,7 @@ int pt_graph_add_edge(pt_graph *g, const pt_edge *e)
   int rc = pt__graph_intern_in_place(g, &c.from_key);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.to_key);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.file_path);
+  if (!rc) rc = pt__graph_intern_candidates_in_place(g, &c.candidates);
   if (!rc) rc = VEC_PUSH(g->edges, c);
   return rc;
 }
@@ -177,6 +229,7 @@ int pt_graph_add_edge_interned(pt_graph *g, const pt_edge *e, int to_interned)
   pt__graph_touch(g);
   pt_edge c = *e;
   int rc = to_interned ? 0 : pt__graph_intern_in_place(g, &c.to_key);
+  if (!rc) rc = pt__graph_intern_candidates_in_place(g, &c.candidates);
   if (!rc) rc = VEC_PUSH(g->edges, c);
   return rc;
 }

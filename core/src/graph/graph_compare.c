@@ -24,12 +24,25 @@ static int entity_eq(const pt_entity *a, const pt_entity *b)
          a->line_end == b->line_end && a->birth == b->birth;
 }
 
+int pt_graph_candidates_equal(const pt_candidates *a, const pt_candidates *b)
+{
+  if (a == b)
+    return 1;
+  if (!a || !b || a->n != b->n || a->n_keys != b->n_keys)
+    return 0;
+  for (uint32_t i = 0; i < a->n_keys; i++)
+    if (!str_eq(a->keys[i], b->keys[i]))
+      return 0;
+  return 1;
+}
+
 static int edge_eq(const pt_edge *a, const pt_edge *b)
 {
   return str_eq(a->from_key, b->from_key) && str_eq(a->to_key, b->to_key) &&
          str_eq(a->file_path, b->file_path) && a->type == b->type &&
          a->line == b->line && a->resolved == b->resolved &&
-         a->resolution == b->resolution;
+         a->resolution == b->resolution &&
+         pt_graph_candidates_equal(a->candidates, b->candidates);
 }
 
 static int file_eq(const pt_file_record *a, const pt_file_record *b)

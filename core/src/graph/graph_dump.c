@@ -60,6 +60,11 @@ int pt_graph_dump(const pt_graph *g, pt_buf *out)
     if (!rc) rc = put_field(out, e->file_path);
     if (!rc) rc = pt_buf_printf(out, ":%u", e->line);
     if (!rc) rc = put_field(out, pt_resolution_name(e->resolution));
+    if (!rc && e->candidates) {
+      rc = pt_buf_printf(out, "\t%u", e->candidates->n);
+      for (uint32_t k = 0; rc == 0 && k < e->candidates->n_keys; k++)
+        rc = put_field(out, e->candidates->keys[k]);
+    }
     if (!rc) rc = pt_buf_putc(out, '\n');
   }
   const pt_file_record *files = pt_graph_files(g);
@@ -129,6 +134,18 @@ static int put_node(pt_buf *out, const pt_strmap *by_key, const pt_graph *g,
   return pt_buf_printf(out, "?%.*s", (int)(c - b - 1), b + 1);
 }
 
+/* "  candidates <n>: <node>, <node>, ..." under an ambiguous edge. */
+static int put_candidates(pt_buf *out, const pt_strmap *by_key,
+                          const pt_graph *g, const pt_candidates *c)
+{
+  int rc = pt_buf_printf(out, "  candidates %u:", c->n);
+  for (uint32_t k = 0; rc == 0 && k < c->n_keys; k++) {
+    rc = pt_buf_puts(out, k ? ", " : " ");
+    if (!rc) rc = put_node(out, by_key, g, c->keys[k]);
+  }
+  return rc ? rc : pt_buf_putc(out, '\n');
+}
+
 int pt_graph_dump_brief(const pt_graph *g, pt_buf *out)
 {
   pt_strmap by_key = PT_STRMAP_INIT;
@@ -162,6 +179,8 @@ int pt_graph_dump_brief(const pt_graph *g, pt_buf *out)
     if (!rc) rc = put_node(out, &by_key, g, edges[i].to_key);
     if (!rc)
       rc = pt_buf_printf(out, " [%s]\n", pt_resolution_name(edges[i].resolution));
+    if (!rc && edges[i].candidates)
+      rc = put_candidates(out, &by_key, g, edges[i].candidates);
   }
   const pt_test_entity *tests = pt_graph_tests(g);
   for (size_t i = 0; rc == 0 && i < pt_graph_n_tests(g); i++)

@@ -26,6 +26,7 @@ typedef struct meta_pair {
 struct pt_graph_pool {
   pt_arena arena;
   pt_strmap interned;
+  pt_strmap cand_sets;      /* a candidate list's bytes -> the list */
   unsigned refs;            /* under mu */
   pt_mutex *mu;
 };
@@ -60,6 +61,9 @@ static inline void pt__graph_touch(pt_graph *g)
 
 /* Interns *s in place; PT_ENOMEM only. */
 int pt__graph_intern_in_place(pt_graph *g, const char **s);
+/* Interns a candidate list (NULL stays NULL) in place. */
+int pt__graph_intern_candidates_in_place(pt_graph *g,
+                                         const pt_candidates **c);
 /* The canonical orders of pt_graph_finish, as qsort comparators. */
 int pt__graph_cmp_entity(const void *a, const void *b);
 int pt__graph_cmp_edge(const void *a, const void *b);

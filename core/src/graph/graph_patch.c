@@ -29,6 +29,7 @@ static int intern_edge(pt_graph *g, pt_edge *c)
   int rc = pt__graph_intern_in_place(g, &c->from_key);
   if (!rc) rc = pt__graph_intern_in_place(g, &c->to_key);
   if (!rc) rc = pt__graph_intern_in_place(g, &c->file_path);
+  if (!rc) rc = pt__graph_intern_candidates_in_place(g, &c->candidates);
   return rc;
 }
 

@@ -20,8 +20,32 @@ static int entity_in_scope(const pt_serve_state *st, uint32_t v, const pt_scope 
   return i >= 0 && pt_scope_admits(sc, pt_graph_entities(st->g)[i].file_path);
 }
 
+/* An ambiguous edge's candidates: how many there are, and the first
+ * PT_CANDIDATES_MAX by key as entity references. */
+static void candidates(pt_json *j, const pt_serve_state *st,
+                       const pt_candidates *c)
+{
+  pt_json_key(j, "candidates_total");
+  pt_json_uint(j, c->n);
+  pt_json_key(j, "candidates");
+  pt_json_arr(j);
+  for (uint32_t k = 0; k < c->n_keys; k++) {
+    int64_t v = pt_qgraph_find(st->q, c->keys[k]);
+    if (v >= 0) {
+      pt__json_ref(j, st, st->q, (uint32_t)v);
+      continue;
+    }
+    pt_json_obj(j);
+    pt_json_key(j, "key");
+    pt_json_str(j, c->keys[k]);
+    pt_json_obj_end(j);
+  }
+  pt_json_arr_end(j);
+}
+
 /* One edge item: the earlier tool's four fields, then resolved, and how
- * (docs/contract/http-api.md 5; docs/extraction.md, Resolution). */
+ * (docs/contract/http-api.md 5; docs/extraction.md, Resolution), and an
+ * ambiguous edge's candidates. */
 static void edge_item(pt_req *r, uint32_t edge, const char *null_location)
 {
   const pt_edge *e = &pt_graph_edges(r->st->g)[edge];
@@ -45,6 +69,8 @@ static void edge_item(pt_req *r, uint32_t edge, const char *null_location)
   pt_json_str(j, pt_resolution_name(e->resolution));
   pt_json_key(j, "confidence");
   pt_json_uint(j, pt_resolution_confidence(e->resolution));
+  if (e->candidates)
+    candidates(j, r->st, e->candidates);
   pt_json_obj_end(j);
 }
 

@@ -7,6 +7,7 @@
 #include "http_fuzzy.h"
 #include "http_handlers.h"
 #include "pt/alloc.h"
+#include "pt/analysis.h"
 #include "pt/error.h"
 
 /* The earlier tool's five fields of an entity item, in its order. */
@@ -160,10 +161,36 @@ int pt__h_search(pt_req *r)
   return 0;
 }
 
+/* An interface's (or its method's) implementations (nodes, n of them,
+ * in key order): those in scope, a page of them, as "implementations"
+ * with "implementations_page". */
+static void implementations(pt_req *r, uint32_t *nodes, size_t n,
+                            const pt_page *pg, const pt_scope *sc)
+{
+  const pt_qgraph *q = r->st->q;
+  const pt_entity *ents = pt_graph_entities(r->st->g);
+  size_t w = 0;
+  for (size_t k = 0; k < n; k++)
+    if (!sc || pt_scope_admits(sc, ents[q->entity[nodes[k]]].file_path))
+      nodes[w++] = nodes[k];
+  pt_json *j = &r->json;
+  pt_json_key(j, "implementations");
+  pt_json_arr(j);
+  for (size_t k = 0; k < w; k++)
+    if (pt__page_has(pg, k))
+      pt__json_ref(j, r->st, q, nodes[k]);
+  pt_json_arr_end(j);
+  pt_json_key(j, "implementations_page");
+  pt_json_obj(j);
+  pt__page_counts(r, pg, w);
+  pt_json_obj_end(j);
+}
+
 int pt__h_detail(pt_req *r)
 {
   const char *text;
-  if (pt__req_required(r, "key", &text))
+  pt_page pg;
+  if (pt__req_required(r, "key", &text) || pt__req_page(r, NULL, 100, &pg))
     return PT_EINVAL;
   int64_t v = pt__req_node(r, text);
   if (v < 0)
@@ -177,6 +204,13 @@ int pt__h_detail(pt_req *r)
   const pt_entity *e = i >= 0 ? &pt_graph_entities(r->st->g)[i] : NULL;
   if (!e || (scoped && !pt_scope_admits(&sc, e->file_path)))
     return pt__resp_error(r, 404, "Entity '%s' not found", text);
+  uint32_t *impls = NULL;
+  size_t n_impls = 0;
+  int applies = 0;
+  int rc = pt_implementations(r->st->q, (uint32_t)v, &impls, &n_impls,
+                              &applies);
+  if (rc)
+    return rc;
   pt__resp_begin(r);
   pt_json *j = &r->json;
   core_fields(j, e);
@@ -187,7 +221,10 @@ int pt__h_detail(pt_req *r)
   pt_json_str(j, e->parent_key);
   pt_json_key(j, "content_hash");
   pt_json_str(j, e->content_hash);
+  if (applies)
+    implementations(r, impls, n_impls, &pg, scoped ? &sc : NULL);
   pt__resp_end(r);
+  pt_free(impls);
   return 0;
 }
 

@@ -25,7 +25,7 @@ static const pt_param_doc list_params[] = {
   LIMIT(100), OFFSET, SCOPE, END};
 static const pt_param_doc detail_params[] = {
   {"key", 1, "An entity key, a unique key prefix, or a unique (qualified) name"},
-  SCOPE, END};
+  LIMIT(100), OFFSET, SCOPE, END};
 static const pt_param_doc search_params[] = {
   {"q", 1, "Text matched fuzzily against names, qualified names and keys"},
   LIMIT(20), OFFSET, SCOPE, END};
@@ -99,7 +99,8 @@ static const pt_route routes[] = {
   {"GET", "/code-entities-list-all", "Entity", "Every entity, sorted by key, paged",
    list_params, pt__h_list},
   {"GET", "/code-entity-detail-view", "Entity",
-   "One entity with its source code", detail_params, pt__h_detail},
+   "One entity with its source code; an interface's or trait's, or one of "
+   "its methods', implementations, paged", detail_params, pt__h_detail},
   {"GET", "/code-entities-search-fuzzy", "Entity",
    "Entities matching the text, best first: exact, prefix, substring, then "
    "letters in order (word starts count most)", search_params,

@@ -220,6 +220,10 @@ int pt__cpp_result_type(const char *sig, const char *name, char *out,
 /* resolve_run.c */
 /* Appends e, copying its to_key into the edges' arena when own_to. */
 int pt__res_edges_push(pt__res_edges *out, const pt_edge *e, int own_to);
+/* A candidate list in the edges' arena (keys borrowed, as given). */
+int pt__res_edges_candidates(pt__res_edges *out, uint32_t n,
+                             const char *const *keys, uint32_t n_keys,
+                             const pt_candidates **c);
 void pt__res_edges_fini(pt__res_edges *e);
 /* Adds the edges to g in order. */
 int pt__res_edges_to_graph(const pt__res_edges *e, pt_graph *g);

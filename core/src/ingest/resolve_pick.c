@@ -242,7 +242,38 @@ typedef struct tier_hit {
   size_t first;
   size_t count;
   int one_group;   /* every candidate has the first one's kind and qualname */
+  uint32_t n_keep, max_at; /* keep: the candidates with the smallest keys;
+                              max_at: the largest of them once it is full */
+  const char *keep[PT_CANDIDATES_MAX];
 } tier_hit;
+
+/* What the last ambiguous tier left, on this thread: pt__resolve_refs
+ * gives it to the edge when the reference's verdict is ambiguous. Every
+ * ambiguous verdict comes from tier_verdict and is passed straight up. */
+static PT_THREAD_LOCAL struct {
+  uint32_t n, n_keys;
+  const char *keys[PT_CANDIDATES_MAX];
+} left;
+
+/* Keeps entity i's key in t if it is among the smallest (bytewise):
+ * the same ones whatever order the candidates come in. */
+static void tier_keep(const pt_resolver *rs, tier_hit *t, size_t i)
+{
+  const char *k = rs->ents[i].key;
+  if (t->n_keep < PT_CANDIDATES_MAX) {
+    t->keep[t->n_keep++] = k;
+  } else if (strcmp(k, t->keep[t->max_at]) < 0) {
+    t->keep[t->max_at] = k;
+  } else {
+    return;
+  }
+  if (t->n_keep < PT_CANDIDATES_MAX)
+    return;
+  t->max_at = 0;
+  for (uint32_t j = 1; j < t->n_keep; j++)
+    if (strcmp(t->keep[j], t->keep[t->max_at]) > 0)
+      t->max_at = j;
+}
 
 /* Candidates that are one thing count once: overloads (Circle.scale twice,
  * same qualified name and file), a namespace, module or impl spread over
@@ -253,6 +284,7 @@ typedef struct tier_hit {
  * Python modules, two C files' static functions). */
 static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
 {
+  tier_keep(rs, t, i);
   if (t->count++ == 0) {
     t->first = i;
     t->one_group = 1;
@@ -356,7 +388,12 @@ static verdict missed(pt_resolution how)
 /* The tier's verdict: its one candidate, ambiguous, or nothing (count 0). */
 static verdict tier_verdict(const tier_hit *t, pt_resolution how)
 {
-  return t->one_group ? found(t->first, how) : missed(PT_RES_AMBIGUOUS);
+  if (t->one_group)
+    return found(t->first, how);
+  left.n = t->count > UINT32_MAX ? UINT32_MAX : (uint32_t)t->count;
+  left.n_keys = t->n_keep;
+  memcpy(left.keys, t->keep, t->n_keep * sizeof *t->keep);
+  return missed(PT_RES_AMBIGUOUS);
 }
 
 /* The last tier of pick_by_name (2 file, 3 import, 4 directory, 5 the
@@ -513,7 +550,7 @@ static verdict go_method_of(const pt_resolver *rs, size_t head,
       tier_hit own;
       own_methods(rs, head, r, level[k], &own);
       if (own.count && !own.one_group)
-        return missed(PT_RES_AMBIGUOUS);
+        return tier_verdict(&own, PT_RES_RECEIVER_TYPE);
       if (own.count) {
         tier_add(rs, &hit, own.first);
         continue;
@@ -1579,8 +1616,9 @@ int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
   for (size_t i = 0; rc == 0 && i < n_refs; i++) {
     const pt_raw_ref *r = &refs[i];
     pt_edge e = {r->from_key, NULL, path, pt_ref_edge_type(r->kind), r->line, 0,
-                 PT_RES_EXTERNAL};
+                 PT_RES_EXTERNAL, NULL};
     pt_buf_clear(&c->scratch);
+    left.n = 0;
     if (r->kind == PT_REF_INCLUDE) {
       size_t f = pick_file(rs, path, r->name);
       if (f != NONE) {
@@ -1605,6 +1643,9 @@ int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
     int own_to = !e.to_key;
     if (rc == 0 && own_to)
       e.to_key = c->scratch.ptr;
+    if (rc == 0 && e.resolution == PT_RES_AMBIGUOUS && left.n > 1)
+      rc = pt__res_edges_candidates(out, left.n, left.keys, left.n_keys,
+                                    &e.candidates);
     if (rc == 0)
       rc = pt__res_edges_push(out, &e, own_to);
   }

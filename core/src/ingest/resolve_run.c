@@ -3,6 +3,7 @@
  * apart and added to the graph strictly in file order, by whichever thread
  * finishes the next one, so the graph is the same for any number of
  * threads and a file's edges are freed as soon as they are added. */
+#include <stddef.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -33,6 +34,22 @@ int pt__res_edges_push(pt__res_edges *out, const pt_edge *e, int own_to)
     out->v[out->n] = *e;
   }
   out->own_to[out->n++] = (unsigned char)own_to;
+  return 0;
+}
+
+int pt__res_edges_candidates(pt__res_edges *out, uint32_t n,
+                             const char *const *keys, uint32_t n_keys,
+                             const pt_candidates **c)
+{
+  pt_candidates *l = pt_arena_alloc(&out->strings,
+                                    offsetof(pt_candidates, keys) +
+                                        n_keys * sizeof *keys);
+  if (!l)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  l->n = n;
+  l->n_keys = n_keys;
+  memcpy(l->keys, keys, n_keys * sizeof *keys);
+  *c = l;
   return 0;
 }
 

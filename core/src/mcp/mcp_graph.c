@@ -56,6 +56,29 @@ static int begin(pt_mcp_call *c, pt_mcp_page *p, uint32_t *node)
   return 0;
 }
 
+/* An ambiguous edge's candidates: their count, and the first
+ * PT_CANDIDATES_MAX by key as references. */
+static int add_candidates(const pt_mcp_call *c, cJSON *o,
+                          const pt_candidates *l)
+{
+  cJSON *arr = pt__mcp_add_num(o, "candidates_total", l->n)
+                   ? NULL
+                   : cJSON_AddArrayToObject(o, "candidates");
+  for (uint32_t k = 0; arr && k < l->n_keys; k++) {
+    int64_t v = pt_qgraph_find(c->v->q, l->keys[k]);
+    cJSON *ref = v >= 0 ? pt__mcp_ref(c->v, (uint32_t)v) : cJSON_CreateObject();
+    if (ref && v < 0 && pt__mcp_add_str(ref, "key", l->keys[k])) {
+      cJSON_Delete(ref);
+      ref = NULL;
+    }
+    if (!ref || !cJSON_AddItemToArray(arr, ref)) {
+      cJSON_Delete(ref);
+      return PT_ERR(PT_ENOMEM, "out of memory");
+    }
+  }
+  return arr ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+}
+
 static cJSON *edge_item(const pt_mcp_call *c, uint32_t other, uint32_t edge,
                         const char *end)
 {
@@ -70,7 +93,9 @@ static cJSON *edge_item(const pt_mcp_call *c, uint32_t other, uint32_t edge,
   if (pt__mcp_add_str(o, "edge_type", pt_edge_type_name(e->type)) ||
       pt__mcp_add_str(o, "file_path", e->file_path) ||
       pt__mcp_add_num(o, "line", e->line) ||
-      pt__mcp_add_bool(o, "resolved", e->resolved)) {
+      pt__mcp_add_bool(o, "resolved", e->resolved) ||
+      pt__mcp_add_str(o, "resolution", pt_resolution_name(e->resolution)) ||
+      (e->candidates && add_candidates(c, o, e->candidates))) {
     cJSON_Delete(o);
     return NULL;
   }

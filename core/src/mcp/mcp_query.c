@@ -6,6 +6,7 @@
 
 #include "mcp_int.h"
 #include "pt/alloc.h"
+#include "pt/analysis.h"
 #include "pt/error.h"
 #include "pt/live.h"
 #include "pt/sys/proc.h"
@@ -131,6 +132,33 @@ static int code_page(const char *code, pt_mcp_page *p, pt_buf *out)
   return rc;
 }
 
+/* An interface's (or its method's) implementations: their count and the
+ * first IMPLS_SHOWN in key order, as references; nothing for others. */
+#define IMPLS_SHOWN 50
+static int add_implementations(pt_mcp_call *c, uint32_t node)
+{
+  uint32_t *nodes = NULL;
+  size_t n = 0;
+  int applies = 0;
+  int rc = pt_implementations(c->v->q, node, &nodes, &n, &applies);
+  cJSON *arr = rc || !applies ? NULL
+               : pt__mcp_add_num(c->structured, "implementations_total",
+                                 (double)n)
+                   ? NULL
+                   : cJSON_AddArrayToObject(c->structured, "implementations");
+  if (!rc && applies && !arr)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t k = 0; arr && !rc && k < n && k < IMPLS_SHOWN; k++) {
+    cJSON *ref = pt__mcp_ref(c->v, nodes[k]);
+    if (!ref || !cJSON_AddItemToArray(arr, ref)) {
+      cJSON_Delete(ref);
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    }
+  }
+  pt_free(nodes);
+  return rc;
+}
+
 int pt__mcp_entity_detail(pt_mcp_call *c)
 {
   uint32_t node;
@@ -169,6 +197,8 @@ int pt__mcp_entity_detail(pt_mcp_call *c)
   if (!rc)
     rc = pt__mcp_add_num(c->structured, "callees_count",
                          pt_qgraph_outdeg(c->v->q, node));
+  if (!rc)
+    rc = add_implementations(c, node);
   if (!rc)
     rc = pt__mcp_page_end(c, &p);
   if (!rc && e)

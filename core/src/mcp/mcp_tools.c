@@ -133,12 +133,15 @@ static const char detail_out[] =
         ",\"parent_key\":" NSTR ",\"content_hash\":{\"type\":\"string\"}},"
         "\"required\":[\"key\"]},\"callers_count\":{\"type\":\"integer\"},"
         "\"callees_count\":{\"type\":\"integer\"},\"first_line\":{\"type\":"
-        "\"integer\"},\"code\":{\"type\":\"string\"}",
+        "\"integer\"},\"code\":{\"type\":\"string\"},\"implementations_total\":"
+        "{\"type\":\"integer\"},\"implementations\":" ARR(REF),
         "\"entity\",\"code\"");
 #define EDGE_ITEM(end)                                                         \
   "{\"type\":\"object\",\"properties\":{\"" end "\":" REF                      \
   ",\"edge_type\":{\"type\":\"string\"},\"file_path\":" NSTR                   \
-  ",\"line\":{\"type\":\"integer\"},\"resolved\":{\"type\":\"boolean\"}},"     \
+  ",\"line\":{\"type\":\"integer\"},\"resolved\":{\"type\":\"boolean\"},"      \
+  "\"resolution\":{\"type\":\"string\"},\"candidates_total\":{\"type\":"       \
+  "\"integer\"},\"candidates\":" ARR(REF) "},"                               \
   "\"required\":[\"" end "\",\"edge_type\"]}"
 static const char callers_out[] =
     OBJ("\"entity\":" REF ",\"callers\":" ARR(EDGE_ITEM("from")),

@@ -8,8 +8,9 @@
 #include "pt/record_codec.h"
 #include "pt/varint.h"
 
-#define FORMAT_VERSION 3 /* 2: edges carry their resolution;
-                            3: files carry mtime_ns and reuse */
+#define FORMAT_VERSION 4 /* 2: edges carry their resolution;
+                            3: files carry mtime_ns and reuse;
+                            4: edges end with their candidates */
 
 typedef struct writer {
   pt_buf *out;  /* borrowed */
@@ -84,7 +85,10 @@ static reader reader_begin(const void *data, size_t size, char tag,
   reader r = {data, data, (const unsigned char *)data + size, what, 0};
   if (size < 2 || r.p[0] != (unsigned char)tag)
     r.rc = PT_ERR(PT_EINVAL, "corrupt %s record: wrong type tag", what);
-  else if (r.p[1] != FORMAT_VERSION)
+  /* a meta record reads the same in every version: an older database's
+   * schema_version is told apart from a corrupt one */
+  else if (r.p[1] != FORMAT_VERSION && !(tag == 'M' && r.p[1] >= 1 &&
+                                         r.p[1] < FORMAT_VERSION))
     r.rc = PT_ERR(PT_EINVAL, "%s record has format version %u; this build "
                   "reads %u", what, r.p[1], FORMAT_VERSION);
   else
@@ -237,13 +241,24 @@ int pt_record_encode_edge(pt_buf *out, const pt_edge *e)
   put_u64(&w, e->line);
   put_u64(&w, e->resolved ? 1 : 0);
   put_u64(&w, (uint64_t)e->resolution);
+  /* candidates: their count (0: none), the keys listed, the keys */
+  const pt_candidates *c = e->candidates;
+  put_u64(&w, c ? c->n : 0);
+  if (c) {
+    put_u64(&w, c->n_keys);
+    for (uint32_t i = 0; i < c->n_keys; i++)
+      put_str(&w, c->keys[i]);
+  }
   return writer_end(&w);
 }
 
-int pt_record_decode_edge(const void *data, size_t size, pt_edge *out)
+int pt_record_decode_edge_candidates(const void *data, size_t size,
+                                     pt_edge *out, pt_record_candidates *cand)
 {
   reader r = reader_begin(data, size, 'D', "edge");
   pt_edge e;
+  pt_record_candidates c;
+  memset(&e, 0, sizeof e);
   e.from_key = get_str(&r);
   e.to_key = get_str(&r);
   e.file_path = get_str(&r);
@@ -251,10 +266,28 @@ int pt_record_decode_edge(const void *data, size_t size, pt_edge *out)
   e.line = get_u32(&r);
   e.resolved = (int)get_enum(&r, 2);
   e.resolution = (pt_resolution)get_enum(&r, PT_RES__COUNT);
+  c.n = get_u32(&r);
+  c.n_keys = 0;
+  if (c.n) {
+    c.n_keys = get_u32(&r);
+    if (c.n_keys < 1 || c.n_keys > PT_CANDIDATES_MAX || c.n_keys > c.n)
+      fail(&r, "candidate count out of range");
+    for (uint32_t i = 0; r.rc == 0 && i < c.n_keys; i++)
+      if (!(c.keys[i] = get_str(&r)))
+        fail(&r, "NULL candidate key");
+  }
   int rc = reader_end(&r);
-  if (rc == 0)
+  if (rc == 0) {
     *out = e;
+    *cand = c;
+  }
   return rc;
+}
+
+int pt_record_decode_edge(const void *data, size_t size, pt_edge *out)
+{
+  pt_record_candidates c;
+  return pt_record_decode_edge_candidates(data, size, out, &c);
 }
 
 int pt_record_encode_file(pt_buf *out, const pt_file_record *f)

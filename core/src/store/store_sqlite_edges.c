@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/buf.h"
 #include "pt/error.h"
 #include "pt/ptrmap.h"
 #include "store_sqlite_edges.h"
@@ -56,15 +57,35 @@ static int id_of(sqlite3 *db, const char *path, ids *t, const char *s,
   return rc;
 }
 
+/* Column candidates: NULL, or their count and the ids of their keys,
+ * separated by spaces ("3 17 42 99"). */
+static int bind_candidates(sqlite3_stmt *st, int col, const pt_buf *text)
+{
+  return text->len ? sqlite3_bind_text(st, col, text->ptr, (int)text->len,
+                                       SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(st, col);
+}
+
 static int put_edge(sqlite3 *db, const char *path, ids *t, sqlite3_stmt *st,
                     const pt_edge *e)
 {
-  int64_t from, to, file;
+  int64_t from, to, file, key;
+  pt_buf cand = PT_BUF_INIT;
+  const pt_candidates *c = e->candidates;
   int rc = id_of(db, path, t, e->from_key, &from);
   if (rc == 0) rc = id_of(db, path, t, e->to_key, &to);
   if (rc == 0) rc = id_of(db, path, t, e->file_path, &file);
-  if (rc)
+  if (rc == 0 && c)
+    rc = pt_buf_printf(&cand, "%u", c->n);
+  for (uint32_t k = 0; rc == 0 && c && k < c->n_keys; k++) {
+    rc = id_of(db, path, t, c->keys[k], &key);
+    if (rc == 0)
+      rc = pt_buf_printf(&cand, " %lld", (long long)key);
+  }
+  if (rc) {
+    pt_buf_fini(&cand);
     return rc;
+  }
   int src = sqlite3_bind_int64(st, 1, from);
   if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 2, to);
   if (src == SQLITE_OK) src = sqlite3_bind_int(st, 3, (int)e->type);
@@ -73,7 +94,10 @@ static int put_edge(sqlite3 *db, const char *path, ids *t, sqlite3_stmt *st,
   if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 5, e->line);
   if (src == SQLITE_OK) src = sqlite3_bind_int(st, 6, e->resolved ? 1 : 0);
   if (src == SQLITE_OK) src = sqlite3_bind_int(st, 7, (int)e->resolution);
-  return run(db, path, st, src);
+  if (src == SQLITE_OK) src = bind_candidates(st, 8, &cand);
+  rc = run(db, path, st, src);
+  pt_buf_fini(&cand);
+  return rc;
 }
 
 /* The names behind the numbers, for the view and for people. */
@@ -121,8 +145,8 @@ int pt__sqlite_write_edges(sqlite3 *db, const char *path, const pt_graph *g)
                  &t.put);
   if (rc == 0)
     rc = prepare(db, path, "INSERT INTO edge_rows(from_id, to_id, type,"
-                 " file_id, line, resolved, resolution) VALUES(?,?,?,?,?,?,?)",
-                 &st);
+                 " file_id, line, resolved, resolution, candidates)"
+                 " VALUES(?,?,?,?,?,?,?,?)", &st);
   for (size_t i = 0; rc == 0 && i < n; i++)
     rc = put_edge(db, path, &t, st, &e[i]);
   sqlite3_finalize(st);
@@ -141,7 +165,9 @@ static const char add_string_sql[] =
 #define ID_OF(n) "(SELECT id FROM strings WHERE text = ?" #n ")"
 static const char insert_sql[] =
     "INSERT INTO edge_rows(from_id, to_id, type, file_id, line, resolved,"
-    " resolution) VALUES(" ID_OF(1) "," ID_OF(2) ",?3," ID_OF(4) ",?5,?6,?7)";
+    " resolution, candidates) VALUES(" ID_OF(1) "," ID_OF(2) ",?3," ID_OF(4)
+    ",?5,?6,?7,?8)";
+static const char id_sql[] = "SELECT id FROM strings WHERE text = ?";
 static const char delete_sql[] =
     "DELETE FROM edge_rows WHERE from_id = " ID_OF(1) " AND to_id = "
     ID_OF(2) " AND type = ?3";
@@ -151,6 +177,7 @@ void pt__sqlite_edge_writer_fini(pt__sqlite_edge_writer *w)
   sqlite3_finalize(w->add);
   sqlite3_finalize(w->ins);
   sqlite3_finalize(w->del);
+  sqlite3_finalize(w->id);
   memset(w, 0, sizeof *w);
 }
 
@@ -162,17 +189,46 @@ static int add_string(sqlite3 *db, const char *path, sqlite3_stmt *st,
   return run(db, path, st, sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC));
 }
 
+/* The candidates column of e (as put_edge writes it), adding their keys
+ * to strings when missing. */
+static int candidates_text(sqlite3 *db, const char *path,
+                           pt__sqlite_edge_writer *w, const pt_candidates *c,
+                           pt_buf *out)
+{
+  int rc = c && !w->id ? prepare(db, path, id_sql, &w->id) : 0;
+  if (rc == 0 && c)
+    rc = pt_buf_printf(out, "%u", c->n);
+  for (uint32_t k = 0; rc == 0 && c && k < c->n_keys; k++) {
+    rc = add_string(db, path, w->add, c->keys[k]);
+    int src = rc ? SQLITE_OK : sqlite3_bind_text(w->id, 1, c->keys[k], -1,
+                                                 SQLITE_STATIC);
+    if (rc == 0 && src == SQLITE_OK)
+      src = sqlite3_step(w->id);
+    if (rc == 0 && src == SQLITE_ROW)
+      rc = pt_buf_printf(out, " %lld",
+                         (long long)sqlite3_column_int64(w->id, 0));
+    else if (rc == 0)
+      rc = pt__sqlite_error(db, src, path, id_sql);
+    sqlite3_reset(w->id);
+  }
+  return rc;
+}
+
 int pt__sqlite_edge_insert(sqlite3 *db, const char *path,
                            pt__sqlite_edge_writer *w, const pt_edge *e)
 {
+  pt_buf cand = PT_BUF_INIT;
   int rc = w->add ? 0 : prepare(db, path, add_string_sql, &w->add);
   if (rc == 0 && !w->ins)
     rc = prepare(db, path, insert_sql, &w->ins);
   if (rc == 0) rc = add_string(db, path, w->add, e->from_key);
   if (rc == 0) rc = add_string(db, path, w->add, e->to_key);
   if (rc == 0) rc = add_string(db, path, w->add, e->file_path);
-  if (rc)
+  if (rc == 0) rc = candidates_text(db, path, w, e->candidates, &cand);
+  if (rc) {
+    pt_buf_fini(&cand);
     return rc;
+  }
   sqlite3_stmt *st = w->ins;
   int src = sqlite3_bind_text(st, 1, e->from_key, -1, SQLITE_STATIC);
   if (src == SQLITE_OK)
@@ -185,7 +241,10 @@ int pt__sqlite_edge_insert(sqlite3 *db, const char *path,
   if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 5, e->line);
   if (src == SQLITE_OK) src = sqlite3_bind_int(st, 6, e->resolved ? 1 : 0);
   if (src == SQLITE_OK) src = sqlite3_bind_int(st, 7, (int)e->resolution);
-  return run(db, path, st, src);
+  if (src == SQLITE_OK) src = bind_candidates(st, 8, &cand);
+  rc = run(db, path, st, src);
+  pt_buf_fini(&cand);
+  return rc;
 }
 
 int pt__sqlite_edge_delete(sqlite3 *db, const char *path,
@@ -276,6 +335,40 @@ static int get_string(sqlite3_stmt *st, const char *path, const strings *s,
   return rc;
 }
 
+/* Column col as put_edge wrote it: NULL, or "n id id ..." (the ids of
+ * 1 to PT_CANDIDATES_MAX keys, n at least as many). */
+static int get_candidates(sqlite3_stmt *st, const char *path,
+                          const strings *s, int col, pt_graph *g,
+                          const pt_candidates **out)
+{
+  const char *keys[PT_CANDIDATES_MAX];
+  uint64_t v[PT_CANDIDATES_MAX + 1];
+  uint32_t n = 0;
+  *out = NULL;
+  if (sqlite3_column_type(st, col) == SQLITE_NULL)
+    return 0;
+  const char *p = (const char *)sqlite3_column_text(st, col);
+  if (!p)
+    return PT_ERR(PT_ENOMEM, "%s: out of memory reading edge_rows", path);
+  while (*p) {
+    uint64_t x = 0;
+    int digits = 0;
+    for (; *p >= '0' && *p <= '9' && x < UINT32_MAX; p++, digits++)
+      x = x * 10 + (uint64_t)(*p - '0');
+    if (!digits || n > PT_CANDIDATES_MAX || (*p && *p++ != ' '))
+      return bad(st, path, "edge_rows", col, "not a candidate list");
+    v[n++] = x;
+  }
+  if (n < 2 || v[0] < n - 1 || v[0] > UINT32_MAX)
+    return bad(st, path, "edge_rows", col, "not a candidate list");
+  for (uint32_t k = 1; k < n; k++) {
+    if (v[k] < 1 || v[k] > s->n)
+      return bad(st, path, "edge_rows", col, "candidate id out of range");
+    keys[k - 1] = s->v[v[k] - 1];
+  }
+  return pt_graph_intern_candidates(g, (uint32_t)v[0], keys, n - 1, out);
+}
+
 static int read_row(sqlite3_stmt *st, const char *path, const strings *s,
                     pt_graph *g)
 {
@@ -289,6 +382,8 @@ static int read_row(sqlite3_stmt *st, const char *path, const strings *s,
   if (rc == 0) rc = get_int(st, path, 4, 0, UINT32_MAX, &line);
   if (rc == 0) rc = get_int(st, path, 5, 0, 1, &resolved);
   if (rc == 0) rc = get_int(st, path, 6, 0, PT_RES__COUNT - 1, &how);
+  if (rc == 0 && sqlite3_column_count(st) > 7)
+    rc = get_candidates(st, path, s, 7, g, &e.candidates);
   e.type = (pt_edge_type)type;
   e.line = (uint32_t)line;
   e.resolved = (int)resolved;
@@ -296,15 +391,19 @@ static int read_row(sqlite3_stmt *st, const char *path, const strings *s,
   return rc ? rc : pt_graph_add_edge_interned(g, &e, 1);
 }
 
-int pt__sqlite_read_edges(sqlite3 *db, const char *path, pt_graph *g)
+int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
+                          pt_graph *g)
 {
   strings s = {NULL, 0, 0};
   sqlite3_stmt *st = NULL;
   int src = SQLITE_OK;
   int rc = read_strings(db, path, g, &s);
   if (rc == 0)
-    rc = prepare(db, path, "SELECT from_id, to_id, type, file_id, line,"
-                 " resolved, resolution FROM edge_rows ORDER BY rowid", &st);
+    rc = prepare(db, path, version >= 5
+                 ? "SELECT from_id, to_id, type, file_id, line, resolved,"
+                   " resolution, candidates FROM edge_rows ORDER BY rowid"
+                 : "SELECT from_id, to_id, type, file_id, line,"
+                   " resolved, resolution FROM edge_rows ORDER BY rowid", &st);
   while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW)
     rc = read_row(st, path, &s, g);
   if (rc == 0 && src != SQLITE_DONE)

@@ -12,14 +12,17 @@
  * edge in g's order. */
 int pt__sqlite_write_edges(sqlite3 *db, const char *path, const pt_graph *g);
 
-/* Adds every edge of the file to g, in stored order, without finishing
- * it; PT_EINVAL naming the table and column for an id out of range, an
- * unknown type or resolution, or ids of strings not 1, 2, 3, ... */
-int pt__sqlite_read_edges(sqlite3 *db, const char *path, pt_graph *g);
+/* Adds every edge of the file (of schema `version`, 4 or later: 4 has no
+ * candidates) to g, in stored order, without finishing it; PT_EINVAL
+ * naming the table and column for an id out of range, an unknown type or
+ * resolution, a malformed candidate list, or ids of strings not 1, 2,
+ * 3, ... */
+int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
+                          pt_graph *g);
 
 /* Statements for one edge at a time, prepared on first use. */
 typedef struct pt__sqlite_edge_writer {
-  sqlite3_stmt *add, *ins, *del; /* owned */
+  sqlite3_stmt *add, *ins, *del, *id; /* owned */
 } pt__sqlite_edge_writer;
 
 /* Inserts e, adding the strings it names that the file lacks. */

@@ -15,9 +15,10 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define APP_ID 1347700563 /* 0x50544753, "PTGS": marks our files */
-#define SCHEMA_VERSION 4 /* 2: edges carry resolution, confidence;
+#define SCHEMA_VERSION 5 /* 2: edges carry resolution, confidence;
                             3: files carry mtime_ns and reuse;
-                            4: edges are rows of ids into strings */
+                            4: edges are rows of ids into strings;
+                            5: edge_rows carry candidates */
 #define OLDEST_READ 2    /* schema 2 loads without mtime_ns and reuse */
 
 int pt__sqlite_schema_version(void)
@@ -43,12 +44,13 @@ static const char schema_sql[] =
     "CREATE TABLE edge_rows(from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,"
     " type INTEGER NOT NULL, file_id INTEGER, line INTEGER NOT NULL,"
     " resolved INTEGER NOT NULL, resolution INTEGER NOT NULL,"
-    " PRIMARY KEY(from_id, to_id, type));"
+    " candidates TEXT, PRIMARY KEY(from_id, to_id, type));"
     /* schema 3's edges table, for people and other tools */
     "CREATE VIEW edges(from_key, to_key, edge_type, source_location,"
-    " file_path, line, resolved, resolution, confidence) AS"
+    " file_path, line, resolved, resolution, confidence, n_candidates) AS"
     " SELECT f.text, t.text, y.name, p.text || ':' || r.line, p.text, r.line,"
-    " r.resolved, h.name, h.confidence FROM edge_rows r"
+    " r.resolved, h.name, h.confidence, CAST(r.candidates AS INTEGER)"
+    " FROM edge_rows r"
     " JOIN strings f ON f.id = r.from_id JOIN strings t ON t.id = r.to_id"
     " JOIN edge_types y ON y.id = r.type JOIN resolutions h"
     " ON h.id = r.resolution LEFT JOIN strings p ON p.id = r.file_id;"
@@ -541,6 +543,14 @@ static int read_file(cursor *c, pt_graph *g)
     f.mtime_ns = get_int(c, INT64_MIN, INT64_MAX);
     get_blob(c, &f.reuse, &f.reuse_size);
   }
+  /* schemas 3 and 4 kept no candidates: as with schema 2, a server
+   * parses and resolves every file again at start, and a re-run of index
+   * indexes everything, as a fresh index would */
+  if (c->version < 5) {
+    f.mtime_ns = 0;
+    f.reuse = NULL;
+    f.reuse_size = 0;
+  }
   return c->rc ? c->rc : pt_graph_add_file(g, &f);
 }
 
@@ -661,7 +671,7 @@ int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
   int rc = version >= 4 ? reserve_strings(db, path, g) : 0;
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++)
     rc = version >= 4 && readers[i].read == read_edge
-             ? pt__sqlite_read_edges(db, path, g)
+             ? pt__sqlite_read_edges(db, path, version, g)
              : read_table(db, path, &readers[i], version, g);
   return rc;
 }

@@ -114,7 +114,8 @@ static int edges(writer *w)
     int c = i == na ? 1 : j == nb ? -1 : cmp_edge_key(&a[i], &b[j]);
     if (c == 0 && str_eq(a[i].file_path, b[j].file_path) &&
         a[i].line == b[j].line && a[i].resolved == b[j].resolved &&
-        a[i].resolution == b[j].resolution) {
+        a[i].resolution == b[j].resolution &&
+        pt_graph_candidates_equal(a[i].candidates, b[j].candidates)) {
       i++, j++;
       continue;
     }
