@@ -1,6 +1,7 @@
 /* dump: an index in its canonical text form, either indexed now in memory
  * from a folder or loaded from a store, which it opens for reading only
  * (nothing is created; a RocksDB index a server holds can be read). */
+#include <errno.h>
 #include <string.h>
 
 #include "commands.h"
@@ -64,8 +65,10 @@ int pt__cli_dump(int argc, char **argv, FILE *out, FILE *err)
   pt_buf b = PT_BUF_INIT;
   if (rc == 0)
     rc = brief ? pt_graph_dump_brief(g, &b) : pt_graph_dump(g, &b);
-  if (rc == 0)
-    fwrite(b.ptr ? b.ptr : "", 1, b.len, out);
+  /* a full disk must not pass for an empty or short index */
+  if (rc == 0 && (fwrite(b.ptr ? b.ptr : "", 1, b.len, out) != b.len ||
+                  fflush(out) != 0))
+    rc = PT_ERR(PT_EIO, "cannot write the output: %s", strerror(errno));
   for (size_t i = 0; i < stats.n_warnings; i++)
     fprintf(err, "Warning: %s\n", stats.warnings[i]);
   for (size_t i = 0; i < stats.n_errors; i++)

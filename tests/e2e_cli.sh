@@ -213,6 +213,13 @@ for spec in rocksdb:typo/db sqlite:typo2/x.db rocksdb:typo3; do
   [ $rc -eq 1 ] && grep -q "nothing has been saved there yet" err.txt || fail "dump $spec exit $rc"; ok
 done
 [ ! -e typo ] && [ ! -e typo2 ] && [ ! -e typo3 ] || fail "dump created folders"; ok
+# output that cannot be written (a full disk) is an error, never a short
+# dump with exit 0
+set +e
+"$pt" dump --db sqlite:g.db > /dev/full 2> err.txt; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "^Error: cannot write the output: No space left on device" err.txt ||
+  fail "dump to a full disk: exit $rc: $(cat err.txt)"; ok
 set +e
 timeout 20 "$pt" serve --db rocksdb:typo4 --no-watch > /dev/null 2> err.txt; rc=$?
 set -e

@@ -85,6 +85,12 @@ wpt "$work/wdump.out" dump --db "sqlite:$(win "$db")" || fail "windows dump"
 diff win.dump wdump.out > /dev/null || fail "the Windows dump differs from the Linux dump"
 wpt "$work/wdump2.out" dump --db "sqlite:$(win "$work/linux.db")" || fail "windows dump of linux.db"
 diff linux.dump wdump2.out > /dev/null || fail "the Windows dump of linux.db differs"; ok
+# A dump whose output cannot be written (a full disk) fails and says why.
+rc=0
+wine "$exe" dump --db "sqlite:$(win "$db")" > /dev/full 2> full.out || rc=$?
+[ $rc -eq 1 ] && tr -d '\r' < full.out |
+  grep -qx "Error: cannot write the output: No space left on device" ||
+  fail "dump to a full disk: exit $rc: $(cat full.out)"; ok
 
 # Non-ASCII folder and file names (UTF-8 inside, UTF-16 at the Win32
 # boundary): a copy of part of the tree under such names indexes the same
