@@ -18,6 +18,7 @@
 #include "pt/store.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/net.h"
+#include "pt/sys/proc.h"
 #include "test_support.h"
 
 #define MAX_STEPS 5000ul
@@ -279,6 +280,96 @@ static void store_save__file_faults_keep_the_old_rocksdb_index(void **state)
   save_walk("rocksdb");
 }
 
+/* ---- index run again over its index -------------------------------------- */
+
+/* What index does when it runs again over its SQLite index: the store
+ * opened as index opens it, the stored graph loaded whole, and only the
+ * changes written (a page copy of the file, changed, moved over it). */
+static int rerun_save(fixture *fx, int is_faulty)
+{
+  pt_store *st = NULL;
+  pt_graph *stored = NULL;
+  assert_int_equal(pt_store_open_mode(fx->spec, PT_STORE_CREATE, &st), 0);
+  assert_int_equal(pt_graph_new(&stored), 0);
+  assert_int_equal(pt_store_load(st, stored), 0);
+  if (is_faulty)
+    fault_start();
+  int rc = pt_store_write_changes(st, stored, fx->new_g);
+  fault_stop();
+  pt_graph_free(stored);
+  pt_store_close(st);
+  return rc;
+}
+
+/* A failed run leaves the old graph or, failing after the rename, the new
+ * one whole (counted). */
+static int rerun_save_faulty(fixture *fx, int *is_either)
+{
+  int rc = rerun_save(fx, 1);
+  if (rc != 0) {
+    pt_error saved = *pt_error_last();
+    char *d = stored_dump(fx->spec);
+    *is_either = strcmp(d, fx->new_dump) == 0;
+    n_new_after_failure += (unsigned)*is_either;
+    pt_free(d);
+    pt__error_set(saved.code, saved.file, saved.line, "%s", saved.message);
+  }
+  return rc;
+}
+
+static void store_write_changes__file_faults_keep_the_old_sqlite_index(
+    void **state)
+{
+  (void)state;
+  fixture fx;
+  assert_true(fixture_init(&fx, "sqlite"));
+  n_new_after_failure = 0;
+  walk_all(&fx, rerun_save_faulty, 1);
+  assert_true(n_new_after_failure <= 2); /* one per walk */
+  fixture_fini(&fx);
+}
+
+/* A killed run left its temporary file, and a later run got the same
+ * process id (Windows ids are small and come again soon): files already
+ * under the names of this run's temporary files (here each an index of
+ * nothing, what a temporary file holds before its rows) are removed,
+ * never written over in place of a new file, never moved over the index,
+ * by a whole save as by a re-run's. */
+static void store_save__temps_of_a_killed_run_with_our_pid_are_not_taken(
+    void **state)
+{
+  (void)state;
+  fixture fx;
+  assert_true(fixture_init(&fx, "sqlite"));
+  pt_graph *empty = NULL;
+  assert_int_equal(pt_graph_new(&empty), 0);
+  assert_int_equal(pt_graph_finish(empty), 0);
+  for (int is_rerun = 0; is_rerun < 2; is_rerun++) {
+    for (unsigned n = 0; n < 2; n++) {
+      pt_buf b = PT_BUF_INIT;
+      assert_int_equal(pt_buf_printf(&b, "%s.tmp-%lu-%u", fx.spec,
+                                     pt_process_id(), n), 0);
+      save_graph(b.ptr, PT_STORE_CREATE, empty);
+      pt_buf_fini(&b);
+    }
+    if (is_rerun) {
+      assert_int_equal(rerun_save(&fx, 0), 0);
+    } else {
+      pt_store *st = NULL;
+      assert_int_equal(pt_store_open_mode(fx.spec, PT_STORE_CREATE, &st), 0);
+      assert_int_equal(pt_store_save(st, fx.new_g), 0);
+      pt_store_close(st);
+    }
+    char *d = stored_dump(fx.spec);
+    assert_string_equal(d, fx.new_dump);
+    pt_free(d);
+    assert_int_equal(pt_fs_list_dir(fx.db_dir, is_leftover, fx.db_dir), 0);
+    save_graph(fx.spec, PT_STORE_REPLACE, fx.old_g);
+  }
+  pt_graph_free(empty);
+  fixture_fini(&fx);
+}
+
 /* ---- store open ---------------------------------------------------------- */
 
 /* index's open (checks, probe file), then serve's open and load. */
@@ -503,6 +594,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(store_save__file_faults_keep_the_old_sqlite_index),
     cmocka_unit_test(store_save__file_faults_keep_the_old_rocksdb_index),
+    cmocka_unit_test(store_write_changes__file_faults_keep_the_old_sqlite_index),
+    cmocka_unit_test(store_save__temps_of_a_killed_run_with_our_pid_are_not_taken),
     cmocka_unit_test(store_open__file_faults_fail_cleanly_sqlite),
     cmocka_unit_test(store_open__file_faults_fail_cleanly_rocksdb),
     cmocka_unit_test(live_backup__file_faults_keep_the_old_sqlite_index),
