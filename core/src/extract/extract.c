@@ -193,6 +193,7 @@ void pt_extractor_free(pt_extractor *x)
   if (x->cursor)
     ts_query_cursor_delete(x->cursor);
   pt__query_walk_fini(&x->walk);
+  pt__bind_index_fini(&x->by_name);
   pt_free(x->cands);
   pt_free(x->pending);
   pt_free(x->import_ranges);
@@ -315,10 +316,33 @@ static void borrow_arrays(pt_xfile *f, pt_extractor *x)
   f->cap_binds = x->cap_binds;
   f->tops = x->tops;
   f->cap_tops = x->cap_tops;
+  f->by_name = x->by_name;
+}
+
+/* An array a large file grew past this is freed rather than kept: such
+ * files are few and long to extract, and an extractor then does not hold
+ * their memory through the rest of the run. */
+#define KEEP_BYTES ((size_t)1 << 18)
+
+static void drop_large(void *items, size_t *cap, size_t elem_size)
+{
+  if (*cap > KEEP_BYTES / elem_size) {
+    pt_free(*(void **)items);
+    *(void **)items = NULL;
+    *cap = 0;
+  }
 }
 
 static void give_back_arrays(pt_xfile *f, pt_extractor *x)
 {
+  drop_large(&f->cands, &f->cap_cands, sizeof *f->cands);
+  drop_large(&f->pending, &f->cap_pending, sizeof *f->pending);
+  drop_large(&f->import_ranges, &f->cap_import, sizeof *f->import_ranges);
+  drop_large(&f->binds, &f->cap_binds, sizeof *f->binds);
+  drop_large(&f->tops, &f->cap_tops, sizeof *f->tops);
+  drop_large(&f->by_name.slots, &f->by_name.cap_slots, sizeof *f->by_name.slots);
+  drop_large(&f->by_name.next, &f->by_name.cap_next, sizeof *f->by_name.next);
+  pt__query_walk_trim(&x->walk, KEEP_BYTES);
   x->cands = f->cands;
   x->cap_cands = f->cap_cands;
   x->pending = f->pending;
@@ -329,6 +353,7 @@ static void give_back_arrays(pt_xfile *f, pt_extractor *x)
   x->cap_binds = f->cap_binds;
   x->tops = f->tops;
   x->cap_tops = f->cap_tops;
+  x->by_name = f->by_name;
 }
 
 static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
@@ -378,7 +403,6 @@ static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
   if (tree)
     ts_tree_delete(tree);
   give_back_arrays(&f, x);
-  pt__bind_index_fini(&f);
   if (rc) {
     pt_file_result_free(f.r);
     return rc;

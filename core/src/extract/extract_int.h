@@ -6,7 +6,6 @@
 
 #include "pt/buf.h"
 #include "pt/extract.h"
-#include "pt/strmap.h"
 #include "query.h"
 
 /* Each grammar's entity and reference queries compiled as ONE query, so a
@@ -19,12 +18,25 @@ struct pt_queries {
   struct pt_mutex *mu;
 };
 
+/* A file's bindings by name, once nested (extract_bind_index.c): chains
+ * of the locals of one name and owner and of the fields of one name, each
+ * in collection order. */
+typedef struct pt_bind_index {
+  size_t *slots;            /* owned: open addressing, 1 + the first
+                               binding of a chain, 0 for an empty slot */
+  size_t n_slots, cap_slots; /* n_slots a power of two, or 0: empty */
+  size_t *next;             /* owned, by binding: the next one of its chain,
+                               SIZE_MAX at the end */
+  size_t cap_next;
+} pt_bind_index;
+
 struct pt_extractor {
   pt_queries *q;
   TSParser *parser;
   TSQueryCursor *cursor;
   uint64_t parse_budget_ns; /* 0: none */
   uint64_t parse_cpu_ns;    /* the current file's parses so far */
+  pt_bind_index by_name;    /* lent to each file, as the arrays below */
   /* Arrays a file's extraction fills, kept from file to file (freeing
    * them after each file's tree made malloc consolidate its small chunks
    * every time): each file's pt_xfile borrows them and hands them back. */
@@ -79,17 +91,6 @@ typedef struct pt_binding {
                                type T: its -> reaches a T, its . not */
 } pt_binding;
 
-/* A file's bindings by name, once nested (extract_bind_index.c): locals
- * by name and owner, fields by name, each chain in collection order. */
-typedef struct pt_bind_index {
-  size_t *locals;           /* owned: open addressing, 1 + the first local
-                               of a name and owner, 0 for an empty slot */
-  size_t n_slots;           /* a power of two, or 0 */
-  pt_strmap fields;         /* name -> its first field's index */
-  size_t *next;             /* owned, by binding: the next one of its chain,
-                               SIZE_MAX at the end; NULL: none */
-} pt_bind_index;
-
 typedef struct pt_xfile {
   pt_extractor *x;
   pt_grammar grammar;
@@ -112,7 +113,7 @@ typedef struct pt_xfile {
   size_t n_import, cap_import;
   pt_binding *binds;
   size_t n_binds, cap_binds;
-  pt_bind_index by_name;    /* made when the references are */
+  pt_bind_index by_name;    /* made when the references are (borrowed) */
   int is_nested;            /* cands are sorted and have their parents */
   TSNode match_root;        /* while matches are collected: the node the
                                current one started on, else a null node */
@@ -169,9 +170,9 @@ int pt__innermost(const pt_xfile *f, uint32_t pos);
 int pt__node_parent_index(pt_xfile *f);
 TSNode pt__node_parent(const pt_xfile *f, TSNode n);
 /* Indexes f's bindings by name (f->by_name), once nested. 0, or
- * PT_ENOMEM; pt__bind_index_fini either way. */
+ * PT_ENOMEM. pt__bind_index_fini frees an index's arrays. */
 int pt__bind_index_build(pt_xfile *f);
-void pt__bind_index_fini(pt_xfile *f);
+void pt__bind_index_fini(pt_bind_index *ix);
 /* The first local of candidate owner (-1: the file) or the first field
  * named name[0..len), or SIZE_MAX; pt__bind_next gives the one after
  * binding i in the same chain. */

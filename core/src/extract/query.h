@@ -49,6 +49,8 @@ typedef struct pt_query_walk {
   size_t n_matches, cap_matches, next;
   TSQueryCapture *caps;      /* owned: the matches' captures */
   size_t n_caps, cap_caps;
+  TSNode *froms;             /* owned: the nodes where matches start */
+  size_t n_froms, cap_froms;
   TSNode from;               /* the node the current match's pattern
                                 starts on, or a null node */
 } pt_query_walk;
@@ -79,6 +81,8 @@ int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m);
 /* Ends a walk, keeping its arrays for the next; pt__query_walk_fini frees
  * them. */
 void pt__query_walk_end(pt_query_walk *w);
+/* Frees an ended walk's arrays that hold more than max_bytes. */
+void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes);
 void pt__query_walk_fini(pt_query_walk *w);
 
 #endif

@@ -311,27 +311,32 @@ int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
 /* A match found from one start node: where the whole-tree cursor would
  * have finished it (the node of @_pt_end), and the order it was found in. */
 struct pt_walk_match {
-  TSNode from;                   /* where the pattern starts */
   uint32_t end_start, end_end;   /* byte range of that last node */
   uint32_t seq;
   uint32_t pattern;
   size_t first_cap;
   uint16_t n_caps;
+  uint32_t from;                 /* where the pattern starts, in froms */
 };
 
 static int keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from)
 {
+  int is_new_from = w->n_froms == 0 || w->froms[w->n_froms - 1].id != from.id;
   if (pt_array_grow((void **)&w->matches, &w->cap_matches, w->n_matches + 1,
                     sizeof *w->matches) ||
       pt_array_grow((void **)&w->caps, &w->cap_caps, w->n_caps + m->capture_count,
-                    sizeof *w->caps))
+                    sizeof *w->caps) ||
+      (is_new_from && pt_array_grow((void **)&w->froms, &w->cap_froms,
+                                    w->n_froms + 1, sizeof *w->froms)))
     return PT_ERR(PT_ENOMEM, "out of memory matching queries");
+  if (is_new_from)
+    w->froms[w->n_froms++] = from;
   pt_walk_match *k = &w->matches[w->n_matches];
   TSNode end = from;
   for (uint16_t i = 0; i < m->capture_count; i++)
     if (m->captures[i].index + 1 == w->q->end_capture)
       end = m->captures[i].node;
-  k->from = from;
+  k->from = (uint32_t)(w->n_froms - 1);
   k->end_start = ts_node_start_byte(end);
   k->end_end = ts_node_end_byte(end);
   k->seq = (uint32_t)w->n_matches;
@@ -391,7 +396,7 @@ int pt__query_walk_start(pt_query_walk *w, const pt_query *q,
   w->q = q;
   w->cur = cur;
   w->is_whole = 0;
-  w->n_matches = w->n_caps = w->next = 0;
+  w->n_matches = w->n_caps = w->n_froms = w->next = 0;
   memset(&w->from, 0, sizeof w->from);
   if (q->roots)
     return collect(w, root);
@@ -407,7 +412,7 @@ int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m)
   if (w->next == w->n_matches)
     return 0;
   const pt_walk_match *k = &w->matches[w->next++];
-  w->from = k->from;
+  w->from = w->froms[k->from];
   m->id = k->seq;
   m->pattern_index = (uint16_t)k->pattern;
   m->capture_count = k->n_caps;
@@ -417,12 +422,32 @@ int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m)
 
 void pt__query_walk_end(pt_query_walk *w)
 {
-  w->n_matches = w->n_caps = w->next = 0;
+  w->n_matches = w->n_caps = w->n_froms = w->next = 0;
+}
+
+void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes)
+{
+  if (w->cap_matches > max_bytes / sizeof *w->matches) {
+    pt_free(w->matches);
+    w->matches = NULL;
+    w->cap_matches = 0;
+  }
+  if (w->cap_caps > max_bytes / sizeof *w->caps) {
+    pt_free(w->caps);
+    w->caps = NULL;
+    w->cap_caps = 0;
+  }
+  if (w->cap_froms > max_bytes / sizeof *w->froms) {
+    pt_free(w->froms);
+    w->froms = NULL;
+    w->cap_froms = 0;
+  }
 }
 
 void pt__query_walk_fini(pt_query_walk *w)
 {
   pt_free(w->matches);
   pt_free(w->caps);
+  pt_free(w->froms);
   memset(w, 0, sizeof *w);
 }
