@@ -690,6 +690,34 @@ static void resolve__patch_follows_the_candidates_of_an_ambiguous_edge(
   steps_equal_fresh("patch_candidates", files, steps);
 }
 
+/* g() in use.py is mod.py's f through `from mod import f as g`, and P()
+ * in u.ts is m.ts's `export default` function, whatever its name: when
+ * mod.py gains and loses f, and m.ts's default export comes, moves and
+ * goes, use.py and u.ts resolve again though neither changed; an alias
+ * changed in use.py changes only use.py. */
+static void resolve__patch_follows_a_name_an_import_binds(void **state)
+{
+  static const char *const files[] = {
+    "mod.py", "def other():\n    return 1\n",
+    "use.py", "from mod import f as g\n\n\ndef run():\n    return g()\n",
+    "m.ts", "export function a(): number { return 1; }\n",
+    "u.ts", "import P from './m';\n\n"
+            "export function run(): number { return P(); }\n",
+    NULL};
+  static const step steps[] = {
+    {"mod.py", "def other():\n    return 1\n\n\ndef f():\n    return 2\n",
+     NULL},
+    {"m.ts", "export default function parse(): number { return 2; }\n", NULL},
+    {"use.py", "from mod import other as g\n\n\ndef run():\n    return g()\n",
+     NULL},
+    {"m.ts", "export function parse(): number { return 2; }\n\n"
+             "export default function again(): number { return 3; }\n", NULL},
+    {"mod.py", "def f():\n    return 2\n", NULL},
+    {"m.ts", "export function parse(): number { return 2; }\n", NULL},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_alias", files, steps);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -723,6 +751,7 @@ int main(void)
     cmocka_unit_test(resolve__patch_follows_a_base_that_another_file_changes),
     cmocka_unit_test(resolve__patch_follows_a_renamed_file),
     cmocka_unit_test(resolve__patch_follows_deleted_and_new_files),
+    cmocka_unit_test(resolve__patch_follows_a_name_an_import_binds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

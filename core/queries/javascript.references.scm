@@ -14,14 +14,20 @@
 (class_heritage [(identifier) (member_expression)] @reference.extends)
 
 ; import d, { a, b as c } from './m'; import * as ns from './m'; import './m'
+; (the name the file uses is the import's @scope: an alias, the namespace,
+; the default import's own)
 (import_statement
-  (import_clause (named_imports (import_specifier name: (identifier) @reference.import)))
+  (import_clause (named_imports (import_specifier name: (identifier) @reference.import !alias)))
   source: (string (string_fragment) @module)) @import
 (import_statement
-  (import_clause (identifier) @reference.import)
+  (import_clause (named_imports (import_specifier name: (identifier) @reference.import
+                                                  alias: (identifier) @scope)))
   source: (string (string_fragment) @module)) @import
 (import_statement
-  (import_clause (namespace_import))
+  (import_clause (identifier) @reference.import @scope)
+  source: (string (string_fragment) @module)) @import
+(import_statement
+  (import_clause (namespace_import (identifier) @scope))
   source: (string (string_fragment) @reference.import)) @import
 (import_statement . (string (string_fragment) @reference.import)) @import
 ; export { a } from './m'; export * from './m'
@@ -38,6 +44,20 @@
      arguments: (arguments . (string (string_fragment) @module))))
  (#eq? @_req "require")) @import
 (call_expression function: (import) arguments: (arguments . (string (string_fragment) @reference.import))) @import
+; const m = require('./m') (m is the module), const { a, b: c } = require('./m')
+((variable_declarator
+   name: (identifier) @scope
+   value: (call_expression
+     function: (identifier) @_req
+     arguments: (arguments . (string (string_fragment) @reference.import))))
+ (#eq? @_req "require")) @import
+((variable_declarator
+   name: (object_pattern (pair_pattern key: (property_identifier) @reference.import
+                                       value: (identifier) @scope))
+   value: (call_expression
+     function: (identifier) @_req
+     arguments: (arguments . (string (string_fragment) @module))))
+ (#eq? @_req "require")) @import
 
 ; receiver bindings (extract_refs.c): const x = new T()
 (variable_declarator name: (identifier) @binding.var value: (new_expression constructor: (_) @binding.new))

@@ -25,10 +25,11 @@
 (class_definition superclasses: (argument_list (attribute) @reference.extends))
 
 ; import a.b; import a.b as c; from m import x, y as z; from m import *
+; (an alias is the import's @scope: the name the file uses)
 (import_statement name: (dotted_name) @reference.import) @import
-(import_statement name: (aliased_import name: (dotted_name) @reference.import)) @import
+(import_statement name: (aliased_import name: (dotted_name) @reference.import alias: (identifier) @scope)) @import
 (import_from_statement module_name: (_) @module name: (dotted_name) @reference.import) @import
-(import_from_statement module_name: (_) @module name: (aliased_import name: (dotted_name) @reference.import)) @import
+(import_from_statement module_name: (_) @module name: (aliased_import name: (dotted_name) @reference.import alias: (identifier) @scope)) @import
 (import_from_statement (wildcard_import)) @import
 (future_import_statement) @import
 

@@ -32,23 +32,49 @@
 
 ; import d, { a, type b, c as e } from './m'; import * as ns from './m';
 ; import './m'; import x = require('./m')
+; (the name the file uses is the import's @scope: an alias, the namespace,
+; the default import's own)
 (import_statement
-  (import_clause (named_imports (import_specifier name: (identifier) @reference.import)))
+  (import_clause (named_imports (import_specifier name: (identifier) @reference.import !alias)))
   source: (string (string_fragment) @module)) @import
 (import_statement
-  (import_clause (identifier) @reference.import)
+  (import_clause (named_imports (import_specifier name: (identifier) @reference.import
+                                                  alias: (identifier) @scope)))
   source: (string (string_fragment) @module)) @import
 (import_statement
-  (import_clause (namespace_import))
+  (import_clause (identifier) @reference.import @scope)
+  source: (string (string_fragment) @module)) @import
+(import_statement
+  (import_clause (namespace_import (identifier) @scope))
   source: (string (string_fragment) @reference.import)) @import
 (import_statement . (string (string_fragment) @reference.import)) @import
-(import_statement (import_require_clause source: (string (string_fragment) @reference.import))) @import
+(import_statement (import_require_clause (identifier) @scope source: (string (string_fragment) @reference.import))) @import
 (export_statement source: (string (string_fragment) @reference.import)) @import
 ((call_expression
    function: (identifier) @_req
    arguments: (arguments . (string (string_fragment) @reference.import)))
  (#eq? @_req "require")) @import
 (call_expression function: (import) arguments: (arguments . (string (string_fragment) @reference.import))) @import
+((variable_declarator
+   name: (object_pattern (shorthand_property_identifier_pattern) @reference.import)
+   value: (call_expression
+     function: (identifier) @_req
+     arguments: (arguments . (string (string_fragment) @module))))
+ (#eq? @_req "require")) @import
+; const m = require('./m') (m is the module), const { a, b: c } = require('./m')
+((variable_declarator
+   name: (identifier) @scope
+   value: (call_expression
+     function: (identifier) @_req
+     arguments: (arguments . (string (string_fragment) @reference.import))))
+ (#eq? @_req "require")) @import
+((variable_declarator
+   name: (object_pattern (pair_pattern key: (property_identifier) @reference.import
+                                       value: (identifier) @scope))
+   value: (call_expression
+     function: (identifier) @_req
+     arguments: (arguments . (string (string_fragment) @module))))
+ (#eq? @_req "require")) @import
 
 ; receiver bindings (extract_refs.c): let x: T, x: T parameters and fields,
 ; const x = new T()

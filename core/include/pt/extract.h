@@ -25,7 +25,12 @@ typedef enum pt_ref_kind {
 } pt_ref_kind;
 
 /* How a call names its target: f(), a path A::f / A\\f, or a member o.f /
- * o->f (o a receiver, or a type or module). */
+ * o->f (o a receiver, or a type or module). An import is PT_VIA_PATH when
+ * it imports a module (its scope, if any, is the name the file gives the
+ * module: `import * as ns`, `import a.b as n`, `const m = require(..)`),
+ * PT_VIA_MEMBER when it imports a name from one (its scope, if any, is the
+ * name's alias: `from m import f as g`; a JavaScript default import's scope
+ * is its own name). */
 typedef enum pt_ref_via {
   PT_VIA_NAME,
   PT_VIA_PATH,

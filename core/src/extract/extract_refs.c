@@ -290,6 +290,10 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
   if (kind == PT_REF_INCLUDE) {
     ref.name = name;
   } else {
+    /* an import of a module (its @scope names the module) or of a name
+     * from one (its @scope is an alias of the name): pt_ref_via */
+    if (kind == PT_REF_IMPORT)
+      ref.via = module ? PT_VIA_MEMBER : PT_VIA_PATH;
     if (kind == PT_REF_IMPORT && !module)
       ref.module = pt_arena_strdup(&f->r->arena, name);
     if (kind != PT_REF_IMPORT)

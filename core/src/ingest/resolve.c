@@ -171,6 +171,19 @@ size_t pt__resolve_key(const pt_resolver *rs, pt__resolve_ctx *c,
   return found ? i : NONE;
 }
 
+int pt__resolve_is_default(const pt_entity *e)
+{
+  return pt__resolve_family(e->lang) == PT_LANG_JAVASCRIPT && !e->parent_key &&
+         e->signature && strncmp(e->signature, "export default ", 15) == 0;
+}
+
+size_t pt__resolve_default(const pt_resolver *rs, const char *path)
+{
+  size_t i, len = strlen(path);
+  note('D', path, len);
+  return pt_strmap_get(&rs->defaults, path, len, &i) ? i : NONE;
+}
+
 uint32_t pt__resolve_path_id(const pt_resolver *rs, const char *path)
 {
   size_t id;
@@ -267,6 +280,10 @@ static int entity_ids(pt_resolver *rs, size_t *tail)
       rc = PT_ERR(PT_EINVAL, "%s: unknown language", e->key);
     if (rc == 0)
       rc = chain(&rs->by_name[in->fam], rs->next_same_name, tail, e->name, i);
+    size_t was; /* the first of two (invalid) default exports */
+    if (rc == 0 && pt__resolve_is_default(e) &&
+        !pt_strmap_get(&rs->defaults, e->file_path, strlen(e->file_path), &was))
+      rc = pt_strmap_put(&rs->defaults, e->file_path, strlen(e->file_path), i);
     size_t count = 0, nl = strlen(e->name);
     pt_strmap_get(&rs->names, e->name, nl, &count);
     if (rc == 0)
@@ -362,6 +379,7 @@ void pt__resolver_free(pt_resolver *rs)
   pt_strmap_fini(&rs->qnames);
   pt_strmap_fini(&rs->paths);
   pt_strmap_fini(&rs->dirs);
+  pt_strmap_fini(&rs->defaults);
   pt_free(rs->base_head);
   pt_free(rs->base_nodes);
   pt_strmap_fini(&rs->by_base);

@@ -77,6 +77,8 @@ struct pt_resolver {
   pt_strmap qnames;          /* qualified names and enclosing types -> id */
   pt_strmap paths;           /* file paths -> id (files first, in order) */
   pt_strmap dirs;            /* folders -> id */
+  pt_strmap defaults;        /* JavaScript family: file path -> its `export
+                                default` definition (NONE: none) */
   size_t *base_head;         /* owned, by qualified-name id: first base_node */
   size_t n_base_head;        /* ids base_head has room for */
   base_node *base_nodes;
@@ -98,13 +100,37 @@ struct pt_resolver {
   int bases_dry;             /* note_bases resolves, adds nothing */
 };
 
+/* A name an import binds in the file being resolved (JavaScript,
+ * TypeScript, Python): `from m import f as g` binds g to m's f, `import *
+ * as ns from './m'` ns to the module m. */
+typedef struct pt__import_bind {
+  const char *local;         /* borrowed: the name the file uses */
+  const char *orig;          /* borrowed: the name imported (NULL: none) */
+  char *module;              /* owned: its module, normalised */
+  char *sub;                 /* owned: Python's module orig may itself be
+                                (`from pkg import mod`), or NULL */
+  uint8_t how;               /* PT__BIND_* */
+} pt__import_bind;
+
+#define PT__BIND_NAMED 0     /* import { a }, from m import a */
+#define PT__BIND_ALIAS 1     /* import { a as b }, from m import a as b */
+#define PT__BIND_DEFAULT 2   /* import X from './m': m's default export */
+#define PT__BIND_MODULE 3    /* the module itself */
+#define PT__BIND_PLAIN 4     /* Python's `import m`: counted only beside
+                                another import binding m (try/except) */
+
 /* What resolving one file needs besides the frozen tables: one per thread. */
 typedef struct pt__resolve_ctx {
   const char **imports;      /* owned: the file's normalised import modules */
   size_t n_imports, cap_imports;
-  const char **aliases;      /* owned, by import: Go's `import x "p"` x
-                                (borrowed from the references), or NULL */
+  const char **aliases;      /* owned, by import: the name the file gives
+                                the module (Go's `import x "p"` x, `import *
+                                as ns`; borrowed from the references), or
+                                NULL */
   size_t cap_aliases;
+  pt__import_bind *ibinds;   /* owned: the names imports bind (lexical
+                                languages), in reference order */
+  size_t n_ibinds, cap_ibinds;
   uint8_t *imported;         /* owned, by path id: 0 not asked, 1 no, 2 yes */
   uint32_t *asked;           /* owned: the path ids asked for this file */
   size_t n_asked, cap_asked;
@@ -173,6 +199,10 @@ size_t pt__resolve_file_of(const pt_resolver *rs, uint32_t path_id);
 /* The entity with this key (last of equals), or NONE. */
 size_t pt__resolve_key(const pt_resolver *rs, pt__resolve_ctx *c,
                        const char *key);
+/* The `export default` definition of the file at path, or NONE. */
+size_t pt__resolve_default(const pt_resolver *rs, const char *path);
+/* Whether entity e is written `export default` at its file's top level. */
+int pt__resolve_is_default(const pt_entity *e);
 /* The path id of a text, or NO_ID. */
 uint32_t pt__resolve_path_id(const pt_resolver *rs, const char *path);
 /* Makes rs->serial, the context of the calls that resolve one file on

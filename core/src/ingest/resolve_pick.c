@@ -23,6 +23,7 @@
  * decided it, or why none did (pt_resolution). A package qualifier
  * (io.Reader, with io imported) admits only files of that package; imports
  * prefer types over same-named constructors. */
+#include <stdio.h>
 #include <string.h>
 
 #include "graph/key.h"
@@ -59,13 +60,15 @@ static int kind_fits(pt_ref_kind r, pt_kind k)
 static char *normalize_module(const char *m)
 {
   pt_buf b = PT_BUF_INIT;
+  int is_path = strchr(m, '/') != NULL;
   while (*m == '.' || *m == '/' || *m == '@' || *m == '~')
     m++;
-  /* a file path with its extension ("./lib/shapes.js", "a/b.php") */
+  /* a file path with its extension ("./lib/shapes.js", "./mod.js",
+   * "a/b.php") */
   static const char *const exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts",
                                      ".tsx", ".php", ".rb", ".py", NULL};
   size_t ml = strlen(m), cut = ml;
-  for (int i = 0; exts[i] && strchr(m, '/'); i++) {
+  for (int i = 0; exts[i] && is_path; i++) {
     size_t el = strlen(exts[i]);
     if (ml > el && strcmp(m + ml - el, exts[i]) == 0)
       cut = ml - el;
@@ -502,7 +505,11 @@ static void own_methods(const pt_resolver *rs, size_t head, const pt_raw_ref *r,
     tier_add(rs, spread || rs->info[i].file == rs->info[t].file ? &here : &away,
              i);
   }
-  *out = here.count ? here : away;
+  /* Python, JavaScript and TypeScript write a class's methods in its body:
+   * a class of that name in another file is another class */
+  uint8_t fam = rs->info[t].fam;
+  *out = here.count || fam == PT_LANG_PYTHON || fam == PT_LANG_JAVASCRIPT
+             ? here : away;
 }
 
 /* C++ const twins: of two methods of type t named r->name with one
@@ -1260,17 +1267,309 @@ static int namespace_level(const pt_resolver *rs, const pt__resolve_ctx *c,
   return -1;
 }
 
+/* ---- names bound by imports (JavaScript, TypeScript, Python) ------------
+ * docs/extraction.md "Resolution": a name an import binds decides before
+ * any lookup by name: `from m import f as g` makes g() m's f and nothing
+ * else, `import * as ns from './m'` makes ns.f() m's f, and a name bound
+ * by an import of a module that is not indexed is external. */
+
+static int is_lexical(pt_lang l)
+{
+  return l == PT_LANG_JAVASCRIPT || l == PT_LANG_TYPESCRIPT ||
+         l == PT_LANG_PYTHON;
+}
+
+static int same_str(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int binds_module(const pt__import_bind *b)
+{
+  return b->how == PT__BIND_MODULE || b->how == PT__BIND_PLAIN;
+}
+
+/* Do two imports bind a name to one thing? */
+static int same_bind(const pt__import_bind *a, const pt__import_bind *b)
+{
+  if (binds_module(a) || binds_module(b))
+    return binds_module(a) && binds_module(b) &&
+           strcmp(a->module, b->module) == 0;
+  return a->how == b->how && strcmp(a->module, b->module) == 0 &&
+         strcmp(a->orig, b->orig) == 0 && same_str(a->sub, b->sub);
+}
+
+/* The binding of the local name s (n bytes) in the current file, or NULL;
+ * *twice when two imports bind it to different things (`try: import
+ * posixpath as path` / `except: import ntpath as path`: which one holds
+ * depends on the run). */
+static const pt__import_bind *find_bind(const pt__resolve_ctx *c,
+                                        const char *s, size_t n, int *twice)
+{
+  const pt__import_bind *b = NULL, *plain = NULL;
+  *twice = 0;
+  for (size_t k = 0; k < c->n_ibinds; k++) {
+    const pt__import_bind *x = &c->ibinds[k];
+    if (x->local[0] != s[0] || strncmp(x->local, s, n) != 0 ||
+        x->local[n] != '\0')
+      continue;
+    if (x->how == PT__BIND_PLAIN) {
+      plain = x;
+      continue;
+    }
+    if (b && !same_bind(b, x))
+      *twice = 1;
+    b = x;
+  }
+  if (b && plain && !same_bind(b, plain))
+    *twice = 1;
+  return b;
+}
+
+/* Whether entity i may be what r names when a module exports it: a
+ * definition at the module's top level (ES5 constructors are functions). */
+static int module_member(const pt_resolver *rs, size_t i, const pt_raw_ref *r)
+{
+  if (rs->ents[i].parent_key || rs->info[i].kind == PT_KIND_METHOD)
+    return 0;
+  return eligible(rs, i, r, 0) ||
+         (r->kind == PT_REF_NEW && rs->info[i].fam == PT_LANG_JAVASCRIPT &&
+          rs->info[i].kind == PT_KIND_FUNCTION);
+}
+
+/* Is the file at path in the package of module mod: under a folder that
+ * ends with mod's parent ("a/b" for "a/b/m"), or with mod itself when it
+ * has one segment (the package "a")? */
+static int in_package(const char *path, const char *mod)
+{
+  const char *slash = strrchr(mod, '/');
+  size_t pl = slash ? (size_t)(slash - mod) : strlen(mod);
+  for (size_t dl = pt__path_dir_len(path); pl && dl > 0;) {
+    if (dl >= pl && seg_eq(path + dl - pl, mod, pl) &&
+        (dl == pl || path[dl - pl - 1] == '/'))
+      return 1;
+    while (dl > 0 && path[dl - 1] != '/')
+      dl--;
+    dl -= dl > 0;
+  }
+  return 0;
+}
+
+/* The definition of name that module mod exports: its own, else (a name
+ * it imports from its package to export it again: `from distutils.cmd
+ * import Command` in distutils/core.py, `export * from './x'` in
+ * index.ts) the one of its package; none when no indexed file is either
+ * (a library's module). */
+static verdict in_module(const pt_resolver *rs, pt_lang lang,
+                         const pt_raw_ref *r, const char *name,
+                         const char *mod)
+{
+  size_t head;
+  tier_hit t = {0}, pkg = {0};
+  if (!chain_head(rs, pt__resolve_family(lang), name, strlen(name), &head))
+    return missed(PT_RES_EXTERNAL);
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    if (!module_member(rs, i, r))
+      continue;
+    const char *path = rs->path_text[rs->info[i].file];
+    if (file_matches_module(path, mod))
+      tier_add(rs, &t, i);
+    else if (!t.count && in_package(path, mod))
+      tier_add(rs, &pkg, i);
+  }
+  if (t.count)
+    return tier_verdict(&t, PT_RES_IMPORT);
+  return pkg.count ? tier_verdict(&pkg, PT_RES_IMPORT)
+                   : missed(PT_RES_EXTERNAL);
+}
+
+/* The `export default` definition of the one file module mod is (m.ts,
+ * m.js, m/index.ts, ...), or NONE. */
+static size_t default_export(const pt_resolver *rs, const char *mod)
+{
+  static const char *const exts[] = {".ts", ".tsx", ".js", ".jsx", ".mjs",
+                                     ".cjs", ".mts", ".cts", NULL};
+  char name[256];
+  const char *base = pt__path_base(mod);
+  size_t found_at = NONE, n = 0, head;
+  for (int pass = 0; pass < 2; pass++)
+    for (int e = 0; exts[e]; e++) {
+      int len = snprintf(name, sizeof name, "%s%s", pass ? "index" : base,
+                         exts[e]);
+      if (len <= 0 || (size_t)len >= sizeof name ||
+          !pt__resolve_files_named(rs, name, (size_t)len, &head))
+        continue;
+      for (size_t f = head; f != NONE; f = rs->next_same_base[f]) {
+        if (!file_matches_module(rs->files[f].path, mod))
+          continue;
+        size_t i = pt__resolve_default(rs, rs->files[f].path);
+        if (i != NONE && n++ == 0)
+          found_at = i;
+      }
+    }
+  return n == 1 ? found_at : NONE;
+}
+
+/* What a default import (or CommonJS's module object) stands for: the
+ * module's `export default` definition, whatever its name, else its
+ * definition of the name the file gives it (`export default helper;`,
+ * `module.exports = Type`). */
+static verdict default_of(const pt_resolver *rs, pt__resolve_ctx *c,
+                          pt_lang lang, const pt_raw_ref *r,
+                          const pt__import_bind *b)
+{
+  size_t i = default_export(rs, b->module);
+  if (i != NONE && module_member(rs, i, r))
+    return found(i, PT_RES_IMPORT);
+  return in_module(rs, lang, r, b->local, b->module);
+}
+
+/* What a bare name bound by b stands for. */
+static verdict bind_target(const pt_resolver *rs, pt__resolve_ctx *c,
+                           pt_lang lang, const pt_raw_ref *r,
+                           const pt__import_bind *b)
+{
+  if (b->how == PT__BIND_NAMED || b->how == PT__BIND_ALIAS)
+    return in_module(rs, lang, r, b->orig, b->module);
+  if (binds_module(b) && lang == PT_LANG_PYTHON)
+    return missed(PT_RES_EXTERNAL);
+  return default_of(rs, c, lang, r, b);
+}
+
+/* r->scope.r->name where the scope is bound by b: a member of the module
+ * b names, or a method of the class b names (`from m import C as D`,
+ * `D.method()`). */
+static verdict bind_member(const pt_resolver *rs, pt__resolve_ctx *c,
+                           pt_lang lang, const pt_raw_ref *r,
+                           const pt__import_bind *b)
+{
+  const char *mod = binds_module(b) ? b->module : b->sub;
+  if (mod) {
+    verdict v = in_module(rs, lang, r, r->name, mod);
+    if (v.target != NONE || v.how == PT_RES_AMBIGUOUS ||
+        (binds_module(b) && lang == PT_LANG_PYTHON))
+      return v;
+  }
+  size_t head;
+  if (r->kind != PT_REF_CALL ||
+      !chain_head(rs, pt__resolve_family(lang), r->name, strlen(r->name),
+                  &head))
+    return missed(PT_RES_EXTERNAL);
+  pt_raw_ref t = *r;
+  t.kind = PT_REF_TYPE;
+  t.scope = NULL;
+  t.name = b->local;
+  t.via = PT_VIA_NAME;
+  verdict ty = bind_target(rs, c, lang, &t, b);
+  if (ty.target == NONE)
+    return ty;
+  verdict m = method_of(rs, head, r, ty.target, 0, 0, -1);
+  return m.target != NONE ? found(m.target, PT_RES_IMPORT) : m;
+}
+
+/* Does the current file define r->name itself (which wins over a name
+ * an import binds: Python's `try: from _m import f` / `except: def f`)? */
+static int defined_here(const pt_resolver *rs, const pt__resolve_ctx *c,
+                        pt_lang lang, const pt_raw_ref *r)
+{
+  size_t head;
+  if (c->file == NO_ID ||
+      !chain_head(rs, pt__resolve_family(lang), r->name, strlen(r->name),
+                  &head))
+    return 0;
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+    if (rs->info[i].file == c->file && module_member(rs, i, r))
+      return 1;
+  return 0;
+}
+
+/* Does an import of the current file bind name under another name? */
+static int is_renamed(const pt__resolve_ctx *c, const char *name)
+{
+  for (size_t k = 0; k < c->n_ibinds; k++)
+    if (c->ibinds[k].how == PT__BIND_ALIAS &&
+        strcmp(c->ibinds[k].orig, name) == 0)
+      return 1;
+  return 0;
+}
+
+/* A name two imports bind to different things: each one's target is a
+ * candidate (one when the others are not indexed). */
+static verdict bind_each(const pt_resolver *rs, pt__resolve_ctx *c,
+                         pt_lang lang, const pt_raw_ref *r, const char *local,
+                         int member)
+{
+  tier_hit t = {0};
+  verdict amb = missed(PT_RES_EXTERNAL);
+  size_t seen[8], n_seen = 0;
+  for (size_t k = 0; k < c->n_ibinds; k++) {
+    const pt__import_bind *b = &c->ibinds[k];
+    if (strcmp(b->local, local) != 0)
+      continue;
+    verdict v = member ? bind_member(rs, c, lang, r, b)
+                       : bind_target(rs, c, lang, r, b);
+    if (v.how == PT_RES_AMBIGUOUS)
+      amb = v;
+    int dup = 0;
+    for (size_t j = 0; j < n_seen; j++)
+      dup |= seen[j] == v.target;
+    if (v.target == NONE || dup || n_seen == sizeof seen / sizeof *seen)
+      continue;
+    seen[n_seen++] = v.target;
+    tier_add(rs, &t, v.target);
+  }
+  if (amb.how == PT_RES_AMBIGUOUS || !t.count)
+    return amb;
+  return tier_verdict(&t, PT_RES_IMPORT);
+}
+
+/* The verdict of the import binding r's name (or its one-word qualifier)
+ * has, into *out: 1, or 0 when no binding decides r. */
+static int by_binding(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
+                      const pt_raw_ref *r, verdict *out)
+{
+  const pt__import_bind *b;
+  int twice;
+  if (r->kind == PT_REF_IMPORT) { /* the name it imports, as its calls */
+    for (size_t k = 0; k < c->n_ibinds; k++)
+      if (c->ibinds[k].orig == r->name && r->via == PT_VIA_MEMBER) {
+        *out = bind_target(rs, c, lang, r, &c->ibinds[k]);
+        return 1;
+      }
+    return 0;
+  }
+  if (!r->scope) {
+    b = find_bind(c, r->name, strlen(r->name), &twice);
+    if (!b || defined_here(rs, c, lang, r))
+      return 0;
+    *out = twice ? bind_each(rs, c, lang, r, r->name, 0)
+                 : bind_target(rs, c, lang, r, b);
+    return 1;
+  }
+  if (strchr(r->scope, '.') ||
+      !(b = find_bind(c, r->scope, strlen(r->scope), &twice)) ||
+      (b->how == PT__BIND_NAMED && !twice))
+    return 0; /* a name imported as itself qualifies as it did before */
+  *out = twice ? bind_each(rs, c, lang, r, r->scope, 1)
+               : bind_member(rs, c, lang, r, b);
+  return 1;
+}
+
 /* Tiers 1-6 for everything but a member call. */
 static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
                             pt_lang lang, const pt_raw_ref *r)
 {
   size_t head, len = strlen(r->name);
   pt_raw_ref plain;
-  if (r->kind == PT_REF_IMPORT && r->scope && lang == PT_LANG_GO) {
+  if (r->kind == PT_REF_IMPORT && r->scope &&
+      (lang == PT_LANG_GO || is_lexical(lang))) {
     plain = *r; /* the qualifier of `import x "p"` is its alias */
     plain.scope = NULL;
     r = &plain;
   }
+  verdict bound;
+  if (c->n_ibinds && !r->recv_type && by_binding(rs, c, lang, r, &bound))
+    return bound;
   /* a name only another family defines is looked at as one with no
    * candidates, not as one nobody defines (the verdict's reason differs) */
   if (!chain_head(rs, pt__resolve_family(lang), r->name, len, &head)) {
@@ -1302,6 +1601,7 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
     caller_scope(rs, c, r);
     n_ns = c->n_ns;
   }
+  int renamed = lexical && is_renamed(c, r->name);
   size_t nl = strlen(r->name);
   for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
     if (!eligible(rs, i, r, v.types_only) && !es5_constructor(rs, c, i, r))
@@ -1333,7 +1633,12 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
     if (lang == PT_LANG_GO && v.package &&
         !scope_names_file(rs, c, r->scope, in->file))
       continue;
-    if (lang == PT_LANG_GO && !r->scope)
+    /* a bare name is another module's only through an import binding it
+     * (by_binding), in Go only in its own package; in Python also one a
+     * module-level assignment binds (`Charset = _charset.Charset`), unless
+     * the file imports that name under another (`import f as g`) */
+    if ((lang == PT_LANG_GO || lexical) && !r->scope &&
+        (lang != PT_LANG_PYTHON || renamed))
       imported = 0;
     if (same_type && !v.foreign)
       tier_add(rs, &t[1], i);
@@ -1477,6 +1782,88 @@ static int add_import(pt__resolve_ctx *c, const char *module,
   return 0;
 }
 
+/* A relative import's module as a path from the root, so that it names
+ * the importer's neighbour and not every file of that name: "./m.js" in
+ * src/a.ts is "src/m", Python's "..m" in a/b/c.py is "a/m". NULL when the
+ * module is not relative, or climbs to or above the root. Caller frees. */
+static char *relative_module(const char *path, pt_lang lang, const char *mod)
+{
+  size_t n = pt__path_dir_len(path), d = 0;
+  char *out = NULL;
+  if (lang == PT_LANG_PYTHON) {
+    while (mod[d] == '.')
+      d++;
+    for (size_t k = 1; d && k < d && n; k++) { /* each dot past one: up */
+      while (n > 0 && path[n - 1] != '/')
+        n--;
+      n -= n > 0;
+    }
+    pt_buf b = PT_BUF_INIT;
+    if (d && (d == 1 || n) && n + strlen(mod + d) > 0 &&
+        pt_buf_put(&b, path, n) == 0 &&
+        (!n || !mod[d] || pt_buf_putc(&b, '/') == 0) &&
+        pt_buf_put(&b, mod + d, strlen(mod + d)) == 0)
+      out = pt_buf_detach(&b);
+    pt_buf_fini(&b);
+    return out;
+  }
+  if (strncmp(mod, "./", 2) != 0 && strncmp(mod, "../", 3) != 0)
+    return NULL;
+  out = join_normalized(path, n, mod);
+  static const char *const exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts",
+                                     ".tsx", ".mts", ".cts", NULL};
+  size_t ol = out ? strlen(out) : 0;
+  for (int i = 0; out && exts[i]; i++) {
+    size_t el = strlen(exts[i]);
+    if (ol > el && strcmp(out + ol - el, exts[i]) == 0)
+      out[ol - el] = '\0';
+  }
+  if (out && !*out) {
+    pt_free(out);
+    out = NULL;
+  }
+  return out;
+}
+
+/* The name import r (of module mod, Python's module pkg.name sub or NULL)
+ * binds. */
+static int add_bind(pt__resolve_ctx *c, pt_lang lang, const pt_raw_ref *r,
+                    const char *mod, const char *sub)
+{
+  int rc = pt_array_grow((void **)&c->ibinds, &c->cap_ibinds, c->n_ibinds + 1,
+                         sizeof *c->ibinds);
+  if (rc)
+    return rc;
+  pt__import_bind *b = &c->ibinds[c->n_ibinds];
+  b->module = normalize_module(mod);
+  b->sub = sub ? normalize_module(sub) : NULL;
+  if (!b->module || (sub && !b->sub)) {
+    pt_free(b->module);
+    pt_free(b->sub);
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  c->n_ibinds++;
+  b->local = r->scope ? r->scope : r->name;
+  b->orig = r->name;
+  if (r->via == PT_VIA_PATH)
+    b->how = r->scope ? PT__BIND_MODULE : PT__BIND_PLAIN;
+  else if (!r->scope)
+    b->how = PT__BIND_NAMED;
+  else /* JavaScript's default import is written as its own alias */
+    b->how = lang != PT_LANG_PYTHON && strcmp(r->scope, r->name) == 0
+                 ? PT__BIND_DEFAULT : PT__BIND_ALIAS;
+  return 0;
+}
+
+static void clear_binds(pt__resolve_ctx *c)
+{
+  for (size_t i = 0; i < c->n_ibinds; i++) {
+    pt_free(c->ibinds[i].module);
+    pt_free(c->ibinds[i].sub);
+  }
+  c->n_ibinds = 0;
+}
+
 int pt__resolve_ctx_init(pt__resolve_ctx *c, const pt_resolver *rs)
 {
   memset(c, 0, sizeof *c);
@@ -1490,6 +1877,8 @@ void pt__resolve_ctx_fini(pt__resolve_ctx *c)
     pt_free((void *)c->imports[i]);
   pt_free(c->imports);
   pt_free(c->aliases);
+  clear_binds(c);
+  pt_free(c->ibinds);
   pt_free(c->imported);
   pt_free(c->asked);
   pt_buf_fini(&c->scratch);
@@ -1514,19 +1903,36 @@ int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
                : NO_ID;
   int rc = 0;
   pt_buf sub = PT_BUF_INIT;
+  clear_binds(c);
+  int lexical = is_lexical(lang);
   for (size_t i = 0; rc == 0 && i < n_refs; i++) {
     const pt_raw_ref *r = &refs[i];
     if (r->kind != PT_REF_IMPORT || !r->module)
       continue;
-    /* Go: `import x "p"` names the package x in this file */
-    rc = add_import(c, r->module, lang == PT_LANG_GO ? r->scope : NULL);
+    /* Go: `import x "p"` names the package x in this file, as `import * as
+     * x` and `import a.b as x` do */
+    int names_module = r->via == PT_VIA_PATH, has_sub = 0;
+    char *rel = lexical ? relative_module(path, lang, r->module) : NULL;
+    const char *mod = rel ? rel : r->module;
+    /* Python's `from . import x` imports x, not every file of its package */
+    int only_dots = strspn(r->module, ".") == strlen(r->module);
+    rc = add_import(c, only_dots ? r->module : mod,
+                    lang == PT_LANG_GO || (lexical && names_module) ? r->scope
+                                                                    : NULL);
     /* Python's `from pkg import mod` may name a module: pkg/mod */
-    if (rc == 0 && lang == PT_LANG_PYTHON && strcmp(r->module, r->name) != 0) {
+    if (rc == 0 && lang == PT_LANG_PYTHON && strcmp(r->module, r->name) != 0 &&
+        !(names_module && r->scope)) {
       pt_buf_clear(&sub);
-      rc = pt_buf_printf(&sub, "%s.%s", r->module, r->name);
+      has_sub = 1;
+      rc = pt_buf_printf(&sub, "%s.%s", mod, r->name);
       if (rc == 0)
-        rc = add_import(c, sub.ptr, NULL);
+        rc = add_import(c, sub.ptr, names_module ? NULL : r->scope);
     }
+    if (rc == 0 && lexical &&
+        (r->scope || !names_module ||
+         (lang == PT_LANG_PYTHON && !strchr(r->module, '.'))))
+      rc = add_bind(c, lang, r, mod, has_sub ? sub.ptr : NULL);
+    pt_free(rel);
   }
   pt_buf_fini(&sub);
   return rc;

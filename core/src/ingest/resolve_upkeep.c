@@ -229,6 +229,21 @@ static int same_entity(const pt_entity *a, span ea, const pt_entity *b, span eb)
          !ea.s == !eb.s;
 }
 
+/* A JavaScript or TypeScript file's `export default` definition i comes
+ * (to: i) or goes (to: NONE), for its default imports (resolve_pick.c). */
+static int set_default(pt_resolver *rs, size_t i, size_t to, pt__deps *changed)
+{
+  const pt_entity *e = &rs->ents[i];
+  size_t now, len = strlen(e->file_path);
+  if (!pt__resolve_is_default(e))
+    return 0;
+  int has = pt_strmap_get(&rs->defaults, e->file_path, len, &now);
+  if (to == NONE ? !has || now != i : has && now != NONE)
+    return 0;
+  int rc = pt_strmap_put(&rs->defaults, e->file_path, len, to);
+  return rc == 0 ? mark(changed, 'D', e->file_path, len) : rc;
+}
+
 static int remove_entity(pt_resolver *rs, size_t i, pt__deps *changed)
 {
   const pt_entity *e = &rs->ents[i];
@@ -240,6 +255,7 @@ static int remove_entity(pt_resolver *rs, size_t i, pt__deps *changed)
     rc = pt_strmap_put(&rs->by_key, e->key, kl, NONE);
   if (rc == 0) rc = mark(changed, 'n', e->name, strlen(e->name));
   if (rc == 0) rc = mark(changed, 'k', e->key, kl);
+  if (rc == 0) rc = set_default(rs, i, NONE, changed);
   rs->info[i].pos = NO_ID;
   return rc;
 }
@@ -329,6 +345,7 @@ static int place_entity(pt_resolver *rs, size_t i, uint32_t f, size_t pos,
   if (rc == 0) rc = count_name(rs, e->name, 1);
   if (rc == 0) rc = mark(changed, 'n', e->name, strlen(e->name));
   if (rc == 0) rc = mark(changed, 'k', e->key, strlen(e->key));
+  if (rc == 0) rc = set_default(rs, i, i, changed);
   return rc;
 }
 
