@@ -2,7 +2,6 @@
  * the serving session (pt/serve.h), which loads the graph once, keeps it
  * true while files change (unless --no-watch) and serves it until SIGINT
  * or SIGTERM, then stops in the one safe order. */
-#include <signal.h>
 #include <string.h>
 
 #include "cli_console.h"
@@ -14,15 +13,7 @@
 #include "pt/server.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
-#include "pt/sys/proc.h"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-  (void)sig;
-  stop_requested = 1;
-}
+#include "pt/sys/term.h"
 
 typedef struct serve_args {
   const char *db, *bind, *root;
@@ -268,13 +259,18 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
             pt__cli_glyphs()->warn, pt_serve_live_error(sv));
   else if (pt_serve_live(sv))
     print_watch(out, pt_serve_live(sv), !a.no_watch);
+  /* caught before Ready, so that a stop sent on seeing it is never lost;
+   * until then one ends the process (nothing is being written) */
+  if (pt_term_stop_catch() != 0) {
+    fprintf(err, "%sWarning: %s; Ctrl-C ends the server without its final "
+            "backup\n", pt__cli_glyphs()->warn, pt_error_last()->message);
+    pt_error_clear();
+  }
   fprintf(out, "Ready: listening on %s:%u (Ctrl-C stops)\n", pt_serve_bind(sv),
           pt_serve_port(sv));
   fflush(out);
-  signal(SIGINT, on_signal);
-  signal(SIGTERM, on_signal);
-  while (!stop_requested)
-    pt_sleep_ms(100);
+  pt_term_stop_wait(); /* asleep until a stop request: an idle server uses
+                          no CPU */
   fprintf(out, "Stopping...\n");
   fflush(out);
   rc = pt_serve_stop(sv);

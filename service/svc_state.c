@@ -30,6 +30,9 @@ struct pt_svc {
   pt_mutex *mu;
   pt_svc_status st;        /* under mu: the status last reported */
   pt_svc_ctrl want;     /* under mu: STOP, PAUSE, CONTINUE or 0 */
+  pt_cond *wished;         /* with mu: want was set */
+  uint64_t wakeups;        /* under mu: looks for a control, RUNNING */
+  pt_thread *saves_watch;  /* logs failed backups (watch_saves) */
   uint64_t last_progress;  /* pt_clock_ns of the last START_PENDING */
   uint64_t t0;             /* pt_clock_ns when pt_svc_main began */
   const char *step;        /* pt_serve_open's step under way (static) */
@@ -94,9 +97,15 @@ static void say(pt_svc *m, pt_svc_level level, const char *fmt, ...)
   m->scm->log(level, msg, m->scm->payload);
 }
 
+/* The control wished for, asleep until there is one (an idle service
+ * uses no CPU). */
 static pt_svc_ctrl take_wish(pt_svc *m)
 {
   pt_mutex_lock(m->mu);
+  while (!m->want) {
+    pt_cond_wait(m->wished, m->mu);
+    m->wakeups++;
+  }
   pt_svc_ctrl c = m->want;
   if (c != PT_SVC_CTRL_STOP) /* a stop stays wished for */
     m->want = 0;
@@ -163,6 +172,8 @@ int pt_svc_new(const pt_serve_opts *opts, const pt_svc_scm *scm,
                    (opts->bind && !m->bind)
                ? PT_ERR(PT_ENOMEM, "out of memory")
                : pt_mutex_new(&m->mu);
+  if (rc == 0)
+    rc = pt_cond_new(&m->wished);
   if (rc) {
     pt_svc_free(m);
     return rc;
@@ -181,6 +192,7 @@ void pt_svc_free(pt_svc *m)
   if (!m)
     return;
   pt_serve_free(m->sv);
+  pt_cond_free(m->wished);
   pt_mutex_free(m->mu);
   pt_free(m->db);
   pt_free(m->root);
@@ -334,33 +346,43 @@ static void start_live(pt_svc *m)
         "stopped", ms_since(t0));
 }
 
-/* Each failed backup is logged (the event log, for the operator), with
- * the live index's reason. */
-static void watch_saves(pt_svc *m, uint64_t *failed)
+/* A thread of its own, asleep until the live index counts a failed
+ * backup: each is logged (the event log, for the operator) with the live
+ * index's reason. It ends when the live index stops. */
+static void watch_saves(void *payload)
 {
+  pt_svc *m = payload;
   pt_live *lv = pt_serve_live(m->sv);
-  pt_live_status st;
-  if (!lv)
-    return;
-  pt_live_get_status(lv, &st);
-  if (st.failed_saves > *failed)
+  uint64_t failed = 0, n;
+  while ((n = pt_live_wait_failed_saves(lv, failed)) != failed) {
+    pt_live_status st;
+    pt_live_get_status(lv, &st);
     say(m, PT_SVC_LOG_ERROR, "backup failed (%llu so far; %s): %s",
-        (unsigned long long)st.failed_saves,
+        (unsigned long long)n,
         st.saves_stopped ? "a newer index is there: backups stop until the "
                            "service restarts"
                          : "tried again every 5 s, 12 times at most, then "
                            "at the next change",
         st.last_error);
-  *failed = st.failed_saves;
+    failed = n;
+  }
+}
+
+static void start_watching_saves(pt_svc *m)
+{
+  if (!pt_serve_live(m->sv) ||
+      pt_thread_start(watch_saves, m, &m->saves_watch) == 0)
+    return;
+  say(m, PT_SVC_LOG_WARN, "failed backups will not be logged: %s",
+      pt_error_last()->message);
+  pt_error_clear();
+  m->saves_watch = NULL;
 }
 
 /* RUNNING and PAUSED: controls until a stop. */
 static void serve_controls(pt_svc *m)
 {
-  uint64_t failed = 0;
-  for (unsigned tick = 0;; tick++) {
-    if (tick % 25 == 0)
-      watch_saves(m, &failed);
+  for (;;) {
     pt_svc_ctrl c = take_wish(m);
     if (c == PT_SVC_CTRL_STOP)
       return;
@@ -373,8 +395,6 @@ static void serve_controls(pt_svc *m)
       pt_serve_resume(m->sv);
       settle(m, PT_SVC_CONTINUE_PENDING, PT_SVC_RUNNING, 0);
       say(m, PT_SVC_LOG_INFO, "continued: re-indexing resumed");
-    } else {
-      pt_sleep_ms(20);
     }
   }
 }
@@ -396,6 +416,8 @@ static pt_svc_exit stop_session(pt_svc *m, pt_svc_exit code)
   uint64_t t0 = pt_clock_ns(), saves = saves_of(m);
   int rc = pt_serve_stop(m->sv);
   unsigned long long stop_ms = ms_since(t0);
+  pt_thread_join(m->saves_watch); /* the live index stopped: it ended */
+  m->saves_watch = NULL;
   if (rc != 0 && code == PT_SVC_EXIT_OK)
     code = fail(m, PT_SVC_EXIT_BACKUP, "the final backup failed");
   pt_error_clear();
@@ -437,6 +459,7 @@ pt_svc_exit pt_svc_main(pt_svc *m)
         "(%llu ms after the start)", m->port, ms_since(m->t0));
     if (!stop_wished(m))
       start_live(m);
+    start_watching_saves(m);
     serve_controls(m);
   }
   if (m->sv)
@@ -474,6 +497,8 @@ int pt_svc_control(pt_svc *m, pt_svc_ctrl c)
   } else {
     rc = PT_ERR(PT_ENOTSUPPORTED, "control %d is not accepted now", (int)c);
   }
+  if (m->want)
+    pt_cond_signal(m->wished);
   pt_mutex_unlock(m->mu);
   return rc;
 }
@@ -488,4 +513,12 @@ void pt_svc_get_status(pt_svc *m, pt_svc_status *out)
 unsigned pt_svc_port(pt_svc *m)
 {
   return m->port;
+}
+
+uint64_t pt_svc_wakeups(pt_svc *m)
+{
+  pt_mutex_lock(m->mu);
+  uint64_t n = m->wakeups;
+  pt_mutex_unlock(m->mu);
+  return n;
 }

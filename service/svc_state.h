@@ -14,6 +14,7 @@
 #define PT_SERVICE_SVC_STATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pt/serve.h"
 
@@ -118,6 +119,9 @@ int pt_svc_control(pt_svc *m, pt_svc_ctrl c);
 void pt_svc_get_status(pt_svc *m, pt_svc_status *out);
 /* The port served (0 before RUNNING). */
 unsigned pt_svc_port(pt_svc *m);
+/* How many times pt_svc_main's thread woke to look for a control while
+ * RUNNING or PAUSED (tests: an idle service sleeps). Thread-safe. */
+uint64_t pt_svc_wakeups(pt_svc *m);
 
 /* GETs path from our server on 127.0.0.1:port; 0 when it answered 200
  * (body, NUL-terminated, in buf). PT_EIO when nothing answers. */

@@ -233,7 +233,20 @@ gen=$(field .data.generation)
 [ "$(get -X POST -H 'Content-Type: application/json' "$base/incremental-reindex-file-update?path=c/src/main.c")" = 200 ] ||
   fail "POST with JSON content type"
 [ "$(field .data.hash_changed)" = false ] && [ "$(field .data.entities_added)" = 0 ] || fail "unchanged file"; ok
-stop
+# idle, the server sleeps: over 2 s its threads (the console, the watcher,
+# the update thread, the HTTP server's) switch in at most twice (the
+# connection watchman's last look after the requests above), where a
+# 100 ms poll would be 20 times each; SIGINT still stops it at once
+switches() { cat /proc/"$pid"/task/*/status | awk '/^(non)?voluntary_ctxt_switches/ {s += $2} END {print s}'; }
+sleep 0.5
+s0=$(switches); sleep 2; s1=$(switches)
+[ $((s1 - s0)) -le 2 ] || fail "an idle server switched in $((s1 - s0)) times in 2 s"
+t0=$(date +%s%N)
+kill -INT "$pid"
+wait "$pid" || fail "exit status $? after SIGINT"
+grep -q '^Stopped.$' "$out" || fail "no clean stop after SIGINT"
+[ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 2000 ] || fail "SIGINT took over 2 s to stop an idle server"
+pid=""; ok
 
 # ---- --no-watch: POST reindexes synchronously ----------------------------
 printf 'def alpha():\n    return 1\n\n\ndef beta():\n    return alpha()\n\n\ndef gamma():\n    return alpha()\n' > "$work/mem/nw.py"

@@ -165,6 +165,19 @@ done; ok
   "Z:$tree $(sqlite3 "$db" 'SELECT count(*) FROM files') 100" ] || fail "coverage body: $(head -c 300 c.json)"; ok
 [ "$(get "$wbase/no-such-route" e.json)" = 404 ] || fail "404"
 [ "$(jq -r .success e.json)" = false ] || fail "404 body"; ok
+# Idle, the Windows server's threads sleep (its watcher included): at most
+# two switches in 2 s, where a 100 ms poll would be 20 a thread; and
+# Ctrl-C (wine turns SIGINT into the console's CTRL_C_EVENT) still stops
+# it at once, cleanly.
+wpid=${pids[0]}
+switches() { cat /proc/"$wpid"/task/*/status | awk '/^(non)?voluntary_ctxt_switches/ {s += $2} END {print s}'; }
+sleep 0.5
+s0=$(switches); sleep 2; s1=$(switches)
+[ $((s1 - s0)) -le 2 ] || fail "an idle Windows server switched in $((s1 - s0)) times in 2 s"
+kill -INT "$wpid"
+for _ in $(seq 50); do kill -0 "$wpid" 2>/dev/null || break; sleep 0.1; done
+! kill -0 "$wpid" 2>/dev/null || fail "Ctrl-C did not stop the Windows server within 5 s"
+tr -d '\r' < "$work/wserve.out" | grep -qx 'Stopped.' || fail "no clean stop after Ctrl-C"; ok
 for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 wait 2>/dev/null || true
 pids=()

@@ -334,6 +334,31 @@ static void svc__pause_holds_reindexing_and_continue_resumes_it(void **state)
   finish(&r);
 }
 
+/* RUNNING and idle, the service's thread sleeps until a control comes
+ * (an idle service uses no CPU), and a control is still carried out at
+ * once. */
+static void svc__running_service_sleeps_until_a_control(void **state)
+{
+  (void)state;
+  run r;
+  make_index(&r, "svc_idle");
+  start(&r, r.db, 0);
+  wait_state(&r, PT_SVC_RUNNING);
+  pt_sleep_ms(200);
+  uint64_t w0 = pt_svc_wakeups(r.f.m);
+  pt_sleep_ms(500);
+  assert_int_equal(pt_svc_wakeups(r.f.m), w0);
+  assert_int_equal(pt_svc_control(r.f.m, PT_SVC_CTRL_PAUSE), 0);
+  wait_state(&r, PT_SVC_PAUSED);
+  uint64_t t0 = pt_clock_ns();
+  assert_int_equal(pt_svc_control(r.f.m, PT_SVC_CTRL_STOP), 0);
+  pt_thread_join(r.thread);
+  r.thread = NULL;
+  assert_true(pt_clock_ns() - t0 < 5000000000ull);
+  assert_int_equal(r.code, PT_SVC_EXIT_OK);
+  finish(&r);
+}
+
 /* The database's folder becomes a file: the final backup fails, the
  * service stops at once with exit code 5 and says why. */
 static void svc__failed_final_backup_stops_with_a_specific_code(void **state)
@@ -476,6 +501,7 @@ int main(void)
     cmocka_unit_test(svc__running_comes_before_the_first_pass_over_the_root),
     cmocka_unit_test(svc__stop_during_start_never_runs),
     cmocka_unit_test(svc__pause_holds_reindexing_and_continue_resumes_it),
+    cmocka_unit_test(svc__running_service_sleeps_until_a_control),
     cmocka_unit_test(svc__failed_final_backup_stops_with_a_specific_code),
     cmocka_unit_test(svc__shutdown_and_preshutdown_write_the_last_changes),
     cmocka_unit_test(svc__first_start_indexes_the_root_before_running),

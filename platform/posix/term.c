@@ -1,12 +1,16 @@
-/* pt/sys/term.h on POSIX. */
+/* pt/sys/term.h on POSIX: console facts, and SIGINT and SIGTERM. */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "error_posix.h"
 #include "pt/error.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/term.h"
@@ -57,4 +61,49 @@ int pt_term_is_utf8(void)
       return names_utf8(v);
   }
   return 0;
+}
+
+/* The self-pipe: a signal handler may only do async-signal-safe things,
+ * and write(2) is one. The write end never blocks: a burst of signals
+ * that fills the pipe has told the reader already. */
+static int stop_pipe[2] = {-1, -1};
+
+static void on_stop_signal(int sig)
+{
+  int saved = errno;
+  ssize_t n = write(stop_pipe[1], "", 1);
+  (void)n;
+  errno = saved;
+  (void)sig;
+}
+
+int pt_term_stop_catch(void)
+{
+  if (stop_pipe[0] >= 0)
+    return 0;
+  if (pipe(stop_pipe) != 0)
+    return pt__error_from_errno(errno, "cannot create a pipe for",
+                                "stop signals");
+  for (int i = 0; i < 2; i++)
+    fcntl(stop_pipe[i], F_SETFD, FD_CLOEXEC);
+  fcntl(stop_pipe[1], F_SETFL, O_NONBLOCK);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+    return pt__error_from_errno(errno, "cannot catch", "SIGINT and SIGTERM");
+  return 0;
+}
+
+void pt_term_stop_wait(void)
+{
+  char c;
+  if (stop_pipe[0] < 0) /* nothing caught: a signal's default ends us */
+    for (;;)
+      pause();
+  /* anything but EINTR cannot happen on our pipe: stopping beats spinning */
+  while (read(stop_pipe[0], &c, 1) < 0 && errno == EINTR)
+    ;
 }

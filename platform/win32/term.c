@@ -1,5 +1,5 @@
 /* pt/sys/term.h on Windows: UTF-8 arguments (split again from the UTF-16
- * command line), a UTF-8 console, and the console check. */
+ * command line), a UTF-8 console, the console check, and Ctrl-C. */
 #include <io.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -177,4 +177,36 @@ int pt_term_file_path(FILE *stream, char **out)
     pt__utf16_path_to_portable(*out);
   pt_free(w);
   return rc;
+}
+
+/* The console calls the handler on a thread of its own: it only sets the
+ * event the waiting thread sleeps on. Other events (the console closing,
+ * log-off, shutdown) keep their default, the end of the process. */
+static HANDLE stop_event;
+
+static BOOL WINAPI on_console_ctrl(DWORD type)
+{
+  if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT)
+    return FALSE;
+  SetEvent(stop_event);
+  return TRUE;
+}
+
+int pt_term_stop_catch(void)
+{
+  if (stop_event)
+    return 0;
+  stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (!stop_event)
+    return pt__error_from_win32(GetLastError(), "cannot create an event for",
+                                "Ctrl-C");
+  if (!SetConsoleCtrlHandler(on_console_ctrl, TRUE))
+    return pt__error_from_win32(GetLastError(), "cannot catch", "Ctrl-C");
+  return 0;
+}
+
+void pt_term_stop_wait(void)
+{
+  /* nothing caught: Ctrl-C's default ends the process */
+  WaitForSingleObject(stop_event ? stop_event : GetCurrentProcess(), INFINITE);
 }

@@ -173,6 +173,12 @@ void pt_live_get_freshness(pt_live *lv, pt_live_freshness *out);
  * another gets PT_EBUSY at once. Thread-safe. */
 int pt_live_wait_fresh(pt_live *lv, unsigned timeout_ms, unsigned max_waiters,
                        pt_live_freshness *out);
+/* Sleeps until the count of failed backups (pt_live_status's
+ * failed_saves) is no longer `seen`, or the live index is stopped;
+ * returns the count then (`seen` once stopped with no new failure). For
+ * a thread that reports each failure as it happens (the Windows
+ * service's event log) without polling the status. Thread-safe. */
+uint64_t pt_live_wait_failed_saves(pt_live *lv, uint64_t seen);
 /* The wait the routes and tools offer: default and longest. */
 #define PT_LIVE_WAIT_DEFAULT_MS 10000
 #define PT_LIVE_WAIT_MAX_MS 30000

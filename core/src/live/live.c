@@ -133,6 +133,7 @@ static void write_through(pt_live *lv, const pt_graph *old, const pt_graph *g)
     if (pt_store_update(lv->o.store, old, g) != 0) {
       pt_mutex_lock(lv->mu);
       lv->st.failed_saves++;
+      pt_cond_broadcast(lv->fresh); /* pt_live_wait_failed_saves */
       pt_mutex_unlock(lv->mu);
       set_error(lv, "write-through");
       return;
@@ -326,6 +327,7 @@ static void save_failed(pt_live *lv, int rc, char *msg, size_t size)
 {
   const char *why = pt_error_last()->message;
   lv->st.failed_saves++;
+  pt_cond_broadcast(lv->fresh); /* pt_live_wait_failed_saves */
   lv->save_tries++;
   lv->save_due = UINT64_MAX;
   *msg = 0;
@@ -712,6 +714,16 @@ int pt_live_wait_fresh(pt_live *lv, unsigned timeout_ms, unsigned max_waiters,
   lv->n_waiters--;
   pt_mutex_unlock(lv->mu);
   return 0;
+}
+
+uint64_t pt_live_wait_failed_saves(pt_live *lv, uint64_t seen)
+{
+  pt_mutex_lock(lv->mu);
+  while (!lv->stop && lv->st.failed_saves == seen)
+    pt_cond_wait(lv->fresh, lv->mu);
+  uint64_t n = lv->st.failed_saves;
+  pt_mutex_unlock(lv->mu);
+  return n;
 }
 
 int pt_live_stop(pt_live *lv)

@@ -22,5 +22,14 @@ int pt_term_is_utf8(void);
  * session never watches its own log. PT_ENOTFOUND for a console, a pipe
  * or where the OS cannot tell. */
 int pt_term_file_path(FILE *stream, char **out);
+/* Stop requests from outside the program: SIGINT and SIGTERM on POSIX,
+ * Ctrl-C and Ctrl-Break on Windows. pt_term_stop_catch installs the
+ * handlers (once; an OS error otherwise); pt_term_stop_wait then blocks,
+ * using no CPU, until a request has arrived (returning at once when one
+ * came before), or for good when nothing was caught (the OS's default
+ * then ends the process). For a program's main thread: the serving CLI
+ * waits there while other threads serve. */
+int pt_term_stop_catch(void);
+void pt_term_stop_wait(void);
 
 #endif
