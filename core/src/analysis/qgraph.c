@@ -26,73 +26,136 @@ static int cmp_key(const void *a, const void *b)
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Every distinct key, sorted: entity keys and both ends of every edge.
- * Keys are interned in the graph's pool, so equal keys are one pointer:
- * the distinct ones are found by pointer, and `ids` maps each pointer to
- * its node for the passes that follow. */
-static int collect_nodes(pt_qgraph *q, pt_ptrmap *ids)
+/* The provisional number of key: its place among the distinct key
+ * pointers seen so far (keys are interned in the graph's pool, so equal
+ * keys are one pointer), the key recorded in all on first sight. */
+static int provisional(pt_ptrmap *ids, const char **all, size_t *n,
+                       const char *key, uint32_t *out)
+{
+  size_t seen = 0;
+  int rc = pt_ptrmap_put_new(ids, key, *n, &seen);
+  if (rc == 0 && seen == *n)
+    all[(*n)++] = key;
+  *out = (uint32_t)seen;
+  return rc;
+}
+
+typedef struct key_ref {
+  const char *key;
+  uint32_t id; /* provisional */
+} key_ref;
+
+static int cmp_key_ref(const void *a, const void *b)
+{
+  return strcmp(((const key_ref *)a)->key, ((const key_ref *)b)->key);
+}
+
+/* all[0..n) in key order, as refs: a finished graph's entities (the first
+ * n_ent) are in key order already, and then only the other keys (files,
+ * placeholders) need sorting, and a merge. */
+static int sort_refs(const char **all, size_t n, size_t n_ent, key_ref **out)
+{
+  key_ref *r = pt_malloc((n + 1) * sizeof *r), *merged = NULL;
+  int ents_sorted = 1;
+  for (size_t i = 1; ents_sorted && i < n_ent; i++)
+    ents_sorted = strcmp(all[i - 1], all[i]) < 0;
+  int is_merged = ents_sorted && n_ent > 0 && n > n_ent;
+  if (r && is_merged)
+    merged = pt_malloc((n + 1) * sizeof *merged);
+  if (!r || (is_merged && !merged)) {
+    pt_free(r);
+    return PT_ERR(PT_ENOMEM, "out of memory building the query graph");
+  }
+  for (size_t i = 0; i < n; i++)
+    r[i] = (key_ref){all[i], (uint32_t)i};
+  if (ents_sorted && n_ent > 0) {
+    if (n - n_ent > 1)
+      qsort(r + n_ent, n - n_ent, sizeof *r, cmp_key_ref);
+    if (merged) {
+      size_t a = 0, b = n_ent, w = 0;
+      while (a < n_ent || b < n)
+        merged[w++] = b == n || (a < n_ent && strcmp(r[a].key, r[b].key) < 0)
+                          ? r[a++]
+                          : r[b++];
+      pt_free(r);
+      r = merged;
+    }
+  } else if (n > 1) {
+    qsort(r, n, sizeof *r, cmp_key_ref);
+  }
+  *out = r;
+  return 0;
+}
+
+/* The nodes: every distinct key, entity keys and both ends of every edge,
+ * in key order. A first pass numbers the distinct key pointers and keeps
+ * each record end's number (in ends); once the keys are sorted, those
+ * numbers become nodes through one array, with no second lookup of any
+ * key. */
+typedef struct ends {
+  uint32_t *ent, *from, *to; /* by entity, by edge: a node */
+} ends;
+
+static int number_keys(const pt_qgraph *q, const char **all, size_t *n,
+                       size_t *n_ent, ends *e)
 {
   const pt_graph *g = q->g;
   size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
-  const char **all = pt_malloc((ne + 2 * nd + 1) * sizeof *all);
-  if (!all)
-    return PT_ERR(PT_ENOMEM, "out of memory building the query graph");
-  int rc = pt_ptrmap_reserve(ids, ne + nd / 4 + 16);
-  size_t n = 0, seen, n_ent = 0;
-  for (size_t i = 0; rc == 0 && i < ne + 2 * nd; i++) {
-    const char *k = i < ne ? pt_graph_entities(g)[i].key
-                  : (i - ne) % 2 ? pt_graph_edges(g)[(i - ne) / 2].to_key
-                                 : pt_graph_edges(g)[(i - ne) / 2].from_key;
-    rc = pt_ptrmap_put_new(ids, k, n, &seen);
-    if (rc == 0 && seen == n)
-      all[n++] = k;
-    if (i + 1 == ne)
-      n_ent = n;
+  const pt_entity *ents = pt_graph_entities(g);
+  const pt_edge *edges = pt_graph_edges(g);
+  pt_ptrmap ids = PT_PTRMAP_INIT;
+  int rc = pt_ptrmap_reserve(&ids, ne + nd / 4 + 16);
+  for (size_t i = 0; rc == 0 && i < ne; i++)
+    rc = provisional(&ids, all, n, ents[i].key, &e->ent[i]);
+  *n_ent = *n;
+  for (size_t i = 0; rc == 0 && i < nd; i++) {
+    /* edges come by from key: a run of them shares its pointer */
+    if (i > 0 && edges[i].from_key == edges[i - 1].from_key)
+      e->from[i] = e->from[i - 1];
+    else
+      rc = provisional(&ids, all, n, edges[i].from_key, &e->from[i]);
+    if (rc == 0)
+      rc = provisional(&ids, all, n, edges[i].to_key, &e->to[i]);
   }
-  /* a finished graph's entities are in key order already: then only the
-   * other keys (files, placeholders) need sorting, and a merge */
-  int ents_sorted = 1;
-  for (size_t i = 1; rc == 0 && ents_sorted && i < n_ent; i++)
-    ents_sorted = strcmp(all[i - 1], all[i]) < 0;
-  const char **merged = NULL;
-  if (rc == 0 && ents_sorted && n_ent > 0 && n > n_ent &&
-      !(merged = pt_malloc((n + 1) * sizeof *merged)))
+  pt_ptrmap_fini(&ids);
+  return rc;
+}
+
+static int collect_nodes(pt_qgraph *q, ends *e)
+{
+  size_t ne = pt_graph_n_entities(q->g), nd = pt_graph_n_edges(q->g);
+  size_t n = 0, n_ent = 0;
+  const char **all = pt_malloc((ne + 2 * nd + 1) * sizeof *all);
+  uint32_t *node = NULL;
+  key_ref *r = NULL;
+  int rc = all ? number_keys(q, all, &n, &n_ent, e)
+               : PT_ERR(PT_ENOMEM, "out of memory building the query graph");
+  if (rc == 0)
+    rc = sort_refs(all, n, n_ent, &r);
+  if (rc == 0 && !(node = pt_malloc((n + 1) * sizeof *node)))
     rc = PT_ERR(PT_ENOMEM, "out of memory building the query graph");
+  size_t w = 0;
+  for (size_t k = 0; rc == 0 && k < n; k++) {
+    /* all is free for the sorted keys: w never passes k */
+    if (w == 0 || strcmp(all[w - 1], r[k].key) != 0)
+      all[w++] = r[k].key;
+    node[r[k].id] = (uint32_t)(w - 1);
+  }
+  for (size_t i = 0; rc == 0 && i < ne; i++)
+    e->ent[i] = node[e->ent[i]];
+  for (size_t i = 0; rc == 0 && i < nd; i++) {
+    e->from[i] = node[e->from[i]];
+    e->to[i] = node[e->to[i]];
+  }
+  pt_free(node);
+  pt_free(r);
   if (rc) {
     pt_free(all);
     return rc;
   }
-  if (ents_sorted && n_ent > 0) {
-    if (n - n_ent > 1)
-      qsort(all + n_ent, n - n_ent, sizeof *all, cmp_key);
-    if (merged) {
-      size_t a = 0, b = n_ent, w = 0;
-      while (a < n_ent || b < n)
-        merged[w++] = b == n || (a < n_ent && strcmp(all[a], all[b]) < 0) ? all[a++]
-                                                                         : all[b++];
-      pt_free(all);
-      all = merged;
-    }
-  } else if (n > 1) {
-    qsort(all, n, sizeof *all, cmp_key);
-  }
-  size_t w = 0;
-  for (size_t r = 0; r < n; r++) {
-    if (w == 0 || strcmp(all[w - 1], all[r]) != 0)
-      all[w++] = all[r];
-    pt_ptrmap_set(ids, all[r], w - 1);
-  }
   q->key = all;
   q->n_nodes = w;
   return 0;
-}
-
-/* The node of a key of this graph (its interned pointer). */
-static uint32_t node_of(const pt_ptrmap *ids, const char *key)
-{
-  size_t v = 0;
-  pt_ptrmap_get(ids, key, &v);
-  return (uint32_t)v;
 }
 
 int64_t pt_qgraph_find(const pt_qgraph *q, const char *key)
@@ -111,16 +174,15 @@ int64_t pt_qgraph_find(const pt_qgraph *q, const char *key)
   return -1;
 }
 
-static int map_entities(pt_qgraph *q, const pt_ptrmap *ids)
+static int map_entities(pt_qgraph *q, const ends *e)
 {
   q->entity = pt_malloc((q->n_nodes + 1) * sizeof *q->entity);
   if (!q->entity)
     return PT_ERR(PT_ENOMEM, "out of memory building the query graph");
   for (size_t v = 0; v < q->n_nodes; v++)
     q->entity[v] = -1;
-  const pt_entity *e = pt_graph_entities(q->g);
   for (size_t i = 0; i < pt_graph_n_entities(q->g); i++)
-    q->entity[node_of(ids, e[i].key)] = (int32_t)i;
+    q->entity[e->ent[i]] = (int32_t)i;
   return 0;
 }
 
@@ -184,43 +246,46 @@ static int fill_csr(pt_qgraph *q, const uint32_t *from, const uint32_t *to,
   return rc;
 }
 
-static int build_csr(pt_qgraph *q, const pt_scope *scope, const pt_ptrmap *ids)
+/* The kept edges' ends are moved to the front of e's (m <= i). */
+static int build_csr(pt_qgraph *q, const pt_scope *scope, ends *e)
 {
-  const pt_edge *edges = pt_graph_edges(q->g);
-  size_t nd = pt_graph_n_edges(q->g);
-  uint32_t *from = pt_malloc((nd + 1) * sizeof *from);
-  uint32_t *to = pt_malloc((nd + 1) * sizeof *to);
-  uint32_t *kept = pt_malloc((nd + 1) * sizeof *kept);
-  int rc = from && to && kept ? 0
-           : PT_ERR(PT_ENOMEM, "out of memory building the query graph");
-  size_t m = 0;
-  for (size_t i = 0; rc == 0 && i < nd; i++) {
-    uint32_t f = node_of(ids, edges[i].from_key);
-    if (!keep_edge(q, scope, f))
+  size_t nd = pt_graph_n_edges(q->g), m = 0;
+  uint32_t *kept = NULL;
+  if (scope && !(kept = pt_malloc((nd + 1) * sizeof *kept)))
+    return PT_ERR(PT_ENOMEM, "out of memory building the query graph");
+  for (size_t i = 0; i < nd; i++) {
+    if (!keep_edge(q, scope, e->from[i]))
       continue;
-    from[m] = f;
-    to[m] = node_of(ids, edges[i].to_key);
-    kept[m++] = (uint32_t)i;
+    e->from[m] = e->from[i];
+    e->to[m] = e->to[i];
+    if (kept)
+      kept[m] = (uint32_t)i;
+    m++;
   }
-  if (rc == 0)
-    rc = fill_csr(q, from, to, kept, m);
-  pt_free(from);
-  pt_free(to);
+  int rc = fill_csr(q, e->from, e->to, kept, m);
   pt_free(kept);
   return rc;
 }
 
 int pt_qgraph_build(const pt_graph *g, const pt_scope *scope, pt_qgraph **out)
 {
+  size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
   pt_qgraph *q = pt_calloc(1, sizeof *q);
-  if (!q)
-    return PT_ERR(PT_ENOMEM, "out of memory building the query graph");
-  q->g = g;
-  pt_ptrmap ids = PT_PTRMAP_INIT;
-  int rc = collect_nodes(q, &ids);
-  if (rc == 0) rc = map_entities(q, &ids);
-  if (rc == 0) rc = build_csr(q, scope, &ids);
-  pt_ptrmap_fini(&ids);
+  ends e = {pt_malloc((ne + 1) * sizeof *e.ent),
+            pt_malloc((nd + 1) * sizeof *e.from),
+            pt_malloc((nd + 1) * sizeof *e.to)};
+  int rc = q && e.ent && e.from && e.to
+               ? 0
+               : PT_ERR(PT_ENOMEM, "out of memory building the query graph");
+  if (rc == 0) {
+    q->g = g;
+    rc = collect_nodes(q, &e);
+  }
+  if (rc == 0) rc = map_entities(q, &e);
+  if (rc == 0) rc = build_csr(q, scope, &e);
+  pt_free(e.ent);
+  pt_free(e.from);
+  pt_free(e.to);
   if (rc) {
     pt_qgraph_free(q);
     return rc;
