@@ -12,6 +12,9 @@
 ; new T(), new a::T(), new Box<int>(); T{...}
 (new_expression type: [(type_identifier) (qualified_identifier) (template_type)] @reference.new)
 (compound_literal_expression type: [(type_identifier) (qualified_identifier) (template_type)] @reference.new)
+; A(..) : Base(doc): a base's constructor, when the resolver finds Base
+; among the class's bases (a member's initialiser makes no edge)
+(field_initializer [(field_identifier) (qualified_identifier)] @reference.new)
 
 ; types named in signatures, fields, declarations, casts and template
 ; arguments; qualified names keep their scope (geo::Shape)
@@ -48,4 +51,7 @@
 (for_range_loop type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
 (compound_statement (declaration type: (_) @binding.type declarator: (function_declarator declarator: (identifier) @binding.var)))
 (parameter_declaration type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
+; char buf[N]: an argument of type char * (extract_args.c)
+(declaration type: (_) @binding.type declarator: (array_declarator declarator: (identifier) @binding.var))
+(parameter_declaration type: (_) @binding.type declarator: (array_declarator declarator: (identifier) @binding.var))
 (field_declaration type: (_) @binding.type declarator: [(field_identifier) (pointer_declarator declarator: (field_identifier)) (reference_declarator (field_identifier))] @binding.var)

@@ -63,6 +63,10 @@ typedef struct pt_raw_ref {
   uint8_t recv_how;      /* pt_recv_how */
   uint8_t arity;         /* a C or C++ call's argument count + 1 (at most
                             255), 0 when not counted */
+  uint8_t is_base_init;  /* C++: a base class's constructor run by a
+                            member initialiser list (`: Base(doc)`) */
+  const char *arg_types; /* C++: the arguments' types as far as the syntax
+                            states them (extract_args.c), or NULL */
 } pt_raw_ref;
 
 typedef struct pt_file_result {

@@ -100,6 +100,7 @@ int pt_file_result_compact(pt_file_result **rp)
     x->scope = copy_str(&c, x->scope);
     x->module = copy_str(&c, x->module);
     x->recv_type = copy_str(&c, x->recv_type);
+    x->arg_types = copy_str(&c, x->arg_types);
   }
   pt_strmap_fini(&c.seen);
   if (c.rc) {

@@ -164,6 +164,27 @@ int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
                       pt_raw_ref *ref);
 /* The innermost candidate containing byte pos, or -1. */
 int pt__innermost(const pt_xfile *f, uint32_t pos);
+/* The variable `name` as a member call's receiver would see it from
+ * candidate `from` (f->at set for C++ block scopes): 1 with *out, 0 when
+ * none is bound, -1 when bindings disagree. */
+int pt__bind_find(const pt_xfile *f, int from, const char *name,
+                  const pt_binding **out);
+/* C++: the name of the class `this` is in candidate `from`, and whether
+ * from is a const member function; NULL outside a class. */
+const char *pt__bind_this(const pt_xfile *f, int from, int *is_const);
+
+/* C++ arguments (extract_args.c). */
+/* The arguments of the call (kind PT_REF_CALL), new expression, T{..} or
+ * member initialiser (PT_REF_NEW) whose callee or type is n, in one walk
+ * up the tree: *arity is 1 + their number (at most 255; 0 when n is no
+ * callee or they do not parse, 1 for `new T`), *is_base_init says `:
+ * Base(..)`; returns their list, or a null node. */
+TSNode pt__cpp_call_args(const pt_xfile *f, TSNode n, pt_ref_kind kind,
+                         uint8_t *arity, uint8_t *is_base_init);
+/* The types of the arguments in args as the syntax states them, written
+ * for the resolver into *out (f's arena; NULL when none is known). 0, or
+ * PT_ENOMEM. */
+int pt__cpp_arg_types(pt_xfile *f, TSNode args, int from, const char **out);
 /* The node ts_node_parent(n) gives, found from the definitions around n
  * (once nested) or from the root's child that holds it (extract_parent.c,
  * after pt__node_parent_index: 0, or PT_ENOMEM). */

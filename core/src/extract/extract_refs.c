@@ -117,27 +117,6 @@ static uint8_t call_arity(const pt_xfile *f, TSNode n, pt_lang lang)
   return (uint8_t)(count < 254 ? count + 1 : 255);
 }
 
-/* 1 + the number of arguments of the C++ new T(...) or T{...} whose type
- * is n (new T: none), at most 255; 0 when they do not parse. */
-static uint8_t new_arity(TSNode n)
-{
-  TSNode e = ts_node_parent(n);
-  const char *field = !ts_node_is_null(e) &&
-                      !strcmp(ts_node_type(e), "new_expression") ? "arguments"
-                                                                 : "value";
-  if (ts_node_is_null(e))
-    return 0;
-  TSNode args = ts_node_child_by_field_name(e, field, (uint32_t)strlen(field));
-  if (ts_node_is_null(args))
-    return 1;
-  if (ts_node_has_error(args))
-    return 0;
-  uint32_t count = 0, k = ts_node_named_child_count(args);
-  for (uint32_t i = 0; i < k; i++)
-    count += strcmp(ts_node_type(ts_node_named_child(args, i)), "comment") != 0;
-  return (uint8_t)(count < 254 ? count + 1 : 255);
-}
-
 static int is_smart_name(const char *t);
 static char *cpp_smart(char *s, int *is_const);
 
@@ -286,7 +265,7 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
     return 0;
   pt_raw_ref ref = {NULL, NULL, scope, module, NULL, kind,
                     ts_node_start_point(n).row + 1, -1, (uint8_t)via,
-                    PT_RECV_UNKNOWN, 0};
+                    PT_RECV_UNKNOWN, 0, 0, NULL};
   if (kind == PT_REF_INCLUDE) {
     ref.name = name;
   } else {
@@ -337,19 +316,24 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
     if (rc)
       return rc;
   }
-  if (kind == PT_REF_NEW && f->lang == PT_LANG_CPP)
-    ref.arity = new_arity(n);
   if (kind == PT_REF_TYPE && f->lang == PT_LANG_CPP) {
     int rc = cpp_field_ref(f, n, &ref);
     if (rc)
       return rc;
   }
-  if (kind == PT_REF_CALL && (f->lang == PT_LANG_C || f->lang == PT_LANG_CPP ||
+  if (kind == PT_REF_CALL && (f->lang == PT_LANG_C ||
                               f->lang == PT_LANG_JAVA ||
                               f->lang == PT_LANG_CSHARP))
     ref.arity = call_arity(f, n, f->lang);
   else if (kind == PT_REF_CALL && f->lang == PT_LANG_SWIFT)
     ref.arity = swift_arity(f, n);
+  if ((kind == PT_REF_CALL || kind == PT_REF_NEW) && f->lang == PT_LANG_CPP) {
+    TSNode args = pt__cpp_call_args(f, n, kind, &ref.arity, &ref.is_base_init);
+    int rc = ref.arity > 1 ? pt__cpp_arg_types(f, args, from, &ref.arg_types)
+                           : 0;
+    if (rc)
+      return rc;
+  }
   ref.from_entity = from;
   ref.from_key = from >= 0 ? f->cands[from].key : f->file_key;
   return push_ref(f, &ref, cap);
@@ -891,6 +875,29 @@ static int find_variable(const pt_xfile *f, int from, const char *name,
   return rc;
 }
 
+int pt__bind_find(const pt_xfile *f, int from, const char *name,
+                  const pt_binding **out)
+{
+  return find_variable(f, from, name, out);
+}
+
+static int cpp_const_member(const pt_xfile *f, int c);
+
+const char *pt__bind_this(const pt_xfile *f, int from, int *is_const)
+{
+  int t = enclosing_type(f, from);
+  const char *name = t >= 0 ? f->cands[t].name : NULL;
+  if (!name && from >= 0 && f->cands[from].kind == PT_KIND_METHOD &&
+      f->cands[from].scope) { /* A::f written outside A */
+    name = f->cands[from].scope;
+    for (const char *p = name; *p; p++)
+      if (p[0] == ':' && p[1] == ':')
+        name = p + 2;
+  }
+  *is_const = cpp_const_member(f, from);
+  return name && *name ? name : NULL;
+}
+
 static int is_self(const char *s, size_t n)
 {
   static const char *const words[] = {"self", "this", "$this", "Self", NULL};
@@ -1418,15 +1425,19 @@ static int cpp_const_member(const pt_xfile *f, int c)
 }
 
 /* C++: a const object's type is written "const T" for the resolver, which
- * chooses between const twins by it. */
-static int cpp_const_type(pt_xfile *f, const char *type, const char **out)
+ * chooses between const twins by it, and an object (no pointer) followed
+ * by -> "T>": its operator->, which a smart pointer's alias has. */
+static int cpp_const_type(pt_xfile *f, const char *type, int is_const,
+                          int arrow, const char **out)
 {
-  size_t n = strlen(type);
-  char *t = pt_arena_alloc(&f->r->arena, n + 7);
+  size_t n = strlen(type), at = is_const ? 6 : 0;
+  char *t = pt_arena_alloc(&f->r->arena, n + 8);
   if (!t)
     return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
-  memcpy(t, "const ", 6);
-  memcpy(t + 6, type, n + 1);
+  memcpy(t, "const ", at);
+  memcpy(t + at, type, n);
+  memcpy(t + at + n, ">", arrow ? 2 : 1);
+  t[at + n + (size_t)arrow] = '\0';
   *out = t;
   return 0;
 }
@@ -1709,8 +1720,10 @@ int pt__bind_receiver(pt_xfile *f, int from, const char *scope,
   if (found) {
     ref->recv_type = b->type;
     ref->recv_how = (uint8_t)b->how;
-    if (f->lang == PT_LANG_CPP && is_const)
-      return cpp_const_type(f, b->type, &ref->recv_type);
+    int arrow = f->lang == PT_LANG_CPP && f->arrow && b->is_value &&
+                !b->is_smart && b->how == PT_RECV_DECLARED;
+    if (f->lang == PT_LANG_CPP && (is_const || arrow))
+      return cpp_const_type(f, b->type, is_const, arrow, &ref->recv_type);
   }
   return 0;
 }

@@ -423,6 +423,7 @@ static int keep_refs(pool *p, pt__ingest_slot *s, const pt_file_result *r)
     if (!rc) rc = copy_str(&p->ref_strings, &c.scope);
     if (!rc) rc = copy_str(&p->ref_strings, &c.module);
     if (!rc) rc = copy_str(&p->ref_strings, &c.recv_type);
+    if (!rc) rc = copy_str(&p->ref_strings, &c.arg_types);
     s->refs[s->n_refs++] = c;
   }
   return rc;

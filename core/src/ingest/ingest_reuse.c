@@ -12,8 +12,9 @@
  * order, each entity's rank among the file's entities in canonical order;
  * the same for the tests; the reference count and each reference (from:
  * 0 for the file key, k + 1 for the k-th entity in source order;
- * from_entity zigzagged; kind; via; recv_how; arity; line; then name, scope,
- * module and recv_type as string references: 0 NULL, 1 a new string
+ * from_entity zigzagged; kind; via; recv_how; arity; is_base_init; line;
+ * then name, scope, module, recv_type and arg_types as string references:
+ * 0 NULL, 1 a new string
  * (length, bytes, NUL), n >= 2 the (n - 2)-th new string of the record). */
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,8 @@
 #include "ingest_int.h"
 
 #define REUSE_TAG 'R'
-#define REUSE_VERSION 4 /* 1 had no arity, 2 no extractor digest, 3 no
-                           size on disk */
+#define REUSE_VERSION 5 /* 1 had no arity, 2 no extractor digest, 3 no
+                           size on disk, 4 no argument types */
 #define REUSE_HEAD 6
 
 /* What made the raw references a record keeps: a digest of the queries and
@@ -174,11 +175,13 @@ static int put_refs(enc *w, const pt_file_result *r, const char *file_key)
     put_u64(w, x->via);
     put_u64(w, x->recv_how);
     put_u64(w, x->arity);
+    put_u64(w, x->is_base_init);
     put_u64(w, x->line);
     put_str(w, x->name);
     put_str(w, x->scope);
     put_str(w, x->module);
     put_str(w, x->recv_type);
+    put_str(w, x->arg_types);
   }
   pt_strmap_fini(&from);
   return unknown;
@@ -326,11 +329,13 @@ static int decode_refs(dec *d, pt_file_result *r, const char *file_key)
     x->via = (uint8_t)get_below(d, PT_VIA_MEMBER + 1);
     x->recv_how = (uint8_t)get_below(d, PT_RECV_CALLED + 1);
     x->arity = (uint8_t)get_below(d, 256);
+    x->is_base_init = (uint8_t)get_below(d, 2);
     x->line = (uint32_t)get_below(d, (uint64_t)UINT32_MAX + 1);
     x->name = get_str(d);
     x->scope = get_str(d);
     x->module = get_str(d);
     x->recv_type = get_str(d);
+    x->arg_types = get_str(d);
     if (!x->name)
       set_bad(d);
     r->n_refs = i + 1;

@@ -46,6 +46,12 @@ static const char *params_of(const char *sig, const char *name,
   return params_at(sig, name, out_of_line, &at);
 }
 
+const char *pt__params_open(const char *sig, const char *name)
+{
+  int out_of_line = 0;
+  return sig ? params_of(sig, name, &out_of_line) : NULL;
+}
+
 typedef struct params {
   unsigned n;        /* parameters written, "..." not counted */
   unsigned required; /* those before the first with a default */

@@ -246,6 +246,19 @@ int pt__cpp_same_params(const char *a, const char *b, const char *name);
  * 1, or 0 when sig shows none (a constructor, auto, void). */
 int pt__cpp_result_type(const char *sig, const char *name, char *out,
                         size_t cap, int *is_const);
+/* The byte after the '(' that opens the parameters of name in sig, or
+ * NULL when sig does not show them. */
+const char *pt__params_open(const char *sig, const char *name);
+
+/* resolve_types.c */
+/* C++: of the n overloads cands (entity indices, each taking r's number
+ * of arguments), the one the types of r's arguments choose as overload
+ * resolution would, or NONE: only when one takes every argument whose
+ * type tells them apart with an exact match (identity, or a pointer to
+ * T given for a pointer to const T) at least as good as every other's,
+ * and every such argument's and parameter's type is known. */
+size_t pt__cpp_typed(const pt_resolver *rs, const size_t *cands, size_t n,
+                     const pt_raw_ref *r);
 
 /* resolve_run.c */
 /* Appends e, copying its to_key into the edges' arena when own_to. */

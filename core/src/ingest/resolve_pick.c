@@ -542,6 +542,52 @@ static size_t const_twin(const pt_resolver *rs, size_t head,
   return ca == cq ? pair[0] : pair[1];
 }
 
+/* C++: the one of type t's methods named r->name (its constructors when r
+ * is a construction) that the types of r's arguments choose, or NONE
+ * (resolve_types.c). */
+static size_t typed_member(const pt_resolver *rs, size_t head,
+                           const pt_raw_ref *r, size_t t)
+{
+  size_t cands[16], n = 0;
+  if (!r->arg_types || rs->ents[t].lang != PT_LANG_CPP ||
+      (r->kind != PT_REF_CALL && r->kind != PT_REF_NEW))
+    return NONE;
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    pt_kind k = (pt_kind)rs->info[i].kind;
+    if (!member_of(rs, i, t) ||
+        (k != PT_KIND_METHOD && k != PT_KIND_FUNCTION) ||
+        !eligible(rs, i, r, 0))
+      continue;
+    if (n == sizeof cands / sizeof *cands)
+      return NONE;
+    cands[n++] = i;
+  }
+  return pt__cpp_typed(rs, cands, n, r);
+}
+
+/* The verdict of tier t, where the types of a C++ call's arguments choose
+ * among overloads (one qualified name, in one file unless methods) that
+ * the tier holds all of. */
+static verdict typed_tier(const pt_resolver *rs, size_t head,
+                          const pt_raw_ref *r, const tier_hit *t,
+                          pt_resolution how)
+{
+  size_t cands[16], n = 0, f = t->first;
+  if (t->count < 2 || t->one_group || !r->arg_types ||
+      (r->kind != PT_REF_CALL && r->kind != PT_REF_NEW) ||
+      rs->ents[f].lang != PT_LANG_CPP || t->count > 16)
+    return tier_verdict(t, how);
+  for (size_t i = head; i != NONE && n <= t->count; i = rs->next_same_name[i])
+    if (rs->info[i].qn == rs->info[f].qn &&
+        rs->info[i].kind == rs->info[f].kind &&
+        (rs->info[i].file == rs->info[f].file ||
+         rs->info[i].kind == PT_KIND_METHOD) &&
+        eligible(rs, i, r, 0) && n < 16)
+      cands[n++] = i;
+  size_t pick = n == t->count ? pt__cpp_typed(rs, cands, n, r) : NONE;
+  return pick != NONE ? found(pick, how) : tier_verdict(t, how);
+}
+
 /* Go: the method r->name of type t as Go promotes the methods of embedded
  * types: the shallowest depth that has one decides, and two there are
  * ambiguous (whatever their order in the struct). */
@@ -591,6 +637,8 @@ static verdict method_of(const pt_resolver *rs, size_t head,
     own_methods(rs, head, r, t, &own);
     if (own.count > 1 && !own.one_group) {
       size_t twin = const_twin(rs, head, r, t, cq);
+      if (twin == NONE)
+        twin = typed_member(rs, head, r, t);
       if (twin != NONE)
         return found(twin, PT_RES_RECEIVER_TYPE);
     }
@@ -1026,6 +1074,55 @@ static verdict cpp_result(const pt_resolver *rs, pt__resolve_ctx *c,
   return t.target != NONE ? t : missed(PT_RES_UNKNOWN_RECEIVER);
 }
 
+/* C++: T, as written, when entity i is a typedef or alias of
+ * std::shared_ptr<T> or std::unique_ptr<T> (`using P = std::shared_ptr<T>`,
+ * `typedef std::unique_ptr<T> P`), and whether T is const: 1, else 0. */
+static int smart_alias(const pt_resolver *rs, size_t i, char *out, size_t cap,
+                       int *is_const)
+{
+  const pt_entity *e = &rs->ents[i];
+  const char *s = e->signature, *p = NULL;
+  if (e->lang != PT_LANG_CPP || e->kind != PT_KIND_TYPEDEF || !s)
+    return 0;
+  for (const char *q = s; !p && (q = strstr(q, "_ptr<")) != NULL; q += 5)
+    if ((q - s >= 6 && strncmp(q - 6, "shared", 6) == 0) ||
+        (q - s >= 6 && strncmp(q - 6, "unique", 6) == 0))
+      p = q + 5;
+  if (!p || (p - s > 11 && is_name_char(p[-12])))
+    return 0; /* my_shared_ptr<T> */
+  while (*p == ' ')
+    p++;
+  *is_const = strncmp(p, "const ", 6) == 0;
+  p += *is_const ? 6 : 0;
+  size_t n = 0;
+  while (is_name_char(p[n]) || p[n] == ':')
+    n++;
+  const char *e_ = p + n;
+  while (*e_ == ' ')
+    e_++;
+  if (n == 0 || n >= cap || (*e_ != '>' && *e_ != ','))
+    return 0;
+  memcpy(out, p, n);
+  out[n] = '\0';
+  return 1;
+}
+
+/* C++: what a receiver of type t reaches (t itself), where t is a smart
+ * pointer's alias: its T through -> (arrow), its own members through . */
+static verdict through_alias(const pt_resolver *rs, pt__resolve_ctx *c,
+                             const pt_raw_ref *r, verdict t, int arrow,
+                             int *cq)
+{
+  char type[128];
+  int k = 0;
+  if (t.target == NONE || !smart_alias(rs, t.target, type, sizeof type, &k))
+    return t;
+  if (!arrow)
+    return missed(PT_RES_EXTERNAL); /* p.reset(): the pointer's own */
+  *cq = k;
+  return receiver_type(rs, c, PT_LANG_CPP, r, type);
+}
+
 /* C++: the type a receiver made by calls and fields ends at, from what the
  * extractor wrote of it (extract_refs.c, cpp_chain): "T.F/1.G/0", "const
  * T.F/0", "this.F/0", "this.f.G/0" or "F/0.G/0" (a bare call first); each
@@ -1059,6 +1156,8 @@ static verdict cpp_chain_type(const pt_resolver *rs, pt__resolve_ctx *c,
               : missed(PT_RES_UNKNOWN_RECEIVER);
       *cq = (how & PT_FIELD_CONST) ||
             (!(how & PT_FIELD_POINTER) && *cq == 1);
+      if (!(how & PT_FIELD_POINTER))
+        t = through_alias(rs, c, r, t, (int)arrow, cq);
     } else if (!slash) { /* the head's type */
       int is_this = !strcmp(seg, "this") || !strcmp(seg, "const this");
       *cq = strncmp(seg, "const ", 6) == 0;
@@ -1076,6 +1175,7 @@ static verdict cpp_chain_type(const pt_resolver *rs, pt__resolve_ctx *c,
       call.arity = (uint8_t)(na < 254 ? na + 1 : 255);
       call.recv_type = NULL;
       call.recv_how = PT_RECV_UNKNOWN;
+      call.arg_types = NULL;
       size_t head;
       if (first) { /* F(...): a bare call, as written at r */
         call.scope = NULL;
@@ -1118,11 +1218,28 @@ static verdict pick_member(const pt_resolver *rs, pt__resolve_ctx *c,
     return t.target != NONE ? method_of(rs, head, r, t.target, 0, 0, cq) : t;
   }
   if (r->recv_type) {
-    /* C++: the extractor writes a const object's type "const T" */
+    /* C++: the extractor writes a const object's type "const T", and
+     * "T>" for an object (no pointer) followed by -> */
     const char *rt = r->recv_type;
     int cq = lang == PT_LANG_CPP ? strncmp(rt, "const ", 6) == 0 : -1;
     rt += cq == 1 ? 6 : 0;
-    verdict t = receiver_type(rs, c, lang, r, rt);
+    size_t rl = strlen(rt);
+    int arrow = lang == PT_LANG_CPP && rl > 1 && rt[rl - 1] == '>';
+    char *cut = arrow ? pt_malloc(rl) : NULL;
+    if (arrow && !cut)
+      return missed(PT_RES_EXTERNAL);
+    if (arrow) {
+      memcpy(cut, rt, rl - 1);
+      cut[rl - 1] = '\0';
+    }
+    verdict t = receiver_type(rs, c, lang, r, arrow ? cut : rt);
+    pt_free(cut);
+    if (lang == PT_LANG_CPP && r->recv_how == PT_RECV_DECLARED) {
+      verdict a = through_alias(rs, c, r, t, arrow, &cq);
+      if (a.target == t.target && arrow && t.target != NONE)
+        return missed(PT_RES_EXTERNAL); /* a class's operator-> */
+      t = a;
+    }
     /* T(...) names no indexed type: a function's result */
     if (t.target == NONE && t.how != PT_RES_AMBIGUOUS &&
         r->recv_how == PT_RECV_CALLED)
@@ -1665,7 +1782,7 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
     last = 4; /* a package is its folder */
   for (int k = 0; k <= last; k++)
     if (t[k].count)
-      return tier_verdict(&t[k], how[k]);
+      return typed_tier(rs, head, r, &t[k], how[k]);
   return missed(PT_RES_EXTERNAL);
 }
 
@@ -2011,7 +2128,37 @@ static verdict cpp_constructor(const pt_resolver *rs, const pt_raw_ref *r,
     if (rs->info[i].kind == PT_KIND_METHOD && member_of(rs, i, v.target) &&
         eligible(rs, i, &call, 0))
       tier_add(rs, &t, i);
+  size_t typed = t.count > 1 && !t.one_group
+                     ? typed_member(rs, head, &call, v.target) : NONE;
+  if (typed != NONE)
+    return found(typed, v.how);
   return t.count ? tier_verdict(&t, v.how) : v;
+}
+
+/* C++: `: Base(doc)` in a constructor of T runs the constructor of T's
+ * base Base (of T itself: a delegating constructor): that type, whose
+ * constructor cpp_constructor picks; NONE for anything else (a member's
+ * initialiser, a base not indexed), which makes no edge. */
+static verdict base_init(const pt_resolver *rs, pt__resolve_ctx *c,
+                         const pt_raw_ref *r)
+{
+  size_t t = caller_type_index(rs, c, r->from_key), hit = NONE;
+  int n = 0;
+  if (t == NONE)
+    return missed(PT_RES_EXTERNAL);
+  if (strcmp(rs->ents[t].name, r->name) == 0)
+    return found(t, PT_RES_LOCAL);
+  uint32_t q = rs->info[t].qn;
+  for (size_t b = q == NO_ID ? NONE : pt__resolve_bases(rs, q); b != NONE;
+       b = rs->base_nodes[b].next) {
+    const base_node *bn = &rs->base_nodes[b];
+    if (bn->type == t && !bn->field && bn->base != NONE &&
+        strcmp(rs->ents[bn->base].name, r->name) == 0) {
+      hit = bn->base;
+      n++;
+    }
+  }
+  return n == 1 ? found(hit, PT_RES_LOCAL) : missed(PT_RES_EXTERNAL);
 }
 
 int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
@@ -2033,7 +2180,10 @@ int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
         e.resolution = PT_RES_IMPORT;
       }
     } else {
-      verdict v = pick_by_name(rs, c, lang, r);
+      verdict v = r->is_base_init ? base_init(rs, c, r)
+                                  : pick_by_name(rs, c, lang, r);
+      if (r->is_base_init && v.target == NONE)
+        continue; /* a member's initialiser */
       if (lang == PT_LANG_CPP &&
           (r->kind == PT_REF_CALL || r->kind == PT_REF_NEW))
         v = cpp_constructor(rs, r, v);
