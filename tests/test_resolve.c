@@ -565,6 +565,45 @@ static void resolve__patch_follows_a_renamed_file(void **state)
   steps_equal_fresh("patch_rename", files, steps);
 }
 
+/* geo_area() in src/user.rs is src/geo.rs's area through `use
+ * crate::geo::area as geo_area`, f() in Site.php Lib\fmt through `use
+ * function Lib\fmt as f`, and twice() in p/Use.java p.M's through
+ * `import static p.M.twice`, never the same name elsewhere: when the
+ * imported module gains and loses the name, the importing files resolve
+ * again though they did not change; an import changed in one file
+ * changes only that file. */
+static void resolve__patch_follows_a_definition_an_import_names(void **state)
+{
+  static const char *const files[] = {
+    "src/geo.rs", "pub fn other() {}\n",
+    "src/other.rs", "pub fn area() {}\n",
+    "src/user.rs", "use crate::geo::area as geo_area;\n\n"
+                   "pub fn run() {\n    geo_area();\n}\n",
+    "Lib.php", "<?php\nnamespace Lib;\n\nfunction other() {}\n",
+    "Other.php", "<?php\nnamespace Other;\n\nfunction fmt() {}\n",
+    "Site.php", "<?php\nnamespace Site;\n\nuse function Lib\\fmt as f;\n\n"
+                "function run()\n{\n    f();\n}\n",
+    "p/M.java", "package p;\n\npublic class M {\n}\n",
+    "q/M.java", "package q;\n\npublic class M {\n"
+                "  public static int twice(int x) { return x; }\n}\n",
+    "p/Use.java", "package p;\n\nimport static p.M.twice;\n\n"
+                  "public class Use {\n  int run() { return twice(1); }\n}\n",
+    NULL};
+  static const step steps[] = {
+    {"src/geo.rs", "pub fn other() {}\n\npub fn area() {}\n", NULL},
+    {"Lib.php", "<?php\nnamespace Lib;\n\nfunction fmt() {}\n", NULL},
+    {"p/M.java", "package p;\n\npublic class M {\n"
+                 "  public static int twice(int x) { return 2 * x; }\n}\n",
+     NULL},
+    {"src/user.rs", "use crate::other::area as geo_area;\n\n"
+                    "pub fn run() {\n    geo_area();\n}\n", NULL},
+    {"src/geo.rs", "pub fn other() {}\n", NULL},
+    {"Lib.php", "<?php\nnamespace Lib;\n\nfunction other() {}\n", NULL},
+    {"p/M.java", "package p;\n\npublic class M {\n}\n", NULL},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_use", files, steps);
+}
+
 /* Deleting b/util.c leaves a/util.c's helper the only one; a new file
  * brings a second again. */
 static void resolve__patch_follows_deleted_and_new_files(void **state)
@@ -750,6 +789,7 @@ int main(void)
     cmocka_unit_test(resolve__patch_follows_a_base_added_and_removed),
     cmocka_unit_test(resolve__patch_follows_a_base_that_another_file_changes),
     cmocka_unit_test(resolve__patch_follows_a_renamed_file),
+    cmocka_unit_test(resolve__patch_follows_a_definition_an_import_names),
     cmocka_unit_test(resolve__patch_follows_deleted_and_new_files),
     cmocka_unit_test(resolve__patch_follows_a_name_an_import_binds),
   };

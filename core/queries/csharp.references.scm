@@ -43,9 +43,10 @@
 (struct_declaration (base_list [(identifier) (qualified_name) (generic_name)] @reference.implements))
 (interface_declaration (base_list [(identifier) (qualified_name) (generic_name)] @reference.extends))
 
-; using A.B; using static A.B; using X = A.B;
+; using A.B; using static A.B (its module ends in .*); using X = A.B (X
+; is the import's @scope: the name the file uses)
 (using_directive !name [(identifier) (qualified_name)] @reference.import) @import
-(using_directive name: (_) [(qualified_name) (identifier) (generic_name)] @reference.import) @import
+(using_directive name: (_) @scope [(qualified_name) (identifier) (generic_name)] @reference.import) @import
 
 ; this.M(): `this` is an anonymous token, which (_) does not match. base.M()
 ; is left out: it names the base class, and the engine cannot tell it from

@@ -36,9 +36,11 @@
 (super_interfaces (type_list [(type_identifier) (scoped_type_identifier) (generic_type)] @reference.implements))
 (extends_interfaces (type_list [(type_identifier) (scoped_type_identifier) (generic_type)] @reference.extends))
 
-; import a.b.C; import static a.b.C.m; import a.b.*; (a package: words only)
+; import a.b.C; import static a.b.C.m; import a.b.*; (a package: words
+; only); import static a.b.C.*; (its module ends in .*)
 (import_declaration (scoped_identifier) @reference.import .) @import
 (import_declaration (scoped_identifier) (asterisk)) @import
+(import_declaration "static" (scoped_identifier) @reference.import (asterisk)) @import
 
 ; receiver bindings (extract_refs.c): T x (locals, fields), parameters,
 ; var x = new T()

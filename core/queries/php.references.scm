@@ -1,11 +1,18 @@
 ; PHP references.
 ; namespace imports: use A\B\C; use A\B\{C, D as E}; use function A\f;
+; (an alias is the import's @scope: the name the file uses)
 (namespace_use_declaration
-  (namespace_use_clause . [(qualified_name) (name)] @reference.import)) @import
+  (namespace_use_clause !alias . [(qualified_name) (name)] @reference.import)) @import
+(namespace_use_declaration
+  (namespace_use_clause . [(qualified_name) (name)] @reference.import alias: (name) @scope)) @import
 (namespace_use_declaration
   (namespace_name) @module
   body: (namespace_use_group
-    (namespace_use_clause . [(qualified_name) (name)] @reference.import))) @import
+    (namespace_use_clause !alias . [(qualified_name) (name)] @reference.import))) @import
+(namespace_use_declaration
+  (namespace_name) @module
+  body: (namespace_use_group
+    (namespace_use_clause . [(qualified_name) (name)] @reference.import alias: (name) @scope))) @import
 
 ; require 'x.php' and friends with a literal path
 (include_expression (string (string_content) @reference.include)) @import

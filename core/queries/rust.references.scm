@@ -22,12 +22,15 @@
 (impl_item trait: (scoped_type_identifier name: (type_identifier) @reference.implements))
 (impl_item trait: (generic_type type: (type_identifier) @reference.implements))
 
-; use declarations
+; use declarations (an alias is the import's @scope: the name the file
+; uses; a glob's path is its reference, its module ends in ::*)
 (use_declaration argument: (scoped_identifier) @reference.import) @import
 (use_declaration argument: (identifier) @reference.import) @import
-(use_declaration argument: (use_as_clause path: (_) @reference.import)) @import
+(use_declaration argument: (use_as_clause path: (_) @reference.import alias: (identifier) @scope)) @import
 (use_declaration argument: (scoped_use_list path: (_) @module list: (use_list [(identifier) (scoped_identifier)] @reference.import))) @import
+(use_declaration argument: (scoped_use_list path: (_) @module list: (use_list (use_as_clause path: (_) @reference.import alias: (identifier) @scope)))) @import
 (use_declaration argument: (use_wildcard) @import) @import
+(use_declaration argument: (use_wildcard [(identifier) (scoped_identifier)] @reference.import)) @import
 
 ; receiver bindings (extract_refs.c): let x: T, x: T parameters and fields,
 ; let x = T::new(..) / T::default() / T { .. }

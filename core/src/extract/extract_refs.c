@@ -254,6 +254,40 @@ static int is_ruby_setter(const pt_xfile *f, TSNode n)
          ts_node_eq(ts_node_child_by_field_name(asg, "left", 4), call);
 }
 
+/* Does the import whose path is n bring in every member of what it names:
+ * Rust `use a::b::*`, Java `import static p.C.*`, C# `using static A.C`? */
+static int is_glob_import(const pt_xfile *f, TSNode n)
+{
+  TSNode p = pt__node_parent(f, n);
+  if (ts_node_is_null(p))
+    return 0;
+  const char *pt = ts_node_type(p);
+  if (strcmp(pt, "use_wildcard") == 0)
+    return 1;
+  int java = strcmp(pt, "import_declaration") == 0;
+  if (!java && strcmp(pt, "using_directive") != 0)
+    return 0;
+  for (uint32_t i = 0; i < ts_node_child_count(p); i++)
+    if (strcmp(ts_node_type(ts_node_child(p, i)), java ? "asterisk" : "static")
+        == 0)
+      return 1;
+  return 0;
+}
+
+/* A glob import's module: its path and a last segment "*" ("a::b::*",
+ * "p.C.*"), in the file's arena; NULL when out of memory. */
+static char *glob_module(pt_xfile *f, const char *path)
+{
+  size_t n = strlen(path);
+  int colons = strstr(path, "::") != NULL;
+  char *m = pt_arena_alloc(&f->r->arena, n + 4);
+  if (!m)
+    return NULL;
+  memcpy(m, path, n);
+  memcpy(m + n, colons ? "::*" : ".*", colons ? 4 : 3);
+  return m;
+}
+
 static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
                    const char *module, pt_ref_via via, size_t *cap)
 {
@@ -275,6 +309,11 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
       ref.via = module ? PT_VIA_MEMBER : PT_VIA_PATH;
     if (kind == PT_REF_IMPORT && !module)
       ref.module = pt_arena_strdup(&f->r->arena, name);
+    if (kind == PT_REF_IMPORT && ref.module && is_glob_import(f, n)) {
+      ref.module = glob_module(f, ref.module);
+      if (!ref.module)
+        return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+    }
     if (kind != PT_REF_IMPORT)
       cut_generics(name);
     pt_ref_via split_via = PT_VIA_NAME;
@@ -283,6 +322,13 @@ static int add_ref(pt_xfile *f, TSNode n, pt_ref_kind kind, const char *scope,
       if (!ref.scope && *name && kind != PT_REF_IMPORT) {
         ref.scope = name;
         ref.via = (uint8_t)split_via;
+      } else if (!ref.scope && kind != PT_REF_IMPORT &&
+                 f->lang == PT_LANG_PHP && split_via == PT_VIA_PATH) {
+        /* \X: the global namespace's X, kept as the qualifier "\\" */
+        ref.scope = pt_arena_strdup(&f->r->arena, "\\");
+        ref.via = PT_VIA_PATH;
+        if (!ref.scope)
+          return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
       }
       name = last;
     }

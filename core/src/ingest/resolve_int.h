@@ -119,6 +119,30 @@ typedef struct pt__import_bind {
 #define PT__BIND_PLAIN 4     /* Python's `import m`: counted only beside
                                 another import binding m (try/except) */
 
+/* A name one of the file's imports binds (resolve_use.c): Rust `use
+ * a::b::f as g` binds g to "a.b.f"; a glob (`use a::b::*`, Java's `import
+ * static p.C.*`, C#'s `using static A.C`) binds every member of its path. */
+typedef struct pt__use {
+  const char *local;         /* borrowed (the reference's): the name the
+                                file uses; NULL for a glob */
+  char *path;                /* owned: the dotted path it names */
+  size_t len;                /* strlen(path) */
+  size_t tail;               /* where path's last segment starts */
+  uint8_t glob;
+  uint8_t claims;            /* a name it binds is that path's or no
+                                workspace definition's (never found by
+                                name elsewhere) */
+  uint8_t sees_private;      /* Rust: a module around the file's (`use
+                                super::*` brings in private items too) */
+  uint8_t crate_rel;         /* Rust: from the crate's root (`crate::`) */
+} pt__use;
+
+/* How a path is matched (pt__use_fits). */
+#define PT_USE_SUFFIX 0      /* it ends the definition's path */
+#define PT_USE_EXACT 1       /* PHP: it is the definition's qualified name */
+#define PT_USE_CRATE 2       /* Rust's crate::x: it ends the definition's
+                                path after a folder around the importer */
+
 /* What resolving one file needs besides the frozen tables: one per thread. */
 typedef struct pt__resolve_ctx {
   const char **imports;      /* owned: the file's normalised import modules */
@@ -143,6 +167,11 @@ typedef struct pt__resolve_ctx {
   int n_ns;
   uint32_t fn[16];           /* its own and its enclosing functions' ids */
   int n_fn;
+  pt__use *binds;           /* owned: what the file's imports bind */
+  size_t n_binds, cap_binds;
+  const char *php_from;      /* the caller php_ns was found for */
+  size_t php_ns;             /* its namespace entity, or NONE */
+  pt_buf bpath;              /* a path being looked up through a binding */
   pt_buf scratch;
 } pt__resolve_ctx;
 
@@ -227,6 +256,30 @@ int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
 int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
                      const char *path, pt_lang lang, const pt_raw_ref *refs,
                      size_t n_refs, pt__res_edges *out);
+
+/* resolve_use.c */
+/* Whether lang's imports bind names (Rust, Java, C#, PHP). */
+int pt__use_lang(pt_lang l);
+/* Makes c's bindings from the import references of a file of lang. */
+int pt__use_begin(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
+                  const pt_raw_ref *refs, size_t n_refs);
+void pt__use_clear(pt__resolve_ctx *c);
+/* The binding of a name (len bytes) the file uses, or NULL (globs
+ * aside); the last import of it wins. */
+const pt__use *pt__use_local(const pt__resolve_ctx *c, const char *name,
+                             size_t len);
+/* The dotted path the import reference r names, into out (empty when it
+ * binds nothing), whether it claims its names and how it is matched
+ * (PT_USE_*). */
+int pt__use_of_import(const pt_resolver *rs, pt__resolve_ctx *c,
+                      pt_lang lang, const pt_raw_ref *r, pt_buf *out,
+                      int *claims, int *how);
+/* Whether entity i of lang sits at the dotted path want (wl bytes), as
+ * how (PT_USE_*) says: its qualified name, after its package's folders
+ * (Java) or its module's file (Rust), ends with want; for PT_USE_CRATE
+ * the rest is a folder around the file at path importer. */
+int pt__use_fits(const pt_resolver *rs, pt_lang lang, size_t i,
+                 const char *want, size_t wl, int how, const char *importer);
 
 /* resolve_arity.c */
 /* Whether a C or C++ function (or function-like macro) named name, whose

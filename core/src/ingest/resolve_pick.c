@@ -1672,6 +1672,344 @@ static int by_binding(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
   return 1;
 }
 
+/* ---- names bound by imports: Rust, Java, C#, PHP (resolve_use.c) ---- */
+
+/* How a binding's paths are matched (PT_USE_*); b NULL: PHP's names. */
+static int use_how(pt_lang lang, const pt__use *b)
+{
+  return lang == PT_LANG_PHP   ? PT_USE_EXACT
+         : b && b->crate_rel   ? PT_USE_CRATE
+                               : PT_USE_SUFFIX;
+}
+
+/* The candidates named name (nl bytes) that may be r's target and sit at
+ * the dotted path want (wl bytes) as how matches it, into t. */
+static void at_path(const pt_resolver *rs, const pt__resolve_ctx *c,
+                    pt_lang lang, const pt_raw_ref *r, const char *name,
+                    size_t nl, const char *want, size_t wl, int how,
+                    int types_only, tier_hit *t)
+{
+  size_t head;
+  const char *from = c->file != NO_ID ? rs->path_text[c->file] : "";
+  if (!nl || !chain_head(rs, pt__resolve_family(lang), name, nl, &head))
+    return;
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+    if (eligible(rs, i, r, types_only) &&
+        pt__use_fits(rs, lang, i, want, wl, how, from))
+      tier_add(rs, t, i);
+}
+
+/* The candidates at the path in c->bpath (its last segment their name). */
+static void at_bpath(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
+                     const pt_raw_ref *r, int how, int types_only, tier_hit *t)
+{
+  const char *p = c->bpath.ptr ? c->bpath.ptr : "";
+  const char *tail = strrchr(p, '.');
+  tail = tail ? tail + 1 : p;
+  at_path(rs, c, lang, r, tail, strlen(tail), p, c->bpath.len, how,
+          types_only, t);
+}
+
+/* Appends s (n bytes) to c->bpath, each separator (:: . \) as '.'. */
+static int bpath_put(pt__resolve_ctx *c, const char *s, size_t n)
+{
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < n; k++) {
+    int colons = s[k] == ':' && k + 1 < n && s[k + 1] == ':';
+    rc = pt_buf_putc(&c->bpath, colons || s[k] == '\\' ? '.' : s[k]);
+    k += (size_t)colons;
+  }
+  return rc;
+}
+
+/* Does the caller's own type (or a base) have a method r names? Java and
+ * C#: it hides one a static import brings in. */
+static int own_method(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
+                      const pt_raw_ref *r)
+{
+  size_t head, t;
+  if (r->kind != PT_REF_CALL || !has_implicit_this(lang) ||
+      (t = caller_type_index(rs, c, r->from_key)) == NONE ||
+      !chain_head(rs, pt__resolve_family(lang), r->name, strlen(r->name),
+                  &head))
+    return 0;
+  verdict m = method_of(rs, head, r, t, 0, 0, -1);
+  return m.target != NONE || m.how == PT_RES_AMBIGUOUS;
+}
+
+/* The method r names of the one type at c->bpath (its own, in an impl
+ * elsewhere, or a base's): 1 with *out, 0 when no type is there. */
+static int method_at_bpath(const pt_resolver *rs, pt__resolve_ctx *c,
+                           pt_lang lang, const pt_raw_ref *r, int match,
+                           pt_resolution how, verdict *out)
+{
+  pt_raw_ref ty = *r;
+  tier_hit types = {0};
+  size_t head;
+  ty.kind = PT_REF_TYPE;
+  ty.arity = 0;
+  at_bpath(rs, c, lang, &ty, match, 1, &types);
+  if (!types.count)
+    return 0;
+  if (!types.one_group)
+    *out = tier_verdict(&types, how);
+  else if (!chain_head(rs, pt__resolve_family(lang), r->name,
+                       strlen(r->name), &head))
+    *out = missed(PT_RES_EXTERNAL);
+  else {
+    verdict m = method_of(rs, head, r, types.first, 0, 0, -1);
+    *out = m.target != NONE ? found(m.target, how) : m;
+  }
+  return 1;
+}
+
+/* An import's own edge: to the definition at the path it names. */
+static int bound_import(const pt_resolver *rs, pt__resolve_ctx *c,
+                        pt_lang lang, const pt_raw_ref *r, verdict *out)
+{
+  int claims = 0, how = PT_USE_SUFFIX;
+  tier_hit t = {0};
+  if (pt__use_of_import(rs, c, lang, r, &c->bpath, &claims, &how) != 0) {
+    pt_error_clear(); /* short of memory: by name, as before imports bound */
+    c->bpath.len = 0;
+    claims = 0;
+  }
+  if (c->bpath.len)
+    at_bpath(rs, c, lang, r, how, 0, &t);
+  if (t.count || claims) {
+    *out = t.count ? tier_verdict(&t, PT_RES_IMPORT)
+                   : missed(PT_RES_EXTERNAL);
+    return 1;
+  }
+  if (!r->scope)
+    return 0;
+  pt_raw_ref plain = *r; /* the qualifier of an import is its alias */
+  plain.scope = NULL;
+  *out = pick_by_name(rs, c, lang, &plain);
+  return 1;
+}
+
+/* A::f(), T::new(), X.Make() whose first segment an import binds: the
+ * definition under the bound path, else the method of the type there. */
+static int bound_scope(const pt_resolver *rs, pt__resolve_ctx *c,
+                       pt_lang lang, const pt_raw_ref *r, verdict *out)
+{
+  const char *s = r->scope;
+  /* a Rust value's method, a variable's, this.m() */
+  if ((r->via == PT_VIA_MEMBER && (lang == PT_LANG_RUST || r->recv_type)) ||
+      is_self_word(s) || is_base_word(s))
+    return 0;
+  size_t fl = strcspn(s, ".:\\");
+  const pt__use *b = pt__use_local(c, s, fl);
+  if (!b)
+    return 0;
+  pt_buf_clear(&c->bpath);
+  int rc = pt_buf_put(&c->bpath, b->path, b->len);
+  if (rc == 0)
+    rc = bpath_put(c, s + fl, strlen(s + fl));
+  size_t type_len = c->bpath.len;
+  if (rc == 0)
+    rc = pt_buf_printf(&c->bpath, ".%s", r->name);
+  if (rc) {
+    pt_error_clear(); /* short of memory: not bound */
+    return 0;
+  }
+  tier_hit t = {0};
+  at_bpath(rs, c, lang, r, use_how(lang, b), 0, &t);
+  if (t.count) {
+    *out = tier_verdict(&t, PT_RES_IMPORT);
+    return 1;
+  }
+  c->bpath.len = type_len;
+  c->bpath.ptr[type_len] = '\0';
+  if (method_at_bpath(rs, c, lang, r, use_how(lang, b), PT_RES_IMPORT, out))
+    return 1;
+  *out = missed(PT_RES_EXTERNAL);
+  return b->claims;
+}
+
+/* Does the file itself define a function or type r may name (which
+ * hides what an import brings in)? */
+static int file_defines(const pt_resolver *rs, const pt__resolve_ctx *c,
+                        pt_lang lang, const pt_raw_ref *r)
+{
+  size_t head;
+  if (c->file == NO_ID || !chain_head(rs, pt__resolve_family(lang), r->name,
+                                      strlen(r->name), &head))
+    return 0;
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+    if (rs->info[i].file == c->file && rs->info[i].kind != PT_KIND_METHOD &&
+        eligible(rs, i, r, 0))
+      return 1;
+  return 0;
+}
+
+/* A bare name an import binds (`use a::f as g` then g()). */
+static int bound_name(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
+                      const pt_raw_ref *r, verdict *out)
+{
+  const pt__use *b = pt__use_local(c, r->name, strlen(r->name));
+  if (!b || file_defines(rs, c, lang, r) || own_method(rs, c, lang, r))
+    return 0;
+  tier_hit t = {0};
+  at_path(rs, c, lang, r, b->path + b->tail, b->len - b->tail, b->path,
+          b->len, use_how(lang, b), 0, &t);
+  *out = t.count ? tier_verdict(&t, PT_RES_IMPORT) : missed(PT_RES_EXTERNAL);
+  return t.count || b->claims;
+}
+
+/* A bare name a glob may bring in (`use a::b::*`, `import static p.C.*`),
+ * after the file's own definitions and the caller's own methods. In Rust
+ * only a module's public items come in, but for a glob of a module around
+ * the file's (`use super::*`). */
+static int bound_glob(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
+                      const pt_raw_ref *r, verdict *out)
+{
+  size_t head, nl = strlen(r->name), k;
+  for (k = 0; k < c->n_binds && !c->binds[k].glob; k++)
+    ;
+  if (k == c->n_binds ||
+      !chain_head(rs, pt__resolve_family(lang), r->name, nl, &head) ||
+      file_defines(rs, c, lang, r) || own_method(rs, c, lang, r))
+    return 0;
+  tier_hit t = {0};
+  const char *from = c->file != NO_ID ? rs->path_text[c->file] : "";
+  for (; k < c->n_binds; k++) {
+    const pt__use *b = &c->binds[k];
+    pt_buf_clear(&c->bpath);
+    if (!b->glob || pt_buf_printf(&c->bpath, "%s.%s", b->path, r->name)) {
+      pt_error_clear();
+      continue;
+    }
+    for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+      const char *sig = rs->ents[i].signature;
+      if (eligible(rs, i, r, 0) &&
+          pt__use_fits(rs, lang, i, c->bpath.ptr, c->bpath.len,
+                       use_how(lang, b), from) &&
+          (lang != PT_LANG_RUST || b->sees_private ||
+           (sig && strncmp(sig, "pub", 3) == 0)))
+        tier_add(rs, &t, i);
+    }
+  }
+  if (!t.count)
+    return 0;
+  *out = tier_verdict(&t, PT_RES_IMPORT);
+  return 1;
+}
+
+/* PHP: the namespace entity r's caller is written in, or NONE. */
+static size_t php_namespace(const pt_resolver *rs, pt__resolve_ctx *c,
+                            const pt_raw_ref *r)
+{
+  if (c->php_from == r->from_key)
+    return c->php_ns;
+  size_t i = pt__resolve_key(rs, c, r->from_key);
+  for (int depth = 0; i != NONE && depth < 64 &&
+                      rs->ents[i].kind != PT_KIND_NAMESPACE;
+       depth++)
+    i = pt__resolve_key(rs, NULL, rs->ents[i].parent_key);
+  c->php_from = r->from_key;
+  c->php_ns = i;
+  return i;
+}
+
+/* PHP names a class or function by a namespace, never by its name alone:
+ * `\A\B` is A\B; a name whose first segment a `use` binds is under the
+ * path bound; any other is the caller's namespace's (a function's then
+ * the global one). The path goes into c->bpath; *how says what decided. */
+static int php_path(const pt_resolver *rs, pt__resolve_ctx *c,
+                    const pt_raw_ref *r, pt_resolution *how, int *bare_fn)
+{
+  const char *s = r->scope, *w = s ? s : r->name;
+  size_t fl = strcspn(w, "\\");
+  const pt__use *b = fl ? pt__use_local(c, w, fl) : NULL;
+  int rc = 0;
+  pt_buf_clear(&c->bpath);
+  *bare_fn = 0;
+  *how = PT_RES_QUALIFIED;
+  if (s && (!*s || *s == '\\')) { /* \A\f(), \A::m(), \f() */
+    rc = bpath_put(c, s + (*s != 0), strlen(s + (*s != 0)));
+  } else if (b) {
+    *how = PT_RES_IMPORT;
+    rc = pt_buf_put(&c->bpath, b->path, b->len);
+    if (rc == 0)
+      rc = bpath_put(c, w + fl, strlen(w + fl));
+  } else {
+    size_t ns = php_namespace(rs, c, r);
+    *how = PT_RES_LOCAL; /* LOCAL for now: the caller's namespace */
+    *bare_fn = !s && r->kind == PT_REF_CALL && ns != NONE;
+    if (ns != NONE)
+      rc = pt_buf_printf(&c->bpath, "%s.", rs->ents[ns].qualname);
+    if (rc == 0)
+      rc = bpath_put(c, w, strlen(w));
+  }
+  if (rc == 0 && s)
+    rc = pt_buf_printf(&c->bpath, "%s%s", c->bpath.len ? "." : "", r->name);
+  return rc;
+}
+
+static int php_pick(const pt_resolver *rs, pt__resolve_ctx *c,
+                    const pt_raw_ref *r, verdict *out)
+{
+  if (r->kind == PT_REF_INCLUDE ||
+      (r->kind == PT_REF_CALL && r->via == PT_VIA_MEMBER))
+    return 0;
+  if (r->kind == PT_REF_IMPORT)
+    return bound_import(rs, c, PT_LANG_PHP, r, out);
+  if (r->scope && (is_self_word(r->scope) || is_base_word(r->scope)))
+    return 0;
+  pt_resolution how;
+  int bare_fn;
+  if (php_path(rs, c, r, &how, &bare_fn) != 0) {
+    pt_error_clear(); /* short of memory: by name, as before */
+    return 0;
+  }
+  tier_hit t = {0};
+  at_bpath(rs, c, PT_LANG_PHP, r, PT_USE_EXACT, 0, &t);
+  if (!t.count && bare_fn) { /* f() in a namespace: else the global f */
+    pt_buf_clear(&c->bpath);
+    if (pt_buf_puts(&c->bpath, r->name) == 0)
+      at_bpath(rs, c, PT_LANG_PHP, r, PT_USE_EXACT, 0, &t);
+    pt_error_clear();
+  }
+  if (t.count) {
+    if (how == PT_RES_LOCAL && rs->info[t.first].file != c->file)
+      how = PT_RES_QUALIFIED;
+    *out = tier_verdict(&t, how);
+    return 1;
+  }
+  /* A::m() of a method A inherits */
+  if (r->scope && r->kind == PT_REF_CALL) {
+    char *dot = strrchr(c->bpath.ptr, '.');
+    if (dot) {
+      c->bpath.len = (size_t)(dot - c->bpath.ptr);
+      *dot = '\0';
+      if (method_at_bpath(rs, c, PT_LANG_PHP, r, PT_USE_EXACT,
+                          how == PT_RES_IMPORT ? how : PT_RES_QUALIFIED, out))
+        return 1;
+    }
+  }
+  *out = missed(PT_RES_EXTERNAL);
+  return 1;
+}
+
+/* What the file's imports (and PHP's namespaces) say r names: 1 with
+ * *out when they decide (a definition, ambiguous, or none of the
+ * workspace's), 0 when r is left to the tiers. */
+static int pick_bound(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
+                      const pt_raw_ref *r, verdict *out)
+{
+  if (lang == PT_LANG_PHP)
+    return php_pick(rs, c, r, out);
+  if (r->kind == PT_REF_IMPORT)
+    return bound_import(rs, c, lang, r, out);
+  if (!c->n_binds || r->kind == PT_REF_INCLUDE)
+    return 0;
+  if (r->scope)
+    return bound_scope(rs, c, lang, r, out);
+  return bound_name(rs, c, lang, r, out) || bound_glob(rs, c, lang, r, out);
+}
+
 /* Tiers 1-6 for everything but a member call. */
 static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
                             pt_lang lang, const pt_raw_ref *r)
@@ -1686,6 +2024,8 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
   }
   verdict bound;
   if (c->n_ibinds && !r->recv_type && by_binding(rs, c, lang, r, &bound))
+    return bound;
+  if (pt__use_lang(lang) && pick_bound(rs, c, lang, r, &bound))
     return bound;
   /* a name only another family defines is looked at as one with no
    * candidates, not as one nobody defines (the verdict's reason differs) */
@@ -1892,9 +2232,12 @@ static int add_import(pt__resolve_ctx *c, const char *module,
   if (rc)
     return rc;
   c->aliases[c->n_imports] = alias;
-  const char *m = normalize_module(module);
+  char *m = normalize_module(module);
   if (!m)
     return PT_ERR(PT_ENOMEM, "out of memory");
+  size_t ml = strlen(m); /* a glob's (a::b::*): the module a::b */
+  if (ml >= 2 && m[ml - 1] == '*' && m[ml - 2] == '/')
+    m[ml - 2] = '\0';
   c->imports[c->n_imports++] = m;
   return 0;
 }
@@ -1996,6 +2339,9 @@ void pt__resolve_ctx_fini(pt__resolve_ctx *c)
   pt_free(c->aliases);
   clear_binds(c);
   pt_free(c->ibinds);
+  pt__use_clear(c);
+  pt_free(c->binds);
+  pt_buf_fini(&c->bpath);
   pt_free(c->imported);
   pt_free(c->asked);
   pt_buf_fini(&c->scratch);
@@ -2013,6 +2359,7 @@ int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
   c->n_asked = 0;
   c->last_key = NULL;
   c->ns_from = NULL;
+  c->php_from = NULL;
   c->file = pt__resolve_path_id(rs, path);
   size_t dir;
   c->dir = pt_strmap_get(&rs->dirs, path, pt__path_dir_len(path), &dir)
@@ -2052,6 +2399,8 @@ int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
     pt_free(rel);
   }
   pt_buf_fini(&sub);
+  if (rc == 0)
+    rc = pt__use_begin(rs, c, lang, refs, n_refs);
   return rc;
 }
 
