@@ -512,6 +512,27 @@ static void own_methods(const pt_resolver *rs, size_t head, const pt_raw_ref *r,
              ? here : away;
 }
 
+/* The functions and methods of type t named r->name (from head, the first
+ * entity of that name) that r's arguments can call, into out: their
+ * number, or NONE when there are more than cap. */
+static size_t member_functions(const pt_resolver *rs, size_t head,
+                               const pt_raw_ref *r, size_t t, size_t *out,
+                               size_t cap)
+{
+  size_t n = 0;
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    pt_kind k = (pt_kind)rs->info[i].kind;
+    if (!member_of(rs, i, t) ||
+        (k != PT_KIND_METHOD && k != PT_KIND_FUNCTION) ||
+        !eligible(rs, i, r, 0))
+      continue;
+    if (n == cap)
+      return NONE;
+    out[n++] = i;
+  }
+  return n;
+}
+
 /* C++ const twins: of two methods of type t named r->name with one
  * parameter list, one const, a const object (cq 1) calls the const one
  * and any other (cq 0) the other one, as overload resolution ranks them;
@@ -519,20 +540,9 @@ static void own_methods(const pt_resolver *rs, size_t head, const pt_raw_ref *r,
 static size_t const_twin(const pt_resolver *rs, size_t head,
                          const pt_raw_ref *r, size_t t, int cq)
 {
-  size_t pair[2], n = 0;
-  if (cq < 0 || rs->ents[t].lang != PT_LANG_CPP)
-    return NONE;
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
-    pt_kind k = (pt_kind)rs->info[i].kind;
-    if (!member_of(rs, i, t) ||
-        (k != PT_KIND_METHOD && k != PT_KIND_FUNCTION) ||
-        !eligible(rs, i, r, 0))
-      continue;
-    if (n == 2)
-      return NONE;
-    pair[n++] = i;
-  }
-  if (n != 2)
+  size_t pair[2];
+  if (cq < 0 || rs->ents[t].lang != PT_LANG_CPP ||
+      member_functions(rs, head, r, t, pair, 2) != 2)
     return NONE;
   const pt_entity *a = &rs->ents[pair[0]], *b = &rs->ents[pair[1]];
   int ca = pt__cpp_const_member(a->signature, a->name);
@@ -548,21 +558,13 @@ static size_t const_twin(const pt_resolver *rs, size_t head,
 static size_t typed_member(const pt_resolver *rs, size_t head,
                            const pt_raw_ref *r, size_t t)
 {
-  size_t cands[16], n = 0;
+  size_t cands[16];
   if (!r->arg_types || rs->ents[t].lang != PT_LANG_CPP ||
       (r->kind != PT_REF_CALL && r->kind != PT_REF_NEW))
     return NONE;
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
-    pt_kind k = (pt_kind)rs->info[i].kind;
-    if (!member_of(rs, i, t) ||
-        (k != PT_KIND_METHOD && k != PT_KIND_FUNCTION) ||
-        !eligible(rs, i, r, 0))
-      continue;
-    if (n == sizeof cands / sizeof *cands)
-      return NONE;
-    cands[n++] = i;
-  }
-  return pt__cpp_typed(rs, cands, n, r);
+  size_t n = member_functions(rs, head, r, t, cands,
+                              sizeof cands / sizeof *cands);
+  return n == NONE ? NONE : pt__cpp_typed(rs, cands, n, r);
 }
 
 /* The verdict of tier t, where the types of a C++ call's arguments choose
