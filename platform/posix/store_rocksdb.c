@@ -193,18 +193,6 @@ typedef struct load_ctx {
   const char *from, *file;
 } load_ctx;
 
-static int same_interned(pt_graph *g, const char **last, const char **s)
-{
-  if (*s && *last && strcmp(*s, *last) == 0) {
-    *s = *last;
-    return 0;
-  }
-  if (*s && !(*s = pt_graph_intern(g, *s)))
-    return PT_ERR(PT_ENOMEM, "out of memory interning a string");
-  *last = *s;
-  return 0;
-}
-
 static int load_entity(load_ctx *c, const char *val, size_t len)
 {
   pt_entity e;
@@ -221,9 +209,9 @@ static int load_edge(load_ctx *c, const char *val, size_t len)
     rc = pt_graph_intern_candidates(c->g, cand.n, cand.keys, cand.n_keys,
                                     &e.candidates);
   if (rc == 0)
-    rc = same_interned(c->g, &c->from, &e.from_key);
+    rc = pt_graph_intern_after(c->g, &c->from, &e.from_key);
   if (rc == 0)
-    rc = same_interned(c->g, &c->file, &e.file_path);
+    rc = pt_graph_intern_after(c->g, &c->file, &e.file_path);
   return rc ? rc : pt_graph_add_edge_interned(c->g, &e, 0);
 }
 

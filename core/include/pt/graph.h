@@ -55,6 +55,11 @@ int pt_graph_reserve_edges(pt_graph *g, size_t n);
 
 /* Interns s in the graph's pool; the result lives as long as the graph. */
 const char *pt_graph_intern(pt_graph *g, const char *s);
+/* Interns *s in place (NULL stays NULL), first comparing it with *last,
+ * the string interned for the previous row: loads reading rows grouped by
+ * one value (edges by from_key) then skip the lookup. *last becomes *s.
+ * 0, or PT_ENOMEM. */
+int pt_graph_intern_after(pt_graph *g, const char **last, const char **s);
 /* Makes room in the pool for n more distinct strings at once (a load that
  * knows its row counts saves the map's doubling copies). PT_ENOMEM. */
 int pt_graph_reserve_strings(pt_graph *g, size_t n);

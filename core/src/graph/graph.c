@@ -111,6 +111,18 @@ const char *pt_graph_intern(pt_graph *g, const char *s)
   return copy;
 }
 
+int pt_graph_intern_after(pt_graph *g, const char **last, const char **s)
+{
+  if (*s && *last && strcmp(*s, *last) == 0) {
+    *s = *last;
+    return 0;
+  }
+  if (*s && !(*s = pt_graph_intern(g, *s)))
+    return PT_ERR(PT_ENOMEM, "out of memory interning a string");
+  *last = *s;
+  return 0;
+}
+
 int pt_graph_reserve_strings(pt_graph *g, size_t n)
 {
   return pt_strmap_reserve(&g->pool->interned, g->pool->interned.n + n);

@@ -490,18 +490,6 @@ static int read_entity(cursor *c, pt_graph *g)
 
 /* Edges come grouped by referring entity, so most share the last one's
  * from_key and file_path: compared, not looked up again. */
-static int same_interned(pt_graph *g, const char **last, const char **s)
-{
-  if (*s && *last && strcmp(*s, *last) == 0) {
-    *s = *last;
-    return 0;
-  }
-  if (*s && !(*s = pt_graph_intern(g, *s)))
-    return PT_ERR(PT_ENOMEM, "out of memory interning a string");
-  *last = *s;
-  return 0;
-}
-
 static int read_edge(cursor *c, pt_graph *g)
 {
   pt_edge e;
@@ -518,9 +506,9 @@ static int read_edge(cursor *c, pt_graph *g)
   if (c->rc == 0 && (!how || pt_resolution_from_name(how, &e.resolution) != 0))
     bad_column(c, c->col - 1, "unknown resolution");
   if (c->rc == 0)
-    c->rc = same_interned(g, &c->from, &e.from_key);
+    c->rc = pt_graph_intern_after(g, &c->from, &e.from_key);
   if (c->rc == 0)
-    c->rc = same_interned(g, &c->file, &e.file_path);
+    c->rc = pt_graph_intern_after(g, &c->file, &e.file_path);
   return c->rc ? c->rc : pt_graph_add_edge_interned(g, &e, 0);
 }
 
