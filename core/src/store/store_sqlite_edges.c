@@ -66,6 +66,19 @@ static int bind_candidates(sqlite3_stmt *st, int col, const pt_buf *text)
                    : sqlite3_bind_null(st, col);
 }
 
+/* Columns 3 and 5 to 8 of both edge inserts (type, line, resolved,
+ * resolution, candidates); 1, 2 and 4 name strings, by id or by text. */
+static int bind_edge_values(sqlite3_stmt *st, const pt_edge *e,
+                            const pt_buf *cand)
+{
+  int src = sqlite3_bind_int(st, 3, (int)e->type);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 5, e->line);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 6, e->resolved ? 1 : 0);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 7, (int)e->resolution);
+  if (src == SQLITE_OK) src = bind_candidates(st, 8, cand);
+  return src;
+}
+
 static int put_edge(sqlite3 *db, const char *path, ids *t, sqlite3_stmt *st,
                     const pt_edge *e)
 {
@@ -88,13 +101,9 @@ static int put_edge(sqlite3 *db, const char *path, ids *t, sqlite3_stmt *st,
   }
   int src = sqlite3_bind_int64(st, 1, from);
   if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 2, to);
-  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 3, (int)e->type);
   if (src == SQLITE_OK)
     src = file ? sqlite3_bind_int64(st, 4, file) : sqlite3_bind_null(st, 4);
-  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 5, e->line);
-  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 6, e->resolved ? 1 : 0);
-  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 7, (int)e->resolution);
-  if (src == SQLITE_OK) src = bind_candidates(st, 8, &cand);
+  if (src == SQLITE_OK) src = bind_edge_values(st, e, &cand);
   rc = run(db, path, st, src);
   pt_buf_fini(&cand);
   return rc;
@@ -233,15 +242,11 @@ int pt__sqlite_edge_insert(sqlite3 *db, const char *path,
   int src = sqlite3_bind_text(st, 1, e->from_key, -1, SQLITE_STATIC);
   if (src == SQLITE_OK)
     src = sqlite3_bind_text(st, 2, e->to_key, -1, SQLITE_STATIC);
-  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 3, (int)e->type);
   if (src == SQLITE_OK)
     src = e->file_path
               ? sqlite3_bind_text(st, 4, e->file_path, -1, SQLITE_STATIC)
               : sqlite3_bind_null(st, 4);
-  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 5, e->line);
-  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 6, e->resolved ? 1 : 0);
-  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 7, (int)e->resolution);
-  if (src == SQLITE_OK) src = bind_candidates(st, 8, &cand);
+  if (src == SQLITE_OK) src = bind_edge_values(st, e, &cand);
   rc = run(db, path, st, src);
   pt_buf_fini(&cand);
   return rc;
