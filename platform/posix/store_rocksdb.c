@@ -1,8 +1,9 @@
 /* The "rocksdb" backend of pt/store.h (POSIX builds): one key per record,
  * values in the encoding of pt/record_codec.h. Each save writes the whole
- * graph as a new generation beside the current one and then, in one small
- * synced batch, makes it current and drops the old one; docs/storage.md
- * ("RocksDB") gives the key layout and why the save goes this way. */
+ * graph as a new generation beside the current one (sorted table files,
+ * store_rocksdb_sst.c) and then, in one small synced batch, makes it
+ * current and drops the old one; docs/storage.md ("RocksDB") gives the key
+ * layout and why the save goes this way. */
 #include <rocksdb/c.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,19 +40,12 @@
 #define VERSION_KEY "m\0" VERSION_NAME
 #define CURRENT_KEY "m\0generation"
 
-/* A generation's records sit under 'g' and its number, big-endian so the
- * generations sort by number; after that comes the record's own key,
- * which starts with a lower-case letter. */
-#define GEN_PREFIX_SIZE 9
+#define GEN_PREFIX_SIZE PT__ROCKSDB_GEN_PREFIX_SIZE
 
-/* A save writes its records in batches of about this size, so it never
- * holds more than one batch of encoded records besides the memtables. */
-#define BATCH_SIZE ((size_t)4 << 20)
-
-/* RocksDB's defaults (two 64 MB memtables) would let a save keep up to
- * 128 MB of records in memory while flushes catch up; smaller memtables
- * go to disk sooner, and a graph is only ever written whole, then read
- * whole, so there is no hot data worth keeping in them. */
+/* Only the live index's updates go through memtables (a save writes table
+ * files): RocksDB's defaults (two 64 MB memtables) would keep up to 128 MB
+ * of them in memory; a graph is read whole, so there is no hot data worth
+ * keeping there. */
 #define WRITE_BUFFER_SIZE ((size_t)8 << 20)
 #define MAX_WRITE_BUFFERS 3
 
@@ -61,8 +55,6 @@ typedef struct rocksdb_store {
   rocksdb_t *db;                 /* owned, open from open to close */
   rocksdb_options_t *opts;       /* owned */
   rocksdb_writeoptions_t *wopts; /* owned: synced, through the WAL */
-  rocksdb_writeoptions_t *bulk_wopts; /* owned: no WAL, not synced */
-  rocksdb_flushoptions_t *fopts; /* owned: waits for the flush */
   rocksdb_readoptions_t *ropts;  /* owned */
   pt_store_mode mode;
   int has_note;                  /* this store wrote OWNER_NOTE */
@@ -245,24 +237,25 @@ static int load_meta(load_ctx *c, const char *val, size_t len)
   return rc;
 }
 
-/* Save walks this table in order; load picks the row by a key's prefix. */
-typedef struct record_type {
-  char prefix;
-  size_t (*count)(const pt_graph *g);
-  int (*put)(const pt_graph *g, size_t i, pt_buf *key, pt_buf *val);
-  int (*load)(load_ctx *c, const char *val, size_t len);
-} record_type;
+/* Save and update write these types; load picks the type by a key's
+ * prefix, and its loader from the same row of record_loaders. */
+typedef pt__rocksdb_type record_type;
 
 static const record_type record_types[] = {
-    {'e', pt_graph_n_entities, put_entity, load_entity},
-    {'d', pt_graph_n_edges, put_edge, load_edge},
-    {'f', pt_graph_n_files, put_file, load_file},
-    {'t', pt_graph_n_tests, put_test, load_test},
-    {'i', pt_graph_n_ignored, put_ignored, load_ignored},
-    {'m', pt_graph_n_meta, put_meta, load_meta},
+    {'e', pt_graph_n_entities, put_entity},
+    {'d', pt_graph_n_edges, put_edge},
+    {'f', pt_graph_n_files, put_file},
+    {'t', pt_graph_n_tests, put_test},
+    {'i', pt_graph_n_ignored, put_ignored},
+    {'m', pt_graph_n_meta, put_meta},
 };
 
 #define N_RECORD_TYPES (sizeof record_types / sizeof record_types[0])
+
+static int (*const record_loaders[N_RECORD_TYPES])(load_ctx *c,
+                                                   const char *val,
+                                                   size_t len) = {
+    load_entity, load_edge, load_file, load_test, load_ignored, load_meta};
 
 /* ---- save ---------------------------------------------------------------- */
 
@@ -299,96 +292,57 @@ static int current_for_save(rocksdb_store *rs, uint64_t *out)
   return rc;
 }
 
-/* Puts the records of one generation, a batch at a time. */
-typedef struct bulk {
-  rocksdb_store *rs;       /* borrowed */
-  rocksdb_writebatch_t *b; /* owned */
-  pt_buf k, v;             /* owned: the record being put */
-  gen_range gen;
-} bulk;
-
-static int bulk_write(bulk *w)
+/* The highest generation that holds records, 0 when none does. A save
+ * that failed or crashed before its flip may have left one above the
+ * current generation. */
+static int last_generation(rocksdb_store *rs, uint64_t *out)
 {
+  rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, rs->ropts);
   char *err = NULL;
-  rocksdb_write(w->rs->db, w->rs->bulk_wopts, w->b, &err);
-  rocksdb_writebatch_clear(w->b);
-  return err ? rocks_error(err, w->rs->path, "cannot write") : 0;
-}
-
-static int bulk_put(bulk *w)
-{
-  size_t size = 0;
-  rocksdb_writebatch_put(w->b, w->k.ptr, w->k.len, w->v.ptr, w->v.len);
-  rocksdb_writebatch_data(w->b, &size);
-  return size >= BATCH_SIZE ? bulk_write(w) : 0;
-}
-
-static int bulk_records(bulk *w, const record_type *rt, const pt_graph *g)
-{
-  int rc = 0;
-  for (size_t i = 0; rc == 0 && i < rt->count(g); i++) {
-    pt_buf_clear(&w->k);
-    pt_buf_clear(&w->v);
-    rc = pt_buf_put(&w->k, w->gen.lo, sizeof w->gen.lo);
-    if (rc == 0)
-      rc = pt_buf_putc(&w->k, rt->prefix);
-    if (rc == 0)
-      rc = rt->put(g, i, &w->k, &w->v);
-    if (rc == 0)
-      rc = bulk_put(w);
+  size_t len = 0;
+  gen_range top = range_of(UINT64_MAX);
+  *out = 0;
+  rocksdb_iter_seek_for_prev(it, top.hi, sizeof top.hi);
+  if (rocksdb_iter_valid(it)) {
+    const char *key = rocksdb_iter_key(it, &len);
+    if (len >= GEN_PREFIX_SIZE && key[0] == 'g')
+      *out = get_be64(key + 1);
   }
-  return rc;
+  rocksdb_iter_get_error(it, &err);
+  rocksdb_iter_destroy(it);
+  return err ? rocks_error(err, rs->path, "cannot read") : 0;
 }
 
-/* Writes every record of g under generation cur + 1, after deleting all
- * generations but cur: a save that failed or crashed may have left
- * records under any of them, and cur + 1 must start out empty. */
-static int bulk_graph(rocksdb_store *rs, const pt_graph *g, uint64_t cur)
-{
-  bulk w = {rs, rocksdb_writebatch_create(), PT_BUF_INIT, PT_BUF_INIT,
-            range_of(cur + 1)};
-  gen_range keep = range_of(cur);
-  int rc = 0;
-  rocksdb_writebatch_delete_range(w.b, "g", 1, keep.lo, sizeof keep.lo);
-  rocksdb_writebatch_delete_range(w.b, keep.hi, sizeof keep.hi, "h", 1);
-  for (size_t t = 0; rc == 0 && t < N_RECORD_TYPES; t++)
-    rc = bulk_records(&w, &record_types[t], g);
-  if (rc == 0)
-    rc = bulk_write(&w);
-  pt_buf_fini(&w.v);
-  pt_buf_fini(&w.k);
-  rocksdb_writebatch_destroy(w.b);
-  return rc;
-}
-
-/* The records went in without the WAL; once flushed they are in synced
- * table files, so the flip that follows can rely on them after a crash. */
-static int flush(rocksdb_store *rs)
-{
-  char *err = NULL;
-  rocksdb_flush(rs->db, rs->fopts, &err);
-  return err ? rocks_error(err, rs->path, "cannot flush") : 0;
-}
-
+/* The new generation is numbered above every generation there is, so no
+ * record and no deletion in the database falls in its key range: RocksDB
+ * then takes its table files in at the bottom level, with nothing to
+ * compact. Table files synced and taken in are on disk, so the flip that
+ * follows can rely on them after a crash. */
 int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
                                        uint64_t *out)
 {
   rocksdb_store *rs = (rocksdb_store *)st;
-  uint64_t cur = 0;
+  uint64_t cur = 0, last = 0;
   int rc = current_for_save(rs, &cur);
   if (rc == 0)
-    rc = bulk_graph(rs, from, cur);
+    rc = last_generation(rs, &last);
+  uint64_t gen = (last > cur ? last : cur) + 1;
+  gen_range r = range_of(gen);
+  if (rc == 0) {
+    pt__rocksdb_remove_leftover_tables(rs->path);
+    rc = pt__rocksdb_write_tables(rs->db, rs->opts, rs->path, r.lo, from,
+                                  record_types, N_RECORD_TYPES);
+  }
   if (rc == 0)
-    rc = flush(rs);
-  if (rc == 0)
-    *out = cur + 1;
+    *out = gen;
   return rc;
 }
 
 /* Makes generation gen current in one synced batch, which RocksDB applies
- * atomically. Deleting everything else (the old generation, and the
+ * atomically. Deleting everything else (the older generations, and the
  * records of a version 1 database) comes first in the batch, so the two
- * keys put after it survive. */
+ * keys put after it survive. gen is the highest generation there is, and
+ * no deletion reaches above it, into the ranges later saves write. */
 static int flip(rocksdb_store *rs, uint64_t gen)
 {
   gen_range r = range_of(gen);
@@ -400,7 +354,7 @@ static int flip(rocksdb_store *rs, uint64_t gen)
   if (rc == 0) {
     char *err = NULL;
     rocksdb_writebatch_delete_range(b, "", 0, r.lo, sizeof r.lo);
-    rocksdb_writebatch_delete_range(b, r.hi, sizeof r.hi, "\xff", 1);
+    rocksdb_writebatch_delete_range(b, "h", 1, "\xff", 1);
     rocksdb_writebatch_put(b, VERSION_KEY, sizeof VERSION_KEY - 1, v.ptr,
                            v.len);
     rocksdb_writebatch_put(b, CURRENT_KEY, sizeof CURRENT_KEY - 1, cur,
@@ -445,6 +399,17 @@ static int check_writable(const rocksdb_store *rs, uint64_t need)
              : check_room(rs->path, need);
 }
 
+/* The older generations' table files, deleted by the flip, lie wholly
+ * below gen's range: RocksDB drops them without reading them (what it
+ * cannot drop so, compactions remove). Failing here loses nothing. */
+static void drop_old_tables(rocksdb_store *rs, uint64_t gen)
+{
+  gen_range r = range_of(gen);
+  char *err = NULL;
+  rocksdb_delete_file_in_range(rs->db, "g", 1, r.lo, sizeof r.lo, &err);
+  rocksdb_free(err);
+}
+
 static int rocks_save(pt_store *self, const pt_graph *from)
 {
   uint64_t gen = 0;
@@ -452,7 +417,11 @@ static int rocks_save(pt_store *self, const pt_graph *from)
                           ROOM_BASE + 2 * (uint64_t)pt_graph_pool_bytes(from));
   if (rc == 0)
     rc = pt__store_rocksdb_write_generation(self, from, &gen);
-  return rc ? rc : flip((rocksdb_store *)self, gen);
+  if (rc == 0)
+    rc = flip((rocksdb_store *)self, gen);
+  if (rc == 0)
+    drop_old_tables((rocksdb_store *)self, gen);
+  return rc;
 }
 
 /* ---- update (the live index's write-through) ------------------------------ */
@@ -558,15 +527,15 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
 static int load_record(load_ctx *c, const char *key, size_t klen,
                        const char *val, size_t vlen, const char *path)
 {
-  const record_type *rt = NULL;
-  for (size_t t = 0; klen >= 2 && key[1] == '\0' && t < N_RECORD_TYPES; t++)
-    if (record_types[t].prefix == key[0])
-      rt = &record_types[t];
-  if (!rt)
+  size_t t = 0;
+  while (klen >= 2 && key[1] == '\0' && t < N_RECORD_TYPES &&
+         record_types[t].prefix != key[0])
+    t++;
+  if (klen < 2 || key[1] != '\0' || t == N_RECORD_TYPES)
     return PT_ERR(PT_EINVAL, "rocksdb %s: not a parseltongue database "
                   "(unknown key prefix 0x%02x)", path,
                   klen ? (unsigned char)key[0] : 0u);
-  int rc = rt->load(c, val, vlen);
+  int rc = record_loaders[t](c, val, vlen);
   return rc == PT_EINVAL ? in_db(rc, path) : rc;
 }
 
@@ -822,10 +791,6 @@ static void rocks_close(pt_store *self)
     remove_note(rs->path);
   if (rs->ropts)
     rocksdb_readoptions_destroy(rs->ropts);
-  if (rs->fopts)
-    rocksdb_flushoptions_destroy(rs->fopts);
-  if (rs->bulk_wopts)
-    rocksdb_writeoptions_destroy(rs->bulk_wopts);
   if (rs->wopts)
     rocksdb_writeoptions_destroy(rs->wopts);
   if (rs->opts)
@@ -911,10 +876,6 @@ static int open_db(rocksdb_store *rs)
   if (rc == 0) {
     rs->wopts = rocksdb_writeoptions_create();
     rocksdb_writeoptions_set_sync(rs->wopts, 1);
-    rs->bulk_wopts = rocksdb_writeoptions_create();
-    rocksdb_writeoptions_disable_WAL(rs->bulk_wopts, 1);
-    rs->fopts = rocksdb_flushoptions_create();
-    rocksdb_flushoptions_set_wait(rs->fopts, 1);
     rs->ropts = rocksdb_readoptions_create();
   }
   return rc;

@@ -1,14 +1,32 @@
 /* Private to store_rocksdb.c and its tests (tests/test_store_conformance.c):
  * the first half of a save on its own, as a crash before the flip would
- * leave it, what a test needs to see of the generations, and which records
- * an update compares (store_rocksdb_diff.c). */
+ * leave it, what a test needs to see of the generations, which records
+ * an update compares (store_rocksdb_diff.c), and the table files a save
+ * writes (store_rocksdb_sst.c). */
 #ifndef PT_STORE_ROCKSDB_INT_H
 #define PT_STORE_ROCKSDB_INT_H
 
+#include <rocksdb/c.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pt/buf.h"
 #include "pt/store.h"
+
+/* A generation's records sit under 'g' and its number, big-endian so the
+ * generations sort by number; after that comes the record's own key,
+ * which starts with a lower-case letter. */
+#define PT__ROCKSDB_GEN_PREFIX_SIZE 9
+
+/* A record type as a save writes it: the letter after the generation
+ * prefix, how many records a graph has, and record i's key (after the
+ * letter) appended to key and its encoded value to val. A finished graph
+ * holds each type's records in the order of their keys. */
+typedef struct pt__rocksdb_type {
+  char prefix;
+  size_t (*count)(const pt_graph *g);
+  int (*put)(const pt_graph *g, size_t i, pt_buf *key, pt_buf *val);
+} pt__rocksdb_type;
 
 /* Writes every record of `from` as a new generation and flushes it to
  * disk, without making it current: load still returns the old contents.
@@ -37,5 +55,18 @@ int pt__rocksdb_changed(char prefix, const pt_graph *old, size_t n_old,
                         const pt_graph *now, size_t n_now,
                         pt__rocksdb_records *out);
 void pt__rocksdb_records_fini(pt__rocksdb_records *r);
+
+/* store_rocksdb_sst.c: writes every record of g of the n_types types
+ * under the key prefix gen (PT__ROCKSDB_GEN_PREFIX_SIZE bytes) as sorted
+ * table files in the database folder dir, on up to one thread per
+ * processor, and has db take them in (moved, at the bottom level when
+ * nothing else in db holds keys of their range). opts are db's. Every
+ * table file is removed again, taken in or not. */
+int pt__rocksdb_write_tables(rocksdb_t *db, const rocksdb_options_t *opts,
+                             const char *dir, const char *gen,
+                             const pt_graph *g, const pt__rocksdb_type *types,
+                             size_t n_types);
+/* Removes the table files a killed save left in dir. */
+void pt__rocksdb_remove_leftover_tables(const char *dir);
 
 #endif
