@@ -178,7 +178,7 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
                "blob.bin||blob.bin|bin;docs/|docs||");
   assert_query(db, "SELECT count(*) FROM excluded_tests", "2");
   assert_query(db, "SELECT value FROM meta WHERE name = 'schema_version'",
-               "5");
+               "6");
   assert_query(db, "SELECT group_concat(path||'|'||mtime_ns||'|'||"
                "coalesce(length(reuse), '-'), ';') FROM "
                "(SELECT * FROM files ORDER BY path)",
@@ -186,9 +186,66 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
   assert_query(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM "
                "sqlite_master WHERE type = 'index' AND name NOT LIKE "
                "'sqlite_%' ORDER BY name)",
-               "edge_rows_to_id,entities_file_path,entities_name,"
+               "edge_rows_to_id,entity_rows_file_id,entity_rows_name_id,"
                "strings_text");
   pt_graph_free(g);
+}
+
+/* Entity rows name their key, name, qualname, path and parent by id in
+ * strings, each text stored once; the keys are the first strings, in the
+ * graph's order, and a key's id is its row's id; each path's derived
+ * columns are written once; kinds and languages are numbers whose names
+ * the entities view shows. */
+static void sqlite_save__writes_entities_as_string_ids(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph();
+  const char *db = pt_test_spec_path(f);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_query(db, "SELECT group_concat(text, ',') FROM (SELECT text FROM"
+               " strings WHERE id <= 3 ORDER BY id)",
+               "rust:impl:Auth:__src_auth_login:T1617210344,"
+               "rust:method:new:__src_auth_login:T1771045918,"
+               "swift:typedef::__main:T-1");
+  assert_query(db, "SELECT group_concat(key_id = rowid, '') FROM entity_rows",
+               "111");
+  assert_query(db, "SELECT count(*) FROM strings WHERE text IN"
+               " ('src/auth/login.rs', 'Auth', '')", "3");
+  assert_query(db, "SELECT count(*) FROM paths", "2");
+  assert_query(db, "SELECT r.parent_id = 1 AND r.qualname_id = (SELECT id"
+               " FROM strings WHERE text = 'Auth.new') AND typeof(r.kind)"
+               " = 'integer' FROM entity_rows r WHERE r.key_id = 2", "1");
+  assert_query(db, "SELECT group_concat(entity_type||'|'||language||'|'||"
+               "coalesce(parent_key, '-')||'|'||coalesce(signature, '-')||'|'"
+               "||birth_timestamp, ';') FROM (SELECT * FROM entities"
+               " ORDER BY key)",
+               "impl|rust|-|impl Auth|1617210344;"
+               "method|rust|rust:impl:Auth:__src_auth_login:T1617210344|"
+               "fn new()|1771045918;typedef|swift|-|-|-1");
+  pt_graph_free(g);
+}
+
+/* A re-run's new entity rows name their strings as a save's do, adding
+ * the strings and the derived columns of paths the file lacked. */
+static void sqlite_write_changes__writes_entity_rows_by_string_ids(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *small = pt_test_small_graph(), *g = pt_test_sample_graph();
+  const char *db = pt_test_spec_path(f);
+  assert_int_equal(pt_store_save(f->st, small), 0);
+  assert_int_equal(pt_store_write_changes(f->st, small, g), 0);
+  assert_query(db, "SELECT group_concat(file_path||'|'||semantic_path||'|'||"
+               "root_subfolder_l1||'|'||root_subfolder_l2||'|'||qualname,"
+               "';') FROM (SELECT * FROM entities ORDER BY key)",
+               "src/auth/login.rs|__src_auth_login|src|auth|Auth;"
+               "src/auth/login.rs|__src_auth_login|src|auth|Auth.new;"
+               "main.swift|__main|.||");
+  assert_query(db, "SELECT count(*) = count(DISTINCT text) AND max(id) = "
+               "count(*) FROM strings", "1");
+  pt_test_assert_loads(f->st, g);
+  pt_graph_free(g);
+  pt_graph_free(small);
 }
 
 /* Every step of the plan of sql searches by an index or key; none scans. */
@@ -224,6 +281,24 @@ static void sqlite_save__indexes_edge_lookups_by_from_and_to_key(void **state)
                        "SELECT * FROM edges WHERE from_key = 'x'");
   assert_plan_searches(pt_test_spec_path(f),
                        "SELECT * FROM edges WHERE to_key = 'x'");
+  pt_graph_free(g);
+}
+
+/* The entities view finds an entity by key, name or path through
+ * indexes: strings by text, then entity_rows by its row id (the key's
+ * id) or by name_id or file_id. */
+static void sqlite_save__indexes_entity_lookups_by_key_name_and_path(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_small_graph();
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_plan_searches(pt_test_spec_path(f),
+                       "SELECT * FROM entities WHERE key = 'x'");
+  assert_plan_searches(pt_test_spec_path(f),
+                       "SELECT * FROM entities WHERE name = 'x'");
+  assert_plan_searches(pt_test_spec_path(f),
+                       "SELECT * FROM entities WHERE file_path = 'x'");
   pt_graph_free(g);
 }
 
@@ -338,14 +413,14 @@ static void sqlite_load__names_an_index_of_an_older_schema(void **state)
   sqlite3_close(db);
   assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message,
-                         "schema version 1; this build reads 2 to 5"));
+                         "schema version 1; this build reads 2 to 6"));
   pt_graph_free(g);
   pt_graph_free(back);
 }
 
-/* A damaged edge row or table of strings is PT_EINVAL naming the table
- * and column, never a record pointing nowhere. */
-static void sqlite_load__rejects_edge_ids_naming_no_string(void **state)
+/* A damaged entity or edge row or table of strings is PT_EINVAL naming
+ * the table and column, never a record pointing nowhere. */
+static void sqlite_load__rejects_row_ids_naming_no_string(void **state)
 {
   pt_test_fixture *f = *state;
   const char *damage[][2] = {
@@ -363,6 +438,16 @@ static void sqlite_load__rejects_edge_ids_naming_no_string(void **state)
        "edge_rows.candidates"},
       {"UPDATE edge_rows SET candidates = '1 1 2' WHERE rowid = 1",
        "edge_rows.candidates"},
+      {"UPDATE entity_rows SET name_id = 1000 WHERE rowid = 1",
+       "entity_rows.name_id"},
+      {"UPDATE entity_rows SET parent_id = 0 WHERE rowid = 2",
+       "entity_rows.parent_id"},
+      {"UPDATE entity_rows SET file_id = 'x' WHERE rowid = 3",
+       "entity_rows.file_id"},
+      {"UPDATE entity_rows SET kind = 99 WHERE rowid = 1", "entity_rows.kind"},
+      {"UPDATE entity_rows SET lang = -1 WHERE rowid = 1", "entity_rows.lang"},
+      {"UPDATE entity_rows SET content_hash = printf('%065d', 0)"
+       " WHERE rowid = 1", "entity_rows.content_hash"},
   };
   for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
     pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
@@ -392,12 +477,73 @@ static void sqlite_save__writes_candidates_as_string_ids(void **state)
   pt_graph_free(g);
 }
 
-/* Turns a file of this build's schema into schema 4: edge_rows without
- * candidates. */
+/* Turns a file of this build's schema into schema 5: entities a table of
+ * text, in key order, as schema 5 wrote them. */
+static void make_schema_5(sqlite3 *db)
+{
+  assert_int_equal(sqlite3_exec(db, "CREATE TABLE entities5(key TEXT PRIMARY"
+                                " KEY, name TEXT, qualname TEXT, entity_type"
+                                " TEXT NOT NULL, language TEXT NOT NULL,"
+                                " file_path TEXT, line_start INTEGER NOT NULL,"
+                                " line_end INTEGER NOT NULL, signature TEXT,"
+                                " code TEXT, content_hash TEXT NOT NULL,"
+                                " parent_key TEXT, birth_timestamp INTEGER"
+                                " NOT NULL, semantic_path TEXT,"
+                                " root_subfolder_l1 TEXT, root_subfolder_l2"
+                                " TEXT, entity_class TEXT NOT NULL DEFAULT"
+                                " 'CODE');"
+                                "INSERT INTO entities5 SELECT * FROM entities"
+                                " ORDER BY key; DROP VIEW entities;"
+                                "DROP TABLE entity_rows; DROP TABLE paths;"
+                                "DROP TABLE entity_types; DROP TABLE languages;"
+                                "ALTER TABLE entities5 RENAME TO entities;"
+                                "CREATE INDEX entities_file_path ON"
+                                " entities(file_path);"
+                                "CREATE INDEX entities_name ON entities(name);"
+                                "UPDATE meta SET value = '5' WHERE name = "
+                                "'schema_version'; PRAGMA user_version = 5",
+                                NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* An index of schema 5 (entities as rows of text) loads as it was saved;
+ * a re-run's changes over it write this build's schema, whole. */
+static void sqlite_load__reads_schema_5_entities_of_text(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+  pt_graph *odd = pt_test_weird_graph(), *back_odd = pt_test_new_graph();
+  sqlite3 *db = NULL;
+  assert_int_equal(pt_store_save(f->st, odd), 0);
+  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  make_schema_5(db);
+  sqlite3_close(db);
+  assert_int_equal(pt_store_load(f->st, back_odd), 0);
+  assert_true(pt_graph_equal(odd, back_odd));
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  make_schema_5(db);
+  sqlite3_close(db);
+  assert_query(pt_test_spec_path(f), "SELECT count(*) FROM sqlite_master "
+               "WHERE name = 'entities' AND type = 'table'", "1");
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_true(pt_graph_equal(g, back));
+  assert_int_equal(pt_store_write_changes(f->st, back, odd), 0);
+  assert_query(pt_test_spec_path(f), "SELECT value FROM meta WHERE name = "
+               "'schema_version'", "6");
+  pt_test_assert_loads(f->st, odd);
+  pt_graph_free(g);
+  pt_graph_free(back);
+  pt_graph_free(odd);
+  pt_graph_free(back_odd);
+}
+
+/* Turns a file of this build's schema into schema 4: entities a table of
+ * text, edge_rows without candidates. */
 static void make_schema_4(const char *path)
 {
   sqlite3 *db = NULL;
   assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  make_schema_5(db);
   assert_int_equal(sqlite3_exec(db, "DROP VIEW edges;"
                                 "ALTER TABLE edge_rows DROP COLUMN candidates;"
                                 "UPDATE meta SET value = '4' WHERE name = "
@@ -439,10 +585,11 @@ static void sqlite_load__reads_schema_4_without_candidates(void **state)
   pt_graph_free(back_s);
 }
 
-/* Turns a file of this build's schema into schema 3: edges a table of
- * text, in saved order, as schema 3 wrote them. */
+/* Turns a file of this build's schema into schema 3: entities and edges
+ * tables of text, in saved order, as schema 3 wrote them. */
 static void make_schema_3(sqlite3 *db)
 {
+  make_schema_5(db);
   /* (the sample graph's edges have distinct lines) */
   assert_int_equal(sqlite3_exec(db, "CREATE TABLE edges3 AS SELECT e.* FROM"
                                 " edges e JOIN edge_rows r ON e.line = r.line"
@@ -472,7 +619,7 @@ static void sqlite_load__reads_schema_3_edges_of_text(void **state)
   assert_true(pt_graph_equal(g, back));
   assert_int_equal(pt_store_write_changes(f->st, back, g), 0);
   assert_query(pt_test_spec_path(f), "SELECT value FROM meta WHERE name = "
-               "'schema_version'", "5");
+               "'schema_version'", "6");
   pt_test_assert_loads(f->st, g);
   pt_graph_free(g);
   pt_graph_free(back);
@@ -685,6 +832,11 @@ int main(void)
                  &sqlite_backend),
       STORE_TEST(sqlite_save__indexes_edge_lookups_by_from_and_to_key,
                  &sqlite_backend),
+      STORE_TEST(sqlite_save__writes_entities_as_string_ids, &sqlite_backend),
+      STORE_TEST(sqlite_save__indexes_entity_lookups_by_key_name_and_path,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_write_changes__writes_entity_rows_by_string_ids,
+                 &sqlite_backend),
       STORE_TEST(sqlite_file__is_readable_by_the_sqlite3_shell,
                  &sqlite_backend),
       STORE_TEST(sqlite_save__failure_keeps_target_and_leaves_no_temp_file,
@@ -700,11 +852,13 @@ int main(void)
       STORE_TEST(sqlite_load__reads_schema_2_without_file_stats,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__reads_schema_3_edges_of_text, &sqlite_backend),
+      STORE_TEST(sqlite_load__reads_schema_5_entities_of_text,
+                 &sqlite_backend),
       STORE_TEST(sqlite_load__reads_schema_4_without_candidates,
                  &sqlite_backend),
       STORE_TEST(sqlite_save__writes_candidates_as_string_ids,
                  &sqlite_backend),
-      STORE_TEST(sqlite_load__rejects_edge_ids_naming_no_string,
+      STORE_TEST(sqlite_load__rejects_row_ids_naming_no_string,
                  &sqlite_backend),
       STORE_TEST(sqlite_create__refuses_a_file_that_is_not_a_parseltongue_index,
                  &sqlite_backend),

@@ -63,9 +63,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
  * column, a duplicate key) is skipped. */
 static void edit_rows(const uint8_t *d, size_t n)
 {
-  static const char *const tables[] = {"meta", "entities", "edge_rows",
+  static const char *const tables[] = {"meta", "entity_rows", "edge_rows",
                                        "strings", "files", "excluded_tests",
-                                       "ignored_files"};
+                                       "ignored_files", "paths"};
   sqlite3 *db = NULL;
   if (sqlite3_open(path, &db) != SQLITE_OK)
     abort();

@@ -29,6 +29,10 @@ size_t pt_graph_pool_bytes(const pt_graph *g);
 /* The add functions copy every string of the record into the graph (and
  * a file record's reuse bytes, and an edge's candidates). */
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e);
+/* The same, for an entity whose key, name, qualname, file_path and
+ * parent_key came from pt_graph_intern(g, ...): only its signature and
+ * code are copied (a load that interned each distinct string once). */
+int pt_graph_add_entity_interned(pt_graph *g, const pt_entity *e);
 int pt_graph_add_edge(pt_graph *g, const pt_edge *e);
 /* The same, for an edge whose from_key and file_path came from
  * pt_graph_intern(g, ...), and its to_key too when to_interned is set:

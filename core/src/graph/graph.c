@@ -210,6 +210,16 @@ int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
   return rc;
 }
 
+int pt_graph_add_entity_interned(pt_graph *g, const pt_entity *e)
+{
+  pt__graph_touch(g);
+  pt_entity c = *e;
+  int rc = copy_text(g, &c.signature);
+  if (!rc) rc = copy_text(g, &c.code);
+  if (!rc) rc = VEC_PUSH(g->entities, c);
+  return rc;
+}
+
 int pt_graph_reserve_edges(pt_graph *g, size_t n)
 {
   pt__graph_touch(g);

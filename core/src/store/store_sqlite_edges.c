@@ -9,53 +9,10 @@
 #include "pt/alloc.h"
 #include "pt/buf.h"
 #include "pt/error.h"
-#include "pt/ptrmap.h"
 #include "store_sqlite_edges.h"
 
-static int prepare(sqlite3 *db, const char *path, const char *sql,
-                   sqlite3_stmt **st)
-{
-  int src = sqlite3_prepare_v2(db, sql, -1, st, NULL);
-  return src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, sql);
-}
-
-/* Steps a statement that returns no row, and resets it. */
-static int run(sqlite3 *db, const char *path, sqlite3_stmt *st, int src)
-{
-  if (src == SQLITE_OK)
-    src = sqlite3_step(st);
-  sqlite3_reset(st);
-  return src == SQLITE_DONE ? 0 : pt__sqlite_error(db, src, path,
-                                                   sqlite3_sql(st));
-}
 
 /* ---- a whole save -------------------------------------------------------- */
-
-typedef struct ids {
-  pt_ptrmap map;       /* interned string -> id */
-  sqlite3_stmt *put;   /* owned: INSERT INTO strings */
-} ids;
-
-/* The id of s (interned in the graph's pool, so equal text is an equal
- * pointer), writing s into `strings` the first time. 0 for NULL. */
-static int id_of(sqlite3 *db, const char *path, ids *t, const char *s,
-                 int64_t *out)
-{
-  size_t id = 0;
-  *out = 0;
-  if (!s)
-    return 0;
-  size_t n = t->map.n;
-  int rc = pt_ptrmap_put_new(&t->map, s, n + 1, &id);
-  if (rc == 0 && t->map.n > n) {
-    int src = sqlite3_bind_int64(t->put, 1, (int64_t)id);
-    if (src == SQLITE_OK)
-      src = sqlite3_bind_text(t->put, 2, s, -1, SQLITE_STATIC);
-    rc = run(db, path, t->put, src);
-  }
-  *out = (int64_t)id;
-  return rc;
-}
 
 /* Column candidates: NULL, or their count and the ids of their keys,
  * separated by spaces ("3 17 42 99"). */
@@ -79,19 +36,18 @@ static int bind_edge_values(sqlite3_stmt *st, const pt_edge *e,
   return src;
 }
 
-static int put_edge(sqlite3 *db, const char *path, ids *t, sqlite3_stmt *st,
-                    const pt_edge *e)
+static int put_edge(pt__sqlite_ids *t, sqlite3_stmt *st, const pt_edge *e)
 {
   int64_t from, to, file, key;
   pt_buf cand = PT_BUF_INIT;
   const pt_candidates *c = e->candidates;
-  int rc = id_of(db, path, t, e->from_key, &from);
-  if (rc == 0) rc = id_of(db, path, t, e->to_key, &to);
-  if (rc == 0) rc = id_of(db, path, t, e->file_path, &file);
+  int rc = pt__sqlite_id_of(t, e->from_key, &from, NULL);
+  if (rc == 0) rc = pt__sqlite_id_of(t, e->to_key, &to, NULL);
+  if (rc == 0) rc = pt__sqlite_id_of(t, e->file_path, &file, NULL);
   if (rc == 0 && c)
     rc = pt_buf_printf(&cand, "%u", c->n);
   for (uint32_t k = 0; rc == 0 && c && k < c->n_keys; k++) {
-    rc = id_of(db, path, t, c->keys[k], &key);
+    rc = pt__sqlite_id_of(t, c->keys[k], &key, NULL);
     if (rc == 0)
       rc = pt_buf_printf(&cand, " %lld", (long long)key);
   }
@@ -104,7 +60,7 @@ static int put_edge(sqlite3 *db, const char *path, ids *t, sqlite3_stmt *st,
   if (src == SQLITE_OK)
     src = file ? sqlite3_bind_int64(st, 4, file) : sqlite3_bind_null(st, 4);
   if (src == SQLITE_OK) src = bind_edge_values(st, e, &cand);
-  rc = run(db, path, st, src);
+  rc = pt__sqlite_run(t->db, t->path, st, src);
   pt_buf_fini(&cand);
   return rc;
 }
@@ -113,17 +69,17 @@ static int put_edge(sqlite3 *db, const char *path, ids *t, sqlite3_stmt *st,
 static int put_names(sqlite3 *db, const char *path)
 {
   sqlite3_stmt *ty = NULL, *res = NULL;
-  int rc = prepare(db, path, "INSERT INTO edge_types(id, name) VALUES(?,?)",
-                   &ty);
+  int rc = pt__sqlite_prepare(db, path, "INSERT INTO edge_types(id, name)"
+                              " VALUES(?,?)", &ty);
   if (rc == 0)
-    rc = prepare(db, path, "INSERT INTO resolutions(id, name, confidence)"
-                 " VALUES(?,?,?)", &res);
+    rc = pt__sqlite_prepare(db, path, "INSERT INTO resolutions(id, name,"
+                            " confidence) VALUES(?,?,?)", &res);
   for (int i = 0; rc == 0 && i < PT_EDGE__COUNT; i++) {
     int src = sqlite3_bind_int(ty, 1, i);
     if (src == SQLITE_OK)
       src = sqlite3_bind_text(ty, 2, pt_edge_type_name((pt_edge_type)i), -1,
                               SQLITE_STATIC);
-    rc = run(db, path, ty, src);
+    rc = pt__sqlite_run(db, path, ty, src);
   }
   for (int i = 0; rc == 0 && i < PT_RES__COUNT; i++) {
     int src = sqlite3_bind_int(res, 1, i);
@@ -133,34 +89,27 @@ static int put_names(sqlite3 *db, const char *path)
     if (src == SQLITE_OK)
       src = sqlite3_bind_int(res, 3,
                              (int)pt_resolution_confidence((pt_resolution)i));
-    rc = run(db, path, res, src);
+    rc = pt__sqlite_run(db, path, res, src);
   }
   sqlite3_finalize(ty);
   sqlite3_finalize(res);
   return rc;
 }
 
-int pt__sqlite_write_edges(sqlite3 *db, const char *path, const pt_graph *g)
+int pt__sqlite_write_edges(pt__sqlite_ids *t, const pt_graph *g)
 {
-  ids t = {PT_PTRMAP_INIT, NULL};
   sqlite3_stmt *st = NULL;
   const pt_edge *e = pt_graph_edges(g);
   size_t n = pt_graph_n_edges(g);
-  int rc = put_names(db, path);
+  int rc = put_names(t->db, t->path);
   if (rc == 0)
-    rc = pt_ptrmap_reserve(&t.map, n / 2 + 16);
-  if (rc == 0)
-    rc = prepare(db, path, "INSERT INTO strings(id, text) VALUES(?,?)",
-                 &t.put);
-  if (rc == 0)
-    rc = prepare(db, path, "INSERT INTO edge_rows(from_id, to_id, type,"
-                 " file_id, line, resolved, resolution, candidates)"
-                 " VALUES(?,?,?,?,?,?,?,?)", &st);
+    rc = pt__sqlite_prepare(t->db, t->path, "INSERT INTO edge_rows(from_id,"
+                            " to_id, type, file_id, line, resolved,"
+                            " resolution, candidates) VALUES(?,?,?,?,?,?,?,?)",
+                            &st);
   for (size_t i = 0; rc == 0 && i < n; i++)
-    rc = put_edge(db, path, &t, st, &e[i]);
+    rc = put_edge(t, st, &e[i]);
   sqlite3_finalize(st);
-  sqlite3_finalize(t.put);
-  pt_ptrmap_fini(&t.map);
   return rc;
 }
 
@@ -169,9 +118,7 @@ int pt__sqlite_write_edges(sqlite3 *db, const char *path, const pt_graph *g)
 /* A string an edge needs is added when it is not there yet; strings no
  * edge needs any more stay until the next whole save (the ids stay dense:
  * an ignored insert takes no id). */
-static const char add_string_sql[] =
-    "INSERT OR IGNORE INTO strings(text) VALUES(?)";
-#define ID_OF(n) "(SELECT id FROM strings WHERE text = ?" #n ")"
+#define ID_OF PT__SQLITE_ID_OF
 static const char insert_sql[] =
     "INSERT INTO edge_rows(from_id, to_id, type, file_id, line, resolved,"
     " resolution, candidates) VALUES(" ID_OF(1) "," ID_OF(2) ",?3," ID_OF(4)
@@ -190,25 +137,17 @@ void pt__sqlite_edge_writer_fini(pt__sqlite_edge_writer *w)
   memset(w, 0, sizeof *w);
 }
 
-static int add_string(sqlite3 *db, const char *path, sqlite3_stmt *st,
-                      const char *s)
-{
-  if (!s)
-    return 0;
-  return run(db, path, st, sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC));
-}
-
 /* The candidates column of e (as put_edge writes it), adding their keys
  * to strings when missing. */
 static int candidates_text(sqlite3 *db, const char *path,
                            pt__sqlite_edge_writer *w, const pt_candidates *c,
                            pt_buf *out)
 {
-  int rc = c && !w->id ? prepare(db, path, id_sql, &w->id) : 0;
+  int rc = c && !w->id ? pt__sqlite_prepare(db, path, id_sql, &w->id) : 0;
   if (rc == 0 && c)
     rc = pt_buf_printf(out, "%u", c->n);
   for (uint32_t k = 0; rc == 0 && c && k < c->n_keys; k++) {
-    rc = add_string(db, path, w->add, c->keys[k]);
+    rc = pt__sqlite_add_string(db, path, &w->add, c->keys[k]);
     int src = rc ? SQLITE_OK : sqlite3_bind_text(w->id, 1, c->keys[k], -1,
                                                  SQLITE_STATIC);
     if (rc == 0 && src == SQLITE_OK)
@@ -227,12 +166,10 @@ int pt__sqlite_edge_insert(sqlite3 *db, const char *path,
                            pt__sqlite_edge_writer *w, const pt_edge *e)
 {
   pt_buf cand = PT_BUF_INIT;
-  int rc = w->add ? 0 : prepare(db, path, add_string_sql, &w->add);
-  if (rc == 0 && !w->ins)
-    rc = prepare(db, path, insert_sql, &w->ins);
-  if (rc == 0) rc = add_string(db, path, w->add, e->from_key);
-  if (rc == 0) rc = add_string(db, path, w->add, e->to_key);
-  if (rc == 0) rc = add_string(db, path, w->add, e->file_path);
+  int rc = w->ins ? 0 : pt__sqlite_prepare(db, path, insert_sql, &w->ins);
+  if (rc == 0) rc = pt__sqlite_add_string(db, path, &w->add, e->from_key);
+  if (rc == 0) rc = pt__sqlite_add_string(db, path, &w->add, e->to_key);
+  if (rc == 0) rc = pt__sqlite_add_string(db, path, &w->add, e->file_path);
   if (rc == 0) rc = candidates_text(db, path, w, e->candidates, &cand);
   if (rc) {
     pt_buf_fini(&cand);
@@ -247,7 +184,7 @@ int pt__sqlite_edge_insert(sqlite3 *db, const char *path,
               ? sqlite3_bind_text(st, 4, e->file_path, -1, SQLITE_STATIC)
               : sqlite3_bind_null(st, 4);
   if (src == SQLITE_OK) src = bind_edge_values(st, e, &cand);
-  rc = run(db, path, st, src);
+  rc = pt__sqlite_run(db, path, st, src);
   pt_buf_fini(&cand);
   return rc;
 }
@@ -255,7 +192,7 @@ int pt__sqlite_edge_insert(sqlite3 *db, const char *path,
 int pt__sqlite_edge_delete(sqlite3 *db, const char *path,
                            pt__sqlite_edge_writer *w, const pt_edge *e)
 {
-  int rc = w->del ? 0 : prepare(db, path, delete_sql, &w->del);
+  int rc = w->del ? 0 : pt__sqlite_prepare(db, path, delete_sql, &w->del);
   if (rc)
     return rc;
   sqlite3_stmt *st = w->del;
@@ -263,87 +200,17 @@ int pt__sqlite_edge_delete(sqlite3 *db, const char *path,
   if (src == SQLITE_OK)
     src = sqlite3_bind_text(st, 2, e->to_key, -1, SQLITE_STATIC);
   if (src == SQLITE_OK) src = sqlite3_bind_int(st, 3, (int)e->type);
-  return run(db, path, st, src);
+  return pt__sqlite_run(db, path, st, src);
 }
 
 /* ---- load ---------------------------------------------------------------- */
 
-typedef struct strings {
-  const char **v; /* owned array; the strings are the graph's */
-  size_t n, cap;
-} strings;
-
-static int bad(sqlite3_stmt *st, const char *path, const char *table, int col,
-               const char *what)
-{
-  return PT_ERR(PT_EINVAL, "%s: %s.%s: %s", path, table,
-                sqlite3_column_name(st, col), what);
-}
-
-/* Ids are 1, 2, 3, ... in order: saves and re-runs never leave a gap. */
-static int read_strings(sqlite3 *db, const char *path, pt_graph *g,
-                        strings *out)
-{
-  sqlite3_stmt *st = NULL;
-  int src = SQLITE_OK;
-  int rc = prepare(db, path, "SELECT id, text FROM strings ORDER BY id", &st);
-  while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
-    if (sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
-        sqlite3_column_int64(st, 0) != (int64_t)out->n + 1) {
-      rc = bad(st, path, "strings", 0, "ids not 1, 2, 3, ... in order");
-      break;
-    }
-    const char *s = (const char *)sqlite3_column_text(st, 1);
-    if (!s && sqlite3_column_type(st, 1) != SQLITE_NULL)
-      rc = PT_ERR(PT_ENOMEM, "%s: out of memory reading strings", path);
-    else if (!s)
-      rc = bad(st, path, "strings", 1, "NULL");
-    else if (!(s = pt_graph_intern(g, s)))
-      rc = PT_ERR(PT_ENOMEM, "out of memory interning a string");
-    if (rc == 0 && pt_array_grow((void **)&out->v, &out->cap, out->n + 1,
-                                 sizeof *out->v))
-      rc = PT_ERR(PT_ENOMEM, "out of memory reading strings");
-    if (rc == 0)
-      out->v[out->n++] = s;
-  }
-  if (rc == 0 && src != SQLITE_DONE)
-    rc = pt__sqlite_error(db, src, path, "strings");
-  sqlite3_finalize(st);
-  return rc;
-}
-
-/* Column col as an integer from min to max, else PT_EINVAL naming it. */
-static int get_int(sqlite3_stmt *st, const char *path, int col, int64_t min,
-                   int64_t max, int64_t *out)
-{
-  /* column_type first: it is undefined after a conversion */
-  if (sqlite3_column_type(st, col) != SQLITE_INTEGER)
-    return bad(st, path, "edge_rows", col, "not an integer");
-  *out = sqlite3_column_int64(st, col);
-  if (*out < min || *out > max)
-    return bad(st, path, "edge_rows", col, "out of range");
-  return 0;
-}
-
-/* The string of id column col: a key (required), or a path (NULL when
- * the column is). */
-static int get_string(sqlite3_stmt *st, const char *path, const strings *s,
-                      int col, int is_required, const char **out)
-{
-  int64_t id = 0;
-  *out = NULL;
-  if (!is_required && sqlite3_column_type(st, col) == SQLITE_NULL)
-    return 0;
-  int rc = get_int(st, path, col, 1, (int64_t)s->n, &id);
-  if (rc == 0)
-    *out = s->v[id - 1];
-  return rc;
-}
+#define EDGES "edge_rows"
 
 /* Column col as put_edge wrote it: NULL, or "n id id ..." (the ids of
  * 1 to PT_CANDIDATES_MAX keys, n at least as many). */
 static int get_candidates(sqlite3_stmt *st, const char *path,
-                          const strings *s, int col, pt_graph *g,
+                          const pt__sqlite_strings *s, int col, pt_graph *g,
                           const pt_candidates **out)
 {
   const char *keys[PT_CANDIDATES_MAX];
@@ -361,32 +228,37 @@ static int get_candidates(sqlite3_stmt *st, const char *path,
     for (; *p >= '0' && *p <= '9' && x < UINT32_MAX; p++, digits++)
       x = x * 10 + (uint64_t)(*p - '0');
     if (!digits || n > PT_CANDIDATES_MAX || (*p && *p++ != ' '))
-      return bad(st, path, "edge_rows", col, "not a candidate list");
+      return pt__sqlite_bad_column(st, path, EDGES, col,
+                                   "not a candidate list");
     v[n++] = x;
   }
   if (n < 2 || v[0] < n - 1 || v[0] > UINT32_MAX)
-    return bad(st, path, "edge_rows", col, "not a candidate list");
+    return pt__sqlite_bad_column(st, path, EDGES, col, "not a candidate list");
   for (uint32_t k = 1; k < n; k++) {
     if (v[k] < 1 || v[k] > s->n)
-      return bad(st, path, "edge_rows", col, "candidate id out of range");
+      return pt__sqlite_bad_column(st, path, EDGES, col,
+                                   "candidate id out of range");
     keys[k - 1] = s->v[v[k] - 1];
   }
   return pt_graph_intern_candidates(g, (uint32_t)v[0], keys, n - 1, out);
 }
 
-static int read_row(sqlite3_stmt *st, const char *path, const strings *s,
-                    pt_graph *g)
+static int read_row(sqlite3_stmt *st, const char *path,
+                    const pt__sqlite_strings *s, pt_graph *g)
 {
   pt_edge e;
   int64_t type = 0, line = 0, resolved = 0, how = 0;
   memset(&e, 0, sizeof e);
-  int rc = get_string(st, path, s, 0, 1, &e.from_key);
-  if (rc == 0) rc = get_string(st, path, s, 1, 1, &e.to_key);
-  if (rc == 0) rc = get_int(st, path, 2, 0, PT_EDGE__COUNT - 1, &type);
-  if (rc == 0) rc = get_string(st, path, s, 3, 0, &e.file_path);
-  if (rc == 0) rc = get_int(st, path, 4, 0, UINT32_MAX, &line);
-  if (rc == 0) rc = get_int(st, path, 5, 0, 1, &resolved);
-  if (rc == 0) rc = get_int(st, path, 6, 0, PT_RES__COUNT - 1, &how);
+  int rc = pt__sqlite_string_at(st, path, EDGES, s, 0, 1, &e.from_key);
+  if (rc == 0) rc = pt__sqlite_string_at(st, path, EDGES, s, 1, 1, &e.to_key);
+  if (rc == 0)
+    rc = pt__sqlite_int_at(st, path, EDGES, 2, 0, PT_EDGE__COUNT - 1, &type);
+  if (rc == 0)
+    rc = pt__sqlite_string_at(st, path, EDGES, s, 3, 0, &e.file_path);
+  if (rc == 0) rc = pt__sqlite_int_at(st, path, EDGES, 4, 0, UINT32_MAX, &line);
+  if (rc == 0) rc = pt__sqlite_int_at(st, path, EDGES, 5, 0, 1, &resolved);
+  if (rc == 0)
+    rc = pt__sqlite_int_at(st, path, EDGES, 6, 0, PT_RES__COUNT - 1, &how);
   if (rc == 0 && sqlite3_column_count(st) > 7)
     rc = get_candidates(st, path, s, 7, g, &e.candidates);
   e.type = (pt_edge_type)type;
@@ -397,23 +269,19 @@ static int read_row(sqlite3_stmt *st, const char *path, const strings *s,
 }
 
 int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
-                          pt_graph *g)
+                          const pt__sqlite_strings *s, pt_graph *g)
 {
-  strings s = {NULL, 0, 0};
   sqlite3_stmt *st = NULL;
   int src = SQLITE_OK;
-  int rc = read_strings(db, path, g, &s);
-  if (rc == 0)
-    rc = prepare(db, path, version >= 5
+  int rc = pt__sqlite_prepare(db, path, version >= 5
                  ? "SELECT from_id, to_id, type, file_id, line, resolved,"
                    " resolution, candidates FROM edge_rows ORDER BY rowid"
                  : "SELECT from_id, to_id, type, file_id, line,"
                    " resolved, resolution FROM edge_rows ORDER BY rowid", &st);
   while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW)
-    rc = read_row(st, path, &s, g);
+    rc = read_row(st, path, s, g);
   if (rc == 0 && src != SQLITE_DONE)
-    rc = pt__sqlite_error(db, src, path, "edge_rows");
+    rc = pt__sqlite_error(db, src, path, EDGES);
   sqlite3_finalize(st);
-  pt_free(s.v);
   return rc;
 }

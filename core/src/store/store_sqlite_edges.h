@@ -4,21 +4,21 @@
 #ifndef PT_STORE_SQLITE_EDGES_H
 #define PT_STORE_SQLITE_EDGES_H
 
-#include "store_sqlite_schema.h"
+#include "store_sqlite_strings.h"
 
 /* Into the empty tables of a new file, inside the caller's transaction:
  * the names of the edge types and resolutions, every string the finished
- * graph g's edges name (ids 1, 2, ... in order of first use), and every
- * edge in g's order. */
-int pt__sqlite_write_edges(sqlite3 *db, const char *path, const pt_graph *g);
+ * graph g's edges name that t has no id for yet (the next ids, in order
+ * of first use), and every edge in g's order. */
+int pt__sqlite_write_edges(pt__sqlite_ids *t, const pt_graph *g);
 
 /* Adds every edge of the file (of schema `version`, 4 or later: 4 has no
- * candidates) to g, in stored order, without finishing it; PT_EINVAL
- * naming the table and column for an id out of range, an unknown type or
- * resolution, a malformed candidate list, or ids of strings not 1, 2,
- * 3, ... */
+ * candidates) to g, in stored order, without finishing it; s is the
+ * file's strings, read into g. PT_EINVAL naming the table and column for
+ * an id out of range, an unknown type or resolution, or a malformed
+ * candidate list. */
 int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
-                          pt_graph *g);
+                          const pt__sqlite_strings *s, pt_graph *g);
 
 /* Statements for one edge at a time, prepared on first use. */
 typedef struct pt__sqlite_edge_writer {

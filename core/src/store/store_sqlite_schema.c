@@ -6,19 +6,20 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "graph/key.h"
 #include "pt/path.h"
 #include "pt/error.h"
 #include "store_sqlite_edges.h"
+#include "store_sqlite_entities.h"
 #include "store_sqlite_schema.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define APP_ID 1347700563 /* 0x50544753, "PTGS": marks our files */
-#define SCHEMA_VERSION 5 /* 2: edges carry resolution, confidence;
+#define SCHEMA_VERSION 6 /* 2: edges carry resolution, confidence;
                             3: files carry mtime_ns and reuse;
                             4: edges are rows of ids into strings;
-                            5: edge_rows carry candidates */
+                            5: edge_rows carry candidates;
+                            6: entities are rows of ids into strings */
 #define OLDEST_READ 2    /* schema 2 loads without mtime_ns and reuse */
 
 int pt__sqlite_schema_version(void)
@@ -30,14 +31,34 @@ static const char schema_sql[] =
     "PRAGMA application_id=" STR(APP_ID) ";"
     "PRAGMA user_version=" STR(SCHEMA_VERSION) ";"
     "CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT);"
-    "CREATE TABLE entities(key TEXT PRIMARY KEY, name TEXT, qualname TEXT,"
-    " entity_type TEXT NOT NULL, language TEXT NOT NULL, file_path TEXT,"
-    " line_start INTEGER NOT NULL, line_end INTEGER NOT NULL, signature TEXT,"
-    " code TEXT, content_hash TEXT NOT NULL, parent_key TEXT,"
-    " birth_timestamp INTEGER NOT NULL, semantic_path TEXT,"
-    " root_subfolder_l1 TEXT, root_subfolder_l2 TEXT,"
-    " entity_class TEXT NOT NULL DEFAULT 'CODE');"
     "CREATE TABLE strings(id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
+    "CREATE TABLE entity_types(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+    "CREATE TABLE languages(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+    /* the derived columns of an entity's path, by its id in strings */
+    "CREATE TABLE paths(id INTEGER PRIMARY KEY, semantic_path TEXT NOT NULL,"
+    " root_subfolder_l1 TEXT NOT NULL, root_subfolder_l2 TEXT NOT NULL);"
+    /* key_id is the row id: rows in the order of their keys' ids, the
+     * graph's order */
+    "CREATE TABLE entity_rows(key_id INTEGER PRIMARY KEY, name_id INTEGER,"
+    " qualname_id INTEGER, kind INTEGER NOT NULL, lang INTEGER NOT NULL,"
+    " file_id INTEGER, line_start INTEGER NOT NULL,"
+    " line_end INTEGER NOT NULL, parent_id INTEGER, birth INTEGER NOT NULL,"
+    " content_hash TEXT NOT NULL, signature TEXT, code TEXT);"
+    /* schema 5's entities table, for people and other tools */
+    "CREATE VIEW entities(key, name, qualname, entity_type, language,"
+    " file_path, line_start, line_end, signature, code, content_hash,"
+    " parent_key, birth_timestamp, semantic_path, root_subfolder_l1,"
+    " root_subfolder_l2, entity_class) AS"
+    " SELECT k.text, n.text, q.text, y.name, l.name, p.text, r.line_start,"
+    " r.line_end, r.signature, r.code, r.content_hash, a.text, r.birth,"
+    " d.semantic_path, d.root_subfolder_l1, d.root_subfolder_l2, 'CODE'"
+    " FROM entity_rows r JOIN strings k ON k.id = r.key_id"
+    " JOIN entity_types y ON y.id = r.kind JOIN languages l ON l.id = r.lang"
+    " LEFT JOIN strings n ON n.id = r.name_id"
+    " LEFT JOIN strings q ON q.id = r.qualname_id"
+    " LEFT JOIN strings p ON p.id = r.file_id"
+    " LEFT JOIN strings a ON a.id = r.parent_id"
+    " LEFT JOIN paths d ON d.id = r.file_id;"
     "CREATE TABLE edge_types(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
     "CREATE TABLE resolutions(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
     " confidence INTEGER NOT NULL);"
@@ -72,13 +93,14 @@ static const char schema_sql[] =
 
 /* The primary key of edge_rows already indexes from_id as its leading
  * column, so lookups by from key use it; a separate index would only cost
- * space. strings_text finds a key's id (the view's lookups, a re-run's
- * changes) and keeps each string once. */
+ * space. strings_text finds a key's id (the views' lookups, a re-run's
+ * changes) and keeps each string once; an entity's key id is its row
+ * id. */
 static const char index_sql[] =
     "CREATE UNIQUE INDEX strings_text ON strings(text);"
     "CREATE INDEX edge_rows_to_id ON edge_rows(to_id);"
-    "CREATE INDEX entities_file_path ON entities(file_path);"
-    "CREATE INDEX entities_name ON entities(name);";
+    "CREATE INDEX entity_rows_file_id ON entity_rows(file_id);"
+    "CREATE INDEX entity_rows_name_id ON entity_rows(name_id);";
 
 int pt__sqlite_error(sqlite3 *db, int src, const char *path, const char *what)
 {
@@ -103,7 +125,6 @@ int pt__sqlite_exec(sqlite3 *db, const char *path, const char *sql)
  * functions read as a column list and are checked once. */
 typedef struct row {
   sqlite3_stmt *st; /* owned by write_table */
-  pt_buf scratch;   /* derived text of the current row */
   int col;
   int src;
 } row;
@@ -143,37 +164,6 @@ static void col_real(row *r, double v)
   int i = ++r->col;
   if (r->src == SQLITE_OK)
     r->src = sqlite3_bind_double(r->st, i, v);
-}
-
-static void col_subfolders(row *r, const char *path)
-{
-  pt_span l1, l2;
-  pt_path_subfolders(path, &l1, &l2);
-  col_textn(r, l1.ptr, l1.len);
-  col_textn(r, l2.ptr, l2.len);
-}
-
-static int bind_entity(row *r, const pt_graph *g, size_t i)
-{
-  const pt_entity *e = &pt_graph_entities(g)[i];
-  pt_buf_clear(&r->scratch);
-  int rc = e->file_path ? pt__key_semantic_path(&r->scratch, e->file_path) : 0;
-  col_text(r, e->key);
-  col_text(r, e->name);
-  col_text(r, e->qualname);
-  col_text(r, pt_kind_name(e->kind));
-  col_text(r, pt_lang_name(e->lang));
-  col_text(r, e->file_path);
-  col_int(r, e->line_start);
-  col_int(r, e->line_end);
-  col_text(r, e->signature);
-  col_text(r, e->code);
-  col_text(r, e->content_hash);
-  col_text(r, e->parent_key);
-  col_int(r, e->birth);
-  col_text(r, e->file_path && rc == 0 ? r->scratch.ptr : NULL);
-  col_subfolders(r, e->file_path);
-  return rc;
 }
 
 /* docs/contract/ingestion.md 11: percentages of entity words; 100 when
@@ -248,17 +238,13 @@ typedef struct table_writer {
   const char *table; /* static */
   const char *sql;   /* static */
   size_t (*count)(const pt_graph *g);
-  int (*bind)(row *r, const pt_graph *g, size_t i); /* PT_E* for scratch */
+  int (*bind)(row *r, const pt_graph *g, size_t i);
 } table_writer;
 
 static const table_writer writers[] = {
-    {"entities", "INSERT INTO entities(key, name, qualname, entity_type,"
-     " language, file_path, line_start, line_end, signature, code,"
-     " content_hash, parent_key, birth_timestamp, semantic_path,"
-     " root_subfolder_l1, root_subfolder_l2)"
-     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-     pt_graph_n_entities, bind_entity},
-    {"edges", NULL, pt_graph_n_edges, NULL}, /* store_sqlite_edges.c */
+    /* store_sqlite_entities.c, store_sqlite_edges.c */
+    {"entities", NULL, pt_graph_n_entities, NULL},
+    {"edges", NULL, pt_graph_n_edges, NULL},
     {"files", "INSERT INTO files(path, language, size, content_hash,"
      " n_entities, n_tests, n_parse_errors, source_words, entity_words,"
      " import_words, comment_words, raw_coverage_pct,"
@@ -278,7 +264,7 @@ static const table_writer writers[] = {
 static int write_table(sqlite3 *db, const char *path, const table_writer *w,
                        const pt_graph *g)
 {
-  row r = {NULL, PT_BUF_INIT, 0, SQLITE_OK};
+  row r = {NULL, 0, SQLITE_OK};
   int src = sqlite3_prepare_v2(db, w->sql, -1, &r.st, NULL);
   int rc = src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, w->table);
   size_t n = w->count(g);
@@ -293,7 +279,6 @@ static int write_table(sqlite3 *db, const char *path, const table_writer *w,
     sqlite3_reset(r.st);
   }
   sqlite3_finalize(r.st);
-  pt_buf_fini(&r.scratch);
   return rc;
 }
 
@@ -304,7 +289,7 @@ int pt__sqlite_insert_row(sqlite3 *db, const char *path, pt__sqlite_table t,
   if (!w->sql)
     return PT_ERR(PT_EINVAL, "%s: %s rows are written by their own calls",
                   path, w->table);
-  row r = {NULL, PT_BUF_INIT, 0, SQLITE_OK};
+  row r = {NULL, 0, SQLITE_OK};
   int src = *st ? SQLITE_OK : sqlite3_prepare_v2(db, w->sql, -1, st, NULL);
   int rc = src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, w->table);
   r.st = *st;
@@ -316,16 +301,26 @@ int pt__sqlite_insert_row(sqlite3 *db, const char *path, pt__sqlite_table t,
     rc = pt__sqlite_error(db, r.src, path, w->table);
   if (r.st)
     sqlite3_reset(r.st);
-  pt_buf_fini(&r.scratch);
   return rc;
 }
 
+/* Entities, then edges, give the ids of `strings`: the entity keys
+ * first, so an entity's key id is its row id. */
 int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g)
 {
+  pt__sqlite_ids t;
+  size_t n = 3 * pt_graph_n_entities(g) + pt_graph_n_edges(g) / 2;
+  memset(&t, 0, sizeof t);
   int rc = pt__sqlite_exec(db, path, schema_sql);
+  if (rc == 0)
+    rc = pt__sqlite_ids_init(&t, db, path, n);
+  if (rc == 0)
+    rc = pt__sqlite_write_entities(&t, g);
+  if (rc == 0)
+    rc = pt__sqlite_write_edges(&t, g);
+  pt__sqlite_ids_fini(&t);
   for (size_t i = 0; rc == 0 && i < sizeof writers / sizeof writers[0]; i++)
-    rc = writers[i].sql ? write_table(db, path, &writers[i], g)
-                        : pt__sqlite_write_edges(db, path, g);
+    rc = writers[i].sql ? write_table(db, path, &writers[i], g) : 0;
   if (rc == 0)
     rc = pt__sqlite_exec(db, path, index_sql);
   return rc;
@@ -626,19 +621,27 @@ static int read_table(sqlite3 *db, const char *path, const table_reader *t,
 
 /* Room in the graph's pool for the strings of the file at once, so its
  * map does not grow step by step: a guess from row ids of one string a
- * row of entities, excluded_tests and strings (on real trees somewhat
- * fewer than the distinct strings: names and qualnames are not counted,
- * the entity keys among the edges' strings are counted twice), at most
- * one for every 16 bytes of the file. */
-static int reserve_strings(sqlite3 *db, const char *path, pt_graph *g)
+ * row of excluded_tests and strings, and before schema 6 of entities (on
+ * real trees somewhat fewer than the distinct strings: names and
+ * qualnames were not counted, the entity keys among the edges' strings
+ * twice), at most one for every 16 bytes of the file. */
+static int reserve_strings(sqlite3 *db, const char *path, int version,
+                           pt_graph *g)
 {
   sqlite3_stmt *st = NULL;
-  int src = sqlite3_prepare_v2(db, "SELECT (SELECT coalesce(max(rowid),"
-                               " 0) FROM entities) + (SELECT coalesce("
-                               "max(rowid), 0) FROM excluded_tests) + (SELECT"
-                               " coalesce(max(id), 0) FROM strings), (SELECT"
-                               " page_count FROM pragma_page_count()) *"
-                               " (SELECT page_size FROM pragma_page_size())",
+  int src = sqlite3_prepare_v2(db, version >= 6
+                               ? "SELECT (SELECT coalesce(max(rowid), 0)"
+                                 " FROM excluded_tests) + (SELECT coalesce("
+                                 "max(id), 0) FROM strings), (SELECT"
+                                 " page_count FROM pragma_page_count()) *"
+                                 " (SELECT page_size FROM pragma_page_size())"
+                               : "SELECT (SELECT coalesce(max(rowid), 0) FROM"
+                                 " entities) + (SELECT coalesce(max(rowid),"
+                                 " 0) FROM excluded_tests) + (SELECT"
+                                 " coalesce(max(id), 0) FROM strings),"
+                                 " (SELECT page_count FROM"
+                                 " pragma_page_count()) * (SELECT page_size"
+                                 " FROM pragma_page_size())",
                                -1, &st, NULL);
   if (src == SQLITE_OK)
     src = sqlite3_step(st);
@@ -653,14 +656,25 @@ static int reserve_strings(sqlite3 *db, const char *path, pt_graph *g)
   return rc;
 }
 
+/* From schema 4 on, `strings` is read first and each of its strings
+ * interned once; the rows that name them by id (edges, and from schema 6
+ * entities) take the graph's copy by id. */
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
                           pt_graph *g)
 {
-  int rc = version >= 4 ? reserve_strings(db, path, g) : 0;
-  for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++)
-    rc = version >= 4 && readers[i].read == read_edge
-             ? pt__sqlite_read_edges(db, path, version, g)
-             : read_table(db, path, &readers[i], version, g);
+  pt__sqlite_strings s = {NULL, 0, 0};
+  int rc = version >= 4 ? reserve_strings(db, path, version, g) : 0;
+  if (rc == 0 && version >= 4)
+    rc = pt__sqlite_read_strings(db, path, g, &s);
+  for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++) {
+    if (version >= 6 && readers[i].read == read_entity)
+      rc = pt__sqlite_read_entities(db, path, &s, g);
+    else if (version >= 4 && readers[i].read == read_edge)
+      rc = pt__sqlite_read_edges(db, path, version, &s, g);
+    else
+      rc = read_table(db, path, &readers[i], version, g);
+  }
+  pt__sqlite_strings_fini(&s);
   return rc;
 }
 

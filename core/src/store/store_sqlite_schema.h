@@ -34,7 +34,8 @@ typedef enum pt__sqlite_table {
 
 /* Inserts record i of g into table t, with every column a save writes;
  * *st is that table's insert statement, prepared on the first call (the
- * caller finalizes it). */
+ * caller finalizes it). Not for entities and edges (PT_EINVAL), which
+ * name their strings by id: store_sqlite_entities.h, store_sqlite_edges.h. */
 int pt__sqlite_insert_row(sqlite3 *db, const char *path, pt__sqlite_table t,
                           sqlite3_stmt **st, const pt_graph *g, size_t i);
 
@@ -46,7 +47,7 @@ int pt__sqlite_schema_version(void);
 #define PT__SQLITE_APP_ID 1347700563
 
 /* PT_EINVAL with a clear message unless db holds our schema, at a
- * version this build reads (2 to 4), which goes to *version. */
+ * version this build reads (2 to 6), which goes to *version. */
 int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version);
 
 /* Adds every row of a database of that schema version to g, without

@@ -9,6 +9,7 @@
 
 #include "pt/error.h"
 #include "store_sqlite_edges.h"
+#include "store_sqlite_entities.h"
 #include "store_sqlite_update.h"
 
 typedef struct writer {
@@ -17,12 +18,13 @@ typedef struct writer {
   const pt_graph *old, *now;
   sqlite3_stmt *ins[PT__SQL_META + 1]; /* owned, prepared on first use */
   sqlite3_stmt *del[PT__SQL_META + 1];
+  pt__sqlite_entity_writer entity;
   pt__sqlite_edge_writer edge;
   size_t n_written;
 } writer;
 
 static const char *const del_sql[] = {
-    "DELETE FROM entities WHERE key = ?1",
+    NULL, /* entities: store_sqlite_entities.c */
     NULL, /* edges: store_sqlite_edges.c */
     "DELETE FROM files WHERE path = ?1",
     "DELETE FROM excluded_tests WHERE file_path IS ?1",
@@ -88,10 +90,14 @@ static int entities(writer *w)
       i++, j++;
       continue;
     }
-    if (c <= 0)
-      rc = del(w, PT__SQL_ENTITIES, &a[i++].key, 1);
-    if (rc == 0 && c >= 0)
-      rc = ins(w, PT__SQL_ENTITIES, j++);
+    if (c <= 0) {
+      w->n_written++;
+      rc = pt__sqlite_entity_delete(w->db, w->path, &w->entity, a[i++].key);
+    }
+    if (rc == 0 && c >= 0) {
+      w->n_written++;
+      rc = pt__sqlite_entity_insert(w->db, w->path, &w->entity, &b[j++]);
+    }
   }
   return rc;
 }
@@ -275,6 +281,7 @@ int pt__sqlite_write_changes(sqlite3 *db, const char *path, const pt_graph *old,
     sqlite3_finalize(w.ins[t]);
     sqlite3_finalize(w.del[t]);
   }
+  pt__sqlite_entity_writer_fini(&w.entity);
   pt__sqlite_edge_writer_fini(&w.edge);
   if (n_written)
     *n_written = w.n_written;

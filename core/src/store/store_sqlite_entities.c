@@ -1,0 +1,313 @@
+/* The entities of the SQLite backend from schema 6 on
+ * (store_sqlite_entities.h): rows of `entity_rows` whose key, name,
+ * qualified name, path and parent are ids into `strings`, as edges' keys
+ * are, and whose kind and language are numbers. A load interns each
+ * distinct string once and reads integers; the derived columns of a path
+ * are written once per path (`paths`), and the view `entities` shows the
+ * rows as schema 5's table did (docs/storage.md). */
+#include <stdint.h>
+#include <string.h>
+
+#include "graph/key.h"
+#include "pt/error.h"
+#include "pt/path.h"
+#include "store_sqlite_entities.h"
+
+#define ROWS "entity_rows"
+#define ID_OF PT__SQLITE_ID_OF
+
+/* The columns of a row, for both inserts: 1, 2, 3, 6 and 9 name strings
+ * (by id, or by text in a re-run); the others are bound here. */
+static const char whole_sql[] =
+    "INSERT INTO entity_rows(key_id, name_id, qualname_id, kind, lang,"
+    " file_id, line_start, line_end, parent_id, birth, content_hash,"
+    " signature, code) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+static const char rerun_sql[] =
+    "INSERT INTO entity_rows(key_id, name_id, qualname_id, kind, lang,"
+    " file_id, line_start, line_end, parent_id, birth, content_hash,"
+    " signature, code) VALUES(" ID_OF(1) "," ID_OF(2) "," ID_OF(3) ",?4,?5,"
+    ID_OF(6) ",?7,?8," ID_OF(9) ",?10,?11,?12,?13)";
+static const char paths_sql[] =
+    "INSERT INTO paths(id, semantic_path, root_subfolder_l1,"
+    " root_subfolder_l2) VALUES(?,?,?,?)";
+static const char rerun_paths_sql[] =
+    "INSERT OR IGNORE INTO paths(id, semantic_path, root_subfolder_l1,"
+    " root_subfolder_l2) VALUES(" ID_OF(1) ",?2,?3,?4)";
+
+static int bind_text(sqlite3_stmt *st, int col, const char *s)
+{
+  return s ? sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC)
+           : sqlite3_bind_null(st, col);
+}
+
+static int bind_id(sqlite3_stmt *st, int col, int64_t id)
+{
+  return id ? sqlite3_bind_int64(st, col, id) : sqlite3_bind_null(st, col);
+}
+
+/* Columns 4, 5, 7, 8 and 10 to 13: what is not a string of `strings`. */
+static int bind_values(sqlite3_stmt *st, const pt_entity *e)
+{
+  int src = sqlite3_bind_int(st, 4, (int)e->kind);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 5, (int)e->lang);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 7, e->line_start);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 8, e->line_end);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 10, e->birth);
+  if (src == SQLITE_OK) src = bind_text(st, 11, e->content_hash);
+  if (src == SQLITE_OK) src = bind_text(st, 12, e->signature);
+  if (src == SQLITE_OK) src = bind_text(st, 13, e->code);
+  return src;
+}
+
+/* The derived columns of a path (docs/contract/ingestion.md 6.3, 7.1):
+ * parameters 2 to 4 of either paths insert. */
+static int bind_path(sqlite3 *db, const char *path, sqlite3_stmt *st,
+                     pt_buf *scratch, const char *file)
+{
+  pt_span l1, l2;
+  pt_buf_clear(scratch);
+  int rc = pt__key_semantic_path(scratch, file);
+  if (rc)
+    return rc;
+  pt_path_subfolders(file, &l1, &l2);
+  int src = sqlite3_bind_text(st, 2, scratch->ptr, (int)scratch->len,
+                              SQLITE_STATIC);
+  if (src == SQLITE_OK)
+    src = sqlite3_bind_text(st, 3, l1.ptr, (int)l1.len, SQLITE_STATIC);
+  if (src == SQLITE_OK)
+    src = sqlite3_bind_text(st, 4, l2.ptr, (int)l2.len, SQLITE_STATIC);
+  return pt__sqlite_run(db, path, st, src);
+}
+
+/* ---- a whole save -------------------------------------------------------- */
+
+typedef struct names_table {
+  const char *sql; /* static */
+  int n;
+  const char *(*name)(int i);
+} names_table;
+
+static const char *kind_name(int i) { return pt_kind_name((pt_kind)i); }
+static const char *lang_name(int i) { return pt_lang_name((pt_lang)i); }
+
+/* The names behind the numbers, for the view and for people. */
+static int put_names(sqlite3 *db, const char *path)
+{
+  static const names_table tables[] = {
+      {"INSERT INTO entity_types(id, name) VALUES(?,?)", PT_KIND__COUNT,
+       kind_name},
+      {"INSERT INTO languages(id, name) VALUES(?,?)", PT_LANG__COUNT,
+       lang_name},
+  };
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < sizeof tables / sizeof tables[0]; k++) {
+    sqlite3_stmt *st = NULL;
+    rc = pt__sqlite_prepare(db, path, tables[k].sql, &st);
+    for (int i = 0; rc == 0 && i < tables[k].n; i++) {
+      int src = sqlite3_bind_int(st, 1, i);
+      if (src == SQLITE_OK)
+        src = sqlite3_bind_text(st, 2, tables[k].name(i), -1, SQLITE_STATIC);
+      rc = pt__sqlite_run(db, path, st, src);
+    }
+    sqlite3_finalize(st);
+  }
+  return rc;
+}
+
+typedef struct entity_save {
+  pt__sqlite_ids *t;
+  sqlite3_stmt *row, *path; /* owned */
+  pt_ptrmap paths;          /* the paths written to `paths` */
+  pt_buf scratch;
+} entity_save;
+
+static int put_path(entity_save *s, const char *file, int64_t id)
+{
+  size_t n = s->paths.n, v = 0;
+  int rc = pt_ptrmap_put_new(&s->paths, file, 1, &v);
+  if (rc || s->paths.n == n)
+    return rc;
+  int src = sqlite3_bind_int64(s->path, 1, id);
+  return src == SQLITE_OK ? bind_path(s->t->db, s->t->path, s->path,
+                                      &s->scratch, file)
+                          : pt__sqlite_error(s->t->db, src, s->t->path,
+                                             paths_sql);
+}
+
+static int put_entity(entity_save *s, const pt_entity *e)
+{
+  int64_t key, name, qualname, file, parent;
+  sqlite3_stmt *st = s->row;
+  int rc = pt__sqlite_id_of(s->t, e->key, &key, NULL);
+  if (rc == 0) rc = pt__sqlite_id_of(s->t, e->name, &name, NULL);
+  if (rc == 0) rc = pt__sqlite_id_of(s->t, e->qualname, &qualname, NULL);
+  if (rc == 0) rc = pt__sqlite_id_of(s->t, e->file_path, &file, NULL);
+  if (rc == 0) rc = pt__sqlite_id_of(s->t, e->parent_key, &parent, NULL);
+  if (rc == 0 && e->file_path)
+    rc = put_path(s, e->file_path, file);
+  if (rc)
+    return rc;
+  int src = sqlite3_bind_int64(st, 1, key);
+  if (src == SQLITE_OK) src = bind_id(st, 2, name);
+  if (src == SQLITE_OK) src = bind_id(st, 3, qualname);
+  if (src == SQLITE_OK) src = bind_id(st, 6, file);
+  if (src == SQLITE_OK) src = bind_id(st, 9, parent);
+  if (src == SQLITE_OK) src = bind_values(st, e);
+  return pt__sqlite_run(s->t->db, s->t->path, st, src);
+}
+
+int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt_graph *g)
+{
+  entity_save s = {t, NULL, NULL, PT_PTRMAP_INIT, PT_BUF_INIT};
+  const pt_entity *e = pt_graph_entities(g);
+  size_t n = pt_graph_n_entities(g);
+  int rc = put_names(t->db, t->path);
+  /* the keys first: key i gets id i + 1, the row id of its row */
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    int64_t id = 0;
+    rc = pt__sqlite_id_of(t, e[i].key, &id, NULL);
+    if (rc == 0 && id != (int64_t)i + 1)
+      rc = PT_ERR(PT_EINVAL, "%s: entity key %s given twice", t->path,
+                  e[i].key);
+  }
+  if (rc == 0)
+    rc = pt__sqlite_prepare(t->db, t->path, whole_sql, &s.row);
+  if (rc == 0)
+    rc = pt__sqlite_prepare(t->db, t->path, paths_sql, &s.path);
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    rc = put_entity(&s, &e[i]);
+  sqlite3_finalize(s.row);
+  sqlite3_finalize(s.path);
+  pt_ptrmap_fini(&s.paths);
+  pt_buf_fini(&s.scratch);
+  return rc;
+}
+
+/* ---- one entity at a time (a re-run's changes) ---------------------------- */
+
+void pt__sqlite_entity_writer_fini(pt__sqlite_entity_writer *w)
+{
+  sqlite3_finalize(w->add);
+  sqlite3_finalize(w->ins);
+  sqlite3_finalize(w->del);
+  sqlite3_finalize(w->path);
+  pt_buf_fini(&w->scratch);
+  memset(w, 0, sizeof *w);
+}
+
+static int add_path(sqlite3 *db, const char *path,
+                    pt__sqlite_entity_writer *w, const char *file)
+{
+  int rc = w->path ? 0 : pt__sqlite_prepare(db, path, rerun_paths_sql,
+                                            &w->path);
+  if (rc || !file)
+    return rc;
+  int src = sqlite3_bind_text(w->path, 1, file, -1, SQLITE_STATIC);
+  return src == SQLITE_OK ? bind_path(db, path, w->path, &w->scratch, file)
+                          : pt__sqlite_error(db, src, path, rerun_paths_sql);
+}
+
+int pt__sqlite_entity_insert(sqlite3 *db, const char *path,
+                             pt__sqlite_entity_writer *w, const pt_entity *e)
+{
+  const char *strs[] = {e->key, e->name, e->qualname, e->file_path,
+                        e->parent_key};
+  int rc = w->ins ? 0 : pt__sqlite_prepare(db, path, rerun_sql, &w->ins);
+  for (size_t i = 0; rc == 0 && i < sizeof strs / sizeof strs[0]; i++)
+    rc = pt__sqlite_add_string(db, path, &w->add, strs[i]);
+  if (rc == 0)
+    rc = add_path(db, path, w, e->file_path);
+  if (rc)
+    return rc;
+  sqlite3_stmt *st = w->ins;
+  int src = bind_text(st, 1, e->key);
+  if (src == SQLITE_OK) src = bind_text(st, 2, e->name);
+  if (src == SQLITE_OK) src = bind_text(st, 3, e->qualname);
+  if (src == SQLITE_OK) src = bind_text(st, 6, e->file_path);
+  if (src == SQLITE_OK) src = bind_text(st, 9, e->parent_key);
+  if (src == SQLITE_OK) src = bind_values(st, e);
+  return pt__sqlite_run(db, path, st, src);
+}
+
+int pt__sqlite_entity_delete(sqlite3 *db, const char *path,
+                             pt__sqlite_entity_writer *w, const char *key)
+{
+  int rc = w->del ? 0 : pt__sqlite_prepare(db, path, "DELETE FROM entity_rows"
+                                           " WHERE key_id = " ID_OF(1),
+                                           &w->del);
+  return rc ? rc : pt__sqlite_run(db, path, w->del,
+                                  bind_text(w->del, 1, key));
+}
+
+/* ---- load ---------------------------------------------------------------- */
+
+/* Column col as text: NULL for SQL NULL; its bytes live until the next
+ * step. */
+static int text_at(sqlite3_stmt *st, const char *path, int col,
+                   const char **out)
+{
+  *out = NULL;
+  int type = sqlite3_column_type(st, col);
+  if (type == SQLITE_NULL)
+    return 0;
+  *out = (const char *)sqlite3_column_text(st, col);
+  return *out ? 0 : PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", path,
+                           ROWS);
+}
+
+static int read_row(sqlite3_stmt *st, const char *path,
+                    const pt__sqlite_strings *s, pt_graph *g)
+{
+  pt_entity e;
+  int64_t kind = 0, lang = 0, start = 0, end = 0;
+  const char *hash = NULL;
+  memset(&e, 0, sizeof e);
+  int rc = pt__sqlite_string_at(st, path, ROWS, s, 0, 1, &e.key);
+  if (rc == 0) rc = pt__sqlite_string_at(st, path, ROWS, s, 1, 0, &e.name);
+  if (rc == 0)
+    rc = pt__sqlite_string_at(st, path, ROWS, s, 2, 0, &e.qualname);
+  if (rc == 0)
+    rc = pt__sqlite_int_at(st, path, ROWS, 3, 0, PT_KIND__COUNT - 1, &kind);
+  if (rc == 0)
+    rc = pt__sqlite_int_at(st, path, ROWS, 4, 0, PT_LANG__COUNT - 1, &lang);
+  if (rc == 0)
+    rc = pt__sqlite_string_at(st, path, ROWS, s, 5, 0, &e.file_path);
+  if (rc == 0) rc = pt__sqlite_int_at(st, path, ROWS, 6, 0, UINT32_MAX, &start);
+  if (rc == 0) rc = pt__sqlite_int_at(st, path, ROWS, 7, 0, UINT32_MAX, &end);
+  if (rc == 0)
+    rc = pt__sqlite_string_at(st, path, ROWS, s, 8, 0, &e.parent_key);
+  if (rc == 0)
+    rc = pt__sqlite_int_at(st, path, ROWS, 9, INT64_MIN, INT64_MAX, &e.birth);
+  if (rc == 0) rc = text_at(st, path, 10, &hash);
+  if (rc == 0 && (!hash || (size_t)sqlite3_column_bytes(st, 10) >=
+                               sizeof e.content_hash))
+    rc = pt__sqlite_bad_column(st, path, ROWS, 10,
+                               "missing or longer than 64 characters");
+  if (rc == 0) rc = text_at(st, path, 11, &e.signature);
+  if (rc == 0) rc = text_at(st, path, 12, &e.code);
+  if (rc)
+    return rc;
+  memcpy(e.content_hash, hash, (size_t)sqlite3_column_bytes(st, 10) + 1);
+  e.kind = (pt_kind)kind;
+  e.lang = (pt_lang)lang;
+  e.line_start = (uint32_t)start;
+  e.line_end = (uint32_t)end;
+  return pt_graph_add_entity_interned(g, &e);
+}
+
+int pt__sqlite_read_entities(sqlite3 *db, const char *path,
+                             const pt__sqlite_strings *s, pt_graph *g)
+{
+  sqlite3_stmt *st = NULL;
+  int src = SQLITE_OK;
+  int rc = pt__sqlite_prepare(db, path, "SELECT key_id, name_id, qualname_id,"
+                              " kind, lang, file_id, line_start, line_end,"
+                              " parent_id, birth, content_hash, signature,"
+                              " code FROM entity_rows ORDER BY rowid", &st);
+  while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW)
+    rc = read_row(st, path, s, g);
+  if (rc == 0 && src != SQLITE_DONE)
+    rc = pt__sqlite_error(db, src, path, ROWS);
+  sqlite3_finalize(st);
+  return rc;
+}

@@ -1,0 +1,41 @@
+/* Private to the SQLite backend: the entities of schema 6, rows in
+ * `entity_rows` naming their key, name, qualified name, path and parent
+ * by id in `strings`, their kind and language by number
+ * (store_sqlite_entities.c; the tables are created by
+ * store_sqlite_schema.c, with the view `entities` showing schema 5's
+ * columns). */
+#ifndef PT_STORE_SQLITE_ENTITIES_H
+#define PT_STORE_SQLITE_ENTITIES_H
+
+#include "store_sqlite_strings.h"
+
+/* Into the empty tables of a new file, inside the caller's transaction:
+ * the names of the kinds and languages, the finished graph g's entity
+ * keys as the first strings (ids 1 to n, in g's order, which is also the
+ * rows' order: key_id is the row id), the other strings they name, each
+ * path's derived columns (`paths`) and every entity, in g's order. t must
+ * have given no id yet. */
+int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt_graph *g);
+
+/* Adds every entity of a schema 6 file to g, in stored order, without
+ * finishing it; s is the file's strings, read into g. PT_EINVAL naming
+ * the table and column for an id out of range, an unknown kind or
+ * language, or a content hash longer than 64 characters. */
+int pt__sqlite_read_entities(sqlite3 *db, const char *path,
+                             const pt__sqlite_strings *s, pt_graph *g);
+
+/* Statements for one entity at a time, prepared on first use. */
+typedef struct pt__sqlite_entity_writer {
+  sqlite3_stmt *add, *ins, *del, *path; /* owned */
+  pt_buf scratch;                       /* a path's derived text */
+} pt__sqlite_entity_writer;
+
+/* Inserts e, adding the strings it names that the file lacks. */
+int pt__sqlite_entity_insert(sqlite3 *db, const char *path,
+                             pt__sqlite_entity_writer *w, const pt_entity *e);
+/* Deletes the row of the entity whose key is key. */
+int pt__sqlite_entity_delete(sqlite3 *db, const char *path,
+                             pt__sqlite_entity_writer *w, const char *key);
+void pt__sqlite_entity_writer_fini(pt__sqlite_entity_writer *w);
+
+#endif

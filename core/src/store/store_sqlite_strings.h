@@ -1,0 +1,74 @@
+/* Private to the SQLite backend: the `strings` table, which holds each
+ * distinct key, name and path the entity and edge rows name by id
+ * (store_sqlite_strings.c). A save gives ids 1, 2, 3, ... in order of
+ * first use; a load interns each string once and hands out the graph's
+ * copy by id. */
+#ifndef PT_STORE_SQLITE_STRINGS_H
+#define PT_STORE_SQLITE_STRINGS_H
+
+#include <stdint.h>
+
+#include "pt/ptrmap.h"
+#include "store_sqlite_schema.h"
+
+/* The ids of a whole save. */
+typedef struct pt__sqlite_ids {
+  sqlite3 *db;       /* borrowed */
+  const char *path;  /* borrowed */
+  pt_ptrmap map;     /* interned string -> id */
+  sqlite3_stmt *put; /* owned: INSERT INTO strings */
+} pt__sqlite_ids;
+
+/* Prepares the insert into the empty `strings` table, with room for
+ * about n strings. */
+int pt__sqlite_ids_init(pt__sqlite_ids *t, sqlite3 *db, const char *path,
+                        size_t n);
+void pt__sqlite_ids_fini(pt__sqlite_ids *t);
+/* The id of s (interned in the graph's pool, so equal text is an equal
+ * pointer), writing s into `strings` the first time; 0 for NULL.
+ * *is_new (may be NULL) says whether this call gave the id. */
+int pt__sqlite_id_of(pt__sqlite_ids *t, const char *s, int64_t *out,
+                     int *is_new);
+
+/* The strings of a file being loaded, interned in the graph. */
+typedef struct pt__sqlite_strings {
+  const char **v; /* owned array; the strings are the graph's */
+  size_t n, cap;
+} pt__sqlite_strings;
+
+/* Reads and interns every row of `strings` (ids 1, 2, 3, ... in order,
+ * else PT_EINVAL naming strings.id). */
+int pt__sqlite_read_strings(sqlite3 *db, const char *path, pt_graph *g,
+                            pt__sqlite_strings *out);
+void pt__sqlite_strings_fini(pt__sqlite_strings *s);
+
+/* The string whose id is column col of st's row: required, or NULL when
+ * the column is NULL; PT_EINVAL naming table.column when it names no
+ * string. */
+int pt__sqlite_string_at(sqlite3_stmt *st, const char *path,
+                         const char *table, const pt__sqlite_strings *s,
+                         int col, int is_required, const char **out);
+/* Column col as an integer from min to max, else PT_EINVAL naming
+ * table.column. */
+int pt__sqlite_int_at(sqlite3_stmt *st, const char *path, const char *table,
+                      int col, int64_t min, int64_t max, int64_t *out);
+/* PT_EINVAL "<path>: <table>.<column>: <what>". */
+int pt__sqlite_bad_column(sqlite3_stmt *st, const char *path,
+                          const char *table, int col, const char *what);
+
+/* Prepares sql, PT_E* naming it on failure. */
+int pt__sqlite_prepare(sqlite3 *db, const char *path, const char *sql,
+                       sqlite3_stmt **st);
+/* Steps a statement that returns no row (src: the result of its binds),
+ * and resets it. */
+int pt__sqlite_run(sqlite3 *db, const char *path, sqlite3_stmt *st, int src);
+
+/* A re-run's strings: s added to `strings` when missing (ids stay dense:
+ * an insert that is ignored takes none); *add is prepared on first use
+ * (the caller finalizes it). Nothing for NULL. */
+int pt__sqlite_add_string(sqlite3 *db, const char *path, sqlite3_stmt **add,
+                          const char *s);
+/* SQL for the id of the string bound to parameter n. */
+#define PT__SQLITE_ID_OF(n) "(SELECT id FROM strings WHERE text = ?" #n ")"
+
+#endif
