@@ -83,6 +83,109 @@ static void utf8_invalid_at__finds_the_first_bad_sequence(void **state)
   assert_int_equal(pt__utf8_invalid_at("\xf0\x9f\x98\x80", 4), 4); /* emoji */
 }
 
+/* Word counting as one byte (or one white-space character) at a time: what
+ * the eight-byte steps must agree with. */
+static uint64_t words_one_by_one(const unsigned char *p, size_t len)
+{
+  static const char *const spaces[] = {"\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80",
+                                       "\xe2\x80\x80", "\xe2\x80\x8a",
+                                       "\xe2\x80\xa8", "\xe2\x80\xa9",
+                                       "\xe2\x80\xaf", "\xe2\x81\x9f",
+                                       "\xe3\x80\x80", NULL};
+  uint64_t words = 0;
+  int in_word = 0;
+  for (size_t i = 0; i < len;) {
+    size_t sp = p[i] == ' ' || (p[i] >= 0x09 && p[i] <= 0x0d);
+    for (int k = 0; !sp && spaces[k]; k++) {
+      size_t n = strlen(spaces[k]);
+      if (len - i >= n && memcmp(p + i, spaces[k], n) == 0)
+        sp = n;
+    }
+    if (sp) {
+      in_word = 0;
+      i += sp;
+    } else {
+      words += !in_word;
+      in_word = 1;
+      i++;
+    }
+  }
+  return words;
+}
+
+/* Random text from pieces that matter to the word count and to UTF-8:
+ * ASCII letters and white space, multi-byte white space, other UTF-8,
+ * stray and truncated bytes. */
+static size_t random_text(unsigned char *out, size_t cap, uint32_t *seed,
+                          int is_valid)
+{
+  static const char *const pieces[] = {
+    "a", "Z", "_", "(", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x08", "\x0e",
+    "\x1f", "!", "\x7f", "\xc2\xa0", "\xc2\x85", "\xe2\x80\x80", "\xe2\x80\x8a",
+    "\xe2\x80\x8b", "\xe3\x80\x80", "\xe1\x9a\x80", "\xe2\x81\x9f",
+    "\xc3\xa9", "\xf0\x9f\x98\x80", "abcdefgh", "        ", "ab cd ef gh ij",
+    "\xff", "\xc2", "\xe2\x80", "\x80", "\xed\xa0\x80", "\xc0\xaf"};
+  size_t n = 0, n_pieces = sizeof pieces / sizeof *pieces - (is_valid ? 6 : 0);
+  for (;;) {
+    *seed = *seed * 1103515245u + 12345u;
+    const char *piece = pieces[(*seed >> 16) % n_pieces];
+    size_t len = strlen(piece);
+    if (n + len > cap || (*seed >> 8) % 61 == 0)
+      return n;
+    memcpy(out + n, piece, len);
+    n += len;
+  }
+}
+
+static void count_words__eight_bytes_at_a_time_as_one_by_one(void **state)
+{
+  unsigned char text[400];
+  uint32_t seed = 7;
+  for (int round = 0; round < 20000; round++) {
+    size_t len = random_text(text, sizeof text, &seed, round % 2);
+    for (size_t from = 0; from < len && from < 9; from++)
+      assert_int_equal(pt__count_words((const char *)text + from, len - from),
+                       words_one_by_one(text + from, len - from));
+  }
+}
+
+/* UTF-8 validation one byte at a time, as RFC 3629 reads. */
+static size_t invalid_one_by_one(const unsigned char *p, size_t len)
+{
+  for (size_t i = 0; i < len;) {
+    unsigned c = p[i], min;
+    size_t n;
+    if (c < 0x80) { i++; continue; }
+    if ((c & 0xe0) == 0xc0) { n = 1; min = 0x80; c &= 0x1f; }
+    else if ((c & 0xf0) == 0xe0) { n = 2; min = 0x800; c &= 0x0f; }
+    else if ((c & 0xf8) == 0xf0) { n = 3; min = 0x10000; c &= 0x07; }
+    else return i;
+    if (i + n >= len)
+      return i;
+    for (size_t k = 1; k <= n; k++) {
+      if ((p[i + k] & 0xc0) != 0x80)
+        return i;
+      c = (c << 6) | (p[i + k] & 0x3f);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+      return i;
+    i += n + 1;
+  }
+  return len;
+}
+
+static void utf8_invalid_at__eight_bytes_at_a_time_as_one_by_one(void **state)
+{
+  unsigned char text[400];
+  uint32_t seed = 11;
+  for (int round = 0; round < 20000; round++) {
+    size_t len = random_text(text, sizeof text, &seed, round % 2);
+    for (size_t from = 0; from < len && from < 9; from++)
+      assert_int_equal(pt__utf8_invalid_at((const char *)text + from, len - from),
+                       invalid_one_by_one(text + from, len - from));
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -92,6 +195,8 @@ int main(void)
     cmocka_unit_test(key_file_and_placeholder__have_their_fixed_shapes),
     cmocka_unit_test(count_words__splits_on_unicode_white_space),
     cmocka_unit_test(utf8_invalid_at__finds_the_first_bad_sequence),
+    cmocka_unit_test(count_words__eight_bytes_at_a_time_as_one_by_one),
+    cmocka_unit_test(utf8_invalid_at__eight_bytes_at_a_time_as_one_by_one),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,19 +220,25 @@ void pt_file_result_free(pt_file_result *r)
   pt_free(r);
 }
 
+/* The offset of the first '\n' at or after i, or len. */
+static size_t next_newline(const char *s, size_t len, size_t i)
+{
+  const char *nl = i < len ? memchr(s + i, '\n', len - i) : NULL;
+  return nl ? (size_t)(nl - s) : len;
+}
+
 static int index_lines(pt_xfile *f)
 {
   uint32_t n = 1;
-  for (size_t i = 0; i < f->len; i++)
-    n += f->src[i] == '\n';
+  for (size_t i = 0; (i = next_newline(f->src, f->len, i)) < f->len; i++)
+    n++;
   f->line_starts = pt_arena_alloc(&f->r->arena, (size_t)n * sizeof *f->line_starts);
   if (!f->line_starts)
     return PT_ERR(PT_ENOMEM, "out of memory indexing lines of %s", f->path);
   f->line_starts[0] = 0;
   f->n_lines = 1;
-  for (size_t i = 0; i < f->len; i++)
-    if (f->src[i] == '\n')
-      f->line_starts[f->n_lines++] = (uint32_t)(i + 1);
+  for (size_t i = 0; (i = next_newline(f->src, f->len, i)) < f->len; i++)
+    f->line_starts[f->n_lines++] = (uint32_t)(i + 1);
   return 0;
 }
 
