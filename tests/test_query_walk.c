@@ -230,6 +230,90 @@ static void query_walk__out_of_memory_is_an_error(void **s)
   pt__query_fini(&q);
 }
 
+/* The nodes of a tree where some pattern of q starts. */
+static size_t count_starts(const pt_query *q, TSNode root)
+{
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  size_t n = 0;
+  for (int more = 1; more;) {
+    TSSymbol sym = ts_node_symbol(ts_tree_cursor_current_node(&c));
+    n += sym < q->n_symbols && q->roots[sym];
+    if (ts_tree_cursor_goto_first_child(&c))
+      continue;
+    while (more && !ts_tree_cursor_goto_next_sibling(&c))
+      more = ts_tree_cursor_goto_parent(&c);
+  }
+  ts_tree_cursor_delete(&c);
+  return n;
+}
+
+/* Runs of the C query src over text, and its matches against the whole
+ * tree's; *n_starts gets the start nodes. */
+static uint64_t runs_of(const char *src, const char *text, size_t *n_starts)
+{
+  const TSLanguage *lang = pt_grammar_get(PT_GRAMMAR_C)->ts_language();
+  pt_query q;
+  assert_int_equal(pt__query_compile(&q, lang, src, strlen(src), "test"), 0);
+  assert_non_null(q.roots);
+  TSParser *parser = ts_parser_new();
+  TSQueryCursor *cur = ts_query_cursor_new();
+  assert_true(ts_parser_set_language(parser, lang));
+  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+  TSNode root = ts_tree_root_node(tree);
+  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+  whole_tree(&q, cur, root, &a);
+  pt_query_walk w = {0};
+  TSQueryMatch m;
+  assert_int_equal(pt__query_walk_start(&w, &q, cur, root), 0);
+  while (pt__query_walk_next(&w, &m))
+    print_match(&b, &m);
+  uint64_t n_runs = w.n_runs;
+  pt__query_walk_end(&w);
+  pt__query_walk_fini(&w);
+  assert_true(a.len > 0);
+  assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+  *n_starts = count_starts(&q, root);
+  pt_buf_fini(&a);
+  pt_buf_fini(&b);
+  ts_tree_delete(tree);
+  ts_query_cursor_delete(cur);
+  ts_parser_delete(parser);
+  pt__query_fini(&q);
+  return n_runs;
+}
+
+/* A start node whose children lack the types every pattern starting on it
+ * names in a child step is not run: (*p)(2) has no identifier and no
+ * field_expression child. */
+static void query_walk__skips_start_nodes_whose_children_cannot_match(void **s)
+{
+  (void)s;
+  static const char src[] =
+      "(call_expression function: (identifier) @reference.call)\n"
+      "(call_expression function: (field_expression field: (field_identifier)"
+      " @reference.call))\n";
+  size_t n_starts = 0;
+  uint64_t n_runs = runs_of(src, "int f(void) { return g(1) + (*p)(2) + s.m(3); }\n",
+                            &n_starts);
+  assert_int_equal(n_starts, 3);
+  assert_int_equal(n_runs, 2);
+}
+
+/* A pattern with no child step that names a type (a wildcard, a literal)
+ * may match any node of its start type: every one runs. */
+static void query_walk__runs_every_start_node_of_a_pattern_without_needs(void **s)
+{
+  (void)s;
+  static const char src[] =
+      "(call_expression function: (identifier) @reference.call)\n"
+      "(call_expression function: (_) @reference.call)\n";
+  size_t n_starts = 0;
+  uint64_t n_runs = runs_of(src, "int f(void) { return g(1) + (*p)(2) + s.m(3); }\n",
+                            &n_starts);
+  assert_int_equal(n_starts, 3);
+  assert_int_equal(n_runs, 3);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -248,6 +332,8 @@ int main(void)
     cmocka_unit_test(query_walk__nested_matches_in_end_order),
     cmocka_unit_test(query_walk__wildcard_start_walks_whole_tree),
     cmocka_unit_test(query_walk__out_of_memory_is_an_error),
+    cmocka_unit_test(query_walk__skips_start_nodes_whose_children_cannot_match),
+    cmocka_unit_test(query_walk__runs_every_start_node_of_a_pattern_without_needs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

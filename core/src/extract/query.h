@@ -24,6 +24,7 @@ typedef enum pt_role {
 } pt_role;
 
 typedef struct pt_pred pt_pred;
+typedef struct pt_root_need pt_root_need;
 
 typedef struct pt_query {
   TSQuery *ts;
@@ -35,12 +36,16 @@ typedef struct pt_query {
   uint8_t *roots;      /* by symbol: 1 where some pattern starts, or NULL
                           when a pattern's first node cannot be told */
   uint32_t n_symbols;
+  pt_root_need *needs; /* owned, by symbol where roots is 1: what a start
+                          node's children must hold for a pattern to match
+                          (query_walk.c) */
   uint32_t end_capture; /* 1 + the id of @_pt_end, or 0 */
 } pt_query;
 
 /* The matches of a query over a tree, in the order the query cursor gives
  * them when it walks the whole tree (query_walk.c). */
 typedef struct pt_walk_match pt_walk_match;
+typedef struct pt_walk_held pt_walk_held;
 typedef struct pt_query_walk {
   const pt_query *q;         /* borrowed */
   TSQueryCursor *cur;        /* borrowed */
@@ -51,6 +56,10 @@ typedef struct pt_query_walk {
   size_t n_caps, cap_caps;
   TSNode *froms;             /* owned: the nodes where matches start */
   size_t n_froms, cap_froms;
+  pt_walk_held *held;        /* owned: start nodes waiting for their
+                                children to be seen */
+  size_t n_held, cap_held;
+  uint64_t n_runs;           /* query runs so far, for tests */
   TSNode from;               /* the node the current match's pattern
                                 starts on, or a null node */
 } pt_query_walk;
@@ -67,6 +76,8 @@ int pt__query_mark_ends(const char *src, size_t len, pt_buf *out);
  * when some pattern's first node cannot be told. 0, or PT_ENOMEM. */
 int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
                          size_t len);
+/* Frees q->needs (query_walk.c). */
+void pt__query_needs_free(pt_query *q);
 /* 1 when the text predicates of the match's pattern hold. */
 int pt__query_match_ok(const pt_query *q, const TSQueryMatch *m,
                        const char *src);

@@ -281,6 +281,228 @@ int pt__query_mark_ends(const char *src, size_t len, pt_buf *out)
   return rc;
 }
 
+/* ---- what a start node's children must hold ------------------------------
+ * A pattern can match only where the node it starts on has, among its
+ * direct children, a node of each type its child steps name (ignoring
+ * fields, order and counts: a weaker test than the pattern's). Each such
+ * step is one bit of the start type's need; a start node whose children
+ * give no pattern all its bits is not run. */
+
+typedef struct pt_need_kid {
+  TSSymbol sym;
+  uint64_t bits;
+} pt_need_kid;
+
+struct pt_root_need {
+  uint64_t *masks;         /* owned: by pattern, the bits it needs */
+  size_t n_masks, cap_masks;
+  pt_need_kid *kids;       /* owned: child types and the bits they give */
+  size_t n_kids, cap_kids;
+  unsigned n_bits;
+  int is_always;           /* some pattern needs no child: always run */
+};
+
+/* The symbol of a plain named node "(name ...)" at `at`, else 0 (a
+ * wildcard, supertype, literal, ERROR or MISSING holds no need). */
+static TSSymbol plain_node(const TSLanguage *lang, const char *s, size_t len,
+                           size_t at)
+{
+  if (at >= len || s[at] != '(')
+    return 0;
+  at = skip_blank(s, len, at + 1);
+  size_t a = at;
+  while (at < len && is_ident(s[at]))
+    at++;
+  if (at == a || (at < len && s[at] == '/') || (at - a == 1 && s[a] == '_') ||
+      (at - a == 5 && memcmp(s + a, "ERROR", 5) == 0) ||
+      (at - a == 7 && memcmp(s + a, "MISSING", 7) == 0))
+    return 0;
+  TSSymbol sym = ts_language_symbol_for_name(lang, s + a, (uint32_t)(at - a), true);
+  if (!sym || ts_language_symbol_type(lang, sym) != TSSymbolTypeRegular)
+    return 0;
+  return sym;
+}
+
+/* Past the captures after an element; *is_quantified when one of ? * +
+ * follows (the element may then be absent). */
+static size_t past_suffix(const char *s, size_t len, size_t at,
+                          int *is_quantified)
+{
+  for (;;) {
+    at = skip_blank(s, len, at);
+    if (at < len && (s[at] == '?' || s[at] == '*' || s[at] == '+')) {
+      *is_quantified = 1;
+      at++;
+    } else if (at < len && s[at] == '@') {
+      for (at++; at < len && is_ident(s[at]);)
+        at++;
+    } else {
+      return at;
+    }
+  }
+}
+
+/* The types one child element can match when it is a plain node or an
+ * alternation of plain nodes: their number (at most max), else 0. */
+static size_t child_types(const TSLanguage *lang, const char *s, size_t len,
+                          size_t at, TSSymbol *syms, size_t max)
+{
+  if (at < len && s[at] == '(')
+    return (syms[0] = plain_node(lang, s, len, at)) != 0;
+  if (at >= len || s[at] != '[')
+    return 0;
+  size_t n = 0;
+  for (at++;;) {
+    at = skip_blank(s, len, at);
+    if (at >= len)
+      return 0;
+    if (s[at] == ']')
+      return n;
+    TSSymbol sym = plain_node(lang, s, len, at);
+    if (!sym || n == max)
+      return 0;
+    syms[n++] = sym;
+    int is_quantified = 0;
+    at = past_suffix(s, len, skip_element(s, len, at), &is_quantified);
+    if (is_quantified)
+      return 0;
+  }
+}
+
+/* Gives the child types syms[0..n) one more bit of nd's; 0 or PT_ENOMEM. */
+static int add_bit(pt_root_need *nd, const TSSymbol *syms, size_t n,
+                   uint64_t *mask)
+{
+  if (nd->n_bits == 64) {
+    nd->is_always = 1;
+    return 0;
+  }
+  uint64_t bit = (uint64_t)1 << nd->n_bits++;
+  *mask |= bit;
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    while (k < nd->n_kids && nd->kids[k].sym != syms[i])
+      k++;
+    if (k == nd->n_kids) {
+      if (pt_array_grow((void **)&nd->kids, &nd->cap_kids, k + 1,
+                        sizeof *nd->kids))
+        return PT_ERR(PT_ENOMEM, "out of memory compiling queries");
+      nd->kids[nd->n_kids++] = (pt_need_kid){syms[i], 0};
+    }
+    nd->kids[k].bits |= bit;
+  }
+  return 0;
+}
+
+/* Adds to nd, the need of its start type, the pattern "(name children...)"
+ * at `at`: one bit per child step that names its types. */
+static int node_need(const TSLanguage *lang, const char *s, size_t len,
+                     size_t at, pt_root_need *nd)
+{
+  uint64_t mask = 0;
+  int rc = 0;
+  at = skip_blank(s, len, at + 1);
+  while (at < len && is_ident(s[at]))
+    at++;
+  for (;;) {
+    at = skip_blank(s, len, at);
+    if (at >= len || s[at] == ')')
+      break;
+    if (s[at] == '.') {                        /* an anchor */
+      at++;
+      continue;
+    }
+    if (s[at] == '!') {                        /* a negated field */
+      for (at++; at < len && is_ident(s[at]);)
+        at++;
+      continue;
+    }
+    if (is_ident(s[at])) {                     /* field: element */
+      size_t a = at;
+      while (at < len && is_ident(s[at]))
+        at++;
+      size_t c = skip_blank(s, len, at);
+      if (c < len && s[c] == ':') {
+        at = c + 1;
+        continue;
+      }
+      at = a;
+    }
+    TSSymbol syms[16];
+    size_t n = child_types(lang, s, len, at, syms, 16);
+    int is_quantified = 0;
+    at = past_suffix(s, len, skip_element(s, len, at), &is_quantified);
+    if (n && !is_quantified && (rc = add_bit(nd, syms, n, &mask)) != 0)
+      return rc;
+  }
+  if (mask == 0) {
+    nd->is_always = 1;
+    return 0;
+  }
+  if (pt_array_grow((void **)&nd->masks, &nd->cap_masks, nd->n_masks + 1,
+                    sizeof *nd->masks))
+    return PT_ERR(PT_ENOMEM, "out of memory compiling queries");
+  nd->masks[nd->n_masks++] = mask;
+  return 0;
+}
+
+/* Adds the need of the pattern at `at` to its start type's; a pattern
+ * that is not one node "(name ...)" (an alternation of them) makes every
+ * type it starts on always run. */
+static int pattern_need(pt_query *q, const TSLanguage *lang, const char *s,
+                        size_t len, size_t at, uint8_t *scratch)
+{
+  at = skip_blank(s, len, at);
+  while (at < len && s[at] == '(') {           /* a group with predicates */
+    size_t in = skip_blank(s, len, at + 1);
+    if (in >= len || s[in] != '(')
+      break;
+    at = in;
+  }
+  if (at < len && s[at] == '(') {
+    size_t a = skip_blank(s, len, at + 1), b = a;
+    while (b < len && is_ident(s[b]))
+      b++;
+    TSSymbol sym = ts_language_symbol_for_name(lang, s + a, (uint32_t)(b - a), true);
+    if (sym && sym < q->n_symbols && q->roots[sym])
+      return node_need(lang, s, len, at, &q->needs[sym]);
+  }
+  memset(scratch, 0, q->n_symbols);
+  int rc = mark_roots(lang, s, len, at, scratch);
+  for (uint32_t i = 0; rc == 0 && i < q->n_symbols; i++)
+    if (scratch[i])
+      q->needs[i].is_always = 1;
+  return rc;
+}
+
+static int find_needs(pt_query *q, const TSLanguage *lang, const char *src,
+                      size_t len)
+{
+  uint32_t n_patterns = ts_query_pattern_count(q->ts);
+  uint8_t *scratch = pt_calloc(q->n_symbols + 1, 1);
+  q->needs = pt_calloc(q->n_symbols + 1, sizeof *q->needs);
+  if (!scratch || !q->needs) {
+    pt_free(scratch);
+    return PT_ERR(PT_ENOMEM, "out of memory compiling queries");
+  }
+  int rc = 0;
+  for (uint32_t p = 0; rc == 0 && p < n_patterns; p++)
+    rc = pattern_need(q, lang, src, len,
+                      ts_query_start_byte_for_pattern(q->ts, p), scratch);
+  pt_free(scratch);
+  return rc;
+}
+
+void pt__query_needs_free(pt_query *q)
+{
+  for (uint32_t i = 0; q->needs && i < q->n_symbols; i++) {
+    pt_free(q->needs[i].masks);
+    pt_free(q->needs[i].kids);
+  }
+  pt_free(q->needs);
+  q->needs = NULL;
+}
+
 int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
                          size_t len)
 {
@@ -300,7 +522,10 @@ int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
       rc = mark_roots(lang, src, len, ts_query_start_byte_for_pattern(q->ts, p),
                       q->roots);
   }
+  if (rc == 0)
+    rc = find_needs(q, lang, src, len);
   if (rc == PT_ENOTSUPPORTED) {
+    pt__query_needs_free(q);
     pt_free(q->roots);
     q->roots = NULL; /* the query cursor walks the whole tree */
     rc = 0;
@@ -312,6 +537,7 @@ int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
  * have finished it (the node of @_pt_end), and the order it was found in. */
 struct pt_walk_match {
   uint32_t end_start, end_end;   /* byte range of that last node */
+  uint32_t order;                /* its start node's, in document order */
   uint32_t seq;
   uint32_t pattern;
   size_t first_cap;
@@ -319,7 +545,16 @@ struct pt_walk_match {
   uint32_t from;                 /* where the pattern starts, in froms */
 };
 
-static int keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from)
+/* A start node held back until the walk has seen its children. */
+struct pt_walk_held {
+  TSNode node;
+  TSSymbol sym;
+  uint32_t depth, order;
+  uint64_t seen;                 /* the bits its children gave */
+};
+
+static int keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from,
+                uint32_t order)
 {
   int is_new_from = w->n_froms == 0 || w->froms[w->n_froms - 1].id != from.id;
   if (pt_array_grow((void **)&w->matches, &w->cap_matches, w->n_matches + 1,
@@ -337,6 +572,7 @@ static int keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from)
     if (m->captures[i].index + 1 == w->q->end_capture)
       end = m->captures[i].node;
   k->from = (uint32_t)(w->n_froms - 1);
+  k->order = order;
   k->end_start = ts_node_start_byte(end);
   k->end_end = ts_node_end_byte(end);
   k->seq = (uint32_t)w->n_matches;
@@ -350,8 +586,8 @@ static int keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from)
 }
 
 /* Document order of the nodes where the matches end; matches that end on
- * the same node keep the order they were found in: outer start first, then
- * the query cursor's own order, as when it walks the whole tree. */
+ * the same node go outer start first, then in the query cursor's own
+ * order, as when it walks the whole tree. */
 static int cmp_match(const void *pa, const void *pb)
 {
   const pt_walk_match *a = pa, *b = pb;
@@ -359,30 +595,99 @@ static int cmp_match(const void *pa, const void *pb)
     return a->end_start < b->end_start ? -1 : 1;
   if (a->end_end != b->end_end)
     return a->end_end > b->end_end ? -1 : 1;
+  if (a->order != b->order)
+    return a->order < b->order ? -1 : 1;
   return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* Runs the query from every node where a pattern starts, in document
- * order, each run descending only as far as its patterns reach. */
+static int run_from(pt_query_walk *w, TSNode n, uint32_t order)
+{
+  TSQueryMatch m;
+  int rc = 0;
+  w->n_runs++;
+  ts_query_cursor_exec(w->cur, w->q->ts, n);
+  while (rc == 0 && ts_query_cursor_next_match(w->cur, &m))
+    rc = keep(w, &m, n, order);
+  return rc;
+}
+
+/* The bits child type sym gives the start type of nd. */
+static uint64_t kid_bits(const pt_root_need *nd, TSSymbol sym)
+{
+  for (size_t k = 0; k < nd->n_kids; k++)
+    if (nd->kids[k].sym == sym)
+      return nd->kids[k].bits;
+  return 0;
+}
+
+static int may_match(const pt_root_need *nd, uint64_t seen)
+{
+  for (size_t i = 0; i < nd->n_masks; i++)
+    if ((nd->masks[i] & ~seen) == 0)
+      return 1;
+  return 0;
+}
+
+/* Runs the start nodes held back at depth or deeper, whose subtrees the
+ * walk has left, where their children allow a match. */
+static int settle(pt_query_walk *w, uint32_t depth)
+{
+  int rc = 0;
+  while (rc == 0 && w->n_held && w->held[w->n_held - 1].depth >= depth) {
+    pt_walk_held h = w->held[--w->n_held];
+    if (may_match(&w->q->needs[h.sym], h.seen))
+      rc = run_from(w, h.node, h.order);
+  }
+  return rc;
+}
+
+/* A start node: run now when its type always runs (or its subtree holds a
+ * parse error), else held back until its children are seen. */
+static int start(pt_query_walk *w, TSNode n, TSSymbol sym, uint32_t depth,
+                 uint32_t order)
+{
+  if (w->q->needs[sym].is_always || ts_node_has_error(n))
+    return run_from(w, n, order);
+  if (pt_array_grow((void **)&w->held, &w->cap_held, w->n_held + 1,
+                    sizeof *w->held))
+    return PT_ERR(PT_ENOMEM, "out of memory matching queries");
+  w->held[w->n_held++] = (pt_walk_held){n, sym, depth, order, 0};
+  return 0;
+}
+
+/* Runs the query from the nodes where a pattern starts and whose children
+ * allow one to match, each run descending only as far as its patterns
+ * reach. */
 static int collect(pt_query_walk *w, TSNode root)
 {
   TSTreeCursor tc = ts_tree_cursor_new(root);
-  TSQueryMatch m;
+  const uint8_t *roots = w->q->roots;
+  uint32_t depth = 0, order = 0, n_symbols = w->q->n_symbols;
   int rc = 0;
   ts_query_cursor_set_max_start_depth(w->cur, 0);
   for (int more = 1; rc == 0 && more;) {
     TSNode n = ts_tree_cursor_current_node(&tc);
     TSSymbol sym = ts_node_symbol(n);
-    if (sym < w->q->n_symbols && w->q->roots[sym]) {
-      ts_query_cursor_exec(w->cur, w->q->ts, n);
-      while (rc == 0 && ts_query_cursor_next_match(w->cur, &m))
-        rc = keep(w, &m, n);
+    if (w->n_held && w->held[w->n_held - 1].depth + 1 == depth) {
+      pt_walk_held *h = &w->held[w->n_held - 1];
+      h->seen |= kid_bits(&w->q->needs[h->sym], sym);
     }
-    if (ts_tree_cursor_goto_first_child(&tc))
+    if (sym < n_symbols && roots[sym])
+      rc = start(w, n, sym, depth, order++);
+    if (rc == 0 && ts_tree_cursor_goto_first_child(&tc)) {
+      depth++;
       continue;
-    while (more && !ts_tree_cursor_goto_next_sibling(&tc))
+    }
+    for (; rc == 0 && more; depth--) {
+      if (ts_tree_cursor_goto_next_sibling(&tc)) {
+        rc = settle(w, depth);
+        break;
+      }
       more = ts_tree_cursor_goto_parent(&tc);
+    }
   }
+  if (rc == 0)
+    rc = settle(w, 0);
   ts_query_cursor_set_max_start_depth(w->cur, UINT32_MAX);
   ts_tree_cursor_delete(&tc);
   if (rc == 0 && w->n_matches > 1)
@@ -396,7 +701,7 @@ int pt__query_walk_start(pt_query_walk *w, const pt_query *q,
   w->q = q;
   w->cur = cur;
   w->is_whole = 0;
-  w->n_matches = w->n_caps = w->n_froms = w->next = 0;
+  w->n_matches = w->n_caps = w->n_froms = w->next = w->n_held = 0;
   memset(&w->from, 0, sizeof w->from);
   if (q->roots)
     return collect(w, root);
@@ -422,7 +727,7 @@ int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m)
 
 void pt__query_walk_end(pt_query_walk *w)
 {
-  w->n_matches = w->n_caps = w->n_froms = w->next = 0;
+  w->n_matches = w->n_caps = w->n_froms = w->next = w->n_held = 0;
 }
 
 void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes)
@@ -442,6 +747,11 @@ void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes)
     w->froms = NULL;
     w->cap_froms = 0;
   }
+  if (w->cap_held > max_bytes / sizeof *w->held) {
+    pt_free(w->held);
+    w->held = NULL;
+    w->cap_held = 0;
+  }
 }
 
 void pt__query_walk_fini(pt_query_walk *w)
@@ -449,5 +759,6 @@ void pt__query_walk_fini(pt_query_walk *w)
   pt_free(w->matches);
   pt_free(w->caps);
   pt_free(w->froms);
+  pt_free(w->held);
   memset(w, 0, sizeof *w);
 }
