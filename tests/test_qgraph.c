@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "http/http.h"
 #include "pt/error.h"
 #include "pt/graph.h"
 #include "pt/qgraph.h"
@@ -97,7 +98,9 @@ static void make_file(file_recs *r, int f, uint32_t *seed)
       continue;
     char *k = r->keys[r->n_ents];
     entity_key(k, sizeof r->keys[0], f, n);
-    r->ents[r->n_ents++] = (pt_entity){k, "n", "n", r->path, "", "", NULL, "h",
+    static const char *const names[] = {"n0", "n1", "n2"};
+    const char *nm = names[n % 3];
+    r->ents[r->n_ents++] = (pt_entity){k, nm, nm, r->path, "", "", NULL, "h",
                                        PT_LANG_C, PT_KIND_FUNCTION,
                                        (uint32_t)n + 1, (uint32_t)n + 1, 1};
   }
@@ -205,6 +208,136 @@ static void qgraph_update__refuses_a_graph_without_lineage(void **state)
   pt_graph_free(g);
 }
 
+/* The graph of every file's current records, made whole. */
+static pt_graph *whole_graph(const file_recs *cur, const int *has)
+{
+  pt_graph *g = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  for (int f = 0; f < N_FILES; f++) {
+    if (!has[f])
+      continue;
+    for (size_t i = 0; i < cur[f].n_ents; i++)
+      assert_int_equal(pt_graph_add_entity(g, &cur[f].ents[i]), 0);
+    for (size_t i = 0; i < cur[f].n_edges; i++)
+      assert_int_equal(pt_graph_add_edge(g, &cur[f].edges[i]), 0);
+    assert_int_equal(pt_graph_add_file(g, &cur[f].file), 0);
+  }
+  assert_int_equal(pt_graph_finish(g), 0);
+  return g;
+}
+
+static const char *no_arg(void *conn, const char *name)
+{
+  return NULL;
+}
+
+/* What a lookup of text answers on st: the node, or the error's body. */
+static void lookup(const pt_serve_state *st, const char *text, char *out,
+                   size_t size)
+{
+  pt_req r;
+  memset(&r, 0, sizeof r);
+  r.st = st;
+  r.path = "/test";
+  r.arg = no_arg;
+  r.status = 200;
+  pt_arena_init(&r.arena);
+  pt_json_init(&r.json, &r.body);
+  int64_t v = pt__req_node(&r, text);
+  snprintf(out, size, "%lld %u %.*s", (long long)v, r.status,
+           (int)(r.body.len < 200 ? r.body.len : 200), r.body.ptr ? r.body.ptr : "");
+  pt_buf_fini(&r.body);
+  pt_arena_fini(&r.arena);
+}
+
+/* Random patches, each graph freed while its successor lives (its arrays
+ * kept for the next patch) or kept a round longer: every patched graph is
+ * the graph made whole from the same records, and the name index a
+ * patched graph's server state takes from the state before answers every
+ * lookup as one made whole. */
+static void graph_patch__equals_whole_graphs_and_name_lookups(void **state)
+{
+  static file_recs cur[N_FILES], recs[3];
+  int has[N_FILES] = {0};
+  uint32_t seed = 41;
+  pt_graph *g = NULL, *older = NULL;
+  pt_serve_state st, *prev = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  assert_int_equal(pt_graph_finish(g), 0);
+  assert_int_equal(pt__serve_state_init(&st, g, "mem"), 0);
+  prev = &st;
+  for (int round = 0; round < 200; round++) {
+    pt_graph_file_patch fp[3];
+    int n = 1 + (int)(next_rand(&seed) % 3), used[N_FILES] = {0}, which[3];
+    for (int k = 0; k < n; k++) {
+      int f = (int)(next_rand(&seed) % N_FILES);
+      while (used[f])
+        f = (f + 1) % N_FILES;
+      used[f] = 1;
+      which[k] = f;
+      make_file(&recs[k], f, &seed);
+      int gone = next_rand(&seed) % 4 == 0;
+      fp[k] = (pt_graph_file_patch){recs[k].path, recs[k].ents,
+                                    gone ? 0 : recs[k].n_ents, NULL, 0,
+                                    gone ? NULL : &recs[k].file, recs[k].edges,
+                                    gone ? 0 : recs[k].n_edges};
+      has[f] = !gone;
+    }
+    pt_graph *next = NULL;
+    assert_int_equal(pt_graph_patch(g, fp, (size_t)n, &next), 0);
+    char a[400], b[400];
+    lookup(prev, "n1", a, sizeof a); /* the name index of prev is made */
+    pt_serve_state patched, whole;
+    assert_int_equal(pt__serve_state_init_from(&patched, next, "mem", prev), 0);
+    pt_graph_drop_lineage(next);
+    assert_int_equal(pt__serve_state_init(&whole, next, "mem"), 0);
+    assert_true(patched.memo->has_names);
+    for (int t = 0; t < 5; t++) {
+      static const char *const texts[] = {"n0", "n1", "n2", "n3", "c"};
+      lookup(&patched, texts[t], a, sizeof a);
+      lookup(&whole, texts[t], b, sizeof b);
+      assert_string_equal(a, b);
+    }
+    for (size_t i = 0; i < pt_graph_n_entities(next); i++)
+      assert_int_equal(patched.memo->by_name[i], whole.memo->by_name[i]);
+    pt__serve_state_fini(&whole);
+    for (int k = 0; k < n; k++) /* the records patched in are copied */
+      cur[which[k]] = recs[k];
+    for (int f = 0; f < N_FILES; f++) { /* the copies point at their own */
+      for (size_t i = 0; i < cur[f].n_ents; i++) {
+        cur[f].ents[i].key = cur[f].keys[i];
+        cur[f].ents[i].file_path = cur[f].path;
+      }
+      for (size_t i = 0; i < cur[f].n_edges; i++) {
+        cur[f].edges[i].to_key = cur[f].targets[i];
+        cur[f].edges[i].file_path = cur[f].path;
+        for (size_t j = 0; j < cur[f].n_ents; j++)
+          if (!strcmp(cur[f].edges[i].from_key, cur[f].keys[j]))
+            cur[f].edges[i].from_key = cur[f].keys[j];
+      }
+      cur[f].file.path = cur[f].path;
+    }
+    pt_graph *w = whole_graph(cur, has);
+    assert_true(pt_graph_equal(next, w));
+    pt_graph_free(w);
+    pt__serve_state_fini(prev);
+    /* the graph before goes now or a round later: its arrays are lent to
+     * a later patch, or it is alive while the next patch is made */
+    pt_graph_free(older);
+    older = NULL;
+    if (next_rand(&seed) % 2)
+      pt_graph_free(g);
+    else
+      older = g;
+    g = next;
+    st = patched;
+    prev = &st;
+  }
+  pt__serve_state_fini(prev);
+  pt_graph_free(older);
+  pt_graph_free(g);
+}
+
 static void path_l1_l2__follows_the_first_two_folders(void **state)
 {
   char l1[16], l2[16];
@@ -227,6 +360,7 @@ int main(void)
     cmocka_unit_test(qgraph_build__scope_keeps_edges_from_entities_in_scope),
     cmocka_unit_test(qgraph_update__equals_a_whole_build_after_random_patches),
     cmocka_unit_test(qgraph_update__refuses_a_graph_without_lineage),
+    cmocka_unit_test(graph_patch__equals_whole_graphs_and_name_lookups),
     cmocka_unit_test(path_l1_l2__follows_the_first_two_folders),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,6 +26,7 @@ static void pool_release(pt_graph_pool *p)
     return;
   pt_strmap_fini(&p->interned);
   pt_strmap_fini(&p->cand_sets);
+  pt__graph_spares_free(p);
   pt_arena_fini(&p->arena);
   pt_mutex_free(p->mu);
   pt_free(p);
@@ -85,8 +86,10 @@ void pt_graph_free(pt_graph *g)
 {
   if (!g)
     return;
-  pt_free(g->entities.v);
-  pt_free(g->edges.v);
+  pt__graph_spare_put(g, PT__SPARE_ENTITIES, g->entities.v,
+                      g->entities.cap * sizeof *g->entities.v);
+  pt__graph_spare_put(g, PT__SPARE_EDGES, g->edges.v,
+                      g->edges.cap * sizeof *g->edges.v);
   pt_free(g->files.v);
   pt_free(g->tests.v);
   pt_free(g->ignored.v);
@@ -570,8 +573,8 @@ int pt_graph_lineage_of(const pt_graph *g, pt_graph_lineage *out)
 
 void pt_graph_drop_lineage(pt_graph *g)
 {
-  pt_free(g->entity_src);
-  pt_free(g->edge_src);
+  pt__graph_spare_put(g, PT__SPARE_ENTITY_SRC, g->entity_src, g->entity_src_size);
+  pt__graph_spare_put(g, PT__SPARE_EDGE_SRC, g->edge_src, g->edge_src_size);
   g->entity_src = g->edge_src = NULL;
   g->base = NULL;
   g->changes = (pt_graph_changes){0, 0, 0};

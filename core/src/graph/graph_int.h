@@ -29,7 +29,22 @@ struct pt_graph_pool {
   pt_strmap cand_sets;      /* a candidate list's bytes -> the list */
   unsigned refs;            /* under mu */
   pt_mutex *mu;
+  /* Arrays of graphs freed while others still share the pool, kept for
+   * the next pt_graph_patch (graph_patch.c): their pages are in memory,
+   * where a fresh array's are faulted in one by one, and a large graph's
+   * patch is mostly that. Under mu, freed with the pool. */
+  struct pt__spare {
+    void *v;                /* owned */
+    size_t size;            /* bytes */
+  } spare[4];               /* by pt__spare_kind */
 };
+
+typedef enum pt__spare_kind {
+  PT__SPARE_ENTITIES,
+  PT__SPARE_EDGES,
+  PT__SPARE_ENTITY_SRC,
+  PT__SPARE_EDGE_SRC
+} pt__spare_kind;
 
 struct pt_graph {
   pt_graph_pool *pool;
@@ -43,6 +58,8 @@ struct pt_graph {
   const pt_graph *base;
   uint32_t *entity_src;     /* owned */
   uint32_t *edge_src;       /* owned */
+  size_t entity_src_size;   /* their sizes in bytes */
+  size_t edge_src_size;
   pt_graph_changes changes;
 };
 
@@ -58,6 +75,12 @@ static inline void pt__graph_touch(pt_graph *g)
   if (g->entity_src)
     pt_graph_drop_lineage(g);
 }
+
+/* Frees v, or keeps it (size bytes) as the pool's spare of that kind
+ * when other graphs share g's pool and it is larger than the spare kept. */
+void pt__graph_spare_put(pt_graph *g, pt__spare_kind kind, void *v, size_t size);
+/* Frees the pool's spares (the pool goes). */
+void pt__graph_spares_free(pt_graph_pool *p);
 
 /* Interns *s in place; PT_ENOMEM only. */
 int pt__graph_intern_in_place(pt_graph *g, const char **s);

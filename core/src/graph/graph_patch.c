@@ -18,6 +18,61 @@
        : (memcpy((dst).v, (src).v, (src).n * sizeof *(dst).v),             \
           (dst).n = (dst).cap = (src).n, 0))
 
+/* ---- spare arrays ----------------------------------------------------- */
+
+void pt__graph_spare_put(pt_graph *g, pt__spare_kind kind, void *v, size_t size)
+{
+  if (!v)
+    return;
+  pt_graph_pool *p = g->pool;
+  pt_mutex_lock(p->mu);
+  struct pt__spare *s = &p->spare[kind];
+  if (p->refs > 1 && size > s->size) {
+    void *had = s->v;
+    s->v = v;
+    s->size = size;
+    v = had;
+  }
+  pt_mutex_unlock(p->mu);
+  pt_free(v);
+}
+
+void pt__graph_spares_free(pt_graph_pool *p)
+{
+  for (size_t k = 0; k < sizeof p->spare / sizeof p->spare[0]; k++) {
+    pt_free(p->spare[k].v);
+    p->spare[k] = (struct pt__spare){NULL, 0};
+  }
+}
+
+/* An array of at least n items of the given size: the pool's spare of
+ * that kind when it is large enough, else a new one with room for a few
+ * more, so that it serves the next patch of about the same size once its
+ * graph is freed. *cap (when given): the items it holds. */
+static void *spare_or_new(pt_graph *g, pt__spare_kind kind, size_t n,
+                          size_t item, size_t *cap)
+{
+  pt_graph_pool *p = g->pool;
+  void *v = NULL;
+  size_t size = 0;
+  pt_mutex_lock(p->mu);
+  if (p->spare[kind].size >= n * item) {
+    v = p->spare[kind].v;
+    size = p->spare[kind].size;
+    p->spare[kind] = (struct pt__spare){NULL, 0};
+  }
+  pt_mutex_unlock(p->mu);
+  if (!v) {
+    size = (n + n / 64 + 64) * item;
+    v = pt_malloc(size);
+  }
+  if (cap)
+    *cap = v ? size / item : 0;
+  return v;
+}
+
+/* ---- patching ---------------------------------------------------------- */
+
 static int str_same(const char *a, const char *b)
 {
   return a == b || (a && b && strcmp(a, b) == 0);
@@ -146,12 +201,13 @@ static size_t upper_edge(const pt_edge *a, size_t n, const pt_edge *b)
  * merged into one sorted array in a single copy, with each entity's origin
  * in *origin. */
 static int merge_entities(pt_graph *g, const pt_graph *prev, const path_set *paths,
-                          uint32_t **origin)
+                          uint32_t **origin, size_t *origin_size)
 {
-  size_t n_new = g->entities.n, n = prev->entities.n, k;
+  size_t n_new = g->entities.n, n = prev->entities.n, k, cap = 0;
   const pt_entity *fresh = g->entities.v, *old = prev->entities.v;
-  pt_entity *m = pt_malloc((n + n_new + 1) * sizeof *m);
-  uint32_t *o = pt_malloc((n + n_new + 1) * sizeof *o);
+  pt_entity *m = spare_or_new(g, PT__SPARE_ENTITIES, n + n_new + 1, sizeof *m, &cap);
+  size_t o_cap = 0;
+  uint32_t *o = spare_or_new(g, PT__SPARE_ENTITY_SRC, n + n_new + 1, sizeof *o, &o_cap);
   if (!m || !o) {
     pt_free(m);
     pt_free(o);
@@ -173,16 +229,55 @@ static int merge_entities(pt_graph *g, const pt_graph *prev, const path_set *pat
   pt_free(g->entities.v);
   g->entities.v = m;
   g->entities.n = w;
-  g->entities.cap = n + n_new + 1;
+  g->entities.cap = cap;
   *origin = o;
+  *origin_size = o_cap * sizeof *o;
   return 0;
+}
+
+/* The tests: the others' (in canonical order still) merged with the
+ * patched files' new ones, sorted; no two compare equal (a kept test's
+ * file is not a patched one). */
+static int patch_tests(pt_graph *g, const pt_graph *prev,
+                       const pt_graph_file_patch *files, size_t n,
+                       const path_set *paths)
+{
+  int rc = 0;
+  for (size_t k = 0; k < n && rc == 0; k++)
+    for (size_t i = 0; i < files[k].n_tests && rc == 0; i++)
+      rc = pt_graph_add_test(g, &files[k].tests[i]);
+  size_t n_new = g->tests.n, k;
+  if (rc == 0 && n_new > 1)
+    qsort(g->tests.v, n_new, sizeof *g->tests.v, pt__graph_cmp_test);
+  pt_test_entity *m = rc ? NULL : pt_malloc((prev->tests.n + n_new + 1) * sizeof *m);
+  if (rc == 0 && !m)
+    rc = PT_ENOMEM;
+  size_t j = 0, w = 0;
+  for (size_t i = 0; rc == 0 && i < prev->tests.n; i++) {
+    const pt_test_entity *t = &prev->tests.v[i];
+    if (patched(paths, t->file_path, &k))
+      continue;
+    while (j < n_new && pt__graph_cmp_test(&g->tests.v[j], t) < 0)
+      m[w++] = g->tests.v[j++];
+    m[w++] = *t;
+  }
+  while (rc == 0 && j < n_new)
+    m[w++] = g->tests.v[j++];
+  if (rc == 0) {
+    pt_free(g->tests.v);
+    g->tests.v = m;
+    g->tests.n = w;
+    g->tests.cap = prev->tests.n + n_new + 1;
+  }
+  return rc;
 }
 
 /* Entities, tests and file records; each entity's origin into *origin,
  * the counts of what came and went into *ch. */
 static int patch_records(pt_graph *g, const pt_graph *prev,
                          const pt_graph_file_patch *files, size_t n, path_set *paths,
-                         uint32_t **origin, pt_graph_changes *ch)
+                         uint32_t **origin, size_t *origin_size,
+                         pt_graph_changes *ch)
 {
   size_t seen = 0, n_new = 0;
   int rc = 0;
@@ -240,18 +335,9 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
   if (rc == 0 && g->entities.n > 1)
     qsort(g->entities.v, g->entities.n, sizeof *g->entities.v, pt__graph_cmp_entity);
   if (rc == 0)
-    rc = merge_entities(g, prev, paths, origin);
-  /* tests: the others', then the new ones, in canonical order */
-  for (size_t i = 0; i < prev->tests.n && rc == 0; i++) {
-    size_t k;
-    if (!patched(paths, prev->tests.v[i].file_path, &k))
-      rc = VEC_PUSH(g->tests, prev->tests.v[i]);
-  }
-  for (size_t k = 0; k < n && rc == 0; k++)
-    for (size_t i = 0; i < files[k].n_tests && rc == 0; i++)
-      rc = pt_graph_add_test(g, &files[k].tests[i]);
-  if (rc == 0 && g->tests.n > 1)
-    qsort(g->tests.v, g->tests.n, sizeof *g->tests.v, pt__graph_cmp_test);
+    rc = merge_entities(g, prev, paths, origin, origin_size);
+  if (rc == 0)
+    rc = patch_tests(g, prev, files, n, paths);
   /* file records in place; a file that left has none, a new one joins */
   unsigned char *had = rc ? NULL : pt_calloc(n + 1, 1);
   if (rc == 0 && !had)
@@ -280,9 +366,12 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
 /* The others' edges stay sorted; the new ones go in where they belong,
  * each edge's origin into *origin. */
 static int merge_edges(pt_graph *g, const pt_graph *prev, const path_set *paths,
-                       const pt_edge *fresh, size_t n_fresh, uint32_t **origin)
+                       const pt_edge *fresh, size_t n_fresh, uint32_t **origin,
+                       size_t *origin_size)
 {
-  uint32_t *src = pt_malloc((prev->edges.n + n_fresh + 1) * sizeof *src);
+  size_t cap = 0;
+  uint32_t *src = spare_or_new(g, PT__SPARE_EDGE_SRC, prev->edges.n + n_fresh + 1,
+                               sizeof *src, &cap);
   if (!src)
     return PT_ERR(PT_ENOMEM, "out of memory patching a graph");
   size_t j = 0, k, w = 0, n = prev->edges.n;
@@ -300,6 +389,7 @@ static int merge_edges(pt_graph *g, const pt_graph *prev, const path_set *paths,
   }
   g->edges.n = w;
   *origin = src;
+  *origin_size = cap * sizeof *src;
   return 0;
 }
 
@@ -310,15 +400,21 @@ int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_
   path_set paths = {PT_PTRMAP_INIT, {NULL}, 0};
   pt_graph_changes ch = {0, 0, 0};
   uint32_t *ent_src = NULL, *edge_src = NULL;
+  size_t ent_src_size = 0, edge_src_size = 0;
   pt_edge *fresh = NULL;
   size_t n_fresh = 0;
   int rc = pt_graph_new_sharing(prev, &g);
-  if (rc == 0) rc = patch_records(g, prev, files, n, &paths, &ent_src, &ch);
+  if (rc == 0) rc = patch_records(g, prev, files, n, &paths, &ent_src,
+                                   &ent_src_size, &ch);
   if (rc == 0) rc = patch_edges(g, files, n, &fresh, &n_fresh);
   if (rc == 0 && (VEC_COPY(g->ignored, prev->ignored) || VEC_COPY(g->meta, prev->meta)))
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  if (rc == 0) rc = pt_graph_reserve_edges(g, prev->edges.n + n_fresh);
-  if (rc == 0) rc = merge_edges(g, prev, &paths, fresh, n_fresh, &edge_src);
+  if (rc == 0 && !(g->edges.v = spare_or_new(g, PT__SPARE_EDGES,
+                                              prev->edges.n + n_fresh + 1,
+                                              sizeof *g->edges.v, &g->edges.cap)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
+  if (rc == 0) rc = merge_edges(g, prev, &paths, fresh, n_fresh, &edge_src,
+                                 &edge_src_size);
   pt_free(fresh);
   pt_ptrmap_fini(&paths.map);
   if (rc) {
@@ -331,6 +427,8 @@ int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_
   g->base = prev;
   g->entity_src = ent_src;
   g->edge_src = edge_src;
+  g->entity_src_size = ent_src_size;
+  g->edge_src_size = edge_src_size;
   g->changes = ch;
   *out = g;
   return 0;

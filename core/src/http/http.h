@@ -22,13 +22,13 @@ typedef struct pt_memo {
   struct pt_scores *betweenness;
   struct pt_groups *leiden;
   pt_test_map_slot tests;   /* what the tests call, read on first use */
-  /* The name index, made by the first lookup of a name (not at every
-   * update of the graph), under a lock of its own so that a lookup never
-   * waits for an analysis: */
+  /* The name index, made by the first lookup of a name, or from the
+   * previous graph's when this one was patched from it (a pass over
+   * integers), under a lock of its own so that a lookup never waits for
+   * an analysis: */
   struct pt_mutex *names_mu; /* owned */
   int has_names;
-  pt_strmap by_name;        /* name and qualified name -> first entity */
-  size_t *next_by_name;     /* owned: chain of entities sharing a name */
+  uint32_t *by_name;        /* owned: every entity, by name then place */
 } pt_memo;
 
 /* What every handler may read: built once at start, never changed (the

@@ -21,31 +21,101 @@ static int cmp_str(const void *a, const void *b)
 }
 
 
-#define NO_ENTITY ((size_t)-1)
+/* The name index: every entity's place, sorted by name and then place
+ * (equal names are one pointer in the pool: compared first). */
+typedef struct named {
+  const char *name;
+  uint32_t at;
+} named;
 
-/* The name index: entities chained by name, in entity order. A qualified
- * name is looked up through its last segment. */
+static int cmp_named(const void *pa, const void *pb)
+{
+  const named *a = pa, *b = pb;
+  int c = a->name == b->name ? 0 : strcmp(a->name, b->name);
+  return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
 static int index_names(pt_memo *m, const pt_graph *g)
 {
   size_t n = pt_graph_n_entities(g);
   const pt_entity *e = pt_graph_entities(g);
-  m->next_by_name = pt_malloc((n + 1) * sizeof *m->next_by_name);
-  if (!m->next_by_name)
+  named *v = pt_malloc((n + 1) * sizeof *v);
+  m->by_name = pt_malloc((n + 1) * sizeof *m->by_name);
+  if (!v || !m->by_name) {
+    pt_free(v);
     return PT_ERR(PT_ENOMEM, "out of memory");
-  int rc = 0;
-  size_t *tail = pt_malloc((n + 1) * sizeof *tail);
-  if (!tail)
-    rc = PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; rc == 0 && i < n; i++) {
-    size_t head;
-    m->next_by_name[i] = NO_ENTITY;
-    rc = pt_strmap_put_new(&m->by_name, e[i].name, strlen(e[i].name), i, &head);
-    if (rc == 0 && head != i)
-      m->next_by_name[tail[head]] = i;
-    if (rc == 0)
-      tail[head] = i;
   }
-  pt_free(tail);
+  for (size_t i = 0; i < n; i++)
+    v[i] = (named){e[i].name, (uint32_t)i};
+  if (n > 1)
+    qsort(v, n, sizeof *v, cmp_named);
+  for (size_t i = 0; i < n; i++)
+    m->by_name[i] = v[i].at;
+  pt_free(v);
+  return 0;
+}
+
+#define NOT_KEPT UINT32_MAX
+
+/* The name index of g, patched from prev's graph (its lineage ln), from
+ * prev's: the kept entities keep their order (their names did not change
+ * and their places keep their order), the new ones are merged in. */
+static int names_from_prev(pt_memo *m, const pt_graph *g,
+                           const pt_graph_lineage *ln, const uint32_t *old)
+{
+  size_t n = pt_graph_n_entities(g), nb = pt_graph_n_entities(ln->base);
+  const pt_entity *e = pt_graph_entities(g);
+  uint32_t *now = pt_malloc((nb + 1) * sizeof *now);
+  named *fresh = pt_malloc((n + 1) * sizeof *fresh);
+  m->by_name = pt_malloc((n + 1) * sizeof *m->by_name);
+  if (!now || !fresh || !m->by_name) {
+    pt_free(now);
+    pt_free(fresh);
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  size_t n_fresh = 0, w = 0, j = 0;
+  for (size_t i = 0; i < nb; i++)
+    now[i] = NOT_KEPT;
+  for (size_t i = 0; i < n; i++)
+    if (ln->entity_src[i] == PT_GRAPH_NEW)
+      fresh[n_fresh++] = (named){e[i].name, (uint32_t)i};
+    else
+      now[ln->entity_src[i]] = (uint32_t)i;
+  if (n_fresh > 1)
+    qsort(fresh, n_fresh, sizeof *fresh, cmp_named);
+  for (size_t k = 0; k < nb; k++) {
+    uint32_t i = now[old[k]];
+    if (i == NOT_KEPT)
+      continue;
+    named kept = {e[i].name, i};
+    for (; j < n_fresh && cmp_named(&fresh[j], &kept) < 0; j++)
+      m->by_name[w++] = fresh[j].at;
+    m->by_name[w++] = i;
+  }
+  for (; j < n_fresh; j++)
+    m->by_name[w++] = fresh[j].at;
+  pt_free(now);
+  pt_free(fresh);
+  return 0;
+}
+
+/* When prev's name index was made and g was patched from prev's graph,
+ * g's is made now from it; else the first lookup makes it. */
+static int names_patched(pt_serve_state *st, const pt_serve_state *prev)
+{
+  pt_graph_lineage ln;
+  if (!prev || !prev->memo || !pt_graph_lineage_of(st->g, &ln) ||
+      ln.base != prev->g)
+    return 0;
+  pt_memo *pm = prev->memo;
+  pt_mutex_lock(pm->names_mu);
+  int rc = pm->has_names ? names_from_prev(st->memo, st->g, &ln, pm->by_name) : 0;
+  st->memo->has_names = pm->has_names && rc == 0;
+  pt_mutex_unlock(pm->names_mu);
+  if (rc) {
+    pt_free(st->memo->by_name);
+    st->memo->by_name = NULL;
+  }
   return rc;
 }
 
@@ -98,6 +168,8 @@ int pt__serve_state_init_from(pt_serve_state *st, const pt_graph *g,
     rc = pt_mutex_new(&st->memo->names_mu);
   if (rc == 0)
     rc = pt_test_map_slot_init(&st->memo->tests);
+  if (rc == 0)
+    rc = names_patched(st, prev);
   if (rc)
     pt__serve_state_fini(st);
   return rc;
@@ -122,8 +194,7 @@ void pt__serve_state_fini(pt_serve_state *st)
   if (st->memo) {
     pt_mutex_free(st->memo->mu);
     pt_mutex_free(st->memo->names_mu);
-    pt_strmap_fini(&st->memo->by_name);
-    pt_free(st->memo->next_by_name);
+    pt_free(st->memo->by_name);
     pt_metrics_free(st->memo->metrics);
     pt_scores_free(st->memo->pagerank);
     pt_scores_free(st->memo->betweenness);
@@ -369,7 +440,8 @@ int pt__req_scope(pt_req *r, pt_scope *out, char buf[512])
 
 /* Candidates for a name: entities whose name or qualified name is text,
  * found through the name index (a qualified name by its last segment),
- * made first if no lookup made it yet. PT_ENOMEM. */
+ * made first if no lookup made it yet; *first is the first in the
+ * graph's order. PT_ENOMEM. */
 static int by_name(const pt_serve_state *st, const char *text, size_t *first,
                    size_t *n)
 {
@@ -380,24 +452,33 @@ static int by_name(const pt_serve_state *st, const char *text, size_t *first,
     rc = index_names(m, st->g);
     m->has_names = rc == 0;
     if (rc) {
-      pt_strmap_fini(&m->by_name);
-      pt_free(m->next_by_name);
-      m->next_by_name = NULL;
+      pt_free(m->by_name);
+      m->by_name = NULL;
     }
   }
   pt_mutex_unlock(m->names_mu);
+  *n = 0;
+  if (rc)
+    return rc;
   const pt_entity *e = pt_graph_entities(st->g);
+  size_t ne = pt_graph_n_entities(st->g);
   const char *dot = strrchr(text, '.');
   const char *last = dot && dot[1] ? dot + 1 : text;
-  size_t head;
-  *n = 0;
-  if (rc || !pt_strmap_get(&m->by_name, last, strlen(last), &head))
-    return rc;
-  for (size_t i = head; i != NO_ENTITY; i = m->next_by_name[i])
+  size_t lo = 0, hi = ne;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(e[m->by_name[mid]].name, last) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t k = lo; k < ne && !strcmp(e[m->by_name[k]].name, last); k++) {
+    size_t i = m->by_name[k];
     if (!strcmp(e[i].name, text) || !strcmp(e[i].qualname, text)) {
       if ((*n)++ == 0)
         *first = i;
     }
+  }
   return 0;
 }
 
