@@ -158,10 +158,10 @@ static void write_through(pt_live *lv, const pt_graph *old, const pt_graph *g)
  * the root) is noise in the "[FileWatcher]" log, and writing it to a log
  * file in the root would cause the next pass: the core log has it, at
  * INFO (serve -v). */
-static void log_unchanged(const char *what, uint64_t t0)
+static void log_unchanged(const char *what, size_t n_parsed, uint64_t t0)
 {
-  pt_log(PT_LOG_INFO, "[FileWatcher] %s: index unchanged (%.0f ms)", what,
-         (double)(pt_clock_ns() - t0) / 1e6);
+  pt_log(PT_LOG_INFO, "[FileWatcher] %s: index unchanged, %zu file(s) parsed "
+         "(%.0f ms)", what, n_parsed, (double)(pt_clock_ns() - t0) / 1e6);
 }
 
 /* Under update_mu: re-ingests with the cache, and when the graph changed,
@@ -196,7 +196,7 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
     pt_ingest_stats_fini(&st);
     if (d)
       d->elapsed_ns = pt_clock_ns() - t0;
-    log_unchanged(what, t0);
+    log_unchanged(what, extracted, t0);
     return rc;
   }
   size_t n_errors = st.n_errors;
@@ -206,7 +206,7 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
   if (rc == 0 && old && pt_graph_equal(old, g)) {
     pt_graph_free(g);
     pt_sys_heap_trim(); /* a whole graph's worth, back to the system */
-    log_unchanged(what, t0);
+    log_unchanged(what, extracted, t0);
     if (d)
       d->elapsed_ns = pt_clock_ns() - t0;
     return 0;
