@@ -266,8 +266,9 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
     for (size_t f = 0; rc == 0 && f < n_files; f++) {
       const char *path = pt__resolver_file_path(rs, f);
       size_t i;
-      if (!path || !pt__cache_find(c, path, strlen(path), &i) || noted[i] ||
-          !entries[i].r || !pt__resolver_reads(rs, path, 1, ch))
+      /* most files read nothing that changed: asked first */
+      if (!path || !pt__resolver_reads(rs, path, 1, ch) ||
+          !pt__cache_find(c, path, strlen(path), &i) || noted[i] || !entries[i].r)
         continue;
       /* an edited file's new bases, else its kept ones */
       const pt_file_result *r = entries[i].r;
