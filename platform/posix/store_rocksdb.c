@@ -49,6 +49,13 @@
 #define WRITE_BUFFER_SIZE ((size_t)8 << 20)
 #define MAX_WRITE_BUFFERS 3
 
+/* A load reads every block once, through no cache: each block costs a
+ * lookup in the file's index, a read, a checksum and a buffer for its
+ * decompressed bytes. Blocks of 256 KB instead of RocksDB's 4 KB made a
+ * server's start from svc50k take 0.36 CPU s instead of 0.43, and the
+ * files 45 MB instead of 61 (docs/performance.md). */
+#define BLOCK_SIZE ((size_t)256 << 10)
+
 typedef struct rocksdb_store {
   pt_store base;                 /* first: the pt_store the caller holds */
   char *path;                    /* owned */
@@ -848,6 +855,12 @@ static void set_options(rocksdb_store *rs)
    * fifth of a load) for the same size. Blocks name their compression,
    * so files written with Snappy before still load. */
   rocksdb_options_set_compression(rs->opts, rocksdb_lz4_compression);
+  /* the table options are copied: theirs can go at once */
+  rocksdb_block_based_table_options_t *t =
+      rocksdb_block_based_options_create();
+  rocksdb_block_based_options_set_block_size(t, BLOCK_SIZE);
+  rocksdb_options_set_block_based_table_factory(rs->opts, t);
+  rocksdb_block_based_options_destroy(t);
 }
 
 /* Every open starts a new LOG file and keeps the old ones; a few are
