@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/extract.h"
 #include "pt/graph.h"
 #include "pt/ingest.h"
 #include "test_support.h"
@@ -75,9 +76,45 @@ LANG_TEST(php)
 LANG_TEST(csharp)
 LANG_TEST(swift)
 
+/* A definition is a test by a marker word in the named decorations right
+ * before it, the nearest first, up to the first named sibling that is no
+ * decoration (a comment): at the top level and inside an impl. */
+static void extract_markers__read_the_decorations_right_before(void **state)
+{
+  static const char src[] =
+      "#[test]\nfn a() {}\n"
+      "#[inline]\n#[bench]\nfn b() {}\n"
+      "#[test]\n// a comment\nfn c() {}\n"
+      "struct S;\n"
+      "impl S {\n"
+      "    #[test]\n    fn m() {}\n"
+      "    #[inline]\n    fn n() {}\n"
+      "    #[cfg(test)]\n    #[inline]\n    fn o() {}\n"
+      "    #[test]\n    // a comment\n    fn p() {}\n"
+      "}\n";
+  pt_queries *q = NULL;
+  pt_extractor *x = NULL;
+  pt_file_result *r = NULL;
+  assert_int_equal(pt_queries_new(&q), 0);
+  assert_int_equal(pt_extractor_new(q, &x), 0);
+  assert_int_equal(pt_extract_file(x, PT_GRAMMAR_RUST, "src/lib.rs", src,
+                                   sizeof src - 1, &r), 0);
+  pt_buf tests = PT_BUF_INIT;
+  for (size_t i = 0; i < r->n_tests; i++)
+    pt_buf_printf(&tests, "%s %s\n", r->tests[i].name, r->tests[i].reason);
+  assert_string_equal(pt_buf_cstr(&tests),
+                      "a marker:test\nb marker:bench\nS.m marker:test\n"
+                      "S.o marker:test\n");
+  pt_buf_fini(&tests);
+  pt_file_result_free(r);
+  pt_extractor_free(x);
+  pt_queries_free(q);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(extract_markers__read_the_decorations_right_before),
     cmocka_unit_test(extract_fixture__rust),
     cmocka_unit_test(extract_fixture__python),
     cmocka_unit_test(extract_fixture__javascript),

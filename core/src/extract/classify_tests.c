@@ -132,18 +132,52 @@ static int is_decoration(const char *type)
   return 0;
 }
 
+/* The marker word of the named decorations right before def among its
+ * parent's children, the nearest first, as ts_node_prev_named_sibling
+ * gives them from def; *is_known is 0 when this cannot tell. A cursor
+ * goes to def by its byte offset (over whole runs of siblings at once)
+ * and back from there, where ts_node_prev_named_sibling walks down from
+ * the root to def's parent and along its children each time. */
+static const char *marker_before(pt_xfile *f, TSNode def,
+                                 const char *const *markers, int *is_known)
+{
+  const char *hit = NULL;
+  TSNode parent = pt__node_parent(f, def);
+  *is_known = 0;
+  if (ts_node_is_null(parent))
+    return NULL;
+  TSTreeCursor c = ts_tree_cursor_new(parent);
+  if (ts_tree_cursor_goto_first_child_for_byte(&c, ts_node_start_byte(def)) >= 0 &&
+      ts_tree_cursor_current_node(&c).id == def.id) {
+    *is_known = 1;
+    while (!hit && ts_tree_cursor_goto_previous_sibling(&c)) {
+      TSNode s = ts_tree_cursor_current_node(&c);
+      if (!ts_node_is_named(s))
+        continue;
+      if (!is_decoration(ts_node_type(s)))
+        break;
+      uint32_t a = ts_node_start_byte(s);
+      hit = find_word(markers, f->src + a, ts_node_end_byte(s) - a);
+    }
+  }
+  ts_tree_cursor_delete(&c);
+  return hit;
+}
+
 /* A marker word in the decorations of a definition: preceding attribute
  * siblings (Rust, C#, PHP), its own modifiers/attribute children (Java,
  * C#, Swift, PHP), or a Python decorated_definition around it. */
 static const char *marker_of(pt_xfile *f, TSNode def, const char *const *markers)
 {
-  const char *hit = NULL;
-  for (TSNode s = ts_node_prev_named_sibling(def);
-       !hit && !ts_node_is_null(s) && is_decoration(ts_node_type(s));
-       s = ts_node_prev_named_sibling(s)) {
-    uint32_t a = ts_node_start_byte(s);
-    hit = find_word(markers, f->src + a, ts_node_end_byte(s) - a);
-  }
+  int is_known;
+  const char *hit = marker_before(f, def, markers, &is_known);
+  if (!is_known)
+    for (TSNode s = ts_node_prev_named_sibling(def);
+         !hit && !ts_node_is_null(s) && is_decoration(ts_node_type(s));
+         s = ts_node_prev_named_sibling(s)) {
+      uint32_t a = ts_node_start_byte(s);
+      hit = find_word(markers, f->src + a, ts_node_end_byte(s) - a);
+    }
   uint32_t n = ts_node_named_child_count(def);
   for (uint32_t i = 0; !hit && i < n; i++) {
     TSNode c = ts_node_named_child(def, i);

@@ -433,17 +433,13 @@ static uint64_t words_in_ranges(const char *src, uint32_t *ranges, size_t n_pair
   return words;
 }
 
+/* Words of the comments among the root's children (f->tops). */
 static uint64_t comment_words(pt_xfile *f)
 {
   const char *const *kinds = pt_grammar_get(f->grammar)->comment_kinds;
   uint64_t words = 0;
-  /* a cursor: ts_node_child(root, i) walks the children from the first
-   * each time, quadratic in a root of many, as error recovery makes of a
-   * file of 100,000 nested parentheses (hours for 200 KB) */
-  TSTreeCursor cur = ts_tree_cursor_new(f->root);
-  for (int more = ts_tree_cursor_goto_first_child(&cur); more;
-       more = ts_tree_cursor_goto_next_sibling(&cur)) {
-    TSNode c = ts_tree_cursor_current_node(&cur);
+  for (size_t i = 0; i < f->n_tops; i++) {
+    TSNode c = f->tops[i];
     const char *type = ts_node_type(c);
     for (int k = 0; kinds[k]; k++)
       if (strcmp(type, kinds[k]) == 0) {
@@ -452,7 +448,6 @@ static uint64_t comment_words(pt_xfile *f)
         break;
       }
   }
-  ts_tree_cursor_delete(&cur);
   return words;
 }
 
