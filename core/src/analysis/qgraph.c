@@ -428,17 +428,121 @@ static uint32_t find_node(const pt_qgraph *q, const char *key)
   return (uint32_t)pt_qgraph_find(q, key);
 }
 
+/* A new edge of the update: its place and its to node. */
+typedef struct fresh_edge {
+  uint32_t to, at;
+} fresh_edge;
+
+static int cmp_fresh_edge(const void *pa, const void *pb)
+{
+  const fresh_edge *a = pa, *b = pb;
+  if (a->to != b->to)
+    return a->to < b->to ? -1 : 1;
+  return (a->at > b->at) - (a->at < b->at);
+}
+
+/* The forward lists: edges are sorted by (from, to, type), so each node's
+ * list is its run of edges; a kept edge's type is read from old. */
+static void update_fwd(pt_qgraph *q, const pt_graph_lineage *ln,
+                       const pt_qgraph *old, const uint32_t *from,
+                       const uint32_t *to)
+{
+  const pt_edge *d = pt_graph_edges(q->g);
+  for (size_t k = 0; k < q->n_edges; k++) {
+    uint32_t s = ln->edge_src[k];
+    q->fwd_off[from[k] + 1]++;
+    q->fwd[k] = to[k];
+    q->fwd_type[k] = s != PT_GRAPH_NEW ? old->fwd_type[s] : (uint8_t)d[k].type;
+    q->fwd_edge[k] = (uint32_t)k;
+  }
+  for (size_t v = 0; v < q->n_nodes; v++)
+    q->fwd_off[v + 1] += q->fwd_off[v];
+}
+
+/* The reverse lists, node by node: an old node's is its old list without
+ * the edges that went, the others renumbered (their order stays), with
+ * the new edges to it merged in by place; in one pass over the old lists
+ * instead of a scatter of every edge. */
+static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
+                      const pt_qgraph *old, const lineage_maps *m,
+                      const uint32_t *from, const uint32_t *to)
+{
+  size_t nd = q->n_edges, nb = old->n_edges, n = q->n_nodes, n_fresh = 0;
+  const pt_edge *d = pt_graph_edges(q->g);
+  uint32_t *now = pt_malloc((nb + 1) * sizeof *now);
+  uint32_t *old_of = pt_malloc((n + 1) * sizeof *old_of);
+  fresh_edge *fresh = pt_malloc((nd + 1) * sizeof *fresh);
+  int rc = now && old_of && fresh ? 0
+           : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  for (size_t e = 0; rc == 0 && e < nb; e++)
+    now[e] = NONE;
+  for (size_t k = 0; rc == 0 && k < nd; k++) {
+    uint32_t s = ln->edge_src[k];
+    if (s != PT_GRAPH_NEW)
+      now[s] = (uint32_t)k;
+    else
+      fresh[n_fresh++] = (fresh_edge){to[k], (uint32_t)k};
+  }
+  if (rc == 0 && n_fresh > 1)
+    qsort(fresh, n_fresh, sizeof *fresh, cmp_fresh_edge);
+  for (size_t v = 0; rc == 0 && v < n; v++)
+    old_of[v] = NONE;
+  for (size_t u = 0; rc == 0 && u < old->n_nodes; u++)
+    if (m->remap[u] != NONE)
+      old_of[m->remap[u]] = (uint32_t)u;
+  size_t w = 0, f = 0;
+  for (size_t v = 0; rc == 0 && v < n; v++) {
+    uint32_t u = old_of[v];
+    for (uint32_t r = u != NONE ? old->rev_off[u] : 0;
+         u != NONE && r < old->rev_off[u + 1]; r++) {
+      uint32_t e = now[old->rev_edge[r]];
+      if (e == NONE)
+        continue;
+      for (; f < n_fresh && fresh[f].to == v && fresh[f].at < e; f++, w++) {
+        q->rev[w] = from[fresh[f].at];
+        q->rev_edge[w] = fresh[f].at;
+        q->rev_type[w] = (uint8_t)d[fresh[f].at].type;
+      }
+      q->rev[w] = from[e];
+      q->rev_edge[w] = e;
+      q->rev_type[w++] = old->rev_type[r];
+    }
+    for (; f < n_fresh && fresh[f].to == v; f++, w++) {
+      q->rev[w] = from[fresh[f].at];
+      q->rev_edge[w] = fresh[f].at;
+      q->rev_type[w] = (uint8_t)d[fresh[f].at].type;
+    }
+    q->rev_off[v + 1] = (uint32_t)w;
+  }
+  if (rc == 0 && w != nd)
+    rc = PT_ERR(PT_ERROR, "the query graph's update lost edges (%zu of %zu)", w, nd);
+  pt_free(now);
+  pt_free(old_of);
+  pt_free(fresh);
+  return rc;
+}
+
 static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
                         const pt_qgraph *old, const lineage_maps *m)
 {
   const pt_graph *g = q->g;
-  size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
-  q->entity = pt_malloc((q->n_nodes + 1) * sizeof *q->entity);
+  size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g), n = q->n_nodes;
+  q->entity = pt_malloc((n + 1) * sizeof *q->entity);
   uint32_t *from = pt_malloc((nd + 1) * sizeof *from);
   uint32_t *to = pt_malloc((nd + 1) * sizeof *to);
-  int rc = q->entity && from && to ? 0
-           : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  for (size_t v = 0; rc == 0 && v < q->n_nodes; v++)
+  q->n_edges = nd;
+  q->fwd_off = pt_calloc(n + 2, sizeof *q->fwd_off);
+  q->rev_off = pt_calloc(n + 2, sizeof *q->rev_off);
+  q->fwd = pt_malloc((nd + 1) * sizeof *q->fwd);
+  q->fwd_type = pt_malloc(nd + 1);
+  q->fwd_edge = pt_malloc((nd + 1) * sizeof *q->fwd_edge);
+  q->rev = pt_malloc((nd + 1) * sizeof *q->rev);
+  q->rev_type = pt_malloc(nd + 1);
+  q->rev_edge = pt_malloc((nd + 1) * sizeof *q->rev_edge);
+  int rc = q->entity && from && to && q->fwd_off && q->rev_off && q->fwd &&
+                   q->fwd_type && q->fwd_edge && q->rev && q->rev_type && q->rev_edge
+               ? 0 : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  for (size_t v = 0; rc == 0 && v < n; v++)
     q->entity[v] = -1;
   const pt_entity *e = pt_graph_entities(g);
   for (size_t i = 0; rc == 0 && i < ne; i++) {
@@ -454,7 +558,9 @@ static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
     to[i] = s != PT_GRAPH_NEW ? m->remap[old->fwd[s]] : find_node(q, d[i].to_key);
   }
   if (rc == 0)
-    rc = fill_csr(q, from, to, NULL, nd);
+    update_fwd(q, ln, old, from, to);
+  if (rc == 0)
+    rc = update_rev(q, ln, old, m, from, to);
   pt_free(from);
   pt_free(to);
   return rc;
