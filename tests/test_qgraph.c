@@ -115,7 +115,9 @@ static void make_file(file_recs *r, int f, uint32_t *seed)
         entity_key(t, sizeof r->targets[0], (int)(x % N_FILES), (int)(x / 7 % N_NAMES));
       r->edges[r->n_edges++] = (pt_edge){r->ents[i].key, t, r->path,
                                          x % 2 ? PT_EDGE_CALLS : PT_EDGE_USES,
-                                         (uint32_t)j + 1, 1, PT_RES_UNIQUE_NAME, NULL};
+                                         (uint32_t)j + 1, x % 5 != 0,
+                                         x % 5 != 0 ? PT_RES_UNIQUE_NAME
+                                                    : PT_RES_EXTERNAL, NULL};
     }
   r->file = (pt_file_record){.path = r->path, .content_hash = "h",
                              .lang = PT_LANG_C, .size = 1,
@@ -300,6 +302,7 @@ static void graph_patch__equals_whole_graphs_and_name_lookups(void **state)
     }
     for (size_t i = 0; i < pt_graph_n_entities(next); i++)
       assert_int_equal(patched.memo->by_name[i], whole.memo->by_name[i]);
+    assert_int_equal(patched.n_resolved, whole.n_resolved);
     pt__serve_state_fini(&whole);
     for (int k = 0; k < n; k++) /* the records patched in are copied */
       cur[which[k]] = recs[k];

@@ -57,16 +57,61 @@ static int index_names(pt_memo *m, const pt_graph *g)
 
 #define NOT_KEPT UINT32_MAX
 
+/* A new entity of a patched graph and where it goes in the name index
+ * before: ahead of the entry at `before` (its place there). */
+typedef struct placed {
+  size_t before;
+  named n;
+} placed;
+
+static int cmp_placed(const void *pa, const void *pb)
+{
+  const placed *a = pa, *b = pb;
+  if (a->before != b->before)
+    return a->before < b->before ? -1 : 1;
+  return cmp_named(&a->n, &b->n);
+}
+
+/* Where a new entity (name, place at in g) goes among old[0..nb), the
+ * base's index: after the base's entries of smaller names, and among
+ * those of its name after each one kept at a smaller place (now: by base
+ * entity, its place in g). A binary search and the entries of one name:
+ * no pass over the index. */
+static size_t place_of(const pt_entity *base, const uint32_t *old, size_t nb,
+                       const uint32_t *now, const named *n)
+{
+  size_t lo = 0, hi = nb;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *m = base[old[mid]].name;
+    if (m != n->name && strcmp(m, n->name) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < nb; lo++) {
+    const char *m = base[old[lo]].name;
+    if (m != n->name && strcmp(m, n->name) != 0)
+      break;
+    uint32_t i = now[old[lo]];
+    if (i != NOT_KEPT && i > n->at)
+      break;
+  }
+  return lo;
+}
+
 /* The name index of g, patched from prev's graph (its lineage ln), from
  * prev's: the kept entities keep their order (their names did not change
- * and their places keep their order), the new ones are merged in. */
+ * and their places keep their order), the new ones go in where they
+ * sort. */
 static int names_from_prev(pt_memo *m, const pt_graph *g,
                            const pt_graph_lineage *ln, const uint32_t *old)
 {
   size_t n = pt_graph_n_entities(g), nb = pt_graph_n_entities(ln->base);
   const pt_entity *e = pt_graph_entities(g);
+  const pt_entity *be = pt_graph_entities(ln->base);
   uint32_t *now = pt_malloc((nb + 1) * sizeof *now);
-  named *fresh = pt_malloc((n + 1) * sizeof *fresh);
+  placed *fresh = pt_malloc((n + 1) * sizeof *fresh);
   m->by_name = pt_malloc((n + 1) * sizeof *m->by_name);
   if (!now || !fresh || !m->by_name) {
     pt_free(now);
@@ -78,22 +123,20 @@ static int names_from_prev(pt_memo *m, const pt_graph *g,
     now[i] = NOT_KEPT;
   for (size_t i = 0; i < n; i++)
     if (ln->entity_src[i] == PT_GRAPH_NEW)
-      fresh[n_fresh++] = (named){e[i].name, (uint32_t)i};
+      fresh[n_fresh++].n = (named){e[i].name, (uint32_t)i};
     else
       now[ln->entity_src[i]] = (uint32_t)i;
+  for (size_t f = 0; f < n_fresh; f++)
+    fresh[f].before = place_of(be, old, nb, now, &fresh[f].n);
   if (n_fresh > 1)
-    qsort(fresh, n_fresh, sizeof *fresh, cmp_named);
-  for (size_t k = 0; k < nb; k++) {
-    uint32_t i = now[old[k]];
-    if (i == NOT_KEPT)
-      continue;
-    named kept = {e[i].name, i};
-    for (; j < n_fresh && cmp_named(&fresh[j], &kept) < 0; j++)
-      m->by_name[w++] = fresh[j].at;
-    m->by_name[w++] = i;
+    qsort(fresh, n_fresh, sizeof *fresh, cmp_placed);
+  for (size_t k = 0; k <= nb; k++) {
+    for (; j < n_fresh && fresh[j].before == k; j++)
+      m->by_name[w++] = fresh[j].n.at;
+    uint32_t i = k < nb ? now[old[k]] : NOT_KEPT;
+    if (i != NOT_KEPT)
+      m->by_name[w++] = i;
   }
-  for (; j < n_fresh; j++)
-    m->by_name[w++] = fresh[j].at;
   pt_free(now);
   pt_free(fresh);
   return 0;
@@ -132,6 +175,37 @@ static int query_graph(pt_serve_state *st, const pt_serve_state *prev)
   return pt_qgraph_build(st->g, NULL, &st->q);
 }
 
+/* The edges of g that are resolved: prev's count, less the edges of its
+ * graph that went and plus the new ones, when g was patched from prev's
+ * graph (the kept edges' places rise in order, so one pass over them
+ * finds the ones that went); else counted. */
+static size_t count_resolved(const pt_graph *g, const pt_serve_state *prev)
+{
+  const pt_edge *d = pt_graph_edges(g);
+  size_t nd = pt_graph_n_edges(g), n = 0;
+  pt_graph_lineage ln;
+  if (!prev || !pt_graph_lineage_of(g, &ln) || ln.base != prev->g) {
+    for (size_t i = 0; i < nd; i++)
+      n += d[i].resolved != 0;
+    return n;
+  }
+  const pt_edge *was = pt_graph_edges(ln.base);
+  size_t nb = pt_graph_n_edges(ln.base), b = 0, gone = 0;
+  for (size_t i = 0; i < nd; i++) {
+    uint32_t s = ln.edge_src[i];
+    if (s == PT_GRAPH_NEW) {
+      n += d[i].resolved != 0;
+      continue;
+    }
+    for (; b < s; b++)
+      gone += was[b].resolved != 0;
+    b = (size_t)s + 1;
+  }
+  for (; b < nb; b++)
+    gone += was[b].resolved != 0;
+  return prev->n_resolved + n - gone;
+}
+
 int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db)
 {
   return pt__serve_state_init_from(st, g, db, NULL);
@@ -158,8 +232,8 @@ int pt__serve_state_init_from(pt_serve_state *st, const pt_graph *g,
     if (w == 0 || strcmp(st->languages[w - 1], st->languages[i]) != 0)
       st->languages[w++] = st->languages[i];
   st->n_languages = w;
-  for (size_t i = 0; rc == 0 && i < pt_graph_n_edges(g); i++)
-    st->n_resolved += pt_graph_edges(g)[i].resolved != 0;
+  if (rc == 0)
+    st->n_resolved = count_resolved(g, prev);
   if (rc == 0 && !(st->memo = pt_calloc(1, sizeof *st->memo)))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
