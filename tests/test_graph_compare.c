@@ -97,6 +97,68 @@ static void graph_count_resolutions__counts_by_language_and_rule(void **state)
   pt_graph_free(g);
 }
 
+/* Finishing sorts edges by ranks of their strings, in place: 20,000 edges
+ * over few keys, paths and lines (many duplicates, many runs already in
+ * order) come out in (from, to, type) order, one per triple, each the
+ * first added of the triple's smallest (path, line). */
+static void graph_finish__keeps_the_first_smallest_edge_of_each_triple(
+    void **state)
+{
+  enum { N = 20000, K = 23, P = 5 };
+  char keys[K][16], paths[P][16];
+  pt_graph *g = NULL;
+  pt_edge *want = pt_calloc((size_t)K * K * PT_EDGE__COUNT, sizeof *want);
+  uint32_t seed = 12345;
+  assert_non_null(want);
+  assert_int_equal(pt_graph_new(&g), 0);
+  for (int i = 0; i < K; i++)
+    snprintf(keys[i], sizeof keys[i], "c:fn:f%d:__x:T1", (i * 7) % K);
+  for (int i = 0; i < P; i++)
+    snprintf(paths[i], sizeof paths[i], "p%d.c", (i * 3) % P);
+  for (int i = 0; i < N; i++) {
+    seed = seed * 1103515245u + 12345u;
+    uint32_t r = seed >> 8;
+    int f = (int)(r % K), t = (int)(r / K % K);
+    pt_edge e = {keys[f], keys[t], paths[r / K / K % P],
+                 (pt_edge_type)(r / K / K / P % PT_EDGE__COUNT),
+                 r / K / K / P / PT_EDGE__COUNT % 50 + 1, 1, PT_RES_NONE, NULL};
+    if (i % 100 < 30) /* runs in the order they will end in */
+      e.from_key = keys[0], e.to_key = keys[i % K];
+    assert_int_equal(pt_graph_add_edge(g, &e), 0);
+    size_t w = (size_t)(e.from_key == keys[0] ? 0 : f) * K * PT_EDGE__COUNT;
+    for (int k = 0; k < K; k++)
+      if (keys[k] == e.to_key)
+        w += (size_t)k * PT_EDGE__COUNT + e.type;
+    int c = want[w].from_key ? strcmp(e.file_path, want[w].file_path) : -1;
+    if (c < 0 || (c == 0 && e.line < want[w].line))
+      want[w] = e;
+  }
+  assert_int_equal(pt_graph_finish(g), 0);
+  const pt_edge *v = pt_graph_edges(g);
+  size_t n_want = 0;
+  for (size_t i = 0; i < (size_t)K * K * PT_EDGE__COUNT; i++)
+    n_want += want[i].from_key != NULL;
+  assert_int_equal(pt_graph_n_edges(g), n_want);
+  for (size_t i = 0; i < pt_graph_n_edges(g); i++) {
+    if (i > 0) {
+      int c = strcmp(v[i - 1].from_key, v[i].from_key);
+      if (!c) c = strcmp(v[i - 1].to_key, v[i].to_key);
+      if (!c) c = (int)v[i - 1].type - (int)v[i].type;
+      assert_true(c < 0);
+    }
+    size_t f = 0, t = 0;
+    for (size_t k = 0; k < K; k++) {
+      f = strcmp(keys[k], v[i].from_key) == 0 ? k : f;
+      t = strcmp(keys[k], v[i].to_key) == 0 ? k : t;
+    }
+    const pt_edge *w = &want[(f * K + t) * PT_EDGE__COUNT + v[i].type];
+    assert_string_equal(v[i].file_path, w->file_path);
+    assert_int_equal(v[i].line, w->line);
+  }
+  pt_free(want);
+  pt_graph_free(g);
+}
+
 /* One reference written twice on a line (C++'s `geo::Box<int> b;` names
  * Box with and without its qualifier, each with its own rule) gives one
  * edge: the first written, by pt_graph_finish and by pt_graph_patch alike,
@@ -151,6 +213,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(graph_count_resolutions__counts_by_language_and_rule),
     cmocka_unit_test(graph_patch__keeps_the_first_written_of_a_duplicate_edge),
+    cmocka_unit_test(graph_finish__keeps_the_first_smallest_edge_of_each_triple),
     cmocka_unit_test(graph_equal__holds_for_the_same_records_built_twice),
     cmocka_unit_test(graph_equal__fails_when_one_field_of_an_edge_differs),
     cmocka_unit_test(graph_count_changes__counts_keys_that_came_and_went),

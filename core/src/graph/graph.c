@@ -417,17 +417,16 @@ static int str_id(pt_ptrmap *m, const char **strs, const char *s, uint32_t *out)
   return rc;
 }
 
-/* Sorts the edges as cmp_edge does; PT_ENOMEM leaves them unsorted. */
-static int sort_edges_ranked(pt_graph *g)
+/* r[i] for each edge i: its strings' ranks in text order, type, line and
+ * index. The maps are freed before the sort, which then needs only r. */
+static int rank_edges(const pt_graph *g, edge_rank *r)
 {
   size_t n = g->edges.n;
   pt_ptrmap m = PT_PTRMAP_INIT;
   const char **strs = pt_malloc((3 * n + 2) * sizeof *strs);
   uint32_t *rank = NULL;
-  edge_rank *r = pt_malloc((n + 1) * sizeof *r);
-  pt_edge *sorted = pt_malloc((n + 1) * sizeof *sorted);
-  int rc = strs && r && sorted ? pt_ptrmap_reserve(&m, n / 2 + 16)
-                               : PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = strs ? pt_ptrmap_reserve(&m, n / 2 + 16)
+                : PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < n; i++) {
     const pt_edge *e = &g->edges.v[i];
     rc = str_id(&m, strs, e->from_key, &r[i].from);
@@ -454,16 +453,119 @@ static int sort_edges_ranked(pt_graph *g)
       r[i].to = rank[r[i].to];
       r[i].path = rank[r[i].path];
     }
-    qsort(r, n, sizeof *r, cmp_edge_rank);
-    for (size_t i = 0; i < n; i++)
-      sorted[i] = g->edges.v[r[i].idx];
-    memcpy(g->edges.v, sorted, n * sizeof *sorted);
   }
   pt_ptrmap_fini(&m);
   pt_free(strs);
   pt_free(rank);
+  return rc;
+}
+
+static void swap_rank(edge_rank *a, edge_rank *b)
+{
+  edge_rank t = *a;
+  *a = *b;
+  *b = t;
+}
+
+static void sift_down(edge_rank *r, size_t i, size_t n)
+{
+  for (size_t c = 2 * i + 1; c < n; i = c, c = 2 * i + 1) {
+    if (c + 1 < n && cmp_edge_rank(&r[c], &r[c + 1]) < 0)
+      c++;
+    if (cmp_edge_rank(&r[i], &r[c]) >= 0)
+      return;
+    swap_rank(&r[i], &r[c]);
+  }
+}
+
+static void heap_sort_ranks(edge_rank *r, size_t n)
+{
+  for (size_t i = n / 2; i-- > 0;)
+    sift_down(r, i, n);
+  for (size_t end = n; end-- > 1;) {
+    swap_rank(&r[0], &r[end]);
+    sift_down(r, 0, end);
+  }
+}
+
+/* glibc's qsort merges through a copy of the whole array, as large as r
+ * (24 bytes an edge) at the finish's peak; this sorts in place: quicksort
+ * (median of three, Hoare's partition), heapsort past depth, insertion
+ * below 16. Ranks are distinct (idx), so every sort gives one order. */
+static void sort_ranks(edge_rank *r, size_t n, unsigned depth)
+{
+  while (n > 16) {
+    if (depth-- == 0) {
+      heap_sort_ranks(r, n);
+      return;
+    }
+    size_t m = (n - 1) / 2, i = 0, j = n - 1;
+    if (cmp_edge_rank(&r[m], &r[0]) < 0) swap_rank(&r[m], &r[0]);
+    if (cmp_edge_rank(&r[j], &r[m]) < 0) swap_rank(&r[j], &r[m]);
+    if (cmp_edge_rank(&r[m], &r[0]) < 0) swap_rank(&r[m], &r[0]);
+    edge_rank p = r[m];
+    for (;;) {
+      while (cmp_edge_rank(&r[i], &p) < 0) i++;
+      while (cmp_edge_rank(&p, &r[j]) < 0) j--;
+      if (i >= j)
+        break;
+      swap_rank(&r[i++], &r[j--]);
+    }
+    /* [0, j] and [j + 1, n): the smaller by recursion, the larger here */
+    if (j + 1 < n - j - 1) {
+      sort_ranks(r, j + 1, depth);
+      r += j + 1;
+      n -= j + 1;
+    } else {
+      sort_ranks(r + j + 1, n - j - 1, depth);
+      n = j + 1;
+    }
+  }
+  for (size_t i = 1; i < n; i++) {
+    edge_rank x = r[i];
+    size_t k = i;
+    for (; k > 0 && cmp_edge_rank(&r[k - 1], &x) > 0; k--)
+      r[k] = r[k - 1];
+    r[k] = x;
+  }
+}
+
+/* Puts edge r[i].idx at i for every i, following the permutation's cycles
+ * in place (a sorted copy would be another 48 bytes an edge). */
+static void permute_edges(pt_edge *v, edge_rank *r, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    if (r[i].idx == i)
+      continue;
+    pt_edge first = v[i];
+    size_t k = i;
+    for (;;) {
+      size_t from = r[k].idx;
+      r[k].idx = (uint32_t)k;
+      if (from == i) {
+        v[k] = first;
+        break;
+      }
+      v[k] = v[from];
+      k = from;
+    }
+  }
+}
+
+/* Sorts the edges as cmp_edge does; PT_ENOMEM leaves them unsorted. */
+static int sort_edges_ranked(pt_graph *g)
+{
+  size_t n = g->edges.n;
+  edge_rank *r = pt_malloc((n + 1) * sizeof *r);
+  int rc = r ? rank_edges(g, r) : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0) {
+    unsigned depth = 0;
+    for (size_t k = n; k; k >>= 1)
+      depth += 2;
+    sort_ranks(r, n, depth);
+    permute_edges(g->edges.v, r, n);
+  }
   pt_free(r);
-  pt_free(sorted);
   return rc;
 }
 
