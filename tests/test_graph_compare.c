@@ -1,8 +1,50 @@
 /* Comparing two finished graphs (graph_compare.c): equality field by
  * field, the entity keys and files that came and went, and one file's
- * changes, on small graphs from pt_test_graph. */
+ * changes, on small graphs from pt_test_graph; and interning a load's
+ * strings at once (graph.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "pt/alloc.h"
 #include "pt/graph.h"
 #include "test_support.h"
+
+/* Copies interned at once become the pool's strings: one already
+ * interned, or an equal one earlier in the batch, is kept instead; each is
+ * then what pt_graph_intern gives for its text. 40,000 strings make a map
+ * of more slots than the order's 65,536 buckets. */
+static void graph_intern_copies__keeps_one_string_per_text(void **state)
+{
+  enum { N = 40000 };
+  pt_graph *g = NULL;
+  const char **s = pt_malloc(N * sizeof *s);
+  size_t *len = pt_malloc(N * sizeof *len);
+  char text[32];
+  assert_int_equal(pt_graph_new(&g), 0);
+  assert_non_null(s);
+  assert_non_null(len);
+  const char *old = pt_graph_intern(g, "k7");
+  for (size_t i = 0; i < N; i++) { /* "k0".."k19999" twice */
+    snprintf(text, sizeof text, "k%zu", i % (N / 2));
+    len[i] = strlen(text);
+    s[i] = pt_graph_copy_text(g, text, len[i]);
+    assert_non_null(s[i]);
+  }
+  const char *first_k8 = s[8];
+  assert_int_equal(pt_graph_intern_copies(g, s, len, N), 0);
+  assert_ptr_equal(s[7], old);
+  assert_ptr_equal(s[N / 2 + 7], old);
+  assert_ptr_equal(s[8], first_k8);
+  for (size_t i = 0; i < N; i++) {
+    snprintf(text, sizeof text, "k%zu", i % (N / 2));
+    assert_string_equal(s[i], text);
+    assert_ptr_equal(s[i], s[i % (N / 2)]);
+    assert_ptr_equal(pt_graph_intern(g, text), s[i]);
+  }
+  pt_free(len);
+  pt_free(s);
+  pt_graph_free(g);
+}
 
 static void graph_equal__holds_for_the_same_records_built_twice(void **state)
 {
@@ -211,6 +253,7 @@ static void graph_patch__keeps_the_first_written_of_a_duplicate_edge(void **stat
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(graph_intern_copies__keeps_one_string_per_text),
     cmocka_unit_test(graph_count_resolutions__counts_by_language_and_rule),
     cmocka_unit_test(graph_patch__keeps_the_first_written_of_a_duplicate_edge),
     cmocka_unit_test(graph_finish__keeps_the_first_smallest_edge_of_each_triple),

@@ -29,9 +29,10 @@ size_t pt_graph_pool_bytes(const pt_graph *g);
 /* The add functions copy every string of the record into the graph (and
  * a file record's reuse bytes, and an edge's candidates). */
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e);
-/* The same, for an entity whose key, name, qualname, file_path and
- * parent_key came from pt_graph_intern(g, ...): only its signature and
- * code are copied (a load that interned each distinct string once). */
+/* The same, for an entity whose strings are all in g's pool already: key,
+ * name, qualname, file_path and parent_key from pt_graph_intern(g, ...),
+ * signature and code from pt_graph_copy_text(g, ...) (a load that interned
+ * each distinct string once); nothing is copied. */
 int pt_graph_add_entity_interned(pt_graph *g, const pt_entity *e);
 int pt_graph_add_edge(pt_graph *g, const pt_edge *e);
 /* The same, for an edge whose from_key and file_path came from
@@ -52,13 +53,32 @@ int pt_graph_set_meta(pt_graph *g, const char *name, const char *value);
 int pt_graph_intern_candidates(pt_graph *g, uint32_t n,
                                const char *const *keys, uint32_t n_keys,
                                const pt_candidates **out);
+/* The same, for keys that came from pt_graph_intern(g, ...): they are not
+ * looked up again. */
+int pt_graph_intern_candidates_interned(pt_graph *g, uint32_t n,
+                                        const char *const *keys,
+                                        uint32_t n_keys,
+                                        const pt_candidates **out);
 
 /* Makes room for n more edges at once (a known count saves the doubling
  * copies of a large array). */
 int pt_graph_reserve_edges(pt_graph *g, size_t n);
 
-/* Interns s in the graph's pool; the result lives as long as the graph. */
+/* Interns s in the graph's pool; the result lives as long as the graph.
+ * NULL when out of memory. */
 const char *pt_graph_intern(pt_graph *g, const char *s);
+/* A copy of the len bytes at s (no NUL among them) and a terminator in
+ * g's pool, not interned (large texts that rarely repeat: entity code);
+ * NULL when out of memory. */
+const char *pt_graph_copy_text(pt_graph *g, const char *s, size_t len);
+/* Interns n strings that are copies in g's pool already (from
+ * pt_graph_copy_text): s[i], of len[i] bytes, becomes the pool's string
+ * of that text, itself unless an equal one was there (or earlier in s).
+ * The map is filled in the order of its slots, not of s: a load's
+ * hundreds of thousands of new strings then do not miss the cache at
+ * each. 0, or PT_ENOMEM with the strings not all interned. */
+int pt_graph_intern_copies(pt_graph *g, const char **s, const size_t *len,
+                           size_t n);
 /* Interns *s in place (NULL stays NULL), first comparing it with *last,
  * the string interned for the previous row: loads reading rows grouped by
  * one value (edges by from_key) then skip the lookup. *last becomes *s.

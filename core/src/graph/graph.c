@@ -114,6 +114,54 @@ const char *pt_graph_intern(pt_graph *g, const char *s)
   return copy;
 }
 
+/* The order in which to add hashes h[0..n) to m: by their home slots, so
+ * the slots are visited front to back instead of at random (a map of a
+ * load's strings is tens of MB: a random slot misses the cache and the
+ * TLB). A counting sort on the slot's top 16 bits. */
+static int slot_order(const pt_strmap *m, const uint64_t *h, size_t n,
+                      uint32_t *order)
+{
+  unsigned shift = 0;
+  while ((m->cap >> shift) > 65536)
+    shift++;
+  size_t n_buckets = m->cap >> shift;
+  size_t *at = pt_calloc(n_buckets + 1, sizeof *at);
+  if (!at)
+    return PT_ERR(PT_ENOMEM, "out of memory ordering %zu strings", n);
+  for (size_t i = 0; i < n; i++)
+    at[((h[i] & (m->cap - 1)) >> shift) + 1]++;
+  for (size_t b = 1; b <= n_buckets; b++)
+    at[b] += at[b - 1];
+  for (size_t i = 0; i < n; i++)
+    order[at[(h[i] & (m->cap - 1)) >> shift]++] = (uint32_t)i;
+  pt_free(at);
+  return 0;
+}
+
+int pt_graph_intern_copies(pt_graph *g, const char **s, const size_t *len,
+                           size_t n)
+{
+  pt_strmap *m = &g->pool->interned;
+  uint64_t *h = n < UINT32_MAX ? pt_malloc((n + 1) * sizeof *h) : NULL;
+  uint32_t *order = h ? pt_malloc((n + 1) * sizeof *order) : NULL;
+  int rc = order ? pt_strmap_reserve(m, m->n + n)
+                 : PT_ERR(PT_ENOMEM, "out of memory interning %zu strings", n);
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    h[i] = pt_strmap_hash(s[i], len[i]);
+  if (rc == 0) /* reserved: the map does not grow, its slots stay put */
+    rc = slot_order(m, h, n, order);
+  for (size_t k = 0; rc == 0 && k < n; k++) {
+    size_t i = order[k], v;
+    if (pt_strmap_get_hashed(m, s[i], len[i], h[i], &v))
+      s[i] = (const char *)v;
+    else
+      rc = pt_strmap_put_new_hashed(m, s[i], len[i], h[i], (size_t)s[i], NULL);
+  }
+  pt_free(order);
+  pt_free(h);
+  return rc;
+}
+
 int pt_graph_intern_after(pt_graph *g, const char **last, const char **s)
 {
   if (*s && *last && strcmp(*s, *last) == 0) {
@@ -139,9 +187,10 @@ int pt__graph_intern_in_place(pt_graph *g, const char **s)
   return *s ? 0 : PT_ERR(PT_ENOMEM, "out of memory interning a string");
 }
 
-int pt_graph_intern_candidates(pt_graph *g, uint32_t n,
-                               const char *const *keys, uint32_t n_keys,
-                               const pt_candidates **out)
+/* keys_interned: the keys came from pt_graph_intern(g, ...) */
+static int intern_candidates(pt_graph *g, uint32_t n, const char *const *keys,
+                             uint32_t n_keys, int keys_interned,
+                             const pt_candidates **out)
 {
   _Alignas(pt_candidates) unsigned char raw[sizeof(pt_candidates) +
                                             PT_CANDIDATES_MAX * sizeof(char *)];
@@ -152,7 +201,8 @@ int pt_graph_intern_candidates(pt_graph *g, uint32_t n,
   tc->n = n;
   tc->n_keys = n_keys;
   for (uint32_t i = 0; i < n_keys; i++) {
-    const char *k = keys[i] ? pt_graph_intern(g, keys[i]) : NULL;
+    const char *k = keys[i] && !keys_interned ? pt_graph_intern(g, keys[i])
+                                              : keys[i];
     if (!keys[i])
       return PT_ERR(PT_EINVAL, "a candidate list with a NULL key");
     if (!k)
@@ -178,6 +228,21 @@ int pt_graph_intern_candidates(pt_graph *g, uint32_t n,
     return PT_ERR(PT_ENOMEM, "out of memory interning a candidate list");
   *out = c;
   return 0;
+}
+
+int pt_graph_intern_candidates(pt_graph *g, uint32_t n,
+                               const char *const *keys, uint32_t n_keys,
+                               const pt_candidates **out)
+{
+  return intern_candidates(g, n, keys, n_keys, 0, out);
+}
+
+int pt_graph_intern_candidates_interned(pt_graph *g, uint32_t n,
+                                        const char *const *keys,
+                                        uint32_t n_keys,
+                                        const pt_candidates **out)
+{
+  return intern_candidates(g, n, keys, n_keys, 1, out);
 }
 
 int pt__graph_intern_candidates_in_place(pt_graph *g,
@@ -213,14 +278,15 @@ int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
   return rc;
 }
 
+const char *pt_graph_copy_text(pt_graph *g, const char *s, size_t len)
+{
+  return pt_arena_strndup(&g->pool->arena, s, len);
+}
+
 int pt_graph_add_entity_interned(pt_graph *g, const pt_entity *e)
 {
   pt__graph_touch(g);
-  pt_entity c = *e;
-  int rc = copy_text(g, &c.signature);
-  if (!rc) rc = copy_text(g, &c.code);
-  if (!rc) rc = VEC_PUSH(g->entities, c);
-  return rc;
+  return VEC_PUSH(g->entities, *e);
 }
 
 int pt_graph_reserve_edges(pt_graph *g, size_t n)

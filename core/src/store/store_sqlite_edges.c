@@ -216,18 +216,20 @@ static int get_candidates(sqlite3_stmt *st, const char *path,
   const char *keys[PT_CANDIDATES_MAX];
   uint64_t v[PT_CANDIDATES_MAX + 1];
   uint32_t n = 0;
+  const char *p = NULL;
+  size_t len = 0;
+  int rc = pt__sqlite_text_at(st, path, EDGES, col, &p, &len);
   *out = NULL;
-  if (sqlite3_column_type(st, col) == SQLITE_NULL)
-    return 0;
-  const char *p = (const char *)sqlite3_column_text(st, col);
-  if (!p)
-    return PT_ERR(PT_ENOMEM, "%s: out of memory reading edge_rows", path);
-  while (*p) {
+  if (rc || !p)
+    return rc;
+  const char *end = p + len;
+  while (p < end) {
     uint64_t x = 0;
     int digits = 0;
-    for (; *p >= '0' && *p <= '9' && x < UINT32_MAX; p++, digits++)
+    for (; p < end && *p >= '0' && *p <= '9' && x < UINT32_MAX;
+         p++, digits++)
       x = x * 10 + (uint64_t)(*p - '0');
-    if (!digits || n > PT_CANDIDATES_MAX || (*p && *p++ != ' '))
+    if (!digits || n > PT_CANDIDATES_MAX || (p < end && *p++ != ' '))
       return pt__sqlite_bad_column(st, path, EDGES, col,
                                    "not a candidate list");
     v[n++] = x;
@@ -240,7 +242,8 @@ static int get_candidates(sqlite3_stmt *st, const char *path,
                                    "candidate id out of range");
     keys[k - 1] = s->v[v[k] - 1];
   }
-  return pt_graph_intern_candidates(g, (uint32_t)v[0], keys, n - 1, out);
+  return pt_graph_intern_candidates_interned(g, (uint32_t)v[0], keys, n - 1,
+                                             out);
 }
 
 static int read_row(sqlite3_stmt *st, const char *path,

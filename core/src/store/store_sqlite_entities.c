@@ -241,18 +241,15 @@ int pt__sqlite_entity_delete(sqlite3 *db, const char *path,
 
 /* ---- load ---------------------------------------------------------------- */
 
-/* Column col as text: NULL for SQL NULL; its bytes live until the next
- * step. */
-static int text_at(sqlite3_stmt *st, const char *path, int col,
+/* Column col's text copied into g's pool (NULL stays NULL). */
+static int copy_at(sqlite3_stmt *st, const char *path, int col, pt_graph *g,
                    const char **out)
 {
-  *out = NULL;
-  int type = sqlite3_column_type(st, col);
-  if (type == SQLITE_NULL)
-    return 0;
-  *out = (const char *)sqlite3_column_text(st, col);
-  return *out ? 0 : PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", path,
-                           ROWS);
+  size_t len = 0;
+  int rc = pt__sqlite_text_at(st, path, ROWS, col, out, &len);
+  if (rc == 0 && *out && !(*out = pt_graph_copy_text(g, *out, len)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory copying entity text");
+  return rc;
 }
 
 static int read_row(sqlite3_stmt *st, const char *path,
@@ -261,6 +258,7 @@ static int read_row(sqlite3_stmt *st, const char *path,
   pt_entity e;
   int64_t kind = 0, lang = 0, start = 0, end = 0;
   const char *hash = NULL;
+  size_t hash_len = 0;
   memset(&e, 0, sizeof e);
   int rc = pt__sqlite_string_at(st, path, ROWS, s, 0, 1, &e.key);
   if (rc == 0) rc = pt__sqlite_string_at(st, path, ROWS, s, 1, 0, &e.name);
@@ -278,16 +276,15 @@ static int read_row(sqlite3_stmt *st, const char *path,
     rc = pt__sqlite_string_at(st, path, ROWS, s, 8, 0, &e.parent_key);
   if (rc == 0)
     rc = pt__sqlite_int_at(st, path, ROWS, 9, INT64_MIN, INT64_MAX, &e.birth);
-  if (rc == 0) rc = text_at(st, path, 10, &hash);
-  if (rc == 0 && (!hash || (size_t)sqlite3_column_bytes(st, 10) >=
-                               sizeof e.content_hash))
+  if (rc == 0) rc = pt__sqlite_text_at(st, path, ROWS, 10, &hash, &hash_len);
+  if (rc == 0 && (!hash || hash_len >= sizeof e.content_hash))
     rc = pt__sqlite_bad_column(st, path, ROWS, 10,
                                "missing or longer than 64 characters");
-  if (rc == 0) rc = text_at(st, path, 11, &e.signature);
-  if (rc == 0) rc = text_at(st, path, 12, &e.code);
+  if (rc == 0) rc = copy_at(st, path, 11, g, &e.signature);
+  if (rc == 0) rc = copy_at(st, path, 12, g, &e.code);
   if (rc)
     return rc;
-  memcpy(e.content_hash, hash, (size_t)sqlite3_column_bytes(st, 10) + 1);
+  memcpy(e.content_hash, hash, hash_len); /* memset: terminated */
   e.kind = (pt_kind)kind;
   e.lang = (pt_lang)lang;
   e.line_start = (uint32_t)start;

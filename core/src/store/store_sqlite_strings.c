@@ -89,11 +89,13 @@ int pt__sqlite_bad_column(sqlite3_stmt *st, const char *path,
 
 /* Ids are 1, 2, 3, ... in order: saves and re-runs never leave a gap. The
  * table holds each string once (its unique index), so each is looked up
- * in the pool once, whatever number of rows name it. */
+ * in the pool once, whatever number of rows name it: copied into the pool
+ * in the order of the rows, then interned all at once. */
 int pt__sqlite_read_strings(sqlite3 *db, const char *path, pt_graph *g,
                             pt__sqlite_strings *out)
 {
   sqlite3_stmt *st = NULL;
+  size_t *len = NULL, len_cap = 0;
   int src = SQLITE_OK;
   int rc = pt__sqlite_prepare(db, path,
                               "SELECT id, text FROM strings ORDER BY id", &st);
@@ -104,22 +106,29 @@ int pt__sqlite_read_strings(sqlite3 *db, const char *path, pt_graph *g,
                                  "ids not 1, 2, 3, ... in order");
       break;
     }
-    const char *s = (const char *)sqlite3_column_text(st, 1);
-    if (!s && sqlite3_column_type(st, 1) != SQLITE_NULL)
-      rc = PT_ERR(PT_ENOMEM, "%s: out of memory reading strings", path);
-    else if (!s)
+    const char *s = NULL;
+    size_t n = 0;
+    rc = pt__sqlite_text_at(st, path, "strings", 1, &s, &n);
+    if (rc == 0 && !s)
       rc = pt__sqlite_bad_column(st, path, "strings", 1, "NULL");
-    else if (!(s = pt_graph_intern(g, s)))
-      rc = PT_ERR(PT_ENOMEM, "out of memory interning a string");
-    if (rc == 0 && pt_array_grow((void **)&out->v, &out->cap, out->n + 1,
-                                 sizeof *out->v))
+    else if (rc == 0 && !(s = pt_graph_copy_text(g, s, n)))
       rc = PT_ERR(PT_ENOMEM, "out of memory reading strings");
-    if (rc == 0)
+    if (rc == 0 && (pt_array_grow((void **)&out->v, &out->cap, out->n + 1,
+                                  sizeof *out->v) ||
+                    pt_array_grow((void **)&len, &len_cap, out->n + 1,
+                                  sizeof *len)))
+      rc = PT_ERR(PT_ENOMEM, "out of memory reading strings");
+    if (rc == 0) {
+      len[out->n] = n;
       out->v[out->n++] = s;
+    }
   }
   if (rc == 0 && src != SQLITE_DONE)
     rc = pt__sqlite_error(db, src, path, "strings");
   sqlite3_finalize(st);
+  if (rc == 0)
+    rc = pt_graph_intern_copies(g, out->v, len, out->n);
+  pt_free(len);
   return rc;
 }
 
@@ -129,13 +138,15 @@ void pt__sqlite_strings_fini(pt__sqlite_strings *s)
   memset(s, 0, sizeof *s);
 }
 
+/* A column read through its value: one call into the statement instead of
+ * one for its type and one for its content. */
 int pt__sqlite_int_at(sqlite3_stmt *st, const char *path, const char *table,
                       int col, int64_t min, int64_t max, int64_t *out)
 {
-  /* column_type first: it is undefined after a conversion */
-  if (sqlite3_column_type(st, col) != SQLITE_INTEGER)
+  sqlite3_value *v = sqlite3_column_value(st, col);
+  if (sqlite3_value_type(v) != SQLITE_INTEGER)
     return pt__sqlite_bad_column(st, path, table, col, "not an integer");
-  *out = sqlite3_column_int64(st, col);
+  *out = sqlite3_value_int64(v);
   if (*out < min || *out > max)
     return pt__sqlite_bad_column(st, path, table, col, "out of range");
   return 0;
@@ -145,12 +156,36 @@ int pt__sqlite_string_at(sqlite3_stmt *st, const char *path,
                          const char *table, const pt__sqlite_strings *s,
                          int col, int is_required, const char **out)
 {
-  int64_t id = 0;
+  sqlite3_value *v = sqlite3_column_value(st, col);
+  int type = sqlite3_value_type(v);
+  int64_t id = type == SQLITE_INTEGER ? sqlite3_value_int64(v) : 0;
   *out = NULL;
-  if (!is_required && sqlite3_column_type(st, col) == SQLITE_NULL)
+  if (!is_required && type == SQLITE_NULL)
     return 0;
-  int rc = pt__sqlite_int_at(st, path, table, col, 1, (int64_t)s->n, &id);
-  if (rc == 0)
-    *out = s->v[id - 1];
-  return rc;
+  if (type != SQLITE_INTEGER)
+    return pt__sqlite_bad_column(st, path, table, col, "not an integer");
+  if (id < 1 || id > (int64_t)s->n)
+    return pt__sqlite_bad_column(st, path, table, col, "out of range");
+  *out = s->v[id - 1];
+  return 0;
+}
+
+/* sqlite3_column_text would copy a text to end it with a NUL; its bytes
+ * as a blob are read in place. A NUL among them ends the text, as it
+ * ended it for every reader before. */
+int pt__sqlite_text_at(sqlite3_stmt *st, const char *path, const char *table,
+                       int col, const char **out, size_t *len)
+{
+  *out = NULL;
+  *len = 0;
+  if (sqlite3_column_type(st, col) == SQLITE_NULL)
+    return 0;
+  const char *p = sqlite3_column_blob(st, col);
+  size_t n = (size_t)sqlite3_column_bytes(st, col);
+  if (!p && n)
+    return PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", path, table);
+  const char *nul = n ? memchr(p, 0, n) : NULL;
+  *out = p ? p : "";
+  *len = nul ? (size_t)(nul - p) : n;
+  return 0;
 }

@@ -52,6 +52,10 @@ int pt__sqlite_string_at(sqlite3_stmt *st, const char *path,
  * table.column. */
 int pt__sqlite_int_at(sqlite3_stmt *st, const char *path, const char *table,
                       int col, int64_t min, int64_t max, int64_t *out);
+/* Column col as text in place (valid until the next step; no NUL at
+ * its end): NULL for SQL NULL, else *out and its length *len. */
+int pt__sqlite_text_at(sqlite3_stmt *st, const char *path, const char *table,
+                       int col, const char **out, size_t *len);
 /* PT_EINVAL "<path>: <table>.<column>: <what>". */
 int pt__sqlite_bad_column(sqlite3_stmt *st, const char *path,
                           const char *table, int col, const char *what);
