@@ -448,6 +448,12 @@ static void sqlite_load__rejects_row_ids_naming_no_string(void **state)
       {"UPDATE entity_rows SET lang = -1 WHERE rowid = 1", "entity_rows.lang"},
       {"UPDATE entity_rows SET content_hash = printf('%065d', 0)"
        " WHERE rowid = 1", "entity_rows.content_hash"},
+      {"UPDATE excluded_tests SET language = 'klingon' WHERE rowid = 2",
+       "excluded_tests.language"},
+      {"UPDATE excluded_tests SET entity_type = 'gadget' WHERE rowid = 1",
+       "excluded_tests.entity_type"},
+      {"UPDATE excluded_tests SET line_end = -1 WHERE rowid = 1",
+       "excluded_tests.line_end"},
   };
   for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
     pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
@@ -462,6 +468,33 @@ static void sqlite_load__rejects_row_ids_naming_no_string(void **state)
     pt_graph_free(g);
     pt_graph_free(back);
   }
+}
+
+/* A load's strings are the graph's interned ones, those of excluded
+ * tests too (read row by row, interned at once): the one pointer for a
+ * text that pt_graph_intern gives. */
+static void sqlite_load__interns_every_string_once(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  const pt_test_entity *t = pt_graph_tests(back);
+  assert_int_equal(pt_graph_n_tests(back), 2);
+  for (size_t i = 0; i < 2; i++) {
+    assert_ptr_equal(pt_graph_intern(back, t[i].key), t[i].key);
+    assert_ptr_equal(pt_graph_intern(back, t[i].name), t[i].name);
+    assert_ptr_equal(pt_graph_intern(back, t[i].file_path), t[i].file_path);
+  }
+  assert_ptr_equal(t[0].file_path, t[1].file_path);
+  assert_ptr_equal(pt_graph_intern(back, t[0].reason), t[0].reason);
+  assert_null(t[1].reason);
+  const pt_entity *e = pt_graph_entities(back);
+  assert_ptr_equal(pt_graph_intern(back, "src/auth/login.rs"), e[0].file_path);
+  assert_ptr_equal(e[0].file_path, e[1].file_path);
+  assert_ptr_equal(e[0].key, e[1].parent_key);
+  pt_graph_free(g);
+  pt_graph_free(back);
 }
 
 /* An ambiguous edge's candidates are a column of edge_rows: the count,
@@ -856,6 +889,7 @@ int main(void)
                  &sqlite_backend),
       STORE_TEST(sqlite_load__reads_schema_4_without_candidates,
                  &sqlite_backend),
+      STORE_TEST(sqlite_load__interns_every_string_once, &sqlite_backend),
       STORE_TEST(sqlite_save__writes_candidates_as_string_ids,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__rejects_row_ids_naming_no_string,

@@ -42,6 +42,9 @@ int pt_graph_add_edge(pt_graph *g, const pt_edge *e);
 int pt_graph_add_edge_interned(pt_graph *g, const pt_edge *e, int to_interned);
 int pt_graph_add_file(pt_graph *g, const pt_file_record *f);
 int pt_graph_add_test(pt_graph *g, const pt_test_entity *t);
+/* The same, for a test whose strings all came from pt_graph_intern(g, ...)
+ * or pt_graph_intern_copies(g, ...): nothing is copied. */
+int pt_graph_add_test_interned(pt_graph *g, const pt_test_entity *t);
 int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f);
 /* Metadata (e.g. "root", "tool_version"); replaces an existing name. */
 int pt_graph_set_meta(pt_graph *g, const char *name, const char *value);

@@ -354,6 +354,12 @@ int pt_graph_add_test(pt_graph *g, const pt_test_entity *t)
   return rc;
 }
 
+int pt_graph_add_test_interned(pt_graph *g, const pt_test_entity *t)
+{
+  pt__graph_touch(g);
+  return VEC_PUSH(g->tests, *t);
+}
+
 int pt_graph_add_ignored(pt_graph *g, const pt_ignored_file *f)
 {
   pt__graph_touch(g);

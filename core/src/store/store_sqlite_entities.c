@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "graph/key.h"
+#include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/path.h"
 #include "store_sqlite_entities.h"
@@ -306,5 +307,136 @@ int pt__sqlite_read_entities(sqlite3 *db, const char *path,
   if (rc == 0 && src != SQLITE_DONE)
     rc = pt__sqlite_error(db, src, path, ROWS);
   sqlite3_finalize(st);
+  return rc;
+}
+
+/* ---- excluded tests ------------------------------------------------------- */
+
+#define TESTS "excluded_tests"
+#define NONE UINT32_MAX
+
+/* The strings of the tests read so far, copies in the pool, interned at
+ * once when the table has been read. */
+typedef struct copies {
+  const char **v; /* owned array */
+  size_t *len;    /* owned */
+  size_t n, cap, len_cap;
+} copies;
+
+/* A test whose strings are indexes into the copies (NONE: NULL): key,
+ * name, file_path, reason. */
+typedef struct test_row {
+  pt_test_entity t;
+  uint32_t s[4];
+} test_row;
+
+/* Column col's text copied into g's pool as copy *out, unless it is the
+ * text of copy *last (a file's tests share its path, and most of them
+ * their reason), which it then is again. */
+static int copy_col(sqlite3_stmt *st, const char *path, int col, pt_graph *g,
+                    copies *c, uint32_t *last, uint32_t *out)
+{
+  const char *p = NULL;
+  size_t len = 0;
+  int rc = pt__sqlite_text_at(st, path, TESTS, col, &p, &len);
+  *out = NONE;
+  if (rc || !p)
+    return rc;
+  if (*last != NONE && c->len[*last] == len &&
+      memcmp(c->v[*last], p, len) == 0) {
+    *out = *last;
+    return 0;
+  }
+  if (c->n >= NONE || pt_array_grow((void **)&c->v, &c->cap, c->n + 1,
+                                    sizeof *c->v) ||
+      pt_array_grow((void **)&c->len, &c->len_cap, c->n + 1, sizeof *c->len) ||
+      !(c->v[c->n] = pt_graph_copy_text(g, p, len)))
+    return PT_ERR(PT_ENOMEM, "out of memory reading %s", TESTS);
+  c->len[c->n] = len;
+  *out = *last = (uint32_t)c->n++;
+  return 0;
+}
+
+static int name_at(sqlite3_stmt *st, const char *path, int col, int is_kind,
+                   int *out)
+{
+  const char *s = (const char *)sqlite3_column_text(st, col);
+  pt_kind kind = PT_KIND_FUNCTION;
+  pt_lang lang = PT_LANG_RUST;
+  int bad = !s || (is_kind ? pt_kind_from_name(s, &kind)
+                           : pt_lang_from_name(s, &lang)) != 0;
+  *out = is_kind ? (int)kind : (int)lang;
+  if (!bad)
+    return 0;
+  if (!s && sqlite3_column_type(st, col) != SQLITE_NULL)
+    return PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", path, TESTS);
+  return pt__sqlite_bad_column(st, path, TESTS, col,
+                               is_kind ? "unknown entity type"
+                                       : "unknown language");
+}
+
+static int read_test_row(sqlite3_stmt *st, const char *path, pt_graph *g,
+                         copies *c, uint32_t last[4], test_row *r)
+{
+  int64_t start = 0, end = 0;
+  int kind = 0, lang = 0;
+  static const int cols[4] = {0, 1, 4, 7}; /* key, name, path, reason */
+  memset(r, 0, sizeof *r);
+  int rc = 0;
+  for (int k = 0; rc == 0 && k < 4; k++)
+    rc = copy_col(st, path, cols[k], g, c, &last[k], &r->s[k]);
+  if (rc == 0) rc = name_at(st, path, 2, 1, &kind);
+  if (rc == 0) rc = name_at(st, path, 3, 0, &lang);
+  if (rc == 0) rc = pt__sqlite_int_at(st, path, TESTS, 5, 0, UINT32_MAX, &start);
+  if (rc == 0) rc = pt__sqlite_int_at(st, path, TESTS, 6, 0, UINT32_MAX, &end);
+  r->t.kind = (pt_kind)kind;
+  r->t.lang = (pt_lang)lang;
+  r->t.line_start = (uint32_t)start;
+  r->t.line_end = (uint32_t)end;
+  return rc;
+}
+
+/* Adds the rows, their strings now interned. */
+static int add_tests(pt_graph *g, const copies *c, test_row *rows, size_t n)
+{
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    const char **f[4] = {&rows[i].t.key, &rows[i].t.name,
+                         &rows[i].t.file_path, &rows[i].t.reason};
+    for (int k = 0; k < 4; k++)
+      *f[k] = rows[i].s[k] == NONE ? NULL : c->v[rows[i].s[k]];
+    rc = pt_graph_add_test_interned(g, &rows[i].t);
+  }
+  return rc;
+}
+
+int pt__sqlite_read_tests(sqlite3 *db, const char *path, pt_graph *g)
+{
+  sqlite3_stmt *st = NULL;
+  copies c = {NULL, NULL, 0, 0, 0};
+  test_row *rows = NULL;
+  size_t n = 0, cap = 0;
+  uint32_t last[4] = {NONE, NONE, NONE, NONE};
+  int src = SQLITE_OK;
+  int rc = pt__sqlite_prepare(db, path, "SELECT key, name, entity_type,"
+                              " language, file_path, line_start, line_end,"
+                              " reason FROM excluded_tests ORDER BY rowid",
+                              &st);
+  while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
+    if (pt_array_grow((void **)&rows, &cap, n + 1, sizeof *rows))
+      rc = PT_ERR(PT_ENOMEM, "out of memory reading %s", TESTS);
+    if (rc == 0)
+      rc = read_test_row(st, path, g, &c, last, &rows[n++]);
+  }
+  if (rc == 0 && src != SQLITE_DONE)
+    rc = pt__sqlite_error(db, src, path, TESTS);
+  sqlite3_finalize(st);
+  if (rc == 0)
+    rc = pt_graph_intern_copies(g, c.v, c.len, c.n);
+  if (rc == 0)
+    rc = add_tests(g, &c, rows, n);
+  pt_free(rows);
+  pt_free(c.v);
+  pt_free(c.len);
   return rc;
 }

@@ -24,6 +24,13 @@ int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt_graph *g);
 int pt__sqlite_read_entities(sqlite3 *db, const char *path,
                              const pt__sqlite_strings *s, pt_graph *g);
 
+/* Adds every row of excluded_tests (the same table in every schema) to
+ * g, in stored order: their strings are copied row by row (a file's
+ * tests share its path and mostly their reason: copied once a run) and
+ * interned at once, as the strings table is. PT_EINVAL naming the column
+ * for an unknown kind or language or a line out of range. */
+int pt__sqlite_read_tests(sqlite3 *db, const char *path, pt_graph *g);
+
 /* Statements for one entity at a time, prepared on first use. */
 typedef struct pt__sqlite_entity_writer {
   sqlite3_stmt *add, *ins, *del, *path; /* owned */

@@ -537,21 +537,6 @@ static int read_file(cursor *c, pt_graph *g)
   return c->rc ? c->rc : pt_graph_add_file(g, &f);
 }
 
-static int read_test(cursor *c, pt_graph *g)
-{
-  pt_test_entity t;
-  memset(&t, 0, sizeof t);
-  t.key = get_text(c);
-  t.name = get_text(c);
-  t.kind = get_kind(c);
-  t.lang = get_lang(c);
-  t.file_path = get_text(c);
-  t.line_start = get_u32(c);
-  t.line_end = get_u32(c);
-  t.reason = get_text(c);
-  return c->rc ? c->rc : pt_graph_add_test(g, &t);
-}
-
 static int read_ignored(cursor *c, pt_graph *g)
 {
   pt_ignored_file f;
@@ -587,9 +572,7 @@ static const table_reader readers[] = {
     {"files", "SELECT path, language, size, content_hash, n_entities,"
      " n_tests, n_parse_errors, source_words, entity_words, import_words,"
      " comment_words, mtime_ns, reuse FROM files ORDER BY path", read_file},
-    {"excluded_tests", "SELECT key, name, entity_type, language, file_path,"
-     " line_start, line_end, reason FROM excluded_tests ORDER BY rowid",
-     read_test},
+    {"excluded_tests", NULL, NULL}, /* store_sqlite_entities.c */
     {"ignored_files", "SELECT path, reason FROM ignored_files ORDER BY path",
      read_ignored},
     {"meta", "SELECT name, value FROM meta WHERE name <> 'schema_version'"
@@ -667,7 +650,9 @@ int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
   if (rc == 0 && version >= 4)
     rc = pt__sqlite_read_strings(db, path, g, &s);
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++) {
-    if (version >= 6 && readers[i].read == read_entity)
+    if (!readers[i].read)
+      rc = pt__sqlite_read_tests(db, path, g);
+    else if (version >= 6 && readers[i].read == read_entity)
       rc = pt__sqlite_read_entities(db, path, &s, g);
     else if (version >= 4 && readers[i].read == read_edge)
       rc = pt__sqlite_read_edges(db, path, version, &s, g);
