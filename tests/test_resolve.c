@@ -7,12 +7,14 @@
  * that only the rule it names can give the edge it expects (the per-
  * language cases are the fixtures, tests/fixtures/lang). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/graph.h"
 #include "pt/ingest.h"
+#include "ingest/resolve_int.h"
 #include "test_support.h"
 
 /* The brief dump (pt_graph_dump_brief) of a fresh folder holding `files`:
@@ -757,9 +759,202 @@ static void resolve__patch_follows_a_name_an_import_binds(void **state)
   steps_equal_fresh("patch_alias", files, steps);
 }
 
+/* ---- the tables: arity ranges and groups ------------------------------- */
+
+static void assert_range_fits(const char *sig, const char *name, int is_macro,
+                              int is_cpp)
+{
+  uint8_t lo, hi;
+  pt__arity_range(sig, name, is_macro, is_cpp, &lo, &hi);
+  for (unsigned n = 0; n <= 254; n++) {
+    int want = pt__arity_fits(sig, name, is_macro, is_cpp, n);
+    if (want != (n >= lo && n <= hi))
+      print_message("%s (%s): %u arguments: fits %d, range %u-%u\n",
+                    sig ? sig : "(null)", name, n, want, lo, hi);
+    assert_int_equal(want, n >= lo && n <= hi);
+  }
+}
+
+/* What a call's number of arguments leaves of a definition is read once
+ * per definition as a range: the same answer as reading its signature
+ * for every number, on every function of the C, C++, Java, C# and Swift
+ * fixtures and on signatures the fixtures may not have. */
+static void resolve__arity_range_agrees_with_the_signature_for_every_count(
+    void **state)
+{
+  static const char *const langs[] = {"c", "cpp", "java", "csharp", "swift"};
+  static const char *const sigs[][2] = {
+    {"int f(void)", "f"}, {"int f()", "f"}, {"int f(int a, ...)", "f"},
+    {"void f(int a, int b = 2, int c = 3)", "f"}, {"#define f(a, b)", "f"},
+    {"void A::f(int x = 1)", "f"}, {"int f(int (*cb)(int, int), char c)", "f"},
+    {"void f(params object[] xs)", "f"}, {"int f(int a,", "f"},
+    {"int (f) (int a)", "f"}, {"bool f(a == b, c)", "f"}, {NULL, "f"},
+    {"func f(_ a: Int, b: Int = 2)", "f"}, {"int g(int a)", "f"}};
+  size_t checked = 0;
+  for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+    for (int m = 0; m < 4; m++)
+      assert_range_fits(sigs[k][0], sigs[k][1], m & 1, m >> 1);
+  for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, langs[l]);
+    pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+    pt_ingest_stats st;
+    pt_graph *g = NULL;
+    assert_int_equal(pt_ingest(&o, &g, &st), 0);
+    pt_ingest_stats_fini(&st);
+    for (size_t i = 0; i < pt_graph_n_entities(g); i++) {
+      const pt_entity *e = &pt_graph_entities(g)[i];
+      if (e->kind != PT_KIND_FUNCTION && e->kind != PT_KIND_METHOD)
+        continue;
+      assert_range_fits(e->signature, e->name,
+                        e->signature && e->signature[0] == '#',
+                        e->lang != PT_LANG_C);
+      checked++;
+    }
+    pt_graph_free(g);
+  }
+  assert_true(checked > 100);
+}
+
+/* The key of entity i in the groups of type t, as resolve_group.c makes
+ * it. */
+static uint32_t group_key(const pt_resolver *rs, size_t i, int t)
+{
+  if (t == PT_GRP_DIR)
+    return rs->info[i].dir;
+  if (t == PT_GRP_ENCL)
+    return rs->info[i].encl;
+  if (t == PT_GRP_QN)
+    return rs->info[i].qn;
+  const char *q = rs->ents[i].qualname;
+  size_t ql = q ? strlen(q) : 0, nl = strlen(rs->ents[i].name);
+  if (ql < nl + 1 || q[ql - nl - 1] != '.')
+    return NO_ID;
+  size_t end = ql - nl - 1, start = end;
+  while (start > 0 && q[start - 1] != '.')
+    start--;
+  uint32_t id = pt__group_seg_id(rs, q + start, end - start);
+  assert_int_not_equal(id, NO_ID);
+  return id;
+}
+
+/* Every chain of same-named entities, each group of each of its members:
+ * exactly the chain's members with that key, in the chain's order. */
+static size_t assert_groups_follow_chains(const pt_resolver *rs)
+{
+  size_t groups = 0;
+  for (int f = 0; f < PT_LANG__COUNT; f++)
+    for (size_t s = 0; s < rs->by_name[f].cap; s++) {
+      const pt_strmap_slot *slot = &rs->by_name[f].slots[s];
+      if (!slot->key || slot->value == NONE)
+        continue;
+      size_t head = slot->value;
+      for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+        for (int t = 0; t < PT_GRP__COUNT; t++) {
+          uint32_t x = group_key(rs, i, t);
+          uint32_t g = pt__group_first(rs, t, rs->info[head].fam,
+                                       rs->info[head].nid, x);
+          if (x == NO_ID) {
+            assert_int_equal(g, NO_ID);
+            continue;
+          }
+          groups++;
+          for (size_t j = head; j != NONE; j = rs->next_same_name[j]) {
+            if (group_key(rs, j, t) != x)
+              continue;
+            assert_int_equal(g, j);
+            g = rs->gnext[t][g];
+          }
+          assert_int_equal(g, NO_ID);
+        }
+    }
+  return groups;
+}
+
+static const char *sort_path(const char *p)
+{
+  return p ? p : "";
+}
+
+static int cmp_ent_path(const void *pa, const void *pb)
+{
+  const pt_entity *a = pa, *b = pb;
+  int c = strcmp(sort_path(a->file_path), sort_path(b->file_path));
+  if (c == 0)
+    c = (a->line_start > b->line_start) - (a->line_start < b->line_start);
+  return c ? c : strcmp(a->key, b->key);
+}
+
+static int cmp_file_path(const void *pa, const void *pb)
+{
+  return strcmp(((const pt_file_record *)pa)->path,
+                ((const pt_file_record *)pb)->path);
+}
+
+/* The groups hold what the chains hold, in their order, when the tables
+ * are made (the fixtures of every language) and after patches take one
+ * file's definitions out, put them back, and take one of them out. */
+static void resolve__groups_hold_the_chain_members_of_their_key(void **state)
+{
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/lang", PT_FIXTURES);
+  pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  size_t n = pt_graph_n_entities(g), nf = pt_graph_n_files(g);
+  pt_entity *ents = pt_malloc((n + 1) * sizeof *ents);
+  pt_file_record *files = pt_malloc((nf + 1) * sizeof *files);
+  assert_non_null(ents);
+  assert_non_null(files);
+  memcpy(ents, pt_graph_entities(g), n * sizeof *ents);
+  memcpy(files, pt_graph_files(g), nf * sizeof *files);
+  /* walk order, then source order, as a run has them */
+  qsort(ents, n, sizeof *ents, cmp_ent_path);
+  qsort(files, nf, sizeof *files, cmp_file_path);
+  pt_resolver *rs = NULL;
+  assert_int_equal(pt__resolver_new_arrays(ents, n, files, nf, &rs), 0);
+  assert_true(assert_groups_follow_chains(rs) > 1000);
+  assert_int_equal(pt__resolver_record(rs), 0);
+  pt__resolver_adopt(rs, ents, files);
+  const char *path = NULL;
+  size_t first = 0, count = 0;
+  for (size_t i = 0; i < n; i++) { /* the file with the most definitions */
+    size_t j = i;
+    while (j < n && !strcmp(ents[j].file_path, ents[i].file_path))
+      j++;
+    if (j - i > count) {
+      count = j - i;
+      first = i;
+      path = ents[i].file_path;
+    }
+    i = j - 1;
+  }
+  pt_entity *mine = pt_malloc((count + 1) * sizeof *mine);
+  assert_non_null(mine);
+  memcpy(mine, &ents[first], count * sizeof *mine);
+  pt_lang lang = mine[0].lang;
+  pt__deps changed = {0};
+  assert_int_equal(pt__resolver_set_file(rs, path, lang, NULL, 0, 1, &changed), 0);
+  assert_groups_follow_chains(rs);
+  assert_int_equal(pt__resolver_set_file(rs, path, lang, mine, count, 0,
+                                         &changed), 0);
+  assert_groups_follow_chains(rs);
+  assert_int_equal(pt__resolver_set_file(rs, path, lang, mine + 1, count - 1,
+                                         0, &changed), 0);
+  assert_groups_follow_chains(rs);
+  pt__deps_fini(&changed);
+  pt_free(mine);
+  pt__resolver_free(rs);
+  pt_graph_free(g);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(resolve__arity_range_agrees_with_the_signature_for_every_count),
+    cmocka_unit_test(resolve__groups_hold_the_chain_members_of_their_key),
     cmocka_unit_test(resolve__ambiguous_edge_lists_the_candidates_its_tier_left),
     cmocka_unit_test(resolve__ambiguous_edge_lists_at_most_16_candidates),
     cmocka_unit_test(resolve__ambiguous_method_lists_the_overloads),

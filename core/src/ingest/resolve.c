@@ -25,6 +25,18 @@ uint8_t pt__resolve_family(pt_lang l)
   return (uint8_t)l;
 }
 
+void pt__resolve_arity_of(const pt_entity *e, ent_info *in)
+{
+  in->ar_lo = 0;
+  in->ar_hi = 255;
+  if ((in->fam == PT_LANG_C || in->fam == PT_LANG_JAVA ||
+       in->fam == PT_LANG_CSHARP || in->fam == PT_LANG_SWIFT) &&
+      (in->kind == PT_KIND_FUNCTION || in->kind == PT_KIND_METHOD))
+    pt__arity_range(e->signature, e->name,
+                    e->signature && e->signature[0] == '#',
+                    e->lang != PT_LANG_C, &in->ar_lo, &in->ar_hi);
+}
+
 /* Appends i to the chain of its key; tail[head] is the chain's last, so
  * chains keep index order without walking them. */
 static int chain(pt_strmap *m, size_t *next, size_t *tail, const char *key,
@@ -267,6 +279,7 @@ static int entity_ids(pt_resolver *rs, size_t *tail)
     ent_info *in = &rs->info[i];
     in->fam = pt__resolve_family(e->lang);
     in->kind = (uint8_t)e->kind;
+    pt__resolve_arity_of(e, in);
     in->dir = path_dir[in->file];
     in->ql = e->qualname ? (uint32_t)strlen(e->qualname) : 0;
     in->qn = in->encl = NO_ID;
@@ -278,6 +291,8 @@ static int entity_ids(pt_resolver *rs, size_t *tail)
                               &in->encl);
     if (rc == 0 && in->fam >= PT_LANG__COUNT)
       rc = PT_ERR(PT_EINVAL, "%s: unknown language", e->key);
+    if (rc == 0)
+      rc = pt__resolve_intern(&rs->name_ids, e->name, strlen(e->name), &in->nid);
     if (rc == 0)
       rc = chain(&rs->by_name[in->fam], rs->next_same_name, tail, e->name, i);
     size_t was; /* the first of two (invalid) default exports */
@@ -315,6 +330,8 @@ int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
                ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
     rc = entity_ids(rs, tail);
+  if (rc == 0)
+    rc = pt__group_build(rs);
   for (size_t i = 0; rc == 0 && i < n_files; i++)
     rc = chain(&rs->by_base, rs->next_same_base, tail,
                pt__path_base(files[i].path), i);
@@ -372,6 +389,7 @@ void pt__resolver_free(pt_resolver *rs)
   pt_free(rs->next_same_base);
   pt_free(rs->info);
   pt_free(rs->encl);
+  pt__group_fini(rs);
   for (int f = 0; f < PT_LANG__COUNT; f++)
     pt_strmap_fini(&rs->by_name[f]);
   pt_strmap_fini(&rs->names);

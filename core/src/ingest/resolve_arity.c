@@ -138,6 +138,26 @@ int pt__arity_fits(const char *sig, const char *name, int is_macro,
   return n_args >= ps.required && (ps.variadic || n_args <= ps.n);
 }
 
+void pt__arity_range(const char *sig, const char *name, int is_macro,
+                     int is_cpp, uint8_t *lo, uint8_t *hi)
+{
+  int out_of_line = 0;
+  const char *p = sig ? params_of(sig, name, &out_of_line) : NULL;
+  params ps;
+  *lo = 0;
+  *hi = 255;
+  if (!p || !read_params(p, &ps))
+    return;
+  if (out_of_line)
+    ps.required = 0;
+  while (*p == ' ')
+    p++;
+  if (!is_cpp && !is_macro && *p == ')')
+    return;
+  *lo = (uint8_t)(ps.required > 255 ? 255 : ps.required);
+  *hi = (uint8_t)(ps.variadic || ps.n > 255 ? 255 : ps.n);
+}
+
 /* The byte after the ')' that closes the parameter list starting at p
  * (past its '('), or NULL when the brackets do not pair up. */
 static const char *params_close(const char *p)

@@ -46,9 +46,37 @@ typedef struct ent_info {
   uint32_t ql;               /* strlen(qualname) */
   uint8_t fam;               /* family(lang) */
   uint8_t kind;              /* its pt_kind */
+  uint8_t ar_lo, ar_hi;      /* the numbers of arguments a call of it may
+                                give (pt__arity_range): 0 and 255 (any)
+                                but for C, C++, Java, C# and Swift
+                                functions */
   uint32_t pos;              /* its place in its file's source order (upkeep);
                                 NO_ID once a patch removed it */
+  uint32_t nid;              /* its name's id (rs->name_ids) */
 } ent_info;
+
+/* Groups (resolve_group.c): the entities of one name and family that
+ * share a folder, an enclosing type, the qualifier segment before their
+ * name ("B" in "a.B.f" for f) or their qualified name, chained in the order of the name's
+ * chain (rs->gnext[type], NO_ID at the end). */
+#define PT_GRP_DIR 0
+#define PT_GRP_ENCL 1
+#define PT_GRP_SEG 2
+#define PT_GRP_QN 3          /* by its own qualified name (info.qn) */
+#define PT_GRP__COUNT 4
+
+typedef struct pt__grp_slot {
+  uint32_t nid1;             /* the name's id + 1; 0: an empty slot */
+  uint32_t x;                /* the folder, type (qualified-name) or
+                                segment id */
+  uint32_t head, tail;       /* entities, or NO_ID */
+  uint8_t type, fam;
+} pt__grp_slot;
+
+typedef struct pt__grp_map {
+  pt__grp_slot *slots;       /* owned; open addressing */
+  size_t cap, n;
+} pt__grp_map;
 
 /* The enclosing type of an entity as a span of a string the entities own. */
 typedef struct span {
@@ -98,6 +126,11 @@ struct pt_resolver {
   size_t *file_at;           /* owned, by path id: file index, or NONE */
   size_t cap_file_at;
   int bases_dry;             /* note_bases resolves, adds nothing */
+  pt_strmap name_ids;        /* names -> id (ent_info.nid) */
+  pt_strmap segs;            /* qualifier segments -> id (PT_GRP_SEG) */
+  pt__grp_map groups;        /* (type, family, name, key) -> first, last */
+  uint32_t *gnext[PT_GRP__COUNT]; /* owned, by entity: next of its group */
+  size_t cap_gnext;
 };
 
 /* A name an import binds in the file being resolved (JavaScript,
@@ -199,6 +232,8 @@ static inline size_t pt__path_dir_len(const char *path)
 
 /* resolve.c */
 uint8_t pt__resolve_family(pt_lang l);
+/* Sets in->ar_lo and in->ar_hi of entity e (in->fam and in->kind set). */
+void pt__resolve_arity_of(const pt_entity *e, ent_info *in);
 /* The id of s[0..n) in m, a new one (m's count) the first time: 0, or
  * PT_ENOMEM (also past NO_ID ids) with *out NO_ID. */
 int pt__resolve_intern(pt_strmap *m, const char *s, size_t n, uint32_t *out);
@@ -244,6 +279,26 @@ int pt__resolve_add_base(pt_resolver *rs, size_t t, size_t b);
 int pt__resolve_add_field(pt_resolver *rs, size_t t, size_t b, uint64_t field,
                           uint8_t how);
 
+/* resolve_group.c */
+/* The groups of every entity (after the ids and chains are made). */
+int pt__group_build(pt_resolver *rs);
+/* The first entity of the group of type (PT_GRP_*) of name id nid in
+ * family fam with key x, or NO_ID (also when x is NO_ID). */
+uint32_t pt__group_first(const pt_resolver *rs, int type, uint8_t fam,
+                         uint32_t nid, uint32_t x);
+/* The id of a qualifier segment (n bytes) for PT_GRP_SEG, or NO_ID when no
+ * entity has it. */
+uint32_t pt__group_seg_id(const pt_resolver *rs, const char *s, size_t n);
+/* Entity i (its ids and chain place set) joins its groups, in the order of
+ * its name's chain; leaves them. */
+int pt__group_link(pt_resolver *rs, size_t i);
+void pt__group_unlink(pt_resolver *rs, size_t i);
+/* Does entity a come before entity b in the chain of their name? */
+int pt__group_before(const pt_resolver *rs, size_t a, size_t b);
+/* Room for n entities in the group arrays. */
+int pt__group_room(pt_resolver *rs, size_t n);
+void pt__group_fini(pt_resolver *rs);
+
 /* resolve_pick.c */
 int pt__resolve_ctx_init(pt__resolve_ctx *c, const pt_resolver *rs);
 void pt__resolve_ctx_fini(pt__resolve_ctx *c);
@@ -287,6 +342,10 @@ int pt__use_fits(const pt_resolver *rs, pt_lang lang, size_t i,
  * 1 also when sig does not show its parameters plainly, 0 when not. */
 int pt__arity_fits(const char *sig, const char *name, int is_macro,
                    int is_cpp, unsigned n_args);
+/* The same as a range: n_args (0 to 254) fits when *lo <= n_args <= *hi
+ * (255 in *hi: any number). */
+void pt__arity_range(const char *sig, const char *name, int is_macro,
+                     int is_cpp, uint8_t *lo, uint8_t *hi);
 /* Whether the C++ member function name, whose signature is sig, is const
  * (a const after its parameters): 0 also when sig does not show it. */
 int pt__cpp_const_member(const char *sig, const char *name);

@@ -344,17 +344,10 @@ static int eligible(const pt_resolver *rs, size_t i, const pt_raw_ref *r,
       strcmp(rs->ents[i].key, r->from_key) == 0)
     return 0;
   /* a C, C++, Java, C# or Swift call whose arguments the definition cannot
-   * take */
-  if (r->arity &&
-      (rs->info[i].fam == PT_LANG_C || rs->info[i].fam == PT_LANG_JAVA ||
-       rs->info[i].fam == PT_LANG_CSHARP || rs->info[i].fam == PT_LANG_SWIFT) &&
-      (k == PT_KIND_FUNCTION || k == PT_KIND_METHOD)) {
-    const pt_entity *e = &rs->ents[i];
-    int is_macro = e->signature && e->signature[0] == '#';
-    return pt__arity_fits(e->signature, e->name, is_macro,
-                          e->lang != PT_LANG_C, r->arity - 1u);
-  }
-  return 1;
+   * take (any number fits any other definition) */
+  unsigned n_args = r->arity - 1u;
+  return !r->arity ||
+         (n_args >= rs->info[i].ar_lo && n_args <= rs->info[i].ar_hi);
 }
 
 /* Imports prefer types: `import a.Circle` names the class, not its
@@ -472,7 +465,9 @@ static size_t caller_type_index(const pt_resolver *rs, pt__resolve_ctx *c,
   size_t head, found_at = NONE, n = 0;
   if (!chain_head(rs, rs->info[i].fam, last, (size_t)(t.s + t.n - last), &head))
     return NONE;
-  for (size_t j = head; j != NONE; j = rs->next_same_name[j])
+  for (uint32_t j = pt__group_first(rs, PT_GRP_QN, rs->info[head].fam,
+                                     rs->info[head].nid, rs->info[i].encl);
+       j != NO_ID; j = rs->gnext[PT_GRP_QN][j])
     if (is_type_like(rs->ents[j].kind) && rs->ents[j].kind != PT_KIND_IMPL &&
         rs->info[j].qn == rs->info[i].encl) {
       found_at = j;
@@ -487,6 +482,44 @@ static int member_of(const pt_resolver *rs, size_t i, size_t t)
   return rs->info[i].encl != NO_ID && rs->info[i].encl == rs->info[t].qn;
 }
 
+/* The first entity of head's name and family in its group of type with
+ * key x, or NO_ID. */
+static uint32_t group_of(const pt_resolver *rs, size_t head, int type,
+                         uint32_t x)
+{
+  return head == NONE ? NO_ID
+                      : pt__group_first(rs, type, rs->info[head].fam,
+                                        rs->info[head].nid, x);
+}
+
+/* The current file's candidates of head's name: the first (from its
+ * folder's group, or the whole chain when the folder has no id), then the
+ * next; NONE at the end. */
+static size_t here_first(const pt_resolver *rs, const pt__resolve_ctx *c,
+                         size_t head)
+{
+  if (c->dir == NO_ID)
+    return head;
+  uint32_t i = group_of(rs, head, PT_GRP_DIR, c->dir);
+  return i == NO_ID ? NONE : i;
+}
+
+static size_t here_next(const pt_resolver *rs, const pt__resolve_ctx *c,
+                        size_t i)
+{
+  if (c->dir == NO_ID)
+    return rs->next_same_name[i];
+  uint32_t n = rs->gnext[PT_GRP_DIR][i];
+  return n == NO_ID ? NONE : n;
+}
+
+/* The first of the entities of head's name written in type t (every one
+ * member_of t is in that group), or NO_ID; the next is gnext[PT_GRP_ENCL]. */
+static uint32_t members_of(const pt_resolver *rs, size_t head, size_t t)
+{
+  return group_of(rs, head, PT_GRP_ENCL, rs->info[t].qn);
+}
+
 /* The methods named r->name of type t itself: those written in t's file
  * first (two types of one qualified name in two files are two types), else
  * those elsewhere (a Rust impl, a C++ or Go method in another file). */
@@ -494,7 +527,8 @@ static void own_methods(const pt_resolver *rs, size_t head, const pt_raw_ref *r,
                         size_t t, tier_hit *out)
 {
   tier_hit here = {0}, away = {0};
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+  for (uint32_t i = members_of(rs, head, t); i != NO_ID;
+       i = rs->gnext[PT_GRP_ENCL][i]) {
     pt_kind k = (pt_kind)rs->info[i].kind;
     if (!member_of(rs, i, t) ||
         (k != PT_KIND_METHOD && k != PT_KIND_FUNCTION) ||
@@ -520,7 +554,8 @@ static size_t member_functions(const pt_resolver *rs, size_t head,
                                size_t cap)
 {
   size_t n = 0;
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+  for (uint32_t i = members_of(rs, head, t); i != NO_ID;
+       i = rs->gnext[PT_GRP_ENCL][i]) {
     pt_kind k = (pt_kind)rs->info[i].kind;
     if (!member_of(rs, i, t) ||
         (k != PT_KIND_METHOD && k != PT_KIND_FUNCTION) ||
@@ -851,7 +886,8 @@ static verdict go_type_in_dir(const pt_resolver *rs, const char *name,
   tier_hit t = {0};
   if (!chain_head(rs, PT_LANG_GO, name, strlen(name), &head))
     return missed(PT_RES_EXTERNAL);
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+  for (uint32_t i = group_of(rs, head, PT_GRP_DIR, dir); i != NO_ID;
+       i = rs->gnext[PT_GRP_DIR][i])
     if (rs->info[i].dir == dir && is_type_kind((pt_kind)rs->info[i].kind))
       tier_add(rs, &t, i);
   return t.count ? tier_verdict(&t, PT_RES_RECEIVER_TYPE)
@@ -968,6 +1004,32 @@ static verdict factory_type(const pt_resolver *rs, pt__resolve_ctx *c,
   return receiver_type(rs, c, lang, r, type);
 }
 
+/* The segment id of the last segment of want, which want2 (or NULL)
+ * shares: 1, or 0 when want2's differs. */
+static int qualifier_seg(const pt_resolver *rs, const char *want,
+                         const char *want2, uint32_t *out)
+{
+  const char *a = strrchr(want, '.');
+  a = a ? a + 1 : want;
+  if (want2) {
+    const char *b = strrchr(want2, '.');
+    if (strcmp(a, b ? b + 1 : want2) != 0)
+      return 0;
+  }
+  *out = pt__group_seg_id(rs, a, strlen(a));
+  return 1;
+}
+
+/* The next candidate after i: in its qualifier segment's group when
+ * by_seg, else in the chain of its name. */
+static size_t next_of(const pt_resolver *rs, int by_seg, size_t i)
+{
+  if (!by_seg)
+    return rs->next_same_name[i];
+  uint32_t n = rs->gnext[PT_GRP_SEG][i];
+  return n == NO_ID ? NONE : n;
+}
+
 /* A.f(), pkg.f(), mod.A.f(): the qualifier names a type, a namespace or a
  * package, or an imported module and a type in it. */
 static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
@@ -988,7 +1050,15 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
   size_t nl = strlen(r->name);
   char *want = scope_want(r->scope, strlen(r->scope));
   char *want_in_mod = mod ? scope_want(dot + 1, strlen(dot + 1)) : NULL;
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+  /* without a package, only the qualifier's tier counts the candidates:
+   * they are in the group of its last segment (of both qualifiers when
+   * they share it) */
+  uint32_t seg = NO_ID;
+  int by_seg = !package && want && head != NONE &&
+               qualifier_seg(rs, want, want_in_mod, &seg);
+  uint32_t i0 = by_seg ? group_of(rs, head, PT_GRP_SEG, seg) : NO_ID;
+  for (size_t i = by_seg ? (i0 == NO_ID ? NONE : i0) : head; i != NONE;
+       i = next_of(rs, by_seg, i)) {
     if (!eligible(rs, i, r, 0))
       continue;
     any = 1;
@@ -1000,6 +1070,9 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
         scope_names_file(rs, c, r->scope, rs->info[i].file))
       tier_add(rs, &pkg, i);
   }
+  /* and whether any candidate may be r's target at all */
+  for (size_t i = head; by_seg && !any && i != NONE; i = rs->next_same_name[i])
+    any = eligible(rs, i, r, 0);
   pt_free(want);
   pt_free(want_in_mod);
   pt_free(mod);
@@ -1596,7 +1669,7 @@ static int defined_here(const pt_resolver *rs, const pt__resolve_ctx *c,
       !chain_head(rs, pt__resolve_family(lang), r->name, strlen(r->name),
                   &head))
     return 0;
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+  for (size_t i = here_first(rs, c, head); i != NONE; i = here_next(rs, c, i))
     if (rs->info[i].file == c->file && module_member(rs, i, r))
       return 1;
   return 0;
@@ -1684,6 +1757,46 @@ static int use_how(pt_lang lang, const pt__use *b)
                                : PT_USE_SUFFIX;
 }
 
+/* at_path through groups, where want has two segments or more and ends
+ * with the name (nl bytes) "P.name": a qualified name that fits it ends
+ * with want, or is a dotted tail of it, so it is P.name at its end (the
+ * group of segment P) or the name alone (the group of that qualified
+ * name). 1 with t filled, or 0 when that does not hold or more than 64
+ * fit (the caller walks the chain). */
+static int at_path_groups(const pt_resolver *rs, pt_lang lang,
+                          const pt_raw_ref *r, size_t head, const char *name,
+                          size_t nl, const char *want, size_t wl, int how,
+                          int types_only, const char *from, tier_hit *t)
+{
+  uint32_t fits[64], n = 0, g[2];
+  size_t p = wl - nl - 1, q, id;
+  if (wl <= nl + 1 || want[p] != '.' || memcmp(want + p + 1, name, nl) != 0)
+    return 0;
+  for (q = p; q > 0 && want[q - 1] != '.';)
+    q--;
+  g[0] = group_of(rs, head, PT_GRP_SEG, pt__group_seg_id(rs, want + q, p - q));
+  g[1] = pt_strmap_get(&rs->qnames, want + p + 1, nl, &id)
+             ? group_of(rs, head, PT_GRP_QN, (uint32_t)id) : NO_ID;
+  for (int k = 0; k < 2; k++)
+    for (uint32_t i = g[k]; i != NO_ID;
+         i = rs->gnext[k ? PT_GRP_QN : PT_GRP_SEG][i]) {
+      if (!eligible(rs, i, r, types_only) ||
+          !pt__use_fits(rs, lang, i, want, wl, how, from))
+        continue;
+      if (n == sizeof fits / sizeof *fits)
+        return 0;
+      size_t at = n++; /* in the chain's order */
+      while (at > 0 && pt__group_before(rs, i, fits[at - 1])) {
+        fits[at] = fits[at - 1];
+        at--;
+      }
+      fits[at] = i;
+    }
+  for (uint32_t k = 0; k < n; k++)
+    tier_add(rs, t, fits[k]);
+  return 1;
+}
+
 /* The candidates named name (nl bytes) that may be r's target and sit at
  * the dotted path want (wl bytes) as how matches it, into t. */
 static void at_path(const pt_resolver *rs, const pt__resolve_ctx *c,
@@ -1694,6 +1807,9 @@ static void at_path(const pt_resolver *rs, const pt__resolve_ctx *c,
   size_t head;
   const char *from = c->file != NO_ID ? rs->path_text[c->file] : "";
   if (!nl || !chain_head(rs, pt__resolve_family(lang), name, nl, &head))
+    return;
+  if (at_path_groups(rs, lang, r, head, name, nl, want, wl, how, types_only,
+                     from, t))
     return;
   for (size_t i = head; i != NONE; i = rs->next_same_name[i])
     if (eligible(rs, i, r, types_only) &&
@@ -1839,7 +1955,7 @@ static int file_defines(const pt_resolver *rs, const pt__resolve_ctx *c,
   if (c->file == NO_ID || !chain_head(rs, pt__resolve_family(lang), r->name,
                                       strlen(r->name), &head))
     return 0;
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+  for (size_t i = here_first(rs, c, head); i != NONE; i = here_next(rs, c, i))
     if (rs->info[i].file == c->file && rs->info[i].kind != PT_KIND_METHOD &&
         eligible(rs, i, r, 0))
       return 1;
@@ -2012,6 +2128,175 @@ static int pick_bound(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
   return bound_name(rs, c, lang, r, out) || bound_glob(rs, c, lang, r, out);
 }
 
+/* What pick_by_name knows of a reference while it looks at candidates. */
+typedef struct pick_ctx {
+  const pt_raw_ref *r;
+  pt_lang lang;
+  const ref_view *v;
+  int lexical;           /* a bare name of JavaScript, TypeScript, Python */
+  int n_ns;              /* the caller's namespaces (c->ns) */
+  int renamed;           /* an import binds the name under another */
+  size_t nl;             /* strlen(r->name) */
+} pick_ctx;
+
+/* The tiers of pick_by_name candidate i joins, as bits (1 << k for tier
+ * k: qualifier, own type, file, import, directory, language), and the
+ * level of the caller's namespaces it is a member of (*level, or -1). */
+static unsigned classify(const pt_resolver *rs, pt__resolve_ctx *c,
+                         const pick_ctx *p, size_t i, int *level)
+{
+  const pt_raw_ref *r = p->r;
+  const ref_view *v = p->v;
+  *level = -1;
+  if (!eligible(rs, i, r, v->types_only) && !es5_constructor(rs, c, i, r))
+    return 0;
+  const ent_info *in = &rs->info[i];
+  pt_kind k = (pt_kind)in->kind;
+  /* a function or method written in the caller's own type */
+  int same_type = v->caller_type != NO_ID &&
+                  (k == PT_KIND_METHOD || k == PT_KIND_FUNCTION) &&
+                  in->encl == v->caller_type;
+  if (p->lexical && nested_elsewhere(rs, c, i))
+    return 0;
+  int lv = p->n_ns ? namespace_level(rs, c, i) : -1;
+  if (lv != -1)
+    same_type = 0; /* a namespace's member: by the rule below */
+  if (v->base && same_type)
+    return 0;
+  unsigned m = v->want && scope_fits(rs, i, v->want, p->nl) ? 1u : 0u;
+  /* a method is reached through a type (tier 1, or its qualifier), never
+   * by its name from outside */
+  if (k == PT_KIND_METHOD && (v->foreign || v->bare_call || v->import_fn))
+    return m;
+  int imported = is_imported(rs, c, in->file);
+  if (v->package && !imported)
+    return m;
+  /* Go: a package qualifier admits that package's files only, and a bare
+   * name is never another package's (no `import .` is read) */
+  if (p->lang == PT_LANG_GO && v->package &&
+      !scope_names_file(rs, c, r->scope, in->file))
+    return m;
+  /* a bare name is another module's only through an import binding it
+   * (by_binding), in Go only in its own package; in Python also one a
+   * module-level assignment binds (`Charset = _charset.Charset`), unless
+   * the file imports that name under another (`import f as g`) */
+  if ((p->lang == PT_LANG_GO || p->lexical) && !r->scope &&
+      (p->lang != PT_LANG_PYTHON || p->renamed))
+    imported = 0;
+  if (same_type && !v->foreign)
+    m |= 2u;
+  if (!v->foreign && c->file != NO_ID && in->file == c->file)
+    m |= 4u;
+  *level = lv;
+  if (imported)
+    m |= 8u;
+  if (c->dir != NO_ID && in->dir == c->dir)
+    m |= 16u;
+  return m | 32u;
+}
+
+static const pt_resolution tier_how[6] = {
+  PT_RES_QUALIFIED, PT_RES_LOCAL, PT_RES_LOCAL, PT_RES_IMPORT,
+  PT_RES_DIRECTORY, PT_RES_UNIQUE_NAME};
+
+/* pick_by_name's tiers over every candidate of the name: the first tier
+ * up to last that has candidates decides. */
+static verdict pick_by_chain(const pt_resolver *rs, pt__resolve_ctx *c,
+                             const pick_ctx *p, size_t head, int last)
+{
+  tier_hit t[6], ns[4];
+  memset(t, 0, sizeof t);
+  memset(ns, 0, sizeof ns);
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    int level;
+    unsigned m = classify(rs, c, p, i, &level);
+    for (int k = 0; k < 6; k++)
+      if (m & (1u << k))
+        tier_add(rs, &t[k], i);
+    if (level >= 0)
+      tier_add(rs, &ns[level], i);
+  }
+  /* a namespace's members in other files: after the file's own */
+  for (int j = 0; !t[0].count && !t[1].count && !t[2].count && j < p->n_ns; j++)
+    if (ns[j].count)
+      return tier_verdict(&ns[j], PT_RES_IMPORT);
+  for (int k = 0; k <= last; k++)
+    if (t[k].count)
+      return typed_tier(rs, head, p->r, &t[k], tier_how[k]);
+  return missed(PT_RES_EXTERNAL);
+}
+
+/* The candidates of group (type, x) that classify puts in tier k, into
+ * t; with k2 >= 0 also those of tier k2, into t2. */
+static void group_tier(const pt_resolver *rs, pt__resolve_ctx *c,
+                       const pick_ctx *p, size_t head, int type, uint32_t x,
+                       int k, tier_hit *t, int k2, tier_hit *t2)
+{
+  for (uint32_t i = group_of(rs, head, type, x); i != NO_ID;
+       i = rs->gnext[type][i]) {
+    int level;
+    unsigned m = classify(rs, c, p, i, &level);
+    if (m & (1u << k))
+      tier_add(rs, t, i);
+    if (k2 >= 0 && (m & (1u << k2)))
+      tier_add(rs, t2, i);
+  }
+}
+
+/* pick_by_chain's verdict where the tiers that decide it are within
+ * groups: a qualifier's segment, the caller's type, the file's folder.
+ * 1 with *out, or 0 when a tier the groups do not hold (the namespaces,
+ * the imports, the whole language) would have to be looked at: the tiers
+ * come out as they do over the whole chain, since each group holds every
+ * candidate its tier may hold, in the chain's order. */
+static int pick_by_group(const pt_resolver *rs, pt__resolve_ctx *c,
+                         const pick_ctx *p, size_t head, int last,
+                         verdict *out)
+{
+  const ref_view *v = p->v;
+  const pt_raw_ref *r = p->r;
+  tier_hit t = {0}, here = {0}, dir = {0};
+  if (head == NONE)
+    return 0;
+  if (v->want) {
+    const char *w = strrchr(v->want, '.');
+    w = w ? w + 1 : v->want;
+    group_tier(rs, c, p, head, PT_GRP_SEG, pt__group_seg_id(rs, w, strlen(w)),
+               0, &t, -1, NULL);
+    if (t.count) {
+      *out = typed_tier(rs, head, r, &t, tier_how[0]);
+      return 1;
+    }
+  }
+  if (v->caller_type != NO_ID && !v->foreign) {
+    group_tier(rs, c, p, head, PT_GRP_ENCL, v->caller_type, 1, &t, -1, NULL);
+    if (t.count) {
+      *out = typed_tier(rs, head, r, &t, tier_how[1]);
+      return 1;
+    }
+  }
+  if (c->dir == NO_ID && c->file != NO_ID)
+    return 0;
+  group_tier(rs, c, p, head, PT_GRP_DIR, c->dir, 2, &here, 4, &dir);
+  if (here.count) {
+    *out = typed_tier(rs, head, r, &here, tier_how[2]);
+    return 1;
+  }
+  int can_import = c->n_imports &&
+                   !((p->lang == PT_LANG_GO || p->lexical) && !r->scope &&
+                     (p->lang != PT_LANG_PYTHON || p->renamed));
+  if (p->n_ns || can_import)
+    return 0;
+  if (last >= 4 && dir.count) {
+    *out = typed_tier(rs, head, r, &dir, tier_how[4]);
+    return 1;
+  }
+  if (last >= 5)
+    return 0;
+  *out = missed(PT_RES_EXTERNAL);
+  return 1;
+}
+
 /* Tiers 1-6 for everything but a member call. */
 static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
                             pt_lang lang, const pt_raw_ref *r)
@@ -2050,82 +2335,23 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
       return m.target != NONE ? found(m.target, PT_RES_LOCAL) : m;
     }
   }
-  tier_hit t[6], ns[4];
-  memset(t, 0, sizeof t);
-  memset(ns, 0, sizeof ns);
-  int n_ns = 0, lexical = !r->scope && (lang == PT_LANG_TYPESCRIPT ||
-                                        lang == PT_LANG_JAVASCRIPT ||
-                                        lang == PT_LANG_PYTHON);
-  if (lexical) {
+  pick_ctx p = {r, lang, &v, 0, 0, 0, strlen(r->name)};
+  p.lexical = !r->scope && (lang == PT_LANG_TYPESCRIPT ||
+                            lang == PT_LANG_JAVASCRIPT ||
+                            lang == PT_LANG_PYTHON);
+  if (p.lexical) {
     caller_scope(rs, c, r);
-    n_ns = c->n_ns;
+    p.n_ns = c->n_ns;
   }
-  int renamed = lexical && is_renamed(c, r->name);
-  size_t nl = strlen(r->name);
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
-    if (!eligible(rs, i, r, v.types_only) && !es5_constructor(rs, c, i, r))
-      continue;
-    const ent_info *in = &rs->info[i];
-    pt_kind k = (pt_kind)in->kind;
-    /* a function or method written in the caller's own type */
-    int same_type = v.caller_type != NO_ID &&
-                    (k == PT_KIND_METHOD || k == PT_KIND_FUNCTION) &&
-                    in->encl == v.caller_type;
-    if (lexical && nested_elsewhere(rs, c, i))
-      continue;
-    int level = n_ns ? namespace_level(rs, c, i) : -1;
-    if (level != -1)
-      same_type = 0; /* a namespace's member: by the rule below */
-    if (v.base && same_type)
-      continue;
-    if (v.want && scope_fits(rs, i, v.want, nl))
-      tier_add(rs, &t[0], i);
-    /* a method is reached through a type (tier 1, or its qualifier), never
-     * by its name from outside */
-    if (k == PT_KIND_METHOD && (v.foreign || v.bare_call || v.import_fn))
-      continue;
-    int imported = is_imported(rs, c, in->file);
-    if (v.package && !imported)
-      continue;
-    /* Go: a package qualifier admits that package's files only, and a bare
-     * name is never another package's (no `import .` is read) */
-    if (lang == PT_LANG_GO && v.package &&
-        !scope_names_file(rs, c, r->scope, in->file))
-      continue;
-    /* a bare name is another module's only through an import binding it
-     * (by_binding), in Go only in its own package; in Python also one a
-     * module-level assignment binds (`Charset = _charset.Charset`), unless
-     * the file imports that name under another (`import f as g`) */
-    if ((lang == PT_LANG_GO || lexical) && !r->scope &&
-        (lang != PT_LANG_PYTHON || renamed))
-      imported = 0;
-    if (same_type && !v.foreign)
-      tier_add(rs, &t[1], i);
-    if (!v.foreign && c->file != NO_ID && in->file == c->file)
-      tier_add(rs, &t[2], i);
-    if (level >= 0)
-      tier_add(rs, &ns[level], i);
-    if (imported)
-      tier_add(rs, &t[3], i);
-    if (c->dir != NO_ID && in->dir == c->dir)
-      tier_add(rs, &t[4], i);
-    tier_add(rs, &t[5], i);
-  }
-  pt_free(v.want);
-  /* a namespace's members in other files: after the file's own */
-  for (int j = 0; !t[0].count && !t[1].count && !t[2].count && j < n_ns; j++)
-    if (ns[j].count)
-      return tier_verdict(&ns[j], PT_RES_IMPORT);
-  static const pt_resolution how[6] = {
-    PT_RES_QUALIFIED, PT_RES_LOCAL, PT_RES_LOCAL, PT_RES_IMPORT,
-    PT_RES_DIRECTORY, PT_RES_UNIQUE_NAME};
+  p.renamed = p.lexical && is_renamed(c, r->name);
   int last = v.bare_call ? bare_call_reach(lang) : 5;
   if (lang == PT_LANG_GO && !r->scope && last > 4)
     last = 4; /* a package is its folder */
-  for (int k = 0; k <= last; k++)
-    if (t[k].count)
-      return typed_tier(rs, head, r, &t[k], how[k]);
-  return missed(PT_RES_EXTERNAL);
+  verdict out;
+  if (!pick_by_group(rs, c, &p, head, last, &out))
+    out = pick_by_chain(rs, c, &p, head, last);
+  pt_free(v.want);
+  return out;
 }
 
 /* dir/inc with "." and ".." segments folded; NULL when it climbs above the
@@ -2475,7 +2701,8 @@ static verdict cpp_constructor(const pt_resolver *rs, const pt_raw_ref *r,
   pt_raw_ref call = *r;
   call.kind = PT_REF_CALL;
   tier_hit t = {0};
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+  for (uint32_t i = members_of(rs, head, v.target); i != NO_ID;
+       i = rs->gnext[PT_GRP_ENCL][i])
     if (rs->info[i].kind == PT_KIND_METHOD && member_of(rs, i, v.target) &&
         eligible(rs, i, &call, 0))
       tier_add(rs, &t, i);

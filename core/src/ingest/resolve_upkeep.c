@@ -248,6 +248,7 @@ static int remove_entity(pt_resolver *rs, size_t i, pt__deps *changed)
 {
   const pt_entity *e = &rs->ents[i];
   size_t at, kl = strlen(e->key);
+  pt__group_unlink(rs, i);
   int rc = chain_unlink(rs, i);
   if (rc == 0)
     rc = count_name(rs, e->name, -1);
@@ -264,11 +265,14 @@ static int remove_entity(pt_resolver *rs, size_t i, pt__deps *changed)
 static int entity_room(pt_resolver *rs)
 {
   size_t n = rs->n_ents + 1, cap = rs->cap_ents;
-  if (n < cap)
-    return 0;
+  if (n >= NO_ID)
+    return PT_ERR(PT_ENOMEM, "too many definitions to resolve");
+  int rc = pt__group_room(rs, n + 1);
+  if (rc || n < cap)
+    return rc;
   size_t c1 = cap, c2 = cap, c3 = cap, c4 = cap;
   pt_entity *ents = (pt_entity *)rs->ents;
-  int rc = pt_array_grow((void **)&ents, &c1, n + 1, sizeof *ents);
+  rc = pt_array_grow((void **)&ents, &c1, n + 1, sizeof *ents);
   if (rc == 0) {
     rs->ents = ents;
     rc = pt_array_grow((void **)&rs->info, &c2, n + 1, sizeof *rs->info);
@@ -327,6 +331,7 @@ static int place_entity(pt_resolver *rs, size_t i, uint32_t f, size_t pos,
   const char *p = rs->path_text[f];
   in->fam = pt__resolve_family(e->lang);
   in->kind = (uint8_t)e->kind;
+  pt__resolve_arity_of(e, in);
   in->file = f;
   in->pos = (uint32_t)pos;
   in->ql = (uint32_t)strlen(e->qualname);
@@ -340,8 +345,11 @@ static int place_entity(pt_resolver *rs, size_t i, uint32_t f, size_t pos,
   if (rc == 0 && encl.s)
     rc = pt__resolve_intern(&rs->qnames, encl.s, encl.n, &in->encl);
   if (rc == 0)
+    rc = pt__resolve_intern(&rs->name_ids, e->name, strlen(e->name), &in->nid);
+  if (rc == 0)
     rc = base_heads(rs);
   if (rc == 0) rc = chain_link(rs, i);
+  if (rc == 0) rc = pt__group_link(rs, i);
   if (rc == 0) rc = count_name(rs, e->name, 1);
   if (rc == 0) rc = mark(changed, 'n', e->name, strlen(e->name));
   if (rc == 0) rc = mark(changed, 'k', e->key, strlen(e->key));

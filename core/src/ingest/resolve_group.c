@@ -1,0 +1,238 @@
+/* Sub-chains of the chains of same-named entities (resolve_int.h,
+ * "groups"): the entities of one name and family that share a folder, an
+ * enclosing type, the qualifier segment before their name or their
+ * qualified name, in the order of the name's chain. A rule that looks
+ * only at one folder, one type or one qualifier walks its group instead
+ * of every entity of the name, so a name defined in every copy of a
+ * vendored tree costs a reference what one copy's definitions cost.
+ * Built with the tables, kept right by the patches (resolve_upkeep.c). */
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "resolve_int.h"
+
+static uint64_t slot_hash(uint8_t type, uint8_t fam, uint32_t nid, uint32_t x)
+{
+  uint64_t h = ((uint64_t)nid << 32 | x) ^ ((uint64_t)(type * 16u + fam) << 56);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdu;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53u;
+  h ^= h >> 33;
+  return h;
+}
+
+/* The slot of the key, or the empty slot where it goes. */
+static pt__grp_slot *slot_at(const pt__grp_map *m, uint8_t type, uint8_t fam,
+                             uint32_t nid, uint32_t x)
+{
+  size_t mask = m->cap - 1;
+  for (size_t i = (size_t)slot_hash(type, fam, nid, x) & mask;; i = (i + 1) & mask) {
+    pt__grp_slot *s = &m->slots[i];
+    if (s->nid1 == 0 ||
+        (s->nid1 == nid + 1 && s->x == x && s->type == type && s->fam == fam))
+      return s;
+  }
+}
+
+static int grow_map(pt__grp_map *m)
+{
+  size_t cap = m->cap ? m->cap * 2 : 1024;
+  pt__grp_slot *old = m->slots;
+  size_t old_cap = m->cap;
+  m->slots = pt_calloc(cap, sizeof *m->slots);
+  if (!m->slots) {
+    m->slots = old;
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  m->cap = cap;
+  for (size_t i = 0; i < old_cap; i++)
+    if (old[i].nid1)
+      *slot_at(m, old[i].type, old[i].fam, old[i].nid1 - 1, old[i].x) = old[i];
+  pt_free(old);
+  return 0;
+}
+
+/* The slot of the key, made (empty: head NO_ID) when new. */
+static int slot_make(pt__grp_map *m, uint8_t type, uint8_t fam, uint32_t nid,
+                     uint32_t x, pt__grp_slot **out)
+{
+  if ((m->n + 1) * 2 > m->cap && grow_map(m) != 0)
+    return PT_ENOMEM;
+  pt__grp_slot *s = slot_at(m, type, fam, nid, x);
+  if (s->nid1 == 0) {
+    s->nid1 = nid + 1;
+    s->x = x;
+    s->type = type;
+    s->fam = fam;
+    s->head = s->tail = NO_ID;
+    m->n++;
+  }
+  *out = s;
+  return 0;
+}
+
+uint32_t pt__group_first(const pt_resolver *rs, int type, uint8_t fam,
+                         uint32_t nid, uint32_t x)
+{
+  if (x == NO_ID || !rs->groups.cap)
+    return NO_ID;
+  const pt__grp_slot *s = slot_at(&rs->groups, (uint8_t)type, fam, nid, x);
+  return s->nid1 ? s->head : NO_ID;
+}
+
+/* The qualifier segment before the name of entity i: "B" of "a.B.f" for f
+ * (of [s, s + n)), or 0 when no '.' comes right before the name's length
+ * at the end of its qualified name. scope_fits() fits a qualifier only to
+ * an entity whose segment is the qualifier's last one. */
+static int seg_of(const pt_resolver *rs, size_t i, const char **s, size_t *n)
+{
+  const char *q = rs->ents[i].qualname;
+  size_t ql = rs->info[i].ql, nl = strlen(rs->ents[i].name);
+  if (!q || ql < nl + 1 || q[ql - nl - 1] != '.')
+    return 0;
+  size_t end = ql - nl - 1, start = end;
+  while (start > 0 && q[start - 1] != '.')
+    start--;
+  *s = q + start;
+  *n = end - start;
+  return 1;
+}
+
+uint32_t pt__group_seg_id(const pt_resolver *rs, const char *s, size_t n)
+{
+  size_t id;
+  return pt_strmap_get(&rs->segs, s, n, &id) ? (uint32_t)id : NO_ID;
+}
+
+/* The key of entity i in the groups of type. */
+static int key_of(pt_resolver *rs, size_t i, int type, uint32_t *x)
+{
+  const ent_info *in = &rs->info[i];
+  const char *s;
+  size_t n;
+  switch (type) {
+  case PT_GRP_DIR:
+    *x = in->dir;
+    return 0;
+  case PT_GRP_ENCL:
+    *x = in->encl;
+    return 0;
+  case PT_GRP_QN:
+    *x = in->qn;
+    return 0;
+  default:
+    *x = NO_ID;
+    return seg_of(rs, i, &s, &n) ? pt__resolve_intern(&rs->segs, s, n, x) : 0;
+  }
+}
+
+/* The place found for a new entity is the one chain_link
+ * (resolve_upkeep.c) finds in the whole chain, walking from the head with
+ * the same test. */
+int pt__group_before(const pt_resolver *rs, size_t a, size_t b)
+{
+  if (!rs->rfiles) /* a fresh build: index order */
+    return a < b;
+  int c = strcmp(rs->path_text[rs->info[a].file],
+                 rs->path_text[rs->info[b].file]);
+  return c ? c < 0 : rs->info[a].pos < rs->info[b].pos;
+}
+
+int pt__group_link(pt_resolver *rs, size_t i)
+{
+  for (int t = 0; t < PT_GRP__COUNT; t++) {
+    uint32_t x, *next = rs->gnext[t];
+    int rc = key_of(rs, i, t, &x);
+    pt__grp_slot *s;
+    next[i] = NO_ID;
+    if (rc == 0 && x != NO_ID)
+      rc = slot_make(&rs->groups, (uint8_t)t, rs->info[i].fam, rs->info[i].nid,
+                     x, &s);
+    if (rc)
+      return rc;
+    if (x == NO_ID)
+      continue;
+    if (s->head == NO_ID || pt__group_before(rs, i, s->head)) {
+      next[i] = s->head;
+      s->head = (uint32_t)i;
+      if (next[i] == NO_ID)
+        s->tail = (uint32_t)i;
+      continue;
+    }
+    uint32_t p = rs->rfiles ? s->head : s->tail; /* a fresh build appends */
+    while (next[p] != NO_ID && !pt__group_before(rs, i, next[p]))
+      p = next[p];
+    next[i] = next[p];
+    next[p] = (uint32_t)i;
+    if (next[i] == NO_ID)
+      s->tail = (uint32_t)i;
+  }
+  return 0;
+}
+
+void pt__group_unlink(pt_resolver *rs, size_t i)
+{
+  for (int t = 0; t < PT_GRP__COUNT; t++) {
+    uint32_t x, *next = rs->gnext[t];
+    const char *s;
+    size_t n;
+    if (t == PT_GRP_SEG)
+      x = seg_of(rs, i, &s, &n) ? pt__group_seg_id(rs, s, n) : NO_ID;
+    else
+      key_of(rs, i, t, &x);
+    if (x == NO_ID || !rs->groups.cap)
+      continue;
+    pt__grp_slot *g = slot_at(&rs->groups, (uint8_t)t, rs->info[i].fam,
+                              rs->info[i].nid, x);
+    if (!g->nid1)
+      continue;
+    uint32_t prev = NO_ID;
+    for (uint32_t p = g->head; p != NO_ID; prev = p, p = next[p])
+      if (p == i) {
+        if (prev == NO_ID)
+          g->head = next[p];
+        else
+          next[prev] = next[p];
+        if (g->tail == i)
+          g->tail = prev;
+        break;
+      }
+    next[i] = NO_ID;
+  }
+}
+
+int pt__group_room(pt_resolver *rs, size_t n)
+{
+  if (n <= rs->cap_gnext)
+    return 0;
+  size_t cap = rs->cap_gnext * 2 > n ? rs->cap_gnext * 2 : n;
+  for (int t = 0; t < PT_GRP__COUNT; t++) {
+    uint32_t *v = pt_realloc(rs->gnext[t], cap * sizeof *v);
+    if (!v)
+      return PT_ERR(PT_ENOMEM, "out of memory");
+    rs->gnext[t] = v;
+  }
+  rs->cap_gnext = cap;
+  return 0;
+}
+
+int pt__group_build(pt_resolver *rs)
+{
+  if (rs->n_ents >= NO_ID)
+    return PT_ERR(PT_ENOMEM, "too many definitions to resolve");
+  int rc = pt__group_room(rs, rs->n_ents + 1);
+  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++)
+    rc = pt__group_link(rs, i);
+  return rc;
+}
+
+void pt__group_fini(pt_resolver *rs)
+{
+  for (int t = 0; t < PT_GRP__COUNT; t++)
+    pt_free(rs->gnext[t]);
+  pt_free(rs->groups.slots);
+  pt_strmap_fini(&rs->segs);
+  pt_strmap_fini(&rs->name_ids);
+}
