@@ -10,6 +10,7 @@
 #include "pt/ingest.h"
 #include "pt/strmap.h"
 #include "test_support.h"
+#include "ingest/ingest_int.h"
 
 static char *dump_of(const char *root, unsigned threads, pt_ingest_stats *st_out)
 {
@@ -45,6 +46,24 @@ static void ingest__same_tree_gives_identical_dump_for_1_and_2_threads(void **st
   char *c = dump_of(dir, 2, NULL);
   assert_string_equal(a, b);
   assert_string_equal(b, c);
+  pt_free(a);
+  pt_free(b);
+  pt_free(c);
+}
+
+/* References are resolved a batch of files at a time and freed batch by
+ * batch; batches of one file give what one batch of them all gives. */
+static void ingest__resolution_batches_do_not_change_the_graph(void **state)
+{
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/lang", PT_FIXTURES);
+  char *a = dump_of(dir, 2, NULL);
+  pt__ingest_set_batch_refs(1);
+  char *b = dump_of(dir, 2, NULL);
+  char *c = dump_of(dir, 1, NULL);
+  pt__ingest_set_batch_refs(0);
+  assert_string_equal(a, b);
+  assert_string_equal(a, c);
   pt_free(a);
   pt_free(b);
   pt_free(c);
@@ -278,6 +297,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(ingest__same_tree_gives_identical_dump_for_1_and_2_threads),
+    cmocka_unit_test(ingest__resolution_batches_do_not_change_the_graph),
     cmocka_unit_test(ingest__keys_do_not_depend_on_how_the_root_is_typed),
     cmocka_unit_test(ingest__keys_stay_when_unrelated_code_moves),
     cmocka_unit_test(ingest__two_definitions_never_share_a_key),

@@ -24,6 +24,23 @@
 #include "pt/strmap.h"
 #include "ingest_int.h"
 
+/* The kept references are resolved in batches of consecutive files, each
+ * batch's strings in an arena of its own, so that a batch's references
+ * are freed as soon as its edges are made instead of all at the end. Set
+ * once before any run (tests make batches of one file). */
+static size_t batch_refs = (size_t)1 << 16;
+
+void pt__ingest_set_batch_refs(size_t n)
+{
+  batch_refs = n ? n : (size_t)1 << 16;
+}
+
+typedef struct ref_batch {
+  size_t first;             /* its first file (walk index) */
+  size_t n_refs;
+  pt_arena strings;         /* its references' strings */
+} ref_batch;
+
 typedef struct pool {
   const pt_walk_result *walk;
   pt_queries *queries;
@@ -42,7 +59,8 @@ typedef struct pool {
   pt_graph *g;              /* touched only by the merging thread */
   pt_ingest_stats *st;
   pt_strmap seen;           /* entity keys in the graph */
-  pt_arena ref_strings;     /* strings of kept references, until resolved */
+  ref_batch *batches;       /* owned: the kept references' batches */
+  size_t n_batches, cap_batches;
   int parse_only;
   pt_ingest_progress_fn progress;
   void *payload;
@@ -403,14 +421,34 @@ static int copy_str(pt_arena *a, const char **s)
   return 0;
 }
 
-/* A file's references outlive its parse result: copied into one arena
- * that lives until resolution. */
-static int keep_refs(pool *p, pt__ingest_slot *s, const pt_file_result *r)
+/* The arena for the strings of file i's n_refs references: the last
+ * batch's, or a new batch's once the last holds batch_refs. */
+static pt_arena *batch_strings(pool *p, size_t i, size_t n_refs)
 {
+  ref_batch *b = p->n_batches ? &p->batches[p->n_batches - 1] : NULL;
+  if (!b || b->n_refs >= batch_refs) {
+    if (pt_array_grow((void **)&p->batches, &p->cap_batches, p->n_batches + 1,
+                      sizeof *p->batches) != 0)
+      return NULL;
+    b = &p->batches[p->n_batches++];
+    b->first = i;
+    b->n_refs = 0;
+    pt_arena_init(&b->strings);
+  }
+  b->n_refs += n_refs;
+  return &b->strings;
+}
+
+/* A file's references outlive its parse result: copied into its batch's
+ * arena, which lives until the batch is resolved. */
+static int keep_refs(pool *p, size_t i, pt__ingest_slot *s,
+                     const pt_file_result *r)
+{
+  pt_arena *strings = batch_strings(p, i, r->n_refs);
   s->path = pt_graph_intern(p->g, r->file.path);
   s->lang = r->file.lang;
   s->refs = pt_malloc((r->n_refs + 1) * sizeof *s->refs);
-  if (!s->refs || !s->path)
+  if (!s->refs || !s->path || !strings)
     return PT_ERR(PT_ENOMEM, "out of memory");
   int rc = 0;
   for (size_t k = 0; rc == 0 && k < r->n_refs; k++) {
@@ -419,11 +457,11 @@ static int keep_refs(pool *p, pt__ingest_slot *s, const pt_file_result *r)
      * graph's pool: share it instead of copying it per reference */
     c.from_key = pt_graph_intern(p->g, c.from_key);
     rc = c.from_key ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
-    if (!rc) rc = copy_str(&p->ref_strings, &c.name);
-    if (!rc) rc = copy_str(&p->ref_strings, &c.scope);
-    if (!rc) rc = copy_str(&p->ref_strings, &c.module);
-    if (!rc) rc = copy_str(&p->ref_strings, &c.recv_type);
-    if (!rc) rc = copy_str(&p->ref_strings, &c.arg_types);
+    if (!rc) rc = copy_str(strings, &c.name);
+    if (!rc) rc = copy_str(strings, &c.scope);
+    if (!rc) rc = copy_str(strings, &c.module);
+    if (!rc) rc = copy_str(strings, &c.recv_type);
+    if (!rc) rc = copy_str(strings, &c.arg_types);
     s->refs[s->n_refs++] = c;
   }
   return rc;
@@ -475,7 +513,7 @@ static int merge_one(pool *p, size_t i)
   if (rc == 0)
     rc = pt_graph_add_file(p->g, &r->file);
   if (rc == 0)
-    rc = keep_refs(p, s, r);
+    rc = keep_refs(p, i, s, r);
   s->result = NULL;
   if (s->cached) {
     pt__cache_take(p->cache, s->cache_idx);
@@ -490,20 +528,61 @@ static int merge_one(pool *p, size_t i)
   return rc;
 }
 
-/* The bases of every file first (method lookup follows them), then each
- * file's references on the worker threads (resolve_run.c). */
-static int resolve_all(const pt_walk_result *w, pt__ingest_slot *slots, pt_graph *g,
-                       pt_ingest_cache *keep, unsigned n_threads)
+/* Frees the kept references of files [from, to). */
+static void drop_refs(pt__ingest_slot *slots, size_t from, size_t to)
 {
+  for (size_t i = from; i < to; i++) {
+    pt_free(slots[i].refs);
+    slots[i].refs = NULL;
+    slots[i].n_refs = 0;
+  }
+}
+
+static void drop_batches(pool *p)
+{
+  for (size_t k = 0; k < p->n_batches; k++)
+    pt_arena_fini(&p->batches[k].strings);
+  pt_free(p->batches);
+  p->batches = NULL;
+  p->n_batches = p->cap_batches = 0;
+}
+
+/* Each batch's files on the worker threads (resolve_run.c), one batch
+ * after another: the edges still go to g in file order; then the batch's
+ * references are freed. */
+static int resolve_batches(pool *p, pt_resolver *rs, const pt__resolve_job *jobs,
+                           unsigned n_threads)
+{
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < p->n_batches; k++) {
+    size_t from = k ? p->batches[k].first : 0;
+    size_t to = k + 1 < p->n_batches ? p->batches[k + 1].first
+                                     : p->walk->n_files;
+    rc = pt__resolve_files(rs, p->g, jobs + from, to - from, n_threads);
+    drop_refs(p->slots, from, to);
+    pt_arena_fini(&p->batches[k].strings);
+    /* glibc keeps what was freed for the next small blocks, but the
+     * edges grow in one large array: give it back */
+    pt_sys_heap_trim();
+  }
+  return rc;
+}
+
+/* The bases of every file first (method lookup follows them), then each
+ * file's references. */
+static int resolve_all(pool *p, pt_ingest_cache *keep, unsigned n_threads)
+{
+  const pt_walk_result *w = p->walk;
+  pt__ingest_slot *slots = p->slots;
   pt_resolver *rs = NULL;
   size_t n_refs = 0;
   for (size_t i = 0; i < w->n_files; i++)
     n_refs += slots[i].n_refs;
   pt__resolve_job *jobs = pt_calloc(w->n_files + 1, sizeof *jobs);
-  int rc = jobs ? pt_graph_reserve_edges(g, n_refs)
+  int rc = jobs ? pt_graph_reserve_edges(p->g, n_refs)
                 : PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
-    rc = pt__resolver_new(g, &rs);
+    rc = pt__resolver_new(p->g, &rs);
   if (rc == 0 && keep) /* for the live index's patches */
     rc = pt__resolver_record(rs);
   for (size_t i = 0; rc == 0 && i < w->n_files; i++)
@@ -516,10 +595,10 @@ static int resolve_all(const pt_walk_result *w, pt__ingest_slot *slots, pt_graph
     jobs[i] = j;
   }
   if (rc == 0)
-    rc = pt__resolve_files(rs, g, jobs, w->n_files, n_threads);
+    rc = resolve_batches(p, rs, jobs, n_threads);
   pt_free(jobs);
   if (rc == 0 && keep)
-    pt__cache_keep_resolver(keep, rs, g);
+    pt__cache_keep_resolver(keep, rs, p->g);
   else
     pt__resolver_free(rs);
   return rc;
@@ -570,9 +649,9 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, pt__ingest_slot *sl
   if (p.cache)
     pt__cache_drop_resolver(p.cache);
   if (rc == 0)
-    rc = resolve_all(w, slots, g, p.cache,
-                     o->n_threads ? o->n_threads : pt_cpu_count());
-  pt_arena_fini(&p.ref_strings);
+    rc = resolve_all(&p, p.cache, o->n_threads ? o->n_threads : pt_cpu_count());
+  drop_refs(slots, 0, w->n_files);
+  drop_batches(&p);
   if (rc == 0) rc = pt_graph_set_meta(g, "root", w->root_abs);
   if (rc == 0) rc = pt_graph_finish(g);
   if (rc && p.cache)

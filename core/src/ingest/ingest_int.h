@@ -175,5 +175,8 @@ int pt__ingest_is_binary(const char *s, size_t len);
 int pt__ingest_decode_lossily(pt_buf *src, size_t *n_bad, size_t *line);
 /* The counts of a finished graph into stats. */
 void pt__ingest_count(const pt_graph *g, pt_ingest_stats *st);
+/* References per resolution batch (0: the default, 65,536); a file's
+ * references are never split. For tests, before any run. */
+void pt__ingest_set_batch_refs(size_t n);
 
 #endif
