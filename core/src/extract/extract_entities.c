@@ -82,7 +82,7 @@ static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
     uint32_t id = m->captures[i].index;
     if (q->role[id] != PT_ROLE_REFERENCE || (f->file_test && !f->keep_test_refs))
       continue;
-    pt_pending_ref r = {m->captures[i].node, scope, module,
+    pt_pending_ref r = {m->captures[i].node, f->match_root, scope, module,
                         (pt_ref_kind)q->role_arg[id], PT_VIA_NAME};
     if (has_scope)
       r.via = via_between(f, scope_node, r.node);

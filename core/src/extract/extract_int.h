@@ -69,6 +69,8 @@ typedef struct pt_cand {
  * pt_raw_ref once the entities are nested. */
 typedef struct pt_pending_ref {
   TSNode node;
+  TSNode match_root;        /* the node its match started on: a known
+                               ancestor for pt__node_parent */
   const char *scope;        /* arena, or NULL */
   const char *module;       /* arena, or NULL */
   pt_ref_kind kind;
@@ -115,7 +117,8 @@ typedef struct pt_xfile {
   size_t n_binds, cap_binds;
   pt_bind_index by_name;    /* made when the references are (borrowed) */
   int is_nested;            /* cands are sorted and have their parents */
-  TSNode match_root;        /* while matches are collected: the node the
+  TSNode match_root;        /* while matches are collected, and while
+                               their references are made: the node the
                                current one started on, else a null node */
   TSNode *tops;             /* the root's visible children, in order */
   size_t n_tops, cap_tops;

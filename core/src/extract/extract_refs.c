@@ -392,10 +392,14 @@ int pt__extract_refs(pt_xfile *f)
   int rc = pt__bind_index_build(f);
   for (size_t i = 0; rc == 0 && i < f->n_pending; i++) {
     const pt_pending_ref *p = &f->pending[i];
+    /* the parents of the reference's nodes (call arity, C++ arguments)
+     * are found from its match's start node, a few levels up */
+    f->match_root = p->match_root;
     if (p->kind == PT_REF_CALL && !p->scope && is_shadowed(f, p->node))
       continue; /* a call through a value, no definition's */
     rc = add_ref(f, p->node, p->kind, p->scope, p->module, p->via, &cap);
   }
+  memset(&f->match_root, 0, sizeof f->match_root);
   return rc;
 }
 
