@@ -267,7 +267,7 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
       const char *path = pt__resolver_file_path(rs, f);
       size_t i;
       /* most files read nothing that changed: asked first */
-      if (!path || !pt__resolver_reads(rs, path, 1, ch) ||
+      if (!path || !pt__resolver_file_reads(rs, f, 1, ch) ||
           !pt__cache_find(c, path, strlen(path), &i) || noted[i] || !entries[i].r)
         continue;
       /* an edited file's new bases, else its kept ones */
@@ -286,7 +286,7 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
   }
   for (size_t f = 0; rc == 0 && f < n_files; f++) {
     const char *path = pt__resolver_file_path(rs, f);
-    if (path && pt__resolver_reads(rs, path, 0, ch))
+    if (path && pt__resolver_file_reads(rs, f, 0, ch))
       take_file(c, taken, pf, n, path);
   }
   pt_free(taken);

@@ -91,6 +91,10 @@ int pt__resolver_renote_bases(pt_resolver *rs, const char *path, pt_lang lang,
  * recorded for it. */
 int pt__resolver_reads(const pt_resolver *rs, const char *path, int bases,
                        const pt__deps *changed);
+/* The same of the f-th file rs holds (pt__resolver_file_path); 0 once it
+ * left. */
+int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
+                            const pt__deps *changed);
 /* The files rs holds: how many, and the i-th's path (NULL once it left). */
 size_t pt__resolver_n_files(const pt_resolver *rs);
 const char *pt__resolver_file_path(const pt_resolver *rs, size_t i);

@@ -655,3 +655,11 @@ int pt__resolver_reads(const pt_resolver *rs, const char *path, int bases,
     return 1;
   return meets(bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps, changed);
 }
+
+int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
+                            const pt__deps *changed)
+{
+  if (rs->rfiles[f].dead)
+    return 0;
+  return meets(bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps, changed);
+}
