@@ -179,13 +179,18 @@ static int repair_definition(repair *r, TSNode fn)
   return 0;
 }
 
-/* Every function definition, skipping function bodies without errors. */
-static int repair_definitions(repair *r, TSTree *tree)
+/* Every function definition, skipping function bodies without errors
+ * and, in C, declarations without errors: C's grammar puts no function
+ * definition in a declaration but in a statement expression's body (a
+ * compound statement, skipped as well); C++'s class bodies can hold them. */
+static int repair_definitions(repair *r, TSTree *tree, int is_c)
 {
   TSNode root = ts_tree_root_node(tree);
   const TSLanguage *lang = ts_tree_language(tree);
   TSSymbol fn = ts_language_symbol_for_name(lang, "function_definition", 19, 1);
   TSSymbol block = ts_language_symbol_for_name(lang, "compound_statement", 18, 1);
+  TSSymbol decl = is_c ? ts_language_symbol_for_name(lang, "declaration", 11, 1)
+                       : block;
   TSTreeCursor c = ts_tree_cursor_new(root);
   int rc = 0;
   for (;;) {
@@ -193,7 +198,7 @@ static int repair_definitions(repair *r, TSTree *tree)
     TSSymbol sym = ts_node_symbol(node);
     if (sym == fn)
       rc = repair_definition(r, node);
-    int skip = sym == block && !ts_node_has_error(node);
+    int skip = (sym == block || sym == decl) && !ts_node_has_error(node);
     if (rc == 0 && !skip && ts_tree_cursor_goto_first_child(&c))
       continue;
     while (rc == 0 && !ts_tree_cursor_goto_next_sibling(&c))
@@ -220,7 +225,7 @@ int pt__extract_parse(pt_extractor *x, pt_grammar grammar, const char *path,
     rc = pt__extract_parse_text(x, path, r.copy ? r.copy : src, len, &tree);
   size_t before = r.n_blanked;
   if (rc == 0)
-    rc = repair_definitions(&r, tree);
+    rc = repair_definitions(&r, tree, grammar == PT_GRAMMAR_C);
   if (rc == 0 && r.n_blanked > before) {
     ts_tree_delete(tree);
     tree = NULL;
