@@ -118,6 +118,11 @@ static int write_temp(const char *tmp, const pt_graph *g)
                          "PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
                          "PRAGMA page_size=65536; PRAGMA cache_size=-32768;"
                          "BEGIN");
+  /* the indexes are made last, by sorting every row: SQLite's sorter
+   * then sorts and merges runs on the other processors too */
+  if (rc == 0)
+    sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS,
+                  pt_cpu_count() > 1 ? (int)pt_cpu_count() - 1 : 0);
   if (rc == 0)
     rc = pt__sqlite_write_graph(db, tmp, g);
   if (rc == 0)
