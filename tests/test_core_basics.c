@@ -1,5 +1,6 @@
 /* Core building blocks: hashes, buffers, the string map, the arena and the
  * last-error record. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -109,6 +110,31 @@ static void strmap__reserved_map_takes_n_keys_without_growing(void **state)
   pt_strmap_fini(&m);
 }
 
+/* Chunks start small and double: blocks of every size across the first
+ * chunks' limits stay apart, aligned and intact, and the count is exact. */
+static void arena__growing_chunks_keep_every_block_intact(void **state)
+{
+  enum { N = 700 };
+  pt_arena a = PT_ARENA_INIT;
+  unsigned char *p[N];
+  size_t total = 0;
+  for (size_t i = 0; i < N; i++) {
+    size_t size = i * 37 % 1500 + (i == 500 ? 200000 : 0);
+    p[i] = pt_arena_alloc(&a, size);
+    assert_non_null(p[i]);
+    assert_int_equal((uintptr_t)p[i] % 8, 0);
+    memset(p[i], (int)(i & 0xff), size);
+    total += (size + 7) & ~(size_t)7;
+  }
+  for (size_t i = 0; i < N; i++) {
+    size_t size = i * 37 % 1500 + (i == 500 ? 200000 : 0);
+    for (size_t k = 0; k < size; k++)
+      assert_int_equal(p[i][k], i & 0xff);
+  }
+  assert_int_equal(a.used_total, total);
+  pt_arena_fini(&a);
+}
+
 static void arena__serves_aligned_and_oversized_blocks(void **state)
 {
   pt_arena a = PT_ARENA_INIT;
@@ -202,6 +228,7 @@ int main(void)
     cmocka_unit_test(strmap__finds_what_was_put_and_nothing_else),
     cmocka_unit_test(strmap__reserved_map_takes_n_keys_without_growing),
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),
+    cmocka_unit_test(arena__growing_chunks_keep_every_block_intact),
     cmocka_unit_test(alloc_fail_after__fails_exactly_the_nth_allocation),
     cmocka_unit_test(parse_u64__rejects_garbage),
     cmocka_unit_test(error__may_quote_the_last_message),

@@ -1,5 +1,7 @@
-/* The bump allocator of pt/arena.h: chunks of at least 64 KiB, newest first;
- * oversized requests get a chunk of their own. */
+/* The bump allocator of pt/arena.h: chunks newest first, the first of 1 KiB
+ * and each next twice the last up to 64 KiB (most arenas are one small
+ * file's, and live as long as a cache keeps them); oversized requests get
+ * a chunk of their own. */
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -12,6 +14,7 @@ struct pt_arena_chunk {
   _Alignas(8) unsigned char data[];
 };
 
+#define CHUNK_FIRST 1024u
 #define CHUNK_MIN (64u * 1024u)
 
 void pt_arena_init(pt_arena *a)
@@ -39,7 +42,8 @@ void *pt_arena_alloc(pt_arena *a, size_t size)
   size = (size + 7u) & ~(size_t)7u;
   pt_arena_chunk *c = a->head;
   if (!c || c->cap - c->used < size) {
-    size_t cap = size > CHUNK_MIN ? size : CHUNK_MIN;
+    size_t next = !c ? CHUNK_FIRST : c->cap < CHUNK_MIN / 2 ? 2 * c->cap : CHUNK_MIN;
+    size_t cap = size > next ? size : next;
     pt_arena_chunk *n = pt_malloc(sizeof *n + cap);
     if (!n)
       return NULL;
