@@ -54,7 +54,9 @@ rnd() { echo $(( (RANDOM * 32768 + RANDOM) % $1 )); }
 # db_of ENGINE NAME: the path of a store
 db_of() { [ "$1" = sqlite ] && echo "$work/$2.db" || echo "$work/$2.rdb"; }
 copy_db() { rm -rf "$2" && cp -R "$1" "$2"; }
-leftovers() { ls -d "$1".tmp-* 2>/dev/null | wc -l; }
+# what a killed save leaves: SQLite's temporary copy beside the file,
+# RocksDB's table files not yet taken in, inside the folder
+leftovers() { ls -d "$1".tmp-* "$1"/parseltongue-save.tmp-* 2>/dev/null | wc -l; }
 
 # The reference dumps, from the same root path as every run below.
 for e in sqlite rocksdb; do
