@@ -428,6 +428,52 @@ static uint32_t find_node(const pt_qgraph *q, const char *key)
   return (uint32_t)pt_qgraph_find(q, key);
 }
 
+/* A run of old records (edges, nodes) that stayed side by side: old
+ * [at, at + n) are new [at + shift, ...). A patch changes few places, so
+ * its records' renumbering is a few runs: looked up by binary search in
+ * a small table instead of an array as long as the graph, which a walk
+ * in the old reverse lists' order would read at random. */
+typedef struct run {
+  uint32_t at, n;
+  int64_t shift;
+} run;
+
+typedef struct runs {
+  run *v;                   /* owned */
+  size_t n, cap;
+} runs;
+
+/* Adds old -> now to the runs (old rising). */
+static int runs_add(runs *r, uint32_t old, uint32_t now)
+{
+  int64_t shift = (int64_t)now - (int64_t)old;
+  run *last = r->n ? &r->v[r->n - 1] : NULL;
+  if (last && last->at + last->n == old && last->shift == shift) {
+    last->n++;
+    return 0;
+  }
+  if (pt_array_grow((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v))
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  r->v[r->n++] = (run){old, 1, shift};
+  return 0;
+}
+
+/* The new number of old, or NONE when it went. */
+static uint32_t runs_map(const runs *r, uint32_t old)
+{
+  size_t lo = 0, hi = r->n;
+  while (lo < hi) { /* the first run starting after old */
+    size_t mid = lo + (hi - lo) / 2;
+    if (r->v[mid].at <= old)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == 0 || old >= r->v[lo - 1].at + r->v[lo - 1].n)
+    return NONE;
+  return (uint32_t)((int64_t)old + r->v[lo - 1].shift);
+}
+
 /* A new edge of the update: its place and its to node. */
 typedef struct fresh_edge {
   uint32_t to, at;
@@ -467,22 +513,23 @@ static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
                       const pt_qgraph *old, const lineage_maps *m,
                       const uint32_t *from, const uint32_t *to)
 {
-  size_t nd = q->n_edges, nb = old->n_edges, n = q->n_nodes, n_fresh = 0;
+  size_t nd = q->n_edges, n = q->n_nodes, n_fresh = 0;
   const pt_edge *d = pt_graph_edges(q->g);
-  uint32_t *now = pt_malloc((nb + 1) * sizeof *now);
+  runs edges = {NULL, 0, 0}, nodes = {NULL, 0, 0};
   uint32_t *old_of = pt_malloc((n + 1) * sizeof *old_of);
   fresh_edge *fresh = pt_malloc((nd + 1) * sizeof *fresh);
-  int rc = now && old_of && fresh ? 0
+  int rc = old_of && fresh ? 0
            : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  for (size_t e = 0; rc == 0 && e < nb; e++)
-    now[e] = NONE;
   for (size_t k = 0; rc == 0 && k < nd; k++) {
     uint32_t s = ln->edge_src[k];
     if (s != PT_GRAPH_NEW)
-      now[s] = (uint32_t)k;
+      rc = runs_add(&edges, s, (uint32_t)k);
     else
       fresh[n_fresh++] = (fresh_edge){to[k], (uint32_t)k};
   }
+  for (size_t u = 0; rc == 0 && u < old->n_nodes; u++)
+    if (m->remap[u] != NONE)
+      rc = runs_add(&nodes, (uint32_t)u, m->remap[u]);
   if (rc == 0 && n_fresh > 1)
     qsort(fresh, n_fresh, sizeof *fresh, cmp_fresh_edge);
   for (size_t v = 0; rc == 0 && v < n; v++)
@@ -495,7 +542,7 @@ static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
     uint32_t u = old_of[v];
     for (uint32_t r = u != NONE ? old->rev_off[u] : 0;
          u != NONE && r < old->rev_off[u + 1]; r++) {
-      uint32_t e = now[old->rev_edge[r]];
+      uint32_t e = runs_map(&edges, old->rev_edge[r]);
       if (e == NONE)
         continue;
       for (; f < n_fresh && fresh[f].to == v && fresh[f].at < e; f++, w++) {
@@ -503,7 +550,7 @@ static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
         q->rev_edge[w] = fresh[f].at;
         q->rev_type[w] = (uint8_t)d[fresh[f].at].type;
       }
-      q->rev[w] = from[e];
+      q->rev[w] = runs_map(&nodes, old->rev[r]); /* a kept edge's from */
       q->rev_edge[w] = e;
       q->rev_type[w++] = old->rev_type[r];
     }
@@ -516,7 +563,8 @@ static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
   }
   if (rc == 0 && w != nd)
     rc = PT_ERR(PT_ERROR, "the query graph's update lost edges (%zu of %zu)", w, nd);
-  pt_free(now);
+  pt_free(edges.v);
+  pt_free(nodes.v);
   pt_free(old_of);
   pt_free(fresh);
   return rc;
