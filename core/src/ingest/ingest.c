@@ -48,6 +48,8 @@ typedef struct pool {
   pt__ingest_slot *slots;
   size_t *order;            /* file indexes to extract, largest first */
   size_t n_order;
+  uint64_t large_min;       /* a file this large or larger is large */
+  unsigned n_large_busy;    /* under mu: large files being extracted */
   pt_mutex *mu;
   size_t next;              /* under mu */
   size_t done;              /* under mu */
@@ -211,6 +213,33 @@ static void merge_ready(pool *p)
   p->merging = 0;
 }
 
+static int is_large(const pool *p, size_t i)
+{
+  return p->walk->files[i].size >= p->large_min;
+}
+
+/* Called with p->mu held: the next file to extract, or (size_t)-1. One
+ * large file at a time: a tree takes 20 to 30 times its file's bytes, and
+ * two threads each holding a large file's tree made the parse's peak RSS;
+ * a thread that would start a second takes the next smaller file instead,
+ * unless only large ones are left. */
+static size_t take_next(pool *p)
+{
+  if (p->fatal || p->next >= p->n_order)
+    return (size_t)-1;
+  size_t k = p->next;
+  while (p->n_large_busy && k < p->n_order && is_large(p, p->order[k]))
+    k++;
+  if (k == p->n_order)
+    k = p->next;
+  size_t i = p->order[k];
+  memmove(&p->order[p->next + 1], &p->order[p->next],
+          (k - p->next) * sizeof *p->order);
+  p->order[p->next++] = i;
+  p->n_large_busy += is_large(p, i);
+  return i;
+}
+
 static void worker(void *payload)
 {
   pool *p = payload;
@@ -224,13 +253,13 @@ static void worker(void *payload)
   }
   for (;;) {
     pt_mutex_lock(p->mu);
-    size_t i = p->next < p->n_order && !p->fatal ? p->order[p->next++]
-                                                 : (size_t)-1;
+    size_t i = take_next(p);
     pt_mutex_unlock(p->mu);
     if (i == (size_t)-1)
       break;
     process(p, x, i, &path, &src);
     pt_mutex_lock(p->mu);
+    p->n_large_busy -= is_large(p, i);
     p->slots[i].done = 1;
     p->done++;
     p->bytes += p->walk->files[i].size;
@@ -248,6 +277,26 @@ static void worker(void *payload)
 static int larger(const pt_walk_file *f, size_t a, size_t b)
 {
   return f[a].size != f[b].size ? f[a].size > f[b].size : a < b;
+}
+
+/* Large files, extracted one at a time: the largest of the tree's first
+ * files (order[0..n_top), largest first) each of at least 1/64 of the
+ * bytes to extract, together at most 1/(2 n_threads) of them: the thread
+ * that takes them one after another then has no more than its share. */
+static void mark_large(pool *p, size_t n_top, unsigned n_threads)
+{
+  const pt_walk_file *files = p->walk->files;
+  uint64_t total = 0, sum = 0;
+  for (size_t i = 0; i < p->walk->n_files; i++)
+    total += p->slots[i].done ? 0 : files[i].size;
+  p->large_min = UINT64_MAX;
+  for (size_t k = 0; k < n_top; k++) {
+    uint64_t size = files[p->order[k]].size;
+    sum += size;
+    if (size < total / 64 || sum > total / (2u * n_threads))
+      break;
+    p->large_min = size;
+  }
 }
 
 /* The few largest files first, so no thread is left parsing a big file
@@ -279,6 +328,7 @@ static int plan(pool *p, unsigned n_threads)
     }
     p->order[j] = i;
   }
+  mark_large(p, n_top, n_threads);
   for (k = 0; k < n_top; k++)
     early[p->order[k]] = 1;
   for (size_t i = 0; i < n; i++)
