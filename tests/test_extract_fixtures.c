@@ -111,10 +111,56 @@ static void extract_markers__read_the_decorations_right_before(void **state)
   pt_queries_free(q);
 }
 
+/* A Ruby class whose scope names itself (`class RDoc::RDoc`, RDoc's
+ * lib/rdoc/rdoc.rb) or two that name each other (`class A::B`, `class
+ * B::A`) adopt no parent that would close a loop: every walk up the
+ * parents went round forever and the index never finished. Each entity's
+ * chain of parents ends, and the qualified names are the written ones. */
+static void extract_ruby__classes_named_by_their_own_scope_end(void **state)
+{
+  static const char src[] =
+      "class RDoc::RDoc\n"
+      "  def document(argv)\n    parse_files(argv)\n  end\n"
+      "end\n"
+      "class A::B\n  def f\n    g\n  end\nend\n"
+      "class B::A\n  def h\n    f\n  end\nend\n";
+  pt_queries *q = NULL;
+  pt_extractor *x = NULL;
+  pt_file_result *r = NULL;
+  (void)state;
+  assert_int_equal(pt_queries_new(&q), 0);
+  assert_int_equal(pt_extractor_new(q, &x), 0);
+  assert_int_equal(pt_extract_file(x, PT_GRAMMAR_RUBY, "lib/rdoc.rb", src,
+                                   sizeof src - 1, &r), 0);
+  pt_buf names = PT_BUF_INIT;
+  for (size_t i = 0; i < r->n_entities; i++) {
+    const pt_entity *e = &r->entities[i];
+    pt_buf_printf(&names, "%s\n", e->qualname);
+    /* the parents end within as many steps as there are entities */
+    const char *up = e->parent_key;
+    size_t steps = 0;
+    while (up && steps++ <= r->n_entities) {
+      const char *next = NULL;
+      for (size_t j = 0; j < r->n_entities; j++)
+        if (strcmp(r->entities[j].key, up) == 0)
+          next = r->entities[j].parent_key;
+      up = next;
+    }
+    assert_null(up);
+  }
+  assert_string_equal(pt_buf_cstr(&names), "RDoc.RDoc\nRDoc.RDoc.document\n"
+                                           "A.B\nA.B.f\nB.A\nB.A.h\n");
+  pt_buf_fini(&names);
+  pt_file_result_free(r);
+  pt_extractor_free(x);
+  pt_queries_free(q);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(extract_markers__read_the_decorations_right_before),
+    cmocka_unit_test(extract_ruby__classes_named_by_their_own_scope_end),
     cmocka_unit_test(extract_fixture__rust),
     cmocka_unit_test(extract_fixture__python),
     cmocka_unit_test(extract_fixture__javascript),

@@ -244,6 +244,20 @@ static char *dotted(pt_xfile *f, const char *s, const char **last)
   return out;
 }
 
+/* Whether candidate c is j or one of j's parents: j as c's parent would
+ * close a loop, which every walk up the parents would go round forever
+ * (Ruby's `class RDoc::RDoc` names itself; `class A::B` and `class B::A`
+ * each other). */
+static int is_at_or_above(const pt_xfile *f, int c, int j)
+{
+  for (size_t steps = 0; j >= 0 && steps <= f->n_cands; steps++) {
+    if (j == c)
+      return 1;
+    j = f->cands[j].parent;
+  }
+  return 0;
+}
+
 /* An out-of-line definition (Go receiver, C++ A::f) adopts the type of the
  * same file that its scope names. */
 static int adopt_scoped(pt_xfile *f, pt_cand *c)
@@ -253,7 +267,8 @@ static int adopt_scoped(pt_xfile *f, pt_cand *c)
     return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
   for (size_t j = 0; j < f->n_cands; j++)
     if (is_type_like(f->cands[j].kind) && f->cands[j].kind != PT_KIND_IMPL &&
-        strcmp(f->cands[j].name, last) == 0) {
+        strcmp(f->cands[j].name, last) == 0 &&
+        !is_at_or_above(f, (int)(c - f->cands), (int)j)) {
       c->parent = (int)j;
       break;
     }
