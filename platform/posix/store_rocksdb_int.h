@@ -6,12 +6,17 @@
 #ifndef PT_STORE_ROCKSDB_INT_H
 #define PT_STORE_ROCKSDB_INT_H
 
-#include <rocksdb/c.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "pt/buf.h"
 #include "pt/store.h"
+
+/* RocksDB's handles as rocksdb/c.h declares them (C11 allows a typedef
+ * twice), so that the Windows build's stubs (platform/win32/
+ * store_rocksdb.c), which have no RocksDB, can include this header. */
+typedef struct rocksdb_t rocksdb_t;
+typedef struct rocksdb_options_t rocksdb_options_t;
 
 /* A generation's records sit under 'g' and its number, big-endian so the
  * generations sort by number; after that comes the record's own key,
