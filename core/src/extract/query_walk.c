@@ -160,18 +160,15 @@ static size_t suffix(const char *s, size_t len, size_t at)
   }
 }
 
-/* The children of a node or group from `at` up to its ')': returns the
- * offset past the ')'. With is_last, marks the last child, or the ')'
- * itself when there is none. */
-static size_t children(const char *s, size_t len, size_t at, int is_last, marks *mk)
+/* From `at` past blanks, anchors ('.'), negated fields ('!f') and a
+ * field's label ('f:'): where a node's next child element starts, or its
+ * ')' or the end of the text when it has no more. */
+static size_t next_element(const char *s, size_t len, size_t at)
 {
-  size_t last = BAD;
   for (;;) {
     at = skip_blank(s, len, at);
-    if (at >= len)
-      return BAD;
-    if (s[at] == ')')
-      break;
+    if (at >= len || s[at] == ')')
+      return at;
     if (s[at] == '.') {                        /* an anchor */
       at++;
       continue;
@@ -181,17 +178,30 @@ static size_t children(const char *s, size_t len, size_t at, int is_last, marks 
         at++;
       continue;
     }
-    if (is_ident(s[at])) {                     /* field: element */
-      size_t a = at;
-      while (at < len && is_ident(s[at]))
-        at++;
-      size_t c = skip_blank(s, len, at);
-      if (c < len && s[c] == ':') {
-        at = c + 1;
-        continue;
-      }
-      at = a;
-    }
+    if (!is_ident(s[at]))
+      return at;
+    size_t a = at;                             /* field: element */
+    while (at < len && is_ident(s[at]))
+      at++;
+    size_t c = skip_blank(s, len, at);
+    if (c >= len || s[c] != ':')
+      return a;
+    at = c + 1;
+  }
+}
+
+/* The children of a node or group from `at` up to its ')': returns the
+ * offset past the ')'. With is_last, marks the last child, or the ')'
+ * itself when there is none. */
+static size_t children(const char *s, size_t len, size_t at, int is_last, marks *mk)
+{
+  size_t last = BAD;
+  for (;;) {
+    at = next_element(s, len, at);
+    if (at >= len)
+      return BAD;
+    if (s[at] == ')')
+      break;
     if (s[at] == '(' && skip_blank(s, len, at + 1) < len &&
         s[skip_blank(s, len, at + 1)] == '#') { /* a predicate */
       at = skip_element(s, len, at);
@@ -405,29 +415,9 @@ static int node_need(const TSLanguage *lang, const char *s, size_t len,
   while (at < len && is_ident(s[at]))
     at++;
   for (;;) {
-    at = skip_blank(s, len, at);
+    at = next_element(s, len, at);
     if (at >= len || s[at] == ')')
       break;
-    if (s[at] == '.') {                        /* an anchor */
-      at++;
-      continue;
-    }
-    if (s[at] == '!') {                        /* a negated field */
-      for (at++; at < len && is_ident(s[at]);)
-        at++;
-      continue;
-    }
-    if (is_ident(s[at])) {                     /* field: element */
-      size_t a = at;
-      while (at < len && is_ident(s[at]))
-        at++;
-      size_t c = skip_blank(s, len, at);
-      if (c < len && s[c] == ':') {
-        at = c + 1;
-        continue;
-      }
-      at = a;
-    }
     TSSymbol syms[16];
     size_t n = child_types(lang, s, len, at, syms, 16);
     int is_quantified = 0;
