@@ -492,25 +492,32 @@ static uint32_t group_of(const pt_resolver *rs, size_t head, int type,
                                         rs->info[head].nid, x);
 }
 
-/* The current file's candidates of head's name: the first (from its
- * folder's group, or the whole chain when the folder has no id), then the
- * next; NONE at the end. */
-static size_t here_first(const pt_resolver *rs, const pt__resolve_ctx *c,
-                         size_t head)
+/* A walk over head's name: with type a group (PT_GRP_*), the entities
+ * of its group with key x, else (ALL_OF_NAME) every entity of the name;
+ * the first, then the next after i; NONE at the end. */
+#define ALL_OF_NAME (-1)
+static size_t walk_first(const pt_resolver *rs, size_t head, int type,
+                         uint32_t x)
 {
-  if (c->dir == NO_ID)
+  if (type == ALL_OF_NAME)
     return head;
-  uint32_t i = group_of(rs, head, PT_GRP_DIR, c->dir);
+  uint32_t i = group_of(rs, head, type, x);
   return i == NO_ID ? NONE : i;
 }
 
-static size_t here_next(const pt_resolver *rs, const pt__resolve_ctx *c,
-                        size_t i)
+static size_t walk_next(const pt_resolver *rs, int type, size_t i)
 {
-  if (c->dir == NO_ID)
+  if (type == ALL_OF_NAME)
     return rs->next_same_name[i];
-  uint32_t n = rs->gnext[PT_GRP_DIR][i];
+  uint32_t n = rs->gnext[type][i];
   return n == NO_ID ? NONE : n;
+}
+
+/* The current file's candidates of head's name: its folder's group, or
+ * the whole chain when the folder has no id. */
+static int here_walk(const pt__resolve_ctx *c)
+{
+  return c->dir == NO_ID ? ALL_OF_NAME : PT_GRP_DIR;
 }
 
 /* The first of the entities of head's name written in type t (every one
@@ -1020,15 +1027,6 @@ static int qualifier_seg(const pt_resolver *rs, const char *want,
   return 1;
 }
 
-/* The next candidate after i: in its qualifier segment's group when
- * by_seg, else in the chain of its name. */
-static size_t next_of(const pt_resolver *rs, int by_seg, size_t i)
-{
-  if (!by_seg)
-    return rs->next_same_name[i];
-  uint32_t n = rs->gnext[PT_GRP_SEG][i];
-  return n == NO_ID ? NONE : n;
-}
 
 /* A.f(), pkg.f(), mod.A.f(): the qualifier names a type, a namespace or a
  * package, or an imported module and a type in it. */
@@ -1056,9 +1054,9 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
   uint32_t seg = NO_ID;
   int by_seg = !package && want && head != NONE &&
                qualifier_seg(rs, want, want_in_mod, &seg);
-  uint32_t i0 = by_seg ? group_of(rs, head, PT_GRP_SEG, seg) : NO_ID;
-  for (size_t i = by_seg ? (i0 == NO_ID ? NONE : i0) : head; i != NONE;
-       i = next_of(rs, by_seg, i)) {
+  int walk = by_seg ? PT_GRP_SEG : ALL_OF_NAME;
+  for (size_t i = walk_first(rs, head, walk, seg); i != NONE;
+       i = walk_next(rs, walk, i)) {
     if (!eligible(rs, i, r, 0))
       continue;
     any = 1;
@@ -1669,7 +1667,8 @@ static int defined_here(const pt_resolver *rs, const pt__resolve_ctx *c,
       !chain_head(rs, pt__resolve_family(lang), r->name, strlen(r->name),
                   &head))
     return 0;
-  for (size_t i = here_first(rs, c, head); i != NONE; i = here_next(rs, c, i))
+  for (size_t i = walk_first(rs, head, here_walk(c), c->dir); i != NONE;
+       i = walk_next(rs, here_walk(c), i))
     if (rs->info[i].file == c->file && module_member(rs, i, r))
       return 1;
   return 0;
@@ -1955,7 +1954,8 @@ static int file_defines(const pt_resolver *rs, const pt__resolve_ctx *c,
   if (c->file == NO_ID || !chain_head(rs, pt__resolve_family(lang), r->name,
                                       strlen(r->name), &head))
     return 0;
-  for (size_t i = here_first(rs, c, head); i != NONE; i = here_next(rs, c, i))
+  for (size_t i = walk_first(rs, head, here_walk(c), c->dir); i != NONE;
+       i = walk_next(rs, here_walk(c), i))
     if (rs->info[i].file == c->file && rs->info[i].kind != PT_KIND_METHOD &&
         eligible(rs, i, r, 0))
       return 1;
