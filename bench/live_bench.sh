@@ -103,9 +103,15 @@ import http.client, json, os, random, sys, time
 root, port, cls, n, seconds, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
 conn = http.client.HTTPConnection("127.0.0.1", port)
 # only files that hold code entities (tests, ignored or failed files do not)
-conn.request("GET", "/code-entities-list-all")
-code = {e["file_path"] for e in json.loads(conn.getresponse().read())["data"]["entities"]
-        if e["entity_class"] == "CODE"}
+# (every page: a list answers at most 10000 entities at a time)
+code, off = set(), 0
+while True:
+    conn.request("GET", "/code-entities-list-all?limit=10000&offset=%d" % off)
+    page = json.loads(conn.getresponse().read())["data"]
+    code |= {e["file_path"] for e in page["entities"] if e["entity_class"] == "CODE"}
+    off += page["returned_count"]
+    if not page["truncated"] or page["returned_count"] == 0:
+        break
 # size classes of the C and Python sources (bytes)
 bounds = {"small": (0, 8 << 10), "medium": (8 << 10, 64 << 10), "large": (64 << 10, 1 << 40)}
 skip = {".git", "node_modules", "build", "target", "dist", "__pycache__", ".venv", "venv"}
@@ -189,8 +195,13 @@ def get(url):
     conn.request("GET", url)
     r = conn.getresponse()
     return r.status, r.read()
-code = {e["file_path"] for e in json.loads(get("/code-entities-list-all")[1])["data"]["entities"]
-        if e["entity_class"] == "CODE"}
+code, off = set(), 0  # every page: a list answers at most 10000 at a time
+while True:
+    page = json.loads(get("/code-entities-list-all?limit=10000&offset=%d" % off)[1])["data"]
+    code |= {e["file_path"] for e in page["entities"] if e["entity_class"] == "CODE"}
+    off += page["returned_count"]
+    if not page["truncated"] or page["returned_count"] == 0:
+        break
 skip = {".git", "node_modules", "build", "target", "dist", "__pycache__", ".venv", "venv"}
 files = []
 for d, dirs, names in os.walk(root):
