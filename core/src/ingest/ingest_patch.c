@@ -28,6 +28,7 @@ typedef struct patched {
   pt_fs_stat st;
   int defs_changed;          /* its definitions are not the ones it had */
   int bases_changed;         /* nor its bases */
+  int same_edges;            /* only resolved again, to the edges it had */
   pt_entity *ents;           /* owned: its definitions, strings interned */
 } patched;
 
@@ -294,24 +295,138 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
   return rc;
 }
 
-/* Resolves the files' references into a scratch graph sharing prev's pool,
- * then patches prev with them. */
-static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
-                       patched *pf, size_t n, pt_graph **out)
+/* ---- files resolved again to the edges they had ------------------------
+ * A change marks what it touched by name, and a common name is read by
+ * thousands of files, most of which resolve to exactly the edges they had:
+ * those stay out of the patched graph, whose cost grows with the edges it
+ * takes in (a rename of Python's _pyio.py resolves 1,922 files again on
+ * the large tree; their 934,000 edges were sorted and merged anew). */
+
+/* The order pt_graph_finish sorts edges in (graph.c). */
+static int cmp_edge(const pt_edge *a, const pt_edge *b)
 {
-  pt_graph_file_patch *fp = pt_calloc(n + 1, sizeof *fp);
-  size_t *first = pt_calloc(n + 1, sizeof *first);
-  pt_raw_ref *refs = NULL;
-  int rc = fp && first ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
-  size_t base = pt_graph_n_edges(scratch);
+  int c = a->from_key == b->from_key ? 0 : strcmp(a->from_key, b->from_key);
+  if (!c && a->to_key != b->to_key) c = strcmp(a->to_key, b->to_key);
+  if (!c) c = (a->type > b->type) - (a->type < b->type);
+  if (!c && a->file_path != b->file_path) c = strcmp(a->file_path, b->file_path);
+  if (!c) c = (a->line > b->line) - (a->line < b->line);
+  return c;
+}
+
+typedef struct placed {
+  const pt_edge *e;
+  size_t at;                 /* written in this place: ties keep it */
+} placed;
+
+static int cmp_placed(const void *pa, const void *pb)
+{
+  const placed *a = pa, *b = pb;
+  int c = cmp_edge(a->e, b->e);
+  return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int same_candidates(const pt_candidates *a, const pt_candidates *b)
+{
+  if (a == b)
+    return 1;
+  if (!a || !b || a->n != b->n || a->n_keys != b->n_keys)
+    return 0;
+  for (uint32_t i = 0; i < a->n_keys; i++)
+    if (str_differ(a->keys[i], b->keys[i]))
+      return 0;
+  return 1;
+}
+
+/* Every field a graph keeps of an edge. */
+static int same_edge(const pt_edge *a, const pt_edge *b)
+{
+  return cmp_edge(a, b) == 0 && a->resolved == b->resolved &&
+         a->resolution == b->resolution &&
+         same_candidates(a->candidates, b->candidates);
+}
+
+/* Where the edges from key start among prev's (sorted) edges. */
+static size_t first_from(const pt_edge *v, size_t n, const char *key)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(v[mid].from_key, key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Whether the edges a file resolved to (e[0..n), in the order written)
+ * are the ones prev has of it: prev keeps a file's edges sorted and
+ * without a second (from, to, type), and every edge of a file comes from
+ * one of its references (resolve_pick.c), so the file's edges in prev are
+ * those from its references' keys that were written in it. */
+static int edges_unchanged(const pt_graph *prev, const char *path,
+                           const pt_raw_ref *refs, size_t n_refs,
+                           const pt_edge *e, size_t n, int *same)
+{
+  placed *p = pt_malloc((n + 1) * sizeof *p);
+  const char **from = pt_malloc((n_refs + 1) * sizeof *from);
+  if (!p || !from) {
+    pt_free(p);
+    pt_free(from);
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < n; i++)
+    p[i] = (placed){&e[i], i};
+  if (n > 1)
+    qsort(p, n, sizeof *p, cmp_placed);
+  size_t d = 0; /* duplicates (from, to, type) out: the first stays */
+  for (size_t r = 0; r < n; r++)
+    if (d == 0 || p[d - 1].e->from_key != p[r].e->from_key ||
+        p[d - 1].e->to_key != p[r].e->to_key || p[d - 1].e->type != p[r].e->type)
+      p[d++] = p[r];
+  size_t n_from = 0;
+  for (size_t i = 0; i < n_refs; i++)
+    from[n_from++] = refs[i].from_key;
+  if (n_from > 1)
+    qsort(from, n_from, sizeof *from, cmp_str_ptr);
+  const pt_edge *old = pt_graph_edges(prev);
+  size_t n_old = pt_graph_n_edges(prev), j = 0;
+  int ok = 1;
+  for (size_t i = 0; ok && i < n_from; i++) {
+    if (i > 0 && (from[i] == from[i - 1] || !strcmp(from[i], from[i - 1])))
+      continue;
+    for (size_t at = first_from(old, n_old, from[i]);
+         ok && at < n_old && !strcmp(old[at].from_key, from[i]); at++)
+      if (!str_differ(old[at].file_path, path))
+        ok = j < d && same_edge(&old[at], p[j++].e);
+  }
+  *same = ok && j == d;
+  pt_free(p);
+  pt_free(from);
+  return 0;
+}
+
+/* Below this many files to resolve, threads cost more than they save. */
+#define FILES_PER_THREAD 32
+
+/* The files' jobs for the resolver: their paths and references' keys
+ * interned in scratch's pool (a gone file's job has no path). */
+static int resolve_jobs(pt_graph *scratch, const patched *pf, size_t n,
+                        pt__resolve_job *jobs)
+{
+  int rc = 0;
   for (size_t k = 0; rc == 0 && k < n; k++) {
     const pt_file_result *r = pf[k].use;
-    first[k] = pt_graph_n_edges(scratch) - base;
     if (!r)
       continue; /* gone */
     const char *path = pt_graph_intern(scratch, r->file.path);
-    pt_free(refs);
-    refs = pt_malloc((r->n_refs + 1) * sizeof *refs);
+    pt_raw_ref *refs = pt_malloc((r->n_refs + 1) * sizeof *refs);
+    jobs[k] = (pt__resolve_job){path, r->file.lang, refs, r->n_refs};
     if (!path || !refs)
       rc = PT_ERR(PT_ENOMEM, "out of memory");
     for (size_t i = 0; rc == 0 && i < r->n_refs; i++) {
@@ -319,27 +434,75 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
       if (!(refs[i].from_key = pt_graph_intern(scratch, r->refs[i].from_key)))
         rc = PT_ERR(PT_ENOMEM, "out of memory");
     }
-    if (rc == 0)
-      rc = pt__resolve_file(rs, scratch, path, r->file.lang, refs, r->n_refs);
   }
-  first[n] = rc == 0 ? pt_graph_n_edges(scratch) - base : 0;
+  return rc;
+}
+
+/* Where each job's edges start among e[0..n) (added in job order, each
+ * written in its job's file), first[n_jobs] = n; PT_EAGAIN if they do not
+ * split so. */
+static int split_edges(const pt_edge *e, size_t n, const pt__resolve_job *jobs,
+                       size_t n_jobs, size_t *first)
+{
+  size_t at = 0;
+  for (size_t k = 0; k < n_jobs; k++) {
+    first[k] = at;
+    const char *p = jobs[k].path;
+    while (p && at < n && (e[at].file_path == p || !strcmp(e[at].file_path, p)))
+      at++;
+  }
+  first[n_jobs] = at;
+  return at == n ? 0 : PT_EAGAIN;
+}
+
+/* Resolves the files' references into a scratch graph sharing prev's pool,
+ * then patches prev with them; a file only resolved again (from n_dirty
+ * on) whose edges stay as they were is left out of the patch. */
+static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
+                       patched *pf, size_t n, size_t n_dirty,
+                       unsigned n_threads, pt_graph **out)
+{
+  pt_graph_file_patch *fp = pt_calloc(n + 1, sizeof *fp);
+  size_t *first = pt_calloc(n + 1, sizeof *first);
+  pt__resolve_job *jobs = pt_calloc(n + 1, sizeof *jobs);
+  int rc = fp && first && jobs ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  size_t base = pt_graph_n_edges(scratch);
+  if (rc == 0)
+    rc = resolve_jobs(scratch, pf, n, jobs);
+  if (n_threads > n / FILES_PER_THREAD)
+    n_threads = (unsigned)(n / FILES_PER_THREAD);
+  if (rc == 0)
+    rc = pt__resolve_files(rs, scratch, jobs, n, n_threads ? n_threads : 1);
+  const pt_edge *e = rc == 0 ? pt_graph_edges(scratch) + base : NULL;
+  if (rc == 0)
+    rc = split_edges(e, pt_graph_n_edges(scratch) - base, jobs, n, first);
+  for (size_t k = n_dirty; rc == 0 && k < n; k++)
+    if (jobs[k].path)
+      rc = edges_unchanged(prev, jobs[k].path, jobs[k].refs, jobs[k].n_refs,
+                           e + first[k], first[k + 1] - first[k],
+                           &pf[k].same_edges);
+  size_t w = 0;
   for (size_t k = 0; rc == 0 && k < n; k++) {
     const pt_file_result *r = pf[k].use;
-    fp[k].path = pf[k].path;
+    if (pf[k].same_edges)
+      continue;
+    fp[w].path = pf[k].path;
     if (r) {
-      fp[k].path = r->file.path;
-      fp[k].entities = r->entities;
-      fp[k].n_entities = r->n_entities;
-      fp[k].tests = r->tests;
-      fp[k].n_tests = r->n_tests;
-      fp[k].file = &r->file;
+      fp[w].path = r->file.path;
+      fp[w].entities = r->entities;
+      fp[w].n_entities = r->n_entities;
+      fp[w].tests = r->tests;
+      fp[w].n_tests = r->n_tests;
+      fp[w].file = &r->file;
     }
-    fp[k].edges = pt_graph_edges(scratch) + base + first[k];
-    fp[k].n_edges = first[k + 1] - first[k];
+    fp[w].edges = e + first[k];
+    fp[w++].n_edges = first[k + 1] - first[k];
   }
   if (rc == 0)
-    rc = pt_graph_patch(prev, fp, n, out);
-  pt_free(refs);
+    rc = pt_graph_patch(prev, fp, w, out);
+  for (size_t k = 0; jobs && k < n; k++)
+    pt_free((void *)jobs[k].refs);
+  pt_free(jobs);
   pt_free(fp);
   pt_free(first);
   return rc;
@@ -481,7 +644,8 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
       rc = follow_changes(c, rs, pf, &n, &ch);
   }
   if (rc == 0 && n > 0)
-    rc = patch_graph(rs, scratch, prev, pf, n, out);
+    rc = patch_graph(rs, scratch, prev, pf, n, n_dirty,
+                     o->n_threads ? o->n_threads : pt_cpu_count(), out);
   pt_graph_free(scratch);
   if (rc == 0) {
     rc = update_cache(c, pf, n_dirty, st);

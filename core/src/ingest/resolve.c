@@ -140,7 +140,7 @@ void pt__deps_fini(pt__deps *d)
 int pt__resolve_chain(const pt_resolver *rs, uint8_t fam, const char *name,
                       size_t len, size_t *head)
 {
-  note('n', name, len);
+  note(pt__deps_chain_tag(fam), name, len);
   return pt_strmap_get(&rs->by_name[fam], name, len, head) && *head != NONE;
 }
 

@@ -99,6 +99,9 @@ int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
 size_t pt__resolver_n_files(const pt_resolver *rs);
 const char *pt__resolver_file_path(const pt_resolver *rs, size_t i);
 int pt__deps_add(pt__deps *d, uint64_t h);
+/* The tag of what reading the candidates of a name in one language
+ * family records (the tag 'n' is whether any family defines the name). */
+#define pt__deps_chain_tag(fam) ((char)(0x80 | (fam)))
 /* Sorts and dedups d; PT_ENOMEM when recording ran out of memory. */
 int pt__deps_seal(pt__deps *d);
 void pt__deps_fini(pt__deps *d);

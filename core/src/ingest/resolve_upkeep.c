@@ -118,11 +118,19 @@ static int chain_unlink(pt_resolver *rs, size_t i)
   return 0;
 }
 
-static int count_name(pt_resolver *rs, const char *name, int delta)
+/* Counts a definition of name in or out; whether some family defines
+ * the name at all (what pt__resolve_has_name reads) changed when the
+ * count leaves or reaches 0: then it is marked. */
+static int count_name(pt_resolver *rs, const char *name, int delta,
+                      pt__deps *changed)
 {
   size_t n = 0, len = strlen(name);
   pt_strmap_get(&rs->names, name, len, &n);
-  return pt_strmap_put(&rs->names, name, len, delta > 0 ? n + 1 : n - (n > 0));
+  size_t now = delta > 0 ? n + 1 : n - (n > 0);
+  int rc = pt_strmap_put(&rs->names, name, len, now);
+  if (rc == 0 && (n == 0) != (now == 0))
+    rc = mark(changed, 'n', name, len);
+  return rc;
 }
 
 /* ---- files -------------------------------------------------------------- */
@@ -251,10 +259,12 @@ static int remove_entity(pt_resolver *rs, size_t i, pt__deps *changed)
   pt__group_unlink(rs, i);
   int rc = chain_unlink(rs, i);
   if (rc == 0)
-    rc = count_name(rs, e->name, -1);
+    rc = count_name(rs, e->name, -1, changed);
   if (rc == 0 && pt_strmap_get(&rs->by_key, e->key, kl, &at) && at == i)
     rc = pt_strmap_put(&rs->by_key, e->key, kl, NONE);
-  if (rc == 0) rc = mark(changed, 'n', e->name, strlen(e->name));
+  if (rc == 0)
+    rc = mark(changed, pt__deps_chain_tag(rs->info[i].fam), e->name,
+              strlen(e->name));
   if (rc == 0) rc = mark(changed, 'k', e->key, kl);
   if (rc == 0) rc = set_default(rs, i, NONE, changed);
   rs->info[i].pos = NO_ID;
@@ -350,8 +360,9 @@ static int place_entity(pt_resolver *rs, size_t i, uint32_t f, size_t pos,
     rc = base_heads(rs);
   if (rc == 0) rc = chain_link(rs, i);
   if (rc == 0) rc = pt__group_link(rs, i);
-  if (rc == 0) rc = count_name(rs, e->name, 1);
-  if (rc == 0) rc = mark(changed, 'n', e->name, strlen(e->name));
+  if (rc == 0) rc = count_name(rs, e->name, 1, changed);
+  if (rc == 0)
+    rc = mark(changed, pt__deps_chain_tag(in->fam), e->name, strlen(e->name));
   if (rc == 0) rc = mark(changed, 'k', e->key, strlen(e->key));
   if (rc == 0) rc = set_default(rs, i, i, changed);
   return rc;

@@ -1,0 +1,254 @@
+/* The live index's patch shortcut (pt_ingest_patch, ingest_patch.c): which
+ * files a change resolves again, and what the patched graph takes in of
+ * them. Every patch here must also equal a fresh index of the same tree. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/graph.h"
+#include "pt/ingest.h"
+#include "pt/sys/fs.h"
+#include "ingest/ingest_int.h"
+#include "ingest/resolve.h"
+#include "test_support.h"
+
+static char *dump(const pt_graph *g)
+{
+  pt_buf b = PT_BUF_INIT;
+  assert_int_equal(pt_graph_dump(g, &b), 0);
+  return pt_buf_detach(&b);
+}
+
+static void assert_equals_fresh(const char *root, const pt_graph *g)
+{
+  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_stats st;
+  pt_graph *fresh = NULL;
+  assert_int_equal(pt_ingest(&o, &fresh, &st), 0);
+  pt_ingest_stats_fini(&st);
+  char *a = dump(g), *b = dump(fresh);
+  assert_string_equal(a, b);
+  pt_free(a);
+  pt_free(b);
+  pt_graph_free(fresh);
+}
+
+static void remove_file(const char *root, const char *rel)
+{
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", root, rel);
+  assert_int_equal(remove(path), 0);
+}
+
+/* A tree indexed with a cache, as the live index keeps it. */
+typedef struct tree {
+  char *root;
+  pt_ingest_cache *c;
+  pt_ingest_opts o;
+  pt_graph *g;
+} tree;
+
+static void tree_index(tree *t, const char *tag, const char *const *files,
+                       unsigned n_threads)
+{
+  t->root = pt_test_tmpdir(tag);
+  for (size_t i = 0; files[i]; i += 2)
+    pt_test_write(t->root, files[i], files[i + 1]);
+  assert_int_equal(pt_ingest_cache_new(&t->c), 0);
+  pt_ingest_opts o = {t->root, n_threads, 0, NULL, 0, NULL, NULL, 0, t->c};
+  t->o = o;
+  pt_ingest_stats st;
+  assert_int_equal(pt_ingest(&t->o, &t->g, &st), 0);
+  pt_ingest_stats_fini(&st);
+}
+
+/* Patches the paths marked dirty; the shortcut must take them. */
+static pt_graph *tree_patch(tree *t)
+{
+  pt_ingest_stats st;
+  pt_graph *next = NULL;
+  assert_int_equal(pt_ingest_patch(&t->o, t->g, &next, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_non_null(next);
+  return next;
+}
+
+static void tree_fini(tree *t)
+{
+  pt_graph_free(t->g);
+  pt_ingest_cache_free(t->c);
+  pt_free(t->root);
+}
+
+/* Moves the file at from to `to` and marks both paths, as the watcher
+ * reports a rename. */
+static void tree_rename(tree *t, const char *from, const char *to,
+                        const char *text)
+{
+  pt_test_write(t->root, to, text);
+  remove_file(t->root, from);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t->c, from), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t->c, to), 0);
+}
+
+static const char *const util_c = "int helper(void)\n{\n  return 1;\n}\n";
+
+/* helper() in main.c reads the C definitions named helper; Python's
+ * helper is another family's, so lib.py going changes nothing main.c
+ * read, while util.c's helper going does. (Every file that read a name
+ * was resolved again before, in any language: renaming Python's
+ * Tools/demo/markov.py, which defines main and get, resolved 1,260 files
+ * of the large tree again, Go and C among them.) */
+static void ingest_patch__a_name_of_another_language_marks_no_reader(
+    void **state)
+{
+  static const char *const files[] = {
+    "lib.py", "def helper():\n    return 1\n",
+    "util.c", "int helper(void)\n{\n  return 1;\n}\n",
+    "other.c", "int helper(void)\n{\n  return 2;\n}\n",
+    "main.c", "int run(void)\n{\n  return helper();\n}\n",
+    NULL};
+  tree t;
+  tree_index(&t, "patch_family", files, 1);
+  pt_resolver *rs = pt__cache_resolver(t.c);
+  assert_non_null(rs);
+  pt__deps py = {0}, c = {0};
+  assert_int_equal(pt__resolver_set_file(rs, "lib.py", PT_LANG_PYTHON, NULL, 0,
+                                         1, &py), 0);
+  assert_int_equal(pt__deps_seal(&py), 0);
+  assert_false(pt__resolver_reads(rs, "main.c", 0, &py));
+  assert_int_equal(pt__resolver_set_file(rs, "util.c", PT_LANG_C, NULL, 0, 1,
+                                         &c), 0);
+  assert_int_equal(pt__deps_seal(&c), 0);
+  assert_true(pt__resolver_reads(rs, "main.c", 0, &c));
+  pt__deps_fini(&py);
+  pt__deps_fini(&c);
+  tree_fini(&t);
+}
+
+/* ... and a name no other family defines: Python's only `unique` going
+ * makes C's lookup of it one that nobody defines (another verdict), so
+ * main.c reads that. */
+static void ingest_patch__a_name_leaving_every_family_marks_its_readers(
+    void **state)
+{
+  static const char *const files[] = {
+    "lib.py", "def unique():\n    return 1\n",
+    "main.c", "int run(void)\n{\n  return unique();\n}\n",
+    NULL};
+  tree t;
+  tree_index(&t, "patch_family_gone", files, 1);
+  pt_resolver *rs = pt__cache_resolver(t.c);
+  pt__deps ch = {0};
+  assert_int_equal(pt__resolver_set_file(rs, "lib.py", PT_LANG_PYTHON, NULL, 0,
+                                         1, &ch), 0);
+  assert_int_equal(pt__deps_seal(&ch), 0);
+  assert_true(pt__resolver_reads(rs, "main.c", 0, &ch));
+  pt__deps_fini(&ch);
+  tree_fini(&t);
+}
+
+/* Renaming a/util.c into c/ changes the candidates of helper, which
+ * b/main.c reads; it still calls its own folder's helper, so its edges are the
+ * ones it had and the patched graph keeps them (their origin is the graph
+ * before), where it used to take them in anew. */
+static void ingest_patch__a_file_resolved_again_to_its_edges_keeps_them(
+    void **state)
+{
+  static const char *const files[] = {
+    "a/util.c", util_c,
+    "b/util.c", "int helper(void)\n{\n  return 2;\n}\n",
+    "b/main.c", "int run(void)\n{\n  return helper();\n}\n",
+    "c/keep.c", "int keep(void)\n{\n  return 0;\n}\n",
+    NULL};
+  tree t;
+  tree_index(&t, "patch_same_edges", files, 1);
+  tree_rename(&t, "a/util.c", "c/util.c", util_c);
+  pt_graph *next = tree_patch(&t);
+  pt_graph_lineage ln;
+  assert_true(pt_graph_lineage_of(next, &ln));
+  assert_ptr_equal(ln.base, t.g);
+  const pt_edge *e = pt_graph_edges(next);
+  size_t n_main = 0;
+  for (size_t i = 0; i < pt_graph_n_edges(next); i++)
+    if (!strcmp(e[i].file_path, "b/main.c")) {
+      n_main++;
+      assert_int_not_equal(ln.edge_src[i], PT_GRAPH_NEW);
+    }
+  assert_int_equal(n_main, 1);
+  assert_equals_fresh(t.root, next);
+  pt_graph_free(next);
+  tree_fini(&t);
+}
+
+/* Enough files read what a rename changed for the patch to resolve them
+ * on two threads: helper() is ambiguous between a/ and b/ in 80 files of
+ * m/ (edges listing both candidates), and 40 of n/ call their own folder's;
+ * after a/util.c moves into c/, the first 80 list other candidates, the 40
+ * resolve as before, and the patched graph is the fresh one. */
+static void ingest_patch__many_files_resolved_again_on_threads_equal_fresh(
+    void **state)
+{
+  enum { N_AMBIGUOUS = 80, N_LOCAL = 40 };
+  char **files = pt_calloc(2 * (N_AMBIGUOUS + N_LOCAL) + 16, sizeof *files);
+  assert_non_null(files);
+  size_t k = 0;
+  files[k++] = pt_strdup("a/util.c");
+  files[k++] = pt_strdup(util_c);
+  files[k++] = pt_strdup("b/util.c");
+  files[k++] = pt_strdup("int helper(void)\n{\n  return 2;\n}\n");
+  files[k++] = pt_strdup("n/util.c");
+  files[k++] = pt_strdup("int helper(void)\n{\n  return 3;\n}\n");
+  files[k++] = pt_strdup("a/keep.c"); /* a/ stays for the way back */
+  files[k++] = pt_strdup("int keep_a(void)\n{\n  return 0;\n}\n");
+  files[k++] = pt_strdup("c/keep.c");
+  files[k++] = pt_strdup("int keep(void)\n{\n  return 0;\n}\n");
+  char buf[256];
+  for (int i = 0; i < N_AMBIGUOUS + N_LOCAL; i++) {
+    snprintf(buf, sizeof buf, "%s/f%03d.c", i < N_AMBIGUOUS ? "m" : "n", i);
+    files[k++] = pt_strdup(buf);
+    snprintf(buf, sizeof buf, "int f%03d(void)\n{\n  return helper();\n}\n", i);
+    files[k++] = pt_strdup(buf);
+  }
+  tree t;
+  tree_index(&t, "patch_threads", (const char *const *)files, 2);
+  tree_rename(&t, "a/util.c", "c/util.c", util_c);
+  pt_graph *next = tree_patch(&t);
+  assert_equals_fresh(t.root, next);
+  pt_graph_lineage ln;
+  assert_true(pt_graph_lineage_of(next, &ln));
+  const pt_edge *e = pt_graph_edges(next);
+  size_t n_new = 0, n_kept = 0;
+  for (size_t i = 0; i < pt_graph_n_edges(next); i++) {
+    if (!strncmp(e[i].file_path, "m/", 2))
+      n_new += ln.edge_src[i] == PT_GRAPH_NEW;
+    if (!strncmp(e[i].file_path, "n/f", 3))
+      n_kept += ln.edge_src[i] != PT_GRAPH_NEW;
+  }
+  assert_int_equal(n_new, N_AMBIGUOUS);
+  assert_int_equal(n_kept, N_LOCAL);
+  /* and back, from the patched graph */
+  pt_graph_free(t.g);
+  t.g = next;
+  tree_rename(&t, "c/util.c", "a/util.c", util_c);
+  next = tree_patch(&t);
+  assert_equals_fresh(t.root, next);
+  pt_graph_free(next);
+  tree_fini(&t);
+  for (size_t i = 0; i < k; i++)
+    pt_free(files[i]);
+  pt_free(files);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(ingest_patch__a_name_of_another_language_marks_no_reader),
+    cmocka_unit_test(ingest_patch__a_name_leaving_every_family_marks_its_readers),
+    cmocka_unit_test(ingest_patch__a_file_resolved_again_to_its_edges_keeps_them),
+    cmocka_unit_test(ingest_patch__many_files_resolved_again_on_threads_equal_fresh),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
