@@ -317,10 +317,12 @@ for k in added body renamed removed deleted; do
 done
 echo
 for c in small medium large; do echo "  $c: $(cat "$out/files.$c")"; done
-# the server's own time per update (from its [FileWatcher] lines)
-sed -n 's/^\[FileWatcher\] changed .*(\([0-9]*\) ms)$/\1/p' "$out/server.out" > "$out/upd"
+# the server's own time per update (from its [FileWatcher] lines: one
+# path changed or removed, or several at once, as a rename is)
+upd_re='^\[FileWatcher\] .*: [0-9]* file(s) re-extracted.*ms)$'
+sed -n "/$upd_re/s/.*(\([0-9]*\) ms)\$/\1/p" "$out/server.out" > "$out/upd"
 [ -s "$out/upd" ] && stats "update (server side)" "$out/upd" | awk '{printf "  server-side update (ms): %d updates, p50 %s, p99 %s, max %s\n", $4, $5, $7, $8}'
-grep '^\[FileWatcher\] changed .*ms)$' "$out/server.out" > "$out/upd.lines" || true
+grep "$upd_re" "$out/server.out" > "$out/upd.lines" || true
 awk '/\(patched\)/ { p++; print $(NF-1) > "'"$out"'/upd.patched" } !/\(patched\)/ { print $(NF-1) > "'"$out"'/upd.whole" }
   END { printf "  %d of %d updates patched in place, %d re-resolved whole\n", p, NR, NR - p }' "$out/upd.lines"
 for k in patched whole; do
@@ -328,7 +330,7 @@ for k in patched whole; do
     awk -v k="$k" '{printf "    %-8s p50 %s ms, p99 %s ms, max %s ms\n", k, $3, $5, $6}'
 done
 echo "  the slowest updates:"
-grep '^\[FileWatcher\] changed .*ms)$' "$out/server.out" | awk -F'[()]' '{print $(NF-1), $0}' |
+grep "$upd_re" "$out/server.out" | awk -F'[()]' '{print $(NF-1), $0}' |
   sort -rn | head -n 5 | cut -d' ' -f3- | sed 's/^/    /'
 echo
 printf 'idle server CPU over %s s: %s ticks of 1/%s s\n\n' "$idle_s" "$idle_ticks" "$(getconf CLK_TCK)"
