@@ -1,5 +1,8 @@
 /* The "rocksdb" backend of pt/store.h (POSIX builds): one key per record,
- * values in the encoding of pt/record_codec.h. Each save writes the whole
+ * values in the encoding of pt/record_codec.h, entities, edges and tests
+ * naming their strings by id into a table of each distinct string
+ * (format 7: store_rocksdb_records.c, store_rocksdb_strings.c; format 6,
+ * strings by text, still loads). Each save writes the whole
  * graph as a new generation beside the current one (sorted table files,
  * store_rocksdb_sst.c) and then, in one small synced batch, makes it
  * current and drops the old one; docs/storage.md ("RocksDB") gives the key
@@ -31,12 +34,15 @@
  * themselves at the top level, so it names a different layout; version 2
  * had edges without their resolution, version 3 files without their mtime
  * and reuse record, version 4 edge keys ending in the type's name, version
- * 5 edges without their candidates. */
+ * 5 edges without their candidates. Version 6 named every string by its
+ * text; it loads as it is, and an update of it writes it whole as 7. */
 #define VERSION_NAME "schema_version"
-#define VERSION_VALUE "6" /* 3: edges carry their resolution; 4: files
+#define VERSION_VALUE "7" /* 3: edges carry their resolution; 4: files
                                carry mtime_ns and reuse; 5: edge keys end
                                in the type's number; 6: edges carry their
-                               candidates */
+                               candidates; 7: entities, edges and tests
+                               name their strings by id */
+#define VERSION_6 "6"
 #define VERSION_KEY "m\0" VERSION_NAME
 #define CURRENT_KEY "m\0generation"
 
@@ -130,79 +136,178 @@ static int key_part(pt_buf *k, const char *s)
   return rc;
 }
 
-static int put_entity(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
+/* ---- records --------------------------------------------------------------
+ * Keys are the same in both formats; format 7's entity, edge and test
+ * values name their strings by id (store_rocksdb_records.c). */
+
+static int put_entity6(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                       pt_buf *k, pt_buf *v)
 {
   const pt_entity *e = &pt_graph_entities(g)[i];
   int rc = key_part(k, e->key);
+  (void)ids;
   return rc ? rc : pt_record_encode_entity(v, e);
+}
+
+static int put_entity(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                      pt_buf *k, pt_buf *v)
+{
+  const pt_entity *e = &pt_graph_entities(g)[i];
+  int rc = key_part(k, e->key);
+  return rc ? rc : pt__rocksdb_encode_entity(v, ids, e);
 }
 
 /* The type as a digit of its number, not its name: keys then sort as the
  * graph orders edges (from, to, type), and a load need not sort them. */
-static int put_edge(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
+static int edge_key(const pt_edge *e, pt_buf *k)
 {
-  const pt_edge *e = &pt_graph_edges(g)[i];
   int rc = key_part(k, e->from_key);
   if (rc == 0) rc = key_part(k, e->to_key);
   if (rc == 0) rc = pt_buf_putc(k, '\0');
-  if (rc == 0) rc = pt_buf_putc(k, (char)('0' + (int)e->type));
+  return rc ? rc : pt_buf_putc(k, (char)('0' + (int)e->type));
+}
+
+static int put_edge6(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                     pt_buf *k, pt_buf *v)
+{
+  const pt_edge *e = &pt_graph_edges(g)[i];
+  int rc = edge_key(e, k);
+  (void)ids;
   return rc ? rc : pt_record_encode_edge(v, e);
 }
 
-static int put_file(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
+static int put_edge(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                    pt_buf *k, pt_buf *v)
+{
+  const pt_edge *e = &pt_graph_edges(g)[i];
+  int rc = edge_key(e, k);
+  return rc ? rc : pt__rocksdb_encode_edge(v, ids, e);
+}
+
+static int put_file(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                    pt_buf *k, pt_buf *v)
 {
   const pt_file_record *f = &pt_graph_files(g)[i];
   int rc = key_part(k, f->path);
+  (void)ids;
   return rc ? rc : pt_record_encode_file(v, f);
 }
 
 /* The ordinal (the test's place in canonical order, big-endian so keys
  * sort by it) makes each key unique. */
-static int put_test(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
+static int test_key(const pt_test_entity *t, size_t i, pt_buf *k)
 {
-  const pt_test_entity *t = &pt_graph_tests(g)[i];
   char ord[8];
   put_be64(ord, i);
   int rc = key_part(k, t->file_path);
   if (rc == 0) rc = pt_buf_putc(k, '\0');
-  if (rc == 0) rc = pt_buf_put(k, ord, sizeof ord);
+  return rc ? rc : pt_buf_put(k, ord, sizeof ord);
+}
+
+static int put_test6(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                     pt_buf *k, pt_buf *v)
+{
+  const pt_test_entity *t = &pt_graph_tests(g)[i];
+  int rc = test_key(t, i, k);
+  (void)ids;
   return rc ? rc : pt_record_encode_test(v, t);
 }
 
-static int put_ignored(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
+static int put_test(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                    pt_buf *k, pt_buf *v)
+{
+  const pt_test_entity *t = &pt_graph_tests(g)[i];
+  int rc = test_key(t, i, k);
+  return rc ? rc : pt__rocksdb_encode_test(v, ids, t);
+}
+
+static int put_ignored(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                       pt_buf *k, pt_buf *v)
 {
   const pt_ignored_file *f = &pt_graph_ignored(g)[i];
   int rc = key_part(k, f->path);
+  (void)ids;
   return rc ? rc : pt_record_encode_ignored(v, f);
 }
 
-static int put_meta(const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
+static int put_meta(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                    pt_buf *k, pt_buf *v)
 {
   const char *name, *value;
   pt_graph_meta_at(g, i, &name, &value);
   int rc = key_part(k, name);
+  (void)ids;
   return rc ? rc : pt_record_encode_meta(v, name, value);
 }
 
-/* The strings the last edge loaded had, interned: edges come in key
- * order, so most have the last one's from key and file, which are then
- * compared, not looked up again. */
+static size_t n_entities(const pt_graph *g, const pt__rocksdb_ids *ids)
+{
+  (void)ids;
+  return pt_graph_n_entities(g);
+}
+
+static size_t n_edges(const pt_graph *g, const pt__rocksdb_ids *ids)
+{
+  (void)ids;
+  return pt_graph_n_edges(g);
+}
+
+static size_t n_files(const pt_graph *g, const pt__rocksdb_ids *ids)
+{
+  (void)ids;
+  return pt_graph_n_files(g);
+}
+
+static size_t n_tests(const pt_graph *g, const pt__rocksdb_ids *ids)
+{
+  (void)ids;
+  return pt_graph_n_tests(g);
+}
+
+static size_t n_ignored(const pt_graph *g, const pt__rocksdb_ids *ids)
+{
+  (void)ids;
+  return pt_graph_n_ignored(g);
+}
+
+static size_t n_meta(const pt_graph *g, const pt__rocksdb_ids *ids)
+{
+  (void)ids;
+  return pt_graph_n_meta(g);
+}
+
+/* ---- loading records -------------------------------------------------------
+ * A loader gets the record's key after the generation prefix (its letter
+ * first) and its value. Format 6: the strings the last edge loaded had,
+ * interned: edges come in key order, so most have the last one's from key
+ * and file, which are then compared, not looked up again. Format 7: the
+ * string table, whose chunks come first ('a'), copied into the pool and
+ * interned at once before the first record that names them. */
 typedef struct load_ctx {
   pt_graph *g;
   const char *from, *file;
+  pt__rocksdb_strings s;
+  size_t *len, len_cap; /* owned: s.v's lengths until interned */
+  int is_interned;
 } load_ctx;
 
-static int load_entity(load_ctx *c, const char *val, size_t len)
+static int load_entity6(load_ctx *c, const char *key, size_t klen,
+                        const char *val, size_t len)
 {
   pt_entity e;
+  (void)key;
+  (void)klen;
   int rc = pt_record_decode_entity(val, len, &e);
   return rc ? rc : pt_graph_add_entity(c->g, &e);
 }
 
-static int load_edge(load_ctx *c, const char *val, size_t len)
+static int load_edge6(load_ctx *c, const char *key, size_t klen,
+                      const char *val, size_t len)
 {
   pt_edge e;
   pt_record_candidates cand;
+  (void)key;
+  (void)klen;
   int rc = pt_record_decode_edge_candidates(val, len, &e, &cand);
   if (rc == 0 && cand.n)
     rc = pt_graph_intern_candidates(c->g, cand.n, cand.keys, cand.n_keys,
@@ -214,55 +319,179 @@ static int load_edge(load_ctx *c, const char *val, size_t len)
   return rc ? rc : pt_graph_add_edge_interned(c->g, &e, 0);
 }
 
-static int load_file(load_ctx *c, const char *val, size_t len)
+static int load_file(load_ctx *c, const char *key, size_t klen,
+                     const char *val, size_t len)
 {
   pt_file_record f;
+  (void)key;
+  (void)klen;
   int rc = pt_record_decode_file(val, len, &f);
   return rc ? rc : pt_graph_add_file(c->g, &f);
 }
 
-static int load_test(load_ctx *c, const char *val, size_t len)
+static int load_test6(load_ctx *c, const char *key, size_t klen,
+                      const char *val, size_t len)
 {
   pt_test_entity t;
+  (void)key;
+  (void)klen;
   int rc = pt_record_decode_test(val, len, &t);
   return rc ? rc : pt_graph_add_test(c->g, &t);
 }
 
-static int load_ignored(load_ctx *c, const char *val, size_t len)
+static int load_ignored(load_ctx *c, const char *key, size_t klen,
+                        const char *val, size_t len)
 {
   pt_ignored_file f;
+  (void)key;
+  (void)klen;
   int rc = pt_record_decode_ignored(val, len, &f);
   return rc ? rc : pt_graph_add_ignored(c->g, &f);
 }
 
-static int load_meta(load_ctx *c, const char *val, size_t len)
+static int load_meta(load_ctx *c, const char *key, size_t klen,
+                     const char *val, size_t len)
 {
   const char *name, *value;
+  (void)key;
+  (void)klen;
   int rc = pt_record_decode_meta(val, len, &name, &value);
   if (rc == 0 && name)
     rc = pt_graph_set_meta(c->g, name, value);
   return rc;
 }
 
+static int add_string(const char *s, size_t len, void *payload)
+{
+  load_ctx *c = payload;
+  pt__rocksdb_strings *t = &c->s;
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? 2 * t->cap : 4096;
+    const char **v = pt_realloc(t->v, cap * sizeof *v);
+    size_t *lens = v ? pt_realloc(c->len, cap * sizeof *lens) : NULL;
+    if (v)
+      t->v = v;
+    if (!lens)
+      return PT_ERR(PT_ENOMEM, "out of memory reading strings");
+    c->len = lens;
+    t->cap = c->len_cap = cap;
+  }
+  if (!(t->v[t->n] = pt_graph_copy_text(c->g, s, len)))
+    return PT_ERR(PT_ENOMEM, "out of memory reading strings");
+  c->len[t->n++] = len;
+  return 0;
+}
+
+/* A chunk's key: 'a', then the id of its first string, the one after the
+ * chunk before. */
+static int load_chunk(load_ctx *c, const char *key, size_t klen,
+                      const char *val, size_t len)
+{
+  if (c->is_interned || klen != 2 + 8 ||
+      get_be64(key + 2) != (uint64_t)c->s.n + 1)
+    return PT_ERR(PT_EINVAL, "corrupt string chunk: ids not 1, 2, 3, ... "
+                  "in order");
+  return pt__rocksdb_read_chunk(val, len, add_string, c);
+}
+
+static int intern_strings(load_ctx *c)
+{
+  int rc = c->is_interned ? 0 : pt_graph_intern_copies(c->g, c->s.v, c->len,
+                                                       c->s.n);
+  c->is_interned = 1;
+  pt_free(c->len);
+  c->len = NULL;
+  return rc;
+}
+
+static int load_entity(load_ctx *c, const char *key, size_t klen,
+                       const char *val, size_t len)
+{
+  pt_entity e;
+  int rc = intern_strings(c);
+  (void)key;
+  (void)klen;
+  if (rc == 0)
+    rc = pt__rocksdb_decode_entity(val, len, &c->s, c->g, &e);
+  return rc ? rc : pt_graph_add_entity_interned(c->g, &e);
+}
+
+static int load_edge(load_ctx *c, const char *key, size_t klen,
+                     const char *val, size_t len)
+{
+  pt_edge e;
+  pt_record_candidates cand;
+  int rc = intern_strings(c);
+  (void)key;
+  (void)klen;
+  if (rc == 0)
+    rc = pt__rocksdb_decode_edge(val, len, &c->s, &e, &cand);
+  if (rc == 0 && cand.n)
+    rc = pt_graph_intern_candidates_interned(c->g, cand.n, cand.keys,
+                                             cand.n_keys, &e.candidates);
+  return rc ? rc : pt_graph_add_edge_interned(c->g, &e, 1);
+}
+
+static int load_test(load_ctx *c, const char *key, size_t klen,
+                     const char *val, size_t len)
+{
+  pt_test_entity t;
+  int rc = intern_strings(c);
+  (void)key;
+  (void)klen;
+  if (rc == 0)
+    rc = pt__rocksdb_decode_test(val, len, &c->s, &t);
+  return rc ? rc : pt_graph_add_test_interned(c->g, &t);
+}
+
+static void load_ctx_fini(load_ctx *c)
+{
+  pt_free(c->s.v);
+  pt_free(c->len);
+}
+
 /* Save and update write these types; load picks the type by a key's
- * prefix, and its loader from the same row of record_loaders. */
+ * prefix, and its loader from the same row of loaders. A load stops at
+ * the letter `stop` (format 7's 'x' records, which only an update
+ * reads). */
 typedef pt__rocksdb_type record_type;
+typedef int (*record_loader)(load_ctx *c, const char *key, size_t klen,
+                             const char *val, size_t len);
 
-static const record_type record_types[] = {
-    {'e', pt_graph_n_entities, put_entity},
-    {'d', pt_graph_n_edges, put_edge},
-    {'f', pt_graph_n_files, put_file},
-    {'t', pt_graph_n_tests, put_test},
-    {'i', pt_graph_n_ignored, put_ignored},
-    {'m', pt_graph_n_meta, put_meta},
+typedef struct format {
+  const char *version;
+  const record_type *types;
+  const record_loader *loaders;
+  size_t n_types;
+  char stop;
+} format;
+
+static const record_type types6[] = {
+    {'e', n_entities, put_entity6}, {'d', n_edges, put_edge6},
+    {'f', n_files, put_file},       {'t', n_tests, put_test6},
+    {'i', n_ignored, put_ignored},  {'m', n_meta, put_meta},
 };
+static const record_loader loaders6[] = {
+    load_entity6, load_edge6, load_file, load_test6, load_ignored, load_meta};
 
-#define N_RECORD_TYPES (sizeof record_types / sizeof record_types[0])
+static const record_type types7[] = {
+    {'a', pt__rocksdb_n_chunks, pt__rocksdb_put_chunk},
+    {'d', n_edges, put_edge},
+    {'e', n_entities, put_entity},
+    {'f', n_files, put_file},
+    {'i', n_ignored, put_ignored},
+    {'m', n_meta, put_meta},
+    {'t', n_tests, put_test},
+    {'x', pt__rocksdb_n_hashed, pt__rocksdb_put_hashed},
+};
+static const record_loader loaders7[] = {
+    load_chunk, load_edge, load_entity, load_file, load_ignored, load_meta,
+    load_test, NULL};
 
-static int (*const record_loaders[N_RECORD_TYPES])(load_ctx *c,
-                                                   const char *val,
-                                                   size_t len) = {
-    load_entity, load_edge, load_file, load_test, load_ignored, load_meta};
+static const format format6 = {VERSION_6, types6, loaders6,
+                               sizeof types6 / sizeof types6[0], '\0'};
+static const format format7 = {VERSION_VALUE, types7, loaders7,
+                               sizeof types7 / sizeof types7[0], 'x'};
 
 /* ---- save ---------------------------------------------------------------- */
 
@@ -325,24 +554,34 @@ static int last_generation(rocksdb_store *rs, uint64_t *out)
  * then takes its table files in at the bottom level, with nothing to
  * compact. Table files synced and taken in are on disk, so the flip that
  * follows can rely on them after a crash. */
-int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
-                                       uint64_t *out)
+static int write_generation(rocksdb_store *rs, const format *fmt,
+                            const pt_graph *from, uint64_t *out)
 {
-  rocksdb_store *rs = (rocksdb_store *)st;
+  pt__rocksdb_ids ids;
   uint64_t cur = 0, last = 0;
   int rc = current_for_save(rs, &cur);
   if (rc == 0)
     rc = last_generation(rs, &last);
   uint64_t gen = (last > cur ? last : cur) + 1;
   gen_range r = range_of(gen);
+  memset(&ids, 0, sizeof ids);
+  if (rc == 0 && fmt == &format7)
+    rc = pt__rocksdb_ids_for_save(&ids, from);
   if (rc == 0) {
     pt__rocksdb_remove_leftover_tables(rs->path);
     rc = pt__rocksdb_write_tables(rs->db, rs->opts, rs->path, r.lo, from,
-                                  record_types, N_RECORD_TYPES);
+                                  &ids, fmt->types, fmt->n_types);
   }
+  pt__rocksdb_ids_fini(&ids);
   if (rc == 0)
     *out = gen;
   return rc;
+}
+
+int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
+                                       uint64_t *out)
+{
+  return write_generation((rocksdb_store *)st, &format7, from, out);
 }
 
 /* Makes generation gen current in one synced batch, which RocksDB applies
@@ -350,13 +589,13 @@ int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
  * records of a version 1 database) comes first in the batch, so the two
  * keys put after it survive. gen is the highest generation there is, and
  * no deletion reaches above it, into the ranges later saves write. */
-static int flip(rocksdb_store *rs, uint64_t gen)
+static int flip(rocksdb_store *rs, const format *fmt, uint64_t gen)
 {
   gen_range r = range_of(gen);
   rocksdb_writebatch_t *b = rocksdb_writebatch_create();
   pt_buf v = PT_BUF_INIT;
   char cur[8];
-  int rc = pt_record_encode_meta(&v, VERSION_NAME, VERSION_VALUE);
+  int rc = pt_record_encode_meta(&v, VERSION_NAME, fmt->version);
   put_be64(cur, gen);
   if (rc == 0) {
     char *err = NULL;
@@ -417,18 +656,29 @@ static void drop_old_tables(rocksdb_store *rs, uint64_t gen)
   rocksdb_free(err);
 }
 
-static int rocks_save(pt_store *self, const pt_graph *from)
+static int save_as(rocksdb_store *rs, const format *fmt,
+                   const pt_graph *from)
 {
   uint64_t gen = 0;
-  int rc = check_writable((rocksdb_store *)self,
-                          ROOM_BASE + 2 * (uint64_t)pt_graph_pool_bytes(from));
+  int rc = check_writable(rs, ROOM_BASE +
+                                  2 * (uint64_t)pt_graph_pool_bytes(from));
   if (rc == 0)
-    rc = pt__store_rocksdb_write_generation(self, from, &gen);
+    rc = write_generation(rs, fmt, from, &gen);
   if (rc == 0)
-    rc = flip((rocksdb_store *)self, gen);
+    rc = flip(rs, fmt, gen);
   if (rc == 0)
-    drop_old_tables((rocksdb_store *)self, gen);
+    drop_old_tables(rs, gen);
   return rc;
+}
+
+static int rocks_save(pt_store *self, const pt_graph *from)
+{
+  return save_as((rocksdb_store *)self, &format7, from);
+}
+
+int pt__store_rocksdb_save_format6(pt_store *st, const pt_graph *from)
+{
+  return save_as((rocksdb_store *)st, &format6, from);
 }
 
 /* ---- update (the live index's write-through) ------------------------------ */
@@ -436,31 +686,33 @@ static int rocks_save(pt_store *self, const pt_graph *from)
 /* The full key of record i of g (generation prefix, type, record key) in
  * k, its value in v. */
 static int record_kv(const record_type *rt, const gen_range *gen,
-                     const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
+                     pt__rocksdb_ids *ids, const pt_graph *g, size_t i,
+                     pt_buf *k, pt_buf *v)
 {
   pt_buf_clear(k);
   pt_buf_clear(v);
   int rc = pt_buf_put(k, gen->lo, sizeof gen->lo);
   if (rc == 0)
     rc = pt_buf_putc(k, rt->prefix);
-  return rc ? rc : rt->put(g, i, k, v);
+  return rc ? rc : rt->put(g, ids, i, k, v);
 }
 
 /* Adds to b the puts and deletes that turn old's records of one type into
  * now's: keys only in old are deleted, keys whose value differs or that
  * are new are put. Only the records that are not the same in both
  * (pt__rocksdb_changed) are encoded: a graph patched from old costs what
- * the patch changed. */
+ * the patch changed. Both sides name their strings by the ids of ids, one
+ * id for each text: equal records encode to equal bytes. */
 static int diff_records(const record_type *rt, const gen_range *gen,
-                        const pt_graph *old, const pt_graph *now,
-                        rocksdb_writebatch_t *b)
+                        pt__rocksdb_ids *ids, const pt_graph *old,
+                        const pt_graph *now, rocksdb_writebatch_t *b)
 {
   pt__rocksdb_records c = {NULL, 0, NULL, 0};
   pt_arena keys = PT_ARENA_INIT;
   pt_strmap map = PT_STRMAP_INIT;
   pt_buf k = PT_BUF_INIT, v = PT_BUF_INIT, ov = PT_BUF_INIT, ok = PT_BUF_INIT;
-  int rc = pt__rocksdb_changed(rt->prefix, old, rt->count(old), now,
-                               rt->count(now), &c);
+  int rc = pt__rocksdb_changed(rt->prefix, old, rt->count(old, ids), now,
+                               rt->count(now, ids), &c);
   size_t n_old = c.n_old;
   unsigned char *seen = rc ? NULL : pt_calloc(n_old + 1, 1);
   const char **old_keys = rc ? NULL : pt_calloc(n_old + 1, sizeof *old_keys);
@@ -468,7 +720,7 @@ static int diff_records(const record_type *rt, const gen_range *gen,
   if (rc == 0 && !(seen && old_keys && old_len))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < n_old; i++) {
-    rc = record_kv(rt, gen, old, c.old[i], &k, &v);
+    rc = record_kv(rt, gen, ids, old, c.old[i], &k, &v);
     if (rc == 0 && !(old_keys[i] = pt_arena_strndup(&keys, k.ptr, k.len)))
       rc = PT_ERR(PT_ENOMEM, "out of memory");
     old_len[i] = k.len;
@@ -477,10 +729,10 @@ static int diff_records(const record_type *rt, const gen_range *gen,
   }
   for (size_t j = 0; rc == 0 && j < c.n_now; j++) {
     size_t i;
-    rc = record_kv(rt, gen, now, c.now[j], &k, &v);
+    rc = record_kv(rt, gen, ids, now, c.now[j], &k, &v);
     if (rc == 0 && pt_strmap_get(&map, k.ptr, k.len, &i)) {
       seen[i] = 1;
-      rc = record_kv(rt, gen, old, c.old[i], &ok, &ov);
+      rc = record_kv(rt, gen, ids, old, c.old[i], &ok, &ov);
       if (rc == 0 && ov.len == v.len && memcmp(ov.ptr, v.ptr, v.len) == 0)
         continue;
     }
@@ -503,22 +755,40 @@ static int diff_records(const record_type *rt, const gen_range *gen,
   return rc;
 }
 
+static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
+                         const format **out);
+
 /* Writes the difference into the current generation as one synced batch:
  * RocksDB applies a batch whole or not at all, so a reader or a crash
- * sees the store before the update or after it. */
+ * sees the store before the update or after it. The strings the update
+ * names that the generation does not hold go into the same batch. A
+ * database of format 6 is written whole in format 7 instead. */
 static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now)
 {
   rocksdb_store *rs = (rocksdb_store *)self;
+  const format *fmt = NULL;
   uint64_t cur = 0;
   int rc = check_writable(rs, ROOM_BASE);
   if (rc == 0)
     rc = read_current(rs, rs->ropts, &cur);
   if (rc == 0 && cur == 0)
     return rocks_save(self, now); /* nothing saved yet */
+  if (rc == 0)
+    rc = check_version(rs, rs->ropts, &fmt);
+  if (rc == 0 && fmt != &format7)
+    return rocks_save(self, now);
   gen_range gen = range_of(cur);
+  pt__rocksdb_ids ids;
   rocksdb_writebatch_t *b = rocksdb_writebatch_create();
-  for (size_t t = 0; rc == 0 && t < N_RECORD_TYPES; t++)
-    rc = diff_records(&record_types[t], &gen, old, now, b);
+  memset(&ids, 0, sizeof ids);
+  if (rc == 0)
+    rc = pt__rocksdb_ids_for_update(&ids, rs->db, rs->ropts, gen.lo);
+  for (size_t t = 0; rc == 0 && t < format7.n_types; t++)
+    if (format7.types[t].prefix != 'a' && format7.types[t].prefix != 'x')
+      rc = diff_records(&format7.types[t], &gen, &ids, old, now, b);
+  if (rc == 0)
+    rc = pt__rocksdb_ids_put_new(&ids, b);
+  pt__rocksdb_ids_fini(&ids);
   if (rc == 0 && rocksdb_writebatch_count(b) > 0) {
     char *err = NULL;
     rocksdb_write(rs->db, rs->wopts, b, &err);
@@ -531,18 +801,19 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
 
 /* ---- load ---------------------------------------------------------------- */
 
-static int load_record(load_ctx *c, const char *key, size_t klen,
-                       const char *val, size_t vlen, const char *path)
+static int load_record(load_ctx *c, const format *fmt, const char *key,
+                       size_t klen, const char *val, size_t vlen,
+                       const char *path)
 {
   size_t t = 0;
-  while (klen >= 2 && key[1] == '\0' && t < N_RECORD_TYPES &&
-         record_types[t].prefix != key[0])
+  while (klen >= 2 && key[1] == '\0' && t < fmt->n_types &&
+         fmt->types[t].prefix != key[0])
     t++;
-  if (klen < 2 || key[1] != '\0' || t == N_RECORD_TYPES)
+  if (klen < 2 || key[1] != '\0' || t == fmt->n_types || !fmt->loaders[t])
     return PT_ERR(PT_EINVAL, "rocksdb %s: not a parseltongue database "
                   "(unknown key prefix 0x%02x)", path,
                   klen ? (unsigned char)key[0] : 0u);
-  int rc = record_loaders[t](c, val, vlen);
+  int rc = fmt->loaders[t](c, key, klen, val, vlen);
   return rc == PT_EINVAL ? in_db(rc, path) : rc;
 }
 
@@ -582,7 +853,8 @@ static int missing_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro)
 
 /* Checked before anything is decoded, so a database of another format
  * version is reported as such rather than as corrupt records. */
-static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro)
+static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
+                         const format **out)
 {
   char *err = NULL;
   size_t len = 0;
@@ -596,9 +868,14 @@ static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro)
     rc = missing_version(rs, ro);
   else if (pt_record_decode_meta(val, len, &name, &value) != 0)
     rc = in_db(PT_EINVAL, rs->path);
-  else if (!value || strcmp(value, VERSION_VALUE) != 0)
+  else if (value && strcmp(value, VERSION_VALUE) == 0)
+    *out = &format7;
+  else if (value && strcmp(value, VERSION_6) == 0)
+    *out = &format6;
+  else
     rc = PT_ERR(PT_EINVAL, "rocksdb %s: schema version %s; this build reads "
-                VERSION_VALUE, rs->path, value ? value : "(null)");
+                VERSION_6 " and " VERSION_VALUE, rs->path,
+                value ? value : "(null)");
   rocksdb_free(val);
   return rc;
 }
@@ -606,9 +883,10 @@ static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro)
 /* The generation to load: the version record and the current generation
  * are written together, so one without the other is not our doing. */
 static int current_for_load(rocksdb_store *rs,
-                            const rocksdb_readoptions_t *ro, uint64_t *out)
+                            const rocksdb_readoptions_t *ro,
+                            const format **fmt, uint64_t *out)
 {
-  int rc = check_version(rs, ro);
+  int rc = check_version(rs, ro, fmt);
   if (rc == 0)
     rc = read_current(rs, ro, out);
   if (rc == 0 && *out == 0)
@@ -617,16 +895,19 @@ static int current_for_load(rocksdb_store *rs,
   return rc;
 }
 
-/* Adds the records of generation gen, in key order, to g: all of them
- * (types NULL), or those whose record letter is in types. */
+/* Adds the records of generation gen, of format fmt, in key order, to g:
+ * all of them (types NULL), or those whose record letter is in types. */
 static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
-                           uint64_t gen, const char *types, pt_graph *g)
+                           const format *fmt, uint64_t gen, const char *types,
+                           pt_graph *g)
 {
   gen_range r = range_of(gen);
   rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, ro);
   char *err = NULL, lo[GEN_PREFIX_SIZE + 1];
-  load_ctx c = {g, NULL, NULL};
+  load_ctx c;
   int rc = 0;
+  memset(&c, 0, sizeof c);
+  c.g = g;
   memcpy(lo, r.lo, sizeof r.lo);
   lo[GEN_PREFIX_SIZE] = types ? types[0] : '\0';
   rocksdb_iter_seek(it, lo, types ? sizeof lo : sizeof r.lo);
@@ -636,6 +917,8 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
     if (klen < sizeof r.lo || memcmp(key, r.lo, sizeof r.lo) != 0)
       break;
     char type = klen > sizeof r.lo ? key[sizeof r.lo] : '\0';
+    if (fmt->stop && type == fmt->stop)
+      break;
     if (types && (!type || !strchr(types, type))) {
       /* on to the next wanted type after this one, or done */
       const char *next = types;
@@ -648,8 +931,8 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
       continue;
     }
     const char *val = rocksdb_iter_value(it, &vlen);
-    rc = load_record(&c, key + sizeof r.lo, klen - sizeof r.lo, val, vlen,
-                     rs->path);
+    rc = load_record(&c, fmt, key + sizeof r.lo, klen - sizeof r.lo, val,
+                     vlen, rs->path);
     rocksdb_iter_next(it);
   }
   rocksdb_iter_get_error(it, &err);
@@ -658,6 +941,7 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   else
     rocksdb_free(err);
   rocksdb_iter_destroy(it);
+  load_ctx_fini(&c);
   return rc;
 }
 
@@ -668,15 +952,16 @@ static int load_types(rocksdb_store *rs, const char *types, pt_graph *into)
 {
   const rocksdb_snapshot_t *snap = rocksdb_create_snapshot(rs->db);
   rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+  const format *fmt = NULL;
   uint64_t gen = 0;
   rocksdb_readoptions_set_snapshot(ro, snap);
   /* one pass over everything: nothing is read twice, so caching the
    * blocks would only cost copies; reading ahead saves calls */
   rocksdb_readoptions_set_fill_cache(ro, 0);
   rocksdb_readoptions_set_readahead_size(ro, (size_t)2 << 20);
-  int rc = current_for_load(rs, ro, &gen);
+  int rc = current_for_load(rs, ro, &fmt, &gen);
   if (rc == 0)
-    rc = load_generation(rs, ro, gen, types, into);
+    rc = load_generation(rs, ro, fmt, gen, types, into);
   if (rc == 0)
     rc = pt_graph_finish(into);
   rocksdb_readoptions_destroy(ro);

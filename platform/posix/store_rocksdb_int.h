@@ -9,28 +9,131 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pt/arena.h"
 #include "pt/buf.h"
+#include "pt/ptrmap.h"
+#include "pt/record_codec.h"
 #include "pt/store.h"
+#include "pt/strmap.h"
 
 /* RocksDB's handles as rocksdb/c.h declares them (C11 allows a typedef
  * twice), so that the Windows build's stubs (platform/win32/
  * store_rocksdb.c), which have no RocksDB, can include this header. */
 typedef struct rocksdb_t rocksdb_t;
 typedef struct rocksdb_options_t rocksdb_options_t;
+typedef struct rocksdb_iterator_t rocksdb_iterator_t;
+typedef struct rocksdb_readoptions_t rocksdb_readoptions_t;
+typedef struct rocksdb_writebatch_t rocksdb_writebatch_t;
 
 /* A generation's records sit under 'g' and its number, big-endian so the
  * generations sort by number; after that comes the record's own key,
  * which starts with a lower-case letter. */
 #define PT__ROCKSDB_GEN_PREFIX_SIZE 9
 
+/* Format 7 names the strings of entities, edges and tests by id
+ * (store_rocksdb_strings.c): each distinct string is stored once, in
+ * chunks of consecutive ids under 'a' (the key: NUL and the chunk's first
+ * id, 8 bytes big-endian; the value: each string as a varint length and
+ * its bytes), and once more under 'x' by a hash of its text (the key: NUL,
+ * the hash and the id; the value: the text), which only an update reads, to
+ * find a string's id. A save numbers every string of its graph before
+ * its threads encode, and only reads the numbers from then on; an update
+ * looks each string up in the generation it writes into and numbers the
+ * new ones after the last. */
+#define PT__ROCKSDB_CHUNK 1024
+
+/* A string's place among the 'x' records: the hash of its text, its id. */
+typedef struct pt__rocksdb_hashed {
+  uint64_t hash;
+  uint64_t id;
+} pt__rocksdb_hashed;
+
+typedef struct pt__rocksdb_ids {
+  /* a save: the graph's strings by pointer (an interned pool holds each
+   * text once) */
+  pt_ptrmap map;
+  /* the strings numbered here, id first_id + i at text[i], of len[i]
+   * bytes: a save's are all of them (first_id 1), an update's the new
+   * ones */
+  const char **text; /* owned array of borrowed strings */
+  size_t *len;       /* owned */
+  size_t n, cap;
+  uint64_t first_id;
+  pt__rocksdb_hashed *by_hash; /* owned: a save's, in key order */
+  /* an update: the generation it writes into, read through it */
+  rocksdb_t *db;          /* borrowed; NULL in a save */
+  rocksdb_iterator_t *it; /* owned */
+  char gen[PT__ROCKSDB_GEN_PREFIX_SIZE];
+  pt_strmap known; /* text (in arena) -> id: what the update looked up */
+  pt_arena arena;
+  int has_next;    /* first_id is known */
+} pt__rocksdb_ids;
+
+/* A save's ids: every string of g numbered from 1. Free with
+ * pt__rocksdb_ids_fini. */
+int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g);
+/* An update's ids: the strings of the generation whose key prefix is gen
+ * in db, read through ro. */
+int pt__rocksdb_ids_for_update(pt__rocksdb_ids *ids, rocksdb_t *db,
+                               const rocksdb_readoptions_t *ro,
+                               const char *gen);
+void pt__rocksdb_ids_fini(pt__rocksdb_ids *ids);
+/* The id of s (0 for NULL). A save's ids know every string of their graph
+ * (PT_ERROR for one they do not); an update's give a string that the
+ * generation does not hold the next id. */
+int pt__rocksdb_id_of(pt__rocksdb_ids *ids, const char *s, uint64_t *out);
+/* Appends to b the 'a' and 'x' records of the strings an update
+ * numbered. */
+int pt__rocksdb_ids_put_new(pt__rocksdb_ids *ids, rocksdb_writebatch_t *b);
+/* The save's record types of the string table: 'a' and 'x'. */
+size_t pt__rocksdb_n_chunks(const pt_graph *g, const pt__rocksdb_ids *ids);
+int pt__rocksdb_put_chunk(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                          pt_buf *key, pt_buf *val);
+size_t pt__rocksdb_n_hashed(const pt_graph *g, const pt__rocksdb_ids *ids);
+int pt__rocksdb_put_hashed(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                           pt_buf *key, pt_buf *val);
+/* Reads one string chunk (its value): the strings' bytes and lengths in
+ * order, through each (payload). PT_EINVAL for a malformed chunk. */
+int pt__rocksdb_read_chunk(const char *val, size_t len,
+                           int (*each)(const char *s, size_t len,
+                                       void *payload),
+                           void *payload);
+
+/* store_rocksdb_records.c: format 7's entity, edge and test records,
+ * their strings named by ids (pt__rocksdb_id_of). A decoder takes the
+ * strings from the loaded table (id i at v[i - 1], interned in the
+ * graph); an entity's signature and code are copied into g. PT_EINVAL
+ * for bytes that are not one such record. */
+typedef struct pt__rocksdb_strings {
+  const char **v; /* owned array of g's strings */
+  size_t n, cap;
+} pt__rocksdb_strings;
+int pt__rocksdb_encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
+                              const pt_entity *e);
+int pt__rocksdb_encode_edge(pt_buf *out, pt__rocksdb_ids *ids,
+                            const pt_edge *e);
+int pt__rocksdb_encode_test(pt_buf *out, pt__rocksdb_ids *ids,
+                            const pt_test_entity *t);
+int pt__rocksdb_decode_entity(const char *data, size_t size,
+                              const pt__rocksdb_strings *s, pt_graph *g,
+                              pt_entity *out);
+int pt__rocksdb_decode_edge(const char *data, size_t size,
+                            const pt__rocksdb_strings *s, pt_edge *out,
+                            pt_record_candidates *cand);
+int pt__rocksdb_decode_test(const char *data, size_t size,
+                            const pt__rocksdb_strings *s,
+                            pt_test_entity *out);
+
 /* A record type as a save writes it: the letter after the generation
  * prefix, how many records a graph has, and record i's key (after the
- * letter) appended to key and its encoded value to val. A finished graph
- * holds each type's records in the order of their keys. */
+ * letter) appended to key and its encoded value to val, its strings
+ * named by ids where the format does so. A finished graph holds each
+ * type's records in the order of their keys. */
 typedef struct pt__rocksdb_type {
   char prefix;
-  size_t (*count)(const pt_graph *g);
-  int (*put)(const pt_graph *g, size_t i, pt_buf *key, pt_buf *val);
+  size_t (*count)(const pt_graph *g, const pt__rocksdb_ids *ids);
+  int (*put)(const pt_graph *g, pt__rocksdb_ids *ids, size_t i, pt_buf *key,
+             pt_buf *val);
 } pt__rocksdb_type;
 
 /* Writes every record of `from` as a new generation and flushes it to
@@ -39,6 +142,11 @@ typedef struct pt__rocksdb_type {
  * `from` is not checked the way pt_store_save checks it. */
 int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
                                        uint64_t *out);
+
+/* The same save in format 6 (entities and edges naming their strings by
+ * text), as the builds before format 7 wrote it, made current: for the
+ * tests that such a database still loads and updates. */
+int pt__store_rocksdb_save_format6(pt_store *st, const pt_graph *from);
 
 /* The current generation, 0 when nothing has been saved. PT_EINVAL when
  * the key naming it is malformed. */
@@ -69,8 +177,8 @@ void pt__rocksdb_records_fini(pt__rocksdb_records *r);
  * table file is removed again, taken in or not. */
 int pt__rocksdb_write_tables(rocksdb_t *db, const rocksdb_options_t *opts,
                              const char *dir, const char *gen,
-                             const pt_graph *g, const pt__rocksdb_type *types,
-                             size_t n_types);
+                             const pt_graph *g, pt__rocksdb_ids *ids,
+                             const pt__rocksdb_type *types, size_t n_types);
 /* Removes the table files a killed save left in dir. */
 void pt__rocksdb_remove_leftover_tables(const char *dir);
 

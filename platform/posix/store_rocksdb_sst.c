@@ -34,6 +34,7 @@ typedef struct part {
 
 typedef struct job {
   const pt_graph *g;             /* borrowed */
+  pt__rocksdb_ids *ids;          /* borrowed: only read from here on */
   const rocksdb_options_t *opts; /* borrowed */
   const char *gen;               /* borrowed: the generation's key prefix */
   part *parts;                   /* owned */
@@ -53,14 +54,15 @@ static int rocks_fail(char *err, const char *path, const char *what)
 /* The full key of record i (generation prefix, type letter, record key)
  * in k, its value in v. */
 static int record_kv(const char *gen, const pt__rocksdb_type *t,
-                     const pt_graph *g, size_t i, pt_buf *k, pt_buf *v)
+                     const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                     pt_buf *k, pt_buf *v)
 {
   pt_buf_clear(k);
   pt_buf_clear(v);
   int rc = pt_buf_put(k, gen, PT__ROCKSDB_GEN_PREFIX_SIZE);
   if (rc == 0)
     rc = pt_buf_putc(k, t->prefix);
-  return rc ? rc : t->put(g, i, k, v);
+  return rc ? rc : t->put(g, ids, i, k, v);
 }
 
 static int add(rocksdb_sstfilewriter_t *w, const pt_buf *k, const pt_buf *v,
@@ -79,7 +81,7 @@ static int put_records(const job *j, const part *p,
   pt_buf k = PT_BUF_INIT, v = PT_BUF_INIT;
   int rc = 0;
   for (size_t i = p->lo; rc == 0 && i < p->hi; i++) {
-    rc = record_kv(j->gen, p->type, j->g, i, &k, &v);
+    rc = record_kv(j->gen, p->type, j->g, j->ids, i, &k, &v);
     if (rc == 0)
       rc = add(w, &k, &v, p->path);
   }
@@ -143,7 +145,7 @@ static int plan_parts(job *j, const pt__rocksdb_type *types, size_t n_types,
   if (!j->parts)
     return PT_ERR(PT_ENOMEM, "out of memory planning a save");
   for (size_t t = 0; t < n_types; t++) {
-    size_t count = types[t].count(j->g), lo = 0;
+    size_t count = types[t].count(j->g, j->ids), lo = 0;
     size_t k = count / MIN_PART_RECORDS;
     k = k < 1 ? 1 : k > n_threads ? n_threads : k;
     for (size_t i = 1; i <= k && lo < count; i++) {
@@ -229,12 +231,13 @@ static unsigned n_workers(void)
 
 int pt__rocksdb_write_tables(rocksdb_t *db, const rocksdb_options_t *opts,
                              const char *dir, const char *gen,
-                             const pt_graph *g, const pt__rocksdb_type *types,
-                             size_t n_types)
+                             const pt_graph *g, pt__rocksdb_ids *ids,
+                             const pt__rocksdb_type *types, size_t n_types)
 {
   job j;
   memset(&j, 0, sizeof j);
   j.g = g;
+  j.ids = ids;
   j.opts = opts;
   j.gen = gen;
   unsigned n_threads = n_workers();

@@ -25,6 +25,11 @@ int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
   return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
 }
 
+int pt__store_rocksdb_save_format6(pt_store *st, const pt_graph *from)
+{
+  return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
+}
+
 int pt__store_rocksdb_current(pt_store *st, uint64_t *out)
 {
   return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);

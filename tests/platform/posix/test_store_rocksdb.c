@@ -418,15 +418,12 @@ static void rocksdb_save__edge_keys_sort_in_the_graphs_order(void **state)
   size_t n = 0;
   for (rocksdb_iter_seek(it, "g", 1); rocksdb_iter_valid(it);
        rocksdb_iter_next(it)) {
-    size_t klen, vlen;
+    size_t klen;
     const char *key = rocksdb_iter_key(it, &klen);
-    const char *val = rocksdb_iter_value(it, &vlen);
-    pt_edge e;
     if (klen < 10 || key[0] != 'g' || key[9] != 'd')
       continue;
-    assert_int_equal(pt_record_decode_edge(val, vlen, &e), 0);
     assert_true(n < pt_graph_n_edges(g));
-    assert_int_equal(e.type, pt_graph_edges(g)[n++].type);
+    assert_int_equal(key[klen - 1] - '0', pt_graph_edges(g)[n++].type);
   }
   assert_int_equal(n, 4);
   rocksdb_iter_destroy(it);
@@ -454,7 +451,264 @@ static void rocksdb_load__names_a_database_of_an_older_format(void **state)
   assert_int_equal(pt_store_open(f->spec, &f->st), 0);
   assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message,
-                         "schema version 5; this build reads 6"));
+                         "schema version 5; this build reads 6 and 7"));
+  pt_graph_free(back);
+  pt_graph_free(g);
+}
+
+/* ---- format 7: strings by id --------------------------------------------- */
+
+/* The records of one letter of the current generation, in key order, as
+ * RocksDB holds them (keys after the generation prefix). */
+typedef struct raw {
+  char **key, **val;
+  size_t *klen, *vlen, n;
+} raw;
+
+static void raw_fini(raw *r)
+{
+  for (size_t i = 0; i < r->n; i++) {
+    pt_free(r->key[i]);
+    pt_free(r->val[i]);
+  }
+  pt_free(r->key);
+  pt_free(r->val);
+  pt_free(r->klen);
+  pt_free(r->vlen);
+  memset(r, 0, sizeof *r);
+}
+
+static char *dup_bytes(const char *p, size_t n)
+{
+  char *c = pt_malloc(n + 1);
+  assert_non_null(c);
+  memcpy(c, p, n);
+  c[n] = '\0';
+  return c;
+}
+
+static raw raw_records(pt_test_fixture *f, char letter)
+{
+  raw r = {NULL, NULL, NULL, NULL, 0};
+  uint64_t gen = current_generation(f);
+  rocksdb_t *db = open_raw(f);
+  rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+  rocksdb_iterator_t *it = rocksdb_create_iterator(db, ro);
+  char lo[10];
+  lo[0] = 'g';
+  for (int b = 0; b < 8; b++)
+    lo[1 + b] = (char)(unsigned char)(gen >> (56 - 8 * b));
+  lo[9] = letter;
+  for (rocksdb_iter_seek(it, lo, sizeof lo); rocksdb_iter_valid(it);
+       rocksdb_iter_next(it)) {
+    size_t klen, vlen;
+    const char *key = rocksdb_iter_key(it, &klen);
+    const char *val = rocksdb_iter_value(it, &vlen);
+    if (klen < sizeof lo || memcmp(key, lo, sizeof lo) != 0)
+      break;
+    r.key = pt_realloc(r.key, (r.n + 1) * sizeof *r.key);
+    r.val = pt_realloc(r.val, (r.n + 1) * sizeof *r.val);
+    r.klen = pt_realloc(r.klen, (r.n + 1) * sizeof *r.klen);
+    r.vlen = pt_realloc(r.vlen, (r.n + 1) * sizeof *r.vlen);
+    assert_true(r.key && r.val && r.klen && r.vlen);
+    r.key[r.n] = dup_bytes(key + 9, klen - 9);
+    r.klen[r.n] = klen - 9;
+    r.val[r.n] = dup_bytes(val, vlen);
+    r.vlen[r.n++] = vlen;
+  }
+  rocksdb_iter_destroy(it);
+  rocksdb_readoptions_destroy(ro);
+  rocksdb_close(db);
+  assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+  return r;
+}
+
+static int count_cb(const char *s, size_t len, void *payload)
+{
+  (void)s;
+  (void)len;
+  ++*(size_t *)payload;
+  return 0;
+}
+
+/* The string table holds each text once: its chunks number the strings
+ * 1, 2, 3, ..., and no two 'x' records hold the same text. Returns how
+ * many strings it holds. */
+static size_t assert_strings_once(pt_test_fixture *f)
+{
+  raw a = raw_records(f, 'a'), x = raw_records(f, 'x');
+  size_t n = 0;
+  for (size_t i = 0; i < a.n; i++) {
+    uint64_t first = 0;
+    assert_int_equal(a.klen[i], 1 + 1 + 8);
+    for (int b = 0; b < 8; b++)
+      first = first << 8 | (unsigned char)a.key[i][2 + b];
+    assert_true(first == n + 1);
+    assert_int_equal(pt__rocksdb_read_chunk(a.val[i], a.vlen[i], count_cb,
+                                            &n), 0);
+  }
+  assert_int_equal(x.n, n);
+  for (size_t i = 0; i < x.n; i++)
+    for (size_t j = i + 1; j < x.n; j++)
+      assert_false(x.vlen[i] == x.vlen[j] &&
+                   memcmp(x.val[i], x.val[j], x.vlen[i]) == 0);
+  raw_fini(&a);
+  raw_fini(&x);
+  return n;
+}
+
+static void assert_version(pt_test_fixture *f, const char *want)
+{
+  const char *name = NULL, *value = NULL;
+  rocksdb_t *db = open_raw(f);
+  rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+  size_t len = 0;
+  char *err = NULL;
+  char *val = rocksdb_get(db, ro, "m\0schema_version", 16, &len, &err);
+  assert_null(err);
+  assert_non_null(val);
+  assert_int_equal(pt_record_decode_meta(val, len, &name, &value), 0);
+  assert_string_equal(value, want);
+  rocksdb_free(val);
+  rocksdb_readoptions_destroy(ro);
+  rocksdb_close(db);
+  assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+}
+
+/* Entities, edges and tests name their strings by id: a save stores each
+ * distinct string once, whatever number of records name it. */
+static void rocksdb_save__stores_each_string_once(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_weird_graph(), *big = large_graph();
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_version(f, "7");
+  /* the awkward text and the candidate "a:b" */
+  assert_int_equal(assert_strings_once(f), 2);
+  pt_test_assert_loads(f->st, g);
+  assert_int_equal(pt_store_save(f->st, big), 0);
+  /* 5000 keys and names, a path and one unresolved key: several chunks */
+  assert_int_equal(assert_strings_once(f), 10002);
+  reopen(f);
+  pt_test_assert_loads(f->st, big);
+  pt_graph_free(big);
+  pt_graph_free(g);
+}
+
+/* The large graph with `n` of its entities renamed: new keys, names and
+ * edges, the rest as they were. */
+static pt_graph *renamed_graph(unsigned n, const char *path)
+{
+  pt_graph *g = pt_test_new_graph();
+  for (unsigned i = 0; i < 5000; i++) {
+    char key[64], name[16];
+    pt_snprintf(key, sizeof key, "c:fn:%s%05u:__big:T%u", i < n ? "r" : "f",
+                i, i);
+    pt_snprintf(name, sizeof name, "%s%05u", i < n ? "r" : "f", i);
+    pt_entity e = {.key = key, .name = name, .qualname = name,
+                   .file_path = i < n ? path : "big.c", .code = "{}",
+                   .content_hash = "0", .lang = PT_LANG_C,
+                   .kind = PT_KIND_FUNCTION, .line_start = i + 1,
+                   .line_end = i + 1, .birth = i};
+    pt_edge d = {.from_key = key, .to_key = "c:fn:g:unresolved-reference:0-0",
+                 .file_path = e.file_path, .type = PT_EDGE_CALLS,
+                 .line = i + 1};
+    pt_test_entity t = {key, name, e.file_path, i < n ? "new" : NULL,
+                        PT_LANG_C, PT_KIND_FUNCTION, i + 1, i + 1};
+    assert_int_equal(pt_graph_add_entity(g, &e), 0);
+    assert_int_equal(pt_graph_add_edge(g, &d), 0);
+    if (i % 100 == 0)
+      assert_int_equal(pt_graph_add_test(g, &t), 0);
+  }
+  return pt_test_finished(g);
+}
+
+/* The live index's write-through on format 7: an update names the strings
+ * the database holds by their ids and gives the new ones the next ids, in
+ * the same batch; what loads after, also after a reopen, is the new graph,
+ * as a fresh save of it loads, and each text is stored once. Strings that
+ * an update drops stay in the table (a later update names them again by
+ * their old ids). */
+static void rocksdb_update__names_new_strings_once(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g0 = renamed_graph(0, "big.c"), *g1 = renamed_graph(1500, "new.c");
+  pt_graph *g2 = renamed_graph(3000, "new.c"), *back = renamed_graph(0, "big.c");
+  assert_int_equal(pt_store_save(f->st, g0), 0);
+  size_t n0 = assert_strings_once(f);
+  uint64_t gen = current_generation(f);
+  assert_int_equal(pt_store_update(f->st, g0, g1), 0);
+  pt_test_assert_loads(f->st, g1);
+  size_t n1 = assert_strings_once(f);
+  /* 1500 new keys and names, a path and a reason */
+  assert_int_equal(n1, n0 + 2 * 1500 + 2);
+  assert_int_equal(pt_store_update(f->st, g1, g2), 0);
+  reopen(f);
+  pt_test_assert_loads(f->st, g2);
+  assert_int_equal(assert_strings_once(f), n1 + 2 * 1500);
+  assert_int_equal(pt_store_update(f->st, g2, back), 0);
+  assert_int_equal(assert_strings_once(f), n1 + 2 * 1500);
+  assert_true(current_generation(f) == gen);
+  reopen(f);
+  pt_test_assert_loads(f->st, back);
+  assert_int_equal(pt_store_update(f->st, back, back), 0);
+  pt_test_assert_loads(f->st, g0);
+  pt_graph_free(back);
+  pt_graph_free(g2);
+  pt_graph_free(g1);
+  pt_graph_free(g0);
+}
+
+/* A database an older build wrote in format 6 (strings by text) loads as
+ * it was saved; the first update writes it whole in format 7. */
+static void rocksdb_load__reads_a_database_of_format_6(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
+                   large_graph()};
+  for (size_t i = 0; i < 3; i++) {
+    assert_int_equal(pt__store_rocksdb_save_format6(f->st, g[i]), 0);
+    reopen(f);
+    pt_test_assert_loads(f->st, g[i]);
+  }
+  assert_version(f, "6");
+  assert_int_equal(raw_records(f, 'a').n, 0);
+  assert_int_equal(pt_store_update(f->st, g[2], g[0]), 0);
+  assert_version(f, "7");
+  pt_test_assert_loads(f->st, g[0]);
+  assert_int_equal(pt_store_update(f->st, g[0], g[1]), 0);
+  reopen(f);
+  pt_test_assert_loads(f->st, g[1]);
+  for (size_t i = 0; i < 3; i++)
+    pt_graph_free(g[i]);
+}
+
+/* A string table with a chunk gone, or a record naming an id past it, is
+ * a corrupt database, not a crash or a graph with holes. */
+static void rocksdb_load__refuses_a_broken_string_table(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = large_graph(), *back = pt_test_new_graph();
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  raw a = raw_records(f, 'a');
+  uint64_t gen = current_generation(f);
+  assert_true(a.n > 1);
+  rocksdb_t *db = open_raw(f);
+  rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+  char key[9 + 10];
+  char *err = NULL;
+  key[0] = 'g';
+  for (int b = 0; b < 8; b++)
+    key[1 + b] = (char)(unsigned char)(gen >> (56 - 8 * b));
+  memcpy(key + 9, a.key[a.n - 1], a.klen[a.n - 1]);
+  rocksdb_delete(db, wo, key, 9 + a.klen[a.n - 1], &err);
+  assert_null(err);
+  rocksdb_writeoptions_destroy(wo);
+  rocksdb_close(db);
+  assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+  assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
+  assert_non_null(strstr(pt_error_last()->message, "string id out of range"));
+  raw_fini(&a);
   pt_graph_free(back);
   pt_graph_free(g);
 }
@@ -547,6 +801,12 @@ int main(void)
       STORE_TEST(rocksdb_save__edge_keys_sort_in_the_graphs_order,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__names_a_database_of_an_older_format,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save__stores_each_string_once, &rocksdb_backend),
+      STORE_TEST(rocksdb_update__names_new_strings_once, &rocksdb_backend),
+      STORE_TEST(rocksdb_load__reads_a_database_of_format_6,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__refuses_a_broken_string_table,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_save__writes_lz4_blocks_of_256_kb, &rocksdb_backend),
       STORE_TEST(rocksdb_load__reads_blocks_of_another_compression,

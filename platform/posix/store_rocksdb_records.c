@@ -1,0 +1,303 @@
+/* Format 7's entity, edge and test records (store_rocksdb_int.h): the
+ * layout of pt/record_codec.h (a tag byte, a version byte, the fields in
+ * declaration order as varints), except that keys, names, paths, parents
+ * and reasons are ids into the string table (0 for NULL) and an entity's
+ * signature and code are a varint n and n - 1 bytes without their NUL
+ * (n = 0 for NULL). Files, ignored files and metadata keep format 6's
+ * records. */
+#include <string.h>
+
+#include "pt/error.h"
+#include "pt/varint.h"
+#include "store_rocksdb_int.h"
+
+#define RECORD_VERSION 7
+
+/* ---- encoding ------------------------------------------------------------ */
+
+typedef struct writer {
+  pt_buf *out;          /* borrowed */
+  pt__rocksdb_ids *ids; /* borrowed */
+  int rc;
+} writer;
+
+static writer writer_begin(pt_buf *out, pt__rocksdb_ids *ids, char tag)
+{
+  writer w = {out, ids, 0};
+  unsigned char head[2] = {(unsigned char)tag, RECORD_VERSION};
+  w.rc = pt_buf_put(out, head, sizeof head);
+  return w;
+}
+
+static void put_u64(writer *w, uint64_t v)
+{
+  if (w->rc == 0)
+    w->rc = pt_varint_put(w->out, v);
+}
+
+static void put_id(writer *w, const char *s)
+{
+  uint64_t id = 0;
+  if (w->rc == 0)
+    w->rc = pt__rocksdb_id_of(w->ids, s, &id);
+  put_u64(w, id);
+}
+
+static void put_text(writer *w, const char *s)
+{
+  size_t len = s ? strlen(s) : 0;
+  put_u64(w, s ? (uint64_t)len + 1 : 0);
+  if (w->rc == 0 && len)
+    w->rc = pt_buf_put(w->out, s, len);
+}
+
+int pt__rocksdb_encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
+                              const pt_entity *e)
+{
+  const char *nul = memchr(e->content_hash, '\0', sizeof e->content_hash);
+  size_t hash_len = nul ? (size_t)(nul - e->content_hash)
+                        : sizeof e->content_hash - 1;
+  writer w = writer_begin(out, ids, 'E');
+  put_id(&w, e->key);
+  put_id(&w, e->name);
+  put_id(&w, e->qualname);
+  put_id(&w, e->file_path);
+  put_id(&w, e->parent_key);
+  put_text(&w, e->signature);
+  put_text(&w, e->code);
+  put_u64(&w, hash_len);
+  if (w.rc == 0)
+    w.rc = pt_buf_put(out, e->content_hash, hash_len);
+  put_u64(&w, (uint64_t)e->lang);
+  put_u64(&w, (uint64_t)e->kind);
+  put_u64(&w, e->line_start);
+  put_u64(&w, e->line_end);
+  put_u64(&w, pt_zigzag(e->birth));
+  return w.rc;
+}
+
+int pt__rocksdb_encode_edge(pt_buf *out, pt__rocksdb_ids *ids,
+                            const pt_edge *e)
+{
+  writer w = writer_begin(out, ids, 'D');
+  put_id(&w, e->from_key);
+  put_id(&w, e->to_key);
+  put_id(&w, e->file_path);
+  put_u64(&w, (uint64_t)e->type);
+  put_u64(&w, e->line);
+  put_u64(&w, e->resolved ? 1 : 0);
+  put_u64(&w, (uint64_t)e->resolution);
+  /* candidates: their count (0: none), the keys listed, the keys */
+  const pt_candidates *c = e->candidates;
+  put_u64(&w, c ? c->n : 0);
+  if (c) {
+    put_u64(&w, c->n_keys);
+    for (uint32_t i = 0; i < c->n_keys; i++)
+      put_id(&w, c->keys[i]);
+  }
+  return w.rc;
+}
+
+int pt__rocksdb_encode_test(pt_buf *out, pt__rocksdb_ids *ids,
+                            const pt_test_entity *t)
+{
+  writer w = writer_begin(out, ids, 'T');
+  put_id(&w, t->key);
+  put_id(&w, t->name);
+  put_id(&w, t->file_path);
+  put_id(&w, t->reason);
+  put_u64(&w, (uint64_t)t->lang);
+  put_u64(&w, (uint64_t)t->kind);
+  put_u64(&w, t->line_start);
+  put_u64(&w, t->line_end);
+  return w.rc;
+}
+
+/* ---- decoding ------------------------------------------------------------ */
+
+typedef struct reader {
+  const unsigned char *base, *p, *end; /* borrowed: the encoded record */
+  const pt__rocksdb_strings *s;        /* borrowed */
+  const char *what;                    /* static: for messages */
+  int rc;
+} reader;
+
+static void fail(reader *r, const char *why)
+{
+  if (r->rc == 0)
+    r->rc = PT_ERR(PT_EINVAL, "corrupt %s record: %s at byte %zu", r->what,
+                   why, (size_t)(r->p - r->base));
+}
+
+static reader reader_begin(const char *data, size_t size,
+                           const pt__rocksdb_strings *s, char tag,
+                           const char *what)
+{
+  const unsigned char *p = (const unsigned char *)data;
+  reader r = {p, p, p + size, s, what, 0};
+  if (size < 2 || p[0] != (unsigned char)tag || p[1] != RECORD_VERSION)
+    fail(&r, "wrong type tag or version");
+  else
+    r.p += 2;
+  return r;
+}
+
+static uint64_t get_u64(reader *r)
+{
+  uint64_t v = 0;
+  if (r->rc == 0 && pt_varint_get(&r->p, r->end, &v) != PT_VARINT_OK)
+    fail(r, "bad number");
+  return r->rc ? 0 : v;
+}
+
+static uint32_t get_u32(reader *r)
+{
+  uint64_t v = get_u64(r);
+  if (v > UINT32_MAX)
+    fail(r, "number out of range");
+  return (uint32_t)v;
+}
+
+static unsigned get_enum(reader *r, unsigned count)
+{
+  uint64_t v = get_u64(r);
+  if (v >= count)
+    fail(r, "value out of range");
+  return r->rc ? 0 : (unsigned)v;
+}
+
+static const char *get_id(reader *r)
+{
+  uint64_t id = get_u64(r);
+  if (r->rc || id == 0)
+    return NULL;
+  if (id > r->s->n) {
+    fail(r, "string id out of range");
+    return NULL;
+  }
+  return r->s->v[id - 1];
+}
+
+/* n bytes in place (n - 1 of them: n = 0 is NULL), with no NUL among
+ * them. */
+static const char *get_text(reader *r, size_t *len)
+{
+  uint64_t n = get_u64(r);
+  const unsigned char *t = r->p;
+  *len = 0;
+  if (r->rc || n == 0)
+    return NULL;
+  if (n - 1 > (uint64_t)(r->end - r->p))
+    fail(r, "truncated text");
+  else if (memchr(t, '\0', (size_t)n - 1))
+    fail(r, "NUL in a text");
+  if (r->rc)
+    return NULL;
+  r->p += n - 1;
+  *len = (size_t)(n - 1);
+  return (const char *)t;
+}
+
+static int reader_end(reader *r)
+{
+  if (r->rc == 0 && r->p != r->end)
+    fail(r, "trailing bytes");
+  return r->rc;
+}
+
+static const char *copy_text(reader *r, pt_graph *g)
+{
+  size_t len = 0;
+  const char *t = get_text(r, &len);
+  if (t && !(t = pt_graph_copy_text(g, t, len)) && r->rc == 0)
+    r->rc = PT_ERR(PT_ENOMEM, "out of memory copying entity text");
+  return t;
+}
+
+int pt__rocksdb_decode_entity(const char *data, size_t size,
+                              const pt__rocksdb_strings *s, pt_graph *g,
+                              pt_entity *out)
+{
+  reader r = reader_begin(data, size, s, 'E', "entity");
+  pt_entity e;
+  size_t hash_len = 0;
+  memset(&e, 0, sizeof e);
+  e.key = get_id(&r);
+  e.name = get_id(&r);
+  e.qualname = get_id(&r);
+  e.file_path = get_id(&r);
+  e.parent_key = get_id(&r);
+  e.signature = copy_text(&r, g);
+  e.code = copy_text(&r, g);
+  hash_len = (size_t)get_u64(&r);
+  if (r.rc == 0 && (hash_len >= sizeof e.content_hash ||
+                    hash_len > (size_t)(r.end - r.p) ||
+                    memchr(r.p, '\0', hash_len)))
+    fail(&r, "content hash longer than 64 characters or truncated");
+  if (r.rc == 0) {
+    memcpy(e.content_hash, r.p, hash_len); /* memset: terminated */
+    r.p += hash_len;
+  }
+  e.lang = (pt_lang)get_enum(&r, PT_LANG__COUNT);
+  e.kind = (pt_kind)get_enum(&r, PT_KIND__COUNT);
+  e.line_start = get_u32(&r);
+  e.line_end = get_u32(&r);
+  e.birth = pt_unzigzag(get_u64(&r));
+  int rc = reader_end(&r);
+  if (rc == 0)
+    *out = e;
+  return rc;
+}
+
+int pt__rocksdb_decode_edge(const char *data, size_t size,
+                            const pt__rocksdb_strings *s, pt_edge *out,
+                            pt_record_candidates *cand)
+{
+  reader r = reader_begin(data, size, s, 'D', "edge");
+  pt_edge e;
+  pt_record_candidates c;
+  memset(&e, 0, sizeof e);
+  e.from_key = get_id(&r);
+  e.to_key = get_id(&r);
+  e.file_path = get_id(&r);
+  e.type = (pt_edge_type)get_enum(&r, PT_EDGE__COUNT);
+  e.line = get_u32(&r);
+  e.resolved = (int)get_enum(&r, 2);
+  e.resolution = (pt_resolution)get_enum(&r, PT_RES__COUNT);
+  c.n = get_u32(&r);
+  c.n_keys = 0;
+  if (c.n) {
+    c.n_keys = get_u32(&r);
+    if (c.n_keys < 1 || c.n_keys > PT_CANDIDATES_MAX || c.n_keys > c.n)
+      fail(&r, "candidate count out of range");
+    for (uint32_t i = 0; r.rc == 0 && i < c.n_keys; i++)
+      if (!(c.keys[i] = get_id(&r)))
+        fail(&r, "NULL candidate key");
+  }
+  int rc = reader_end(&r);
+  if (rc == 0) {
+    *out = e;
+    *cand = c;
+  }
+  return rc;
+}
+
+int pt__rocksdb_decode_test(const char *data, size_t size,
+                            const pt__rocksdb_strings *s, pt_test_entity *out)
+{
+  reader r = reader_begin(data, size, s, 'T', "test");
+  pt_test_entity t;
+  memset(&t, 0, sizeof t);
+  t.key = get_id(&r);
+  t.name = get_id(&r);
+  t.file_path = get_id(&r);
+  t.reason = get_id(&r);
+  t.lang = (pt_lang)get_enum(&r, PT_LANG__COUNT);
+  t.kind = (pt_kind)get_enum(&r, PT_KIND__COUNT);
+  t.line_start = get_u32(&r);
+  t.line_end = get_u32(&r);
+  int rc = reader_end(&r);
+  if (rc == 0)
+    *out = t;
+  return rc;
+}
