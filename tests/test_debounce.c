@@ -131,9 +131,72 @@ static void debounce__out_of_memory_is_returned_not_crashed(void **state)
   }
 }
 
+/* A path whose last event was final (its writer closed it, or it moved or
+ * went) is due after the settle time instead of the quiet time. */
+static void debounce__final_event_is_due_after_the_settle_time(void **state)
+{
+  pt_debounce_batch b;
+  pt_debounce_set_settle(d, 10 * MS);
+  assert_int_equal(pt_debounce_add(d, "a.c", PT_DEBOUNCE_CHANGED, 0, 1000 * MS), 0);
+  assert_int_equal(pt_debounce_add_final(d, "a.c", PT_DEBOUNCE_CHANGED, 1002 * MS), 0);
+  assert_int_equal(pt_debounce_next_due(d), 1012 * MS);
+  assert_int_equal(pt_debounce_take(d, 1011 * MS, &b), 0);
+  assert_int_equal(b.n_items, 0);
+  assert_int_equal(pt_debounce_take(d, 1012 * MS, &b), 0);
+  assert_int_equal(b.n_items, 1);
+  assert_string_equal(b.items[0].path, "a.c");
+  assert_int_equal(b.items[0].n_events, 2);
+  pt_debounce_batch_fini(&b);
+}
+
+/* A rename's two paths, both final, leave in one batch. */
+static void debounce__renamed_paths_settle_together(void **state)
+{
+  pt_debounce_batch b;
+  pt_debounce_set_settle(d, 10 * MS);
+  assert_int_equal(pt_debounce_add_final(d, "a.c", PT_DEBOUNCE_REMOVED, 1000 * MS), 0);
+  assert_int_equal(pt_debounce_add_final(d, "b.c", PT_DEBOUNCE_CHANGED, 1000 * MS), 0);
+  assert_int_equal(pt_debounce_take(d, 1010 * MS, &b), 0);
+  assert_int_equal(b.n_items, 2);
+  assert_int_equal(b.items[0].kind, PT_DEBOUNCE_REMOVED);
+  assert_int_equal(b.items[1].kind, PT_DEBOUNCE_CHANGED);
+  pt_debounce_batch_fini(&b);
+}
+
+/* More writes after a close: the path waits the quiet time again. */
+static void debounce__a_write_after_a_final_event_waits_the_quiet_time(void **state)
+{
+  pt_debounce_batch b;
+  pt_debounce_set_settle(d, 10 * MS);
+  assert_int_equal(pt_debounce_add_final(d, "a.c", PT_DEBOUNCE_CHANGED, 1000 * MS), 0);
+  assert_int_equal(pt_debounce_add(d, "a.c", PT_DEBOUNCE_CHANGED, 0, 1005 * MS), 0);
+  assert_int_equal(pt_debounce_take(d, 1015 * MS, &b), 0);
+  assert_int_equal(b.n_items, 0);
+  assert_int_equal(pt_debounce_next_due(d), 1055 * MS);
+  assert_int_equal(pt_debounce_take(d, 1055 * MS, &b), 0);
+  assert_int_equal(b.n_items, 1);
+  pt_debounce_batch_fini(&b);
+}
+
+/* Without a settle time set, a final event waits the quiet time too. */
+static void debounce__settle_defaults_to_the_quiet_time(void **state)
+{
+  pt_debounce_batch b;
+  assert_int_equal(pt_debounce_add_final(d, "a.c", PT_DEBOUNCE_CHANGED, 1000 * MS), 0);
+  assert_int_equal(pt_debounce_take(d, 1049 * MS, &b), 0);
+  assert_int_equal(b.n_items, 0);
+  assert_int_equal(pt_debounce_take(d, 1050 * MS, &b), 0);
+  assert_int_equal(b.n_items, 1);
+  pt_debounce_batch_fini(&b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(debounce__final_event_is_due_after_the_settle_time, setup, teardown),
+    cmocka_unit_test_setup_teardown(debounce__renamed_paths_settle_together, setup, teardown),
+    cmocka_unit_test_setup_teardown(debounce__a_write_after_a_final_event_waits_the_quiet_time, setup, teardown),
+    cmocka_unit_test_setup_teardown(debounce__settle_defaults_to_the_quiet_time, setup, teardown),
     cmocka_unit_test_setup_teardown(debounce__holds_a_path_until_it_is_quiet, setup, teardown),
     cmocka_unit_test_setup_teardown(debounce__coalesces_a_burst_and_keeps_the_last_state, setup, teardown),
     cmocka_unit_test_setup_teardown(debounce__releases_a_busy_path_after_the_maximum_delay, setup, teardown),

@@ -82,6 +82,27 @@ static void watch__reports_renamed_file_as_removed_and_changed(void **state)
   expect(f, PT_WATCH_CHANGED, "b.c", 0);
 }
 
+/* inotify tells when a file's writer is done with it (closed after
+ * writing, moved in or away, deleted), and the live index then waits less
+ * for more events (docs/live-index.md); a backend that cannot tell never
+ * says so. Once the sync marker is seen, every earlier event is in. */
+static void watch__says_when_a_writer_is_done_where_the_os_tells(void **state)
+{
+  pt_test_watch *f = *state;
+  int tells = strcmp(f->be->name, "inotify") == 0;
+  start(f);
+  pt_test_write(f->dir, "a.c", "int a;");
+  move(f, "a.c", "b.c");
+  char *p = pt_test_watch_path(f, "b.c");
+  assert_int_equal(pt_fs_remove(p), 0);
+  pt_free(p);
+  pt_test_watch_sync(f, "m1");
+  assert_int_equal(pt_test_watch_count_final(f, PT_WATCH_CHANGED, "a.c") > 0, tells);
+  assert_int_equal(pt_test_watch_count_final(f, PT_WATCH_REMOVED, "a.c") > 0, tells);
+  assert_int_equal(pt_test_watch_count_final(f, PT_WATCH_CHANGED, "b.c") > 0, tells);
+  assert_int_equal(pt_test_watch_count_final(f, PT_WATCH_REMOVED, "b.c") > 0, tells);
+}
+
 /* The atomic replace of a database or an editor's save: the target is
  * named only as the new name of a rename, and that is a change. Polling
  * sees the temporary file only if a round falls between its write and the
@@ -324,6 +345,7 @@ static int run_on(const pt_test_watch_backend *be)
       WATCH_TEST(watch__reports_deleted_file, be),
       WATCH_TEST(watch__reports_renamed_file_as_removed_and_changed, be),
       WATCH_TEST(watch__reports_replaced_file_as_changed, be),
+      WATCH_TEST(watch__says_when_a_writer_is_done_where_the_os_tells, be),
       WATCH_TEST(watch__reports_new_folder_and_file_written_at_once, be),
       WATCH_TEST(watch__reports_files_in_nested_new_folders, be),
       WATCH_TEST(watch__reports_renamed_folder_as_removed_and_changed, be),

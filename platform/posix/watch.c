@@ -31,7 +31,14 @@ void pt__watch_emit(pt_watch *w, pt_watch_kind kind, const char *rel,
 {
   if (pt_watch_repeat_check(&w->repeat, kind, rel, is_dir))
     return;
-  pt_watch_event ev = {kind, rel, is_dir};
+  pt_watch_event ev = {kind, rel, is_dir, 0};
+  w->cb(&ev, w->payload);
+}
+
+void pt__watch_emit_final(pt_watch *w, pt_watch_kind kind, const char *rel)
+{
+  pt_watch_repeat_check(&w->repeat, kind, rel, 0);
+  pt_watch_event ev = {kind, rel, 0, 1};
   w->cb(&ev, w->payload);
 }
 

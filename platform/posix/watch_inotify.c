@@ -184,7 +184,9 @@ static int on_child(pt_watch *w, uint32_t mask, const char *rel, int is_dir)
     pt__watch_emit(w, PT_WATCH_REMOVED, rel, 1);
     dirs_drop_tree(w, rel);
   } else if (!is_dir && (mask & (IN_DELETE | IN_MOVED_FROM))) {
-    pt__watch_emit(w, PT_WATCH_REMOVED, rel, 0);
+    pt__watch_emit_final(w, PT_WATCH_REMOVED, rel);
+  } else if (!is_dir && (mask & (IN_CLOSE_WRITE | IN_MOVED_TO))) {
+    pt__watch_emit_final(w, PT_WATCH_CHANGED, rel);
   } else if (!is_dir) {
     pt__watch_emit(w, PT_WATCH_CHANGED, rel, 0);
   }

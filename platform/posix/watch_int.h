@@ -59,6 +59,10 @@ struct pt_watch {
 /* Reports one event, unless it repeats the previous one of this batch. */
 void pt__watch_emit(pt_watch *w, pt_watch_kind kind, const char *rel,
                     int is_dir);
+/* The same for a file's last event of a write (pt_watch_event.is_final):
+ * reported even after a repeat (a save's modify and close), so the
+ * consumer learns the writer is done. */
+void pt__watch_emit_final(pt_watch *w, pt_watch_kind kind, const char *rel);
 /* Starts a new batch: the next event is reported even if it repeats. */
 void pt__watch_batch(pt_watch *w);
 /* Whether the entry `name` at root-relative `rel` is left out: a default

@@ -50,7 +50,7 @@ static void emit(pt_watch *w, pt_watch_kind kind, const char *rel, int is_dir)
 {
   if (pt_watch_repeat_check(&w->repeat, kind, rel, is_dir))
     return;
-  pt_watch_event ev = {kind, rel, is_dir};
+  pt_watch_event ev = {kind, rel, is_dir, 0};
   w->cb(&ev, w->payload);
 }
 

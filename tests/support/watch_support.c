@@ -54,6 +54,7 @@ void pt_test_watch_on_event(const pt_watch_event *ev, void *payload)
       pt_array_grow((void **)&f->v, &f->cap, f->n + 1, sizeof *f->v), 0);
   f->v[f->n].kind = ev->kind;
   f->v[f->n].is_dir = ev->is_dir;
+  f->v[f->n].is_final = ev->is_final;
   f->v[f->n].path = pt_strdup(ev->path);
   assert_non_null(f->v[f->n].path);
   f->n++;
@@ -75,6 +76,18 @@ int pt_test_watch_count(pt_test_watch *f, pt_watch_kind kind, const char *path,
   pt_mutex_lock(f->mu);
   for (size_t i = 0; i < f->n; i++)
     n += f->v[i].kind == kind && f->v[i].is_dir == is_dir &&
+         strcmp(f->v[i].path, path) == 0;
+  pt_mutex_unlock(f->mu);
+  return n;
+}
+
+int pt_test_watch_count_final(pt_test_watch *f, pt_watch_kind kind,
+                              const char *path)
+{
+  int n = 0;
+  pt_mutex_lock(f->mu);
+  for (size_t i = 0; i < f->n; i++)
+    n += f->v[i].kind == kind && !f->v[i].is_dir && f->v[i].is_final &&
          strcmp(f->v[i].path, path) == 0;
   pt_mutex_unlock(f->mu);
   return n;

@@ -39,6 +39,7 @@ typedef struct pt_test_watch_event {
   pt_watch_kind kind;
   char *path; /* owned */
   int is_dir;
+  int is_final;
 } pt_test_watch_event;
 
 typedef struct pt_test_watch {
@@ -70,6 +71,9 @@ void pt_test_watch_start(pt_test_watch *f, const char *const *skip,
 /* The events reported so far that match kind, path and is_dir. */
 int pt_test_watch_count(pt_test_watch *f, pt_watch_kind kind, const char *path,
                         int is_dir);
+/* Of those, the ones that said the file's writer is done (is_final). */
+int pt_test_watch_count_final(pt_test_watch *f, pt_watch_kind kind,
+                              const char *path);
 /* The events reported so far whose path starts with prefix. */
 int pt_test_watch_count_prefix(pt_test_watch *f, const char *prefix);
 /* Waits (bounded) until the event has been reported; else lists what was

@@ -34,11 +34,21 @@ typedef struct pt_debounce pt_debounce;
  * written continuously is still indexed. */
 int pt_debounce_new(uint64_t quiet_ns, uint64_t max_delay_ns, pt_debounce **out);
 void pt_debounce_free(pt_debounce *d);
+/* settle_ns (at most quiet_ns, which it is until set): how long a path
+ * whose last event was final (pt_debounce_add_final) must be quiet. */
+void pt_debounce_set_settle(pt_debounce *d, uint64_t settle_ns);
 
 /* Records an event at time now. A later event for the same path replaces
  * its kind (the last state counts); a RESCAN replaces everything held. */
 int pt_debounce_add(pt_debounce *d, const char *path, pt_debounce_kind kind,
                     int is_dir, uint64_t now);
+/* The same for an event after which the file is complete (its writer
+ * closed it, or it was moved or deleted): held while it is the path's
+ * last event, the path is due after settle_ns of quiet instead of
+ * quiet_ns; a later ordinary event (more writes) puts it back on
+ * quiet_ns. */
+int pt_debounce_add_final(pt_debounce *d, const char *path,
+                          pt_debounce_kind kind, uint64_t now);
 /* Moves the paths that are due at `now` into *out (empty when none). */
 int pt_debounce_take(pt_debounce *d, uint64_t now, pt_debounce_batch *out);
 void pt_debounce_batch_fini(pt_debounce_batch *b);

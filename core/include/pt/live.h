@@ -54,6 +54,11 @@ typedef struct pt_live_opts {
   pt_ingest_progress_fn progress; /* may be NULL: pt_live_index's files
                                      done so far */
   void *progress_payload;
+  unsigned settle_ms;          /* a path whose last event says its writer
+                                  is done (closed after writing, moved,
+                                  deleted; inotify tells) is reindexed
+                                  once quiet this long instead of
+                                  quiet_ms; 0 = 10 */
 } pt_live_opts;
 
 /* What one reindex did to one file (the reindex endpoint's answer). */

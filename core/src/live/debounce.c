@@ -13,13 +13,14 @@ typedef struct held {
   char *path;              /* owned */
   pt_debounce_kind kind;
   int is_dir;
+  int is_final;            /* its last event was final: settle, not quiet */
   unsigned n_events;
   uint64_t first, last;
   int live;                /* 0 once taken (the slot is reused) */
 } held;
 
 struct pt_debounce {
-  uint64_t quiet, max_delay;
+  uint64_t quiet, max_delay, settle;
   held *v;                 /* owned */
   size_t n, cap;
   pt_strmap index;         /* path -> slot; keys borrowed from v[].path */
@@ -33,10 +34,15 @@ int pt_debounce_new(uint64_t quiet_ns, uint64_t max_delay_ns, pt_debounce **out)
   pt_debounce *d = pt_calloc(1, sizeof *d);
   if (!d)
     return PT_ERR(PT_ENOMEM, "out of memory");
-  d->quiet = quiet_ns;
+  d->quiet = d->settle = quiet_ns;
   d->max_delay = max_delay_ns < quiet_ns ? quiet_ns : max_delay_ns;
   *out = d;
   return 0;
+}
+
+void pt_debounce_set_settle(pt_debounce *d, uint64_t settle_ns)
+{
+  d->settle = settle_ns < d->quiet ? settle_ns : d->quiet;
 }
 
 static void drop_all(pt_debounce *d)
@@ -76,8 +82,8 @@ static int compact(pt_debounce *d)
   return rc;
 }
 
-int pt_debounce_add(pt_debounce *d, const char *path, pt_debounce_kind kind,
-                    int is_dir, uint64_t now)
+static int add(pt_debounce *d, const char *path, pt_debounce_kind kind,
+               int is_dir, int is_final, uint64_t now)
 {
   if (kind == PT_DEBOUNCE_RESCAN) {
     if (!d->rescan)
@@ -97,6 +103,7 @@ int pt_debounce_add(pt_debounce *d, const char *path, pt_debounce_kind kind,
     held *h = &d->v[slot];
     h->kind = kind;
     h->is_dir = is_dir;
+    h->is_final = is_final;
     h->last = now;
     h->n_events++;
     return 0;
@@ -106,7 +113,7 @@ int pt_debounce_add(pt_debounce *d, const char *path, pt_debounce_kind kind,
   if (rc == 0 && !copy)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0) {
-    held h = {copy, kind, is_dir, 1, now, now, 1};
+    held h = {copy, kind, is_dir, is_final, 1, now, now, 1};
     d->v[d->n] = h;
     rc = pt_strmap_put(&d->index, copy, strlen(copy), d->n);
     if (rc == 0)
@@ -117,9 +124,28 @@ int pt_debounce_add(pt_debounce *d, const char *path, pt_debounce_kind kind,
   return rc;
 }
 
-static int due(const pt_debounce *d, uint64_t first, uint64_t last, uint64_t now)
+int pt_debounce_add(pt_debounce *d, const char *path, pt_debounce_kind kind,
+                    int is_dir, uint64_t now)
 {
-  return now - last >= d->quiet || now - first >= d->max_delay;
+  return add(d, path, kind, is_dir, 0, now);
+}
+
+int pt_debounce_add_final(pt_debounce *d, const char *path,
+                          pt_debounce_kind kind, uint64_t now)
+{
+  return add(d, path, kind, 0, kind != PT_DEBOUNCE_RESCAN, now);
+}
+
+static int due(const pt_debounce *d, uint64_t first, uint64_t last,
+               uint64_t quiet, uint64_t now)
+{
+  return now - last >= quiet || now - first >= d->max_delay;
+}
+
+/* How long held path h must be quiet. */
+static uint64_t quiet_of(const pt_debounce *d, const held *h)
+{
+  return h->is_final ? d->settle : d->quiet;
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -132,7 +158,7 @@ int pt_debounce_take(pt_debounce *d, uint64_t now, pt_debounce_batch *out)
 {
   memset(out, 0, sizeof *out);
   if (d->rescan) {
-    if (!due(d, d->rescan_first, d->rescan_last, now))
+    if (!due(d, d->rescan_first, d->rescan_last, d->quiet, now))
       return 0;
     out->items = pt_calloc(1, sizeof *out->items);
     char *empty = pt_strdup("");
@@ -150,7 +176,8 @@ int pt_debounce_take(pt_debounce *d, uint64_t now, pt_debounce_batch *out)
   }
   size_t n_due = 0;
   for (size_t i = 0; i < d->n; i++)
-    n_due += d->v[i].live && due(d, d->v[i].first, d->v[i].last, now);
+    n_due += d->v[i].live &&
+             due(d, d->v[i].first, d->v[i].last, quiet_of(d, &d->v[i]), now);
   if (n_due == 0)
     return 0;
   out->items = pt_calloc(n_due, sizeof *out->items);
@@ -158,7 +185,7 @@ int pt_debounce_take(pt_debounce *d, uint64_t now, pt_debounce_batch *out)
     return PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; i < d->n; i++) {
     held *h = &d->v[i];
-    if (!h->live || !due(d, h->first, h->last, now))
+    if (!h->live || !due(d, h->first, h->last, quiet_of(d, h), now))
       continue;
     out->items[out->n_items++] = (pt_debounce_item){h->path, h->kind, h->is_dir,
                                                     h->n_events};
@@ -189,7 +216,8 @@ uint64_t pt_debounce_next_due(const pt_debounce *d)
   for (size_t i = 0; i < d->n; i++) {
     if (!d->v[i].live)
       continue;
-    uint64_t a = d->v[i].last + d->quiet, b = d->v[i].first + d->max_delay;
+    uint64_t a = d->v[i].last + quiet_of(d, &d->v[i]);
+    uint64_t b = d->v[i].first + d->max_delay;
     uint64_t t = a < b ? a : b;
     if (t < next)
       next = t;

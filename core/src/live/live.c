@@ -389,7 +389,11 @@ static void on_event(const pt_watch_event *ev, void *payload)
                                                       : PT_DEBOUNCE_CHANGED;
   pt_mutex_lock(lv->mu);
   lv->st.events_seen++;
-  if (pt_debounce_add(lv->deb, ev->path, k, ev->is_dir, pt_clock_ns()) != 0) {
+  uint64_t now = pt_clock_ns();
+  int rc = ev->is_final && !ev->is_dir
+               ? pt_debounce_add_final(lv->deb, ev->path, k, now)
+               : pt_debounce_add(lv->deb, ev->path, k, ev->is_dir, now);
+  if (rc != 0) {
     /* out of memory: forget the held paths, rescan everything */
     pt_error_clear();
     pt_debounce_add(lv->deb, "", PT_DEBOUNCE_RESCAN, 1, pt_clock_ns());
@@ -472,6 +476,7 @@ int pt_live_new(const pt_live_opts *o, pt_live **out)
   lv->o = *o;
   if (!lv->o.quiet_ms) lv->o.quiet_ms = 50;
   if (!lv->o.max_delay_ms) lv->o.max_delay_ms = 1000;
+  if (!lv->o.settle_ms) lv->o.settle_ms = 10;
   if (!lv->o.save_delay_ms) lv->o.save_delay_ms = 1000;
   if (!lv->o.save_retry_ms) lv->o.save_retry_ms = 5000;
   int rc = pt_fs_realpath(o->root, &lv->root);
@@ -493,6 +498,8 @@ int pt_live_new(const pt_live_opts *o, pt_live **out)
   if (rc == 0)
     rc = pt_debounce_new((uint64_t)lv->o.quiet_ms * MS,
                          (uint64_t)lv->o.max_delay_ms * MS, &lv->deb);
+  if (rc == 0)
+    pt_debounce_set_settle(lv->deb, (uint64_t)lv->o.settle_ms * MS);
   lv->st.root = lv->root;
   lv->st.backend = "";
   lv->generation = 1;

@@ -25,6 +25,9 @@ typedef struct pt_watch_event {
   const char *path; /* borrowed until the callback returns; root-relative,
                        '/' separators, never absolute; "" for RESCAN */
   int is_dir;
+  int is_final;     /* a file's writer is done with it: closed after
+                       writing, moved in or away, or deleted (a consumer
+                       may take it sooner); 0 where the OS cannot tell */
 } pt_watch_event;
 
 /* Called on the watcher's thread, one event at a time. It must not call
