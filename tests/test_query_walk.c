@@ -314,6 +314,194 @@ static void query_walk__runs_every_start_node_of_a_pattern_without_needs(void **
   assert_int_equal(n_runs, 3);
 }
 
+/* A supertype: hidden (the grammars of ABI 14 mark no supertypes) or
+ * marked so. */
+static int is_supertype(const TSLanguage *lang, const char *name, size_t len)
+{
+  if (name[0] == '_')
+    return 1;
+  TSSymbol sym = ts_language_symbol_for_name(lang, name, (uint32_t)len, true);
+  return sym && ts_language_symbol_type(lang, sym) == TSSymbolTypeSupertype;
+}
+
+/* Is child listed in pt__node_types' text under parent, directly or
+ * through the supertypes parent lists? */
+static int is_listed(const TSLanguage *lang, const char *text,
+                     const char *parent, size_t parent_len, const char *child,
+                     int depth)
+{
+  for (const char *line = text; *line && depth < 8;) {
+    const char *eol = strchr(line, '\n');
+    if (strncmp(line, parent, parent_len) == 0 && line[parent_len] == ' ') {
+      for (const char *w = line + parent_len + 1; w < eol;) {
+        const char *e = w;
+        while (e < eol && *e != ' ')
+          e++;
+        if ((size_t)(e - w) == strlen(child) && memcmp(w, child, e - w) == 0)
+          return 1;
+        if (is_supertype(lang, w, (size_t)(e - w)) &&
+            is_listed(lang, text, w, (size_t)(e - w), child, depth + 1))
+          return 1;
+        w = e + 1;
+      }
+    }
+    line = eol + 1;
+  }
+  return 0;
+}
+
+/* Every named child of every node without a parse error in the fixtures
+ * of lang is listed under its parent's type in pt__node_types, or among
+ * the extras when it is one; returns the children checked. */
+static size_t check_node_types(const char *lang)
+{
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, lang);
+  pt_walk_opts o = {dir, 1u << 24, NULL, 0};
+  pt_walk_result *wr = NULL;
+  assert_int_equal(pt_walk(&o, &wr), 0);
+  TSParser *parser = ts_parser_new();
+  size_t n_checked = 0;
+  for (size_t i = 0; i < wr->n_files; i++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, wr->files[i].path);
+    char *text = pt_test_read(path);
+    pt_grammar g = wr->files[i].grammar;
+    const char *types = pt__node_types[g];
+    const TSLanguage *grammar = pt_grammar_get(g)->ts_language();
+    assert_true(ts_parser_set_language(parser, grammar));
+    TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+    TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(tree));
+    for (int more = 1; more;) {
+      TSNode n = ts_tree_cursor_current_node(&c);
+      const char *type = ts_node_type(n);
+      for (uint32_t k = 0; ts_node_is_named(n) && !ts_node_has_error(n) &&
+                           k < ts_node_named_child_count(n); k++) {
+        TSNode kid = ts_node_named_child(n, k);
+        const char *kid_type = ts_node_type(kid);
+        int ok = ts_node_is_extra(kid)
+                     ? is_listed(grammar, types, "+", 1, kid_type, 0)
+                     : is_listed(grammar, types, type, strlen(type), kid_type, 0);
+        if (!ok)
+          print_message("%s: %s under %s is not listed\n", path, kid_type, type);
+        assert_true(ok);
+        n_checked++;
+      }
+      if (ts_tree_cursor_goto_first_child(&c))
+        continue;
+      while (more && !ts_tree_cursor_goto_next_sibling(&c))
+        more = ts_tree_cursor_goto_parent(&c);
+    }
+    ts_tree_cursor_delete(&c);
+    ts_tree_delete(tree);
+    pt_free(text);
+  }
+  ts_parser_delete(parser);
+  pt_walk_result_free(wr);
+  return n_checked;
+}
+
+#define TYPES_TEST(name)                                           \
+  static void query_walk__node_types_list_children_##name(void **s) \
+  {                                                                \
+    (void)s;                                                       \
+    assert_true(check_node_types(#name) > 0);                      \
+  }
+TYPES_TEST(c)
+TYPES_TEST(cpp)
+TYPES_TEST(csharp)
+TYPES_TEST(go)
+TYPES_TEST(java)
+TYPES_TEST(javascript)
+TYPES_TEST(php)
+TYPES_TEST(python)
+TYPES_TEST(ruby)
+TYPES_TEST(rust)
+TYPES_TEST(swift)
+TYPES_TEST(typescript)
+
+/* All the nodes of the tree under root. */
+static size_t count_nodes(TSNode root)
+{
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  size_t n = 0;
+  for (int more = 1; more;) {
+    n++;
+    if (ts_tree_cursor_goto_first_child(&c))
+      continue;
+    while (more && !ts_tree_cursor_goto_next_sibling(&c))
+      more = ts_tree_cursor_goto_parent(&c);
+  }
+  ts_tree_cursor_delete(&c);
+  return n;
+}
+
+/* Nodes the walk visits of the Rust text, and the matches against the
+ * whole tree's; *n_all gets the tree's nodes. */
+static uint64_t visits_of(const char *text, size_t *n_all)
+{
+  pt_query q;
+  compile(PT_GRAMMAR_RUST, &q);
+  assert_non_null(q.skip);
+  TSParser *parser = ts_parser_new();
+  TSQueryCursor *cur = ts_query_cursor_new();
+  assert_true(ts_parser_set_language(parser, pt_grammar_get(PT_GRAMMAR_RUST)->ts_language()));
+  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+  TSNode root = ts_tree_root_node(tree);
+  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+  whole_tree(&q, cur, root, &a);
+  pt_query_walk w = {0};
+  TSQueryMatch m;
+  assert_int_equal(pt__query_walk_start(&w, &q, cur, root), 0);
+  while (pt__query_walk_next(&w, &m))
+    print_match(&b, &m);
+  uint64_t n_nodes = w.n_nodes;
+  pt__query_walk_end(&w);
+  pt__query_walk_fini(&w);
+  assert_true(a.len > 0);
+  assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+  *n_all = count_nodes(root);
+  pt_buf_fini(&a);
+  pt_buf_fini(&b);
+  ts_tree_delete(tree);
+  ts_query_cursor_delete(cur);
+  ts_parser_delete(parser);
+  pt__query_fini(&q);
+  return n_nodes;
+}
+
+/* The walk does not enter a string literal's or an attribute's subtree:
+ * no pattern of Rust's queries starts below them. */
+static void query_walk__steps_over_subtrees_without_start_nodes(void **s)
+{
+  (void)s;
+  size_t n_all = 0, n_plain = 0;
+  uint64_t n_walked = visits_of(
+      "#[derive(Clone, Debug, PartialEq)]\n"
+      "fn f() { g(\"a\\nb\\tc\"); }\n", &n_all);
+  uint64_t n_walked_plain = visits_of("fn f() { g(x); }\n", &n_plain);
+  assert_int_equal(n_walked_plain, n_plain);
+  assert_true(n_walked < n_all);
+}
+
+/* A subtree with a parse error is entered though its type holds no start
+ * node: `goto g(1);` puts the number in an ERROR under the goto. */
+static void query_walk__enters_subtrees_with_parse_errors(void **s)
+{
+  (void)s;
+  static const char src[] = "(number_literal) @name\n";
+  const TSLanguage *lang = pt_grammar_get(PT_GRAMMAR_C)->ts_language();
+  pt_query q;
+  assert_int_equal(pt__query_compile(&q, lang, src, sizeof src - 1, "test"), 0);
+  assert_non_null(q.skip);
+  assert_true(q.skip[ts_language_symbol_for_name(lang, "goto_statement", 14, true)]);
+  size_t n_starts = 0;
+  uint64_t n_runs = runs_of(src, "void f(void) { goto g(1); }\n", &n_starts);
+  assert_int_equal(n_starts, 1);
+  assert_int_equal(n_runs, 1);
+  pt__query_fini(&q);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -334,6 +522,20 @@ int main(void)
     cmocka_unit_test(query_walk__out_of_memory_is_an_error),
     cmocka_unit_test(query_walk__skips_start_nodes_whose_children_cannot_match),
     cmocka_unit_test(query_walk__runs_every_start_node_of_a_pattern_without_needs),
+    cmocka_unit_test(query_walk__node_types_list_children_c),
+    cmocka_unit_test(query_walk__node_types_list_children_cpp),
+    cmocka_unit_test(query_walk__node_types_list_children_csharp),
+    cmocka_unit_test(query_walk__node_types_list_children_go),
+    cmocka_unit_test(query_walk__node_types_list_children_java),
+    cmocka_unit_test(query_walk__node_types_list_children_javascript),
+    cmocka_unit_test(query_walk__node_types_list_children_php),
+    cmocka_unit_test(query_walk__node_types_list_children_python),
+    cmocka_unit_test(query_walk__node_types_list_children_ruby),
+    cmocka_unit_test(query_walk__node_types_list_children_rust),
+    cmocka_unit_test(query_walk__node_types_list_children_swift),
+    cmocka_unit_test(query_walk__node_types_list_children_typescript),
+    cmocka_unit_test(query_walk__steps_over_subtrees_without_start_nodes),
+    cmocka_unit_test(query_walk__enters_subtrees_with_parse_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

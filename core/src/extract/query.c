@@ -207,6 +207,7 @@ void pt__query_fini(pt_query *q)
   pt_free(q->role);
   pt_free(q->role_arg);
   pt__query_needs_free(q);
+  pt_free(q->skip);
   pt_free(q->roots);
   ts_query_delete(q->ts);
   memset(q, 0, sizeof *q);

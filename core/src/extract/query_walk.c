@@ -493,6 +493,163 @@ void pt__query_needs_free(pt_query *q)
   q->needs = NULL;
 }
 
+/* ---- subtrees that hold no start node ------------------------------------
+ * From the grammar's node types (pt__node_types): the types under which
+ * no node of a start type can be, at any depth. The walk steps over the
+ * subtree of such a node unless it holds a parse error, where any node
+ * may be. Types are told by name: the table names them, and tree-sitter
+ * gives a node the first symbol of its name (ts_node_symbol). */
+
+typedef struct word {
+  const char *at;       /* borrowed from the table */
+  uint32_t len;
+} word;
+
+static int cmp_text(const char *a, uint32_t a_len, const char *b, uint32_t b_len)
+{
+  int c = memcmp(a, b, a_len < b_len ? a_len : b_len);
+  return c ? c : (a_len > b_len) - (a_len < b_len);
+}
+
+static int cmp_word(const void *pa, const void *pb)
+{
+  const word *a = pa, *b = pb;
+  return cmp_text(a->at, a->len, b->at, b->len);
+}
+
+/* The index of text[0..len) in words[0..n) (sorted, unique), or n. */
+static size_t find_word(const word *words, size_t n, const char *text,
+                        uint32_t len)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cmp_text(words[mid].at, words[mid].len, text, len) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n && cmp_text(words[lo].at, words[lo].len, text, len) == 0 ? lo : n;
+}
+
+#define LINE_END UINT32_MAX      /* in a table's ids: the end of a line */
+#define EXTRAS (UINT32_MAX - 1)  /* the "+" that starts the extras' line */
+
+/* The table's words in order into *out (borrowed from text), LINE_END and
+ * EXTRAS as their words' len; *n_out of them. */
+static int split_words(const char *text, word **out, size_t *n_out)
+{
+  size_t n = 0, cap = 0;
+  word *w = NULL;
+  int rc = 0;
+  for (const char *p = text; rc == 0 && *p;) {
+    const char *e = p;
+    while (*e && *e != ' ' && *e != '\n')
+      e++;
+    rc = pt_array_grow((void **)&w, &cap, n + 2, sizeof *w);
+    if (rc == 0) {
+      int is_plus = e - p == 1 && *p == '+';
+      w[n++] = (word){p, is_plus ? EXTRAS : (uint32_t)(e - p)};
+      if (*e == '\n')
+        w[n++] = (word){e, LINE_END};
+    }
+    p = *e ? e + 1 : e;
+  }
+  if (rc) {
+    pt_free(w);
+    return PT_ERR(PT_ENOMEM, "out of memory compiling queries");
+  }
+  *out = w;
+  *n_out = n;
+  return 0;
+}
+
+static int is_name(const word *w)
+{
+  return w->len != LINE_END && w->len != EXTRAS;
+}
+
+/* q->skip from the node types of lang's grammar; left NULL when the
+ * grammar has none or an extra may hold a start node. */
+static int find_skips(pt_query *q, const TSLanguage *lang)
+{
+  const char *text = NULL;
+  for (int g = 0; g < PT_GRAMMAR__COUNT; g++)
+    if (pt_grammar_get((pt_grammar)g)->ts_language() == lang)
+      text = pt__node_types[g];
+  if (!text)
+    return 0;
+  word *words = NULL, *names = NULL;
+  uint32_t *ids = NULL;    /* by word: its name's index, or LINE_END, EXTRAS */
+  size_t n_words = 0, n = 0;
+  uint8_t *flags = NULL;
+  int rc = split_words(text, &words, &n_words);
+  if (rc == 0 && (!(names = pt_malloc((n_words + 1) * sizeof *names)) ||
+                  !(ids = pt_malloc((n_words + 1) * sizeof *ids)) ||
+                  !(flags = pt_calloc(3 * (n_words + 1), 1))))
+    rc = PT_ERR(PT_ENOMEM, "out of memory compiling queries");
+  uint8_t *is_start = flags, *holds = flags + n_words + 1,
+          *is_extra = flags + 2 * (n_words + 1);
+  if (rc == 0) {                               /* the names, once each */
+    for (size_t i = 0; i < n_words; i++)
+      if (is_name(&words[i]))
+        names[n++] = words[i];
+    qsort(names, n, sizeof *names, cmp_word);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+      if (u == 0 || cmp_word(&names[u - 1], &names[i]) != 0)
+        names[u++] = names[i];
+    n = u;
+    for (size_t i = 0; i < n_words; i++)
+      ids[i] = is_name(&words[i])
+                   ? (uint32_t)find_word(names, n, words[i].at, words[i].len)
+                   : words[i].len;
+    for (size_t i = 0, in_extras = 0; i < n_words; i++) {
+      in_extras = ids[i] == EXTRAS || (in_extras && ids[i] != LINE_END);
+      if (in_extras && ids[i] != EXTRAS)
+        is_extra[ids[i]] = 1;
+    }
+    for (TSSymbol s = 1; s < q->n_symbols; s++) {
+      const char *name = ts_language_symbol_name(lang, s);
+      size_t id = q->roots[s] && name
+                      ? find_word(names, n, name, (uint32_t)strlen(name))
+                      : n;
+      if (id < n)
+        is_start[id] = 1;
+    }
+  }
+  for (int changed = rc == 0; changed;) {      /* who may hold a start */
+    changed = 0;
+    for (size_t i = 0, parent = LINE_END; i < n_words; i++) {
+      uint32_t id = ids[i];
+      if (id == LINE_END || id == EXTRAS)
+        parent = id == LINE_END ? LINE_END : EXTRAS;
+      else if (parent == LINE_END)
+        parent = id;                           /* a line's first word */
+      else if (parent != EXTRAS && !holds[parent] && (is_start[id] || holds[id]))
+        changed = holds[parent] = 1;
+    }
+  }
+  int is_sure = rc == 0;
+  for (size_t k = 0; is_sure && k < n; k++)
+    if (is_extra[k] && (is_start[k] || holds[k]))
+      is_sure = 0;
+  if (is_sure && !(q->skip = pt_calloc(q->n_symbols + 1, 1)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory compiling queries");
+  for (TSSymbol s = 1; q->skip && s < q->n_symbols; s++) {
+    const char *name = ts_language_symbol_name(lang, s);
+    size_t id = name && ts_language_symbol_type(lang, s) == TSSymbolTypeRegular
+                    ? find_word(names, n, name, (uint32_t)strlen(name))
+                    : n;
+    q->skip[s] = id < n && !holds[id] && !is_start[id];
+  }
+  pt_free(flags);
+  pt_free(ids);
+  pt_free(names);
+  pt_free(words);
+  return rc;
+}
+
 int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
                          size_t len)
 {
@@ -514,6 +671,8 @@ int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
   }
   if (rc == 0)
     rc = find_needs(q, lang, src, len);
+  if (rc == 0)
+    rc = find_skips(q, lang);
   if (rc == PT_ENOTSUPPORTED) {
     pt__query_needs_free(q);
     pt_free(q->roots);
@@ -651,7 +810,7 @@ static int start(pt_query_walk *w, TSNode n, TSSymbol sym, uint32_t depth,
 static int collect(pt_query_walk *w, TSNode root)
 {
   TSTreeCursor tc = ts_tree_cursor_new(root);
-  const uint8_t *roots = w->q->roots;
+  const uint8_t *roots = w->q->roots, *skip = w->q->skip;
   uint32_t depth = 0, order = 0, n_symbols = w->q->n_symbols;
   int rc = 0;
   ts_query_cursor_set_max_start_depth(w->cur, 0);
@@ -662,9 +821,11 @@ static int collect(pt_query_walk *w, TSNode root)
       pt_walk_held *h = &w->held[w->n_held - 1];
       h->seen |= kid_bits(&w->q->needs[h->sym], sym);
     }
+    w->n_nodes++;
     if (sym < n_symbols && roots[sym])
       rc = start(w, n, sym, depth, order++);
-    if (rc == 0 && ts_tree_cursor_goto_first_child(&tc)) {
+    int is_bare = skip && sym < n_symbols && skip[sym] && !ts_node_has_error(n);
+    if (rc == 0 && !is_bare && ts_tree_cursor_goto_first_child(&tc)) {
       depth++;
       continue;
     }
