@@ -195,6 +195,52 @@ static void qgraph_update__equals_a_whole_build_after_random_patches(void **stat
   pt_graph_free(g);
 }
 
+/* A file patched with its own records at other lines (a body edited:
+ * the same keys in the same places), alternating with random patches:
+ * the query graph is still the whole build's, by its copy of the old one
+ * or by the full update. */
+static void qgraph_update__equals_a_whole_build_when_the_shape_stays(
+    void **state)
+{
+  static file_recs recs[N_FILES];
+  uint32_t seed = 41;
+  pt_graph *g = NULL;
+  pt_qgraph *q = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  assert_int_equal(pt_graph_finish(g), 0);
+  assert_int_equal(pt_qgraph_build(g, NULL, &q), 0);
+  for (int round = 0; round < 2 * N_FILES + 60; round++) {
+    int f = round < N_FILES ? round : (int)(next_rand(&seed) % N_FILES);
+    file_recs *r = &recs[f];
+    if (round < N_FILES || round % 3 == 0) {
+      make_file(r, f, &seed);
+    } else { /* the same records, some lines further down */
+      for (size_t i = 0; i < r->n_ents; i++) {
+        r->ents[i].line_start += 2;
+        r->ents[i].line_end += 2;
+      }
+      for (size_t i = 0; i < r->n_edges; i++)
+        r->edges[i].line += 2;
+    }
+    pt_graph_file_patch fp = {r->path, r->ents, r->n_ents, NULL, 0, &r->file,
+                              r->edges, r->n_edges};
+    pt_graph *next = NULL;
+    pt_qgraph *updated = NULL, *whole = NULL;
+    assert_int_equal(pt_graph_patch(g, &fp, 1, &next), 0);
+    assert_int_equal(pt_qgraph_update(q, next, &updated), 0);
+    assert_int_equal(pt_qgraph_build(next, NULL, &whole), 0);
+    assert_same_qgraph(updated, whole);
+    pt_qgraph_free(whole);
+    pt_qgraph_free(q);
+    pt_graph_free(g);
+    pt_graph_drop_lineage(next);
+    g = next;
+    q = updated;
+  }
+  pt_qgraph_free(q);
+  pt_graph_free(g);
+}
+
 /* A graph that did not come from a patch, or a query graph of another
  * graph, is refused: the caller builds the whole query graph. */
 static void qgraph_update__refuses_a_graph_without_lineage(void **state)
@@ -362,6 +408,7 @@ int main(void)
     cmocka_unit_test(qgraph_build__placeholders_are_nodes_without_entities),
     cmocka_unit_test(qgraph_build__scope_keeps_edges_from_entities_in_scope),
     cmocka_unit_test(qgraph_update__equals_a_whole_build_after_random_patches),
+    cmocka_unit_test(qgraph_update__equals_a_whole_build_when_the_shape_stays),
     cmocka_unit_test(qgraph_update__refuses_a_graph_without_lineage),
     cmocka_unit_test(graph_patch__equals_whole_graphs_and_name_lookups),
     cmocka_unit_test(path_l1_l2__follows_the_first_two_folders),

@@ -614,6 +614,67 @@ static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
   return rc;
 }
 
+/* ---- a patch that kept the graph's shape ---------------------------------
+ * A body edited brings its file's records back with other lines and code
+ * but the same keys, in the same places: every entity and every edge
+ * (from, to, type) of g is its base's at the same index. Then the nodes,
+ * their entities and both adjacencies are the old query graph's, copied
+ * instead of renumbered. */
+
+static int same_key(const char *a, const char *b)
+{
+  return a == b || strcmp(a, b) == 0;
+}
+
+static int same_shape(const pt_graph *g, const pt_graph_lineage *ln)
+{
+  size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
+  if (ne != pt_graph_n_entities(ln->base) || nd != pt_graph_n_edges(ln->base))
+    return 0;
+  const pt_entity *e = pt_graph_entities(g), *eb = pt_graph_entities(ln->base);
+  for (size_t i = 0; i < ne; i++)
+    if (ln->entity_src[i] != i &&
+        (ln->entity_src[i] != PT_GRAPH_NEW || !same_key(e[i].key, eb[i].key)))
+      return 0;
+  const pt_edge *d = pt_graph_edges(g), *db = pt_graph_edges(ln->base);
+  for (size_t i = 0; i < nd; i++)
+    if (ln->edge_src[i] != i &&
+        (ln->edge_src[i] != PT_GRAPH_NEW || d[i].type != db[i].type ||
+         !same_key(d[i].from_key, db[i].from_key) ||
+         !same_key(d[i].to_key, db[i].to_key)))
+      return 0;
+  return 1;
+}
+
+static void *dup_array(const void *v, size_t size)
+{
+  void *c = pt_malloc(size ? size : 1);
+  if (c && size)
+    memcpy(c, v, size);
+  return c;
+}
+
+static int copy_shape(pt_qgraph *q, const pt_qgraph *old)
+{
+  size_t n = old->n_nodes, m = old->n_edges;
+  q->n_nodes = n;
+  q->n_edges = m;
+  q->key = dup_array(old->key, n * sizeof *q->key);
+  q->entity = dup_array(old->entity, n * sizeof *q->entity);
+  q->fwd_off = dup_array(old->fwd_off, (n + 2) * sizeof *q->fwd_off);
+  q->rev_off = dup_array(old->rev_off, (n + 2) * sizeof *q->rev_off);
+  q->fwd = dup_array(old->fwd, m * sizeof *q->fwd);
+  q->fwd_type = dup_array(old->fwd_type, m);
+  q->fwd_edge = dup_array(old->fwd_edge, m * sizeof *q->fwd_edge);
+  q->rev = dup_array(old->rev, m * sizeof *q->rev);
+  q->rev_type = dup_array(old->rev_type, m);
+  q->rev_edge = dup_array(old->rev_edge, m * sizeof *q->rev_edge);
+  return q->key && q->entity && q->fwd_off && q->rev_off && q->fwd &&
+                 q->fwd_type && q->fwd_edge && q->rev && q->rev_type &&
+                 q->rev_edge
+             ? 0 : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+}
+
 int pt_qgraph_update(const pt_qgraph *old, const pt_graph *g, pt_qgraph **out)
 {
   pt_graph_lineage ln;
@@ -624,12 +685,15 @@ int pt_qgraph_update(const pt_qgraph *old, const pt_graph *g, pt_qgraph **out)
   memset(&m, 0, sizeof m);
   pt_qgraph *q = pt_calloc(1, sizeof *q);
   int rc = q ? 0 : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  if (rc == 0) {
+  int shape = rc == 0 && same_shape(g, &ln);
+  if (rc == 0)
     q->g = g;
+  if (rc == 0 && shape)
+    rc = copy_shape(q, old);
+  else if (rc == 0)
     rc = mark_kept(old, g, &ln, &m);
-  }
-  if (rc == 0) rc = renumber(q, old, &m);
-  if (rc == 0) rc = update_links(q, &ln, old, &m);
+  if (rc == 0 && !shape) rc = renumber(q, old, &m);
+  if (rc == 0 && !shape) rc = update_links(q, &ln, old, &m);
   maps_fini(&m);
   if (rc) {
     pt_qgraph_free(q);
