@@ -204,6 +204,27 @@ static void ingest__invalid_utf8_is_decoded_lossily_with_a_warning(
   pt_free(tmp);
 }
 
+/* Valid text is left as it is, *line 1; the first invalid byte's line is
+ * counted only when there is one. */
+static void ingest__decode_lossily_counts_lines_only_for_a_bad_byte(
+    void **state)
+{
+  (void)state;
+  pt_buf src = PT_BUF_INIT;
+  size_t n_bad = 9, line = 9;
+  assert_int_equal(pt_buf_puts(&src, "a\nb\nc\n"), 0);
+  assert_int_equal(pt__ingest_decode_lossily(&src, &n_bad, &line), 0);
+  assert_int_equal(n_bad, 0);
+  assert_int_equal(line, 1);
+  assert_string_equal(pt_buf_cstr(&src), "a\nb\nc\n");
+  assert_int_equal(pt_buf_puts(&src, "\xff\n"), 0);
+  assert_int_equal(pt__ingest_decode_lossily(&src, &n_bad, &line), 0);
+  assert_int_equal(n_bad, 1);
+  assert_int_equal(line, 4);
+  assert_string_equal(pt_buf_cstr(&src), "a\nb\nc\n\xef\xbf\xbd\n");
+  pt_buf_fini(&src);
+}
+
 static void ingest__broken_files_are_ignored_or_indexed(void **state)
 {
   char *tmp = pt_test_tmpdir("broken");
@@ -303,6 +324,7 @@ int main(void)
     cmocka_unit_test(ingest__two_definitions_never_share_a_key),
     cmocka_unit_test(ingest__colliding_keys_of_two_files_are_made_unique),
     cmocka_unit_test(ingest__invalid_utf8_is_decoded_lossily_with_a_warning),
+    cmocka_unit_test(ingest__decode_lossily_counts_lines_only_for_a_bad_byte),
     cmocka_unit_test(ingest__broken_files_are_ignored_or_indexed),
     cmocka_unit_test(ingest__out_of_memory_anywhere_is_returned),
     cmocka_unit_test(ingest__missing_root_fails_with_a_clear_error),

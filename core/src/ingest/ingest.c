@@ -83,7 +83,8 @@ int pt__ingest_is_binary(const char *s, size_t len)
 
 /* Rewrites src with U+FFFD for each byte that starts no valid UTF-8
  * sequence (extraction takes only valid UTF-8); *n_bad counts them and
- * *line is the line of the first. Nothing changes when all is valid. */
+ * *line is the line of the first (1 when none: the lines are counted only
+ * then). Nothing changes when all is valid. */
 int pt__ingest_decode_lossily(pt_buf *src, size_t *n_bad, size_t *line)
 {
   size_t at = pt__utf8_invalid_at(src->ptr, src->len), done = 0;
@@ -91,7 +92,7 @@ int pt__ingest_decode_lossily(pt_buf *src, size_t *n_bad, size_t *line)
   int rc = 0;
   *n_bad = 0;
   *line = 1;
-  for (size_t i = 0; i < at; i++)
+  for (size_t i = 0; at < src->len && i < at; i++)
     *line += src->ptr[i] == '\n';
   while (rc == 0 && at < src->len) {
     rc = pt_buf_put(&fixed, src->ptr + done, at - done);

@@ -171,7 +171,7 @@ int pt__reuse_same_content(const char *root, const char *path,
 int pt__ingest_is_binary(const char *s, size_t len);
 /* Rewrites src with U+FFFD for each byte that starts no valid UTF-8
  * sequence, as extraction reads it; *n_bad counts them, *line is the line
- * of the first. 0, or PT_ENOMEM. */
+ * of the first (1 when none). 0, or PT_ENOMEM. */
 int pt__ingest_decode_lossily(pt_buf *src, size_t *n_bad, size_t *line);
 /* The counts of a finished graph into stats. */
 void pt__ingest_count(const pt_graph *g, pt_ingest_stats *st);
