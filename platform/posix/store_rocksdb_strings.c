@@ -10,7 +10,6 @@
  * both to one string, and an update compares records it encodes itself
  * with one id for each text it looked up. */
 #include <rocksdb/c.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -78,12 +77,28 @@ static int number(pt__rocksdb_ids *ids, const char *s)
   return rc;
 }
 
-static int cmp_hashed(const void *a, const void *b)
+/* Sorts v (n pairs, in id order) by hash, then id: four stable passes of
+ * 16 bits each, least significant first, through tmp (n pairs). qsort's
+ * comparisons took half of a save's numbering. */
+static void sort_by_hash(pt__rocksdb_hashed *v, pt__rocksdb_hashed *tmp,
+                         size_t n, size_t *count)
 {
-  const pt__rocksdb_hashed *x = a, *y = b;
-  if (x->hash != y->hash)
-    return x->hash < y->hash ? -1 : 1;
-  return (x->id > y->id) - (x->id < y->id);
+  for (unsigned shift = 0; shift < 64; shift += 16) {
+    memset(count, 0, ((size_t)1 << 16) * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+      count[(v[i].hash >> shift) & 0xffff]++;
+    size_t at = 0;
+    for (size_t d = 0; d < (size_t)1 << 16; d++) {
+      size_t c = count[d];
+      count[d] = at;
+      at += c;
+    }
+    for (size_t i = 0; i < n; i++)
+      tmp[count[(v[i].hash >> shift) & 0xffff]++] = v[i];
+    pt__rocksdb_hashed *t = v;
+    v = tmp;
+    tmp = t;
+  }
 }
 
 /* Entities first, so their keys take the low ids; an edge's from key and
@@ -122,14 +137,20 @@ int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g)
     if (rc == 0) rc = number(ids, t[i].file_path);
     if (rc == 0) rc = number(ids, t[i].reason);
   }
-  if (rc == 0 && !(ids->by_hash = pt_malloc((ids->n + 1) *
-                                            sizeof *ids->by_hash)))
+  pt__rocksdb_hashed *tmp = NULL;
+  size_t *count = NULL;
+  if (rc == 0 && !((ids->by_hash = pt_malloc((ids->n + 1) *
+                                             sizeof *ids->by_hash)) &&
+                   (tmp = pt_malloc((ids->n + 1) * sizeof *tmp)) &&
+                   (count = pt_malloc(((size_t)1 << 16) * sizeof *count))))
     rc = PT_ERR(PT_ENOMEM, "out of memory numbering strings");
   for (size_t i = 0; rc == 0 && i < ids->n; i++)
     ids->by_hash[i] = (pt__rocksdb_hashed){
         text_hash(ids->text[i], ids->len[i]), (uint64_t)i + 1};
   if (rc == 0)
-    qsort(ids->by_hash, ids->n, sizeof *ids->by_hash, cmp_hashed);
+    sort_by_hash(ids->by_hash, tmp, ids->n, count);
+  pt_free(count);
+  pt_free(tmp);
   return rc;
 }
 
