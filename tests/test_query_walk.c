@@ -502,6 +502,88 @@ static void query_walk__enters_subtrees_with_parse_errors(void **s)
   pt__query_fini(&q);
 }
 
+/* What a tree cursor visits: each node as "symbol alias start-end row:col
+ * depth" and a line when its subtree ends, "< depth". */
+static void cursor_nodes(TSNode root, pt_buf *out)
+{
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  uint32_t depth = 0;
+  for (int more = 1; more;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    pt_buf_printf(out, "%u %u %u-%u %u:%u %u\n", ts_node_symbol(n), n.context[3],
+                  ts_node_start_byte(n), ts_node_end_byte(n),
+                  ts_node_start_point(n).row, ts_node_start_point(n).column, depth);
+    if (ts_tree_cursor_goto_first_child(&c)) {
+      depth++;
+      continue;
+    }
+    pt_buf_printf(out, "< %u\n", depth);
+    for (; more; depth--) {
+      if (ts_tree_cursor_goto_next_sibling(&c))
+        break;
+      more = ts_tree_cursor_goto_parent(&c);
+      if (more)
+        pt_buf_printf(out, "< %u\n", depth - 1);
+    }
+  }
+  ts_tree_cursor_delete(&c);
+}
+
+static int print_enter(void *payload, TSNode n, TSSymbol sym, uint32_t depth)
+{
+  pt_buf_printf(payload, "%u %u %u-%u %u:%u %u\n", sym, n.context[3],
+                ts_node_start_byte(n), ts_node_end_byte(n),
+                ts_node_start_point(n).row, ts_node_start_point(n).column, depth);
+  return 1;
+}
+
+static int print_leave(void *payload, uint32_t depth)
+{
+  pt_buf_printf(payload, "< %u\n", depth);
+  return 0;
+}
+
+/* pt__tree_walk visits the nodes a tree cursor visits, with the same
+ * symbols, aliases, positions and depths, on every language fixture. */
+static void query_walk__tree_walk_visits_what_a_cursor_visits(void **s)
+{
+  (void)s;
+  static const char *const langs[] = {"c", "cpp", "csharp", "go", "java",
+      "javascript", "php", "python", "ruby", "rust", "swift", "typescript"};
+  TSParser *parser = ts_parser_new();
+  pt_tree_walk tw = {print_enter, print_leave, NULL, NULL, 0, 0};
+  size_t n_files = 0;
+  for (size_t l = 0; l < sizeof langs / sizeof *langs; l++) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, langs[l]);
+    pt_walk_opts o = {dir, 1u << 24, NULL, 0};
+    pt_walk_result *wr = NULL;
+    assert_int_equal(pt_walk(&o, &wr), 0);
+    for (size_t i = 0; i < wr->n_files; i++, n_files++) {
+      char path[1024];
+      snprintf(path, sizeof path, "%s/%s", dir, wr->files[i].path);
+      char *text = pt_test_read(path);
+      const pt_grammar_info *gi = pt_grammar_get(wr->files[i].grammar);
+      assert_true(ts_parser_set_language(parser, gi->ts_language()));
+      TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+      pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+      cursor_nodes(ts_tree_root_node(tree), &a);
+      tw.payload = &b;
+      assert_int_equal(pt__tree_walk(&tw, ts_tree_root_node(tree)), 0);
+      report_difference(path, pt_buf_cstr(&a), pt_buf_cstr(&b));
+      assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+      pt_buf_fini(&a);
+      pt_buf_fini(&b);
+      ts_tree_delete(tree);
+      pt_free(text);
+    }
+    pt_walk_result_free(wr);
+  }
+  assert_true(n_files > 12);
+  pt__tree_walk_fini(&tw);
+  ts_parser_delete(parser);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -536,6 +618,7 @@ int main(void)
     cmocka_unit_test(query_walk__node_types_list_children_typescript),
     cmocka_unit_test(query_walk__steps_over_subtrees_without_start_nodes),
     cmocka_unit_test(query_walk__enters_subtrees_with_parse_errors),
+    cmocka_unit_test(query_walk__tree_walk_visits_what_a_cursor_visits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

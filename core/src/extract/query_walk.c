@@ -804,43 +804,44 @@ static int start(pt_query_walk *w, TSNode n, TSSymbol sym, uint32_t depth,
   return 0;
 }
 
+/* A visible node of the walk: a start node is run or held back; 1 to go
+ * into its children, 0 where no start node can be below it. */
+static int enter(void *payload, TSNode n, TSSymbol sym, uint32_t depth)
+{
+  pt_query_walk *w = payload;
+  const pt_query *q = w->q;
+  w->n_nodes++;
+  if (w->n_held && w->held[w->n_held - 1].depth + 1 == depth) {
+    pt_walk_held *h = &w->held[w->n_held - 1];
+    h->seen |= kid_bits(&q->needs[h->sym], sym);
+  }
+  if (sym < q->n_symbols && q->roots[sym]) {
+    int rc = start(w, n, sym, depth, w->order++);
+    if (rc)
+      return rc;
+  }
+  return !(q->skip && sym < q->n_symbols && q->skip[sym] && !ts_node_has_error(n));
+}
+
+/* After the subtree of a node at depth: the start nodes held back at
+ * depth or deeper run where their children allow a match. */
+static int leave(void *payload, uint32_t depth)
+{
+  return settle(payload, depth);
+}
+
 /* Runs the query from the nodes where a pattern starts and whose children
  * allow one to match, each run descending only as far as its patterns
  * reach. */
 static int collect(pt_query_walk *w, TSNode root)
 {
-  TSTreeCursor tc = ts_tree_cursor_new(root);
-  const uint8_t *roots = w->q->roots, *skip = w->q->skip;
-  uint32_t depth = 0, order = 0, n_symbols = w->q->n_symbols;
-  int rc = 0;
+  w->order = 0;
+  w->tree.enter = enter;
+  w->tree.leave = leave;
+  w->tree.payload = w;
   ts_query_cursor_set_max_start_depth(w->cur, 0);
-  for (int more = 1; rc == 0 && more;) {
-    TSNode n = ts_tree_cursor_current_node(&tc);
-    TSSymbol sym = ts_node_symbol(n);
-    if (w->n_held && w->held[w->n_held - 1].depth + 1 == depth) {
-      pt_walk_held *h = &w->held[w->n_held - 1];
-      h->seen |= kid_bits(&w->q->needs[h->sym], sym);
-    }
-    w->n_nodes++;
-    if (sym < n_symbols && roots[sym])
-      rc = start(w, n, sym, depth, order++);
-    int is_bare = skip && sym < n_symbols && skip[sym] && !ts_node_has_error(n);
-    if (rc == 0 && !is_bare && ts_tree_cursor_goto_first_child(&tc)) {
-      depth++;
-      continue;
-    }
-    for (; rc == 0 && more; depth--) {
-      if (ts_tree_cursor_goto_next_sibling(&tc)) {
-        rc = settle(w, depth);
-        break;
-      }
-      more = ts_tree_cursor_goto_parent(&tc);
-    }
-  }
-  if (rc == 0)
-    rc = settle(w, 0);
+  int rc = pt__tree_walk(&w->tree, root);
   ts_query_cursor_set_max_start_depth(w->cur, UINT32_MAX);
-  ts_tree_cursor_delete(&tc);
   if (rc == 0 && w->n_matches > 1)
     qsort(w->matches, w->n_matches, sizeof *w->matches, cmp_match);
   return rc;
@@ -903,6 +904,7 @@ void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes)
     w->held = NULL;
     w->cap_held = 0;
   }
+  pt__tree_walk_trim(&w->tree, max_bytes);
 }
 
 void pt__query_walk_fini(pt_query_walk *w)
@@ -911,5 +913,6 @@ void pt__query_walk_fini(pt_query_walk *w)
   pt_free(w->caps);
   pt_free(w->froms);
   pt_free(w->held);
+  pt__tree_walk_fini(&w->tree);
   memset(w, 0, sizeof *w);
 }
