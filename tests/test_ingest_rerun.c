@@ -12,8 +12,10 @@
 #include "pt/ingest.h"
 #include "pt/store.h"
 #include "pt/sys/proc.h"
+#include "pt/walk.h"
 #include "reuse_support.h"
 #include "test_support.h"
+#include "ingest/ingest_int.h"
 
 typedef struct tree {
   char *dir;   /* owned: the temporary folder */
@@ -391,6 +393,213 @@ static void rerun__an_index_of_another_extractor_needs_a_whole_run(void **state)
   drop_tree(&t);
 }
 
+/* ---- what each file read: recorded only where it can matter ----------- */
+
+/* The re-run of t (SQLite) against a fresh index of its tree: equal, or
+ * the test fails naming what. The files resolved for what they read go
+ * to *n_read. */
+static void rerun_equals_fresh(const tree *t, const char *what, size_t *n_read)
+{
+  pt_buf want = PT_BUF_INIT, got = PT_BUF_INIT;
+  pt_ingest_stats st;
+  int is_patched = -1;
+  fresh_dump(t, &want);
+  rerun(t, &st, &is_patched);
+  *n_read = pt__rerun_last_n_read();
+  stored_dump(t->spec, &got);
+  if (strcmp(pt_buf_cstr(&want), pt_buf_cstr(&got)) != 0) {
+    const char *w = pt_buf_cstr(&want), *g = pt_buf_cstr(&got);
+    size_t i = 0;
+    while (w[i] && w[i] == g[i])
+      i++;
+    fail_msg("%s: the re-run's index is not a fresh index's at\n fresh:  %.300s\n"
+             " re-run: %.300s", what, w + (i > 80 ? i - 80 : 0),
+             g + (i > 80 ? i - 80 : 0));
+  }
+  pt_ingest_stats_fini(&st);
+  pt_buf_fini(&want);
+  pt_buf_fini(&got);
+}
+
+static void three_files(tree *t, const char *tag)
+{
+  t->dir = pt_test_tmpdir(tag);
+  snprintf(t->src, sizeof t->src, "%s/src", t->dir);
+  snprintf(t->spec, sizeof t->spec, "sqlite:%s/index.db", t->dir);
+  pt_test_write(t->src, "x.py", "def x():\n    return 1\n");
+  pt_test_write(t->src, "y.py", "def y():\n    return fresh_name() + x()\n");
+  pt_test_write(t->src, "z.py", "def z():\n    return 3\n");
+}
+
+/* A body edit changes no definition: no file is resolved for its reads. */
+static void rerun__a_body_edit_resolves_no_file_for_its_reads(void **state)
+{
+  tree t;
+  size_t n_read;
+  three_files(&t, "rerun_body");
+  index_and_save(&t);
+  pt_test_write(t.src, "x.py", "def x():\n    return 1 + 1\n");
+  rerun_equals_fresh(&t, "a body edit", &n_read);
+  assert_int_equal(n_read, 0);
+  drop_tree(&t);
+}
+
+/* A new definition whose name only one other file's references hold: only
+ * that file is resolved for its reads, and its edge now finds the
+ * definition. */
+static void rerun__a_new_definition_reads_only_the_files_naming_it(void **state)
+{
+  tree t;
+  size_t n_read;
+  three_files(&t, "rerun_new_def");
+  index_and_save(&t);
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n\n"
+                               "def fresh_name():\n    return 4\n");
+  rerun_equals_fresh(&t, "a definition added", &n_read);
+  assert_int_equal(n_read, 1);
+  drop_tree(&t);
+}
+
+/* A new name that an unchanged definition's strings hold (here in a
+ * longer name) could be looked up from it: every file is resolved for
+ * its reads. */
+static void rerun__a_name_in_another_definition_reads_every_file(void **state)
+{
+  tree t;
+  size_t n_read;
+  three_files(&t, "rerun_name_in_def");
+  pt_test_write(t.src, "w.py", "def fresh_name_too():\n    return 5\n");
+  index_and_save(&t);
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n\n"
+                               "def fresh_name():\n    return 4\n");
+  rerun_equals_fresh(&t, "a definition added", &n_read);
+  assert_int_equal(n_read, 4);
+  drop_tree(&t);
+}
+
+/* Copies the fixture tree of lang to dst. */
+static void copy_fixture(const char *lang, const char *dst)
+{
+  char from[700], path[1400];
+  snprintf(from, sizeof from, "%s/lang/%s", PT_FIXTURES, lang);
+  pt_walk_opts wo = {from, PT_INGEST_DEFAULT_MAX_FILE_SIZE, NULL, 0};
+  pt_walk_result *w = NULL;
+  assert_int_equal(pt_walk(&wo, &w), 0);
+  for (size_t i = 0; i < w->n_files; i++) {
+    snprintf(path, sizeof path, "%s/%s", from, w->files[i].path);
+    char *text = pt_test_read(path);
+    pt_test_write(dst, w->files[i].path, text);
+    pt_free(text);
+  }
+  pt_walk_result_free(w);
+}
+
+/* text with lines [from, to] (1-based) left out; caller frees. */
+static char *without_lines(const char *text, uint32_t from, uint32_t to)
+{
+  size_t len = strlen(text);
+  char *out = pt_malloc(len + 1), *o = out;
+  uint32_t line = 1;
+  for (const char *p = text; *p; p++) {
+    if (line < from || line > to)
+      *o++ = *p;
+    if (*p == '\n')
+      line++;
+  }
+  *o = '\0';
+  return out;
+}
+
+/* text with the first `name` on line `at` renamed nameZq; NULL when that
+ * line does not hold it. Caller frees. */
+static char *renamed(const char *text, uint32_t at, const char *name)
+{
+  const char *p = text;
+  for (uint32_t line = 1; *p && line < at; p++)
+    line += *p == '\n';
+  const char *eol = strchr(p, '\n'), *hit = strstr(p, name);
+  if (!hit || (eol && hit > eol) || !name[0])
+    return NULL;
+  size_t len = strlen(text), nl = strlen(name);
+  char *out = pt_malloc(len + 3);
+  memcpy(out, text, (size_t)(hit - text) + nl);
+  memcpy(out + (hit - text) + nl, "Zq", 2);
+  memcpy(out + (hit - text) + nl + 2, hit + nl, len - (size_t)(hit - text) - nl + 1);
+  return out;
+}
+
+/* Definitions removed or renamed in the fixture trees of several
+ * languages, one file at a time: each re-run's index is a fresh index's,
+ * some recorded the reads of a few files only and some of every file. */
+static void rerun__definitions_removed_or_renamed_give_a_fresh_index(void **state)
+{
+  /* a few files of each: every case indexes the tree again (about 0.1 s) */
+  static const char *const langs[] = {"c", "cpp", "python", "typescript",
+                                      "go", "java", "rust"};
+  size_t n_few = 0, n_every = 0;
+  for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+    tree t;
+    pt_graph *g = NULL;
+    pt_ingest_opts o = {.n_threads = 1};
+    pt_ingest_stats st;
+    t.dir = pt_test_tmpdir("rerun_defs");
+    snprintf(t.src, sizeof t.src, "%s/src", t.dir);
+    copy_fixture(langs[l], t.src);
+    o.root = t.src;
+    assert_int_equal(pt_ingest(&o, &g, &st), 0);
+    pt_ingest_stats_fini(&st);
+    const pt_file_record *f = pt_graph_files(g);
+    const pt_entity *e = pt_graph_entities(g);
+    size_t nf = pt_graph_n_files(g), ne = pt_graph_n_entities(g), n_case = 0;
+    for (size_t i = 0; i < nf && i < 3; i++) {
+      size_t first = ne, last_top = ne;
+      for (size_t j = 0; j < ne; j++)
+        if (strcmp(e[j].file_path, f[i].path) == 0) {
+          if (first == ne || e[j].line_start < e[first].line_start)
+            first = j;
+          if (!e[j].parent_key &&
+              (last_top == ne || e[j].line_start > e[last_top].line_start))
+            last_top = j;
+        }
+      if (first == ne)
+        continue;
+      char path[1400];
+      snprintf(path, sizeof path, "%s/%s", t.src, f[i].path);
+      char *was = pt_test_read(path);
+      for (int how = 0; how < 2; how++) {
+        char *now = how == 0 ? (last_top < ne ? without_lines(was, e[last_top].line_start,
+                                                              e[last_top].line_end)
+                                              : NULL)
+                             : renamed(was, e[first].line_start, e[first].name);
+        if (!now)
+          continue;
+        char what[1600];
+        size_t n_read;
+        snprintf(t.spec, sizeof t.spec, "sqlite:%s/index%zu.db", t.dir, n_case++);
+        pt_store *s = NULL;
+        assert_int_equal(pt_store_open(t.spec, &s), 0);
+        assert_int_equal(pt_store_save(s, g), 0);
+        pt_store_close(s);
+        pt_test_write(t.src, f[i].path, now);
+        snprintf(what, sizeof what, "%s, %s %s", langs[l], f[i].path,
+                 how == 0 ? "lost a definition" : "renamed one");
+        rerun_equals_fresh(&t, what, &n_read);
+        if (n_read < nf)
+          n_few++;
+        else
+          n_every++;
+        pt_test_write(t.src, f[i].path, was);
+        pt_free(now);
+      }
+      pt_free(was);
+    }
+    pt_graph_free(g);
+    drop_tree(&t);
+  }
+  assert_true(n_few > 0);
+  assert_true(n_every > 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -402,6 +611,10 @@ int main(void)
       cmocka_unit_test(rerun__an_index_of_another_extractor_needs_a_whole_run),
       cmocka_unit_test(rerun__a_file_with_invalid_utf8_is_not_read_again),
       cmocka_unit_test(rerun__each_change_gives_a_fresh_index),
+      cmocka_unit_test(rerun__a_body_edit_resolves_no_file_for_its_reads),
+      cmocka_unit_test(rerun__a_new_definition_reads_only_the_files_naming_it),
+      cmocka_unit_test(rerun__a_name_in_another_definition_reads_every_file),
+      cmocka_unit_test(rerun__definitions_removed_or_renamed_give_a_fresh_index),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,6 +148,18 @@ int pt__patch_start(const pt_ingest_opts *o, pt_ingest_cache *c,
 int pt__patch_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
                    const pt_graph *prev);
 
+/* ingest_rerun_seed.c */
+/* pt__patch_seed for a re-run of pt01 whose delta is d: the same tables,
+ * with what each file reads recorded only for the files that can read
+ * what d's changed files change (none for an edit that changes no
+ * definition), or for every file when that cannot be told. PT_EAGAIN as
+ * pt__patch_seed. */
+int pt__rerun_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
+                   const pt_graph *prev, const pt_ingest_delta *d);
+/* How many files the last pt__rerun_seed resolved for what they read
+ * ((size_t)-1 when it made no tables); for tests. */
+size_t pt__rerun_last_n_read(void);
+
 /* ingest_reuse.c */
 /* Records in r->file.reuse (r's arena) what a later run needs to reuse r
  * from a stored graph, with the size of the file on disk (disk_size: its

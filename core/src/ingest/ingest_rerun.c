@@ -221,8 +221,10 @@ static void whole_run_figures(const pt_graph *g, size_t n_parsed,
   pt__ingest_count(g, st);
 }
 
-/* The patch: the resolver made from the seeded results, then the delta's
- * files patched into stored. PT_EAGAIN when it does not apply. */
+/* The patch: the resolver made from the seeded results (what each file
+ * reads recorded only where the delta can change it: ingest_rerun_seed.c),
+ * then the delta's files patched into stored. PT_EAGAIN when it does not
+ * apply. */
 static int patch(const pt_ingest_opts *o, const pt_graph *stored,
                  const pt_ingest_delta *d, pt_graph **out, pt_ingest_stats *st)
 {
@@ -230,7 +232,7 @@ static int patch(const pt_ingest_opts *o, const pt_graph *stored,
   uint64_t t0 = pt_clock_ns();
   if (d->why_whole || d->ignored_changed || !c)
     return PT_EAGAIN;
-  int rc = pt__patch_seed(o, c, stored);
+  int rc = pt__rerun_seed(o, c, stored, d);
   uint64_t seed_ns = pt_clock_ns() - t0;
   if (rc == 0)
     rc = mark(c, d);

@@ -1,0 +1,512 @@
+/* A re-run's resolver (pt_ingest_rerun, ingest_rerun.c): the tables a full
+ * run would keep, made from the seeded results as pt__patch_seed makes
+ * them, but with what each file reads (which only tells a patch which
+ * files to resolve again when definitions change) recorded for the files
+ * that can have read what the changed files change, not for every file.
+ *
+ * Why that is exact. Resolving a file reads the tables only through
+ * lookups it records (resolve_int.h): a name's chain ('n'), an entity by
+ * key ('k'), a type's bases ('b'), the files of a base name ('f'), a
+ * file's default export ('D'). An edited file changes the 'n' and 'k' of
+ * the definitions of each name whose definitions are not the same as
+ * before (resolve_upkeep.c, match_names: key, qualified name, kind,
+ * language, signature, parent and enclosing type, in order), and, when its
+ * bases or a default export change, more: those cases take every file.
+ * A file's resolution is the same as before up to its first lookup that
+ * changed, so that lookup's text came from the file's own references or
+ * from what earlier lookups gave, which are definitions that did not
+ * change (an entity's name, qualified name, signature, key, parent key or
+ * path; a file's path), and every lookup is of a whole such string or a
+ * part of it (a segment, a type in a signature), never one built from
+ * parts of two. So when no such string of any unchanged definition, and
+ * no file's path, holds a changed name or key, only files whose references
+ * hold one (their reuse records hold those strings as they are) can read
+ * what changed; any other file's record stays empty, which tells the patch
+ * it read nothing that changed. A body edit changes no name or key: no
+ * file is resolved for its reads at all. Otherwise (files added or
+ * removed, bases, default exports, a parent among the changed
+ * definitions, more than MAX_MARKS names and keys, a match found in an
+ * unchanged definition or a path, a file resolved again that notes bases)
+ * every file is, as pt__patch_seed does. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/lang.h"
+#include "pt/sys/heap.h"
+#include "pt/sys/proc.h"
+#include "ingest_int.h"
+#include "resolve_int.h"
+
+/* More changed names and keys than this: every file reads (each one is a
+ * scan of every definition's strings). */
+#define MAX_MARKS 64
+
+static size_t last_n_read = (size_t)-1;
+
+size_t pt__rerun_last_n_read(void)
+{
+  return last_n_read;
+}
+
+/* The names and keys whose lookups an edit changes (borrowed strings). */
+typedef struct marks {
+  const char **v;
+  size_t n, cap;
+  int all;                   /* unsure: every file is resolved for its reads */
+} marks;
+
+static int add_mark(marks *m, const char *s)
+{
+  for (size_t i = 0; i < m->n; i++)
+    if (strcmp(m->v[i], s) == 0)
+      return 0;
+  if (m->n == MAX_MARKS) {
+    m->all = 1;
+    return 0;
+  }
+  int rc = pt_array_grow((void **)&m->v, &m->cap, m->n + 1, sizeof *m->v);
+  if (rc == 0)
+    m->v[m->n++] = s;
+  return rc;
+}
+
+static int str_differ(const char *a, const char *b)
+{
+  return (!a != !b) || (a && strcmp(a, b) != 0);
+}
+
+/* What resolve_upkeep.c's same_entity compares, but the enclosing type
+ * (see parents_unchanged). */
+static int same_def(const pt_entity *x, const pt_entity *y)
+{
+  return !strcmp(x->key, y->key) && !strcmp(x->qualname, y->qualname) &&
+         x->kind == y->kind && x->lang == y->lang &&
+         !str_differ(x->signature, y->signature) &&
+         !str_differ(x->parent_key, y->parent_key);
+}
+
+/* What the resolver notes with a file's bases (resolve_pick.c,
+ * pt__resolver_note_bases). */
+static int is_noted(const pt_raw_ref *r, pt_lang lang)
+{
+  return r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS ||
+         (lang == PT_LANG_CPP && r->kind == PT_REF_TYPE && r->recv_type);
+}
+
+static int has_bases(const pt_file_result *r)
+{
+  for (size_t i = 0; i < r->n_refs; i++)
+    if (is_noted(&r->refs[i], r->file.lang))
+      return 1;
+  return 0;
+}
+
+/* The same bases (and C++ fields) in the same order (ingest_patch.c's
+ * same_bases): else the patch notes the file's bases again. */
+static int same_bases(const pt_file_result *a, const pt_file_result *b)
+{
+  size_t i = 0, j = 0;
+  for (;;) {
+    while (i < a->n_refs && !is_noted(&a->refs[i], a->file.lang))
+      i++;
+    while (j < b->n_refs && !is_noted(&b->refs[j], b->file.lang))
+      j++;
+    if (i == a->n_refs || j == b->n_refs)
+      return i == a->n_refs && j == b->n_refs;
+    const pt_raw_ref *x = &a->refs[i++], *y = &b->refs[j++];
+    if (x->kind != y->kind || strcmp(x->from_key, y->from_key) ||
+        strcmp(x->name, y->name) || str_differ(x->scope, y->scope) ||
+        str_differ(x->recv_type, y->recv_type))
+      return 0;
+  }
+}
+
+static int has_default(const pt_file_result *r)
+{
+  for (size_t i = 0; i < r->n_entities; i++)
+    if (pt__resolve_is_default(&r->entities[i]))
+      return 1;
+  return 0;
+}
+
+/* The same definitions in the same order: the patch leaves the tables. */
+static int same_definitions(const pt_file_result *a, const pt_file_result *b)
+{
+  if (a->n_entities != b->n_entities)
+    return 0;
+  for (size_t i = 0; i < a->n_entities; i++)
+    if (!same_def(&a->entities[i], &b->entities[i]) ||
+        strcmp(a->entities[i].name, b->entities[i].name))
+      return 0;
+  return 1;
+}
+
+/* A file's definitions by name, then source order. */
+typedef struct def {
+  const pt_entity *e;
+  size_t pos;
+} def;
+
+static int cmp_def(const void *pa, const void *pb)
+{
+  const def *a = pa, *b = pb;
+  int c = strcmp(a->e->name, b->e->name);
+  return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static def *sorted(const pt_file_result *r)
+{
+  def *d = pt_malloc((r->n_entities + 1) * sizeof *d);
+  for (size_t i = 0; d && i < r->n_entities; i++)
+    d[i] = (def){&r->entities[i], i};
+  if (d && r->n_entities > 1)
+    qsort(d, r->n_entities, sizeof *d, cmp_def);
+  return d;
+}
+
+/* Whether an unchanged definition's enclosing type is surely unchanged:
+ * its parent, if it is one of the file's, is not among the changed. */
+static int parent_changed(const def *d, size_t n, const unsigned char *changed,
+                          const pt_entity *e)
+{
+  for (size_t k = 0; e->parent_key && k < n; k++)
+    if (changed[k] && strcmp(d[k].e->key, e->parent_key) == 0)
+      return 1;
+  return 0;
+}
+
+/* The names and keys of old's and now's definitions whose names'
+ * definitions differ, as the tables' patch marks them. */
+static int compare_defs(const pt_file_result *old, const pt_file_result *now,
+                        marks *m, unsigned char **unchanged_old,
+                        unsigned char **unchanged_now)
+{
+  size_t no = old->n_entities, nn = now->n_entities, a = 0, b = 0;
+  def *o = sorted(old), *w = sorted(now);
+  unsigned char *co = pt_calloc(no + 1, 1), *cw = pt_calloc(nn + 1, 1);
+  int rc = o && w && co && cw ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  while (rc == 0 && (a < no || b < nn)) {
+    const char *name = a < no && (b == nn || strcmp(o[a].e->name, w[b].e->name) <= 0)
+                           ? o[a].e->name : w[b].e->name;
+    size_t a1 = a, b1 = b;
+    while (a1 < no && !strcmp(o[a1].e->name, name))
+      a1++;
+    while (b1 < nn && !strcmp(w[b1].e->name, name))
+      b1++;
+    int same = a1 - a == b1 - b;
+    for (size_t k = 0; same && k < a1 - a; k++)
+      same = same_def(o[a + k].e, w[b + k].e);
+    if (!same) {
+      rc = add_mark(m, name);
+      for (size_t k = a; rc == 0 && k < a1; k++) {
+        co[k] = 1;
+        rc = add_mark(m, o[k].e->key);
+      }
+      for (size_t k = b; rc == 0 && k < b1; k++) {
+        cw[k] = 1;
+        rc = add_mark(m, w[k].e->key);
+      }
+    }
+    a = a1;
+    b = b1;
+  }
+  /* an unchanged definition whose parent changed has another enclosing
+   * type, which the patch marks too: unsure */
+  for (size_t k = 0; rc == 0 && k < no; k++)
+    if (!co[k] && (parent_changed(o, no, co, o[k].e) || parent_changed(w, nn, cw, o[k].e)))
+      m->all = 1;
+  for (size_t k = 0; rc == 0 && k < nn; k++)
+    if (!cw[k] && (parent_changed(o, no, co, w[k].e) || parent_changed(w, nn, cw, w[k].e)))
+      m->all = 1;
+  /* the flags by source order, for the scan of unchanged definitions */
+  unsigned char *uo = rc == 0 ? pt_calloc(no + 1, 1) : NULL;
+  unsigned char *uw = rc == 0 ? pt_calloc(nn + 1, 1) : NULL;
+  if (rc == 0 && (!uo || !uw))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t k = 0; rc == 0 && k < no; k++)
+    uo[o[k].pos] = !co[k];
+  for (size_t k = 0; rc == 0 && k < nn; k++)
+    uw[w[k].pos] = !cw[k];
+  if (rc == 0) {
+    *unchanged_old = uo;
+    *unchanged_now = uw;
+  } else {
+    pt_free(uo);
+    pt_free(uw);
+  }
+  pt_free(o);
+  pt_free(w);
+  pt_free(co);
+  pt_free(cw);
+  return rc;
+}
+
+/* Is any mark a part of s? */
+static int holds_mark(const marks *m, const char *s)
+{
+  for (size_t i = 0; s && i < m->n; i++)
+    if (strstr(s, m->v[i]))
+      return 1;
+  return 0;
+}
+
+static int def_holds_mark(const marks *m, const pt_entity *e)
+{
+  return holds_mark(m, e->name) || holds_mark(m, e->qualname) ||
+         holds_mark(m, e->key) || holds_mark(m, e->signature) ||
+         holds_mark(m, e->parent_key) || holds_mark(m, e->file_path);
+}
+
+/* Is s (len bytes, at least one) anywhere in p[0..n)? */
+static int has_bytes(const char *p, size_t n, const char *s, size_t len)
+{
+  const char *end = p + n;
+  while ((size_t)(end - p) >= len) {
+    const char *at = memchr(p, s[0], (size_t)(end - p) - len + 1);
+    if (!at)
+      return 0;
+    if (memcmp(at, s, len) == 0)
+      return 1;
+    p = at + 1;
+  }
+  return 0;
+}
+
+/* Does a reuse record (NULL: unknown, so yes) hold any mark? */
+static int bytes_hold_mark(const marks *m, const void *p, size_t n)
+{
+  for (size_t i = 0; p && i < m->n; i++)
+    if (has_bytes(p, n, m->v[i], strlen(m->v[i])))
+      return 1;
+  return !p;
+}
+
+/* One changed file, re-extracted as the patch will (ingest_patch.c); NULL
+ * in *out when the patch will not take it (the full path decides). */
+static int extract(pt_ingest_cache *c, pt_extractor **x, const char *root,
+                   const char *path, pt_file_result **out)
+{
+  pt_buf full = PT_BUF_INIT, src = PT_BUF_INIT;
+  pt_queries *q = NULL;
+  pt_grammar g;
+  *out = NULL;
+  int rc = *x ? 0 : pt__cache_queries(c, &q);
+  if (rc == 0 && !*x)
+    rc = pt_extractor_new(q, x);
+  if (rc == 0) rc = pt_buf_printf(&full, "%s/%s", root, path);
+  if (rc == 0) rc = pt_fs_read_file(full.ptr, &src);
+  if (rc == 0 && !pt__ingest_is_binary(src.ptr, src.len) &&
+      pt_grammar_for_path(path, src.ptr, src.len < 4096 ? src.len : 4096, &g))
+    rc = pt_extract_file(*x, g, path, src.ptr ? src.ptr : "", src.len, out);
+  if (rc && rc != PT_ENOMEM) {
+    pt_error_clear(); /* the patch meets it and decides */
+    rc = 0;
+  }
+  pt_buf_fini(&full);
+  pt_buf_fini(&src);
+  return rc;
+}
+
+/* Sets reads[i] for each cache entry whose reads must be recorded (all of
+ * them when unsure). */
+static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
+                      const pt_ingest_delta *d, unsigned char *reads)
+{
+  size_t n;
+  const pt__cache_entry *e = pt__cache_entries(c, &n);
+  marks m = {NULL, 0, 0, 0};
+  unsigned char *is_changed = pt_calloc(n + 1, 1);
+  unsigned char **keep_old = pt_calloc(d->n_changed + 1, sizeof *keep_old);
+  unsigned char **keep_now = pt_calloc(d->n_changed + 1, sizeof *keep_now);
+  pt_file_result **now = pt_calloc(d->n_changed + 1, sizeof *now);
+  size_t *at = pt_calloc(d->n_changed + 1, sizeof *at);
+  pt_extractor *x = NULL;
+  int rc = is_changed && keep_old && keep_now && now && at
+               ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  m.all = d->n_added || d->n_removed;
+  for (size_t k = 0; rc == 0 && !m.all && k < d->n_changed; k++) {
+    const char *path = d->changed[k];
+    if (!pt__cache_find(c, path, strlen(path), &at[k]) || !e[at[k]].r) {
+      m.all = 1;
+      break;
+    }
+    const pt_file_result *was = e[at[k]].r;
+    is_changed[at[k]] = 1;
+    rc = extract(c, &x, o->root, path, &now[k]);
+    if (rc || !now[k] || now[k]->file.lang != was->file.lang) {
+      m.all = 1;
+      break;
+    }
+    int defs = !same_definitions(was, now[k]);
+    /* new definitions or bases note the file's bases again */
+    if (!same_bases(was, now[k]) ||
+        (defs && (has_bases(was) || has_bases(now[k]) || has_default(was) ||
+                  has_default(now[k]))))
+      m.all = 1;
+    else if (defs)
+      rc = compare_defs(was, now[k], &m, &keep_old[k], &keep_now[k]);
+    if (rc == 0 && keep_old[k])
+      is_changed[at[k]] = 2; /* its definitions are scanned below */
+  }
+  /* a changed key that could be a file's key (lang:file:...) */
+  for (size_t i = 0; rc == 0 && !m.all && i < m.n; i++)
+    if (strstr(m.v[i], ":file:"))
+      m.all = 1;
+  /* the unchanged definitions and the paths hold no mark */
+  for (size_t i = 0; rc == 0 && !m.all && m.n && i < n; i++) {
+    const pt_file_result *r = e[i].r;
+    if (holds_mark(&m, r->file.path))
+      m.all = 1;
+    for (size_t j = 0; !m.all && is_changed[i] != 2 && j < r->n_entities; j++)
+      if (def_holds_mark(&m, &r->entities[j]))
+        m.all = 1;
+  }
+  for (size_t k = 0; rc == 0 && !m.all && k < d->n_changed; k++) {
+    const pt_file_result *was = e[at[k]].r;
+    for (size_t j = 0; keep_old[k] && !m.all && j < was->n_entities; j++)
+      if (keep_old[k][j] && def_holds_mark(&m, &was->entities[j]))
+        m.all = 1;
+    for (size_t j = 0; keep_now[k] && !m.all && j < now[k]->n_entities; j++)
+      if (keep_now[k][j] && def_holds_mark(&m, &now[k]->entities[j]))
+        m.all = 1;
+  }
+  /* the files whose references hold a mark: none of them notes bases
+   * (noting them again could change a type's bases, which any file may
+   * read) */
+  for (size_t i = 0; rc == 0 && !m.all && m.n && i < n; i++) {
+    const pt_file_record *f = &e[i].r->file;
+    if (is_changed[i] || !bytes_hold_mark(&m, f->reuse, f->reuse_size))
+      continue;
+    reads[i] = 1;
+    if (has_bases(e[i].r))
+      m.all = 1;
+  }
+  if (rc == 0 && m.all)
+    memset(reads, 1, n);
+  pt_extractor_free(x);
+  for (size_t k = 0; k < d->n_changed; k++) {
+    if (keep_old)
+      pt_free(keep_old[k]);
+    if (keep_now)
+      pt_free(keep_now[k]);
+    if (now)
+      pt_file_result_free(now[k]);
+  }
+  pt_free(keep_old);
+  pt_free(keep_now);
+  pt_free(now);
+  pt_free(at);
+  pt_free(is_changed);
+  pt_free(m.v);
+  return rc;
+}
+
+/* Entry r's references with its file key in g's pool (the others are the
+ * keys of its entities, which are). */
+static int refs_in(pt_graph *g, const pt_file_result *r, pt_raw_ref **out)
+{
+  pt_raw_ref *refs = pt_malloc((r->n_refs + 1) * sizeof *refs);
+  int rc = refs ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  const char *was = NULL, *now = NULL;
+  for (size_t k = 0; rc == 0 && k < r->n_refs; k++) {
+    refs[k] = r->refs[k];
+    if (refs[k].from_key != was) {
+      was = r->refs[k].from_key;
+      now = pt_graph_intern(g, was);
+    }
+    if (!(refs[k].from_key = now))
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  *out = refs;
+  return rc;
+}
+
+/* The tables, as pt__patch_seed makes them, recording what the files of
+ * reads read. A seeded result's definitions are the stored graph's, whose
+ * strings are in g's pool already; only the files whose references are
+ * used (noting bases, resolving for reads) have them copied. */
+static int seed(pt_ingest_cache *c, const pt_graph *prev,
+                const unsigned char *reads, unsigned n_threads)
+{
+  size_t n, total = 0, n_ents = 0, n_jobs = 0;
+  const pt__cache_entry *e = pt__cache_entries(c, &n);
+  for (size_t i = 0; i < n; i++)
+    total += e[i].r->n_entities;
+  pt_graph *g = NULL;
+  pt_resolver *rs = NULL;
+  pt_entity *ents = pt_malloc((total + 1) * sizeof *ents);
+  pt_file_record *files = pt_malloc((n + 1) * sizeof *files);
+  pt__resolve_job *jobs = pt_calloc(n + 1, sizeof *jobs);
+  pt__resolve_job *run = pt_calloc(n + 1, sizeof *run);
+  int rc = ents && files && jobs && run ? pt_graph_new_sharing(prev, &g)
+                                        : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    const pt_file_result *r = e[i].r;
+    pt_raw_ref *refs = NULL;
+    files[i] = r->file;
+    files[i].path = pt_graph_intern(g, r->file.path);
+    if (!files[i].path)
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    if (rc == 0 && (reads[i] || has_bases(r)))
+      rc = refs_in(g, r, &refs);
+    jobs[i] = (pt__resolve_job){files[i].path, r->file.lang, refs,
+                                refs ? r->n_refs : 0};
+    if (rc == 0 && reads[i])
+      run[n_jobs++] = jobs[i];
+    for (size_t k = 0; rc == 0 && k < r->n_entities; k++) {
+      ents[n_ents] = r->entities[k];
+      ents[n_ents++].code = NULL; /* resolution reads no code */
+    }
+  }
+  if (rc == 0)
+    rc = pt__resolver_new_arrays(ents, n_ents, files, n, &rs);
+  if (rc == 0)
+    rc = pt__resolver_record(rs);
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    if (jobs[i].n_refs)
+      rc = pt__resolver_note_bases(rs, jobs[i].path, jobs[i].lang, jobs[i].refs,
+                                   jobs[i].n_refs);
+  if (rc == 0 && n_jobs) /* for what they read: their edges are the stored */
+    rc = pt__resolve_files(rs, NULL, run, n_jobs, n_threads);
+  if (rc == 0) {
+    pt__resolver_adopt(rs, ents, files);
+    ents = NULL;
+    files = NULL;
+    pt__cache_set_resolver(c, rs, prev);
+    rs = NULL;
+    last_n_read = n_jobs;
+  }
+  for (size_t i = 0; jobs && i < n; i++)
+    pt_free((void *)jobs[i].refs);
+  pt_free(jobs);
+  pt_free(run);
+  pt__resolver_free(rs);
+  pt_free(ents);
+  pt_free(files);
+  pt_graph_free(g);
+  if (n_jobs > 64)
+    pt_sys_heap_trim(); /* as pt__patch_seed: the copies of the references */
+  return rc;
+}
+
+int pt__rerun_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
+                   const pt_graph *prev, const pt_ingest_delta *d)
+{
+  size_t n;
+  pt__cache_entries(c, &n);
+  last_n_read = (size_t)-1;
+  if (!pt__cache_is_fresh_seed(c) || n != pt_graph_n_files(prev))
+    return PT_EAGAIN;
+  unsigned char *reads = pt_calloc(n + 1, 1);
+  int rc = reads ? which_read(o, c, d, reads) : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0)
+    rc = seed(c, prev, reads, o->n_threads ? o->n_threads : pt_cpu_count());
+  if (rc && rc != PT_ENOMEM) {
+    pt_error_clear(); /* the full run meets and reports it */
+    rc = PT_EAGAIN;
+  }
+  pt_free(reads);
+  return rc;
+}
