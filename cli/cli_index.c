@@ -406,8 +406,16 @@ static int walk_opts(const index_run *r, progress_state *ps, char *skip[2],
   return rc;
 }
 
-static int ingest(index_run *r, progress_state *ps, pt_graph **g,
-                  pt_ingest_stats *st)
+/* A SQLite save writes the entities, files and tests while resolution
+ * makes the edges; failing that, the save writes them itself. */
+static void begin_save(const pt_graph *g, void *payload)
+{
+  if (pt_store_save_begin(payload, g) != 0)
+    pt_error_clear();
+}
+
+static int ingest(index_run *r, progress_state *ps, pt_store *store,
+                  pt_graph **g, pt_ingest_stats *st)
 {
   const index_args *a = r->a;
   char *skip[2] = {NULL, NULL};
@@ -421,7 +429,8 @@ static int ingest(index_run *r, progress_state *ps, pt_graph **g,
     fflush(r->out);
   if (rc == 0)
     rc = r->old ? pt_ingest_rerun(&o, r->old, &r->delta, g, st)
-                : pt_ingest(&o, g, st);
+                : pt_ingest_with_hook(&o, store ? begin_save : NULL, store, g,
+                                      st);
   if (rc)
     fprintf(r->err, "Error: %s\n", pt_error_last()->message);
   pt_free(skip[0]);
@@ -573,7 +582,7 @@ static int run(index_run *r)
   if (reuse)
     code = load_stored(r, store);
   if (code == 0)
-    code = ingest(r, &ps, &g, &st);
+    code = ingest(r, &ps, store, &g, &st);
   for (size_t i = 0; code == 0 && r->out && i < st.n_warnings; i++)
     fprintf(r->err, "%sWarning: %s\n", r->gl->warn, st.warnings[i]);
   if (code == 0) {

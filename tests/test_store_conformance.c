@@ -11,6 +11,8 @@
 
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/ingest.h"
+#include "pt/log.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
 #include "store_support.h"
@@ -847,6 +849,274 @@ static void sqlite_update__refuses_to_overwrite_a_newer_index(void **state)
   pt_graph_free(first);
 }
 
+/* A graph of many edges: their ids are given on a thread a chunk ahead of
+ * the writes (more than one chunk of 4096 here), each string once and in
+ * order of first use, placeholders and candidates among them. */
+static void sqlite_save__writes_many_edges_in_chunks(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_new_graph();
+  char key[3][64], to[64], path[64];
+  for (int i = 0; i < 3; i++) {
+    snprintf(key[i], sizeof key[i], "c:fn:f%d:__m%d:T%d", i, i, i);
+    snprintf(path, sizeof path, "m%d.c", i);
+    pt_entity e = {.key = key[i], .name = "f", .qualname = "f",
+                   .file_path = path, .code = "f();", .content_hash = "ab",
+                   .lang = PT_LANG_C, .kind = PT_KIND_FUNCTION,
+                   .line_start = 1, .line_end = 1, .birth = i};
+    assert_int_equal(pt_graph_add_entity(g, &e), 0);
+  }
+  const char *cand[] = {key[0], key[2]};
+  for (int i = 0; i < 10000; i++) {
+    const pt_candidates *c = NULL;
+    snprintf(to, sizeof to, "c:fn:g%d:unresolved-reference:0-0", i % 7000);
+    snprintf(path, sizeof path, "m%d.c", i / 4000);
+    if (i % 3 == 0)
+      assert_int_equal(pt_graph_intern_candidates(g, 2 + i % 5, cand, 2, &c),
+                       0);
+    pt_edge d = {key[i / 4000 % 3], i % 11 == 0 ? key[1] : to,
+                 i % 13 ? path : NULL, PT_EDGE_CALLS, (uint32_t)i,
+                 i % 11 == 0, c ? PT_RES_AMBIGUOUS : PT_RES_EXTERNAL, c};
+    if (i % 11 == 0)
+      d.resolution = PT_RES_UNIQUE_NAME, d.candidates = NULL;
+    assert_int_equal(pt_graph_add_edge(g, &d), 0);
+  }
+  pt_test_finished(g);
+  assert_true(pt_graph_n_edges(g) > 2 * 4096);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  pt_test_assert_loads(f->st, g);
+  assert_query(pt_test_spec_path(f), "SELECT count(*) = count(DISTINCT text)"
+               " AND max(id) = count(*) FROM strings", "1");
+  pt_graph_free(g);
+}
+
+/* ---- a SQLite save begun while resolution runs ------------------------- */
+
+/* What the log said at DEBUG and above while a test ran (static: a
+ * failed test leaves the sink installed). */
+typedef struct log_capture {
+  pt_buf text;
+} log_capture;
+
+static log_capture captured;
+
+static void capture_log(pt_log_level level, const char *msg, void *payload)
+{
+  log_capture *c = payload;
+  assert_int_equal(pt_buf_printf(&c->text, "%s\n", msg), 0);
+}
+
+static log_capture *capture_start(void)
+{
+  log_capture *c = &captured;
+  pt_buf_fini(&c->text);
+  memset(c, 0, sizeof *c);
+  pt_log_set_sink(capture_log, c);
+  pt_log_set_level(PT_LOG_DEBUG);
+  return c;
+}
+
+static void capture_stop(log_capture *c)
+{
+  pt_log_set_sink(NULL, NULL);
+  pt_log_set_level(PT_LOG_WARN);
+  pt_buf_fini(&c->text);
+}
+
+/* Every row of every table of a SQLite file, in row order: what a save
+ * wrote, whatever its pages. */
+static void table_rows(const char *path, pt_buf *out)
+{
+  static const char *const tables[] = {
+      "meta", "strings", "entity_types", "languages", "paths", "entity_rows",
+      "edge_types", "resolutions", "edge_rows", "files", "excluded_tests",
+      "ignored_files"};
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+                   SQLITE_OK);
+  for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+    pt_buf sql = PT_BUF_INIT;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(pt_buf_printf(&sql, "SELECT * FROM %s ORDER BY rowid",
+                                   tables[t]), 0);
+    assert_int_equal(sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(pt_buf_printf(out, "[%s]\n", tables[t]), 0);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      for (int i = 0; i < sqlite3_column_count(st); i++) {
+        const unsigned char *v = sqlite3_column_text(st, i);
+        assert_int_equal(pt_buf_printf(out, "%s|", v ? (const char *)v
+                                                     : "NULL"), 0);
+      }
+      assert_int_equal(pt_buf_puts(out, "\n"), 0);
+    }
+    sqlite3_finalize(st);
+    pt_buf_fini(&sql);
+  }
+  sqlite3_close(db);
+}
+
+/* The sample graph as resolution finds it: entities, files, tests and
+ * ignored files all there, in an order that is not canonical, and no
+ * edges or meta yet. */
+static pt_graph *unresolved_sample(const pt_graph *sample)
+{
+  pt_graph *g = pt_test_new_graph();
+  for (size_t i = pt_graph_n_entities(sample); i-- > 0;)
+    assert_int_equal(pt_graph_add_entity(g, &pt_graph_entities(sample)[i]),
+                     0);
+  for (size_t i = pt_graph_n_files(sample); i-- > 0;)
+    assert_int_equal(pt_graph_add_file(g, &pt_graph_files(sample)[i]), 0);
+  for (size_t i = pt_graph_n_tests(sample); i-- > 0;)
+    assert_int_equal(pt_graph_add_test(g, &pt_graph_tests(sample)[i]), 0);
+  for (size_t i = pt_graph_n_ignored(sample); i-- > 0;)
+    assert_int_equal(pt_graph_add_ignored(g, &pt_graph_ignored(sample)[i]),
+                     0);
+  return g;
+}
+
+/* Resolution's part: the edges and meta, then the canonical order. */
+static void resolve_sample(pt_graph *g, const pt_graph *sample)
+{
+  for (size_t i = 0; i < pt_graph_n_edges(sample); i++)
+    assert_int_equal(pt_graph_add_edge(g, &pt_graph_edges(sample)[i]), 0);
+  for (size_t i = 0; i < pt_graph_n_meta(sample); i++) {
+    const char *name, *value;
+    pt_graph_meta_at(sample, i, &name, &value);
+    assert_int_equal(pt_graph_set_meta(g, name, value), 0);
+  }
+  assert_int_equal(pt_graph_finish(g), 0);
+}
+
+/* The entities, files, tests and ignored files are written on a thread
+ * while the graph is resolved, sorted as the finished graph sorts them;
+ * the save adds the edges and meta to that file: the same rows as a save
+ * of the whole graph. */
+static void sqlite_save_begin__the_save_finishes_the_file_begun(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph();
+  pt_graph *g = unresolved_sample(sample);
+  pt_store *whole = NULL;
+  pt_buf want = PT_BUF_INIT, got = PT_BUF_INIT, spec = PT_BUF_INIT;
+  log_capture *c = capture_start();
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  resolve_sample(g, sample);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_non_null(strstr(c->text.ptr, "finishing the save begun"));
+  assert_null(strstr(c->text.ptr, "saving whole"));
+  assert_int_equal(n_temp_files(f), 0);
+  pt_test_assert_loads(f->st, sample);
+  assert_int_equal(pt_buf_printf(&spec, "sqlite:%s/whole.db", f->dir), 0);
+  assert_int_equal(pt_store_open(spec.ptr, &whole), 0);
+  assert_int_equal(pt_store_save(whole, sample), 0);
+  table_rows(pt_test_spec_path(f), &got);
+  table_rows(spec.ptr + strlen("sqlite:"), &want);
+  assert_string_equal(got.ptr, want.ptr);
+  capture_stop(c);
+  pt_store_close(whole);
+  pt_buf_fini(&spec);
+  pt_buf_fini(&got);
+  pt_buf_fini(&want);
+  pt_graph_free(g);
+  pt_graph_free(sample);
+}
+
+/* A save of other records than the ones begun (here another graph) throws
+ * the begun file away and writes the graph whole. */
+static void sqlite_save_begin__a_save_of_other_records_is_written_whole(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph(), *small = pt_test_small_graph();
+  pt_graph *g = unresolved_sample(sample);
+  log_capture *c = capture_start();
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  assert_int_equal(pt_store_save(f->st, small), 0);
+  assert_non_null(strstr(c->text.ptr, "saving whole"));
+  assert_int_equal(n_temp_files(f), 0);
+  pt_test_assert_loads(f->st, small);
+  capture_stop(c);
+  pt_graph_free(g);
+  pt_graph_free(small);
+  pt_graph_free(sample);
+}
+
+/* A run that fails after the save began (no save comes) leaves no
+ * temporary file once the store is closed, and the target as it was. */
+static void sqlite_save_begin__closing_without_a_save_leaves_no_temp_file(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph(), *small = pt_test_small_graph();
+  pt_graph *g = unresolved_sample(sample);
+  assert_int_equal(pt_store_save(f->st, small), 0);
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  pt_store_close(f->st);
+  f->st = NULL;
+  assert_int_equal(n_temp_files(f), 0);
+  assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+  pt_test_assert_loads(f->st, small);
+  pt_graph_free(g);
+  pt_graph_free(small);
+  pt_graph_free(sample);
+}
+
+/* Other engines have no such step: nothing starts, and the save is
+ * the usual one. */
+static void store_save_begin__is_nothing_for_mem(void **state)
+{
+  pt_store *st = NULL;
+  pt_graph *g = pt_test_sample_graph();
+  assert_int_equal(pt_store_open("mem", &st), 0);
+  assert_int_equal(pt_store_save_begin(st, g), 0);
+  assert_int_equal(pt_store_save(st, g), 0);
+  pt_test_assert_loads(st, g);
+  assert_int_equal(pt_store_save_begin(NULL, g), PT_EINVAL);
+  pt_store_close(st);
+  pt_graph_free(g);
+}
+
+typedef struct hook_seen {
+  pt_store *st;
+  size_t n_calls, n_entities, n_edges;
+} hook_seen;
+
+static void begin_at_merge(const pt_graph *g, void *payload)
+{
+  hook_seen *h = payload;
+  h->n_calls++;
+  h->n_entities = pt_graph_n_entities(g);
+  h->n_edges = pt_graph_n_edges(g);
+  assert_int_equal(pt_store_save_begin(h->st, g), 0);
+}
+
+/* pt01's order (cli/cli_index.c): the ingest calls the hook once, with
+ * every entity merged and no edge made yet; the save then finishes the
+ * file begun, which loads as the graph. */
+static void sqlite_save_begin__during_an_ingest(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_ingest_opts o = {.root = PT_FIXTURES "/lang/c", .n_threads = 2};
+  pt_ingest_stats stats;
+  pt_graph *g = NULL;
+  hook_seen h = {f->st, 0, 0, 0};
+  log_capture *c = capture_start();
+  assert_int_equal(pt_ingest_with_hook(&o, begin_at_merge, &h, &g, &stats),
+                   0);
+  assert_int_equal(h.n_calls, 1);
+  assert_true(h.n_entities > 0);
+  assert_int_equal(h.n_entities, pt_graph_n_entities(g));
+  assert_int_equal(h.n_edges, 0);
+  assert_true(pt_graph_n_edges(g) > 0);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_non_null(strstr(c->text.ptr, "finishing the save begun"));
+  pt_test_assert_loads(f->st, g);
+  capture_stop(c);
+  pt_ingest_stats_fini(&stats);
+  pt_graph_free(g);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -909,6 +1179,15 @@ int main(void)
       STORE_TEST(sqlite_read__cannot_save, &sqlite_backend),
       STORE_TEST(sqlite_update__refuses_to_overwrite_a_newer_index,
                  &sqlite_backend),
+      STORE_TEST(sqlite_save__writes_many_edges_in_chunks, &sqlite_backend),
+      STORE_TEST(sqlite_save_begin__the_save_finishes_the_file_begun,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_save_begin__a_save_of_other_records_is_written_whole,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_save_begin__closing_without_a_save_leaves_no_temp_file,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_save_begin__during_an_ingest, &sqlite_backend),
+      cmocka_unit_test(store_save_begin__is_nothing_for_mem),
   };
   int failed = 0;
   failed += pt_test_store_conformance("store_conformance[mem]", &mem_backend);

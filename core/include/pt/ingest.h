@@ -83,6 +83,14 @@ typedef struct pt_ingest_stats {
  * valid sequence reads as U+FFFD), the file indexed and a line added to
  * stats->warnings. */
 int pt_ingest(const pt_ingest_opts *opts, pt_graph **out, pt_ingest_stats *stats);
+/* As pt_ingest, calling merged(g, payload) once, on the calling thread,
+ * when the graph holds every entity, file record, test and ignored file
+ * it will hold (not in canonical order yet) and resolution starts making
+ * the edges: a store may begin saving meanwhile (pt_store_save_begin). */
+typedef void (*pt_ingest_merged_fn)(const pt_graph *g, void *payload);
+int pt_ingest_with_hook(const pt_ingest_opts *opts, pt_ingest_merged_fn merged,
+                        void *payload, pt_graph **out,
+                        pt_ingest_stats *stats);
 void pt_ingest_stats_fini(pt_ingest_stats *stats);
 
 /* What changed in opts->root since a stored index of it was made, told

@@ -122,6 +122,15 @@ int pt_store_load_files(pt_store *st, pt_graph *into);
 int pt_store_write_changes(pt_store *st, const pt_graph *old,
                            const pt_graph *now);
 const char *pt_store_name(const pt_store *st);
+/* Lets the store start, on a thread of its own, the part of its next save
+ * that g already holds: g has every entity, file record, test and ignored
+ * file it will have once finished, not yet in canonical order, and is
+ * being resolved (its edges and meta still change). What is needed of g
+ * is copied before this returns. The next pt_store_save of a graph with
+ * those same records finishes it; any other save writes whole. SQLite
+ * only (0 and nothing started for the other engines). A failure costs
+ * nothing but the head start. */
+int pt_store_save_begin(pt_store *st, const pt_graph *g);
 void pt_store_close(pt_store *st);
 
 #endif

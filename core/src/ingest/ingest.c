@@ -666,8 +666,14 @@ void pt__ingest_count(const pt_graph *g, pt_ingest_stats *st)
   st->n_ignored = pt_graph_n_ignored(g);
 }
 
-static int build(const pt_ingest_opts *o, pt_walk_result *w, pt__ingest_slot *slots,
-                 pt_graph *g, pt_ingest_stats *st)
+typedef struct merged_hook {
+  pt_ingest_merged_fn fn; /* may be NULL */
+  void *payload;
+} merged_hook;
+
+static int build(const pt_ingest_opts *o, const merged_hook *hook,
+                 pt_walk_result *w, pt__ingest_slot *slots, pt_graph *g,
+                 pt_ingest_stats *st)
 {
   pool p;
   memset(&p, 0, sizeof p);
@@ -697,6 +703,8 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, pt__ingest_slot *sl
   pt_sys_heap_trim(); /* the parse threads' freed trees and results */
   uint64_t t1 = pt_clock_ns();
   st->extract_ns = t1 - t0;
+  if (rc == 0 && hook->fn && !o->parse_only)
+    hook->fn(g, hook->payload);
   if (p.cache)
     pt__cache_drop_resolver(p.cache);
   if (rc == 0)
@@ -715,6 +723,13 @@ static int build(const pt_ingest_opts *o, pt_walk_result *w, pt__ingest_slot *sl
 
 int pt_ingest(const pt_ingest_opts *o, pt_graph **out, pt_ingest_stats *st)
 {
+  return pt_ingest_with_hook(o, NULL, NULL, out, st);
+}
+
+int pt_ingest_with_hook(const pt_ingest_opts *o, pt_ingest_merged_fn merged,
+                        void *payload, pt_graph **out, pt_ingest_stats *st)
+{
+  merged_hook hook = {merged, payload};
   pt_walk_opts wo = {o->root, o->max_file_size ? o->max_file_size
                                                : PT_INGEST_DEFAULT_MAX_FILE_SIZE,
                      o->skip, o->n_skip};
@@ -730,7 +745,7 @@ int pt_ingest(const pt_ingest_opts *o, pt_graph **out, pt_ingest_stats *st)
   if (rc == 0 && !(slots = pt_calloc(w->n_files + 1, sizeof *slots)))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
-    rc = build(o, w, slots, g, st);
+    rc = build(o, &hook, w, slots, g, st);
   for (size_t i = 0; slots && i < w->n_files; i++) {
     if (!slots[i].cached)
       pt_file_result_free(slots[i].result);

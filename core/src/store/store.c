@@ -8,6 +8,7 @@
 #include "pt/error.h"
 #include "pt/log.h"
 #include "pt/store.h"
+#include "store_sqlite_schema.h"
 
 /* Meta name the persistent backends keep their own format version under;
  * a graph may not use it for something else. */
@@ -145,6 +146,18 @@ int pt_store_save(pt_store *st, const pt_graph *from)
          pt_graph_n_entities(from), pt_graph_n_edges(from),
          pt_graph_n_files(from), pt_graph_n_tests(from),
          pt_graph_n_ignored(from), pt_error_name(rc));
+  return rc;
+}
+
+int pt_store_save_begin(pt_store *st, const pt_graph *g)
+{
+  if (!st || !g)
+    return PT_ERR(PT_EINVAL, "pt_store_save_begin: NULL argument");
+  /* not a slot of pt_store_ops yet: only SQLite has such a step */
+  int rc = pt__sqlite_save_begin(st, g);
+  pt_log(PT_LOG_DEBUG, "store %s: save begun with %zu entities, %zu files: "
+         "%s", st->ops->name, pt_graph_n_entities(g), pt_graph_n_files(g),
+         pt_error_name(rc));
   return rc;
 }
 

@@ -4,16 +4,42 @@
  * or the new one. load() opens the file read-only, reads it and closes it.
  * What each pt_store_mode may create and checks first is here too; the
  * table layout lives in store_sqlite_schema.c. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/hash.h"
 #include "pt/log.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
+#include "pt/sys/thread.h"
+#include "graph/graph_int.h"
 #include "store_sqlite_schema.h"
+#include "store_sqlite_strings.h"
 #include "store_sqlite_update.h"
+
+/* A save begun while the graph was being resolved (sqlite_save_begin): a
+ * thread of its own writes the records the graph held then, sorted as the
+ * finished graph will hold them, into the temporary file that the save
+ * finishes with the edges. The copies are freed once written, and their
+ * hashes kept to check the finished graph against. */
+typedef struct begun_save {
+  pt_thread *thread; /* owned until joined */
+  pt_buf tmp;        /* the temporary file */
+  sqlite3 *db;       /* owned: open, inside its transaction */
+  pt__sqlite_ids ids; /* the strings given ids so far */
+  pt_entity *entities; /* owned copies of the graph's arrays, sorted */
+  pt_file_record *files;
+  pt_test_entity *tests;
+  pt_ignored_file *ignored;
+  pt__sqlite_records r; /* the copies; once freed, only the counts */
+  uint64_t hash[4];     /* of the sorted copies' bytes, in r's order */
+  size_t n_edges;       /* a guess, for the room of the edges' strings */
+  int rc;               /* the thread's result; its error in err */
+  pt_error err;
+} begun_save;
 
 typedef struct sqlite_store {
   pt_store base;    /* first: the pt_store the caller holds */
@@ -23,6 +49,7 @@ typedef struct sqlite_store {
   int has_seen;     /* seen: the file as this store last loaded or saved
                        it */
   pt_fs_stat seen;
+  begun_save *begun; /* owned: a save begun, or NULL */
 } sqlite_store;
 
 /* Where the temporary files of a target live, and how they are named:
@@ -106,30 +133,47 @@ static int close_db(sqlite3 *db, const char *path, int rc)
  * rollback journal; pt_fs_replace flushes it before the rename, so SQLite
  * need not sync either. No other connection reads it: locked once. Large
  * pages and cache: a seventeenth of the reads and writes (docs/storage.md),
- * each a Windows file call under wine. */
-static int write_temp(const char *tmp, const pt_graph *g)
+ * each a Windows file call under wine. *out is open inside a transaction
+ * (and set, to be closed, even on failure). */
+static int open_temp(const char *tmp, sqlite3 **out)
 {
-  sqlite3 *db = NULL;
+  *out = NULL;
   int rc = pt_fs_remove(tmp);
+  /* one thread at a time uses the connection (a begun save's, then the
+   * save's): no lock around every bind and step */
   if (rc == 0)
-    rc = open_db(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &db);
+    rc = open_db(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                 SQLITE_OPEN_NOMUTEX, out);
   if (rc == 0)
-    rc = pt__sqlite_exec(db, tmp, "PRAGMA journal_mode=OFF;"
+    rc = pt__sqlite_exec(*out, tmp, "PRAGMA journal_mode=OFF;"
                          "PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE;"
                          "PRAGMA page_size=65536; PRAGMA cache_size=-32768;"
                          "BEGIN");
   /* the indexes are made last, by sorting every row: SQLite's sorter
    * then sorts and merges runs on the other processors too */
   if (rc == 0)
-    sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS,
+    sqlite3_limit(*out, SQLITE_LIMIT_WORKER_THREADS,
                   pt_cpu_count() > 1 ? (int)pt_cpu_count() - 1 : 0);
-  if (rc == 0)
-    rc = pt__sqlite_write_graph(db, tmp, g);
+  return rc;
+}
+
+/* Commits what rc says was written well and closes db. */
+static int close_temp(sqlite3 *db, const char *tmp, int rc)
+{
   if (rc == 0)
     rc = pt__sqlite_exec(db, tmp, "COMMIT");
   if (db)
     rc = close_db(db, tmp, rc);
   return rc;
+}
+
+static int write_temp(const char *tmp, const pt_graph *g)
+{
+  sqlite3 *db = NULL;
+  int rc = open_temp(tmp, &db);
+  if (rc == 0)
+    rc = pt__sqlite_write_graph(db, tmp, g);
+  return close_temp(db, tmp, rc);
 }
 
 /* Removes a failed save's temporary file, keeping the error that made the
@@ -300,22 +344,228 @@ static int copy_and_change(const sqlite_store *ss, const char *tmp,
   return rc;
 }
 
-/* Makes the new file at a temporary path beside the index and moves it
- * over the index: the whole graph now (old NULL), or a page copy of the
- * index with only what differs between old and now changed. */
-static int replace_file(sqlite_store *ss, const pt_graph *old,
-                        const pt_graph *now)
+/* ---- a save begun during resolution ------------------------------------- */
+
+static void free_copies(begun_save *b)
 {
-  pt_buf tmp = PT_BUF_INIT;
-  int rc = check_before_save(ss);
-  if (rc == 0 && old)
-    rc = check_file(ss->path);
+  pt_free(b->entities);
+  pt_free(b->files);
+  pt_free(b->tests);
+  pt_free(b->ignored);
+  b->entities = NULL;
+  b->files = NULL;
+  b->tests = NULL;
+  b->ignored = NULL;
+  b->r.entities = NULL;
+  b->r.files = NULL;
+  b->r.tests = NULL;
+  b->r.ignored = NULL;
+}
+
+static void begun_free(begun_save *b)
+{
+  if (!b)
+    return;
+  if (b->thread)
+    pt_thread_join(b->thread);
+  pt__sqlite_ids_fini(&b->ids);
+  if (b->db) /* an open transaction is rolled back */
+    sqlite3_close(b->db);
+  if (b->tmp.len)
+    discard_temp(b->tmp.ptr);
+  pt_buf_fini(&b->tmp);
+  free_copies(b);
+  pt_free(b);
+}
+
+/* The records' bytes, in the order of begun_save.hash. */
+static void hash_records(const pt__sqlite_records *r, uint64_t out[4])
+{
+  out[0] = pt_hash64(r->entities, r->n_entities * sizeof *r->entities);
+  out[1] = pt_hash64(r->files, r->n_files * sizeof *r->files);
+  out[2] = pt_hash64(r->tests, r->n_tests * sizeof *r->tests);
+  out[3] = pt_hash64(r->ignored, r->n_ignored * sizeof *r->ignored);
+}
+
+/* The orders of pt_graph_finish. */
+static int cmp_path(const char *a, const char *b)
+{
+  return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+  return cmp_path(((const pt_file_record *)a)->path,
+                  ((const pt_file_record *)b)->path);
+}
+
+static int cmp_ignored(const void *a, const void *b)
+{
+  return cmp_path(((const pt_ignored_file *)a)->path,
+                  ((const pt_ignored_file *)b)->path);
+}
+
+static void begun_run(void *payload)
+{
+  begun_save *b = payload;
+  pt__sqlite_records *r = &b->r;
+  qsort(b->entities, r->n_entities, sizeof *b->entities,
+        pt__graph_cmp_entity);
+  qsort(b->files, r->n_files, sizeof *b->files, cmp_file);
+  qsort(b->tests, r->n_tests, sizeof *b->tests, pt__graph_cmp_test);
+  qsort(b->ignored, r->n_ignored, sizeof *b->ignored, cmp_ignored);
+  /* a quarter of the save's page cache (and of what the sorter keeps
+   * for the indexes): this runs beside resolution, at its peak of
+   * memory */
+  int rc = open_temp(b->tmp.ptr, &b->db);
+  if (rc == 0)
+    rc = pt__sqlite_exec(b->db, b->tmp.ptr, "PRAGMA cache_size=-8192");
+  if (rc == 0)
+    rc = pt__sqlite_write_records(b->db, b->tmp.ptr, r, b->n_edges, &b->ids);
+  /* the copies go before the indexes' sorting takes its memory */
+  hash_records(r, b->hash);
+  free_copies(b);
+  if (rc == 0)
+    rc = pt__sqlite_write_record_indexes(b->db, b->tmp.ptr);
+  if (rc)
+    b->err = *pt_error_last();
+  b->rc = rc;
+}
+
+/* A copy of n records of size `size` at v (NULL for none). */
+static int copy_of(const void *v, size_t n, size_t size, void **out)
+{
+  *out = NULL;
+  if (!n)
+    return 0;
+  *out = pt_malloc(n * size);
+  if (!*out)
+    return PT_ERR(PT_ENOMEM, "out of memory beginning a save");
+  memcpy(*out, v, n * size);
+  return 0;
+}
+
+static const pt_store_ops sqlite_ops;
+
+int pt__sqlite_save_begin(pt_store *self, const pt_graph *g)
+{
+  if (self->ops != &sqlite_ops)
+    return 0;
+  sqlite_store *ss = (sqlite_store *)self;
+  begun_save *b = pt_calloc(1, sizeof *b);
+  pt__sqlite_records *r = b ? &b->r : NULL;
+  int rc = b ? check_before_save(ss)
+             : PT_ERR(PT_ENOMEM, "out of memory beginning a save");
+  begun_free(ss->begun);
+  ss->begun = NULL;
   if (rc == 0)
     rc = prepare_dir(ss->path);
   if (rc == 0)
+    rc = pt_buf_printf(&b->tmp, "%s.tmp-%lu-%u", ss->path, pt_process_id(),
+                       ss->n_saves++);
+  if (rc == 0) {
+    pt__sqlite_records_of(g, r);
+    rc = copy_of(r->entities, r->n_entities, sizeof *r->entities,
+                 (void **)&b->entities);
+  }
+  if (rc == 0)
+    rc = copy_of(r->files, r->n_files, sizeof *r->files, (void **)&b->files);
+  if (rc == 0)
+    rc = copy_of(r->tests, r->n_tests, sizeof *r->tests, (void **)&b->tests);
+  if (rc == 0)
+    rc = copy_of(r->ignored, r->n_ignored, sizeof *r->ignored,
+                 (void **)&b->ignored);
+  if (rc == 0) {
+    r->entities = b->entities;
+    r->files = b->files;
+    r->tests = b->tests;
+    r->ignored = b->ignored;
+    b->n_edges = 4 * r->n_entities;
+    rc = pt_thread_start(begun_run, b, &b->thread);
+  }
+  if (rc == 0)
+    ss->begun = b;
+  else
+    begun_free(b);
+  return rc;
+}
+
+/* Whether the finished graph g holds the records b wrote: as many, and
+ * the same bytes in the same order by their hash (a graph changed since
+ * the save began, or sorted otherwise, is written whole). */
+static int begun_matches(const begun_save *b, const pt_graph *g)
+{
+  pt__sqlite_records now;
+  uint64_t hash[4];
+  pt__sqlite_records_of(g, &now);
+  hash_records(&now, hash);
+  return b->r.n_entities == now.n_entities && b->r.n_files == now.n_files &&
+         b->r.n_tests == now.n_tests && b->r.n_ignored == now.n_ignored &&
+         memcmp(hash, b->hash, sizeof hash) == 0;
+}
+
+/* The begun save of ss that a save of g can finish, waited for; NULL
+ * when there is none or it cannot (its thread failed, or g's records are
+ * not the ones it wrote: then it is thrown away). */
+static begun_save *take_begun(sqlite_store *ss, const pt_graph *g)
+{
+  begun_save *b = ss->begun;
+  ss->begun = NULL;
+  if (!b)
+    return NULL;
+  pt_thread_join(b->thread);
+  b->thread = NULL;
+  const char *why = b->rc ? b->err.message
+                  : !begun_matches(b, g) ? "the records changed since"
+                                         : NULL;
+  if (!why) {
+    pt_log(PT_LOG_DEBUG, "sqlite: %s: finishing the save begun during "
+           "resolution", ss->path);
+    return b;
+  }
+  pt_log(PT_LOG_INFO, "sqlite: %s: saving whole, not the save begun during "
+         "resolution: %s", ss->path, why);
+  begun_free(b);
+  return NULL;
+}
+
+/* The edges and meta of g into b's file, committed and closed (only
+ * closed when rc is a failure already). */
+static int finish_begun(begun_save *b, const pt_graph *g, int rc)
+{
+  if (rc == 0)
+    rc = pt__sqlite_exec(b->db, b->tmp.ptr, "PRAGMA cache_size=-32768");
+  if (rc == 0)
+    rc = pt__sqlite_write_edges_and_meta(b->db, b->tmp.ptr, g, &b->ids);
+  pt__sqlite_ids_fini(&b->ids);
+  rc = close_temp(b->db, b->tmp.ptr, rc);
+  b->db = NULL;
+  return rc;
+}
+
+/* Makes the new file at a temporary path beside the index and moves it
+ * over the index: the whole graph now (old NULL), or a page copy of the
+ * index with only what differs between old and now changed, or (b) the
+ * rest of a save begun before now was finished. */
+static int replace_file(sqlite_store *ss, const pt_graph *old,
+                        const pt_graph *now, begun_save *b)
+{
+  pt_buf tmp = PT_BUF_INIT;
+  int rc = b ? pt_buf_puts(&tmp, b->tmp.ptr) : 0;
+  if (b && rc == 0) /* the temporary file is now tmp's to remove */
+    pt_buf_clear(&b->tmp);
+  if (rc == 0)
+    rc = check_before_save(ss);
+  if (rc == 0 && old)
+    rc = check_file(ss->path);
+  if (rc == 0 && !b)
+    rc = prepare_dir(ss->path);
+  if (rc == 0 && !b)
     rc = pt_buf_printf(&tmp, "%s.tmp-%lu-%u", ss->path, pt_process_id(),
                        ss->n_saves++);
-  if (rc == 0)
+  if (b) /* closes b's file whatever rc says */
+    rc = finish_begun(b, now, rc);
+  else if (rc == 0)
     rc = old ? copy_and_change(ss, tmp.ptr, old, now)
              : write_temp(tmp.ptr, now);
   if (rc == 0 && (rc = pt_fs_replace(tmp.ptr, ss->path)) != 0)
@@ -330,18 +580,26 @@ static int replace_file(sqlite_store *ss, const pt_graph *old,
 
 static int sqlite_save(pt_store *self, const pt_graph *from)
 {
-  return replace_file((sqlite_store *)self, NULL, from);
+  sqlite_store *ss = (sqlite_store *)self;
+  begun_save *b = take_begun(ss, from);
+  int rc = replace_file(ss, NULL, from, b);
+  begun_free(b);
+  return rc;
 }
 
 static int sqlite_write_changes(pt_store *self, const pt_graph *old,
                                 const pt_graph *now)
 {
-  return replace_file((sqlite_store *)self, old, now);
+  sqlite_store *ss = (sqlite_store *)self;
+  begun_free(ss->begun);
+  ss->begun = NULL;
+  return replace_file(ss, old, now, NULL);
 }
 
 static void sqlite_store_close(pt_store *self)
 {
   sqlite_store *ss = (sqlite_store *)self;
+  begun_free(ss->begun);
   pt_free(ss->path);
   pt_free(ss);
 }

@@ -9,6 +9,8 @@
 #include "pt/alloc.h"
 #include "pt/buf.h"
 #include "pt/error.h"
+#include "pt/sys/proc.h"
+#include "pt/sys/thread.h"
 #include "store_sqlite_edges.h"
 
 
@@ -16,52 +18,260 @@
 
 /* Column candidates: NULL, or their count and the ids of their keys,
  * separated by spaces ("3 17 42 99"). */
-static int bind_candidates(sqlite3_stmt *st, int col, const pt_buf *text)
+static int bind_candidates(sqlite3_stmt *st, int col, const char *text,
+                           size_t len)
 {
-  return text->len ? sqlite3_bind_text(st, col, text->ptr, (int)text->len,
-                                       SQLITE_TRANSIENT)
-                   : sqlite3_bind_null(st, col);
+  return len ? sqlite3_bind_text(st, col, text, (int)len, SQLITE_STATIC)
+             : sqlite3_bind_null(st, col);
 }
 
 /* Columns 3 and 5 to 8 of both edge inserts (type, line, resolved,
  * resolution, candidates); 1, 2 and 4 name strings, by id or by text. */
 static int bind_edge_values(sqlite3_stmt *st, const pt_edge *e,
-                            const pt_buf *cand)
+                            const char *cand, size_t cand_len)
 {
   int src = sqlite3_bind_int(st, 3, (int)e->type);
   if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 5, e->line);
   if (src == SQLITE_OK) src = sqlite3_bind_int(st, 6, e->resolved ? 1 : 0);
   if (src == SQLITE_OK) src = sqlite3_bind_int(st, 7, (int)e->resolution);
-  if (src == SQLITE_OK) src = bind_candidates(st, 8, cand);
+  if (src == SQLITE_OK) src = bind_candidates(st, 8, cand, cand_len);
   return src;
 }
 
-static int put_edge(pt__sqlite_ids *t, sqlite3_stmt *st, const pt_edge *e)
+/* The edges go in chunks. A thread gives the ids of a chunk's strings
+ * and makes its candidates texts (the string map is a fifth of the
+ * edges' time) while the caller writes the chunk before it into SQLite;
+ * with one processor, or no thread, the caller does both in turn. */
+#define CHUNK 4096
+
+typedef struct edge_chunk {
+  size_t first, n;          /* edges first to first + n - 1 */
+  int64_t ids[3 * CHUNK];   /* from, to and file of each; 0 for NULL */
+  size_t cand_end[CHUNK];   /* where each one's candidates end in cand */
+  pt_buf cand;              /* their candidates texts, one after another */
+  const char **fresh;       /* owned array: the strings given ids here, */
+  size_t n_fresh, fresh_cap; /* ids first_fresh, first_fresh + 1, ... */
+  int64_t first_fresh;
+  int is_full;              /* given, not yet written */
+} edge_chunk;
+
+typedef struct edge_pipe {
+  pt__sqlite_ids *t;
+  const pt_edge *e;
+  size_t n;
+  size_t next; /* the first edge no chunk holds yet */
+  /* the last edge's from key and path and their ids: edges come grouped
+   * by from key, mostly in their entity's file */
+  const char *from, *file;
+  int64_t from_id, file_id;
+  edge_chunk chunk[2];
+  pt_mutex *mu; /* owned, with cv: guards is_full, stop, rc and err */
+  pt_cond *cv;
+  int stop;     /* the writer is done or failed: give no more */
+  int rc;       /* the giver's failure, and its error */
+  pt_error err;
+} edge_pipe;
+
+static int give(edge_pipe *p, edge_chunk *c, const char *s, int64_t *out)
 {
-  int64_t from, to, file, key;
-  pt_buf cand = PT_BUF_INIT;
-  const pt_candidates *c = e->candidates;
-  int rc = pt__sqlite_id_of(t, e->from_key, &from, NULL);
-  if (rc == 0) rc = pt__sqlite_id_of(t, e->to_key, &to, NULL);
-  if (rc == 0) rc = pt__sqlite_id_of(t, e->file_path, &file, NULL);
-  if (rc == 0 && c)
-    rc = pt_buf_printf(&cand, "%u", c->n);
-  for (uint32_t k = 0; rc == 0 && c && k < c->n_keys; k++) {
-    rc = pt__sqlite_id_of(t, c->keys[k], &key, NULL);
+  int made = 0;
+  int rc = pt__sqlite_id_only(p->t, s, out, &made);
+  if (rc == 0 && made &&
+      pt_array_grow((void **)&c->fresh, &c->fresh_cap, c->n_fresh + 1,
+                    sizeof *c->fresh))
+    rc = PT_ERR(PT_ENOMEM, "out of memory saving edges");
+  if (rc == 0 && made)
+    c->fresh[c->n_fresh++] = s;
+  return rc;
+}
+
+static int give_after(edge_pipe *p, edge_chunk *c, const char **last,
+                      int64_t *last_id, const char *s, int64_t *out)
+{
+  if (s && s == *last) {
+    *out = *last_id;
+    return 0;
+  }
+  int rc = give(p, c, s, out);
+  if (rc == 0) {
+    *last = s;
+    *last_id = *out;
+  }
+  return rc;
+}
+
+/* The next chunk of edges: ids and candidates texts. */
+static int fill(edge_pipe *p, edge_chunk *c)
+{
+  c->first = p->next;
+  c->n = p->n - p->next < CHUNK ? p->n - p->next : CHUNK;
+  p->next += c->n;
+  c->n_fresh = 0;
+  c->first_fresh = (int64_t)p->t->map.n + 1;
+  pt_buf_clear(&c->cand);
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < c->n; i++) {
+    const pt_edge *e = &p->e[c->first + i];
+    const pt_candidates *cd = e->candidates;
+    int64_t *id = &c->ids[3 * i], key = 0;
+    rc = give_after(p, c, &p->from, &p->from_id, e->from_key, &id[0]);
+    if (rc == 0) rc = give(p, c, e->to_key, &id[1]);
     if (rc == 0)
-      rc = pt_buf_printf(&cand, " %lld", (long long)key);
+      rc = give_after(p, c, &p->file, &p->file_id, e->file_path, &id[2]);
+    if (rc == 0 && cd)
+      rc = pt_buf_printf(&c->cand, "%u", cd->n);
+    for (uint32_t k = 0; rc == 0 && cd && k < cd->n_keys; k++) {
+      rc = give(p, c, cd->keys[k], &key);
+      if (rc == 0)
+        rc = pt_buf_printf(&c->cand, " %lld", (long long)key);
+    }
+    c->cand_end[i] = c->cand.len;
   }
-  if (rc) {
-    pt_buf_fini(&cand);
-    return rc;
-  }
-  int src = sqlite3_bind_int64(st, 1, from);
-  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 2, to);
+  return rc;
+}
+
+/* The two inserts: one row, and ROWS rows at once (a statement's start,
+ * its cursors opened and closed, costs as much as a row). */
+#define ROWS 32
+#define INSERT_SQL "INSERT INTO edge_rows(from_id, to_id, type, file_id," \
+                   " line, resolved, resolution, candidates) VALUES"
+#define ROW_SQL "(?,?,?,?,?,?,?,?)"
+
+typedef struct edge_inserts {
+  sqlite3_stmt *one, *many; /* owned */
+} edge_inserts;
+
+/* Edge i of chunk c as parameters base + 1 to base + 8 of st. */
+static int bind_row(sqlite3_stmt *st, int base, const pt_edge *e,
+                    const edge_chunk *c, size_t i)
+{
+  const int64_t *id = &c->ids[3 * i];
+  size_t from = i ? c->cand_end[i - 1] : 0, len = c->cand_end[i] - from;
+  const pt_edge *d = &e[c->first + i];
+  int src = sqlite3_bind_int64(st, base + 1, id[0]);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, base + 2, id[1]);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, base + 3, (int)d->type);
   if (src == SQLITE_OK)
-    src = file ? sqlite3_bind_int64(st, 4, file) : sqlite3_bind_null(st, 4);
-  if (src == SQLITE_OK) src = bind_edge_values(st, e, &cand);
-  rc = pt__sqlite_run(t->db, t->path, st, src);
-  pt_buf_fini(&cand);
+    src = id[2] ? sqlite3_bind_int64(st, base + 4, id[2])
+                : sqlite3_bind_null(st, base + 4);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, base + 5, d->line);
+  if (src == SQLITE_OK)
+    src = sqlite3_bind_int(st, base + 6, d->resolved ? 1 : 0);
+  if (src == SQLITE_OK)
+    src = sqlite3_bind_int(st, base + 7, (int)d->resolution);
+  if (src == SQLITE_OK)
+    src = len ? sqlite3_bind_text(st, base + 8, c->cand.ptr + from, (int)len,
+                                  SQLITE_STATIC)
+              : sqlite3_bind_null(st, base + 8);
+  return src;
+}
+
+static int write_chunk(pt__sqlite_ids *t, const edge_inserts *ins,
+                       const pt_edge *e, const edge_chunk *c)
+{
+  int rc = 0;
+  size_t i = 0;
+  for (size_t k = 0; rc == 0 && k < c->n_fresh; k++)
+    rc = pt__sqlite_put_string(t, c->first_fresh + (int64_t)k, c->fresh[k]);
+  for (; rc == 0 && i + ROWS <= c->n; i += ROWS) {
+    int src = SQLITE_OK;
+    for (int r = 0; src == SQLITE_OK && r < ROWS; r++)
+      src = bind_row(ins->many, 8 * r, e, c, i + (size_t)r);
+    rc = pt__sqlite_run(t->db, t->path, ins->many, src);
+  }
+  for (; rc == 0 && i < c->n; i++)
+    rc = pt__sqlite_run(t->db, t->path, ins->one,
+                        bind_row(ins->one, 0, e, c, i));
+  return rc;
+}
+
+static void giver(void *payload)
+{
+  edge_pipe *p = payload;
+  for (int k = 0; p->next < p->n; k ^= 1) {
+    edge_chunk *c = &p->chunk[k];
+    pt_mutex_lock(p->mu);
+    while (c->is_full && !p->stop)
+      pt_cond_wait(p->cv, p->mu);
+    int stop = p->stop;
+    pt_mutex_unlock(p->mu);
+    if (stop)
+      break;
+    int rc = fill(p, c);
+    pt_mutex_lock(p->mu);
+    if (rc) {
+      p->rc = rc;
+      p->err = *pt_error_last();
+    }
+    c->is_full = 1; /* a failure wakes the writer too */
+    pt_cond_broadcast(p->cv);
+    pt_mutex_unlock(p->mu);
+    if (rc)
+      break;
+  }
+}
+
+/* Writes the chunks in order as the giver fills them. */
+static int write_piped(edge_pipe *p, const edge_inserts *st)
+{
+  int rc = 0;
+  for (size_t done = 0, k = 0; rc == 0 && done < p->n; k ^= 1) {
+    edge_chunk *c = &p->chunk[k];
+    pt_mutex_lock(p->mu);
+    while (!c->is_full)
+      pt_cond_wait(p->cv, p->mu);
+    if (p->rc) {
+      rc = p->rc;
+      pt__error_set(p->err.code, p->err.file, p->err.line, "%s",
+                    p->err.message);
+    }
+    pt_mutex_unlock(p->mu);
+    if (rc == 0)
+      rc = write_chunk(p->t, st, p->e, c);
+    done += c->n;
+    pt_mutex_lock(p->mu);
+    c->is_full = 0;
+    pt_cond_broadcast(p->cv);
+    pt_mutex_unlock(p->mu);
+  }
+  pt_mutex_lock(p->mu);
+  p->stop = 1;
+  pt_cond_broadcast(p->cv);
+  pt_mutex_unlock(p->mu);
+  return rc;
+}
+
+static int write_rows(pt__sqlite_ids *t, const edge_inserts *st,
+                      const pt_edge *e, size_t n)
+{
+  edge_pipe *p = pt_calloc(1, sizeof *p);
+  pt_thread *th = NULL;
+  int rc = p ? 0 : PT_ERR(PT_ENOMEM, "out of memory saving edges");
+  if (rc)
+    return rc;
+  p->t = t;
+  p->e = e;
+  p->n = n;
+  if (pt_cpu_count() > 1 && n > CHUNK && pt_mutex_new(&p->mu) == 0 &&
+      pt_cond_new(&p->cv) == 0 && pt_thread_start(giver, p, &th) == 0) {
+    rc = write_piped(p, st);
+    pt_thread_join(th);
+  } else {
+    pt_error_clear(); /* no thread: the same work in turn */
+    while (rc == 0 && p->next < n) {
+      rc = fill(p, &p->chunk[0]);
+      if (rc == 0)
+        rc = write_chunk(t, st, e, &p->chunk[0]);
+    }
+  }
+  for (int k = 0; k < 2; k++) {
+    pt_buf_fini(&p->chunk[k].cand);
+    pt_free(p->chunk[k].fresh);
+  }
+  pt_cond_free(p->cv);
+  if (p->mu)
+    pt_mutex_free(p->mu);
+  pt_free(p);
   return rc;
 }
 
@@ -98,18 +308,22 @@ static int put_names(sqlite3 *db, const char *path)
 
 int pt__sqlite_write_edges(pt__sqlite_ids *t, const pt_graph *g)
 {
-  sqlite3_stmt *st = NULL;
-  const pt_edge *e = pt_graph_edges(g);
-  size_t n = pt_graph_n_edges(g);
+  edge_inserts ins = {NULL, NULL};
+  pt_buf many = PT_BUF_INIT;
   int rc = put_names(t->db, t->path);
   if (rc == 0)
-    rc = pt__sqlite_prepare(t->db, t->path, "INSERT INTO edge_rows(from_id,"
-                            " to_id, type, file_id, line, resolved,"
-                            " resolution, candidates) VALUES(?,?,?,?,?,?,?,?)",
-                            &st);
-  for (size_t i = 0; rc == 0 && i < n; i++)
-    rc = put_edge(t, st, &e[i]);
-  sqlite3_finalize(st);
+    rc = pt_buf_puts(&many, INSERT_SQL ROW_SQL);
+  for (int r = 1; rc == 0 && r < ROWS; r++)
+    rc = pt_buf_puts(&many, "," ROW_SQL);
+  if (rc == 0)
+    rc = pt__sqlite_prepare(t->db, t->path, INSERT_SQL ROW_SQL, &ins.one);
+  if (rc == 0)
+    rc = pt__sqlite_prepare(t->db, t->path, many.ptr, &ins.many);
+  if (rc == 0)
+    rc = write_rows(t, &ins, pt_graph_edges(g), pt_graph_n_edges(g));
+  sqlite3_finalize(ins.one);
+  sqlite3_finalize(ins.many);
+  pt_buf_fini(&many);
   return rc;
 }
 
@@ -183,7 +397,7 @@ int pt__sqlite_edge_insert(sqlite3 *db, const char *path,
     src = e->file_path
               ? sqlite3_bind_text(st, 4, e->file_path, -1, SQLITE_STATIC)
               : sqlite3_bind_null(st, 4);
-  if (src == SQLITE_OK) src = bind_edge_values(st, e, &cand);
+  if (src == SQLITE_OK) src = bind_edge_values(st, e, cand.ptr, cand.len);
   rc = pt__sqlite_run(db, path, st, src);
   pt_buf_fini(&cand);
   return rc;

@@ -135,12 +135,12 @@ static int put_path(entity_save *s, const char *file, int64_t id)
                                              paths_sql);
 }
 
-static int put_entity(entity_save *s, const pt_entity *e)
+/* key: the id of e's key, given by the first pass */
+static int put_entity(entity_save *s, const pt_entity *e, int64_t key)
 {
-  int64_t key, name, qualname, file, parent;
+  int64_t name, qualname, file, parent;
   sqlite3_stmt *st = s->row;
-  int rc = pt__sqlite_id_of(s->t, e->key, &key, NULL);
-  if (rc == 0) rc = pt__sqlite_id_of(s->t, e->name, &name, NULL);
+  int rc = pt__sqlite_id_of(s->t, e->name, &name, NULL);
   if (rc == 0) rc = pt__sqlite_id_of(s->t, e->qualname, &qualname, NULL);
   if (rc == 0) rc = pt__sqlite_id_of(s->t, e->file_path, &file, NULL);
   if (rc == 0) rc = pt__sqlite_id_of(s->t, e->parent_key, &parent, NULL);
@@ -157,11 +157,9 @@ static int put_entity(entity_save *s, const pt_entity *e)
   return pt__sqlite_run(s->t->db, s->t->path, st, src);
 }
 
-int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt_graph *g)
+int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt_entity *e, size_t n)
 {
   entity_save s = {t, NULL, NULL, PT_PTRMAP_INIT, PT_BUF_INIT};
-  const pt_entity *e = pt_graph_entities(g);
-  size_t n = pt_graph_n_entities(g);
   int rc = put_names(t->db, t->path);
   /* the keys first: key i gets id i + 1, the row id of its row */
   for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -176,7 +174,7 @@ int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt_graph *g)
   if (rc == 0)
     rc = pt__sqlite_prepare(t->db, t->path, paths_sql, &s.path);
   for (size_t i = 0; rc == 0 && i < n; i++)
-    rc = put_entity(&s, &e[i]);
+    rc = put_entity(&s, &e[i], (int64_t)i + 1);
   sqlite3_finalize(s.row);
   sqlite3_finalize(s.path);
   pt_ptrmap_fini(&s.paths);

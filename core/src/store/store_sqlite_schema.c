@@ -11,6 +11,7 @@
 #include "store_sqlite_edges.h"
 #include "store_sqlite_entities.h"
 #include "store_sqlite_schema.h"
+#include "store_sqlite_strings.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -95,12 +96,16 @@ static const char schema_sql[] =
  * column, so lookups by from key use it; a separate index would only cost
  * space. strings_text finds a key's id (the views' lookups, a re-run's
  * changes) and keeps each string once; an entity's key id is its row
- * id. */
-static const char index_sql[] =
+ * id. The first part of a save, which may run while resolution makes the
+ * edges, makes strings_text once the entities' strings are in (nine
+ * tenths of them: the edges' few others are added to it one by one) and
+ * the indexes of entity_rows; the rest make edge_rows_to_id. */
+static const char entity_index_sql[] =
     "CREATE UNIQUE INDEX strings_text ON strings(text);"
-    "CREATE INDEX edge_rows_to_id ON edge_rows(to_id);"
     "CREATE INDEX entity_rows_file_id ON entity_rows(file_id);"
     "CREATE INDEX entity_rows_name_id ON entity_rows(name_id);";
+static const char index_sql[] =
+    "CREATE INDEX edge_rows_to_id ON edge_rows(to_id);";
 
 int pt__sqlite_error(sqlite3 *db, int src, const char *path, const char *what)
 {
@@ -173,9 +178,10 @@ static double pct(uint64_t part, uint64_t whole)
   return whole ? (double)part / (double)whole * 100.0 : 100.0;
 }
 
-static int bind_file(row *r, const pt_graph *g, size_t i)
+static int bind_file(row *r, const pt_graph *g, const pt__sqlite_records *rs,
+                     size_t i)
 {
-  const pt_file_record *f = &pt_graph_files(g)[i];
+  const pt_file_record *f = &rs->files[i];
   uint64_t effective = f->source_words;
   effective = effective > f->import_words ? effective - f->import_words : 0;
   effective = effective > f->comment_words ? effective - f->comment_words : 0;
@@ -197,9 +203,10 @@ static int bind_file(row *r, const pt_graph *g, size_t i)
   return 0;
 }
 
-static int bind_test(row *r, const pt_graph *g, size_t i)
+static int bind_test(row *r, const pt_graph *g, const pt__sqlite_records *rs,
+                     size_t i)
 {
-  const pt_test_entity *t = &pt_graph_tests(g)[i];
+  const pt_test_entity *t = &rs->tests[i];
   col_text(r, t->key);
   col_text(r, t->name);
   col_text(r, pt_kind_name(t->kind));
@@ -211,9 +218,10 @@ static int bind_test(row *r, const pt_graph *g, size_t i)
   return 0;
 }
 
-static int bind_ignored(row *r, const pt_graph *g, size_t i)
+static int bind_ignored(row *r, const pt_graph *g,
+                        const pt__sqlite_records *rs, size_t i)
 {
-  const pt_ignored_file *f = &pt_graph_ignored(g)[i];
+  const pt_ignored_file *f = &rs->ignored[i];
   pt_span folder;
   const char *name;
   pt_path_split(f->path, &folder, &name);
@@ -225,7 +233,8 @@ static int bind_ignored(row *r, const pt_graph *g, size_t i)
   return 0;
 }
 
-static int bind_meta(row *r, const pt_graph *g, size_t i)
+static int bind_meta(row *r, const pt_graph *g, const pt__sqlite_records *rs,
+                     size_t i)
 {
   const char *name, *value;
   pt_graph_meta_at(g, i, &name, &value);
@@ -237,41 +246,74 @@ static int bind_meta(row *r, const pt_graph *g, size_t i)
 typedef struct table_writer {
   const char *table; /* static */
   const char *sql;   /* static */
-  size_t (*count)(const pt_graph *g);
-  int (*bind)(row *r, const pt_graph *g, size_t i);
+  /* the rows: of the records, or (meta) of the graph */
+  size_t (*count)(const pt_graph *g, const pt__sqlite_records *rs);
+  int (*bind)(row *r, const pt_graph *g, const pt__sqlite_records *rs,
+              size_t i);
 } table_writer;
+
+static size_t n_files(const pt_graph *g, const pt__sqlite_records *rs)
+{
+  return rs->n_files;
+}
+
+static size_t n_tests(const pt_graph *g, const pt__sqlite_records *rs)
+{
+  return rs->n_tests;
+}
+
+static size_t n_ignored(const pt_graph *g, const pt__sqlite_records *rs)
+{
+  return rs->n_ignored;
+}
+
+static size_t n_meta(const pt_graph *g, const pt__sqlite_records *rs)
+{
+  return pt_graph_n_meta(g);
+}
+
+void pt__sqlite_records_of(const pt_graph *g, pt__sqlite_records *r)
+{
+  r->entities = pt_graph_entities(g);
+  r->n_entities = pt_graph_n_entities(g);
+  r->files = pt_graph_files(g);
+  r->n_files = pt_graph_n_files(g);
+  r->tests = pt_graph_tests(g);
+  r->n_tests = pt_graph_n_tests(g);
+  r->ignored = pt_graph_ignored(g);
+  r->n_ignored = pt_graph_n_ignored(g);
+}
 
 static const table_writer writers[] = {
     /* store_sqlite_entities.c, store_sqlite_edges.c */
-    {"entities", NULL, pt_graph_n_entities, NULL},
-    {"edges", NULL, pt_graph_n_edges, NULL},
+    {"entities", NULL, NULL, NULL},
+    {"edges", NULL, NULL, NULL},
     {"files", "INSERT INTO files(path, language, size, content_hash,"
      " n_entities, n_tests, n_parse_errors, source_words, entity_words,"
      " import_words, comment_words, raw_coverage_pct,"
      " effective_coverage_pct, mtime_ns, reuse)"
      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-     pt_graph_n_files, bind_file},
+     n_files, bind_file},
     {"excluded_tests", "INSERT INTO excluded_tests(key, name, entity_type,"
      " language, file_path, line_start, line_end, reason)"
-     " VALUES(?,?,?,?,?,?,?,?)", pt_graph_n_tests, bind_test},
+     " VALUES(?,?,?,?,?,?,?,?)", n_tests, bind_test},
     {"ignored_files", "INSERT INTO ignored_files(path, folder_path,"
      " filename, extension, reason) VALUES(?,?,?,?,?)",
-     pt_graph_n_ignored, bind_ignored},
-    {"meta", "INSERT INTO meta(name, value) VALUES(?,?)", pt_graph_n_meta,
-     bind_meta},
+     n_ignored, bind_ignored},
+    {"meta", "INSERT INTO meta(name, value) VALUES(?,?)", n_meta, bind_meta},
 };
 
 static int write_table(sqlite3 *db, const char *path, const table_writer *w,
-                       const pt_graph *g)
+                       const pt_graph *g, const pt__sqlite_records *rs)
 {
   row r = {NULL, 0, SQLITE_OK};
   int src = sqlite3_prepare_v2(db, w->sql, -1, &r.st, NULL);
   int rc = src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, w->table);
-  size_t n = w->count(g);
+  size_t n = w->count(g, rs);
   for (size_t i = 0; rc == 0 && i < n; i++) {
     r.col = 0;
     r.src = SQLITE_OK;
-    rc = w->bind(&r, g, i);
+    rc = w->bind(&r, g, rs, i);
     if (rc == 0 && r.src == SQLITE_OK)
       r.src = sqlite3_step(r.st);
     if (rc == 0 && r.src != SQLITE_DONE)
@@ -290,11 +332,13 @@ int pt__sqlite_insert_row(sqlite3 *db, const char *path, pt__sqlite_table t,
     return PT_ERR(PT_EINVAL, "%s: %s rows are written by their own calls",
                   path, w->table);
   row r = {NULL, 0, SQLITE_OK};
+  pt__sqlite_records rs;
+  pt__sqlite_records_of(g, &rs);
   int src = *st ? SQLITE_OK : sqlite3_prepare_v2(db, w->sql, -1, st, NULL);
   int rc = src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, w->table);
   r.st = *st;
   if (rc == 0)
-    rc = w->bind(&r, g, i);
+    rc = w->bind(&r, g, &rs, i);
   if (rc == 0 && r.src == SQLITE_OK)
     r.src = sqlite3_step(r.st);
   if (rc == 0 && r.src != SQLITE_DONE)
@@ -305,24 +349,60 @@ int pt__sqlite_insert_row(sqlite3 *db, const char *path, pt__sqlite_table t,
 }
 
 /* Entities, then edges, give the ids of `strings`: the entity keys
- * first, so an entity's key id is its row id. */
+ * first, so an entity's key id is its row id. The room for the strings:
+ * on real trees about 1.9 distinct strings an entity (its key, most
+ * names, qualified names and paths) and one for every 16 edges (the
+ * placeholders of unresolved targets); the map grows if that is short.
+ * The several tree: 596,000 for 317,000 entities and 1.4 million
+ * edges. */
+int pt__sqlite_write_records(sqlite3 *db, const char *path,
+                             const pt__sqlite_records *r, size_t n_edges,
+                             pt__sqlite_ids *t)
+{
+  int rc = pt__sqlite_exec(db, path, schema_sql);
+  if (rc == 0)
+    rc = pt__sqlite_ids_init(t, db, path, 2 * r->n_entities + n_edges / 16);
+  if (rc == 0)
+    rc = pt__sqlite_write_entities(t, r->entities, r->n_entities);
+  if (rc == 0)
+    rc = pt__sqlite_ids_flush(t);
+  for (size_t i = 0; rc == 0 && i < sizeof writers / sizeof writers[0]; i++)
+    if (writers[i].sql && writers[i].bind != bind_meta)
+      rc = write_table(db, path, &writers[i], NULL, r);
+  return rc;
+}
+
+int pt__sqlite_write_record_indexes(sqlite3 *db, const char *path)
+{
+  return pt__sqlite_exec(db, path, entity_index_sql);
+}
+
+int pt__sqlite_write_edges_and_meta(sqlite3 *db, const char *path,
+                                    const pt_graph *g, pt__sqlite_ids *t)
+{
+  int rc = pt__sqlite_write_edges(t, g);
+  if (rc == 0)
+    rc = pt__sqlite_ids_flush(t);
+  for (size_t i = 0; rc == 0 && i < sizeof writers / sizeof writers[0]; i++)
+    if (writers[i].bind == bind_meta)
+      rc = write_table(db, path, &writers[i], g, NULL);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, path, index_sql);
+  return rc;
+}
+
 int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g)
 {
   pt__sqlite_ids t;
-  size_t n = 3 * pt_graph_n_entities(g) + pt_graph_n_edges(g) / 2;
+  pt__sqlite_records r;
+  pt__sqlite_records_of(g, &r);
   memset(&t, 0, sizeof t);
-  int rc = pt__sqlite_exec(db, path, schema_sql);
+  int rc = pt__sqlite_write_records(db, path, &r, pt_graph_n_edges(g), &t);
   if (rc == 0)
-    rc = pt__sqlite_ids_init(&t, db, path, n);
+    rc = pt__sqlite_write_record_indexes(db, path);
   if (rc == 0)
-    rc = pt__sqlite_write_entities(&t, g);
-  if (rc == 0)
-    rc = pt__sqlite_write_edges(&t, g);
+    rc = pt__sqlite_write_edges_and_meta(db, path, g, &t);
   pt__sqlite_ids_fini(&t);
-  for (size_t i = 0; rc == 0 && i < sizeof writers / sizeof writers[0]; i++)
-    rc = writers[i].sql ? write_table(db, path, &writers[i], g) : 0;
-  if (rc == 0)
-    rc = pt__sqlite_exec(db, path, index_sql);
   return rc;
 }
 

@@ -6,6 +6,11 @@
 #include <sqlite3.h>
 
 #include "pt/graph.h"
+#include "pt/store.h"
+
+/* pt_store_save_begin for a SQLite store (store_sqlite.c); 0 and nothing
+ * started for a store of another engine. */
+int pt__sqlite_save_begin(pt_store *st, const pt_graph *g);
 
 /* Records the SQLite result code `src` (with sqlite3_errmsg of db when db
  * is not NULL) as "<path>: <what>: <message>" and returns its PT_E* code:
@@ -19,8 +24,45 @@ int pt__sqlite_exec(sqlite3 *db, const char *path, const char *sql);
 /* Into an empty database, inside the caller's transaction: creates the
  * tables, inserts every record of the finished graph g in its canonical
  * order, then creates the indexes (after the rows: faster than updating
- * them row by row). */
+ * them row by row). pt__sqlite_write_records then
+ * pt__sqlite_write_edges_and_meta. */
 int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g);
+
+/* The records a save writes before the edges: a finished graph's arrays,
+ * or sorted copies of an unfinished graph's (a save begun while
+ * resolution makes the edges), in canonical order. All borrowed. */
+typedef struct pt__sqlite_records {
+  const pt_entity *entities;
+  size_t n_entities;
+  const pt_file_record *files;
+  size_t n_files;
+  const pt_test_entity *tests;
+  size_t n_tests;
+  const pt_ignored_file *ignored;
+  size_t n_ignored;
+} pt__sqlite_records;
+
+/* Points r at g's arrays. */
+void pt__sqlite_records_of(const pt_graph *g, pt__sqlite_records *r);
+
+struct pt__sqlite_ids;
+
+/* The first part of a save, into an empty database inside the caller's
+ * transaction: the tables and r's rows (entities, with the strings they
+ * name as the first ids of t, files, excluded tests, ignored files). t is
+ * initialized here, with room for the strings of about n_edges edges too;
+ * the caller finalizes it. Then, r no longer needed, the indexes of
+ * strings and entity_rows. */
+int pt__sqlite_write_records(sqlite3 *db, const char *path,
+                             const pt__sqlite_records *r, size_t n_edges,
+                             struct pt__sqlite_ids *t);
+int pt__sqlite_write_record_indexes(sqlite3 *db, const char *path);
+/* The rest, after pt__sqlite_write_records of g's records (or of records
+ * equal to them) with the same t: g's edges, its meta and the other
+ * indexes. */
+int pt__sqlite_write_edges_and_meta(sqlite3 *db, const char *path,
+                                    const pt_graph *g,
+                                    struct pt__sqlite_ids *t);
 
 /* The tables, in the order of pt__sqlite_write_graph's writers. */
 typedef enum pt__sqlite_table {

@@ -32,34 +32,87 @@ int pt__sqlite_ids_init(pt__sqlite_ids *t, sqlite3 *db, const char *path,
   memset(t, 0, sizeof *t);
   t->db = db;
   t->path = path;
+  pt_buf many = PT_BUF_INIT;
   int rc = pt_ptrmap_reserve(&t->map, n + 16);
   if (rc == 0)
     rc = pt__sqlite_prepare(db, path,
                             "INSERT INTO strings(id, text) VALUES(?,?)",
                             &t->put);
+  if (rc == 0)
+    rc = pt_buf_puts(&many, "INSERT INTO strings(id, text) VALUES(?,?)");
+  for (int i = 1; rc == 0 && i < PT__SQLITE_STRINGS_AT_ONCE; i++)
+    rc = pt_buf_puts(&many, ",(?,?)");
+  if (rc == 0)
+    rc = pt__sqlite_prepare(db, path, many.ptr, &t->put_many);
+  pt_buf_fini(&many);
   return rc;
 }
 
 void pt__sqlite_ids_fini(pt__sqlite_ids *t)
 {
   sqlite3_finalize(t->put);
+  sqlite3_finalize(t->put_many);
   pt_ptrmap_fini(&t->map);
   memset(t, 0, sizeof *t);
+}
+
+int pt__sqlite_id_only(pt__sqlite_ids *t, const char *s, int64_t *out,
+                       int *is_new)
+{
+  size_t id = 0, n = t->map.n;
+  int rc = s ? pt_ptrmap_put_new(&t->map, s, n + 1, &id) : 0;
+  *out = (int64_t)id;
+  *is_new = s && rc == 0 && t->map.n > n;
+  return rc;
+}
+
+/* Parameters 2k + 1 and 2k + 2 of st: the id and text of row k. */
+static int bind_string(sqlite3_stmt *st, int k, int64_t id, const char *s)
+{
+  int src = sqlite3_bind_int64(st, 2 * k + 1, id);
+  return src == SQLITE_OK
+             ? sqlite3_bind_text(st, 2 * k + 2, s, -1, SQLITE_STATIC)
+             : src;
+}
+
+int pt__sqlite_ids_flush(pt__sqlite_ids *t)
+{
+  int rc = 0, n = t->n_pending;
+  t->n_pending = 0;
+  if (n == PT__SQLITE_STRINGS_AT_ONCE) {
+    int src = SQLITE_OK;
+    for (int k = 0; src == SQLITE_OK && k < n; k++)
+      src = bind_string(t->put_many, k, t->first_pending + k, t->pending[k]);
+    return pt__sqlite_run(t->db, t->path, t->put_many, src);
+  }
+  for (int k = 0; rc == 0 && k < n; k++)
+    rc = pt__sqlite_run(t->db, t->path, t->put,
+                        bind_string(t->put, 0, t->first_pending + k,
+                                    t->pending[k]));
+  return rc;
+}
+
+int pt__sqlite_put_string(pt__sqlite_ids *t, int64_t id, const char *s)
+{
+  int rc = 0;
+  if (t->n_pending && id != t->first_pending + t->n_pending)
+    rc = pt__sqlite_ids_flush(t);
+  if (rc == 0 && !t->n_pending)
+    t->first_pending = id;
+  if (rc == 0)
+    t->pending[t->n_pending++] = s;
+  if (rc == 0 && t->n_pending == PT__SQLITE_STRINGS_AT_ONCE)
+    rc = pt__sqlite_ids_flush(t);
+  return rc;
 }
 
 int pt__sqlite_id_of(pt__sqlite_ids *t, const char *s, int64_t *out,
                      int *is_new)
 {
-  size_t id = 0, n = t->map.n;
-  int rc = s ? pt_ptrmap_put_new(&t->map, s, n + 1, &id) : 0;
-  int made = s && rc == 0 && t->map.n > n;
-  if (made) {
-    int src = sqlite3_bind_int64(t->put, 1, (int64_t)id);
-    if (src == SQLITE_OK)
-      src = sqlite3_bind_text(t->put, 2, s, -1, SQLITE_STATIC);
-    rc = pt__sqlite_run(t->db, t->path, t->put, src);
-  }
-  *out = (int64_t)id;
+  int made = 0;
+  int rc = pt__sqlite_id_only(t, s, out, &made);
+  if (rc == 0 && made)
+    rc = pt__sqlite_put_string(t, *out, s);
   if (is_new)
     *is_new = made;
   return rc;

@@ -11,12 +11,22 @@
 #include "pt/ptrmap.h"
 #include "store_sqlite_schema.h"
 
+/* Rows of `strings` written in one statement (a statement's start costs
+ * as much as a row). */
+#define PT__SQLITE_STRINGS_AT_ONCE 32
+
 /* The ids of a whole save. */
 typedef struct pt__sqlite_ids {
   sqlite3 *db;       /* borrowed */
   const char *path;  /* borrowed */
   pt_ptrmap map;     /* interned string -> id */
-  sqlite3_stmt *put; /* owned: INSERT INTO strings */
+  sqlite3_stmt *put; /* owned: INSERT INTO strings, one row */
+  sqlite3_stmt *put_many; /* owned: the same, PT__SQLITE_STRINGS_AT_ONCE */
+  /* rows not written yet: ids first_pending, first_pending + 1, ... for
+   * these strings (borrowed: the graph's) */
+  int64_t first_pending;
+  const char *pending[PT__SQLITE_STRINGS_AT_ONCE];
+  int n_pending;
 } pt__sqlite_ids;
 
 /* Prepares the insert into the empty `strings` table, with room for
@@ -29,6 +39,16 @@ void pt__sqlite_ids_fini(pt__sqlite_ids *t);
  * *is_new (may be NULL) says whether this call gave the id. */
 int pt__sqlite_id_of(pt__sqlite_ids *t, const char *s, int64_t *out,
                      int *is_new);
+/* The same in two steps, for a thread that gives ids while another
+ * writes: the id of s, *is_new when this call gave it (no SQL), and the
+ * row of `strings` for an id given so (SQL only). */
+int pt__sqlite_id_only(pt__sqlite_ids *t, const char *s, int64_t *out,
+                       int *is_new);
+int pt__sqlite_put_string(pt__sqlite_ids *t, int64_t id, const char *s);
+/* Rows of `strings` are written a few at a time, in the order of their
+ * ids (which put_string and id_of give one after another): this writes
+ * what is pending, before the table is read or indexed. */
+int pt__sqlite_ids_flush(pt__sqlite_ids *t);
 
 /* The strings of a file being loaded, interned in the graph. */
 typedef struct pt__sqlite_strings {
