@@ -67,7 +67,14 @@ typedef struct pt__rocksdb_ids {
   pt_strmap known; /* text (in arena) -> id: what the update looked up */
   pt_arena arena;
   int has_next;    /* first_id is known */
+  size_t n_sought; /* strings looked up one by one */
+  int has_all;     /* known holds every string of the generation */
+  uint64_t scanned; /* while reading them all: the next one's id */
 } pt__rocksdb_ids;
+
+/* An update looks up this many strings one by one at most (a seek each),
+ * then reads the generation's whole string table instead. */
+#define PT__ROCKSDB_SEEKS_MAX 4096
 
 /* A save's ids: every string of g numbered from 1. Free with
  * pt__rocksdb_ids_fini. */
