@@ -17,7 +17,8 @@ for p in "${debs[@]}"; do
 done
 declare -A tool_pkg=([cc]=build-essential [cmake]=cmake [ninja]=ninja-build
                      [npm]=npm [git]=git [sqlite3]=sqlite3 [ctags]=universal-ctags
-                     [curl]=curl [jq]=jq [wrk]=wrk)
+                     [curl]=curl [jq]=jq [wrk]=wrk
+                     [python3]=python3)
 for t in "${!tool_pkg[@]}"; do
   command -v "$t" >/dev/null 2>&1 || missing+=("${tool_pkg[$t]}")
 done
