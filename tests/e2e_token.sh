@@ -22,6 +22,9 @@ mkdir src
 cp -r "$fixtures/lang/c" src/c
 
 start() { # token file
+  # emptied before the server starts: the poll below may run before the
+  # shell's redirection truncates it, and read the last server's Ready line
+  : > server.out
   "$pt" serve --db mem --root src --port 0 --no-watch --token-file "$1" > server.out 2>&1 &
   pid=$!
   for _ in $(seq 600); do grep -q '^Ready: listening on 127.0.0.1:' server.out && break; sleep 0.1; done
