@@ -119,6 +119,13 @@ int pt__cache_hold_pool(pt_ingest_cache *c, const pt_graph *g);
 int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
                          pt_file_result *r);
 
+/* ingest_patch.c: does a file name bases the resolver notes (extends,
+ * implements, C++ fields of a named type), and the same ones in the same
+ * order as another file result? A re-run (ingest_rerun_seed.c) asks as
+ * the patch does. */
+int pt__ingest_has_bases(const pt_file_result *r);
+int pt__ingest_same_bases(const pt_file_result *a, const pt_file_result *b);
+
 /* ingest_patch_path.c */
 /* What the patch shortcut can do with a changed path. */
 enum {

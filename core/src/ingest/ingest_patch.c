@@ -67,7 +67,7 @@ static int is_noted(const pt_raw_ref *r, pt_lang lang)
 
 /* The same bases (and C++ fields) in the same order: else the file's
  * bases are noted again. */
-static int same_bases(const pt_file_result *a, const pt_file_result *b)
+int pt__ingest_same_bases(const pt_file_result *a, const pt_file_result *b)
 {
   size_t i = 0, j = 0;
   for (;;) {
@@ -85,7 +85,7 @@ static int same_bases(const pt_file_result *a, const pt_file_result *b)
   }
 }
 
-static int has_bases(const pt_file_result *r)
+int pt__ingest_has_bases(const pt_file_result *r)
 {
   for (size_t i = 0; i < r->n_refs; i++)
     if (is_noted(&r->refs[i], r->file.lang))
@@ -129,7 +129,8 @@ static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
   if (rc == 0) {
     pf->use = pf->r;
     pf->defs_changed = !was || !same_definitions(was, pf->r);
-    pf->bases_changed = was ? !same_bases(was, pf->r) : has_bases(pf->r);
+    pf->bases_changed = was ? !pt__ingest_same_bases(was, pf->r)
+                            : pt__ingest_has_bases(pf->r);
   }
   return rc;
 }

@@ -87,42 +87,6 @@ static int same_def(const pt_entity *x, const pt_entity *y)
          !str_differ(x->parent_key, y->parent_key);
 }
 
-/* What the resolver notes with a file's bases (resolve_pick.c,
- * pt__resolver_note_bases). */
-static int is_noted(const pt_raw_ref *r, pt_lang lang)
-{
-  return r->kind == PT_REF_EXTENDS || r->kind == PT_REF_IMPLEMENTS ||
-         (lang == PT_LANG_CPP && r->kind == PT_REF_TYPE && r->recv_type);
-}
-
-static int has_bases(const pt_file_result *r)
-{
-  for (size_t i = 0; i < r->n_refs; i++)
-    if (is_noted(&r->refs[i], r->file.lang))
-      return 1;
-  return 0;
-}
-
-/* The same bases (and C++ fields) in the same order (ingest_patch.c's
- * same_bases): else the patch notes the file's bases again. */
-static int same_bases(const pt_file_result *a, const pt_file_result *b)
-{
-  size_t i = 0, j = 0;
-  for (;;) {
-    while (i < a->n_refs && !is_noted(&a->refs[i], a->file.lang))
-      i++;
-    while (j < b->n_refs && !is_noted(&b->refs[j], b->file.lang))
-      j++;
-    if (i == a->n_refs || j == b->n_refs)
-      return i == a->n_refs && j == b->n_refs;
-    const pt_raw_ref *x = &a->refs[i++], *y = &b->refs[j++];
-    if (x->kind != y->kind || strcmp(x->from_key, y->from_key) ||
-        strcmp(x->name, y->name) || str_differ(x->scope, y->scope) ||
-        str_differ(x->recv_type, y->recv_type))
-      return 0;
-  }
-}
-
 static int has_default(const pt_file_result *r)
 {
   for (size_t i = 0; i < r->n_entities; i++)
@@ -341,8 +305,9 @@ static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
     }
     int defs = !same_definitions(was, now[k]);
     /* new definitions or bases note the file's bases again */
-    if (!same_bases(was, now[k]) ||
-        (defs && (has_bases(was) || has_bases(now[k]) || has_default(was) ||
+    if (!pt__ingest_same_bases(was, now[k]) ||
+        (defs && (pt__ingest_has_bases(was) ||
+                  pt__ingest_has_bases(now[k]) || has_default(was) ||
                   has_default(now[k]))))
       m.all = 1;
     else if (defs)
@@ -380,7 +345,7 @@ static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
     if (is_changed[i] || !bytes_hold_mark(&m, f->reuse, f->reuse_size))
       continue;
     reads[i] = 1;
-    if (has_bases(e[i].r))
+    if (pt__ingest_has_bases(e[i].r))
       m.all = 1;
   }
   if (rc == 0 && m.all)
@@ -449,7 +414,7 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev,
     files[i].path = pt_graph_intern(g, r->file.path);
     if (!files[i].path)
       rc = PT_ERR(PT_ENOMEM, "out of memory");
-    if (rc == 0 && (reads[i] || has_bases(r)))
+    if (rc == 0 && (reads[i] || pt__ingest_has_bases(r)))
       rc = refs_in(g, r, &refs);
     jobs[i] = (pt__resolve_job){files[i].path, r->file.lang, refs,
                                 refs ? r->n_refs : 0};
