@@ -405,15 +405,24 @@ static int cmp_ignored(const void *a, const void *b)
                   ((const pt_ignored_file *)b)->path);
 }
 
+/* qsort, which must not be given a NULL array even for no items (C11
+ * 7.22.5: a copy of an empty array is NULL here). */
+static void sort(void *v, size_t n, size_t size,
+                 int (*cmp)(const void *, const void *))
+{
+  if (n > 1)
+    qsort(v, n, size, cmp);
+}
+
 static void begun_run(void *payload)
 {
   begun_save *b = payload;
   pt__sqlite_records *r = &b->r;
-  qsort(b->entities, r->n_entities, sizeof *b->entities,
-        pt__graph_cmp_entity);
-  qsort(b->files, r->n_files, sizeof *b->files, cmp_file);
-  qsort(b->tests, r->n_tests, sizeof *b->tests, pt__graph_cmp_test);
-  qsort(b->ignored, r->n_ignored, sizeof *b->ignored, cmp_ignored);
+  sort(b->entities, r->n_entities, sizeof *b->entities,
+       pt__graph_cmp_entity);
+  sort(b->files, r->n_files, sizeof *b->files, cmp_file);
+  sort(b->tests, r->n_tests, sizeof *b->tests, pt__graph_cmp_test);
+  sort(b->ignored, r->n_ignored, sizeof *b->ignored, cmp_ignored);
   /* a quarter of the save's page cache (and of what the sorter keeps
    * for the indexes): this runs beside resolution, at its peak of
    * memory */
