@@ -80,25 +80,11 @@ typedef struct gen_range {
   char hi[GEN_PREFIX_SIZE + 1];
 } gen_range;
 
-static void put_be64(char *out, uint64_t x)
-{
-  for (int b = 0; b < 8; b++)
-    out[b] = (char)(unsigned char)(x >> (56 - 8 * b));
-}
-
-static uint64_t get_be64(const char *p)
-{
-  uint64_t x = 0;
-  for (int b = 0; b < 8; b++)
-    x = x << 8 | (unsigned char)p[b];
-  return x;
-}
-
 static gen_range range_of(uint64_t gen)
 {
   gen_range r;
   r.lo[0] = 'g';
-  put_be64(r.lo + 1, gen);
+  pt__rocksdb_put_be64(r.lo + 1, gen);
   memcpy(r.hi, r.lo, sizeof r.lo);
   r.hi[GEN_PREFIX_SIZE] = '\xff';
   return r;
@@ -198,7 +184,7 @@ static int put_file(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
 static int test_key(const pt_test_entity *t, size_t i, pt_buf *k)
 {
   char ord[8];
-  put_be64(ord, i);
+  pt__rocksdb_put_be64(ord, i);
   int rc = key_part(k, t->file_path);
   if (rc == 0) rc = pt_buf_putc(k, '\0');
   return rc ? rc : pt_buf_put(k, ord, sizeof ord);
@@ -388,7 +374,7 @@ static int load_chunk(load_ctx *c, const char *key, size_t klen,
                       const char *val, size_t len)
 {
   if (c->is_interned || klen != 2 + 8 ||
-      get_be64(key + 2) != (uint64_t)c->s.n + 1)
+      pt__rocksdb_get_be64(key + 2) != (uint64_t)c->s.n + 1)
     return PT_ERR(PT_EINVAL, "corrupt string chunk: ids not 1, 2, 3, ... "
                   "in order");
   return pt__rocksdb_read_chunk(val, len, add_string, c);
@@ -510,7 +496,7 @@ static int read_current(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
     rc = PT_ERR(PT_EINVAL, "rocksdb %s: not a parseltongue database "
                 "(current generation of %zu bytes)", rs->path, len);
   else
-    *out = val ? get_be64(val) : 0;
+    *out = val ? pt__rocksdb_get_be64(val) : 0;
   rocksdb_free(val);
   return rc;
 }
@@ -542,7 +528,7 @@ static int last_generation(rocksdb_store *rs, uint64_t *out)
   if (rocksdb_iter_valid(it)) {
     const char *key = rocksdb_iter_key(it, &len);
     if (len >= GEN_PREFIX_SIZE && key[0] == 'g')
-      *out = get_be64(key + 1);
+      *out = pt__rocksdb_get_be64(key + 1);
   }
   rocksdb_iter_get_error(it, &err);
   rocksdb_iter_destroy(it);
@@ -596,7 +582,7 @@ static int flip(rocksdb_store *rs, const format *fmt, uint64_t gen)
   pt_buf v = PT_BUF_INIT;
   char cur[8];
   int rc = pt_record_encode_meta(&v, VERSION_NAME, fmt->version);
-  put_be64(cur, gen);
+  pt__rocksdb_put_be64(cur, gen);
   if (rc == 0) {
     char *err = NULL;
     rocksdb_writebatch_delete_range(b, "", 0, r.lo, sizeof r.lo);
@@ -1000,7 +986,7 @@ int pt__store_rocksdb_n_generations(pt_store *st, size_t *out)
     const char *key = rocksdb_iter_key(it, &len);
     if (len < GEN_PREFIX_SIZE || key[0] != 'g')
       break;
-    gen_range r = range_of(get_be64(key + 1));
+    gen_range r = range_of(pt__rocksdb_get_be64(key + 1));
     n++;
     rocksdb_iter_seek(it, r.hi, sizeof r.hi);
   }

@@ -16,6 +16,22 @@
 #include "pt/store.h"
 #include "pt/strmap.h"
 
+/* 64-bit numbers in keys and values, big-endian so that keys sort by
+ * them (generations, string ids, hashes). */
+static inline void pt__rocksdb_put_be64(char *out, uint64_t x)
+{
+  for (int b = 0; b < 8; b++)
+    out[b] = (char)(unsigned char)(x >> (56 - 8 * b));
+}
+
+static inline uint64_t pt__rocksdb_get_be64(const char *p)
+{
+  uint64_t x = 0;
+  for (int b = 0; b < 8; b++)
+    x = x << 8 | (unsigned char)p[b];
+  return x;
+}
+
 /* RocksDB's handles as rocksdb/c.h declares them (C11 allows a typedef
  * twice), so that the Windows build's stubs (platform/win32/
  * store_rocksdb.c), which have no RocksDB, can include this header. */

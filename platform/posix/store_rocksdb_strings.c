@@ -22,20 +22,6 @@
 #define CHUNK_KEY_SIZE (2 + 8)
 #define HASHED_KEY_SIZE (2 + 8 + 8)
 
-static void put_be64(char *out, uint64_t x)
-{
-  for (int b = 0; b < 8; b++)
-    out[b] = (char)(unsigned char)(x >> (56 - 8 * b));
-}
-
-static uint64_t get_be64(const char *p)
-{
-  uint64_t x = 0;
-  for (int b = 0; b < 8; b++)
-    x = x << 8 | (unsigned char)p[b];
-  return x;
-}
-
 /* FNV-1a over the text: it is written into the database, so it is ours
  * and never changes with the build's hash maps. */
 static uint64_t text_hash(const char *s, size_t len)
@@ -166,7 +152,7 @@ static int put_chunk(const pt__rocksdb_ids *ids, size_t lo, size_t hi,
                      pt_buf *key, pt_buf *val)
 {
   char first[9] = {'\0'};
-  put_be64(first + 1, ids->first_id + lo);
+  pt__rocksdb_put_be64(first + 1, ids->first_id + lo);
   int rc = pt_buf_put(key, first, sizeof first);
   for (size_t i = lo; rc == 0 && i < hi; i++) {
     rc = pt_varint_put(val, ids->len[i]);
@@ -194,8 +180,8 @@ static int put_hashed(uint64_t hash, uint64_t id, const char *s, size_t len,
                       pt_buf *key, pt_buf *val)
 {
   char k[17] = {'\0'};
-  put_be64(k + 1, hash);
-  put_be64(k + 9, id);
+  pt__rocksdb_put_be64(k + 1, hash);
+  pt__rocksdb_put_be64(k + 9, id);
   int rc = pt_buf_put(key, k, sizeof k);
   return rc ? rc : pt_buf_put(val, s, len);
 }
@@ -262,7 +248,7 @@ static int find_next(pt__rocksdb_ids *ids)
   memcpy(k, ids->gen, PT__ROCKSDB_GEN_PREFIX_SIZE);
   k[PT__ROCKSDB_GEN_PREFIX_SIZE] = 'a';
   k[PT__ROCKSDB_GEN_PREFIX_SIZE + 1] = '\0';
-  put_be64(k + PT__ROCKSDB_GEN_PREFIX_SIZE + 2, UINT64_MAX);
+  pt__rocksdb_put_be64(k + PT__ROCKSDB_GEN_PREFIX_SIZE + 2, UINT64_MAX);
   rocksdb_iter_seek_for_prev(ids->it, k, sizeof k);
   uint64_t next = 1;
   int rc = 0;
@@ -273,7 +259,7 @@ static int find_next(pt__rocksdb_ids *ids)
       const char *val = rocksdb_iter_value(ids->it, &vlen);
       uint64_t n = 0;
       rc = pt__rocksdb_read_chunk(val, vlen, count_each, &n);
-      next = get_be64(key + sizeof k - 8) + n;
+      next = pt__rocksdb_get_be64(key + sizeof k - 8) + n;
     }
   }
   if (rc == 0)
@@ -292,7 +278,7 @@ static int find_hashed(pt__rocksdb_ids *ids, const char *s, size_t len,
   memcpy(k, ids->gen, PT__ROCKSDB_GEN_PREFIX_SIZE);
   k[PT__ROCKSDB_GEN_PREFIX_SIZE] = 'x';
   k[PT__ROCKSDB_GEN_PREFIX_SIZE + 1] = '\0';
-  put_be64(k + PT__ROCKSDB_GEN_PREFIX_SIZE + 2, text_hash(s, len));
+  pt__rocksdb_put_be64(k + PT__ROCKSDB_GEN_PREFIX_SIZE + 2, text_hash(s, len));
   *out = 0;
   for (rocksdb_iter_seek(ids->it, k, head); rocksdb_iter_valid(ids->it);
        rocksdb_iter_next(ids->it)) {
@@ -302,7 +288,7 @@ static int find_hashed(pt__rocksdb_ids *ids, const char *s, size_t len,
       break;
     const char *val = rocksdb_iter_value(ids->it, &vlen);
     if (vlen == len && memcmp(val, s, len) == 0) {
-      *out = get_be64(key + head);
+      *out = pt__rocksdb_get_be64(key + head);
       break;
     }
   }
@@ -338,7 +324,7 @@ static int read_all(pt__rocksdb_ids *ids)
     const char *key = rocksdb_iter_key(ids->it, &klen);
     if (klen != sizeof k + 8 || memcmp(key, k, sizeof k) != 0)
       break;
-    if (get_be64(key + sizeof k) != ids->scanned)
+    if (pt__rocksdb_get_be64(key + sizeof k) != ids->scanned)
       return PT_ERR(PT_EINVAL, "corrupt string chunk: ids not 1, 2, 3, ... "
                     "in order");
     const char *val = rocksdb_iter_value(ids->it, &vlen);
