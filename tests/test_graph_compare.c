@@ -215,7 +215,7 @@ static void graph_patch__keeps_the_first_written_of_a_duplicate_edge(void **stat
      1, PT_RES_QUALIFIED, NULL}};
   const pt_entity main_fn = {"cpp:fn:main:__m:T1", "main", "main", "m.cpp",
                              "int main()", "int main() {}", NULL, "", PT_LANG_CPP,
-                             PT_KIND_FUNCTION, 1, 20, 1};
+                             PT_KIND_FUNCTION, 1, 20, 0, 1};
   const pt_file_record file = {.path = "m.cpp", .content_hash = "h",
                                .lang = PT_LANG_CPP, .size = 14, .n_entities = 1};
   for (int first = 0; first < 2; first++) {

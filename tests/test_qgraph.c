@@ -102,7 +102,7 @@ static void make_file(file_recs *r, int f, uint32_t *seed)
     const char *nm = names[n % 3];
     r->ents[r->n_ents++] = (pt_entity){k, nm, nm, r->path, "", "", NULL, "h",
                                        PT_LANG_C, PT_KIND_FUNCTION,
-                                       (uint32_t)n + 1, (uint32_t)n + 1, 1};
+                                       (uint32_t)n + 1, (uint32_t)n + 1, 0, 1};
   }
   for (size_t i = 0; i < r->n_ents; i++)
     for (int j = 0; j < 3; j++) {

@@ -12,7 +12,7 @@ static void record_codec__round_trips_entity_with_every_field(void **state)
 {
   pt_entity e = {"rust:fn:f:__src_a:T-5", "f", "A.f", "src/a.rs",
                  "fn f()\t{", "fn f() {\n  \"x\" é\n}", NULL, "",
-                 PT_LANG_SWIFT, PT_KIND_TYPEDEF, 4294967295u, 7, INT64_MIN};
+                 PT_LANG_SWIFT, PT_KIND_TYPEDEF, 4294967295u, 7, 0, INT64_MIN};
   memcpy(e.content_hash, "0123456789abcdef0123456789abcdef"
                          "0123456789abcdef0123456789abcdef", 65);
   pt_buf b = PT_BUF_INIT;

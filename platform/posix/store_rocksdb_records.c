@@ -64,7 +64,9 @@ int pt__rocksdb_encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
   put_id(&w, e->file_path);
   put_id(&w, e->parent_key);
   put_text(&w, e->signature);
-  put_text(&w, e->code);
+  put_u64(&w, e->code ? (uint64_t)pt_entity_code_len(e) + 1 : 0);
+  if (w.rc == 0 && pt_entity_code_len(e))
+    w.rc = pt_buf_put(w.out, e->code, pt_entity_code_len(e));
   put_u64(&w, hash_len);
   if (w.rc == 0)
     w.rc = pt_buf_put(out, e->content_hash, hash_len);

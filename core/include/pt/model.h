@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef enum pt_lang {
   PT_LANG_RUST,
@@ -53,15 +54,35 @@ typedef struct pt_entity {
   const char *qualname;   /* enclosing names joined with '.', then name */
   const char *file_path;  /* root-relative, '/' separators */
   const char *signature;  /* declaration head, whitespace folded */
-  const char *code;       /* the entity's whole source lines */
+  const char *code;       /* the entity's whole source lines, code_len
+                             bytes: not NUL-terminated when it lies inside
+                             an enclosing entity's code (pt_entity_code_len) */
   const char *parent_key; /* enclosing entity, or NULL */
   char content_hash[65];  /* SHA-256 hex of code */
   pt_lang lang;
   pt_kind kind;
   uint32_t line_start;    /* 1-based, inclusive */
   uint32_t line_end;
+  uint32_t code_len;      /* bytes of code; 0 with code not NULL: code is
+                             NUL-terminated (a record made without it) */
   int64_t birth;          /* the T number of the key */
 } pt_entity;
+
+/* The bytes of e's code: 0 when there is none. Read code through this
+ * and never as a C string: a nested entity's code is a range of its
+ * outermost ancestor's, one copy per file (extraction, graphs). */
+static inline size_t pt_entity_code_len(const pt_entity *e)
+{
+  return !e->code ? 0 : e->code_len ? e->code_len : strlen(e->code);
+}
+
+/* Whether a and b have the same code (both none, or the same bytes). */
+static inline int pt_entity_same_code(const pt_entity *a, const pt_entity *b)
+{
+  size_t n = pt_entity_code_len(a);
+  return !a->code == !b->code && n == pt_entity_code_len(b) &&
+         (a->code == b->code || !n || memcmp(a->code, b->code, n) == 0);
+}
 
 /* How an edge was resolved (docs/extraction.md, Resolution): the rule
  * that chose its target, or why it has none. */

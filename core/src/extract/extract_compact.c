@@ -43,6 +43,21 @@ static const char *dup_text(copier *c, const char *s)
   return copy ? copy : s;
 }
 
+/* An entity's code, pt_entity_code_len bytes. */
+static void dup_code(copier *c, pt_entity *e)
+{
+  if (!e->code || c->rc)
+    return;
+  size_t len = pt_entity_code_len(e);
+  char *copy = pt_arena_strndup(&c->to->arena, e->code, len);
+  if (!copy)
+    c->rc = PT_ERR(PT_ENOMEM, "out of memory");
+  else {
+    e->code = copy;
+    e->code_len = (uint32_t)len;
+  }
+}
+
 static void *dup_array(copier *c, const void *v, size_t n, size_t size)
 {
   if (c->rc)
@@ -80,7 +95,7 @@ int pt_file_result_compact(pt_file_result **rp)
     e->file_path = copy_str(&c, e->file_path);
     e->parent_key = copy_str(&c, e->parent_key);
     e->signature = dup_text(&c, e->signature);
-    e->code = dup_text(&c, e->code);
+    dup_code(&c, e);
   }
   t->n_tests = r->n_tests;
   t->tests = dup_array(&c, r->tests, r->n_tests, sizeof *r->tests);

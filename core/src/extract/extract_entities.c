@@ -472,9 +472,18 @@ static const char *code_of(pt_xfile *f, uint32_t ls, uint32_t le, size_t *len)
   return f->src + a;
 }
 
+/* How many of code's len bytes come before a NUL: the entity's code, as
+ * a C string held it (a NUL past the first 8 KiB is not binary). */
+static size_t before_nul(const char *code, size_t len, int has_nul)
+{
+  const char *nul = has_nul ? memchr(code, '\0', len) : NULL;
+  return nul ? (size_t)(nul - code) : len;
+}
+
 static int emit(pt_xfile *f)
 {
   size_t n_code = 0, n_test = 0;
+  int has_nul = memchr(f->src, '\0', f->len) != NULL;
   for (size_t i = 0; i < f->n_cands; i++)
     f->cands[i].test_reason ? n_test++ : n_code++;
   pt_file_result *r = f->r;
@@ -500,6 +509,7 @@ static int emit(pt_xfile *f)
     e->file_path = f->path;
     e->signature = c->signature;
     e->code = pt_arena_strndup(&r->arena, code, len);
+    e->code_len = (uint32_t)before_nul(code, len, has_nul);
     e->parent_key = c->parent >= 0 ? f->cands[c->parent].key : NULL;
     pt_sha256_hex(code, len, e->content_hash);
     e->lang = f->lang;

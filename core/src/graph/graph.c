@@ -263,6 +263,17 @@ static int copy_text(pt_graph *g, const char **s)
   return *s ? 0 : PT_ERR(PT_ENOMEM, "out of memory copying entity text");
 }
 
+/* An entity's code, code_len bytes (pt_entity_code_len), copied. */
+static int copy_code(pt_graph *g, pt_entity *c)
+{
+  if (!c->code)
+    return 0;
+  size_t len = pt_entity_code_len(c);
+  c->code = pt_arena_strndup(&g->pool->arena, c->code, len);
+  c->code_len = (uint32_t)len;
+  return c->code ? 0 : PT_ERR(PT_ENOMEM, "out of memory copying entity code");
+}
+
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
 {
   pt__graph_touch(g);
@@ -272,7 +283,7 @@ int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
   if (!rc) rc = pt__graph_intern_in_place(g, &c.qualname);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.file_path);
   if (!rc) rc = copy_text(g, &c.signature);
-  if (!rc) rc = copy_text(g, &c.code);
+  if (!rc) rc = copy_code(g, &c);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.parent_key);
   if (!rc) rc = VEC_PUSH(g->entities, c);
   return rc;

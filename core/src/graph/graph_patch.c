@@ -315,7 +315,7 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
       ch->entities_added += key && !had_key;
       if (had_key &&
           strcmp(prev->entities.v[j].content_hash, c.content_hash) == 0 &&
-          str_same(prev->entities.v[j].code, c.code) &&
+          pt_entity_same_code(&prev->entities.v[j], &c) &&
           str_same(prev->entities.v[j].signature, c.signature)) {
         c.key = key;
         c.code = prev->entities.v[j].code;

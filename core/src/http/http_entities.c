@@ -215,7 +215,7 @@ int pt__h_detail(pt_req *r)
   pt_json *j = &r->json;
   core_fields(j, e);
   pt_json_key(j, "code");
-  pt_json_str(j, e->code);
+  pt_json_strn(j, e->code, pt_entity_code_len(e));
   extra_fields(j, e);
   pt_json_key(j, "parent_key");
   pt_json_str(j, e->parent_key);

@@ -111,15 +111,16 @@ static int entity_of(pt_mcp_call *c, uint32_t *node, const pt_entity **e)
   return 0;
 }
 
-/* Lines [offset, offset+limit) of code, within half the page budget: the
- * text form repeats them. */
-static int code_page(const char *code, pt_mcp_page *p, pt_buf *out)
+/* Lines [offset, offset+limit) of code's size bytes, within half the page
+ * budget: the text form repeats them. */
+static int code_page(const char *code, size_t size, pt_mcp_page *p,
+                     pt_buf *out)
 {
   size_t line = 0;
   int rc = 0;
-  for (const char *s = code; !rc && *s; line++) {
-    const char *nl = strchr(s, '\n');
-    size_t len = nl ? (size_t)(nl - s) + 1 : strlen(s);
+  for (const char *s = code, *end = code + size; !rc && s < end; line++) {
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    size_t len = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s);
     if (pt__mcp_page_wants(p, line)) {
       if (p->returned > 0 && out->len + len > PT_MCP_PAGE_BYTES / 2)
         p->full = 1;
@@ -184,7 +185,7 @@ int pt__mcp_entity_detail(pt_mcp_call *c)
     if (!rc)
       rc = pt__mcp_add_str(ent, "content_hash", e->content_hash);
     if (!rc)
-      rc = code_page(e->code ? e->code : "", &p, &code);
+      rc = code_page(e->code ? e->code : "", pt_entity_code_len(e), &p, &code);
   }
   if (!rc)
     rc = pt__mcp_add_str(c->structured, "code", code.ptr ? code.ptr : "");

@@ -192,7 +192,7 @@ int pt_record_encode_entity(pt_buf *out, const pt_entity *e)
   put_str(&w, e->qualname);
   put_str(&w, e->file_path);
   put_str(&w, e->signature);
-  put_str(&w, e->code);
+  e->code ? put_strn(&w, e->code, pt_entity_code_len(e)) : put_str(&w, NULL);
   put_str(&w, e->parent_key);
   put_strn(&w, e->content_hash, hash_len);
   put_u64(&w, (uint64_t)e->lang);

@@ -73,7 +73,7 @@ static int entity_eq(const pt_entity *a, const pt_entity *b)
          a->kind == b->kind && a->lang == b->lang &&
          str_eq(a->file_path, b->file_path) &&
          a->line_start == b->line_start && a->line_end == b->line_end &&
-         str_eq(a->signature, b->signature) && str_eq(a->code, b->code) &&
+         str_eq(a->signature, b->signature) && pt_entity_same_code(a, b) &&
          str_eq(a->content_hash, b->content_hash) &&
          str_eq(a->parent_key, b->parent_key) && a->birth == b->birth;
 }
