@@ -480,10 +480,16 @@ static size_t before_nul(const char *code, size_t len, int has_nul)
   return nul ? (size_t)(nul - code) : len;
 }
 
+/* Entities come in source order, an enclosing one before those inside
+ * it: an entity whose code lies inside the last one copied whole points
+ * into that copy, so a file's result holds each line once however deep
+ * its definitions nest (pt_entity.code). */
 static int emit(pt_xfile *f)
 {
   size_t n_code = 0, n_test = 0;
   int has_nul = memchr(f->src, '\0', f->len) != NULL;
+  const char *outer = NULL, *outer_copy = NULL; /* in f->src; its copy */
+  size_t outer_len = 0;
   for (size_t i = 0; i < f->n_cands; i++)
     f->cands[i].test_reason ? n_test++ : n_code++;
   pt_file_result *r = f->r;
@@ -502,14 +508,21 @@ static int emit(pt_xfile *f)
     pt_entity *e = &r->entities[r->n_entities++];
     size_t len;
     const char *code = code_of(f, c->line_start, c->line_end, &len);
+    size_t n = before_nul(code, len, has_nul);
     memset(e, 0, sizeof *e);
     e->key = c->key;
     e->name = c->name;
     e->qualname = c->qualname;
     e->file_path = f->path;
     e->signature = c->signature;
-    e->code = pt_arena_strndup(&r->arena, code, len);
-    e->code_len = (uint32_t)before_nul(code, len, has_nul);
+    if (n && outer && code >= outer && code + n <= outer + outer_len) {
+      e->code = outer_copy + (code - outer);
+    } else if ((e->code = pt_arena_strndup(&r->arena, code, n)) && n) {
+      outer = code;
+      outer_copy = e->code;
+      outer_len = n;
+    }
+    e->code_len = (uint32_t)n;
     e->parent_key = c->parent >= 0 ? f->cands[c->parent].key : NULL;
     pt_sha256_hex(code, len, e->content_hash);
     e->lang = f->lang;

@@ -263,15 +263,36 @@ static int copy_text(pt_graph *g, const char **s)
   return *s ? 0 : PT_ERR(PT_ENOMEM, "out of memory copying entity text");
 }
 
-/* An entity's code, code_len bytes (pt_entity_code_len), copied. */
+/* An entity's code, code_len bytes (pt_entity_code_len): a range of the
+ * last code copied whole when it was read from inside that one's text and
+ * has its bytes (a nested entity of the same file: extraction gives them
+ * in source order, sharing their outermost ancestor's text), else a copy.
+ * The bytes are compared because the memory the last one came from may
+ * be another file's by now. */
 static int copy_code(pt_graph *g, pt_entity *c)
 {
   if (!c->code)
     return 0;
   size_t len = pt_entity_code_len(c);
-  c->code = pt_arena_strndup(&g->pool->arena, c->code, len);
+  uintptr_t at = (uintptr_t)c->code, from = (uintptr_t)g->code_from;
+  if (len && g->code_from && at >= from && len <= g->code_size &&
+      at - from <= g->code_size - len &&
+      memcmp(g->code_copy + (at - from), c->code, len) == 0) {
+    c->code = g->code_copy + (at - from);
+    c->code_len = (uint32_t)len;
+    return 0;
+  }
+  char *copy = pt_arena_strndup(&g->pool->arena, c->code, len);
+  if (!copy)
+    return PT_ERR(PT_ENOMEM, "out of memory copying entity code");
+  if (len) {
+    g->code_from = c->code;
+    g->code_copy = copy;
+    g->code_size = len;
+  }
+  c->code = copy;
   c->code_len = (uint32_t)len;
-  return c->code ? 0 : PT_ERR(PT_ENOMEM, "out of memory copying entity code");
+  return 0;
 }
 
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e)

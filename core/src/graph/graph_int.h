@@ -61,6 +61,12 @@ struct pt_graph {
   size_t entity_src_size;   /* their sizes in bytes */
   size_t edge_src_size;
   pt_graph_changes changes;
+  /* pt_graph_add_entity's last entity code copied whole (graph.c,
+   * copy_code): where it was read from (borrowed, only compared) and its
+   * copy in the pool, code_size bytes */
+  const char *code_from;
+  const char *code_copy;
+  size_t code_size;
 };
 
 #define VEC_PUSH(vec, item)                                               \
