@@ -537,8 +537,8 @@ static int load_stored(index_run *r, pt_store *store)
   size_t n = 0;
   uint64_t t0 = pt_clock_ns();
   int rc = pt_graph_new(&r->old);
-  if (rc == 0)
-    rc = pt_store_load(store, r->old);
+  if (rc == 0) /* only its changes are written: the code is not needed */
+    rc = pt_store_load_without_code(store, r->old);
   if (rc == 0)
     rc = pt_ingest_cache_new(&r->cache);
   if (rc == 0)

@@ -119,7 +119,7 @@ static void rerun(const tree *t, pt_ingest_stats *st, int *is_patched)
   assert_int_equal(pt_ingest_diff(&o, files, &d), 0);
   assert_false(pt_ingest_delta_is_empty(&d));
   assert_int_equal(pt_graph_new(&stored), 0);
-  assert_int_equal(pt_store_load(s, stored), 0);
+  assert_int_equal(pt_store_load_without_code(s, stored), 0);
   assert_int_equal(pt_ingest_cache_new(&c), 0);
   assert_int_equal(pt_ingest_cache_seed(c, stored, &n), 0);
   assert_int_equal(n, pt_graph_n_files(stored));
@@ -263,6 +263,85 @@ static void rerun__each_change_gives_a_fresh_index(void **state)
 {
   for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
     rerun_on(&changes[i]);
+}
+
+/* ---- a load without the entities' code --------------------------------- */
+
+/* The load without code holds what the load holds, every code NULL. */
+static void load_without_code__is_the_load_without_any_code(void **state)
+{
+  static const char *const engines[] = {"sqlite", "rocksdb"};
+  tree t;
+  make_tree(&t, "rerun_nocode");
+  for (int e = 0; e < 2; e++) {
+    pt_graph *whole = NULL, *lean = NULL;
+    pt_store *s = NULL;
+    snprintf(t.spec, sizeof t.spec, "%s:%s/index.%s", engines[e], t.dir,
+             engines[e]);
+    if (!engine_is_built(&t))
+      continue;
+    index_and_save(&t);
+    assert_int_equal(pt_store_open_mode(t.spec, PT_STORE_READ, &s), 0);
+    assert_int_equal(pt_graph_new(&whole), 0);
+    assert_int_equal(pt_graph_new(&lean), 0);
+    assert_int_equal(pt_store_load(s, whole), 0);
+    assert_int_equal(pt_store_load_without_code(s, lean), 0);
+    size_t n = pt_graph_n_entities(whole);
+    assert_true(n > 0);
+    assert_int_equal(pt_graph_n_entities(lean), n);
+    for (size_t i = 0; i < n; i++) {
+      pt_entity a = pt_graph_entities(whole)[i];
+      const pt_entity *b = &pt_graph_entities(lean)[i];
+      assert_non_null(a.code);
+      assert_null(b->code);
+      assert_string_equal(a.key, b->key);
+      assert_string_equal(a.content_hash, b->content_hash);
+      assert_int_equal(a.line_end, b->line_end);
+    }
+    assert_int_equal(pt_graph_n_edges(lean), pt_graph_n_edges(whole));
+    assert_int_equal(pt_graph_n_files(lean), pt_graph_n_files(whole));
+    pt_store_close(s);
+    pt_graph_free(whole);
+    pt_graph_free(lean);
+  }
+  drop_tree(&t);
+}
+
+/* A store that cannot write changes to a graph without code (an older
+ * format) says so, and the wrapper loads whole. */
+static int fake_load(pt_store *self, pt_graph *into)
+{
+  pt_entity e;
+  memset(&e, 0, sizeof e);
+  e.key = "c:fn:f";
+  e.name = "f";
+  e.qualname = "f";
+  e.file_path = "f.c";
+  e.code = "int f(void);";
+  int rc = pt_graph_add_entity(into, &e);
+  return rc ? rc : pt_graph_finish(into);
+}
+
+static int fake_cannot(pt_store *self, pt_graph *into)
+{
+  return PT_ERR(PT_ENOTSUPPORTED, "an older format");
+}
+
+static void fake_close(pt_store *self) {}
+
+static void load_without_code__loads_whole_where_changes_are_not_written(
+    void **state)
+{
+  static const pt_store_ops ops = {"fake", NULL, fake_load, fake_close, NULL,
+                                   NULL, NULL, fake_cannot};
+  pt_store st = {&ops};
+  pt_graph *g = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  assert_int_equal(pt_store_load_without_code(&st, g), 0);
+  assert_int_equal(pt_graph_n_entities(g), 1);
+  assert_string_equal(pt_graph_entities(g)[0].code, "int f(void);");
+  assert_int_equal(pt_error_last()->code, 0);
+  pt_graph_free(g);
 }
 
 /* A file with invalid UTF-8 is recorded with the size of its decoded
@@ -615,6 +694,8 @@ int main(void)
       cmocka_unit_test(rerun__a_new_definition_reads_only_the_files_naming_it),
       cmocka_unit_test(rerun__a_name_in_another_definition_reads_every_file),
       cmocka_unit_test(rerun__definitions_removed_or_renamed_give_a_fresh_index),
+      cmocka_unit_test(load_without_code__is_the_load_without_any_code),
+      cmocka_unit_test(load_without_code__loads_whole_where_changes_are_not_written),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -882,10 +882,11 @@ static int current_for_load(rocksdb_store *rs,
 }
 
 /* Adds the records of generation gen, of format fmt, in key order, to g:
- * all of them (types NULL), or those whose record letter is in types. */
+ * all of them (types NULL), or those whose record letter is in types;
+ * without_code (format 7), every entity's code left NULL. */
 static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
                            const format *fmt, uint64_t gen, const char *types,
-                           pt_graph *g)
+                           int without_code, pt_graph *g)
 {
   gen_range r = range_of(gen);
   rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, ro);
@@ -894,6 +895,7 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   int rc = 0;
   memset(&c, 0, sizeof c);
   c.g = g;
+  c.s.without_code = without_code;
   memcpy(lo, r.lo, sizeof r.lo);
   lo[GEN_PREFIX_SIZE] = types ? types[0] : '\0';
   rocksdb_iter_seek(it, lo, types ? sizeof lo : sizeof r.lo);
@@ -932,9 +934,12 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
 }
 
 /* All reads go through one snapshot, so a save flipping generations
- * meanwhile cannot make the load see part of each. types as for
- * load_generation. */
-static int load_types(rocksdb_store *rs, const char *types, pt_graph *into)
+ * meanwhile cannot make the load see part of each. types and
+ * without_code as for load_generation; a graph without code is only
+ * written as changes, which a database of format 6 is not (it is saved
+ * whole): PT_ENOTSUPPORTED then, before anything is read. */
+static int load_types(rocksdb_store *rs, const char *types, int without_code,
+                      pt_graph *into)
 {
   const rocksdb_snapshot_t *snap = rocksdb_create_snapshot(rs->db);
   rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
@@ -946,8 +951,11 @@ static int load_types(rocksdb_store *rs, const char *types, pt_graph *into)
   rocksdb_readoptions_set_fill_cache(ro, 0);
   rocksdb_readoptions_set_readahead_size(ro, (size_t)2 << 20);
   int rc = current_for_load(rs, ro, &fmt, &gen);
+  if (rc == 0 && without_code && fmt != &format7)
+    rc = PT_ERR(PT_ENOTSUPPORTED, "rocksdb %s: format 6 is loaded whole",
+                rs->path);
   if (rc == 0)
-    rc = load_generation(rs, ro, fmt, gen, types, into);
+    rc = load_generation(rs, ro, fmt, gen, types, without_code, into);
   if (rc == 0)
     rc = pt_graph_finish(into);
   rocksdb_readoptions_destroy(ro);
@@ -957,13 +965,18 @@ static int load_types(rocksdb_store *rs, const char *types, pt_graph *into)
 
 static int rocks_load(pt_store *self, pt_graph *into)
 {
-  return load_types((rocksdb_store *)self, NULL, into);
+  return load_types((rocksdb_store *)self, NULL, 0, into);
 }
 
 /* File records, ignored files, metadata: letters in increasing order. */
 static int rocks_load_files(pt_store *self, pt_graph *into)
 {
-  return load_types((rocksdb_store *)self, "fim", into);
+  return load_types((rocksdb_store *)self, "fim", 0, into);
+}
+
+static int rocks_load_without_code(pt_store *self, pt_graph *into)
+{
+  return load_types((rocksdb_store *)self, NULL, 1, into);
 }
 
 /* ---- test hooks ---------------------------------------------------------- */
@@ -1079,7 +1092,8 @@ static void rocks_close(pt_store *self)
 
 static const pt_store_ops rocksdb_ops = {"rocksdb", rocks_save, rocks_load,
                                          rocks_close, rocks_update,
-                                         rocks_load_files, NULL};
+                                         rocks_load_files, NULL,
+                                         rocks_load_without_code};
 
 static int stop_at_first(const char *name, pt_fs_type type, void *payload)
 {

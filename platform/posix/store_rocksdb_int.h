@@ -130,6 +130,7 @@ int pt__rocksdb_read_chunk(const char *val, size_t len,
 typedef struct pt__rocksdb_strings {
   const char **v; /* owned array of g's strings */
   size_t n, cap;
+  int without_code; /* set: an entity's code is left NULL, not copied */
 } pt__rocksdb_strings;
 int pt__rocksdb_encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
                               const pt_entity *e);

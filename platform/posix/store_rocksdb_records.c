@@ -211,6 +211,8 @@ static const char *copy_text(reader *r, pt_graph *g)
 {
   size_t len = 0;
   const char *t = get_text(r, &len);
+  if (!g) /* not wanted: stepped over */
+    return NULL;
   if (t && !(t = pt_graph_copy_text(g, t, len)) && r->rc == 0)
     r->rc = PT_ERR(PT_ENOMEM, "out of memory copying entity text");
   return t;
@@ -230,7 +232,7 @@ int pt__rocksdb_decode_entity(const char *data, size_t size,
   e.file_path = get_id(&r);
   e.parent_key = get_id(&r);
   e.signature = copy_text(&r, g);
-  e.code = copy_text(&r, g);
+  e.code = copy_text(&r, s->without_code ? NULL : g);
   hash_len = (size_t)get_u64(&r);
   if (r.rc == 0 && (hash_len >= sizeof e.content_hash ||
                     hash_len > (size_t)(r.end - r.p) ||

@@ -34,6 +34,13 @@ typedef struct pt_store_ops {
    * PT_ENOTSUPPORTED from it: save does. */
   int (*write_changes)(pt_store *self, const pt_graph *old,
                        const pt_graph *now);
+  /* As load, but every entity's code is left NULL: what a re-run of index
+   * reads of the stored index to patch it (nothing it does reads the code
+   * of an entity it keeps, and write_changes leaves the stored code of
+   * what it does not change). PT_ENOTSUPPORTED when write_changes would
+   * save such a graph whole (an older format): load instead. NULL: load
+   * does. */
+  int (*load_without_code)(pt_store *self, pt_graph *into);
 } pt_store_ops;
 
 struct pt_store {
@@ -118,6 +125,12 @@ int pt_store_load(pt_store *st, pt_graph *into);
 /* The load_files op (a whole load when the backend has none): the file
  * records, ignored files and metadata of the stored index. */
 int pt_store_load_files(pt_store *st, pt_graph *into);
+/* The load_without_code op: the stored index with every entity's code
+ * NULL, for a re-run that writes only its changes (pt_store_write_changes
+ * with this graph as old). A whole load where the backend has none or
+ * cannot then write changes. Never save such a graph whole: the code of
+ * every entity it kept would be lost. */
+int pt_store_load_without_code(pt_store *st, pt_graph *into);
 /* The write_changes op, else update, else a whole save of now. */
 int pt_store_write_changes(pt_store *st, const pt_graph *old,
                            const pt_graph *now);

@@ -221,6 +221,28 @@ int pt_store_write_changes(pt_store *st, const pt_graph *old,
   return rc;
 }
 
+int pt_store_load_without_code(pt_store *st, pt_graph *into)
+{
+  if (!st || !into)
+    return PT_ERR(PT_EINVAL, "pt_store_load_without_code: NULL argument");
+  if (!st->ops->load_without_code)
+    return pt_store_load(st, into);
+  if (pt_graph_n_entities(into) || pt_graph_n_edges(into) ||
+      pt_graph_n_files(into) || pt_graph_n_tests(into) ||
+      pt_graph_n_ignored(into) || pt_graph_n_meta(into))
+    return PT_ERR(PT_EINVAL, "store %s: load needs an empty graph",
+                  st->ops->name);
+  int rc = st->ops->load_without_code(st, into);
+  if (rc == PT_ENOTSUPPORTED) { /* nothing was added */
+    pt_error_clear();
+    return pt_store_load(st, into);
+  }
+  pt_log(PT_LOG_DEBUG, "store %s: load without code %zu entities, %zu edges, "
+         "%zu files: %s", st->ops->name, pt_graph_n_entities(into),
+         pt_graph_n_edges(into), pt_graph_n_files(into), pt_error_name(rc));
+  return rc;
+}
+
 /* The cheaper read of a re-run of index; the whole load where there is
  * none (mem). */
 int pt_store_load_files(pt_store *st, pt_graph *into)

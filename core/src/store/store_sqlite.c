@@ -253,9 +253,13 @@ static int check_file(const char *path)
   return rc;
 }
 
+/* What read_db reads: every record, the file records (with the ignored
+ * files and meta) alone, or every record without the entities' code. */
+enum { READ_ALL, READ_FILES, READ_NO_CODE };
+
 /* The read transaction gives one consistent snapshot across the tables
  * even if another tool writes the file in place. */
-static int read_db(sqlite_store *ss, pt_graph *into, int files_only)
+static int read_db(sqlite_store *ss, pt_graph *into, int what)
 {
   sqlite3 *db = NULL;
   int version = 0;
@@ -268,10 +272,17 @@ static int read_db(sqlite_store *ss, pt_graph *into, int files_only)
     rc = pt__sqlite_exec(db, ss->path, "PRAGMA mmap_size=1073741824; BEGIN");
   if (rc == 0)
     rc = pt__sqlite_check_schema(db, ss->path, &version);
-  if (rc == 0 && files_only)
+  /* a graph without code is only written as changes, which a file of
+   * another schema is not (it is saved whole) */
+  if (rc == 0 && what == READ_NO_CODE &&
+      version != pt__sqlite_schema_version())
+    rc = PT_ERR(PT_ENOTSUPPORTED, "%s: schema version %d is loaded whole",
+                ss->path, version);
+  if (rc == 0 && what == READ_FILES)
     rc = pt__sqlite_read_files(db, ss->path, version, into);
   else if (rc == 0)
-    rc = pt__sqlite_read_graph(db, ss->path, version, into);
+    rc = pt__sqlite_read_graph(db, ss->path, version, what == READ_NO_CODE,
+                               into);
   if (rc == 0)
     rc = pt__sqlite_exec(db, ss->path, "COMMIT");
   if (db)
@@ -285,12 +296,17 @@ static int read_db(sqlite_store *ss, pt_graph *into, int files_only)
 
 static int sqlite_load(pt_store *self, pt_graph *into)
 {
-  return read_db((sqlite_store *)self, into, 0);
+  return read_db((sqlite_store *)self, into, READ_ALL);
 }
 
 static int sqlite_load_files(pt_store *self, pt_graph *into)
 {
-  return read_db((sqlite_store *)self, into, 1);
+  return read_db((sqlite_store *)self, into, READ_FILES);
+}
+
+static int sqlite_load_without_code(pt_store *self, pt_graph *into)
+{
+  return read_db((sqlite_store *)self, into, READ_NO_CODE);
 }
 
 /* A re-run's changes go the way a save goes: the current file is copied
@@ -616,7 +632,8 @@ static void sqlite_store_close(pt_store *self)
 static const pt_store_ops sqlite_ops = {"sqlite", sqlite_save, sqlite_load,
                                         sqlite_store_close, NULL,
                                         sqlite_load_files,
-                                        sqlite_write_changes};
+                                        sqlite_write_changes,
+                                        sqlite_load_without_code};
 
 /* ---- what a mode may create and checks at open --------------------------- */
 

@@ -294,15 +294,21 @@ static int read_row(sqlite3_stmt *st, const char *path,
   return pt_graph_add_entity_interned(g, &e);
 }
 
+#define READ_SQL(code)                                                       \
+  "SELECT key_id, name_id, qualname_id, kind, lang, file_id, line_start,"     \
+  " line_end, parent_id, birth, content_hash, signature, " code               \
+  " FROM entity_rows ORDER BY rowid"
+
 int pt__sqlite_read_entities(sqlite3 *db, const char *path,
-                             const pt__sqlite_strings *s, pt_graph *g)
+                             const pt__sqlite_strings *s, int without_code,
+                             pt_graph *g)
 {
   sqlite3_stmt *st = NULL;
   int src = SQLITE_OK;
-  int rc = pt__sqlite_prepare(db, path, "SELECT key_id, name_id, qualname_id,"
-                              " kind, lang, file_id, line_start, line_end,"
-                              " parent_id, birth, content_hash, signature,"
-                              " code FROM entity_rows ORDER BY rowid", &st);
+  /* without code, NULL in its place: its bytes, the rows' last, are not
+   * even read (nor their overflow pages) */
+  int rc = pt__sqlite_prepare(db, path, without_code ? READ_SQL("NULL")
+                                                     : READ_SQL("code"), &st);
   while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW)
     rc = read_row(st, path, s, g);
   if (rc == 0 && src != SQLITE_DONE)

@@ -21,9 +21,11 @@ int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt_entity *e,
 /* Adds every entity of a schema 6 file to g, in stored order, without
  * finishing it; s is the file's strings, read into g. PT_EINVAL naming
  * the table and column for an id out of range, an unknown kind or
- * language, or a content hash longer than 64 characters. */
+ * language, or a content hash longer than 64 characters. without_code:
+ * every entity's code is NULL. */
 int pt__sqlite_read_entities(sqlite3 *db, const char *path,
-                             const pt__sqlite_strings *s, pt_graph *g);
+                             const pt__sqlite_strings *s, int without_code,
+                             pt_graph *g);
 
 /* Adds every row of excluded_tests (the same table in every schema) to
  * g, in stored order: their strings are copied row by row (a file's

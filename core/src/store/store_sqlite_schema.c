@@ -723,7 +723,7 @@ static int reserve_strings(sqlite3 *db, const char *path, int version,
  * interned once; the rows that name them by id (edges, and from schema 6
  * entities) take the graph's copy by id. */
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
-                          pt_graph *g)
+                          int without_code, pt_graph *g)
 {
   pt__sqlite_strings s = {NULL, 0, 0};
   int rc = version >= 4 ? reserve_strings(db, path, version, g) : 0;
@@ -733,7 +733,7 @@ int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
     if (!readers[i].read)
       rc = pt__sqlite_read_tests(db, path, g);
     else if (version >= 6 && readers[i].read == read_entity)
-      rc = pt__sqlite_read_entities(db, path, &s, g);
+      rc = pt__sqlite_read_entities(db, path, &s, without_code, g);
     else if (version >= 4 && readers[i].read == read_edge)
       rc = pt__sqlite_read_edges(db, path, version, &s, g);
     else
