@@ -71,6 +71,8 @@ typedef struct rocksdb_store {
   rocksdb_readoptions_t *ropts;  /* owned */
   pt_store_mode mode;
   int has_note;                  /* this store wrote OWNER_NOTE */
+  pt__rocksdb_known known;       /* the current generation's strings */
+  size_t n_table_reads;          /* updates that read the string table */
 } rocksdb_store;
 
 /* The keys of generation `gen` sort from lo (inclusive) to hi (exclusive):
@@ -438,8 +440,10 @@ static void load_ctx_fini(load_ctx *c)
 
 /* Save and update write these types; load picks the type by a key's
  * prefix, and its loader from the same row of loaders. A load stops at
- * the letter `stop` (format 7's 'x' records, which only an update
- * reads). */
+ * the letter `stop`: the 'x' records that builds before 2026-12-05's
+ * evening wrote beside the string table (each string again, by a hash of
+ * its text, for their updates to seek), which nothing reads now; the
+ * next save leaves them out. */
 typedef pt__rocksdb_type record_type;
 typedef int (*record_loader)(load_ctx *c, const char *key, size_t klen,
                              const char *val, size_t len);
@@ -474,10 +478,14 @@ static const record_loader loaders7[] = {
     load_chunk, load_edge, load_entity, load_file, load_ignored, load_meta,
     load_test, NULL};
 
+/* format7_hashed, for the tests only, writes the 'x' records too (the
+ * last type), as the builds before did. */
 static const format format6 = {VERSION_6, types6, loaders6,
                                sizeof types6 / sizeof types6[0], '\0'};
 static const format format7 = {VERSION_VALUE, types7, loaders7,
-                               sizeof types7 / sizeof types7[0], 'x'};
+                               sizeof types7 / sizeof types7[0] - 1, 'x'};
+static const format format7_hashed = {VERSION_VALUE, types7, loaders7,
+                                      sizeof types7 / sizeof types7[0], 'x'};
 
 /* ---- save ---------------------------------------------------------------- */
 
@@ -541,24 +549,22 @@ static int last_generation(rocksdb_store *rs, uint64_t *out)
  * compact. Table files synced and taken in are on disk, so the flip that
  * follows can rely on them after a crash. */
 static int write_generation(rocksdb_store *rs, const format *fmt,
-                            const pt_graph *from, uint64_t *out)
+                            const pt_graph *from, pt__rocksdb_ids *ids,
+                            uint64_t *out)
 {
-  pt__rocksdb_ids ids;
   uint64_t cur = 0, last = 0;
   int rc = current_for_save(rs, &cur);
   if (rc == 0)
     rc = last_generation(rs, &last);
   uint64_t gen = (last > cur ? last : cur) + 1;
   gen_range r = range_of(gen);
-  memset(&ids, 0, sizeof ids);
-  if (rc == 0 && fmt == &format7)
-    rc = pt__rocksdb_ids_for_save(&ids, from);
+  if (rc == 0 && fmt != &format6)
+    rc = pt__rocksdb_ids_for_save(ids, from, fmt == &format7_hashed);
   if (rc == 0) {
     pt__rocksdb_remove_leftover_tables(rs->path);
     rc = pt__rocksdb_write_tables(rs->db, rs->opts, rs->path, r.lo, from,
-                                  &ids, fmt->types, fmt->n_types);
+                                  ids, fmt->types, fmt->n_types);
   }
-  pt__rocksdb_ids_fini(&ids);
   if (rc == 0)
     *out = gen;
   return rc;
@@ -567,7 +573,11 @@ static int write_generation(rocksdb_store *rs, const format *fmt,
 int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
                                        uint64_t *out)
 {
-  return write_generation((rocksdb_store *)st, &format7, from, out);
+  pt__rocksdb_ids ids;
+  memset(&ids, 0, sizeof ids);
+  int rc = write_generation((rocksdb_store *)st, &format7, from, &ids, out);
+  pt__rocksdb_ids_fini(&ids);
+  return rc;
 }
 
 /* Makes generation gen current in one synced batch, which RocksDB applies
@@ -642,18 +652,28 @@ static void drop_old_tables(rocksdb_store *rs, uint64_t gen)
   rocksdb_free(err);
 }
 
+/* The store then knows the saved generation's strings: the save's
+ * numbering, by pointer into from's pool. */
 static int save_as(rocksdb_store *rs, const format *fmt,
                    const pt_graph *from)
 {
+  pt__rocksdb_ids ids;
   uint64_t gen = 0;
+  memset(&ids, 0, sizeof ids);
+  pt__rocksdb_known_fini(&rs->known);
   int rc = check_writable(rs, ROOM_BASE +
                                   2 * (uint64_t)pt_graph_pool_bytes(from));
   if (rc == 0)
-    rc = write_generation(rs, fmt, from, &gen);
+    rc = write_generation(rs, fmt, from, &ids, &gen);
   if (rc == 0)
     rc = flip(rs, fmt, gen);
   if (rc == 0)
     drop_old_tables(rs, gen);
+  if (rc == 0 && fmt != &format6) {
+    pt__rocksdb_known_set(&rs->known, gen, from, ids.text, ids.n);
+    ids.text = NULL;
+  }
+  pt__rocksdb_ids_fini(&ids);
   return rc;
 }
 
@@ -665,6 +685,11 @@ static int rocks_save(pt_store *self, const pt_graph *from)
 int pt__store_rocksdb_save_format6(pt_store *st, const pt_graph *from)
 {
   return save_as((rocksdb_store *)st, &format6, from);
+}
+
+int pt__store_rocksdb_save_hashed(pt_store *st, const pt_graph *from)
+{
+  return save_as((rocksdb_store *)st, &format7_hashed, from);
 }
 
 /* ---- update (the live index's write-through) ------------------------------ */
@@ -768,19 +793,25 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
   rocksdb_writebatch_t *b = rocksdb_writebatch_create();
   memset(&ids, 0, sizeof ids);
   if (rc == 0)
-    rc = pt__rocksdb_ids_for_update(&ids, rs->db, rs->ropts, gen.lo);
+    rc = pt__rocksdb_ids_for_update(&ids, rs->db, rs->ropts, gen.lo,
+                                    &rs->known, old, now);
   for (size_t t = 0; rc == 0 && t < format7.n_types; t++)
-    if (format7.types[t].prefix != 'a' && format7.types[t].prefix != 'x')
+    if (format7.types[t].prefix != 'a')
       rc = diff_records(&format7.types[t], &gen, &ids, old, now, b);
   if (rc == 0)
     rc = pt__rocksdb_ids_put_new(&ids, b);
-  pt__rocksdb_ids_fini(&ids);
   if (rc == 0 && rocksdb_writebatch_count(b) > 0) {
     char *err = NULL;
     rocksdb_write(rs->db, rs->wopts, b, &err);
     if (err)
       rc = rocks_error(err, rs->path, "cannot write");
   }
+  rs->n_table_reads += ids.has_all;
+  if (rc == 0)
+    pt__rocksdb_known_after_update(&rs->known, &ids, cur, now);
+  else
+    pt__rocksdb_known_fini(&rs->known);
+  pt__rocksdb_ids_fini(&ids);
   rocksdb_writebatch_destroy(b);
   return rc;
 }
@@ -929,6 +960,11 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   else
     rocksdb_free(err);
   rocksdb_iter_destroy(it);
+  if (rc == 0 && !types && fmt == &format7 && c.is_interned) {
+    /* the table, interned: what an update of g finds ids in */
+    pt__rocksdb_known_set(&rs->known, gen, g, c.s.v, c.s.n);
+    c.s.v = NULL;
+  }
   load_ctx_fini(&c);
   return rc;
 }
@@ -985,6 +1021,11 @@ int pt__store_rocksdb_current(pt_store *st, uint64_t *out)
 {
   rocksdb_store *rs = (rocksdb_store *)st;
   return read_current(rs, rs->ropts, out);
+}
+
+size_t pt__store_rocksdb_n_table_reads(pt_store *st)
+{
+  return ((rocksdb_store *)st)->n_table_reads;
 }
 
 /* Steps from one generation's first key to the next generation's. */
@@ -1076,6 +1117,7 @@ static int busy(const char *path)
 static void rocks_close(pt_store *self)
 {
   rocksdb_store *rs = (rocksdb_store *)self;
+  pt__rocksdb_known_fini(&rs->known);
   if (rs->db)
     rocksdb_close(rs->db);
   if (rs->has_note)

@@ -50,12 +50,15 @@ typedef struct rocksdb_writebatch_t rocksdb_writebatch_t;
  * (store_rocksdb_strings.c): each distinct string is stored once, in
  * chunks of consecutive ids under 'a' (the key: NUL and the chunk's first
  * id, 8 bytes big-endian; the value: each string as a varint length and
- * its bytes), and once more under 'x' by a hash of its text (the key: NUL,
- * the hash and the id; the value: the text), which only an update reads, to
- * find a string's id. A save numbers every string of its graph before
- * its threads encode, and only reads the numbers from then on; an update
- * looks each string up in the generation it writes into and numbers the
- * new ones after the last. */
+ * its bytes). Builds before 2026-12-05's evening also stored each string
+ * under 'x' by a hash of its text (the key: NUL, the hash and the id; the
+ * value: the text), which their updates sought to find a string's id;
+ * nothing reads them now, and saves no longer write them. A save
+ * numbers every string of its graph before its threads encode, and only
+ * reads the numbers from then on; an update finds the ids of its strings
+ * by pointer in what the store kept of the generation (pt__rocksdb_known),
+ * or by text in the whole table, and numbers the new ones after the
+ * last. */
 #define PT__ROCKSDB_CHUNK 1024
 
 /* A string's place among the 'x' records: the hash of its text, its id. */
@@ -63,6 +66,30 @@ typedef struct pt__rocksdb_hashed {
   uint64_t hash;
   uint64_t id;
 } pt__rocksdb_hashed;
+
+/* What a store knows, between calls, of the strings of its current
+ * generation: the ids of the strings of the pool of the graph it loaded
+ * or saved last. A pool interns each text once and the graphs patched
+ * from that graph share it, so an update of two such graphs finds the id
+ * of each string by its pointer, without reading the table. */
+typedef struct pt__rocksdb_known {
+  uint64_t gen;         /* the generation; 0: nothing known */
+  pt_graph_pool *pool;  /* retained: the strings live as long */
+  const char **table;   /* owned array of borrowed strings, id i + 1 at
+                           [i], until the map is made from it */
+  size_t n;             /* the generation's last id */
+  pt_ptrmap map;        /* string -> id */
+  /* Known after an update read the table: the table's strings that the
+   * new graph did not name, by text (they may come back) */
+  pt_strmap rest;       /* text (in arena) -> id */
+  pt_arena arena;
+} pt__rocksdb_known;
+
+void pt__rocksdb_known_fini(pt__rocksdb_known *k);
+/* Forgets what k knew: gen's strings are now table[0..n) (owned, NULL
+ * when the map is to be filled otherwise), of g's pool. */
+void pt__rocksdb_known_set(pt__rocksdb_known *k, uint64_t gen,
+                           const pt_graph *g, const char **table, size_t n);
 
 typedef struct pt__rocksdb_ids {
   /* a save: the graph's strings by pointer (an interned pool holds each
@@ -75,40 +102,49 @@ typedef struct pt__rocksdb_ids {
   size_t *len;       /* owned */
   size_t n, cap;
   uint64_t first_id;
-  pt__rocksdb_hashed *by_hash; /* owned: a save's, in key order */
-  /* an update: the generation it writes into, read through it */
+  pt__rocksdb_hashed *by_hash; /* owned: the 'x' records', in key order */
+  /* an update: the generation it writes into */
   rocksdb_t *db;          /* borrowed; NULL in a save */
-  rocksdb_iterator_t *it; /* owned */
   char gen[PT__ROCKSDB_GEN_PREFIX_SIZE];
-  pt_strmap known; /* text (in arena) -> id: what the update looked up */
+  pt__rocksdb_known *by_ptr; /* borrowed: the ids by pointer, or NULL */
+  /* else the whole string table, read through it at the first lookup */
+  rocksdb_iterator_t *it; /* owned */
+  pt_strmap known; /* text (in arena) -> id */
   pt_arena arena;
-  int has_next;    /* first_id is known */
-  size_t n_sought; /* strings looked up one by one */
   int has_all;     /* known holds every string of the generation */
   uint64_t scanned; /* while reading them all: the next one's id */
+  pt__rocksdb_known *into; /* borrowed: being learnt from known */
+  unsigned char *seen;     /* owned, while learning: ids now names */
 } pt__rocksdb_ids;
 
-/* An update looks up this many strings one by one at most (a seek each),
- * then reads the generation's whole string table instead. */
-#define PT__ROCKSDB_SEEKS_MAX 4096
-
-/* A save's ids: every string of g numbered from 1. Free with
+/* A save's ids: every string of g numbered from 1, and with has_hashed
+ * their order by hash for the 'x' records (tests only). Free with
  * pt__rocksdb_ids_fini. */
-int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g);
-/* An update's ids: the strings of the generation whose key prefix is gen
- * in db, read through ro. */
+int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g,
+                             int has_hashed);
+/* An update's ids from old to now in the generation whose key prefix is
+ * gen in db: by pointer in k when it knows that generation and the pool
+ * of both graphs, else from the generation's table, read through ro. k
+ * forgets what it knew of another generation or pool. */
 int pt__rocksdb_ids_for_update(pt__rocksdb_ids *ids, rocksdb_t *db,
                                const rocksdb_readoptions_t *ro,
-                               const char *gen);
+                               const char *gen, pt__rocksdb_known *k,
+                               const pt_graph *old, const pt_graph *now);
+/* Once the update's batch is written: k holds the strings it numbered
+ * too, or, when the update read the table, the ids of now's strings by
+ * pointer. Call pt__rocksdb_known_fini instead when the update failed:
+ * k's map may hold ids the database does not. */
+void pt__rocksdb_known_after_update(pt__rocksdb_known *k,
+                                    pt__rocksdb_ids *ids, uint64_t gen,
+                                    const pt_graph *now);
 void pt__rocksdb_ids_fini(pt__rocksdb_ids *ids);
 /* The id of s (0 for NULL). A save's ids know every string of their graph
  * (PT_ERROR for one they do not); an update's give a string that the
  * generation does not hold the next id. */
 int pt__rocksdb_id_of(pt__rocksdb_ids *ids, const char *s, uint64_t *out);
-/* Appends to b the 'a' and 'x' records of the strings an update
- * numbered. */
+/* Appends to b the 'a' records of the strings an update numbered. */
 int pt__rocksdb_ids_put_new(pt__rocksdb_ids *ids, rocksdb_writebatch_t *b);
-/* The save's record types of the string table: 'a' and 'x'. */
+/* The save's record types of the string table: 'a', and 'x' (tests). */
 size_t pt__rocksdb_n_chunks(const pt_graph *g, const pt__rocksdb_ids *ids);
 int pt__rocksdb_put_chunk(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
                           pt_buf *key, pt_buf *val);
@@ -171,10 +207,17 @@ int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
  * text), as the builds before format 7 wrote it, made current: for the
  * tests that such a database still loads and updates. */
 int pt__store_rocksdb_save_format6(pt_store *st, const pt_graph *from);
+/* The same with the 'x' records (each string also by the hash of its
+ * text), as the builds before 2026-12-05's evening wrote it. */
+int pt__store_rocksdb_save_hashed(pt_store *st, const pt_graph *from);
 
 /* The current generation, 0 when nothing has been saved. PT_EINVAL when
  * the key naming it is malformed. */
 int pt__store_rocksdb_current(pt_store *st, uint64_t *out);
+
+/* How many updates read the whole string table: those whose graphs were
+ * not of the pool of the graph the store loaded or saved last. */
+size_t pt__store_rocksdb_n_table_reads(pt_store *st);
 
 /* How many generations hold records, current or not. */
 int pt__store_rocksdb_n_generations(pt_store *st, size_t *out);

@@ -3,12 +3,16 @@
  * name their strings by id, each distinct string stored once, so that a
  * load copies the strings into the graph's pool in id order and interns
  * them all at once, as SQLite's load does, instead of looking up every
- * record's five strings. A save numbers the strings of its graph; the
- * live index's update finds the ids of the strings it writes through the
- * 'x' records, and numbers the strings the generation does not hold after
- * its last. Two ids of one text would only cost room: a load interns
- * both to one string, and an update compares records it encodes itself
- * with one id for each text it looked up. */
+ * record's five strings. A save numbers the strings of its graph. The
+ * live index's update finds the ids of the strings it writes by pointer,
+ * in what the store kept of the generation it loaded or saved
+ * (pt__rocksdb_known), or else by text in the whole table read once, and
+ * numbers the strings the generation does not hold after its last.
+ * Builds before also kept each string under 'x' by a hash of its text,
+ * which their updates sought; only a test hook still writes them. Two
+ * ids of one text would only cost room: a load interns both to one
+ * string, and an update compares records it encodes itself with one id
+ * for each text it looked up. */
 #include <rocksdb/c.h>
 #include <string.h>
 
@@ -87,9 +91,14 @@ static void sort_by_hash(pt__rocksdb_hashed *v, pt__rocksdb_hashed *tmp,
   }
 }
 
-/* Entities first, so their keys take the low ids; an edge's from key and
- * path are mostly the last edge's. */
-int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g)
+/* Calls each(s, payload) for every string the format names by id of
+ * every entity, edge and test of g, in the order of the records, each
+ * string at least at its first place: entities first, so their keys take
+ * the low ids; an edge's from key and path are mostly the last edge's,
+ * and are skipped then. */
+static int each_string(const pt_graph *g,
+                       int (*each)(pt__rocksdb_ids *ids, const char *s),
+                       pt__rocksdb_ids *ids)
 {
   const pt_entity *e = pt_graph_entities(g);
   const pt_edge *d = pt_graph_edges(g);
@@ -97,38 +106,42 @@ int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g)
   size_t n_e = pt_graph_n_entities(g), n_d = pt_graph_n_edges(g);
   size_t n_t = pt_graph_n_tests(g);
   const char *from = NULL, *file = NULL;
-  memset(ids, 0, sizeof *ids);
-  ids->first_id = 1;
-  int rc = pt_ptrmap_reserve(&ids->map, 3 * n_e + 2 * n_t + n_d / 4 + 16);
+  int rc = 0;
   for (size_t i = 0; rc == 0 && i < n_e; i++) {
-    rc = number(ids, e[i].key);
-    if (rc == 0) rc = number(ids, e[i].name);
-    if (rc == 0) rc = number(ids, e[i].qualname);
-    if (rc == 0) rc = number(ids, e[i].file_path);
-    if (rc == 0) rc = number(ids, e[i].parent_key);
+    rc = each(ids, e[i].key);
+    if (rc == 0) rc = each(ids, e[i].name);
+    if (rc == 0) rc = each(ids, e[i].qualname);
+    if (rc == 0) rc = each(ids, e[i].file_path);
+    if (rc == 0) rc = each(ids, e[i].parent_key);
   }
   for (size_t i = 0; rc == 0 && i < n_d; i++) {
     if (d[i].from_key != from)
-      rc = number(ids, from = d[i].from_key);
+      rc = each(ids, from = d[i].from_key);
     if (rc == 0 && d[i].file_path != file)
-      rc = number(ids, file = d[i].file_path);
-    if (rc == 0) rc = number(ids, d[i].to_key);
+      rc = each(ids, file = d[i].file_path);
+    if (rc == 0) rc = each(ids, d[i].to_key);
     const pt_candidates *c = d[i].candidates;
     for (uint32_t k = 0; rc == 0 && c && k < c->n_keys; k++)
-      rc = number(ids, c->keys[k]);
+      rc = each(ids, c->keys[k]);
   }
   for (size_t i = 0; rc == 0 && i < n_t; i++) {
-    rc = number(ids, t[i].key);
-    if (rc == 0) rc = number(ids, t[i].name);
-    if (rc == 0) rc = number(ids, t[i].file_path);
-    if (rc == 0) rc = number(ids, t[i].reason);
+    rc = each(ids, t[i].key);
+    if (rc == 0) rc = each(ids, t[i].name);
+    if (rc == 0) rc = each(ids, t[i].file_path);
+    if (rc == 0) rc = each(ids, t[i].reason);
   }
+  return rc;
+}
+
+/* The 'x' records' order, for the test hook that writes them. */
+static int hash_all(pt__rocksdb_ids *ids)
+{
   pt__rocksdb_hashed *tmp = NULL;
   size_t *count = NULL;
-  if (rc == 0 && !((ids->by_hash = pt_malloc((ids->n + 1) *
-                                             sizeof *ids->by_hash)) &&
-                   (tmp = pt_malloc((ids->n + 1) * sizeof *tmp)) &&
-                   (count = pt_malloc(((size_t)1 << 16) * sizeof *count))))
+  int rc = 0;
+  if (!((ids->by_hash = pt_malloc((ids->n + 1) * sizeof *ids->by_hash)) &&
+        (tmp = pt_malloc((ids->n + 1) * sizeof *tmp)) &&
+        (count = pt_malloc(((size_t)1 << 16) * sizeof *count))))
     rc = PT_ERR(PT_ENOMEM, "out of memory numbering strings");
   for (size_t i = 0; rc == 0 && i < ids->n; i++)
     ids->by_hash[i] = (pt__rocksdb_hashed){
@@ -137,6 +150,21 @@ int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g)
     sort_by_hash(ids->by_hash, tmp, ids->n, count);
   pt_free(count);
   pt_free(tmp);
+  return rc;
+}
+
+int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g,
+                             int has_hashed)
+{
+  size_t n_e = pt_graph_n_entities(g), n_d = pt_graph_n_edges(g);
+  memset(ids, 0, sizeof *ids);
+  ids->first_id = 1;
+  int rc = pt_ptrmap_reserve(&ids->map, 3 * n_e + 2 * pt_graph_n_tests(g) +
+                                            n_d / 4 + 16);
+  if (rc == 0)
+    rc = each_string(g, number, ids);
+  if (rc == 0 && has_hashed)
+    rc = hash_all(ids);
   return rc;
 }
 
@@ -195,15 +223,65 @@ int pt__rocksdb_put_hashed(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
   return put_hashed(h->hash, h->id, ids->text[at], ids->len[at], key, val);
 }
 
+/* ---- what a store knows of its generation --------------------------------- */
+
+void pt__rocksdb_known_fini(pt__rocksdb_known *k)
+{
+  pt_graph_pool_release(k->pool);
+  pt_free(k->table);
+  pt_ptrmap_fini(&k->map);
+  pt_strmap_fini(&k->rest);
+  pt_arena_fini(&k->arena);
+  memset(k, 0, sizeof *k);
+}
+
+void pt__rocksdb_known_set(pt__rocksdb_known *k, uint64_t gen,
+                           const pt_graph *g, const char **table, size_t n)
+{
+  pt__rocksdb_known_fini(k);
+  k->gen = gen;
+  k->pool = pt_graph_pool_retain(g);
+  k->table = table;
+  k->n = n;
+}
+
+/* The map of the table, made at the first update: a load or a save that
+ * no update follows (index, dump, a server that sees no change) does not
+ * pay for it. */
+static int make_map(pt__rocksdb_known *k)
+{
+  int rc = k->table ? pt_ptrmap_reserve(&k->map, k->n + 1024) : 0;
+  for (size_t i = 0; rc == 0 && k->table && i < k->n; i++) {
+    size_t id;
+    rc = pt_ptrmap_put_new(&k->map, k->table[i], i + 1, &id);
+  }
+  if (rc == 0) {
+    pt_free(k->table);
+    k->table = NULL;
+  }
+  return rc;
+}
+
 /* ---- an update ----------------------------------------------------------- */
 
 int pt__rocksdb_ids_for_update(pt__rocksdb_ids *ids, rocksdb_t *db,
                                const rocksdb_readoptions_t *ro,
-                               const char *gen)
+                               const char *gen, pt__rocksdb_known *k,
+                               const pt_graph *old, const pt_graph *now)
 {
   memset(ids, 0, sizeof *ids);
   ids->db = db;
   memcpy(ids->gen, gen, sizeof ids->gen);
+  if (k->pool && k->gen == pt__rocksdb_get_be64(gen + 1) &&
+      pt_graph_pool_of(old) == k->pool && pt_graph_pool_of(now) == k->pool) {
+    int rc = make_map(k);
+    if (rc == 0) {
+      ids->by_ptr = k;
+      ids->first_id = k->n + 1;
+    }
+    return rc;
+  }
+  pt__rocksdb_known_fini(k); /* of another generation or pool */
   ids->it = rocksdb_create_iterator(db, ro);
   return ids->it ? 0 : PT_ERR(PT_ENOMEM, "out of memory reading strings");
 }
@@ -232,69 +310,6 @@ static int iter_error(rocksdb_iterator_t *it)
   return rc;
 }
 
-static int count_each(const char *s, size_t len, void *payload)
-{
-  (void)s;
-  (void)len;
-  ++*(uint64_t *)payload;
-  return 0;
-}
-
-/* The id after the generation's last string: its last chunk's first id
- * and count. */
-static int find_next(pt__rocksdb_ids *ids)
-{
-  char k[PT__ROCKSDB_GEN_PREFIX_SIZE + CHUNK_KEY_SIZE];
-  memcpy(k, ids->gen, PT__ROCKSDB_GEN_PREFIX_SIZE);
-  k[PT__ROCKSDB_GEN_PREFIX_SIZE] = 'a';
-  k[PT__ROCKSDB_GEN_PREFIX_SIZE + 1] = '\0';
-  pt__rocksdb_put_be64(k + PT__ROCKSDB_GEN_PREFIX_SIZE + 2, UINT64_MAX);
-  rocksdb_iter_seek_for_prev(ids->it, k, sizeof k);
-  uint64_t next = 1;
-  int rc = 0;
-  if (rocksdb_iter_valid(ids->it)) {
-    size_t klen, vlen;
-    const char *key = rocksdb_iter_key(ids->it, &klen);
-    if (klen == sizeof k && memcmp(key, k, sizeof k - 8) == 0) {
-      const char *val = rocksdb_iter_value(ids->it, &vlen);
-      uint64_t n = 0;
-      rc = pt__rocksdb_read_chunk(val, vlen, count_each, &n);
-      next = pt__rocksdb_get_be64(key + sizeof k - 8) + n;
-    }
-  }
-  if (rc == 0)
-    rc = iter_error(ids->it);
-  ids->first_id = next;
-  ids->has_next = rc == 0;
-  return rc;
-}
-
-/* The id of the text s among the 'x' records, 0 when none holds it. */
-static int find_hashed(pt__rocksdb_ids *ids, const char *s, size_t len,
-                       uint64_t *out)
-{
-  char k[PT__ROCKSDB_GEN_PREFIX_SIZE + HASHED_KEY_SIZE];
-  const size_t head = PT__ROCKSDB_GEN_PREFIX_SIZE + 2 + 8;
-  memcpy(k, ids->gen, PT__ROCKSDB_GEN_PREFIX_SIZE);
-  k[PT__ROCKSDB_GEN_PREFIX_SIZE] = 'x';
-  k[PT__ROCKSDB_GEN_PREFIX_SIZE + 1] = '\0';
-  pt__rocksdb_put_be64(k + PT__ROCKSDB_GEN_PREFIX_SIZE + 2, text_hash(s, len));
-  *out = 0;
-  for (rocksdb_iter_seek(ids->it, k, head); rocksdb_iter_valid(ids->it);
-       rocksdb_iter_next(ids->it)) {
-    size_t klen, vlen;
-    const char *key = rocksdb_iter_key(ids->it, &klen);
-    if (klen != sizeof k || memcmp(key, k, head) != 0)
-      break;
-    const char *val = rocksdb_iter_value(ids->it, &vlen);
-    if (vlen == len && memcmp(val, s, len) == 0) {
-      *out = pt__rocksdb_get_be64(key + head);
-      break;
-    }
-  }
-  return iter_error(ids->it);
-}
-
 static int known_each(const char *s, size_t len, void *payload)
 {
   pt__rocksdb_ids *ids = payload;
@@ -304,12 +319,8 @@ static int known_each(const char *s, size_t len, void *payload)
   return pt_strmap_put_new(&ids->known, copy, len, ids->scanned++, NULL);
 }
 
-/* Every string of the generation into known, its chunks read in order: an
- * update that compares many records (one that is not a patch of the
- * stored graph compares all of them) would otherwise seek once for each
- * of hundreds of thousands of strings, each seek decompressing a block
- * (0.9 ms each on the several tree at load). The strings it numbered
- * already keep their ids. */
+/* Every string of the generation into known, its chunks read in order,
+ * before the update numbers any: the new ones follow the last. */
 static int read_all(pt__rocksdb_ids *ids)
 {
   char k[PT__ROCKSDB_GEN_PREFIX_SIZE + 2];
@@ -332,10 +343,7 @@ static int read_all(pt__rocksdb_ids *ids)
   }
   if (rc == 0)
     rc = iter_error(ids->it);
-  if (rc == 0 && !ids->has_next) {
-    ids->first_id = ids->scanned;
-    ids->has_next = 1;
-  }
+  ids->first_id = ids->scanned;
   ids->has_all = rc == 0;
   return rc;
 }
@@ -352,34 +360,96 @@ int pt__rocksdb_id_of(pt__rocksdb_ids *ids, const char *s, uint64_t *out)
     *out = id;
     return 0;
   }
-  len = strlen(s);
-  uint64_t hash = pt_strmap_hash(s, len);
-  if (pt_strmap_get_hashed(&ids->known, s, len, hash, &id)) {
-    *out = id;
-    return 0;
-  }
-  int rc = 0;
-  if (!ids->has_all && ++ids->n_sought > PT__ROCKSDB_SEEKS_MAX) {
-    rc = read_all(ids);
-    if (rc == 0 && pt_strmap_get_hashed(&ids->known, s, len, hash, &id)) {
+  if (ids->by_ptr) { /* the pool's strings the generation holds, by pointer */
+    pt__rocksdb_known *k = ids->by_ptr;
+    if (pt_ptrmap_get(&k->map, s, &id)) {
       *out = id;
       return 0;
     }
+    len = strlen(s);
+    int rc = 0;
+    if (k->rest.n && pt_strmap_get(&k->rest, s, len, &id))
+      *out = id;
+    else {
+      *out = ids->first_id + ids->n;
+      rc = add_text(ids, s, len); /* s lives in the kept pool */
+    }
+    return rc ? rc : pt_ptrmap_put_new(&k->map, s, (size_t)*out, &id);
   }
-  if (rc == 0 && !ids->has_all)
-    rc = find_hashed(ids, s, len, out);
-  if (rc == 0 && *out == 0 && !ids->has_next)
-    rc = find_next(ids);
+  int rc = ids->has_all ? 0 : read_all(ids);
+  len = strlen(s);
+  uint64_t hash = pt_strmap_hash(s, len);
+  if (rc == 0 && pt_strmap_get_hashed(&ids->known, s, len, hash, &id)) {
+    *out = id;
+    return 0;
+  }
   const char *copy = rc ? NULL : pt_arena_strndup(&ids->arena, s, len);
   if (rc == 0 && !copy)
     rc = PT_ERR(PT_ENOMEM, "out of memory looking up strings");
-  if (rc == 0 && *out == 0) {
+  if (rc == 0) {
     *out = ids->first_id + ids->n;
     rc = add_text(ids, copy, len);
   }
   if (rc == 0)
     rc = pt_strmap_put_new_hashed(&ids->known, copy, len, hash, *out, NULL);
   return rc;
+}
+
+/* now's string s by pointer into the map, its id marked in seen */
+static int learn(pt__rocksdb_ids *ids, const char *s)
+{
+  size_t id, had;
+  if (!s || !pt_strmap_get(&ids->known, s, strlen(s), &id))
+    return 0;
+  ids->seen[id] = 1;
+  return pt_ptrmap_put_new(&ids->into->map, s, id, &had);
+}
+
+/* The table's strings now does not name, by text: a later graph of now's
+ * pool that names one again gets its id, not a second one. */
+static int keep_rest(pt__rocksdb_known *k, const pt__rocksdb_ids *ids)
+{
+  const pt_strmap *m = &ids->known;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < m->cap; i++) {
+    const pt_strmap_slot *slot = &m->slots[i];
+    if (!slot->key || ids->seen[slot->value])
+      continue;
+    const char *copy = pt_arena_strndup(&k->arena, slot->key, slot->len);
+    rc = copy ? pt_strmap_put_new_hashed(&k->rest, copy, slot->len,
+                                         slot->hash, slot->value, NULL)
+              : PT_ERR(PT_ENOMEM, "out of memory keeping strings");
+  }
+  return rc;
+}
+
+void pt__rocksdb_known_after_update(pt__rocksdb_known *k,
+                                    pt__rocksdb_ids *ids, uint64_t gen,
+                                    const pt_graph *now)
+{
+  if (ids->by_ptr) {
+    k->n += ids->n;
+    return;
+  }
+  if (!ids->has_all)
+    return; /* nothing was looked up, so nothing learnt */
+  uint64_t last = ids->first_id + ids->n - 1;
+  pt__rocksdb_known_set(k, gen, now, NULL, (size_t)last);
+  ids->into = k;
+  ids->seen = pt_calloc((size_t)last + 1, 1);
+  int rc = ids->seen ? pt_ptrmap_reserve(&k->map, ids->known.n + 1024)
+                     : PT_ERR(PT_ENOMEM, "out of memory keeping strings");
+  if (rc == 0)
+    rc = each_string(now, learn, ids);
+  if (rc == 0)
+    rc = keep_rest(k, ids);
+  pt_free(ids->seen);
+  ids->seen = NULL;
+  ids->into = NULL;
+  if (rc) { /* the next update reads the table again */
+    pt__rocksdb_known_fini(k);
+    pt_error_clear();
+  }
 }
 
 static int key_of(const pt__rocksdb_ids *ids, char letter, pt_buf *k)
@@ -400,15 +470,6 @@ int pt__rocksdb_ids_put_new(pt__rocksdb_ids *ids, rocksdb_writebatch_t *b)
     rc = key_of(ids, 'a', &k);
     if (rc == 0)
       rc = put_chunk(ids, lo, hi, &k, &v);
-    if (rc == 0)
-      rocksdb_writebatch_put(b, k.ptr, k.len, v.ptr, v.len);
-  }
-  for (size_t i = 0; rc == 0 && i < ids->n; i++) {
-    pt_buf_clear(&v);
-    rc = key_of(ids, 'x', &k);
-    if (rc == 0)
-      rc = put_hashed(text_hash(ids->text[i], ids->len[i]),
-                      ids->first_id + i, ids->text[i], ids->len[i], &k, &v);
     if (rc == 0)
       rocksdb_writebatch_put(b, k.ptr, k.len, v.ptr, v.len);
   }

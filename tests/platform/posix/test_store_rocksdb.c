@@ -4,6 +4,7 @@
 #include <rocksdb/c.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -523,38 +524,50 @@ static raw raw_records(pt_test_fixture *f, char letter)
   return r;
 }
 
-static int count_cb(const char *s, size_t len, void *payload)
+typedef struct texts {
+  char **v;
+  size_t n;
+} texts;
+
+static int text_cb(const char *s, size_t len, void *payload)
 {
-  (void)s;
-  (void)len;
-  ++*(size_t *)payload;
+  texts *t = payload;
+  t->v = pt_realloc(t->v, (t->n + 1) * sizeof *t->v);
+  assert_non_null(t->v);
+  t->v[t->n++] = dup_bytes(s, len);
   return 0;
 }
 
+static int cmp_text(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* The string table holds each text once: its chunks number the strings
- * 1, 2, 3, ..., and no two 'x' records hold the same text. Returns how
- * many strings it holds. */
+ * 1, 2, 3, ..., and no two hold the same text. Returns how many strings
+ * it holds. */
 static size_t assert_strings_once(pt_test_fixture *f)
 {
-  raw a = raw_records(f, 'a'), x = raw_records(f, 'x');
-  size_t n = 0;
+  raw a = raw_records(f, 'a');
+  texts t = {NULL, 0};
   for (size_t i = 0; i < a.n; i++) {
     uint64_t first = 0;
     assert_int_equal(a.klen[i], 1 + 1 + 8);
     for (int b = 0; b < 8; b++)
       first = first << 8 | (unsigned char)a.key[i][2 + b];
-    assert_true(first == n + 1);
-    assert_int_equal(pt__rocksdb_read_chunk(a.val[i], a.vlen[i], count_cb,
-                                            &n), 0);
+    assert_true(first == t.n + 1);
+    assert_int_equal(pt__rocksdb_read_chunk(a.val[i], a.vlen[i], text_cb,
+                                            &t), 0);
   }
-  assert_int_equal(x.n, n);
-  for (size_t i = 0; i < x.n; i++)
-    for (size_t j = i + 1; j < x.n; j++)
-      assert_false(x.vlen[i] == x.vlen[j] &&
-                   memcmp(x.val[i], x.val[j], x.vlen[i]) == 0);
+  if (t.n)
+    qsort(t.v, t.n, sizeof *t.v, cmp_text);
+  for (size_t i = 0; i + 1 < t.n; i++)
+    assert_string_not_equal(t.v[i], t.v[i + 1]);
+  for (size_t i = 0; i < t.n; i++)
+    pt_free(t.v[i]);
+  pt_free(t.v);
   raw_fini(&a);
-  raw_fini(&x);
-  return n;
+  return t.n;
 }
 
 static void assert_version(pt_test_fixture *f, const char *want)
@@ -583,6 +596,9 @@ static void rocksdb_save__stores_each_string_once(void **state)
   pt_graph *g = pt_test_weird_graph(), *big = large_graph();
   assert_int_equal(pt_store_save(f->st, g), 0);
   assert_version(f, "7");
+  raw x = raw_records(f, 'x');
+  assert_int_equal(x.n, 0);
+  raw_fini(&x);
   /* the awkward text and the candidate "a:b" */
   assert_int_equal(assert_strings_once(f), 2);
   pt_test_assert_loads(f->st, g);
@@ -596,10 +612,16 @@ static void rocksdb_save__stores_each_string_once(void **state)
 }
 
 /* The large graph with `n` of its entities renamed: new keys, names and
- * edges, the rest as they were. */
-static pt_graph *renamed_graph(unsigned n, const char *path)
+ * edges, the rest as they were; its strings in the pool of `share` when
+ * it is not NULL, as a live index's patched graphs share theirs. */
+static pt_graph *renamed_graph_in(unsigned n, const char *path,
+                                  const pt_graph *share)
 {
   pt_graph *g = pt_test_new_graph();
+  if (share) {
+    pt_graph_free(g);
+    assert_int_equal(pt_graph_new_sharing(share, &g), 0);
+  }
   for (unsigned i = 0; i < 5000; i++) {
     char key[64], name[16];
     pt_snprintf(key, sizeof key, "c:fn:%s%05u:__big:T%u", i < n ? "r" : "f",
@@ -621,6 +643,11 @@ static pt_graph *renamed_graph(unsigned n, const char *path)
       assert_int_equal(pt_graph_add_test(g, &t), 0);
   }
   return pt_test_finished(g);
+}
+
+static pt_graph *renamed_graph(unsigned n, const char *path)
+{
+  return renamed_graph_in(n, path, NULL);
 }
 
 /* The live index's write-through on format 7: an update names the strings
@@ -657,6 +684,101 @@ static void rocksdb_update__names_new_strings_once(void **state)
   pt_graph_free(g2);
   pt_graph_free(g1);
   pt_graph_free(g0);
+}
+
+/* The store loads want, read through a second, read-only store: a load
+ * through f->st would make its graph the one f->st knows. */
+static void assert_loads_aside(pt_test_fixture *f, const pt_graph *want)
+{
+  pt_store *rd = NULL;
+  assert_int_equal(pt_store_open_mode(f->spec, PT_STORE_READ, &rd), 0);
+  pt_test_assert_loads(rd, want);
+  pt_store_close(rd);
+}
+
+/* A live index's graphs share the pool of the graph it loaded, or saved:
+ * an update of two such graphs finds the ids of their strings by pointer
+ * in what the store kept of that graph, and reads no string table; one
+ * of graphs of another pool reads the table, and then knows the new
+ * graph's pool, also the table's strings it does not name (a later graph
+ * naming them again gets their ids). Each text is stored once
+ * throughout, and what loads is the last graph. */
+static void rocksdb_update__finds_ids_by_pointer_in_the_pool_it_knows(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g0 = renamed_graph(0, "big.c"), *loaded = pt_test_new_graph();
+  assert_int_equal(pt_store_save(f->st, g0), 0);
+  size_t n0 = assert_strings_once(f); /* and reopens: nothing known */
+  assert_int_equal(pt_store_load(f->st, loaded), 0);
+  pt_graph *l1 = renamed_graph_in(1500, "new.c", loaded);
+  pt_graph *l2 = renamed_graph_in(3000, "new.c", loaded);
+  assert_int_equal(pt_store_update(f->st, loaded, l1), 0);
+  assert_int_equal(pt_store_update(f->st, l1, l2), 0);
+  assert_int_equal(pt__store_rocksdb_n_table_reads(f->st), 0);
+  assert_loads_aside(f, l2);
+  /* 3000 new keys and names, a path and a reason */
+  assert_int_equal(assert_strings_once(f), n0 + 2 * 3000 + 2);
+
+  assert_int_equal(pt_store_save(f->st, g0), 0);
+  pt_graph *g1 = renamed_graph_in(1500, "new.c", g0);
+  pt_graph *other = renamed_graph(3000, "new.c");
+  pt_graph *back = renamed_graph_in(0, "big.c", other);
+  assert_int_equal(pt_store_update(f->st, g0, g1), 0);
+  assert_int_equal(pt__store_rocksdb_n_table_reads(f->st), 0);
+  assert_int_equal(pt_store_update(f->st, g1, other), 0);
+  assert_int_equal(pt__store_rocksdb_n_table_reads(f->st), 1);
+  assert_int_equal(pt_store_update(f->st, other, back), 0);
+  assert_int_equal(pt_store_update(f->st, back, other), 0);
+  assert_int_equal(pt__store_rocksdb_n_table_reads(f->st), 1);
+  assert_loads_aside(f, other);
+  assert_int_equal(assert_strings_once(f), n0 + 2 * 3000 + 2);
+  pt_test_assert_loads(f->st, other);
+  pt_graph_free(back);
+  pt_graph_free(other);
+  pt_graph_free(g1);
+  pt_graph_free(l2);
+  pt_graph_free(l1);
+  pt_graph_free(loaded);
+  pt_graph_free(g0);
+}
+
+/* A database the builds before wrote, with each string also under 'x' by
+ * a hash of its text, loads as it was saved, and updates in place
+ * (without reading or writing 'x' records) to what loads as the new
+ * graph, each text once; the next save leaves the 'x' records out. */
+static void rocksdb_load__reads_the_hashed_strings_of_builds_before(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
+                   large_graph()};
+  for (size_t i = 0; i < 3; i++) {
+    assert_int_equal(pt__store_rocksdb_save_hashed(f->st, g[i]), 0);
+    reopen(f);
+    pt_test_assert_loads(f->st, g[i]);
+  }
+  raw x = raw_records(f, 'x');
+  size_t n = assert_strings_once(f);
+  assert_int_equal(x.n, n);
+  assert_true(n > 5000);
+  raw_fini(&x);
+  assert_int_equal(pt_store_update(f->st, g[2], g[0]), 0);
+  pt_test_assert_loads(f->st, g[0]);
+  assert_int_equal(pt_store_update(f->st, g[0], g[1]), 0);
+  reopen(f);
+  pt_test_assert_loads(f->st, g[1]);
+  x = raw_records(f, 'x');
+  assert_int_equal(x.n, n);
+  raw_fini(&x);
+  assert_true(assert_strings_once(f) > n);
+  assert_int_equal(pt_store_save(f->st, g[1]), 0);
+  x = raw_records(f, 'x');
+  assert_int_equal(x.n, 0);
+  raw_fini(&x);
+  pt_test_assert_loads(f->st, g[1]);
+  for (size_t i = 0; i < 3; i++)
+    pt_graph_free(g[i]);
 }
 
 /* A database an older build wrote in format 6 (strings by text) loads as
@@ -804,6 +926,10 @@ int main(void)
                  &rocksdb_backend),
       STORE_TEST(rocksdb_save__stores_each_string_once, &rocksdb_backend),
       STORE_TEST(rocksdb_update__names_new_strings_once, &rocksdb_backend),
+      STORE_TEST(rocksdb_update__finds_ids_by_pointer_in_the_pool_it_knows,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__reads_the_hashed_strings_of_builds_before,
+                 &rocksdb_backend),
       STORE_TEST(rocksdb_load__reads_a_database_of_format_6,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__refuses_a_broken_string_table,
