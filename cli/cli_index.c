@@ -60,6 +60,8 @@ static void index_usage(FILE *out)
     "                           rocksdb:PATH  a RocksDB folder\n"
     "                           sqlite:PATH   one SQLite file, written whole to a\n"
     "                                         temporary file and moved into place\n"
+    "                                         (a re-run's changes: in place, on\n"
+    "                                         POSIX)\n"
     "                           mem           in memory only (nothing saved)\n"
     "                         Default here: %s:<workspace>/analysis.db%s\n"
     "                         The folder holding PATH is created if its own\n"

@@ -7,6 +7,8 @@
 # no temporary file. Then a full disk (a small tmpfs; needs root, skipped
 # otherwise): the save fails with a clear error, the old index stays whole
 # and nothing is left behind; once there is room the next run succeeds.
+# Between the two, pt01 killed at each sync of its update of a SQLite
+# index in place (needs strace; skipped otherwise).
 # PT_KILL_ITERATIONS (default 4) sets the kills per engine for pt01, half
 # as many for the server (docs/reliability.md has a long run).
 # usage: e2e_faults.sh PARSELTONGUE FIXTURES_DIR
@@ -119,6 +121,49 @@ for e in sqlite rocksdb; do
   echo "kill during index ($e): $iters runs, $kills killed ($in_save in the" \
     "save), $old old, $new new, 0 lost"
 done
+
+# ---- kill -9 inside pt01's update of a SQLite index in place --------------
+# On POSIX a re-run writes its changes into the SQLite file itself, in one
+# transaction of SQLite's rollback journal. strace kills pt01 at the n-th
+# call of each sync in turn (the probe's fsync, then the update's
+# fdatasyncs: the journal, its folder, the journal's header, the file): a
+# hot journal a kill leaves is rolled
+# back by the next opener, so the store dumps as the old index; the run
+# that is not killed leaves the new index in the same file (its inode).
+if command -v strace > /dev/null 2>&1; then
+  db=$(db_of sqlite inplace)
+  state a
+  state a1
+  n=0 hot=0
+  while :; do
+    n=$((n + 1))
+    [ $n -le 20 ] || fail "sqlite in place: still killed at sync $n"
+    copy_db "$(db_of sqlite ref_a)" "$db"
+    inode=$(stat -c %i "$db")
+    rc=0
+    # (LeakSanitizer cannot run under ptrace: off in a sanitizer build)
+    (ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+      strace -f -qq -o /dev/null -e trace=fsync,fdatasync \
+      -e inject=fsync,fdatasync:signal=KILL:when=$n \
+      "$pt" index src --db "sqlite:$db" -q --threads 2 > inplace.out 2>&1) \
+      2> /dev/null || rc=$?
+    if [ $rc = 0 ]; then
+      [ "$(which_state sqlite "$db" a a1)" = new ] ||
+        fail "sqlite in place: the run that finished left the old index"
+      [ "$(stat -c %i "$db")" = "$inode" ] ||
+        fail "sqlite in place: the index was replaced, not updated"
+      break
+    fi
+    [ -e "$db-journal" ] && hot=$((hot + 1))
+    [ "$(which_state sqlite "$db" a a1)" = old ] ||
+      fail "sqlite in place: killed at sync $n, the store is not the old index"
+  done
+  [ $hot -gt 0 ] || fail "sqlite in place: no kill left a journal to roll back"
+  echo "kill inside a SQLite update in place: $((n - 1)) kills, one at each" \
+    "sync, $hot with a journal, all the old index"
+else
+  echo "kill inside a SQLite update in place: skipped (no strace)"
+fi
 
 # ---- kill -9 during a live server's write-through or backup ---------------
 # serve_bg ENGINE DB: starts a watching server, waits until it listens

@@ -16,6 +16,7 @@
 #include "reuse_support.h"
 #include "test_support.h"
 #include "ingest/ingest_int.h"
+#include "store/store_sqlite_update.h"
 
 typedef struct tree {
   char *dir;   /* owned: the temporary folder */
@@ -263,6 +264,19 @@ static void rerun__each_change_gives_a_fresh_index(void **state)
 {
   for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
     rerun_on(&changes[i]);
+}
+
+/* SQLite writes a re-run's changes in place on POSIX and into a copy
+ * moved over the index on Windows: both give a fresh index, whichever the
+ * platform. */
+static void rerun__in_place_and_in_a_copy_give_a_fresh_index(void **state)
+{
+  for (int in_place = 0; in_place <= 1; in_place++) {
+    pt__sqlite_set_in_place(in_place);
+    rerun_on(&changes[0]);
+    rerun_on(&changes[2]);
+  }
+  pt__sqlite_set_in_place(-1);
 }
 
 /* ---- a load without the entities' code --------------------------------- */
@@ -694,6 +708,7 @@ int main(void)
       cmocka_unit_test(rerun__a_new_definition_reads_only_the_files_naming_it),
       cmocka_unit_test(rerun__a_name_in_another_definition_reads_every_file),
       cmocka_unit_test(rerun__definitions_removed_or_renamed_give_a_fresh_index),
+      cmocka_unit_test(rerun__in_place_and_in_a_copy_give_a_fresh_index),
       cmocka_unit_test(load_without_code__is_the_load_without_any_code),
       cmocka_unit_test(load_without_code__loads_whole_where_changes_are_not_written),
   };

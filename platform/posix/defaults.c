@@ -10,3 +10,8 @@ int pt_defaults_windows_names(void)
 {
   return 0;
 }
+
+int pt_defaults_sqlite_in_place(void)
+{
+  return 1;
+}

@@ -11,3 +11,8 @@ int pt_defaults_windows_names(void)
 {
   return 1;
 }
+
+int pt_defaults_sqlite_in_place(void)
+{
+  return 0;
+}

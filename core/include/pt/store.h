@@ -73,7 +73,10 @@ typedef enum pt_store_mode {
 int pt_store_mem_open(pt_store **out);
 /* A SQLite file. save() writes a fresh temporary file beside `path` in one
  * transaction, flushes it and moves it over `path` (pt_fs_replace); load()
- * reads `path` and closes it again, so the file is never held open. */
+ * reads `path` and closes it again, so the file is never held open.
+ * write_changes() (a re-run of index) updates `path` in place in one
+ * transaction of SQLite's rollback journal on POSIX, and goes the way of
+ * save() on Windows (pt/sys/defaults.h, pt_defaults_sqlite_in_place). */
 int pt_store_sqlite_open(const char *path, pt_store_mode mode,
                          pt_store **out);
 /* A RocksDB directory (POSIX builds only; PT_ENOTSUPPORTED elsewhere).

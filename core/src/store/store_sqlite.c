@@ -264,6 +264,8 @@ static int read_db(sqlite_store *ss, pt_graph *into, int what)
   sqlite3 *db = NULL;
   int version = 0;
   int rc = check_file(ss->path);
+  if (rc == 0)
+    rc = pt__sqlite_roll_back(ss->path);
   /* one thread uses the connection: no lock around every column read */
   if (rc == 0)
     rc = open_db(ss->path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &db);
@@ -618,7 +620,18 @@ static int sqlite_write_changes(pt_store *self, const pt_graph *old,
   sqlite_store *ss = (sqlite_store *)self;
   begun_free(ss->begun);
   ss->begun = NULL;
-  return replace_file(ss, old, now, NULL);
+  if (!pt__sqlite_updates_in_place())
+    return replace_file(ss, old, now, NULL);
+  int rc = check_before_save(ss);
+  if (rc == 0)
+    rc = check_file(ss->path);
+  if (rc == 0) /* a killed save's temporary files go, as a save's do */
+    rc = prepare_dir(ss->path);
+  if (rc == 0)
+    rc = pt__sqlite_update_in_place(ss->path, old, now);
+  if (rc == 0)
+    remember(ss);
+  return rc;
 }
 
 static void sqlite_store_close(pt_store *self)
@@ -733,7 +746,10 @@ int pt_store_sqlite_open(const char *path, pt_store_mode mode,
 {
   if (!path || !*path || !out)
     return PT_ERR(PT_EINVAL, "sqlite store: NULL argument or empty path");
-  int rc = check_mode(path, mode);
+  /* an update killed before its commit: the old index back first */
+  int rc = pt__sqlite_roll_back(path);
+  if (rc == 0)
+    rc = check_mode(path, mode);
   if (rc)
     return rc;
   sqlite_store *ss = pt_calloc(1, sizeof *ss);

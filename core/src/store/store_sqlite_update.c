@@ -4,10 +4,17 @@
  * that differs, is deleted or inserted by its primary key. Tests have no
  * key: a file whose tests differ has them all written again. Records a
  * patched graph kept share their strings with the graph it was patched
- * from, so they compare equal by pointer, without reading their text. */
+ * from, so they compare equal by pointer, without reading their text.
+ * Then a re-run's update of the index file itself, in place, inside one
+ * transaction of SQLite's rollback journal (POSIX; Windows copies the
+ * file and moves the copy over it: store_sqlite.c). */
 #include <string.h>
 
+#include "pt/buf.h"
 #include "pt/error.h"
+#include "pt/log.h"
+#include "pt/sys/defaults.h"
+#include "pt/sys/fs.h"
 #include "store_sqlite_edges.h"
 #include "store_sqlite_entities.h"
 #include "store_sqlite_update.h"
@@ -285,5 +292,97 @@ int pt__sqlite_write_changes(sqlite3 *db, const char *path, const pt_graph *old,
   pt__sqlite_edge_writer_fini(&w.edge);
   if (n_written)
     *n_written = w.n_written;
+  return rc;
+}
+
+/* ---- in place ----------------------------------------------------------- */
+
+static int in_place_override = -1;
+
+int pt__sqlite_updates_in_place(void)
+{
+  return in_place_override >= 0 ? in_place_override
+                                : pt_defaults_sqlite_in_place();
+}
+
+void pt__sqlite_set_in_place(int is_in_place)
+{
+  in_place_override = is_in_place;
+}
+
+/* A reader opens the file read-only, and SQLite will not roll back a hot
+ * journal (an update killed before its commit) on such a connection
+ * (SQLITE_READONLY_ROLLBACK): a read-write connection's first read does,
+ * restoring the index as it was before the update. */
+int pt__sqlite_roll_back(const char *path)
+{
+  pt_buf journal = PT_BUF_INIT;
+  pt_fs_stat st;
+  sqlite3 *db = NULL;
+  int rc = pt_buf_printf(&journal, "%s-journal", path);
+  if (rc == 0 && pt_fs_stat_path(journal.ptr, &st) != 0) {
+    pt_error_clear(); /* no journal: nothing to roll back */
+    pt_buf_fini(&journal);
+    return 0;
+  }
+  int src = rc ? SQLITE_OK
+               : sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+  if (src == SQLITE_OK && db)
+    sqlite3_busy_timeout(db, 5000);
+  if (src == SQLITE_OK && db)
+    src = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+                       NULL);
+  if (rc == 0 && src != SQLITE_OK)
+    rc = pt__sqlite_error(db, src, path, "cannot roll back an unfinished "
+                          "update");
+  sqlite3_close(db);
+  pt_buf_fini(&journal);
+  return rc;
+}
+
+/* SQLite's rollback journal keeps the pages the update changes as they
+ * were: until the commit deletes it, a reader or a crash sees the old
+ * index (the journal rolled back), after it the new. Synced in full, so a
+ * power loss keeps that too. */
+static int begin_in_place(sqlite3 *db, const char *path)
+{
+  int version = 0;
+  sqlite3_busy_timeout(db, 5000); /* a reader's snapshot, briefly */
+  int rc = pt__sqlite_exec(db, path, "PRAGMA journal_mode=DELETE;"
+                           "PRAGMA synchronous=FULL;"
+                           "PRAGMA cache_size=-32768; BEGIN IMMEDIATE");
+  if (rc == 0)
+    rc = pt__sqlite_check_schema(db, path, &version);
+  if (rc == 0 && version != pt__sqlite_schema_version())
+    rc = PT_ERR(PT_ENOTSUPPORTED, "%s: schema version %d is saved whole",
+                path, version);
+  return rc;
+}
+
+int pt__sqlite_update_in_place(const char *path, const pt_graph *old,
+                               const pt_graph *now)
+{
+  sqlite3 *db = NULL;
+  size_t n = 0;
+  int src = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+                            SQLITE_OPEN_NOMUTEX, NULL);
+  int rc = src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path,
+                                                  "cannot open");
+  if (rc == 0)
+    rc = begin_in_place(db, path);
+  if (rc == 0)
+    rc = pt__sqlite_write_changes(db, path, old, now, &n);
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, path, "COMMIT");
+  if (rc && db && !sqlite3_get_autocommit(db)) {
+    pt_error saved = *pt_error_last();
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    pt__error_set(saved.code, saved.file, saved.line, "%s", saved.message);
+  }
+  src = sqlite3_close(db);
+  if (rc == 0 && src != SQLITE_OK)
+    rc = pt__sqlite_error(NULL, src, path, "cannot close");
+  if (rc == 0)
+    pt_log(PT_LOG_DEBUG, "sqlite: %s: %zu rows written in place", path, n);
   return rc;
 }
