@@ -27,7 +27,9 @@
  * removed, bases, default exports, a parent among the changed
  * definitions, more than MAX_MARKS names and keys, a match found in an
  * unchanged definition or a path, a file resolved again that notes bases)
- * every file is, as pt__patch_seed does. */
+ * every file is, as pt__patch_seed does. The tables themselves, which
+ * depend on no change, are made on a thread of their own while the changed
+ * files are extracted and compared. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +38,7 @@
 #include "pt/lang.h"
 #include "pt/sys/heap.h"
 #include "pt/sys/proc.h"
+#include "pt/sys/thread.h"
 #include "ingest_int.h"
 #include "resolve_int.h"
 
@@ -388,71 +391,129 @@ static int refs_in(pt_graph *g, const pt_file_result *r, pt_raw_ref **out)
   return rc;
 }
 
-/* The tables, as pt__patch_seed makes them, recording what the files of
- * reads read. A seeded result's definitions are the stored graph's, whose
- * strings are in g's pool already; only the files whose references are
- * used (noting bases, resolving for reads) have them copied. */
-static int seed(pt_ingest_cache *c, const pt_graph *prev,
-                const unsigned char *reads, unsigned n_threads)
+/* The tables' inputs and the tables themselves, which a thread of their
+ * own makes while the changed files are extracted and compared
+ * (which_read): every seeded definition, without its code (resolution
+ * reads none; its strings are the stored graph's, in g's pool), and every
+ * file record, its path in g. */
+typedef struct tables {
+  pt_graph *g;           /* owned: shares prev's pool */
+  pt_entity *ents;       /* owned until the resolver adopts them */
+  pt_file_record *files; /* the same */
+  size_t n_ents, n_files;
+  pt_resolver *rs;       /* owned: made by make_tables */
+  int rc;                /* make_tables' result, its error in err */
+  pt_error err;
+} tables;
+
+static int tables_init(tables *t, pt_ingest_cache *c, const pt_graph *prev)
 {
-  size_t n, total = 0, n_ents = 0, n_jobs = 0;
+  size_t n, total = 0;
   const pt__cache_entry *e = pt__cache_entries(c, &n);
+  memset(t, 0, sizeof *t);
   for (size_t i = 0; i < n; i++)
     total += e[i].r->n_entities;
-  pt_graph *g = NULL;
-  pt_resolver *rs = NULL;
-  pt_entity *ents = pt_malloc((total + 1) * sizeof *ents);
-  pt_file_record *files = pt_malloc((n + 1) * sizeof *files);
+  t->ents = pt_malloc((total + 1) * sizeof *t->ents);
+  t->files = pt_malloc((n + 1) * sizeof *t->files);
+  int rc = t->ents && t->files ? pt_graph_new_sharing(prev, &t->g)
+                               : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    const pt_file_result *r = e[i].r;
+    t->files[i] = r->file;
+    t->files[i].path = pt_graph_intern(t->g, r->file.path);
+    if (!t->files[i].path)
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    for (size_t k = 0; k < r->n_entities; k++) {
+      t->ents[t->n_ents] = r->entities[k];
+      t->ents[t->n_ents].code = NULL; /* resolution reads no code */
+      t->ents[t->n_ents++].code_len = 0;
+    }
+  }
+  t->n_files = n;
+  return rc;
+}
+
+static void make_tables(void *payload)
+{
+  tables *t = payload;
+  t->rc = pt__resolver_new_arrays(t->ents, t->n_ents, t->files, t->n_files,
+                                  &t->rs);
+  if (t->rc)
+    t->err = *pt_error_last();
+}
+
+static void tables_fini(tables *t)
+{
+  pt__resolver_free(t->rs);
+  pt_free(t->ents);
+  pt_free(t->files);
+  pt_graph_free(t->g);
+}
+
+/* The rest of what pt__patch_seed does, with t's tables, recording what
+ * the files of reads read. Only the files whose references are used
+ * (noting bases, resolving for reads) have them copied. */
+static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
+                const unsigned char *reads, unsigned n_threads)
+{
+  size_t n, n_jobs = 0;
+  const pt__cache_entry *e = pt__cache_entries(c, &n);
   pt__resolve_job *jobs = pt_calloc(n + 1, sizeof *jobs);
   pt__resolve_job *run = pt_calloc(n + 1, sizeof *run);
-  int rc = ents && files && jobs && run ? pt_graph_new_sharing(prev, &g)
-                                        : PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = jobs && run ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < n; i++) {
     const pt_file_result *r = e[i].r;
     pt_raw_ref *refs = NULL;
-    files[i] = r->file;
-    files[i].path = pt_graph_intern(g, r->file.path);
-    if (!files[i].path)
-      rc = PT_ERR(PT_ENOMEM, "out of memory");
-    if (rc == 0 && (reads[i] || pt__ingest_has_bases(r)))
-      rc = refs_in(g, r, &refs);
-    jobs[i] = (pt__resolve_job){files[i].path, r->file.lang, refs,
+    if (reads[i] || pt__ingest_has_bases(r))
+      rc = refs_in(t->g, r, &refs);
+    jobs[i] = (pt__resolve_job){t->files[i].path, r->file.lang, refs,
                                 refs ? r->n_refs : 0};
     if (rc == 0 && reads[i])
       run[n_jobs++] = jobs[i];
-    for (size_t k = 0; rc == 0 && k < r->n_entities; k++) {
-      ents[n_ents] = r->entities[k];
-      ents[n_ents++].code = NULL; /* resolution reads no code */
-    }
   }
   if (rc == 0)
-    rc = pt__resolver_new_arrays(ents, n_ents, files, n, &rs);
-  if (rc == 0)
-    rc = pt__resolver_record(rs);
+    rc = pt__resolver_record(t->rs);
   for (size_t i = 0; rc == 0 && i < n; i++)
     if (jobs[i].n_refs)
-      rc = pt__resolver_note_bases(rs, jobs[i].path, jobs[i].lang, jobs[i].refs,
-                                   jobs[i].n_refs);
+      rc = pt__resolver_note_bases(t->rs, jobs[i].path, jobs[i].lang,
+                                   jobs[i].refs, jobs[i].n_refs);
   if (rc == 0 && n_jobs) /* for what they read: their edges are the stored */
-    rc = pt__resolve_files(rs, NULL, run, n_jobs, n_threads);
+    rc = pt__resolve_files(t->rs, NULL, run, n_jobs, n_threads);
   if (rc == 0) {
-    pt__resolver_adopt(rs, ents, files);
-    ents = NULL;
-    files = NULL;
-    pt__cache_set_resolver(c, rs, prev);
-    rs = NULL;
+    pt__resolver_adopt(t->rs, t->ents, t->files);
+    t->ents = NULL;
+    t->files = NULL;
+    pt__cache_set_resolver(c, t->rs, prev);
+    t->rs = NULL;
     last_n_read = n_jobs;
   }
   for (size_t i = 0; jobs && i < n; i++)
     pt_free((void *)jobs[i].refs);
   pt_free(jobs);
   pt_free(run);
-  pt__resolver_free(rs);
-  pt_free(ents);
-  pt_free(files);
-  pt_graph_free(g);
   if (n_jobs > 64)
     pt_sys_heap_trim(); /* as pt__patch_seed: the copies of the references */
+  return rc;
+}
+
+/* which_read beside make_tables (inline when no thread can start). */
+static int tables_and_reads(const pt_ingest_opts *o, pt_ingest_cache *c,
+                            const pt_ingest_delta *d, tables *t,
+                            unsigned char *reads)
+{
+  pt_thread *th = NULL;
+  if (pt_thread_start(make_tables, t, &th) != 0) {
+    pt_error_clear();
+    th = NULL;
+  }
+  int rc = which_read(o, c, d, reads);
+  if (th)
+    pt_thread_join(th);
+  else if (rc == 0)
+    make_tables(t);
+  if (rc == 0 && t->rc)
+    rc = pt__error_set(t->err.code, t->err.file, t->err.line, "%s",
+                       t->err.message);
   return rc;
 }
 
@@ -460,18 +521,24 @@ int pt__rerun_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
                    const pt_graph *prev, const pt_ingest_delta *d)
 {
   size_t n;
+  tables t;
   pt__cache_entries(c, &n);
   last_n_read = (size_t)-1;
   if (!pt__cache_is_fresh_seed(c) || n != pt_graph_n_files(prev))
     return PT_EAGAIN;
   unsigned char *reads = pt_calloc(n + 1, 1);
-  int rc = reads ? which_read(o, c, d, reads) : PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = tables_init(&t, c, prev);
+  if (rc == 0 && !reads)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
-    rc = seed(c, prev, reads, o->n_threads ? o->n_threads : pt_cpu_count());
+    rc = tables_and_reads(o, c, d, &t, reads);
+  if (rc == 0)
+    rc = seed(c, prev, &t, reads, o->n_threads ? o->n_threads : pt_cpu_count());
   if (rc && rc != PT_ENOMEM) {
     pt_error_clear(); /* the full run meets and reports it */
     rc = PT_EAGAIN;
   }
+  tables_fini(&t);
   pt_free(reads);
   return rc;
 }
