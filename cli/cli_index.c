@@ -409,11 +409,17 @@ static int walk_opts(const index_run *r, progress_state *ps, char *skip[2],
 }
 
 /* A SQLite save writes the entities, files and tests while resolution
- * makes the edges; failing that, the save writes them itself. */
+ * makes the edges, reading them in the graph until it is resolved;
+ * failing that, the save writes them itself. */
 static void begin_save(const pt_graph *g, void *payload)
 {
   if (pt_store_save_begin(payload, g) != 0)
     pt_error_clear();
+}
+
+static void release_save(const pt_graph *g, void *payload)
+{
+  pt_store_save_release(payload);
 }
 
 static int ingest(index_run *r, progress_state *ps, pt_store *store,
@@ -431,8 +437,8 @@ static int ingest(index_run *r, progress_state *ps, pt_store *store,
     fflush(r->out);
   if (rc == 0)
     rc = r->old ? pt_ingest_rerun(&o, r->old, &r->delta, g, st)
-                : pt_ingest_with_hook(&o, store ? begin_save : NULL, store, g,
-                                      st);
+                : pt_ingest_with_hook(&o, store ? begin_save : NULL,
+                                      release_save, store, g, st);
   if (rc)
     fprintf(r->err, "Error: %s\n", pt_error_last()->message);
   pt_free(skip[0]);

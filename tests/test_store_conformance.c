@@ -15,6 +15,7 @@
 #include "pt/log.h"
 #include "pt/store.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/proc.h"
 #include "store_support.h"
 
 static const pt_test_backend mem_backend = {"mem", "mem"};
@@ -975,8 +976,9 @@ static pt_graph *unresolved_sample(const pt_graph *sample)
   return g;
 }
 
-/* Resolution's part: the edges and meta, then the canonical order. */
-static void resolve_sample(pt_graph *g, const pt_graph *sample)
+/* Resolution's part: the edges and meta, then (the save begun on st no
+ * longer reading the records) the canonical order. */
+static void resolve_sample(pt_store *st, pt_graph *g, const pt_graph *sample)
 {
   for (size_t i = 0; i < pt_graph_n_edges(sample); i++)
     assert_int_equal(pt_graph_add_edge(g, &pt_graph_edges(sample)[i]), 0);
@@ -985,6 +987,7 @@ static void resolve_sample(pt_graph *g, const pt_graph *sample)
     pt_graph_meta_at(sample, i, &name, &value);
     assert_int_equal(pt_graph_set_meta(g, name, value), 0);
   }
+  pt_store_save_release(st);
   assert_int_equal(pt_graph_finish(g), 0);
 }
 
@@ -1001,7 +1004,7 @@ static void sqlite_save_begin__the_save_finishes_the_file_begun(void **state)
   pt_buf want = PT_BUF_INIT, got = PT_BUF_INIT, spec = PT_BUF_INIT;
   log_capture *c = capture_start();
   assert_int_equal(pt_store_save_begin(f->st, g), 0);
-  resolve_sample(g, sample);
+  resolve_sample(f->st, g, sample);
   assert_int_equal(pt_store_save(f->st, g), 0);
   assert_non_null(strstr(c->text.ptr, "finishing the save begun"));
   assert_null(strstr(c->text.ptr, "saving whole"));
@@ -1018,6 +1021,39 @@ static void sqlite_save_begin__the_save_finishes_the_file_begun(void **state)
   pt_buf_fini(&spec);
   pt_buf_fini(&got);
   pt_buf_fini(&want);
+  pt_graph_free(g);
+  pt_graph_free(sample);
+}
+
+/* The begun save reads the records in the graph, not copies, until
+ * pt_store_save_release returns: what the graph's records are after it
+ * (here scrambled for a while, then as they were) is not read. */
+static void sqlite_save_begin__reads_the_records_until_released(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph();
+  pt_graph *g = unresolved_sample(sample);
+  size_t n = pt_graph_n_entities(g);
+  pt_entity *e = (pt_entity *)pt_graph_entities(g), *was = NULL;
+  log_capture *c = capture_start();
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  pt_store_save_release(f->st);
+  was = pt_malloc(n * sizeof *was);
+  assert_non_null(was);
+  memcpy(was, e, n * sizeof *e);
+  for (size_t i = 0; i < n; i++)
+    e[i].line_start += 1000;
+  pt_sleep_ms(100); /* a thread still reading would read these */
+  memcpy(e, was, n * sizeof *e);
+  resolve_sample(f->st, g, sample);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_non_null(strstr(c->text.ptr, "finishing the save begun"));
+  assert_null(strstr(c->text.ptr, "saving whole"));
+  pt_test_assert_loads(f->st, sample);
+  pt_store_save_release(f->st); /* nothing begun: nothing to wait for */
+  pt_store_save_release(NULL);
+  capture_stop(c);
+  pt_free(was);
   pt_graph_free(g);
   pt_graph_free(sample);
 }
@@ -1080,6 +1116,7 @@ static void store_save_begin__is_nothing_for_mem(void **state)
 typedef struct hook_seen {
   pt_store *st;
   size_t n_calls, n_entities, n_edges;
+  size_t n_released, n_edges_released; /* the second hook's */
 } hook_seen;
 
 static void begin_at_merge(const pt_graph *g, void *payload)
@@ -1091,20 +1128,33 @@ static void begin_at_merge(const pt_graph *g, void *payload)
   assert_int_equal(pt_store_save_begin(h->st, g), 0);
 }
 
+static void release_when_resolved(const pt_graph *g, void *payload)
+{
+  hook_seen *h = payload;
+  assert_int_equal(h->n_calls, 1);
+  h->n_released++;
+  h->n_edges_released = pt_graph_n_edges(g);
+  pt_store_save_release(h->st);
+}
+
 /* pt01's order (cli/cli_index.c): the ingest calls the hook once, with
- * every entity merged and no edge made yet; the save then finishes the
- * file begun, which loads as the graph. */
+ * every entity merged and no edge made yet, and the second once the edges
+ * are made; the save then finishes the file begun, which loads as the
+ * graph. */
 static void sqlite_save_begin__during_an_ingest(void **state)
 {
   pt_test_fixture *f = *state;
   pt_ingest_opts o = {.root = PT_FIXTURES "/lang/c", .n_threads = 2};
   pt_ingest_stats stats;
   pt_graph *g = NULL;
-  hook_seen h = {f->st, 0, 0, 0};
+  hook_seen h = {f->st, 0, 0, 0, 0, 0};
   log_capture *c = capture_start();
-  assert_int_equal(pt_ingest_with_hook(&o, begin_at_merge, &h, &g, &stats),
+  assert_int_equal(pt_ingest_with_hook(&o, begin_at_merge,
+                                       release_when_resolved, &h, &g, &stats),
                    0);
   assert_int_equal(h.n_calls, 1);
+  assert_int_equal(h.n_released, 1);
+  assert_true(h.n_edges_released >= pt_graph_n_edges(g));
   assert_true(h.n_entities > 0);
   assert_int_equal(h.n_entities, pt_graph_n_entities(g));
   assert_int_equal(h.n_edges, 0);
@@ -1181,6 +1231,8 @@ int main(void)
                  &sqlite_backend),
       STORE_TEST(sqlite_save__writes_many_edges_in_chunks, &sqlite_backend),
       STORE_TEST(sqlite_save_begin__the_save_finishes_the_file_begun,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_save_begin__reads_the_records_until_released,
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__a_save_of_other_records_is_written_whole,
                  &sqlite_backend),

@@ -86,11 +86,15 @@ int pt_ingest(const pt_ingest_opts *opts, pt_graph **out, pt_ingest_stats *stats
 /* As pt_ingest, calling merged(g, payload) once, on the calling thread,
  * when the graph holds every entity, file record, test and ignored file
  * it will hold (not in canonical order yet) and resolution starts making
- * the edges: a store may begin saving meanwhile (pt_store_save_begin). */
+ * the edges: a store may begin saving meanwhile (pt_store_save_begin).
+ * Then, whenever merged was called, resolved(g, payload) once resolution
+ * is over (or failed), before those records are put in canonical order or
+ * freed: the begun save stops reading them there (pt_store_save_release).
+ * Either may be NULL. */
 typedef void (*pt_ingest_merged_fn)(const pt_graph *g, void *payload);
 int pt_ingest_with_hook(const pt_ingest_opts *opts, pt_ingest_merged_fn merged,
-                        void *payload, pt_graph **out,
-                        pt_ingest_stats *stats);
+                        pt_ingest_merged_fn resolved, void *payload,
+                        pt_graph **out, pt_ingest_stats *stats);
 void pt_ingest_stats_fini(pt_ingest_stats *stats);
 
 /* What changed in opts->root since a stored index of it was made, told

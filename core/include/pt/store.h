@@ -141,12 +141,17 @@ const char *pt_store_name(const pt_store *st);
 /* Lets the store start, on a thread of its own, the part of its next save
  * that g already holds: g has every entity, file record, test and ignored
  * file it will have once finished, not yet in canonical order, and is
- * being resolved (its edges and meta still change). What is needed of g
- * is copied before this returns. The next pt_store_save of a graph with
- * those same records finishes it; any other save writes whole. SQLite
- * only (0 and nothing started for the other engines). A failure costs
- * nothing but the head start. */
+ * being resolved (its edges and meta still change). Those records are
+ * read in place: the caller changes, sorts or frees none of them until
+ * pt_store_save_release (or the next save, or close) returns. The next
+ * pt_store_save of a graph with those same records finishes it; any
+ * other save writes whole. SQLite only (0 and nothing started for the
+ * other engines). A failure costs nothing but the head start. */
 int pt_store_save_begin(pt_store *st, const pt_graph *g);
+/* Waits until a save begun by pt_store_save_begin no longer reads the
+ * records of its graph, which may then change (pt_graph_finish sorts
+ * them). Nothing when no save was begun (or st is NULL). */
+void pt_store_save_release(pt_store *st);
 void pt_store_close(pt_store *st);
 
 #endif

@@ -667,7 +667,8 @@ void pt__ingest_count(const pt_graph *g, pt_ingest_stats *st)
 }
 
 typedef struct merged_hook {
-  pt_ingest_merged_fn fn; /* may be NULL */
+  pt_ingest_merged_fn fn;       /* may be NULL */
+  pt_ingest_merged_fn resolved; /* may be NULL: called when fn was */
   void *payload;
 } merged_hook;
 
@@ -703,12 +704,16 @@ static int build(const pt_ingest_opts *o, const merged_hook *hook,
   pt_sys_heap_trim(); /* the parse threads' freed trees and results */
   uint64_t t1 = pt_clock_ns();
   st->extract_ns = t1 - t0;
-  if (rc == 0 && hook->fn && !o->parse_only)
+  int is_hooked = rc == 0 && hook->fn && !o->parse_only;
+  if (is_hooked)
     hook->fn(g, hook->payload);
   if (p.cache)
     pt__cache_drop_resolver(p.cache);
   if (rc == 0)
     rc = resolve_all(&p, p.cache, o->n_threads ? o->n_threads : pt_cpu_count());
+  /* the save begun at merge reads the records in place until here */
+  if (is_hooked && hook->resolved)
+    hook->resolved(g, hook->payload);
   drop_refs(slots, 0, w->n_files);
   drop_batches(&p);
   if (rc == 0) rc = pt_graph_set_meta(g, "root", w->root_abs);
@@ -723,13 +728,14 @@ static int build(const pt_ingest_opts *o, const merged_hook *hook,
 
 int pt_ingest(const pt_ingest_opts *o, pt_graph **out, pt_ingest_stats *st)
 {
-  return pt_ingest_with_hook(o, NULL, NULL, out, st);
+  return pt_ingest_with_hook(o, NULL, NULL, NULL, out, st);
 }
 
 int pt_ingest_with_hook(const pt_ingest_opts *o, pt_ingest_merged_fn merged,
-                        void *payload, pt_graph **out, pt_ingest_stats *st)
+                        pt_ingest_merged_fn resolved, void *payload,
+                        pt_graph **out, pt_ingest_stats *st)
 {
-  merged_hook hook = {merged, payload};
+  merged_hook hook = {merged, resolved, payload};
   pt_walk_opts wo = {o->root, o->max_file_size ? o->max_file_size
                                                : PT_INGEST_DEFAULT_MAX_FILE_SIZE,
                      o->skip, o->n_skip};

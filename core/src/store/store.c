@@ -161,6 +161,12 @@ int pt_store_save_begin(pt_store *st, const pt_graph *g)
   return rc;
 }
 
+void pt_store_save_release(pt_store *st)
+{
+  if (st)
+    pt__sqlite_save_release(st);
+}
+
 int pt_store_update(pt_store *st, const pt_graph *old, const pt_graph *now)
 {
   if (!st || !old || !now)

@@ -21,22 +21,24 @@
 #include "store_sqlite_update.h"
 
 /* A save begun while the graph was being resolved (sqlite_save_begin): a
- * thread of its own writes the records the graph held then, sorted as the
- * finished graph will hold them, into the temporary file that the save
- * finishes with the edges. The copies are freed once written, and their
- * hashes kept to check the finished graph against. */
+ * thread of its own writes the records the graph held then, in the order
+ * the finished graph will hold them, into the temporary file that the
+ * save finishes with the edges. It reads them in the graph, through
+ * arrays of their addresses sorted in that order, until it has written
+ * and hashed them (is_reading: the graph waits for that before it sorts
+ * them), and keeps the hashes to check the finished graph against. */
 typedef struct begun_save {
   pt_thread *thread; /* owned until joined */
   pt_buf tmp;        /* the temporary file */
   sqlite3 *db;       /* owned: open, inside its transaction */
   pt__sqlite_ids ids; /* the strings given ids so far */
-  pt_entity *entities; /* owned copies of the graph's arrays, sorted */
-  pt_file_record *files;
-  pt_test_entity *tests;
-  pt_ignored_file *ignored;
-  pt__sqlite_records r; /* the copies; once freed, only the counts */
-  uint64_t hash[4];     /* of the sorted copies' bytes, in r's order */
+  pt__sqlite_records r; /* the graph's records, *_at owned; once read,
+                           only the counts */
+  uint64_t hash[4];     /* of the records' bytes, in r's order */
   size_t n_edges;       /* a guess, for the room of the edges' strings */
+  pt_mutex *mu;         /* owned, with cv: guards is_reading */
+  pt_cond *cv;
+  int is_reading;       /* the thread may still read the graph */
   int rc;               /* the thread's result; its error in err */
   pt_error err;
 } begun_save;
@@ -364,20 +366,22 @@ static int copy_and_change(const sqlite_store *ss, const char *tmp,
 
 /* ---- a save begun during resolution ------------------------------------- */
 
-static void free_copies(begun_save *b)
+/* The graph is no longer read: only the counts stay. */
+static void forget_records(begun_save *b)
 {
-  pt_free(b->entities);
-  pt_free(b->files);
-  pt_free(b->tests);
-  pt_free(b->ignored);
-  b->entities = NULL;
-  b->files = NULL;
-  b->tests = NULL;
-  b->ignored = NULL;
-  b->r.entities = NULL;
-  b->r.files = NULL;
-  b->r.tests = NULL;
-  b->r.ignored = NULL;
+  pt__sqlite_records *r = &b->r;
+  pt_free(r->entity_at);
+  pt_free(r->file_at);
+  pt_free(r->test_at);
+  pt_free(r->ignored_at);
+  r->entity_at = NULL;
+  r->file_at = NULL;
+  r->test_at = NULL;
+  r->ignored_at = NULL;
+  r->entities = NULL;
+  r->files = NULL;
+  r->tests = NULL;
+  r->ignored = NULL;
 }
 
 static void begun_free(begun_save *b)
@@ -392,17 +396,31 @@ static void begun_free(begun_save *b)
   if (b->tmp.len)
     discard_temp(b->tmp.ptr);
   pt_buf_fini(&b->tmp);
-  free_copies(b);
+  forget_records(b);
+  pt_cond_free(b->cv);
+  if (b->mu)
+    pt_mutex_free(b->mu);
   pt_free(b);
 }
 
-/* The records' bytes, in the order of begun_save.hash. */
+/* A hash of records one after another. */
+static uint64_t mix(uint64_t h, const void *record, size_t size)
+{
+  return (h ^ pt_hash64(record, size)) * 0x100000001b3u;
+}
+
+/* The records' bytes in r's order, in the order of begun_save.hash. */
 static void hash_records(const pt__sqlite_records *r, uint64_t out[4])
 {
-  out[0] = pt_hash64(r->entities, r->n_entities * sizeof *r->entities);
-  out[1] = pt_hash64(r->files, r->n_files * sizeof *r->files);
-  out[2] = pt_hash64(r->tests, r->n_tests * sizeof *r->tests);
-  out[3] = pt_hash64(r->ignored, r->n_ignored * sizeof *r->ignored);
+  memset(out, 0, 4 * sizeof *out);
+  for (size_t i = 0; i < r->n_entities; i++)
+    out[0] = mix(out[0], pt__sqlite_entity(r, i), sizeof(pt_entity));
+  for (size_t i = 0; i < r->n_files; i++)
+    out[1] = mix(out[1], pt__sqlite_file(r, i), sizeof(pt_file_record));
+  for (size_t i = 0; i < r->n_tests; i++)
+    out[2] = mix(out[2], pt__sqlite_test(r, i), sizeof(pt_test_entity));
+  for (size_t i = 0; i < r->n_ignored; i++)
+    out[3] = mix(out[3], pt__sqlite_ignored(r, i), sizeof(pt_ignored_file));
 }
 
 /* The orders of pt_graph_finish. */
@@ -411,20 +429,33 @@ static int cmp_path(const char *a, const char *b)
   return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
 }
 
-static int cmp_file(const void *a, const void *b)
+/* ... of records by their addresses */
+static int cmp_entity_at(const void *a, const void *b)
 {
-  return cmp_path(((const pt_file_record *)a)->path,
-                  ((const pt_file_record *)b)->path);
+  return pt__graph_cmp_entity(*(const pt_entity *const *)a,
+                              *(const pt_entity *const *)b);
 }
 
-static int cmp_ignored(const void *a, const void *b)
+static int cmp_file_at(const void *a, const void *b)
 {
-  return cmp_path(((const pt_ignored_file *)a)->path,
-                  ((const pt_ignored_file *)b)->path);
+  return cmp_path((*(const pt_file_record *const *)a)->path,
+                  (*(const pt_file_record *const *)b)->path);
+}
+
+static int cmp_test_at(const void *a, const void *b)
+{
+  return pt__graph_cmp_test(*(const pt_test_entity *const *)a,
+                            *(const pt_test_entity *const *)b);
+}
+
+static int cmp_ignored_at(const void *a, const void *b)
+{
+  return cmp_path((*(const pt_ignored_file *const *)a)->path,
+                  (*(const pt_ignored_file *const *)b)->path);
 }
 
 /* qsort, which must not be given a NULL array even for no items (C11
- * 7.22.5: a copy of an empty array is NULL here). */
+ * 7.22.5: the address array of no records is NULL here). */
 static void sort(void *v, size_t n, size_t size,
                  int (*cmp)(const void *, const void *))
 {
@@ -432,15 +463,38 @@ static void sort(void *v, size_t n, size_t size,
     qsort(v, n, size, cmp);
 }
 
+/* What is written so far goes to disk now, beside resolution, through
+ * SQLite's file: the flush before the save's rename (pt_fs_replace) then
+ * writes little more than the edges. */
+static int flush_written(sqlite3 *db, const char *path)
+{
+  sqlite3_file *f = NULL;
+  int src = sqlite3_db_cacheflush(db);
+  if (src == SQLITE_OK)
+    src = sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f);
+  if (src == SQLITE_OK && f && f->pMethods)
+    src = f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+  return src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path,
+                                                 "cannot flush");
+}
+
+/* Tells pt__sqlite_save_release that the graph is read no more. */
+static void done_reading(begun_save *b)
+{
+  pt_mutex_lock(b->mu);
+  b->is_reading = 0;
+  pt_cond_broadcast(b->cv);
+  pt_mutex_unlock(b->mu);
+}
+
 static void begun_run(void *payload)
 {
   begun_save *b = payload;
   pt__sqlite_records *r = &b->r;
-  sort(b->entities, r->n_entities, sizeof *b->entities,
-       pt__graph_cmp_entity);
-  sort(b->files, r->n_files, sizeof *b->files, cmp_file);
-  sort(b->tests, r->n_tests, sizeof *b->tests, pt__graph_cmp_test);
-  sort(b->ignored, r->n_ignored, sizeof *b->ignored, cmp_ignored);
+  sort(r->entity_at, r->n_entities, sizeof *r->entity_at, cmp_entity_at);
+  sort(r->file_at, r->n_files, sizeof *r->file_at, cmp_file_at);
+  sort(r->test_at, r->n_tests, sizeof *r->test_at, cmp_test_at);
+  sort(r->ignored_at, r->n_ignored, sizeof *r->ignored_at, cmp_ignored_at);
   /* a quarter of the save's page cache (and of what the sorter keeps
    * for the indexes): this runs beside resolution, at its peak of
    * memory */
@@ -449,27 +503,47 @@ static void begun_run(void *payload)
     rc = pt__sqlite_exec(b->db, b->tmp.ptr, "PRAGMA cache_size=-8192");
   if (rc == 0)
     rc = pt__sqlite_write_records(b->db, b->tmp.ptr, r, b->n_edges, &b->ids);
-  /* the copies go before the indexes' sorting takes its memory */
   hash_records(r, b->hash);
-  free_copies(b);
+  forget_records(b);
+  done_reading(b);
   if (rc == 0)
     rc = pt__sqlite_write_record_indexes(b->db, b->tmp.ptr);
+  if (rc == 0)
+    rc = flush_written(b->db, b->tmp.ptr);
   if (rc)
     b->err = *pt_error_last();
   b->rc = rc;
 }
 
-/* A copy of n records of size `size` at v (NULL for none). */
-static int copy_of(const void *v, size_t n, size_t size, void **out)
+/* Room for n addresses at *out (NULL for none). */
+static int room_for(size_t n, size_t size, void **out)
 {
-  *out = NULL;
-  if (!n)
-    return 0;
-  *out = pt_malloc(n * size);
-  if (!*out)
-    return PT_ERR(PT_ENOMEM, "out of memory beginning a save");
-  memcpy(*out, v, n * size);
-  return 0;
+  *out = n ? pt_malloc(n * size) : NULL;
+  return n && !*out ? PT_ERR(PT_ENOMEM, "out of memory beginning a save")
+                    : 0;
+}
+
+/* r's records by their addresses, in the graph's order for now. */
+static int address_records(pt__sqlite_records *r)
+{
+  int rc = room_for(r->n_entities, sizeof *r->entity_at,
+                    (void **)&r->entity_at);
+  if (rc == 0)
+    rc = room_for(r->n_files, sizeof *r->file_at, (void **)&r->file_at);
+  if (rc == 0)
+    rc = room_for(r->n_tests, sizeof *r->test_at, (void **)&r->test_at);
+  if (rc == 0)
+    rc = room_for(r->n_ignored, sizeof *r->ignored_at,
+                  (void **)&r->ignored_at);
+  for (size_t i = 0; rc == 0 && i < r->n_entities; i++)
+    r->entity_at[i] = &r->entities[i];
+  for (size_t i = 0; rc == 0 && i < r->n_files; i++)
+    r->file_at[i] = &r->files[i];
+  for (size_t i = 0; rc == 0 && i < r->n_tests; i++)
+    r->test_at[i] = &r->tests[i];
+  for (size_t i = 0; rc == 0 && i < r->n_ignored; i++)
+    r->ignored_at[i] = &r->ignored[i];
+  return rc;
 }
 
 static const pt_store_ops sqlite_ops;
@@ -492,29 +566,35 @@ int pt__sqlite_save_begin(pt_store *self, const pt_graph *g)
                        ss->n_saves++);
   if (rc == 0) {
     pt__sqlite_records_of(g, r);
-    rc = copy_of(r->entities, r->n_entities, sizeof *r->entities,
-                 (void **)&b->entities);
+    rc = address_records(r);
   }
   if (rc == 0)
-    rc = copy_of(r->files, r->n_files, sizeof *r->files, (void **)&b->files);
+    rc = pt_mutex_new(&b->mu);
   if (rc == 0)
-    rc = copy_of(r->tests, r->n_tests, sizeof *r->tests, (void **)&b->tests);
-  if (rc == 0)
-    rc = copy_of(r->ignored, r->n_ignored, sizeof *r->ignored,
-                 (void **)&b->ignored);
+    rc = pt_cond_new(&b->cv);
   if (rc == 0) {
-    r->entities = b->entities;
-    r->files = b->files;
-    r->tests = b->tests;
-    r->ignored = b->ignored;
     b->n_edges = 4 * r->n_entities;
+    b->is_reading = 1;
     rc = pt_thread_start(begun_run, b, &b->thread);
+    b->is_reading = rc == 0;
   }
   if (rc == 0)
     ss->begun = b;
   else
     begun_free(b);
   return rc;
+}
+
+void pt__sqlite_save_release(pt_store *self)
+{
+  begun_save *b = self->ops == &sqlite_ops ? ((sqlite_store *)self)->begun
+                                           : NULL;
+  if (!b)
+    return;
+  pt_mutex_lock(b->mu);
+  while (b->is_reading)
+    pt_cond_wait(b->cv, b->mu);
+  pt_mutex_unlock(b->mu);
 }
 
 /* Whether the finished graph g holds the records b wrote: as many, and

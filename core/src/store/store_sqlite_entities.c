@@ -160,24 +160,25 @@ static int put_entity(entity_save *s, const pt_entity *e, int64_t key)
   return pt__sqlite_run(s->t->db, s->t->path, st, src);
 }
 
-int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt_entity *e, size_t n)
+int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt__sqlite_records *r)
 {
   entity_save s = {t, NULL, NULL, PT_PTRMAP_INIT, PT_BUF_INIT};
+  size_t n = r->n_entities;
   int rc = put_names(t->db, t->path);
   /* the keys first: key i gets id i + 1, the row id of its row */
   for (size_t i = 0; rc == 0 && i < n; i++) {
     int64_t id = 0;
-    rc = pt__sqlite_id_of(t, e[i].key, &id, NULL);
+    const char *key = pt__sqlite_entity(r, i)->key;
+    rc = pt__sqlite_id_of(t, key, &id, NULL);
     if (rc == 0 && id != (int64_t)i + 1)
-      rc = PT_ERR(PT_EINVAL, "%s: entity key %s given twice", t->path,
-                  e[i].key);
+      rc = PT_ERR(PT_EINVAL, "%s: entity key %s given twice", t->path, key);
   }
   if (rc == 0)
     rc = pt__sqlite_prepare(t->db, t->path, whole_sql, &s.row);
   if (rc == 0)
     rc = pt__sqlite_prepare(t->db, t->path, paths_sql, &s.path);
   for (size_t i = 0; rc == 0 && i < n; i++)
-    rc = put_entity(&s, &e[i], (int64_t)i + 1);
+    rc = put_entity(&s, pt__sqlite_entity(r, i), (int64_t)i + 1);
   sqlite3_finalize(s.row);
   sqlite3_finalize(s.path);
   pt_ptrmap_fini(&s.paths);

@@ -10,13 +10,13 @@
 #include "store_sqlite_strings.h"
 
 /* Into the empty tables of a new file, inside the caller's transaction:
- * the names of the kinds and languages, the keys of the n entities e (in
+ * the names of the kinds and languages, the keys of r's entities (in
  * canonical order) as the first strings (ids 1 to n, in that order, which
  * is also the rows' order: key_id is the row id), the other strings they
  * name, each path's derived columns (`paths`) and every entity, in that
  * order. t must have given no id yet. */
-int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt_entity *e,
-                              size_t n);
+int pt__sqlite_write_entities(pt__sqlite_ids *t,
+                              const pt__sqlite_records *r);
 
 /* Adds every entity of a schema 6 file to g, in stored order, without
  * finishing it; s is the file's strings, read into g. PT_EINVAL naming

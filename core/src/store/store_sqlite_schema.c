@@ -181,7 +181,7 @@ static double pct(uint64_t part, uint64_t whole)
 static int bind_file(row *r, const pt_graph *g, const pt__sqlite_records *rs,
                      size_t i)
 {
-  const pt_file_record *f = &rs->files[i];
+  const pt_file_record *f = pt__sqlite_file(rs, i);
   uint64_t effective = f->source_words;
   effective = effective > f->import_words ? effective - f->import_words : 0;
   effective = effective > f->comment_words ? effective - f->comment_words : 0;
@@ -206,7 +206,7 @@ static int bind_file(row *r, const pt_graph *g, const pt__sqlite_records *rs,
 static int bind_test(row *r, const pt_graph *g, const pt__sqlite_records *rs,
                      size_t i)
 {
-  const pt_test_entity *t = &rs->tests[i];
+  const pt_test_entity *t = pt__sqlite_test(rs, i);
   col_text(r, t->key);
   col_text(r, t->name);
   col_text(r, pt_kind_name(t->kind));
@@ -221,7 +221,7 @@ static int bind_test(row *r, const pt_graph *g, const pt__sqlite_records *rs,
 static int bind_ignored(row *r, const pt_graph *g,
                         const pt__sqlite_records *rs, size_t i)
 {
-  const pt_ignored_file *f = &rs->ignored[i];
+  const pt_ignored_file *f = pt__sqlite_ignored(rs, i);
   pt_span folder;
   const char *name;
   pt_path_split(f->path, &folder, &name);
@@ -274,6 +274,7 @@ static size_t n_meta(const pt_graph *g, const pt__sqlite_records *rs)
 
 void pt__sqlite_records_of(const pt_graph *g, pt__sqlite_records *r)
 {
+  memset(r, 0, sizeof *r);
   r->entities = pt_graph_entities(g);
   r->n_entities = pt_graph_n_entities(g);
   r->files = pt_graph_files(g);
@@ -363,7 +364,7 @@ int pt__sqlite_write_records(sqlite3 *db, const char *path,
   if (rc == 0)
     rc = pt__sqlite_ids_init(t, db, path, 2 * r->n_entities + n_edges / 16);
   if (rc == 0)
-    rc = pt__sqlite_write_entities(t, r->entities, r->n_entities);
+    rc = pt__sqlite_write_entities(t, r);
   if (rc == 0)
     rc = pt__sqlite_ids_flush(t);
   for (size_t i = 0; rc == 0 && i < sizeof writers / sizeof writers[0]; i++)

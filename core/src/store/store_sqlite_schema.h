@@ -11,6 +11,8 @@
 /* pt_store_save_begin for a SQLite store (store_sqlite.c); 0 and nothing
  * started for a store of another engine. */
 int pt__sqlite_save_begin(pt_store *st, const pt_graph *g);
+/* pt_store_save_release for a SQLite store; nothing for another. */
+void pt__sqlite_save_release(pt_store *st);
 
 /* Records the SQLite result code `src` (with sqlite3_errmsg of db when db
  * is not NULL) as "<path>: <what>: <message>" and returns its PT_E* code:
@@ -28,9 +30,10 @@ int pt__sqlite_exec(sqlite3 *db, const char *path, const char *sql);
  * pt__sqlite_write_edges_and_meta. */
 int pt__sqlite_write_graph(sqlite3 *db, const char *path, const pt_graph *g);
 
-/* The records a save writes before the edges: a finished graph's arrays,
- * or sorted copies of an unfinished graph's (a save begun while
- * resolution makes the edges), in canonical order. All borrowed. */
+/* The records a save writes before the edges, in canonical order: a
+ * finished graph's arrays, or (a save begun while resolution makes the
+ * edges) an unfinished graph's, in the order of the *_at arrays, which
+ * point at them sorted as pt_graph_finish will sort them. All borrowed. */
 typedef struct pt__sqlite_records {
   const pt_entity *entities;
   size_t n_entities;
@@ -40,10 +43,36 @@ typedef struct pt__sqlite_records {
   size_t n_tests;
   const pt_ignored_file *ignored;
   size_t n_ignored;
+  const pt_entity **entity_at; /* NULL: the arrays' own order */
+  const pt_file_record **file_at;
+  const pt_test_entity **test_at;
+  const pt_ignored_file **ignored_at;
 } pt__sqlite_records;
 
-/* Points r at g's arrays. */
+/* Points r at g's arrays, in their order. */
 void pt__sqlite_records_of(const pt_graph *g, pt__sqlite_records *r);
+
+/* Record i of r in the order it is written. */
+static inline const pt_entity *pt__sqlite_entity(const pt__sqlite_records *r,
+                                                 size_t i)
+{
+  return r->entity_at ? r->entity_at[i] : &r->entities[i];
+}
+static inline const pt_file_record *
+pt__sqlite_file(const pt__sqlite_records *r, size_t i)
+{
+  return r->file_at ? r->file_at[i] : &r->files[i];
+}
+static inline const pt_test_entity *
+pt__sqlite_test(const pt__sqlite_records *r, size_t i)
+{
+  return r->test_at ? r->test_at[i] : &r->tests[i];
+}
+static inline const pt_ignored_file *
+pt__sqlite_ignored(const pt__sqlite_records *r, size_t i)
+{
+  return r->ignored_at ? r->ignored_at[i] : &r->ignored[i];
+}
 
 struct pt__sqlite_ids;
 
