@@ -870,6 +870,7 @@ typedef struct seen {
   pt_mutex *mu;
   pt_graph *g;     /* the latest published graph */
   unsigned n;
+  unsigned prepared; /* calls of the publisher's prepare */
 } seen;
 
 static void keep(pt_graph *g, void *payload)
@@ -935,7 +936,7 @@ static void stop_watched(pt_live *lv, seen *s, char *root)
 static void test_watcher_updates_by_itself(void **state)
 {
   (void)state;
-  seen s = {NULL, NULL, 0};
+  seen s = {NULL, NULL, 0, 0};
   char *root = NULL;
   pt_live *lv = start_watched("live_watch", &s, &root);
   pt_test_write(root, "sub/x.c", "int watched_fn(void) { return w(); }\n");
@@ -955,7 +956,7 @@ static void test_watcher_updates_by_itself(void **state)
 static void live_worker__sleeps_while_idle_and_wakes_for_an_event(void **state)
 {
   (void)state;
-  seen s = {NULL, NULL, 0};
+  seen s = {NULL, NULL, 0, 0};
   char *root = NULL;
   pt_live *lv = start_watched("live_idle", &s, &root);
   pt_live_status before, after;
@@ -971,13 +972,76 @@ static void live_worker__sleeps_while_idle_and_wakes_for_an_event(void **state)
   stop_watched(lv, &s, root);
 }
 
+static void count_prepared(void *payload)
+{
+  seen *s = payload;
+  pt_mutex_lock(s->mu);
+  s->prepared++;
+  pt_mutex_unlock(s->mu);
+}
+
+static unsigned prepared_within_5s(seen *s, unsigned n)
+{
+  unsigned got = 0;
+  for (int i = 0; i < 500; i++, pt_sleep_ms(10)) {
+    pt_mutex_lock(s->mu);
+    got = s->prepared;
+    pt_mutex_unlock(s->mu);
+    if (got >= n)
+      break;
+  }
+  return got;
+}
+
+/* The publisher makes ahead what a graph's first request would (the
+ * server: its name index) when the update thread starts and after a full
+ * pass (a new graph, not patched from the last), not after a patch (its
+ * graph's comes from the one before). */
+static void live_prepare__at_the_start_and_after_a_full_pass(void **state)
+{
+  (void)state;
+  seen s = {NULL, NULL, 0, 0};
+  char *root = pt_test_tmpdir("live_prepare");
+  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.publish = keep;
+  o.prepare = count_prepared;
+  o.payload = &s;
+  o.quiet_ms = 20;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  const pt_graph *g = NULL;
+  pt_ingest_stats st;
+  assert_int_equal(pt_live_index(lv, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_int_equal(s.prepared, 0); /* not before the thread starts */
+  assert_int_equal(pt_live_start(lv, 1), 0);
+  assert_int_equal(prepared_within_5s(&s, 1), 1);
+  pt_test_write(root, "w2.c", "int patched_fn(void) { return w(); }\n");
+  assert_true(comes_within_5s(&s, "patched_fn"));
+  pt_live_status ls;
+  pt_live_get_status(lv, &ls);
+  assert_int_equal(ls.patches, 1);
+  pt_sleep_ms(100);
+  assert_int_equal(prepared_within_5s(&s, 1), 1); /* a patch: none */
+  pt_test_write(root, "sub/x.c", "int full_fn(void) { return w(); }\n");
+  assert_true(comes_within_5s(&s, "full_fn"));
+  pt_live_get_status(lv, &ls);
+  assert_int_equal(ls.patches, 1); /* a folder came: a full pass */
+  assert_int_equal(prepared_within_5s(&s, 2), 2);
+  stop_watched(lv, &s, root);
+}
+
 /* Paused, the live index still hears the watcher but changes nothing: the
  * graph stays the last one, a reindex request is refused, and on resume
  * the changes made meanwhile are picked up. */
 static void test_pause_holds_changes_until_resume(void **state)
 {
   (void)state;
-  seen s = {NULL, NULL, 0};
+  seen s = {NULL, NULL, 0, 0};
   char *root = NULL;
   pt_live *lv = start_watched("live_pause", &s, &root);
   pt_live_pause(lv);
@@ -1016,7 +1080,7 @@ static void test_freshness_pending_until_published(void **state)
   (void)state;
   char *root = pt_test_tmpdir("live_fresh");
   pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
-  seen s = {NULL, NULL, 0};
+  seen s = {NULL, NULL, 0, 0};
   assert_int_equal(pt_mutex_new(&s.mu), 0);
   pt_live_opts o;
   memset(&o, 0, sizeof o);
@@ -1078,7 +1142,7 @@ static void test_adopted_first_pass_waits_for_resume(void **state)
   assert_int_equal(pt_ingest(&io, &loaded, &st), 0);
   pt_ingest_stats_fini(&st);
   pt_test_write(root, "late.c", "int late_fn(void) { return w(); }\n");
-  seen s = {NULL, NULL, 0};
+  seen s = {NULL, NULL, 0, 0};
   assert_int_equal(pt_mutex_new(&s.mu), 0);
   pt_live_opts o;
   memset(&o, 0, sizeof o);
@@ -1190,7 +1254,7 @@ static void unchanged_tree_parses_nothing(const char *engine)
   }
   pt_sleep_ms(20);
   pt_test_write(root, "d.py", "def d():\n    return 1\n");
-  seen s = {NULL, NULL, 0};
+  seen s = {NULL, NULL, 0, 0};
   assert_int_equal(pt_mutex_new(&s.mu), 0);
   pt_live_status st;
   pt_live *lv = adopt_and_settle(root, loaded, &s, &st);
@@ -1239,7 +1303,7 @@ static void test_adopted_as_is_seeds_at_the_first_update(void **state)
   char *db = pt_test_tmpdir("live_start_lazy_db");
   write_start_tree(root);
   pt_graph *loaded = stored_index(root, db);
-  seen s = {NULL, NULL, 0};
+  seen s = {NULL, NULL, 0, 0};
   assert_int_equal(pt_mutex_new(&s.mu), 0);
   pt_live_opts o;
   memset(&o, 0, sizeof o);
@@ -1292,7 +1356,7 @@ static void test_adopted_records_of_another_extractor_are_parsed(void **state)
   assert_int_equal(pt_graph_new(&loaded), 0);
   assert_int_equal(pt_store_load(st_, loaded), 0);
   pt_store_close(st_);
-  seen s = {NULL, NULL, 0};
+  seen s = {NULL, NULL, 0, 0};
   assert_int_equal(pt_mutex_new(&s.mu), 0);
   pt_live_status st;
   pt_live *lv = adopt_and_settle(root, loaded, &s, &st);
@@ -1370,7 +1434,7 @@ static void tree_catches_up_parsing_only_changes(const char *engine)
   pt_test_write(root, "e.py", "def e():\n    return c()\n");
   snprintf(full, sizeof full, "%s/c.py", root);
   assert_int_equal(pt_fs_remove(full), 0);
-  seen s = {NULL, NULL, 0};
+  seen s = {NULL, NULL, 0, 0};
   assert_int_equal(pt_mutex_new(&s.mu), 0);
   pt_live_status st;
   pt_live *lv = adopt_and_settle(root, loaded, &s, &st);
@@ -1426,6 +1490,7 @@ int main(void)
     cmocka_unit_test(live_backup__retries_stop_until_the_next_change),
     cmocka_unit_test(test_watcher_updates_by_itself),
     cmocka_unit_test(live_worker__sleeps_while_idle_and_wakes_for_an_event),
+    cmocka_unit_test(live_prepare__at_the_start_and_after_a_full_pass),
     cmocka_unit_test(test_pause_holds_changes_until_resume),
     cmocka_unit_test(test_adopted_first_pass_waits_for_resume),
     cmocka_unit_test(test_freshness_pending_until_published),

@@ -387,6 +387,73 @@ static void graph_patch__equals_whole_graphs_and_name_lookups(void **state)
   pt_graph_free(g);
 }
 
+/* The name index made ahead (the live index's thread, while nothing
+ * waits) is the one the first lookup by name makes. */
+static void serve_state_index_names__is_the_lookups_index(void **state)
+{
+  static file_recs cur[N_FILES];
+  int has[N_FILES];
+  uint32_t seed = 5;
+  for (int f = 0; f < N_FILES; f++) {
+    make_file(&cur[f], f, &seed);
+    has[f] = 1;
+  }
+  pt_graph *g = whole_graph(cur, has);
+  pt_serve_state ahead, looked;
+  char a[400], b[400];
+  assert_int_equal(pt__serve_state_init(&ahead, g, "mem"), 0);
+  assert_int_equal(pt__serve_state_init(&looked, g, "mem"), 0);
+  assert_false(ahead.memo->has_names);
+  assert_int_equal(pt__serve_state_index_names(&ahead), 0);
+  assert_true(ahead.memo->has_names);
+  lookup(&looked, "n1", b, sizeof b);
+  assert_true(looked.memo->has_names);
+  for (size_t i = 0; i < pt_graph_n_entities(g); i++)
+    assert_int_equal(ahead.memo->by_name[i], looked.memo->by_name[i]);
+  lookup(&ahead, "n1", a, sizeof a);
+  assert_string_equal(a, b);
+  pt__serve_state_fini(&ahead);
+  pt__serve_state_fini(&looked);
+  pt_graph_free(g);
+}
+
+/* Arrays made ahead are what the next patch fills (the pool keeps them
+ * until then), and the patched graph is the one a patch without them
+ * makes. */
+static void graph_prepare_patch__the_next_patch_takes_the_arrays_made(void **state)
+{
+  static file_recs cur[N_FILES], rec;
+  int has[N_FILES];
+  uint32_t seed = 7;
+  for (int f = 0; f < N_FILES; f++) {
+    make_file(&cur[f], f, &seed);
+    has[f] = 1;
+  }
+  pt_graph *g = whole_graph(cur, has), *h = whole_graph(cur, has);
+  pt_graph *next = NULL, *next_h = NULL;
+  size_t made = 0;
+  assert_int_equal(pt_graph_prepare_patch(g, &made), 0);
+  assert_true(made > 0);
+  assert_int_equal(pt_graph_prepare_patch(g, &made), 0);
+  assert_int_equal(made, 0); /* kept: nothing more to make */
+  make_file(&rec, 3, &seed);
+  pt_graph_file_patch fp = {rec.path, rec.ents, rec.n_ents, NULL, 0,
+                            &rec.file, rec.edges, rec.n_edges};
+  assert_int_equal(pt_graph_patch(g, &fp, 1, &next), 0);
+  assert_int_equal(pt_graph_patch(h, &fp, 1, &next_h), 0);
+  assert_true(pt_graph_equal(next, next_h));
+  assert_int_equal(pt_graph_prepare_patch(next, &made), 0);
+  assert_true(made > 0); /* the patch took them */
+  pt_graph_free(g); /* its arrays join the pool's spares: next's patch */
+  pt_graph *again = NULL;
+  assert_int_equal(pt_graph_patch(next, &fp, 1, &again), 0);
+  assert_true(pt_graph_equal(again, next_h));
+  pt_graph_free(again);
+  pt_graph_free(next);
+  pt_graph_free(next_h);
+  pt_graph_free(h);
+}
+
 static void path_l1_l2__follows_the_first_two_folders(void **state)
 {
   char l1[16], l2[16];
@@ -411,6 +478,8 @@ int main(void)
     cmocka_unit_test(qgraph_update__equals_a_whole_build_when_the_shape_stays),
     cmocka_unit_test(qgraph_update__refuses_a_graph_without_lineage),
     cmocka_unit_test(graph_patch__equals_whole_graphs_and_name_lookups),
+    cmocka_unit_test(graph_prepare_patch__the_next_patch_takes_the_arrays_made),
+    cmocka_unit_test(serve_state_index_names__is_the_lookups_index),
     cmocka_unit_test(path_l1_l2__follows_the_first_two_folders),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -117,6 +117,12 @@ typedef struct pt_graph_file_patch {
  * result is what finishing the whole graph again would give. */
 int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_t n,
                    pt_graph **out);
+/* Makes the arrays a patch of g of about its size fills (kept by g's pool
+ * until a patch takes them or the pool goes), their pages touched, so that
+ * the first patch does not fault fresh pages in (on a graph of 1.4 million
+ * edges, 125 MB: about 50 ms). *made: the bytes made now, 0 when the pool
+ * keeps arrays fit already. The live index calls it after a full pass. */
+int pt_graph_prepare_patch(const pt_graph *g, size_t *made);
 
 size_t pt_graph_n_entities(const pt_graph *g);
 size_t pt_graph_n_edges(const pt_graph *g);

@@ -59,6 +59,11 @@ typedef struct pt_live_opts {
                                   deleted; inotify tells) is reindexed
                                   once quiet this long instead of
                                   quiet_ms; 0 = 10 */
+  void (*prepare)(void *payload); /* may be NULL: called with payload on
+                                  the update thread while nothing waits
+                                  (when it starts, after a full pass), for
+                                  the publisher to make ahead what the
+                                  first request of its graph would make */
 } pt_live_opts;
 
 /* What one reindex did to one file (the reindex endpoint's answer). */

@@ -51,6 +51,10 @@ int pt_server_start(const pt_server_opts *opts, pt_graph *g, pt_server **out);
  * memory building its indexes) the old graph stays and g stays the
  * caller's. */
 int pt_server_publish(pt_server *s, pt_graph *g);
+/* Makes now, on the caller's thread, what the first request of the
+ * current graph would make: its name index (short of memory, that request
+ * makes it). */
+void pt_server_prepare(pt_server *s);
 /* The port bound: the one the OS chose when opts->port was 0. */
 unsigned pt_server_port(const pt_server *s);
 const char *pt_server_bind(const pt_server *s);

@@ -71,6 +71,47 @@ static void *spare_or_new(pt_graph *g, pt__spare_kind kind, size_t n,
   return v;
 }
 
+/* Makes sure the pool keeps a spare of the given kind fit for a patch of
+ * about n items, its pages touched; the bytes made go to *made. */
+static int prepare(pt_graph_pool *p, pt__spare_kind kind, size_t n, size_t item,
+                   size_t *made)
+{
+  size_t size = (n + n / 64 + 64) * item;
+  pt_mutex_lock(p->mu);
+  int fits = p->spare[kind].size >= size;
+  pt_mutex_unlock(p->mu);
+  if (fits)
+    return 0;
+  void *v = pt_malloc(size);
+  if (!v)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  memset(v, 0, size); /* faulted in now rather than in the patch */
+  pt_mutex_lock(p->mu);
+  void *had = p->spare[kind].v;
+  if (size > p->spare[kind].size) {
+    p->spare[kind] = (struct pt__spare){v, size};
+    *made += size;
+    v = had;
+  }
+  pt_mutex_unlock(p->mu);
+  pt_free(v);
+  return 0;
+}
+
+int pt_graph_prepare_patch(const pt_graph *g, size_t *made)
+{
+  pt_graph_pool *p = g->pool;
+  *made = 0;
+  int rc = prepare(p, PT__SPARE_ENTITIES, g->entities.n, sizeof *g->entities.v, made);
+  if (rc == 0)
+    rc = prepare(p, PT__SPARE_EDGES, g->edges.n, sizeof *g->edges.v, made);
+  if (rc == 0)
+    rc = prepare(p, PT__SPARE_ENTITY_SRC, g->entities.n, sizeof(uint32_t), made);
+  if (rc == 0)
+    rc = prepare(p, PT__SPARE_EDGE_SRC, g->edges.n, sizeof(uint32_t), made);
+  return rc;
+}
+
 /* ---- patching ---------------------------------------------------------- */
 
 static int str_same(const char *a, const char *b)

@@ -104,6 +104,9 @@ int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db);
 int pt__serve_state_init_from(pt_serve_state *st, const pt_graph *g,
                               const char *db, const pt_serve_state *prev);
 void pt__serve_state_fini(pt_serve_state *st);
+/* Makes st's name index (the entities sorted by name, then place) when no
+ * lookup by name made it yet; PT_ENOMEM. */
+int pt__serve_state_index_names(const pt_serve_state *st);
 /* Records g's generation and publication time, from st->live when set:
  * call once st->live is, before the snapshot serves. */
 void pt__serve_state_stamp(pt_serve_state *st);

@@ -512,12 +512,7 @@ int pt__req_scope(pt_req *r, pt_scope *out, char buf[512])
   return bad_scope(r, v);
 }
 
-/* Candidates for a name: entities whose name or qualified name is text,
- * found through the name index (a qualified name by its last segment),
- * made first if no lookup made it yet; *first is the first in the
- * graph's order. PT_ENOMEM. */
-static int by_name(const pt_serve_state *st, const char *text, size_t *first,
-                   size_t *n)
+int pt__serve_state_index_names(const pt_serve_state *st)
 {
   pt_memo *m = st->memo;
   int rc = 0;
@@ -531,6 +526,18 @@ static int by_name(const pt_serve_state *st, const char *text, size_t *first,
     }
   }
   pt_mutex_unlock(m->names_mu);
+  return rc;
+}
+
+/* Candidates for a name: entities whose name or qualified name is text,
+ * found through the name index (a qualified name by its last segment),
+ * made first if no lookup made it yet; *first is the first in the
+ * graph's order. PT_ENOMEM. */
+static int by_name(const pt_serve_state *st, const char *text, size_t *first,
+                   size_t *n)
+{
+  const pt_memo *m = st->memo;
+  int rc = pt__serve_state_index_names(st);
   *n = 0;
   if (rc)
     return rc;

@@ -109,6 +109,14 @@ static void release(pt_server *s, snapshot *sn)
     snapshot_free(sn);
 }
 
+void pt_server_prepare(pt_server *s)
+{
+  snapshot *sn = acquire(s);
+  if (pt__serve_state_index_names(&sn->st) != 0)
+    pt_error_clear();
+  release(s, sn);
+}
+
 int pt_server_publish(pt_server *s, pt_graph *g)
 {
   snapshot *sn = NULL;

@@ -164,6 +164,25 @@ static void log_unchanged(const char *what, size_t n_parsed, uint64_t t0)
          "(%.0f ms)", what, n_parsed, (double)(pt_clock_ns() - t0) / 1e6);
 }
 
+/* Under update_mu: the arrays the next patch of the current graph fills
+ * are made now, while nothing waits (after a start or a full pass), so
+ * that patch does not fault fresh pages in (short of memory, the patch
+ * makes them itself); and the publisher makes what it makes ahead. */
+static void prepare_patch(pt_live *lv)
+{
+  size_t made = 0;
+  uint64_t t0 = pt_clock_ns();
+  if (!lv->cur)
+    return;
+  if (pt_graph_prepare_patch(lv->cur, &made) != 0)
+    pt_error_clear();
+  else if (made)
+    pt_log(PT_LOG_INFO, "[FileWatcher] %.0f MB made for the next patch (%.0f ms)",
+           (double)made / 1e6, (double)(pt_clock_ns() - t0) / 1e6);
+  if (lv->o.prepare)
+    lv->o.prepare(lv->o.payload);
+}
+
 /* Under update_mu: re-ingests with the cache, and when the graph changed,
  * writes it through and publishes it. `what` names the cause in the log. */
 static int run_update(pt_live *lv, const char *what, const char *delta_path,
@@ -225,6 +244,8 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
   write_through(lv, old, g);
   publish(lv, g);
   uint64_t dt = pt_clock_ns() - t0;
+  if (!patched)
+    prepare_patch(lv); /* a new pool: its spares are none */
   if (d)
     d->elapsed_ns = dt;
   pt_mutex_lock(lv->mu);
@@ -426,6 +447,9 @@ static uint64_t next_due(const pt_live *lv)
 static void worker(void *payload)
 {
   pt_live *lv = payload;
+  pt_mutex_lock(lv->update_mu);
+  prepare_patch(lv); /* the graph served from the start */
+  pt_mutex_unlock(lv->update_mu);
   for (;;) {
     pt_debounce_batch b = {NULL, 0};
     pt_mutex_lock(lv->mu);

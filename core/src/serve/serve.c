@@ -56,6 +56,16 @@ static void on_publish(pt_graph *g, void *payload)
   k->held = g;
 }
 
+/* The live index's thread, while nothing waits: the server makes its
+ * graph's name index, which the first lookup by name would make (a
+ * patched graph's comes from it, not made whole again). */
+static void on_prepare(void *payload)
+{
+  sink *k = payload;
+  if (k->srv)
+    pt_server_prepare(k->srv);
+}
+
 static int copy_opts(pt_serve *s, const pt_serve_opts *o)
 {
   s->o = *o;
@@ -121,6 +131,7 @@ static int make_live(pt_serve *s, const char *root)
     lo.store = s->store;
     lo.log = s->o.log;
     lo.publish = on_publish;
+    lo.prepare = on_prepare;
     lo.payload = &s->k;
     lo.progress = s->o.progress ? on_index_progress : NULL;
     lo.progress_payload = s;
