@@ -11,7 +11,8 @@
 # Env: EDITS (per size class, default 100), LOAD_S (wrk seconds, default 10),
 #      SCEN_ROUNDS (rounds of the kinds of change below, default 20),
 #      IDLE_S (seconds of the idle figure, default 10),
-#      PT (the binary, default build/parseltongue).
+#      PT (the binary, default build/parseltongue),
+#      KEEP (a folder: the server's output and error log are copied there).
 # Then the server's CPU time over IDLE_S seconds in which nothing changes
 # (issue #14: an idle server uses none).
 # First, by kind of change against the 150 ms target of issue #14: rounds
@@ -59,7 +60,7 @@ command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 
 out=$(mktemp -d)
 pid=""
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$out"' EXIT
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; [ -n "${KEEP:-}" ] && cp "$out"/server.out "$out"/server.err "$out"/scen.* "$KEEP"/ 2>/dev/null; rm -rf "$out"' EXIT
 cp -R "$corpus" "$out/tree"
 
 port=$((30000 + $$ % 20000))
@@ -286,7 +287,10 @@ idle_cpu() {
   echo $((b - a))
 }
 
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; }
+rss_ready=$(rss_kb)
 scenarios "$scen"
+rss_after=$(rss_kb)
 idle_s=${IDLE_S:-10}
 idle_ticks=$(idle_cpu "$idle_s")
 read -r idle_rps idle_p50 idle_p99 < <(wrk_run "$load_s")
@@ -333,7 +337,10 @@ echo "  the slowest updates:"
 grep "$upd_re" "$out/server.out" | awk -F'[()]' '{print $(NF-1), $0}' |
   sort -rn | head -n 5 | cut -d' ' -f3- | sed 's/^/    /'
 echo
-printf 'idle server CPU over %s s: %s ticks of 1/%s s\n\n' "$idle_s" "$idle_ticks" "$(getconf CLK_TCK)"
+printf 'idle server CPU over %s s: %s ticks of 1/%s s\n' "$idle_s" "$idle_ticks" "$(getconf CLK_TCK)"
+awk -v a="$rss_ready" -v b="$rss_after" 'BEGIN {
+  printf "server RSS (VmRSS): %.0f MB at Ready, %.0f MB after the changes by kind\n\n",
+         a / 1024, b / 1024 }'
 printf 'detail view under load (wrk -t1 -c4, %s s)  requests/s   p50 ms   p99 ms\n' "$load_s"
 printf '  idle                                    %10s %8s %8s\n' "$idle_rps" "$idle_p50" "$idle_p99"
 printf '  during edits                            %10s %8s %8s\n' "$busy_rps" "$busy_p50" "$busy_p99"
