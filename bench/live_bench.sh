@@ -335,7 +335,7 @@ for k in patched whole; do
 done
 echo "  the slowest updates:"
 grep "$upd_re" "$out/server.out" | awk -F'[()]' '{print $(NF-1), $0}' |
-  sort -rn | head -n 5 | cut -d' ' -f3- | sed 's/^/    /'
+  sort -rn | sed -n '1,5s/^[^ ]* [^ ]* /    /p' # reads all: no SIGPIPE (pipefail)
 echo
 printf 'idle server CPU over %s s: %s ticks of 1/%s s\n' "$idle_s" "$idle_ticks" "$(getconf CLK_TCK)"
 awk -v a="$rss_ready" -v b="$rss_after" 'BEGIN {
