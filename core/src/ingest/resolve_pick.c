@@ -666,11 +666,88 @@ static verdict go_method_of(const pt_resolver *rs, size_t head,
   return missed(PT_RES_EXTERNAL);
 }
 
+/* The types in which one lookup of method_of (one reference, from depth
+ * 0) found nothing, with the least depth each was looked at from, on this
+ * thread: a lookup of a type at that depth or deeper finds nothing again
+ * (it walks the same bases with less room), so it is not walked again.
+ * The bases of K copies' impls of one type lead to every copy's traits,
+ * and those that lead back to the types (to depth 12) made a lookup that
+ * finds nothing grow as a power of K. Entries of other lookups have
+ * another stamp; a full table only keeps less. */
+#define FAILED_SLOTS 4096
+static PT_THREAD_LOCAL struct {
+  uint32_t stamp;            /* the lookup's; 0: never used */
+  struct {
+    size_t t;
+    uint32_t stamp;
+    int depth;
+  } v[FAILED_SLOTS];
+} failed;
+
+static size_t failed_slot(size_t t)
+{
+  uint64_t h = (uint64_t)t * 0x9e3779b97f4a7c15u;
+  return (size_t)(h >> 52) & (FAILED_SLOTS - 1);
+}
+
+/* Whether type t found nothing in this lookup at depth or less deep. */
+static int failed_before(size_t t, int depth)
+{
+  for (size_t k = 0, i = failed_slot(t); k < 16;
+       k++, i = (i + 1) & (FAILED_SLOTS - 1)) {
+    if (failed.v[i].stamp != failed.stamp)
+      return 0;
+    if (failed.v[i].t == t)
+      return failed.v[i].depth <= depth;
+  }
+  return 0;
+}
+
+static void failed_at(size_t t, int depth)
+{
+  for (size_t k = 0, i = failed_slot(t); k < 16;
+       k++, i = (i + 1) & (FAILED_SLOTS - 1)) {
+    if (failed.v[i].stamp != failed.stamp) {
+      failed.v[i].stamp = failed.stamp;
+      failed.v[i].t = t;
+      failed.v[i].depth = depth;
+      return;
+    }
+    if (failed.v[i].t == t) {
+      if (depth < failed.v[i].depth)
+        failed.v[i].depth = depth;
+      return;
+    }
+  }
+}
+
 /* The method r->name of type t: its own, then each base's in source order,
  * depth first; EXTERNAL when neither has it (a base that is not indexed
  * may, or the call goes through a field holding a function). cq: the
- * object is const (1), not (0), or not known (-1). */
+ * object is const (1), not (0), or not known (-1). A lookup that finds a
+ * method or an ambiguity ends there, so the walk remembers only the types
+ * that found nothing (failed). */
+static verdict method_in(const pt_resolver *rs, size_t head,
+                         const pt_raw_ref *r, size_t t, int skip_own, int depth,
+                         int cq);
+
 static verdict method_of(const pt_resolver *rs, size_t head,
+                         const pt_raw_ref *r, size_t t, int skip_own, int depth,
+                         int cq)
+{
+  if (depth == 0 && ++failed.stamp == 0) { /* wrapped: forget them all */
+    memset(failed.v, 0, sizeof failed.v);
+    failed.stamp = 1;
+  }
+  if (depth > 0 && failed_before(t, depth))
+    return missed(PT_RES_EXTERNAL);
+  verdict v = method_in(rs, head, r, t, skip_own, depth, cq);
+  if (depth > 0 && v.target == NONE && v.how != PT_RES_AMBIGUOUS)
+    failed_at(t, depth);
+  return v;
+}
+
+static verdict method_in(const pt_resolver *rs, size_t head,
                          const pt_raw_ref *r, size_t t, int skip_own, int depth,
                          int cq)
 {
