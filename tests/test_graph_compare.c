@@ -3,6 +3,7 @@
  * changes, on small graphs from pt_test_graph; and interning a load's
  * strings at once (graph.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -44,6 +45,120 @@ static void graph_intern_copies__keeps_one_string_per_text(void **state)
   pt_free(len);
   pt_free(s);
   pt_graph_free(g);
+}
+
+/* The canonical order of many records, sorted on several threads by the
+ * ranks of their strings, is the order a stable sort by text gives:
+ * entities by key, path and line (equal ones in the order added, and a
+ * key that is an equal text at another address compares equal), edges
+ * by from, to, type, path and line, then the first of each triple. */
+typedef struct fin_rec {
+  const char *a, *b, *c;     /* entity: key, path; edge: from, to, path */
+  uint32_t type, line, tag;  /* tag: entity line_end, edge nothing */
+  size_t idx;
+} fin_rec;
+
+static int cmp_fin(const void *pa, const void *pb)
+{
+  const fin_rec *a = pa, *b = pb;
+  int c = strcmp(a->a, b->a);
+  if (!c) c = strcmp(a->b, b->b);
+  if (!c && a->c) c = strcmp(a->c, b->c);
+  if (!c) c = (a->type > b->type) - (a->type < b->type);
+  if (!c) c = (a->line > b->line) - (a->line < b->line);
+  if (!c) c = (a->idx > b->idx) - (a->idx < b->idx);
+  return c;
+}
+
+static void graph_finish__orders_many_records_as_a_stable_sort_by_text(
+    void **state)
+{
+  enum { N_ENT = 70000, N_EDGE = 120000, K = 3001, P = 7 };
+  char (*keys)[24] = pt_malloc((size_t)K * sizeof *keys);
+  char (*twins)[24] = pt_malloc((size_t)K * sizeof *twins);
+  char paths[P][16];
+  fin_rec *ents = pt_calloc(N_ENT, sizeof *ents);
+  fin_rec *edges = pt_calloc(N_EDGE, sizeof *edges);
+  pt_graph *g = NULL;
+  uint32_t seed = 777;
+  assert_non_null(keys);
+  assert_non_null(twins);
+  assert_non_null(ents);
+  assert_non_null(edges);
+  assert_int_equal(pt_graph_new(&g), 0);
+  for (int i = 0; i < K; i++) {
+    snprintf(keys[i], sizeof keys[i], "py:fn:k%d:__x:T1", (i * 1009) % K);
+    memcpy(twins[i], keys[i], sizeof keys[i]);
+  }
+  for (int i = 0; i < P; i++)
+    snprintf(paths[i], sizeof paths[i], "d/p%d.py", (i * 3) % P);
+  for (size_t i = 0; i < N_ENT; i++) {
+    seed = seed * 1103515245u + 12345u;
+    uint32_t r = seed >> 8;
+    pt_entity e;
+    memset(&e, 0, sizeof e);
+    e.key = keys[r % K];
+    e.name = "k";
+    e.qualname = "k";
+    e.file_path = paths[r / K % P];
+    e.lang = PT_LANG_PYTHON;
+    e.kind = PT_KIND_FUNCTION;
+    e.line_start = r / K / P % 3 + 1; /* many equal (key, path, line) */
+    e.line_end = (uint32_t)i;         /* tells the equal ones apart */
+    if (i % 10 == 3) { /* the same text at another address */
+      e.name = pt_graph_intern(g, e.name);
+      e.qualname = e.name;
+      e.file_path = pt_graph_intern(g, e.file_path);
+      e.key = twins[r % K];
+      assert_int_equal(pt_graph_add_entity_interned(g, &e), 0);
+    } else {
+      assert_int_equal(pt_graph_add_entity(g, &e), 0);
+    }
+    fin_rec f = {e.key, e.file_path, NULL, 0, e.line_start, e.line_end, i};
+    ents[i] = f;
+  }
+  for (size_t i = 0; i < N_EDGE; i++) {
+    seed = seed * 1103515245u + 12345u;
+    uint32_t r = seed >> 8;
+    pt_edge e = {keys[r % K], keys[(r / 7) % K], paths[r / K % P],
+                 (pt_edge_type)(r / K / P % PT_EDGE__COUNT),
+                 r / K % 40 + 1, 1, PT_RES_NONE, NULL};
+    assert_int_equal(pt_graph_add_edge(g, &e), 0);
+    fin_rec f = {e.from_key, e.to_key, e.file_path, e.type, e.line, 0, i};
+    edges[i] = f;
+  }
+  qsort(ents, N_ENT, sizeof *ents, cmp_fin);
+  qsort(edges, N_EDGE, sizeof *edges, cmp_fin);
+  assert_int_equal(pt_graph_finish(g), 0);
+  const pt_entity *ge = pt_graph_entities(g);
+  assert_int_equal(pt_graph_n_entities(g), N_ENT);
+  for (size_t i = 0; i < N_ENT; i++) {
+    assert_string_equal(ge[i].key, ents[i].a);
+    assert_string_equal(ge[i].file_path, ents[i].b);
+    assert_int_equal(ge[i].line_start, ents[i].line);
+    assert_int_equal(ge[i].line_end, ents[i].tag);
+  }
+  const pt_edge *gd = pt_graph_edges(g);
+  size_t w = 0;
+  for (size_t i = 0; i < N_EDGE; i++) {
+    if (i > 0 && strcmp(edges[i - 1].a, edges[i].a) == 0 &&
+        strcmp(edges[i - 1].b, edges[i].b) == 0 &&
+        edges[i - 1].type == edges[i].type)
+      continue;
+    assert_true(w < pt_graph_n_edges(g));
+    assert_string_equal(gd[w].from_key, edges[i].a);
+    assert_string_equal(gd[w].to_key, edges[i].b);
+    assert_int_equal(gd[w].type, edges[i].type);
+    assert_string_equal(gd[w].file_path, edges[i].c);
+    assert_int_equal(gd[w].line, edges[i].line);
+    w++;
+  }
+  assert_int_equal(pt_graph_n_edges(g), w);
+  pt_graph_free(g);
+  pt_free(edges);
+  pt_free(ents);
+  pt_free(twins);
+  pt_free(keys);
 }
 
 static void graph_equal__holds_for_the_same_records_built_twice(void **state)
@@ -257,6 +372,7 @@ int main(void)
     cmocka_unit_test(graph_count_resolutions__counts_by_language_and_rule),
     cmocka_unit_test(graph_patch__keeps_the_first_written_of_a_duplicate_edge),
     cmocka_unit_test(graph_finish__keeps_the_first_smallest_edge_of_each_triple),
+    cmocka_unit_test(graph_finish__orders_many_records_as_a_stable_sort_by_text),
     cmocka_unit_test(graph_equal__holds_for_the_same_records_built_twice),
     cmocka_unit_test(graph_equal__fails_when_one_field_of_an_edge_differs),
     cmocka_unit_test(graph_count_changes__counts_keys_that_came_and_went),

@@ -13,6 +13,7 @@
 #include "graph_int.h"
 #include "pt/ptrmap.h"
 #include "pt/strmap.h"
+#include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 
 static void pool_release(pt_graph_pool *p)
@@ -480,15 +481,20 @@ static int cmp_meta(const void *pa, const void *pb)
   return cmp_str(((const meta_pair *)pa)->name, ((const meta_pair *)pb)->name);
 }
 
-/* ---- the edge sort ---------------------------------------------------------
- * Sorting hundreds of thousands of edges by comparing their key strings is
- * the slowest part of finishing a graph. Every string is interned, so the
- * distinct ones are found by pointer, sorted once by text, and the edges
- * are then sorted by those ranks: the same order, with integer compares. */
+/* ---- the canonical order ---------------------------------------------------
+ * Sorting a million records by comparing their key strings is the slowest
+ * part of finishing a graph. Every string is interned, so the distinct ones
+ * are found by pointer, sorted once by text, and the entities and edges are
+ * then sorted by those ranks: the same order, with integer compares. A
+ * record's place breaks ties, which is the order glibc's (stable) qsort
+ * left equal records in; with it every rank is distinct, so any sort gives
+ * the one order and the work splits over threads: each map of strings, each
+ * piece of a sort and each array's permutation runs where a thread is free,
+ * and the result is the same for any number of threads. */
 
 typedef struct edge_rank {
   uint32_t from, to, type, path, line, idx;
-} edge_rank;
+} edge_rank; /* an entity's: from its key, to its path, type its line */
 
 static int cmp_edge_rank(const void *pa, const void *pb)
 {
@@ -501,65 +507,226 @@ static int cmp_edge_rank(const void *pa, const void *pb)
   return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-static int cmp_str_ptr(const void *a, const void *b)
+typedef void (*half_fn)(void *payload);
+
+/* Runs a(pa) on a thread of its own and b(pb) on the caller's when
+ * threads > 1 and a thread starts, else one after the other. */
+static void both(half_fn a, void *pa, half_fn b, void *pb, unsigned threads)
 {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
+  pt_thread *t = NULL;
+  if (threads > 1 && pt_thread_start(a, pa, &t) != 0) {
+    pt_error_clear(); /* on one thread: slower, not different */
+    t = NULL;
+  }
+  if (!t)
+    a(pa);
+  b(pb);
+  if (t)
+    pt_thread_join(t);
 }
 
-/* The distinct id of s (NULL is 0), recording s on first sight. */
-static int str_id(pt_ptrmap *m, const char **strs, const char *s, uint32_t *out)
+/* A distinct string and the id its map gave it. */
+typedef struct str_at {
+  const char *s;
+  uint32_t id;
+} str_at;
+
+static int cmp_str_at(const void *a, const void *b)
+{
+  return strcmp(((const str_at *)a)->s, ((const str_at *)b)->s);
+}
+
+/* The strings of the records, in two maps by a bit of the pointer's hash,
+ * one per thread: each map's ids count from 1 in first sight. */
+typedef struct str_map {
+  const pt_graph *g;
+  edge_rank *er, *nr;        /* by edge, by entity (NULL: none) */
+  pt_ptrmap m;
+  const char **strs;         /* owned: by id - 1 */
+  size_t n_strs, cap_strs;
+  uint32_t half;             /* its strings: ptr_half(s) == half */
+  int rc;
+} str_map;
+
+static uint32_t ptr_half(const char *s)
+{
+  return (uint32_t)(((uint64_t)(uintptr_t)s * 0x9e3779b97f4a7c15u) >> 63);
+}
+
+/* The id of s in m (NULL: 0) when s is m's half, recorded on first sight;
+ * else *out is left to the other map. */
+static void str_id(str_map *m, const char *s, uint32_t *out)
 {
   size_t id = 0;
   if (!s) {
     *out = 0;
-    return 0;
+    return;
   }
-  int rc = pt_ptrmap_put_new(m, s, m->n + 1, &id);
-  if (rc == 0 && id == m->n)
-    strs[id] = s;
+  if (m->rc || ptr_half(s) != m->half)
+    return;
+  m->rc = pt_ptrmap_put_new(&m->m, s, m->m.n + 1, &id);
+  if (m->rc == 0 && id > m->n_strs) {
+    if (m->n_strs == m->cap_strs &&
+        pt_array_grow((void **)&m->strs, &m->cap_strs, m->n_strs + 1,
+                      sizeof *m->strs) != 0) {
+      m->rc = PT_ENOMEM;
+      return;
+    }
+    m->strs[m->n_strs++] = s;
+  }
   *out = (uint32_t)id;
-  return rc;
 }
 
-/* r[i] for each edge i: its strings' ranks in text order, type, line and
- * index. The maps are freed before the sort, which then needs only r. */
-static int rank_edges(const pt_graph *g, edge_rank *r)
+static void map_strings(void *payload)
 {
-  size_t n = g->edges.n;
-  pt_ptrmap m = PT_PTRMAP_INIT;
-  const char **strs = pt_malloc((3 * n + 2) * sizeof *strs);
-  uint32_t *rank = NULL;
-  int rc = strs ? pt_ptrmap_reserve(&m, n / 2 + 16)
-                : PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; rc == 0 && i < n; i++) {
+  str_map *m = payload;
+  const pt_graph *g = m->g;
+  for (size_t i = 0; m->er && i < g->edges.n; i++) {
     const pt_edge *e = &g->edges.v[i];
-    rc = str_id(&m, strs, e->from_key, &r[i].from);
-    if (rc == 0) rc = str_id(&m, strs, e->to_key, &r[i].to);
-    if (rc == 0) rc = str_id(&m, strs, e->file_path, &r[i].path);
-    r[i].type = (uint32_t)e->type;
-    r[i].line = e->line;
+    str_id(m, e->from_key, &m->er[i].from);
+    str_id(m, e->to_key, &m->er[i].to);
+    str_id(m, e->file_path, &m->er[i].path);
+  }
+  for (size_t i = 0; m->nr && i < g->entities.n; i++) {
+    const pt_entity *e = &g->entities.v[i];
+    str_id(m, e->key, &m->nr[i].from);
+    str_id(m, e->file_path, &m->nr[i].to);
+  }
+}
+
+static void swap_str_at(str_at *a, str_at *b)
+{
+  str_at t = *a;
+  *a = *b;
+  *b = t;
+}
+
+/* The distinct strings sorted by text, a part per thread: split around
+ * the median of a sample (Hoare's partition: [0, j] then [j + 1, n)),
+ * each side sorted apart. Equal texts stay together, in any order. */
+typedef struct str_sort {
+  str_at *v;
+  size_t n;
+  unsigned threads;
+} str_sort;
+
+static void sort_strs(void *payload)
+{
+  str_sort *s = payload;
+  size_t n = s->n;
+  if (s->threads < 2 || n < 4096) {
+    if (n > 1)
+      qsort(s->v, n, sizeof *s->v, cmp_str_at);
+    return;
+  }
+  str_at sample[31], *v = s->v;
+  for (size_t k = 0; k < 31; k++)
+    sample[k] = v[k * (n / 31)];
+  qsort(sample, 31, sizeof *sample, cmp_str_at);
+  const char *p = sample[15].s;
+  size_t i = 0, j = n - 1;
+  for (;;) {
+    while (strcmp(v[i].s, p) < 0) i++;
+    while (strcmp(p, v[j].s) < 0) j--;
+    if (i >= j)
+      break;
+    swap_str_at(&v[i++], &v[j--]);
+  }
+  str_sort a = {v, j + 1, s->threads / 2};
+  str_sort b = {v + j + 1, n - j - 1, s->threads - s->threads / 2};
+  both(sort_strs, &a, sort_strs, &b, s->threads);
+}
+
+/* Each map's id of a string, as its place in text order (equal texts one
+ * rank, so ranks compare as cmp_str does); 0 stays NULL's. */
+static void to_ranks(edge_rank *v, size_t n, int entity,
+                     const uint32_t *rank0, const uint32_t *rank1,
+                     const pt_graph *g)
+{
+#define RANK(s, x) ((x) = !(s) ? 0 : ptr_half(s) ? rank1[(x)] : rank0[(x)])
+  for (size_t i = 0; i < n; i++) {
+    if (entity) {
+      const pt_entity *e = &g->entities.v[i];
+      RANK(e->key, v[i].from);
+      RANK(e->file_path, v[i].to);
+    } else {
+      const pt_edge *e = &g->edges.v[i];
+      RANK(e->from_key, v[i].from);
+      RANK(e->to_key, v[i].to);
+      RANK(e->file_path, v[i].path);
+    }
+  }
+#undef RANK
+}
+
+/* r[i] for each edge i (r NULL: none), q[i] for each entity (q NULL:
+ * none): their strings' ranks in text order, type, line and place. The
+ * maps are freed before the sorts, which then need only r and q. */
+static int rank_records(const pt_graph *g, edge_rank *r, edge_rank *q,
+                        unsigned threads)
+{
+  size_t n = r ? g->edges.n : 0, n_ent = q ? g->entities.n : 0;
+  str_map m[2];
+  memset(m, 0, sizeof m);
+  for (size_t i = 0; i < n; i++) {
+    r[i].type = (uint32_t)g->edges.v[i].type;
+    r[i].line = g->edges.v[i].line;
     r[i].idx = (uint32_t)i;
   }
-  size_t n_str = m.n;
-  if (rc == 0 && !(rank = pt_malloc((n_str + 2) * sizeof *rank)))
-    rc = PT_ERR(PT_ENOMEM, "out of memory");
-  if (rc == 0) {
-    /* strs[1..n_str] by text; then each id's place in that order */
-    qsort(strs + 1, n_str, sizeof *strs, cmp_str_ptr);
-    rank[0] = 0;
-    for (size_t k = 1; k <= n_str; k++) {
-      size_t id = 0;
-      pt_ptrmap_get(&m, strs[k], &id);
-      rank[id] = (uint32_t)k;
-    }
-    for (size_t i = 0; i < n; i++) {
-      r[i].from = rank[r[i].from];
-      r[i].to = rank[r[i].to];
-      r[i].path = rank[r[i].path];
-    }
+  for (size_t i = 0; i < n_ent; i++) {
+    q[i].type = g->entities.v[i].line_start;
+    q[i].path = q[i].line = 0;
+    q[i].idx = (uint32_t)i;
   }
-  pt_ptrmap_fini(&m);
-  pt_free(strs);
+  int rc = 0;
+  for (uint32_t h = 0; h < 2; h++) {
+    m[h].g = g;
+    m[h].er = r;
+    m[h].nr = q;
+    m[h].half = h;
+    if (rc == 0)
+      rc = pt_ptrmap_reserve(&m[h].m, (n + n_ent) / 4 + 16);
+  }
+  if (rc == 0) {
+    both(map_strings, &m[0], map_strings, &m[1], threads);
+    rc = m[0].rc ? m[0].rc : m[1].rc;
+    if (rc)
+      rc = PT_ERR(PT_ENOMEM, "out of memory ranking strings");
+  }
+  for (int h = 0; h < 2; h++)
+    pt_ptrmap_fini(&m[h].m);
+  size_t n0 = m[0].n_strs, n_str = n0 + m[1].n_strs;
+  str_at *all = NULL;
+  uint32_t *rank = NULL;
+  if (rc == 0 && n_str >= UINT32_MAX - 2)
+    rc = PT_ERR(PT_ENOMEM, "too many strings to sort: %zu", n_str);
+  if (rc == 0) {
+    all = pt_malloc((n_str + 1) * sizeof *all);
+    rank = pt_malloc((n_str + 2) * sizeof *rank);
+    if (!all || !rank)
+      rc = PT_ERR(PT_ENOMEM, "out of memory ranking %zu strings", n_str);
+  }
+  if (rc == 0) {
+    /* m[0]'s id k at rank[k], m[1]'s at rank[n0 + k] */
+    for (size_t k = 0; k < n0; k++)
+      all[k] = (str_at){m[0].strs[k], (uint32_t)k + 1};
+    for (size_t k = n0; k < n_str; k++)
+      all[k] = (str_at){m[1].strs[k - n0], (uint32_t)k + 1};
+    str_sort s = {all, n_str, threads};
+    sort_strs(&s);
+    rank[0] = 0;
+    uint32_t at = 0;
+    for (size_t k = 0; k < n_str; k++) {
+      if (k == 0 || strcmp(all[k - 1].s, all[k].s) != 0)
+        at++;
+      rank[all[k].id] = at;
+    }
+    to_ranks(r, n, 0, rank, rank + n0, g);
+    to_ranks(q, n_ent, 1, rank, rank + n0, g);
+  }
+  for (int h = 0; h < 2; h++)
+    pt_free(m[h].strs);
+  pt_free(all);
   pt_free(rank);
   return rc;
 }
@@ -634,6 +801,43 @@ static void sort_ranks(edge_rank *r, size_t n, unsigned depth)
   }
 }
 
+/* One array's ranks sorted, a part per thread: split around the median of
+ * a sample (Hoare's partition: [0, j] then [j + 1, n)), each side apart. */
+typedef struct rank_sort {
+  edge_rank *r;
+  size_t n;
+  unsigned threads;
+} rank_sort;
+
+static void sort_ranks_on(void *payload)
+{
+  rank_sort *s = payload;
+  size_t n = s->n;
+  if (s->threads < 2 || n < 65536) {
+    unsigned depth = 0;
+    for (size_t k = n; k; k >>= 1)
+      depth += 2;
+    sort_ranks(s->r, n, depth);
+    return;
+  }
+  edge_rank sample[63], *r = s->r;
+  for (size_t k = 0; k < 63; k++)
+    sample[k] = r[k * (n / 63)];
+  sort_ranks(sample, 63, 64);
+  edge_rank p = sample[31];
+  size_t i = 0, j = n - 1;
+  for (;;) {
+    while (cmp_edge_rank(&r[i], &p) < 0) i++;
+    while (cmp_edge_rank(&p, &r[j]) < 0) j--;
+    if (i >= j)
+      break;
+    swap_rank(&r[i++], &r[j--]);
+  }
+  rank_sort a = {r, j + 1, s->threads / 2};
+  rank_sort b = {r + j + 1, n - j - 1, s->threads - s->threads / 2};
+  both(sort_ranks_on, &a, sort_ranks_on, &b, s->threads);
+}
+
 /* Puts edge r[i].idx at i for every i, following the permutation's cycles
  * in place (a sorted copy would be another 48 bytes an edge). */
 static void permute_edges(pt_edge *v, edge_rank *r, size_t n)
@@ -656,21 +860,41 @@ static void permute_edges(pt_edge *v, edge_rank *r, size_t n)
   }
 }
 
-/* Sorts the edges as cmp_edge does; PT_ENOMEM leaves them unsorted. */
-static int sort_edges_ranked(pt_graph *g)
+/* The same for entities. */
+static void permute_entities(pt_entity *v, edge_rank *r, size_t n)
 {
-  size_t n = g->edges.n;
-  edge_rank *r = pt_malloc((n + 1) * sizeof *r);
-  int rc = r ? rank_edges(g, r) : PT_ERR(PT_ENOMEM, "out of memory");
-  if (rc == 0) {
-    unsigned depth = 0;
-    for (size_t k = n; k; k >>= 1)
-      depth += 2;
-    sort_ranks(r, n, depth);
-    permute_edges(g->edges.v, r, n);
+  for (size_t i = 0; i < n; i++) {
+    if (r[i].idx == i)
+      continue;
+    pt_entity first = v[i];
+    size_t k = i;
+    for (;;) {
+      size_t from = r[k].idx;
+      r[k].idx = (uint32_t)k;
+      if (from == i) {
+        v[k] = first;
+        break;
+      }
+      v[k] = v[from];
+      k = from;
+    }
   }
-  pt_free(r);
-  return rc;
+}
+
+/* One array put in the order of its sorted ranks. */
+typedef struct permute {
+  pt_graph *g;
+  edge_rank *r;              /* NULL: this array keeps its order */
+  int entities;              /* the entities, else the edges */
+} permute;
+
+static void permute_on(void *payload)
+{
+  permute *p = payload;
+  if (p->r && p->entities)
+    permute_entities(p->g->entities.v, p->r, p->g->entities.n);
+  else if (p->r)
+    permute_edges(p->g->edges.v, p->r, p->g->edges.n);
 }
 
 /* Is v[0..n) in cmp's order already? A store's load reads records in the
@@ -693,16 +917,47 @@ static int is_sorted(const void *v, size_t n, size_t size,
       qsort((vec).v, (vec).n, sizeof *(vec).v, cmp);                        \
   } while (0)
 
+/* Sorts the entities (when entities) and the edges (when edges) as their
+ * cmp functions do, equal entities in their order; each sort on every
+ * thread, then both arrays' permutations at once. PT_ENOMEM leaves them
+ * unsorted. */
+static int sort_ranked_records(pt_graph *g, int entities, int edges)
+{
+  unsigned threads = pt_cpu_count();
+  size_t n = edges ? g->edges.n : 0, n_ent = entities ? g->entities.n : 0;
+  if (n + n_ent < 65536)
+    threads = 1;
+  edge_rank *r = edges ? pt_malloc((n + 1) * sizeof *r) : NULL;
+  edge_rank *q = entities ? pt_malloc((n_ent + 1) * sizeof *q) : NULL;
+  int rc = (r || !edges) && (q || !entities)
+               ? rank_records(g, r, q, threads)
+               : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0) {
+    rank_sort se = {q, n_ent, threads}, sd = {r, n, threads};
+    sort_ranks_on(&se);
+    sort_ranks_on(&sd);
+    permute pe = {g, q, 1}, pd = {g, r, 0};
+    both(permute_on, &pe, permute_on, &pd, threads);
+  }
+  pt_free(q);
+  pt_free(r);
+  return rc;
+}
+
 int pt_graph_finish(pt_graph *g)
 {
   pt__graph_touch(g);
-  SORT(g->entities, pt__graph_cmp_entity);
-  if (g->edges.n > 1 && g->edges.n < UINT32_MAX &&
-      !is_sorted(g->edges.v, g->edges.n, sizeof *g->edges.v,
-                 pt__graph_cmp_edge) &&
-      sort_edges_ranked(g) != 0) {
+  int sort_ents = g->entities.n > 1 && g->entities.n < UINT32_MAX &&
+                  !is_sorted(g->entities.v, g->entities.n,
+                             sizeof *g->entities.v, pt__graph_cmp_entity);
+  int sort_edges = g->edges.n > 1 && g->edges.n < UINT32_MAX &&
+                   !is_sorted(g->edges.v, g->edges.n, sizeof *g->edges.v,
+                              pt__graph_cmp_edge);
+  if ((sort_ents || sort_edges) &&
+      sort_ranked_records(g, sort_ents, sort_edges) != 0) {
     pt_error_clear(); /* short of memory: the same order, more slowly */
-    qsort(g->edges.v, g->edges.n, sizeof *g->edges.v, pt__graph_cmp_edge);
+    SORT(g->entities, pt__graph_cmp_entity);
+    SORT(g->edges, pt__graph_cmp_edge);
   }
   SORT(g->files, cmp_file);
   SORT(g->tests, pt__graph_cmp_test);
