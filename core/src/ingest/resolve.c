@@ -11,6 +11,8 @@
 #include "pt/alloc.h"
 #include "pt/compat.h"
 #include "pt/error.h"
+#include "pt/sys/proc.h"
+#include "pt/sys/thread.h"
 #include "resolve_int.h"
 
 /* The calling thread's record of what it reads (pt__deps_record). */
@@ -265,22 +267,37 @@ static int path_ids(pt_resolver *rs, uint32_t **path_dir)
   return rc;
 }
 
-/* Each entity's ids, and its place in the chain of its name and family. */
-static int entity_ids(pt_resolver *rs, size_t *tail)
+/* The tables are made by two threads at once, each filling maps and
+ * fields of ent_info the other does not touch, in entity order as one
+ * thread would: their ids and chains are the same. */
+typedef struct ids_half {
+  pt_resolver *rs;
+  size_t *tail;              /* the name chains' (names_half) */
+  int rc;
+  char msg[256];             /* the error's message, made on that thread */
+} ids_half;
+
+static void half_failed(ids_half *h, int rc)
 {
+  h->rc = rc;
+  if (rc)
+    pt_snprintf(h->msg, sizeof h->msg, "%s", pt_error_last()->message);
+}
+
+/* Keys, kinds, argument ranges, qualified names and enclosing types. */
+static void types_half(void *payload)
+{
+  ids_half *h = payload;
+  pt_resolver *rs = h->rs;
   int rc = 0;
-  uint32_t *path_dir = NULL;
   for (size_t i = 0; rc == 0 && i < rs->n_ents; i++)
     rc = pt_strmap_put(&rs->by_key, rs->ents[i].key, strlen(rs->ents[i].key), i);
-  if (rc == 0)
-    rc = path_ids(rs, &path_dir);
   for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
     const pt_entity *e = &rs->ents[i];
     ent_info *in = &rs->info[i];
     in->fam = pt__resolve_family(e->lang);
     in->kind = (uint8_t)e->kind;
     pt__resolve_arity_of(e, in);
-    in->dir = path_dir[in->file];
     in->ql = e->qualname ? (uint32_t)strlen(e->qualname) : 0;
     in->qn = in->encl = NO_ID;
     if (e->qualname)
@@ -289,12 +306,30 @@ static int entity_ids(pt_resolver *rs, size_t *tail)
     if (rc == 0 && rs->encl[i].s)
       rc = pt__resolve_intern(&rs->qnames, rs->encl[i].s, rs->encl[i].n,
                               &in->encl);
-    if (rc == 0 && in->fam >= PT_LANG__COUNT)
+  }
+  half_failed(h, rc);
+}
+
+/* Paths, folders, names, the chains of names and of file names, and
+ * default exports. */
+static void names_half(void *payload)
+{
+  ids_half *h = payload;
+  pt_resolver *rs = h->rs;
+  uint32_t *path_dir = NULL;
+  size_t *tail = h->tail;
+  int rc = path_ids(rs, &path_dir);
+  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
+    const pt_entity *e = &rs->ents[i];
+    ent_info *in = &rs->info[i];
+    uint8_t fam = pt__resolve_family(e->lang);
+    in->dir = path_dir[in->file];
+    if (fam >= PT_LANG__COUNT)
       rc = PT_ERR(PT_EINVAL, "%s: unknown language", e->key);
     if (rc == 0)
       rc = pt__resolve_intern(&rs->name_ids, e->name, strlen(e->name), &in->nid);
     if (rc == 0)
-      rc = chain(&rs->by_name[in->fam], rs->next_same_name, tail, e->name, i);
+      rc = chain(&rs->by_name[fam], rs->next_same_name, tail, e->name, i);
     size_t was; /* the first of two (invalid) default exports */
     if (rc == 0 && pt__resolve_is_default(e) &&
         !pt_strmap_get(&rs->defaults, e->file_path, strlen(e->file_path), &was))
@@ -304,8 +339,33 @@ static int entity_ids(pt_resolver *rs, size_t *tail)
     if (rc == 0)
       rc = pt_strmap_put(&rs->names, e->name, nl, count + 1);
   }
+  for (size_t i = 0; rc == 0 && i < rs->n_files; i++)
+    rc = chain(&rs->by_base, rs->next_same_base, tail,
+               pt__path_base(rs->files[i].path), i);
   pt_free(path_dir);
-  return rc;
+  half_failed(h, rc);
+}
+
+/* Each entity's ids, its place in the chain of its name and family, and
+ * each file's in the chain of its file name: on two threads when there
+ * are two processors and enough entities to pay for one. */
+static int entity_ids(pt_resolver *rs, size_t *tail)
+{
+  ids_half a = {rs, NULL, 0, ""}, b = {rs, tail, 0, ""};
+  pt_thread *t = NULL;
+  if (rs->n_ents >= 65536 && pt_cpu_count() > 1 &&
+      pt_thread_start(types_half, &a, &t) != 0) {
+    pt_error_clear(); /* on one thread: slower, the same tables */
+    t = NULL;
+  }
+  if (!t)
+    types_half(&a);
+  names_half(&b);
+  if (t)
+    pt_thread_join(t);
+  if (a.rc)
+    return PT_ERR(a.rc, "%s", a.msg);
+  return b.rc ? PT_ERR(b.rc, "%s", b.msg) : 0;
 }
 
 int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
@@ -332,9 +392,6 @@ int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
     rc = entity_ids(rs, tail);
   if (rc == 0)
     rc = pt__group_build(rs);
-  for (size_t i = 0; rc == 0 && i < n_files; i++)
-    rc = chain(&rs->by_base, rs->next_same_base, tail,
-               pt__path_base(files[i].path), i);
   rs->base_head = rc == 0 ? pt_malloc((rs->qnames.n + 1) * sizeof(size_t)) : NULL;
   if (rc == 0 && !rs->base_head)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
