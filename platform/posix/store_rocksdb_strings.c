@@ -18,6 +18,7 @@
 
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/sys/thread.h"
 #include "pt/varint.h"
 #include "store_rocksdb_int.h"
 
@@ -91,21 +92,17 @@ static void sort_by_hash(pt__rocksdb_hashed *v, pt__rocksdb_hashed *tmp,
   }
 }
 
-/* Calls each(s, payload) for every string the format names by id of
- * every entity, edge and test of g, in the order of the records, each
- * string at least at its first place: entities first, so their keys take
- * the low ids; an edge's from key and path are mostly the last edge's,
- * and are skipped then. */
-static int each_string(const pt_graph *g,
-                       int (*each)(pt__rocksdb_ids *ids, const char *s),
-                       pt__rocksdb_ids *ids)
+/* Calls each(ids, s) for every string the format names by id of every
+ * entity, edge or test of g, in the order of the records, each string at
+ * least at its first place (an edge's from key and path are mostly the
+ * last edge's, and are skipped then). */
+typedef int (*string_fn)(pt__rocksdb_ids *ids, const char *s);
+
+static int each_entity_string(const pt_graph *g, string_fn each,
+                              pt__rocksdb_ids *ids)
 {
   const pt_entity *e = pt_graph_entities(g);
-  const pt_edge *d = pt_graph_edges(g);
-  const pt_test_entity *t = pt_graph_tests(g);
-  size_t n_e = pt_graph_n_entities(g), n_d = pt_graph_n_edges(g);
-  size_t n_t = pt_graph_n_tests(g);
-  const char *from = NULL, *file = NULL;
+  size_t n_e = pt_graph_n_entities(g);
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < n_e; i++) {
     rc = each(ids, e[i].key);
@@ -114,6 +111,16 @@ static int each_string(const pt_graph *g,
     if (rc == 0) rc = each(ids, e[i].file_path);
     if (rc == 0) rc = each(ids, e[i].parent_key);
   }
+  return rc;
+}
+
+static int each_edge_string(const pt_graph *g, string_fn each,
+                            pt__rocksdb_ids *ids)
+{
+  const pt_edge *d = pt_graph_edges(g);
+  size_t n_d = pt_graph_n_edges(g);
+  const char *from = NULL, *file = NULL;
+  int rc = 0;
   for (size_t i = 0; rc == 0 && i < n_d; i++) {
     if (d[i].from_key != from)
       rc = each(ids, from = d[i].from_key);
@@ -124,6 +131,15 @@ static int each_string(const pt_graph *g,
     for (uint32_t k = 0; rc == 0 && c && k < c->n_keys; k++)
       rc = each(ids, c->keys[k]);
   }
+  return rc;
+}
+
+static int each_test_string(const pt_graph *g, string_fn each,
+                            pt__rocksdb_ids *ids)
+{
+  const pt_test_entity *t = pt_graph_tests(g);
+  size_t n_t = pt_graph_n_tests(g);
+  int rc = 0;
   for (size_t i = 0; rc == 0 && i < n_t; i++) {
     rc = each(ids, t[i].key);
     if (rc == 0) rc = each(ids, t[i].name);
@@ -131,6 +147,67 @@ static int each_string(const pt_graph *g,
     if (rc == 0) rc = each(ids, t[i].reason);
   }
   return rc;
+}
+
+/* Entities first, so their keys take the low ids. */
+static int each_string(const pt_graph *g, string_fn each,
+                       pt__rocksdb_ids *ids)
+{
+  int rc = each_entity_string(g, each, ids);
+  if (rc == 0)
+    rc = each_edge_string(g, each, ids);
+  return rc ? rc : each_test_string(g, each, ids);
+}
+
+/* The edges' distinct strings in the order they first come, numbered in
+ * a map of their own on a second thread while the entities' are numbered
+ * on the caller's. */
+typedef struct edge_scan {
+  const pt_graph *g;     /* borrowed */
+  pt__rocksdb_ids part;  /* owned: map, text and len */
+  int rc;
+  pt_error err;          /* when rc != 0 */
+} edge_scan;
+
+static void scan_edges(void *payload)
+{
+  edge_scan *e = payload;
+  e->rc = pt_ptrmap_reserve(&e->part.map, pt_graph_n_edges(e->g) / 3 + 16);
+  if (e->rc == 0)
+    e->rc = each_edge_string(e->g, number, &e->part);
+  if (e->rc)
+    e->err = *pt_error_last();
+}
+
+/* The ids a numbering of entities, edges and tests in turn gives, with
+ * the edges' strings found on a second thread: the entities' strings take
+ * 1, 2, 3, ... as they first come, then each edge string they do not
+ * hold the next id in the order the edges first name it, then the
+ * tests'. The same ids on one thread or two (a thread that cannot start
+ * leaves the edges to the caller). */
+static int number_all(pt__rocksdb_ids *ids, const pt_graph *g)
+{
+  edge_scan e;
+  pt_thread *th = NULL;
+  memset(&e, 0, sizeof e);
+  e.g = g;
+  if (pt_thread_start(scan_edges, &e, &th) != 0)
+    pt_error_clear();
+  int rc = each_entity_string(g, number, ids);
+  if (th)
+    pt_thread_join(th);
+  else
+    scan_edges(&e);
+  if (rc == 0 && e.rc)
+    rc = pt__error_set(e.rc, e.err.file, e.err.line, "%s", e.err.message);
+  for (size_t i = 0; rc == 0 && i < e.part.n; i++) {
+    size_t id = 0, n = ids->map.n;
+    rc = pt_ptrmap_put_new(&ids->map, e.part.text[i], n + 1, &id);
+    if (rc == 0 && ids->map.n > n)
+      rc = add_text(ids, e.part.text[i], e.part.len[i]);
+  }
+  pt__rocksdb_ids_fini(&e.part);
+  return rc ? rc : each_test_string(g, number, ids);
 }
 
 /* The 'x' records' order, for the test hook that writes them. */
@@ -162,7 +239,7 @@ int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g,
   int rc = pt_ptrmap_reserve(&ids->map, 3 * n_e + 2 * pt_graph_n_tests(g) +
                                             n_d / 4 + 16);
   if (rc == 0)
-    rc = each_string(g, number, ids);
+    rc = number_all(ids, g);
   if (rc == 0 && has_hashed)
     rc = hash_all(ids);
   return rc;

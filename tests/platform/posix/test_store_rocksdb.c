@@ -12,6 +12,7 @@
 #include "pt/error.h"
 #include "pt/record_codec.h"
 #include "pt/store.h"
+#include "pt/strmap.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
 #include "store_support.h"
@@ -611,6 +612,69 @@ static void rocksdb_save__stores_each_string_once(void **state)
   pt_graph_free(g);
 }
 
+typedef struct first_seen {
+  pt_strmap seen;
+  const char **v;
+  size_t n;
+} first_seen;
+
+static void see(first_seen *f, const char *s)
+{
+  size_t had;
+  if (!s || pt_strmap_get(&f->seen, s, strlen(s), &had))
+    return;
+  assert_int_equal(pt_strmap_put(&f->seen, s, strlen(s), f->n), 0);
+  f->v = pt_realloc(f->v, (f->n + 1) * sizeof *f->v);
+  assert_non_null(f->v);
+  f->v[f->n++] = s;
+}
+
+/* The string table of g as a save numbers it: each text at the first
+ * place a record names it, entities first, then edges, then tests (the
+ * save numbers the edges' strings on a thread of their own). */
+static void assert_numbered_as_first_named(pt_test_fixture *f,
+                                           const pt_graph *g)
+{
+  first_seen want = {PT_STRMAP_INIT, NULL, 0};
+  const pt_entity *e = pt_graph_entities(g);
+  const pt_edge *d = pt_graph_edges(g);
+  const pt_test_entity *t = pt_graph_tests(g);
+  for (size_t i = 0; i < pt_graph_n_entities(g); i++) {
+    see(&want, e[i].key);
+    see(&want, e[i].name);
+    see(&want, e[i].qualname);
+    see(&want, e[i].file_path);
+    see(&want, e[i].parent_key);
+  }
+  for (size_t i = 0; i < pt_graph_n_edges(g); i++) {
+    see(&want, d[i].from_key);
+    see(&want, d[i].file_path);
+    see(&want, d[i].to_key);
+    for (uint32_t k = 0; d[i].candidates && k < d[i].candidates->n_keys; k++)
+      see(&want, d[i].candidates->keys[k]);
+  }
+  for (size_t i = 0; i < pt_graph_n_tests(g); i++) {
+    see(&want, t[i].key);
+    see(&want, t[i].name);
+    see(&want, t[i].file_path);
+    see(&want, t[i].reason);
+  }
+  raw a = raw_records(f, 'a');
+  texts got = {NULL, 0};
+  for (size_t i = 0; i < a.n; i++)
+    assert_int_equal(pt__rocksdb_read_chunk(a.val[i], a.vlen[i], text_cb,
+                                            &got), 0);
+  assert_int_equal(got.n, want.n);
+  for (size_t i = 0; i < got.n; i++) {
+    assert_string_equal(got.v[i], want.v[i]);
+    pt_free(got.v[i]);
+  }
+  pt_free(got.v);
+  pt_free(want.v);
+  pt_strmap_fini(&want.seen);
+  raw_fini(&a);
+}
+
 /* The large graph with `n` of its entities renamed: new keys, names and
  * edges, the rest as they were; its strings in the pool of `share` when
  * it is not NULL, as a live index's patched graphs share theirs. */
@@ -648,6 +712,21 @@ static pt_graph *renamed_graph_in(unsigned n, const char *path,
 static pt_graph *renamed_graph(unsigned n, const char *path)
 {
   return renamed_graph_in(n, path, NULL);
+}
+
+/* A save numbers the strings as the records first name them, whichever
+ * thread found them. */
+static void rocksdb_save__numbers_strings_as_the_records_first_name_them(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
+                   renamed_graph(1500, "new.c")};
+  for (size_t i = 0; i < 3; i++) {
+    assert_int_equal(pt_store_save(f->st, g[i]), 0);
+    assert_numbered_as_first_named(f, g[i]);
+    pt_graph_free(g[i]);
+  }
 }
 
 /* The live index's write-through on format 7: an update names the strings
@@ -926,6 +1005,8 @@ int main(void)
                  &rocksdb_backend),
       STORE_TEST(rocksdb_save__stores_each_string_once, &rocksdb_backend),
       STORE_TEST(rocksdb_update__names_new_strings_once, &rocksdb_backend),
+      STORE_TEST(rocksdb_save__numbers_strings_as_the_records_first_name_them,
+                 &rocksdb_backend),
       STORE_TEST(rocksdb_update__finds_ids_by_pointer_in_the_pool_it_knows,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__reads_the_hashed_strings_of_builds_before,
