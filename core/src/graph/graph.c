@@ -838,48 +838,33 @@ static void sort_ranks_on(void *payload)
   both(sort_ranks_on, &a, sort_ranks_on, &b, s->threads);
 }
 
-/* Puts edge r[i].idx at i for every i, following the permutation's cycles
- * in place (a sorted copy would be another 48 bytes an edge). */
-static void permute_edges(pt_edge *v, edge_rank *r, size_t n)
-{
-  for (size_t i = 0; i < n; i++) {
-    if (r[i].idx == i)
-      continue;
-    pt_edge first = v[i];
-    size_t k = i;
-    for (;;) {
-      size_t from = r[k].idx;
-      r[k].idx = (uint32_t)k;
-      if (from == i) {
-        v[k] = first;
-        break;
-      }
-      v[k] = v[from];
-      k = from;
-    }
+/* permute_NAME(v, r, n) puts record r[i].idx of v at i for every i,
+ * following the permutation's cycles in place (a sorted copy would be
+ * another record's bytes per record): one function per record type, so
+ * each moves its records by assignment. */
+#define DEFINE_PERMUTE(name, type)                                         \
+  static void permute_##name(type *v, edge_rank *r, size_t n)              \
+  {                                                                        \
+    for (size_t i = 0; i < n; i++) {                                       \
+      if (r[i].idx == i)                                                   \
+        continue;                                                          \
+      type first = v[i];                                                   \
+      size_t k = i;                                                        \
+      for (;;) {                                                           \
+        size_t from = r[k].idx;                                            \
+        r[k].idx = (uint32_t)k;                                            \
+        if (from == i) {                                                   \
+          v[k] = first;                                                    \
+          break;                                                           \
+        }                                                                  \
+        v[k] = v[from];                                                    \
+        k = from;                                                          \
+      }                                                                    \
+    }                                                                      \
   }
-}
 
-/* The same for entities. */
-static void permute_entities(pt_entity *v, edge_rank *r, size_t n)
-{
-  for (size_t i = 0; i < n; i++) {
-    if (r[i].idx == i)
-      continue;
-    pt_entity first = v[i];
-    size_t k = i;
-    for (;;) {
-      size_t from = r[k].idx;
-      r[k].idx = (uint32_t)k;
-      if (from == i) {
-        v[k] = first;
-        break;
-      }
-      v[k] = v[from];
-      k = from;
-    }
-  }
-}
+DEFINE_PERMUTE(edges, pt_edge)
+DEFINE_PERMUTE(entities, pt_entity)
 
 /* One array put in the order of its sorted ranks. */
 typedef struct permute {

@@ -188,13 +188,19 @@ int pt_store_can_update(const pt_store *st)
   return st && st->ops->update != NULL;
 }
 
+/* Whether g holds nothing yet: a load adds to an empty graph only. */
+static int is_empty(const pt_graph *g)
+{
+  return !pt_graph_n_entities(g) && !pt_graph_n_edges(g) &&
+         !pt_graph_n_files(g) && !pt_graph_n_tests(g) &&
+         !pt_graph_n_ignored(g) && !pt_graph_n_meta(g);
+}
+
 int pt_store_load(pt_store *st, pt_graph *into)
 {
   if (!st || !into)
     return PT_ERR(PT_EINVAL, "pt_store_load: NULL argument");
-  if (pt_graph_n_entities(into) || pt_graph_n_edges(into) ||
-      pt_graph_n_files(into) || pt_graph_n_tests(into) ||
-      pt_graph_n_ignored(into) || pt_graph_n_meta(into))
+  if (!is_empty(into))
     return PT_ERR(PT_EINVAL, "store %s: load needs an empty graph",
                   st->ops->name);
   int rc = st->ops->load(st, into);
@@ -233,9 +239,7 @@ int pt_store_load_without_code(pt_store *st, pt_graph *into)
     return PT_ERR(PT_EINVAL, "pt_store_load_without_code: NULL argument");
   if (!st->ops->load_without_code)
     return pt_store_load(st, into);
-  if (pt_graph_n_entities(into) || pt_graph_n_edges(into) ||
-      pt_graph_n_files(into) || pt_graph_n_tests(into) ||
-      pt_graph_n_ignored(into) || pt_graph_n_meta(into))
+  if (!is_empty(into))
     return PT_ERR(PT_EINVAL, "store %s: load needs an empty graph",
                   st->ops->name);
   int rc = st->ops->load_without_code(st, into);
@@ -257,9 +261,7 @@ int pt_store_load_files(pt_store *st, pt_graph *into)
     return PT_ERR(PT_EINVAL, "pt_store_load_files: NULL argument");
   if (!st->ops->load_files)
     return pt_store_load(st, into);
-  if (pt_graph_n_entities(into) || pt_graph_n_edges(into) ||
-      pt_graph_n_files(into) || pt_graph_n_tests(into) ||
-      pt_graph_n_ignored(into) || pt_graph_n_meta(into))
+  if (!is_empty(into))
     return PT_ERR(PT_EINVAL, "store %s: load needs an empty graph",
                   st->ops->name);
   int rc = st->ops->load_files(st, into);
