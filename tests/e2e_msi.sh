@@ -135,7 +135,8 @@ trap cleanup EXIT
 mkdir -p "$work/proj dir"
 cp -R "$fixtures/lang/c" "$fixtures/lang/python" "$work/proj dir/"
 root="Z:${work//\//\\}\\proj dir"
-port=$((40000 + ($$ + 11) % 20000))
+# below the ephemeral ports (32768 and up), which other tests' sockets take
+port=$((20000 + ($$ + 11) % 12000))
 # running: waits until sc query says RUNNING and the API answers
 running() {
   for _ in $(seq 300); do

@@ -19,11 +19,13 @@ export HOME="$work/home"
 unset XDG_CONFIG_HOME XDG_DATA_HOME XDG_RUNTIME_DIR
 mkdir -p "$HOME"
 # A port nothing listens on, nor on the next one (other tests run beside
-# this one and hold ports of their own).
+# this one and hold ports of their own), below Linux's ephemeral ports
+# (32768 and up by default): a server on port 0 or a client socket of a
+# test running beside this one may take any of those at any moment.
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=$((40000 + ($$ + 7) % 20000))
+port=$((20000 + ($$ + 7) % 12000))
 while listening "$port" || listening $((port + 1)); do
-  port=$((40000 + (port - 40000 + 2) % 20000))
+  port=$((20000 + (port - 20000 + 2) % 12000))
 done
 
 # The program in a folder whose name needs quoting in a unit file.

@@ -221,7 +221,7 @@ kill_service() {
   done
   svc=PtE2eKill$$
   sdb="$(data_of "$svc")/analysis.db"
-  port=$((20000 + ($$ * 11) % 20000))
+  port=$((20000 + ($$ * 11) % 12000)) # below the ephemeral ports
   while ss -ltn | grep -q ":$port "; do port=$((port + 1)); done
   toggle() { # x: without kill_me.c, y: with it
     if [ "$1" = y ]; then
