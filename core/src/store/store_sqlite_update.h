@@ -17,8 +17,8 @@ int pt__sqlite_write_changes(sqlite3 *db, const char *path, const pt_graph *old,
 /* Whether a re-run updates the index file in place (POSIX: one
  * transaction with SQLite's rollback journal) rather than in a copy moved
  * over it (Windows, where virus scanners hold files a database writes:
- * ARCHITECTURE.md). pt__sqlite_set_in_place overrides the platform's
- * choice for tests (-1: the platform's again). */
+ * docs/windows.md, "Virus scanners"). pt__sqlite_set_in_place overrides
+ * the platform's choice for tests (-1: the platform's again). */
 int pt__sqlite_updates_in_place(void);
 void pt__sqlite_set_in_place(int is_in_place);
 

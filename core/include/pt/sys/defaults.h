@@ -17,7 +17,7 @@ int pt_defaults_windows_names(void);
 /* 1 where a re-run of index may write its changes into a SQLite index in
  * place, in one transaction with SQLite's rollback journal (POSIX); 0
  * where it writes them into a copy moved over the index, as every save
- * there does (Windows: virus scanners, ARCHITECTURE.md). */
+ * there does (Windows: docs/windows.md, "Virus scanners"). */
 int pt_defaults_sqlite_in_place(void);
 
 #endif
