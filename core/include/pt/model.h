@@ -84,6 +84,22 @@ static inline int pt_entity_same_code(const pt_entity *a, const pt_entity *b)
          (a->code == b->code || !n || memcmp(a->code, b->code, n) == 0);
 }
 
+/* The last entity code copied whole, and its copy: nested entities' code
+ * (inside that text, in source order) becomes a range of the copy. */
+typedef struct pt_code_share {
+  const char *from; /* the text copied, code_size bytes */
+  const char *copy; /* its copy */
+  size_t size;
+} pt_code_share;
+
+struct pt_arena;
+/* Sets e's code to a range of s's copy when it lies inside s's text (and,
+ * with check_bytes, has the same bytes: memory that may have been another
+ * text's by now), else to a copy in a, which becomes s's text. No code
+ * stays none. 0, or PT_ENOMEM. */
+int pt_entity_share_code(pt_code_share *s, struct pt_arena *a, pt_entity *e,
+                         int check_bytes);
+
 /* How an edge was resolved (docs/extraction.md, Resolution): the rule
  * that chose its target, or why it has none. */
 typedef enum pt_resolution {

@@ -4,7 +4,6 @@
  * outgrown copies, texts of nodes it looked at), and writes the same names
  * many times (a function called in fifty places); the copy keeps each
  * distinct string once. */
-#include <stdint.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -15,9 +14,7 @@
 typedef struct copier {
   pt_file_result *to;
   pt_strmap seen;             /* text -> the copy, in to's arena */
-  const char *code_from;      /* the last entity code copied whole */
-  const char *code_copy;      /* its copy, code_size bytes */
-  size_t code_size;
+  pt_code_share code;         /* the last entity code copied whole */
   int rc;
 } copier;
 
@@ -47,33 +44,13 @@ static const char *dup_text(copier *c, const char *s)
   return copy ? copy : s;
 }
 
-/* An entity's code, pt_entity_code_len bytes: a range of the last code
- * copied whole when it lies inside that one's text (a nested entity's, in
- * the result being copied, which does not change meanwhile), else a copy. */
+/* An entity's code: a range of the last code copied whole when it lies
+ * inside that one's text (a nested entity's, in the result being copied,
+ * which does not change meanwhile: no bytes to compare), else a copy. */
 static void dup_code(copier *c, pt_entity *e)
 {
-  if (!e->code || c->rc)
-    return;
-  size_t len = pt_entity_code_len(e);
-  uintptr_t at = (uintptr_t)e->code, from = (uintptr_t)c->code_from;
-  if (len && c->code_from && at >= from && len <= c->code_size &&
-      at - from <= c->code_size - len) {
-    e->code = c->code_copy + (at - from);
-    e->code_len = (uint32_t)len;
-    return;
-  }
-  char *copy = pt_arena_strndup(&c->to->arena, e->code, len);
-  if (!copy) {
-    c->rc = PT_ERR(PT_ENOMEM, "out of memory");
-    return;
-  }
-  if (len) {
-    c->code_from = e->code;
-    c->code_copy = copy;
-    c->code_size = len;
-  }
-  e->code = copy;
-  e->code_len = (uint32_t)len;
+  if (!c->rc)
+    c->rc = pt_entity_share_code(&c->code, &c->to->arena, e, 0);
 }
 
 static void *dup_array(copier *c, const void *v, size_t n, size_t size)

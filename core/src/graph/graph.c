@@ -264,38 +264,6 @@ static int copy_text(pt_graph *g, const char **s)
   return *s ? 0 : PT_ERR(PT_ENOMEM, "out of memory copying entity text");
 }
 
-/* An entity's code, code_len bytes (pt_entity_code_len): a range of the
- * last code copied whole when it was read from inside that one's text and
- * has its bytes (a nested entity of the same file: extraction gives them
- * in source order, sharing their outermost ancestor's text), else a copy.
- * The bytes are compared because the memory the last one came from may
- * be another file's by now. */
-static int copy_code(pt_graph *g, pt_entity *c)
-{
-  if (!c->code)
-    return 0;
-  size_t len = pt_entity_code_len(c);
-  uintptr_t at = (uintptr_t)c->code, from = (uintptr_t)g->code_from;
-  if (len && g->code_from && at >= from && len <= g->code_size &&
-      at - from <= g->code_size - len &&
-      memcmp(g->code_copy + (at - from), c->code, len) == 0) {
-    c->code = g->code_copy + (at - from);
-    c->code_len = (uint32_t)len;
-    return 0;
-  }
-  char *copy = pt_arena_strndup(&g->pool->arena, c->code, len);
-  if (!copy)
-    return PT_ERR(PT_ENOMEM, "out of memory copying entity code");
-  if (len) {
-    g->code_from = c->code;
-    g->code_copy = copy;
-    g->code_size = len;
-  }
-  c->code = copy;
-  c->code_len = (uint32_t)len;
-  return 0;
-}
-
 int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
 {
   pt__graph_touch(g);
@@ -305,7 +273,7 @@ int pt_graph_add_entity(pt_graph *g, const pt_entity *e)
   if (!rc) rc = pt__graph_intern_in_place(g, &c.qualname);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.file_path);
   if (!rc) rc = copy_text(g, &c.signature);
-  if (!rc) rc = copy_code(g, &c);
+  if (!rc) rc = pt_entity_share_code(&g->code_share, &g->pool->arena, &c, 1);
   if (!rc) rc = pt__graph_intern_in_place(g, &c.parent_key);
   if (!rc) rc = VEC_PUSH(g->entities, c);
   return rc;

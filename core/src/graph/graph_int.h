@@ -61,12 +61,10 @@ struct pt_graph {
   size_t entity_src_size;   /* their sizes in bytes */
   size_t edge_src_size;
   pt_graph_changes changes;
-  /* pt_graph_add_entity's last entity code copied whole (graph.c,
-   * copy_code): where it was read from (borrowed, only compared) and its
-   * copy in the pool, code_size bytes */
-  const char *code_from;
-  const char *code_copy;
-  size_t code_size;
+  /* pt_graph_add_entity's last entity code copied whole (its text
+   * borrowed, only compared; its copy in the pool): extraction gives a
+   * file's entities in source order, nested ones inside that text */
+  pt_code_share code_share;
 };
 
 #define VEC_PUSH(vec, item)                                               \

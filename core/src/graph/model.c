@@ -1,6 +1,8 @@
 /* Names and tokens of the model's enums (pt/model.h). */
+#include <stdint.h>
 #include <string.h>
 
+#include "pt/arena.h"
 #include "pt/error.h"
 #include "pt/model.h"
 
@@ -102,4 +104,31 @@ int pt_resolution_from_name(const char *name, pt_resolution *out)
 unsigned pt_resolution_confidence(pt_resolution r)
 {
   return (unsigned)r < PT_RES__COUNT ? resolution_confidence[r] : 0;
+}
+
+int pt_entity_share_code(pt_code_share *s, struct pt_arena *a, pt_entity *e,
+                         int check_bytes)
+{
+  if (!e->code)
+    return 0;
+  size_t len = pt_entity_code_len(e);
+  uintptr_t at = (uintptr_t)e->code, from = (uintptr_t)s->from;
+  if (len && s->from && at >= from && len <= s->size &&
+      at - from <= s->size - len &&
+      (!check_bytes || memcmp(s->copy + (at - from), e->code, len) == 0)) {
+    e->code = s->copy + (at - from);
+    e->code_len = (uint32_t)len;
+    return 0;
+  }
+  char *copy = pt_arena_strndup(a, e->code, len);
+  if (!copy)
+    return PT_ERR(PT_ENOMEM, "out of memory copying entity code");
+  if (len) {
+    s->from = e->code;
+    s->copy = copy;
+    s->size = len;
+  }
+  e->code = copy;
+  e->code_len = (uint32_t)len;
+  return 0;
 }
