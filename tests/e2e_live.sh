@@ -301,9 +301,17 @@ live() {
   printf '\nint before_serve_fn(void)\n{\n  return 0;\n}\n' >> "$t/c/src/list.c"
   rm "$t/python/shop/cli.py"
   serve "live_$eng" --db "$db"
-  until_api "$eng: initial scan" "$(search before_serve_fn)" "$(named before_serve_fn) | length == 1"
-  until_api "$eng: initial scan removal" "/code-entities-list-all?scope=python&limit=10000" \
-    '[.data.entities[] | select(.file_path == "python/shop/cli.py")] | length == 0'; ok
+  # the first pass over a stored index counts as pending: /wait-for-fresh,
+  # asked at once, returns only after it, and the next answers show both
+  # changes made while the server was down (no polling)
+  [ "$(get "$base/wait-for-fresh?timeout_ms=20000")" = 200 ] || fail "$eng: wait-for-fresh: $(cat "$work/body")"
+  [ "$(field '[.data.fresh, .data.timed_out] | map(tostring) | join("/")')" = true/false ] ||
+    fail "$eng: wait body: $(cat "$work/body")"
+  [ "$(get "$base$(search before_serve_fn)")" = 200 ] && [ "$(field "$(named before_serve_fn) | length")" = 1 ] ||
+    fail "$eng: the initial scan's addition is not in the answer after /wait-for-fresh: $(head -c 2000 "$work/body")"
+  [ "$(get "$base/code-entities-list-all?scope=python&limit=10000")" = 200 ] &&
+    [ "$(field '[.data.entities[] | select(.file_path == "python/shop/cli.py")] | length')" = 0 ] ||
+    fail "$eng: the initial scan's removal is not in the answer after /wait-for-fresh"; ok
   edits "$t" "$poll"
   # written through while serving, not only at the stop
   until_api "$eng: store written" /file-watcher-status-check '.data.store_writes_total_count > 0'; ok
