@@ -8,6 +8,7 @@
 #include "pt/alloc.h"
 #include "pt/buf.h"
 #include "pt/error.h"
+#include "pt/extract.h"
 #include "pt/lang.h"
 #include "pt/walk.h"
 #include "test_support.h"
@@ -228,6 +229,53 @@ static void query_walk__out_of_memory_is_an_error(void **s)
   ts_query_cursor_delete(cur);
   ts_parser_delete(parser);
   pt__query_fini(&q);
+}
+
+/* The name of C definition ax, extracted from text with the n-th
+ * allocation failing (0: none): 1 when found, 0 when extraction failed
+ * for want of memory. */
+static int repairs_ax(const char *text, unsigned long n)
+{
+  pt_queries *q = NULL;
+  pt_extractor *x = NULL;
+  pt_file_result *r = NULL;
+  size_t len = strlen(text);
+  assert_int_equal(pt_queries_new(&q), 0);
+  assert_int_equal(pt_extractor_new(q, &x), 0);
+  assert_int_equal(pt_extract_file(x, PT_GRAMMAR_C, "a.c", text, len, &r), 0);
+  pt_file_result_free(r);      /* the query compiled, outside the failures */
+  r = NULL;
+  pt_alloc_fail_after(n);
+  int rc = pt_extract_file(x, PT_GRAMMAR_C, "a.c", text, len, &r);
+  pt_alloc_fail_after(0);
+  int found = 0;
+  if (rc == 0)
+    for (size_t i = 0; i < r->n_entities; i++)
+      found |= strcmp(r->entities[i].name, "ax") == 0;
+  else
+    assert_int_equal(rc, PT_ENOMEM);
+  pt_file_result_free(r);
+  pt_extractor_free(x);
+  pt_queries_free(q);
+  return rc == 0 ? (assert_true(found), 1) : 0;
+}
+
+/* The walk that looks for misread C definitions (extract_repair.c) goes
+ * over the subtrees too: a macro before the return type is still blanked
+ * and the definition found under its own name; out of memory in any
+ * allocation is PT_ENOMEM, and nothing leaks. */
+static void repair__finds_misread_definitions_out_of_memory_too(void **s)
+{
+  (void)s;
+  const char *text = "#define API extern\n"
+                     "API int ax (struct st *s, int idx) {\n"
+                     "  return idx;\n"
+                     "}\n";
+  assert_true(repairs_ax(text, 0));
+  int failed = 0;
+  for (unsigned long n = 1; n < 400 && !repairs_ax(text, n); n++)
+    failed++;
+  assert_true(failed > 0);
 }
 
 /* The nodes of a tree where some pattern of q starts. */
@@ -619,6 +667,7 @@ int main(void)
     cmocka_unit_test(query_walk__steps_over_subtrees_without_start_nodes),
     cmocka_unit_test(query_walk__enters_subtrees_with_parse_errors),
     cmocka_unit_test(query_walk__tree_walk_visits_what_a_cursor_visits),
+    cmocka_unit_test(repair__finds_misread_definitions_out_of_memory_too),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -179,38 +179,49 @@ static int repair_definition(repair *r, TSNode fn)
   return 0;
 }
 
+typedef struct definitions {
+  repair *r;
+  TSSymbol fn, block, decl;
+} definitions;
+
+static int enter_definitions(void *payload, TSNode node, TSSymbol sym,
+                             uint32_t depth)
+{
+  definitions *d = payload;
+  (void)depth;
+  if (sym == d->fn) {
+    int rc = repair_definition(d->r, node);
+    if (rc)
+      return rc;
+  }
+  return !((sym == d->block || sym == d->decl) && !ts_node_has_error(node));
+}
+
+static int leave_definitions(void *payload, uint32_t depth)
+{
+  (void)payload;
+  (void)depth;
+  return 0;
+}
+
 /* Every function definition, skipping function bodies without errors
  * and, in C, declarations without errors: C's grammar puts no function
  * definition in a declaration but in a statement expression's body (a
- * compound statement, skipped as well); C++'s class bodies can hold them. */
+ * compound statement, skipped as well); C++'s class bodies can hold them.
+ * Walked over tree-sitter's subtrees (tree_walk.c): a tree cursor's steps
+ * cost more than the nodes it reads here. */
 static int repair_definitions(repair *r, TSTree *tree, int is_c)
 {
-  TSNode root = ts_tree_root_node(tree);
   const TSLanguage *lang = ts_tree_language(tree);
-  TSSymbol fn = ts_language_symbol_for_name(lang, "function_definition", 19, 1);
-  TSSymbol block = ts_language_symbol_for_name(lang, "compound_statement", 18, 1);
-  TSSymbol decl = is_c ? ts_language_symbol_for_name(lang, "declaration", 11, 1)
-                       : block;
-  TSTreeCursor c = ts_tree_cursor_new(root);
-  int rc = 0;
-  for (;;) {
-    TSNode node = ts_tree_cursor_current_node(&c);
-    TSSymbol sym = ts_node_symbol(node);
-    if (sym == fn)
-      rc = repair_definition(r, node);
-    int skip = (sym == block || sym == decl) && !ts_node_has_error(node);
-    if (rc == 0 && !skip && ts_tree_cursor_goto_first_child(&c))
-      continue;
-    while (rc == 0 && !ts_tree_cursor_goto_next_sibling(&c))
-      if (!ts_tree_cursor_goto_parent(&c)) {
-        ts_tree_cursor_delete(&c);
-        return 0;
-      }
-    if (rc) {
-      ts_tree_cursor_delete(&c);
-      return rc;
-    }
-  }
+  definitions d = {r, 0, 0, 0};
+  d.fn = ts_language_symbol_for_name(lang, "function_definition", 19, 1);
+  d.block = ts_language_symbol_for_name(lang, "compound_statement", 18, 1);
+  d.decl = is_c ? ts_language_symbol_for_name(lang, "declaration", 11, 1)
+                : d.block;
+  pt_tree_walk tw = {enter_definitions, leave_definitions, &d, NULL, 0, 0};
+  int rc = pt__tree_walk(&tw, ts_tree_root_node(tree));
+  pt__tree_walk_fini(&tw);
+  return rc;
 }
 
 int pt__extract_parse(pt_extractor *x, pt_grammar grammar, const char *path,
