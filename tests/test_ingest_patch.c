@@ -9,6 +9,7 @@
 #include "pt/error.h"
 #include "pt/graph.h"
 #include "pt/ingest.h"
+#include "pt/qgraph.h"
 #include "pt/sys/fs.h"
 #include "ingest/ingest_int.h"
 #include "ingest/resolve.h"
@@ -242,6 +243,86 @@ static void ingest_patch__many_files_resolved_again_on_threads_equal_fresh(
   pt_free(files);
 }
 
+/* The query graph updated from the patched graph's lineage is the one a
+ * whole build of it gives (the same nodes, lists and edge numbers). */
+static void assert_qgraph_follows(const pt_graph *prev, const pt_graph *next)
+{
+  pt_qgraph *q = NULL, *updated = NULL, *whole = NULL;
+  assert_int_equal(pt_qgraph_build(prev, NULL, &q), 0);
+  assert_int_equal(pt_qgraph_update(q, next, &updated), 0);
+  assert_int_equal(pt_qgraph_build(next, NULL, &whole), 0);
+  assert_int_equal(updated->n_nodes, whole->n_nodes);
+  assert_int_equal(updated->n_edges, whole->n_edges);
+  for (size_t v = 0; v < whole->n_nodes; v++) {
+    assert_string_equal(updated->key[v], whole->key[v]);
+    assert_int_equal(updated->fwd_off[v + 1], whole->fwd_off[v + 1]);
+    assert_int_equal(updated->rev_off[v + 1], whole->rev_off[v + 1]);
+  }
+  for (size_t k = 0; k < whole->n_edges; k++) {
+    assert_int_equal(updated->fwd[k], whole->fwd[k]);
+    assert_int_equal(updated->fwd_edge[k], whole->fwd_edge[k]);
+    assert_int_equal(updated->rev[k], whole->rev[k]);
+    assert_int_equal(updated->rev_edge[k], whole->rev_edge[k]);
+  }
+  pt_qgraph_free(q);
+  pt_qgraph_free(updated);
+  pt_qgraph_free(whole);
+}
+
+/* Renaming util.c within its folder changes the key of helper, which
+ * main.c calls beside calls that stay (keep(), its own local(), an
+ * unknown one, an ambiguous one): the patched graph takes in main.c's
+ * one edge that changed and keeps its others (their origin is the graph
+ * before), where it took in every edge of main.c anew; and back. */
+static void ingest_patch__a_rename_takes_in_only_the_edges_that_changed(
+    void **state)
+{
+  static const char *const main_c =
+      "int local(void)\n{\n  return 0;\n}\n"
+      "int run(void)\n{\n  return helper() + keep() + local() + nowhere() +"
+      " twice();\n}\n"
+      "int run2(void)\n{\n  return helper() + keep();\n}\n";
+  static const char *const files[] = {
+    "a/util.c", util_c,
+    "b/main.c", NULL,
+    "c/keep.c", "int keep(void)\n{\n  return 0;\n}\n",
+    "d/one.c", "int twice(void)\n{\n  return 1;\n}\n",
+    "e/two.c", "int twice(void)\n{\n  return 2;\n}\n",
+    NULL};
+  const char *fs[sizeof files / sizeof files[0]];
+  memcpy(fs, files, sizeof files);
+  fs[3] = main_c;
+  tree t;
+  tree_index(&t, "patch_edge_diff", fs, 1);
+  static const char *const moves[][2] = {{"a/util.c", "a/util_x.c"},
+                                         {"a/util_x.c", "a/util.c"}};
+  for (int m = 0; m < 2; m++) {
+    tree_rename(&t, moves[m][0], moves[m][1], util_c);
+    pt_graph *next = tree_patch(&t);
+    assert_equals_fresh(t.root, next);
+    pt_graph_lineage ln;
+    assert_true(pt_graph_lineage_of(next, &ln));
+    assert_ptr_equal(ln.base, t.g);
+    const pt_edge *e = pt_graph_edges(next);
+    size_t n_new = 0, n_kept = 0;
+    for (size_t i = 0; i < pt_graph_n_edges(next); i++)
+      if (!strcmp(e[i].file_path, "b/main.c")) {
+        int is_new = ln.edge_src[i] == PT_GRAPH_NEW;
+        /* the calls of helper, and nothing else */
+        assert_int_equal(is_new, strstr(e[i].to_key, "helper") != NULL);
+        n_new += is_new;
+        n_kept += !is_new;
+      }
+    assert_int_equal(n_new, 2);
+    assert_true(n_kept >= 5);
+    assert_qgraph_follows(t.g, next);
+    pt_graph_drop_lineage(next);
+    pt_graph_free(t.g);
+    t.g = next;
+  }
+  tree_fini(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -249,6 +330,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_name_leaving_every_family_marks_its_readers),
     cmocka_unit_test(ingest_patch__a_file_resolved_again_to_its_edges_keeps_them),
     cmocka_unit_test(ingest_patch__many_files_resolved_again_on_threads_equal_fresh),
+    cmocka_unit_test(ingest_patch__a_rename_takes_in_only_the_edges_that_changed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

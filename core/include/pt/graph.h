@@ -117,6 +117,19 @@ typedef struct pt_graph_file_patch {
  * result is what finishing the whole graph again would give. */
 int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_t n,
                    pt_graph **out);
+/* Edges of files whose other records stay (files only resolved again, of
+ * which a few edges changed): prev's edges at drop[0..n_drop) (indexes,
+ * ascending, none of a file patched whole) leave and add[0..n_add) join,
+ * so that a patch costs what changed rather than what those files hold. */
+typedef struct pt_graph_edge_patch {
+  const size_t *drop;
+  size_t n_drop;
+  const pt_edge *add;
+  size_t n_add;
+} pt_graph_edge_patch;
+/* pt_graph_patch, and the edges of ep (NULL: none) changed as it says. */
+int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
+                         size_t n, const pt_graph_edge_patch *ep, pt_graph **out);
 /* Makes the arrays a patch of g of about its size fills (kept by g's pool
  * until a patch takes them or the pool goes), their pages touched, so that
  * the first patch does not fault fresh pages in (on a graph of 1.4 million

@@ -144,12 +144,12 @@ static int cmp_placed(const void *pa, const void *pb)
   return c ? c : (a->at > b->at) - (a->at < b->at);
 }
 
-/* The patched files' edges, interned, sorted and without duplicate
- * (from, to, type), as pt_graph_finish leaves them. */
+/* The patched files' edges and those ep adds, interned, sorted and
+ * without duplicate (from, to, type), as pt_graph_finish leaves them. */
 static int patch_edges(pt_graph *g, const pt_graph_file_patch *files, size_t n,
-                       pt_edge **out, size_t *n_out)
+                       const pt_graph_edge_patch *ep, pt_edge **out, size_t *n_out)
 {
-  size_t total = 0, w = 0;
+  size_t total = ep ? ep->n_add : 0, w = 0;
   for (size_t k = 0; k < n; k++)
     total += files[k].n_edges;
   pt_edge *e = pt_malloc((total + 1) * sizeof *e);
@@ -160,6 +160,10 @@ static int patch_edges(pt_graph *g, const pt_graph_file_patch *files, size_t n,
       p[w] = (placed_edge){files[k].edges[i], w};
       rc = intern_edge(g, &p[w++].e);
     }
+  for (size_t i = 0; ep && i < ep->n_add && rc == 0; i++) {
+    p[w] = (placed_edge){ep->add[i], w};
+    rc = intern_edge(g, &p[w++].e);
+  }
   if (rc == 0 && w > 1)
     qsort(p, w, sizeof *p, cmp_placed);
   for (size_t r = 0; rc == 0 && r < w; r++)
@@ -404,9 +408,11 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
   return rc == PT_ENOMEM ? PT_ERR(PT_ENOMEM, "out of memory patching a graph") : rc;
 }
 
-/* The others' edges stay sorted; the new ones go in where they belong,
- * each edge's origin into *origin. */
+/* The others' edges (but those at drop[0..n_drop), ascending) stay
+ * sorted; the new ones go in where they belong, each edge's origin into
+ * *origin. */
 static int merge_edges(pt_graph *g, const pt_graph *prev, const path_set *paths,
+                       const size_t *drop, size_t n_drop,
                        const pt_edge *fresh, size_t n_fresh, uint32_t **origin,
                        size_t *origin_size)
 {
@@ -415,7 +421,7 @@ static int merge_edges(pt_graph *g, const pt_graph *prev, const path_set *paths,
                                sizeof *src, &cap);
   if (!src)
     return PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  size_t j = 0, k, w = 0, n = prev->edges.n;
+  size_t j = 0, k, w = 0, n = prev->edges.n, d = 0;
   size_t next = n_fresh ? upper_edge(prev->edges.v, n, &fresh[0]) : SIZE_MAX;
   for (size_t i = 0; i <= n; i++) {
     for (; j < n_fresh && next <= i; w++) {
@@ -423,6 +429,10 @@ static int merge_edges(pt_graph *g, const pt_graph *prev, const path_set *paths,
       src[w] = PT_GRAPH_NEW;
       next = ++j < n_fresh ? upper_edge(prev->edges.v, n, &fresh[j]) : SIZE_MAX;
     }
+    while (d < n_drop && drop[d] < i)
+      d++;
+    if (d < n_drop && drop[d] == i)
+      continue;
     if (i < n && !patched(paths, prev->edges.v[i].file_path, &k)) {
       g->edges.v[w] = prev->edges.v[i];
       src[w++] = (uint32_t)i;
@@ -437,6 +447,12 @@ static int merge_edges(pt_graph *g, const pt_graph *prev, const path_set *paths,
 int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_t n,
                    pt_graph **out)
 {
+  return pt_graph_patch_edges(prev, files, n, NULL, out);
+}
+
+int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
+                         size_t n, const pt_graph_edge_patch *ep, pt_graph **out)
+{
   pt_graph *g = NULL;
   path_set paths = {PT_PTRMAP_INIT, {NULL}, 0};
   pt_graph_changes ch = {0, 0, 0};
@@ -447,14 +463,15 @@ int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_
   int rc = pt_graph_new_sharing(prev, &g);
   if (rc == 0) rc = patch_records(g, prev, files, n, &paths, &ent_src,
                                    &ent_src_size, &ch);
-  if (rc == 0) rc = patch_edges(g, files, n, &fresh, &n_fresh);
+  if (rc == 0) rc = patch_edges(g, files, n, ep, &fresh, &n_fresh);
   if (rc == 0 && (VEC_COPY(g->ignored, prev->ignored) || VEC_COPY(g->meta, prev->meta)))
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
   if (rc == 0 && !(g->edges.v = spare_or_new(g, PT__SPARE_EDGES,
                                               prev->edges.n + n_fresh + 1,
                                               sizeof *g->edges.v, &g->edges.cap)))
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  if (rc == 0) rc = merge_edges(g, prev, &paths, fresh, n_fresh, &edge_src,
+  if (rc == 0) rc = merge_edges(g, prev, &paths, ep ? ep->drop : NULL,
+                                 ep ? ep->n_drop : 0, fresh, n_fresh, &edge_src,
                                  &edge_src_size);
   pt_free(fresh);
   pt_ptrmap_fini(&paths.map);

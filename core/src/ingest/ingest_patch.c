@@ -255,7 +255,9 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
   const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
   unsigned char *taken = pt_calloc(n_entries + 1, 1);
   unsigned char *noted = pt_calloc(n_entries + 1, 1);
-  int rc = taken && noted ? pt__deps_seal(ch) : PT_ERR(PT_ENOMEM, "out of memory");
+  unsigned char *reads = pt_calloc(n_files + 1, 1);
+  int rc = taken && noted && reads ? pt__deps_seal(ch)
+                                   : PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t k = 0; rc == 0 && k < *n; k++)
     if (pf[k].entry != NO_ENTRY) {
       taken[pf[k].entry] = 1;
@@ -265,11 +267,12 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
   for (int round = 0, again = 1; rc == 0 && again; round++) {
     size_t had = ch->n;
     again = 0;
+    rc = pt__resolver_readers(rs, 1, ch, reads);
     for (size_t f = 0; rc == 0 && f < n_files; f++) {
       const char *path = pt__resolver_file_path(rs, f);
       size_t i;
       /* most files read nothing that changed: asked first */
-      if (!path || !pt__resolver_file_reads(rs, f, 1, ch) ||
+      if (!path || !reads[f] ||
           !pt__cache_find(c, path, strlen(path), &i) || noted[i] || !entries[i].r)
         continue;
       /* an edited file's new bases, else its kept ones */
@@ -286,13 +289,16 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
     if (again && round == 8)
       rc = PT_EAGAIN;
   }
+  if (rc == 0)
+    rc = pt__resolver_readers(rs, 0, ch, reads);
   for (size_t f = 0; rc == 0 && f < n_files; f++) {
     const char *path = pt__resolver_file_path(rs, f);
-    if (path && pt__resolver_file_reads(rs, f, 0, ch))
+    if (path && reads[f])
       take_file(c, taken, pf, n, path);
   }
   pt_free(taken);
   pt_free(noted);
+  pt_free(reads);
   return rc;
 }
 
@@ -324,6 +330,12 @@ static int cmp_placed(const void *pa, const void *pb)
   const placed *a = pa, *b = pb;
   int c = cmp_edge(a->e, b->e);
   return c ? c : (a->at > b->at) - (a->at < b->at);
+}
+
+static int cmp_size(const void *pa, const void *pb)
+{
+  size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+  return (a > b) - (a < b);
 }
 
 static int cmp_str_ptr(const void *a, const void *b)
@@ -365,17 +377,30 @@ static size_t first_from(const pt_edge *v, size_t n, const char *key)
   return lo;
 }
 
-/* Whether the edges a file resolved to (e[0..n), in the order written)
- * are the ones prev has of it: prev keeps a file's edges sorted and
- * without a second (from, to, type), and every edge of a file comes from
- * one of its references (resolve_pick.c), so the file's edges in prev are
- * those from its references' keys that were written in it. */
-static int edges_unchanged(const pt_graph *prev, const char *path,
-                           const pt_raw_ref *refs, size_t n_refs,
-                           const pt_edge *e, size_t n, int *same)
+/* What changed of the edges of a file only resolved again: the graph's
+ * edges of it that go (their indexes, ascending) and the new ones that
+ * come; none of either when it resolved to the edges it had. */
+typedef struct edge_diff {
+  size_t *drop;              /* owned */
+  size_t n_drop;
+  pt_edge *add;              /* owned: copies of the scratch graph's */
+  size_t n_add;
+} edge_diff;
+
+/* The edges a file resolved to (e[0..n), in the order written) against
+ * the ones prev has of it: prev keeps a file's edges sorted and without
+ * a second (from, to, type), and every edge of a file comes from one of
+ * its references (resolve_pick.c), so the file's edges in prev are those
+ * from its references' keys that were written in it. The new ones, sorted
+ * and without duplicates as a graph keeps them, are merged with those:
+ * an edge equal in every field stays, any other goes or comes. */
+static int edges_diff(const pt_graph *prev, const char *path,
+                      const pt_raw_ref *refs, size_t n_refs, const pt_edge *e,
+                      size_t n, edge_diff *out)
 {
   placed *p = pt_malloc((n + 1) * sizeof *p);
   const char **from = pt_malloc((n_refs + 1) * sizeof *from);
+  memset(out, 0, sizeof *out);
   if (!p || !from) {
     pt_free(p);
     pt_free(from);
@@ -396,20 +421,46 @@ static int edges_unchanged(const pt_graph *prev, const char *path,
   if (n_from > 1)
     qsort(from, n_from, sizeof *from, cmp_str_ptr);
   const pt_edge *old = pt_graph_edges(prev);
-  size_t n_old = pt_graph_n_edges(prev), j = 0;
-  int ok = 1;
-  for (size_t i = 0; ok && i < n_from; i++) {
+  size_t n_old = pt_graph_n_edges(prev), n_o = 0, cap_o = 0;
+  size_t *o = NULL; /* the file's old edges, ascending: in the graph's order */
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < n_from; i++) {
     if (i > 0 && (from[i] == from[i - 1] || !strcmp(from[i], from[i - 1])))
       continue;
     for (size_t at = first_from(old, n_old, from[i]);
-         ok && at < n_old && !strcmp(old[at].from_key, from[i]); at++)
-      if (!str_differ(old[at].file_path, path))
-        ok = j < d && same_edge(&old[at], p[j++].e);
+         rc == 0 && at < n_old && !strcmp(old[at].from_key, from[i]); at++)
+      if (!str_differ(old[at].file_path, path) &&
+          (rc = pt_array_grow((void **)&o, &cap_o, n_o + 1, sizeof *o)) == 0)
+        o[n_o++] = at;
   }
-  *same = ok && j == d;
+  /* both in that order: equal in every field stays, else goes or comes */
+  out->drop = rc == 0 ? pt_malloc((n_o + 1) * sizeof *out->drop) : NULL;
+  out->add = rc == 0 ? pt_malloc((d + 1) * sizeof *out->add) : NULL;
+  if (rc == 0 && (!out->drop || !out->add))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t a = 0, b = 0; rc == 0 && (a < n_o || b < d);) {
+    int c = a == n_o ? 1 : b == d ? -1 : cmp_edge(&old[o[a]], p[b].e);
+    if (c == 0 && same_edge(&old[o[a]], p[b].e)) {
+      a++;
+      b++;
+      continue;
+    }
+    if (c <= 0)
+      out->drop[out->n_drop++] = o[a++];
+    if (c >= 0)
+      out->add[out->n_add++] = *p[b++].e;
+  }
+  pt_free(o);
+  if (rc || (!out->n_drop && !out->n_add)) {
+    pt_free(out->drop);
+    pt_free(out->add);
+    out->drop = NULL;
+    out->add = NULL;
+    out->n_drop = out->n_add = 0;
+  }
   pt_free(p);
   pt_free(from);
-  return 0;
+  return rc;
 }
 
 /* Below this many files to resolve, threads cost more than they save. */
@@ -457,8 +508,10 @@ static int split_edges(const pt_edge *e, size_t n, const pt__resolve_job *jobs,
 }
 
 /* Resolves the files' references into a scratch graph sharing prev's pool,
- * then patches prev with them; a file only resolved again (from n_dirty
- * on) whose edges stay as they were is left out of the patch. */
+ * then patches prev with them; of a file only resolved again (from n_dirty
+ * on) only the edges that differ go and come (most stay as they were: a
+ * rename of PostgreSQL's xact.c resolves again 136 files that call it,
+ * whose 94,700 edges the patch and the query graph took in anew). */
 static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
                        patched *pf, size_t n, size_t n_dirty,
                        unsigned n_threads, pt_graph **out)
@@ -477,16 +530,41 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
   const pt_edge *e = rc == 0 ? pt_graph_edges(scratch) + base : NULL;
   if (rc == 0)
     rc = split_edges(e, pt_graph_n_edges(scratch) - base, jobs, n, first);
+  /* a file only resolved again changes only the edges that differ */
+  edge_diff *diff = rc == 0 ? pt_calloc(n + 1, sizeof *diff) : NULL;
+  if (rc == 0 && !diff)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  size_t n_drop = 0, n_add = 0;
   for (size_t k = n_dirty; rc == 0 && k < n; k++)
-    if (jobs[k].path)
-      rc = edges_unchanged(prev, jobs[k].path, jobs[k].refs, jobs[k].n_refs,
-                           e + first[k], first[k + 1] - first[k],
-                           &pf[k].same_edges);
+    if (jobs[k].path) {
+      rc = edges_diff(prev, jobs[k].path, jobs[k].refs, jobs[k].n_refs,
+                      e + first[k], first[k + 1] - first[k], &diff[k]);
+      pf[k].same_edges = !diff[k].n_drop && !diff[k].n_add;
+      n_drop += diff[k].n_drop;
+      n_add += diff[k].n_add;
+    }
+  pt_graph_edge_patch ep = {NULL, 0, NULL, 0};
+  size_t *drop = rc == 0 ? pt_malloc((n_drop + 1) * sizeof *drop) : NULL;
+  pt_edge *add = rc == 0 ? pt_malloc((n_add + 1) * sizeof *add) : NULL;
+  if (rc == 0 && (!drop || !add))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t k = n_dirty; rc == 0 && k < n; k++) {
+    if (diff[k].n_drop)
+      memcpy(drop + ep.n_drop, diff[k].drop, diff[k].n_drop * sizeof *drop);
+    if (diff[k].n_add)
+      memcpy(add + ep.n_add, diff[k].add, diff[k].n_add * sizeof *add);
+    ep.n_drop += diff[k].n_drop;
+    ep.n_add += diff[k].n_add;
+  }
+  if (rc == 0 && ep.n_drop > 1)
+    qsort(drop, ep.n_drop, sizeof *drop, cmp_size);
+  ep.drop = drop;
+  ep.add = add;
   size_t w = 0;
   for (size_t k = 0; rc == 0 && k < n; k++) {
     const pt_file_result *r = pf[k].use;
-    if (pf[k].same_edges)
-      continue;
+    if (k >= n_dirty)
+      continue; /* in ep, or the same */
     fp[w].path = pf[k].path;
     if (r) {
       fp[w].path = r->file.path;
@@ -500,7 +578,14 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
     fp[w++].n_edges = first[k + 1] - first[k];
   }
   if (rc == 0)
-    rc = pt_graph_patch(prev, fp, w, out);
+    rc = pt_graph_patch_edges(prev, fp, w, &ep, out);
+  for (size_t k = 0; diff && k < n; k++) {
+    pt_free(diff[k].drop);
+    pt_free(diff[k].add);
+  }
+  pt_free(diff);
+  pt_free(drop);
+  pt_free(add);
   for (size_t k = 0; jobs && k < n; k++)
     pt_free((void *)jobs[k].refs);
   pt_free(jobs);

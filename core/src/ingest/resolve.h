@@ -95,6 +95,9 @@ int pt__resolver_reads(const pt_resolver *rs, const char *path, int bases,
  * left. */
 int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
                             const pt__deps *changed);
+/* pt__resolver_file_reads of every file at once, into out[0..n_files). */
+int pt__resolver_readers(const pt_resolver *rs, int bases,
+                         const pt__deps *changed, unsigned char *out);
 /* The files rs holds: how many, and the i-th's path (NULL once it left). */
 size_t pt__resolver_n_files(const pt_resolver *rs);
 const char *pt__resolver_file_path(const pt_resolver *rs, size_t i);

@@ -674,3 +674,49 @@ int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
     return 0;
   return meets(bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps, changed);
 }
+
+/* A filter of the changed hashes: one bit per hash (its top bits, which
+ * FNV mixes best) in 2^FILTER_BITS, so that a file's hashes are each
+ * tested with one load, and only those that pass are searched. */
+#define FILTER_BITS 18
+
+static int filter_has(const uint64_t *bits, uint64_t h)
+{
+  uint64_t b = h >> (64 - FILTER_BITS);
+  return (bits[b >> 6] >> (b & 63)) & 1;
+}
+
+static int meets_filtered(const pt__deps *a, const pt__deps *changed,
+                          const uint64_t *bits)
+{
+  for (size_t i = 0; i < a->n; i++)
+    if (filter_has(bits, a->v[i])) {
+      pt__deps one = {&a->v[i], 1, 1, 0};
+      if (meets(&one, changed))
+        return 1;
+    }
+  return 0;
+}
+
+int pt__resolver_readers(const pt_resolver *rs, int bases,
+                         const pt__deps *changed, unsigned char *out)
+{
+  /* with few changed hashes, searching each in a file's is cheaper */
+  uint64_t *bits = changed->n > 16
+                       ? pt_calloc((size_t)1 << (FILTER_BITS - 6), sizeof *bits)
+                       : NULL;
+  if (changed->n > 16 && !bits)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; bits && i < changed->n; i++) {
+    uint64_t b = changed->v[i] >> (64 - FILTER_BITS);
+    bits[b >> 6] |= (uint64_t)1 << (b & 63);
+  }
+  for (size_t f = 0; f < rs->n_files; f++) {
+    const pt__deps *d = bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps;
+    out[f] = !rs->rfiles[f].dead &&
+             (bits && d->n / 8 <= changed->n ? meets_filtered(d, changed, bits)
+                                             : meets(d, changed));
+  }
+  pt_free(bits);
+  return 0;
+}
