@@ -441,7 +441,17 @@ typedef struct run {
 typedef struct runs {
   run *v;                   /* owned */
   size_t n, cap;
+  uint32_t *idx;            /* owned, by bucket of RUN_BUCKET old numbers:
+                               the runs starting at or before its first
+                               (runs_index); NULL: not made */
+  size_t n_idx;
 } runs;
+
+/* A patch that resolved many files again changes edges all over the graph
+ * (a rename of PostgreSQL's xact.c, 582 edges in 137 files: 1,200 runs),
+ * and every reverse list entry is looked up: the search starts from its
+ * bucket's runs instead of the whole table. */
+#define RUN_BUCKET_BITS 10
 
 /* Adds old -> now to the runs (old rising). */
 static int runs_add(runs *r, uint32_t old, uint32_t now)
@@ -458,10 +468,30 @@ static int runs_add(runs *r, uint32_t old, uint32_t now)
   return 0;
 }
 
+/* The buckets of the runs (complete) of old numbers below n_old. */
+static int runs_index(runs *r, size_t n_old)
+{
+  size_t nb = (n_old >> RUN_BUCKET_BITS) + 2, k = 0;
+  r->idx = pt_malloc(nb * sizeof *r->idx);
+  if (!r->idx)
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  for (size_t b = 0; b < nb; b++) {
+    while (k < r->n && r->v[k].at <= (uint64_t)b << RUN_BUCKET_BITS)
+      k++;
+    r->idx[b] = (uint32_t)k;
+  }
+  r->n_idx = nb;
+  return 0;
+}
+
 /* The new number of old, or NONE when it went. */
 static uint32_t runs_map(const runs *r, uint32_t old)
 {
-  size_t lo = 0, hi = r->n;
+  size_t lo = 0, hi = r->n, b = old >> RUN_BUCKET_BITS;
+  if (r->idx && b + 1 < r->n_idx) { /* the answer is among these */
+    lo = r->idx[b];
+    hi = r->idx[b + 1];
+  }
   while (lo < hi) { /* the first run starting after old */
     size_t mid = lo + (hi - lo) / 2;
     if (r->v[mid].at <= old)
@@ -515,7 +545,7 @@ static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
 {
   size_t nd = q->n_edges, n = q->n_nodes, n_fresh = 0;
   const pt_edge *d = pt_graph_edges(q->g);
-  runs edges = {NULL, 0, 0}, nodes = {NULL, 0, 0};
+  runs edges = {NULL, 0, 0, NULL, 0}, nodes = {NULL, 0, 0, NULL, 0};
   uint32_t *old_of = pt_malloc((n + 1) * sizeof *old_of);
   fresh_edge *fresh = pt_malloc((nd + 1) * sizeof *fresh);
   int rc = old_of && fresh ? 0
@@ -530,6 +560,10 @@ static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
   for (size_t u = 0; rc == 0 && u < old->n_nodes; u++)
     if (m->remap[u] != NONE)
       rc = runs_add(&nodes, (uint32_t)u, m->remap[u]);
+  if (rc == 0)
+    rc = runs_index(&edges, old->n_edges);
+  if (rc == 0)
+    rc = runs_index(&nodes, old->n_nodes);
   if (rc == 0 && n_fresh > 1)
     qsort(fresh, n_fresh, sizeof *fresh, cmp_fresh_edge);
   for (size_t v = 0; rc == 0 && v < n; v++)
@@ -564,7 +598,9 @@ static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
   if (rc == 0 && w != nd)
     rc = PT_ERR(PT_ERROR, "the query graph's update lost edges (%zu of %zu)", w, nd);
   pt_free(edges.v);
+  pt_free(edges.idx);
   pt_free(nodes.v);
+  pt_free(nodes.idx);
   pt_free(old_of);
   pt_free(fresh);
   return rc;
