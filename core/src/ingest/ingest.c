@@ -259,6 +259,12 @@ static void worker(void *payload)
     if (i == (size_t)-1)
       break;
     process(p, x, i, &path, &src);
+    /* a large file's tree was freed into this thread's heap, where the
+     * next large file, likely on the other thread, cannot reuse it, and
+     * the graph's growing blocks keep it from the heap's top: give its
+     * pages back (pt/sys/heap.h) */
+    if (is_large(p, i))
+      pt_sys_heap_trim();
     pt_mutex_lock(p->mu);
     p->n_large_busy -= is_large(p, i);
     p->slots[i].done = 1;
