@@ -156,11 +156,55 @@ static void extract_ruby__classes_named_by_their_own_scope_end(void **state)
   pt_queries_free(q);
 }
 
+/* A member call's receiver is looked up in the locals of each function
+ * around it, then in the file's; a chain's verdict is kept for its next
+ * lookups (extract_refs.c), so repeated calls must each get their own
+ * scope's: the function's own `a` (B), the file's (A) where the function
+ * has none, and no type where the file binds `c` to two. */
+static void extract_receivers__repeated_lookups_keep_each_scope(void **state)
+{
+  static const char src[] =
+      "let a = new A();\n"
+      "var c = new C();\n"
+      "var c = new D();\n"
+      "function f() { let a = new B(); a.m(); a.m(); c.n(); }\n"
+      "a.m(); a.m(); c.n(); c.n();\n"
+      "function g() { a.m(); c.n(); a.m(); }\n";
+  pt_queries *q = NULL;
+  pt_extractor *x = NULL;
+  pt_file_result *r = NULL;
+  (void)state;
+  assert_int_equal(pt_queries_new(&q), 0);
+  assert_int_equal(pt_extractor_new(q, &x), 0);
+  assert_int_equal(pt_extract_file(x, PT_GRAMMAR_TYPESCRIPT, "src/a.ts", src,
+                                   sizeof src - 1, &r), 0);
+  pt_buf calls = PT_BUF_INIT;
+  for (size_t i = 0; i < r->n_refs; i++) {
+    const pt_raw_ref *ref = &r->refs[i];
+    const char *from = "file";
+    for (size_t j = 0; j < r->n_entities; j++)
+      if (strcmp(r->entities[j].key, ref->from_key) == 0)
+        from = r->entities[j].name;
+    if (ref->scope && (!strcmp(ref->name, "m") || !strcmp(ref->name, "n")))
+      pt_buf_printf(&calls, "%s %s.%s %s\n", from, ref->scope, ref->name,
+                    ref->recv_type ? ref->recv_type : "-");
+  }
+  assert_string_equal(pt_buf_cstr(&calls),
+                      "f a.m B\nf a.m B\nf c.n -\n"
+                      "file a.m A\nfile a.m A\nfile c.n -\nfile c.n -\n"
+                      "g a.m A\ng c.n -\ng a.m A\n");
+  pt_buf_fini(&calls);
+  pt_file_result_free(r);
+  pt_extractor_free(x);
+  pt_queries_free(q);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(extract_markers__read_the_decorations_right_before),
     cmocka_unit_test(extract_ruby__classes_named_by_their_own_scope_end),
+    cmocka_unit_test(extract_receivers__repeated_lookups_keep_each_scope),
     cmocka_unit_test(extract_fixture__rust),
     cmocka_unit_test(extract_fixture__python),
     cmocka_unit_test(extract_fixture__javascript),

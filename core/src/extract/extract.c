@@ -348,6 +348,7 @@ static void give_back_arrays(pt_xfile *f, pt_extractor *x)
   drop_large(&f->tops, &f->cap_tops, sizeof *f->tops);
   drop_large(&f->by_name.slots, &f->by_name.cap_slots, sizeof *f->by_name.slots);
   drop_large(&f->by_name.next, &f->by_name.cap_next, sizeof *f->by_name.next);
+  drop_large(&f->by_name.memo, &f->by_name.cap_memo, sizeof *f->by_name.memo);
   pt__query_walk_trim(&x->walk, KEEP_BYTES);
   x->cands = f->cands;
   x->cap_cands = f->cap_cands;

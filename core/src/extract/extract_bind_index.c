@@ -62,9 +62,12 @@ int pt__bind_index_build(pt_xfile *f)
     n *= 2;
   if (pt_array_grow((void **)&ix->slots, &ix->cap_slots, n, sizeof *ix->slots) ||
       pt_array_grow((void **)&ix->next, &ix->cap_next, f->n_binds,
-                    sizeof *ix->next))
+                    sizeof *ix->next) ||
+      pt_array_grow((void **)&ix->memo, &ix->cap_memo, f->n_binds,
+                    sizeof *ix->memo))
     return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
   memset(ix->slots, 0, n * sizeof *ix->slots);
+  memset(ix->memo, 0, f->n_binds * sizeof *ix->memo);
   ix->n_slots = n;
   /* from the last binding back, so each chain runs in collection order */
   for (size_t i = f->n_binds; i-- > 0;) {
@@ -81,6 +84,7 @@ void pt__bind_index_fini(pt_bind_index *ix)
 {
   pt_free(ix->slots);
   pt_free(ix->next);
+  pt_free(ix->memo);
   memset(ix, 0, sizeof *ix);
 }
 
@@ -108,4 +112,9 @@ size_t pt__bind_first_field(const pt_xfile *f, const char *name, size_t len)
 size_t pt__bind_next(const pt_xfile *f, size_t i)
 {
   return f->by_name.next[i];
+}
+
+pt_bind_memo *pt__bind_memo(const pt_xfile *f, size_t i)
+{
+  return &f->by_name.memo[i];
 }

@@ -28,7 +28,17 @@ typedef struct pt_bind_index {
   size_t *next;             /* owned, by binding: the next one of its chain,
                                SIZE_MAX at the end */
   size_t cap_next;
+  struct pt_bind_memo *memo; /* owned, by a chain's first binding: the
+                               verdict on its locals once looked up */
+  size_t cap_memo;
 } pt_bind_index;
+
+/* A chain of locals' verdict (extract_refs.c): 0 not yet decided, else
+ * 2 + what the lookup returned, with the binding it gave. */
+typedef struct pt_bind_memo {
+  const struct pt_binding *out;   /* borrowed from the file's bindings */
+  int state;
+} pt_bind_memo;
 
 struct pt_extractor {
   pt_queries *q;
@@ -204,6 +214,9 @@ size_t pt__bind_first_local(const pt_xfile *f, int owner, const char *name,
                             size_t len);
 size_t pt__bind_first_field(const pt_xfile *f, const char *name, size_t len);
 size_t pt__bind_next(const pt_xfile *f, size_t i);
+/* The memo of the chain whose first binding is i (pt__bind_first_local),
+ * zeroed when the index was built. */
+pt_bind_memo *pt__bind_memo(const pt_xfile *f, size_t i);
 
 /* Text helpers (extract_text.c). */
 /* Trims white space around s in place and, with `quotes`, the quotes,

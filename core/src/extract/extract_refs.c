@@ -859,7 +859,10 @@ static int in_view(const pt_xfile *f, const pt_binding *b, uint32_t *scope)
 }
 
 /* A local of candidate `owner` (or of the file, owner -1); in C++ only
- * those in view at f->at, the innermost block's hiding the others. */
+ * those in view at f->at, the innermost block's hiding the others. Where
+ * no block decides, the verdict is the chain's alone and is kept for the
+ * next lookup of it: a generated file's many member calls on a name bound
+ * many times at its top read that long chain once. */
 static int find_local(const pt_xfile *f, int owner, const char *name,
                       const pt_binding **out)
 {
@@ -867,6 +870,12 @@ static int find_local(const pt_xfile *f, int owner, const char *name,
   int scoped = f->lang == PT_LANG_CPP && f->at > 0;
   uint32_t inner = 0, s = 0;
   size_t first = pt__bind_first_local(f, owner, name, strlen(name));
+  pt_bind_memo *memo = first != SIZE_MAX && !scoped ? pt__bind_memo(f, first)
+                                                    : NULL;
+  if (memo && memo->state) {
+    *out = memo->out;
+    return memo->state - 2;
+  }
   for (int pass = scoped ? 0 : 1; pass < 2; pass++)
     for (size_t i = first; i != SIZE_MAX; i = pt__bind_next(f, i)) {
       const pt_binding *b = &f->binds[i];
@@ -878,7 +887,10 @@ static int find_local(const pt_xfile *f, int owner, const char *name,
       else if (pass == 1 && (!scoped || s == inner))
         consider(&v, b);
     }
-  return decide(&v, out);
+  int rc = decide(&v, out);
+  if (memo)
+    *memo = (pt_bind_memo){*out, rc + 2};
+  return rc;
 }
 
 /* A field of the types of this file named type_name (a Rust struct and
