@@ -3,12 +3,16 @@
  * its outermost ancestor's text, not a copy of its own, in a file's result,
  * in its compact copy and in a graph. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "pt/error.h"
 #include "pt/extract.h"
 #include "pt/graph.h"
+#include "pt/graph_load_code.h"
 #include "pt/hash.h"
 #include "pt/lang.h"
+#include "pt/store.h"
 #include "test_support.h"
 
 /* Lines ls..le of src, without the last line's end. */
@@ -46,14 +50,15 @@ static const pt_entity *outermost(const pt_entity *v, size_t n,
 static int inside(const pt_entity *e, const pt_entity *outer)
 {
   uintptr_t a = (uintptr_t)e->code, o = (uintptr_t)outer->code;
-  return a >= o && a + e->code_len <= o + outer->code_len;
+  return a >= o && a + e->code_len <= o + pt_entity_code_len(outer);
 }
 
 /* Each entity's code is its lines of src (and its hash theirs); a nested
  * one's lies inside its outermost ancestor's; the outermost ones' do not
- * overlap, so the texts held are at most the source. */
-static void check_code(const pt_entity *v, size_t n, const char *src,
-                       size_t len)
+ * overlap, so the texts held are at most the source. A load's outermost
+ * entities keep NUL-terminated copies (code_len 0): is_loaded. */
+static void check_code_of(const pt_entity *v, size_t n, const char *src,
+                          size_t len, int is_loaded)
 {
   size_t held = 0, nested = 0;
   for (size_t i = 0; i < n; i++) {
@@ -62,7 +67,7 @@ static void check_code(const pt_entity *v, size_t n, const char *src,
     size_t want;
     char hash[65];
     lines_of(src, len, e->line_start, e->line_end, &at, &want);
-    assert_int_equal(e->code_len, want);
+    assert_int_equal(e->code_len, is_loaded && o == e ? 0 : want);
     assert_int_equal(pt_entity_code_len(e), want);
     assert_memory_equal(e->code, at, want);
     pt_sha256_hex(at, want, hash);
@@ -71,11 +76,17 @@ static void check_code(const pt_entity *v, size_t n, const char *src,
       assert_true(inside(e, o));
       nested++;
     } else {
-      held += e->code_len;
+      held += pt_entity_code_len(e);
     }
   }
   assert_true(nested > 0);
   assert_true(held <= len);
+}
+
+static void check_code(const pt_entity *v, size_t n, const char *src,
+                       size_t len)
+{
+  check_code_of(v, n, src, len, 0);
 }
 
 static const char rust_src[] =
@@ -163,6 +174,92 @@ static void extract_code__a_graph_shares_only_the_same_bytes(void **state)
   pt_graph_free(g);
 }
 
+/* A graph saved and loaded again (a store gives its entities in key
+ * order, nested ones before the entities around them) keeps the nested
+ * entities' code as ranges of the outermost one's, each engine built. */
+static void extract_code__a_loaded_graph_keeps_the_sharing(void **state)
+{
+  (void)state;
+  static const char *const engines[] = {"sqlite", "rocksdb"};
+  size_t len = sizeof rust_src - 1;
+  pt_file_result *r = extract(PT_GRAMMAR_RUST, "src/lib.rs", rust_src, len);
+  pt_graph *g = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  for (size_t i = 0; i < r->n_entities; i++)
+    assert_int_equal(pt_graph_add_entity(g, &r->entities[i]), 0);
+  pt_file_result_free(r);
+  assert_int_equal(pt_graph_finish(g), 0);
+  char *dir = pt_test_tmpdir("extract_code_load");
+  for (size_t k = 0; k < sizeof engines / sizeof engines[0]; k++) {
+    pt_buf spec = PT_BUF_INIT;
+    pt_store *st = NULL;
+    pt_graph *back = NULL;
+    assert_int_equal(pt_buf_printf(&spec, "%s:%s/index.%s", engines[k], dir,
+                                   engines[k]), 0);
+    int rc = pt_store_open(spec.ptr, &st);
+    pt_buf_fini(&spec);
+    if (rc == PT_ENOTSUPPORTED)
+      continue; /* RocksDB on Windows */
+    assert_int_equal(rc, 0);
+    assert_int_equal(pt_store_save(st, g), 0);
+    assert_int_equal(pt_graph_new(&back), 0);
+    assert_int_equal(pt_store_load(st, back), 0);
+    check_code_of(pt_graph_entities(back), pt_graph_n_entities(back),
+                  rust_src, len, 1);
+    pt_graph_free(back);
+    pt_store_close(st);
+  }
+  free(dir);
+  pt_graph_free(g);
+}
+
+/* A load shares a nested entity's code only where its lines lie inside
+ * an entity of its file and the bytes there are the same. */
+static void extract_code__a_load_shares_only_the_same_bytes(void **state)
+{
+  (void)state;
+  static const char outer_code[] = "impl S {\n    fn a() {}\n}";
+  static const struct {
+    const char *key, *code;
+    uint32_t line_start, line_end;
+    int shared;
+  } ents[] = {
+      {"rust:fn:a:__x:T2", "    fn a() {}", 2, 2, 1},
+      {"rust:fn:b:__x:T3", "    fn b() {}", 2, 2, 0}, /* other bytes */
+      {"rust:fn:c:__x:T4", "    fn a() {}", 4, 4, 0}, /* other lines */
+      {"rust:impl:S:__x:T1", outer_code, 1, 3, 0},
+  };
+  pt_graph *g = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  const char *file = pt_graph_intern(g, "x.rs");
+  const char *outer_key = pt_graph_intern(g, "rust:impl:S:__x:T1");
+  for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++) {
+    pt_entity e = {.key = pt_graph_intern(g, ents[i].key),
+                   .name = pt_graph_intern(g, "n"), .file_path = file,
+                   .content_hash = "0", .line_start = ents[i].line_start,
+                   .line_end = ents[i].line_end};
+    e.parent_key = e.key == outer_key ? NULL : outer_key;
+    size_t n = strlen(ents[i].code);
+    char *bytes = malloc(n); /* gone before finish */
+    assert_non_null(bytes);
+    memcpy(bytes, ents[i].code, n);
+    assert_int_equal(pt_graph_load_code(g, &e, bytes, n), 0);
+    free(bytes);
+    assert_int_equal(pt_graph_add_entity_interned(g, &e), 0);
+  }
+  assert_int_equal(pt_graph_finish(g), 0);
+  const pt_entity *v = pt_graph_entities(g);
+  const pt_entity *outer = &v[3];
+  assert_ptr_equal(outer->key, outer_key);
+  for (size_t i = 0; i < 4; i++) {
+    assert_int_equal(pt_entity_code_len(&v[i]), strlen(ents[i].code));
+    assert_memory_equal(v[i].code, ents[i].code, strlen(ents[i].code));
+    if (i < 3)
+      assert_int_equal(inside(&v[i], outer), ents[i].shared);
+  }
+  pt_graph_free(g);
+}
+
 /* A NUL past the first 8 KiB (where the walk looks for binary files)
  * ends an entity's code, as it did when code was a C string. */
 static void extract_code__ends_at_a_nul(void **state)
@@ -187,6 +284,8 @@ int main(void)
       cmocka_unit_test(extract_code__nested_entities_share_the_outermost_text),
       cmocka_unit_test(extract_code__a_graph_keeps_the_sharing),
       cmocka_unit_test(extract_code__a_graph_shares_only_the_same_bytes),
+      cmocka_unit_test(extract_code__a_loaded_graph_keeps_the_sharing),
+      cmocka_unit_test(extract_code__a_load_shares_only_the_same_bytes),
       cmocka_unit_test(extract_code__ends_at_a_nul),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pt/error.h"
+#include "pt/graph_load_code.h"
 #include "pt/varint.h"
 #include "store_rocksdb_int.h"
 
@@ -218,6 +219,15 @@ static const char *copy_text(reader *r, pt_graph *g)
   return t;
 }
 
+/* e's code, as pt_graph_load_code keeps it (g NULL: stepped over). */
+static void load_code(reader *r, pt_graph *g, pt_entity *e)
+{
+  size_t len = 0;
+  const char *t = get_text(r, &len);
+  if (g && t && pt_graph_load_code(g, e, t, len) && r->rc == 0)
+    r->rc = PT_ENOMEM;
+}
+
 int pt__rocksdb_decode_entity(const char *data, size_t size,
                               const pt__rocksdb_strings *s, pt_graph *g,
                               pt_entity *out)
@@ -232,7 +242,7 @@ int pt__rocksdb_decode_entity(const char *data, size_t size,
   e.file_path = get_id(&r);
   e.parent_key = get_id(&r);
   e.signature = copy_text(&r, g);
-  e.code = copy_text(&r, s->without_code ? NULL : g);
+  load_code(&r, s->without_code ? NULL : g, &e);
   hash_len = (size_t)get_u64(&r);
   if (r.rc == 0 && (hash_len >= sizeof e.content_hash ||
                     hash_len > (size_t)(r.end - r.p) ||

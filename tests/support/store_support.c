@@ -186,6 +186,15 @@ static void assert_same_str(const char *a, const char *b)
     assert_string_equal(a, b);
 }
 
+/* Code is code_len bytes, not NUL-terminated inside an enclosing one's. */
+static void assert_same_code(const pt_entity *a, const pt_entity *b)
+{
+  assert_int_equal(!a->code, !b->code);
+  assert_int_equal(pt_entity_code_len(a), pt_entity_code_len(b));
+  if (a->code)
+    assert_memory_equal(a->code, b->code, pt_entity_code_len(a));
+}
+
 static void assert_same_entities(const pt_graph *a, const pt_graph *b)
 {
   const pt_entity *x = pt_graph_entities(a), *y = pt_graph_entities(b);
@@ -196,7 +205,7 @@ static void assert_same_entities(const pt_graph *a, const pt_graph *b)
     assert_same_str(x[i].qualname, y[i].qualname);
     assert_same_str(x[i].file_path, y[i].file_path);
     assert_same_str(x[i].signature, y[i].signature);
-    assert_same_str(x[i].code, y[i].code);
+    assert_same_code(&x[i], &y[i]);
     assert_same_str(x[i].parent_key, y[i].parent_key);
     assert_string_equal(x[i].content_hash, y[i].content_hash);
     assert_int_equal(x[i].lang, y[i].lang);

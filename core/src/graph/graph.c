@@ -95,6 +95,7 @@ void pt_graph_free(pt_graph *g)
   pt_free(g->tests.v);
   pt_free(g->ignored.v);
   pt_free(g->meta.v);
+  pt__graph_load_code_free(g->load_code);
   pt_graph_drop_lineage(g);
   pool_release(g->pool);
   pt_free(g);
@@ -900,6 +901,9 @@ static int sort_ranked_records(pt_graph *g, int entities, int edges)
 int pt_graph_finish(pt_graph *g)
 {
   pt__graph_touch(g);
+  int rc = pt__graph_share_loaded_code(g);
+  if (rc)
+    return rc;
   int sort_ents = g->entities.n > 1 && g->entities.n < UINT32_MAX &&
                   !is_sorted(g->entities.v, g->entities.n,
                              sizeof *g->entities.v, pt__graph_cmp_entity);

@@ -65,6 +65,9 @@ struct pt_graph {
    * borrowed, only compared; its copy in the pool): extraction gives a
    * file's entities in source order, nested ones inside that text */
   pt_code_share code_share;
+  /* pt_graph_load_code's held code of nested entities, until
+   * pt_graph_finish (graph_load_code.c); NULL: none */
+  struct pt__load_code *load_code; /* owned */
 };
 
 #define VEC_PUSH(vec, item)                                               \
@@ -85,6 +88,11 @@ static inline void pt__graph_touch(pt_graph *g)
 void pt__graph_spare_put(pt_graph *g, pt__spare_kind kind, void *v, size_t size);
 /* Frees the pool's spares (the pool goes). */
 void pt__graph_spares_free(pt_graph_pool *p);
+
+/* Makes the held code of a load ranges of the enclosing entities' copies
+ * or copies of its own (graph_load_code.c); 0 or PT_ENOMEM. */
+int pt__graph_share_loaded_code(pt_graph *g);
+void pt__graph_load_code_free(struct pt__load_code *lc);
 
 /* Interns *s in place; PT_ENOMEM only. */
 int pt__graph_intern_in_place(pt_graph *g, const char **s);

@@ -11,6 +11,7 @@
 #include "graph/key.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
+#include "pt/graph_load_code.h"
 #include "pt/path.h"
 #include "store_sqlite_entities.h"
 
@@ -255,6 +256,16 @@ static int copy_at(sqlite3_stmt *st, const char *path, int col, pt_graph *g,
   return rc;
 }
 
+/* Column col's code as e's, as pt_graph_load_code keeps it. */
+static int code_at(sqlite3_stmt *st, const char *path, int col, pt_graph *g,
+                   pt_entity *e)
+{
+  const char *text = NULL;
+  size_t len = 0;
+  int rc = pt__sqlite_text_at(st, path, ROWS, col, &text, &len);
+  return rc ? rc : pt_graph_load_code(g, e, text, len);
+}
+
 static int read_row(sqlite3_stmt *st, const char *path,
                     const pt__sqlite_strings *s, pt_graph *g)
 {
@@ -284,7 +295,7 @@ static int read_row(sqlite3_stmt *st, const char *path,
     rc = pt__sqlite_bad_column(st, path, ROWS, 10,
                                "missing or longer than 64 characters");
   if (rc == 0) rc = copy_at(st, path, 11, g, &e.signature);
-  if (rc == 0) rc = copy_at(st, path, 12, g, &e.code);
+  if (rc == 0) rc = code_at(st, path, 12, g, &e);
   if (rc)
     return rc;
   memcpy(e.content_hash, hash, hash_len); /* memset: terminated */
