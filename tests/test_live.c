@@ -278,7 +278,7 @@ static void test_random_edits_equal_fresh_index(void **state)
  * cross-file references): files get blank lines (the shortcut), are cut
  * in half (definitions go, parse errors come), copied under a new name
  * (every definition doubled: resolution turns ambiguous elsewhere),
- * restored, renamed and deleted. */
+ * restored, renamed within their folder (and back) and deleted. */
 typedef struct fixture_set {
   char rel[96][256];
   char *text[96];      /* original contents */
@@ -341,6 +341,7 @@ static void test_fixture_edits_equal_fresh_index(void **state)
   rng_state = 0x5eed5eedull;
   pt_live *lv = live_on(root, NULL);
   /* each fresh index compiles all twelve grammars' queries (~0.6 s) */
+  int renames = 0;
   for (int step = 0; step < 24; step++) {
     size_t i = rnd((unsigned)fs.n);
     char full[512], other[256], touched[2][256] = {"", ""};
@@ -348,7 +349,22 @@ static void test_fixture_edits_equal_fresh_index(void **state)
     const char *dot = strrchr(fs.rel[i], '.');
     snprintf(other, sizeof other, "%.*s_copy%s", (int)(dot - fs.rel[i]), fs.rel[i], dot);
     pt_buf text = PT_BUF_INIT;
-    switch (rnd(6)) {
+    char o[512];
+    snprintf(o, sizeof o, "%s/%s", root, other);
+    switch (rnd(8)) {
+    case 6: /* renamed within its folder (to the copy's name), or back:
+               its readers resolve again, most of their edges stay */
+    case 7:
+      renames++;
+      if (pt_fs_stat_path(full, &(pt_fs_stat){0}) == 0)
+        assert_int_equal(pt_fs_replace(full, o), 0);
+      else if (pt_fs_stat_path(o, &(pt_fs_stat){0}) == 0)
+        assert_int_equal(pt_fs_replace(o, full), 0);
+      else
+        pt_test_write(root, fs.rel[i], fs.text[i]);
+      snprintf(touched[0], 256, "%s", fs.rel[i]);
+      snprintf(touched[1], 256, "%s", other);
+      break;
     case 0: /* blank lines: same definitions, moved */
     case 1:
       pt_buf_puts(&text, "\n\n");
@@ -362,13 +378,10 @@ static void test_fixture_edits_equal_fresh_index(void **state)
       snprintf(touched[0], 256, "%s", fs.rel[i]);
       break;
     case 3: /* a copy beside it, or the copy goes again */
-      if (pt_fs_stat_path(full, &(pt_fs_stat){0}) == 0) {
+      if (pt_fs_stat_path(full, &(pt_fs_stat){0}) == 0)
         pt_test_write(root, other, fs.text[i]);
-      } else {
-        char o[512];
-        snprintf(o, sizeof o, "%s/%s", root, other);
+      else
         pt_fs_remove(o);
-      }
       snprintf(touched[0], 256, "%s", other);
       break;
     case 4: /* restored */
@@ -396,6 +409,7 @@ static void test_fixture_edits_equal_fresh_index(void **state)
   pt_live_status ls;
   pt_live_get_status(lv, &ls);
   assert_true(ls.patches > 0);
+  assert_true(renames > 0);
   pt_live_free(lv);
   for (size_t i = 0; i < fs.n; i++)
     pt_free(fs.text[i]);
