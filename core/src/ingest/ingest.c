@@ -47,6 +47,9 @@ typedef struct pool {
   pt_ingest_cache *cache;   /* may be NULL */
   pt__ingest_slot *slots;
   size_t *order;            /* file indexes to extract, largest first */
+  unsigned char *early;     /* by file: one of the largest, taken first */
+  size_t n_early;           /* how many */
+  size_t early_done;        /* under mu: how many of them are done */
   size_t n_order;
   uint64_t large_min;       /* a file this large or larger is large */
   unsigned n_large_busy;    /* under mu: large files being extracted */
@@ -259,13 +262,18 @@ static void worker(void *payload)
     if (i == (size_t)-1)
       break;
     process(p, x, i, &path, &src);
-    /* a large file's tree was freed into this thread's heap, where the
-     * next large file, likely on the other thread, cannot reuse it, and
-     * the graph's growing blocks keep it from the heap's top: give its
-     * pages back (pt/sys/heap.h) */
-    if (is_large(p, i))
-      pt_sys_heap_trim();
     pt_mutex_lock(p->mu);
+    /* the largest files' trees were freed into the threads' heaps, where
+     * the graph's growing blocks keep them from the heaps' tops and only
+     * smaller files follow: once the last of them is done, their pages go
+     * back (pt/sys/heap.h). Not after each: the next large file would
+     * fault the same pages in again. */
+    int trim = p->early[i] && ++p->early_done == p->n_early;
+    if (trim) {
+      pt_mutex_unlock(p->mu);
+      pt_sys_heap_trim();
+      pt_mutex_lock(p->mu);
+    }
     p->n_large_busy -= is_large(p, i);
     p->slots[i].done = 1;
     p->done++;
@@ -314,12 +322,10 @@ static int plan(pool *p, unsigned n_threads)
   const pt_walk_file *files = p->walk->files;
   size_t n = p->walk->n_files, k = 0, n_top = 0;
   size_t max_top = n < 4u * n_threads ? n : 4u * n_threads;
-  unsigned char *early = pt_calloc(n + 1, 1);
+  unsigned char *early = p->early = pt_calloc(n + 1, 1);
   p->order = pt_malloc((n + 1) * sizeof *p->order);
-  if (!early || !p->order) {
-    pt_free(early);
+  if (!early || !p->order)
     return PT_ERR(PT_ENOMEM, "out of memory");
-  }
   /* insertion into the short list of the largest, kept in order */
   for (size_t i = 0; i < n; i++) {
     if (p->slots[i].done)
@@ -338,11 +344,11 @@ static int plan(pool *p, unsigned n_threads)
   mark_large(p, n_top, n_threads);
   for (k = 0; k < n_top; k++)
     early[p->order[k]] = 1;
+  p->n_early = n_top;
   for (size_t i = 0; i < n; i++)
     if (!early[i] && !p->slots[i].done)
       p->order[k++] = i;
   p->n_order = k;
-  pt_free(early);
   return 0;
 }
 
@@ -375,6 +381,7 @@ static int run_pool(pool *p, unsigned n_threads)
   }
   pt_mutex_free(p->mu);
   pt_free(p->order);
+  pt_free(p->early);
   if (rc == 0 && p->fatal)
     rc = PT_ERR(p->fatal, "%s", p->fatal_msg);
   return rc;
