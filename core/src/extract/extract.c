@@ -279,6 +279,11 @@ static int check_input(const char *path, const char *src, size_t len)
   return 0;
 }
 
+/* An array a large file grew past this is freed rather than kept: such
+ * files are few and long to extract, and an extractor then does not hold
+ * their memory through the rest of the run. */
+#define KEEP_BYTES ((size_t)1 << 18)
+
 static int run_steps(pt_xfile *f)
 {
   int rc = index_lines(f);
@@ -289,6 +294,9 @@ static int run_steps(pt_xfile *f)
   pt_buf_fini(&key);
   if (!rc) rc = pt__node_parent_index(f);
   if (!rc) rc = pt__extract_collect(f);
+  /* the query walk's matches are not read after collect: a large file's
+   * are freed before its entities and references are made */
+  pt__query_walk_trim(&f->x->walk, KEEP_BYTES);
   if (!rc) rc = pt__extract_entities(f);
   if (!rc) rc = pt__extract_refs(f);
   if (!rc) rc = pt__extract_words(f);
@@ -325,10 +333,6 @@ static void borrow_arrays(pt_xfile *f, pt_extractor *x)
   f->by_name = x->by_name;
 }
 
-/* An array a large file grew past this is freed rather than kept: such
- * files are few and long to extract, and an extractor then does not hold
- * their memory through the rest of the run. */
-#define KEEP_BYTES ((size_t)1 << 18)
 
 static void drop_large(void *items, size_t *cap, size_t elem_size)
 {
