@@ -265,6 +265,9 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
             "/ingestion-diagnostics-coverage-report)" : "", (double)dt / 1e6);
     fflush(lv->o.log);
   }
+  /* after publishing, off the path to visible: what the update and a
+   * write-through (RocksDB) freed in pieces goes back (2 to 3 ms) */
+  pt_sys_heap_trim();
   return 0;
 }
 
