@@ -1058,6 +1058,24 @@ static void sqlite_save_begin__reads_the_records_until_released(void **state)
   pt_graph_free(sample);
 }
 
+/* The thread may be done reading before pt_store_save_begin returns (an
+ * empty graph has nothing to read): release still returns, every time. */
+static void sqlite_save_begin__release_returns_when_the_thread_read_first(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_new_graph();
+  for (int i = 0; i < 400; i++) {
+    assert_int_equal(pt_store_save_begin(f->st, g), 0);
+    pt_store_save_release(f->st);
+  }
+  assert_int_equal(pt_graph_finish(g), 0);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(n_temp_files(f), 0);
+  pt_test_assert_loads(f->st, g);
+  pt_graph_free(g);
+}
+
 /* A save of other records than the ones begun (here another graph) throws
  * the begun file away and writes the graph whole. */
 static void sqlite_save_begin__a_save_of_other_records_is_written_whole(
@@ -1233,6 +1251,8 @@ int main(void)
       STORE_TEST(sqlite_save_begin__the_save_finishes_the_file_begun,
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__reads_the_records_until_released,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_save_begin__release_returns_when_the_thread_read_first,
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__a_save_of_other_records_is_written_whole,
                  &sqlite_backend),

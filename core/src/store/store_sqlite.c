@@ -574,9 +574,10 @@ int pt__sqlite_save_begin(pt_store *self, const pt_graph *g)
     rc = pt_cond_new(&b->cv);
   if (rc == 0) {
     b->n_edges = 4 * r->n_entities;
-    b->is_reading = 1;
+    b->is_reading = 1; /* before the thread, which may be done first */
     rc = pt_thread_start(begun_run, b, &b->thread);
-    b->is_reading = rc == 0;
+    if (rc)
+      b->is_reading = 0; /* no thread: nothing reads */
   }
   if (rc == 0)
     ss->begun = b;
