@@ -14,7 +14,7 @@ set(_stages base graph extract ingest store analysis live mcp http serve)
 # every stage may use. A new header must be placed here.
 set(_hdr_base alloc arena buf compat error hash json log path ptrmap strmap
   varint version)
-set(_hdr_graph graph model)
+set(_hdr_graph graph graph_load_code model)
 set(_hdr_extract extract lang)
 set(_hdr_ingest ignore ingest test_map walk)
 set(_hdr_store record_codec store)
