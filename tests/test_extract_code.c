@@ -115,6 +115,20 @@ static pt_file_result *extract(pt_grammar grammar, const char *path,
   return r;
 }
 
+/* The graph of rust_src's first len bytes, finished; the result it came
+ * from is freed (the graph holds its own texts). */
+static pt_graph *rust_graph(size_t len)
+{
+  pt_file_result *r = extract(PT_GRAMMAR_RUST, "src/lib.rs", rust_src, len);
+  pt_graph *g = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  for (size_t i = 0; i < r->n_entities; i++)
+    assert_int_equal(pt_graph_add_entity(g, &r->entities[i]), 0);
+  pt_file_result_free(r);
+  assert_int_equal(pt_graph_finish(g), 0);
+  return g;
+}
+
 static void extract_code__nested_entities_share_the_outermost_text(void **state)
 {
   (void)state;
@@ -131,13 +145,7 @@ static void extract_code__a_graph_keeps_the_sharing(void **state)
 {
   (void)state;
   size_t len = sizeof rust_src - 1;
-  pt_file_result *r = extract(PT_GRAMMAR_RUST, "src/lib.rs", rust_src, len);
-  pt_graph *g = NULL;
-  assert_int_equal(pt_graph_new(&g), 0);
-  for (size_t i = 0; i < r->n_entities; i++)
-    assert_int_equal(pt_graph_add_entity(g, &r->entities[i]), 0);
-  pt_file_result_free(r); /* the graph holds its own texts */
-  assert_int_equal(pt_graph_finish(g), 0);
+  pt_graph *g = rust_graph(len);
   check_code(pt_graph_entities(g), pt_graph_n_entities(g), rust_src, len);
   pt_graph_free(g);
 }
@@ -182,13 +190,7 @@ static void extract_code__a_loaded_graph_keeps_the_sharing(void **state)
   (void)state;
   static const char *const engines[] = {"sqlite", "rocksdb"};
   size_t len = sizeof rust_src - 1;
-  pt_file_result *r = extract(PT_GRAMMAR_RUST, "src/lib.rs", rust_src, len);
-  pt_graph *g = NULL;
-  assert_int_equal(pt_graph_new(&g), 0);
-  for (size_t i = 0; i < r->n_entities; i++)
-    assert_int_equal(pt_graph_add_entity(g, &r->entities[i]), 0);
-  pt_file_result_free(r);
-  assert_int_equal(pt_graph_finish(g), 0);
+  pt_graph *g = rust_graph(len);
   char *dir = pt_test_tmpdir("extract_code_load");
   for (size_t k = 0; k < sizeof engines / sizeof engines[0]; k++) {
     pt_buf spec = PT_BUF_INIT;

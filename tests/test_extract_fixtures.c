@@ -76,6 +76,22 @@ LANG_TEST(php)
 LANG_TEST(csharp)
 LANG_TEST(swift)
 
+/* One source text extracted with its own queries and extractor (the
+ * result outlives both). */
+static pt_file_result *extract_src(pt_grammar grammar, const char *path,
+                                   const char *src, size_t len)
+{
+  pt_queries *q = NULL;
+  pt_extractor *x = NULL;
+  pt_file_result *r = NULL;
+  assert_int_equal(pt_queries_new(&q), 0);
+  assert_int_equal(pt_extractor_new(q, &x), 0);
+  assert_int_equal(pt_extract_file(x, grammar, path, src, len, &r), 0);
+  pt_extractor_free(x);
+  pt_queries_free(q);
+  return r;
+}
+
 /* A definition is a test by a marker word in the named decorations right
  * before it, the nearest first, up to the first named sibling that is no
  * decoration (a comment): at the top level and inside an impl. */
@@ -92,13 +108,8 @@ static void extract_markers__read_the_decorations_right_before(void **state)
       "    #[cfg(test)]\n    #[inline]\n    fn o() {}\n"
       "    #[test]\n    // a comment\n    fn p() {}\n"
       "}\n";
-  pt_queries *q = NULL;
-  pt_extractor *x = NULL;
-  pt_file_result *r = NULL;
-  assert_int_equal(pt_queries_new(&q), 0);
-  assert_int_equal(pt_extractor_new(q, &x), 0);
-  assert_int_equal(pt_extract_file(x, PT_GRAMMAR_RUST, "src/lib.rs", src,
-                                   sizeof src - 1, &r), 0);
+  pt_file_result *r = extract_src(PT_GRAMMAR_RUST, "src/lib.rs", src,
+                                  sizeof src - 1);
   pt_buf tests = PT_BUF_INIT;
   for (size_t i = 0; i < r->n_tests; i++)
     pt_buf_printf(&tests, "%s %s\n", r->tests[i].name, r->tests[i].reason);
@@ -107,8 +118,6 @@ static void extract_markers__read_the_decorations_right_before(void **state)
                       "S.o marker:test\n");
   pt_buf_fini(&tests);
   pt_file_result_free(r);
-  pt_extractor_free(x);
-  pt_queries_free(q);
 }
 
 /* A Ruby class whose scope names itself (`class RDoc::RDoc`, RDoc's
@@ -124,14 +133,9 @@ static void extract_ruby__classes_named_by_their_own_scope_end(void **state)
       "end\n"
       "class A::B\n  def f\n    g\n  end\nend\n"
       "class B::A\n  def h\n    f\n  end\nend\n";
-  pt_queries *q = NULL;
-  pt_extractor *x = NULL;
-  pt_file_result *r = NULL;
   (void)state;
-  assert_int_equal(pt_queries_new(&q), 0);
-  assert_int_equal(pt_extractor_new(q, &x), 0);
-  assert_int_equal(pt_extract_file(x, PT_GRAMMAR_RUBY, "lib/rdoc.rb", src,
-                                   sizeof src - 1, &r), 0);
+  pt_file_result *r = extract_src(PT_GRAMMAR_RUBY, "lib/rdoc.rb", src,
+                                  sizeof src - 1);
   pt_buf names = PT_BUF_INIT;
   for (size_t i = 0; i < r->n_entities; i++) {
     const pt_entity *e = &r->entities[i];
@@ -152,8 +156,6 @@ static void extract_ruby__classes_named_by_their_own_scope_end(void **state)
                                            "A.B\nA.B.f\nB.A\nB.A.h\n");
   pt_buf_fini(&names);
   pt_file_result_free(r);
-  pt_extractor_free(x);
-  pt_queries_free(q);
 }
 
 /* A member call's receiver is looked up in the locals of each function
@@ -170,14 +172,9 @@ static void extract_receivers__repeated_lookups_keep_each_scope(void **state)
       "function f() { let a = new B(); a.m(); a.m(); c.n(); }\n"
       "a.m(); a.m(); c.n(); c.n();\n"
       "function g() { a.m(); c.n(); a.m(); }\n";
-  pt_queries *q = NULL;
-  pt_extractor *x = NULL;
-  pt_file_result *r = NULL;
   (void)state;
-  assert_int_equal(pt_queries_new(&q), 0);
-  assert_int_equal(pt_extractor_new(q, &x), 0);
-  assert_int_equal(pt_extract_file(x, PT_GRAMMAR_TYPESCRIPT, "src/a.ts", src,
-                                   sizeof src - 1, &r), 0);
+  pt_file_result *r = extract_src(PT_GRAMMAR_TYPESCRIPT, "src/a.ts", src,
+                                  sizeof src - 1);
   pt_buf calls = PT_BUF_INIT;
   for (size_t i = 0; i < r->n_refs; i++) {
     const pt_raw_ref *ref = &r->refs[i];
@@ -195,8 +192,6 @@ static void extract_receivers__repeated_lookups_keep_each_scope(void **state)
                       "g a.m A\ng c.n -\ng a.m A\n");
   pt_buf_fini(&calls);
   pt_file_result_free(r);
-  pt_extractor_free(x);
-  pt_queries_free(q);
 }
 
 int main(void)
