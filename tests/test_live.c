@@ -986,6 +986,35 @@ static void live_worker__sleeps_while_idle_and_wakes_for_an_event(void **state)
   stop_watched(lv, &s, root);
 }
 
+/* The heap's free pages go back once the changes have been quiet for
+ * trim_delay_ms (5 s), not after each update, whose next update faulted
+ * them in again (20 to 30 ms of each on the several tree); after that one
+ * wake the thread sleeps again. */
+static void live_worker__gives_free_pages_back_once_quiet(void **state)
+{
+  (void)state;
+  seen s = {NULL, NULL, 0, 0};
+  char *root = NULL;
+  pt_live *lv = start_watched("live_trim", &s, &root);
+  pt_live_status before, now;
+  pt_live_get_status(lv, &before);
+  pt_test_write(root, "sub/t.c", "int trimmed_fn(void) { return w(); }\n");
+  assert_true(comes_within_5s(&s, "trimmed_fn"));
+  pt_live_get_status(lv, &now);
+  assert_int_equal(now.heap_trims, before.heap_trims); /* not yet */
+  for (int i = 0; i < 1000 && now.heap_trims == before.heap_trims; i++) {
+    pt_sleep_ms(10);
+    pt_live_get_status(lv, &now);
+  }
+  assert_int_equal(now.heap_trims, before.heap_trims + 1);
+  pt_sleep_ms(300);
+  pt_live_status later;
+  pt_live_get_status(lv, &later);
+  assert_int_equal(later.heap_trims, now.heap_trims);
+  assert_int_equal(later.wakeups, now.wakeups);
+  stop_watched(lv, &s, root);
+}
+
 static void count_prepared(void *payload)
 {
   seen *s = payload;
@@ -1504,6 +1533,7 @@ int main(void)
     cmocka_unit_test(live_backup__retries_stop_until_the_next_change),
     cmocka_unit_test(test_watcher_updates_by_itself),
     cmocka_unit_test(live_worker__sleeps_while_idle_and_wakes_for_an_event),
+    cmocka_unit_test(live_worker__gives_free_pages_back_once_quiet),
     cmocka_unit_test(live_prepare__at_the_start_and_after_a_full_pass),
     cmocka_unit_test(test_pause_holds_changes_until_resume),
     cmocka_unit_test(test_adopted_first_pass_waits_for_resume),

@@ -43,6 +43,9 @@ typedef struct pt_live_opts {
   unsigned save_delay_ms;      /* stores without an update op (SQLite):
                                   save once no update came for this long;
                                   0 = 1000 */
+  unsigned trim_delay_ms;      /* the heap's free pages go back to the
+                                  system once no update came for this
+                                  long (after any backup save); 0 = 5000 */
   unsigned save_retry_ms;      /* a failed save is tried again after this
                                   long, 11 times at most, then at the next
                                   change; one the store refuses (a newer
@@ -97,6 +100,9 @@ typedef struct pt_live_status {
   uint64_t wakeups;            /* the update thread's sleeps that ended: it
                                   sleeps until an event, a request or a due
                                   time, so an idle one counts none */
+  uint64_t heap_trims;         /* free heap pages given back, once the
+                                  changes have been quiet for
+                                  trim_delay_ms */
   size_t pending;              /* paths waiting for their debounce */
   time_t last_update;          /* wall clock of the last change; 0 = none */
   uint64_t saves;              /* store writes (updates or backups) */

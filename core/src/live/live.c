@@ -48,6 +48,9 @@ struct pt_live {
   int save_pending;           /* under mu: SQLite backup due at save_due */
   uint64_t save_due;          /* under mu: UINT64_MAX = not before the
                                  next change (or never, once refused) */
+  int trim_pending;           /* under mu: free heap pages go back at
+                                 trim_due (changes quiet that long) */
+  uint64_t trim_due;
   unsigned save_tries;        /* under mu: failed attempts since the last
                                  change */
   int save_refused;           /* under mu: the store refused the backup (a
@@ -185,6 +188,20 @@ static void prepare_patch(pt_live *lv)
 
 /* Under update_mu: re-ingests with the cache, and when the graph changed,
  * writes it through and publishes it. `what` names the cause in the log. */
+/* What an update, a write-through (RocksDB) or a backup save (SQLite)
+ * freed in pieces goes back to the system once changes have been quiet
+ * for trim_delay_ms (trim_now), not at once: the next update of a burst
+ * would fault the same pages in again (20 to 30 ms of its 100 on the
+ * several tree). */
+static void trim_later(pt_live *lv)
+{
+  pt_mutex_lock(lv->mu);
+  lv->trim_pending = 1;
+  lv->trim_due = pt_clock_ns() + (uint64_t)lv->o.trim_delay_ms * MS;
+  pt_cond_signal(lv->wake); /* a new due time (from a reindex request) */
+  pt_mutex_unlock(lv->mu);
+}
+
 static int run_update(pt_live *lv, const char *what, const char *delta_path,
                       pt_live_delta *d)
 {
@@ -224,7 +241,7 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
     rc = file_delta(old, g, delta_path, d);
   if (rc == 0 && old && pt_graph_equal(old, g)) {
     pt_graph_free(g);
-    pt_sys_heap_trim(); /* a whole graph's worth, back to the system */
+    trim_later(lv); /* a whole graph's worth */
     log_unchanged(what, extracted, t0);
     if (d)
       d->elapsed_ns = pt_clock_ns() - t0;
@@ -265,9 +282,7 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
             "/ingestion-diagnostics-coverage-report)" : "", (double)dt / 1e6);
     fflush(lv->o.log);
   }
-  /* after publishing, off the path to visible: what the update and a
-   * write-through (RocksDB) freed in pieces goes back (2 to 3 ms) */
-  pt_sys_heap_trim();
+  trim_later(lv);
   return 0;
 }
 
@@ -381,10 +396,6 @@ static int save_now(pt_live *lv)
   pt_mutex_lock(lv->update_mu);
   int rc = lv->cur ? pt_store_save(lv->o.store, lv->cur) : 0;
   pt_mutex_unlock(lv->update_mu);
-  /* the save's string ids and SQLite's page cache, freed in pieces that
-   * stay in the heap (about 110 MB on the several tree) otherwise; about
-   * 10 ms, a second after the change, off the path to visible */
-  pt_sys_heap_trim();
   pt_mutex_lock(lv->mu);
   if (rc == 0) {
     lv->st.saves++;
@@ -439,6 +450,25 @@ static void lv_idle(pt_live *lv)
   pt_mutex_unlock(lv->mu);
 }
 
+/* The free pages the updates and saves since the last trim left go back
+ * (2 to 10 ms on the several tree; a backup save's string ids and
+ * SQLite's page cache, about 110 MB), changes quiet since trim_due. */
+static void trim_now(pt_live *lv)
+{
+  pt_sys_heap_trim();
+  pt_mutex_lock(lv->mu);
+  lv->st.heap_trims++;
+  pt_mutex_unlock(lv->mu);
+}
+
+/* Under mu: whether a trim waits for trim_due (a backup save to come goes
+ * first, since it frees more). */
+static int trim_waits(const pt_live *lv)
+{
+  return lv->trim_pending && !(lv->save_pending && !lv->save_refused) &&
+         (lv->st.paused || pt_debounce_pending(lv->deb) == 0);
+}
+
 /* Under mu: when the worker has something to do next without being told
  * (a held path falls due, a backup is due), or UINT64_MAX. Paused, held
  * paths wait for the resume; a backup waits for the held paths' update. */
@@ -448,6 +478,8 @@ static uint64_t next_due(const pt_live *lv)
   if (lv->save_pending && lv->save_due < due &&
       (lv->st.paused || pt_debounce_pending(lv->deb) == 0))
     due = lv->save_due;
+  if (trim_waits(lv) && lv->trim_due < due)
+    due = lv->trim_due;
   return due;
 }
 
@@ -469,7 +501,9 @@ static void worker(void *payload)
     lv->busy = scan || b.n_items; /* pending until published */
     int save = !stop && lv->save_pending && now >= lv->save_due &&
                (lv->st.paused || pt_debounce_pending(lv->deb) == 0);
-    if (!stop && !scan && !rc && !b.n_items && !save) {
+    int trim = !stop && !save && trim_waits(lv) && now >= lv->trim_due;
+    lv->trim_pending &= !trim;
+    if (!stop && !scan && !rc && !b.n_items && !save && !trim) {
       /* nothing to do: sleep until told or until the next due time (no
        * polling: an idle server uses no CPU) */
       pt_cond_wait_until(lv->wake, lv->mu, next_due(lv));
@@ -488,6 +522,8 @@ static void worker(void *payload)
       apply_batch(lv, &b);
     else if (save)
       save_now(lv);
+    else if (trim)
+      trim_now(lv);
     pt_debounce_batch_fini(&b);
     if (rc)
       pt_sleep_ms(10); /* out of memory: let it pass before trying again */
@@ -510,6 +546,7 @@ int pt_live_new(const pt_live_opts *o, pt_live **out)
   if (!lv->o.settle_ms) lv->o.settle_ms = 10;
   if (!lv->o.save_delay_ms) lv->o.save_delay_ms = 1000;
   if (!lv->o.save_retry_ms) lv->o.save_retry_ms = 5000;
+  if (!lv->o.trim_delay_ms) lv->o.trim_delay_ms = 5000;
   int rc = pt_fs_realpath(o->root, &lv->root);
   if (rc == 0 && o->n_skip &&
       !(lv->watch_skip = pt_calloc(o->n_skip, sizeof *lv->watch_skip)))
