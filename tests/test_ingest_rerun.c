@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/graph.h"
 #include "pt/ingest.h"
 #include "pt/store.h"
 #include "pt/sys/proc.h"
+#include "pt/sys/thread.h"
 #include "pt/walk.h"
 #include "reuse_support.h"
 #include "test_support.h"
@@ -101,6 +104,57 @@ static void stored_dump(const char *spec, pt_buf *b)
   pt_graph_free(g);
 }
 
+/* With ahead set, the cache is seeded and the re-run begun
+ * (pt_ingest_rerun_begin) on a thread from the load's ready call, while
+ * the edges load, as pt01 does; else after the load, in turn. */
+static int ahead;
+
+typedef struct begun {
+  pt_ingest_opts *o;
+  pt_ingest_cache *c;
+  const pt_ingest_delta *d;
+  const pt_graph *g;
+  pt_thread *th;
+  size_t n_seeded;
+  size_t n_edges_at_ready;
+  int rc;
+} begun;
+
+static void begin_rerun(void *payload)
+{
+  begun *b = payload;
+  b->rc = pt_ingest_cache_seed(b->c, b->g, &b->n_seeded);
+  if (b->rc == 0)
+    b->rc = pt_ingest_rerun_begin(b->o, b->c, b->g, b->d);
+}
+
+static void on_ready(const pt_graph *g, void *payload)
+{
+  begun *b = payload;
+  b->g = g;
+  b->n_edges_at_ready = pt_graph_n_edges(g);
+  assert_int_equal(pt_thread_start(begin_rerun, b, &b->th), 0);
+}
+
+static void load_and_seed(pt_store *s, pt_ingest_opts *o,
+                          const pt_ingest_delta *d, pt_graph *stored)
+{
+  begun b = {o, o->cache, d, NULL, NULL, 0, 0, 0};
+  if (ahead) {
+    assert_int_equal(pt_store_load_without_code_then(s, stored, on_ready, &b),
+                     0);
+    assert_non_null(b.th);
+    pt_thread_join(b.th);
+    assert_int_equal(b.rc, 0);
+    assert_int_equal(b.n_edges_at_ready, 0); /* the edges come last */
+  } else {
+    assert_int_equal(pt_store_load_without_code(s, stored), 0);
+    assert_int_equal(pt_ingest_cache_seed(o->cache, stored, &b.n_seeded), 0);
+  }
+  assert_int_equal(b.n_seeded, pt_graph_n_files(stored));
+  assert_true(pt_graph_n_edges(stored) > 0);
+}
+
 /* pt01 again over the index at t->spec, as the CLI runs it: the diff over
  * the file records, then the whole stored graph, a cache seeded from it,
  * pt_ingest_rerun and the changes written. *is_patched: the new graph is
@@ -113,20 +167,20 @@ static void rerun(const tree *t, pt_ingest_stats *st, int *is_patched)
   pt_ingest_cache *c = NULL;
   pt_ingest_delta d;
   pt_store *s = NULL;
-  size_t n = 0;
   assert_int_equal(pt_store_open_mode(t->spec, PT_STORE_CREATE, &s), 0);
   assert_int_equal(pt_graph_new(&files), 0);
   assert_int_equal(pt_store_load_files(s, files), 0);
   assert_int_equal(pt_ingest_diff(&o, files, &d), 0);
   assert_false(pt_ingest_delta_is_empty(&d));
   assert_int_equal(pt_graph_new(&stored), 0);
-  assert_int_equal(pt_store_load_without_code(s, stored), 0);
   assert_int_equal(pt_ingest_cache_new(&c), 0);
-  assert_int_equal(pt_ingest_cache_seed(c, stored, &n), 0);
-  assert_int_equal(n, pt_graph_n_files(stored));
   o.cache = c;
+  load_and_seed(s, &o, &d, stored);
   assert_int_equal(pt_ingest_rerun(&o, stored, &d, &g, st), 0);
   *is_patched = pt_graph_pool_of(g) == pt_graph_pool_of(stored);
+  /* a patch took the begun tables and reads, else made its own */
+  if (*is_patched)
+    assert_int_equal(pt__rerun_last_was_begun(), ahead);
   assert_int_equal(pt_store_write_changes(s, stored, g), 0);
   pt_store_close(s);
   pt_graph_free(g);
@@ -266,9 +320,20 @@ static void rerun__each_change_gives_a_fresh_index(void **state)
     rerun_on(&changes[i]);
 }
 
+/* The tables made and the reads found while the edges load, from the
+ * records but the edges, give what they give after the load. */
+static void rerun__begun_while_the_edges_load_gives_a_fresh_index(void **state)
+{
+  ahead = 1;
+  for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
+    rerun_on(&changes[i]);
+  ahead = 0;
+}
+
 /* SQLite writes a re-run's changes in place on POSIX and into a copy
  * moved over the index on Windows: both give a fresh index, whichever the
  * platform. */
+
 static void rerun__in_place_and_in_a_copy_give_a_fresh_index(void **state)
 {
   for (int in_place = 0; in_place <= 1; in_place++) {
@@ -321,6 +386,123 @@ static void load_without_code__is_the_load_without_any_code(void **state)
   drop_tree(&t);
 }
 
+/* What a load's ready call saw. */
+typedef struct seen {
+  size_t n_calls, n_entities, n_files, n_edges;
+} seen;
+
+static void count_ready(const pt_graph *g, void *payload)
+{
+  seen *s = payload;
+  s->n_calls++;
+  s->n_entities = pt_graph_n_entities(g);
+  s->n_files = pt_graph_n_files(g);
+  s->n_edges = pt_graph_n_edges(g);
+}
+
+/* The load with the edges last holds what the load without code holds;
+ * its ready call comes once, with every record but the edges (SQLite and
+ * RocksDB), or after the whole load (mem). */
+static void load_without_code_then__gives_the_records_then_the_edges(
+    void **state)
+{
+  static const char *const engines[] = {"sqlite", "rocksdb", "mem"};
+  tree t;
+  make_tree(&t, "rerun_then");
+  for (int e = 0; e < 3; e++) {
+    pt_graph *lean = NULL, *then = NULL;
+    pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+    pt_store *s = NULL;
+    seen n = {0, 0, 0, 0};
+    if (e < 2)
+      snprintf(t.spec, sizeof t.spec, "%s:%s/index.%s", engines[e], t.dir,
+               engines[e]);
+    else
+      snprintf(t.spec, sizeof t.spec, "mem");
+    if (!engine_is_built(&t))
+      continue;
+    if (e < 2) {
+      index_and_save(&t);
+      assert_int_equal(pt_store_open_mode(t.spec, PT_STORE_READ, &s), 0);
+    } else { /* mem keeps what this store saved */
+      pt_ingest_opts o = {.root = t.src, .n_threads = 1};
+      pt_ingest_stats st;
+      pt_graph *g = NULL;
+      assert_int_equal(pt_ingest(&o, &g, &st), 0);
+      assert_int_equal(pt_store_open(t.spec, &s), 0);
+      assert_int_equal(pt_store_save(s, g), 0);
+      pt_graph_free(g);
+      pt_ingest_stats_fini(&st);
+    }
+    assert_int_equal(pt_graph_new(&lean), 0);
+    assert_int_equal(pt_graph_new(&then), 0);
+    assert_int_equal(pt_store_load_without_code(s, lean), 0);
+    assert_int_equal(pt_store_load_without_code_then(s, then, count_ready, &n),
+                     0);
+    assert_int_equal(n.n_calls, 1);
+    assert_int_equal(n.n_entities, pt_graph_n_entities(lean));
+    assert_int_equal(n.n_files, pt_graph_n_files(lean));
+    assert_true(pt_graph_n_edges(lean) > 0);
+    assert_int_equal(n.n_edges, e < 2 ? 0 : pt_graph_n_edges(lean));
+    dump(lean, &a);
+    dump(then, &b);
+    assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+    pt_buf_fini(&a);
+    pt_buf_fini(&b);
+    pt_store_close(s);
+    pt_graph_free(lean);
+    pt_graph_free(then);
+  }
+  drop_tree(&t);
+}
+
+/* A load that fails on its edges, after ready started the re-run's work
+ * beside them: the load says so and the work is joined and freed as after
+ * a load that succeeds (a SQLite edge row naming a string id out of
+ * range, its last). */
+static void load_without_code_then__fails_on_the_edges_after_ready(
+    void **state)
+{
+  pt_ingest_opts o = {.n_threads = 1};
+  pt_graph *files = NULL, *stored = NULL;
+  pt_ingest_delta d;
+  pt_store *s = NULL;
+  sqlite3 *db = NULL;
+  char path[800];
+  tree t;
+  make_tree(&t, "rerun_bad_edge");
+  o.root = t.src;
+  index_and_save(&t);
+  snprintf(path, sizeof path, "%s/index.db", t.dir);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "UPDATE edge_rows SET to_id = 1000000000"
+                                " WHERE rowid = (SELECT max(rowid) FROM"
+                                " edge_rows)", NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+  edit_file(t.src);
+  assert_int_equal(pt_store_open_mode(t.spec, PT_STORE_CREATE, &s), 0);
+  assert_int_equal(pt_graph_new(&files), 0);
+  assert_int_equal(pt_store_load_files(s, files), 0);
+  assert_int_equal(pt_ingest_diff(&o, files, &d), 0);
+  assert_int_equal(pt_graph_new(&stored), 0);
+  assert_int_equal(pt_ingest_cache_new(&o.cache), 0);
+  begun b = {&o, o.cache, &d, NULL, NULL, 0, 0, 0};
+  assert_int_not_equal(pt_store_load_without_code_then(s, stored, on_ready,
+                                                       &b), 0);
+  pt_error_clear();
+  assert_non_null(b.th); /* ready came before the edges */
+  pt_thread_join(b.th);
+  assert_int_equal(b.rc, 0);
+  assert_int_equal(b.n_seeded, pt_graph_n_files(stored));
+  pt_ingest_cache_free(o.cache); /* and what was begun in it */
+  pt_store_close(s);
+  pt_graph_free(stored);
+  pt_graph_free(files);
+  pt_ingest_delta_fini(&d);
+  drop_tree(&t);
+}
+
 /* A store that cannot write changes to a graph without code (an older
  * format) says so, and the wrapper loads whole. */
 static int fake_load(pt_store *self, pt_graph *into)
@@ -341,18 +523,44 @@ static int fake_cannot(pt_store *self, pt_graph *into)
   return PT_ERR(PT_ENOTSUPPORTED, "an older format");
 }
 
+static int fake_cannot_then(pt_store *self, pt_graph *into,
+                            pt_store_ready_fn ready, void *payload)
+{
+  return PT_ERR(PT_ENOTSUPPORTED, "an older format");
+}
+
 static void fake_close(pt_store *self) {}
 
 static void load_without_code__loads_whole_where_changes_are_not_written(
     void **state)
 {
   static const pt_store_ops ops = {"fake", NULL, fake_load, fake_close, NULL,
-                                   NULL, NULL, fake_cannot};
+                                   NULL, NULL, fake_cannot, NULL};
   pt_store st = {&ops};
   pt_graph *g = NULL;
   assert_int_equal(pt_graph_new(&g), 0);
   assert_int_equal(pt_store_load_without_code(&st, g), 0);
   assert_int_equal(pt_graph_n_entities(g), 1);
+  assert_string_equal(pt_graph_entities(g)[0].code, "int f(void);");
+  assert_int_equal(pt_error_last()->code, 0);
+  pt_graph_free(g);
+}
+
+/* The same with the edges last: the wrapper loads whole, then calls
+ * ready once. */
+static void load_without_code_then__loads_whole_where_changes_are_not_written(
+    void **state)
+{
+  static const pt_store_ops ops = {"fake", NULL, fake_load, fake_close, NULL,
+                                   NULL, NULL, fake_cannot, fake_cannot_then};
+  pt_store st = {&ops};
+  pt_graph *g = NULL;
+  seen n = {0, 0, 0, 0};
+  assert_int_equal(pt_graph_new(&g), 0);
+  assert_int_equal(pt_store_load_without_code_then(&st, g, count_ready, &n),
+                   0);
+  assert_int_equal(n.n_calls, 1);
+  assert_int_equal(n.n_entities, 1);
   assert_string_equal(pt_graph_entities(g)[0].code, "int f(void);");
   assert_int_equal(pt_error_last()->code, 0);
   pt_graph_free(g);
@@ -570,6 +778,27 @@ static void rerun__a_name_in_another_definition_reads_every_file(void **state)
   drop_tree(&t);
 }
 
+/* Begun while the edges load, the re-run resolves for their reads the
+ * files it resolves when begun after: none for a body edit, the one file
+ * naming a new definition. */
+static void rerun__begun_reads_what_the_rerun_reads(void **state)
+{
+  tree t;
+  size_t n_read;
+  ahead = 1;
+  three_files(&t, "rerun_begun_reads");
+  index_and_save(&t);
+  pt_test_write(t.src, "x.py", "def x():\n    return 1 + 1\n");
+  rerun_equals_fresh(&t, "a body edit, begun", &n_read);
+  assert_int_equal(n_read, 0);
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n\n"
+                               "def fresh_name():\n    return 4\n");
+  rerun_equals_fresh(&t, "a definition added, begun", &n_read);
+  assert_int_equal(n_read, 1);
+  ahead = 0;
+  drop_tree(&t);
+}
+
 /* Copies the fixture tree of lang to dst. */
 static void copy_fixture(const char *lang, const char *dst)
 {
@@ -668,7 +897,13 @@ static void rerun__definitions_removed_or_renamed_give_a_fresh_index(void **stat
           continue;
         char what[1600];
         size_t n_read;
-        snprintf(t.spec, sizeof t.spec, "sqlite:%s/index%zu.db", t.dir, n_case++);
+        /* in turn: SQLite, SQLite begun while the edges load, RocksDB,
+         * RocksDB begun */
+        ahead = (int)(n_case % 2);
+        snprintf(t.spec, sizeof t.spec, "rocksdb:%s/index%zu.db", t.dir, n_case);
+        if (n_case++ % 4 < 2 || !engine_is_built(&t))
+          snprintf(t.spec, sizeof t.spec, "sqlite:%s/index%zu.db", t.dir,
+                   n_case - 1);
         pt_store *s = NULL;
         assert_int_equal(pt_store_open(t.spec, &s), 0);
         assert_int_equal(pt_store_save(s, g), 0);
@@ -689,28 +924,43 @@ static void rerun__definitions_removed_or_renamed_give_a_fresh_index(void **stat
     pt_graph_free(g);
     drop_tree(&t);
   }
+  ahead = 0;
   assert_true(n_few > 0);
   assert_true(n_every > 0);
+}
+
+/* Each test starts with the load and the seed in turn (a failed test
+ * may leave ahead set). */
+static int not_ahead(void **state)
+{
+  (void)state;
+  ahead = 0;
+  return 0;
 }
 
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(rerun__an_unchanged_tree_has_nothing_to_do),
-      cmocka_unit_test(rerun__changed_added_and_removed_files_are_named),
-      cmocka_unit_test(rerun__same_size_and_another_mtime_is_told_by_content),
-      cmocka_unit_test(rerun__a_new_ignored_file_changes_the_ignored_list),
-      cmocka_unit_test(rerun__an_index_of_another_folder_needs_a_whole_run),
-      cmocka_unit_test(rerun__an_index_of_another_extractor_needs_a_whole_run),
-      cmocka_unit_test(rerun__a_file_with_invalid_utf8_is_not_read_again),
-      cmocka_unit_test(rerun__each_change_gives_a_fresh_index),
-      cmocka_unit_test(rerun__a_body_edit_resolves_no_file_for_its_reads),
-      cmocka_unit_test(rerun__a_new_definition_reads_only_the_files_naming_it),
-      cmocka_unit_test(rerun__a_name_in_another_definition_reads_every_file),
-      cmocka_unit_test(rerun__definitions_removed_or_renamed_give_a_fresh_index),
-      cmocka_unit_test(rerun__in_place_and_in_a_copy_give_a_fresh_index),
-      cmocka_unit_test(load_without_code__is_the_load_without_any_code),
-      cmocka_unit_test(load_without_code__loads_whole_where_changes_are_not_written),
+      cmocka_unit_test_setup(rerun__an_unchanged_tree_has_nothing_to_do, not_ahead),
+      cmocka_unit_test_setup(rerun__changed_added_and_removed_files_are_named, not_ahead),
+      cmocka_unit_test_setup(rerun__same_size_and_another_mtime_is_told_by_content, not_ahead),
+      cmocka_unit_test_setup(rerun__a_new_ignored_file_changes_the_ignored_list, not_ahead),
+      cmocka_unit_test_setup(rerun__an_index_of_another_folder_needs_a_whole_run, not_ahead),
+      cmocka_unit_test_setup(rerun__an_index_of_another_extractor_needs_a_whole_run, not_ahead),
+      cmocka_unit_test_setup(rerun__a_file_with_invalid_utf8_is_not_read_again, not_ahead),
+      cmocka_unit_test_setup(rerun__each_change_gives_a_fresh_index, not_ahead),
+      cmocka_unit_test_setup(rerun__begun_while_the_edges_load_gives_a_fresh_index, not_ahead),
+      cmocka_unit_test_setup(rerun__begun_reads_what_the_rerun_reads, not_ahead),
+      cmocka_unit_test_setup(rerun__a_body_edit_resolves_no_file_for_its_reads, not_ahead),
+      cmocka_unit_test_setup(rerun__a_new_definition_reads_only_the_files_naming_it, not_ahead),
+      cmocka_unit_test_setup(rerun__a_name_in_another_definition_reads_every_file, not_ahead),
+      cmocka_unit_test_setup(rerun__definitions_removed_or_renamed_give_a_fresh_index, not_ahead),
+      cmocka_unit_test_setup(rerun__in_place_and_in_a_copy_give_a_fresh_index, not_ahead),
+      cmocka_unit_test_setup(load_without_code__is_the_load_without_any_code, not_ahead),
+      cmocka_unit_test_setup(load_without_code_then__gives_the_records_then_the_edges, not_ahead),
+      cmocka_unit_test_setup(load_without_code_then__fails_on_the_edges_after_ready, not_ahead),
+      cmocka_unit_test_setup(load_without_code__loads_whole_where_changes_are_not_written, not_ahead),
+      cmocka_unit_test_setup(load_without_code_then__loads_whole_where_changes_are_not_written, not_ahead),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

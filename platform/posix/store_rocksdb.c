@@ -912,30 +912,25 @@ static int current_for_load(rocksdb_store *rs,
   return rc;
 }
 
-/* Adds the records of generation gen, of format fmt, in key order, to g:
- * all of them (types NULL), or those whose record letter is in types;
- * without_code (format 7), every entity's code left NULL. */
-static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
-                           const format *fmt, uint64_t gen, const char *types,
-                           int without_code, pt_graph *g)
+/* Adds the records of r's generation, of format fmt, in key order, to
+ * c->g: all of them (types NULL), or those whose record letter is in
+ * types (in increasing order). */
+static int scan(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
+                const format *fmt, const gen_range *r, const char *types,
+                load_ctx *c)
 {
-  gen_range r = range_of(gen);
   rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, ro);
   char *err = NULL, lo[GEN_PREFIX_SIZE + 1];
-  load_ctx c;
   int rc = 0;
-  memset(&c, 0, sizeof c);
-  c.g = g;
-  c.s.without_code = without_code;
-  memcpy(lo, r.lo, sizeof r.lo);
+  memcpy(lo, r->lo, sizeof r->lo);
   lo[GEN_PREFIX_SIZE] = types ? types[0] : '\0';
-  rocksdb_iter_seek(it, lo, types ? sizeof lo : sizeof r.lo);
+  rocksdb_iter_seek(it, lo, types ? sizeof lo : sizeof r->lo);
   while (rc == 0 && rocksdb_iter_valid(it)) {
     size_t klen, vlen;
     const char *key = rocksdb_iter_key(it, &klen);
-    if (klen < sizeof r.lo || memcmp(key, r.lo, sizeof r.lo) != 0)
+    if (klen < sizeof r->lo || memcmp(key, r->lo, sizeof r->lo) != 0)
       break;
-    char type = klen > sizeof r.lo ? key[sizeof r.lo] : '\0';
+    char type = klen > sizeof r->lo ? key[sizeof r->lo] : '\0';
     if (fmt->stop && type == fmt->stop)
       break;
     if (types && (!type || !strchr(types, type))) {
@@ -950,7 +945,7 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
       continue;
     }
     const char *val = rocksdb_iter_value(it, &vlen);
-    rc = load_record(&c, fmt, key + sizeof r.lo, klen - sizeof r.lo, val,
+    rc = load_record(c, fmt, key + sizeof r->lo, klen - sizeof r->lo, val,
                      vlen, rs->path);
     rocksdb_iter_next(it);
   }
@@ -960,7 +955,49 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   else
     rocksdb_free(err);
   rocksdb_iter_destroy(it);
-  if (rc == 0 && !types && fmt == &format7 && c.is_interned) {
+  return rc;
+}
+
+/* What a load reads, and what it calls once all but the edges are in. */
+typedef struct load_what {
+  const char *types;          /* NULL: every record */
+  int without_code;           /* format 7: every entity's code left NULL */
+  pt_store_ready_fn ready;    /* NULL: none; format 7 only */
+  void *payload;
+} load_what;
+
+/* Every record type of format 7 but the edges ('d'), in key order. */
+#define ALL_BUT_EDGES "aefimt"
+
+/* Adds the records of generation gen, of format fmt, to g, as w says.
+ * With w->ready, the edges come last: after the others, the strings
+ * interned and g finished, ready(g) is called; the edges then intern no
+ * string (they name the table's), so what ready starts may look strings
+ * up meanwhile. */
+static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
+                           const format *fmt, uint64_t gen,
+                           const load_what *w, pt_graph *g)
+{
+  gen_range r = range_of(gen);
+  load_ctx c;
+  int rc = 0;
+  memset(&c, 0, sizeof c);
+  c.g = g;
+  c.s.without_code = w->without_code;
+  if (w->ready) {
+    rc = scan(rs, ro, fmt, &r, ALL_BUT_EDGES, &c);
+    if (rc == 0)
+      rc = intern_strings(&c);
+    if (rc == 0)
+      rc = pt_graph_finish(g);
+    if (rc == 0)
+      w->ready(g, w->payload);
+    if (rc == 0)
+      rc = scan(rs, ro, fmt, &r, "d", &c);
+  } else {
+    rc = scan(rs, ro, fmt, &r, w->types, &c);
+  }
+  if (rc == 0 && !w->types && fmt == &format7 && c.is_interned) {
     /* the table, interned: what an update of g finds ids in */
     pt__rocksdb_known_set(&rs->known, gen, g, c.s.v, c.s.n);
     c.s.v = NULL;
@@ -974,8 +1011,7 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
  * without_code as for load_generation; a graph without code is only
  * written as changes, which a database of format 6 is not (it is saved
  * whole): PT_ENOTSUPPORTED then, before anything is read. */
-static int load_types(rocksdb_store *rs, const char *types, int without_code,
-                      pt_graph *into)
+static int load_types(rocksdb_store *rs, const load_what *w, pt_graph *into)
 {
   const rocksdb_snapshot_t *snap = rocksdb_create_snapshot(rs->db);
   rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
@@ -987,11 +1023,11 @@ static int load_types(rocksdb_store *rs, const char *types, int without_code,
   rocksdb_readoptions_set_fill_cache(ro, 0);
   rocksdb_readoptions_set_readahead_size(ro, (size_t)2 << 20);
   int rc = current_for_load(rs, ro, &fmt, &gen);
-  if (rc == 0 && without_code && fmt != &format7)
+  if (rc == 0 && w->without_code && fmt != &format7)
     rc = PT_ERR(PT_ENOTSUPPORTED, "rocksdb %s: format 6 is loaded whole",
                 rs->path);
   if (rc == 0)
-    rc = load_generation(rs, ro, fmt, gen, types, without_code, into);
+    rc = load_generation(rs, ro, fmt, gen, w, into);
   if (rc == 0)
     rc = pt_graph_finish(into);
   rocksdb_readoptions_destroy(ro);
@@ -1001,18 +1037,29 @@ static int load_types(rocksdb_store *rs, const char *types, int without_code,
 
 static int rocks_load(pt_store *self, pt_graph *into)
 {
-  return load_types((rocksdb_store *)self, NULL, 0, into);
+  load_what w = {NULL, 0, NULL, NULL};
+  return load_types((rocksdb_store *)self, &w, into);
 }
 
 /* File records, ignored files, metadata: letters in increasing order. */
 static int rocks_load_files(pt_store *self, pt_graph *into)
 {
-  return load_types((rocksdb_store *)self, "fim", 0, into);
+  load_what w = {"fim", 0, NULL, NULL};
+  return load_types((rocksdb_store *)self, &w, into);
 }
 
 static int rocks_load_without_code(pt_store *self, pt_graph *into)
 {
-  return load_types((rocksdb_store *)self, NULL, 1, into);
+  load_what w = {NULL, 1, NULL, NULL};
+  return load_types((rocksdb_store *)self, &w, into);
+}
+
+static int rocks_load_without_code_then(pt_store *self, pt_graph *into,
+                                        pt_store_ready_fn ready,
+                                        void *payload)
+{
+  load_what w = {NULL, 1, ready, payload};
+  return load_types((rocksdb_store *)self, &w, into);
 }
 
 /* ---- test hooks ---------------------------------------------------------- */
@@ -1135,7 +1182,8 @@ static void rocks_close(pt_store *self)
 static const pt_store_ops rocksdb_ops = {"rocksdb", rocks_save, rocks_load,
                                          rocks_close, rocks_update,
                                          rocks_load_files, NULL,
-                                         rocks_load_without_code};
+                                         rocks_load_without_code,
+                                         rocks_load_without_code_then};
 
 static int stop_at_first(const char *name, pt_fs_type type, void *payload)
 {

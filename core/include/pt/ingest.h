@@ -152,7 +152,8 @@ int pt_ingest_patch(const pt_ingest_opts *opts, const pt_graph *prev,
 
 /* A re-run of pt01 over its stored index: `stored` is the whole graph the
  * store holds (pt_store_load), opts->cache a cache seeded from it
- * (pt_ingest_cache_seed) and used for nothing else yet, d what
+ * (pt_ingest_cache_seed) and used for nothing else yet (but perhaps
+ * pt_ingest_rerun_begin), d what
  * pt_ingest_diff found. The changed, added and removed files are patched
  * into stored as pt_ingest_patch patches the live index's graph, after a
  * first pass that makes the resolver from the seeded results and walks
@@ -166,5 +167,16 @@ int pt_ingest_patch(const pt_ingest_opts *opts, const pt_graph *prev,
 int pt_ingest_rerun(const pt_ingest_opts *opts, const pt_graph *stored,
                     const pt_ingest_delta *d, pt_graph **out,
                     pt_ingest_stats *stats);
+/* The part of pt_ingest_rerun that reads only stored's records other than
+ * its edges, done ahead: the resolver's tables made from c's seeded
+ * results (on threads of its own) and the files found whose reads must be
+ * recorded, kept in c for the pt_ingest_rerun of the same stored and d
+ * (and opts of the same root); another's makes its own. Meant for a
+ * load's ready call (pt_store_load_without_code_then), as work on another
+ * thread while the edges load: it adds no string to stored's pool. 0, or
+ * PT_ENOMEM; what else fails is kept for pt_ingest_rerun, which meets it
+ * (and runs whole, as it would). */
+int pt_ingest_rerun_begin(const pt_ingest_opts *opts, pt_ingest_cache *c,
+                          const pt_graph *stored, const pt_ingest_delta *d);
 
 #endif

@@ -9,6 +9,9 @@
 
 typedef struct pt_store pt_store;
 
+/* Called by a load once the graph holds every record but the edges. */
+typedef void (*pt_store_ready_fn)(const pt_graph *g, void *payload);
+
 typedef struct pt_store_ops {
   const char *name; /* "mem", "sqlite", "rocksdb" */
   /* Replaces everything the store holds with the contents of a finished
@@ -41,6 +44,14 @@ typedef struct pt_store_ops {
    * save such a graph whole (an older format): load instead. NULL: load
    * does. */
   int (*load_without_code)(pt_store *self, pt_graph *into);
+  /* As load_without_code, reading the edges last: ready(into, payload) is
+   * called once into holds every other record, finished, and the edges
+   * then add no string to into's pool (only candidate lists). Not called
+   * when the load fails before. PT_ENOTSUPPORTED, having read nothing and
+   * not called ready: as for load_without_code. NULL: load_without_code
+   * does, then ready. */
+  int (*load_without_code_then)(pt_store *self, pt_graph *into,
+                                pt_store_ready_fn ready, void *payload);
 } pt_store_ops;
 
 struct pt_store {
@@ -134,6 +145,17 @@ int pt_store_load_files(pt_store *st, pt_graph *into);
  * cannot then write changes. Never save such a graph whole: the code of
  * every entity it kept would be lost. */
 int pt_store_load_without_code(pt_store *st, pt_graph *into);
+/* pt_store_load_without_code, calling ready(into, payload) once into holds
+ * every record but the edges, in canonical order, and reading the edges
+ * after it returns: ready may start work on another thread that reads
+ * those records and looks strings up in into's pool (adding none) while
+ * the edges load, which add nothing to the pool but candidate lists. The
+ * caller waits for that work before it changes into, and also when the
+ * load fails after ready. ready is not called when the load fails before;
+ * a backend that cannot read the edges last calls it after the whole
+ * load. */
+int pt_store_load_without_code_then(pt_store *st, pt_graph *into,
+                                    pt_store_ready_fn ready, void *payload);
 /* The write_changes op, else update, else a whole save of now. */
 int pt_store_write_changes(pt_store *st, const pt_graph *old,
                            const pt_graph *now);

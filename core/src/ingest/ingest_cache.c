@@ -26,7 +26,21 @@ struct pt_ingest_cache {
   pt_graph_pool *pool;      /* retained: the strings rs points to */
   size_t pool_base;         /* its size after that run */
   pt_graph_pool *seed_pool; /* retained: strings of seeded results */
+  pt__rerun_prep *rerun;    /* owned: pt_ingest_rerun_begin's */
 };
+
+void pt__cache_set_rerun(pt_ingest_cache *c, pt__rerun_prep *p)
+{
+  pt__rerun_prep_free(c->rerun);
+  c->rerun = p;
+}
+
+pt__rerun_prep *pt__cache_take_rerun(pt_ingest_cache *c)
+{
+  pt__rerun_prep *p = c->rerun;
+  c->rerun = NULL;
+  return p;
+}
 
 int pt__cache_queries(pt_ingest_cache *c, pt_queries **out)
 {
@@ -344,6 +358,7 @@ void pt_ingest_cache_free(pt_ingest_cache *c)
   pt_queries_free(c->queries);
   pt__cache_drop_resolver(c);
   pt_graph_pool_release(c->seed_pool);
+  pt__rerun_prep_free(c->rerun);
   pt_free(c);
 }
 

@@ -163,9 +163,19 @@ int pt__patch_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
  * pt__patch_seed. */
 int pt__rerun_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
                    const pt_graph *prev, const pt_ingest_delta *d);
+/* What pt_ingest_rerun_begin made (owned by the cache it is kept in). */
+typedef struct pt__rerun_prep pt__rerun_prep;
+void pt__rerun_prep_free(pt__rerun_prep *p);
+/* ingest_cache.c: p (owned from now on; NULL: none) is kept in c, in place
+ * of what was; take gives it back (the caller's), leaving none. */
+void pt__cache_set_rerun(pt_ingest_cache *c, pt__rerun_prep *p);
+pt__rerun_prep *pt__cache_take_rerun(pt_ingest_cache *c);
 /* How many files the last pt__rerun_seed resolved for what they read
  * ((size_t)-1 when it made no tables); for tests. */
 size_t pt__rerun_last_n_read(void);
+/* Whether the last pt__rerun_seed took what pt_ingest_rerun_begin made
+ * for it (else it made its own); for tests. */
+int pt__rerun_last_was_begun(void);
 
 /* ingest_reuse.c */
 /* Records in r->file.reuse (r's arena) what a later run needs to reuse r

@@ -29,7 +29,8 @@
  * unchanged definition or a path, a file resolved again that notes bases)
  * every file is, as pt__patch_seed does. The tables themselves, which
  * depend on no change, are made on a thread of their own while the changed
- * files are extracted and compared. */
+ * files are extracted and compared; pt01 does both (pt_ingest_rerun_begin)
+ * on another thread while the stored edges load, which neither reads. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,10 +48,16 @@
 #define MAX_MARKS 64
 
 static size_t last_n_read = (size_t)-1;
+static int last_begun;
 
 size_t pt__rerun_last_n_read(void)
 {
   return last_n_read;
+}
+
+int pt__rerun_last_was_begun(void)
+{
+  return last_begun;
 }
 
 /* The names and keys whose lookups an edit changes (borrowed strings). */
@@ -517,28 +524,94 @@ static int tables_and_reads(const pt_ingest_opts *o, pt_ingest_cache *c,
   return rc;
 }
 
+/* What a re-run reads of the seeded cache before it resolves anything:
+ * the tables (made on a thread of their own) and which files must be
+ * resolved for their reads. It adds no string to prev's pool, so it may
+ * run while the stored edges load (pt_ingest_rerun_begin). */
+struct pt__rerun_prep {
+  const pt_graph *prev;  /* borrowed: what it was made for, */
+  const pt_ingest_delta *d; /* with which delta */
+  tables t;
+  unsigned char *reads;  /* owned, one per cache entry */
+  int rc;                /* PT_EAGAIN: the patch does not apply */
+  pt_error err;
+};
+
+static int prepare(const pt_ingest_opts *o, pt_ingest_cache *c,
+                   const pt_graph *prev, const pt_ingest_delta *d,
+                   pt__rerun_prep *p)
+{
+  size_t n;
+  pt__cache_entries(c, &n);
+  memset(p, 0, sizeof *p);
+  p->prev = prev;
+  p->d = d;
+  if (!pt__cache_is_fresh_seed(c) || n != pt_graph_n_files(prev))
+    return PT_EAGAIN;
+  p->reads = pt_calloc(n + 1, 1);
+  int rc = tables_init(&p->t, c, prev);
+  if (rc == 0 && !p->reads)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0)
+    rc = tables_and_reads(o, c, d, &p->t, p->reads);
+  return rc;
+}
+
+void pt__rerun_prep_free(pt__rerun_prep *p)
+{
+  if (!p)
+    return;
+  tables_fini(&p->t);
+  pt_free(p->reads);
+  pt_free(p);
+}
+
+int pt_ingest_rerun_begin(const pt_ingest_opts *o, pt_ingest_cache *c,
+                          const pt_graph *stored, const pt_ingest_delta *d)
+{
+  pt__rerun_prep *p = pt_malloc(sizeof *p);
+  if (!p)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = p->rc = prepare(o, c, stored, d, p);
+  if (rc)
+    p->err = *pt_error_last();
+  pt__cache_set_rerun(c, p);
+  if (rc == PT_ENOMEM)
+    return rc;
+  pt_error_clear(); /* kept for pt_ingest_rerun, which meets it */
+  return 0;
+}
+
 int pt__rerun_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
                    const pt_graph *prev, const pt_ingest_delta *d)
 {
-  size_t n;
-  tables t;
-  pt__cache_entries(c, &n);
+  pt__rerun_prep *p = pt__cache_take_rerun(c), here;
+  int rc;
   last_n_read = (size_t)-1;
-  if (!pt__cache_is_fresh_seed(c) || n != pt_graph_n_files(prev))
-    return PT_EAGAIN;
-  unsigned char *reads = pt_calloc(n + 1, 1);
-  int rc = tables_init(&t, c, prev);
-  if (rc == 0 && !reads)
-    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  last_begun = p && p->prev == prev && p->d == d;
+  if (last_begun) {
+    rc = p->rc;
+    if (rc && rc != PT_EAGAIN)
+      rc = pt__error_set(p->err.code, p->err.file, p->err.line, "%s",
+                         p->err.message);
+  } else {
+    pt__rerun_prep_free(p);
+    p = NULL;
+    rc = prepare(o, c, prev, d, &here);
+  }
+  pt__rerun_prep *use = p ? p : &here;
   if (rc == 0)
-    rc = tables_and_reads(o, c, d, &t, reads);
-  if (rc == 0)
-    rc = seed(c, prev, &t, reads, o->n_threads ? o->n_threads : pt_cpu_count());
+    rc = seed(c, prev, &use->t, use->reads,
+              o->n_threads ? o->n_threads : pt_cpu_count());
   if (rc && rc != PT_ENOMEM) {
     pt_error_clear(); /* the full run meets and reports it */
     rc = PT_EAGAIN;
   }
-  tables_fini(&t);
-  pt_free(reads);
+  if (p) {
+    pt__rerun_prep_free(p);
+  } else {
+    tables_fini(&here.t);
+    pt_free(here.reads);
+  }
   return rc;
 }

@@ -253,6 +253,31 @@ int pt_store_load_without_code(pt_store *st, pt_graph *into)
   return rc;
 }
 
+int pt_store_load_without_code_then(pt_store *st, pt_graph *into,
+                                    pt_store_ready_fn ready, void *payload)
+{
+  if (!st || !into || !ready)
+    return PT_ERR(PT_EINVAL, "pt_store_load_without_code_then: NULL argument");
+  if (!is_empty(into))
+    return PT_ERR(PT_EINVAL, "store %s: load needs an empty graph",
+                  st->ops->name);
+  int rc = st->ops->load_without_code_then
+               ? st->ops->load_without_code_then(st, into, ready, payload)
+               : PT_ENOTSUPPORTED;
+  if (rc == PT_ENOTSUPPORTED) { /* nothing was added, ready not called */
+    pt_error_clear();
+    rc = pt_store_load_without_code(st, into);
+    if (rc == 0)
+      ready(into, payload);
+    return rc;
+  }
+  pt_log(PT_LOG_DEBUG, "store %s: load without code, edges last, %zu "
+         "entities, %zu edges, %zu files: %s", st->ops->name,
+         pt_graph_n_entities(into), pt_graph_n_edges(into),
+         pt_graph_n_files(into), pt_error_name(rc));
+  return rc;
+}
+
 /* The cheaper read of a re-run of index; the whole load where there is
  * none (mem). */
 int pt_store_load_files(pt_store *st, pt_graph *into)

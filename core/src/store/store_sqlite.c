@@ -261,7 +261,8 @@ enum { READ_ALL, READ_FILES, READ_NO_CODE };
 
 /* The read transaction gives one consistent snapshot across the tables
  * even if another tool writes the file in place. */
-static int read_db(sqlite_store *ss, pt_graph *into, int what)
+static int read_db(sqlite_store *ss, pt_graph *into, int what,
+                   pt_store_ready_fn ready, void *payload)
 {
   sqlite3 *db = NULL;
   int version = 0;
@@ -286,7 +287,7 @@ static int read_db(sqlite_store *ss, pt_graph *into, int what)
     rc = pt__sqlite_read_files(db, ss->path, version, into);
   else if (rc == 0)
     rc = pt__sqlite_read_graph(db, ss->path, version, what == READ_NO_CODE,
-                               into);
+                               ready, payload, into);
   if (rc == 0)
     rc = pt__sqlite_exec(db, ss->path, "COMMIT");
   if (db)
@@ -300,17 +301,24 @@ static int read_db(sqlite_store *ss, pt_graph *into, int what)
 
 static int sqlite_load(pt_store *self, pt_graph *into)
 {
-  return read_db((sqlite_store *)self, into, READ_ALL);
+  return read_db((sqlite_store *)self, into, READ_ALL, NULL, NULL);
 }
 
 static int sqlite_load_files(pt_store *self, pt_graph *into)
 {
-  return read_db((sqlite_store *)self, into, READ_FILES);
+  return read_db((sqlite_store *)self, into, READ_FILES, NULL, NULL);
 }
 
 static int sqlite_load_without_code(pt_store *self, pt_graph *into)
 {
-  return read_db((sqlite_store *)self, into, READ_NO_CODE);
+  return read_db((sqlite_store *)self, into, READ_NO_CODE, NULL, NULL);
+}
+
+static int sqlite_load_without_code_then(pt_store *self, pt_graph *into,
+                                         pt_store_ready_fn ready,
+                                         void *payload)
+{
+  return read_db((sqlite_store *)self, into, READ_NO_CODE, ready, payload);
 }
 
 /* A re-run's changes go the way a save goes: the current file is copied
@@ -727,7 +735,8 @@ static const pt_store_ops sqlite_ops = {"sqlite", sqlite_save, sqlite_load,
                                         sqlite_store_close, NULL,
                                         sqlite_load_files,
                                         sqlite_write_changes,
-                                        sqlite_load_without_code};
+                                        sqlite_load_without_code,
+                                        sqlite_load_without_code_then};
 
 /* ---- what a mode may create and checks at open --------------------------- */
 

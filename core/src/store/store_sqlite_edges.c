@@ -485,11 +485,37 @@ static int read_row(sqlite3_stmt *st, const char *path,
   return rc ? rc : pt_graph_add_edge_interned(g, &e, 1);
 }
 
+/* Room for the edges at once, so that the array is not copied as it
+ * doubles (twice its size at the end, while a re-run's work beside the
+ * load, pt_store_load_without_code_then, holds memory of its own): the
+ * last row id, which is their count after a save and somewhat more after
+ * updates (pages not written are not memory), at most one row for every
+ * 16 bytes of the file. Only a help: a failure reads on without it. */
+static void reserve_edges(sqlite3 *db, pt_graph *g)
+{
+  sqlite3_stmt *st = NULL;
+  int64_t n = 0, size = 0;
+  if (sqlite3_prepare_v2(db, "SELECT coalesce(max(rowid), 0), (SELECT"
+                         " page_count FROM pragma_page_count()) * (SELECT"
+                         " page_size FROM pragma_page_size()) FROM " EDGES,
+                         -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    n = sqlite3_column_int64(st, 0);
+    size = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_finalize(st);
+  if (n > size / 16)
+    n = size / 16;
+  if (n > 0 && pt_graph_reserve_edges(g, (size_t)n) != 0)
+    pt_error_clear();
+}
+
 int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
                           const pt__sqlite_strings *s, pt_graph *g)
 {
   sqlite3_stmt *st = NULL;
   int src = SQLITE_OK;
+  reserve_edges(db, g);
   int rc = pt__sqlite_prepare(db, path, version >= 5
                  ? "SELECT from_id, to_id, type, file_id, line, resolved,"
                    " resolution, candidates FROM edge_rows ORDER BY rowid"

@@ -720,26 +720,47 @@ static int reserve_strings(sqlite3 *db, const char *path, int version,
   return rc;
 }
 
+/* One table of readers into g. */
+static int read_one(sqlite3 *db, const char *path, int version,
+                    int without_code, const pt__sqlite_strings *s,
+                    const table_reader *t, pt_graph *g)
+{
+  if (!t->read)
+    return pt__sqlite_read_tests(db, path, g);
+  if (version >= 6 && t->read == read_entity)
+    return pt__sqlite_read_entities(db, path, s, without_code, g);
+  if (version >= 4 && t->read == read_edge)
+    return pt__sqlite_read_edges(db, path, version, s, g);
+  return read_table(db, path, t, version, g);
+}
+
 /* From schema 4 on, `strings` is read first and each of its strings
  * interned once; the rows that name them by id (edges, and from schema 6
  * entities) take the graph's copy by id. */
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
-                          int without_code, pt_graph *g)
+                          int without_code, pt_store_ready_fn ready,
+                          void *payload, pt_graph *g)
 {
   pt__sqlite_strings s = {NULL, 0, 0};
+  const table_reader *edges = NULL;
   int rc = version >= 4 ? reserve_strings(db, path, version, g) : 0;
   if (rc == 0 && version >= 4)
     rc = pt__sqlite_read_strings(db, path, g, &s);
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++) {
-    if (!readers[i].read)
-      rc = pt__sqlite_read_tests(db, path, g);
-    else if (version >= 6 && readers[i].read == read_entity)
-      rc = pt__sqlite_read_entities(db, path, &s, without_code, g);
-    else if (version >= 4 && readers[i].read == read_edge)
-      rc = pt__sqlite_read_edges(db, path, version, &s, g);
+    if (ready && version >= 4 && readers[i].read == read_edge)
+      edges = &readers[i];
     else
-      rc = read_table(db, path, &readers[i], version, g);
+      rc = read_one(db, path, version, without_code, &s, &readers[i], g);
   }
+  /* from schema 4 on the edges intern no string of their own (they name
+   * the strings read above): what ready starts may look strings up while
+   * they are read; before, ready comes after them */
+  if (rc == 0 && ready)
+    rc = pt_graph_finish(g);
+  if (rc == 0 && ready)
+    ready(g, payload);
+  if (rc == 0 && edges)
+    rc = read_one(db, path, version, without_code, &s, edges, g);
   pt__sqlite_strings_fini(&s);
   return rc;
 }

@@ -124,9 +124,11 @@ int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version);
 /* Adds every row of a database of that schema version to g, without
  * finishing it. Only the stored record columns are read; derived columns
  * are output for other readers. without_code (schema 6): every entity's
- * code is left NULL. */
+ * code is left NULL. ready (may be NULL): the edges are read last, after
+ * g, finished with every other record, is given to ready(g, payload). */
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
-                          int without_code, pt_graph *g);
+                          int without_code, pt_store_ready_fn ready,
+                          void *payload, pt_graph *g);
 /* The same for the files, ignored_files and meta tables only. */
 int pt__sqlite_read_files(sqlite3 *db, const char *path, int version,
                           pt_graph *g);
