@@ -416,7 +416,8 @@ static int walk_opts(const index_run *r, progress_state *ps, char *skip[2],
 }
 
 /* A SQLite save writes the entities, files and tests while resolution
- * makes the edges, reading them in the graph until it is resolved;
+ * makes the edges (a RocksDB save its entities, files and ignored files,
+ * as table files), reading them in the graph until it is resolved;
  * failing that, the save writes them itself. */
 static void begin_save(const pt_graph *g, void *payload)
 {

@@ -16,6 +16,7 @@
 #include "pt/alloc.h"
 #include "pt/arena.h"
 #include "pt/error.h"
+#include "pt/log.h"
 #include "pt/record_codec.h"
 #include "pt/store.h"
 #include "pt/strmap.h"
@@ -72,8 +73,11 @@ typedef struct rocksdb_store {
   pt_store_mode mode;
   int has_note;                  /* this store wrote OWNER_NOTE */
   pt__rocksdb_known known;       /* the current generation's strings */
+  pt__rocksdb_begun *begun;      /* owned: a save begun, or NULL */
   size_t n_table_reads;          /* updates that read the string table */
 } rocksdb_store;
+
+static const pt_store_ops rocksdb_ops;
 
 /* The keys of generation `gen` sort from lo (inclusive) to hi (exclusive):
  * hi is lo followed by 0xff, above any record key's first letter. */
@@ -128,7 +132,7 @@ static int key_part(pt_buf *k, const char *s)
  * Keys are the same in both formats; format 7's entity, edge and test
  * values name their strings by id (store_rocksdb_records.c). */
 
-static int put_entity6(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+static int put_entity6(const void *g, pt__rocksdb_ids *ids, size_t i,
                        pt_buf *k, pt_buf *v)
 {
   const pt_entity *e = &pt_graph_entities(g)[i];
@@ -137,12 +141,17 @@ static int put_entity6(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
   return rc ? rc : pt_record_encode_entity(v, e);
 }
 
-static int put_entity(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
-                      pt_buf *k, pt_buf *v)
+int pt__rocksdb_entity_kv(const pt_entity *e, pt__rocksdb_ids *ids,
+                          pt_buf *k, pt_buf *v)
 {
-  const pt_entity *e = &pt_graph_entities(g)[i];
   int rc = key_part(k, e->key);
   return rc ? rc : pt__rocksdb_encode_entity(v, ids, e);
+}
+
+static int put_entity(const void *g, pt__rocksdb_ids *ids, size_t i,
+                      pt_buf *k, pt_buf *v)
+{
+  return pt__rocksdb_entity_kv(&pt_graph_entities(g)[i], ids, k, v);
 }
 
 /* The type as a digit of its number, not its name: keys then sort as the
@@ -155,7 +164,7 @@ static int edge_key(const pt_edge *e, pt_buf *k)
   return rc ? rc : pt_buf_putc(k, (char)('0' + (int)e->type));
 }
 
-static int put_edge6(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+static int put_edge6(const void *g, pt__rocksdb_ids *ids, size_t i,
                      pt_buf *k, pt_buf *v)
 {
   const pt_edge *e = &pt_graph_edges(g)[i];
@@ -164,7 +173,7 @@ static int put_edge6(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
   return rc ? rc : pt_record_encode_edge(v, e);
 }
 
-static int put_edge(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+static int put_edge(const void *g, pt__rocksdb_ids *ids, size_t i,
                     pt_buf *k, pt_buf *v)
 {
   const pt_edge *e = &pt_graph_edges(g)[i];
@@ -172,13 +181,17 @@ static int put_edge(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
   return rc ? rc : pt__rocksdb_encode_edge(v, ids, e);
 }
 
-static int put_file(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+int pt__rocksdb_file_kv(const pt_file_record *f, pt_buf *k, pt_buf *v)
+{
+  int rc = key_part(k, f->path);
+  return rc ? rc : pt_record_encode_file(v, f);
+}
+
+static int put_file(const void *g, pt__rocksdb_ids *ids, size_t i,
                     pt_buf *k, pt_buf *v)
 {
-  const pt_file_record *f = &pt_graph_files(g)[i];
-  int rc = key_part(k, f->path);
   (void)ids;
-  return rc ? rc : pt_record_encode_file(v, f);
+  return pt__rocksdb_file_kv(&pt_graph_files(g)[i], k, v);
 }
 
 /* The ordinal (the test's place in canonical order, big-endian so keys
@@ -192,7 +205,7 @@ static int test_key(const pt_test_entity *t, size_t i, pt_buf *k)
   return rc ? rc : pt_buf_put(k, ord, sizeof ord);
 }
 
-static int put_test6(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+static int put_test6(const void *g, pt__rocksdb_ids *ids, size_t i,
                      pt_buf *k, pt_buf *v)
 {
   const pt_test_entity *t = &pt_graph_tests(g)[i];
@@ -201,7 +214,7 @@ static int put_test6(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
   return rc ? rc : pt_record_encode_test(v, t);
 }
 
-static int put_test(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+static int put_test(const void *g, pt__rocksdb_ids *ids, size_t i,
                     pt_buf *k, pt_buf *v)
 {
   const pt_test_entity *t = &pt_graph_tests(g)[i];
@@ -209,16 +222,20 @@ static int put_test(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
   return rc ? rc : pt__rocksdb_encode_test(v, ids, t);
 }
 
-static int put_ignored(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
-                       pt_buf *k, pt_buf *v)
+int pt__rocksdb_ignored_kv(const pt_ignored_file *f, pt_buf *k, pt_buf *v)
 {
-  const pt_ignored_file *f = &pt_graph_ignored(g)[i];
   int rc = key_part(k, f->path);
-  (void)ids;
   return rc ? rc : pt_record_encode_ignored(v, f);
 }
 
-static int put_meta(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+static int put_ignored(const void *g, pt__rocksdb_ids *ids, size_t i,
+                       pt_buf *k, pt_buf *v)
+{
+  (void)ids;
+  return pt__rocksdb_ignored_kv(&pt_graph_ignored(g)[i], k, v);
+}
+
+static int put_meta(const void *g, pt__rocksdb_ids *ids, size_t i,
                     pt_buf *k, pt_buf *v)
 {
   const char *name, *value;
@@ -228,37 +245,37 @@ static int put_meta(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
   return rc ? rc : pt_record_encode_meta(v, name, value);
 }
 
-static size_t n_entities(const pt_graph *g, const pt__rocksdb_ids *ids)
+static size_t n_entities(const void *g, const pt__rocksdb_ids *ids)
 {
   (void)ids;
   return pt_graph_n_entities(g);
 }
 
-static size_t n_edges(const pt_graph *g, const pt__rocksdb_ids *ids)
+static size_t n_edges(const void *g, const pt__rocksdb_ids *ids)
 {
   (void)ids;
   return pt_graph_n_edges(g);
 }
 
-static size_t n_files(const pt_graph *g, const pt__rocksdb_ids *ids)
+static size_t n_files(const void *g, const pt__rocksdb_ids *ids)
 {
   (void)ids;
   return pt_graph_n_files(g);
 }
 
-static size_t n_tests(const pt_graph *g, const pt__rocksdb_ids *ids)
+static size_t n_tests(const void *g, const pt__rocksdb_ids *ids)
 {
   (void)ids;
   return pt_graph_n_tests(g);
 }
 
-static size_t n_ignored(const pt_graph *g, const pt__rocksdb_ids *ids)
+static size_t n_ignored(const void *g, const pt__rocksdb_ids *ids)
 {
   (void)ids;
   return pt_graph_n_ignored(g);
 }
 
-static size_t n_meta(const pt_graph *g, const pt__rocksdb_ids *ids)
+static size_t n_meta(const void *g, const pt__rocksdb_ids *ids)
 {
   (void)ids;
   return pt_graph_n_meta(g);
@@ -478,6 +495,15 @@ static const record_loader loaders7[] = {
     load_chunk, load_edge, load_entity, load_file, load_ignored, load_meta,
     load_test, NULL};
 
+/* What a save that finishes a begun one writes (the begun wrote 'e',
+ * 'f' and 'i': store_rocksdb_begun.c). */
+static const record_type rest7[] = {
+    {'a', pt__rocksdb_n_chunks, pt__rocksdb_put_chunk},
+    {'d', n_edges, put_edge},
+    {'m', n_meta, put_meta},
+    {'t', n_tests, put_test},
+};
+
 /* format7_hashed, for the tests only, writes the 'x' records too (the
  * last type), as the builds before did. */
 static const format format6 = {VERSION_6, types6, loaders6,
@@ -543,20 +569,35 @@ static int last_generation(rocksdb_store *rs, uint64_t *out)
   return err ? rocks_error(err, rs->path, "cannot read") : 0;
 }
 
+/* A save begun and not finished is thrown away (its thread waited for,
+ * its table files removed) by anything else that writes the database. */
+static void drop_begun(rocksdb_store *rs)
+{
+  pt__rocksdb_begun_free(rs->begun);
+  rs->begun = NULL;
+}
+
 /* The new generation is numbered above every generation there is, so no
  * record and no deletion in the database falls in its key range: RocksDB
  * then takes its table files in at the bottom level, with nothing to
  * compact. Table files synced and taken in are on disk, so the flip that
  * follows can rely on them after a crash. */
-static int write_generation(rocksdb_store *rs, const format *fmt,
-                            const pt_graph *from, pt__rocksdb_ids *ids,
-                            uint64_t *out)
+static int next_generation(rocksdb_store *rs, uint64_t *out)
 {
   uint64_t cur = 0, last = 0;
   int rc = current_for_save(rs, &cur);
   if (rc == 0)
     rc = last_generation(rs, &last);
-  uint64_t gen = (last > cur ? last : cur) + 1;
+  *out = (last > cur ? last : cur) + 1;
+  return rc;
+}
+
+static int write_generation(rocksdb_store *rs, const format *fmt,
+                            const pt_graph *from, pt__rocksdb_ids *ids,
+                            uint64_t *out)
+{
+  uint64_t gen = 0;
+  int rc = next_generation(rs, &gen);
   gen_range r = range_of(gen);
   if (rc == 0 && fmt != &format6)
     rc = pt__rocksdb_ids_for_save(ids, from, fmt == &format7_hashed);
@@ -575,6 +616,7 @@ int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
 {
   pt__rocksdb_ids ids;
   memset(&ids, 0, sizeof ids);
+  drop_begun((rocksdb_store *)st);
   int rc = write_generation((rocksdb_store *)st, &format7, from, &ids, out);
   pt__rocksdb_ids_fini(&ids);
   return rc;
@@ -660,6 +702,7 @@ static int save_as(rocksdb_store *rs, const format *fmt,
   pt__rocksdb_ids ids;
   uint64_t gen = 0;
   memset(&ids, 0, sizeof ids);
+  drop_begun(rs);
   pt__rocksdb_known_fini(&rs->known);
   int rc = check_writable(rs, ROOM_BASE +
                                   2 * (uint64_t)pt_graph_pool_bytes(from));
@@ -677,9 +720,104 @@ static int save_as(rocksdb_store *rs, const format *fmt,
   return rc;
 }
 
+/* The rest of the save begun as b: the edges' and tests' strings
+ * numbered after the entities', the other types written, and every table
+ * file taken in at once; then as save_as. */
+static int save_begun(rocksdb_store *rs, pt__rocksdb_begun *b,
+                      const pt_graph *from, uint64_t gen)
+{
+  pt__rocksdb_ids *ids = pt__rocksdb_begun_ids(b);
+  pt__rocksdb_tables t[2] = {*pt__rocksdb_begun_tables(b), {NULL, 0}};
+  gen_range r = range_of(gen);
+  pt__rocksdb_known_fini(&rs->known);
+  int rc = check_writable(rs, ROOM_BASE +
+                                  2 * (uint64_t)pt_graph_pool_bytes(from));
+  if (rc == 0)
+    rc = pt__rocksdb_ids_finish(ids, from);
+  if (rc == 0)
+    rc = pt__rocksdb_write_parts(rs->opts, rs->path, "", r.lo, from, ids,
+                                 rest7, sizeof rest7 / sizeof rest7[0], 0,
+                                 &t[1]);
+  if (rc == 0)
+    rc = pt__rocksdb_ingest_tables(rs->db, rs->path, t, 2);
+  pt__rocksdb_tables_fini(&t[1]);
+  if (rc == 0)
+    rc = flip(rs, &format7, gen);
+  if (rc == 0)
+    drop_old_tables(rs, gen);
+  if (rc == 0) {
+    pt__rocksdb_known_set(&rs->known, gen, from, ids->text, ids->n);
+    ids->text = NULL;
+  }
+  return rc;
+}
+
+/* The save begun on rs, waited for, when a save of from can finish it
+ * into generation *gen (the next one); else NULL, and it is thrown
+ * away. */
+static pt__rocksdb_begun *take_begun(rocksdb_store *rs, const pt_graph *from,
+                                     uint64_t *gen)
+{
+  pt__rocksdb_begun *b = rs->begun;
+  rs->begun = NULL;
+  if (!b)
+    return NULL;
+  const char *why = NULL;
+  if (next_generation(rs, gen) != 0) {
+    why = "cannot read the generations";
+    pt_error_clear();
+  }
+  if (!why)
+    why = pt__rocksdb_begun_take(b, from, *gen);
+  if (!why) {
+    pt_log(PT_LOG_DEBUG, "rocksdb: %s: finishing the save begun during "
+           "resolution", rs->path);
+    return b;
+  }
+  pt_log(PT_LOG_INFO, "rocksdb: %s: saving whole, not the save begun during "
+         "resolution: %s", rs->path, why);
+  pt__rocksdb_begun_free(b);
+  return NULL;
+}
+
 static int rocks_save(pt_store *self, const pt_graph *from)
 {
-  return save_as((rocksdb_store *)self, &format7, from);
+  rocksdb_store *rs = (rocksdb_store *)self;
+  uint64_t gen = 0;
+  pt__rocksdb_begun *b = take_begun(rs, from, &gen);
+  int rc = b ? save_begun(rs, b, from, gen) : save_as(rs, &format7, from);
+  pt__rocksdb_begun_free(b);
+  return rc;
+}
+
+int pt_store_rocksdb_save_begin(pt_store *st, const pt_graph *g)
+{
+  if (st->ops != &rocksdb_ops)
+    return 0;
+  rocksdb_store *rs = (rocksdb_store *)st;
+  uint64_t gen = 0;
+  drop_begun(rs);
+  if (rs->mode == PT_STORE_READ)
+    return 0; /* its save fails as it would have */
+  /* the room a whole save checks for before it writes (the graph's
+   * strings now, without the edges' to come) */
+  int rc = check_room(rs->path, ROOM_BASE +
+                                    2 * (uint64_t)pt_graph_pool_bytes(g));
+  if (rc == 0)
+    rc = next_generation(rs, &gen);
+  gen_range r = range_of(gen);
+  if (rc == 0) {
+    pt__rocksdb_remove_leftover_tables(rs->path);
+    rc = pt__rocksdb_begun_start(rs->opts, rs->path, r.lo, gen, g,
+                                 &rs->begun);
+  }
+  return rc;
+}
+
+void pt_store_rocksdb_save_release(pt_store *st)
+{
+  if (st->ops == &rocksdb_ops)
+    pt__rocksdb_begun_release(((rocksdb_store *)st)->begun);
 }
 
 int pt__store_rocksdb_save_format6(pt_store *st, const pt_graph *from)
@@ -779,6 +917,7 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
   rocksdb_store *rs = (rocksdb_store *)self;
   const format *fmt = NULL;
   uint64_t cur = 0;
+  drop_begun(rs);
   int rc = check_writable(rs, ROOM_BASE);
   if (rc == 0)
     rc = read_current(rs, rs->ropts, &cur);
@@ -1164,6 +1303,7 @@ static int busy(const char *path)
 static void rocks_close(pt_store *self)
 {
   rocksdb_store *rs = (rocksdb_store *)self;
+  pt__rocksdb_begun_free(rs->begun); /* before the database closes */
   pt__rocksdb_known_fini(&rs->known);
   if (rs->db)
     rocksdb_close(rs->db);

@@ -138,6 +138,13 @@ void pt__rocksdb_known_after_update(pt__rocksdb_known *k,
                                     pt__rocksdb_ids *ids, uint64_t gen,
                                     const pt_graph *now);
 void pt__rocksdb_ids_fini(pt__rocksdb_ids *ids);
+/* A save's ids in two steps, with the same result: the strings of the
+ * entities e[0..n) (in the finished graph's order), numbered while the
+ * graph is resolved, then, once it is finished, those of g's edges and
+ * tests (g holds those entities). */
+int pt__rocksdb_ids_begin(pt__rocksdb_ids *ids, const pt_entity *const *e,
+                          size_t n);
+int pt__rocksdb_ids_finish(pt__rocksdb_ids *ids, const pt_graph *g);
 /* The id of s (0 for NULL). A save's ids know every string of their graph
  * (PT_ERROR for one they do not); an update's give a string that the
  * generation does not hold the next id. */
@@ -145,11 +152,11 @@ int pt__rocksdb_id_of(pt__rocksdb_ids *ids, const char *s, uint64_t *out);
 /* Appends to b the 'a' records of the strings an update numbered. */
 int pt__rocksdb_ids_put_new(pt__rocksdb_ids *ids, rocksdb_writebatch_t *b);
 /* The save's record types of the string table: 'a', and 'x' (tests). */
-size_t pt__rocksdb_n_chunks(const pt_graph *g, const pt__rocksdb_ids *ids);
-int pt__rocksdb_put_chunk(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+size_t pt__rocksdb_n_chunks(const void *g, const pt__rocksdb_ids *ids);
+int pt__rocksdb_put_chunk(const void *g, pt__rocksdb_ids *ids, size_t i,
                           pt_buf *key, pt_buf *val);
-size_t pt__rocksdb_n_hashed(const pt_graph *g, const pt__rocksdb_ids *ids);
-int pt__rocksdb_put_hashed(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+size_t pt__rocksdb_n_hashed(const void *g, const pt__rocksdb_ids *ids);
+int pt__rocksdb_put_hashed(const void *g, pt__rocksdb_ids *ids, size_t i,
                            pt_buf *key, pt_buf *val);
 /* Reads one string chunk (its value): the strings' bytes and lengths in
  * order, through each (payload). PT_EINVAL for a malformed chunk. */
@@ -185,14 +192,16 @@ int pt__rocksdb_decode_test(const char *data, size_t size,
                             pt_test_entity *out);
 
 /* A record type as a save writes it: the letter after the generation
- * prefix, how many records a graph has, and record i's key (after the
+ * prefix, how many records its source has, and record i's key (after the
  * letter) appended to key and its encoded value to val, its strings
- * named by ids where the format does so. A finished graph holds each
- * type's records in the order of their keys. */
+ * named by ids where the format does so. The source is a finished graph
+ * (a const pt_graph *), which holds each type's records in the order of
+ * their keys, or the records of a save begun beside resolution, in that
+ * order (store_rocksdb_begun.c). */
 typedef struct pt__rocksdb_type {
   char prefix;
-  size_t (*count)(const pt_graph *g, const pt__rocksdb_ids *ids);
-  int (*put)(const pt_graph *g, pt__rocksdb_ids *ids, size_t i, pt_buf *key,
+  size_t (*count)(const void *src, const pt__rocksdb_ids *ids);
+  int (*put)(const void *src, pt__rocksdb_ids *ids, size_t i, pt_buf *key,
              pt_buf *val);
 } pt__rocksdb_type;
 
@@ -246,6 +255,53 @@ int pt__rocksdb_write_tables(rocksdb_t *db, const rocksdb_options_t *opts,
                              const char *dir, const char *gen,
                              const pt_graph *g, pt__rocksdb_ids *ids,
                              const pt__rocksdb_type *types, size_t n_types);
+/* The same in steps: table files written (named after tag, on up to
+ * n_threads threads, 0 for one per processor) but not yet taken in, then
+ * the files of several such writes taken in at once. Free with
+ * pt__rocksdb_tables_fini, which removes every file not taken in. */
+typedef struct pt__rocksdb_part pt__rocksdb_part;
+typedef struct pt__rocksdb_tables {
+  pt__rocksdb_part *parts; /* owned */
+  size_t n;
+} pt__rocksdb_tables;
+int pt__rocksdb_write_parts(const rocksdb_options_t *opts, const char *dir,
+                            const char *tag, const char *gen, const void *src,
+                            pt__rocksdb_ids *ids,
+                            const pt__rocksdb_type *types, size_t n_types,
+                            unsigned n_threads, pt__rocksdb_tables *out);
+int pt__rocksdb_ingest_tables(rocksdb_t *db, const char *dir,
+                              const pt__rocksdb_tables *t, size_t n);
+void pt__rocksdb_tables_fini(pt__rocksdb_tables *t);
+/* store_rocksdb.c: the key (after the type's letter) and value of one
+ * entity, file record or ignored file, as a save of format 7 writes it. */
+int pt__rocksdb_entity_kv(const pt_entity *e, pt__rocksdb_ids *ids,
+                          pt_buf *k, pt_buf *v);
+int pt__rocksdb_file_kv(const pt_file_record *f, pt_buf *k, pt_buf *v);
+int pt__rocksdb_ignored_kv(const pt_ignored_file *f, pt_buf *k, pt_buf *v);
+
+/* store_rocksdb_begun.c: a save begun beside resolution (pt/store.h,
+ * pt_store_save_begin). pt__rocksdb_begun_start starts a thread that
+ * numbers the strings of g's entities and writes its entities, file
+ * records and ignored files, sorted as the finished graph will hold
+ * them, as table files ("b" parts) of the generation numbered
+ * gen_number (key prefix gen) in dir, with db's opts, reading the records
+ * in g until pt__rocksdb_begun_release returns. pt__rocksdb_begun_take
+ * waits for the thread and says why a save of the finished graph g into
+ * generation gen_number cannot finish it (NULL: it can, with its ids and
+ * tables). pt__rocksdb_begun_free removes every table file not taken
+ * in. */
+typedef struct pt__rocksdb_begun pt__rocksdb_begun;
+int pt__rocksdb_begun_start(const rocksdb_options_t *opts, const char *dir,
+                            const char *gen, uint64_t gen_number,
+                            const pt_graph *g, pt__rocksdb_begun **out);
+void pt__rocksdb_begun_release(pt__rocksdb_begun *b);
+const char *pt__rocksdb_begun_take(pt__rocksdb_begun *b, const pt_graph *g,
+                                   uint64_t gen_number);
+pt__rocksdb_ids *pt__rocksdb_begun_ids(pt__rocksdb_begun *b);
+const pt__rocksdb_tables *pt__rocksdb_begun_tables(
+    const pt__rocksdb_begun *b);
+void pt__rocksdb_begun_free(pt__rocksdb_begun *b);
+
 /* Removes the table files a killed save left in dir. */
 void pt__rocksdb_remove_leftover_tables(const char *dir);
 

@@ -24,7 +24,7 @@
 
 #define MAX_THREADS 8
 
-typedef struct part {
+typedef struct pt__rocksdb_part {
   const pt__rocksdb_type *type; /* borrowed */
   size_t lo, hi;                /* the type's records [lo, hi) */
   char *path;                   /* owned */
@@ -33,7 +33,7 @@ typedef struct part {
 } part;
 
 typedef struct job {
-  const pt_graph *g;             /* borrowed */
+  const void *g;                 /* borrowed: the records' source */
   pt__rocksdb_ids *ids;          /* borrowed: only read from here on */
   const rocksdb_options_t *opts; /* borrowed */
   const char *gen;               /* borrowed: the generation's key prefix */
@@ -54,7 +54,7 @@ static int rocks_fail(char *err, const char *path, const char *what)
 /* The full key of record i (generation prefix, type letter, record key)
  * in k, its value in v. */
 static int record_kv(const char *gen, const pt__rocksdb_type *t,
-                     const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+                     const void *g, pt__rocksdb_ids *ids, size_t i,
                      pt_buf *k, pt_buf *v)
 {
   pt_buf_clear(k);
@@ -158,12 +158,12 @@ static int plan_parts(job *j, const pt__rocksdb_type *types, size_t n_types,
   return 0;
 }
 
-static int name_parts(job *j, const char *dir)
+static int name_parts(job *j, const char *dir, const char *tag)
 {
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < j->n_parts; i++) {
     pt_buf b = PT_BUF_INIT;
-    rc = pt_buf_printf(&b, "%s/" PART_PREFIX "%zu.sst", dir, i);
+    rc = pt_buf_printf(&b, "%s/" PART_PREFIX "%s%zu.sst", dir, tag, i);
     j->parts[i].path = rc == 0 ? pt_buf_detach(&b) : NULL;
     pt_buf_fini(&b);
   }
@@ -196,37 +196,72 @@ static int run_workers(job *j, unsigned n_threads)
   return rc;
 }
 
-static int ingest(rocksdb_t *db, const job *j, const char *dir)
+/* The files of the n writes in t, taken in at once. */
+int pt__rocksdb_ingest_tables(rocksdb_t *db, const char *dir,
+                              const pt__rocksdb_tables *t, size_t n)
 {
-  const char **paths = pt_calloc(j->n_parts, sizeof *paths);
+  size_t n_paths = 0;
+  for (size_t k = 0; k < n; k++)
+    n_paths += t[k].n;
+  if (n_paths == 0)
+    return 0;
+  const char **paths = pt_calloc(n_paths, sizeof *paths);
   if (!paths)
     return PT_ERR(PT_ENOMEM, "out of memory ingesting a save");
-  for (size_t i = 0; i < j->n_parts; i++)
-    paths[i] = j->parts[i].path;
+  n_paths = 0;
+  for (size_t k = 0; k < n; k++)
+    for (size_t i = 0; i < t[k].n; i++)
+      paths[n_paths++] = t[k].parts[i].path;
   rocksdb_ingestexternalfileoptions_t *o =
       rocksdb_ingestexternalfileoptions_create();
   char *err = NULL;
   rocksdb_ingestexternalfileoptions_set_move_files(o, 1);
-  rocksdb_ingest_external_file(db, paths, j->n_parts, o, &err);
+  rocksdb_ingest_external_file(db, paths, n_paths, o, &err);
   rocksdb_ingestexternalfileoptions_destroy(o);
   pt_free(paths);
   return err ? rocks_fail(err, dir, "cannot take in the saved tables") : 0;
 }
 
-static void free_parts(job *j)
+void pt__rocksdb_tables_fini(pt__rocksdb_tables *t)
 {
-  for (size_t i = 0; i < j->n_parts; i++) {
-    if (j->parts[i].path && pt_fs_remove(j->parts[i].path) != 0)
+  for (size_t i = 0; i < t->n; i++) {
+    if (t->parts[i].path && pt_fs_remove(t->parts[i].path) != 0)
       pt_error_clear(); /* moved into the database, or never written */
-    pt_free(j->parts[i].path);
+    pt_free(t->parts[i].path);
   }
-  pt_free(j->parts);
+  pt_free(t->parts);
+  t->parts = NULL;
+  t->n = 0;
 }
 
-static unsigned n_workers(void)
+static unsigned n_workers(unsigned n)
 {
-  unsigned n = pt_cpu_count();
+  if (n == 0)
+    n = pt_cpu_count();
   return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : n;
+}
+
+int pt__rocksdb_write_parts(const rocksdb_options_t *opts, const char *dir,
+                            const char *tag, const char *gen, const void *src,
+                            pt__rocksdb_ids *ids,
+                            const pt__rocksdb_type *types, size_t n_types,
+                            unsigned n_threads, pt__rocksdb_tables *out)
+{
+  job j;
+  memset(&j, 0, sizeof j);
+  j.g = src;
+  j.ids = ids;
+  j.opts = opts;
+  j.gen = gen;
+  n_threads = n_workers(n_threads);
+  int rc = plan_parts(&j, types, n_types, n_threads);
+  out->parts = j.parts;
+  out->n = j.n_parts;
+  if (rc == 0)
+    rc = name_parts(&j, dir, tag);
+  if (rc == 0 && j.n_parts > 0)
+    rc = run_workers(&j, n_threads);
+  return rc;
 }
 
 int pt__rocksdb_write_tables(rocksdb_t *db, const rocksdb_options_t *opts,
@@ -234,21 +269,12 @@ int pt__rocksdb_write_tables(rocksdb_t *db, const rocksdb_options_t *opts,
                              const pt_graph *g, pt__rocksdb_ids *ids,
                              const pt__rocksdb_type *types, size_t n_types)
 {
-  job j;
-  memset(&j, 0, sizeof j);
-  j.g = g;
-  j.ids = ids;
-  j.opts = opts;
-  j.gen = gen;
-  unsigned n_threads = n_workers();
-  int rc = plan_parts(&j, types, n_types, n_threads);
+  pt__rocksdb_tables t = {NULL, 0};
+  int rc = pt__rocksdb_write_parts(opts, dir, "", gen, g, ids, types,
+                                   n_types, 0, &t);
   if (rc == 0)
-    rc = name_parts(&j, dir);
-  if (rc == 0 && j.n_parts > 0)
-    rc = run_workers(&j, n_threads);
-  if (rc == 0 && j.n_parts > 0)
-    rc = ingest(db, &j, dir);
-  free_parts(&j);
+    rc = pt__rocksdb_ingest_tables(db, dir, &t, 1);
+  pt__rocksdb_tables_fini(&t);
   return rc;
 }
 

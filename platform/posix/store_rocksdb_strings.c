@@ -98,30 +98,36 @@ static void sort_by_hash(pt__rocksdb_hashed *v, pt__rocksdb_hashed *tmp,
  * last edge's, and are skipped then). */
 typedef int (*string_fn)(pt__rocksdb_ids *ids, const char *s);
 
+static int entity_strings(const pt_entity *e, string_fn each,
+                          pt__rocksdb_ids *ids)
+{
+  int rc = each(ids, e->key);
+  if (rc == 0) rc = each(ids, e->name);
+  if (rc == 0) rc = each(ids, e->qualname);
+  if (rc == 0) rc = each(ids, e->file_path);
+  if (rc == 0) rc = each(ids, e->parent_key);
+  return rc;
+}
+
 static int each_entity_string(const pt_graph *g, string_fn each,
                               pt__rocksdb_ids *ids)
 {
   const pt_entity *e = pt_graph_entities(g);
   size_t n_e = pt_graph_n_entities(g);
   int rc = 0;
-  for (size_t i = 0; rc == 0 && i < n_e; i++) {
-    rc = each(ids, e[i].key);
-    if (rc == 0) rc = each(ids, e[i].name);
-    if (rc == 0) rc = each(ids, e[i].qualname);
-    if (rc == 0) rc = each(ids, e[i].file_path);
-    if (rc == 0) rc = each(ids, e[i].parent_key);
-  }
+  for (size_t i = 0; rc == 0 && i < n_e; i++)
+    rc = entity_strings(&e[i], each, ids);
   return rc;
 }
 
-static int each_edge_string(const pt_graph *g, string_fn each,
-                            pt__rocksdb_ids *ids)
+/* ... of the edges [lo, hi) */
+static int each_edge_string(const pt_graph *g, size_t lo, size_t hi,
+                            string_fn each, pt__rocksdb_ids *ids)
 {
   const pt_edge *d = pt_graph_edges(g);
-  size_t n_d = pt_graph_n_edges(g);
   const char *from = NULL, *file = NULL;
   int rc = 0;
-  for (size_t i = 0; rc == 0 && i < n_d; i++) {
+  for (size_t i = lo; rc == 0 && i < hi; i++) {
     if (d[i].from_key != from)
       rc = each(ids, from = d[i].from_key);
     if (rc == 0 && d[i].file_path != file)
@@ -155,15 +161,16 @@ static int each_string(const pt_graph *g, string_fn each,
 {
   int rc = each_entity_string(g, each, ids);
   if (rc == 0)
-    rc = each_edge_string(g, each, ids);
+    rc = each_edge_string(g, 0, pt_graph_n_edges(g), each, ids);
   return rc ? rc : each_test_string(g, each, ids);
 }
 
-/* The edges' distinct strings in the order they first come, numbered in
- * a map of their own on a second thread while the entities' are numbered
- * on the caller's. */
+/* The distinct strings of the edges [lo, hi) in the order they first
+ * come, numbered in a map of their own on a second thread while the
+ * caller numbers others. */
 typedef struct edge_scan {
   const pt_graph *g;     /* borrowed */
+  size_t lo, hi;
   pt__rocksdb_ids part;  /* owned: map, text and len */
   int rc;
   pt_error err;          /* when rc != 0 */
@@ -172,11 +179,47 @@ typedef struct edge_scan {
 static void scan_edges(void *payload)
 {
   edge_scan *e = payload;
-  e->rc = pt_ptrmap_reserve(&e->part.map, pt_graph_n_edges(e->g) / 3 + 16);
+  e->rc = pt_ptrmap_reserve(&e->part.map, (e->hi - e->lo) / 3 + 16);
   if (e->rc == 0)
-    e->rc = each_edge_string(e->g, number, &e->part);
+    e->rc = each_edge_string(e->g, e->lo, e->hi, number, &e->part);
   if (e->rc)
     e->err = *pt_error_last();
+}
+
+/* Waits for e's thread (or scans on the caller's when it did not
+ * start) and numbers the strings it found that ids does not hold, in
+ * their order. */
+static int merge_scan(pt__rocksdb_ids *ids, edge_scan *e, pt_thread *th,
+                      int rc)
+{
+  if (th)
+    pt_thread_join(th);
+  else if (rc == 0)
+    scan_edges(e);
+  if (rc == 0 && e->rc)
+    rc = pt__error_set(e->rc, e->err.file, e->err.line, "%s",
+                       e->err.message);
+  for (size_t i = 0; rc == 0 && i < e->part.n; i++) {
+    size_t id = 0, n = ids->map.n;
+    rc = pt_ptrmap_put_new(&ids->map, e->part.text[i], n + 1, &id);
+    if (rc == 0 && ids->map.n > n)
+      rc = add_text(ids, e->part.text[i], e->part.len[i]);
+  }
+  pt__rocksdb_ids_fini(&e->part);
+  return rc;
+}
+
+static pt_thread *start_scan(edge_scan *e, const pt_graph *g, size_t lo,
+                             size_t hi)
+{
+  pt_thread *th = NULL;
+  memset(e, 0, sizeof *e);
+  e->g = g;
+  e->lo = lo;
+  e->hi = hi;
+  if (pt_thread_start(scan_edges, e, &th) != 0)
+    pt_error_clear();
+  return th;
 }
 
 /* The ids a numbering of entities, edges and tests in turn gives, with
@@ -188,25 +231,9 @@ static void scan_edges(void *payload)
 static int number_all(pt__rocksdb_ids *ids, const pt_graph *g)
 {
   edge_scan e;
-  pt_thread *th = NULL;
-  memset(&e, 0, sizeof e);
-  e.g = g;
-  if (pt_thread_start(scan_edges, &e, &th) != 0)
-    pt_error_clear();
+  pt_thread *th = start_scan(&e, g, 0, pt_graph_n_edges(g));
   int rc = each_entity_string(g, number, ids);
-  if (th)
-    pt_thread_join(th);
-  else
-    scan_edges(&e);
-  if (rc == 0 && e.rc)
-    rc = pt__error_set(e.rc, e.err.file, e.err.line, "%s", e.err.message);
-  for (size_t i = 0; rc == 0 && i < e.part.n; i++) {
-    size_t id = 0, n = ids->map.n;
-    rc = pt_ptrmap_put_new(&ids->map, e.part.text[i], n + 1, &id);
-    if (rc == 0 && ids->map.n > n)
-      rc = add_text(ids, e.part.text[i], e.part.len[i]);
-  }
-  pt__rocksdb_ids_fini(&e.part);
+  rc = merge_scan(ids, &e, th, rc);
   return rc ? rc : each_test_string(g, number, ids);
 }
 
@@ -245,7 +272,37 @@ int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g,
   return rc;
 }
 
-size_t pt__rocksdb_n_chunks(const pt_graph *g, const pt__rocksdb_ids *ids)
+/* The map is sized for about 2 strings an entity (the several tree:
+ * 317,000 entities, 596,000 strings with the edges'), 32 MB there, not
+ * for every string to come: this runs beside resolution, at its peak of
+ * memory; the rest grow it if they must. */
+int pt__rocksdb_ids_begin(pt__rocksdb_ids *ids, const pt_entity *const *e,
+                          size_t n)
+{
+  memset(ids, 0, sizeof *ids);
+  ids->first_id = 1;
+  int rc = pt_ptrmap_reserve(&ids->map, 2 * n + 16);
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    rc = entity_strings(e[i], number, ids);
+  return rc;
+}
+
+/* The edges' second half is scanned on a second thread while the caller
+ * numbers the first: the same ids as in one pass. */
+int pt__rocksdb_ids_finish(pt__rocksdb_ids *ids, const pt_graph *g)
+{
+  size_t n = pt_graph_n_edges(g), half = n / 2;
+  edge_scan e;
+  pt_thread *th = start_scan(&e, g, half, n);
+  int rc = pt_ptrmap_reserve(&ids->map, ids->map.n + n / 16 +
+                                            2 * pt_graph_n_tests(g) + 16);
+  if (rc == 0)
+    rc = each_edge_string(g, 0, half, number, ids);
+  rc = merge_scan(ids, &e, th, rc);
+  return rc ? rc : each_test_string(g, number, ids);
+}
+
+size_t pt__rocksdb_n_chunks(const void *g, const pt__rocksdb_ids *ids)
 {
   (void)g;
   return (ids->n + PT__ROCKSDB_CHUNK - 1) / PT__ROCKSDB_CHUNK;
@@ -267,7 +324,7 @@ static int put_chunk(const pt__rocksdb_ids *ids, size_t lo, size_t hi,
   return rc;
 }
 
-int pt__rocksdb_put_chunk(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+int pt__rocksdb_put_chunk(const void *g, pt__rocksdb_ids *ids, size_t i,
                           pt_buf *key, pt_buf *val)
 {
   size_t lo = i * PT__ROCKSDB_CHUNK, hi = lo + PT__ROCKSDB_CHUNK;
@@ -275,7 +332,7 @@ int pt__rocksdb_put_chunk(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
   return put_chunk(ids, lo, hi < ids->n ? hi : ids->n, key, val);
 }
 
-size_t pt__rocksdb_n_hashed(const pt_graph *g, const pt__rocksdb_ids *ids)
+size_t pt__rocksdb_n_hashed(const void *g, const pt__rocksdb_ids *ids)
 {
   (void)g;
   return ids->n;
@@ -291,7 +348,7 @@ static int put_hashed(uint64_t hash, uint64_t id, const char *s, size_t len,
   return rc ? rc : pt_buf_put(val, s, len);
 }
 
-int pt__rocksdb_put_hashed(const pt_graph *g, pt__rocksdb_ids *ids, size_t i,
+int pt__rocksdb_put_hashed(const void *g, pt__rocksdb_ids *ids, size_t i,
                            pt_buf *key, pt_buf *val)
 {
   const pt__rocksdb_hashed *h = &ids->by_hash[i];

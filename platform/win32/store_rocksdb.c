@@ -19,6 +19,15 @@ int pt_store_rocksdb_note_port(const char *path, unsigned port)
   return 0;
 }
 
+int pt_store_rocksdb_save_begin(pt_store *st, const pt_graph *g)
+{
+  return 0;
+}
+
+void pt_store_rocksdb_save_release(pt_store *st)
+{
+}
+
 int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
                                        uint64_t *out)
 {

@@ -99,6 +99,10 @@ int pt_store_rocksdb_open(const char *path, pt_store_mode mode,
 /* Adds the port a server answers on to the note a RocksDB store open for
  * writing keeps in its directory; 0 for every other engine. */
 int pt_store_rocksdb_note_port(const char *path, unsigned port);
+/* pt_store_save_begin and pt_store_save_release of a RocksDB store: 0 and
+ * nothing for other stores, and on Windows (no RocksDB). */
+int pt_store_rocksdb_save_begin(pt_store *st, const pt_graph *g);
+void pt_store_rocksdb_save_release(pt_store *st);
 
 /* An engine spec, parsed: "mem", "sqlite:PATH" or "rocksdb:PATH". The one
  * parser of that syntax; everything that looks at a spec goes through it. */
@@ -167,8 +171,8 @@ const char *pt_store_name(const pt_store *st);
  * read in place: the caller changes, sorts or frees none of them until
  * pt_store_save_release (or the next save, or close) returns. The next
  * pt_store_save of a graph with those same records finishes it; any
- * other save writes whole. SQLite only (0 and nothing started for the
- * other engines). A failure costs nothing but the head start. */
+ * other save writes whole. SQLite and RocksDB (0 and nothing started for
+ * mem). A failure costs nothing but the head start. */
 int pt_store_save_begin(pt_store *st, const pt_graph *g);
 /* Waits until a save begun by pt_store_save_begin no longer reads the
  * records of its graph, which may then change (pt_graph_finish sorts

@@ -153,8 +153,11 @@ int pt_store_save_begin(pt_store *st, const pt_graph *g)
 {
   if (!st || !g)
     return PT_ERR(PT_EINVAL, "pt_store_save_begin: NULL argument");
-  /* not a slot of pt_store_ops yet: only SQLite has such a step */
+  /* not a slot of pt_store_ops yet: each engine's call does nothing for
+   * the other engines' stores */
   int rc = pt__sqlite_save_begin(st, g);
+  if (rc == 0)
+    rc = pt_store_rocksdb_save_begin(st, g);
   pt_log(PT_LOG_DEBUG, "store %s: save begun with %zu entities, %zu files: "
          "%s", st->ops->name, pt_graph_n_entities(g), pt_graph_n_files(g),
          pt_error_name(rc));
@@ -163,8 +166,10 @@ int pt_store_save_begin(pt_store *st, const pt_graph *g)
 
 void pt_store_save_release(pt_store *st)
 {
-  if (st)
+  if (st) {
     pt__sqlite_save_release(st);
+    pt_store_rocksdb_save_release(st);
+  }
 }
 
 int pt_store_update(pt_store *st, const pt_graph *old, const pt_graph *now)

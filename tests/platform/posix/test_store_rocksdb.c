@@ -10,6 +10,8 @@
 #include "pt/alloc.h"
 #include "pt/buf.h"
 #include "pt/error.h"
+#include "pt/ingest.h"
+#include "pt/log.h"
 #include "pt/record_codec.h"
 #include "pt/store.h"
 #include "pt/strmap.h"
@@ -967,6 +969,348 @@ static void rocksdb_load__reads_blocks_of_another_compression(void **state)
   pt_graph_free(g);
 }
 
+/* ---- a save begun beside resolution -------------------------------------- */
+
+/* The sample graph as resolution finds it: entities, files, tests and
+ * ignored files all there, in an order that is not canonical, and no
+ * edges or meta yet. */
+static pt_graph *unresolved_sample(const pt_graph *sample)
+{
+  pt_graph *g = pt_test_new_graph();
+  for (size_t i = pt_graph_n_entities(sample); i-- > 0;)
+    assert_int_equal(pt_graph_add_entity(g, &pt_graph_entities(sample)[i]),
+                     0);
+  for (size_t i = pt_graph_n_files(sample); i-- > 0;)
+    assert_int_equal(pt_graph_add_file(g, &pt_graph_files(sample)[i]), 0);
+  for (size_t i = pt_graph_n_tests(sample); i-- > 0;)
+    assert_int_equal(pt_graph_add_test(g, &pt_graph_tests(sample)[i]), 0);
+  for (size_t i = pt_graph_n_ignored(sample); i-- > 0;)
+    assert_int_equal(pt_graph_add_ignored(g, &pt_graph_ignored(sample)[i]),
+                     0);
+  return g;
+}
+
+/* Resolution's part: the edges and meta, then (the save begun on st no
+ * longer reading the records) the canonical order. */
+static void resolve_sample(pt_store *st, pt_graph *g, const pt_graph *sample)
+{
+  for (size_t i = 0; i < pt_graph_n_edges(sample); i++)
+    assert_int_equal(pt_graph_add_edge(g, &pt_graph_edges(sample)[i]), 0);
+  for (size_t i = 0; i < pt_graph_n_meta(sample); i++) {
+    const char *name, *value;
+    pt_graph_meta_at(sample, i, &name, &value);
+    assert_int_equal(pt_graph_set_meta(g, name, value), 0);
+  }
+  pt_store_save_release(st);
+  assert_int_equal(pt_graph_finish(g), 0);
+}
+
+/* What the log said at DEBUG and above while a test ran. */
+static pt_buf logged = PT_BUF_INIT;
+
+static void log_to_buf(pt_log_level level, const char *msg, void *payload)
+{
+  (void)level;
+  assert_int_equal(pt_buf_printf(payload, "%s\n", msg), 0);
+}
+
+static void log_start(void)
+{
+  pt_buf_fini(&logged);
+  pt_log_set_sink(log_to_buf, &logged);
+  pt_log_set_level(PT_LOG_DEBUG);
+}
+
+static void log_stop(void)
+{
+  pt_log_set_sink(NULL, NULL);
+  pt_log_set_level(PT_LOG_WARN);
+  pt_buf_fini(&logged);
+}
+
+static const char save_letters[] = "adefimt";
+
+static void assert_same_raw(const raw *a, const raw *b)
+{
+  assert_int_equal(a->n, b->n);
+  for (size_t i = 0; i < a->n; i++) {
+    assert_int_equal(a->klen[i], b->klen[i]);
+    assert_memory_equal(a->key[i], b->key[i], a->klen[i]);
+    assert_int_equal(a->vlen[i], b->vlen[i]);
+    assert_memory_equal(a->val[i], b->val[i], a->vlen[i]);
+  }
+}
+
+/* The entities, files and ignored files are written as table files on a
+ * thread while the graph is resolved, their strings numbered first; the
+ * save writes the rest and takes them all in: the same records, key for
+ * key and byte for byte, as a save of the whole graph, and nothing left
+ * in the folder. */
+static void rocksdb_save_begin__the_save_finishes_the_tables_begun(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph();
+  pt_graph *g = unresolved_sample(sample);
+  raw begun[sizeof save_letters - 1], whole[sizeof save_letters - 1];
+  log_start();
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  pt_store_save_release(f->st);
+  assert_true(n_save_tables(f) > 0); /* written before the edges exist */
+  resolve_sample(f->st, g, sample);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_non_null(strstr(logged.ptr, "finishing the save begun"));
+  assert_null(strstr(logged.ptr, "saving whole"));
+  log_stop();
+  assert_int_equal(n_save_tables(f), 0);
+  pt_test_assert_loads(f->st, sample);
+  for (size_t k = 0; k < sizeof save_letters - 1; k++)
+    begun[k] = raw_records(f, save_letters[k]);
+  assert_int_equal(pt_store_save(f->st, sample), 0); /* whole */
+  for (size_t k = 0; k < sizeof save_letters - 1; k++) {
+    whole[k] = raw_records(f, save_letters[k]);
+    assert_same_raw(&begun[k], &whole[k]);
+    raw_fini(&begun[k]);
+    raw_fini(&whole[k]);
+  }
+  assert_int_equal(n_generations(f), 1);
+  pt_graph_free(g);
+  pt_graph_free(sample);
+}
+
+/* The begun save reads the records in the graph until
+ * pt_store_save_release returns: what they are after it (here scrambled
+ * for a while, then as they were) is not read. */
+static void rocksdb_save_begin__reads_the_records_until_released(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph();
+  pt_graph *g = unresolved_sample(sample);
+  size_t n = pt_graph_n_entities(g);
+  pt_entity *e = (pt_entity *)pt_graph_entities(g), *was = NULL;
+  log_start();
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  pt_store_save_release(f->st);
+  was = pt_malloc(n * sizeof *was);
+  assert_non_null(was);
+  memcpy(was, e, n * sizeof *e);
+  for (size_t i = 0; i < n; i++)
+    e[i].line_start += 1000;
+  pt_sleep_ms(100); /* a thread still reading would read these */
+  memcpy(e, was, n * sizeof *e);
+  resolve_sample(f->st, g, sample);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_non_null(strstr(logged.ptr, "finishing the save begun"));
+  log_stop();
+  pt_test_assert_loads(f->st, sample);
+  reopen(f);
+  pt_test_assert_loads(f->st, sample);
+  pt_store_save_release(f->st); /* nothing begun: nothing to wait for */
+  pt_free(was);
+  pt_graph_free(g);
+  pt_graph_free(sample);
+}
+
+/* A save of other records than the ones begun (here another graph)
+ * throws the begun tables away and writes the graph whole. */
+static void rocksdb_save_begin__a_save_of_other_records_is_written_whole(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph(), *small = pt_test_small_graph();
+  pt_graph *g = unresolved_sample(sample);
+  log_start();
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  pt_store_save_release(f->st);
+  assert_int_equal(pt_store_save(f->st, small), 0);
+  assert_non_null(strstr(logged.ptr, "saving whole"));
+  log_stop();
+  assert_int_equal(n_save_tables(f), 0);
+  pt_test_assert_loads(f->st, small);
+  reopen(f);
+  pt_test_assert_loads(f->st, small);
+  pt_graph_free(g);
+  pt_graph_free(small);
+  pt_graph_free(sample);
+}
+
+/* A run that fails after the save began (no save comes) leaves no table
+ * file once the store is closed, and the database as it was. */
+static void rocksdb_save_begin__closing_without_a_save_leaves_no_tables(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph(), *small = pt_test_small_graph();
+  pt_graph *g = unresolved_sample(sample);
+  assert_int_equal(pt_store_save(f->st, small), 0);
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  pt_store_close(f->st);
+  f->st = NULL;
+  assert_int_equal(n_save_tables(f), 0);
+  assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+  pt_test_assert_loads(f->st, small);
+  assert_int_equal(n_generations(f), 1);
+  assert_int_equal(current_generation(f), 1);
+  pt_graph_free(g);
+  pt_graph_free(small);
+  pt_graph_free(sample);
+}
+
+/* The generations stay numbered as whole saves number them: a save begun
+ * and dropped (closed without a save) takes no number, a save that
+ * finishes one takes the next, and so does a whole save after it. */
+static void rocksdb_save_begin__generations_are_numbered_as_whole_saves(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph(), *small = pt_test_small_graph();
+  pt_graph *g = unresolved_sample(sample), *g2 = unresolved_sample(sample);
+  assert_int_equal(pt_store_save(f->st, small), 0);
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  reopen(f); /* dropped */
+  log_start();
+  assert_int_equal(pt_store_save_begin(f->st, g2), 0);
+  resolve_sample(f->st, g2, sample);
+  assert_int_equal(pt_store_save(f->st, g2), 0);
+  assert_non_null(strstr(logged.ptr, "finishing the save begun"));
+  log_stop();
+  assert_int_equal(current_generation(f), 2);
+  assert_int_equal(n_generations(f), 1);
+  assert_int_equal(pt_store_save(f->st, small), 0);
+  assert_int_equal(current_generation(f), 3);
+  reopen(f);
+  pt_test_assert_loads(f->st, small);
+  assert_int_equal(n_save_tables(f), 0);
+  pt_graph_free(g2);
+  pt_graph_free(g);
+  pt_graph_free(small);
+  pt_graph_free(sample);
+}
+
+/* The thread may be done reading before pt_store_save_begin returns (an
+ * empty graph has nothing to read): release still returns, every time
+ * (a mark of reading set after the thread started hung it). */
+static void rocksdb_save_begin__release_returns_when_the_thread_read_first(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_new_graph();
+  for (int i = 0; i < 400; i++) {
+    assert_int_equal(pt_store_save_begin(f->st, g), 0);
+    pt_store_save_release(f->st);
+  }
+  assert_int_equal(pt_graph_finish(g), 0);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(n_save_tables(f), 0);
+  pt_test_assert_loads(f->st, g);
+  pt_graph_free(g);
+}
+
+/* The thread cannot write its first table file (a folder lies at its
+ * path): the save writes the graph whole, as without the head start, into
+ * the next generation, and only the folder in the way is left. */
+static void rocksdb_save_begin__a_failed_thread_costs_only_the_head_start(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph();
+  pt_graph *g = unresolved_sample(sample);
+  pt_buf in_way = PT_BUF_INIT;
+  raw got[sizeof save_letters - 1];
+  assert_int_equal(pt_store_save(f->st, sample), 0);
+  for (size_t k = 0; k < sizeof save_letters - 1; k++)
+    got[k] = raw_records(f, save_letters[k]);
+  assert_int_equal(pt_buf_printf(&in_way, "%s/parseltongue-save.tmp-b0.sst",
+                                 pt_test_spec_path(f)), 0);
+  assert_int_equal(pt_fs_mkdir(in_way.ptr), 0);
+  log_start();
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  resolve_sample(f->st, g, sample);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_non_null(strstr(logged.ptr, "saving whole"));
+  assert_non_null(strstr(logged.ptr, "cannot create a table file"));
+  assert_null(strstr(logged.ptr, "finishing the save begun"));
+  log_stop();
+  assert_int_equal(n_save_tables(f), 1); /* the folder */
+  assert_int_equal(current_generation(f), 2);
+  assert_int_equal(n_generations(f), 1);
+  for (size_t k = 0; k < sizeof save_letters - 1; k++) {
+    raw now = raw_records(f, save_letters[k]);
+    assert_same_raw(&got[k], &now);
+    raw_fini(&now);
+    raw_fini(&got[k]);
+  }
+  reopen(f);
+  pt_test_assert_loads(f->st, sample);
+  assert_int_equal(pt_fs_remove_dir(in_way.ptr), 0);
+  pt_buf_fini(&in_way);
+  pt_graph_free(g);
+  pt_graph_free(sample);
+}
+
+typedef struct hook_seen {
+  pt_store *st;
+  size_t n_calls, n_entities, n_edges, n_released;
+} hook_seen;
+
+static void begin_at_merge(const pt_graph *g, void *payload)
+{
+  hook_seen *h = payload;
+  h->n_calls++;
+  h->n_entities = pt_graph_n_entities(g);
+  h->n_edges = pt_graph_n_edges(g);
+  assert_int_equal(pt_store_save_begin(h->st, g), 0);
+}
+
+static void release_when_resolved(const pt_graph *g, void *payload)
+{
+  hook_seen *h = payload;
+  (void)g;
+  h->n_released++;
+  pt_store_save_release(h->st);
+}
+
+/* pt01's order (cli/cli_index.c) on a real ingest: begun with every
+ * entity merged and no edge yet, released once the edges are made; the
+ * save finishes the tables begun, with the records of a whole save. */
+static void rocksdb_save_begin__during_an_ingest(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_ingest_opts o = {.root = PT_FIXTURES "/lang/c", .n_threads = 2};
+  pt_ingest_stats stats;
+  pt_graph *g = NULL;
+  hook_seen h = {f->st, 0, 0, 0, 0};
+  raw begun[sizeof save_letters - 1];
+  log_start();
+  assert_int_equal(pt_ingest_with_hook(&o, begin_at_merge,
+                                       release_when_resolved, &h, &g, &stats),
+                   0);
+  assert_int_equal(h.n_calls, 1);
+  assert_int_equal(h.n_released, 1);
+  assert_true(h.n_entities > 0);
+  assert_int_equal(h.n_entities, pt_graph_n_entities(g));
+  assert_int_equal(h.n_edges, 0);
+  assert_true(pt_graph_n_edges(g) > 0);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_non_null(strstr(logged.ptr, "finishing the save begun"));
+  assert_null(strstr(logged.ptr, "saving whole"));
+  log_stop();
+  pt_test_assert_loads(f->st, g);
+  for (size_t k = 0; k < sizeof save_letters - 1; k++)
+    begun[k] = raw_records(f, save_letters[k]);
+  assert_int_equal(pt_store_save(f->st, g), 0); /* whole */
+  for (size_t k = 0; k < sizeof save_letters - 1; k++) {
+    raw whole = raw_records(f, save_letters[k]);
+    assert_true(whole.n > 0 || !strchr("adef", save_letters[k]));
+    assert_same_raw(&begun[k], &whole);
+    raw_fini(&begun[k]);
+    raw_fini(&whole);
+  }
+  pt_ingest_stats_fini(&stats);
+  pt_graph_free(g);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -1018,6 +1362,22 @@ int main(void)
       STORE_TEST(rocksdb_save__writes_lz4_blocks_of_256_kb, &rocksdb_backend),
       STORE_TEST(rocksdb_load__reads_blocks_of_another_compression,
                  &rocksdb_backend),
+      STORE_TEST(rocksdb_save_begin__the_save_finishes_the_tables_begun,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save_begin__reads_the_records_until_released,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save_begin__a_save_of_other_records_is_written_whole,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save_begin__closing_without_a_save_leaves_no_tables,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save_begin__generations_are_numbered_as_whole_saves,
+                 &rocksdb_backend),
+      STORE_TEST(
+          rocksdb_save_begin__release_returns_when_the_thread_read_first,
+          &rocksdb_backend),
+      STORE_TEST(rocksdb_save_begin__a_failed_thread_costs_only_the_head_start,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save_begin__during_an_ingest, &rocksdb_backend),
   };  int failed = pt_test_store_conformance("store_conformance[rocksdb]",
                                          &rocksdb_backend);
   failed += cmocka_run_group_tests_name("store_rocksdb", rocksdb_only, NULL,

@@ -1,0 +1,324 @@
+/* A RocksDB save begun while the graph is resolved (store_rocksdb_int.h,
+ * pt__rocksdb_begun): the entities, file records and ignored files are
+ * all there before resolution makes the edges, so a thread of their own
+ * numbers the entities' strings (the first ids of a save) and writes
+ * those three types as table files of the new generation, in the order
+ * the finished graph will hold them: it reads them in the graph through
+ * arrays of their addresses sorted in that order, until it has written
+ * and hashed them (the graph waits for that before it sorts them). The
+ * save of the finished graph checks it holds the same records, numbers
+ * the edges' and tests' strings after the entities', writes the other
+ * types and takes every table file in at once. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "pt/hash.h"
+#include "pt/sys/thread.h"
+#include "store_rocksdb_int.h"
+
+struct pt__rocksdb_begun {
+  pt_thread *thread;              /* owned until joined */
+  const rocksdb_options_t *opts;  /* borrowed: the store's */
+  char *dir;                      /* owned: the database folder */
+  char gen[PT__ROCKSDB_GEN_PREFIX_SIZE]; /* the new generation's prefix */
+  uint64_t gen_number;
+  /* the graph's records by address, in the finished graph's order; freed
+   * once read, the counts kept */
+  const pt_entity **entity_at;
+  const pt_file_record **file_at;
+  const pt_ignored_file **ignored_at;
+  size_t n_entities, n_files, n_ignored;
+  uint64_t hash[3];       /* of the records' bytes, in that order */
+  pt__rocksdb_ids ids;    /* the entities' strings numbered */
+  pt__rocksdb_tables tables; /* written, not yet taken in */
+  pt_mutex *mu;           /* owned, with cv: guards is_reading */
+  pt_cond *cv;
+  int is_reading;         /* the thread may still read the graph */
+  int rc;                 /* the thread's result; its error in err */
+  pt_error err;
+};
+
+/* ---- the records' order: pt_graph_finish's ------------------------------ */
+
+/* Copies of graph.c's orders (pt__graph_cmp_entity and the paths'), which
+ * platform code cannot include: were they to differ, the hash of the
+ * finished graph's records would not match and the save would write the
+ * graph whole (the head start lost, nothing else). */
+
+static int cmp_str(const char *a, const char *b)
+{
+  return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
+}
+
+static int cmp_entity_at(const void *pa, const void *pb)
+{
+  const pt_entity *a = *(const pt_entity *const *)pa;
+  const pt_entity *b = *(const pt_entity *const *)pb;
+  int c = cmp_str(a->key, b->key);
+  if (!c) c = cmp_str(a->file_path, b->file_path);
+  if (!c) c = (a->line_start > b->line_start) - (a->line_start < b->line_start);
+  return c;
+}
+
+static int cmp_file_at(const void *a, const void *b)
+{
+  return cmp_str((*(const pt_file_record *const *)a)->path,
+                 (*(const pt_file_record *const *)b)->path);
+}
+
+static int cmp_ignored_at(const void *a, const void *b)
+{
+  return cmp_str((*(const pt_ignored_file *const *)a)->path,
+                 (*(const pt_ignored_file *const *)b)->path);
+}
+
+/* qsort, which must not be given a NULL array even for no items. */
+static void sort(void *v, size_t n, size_t size,
+                 int (*cmp)(const void *, const void *))
+{
+  if (n > 1)
+    qsort(v, n, size, cmp);
+}
+
+/* A hash of records one after another. */
+static uint64_t mix(uint64_t h, const void *record, size_t size)
+{
+  return (h ^ pt_hash64(record, size)) * 0x100000001b3u;
+}
+
+/* ---- the three types, from the sorted addresses -------------------------- */
+
+static size_t n_entities(const void *src, const pt__rocksdb_ids *ids)
+{
+  (void)ids;
+  return ((const pt__rocksdb_begun *)src)->n_entities;
+}
+
+static size_t n_files(const void *src, const pt__rocksdb_ids *ids)
+{
+  (void)ids;
+  return ((const pt__rocksdb_begun *)src)->n_files;
+}
+
+static size_t n_ignored(const void *src, const pt__rocksdb_ids *ids)
+{
+  (void)ids;
+  return ((const pt__rocksdb_begun *)src)->n_ignored;
+}
+
+static int put_entity(const void *src, pt__rocksdb_ids *ids, size_t i,
+                      pt_buf *k, pt_buf *v)
+{
+  const pt__rocksdb_begun *b = src;
+  return pt__rocksdb_entity_kv(b->entity_at[i], ids, k, v);
+}
+
+static int put_file(const void *src, pt__rocksdb_ids *ids, size_t i,
+                    pt_buf *k, pt_buf *v)
+{
+  const pt__rocksdb_begun *b = src;
+  (void)ids;
+  return pt__rocksdb_file_kv(b->file_at[i], k, v);
+}
+
+static int put_ignored(const void *src, pt__rocksdb_ids *ids, size_t i,
+                       pt_buf *k, pt_buf *v)
+{
+  const pt__rocksdb_begun *b = src;
+  (void)ids;
+  return pt__rocksdb_ignored_kv(b->ignored_at[i], k, v);
+}
+
+static const pt__rocksdb_type begun_types[] = {
+    {'e', n_entities, put_entity},
+    {'f', n_files, put_file},
+    {'i', n_ignored, put_ignored},
+};
+
+/* ---- the thread ------------------------------------------------------------ */
+
+static void forget_records(pt__rocksdb_begun *b)
+{
+  pt_free((void *)b->entity_at);
+  pt_free((void *)b->file_at);
+  pt_free((void *)b->ignored_at);
+  b->entity_at = NULL;
+  b->file_at = NULL;
+  b->ignored_at = NULL;
+}
+
+static void hash_records(pt__rocksdb_begun *b)
+{
+  memset(b->hash, 0, sizeof b->hash);
+  for (size_t i = 0; i < b->n_entities; i++)
+    b->hash[0] = mix(b->hash[0], b->entity_at[i], sizeof(pt_entity));
+  for (size_t i = 0; i < b->n_files; i++)
+    b->hash[1] = mix(b->hash[1], b->file_at[i], sizeof(pt_file_record));
+  for (size_t i = 0; i < b->n_ignored; i++)
+    b->hash[2] = mix(b->hash[2], b->ignored_at[i], sizeof(pt_ignored_file));
+}
+
+static void run(void *payload)
+{
+  pt__rocksdb_begun *b = payload;
+  sort(b->entity_at, b->n_entities, sizeof *b->entity_at, cmp_entity_at);
+  sort(b->file_at, b->n_files, sizeof *b->file_at, cmp_file_at);
+  sort(b->ignored_at, b->n_ignored, sizeof *b->ignored_at, cmp_ignored_at);
+  int rc = pt__rocksdb_ids_begin(&b->ids, b->entity_at, b->n_entities);
+  /* one thread: this runs beside resolution's */
+  if (rc == 0)
+    rc = pt__rocksdb_write_parts(b->opts, b->dir, "b", b->gen, b, &b->ids,
+                                 begun_types,
+                                 sizeof begun_types / sizeof begun_types[0],
+                                 1, &b->tables);
+  hash_records(b);
+  forget_records(b);
+  pt_mutex_lock(b->mu);
+  b->is_reading = 0;
+  pt_cond_broadcast(b->cv);
+  pt_mutex_unlock(b->mu);
+  if (rc)
+    b->err = *pt_error_last();
+  b->rc = rc;
+}
+
+/* Room for n addresses at *out (NULL for none). */
+static int room_for(size_t n, size_t size, void **out)
+{
+  *out = n ? pt_malloc(n * size) : NULL;
+  return n && !*out ? PT_ERR(PT_ENOMEM, "out of memory beginning a save")
+                    : 0;
+}
+
+static int address_records(pt__rocksdb_begun *b, const pt_graph *g)
+{
+  const pt_entity *e = pt_graph_entities(g);
+  const pt_file_record *f = pt_graph_files(g);
+  const pt_ignored_file *ig = pt_graph_ignored(g);
+  b->n_entities = pt_graph_n_entities(g);
+  b->n_files = pt_graph_n_files(g);
+  b->n_ignored = pt_graph_n_ignored(g);
+  int rc = room_for(b->n_entities, sizeof *b->entity_at,
+                    (void **)&b->entity_at);
+  if (rc == 0)
+    rc = room_for(b->n_files, sizeof *b->file_at, (void **)&b->file_at);
+  if (rc == 0)
+    rc = room_for(b->n_ignored, sizeof *b->ignored_at,
+                  (void **)&b->ignored_at);
+  for (size_t i = 0; rc == 0 && i < b->n_entities; i++)
+    b->entity_at[i] = &e[i];
+  for (size_t i = 0; rc == 0 && i < b->n_files; i++)
+    b->file_at[i] = &f[i];
+  for (size_t i = 0; rc == 0 && i < b->n_ignored; i++)
+    b->ignored_at[i] = &ig[i];
+  return rc;
+}
+
+int pt__rocksdb_begun_start(const rocksdb_options_t *opts, const char *dir,
+                            const char *gen, uint64_t gen_number,
+                            const pt_graph *g, pt__rocksdb_begun **out)
+{
+  pt__rocksdb_begun *b = pt_calloc(1, sizeof *b);
+  int rc = b ? 0 : PT_ERR(PT_ENOMEM, "out of memory beginning a save");
+  *out = NULL;
+  if (rc)
+    return rc;
+  b->opts = opts;
+  memcpy(b->gen, gen, sizeof b->gen);
+  b->gen_number = gen_number;
+  b->dir = pt_strdup(dir);
+  if (!b->dir)
+    rc = PT_ERR(PT_ENOMEM, "out of memory beginning a save");
+  if (rc == 0)
+    rc = address_records(b, g);
+  if (rc == 0)
+    rc = pt_mutex_new(&b->mu);
+  if (rc == 0)
+    rc = pt_cond_new(&b->cv);
+  if (rc == 0) {
+    /* before the thread, which may be done reading first (and clears it
+     * under the lock): never written here once it started */
+    b->is_reading = 1;
+    rc = pt_thread_start(run, b, &b->thread);
+    if (rc)
+      b->is_reading = 0; /* no thread: nothing reads */
+  }
+  if (rc == 0)
+    *out = b;
+  else
+    pt__rocksdb_begun_free(b);
+  return rc;
+}
+
+void pt__rocksdb_begun_release(pt__rocksdb_begun *b)
+{
+  if (!b)
+    return;
+  pt_mutex_lock(b->mu);
+  while (b->is_reading)
+    pt_cond_wait(b->cv, b->mu);
+  pt_mutex_unlock(b->mu);
+}
+
+/* Whether the finished graph g holds the records b wrote: as many, and
+ * the same bytes in the same order by their hash. */
+static int matches(const pt__rocksdb_begun *b, const pt_graph *g)
+{
+  const pt_entity *e = pt_graph_entities(g);
+  const pt_file_record *f = pt_graph_files(g);
+  const pt_ignored_file *ig = pt_graph_ignored(g);
+  uint64_t h[3] = {0, 0, 0};
+  if (b->n_entities != pt_graph_n_entities(g) ||
+      b->n_files != pt_graph_n_files(g) ||
+      b->n_ignored != pt_graph_n_ignored(g))
+    return 0;
+  for (size_t i = 0; i < b->n_entities; i++)
+    h[0] = mix(h[0], &e[i], sizeof *e);
+  for (size_t i = 0; i < b->n_files; i++)
+    h[1] = mix(h[1], &f[i], sizeof *f);
+  for (size_t i = 0; i < b->n_ignored; i++)
+    h[2] = mix(h[2], &ig[i], sizeof *ig);
+  return memcmp(h, b->hash, sizeof h) == 0;
+}
+
+const char *pt__rocksdb_begun_take(pt__rocksdb_begun *b, const pt_graph *g,
+                                   uint64_t gen_number)
+{
+  if (b->thread) {
+    pt_thread_join(b->thread);
+    b->thread = NULL;
+  }
+  return b->rc ? b->err.message
+       : b->gen_number != gen_number ? "the database changed since"
+       : !matches(b, g) ? "the records changed since"
+                        : NULL;
+}
+
+pt__rocksdb_ids *pt__rocksdb_begun_ids(pt__rocksdb_begun *b)
+{
+  return &b->ids;
+}
+
+const pt__rocksdb_tables *pt__rocksdb_begun_tables(
+    const pt__rocksdb_begun *b)
+{
+  return &b->tables;
+}
+
+void pt__rocksdb_begun_free(pt__rocksdb_begun *b)
+{
+  if (!b)
+    return;
+  if (b->thread)
+    pt_thread_join(b->thread);
+  pt__rocksdb_tables_fini(&b->tables);
+  pt__rocksdb_ids_fini(&b->ids);
+  forget_records(b);
+  pt_cond_free(b->cv);
+  if (b->mu)
+    pt_mutex_free(b->mu);
+  pt_free(b->dir);
+  pt_free(b);
+}
