@@ -42,36 +42,22 @@ struct pt__rocksdb_begun {
 
 /* ---- the records' order: pt_graph_finish's ------------------------------ */
 
-/* Copies of graph.c's orders (pt__graph_cmp_entity and the paths'), which
- * platform code cannot include: were they to differ, the hash of the
- * finished graph's records would not match and the save would write the
- * graph whole (the head start lost, nothing else). */
-
-static int cmp_str(const char *a, const char *b)
+static int cmp_entity_at(const void *a, const void *b)
 {
-  return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
-}
-
-static int cmp_entity_at(const void *pa, const void *pb)
-{
-  const pt_entity *a = *(const pt_entity *const *)pa;
-  const pt_entity *b = *(const pt_entity *const *)pb;
-  int c = cmp_str(a->key, b->key);
-  if (!c) c = cmp_str(a->file_path, b->file_path);
-  if (!c) c = (a->line_start > b->line_start) - (a->line_start < b->line_start);
-  return c;
+  return pt_graph_cmp_entity(*(const pt_entity *const *)a,
+                             *(const pt_entity *const *)b);
 }
 
 static int cmp_file_at(const void *a, const void *b)
 {
-  return cmp_str((*(const pt_file_record *const *)a)->path,
-                 (*(const pt_file_record *const *)b)->path);
+  return pt_graph_cmp_path((*(const pt_file_record *const *)a)->path,
+                           (*(const pt_file_record *const *)b)->path);
 }
 
 static int cmp_ignored_at(const void *a, const void *b)
 {
-  return cmp_str((*(const pt_ignored_file *const *)a)->path,
-                 (*(const pt_ignored_file *const *)b)->path);
+  return pt_graph_cmp_path((*(const pt_ignored_file *const *)a)->path,
+                           (*(const pt_ignored_file *const *)b)->path);
 }
 
 /* qsort, which must not be given a NULL array even for no items. */

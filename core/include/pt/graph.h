@@ -95,6 +95,11 @@ int pt_graph_reserve_strings(pt_graph *g, size_t n);
  * to and type: the first location in path/line order is kept). Entities by
  * key, edges by (from, to, type), files, tests and ignored files by path. */
 int pt_graph_finish(pt_graph *g);
+/* pt_graph_finish's orders, for records sorted apart from their graph (a
+ * save begun before the graph is finished): entities by key, file path
+ * and first line; file records and ignored files by path (NULL first). */
+int pt_graph_cmp_entity(const pt_entity *a, const pt_entity *b);
+int pt_graph_cmp_path(const char *a, const char *b);
 
 /* One file's new records for pt_graph_patch. */
 typedef struct pt_graph_file_patch {

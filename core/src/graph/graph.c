@@ -424,6 +424,16 @@ int pt__graph_cmp_edge(const void *pa, const void *pb)
   return c;
 }
 
+int pt_graph_cmp_entity(const pt_entity *a, const pt_entity *b)
+{
+  return pt__graph_cmp_entity(a, b);
+}
+
+int pt_graph_cmp_path(const char *a, const char *b)
+{
+  return cmp_str(a, b);
+}
+
 static int cmp_file(const void *pa, const void *pb)
 {
   return cmp_str(((const pt_file_record *)pa)->path,

@@ -431,13 +431,7 @@ static void hash_records(const pt__sqlite_records *r, uint64_t out[4])
     out[3] = mix(out[3], pt__sqlite_ignored(r, i), sizeof(pt_ignored_file));
 }
 
-/* The orders of pt_graph_finish. */
-static int cmp_path(const char *a, const char *b)
-{
-  return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
-}
-
-/* ... of records by their addresses */
+/* The orders of pt_graph_finish, of records by their addresses. */
 static int cmp_entity_at(const void *a, const void *b)
 {
   return pt__graph_cmp_entity(*(const pt_entity *const *)a,
@@ -446,8 +440,8 @@ static int cmp_entity_at(const void *a, const void *b)
 
 static int cmp_file_at(const void *a, const void *b)
 {
-  return cmp_path((*(const pt_file_record *const *)a)->path,
-                  (*(const pt_file_record *const *)b)->path);
+  return pt_graph_cmp_path((*(const pt_file_record *const *)a)->path,
+                           (*(const pt_file_record *const *)b)->path);
 }
 
 static int cmp_test_at(const void *a, const void *b)
@@ -458,8 +452,8 @@ static int cmp_test_at(const void *a, const void *b)
 
 static int cmp_ignored_at(const void *a, const void *b)
 {
-  return cmp_path((*(const pt_ignored_file *const *)a)->path,
-                  (*(const pt_ignored_file *const *)b)->path);
+  return pt_graph_cmp_path((*(const pt_ignored_file *const *)a)->path,
+                           (*(const pt_ignored_file *const *)b)->path);
 }
 
 /* qsort, which must not be given a NULL array even for no items (C11
