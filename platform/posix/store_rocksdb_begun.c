@@ -9,7 +9,6 @@
  * save of the finished graph checks it holds the same records, numbers
  * the edges' and tests' strings after the entities', writes the other
  * types and takes every table file in at once. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -39,40 +38,6 @@ struct pt__rocksdb_begun {
   int rc;                 /* the thread's result; its error in err */
   pt_error err;
 };
-
-/* ---- the records' order: pt_graph_finish's ------------------------------ */
-
-static int cmp_entity_at(const void *a, const void *b)
-{
-  return pt_graph_cmp_entity(*(const pt_entity *const *)a,
-                             *(const pt_entity *const *)b);
-}
-
-static int cmp_file_at(const void *a, const void *b)
-{
-  return pt_graph_cmp_path((*(const pt_file_record *const *)a)->path,
-                           (*(const pt_file_record *const *)b)->path);
-}
-
-static int cmp_ignored_at(const void *a, const void *b)
-{
-  return pt_graph_cmp_path((*(const pt_ignored_file *const *)a)->path,
-                           (*(const pt_ignored_file *const *)b)->path);
-}
-
-/* qsort, which must not be given a NULL array even for no items. */
-static void sort(void *v, size_t n, size_t size,
-                 int (*cmp)(const void *, const void *))
-{
-  if (n > 1)
-    qsort(v, n, size, cmp);
-}
-
-/* A hash of records one after another. */
-static uint64_t mix(uint64_t h, const void *record, size_t size)
-{
-  return (h ^ pt_hash64(record, size)) * 0x100000001b3u;
-}
 
 /* ---- the three types, from the sorted addresses -------------------------- */
 
@@ -139,19 +104,19 @@ static void hash_records(pt__rocksdb_begun *b)
 {
   memset(b->hash, 0, sizeof b->hash);
   for (size_t i = 0; i < b->n_entities; i++)
-    b->hash[0] = mix(b->hash[0], b->entity_at[i], sizeof(pt_entity));
+    b->hash[0] = pt_hash64_fold(b->hash[0], b->entity_at[i], sizeof(pt_entity));
   for (size_t i = 0; i < b->n_files; i++)
-    b->hash[1] = mix(b->hash[1], b->file_at[i], sizeof(pt_file_record));
+    b->hash[1] = pt_hash64_fold(b->hash[1], b->file_at[i], sizeof(pt_file_record));
   for (size_t i = 0; i < b->n_ignored; i++)
-    b->hash[2] = mix(b->hash[2], b->ignored_at[i], sizeof(pt_ignored_file));
+    b->hash[2] = pt_hash64_fold(b->hash[2], b->ignored_at[i], sizeof(pt_ignored_file));
 }
 
 static void run(void *payload)
 {
   pt__rocksdb_begun *b = payload;
-  sort(b->entity_at, b->n_entities, sizeof *b->entity_at, cmp_entity_at);
-  sort(b->file_at, b->n_files, sizeof *b->file_at, cmp_file_at);
-  sort(b->ignored_at, b->n_ignored, sizeof *b->ignored_at, cmp_ignored_at);
+  pt_graph_sort_entity_refs(b->entity_at, b->n_entities);
+  pt_graph_sort_file_refs(b->file_at, b->n_files);
+  pt_graph_sort_ignored_refs(b->ignored_at, b->n_ignored);
   int rc = pt__rocksdb_ids_begin(&b->ids, b->entity_at, b->n_entities);
   /* one thread: this runs beside resolution's */
   if (rc == 0)
@@ -261,11 +226,11 @@ static int matches(const pt__rocksdb_begun *b, const pt_graph *g)
       b->n_ignored != pt_graph_n_ignored(g))
     return 0;
   for (size_t i = 0; i < b->n_entities; i++)
-    h[0] = mix(h[0], &e[i], sizeof *e);
+    h[0] = pt_hash64_fold(h[0], &e[i], sizeof *e);
   for (size_t i = 0; i < b->n_files; i++)
-    h[1] = mix(h[1], &f[i], sizeof *f);
+    h[1] = pt_hash64_fold(h[1], &f[i], sizeof *f);
   for (size_t i = 0; i < b->n_ignored; i++)
-    h[2] = mix(h[2], &ig[i], sizeof *ig);
+    h[2] = pt_hash64_fold(h[2], &ig[i], sizeof *ig);
   return memcmp(h, b->hash, sizeof h) == 0;
 }
 

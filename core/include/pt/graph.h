@@ -95,11 +95,14 @@ int pt_graph_reserve_strings(pt_graph *g, size_t n);
  * to and type: the first location in path/line order is kept). Entities by
  * key, edges by (from, to, type), files, tests and ignored files by path. */
 int pt_graph_finish(pt_graph *g);
-/* pt_graph_finish's orders, for records sorted apart from their graph (a
- * save begun before the graph is finished): entities by key, file path
- * and first line; file records and ignored files by path (NULL first). */
-int pt_graph_cmp_entity(const pt_entity *a, const pt_entity *b);
-int pt_graph_cmp_path(const char *a, const char *b);
+/* Sort the addresses of n records into pt_graph_finish's order, for
+ * records sorted apart from their graph (a save begun before the graph
+ * is finished): entities by key, file path and first line; tests by
+ * file, first line and key; file records and ignored files by path. */
+void pt_graph_sort_entity_refs(const pt_entity **v, size_t n);
+void pt_graph_sort_test_refs(const pt_test_entity **v, size_t n);
+void pt_graph_sort_file_refs(const pt_file_record **v, size_t n);
+void pt_graph_sort_ignored_refs(const pt_ignored_file **v, size_t n);
 
 /* One file's new records for pt_graph_patch. */
 typedef struct pt_graph_file_patch {

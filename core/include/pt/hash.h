@@ -13,5 +13,8 @@ uint64_t pt_siphash13(const void *data, size_t len, uint64_t k0, uint64_t k1);
 /* A fast in-memory hash for tables, 8 bytes a step. Its values depend on
  * the machine's byte order: never store them. */
 uint64_t pt_hash64(const void *data, size_t len);
+/* h with the next record's bytes folded in: a hash of records one after
+ * another, in that order (0 to begin). In memory only, as pt_hash64. */
+uint64_t pt_hash64_fold(uint64_t h, const void *record, size_t size);
 
 #endif

@@ -147,3 +147,8 @@ uint64_t pt_hash64(const void *data, size_t len)
   h = (h ^ (h >> 32)) * 0x94d049bb133111ebULL;
   return h ^ (h >> 29);
 }
+
+uint64_t pt_hash64_fold(uint64_t h, const void *record, size_t size)
+{
+  return (h ^ pt_hash64(record, size)) * 0x100000001b3u;
+}

@@ -424,14 +424,58 @@ int pt__graph_cmp_edge(const void *pa, const void *pb)
   return c;
 }
 
-int pt_graph_cmp_entity(const pt_entity *a, const pt_entity *b)
+/* ... of records by their addresses (pt_graph_sort_*_refs) */
+static int cmp_entity_ref(const void *a, const void *b)
 {
-  return pt__graph_cmp_entity(a, b);
+  return pt__graph_cmp_entity(*(const pt_entity *const *)a,
+                              *(const pt_entity *const *)b);
 }
 
-int pt_graph_cmp_path(const char *a, const char *b)
+static int cmp_test_ref(const void *a, const void *b)
 {
-  return cmp_str(a, b);
+  return pt__graph_cmp_test(*(const pt_test_entity *const *)a,
+                            *(const pt_test_entity *const *)b);
+}
+
+static int cmp_file_ref(const void *a, const void *b)
+{
+  return cmp_str((*(const pt_file_record *const *)a)->path,
+                 (*(const pt_file_record *const *)b)->path);
+}
+
+static int cmp_ignored_ref(const void *a, const void *b)
+{
+  return cmp_str((*(const pt_ignored_file *const *)a)->path,
+                 (*(const pt_ignored_file *const *)b)->path);
+}
+
+/* qsort, which must not be given a NULL array even for no items (C11
+ * 7.22.5: an address array of no records is NULL). */
+static void sort_refs(void *v, size_t n, size_t size,
+                      int (*cmp)(const void *, const void *))
+{
+  if (n > 1)
+    qsort(v, n, size, cmp);
+}
+
+void pt_graph_sort_entity_refs(const pt_entity **v, size_t n)
+{
+  sort_refs(v, n, sizeof *v, cmp_entity_ref);
+}
+
+void pt_graph_sort_test_refs(const pt_test_entity **v, size_t n)
+{
+  sort_refs(v, n, sizeof *v, cmp_test_ref);
+}
+
+void pt_graph_sort_file_refs(const pt_file_record **v, size_t n)
+{
+  sort_refs(v, n, sizeof *v, cmp_file_ref);
+}
+
+void pt_graph_sort_ignored_refs(const pt_ignored_file **v, size_t n)
+{
+  sort_refs(v, n, sizeof *v, cmp_ignored_ref);
 }
 
 static int cmp_file(const void *pa, const void *pb)

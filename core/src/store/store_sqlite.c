@@ -15,7 +15,6 @@
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
-#include "graph/graph_int.h"
 #include "store_sqlite_schema.h"
 #include "store_sqlite_strings.h"
 #include "store_sqlite_update.h"
@@ -412,57 +411,18 @@ static void begun_free(begun_save *b)
 }
 
 /* A hash of records one after another. */
-static uint64_t mix(uint64_t h, const void *record, size_t size)
-{
-  return (h ^ pt_hash64(record, size)) * 0x100000001b3u;
-}
-
 /* The records' bytes in r's order, in the order of begun_save.hash. */
 static void hash_records(const pt__sqlite_records *r, uint64_t out[4])
 {
   memset(out, 0, 4 * sizeof *out);
   for (size_t i = 0; i < r->n_entities; i++)
-    out[0] = mix(out[0], pt__sqlite_entity(r, i), sizeof(pt_entity));
+    out[0] = pt_hash64_fold(out[0], pt__sqlite_entity(r, i), sizeof(pt_entity));
   for (size_t i = 0; i < r->n_files; i++)
-    out[1] = mix(out[1], pt__sqlite_file(r, i), sizeof(pt_file_record));
+    out[1] = pt_hash64_fold(out[1], pt__sqlite_file(r, i), sizeof(pt_file_record));
   for (size_t i = 0; i < r->n_tests; i++)
-    out[2] = mix(out[2], pt__sqlite_test(r, i), sizeof(pt_test_entity));
+    out[2] = pt_hash64_fold(out[2], pt__sqlite_test(r, i), sizeof(pt_test_entity));
   for (size_t i = 0; i < r->n_ignored; i++)
-    out[3] = mix(out[3], pt__sqlite_ignored(r, i), sizeof(pt_ignored_file));
-}
-
-/* The orders of pt_graph_finish, of records by their addresses. */
-static int cmp_entity_at(const void *a, const void *b)
-{
-  return pt__graph_cmp_entity(*(const pt_entity *const *)a,
-                              *(const pt_entity *const *)b);
-}
-
-static int cmp_file_at(const void *a, const void *b)
-{
-  return pt_graph_cmp_path((*(const pt_file_record *const *)a)->path,
-                           (*(const pt_file_record *const *)b)->path);
-}
-
-static int cmp_test_at(const void *a, const void *b)
-{
-  return pt__graph_cmp_test(*(const pt_test_entity *const *)a,
-                            *(const pt_test_entity *const *)b);
-}
-
-static int cmp_ignored_at(const void *a, const void *b)
-{
-  return pt_graph_cmp_path((*(const pt_ignored_file *const *)a)->path,
-                           (*(const pt_ignored_file *const *)b)->path);
-}
-
-/* qsort, which must not be given a NULL array even for no items (C11
- * 7.22.5: the address array of no records is NULL here). */
-static void sort(void *v, size_t n, size_t size,
-                 int (*cmp)(const void *, const void *))
-{
-  if (n > 1)
-    qsort(v, n, size, cmp);
+    out[3] = pt_hash64_fold(out[3], pt__sqlite_ignored(r, i), sizeof(pt_ignored_file));
 }
 
 /* What is written so far goes to disk now, beside resolution, through
@@ -493,10 +453,10 @@ static void begun_run(void *payload)
 {
   begun_save *b = payload;
   pt__sqlite_records *r = &b->r;
-  sort(r->entity_at, r->n_entities, sizeof *r->entity_at, cmp_entity_at);
-  sort(r->file_at, r->n_files, sizeof *r->file_at, cmp_file_at);
-  sort(r->test_at, r->n_tests, sizeof *r->test_at, cmp_test_at);
-  sort(r->ignored_at, r->n_ignored, sizeof *r->ignored_at, cmp_ignored_at);
+  pt_graph_sort_entity_refs(r->entity_at, r->n_entities);
+  pt_graph_sort_file_refs(r->file_at, r->n_files);
+  pt_graph_sort_test_refs(r->test_at, r->n_tests);
+  pt_graph_sort_ignored_refs(r->ignored_at, r->n_ignored);
   /* a quarter of the save's page cache (and of what the sorter keeps
    * for the indexes): this runs beside resolution, at its peak of
    * memory */
