@@ -101,25 +101,12 @@ static const char rust_src[] =
     "}\n"
     "fn e() {}\n";
 
-static pt_file_result *extract(pt_grammar grammar, const char *path,
-                               const char *src, size_t len)
-{
-  pt_queries *q = NULL;
-  pt_extractor *x = NULL;
-  pt_file_result *r = NULL;
-  assert_int_equal(pt_queries_new(&q), 0);
-  assert_int_equal(pt_extractor_new(q, &x), 0);
-  assert_int_equal(pt_extract_file(x, grammar, path, src, len, &r), 0);
-  pt_extractor_free(x);
-  pt_queries_free(q);
-  return r;
-}
-
 /* The graph of rust_src's first len bytes, finished; the result it came
  * from is freed (the graph holds its own texts). */
 static pt_graph *rust_graph(size_t len)
 {
-  pt_file_result *r = extract(PT_GRAMMAR_RUST, "src/lib.rs", rust_src, len);
+  pt_file_result *r =
+      pt_test_extract(PT_GRAMMAR_RUST, "src/lib.rs", rust_src, len);
   pt_graph *g = NULL;
   assert_int_equal(pt_graph_new(&g), 0);
   for (size_t i = 0; i < r->n_entities; i++)
@@ -133,7 +120,8 @@ static void extract_code__nested_entities_share_the_outermost_text(void **state)
 {
   (void)state;
   size_t len = sizeof rust_src - 1;
-  pt_file_result *r = extract(PT_GRAMMAR_RUST, "src/lib.rs", rust_src, len);
+  pt_file_result *r =
+      pt_test_extract(PT_GRAMMAR_RUST, "src/lib.rs", rust_src, len);
   assert_true(r->n_entities >= 8);
   check_code(r->entities, r->n_entities, rust_src, len);
   assert_int_equal(pt_file_result_compact(&r), 0);
@@ -269,7 +257,8 @@ static void extract_code__ends_at_a_nul(void **state)
   (void)state;
   static const char src[] = "int f(void) {\n  return 1;\n}\n"
                             "int g(void) {\n  x\0y;\n  return 2;\n}\n";
-  pt_file_result *r = extract(PT_GRAMMAR_C, "src/a.c", src, sizeof src - 1);
+  pt_file_result *r =
+      pt_test_extract(PT_GRAMMAR_C, "src/a.c", src, sizeof src - 1);
   const pt_entity *g = NULL;
   for (size_t i = 0; i < r->n_entities; i++)
     if (strcmp(r->entities[i].name, "g") == 0)

@@ -76,22 +76,6 @@ LANG_TEST(php)
 LANG_TEST(csharp)
 LANG_TEST(swift)
 
-/* One source text extracted with its own queries and extractor (the
- * result outlives both). */
-static pt_file_result *extract_src(pt_grammar grammar, const char *path,
-                                   const char *src, size_t len)
-{
-  pt_queries *q = NULL;
-  pt_extractor *x = NULL;
-  pt_file_result *r = NULL;
-  assert_int_equal(pt_queries_new(&q), 0);
-  assert_int_equal(pt_extractor_new(q, &x), 0);
-  assert_int_equal(pt_extract_file(x, grammar, path, src, len, &r), 0);
-  pt_extractor_free(x);
-  pt_queries_free(q);
-  return r;
-}
-
 /* A definition is a test by a marker word in the named decorations right
  * before it, the nearest first, up to the first named sibling that is no
  * decoration (a comment): at the top level and inside an impl. */
@@ -108,8 +92,8 @@ static void extract_markers__read_the_decorations_right_before(void **state)
       "    #[cfg(test)]\n    #[inline]\n    fn o() {}\n"
       "    #[test]\n    // a comment\n    fn p() {}\n"
       "}\n";
-  pt_file_result *r = extract_src(PT_GRAMMAR_RUST, "src/lib.rs", src,
-                                  sizeof src - 1);
+  pt_file_result *r = pt_test_extract(PT_GRAMMAR_RUST, "src/lib.rs", src,
+                                    sizeof src - 1);
   pt_buf tests = PT_BUF_INIT;
   for (size_t i = 0; i < r->n_tests; i++)
     pt_buf_printf(&tests, "%s %s\n", r->tests[i].name, r->tests[i].reason);
@@ -134,8 +118,8 @@ static void extract_ruby__classes_named_by_their_own_scope_end(void **state)
       "class A::B\n  def f\n    g\n  end\nend\n"
       "class B::A\n  def h\n    f\n  end\nend\n";
   (void)state;
-  pt_file_result *r = extract_src(PT_GRAMMAR_RUBY, "lib/rdoc.rb", src,
-                                  sizeof src - 1);
+  pt_file_result *r = pt_test_extract(PT_GRAMMAR_RUBY, "lib/rdoc.rb", src,
+                                    sizeof src - 1);
   pt_buf names = PT_BUF_INIT;
   for (size_t i = 0; i < r->n_entities; i++) {
     const pt_entity *e = &r->entities[i];
@@ -173,8 +157,8 @@ static void extract_receivers__repeated_lookups_keep_each_scope(void **state)
       "a.m(); a.m(); c.n(); c.n();\n"
       "function g() { a.m(); c.n(); a.m(); }\n";
   (void)state;
-  pt_file_result *r = extract_src(PT_GRAMMAR_TYPESCRIPT, "src/a.ts", src,
-                                  sizeof src - 1);
+  pt_file_result *r = pt_test_extract(PT_GRAMMAR_TYPESCRIPT, "src/a.ts", src,
+                                    sizeof src - 1);
   pt_buf calls = PT_BUF_INIT;
   for (size_t i = 0; i < r->n_refs; i++) {
     const pt_raw_ref *ref = &r->refs[i];

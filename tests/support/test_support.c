@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/extract.h"
 #include "pt/graph.h"
 #include "pt/ingest.h"
 #include "pt/qgraph.h"
@@ -125,4 +126,18 @@ void pt_test_index(const char *root, pt_graph **g, pt_qgraph **q)
   pt_ingest_stats_fini(&st);
   if (q)
     assert_int_equal(pt_qgraph_build(*g, NULL, q), 0);
+}
+
+pt_file_result *pt_test_extract(pt_grammar grammar, const char *path,
+                                const char *src, size_t len)
+{
+  pt_queries *q = NULL;
+  pt_extractor *x = NULL;
+  pt_file_result *r = NULL;
+  assert_int_equal(pt_queries_new(&q), 0);
+  assert_int_equal(pt_extractor_new(q, &x), 0);
+  assert_int_equal(pt_extract_file(x, grammar, path, src, len, &r), 0);
+  pt_extractor_free(x);
+  pt_queries_free(q);
+  return r;
 }

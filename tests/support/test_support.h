@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "pt/buf.h"
+#include "pt/lang.h"
 
 /* A fresh empty folder under the build tree, unique per call; caller frees. */
 char *pt_test_tmpdir(const char *tag);
@@ -26,6 +27,13 @@ struct pt_graph;
  * placeholder target instead. Nodes are keyed so that key order is name
  * order. */
 struct pt_graph *pt_test_graph(const char *edges);
+
+struct pt_file_result;
+/* One source text extracted with queries and an extractor of its own (the
+ * result outlives both; the test fails on an error). Caller frees it
+ * with pt_file_result_free. */
+struct pt_file_result *pt_test_extract(pt_grammar grammar, const char *path,
+                                       const char *src, size_t len);
 
 struct pt_qgraph;
 /* Indexes root on one thread into *g (the test fails on an error) and,
