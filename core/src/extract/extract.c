@@ -17,9 +17,11 @@ int pt_queries_new(pt_queries **out)
   pt_queries *q = pt_calloc(1, sizeof *q);
   if (!q)
     return PT_ERR(PT_ENOMEM, "out of memory");
-  int rc = pt_mutex_new(&q->mu);
+  int rc = 0;
+  for (int g = 0; rc == 0 && g < PT_GRAMMAR__COUNT; g++)
+    rc = pt_mutex_new(&q->mu[g]);
   if (rc) {
-    pt_free(q);
+    pt_queries_free(q);
     return rc;
   }
   *out = q;
@@ -30,9 +32,10 @@ void pt_queries_free(pt_queries *q)
 {
   if (!q)
     return;
-  for (int g = 0; g < PT_GRAMMAR__COUNT; g++)
+  for (int g = 0; g < PT_GRAMMAR__COUNT; g++) {
     pt__query_fini(&q->combined[g]);
-  pt_mutex_free(q->mu);
+    pt_mutex_free(q->mu[g]);
+  }
   pt_free(q);
 }
 
@@ -75,10 +78,11 @@ static int compile(pt_queries *q, pt_grammar g)
   return rc;
 }
 
-/* The combined query of a grammar, compiled on first use. */
+/* The combined query of a grammar, compiled on first use; a thread that
+ * wants another grammar's meanwhile goes on. */
 static int queries_get(pt_queries *q, pt_grammar g, const pt_query **out)
 {
-  pt_mutex_lock(q->mu);
+  pt_mutex_lock(q->mu[g]);
   if (q->state[g] == 0) {
     int rc = compile(q, g);
     q->state[g] = rc ? rc : 1;
@@ -86,7 +90,7 @@ static int queries_get(pt_queries *q, pt_grammar g, const pt_query **out)
       pt_snprintf(q->error[g], sizeof q->error[g], "%s", pt_error_last()->message);
   }
   int state = q->state[g];
-  pt_mutex_unlock(q->mu);
+  pt_mutex_unlock(q->mu[g]);
   if (state != 1)
     return PT_ERR(state, "%s", q->error[g]);
   *out = &q->combined[g];
