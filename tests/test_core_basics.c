@@ -59,6 +59,31 @@ static void buf_printf__grows_and_terminates(void **state)
   pt_buf_fini(&b);
 }
 
+/* Texts that fit the room left, fill it exactly, or overflow it by one:
+ * each appended whole, terminated, after what the buffer held. */
+static void buf_printf__at_every_length_around_the_room_left(void **state)
+{
+  char want[400], piece[200];
+  for (size_t held = 0; held < 70; held++) {
+    for (size_t n = 0; n < 140; n++) {
+      pt_buf b = PT_BUF_INIT;
+      memset(piece, 'x', n);
+      piece[n] = '\0';
+      for (size_t i = 0; i < held; i++)
+        assert_int_equal(pt_buf_putc(&b, (char)('a' + i % 26)), 0);
+      assert_int_equal(pt_buf_printf(&b, "%s<%d>", piece, (int)n), 0);
+      assert_int_equal(pt_buf_putc(&b, '!'), 0);
+      for (size_t i = 0; i < held; i++)
+        want[i] = (char)('a' + i % 26);
+      snprintf(want + held, sizeof want - held, "%s<%d>!", piece, (int)n);
+      assert_string_equal(b.ptr, want);
+      assert_int_equal(b.len, strlen(want));
+      assert_true(b.len < b.cap);
+      pt_buf_fini(&b);
+    }
+  }
+}
+
 static void strmap__finds_what_was_put_and_nothing_else(void **state)
 {
   pt_strmap m = PT_STRMAP_INIT;
@@ -225,6 +250,7 @@ int main(void)
     cmocka_unit_test(sha256__matches_fips_vectors),
     cmocka_unit_test(siphash13__reproduces_rust_default_hasher),
     cmocka_unit_test(buf_printf__grows_and_terminates),
+    cmocka_unit_test(buf_printf__at_every_length_around_the_room_left),
     cmocka_unit_test(strmap__finds_what_was_put_and_nothing_else),
     cmocka_unit_test(strmap__reserved_map_takes_n_keys_without_growing),
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),

@@ -42,7 +42,7 @@ int pt_buf_grow(pt_buf *b, size_t extra)
 
 int pt_buf_put(pt_buf *b, const void *data, size_t len)
 {
-  int rc = pt_buf_grow(b, len);
+  int rc = b->len + len + 1 <= b->cap ? 0 : pt_buf_grow(b, len);
   if (rc)
     return rc;
   if (len)
@@ -59,17 +59,36 @@ int pt_buf_puts(pt_buf *b, const char *s)
 
 int pt_buf_putc(pt_buf *b, char c)
 {
-  return pt_buf_put(b, &c, 1);
+  if (b->len + 2 > b->cap) {
+    int rc = pt_buf_grow(b, 1);
+    if (rc)
+      return rc;
+  }
+  b->ptr[b->len++] = c;
+  b->ptr[b->len] = '\0';
+  return 0;
 }
 
+/* Formats into the room the buffer has, and only when the text does not
+ * fit grows it and formats again: one vsnprintf in the common case. */
 int pt_buf_vprintf(pt_buf *b, const char *fmt, va_list ap)
 {
   va_list ap2;
   va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap2);
+  size_t room = b->cap > b->len ? b->cap - b->len : 0;
+  int n = vsnprintf(room ? b->ptr + b->len : NULL, room, fmt, ap2);
   va_end(ap2);
-  if (n < 0)
+  if (n < 0) {
+    if (room)
+      b->ptr[b->len] = '\0';
     return PT_ERR(PT_EINVAL, "bad format string");
+  }
+  if ((size_t)n < room) {
+    b->len += (size_t)n;
+    return 0;
+  }
+  if (room)
+    b->ptr[b->len] = '\0'; /* what did not fit is not the buffer's */
   int rc = pt_buf_grow(b, (size_t)n);
   if (rc)
     return rc;
