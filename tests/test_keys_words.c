@@ -4,6 +4,7 @@
 
 #include "graph/key.h"
 #include "pt/alloc.h"
+#include "pt/hash.h"
 #include "test_support.h"
 #include "base/words.h"
 
@@ -60,6 +61,63 @@ static void key_file_and_placeholder__have_their_fixed_shapes(void **state)
   assert_int_equal(pt__key_placeholder(&b, PT_LANG_GO, "fn", "Println"), 0);
   assert_string_equal(b.ptr, "go:fn:Println:unresolved-reference:0-0");
   pt_buf_fini(&b);
+}
+
+/* The pieces written without printf: every birth number as "%lld" writes
+ * it, runs of plain characters between the ones a key replaces, and the
+ * separators of files and semantic paths. */
+static void keys__birth_numbers_runs_and_separators(void **state)
+{
+  pt_buf b = PT_BUF_INIT;
+  const int64_t births[] = {0, -5, 7, INT64_MAX, INT64_MIN};
+  const char *want[] = {"rust:fn:f:__a:T0", "rust:fn:f:__a:T-5",
+                        "rust:fn:f:__a:T7",
+                        "rust:fn:f:__a:T9223372036854775807",
+                        "rust:fn:f:__a:T-9223372036854775808"};
+  for (size_t i = 0; i < 5; i++) {
+    pt_buf_clear(&b);
+    assert_int_equal(pt__key_entity(&b, PT_LANG_RUST, PT_KIND_FUNCTION, "f",
+                                    "a.rs", births[i]), 0);
+    assert_string_equal(b.ptr, want[i]);
+    assert_int_equal(b.len, strlen(want[i]));
+  }
+  pt_buf_clear(&b);
+  assert_int_equal(pt__key_sanitize(&b, "a,b, c\td\re\nf  g<>"), 0);
+  assert_string_equal(b.ptr, "a__c__b__c__c_d_e_f__g__lt____gt__");
+  pt_buf_clear(&b);
+  assert_int_equal(pt__key_sanitize(&b, ""), 0);
+  assert_int_equal(b.len, 0);
+  assert_int_equal(pt__key_file(&b, PT_LANG_RUST, "a\\b.c/d-e"), 0);
+  assert_string_equal(b.ptr, "rust:file:a_b_c_d-e:1-1");
+  pt_buf_clear(&b);
+  assert_int_equal(pt__key_semantic_path(&b, "a\\b-c/d.e.rs"), 0);
+  assert_string_equal(b.ptr, "__a_b_c_d_e");
+  assert_int_equal(b.len, strlen("__a_b_c_d_e"));
+  pt_buf_fini(&b);
+}
+
+/* path 0xff ident 0xff hashed, however long the two are (short ones are
+ * put together on the stack, long ones on the heap). */
+static void key_birth__hashes_short_and_long_names_alike(void **state)
+{
+  static char path[1200], ident[700], joined[1902];
+  for (size_t pl = 1; pl < sizeof path; pl += 149) {
+    for (size_t il = 1; il < sizeof ident; il += 233) {
+      memset(path, 'p', pl);
+      path[pl] = '\0';
+      memset(ident, 'i', il);
+      ident[il] = '\0';
+      memcpy(joined, path, pl);
+      joined[pl] = (char)0xff;
+      memcpy(joined + pl + 1, ident, il);
+      joined[pl + il + 1] = (char)0xff;
+      int64_t want = 1577836800 +
+          (int64_t)(pt_siphash13(joined, pl + il + 2, 0, 0) % 315360000u);
+      int64_t got = 0;
+      assert_int_equal(pt__key_birth(path, ident, &got), 0);
+      assert_int_equal(got, want);
+    }
+  }
 }
 
 static void count_words__splits_on_unicode_white_space(void **state)
@@ -193,6 +251,8 @@ int main(void)
     cmocka_unit_test(key_sanitize__follows_the_earlier_tool),
     cmocka_unit_test(key_entity__has_five_parts_and_the_birth_number),
     cmocka_unit_test(key_file_and_placeholder__have_their_fixed_shapes),
+    cmocka_unit_test(keys__birth_numbers_runs_and_separators),
+    cmocka_unit_test(key_birth__hashes_short_and_long_names_alike),
     cmocka_unit_test(count_words__splits_on_unicode_white_space),
     cmocka_unit_test(utf8_invalid_at__finds_the_first_bad_sequence),
     cmocka_unit_test(count_words__eight_bytes_at_a_time_as_one_by_one),
