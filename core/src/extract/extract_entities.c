@@ -287,6 +287,13 @@ static int is_object_member(const pt_xfile *f, const pt_cand *c)
          strcmp(ts_node_type(pt__node_parent(f, c->node)), "object") == 0;
 }
 
+/* s and a '.', to b. */
+static int put_dot(pt_buf *b, const char *s)
+{
+  int rc = pt_buf_puts(b, s);
+  return rc ? rc : pt_buf_putc(b, '.');
+}
+
 static int name_all(pt_xfile *f)
 {
   pt_buf b = PT_BUF_INIT;
@@ -307,12 +314,14 @@ static int name_all(pt_xfile *f)
     const char *scope = c->scope ? dotted(f, c->scope, NULL) : NULL;
     if (c->scope && !scope)
       rc = PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
-    else if (scope && ns)
-      rc = pt_buf_printf(&b, "%s.%s.", ns->qualname, scope);
+    else if (scope && ns) {
+      rc = put_dot(&b, ns->qualname);
+      if (!rc) rc = put_dot(&b, scope);
+    }
     else if (scope)
-      rc = pt_buf_printf(&b, "%s.", scope);
+      rc = put_dot(&b, scope);
     else if (p)
-      rc = pt_buf_printf(&b, "%s.", p->qualname);
+      rc = put_dot(&b, p->qualname);
     /* namespace names join with '.' like everything else (App\Shapes) */
     int is_ns = c->kind == PT_KIND_NAMESPACE || c->kind == PT_KIND_MODULE;
     const char *own = is_ns ? dotted(f, c->name, NULL) : c->name;

@@ -2003,7 +2003,9 @@ static int bound_scope(const pt_resolver *rs, pt__resolve_ctx *c,
     rc = bpath_put(c, s + fl, strlen(s + fl));
   size_t type_len = c->bpath.len;
   if (rc == 0)
-    rc = pt_buf_printf(&c->bpath, ".%s", r->name);
+    rc = pt_buf_putc(&c->bpath, '.');
+  if (rc == 0)
+    rc = pt_buf_puts(&c->bpath, r->name);
   if (rc) {
     pt_error_clear(); /* short of memory: not bound */
     return 0;
@@ -2072,7 +2074,8 @@ static int bound_glob(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
   for (; k < c->n_binds; k++) {
     const pt__use *b = &c->binds[k];
     pt_buf_clear(&c->bpath);
-    if (!b->glob || pt_buf_printf(&c->bpath, "%s.%s", b->path, r->name)) {
+    if (!b->glob || pt_buf_puts(&c->bpath, b->path) ||
+        pt_buf_putc(&c->bpath, '.') || pt_buf_puts(&c->bpath, r->name)) {
       pt_error_clear();
       continue;
     }
@@ -2134,12 +2137,16 @@ static int php_path(const pt_resolver *rs, pt__resolve_ctx *c,
     *how = PT_RES_LOCAL; /* LOCAL for now: the caller's namespace */
     *bare_fn = !s && r->kind == PT_REF_CALL && ns != NONE;
     if (ns != NONE)
-      rc = pt_buf_printf(&c->bpath, "%s.", rs->ents[ns].qualname);
+      rc = pt_buf_puts(&c->bpath, rs->ents[ns].qualname);
+    if (rc == 0 && ns != NONE)
+      rc = pt_buf_putc(&c->bpath, '.');
     if (rc == 0)
       rc = bpath_put(c, w, strlen(w));
   }
+  if (rc == 0 && s && c->bpath.len)
+    rc = pt_buf_putc(&c->bpath, '.');
   if (rc == 0 && s)
-    rc = pt_buf_printf(&c->bpath, "%s%s", c->bpath.len ? "." : "", r->name);
+    rc = pt_buf_puts(&c->bpath, r->name);
   return rc;
 }
 

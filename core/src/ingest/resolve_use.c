@@ -193,8 +193,10 @@ static int import_path(const pt_resolver *rs, pt__resolve_ctx *c,
   int whole = *glob || (ml >= nl && memcmp(m + ml - nl, r->name, nl) == 0 &&
                         (ml == nl || m[ml - nl - 1] == ':' ||
                          m[ml - nl - 1] == '.' || m[ml - nl - 1] == '\\'));
+  if (rc == 0 && !whole && d.len)
+    rc = pt_buf_putc(&d, '.');
   if (rc == 0 && !whole)
-    rc = pt_buf_printf(&d, "%s%s", d.len ? "." : "", r->name);
+    rc = pt_buf_puts(&d, r->name);
   if (rc == 0 && d.len) {
     if (lang == PT_LANG_RUST)
       rc = rust_absolute(rs, c, r->from_key, d.ptr, out, claims);
