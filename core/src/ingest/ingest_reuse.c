@@ -76,12 +76,27 @@ uint64_t pt__reuse_disk_size(const pt_file_record *f)
 
 /* ---- encoding ----------------------------------------------------------- */
 
+/* The strings of a file's references are mostly a few texts at the same
+ * addresses (the enclosing entity's key, a module, a receiver): the last
+ * number given for an address, in a small table it hashes into, spares
+ * the text's length and lookup. A text's number is the same whichever
+ * address it comes from, so the record is the same. */
+#define ENC_SEEN 64
+
 typedef struct enc {
   pt_buf b;
   pt_strmap strings; /* text -> its number in this record */
   size_t n_strings;
   int rc;
+  const char *seen[ENC_SEEN]; /* borrowed: an address given a number */
+  size_t seen_at[ENC_SEEN];   /* that number */
 } enc;
+
+static size_t seen_slot(const char *s)
+{
+  uintptr_t a = (uintptr_t)s;
+  return (size_t)((a >> 3) ^ (a >> 9)) % ENC_SEEN;
+}
 
 static void put_u64(enc *w, uint64_t v)
 {
@@ -91,14 +106,25 @@ static void put_u64(enc *w, uint64_t v)
 
 static void put_str(enc *w, const char *s)
 {
-  size_t len = s ? strlen(s) : 0, at;
   if (w->rc)
     return;
   if (!s) {
     put_u64(w, 0);
-  } else if (pt_strmap_get(&w->strings, s, len, &at)) {
+    return;
+  }
+  size_t slot = seen_slot(s), len, at;
+  if (w->seen[slot] == s) {
+    put_u64(w, w->seen_at[slot] + 2);
+    return;
+  }
+  len = strlen(s);
+  if (pt_strmap_get(&w->strings, s, len, &at)) {
     put_u64(w, at + 2);
+    w->seen[slot] = s;
+    w->seen_at[slot] = at;
   } else {
+    w->seen[slot] = s;
+    w->seen_at[slot] = w->n_strings;
     put_u64(w, 1);
     put_u64(w, len);
     if (w->rc == 0) w->rc = pt_buf_put(&w->b, s, len);
@@ -160,13 +186,20 @@ static int put_refs(enc *w, const pt_file_result *r, const char *file_key)
                           strlen(r->entities[k].key), k + 1);
   put_u64(w, r->n_refs);
   int unknown = 0;
+  const char *last_from = NULL; /* the previous reference's, and its number */
+  size_t last_at = 0;
   for (size_t i = 0; w->rc == 0 && !unknown && i < r->n_refs; i++) {
     const pt_raw_ref *x = &r->refs[i];
     size_t at = 0;
-    if (strcmp(x->from_key, file_key) != 0 &&
-        !pt_strmap_get(&from, x->from_key, strlen(x->from_key), &at)) {
+    if (x->from_key == last_from) {
+      at = last_at;
+    } else if (strcmp(x->from_key, file_key) != 0 &&
+               !pt_strmap_get(&from, x->from_key, strlen(x->from_key), &at)) {
       unknown = 1;
       break;
+    } else {
+      last_from = x->from_key;
+      last_at = at;
     }
     put_u64(w, at);
     int64_t fe = x->from_entity;
@@ -212,7 +245,7 @@ static int encode(enc *w, const pt_file_result *r, uint64_t disk_size,
 
 int pt__reuse_encode(pt_file_result *r, uint64_t disk_size)
 {
-  enc w = {PT_BUF_INIT, PT_STRMAP_INIT, 0, 0};
+  enc w = {PT_BUF_INIT, PT_STRMAP_INIT, 0, 0, {NULL}, {0}};
   pt_buf file_key = PT_BUF_INIT;
   r->file.reuse = NULL;
   r->file.reuse_size = 0;
