@@ -362,8 +362,11 @@ static uint32_t row_of_end(TSNode n)
 /* Where a JavaScript or TypeScript definition's head starts: at the
  * `export` before it (`export function f`, `export const f = ...`), which
  * says what a namespace shows to its other files. */
-static uint32_t export_start(const pt_xfile *f, const pt_cand *c)
+static uint32_t export_start(const pt_xfile *f, const pt_cand *c,
+                             int has_export)
 {
+  if (!has_export)
+    return c->start_byte; /* a grammar without that node type */
   TSNode n = pt__node_parent(f, c->node);
   if (!ts_node_is_null(n) && (strcmp(ts_node_type(n), "lexical_declaration") == 0 ||
                               strcmp(ts_node_type(n), "variable_declaration") == 0) &&
@@ -376,9 +379,9 @@ static uint32_t export_start(const pt_xfile *f, const pt_cand *c)
 
 /* The declaration head: up to the body, white space folded, at most 300
  * bytes (cut on a UTF-8 boundary). */
-static const char *signature_of(pt_xfile *f, const pt_cand *c)
+static const char *signature_of(pt_xfile *f, const pt_cand *c, int has_export)
 {
-  uint32_t a = export_start(f, c), b = c->end_byte;
+  uint32_t a = export_start(f, c, has_export), b = c->end_byte;
   TSNode body = ts_node_child_by_field_name(c->node, "body", 4);
   if (!ts_node_is_null(body) && ts_node_start_byte(body) > a)
     b = ts_node_start_byte(body);
@@ -388,41 +391,49 @@ static const char *signature_of(pt_xfile *f, const pt_cand *c)
         b = i;
         break;
       }
-  pt_buf s = PT_BUF_INIT;
-  int space = 0, rc = 0;
-  for (uint32_t i = a; rc == 0 && i < b && s.len < 300; i++) {
+  /* at most 300 bytes and one more: a space before the last one */
+  char s[302];
+  size_t len = 0;
+  int space = 0;
+  for (uint32_t i = a; i < b && len < 300; i++) {
     char ch = f->src[i];
     if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-      space = s.len > 0;
+      space = len > 0;
       continue;
     }
     if (space)
-      rc = pt_buf_putc(&s, ' ');
+      s[len++] = ' ';
     space = 0;
-    if (rc == 0) /* a byte lost to a failed put would change the text */
-      rc = pt_buf_putc(&s, ch);
+    s[len++] = ch;
   }
-  if (s.len >= 300) {
-    while (s.len && ((unsigned char)s.ptr[s.len - 1] & 0xc0) == 0x80)
-      s.len--;
-    if (s.len && ((unsigned char)s.ptr[s.len - 1] & 0xc0) == 0xc0)
-      s.len--;
+  if (len >= 300) {
+    while (len && ((unsigned char)s[len - 1] & 0xc0) == 0x80)
+      len--;
+    if (len && ((unsigned char)s[len - 1] & 0xc0) == 0xc0)
+      len--;
   }
-  const char *out =
-      rc ? NULL : pt_arena_strndup(&f->r->arena, pt_buf_cstr(&s), s.len);
-  pt_buf_fini(&s);
-  return out;
+  return pt_arena_strndup(&f->r->arena, s, len);
+}
+
+/* Whether the file's grammar has a node type named export_statement (as a
+ * symbol or an alias), the only one export_start looks for. */
+static int has_export_node(const pt_xfile *f)
+{
+  const TSLanguage *lang = ts_node_language(f->root);
+  return ts_language_symbol_for_name(lang, "export_statement", 16, true) ||
+         ts_language_symbol_for_name(lang, "export_statement", 16, false);
 }
 
 static int describe(pt_xfile *f)
 {
+  int has_export = f->n_cands ? has_export_node(f) : 0;
   for (size_t i = 0; i < f->n_cands; i++) {
     pt_cand *c = &f->cands[i];
     c->line_start = ts_node_start_point(c->node).row + 1;
     c->line_end = row_of_end(c->node) + 1;
     if (c->end_byte > ts_node_end_byte(c->node))
       c->line_end = line_before(f, c->end_byte);
-    if (!(c->signature = signature_of(f, c)))
+    if (!(c->signature = signature_of(f, c, has_export)))
       return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
     if (f->file_test)
       c->test_reason = f->file_test;
