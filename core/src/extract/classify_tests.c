@@ -138,11 +138,10 @@ static int is_decoration(const char *type)
  * goes to def by its byte offset (over whole runs of siblings at once)
  * and back from there, where ts_node_prev_named_sibling walks down from
  * the root to def's parent and along its children each time. */
-static const char *marker_before(pt_xfile *f, TSNode def,
+static const char *marker_before(pt_xfile *f, TSNode def, TSNode parent,
                                  const char *const *markers, int *is_known)
 {
   const char *hit = NULL;
-  TSNode parent = pt__node_parent(f, def);
   *is_known = 0;
   if (ts_node_is_null(parent))
     return NULL;
@@ -170,7 +169,8 @@ static const char *marker_before(pt_xfile *f, TSNode def,
 static const char *marker_of(pt_xfile *f, TSNode def, const char *const *markers)
 {
   int is_known;
-  const char *hit = marker_before(f, def, markers, &is_known);
+  TSNode parent = pt__node_parent(f, def); /* one walk for both uses */
+  const char *hit = marker_before(f, def, parent, markers, &is_known);
   if (!is_known)
     for (TSNode s = ts_node_prev_named_sibling(def);
          !hit && !ts_node_is_null(s) && is_decoration(ts_node_type(s));
@@ -186,7 +186,6 @@ static const char *marker_of(pt_xfile *f, TSNode def, const char *const *markers
     uint32_t a = ts_node_start_byte(c);
     hit = find_word(markers, f->src + a, ts_node_end_byte(c) - a);
   }
-  TSNode parent = pt__node_parent(f, def);
   if (!hit && !ts_node_is_null(parent) &&
       strcmp(ts_node_type(parent), "decorated_definition") == 0) {
     uint32_t a = ts_node_start_byte(parent);
