@@ -134,7 +134,9 @@ static int import_named(const pt__resolve_ctx *c, size_t k, const char *scope,
 {
   const char *m = c->aliases[k] ? c->aliases[k] : c->imports[k];
   size_t ml = strlen(m);
-  return ml >= sl && strcmp(m + ml - sl, scope) == 0 &&
+  /* the last byte tells most imports apart without a call */
+  return ml >= sl && (sl == 0 || m[ml - 1] == scope[sl - 1]) &&
+         strcmp(m + ml - sl, scope) == 0 &&
          (ml == sl || m[ml - sl - 1] == '/');
 }
 

@@ -276,7 +276,9 @@ const pt__use *pt__use_local(const pt__resolve_ctx *c, const char *name,
 {
   for (size_t i = c->n_binds; i-- > 0;) {
     const char *l = c->binds[i].local;
-    if (l && strncmp(l, name, len) == 0 && l[len] == '\0')
+    /* the first byte tells most bindings apart without a call */
+    if (l && (len == 0 || l[0] == name[0]) && strncmp(l, name, len) == 0 &&
+        l[len] == '\0')
       return &c->binds[i];
   }
   return NULL;
