@@ -850,12 +850,11 @@ static void sqlite_update__refuses_to_overwrite_a_newer_index(void **state)
   pt_graph_free(first);
 }
 
-/* A graph of many edges: their ids are given on a thread a chunk ahead of
- * the writes (more than one chunk of 4096 here), each string once and in
- * order of first use, placeholders and candidates among them. */
-static void sqlite_save__writes_many_edges_in_chunks(void **state)
+/* A graph of many edges (more than two chunks of 4096, each given its
+ * strings' ids on a thread ahead of the writes): placeholders, candidates
+ * and edges without a path among them. */
+static pt_graph *many_edges_graph(void)
 {
-  pt_test_fixture *f = *state;
   pt_graph *g = pt_test_new_graph();
   char key[3][64], to[64], path[64];
   for (int i = 0; i < 3; i++) {
@@ -884,11 +883,45 @@ static void sqlite_save__writes_many_edges_in_chunks(void **state)
   }
   pt_test_finished(g);
   assert_true(pt_graph_n_edges(g) > 2 * 4096);
+  return g;
+}
+
+/* The many edges' rows: each string once and in order of first use. */
+static void sqlite_save__writes_many_edges_in_chunks(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = many_edges_graph();
   assert_int_equal(pt_store_save(f->st, g), 0);
   pt_test_assert_loads(f->st, g);
   assert_query(pt_test_spec_path(f), "SELECT count(*) = count(DISTINCT text)"
                " AND max(id) = count(*) FROM strings", "1");
   pt_graph_free(g);
+}
+
+/* Allocation n of a save of many edges fails, for every n until the save
+ * gets through, among them those of the thread that gives the edges'
+ * ids and of the rows' feed: the save fails with PT_ENOMEM (the failure
+ * of that thread or feed, not SQLite's report of it), the target keeps
+ * the old graph or the new one whole and no temporary file stays. */
+static void sqlite_save__many_edges_out_of_memory_fails_cleanly(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *old = pt_test_small_graph(), *next = many_edges_graph();
+  int rc = PT_ENOMEM;
+  assert_int_equal(pt_store_save(f->st, old), 0);
+  for (unsigned long n = 1; rc == PT_ENOMEM; n++) {
+    assert_true(n < 100000);
+    pt_alloc_fail_after(n);
+    rc = pt_store_save(f->st, next);
+    pt_alloc_fail_after(0);
+    assert_true(rc == 0 || rc == PT_ENOMEM);
+    assert_int_equal(n_temp_files(f), 0);
+    if (rc == PT_ENOMEM)
+      pt_test_assert_loads_one_of(f->st, old, next);
+  }
+  pt_test_assert_loads(f->st, next);
+  pt_graph_free(next);
+  pt_graph_free(old);
 }
 
 /* ---- a SQLite save begun while resolution runs ------------------------- */
@@ -1248,6 +1281,8 @@ int main(void)
       STORE_TEST(sqlite_update__refuses_to_overwrite_a_newer_index,
                  &sqlite_backend),
       STORE_TEST(sqlite_save__writes_many_edges_in_chunks, &sqlite_backend),
+      STORE_TEST(sqlite_save__many_edges_out_of_memory_fails_cleanly,
+                 &sqlite_backend),
       STORE_TEST(sqlite_save_begin__the_save_finishes_the_file_begun,
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__reads_the_records_until_released,

@@ -65,7 +65,14 @@ typedef struct edge_pipe {
   const char *from, *file;
   int64_t from_id, file_id;
   edge_chunk chunk[2];
-  pt_mutex *mu; /* owned, with cv: guards is_full, stop, rc and err */
+  /* the strings given ids, first_later, first_later + 1, ..., written
+   * after the rows (owned array; the strings are the graph's) */
+  const char **later;
+  size_t n_later, later_cap;
+  int64_t first_later;
+  int is_fed;   /* the feed has begun reading */
+  pt_mutex *mu; /* owned, with cv: guards is_full, stop, rc and err;
+                   NULL when there is no giver thread */
   pt_cond *cv;
   int stop;     /* the writer is done or failed: give no more */
   int rc;       /* the giver's failure, and its error */
@@ -130,60 +137,13 @@ static int fill(edge_pipe *p, edge_chunk *c)
   return rc;
 }
 
-/* The two inserts: one row, and ROWS rows at once (a statement's start,
- * its cursors opened and closed, costs as much as a row). */
-#define ROWS 32
-#define INSERT_SQL "INSERT INTO edge_rows(from_id, to_id, type, file_id," \
-                   " line, resolved, resolution, candidates) VALUES"
-#define ROW_SQL "(?,?,?,?,?,?,?,?)"
-
-typedef struct edge_inserts {
-  sqlite3_stmt *one, *many; /* owned */
-} edge_inserts;
-
-/* Edge i of chunk c as parameters base + 1 to base + 8 of st. */
-static int bind_row(sqlite3_stmt *st, int base, const pt_edge *e,
-                    const edge_chunk *c, size_t i)
-{
-  const int64_t *id = &c->ids[3 * i];
-  size_t from = i ? c->cand_end[i - 1] : 0, len = c->cand_end[i] - from;
-  const pt_edge *d = &e[c->first + i];
-  int src = sqlite3_bind_int64(st, base + 1, id[0]);
-  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, base + 2, id[1]);
-  if (src == SQLITE_OK) src = sqlite3_bind_int(st, base + 3, (int)d->type);
-  if (src == SQLITE_OK)
-    src = id[2] ? sqlite3_bind_int64(st, base + 4, id[2])
-                : sqlite3_bind_null(st, base + 4);
-  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, base + 5, d->line);
-  if (src == SQLITE_OK)
-    src = sqlite3_bind_int(st, base + 6, d->resolved ? 1 : 0);
-  if (src == SQLITE_OK)
-    src = sqlite3_bind_int(st, base + 7, (int)d->resolution);
-  if (src == SQLITE_OK)
-    src = len ? sqlite3_bind_text(st, base + 8, c->cand.ptr + from, (int)len,
-                                  SQLITE_STATIC)
-              : sqlite3_bind_null(st, base + 8);
-  return src;
-}
-
-static int write_chunk(pt__sqlite_ids *t, const edge_inserts *ins,
-                       const pt_edge *e, const edge_chunk *c)
-{
-  int rc = 0;
-  size_t i = 0;
-  for (size_t k = 0; rc == 0 && k < c->n_fresh; k++)
-    rc = pt__sqlite_put_string(t, c->first_fresh + (int64_t)k, c->fresh[k]);
-  for (; rc == 0 && i + ROWS <= c->n; i += ROWS) {
-    int src = SQLITE_OK;
-    for (int r = 0; src == SQLITE_OK && r < ROWS; r++)
-      src = bind_row(ins->many, 8 * r, e, c, i + (size_t)r);
-    rc = pt__sqlite_run(t->db, t->path, ins->many, src);
-  }
-  for (; rc == 0 && i < c->n; i++)
-    rc = pt__sqlite_run(t->db, t->path, ins->one,
-                        bind_row(ins->one, 0, e, c, i));
-  return rc;
-}
+/* The rows go into SQLite in one statement, INSERT INTO edge_rows SELECT
+ * from a virtual table ("the feed") whose rows are the chunks' edges as
+ * they are given: the statement's cursors stay open and each row costs
+ * its insert alone, where a statement of 32 rows bound by hand cost its
+ * binding and its start (its cursors opened, its first insert looked up
+ * from the root) again for every 32. The strings given ids on the way
+ * are written after the rows, in the order of their ids. */
 
 static void giver(void *payload)
 {
@@ -211,12 +171,28 @@ static void giver(void *payload)
   }
 }
 
-/* Writes the chunks in order as the giver fills them. */
-static int write_piped(edge_pipe *p, const edge_inserts *st)
+/* Keeps the first failure and its error for the writer (rc, nonzero). */
+static int keep_failure(edge_pipe *p, int rc)
+{
+  if (p->mu)
+    pt_mutex_lock(p->mu);
+  if (!p->rc) {
+    p->rc = rc;
+    p->err = *pt_error_last();
+  }
+  if (p->mu)
+    pt_mutex_unlock(p->mu);
+  return rc;
+}
+
+/* Chunk c with its edges given: the giver's, waited for, or (no giver)
+ * filled here. The giver's failure comes back as its own error. */
+static int take_chunk(edge_pipe *p, edge_chunk *c)
 {
   int rc = 0;
-  for (size_t done = 0, k = 0; rc == 0 && done < p->n; k ^= 1) {
-    edge_chunk *c = &p->chunk[k];
+  if (!p->mu) {
+    rc = fill(p, c);
+  } else {
     pt_mutex_lock(p->mu);
     while (!c->is_full)
       pt_cond_wait(p->cv, p->mu);
@@ -226,23 +202,246 @@ static int write_piped(edge_pipe *p, const edge_inserts *st)
                     p->err.message);
     }
     pt_mutex_unlock(p->mu);
-    if (rc == 0)
-      rc = write_chunk(p->t, st, p->e, c);
-    done += c->n;
+  }
+  return rc ? keep_failure(p, rc) : 0;
+}
+
+/* Chunk c is written: its new strings wait for the rows' end, and the
+ * giver may fill it again. */
+static int give_back(edge_pipe *p, edge_chunk *c)
+{
+  int rc = 0;
+  if (c->n_fresh && !p->n_later)
+    p->first_later = c->first_fresh;
+  if (c->n_fresh &&
+      pt_array_grow((void **)&p->later, &p->later_cap,
+                    p->n_later + c->n_fresh, sizeof *p->later))
+    rc = PT_ERR(PT_ENOMEM, "out of memory saving edges");
+  if (rc == 0 && c->n_fresh) {
+    memcpy(p->later + p->n_later, c->fresh, c->n_fresh * sizeof *p->later);
+    p->n_later += c->n_fresh;
+  }
+  if (p->mu) {
     pt_mutex_lock(p->mu);
     c->is_full = 0;
     pt_cond_broadcast(p->cv);
     pt_mutex_unlock(p->mu);
   }
-  pt_mutex_lock(p->mu);
-  p->stop = 1;
-  pt_cond_broadcast(p->cv);
-  pt_mutex_unlock(p->mu);
+  return rc ? keep_failure(p, rc) : 0;
+}
+
+typedef struct feed_table {
+  sqlite3_vtab base; /* first, as SQLite requires */
+  edge_pipe *p;
+} feed_table;
+
+typedef struct feed_cursor {
+  sqlite3_vtab_cursor base; /* first */
+  edge_pipe *p;
+  int k;       /* the chunk being read */
+  size_t i;    /* its row */
+  size_t done; /* rows before this one */
+} feed_cursor;
+
+static int feed_connect(sqlite3 *db, void *aux, int argc,
+                        const char *const *argv, sqlite3_vtab **out,
+                        char **err)
+{
+  (void)argc;
+  (void)argv;
+  (void)err;
+  int src = sqlite3_declare_vtab(db, "CREATE TABLE x(from_id, to_id, type,"
+                                 " file_id, line, resolved, resolution,"
+                                 " candidates)");
+  feed_table *t = src == SQLITE_OK ? sqlite3_malloc(sizeof *t) : NULL;
+  if (src == SQLITE_OK && !t)
+    src = SQLITE_NOMEM;
+  if (t) {
+    memset(t, 0, sizeof *t);
+    t->p = aux;
+  }
+  *out = t ? &t->base : NULL;
+  return src;
+}
+
+static int feed_disconnect(sqlite3_vtab *vt)
+{
+  sqlite3_free(vt);
+  return SQLITE_OK;
+}
+
+static int feed_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+  info->estimatedCost = (double)((feed_table *)vt)->p->n + 1;
+  info->estimatedRows = (sqlite3_int64)((feed_table *)vt)->p->n;
+  return SQLITE_OK;
+}
+
+static int feed_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
+{
+  feed_cursor *c = sqlite3_malloc(sizeof *c);
+  if (!c)
+    return SQLITE_NOMEM;
+  memset(c, 0, sizeof *c);
+  c->p = ((feed_table *)vt)->p;
+  *out = &c->base;
+  return SQLITE_OK;
+}
+
+static int feed_close(sqlite3_vtab_cursor *cur)
+{
+  sqlite3_free(cur);
+  return SQLITE_OK;
+}
+
+/* A failure of ours as the statement's error; the caller then puts the
+ * pipe's own error back. */
+static int feed_failed(sqlite3_vtab_cursor *cur)
+{
+  sqlite3_vtab *vt = cur->pVtab;
+  sqlite3_free(vt->zErrMsg);
+  vt->zErrMsg = sqlite3_mprintf("%s", pt_error_last()->message);
+  return SQLITE_ERROR;
+}
+
+/* The edges are read once, in order: the giver gives each chunk once. */
+static int feed_filter(sqlite3_vtab_cursor *cur, int idx, const char *str,
+                       int argc, sqlite3_value **argv)
+{
+  (void)idx;
+  (void)str;
+  (void)argc;
+  (void)argv;
+  feed_cursor *c = (feed_cursor *)cur;
+  edge_pipe *p = c->p;
+  if (p->is_fed) {
+    PT_ERR(PT_ERROR, "saving edges: the edges were read twice");
+    return feed_failed(cur);
+  }
+  p->is_fed = 1;
+  c->k = 0;
+  c->i = 0;
+  c->done = 0;
+  if (p->n && take_chunk(p, &p->chunk[0]))
+    return feed_failed(cur);
+  return SQLITE_OK;
+}
+
+static int feed_next(sqlite3_vtab_cursor *cur)
+{
+  feed_cursor *c = (feed_cursor *)cur;
+  edge_pipe *p = c->p;
+  edge_chunk *ch = &p->chunk[c->k];
+  c->done++;
+  if (++c->i < ch->n)
+    return SQLITE_OK;
+  if (give_back(p, ch))
+    return feed_failed(cur);
+  c->k ^= 1;
+  c->i = 0;
+  if (c->done < p->n && take_chunk(p, &p->chunk[c->k]))
+    return feed_failed(cur);
+  return SQLITE_OK;
+}
+
+static int feed_eof(sqlite3_vtab_cursor *cur)
+{
+  feed_cursor *c = (feed_cursor *)cur;
+  return c->done >= c->p->n;
+}
+
+/* Edge i of the chunk as the row's columns: from, to and file by their
+ * strings' ids (file NULL for none), the candidates NULL for none. */
+static int feed_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx,
+                       int col)
+{
+  feed_cursor *c = (feed_cursor *)cur;
+  const edge_chunk *ch = &c->p->chunk[c->k];
+  const pt_edge *d = &c->p->e[ch->first + c->i];
+  const int64_t *id = &ch->ids[3 * c->i];
+  size_t from = c->i ? ch->cand_end[c->i - 1] : 0;
+  size_t len = ch->cand_end[c->i] - from;
+  switch (col) {
+  case 0: sqlite3_result_int64(ctx, id[0]); break;
+  case 1: sqlite3_result_int64(ctx, id[1]); break;
+  case 2: sqlite3_result_int(ctx, (int)d->type); break;
+  case 3:
+    if (id[2])
+      sqlite3_result_int64(ctx, id[2]);
+    else
+      sqlite3_result_null(ctx);
+    break;
+  case 4: sqlite3_result_int64(ctx, d->line); break;
+  case 5: sqlite3_result_int(ctx, d->resolved ? 1 : 0); break;
+  case 6: sqlite3_result_int(ctx, (int)d->resolution); break;
+  default:
+    if (len)
+      sqlite3_result_text(ctx, ch->cand.ptr + from, (int)len,
+                          SQLITE_TRANSIENT);
+    else
+      sqlite3_result_null(ctx);
+    break;
+  }
+  return SQLITE_OK;
+}
+
+static int feed_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
+{
+  *out = (sqlite3_int64)((feed_cursor *)cur)->done;
+  return SQLITE_OK;
+}
+
+/* Eponymous only (no xCreate): read as "FROM pt_edge_feed", never
+ * created or written. */
+static const sqlite3_module feed_module = {
+    .xConnect = feed_connect,
+    .xBestIndex = feed_best_index,
+    .xDisconnect = feed_disconnect,
+    .xDestroy = feed_disconnect,
+    .xOpen = feed_open,
+    .xClose = feed_close,
+    .xFilter = feed_filter,
+    .xNext = feed_next,
+    .xEof = feed_eof,
+    .xColumn = feed_column,
+    .xRowid = feed_rowid,
+};
+
+#define FEED "pt_edge_feed"
+#define COLUMNS "from_id, to_id, type, file_id, line, resolved," \
+                " resolution, candidates"
+
+/* The rows through the feed, then the strings given ids on the way. */
+static int write_fed(edge_pipe *p)
+{
+  pt__sqlite_ids *t = p->t;
+  sqlite3_stmt *st = NULL;
+  int src = sqlite3_create_module_v2(t->db, FEED, &feed_module, p, NULL);
+  int rc = src == SQLITE_OK ? 0
+           : pt__sqlite_error(t->db, src, t->path, "cannot feed the edges");
+  if (rc == 0)
+    rc = pt__sqlite_prepare(t->db, t->path, "INSERT INTO edge_rows("
+                            COLUMNS ") SELECT " COLUMNS " FROM " FEED, &st);
+  if (rc == 0)
+    rc = pt__sqlite_run(t->db, t->path, st, SQLITE_OK);
+  sqlite3_finalize(st);
+  /* no longer fed from p, which goes */
+  if (src == SQLITE_OK)
+    sqlite3_create_module_v2(t->db, FEED, NULL, NULL, NULL);
+  if (rc && p->mu)
+    pt_mutex_lock(p->mu);
+  int kept = rc ? p->rc : 0;
+  if (rc && p->mu)
+    pt_mutex_unlock(p->mu);
+  if (kept) /* the pipe's own failure, not SQLite's copy of it */
+    rc = pt__error_set(p->err.code, p->err.file, p->err.line, "%s",
+                       p->err.message);
+  for (size_t k = 0; rc == 0 && k < p->n_later; k++)
+    rc = pt__sqlite_put_string(t, p->first_later + (int64_t)k, p->later[k]);
   return rc;
 }
 
-static int write_rows(pt__sqlite_ids *t, const edge_inserts *st,
-                      const pt_edge *e, size_t n)
+static int write_rows(pt__sqlite_ids *t, const pt_edge *e, size_t n)
 {
   edge_pipe *p = pt_calloc(1, sizeof *p);
   pt_thread *th = NULL;
@@ -254,20 +453,26 @@ static int write_rows(pt__sqlite_ids *t, const edge_inserts *st,
   p->n = n;
   if (pt_cpu_count() > 1 && n > CHUNK && pt_mutex_new(&p->mu) == 0 &&
       pt_cond_new(&p->cv) == 0 && pt_thread_start(giver, p, &th) == 0) {
-    rc = write_piped(p, st);
+    rc = write_fed(p);
+    pt_mutex_lock(p->mu);
+    p->stop = 1;
+    pt_cond_broadcast(p->cv);
+    pt_mutex_unlock(p->mu);
     pt_thread_join(th);
   } else {
-    pt_error_clear(); /* no thread: the same work in turn */
-    while (rc == 0 && p->next < n) {
-      rc = fill(p, &p->chunk[0]);
-      if (rc == 0)
-        rc = write_chunk(t, st, e, &p->chunk[0]);
-    }
+    pt_error_clear(); /* no thread: the feed fills each chunk in turn */
+    pt_cond_free(p->cv);
+    p->cv = NULL;
+    if (p->mu)
+      pt_mutex_free(p->mu);
+    p->mu = NULL;
+    rc = write_fed(p);
   }
   for (int k = 0; k < 2; k++) {
     pt_buf_fini(&p->chunk[k].cand);
     pt_free(p->chunk[k].fresh);
   }
+  pt_free(p->later);
   pt_cond_free(p->cv);
   if (p->mu)
     pt_mutex_free(p->mu);
@@ -308,22 +513,9 @@ static int put_names(sqlite3 *db, const char *path)
 
 int pt__sqlite_write_edges(pt__sqlite_ids *t, const pt_graph *g)
 {
-  edge_inserts ins = {NULL, NULL};
-  pt_buf many = PT_BUF_INIT;
   int rc = put_names(t->db, t->path);
   if (rc == 0)
-    rc = pt_buf_puts(&many, INSERT_SQL ROW_SQL);
-  for (int r = 1; rc == 0 && r < ROWS; r++)
-    rc = pt_buf_puts(&many, "," ROW_SQL);
-  if (rc == 0)
-    rc = pt__sqlite_prepare(t->db, t->path, INSERT_SQL ROW_SQL, &ins.one);
-  if (rc == 0)
-    rc = pt__sqlite_prepare(t->db, t->path, many.ptr, &ins.many);
-  if (rc == 0)
-    rc = write_rows(t, &ins, pt_graph_edges(g), pt_graph_n_edges(g));
-  sqlite3_finalize(ins.one);
-  sqlite3_finalize(ins.many);
-  pt_buf_fini(&many);
+    rc = write_rows(t, pt_graph_edges(g), pt_graph_n_edges(g));
   return rc;
 }
 
