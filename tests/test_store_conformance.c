@@ -189,8 +189,14 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
   assert_query(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM "
                "sqlite_master WHERE type = 'index' AND name NOT LIKE "
                "'sqlite_%' ORDER BY name)",
-               "edge_rows_to_id,entity_rows_file_id,entity_rows_name_id,"
-               "strings_text");
+               "edge_rows_key,edge_rows_to_id,entity_rows_file_id,"
+               "entity_rows_name_id,strings_text");
+  /* edge_rows' key is a unique index made after the rows, not a
+   * primary key kept up row by row */
+  assert_query(db, "SELECT count(*) FROM sqlite_master WHERE tbl_name = "
+               "'edge_rows' AND name LIKE 'sqlite_autoindex%'", "0");
+  assert_query(db, "SELECT group_concat(name, ',') FROM pragma_index_info("
+               "'edge_rows_key')", "from_id,to_id,type");
   pt_graph_free(g);
 }
 
@@ -249,6 +255,70 @@ static void sqlite_write_changes__writes_entity_rows_by_string_ids(
   pt_test_assert_loads(f->st, g);
   pt_graph_free(g);
   pt_graph_free(small);
+}
+
+/* An index saved before edge_rows' key became a unique index made after
+ * the rows has it as the table's primary key: it loads, and a re-run's
+ * changes go into it in place, the key still refusing a second row of
+ * the same from, to and type. */
+static void sqlite_write_changes__updates_edge_rows_keyed_by_primary_key(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *small = pt_test_small_graph(), *g = pt_test_sample_graph();
+  pt_graph *back = pt_test_new_graph();
+  const char *path = pt_test_spec_path(f);
+  sqlite3 *db = NULL;
+  assert_int_equal(pt_store_save(f->st, small), 0);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "CREATE TABLE e(from_id INTEGER NOT NULL,"
+                                " to_id INTEGER NOT NULL, type INTEGER NOT"
+                                " NULL, file_id INTEGER, line INTEGER NOT"
+                                " NULL, resolved INTEGER NOT NULL, resolution"
+                                " INTEGER NOT NULL, candidates TEXT, PRIMARY"
+                                " KEY(from_id, to_id, type));"
+                                "INSERT INTO e(rowid, from_id, to_id, type,"
+                                " file_id, line, resolved, resolution,"
+                                " candidates) SELECT rowid, * FROM edge_rows"
+                                " ORDER BY rowid; DROP VIEW edges;"
+                                "DROP TABLE edge_rows;"
+                                "ALTER TABLE e RENAME TO edge_rows;"
+                                "CREATE INDEX edge_rows_to_id ON"
+                                " edge_rows(to_id)", NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(db);
+  assert_query(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE "
+               "'sqlite_autoindex_edge_rows%'", "1");
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_true(pt_graph_equal(small, back));
+  assert_int_equal(pt_store_write_changes(f->st, small, g), 0);
+  pt_test_assert_loads(f->st, g);
+  assert_query(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE "
+               "'sqlite_autoindex_edge_rows%'", "1");
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "INSERT INTO edge_rows SELECT * FROM"
+                                " edge_rows LIMIT 1", NULL, NULL, NULL),
+                   SQLITE_CONSTRAINT);
+  sqlite3_close(db);
+  pt_graph_free(back);
+  pt_graph_free(g);
+  pt_graph_free(small);
+}
+
+/* A save's edge_rows refuse a second row of the same from, to and type,
+ * as the primary key did. */
+static void sqlite_save__edge_rows_key_is_unique(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph();
+  sqlite3 *db = NULL;
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "INSERT INTO edge_rows SELECT * FROM"
+                                " edge_rows LIMIT 1", NULL, NULL, NULL),
+                   SQLITE_CONSTRAINT);
+  sqlite3_close(db);
+  pt_graph_free(g);
 }
 
 /* Every step of the plan of sql searches by an index or key; none scans. */
@@ -1281,6 +1351,9 @@ int main(void)
       STORE_TEST(sqlite_update__refuses_to_overwrite_a_newer_index,
                  &sqlite_backend),
       STORE_TEST(sqlite_save__writes_many_edges_in_chunks, &sqlite_backend),
+      STORE_TEST(sqlite_write_changes__updates_edge_rows_keyed_by_primary_key,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_save__edge_rows_key_is_unique, &sqlite_backend),
       STORE_TEST(sqlite_save__many_edges_out_of_memory_fails_cleanly,
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__the_save_finishes_the_file_begun,

@@ -66,7 +66,7 @@ static const char schema_sql[] =
     "CREATE TABLE edge_rows(from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,"
     " type INTEGER NOT NULL, file_id INTEGER, line INTEGER NOT NULL,"
     " resolved INTEGER NOT NULL, resolution INTEGER NOT NULL,"
-    " candidates TEXT, PRIMARY KEY(from_id, to_id, type));"
+    " candidates TEXT);"
     /* schema 3's edges table, for people and other tools */
     "CREATE VIEW edges(from_key, to_key, edge_type, source_location,"
     " file_path, line, resolved, resolution, confidence, n_candidates) AS"
@@ -92,19 +92,24 @@ static const char schema_sql[] =
     "INSERT INTO meta(name, value) VALUES('schema_version', '"
     STR(SCHEMA_VERSION) "');";
 
-/* The primary key of edge_rows already indexes from_id as its leading
- * column, so lookups by from key use it; a separate index would only cost
- * space. strings_text finds a key's id (the views' lookups, a re-run's
- * changes) and keeps each string once; an entity's key id is its row
- * id. The first part of a save, which may run while resolution makes the
- * edges, makes strings_text once the entities' strings are in (nine
- * tenths of them: the edges' few others are added to it one by one) and
- * the indexes of entity_rows; the rest make edge_rows_to_id. */
+/* edge_rows' key, (from_id, to_id, type), is a unique index made once
+ * the rows are in, by sorting them: kept up row by row as a primary key
+ * it cost more than the rows themselves. Files saved before have it as
+ * the table's primary key, which reads and updates the same. Its leading
+ * column is from_id, so lookups by from key use it; a separate index
+ * would only cost space. strings_text finds a key's id (the views'
+ * lookups, a re-run's changes) and keeps each string once; an entity's
+ * key id is its row id. The first part of a save, which may run while
+ * resolution makes the edges, makes strings_text once the entities'
+ * strings are in (nine tenths of them: the edges' few others are added to
+ * it one by one) and the indexes of entity_rows; the rest make
+ * edge_rows_key and edge_rows_to_id. */
 static const char entity_index_sql[] =
     "CREATE UNIQUE INDEX strings_text ON strings(text);"
     "CREATE INDEX entity_rows_file_id ON entity_rows(file_id);"
     "CREATE INDEX entity_rows_name_id ON entity_rows(name_id);";
 static const char index_sql[] =
+    "CREATE UNIQUE INDEX edge_rows_key ON edge_rows(from_id, to_id, type);"
     "CREATE INDEX edge_rows_to_id ON edge_rows(to_id);";
 
 int pt__sqlite_error(sqlite3 *db, int src, const char *path, const char *what)
