@@ -973,23 +973,16 @@ static void sqlite_save__writes_many_edges_in_chunks(void **state)
  * ids and of the rows' feed: the save fails with PT_ENOMEM (the failure
  * of that thread or feed, not SQLite's report of it), the target keeps
  * the old graph or the new one whole and no temporary file stays. */
+static void no_temp_file(void *payload)
+{
+  assert_int_equal(n_temp_files(payload), 0);
+}
+
 static void sqlite_save__many_edges_out_of_memory_fails_cleanly(void **state)
 {
   pt_test_fixture *f = *state;
   pt_graph *old = pt_test_small_graph(), *next = many_edges_graph();
-  int rc = PT_ENOMEM;
-  assert_int_equal(pt_store_save(f->st, old), 0);
-  for (unsigned long n = 1; rc == PT_ENOMEM; n++) {
-    assert_true(n < 100000);
-    pt_alloc_fail_after(n);
-    rc = pt_store_save(f->st, next);
-    pt_alloc_fail_after(0);
-    assert_true(rc == 0 || rc == PT_ENOMEM);
-    assert_int_equal(n_temp_files(f), 0);
-    if (rc == PT_ENOMEM)
-      pt_test_assert_loads_one_of(f->st, old, next);
-  }
-  pt_test_assert_loads(f->st, next);
+  pt_test_assert_save_fails_cleanly(f->st, old, next, 100000, no_temp_file, f);
   pt_graph_free(next);
   pt_graph_free(old);
 }

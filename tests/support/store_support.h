@@ -50,6 +50,16 @@ void pt_test_assert_loads(pt_store *st, const pt_graph *want);
 /* The store loads old whole or next whole, never a mix. */
 void pt_test_assert_loads_one_of(pt_store *st, const pt_graph *old,
                                  const pt_graph *next);
+/* Saves old, then next with allocation n failing for n = 1, 2, ... until
+ * the save gets through (in fewer than max_tries): each try returns 0 or
+ * PT_ENOMEM, after which the store loads old or next whole (no crash;
+ * leaks show under PT_SANITIZE); each_try, when not NULL, checks more
+ * after every try. At the end the store loads next. */
+void pt_test_assert_save_fails_cleanly(pt_store *st, const pt_graph *old,
+                                       const pt_graph *next,
+                                       unsigned long max_tries,
+                                       void (*each_try)(void *payload),
+                                       void *payload);
 
 /* Runs the conformance tests on be as the cmocka group `group`; returns
  * the number of failures. */
