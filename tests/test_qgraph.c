@@ -256,6 +256,40 @@ static void qgraph_update__refuses_a_graph_without_lineage(void **state)
   pt_graph_free(g);
 }
 
+/* The resolved edges of g, counted here. */
+static size_t count_resolved_edges(const pt_graph *g)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < pt_graph_n_edges(g); i++)
+    n += pt_graph_edges(g)[i].resolved != 0;
+  return n;
+}
+
+/* A finished graph keeps its count of resolved edges; an edge added to it
+ * afterwards counts (the kept count does not go stale). */
+static void graph_n_resolved_edges__follows_finish_and_adds(void **state)
+{
+  pt_graph *g = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  pt_edge e = {"c:fn:a:f_c:1-1", "c:fn:b:f_c:2-2", "f.c", PT_EDGE_CALLS, 1, 1,
+               PT_RES_UNIQUE_NAME, NULL};
+  assert_int_equal(pt_graph_add_edge(g, &e), 0);
+  e.to_key = "c:fn:x:unresolved-reference:0-0";
+  e.resolved = 0;
+  e.resolution = PT_RES_EXTERNAL;
+  assert_int_equal(pt_graph_add_edge(g, &e), 0);
+  assert_int_equal(pt_graph_finish(g), 0);
+  assert_int_equal(pt_graph_n_resolved_edges(g), 1);
+  e.to_key = "c:fn:c:f_c:3-3";
+  e.resolved = 1;
+  e.resolution = PT_RES_UNIQUE_NAME;
+  assert_int_equal(pt_graph_add_edge(g, &e), 0);
+  assert_int_equal(pt_graph_n_resolved_edges(g), 2);
+  assert_int_equal(pt_graph_finish(g), 0);
+  assert_int_equal(pt_graph_n_resolved_edges(g), 2);
+  pt_graph_free(g);
+}
+
 /* The graph of every file's current records, made whole. */
 static pt_graph *whole_graph(const file_recs *cur, const int *has)
 {
@@ -349,6 +383,7 @@ static void graph_patch__equals_whole_graphs_and_name_lookups(void **state)
     for (size_t i = 0; i < pt_graph_n_entities(next); i++)
       assert_int_equal(patched.memo->by_name[i], whole.memo->by_name[i]);
     assert_int_equal(patched.n_resolved, whole.n_resolved);
+    assert_int_equal(pt_graph_n_resolved_edges(next), count_resolved_edges(next));
     pt__serve_state_fini(&whole);
     for (int k = 0; k < n; k++) /* the records patched in are copied */
       cur[which[k]] = recs[k];
@@ -478,6 +513,7 @@ int main(void)
     cmocka_unit_test(qgraph_update__equals_a_whole_build_when_the_shape_stays),
     cmocka_unit_test(qgraph_update__refuses_a_graph_without_lineage),
     cmocka_unit_test(graph_patch__equals_whole_graphs_and_name_lookups),
+    cmocka_unit_test(graph_n_resolved_edges__follows_finish_and_adds),
     cmocka_unit_test(graph_prepare_patch__the_next_patch_takes_the_arrays_made),
     cmocka_unit_test(serve_state_index_names__is_the_lookups_index),
     cmocka_unit_test(path_l1_l2__follows_the_first_two_folders),

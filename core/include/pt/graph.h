@@ -147,6 +147,10 @@ int pt_graph_prepare_patch(const pt_graph *g, size_t *made);
 
 size_t pt_graph_n_entities(const pt_graph *g);
 size_t pt_graph_n_edges(const pt_graph *g);
+/* The edges whose resolved is set: kept by pt_graph_finish and the patches
+ * (a pass over every edge is 5 to 10 ms on 1.4 million edges, at each
+ * live update), counted when an edge came in since. */
+size_t pt_graph_n_resolved_edges(const pt_graph *g);
 size_t pt_graph_n_files(const pt_graph *g);
 size_t pt_graph_n_tests(const pt_graph *g);
 size_t pt_graph_n_ignored(const pt_graph *g);

@@ -974,7 +974,7 @@ int pt_graph_finish(pt_graph *g)
   SORT(g->tests, pt__graph_cmp_test);
   SORT(g->ignored, cmp_ignored);
   SORT(g->meta, cmp_meta);
-  size_t w = 0;
+  size_t w = 0, n_resolved = 0;
   for (size_t r = 0; r < g->edges.n; r++) {
     const pt_edge *e = &g->edges.v[r];
     if (w > 0) {
@@ -983,10 +983,23 @@ int pt_graph_finish(pt_graph *g)
           p->type == e->type)
         continue;
     }
+    n_resolved += e->resolved != 0;
     g->edges.v[w++] = *e;
   }
   g->edges.n = w;
+  g->n_resolved = n_resolved;
+  g->has_n_resolved = 1;
   return 0;
+}
+
+size_t pt_graph_n_resolved_edges(const pt_graph *g)
+{
+  size_t n = 0;
+  if (g->has_n_resolved)
+    return g->n_resolved;
+  for (size_t i = 0; i < g->edges.n; i++)
+    n += g->edges.v[i].resolved != 0;
+  return n;
 }
 
 size_t pt_graph_n_entities(const pt_graph *g) { return g->entities.n; }

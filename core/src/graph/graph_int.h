@@ -61,6 +61,10 @@ struct pt_graph {
   size_t entity_src_size;   /* their sizes in bytes */
   size_t edge_src_size;
   pt_graph_changes changes;
+  /* pt_graph_n_resolved_edges: the count pt_graph_finish or a patch made,
+   * valid while has_n_resolved (any record added clears it) */
+  size_t n_resolved;
+  int has_n_resolved;
   /* pt_graph_add_entity's last entity code copied whole (its text
    * borrowed, only compared; its copy in the pool): extraction gives a
    * file's entities in source order, nested ones inside that text */
@@ -75,10 +79,11 @@ struct pt_graph {
        ? PT_ENOMEM                                                        \
        : ((vec).v[(vec).n++] = (item), 0))
 
-/* A graph about to change loses its lineage: its records no longer line
- * up with the arrays. */
+/* A graph about to change loses its lineage (its records no longer line
+ * up with the arrays) and its count of resolved edges. */
 static inline void pt__graph_touch(pt_graph *g)
 {
+  g->has_n_resolved = 0;
   if (g->entity_src)
     pt_graph_drop_lineage(g);
 }

@@ -414,18 +414,19 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
 static int merge_edges(pt_graph *g, const pt_graph *prev, const path_set *paths,
                        const size_t *drop, size_t n_drop,
                        const pt_edge *fresh, size_t n_fresh, uint32_t **origin,
-                       size_t *origin_size)
+                       size_t *origin_size, size_t *n_resolved)
 {
   size_t cap = 0;
   uint32_t *src = spare_or_new(g, PT__SPARE_EDGE_SRC, prev->edges.n + n_fresh + 1,
                                sizeof *src, &cap);
   if (!src)
     return PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  size_t j = 0, k, w = 0, n = prev->edges.n, d = 0;
+  size_t j = 0, k, w = 0, n = prev->edges.n, d = 0, r = 0;
   size_t next = n_fresh ? upper_edge(prev->edges.v, n, &fresh[0]) : SIZE_MAX;
   for (size_t i = 0; i <= n; i++) {
     for (; j < n_fresh && next <= i; w++) {
       g->edges.v[w] = fresh[j];
+      r += fresh[j].resolved != 0;
       src[w] = PT_GRAPH_NEW;
       next = ++j < n_fresh ? upper_edge(prev->edges.v, n, &fresh[j]) : SIZE_MAX;
     }
@@ -435,10 +436,12 @@ static int merge_edges(pt_graph *g, const pt_graph *prev, const path_set *paths,
       continue;
     if (i < n && !patched(paths, prev->edges.v[i].file_path, &k)) {
       g->edges.v[w] = prev->edges.v[i];
+      r += prev->edges.v[i].resolved != 0; /* its line is read already */
       src[w++] = (uint32_t)i;
     }
   }
   g->edges.n = w;
+  *n_resolved = r;
   *origin = src;
   *origin_size = cap * sizeof *src;
   return 0;
@@ -459,7 +462,7 @@ int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
   uint32_t *ent_src = NULL, *edge_src = NULL;
   size_t ent_src_size = 0, edge_src_size = 0;
   pt_edge *fresh = NULL;
-  size_t n_fresh = 0;
+  size_t n_fresh = 0, n_resolved = 0;
   int rc = pt_graph_new_sharing(prev, &g);
   if (rc == 0) rc = patch_records(g, prev, files, n, &paths, &ent_src,
                                    &ent_src_size, &ch);
@@ -472,7 +475,7 @@ int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
   if (rc == 0) rc = merge_edges(g, prev, &paths, ep ? ep->drop : NULL,
                                  ep ? ep->n_drop : 0, fresh, n_fresh, &edge_src,
-                                 &edge_src_size);
+                                 &edge_src_size, &n_resolved);
   pt_free(fresh);
   pt_ptrmap_fini(&paths.map);
   if (rc) {
@@ -488,6 +491,8 @@ int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
   g->entity_src_size = ent_src_size;
   g->edge_src_size = edge_src_size;
   g->changes = ch;
+  g->n_resolved = n_resolved;
+  g->has_n_resolved = 1;
   *out = g;
   return 0;
 }

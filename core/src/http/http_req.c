@@ -175,37 +175,6 @@ static int query_graph(pt_serve_state *st, const pt_serve_state *prev)
   return pt_qgraph_build(st->g, NULL, &st->q);
 }
 
-/* The edges of g that are resolved: prev's count, less the edges of its
- * graph that went and plus the new ones, when g was patched from prev's
- * graph (the kept edges' places rise in order, so one pass over them
- * finds the ones that went); else counted. */
-static size_t count_resolved(const pt_graph *g, const pt_serve_state *prev)
-{
-  const pt_edge *d = pt_graph_edges(g);
-  size_t nd = pt_graph_n_edges(g), n = 0;
-  pt_graph_lineage ln;
-  if (!prev || !pt_graph_lineage_of(g, &ln) || ln.base != prev->g) {
-    for (size_t i = 0; i < nd; i++)
-      n += d[i].resolved != 0;
-    return n;
-  }
-  const pt_edge *was = pt_graph_edges(ln.base);
-  size_t nb = pt_graph_n_edges(ln.base), b = 0, gone = 0;
-  for (size_t i = 0; i < nd; i++) {
-    uint32_t s = ln.edge_src[i];
-    if (s == PT_GRAPH_NEW) {
-      n += d[i].resolved != 0;
-      continue;
-    }
-    for (; b < s; b++)
-      gone += was[b].resolved != 0;
-    b = (size_t)s + 1;
-  }
-  for (; b < nb; b++)
-    gone += was[b].resolved != 0;
-  return prev->n_resolved + n - gone;
-}
-
 int pt__serve_state_init(pt_serve_state *st, const pt_graph *g, const char *db)
 {
   return pt__serve_state_init_from(st, g, db, NULL);
@@ -233,7 +202,7 @@ int pt__serve_state_init_from(pt_serve_state *st, const pt_graph *g,
       st->languages[w++] = st->languages[i];
   st->n_languages = w;
   if (rc == 0)
-    st->n_resolved = count_resolved(g, prev);
+    st->n_resolved = pt_graph_n_resolved_edges(g);
   if (rc == 0 && !(st->memo = pt_calloc(1, sizeof *st->memo)))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)

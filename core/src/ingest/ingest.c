@@ -670,10 +670,9 @@ static int resolve_all(pool *p, pt_ingest_cache *keep, unsigned n_threads)
 
 void pt__ingest_count(const pt_graph *g, pt_ingest_stats *st)
 {
-  const pt_edge *e = pt_graph_edges(g);
   st->n_edges = pt_graph_n_edges(g);
-  for (size_t i = 0; i < st->n_edges; i++)
-    e[i].resolved ? st->n_resolved++ : st->n_unresolved++;
+  st->n_resolved = pt_graph_n_resolved_edges(g);
+  st->n_unresolved = st->n_edges - st->n_resolved;
   st->n_entities = pt_graph_n_entities(g);
   st->n_tests = pt_graph_n_tests(g);
   st->n_ignored = pt_graph_n_ignored(g);
