@@ -241,6 +241,54 @@ static void qgraph_update__equals_a_whole_build_when_the_shape_stays(
   pt_graph_free(g);
 }
 
+/* A node no entity has (a file's key, from which its file-scope
+ * references go) leaves with the last edge from it, and one to which
+ * only kept edges lead stays. */
+static void qgraph_update__drops_a_node_only_a_gone_edge_named(void **state)
+{
+  pt_entity ents[2] = {
+      {"c:fn:a:a_c:1-1", "a", "a", "a.c", "", "", NULL, "h", PT_LANG_C,
+       PT_KIND_FUNCTION, 1, 1, 0, 1},
+      {"c:fn:b:b_c:1-1", "b", "b", "b.c", "", "", NULL, "h", PT_LANG_C,
+       PT_KIND_FUNCTION, 1, 1, 0, 1}};
+  pt_edge edges[3] = {
+      {"c:file:a_c:1-1", "c:fn:b:b_c:1-1", "a.c", PT_EDGE_USES, 2, 1,
+       PT_RES_UNIQUE_NAME, NULL},
+      {"c:fn:a:a_c:1-1", "c:fn:z:unresolved-reference:0-0", "a.c",
+       PT_EDGE_CALLS, 1, 0, PT_RES_EXTERNAL, NULL},
+      {"c:fn:b:b_c:1-1", "c:fn:z:unresolved-reference:0-0", "b.c",
+       PT_EDGE_CALLS, 1, 0, PT_RES_EXTERNAL, NULL}};
+  pt_file_record fa = {.path = "a.c", .content_hash = "h", .lang = PT_LANG_C,
+                       .size = 1, .n_entities = 1};
+  pt_file_record fb = {.path = "b.c", .content_hash = "h", .lang = PT_LANG_C,
+                       .size = 1, .n_entities = 1};
+  pt_graph *g = NULL, *next = NULL;
+  pt_qgraph *q = NULL, *updated = NULL, *whole = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(pt_graph_add_entity(g, &ents[i]), 0);
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(pt_graph_add_edge(g, &edges[i]), 0);
+  assert_int_equal(pt_graph_add_file(g, &fa), 0);
+  assert_int_equal(pt_graph_add_file(g, &fb), 0);
+  assert_int_equal(pt_graph_finish(g), 0);
+  assert_int_equal(pt_qgraph_build(g, NULL, &q), 0);
+  assert_true(pt_qgraph_find(q, "c:file:a_c:1-1") >= 0);
+  /* a.c keeps its function and its call, not its file-scope reference */
+  pt_graph_file_patch fp = {"a.c", ents, 1, NULL, 0, &fa, &edges[1], 1};
+  assert_int_equal(pt_graph_patch(g, &fp, 1, &next), 0);
+  assert_int_equal(pt_qgraph_update(q, next, &updated), 0);
+  assert_int_equal(pt_qgraph_build(next, NULL, &whole), 0);
+  assert_same_qgraph(updated, whole);
+  assert_true(pt_qgraph_find(updated, "c:file:a_c:1-1") < 0);
+  assert_true(pt_qgraph_find(updated, "c:fn:z:unresolved-reference:0-0") >= 0);
+  pt_qgraph_free(whole);
+  pt_qgraph_free(updated);
+  pt_qgraph_free(q);
+  pt_graph_free(next);
+  pt_graph_free(g);
+}
+
 /* A graph that did not come from a patch, or a query graph of another
  * graph, is refused: the caller builds the whole query graph. */
 static void qgraph_update__refuses_a_graph_without_lineage(void **state)
@@ -511,6 +559,7 @@ int main(void)
     cmocka_unit_test(qgraph_build__scope_keeps_edges_from_entities_in_scope),
     cmocka_unit_test(qgraph_update__equals_a_whole_build_after_random_patches),
     cmocka_unit_test(qgraph_update__equals_a_whole_build_when_the_shape_stays),
+    cmocka_unit_test(qgraph_update__drops_a_node_only_a_gone_edge_named),
     cmocka_unit_test(qgraph_update__refuses_a_graph_without_lineage),
     cmocka_unit_test(graph_patch__equals_whole_graphs_and_name_lookups),
     cmocka_unit_test(graph_n_resolved_edges__follows_finish_and_adds),

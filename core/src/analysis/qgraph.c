@@ -304,8 +304,8 @@ int pt_qgraph_build(const pt_graph *g, const pt_scope *scope, pt_qgraph **out)
 #define NONE UINT32_MAX
 
 typedef struct lineage_maps {
-  uint32_t *from;           /* by base edge: its from node in old */
-  uint32_t *ent_node;       /* by base entity: its node in old, or NONE */
+  uint64_t *ent_kept;       /* bits by base entity: g keeps it */
+  uint64_t *edge_kept;      /* bits by base edge: g keeps it */
   unsigned char *keep;      /* by old node: a record of g names it */
   const char **fresh;       /* keys of new records no old node has */
   size_t n_fresh;
@@ -314,11 +314,16 @@ typedef struct lineage_maps {
 
 static void maps_fini(lineage_maps *m)
 {
-  pt_free(m->from);
-  pt_free(m->ent_node);
+  pt_free(m->ent_kept);
+  pt_free(m->edge_kept);
   pt_free(m->keep);
   pt_free(m->fresh);
   pt_free(m->remap);
+}
+
+static int has_bit(const uint64_t *bits, size_t i)
+{
+  return (int)((bits[i >> 6] >> (i & 63)) & 1);
 }
 
 /* A key of a new record: an old node kept, or a new key. */
@@ -331,48 +336,98 @@ static void note_key(const pt_qgraph *old, lineage_maps *m, const char *key)
     m->fresh[m->n_fresh++] = key;
 }
 
+/* Whether a kept record of the base names old node v: its entity, or an
+ * edge from it or to it (the first kept one found ends the search). */
+static int named_by_kept(const pt_qgraph *old, const lineage_maps *m, size_t v)
+{
+  if (old->entity[v] >= 0 && has_bit(m->ent_kept, (size_t)old->entity[v]))
+    return 1;
+  for (uint32_t k = old->fwd_off[v]; k < old->fwd_off[v + 1]; k++)
+    if (has_bit(m->edge_kept, k))
+      return 1;
+  for (uint32_t r = old->rev_off[v]; r < old->rev_off[v + 1]; r++)
+    if (has_bit(m->edge_kept, old->rev_edge[r]))
+      return 1;
+  return 0;
+}
+
+/* The old node whose forward edges hold edge k. */
+static size_t from_of(const pt_qgraph *old, uint32_t k)
+{
+  size_t lo = 0, hi = old->n_nodes;
+  while (lo < hi) { /* the first node whose list ends after k */
+    size_t mid = lo + (hi - lo) / 2;
+    if (old->fwd_off[mid + 1] <= k)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Every old node was named by a record of the base, so it stays unless
+ * every record that named it went: only the nodes of the records that
+ * went are looked at (in proportion to the change, not to the graph),
+ * then the new records' keys are looked up. */
 static int mark_kept(const pt_qgraph *old, const pt_graph *g,
                      const pt_graph_lineage *ln, lineage_maps *m)
 {
   size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
   size_t nb = pt_graph_n_entities(ln->base), n_new = 0;
-  for (size_t i = 0; i < ne; i++)
-    n_new += ln->entity_src[i] == PT_GRAPH_NEW;
-  for (size_t i = 0; i < nd; i++)
-    n_new += 2 * (ln->edge_src[i] == PT_GRAPH_NEW);
-  m->from = pt_malloc((old->n_edges + 1) * sizeof *m->from);
-  m->ent_node = pt_malloc((nb + 1) * sizeof *m->ent_node);
-  m->keep = pt_calloc(old->n_nodes + 1, 1);
-  m->fresh = pt_malloc((n_new + 1) * sizeof *m->fresh);
-  if (!m->from || !m->ent_node || !m->keep || !m->fresh)
+  m->ent_kept = pt_calloc((nb >> 6) + 1, sizeof *m->ent_kept);
+  m->edge_kept = pt_calloc((old->n_edges >> 6) + 1, sizeof *m->edge_kept);
+  m->keep = pt_malloc(old->n_nodes + 1);
+  if (!m->ent_kept || !m->edge_kept || !m->keep)
     return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  for (size_t v = 0; v < old->n_nodes; v++)
-    for (uint32_t k = old->fwd_off[v]; k < old->fwd_off[v + 1]; k++)
-      m->from[k] = (uint32_t)v;
-  for (size_t i = 0; i < nb; i++)
-    m->ent_node[i] = NONE;
-  for (size_t v = 0; v < old->n_nodes; v++)
-    if (old->entity[v] >= 0)
-      m->ent_node[old->entity[v]] = (uint32_t)v;
-  const pt_entity *e = pt_graph_entities(g);
   for (size_t i = 0; i < ne; i++) {
     uint32_t s = ln->entity_src[i];
-    if (s != PT_GRAPH_NEW && m->ent_node[s] != NONE)
-      m->keep[m->ent_node[s]] = 1;
+    if (s == PT_GRAPH_NEW)
+      n_new++;
     else
-      note_key(old, m, e[i].key);
+      m->ent_kept[s >> 6] |= (uint64_t)1 << (s & 63);
   }
-  const pt_edge *d = pt_graph_edges(g);
   for (size_t i = 0; i < nd; i++) {
     uint32_t s = ln->edge_src[i];
-    if (s != PT_GRAPH_NEW) {
-      m->keep[m->from[s]] = 1;
-      m->keep[old->fwd[s]] = 1;
-    } else {
+    if (s == PT_GRAPH_NEW)
+      n_new += 2;
+    else
+      m->edge_kept[s >> 6] |= (uint64_t)1 << (s & 63);
+  }
+  m->fresh = pt_malloc((n_new + 1) * sizeof *m->fresh);
+  if (!m->fresh)
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  memset(m->keep, 1, old->n_nodes + 1);
+  const pt_entity *be = pt_graph_entities(ln->base);
+  for (size_t s = 0; s < nb; s++) {
+    if ((s & 63) == 0 && s + 64 <= nb && m->ent_kept[s >> 6] == UINT64_MAX) {
+      s += 63; /* a word of kept ones */
+      continue;
+    }
+    int64_t v = has_bit(m->ent_kept, s) ? -1 : pt_qgraph_find(old, be[s].key);
+    if (v >= 0)
+      m->keep[v] = (unsigned char)named_by_kept(old, m, (size_t)v);
+  }
+  for (size_t s = 0; s < old->n_edges; s++) {
+    if ((s & 63) == 0 && s + 64 <= old->n_edges && m->edge_kept[s >> 6] == UINT64_MAX) {
+      s += 63;
+      continue;
+    }
+    if (has_bit(m->edge_kept, s))
+      continue;
+    size_t u = from_of(old, (uint32_t)s), v = old->fwd[s];
+    m->keep[u] = (unsigned char)named_by_kept(old, m, u);
+    m->keep[v] = (unsigned char)named_by_kept(old, m, v);
+  }
+  const pt_entity *e = pt_graph_entities(g);
+  for (size_t i = 0; i < ne; i++)
+    if (ln->entity_src[i] == PT_GRAPH_NEW)
+      note_key(old, m, e[i].key);
+  const pt_edge *d = pt_graph_edges(g);
+  for (size_t i = 0; i < nd; i++)
+    if (ln->edge_src[i] == PT_GRAPH_NEW) {
       note_key(old, m, d[i].from_key);
       note_key(old, m, d[i].to_key);
     }
-  }
   return 0;
 }
 
@@ -628,17 +683,25 @@ static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
                ? 0 : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
   for (size_t v = 0; rc == 0 && v < n; v++)
     q->entity[v] = -1;
+  /* the kept records come in their old order, and the nodes are in key
+   * order as the entities are: an entity's old node, and an edge's from
+   * node, are found by walking the old nodes alongside */
   const pt_entity *e = pt_graph_entities(g);
+  size_t ve = 0, vf = 0;
   for (size_t i = 0; rc == 0 && i < ne; i++) {
     uint32_t s = ln->entity_src[i];
-    uint32_t v = s != PT_GRAPH_NEW && m->ent_node[s] != NONE
-                     ? m->remap[m->ent_node[s]] : find_node(q, e[i].key);
+    while (s != PT_GRAPH_NEW && ve < old->n_nodes && old->entity[ve] < (int64_t)s)
+      ve++; /* a placeholder's is -1 */
+    uint32_t v = s != PT_GRAPH_NEW && ve < old->n_nodes && old->entity[ve] == (int64_t)s
+                     ? m->remap[ve] : find_node(q, e[i].key);
     q->entity[v] = (int32_t)i;
   }
   const pt_edge *d = pt_graph_edges(g);
   for (size_t i = 0; rc == 0 && i < nd; i++) {
     uint32_t s = ln->edge_src[i];
-    from[i] = s != PT_GRAPH_NEW ? m->remap[m->from[s]] : find_node(q, d[i].from_key);
+    while (s != PT_GRAPH_NEW && old->fwd_off[vf + 1] <= s)
+      vf++; /* s < fwd_off[n_nodes]: it stops at a node */
+    from[i] = s != PT_GRAPH_NEW ? m->remap[vf] : find_node(q, d[i].from_key);
     to[i] = s != PT_GRAPH_NEW ? m->remap[old->fwd[s]] : find_node(q, d[i].to_key);
   }
   if (rc == 0)
