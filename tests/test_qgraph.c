@@ -415,6 +415,13 @@ static void graph_patch__equals_whole_graphs_and_name_lookups(void **state)
     }
     pt_graph *next = NULL;
     assert_int_equal(pt_graph_patch(g, fp, (size_t)n, &next), 0);
+    pt_graph_lineage ln; /* the patch's counts are those of a comparison */
+    pt_graph_changes counted;
+    assert_true(pt_graph_lineage_of(next, &ln));
+    pt_graph_count_changes(g, next, &counted);
+    assert_int_equal(ln.changes.files_removed, counted.files_removed);
+    assert_int_equal(ln.changes.entities_added, counted.entities_added);
+    assert_int_equal(ln.changes.entities_removed, counted.entities_removed);
     char a[400], b[400];
     lookup(prev, "n1", a, sizeof a); /* the name index of prev is made */
     pt_serve_state patched, whole;

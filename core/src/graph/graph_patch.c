@@ -242,11 +242,36 @@ static size_t upper_edge(const pt_edge *a, size_t n, const pt_edge *b)
   return lo;
 }
 
+/* The patched files' entity of prev whose key is key (interned), found by
+ * binary search (prev's entities are in key order): a patch looks up its
+ * new entities' keys, a few, instead of a map of the patched files' old
+ * entities made in a pass over every entity. */
+static int old_entity(const pt_graph *prev, const path_set *paths,
+                      const char *key, size_t *j)
+{
+  const pt_entity *v = prev->entities.v;
+  size_t lo = 0, hi = prev->entities.n, k;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid].key != key && strcmp(v[mid].key, key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < prev->entities.n && (v[lo].key == key || strcmp(v[lo].key, key) == 0);
+       lo++)
+    if (patched(paths, v[lo].file_path, &k)) {
+      *j = lo;
+      return 1;
+    }
+  return 0;
+}
+
 /* prev's entities but the patched files' and the new ones (g's, sorted),
  * merged into one sorted array in a single copy, with each entity's origin
  * in *origin. */
 static int merge_entities(pt_graph *g, const pt_graph *prev, const path_set *paths,
-                          uint32_t **origin, size_t *origin_size)
+                          uint32_t **origin, size_t *origin_size, size_t *n_gone)
 {
   size_t n_new = g->entities.n, n = prev->entities.n, k, cap = 0;
   const pt_entity *fresh = g->entities.v, *old = prev->entities.v;
@@ -269,6 +294,8 @@ static int merge_entities(pt_graph *g, const pt_graph *prev, const path_set *pat
     if (i < n && !patched(paths, old[i].file_path, &k)) {
       m[w] = old[i];
       o[w++] = (uint32_t)i;
+    } else {
+      *n_gone += i < n;
     }
   }
   pt_free(g->entities.v);
@@ -340,14 +367,7 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
   if (rc == 0 && !(g->entities.v = pt_malloc((n_new + 1) * sizeof *g->entities.v)))
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
   g->entities.cap = rc ? 0 : n_new + 1;
-  pt_ptrmap was = PT_PTRMAP_INIT; /* key -> the patched files' old entity */
-  for (size_t i = 0; i < prev->entities.n && rc == 0; i++) {
-    const pt_entity *e = &prev->entities.v[i];
-    size_t k;
-    if (patched(paths, e->file_path, &k))
-      rc = pt_ptrmap_put_new(&was, e->key, i, &k);
-  }
-  size_t n_kept_keys = 0;
+  size_t n_kept_keys = 0, n_gone = 0;
   for (size_t k = 0; k < n && rc == 0; k++)
     for (size_t i = 0; i < files[k].n_entities && rc == 0; i++) {
       /* an entity whose code did not change keeps its text: a patch adds
@@ -355,7 +375,7 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
       pt_entity c = files[k].entities[i];
       const char *key = pt_graph_intern(g, c.key);
       size_t j;
-      int had_key = key && pt_ptrmap_get(&was, key, &j);
+      int had_key = key && old_entity(prev, paths, key, &j);
       n_kept_keys += had_key;
       ch->entities_added += key && !had_key;
       if (had_key &&
@@ -374,13 +394,12 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
         rc = key ? pt_graph_add_entity(g, &c) : PT_ENOMEM;
       }
     }
-  /* keys are unique in a graph: the old keys no new entity took went */
-  ch->entities_removed = was.n - n_kept_keys;
-  pt_ptrmap_fini(&was);
   if (rc == 0 && g->entities.n > 1)
     qsort(g->entities.v, g->entities.n, sizeof *g->entities.v, pt__graph_cmp_entity);
   if (rc == 0)
-    rc = merge_entities(g, prev, paths, origin, origin_size);
+    rc = merge_entities(g, prev, paths, origin, origin_size, &n_gone);
+  /* keys are unique in a graph: the old keys no new entity took went */
+  ch->entities_removed = n_gone - n_kept_keys;
   if (rc == 0)
     rc = patch_tests(g, prev, files, n, paths);
   /* file records in place; a file that left has none, a new one joins */
