@@ -508,8 +508,18 @@ typedef struct runs {
  * bucket's runs instead of the whole table. */
 #define RUN_BUCKET_BITS 10
 
-/* Adds old -> now to the runs (old rising). */
-static int runs_add(runs *r, uint32_t old, uint32_t now)
+/* Starts a run at old. */
+static int runs_start(runs *r, uint32_t old, int64_t shift)
+{
+  if (pt_array_grow((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v))
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  r->v[r->n++] = (run){old, 1, shift};
+  return 0;
+}
+
+/* Adds old -> now to the runs (old rising): the last run grows (inline,
+ * once per kept edge), or a new one starts. */
+static inline int runs_add(runs *r, uint32_t old, uint32_t now)
 {
   int64_t shift = (int64_t)now - (int64_t)old;
   run *last = r->n ? &r->v[r->n - 1] : NULL;
@@ -517,10 +527,7 @@ static int runs_add(runs *r, uint32_t old, uint32_t now)
     last->n++;
     return 0;
   }
-  if (pt_array_grow((void **)&r->v, &r->cap, r->n + 1, sizeof *r->v))
-    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  r->v[r->n++] = (run){old, 1, shift};
-  return 0;
+  return runs_start(r, old, shift);
 }
 
 /* The buckets of the runs (complete) of old numbers below n_old. */
@@ -539,8 +546,9 @@ static int runs_index(runs *r, size_t n_old)
   return 0;
 }
 
-/* The new number of old, or NONE when it went. */
-static uint32_t runs_map(const runs *r, uint32_t old)
+/* The new number of old, or NONE when it went, searched in its bucket's
+ * runs; *hint: the run found. */
+static uint32_t runs_search(const runs *r, uint32_t old, size_t *hint)
 {
   size_t lo = 0, hi = r->n, b = old >> RUN_BUCKET_BITS;
   if (r->idx && b + 1 < r->n_idx) { /* the answer is among these */
@@ -556,7 +564,19 @@ static uint32_t runs_map(const runs *r, uint32_t old)
   }
   if (lo == 0 || old >= r->v[lo - 1].at + r->v[lo - 1].n)
     return NONE;
+  *hint = lo - 1;
   return (uint32_t)((int64_t)old + r->v[lo - 1].shift);
+}
+
+/* The same, looked for first in the run of the last answer (*hint): a
+ * patch leaves a few long runs, and a reverse list's edges rise, so most
+ * lookups end there. */
+static inline uint32_t runs_map(const runs *r, uint32_t old, size_t *hint)
+{
+  const run *h = *hint < r->n ? &r->v[*hint] : NULL;
+  if (h && old >= h->at && old - h->at < h->n)
+    return (uint32_t)((int64_t)old + h->shift);
+  return runs_search(r, old, hint);
 }
 
 /* A new edge of the update: its place and its to node. */
@@ -626,12 +646,12 @@ static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
   for (size_t u = 0; rc == 0 && u < old->n_nodes; u++)
     if (m->remap[u] != NONE)
       old_of[m->remap[u]] = (uint32_t)u;
-  size_t w = 0, f = 0;
+  size_t w = 0, f = 0, edge_hint = SIZE_MAX, node_hint = SIZE_MAX;
   for (size_t v = 0; rc == 0 && v < n; v++) {
     uint32_t u = old_of[v];
     for (uint32_t r = u != NONE ? old->rev_off[u] : 0;
          u != NONE && r < old->rev_off[u + 1]; r++) {
-      uint32_t e = runs_map(&edges, old->rev_edge[r]);
+      uint32_t e = runs_map(&edges, old->rev_edge[r], &edge_hint);
       if (e == NONE)
         continue;
       for (; f < n_fresh && fresh[f].to == v && fresh[f].at < e; f++, w++) {
@@ -639,7 +659,7 @@ static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
         q->rev_edge[w] = fresh[f].at;
         q->rev_type[w] = (uint8_t)d[fresh[f].at].type;
       }
-      q->rev[w] = runs_map(&nodes, old->rev[r]); /* a kept edge's from */
+      q->rev[w] = runs_map(&nodes, old->rev[r], &node_hint); /* a kept edge's from */
       q->rev_edge[w] = e;
       q->rev_type[w++] = old->rev_type[r];
     }
