@@ -104,6 +104,105 @@ static void extract_markers__read_the_decorations_right_before(void **state)
   pt_file_result_free(r);
 }
 
+/* One definition of a run of many under one parent, written in one of six
+ * ways (Rust): the marker each way gives, or NULL. */
+static const char *rust_item(pt_buf *src, const char *indent, const char *name,
+                             int way)
+{
+  static const char *const attrs[] = {
+    "#[test]\n", "#[inline]\n#[bench]\n", "#[test]\n// a comment\n",
+    "#[inline]\n", "", "#[cfg(test)]\n#[inline]\n"};
+  static const char *const reasons[] = {"marker:test", "marker:bench", NULL,
+                                        NULL, NULL, "marker:test"};
+  for (const char *a = attrs[way]; *a;) {
+    const char *nl = strchr(a, '\n');
+    pt_buf_printf(src, "%s%.*s", indent, (int)(nl - a + 1), a);
+    a = nl + 1;
+  }
+  pt_buf_printf(src, "%sfn %s() {}\n", indent, name);
+  return reasons[way];
+}
+
+/* Markers stay those of the decorations right before each definition when
+ * a parent holds hundreds of them (the lookup of each among its parent's
+ * children goes on from the one before): runs at the top level, in a
+ * module and in an impl, the top level taken up again after each module,
+ * and the same with a Python class's decorated methods and a C# class's
+ * attributed ones. */
+static void extract_markers__many_definitions_under_one_parent(void **state)
+{
+  enum { N = 240 };
+  (void)state;
+  pt_buf src = PT_BUF_INIT, want = PT_BUF_INIT, got = PT_BUF_INIT;
+  char name[64], qual[128];
+  int k = 0;
+  for (int m = 0; m < 3; m++) {
+    for (int i = 0; i < N; i++, k++) {
+      snprintf(name, sizeof name, "t%d", k);
+      const char *why = rust_item(&src, "", name, k % 6);
+      if (why)
+        pt_buf_printf(&want, "%s %s\n", name, why);
+    }
+    pt_buf_printf(&src, "mod m%d {\n", m);
+    for (int i = 0; i < N; i++, k++) {
+      snprintf(name, sizeof name, "f%d", k);
+      snprintf(qual, sizeof qual, "m%d.f%d", m, k);
+      const char *why = rust_item(&src, "    ", name, (k + m) % 6);
+      if (why)
+        pt_buf_printf(&want, "%s %s\n", qual, why);
+      if (i == N / 2) {
+        pt_buf_printf(&src, "    struct S;\n    impl S {\n");
+        for (int j = 0; j < N; j++, k++) {
+          snprintf(name, sizeof name, "g%d", k);
+          snprintf(qual, sizeof qual, "m%d.S.g%d", m, k);
+          why = rust_item(&src, "        ", name, (k + 2 * m) % 6);
+          if (why)
+            pt_buf_printf(&want, "%s %s\n", qual, why);
+        }
+        pt_buf_printf(&src, "    }\n");
+      }
+    }
+    pt_buf_printf(&src, "}\n");
+  }
+  pt_file_result *r = pt_test_extract(PT_GRAMMAR_RUST, "src/lib.rs",
+                                      pt_buf_cstr(&src), src.len);
+  for (size_t i = 0; i < r->n_tests; i++)
+    pt_buf_printf(&got, "%s %s\n", r->tests[i].name, r->tests[i].reason);
+  assert_string_equal(pt_buf_cstr(&got), pt_buf_cstr(&want));
+  pt_file_result_free(r);
+
+  pt_buf_clear(&src), pt_buf_clear(&want), pt_buf_clear(&got);
+  pt_buf_printf(&src, "import pytest\nclass C:\n");
+  for (int i = 0; i < N; i++) {
+    static const char *const decos[] = {"    @pytest.mark.slow\n",
+                                        "    @staticmethod\n", ""};
+    pt_buf_printf(&src, "%s    def m%d(self):\n        pass\n", decos[i % 3], i);
+    if (i % 3 == 0)
+      pt_buf_printf(&want, "C.m%d marker:pytest\n", i);
+  }
+  r = pt_test_extract(PT_GRAMMAR_PYTHON, "lib.py", pt_buf_cstr(&src), src.len);
+  for (size_t i = 0; i < r->n_tests; i++)
+    pt_buf_printf(&got, "%s %s\n", r->tests[i].name, r->tests[i].reason);
+  assert_string_equal(pt_buf_cstr(&got), pt_buf_cstr(&want));
+  pt_file_result_free(r);
+
+  pt_buf_clear(&src), pt_buf_clear(&want), pt_buf_clear(&got);
+  pt_buf_printf(&src, "class C {\n");
+  for (int i = 0; i < N; i++) {
+    static const char *const attrs[] = {"  [Fact]\n", "  [Obsolete]\n", ""};
+    pt_buf_printf(&src, "%s  public void M%d() {}\n", attrs[i % 3], i);
+    if (i % 3 == 0)
+      pt_buf_printf(&want, "C.M%d marker:Fact\n", i);
+  }
+  pt_buf_printf(&src, "}\n");
+  r = pt_test_extract(PT_GRAMMAR_CSHARP, "Lib.cs", pt_buf_cstr(&src), src.len);
+  for (size_t i = 0; i < r->n_tests; i++)
+    pt_buf_printf(&got, "%s %s\n", r->tests[i].name, r->tests[i].reason);
+  assert_string_equal(pt_buf_cstr(&got), pt_buf_cstr(&want));
+  pt_file_result_free(r);
+  pt_buf_fini(&src), pt_buf_fini(&want), pt_buf_fini(&got);
+}
+
 /* A Ruby class whose scope names itself (`class RDoc::RDoc`, RDoc's
  * lib/rdoc/rdoc.rb) or two that name each other (`class A::B`, `class
  * B::A`) adopt no parent that would close a loop: every walk up the
@@ -182,6 +281,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(extract_markers__read_the_decorations_right_before),
+    cmocka_unit_test(extract_markers__many_definitions_under_one_parent),
     cmocka_unit_test(extract_ruby__classes_named_by_their_own_scope_end),
     cmocka_unit_test(extract_receivers__repeated_lookups_keep_each_scope),
     cmocka_unit_test(extract_fixture__rust),
