@@ -104,16 +104,19 @@ static void extract_markers__read_the_decorations_right_before(void **state)
   pt_file_result_free(r);
 }
 
-/* One definition of a run of many under one parent, written in one of six
- * ways (Rust): the marker each way gives, or NULL. */
+/* One definition of a run of many under one parent, written in one of
+ * seven ways (Rust): the marker each way gives, or NULL. */
 static const char *rust_item(pt_buf *src, const char *indent, const char *name,
                              int way)
 {
   static const char *const attrs[] = {
     "#[test]\n", "#[inline]\n#[bench]\n", "#[test]\n// a comment\n",
-    "#[inline]\n", "", "#[cfg(test)]\n#[inline]\n"};
+    "#[inline]\n", "", "#[cfg(test)]\n#[inline]\n",
+    "#[test]\n#[inline]\n#[inline]\n#[inline]\n#[inline]\n#[inline]\n"
+    "#[inline]\n#[inline]\n#[inline]\n#[inline]\n#[inline]\n"};
   static const char *const reasons[] = {"marker:test", "marker:bench", NULL,
-                                        NULL, NULL, "marker:test"};
+                                        NULL, NULL, "marker:test",
+                                        "marker:test"};
   for (const char *a = attrs[way]; *a;) {
     const char *nl = strchr(a, '\n');
     pt_buf_printf(src, "%s%.*s", indent, (int)(nl - a + 1), a);
@@ -139,7 +142,7 @@ static void extract_markers__many_definitions_under_one_parent(void **state)
   for (int m = 0; m < 3; m++) {
     for (int i = 0; i < N; i++, k++) {
       snprintf(name, sizeof name, "t%d", k);
-      const char *why = rust_item(&src, "", name, k % 6);
+      const char *why = rust_item(&src, "", name, k % 7);
       if (why)
         pt_buf_printf(&want, "%s %s\n", name, why);
     }
@@ -147,7 +150,7 @@ static void extract_markers__many_definitions_under_one_parent(void **state)
     for (int i = 0; i < N; i++, k++) {
       snprintf(name, sizeof name, "f%d", k);
       snprintf(qual, sizeof qual, "m%d.f%d", m, k);
-      const char *why = rust_item(&src, "    ", name, (k + m) % 6);
+      const char *why = rust_item(&src, "    ", name, (k + m) % 7);
       if (why)
         pt_buf_printf(&want, "%s %s\n", qual, why);
       if (i == N / 2) {
@@ -155,7 +158,7 @@ static void extract_markers__many_definitions_under_one_parent(void **state)
         for (int j = 0; j < N; j++, k++) {
           snprintf(name, sizeof name, "g%d", k);
           snprintf(qual, sizeof qual, "m%d.S.g%d", m, k);
-          why = rust_item(&src, "        ", name, (k + 2 * m) % 6);
+          why = rust_item(&src, "        ", name, (k + 2 * m) % 7);
           if (why)
             pt_buf_printf(&want, "%s %s\n", qual, why);
         }
