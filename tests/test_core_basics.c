@@ -84,6 +84,22 @@ static void buf_printf__at_every_length_around_the_room_left(void **state)
   }
 }
 
+/* A length no buffer can hold (one that would wrap the size) is refused
+ * with PT_ENOMEM, and the buffer keeps what it held. */
+static void buf_put__a_length_that_would_wrap_is_refused(void **state)
+{
+  (void)state;
+  pt_buf b = PT_BUF_INIT;
+  assert_int_equal(pt_buf_puts(&b, "kept"), 0);
+  assert_int_equal(pt_buf_put(&b, "x", (size_t)-1), PT_ENOMEM);
+  assert_int_equal(pt_buf_put(&b, "x", (size_t)-1 - b.len), PT_ENOMEM);
+  assert_int_equal(pt_buf_grow(&b, (size_t)-2), PT_ENOMEM);
+  pt_error_clear();
+  assert_string_equal(b.ptr, "kept");
+  assert_int_equal(b.len, 4);
+  pt_buf_fini(&b);
+}
+
 static void strmap__finds_what_was_put_and_nothing_else(void **state)
 {
   pt_strmap m = PT_STRMAP_INIT;
@@ -251,6 +267,7 @@ int main(void)
     cmocka_unit_test(siphash13__reproduces_rust_default_hasher),
     cmocka_unit_test(buf_printf__grows_and_terminates),
     cmocka_unit_test(buf_printf__at_every_length_around_the_room_left),
+    cmocka_unit_test(buf_put__a_length_that_would_wrap_is_refused),
     cmocka_unit_test(strmap__finds_what_was_put_and_nothing_else),
     cmocka_unit_test(strmap__reserved_map_takes_n_keys_without_growing),
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),

@@ -24,6 +24,8 @@ void pt_buf_clear(pt_buf *b)
 
 int pt_buf_grow(pt_buf *b, size_t extra)
 {
+  if (extra >= ((size_t)-1) - b->len)
+    return PT_ERR(PT_ENOMEM, "out of memory growing a buffer by %zu bytes", extra);
   if (b->len + extra + 1 <= b->cap)
     return 0;
   size_t cap = b->cap ? b->cap : 64;
@@ -42,7 +44,7 @@ int pt_buf_grow(pt_buf *b, size_t extra)
 
 int pt_buf_put(pt_buf *b, const void *data, size_t len)
 {
-  int rc = b->len + len + 1 <= b->cap ? 0 : pt_buf_grow(b, len);
+  int rc = len < b->cap - b->len ? 0 : pt_buf_grow(b, len); /* len <= cap */
   if (rc)
     return rc;
   if (len)
