@@ -16,27 +16,9 @@
 
 /* ---- a whole save -------------------------------------------------------- */
 
-/* Column candidates: NULL, or their count and the ids of their keys,
- * separated by spaces ("3 17 42 99"). */
-static int bind_candidates(sqlite3_stmt *st, int col, const char *text,
-                           size_t len)
-{
-  return len ? sqlite3_bind_text(st, col, text, (int)len, SQLITE_STATIC)
-             : sqlite3_bind_null(st, col);
-}
-
-/* Columns 3 and 5 to 8 of both edge inserts (type, line, resolved,
- * resolution, candidates); 1, 2 and 4 name strings, by id or by text. */
-static int bind_edge_values(sqlite3_stmt *st, const pt_edge *e,
-                            const char *cand, size_t cand_len)
-{
-  int src = sqlite3_bind_int(st, 3, (int)e->type);
-  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 5, e->line);
-  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 6, e->resolved ? 1 : 0);
-  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 7, (int)e->resolution);
-  if (src == SQLITE_OK) src = bind_candidates(st, 8, cand, cand_len);
-  return src;
-}
+/* edge_rows' columns, in the order of the feed's and of an insert's */
+#define COLUMNS "from_id, to_id, type, file_id, line, resolved," \
+                " resolution, candidates"
 
 /* The edges go in chunks. A thread gives the ids of a chunk's strings
  * and makes its candidates texts (the string map is a fifth of the
@@ -250,9 +232,7 @@ static int feed_connect(sqlite3 *db, void *aux, int argc,
   (void)argc;
   (void)argv;
   (void)err;
-  int src = sqlite3_declare_vtab(db, "CREATE TABLE x(from_id, to_id, type,"
-                                 " file_id, line, resolved, resolution,"
-                                 " candidates)");
+  int src = sqlite3_declare_vtab(db, "CREATE TABLE x(" COLUMNS ")");
   feed_table *t = src == SQLITE_OK ? sqlite3_malloc(sizeof *t) : NULL;
   if (src == SQLITE_OK && !t)
     src = SQLITE_NOMEM;
@@ -408,8 +388,6 @@ static const sqlite3_module feed_module = {
 };
 
 #define FEED "pt_edge_feed"
-#define COLUMNS "from_id, to_id, type, file_id, line, resolved," \
-                " resolution, candidates"
 
 /* The rows through the feed, then the strings given ids on the way. */
 static int write_fed(edge_pipe *p)
@@ -463,8 +441,7 @@ static int write_rows(pt__sqlite_ids *t, const pt_edge *e, size_t n)
     pt_error_clear(); /* no thread: the feed fills each chunk in turn */
     pt_cond_free(p->cv);
     p->cv = NULL;
-    if (p->mu)
-      pt_mutex_free(p->mu);
+    pt_mutex_free(p->mu);
     p->mu = NULL;
     rc = write_fed(p);
   }
@@ -474,8 +451,7 @@ static int write_rows(pt__sqlite_ids *t, const pt_edge *e, size_t n)
   }
   pt_free(p->later);
   pt_cond_free(p->cv);
-  if (p->mu)
-    pt_mutex_free(p->mu);
+  pt_mutex_free(p->mu);
   pt_free(p);
   return rc;
 }
@@ -526,13 +502,34 @@ int pt__sqlite_write_edges(pt__sqlite_ids *t, const pt_graph *g)
  * an ignored insert takes no id). */
 #define ID_OF PT__SQLITE_ID_OF
 static const char insert_sql[] =
-    "INSERT INTO edge_rows(from_id, to_id, type, file_id, line, resolved,"
-    " resolution, candidates) VALUES(" ID_OF(1) "," ID_OF(2) ",?3," ID_OF(4)
-    ",?5,?6,?7,?8)";
+    "INSERT INTO edge_rows(" COLUMNS ") VALUES(" ID_OF(1) "," ID_OF(2) ",?3,"
+    ID_OF(4) ",?5,?6,?7,?8)";
 static const char id_sql[] = "SELECT id FROM strings WHERE text = ?";
 static const char delete_sql[] =
     "DELETE FROM edge_rows WHERE from_id = " ID_OF(1) " AND to_id = "
     ID_OF(2) " AND type = ?3";
+
+/* Column candidates: NULL, or their count and the ids of their keys,
+ * separated by spaces ("3 17 42 99"). */
+static int bind_candidates(sqlite3_stmt *st, int col, const char *text,
+                           size_t len)
+{
+  return len ? sqlite3_bind_text(st, col, text, (int)len, SQLITE_STATIC)
+             : sqlite3_bind_null(st, col);
+}
+
+/* Columns 3 and 5 to 8 of insert_sql (type, line, resolved, resolution,
+ * candidates); 1, 2 and 4 name strings by their text. */
+static int bind_edge_values(sqlite3_stmt *st, const pt_edge *e,
+                            const char *cand, size_t cand_len)
+{
+  int src = sqlite3_bind_int(st, 3, (int)e->type);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 5, e->line);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 6, e->resolved ? 1 : 0);
+  if (src == SQLITE_OK) src = sqlite3_bind_int(st, 7, (int)e->resolution);
+  if (src == SQLITE_OK) src = bind_candidates(st, 8, cand, cand_len);
+  return src;
+}
 
 void pt__sqlite_edge_writer_fini(pt__sqlite_edge_writer *w)
 {

@@ -14,6 +14,7 @@ int pt_thread_start(pt_thread_fn fn, void *payload, pt_thread **out);
 /* Waits for the thread and frees it. */
 void pt_thread_join(pt_thread *t);
 int pt_mutex_new(pt_mutex **out);
+/* Accepts NULL. */
 void pt_mutex_free(pt_mutex *m);
 void pt_mutex_lock(pt_mutex *m);
 void pt_mutex_unlock(pt_mutex *m);
