@@ -118,6 +118,38 @@ static void strmap__finds_what_was_put_and_nothing_else(void **state)
   pt_strmap_fini(&m);
 }
 
+/* pt_strmap_value_hashed adds a key once and hands back its value's
+ * place: a count kept through it, and an overwrite, are what the map then
+ * gives. */
+static void strmap__value_hashed_adds_once_and_updates_in_place(void **state)
+{
+  pt_strmap m = PT_STRMAP_INIT;
+  const char *names[] = {"f", "g", "f", "h", "f", "g"};
+  size_t *v = NULL, got = 0;
+  for (int i = 0; i < 6; i++) {
+    size_t len = strlen(names[i]);
+    assert_int_equal(pt_strmap_value_hashed(&m, names[i], len,
+                                            pt_strmap_hash(names[i], len), 0,
+                                            &v), 0);
+    ++*v;
+  }
+  assert_int_equal(m.n, 3);
+  assert_true(pt_strmap_get(&m, "f", 1, &got));
+  assert_int_equal(got, 3);
+  assert_true(pt_strmap_get(&m, "g", 1, &got));
+  assert_int_equal(got, 2);
+  assert_true(pt_strmap_get(&m, "h", 1, &got));
+  assert_int_equal(got, 1);
+  /* an absent key takes the value given */
+  assert_int_equal(pt_strmap_value_hashed(&m, "k", 1, pt_strmap_hash("k", 1),
+                                          7, &v), 0);
+  assert_int_equal(*v, 7);
+  *v = 9;
+  assert_true(pt_strmap_get(&m, "k", 1, &got));
+  assert_int_equal(got, 9);
+  pt_strmap_fini(&m);
+}
+
 /* A reserved map takes n keys without growing; a key put with its hash
  * is found without it, and the other way round. */
 static void strmap__reserved_map_takes_n_keys_without_growing(void **state)
@@ -270,6 +302,7 @@ int main(void)
     cmocka_unit_test(buf_put__a_length_that_would_wrap_is_refused),
     cmocka_unit_test(strmap__finds_what_was_put_and_nothing_else),
     cmocka_unit_test(strmap__reserved_map_takes_n_keys_without_growing),
+    cmocka_unit_test(strmap__value_hashed_adds_once_and_updates_in_place),
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),
     cmocka_unit_test(arena__growing_chunks_keep_every_block_intact),
     cmocka_unit_test(alloc_fail_after__fails_exactly_the_nth_allocation),

@@ -39,5 +39,10 @@ int pt_strmap_get_hashed(const pt_strmap *m, const char *key, size_t len,
                          uint64_t hash, size_t *out);
 int pt_strmap_put_new_hashed(pt_strmap *m, const char *key, size_t len,
                              uint64_t hash, size_t value, size_t *out);
+/* Adds key with value when absent; *out points at the value the map holds
+ * for key, which the caller may change (a count, an overwrite) until the
+ * next key is added. One probe where a get and a put are two. PT_ENOMEM. */
+int pt_strmap_value_hashed(pt_strmap *m, const char *key, size_t len,
+                           uint64_t hash, size_t value, size_t **out);
 
 #endif

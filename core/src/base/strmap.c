@@ -61,8 +61,8 @@ uint64_t pt_strmap_hash(const char *key, size_t len)
   return pt_hash64(key, len);
 }
 
-int pt_strmap_put_new_hashed(pt_strmap *m, const char *key, size_t len,
-                             uint64_t h, size_t value, size_t *out)
+int pt_strmap_value_hashed(pt_strmap *m, const char *key, size_t len,
+                           uint64_t h, size_t value, size_t **out)
 {
   if ((m->n + 1) * 2 > m->cap) {
     int rc = grow(m, m->cap ? m->cap * 2 : 16);
@@ -77,9 +77,18 @@ int pt_strmap_put_new_hashed(pt_strmap *m, const char *key, size_t len,
     s->value = value;
     m->n++;
   }
-  if (out)
-    *out = s->value;
+  *out = &s->value;
   return 0;
+}
+
+int pt_strmap_put_new_hashed(pt_strmap *m, const char *key, size_t len,
+                             uint64_t h, size_t value, size_t *out)
+{
+  size_t *v;
+  int rc = pt_strmap_value_hashed(m, key, len, h, value, &v);
+  if (rc == 0 && out)
+    *out = *v;
+  return rc;
 }
 
 int pt_strmap_put_new(pt_strmap *m, const char *key, size_t len, size_t value,
@@ -91,10 +100,10 @@ int pt_strmap_put_new(pt_strmap *m, const char *key, size_t len, size_t value,
 
 int pt_strmap_put(pt_strmap *m, const char *key, size_t len, size_t value)
 {
-  size_t cur;
-  int rc = pt_strmap_put_new(m, key, len, value, &cur);
-  if (rc == 0 && cur != value)
-    find(m, key, len, pt_hash64(key, len))->value = value;
+  size_t *v;
+  int rc = pt_strmap_value_hashed(m, key, len, pt_hash64(key, len), value, &v);
+  if (rc == 0)
+    *v = value;
   return rc;
 }
 

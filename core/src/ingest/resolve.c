@@ -42,10 +42,10 @@ void pt__resolve_arity_of(const pt_entity *e, ent_info *in)
 /* Appends i to the chain of its key; tail[head] is the chain's last, so
  * chains keep index order without walking them. */
 static int chain(pt_strmap *m, size_t *next, size_t *tail, const char *key,
-                 size_t i)
+                 size_t len, uint64_t h, size_t i)
 {
   size_t head;
-  int rc = pt_strmap_put_new(m, key, strlen(key), i, &head);
+  int rc = pt_strmap_put_new_hashed(m, key, len, h, i, &head);
   if (rc)
     return rc;
   next[i] = NONE;
@@ -57,8 +57,14 @@ static int chain(pt_strmap *m, size_t *next, size_t *tail, const char *key,
 
 int pt__resolve_intern(pt_strmap *m, const char *s, size_t n, uint32_t *out)
 {
+  return pt__resolve_intern_hashed(m, s, n, pt_strmap_hash(s, n), out);
+}
+
+int pt__resolve_intern_hashed(pt_strmap *m, const char *s, size_t n,
+                              uint64_t h, uint32_t *out)
+{
   size_t id;
-  int rc = pt_strmap_put_new(m, s, n, m->n, &id);
+  int rc = pt_strmap_put_new_hashed(m, s, n, h, m->n, &id);
   if (rc == 0 && id >= NO_ID)
     rc = PT_ERR(PT_ENOMEM, "too many distinct names to resolve");
   *out = rc == 0 ? (uint32_t)id : NO_ID;
@@ -227,12 +233,18 @@ span pt__resolve_encl(const pt_entity *e, const pt_entity *parent)
   return none;
 }
 
-/* The type that encloses entity i (its qualified name), or an empty span. */
-static span enclosing_type(const pt_resolver *rs, size_t i)
+/* The type that encloses entity i (its qualified name), or an empty span.
+ * A file's entities repeat their parent's key by address (the pool keeps
+ * each string once): *last_key and *last are the last one looked up. */
+static span enclosing_type(const pt_resolver *rs, size_t i,
+                           const char **last_key, size_t *last)
 {
   const pt_entity *e = &rs->ents[i];
-  size_t p = pt__resolve_key(rs, NULL, e->parent_key);
-  return pt__resolve_encl(e, p != NONE ? &rs->ents[p] : NULL);
+  if (e->parent_key != *last_key) {
+    *last = pt__resolve_key(rs, NULL, e->parent_key);
+    *last_key = e->parent_key;
+  }
+  return pt__resolve_encl(e, *last != NONE ? &rs->ents[*last] : NULL);
 }
 
 /* Path ids: the files' first, in order, then any other entity's path. */
@@ -244,6 +256,7 @@ static int path_ids(pt_resolver *rs, uint32_t **path_dir)
   rs->cap_paths = cap;
   if (!rs->path_text)
     return PT_ERR(PT_ENOMEM, "out of memory");
+  rc = pt_strmap_reserve(&rs->paths, rs->n_files); /* each file's own */
   for (size_t i = 0; rc == 0 && i < rs->n_files + rs->n_ents; i++) {
     const char *p = i < rs->n_files ? rs->files[i].path
                                     : rs->ents[i - rs->n_files].file_path;
@@ -289,9 +302,19 @@ static void types_half(void *payload)
 {
   ids_half *h = payload;
   pt_resolver *rs = h->rs;
-  int rc = 0;
-  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++)
-    rc = pt_strmap_put(&rs->by_key, rs->ents[i].key, strlen(rs->ents[i].key), i);
+  /* every key once (keys are unique), each hashed and probed once; a
+   * repeated key is the last entity's, as a put would leave it */
+  const char *last_key = NULL; /* enclosing_type's */
+  size_t last = NONE;
+  int rc = pt_strmap_reserve(&rs->by_key, rs->n_ents);
+  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
+    const char *k = rs->ents[i].key;
+    size_t len = strlen(k), *at;
+    rc = pt_strmap_value_hashed(&rs->by_key, k, len, pt_strmap_hash(k, len),
+                                i, &at);
+    if (rc == 0)
+      *at = i;
+  }
   for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
     const pt_entity *e = &rs->ents[i];
     ent_info *in = &rs->info[i];
@@ -302,7 +325,7 @@ static void types_half(void *payload)
     in->qn = in->encl = NO_ID;
     if (e->qualname)
       rc = pt__resolve_intern(&rs->qnames, e->qualname, in->ql, &in->qn);
-    rs->encl[i] = enclosing_type(rs, i);
+    rs->encl[i] = enclosing_type(rs, i, &last_key, &last);
     if (rc == 0 && rs->encl[i].s)
       rc = pt__resolve_intern(&rs->qnames, rs->encl[i].s, rs->encl[i].n,
                               &in->encl);
@@ -324,24 +347,31 @@ static void names_half(void *payload)
     ent_info *in = &rs->info[i];
     uint8_t fam = pt__resolve_family(e->lang);
     in->dir = path_dir[in->file];
+    /* the name's three maps, with one hash of it */
+    size_t nl = strlen(e->name), *count;
+    uint64_t hn = pt_strmap_hash(e->name, nl);
     if (fam >= PT_LANG__COUNT)
       rc = PT_ERR(PT_EINVAL, "%s: unknown language", e->key);
     if (rc == 0)
-      rc = pt__resolve_intern(&rs->name_ids, e->name, strlen(e->name), &in->nid);
+      rc = pt__resolve_intern_hashed(&rs->name_ids, e->name, nl, hn, &in->nid);
     if (rc == 0)
-      rc = chain(&rs->by_name[fam], rs->next_same_name, tail, e->name, i);
+      rc = chain(&rs->by_name[fam], rs->next_same_name, tail, e->name, nl, hn,
+                 i);
     size_t was; /* the first of two (invalid) default exports */
     if (rc == 0 && pt__resolve_is_default(e) &&
         !pt_strmap_get(&rs->defaults, e->file_path, strlen(e->file_path), &was))
       rc = pt_strmap_put(&rs->defaults, e->file_path, strlen(e->file_path), i);
-    size_t count = 0, nl = strlen(e->name);
-    pt_strmap_get(&rs->names, e->name, nl, &count);
     if (rc == 0)
-      rc = pt_strmap_put(&rs->names, e->name, nl, count + 1);
+      rc = pt_strmap_value_hashed(&rs->names, e->name, nl, hn, 0, &count);
+    if (rc == 0)
+      ++*count;
   }
-  for (size_t i = 0; rc == 0 && i < rs->n_files; i++)
-    rc = chain(&rs->by_base, rs->next_same_base, tail,
-               pt__path_base(rs->files[i].path), i);
+  for (size_t i = 0; rc == 0 && i < rs->n_files; i++) {
+    const char *base = pt__path_base(rs->files[i].path);
+    size_t bl = strlen(base);
+    rc = chain(&rs->by_base, rs->next_same_base, tail, base, bl,
+               pt_strmap_hash(base, bl), i);
+  }
   pt_free(path_dir);
   half_failed(h, rc);
 }

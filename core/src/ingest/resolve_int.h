@@ -237,6 +237,9 @@ void pt__resolve_arity_of(const pt_entity *e, ent_info *in);
 /* The id of s[0..n) in m, a new one (m's count) the first time: 0, or
  * PT_ENOMEM (also past NO_ID ids) with *out NO_ID. */
 int pt__resolve_intern(pt_strmap *m, const char *s, size_t n, uint32_t *out);
+/* The same with s's hash (pt_strmap_hash) made by the caller. */
+int pt__resolve_intern_hashed(pt_strmap *m, const char *s, size_t n,
+                              uint64_t h, uint32_t *out);
 /* What the rules read goes through these, so that a file's resolution
  * records what it read (pt__deps_record): a name's first entity in a
  * family (1, or 0 when there is none), whether any family has the name,
