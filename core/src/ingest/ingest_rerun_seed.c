@@ -226,11 +226,18 @@ static int holds_mark(const marks *m, const char *s)
   return 0;
 }
 
-static int def_holds_mark(const marks *m, const pt_entity *e)
+/* Does any of e's strings hold a mark? The pool keeps each string once, so
+ * a file's entities repeat its path and their parents' keys by address:
+ * path, and *parent (then set to e's), were scanned already (NULL: none). */
+static int def_holds_mark(const marks *m, const pt_entity *e, const char *path,
+                          const char **parent)
 {
-  return holds_mark(m, e->name) || holds_mark(m, e->qualname) ||
-         holds_mark(m, e->key) || holds_mark(m, e->signature) ||
-         holds_mark(m, e->parent_key) || holds_mark(m, e->file_path);
+  int got = holds_mark(m, e->name) || holds_mark(m, e->qualname) ||
+            holds_mark(m, e->key) || holds_mark(m, e->signature) ||
+            (e->parent_key != *parent && holds_mark(m, e->parent_key)) ||
+            (e->file_path != path && holds_mark(m, e->file_path));
+  *parent = e->parent_key;
+  return got;
 }
 
 /* Is s (len bytes, at least one) anywhere in p[0..n)? */
@@ -332,19 +339,24 @@ static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
   /* the unchanged definitions and the paths hold no mark */
   for (size_t i = 0; rc == 0 && !m.all && m.n && i < n; i++) {
     const pt_file_result *r = e[i].r;
+    const char *parent = NULL;
     if (holds_mark(&m, r->file.path))
       m.all = 1;
     for (size_t j = 0; !m.all && is_changed[i] != 2 && j < r->n_entities; j++)
-      if (def_holds_mark(&m, &r->entities[j]))
+      if (def_holds_mark(&m, &r->entities[j], r->file.path, &parent))
         m.all = 1;
   }
   for (size_t k = 0; rc == 0 && !m.all && k < d->n_changed; k++) {
     const pt_file_result *was = e[at[k]].r;
+    const char *parent = NULL;
     for (size_t j = 0; keep_old[k] && !m.all && j < was->n_entities; j++)
-      if (keep_old[k][j] && def_holds_mark(&m, &was->entities[j]))
+      if (keep_old[k][j] &&
+          def_holds_mark(&m, &was->entities[j], NULL, &parent))
         m.all = 1;
+    parent = NULL;
     for (size_t j = 0; keep_now[k] && !m.all && j < now[k]->n_entities; j++)
-      if (keep_now[k][j] && def_holds_mark(&m, &now[k]->entities[j]))
+      if (keep_now[k][j] &&
+          def_holds_mark(&m, &now[k]->entities[j], NULL, &parent))
         m.all = 1;
   }
   /* the files whose references hold a mark: none of them notes bases
