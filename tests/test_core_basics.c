@@ -262,6 +262,14 @@ static void varint__round_trips_and_rejects_bad_numbers(void **state)
     assert_true(v == vals[i]);
   }
   assert_ptr_equal(p, end);
+  /* the reader of any length gives what the one-byte path gives */
+  p = (const unsigned char *)b.ptr;
+  for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+    uint64_t v;
+    assert_int_equal(pt_varint_get_long(&p, end, &v), PT_VARINT_OK);
+    assert_true(v == vals[i]);
+  }
+  assert_ptr_equal(p, end);
   uint64_t v = 7;
   assert_int_equal(pt_varint_get(&p, end, &v), PT_VARINT_TRUNCATED);
   assert_true(v == 0);

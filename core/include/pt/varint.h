@@ -28,8 +28,20 @@ typedef enum pt_varint_status {
 } pt_varint_status;
 
 /* Reads one varint from *p (never past end) into *out and moves *p past
- * it; on a bad number *out is 0 and *p where the reading stopped. */
-pt_varint_status pt_varint_get(const unsigned char **p,
-                               const unsigned char *end, uint64_t *out);
+ * it; on a bad number *out is 0 and *p where the reading stopped. Most of
+ * the numbers loads read (counts, kinds, string numbers) are one byte,
+ * read here without a call; pt_varint_get_long reads any. */
+pt_varint_status pt_varint_get_long(const unsigned char **p,
+                                    const unsigned char *end, uint64_t *out);
+static inline pt_varint_status pt_varint_get(const unsigned char **p,
+                                             const unsigned char *end,
+                                             uint64_t *out)
+{
+  if (*p != end && **p < 0x80) {
+    *out = *(*p)++;
+    return PT_VARINT_OK;
+  }
+  return pt_varint_get_long(p, end, out);
+}
 
 #endif

@@ -13,8 +13,8 @@ int pt_varint_put(pt_buf *b, uint64_t v)
   return pt_buf_put(b, tmp, n);
 }
 
-pt_varint_status pt_varint_get(const unsigned char **p,
-                               const unsigned char *end, uint64_t *out)
+pt_varint_status pt_varint_get_long(const unsigned char **p,
+                                    const unsigned char *end, uint64_t *out)
 {
   uint64_t v = 0;
   *out = 0;
