@@ -430,6 +430,10 @@ static void test_reindex_reports_the_file_delta(void **state)
   /* g changes body, f goes, k comes and calls h in the other file */
   pt_test_write(root, "src/a.c", "int g(void) { return 2; }\nint k(void) { return h(); }\n");
   assert_int_equal(pt_live_reindex(lv, "src/a.c", &d), 0);
+  /* the worker compacted the first index's results before the update */
+  pt_live_status ls;
+  pt_live_get_status(lv, &ls);
+  assert_int_equal(ls.files_compacted, 2);
   assert_true(d.in_index_before && d.in_index_after && d.hash_changed);
   assert_int_equal(d.entities_before, 2);
   assert_int_equal(d.entities_after, 2);
@@ -1457,6 +1461,76 @@ static void test_adopted_unchanged_tree_merges_nothing(void **state)
   pt_free(db);
 }
 
+/* A first index's cache compacted (its results replaced by ones decoded
+ * from the graph's reuse records) patches every kind of edit as a fresh
+ * index makes the tree; a cache that did not make the graph is refused
+ * and left as it was. */
+static void test_compacted_cache_patches_as_fresh(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_compact");
+  char full[600];
+  write_start_tree(root);
+  pt_test_write(root, "k.py", "class K:\n    def m(self):\n        return 1\n"
+                              "class L(K):\n    def n(self):\n"
+                              "        return self.m()\n");
+  pt_ingest_cache *c = NULL, *other = NULL;
+  pt_graph *g = NULL, *next = NULL;
+  size_t n = 0;
+  assert_int_equal(pt_ingest_cache_new(&c), 0);
+  assert_int_equal(pt_ingest_cache_new(&other), 0);
+  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_stats st;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_int_equal(pt_ingest_cache_compact(other, g, &n), PT_EINVAL);
+  pt_error_clear();
+  assert_int_equal(pt_ingest_cache_size(other), 0);
+  /* every kept result: the files' but the one whose key moved on */
+  size_t kept = pt_ingest_cache_size(c);
+  assert_int_equal(kept, pt_graph_n_files(g) - 1);
+  assert_int_equal(pt_ingest_cache_compact(c, g, &n), 0);
+  assert_int_equal(n, kept);
+  assert_int_equal(pt_ingest_cache_size(c), kept);
+  static const struct {
+    const char *path, *text; /* text NULL: the file is deleted */
+  } edits[] = {
+      {"b.c", "int b(void) { return 3; }\n"},                  /* body */
+      {"b.c", "int b(void) { return 3; }\nint b2(void) { return a(); }\n"},
+      {"k.py", "class K:\n    def m(self):\n        return 1\n"
+               "class L(K):\n    pass\n"},                    /* removed */
+      {"d.py", NULL},                                         /* deleted */
+      {"e.py", "def d():\n    return 1\n"},                    /* added */
+  };
+  for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+    snprintf(full, sizeof full, "%s/%s", root, edits[i].path);
+    if (edits[i].text)
+      pt_test_write(root, edits[i].path, edits[i].text);
+    else
+      assert_int_equal(pt_fs_remove(full), 0);
+    assert_int_equal(pt_ingest_cache_mark_dirty(c, edits[i].path), 0);
+    int rc = pt_ingest_patch(&o, g, &next, &st);
+    if (rc == PT_EAGAIN) {
+      pt_error_clear();
+      rc = pt_ingest(&o, &next, &st);
+    }
+    assert_int_equal(rc, 0);
+    pt_ingest_stats_fini(&st);
+    assert_non_null(next);
+    char *live = dump(next), *fresh = fresh_dump(root);
+    assert_same(live, fresh, edits[i].path);
+    pt_free(live);
+    pt_free(fresh);
+    pt_graph_free(g);
+    g = next;
+    next = NULL;
+  }
+  pt_graph_free(g);
+  pt_ingest_cache_free(c);
+  pt_ingest_cache_free(other);
+  pt_free(root);
+}
+
 /* One file changed, one added, one deleted while nothing watched: the
  * first pass parses the changed and the added one (and the one whose key
  * moved back when the file it collided with went), and the result is
@@ -1543,6 +1617,7 @@ int main(void)
     cmocka_unit_test(test_adopted_records_of_another_extractor_are_parsed),
     cmocka_unit_test(test_adopted_as_is_seeds_at_the_first_update),
     cmocka_unit_test(test_adopted_unchanged_tree_merges_nothing),
+    cmocka_unit_test(test_compacted_cache_patches_as_fresh),
     cmocka_unit_test(test_adopted_tree_catches_up_parsing_only_changes),
     cmocka_unit_test(test_adopted_tree_catches_up_parsing_only_changes_rocksdb),
   };

@@ -40,6 +40,17 @@ size_t pt_ingest_cache_size(const pt_ingest_cache *c);
 int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g,
                          size_t *n_seeded);
 
+/* After a run over an empty cache made g (a first index), the results
+ * kept as extracted are replaced by ones decoded from g's reuse records,
+ * as pt_ingest_cache_seed makes them: they borrow g's strings instead of
+ * holding copies (the entity code of every file again), and every later
+ * run and patch goes as it would have. *n_compacted counts them; a record
+ * that cannot be decoded keeps its result as extracted. PT_EINVAL when c
+ * does not hold the run that made g (nothing changed), PT_ENOMEM (the
+ * results replaced so far stay replaced). */
+int pt_ingest_cache_compact(pt_ingest_cache *c, const pt_graph *g,
+                            size_t *n_compacted);
+
 typedef struct pt_ingest_opts {
   const char *root;                /* borrowed */
   unsigned n_threads;              /* 0 = one per processor */

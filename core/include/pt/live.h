@@ -94,6 +94,9 @@ typedef struct pt_live_status {
                                   also those that changed nothing */
   uint64_t files_seeded;       /* files of an adopted graph kept for reuse
                                   without parsing (pt_ingest_cache_seed) */
+  uint64_t files_compacted;    /* files of the first index whose parse
+                                  results the cache keeps as the graph's
+                                  (pt_ingest_cache_compact) */
   uint64_t root_passes;        /* whole-root passes done (an adopted
                                   graph's first, catch-ups after a pause) */
   uint64_t files_removed;      /* files that left the index */

@@ -143,6 +143,19 @@ int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
   return 0;
 }
 
+int pt__cache_is_run_of(const pt_ingest_cache *c, const pt_graph *g)
+{
+  return c->rs && pt_graph_pool_of(g) == c->pool &&
+         c->n <= pt_graph_n_files(g) &&
+         (!c->seed_pool || c->seed_pool == c->pool);
+}
+
+void pt__cache_put_decoded(pt_ingest_cache *c, size_t i, pt_file_result *r)
+{
+  pt_file_result_free(c->entries[i].r);
+  c->entries[i].r = r;
+}
+
 static void free_entries(pt__cache_entry *e, size_t n)
 {
   for (size_t i = 0; i < n; i++) {

@@ -118,6 +118,12 @@ int pt__cache_splice(pt_ingest_cache *c, const unsigned char *drop,
 int pt__cache_hold_pool(pt_ingest_cache *c, const pt_graph *g);
 int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
                          pt_file_result *r);
+/* Compacting (pt_ingest_cache_compact): does c hold the run that made
+ * g (its resolver, a result for each of g's files but those rekeyed),
+ * with no strings of another graph's? Then entry i's result is replaced
+ * by r, decoded from g's record (size, mtime and seeded mark kept). */
+int pt__cache_is_run_of(const pt_ingest_cache *c, const pt_graph *g);
+void pt__cache_put_decoded(pt_ingest_cache *c, size_t i, pt_file_result *r);
 
 /* ingest_patch.c: does a file name bases the resolver notes (extends,
  * implements, C++ fields of a named type), and the same ones in the same

@@ -505,22 +505,26 @@ static void spans_fini(spans *s)
   pt_free(s->tests);
 }
 
-int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g, size_t *n_seeded)
+/* Each file record of g that holds a current reuse record, decoded into
+ * a result: added to the empty cache c as a seeded entry, or (compact)
+ * put in place of the result c keeps for that path. *n counts them. */
+static int decode_records(pt_ingest_cache *c, const pt_graph *g, int compact,
+                          size_t *n)
 {
   spans s = {NULL, NULL, NULL};
   pt_buf file_key = PT_BUF_INIT;
   const pt_file_record *files = pt_graph_files(g);
   size_t nf = pt_graph_n_files(g), n_bad = 0, n_other = 0;
-  *n_seeded = 0;
-  if (pt_ingest_cache_size(c) != 0)
-    return PT_ERR(PT_EINVAL, "pt_ingest_cache_seed: the cache is in use");
+  *n = 0;
   int rc = make_spans(g, &s);
   if (rc == 0)
     rc = pt__cache_hold_pool(c, g);
   for (size_t i = 0; rc == 0 && i < nf; i++) {
     const pt_file_record *f = &files[i];
     pt_file_result *r = NULL;
-    if (!f->reuse || f->mtime_ns == 0)
+    size_t k = 0;
+    if (!f->reuse || f->mtime_ns == 0 ||
+        (compact && !pt__cache_find(c, f->path, strlen(f->path), &k)))
       continue;
     if (!pt__reuse_is_current(f)) {
       n_other++;
@@ -532,20 +536,46 @@ int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g, size_t *n_seeded
       rc = decode(g, f, &s.v[i], file_key.ptr, &r);
     if (rc == 0 && !r)
       n_bad++;
-    else if (rc == 0 && (rc = pt__cache_add_seeded(c, f, r)) == 0)
-      (*n_seeded)++;
+    else if (rc == 0 && compact) {
+      pt__cache_put_decoded(c, k, r);
+      (*n)++;
+    } else if (rc == 0 && (rc = pt__cache_add_seeded(c, f, r)) == 0)
+      (*n)++;
   }
   if (n_other)
     pt_log(PT_LOG_INFO, "ingest cache: %zu file records were made by another "
-           "version of the extractor; those files are parsed again", n_other);
+           "version of the extractor; %s", n_other,
+           compact ? "their results are kept as extracted"
+                   : "those files are parsed again");
   if (n_bad)
     pt_log(PT_LOG_WARN, "ingest cache: %zu file records held a malformed "
-           "reuse record; those files are parsed again", n_bad);
-  if (rc)
-    pt__cache_commit(c, 0);
+           "reuse record; %s", n_bad,
+           compact ? "their results are kept as extracted"
+                   : "those files are parsed again");
   pt_buf_fini(&file_key);
   spans_fini(&s);
   return rc;
+}
+
+int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g, size_t *n_seeded)
+{
+  *n_seeded = 0;
+  if (pt_ingest_cache_size(c) != 0)
+    return PT_ERR(PT_EINVAL, "pt_ingest_cache_seed: the cache is in use");
+  int rc = decode_records(c, g, 0, n_seeded);
+  if (rc)
+    pt__cache_commit(c, 0);
+  return rc;
+}
+
+int pt_ingest_cache_compact(pt_ingest_cache *c, const pt_graph *g,
+                            size_t *n_compacted)
+{
+  *n_compacted = 0;
+  if (!pt__cache_is_run_of(c, g))
+    return PT_ERR(PT_EINVAL, "pt_ingest_cache_compact: the cache does not "
+                  "hold the run that made the graph");
+  return decode_records(c, g, 1, n_compacted);
 }
 
 /* ---- the stat check's second opinion ------------------------------------ */

@@ -28,6 +28,10 @@ struct pt_live {
   size_t n_watch_skip;
   pt_ingest_cache *cache;     /* owned; under update_mu */
   const pt_graph *cur;        /* the current graph; under update_mu */
+  const pt_graph *to_compact; /* under update_mu: the first index's graph,
+                                 whose results the cache holds as extracted
+                                 until the worker starts or an update
+                                 comes first */
   const pt_graph *to_seed;    /* under update_mu: the adopted graph, whose
                                  files go into the cache before the first
                                  update (not at adoption: the server is
@@ -101,14 +105,25 @@ static int file_delta(const pt_graph *old, const pt_graph *now, const char *path
 /* ---- updates -------------------------------------------------------------- */
 
 static void seed(pt_live *lv, const pt_graph *g);
+static void compact(pt_live *lv, const pt_graph *g);
+
+/* Under update_mu, before anything reads or marks the cache: the first
+ * index's results are compacted now, once. */
+static void compact_if_due(pt_live *lv)
+{
+  if (lv->to_compact)
+    compact(lv, lv->to_compact);
+  lv->to_compact = NULL;
+}
 
 /* Under update_mu, before anything reads or marks the cache: an adopted
- * graph's files go in now, once. */
+ * graph's files go in now, once (and a first index's are compacted). */
 static void seed_if_due(pt_live *lv)
 {
   if (lv->to_seed)
     seed(lv, lv->to_seed);
   lv->to_seed = NULL;
+  compact_if_due(lv);
 }
 
 static void publish(pt_live *lv, pt_graph *g)
@@ -487,6 +502,7 @@ static void worker(void *payload)
 {
   pt_live *lv = payload;
   pt_mutex_lock(lv->update_mu);
+  compact_if_due(lv);
   prepare_patch(lv); /* the graph served from the start */
   pt_mutex_unlock(lv->update_mu);
   for (;;) {
@@ -580,6 +596,29 @@ int pt_live_new(const pt_live_opts *o, pt_live **out)
   return 0;
 }
 
+/* Under update_mu, once the worker starts or an update comes, after a
+ * first index: the cache's results, each a copy of its file's entity code and
+ * references, become ones that borrow the graph's strings, as a loaded
+ * graph's seed makes them (the several tree's server at Ready: 1,610 ->
+ * 1,293 MB). A cache left as it was serves the same. */
+static void compact(pt_live *lv, const pt_graph *g)
+{
+  size_t n = 0;
+  uint64_t t0 = pt_clock_ns();
+  if (pt_ingest_cache_compact(lv->cache, g, &n) != 0) {
+    pt_log(PT_LOG_WARN, "[FileWatcher] parse results kept as extracted: %s",
+           pt_error_last()->message);
+    pt_error_clear();
+  }
+  pt_sys_heap_trim();
+  pt_mutex_lock(lv->mu);
+  lv->st.files_compacted = n;
+  pt_mutex_unlock(lv->mu);
+  pt_log(PT_LOG_INFO, "[FileWatcher] %zu of %zu files' parse results kept "
+         "as the graph's (%.0f ms)", n, pt_graph_n_files(g),
+         (double)(pt_clock_ns() - t0) / 1e6);
+}
+
 int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats)
 {
   pt_ingest_opts o = {lv->root, lv->o.n_threads, lv->o.max_file_size,
@@ -592,6 +631,7 @@ int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats)
     write_through(lv, NULL, g);
     publish(lv, g);
     *out = g;
+    lv->to_compact = g;
   }
   pt_mutex_unlock(lv->update_mu);
   return rc;
