@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/bits.h"
 #include "pt/error.h"
 #include "pt/ptrmap.h"
 #include "pt/qgraph.h"
@@ -321,11 +322,6 @@ static void maps_fini(lineage_maps *m)
   pt_free(m->remap);
 }
 
-static int has_bit(const uint64_t *bits, size_t i)
-{
-  return (int)((bits[i >> 6] >> (i & 63)) & 1);
-}
-
 /* A key of a new record: an old node kept, or a new key. */
 static void note_key(const pt_qgraph *old, lineage_maps *m, const char *key)
 {
@@ -340,13 +336,13 @@ static void note_key(const pt_qgraph *old, lineage_maps *m, const char *key)
  * edge from it or to it (the first kept one found ends the search). */
 static int named_by_kept(const pt_qgraph *old, const lineage_maps *m, size_t v)
 {
-  if (old->entity[v] >= 0 && has_bit(m->ent_kept, (size_t)old->entity[v]))
+  if (old->entity[v] >= 0 && pt_bit_has(m->ent_kept, (size_t)old->entity[v]))
     return 1;
   for (uint32_t k = old->fwd_off[v]; k < old->fwd_off[v + 1]; k++)
-    if (has_bit(m->edge_kept, k))
+    if (pt_bit_has(m->edge_kept, k))
       return 1;
   for (uint32_t r = old->rev_off[v]; r < old->rev_off[v + 1]; r++)
-    if (has_bit(m->edge_kept, old->rev_edge[r]))
+    if (pt_bit_has(m->edge_kept, old->rev_edge[r]))
       return 1;
   return 0;
 }
@@ -384,14 +380,14 @@ static int mark_kept(const pt_qgraph *old, const pt_graph *g,
     if (s == PT_GRAPH_NEW)
       n_new++;
     else
-      m->ent_kept[s >> 6] |= (uint64_t)1 << (s & 63);
+      pt_bit_set(m->ent_kept, s);
   }
   for (size_t i = 0; i < nd; i++) {
     uint32_t s = ln->edge_src[i];
     if (s == PT_GRAPH_NEW)
       n_new += 2;
     else
-      m->edge_kept[s >> 6] |= (uint64_t)1 << (s & 63);
+      pt_bit_set(m->edge_kept, s);
   }
   m->fresh = pt_malloc((n_new + 1) * sizeof *m->fresh);
   if (!m->fresh)
@@ -403,7 +399,7 @@ static int mark_kept(const pt_qgraph *old, const pt_graph *g,
       s += 63; /* a word of kept ones */
       continue;
     }
-    int64_t v = has_bit(m->ent_kept, s) ? -1 : pt_qgraph_find(old, be[s].key);
+    int64_t v = pt_bit_has(m->ent_kept, s) ? -1 : pt_qgraph_find(old, be[s].key);
     if (v >= 0)
       m->keep[v] = (unsigned char)named_by_kept(old, m, (size_t)v);
   }
@@ -412,7 +408,7 @@ static int mark_kept(const pt_qgraph *old, const pt_graph *g,
       s += 63;
       continue;
     }
-    if (has_bit(m->edge_kept, s))
+    if (pt_bit_has(m->edge_kept, s))
       continue;
     size_t u = from_of(old, (uint32_t)s), v = old->fwd[s];
     m->keep[u] = (unsigned char)named_by_kept(old, m, u);

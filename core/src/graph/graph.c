@@ -994,9 +994,9 @@ int pt_graph_finish(pt_graph *g)
 
 size_t pt_graph_n_resolved_edges(const pt_graph *g)
 {
-  size_t n = 0;
   if (g->has_n_resolved)
     return g->n_resolved;
+  size_t n = 0;
   for (size_t i = 0; i < g->edges.n; i++)
     n += g->edges.v[i].resolved != 0;
   return n;

@@ -302,19 +302,13 @@ static void types_half(void *payload)
 {
   ids_half *h = payload;
   pt_resolver *rs = h->rs;
-  /* every key once (keys are unique), each hashed and probed once; a
-   * repeated key is the last entity's, as a put would leave it */
+  /* every key once (keys are unique; a repeated one would be the last
+   * entity's), the map sized for them first */
   const char *last_key = NULL; /* enclosing_type's */
   size_t last = NONE;
   int rc = pt_strmap_reserve(&rs->by_key, rs->n_ents);
-  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
-    const char *k = rs->ents[i].key;
-    size_t len = strlen(k), *at;
-    rc = pt_strmap_value_hashed(&rs->by_key, k, len, pt_strmap_hash(k, len),
-                                i, &at);
-    if (rc == 0)
-      *at = i;
-  }
+  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++)
+    rc = pt_strmap_put(&rs->by_key, rs->ents[i].key, strlen(rs->ents[i].key), i);
   for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
     const pt_entity *e = &rs->ents[i];
     ent_info *in = &rs->info[i];

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/bits.h"
 #include "pt/error.h"
 #include "resolve_int.h"
 
@@ -682,8 +683,7 @@ int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
 
 static int filter_has(const uint64_t *bits, uint64_t h)
 {
-  uint64_t b = h >> (64 - FILTER_BITS);
-  return (bits[b >> 6] >> (b & 63)) & 1;
+  return pt_bit_has(bits, h >> (64 - FILTER_BITS));
 }
 
 static int meets_filtered(const pt__deps *a, const pt__deps *changed,
@@ -707,10 +707,8 @@ int pt__resolver_readers(const pt_resolver *rs, int bases,
                        : NULL;
   if (changed->n > 16 && !bits)
     return PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; bits && i < changed->n; i++) {
-    uint64_t b = changed->v[i] >> (64 - FILTER_BITS);
-    bits[b >> 6] |= (uint64_t)1 << (b & 63);
-  }
+  for (size_t i = 0; bits && i < changed->n; i++)
+    pt_bit_set(bits, changed->v[i] >> (64 - FILTER_BITS));
   for (size_t f = 0; f < rs->n_files; f++) {
     const pt__deps *d = bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps;
     out[f] = !rs->rfiles[f].dead &&
