@@ -79,6 +79,20 @@ LANG_TEST(swift)
 /* A definition is a test by a marker word in the named decorations right
  * before it, the nearest first, up to the first named sibling that is no
  * decoration (a comment): at the top level and inside an impl. */
+/* Extracts src as path and checks its tests, a line "name reason" each
+ * in the extractor's order, against want. */
+static void assert_tests(pt_grammar grammar, const char *path, const char *src,
+                         size_t len, const char *want)
+{
+  pt_file_result *r = pt_test_extract(grammar, path, src, len);
+  pt_buf got = PT_BUF_INIT;
+  for (size_t i = 0; i < r->n_tests; i++)
+    pt_buf_printf(&got, "%s %s\n", r->tests[i].name, r->tests[i].reason);
+  assert_string_equal(pt_buf_cstr(&got), want);
+  pt_buf_fini(&got);
+  pt_file_result_free(r);
+}
+
 static void extract_markers__read_the_decorations_right_before(void **state)
 {
   static const char src[] =
@@ -92,16 +106,9 @@ static void extract_markers__read_the_decorations_right_before(void **state)
       "    #[cfg(test)]\n    #[inline]\n    fn o() {}\n"
       "    #[test]\n    // a comment\n    fn p() {}\n"
       "}\n";
-  pt_file_result *r = pt_test_extract(PT_GRAMMAR_RUST, "src/lib.rs", src,
-                                    sizeof src - 1);
-  pt_buf tests = PT_BUF_INIT;
-  for (size_t i = 0; i < r->n_tests; i++)
-    pt_buf_printf(&tests, "%s %s\n", r->tests[i].name, r->tests[i].reason);
-  assert_string_equal(pt_buf_cstr(&tests),
-                      "a marker:test\nb marker:bench\nS.m marker:test\n"
-                      "S.o marker:test\n");
-  pt_buf_fini(&tests);
-  pt_file_result_free(r);
+  assert_tests(PT_GRAMMAR_RUST, "src/lib.rs", src, sizeof src - 1,
+               "a marker:test\nb marker:bench\nS.m marker:test\n"
+               "S.o marker:test\n");
 }
 
 /* One definition of a run of many under one parent, written in one of
@@ -136,7 +143,7 @@ static void extract_markers__many_definitions_under_one_parent(void **state)
 {
   enum { N = 240 };
   (void)state;
-  pt_buf src = PT_BUF_INIT, want = PT_BUF_INIT, got = PT_BUF_INIT;
+  pt_buf src = PT_BUF_INIT, want = PT_BUF_INIT;
   char name[64], qual[128];
   int k = 0;
   for (int m = 0; m < 3; m++) {
@@ -167,14 +174,10 @@ static void extract_markers__many_definitions_under_one_parent(void **state)
     }
     pt_buf_printf(&src, "}\n");
   }
-  pt_file_result *r = pt_test_extract(PT_GRAMMAR_RUST, "src/lib.rs",
-                                      pt_buf_cstr(&src), src.len);
-  for (size_t i = 0; i < r->n_tests; i++)
-    pt_buf_printf(&got, "%s %s\n", r->tests[i].name, r->tests[i].reason);
-  assert_string_equal(pt_buf_cstr(&got), pt_buf_cstr(&want));
-  pt_file_result_free(r);
+  assert_tests(PT_GRAMMAR_RUST, "src/lib.rs", pt_buf_cstr(&src), src.len,
+               pt_buf_cstr(&want));
 
-  pt_buf_clear(&src), pt_buf_clear(&want), pt_buf_clear(&got);
+  pt_buf_clear(&src), pt_buf_clear(&want);
   pt_buf_printf(&src, "import pytest\nclass C:\n");
   for (int i = 0; i < N; i++) {
     static const char *const decos[] = {"    @pytest.mark.slow\n",
@@ -183,13 +186,10 @@ static void extract_markers__many_definitions_under_one_parent(void **state)
     if (i % 3 == 0)
       pt_buf_printf(&want, "C.m%d marker:pytest\n", i);
   }
-  r = pt_test_extract(PT_GRAMMAR_PYTHON, "lib.py", pt_buf_cstr(&src), src.len);
-  for (size_t i = 0; i < r->n_tests; i++)
-    pt_buf_printf(&got, "%s %s\n", r->tests[i].name, r->tests[i].reason);
-  assert_string_equal(pt_buf_cstr(&got), pt_buf_cstr(&want));
-  pt_file_result_free(r);
+  assert_tests(PT_GRAMMAR_PYTHON, "lib.py", pt_buf_cstr(&src), src.len,
+               pt_buf_cstr(&want));
 
-  pt_buf_clear(&src), pt_buf_clear(&want), pt_buf_clear(&got);
+  pt_buf_clear(&src), pt_buf_clear(&want);
   pt_buf_printf(&src, "class C {\n");
   for (int i = 0; i < N; i++) {
     static const char *const attrs[] = {"  [Fact]\n", "  [Obsolete]\n", ""};
@@ -198,12 +198,9 @@ static void extract_markers__many_definitions_under_one_parent(void **state)
       pt_buf_printf(&want, "C.M%d marker:Fact\n", i);
   }
   pt_buf_printf(&src, "}\n");
-  r = pt_test_extract(PT_GRAMMAR_CSHARP, "Lib.cs", pt_buf_cstr(&src), src.len);
-  for (size_t i = 0; i < r->n_tests; i++)
-    pt_buf_printf(&got, "%s %s\n", r->tests[i].name, r->tests[i].reason);
-  assert_string_equal(pt_buf_cstr(&got), pt_buf_cstr(&want));
-  pt_file_result_free(r);
-  pt_buf_fini(&src), pt_buf_fini(&want), pt_buf_fini(&got);
+  assert_tests(PT_GRAMMAR_CSHARP, "Lib.cs", pt_buf_cstr(&src), src.len,
+               pt_buf_cstr(&want));
+  pt_buf_fini(&src), pt_buf_fini(&want);
 }
 
 /* A Ruby class whose scope names itself (`class RDoc::RDoc`, RDoc's
