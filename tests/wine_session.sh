@@ -11,13 +11,37 @@ set -euo pipefail
 export WINEDEBUG=-all
 case "${1:-}" in
   start)
+    # Each step's output goes to a log that is printed when the step fails
+    # (a start once failed in 0.01 s with nothing to say why), and a failed
+    # step is tried once more after the prefix's server is ended.
+    log=$(mktemp)
+    trap 'rm -f "$log"' EXIT
+    step() { # step NAME COMMAND...: runs it, says why when it fails twice
+      local name=$1 rc=0
+      shift
+      "$@" >"$log" 2>&1 || rc=$?
+      if [ "$rc" -ne 0 ]; then
+        echo "wine_session: $name failed (exit $rc), once more after wineserver -k:" >&2
+        sed 's/^/  /' "$log" >&2
+        wineserver -k >/dev/null 2>&1 || true
+        rc=0
+        "$@" >"$log" 2>&1 || rc=$?
+        if [ "$rc" -ne 0 ]; then
+          echo "wine_session: $name failed again (exit $rc):" >&2
+          sed 's/^/  /' "$log" >&2
+          exit 1
+        fi
+      fi
+    }
     if [ ! -f "$WINEPREFIX/system.reg" ]; then
       # wineboot returns before the registry is written: wait for the server.
-      wine wineboot --init >/dev/null 2>&1
-      wineserver -w
+      step "making the prefix (wineboot --init)" \
+        sh -c 'wine wineboot --init && wineserver -w'
     fi
     wineserver -p >/dev/null 2>&1 || true # fails when one is up already: fine
-    wine cmd /c exit 0 >/dev/null 2>&1 # warm-up: boots the prefix's services
+    # warm-up: boots the prefix's services
+    step "the warm-up (wine cmd /c exit 0)" wine cmd /c exit 0
+    wineserver -p >/dev/null 2>&1 || true # again, if the retry ended it
     ;;
   stop)
     wineserver -k >/dev/null 2>&1 || true # not running is fine
