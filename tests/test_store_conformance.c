@@ -189,8 +189,8 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
   assert_query(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM "
                "sqlite_master WHERE type = 'index' AND name NOT LIKE "
                "'sqlite_%' ORDER BY name)",
-               "edge_rows_key,edge_rows_to_id,entity_rows_file_id,"
-               "entity_rows_name_id,strings_text");
+               "edge_rows_key,entity_rows_file_id,entity_rows_name_id,"
+               "strings_text");
   /* edge_rows' key is a unique index made after the rows, not a
    * primary key kept up row by row */
   assert_query(db, "SELECT count(*) FROM sqlite_master WHERE tbl_name = "
@@ -342,18 +342,19 @@ static void assert_plan_searches(const char *path, const char *sql)
   pt_buf_fini(&q);
 }
 
-/* The edges view finds the rows of a from or to key through indexes:
- * strings by text, then edge_rows by the primary key (from_id first) or
- * by to_id. */
-static void sqlite_save__indexes_edge_lookups_by_from_and_to_key(void **state)
+/* The edges view finds the rows of a from key through indexes: strings
+ * by text, then edge_rows by edge_rows_key (from_id first). A save makes
+ * no index by to_id (no load or update reads one; its sort was two fifths
+ * of the save after resolution): a lookup by to key scans edge_rows. */
+static void sqlite_save__indexes_edge_lookups_by_from_key(void **state)
 {
   pt_test_fixture *f = *state;
   pt_graph *g = pt_test_small_graph();
   assert_int_equal(pt_store_save(f->st, g), 0);
   assert_plan_searches(pt_test_spec_path(f),
                        "SELECT * FROM edges WHERE from_key = 'x'");
-  assert_plan_searches(pt_test_spec_path(f),
-                       "SELECT * FROM edges WHERE to_key = 'x'");
+  assert_query(pt_test_spec_path(f), "SELECT count(*) FROM sqlite_master"
+               " WHERE tbl_name = 'edge_rows' AND type = 'index'", "1");
   pt_graph_free(g);
 }
 
@@ -1297,7 +1298,7 @@ int main(void)
                  &sqlite_backend),
       STORE_TEST(sqlite_save__writes_tables_indexes_and_derived_columns,
                  &sqlite_backend),
-      STORE_TEST(sqlite_save__indexes_edge_lookups_by_from_and_to_key,
+      STORE_TEST(sqlite_save__indexes_edge_lookups_by_from_key,
                  &sqlite_backend),
       STORE_TEST(sqlite_save__writes_entities_as_string_ids, &sqlite_backend),
       STORE_TEST(sqlite_save__indexes_entity_lookups_by_key_name_and_path,

@@ -97,13 +97,15 @@ static const char schema_sql[] =
  * it cost more than the rows themselves. Files saved before have it as
  * the table's primary key, which reads and updates the same. Its leading
  * column is from_id, so lookups by from key use it; a separate index
- * would only cost space. strings_text finds a key's id (the views'
- * lookups, a re-run's changes) and keeps each string once; an entity's
- * key id is its row id. The first part of a save, which may run while
- * resolution makes the edges, makes strings_text once the entities'
- * strings are in (nine tenths of them: the edges' few others are added to
- * it one by one) and the indexes of entity_rows; the rest make
- * edge_rows_key and edge_rows_to_id. */
+ * would only cost space. There is no index by to_id: no load or update
+ * reads one, and its sort of every edge row was two fifths of the save
+ * left after resolution (files saved before keep theirs). strings_text
+ * finds a key's id (the views' lookups, a re-run's changes) and keeps
+ * each string once; an entity's key id is its row id. The first part of
+ * a save, which may run while resolution makes the edges, makes
+ * strings_text once the entities' strings are in (nine tenths of them:
+ * the edges' few others are added to it one by one) and the indexes of
+ * entity_rows; the rest makes edge_rows_key. */
 static const char entity_index_sql[] =
     "CREATE UNIQUE INDEX strings_text ON strings(text);"
     "CREATE INDEX entity_rows_file_id ON entity_rows(file_id);"
@@ -111,12 +113,11 @@ static const char entity_index_sql[] =
 /* SQLite's sorter keeps up to the page cache's size of keys in memory
  * before it writes a run to a temporary file, and merges the runs after:
  * with 128 MiB rather than the rest of the save's 32, the several tree's
- * 1.4 million edge keys sort in memory, for a sixth less CPU in the two
- * index builds and 46 MB more at that moment (docs/performance.md). */
+ * 1.4 million edge keys sort in memory, for a sixth less CPU in the
+ * index build and 46 MB more at that moment (docs/performance.md). */
 static const char index_sql[] =
     "PRAGMA cache_size=-131072;"
-    "CREATE UNIQUE INDEX edge_rows_key ON edge_rows(from_id, to_id, type);"
-    "CREATE INDEX edge_rows_to_id ON edge_rows(to_id);";
+    "CREATE UNIQUE INDEX edge_rows_key ON edge_rows(from_id, to_id, type);";
 
 int pt__sqlite_error(sqlite3 *db, int src, const char *path, const char *what)
 {
