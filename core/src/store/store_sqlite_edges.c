@@ -610,10 +610,15 @@ int pt__sqlite_edge_delete(sqlite3 *db, const char *path,
 
 #define EDGES "edge_rows"
 
-/* Column col as put_edge wrote it: NULL, or "n id id ..." (the ids of
- * 1 to PT_CANDIDATES_MAX keys, n at least as many). */
-static int get_candidates(sqlite3_stmt *st, const char *path,
-                          const pt__sqlite_strings *s, int col, pt_graph *g,
+/* What reads the rows (pt__sqlite_each_row). */
+typedef struct edge_reader {
+  const pt__sqlite_strings *s;
+  pt_graph *g;
+} edge_reader;
+
+/* Value 7, candidates, as put_edge wrote it: NULL, or "n id id ..." (the
+ * ids of 1 to PT_CANDIDATES_MAX keys, n at least as many). */
+static int get_candidates(const pt__sqlite_row *row, const edge_reader *r,
                           const pt_candidates **out)
 {
   const char *keys[PT_CANDIDATES_MAX];
@@ -621,7 +626,7 @@ static int get_candidates(sqlite3_stmt *st, const char *path,
   uint32_t n = 0;
   const char *p = NULL;
   size_t len = 0;
-  int rc = pt__sqlite_text_at(st, path, EDGES, col, &p, &len);
+  int rc = pt__sqlite_row_text(row, 7, &p, &len);
   *out = NULL;
   if (rc || !p)
     return rc;
@@ -633,45 +638,44 @@ static int get_candidates(sqlite3_stmt *st, const char *path,
          p++, digits++)
       x = x * 10 + (uint64_t)(*p - '0');
     if (!digits || n > PT_CANDIDATES_MAX || (p < end && *p++ != ' '))
-      return pt__sqlite_bad_column(st, path, EDGES, col,
-                                   "not a candidate list");
+      return pt__sqlite_row_bad(row, 7, "not a candidate list");
     v[n++] = x;
   }
   if (n < 2 || v[0] < n - 1 || v[0] > UINT32_MAX)
-    return pt__sqlite_bad_column(st, path, EDGES, col, "not a candidate list");
+    return pt__sqlite_row_bad(row, 7, "not a candidate list");
   for (uint32_t k = 1; k < n; k++) {
-    if (v[k] < 1 || v[k] > s->n)
-      return pt__sqlite_bad_column(st, path, EDGES, col,
-                                   "candidate id out of range");
-    keys[k - 1] = s->v[v[k] - 1];
+    if (v[k] < 1 || v[k] > r->s->n)
+      return pt__sqlite_row_bad(row, 7, "candidate id out of range");
+    keys[k - 1] = r->s->v[v[k] - 1];
   }
-  return pt_graph_intern_candidates_interned(g, (uint32_t)v[0], keys, n - 1,
-                                             out);
+  return pt_graph_intern_candidates_interned(r->g, (uint32_t)v[0], keys,
+                                             n - 1, out);
 }
 
-static int read_row(sqlite3_stmt *st, const char *path,
-                    const pt__sqlite_strings *s, pt_graph *g)
+/* One row: from_id, to_id, type, file_id, line, resolved, resolution and
+ * (from schema 5 on) candidates. */
+static int read_row(const pt__sqlite_row *row, void *payload)
 {
+  const edge_reader *r = payload;
+  const pt__sqlite_strings *s = r->s;
   pt_edge e;
   int64_t type = 0, line = 0, resolved = 0, how = 0;
   memset(&e, 0, sizeof e);
-  int rc = pt__sqlite_string_at(st, path, EDGES, s, 0, 1, &e.from_key);
-  if (rc == 0) rc = pt__sqlite_string_at(st, path, EDGES, s, 1, 1, &e.to_key);
+  int rc = pt__sqlite_row_string(row, s, 0, 1, &e.from_key);
+  if (rc == 0) rc = pt__sqlite_row_string(row, s, 1, 1, &e.to_key);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 2, 0, PT_EDGE__COUNT - 1, &type);
+  if (rc == 0) rc = pt__sqlite_row_string(row, s, 3, 0, &e.file_path);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 4, 0, UINT32_MAX, &line);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 5, 0, 1, &resolved);
   if (rc == 0)
-    rc = pt__sqlite_int_at(st, path, EDGES, 2, 0, PT_EDGE__COUNT - 1, &type);
-  if (rc == 0)
-    rc = pt__sqlite_string_at(st, path, EDGES, s, 3, 0, &e.file_path);
-  if (rc == 0) rc = pt__sqlite_int_at(st, path, EDGES, 4, 0, UINT32_MAX, &line);
-  if (rc == 0) rc = pt__sqlite_int_at(st, path, EDGES, 5, 0, 1, &resolved);
-  if (rc == 0)
-    rc = pt__sqlite_int_at(st, path, EDGES, 6, 0, PT_RES__COUNT - 1, &how);
-  if (rc == 0 && sqlite3_column_count(st) > 7)
-    rc = get_candidates(st, path, s, 7, g, &e.candidates);
+    rc = pt__sqlite_row_int(row, 6, 0, PT_RES__COUNT - 1, &how);
+  if (rc == 0 && row->n > 7)
+    rc = get_candidates(row, r, &e.candidates);
   e.type = (pt_edge_type)type;
   e.line = (uint32_t)line;
   e.resolved = (int)resolved;
   e.resolution = (pt_resolution)how;
-  return rc ? rc : pt_graph_add_edge_interned(g, &e, 1);
+  return rc ? rc : pt_graph_add_edge_interned(r->g, &e, 1);
 }
 
 /* Room for the edges at once, so that the array is not copied as it
@@ -702,18 +706,11 @@ static void reserve_edges(sqlite3 *db, pt_graph *g)
 int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
                           const pt__sqlite_strings *s, pt_graph *g)
 {
-  sqlite3_stmt *st = NULL;
-  int src = SQLITE_OK;
+  static const char *const cols[] = {"from_id", "to_id", "type", "file_id",
+                                     "line", "resolved", "resolution",
+                                     "candidates"};
+  edge_reader r = {s, g};
   reserve_edges(db, g);
-  int rc = pt__sqlite_prepare(db, path, version >= 5
-                 ? "SELECT from_id, to_id, type, file_id, line, resolved,"
-                   " resolution, candidates FROM edge_rows ORDER BY rowid"
-                 : "SELECT from_id, to_id, type, file_id, line,"
-                   " resolved, resolution FROM edge_rows ORDER BY rowid", &st);
-  while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW)
-    rc = read_row(st, path, s, g);
-  if (rc == 0 && src != SQLITE_DONE)
-    rc = pt__sqlite_error(db, src, path, EDGES);
-  sqlite3_finalize(st);
-  return rc;
+  return pt__sqlite_each_row(db, path, EDGES, cols, version >= 5 ? 8 : 7,
+                             read_row, &r);
 }

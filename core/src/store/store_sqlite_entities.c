@@ -245,57 +245,58 @@ int pt__sqlite_entity_delete(sqlite3 *db, const char *path,
 
 /* ---- load ---------------------------------------------------------------- */
 
-/* Column col's text copied into g's pool (NULL stays NULL). */
-static int copy_at(sqlite3_stmt *st, const char *path, int col, pt_graph *g,
+/* Value col's text copied into g's pool (NULL stays NULL). */
+static int copy_at(const pt__sqlite_row *row, int col, pt_graph *g,
                    const char **out)
 {
   size_t len = 0;
-  int rc = pt__sqlite_text_at(st, path, ROWS, col, out, &len);
+  int rc = pt__sqlite_row_text(row, col, out, &len);
   if (rc == 0 && *out && !(*out = pt_graph_copy_text(g, *out, len)))
     rc = PT_ERR(PT_ENOMEM, "out of memory copying entity text");
   return rc;
 }
 
-/* Column col's code as e's, as pt_graph_load_code keeps it. */
-static int code_at(sqlite3_stmt *st, const char *path, int col, pt_graph *g,
+/* Value col's code as e's, as pt_graph_load_code keeps it. */
+static int code_at(const pt__sqlite_row *row, int col, pt_graph *g,
                    pt_entity *e)
 {
   const char *text = NULL;
   size_t len = 0;
-  int rc = pt__sqlite_text_at(st, path, ROWS, col, &text, &len);
+  int rc = pt__sqlite_row_text(row, col, &text, &len);
   return rc ? rc : pt_graph_load_code(g, e, text, len);
 }
 
-static int read_row(sqlite3_stmt *st, const char *path,
-                    const pt__sqlite_strings *s, pt_graph *g)
+typedef struct entity_reader {
+  const pt__sqlite_strings *s;
+  pt_graph *g;
+} entity_reader;
+
+/* One row, its values in read_cols' order. */
+static int read_row(const pt__sqlite_row *row, void *payload)
 {
+  const entity_reader *r = payload;
+  const pt__sqlite_strings *s = r->s;
+  pt_graph *g = r->g;
   pt_entity e;
   int64_t kind = 0, lang = 0, start = 0, end = 0;
   const char *hash = NULL;
   size_t hash_len = 0;
   memset(&e, 0, sizeof e);
-  int rc = pt__sqlite_string_at(st, path, ROWS, s, 0, 1, &e.key);
-  if (rc == 0) rc = pt__sqlite_string_at(st, path, ROWS, s, 1, 0, &e.name);
-  if (rc == 0)
-    rc = pt__sqlite_string_at(st, path, ROWS, s, 2, 0, &e.qualname);
-  if (rc == 0)
-    rc = pt__sqlite_int_at(st, path, ROWS, 3, 0, PT_KIND__COUNT - 1, &kind);
-  if (rc == 0)
-    rc = pt__sqlite_int_at(st, path, ROWS, 4, 0, PT_LANG__COUNT - 1, &lang);
-  if (rc == 0)
-    rc = pt__sqlite_string_at(st, path, ROWS, s, 5, 0, &e.file_path);
-  if (rc == 0) rc = pt__sqlite_int_at(st, path, ROWS, 6, 0, UINT32_MAX, &start);
-  if (rc == 0) rc = pt__sqlite_int_at(st, path, ROWS, 7, 0, UINT32_MAX, &end);
-  if (rc == 0)
-    rc = pt__sqlite_string_at(st, path, ROWS, s, 8, 0, &e.parent_key);
-  if (rc == 0)
-    rc = pt__sqlite_int_at(st, path, ROWS, 9, INT64_MIN, INT64_MAX, &e.birth);
-  if (rc == 0) rc = pt__sqlite_text_at(st, path, ROWS, 10, &hash, &hash_len);
+  int rc = pt__sqlite_row_string(row, s, 0, 1, &e.key);
+  if (rc == 0) rc = pt__sqlite_row_string(row, s, 1, 0, &e.name);
+  if (rc == 0) rc = pt__sqlite_row_string(row, s, 2, 0, &e.qualname);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 3, 0, PT_KIND__COUNT - 1, &kind);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 4, 0, PT_LANG__COUNT - 1, &lang);
+  if (rc == 0) rc = pt__sqlite_row_string(row, s, 5, 0, &e.file_path);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 6, 0, UINT32_MAX, &start);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 7, 0, UINT32_MAX, &end);
+  if (rc == 0) rc = pt__sqlite_row_string(row, s, 8, 0, &e.parent_key);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 9, INT64_MIN, INT64_MAX, &e.birth);
+  if (rc == 0) rc = pt__sqlite_row_text(row, 10, &hash, &hash_len);
   if (rc == 0 && (!hash || hash_len >= sizeof e.content_hash))
-    rc = pt__sqlite_bad_column(st, path, ROWS, 10,
-                               "missing or longer than 64 characters");
-  if (rc == 0) rc = copy_at(st, path, 11, g, &e.signature);
-  if (rc == 0) rc = code_at(st, path, 12, g, &e);
+    rc = pt__sqlite_row_bad(row, 10, "missing or longer than 64 characters");
+  if (rc == 0) rc = copy_at(row, 11, g, &e.signature);
+  if (rc == 0) rc = code_at(row, 12, g, &e);
   if (rc)
     return rc;
   memcpy(e.content_hash, hash, hash_len); /* memset: terminated */
@@ -306,27 +307,18 @@ static int read_row(sqlite3_stmt *st, const char *path,
   return pt_graph_add_entity_interned(g, &e);
 }
 
-#define READ_SQL(code)                                                       \
-  "SELECT key_id, name_id, qualname_id, kind, lang, file_id, line_start,"     \
-  " line_end, parent_id, birth, content_hash, signature, " code               \
-  " FROM entity_rows ORDER BY rowid"
-
 int pt__sqlite_read_entities(sqlite3 *db, const char *path,
                              const pt__sqlite_strings *s, int without_code,
                              pt_graph *g)
 {
-  sqlite3_stmt *st = NULL;
-  int src = SQLITE_OK;
   /* without code, NULL in its place: its bytes, the rows' last, are not
    * even read (nor their overflow pages) */
-  int rc = pt__sqlite_prepare(db, path, without_code ? READ_SQL("NULL")
-                                                     : READ_SQL("code"), &st);
-  while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW)
-    rc = read_row(st, path, s, g);
-  if (rc == 0 && src != SQLITE_DONE)
-    rc = pt__sqlite_error(db, src, path, ROWS);
-  sqlite3_finalize(st);
-  return rc;
+  const char *cols[] = {"key_id", "name_id", "qualname_id", "kind", "lang",
+                        "file_id", "line_start", "line_end", "parent_id",
+                        "birth", "content_hash", "signature",
+                        without_code ? "NULL" : "code"};
+  entity_reader r = {s, g};
+  return pt__sqlite_each_row(db, path, ROWS, cols, 13, read_row, &r);
 }
 
 /* ---- excluded tests ------------------------------------------------------- */
@@ -349,15 +341,15 @@ typedef struct test_row {
   uint32_t s[4];
 } test_row;
 
-/* Column col's text copied into g's pool as copy *out, unless it is the
+/* Value col's text copied into g's pool as copy *out, unless it is the
  * text of copy *last (a file's tests share its path, and most of them
  * their reason), which it then is again. */
-static int copy_col(sqlite3_stmt *st, const char *path, int col, pt_graph *g,
+static int copy_col(const pt__sqlite_row *row, int col, pt_graph *g,
                     copies *c, uint32_t *last, uint32_t *out)
 {
   const char *p = NULL;
   size_t len = 0;
-  int rc = pt__sqlite_text_at(st, path, TESTS, col, &p, &len);
+  int rc = pt__sqlite_row_text(row, col, &p, &len);
   *out = NONE;
   if (rc || !p)
     return rc;
@@ -376,10 +368,9 @@ static int copy_col(sqlite3_stmt *st, const char *path, int col, pt_graph *g,
   return 0;
 }
 
-static int name_at(sqlite3_stmt *st, const char *path, int col, int is_kind,
-                   int *out)
+static int name_at(const pt__sqlite_row *row, int col, int is_kind, int *out)
 {
-  const char *s = (const char *)sqlite3_column_text(st, col);
+  const char *s = (const char *)sqlite3_value_text(row->v[col]);
   pt_kind kind = PT_KIND_FUNCTION;
   pt_lang lang = PT_LANG_RUST;
   int bad = !s || (is_kind ? pt_kind_from_name(s, &kind)
@@ -387,27 +378,42 @@ static int name_at(sqlite3_stmt *st, const char *path, int col, int is_kind,
   *out = is_kind ? (int)kind : (int)lang;
   if (!bad)
     return 0;
-  if (!s && sqlite3_column_type(st, col) != SQLITE_NULL)
-    return PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", path, TESTS);
-  return pt__sqlite_bad_column(st, path, TESTS, col,
-                               is_kind ? "unknown entity type"
-                                       : "unknown language");
+  if (!s && sqlite3_value_type(row->v[col]) != SQLITE_NULL)
+    return PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", row->path,
+                  TESTS);
+  return pt__sqlite_row_bad(row, col, is_kind ? "unknown entity type"
+                                              : "unknown language");
 }
 
-static int read_test_row(sqlite3_stmt *st, const char *path, pt_graph *g,
-                         copies *c, uint32_t last[4], test_row *r)
+/* What reads the tests: the rows and their strings so far. */
+typedef struct tests_reader {
+  pt_graph *g;
+  copies c;
+  test_row *rows; /* owned */
+  size_t n, cap;
+  uint32_t last[4];
+} tests_reader;
+
+/* One row: key, name, entity_type, language, file_path, line_start,
+ * line_end, reason. */
+static int read_test_row(const pt__sqlite_row *row, void *payload)
 {
+  tests_reader *tr = payload;
   int64_t start = 0, end = 0;
   int kind = 0, lang = 0;
   static const int cols[4] = {0, 1, 4, 7}; /* key, name, path, reason */
+  if (pt_array_grow((void **)&tr->rows, &tr->cap, tr->n + 1,
+                    sizeof *tr->rows))
+    return PT_ERR(PT_ENOMEM, "out of memory reading %s", TESTS);
+  test_row *r = &tr->rows[tr->n++];
   memset(r, 0, sizeof *r);
   int rc = 0;
   for (int k = 0; rc == 0 && k < 4; k++)
-    rc = copy_col(st, path, cols[k], g, c, &last[k], &r->s[k]);
-  if (rc == 0) rc = name_at(st, path, 2, 1, &kind);
-  if (rc == 0) rc = name_at(st, path, 3, 0, &lang);
-  if (rc == 0) rc = pt__sqlite_int_at(st, path, TESTS, 5, 0, UINT32_MAX, &start);
-  if (rc == 0) rc = pt__sqlite_int_at(st, path, TESTS, 6, 0, UINT32_MAX, &end);
+    rc = copy_col(row, cols[k], tr->g, &tr->c, &tr->last[k], &r->s[k]);
+  if (rc == 0) rc = name_at(row, 2, 1, &kind);
+  if (rc == 0) rc = name_at(row, 3, 0, &lang);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 5, 0, UINT32_MAX, &start);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 6, 0, UINT32_MAX, &end);
   r->t.kind = (pt_kind)kind;
   r->t.lang = (pt_lang)lang;
   r->t.line_start = (uint32_t)start;
@@ -431,31 +437,18 @@ static int add_tests(pt_graph *g, const copies *c, test_row *rows, size_t n)
 
 int pt__sqlite_read_tests(sqlite3 *db, const char *path, pt_graph *g)
 {
-  sqlite3_stmt *st = NULL;
-  copies c = {NULL, NULL, 0, 0, 0};
-  test_row *rows = NULL;
-  size_t n = 0, cap = 0;
-  uint32_t last[4] = {NONE, NONE, NONE, NONE};
-  int src = SQLITE_OK;
-  int rc = pt__sqlite_prepare(db, path, "SELECT key, name, entity_type,"
-                              " language, file_path, line_start, line_end,"
-                              " reason FROM excluded_tests ORDER BY rowid",
-                              &st);
-  while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
-    if (pt_array_grow((void **)&rows, &cap, n + 1, sizeof *rows))
-      rc = PT_ERR(PT_ENOMEM, "out of memory reading %s", TESTS);
-    if (rc == 0)
-      rc = read_test_row(st, path, g, &c, last, &rows[n++]);
-  }
-  if (rc == 0 && src != SQLITE_DONE)
-    rc = pt__sqlite_error(db, src, path, TESTS);
-  sqlite3_finalize(st);
+  static const char *const cols[] = {"key", "name", "entity_type",
+                                     "language", "file_path", "line_start",
+                                     "line_end", "reason"};
+  tests_reader tr = {g, {NULL, NULL, 0, 0, 0}, NULL, 0, 0,
+                     {NONE, NONE, NONE, NONE}};
+  int rc = pt__sqlite_each_row(db, path, TESTS, cols, 8, read_test_row, &tr);
   if (rc == 0)
-    rc = pt_graph_intern_copies(g, c.v, c.len, c.n);
+    rc = pt_graph_intern_copies(g, tr.c.v, tr.c.len, tr.c.n);
   if (rc == 0)
-    rc = add_tests(g, &c, rows, n);
-  pt_free(rows);
-  pt_free(c.v);
-  pt_free(c.len);
+    rc = add_tests(g, &tr.c, tr.rows, tr.n);
+  pt_free(tr.rows);
+  pt_free(tr.c.v);
+  pt_free(tr.c.len);
   return rc;
 }

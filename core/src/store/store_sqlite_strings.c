@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/buf.h"
 #include "pt/error.h"
 #include "store_sqlite_strings.h"
 
@@ -144,44 +145,50 @@ int pt__sqlite_bad_column(sqlite3_stmt *st, const char *path,
  * table holds each string once (its unique index), so each is looked up
  * in the pool once, whatever number of rows name it: copied into the pool
  * in the order of the rows, then interned all at once. */
+typedef struct strings_reader {
+  pt_graph *g;
+  pt__sqlite_strings *out;
+  size_t *len, len_cap; /* owned: the copies' lengths */
+} strings_reader;
+
+/* One row: id, text. */
+static int read_string(const pt__sqlite_row *row, void *payload)
+{
+  strings_reader *r = payload;
+  pt__sqlite_strings *out = r->out;
+  int64_t id = 0;
+  const char *s = NULL;
+  size_t n = 0;
+  if (sqlite3_value_type(row->v[0]) == SQLITE_INTEGER)
+    id = sqlite3_value_int64(row->v[0]);
+  if (id != (int64_t)out->n + 1)
+    return pt__sqlite_row_bad(row, 0, "ids not 1, 2, 3, ... in order");
+  int rc = pt__sqlite_row_text(row, 1, &s, &n);
+  if (rc == 0 && !s)
+    rc = pt__sqlite_row_bad(row, 1, "NULL");
+  else if (rc == 0 && !(s = pt_graph_copy_text(r->g, s, n)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory reading strings");
+  if (rc == 0 && (pt_array_grow((void **)&out->v, &out->cap, out->n + 1,
+                                sizeof *out->v) ||
+                  pt_array_grow((void **)&r->len, &r->len_cap, out->n + 1,
+                                sizeof *r->len)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory reading strings");
+  if (rc == 0) {
+    r->len[out->n] = n;
+    out->v[out->n++] = s;
+  }
+  return rc;
+}
+
 int pt__sqlite_read_strings(sqlite3 *db, const char *path, pt_graph *g,
                             pt__sqlite_strings *out)
 {
-  sqlite3_stmt *st = NULL;
-  size_t *len = NULL, len_cap = 0;
-  int src = SQLITE_OK;
-  int rc = pt__sqlite_prepare(db, path,
-                              "SELECT id, text FROM strings ORDER BY id", &st);
-  while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
-    if (sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
-        sqlite3_column_int64(st, 0) != (int64_t)out->n + 1) {
-      rc = pt__sqlite_bad_column(st, path, "strings", 0,
-                                 "ids not 1, 2, 3, ... in order");
-      break;
-    }
-    const char *s = NULL;
-    size_t n = 0;
-    rc = pt__sqlite_text_at(st, path, "strings", 1, &s, &n);
-    if (rc == 0 && !s)
-      rc = pt__sqlite_bad_column(st, path, "strings", 1, "NULL");
-    else if (rc == 0 && !(s = pt_graph_copy_text(g, s, n)))
-      rc = PT_ERR(PT_ENOMEM, "out of memory reading strings");
-    if (rc == 0 && (pt_array_grow((void **)&out->v, &out->cap, out->n + 1,
-                                  sizeof *out->v) ||
-                    pt_array_grow((void **)&len, &len_cap, out->n + 1,
-                                  sizeof *len)))
-      rc = PT_ERR(PT_ENOMEM, "out of memory reading strings");
-    if (rc == 0) {
-      len[out->n] = n;
-      out->v[out->n++] = s;
-    }
-  }
-  if (rc == 0 && src != SQLITE_DONE)
-    rc = pt__sqlite_error(db, src, path, "strings");
-  sqlite3_finalize(st);
+  static const char *const cols[] = {"id", "text"};
+  strings_reader r = {g, out, NULL, 0};
+  int rc = pt__sqlite_each_row(db, path, "strings", cols, 2, read_string, &r);
   if (rc == 0)
-    rc = pt_graph_intern_copies(g, out->v, len, out->n);
-  pt_free(len);
+    rc = pt_graph_intern_copies(g, out->v, r.len, out->n);
+  pt_free(r.len);
   return rc;
 }
 
@@ -241,4 +248,80 @@ int pt__sqlite_text_at(sqlite3_stmt *st, const char *path, const char *table,
   *out = p ? p : "";
   *len = nul ? (size_t)(nul - p) : n;
   return 0;
+}
+
+/* ---- rows through a function ---------------------------------------------- */
+
+int pt__sqlite_row_bad(const pt__sqlite_row *r, int col, const char *what)
+{
+  return PT_ERR(PT_EINVAL, "%s: %s.%s: %s", r->path, r->table, r->names[col],
+                what);
+}
+
+int pt__sqlite_row_nomem(const pt__sqlite_row *r)
+{
+  return PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", r->path, r->table);
+}
+
+typedef struct row_fn {
+  pt__sqlite_row row;
+  int (*read)(const pt__sqlite_row *row, void *payload);
+  void *payload;
+  int rc;       /* the first failure, its error in err */
+  pt_error err;
+} row_fn;
+
+static void call_read(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  row_fn *f = sqlite3_user_data(ctx);
+  f->row.v = argv;
+  int rc = argc == f->row.n ? f->read(&f->row, f->payload)
+           : PT_ERR(PT_ERROR, "%s: reading %s: %d values of %d", f->row.path,
+                    f->row.table, argc, f->row.n);
+  f->row.v = NULL;
+  if (rc == 0) {
+    sqlite3_result_int(ctx, 0);
+    return;
+  }
+  f->rc = rc;
+  f->err = *pt_error_last();
+  sqlite3_result_error(ctx, f->err.message, -1);
+}
+
+#define ROW_FN "pt_read_row"
+
+int pt__sqlite_each_row(sqlite3 *db, const char *path, const char *table,
+                        const char *const *cols, int n,
+                        int (*read)(const pt__sqlite_row *row, void *payload),
+                        void *payload)
+{
+  row_fn f = {{NULL, n, path, table, cols}, read, payload, 0, {0}};
+  sqlite3_stmt *st = NULL;
+  pt_buf sql = PT_BUF_INIT;
+  int rc = pt_buf_printf(&sql, "SELECT 1 FROM %s WHERE " ROW_FN "(", table);
+  for (int i = 0; rc == 0 && i < n; i++)
+    rc = pt_buf_printf(&sql, "%s%s", i ? ", " : "", cols[i]);
+  if (rc == 0)
+    rc = pt_buf_puts(&sql, ") ORDER BY rowid");
+  int src = rc ? SQLITE_OK
+               : sqlite3_create_function_v2(db, ROW_FN, n,
+                                            SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                            &f, call_read, NULL, NULL, NULL);
+  if (rc == 0 && src != SQLITE_OK)
+    rc = pt__sqlite_error(db, src, path, "cannot read the rows");
+  if (rc == 0)
+    rc = pt__sqlite_prepare(db, path, sql.ptr, &st);
+  while (rc == 0 && (src = sqlite3_step(st)) == SQLITE_ROW)
+    ; /* never: the function is 0 for every row */
+  if (rc == 0 && f.rc) /* ours, not SQLite's copy of it */
+    rc = pt__error_set(f.err.code, f.err.file, f.err.line, "%s",
+                       f.err.message);
+  else if (rc == 0 && src != SQLITE_DONE)
+    rc = pt__sqlite_error(db, src, path, table);
+  sqlite3_finalize(st);
+  /* f goes: the connection no longer calls into it */
+  sqlite3_create_function_v2(db, ROW_FN, n, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                             NULL, NULL, NULL, NULL, NULL);
+  pt_buf_fini(&sql);
+  return rc;
 }

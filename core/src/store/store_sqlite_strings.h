@@ -7,6 +7,7 @@
 #define PT_STORE_SQLITE_STRINGS_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "pt/ptrmap.h"
 #include "store_sqlite_schema.h"
@@ -76,6 +77,86 @@ int pt__sqlite_int_at(sqlite3_stmt *st, const char *path, const char *table,
  * its end): NULL for SQL NULL, else *out and its length *len. */
 int pt__sqlite_text_at(sqlite3_stmt *st, const char *path, const char *table,
                        int col, const char **out, size_t *len);
+/* A row handed to a reader by pt__sqlite_each_row: its values, and what
+ * names them in errors. */
+typedef struct pt__sqlite_row {
+  sqlite3_value **v;         /* borrowed: the row's values, n of them */
+  int n;
+  const char *path, *table;  /* borrowed */
+  const char *const *names;  /* borrowed: the columns as selected */
+} pt__sqlite_row;
+
+/* PT_EINVAL "<path>: <table>.<column>: <what>". */
+int pt__sqlite_row_bad(const pt__sqlite_row *r, int col, const char *what);
+
+/* PT_ENOMEM "<path>: out of memory reading <table>". */
+int pt__sqlite_row_nomem(const pt__sqlite_row *r);
+
+/* As pt__sqlite_string_at, pt__sqlite_int_at and pt__sqlite_text_at, for
+ * value col of a row (errors name table.names[col]); inline, since a
+ * load reads every value of every row through them. */
+static inline int pt__sqlite_row_int(const pt__sqlite_row *r, int col,
+                                     int64_t min, int64_t max, int64_t *out)
+{
+  sqlite3_value *v = r->v[col];
+  if (sqlite3_value_type(v) != SQLITE_INTEGER)
+    return pt__sqlite_row_bad(r, col, "not an integer");
+  *out = sqlite3_value_int64(v);
+  if (*out < min || *out > max)
+    return pt__sqlite_row_bad(r, col, "out of range");
+  return 0;
+}
+
+static inline int pt__sqlite_row_string(const pt__sqlite_row *r,
+                                        const pt__sqlite_strings *s, int col,
+                                        int is_required, const char **out)
+{
+  sqlite3_value *v = r->v[col];
+  int type = sqlite3_value_type(v);
+  int64_t id = type == SQLITE_INTEGER ? sqlite3_value_int64(v) : 0;
+  *out = NULL;
+  if (!is_required && type == SQLITE_NULL)
+    return 0;
+  if (type != SQLITE_INTEGER)
+    return pt__sqlite_row_bad(r, col, "not an integer");
+  if (id < 1 || id > (int64_t)s->n)
+    return pt__sqlite_row_bad(r, col, "out of range");
+  *out = s->v[id - 1];
+  return 0;
+}
+
+static inline int pt__sqlite_row_text(const pt__sqlite_row *r, int col,
+                                      const char **out, size_t *len)
+{
+  sqlite3_value *v = r->v[col];
+  *out = NULL;
+  *len = 0;
+  if (sqlite3_value_type(v) == SQLITE_NULL)
+    return 0;
+  const char *p = sqlite3_value_blob(v);
+  size_t n = (size_t)sqlite3_value_bytes(v);
+  if (!p && n)
+    return pt__sqlite_row_nomem(r);
+  const char *nul = n ? memchr(p, 0, n) : NULL;
+  *out = p ? p : "";
+  *len = nul ? (size_t)(nul - p) : n;
+  return 0;
+}
+
+/* Calls read(row, payload) for each row of table, in rowid order, with
+ * the n values cols[0] to cols[n - 1] (SQL expressions over the row,
+ * which name them in errors), stopping at its first failure, which it
+ * returns. The rows come through a SQL function called from the WHERE
+ * clause of one statement, stepped once: each value is read straight
+ * from its register, where reading it through the statement
+ * (sqlite3_column_value, then its type and number) was three calls into
+ * SQLite with their checks for each column of each row, and the
+ * statement does not return to the caller between rows. */
+int pt__sqlite_each_row(sqlite3 *db, const char *path, const char *table,
+                        const char *const *cols, int n,
+                        int (*read)(const pt__sqlite_row *row, void *payload),
+                        void *payload);
+
 /* PT_EINVAL "<path>: <table>.<column>: <what>". */
 int pt__sqlite_bad_column(sqlite3_stmt *st, const char *path,
                           const char *table, int col, const char *what);
