@@ -12,7 +12,7 @@ set(_stages base graph extract ingest store analysis live mcp http serve)
 
 # The stage of each public header; pt/sys/* are platform interfaces that
 # every stage may use. A new header must be placed here.
-set(_hdr_base alloc arena bits buf compat error hash json log path ptrmap strmap
+set(_hdr_base alloc arena bits both buf compat error hash json log path ptrmap strmap
   varint version)
 set(_hdr_graph graph graph_load_code model)
 set(_hdr_extract extract lang)

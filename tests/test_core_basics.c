@@ -6,6 +6,7 @@
 
 #include "pt/alloc.h"
 #include "pt/arena.h"
+#include "pt/both.h"
 #include "pt/error.h"
 #include "pt/hash.h"
 #include "pt/strmap.h"
@@ -98,6 +99,29 @@ static void buf_put__a_length_that_would_wrap_is_refused(void **state)
   assert_string_equal(b.ptr, "kept");
   assert_int_equal(b.len, 4);
   pt_buf_fini(&b);
+}
+
+/* pt_both runs each half once, and both are done when it returns. */
+static void count_half(void *payload)
+{
+  int *n = payload;
+  for (int i = 0; i < 1000; i++) /* long enough to overlap the other */
+    n[i % 4 + 1] += 1;
+  n[0]++;
+}
+
+static void both__runs_each_half_once_and_waits_for_them(void **state)
+{
+  (void)state;
+  int a[5] = {0}, b[5] = {0};
+  for (int round = 0; round < 20; round++)
+    pt_both(count_half, a, count_half, b);
+  assert_int_equal(a[0], 20);
+  assert_int_equal(b[0], 20);
+  for (int k = 1; k < 5; k++) {
+    assert_int_equal(a[k], 20 * 250);
+    assert_int_equal(b[k], 20 * 250);
+  }
 }
 
 static void strmap__finds_what_was_put_and_nothing_else(void **state)
@@ -308,6 +332,7 @@ int main(void)
     cmocka_unit_test(buf_printf__grows_and_terminates),
     cmocka_unit_test(buf_printf__at_every_length_around_the_room_left),
     cmocka_unit_test(buf_put__a_length_that_would_wrap_is_refused),
+    cmocka_unit_test(both__runs_each_half_once_and_waits_for_them),
     cmocka_unit_test(strmap__finds_what_was_put_and_nothing_else),
     cmocka_unit_test(strmap__reserved_map_takes_n_keys_without_growing),
     cmocka_unit_test(strmap__value_hashed_adds_once_and_updates_in_place),

@@ -6,6 +6,7 @@
 
 #include "pt/alloc.h"
 #include "pt/bits.h"
+#include "pt/both.h"
 #include "pt/error.h"
 #include "pt/ptrmap.h"
 #include "pt/qgraph.h"
@@ -575,9 +576,9 @@ static inline uint32_t runs_map(const runs *r, uint32_t old, size_t *hint)
   return runs_search(r, old, hint);
 }
 
-/* A new edge of the update: its place and its to node. */
+/* A new edge of the update: its place and its nodes. */
 typedef struct fresh_edge {
-  uint32_t to, at;
+  uint32_t to, at, from;
 } fresh_edge;
 
 static int cmp_fresh_edge(const void *pa, const void *pb)
@@ -587,6 +588,23 @@ static int cmp_fresh_edge(const void *pa, const void *pb)
     return a->to < b->to ? -1 : 1;
   return (a->at > b->at) - (a->at < b->at);
 }
+
+/* The work of an update's links after the nodes, in two halves that run
+ * side by side (pt_both): the entities, the edges' nodes and the forward
+ * lists (links_fwd), and the reverse lists (links_rev). What both need
+ * is made before, and neither allocates. */
+typedef struct links {
+  pt_qgraph *q;
+  const pt_graph_lineage *ln;
+  const pt_qgraph *old;
+  const lineage_maps *m;
+  uint32_t *from, *to;      /* by edge: its nodes (links_fwd's) */
+  runs edges, nodes;        /* old edge and node -> new (links_rev's) */
+  fresh_edge *fresh;        /* the new edges, by to node and place */
+  size_t n_fresh;
+  uint32_t *old_of;         /* by new node: the old one, or NONE */
+  size_t n_rev;             /* out: the reverse lists' entries */
+} links;
 
 /* The forward lists: edges are sorted by (from, to, type), so each node's
  * list is its run of edges; a kept edge's type is read from old. */
@@ -606,85 +624,133 @@ static void update_fwd(pt_qgraph *q, const pt_graph_lineage *ln,
     q->fwd_off[v + 1] += q->fwd_off[v];
 }
 
+/* Each node's entity, each edge's nodes, then the forward lists. The kept
+ * records come in their old order, and the nodes are in key order as the
+ * entities are: an entity's old node, and an edge's from node, are found
+ * by walking the old nodes alongside. */
+static void links_fwd(void *payload)
+{
+  links *l = payload;
+  pt_qgraph *q = l->q;
+  const pt_qgraph *old = l->old;
+  const pt_graph *g = q->g;
+  const uint32_t *remap = l->m->remap;
+  size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
+  for (size_t v = 0; v < q->n_nodes; v++)
+    q->entity[v] = -1;
+  const pt_entity *e = pt_graph_entities(g);
+  size_t ve = 0, vf = 0;
+  for (size_t i = 0; i < ne; i++) {
+    uint32_t s = l->ln->entity_src[i];
+    while (s != PT_GRAPH_NEW && ve < old->n_nodes && old->entity[ve] < (int64_t)s)
+      ve++; /* a placeholder's is -1 */
+    uint32_t v = s != PT_GRAPH_NEW && ve < old->n_nodes && old->entity[ve] == (int64_t)s
+                     ? remap[ve] : find_node(q, e[i].key);
+    q->entity[v] = (int32_t)i;
+  }
+  const pt_edge *d = pt_graph_edges(g);
+  for (size_t i = 0; i < nd; i++) {
+    uint32_t s = l->ln->edge_src[i];
+    while (s != PT_GRAPH_NEW && old->fwd_off[vf + 1] <= s)
+      vf++; /* s < fwd_off[n_nodes]: it stops at a node */
+    l->from[i] = s != PT_GRAPH_NEW ? remap[vf] : find_node(q, d[i].from_key);
+    l->to[i] = s != PT_GRAPH_NEW ? remap[old->fwd[s]] : find_node(q, d[i].to_key);
+  }
+  update_fwd(q, l->ln, old, l->from, l->to);
+}
+
+/* What the reverse lists need: the runs of kept edges and nodes, the new
+ * edges sorted by to node (their nodes looked up: a few), and each new
+ * node's old one. */
+static int rev_prepare(links *l)
+{
+  pt_qgraph *q = l->q;
+  const pt_qgraph *old = l->old;
+  const uint32_t *remap = l->m->remap;
+  size_t nd = q->n_edges, n = q->n_nodes;
+  const pt_edge *d = pt_graph_edges(q->g);
+  l->old_of = pt_malloc((n + 1) * sizeof *l->old_of);
+  l->fresh = pt_malloc((nd + 1) * sizeof *l->fresh);
+  int rc = l->old_of && l->fresh ? 0
+           : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  for (size_t k = 0; rc == 0 && k < nd; k++) {
+    uint32_t s = l->ln->edge_src[k];
+    if (s != PT_GRAPH_NEW)
+      rc = runs_add(&l->edges, s, (uint32_t)k);
+    else
+      l->fresh[l->n_fresh++] = (fresh_edge){find_node(q, d[k].to_key), (uint32_t)k,
+                                            find_node(q, d[k].from_key)};
+  }
+  for (size_t u = 0; rc == 0 && u < old->n_nodes; u++)
+    if (remap[u] != NONE)
+      rc = runs_add(&l->nodes, (uint32_t)u, remap[u]);
+  if (rc == 0)
+    rc = runs_index(&l->edges, old->n_edges);
+  if (rc == 0)
+    rc = runs_index(&l->nodes, old->n_nodes);
+  if (rc == 0 && l->n_fresh > 1)
+    qsort(l->fresh, l->n_fresh, sizeof *l->fresh, cmp_fresh_edge);
+  for (size_t v = 0; rc == 0 && v < n; v++)
+    l->old_of[v] = NONE;
+  for (size_t u = 0; rc == 0 && u < old->n_nodes; u++)
+    if (remap[u] != NONE)
+      l->old_of[remap[u]] = (uint32_t)u;
+  return rc;
+}
+
 /* The reverse lists, node by node: an old node's is its old list without
  * the edges that went, the others renumbered (their order stays), with
  * the new edges to it merged in by place; in one pass over the old lists
  * instead of a scatter of every edge. */
-static int update_rev(pt_qgraph *q, const pt_graph_lineage *ln,
-                      const pt_qgraph *old, const lineage_maps *m,
-                      const uint32_t *from, const uint32_t *to)
+static void links_rev(void *payload)
 {
-  size_t nd = q->n_edges, n = q->n_nodes, n_fresh = 0;
+  links *l = payload;
+  pt_qgraph *q = l->q;
+  const pt_qgraph *old = l->old;
   const pt_edge *d = pt_graph_edges(q->g);
-  runs edges = {NULL, 0, 0, NULL, 0}, nodes = {NULL, 0, 0, NULL, 0};
-  uint32_t *old_of = pt_malloc((n + 1) * sizeof *old_of);
-  fresh_edge *fresh = pt_malloc((nd + 1) * sizeof *fresh);
-  int rc = old_of && fresh ? 0
-           : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  for (size_t k = 0; rc == 0 && k < nd; k++) {
-    uint32_t s = ln->edge_src[k];
-    if (s != PT_GRAPH_NEW)
-      rc = runs_add(&edges, s, (uint32_t)k);
-    else
-      fresh[n_fresh++] = (fresh_edge){to[k], (uint32_t)k};
-  }
-  for (size_t u = 0; rc == 0 && u < old->n_nodes; u++)
-    if (m->remap[u] != NONE)
-      rc = runs_add(&nodes, (uint32_t)u, m->remap[u]);
-  if (rc == 0)
-    rc = runs_index(&edges, old->n_edges);
-  if (rc == 0)
-    rc = runs_index(&nodes, old->n_nodes);
-  if (rc == 0 && n_fresh > 1)
-    qsort(fresh, n_fresh, sizeof *fresh, cmp_fresh_edge);
-  for (size_t v = 0; rc == 0 && v < n; v++)
-    old_of[v] = NONE;
-  for (size_t u = 0; rc == 0 && u < old->n_nodes; u++)
-    if (m->remap[u] != NONE)
-      old_of[m->remap[u]] = (uint32_t)u;
+  const fresh_edge *fresh = l->fresh;
+  size_t n = q->n_nodes, n_fresh = l->n_fresh;
   size_t w = 0, f = 0, edge_hint = SIZE_MAX, node_hint = SIZE_MAX;
-  for (size_t v = 0; rc == 0 && v < n; v++) {
-    uint32_t u = old_of[v];
+  for (size_t v = 0; v < n; v++) {
+    uint32_t u = l->old_of[v];
     for (uint32_t r = u != NONE ? old->rev_off[u] : 0;
          u != NONE && r < old->rev_off[u + 1]; r++) {
-      uint32_t e = runs_map(&edges, old->rev_edge[r], &edge_hint);
+      uint32_t e = runs_map(&l->edges, old->rev_edge[r], &edge_hint);
       if (e == NONE)
         continue;
       for (; f < n_fresh && fresh[f].to == v && fresh[f].at < e; f++, w++) {
-        q->rev[w] = from[fresh[f].at];
+        q->rev[w] = fresh[f].from;
         q->rev_edge[w] = fresh[f].at;
         q->rev_type[w] = (uint8_t)d[fresh[f].at].type;
       }
-      q->rev[w] = runs_map(&nodes, old->rev[r], &node_hint); /* a kept edge's from */
+      q->rev[w] = runs_map(&l->nodes, old->rev[r], &node_hint); /* a kept edge's from */
       q->rev_edge[w] = e;
       q->rev_type[w++] = old->rev_type[r];
     }
     for (; f < n_fresh && fresh[f].to == v; f++, w++) {
-      q->rev[w] = from[fresh[f].at];
+      q->rev[w] = fresh[f].from;
       q->rev_edge[w] = fresh[f].at;
       q->rev_type[w] = (uint8_t)d[fresh[f].at].type;
     }
     q->rev_off[v + 1] = (uint32_t)w;
   }
-  if (rc == 0 && w != nd)
-    rc = PT_ERR(PT_ERROR, "the query graph's update lost edges (%zu of %zu)", w, nd);
-  pt_free(edges.v);
-  pt_free(edges.idx);
-  pt_free(nodes.v);
-  pt_free(nodes.idx);
-  pt_free(old_of);
-  pt_free(fresh);
-  return rc;
+  l->n_rev = w;
 }
 
 static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
                         const pt_qgraph *old, const lineage_maps *m)
 {
   const pt_graph *g = q->g;
-  size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g), n = q->n_nodes;
+  size_t nd = pt_graph_n_edges(g), n = q->n_nodes;
+  links l;
+  memset(&l, 0, sizeof l);
+  l.q = q;
+  l.ln = ln;
+  l.old = old;
+  l.m = m;
   q->entity = pt_malloc((n + 1) * sizeof *q->entity);
-  uint32_t *from = pt_malloc((nd + 1) * sizeof *from);
-  uint32_t *to = pt_malloc((nd + 1) * sizeof *to);
+  l.from = pt_malloc((nd + 1) * sizeof *l.from);
+  l.to = pt_malloc((nd + 1) * sizeof *l.to);
   q->n_edges = nd;
   q->fwd_off = pt_calloc(n + 2, sizeof *q->fwd_off);
   q->rev_off = pt_calloc(n + 2, sizeof *q->rev_off);
@@ -694,38 +760,24 @@ static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
   q->rev = pt_malloc((nd + 1) * sizeof *q->rev);
   q->rev_type = pt_malloc(nd + 1);
   q->rev_edge = pt_malloc((nd + 1) * sizeof *q->rev_edge);
-  int rc = q->entity && from && to && q->fwd_off && q->rev_off && q->fwd &&
+  int rc = q->entity && l.from && l.to && q->fwd_off && q->rev_off && q->fwd &&
                    q->fwd_type && q->fwd_edge && q->rev && q->rev_type && q->rev_edge
                ? 0 : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  for (size_t v = 0; rc == 0 && v < n; v++)
-    q->entity[v] = -1;
-  /* the kept records come in their old order, and the nodes are in key
-   * order as the entities are: an entity's old node, and an edge's from
-   * node, are found by walking the old nodes alongside */
-  const pt_entity *e = pt_graph_entities(g);
-  size_t ve = 0, vf = 0;
-  for (size_t i = 0; rc == 0 && i < ne; i++) {
-    uint32_t s = ln->entity_src[i];
-    while (s != PT_GRAPH_NEW && ve < old->n_nodes && old->entity[ve] < (int64_t)s)
-      ve++; /* a placeholder's is -1 */
-    uint32_t v = s != PT_GRAPH_NEW && ve < old->n_nodes && old->entity[ve] == (int64_t)s
-                     ? m->remap[ve] : find_node(q, e[i].key);
-    q->entity[v] = (int32_t)i;
-  }
-  const pt_edge *d = pt_graph_edges(g);
-  for (size_t i = 0; rc == 0 && i < nd; i++) {
-    uint32_t s = ln->edge_src[i];
-    while (s != PT_GRAPH_NEW && old->fwd_off[vf + 1] <= s)
-      vf++; /* s < fwd_off[n_nodes]: it stops at a node */
-    from[i] = s != PT_GRAPH_NEW ? m->remap[vf] : find_node(q, d[i].from_key);
-    to[i] = s != PT_GRAPH_NEW ? m->remap[old->fwd[s]] : find_node(q, d[i].to_key);
-  }
   if (rc == 0)
-    update_fwd(q, ln, old, from, to);
+    rc = rev_prepare(&l);
   if (rc == 0)
-    rc = update_rev(q, ln, old, m, from, to);
-  pt_free(from);
-  pt_free(to);
+    pt_both(links_fwd, &l, links_rev, &l);
+  if (rc == 0 && l.n_rev != nd)
+    rc = PT_ERR(PT_ERROR, "the query graph's update lost edges (%zu of %zu)",
+                l.n_rev, nd);
+  pt_free(l.edges.v);
+  pt_free(l.edges.idx);
+  pt_free(l.nodes.v);
+  pt_free(l.nodes.idx);
+  pt_free(l.old_of);
+  pt_free(l.fresh);
+  pt_free(l.from);
+  pt_free(l.to);
   return rc;
 }
 

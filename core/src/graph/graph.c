@@ -8,6 +8,7 @@
 
 #include "pt/alloc.h"
 #include "pt/arena.h"
+#include "pt/both.h"
 #include "pt/error.h"
 #include "pt/graph.h"
 #include "graph_int.h"
@@ -532,20 +533,16 @@ static int cmp_edge_rank(const void *pa, const void *pb)
 
 typedef void (*half_fn)(void *payload);
 
-/* Runs a(pa) on a thread of its own and b(pb) on the caller's when
- * threads > 1 and a thread starts, else one after the other. */
+/* Runs a(pa) and b(pb) on two threads when threads > 1 (pt_both), else
+ * one after the other. */
 static void both(half_fn a, void *pa, half_fn b, void *pb, unsigned threads)
 {
-  pt_thread *t = NULL;
-  if (threads > 1 && pt_thread_start(a, pa, &t) != 0) {
-    pt_error_clear(); /* on one thread: slower, not different */
-    t = NULL;
+  if (threads > 1) {
+    pt_both(a, pa, b, pb);
+    return;
   }
-  if (!t)
-    a(pa);
+  a(pa);
   b(pb);
-  if (t)
-    pt_thread_join(t);
 }
 
 /* A distinct string and the id its map gave it. */

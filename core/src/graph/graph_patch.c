@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "graph_int.h"
+#include "pt/both.h"
 #include "pt/ptrmap.h"
 
 #define VEC_COPY(dst, src)                                                \
@@ -267,22 +268,32 @@ static int old_entity(const pt_graph *prev, const path_set *paths,
   return 0;
 }
 
-/* prev's entities but the patched files' and the new ones (g's, sorted),
- * merged into one sorted array in a single copy, with each entity's origin
- * in *origin. */
-static int merge_entities(pt_graph *g, const pt_graph *prev, const path_set *paths,
-                          uint32_t **origin, size_t *origin_size, size_t *n_gone)
+/* A merge of prev's records but the patched files' with the new ones,
+ * sorted, into arrays made before (one thread each for the entities and
+ * the edges: neither allocates nor interns, so they run side by side). */
+typedef struct merge_job {
+  const pt_graph *prev;
+  const path_set *paths;
+  const void *fresh;        /* the new records, sorted */
+  size_t n_fresh;
+  const size_t *drop;       /* edges: prev's at these indexes leave too */
+  size_t n_drop;
+  void *dst;                /* room for prev's and the new ones */
+  uint32_t *origin;         /* each record's index in prev, or PT_GRAPH_NEW */
+  size_t n;                 /* out: records written */
+  size_t n_gone;            /* out, entities: prev's that left */
+  size_t n_resolved;        /* out, edges: the resolved ones */
+} merge_job;
+
+/* prev's entities but the patched files' and the new ones merged into one
+ * sorted array in a single copy. */
+static void merge_entities(void *payload)
 {
-  size_t n_new = g->entities.n, n = prev->entities.n, k, cap = 0;
-  const pt_entity *fresh = g->entities.v, *old = prev->entities.v;
-  pt_entity *m = spare_or_new(g, PT__SPARE_ENTITIES, n + n_new + 1, sizeof *m, &cap);
-  size_t o_cap = 0;
-  uint32_t *o = spare_or_new(g, PT__SPARE_ENTITY_SRC, n + n_new + 1, sizeof *o, &o_cap);
-  if (!m || !o) {
-    pt_free(m);
-    pt_free(o);
-    return PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  }
+  merge_job *mj = payload;
+  const pt_entity *fresh = mj->fresh, *old = mj->prev->entities.v;
+  size_t n_new = mj->n_fresh, n = mj->prev->entities.n, k, n_gone = 0;
+  pt_entity *m = mj->dst;
+  uint32_t *o = mj->origin;
   size_t j = 0, w = 0;
   size_t next = n_new ? lower_entity(old, n, &fresh[0]) : SIZE_MAX;
   for (size_t i = 0; i <= n; i++) {
@@ -291,20 +302,15 @@ static int merge_entities(pt_graph *g, const pt_graph *prev, const path_set *pat
       o[w] = PT_GRAPH_NEW;
       next = ++j < n_new ? lower_entity(old, n, &fresh[j]) : SIZE_MAX;
     }
-    if (i < n && !patched(paths, old[i].file_path, &k)) {
+    if (i < n && !patched(mj->paths, old[i].file_path, &k)) {
       m[w] = old[i];
       o[w++] = (uint32_t)i;
     } else {
-      *n_gone += i < n;
+      n_gone += i < n;
     }
   }
-  pt_free(g->entities.v);
-  g->entities.v = m;
-  g->entities.n = w;
-  g->entities.cap = cap;
-  *origin = o;
-  *origin_size = o_cap * sizeof *o;
-  return 0;
+  mj->n = w;
+  mj->n_gone = n_gone;
 }
 
 /* The tests: the others' (in canonical order still) merged with the
@@ -344,12 +350,13 @@ static int patch_tests(pt_graph *g, const pt_graph *prev,
   return rc;
 }
 
-/* Entities, tests and file records; each entity's origin into *origin,
- * the counts of what came and went into *ch. */
+/* The patched files' new entities (g's, sorted; merged with prev's
+ * later), the tests and the file records; the counts of what came and
+ * went into *ch, and of the new entities whose key prev had into
+ * *n_kept_keys. */
 static int patch_records(pt_graph *g, const pt_graph *prev,
                          const pt_graph_file_patch *files, size_t n, path_set *paths,
-                         uint32_t **origin, size_t *origin_size,
-                         pt_graph_changes *ch)
+                         size_t *n_kept_keys, pt_graph_changes *ch)
 {
   size_t seen = 0, n_new = 0;
   int rc = 0;
@@ -362,12 +369,11 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
     n_new += files[k].n_entities;
   }
   paths->n = n;
-  /* entities: the files' new ones, sorted, then merged with the others
-   * (still sorted) */
+  /* entities: the files' new ones, sorted (merged with the others, still
+   * sorted, by merge_entities) */
   if (rc == 0 && !(g->entities.v = pt_malloc((n_new + 1) * sizeof *g->entities.v)))
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
   g->entities.cap = rc ? 0 : n_new + 1;
-  size_t n_kept_keys = 0, n_gone = 0;
   for (size_t k = 0; k < n && rc == 0; k++)
     for (size_t i = 0; i < files[k].n_entities && rc == 0; i++) {
       /* an entity whose code did not change keeps its text: a patch adds
@@ -376,7 +382,7 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
       const char *key = pt_graph_intern(g, c.key);
       size_t j;
       int had_key = key && old_entity(prev, paths, key, &j);
-      n_kept_keys += had_key;
+      *n_kept_keys += had_key;
       ch->entities_added += key && !had_key;
       if (had_key &&
           strcmp(prev->entities.v[j].content_hash, c.content_hash) == 0 &&
@@ -396,10 +402,6 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
     }
   if (rc == 0 && g->entities.n > 1)
     qsort(g->entities.v, g->entities.n, sizeof *g->entities.v, pt__graph_cmp_entity);
-  if (rc == 0)
-    rc = merge_entities(g, prev, paths, origin, origin_size, &n_gone);
-  /* keys are unique in a graph: the old keys no new entity took went */
-  ch->entities_removed = n_gone - n_kept_keys;
   if (rc == 0)
     rc = patch_tests(g, prev, files, n, paths);
   /* file records in place; a file that left has none, a new one joins */
@@ -428,42 +430,36 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
 }
 
 /* The others' edges (but those at drop[0..n_drop), ascending) stay
- * sorted; the new ones go in where they belong, each edge's origin into
- * *origin. */
-static int merge_edges(pt_graph *g, const pt_graph *prev, const path_set *paths,
-                       const size_t *drop, size_t n_drop,
-                       const pt_edge *fresh, size_t n_fresh, uint32_t **origin,
-                       size_t *origin_size, size_t *n_resolved)
+ * sorted; the new ones go in where they belong. */
+static void merge_edges(void *payload)
 {
-  size_t cap = 0;
-  uint32_t *src = spare_or_new(g, PT__SPARE_EDGE_SRC, prev->edges.n + n_fresh + 1,
-                               sizeof *src, &cap);
-  if (!src)
-    return PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  size_t j = 0, k, w = 0, n = prev->edges.n, d = 0, r = 0;
-  size_t next = n_fresh ? upper_edge(prev->edges.v, n, &fresh[0]) : SIZE_MAX;
+  merge_job *mj = payload;
+  const pt_edge *fresh = mj->fresh, *old = mj->prev->edges.v;
+  pt_edge *dst = mj->dst;
+  uint32_t *src = mj->origin;
+  size_t n_fresh = mj->n_fresh, n_drop = mj->n_drop;
+  const size_t *drop = mj->drop;
+  size_t j = 0, k, w = 0, n = mj->prev->edges.n, d = 0, r = 0;
+  size_t next = n_fresh ? upper_edge(old, n, &fresh[0]) : SIZE_MAX;
   for (size_t i = 0; i <= n; i++) {
     for (; j < n_fresh && next <= i; w++) {
-      g->edges.v[w] = fresh[j];
+      dst[w] = fresh[j];
       r += fresh[j].resolved != 0;
       src[w] = PT_GRAPH_NEW;
-      next = ++j < n_fresh ? upper_edge(prev->edges.v, n, &fresh[j]) : SIZE_MAX;
+      next = ++j < n_fresh ? upper_edge(old, n, &fresh[j]) : SIZE_MAX;
     }
     while (d < n_drop && drop[d] < i)
       d++;
     if (d < n_drop && drop[d] == i)
       continue;
-    if (i < n && !patched(paths, prev->edges.v[i].file_path, &k)) {
-      g->edges.v[w] = prev->edges.v[i];
-      r += prev->edges.v[i].resolved != 0; /* its line is read already */
+    if (i < n && !patched(mj->paths, old[i].file_path, &k)) {
+      dst[w] = old[i];
+      r += old[i].resolved != 0; /* its line is read already */
       src[w++] = (uint32_t)i;
     }
   }
-  g->edges.n = w;
-  *n_resolved = r;
-  *origin = src;
-  *origin_size = cap * sizeof *src;
-  return 0;
+  mj->n = w;
+  mj->n_resolved = r;
 }
 
 int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_t n,
@@ -478,41 +474,61 @@ int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
   pt_graph *g = NULL;
   path_set paths = {PT_PTRMAP_INIT, {NULL}, 0};
   pt_graph_changes ch = {0, 0, 0};
-  uint32_t *ent_src = NULL, *edge_src = NULL;
-  size_t ent_src_size = 0, edge_src_size = 0;
+  size_t n_kept_keys = 0, ent_cap = 0, ent_src_cap = 0, edge_src_cap = 0;
   pt_edge *fresh = NULL;
-  size_t n_fresh = 0, n_resolved = 0;
+  size_t n_fresh = 0;
+  pt_entity *ents = NULL;
+  uint32_t *ent_src = NULL, *edge_src = NULL;
   int rc = pt_graph_new_sharing(prev, &g);
-  if (rc == 0) rc = patch_records(g, prev, files, n, &paths, &ent_src,
-                                   &ent_src_size, &ch);
+  if (rc == 0) rc = patch_records(g, prev, files, n, &paths, &n_kept_keys, &ch);
   if (rc == 0) rc = patch_edges(g, files, n, ep, &fresh, &n_fresh);
   if (rc == 0 && (VEC_COPY(g->ignored, prev->ignored) || VEC_COPY(g->meta, prev->meta)))
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  if (rc == 0 && !(g->edges.v = spare_or_new(g, PT__SPARE_EDGES,
-                                              prev->edges.n + n_fresh + 1,
-                                              sizeof *g->edges.v, &g->edges.cap)))
-    rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
-  if (rc == 0) rc = merge_edges(g, prev, &paths, ep ? ep->drop : NULL,
-                                 ep ? ep->n_drop : 0, fresh, n_fresh, &edge_src,
-                                 &edge_src_size, &n_resolved);
+  /* the merges' arrays, made here: the merges run on two threads */
+  size_t n_ent = prev->entities.n + g->entities.n + 1;
+  size_t n_edge = prev->edges.n + n_fresh + 1;
+  if (rc == 0) {
+    ents = spare_or_new(g, PT__SPARE_ENTITIES, n_ent, sizeof *ents, &ent_cap);
+    ent_src = spare_or_new(g, PT__SPARE_ENTITY_SRC, n_ent, sizeof *ent_src,
+                           &ent_src_cap);
+    g->edges.v = spare_or_new(g, PT__SPARE_EDGES, n_edge, sizeof *g->edges.v,
+                              &g->edges.cap);
+    edge_src = spare_or_new(g, PT__SPARE_EDGE_SRC, n_edge, sizeof *edge_src,
+                            &edge_src_cap);
+    if (!ents || !ent_src || !g->edges.v || !edge_src)
+      rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
+  }
+  merge_job me = {prev, &paths, g->entities.v, g->entities.n, NULL, 0,
+                  ents, ent_src, 0, 0, 0};
+  merge_job md = {prev, &paths, fresh, n_fresh, ep ? ep->drop : NULL,
+                  ep ? ep->n_drop : 0, g->edges.v, edge_src, 0, 0, 0};
+  if (rc == 0)
+    pt_both(merge_entities, &me, merge_edges, &md);
   pt_free(fresh);
   pt_ptrmap_fini(&paths.map);
   if (rc) {
+    pt_free(ents);
     pt_free(ent_src);
     pt_free(edge_src);
     pt_graph_free(g);
     return rc;
   }
+  pt_free(g->entities.v);
+  g->entities.v = ents;
+  g->entities.n = me.n;
+  g->entities.cap = ent_cap;
+  g->edges.n = md.n;
+  /* keys are unique in a graph: the old keys no new entity took went */
+  ch.entities_removed = me.n_gone - n_kept_keys;
   /* last: adding records to g dropped any lineage before */
   g->base = prev;
   g->entity_src = ent_src;
   g->edge_src = edge_src;
-  g->entity_src_size = ent_src_size;
-  g->edge_src_size = edge_src_size;
+  g->entity_src_size = ent_src_cap * sizeof *ent_src;
+  g->edge_src_size = edge_src_cap * sizeof *edge_src;
   g->changes = ch;
-  g->n_resolved = n_resolved;
+  g->n_resolved = md.n_resolved;
   g->has_n_resolved = 1;
   *out = g;
   return 0;
 }
-
