@@ -152,25 +152,30 @@ EOF
 # a definition added (appended), its body edited, the file renamed, the
 # definition removed, and a new file deleted; one latency (ms) a line into
 # $out/scen.KIND, and the server's CPU time (user + system, ms, from
-# /proc/PID/task/*/stat, the HTTP server's threads left out) from the save
-# until the index is fresh into
+# /proc/PID/stat less the HTTP server's threads' /proc/PID/task/*/stat) from the save
+# until the index is fresh (threads that ended within it included) into
 # $out/scen.KIND.cpu: the steadier figure on a loaded machine
 scenarios() {
   python3 - "$out/tree" "$port" "$1" "$out" "$pid" <<'EOF'
 import http.client, json, os, random, sys, time
 root, port, n, out, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 tick = os.sysconf("SC_CLK_TCK")
-def cpu_ms():  # every thread but the HTTP server's (the polling here)
-    total = 0
+def ticks(path):  # user + system of a /proc stat, and the thread's name
+    with open(path) as f:
+        head, v = f.read().rsplit(")", 1)
+    v = v.split()
+    return int(v[11]) + int(v[12]), head.split("(", 1)[1]
+def cpu_ms():  # every thread but the HTTP server's (the polling here):
+    # the process's time, which keeps the time of threads that ended (an
+    # update's helper threads), less the HTTP server's threads' (they last)
+    total = ticks("/proc/%s/stat" % pid)[0]
     for t in os.listdir("/proc/%s/task" % pid):
         try:
-            with open("/proc/%s/task/%s/stat" % (pid, t)) as f:
-                head, v = f.read().rsplit(")", 1)
+            n, name = ticks("/proc/%s/task/%s/stat" % (pid, t))
         except OSError:
             continue
-        if not head.split("(", 1)[1].startswith("MHD"):
-            v = v.split()
-            total += int(v[11]) + int(v[12])
+        if name.startswith("MHD"):
+            total -= n
     return total * 1000.0 / tick
 conn = http.client.HTTPConnection("127.0.0.1", port)
 def get(url):
