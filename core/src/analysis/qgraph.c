@@ -813,33 +813,63 @@ static int same_shape(const pt_graph *g, const pt_graph_lineage *ln)
   return 1;
 }
 
-static void *dup_array(const void *v, size_t size)
+/* An array to copy: its source, its copy (made before), its bytes. */
+typedef struct copy_item {
+  const void *from;
+  void *to;
+  size_t size;
+} copy_item;
+
+/* The copies of one half of a query graph's arrays (pt_both). */
+typedef struct copy_half {
+  copy_item v[6];
+  size_t n;
+} copy_half;
+
+static void copy_items(void *payload)
 {
-  void *c = pt_malloc(size ? size : 1);
-  if (c && size)
-    memcpy(c, v, size);
-  return c;
+  copy_half *h = payload;
+  for (size_t i = 0; i < h->n; i++)
+    if (h->v[i].size)
+      memcpy(h->v[i].to, h->v[i].from, h->v[i].size);
 }
 
+static void *room(size_t size)
+{
+  return pt_malloc(size ? size : 1);
+}
+
+/* The old query graph's arrays copied: the nodes and forward lists on one
+ * thread, the reverse lists on the other. */
 static int copy_shape(pt_qgraph *q, const pt_qgraph *old)
 {
   size_t n = old->n_nodes, m = old->n_edges;
+  size_t keys = n * sizeof *q->key, ents = n * sizeof *q->entity;
+  size_t offs = (n + 2) * sizeof *q->fwd_off, ids = m * sizeof *q->fwd;
   q->n_nodes = n;
   q->n_edges = m;
-  q->key = dup_array(old->key, n * sizeof *q->key);
-  q->entity = dup_array(old->entity, n * sizeof *q->entity);
-  q->fwd_off = dup_array(old->fwd_off, (n + 2) * sizeof *q->fwd_off);
-  q->rev_off = dup_array(old->rev_off, (n + 2) * sizeof *q->rev_off);
-  q->fwd = dup_array(old->fwd, m * sizeof *q->fwd);
-  q->fwd_type = dup_array(old->fwd_type, m);
-  q->fwd_edge = dup_array(old->fwd_edge, m * sizeof *q->fwd_edge);
-  q->rev = dup_array(old->rev, m * sizeof *q->rev);
-  q->rev_type = dup_array(old->rev_type, m);
-  q->rev_edge = dup_array(old->rev_edge, m * sizeof *q->rev_edge);
-  return q->key && q->entity && q->fwd_off && q->rev_off && q->fwd &&
-                 q->fwd_type && q->fwd_edge && q->rev && q->rev_type &&
-                 q->rev_edge
-             ? 0 : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  q->key = room(keys);
+  q->entity = room(ents);
+  q->fwd_off = room(offs);
+  q->rev_off = room(offs);
+  q->fwd = room(ids);
+  q->fwd_type = room(m);
+  q->fwd_edge = room(ids);
+  q->rev = room(ids);
+  q->rev_type = room(m);
+  q->rev_edge = room(ids);
+  if (!(q->key && q->entity && q->fwd_off && q->rev_off && q->fwd && q->fwd_type &&
+        q->fwd_edge && q->rev && q->rev_type && q->rev_edge))
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  copy_half a = {{{old->key, q->key, keys}, {old->entity, q->entity, ents},
+                  {old->fwd_off, q->fwd_off, offs}, {old->fwd, q->fwd, ids},
+                  {old->fwd_type, q->fwd_type, m}, {old->fwd_edge, q->fwd_edge, ids}},
+                 6};
+  copy_half b = {{{old->rev_off, q->rev_off, offs}, {old->rev, q->rev, ids},
+                  {old->rev_type, q->rev_type, m}, {old->rev_edge, q->rev_edge, ids}},
+                 4};
+  pt_both(copy_items, &a, copy_items, &b);
+  return 0;
 }
 
 int pt_qgraph_update(const pt_qgraph *old, const pt_graph *g, pt_qgraph **out)
