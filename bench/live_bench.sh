@@ -154,7 +154,9 @@ EOF
 # $out/scen.KIND, and the server's CPU time (user + system, ms, from
 # /proc/PID/stat less the HTTP server's threads' /proc/PID/task/*/stat) from the save
 # until the index is fresh (threads that ended within it included) into
-# $out/scen.KIND.cpu: the steadier figure on a loaded machine
+# $out/scen.KIND.cpu: the steadier figure on a loaded machine; and of it,
+# the threads that last (the update thread, not its helpers) into
+# $out/scen.KIND.own: what the update's wall time is on a quiet machine
 scenarios() {
   python3 - "$out/tree" "$port" "$1" "$out" "$pid" <<'EOF'
 import http.client, json, os, random, sys, time
@@ -167,8 +169,12 @@ def ticks(path):  # user + system of a /proc stat, and the thread's name
     return int(v[11]) + int(v[12]), head.split("(", 1)[1]
 def cpu_ms():  # every thread but the HTTP server's (the polling here):
     # the process's time, which keeps the time of threads that ended (an
-    # update's helper threads), less the HTTP server's threads' (they last)
+    # update's helper threads), less the HTTP server's threads' (they
+    # last); and the time of the threads that last but the HTTP server's
+    # (the update thread's, without its helpers': the update's critical
+    # path when a core is free for each helper)
     total = ticks("/proc/%s/stat" % pid)[0]
+    lasting = 0
     for t in os.listdir("/proc/%s/task" % pid):
         try:
             n, name = ticks("/proc/%s/task/%s/stat" % (pid, t))
@@ -176,7 +182,9 @@ def cpu_ms():  # every thread but the HTTP server's (the polling here):
             continue
         if name.startswith("MHD"):
             total -= n
-    return total * 1000.0 / tick
+        else:
+            lasting += n
+    return total * 1000.0 / tick, lasting * 1000.0 / tick
 conn = http.client.HTTPConnection("127.0.0.1", port)
 def get(url):
     conn.request("GET", url)
@@ -198,6 +206,7 @@ for d, dirs, names in os.walk(root):
 random.Random(14).shuffle(files)
 lat = {k: [] for k in ("added", "body", "renamed", "removed", "deleted")}
 cpu = {k: [] for k in lat}
+cpu_own = {k: [] for k in lat}
 def settle():
     time.sleep(0.15)
     get("/wait-for-fresh?timeout_ms=30000")
@@ -215,7 +224,9 @@ def timed(kind, change, done):
         time.sleep(0.001)
     lat[kind].append((time.monotonic() - t0) * 1000)
     get("/wait-for-fresh?timeout_ms=30000")
-    cpu[kind].append(cpu_ms() - c0)
+    c1 = cpu_ms()
+    cpu[kind].append(c1[0] - c0[0])
+    cpu_own[kind].append(c1[1] - c0[1])
 def define(p, nm, v):
     return ("\n\ndef %s():\n    return %d\n" if p.endswith(".py")
             else "\n\nint %s(void)\n{\n  return %d;\n}\n") % (nm, v)
@@ -246,10 +257,12 @@ for i in range(n):
     timed("deleted", lambda: None, lambda s, b: s == 200)
     lat["deleted"].pop()
     cpu["deleted"].pop()
+    cpu_own["deleted"].pop()
     timed("deleted", lambda: os.remove(fresh), lambda s, b: s == 404)
 for k, v in lat.items():
     write(os.path.join(out, "scen." + k), "".join("%.2f\n" % x for x in v))
     write(os.path.join(out, "scen." + k + ".cpu"), "".join("%.2f\n" % x for x in cpu[k]))
+    write(os.path.join(out, "scen." + k + ".own"), "".join("%.2f\n" % x for x in cpu_own[k]))
 EOF
 }
 
@@ -304,10 +317,16 @@ for k in added body renamed removed deleted; do
   stats "$k" "$out/scen.$k" |
     awk '{printf "%-22s %5d %8.1f %8.1f %8.1f %8.1f %10.2fx\n", $1, $2, $3, $4, $5, $6, $5 / 150}'
 done
-printf 'server CPU per change   changes      p50      p95      p99      max (ms)\n'
-for k in added body renamed removed deleted; do
-  stats "$k" "$out/scen.$k.cpu" |
-    awk '{printf "%-22s %5d %8.1f %8.1f %8.1f %8.1f\n", $1, $2, $3, $4, $5, $6}'
+for w in cpu own; do
+  if [ $w = cpu ]; then
+    printf 'server CPU per change   changes      p50      p95      p99      max (ms)\n'
+  else
+    printf 'of it, threads that last (the update thread; its helpers left out)\n'
+  fi
+  for k in added body renamed removed deleted; do
+    stats "$k" "$out/scen.$k.$w" |
+      awk '{printf "%-22s %5d %8.1f %8.1f %8.1f %8.1f\n", $1, $2, $3, $4, $5, $6}'
+  done
 done
 echo
 for c in small medium large; do echo "  $c: $(cat "$out/files.$c")"; done
