@@ -19,32 +19,19 @@ const TSLanguage *tree_sitter_php(void);
 const TSLanguage *tree_sitter_c_sharp(void);
 const TSLanguage *tree_sitter_swift(void);
 
-#define QUERY_DECL(lang)                                                 \
-  extern const char pt_q_##lang##_entities_scm[];                        \
-  extern const size_t pt_q_##lang##_entities_scm_len;                    \
-  extern const char pt_q_##lang##_references_scm[];                      \
-  extern const size_t pt_q_##lang##_references_scm_len;
-QUERY_DECL(rust)
-QUERY_DECL(python)
-QUERY_DECL(javascript)
-QUERY_DECL(typescript)
-QUERY_DECL(go)
-QUERY_DECL(java)
-QUERY_DECL(c)
-QUERY_DECL(cpp)
-QUERY_DECL(ruby)
-QUERY_DECL(php)
-QUERY_DECL(csharp)
-QUERY_DECL(swift)
+/* The embedded queries (cmake/embed.cmake): NUL-terminated arrays whose
+ * sizes the generated header declares. */
+#include "queries_embedded.h"
 
 static const char *const hash_comments[] = {"comment", NULL};
 static const char *const rust_comments[] = {"line_comment", "block_comment", NULL};
 static const char *const swift_comments[] = {"comment", "multiline_comment", NULL};
 
 #define Q(lang)                                                         \
-  pt_q_##lang##_entities_scm, 0, pt_q_##lang##_references_scm, 0
+  pt_q_##lang##_entities_scm, sizeof pt_q_##lang##_entities_scm - 1,      \
+      pt_q_##lang##_references_scm, sizeof pt_q_##lang##_references_scm - 1
 
-static pt_grammar_info table[PT_GRAMMAR__COUNT] = {
+static const pt_grammar_info table[PT_GRAMMAR__COUNT] = {
   {PT_GRAMMAR_RUST, PT_LANG_RUST, "rust", tree_sitter_rust, Q(rust), rust_comments},
   {PT_GRAMMAR_PYTHON, PT_LANG_PYTHON, "python", tree_sitter_python, Q(python), hash_comments},
   {PT_GRAMMAR_JAVASCRIPT, PT_LANG_JAVASCRIPT, "javascript", tree_sitter_javascript, Q(javascript), hash_comments},
@@ -60,30 +47,11 @@ static pt_grammar_info table[PT_GRAMMAR__COUNT] = {
   {PT_GRAMMAR_SWIFT, PT_LANG_SWIFT, "swift", tree_sitter_swift, Q(swift), swift_comments},
 };
 
-static const size_t *const query_lens[PT_GRAMMAR__COUNT][2] = {
-  {&pt_q_rust_entities_scm_len, &pt_q_rust_references_scm_len},
-  {&pt_q_python_entities_scm_len, &pt_q_python_references_scm_len},
-  {&pt_q_javascript_entities_scm_len, &pt_q_javascript_references_scm_len},
-  {&pt_q_typescript_entities_scm_len, &pt_q_typescript_references_scm_len},
-  {&pt_q_typescript_entities_scm_len, &pt_q_typescript_references_scm_len},
-  {&pt_q_go_entities_scm_len, &pt_q_go_references_scm_len},
-  {&pt_q_java_entities_scm_len, &pt_q_java_references_scm_len},
-  {&pt_q_c_entities_scm_len, &pt_q_c_references_scm_len},
-  {&pt_q_cpp_entities_scm_len, &pt_q_cpp_references_scm_len},
-  {&pt_q_ruby_entities_scm_len, &pt_q_ruby_references_scm_len},
-  {&pt_q_php_entities_scm_len, &pt_q_php_references_scm_len},
-  {&pt_q_csharp_entities_scm_len, &pt_q_csharp_references_scm_len},
-  {&pt_q_swift_entities_scm_len, &pt_q_swift_references_scm_len},
-};
-
 const pt_grammar_info *pt_grammar_get(pt_grammar g)
 {
   if ((unsigned)g >= PT_GRAMMAR__COUNT)
     return NULL;
-  pt_grammar_info *info = &table[g];
-  info->entity_query_len = *query_lens[g][0];
-  info->reference_query_len = *query_lens[g][1];
-  return info;
+  return &table[g];
 }
 
 typedef struct ext_rule {
