@@ -34,6 +34,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.4f", a / b}'; }
 # ready SPEC: serve from start to Ready, its CPU then
 ready() {
   local start ms ut st
+  # emptied first: the background job's own > may come after the wait
+  # below reads the file, which then still held the last server's Ready
+  # (that server's stop, sent at once, came before it caught signals)
+  : > "$work/srv"
   start=$(date +%s%N)
   "$pt" serve --db "$1" --port 0 --no-watch > "$work/srv" 2>&1 &
   srv=$!
