@@ -826,26 +826,6 @@ static uint32_t group_key(const pt_resolver *rs, size_t i, int t)
     return rs->info[i].encl;
   if (t == PT_GRP_QN)
     return rs->info[i].qn;
-  if (t == PT_GRP_FREE)
-    return rs->info[i].kind == PT_KIND_METHOD ? NO_ID : 0;
-  if (t == PT_GRP_STEM || t == PT_GRP_FDIR) {
-    /* the last segment ('.' or '/' before it) of the file's path without
-     * its extension, or of its folder (none at the root) */
-    const char *p = rs->path_text[rs->info[i].file];
-    const char *slash = strrchr(p, '/'), *base = slash ? slash + 1 : p;
-    const char *dot = strrchr(base, '.');
-    size_t end = t == PT_GRP_FDIR ? (slash ? (size_t)(slash - p) : 0)
-                 : dot           ? (size_t)(dot - p)
-                                 : strlen(p);
-    if (t == PT_GRP_FDIR && !slash)
-      return NO_ID;
-    size_t start = end;
-    while (start > 0 && p[start - 1] != '/' && p[start - 1] != '.')
-      start--;
-    uint32_t id = pt__group_seg_id(rs, p + start, end - start);
-    assert_int_not_equal(id, NO_ID);
-    return id;
-  }
   const char *q = rs->ents[i].qualname;
   size_t ql = q ? strlen(q) : 0, nl = strlen(rs->ents[i].name);
   if (ql < nl + 1 || q[ql - nl - 1] != '.')

@@ -1,8 +1,7 @@
 /* Sub-chains of the chains of same-named entities (resolve_int.h,
  * "groups"): the entities of one name and family that share a folder, an
  * enclosing type, the qualifier segment before their name or their
- * qualified name, or that are no methods, in the order of the name's
- * chain. A rule that looks
+ * qualified name, in the order of the name's chain. A rule that looks
  * only at one folder, one type or one qualifier walks its group instead
  * of every entity of the name, so a name defined in every copy of a
  * vendored tree costs a reference what one copy's definitions cost.
@@ -107,41 +106,6 @@ uint32_t pt__group_seg_id(const pt_resolver *rs, const char *s, size_t n)
   return pt_strmap_get(&rs->segs, s, n, &id) ? (uint32_t)id : NO_ID;
 }
 
-/* The last segment of s[0..end): after its last '.' or '/'. */
-static const char *last_seg(const char *s, size_t end, size_t *n)
-{
-  size_t start = end;
-  while (start > 0 && s[start - 1] != '/' && s[start - 1] != '.')
-    start--;
-  *n = end - start;
-  return s + start;
-}
-
-uint32_t pt__group_mod_id(const pt_resolver *rs, const char *mod)
-{
-  size_t n;
-  const char *s = last_seg(mod, strlen(mod), &n);
-  return pt__group_seg_id(rs, s, n);
-}
-
-/* The segment of entity i's file for PT_GRP_STEM or PT_GRP_FDIR: 0 when
- * it has none (a folder at the root). A file's module path ends with its
- * stem or its folder (file_matches_module, resolve_pick.c), so a path
- * names only files whose segment is the path's last one. */
-static int file_seg(const pt_resolver *rs, size_t i, int type, const char **s,
-                    size_t *n)
-{
-  const char *p = rs->path_text[rs->info[i].file];
-  const char *base = pt__path_base(p), *dot = strrchr(base, '.');
-  size_t end = type == PT_GRP_FDIR ? pt__path_dir_len(p)
-               : dot               ? (size_t)(dot - p)
-                                   : strlen(p);
-  if (type == PT_GRP_FDIR && base == p)
-    return 0;
-  *s = last_seg(p, end, n);
-  return 1;
-}
-
 /* The key of entity i in the groups of type. */
 static int key_of(pt_resolver *rs, size_t i, int type, uint32_t *x)
 {
@@ -158,33 +122,10 @@ static int key_of(pt_resolver *rs, size_t i, int type, uint32_t *x)
   case PT_GRP_QN:
     *x = in->qn;
     return 0;
-  case PT_GRP_FREE:
-    *x = in->kind == PT_KIND_METHOD ? NO_ID : 0;
-    return 0;
-  case PT_GRP_STEM:
-  case PT_GRP_FDIR:
-    *x = NO_ID;
-    return file_seg(rs, i, type, &s, &n)
-               ? pt__resolve_intern(&rs->segs, s, n, x) : 0;
   default:
     *x = NO_ID;
     return seg_of(rs, i, &s, &n) ? pt__resolve_intern(&rs->segs, s, n, x) : 0;
   }
-}
-
-/* The key of entity i in the groups of type, found without making one
- * (NO_ID when none). */
-static uint32_t key_found(pt_resolver *rs, size_t i, int type)
-{
-  const char *s;
-  size_t n;
-  uint32_t x = NO_ID;
-  if (type == PT_GRP_SEG)
-    return seg_of(rs, i, &s, &n) ? pt__group_seg_id(rs, s, n) : NO_ID;
-  if (type == PT_GRP_STEM || type == PT_GRP_FDIR)
-    return file_seg(rs, i, type, &s, &n) ? pt__group_seg_id(rs, s, n) : NO_ID;
-  key_of(rs, i, type, &x);
-  return x;
 }
 
 /* The place found for a new entity is the one chain_link
@@ -234,7 +175,13 @@ int pt__group_link(pt_resolver *rs, size_t i)
 void pt__group_unlink(pt_resolver *rs, size_t i)
 {
   for (int t = 0; t < PT_GRP__COUNT; t++) {
-    uint32_t x = key_found(rs, i, t), *next = rs->gnext[t];
+    uint32_t x, *next = rs->gnext[t];
+    const char *s;
+    size_t n;
+    if (t == PT_GRP_SEG)
+      x = seg_of(rs, i, &s, &n) ? pt__group_seg_id(rs, s, n) : NO_ID;
+    else
+      key_of(rs, i, t, &x);
     if (x == NO_ID || !rs->groups.cap)
       continue;
     pt__grp_slot *g = slot_at(&rs->groups, (uint8_t)t, rs->info[i].fam,

@@ -57,22 +57,13 @@ typedef struct ent_info {
 
 /* Groups (resolve_group.c): the entities of one name and family that
  * share a folder, an enclosing type, the qualifier segment before their
- * name ("B" in "a.B.f" for f), their qualified name or the last segment
- * of their file's stem or folder (a file a module path names has one of
- * them), or that are no methods, chained in the order of the name's chain
- * (rs->gnext[type], NO_ID at the end). Segments are split at '.' and '/'
- * alike, as module paths and folders are compared. */
+ * name ("B" in "a.B.f" for f) or their qualified name, chained in the order of the name's
+ * chain (rs->gnext[type], NO_ID at the end). */
 #define PT_GRP_DIR 0
 #define PT_GRP_ENCL 1
 #define PT_GRP_SEG 2
 #define PT_GRP_QN 3          /* by its own qualified name (info.qn) */
-#define PT_GRP_FREE 4        /* every one but methods (key 0): what a
-                                reference no method can be walks */
-#define PT_GRP_STEM 5        /* by the last segment of its file's path
-                                without the extension ("c" of a/b/c.py) */
-#define PT_GRP_FDIR 6        /* by the last segment of its file's folder
-                                ("b" of a/b/c.py; none at the root) */
-#define PT_GRP__COUNT 7
+#define PT_GRP__COUNT 4
 
 typedef struct pt__grp_slot {
   uint32_t nid1;             /* the name's id + 1; 0: an empty slot */
@@ -301,9 +292,6 @@ uint32_t pt__group_first(const pt_resolver *rs, int type, uint8_t fam,
 /* The id of a qualifier segment (n bytes) for PT_GRP_SEG, or NO_ID when no
  * entity has it. */
 uint32_t pt__group_seg_id(const pt_resolver *rs, const char *s, size_t n);
-/* The id of the last segment of a module path for PT_GRP_STEM and
- * PT_GRP_FDIR, or NO_ID when no file's stem or folder ends with it. */
-uint32_t pt__group_mod_id(const pt_resolver *rs, const char *mod);
 /* Entity i (its ids and chain place set) joins its groups, in the order of
  * its name's chain; leaves them. */
 int pt__group_link(pt_resolver *rs, size_t i);

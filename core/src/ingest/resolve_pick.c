@@ -515,59 +515,6 @@ static size_t walk_next(const pt_resolver *rs, int type, size_t i)
   return n == NO_ID ? NONE : n;
 }
 
-/* A walk over the candidates of head's name in several groups at once, in
- * the chain's order, each once: the groups' firsts, stepped past each one
- * taken. */
-#define MERGED_MAX 64
-typedef struct merged {
-  uint32_t at[MERGED_MAX];
-  uint8_t type[MERGED_MAX];
-  int n;
-} merged;
-
-/* Adds the group (type, x) of head's name to m: 0 when m is full. */
-static int merged_add(const pt_resolver *rs, merged *m, size_t head, int type,
-                      uint32_t x)
-{
-  uint32_t i = group_of(rs, head, type, x);
-  for (int k = 0; k < m->n; k++)
-    if (m->type[k] == type && m->at[k] == i)
-      return 1; /* that group again */
-  if (i == NO_ID)
-    return 1;
-  if (m->n == MERGED_MAX)
-    return 0;
-  m->at[m->n] = i;
-  m->type[m->n++] = (uint8_t)type;
-  return 1;
-}
-
-/* Adds the groups of the files module mod may name (PT_GRP_STEM,
- * PT_GRP_FDIR): 0 when m is full. */
-static int merged_add_module(const pt_resolver *rs, merged *m, size_t head,
-                             const char *mod)
-{
-  uint32_t x = pt__group_mod_id(rs, mod);
-  return merged_add(rs, m, head, PT_GRP_STEM, x) &&
-         merged_add(rs, m, head, PT_GRP_FDIR, x);
-}
-
-static size_t merged_next(const pt_resolver *rs, merged *m)
-{
-  int best = -1;
-  for (int k = 0; k < m->n; k++)
-    if (m->at[k] != NO_ID &&
-        (best < 0 || pt__group_before(rs, m->at[k], m->at[best])))
-      best = k;
-  if (best < 0)
-    return NONE;
-  uint32_t i = m->at[best];
-  for (int k = 0; k < m->n; k++)
-    if (m->at[k] == i)
-      m->at[k] = rs->gnext[m->type[k]][i];
-  return i;
-}
-
 /* The current file's candidates of head's name: its folder's group, or
  * the whole chain when the folder has no id. */
 static int here_walk(const pt__resolve_ctx *c)
@@ -1160,36 +1107,6 @@ static int qualifier_seg(const pt_resolver *rs, const char *want,
 }
 
 
-/* Adds to m the group of the last segment of the dotted want (or NULL):
- * 0 when m is full. */
-static int merged_add_seg(const pt_resolver *rs, merged *m, size_t head,
-                          const char *want)
-{
-  if (!want)
-    return 1;
-  const char *w = strrchr(want, '.');
-  w = w ? w + 1 : want;
-  return merged_add(rs, m, head, PT_GRP_SEG,
-                    pt__group_seg_id(rs, w, strlen(w)));
-}
-
-/* pick_qualified's candidates where its qualifier is an imported package
- * (the files of the imports it names) or names a type (the group of each
- * qualifier's last segment), into m: 0 when they are too many groups
- * (the whole chain is walked). */
-static int package_groups(const pt_resolver *rs, const pt__resolve_ctx *c,
-                          size_t head, const char *scope, const char *want,
-                          const char *want_in_mod, merged *m)
-{
-  size_t sl = strlen(scope);
-  int ok = merged_add_seg(rs, m, head, want) &&
-           merged_add_seg(rs, m, head, want_in_mod);
-  for (size_t k = 0; ok && k < c->n_imports; k++)
-    if (import_named(c, k, scope, sl))
-      ok = merged_add_module(rs, m, head, c->imports[k]);
-  return ok;
-}
-
 /* A.f(), pkg.f(), mod.A.f(): the qualifier names a type, a namespace or a
  * package, or an imported module and a type in it. */
 static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
@@ -1216,15 +1133,9 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
   uint32_t seg = NO_ID;
   int by_seg = !package && want && head != NONE &&
                qualifier_seg(rs, want, want_in_mod, &seg);
-  merged files = {{0}, {0}, 0};
-  int by_files = package && head != NONE &&
-                 package_groups(rs, c, head, r->scope, want, want_in_mod,
-                                &files);
   int walk = by_seg ? PT_GRP_SEG : ALL_OF_NAME;
-  for (size_t i = by_files ? merged_next(rs, &files)
-                           : walk_first(rs, head, walk, seg);
-       i != NONE;
-       i = by_files ? merged_next(rs, &files) : walk_next(rs, walk, i)) {
+  for (size_t i = walk_first(rs, head, walk, seg); i != NONE;
+       i = walk_next(rs, walk, i)) {
     if (!eligible(rs, i, r, 0))
       continue;
     any = 1;
@@ -1237,8 +1148,7 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
       tier_add(rs, &pkg, i);
   }
   /* and whether any candidate may be r's target at all */
-  for (size_t i = head; (by_seg || by_files) && !any && i != NONE;
-       i = rs->next_same_name[i])
+  for (size_t i = head; by_seg && !any && i != NONE; i = rs->next_same_name[i])
     any = eligible(rs, i, r, 0);
   pt_free(want);
   pt_free(want_in_mod);
@@ -1725,17 +1635,8 @@ static verdict in_module(const pt_resolver *rs, pt_lang lang,
 {
   size_t head;
   tier_hit t = {0}, pkg = {0};
-  merged m = {{0}, {0}, 0};
   if (!chain_head(rs, pt__resolve_family(lang), name, strlen(name), &head))
     return missed(PT_RES_EXTERNAL);
-  /* its own: in the groups of the files mod may name */
-  merged_add_module(rs, &m, head, mod);
-  for (size_t i = merged_next(rs, &m); i != NONE; i = merged_next(rs, &m))
-    if (module_member(rs, i, r) &&
-        file_matches_module(rs->path_text[rs->info[i].file], mod))
-      tier_add(rs, &t, i);
-  if (t.count)
-    return tier_verdict(&t, PT_RES_IMPORT);
   for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
     if (!module_member(rs, i, r))
       continue;
@@ -1934,29 +1835,16 @@ static int use_how(pt_lang lang, const pt__use *b)
                                : PT_USE_SUFFIX;
 }
 
-/* Whether a Rust glob b brings in entity i: a public item, or any item
- * of a module around the file's (`use super::*`); any other language's
- * glob brings in every member. */
-static int glob_sees(const pt_resolver *rs, pt_lang lang, const pt__use *b,
-                     size_t i)
-{
-  const char *sig = rs->ents[i].signature;
-  return lang != PT_LANG_RUST || b->sees_private ||
-         (sig && strncmp(sig, "pub", 3) == 0);
-}
-
 /* at_path through groups, where want has two segments or more and ends
  * with the name (nl bytes) "P.name": a qualified name that fits it ends
  * with want, or is a dotted tail of it, so it is P.name at its end (the
  * group of segment P) or the name alone (the group of that qualified
- * name). With glob, only what it brings in (glob_sees). 1 with t filled,
- * or 0 when that does not hold or more than 64 fit (the caller walks the
- * chain). */
+ * name). 1 with t filled, or 0 when that does not hold or more than 64
+ * fit (the caller walks the chain). */
 static int at_path_groups(const pt_resolver *rs, pt_lang lang,
                           const pt_raw_ref *r, size_t head, const char *name,
                           size_t nl, const char *want, size_t wl, int how,
-                          int types_only, const char *from,
-                          const pt__use *glob, tier_hit *t)
+                          int types_only, const char *from, tier_hit *t)
 {
   uint32_t fits[64], n = 0, g[2];
   size_t p = wl - nl - 1, q, id;
@@ -1971,8 +1859,7 @@ static int at_path_groups(const pt_resolver *rs, pt_lang lang,
     for (uint32_t i = g[k]; i != NO_ID;
          i = rs->gnext[k ? PT_GRP_QN : PT_GRP_SEG][i]) {
       if (!eligible(rs, i, r, types_only) ||
-          !pt__use_fits(rs, lang, i, want, wl, how, from) ||
-          (glob && !glob_sees(rs, lang, glob, i)))
+          !pt__use_fits(rs, lang, i, want, wl, how, from))
         continue;
       if (n == sizeof fits / sizeof *fits)
         return 0;
@@ -2000,7 +1887,7 @@ static void at_path(const pt_resolver *rs, const pt__resolve_ctx *c,
   if (!nl || !chain_head(rs, pt__resolve_family(lang), name, nl, &head))
     return;
   if (at_path_groups(rs, lang, r, head, name, nl, want, wl, how, types_only,
-                     from, NULL, t))
+                     from, t))
     return;
   for (size_t i = head; i != NONE; i = rs->next_same_name[i])
     if (eligible(rs, i, r, types_only) &&
@@ -2194,18 +2081,15 @@ static int bound_glob(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
       pt_error_clear();
       continue;
     }
-    /* the candidates at the glob's path, in the chain's order: through
-     * its groups when they hold them (not every copy's candidates of the
-     * name), else over the chain */
-    if (at_path_groups(rs, lang, r, head, r->name, nl, c->bpath.ptr,
-                       c->bpath.len, use_how(lang, b), 0, from, b, &t))
-      continue;
-    for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+    for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+      const char *sig = rs->ents[i].signature;
       if (eligible(rs, i, r, 0) &&
           pt__use_fits(rs, lang, i, c->bpath.ptr, c->bpath.len,
                        use_how(lang, b), from) &&
-          glob_sees(rs, lang, b, i))
+          (lang != PT_LANG_RUST || b->sees_private ||
+           (sig && strncmp(sig, "pub", 3) == 0)))
         tier_add(rs, &t, i);
+    }
   }
   if (!t.count)
     return 0;
@@ -2401,50 +2285,15 @@ static const pt_resolution tier_how[6] = {
   PT_RES_QUALIFIED, PT_RES_LOCAL, PT_RES_LOCAL, PT_RES_IMPORT,
   PT_RES_DIRECTORY, PT_RES_UNIQUE_NAME};
 
-/* Whether no method can join a tier but the qualifier's (classify): r
- * cannot name one, or reaches one only through a type. */
-static int methods_idle(const pick_ctx *p)
-{
-  const ref_view *v = p->v;
-  return (p->r->kind != PT_REF_CALL && p->r->kind != PT_REF_IMPORT) ||
-         v->foreign || v->bare_call || v->import_fn;
-}
-
-/* A package qualifier's candidates (classify): those in files the file
- * imports, in Go of the imports the qualifier names, into m: 0 when they
- * are too many groups. */
-static int imported_groups(const pt_resolver *rs, const pt__resolve_ctx *c,
-                           const pick_ctx *p, size_t head, merged *m)
-{
-  const char *scope = p->r->scope;
-  size_t sl = strlen(scope);
-  int ok = 1;
-  for (size_t k = 0; ok && k < c->n_imports; k++)
-    if (p->lang != PT_LANG_GO || import_named(c, k, scope, sl))
-      ok = merged_add_module(rs, m, head, c->imports[k]);
-  return ok;
-}
-
 /* pick_by_name's tiers over every candidate of the name: the first tier
- * up to last that has candidates decides. pick_by_group found the
- * qualifier's tier empty, so where methods join no other tier the walk
- * leaves them out (the name's PT_GRP_FREE group, in the chain's order),
- * and where a package qualifier admits only imported files it walks
- * theirs. */
+ * up to last that has candidates decides. */
 static verdict pick_by_chain(const pt_resolver *rs, pt__resolve_ctx *c,
                              const pick_ctx *p, size_t head, int last)
 {
   tier_hit t[6], ns[4];
-  int walk = methods_idle(p) ? PT_GRP_FREE : ALL_OF_NAME;
-  merged files = {{0}, {0}, 0};
-  int by_files = p->v->package && head != NONE &&
-                 imported_groups(rs, c, p, head, &files);
   memset(t, 0, sizeof t);
   memset(ns, 0, sizeof ns);
-  for (size_t i = by_files ? merged_next(rs, &files)
-                           : walk_first(rs, head, walk, 0);
-       i != NONE;
-       i = by_files ? merged_next(rs, &files) : walk_next(rs, walk, i)) {
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
     int level;
     unsigned m = classify(rs, c, p, i, &level);
     for (int k = 0; k < 6; k++)
