@@ -134,13 +134,6 @@ int pt__sqlite_add_string(sqlite3 *db, const char *path, sqlite3_stmt **add,
 
 /* ---- load ---------------------------------------------------------------- */
 
-int pt__sqlite_bad_column(sqlite3_stmt *st, const char *path,
-                          const char *table, int col, const char *what)
-{
-  return PT_ERR(PT_EINVAL, "%s: %s.%s: %s", path, table,
-                sqlite3_column_name(st, col), what);
-}
-
 /* Ids are 1, 2, 3, ... in order: saves and re-runs never leave a gap. The
  * table holds each string once (its unique index), so each is looked up
  * in the pool once, whatever number of rows name it: copied into the pool
@@ -196,58 +189,6 @@ void pt__sqlite_strings_fini(pt__sqlite_strings *s)
 {
   pt_free(s->v);
   memset(s, 0, sizeof *s);
-}
-
-/* A column read through its value: one call into the statement instead of
- * one for its type and one for its content. */
-int pt__sqlite_int_at(sqlite3_stmt *st, const char *path, const char *table,
-                      int col, int64_t min, int64_t max, int64_t *out)
-{
-  sqlite3_value *v = sqlite3_column_value(st, col);
-  if (sqlite3_value_type(v) != SQLITE_INTEGER)
-    return pt__sqlite_bad_column(st, path, table, col, "not an integer");
-  *out = sqlite3_value_int64(v);
-  if (*out < min || *out > max)
-    return pt__sqlite_bad_column(st, path, table, col, "out of range");
-  return 0;
-}
-
-int pt__sqlite_string_at(sqlite3_stmt *st, const char *path,
-                         const char *table, const pt__sqlite_strings *s,
-                         int col, int is_required, const char **out)
-{
-  sqlite3_value *v = sqlite3_column_value(st, col);
-  int type = sqlite3_value_type(v);
-  int64_t id = type == SQLITE_INTEGER ? sqlite3_value_int64(v) : 0;
-  *out = NULL;
-  if (!is_required && type == SQLITE_NULL)
-    return 0;
-  if (type != SQLITE_INTEGER)
-    return pt__sqlite_bad_column(st, path, table, col, "not an integer");
-  if (id < 1 || id > (int64_t)s->n)
-    return pt__sqlite_bad_column(st, path, table, col, "out of range");
-  *out = s->v[id - 1];
-  return 0;
-}
-
-/* sqlite3_column_text would copy a text to end it with a NUL; its bytes
- * as a blob are read in place. A NUL among them ends the text, as it
- * ended it for every reader before. */
-int pt__sqlite_text_at(sqlite3_stmt *st, const char *path, const char *table,
-                       int col, const char **out, size_t *len)
-{
-  *out = NULL;
-  *len = 0;
-  if (sqlite3_column_type(st, col) == SQLITE_NULL)
-    return 0;
-  const char *p = sqlite3_column_blob(st, col);
-  size_t n = (size_t)sqlite3_column_bytes(st, col);
-  if (!p && n)
-    return PT_ERR(PT_ENOMEM, "%s: out of memory reading %s", path, table);
-  const char *nul = n ? memchr(p, 0, n) : NULL;
-  *out = p ? p : "";
-  *len = nul ? (size_t)(nul - p) : n;
-  return 0;
 }
 
 /* ---- rows through a function ---------------------------------------------- */

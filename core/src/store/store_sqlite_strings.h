@@ -63,20 +63,6 @@ int pt__sqlite_read_strings(sqlite3 *db, const char *path, pt_graph *g,
                             pt__sqlite_strings *out);
 void pt__sqlite_strings_fini(pt__sqlite_strings *s);
 
-/* The string whose id is column col of st's row: required, or NULL when
- * the column is NULL; PT_EINVAL naming table.column when it names no
- * string. */
-int pt__sqlite_string_at(sqlite3_stmt *st, const char *path,
-                         const char *table, const pt__sqlite_strings *s,
-                         int col, int is_required, const char **out);
-/* Column col as an integer from min to max, else PT_EINVAL naming
- * table.column. */
-int pt__sqlite_int_at(sqlite3_stmt *st, const char *path, const char *table,
-                      int col, int64_t min, int64_t max, int64_t *out);
-/* Column col as text in place (valid until the next step; no NUL at
- * its end): NULL for SQL NULL, else *out and its length *len. */
-int pt__sqlite_text_at(sqlite3_stmt *st, const char *path, const char *table,
-                       int col, const char **out, size_t *len);
 /* A row handed to a reader by pt__sqlite_each_row: its values, and what
  * names them in errors. */
 typedef struct pt__sqlite_row {
@@ -92,9 +78,14 @@ int pt__sqlite_row_bad(const pt__sqlite_row *r, int col, const char *what);
 /* PT_ENOMEM "<path>: out of memory reading <table>". */
 int pt__sqlite_row_nomem(const pt__sqlite_row *r);
 
-/* As pt__sqlite_string_at, pt__sqlite_int_at and pt__sqlite_text_at, for
- * value col of a row (errors name table.names[col]); inline, since a
- * load reads every value of every row through them. */
+/* Value col of a row (errors name table.names[col]; inline, since a load
+ * reads every value of every row through them): as an integer from min to
+ * max (pt__sqlite_row_int); as the string its id names, required or NULL
+ * for SQL NULL (pt__sqlite_row_string); as text read in place as a blob
+ * (no copy to end it with a NUL), valid until the row's reader returns: NULL
+ * for SQL NULL, else *out and its length *len, a NUL among its bytes ending
+ * it (pt__sqlite_row_text). PT_EINVAL naming
+ * table.column when the value is not that. */
 static inline int pt__sqlite_row_int(const pt__sqlite_row *r, int col,
                                      int64_t min, int64_t max, int64_t *out)
 {
@@ -156,10 +147,6 @@ int pt__sqlite_each_row(sqlite3 *db, const char *path, const char *table,
                         const char *const *cols, int n,
                         int (*read)(const pt__sqlite_row *row, void *payload),
                         void *payload);
-
-/* PT_EINVAL "<path>: <table>.<column>: <what>". */
-int pt__sqlite_bad_column(sqlite3_stmt *st, const char *path,
-                          const char *table, int col, const char *what);
 
 /* Prepares sql, PT_E* naming it on failure. */
 int pt__sqlite_prepare(sqlite3 *db, const char *path, const char *sql,
