@@ -531,11 +531,10 @@ static int cmp_edge_rank(const void *pa, const void *pb)
   return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-typedef void (*half_fn)(void *payload);
-
 /* Runs a(pa) and b(pb) on two threads when threads > 1 (pt_both), else
  * one after the other. */
-static void both(half_fn a, void *pa, half_fn b, void *pb, unsigned threads)
+static void both(pt_both_fn a, void *pa, pt_both_fn b, void *pb,
+                 unsigned threads)
 {
   if (threads > 1) {
     pt_both(a, pa, b, pb);
