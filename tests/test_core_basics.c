@@ -174,6 +174,44 @@ static void strmap__value_hashed_adds_once_and_updates_in_place(void **state)
   pt_strmap_fini(&m);
 }
 
+/* A slot costs 24 bytes (the maps of a large tree's strings were a fifth of
+ * a fresh index's peak, issue #14): a key's length and hash are kept in 32
+ * bits each. The hash a slot keeps finds its key again, as a caller that
+ * copies keys from one map to another hands it (store_rocksdb_strings.c);
+ * a key of 4 GiB or more is refused before its bytes are read. */
+static void strmap__slots_are_small_and_keep_enough_hash(void **state)
+{
+  (void)state;
+  assert_int_equal(sizeof(pt_strmap_slot), 24);
+  pt_strmap m = PT_STRMAP_INIT, copy = PT_STRMAP_INIT;
+  char keys[200][16];
+  for (int i = 0; i < 200; i++) {
+    size_t len = (size_t)snprintf(keys[i], sizeof keys[i], "key%d", i);
+    assert_int_equal(pt_strmap_put(&m, keys[i], len, (size_t)i), 0);
+  }
+  for (size_t s = 0; s < m.cap; s++)
+    if (m.slots[s].key)
+      assert_int_equal(pt_strmap_put_new_hashed(&copy, m.slots[s].key,
+                                                m.slots[s].len, m.slots[s].hash,
+                                                m.slots[s].value, NULL), 0);
+  size_t v = 0;
+  for (int i = 0; i < 200; i++) {
+    assert_true(pt_strmap_get(&copy, keys[i], strlen(keys[i]), &v));
+    assert_int_equal(v, (size_t)i);
+  }
+  /* never read: the length alone is refused */
+  const char *far = keys[0];
+  size_t huge = (size_t)UINT32_MAX + 1;
+  assert_int_equal(pt_strmap_put(&m, far, huge, 1), PT_EINVAL);
+  pt_error_clear();
+  assert_int_equal(pt_strmap_put_new(&m, far, huge, 1, NULL), PT_EINVAL);
+  pt_error_clear();
+  assert_false(pt_strmap_get(&m, far, huge, &v));
+  assert_int_equal(m.n, 200);
+  pt_strmap_fini(&m);
+  pt_strmap_fini(&copy);
+}
+
 /* A reserved map takes n keys without growing; a key put with its hash
  * is found without it, and the other way round. */
 static void strmap__reserved_map_takes_n_keys_without_growing(void **state)
@@ -336,6 +374,7 @@ int main(void)
     cmocka_unit_test(strmap__finds_what_was_put_and_nothing_else),
     cmocka_unit_test(strmap__reserved_map_takes_n_keys_without_growing),
     cmocka_unit_test(strmap__value_hashed_adds_once_and_updates_in_place),
+    cmocka_unit_test(strmap__slots_are_small_and_keep_enough_hash),
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),
     cmocka_unit_test(arena__growing_chunks_keep_every_block_intact),
     cmocka_unit_test(alloc_fail_after__fails_exactly_the_nth_allocation),

@@ -6,11 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 24 bytes: a large tree's maps are a fifth of an index's peak memory. */
 typedef struct pt_strmap_slot {
   const char *key;       /* borrowed; NULL = empty */
-  size_t len;
-  uint64_t hash;
   size_t value;
+  uint32_t len;          /* keys are shorter than 4 GiB (longer: PT_EINVAL) */
+  uint32_t hash;         /* the low 32 bits of pt_strmap_hash(key): enough
+                            to place it in up to 2^32 slots, and to hand
+                            back to the _hashed calls */
 } pt_strmap_slot;
 
 typedef struct pt_strmap {
@@ -22,7 +25,8 @@ typedef struct pt_strmap {
 #define PT_STRMAP_INIT {NULL, 0, 0}
 
 void pt_strmap_fini(pt_strmap *m);
-/* Inserts or overwrites; PT_ENOMEM on failure. */
+/* Inserts or overwrites; PT_ENOMEM on failure, PT_EINVAL for a key of
+ * 4 GiB or more (the calls that add keys all refuse it; a get finds none). */
 int pt_strmap_put(pt_strmap *m, const char *key, size_t len, size_t value);
 /* Stores value only when key is absent; *out gets the value in the map. */
 int pt_strmap_put_new(pt_strmap *m, const char *key, size_t len, size_t value,
