@@ -36,14 +36,18 @@
  * had edges without their resolution, version 3 files without their mtime
  * and reuse record, version 4 edge keys ending in the type's name, version
  * 5 edges without their candidates. Version 6 named every string by its
- * text; it loads as it is, and an update of it writes it whole as 7. */
+ * text, version 7 kept a record for each edge (its key the from key, the
+ * to key and the type); both load as they are, and an update of either
+ * writes it whole as 8. */
 #define VERSION_NAME "schema_version"
-#define VERSION_VALUE "7" /* 3: edges carry their resolution; 4: files
+#define VERSION_VALUE "8" /* 3: edges carry their resolution; 4: files
                                carry mtime_ns and reuse; 5: edge keys end
                                in the type's number; 6: edges carry their
                                candidates; 7: entities, edges and tests
-                               name their strings by id */
+                               name their strings by id; 8: one edge
+                               record for each from key */
 #define VERSION_6 "6"
+#define VERSION_7 "7"
 #define VERSION_KEY "m\0" VERSION_NAME
 #define CURRENT_KEY "m\0generation"
 
@@ -179,6 +183,27 @@ static int put_edge(const void *g, pt__rocksdb_ids *ids, size_t i,
   const pt_edge *e = &pt_graph_edges(g)[i];
   int rc = edge_key(e, k);
   return rc ? rc : pt__rocksdb_encode_edge(v, ids, e);
+}
+
+/* Format 8: run i of the edges that share a from key (ids found the runs:
+ * pt__rocksdb_ids_group_edges), under that key. Keys sort as the graph
+ * orders edges, and each run is in that order within. */
+static size_t n_edge_runs(const void *g, const pt__rocksdb_ids *ids)
+{
+  const pt__rocksdb_groups *r = pt__rocksdb_groups_of(ids, g);
+  return r ? r->n : 0;
+}
+
+static int put_edge_run(const void *g, pt__rocksdb_ids *ids, size_t i,
+                        pt_buf *k, pt_buf *v)
+{
+  const pt__rocksdb_groups *r = pt__rocksdb_groups_of(ids, g);
+  if (!r || i >= r->n)
+    return PT_ERR(PT_ERROR, "rocksdb: edges written without their runs");
+  const pt_edge *e = &pt_graph_edges(g)[r->start[i]];
+  int rc = key_part(k, e->from_key);
+  return rc ? rc : pt__rocksdb_encode_edges(v, ids, e,
+                                            r->start[i + 1] - r->start[i]);
 }
 
 int pt__rocksdb_file_kv(const pt_file_record *f, pt_buf *k, pt_buf *v)
@@ -437,6 +462,28 @@ static int load_edge(load_ctx *c, const char *key, size_t klen,
   return rc ? rc : pt_graph_add_edge_interned(c->g, &e, 1);
 }
 
+static int add_edge(const pt_edge *e, const pt_record_candidates *cand,
+                    void *payload)
+{
+  load_ctx *c = payload;
+  pt_edge d = *e;
+  int rc = cand->n ? pt_graph_intern_candidates_interned(
+                         c->g, cand->n, cand->keys, cand->n_keys,
+                         &d.candidates)
+                   : 0;
+  return rc ? rc : pt_graph_add_edge_interned(c->g, &d, 1);
+}
+
+/* Format 8: the edges of one from key. */
+static int load_edge_run(load_ctx *c, const char *key, size_t klen,
+                         const char *val, size_t len)
+{
+  int rc = intern_strings(c);
+  (void)key;
+  (void)klen;
+  return rc ? rc : pt__rocksdb_decode_edges(val, len, &c->s, add_edge, c);
+}
+
 static int load_test(load_ctx *c, const char *key, size_t klen,
                      const char *val, size_t len)
 {
@@ -481,9 +528,21 @@ static const record_type types6[] = {
 static const record_loader loaders6[] = {
     load_entity6, load_edge6, load_file, load_test6, load_ignored, load_meta};
 
+/* Formats 7 and 8 have the same record types; 8 writes the edges that
+ * share a from key as one record, where 7 wrote one for each edge (and
+ * still loads; a test hook writes it). */
 static const record_type types7[] = {
     {'a', pt__rocksdb_n_chunks, pt__rocksdb_put_chunk},
     {'d', n_edges, put_edge},
+    {'e', n_entities, put_entity},
+    {'f', n_files, put_file},
+    {'i', n_ignored, put_ignored},
+    {'m', n_meta, put_meta},
+    {'t', n_tests, put_test},
+};
+static const record_type types8[] = {
+    {'a', pt__rocksdb_n_chunks, pt__rocksdb_put_chunk},
+    {'d', n_edge_runs, put_edge_run},
     {'e', n_entities, put_entity},
     {'f', n_files, put_file},
     {'i', n_ignored, put_ignored},
@@ -494,24 +553,30 @@ static const record_type types7[] = {
 static const record_loader loaders7[] = {
     load_chunk, load_edge, load_entity, load_file, load_ignored, load_meta,
     load_test, NULL};
+static const record_loader loaders8[] = {
+    load_chunk, load_edge_run, load_entity, load_file, load_ignored,
+    load_meta, load_test, NULL};
 
 /* What a save that finishes a begun one writes (the begun wrote 'e',
  * 'f' and 'i': store_rocksdb_begun.c). */
-static const record_type rest7[] = {
+static const record_type rest8[] = {
     {'a', pt__rocksdb_n_chunks, pt__rocksdb_put_chunk},
-    {'d', n_edges, put_edge},
+    {'d', n_edge_runs, put_edge_run},
     {'m', n_meta, put_meta},
     {'t', n_tests, put_test},
 };
 
-/* format7_hashed, for the tests only, writes the 'x' records too (the
+/* format8_hashed, for the tests only, writes the 'x' records too (the
  * last type), as the builds before did. */
+#define N_TYPES8 (sizeof types8 / sizeof types8[0])
 static const format format6 = {VERSION_6, types6, loaders6,
                                sizeof types6 / sizeof types6[0], '\0'};
-static const format format7 = {VERSION_VALUE, types7, loaders7,
-                               sizeof types7 / sizeof types7[0] - 1, 'x'};
-static const format format7_hashed = {VERSION_VALUE, types7, loaders7,
-                                      sizeof types7 / sizeof types7[0], 'x'};
+static const format format7 = {VERSION_7, types7, loaders7,
+                               sizeof types7 / sizeof types7[0], 'x'};
+static const format format8 = {VERSION_VALUE, types8, loaders8, N_TYPES8 - 1,
+                               'x'};
+static const format format8_hashed = {VERSION_VALUE, types8, loaders8,
+                                      N_TYPES8, 'x'};
 
 /* ---- save ---------------------------------------------------------------- */
 
@@ -600,7 +665,9 @@ static int write_generation(rocksdb_store *rs, const format *fmt,
   int rc = next_generation(rs, &gen);
   gen_range r = range_of(gen);
   if (rc == 0 && fmt != &format6)
-    rc = pt__rocksdb_ids_for_save(ids, from, fmt == &format7_hashed);
+    rc = pt__rocksdb_ids_for_save(ids, from, fmt == &format8_hashed);
+  if (rc == 0 && fmt != &format6)
+    rc = pt__rocksdb_ids_group_edges(ids, from);
   if (rc == 0) {
     pt__rocksdb_remove_leftover_tables(rs->path);
     rc = pt__rocksdb_write_tables(rs->db, rs->opts, rs->path, r.lo, from,
@@ -617,7 +684,7 @@ int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
   pt__rocksdb_ids ids;
   memset(&ids, 0, sizeof ids);
   drop_begun((rocksdb_store *)st);
-  int rc = write_generation((rocksdb_store *)st, &format7, from, &ids, out);
+  int rc = write_generation((rocksdb_store *)st, &format8, from, &ids, out);
   pt__rocksdb_ids_fini(&ids);
   return rc;
 }
@@ -735,14 +802,16 @@ static int save_begun(rocksdb_store *rs, pt__rocksdb_begun *b,
   if (rc == 0)
     rc = pt__rocksdb_ids_finish(ids, from);
   if (rc == 0)
+    rc = pt__rocksdb_ids_group_edges(ids, from);
+  if (rc == 0)
     rc = pt__rocksdb_write_parts(rs->opts, rs->path, "", r.lo, from, ids,
-                                 rest7, sizeof rest7 / sizeof rest7[0], 0,
+                                 rest8, sizeof rest8 / sizeof rest8[0], 0,
                                  &t[1]);
   if (rc == 0)
     rc = pt__rocksdb_ingest_tables(rs->db, rs->path, t, 2);
   pt__rocksdb_tables_fini(&t[1]);
   if (rc == 0)
-    rc = flip(rs, &format7, gen);
+    rc = flip(rs, &format8, gen);
   if (rc == 0)
     drop_old_tables(rs, gen);
   if (rc == 0) {
@@ -785,7 +854,7 @@ static int rocks_save(pt_store *self, const pt_graph *from)
   rocksdb_store *rs = (rocksdb_store *)self;
   uint64_t gen = 0;
   pt__rocksdb_begun *b = take_begun(rs, from, &gen);
-  int rc = b ? save_begun(rs, b, from, gen) : save_as(rs, &format7, from);
+  int rc = b ? save_begun(rs, b, from, gen) : save_as(rs, &format8, from);
   pt__rocksdb_begun_free(b);
   return rc;
 }
@@ -825,9 +894,14 @@ int pt__store_rocksdb_save_format6(pt_store *st, const pt_graph *from)
   return save_as((rocksdb_store *)st, &format6, from);
 }
 
+int pt__store_rocksdb_save_format7(pt_store *st, const pt_graph *from)
+{
+  return save_as((rocksdb_store *)st, &format7, from);
+}
+
 int pt__store_rocksdb_save_hashed(pt_store *st, const pt_graph *from)
 {
-  return save_as((rocksdb_store *)st, &format7_hashed, from);
+  return save_as((rocksdb_store *)st, &format8_hashed, from);
 }
 
 /* ---- update (the live index's write-through) ------------------------------ */
@@ -861,7 +935,7 @@ static int diff_records(const record_type *rt, const gen_range *gen,
   pt_strmap map = PT_STRMAP_INIT;
   pt_buf k = PT_BUF_INIT, v = PT_BUF_INIT, ov = PT_BUF_INIT, ok = PT_BUF_INIT;
   int rc = pt__rocksdb_changed(rt->prefix, old, rt->count(old, ids), now,
-                               rt->count(now, ids), &c);
+                               rt->count(now, ids), ids, &c);
   size_t n_old = c.n_old;
   unsigned char *seen = rc ? NULL : pt_calloc(n_old + 1, 1);
   const char **old_keys = rc ? NULL : pt_calloc(n_old + 1, sizeof *old_keys);
@@ -925,7 +999,7 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
     return rocks_save(self, now); /* nothing saved yet */
   if (rc == 0)
     rc = check_version(rs, rs->ropts, &fmt);
-  if (rc == 0 && fmt != &format7)
+  if (rc == 0 && fmt != &format8)
     return rocks_save(self, now);
   gen_range gen = range_of(cur);
   pt__rocksdb_ids ids;
@@ -934,9 +1008,13 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
   if (rc == 0)
     rc = pt__rocksdb_ids_for_update(&ids, rs->db, rs->ropts, gen.lo,
                                     &rs->known, old, now);
-  for (size_t t = 0; rc == 0 && t < format7.n_types; t++)
-    if (format7.types[t].prefix != 'a')
-      rc = diff_records(&format7.types[t], &gen, &ids, old, now, b);
+  if (rc == 0)
+    rc = pt__rocksdb_ids_group_edges(&ids, old);
+  if (rc == 0)
+    rc = pt__rocksdb_ids_group_edges(&ids, now);
+  for (size_t t = 0; rc == 0 && t < format8.n_types; t++)
+    if (format8.types[t].prefix != 'a')
+      rc = diff_records(&format8.types[t], &gen, &ids, old, now, b);
   if (rc == 0)
     rc = pt__rocksdb_ids_put_new(&ids, b);
   if (rc == 0 && rocksdb_writebatch_count(b) > 0) {
@@ -1025,12 +1103,14 @@ static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   else if (pt_record_decode_meta(val, len, &name, &value) != 0)
     rc = in_db(PT_EINVAL, rs->path);
   else if (value && strcmp(value, VERSION_VALUE) == 0)
+    *out = &format8;
+  else if (value && strcmp(value, VERSION_7) == 0)
     *out = &format7;
   else if (value && strcmp(value, VERSION_6) == 0)
     *out = &format6;
   else
     rc = PT_ERR(PT_EINVAL, "rocksdb %s: schema version %s; this build reads "
-                VERSION_6 " and " VERSION_VALUE, rs->path,
+                VERSION_6 ", " VERSION_7 " and " VERSION_VALUE, rs->path,
                 value ? value : "(null)");
   rocksdb_free(val);
   return rc;
@@ -1136,7 +1216,7 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   } else {
     rc = scan(rs, ro, fmt, &r, w->types, &c);
   }
-  if (rc == 0 && !w->types && fmt == &format7 && c.is_interned) {
+  if (rc == 0 && !w->types && fmt != &format6 && c.is_interned) {
     /* the table, interned: what an update of g finds ids in */
     pt__rocksdb_known_set(&rs->known, gen, g, c.s.v, c.s.n);
     c.s.v = NULL;
@@ -1162,7 +1242,7 @@ static int load_types(rocksdb_store *rs, const load_what *w, pt_graph *into)
   rocksdb_readoptions_set_fill_cache(ro, 0);
   rocksdb_readoptions_set_readahead_size(ro, (size_t)2 << 20);
   int rc = current_for_load(rs, ro, &fmt, &gen);
-  if (rc == 0 && w->without_code && fmt != &format7)
+  if (rc == 0 && w->without_code && fmt == &format6)
     rc = PT_ERR(PT_ENOTSUPPORTED, "rocksdb %s: format 6 is loaded whole",
                 rs->path);
   if (rc == 0)

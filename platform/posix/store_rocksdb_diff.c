@@ -24,48 +24,70 @@ static int cmp_u32(uint32_t a, uint32_t b)
 
 /* The order of record i of a against record j of b (the canonical order's
  * leading fields), and whether they are the same bytes. */
+typedef struct runs runs;
 typedef struct pairing {
-  int (*cmp)(const pt_graph *a, size_t i, const pt_graph *b, size_t j);
-  int (*same)(const pt_graph *a, size_t i, const pt_graph *b, size_t j);
+  int (*cmp)(const runs *r, const pt_graph *a, size_t i, const pt_graph *b,
+             size_t j);
+  int (*same)(const runs *r, const pt_graph *a, size_t i, const pt_graph *b,
+              size_t j);
 } pairing;
 
-static int entity_cmp(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int entity_cmp(const runs *r, const pt_graph *a, size_t i,
+                      const pt_graph *b, size_t j)
 {
+  (void)r;
   return cmp_str(pt_graph_entities(a)[i].key, pt_graph_entities(b)[j].key);
 }
 
-static int entity_same(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int entity_same(const runs *r, const pt_graph *a, size_t i,
+                       const pt_graph *b, size_t j)
 {
+  (void)r;
   return !memcmp(&pt_graph_entities(a)[i], &pt_graph_entities(b)[j],
                  sizeof(pt_entity));
 }
 
-static int edge_cmp(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+/* Edges go by runs of one from key (format 8's records): i and j are
+ * runs, of the runs ids found in each graph. */
+struct runs {
+  const pt__rocksdb_groups *a, *b; /* borrowed */
+};
+
+static int edge_cmp(const runs *r, const pt_graph *a, size_t i,
+                    const pt_graph *b, size_t j)
 {
-  const pt_edge *x = &pt_graph_edges(a)[i], *y = &pt_graph_edges(b)[j];
-  int c = cmp_str(x->from_key, y->from_key);
-  if (!c) c = cmp_str(x->to_key, y->to_key);
-  return c ? c : (x->type > y->type) - (x->type < y->type);
+  return cmp_str(pt_graph_edges(a)[r->a->start[i]].from_key,
+                 pt_graph_edges(b)[r->b->start[j]].from_key);
 }
 
-static int edge_same(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int edge_same(const runs *r, const pt_graph *a, size_t i,
+                     const pt_graph *b, size_t j)
 {
-  return !memcmp(&pt_graph_edges(a)[i], &pt_graph_edges(b)[j], sizeof(pt_edge));
+  size_t n = r->a->start[i + 1] - r->a->start[i];
+  return n == r->b->start[j + 1] - r->b->start[j] &&
+         !memcmp(&pt_graph_edges(a)[r->a->start[i]],
+                 &pt_graph_edges(b)[r->b->start[j]], n * sizeof(pt_edge));
 }
 
-static int file_cmp(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int file_cmp(const runs *r, const pt_graph *a, size_t i,
+                    const pt_graph *b, size_t j)
 {
+  (void)r;
   return cmp_str(pt_graph_files(a)[i].path, pt_graph_files(b)[j].path);
 }
 
-static int file_same(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int file_same(const runs *r, const pt_graph *a, size_t i,
+                     const pt_graph *b, size_t j)
 {
+  (void)r;
   return !memcmp(&pt_graph_files(a)[i], &pt_graph_files(b)[j],
                  sizeof(pt_file_record));
 }
 
-static int test_cmp(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int test_cmp(const runs *r, const pt_graph *a, size_t i,
+                    const pt_graph *b, size_t j)
 {
+  (void)r;
   const pt_test_entity *x = &pt_graph_tests(a)[i], *y = &pt_graph_tests(b)[j];
   int c = cmp_str(x->file_path, y->file_path);
   if (!c) c = cmp_u32(x->line_start, y->line_start);
@@ -73,33 +95,43 @@ static int test_cmp(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
 }
 
 /* A test's key holds its place in the graph: the same place too. */
-static int test_same(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int test_same(const runs *r, const pt_graph *a, size_t i,
+                     const pt_graph *b, size_t j)
 {
+  (void)r;
   return i == j && !memcmp(&pt_graph_tests(a)[i], &pt_graph_tests(b)[j],
                            sizeof(pt_test_entity));
 }
 
-static int ignored_cmp(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int ignored_cmp(const runs *r, const pt_graph *a, size_t i,
+                       const pt_graph *b, size_t j)
 {
+  (void)r;
   return cmp_str(pt_graph_ignored(a)[i].path, pt_graph_ignored(b)[j].path);
 }
 
-static int ignored_same(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int ignored_same(const runs *r, const pt_graph *a, size_t i,
+                        const pt_graph *b, size_t j)
 {
+  (void)r;
   return !memcmp(&pt_graph_ignored(a)[i], &pt_graph_ignored(b)[j],
                  sizeof(pt_ignored_file));
 }
 
-static int meta_cmp(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int meta_cmp(const runs *r, const pt_graph *a, size_t i,
+                    const pt_graph *b, size_t j)
 {
+  (void)r;
   const char *an, *av, *bn, *bv;
   pt_graph_meta_at(a, i, &an, &av);
   pt_graph_meta_at(b, j, &bn, &bv);
   return cmp_str(an, bn);
 }
 
-static int meta_same(const pt_graph *a, size_t i, const pt_graph *b, size_t j)
+static int meta_same(const runs *r, const pt_graph *a, size_t i,
+                     const pt_graph *b, size_t j)
 {
+  (void)r;
   const char *an, *av, *bn, *bv;
   pt_graph_meta_at(a, i, &an, &av);
   pt_graph_meta_at(b, j, &bn, &bv);
@@ -120,9 +152,14 @@ static const pairing *pairing_of(char prefix)
 
 int pt__rocksdb_changed(char prefix, const pt_graph *old, size_t n_old,
                         const pt_graph *now, size_t n_now,
-                        pt__rocksdb_records *out)
+                        const pt__rocksdb_ids *ids, pt__rocksdb_records *out)
 {
   const pairing *p = pairing_of(prefix);
+  runs r = {pt__rocksdb_groups_of(ids, old), pt__rocksdb_groups_of(ids, now)};
+  out->old = out->now = NULL;
+  out->n_old = out->n_now = 0;
+  if (prefix == 'd' && (!r.a || !r.b || r.a->n != n_old || r.b->n != n_now))
+    return PT_ERR(PT_EINVAL, "rocksdb: edges compared without their runs");
   out->old = pt_malloc((n_old + 1) * sizeof *out->old);
   out->now = pt_malloc((n_now + 1) * sizeof *out->now);
   out->n_old = out->n_now = 0;
@@ -133,8 +170,8 @@ int pt__rocksdb_changed(char prefix, const pt_graph *old, size_t n_old,
   }
   size_t i = 0, j = 0;
   while (i < n_old || j < n_now) {
-    int c = i == n_old ? 1 : j == n_now ? -1 : p->cmp(old, i, now, j);
-    if (c == 0 && p->same(old, i, now, j)) {
+    int c = i == n_old ? 1 : j == n_now ? -1 : p->cmp(&r, old, i, now, j);
+    if (c == 0 && p->same(&r, old, i, now, j)) {
       i++, j++;
       continue;
     }

@@ -91,6 +91,15 @@ void pt__rocksdb_known_fini(pt__rocksdb_known *k);
 void pt__rocksdb_known_set(pt__rocksdb_known *k, uint64_t gen,
                            const pt_graph *g, const char **table, size_t n);
 
+/* Format 8's edge records: the runs of a finished graph's edges that
+ * share a from key (one pointer: the graph interns them), run i being
+ * edges [start[i], start[i + 1]), each one record. */
+typedef struct pt__rocksdb_groups {
+  const void *g;  /* borrowed: the graph; NULL in a slot not used */
+  size_t *start;  /* owned: n + 1 edge indexes */
+  size_t n;
+} pt__rocksdb_groups;
+
 typedef struct pt__rocksdb_ids {
   /* a save: the graph's strings by pointer (an interned pool holds each
    * text once) */
@@ -115,6 +124,9 @@ typedef struct pt__rocksdb_ids {
   uint64_t scanned; /* while reading them all: the next one's id */
   pt__rocksdb_known *into; /* borrowed: being learnt from known */
   unsigned char *seen;     /* owned, while learning: ids now names */
+  /* the edge runs of the graphs written (a save's one, an update's old
+   * and now): pt__rocksdb_ids_group_edges */
+  pt__rocksdb_groups groups[2];
 } pt__rocksdb_ids;
 
 /* A save's ids: every string of g numbered from 1, and with has_hashed
@@ -145,6 +157,15 @@ void pt__rocksdb_ids_fini(pt__rocksdb_ids *ids);
 int pt__rocksdb_ids_begin(pt__rocksdb_ids *ids, const pt_entity *const *e,
                           size_t n);
 int pt__rocksdb_ids_finish(pt__rocksdb_ids *ids, const pt_graph *g);
+/* Finds the runs of g's edges by from key, for format 8's edge records
+ * of g written with ids (a second graph takes the second slot; a graph
+ * already grouped is not grouped again). PT_ENOMEM, PT_EINVAL for a
+ * third graph. */
+int pt__rocksdb_ids_group_edges(pt__rocksdb_ids *ids, const pt_graph *g);
+/* The runs of g's edges found by pt__rocksdb_ids_group_edges; NULL when
+ * g's were not. */
+const pt__rocksdb_groups *pt__rocksdb_groups_of(const pt__rocksdb_ids *ids,
+                                                const void *g);
 /* The id of s (0 for NULL). A save's ids know every string of their graph
  * (PT_ERROR for one they do not); an update's give a string that the
  * generation does not hold the next id. */
@@ -190,6 +211,19 @@ int pt__rocksdb_decode_edge(const char *data, size_t size,
 int pt__rocksdb_decode_test(const char *data, size_t size,
                             const pt__rocksdb_strings *s,
                             pt_test_entity *out);
+/* Format 8's edge record: the n >= 1 edges e[0..n), which share their
+ * from key, in one value ('G', 8, the from key's id, n, then each edge's
+ * fields after its from key as format 7 encodes them). The decoder calls
+ * each with every edge in order (its candidates' keys in cand) and stops
+ * at the first that fails, returning its code. */
+int pt__rocksdb_encode_edges(pt_buf *out, pt__rocksdb_ids *ids,
+                             const pt_edge *e, size_t n);
+int pt__rocksdb_decode_edges(const char *data, size_t size,
+                             const pt__rocksdb_strings *s,
+                             int (*each)(const pt_edge *e,
+                                         const pt_record_candidates *cand,
+                                         void *payload),
+                             void *payload);
 
 /* A record type as a save writes it: the letter after the generation
  * prefix, how many records its source has, and record i's key (after the
@@ -216,6 +250,9 @@ int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
  * text), as the builds before format 7 wrote it, made current: for the
  * tests that such a database still loads and updates. */
 int pt__store_rocksdb_save_format6(pt_store *st, const pt_graph *from);
+/* The same in format 7 (an edge record for each edge), as the builds
+ * before format 8 wrote it. */
+int pt__store_rocksdb_save_format7(pt_store *st, const pt_graph *from);
 /* The same with the 'x' records (each string also by the hash of its
  * text), as the builds before 2026-12-05's evening wrote it. */
 int pt__store_rocksdb_save_hashed(pt_store *st, const pt_graph *from);
@@ -234,15 +271,17 @@ int pt__store_rocksdb_n_generations(pt_store *st, size_t *out);
 /* store_rocksdb_diff.c: of the n_old records of one type (its key prefix,
  * 'e', 'd', 'f', 't', 'i' or 'm') in old and the n_now in now, those an
  * update must compare by key and value (indexes into each graph's array,
- * in order); every record left out is the same record, under the same key,
- * in both. Free with pt__rocksdb_records_fini. */
+ * in order; for 'd', into the runs of edges ids found in each graph, which
+ * format 8 writes as one record each); every record left out is the same
+ * record, under the same key, in both. Free with
+ * pt__rocksdb_records_fini. */
 typedef struct pt__rocksdb_records {
   size_t *old, n_old; /* owned */
   size_t *now, n_now; /* owned */
 } pt__rocksdb_records;
 int pt__rocksdb_changed(char prefix, const pt_graph *old, size_t n_old,
                         const pt_graph *now, size_t n_now,
-                        pt__rocksdb_records *out);
+                        const pt__rocksdb_ids *ids, pt__rocksdb_records *out);
 void pt__rocksdb_records_fini(pt__rocksdb_records *r);
 
 /* store_rocksdb_sst.c: writes every record of g of the n_types types

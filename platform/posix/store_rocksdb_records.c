@@ -1,4 +1,5 @@
-/* Format 7's entity, edge and test records (store_rocksdb_int.h): the
+/* Format 7's entity, edge and test records and format 8's edge records
+ * (store_rocksdb_int.h): the
  * layout of pt/record_codec.h (a tag byte, a version byte, the fields in
  * declaration order as varints), except that keys, names, paths, parents
  * and reasons are ids into the string table (0 for NULL) and an entity's
@@ -13,6 +14,7 @@
 #include "store_rocksdb_int.h"
 
 #define RECORD_VERSION 7
+#define GROUP_VERSION 8
 
 /* ---- encoding ------------------------------------------------------------ */
 
@@ -22,12 +24,18 @@ typedef struct writer {
   int rc;
 } writer;
 
-static writer writer_begin(pt_buf *out, pt__rocksdb_ids *ids, char tag)
+static writer writer_begin_v(pt_buf *out, pt__rocksdb_ids *ids, char tag,
+                             unsigned char version)
 {
   writer w = {out, ids, 0};
-  unsigned char head[2] = {(unsigned char)tag, RECORD_VERSION};
+  unsigned char head[2] = {(unsigned char)tag, version};
   w.rc = pt_buf_put(out, head, sizeof head);
   return w;
+}
+
+static writer writer_begin(pt_buf *out, pt__rocksdb_ids *ids, char tag)
+{
+  return writer_begin_v(out, ids, tag, RECORD_VERSION);
 }
 
 static void put_u64(writer *w, uint64_t v)
@@ -79,25 +87,42 @@ int pt__rocksdb_encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
   return w.rc;
 }
 
+/* An edge's fields after its from key. */
+static void put_edge_rest(writer *w, const pt_edge *e)
+{
+  put_id(w, e->to_key);
+  put_id(w, e->file_path);
+  put_u64(w, (uint64_t)e->type);
+  put_u64(w, e->line);
+  put_u64(w, e->resolved ? 1 : 0);
+  put_u64(w, (uint64_t)e->resolution);
+  /* candidates: their count (0: none), the keys listed, the keys */
+  const pt_candidates *c = e->candidates;
+  put_u64(w, c ? c->n : 0);
+  if (c) {
+    put_u64(w, c->n_keys);
+    for (uint32_t i = 0; i < c->n_keys; i++)
+      put_id(w, c->keys[i]);
+  }
+}
+
+int pt__rocksdb_encode_edges(pt_buf *out, pt__rocksdb_ids *ids,
+                             const pt_edge *e, size_t n)
+{
+  writer w = writer_begin_v(out, ids, 'G', GROUP_VERSION);
+  put_id(&w, n ? e[0].from_key : NULL);
+  put_u64(&w, n);
+  for (size_t i = 0; i < n; i++)
+    put_edge_rest(&w, &e[i]);
+  return w.rc;
+}
+
 int pt__rocksdb_encode_edge(pt_buf *out, pt__rocksdb_ids *ids,
                             const pt_edge *e)
 {
   writer w = writer_begin(out, ids, 'D');
   put_id(&w, e->from_key);
-  put_id(&w, e->to_key);
-  put_id(&w, e->file_path);
-  put_u64(&w, (uint64_t)e->type);
-  put_u64(&w, e->line);
-  put_u64(&w, e->resolved ? 1 : 0);
-  put_u64(&w, (uint64_t)e->resolution);
-  /* candidates: their count (0: none), the keys listed, the keys */
-  const pt_candidates *c = e->candidates;
-  put_u64(&w, c ? c->n : 0);
-  if (c) {
-    put_u64(&w, c->n_keys);
-    for (uint32_t i = 0; i < c->n_keys; i++)
-      put_id(&w, c->keys[i]);
-  }
+  put_edge_rest(&w, e);
   return w.rc;
 }
 
@@ -132,17 +157,24 @@ static void fail(reader *r, const char *why)
                    why, (size_t)(r->p - r->base));
 }
 
-static reader reader_begin(const char *data, size_t size,
-                           const pt__rocksdb_strings *s, char tag,
-                           const char *what)
+static reader reader_begin_v(const char *data, size_t size,
+                             const pt__rocksdb_strings *s, char tag,
+                             unsigned char version, const char *what)
 {
   const unsigned char *p = (const unsigned char *)data;
   reader r = {p, p, p + size, s, what, 0};
-  if (size < 2 || p[0] != (unsigned char)tag || p[1] != RECORD_VERSION)
+  if (size < 2 || p[0] != (unsigned char)tag || p[1] != version)
     fail(&r, "wrong type tag or version");
   else
     r.p += 2;
   return r;
+}
+
+static reader reader_begin(const char *data, size_t size,
+                           const pt__rocksdb_strings *s, char tag,
+                           const char *what)
+{
+  return reader_begin_v(data, size, s, tag, RECORD_VERSION, what);
 }
 
 static uint64_t get_u64(reader *r)
@@ -263,6 +295,51 @@ int pt__rocksdb_decode_entity(const char *data, size_t size,
   return rc;
 }
 
+/* An edge's fields after its from key, into e (whose from key is set) and
+ * c. */
+static void get_edge_rest(reader *r, pt_edge *e, pt_record_candidates *c)
+{
+  e->to_key = get_id(r);
+  e->file_path = get_id(r);
+  e->type = (pt_edge_type)get_enum(r, PT_EDGE__COUNT);
+  e->line = get_u32(r);
+  e->resolved = (int)get_enum(r, 2);
+  e->resolution = (pt_resolution)get_enum(r, PT_RES__COUNT);
+  c->n = get_u32(r);
+  c->n_keys = 0;
+  if (c->n) {
+    c->n_keys = get_u32(r);
+    if (c->n_keys < 1 || c->n_keys > PT_CANDIDATES_MAX || c->n_keys > c->n)
+      fail(r, "candidate count out of range");
+    for (uint32_t i = 0; r->rc == 0 && i < c->n_keys; i++)
+      if (!(c->keys[i] = get_id(r)))
+        fail(r, "NULL candidate key");
+  }
+}
+
+int pt__rocksdb_decode_edges(const char *data, size_t size,
+                             const pt__rocksdb_strings *s,
+                             int (*each)(const pt_edge *e,
+                                         const pt_record_candidates *cand,
+                                         void *payload),
+                             void *payload)
+{
+  reader r = reader_begin_v(data, size, s, 'G', GROUP_VERSION, "edge");
+  pt_edge e;
+  pt_record_candidates c;
+  memset(&e, 0, sizeof e);
+  e.from_key = get_id(&r);
+  uint64_t n = get_u64(&r);
+  if (r.rc == 0 && (!e.from_key || n == 0 || n > (uint64_t)(r.end - r.p)))
+    fail(&r, "no from key, or an edge count out of range");
+  int rc = r.rc;
+  for (uint64_t i = 0; rc == 0 && i < n; i++) {
+    get_edge_rest(&r, &e, &c);
+    rc = r.rc ? r.rc : each(&e, &c, payload);
+  }
+  return rc ? rc : reader_end(&r);
+}
+
 int pt__rocksdb_decode_edge(const char *data, size_t size,
                             const pt__rocksdb_strings *s, pt_edge *out,
                             pt_record_candidates *cand)
@@ -272,22 +349,7 @@ int pt__rocksdb_decode_edge(const char *data, size_t size,
   pt_record_candidates c;
   memset(&e, 0, sizeof e);
   e.from_key = get_id(&r);
-  e.to_key = get_id(&r);
-  e.file_path = get_id(&r);
-  e.type = (pt_edge_type)get_enum(&r, PT_EDGE__COUNT);
-  e.line = get_u32(&r);
-  e.resolved = (int)get_enum(&r, 2);
-  e.resolution = (pt_resolution)get_enum(&r, PT_RES__COUNT);
-  c.n = get_u32(&r);
-  c.n_keys = 0;
-  if (c.n) {
-    c.n_keys = get_u32(&r);
-    if (c.n_keys < 1 || c.n_keys > PT_CANDIDATES_MAX || c.n_keys > c.n)
-      fail(&r, "candidate count out of range");
-    for (uint32_t i = 0; r.rc == 0 && i < c.n_keys; i++)
-      if (!(c.keys[i] = get_id(&r)))
-        fail(&r, "NULL candidate key");
-  }
+  get_edge_rest(&r, &e, &c);
   int rc = reader_end(&r);
   if (rc == 0) {
     *out = e;

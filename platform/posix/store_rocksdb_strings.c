@@ -420,8 +420,47 @@ int pt__rocksdb_ids_for_update(pt__rocksdb_ids *ids, rocksdb_t *db,
   return ids->it ? 0 : PT_ERR(PT_ENOMEM, "out of memory reading strings");
 }
 
+/* ---- format 8's edge runs ------------------------------------------------ */
+
+int pt__rocksdb_ids_group_edges(pt__rocksdb_ids *ids, const pt_graph *g)
+{
+  size_t slot = 0, n = pt_graph_n_edges(g), k = 0;
+  const pt_edge *d = pt_graph_edges(g);
+  while (slot < 2 && ids->groups[slot].g && ids->groups[slot].g != (void *)g)
+    slot++;
+  if (slot == 2)
+    return PT_ERR(PT_EINVAL, "rocksdb: edges of a third graph to group");
+  pt__rocksdb_groups *r = &ids->groups[slot];
+  if (r->g)
+    return 0;
+  /* one more than the runs: where the last one ends */
+  size_t *start = pt_malloc((n + 1) * sizeof *start);
+  if (!start)
+    return PT_ERR(PT_ENOMEM, "out of memory grouping edges");
+  for (size_t i = 0; i < n; i++)
+    if (i == 0 || (d[i].from_key != d[i - 1].from_key &&
+                   strcmp(d[i].from_key, d[i - 1].from_key) != 0))
+      start[k++] = i;
+  start[k] = n;
+  r->g = g;
+  r->start = start;
+  r->n = k;
+  return 0;
+}
+
+const pt__rocksdb_groups *pt__rocksdb_groups_of(const pt__rocksdb_ids *ids,
+                                                const void *g)
+{
+  for (size_t i = 0; g && i < 2; i++)
+    if (ids->groups[i].g == g)
+      return &ids->groups[i];
+  return NULL;
+}
+
 void pt__rocksdb_ids_fini(pt__rocksdb_ids *ids)
 {
+  pt_free(ids->groups[0].start);
+  pt_free(ids->groups[1].start);
   if (ids->it)
     rocksdb_iter_destroy(ids->it);
   pt_ptrmap_fini(&ids->map);

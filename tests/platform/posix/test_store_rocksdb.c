@@ -400,42 +400,6 @@ static rocksdb_t *open_raw(pt_test_fixture *f)
   return db;
 }
 
-/* A scan in key order reads the edges in the graph's order (from, to,
- * type by number), so a load has nothing to sort: the type names would
- * sort Calls, Extends, Implements, Uses. */
-static void rocksdb_save__edge_keys_sort_in_the_graphs_order(void **state)
-{
-  pt_test_fixture *f = *state;
-  pt_graph *g = pt_test_new_graph();
-  const pt_edge_type types[] = {PT_EDGE_EXTENDS, PT_EDGE_USES, PT_EDGE_CALLS,
-                                PT_EDGE_IMPLEMENTS};
-  for (size_t i = 0; i < 4; i++) {
-    pt_edge d = {.from_key = "c:fn:a:__a:T1", .to_key = "c:fn:b:__a:T2",
-                 .file_path = "a.c", .type = types[i], .line = 1};
-    assert_int_equal(pt_graph_add_edge(g, &d), 0);
-  }
-  g = pt_test_finished(g);
-  assert_int_equal(pt_store_save(f->st, g), 0);
-  rocksdb_t *db = open_raw(f);
-  rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
-  rocksdb_iterator_t *it = rocksdb_create_iterator(db, ro);
-  size_t n = 0;
-  for (rocksdb_iter_seek(it, "g", 1); rocksdb_iter_valid(it);
-       rocksdb_iter_next(it)) {
-    size_t klen;
-    const char *key = rocksdb_iter_key(it, &klen);
-    if (klen < 10 || key[0] != 'g' || key[9] != 'd')
-      continue;
-    assert_true(n < pt_graph_n_edges(g));
-    assert_int_equal(key[klen - 1] - '0', pt_graph_edges(g)[n++].type);
-  }
-  assert_int_equal(n, 4);
-  rocksdb_iter_destroy(it);
-  rocksdb_readoptions_destroy(ro);
-  rocksdb_close(db);
-  pt_graph_free(g);
-}
-
 /* A database of format 5 (edges without candidates), its version record
  * as that build wrote it (meta record format 3), is named as such: index
  * again to replace it. */
@@ -455,7 +419,7 @@ static void rocksdb_load__names_a_database_of_an_older_format(void **state)
   assert_int_equal(pt_store_open(f->spec, &f->st), 0);
   assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message,
-                         "schema version 5; this build reads 6 and 7"));
+                         "schema version 5; this build reads 6, 7 and 8"));
   pt_graph_free(back);
   pt_graph_free(g);
 }
@@ -591,6 +555,39 @@ static void assert_version(pt_test_fixture *f, const char *want)
   assert_int_equal(pt_store_open(f->spec, &f->st), 0);
 }
 
+/* Format 8: the edges that share a from key are one record, under that
+ * key, so a scan in key order reads them in the graph's order (from, to,
+ * type by number) and a load has nothing to sort: the type names would
+ * sort Calls, Extends, Implements, Uses. */
+static void rocksdb_save__writes_one_edge_record_for_each_from_key(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_new_graph();
+  const pt_edge_type types[] = {PT_EDGE_EXTENDS, PT_EDGE_USES, PT_EDGE_CALLS,
+                                PT_EDGE_IMPLEMENTS};
+  const char *from[] = {"c:fn:b:__b:T1", "c:fn:a:__a:T1"};
+  for (size_t k = 0; k < 2; k++)
+    for (size_t i = 0; i < 4 - k; i++) {
+      pt_edge d = {.from_key = from[k], .to_key = "c:fn:b:__a:T2",
+                   .file_path = "a.c", .type = types[i], .line = 1};
+      assert_int_equal(pt_graph_add_edge(g, &d), 0);
+    }
+  g = pt_test_finished(g);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_version(f, "8");
+  raw d = raw_records(f, 'd');
+  assert_int_equal(d.n, 2);
+  assert_int_equal(d.klen[0], 2 + strlen(from[1]));
+  assert_memory_equal(d.key[0] + 2, from[1], strlen(from[1]));
+  assert_int_equal(d.klen[1], 2 + strlen(from[0]));
+  assert_memory_equal(d.key[1] + 2, from[0], strlen(from[0]));
+  raw_fini(&d);
+  reopen(f);
+  pt_test_assert_loads(f->st, g);
+  pt_graph_free(g);
+}
+
 /* Entities, edges and tests name their strings by id: a save stores each
  * distinct string once, whatever number of records name it. */
 static void rocksdb_save__stores_each_string_once(void **state)
@@ -598,7 +595,7 @@ static void rocksdb_save__stores_each_string_once(void **state)
   pt_test_fixture *f = *state;
   pt_graph *g = pt_test_weird_graph(), *big = large_graph();
   assert_int_equal(pt_store_save(f->st, g), 0);
-  assert_version(f, "7");
+  assert_version(f, "8");
   raw x = raw_records(f, 'x');
   assert_int_equal(x.n, 0);
   raw_fini(&x);
@@ -863,7 +860,7 @@ static void rocksdb_load__reads_the_hashed_strings_of_builds_before(
 }
 
 /* A database an older build wrote in format 6 (strings by text) loads as
- * it was saved; the first update writes it whole in format 7. */
+ * it was saved; the first update writes it whole in format 8. */
 static void rocksdb_load__reads_a_database_of_format_6(void **state)
 {
   pt_test_fixture *f = *state;
@@ -877,13 +874,82 @@ static void rocksdb_load__reads_a_database_of_format_6(void **state)
   assert_version(f, "6");
   assert_int_equal(raw_records(f, 'a').n, 0);
   assert_int_equal(pt_store_update(f->st, g[2], g[0]), 0);
-  assert_version(f, "7");
+  assert_version(f, "8");
   pt_test_assert_loads(f->st, g[0]);
   assert_int_equal(pt_store_update(f->st, g[0], g[1]), 0);
   reopen(f);
   pt_test_assert_loads(f->st, g[1]);
   for (size_t i = 0; i < 3; i++)
     pt_graph_free(g[i]);
+}
+
+/* A database of format 7 (a record for each edge) loads as it was saved,
+ * without its code too; the first update writes it whole in format 8. */
+static void rocksdb_load__reads_a_database_of_format_7(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
+                   large_graph()};
+  for (size_t i = 0; i < 3; i++) {
+    assert_int_equal(pt__store_rocksdb_save_format7(f->st, g[i]), 0);
+    reopen(f);
+    pt_test_assert_loads(f->st, g[i]);
+  }
+  assert_version(f, "7");
+  raw d = raw_records(f, 'd');
+  assert_int_equal(d.n, pt_graph_n_edges(g[2]));
+  raw_fini(&d);
+  pt_graph *bare = pt_test_new_graph();
+  assert_int_equal(pt_store_load_without_code(f->st, bare), 0);
+  assert_int_equal(pt_graph_n_edges(bare), pt_graph_n_edges(g[2]));
+  pt_graph_free(bare);
+  assert_int_equal(pt_store_update(f->st, g[2], g[0]), 0);
+  assert_version(f, "8");
+  pt_test_assert_loads(f->st, g[0]);
+  assert_int_equal(pt_store_update(f->st, g[0], g[1]), 0);
+  reopen(f);
+  pt_test_assert_loads(f->st, g[1]);
+  for (size_t i = 0; i < 3; i++)
+    pt_graph_free(g[i]);
+}
+
+/* An edge record whose count promises more edges than it holds, or that
+ * holds more than it counts, is a corrupt database. */
+static void rocksdb_load__refuses_an_edge_record_of_a_wrong_count(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph();
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  raw d = raw_records(f, 'd');
+  uint64_t gen = current_generation(f);
+  assert_true(d.n > 0);
+  /* 'G', 8, the from key's id, then the count: one byte for these */
+  assert_true(d.vlen[0] > 4 && d.val[0][0] == 'G' && d.val[0][1] == 8);
+  for (int delta = -1; delta <= 1; delta += 2) {
+    pt_graph *back = pt_test_new_graph();
+    char key[9 + 256];
+    char *err = NULL, *val = dup_bytes(d.val[0], d.vlen[0]);
+    assert_true(d.klen[0] <= 256);
+    key[0] = 'g';
+    for (int b = 0; b < 8; b++)
+      key[1 + b] = (char)(unsigned char)(gen >> (56 - 8 * b));
+    memcpy(key + 9, d.key[0], d.klen[0]);
+    val[3] = (char)(val[3] + delta);
+    rocksdb_t *db = open_raw(f);
+    rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+    rocksdb_put(db, wo, key, 9 + d.klen[0], val, d.vlen[0], &err);
+    assert_null(err);
+    rocksdb_writeoptions_destroy(wo);
+    rocksdb_close(db);
+    assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+    assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
+    assert_non_null(strstr(pt_error_last()->message, "corrupt edge record"));
+    pt_free(val);
+    pt_graph_free(back);
+  }
+  raw_fini(&d);
+  pt_graph_free(g);
 }
 
 /* A string table with a chunk gone, or a record naming an id past it, is
@@ -1343,7 +1409,7 @@ int main(void)
                  &rocksdb_backend),
       STORE_TEST(rocksdb_update__turns_old_into_now_in_place, &rocksdb_backend),
       STORE_TEST(rocksdb_update__on_an_empty_database_saves, &rocksdb_backend),
-      STORE_TEST(rocksdb_save__edge_keys_sort_in_the_graphs_order,
+      STORE_TEST(rocksdb_save__writes_one_edge_record_for_each_from_key,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__names_a_database_of_an_older_format,
                  &rocksdb_backend),
@@ -1357,7 +1423,11 @@ int main(void)
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__reads_a_database_of_format_6,
                  &rocksdb_backend),
+      STORE_TEST(rocksdb_load__reads_a_database_of_format_7,
+                 &rocksdb_backend),
       STORE_TEST(rocksdb_load__refuses_a_broken_string_table,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__refuses_an_edge_record_of_a_wrong_count,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_save__writes_lz4_blocks_of_256_kb, &rocksdb_backend),
       STORE_TEST(rocksdb_load__reads_blocks_of_another_compression,
