@@ -1,8 +1,9 @@
-/* The "rocksdb" backend of pt/store.h (POSIX builds): one key per record,
- * values in the encoding of pt/record_codec.h, entities, edges and tests
- * naming their strings by id into a table of each distinct string
- * (format 7: store_rocksdb_records.c, store_rocksdb_strings.c; format 6,
- * strings by text, still loads). Each save writes the whole
+/* The "rocksdb" backend of pt/store.h (POSIX builds): one key per record
+ * (per from key for edges), values in the encoding of pt/record_codec.h,
+ * entities, edges and tests naming their strings by id into a table of
+ * each distinct string (format 8: store_rocksdb_records.c,
+ * store_rocksdb_strings.c; format 7, a record an edge, and format 6,
+ * strings by text, still load). Each save writes the whole
  * graph as a new generation beside the current one (sorted table files,
  * store_rocksdb_sst.c) and then, in one small synced batch, makes it
  * current and drops the old one; docs/storage.md ("RocksDB") gives the key
@@ -133,8 +134,9 @@ static int key_part(pt_buf *k, const char *s)
 }
 
 /* ---- records --------------------------------------------------------------
- * Keys are the same in both formats; format 7's entity, edge and test
- * values name their strings by id (store_rocksdb_records.c). */
+ * Keys are the same in formats 6 and 7, and in 8 but for the edges' (the
+ * from key alone); format 7's and 8's entity, edge and test values name
+ * their strings by id (store_rocksdb_records.c). */
 
 static int put_entity6(const void *g, pt__rocksdb_ids *ids, size_t i,
                        pt_buf *k, pt_buf *v)
@@ -985,7 +987,7 @@ static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
  * RocksDB applies a batch whole or not at all, so a reader or a crash
  * sees the store before the update or after it. The strings the update
  * names that the generation does not hold go into the same batch. A
- * database of format 6 is written whole in format 7 instead. */
+ * database of format 6 or 7 is written whole in format 8 instead. */
 static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now)
 {
   rocksdb_store *rs = (rocksdb_store *)self;
@@ -1180,12 +1182,14 @@ static int scan(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
 /* What a load reads, and what it calls once all but the edges are in. */
 typedef struct load_what {
   const char *types;          /* NULL: every record */
-  int without_code;           /* format 7: every entity's code left NULL */
-  pt_store_ready_fn ready;    /* NULL: none; format 7 only */
+  int without_code;           /* format 7 or 8: every entity's code left
+                                 NULL */
+  pt_store_ready_fn ready;    /* NULL: none; format 7 or 8 only */
   void *payload;
 } load_what;
 
-/* Every record type of format 7 but the edges ('d'), in key order. */
+/* Every record type of formats 7 and 8 but the edges ('d'), in key
+ * order. */
 #define ALL_BUT_EDGES "aefimt"
 
 /* Adds the records of generation gen, of format fmt, to g, as w says.
