@@ -2,51 +2,43 @@
 ; methods (field_identifier names; promoted to methods by nesting) and
 ; out-of-line definitions `A::f` (@scope). Declarators are followed through
 ; pointer and reference levels (functions returning T* or T&).
+; One pattern, its declarator's shapes as alternatives: tree-sitter's query
+; compiler analyses each pattern's parent node against the whole parse
+; table, so one function_definition costs one analysis, not eight.
 (function_definition
-  declarator: (function_declarator
-    declarator: [(identifier) (field_identifier) (destructor_name) (operator_name)] @name)) @definition.function
-(function_definition
-  declarator: (_
+  declarator: [
     (function_declarator
-      declarator: [(identifier) (field_identifier) (operator_name)] @name))) @definition.function
-(function_definition
-  declarator: (_ (_
+      declarator: [(identifier) (field_identifier) (destructor_name) (operator_name)] @name)
+    (_ (function_declarator
+      declarator: [(identifier) (field_identifier) (operator_name)] @name))
+    (_ (_ (function_declarator
+      declarator: [(identifier) (field_identifier) (operator_name)] @name)))
+    ; int (f) (int): a parenthesised declarator (Lua's LUA_API int (lua_gettop))
     (function_declarator
-      declarator: [(identifier) (field_identifier) (operator_name)] @name)))) @definition.function
-
-; int (f) (int): a parenthesised declarator (Lua's LUA_API int (lua_gettop))
-(function_definition
-  declarator: (function_declarator
-    declarator: (parenthesized_declarator (identifier) @name))) @definition.function
-
-; function-like macros, as in C
-(preproc_function_def name: (identifier) @name) @definition.function
-
-; out-of-line A::f, A::~A, A::operator==, a::B::f (the innermost qualifier)
-(function_definition
-  declarator: (function_declarator
-    declarator: (qualified_identifier
-      scope: (_) @scope
-      name: [(identifier) (destructor_name) (operator_name)] @name))) @definition.function
-(function_definition
-  declarator: (_
+      declarator: (parenthesized_declarator (identifier) @name))
+    ; out-of-line A::f, A::~A, A::operator==, a::B::f (the innermost qualifier)
     (function_declarator
       declarator: (qualified_identifier
         scope: (_) @scope
-        name: [(identifier) (operator_name)] @name)))) @definition.function
-(function_definition
-  declarator: (function_declarator
-    declarator: (qualified_identifier
-      name: (qualified_identifier
+        name: [(identifier) (destructor_name) (operator_name)] @name))
+    (_ (function_declarator
+      declarator: (qualified_identifier
         scope: (_) @scope
-        name: [(identifier) (destructor_name) (operator_name)] @name)))) @definition.function
-(function_definition
-  declarator: (_
+        name: [(identifier) (operator_name)] @name)))
     (function_declarator
       declarator: (qualified_identifier
         name: (qualified_identifier
           scope: (_) @scope
-          name: [(identifier) (operator_name)] @name))))) @definition.function
+          name: [(identifier) (destructor_name) (operator_name)] @name)))
+    (_ (function_declarator
+      declarator: (qualified_identifier
+        name: (qualified_identifier
+          scope: (_) @scope
+          name: [(identifier) (operator_name)] @name))))
+  ]) @definition.function
+
+; function-like macros, as in C
+(preproc_function_def name: (identifier) @name) @definition.function
 
 ; pure virtual members (`virtual R f() = 0;`): the interface of an abstract
 ; class; other bodiless member declarations are defined elsewhere
