@@ -1,13 +1,17 @@
-; C++ references.
-(call_expression function: (identifier) @reference.call)
-(call_expression function: (field_expression argument: (this) @scope field: (field_identifier) @reference.call))
+; C++ references. Patterns on one node type are one pattern with
+; alternatives where their captures allow (a pattern with a predicate stays
+; alone): tree-sitter's query compiler analyses each pattern's parent node
+; against the whole parse table, once per pattern.
+(call_expression function: [
+  (identifier) @reference.call
+  (field_expression argument: (this) @scope field: (field_identifier) @reference.call)
+  ; a::f(), A::m(), std::make_unique<T>() (the engine splits at the last ::)
+  (qualified_identifier) @reference.call
+  (field_expression argument: (_) @scope field: (template_method name: (field_identifier) @reference.call))])
 (call_expression function: (field_expression argument: (_) @scope field: (field_identifier) @reference.call)
   (#not-eq? @scope "this"))
-; a::f(), A::m(), std::make_unique<T>() (the engine splits at the last ::)
-(call_expression function: (qualified_identifier) @reference.call)
 (call_expression function: (template_function name: (identifier) @reference.call)
   (#not-any-of? @reference.call "static_cast" "dynamic_cast" "const_cast" "reinterpret_cast"))
-(call_expression function: (field_expression argument: (_) @scope field: (template_method name: (field_identifier) @reference.call)))
 
 ; new T(), new a::T(), new Box<int>(); T{...}
 (new_expression type: [(type_identifier) (qualified_identifier) (template_type)] @reference.new)
@@ -34,24 +38,29 @@
 (base_class_clause [(type_identifier) (qualified_identifier) (template_type)] @reference.extends)
 
 ; using a::B; using namespace a;
-(using_declaration (qualified_identifier) @reference.import) @import
-(using_declaration (identifier) @reference.import) @import
+(using_declaration [(qualified_identifier) (identifier)] @reference.import) @import
 
 ; #include "a/b.h" and <vector>
-(preproc_include path: (string_literal) @reference.include) @import
-(preproc_include path: (system_lib_string) @reference.include) @import
+(preproc_include path: [(string_literal) (system_lib_string)] @reference.include) @import
 
 ; receiver bindings (extract_refs.c): T x, T *x, T &x (locals, parameters,
 ; fields), auto x = new T / T(...)
-(declaration type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
-(declaration type: (_) @binding.type declarator: (init_declarator declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var))
+(declaration type: (_) @binding.type declarator: [
+  (identifier) @binding.var
+  (pointer_declarator declarator: (identifier)) @binding.var
+  (reference_declarator (identifier)) @binding.var
+  (init_declarator declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
+  ; char buf[N]: an argument of type char * (extract_args.c)
+  (array_declarator declarator: (identifier) @binding.var)])
 (declaration declarator: (init_declarator declarator: [(identifier) (pointer_declarator declarator: (identifier))] @binding.var value: (new_expression type: (_) @binding.new)))
 ; for (T x : xs), for (auto &x : xs); T x(a) in a block: a variable (a
 ; function's declaration is never a receiver)
 (for_range_loop type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
 (compound_statement (declaration type: (_) @binding.type declarator: (function_declarator declarator: (identifier) @binding.var)))
-(parameter_declaration type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
-; char buf[N]: an argument of type char * (extract_args.c)
-(declaration type: (_) @binding.type declarator: (array_declarator declarator: (identifier) @binding.var))
-(parameter_declaration type: (_) @binding.type declarator: (array_declarator declarator: (identifier) @binding.var))
+(parameter_declaration type: (_) @binding.type declarator: [
+  (identifier) @binding.var
+  (pointer_declarator declarator: (identifier)) @binding.var
+  (reference_declarator (identifier)) @binding.var
+  ; char buf[N]: an argument of type char * (extract_args.c)
+  (array_declarator declarator: (identifier) @binding.var)])
 (field_declaration type: (_) @binding.type declarator: [(field_identifier) (pointer_declarator declarator: (field_identifier)) (reference_declarator (field_identifier))] @binding.var)
