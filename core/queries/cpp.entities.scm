@@ -2,39 +2,36 @@
 ; methods (field_identifier names; promoted to methods by nesting) and
 ; out-of-line definitions `A::f` (@scope). Declarators are followed through
 ; pointer and reference levels (functions returning T* or T&).
-; One pattern, its declarator's shapes as alternatives: tree-sitter's query
-; compiler analyses each pattern's parent node against the whole parse
-; table, so one function_definition costs one analysis, not eight.
+; One pattern, its declarator's shapes as alternatives, grouped under as
+; few function_declarator steps as they allow: tree-sitter's query compiler
+; analyses each node step that has children against the whole parse table.
 (function_definition
   declarator: [
     (function_declarator
-      declarator: [(identifier) (field_identifier) (destructor_name) (operator_name)] @name)
+      declarator: [
+        (identifier) @name (field_identifier) @name (destructor_name) @name (operator_name) @name
+        ; int (f) (int): a parenthesised declarator (Lua's LUA_API int (lua_gettop))
+        (parenthesized_declarator (identifier) @name)
+        ; out-of-line A::f, A::~A, A::operator==, a::B::f (the innermost qualifier)
+        (qualified_identifier
+          scope: (_) @scope
+          name: [(identifier) (destructor_name) (operator_name)] @name)
+        (qualified_identifier
+          name: (qualified_identifier
+            scope: (_) @scope
+            name: [(identifier) (destructor_name) (operator_name)] @name))])
     (_ (function_declarator
-      declarator: [(identifier) (field_identifier) (operator_name)] @name))
+      declarator: [
+        (identifier) @name (field_identifier) @name (operator_name) @name
+        (qualified_identifier
+          scope: (_) @scope
+          name: [(identifier) (operator_name)] @name)
+        (qualified_identifier
+          name: (qualified_identifier
+            scope: (_) @scope
+            name: [(identifier) (operator_name)] @name))]))
     (_ (_ (function_declarator
       declarator: [(identifier) (field_identifier) (operator_name)] @name)))
-    ; int (f) (int): a parenthesised declarator (Lua's LUA_API int (lua_gettop))
-    (function_declarator
-      declarator: (parenthesized_declarator (identifier) @name))
-    ; out-of-line A::f, A::~A, A::operator==, a::B::f (the innermost qualifier)
-    (function_declarator
-      declarator: (qualified_identifier
-        scope: (_) @scope
-        name: [(identifier) (destructor_name) (operator_name)] @name))
-    (_ (function_declarator
-      declarator: (qualified_identifier
-        scope: (_) @scope
-        name: [(identifier) (operator_name)] @name)))
-    (function_declarator
-      declarator: (qualified_identifier
-        name: (qualified_identifier
-          scope: (_) @scope
-          name: [(identifier) (destructor_name) (operator_name)] @name)))
-    (_ (function_declarator
-      declarator: (qualified_identifier
-        name: (qualified_identifier
-          scope: (_) @scope
-          name: [(identifier) (operator_name)] @name))))
   ]) @definition.function
 
 ; function-like macros, as in C
@@ -43,10 +40,8 @@
 ; pure virtual members (`virtual R f() = 0;`): the interface of an abstract
 ; class; other bodiless member declarations are defined elsewhere
 (field_declaration
-  declarator: (function_declarator declarator: (field_identifier) @name)
-  default_value: (number_literal)) @definition.function
-(field_declaration
-  declarator: (_ (function_declarator declarator: (field_identifier) @name))
+  declarator: [(function_declarator declarator: (field_identifier) @name)
+               (_ (function_declarator declarator: (field_identifier) @name))]
   default_value: (number_literal)) @definition.function
 
 (class_specifier name: (type_identifier) @name body: (_)) @definition.class
