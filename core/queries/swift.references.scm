@@ -34,6 +34,9 @@
 
 ; receiver bindings (extract_refs.c): let x: T, x: T parameters,
 ; let x = T(...)
-(property_declaration (pattern (simple_identifier) @binding.var) (type_annotation [(user_type) (optional_type)] @binding.type))
-(property_declaration (pattern (simple_identifier) @binding.var) (call_expression . (simple_identifier) @binding.call))
+; (one pattern: tree-sitter's query compiler analyses each pattern's node
+; steps against the whole parse table)
+(property_declaration (pattern (simple_identifier) @binding.var)
+  [(type_annotation [(user_type) (optional_type)] @binding.type)
+   (call_expression . (simple_identifier) @binding.call)])
 (parameter (simple_identifier) @binding.var (user_type) @binding.type)
