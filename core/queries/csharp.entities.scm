@@ -1,11 +1,15 @@
 ; C# definitions. Methods, constructors, properties and local functions are
 ; functions that the engine promotes to methods by nesting; constructors
 ; are named after their class.
-(namespace_declaration name: (identifier) @name) @definition.namespace
-(namespace_declaration name: (qualified_name qualifier: (_) @scope name: (identifier) @name)) @definition.namespace
+; (one pattern per node type where the captures allow: tree-sitter's query
+; compiler analyses each pattern's node steps against the whole parse table)
+(namespace_declaration name: [
+  (identifier) @name
+  (qualified_name qualifier: (_) @scope name: (identifier) @name)]) @definition.namespace
 ; `namespace A.B;` covers the rest of the file but its node is only that line
-(file_scoped_namespace_declaration name: (identifier) @name) @definition.namespace
-(file_scoped_namespace_declaration name: (qualified_name qualifier: (_) @scope name: (identifier) @name)) @definition.namespace
+(file_scoped_namespace_declaration name: [
+  (identifier) @name
+  (qualified_name qualifier: (_) @scope name: (identifier) @name)]) @definition.namespace
 
 (class_declaration name: (identifier) @name) @definition.class
 (record_declaration name: (identifier) @name) @definition.class

@@ -1,11 +1,16 @@
-; C# references.
-(invocation_expression function: (identifier) @reference.call)
-(invocation_expression function: (generic_name (identifier) @reference.call))
-; o.M(), Type.M(), this.M(), base.M(), o.M<T>()
-(invocation_expression function: (member_access_expression
-  expression: (_) @scope name: (identifier) @reference.call))
-(invocation_expression function: (member_access_expression
-  expression: (_) @scope name: (generic_name (identifier) @reference.call)))
+; C# references. Patterns on one node type are one pattern with
+; alternatives where their captures allow: tree-sitter's query compiler
+; analyses each pattern's node steps against the whole parse table.
+(invocation_expression function: [
+  (identifier) @reference.call
+  (generic_name (identifier) @reference.call)
+  ; o.M(), Type.M(), this.M(), o.M<T>(); `this` is an anonymous token,
+  ; which (_) does not match. base.M() is left out: it names the base
+  ; class, and the engine cannot tell it from an override of the same name
+  ; in the caller's own class.
+  (member_access_expression
+    expression: [(_) "this"] @scope
+    name: [(identifier) @reference.call (generic_name (identifier) @reference.call)])])
 ; new T(), new A.B(), new List<T>()
 (object_creation_expression type: [(identifier) (qualified_name) (generic_name)] @reference.new)
 
@@ -47,14 +52,6 @@
 ; is the import's @scope: the name the file uses)
 (using_directive !name [(identifier) (qualified_name)] @reference.import) @import
 (using_directive name: (_) @scope [(qualified_name) (identifier) (generic_name)] @reference.import) @import
-
-; this.M(): `this` is an anonymous token, which (_) does not match. base.M()
-; is left out: it names the base class, and the engine cannot tell it from
-; an override of the same name in the caller's own class.
-(invocation_expression function: (member_access_expression
-  expression: "this" @scope name: (identifier) @reference.call))
-(invocation_expression function: (member_access_expression
-  expression: "this" @scope name: (generic_name (identifier) @reference.call)))
 
 ; receiver bindings (extract_refs.c): T x (locals, fields), parameters,
 ; properties, var x = new T()

@@ -10,6 +10,8 @@
 (method name: (_) @name) @definition.method
 
 ; def self.x nests by range under its class; def Foo.x names its owner
-(singleton_method object: (self) name: (_) @name) @definition.method
-(singleton_method object: [(constant) (scope_resolution)] @scope name: (_) @name) @definition.method
-(singleton_method object: (identifier) name: (_) @name) @definition.method
+; (one pattern: tree-sitter's query compiler analyses each pattern's node
+; steps against the whole parse table)
+(singleton_method
+  object: [(self) (constant) @scope (scope_resolution) @scope (identifier)]
+  name: (_) @name) @definition.method

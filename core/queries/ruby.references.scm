@@ -30,13 +30,12 @@
  (#not-any-of? @reference.call "require" "require_relative" "load" "autoload"
    "include" "extend" "prepend" "new" "attr_accessor" "attr_reader"
    "attr_writer" "private" "public" "protected" "module_function"))
+; (a constant method is never `new`: one pattern, one analysis of `call` in
+; tree-sitter's query compiler instead of two)
 ((call
    receiver: (_) @scope
-   method: (identifier) @reference.call)
+   method: [(identifier) (constant)] @reference.call)
  (#not-eq? @reference.call "new"))
-((call
-   receiver: (_) @scope
-   method: (constant) @reference.call))
 
 ; receiver bindings (extract_refs.c): x = T.new, @x = T.new
 ((assignment left: [(identifier) (instance_variable)] @binding.var
