@@ -55,7 +55,9 @@
 (declaration declarator: (init_declarator declarator: [(identifier) (pointer_declarator declarator: (identifier))] @binding.var value: (new_expression type: (_) @binding.new)))
 ; for (T x : xs), for (auto &x : xs); T x(a) in a block: a variable (a
 ; function's declaration is never a receiver)
-(for_range_loop type: (_) @binding.type declarator: [(identifier) (pointer_declarator declarator: (identifier)) (reference_declarator (identifier))] @binding.var)
+(for_range_loop type: (_) @binding.type declarator: (identifier) @binding.var)
+(for_range_loop type: (_) @binding.type declarator: (pointer_declarator declarator: (identifier)) @binding.var)
+(for_range_loop type: (_) @binding.type declarator: (reference_declarator (identifier)) @binding.var)
 (compound_statement (declaration type: (_) @binding.type declarator: (function_declarator declarator: (identifier) @binding.var)))
 (parameter_declaration type: (_) @binding.type declarator: [
   (identifier) @binding.var
@@ -63,4 +65,9 @@
   (reference_declarator (identifier)) @binding.var
   ; char buf[N]: an argument of type char * (extract_args.c)
   (array_declarator declarator: (identifier) @binding.var)])
-(field_declaration type: (_) @binding.type declarator: [(field_identifier) (pointer_declarator declarator: (field_identifier)) (reference_declarator (field_identifier))] @binding.var)
+; (three patterns, not one with the declarator as an alternation: after a
+; sibling step an alternation costs tree-sitter's query compiler more than
+; the patterns apart, here and in for_range_loop)
+(field_declaration type: (_) @binding.type declarator: (field_identifier) @binding.var)
+(field_declaration type: (_) @binding.type declarator: (pointer_declarator declarator: (field_identifier)) @binding.var)
+(field_declaration type: (_) @binding.type declarator: (reference_declarator (field_identifier)) @binding.var)
