@@ -323,6 +323,107 @@ static void ingest_patch__a_rename_takes_in_only_the_edges_that_changed(
   tree_fini(&t);
 }
 
+/* The readers the index finds equal those a search of every file's
+ * records finds, and it holds a posting of every hash each file still
+ * holds, through renames, edits, files coming and going (the index keeps
+ * stale postings and is made again once they outnumber the live ones):
+ * checked for each file's whole records as the change, each of its
+ * hashes alone, and hashes no file holds. */
+static void assert_readers_as_scanned(pt_resolver *rs)
+{
+  size_t n_files = pt__resolver_n_files(rs);
+  unsigned char *a = pt_calloc(n_files + 1, 1), *b = pt_calloc(n_files + 1, 1);
+  assert_non_null(a);
+  assert_non_null(b);
+  for (int bases = 0; bases < 2; bases++) {
+    size_t n_post, n_live, want = 0, n_read = 0;
+    pt__readers_count(rs, bases, &n_post, &n_live);
+    for (size_t f = 0; f < n_files; f++)
+      if (pt__resolver_file_path(rs, f))
+        want += pt__resolver_file_deps(rs, f, bases)->n;
+    assert_int_equal(n_live, want);
+    assert_true(n_post >= n_live && n_post - n_live <= n_live);
+    for (size_t f = 0; f < n_files; f++) {
+      const pt__deps *d = pt__resolver_file_deps(rs, f, bases);
+      pt__deps ch = {0};
+      for (size_t i = 0; i <= d->n; i++) {
+        assert_int_equal(pt__deps_add(&ch, i < d->n ? d->v[i] : 0x5eedull + f),
+                         0);
+        assert_int_equal(pt__deps_seal(&ch), 0);
+        pt__deps one = {0};
+        assert_int_equal(pt__deps_add(&one, ch.v[ch.n - 1 < i ? ch.n - 1 : i]),
+                         0);
+        assert_int_equal(pt__resolver_readers(rs, bases, &one, a), 0);
+        assert_int_equal(pt__resolver_readers_scan(rs, bases, &one, b), 0);
+        assert_memory_equal(a, b, n_files + 1);
+        pt__deps_fini(&one);
+      }
+      assert_int_equal(pt__resolver_readers(rs, bases, &ch, a), 0);
+      assert_int_equal(pt__resolver_readers_scan(rs, bases, &ch, b), 0);
+      assert_memory_equal(a, b, n_files + 1);
+      n_read += d->n > 0;
+      pt__deps_fini(&ch);
+    }
+    if (!bases)
+      assert_true(n_read > 4);
+  }
+  pt_free(a);
+  pt_free(b);
+}
+
+static void ingest_patch__readers_by_index_equal_a_scan(void **state)
+{
+  static const char *const lib_py =
+      "class Base:\n    def read(self):\n        return 1\n"
+      "class Reader(Base):\n    def read(self):\n        return 2\n";
+  static const char *const files[] = {
+    "a/util.c", "int helper(void)\n{\n  return 1;\n}\n",
+    "b/util.c", "int helper(void)\n{\n  return 2;\n}\nint twice(void)\n{\n  return 2;\n}\n",
+    "b/main.c", "int run(void)\n{\n  return helper() + twice();\n}\n",
+    "c/keep.c", "int keep(void)\n{\n  return helper() + nowhere();\n}\n",
+    "p/lib.py", NULL,
+    "p/use.py", "from lib import Reader\n\ndef go(r):\n    return Reader().read() + r.read()\n",
+    "q/other.py", "class Other(Base):\n    def read(self):\n        return open()\n",
+    "a/keep.c", "int keep_a(void)\n{\n  return 0;\n}\n", /* a/ stays */
+    NULL};
+  const char *fs[sizeof files / sizeof files[0]];
+  memcpy(fs, files, sizeof files);
+  fs[9] = lib_py;
+  tree t;
+  tree_index(&t, "patch_readers_index", fs, 1);
+  assert_readers_as_scanned(pt__cache_resolver(t.c));
+  for (int round = 0; round < 6; round++) {
+    switch (round % 3) {
+    case 0:
+      tree_rename(&t, "p/lib.py", "q/lib.py", lib_py);
+      tree_rename(&t, "a/util.c", "c/util.c", "int helper(void)\n{\n  return 1;\n}\n");
+      break;
+    case 1:
+      tree_rename(&t, "q/lib.py", "p/lib.py", lib_py);
+      pt_test_write(t.root, "b/main.c",
+                    "int run(void)\n{\n  return twice() + keep();\n}\n"
+                    "int helper2(void)\n{\n  return 0;\n}\n");
+      assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "b/main.c"), 0);
+      pt_test_write(t.root, "c/new.c", "int nowhere(void)\n{\n  return helper2();\n}\n");
+      assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "c/new.c"), 0);
+      break;
+    default:
+      tree_rename(&t, "c/util.c", "a/util.c", "int helper(void)\n{\n  return 1;\n}\n");
+      remove_file(t.root, "c/new.c");
+      assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "c/new.c"), 0);
+      pt_test_write(t.root, "b/main.c", files[5]);
+      assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "b/main.c"), 0);
+      break;
+    }
+    pt_graph *next = tree_patch(&t);
+    assert_equals_fresh(t.root, next);
+    pt_graph_free(t.g);
+    t.g = next;
+    assert_readers_as_scanned(pt__cache_resolver(t.c));
+  }
+  tree_fini(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -331,6 +432,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_file_resolved_again_to_its_edges_keeps_them),
     cmocka_unit_test(ingest_patch__many_files_resolved_again_on_threads_equal_fresh),
     cmocka_unit_test(ingest_patch__a_rename_takes_in_only_the_edges_that_changed),
+    cmocka_unit_test(ingest_patch__readers_by_index_equal_a_scan),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

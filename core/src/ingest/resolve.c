@@ -489,6 +489,8 @@ void pt__resolver_free(pt_resolver *rs)
     pt__deps_fini(&rs->rfiles[i].bdeps);
   }
   pt_free(rs->rfiles);
+  pt__readers_fini(&rs->readers[0]);
+  pt__readers_fini(&rs->readers[1]);
   pt_free(rs->file_at);
   if (rs->owns_arrays) {
     pt_free((void *)rs->ents);

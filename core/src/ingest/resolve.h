@@ -95,9 +95,20 @@ int pt__resolver_reads(const pt_resolver *rs, const char *path, int bases,
  * left. */
 int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
                             const pt__deps *changed);
-/* pt__resolver_file_reads of every file at once, into out[0..n_files). */
-int pt__resolver_readers(const pt_resolver *rs, int bases,
-                         const pt__deps *changed, unsigned char *out);
+/* pt__resolver_file_reads of every file at once, into out[0..n_files),
+ * through the index of readers (made first when it is not). */
+int pt__resolver_readers(pt_resolver *rs, int bases, const pt__deps *changed,
+                         unsigned char *out);
+/* The same by searching every file's records (what the index stands for). */
+int pt__resolver_readers_scan(const pt_resolver *rs, int bases,
+                              const pt__deps *changed, unsigned char *out);
+/* The index's postings, and those of a hash the file still holds (0 and 0
+ * when it is not made). */
+void pt__readers_count(const pt_resolver *rs, int bases, size_t *n_post,
+                       size_t *n_live);
+/* What the f-th file's resolution recorded (bases: noting its bases). */
+const pt__deps *pt__resolver_file_deps(const pt_resolver *rs, size_t f,
+                                       int bases);
 /* The files rs holds: how many, and the i-th's path (NULL once it left). */
 size_t pt__resolver_n_files(const pt_resolver *rs);
 const char *pt__resolver_file_path(const pt_resolver *rs, size_t i);

@@ -84,6 +84,25 @@ typedef struct span {
   size_t n;
 } span;
 
+/* An index from a recorded hash to the files holding it
+ * (resolve_readers.c): an open-addressing table of hashes, each with its
+ * list of postings, appended as files come to hold the hash. */
+typedef struct pt__posting {
+  uint32_t file;             /* the file index */
+  uint32_t next;             /* the hash's next posting, or UINT32_MAX */
+} pt__posting;
+
+typedef struct pt__readers {
+  uint64_t *keys;            /* owned, by slot: the hash */
+  uint32_t *head;            /* owned, by slot: its last posting, or
+                                UINT32_MAX for an empty slot */
+  size_t cap, n_keys;        /* slots (a power of two), hashes */
+  pt__posting *post;         /* owned */
+  size_t n_post, cap_post;
+  size_t n_live;             /* postings of a hash the file still holds */
+  int built;                 /* 0: not made (or dropped): scan instead */
+} pt__readers;
+
 /* One file of the tables, for patches (resolve_upkeep.c). */
 typedef struct res_file {
   size_t *ents;              /* owned: its entities, in source order */
@@ -123,6 +142,7 @@ struct pt_resolver {
   int owns_arrays;           /* ents and files are owned (adopted) */
   size_t cap_ents, cap_files;
   res_file *rfiles;          /* owned, by file index; NULL when not kept */
+  pt__readers readers[2];    /* who holds a hash: [0] deps, [1] bdeps */
   size_t *file_at;           /* owned, by path id: file index, or NONE */
   size_t cap_file_at;
   int bases_dry;             /* note_bases resolves, adds nothing */
@@ -251,6 +271,14 @@ int pt__resolve_has_name(const pt_resolver *rs, const char *name, size_t len);
 size_t pt__resolve_bases(const pt_resolver *rs, uint32_t q);
 int pt__resolve_files_named(const pt_resolver *rs, const char *base,
                             size_t len, size_t *head);
+/* A file's records (bases: its bdeps) go from was to now (both sealed):
+ * the index of readers follows, before was is freed. */
+void pt__readers_replace(pt_resolver *rs, int bases, size_t f,
+                         const pt__deps *was, const pt__deps *now);
+/* Makes both indexes of readers if they are not (after a whole run): 0, or
+ * -1 when out of memory (the readers are then found by a scan). */
+int pt__readers_make(pt_resolver *rs);
+void pt__readers_fini(pt__readers *x);
 /* Records what the calling thread's lookups read into d from now on (NULL:
  * stops). */
 void pt__deps_record(pt__deps *d);

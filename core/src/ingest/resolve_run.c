@@ -83,6 +83,7 @@ static int keep_deps(pt_resolver *rs, size_t f, pt__deps *d)
 {
   int rc = pt__deps_seal(d);
   if (rc == 0) {
+    pt__readers_replace(rs, 0, f, &rs->rfiles[f].deps, d);
     pt__deps_fini(&rs->rfiles[f].deps);
     rs->rfiles[f].deps = *d;
     memset(d, 0, sizeof *d);
@@ -229,14 +230,20 @@ static int record_base_reads(pt_resolver *rs, const pt__resolve_job *jobs,
     size_t f = recorded_file(rs, jobs[i].path);
     if (f == NONE)
       continue;
-    pt__deps *d = &rs->rfiles[f].bdeps;
-    pt__deps_fini(d);
-    pt__deps_record(d);
+    pt__deps d = {0};
+    pt__deps_record(&d);
     rc = pt__resolver_note_bases(rs, jobs[i].path, jobs[i].lang, jobs[i].refs,
                                  jobs[i].n_refs);
     pt__deps_record(NULL);
     if (rc == 0)
-      rc = pt__deps_seal(d);
+      rc = pt__deps_seal(&d);
+    pt__readers_replace(rs, 1, f, &rs->rfiles[f].bdeps,
+                        rc == 0 ? &d : &(pt__deps){0});
+    pt__deps_fini(&rs->rfiles[f].bdeps);
+    if (rc == 0)
+      rs->rfiles[f].bdeps = d;
+    else
+      pt__deps_fini(&d);
   }
   rs->bases_dry = 0;
   return rc;
@@ -306,6 +313,10 @@ int pt__resolve_files(pt_resolver *rs, pt_graph *g,
     rc = PT_ERR(p.fatal, "%s", p.fatal_msg);
   if (rc == 0 && p.deps)
     rc = keep_run_deps(rs, jobs, n_jobs, p.deps);
+  /* after a whole run: a patch keeps the index (an index that could not
+   * be made leaves the readers to a scan) */
+  if (rc == 0 && p.deps)
+    (void)pt__readers_make(rs);
   for (size_t i = 0; p.deps && i < n_jobs; i++)
     pt__deps_fini(&p.deps[i]);
   pt_free(p.deps);

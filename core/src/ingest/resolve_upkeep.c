@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "pt/alloc.h"
-#include "pt/bits.h"
 #include "pt/error.h"
 #include "resolve_int.h"
 
@@ -381,6 +380,8 @@ static int drop_file(pt_resolver *rs, size_t f, pt__deps *changed)
   if (rc == 0) rc = mark(changed, 'f', b, strlen(b));
   rf->n_ents = 0;
   rf->dead = 1;
+  pt__deps none = {0};
+  pt__readers_replace(rs, 0, f, &rf->deps, &none);
   pt__deps_fini(&rf->deps);
   return rc;
 }
@@ -620,14 +621,20 @@ int pt__resolver_renote_bases(pt_resolver *rs, const char *path, pt_lang lang,
   unlink_bases(rs, f, n_old);
   int rc = 0;
   res_file *rf = &rs->rfiles[f];
-  pt__deps_fini(&rf->bdeps);
+  pt__deps now = {0};
   if (!gone) {
-    pt__deps_record(&rf->bdeps);
+    pt__deps_record(&now);
     rc = pt__resolver_note_bases(rs, path, lang, refs, n_refs);
     pt__deps_record(NULL);
     if (rc == 0)
-      rc = pt__deps_seal(&rf->bdeps);
+      rc = pt__deps_seal(&now);
   }
+  pt__readers_replace(rs, 1, f, &rf->bdeps, rc == 0 ? &now : &(pt__deps){0});
+  pt__deps_fini(&rf->bdeps);
+  if (rc == 0)
+    rf->bdeps = now;
+  else
+    pt__deps_fini(&now);
   if (rc == 0)
     rc = mark_changed_bases(rs, f, first_old, n_old, changed);
   return rc;
@@ -676,45 +683,8 @@ int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
   return meets(bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps, changed);
 }
 
-/* A filter of the changed hashes: one bit per hash (its top bits, which
- * FNV mixes best) in 2^FILTER_BITS, so that a file's hashes are each
- * tested with one load, and only those that pass are searched. */
-#define FILTER_BITS 18
-
-static int filter_has(const uint64_t *bits, uint64_t h)
+const pt__deps *pt__resolver_file_deps(const pt_resolver *rs, size_t f,
+                                       int bases)
 {
-  return pt_bit_has(bits, h >> (64 - FILTER_BITS));
-}
-
-static int meets_filtered(const pt__deps *a, const pt__deps *changed,
-                          const uint64_t *bits)
-{
-  for (size_t i = 0; i < a->n; i++)
-    if (filter_has(bits, a->v[i])) {
-      pt__deps one = {&a->v[i], 1, 1, 0};
-      if (meets(&one, changed))
-        return 1;
-    }
-  return 0;
-}
-
-int pt__resolver_readers(const pt_resolver *rs, int bases,
-                         const pt__deps *changed, unsigned char *out)
-{
-  /* with few changed hashes, searching each in a file's is cheaper */
-  uint64_t *bits = changed->n > 16
-                       ? pt_calloc((size_t)1 << (FILTER_BITS - 6), sizeof *bits)
-                       : NULL;
-  if (changed->n > 16 && !bits)
-    return PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t i = 0; bits && i < changed->n; i++)
-    pt_bit_set(bits, changed->v[i] >> (64 - FILTER_BITS));
-  for (size_t f = 0; f < rs->n_files; f++) {
-    const pt__deps *d = bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps;
-    out[f] = !rs->rfiles[f].dead &&
-             (bits && d->n / 8 <= changed->n ? meets_filtered(d, changed, bits)
-                                             : meets(d, changed));
-  }
-  pt_free(bits);
-  return 0;
+  return bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps;
 }
