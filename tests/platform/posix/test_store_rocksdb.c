@@ -861,18 +861,22 @@ static void rocksdb_load__reads_the_hashed_strings_of_builds_before(
 
 /* A database an older build wrote in format 6 (strings by text) loads as
  * it was saved; the first update writes it whole in format 8. */
-static void rocksdb_load__reads_a_database_of_format_6(void **state)
+/* Each of the three graphs saved by an older format's writer loads as it
+ * was saved; the last one stays in the database. */
+static void save_each_in(pt_test_fixture *f, pt_graph *g[3],
+                         int (*save)(pt_store *, const pt_graph *))
 {
-  pt_test_fixture *f = *state;
-  pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
-                   large_graph()};
   for (size_t i = 0; i < 3; i++) {
-    assert_int_equal(pt__store_rocksdb_save_format6(f->st, g[i]), 0);
+    assert_int_equal(save(f->st, g[i]), 0);
     reopen(f);
     pt_test_assert_loads(f->st, g[i]);
   }
-  assert_version(f, "6");
-  assert_int_equal(raw_records(f, 'a').n, 0);
+}
+
+/* The database holding g[2] in an older format: the first update writes
+ * it whole in format 8, and the next one updates that. Frees g. */
+static void assert_updates_write_format_8(pt_test_fixture *f, pt_graph *g[3])
+{
   assert_int_equal(pt_store_update(f->st, g[2], g[0]), 0);
   assert_version(f, "8");
   pt_test_assert_loads(f->st, g[0]);
@@ -883,6 +887,17 @@ static void rocksdb_load__reads_a_database_of_format_6(void **state)
     pt_graph_free(g[i]);
 }
 
+static void rocksdb_load__reads_a_database_of_format_6(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
+                   large_graph()};
+  save_each_in(f, g, pt__store_rocksdb_save_format6);
+  assert_version(f, "6");
+  assert_int_equal(raw_records(f, 'a').n, 0);
+  assert_updates_write_format_8(f, g);
+}
+
 /* A database of format 7 (a record for each edge) loads as it was saved,
  * without its code too; the first update writes it whole in format 8. */
 static void rocksdb_load__reads_a_database_of_format_7(void **state)
@@ -890,11 +905,7 @@ static void rocksdb_load__reads_a_database_of_format_7(void **state)
   pt_test_fixture *f = *state;
   pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
                    large_graph()};
-  for (size_t i = 0; i < 3; i++) {
-    assert_int_equal(pt__store_rocksdb_save_format7(f->st, g[i]), 0);
-    reopen(f);
-    pt_test_assert_loads(f->st, g[i]);
-  }
+  save_each_in(f, g, pt__store_rocksdb_save_format7);
   assert_version(f, "7");
   raw d = raw_records(f, 'd');
   assert_int_equal(d.n, pt_graph_n_edges(g[2]));
@@ -903,14 +914,7 @@ static void rocksdb_load__reads_a_database_of_format_7(void **state)
   assert_int_equal(pt_store_load_without_code(f->st, bare), 0);
   assert_int_equal(pt_graph_n_edges(bare), pt_graph_n_edges(g[2]));
   pt_graph_free(bare);
-  assert_int_equal(pt_store_update(f->st, g[2], g[0]), 0);
-  assert_version(f, "8");
-  pt_test_assert_loads(f->st, g[0]);
-  assert_int_equal(pt_store_update(f->st, g[0], g[1]), 0);
-  reopen(f);
-  pt_test_assert_loads(f->st, g[1]);
-  for (size_t i = 0; i < 3; i++)
-    pt_graph_free(g[i]);
+  assert_updates_write_format_8(f, g);
 }
 
 /* An edge record whose count promises more edges than it holds, or that
