@@ -137,6 +137,19 @@ int pt__deps_seal(pt__deps *d)
   return 0;
 }
 
+int pt__deps_has(const pt__deps *d, uint64_t h)
+{
+  size_t lo = 0, hi = d->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->v[mid] < h)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < d->n && d->v[lo] == h;
+}
+
 void pt__deps_fini(pt__deps *d)
 {
   if (!d)

@@ -271,14 +271,16 @@ int pt__resolve_has_name(const pt_resolver *rs, const char *name, size_t len);
 size_t pt__resolve_bases(const pt_resolver *rs, uint32_t q);
 int pt__resolve_files_named(const pt_resolver *rs, const char *base,
                             size_t len, size_t *head);
-/* A file's records (bases: its bdeps) go from was to now (both sealed):
- * the index of readers follows, before was is freed. */
-void pt__readers_replace(pt_resolver *rs, int bases, size_t f,
-                         const pt__deps *was, const pt__deps *now);
+/* now (sealed; NULL: none) becomes the f-th file's records (bases: its
+ * bdeps), the index of readers following; now is left empty. */
+void pt__resolver_keep_deps(pt_resolver *rs, int bases, size_t f,
+                            pt__deps *now);
 /* Makes both indexes of readers if they are not (after a whole run): 0, or
  * -1 when out of memory (the readers are then found by a scan). */
 int pt__readers_make(pt_resolver *rs);
 void pt__readers_fini(pt__readers *x);
+/* Whether sealed d holds h (a binary search). */
+int pt__deps_has(const pt__deps *d, uint64_t h);
 /* Records what the calling thread's lookups read into d from now on (NULL:
  * stops). */
 void pt__deps_record(pt__deps *d);

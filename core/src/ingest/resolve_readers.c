@@ -21,35 +21,12 @@
 
 #define NO_POST UINT32_MAX
 
-static const pt__deps *deps_of(const pt_resolver *rs, int bases, size_t f)
-{
-  return bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps;
-}
-
-static int holds(const pt__deps *d, uint64_t h)
-{
-  size_t lo = 0, hi = d->n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (d->v[mid] < h)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < d->n && d->v[lo] == h;
-}
-
-static void drop(pt__readers *x)
+void pt__readers_fini(pt__readers *x)
 {
   pt_free(x->keys);
   pt_free(x->head);
   pt_free(x->post);
   memset(x, 0, sizeof *x);
-}
-
-void pt__readers_fini(pt__readers *x)
-{
-  drop(x);
 }
 
 /* FNV's top bits are mixed best; the slot comes from them. */
@@ -123,23 +100,23 @@ static int add_posting(pt__readers *x, uint64_t h, size_t f)
 static int build(pt_resolver *rs, int bases)
 {
   pt__readers *x = &rs->readers[bases];
-  drop(x);
+  pt__readers_fini(x);
   size_t n = 0;
   for (size_t f = 0; f < rs->n_files; f++)
     if (!rs->rfiles[f].dead)
-      n += deps_of(rs, bases, f)->n;
+      n += pt__resolver_file_deps(rs, f, bases)->n;
   x->cap_post = n + n / 8 + 1024;
   x->post = pt_malloc(x->cap_post * sizeof *x->post);
   /* about half as many distinct hashes as records on the large tree */
   if (!x->post || grow_table(x, n / 2 + 1) != 0) {
-    drop(x);
+    pt__readers_fini(x);
     return -1;
   }
   for (size_t f = 0; f < rs->n_files; f++) {
-    const pt__deps *d = deps_of(rs, bases, f);
+    const pt__deps *d = pt__resolver_file_deps(rs, f, bases);
     for (size_t i = 0; !rs->rfiles[f].dead && i < d->n; i++)
       if (add_posting(x, d->v[i], f) != 0) {
-        drop(x);
+        pt__readers_fini(x);
         return -1;
       }
   }
@@ -148,8 +125,10 @@ static int build(pt_resolver *rs, int bases)
   return 0;
 }
 
-void pt__readers_replace(pt_resolver *rs, int bases, size_t f,
-                         const pt__deps *was, const pt__deps *now)
+/* A file's records go from was to now (both sealed): hashes new to it
+ * get a posting, those it no longer holds leave theirs stale. */
+static void replace(pt_resolver *rs, int bases, size_t f, const pt__deps *was,
+                    const pt__deps *now)
 {
   pt__readers *x = &rs->readers[bases];
   if (!x->built)
@@ -161,7 +140,7 @@ void pt__readers_replace(pt_resolver *rs, int bases, size_t f,
       i++;
     } else if (i == was->n || now->v[j] < was->v[i]) {
       if (add_posting(x, now->v[j], f) != 0) {
-        drop(x);
+        pt__readers_fini(x);
         return;
       }
       x->n_live++;
@@ -172,8 +151,22 @@ void pt__readers_replace(pt_resolver *rs, int bases, size_t f,
     }
   }
   x->n_live -= gone < x->n_live ? gone : x->n_live;
-  if (x->n_post - x->n_live > x->n_live && build(rs, bases) != 0)
-    drop(x);
+  if (x->n_post - x->n_live > x->n_live)
+    (void)build(rs, bases); /* one that cannot be made is left dropped */
+}
+
+void pt__resolver_keep_deps(pt_resolver *rs, int bases, size_t f,
+                            pt__deps *now)
+{
+  pt__deps none = {0};
+  res_file *rf = &rs->rfiles[f];
+  pt__deps *d = bases ? &rf->bdeps : &rf->deps;
+  if (!now)
+    now = &none;
+  replace(rs, bases, f, d, now);
+  pt__deps_fini(d);
+  *d = *now;
+  memset(now, 0, sizeof *now);
 }
 
 int pt__readers_make(pt_resolver *rs)
@@ -214,7 +207,8 @@ int pt__resolver_readers(pt_resolver *rs, int bases, const pt__deps *changed,
     uint64_t h = changed->v[i];
     for (uint32_t p = x->head[slot_of(x, h)]; p != NO_POST; p = x->post[p].next) {
       size_t f = x->post[p].file;
-      if (!out[f] && !rs->rfiles[f].dead && holds(deps_of(rs, bases, f), h))
+      if (!out[f] && !rs->rfiles[f].dead &&
+          pt__deps_has(pt__resolver_file_deps(rs, f, bases), h))
         out[f] = 1;
     }
   }

@@ -82,12 +82,8 @@ static size_t recorded_file(const pt_resolver *rs, const char *path)
 static int keep_deps(pt_resolver *rs, size_t f, pt__deps *d)
 {
   int rc = pt__deps_seal(d);
-  if (rc == 0) {
-    pt__readers_replace(rs, 0, f, &rs->rfiles[f].deps, d);
-    pt__deps_fini(&rs->rfiles[f].deps);
-    rs->rfiles[f].deps = *d;
-    memset(d, 0, sizeof *d);
-  }
+  if (rc == 0)
+    pt__resolver_keep_deps(rs, 0, f, d);
   return rc;
 }
 
@@ -237,13 +233,8 @@ static int record_base_reads(pt_resolver *rs, const pt__resolve_job *jobs,
     pt__deps_record(NULL);
     if (rc == 0)
       rc = pt__deps_seal(&d);
-    pt__readers_replace(rs, 1, f, &rs->rfiles[f].bdeps,
-                        rc == 0 ? &d : &(pt__deps){0});
-    pt__deps_fini(&rs->rfiles[f].bdeps);
-    if (rc == 0)
-      rs->rfiles[f].bdeps = d;
-    else
-      pt__deps_fini(&d);
+    pt__resolver_keep_deps(rs, 1, f, rc == 0 ? &d : NULL);
+    pt__deps_fini(&d);
   }
   rs->bases_dry = 0;
   return rc;

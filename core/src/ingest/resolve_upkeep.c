@@ -380,9 +380,7 @@ static int drop_file(pt_resolver *rs, size_t f, pt__deps *changed)
   if (rc == 0) rc = mark(changed, 'f', b, strlen(b));
   rf->n_ents = 0;
   rf->dead = 1;
-  pt__deps none = {0};
-  pt__readers_replace(rs, 0, f, &rf->deps, &none);
-  pt__deps_fini(&rf->deps);
+  pt__resolver_keep_deps(rs, 0, f, NULL);
   return rc;
 }
 
@@ -620,7 +618,6 @@ int pt__resolver_renote_bases(pt_resolver *rs, const char *path, pt_lang lang,
       first_old = k;
   unlink_bases(rs, f, n_old);
   int rc = 0;
-  res_file *rf = &rs->rfiles[f];
   pt__deps now = {0};
   if (!gone) {
     pt__deps_record(&now);
@@ -629,12 +626,8 @@ int pt__resolver_renote_bases(pt_resolver *rs, const char *path, pt_lang lang,
     if (rc == 0)
       rc = pt__deps_seal(&now);
   }
-  pt__readers_replace(rs, 1, f, &rf->bdeps, rc == 0 ? &now : &(pt__deps){0});
-  pt__deps_fini(&rf->bdeps);
-  if (rc == 0)
-    rf->bdeps = now;
-  else
-    pt__deps_fini(&now);
+  pt__resolver_keep_deps(rs, 1, f, rc == 0 ? &now : NULL);
+  pt__deps_fini(&now);
   if (rc == 0)
     rc = mark_changed_bases(rs, f, first_old, n_old, changed);
   return rc;
@@ -649,18 +642,9 @@ static int meets(const pt__deps *a, const pt__deps *b)
     a = b;
     b = t;
   }
-  for (size_t i = 0; i < a->n; i++) {
-    size_t lo = 0, hi = b->n;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (b->v[mid] < a->v[i])
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    if (lo < b->n && b->v[lo] == a->v[i])
+  for (size_t i = 0; i < a->n; i++)
+    if (pt__deps_has(b, a->v[i]))
       return 1;
-  }
   return 0;
 }
 
@@ -672,7 +656,7 @@ int pt__resolver_reads(const pt_resolver *rs, const char *path, int bases,
     f = pt__resolve_file_of(rs, (uint32_t)id);
   if (f == NONE || rs->rfiles[f].dead)
     return 1;
-  return meets(bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps, changed);
+  return meets(pt__resolver_file_deps(rs, f, bases), changed);
 }
 
 int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
@@ -680,7 +664,7 @@ int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
 {
   if (rs->rfiles[f].dead)
     return 0;
-  return meets(bases ? &rs->rfiles[f].bdeps : &rs->rfiles[f].deps, changed);
+  return meets(pt__resolver_file_deps(rs, f, bases), changed);
 }
 
 const pt__deps *pt__resolver_file_deps(const pt_resolver *rs, size_t f,
