@@ -448,22 +448,7 @@ static int load_entity(load_ctx *c, const char *key, size_t klen,
   return rc ? rc : pt_graph_add_entity_interned(c->g, &e);
 }
 
-static int load_edge(load_ctx *c, const char *key, size_t klen,
-                     const char *val, size_t len)
-{
-  pt_edge e;
-  pt_record_candidates cand;
-  int rc = intern_strings(c);
-  (void)key;
-  (void)klen;
-  if (rc == 0)
-    rc = pt__rocksdb_decode_edge(val, len, &c->s, &e, &cand);
-  if (rc == 0 && cand.n)
-    rc = pt_graph_intern_candidates_interned(c->g, cand.n, cand.keys,
-                                             cand.n_keys, &e.candidates);
-  return rc ? rc : pt_graph_add_edge_interned(c->g, &e, 1);
-}
-
+/* A decoded edge (its candidates' keys in cand) into the graph. */
 static int add_edge(const pt_edge *e, const pt_record_candidates *cand,
                     void *payload)
 {
@@ -474,6 +459,20 @@ static int add_edge(const pt_edge *e, const pt_record_candidates *cand,
                          &d.candidates)
                    : 0;
   return rc ? rc : pt_graph_add_edge_interned(c->g, &d, 1);
+}
+
+/* Format 7: one edge. */
+static int load_edge(load_ctx *c, const char *key, size_t klen,
+                     const char *val, size_t len)
+{
+  pt_edge e;
+  pt_record_candidates cand;
+  int rc = intern_strings(c);
+  (void)key;
+  (void)klen;
+  if (rc == 0)
+    rc = pt__rocksdb_decode_edge(val, len, &c->s, &e, &cand);
+  return rc ? rc : add_edge(&e, &cand, c);
 }
 
 /* Format 8: the edges of one from key. */
