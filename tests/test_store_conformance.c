@@ -17,6 +17,7 @@
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
 #include "store_support.h"
+#include "store/store_sqlite_edges.h"
 
 static const pt_test_backend mem_backend = {"mem", "mem"};
 static const pt_test_backend sqlite_backend = {"sqlite",
@@ -569,6 +570,91 @@ static void sqlite_load__interns_every_string_once(void **state)
   assert_ptr_equal(e[0].key, e[1].parent_key);
   pt_graph_free(g);
   pt_graph_free(back);
+}
+
+/* A load reads the edges, most of the rows, on a connection and a thread
+ * of their own beside the other tables: the same graph as the one saved,
+ * and the candidate lists the loaded graph's own (interned there). */
+static void sqlite_load__reads_the_edges_beside_the_other_tables(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *saved[] = {pt_test_sample_graph(), pt_test_weird_graph()};
+  size_t n_lists = 0;
+  for (size_t i = 0; i < 2; i++) {
+    pt_graph *back = pt_test_new_graph();
+    assert_int_equal(pt_store_save(f->st, saved[i]), 0);
+    assert_int_equal(pt_store_load(f->st, back), 0);
+    assert_int_equal(pt__sqlite_last_edges_apart(), 1);
+    pt_test_assert_same_graph(saved[i], back);
+    const pt_edge *e = pt_graph_edges(back);
+    for (size_t k = 0; k < pt_graph_n_edges(back); k++) {
+      const pt_candidates *c = e[k].candidates, *again = NULL;
+      if (!c)
+        continue;
+      n_lists++;
+      assert_int_equal(pt_graph_intern_candidates(back, c->n, c->keys,
+                                                  c->n_keys, &again), 0);
+      assert_ptr_equal(again, c);
+      for (uint32_t j = 0; j < c->n_keys; j++)
+        assert_ptr_equal(pt_graph_intern(back, c->keys[j]), c->keys[j]);
+    }
+    pt_graph_free(back);
+    pt_graph_free(saved[i]);
+  }
+  assert_true(n_lists > 0);
+}
+
+/* A file in WAL mode gives each connection a snapshot of its own: its
+ * edges are read on the load's one connection, and it loads the same. */
+static void sqlite_load__reads_a_wal_files_edges_on_one_connection(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_weird_graph(), *back = pt_test_new_graph();
+  sqlite3 *db = NULL;
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL,
+                                NULL), SQLITE_OK);
+  sqlite3_close(db);
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_int_equal(pt__sqlite_last_edges_apart(), 0);
+  pt_test_assert_same_graph(g, back);
+  pt_graph_free(g);
+  pt_graph_free(back);
+}
+
+/* With the edges read beside the other tables, a load that meets two
+ * damaged tables still fails on the first in the tables' order (entities,
+ * edges, files, excluded tests, ...), as one connection reading them in
+ * turn does. */
+static void sqlite_load__fails_on_the_first_damaged_table_in_order(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  const char *damage[][2] = {
+      {"UPDATE edge_rows SET to_id = 1000 WHERE rowid = 1;"
+       "UPDATE excluded_tests SET language = 'klingon' WHERE rowid = 2",
+       "edge_rows.to_id"},
+      {"UPDATE edge_rows SET to_id = 1000 WHERE rowid = 1;"
+       "UPDATE entity_rows SET name_id = 1000 WHERE rowid = 1",
+       "entity_rows.name_id"},
+      {"UPDATE excluded_tests SET language = 'klingon' WHERE rowid = 2",
+       "excluded_tests.language"},
+  };
+  for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+    pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+    sqlite3 *db = NULL;
+    assert_int_equal(pt_store_save(f->st, g), 0);
+    assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, damage[i][0], NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
+    assert_non_null(strstr(pt_error_last()->message, damage[i][1]));
+    pt_graph_free(g);
+    pt_graph_free(back);
+  }
 }
 
 /* An ambiguous edge's candidates are a column of edge_rows: the count,
@@ -1325,6 +1411,12 @@ int main(void)
       STORE_TEST(sqlite_load__reads_schema_4_without_candidates,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__interns_every_string_once, &sqlite_backend),
+      STORE_TEST(sqlite_load__reads_the_edges_beside_the_other_tables,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_load__reads_a_wal_files_edges_on_one_connection,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_load__fails_on_the_first_damaged_table_in_order,
+                 &sqlite_backend),
       STORE_TEST(sqlite_save__writes_candidates_as_string_ids,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__rejects_row_ids_naming_no_string,

@@ -66,6 +66,11 @@ int pt_graph_intern_candidates_interned(pt_graph *g, uint32_t n,
 /* Makes room for n more edges at once (a known count saves the doubling
  * copies of a large array). */
 int pt_graph_reserve_edges(pt_graph *g, size_t n);
+/* Appends the n edges of v, whose strings and candidate lists are all
+ * g's (pt_graph_intern...), in order, and takes v (an array of cap edges
+ * from pt_malloc): a graph without edges keeps it as its own, else its
+ * edges are copied and v freed. v is freed also on failure (PT_ENOMEM). */
+int pt_graph_take_edges(pt_graph *g, pt_edge *v, size_t n, size_t cap);
 
 /* Interns s in the graph's pool; the result lives as long as the graph.
  * NULL when out of memory. */

@@ -306,6 +306,25 @@ int pt_graph_reserve_edges(pt_graph *g, size_t n)
   return 0;
 }
 
+int pt_graph_take_edges(pt_graph *g, pt_edge *v, size_t n, size_t cap)
+{
+  pt__graph_touch(g);
+  if (g->edges.n == 0 && v) {
+    pt_free(g->edges.v); /* at most a reservation */
+    g->edges.v = v;
+    g->edges.n = n;
+    g->edges.cap = cap;
+    return 0;
+  }
+  int rc = n ? pt_graph_reserve_edges(g, n) : 0;
+  if (rc == 0 && n) {
+    memcpy(g->edges.v + g->edges.n, v, n * sizeof *v);
+    g->edges.n += n;
+  }
+  pt_free(v);
+  return rc;
+}
+
 int pt_graph_add_edge(pt_graph *g, const pt_edge *e)
 {
   pt__graph_touch(g);

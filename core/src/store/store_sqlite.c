@@ -265,9 +265,14 @@ static int read_db(sqlite_store *ss, pt_graph *into, int what,
 {
   sqlite3 *db = NULL;
   int version = 0;
+  pt_fs_stat seen;
   int rc = check_file(ss->path);
   if (rc == 0)
     rc = pt__sqlite_roll_back(ss->path);
+  /* before the first read: what another connection compares its file with */
+  int has_seen = rc == 0 && pt_fs_stat_path(ss->path, &seen) == 0;
+  if (rc == 0 && !has_seen)
+    pt_error_clear();
   /* one thread uses the connection: no lock around every column read */
   if (rc == 0)
     rc = open_db(ss->path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &db);
@@ -286,7 +291,7 @@ static int read_db(sqlite_store *ss, pt_graph *into, int what,
     rc = pt__sqlite_read_files(db, ss->path, version, into);
   else if (rc == 0)
     rc = pt__sqlite_read_graph(db, ss->path, version, what == READ_NO_CODE,
-                               ready, payload, into);
+                               has_seen ? &seen : NULL, ready, payload, into);
   if (rc == 0)
     rc = pt__sqlite_exec(db, ss->path, "COMMIT");
   if (db)

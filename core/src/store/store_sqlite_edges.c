@@ -3,12 +3,15 @@
  * `strings`, which holds each distinct one once. A load looks each string
  * up once instead of once per edge, and reads numbers instead of text; the
  * view `edges` shows the rows as schema 3's table did (docs/storage.md). */
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/arena.h"
 #include "pt/buf.h"
 #include "pt/error.h"
+#include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 #include "store_sqlite_edges.h"
@@ -617,17 +620,17 @@ typedef struct edge_reader {
 } edge_reader;
 
 /* Value 7, candidates, as put_edge wrote it: NULL, or "n id id ..." (the
- * ids of 1 to PT_CANDIDATES_MAX keys, n at least as many). */
-static int get_candidates(const pt__sqlite_row *row, const edge_reader *r,
-                          const pt_candidates **out)
+ * ids of 1 to PT_CANDIDATES_MAX keys, n at least as many), into c (room
+ * for PT_CANDIDATES_MAX keys; n_keys 0 for NULL). */
+static int parse_candidates(const pt__sqlite_row *row,
+                            const pt__sqlite_strings *s, pt_candidates *c)
 {
-  const char *keys[PT_CANDIDATES_MAX];
   uint64_t v[PT_CANDIDATES_MAX + 1];
   uint32_t n = 0;
   const char *p = NULL;
   size_t len = 0;
   int rc = pt__sqlite_row_text(row, 7, &p, &len);
-  *out = NULL;
+  c->n_keys = 0;
   if (rc || !p)
     return rc;
   const char *end = p + len;
@@ -644,12 +647,50 @@ static int get_candidates(const pt__sqlite_row *row, const edge_reader *r,
   if (n < 2 || v[0] < n - 1 || v[0] > UINT32_MAX)
     return pt__sqlite_row_bad(row, 7, "not a candidate list");
   for (uint32_t k = 1; k < n; k++) {
-    if (v[k] < 1 || v[k] > r->s->n)
+    if (v[k] < 1 || v[k] > s->n)
       return pt__sqlite_row_bad(row, 7, "candidate id out of range");
-    keys[k - 1] = r->s->v[v[k] - 1];
+    c->keys[k - 1] = s->v[v[k] - 1];
   }
-  return pt_graph_intern_candidates_interned(r->g, (uint32_t)v[0], keys,
-                                             n - 1, out);
+  c->n = (uint32_t)v[0];
+  c->n_keys = n - 1;
+  return 0;
+}
+
+#define CANDIDATES_SIZE(n_keys)                                             \
+  (offsetof(pt_candidates, keys) + (n_keys) * sizeof(const char *))
+
+/* The candidate list of a row, interned in g. */
+static int get_candidates(const pt__sqlite_row *row, const edge_reader *r,
+                          const pt_candidates **out)
+{
+  _Alignas(pt_candidates) unsigned char raw[CANDIDATES_SIZE(
+      PT_CANDIDATES_MAX)];
+  pt_candidates *c = (pt_candidates *)raw;
+  int rc = parse_candidates(row, r->s, c);
+  *out = NULL;
+  if (rc || !c->n_keys)
+    return rc;
+  return pt_graph_intern_candidates_interned(r->g, c->n, c->keys, c->n_keys,
+                                             out);
+}
+
+/* The candidate list of a row, copied into a (interned later). */
+static int copy_candidates(const pt__sqlite_row *row,
+                           const pt__sqlite_strings *s, pt_arena *a,
+                           const pt_candidates **out)
+{
+  _Alignas(pt_candidates) unsigned char raw[CANDIDATES_SIZE(
+      PT_CANDIDATES_MAX)];
+  pt_candidates *c = (pt_candidates *)raw;
+  int rc = parse_candidates(row, s, c);
+  *out = NULL;
+  if (rc || !c->n_keys)
+    return rc;
+  pt_candidates *copy = pt_arena_alloc(a, CANDIDATES_SIZE(c->n_keys));
+  if (!copy)
+    return PT_ERR(PT_ENOMEM, "out of memory reading candidate lists");
+  *out = memcpy(copy, c, CANDIDATES_SIZE(c->n_keys));
+  return 0;
 }
 
 /* One row: from_id, to_id, type, file_id, line, resolved, resolution and
@@ -683,8 +724,8 @@ static int read_row(const pt__sqlite_row *row, void *payload)
  * load, pt_store_load_without_code_then, holds memory of its own): the
  * last row id, which is their count after a save and somewhat more after
  * updates (pages not written are not memory), at most one row for every
- * 16 bytes of the file. Only a help: a failure reads on without it. */
-static void reserve_edges(sqlite3 *db, pt_graph *g)
+ * 16 bytes of the file. Only a help: a failure reads on without it (0). */
+static size_t count_edges(sqlite3 *db)
 {
   sqlite3_stmt *st = NULL;
   int64_t n = 0, size = 0;
@@ -699,7 +740,13 @@ static void reserve_edges(sqlite3 *db, pt_graph *g)
   sqlite3_finalize(st);
   if (n > size / 16)
     n = size / 16;
-  if (n > 0 && pt_graph_reserve_edges(g, (size_t)n) != 0)
+  return n > 0 ? (size_t)n : 0;
+}
+
+static void reserve_edges(sqlite3 *db, pt_graph *g)
+{
+  size_t n = count_edges(db);
+  if (n > 0 && pt_graph_reserve_edges(g, n) != 0)
     pt_error_clear();
 }
 
@@ -713,4 +760,176 @@ int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
   reserve_edges(db, g);
   return pt__sqlite_each_row(db, path, EDGES, cols, version >= 5 ? 8 : 7,
                              read_row, &r);
+}
+
+/* ---- a load's edges on a connection and a thread of their own ------------ */
+
+struct pt__sqlite_edges_apart {
+  char *path;                  /* owned copy */
+  pt_fs_stat seen;             /* the file before the main connection read */
+  int version;
+  const pt__sqlite_strings *s; /* the main connection's, read before */
+  pt_thread *t;
+  pt_edge *v;                  /* owned: the edges read, cap of room */
+  size_t n, cap;
+  pt_arena cands;              /* their candidate lists, until interned */
+  int is_same;   /* the thread read the snapshot the main connection reads */
+  int rc;        /* its failure once is_same, with its error */
+  pt_error err;
+};
+
+/* One row as read_row reads it, into the thread's array; a candidate list
+ * is copied as it is (interned at the join, on the graph's thread). */
+static int apart_row(const pt__sqlite_row *row, void *payload)
+{
+  pt__sqlite_edges_apart *a = payload;
+  const pt__sqlite_strings *s = a->s;
+  pt_edge e;
+  int64_t type = 0, line = 0, resolved = 0, how = 0;
+  memset(&e, 0, sizeof e);
+  int rc = pt__sqlite_row_string(row, s, 0, 1, &e.from_key);
+  if (rc == 0) rc = pt__sqlite_row_string(row, s, 1, 1, &e.to_key);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 2, 0, PT_EDGE__COUNT - 1, &type);
+  if (rc == 0) rc = pt__sqlite_row_string(row, s, 3, 0, &e.file_path);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 4, 0, UINT32_MAX, &line);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 5, 0, 1, &resolved);
+  if (rc == 0)
+    rc = pt__sqlite_row_int(row, 6, 0, PT_RES__COUNT - 1, &how);
+  if (rc == 0 && row->n > 7)
+    rc = copy_candidates(row, s, &a->cands, &e.candidates);
+  e.type = (pt_edge_type)type;
+  e.line = (uint32_t)line;
+  e.resolved = (int)resolved;
+  e.resolution = (pt_resolution)how;
+  if (rc == 0 && pt_array_grow((void **)&a->v, &a->cap, a->n + 1,
+                               sizeof *a->v) != 0)
+    rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
+  if (rc == 0)
+    a->v[a->n++] = e;
+  return rc;
+}
+
+/* The thread: its own read-only connection, whose read transaction is the
+ * main connection's snapshot when the file at the path is still the one
+ * the main connection opened, unchanged (its size and mtime as before the
+ * main connection's first read, which no commit can follow while that
+ * connection reads) and not in WAL mode (whose readers each have a
+ * snapshot of their own). Otherwise it reads nothing and the join reads
+ * the edges on the main connection. */
+static void apart_run(void *payload)
+{
+  pt__sqlite_edges_apart *a = payload;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  pt_fs_stat now;
+  int version = 0, is_wal = 1;
+  int rc = sqlite3_open_v2(a->path, &db, SQLITE_OPEN_READONLY |
+                           SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK ? 0
+                                                                   : PT_EIO;
+  if (rc == 0)
+    rc = pt__sqlite_exec(db, a->path, "PRAGMA mmap_size=1073741824; BEGIN");
+  if (rc == 0)
+    rc = pt__sqlite_check_schema(db, a->path, &version);
+  if (rc == 0 && sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st,
+                                    NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char *m = sqlite3_column_text(st, 0);
+    is_wal = !m || strcmp((const char *)m, "delete") != 0;
+  }
+  sqlite3_finalize(st);
+  if (rc == 0 && pt_fs_stat_path(a->path, &now) == 0)
+    a->is_same = !is_wal && version == a->version &&
+                 now.size == a->seen.size && now.mtime_ns == a->seen.mtime_ns;
+  if (a->is_same) {
+    size_t n = count_edges(db);
+    a->v = n ? pt_malloc(n * sizeof *a->v) : NULL;
+    a->cap = a->v ? n : 0;
+    static const char *const cols[] = {"from_id", "to_id", "type", "file_id",
+                                       "line", "resolved", "resolution",
+                                       "candidates"};
+    a->rc = pt__sqlite_each_row(db, a->path, EDGES, cols,
+                                a->version >= 5 ? 8 : 7, apart_row, a);
+    if (a->rc)
+      a->err = *pt_error_last();
+  }
+  pt_error_clear();
+  if (db) {
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+  }
+}
+
+int pt__sqlite_edges_apart_start(const char *path, const pt_fs_stat *seen,
+                                 int version, const pt__sqlite_strings *s,
+                                 pt__sqlite_edges_apart **out)
+{
+  pt__sqlite_edges_apart *a = pt_calloc(1, sizeof *a);
+  *out = NULL;
+  if (!a || !(a->path = pt_strdup(path))) {
+    pt_free(a);
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  a->seen = *seen;
+  a->version = version;
+  a->s = s;
+  pt_arena_init(&a->cands);
+  int rc = pt_thread_start(apart_run, a, &a->t);
+  if (rc) {
+    pt_arena_fini(&a->cands);
+    pt_free(a->path);
+    pt_free(a);
+    return rc;
+  }
+  *out = a;
+  return 0;
+}
+
+static void apart_free(pt__sqlite_edges_apart *a)
+{
+  pt_free(a->v);
+  pt_arena_fini(&a->cands);
+  pt_free(a->path);
+  pt_free(a);
+}
+
+void pt__sqlite_edges_apart_drop(pt__sqlite_edges_apart *a)
+{
+  if (!a)
+    return;
+  pt_thread_join(a->t);
+  apart_free(a);
+}
+
+static int last_apart = -1;
+
+int pt__sqlite_last_edges_apart(void)
+{
+  return last_apart;
+}
+
+int pt__sqlite_edges_apart_join(pt__sqlite_edges_apart *a, sqlite3 *db,
+                                const char *path, pt_graph *g)
+{
+  pt_thread_join(a->t);
+  int rc = 0;
+  last_apart = a->is_same;
+  if (!a->is_same) {
+    rc = pt__sqlite_read_edges(db, path, a->version, a->s, g);
+  } else if (a->rc) {
+    rc = a->rc;
+    pt__error_set(a->err.code, a->err.file, a->err.line, "%s", a->err.message);
+  } else {
+    for (size_t i = 0; rc == 0 && i < a->n; i++)
+      if (a->v[i].candidates) {
+        const pt_candidates *c = a->v[i].candidates;
+        rc = pt_graph_intern_candidates_interned(g, c->n, c->keys, c->n_keys,
+                                                 &a->v[i].candidates);
+      }
+    if (rc == 0) {
+      rc = pt_graph_take_edges(g, a->v, a->n, a->cap);
+      a->v = NULL;
+    }
+  }
+  apart_free(a);
+  return rc;
 }

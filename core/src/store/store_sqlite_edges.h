@@ -4,6 +4,7 @@
 #ifndef PT_STORE_SQLITE_EDGES_H
 #define PT_STORE_SQLITE_EDGES_H
 
+#include "pt/sys/fs.h"
 #include "store_sqlite_strings.h"
 
 /* Into the empty tables of a new file, inside the caller's transaction:
@@ -19,6 +20,29 @@ int pt__sqlite_write_edges(pt__sqlite_ids *t, const pt_graph *g);
  * candidate list. */
 int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
                           const pt__sqlite_strings *s, pt_graph *g);
+
+/* The same read on a connection and a thread of their own, beside the
+ * main connection's reads of the other tables (a load, pt_store_load):
+ * started once the main connection, which must hold its read transaction
+ * until the join, has read (so that no commit can come before the join);
+ * seen is the file's stat from before that read. The thread's connection
+ * reads only when the file at path is still that one, unchanged, of the
+ * same schema version and not in WAL mode: then its snapshot is the main
+ * connection's. */
+typedef struct pt__sqlite_edges_apart pt__sqlite_edges_apart;
+int pt__sqlite_edges_apart_start(const char *path, const pt_fs_stat *seen,
+                                 int version, const pt__sqlite_strings *s,
+                                 pt__sqlite_edges_apart **out);
+/* Waits for the thread and adds its edges to g as pt__sqlite_read_edges
+ * would (the same edges in the same order, the same errors); when it read
+ * nothing, reads them on db, the main connection. Frees a. */
+int pt__sqlite_edges_apart_join(pt__sqlite_edges_apart *a, sqlite3 *db,
+                                const char *path, pt_graph *g);
+/* Waits for the thread and frees a, adding nothing (NULL: nothing). */
+void pt__sqlite_edges_apart_drop(pt__sqlite_edges_apart *a);
+/* For tests: 1 when the last join took the thread's edges, 0 when it
+ * read them on the main connection (the thread read nothing). */
+int pt__sqlite_last_edges_apart(void);
 
 /* Statements for one edge at a time, prepared on first use. */
 typedef struct pt__sqlite_edge_writer {

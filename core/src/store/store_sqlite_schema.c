@@ -750,19 +750,39 @@ static int read_one(sqlite3 *db, const char *path, int version,
  * interned once; the rows that name them by id (edges, and from schema 6
  * entities) take the graph's copy by id. */
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
-                          int without_code, pt_store_ready_fn ready,
-                          void *payload, pt_graph *g)
+                          int without_code, const pt_fs_stat *seen,
+                          pt_store_ready_fn ready, void *payload, pt_graph *g)
 {
   pt__sqlite_strings s = {NULL, 0, 0};
+  pt__sqlite_edges_apart *apart = NULL;
   const table_reader *edges = NULL;
   int rc = version >= 4 ? reserve_strings(db, path, version, g) : 0;
   if (rc == 0 && version >= 4)
     rc = pt__sqlite_read_strings(db, path, g, &s);
+  /* the edges, most of the rows, on a thread beside the other tables;
+   * read here after all when it cannot start */
+  if (rc == 0 && !ready && seen && version >= 4 &&
+      pt__sqlite_edges_apart_start(path, seen, version, &s, &apart) != 0)
+    pt_error_clear();
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++) {
-    if (ready && version >= 4 && readers[i].read == read_edge)
+    if ((ready || apart) && version >= 4 && readers[i].read == read_edge)
       edges = &readers[i];
     else
       rc = read_one(db, path, version, without_code, &s, &readers[i], g);
+  }
+  if (apart) {
+    /* the first failure in the tables' order, as one thread would have
+     * met it: the edges' before a later table's */
+    pt_error later = *pt_error_last();
+    if (rc == 0 || edges) { /* edges: a later table failed */
+      int erc = pt__sqlite_edges_apart_join(apart, db, path, g);
+      if (erc == 0 && rc)
+        pt__error_set(later.code, later.file, later.line, "%s",
+                      later.message);
+      rc = erc ? erc : rc;
+    } else {
+      pt__sqlite_edges_apart_drop(apart);
+    }
   }
   /* from schema 4 on the edges intern no string of their own (they name
    * the strings read above): what ready starts may look strings up while
@@ -771,7 +791,7 @@ int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
     rc = pt_graph_finish(g);
   if (rc == 0 && ready)
     ready(g, payload);
-  if (rc == 0 && edges)
+  if (rc == 0 && ready && edges)
     rc = read_one(db, path, version, without_code, &s, edges, g);
   pt__sqlite_strings_fini(&s);
   return rc;

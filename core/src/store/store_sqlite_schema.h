@@ -7,6 +7,7 @@
 
 #include "pt/graph.h"
 #include "pt/store.h"
+#include "pt/sys/fs.h"
 
 /* pt_store_save_begin for a SQLite store (store_sqlite.c); 0 and nothing
  * started for a store of another engine. */
@@ -125,10 +126,14 @@ int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version);
  * finishing it. Only the stored record columns are read; derived columns
  * are output for other readers. without_code (schema 6): every entity's
  * code is left NULL. ready (may be NULL): the edges are read last, after
- * g, finished with every other record, is given to ready(g, payload). */
+ * g, finished with every other record, is given to ready(g, payload).
+ * seen (may be NULL), without ready: the file's stat from before db's
+ * first read, inside the read transaction db holds until the caller's
+ * commit; the edges are then read on a connection and a thread of their
+ * own beside the other tables (pt__sqlite_edges_apart_start). */
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
-                          int without_code, pt_store_ready_fn ready,
-                          void *payload, pt_graph *g);
+                          int without_code, const pt_fs_stat *seen,
+                          pt_store_ready_fn ready, void *payload, pt_graph *g);
 /* The same for the files, ignored_files and meta tables only. */
 int pt__sqlite_read_files(sqlite3 *db, const char *path, int version,
                           pt_graph *g);
