@@ -9,6 +9,7 @@
  * current and drops the old one; docs/storage.md ("RocksDB") gives the key
  * layout and why the save goes this way. */
 #include <rocksdb/c.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "pt/strmap.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
+#include "pt/sys/thread.h"
 #include "store_rocksdb_int.h"
 
 /* The note a writer keeps in the database folder while it holds the
@@ -315,12 +317,15 @@ static size_t n_meta(const void *g, const pt__rocksdb_ids *ids)
  * and file, which are then compared, not looked up again. Format 7: the
  * string table, whose chunks come first ('a'), copied into the pool and
  * interned at once before the first record that names them. */
+typedef struct edges_apart edges_apart;
 typedef struct load_ctx {
   pt_graph *g;
   const char *from, *file;
   pt__rocksdb_strings s;
   size_t *len, len_cap; /* owned: s.v's lengths until interned */
   int is_interned;
+  edges_apart *apart;   /* set: the edges go there, not into g */
+  char fail_type;       /* the letter of the record that failed */
 } load_ctx;
 
 static int load_entity6(load_ctx *c, const char *key, size_t klen,
@@ -448,11 +453,44 @@ static int load_entity(load_ctx *c, const char *key, size_t klen,
   return rc ? rc : pt_graph_add_entity_interned(c->g, &e);
 }
 
+/* A load's edges read on a thread of their own (load_generation): the
+ * edges in key order, their candidate lists copied aside until the join
+ * interns them in the graph's pool. */
+struct edges_apart {
+  pt_edge *v; /* owned */
+  size_t n, cap;
+  pt_arena cands;
+};
+
+static int add_edge_apart(edges_apart *a, const pt_edge *e,
+                          const pt_record_candidates *cand)
+{
+  pt_edge d = *e;
+  d.candidates = NULL;
+  if (cand->n) {
+    size_t size = offsetof(pt_candidates, keys) +
+                  cand->n_keys * sizeof(const char *);
+    pt_candidates *c = pt_arena_alloc(&a->cands, size);
+    if (!c)
+      return PT_ERR(PT_ENOMEM, "out of memory reading candidate lists");
+    c->n = cand->n;
+    c->n_keys = cand->n_keys;
+    memcpy(c->keys, cand->keys, cand->n_keys * sizeof(const char *));
+    d.candidates = c;
+  }
+  if (pt_array_grow((void **)&a->v, &a->cap, a->n + 1, sizeof *a->v) != 0)
+    return PT_ERR(PT_ENOMEM, "out of memory reading edges");
+  a->v[a->n++] = d;
+  return 0;
+}
+
 /* A decoded edge (its candidates' keys in cand) into the graph. */
 static int add_edge(const pt_edge *e, const pt_record_candidates *cand,
                     void *payload)
 {
   load_ctx *c = payload;
+  if (c->apart)
+    return add_edge_apart(c->apart, e, cand);
   pt_edge d = *e;
   int rc = cand->n ? pt_graph_intern_candidates_interned(
                          c->g, cand->n, cand->keys, cand->n_keys,
@@ -1135,9 +1173,22 @@ static int current_for_load(rocksdb_store *rs,
 /* Adds the records of r's generation, of format fmt, in key order, to
  * c->g: all of them (types NULL), or those whose record letter is in
  * types (in increasing order). */
+static int scan_skipping(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
+                         const format *fmt, const gen_range *r,
+                         const char *types, const char *skip, load_ctx *c);
+
 static int scan(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
                 const format *fmt, const gen_range *r, const char *types,
                 load_ctx *c)
+{
+  return scan_skipping(rs, ro, fmt, r, types, NULL, c);
+}
+
+/* scan, stepping over the records whose letter is in skip (NULL: none)
+ * with a seek; c->fail_type is the letter of the record that failed. */
+static int scan_skipping(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
+                         const format *fmt, const gen_range *r,
+                         const char *types, const char *skip, load_ctx *c)
 {
   rocksdb_iterator_t *it = rocksdb_create_iterator(rs->db, ro);
   char *err = NULL, lo[GEN_PREFIX_SIZE + 1];
@@ -1164,9 +1215,16 @@ static int scan(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
       rocksdb_iter_seek(it, lo, sizeof lo);
       continue;
     }
+    if (skip && type && strchr(skip, type) && (unsigned char)type < 0xff) {
+      lo[GEN_PREFIX_SIZE] = (char)(type + 1);
+      rocksdb_iter_seek(it, lo, sizeof lo);
+      continue;
+    }
     const char *val = rocksdb_iter_value(it, &vlen);
     rc = load_record(c, fmt, key + sizeof r->lo, klen - sizeof r->lo, val,
                      vlen, rs->path);
+    if (rc)
+      c->fail_type = type;
     rocksdb_iter_next(it);
   }
   rocksdb_iter_get_error(it, &err);
@@ -1190,6 +1248,100 @@ typedef struct load_what {
 /* Every record type of formats 7 and 8 but the edges ('d'), in key
  * order. */
 #define ALL_BUT_EDGES "aefimt"
+
+/* The thread of a load's edges: scans the 'd' records of the same
+ * snapshot with an iterator of its own. */
+typedef struct apart_scan {
+  rocksdb_store *rs;
+  const rocksdb_readoptions_t *ro;
+  const format *fmt;
+  const gen_range *r;
+  load_ctx c;         /* its own, with the main one's interned strings */
+  edges_apart a;
+  int rc;
+  pt_error err;
+} apart_scan;
+
+static void apart_run(void *payload)
+{
+  apart_scan *x = payload;
+  x->rc = scan(x->rs, x->ro, x->fmt, x->r, "d", &x->c);
+  if (x->rc)
+    x->err = *pt_error_last();
+  pt_error_clear();
+}
+
+/* The thread's edges into g, after the other records: the candidate lists
+ * interned, and the array g's. */
+static int take_apart(apart_scan *x, pt_graph *g)
+{
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < x->a.n; i++)
+    if (x->a.v[i].candidates) {
+      const pt_candidates *c = x->a.v[i].candidates;
+      rc = pt_graph_intern_candidates_interned(g, c->n, c->keys, c->n_keys,
+                                               &x->a.v[i].candidates);
+    }
+  if (rc == 0) {
+    rc = pt_graph_take_edges(g, x->a.v, x->a.n, x->a.cap);
+    x->a.v = NULL;
+  }
+  return rc;
+}
+
+static int last_apart = -1;
+
+int pt__store_rocksdb_last_edges_apart(void)
+{
+  return last_apart;
+}
+
+/* The whole load of formats 7 and 8: the string table first, then the
+ * edges ('d', most of the records) on a thread beside the rest (every
+ * other record, an unknown letter too),
+ * both through the one snapshot in ro; the edges join the graph after
+ * the rest. A failure is the first in key order, as one scan meets it:
+ * the edges' before the rest's. When the thread cannot start, one scan
+ * reads them in turn. */
+static int load_apart(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
+                      const format *fmt, const gen_range *r, load_ctx *c)
+{
+  pt_thread *t = NULL;
+  apart_scan x;
+  int rc = scan(rs, ro, fmt, r, "a", c);
+  if (rc == 0)
+    rc = intern_strings(c);
+  if (rc)
+    return rc;
+  memset(&x, 0, sizeof x);
+  x.rs = rs;
+  x.ro = ro;
+  x.fmt = fmt;
+  x.r = r;
+  x.c.g = c->g;
+  x.c.s = c->s; /* borrowed: read only, until the join */
+  x.c.is_interned = 1;
+  x.c.apart = &x.a;
+  pt_arena_init(&x.a.cands);
+  if (pt_thread_start(apart_run, &x, &t) != 0) {
+    pt_error_clear();
+    pt_arena_fini(&x.a.cands);
+    last_apart = 0;
+    return scan_skipping(rs, ro, fmt, r, NULL, "a", c);
+  }
+  rc = scan_skipping(rs, ro, fmt, r, NULL, "ad", c);
+  pt_thread_join(t);
+  last_apart = 1;
+  if (x.rc && (rc == 0 || c->fail_type > 'd')) {
+    rc = x.rc;
+    pt__error_set(x.err.code, x.err.file, x.err.line, "%s", x.err.message);
+  } else if (rc == 0) {
+    rc = take_apart(&x, c->g);
+  }
+  pt_free(x.a.v);
+  pt_arena_fini(&x.a.cands);
+  return rc;
+}
 
 /* Adds the records of generation gen, of format fmt, to g, as w says.
  * With w->ready, the edges come last: after the others, the strings
@@ -1216,6 +1368,8 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
       w->ready(g, w->payload);
     if (rc == 0)
       rc = scan(rs, ro, fmt, &r, "d", &c);
+  } else if (!w->types && fmt != &format6) {
+    rc = load_apart(rs, ro, fmt, &r, &c);
   } else {
     rc = scan(rs, ro, fmt, &r, w->types, &c);
   }

@@ -260,6 +260,9 @@ int pt__store_rocksdb_save_hashed(pt_store *st, const pt_graph *from);
 /* The current generation, 0 when nothing has been saved. PT_EINVAL when
  * the key naming it is malformed. */
 int pt__store_rocksdb_current(pt_store *st, uint64_t *out);
+/* For tests: 1 when the last whole load of format 7 or 8 read the edges
+ * on a thread of their own, 0 when one scan read them. */
+int pt__store_rocksdb_last_edges_apart(void);
 
 /* How many updates read the whole string table: those whose graphs were
  * not of the pool of the graph the store loaded or saved last. */
