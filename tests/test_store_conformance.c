@@ -604,6 +604,53 @@ static void sqlite_load__reads_the_edges_beside_the_other_tables(void **state)
   assert_true(n_lists > 0);
 }
 
+/* What a load's ready saw: how often it came, and the edges then. */
+static void note_ready(const pt_graph *g, void *payload)
+{
+  size_t *seen = payload;
+  seen[0]++;
+  seen[1] = pt_graph_n_edges(g);
+}
+
+/* A re-run's load (edges last, after ready) reads them beside the other
+ * tables too: ready comes once, with no edge, and the graph then holds
+ * every edge; a damaged later table fails it before ready, whose load
+ * reads the edges last, even with an edge row damaged too. */
+static void sqlite_load_then__reads_the_edges_beside_and_joins_after_ready(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_weird_graph(), *back = pt_test_new_graph();
+  size_t seen[2] = {0, 0};
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(pt_store_load_without_code_then(f->st, back, note_ready,
+                                                   seen), 0);
+  assert_int_equal(pt__sqlite_last_edges_apart(), 1);
+  assert_int_equal(seen[0], 1);
+  assert_int_equal(seen[1], 0);
+  assert_true(pt_graph_n_edges(back) > 0);
+  assert_int_equal(pt_graph_n_edges(back), pt_graph_n_edges(g));
+  pt_graph_free(back);
+  pt_graph_free(g);
+  g = pt_test_sample_graph();
+  back = pt_test_new_graph();
+  seen[0] = 0;
+  sqlite3 *db = NULL;
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "UPDATE edge_rows SET to_id = 1000 WHERE"
+                                " rowid = 1; UPDATE excluded_tests SET"
+                                " language = 'klingon' WHERE rowid = 2",
+                                NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  assert_int_equal(pt_store_load_without_code_then(f->st, back, note_ready,
+                                                   seen), PT_EINVAL);
+  assert_non_null(strstr(pt_error_last()->message, "excluded_tests.language"));
+  assert_int_equal(seen[0], 0);
+  pt_graph_free(back);
+  pt_graph_free(g);
+}
+
 /* A file in WAL mode gives each connection a snapshot of its own: its
  * edges are read on the load's one connection, and it loads the same. */
 static void sqlite_load__reads_a_wal_files_edges_on_one_connection(
@@ -1414,6 +1461,8 @@ int main(void)
       STORE_TEST(sqlite_load__reads_the_edges_beside_the_other_tables,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__reads_a_wal_files_edges_on_one_connection,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_load_then__reads_the_edges_beside_and_joins_after_ready,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__fails_on_the_first_damaged_table_in_order,
                  &sqlite_backend),

@@ -1245,10 +1245,6 @@ typedef struct load_what {
   void *payload;
 } load_what;
 
-/* Every record type of formats 7 and 8 but the edges ('d'), in key
- * order. */
-#define ALL_BUT_EDGES "aefimt"
-
 /* The thread of a load's edges: scans the 'd' records of the same
  * snapshot with an iterator of its own. */
 typedef struct apart_scan {
@@ -1298,13 +1294,15 @@ int pt__store_rocksdb_last_edges_apart(void)
 
 /* The whole load of formats 7 and 8: the string table first, then the
  * edges ('d', most of the records) on a thread beside the rest (every
- * other record, an unknown letter too),
- * both through the one snapshot in ro; the edges join the graph after
- * the rest. A failure is the first in key order, as one scan meets it:
- * the edges' before the rest's. When the thread cannot start, one scan
- * reads them in turn. */
+ * other record, an unknown letter too), both through the one snapshot in
+ * ro; the edges join the graph after the rest (with w->ready, after
+ * ready(g)). A failure is the first in key order, as one scan meets it:
+ * the edges' before the rest's; with w->ready, whose load reads the
+ * edges last, the rest's first. When the thread cannot start, the main
+ * thread reads them in that order. */
 static int load_apart(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
-                      const format *fmt, const gen_range *r, load_ctx *c)
+                      const format *fmt, const gen_range *r,
+                      const load_what *w, load_ctx *c)
 {
   pt_thread *t = NULL;
   apart_scan x;
@@ -1327,12 +1325,24 @@ static int load_apart(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
     pt_error_clear();
     pt_arena_fini(&x.a.cands);
     last_apart = 0;
-    return scan_skipping(rs, ro, fmt, r, NULL, "a", c);
+    if (!w->ready)
+      return scan_skipping(rs, ro, fmt, r, NULL, "a", c);
+    rc = scan(rs, ro, fmt, r, "efimt", c);
+    if (rc == 0)
+      rc = pt_graph_finish(c->g);
+    if (rc == 0)
+      w->ready(c->g, w->payload);
+    return rc ? rc : scan(rs, ro, fmt, r, "d", c);
   }
   rc = scan_skipping(rs, ro, fmt, r, NULL, "ad", c);
+  if (rc == 0 && w->ready)
+    rc = pt_graph_finish(c->g);
+  if (rc == 0 && w->ready)
+    w->ready(c->g, w->payload);
   pt_thread_join(t);
   last_apart = 1;
-  if (x.rc && (rc == 0 || c->fail_type > 'd')) {
+  /* with ready the edges come last */
+  if (x.rc && (rc == 0 || (!w->ready && c->fail_type > 'd'))) {
     rc = x.rc;
     pt__error_set(x.err.code, x.err.file, x.err.line, "%s", x.err.message);
   } else if (rc == 0) {
@@ -1347,7 +1357,8 @@ static int load_apart(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
  * With w->ready, the edges come last: after the others, the strings
  * interned and g finished, ready(g) is called; the edges then intern no
  * string (they name the table's), so what ready starts may look strings
- * up meanwhile. */
+ * up meanwhile (load_apart reads them beside the rest and joins them
+ * after ready). */
 static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
                            const format *fmt, uint64_t gen,
                            const load_what *w, pt_graph *g)
@@ -1358,18 +1369,8 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   memset(&c, 0, sizeof c);
   c.g = g;
   c.s.without_code = w->without_code;
-  if (w->ready) {
-    rc = scan(rs, ro, fmt, &r, ALL_BUT_EDGES, &c);
-    if (rc == 0)
-      rc = intern_strings(&c);
-    if (rc == 0)
-      rc = pt_graph_finish(g);
-    if (rc == 0)
-      w->ready(g, w->payload);
-    if (rc == 0)
-      rc = scan(rs, ro, fmt, &r, "d", &c);
-  } else if (!w->types && fmt != &format6) {
-    rc = load_apart(rs, ro, fmt, &r, &c);
+  if (!w->types && fmt != &format6) {
+    rc = load_apart(rs, ro, fmt, &r, w, &c);
   } else {
     rc = scan(rs, ro, fmt, &r, w->types, &c);
   }

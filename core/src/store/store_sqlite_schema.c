@@ -761,7 +761,7 @@ int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
     rc = pt__sqlite_read_strings(db, path, g, &s);
   /* the edges, most of the rows, on a thread beside the other tables;
    * read here after all when it cannot start */
-  if (rc == 0 && !ready && seen && version >= 4 &&
+  if (rc == 0 && seen && version >= 4 &&
       pt__sqlite_edges_apart_start(path, seen, version, &s, &apart) != 0)
     pt_error_clear();
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++) {
@@ -770,11 +770,19 @@ int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
     else
       rc = read_one(db, path, version, without_code, &s, &readers[i], g);
   }
+  /* from schema 4 on the edges intern no string of their own (they name
+   * the strings read above): what ready starts may look strings up while
+   * they are read; before, ready comes after them */
+  if (rc == 0 && ready)
+    rc = pt_graph_finish(g);
+  if (rc == 0 && ready)
+    ready(g, payload);
   if (apart) {
-    /* the first failure in the tables' order, as one thread would have
-     * met it: the edges' before a later table's */
+    /* the first failure in the order the tables are read in, as one
+     * thread would have met it: without ready the edges' before a later
+     * table's; with ready the edges come last */
     pt_error later = *pt_error_last();
-    if (rc == 0 || edges) { /* edges: a later table failed */
+    if (rc == 0 || (edges && !ready)) { /* edges: a later table failed */
       int erc = pt__sqlite_edges_apart_join(apart, db, path, g);
       if (erc == 0 && rc)
         pt__error_set(later.code, later.file, later.line, "%s",
@@ -783,16 +791,9 @@ int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
     } else {
       pt__sqlite_edges_apart_drop(apart);
     }
-  }
-  /* from schema 4 on the edges intern no string of their own (they name
-   * the strings read above): what ready starts may look strings up while
-   * they are read; before, ready comes after them */
-  if (rc == 0 && ready)
-    rc = pt_graph_finish(g);
-  if (rc == 0 && ready)
-    ready(g, payload);
-  if (rc == 0 && ready && edges)
+  } else if (rc == 0 && ready && edges) {
     rc = read_one(db, path, version, without_code, &s, edges, g);
+  }
   pt__sqlite_strings_fini(&s);
   return rc;
 }

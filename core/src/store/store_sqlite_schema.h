@@ -127,10 +127,11 @@ int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version);
  * are output for other readers. without_code (schema 6): every entity's
  * code is left NULL. ready (may be NULL): the edges are read last, after
  * g, finished with every other record, is given to ready(g, payload).
- * seen (may be NULL), without ready: the file's stat from before db's
- * first read, inside the read transaction db holds until the caller's
- * commit; the edges are then read on a connection and a thread of their
- * own beside the other tables (pt__sqlite_edges_apart_start). */
+ * seen (may be NULL): the file's stat from before db's first read,
+ * inside the read transaction db holds until the caller's commit; the
+ * edges are then read on a connection and a thread of their own beside
+ * the other tables (pt__sqlite_edges_apart_start), and with ready join
+ * the graph after ready. */
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
                           int without_code, const pt_fs_stat *seen,
                           pt_store_ready_fn ready, void *payload, pt_graph *g);

@@ -1032,6 +1032,35 @@ static void rocksdb_load__reads_the_edges_beside_the_other_records(
   assert_true(n_lists > 0);
 }
 
+/* What a load's ready saw: how often it came, and the edges then. */
+static void note_ready(const pt_graph *g, void *payload)
+{
+  size_t *seen = payload;
+  seen[0]++;
+  seen[1] = pt_graph_n_edges(g);
+}
+
+/* A re-run's load (edges last, after ready) reads them beside the other
+ * records too: ready comes once, with no edge, and the graph then holds
+ * every edge. */
+static void rocksdb_load_then__reads_the_edges_beside_and_joins_after_ready(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = large_graph(), *back = pt_test_new_graph();
+  size_t seen[2] = {0, 0};
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  reopen(f);
+  assert_int_equal(pt_store_load_without_code_then(f->st, back, note_ready,
+                                                   seen), 0);
+  assert_int_equal(pt__store_rocksdb_last_edges_apart(), 1);
+  assert_int_equal(seen[0], 1);
+  assert_int_equal(seen[1], 0);
+  assert_int_equal(pt_graph_n_edges(back), pt_graph_n_edges(g));
+  pt_graph_free(back);
+  pt_graph_free(g);
+}
+
 /* Puts a record of the current generation (key after its prefix). */
 static void put_record(pt_test_fixture *f, const char *k, size_t klen,
                        const char *v, size_t vlen)
@@ -1530,6 +1559,8 @@ int main(void)
       STORE_TEST(rocksdb_load__reads_the_edges_beside_the_other_records,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__fails_on_the_first_bad_record_in_key_order,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load_then__reads_the_edges_beside_and_joins_after_ready,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__refuses_a_broken_string_table,
                  &rocksdb_backend),
