@@ -1461,6 +1461,59 @@ static void test_adopted_unchanged_tree_merges_nothing(void **state)
   pt_free(db);
 }
 
+/* A seed of many files (past SEED_SPLIT_MIN, ingest_reuse.c: decoded in
+ * two halves on two threads, added in file order) holds every file's
+ * results as one thread's seed does: nothing is parsed at first, and an
+ * edit in each half is patched as a fresh index makes the tree. */
+static void test_seed_of_many_files_patches_as_fresh(void **state)
+{
+  (void)state;
+  char *root = pt_test_tmpdir("live_seed_many");
+  char *db = pt_test_tmpdir("live_seed_many_db");
+  enum { N = 300 };
+  for (unsigned i = 0; i < N; i++) {
+    char name[32], text[160];
+    if (i % 2) {
+      pt_snprintf(name, sizeof name, "m%03u.py", i);
+      pt_snprintf(text, sizeof text, "def f%03u():\n    return f%03u()\n",
+                  i, (i + 1) % N);
+    } else {
+      pt_snprintf(name, sizeof name, "s%03u.c", i);
+      pt_snprintf(text, sizeof text, "int f%03u(void) { return f%03u(); }\n",
+                  i, (i + 1) % N);
+    }
+    pt_test_write(root, name, text);
+  }
+  pt_graph *loaded = stored_index(root, db), *patched = NULL, *next = NULL;
+  pt_ingest_cache *c = NULL;
+  size_t n = 0;
+  assert_int_equal(pt_ingest_cache_new(&c), 0);
+  assert_int_equal(pt_ingest_cache_seed(c, loaded, &n), 0);
+  assert_int_equal(n, N);
+  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_stats st;
+  assert_int_equal(pt_ingest_patch(&o, loaded, &patched, &st), 0);
+  assert_null(patched);
+  pt_ingest_stats_fini(&st);
+  pt_test_write(root, "s010.c", "int f010(void) { return f011(); }\n"
+                                "int g010(void) { return f250(); }\n");
+  pt_test_write(root, "m251.py", "def f251():\n    return g010()\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(c, "s010.c"), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(c, "m251.py"), 0);
+  assert_int_equal(pt_ingest_patch(&o, loaded, &next, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_non_null(next);
+  char *live = dump(next), *fresh = fresh_dump(root);
+  assert_same(live, fresh, "after an edit in each half");
+  pt_free(live);
+  pt_free(fresh);
+  pt_graph_free(next);
+  pt_ingest_cache_free(c);
+  pt_graph_free(loaded);
+  pt_free(root);
+  pt_free(db);
+}
+
 /* A first index's cache compacted (its results replaced by ones decoded
  * from the graph's reuse records) patches every kind of edit as a fresh
  * index makes the tree; a cache that did not make the graph is refused
@@ -1617,6 +1670,7 @@ int main(void)
     cmocka_unit_test(test_adopted_records_of_another_extractor_are_parsed),
     cmocka_unit_test(test_adopted_as_is_seeds_at_the_first_update),
     cmocka_unit_test(test_adopted_unchanged_tree_merges_nothing),
+      cmocka_unit_test(test_seed_of_many_files_patches_as_fresh),
     cmocka_unit_test(test_compacted_cache_patches_as_fresh),
     cmocka_unit_test(test_adopted_tree_catches_up_parsing_only_changes),
     cmocka_unit_test(test_adopted_tree_catches_up_parsing_only_changes_rocksdb),

@@ -28,6 +28,7 @@
 #include "pt/ptrmap.h"
 #include "pt/strmap.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/thread.h"
 #include "pt/varint.h"
 #include "base/words.h"
 #include "graph/key.h"
@@ -508,6 +509,100 @@ static void spans_fini(spans *s)
 /* Each file record of g that holds a current reuse record, decoded into
  * a result: added to the empty cache c as a seeded entry, or (compact)
  * put in place of the result c keeps for that path. *n counts them. */
+/* The files a seed decodes: from, to (indexes in g's files), their
+ * results by index (NULL: skipped or malformed), the first failure. */
+typedef struct decode_part {
+  const pt_graph *g;
+  const spans *s;
+  pt_file_result **res;
+  size_t from, to;
+  size_t failed_at; /* the file whose decode failed (rc), else to */
+  int rc;
+  pt_error err;
+} decode_part;
+
+static void decode_part_run(void *payload)
+{
+  decode_part *p = payload;
+  const pt_file_record *files = pt_graph_files(p->g);
+  pt_buf file_key = PT_BUF_INIT;
+  int rc = 0;
+  size_t i = p->from;
+  for (; rc == 0 && i < p->to; i++) {
+    const pt_file_record *f = &files[i];
+    if (!f->reuse || f->mtime_ns == 0 || !pt__reuse_is_current(f))
+      continue;
+    pt_buf_clear(&file_key);
+    rc = pt__key_file(&file_key, f->lang, f->path);
+    if (rc == 0)
+      rc = decode(p->g, f, &p->s->v[i], file_key.ptr, &p->res[i]);
+  }
+  p->rc = rc;
+  p->failed_at = rc ? i - 1 : p->to;
+  if (rc)
+    p->err = *pt_error_last();
+  pt_buf_fini(&file_key);
+}
+
+/* Below this many files a seed decodes on one thread. */
+#define SEED_SPLIT_MIN 256
+
+/* A seed's decoding (pure: each file's record into a result of its own)
+ * split over this thread and one more, the files in two halves; the
+ * results are then added to the cache in file order, as one thread adds
+ * them, and a failure is the first in file order. PT_ENOTSUPPORTED when
+ * there is no second thread (the caller decodes on one). */
+static int decode_split(pt_ingest_cache *c, const pt_graph *g, const spans *s,
+                        size_t *n)
+{
+  const pt_file_record *files = pt_graph_files(g);
+  size_t nf = pt_graph_n_files(g), n_bad = 0, n_other = 0;
+  pt_file_result **res = pt_calloc(nf + 1, sizeof *res);
+  pt_thread *t = NULL;
+  if (!res)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  decode_part part[2] = {{g, s, res, 0, nf / 2, 0, 0, {0}},
+                         {g, s, res, nf / 2, nf, 0, 0, {0}}};
+  if (pt_thread_start(decode_part_run, &part[1], &t) != 0) {
+    pt_error_clear();
+    pt_free(res);
+    return PT_ENOTSUPPORTED;
+  }
+  decode_part_run(&part[0]);
+  pt_thread_join(t);
+  const decode_part *bad = part[0].rc ? &part[0] : part[1].rc ? &part[1]
+                                                              : NULL;
+  size_t upto = bad ? bad->failed_at : nf;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < upto; i++) {
+    const pt_file_record *f = &files[i];
+    if (!f->reuse || f->mtime_ns == 0)
+      continue;
+    if (!pt__reuse_is_current(f)) {
+      n_other++;
+      continue;
+    }
+    if (!res[i])
+      n_bad++;
+    else if ((rc = pt__cache_add_seeded(c, f, res[i])) == 0)
+      (*n)++;
+    res[i] = NULL; /* the cache's, or freed by the add that failed */
+  }
+  if (rc == 0 && bad)
+    rc = pt__error_set(bad->err.code, bad->err.file, bad->err.line, "%s",
+                       bad->err.message);
+  for (size_t i = 0; i < nf; i++)
+    pt_file_result_free(res[i]);
+  pt_free(res);
+  if (n_other)
+    pt_log(PT_LOG_INFO, "ingest cache: %zu file records were made by another "
+           "version of the extractor; those files are parsed again", n_other);
+  if (n_bad)
+    pt_log(PT_LOG_WARN, "ingest cache: %zu file records held a malformed "
+           "reuse record; those files are parsed again", n_bad);
+  return rc;
+}
+
 static int decode_records(pt_ingest_cache *c, const pt_graph *g, int compact,
                           size_t *n)
 {
@@ -519,6 +614,15 @@ static int decode_records(pt_ingest_cache *c, const pt_graph *g, int compact,
   int rc = make_spans(g, &s);
   if (rc == 0)
     rc = pt__cache_hold_pool(c, g);
+  if (rc == 0 && !compact && nf >= SEED_SPLIT_MIN) {
+    rc = decode_split(c, g, &s, n);
+    if (rc != PT_ENOTSUPPORTED) {
+      spans_fini(&s);
+      return rc;
+    }
+    pt_error_clear();
+    rc = 0;
+  }
   for (size_t i = 0; rc == 0 && i < nf; i++) {
     const pt_file_record *f = &files[i];
     pt_file_result *r = NULL;
