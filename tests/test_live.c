@@ -1019,6 +1019,47 @@ static void live_worker__gives_free_pages_back_once_quiet(void **state)
   stop_watched(lv, &s, root);
 }
 
+/* The bytes of the arrays kept for the next patch of the latest graph. */
+static size_t spare_bytes(seen *s)
+{
+  pt_mutex_lock(s->mu);
+  size_t n = pt_graph_spare_bytes(s->g);
+  pt_mutex_unlock(s->mu);
+  return n;
+}
+
+/* The quiet trim also frees the arrays kept for the next patch (125 MB on
+ * the several tree), and the next change makes them again before its
+ * patch, which still patches. */
+static void live_worker__drops_the_patch_arrays_once_quiet(void **state)
+{
+  (void)state;
+  seen s = {NULL, NULL, 0, 0};
+  char *root = NULL;
+  pt_live *lv = start_watched("live_spares", &s, &root);
+  pt_live_status before, now;
+  pt_live_get_status(lv, &before);
+  pt_test_write(root, "w2.c", "int spare_fn(void) { return w(); }\n");
+  assert_true(comes_within_5s(&s, "spare_fn"));
+  assert_true(spare_bytes(&s) > 0); /* the old graph's arrays */
+  pt_live_get_status(lv, &now);
+  for (int i = 0; i < 1000 && now.heap_trims == before.heap_trims; i++) {
+    pt_sleep_ms(10);
+    pt_live_get_status(lv, &now);
+  }
+  assert_int_equal(now.heap_trims, before.heap_trims + 1);
+  assert_int_equal(now.spares_dropped, before.spares_dropped + 1);
+  assert_int_equal(spare_bytes(&s), 0);
+  pt_test_write(root, "w3.c", "int spare_again_fn(void) { return w(); }\n");
+  assert_true(comes_within_5s(&s, "spare_again_fn"));
+  pt_live_status after;
+  pt_live_get_status(lv, &after);
+  assert_int_equal(after.spares_made, now.spares_made + 1);
+  assert_int_equal(after.patches, now.patches + 1);
+  assert_true(spare_bytes(&s) > 0);
+  stop_watched(lv, &s, root);
+}
+
 static void count_prepared(void *payload)
 {
   seen *s = payload;
@@ -1661,6 +1702,7 @@ int main(void)
     cmocka_unit_test(test_watcher_updates_by_itself),
     cmocka_unit_test(live_worker__sleeps_while_idle_and_wakes_for_an_event),
     cmocka_unit_test(live_worker__gives_free_pages_back_once_quiet),
+    cmocka_unit_test(live_worker__drops_the_patch_arrays_once_quiet),
     cmocka_unit_test(live_prepare__at_the_start_and_after_a_full_pass),
     cmocka_unit_test(test_pause_holds_changes_until_resume),
     cmocka_unit_test(test_adopted_first_pass_waits_for_resume),

@@ -149,6 +149,13 @@ int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
  * edges, 125 MB: about 50 ms). *made: the bytes made now, 0 when the pool
  * keeps arrays fit already. The live index calls it after a full pass. */
 int pt_graph_prepare_patch(const pt_graph *g, size_t *made);
+/* Frees the arrays g's pool keeps for the next patch (those made by
+ * pt_graph_prepare_patch and those of graphs freed while others shared
+ * the pool): the live index drops them once changes have been quiet, and
+ * makes them again when the next change is seen. The bytes freed. */
+size_t pt_graph_drop_spares(const pt_graph *g);
+/* The bytes of the arrays g's pool keeps for the next patch. */
+size_t pt_graph_spare_bytes(const pt_graph *g);
 
 size_t pt_graph_n_entities(const pt_graph *g);
 size_t pt_graph_n_edges(const pt_graph *g);

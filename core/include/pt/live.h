@@ -106,6 +106,12 @@ typedef struct pt_live_status {
   uint64_t heap_trims;         /* free heap pages given back, once the
                                   changes have been quiet for
                                   trim_delay_ms */
+  uint64_t spares_dropped;     /* ... of them, those that also freed the
+                                  arrays kept for the next patch */
+  uint64_t spares_made;        /* times those arrays were made ahead: when
+                                  the update thread starts, after a full
+                                  pass, and when a change is seen after a
+                                  trim dropped them */
   size_t pending;              /* paths waiting for their debounce */
   time_t last_update;          /* wall clock of the last change; 0 = none */
   uint64_t saves;              /* store writes (updates or backups) */

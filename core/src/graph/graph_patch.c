@@ -113,6 +113,35 @@ int pt_graph_prepare_patch(const pt_graph *g, size_t *made)
   return rc;
 }
 
+size_t pt_graph_drop_spares(const pt_graph *g)
+{
+  pt_graph_pool *p = g->pool;
+  struct pt__spare had[sizeof p->spare / sizeof p->spare[0]];
+  size_t bytes = 0;
+  pt_mutex_lock(p->mu);
+  for (size_t k = 0; k < sizeof had / sizeof had[0]; k++) {
+    had[k] = p->spare[k];
+    p->spare[k] = (struct pt__spare){NULL, 0};
+  }
+  pt_mutex_unlock(p->mu);
+  for (size_t k = 0; k < sizeof had / sizeof had[0]; k++) {
+    bytes += had[k].size;
+    pt_free(had[k].v);
+  }
+  return bytes;
+}
+
+size_t pt_graph_spare_bytes(const pt_graph *g)
+{
+  pt_graph_pool *p = g->pool;
+  size_t bytes = 0;
+  pt_mutex_lock(p->mu);
+  for (size_t k = 0; k < sizeof p->spare / sizeof p->spare[0]; k++)
+    bytes += p->spare[k].size;
+  pt_mutex_unlock(p->mu);
+  return bytes;
+}
+
 /* ---- patching ---------------------------------------------------------- */
 
 static int str_same(const char *a, const char *b)
