@@ -544,6 +544,41 @@ static void graph_prepare_patch__the_next_patch_takes_the_arrays_made(void **sta
   pt_graph_free(h);
 }
 
+/* Arrays made on a thread (pt_graph_prepare_patch_start) are the ones the
+ * next patch takes: it waits for the thread where it takes them, and its
+ * graph is the one a patch without them makes; a graph freed while the
+ * thread runs waits for it too (ASan and valgrind see the rest). */
+static void graph_prepare_patch_start__the_patch_waits_for_the_thread(void **state)
+{
+  (void)state;
+  static file_recs cur[N_FILES], rec;
+  int has[N_FILES];
+  uint32_t seed = 11;
+  for (int f = 0; f < N_FILES; f++) {
+    make_file(&cur[f], f, &seed);
+    has[f] = 1;
+  }
+  pt_graph *g = whole_graph(cur, has), *h = whole_graph(cur, has);
+  pt_graph *next = NULL, *next_h = NULL;
+  assert_int_equal(pt_graph_spare_bytes(g), 0);
+  assert_int_equal(pt_graph_prepare_patch_start(g), 0);
+  make_file(&rec, 5, &seed);
+  pt_graph_file_patch fp = {rec.path, rec.ents, rec.n_ents, NULL, 0,
+                            &rec.file, rec.edges, rec.n_edges};
+  assert_int_equal(pt_graph_patch(g, &fp, 1, &next), 0);
+  assert_int_equal(pt_graph_patch(h, &fp, 1, &next_h), 0);
+  assert_true(pt_graph_equal(next, next_h));
+  /* the patch took every array the thread made: nothing is left over */
+  assert_int_equal(pt_graph_spare_bytes(g), 0);
+  assert_int_equal(pt_graph_prepare_patch_start(next), 0);
+  assert_true(pt_graph_spare_bytes(next) > 0); /* joined, then counted */
+  assert_int_equal(pt_graph_prepare_patch_start(h), 0);
+  pt_graph_free(h); /* its pool's last graph: waits for the thread */
+  pt_graph_free(next);
+  pt_graph_free(next_h);
+  pt_graph_free(g);
+}
+
 static void path_l1_l2__follows_the_first_two_folders(void **state)
 {
   char l1[16], l2[16];
@@ -571,6 +606,7 @@ int main(void)
     cmocka_unit_test(graph_patch__equals_whole_graphs_and_name_lookups),
     cmocka_unit_test(graph_n_resolved_edges__follows_finish_and_adds),
     cmocka_unit_test(graph_prepare_patch__the_next_patch_takes_the_arrays_made),
+    cmocka_unit_test(graph_prepare_patch_start__the_patch_waits_for_the_thread),
     cmocka_unit_test(serve_state_index_names__is_the_lookups_index),
     cmocka_unit_test(path_l1_l2__follows_the_first_two_folders),
   };

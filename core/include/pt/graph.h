@@ -149,6 +149,13 @@ int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
  * edges, 125 MB: about 50 ms). *made: the bytes made now, 0 when the pool
  * keeps arrays fit already. The live index calls it after a full pass. */
 int pt_graph_prepare_patch(const pt_graph *g, size_t *made);
+/* The same on a thread of its own, started now: the next patch of a graph
+ * sharing g's pool waits for it only where it takes those arrays, so the
+ * making runs beside the patch's parse and resolution (the live index,
+ * when a change comes after the quiet trim dropped them). Whatever takes,
+ * drops or frees the arrays first joins the thread. 0, or an error when
+ * no thread could start (nothing made: the patch makes its own). */
+int pt_graph_prepare_patch_start(const pt_graph *g);
 /* Frees the arrays g's pool keeps for the next patch (those made by
  * pt_graph_prepare_patch and those of graphs freed while others shared
  * the pool): the live index drops them once changes have been quiet, and

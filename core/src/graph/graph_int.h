@@ -37,7 +37,16 @@ struct pt_graph_pool {
     void *v;                /* owned */
     size_t size;            /* bytes */
   } spare[4];               /* by pt__spare_kind */
+  /* A thread making the spares for the next patch
+   * (pt_graph_prepare_patch_start), joined by whoever takes or frees them
+   * first (pt__graph_settle); under mu. prep_ent and prep_edge: the
+   * records it makes them for. */
+  pt_thread *making;
+  size_t prep_ent, prep_edge;
 };
+
+/* Waits for a thread making p's spares (pt_graph_prepare_patch_start). */
+void pt__graph_settle(pt_graph_pool *p);
 
 typedef enum pt__spare_kind {
   PT__SPARE_ENTITIES,

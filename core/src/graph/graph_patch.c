@@ -38,8 +38,19 @@ void pt__graph_spare_put(pt_graph *g, pt__spare_kind kind, void *v, size_t size)
   pt_free(v);
 }
 
+void pt__graph_settle(pt_graph_pool *p)
+{
+  pt_mutex_lock(p->mu);
+  pt_thread *t = p->making;
+  p->making = NULL;
+  pt_mutex_unlock(p->mu);
+  if (t)
+    pt_thread_join(t);
+}
+
 void pt__graph_spares_free(pt_graph_pool *p)
 {
+  pt__graph_settle(p);
   for (size_t k = 0; k < sizeof p->spare / sizeof p->spare[0]; k++) {
     pt_free(p->spare[k].v);
     p->spare[k] = (struct pt__spare){NULL, 0};
@@ -56,6 +67,7 @@ static void *spare_or_new(pt_graph *g, pt__spare_kind kind, size_t n,
   pt_graph_pool *p = g->pool;
   void *v = NULL;
   size_t size = 0;
+  pt__graph_settle(p); /* spares being made: this patch waits for them */
   pt_mutex_lock(p->mu);
   if (p->spare[kind].size >= n * item) {
     v = p->spare[kind].v;
@@ -99,17 +111,47 @@ static int prepare(pt_graph_pool *p, pt__spare_kind kind, size_t n, size_t item,
   return 0;
 }
 
+static int prepare_all(pt_graph_pool *p, size_t n_ent, size_t n_edge,
+                       size_t *made)
+{
+  *made = 0;
+  int rc = prepare(p, PT__SPARE_ENTITIES, n_ent, sizeof(pt_entity), made);
+  if (rc == 0)
+    rc = prepare(p, PT__SPARE_EDGES, n_edge, sizeof(pt_edge), made);
+  if (rc == 0)
+    rc = prepare(p, PT__SPARE_ENTITY_SRC, n_ent, sizeof(uint32_t), made);
+  if (rc == 0)
+    rc = prepare(p, PT__SPARE_EDGE_SRC, n_edge, sizeof(uint32_t), made);
+  return rc;
+}
+
 int pt_graph_prepare_patch(const pt_graph *g, size_t *made)
 {
+  pt__graph_settle(g->pool);
+  return prepare_all(g->pool, g->entities.n, g->edges.n, made);
+}
+
+static void prepare_run(void *payload)
+{
+  pt_graph_pool *p = payload;
+  size_t made;
+  if (prepare_all(p, p->prep_ent, p->prep_edge, &made) != 0)
+    pt_error_clear(); /* short of memory: the patch makes its own */
+}
+
+int pt_graph_prepare_patch_start(const pt_graph *g)
+{
   pt_graph_pool *p = g->pool;
-  *made = 0;
-  int rc = prepare(p, PT__SPARE_ENTITIES, g->entities.n, sizeof *g->entities.v, made);
-  if (rc == 0)
-    rc = prepare(p, PT__SPARE_EDGES, g->edges.n, sizeof *g->edges.v, made);
-  if (rc == 0)
-    rc = prepare(p, PT__SPARE_ENTITY_SRC, g->entities.n, sizeof(uint32_t), made);
-  if (rc == 0)
-    rc = prepare(p, PT__SPARE_EDGE_SRC, g->edges.n, sizeof(uint32_t), made);
+  pt__graph_settle(p);
+  p->prep_ent = g->entities.n; /* no other thread reads them now */
+  p->prep_edge = g->edges.n;
+  pt_thread *t = NULL;
+  int rc = pt_thread_start(prepare_run, p, &t);
+  if (rc == 0) {
+    pt_mutex_lock(p->mu);
+    p->making = t;
+    pt_mutex_unlock(p->mu);
+  }
   return rc;
 }
 
@@ -118,6 +160,7 @@ size_t pt_graph_drop_spares(const pt_graph *g)
   pt_graph_pool *p = g->pool;
   struct pt__spare had[sizeof p->spare / sizeof p->spare[0]];
   size_t bytes = 0;
+  pt__graph_settle(p);
   pt_mutex_lock(p->mu);
   for (size_t k = 0; k < sizeof had / sizeof had[0]; k++) {
     had[k] = p->spare[k];
@@ -135,6 +178,7 @@ size_t pt_graph_spare_bytes(const pt_graph *g)
 {
   pt_graph_pool *p = g->pool;
   size_t bytes = 0;
+  pt__graph_settle(p);
   pt_mutex_lock(p->mu);
   for (size_t k = 0; k < sizeof p->spare / sizeof p->spare[0]; k++)
     bytes += p->spare[k].size;

@@ -503,13 +503,22 @@ static void trim_now(pt_live *lv)
 }
 
 /* The arrays of the next patch, dropped by the quiet trim (trim_now), made
- * again as soon as a change is seen: during its debounce wait (quiet_ms)
- * rather than in its patch, which would fault their pages in (125 MB on
- * the several tree, about 50 ms). */
+ * again as soon as a change is seen, on a thread of their own: beside the
+ * change's debounce wait, parse and resolution, where made on this thread
+ * before them they would put their making (125 MB on the several tree,
+ * 50 to 100 ms) in front of the change; its patch waits for them only
+ * where it takes them. Without a thread, made here. */
 static void remake_spares(pt_live *lv)
 {
   pt_mutex_lock(lv->update_mu);
-  make_spares(lv);
+  if (lv->cur && pt_graph_prepare_patch_start(lv->cur) == 0) {
+    pt_mutex_lock(lv->mu);
+    lv->st.spares_made++;
+    pt_mutex_unlock(lv->mu);
+  } else {
+    pt_error_clear();
+    make_spares(lv);
+  }
   pt_mutex_unlock(lv->update_mu);
 }
 
