@@ -51,6 +51,37 @@ static void ingest__same_tree_gives_identical_dump_for_1_and_2_threads(void **st
   pt_free(c);
 }
 
+/* The references kept from merge to resolution are the peak's largest
+ * item after the graph's strings (docs/performance.md, "Memory"): their
+ * kept form is 40 bytes where a pt_raw_ref is 64. */
+static void ingest__kept_references_take_40_bytes(void **state)
+{
+  assert_int_equal(sizeof(pt__kept_ref), 40);
+  assert_true(sizeof(pt__kept_ref) < sizeof(pt_raw_ref));
+}
+
+/* A kept reference's strings are shared with other references of its
+ * batch that name the same text, but an import's own: the resolver tells
+ * an import's binding by the address of its name. The same name imported
+ * twice (try/except) gives an edge from each import to its own module's. */
+static void ingest__a_name_imported_twice_binds_each_import(void **state)
+{
+  char *tmp = pt_test_tmpdir("twoimports");
+  pt_test_write(tmp, "a.py", "def f():\n    return 1\n");
+  pt_test_write(tmp, "b.py", "def f():\n    return 2\n");
+  pt_test_write(tmp, "m.py", "try:\n    from a import f\nexcept ImportError:\n"
+                             "    from b import f\n");
+  char *d = dump_of(tmp, 1, NULL);
+  const char *a = strstr(d, "\tUses\tpython:fn:f:__a:T");
+  const char *b = strstr(d, "\tUses\tpython:fn:f:__b:T");
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_non_null(strstr(a, "\tm.py:2\timport\n"));
+  assert_non_null(strstr(b, "\tm.py:4\timport\n"));
+  pt_free(d);
+  pt_free(tmp);
+}
+
 /* References are resolved a batch of files at a time and freed batch by
  * batch; batches of one file give what one batch of them all gives. */
 static void ingest__resolution_batches_do_not_change_the_graph(void **state)
@@ -318,6 +349,8 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(ingest__same_tree_gives_identical_dump_for_1_and_2_threads),
+    cmocka_unit_test(ingest__kept_references_take_40_bytes),
+    cmocka_unit_test(ingest__a_name_imported_twice_binds_each_import),
     cmocka_unit_test(ingest__resolution_batches_do_not_change_the_graph),
     cmocka_unit_test(ingest__keys_do_not_depend_on_how_the_root_is_typed),
     cmocka_unit_test(ingest__keys_stay_when_unrelated_code_moves),

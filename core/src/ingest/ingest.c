@@ -35,10 +35,17 @@ void pt__ingest_set_batch_refs(size_t n)
   batch_refs = n ? n : (size_t)1 << 16;
 }
 
+/* A batch's strings are kept once each: the referring keys are the
+ * graph's, the others copied into the arena; a kept reference names them
+ * by their place in str. The maps that find a string's id are needed only
+ * while the batch takes files in, and are freed when the next begins. */
 typedef struct ref_batch {
   size_t first;             /* its first file (walk index) */
   size_t n_refs;
-  pt_arena strings;         /* its references' strings */
+  pt_arena strings;         /* its references' strings but the keys */
+  const char **str;         /* by id: the keys (the graph's) and copies */
+  size_t n_str, cap_str;
+  pt_strmap keys, copies;   /* text -> id, until the batch is closed */
 } ref_batch;
 
 typedef struct pool {
@@ -478,57 +485,124 @@ static int merge_walk(pool *p)
   return rc;
 }
 
-static int copy_str(pt_arena *a, const char **s)
+/* No more files join b: its maps go. */
+static void close_batch(ref_batch *b)
 {
-  if (*s && !(*s = pt_arena_strdup(a, *s)))
-    return PT_ERR(PT_ENOMEM, "out of memory");
-  return 0;
+  pt_strmap_fini(&b->keys);
+  pt_strmap_fini(&b->copies);
 }
 
-/* The arena for the strings of file i's n_refs references: the last
- * batch's, or a new batch's once the last holds batch_refs. */
-static pt_arena *batch_strings(pool *p, size_t i, size_t n_refs)
+/* The arena and table for the strings of file i's n_refs references: the
+ * last batch's, or a new batch's once the last holds batch_refs. */
+static ref_batch *batch_of(pool *p, size_t i, size_t n_refs)
 {
   ref_batch *b = p->n_batches ? &p->batches[p->n_batches - 1] : NULL;
   if (!b || b->n_refs >= batch_refs) {
     if (pt_array_grow((void **)&p->batches, &p->cap_batches, p->n_batches + 1,
                       sizeof *p->batches) != 0)
       return NULL;
+    if (p->n_batches)
+      close_batch(&p->batches[p->n_batches - 1]);
     b = &p->batches[p->n_batches++];
+    memset(b, 0, sizeof *b);
     b->first = i;
-    b->n_refs = 0;
     pt_arena_init(&b->strings);
   }
   b->n_refs += n_refs;
-  return &b->strings;
+  return b;
 }
 
-/* A file's references outlive its parse result: copied into its batch's
- * arena, which lives until the batch is resolved. */
+/* How keep_str keeps a string. */
+enum { KEEP_SHARED, KEEP_KEY, KEEP_OWN };
+
+/* *id = s's id in b + 1 (0 for NULL). KEEP_KEY: s is the graph's (it
+ * outlives b) and is kept itself, once per text. KEEP_SHARED: a copy in
+ * b's arena, once per text. KEEP_OWN: a copy of its own, shared with no
+ * other reference: an import's name is told from the other references' by
+ * its address (resolve_pick.c's by_binding), as when every reference had
+ * its own copies. */
+static int keep_str(ref_batch *b, const char *s, int how, uint32_t *id)
+{
+  *id = 0;
+  if (!s)
+    return 0;
+  pt_strmap *m = how == KEEP_KEY ? &b->keys : &b->copies;
+  size_t len = strlen(s), at;
+  uint64_t h = pt_strmap_hash(s, len);
+  if (how != KEEP_OWN && pt_strmap_get_hashed(m, s, len, h, &at)) {
+    *id = (uint32_t)at + 1;
+    return 0;
+  }
+  if (b->n_str >= UINT32_MAX - 1)
+    return PT_ERR(PT_EINVAL, "more than 2^32 strings in a batch of references");
+  const char *kept =
+      how == KEEP_KEY ? s : pt_arena_strndup(&b->strings, s, len);
+  if (!kept || pt_array_grow((void **)&b->str, &b->cap_str, b->n_str + 1,
+                             sizeof *b->str) != 0)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = how == KEEP_OWN
+               ? 0
+               : pt_strmap_put_new_hashed(m, kept, len, h, b->n_str, &at);
+  if (rc)
+    return rc;
+  b->str[b->n_str] = kept;
+  *id = (uint32_t)++b->n_str;
+  return 0;
+}
+
+/* A file's references outlive its parse result: kept in their short form,
+ * their strings in its batch, which lives until the batch is resolved. */
 static int keep_refs(pool *p, size_t i, pt__ingest_slot *s,
                      const pt_file_result *r)
 {
-  pt_arena *strings = batch_strings(p, i, r->n_refs);
+  ref_batch *b = batch_of(p, i, r->n_refs);
   s->path = pt_graph_intern(p->g, r->file.path);
   s->lang = r->file.lang;
   s->refs = pt_malloc((r->n_refs + 1) * sizeof *s->refs);
-  if (!s->refs || !s->path || !strings)
+  if (!s->refs || !s->path || !b)
     return PT_ERR(PT_ENOMEM, "out of memory");
   int rc = 0;
   for (size_t k = 0; rc == 0 && k < r->n_refs; k++) {
-    pt_raw_ref c = r->refs[k];
+    const pt_raw_ref *c = &r->refs[k];
+    pt__kept_ref x;
+    memset(&x, 0, sizeof x);
     /* the referring key is an entity's or the file's, already in the
      * graph's pool: share it instead of copying it per reference */
-    c.from_key = pt_graph_intern(p->g, c.from_key);
-    rc = c.from_key ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
-    if (!rc) rc = copy_str(strings, &c.name);
-    if (!rc) rc = copy_str(strings, &c.scope);
-    if (!rc) rc = copy_str(strings, &c.module);
-    if (!rc) rc = copy_str(strings, &c.recv_type);
-    if (!rc) rc = copy_str(strings, &c.arg_types);
-    s->refs[s->n_refs++] = c;
+    const char *from = pt_graph_intern(p->g, c->from_key);
+    rc = from ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+    int how = c->kind == PT_REF_IMPORT ? KEEP_OWN : KEEP_SHARED;
+    if (!rc) rc = keep_str(b, from, KEEP_KEY, &x.from_key);
+    if (!rc) rc = keep_str(b, c->name, how, &x.name);
+    if (!rc) rc = keep_str(b, c->scope, how, &x.scope);
+    if (!rc) rc = keep_str(b, c->module, how, &x.module);
+    if (!rc) rc = keep_str(b, c->recv_type, how, &x.recv_type);
+    if (!rc) rc = keep_str(b, c->arg_types, how, &x.arg_types);
+    x.line = c->line;
+    x.from_entity = c->from_entity;
+    x.kind = (uint8_t)c->kind;
+    x.via = c->via;
+    x.recv_how = c->recv_how;
+    x.arity = c->arity;
+    x.is_base_init = c->is_base_init;
+    s->refs[s->n_refs++] = x;
   }
   return rc;
+}
+
+/* The pt_raw_refs of n kept references of batch b into out. */
+static void unpack_refs(const ref_batch *b, const pt__kept_ref *k, size_t n,
+                        pt_raw_ref *out)
+{
+#define STR(id) ((id) ? b->str[(id) - 1] : NULL)
+  for (size_t j = 0; j < n; j++) {
+    const pt__kept_ref *x = &k[j];
+    pt_raw_ref r = {STR(x->from_key), STR(x->name), STR(x->scope),
+                    STR(x->module), STR(x->recv_type), (pt_ref_kind)x->kind,
+                    x->line, x->from_entity, x->via, x->recv_how, x->arity,
+                    x->is_base_init, STR(x->arg_types)};
+    out[j] = r;
+  }
+#undef STR
 }
 
 /* One file into the graph: entities, tests, its record, its references. */
@@ -602,29 +676,70 @@ static void drop_refs(pt__ingest_slot *slots, size_t from, size_t to)
   }
 }
 
+static void drop_batch(ref_batch *b)
+{
+  close_batch(b);
+  pt_arena_fini(&b->strings);
+  pt_free(b->str);
+  b->str = NULL;
+  b->n_str = b->cap_str = 0;
+}
+
 static void drop_batches(pool *p)
 {
   for (size_t k = 0; k < p->n_batches; k++)
-    pt_arena_fini(&p->batches[k].strings);
+    drop_batch(&p->batches[k]);
   pt_free(p->batches);
   p->batches = NULL;
   p->n_batches = p->cap_batches = 0;
 }
 
+/* The files of batch k: [*from, *to). */
+static void batch_files(const pool *p, size_t k, size_t *from, size_t *to)
+{
+  *from = k ? p->batches[k].first : 0;
+  *to = k + 1 < p->n_batches ? p->batches[k + 1].first : p->walk->n_files;
+}
+
+/* The references of batch k's files made again as pt_raw_refs in *refs
+ * (room for *cap, grown as needed; the last batch's are overwritten) and
+ * each file's job in jobs, as the resolver reads them. */
+static int unpack_batch(pool *p, size_t k, pt_raw_ref **refs, size_t *cap,
+                        pt__resolve_job *jobs)
+{
+  const pt__ingest_slot *slots = p->slots;
+  size_t from, to, n = 0, at = 0;
+  batch_files(p, k, &from, &to);
+  for (size_t i = from; i < to; i++)
+    n += slots[i].n_refs;
+  if (pt_array_grow((void **)refs, cap, n + 1, sizeof **refs) != 0)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = from; i < to; i++) {
+    pt_raw_ref *r = slots[i].refs ? *refs + at : NULL;
+    if (r)
+      unpack_refs(&p->batches[k], slots[i].refs, slots[i].n_refs, r);
+    pt__resolve_job j = {slots[i].path, slots[i].lang, r, slots[i].n_refs};
+    jobs[i] = j;
+    at += slots[i].n_refs;
+  }
+  return 0;
+}
+
 /* Each batch's files on the worker threads (resolve_run.c), one batch
  * after another: the edges still go to g in file order; then the batch's
  * references are freed. */
-static int resolve_batches(pool *p, pt_resolver *rs, const pt__resolve_job *jobs,
-                           unsigned n_threads)
+static int resolve_batches(pool *p, pt_resolver *rs, pt__resolve_job *jobs,
+                           pt_raw_ref **refs, size_t *cap, unsigned n_threads)
 {
   int rc = 0;
   for (size_t k = 0; rc == 0 && k < p->n_batches; k++) {
-    size_t from = k ? p->batches[k].first : 0;
-    size_t to = k + 1 < p->n_batches ? p->batches[k + 1].first
-                                     : p->walk->n_files;
-    rc = pt__resolve_files(rs, p->g, jobs + from, to - from, n_threads);
+    size_t from, to;
+    batch_files(p, k, &from, &to);
+    rc = unpack_batch(p, k, refs, cap, jobs);
+    if (rc == 0)
+      rc = pt__resolve_files(rs, p->g, jobs + from, to - from, n_threads);
     drop_refs(p->slots, from, to);
-    pt_arena_fini(&p->batches[k].strings);
+    drop_batch(&p->batches[k]);
     /* glibc keeps what was freed for the next small blocks, but the
      * edges grow in one large array: give it back */
     pt_sys_heap_trim();
@@ -633,13 +748,17 @@ static int resolve_batches(pool *p, pt_resolver *rs, const pt__resolve_job *jobs
 }
 
 /* The bases of every file first (method lookup follows them), then each
- * file's references. */
+ * file's references. Both read a batch's references made again as
+ * pt_raw_refs, one batch at a time. */
 static int resolve_all(pool *p, pt_ingest_cache *keep, unsigned n_threads)
 {
   const pt_walk_result *w = p->walk;
   pt__ingest_slot *slots = p->slots;
   pt_resolver *rs = NULL;
-  size_t n_refs = 0;
+  pt_raw_ref *refs = NULL;
+  size_t n_refs = 0, cap = 0;
+  if (p->n_batches) /* every file is in */
+    close_batch(&p->batches[p->n_batches - 1]);
   for (size_t i = 0; i < w->n_files; i++)
     n_refs += slots[i].n_refs;
   pt__resolve_job *jobs = pt_calloc(w->n_files + 1, sizeof *jobs);
@@ -649,17 +768,18 @@ static int resolve_all(pool *p, pt_ingest_cache *keep, unsigned n_threads)
     rc = pt__resolver_new(p->g, &rs);
   if (rc == 0 && keep) /* for the live index's patches */
     rc = pt__resolver_record(rs);
-  for (size_t i = 0; rc == 0 && i < w->n_files; i++)
-    if (slots[i].path)
-      rc = pt__resolver_note_bases(rs, slots[i].path, slots[i].lang,
-                                   slots[i].refs, slots[i].n_refs);
-  for (size_t i = 0; rc == 0 && i < w->n_files; i++) {
-    pt__resolve_job j = {slots[i].path, slots[i].lang, slots[i].refs,
-                         slots[i].n_refs};
-    jobs[i] = j;
+  for (size_t k = 0; rc == 0 && k < p->n_batches; k++) {
+    size_t from, to;
+    batch_files(p, k, &from, &to);
+    rc = unpack_batch(p, k, &refs, &cap, jobs);
+    for (size_t i = from; rc == 0 && i < to; i++)
+      if (slots[i].path)
+        rc = pt__resolver_note_bases(rs, slots[i].path, slots[i].lang,
+                                     jobs[i].refs, jobs[i].n_refs);
   }
   if (rc == 0)
-    rc = resolve_batches(p, rs, jobs, n_threads);
+    rc = resolve_batches(p, rs, jobs, &refs, &cap, n_threads);
+  pt_free(refs);
   pt_free(jobs);
   if (rc == 0 && keep)
     pt__cache_keep_resolver(keep, rs, p->g);

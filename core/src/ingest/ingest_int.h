@@ -13,6 +13,18 @@
 #include "pt/walk.h"
 #include "resolve.h"
 
+/* A reference kept from a file's merge until its batch is resolved: a
+ * pt_raw_ref with each string an id in its batch's table (0 for NULL, else
+ * the id + 1) and the small fields packed, 40 bytes where a pt_raw_ref
+ * takes 64 (ingest.c makes a batch's pt_raw_refs again just before they
+ * are read). */
+typedef struct pt__kept_ref {
+  uint32_t from_key, name, scope, module, recv_type, arg_types;
+  uint32_t line;
+  int32_t from_entity;
+  uint8_t kind, via, recv_how, arity, is_base_init;
+} pt__kept_ref;
+
 /* What one file came to. */
 typedef struct pt__ingest_slot {
   pt_file_result *result;   /* extracted, until merged */
@@ -20,7 +32,7 @@ typedef struct pt__ingest_slot {
   char *error;              /* owned message when extraction failed */
   char *warning;            /* owned message when it was decoded lossily */
   int done;                 /* under the pool mutex */
-  pt_raw_ref *refs;         /* owned array, strings interned in the graph */
+  pt__kept_ref *refs;       /* owned array, strings in its batch's table */
   size_t n_refs;
   const char *path;         /* interned */
   pt_lang lang;
