@@ -59,3 +59,11 @@ void pt_sys_heap_trim(void)
   if (h)
     HeapCompact(h, 0);
 }
+
+/* Large pages on Windows need SeLockMemoryPrivilege and VirtualAlloc of
+ * their own: not for blocks of the private heap. */
+void pt_sys_heap_advise_large(void *p, size_t n)
+{
+  (void)p;
+  (void)n;
+}
