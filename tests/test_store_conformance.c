@@ -495,6 +495,26 @@ static void sqlite_load__names_an_index_of_an_older_schema(void **state)
 
 /* A damaged entity or edge row or table of strings is PT_EINVAL naming
  * the table and column, never a record pointing nowhere. */
+/* For each damage[i]: a saved sample graph, the SQL damage[i][0] run on
+ * its file, then a load that fails with PT_EINVAL naming damage[i][1]. */
+static void refuses_each_damage(pt_test_fixture *f, const char *damage[][2],
+                                size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+    sqlite3 *db = NULL;
+    assert_int_equal(pt_store_save(f->st, g), 0);
+    assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, damage[i][0], NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
+    assert_non_null(strstr(pt_error_last()->message, damage[i][1]));
+    pt_graph_free(g);
+    pt_graph_free(back);
+  }
+}
+
 static void sqlite_load__rejects_row_ids_naming_no_string(void **state)
 {
   pt_test_fixture *f = *state;
@@ -530,19 +550,7 @@ static void sqlite_load__rejects_row_ids_naming_no_string(void **state)
       {"UPDATE excluded_tests SET line_end = -1 WHERE rowid = 1",
        "excluded_tests.line_end"},
   };
-  for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
-    pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
-    sqlite3 *db = NULL;
-    assert_int_equal(pt_store_save(f->st, g), 0);
-    assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, damage[i][0], NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
-    assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
-    assert_non_null(strstr(pt_error_last()->message, damage[i][1]));
-    pt_graph_free(g);
-    pt_graph_free(back);
-  }
+  refuses_each_damage(f, damage, sizeof damage / sizeof damage[0]);
 }
 
 /* A load's strings are the graph's interned ones, those of excluded
@@ -689,19 +697,7 @@ static void sqlite_load__fails_on_the_first_damaged_table_in_order(
       {"UPDATE excluded_tests SET language = 'klingon' WHERE rowid = 2",
        "excluded_tests.language"},
   };
-  for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
-    pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
-    sqlite3 *db = NULL;
-    assert_int_equal(pt_store_save(f->st, g), 0);
-    assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, damage[i][0], NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
-    assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
-    assert_non_null(strstr(pt_error_last()->message, damage[i][1]));
-    pt_graph_free(g);
-    pt_graph_free(back);
-  }
+  refuses_each_damage(f, damage, sizeof damage / sizeof damage[0]);
 }
 
 /* An ambiguous edge's candidates are a column of edge_rows: the count,

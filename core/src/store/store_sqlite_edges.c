@@ -693,29 +693,36 @@ static int copy_candidates(const pt__sqlite_row *row,
   return 0;
 }
 
-/* One row: from_id, to_id, type, file_id, line, resolved, resolution and
- * (from schema 5 on) candidates. */
-static int read_row(const pt__sqlite_row *row, void *payload)
+/* A row's fields but its candidates: from_id, to_id, type, file_id,
+ * line, resolved and resolution, checked, into *e (zeroed first). */
+static int row_edge(const pt__sqlite_row *row, const pt__sqlite_strings *s,
+                    pt_edge *e)
 {
-  const edge_reader *r = payload;
-  const pt__sqlite_strings *s = r->s;
-  pt_edge e;
   int64_t type = 0, line = 0, resolved = 0, how = 0;
-  memset(&e, 0, sizeof e);
-  int rc = pt__sqlite_row_string(row, s, 0, 1, &e.from_key);
-  if (rc == 0) rc = pt__sqlite_row_string(row, s, 1, 1, &e.to_key);
+  memset(e, 0, sizeof *e);
+  int rc = pt__sqlite_row_string(row, s, 0, 1, &e->from_key);
+  if (rc == 0) rc = pt__sqlite_row_string(row, s, 1, 1, &e->to_key);
   if (rc == 0) rc = pt__sqlite_row_int(row, 2, 0, PT_EDGE__COUNT - 1, &type);
-  if (rc == 0) rc = pt__sqlite_row_string(row, s, 3, 0, &e.file_path);
+  if (rc == 0) rc = pt__sqlite_row_string(row, s, 3, 0, &e->file_path);
   if (rc == 0) rc = pt__sqlite_row_int(row, 4, 0, UINT32_MAX, &line);
   if (rc == 0) rc = pt__sqlite_row_int(row, 5, 0, 1, &resolved);
   if (rc == 0)
     rc = pt__sqlite_row_int(row, 6, 0, PT_RES__COUNT - 1, &how);
+  e->type = (pt_edge_type)type;
+  e->line = (uint32_t)line;
+  e->resolved = (int)resolved;
+  e->resolution = (pt_resolution)how;
+  return rc;
+}
+
+/* One row: row_edge's fields and (from schema 5 on) candidates. */
+static int read_row(const pt__sqlite_row *row, void *payload)
+{
+  const edge_reader *r = payload;
+  pt_edge e;
+  int rc = row_edge(row, r->s, &e);
   if (rc == 0 && row->n > 7)
     rc = get_candidates(row, r, &e.candidates);
-  e.type = (pt_edge_type)type;
-  e.line = (uint32_t)line;
-  e.resolved = (int)resolved;
-  e.resolution = (pt_resolution)how;
   return rc ? rc : pt_graph_add_edge_interned(r->g, &e, 1);
 }
 
@@ -783,24 +790,10 @@ struct pt__sqlite_edges_apart {
 static int apart_row(const pt__sqlite_row *row, void *payload)
 {
   pt__sqlite_edges_apart *a = payload;
-  const pt__sqlite_strings *s = a->s;
   pt_edge e;
-  int64_t type = 0, line = 0, resolved = 0, how = 0;
-  memset(&e, 0, sizeof e);
-  int rc = pt__sqlite_row_string(row, s, 0, 1, &e.from_key);
-  if (rc == 0) rc = pt__sqlite_row_string(row, s, 1, 1, &e.to_key);
-  if (rc == 0) rc = pt__sqlite_row_int(row, 2, 0, PT_EDGE__COUNT - 1, &type);
-  if (rc == 0) rc = pt__sqlite_row_string(row, s, 3, 0, &e.file_path);
-  if (rc == 0) rc = pt__sqlite_row_int(row, 4, 0, UINT32_MAX, &line);
-  if (rc == 0) rc = pt__sqlite_row_int(row, 5, 0, 1, &resolved);
-  if (rc == 0)
-    rc = pt__sqlite_row_int(row, 6, 0, PT_RES__COUNT - 1, &how);
+  int rc = row_edge(row, a->s, &e);
   if (rc == 0 && row->n > 7)
-    rc = copy_candidates(row, s, &a->cands, &e.candidates);
-  e.type = (pt_edge_type)type;
-  e.line = (uint32_t)line;
-  e.resolved = (int)resolved;
-  e.resolution = (pt_resolution)how;
+    rc = copy_candidates(row, a->s, &a->cands, &e.candidates);
   if (rc == 0 && pt_array_grow((void **)&a->v, &a->cap, a->n + 1,
                                sizeof *a->v) != 0)
     rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
