@@ -506,9 +506,20 @@ static void spans_fini(spans *s)
   pt_free(s->tests);
 }
 
-/* Each file record of g that holds a current reuse record, decoded into
- * a result: added to the empty cache c as a seeded entry, or (compact)
- * put in place of the result c keeps for that path. *n counts them. */
+/* What a seed (or a compaction) left out: records of another extractor
+ * version, and malformed ones. */
+static void log_skipped(size_t n_other, size_t n_bad, int compact)
+{
+  const char *then = compact ? "their results are kept as extracted"
+                             : "those files are parsed again";
+  if (n_other)
+    pt_log(PT_LOG_INFO, "ingest cache: %zu file records were made by another "
+           "version of the extractor; %s", n_other, then);
+  if (n_bad)
+    pt_log(PT_LOG_WARN, "ingest cache: %zu file records held a malformed "
+           "reuse record; %s", n_bad, then);
+}
+
 /* The files a seed decodes: from, to (indexes in g's files), their
  * results by index (NULL: skipped or malformed), the first failure. */
 typedef struct decode_part {
@@ -594,15 +605,13 @@ static int decode_split(pt_ingest_cache *c, const pt_graph *g, const spans *s,
   for (size_t i = 0; i < nf; i++)
     pt_file_result_free(res[i]);
   pt_free(res);
-  if (n_other)
-    pt_log(PT_LOG_INFO, "ingest cache: %zu file records were made by another "
-           "version of the extractor; those files are parsed again", n_other);
-  if (n_bad)
-    pt_log(PT_LOG_WARN, "ingest cache: %zu file records held a malformed "
-           "reuse record; those files are parsed again", n_bad);
+  log_skipped(n_other, n_bad, 0);
   return rc;
 }
 
+/* Each file record of g that holds a current reuse record, decoded into
+ * a result: added to the empty cache c as a seeded entry, or (compact)
+ * put in place of the result c keeps for that path. *n counts them. */
 static int decode_records(pt_ingest_cache *c, const pt_graph *g, int compact,
                           size_t *n)
 {
@@ -646,16 +655,7 @@ static int decode_records(pt_ingest_cache *c, const pt_graph *g, int compact,
     } else if (rc == 0 && (rc = pt__cache_add_seeded(c, f, r)) == 0)
       (*n)++;
   }
-  if (n_other)
-    pt_log(PT_LOG_INFO, "ingest cache: %zu file records were made by another "
-           "version of the extractor; %s", n_other,
-           compact ? "their results are kept as extracted"
-                   : "those files are parsed again");
-  if (n_bad)
-    pt_log(PT_LOG_WARN, "ingest cache: %zu file records held a malformed "
-           "reuse record; %s", n_bad,
-           compact ? "their results are kept as extracted"
-                   : "those files are parsed again");
+  log_skipped(n_other, n_bad, compact);
   pt_buf_fini(&file_key);
   spans_fini(&s);
   return rc;
