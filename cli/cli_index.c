@@ -563,7 +563,7 @@ static void seed_ahead(void *payload)
   ahead *a = payload;
   size_t n = 0;
   uint64_t t0 = pt_clock_ns();
-  int rc = pt_ingest_cache_seed(a->r->cache, a->g, &n);
+  int rc = pt_ingest_cache_seed_lazily(a->r->cache, a->g, &n);
   if (rc == 0)
     rc = pt_ingest_rerun_begin(&a->o, a->r->cache, a->g, &a->r->delta);
   a->rc = rc;

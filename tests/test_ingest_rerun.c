@@ -15,6 +15,7 @@
 #include "pt/store.h"
 #include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
+#include "pt/varint.h"
 #include "pt/walk.h"
 #include "reuse_support.h"
 #include "test_support.h"
@@ -108,6 +109,16 @@ static void stored_dump(const char *spec, pt_buf *b)
  * (pt_ingest_rerun_begin) on a thread from the load's ready call, while
  * the edges load, as pt01 does; else after the load, in turn. */
 static int ahead;
+/* With lazily set, the cache is seeded as pt01 seeds it, the references
+ * of files that note no bases left for when they are used
+ * (pt_ingest_cache_seed_lazily). */
+static int lazily;
+
+static int seed_cache(pt_ingest_cache *c, const pt_graph *g, size_t *n)
+{
+  return lazily ? pt_ingest_cache_seed_lazily(c, g, n)
+                : pt_ingest_cache_seed(c, g, n);
+}
 
 typedef struct begun {
   pt_ingest_opts *o;
@@ -123,7 +134,7 @@ typedef struct begun {
 static void begin_rerun(void *payload)
 {
   begun *b = payload;
-  b->rc = pt_ingest_cache_seed(b->c, b->g, &b->n_seeded);
+  b->rc = seed_cache(b->c, b->g, &b->n_seeded);
   if (b->rc == 0)
     b->rc = pt_ingest_rerun_begin(b->o, b->c, b->g, b->d);
 }
@@ -149,7 +160,7 @@ static void load_and_seed(pt_store *s, pt_ingest_opts *o,
     assert_int_equal(b.n_edges_at_ready, 0); /* the edges come last */
   } else {
     assert_int_equal(pt_store_load_without_code(s, stored), 0);
-    assert_int_equal(pt_ingest_cache_seed(o->cache, stored, &b.n_seeded), 0);
+    assert_int_equal(seed_cache(o->cache, stored, &b.n_seeded), 0);
   }
   assert_int_equal(b.n_seeded, pt_graph_n_files(stored));
   assert_true(pt_graph_n_edges(stored) > 0);
@@ -316,18 +327,20 @@ static void rerun_on(const change *ch)
 
 static void rerun__each_change_gives_a_fresh_index(void **state)
 {
-  for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
-    rerun_on(&changes[i]);
+  for (lazily = 0; lazily <= 1; lazily++)
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
+      rerun_on(&changes[i]);
+  lazily = 0;
 }
 
 /* The tables made and the reads found while the edges load, from the
  * records but the edges, give what they give after the load. */
 static void rerun__begun_while_the_edges_load_gives_a_fresh_index(void **state)
 {
-  ahead = 1;
+  ahead = lazily = 1; /* as pt01 */
   for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
     rerun_on(&changes[i]);
-  ahead = 0;
+  ahead = lazily = 0;
 }
 
 /* SQLite writes a re-run's changes in place on POSIX and into a copy
@@ -785,7 +798,7 @@ static void rerun__begun_reads_what_the_rerun_reads(void **state)
 {
   tree t;
   size_t n_read;
-  ahead = 1;
+  ahead = lazily = 1;
   three_files(&t, "rerun_begun_reads");
   index_and_save(&t);
   pt_test_write(t.src, "x.py", "def x():\n    return 1 + 1\n");
@@ -795,7 +808,7 @@ static void rerun__begun_reads_what_the_rerun_reads(void **state)
                                "def fresh_name():\n    return 4\n");
   rerun_equals_fresh(&t, "a definition added, begun", &n_read);
   assert_int_equal(n_read, 1);
-  ahead = 0;
+  ahead = lazily = 0;
   drop_tree(&t);
 }
 
@@ -897,9 +910,9 @@ static void rerun__definitions_removed_or_renamed_give_a_fresh_index(void **stat
           continue;
         char what[1600];
         size_t n_read;
-        /* in turn: SQLite, SQLite begun while the edges load, RocksDB,
-         * RocksDB begun */
-        ahead = (int)(n_case % 2);
+        /* in turn: SQLite, SQLite begun while the edges load (and
+         * seeded lazily, as pt01 does), RocksDB, RocksDB begun */
+        ahead = lazily = (int)(n_case % 2);
         snprintf(t.spec, sizeof t.spec, "rocksdb:%s/index%zu.db", t.dir, n_case);
         if (n_case++ % 4 < 2 || !engine_is_built(&t))
           snprintf(t.spec, sizeof t.spec, "sqlite:%s/index%zu.db", t.dir,
@@ -924,9 +937,202 @@ static void rerun__definitions_removed_or_renamed_give_a_fresh_index(void **stat
     pt_graph_free(g);
     drop_tree(&t);
   }
-  ahead = 0;
+  ahead = lazily = 0;
   assert_true(n_few > 0);
   assert_true(n_every > 0);
+}
+
+/* ---- a seed that leaves references for later ------------------------- */
+
+static int same_str(const char *a, const char *b)
+{
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Two results' references are the same, field by field. */
+static void assert_same_refs(const pt_file_result *a, const pt_file_result *b)
+{
+  assert_int_equal(a->n_refs, b->n_refs);
+  for (size_t k = 0; k < a->n_refs; k++) {
+    const pt_raw_ref *x = &a->refs[k], *y = &b->refs[k];
+    assert_string_equal(x->from_key, y->from_key);
+    assert_string_equal(x->name, y->name);
+    assert_true(same_str(x->scope, y->scope));
+    assert_true(same_str(x->module, y->module));
+    assert_true(same_str(x->recv_type, y->recv_type));
+    assert_true(same_str(x->arg_types, y->arg_types));
+    assert_int_equal(x->from_entity, y->from_entity);
+    assert_int_equal(x->kind, y->kind);
+    assert_int_equal(x->via, y->via);
+    assert_int_equal(x->recv_how, y->recv_how);
+    assert_int_equal(x->arity, y->arity);
+    assert_int_equal(x->is_base_init, y->is_base_init);
+    assert_int_equal(x->line, y->line);
+  }
+}
+
+/* A Python tree where one file of three names a base class. */
+static void bases_tree(tree *t, const char *tag)
+{
+  t->dir = pt_test_tmpdir(tag);
+  snprintf(t->src, sizeof t->src, "%s/src", t->dir);
+  snprintf(t->spec, sizeof t->spec, "sqlite:%s/index.db", t->dir);
+  pt_test_write(t->src, "base.py", "class A:\n    def m(self):\n"
+                                   "        return 1\n");
+  pt_test_write(t->src, "sub.py", "from base import A\n\nclass B(A):\n"
+                                  "    def n(self):\n        return self.m()\n");
+  pt_test_write(t->src, "plain.py", "from base import A\n\ndef f():\n"
+                                    "    return A().m()\n");
+}
+
+static void load_lean(const tree *t, pt_graph **g)
+{
+  pt_store *s = NULL;
+  assert_int_equal(pt_graph_new(g), 0);
+  assert_int_equal(pt_store_open_mode(t->spec, PT_STORE_READ, &s), 0);
+  assert_int_equal(pt_store_load_without_code(s, *g), 0);
+  pt_store_close(s);
+}
+
+/* Seeded lazily, a file that notes bases has its references at once, the
+ * others none until they are used; then they are what a seed decodes. */
+static void seed_lazily__leaves_the_references_of_files_without_bases(
+    void **state)
+{
+  tree t;
+  pt_graph *g = NULL;
+  pt_ingest_cache *eager = NULL, *lazy = NULL;
+  size_t n_eager, n_lazy, n, n_left = 0, n_bases = 0, n_named = 0;
+  bases_tree(&t, "rerun_lazy_seed");
+  index_and_save(&t);
+  load_lean(&t, &g);
+  assert_int_equal(pt_ingest_cache_new(&eager), 0);
+  assert_int_equal(pt_ingest_cache_new(&lazy), 0);
+  assert_int_equal(pt_ingest_cache_seed(eager, g, &n_eager), 0);
+  assert_int_equal(pt_ingest_cache_seed_lazily(lazy, g, &n_lazy), 0);
+  assert_int_equal(n_eager, 3);
+  assert_int_equal(n_lazy, 3);
+  const pt__cache_entry *e = pt__cache_entries(eager, &n);
+  const pt__cache_entry *l = pt__cache_entries(lazy, &n);
+  for (size_t i = 0; i < n; i++) {
+    assert_string_equal(e[i].path, l[i].path);
+    assert_int_equal(e[i].refs_at, 0);
+    n_named += e[i].r->n_refs > 0 && !pt__ingest_has_bases(e[i].r);
+    if (pt__ingest_has_bases(e[i].r)) {
+      n_bases++;
+      assert_int_equal(l[i].refs_at, 0);
+      assert_same_refs(e[i].r, l[i].r);
+    } else {
+      n_left++;
+      assert_true(l[i].refs_at > 0);
+      assert_int_equal(l[i].r->n_refs, 0);
+    }
+  }
+  assert_int_equal(n_bases, 1);
+  assert_int_equal(n_left, 2);
+  assert_true(n_named > 0); /* plain.py's references were left */
+  assert_int_equal(pt__cache_refs(lazy, 0), 0);
+  assert_int_equal(pt__cache_refs_all(lazy), 0);
+  for (size_t i = 0; i < n; i++) {
+    assert_int_equal(l[i].refs_at, 0);
+    assert_same_refs(e[i].r, l[i].r);
+  }
+  pt_ingest_cache_free(eager);
+  pt_ingest_cache_free(lazy);
+  pt_graph_free(g);
+  drop_tree(&t);
+}
+
+/* A record of version 5 (no flags) is read, its references at once, as
+ * they were; one of version 4 is not this build's. */
+static void seed_lazily__reads_records_without_flags_at_once(void **state)
+{
+  tree t;
+  pt_graph *g = NULL;
+  pt_ingest_cache *eager = NULL, *lazy = NULL;
+  size_t n_seeded, n;
+  unsigned char *old[3] = {NULL, NULL, NULL};
+  bases_tree(&t, "rerun_lazy_v5");
+  index_and_save(&t);
+  load_lean(&t, &g);
+  assert_int_equal(pt_graph_n_files(g), 3);
+  assert_int_equal(pt_ingest_cache_new(&eager), 0);
+  assert_int_equal(pt_ingest_cache_seed(eager, g, &n_seeded), 0);
+  /* each record as version 5 wrote it: the flags taken out */
+  pt_file_record *f = (pt_file_record *)pt_graph_files(g);
+  for (size_t i = 0; i < 3; i++) {
+    const unsigned char *p = f[i].reuse, *end = p + f[i].reuse_size, *q;
+    uint64_t v;
+    assert_int_equal(p[1], 6);
+    q = p + 6;
+    assert_int_equal(pt_varint_get(&q, end, &v), PT_VARINT_OK); /* size */
+    size_t head = (size_t)(q - p);
+    assert_int_equal(pt_varint_get(&q, end, &v), PT_VARINT_OK); /* flags */
+    assert_true(v <= 1);
+    old[i] = pt_malloc(f[i].reuse_size);
+    assert_non_null(old[i]);
+    memcpy(old[i], p, head);
+    memcpy(old[i] + head, q, (size_t)(end - q));
+    old[i][1] = 5;
+    f[i].reuse = old[i];
+    f[i].reuse_size -= (size_t)(q - p) - head;
+    assert_true(pt__reuse_is_current(&f[i]));
+  }
+  assert_int_equal(pt_ingest_cache_new(&lazy), 0);
+  assert_int_equal(pt_ingest_cache_seed_lazily(lazy, g, &n_seeded), 0);
+  assert_int_equal(n_seeded, 3);
+  const pt__cache_entry *e = pt__cache_entries(eager, &n);
+  const pt__cache_entry *l = pt__cache_entries(lazy, &n);
+  for (size_t i = 0; i < n; i++) {
+    assert_int_equal(l[i].refs_at, 0);
+    assert_same_refs(e[i].r, l[i].r);
+  }
+  old[0][1] = 4;
+  assert_false(pt__reuse_is_current(&f[0]));
+  pt_ingest_cache_free(eager);
+  pt_ingest_cache_free(lazy);
+  pt_graph_free(g);
+  for (size_t i = 0; i < 3; i++)
+    pt_free(old[i]);
+  drop_tree(&t);
+}
+
+/* A file whose references a lazy seed left for later and a re-run then
+ * reads, with those references damaged in the store: the re-run cannot
+ * patch, and its whole run parses that file again (as a seed that meets
+ * a malformed record does): a fresh index. */
+static void rerun__a_damaged_record_left_for_later_is_parsed_again(
+    void **state)
+{
+  tree t;
+  sqlite3 *db = NULL;
+  char path[800];
+  pt_buf want = PT_BUF_INIT, got = PT_BUF_INIT;
+  pt_ingest_stats st;
+  int is_patched = -1;
+  three_files(&t, "rerun_lazy_damaged");
+  index_and_save(&t);
+  snprintf(path, sizeof path, "%s/index.db", t.dir);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "UPDATE files SET reuse = substr(reuse,"
+                                " 1, length(reuse) - 1) WHERE path = 'y.py'",
+                                NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n\n"
+                               "def fresh_name():\n    return 4\n");
+  fresh_dump(&t, &want);
+  ahead = lazily = 1;
+  rerun(&t, &st, &is_patched);
+  ahead = lazily = 0;
+  stored_dump(t.spec, &got);
+  assert_string_equal(pt_buf_cstr(&want), pt_buf_cstr(&got));
+  assert_int_equal(is_patched, 0);
+  assert_int_equal(st.total_files - st.reused_files, 2); /* z.py, y.py */
+  pt_ingest_stats_fini(&st);
+  pt_buf_fini(&want);
+  pt_buf_fini(&got);
+  drop_tree(&t);
 }
 
 /* Each test starts with the load and the seed in turn (a failed test
@@ -934,7 +1140,7 @@ static void rerun__definitions_removed_or_renamed_give_a_fresh_index(void **stat
 static int not_ahead(void **state)
 {
   (void)state;
-  ahead = 0;
+  ahead = lazily = 0;
   return 0;
 }
 
@@ -956,6 +1162,9 @@ int main(void)
       cmocka_unit_test_setup(rerun__a_name_in_another_definition_reads_every_file, not_ahead),
       cmocka_unit_test_setup(rerun__definitions_removed_or_renamed_give_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(rerun__in_place_and_in_a_copy_give_a_fresh_index, not_ahead),
+      cmocka_unit_test_setup(seed_lazily__leaves_the_references_of_files_without_bases, not_ahead),
+      cmocka_unit_test_setup(seed_lazily__reads_records_without_flags_at_once, not_ahead),
+      cmocka_unit_test_setup(rerun__a_damaged_record_left_for_later_is_parsed_again, not_ahead),
       cmocka_unit_test_setup(load_without_code__is_the_load_without_any_code, not_ahead),
       cmocka_unit_test_setup(load_without_code_then__gives_the_records_then_the_edges, not_ahead),
       cmocka_unit_test_setup(load_without_code_then__fails_on_the_edges_after_ready, not_ahead),

@@ -39,6 +39,13 @@ size_t pt_ingest_cache_size(const pt_ingest_cache *c);
  * (logged). PT_EINVAL when the cache holds results, PT_ENOMEM. */
 int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g,
                          size_t *n_seeded);
+/* As pt_ingest_cache_seed, for a re-run (pt_ingest_rerun), which uses the
+ * references of few files: those of a file that notes no bases are
+ * decoded when a run or patch first uses them (a record whose references
+ * are malformed then drops its entry: the file is parsed again). Any run
+ * or patch may use the cache. */
+int pt_ingest_cache_seed_lazily(pt_ingest_cache *c, const pt_graph *g,
+                                size_t *n_seeded);
 
 /* After a run over an empty cache made g (a first index), the results
  * kept as extracted are replaced by ones decoded from g's reuse records,

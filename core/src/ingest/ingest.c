@@ -822,6 +822,8 @@ static int build(const pt_ingest_opts *o, const merged_hook *hook,
   int rc = p.cache ? pt__cache_queries(p.cache, &q) : pt_queries_new(&q);
   p.queries = q;
   uint64_t t0 = pt_clock_ns();
+  if (rc == 0 && p.cache) /* a lazy seed's references, all used now */
+    rc = pt__cache_refs_all(p.cache);
   if (rc == 0 && p.cache)
     pt__cache_reuse(p.cache, w, slots);
   if (rc == 0) rc = merge_walk(&p);

@@ -8,6 +8,7 @@
 #include "pt/alloc.h"
 #include "pt/arena.h"
 #include "pt/error.h"
+#include "pt/log.h"
 #include "pt/strmap.h"
 #include "ingest_int.h"
 
@@ -15,6 +16,7 @@ struct pt_ingest_cache {
   pt_queries *queries;      /* owned, compiled once for every run */
   pt__cache_entry *entries; /* owned; this generation, in walk order */
   size_t n, cap;
+  size_t n_refs_pending;    /* entries with refs_at set */
   pt_strmap map;            /* path -> index into entries */
   pt__cache_entry *next;    /* the generation the running merge builds */
   size_t n_next, cap_next;
@@ -110,6 +112,7 @@ int pt__cache_keep(pt_ingest_cache *c, const pt_walk_file *wf, pt_file_result *r
   e->mtime_ns = wf->mtime_ns;
   e->r = r;
   e->seeded = 0;
+  e->refs_at = 0;
   return 0;
 }
 
@@ -121,7 +124,7 @@ int pt__cache_hold_pool(pt_ingest_cache *c, const pt_graph *g)
 }
 
 int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
-                         pt_file_result *r)
+                         pt_file_result *r, size_t refs_at)
 {
   char *path = pt_strdup(f->path);
   int rc = path ? pt_array_grow((void **)&c->entries, &c->cap, c->n + 1,
@@ -140,7 +143,44 @@ int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
   e->mtime_ns = f->mtime_ns;
   e->r = r;
   e->seeded = 1;
+  e->refs_at = refs_at;
+  c->n_refs_pending += refs_at != 0;
   return 0;
+}
+
+int pt__cache_refs(pt_ingest_cache *c, size_t i)
+{
+  pt__cache_entry *e = &c->entries[i];
+  if (!e->refs_at || !e->r)
+    return 0;
+  int rc = pt__reuse_decode_refs(e->r, e->refs_at);
+  if (rc < 0)
+    return rc;
+  e->refs_at = 0;
+  c->n_refs_pending--;
+  if (rc == 1) {
+    pt_file_result_free(e->r);
+    e->r = NULL;
+    return PT_EAGAIN;
+  }
+  return 0;
+}
+
+int pt__cache_refs_all(pt_ingest_cache *c)
+{
+  size_t n_bad = 0;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && c->n_refs_pending && i < c->n; i++) {
+    rc = pt__cache_refs(c, i);
+    if (rc == PT_EAGAIN) {
+      n_bad++;
+      rc = 0;
+    }
+  }
+  if (n_bad)
+    pt_log(PT_LOG_WARN, "ingest cache: %zu file records held a malformed "
+           "reuse record; those files are parsed again", n_bad);
+  return rc;
 }
 
 int pt__cache_is_run_of(const pt_ingest_cache *c, const pt_graph *g)
@@ -154,6 +194,8 @@ void pt__cache_put_decoded(pt_ingest_cache *c, size_t i, pt_file_result *r)
 {
   pt_file_result_free(c->entries[i].r);
   c->entries[i].r = r;
+  c->n_refs_pending -= c->entries[i].refs_at != 0;
+  c->entries[i].refs_at = 0;
 }
 
 static void free_entries(pt__cache_entry *e, size_t n)
@@ -173,6 +215,7 @@ int pt__cache_commit(pt_ingest_cache *c, int ok)
   free_entries(c->entries, c->n);
   c->entries = NULL;
   c->n = c->cap = 0;
+  c->n_refs_pending = 0;
   pt_strmap_fini(&c->map);
   memset(&c->map, 0, sizeof c->map);
   if (!ok) {
@@ -235,6 +278,8 @@ void pt__cache_reuse(pt_ingest_cache *c, const pt_walk_result *w,
 void pt__cache_take(pt_ingest_cache *c, size_t i)
 {
   c->entries[i].r = NULL;
+  c->n_refs_pending -= c->entries[i].refs_at != 0;
+  c->entries[i].refs_at = 0;
 }
 
 /* ---- the patch shortcut's side -------------------------------------------- */
@@ -271,6 +316,8 @@ void pt__cache_replace(pt_ingest_cache *c, size_t i, pt_file_result *r,
   e->size = size;
   e->mtime_ns = mtime_ns;
   e->seeded = 0;
+  c->n_refs_pending -= e->refs_at != 0;
+  e->refs_at = 0;
 }
 
 size_t pt__cache_n_dirty(const pt_ingest_cache *c)
@@ -314,7 +361,7 @@ int pt__cache_splice(pt_ingest_cache *c, const unsigned char *drop,
   for (size_t i = 0; rc == 0 && i <= c->n; i++) {
     while (a < n_adds && (i == c->n || strcmp(adds[a].path, c->entries[i].path) < 0)) {
       e[w++] = (pt__cache_entry){adds[a].path, adds[a].size, adds[a].mtime_ns,
-                                 adds[a].r, 0};
+                                 adds[a].r, 0, 0};
       adds[a++].path = NULL;
     }
     if (i == c->n)
@@ -322,6 +369,7 @@ int pt__cache_splice(pt_ingest_cache *c, const unsigned char *drop,
     if (drop[i]) {
       pt_free(c->entries[i].path);
       pt_file_result_free(c->entries[i].r);
+      c->n_refs_pending -= c->entries[i].refs_at != 0;
     } else {
       e[w++] = c->entries[i];
     }

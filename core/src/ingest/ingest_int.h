@@ -48,6 +48,9 @@ typedef struct pt__cache_entry {
   pt_file_result *r;        /* owned, keys as extracted; NULL once moved */
   int seeded;               /* from a stored graph (pt_ingest_cache_seed):
                                size and mtime are the store's */
+  size_t refs_at;           /* seeded lazily (pt_ingest_cache_seed_lazily),
+                               r's references not decoded yet: where they
+                               start in r->file.reuse; else 0 */
 } pt__cache_entry;
 
 /* ingest_cache.c: the cache's insides are its own; these say what the
@@ -129,7 +132,16 @@ int pt__cache_splice(pt_ingest_cache *c, const unsigned char *drop,
  * file record (r owned from then on, freed on failure), before any run. */
 int pt__cache_hold_pool(pt_ingest_cache *c, const pt_graph *g);
 int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
-                         pt_file_result *r);
+                         pt_file_result *r, size_t refs_at);
+/* Entry i's references, decoded now if they were left for later (a lazy
+ * seed). 0 when r holds them; PT_EAGAIN when they were malformed: the
+ * entry's result is dropped (its file is parsed again) and the caller
+ * gives up its shortcut; PT_ENOMEM. */
+int pt__cache_refs(pt_ingest_cache *c, size_t i);
+/* Every entry's references decoded (those malformed drop their results,
+ * logged): what every run and patch but a re-run's does first. 0 or
+ * PT_ENOMEM. */
+int pt__cache_refs_all(pt_ingest_cache *c);
 /* Compacting (pt_ingest_cache_compact): does c hold the run that made
  * g (its resolver, a result for each of g's files but those rekeyed),
  * with no strings of another graph's? Then entry i's result is replaced
@@ -201,6 +213,10 @@ int pt__rerun_last_was_begun(void);
  * bytes before invalid UTF-8 was decoded); leaves it NULL when r cannot be
  * told apart from its records (two tests sorting alike). 0, or PT_ENOMEM. */
 int pt__reuse_encode(pt_file_result *r, uint64_t disk_size);
+/* Decodes into r (seeded lazily: no references yet) the references of its
+ * reuse record, which start at byte at. 0, 1 when they are malformed (r
+ * then holds none), PT_ENOMEM. */
+int pt__reuse_decode_refs(pt_file_result *r, size_t at);
 /* The size on disk of the file f's record was made from, as its reuse
  * record says (f->size, the decoded text's, when it has none). */
 uint64_t pt__reuse_disk_size(const pt_file_record *f);

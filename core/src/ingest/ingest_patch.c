@@ -101,9 +101,12 @@ static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
 {
   size_t n_entries;
   const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  int rc = pf->entry != NO_ENTRY ? pt__cache_refs(c, pf->entry) : 0;
+  if (rc)
+    return rc;
   const pt_file_result *was = pf->entry != NO_ENTRY ? entries[pf->entry].r : NULL;
   pt_buf_clear(full);
-  int rc = pt_buf_printf(full, "%s/%s", root, pf->path);
+  rc = pt_buf_printf(full, "%s/%s", root, pf->path);
   if (rc == 0) rc = pt_fs_stat_path(full->ptr, &pf->st);
   if (rc == 0 && (pf->st.type != PT_FS_FILE || pf->st.size > max_size))
     rc = PT_EAGAIN;
@@ -228,7 +231,8 @@ static int change_tables(pt_resolver *rs, pt_graph *scratch, patched *pf,
 }
 
 /* Adds to pf (room for every file) the unchanged file at path, to be
- * resolved again; 1 when added, 0 when it is in already or has no entry. */
+ * resolved again, unless it is in already or has no entry; PT_EAGAIN when
+ * its references, left for later by a lazy seed, are malformed. */
 static int take_file(pt_ingest_cache *c, unsigned char *taken, patched *pf,
                      size_t *n, const char *path)
 {
@@ -236,13 +240,16 @@ static int take_file(pt_ingest_cache *c, unsigned char *taken, patched *pf,
   const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
   if (!pt__cache_find(c, path, strlen(path), &i) || taken[i] || !entries[i].r)
     return 0;
+  int rc = pt__cache_refs(c, i);
+  if (rc)
+    return rc;
   taken[i] = 1;
   memset(&pf[*n], 0, sizeof pf[*n]);
   pf[*n].path = entries[i].path;
   pf[*n].entry = i;
   pf[*n].use = entries[i].r;
   (*n)++;
-  return 1;
+  return 0;
 }
 
 /* The bases noted by files that read what changed, again, until nothing
@@ -277,6 +284,8 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
           !pt__cache_find(c, path, strlen(path), &i) || noted[i] || !entries[i].r)
         continue;
       /* an edited file's new bases, else its kept ones */
+      if ((rc = pt__cache_refs(c, i)) != 0)
+        break;
       const pt_file_result *r = entries[i].r;
       for (size_t k = 0; k < *n; k++)
         if (pf[k].entry == i && pf[k].use)
@@ -295,7 +304,7 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
   for (size_t f = 0; rc == 0 && f < n_files; f++) {
     const char *path = pt__resolver_file_path(rs, f);
     if (path && reads[f])
-      take_file(c, taken, pf, n, path);
+      rc = take_file(c, taken, pf, n, path);
   }
   pt_free(taken);
   pt_free(noted);

@@ -135,6 +135,20 @@ static int seed_tables(pt_ingest_cache *c, const pt_graph *prev,
   return rc;
 }
 
+/* A lazy seed's references, all used by this pass: decoded, and every
+ * entry still has its result (else PT_EAGAIN). */
+static int all_refs(pt_ingest_cache *c)
+{
+  size_t n;
+  const pt__cache_entry *e;
+  int rc = pt__cache_refs_all(c);
+  e = pt__cache_entries(c, &n);
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    if (!e[i].r)
+      rc = PT_EAGAIN;
+  return rc;
+}
+
 int pt__patch_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
                    const pt_graph *prev)
 {
@@ -142,7 +156,10 @@ int pt__patch_seed(const pt_ingest_opts *o, pt_ingest_cache *c,
   pt__cache_entries(c, &n);
   if (!pt__cache_is_fresh_seed(c) || n != pt_graph_n_files(prev))
     return PT_EAGAIN;
-  int rc = seed_tables(c, prev, o->n_threads ? o->n_threads : pt_cpu_count());
+  int rc = all_refs(c);
+  if (rc)
+    return rc;
+  rc = seed_tables(c, prev, o->n_threads ? o->n_threads : pt_cpu_count());
   if (rc && rc != PT_ENOMEM) {
     pt_error_clear(); /* the full run meets and reports it */
     rc = PT_EAGAIN;
@@ -158,7 +175,10 @@ int pt__patch_start(const pt_ingest_opts *o, pt_ingest_cache *c,
                      o->skip, o->n_skip};
   pt_walk_result *w = NULL;
   uint64_t t0 = pt_clock_ns();
-  int rc = pt_walk(&wo, &w);
+  int rc = all_refs(c);
+  if (rc)
+    return rc;
+  rc = pt_walk(&wo, &w);
   if (rc == 0 && !walk_unchanged(c, w, prev))
     rc = PT_EAGAIN;
   st->walk_ns = pt_clock_ns() - t0;

@@ -313,6 +313,8 @@ static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
       m.all = 1;
       break;
     }
+    if ((rc = pt__cache_refs(c, at[k])) != 0) /* for its bases */
+      break;
     const pt_file_result *was = e[at[k]].r;
     is_changed[at[k]] = 1;
     rc = extract(c, &x, o->root, path, &now[k]);
@@ -361,7 +363,7 @@ static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
   }
   /* the files whose references hold a mark: none of them notes bases
    * (noting them again could change a type's bases, which any file may
-   * read) */
+   * read; a lazy seed decoded the references of every file that does) */
   for (size_t i = 0; rc == 0 && !m.all && m.n && i < n; i++) {
     const pt_file_record *f = &e[i].r->file;
     if (is_changed[i] || !bytes_hold_mark(&m, f->reuse, f->reuse_size))
@@ -481,8 +483,11 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
   pt__resolve_job *run = pt_calloc(n + 1, sizeof *run);
   int rc = jobs && run ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < n; i++) {
-    const pt_file_result *r = e[i].r;
     pt_raw_ref *refs = NULL;
+    /* a lazy seed left the references of files that note no bases */
+    if (reads[i] && (rc = pt__cache_refs(c, i)) != 0)
+      break;
+    const pt_file_result *r = e[i].r;
     if (reads[i] || pt__ingest_has_bases(r))
       rc = refs_in(t->g, r, &refs);
     jobs[i] = (pt__resolve_job){t->files[i].path, r->file.lang, refs,

@@ -8,7 +8,8 @@
  * Layout: 'R', version, the extractor's digest (4 bytes, low first: see
  * below), then varints: the file's size on disk (the record's size is of
  * the text as decoded, which differs when it held invalid UTF-8), the
- * entity count and, in source
+ * flags (REUSE_NOTES_BASES; version 5 had none), the entity count and, in
+ * source
  * order, each entity's rank among the file's entities in canonical order;
  * the same for the tests; the reference count and each reference (from:
  * 0 for the file key, k + 1 for the k-th entity in source order;
@@ -35,9 +36,18 @@
 #include "ingest_int.h"
 
 #define REUSE_TAG 'R'
-#define REUSE_VERSION 5 /* 1 had no arity, 2 no extractor digest, 3 no
-                           size on disk, 4 no argument types */
+#define REUSE_VERSION 6 /* 1 had no arity, 2 no extractor digest, 3 no
+                           size on disk, 4 no argument types, 5 no flags
+                           (still read: its references are always
+                           decoded) */
+#define REUSE_VERSION_NO_FLAGS 5
 #define REUSE_HEAD 6
+
+/* The flags: the file has references the resolver notes as bases
+ * (pt__ingest_has_bases). A re-run's seed decodes the references of such
+ * files at once (every one of them is noted), the others' only when it
+ * uses them. What the resolver notes changing changes REUSE_VERSION. */
+#define REUSE_NOTES_BASES 1u
 
 /* What made the raw references a record keeps: a digest of the queries and
  * the extract stage's sources, worked out by the build (core/CMakeLists.txt).
@@ -56,12 +66,23 @@ static void reuse_head(unsigned char head[REUSE_HEAD])
     head[2 + i] = (unsigned char)(d >> (8 * i));
 }
 
-int pt__reuse_is_current(const pt_file_record *f)
+/* The record's version when this build reads it (its extractor's and a
+ * version it knows), else 0. */
+static int reuse_version(const pt_file_record *f)
 {
   unsigned char head[REUSE_HEAD];
+  const unsigned char *p = f->reuse;
   reuse_head(head);
-  return f->reuse && f->reuse_size >= REUSE_HEAD &&
-         memcmp(f->reuse, head, REUSE_HEAD) == 0;
+  if (!p || f->reuse_size < REUSE_HEAD || p[0] != head[0] ||
+      memcmp(p + 2, head + 2, REUSE_HEAD - 2) != 0 ||
+      (p[1] != REUSE_VERSION && p[1] != REUSE_VERSION_NO_FLAGS))
+    return 0;
+  return p[1];
+}
+
+int pt__reuse_is_current(const pt_file_record *f)
+{
+  return reuse_version(f) != 0;
 }
 
 uint64_t pt__reuse_disk_size(const pt_file_record *f)
@@ -232,6 +253,7 @@ static int encode(enc *w, const pt_file_result *r, uint64_t disk_size,
   reuse_head(head);
   w->rc = pt_buf_put(&w->b, head, sizeof head);
   put_u64(w, disk_size);
+  put_u64(w, pt__ingest_has_bases(r) ? REUSE_NOTES_BASES : 0);
   for (size_t i = 0; i < r->n_entities; i++)
     v[i] = (ranked){r->entities[i].key, 0, i};
   int lost = put_ranks(w, v, r->n_entities, cmp_entity_key);
@@ -400,9 +422,13 @@ static int decode_order(dec *d, size_t n_have, size_t *order)
 
 /* A result equal to the one extraction gave, with strings borrowed from
  * g's pool (which the cache keeps alive); NULL in *out when the record is
- * not well formed. */
+ * not well formed. lazy: when the record says the file notes no bases,
+ * its references are left undecoded, *refs_at where they start in the
+ * record (pt__reuse_decode_refs; the rest of the record is checked then),
+ * else 0. */
 static int decode(const pt_graph *g, const pt_file_record *f,
-                  const file_span *sp, const char *file_key, pt_file_result **out)
+                  const file_span *sp, const char *file_key, int lazy,
+                  pt_file_result **out, size_t *refs_at)
 {
   dec d = {f->reuse, (const unsigned char *)f->reuse + f->reuse_size, NULL, 0,
            0, 0};
@@ -410,15 +436,20 @@ static int decode(const pt_graph *g, const pt_file_record *f,
   size_t *order = pt_malloc((n + 1) * sizeof *order);
   pt_file_result *r = pt_calloc(1, sizeof *r);
   int rc = order && r ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  int version = reuse_version(f);
+  uint64_t flags = REUSE_NOTES_BASES;
   *out = NULL;
+  *refs_at = 0;
   if (rc == 0) {
     pt_arena_init(&r->arena);
     r->file = *f;
-    if (!pt__reuse_is_current(f))
+    if (!version)
       set_bad(&d);
     else
       d.p += REUSE_HEAD;
     get_u64(&d); /* the size on disk: pt__reuse_disk_size */
+    if (version != REUSE_VERSION_NO_FLAGS)
+      flags = get_u64(&d);
     r->entities = pt_arena_alloc(&r->arena, (sp->n_ents + 1) * sizeof *r->entities);
     r->tests = pt_arena_alloc(&r->arena, (sp->n_tests + 1) * sizeof *r->tests);
     if (!r->entities || !r->tests)
@@ -432,16 +463,47 @@ static int decode(const pt_graph *g, const pt_file_record *f,
     rc = decode_order(&d, sp->n_tests, order);
   for (size_t i = 0; rc == 0 && !d.bad && i < sp->n_tests; i++)
     r->tests[r->n_tests++] = pt_graph_tests(g)[sp->tests[order[i]]];
-  if (rc == 0 && !d.bad)
+  if (rc == 0 && !d.bad && lazy && !(flags & REUSE_NOTES_BASES) &&
+      d.p < d.end) {
+    *refs_at = (size_t)(d.p - (const unsigned char *)f->reuse);
+    d.p = d.end; /* the rest is read when it is used */
+  } else if (rc == 0 && !d.bad) {
     rc = decode_refs(&d, r, file_key);
+  }
   if (rc == 0 && d.bad < 0)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0 && !d.bad && d.p == d.end)
     *out = r;
   else
     pt_file_result_free(r);
+  if (!*out)
+    *refs_at = 0;
   pt_free(d.strings);
   pt_free(order);
+  return rc;
+}
+
+int pt__reuse_decode_refs(pt_file_result *r, size_t at)
+{
+  const pt_file_record *f = &r->file;
+  dec d = {(const unsigned char *)f->reuse + at,
+           (const unsigned char *)f->reuse + f->reuse_size, NULL, 0, 0, 0};
+  pt_buf file_key = PT_BUF_INIT;
+  int rc = at >= REUSE_HEAD && at < f->reuse_size && reuse_version(f)
+               ? pt__key_file(&file_key, f->lang, f->path) : 0;
+  if (rc == 0 && file_key.ptr)
+    rc = decode_refs(&d, r, file_key.ptr);
+  else if (rc == 0)
+    set_bad(&d);
+  if (rc == 0 && d.bad < 0)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0 && (d.bad || d.p != d.end)) {
+    r->refs = NULL; /* what was decoded is in r's arena, freed with it */
+    r->n_refs = 0;
+    rc = 1;
+  }
+  pt_free(d.strings);
+  pt_buf_fini(&file_key);
   return rc;
 }
 
@@ -521,11 +583,14 @@ static void log_skipped(size_t n_other, size_t n_bad, int compact)
 }
 
 /* The files a seed decodes: from, to (indexes in g's files), their
- * results by index (NULL: skipped or malformed), the first failure. */
+ * results by index (NULL: skipped or malformed) and where their
+ * references start when left undecoded (lazy), the first failure. */
 typedef struct decode_part {
   const pt_graph *g;
   const spans *s;
   pt_file_result **res;
+  size_t *refs_at;
+  int lazy;
   size_t from, to;
   size_t failed_at; /* the file whose decode failed (rc), else to */
   int rc;
@@ -546,7 +611,8 @@ static void decode_part_run(void *payload)
     pt_buf_clear(&file_key);
     rc = pt__key_file(&file_key, f->lang, f->path);
     if (rc == 0)
-      rc = decode(p->g, f, &p->s->v[i], file_key.ptr, &p->res[i]);
+      rc = decode(p->g, f, &p->s->v[i], file_key.ptr, p->lazy, &p->res[i],
+                  &p->refs_at[i]);
   }
   p->rc = rc;
   p->failed_at = rc ? i - 1 : p->to;
@@ -564,19 +630,24 @@ static void decode_part_run(void *payload)
  * them, and a failure is the first in file order. PT_ENOTSUPPORTED when
  * there is no second thread (the caller decodes on one). */
 static int decode_split(pt_ingest_cache *c, const pt_graph *g, const spans *s,
-                        size_t *n)
+                        int lazy, size_t *n)
 {
   const pt_file_record *files = pt_graph_files(g);
   size_t nf = pt_graph_n_files(g), n_bad = 0, n_other = 0;
   pt_file_result **res = pt_calloc(nf + 1, sizeof *res);
+  size_t *refs_at = pt_calloc(nf + 1, sizeof *refs_at);
   pt_thread *t = NULL;
-  if (!res)
+  if (!res || !refs_at) {
+    pt_free(res);
+    pt_free(refs_at);
     return PT_ERR(PT_ENOMEM, "out of memory");
-  decode_part part[2] = {{g, s, res, 0, nf / 2, 0, 0, {0}},
-                         {g, s, res, nf / 2, nf, 0, 0, {0}}};
+  }
+  decode_part part[2] = {{g, s, res, refs_at, lazy, 0, nf / 2, 0, 0, {0}},
+                         {g, s, res, refs_at, lazy, nf / 2, nf, 0, 0, {0}}};
   if (pt_thread_start(decode_part_run, &part[1], &t) != 0) {
     pt_error_clear();
     pt_free(res);
+    pt_free(refs_at);
     return PT_ENOTSUPPORTED;
   }
   decode_part_run(&part[0]);
@@ -595,7 +666,7 @@ static int decode_split(pt_ingest_cache *c, const pt_graph *g, const spans *s,
     }
     if (!res[i])
       n_bad++;
-    else if ((rc = pt__cache_add_seeded(c, f, res[i])) == 0)
+    else if ((rc = pt__cache_add_seeded(c, f, res[i], refs_at[i])) == 0)
       (*n)++;
     res[i] = NULL; /* the cache's, or freed by the add that failed */
   }
@@ -605,15 +676,17 @@ static int decode_split(pt_ingest_cache *c, const pt_graph *g, const spans *s,
   for (size_t i = 0; i < nf; i++)
     pt_file_result_free(res[i]);
   pt_free(res);
+  pt_free(refs_at);
   log_skipped(n_other, n_bad, 0);
   return rc;
 }
 
 /* Each file record of g that holds a current reuse record, decoded into
- * a result: added to the empty cache c as a seeded entry, or (compact)
+ * a result: added to the empty cache c as a seeded entry (lazy: the
+ * references of files that note no bases left undecoded), or (compact)
  * put in place of the result c keeps for that path. *n counts them. */
 static int decode_records(pt_ingest_cache *c, const pt_graph *g, int compact,
-                          size_t *n)
+                          int lazy, size_t *n)
 {
   spans s = {NULL, NULL, NULL};
   pt_buf file_key = PT_BUF_INIT;
@@ -624,7 +697,7 @@ static int decode_records(pt_ingest_cache *c, const pt_graph *g, int compact,
   if (rc == 0)
     rc = pt__cache_hold_pool(c, g);
   if (rc == 0 && !compact && nf >= SEED_SPLIT_MIN) {
-    rc = decode_split(c, g, &s, n);
+    rc = decode_split(c, g, &s, lazy, n);
     if (rc != PT_ENOTSUPPORTED) {
       spans_fini(&s);
       return rc;
@@ -635,7 +708,7 @@ static int decode_records(pt_ingest_cache *c, const pt_graph *g, int compact,
   for (size_t i = 0; rc == 0 && i < nf; i++) {
     const pt_file_record *f = &files[i];
     pt_file_result *r = NULL;
-    size_t k = 0;
+    size_t k = 0, refs_at = 0;
     if (!f->reuse || f->mtime_ns == 0 ||
         (compact && !pt__cache_find(c, f->path, strlen(f->path), &k)))
       continue;
@@ -646,13 +719,13 @@ static int decode_records(pt_ingest_cache *c, const pt_graph *g, int compact,
     pt_buf_clear(&file_key);
     rc = pt__key_file(&file_key, f->lang, f->path);
     if (rc == 0)
-      rc = decode(g, f, &s.v[i], file_key.ptr, &r);
+      rc = decode(g, f, &s.v[i], file_key.ptr, lazy && !compact, &r, &refs_at);
     if (rc == 0 && !r)
       n_bad++;
     else if (rc == 0 && compact) {
       pt__cache_put_decoded(c, k, r);
       (*n)++;
-    } else if (rc == 0 && (rc = pt__cache_add_seeded(c, f, r)) == 0)
+    } else if (rc == 0 && (rc = pt__cache_add_seeded(c, f, r, refs_at)) == 0)
       (*n)++;
   }
   log_skipped(n_other, n_bad, compact);
@@ -661,15 +734,27 @@ static int decode_records(pt_ingest_cache *c, const pt_graph *g, int compact,
   return rc;
 }
 
-int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g, size_t *n_seeded)
+static int seed(pt_ingest_cache *c, const pt_graph *g, int lazy,
+                size_t *n_seeded)
 {
   *n_seeded = 0;
   if (pt_ingest_cache_size(c) != 0)
     return PT_ERR(PT_EINVAL, "pt_ingest_cache_seed: the cache is in use");
-  int rc = decode_records(c, g, 0, n_seeded);
+  int rc = decode_records(c, g, 0, lazy, n_seeded);
   if (rc)
     pt__cache_commit(c, 0);
   return rc;
+}
+
+int pt_ingest_cache_seed(pt_ingest_cache *c, const pt_graph *g, size_t *n_seeded)
+{
+  return seed(c, g, 0, n_seeded);
+}
+
+int pt_ingest_cache_seed_lazily(pt_ingest_cache *c, const pt_graph *g,
+                                size_t *n_seeded)
+{
+  return seed(c, g, 1, n_seeded);
 }
 
 int pt_ingest_cache_compact(pt_ingest_cache *c, const pt_graph *g,
@@ -679,7 +764,7 @@ int pt_ingest_cache_compact(pt_ingest_cache *c, const pt_graph *g,
   if (!pt__cache_is_run_of(c, g))
     return PT_ERR(PT_EINVAL, "pt_ingest_cache_compact: the cache does not "
                   "hold the run that made the graph");
-  return decode_records(c, g, 1, n_compacted);
+  return decode_records(c, g, 1, 0, n_compacted);
 }
 
 /* ---- the stat check's second opinion ------------------------------------ */
