@@ -1043,6 +1043,68 @@ static void seed_lazily__leaves_the_references_of_files_without_bases(
   drop_tree(&t);
 }
 
+/* Many entries' references left for later are decoded on two threads
+ * (pt__cache_refs_all, pt__cache_refs_many): what a seed decodes; a
+ * malformed record among them drops its entry, and the others are
+ * decoded all the same. */
+static void seed_lazily__many_left_are_decoded_as_a_seed_decodes(void **state)
+{
+  tree t;
+  pt_graph *g = NULL;
+  pt_ingest_cache *eager = NULL, *lazy = NULL, *lazy2 = NULL;
+  size_t n_seeded, n;
+  char name[32], text[128];
+  t.dir = pt_test_tmpdir("rerun_lazy_many");
+  snprintf(t.src, sizeof t.src, "%s/src", t.dir);
+  snprintf(t.spec, sizeof t.spec, "sqlite:%s/index.db", t.dir);
+  for (int i = 0; i < 300; i++) {
+    snprintf(name, sizeof name, "m%03d.py", i);
+    snprintf(text, sizeof text, "def f%d():\n    return f%d() + g(%d)\n", i,
+             (i + 1) % 300, i);
+    pt_test_write(t.src, name, text);
+  }
+  index_and_save(&t);
+  load_lean(&t, &g);
+  assert_int_equal(pt_ingest_cache_new(&eager), 0);
+  assert_int_equal(pt_ingest_cache_new(&lazy), 0);
+  assert_int_equal(pt_ingest_cache_new(&lazy2), 0);
+  assert_int_equal(pt_ingest_cache_seed(eager, g, &n_seeded), 0);
+  assert_int_equal(pt_ingest_cache_seed_lazily(lazy, g, &n_seeded), 0);
+  assert_int_equal(n_seeded, 300);
+  const pt__cache_entry *e = pt__cache_entries(eager, &n);
+  const pt__cache_entry *l = pt__cache_entries(lazy, &n);
+  unsigned char which[301];
+  memset(which, 1, sizeof which);
+  which[7] = 0;
+  for (size_t i = 0; i < n; i++)
+    assert_true(l[i].refs_at > 0);
+  assert_int_equal(pt__cache_refs_many(lazy, which), 0);
+  assert_true(l[7].refs_at > 0); /* not asked for */
+  assert_int_equal(pt__cache_refs_all(lazy), 0);
+  for (size_t i = 0; i < n; i++) {
+    assert_int_equal(l[i].refs_at, 0);
+    assert_true(e[i].r->n_refs > 0);
+    assert_same_refs(e[i].r, l[i].r);
+  }
+  /* one record cut short: its entry goes, the rest are decoded */
+  pt_file_record *f = (pt_file_record *)pt_graph_files(g);
+  f[150].reuse_size--;
+  assert_int_equal(pt_ingest_cache_seed_lazily(lazy2, g, &n_seeded), 0);
+  assert_int_equal(n_seeded, 300); /* its references were not read yet */
+  const pt__cache_entry *l2 = pt__cache_entries(lazy2, &n);
+  assert_int_equal(pt__cache_refs_many(lazy2, which), PT_EAGAIN);
+  assert_null(l2[150].r);
+  for (size_t i = 0; i < n; i++)
+    if (i != 150 && i != 7)
+      assert_same_refs(e[i].r, l2[i].r);
+  f[150].reuse_size++;
+  pt_ingest_cache_free(eager);
+  pt_ingest_cache_free(lazy);
+  pt_ingest_cache_free(lazy2);
+  pt_graph_free(g);
+  drop_tree(&t);
+}
+
 /* A record of version 5 (no flags) is read, its references at once, as
  * they were; one of version 4 is not this build's. */
 static void seed_lazily__reads_records_without_flags_at_once(void **state)
@@ -1164,6 +1226,7 @@ int main(void)
       cmocka_unit_test_setup(rerun__in_place_and_in_a_copy_give_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(seed_lazily__leaves_the_references_of_files_without_bases, not_ahead),
       cmocka_unit_test_setup(seed_lazily__reads_records_without_flags_at_once, not_ahead),
+      cmocka_unit_test_setup(seed_lazily__many_left_are_decoded_as_a_seed_decodes, not_ahead),
       cmocka_unit_test_setup(rerun__a_damaged_record_left_for_later_is_parsed_again, not_ahead),
       cmocka_unit_test_setup(load_without_code__is_the_load_without_any_code, not_ahead),
       cmocka_unit_test_setup(load_without_code_then__gives_the_records_then_the_edges, not_ahead),

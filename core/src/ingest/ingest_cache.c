@@ -10,6 +10,7 @@
 #include "pt/error.h"
 #include "pt/log.h"
 #include "pt/strmap.h"
+#include "pt/sys/thread.h"
 #include "ingest_int.h"
 
 struct pt_ingest_cache {
@@ -166,17 +167,95 @@ int pt__cache_refs(pt_ingest_cache *c, size_t i)
   return 0;
 }
 
+/* Entries from..to whose references are left (and which says so, or is
+ * NULL) decoded: bad[i] set for those malformed; done counts them all. */
+typedef struct refs_part {
+  pt__cache_entry *e;
+  const unsigned char *which;
+  unsigned char *bad;
+  size_t from, to, done;
+  int rc;
+  pt_error err;
+} refs_part;
+
+static void refs_part_run(void *payload)
+{
+  refs_part *p = payload;
+  for (size_t i = p->from; p->rc == 0 && i < p->to; i++) {
+    pt__cache_entry *e = &p->e[i];
+    if (!e->refs_at || !e->r || (p->which && !p->which[i]))
+      continue;
+    int rc = pt__reuse_decode_refs(e->r, e->refs_at);
+    if (rc < 0) {
+      p->rc = rc;
+      p->err = *pt_error_last();
+      break;
+    }
+    e->refs_at = 0;
+    p->bad[i] = (unsigned char)rc;
+    p->done++;
+  }
+}
+
+/* Below this many entries to decode, one thread decodes them. */
+#define REFS_SPLIT_MIN 256
+
+/* The references left of the entries which names (NULL: every one),
+ * decoded on this thread and one more when there are many (decoding is
+ * pure: each entry's own); the malformed drop their results, *n_bad
+ * counts them. */
+static int refs_of(pt_ingest_cache *c, const unsigned char *which,
+                   size_t *n_bad)
+{
+  size_t n = 0;
+  *n_bad = 0;
+  for (size_t i = 0; c->n_refs_pending && i < c->n; i++)
+    n += c->entries[i].refs_at && (!which || which[i]);
+  if (n == 0)
+    return 0;
+  unsigned char *bad = pt_calloc(c->n + 1, 1);
+  if (!bad)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  refs_part part[2] = {{c->entries, which, bad, 0, c->n / 2, 0, 0, {0}},
+                       {c->entries, which, bad, c->n / 2, c->n, 0, 0, {0}}};
+  pt_thread *t = NULL;
+  if (n >= REFS_SPLIT_MIN && pt_thread_start(refs_part_run, &part[1], &t) != 0) {
+    pt_error_clear(); /* no thread: one decodes them all */
+    t = NULL;
+  }
+  if (!t) {
+    part[0].to = c->n;
+    part[1].from = c->n;
+  }
+  refs_part_run(&part[0]);
+  if (t)
+    pt_thread_join(t);
+  c->n_refs_pending -= part[0].done + part[1].done;
+  for (size_t i = 0; i < c->n; i++)
+    if (bad[i]) {
+      pt_file_result_free(c->entries[i].r);
+      c->entries[i].r = NULL;
+      (*n_bad)++;
+    }
+  pt_free(bad);
+  const refs_part *failed = part[0].rc ? &part[0] : part[1].rc ? &part[1] : NULL;
+  if (failed)
+    return pt__error_set(failed->err.code, failed->err.file, failed->err.line,
+                         "%s", failed->err.message);
+  return 0;
+}
+
+int pt__cache_refs_many(pt_ingest_cache *c, const unsigned char *which)
+{
+  size_t n_bad;
+  int rc = refs_of(c, which, &n_bad);
+  return rc ? rc : n_bad ? PT_EAGAIN : 0;
+}
+
 int pt__cache_refs_all(pt_ingest_cache *c)
 {
-  size_t n_bad = 0;
-  int rc = 0;
-  for (size_t i = 0; rc == 0 && c->n_refs_pending && i < c->n; i++) {
-    rc = pt__cache_refs(c, i);
-    if (rc == PT_EAGAIN) {
-      n_bad++;
-      rc = 0;
-    }
-  }
+  size_t n_bad;
+  int rc = refs_of(c, NULL, &n_bad);
   if (n_bad)
     pt_log(PT_LOG_WARN, "ingest cache: %zu file records held a malformed "
            "reuse record; those files are parsed again", n_bad);

@@ -138,6 +138,10 @@ int pt__cache_add_seeded(pt_ingest_cache *c, const pt_file_record *f,
  * entry's result is dropped (its file is parsed again) and the caller
  * gives up its shortcut; PT_ENOMEM. */
 int pt__cache_refs(pt_ingest_cache *c, size_t i);
+/* The same for each entry i with which[i] set, on two threads when they
+ * are many; PT_EAGAIN when any was malformed (each such drops its
+ * result). */
+int pt__cache_refs_many(pt_ingest_cache *c, const unsigned char *which);
 /* Every entry's references decoded (those malformed drop their results,
  * logged): what every run and patch but a re-run's does first. 0 or
  * PT_ENOMEM. */

@@ -482,11 +482,11 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
   pt__resolve_job *jobs = pt_calloc(n + 1, sizeof *jobs);
   pt__resolve_job *run = pt_calloc(n + 1, sizeof *run);
   int rc = jobs && run ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  /* a lazy seed left the references of files that note no bases */
+  if (rc == 0)
+    rc = pt__cache_refs_many(c, reads);
   for (size_t i = 0; rc == 0 && i < n; i++) {
     pt_raw_ref *refs = NULL;
-    /* a lazy seed left the references of files that note no bases */
-    if (reads[i] && (rc = pt__cache_refs(c, i)) != 0)
-      break;
     const pt_file_result *r = e[i].r;
     if (reads[i] || pt__ingest_has_bases(r))
       rc = refs_in(t->g, r, &refs);
