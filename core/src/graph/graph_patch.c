@@ -479,27 +479,50 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
     qsort(g->entities.v, g->entities.n, sizeof *g->entities.v, pt__graph_cmp_entity);
   if (rc == 0)
     rc = patch_tests(g, prev, files, n, paths);
-  /* file records in place; a file that left has none, a new one joins */
+  /* file records in place; a file that left has none, a new one joins:
+   * the new ones sorted apart and merged in (a rename's new path is one
+   * record among 17,449 on the large tree, which a sort of them all
+   * compared path by path) */
   unsigned char *had = rc ? NULL : pt_calloc(n + 1, 1);
+  size_t n_joined = 0;
   if (rc == 0 && !had)
     rc = PT_ENOMEM;
   for (size_t i = 0; i < prev->files.n && rc == 0; i++) {
     size_t k;
-    if (!patched(paths, prev->files.v[i].path, &k))
-      rc = VEC_PUSH(g->files, prev->files.v[i]);
-    else if ((had[k] = 1) && files[k].file)
+    if (patched(paths, prev->files.v[i].path, &k))
+      had[k] = 1;
+  }
+  for (size_t k = 0; k < n && rc == 0; k++)
+    n_joined += !had[k] && files[k].file;
+  pt_file_record *joined = rc ? NULL : pt_malloc((n_joined + 1) * sizeof *joined);
+  if (rc == 0 && !joined)
+    rc = PT_ENOMEM;
+  if (rc == 0 && !(g->files.v = pt_malloc((prev->files.n + n_joined + 1) *
+                                          sizeof *g->files.v)))
+    rc = PT_ENOMEM;
+  g->files.cap = rc ? 0 : prev->files.n + n_joined + 1;
+  /* the joining ones' records go in through g first (interned, their
+   * reuse records copied), then move to joined, sorted */
+  for (size_t k = 0, j = 0; k < n && rc == 0; k++)
+    if (!had[k] && files[k].file && (rc = pt_graph_add_file(g, files[k].file)) == 0)
+      joined[j++] = g->files.v[--g->files.n];
+  if (rc == 0 && n_joined > 1)
+    qsort(joined, n_joined, sizeof *joined, cmp_file_path);
+  for (size_t i = 0, j = 0; i <= prev->files.n && rc == 0; i++) {
+    const char *p = i < prev->files.n ? prev->files.v[i].path : NULL;
+    while (j < n_joined && (!p || strcmp(joined[j].path, p) < 0))
+      g->files.v[g->files.n++] = joined[j++];
+    size_t k;
+    if (!p)
+      break;
+    if (!patched(paths, p, &k))
+      g->files.v[g->files.n++] = prev->files.v[i];
+    else if (files[k].file)
       rc = pt_graph_add_file(g, files[k].file);
     else
       ch->files_removed++;
   }
-  int joined = 0;
-  for (size_t k = 0; k < n && rc == 0; k++)
-    if (!had[k] && files[k].file) {
-      rc = pt_graph_add_file(g, files[k].file);
-      joined = 1;
-    }
-  if (rc == 0 && joined)
-    qsort(g->files.v, g->files.n, sizeof *g->files.v, cmp_file_path);
+  pt_free(joined);
   pt_free(had);
   return rc == PT_ENOMEM ? PT_ERR(PT_ENOMEM, "out of memory patching a graph") : rc;
 }

@@ -3,6 +3,7 @@
  * extracted again, the compiled queries, and the resolver of the last full
  * run for the live index's patches. A run builds the next generation as it
  * merges; a failed run drops both, so the next extracts everything. */
+#include <stdint.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -436,43 +437,67 @@ int pt__cache_splice(pt_ingest_cache *c, const unsigned char *drop,
 {
   size_t n = c->n + n_adds, a = 0, w = 0;
   pt__cache_entry *e = pt_malloc((n + 1) * sizeof *e);
-  int rc = e ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  size_t *moved = pt_malloc((c->n + 1) * sizeof *moved); /* old index -> new */
+  size_t *at = pt_malloc((n_adds + 1) * sizeof *at);      /* an add's index */
+  pt_strmap map = PT_STRMAP_INIT;
+  int rc = e && moved && at ? pt_strmap_reserve(&map, n)
+                      : PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i <= c->n; i++) {
     while (a < n_adds && (i == c->n || strcmp(adds[a].path, c->entries[i].path) < 0)) {
+      at[a] = w;
       e[w++] = (pt__cache_entry){adds[a].path, adds[a].size, adds[a].mtime_ns,
                                  adds[a].r, 0, 0};
-      adds[a++].path = NULL;
+      a++;
     }
     if (i == c->n)
       break;
-    if (drop[i]) {
-      pt_free(c->entries[i].path);
-      pt_file_result_free(c->entries[i].r);
-      c->n_refs_pending -= c->entries[i].refs_at != 0;
-    } else {
+    moved[i] = drop[i] ? SIZE_MAX : w;
+    if (!drop[i])
       e[w++] = c->entries[i];
-    }
   }
-  if (rc) {
+  /* the map: a kept path's slot moves into the new one with the hash the
+   * old one holds (its text is neither read nor hashed again: 17,449
+   * paths on the large tree at every file that comes or goes); the new
+   * paths are hashed */
+  for (size_t s = 0; rc == 0 && s < c->map.cap; s++) {
+    const pt_strmap_slot *sl = &c->map.slots[s];
+    size_t was;
+    if (sl->key && moved[sl->value] != SIZE_MAX)
+      rc = pt_strmap_put_new_hashed(&map, sl->key, sl->len, sl->hash,
+                                    moved[sl->value], &was);
+  }
+  for (size_t k = 0; rc == 0 && k < n_adds; k++) {
+    size_t was;
+    rc = pt_strmap_put_new(&map, adds[k].path, strlen(adds[k].path), at[k], &was);
+  }
+  pt_free(moved);
+  pt_free(at);
+  if (rc) { /* the cache is nothing without its map: start over */
     for (size_t k = 0; k < n_adds; k++) {
       pt_free(adds[k].path);
       pt_file_result_free(adds[k].r);
     }
+    pt_free(e);
+    pt_strmap_fini(&map);
+    pt__cache_commit(c, 0);
+    pt__cache_drop_resolver(c);
     return rc;
   }
+  for (size_t i = 0; i < c->n; i++)
+    if (drop[i]) {
+      pt_free(c->entries[i].path);
+      pt_file_result_free(c->entries[i].r);
+      c->n_refs_pending -= c->entries[i].refs_at != 0;
+    }
+  for (size_t k = 0; k < n_adds; k++)
+    adds[k].path = NULL; /* the entries' now */
   pt_free(c->entries);
   c->entries = e;
   c->n = w;
   c->cap = n + 1;
   pt_strmap_fini(&c->map);
-  memset(&c->map, 0, sizeof c->map);
-  for (size_t i = 0; rc == 0 && i < c->n; i++)
-    rc = pt_strmap_put(&c->map, c->entries[i].path, strlen(c->entries[i].path), i);
-  if (rc) { /* without its map the cache is nothing: start over */
-    pt__cache_commit(c, 0);
-    pt__cache_drop_resolver(c);
-  }
-  return rc;
+  c->map = map;
+  return 0;
 }
 
 /* ---- pt/ingest.h ------------------------------------------------------------ */
