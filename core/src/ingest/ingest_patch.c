@@ -277,11 +277,11 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
     again = 0;
     rc = pt__resolver_readers(rs, 1, ch, reads);
     for (size_t f = 0; rc == 0 && f < n_files; f++) {
-      const char *path = pt__resolver_file_path(rs, f);
+      const char *path = reads[f] ? pt__resolver_file_path(rs, f) : NULL;
       size_t i;
       /* most files read nothing that changed: asked first */
-      if (!path || !reads[f] ||
-          !pt__cache_find(c, path, strlen(path), &i) || noted[i] || !entries[i].r)
+      if (!path || !pt__cache_find(c, path, strlen(path), &i) || noted[i] ||
+          !entries[i].r)
         continue;
       /* an edited file's new bases, else its kept ones */
       if ((rc = pt__cache_refs(c, i)) != 0)
@@ -302,8 +302,8 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
   if (rc == 0)
     rc = pt__resolver_readers(rs, 0, ch, reads);
   for (size_t f = 0; rc == 0 && f < n_files; f++) {
-    const char *path = pt__resolver_file_path(rs, f);
-    if (path && reads[f])
+    const char *path = reads[f] ? pt__resolver_file_path(rs, f) : NULL;
+    if (path)
       rc = take_file(c, taken, pf, n, path);
   }
   pt_free(taken);
