@@ -189,11 +189,9 @@ static void ingest_patch__a_file_resolved_again_to_its_edges_keeps_them(
  * m/ (edges listing both candidates), and 40 of n/ call their own folder's;
  * after a/util.c moves into c/, the first 80 list other candidates, the 40
  * resolve as before, and the patched graph is the fresh one. */
-static void ingest_patch__many_files_resolved_again_on_threads_equal_fresh(
-    void **state)
+static void resolved_again_on_threads(int n_amb, int n_local)
 {
-  enum { N_AMBIGUOUS = 80, N_LOCAL = 40 };
-  char **files = pt_calloc(2 * (N_AMBIGUOUS + N_LOCAL) + 16, sizeof *files);
+  char **files = pt_calloc(2 * (n_amb + n_local) + 16, sizeof *files);
   assert_non_null(files);
   size_t k = 0;
   files[k++] = pt_strdup("a/util.c");
@@ -207,8 +205,8 @@ static void ingest_patch__many_files_resolved_again_on_threads_equal_fresh(
   files[k++] = pt_strdup("c/keep.c");
   files[k++] = pt_strdup("int keep(void)\n{\n  return 0;\n}\n");
   char buf[256];
-  for (int i = 0; i < N_AMBIGUOUS + N_LOCAL; i++) {
-    snprintf(buf, sizeof buf, "%s/f%03d.c", i < N_AMBIGUOUS ? "m" : "n", i);
+  for (int i = 0; i < n_amb + n_local; i++) {
+    snprintf(buf, sizeof buf, "%s/f%03d.c", i < n_amb ? "m" : "n", i);
     files[k++] = pt_strdup(buf);
     snprintf(buf, sizeof buf, "int f%03d(void)\n{\n  return helper();\n}\n", i);
     files[k++] = pt_strdup(buf);
@@ -228,8 +226,8 @@ static void ingest_patch__many_files_resolved_again_on_threads_equal_fresh(
     if (!strncmp(e[i].file_path, "n/f", 3))
       n_kept += ln.edge_src[i] != PT_GRAPH_NEW;
   }
-  assert_int_equal(n_new, N_AMBIGUOUS);
-  assert_int_equal(n_kept, N_LOCAL);
+  assert_int_equal(n_new, n_amb);
+  assert_int_equal(n_kept, n_local);
   /* and back, from the patched graph */
   pt_graph_free(t.g);
   t.g = next;
@@ -241,6 +239,20 @@ static void ingest_patch__many_files_resolved_again_on_threads_equal_fresh(
   for (size_t i = 0; i < k; i++)
     pt_free(files[i]);
   pt_free(files);
+}
+
+static void ingest_patch__many_files_resolved_again_on_threads_equal_fresh(
+    void **state)
+{
+  resolved_again_on_threads(80, 40);
+}
+
+/* From 16 files to resolve again the patch takes two threads (a rename
+ * read by 16 to 63 files took one before): 12 + 8 + the renamed file. */
+static void ingest_patch__a_few_files_resolved_again_on_threads_equal_fresh(
+    void **state)
+{
+  resolved_again_on_threads(12, 8);
 }
 
 /* The query graph updated from the patched graph's lineage is the one a
@@ -431,6 +443,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_name_leaving_every_family_marks_its_readers),
     cmocka_unit_test(ingest_patch__a_file_resolved_again_to_its_edges_keeps_them),
     cmocka_unit_test(ingest_patch__many_files_resolved_again_on_threads_equal_fresh),
+    cmocka_unit_test(ingest_patch__a_few_files_resolved_again_on_threads_equal_fresh),
     cmocka_unit_test(ingest_patch__a_rename_takes_in_only_the_edges_that_changed),
     cmocka_unit_test(ingest_patch__readers_by_index_equal_a_scan),
   };
