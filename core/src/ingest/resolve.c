@@ -95,9 +95,21 @@ uint64_t pt__deps_hash(char tag, const void *s, size_t n)
   return h;
 }
 
+/* The hashes the calling thread recorded last, by their low bits: a file's
+ * lookups read the same names again and again (each call of a name, each
+ * receiver of a type), and the record keeps each hash once anyway
+ * (pt__deps_seal), so one seen here is not added again; the sort at the
+ * seal took 2.5 % of the server's samples over 80 renames that resolved
+ * their readers again. Cleared when recording starts (0 is always
+ * added). */
+#define SEEN_SLOTS 256
+static PT_THREAD_LOCAL uint64_t seen[SEEN_SLOTS];
+
 void pt__deps_record(pt__deps *d)
 {
   recording = d;
+  if (d)
+    memset(seen, 0, sizeof seen);
 }
 
 int pt__deps_add(pt__deps *d, uint64_t h)
@@ -113,7 +125,14 @@ int pt__deps_add(pt__deps *d, uint64_t h)
 
 static void note(char tag, const void *s, size_t n)
 {
-  if (recording && pt__deps_add(recording, pt__deps_hash(tag, s, n)) != 0)
+  if (!recording)
+    return;
+  uint64_t h = pt__deps_hash(tag, s, n);
+  uint64_t *at = &seen[(h ^ (h >> 32)) & (SEEN_SLOTS - 1)];
+  if (h && *at == h)
+    return;
+  *at = h;
+  if (pt__deps_add(recording, h) != 0)
     pt_error_clear(); /* recorded as failed: the tables stop patching */
 }
 
