@@ -255,6 +255,49 @@ static void ingest_patch__a_few_files_resolved_again_on_threads_equal_fresh(
   resolved_again_on_threads(12, 8);
 }
 
+/* A rename's patch that runs out of memory anywhere (the cache's splice,
+ * the file records merged in, the readers' runs) returns PT_ENOMEM or
+ * PT_EAGAIN and no graph, and leaves a cache that the next run (a full
+ * one, as the live index makes after a failed patch) turns into the
+ * fresh index; one thread, so the failure countdown is exact. */
+static void ingest_patch__out_of_memory_in_a_rename_is_returned(void **state)
+{
+  static const char *const files[] = {
+    "a/util.c", util_c,
+    "b/main.c", "int run(void)\n{\n  return helper();\n}\n",
+    "c/keep.c", "int keep(void)\n{\n  return 0;\n}\n",
+    NULL};
+  int patched = 0;
+  /* every 4th failure point at first, then further apart: each is four
+   * runs over the tree */
+  for (unsigned long n = 1; n < 40000 && !patched; n += 4 + n / 6) {
+    tree t;
+    tree_index(&t, "patch_oom", files, 1);
+    tree_rename(&t, "a/util.c", "a/0util.c", util_c); /* sorts first */
+    pt_ingest_stats st;
+    pt_graph *next = NULL;
+    pt_alloc_fail_after(n);
+    int rc = pt_ingest_patch(&t.o, t.g, &next, &st);
+    pt_alloc_fail_after(0);
+    assert_true(rc == 0 || rc == PT_ENOMEM || rc == PT_EAGAIN);
+    if (rc == 0) {
+      pt_ingest_stats_fini(&st);
+      assert_equals_fresh(t.root, next);
+      pt_graph_free(next);
+      patched = 1;
+    } else {
+      assert_null(next);
+      pt_error_clear();
+      assert_int_equal(pt_ingest(&t.o, &next, &st), 0);
+      pt_ingest_stats_fini(&st);
+      assert_equals_fresh(t.root, next);
+      pt_graph_free(next);
+    }
+    tree_fini(&t);
+  }
+  assert_true(patched);
+}
+
 /* The query graph updated from the patched graph's lineage is the one a
  * whole build of it gives (the same nodes, lists and edge numbers). */
 static void assert_qgraph_follows(const pt_graph *prev, const pt_graph *next)
@@ -444,6 +487,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_file_resolved_again_to_its_edges_keeps_them),
     cmocka_unit_test(ingest_patch__many_files_resolved_again_on_threads_equal_fresh),
     cmocka_unit_test(ingest_patch__a_few_files_resolved_again_on_threads_equal_fresh),
+    cmocka_unit_test(ingest_patch__out_of_memory_in_a_rename_is_returned),
     cmocka_unit_test(ingest_patch__a_rename_takes_in_only_the_edges_that_changed),
     cmocka_unit_test(ingest_patch__readers_by_index_equal_a_scan),
   };
