@@ -255,47 +255,59 @@ static void ingest_patch__a_few_files_resolved_again_on_threads_equal_fresh(
   resolved_again_on_threads(12, 8);
 }
 
-/* A rename's patch that runs out of memory anywhere (the cache's splice,
- * the file records merged in, the readers' runs) returns PT_ENOMEM or
+/* A rename's patch whose n-th allocation fails: it returns PT_ENOMEM or
  * PT_EAGAIN and no graph, and leaves a cache that the next run (a full
  * one, as the live index makes after a failed patch) turns into the
- * fresh index; one thread, so the failure countdown is exact. */
-static void ingest_patch__out_of_memory_in_a_rename_is_returned(void **state)
+ * fresh index; or it patches to the fresh index. 1 when it patched. */
+static int rename_failing_after(unsigned long n)
 {
   static const char *const files[] = {
     "a/util.c", util_c,
     "b/main.c", "int run(void)\n{\n  return helper();\n}\n",
     "c/keep.c", "int keep(void)\n{\n  return 0;\n}\n",
     NULL};
-  int patched = 0;
-  /* every 4th failure point at first, then further apart: each is four
-   * runs over the tree */
-  for (unsigned long n = 1; n < 40000 && !patched; n += 4 + n / 6) {
-    tree t;
-    tree_index(&t, "patch_oom", files, 1);
-    tree_rename(&t, "a/util.c", "a/0util.c", util_c); /* sorts first */
-    pt_ingest_stats st;
-    pt_graph *next = NULL;
-    pt_alloc_fail_after(n);
-    int rc = pt_ingest_patch(&t.o, t.g, &next, &st);
-    pt_alloc_fail_after(0);
-    assert_true(rc == 0 || rc == PT_ENOMEM || rc == PT_EAGAIN);
-    if (rc == 0) {
-      pt_ingest_stats_fini(&st);
-      assert_equals_fresh(t.root, next);
-      pt_graph_free(next);
-      patched = 1;
-    } else {
-      assert_null(next);
-      pt_error_clear();
-      assert_int_equal(pt_ingest(&t.o, &next, &st), 0);
-      pt_ingest_stats_fini(&st);
-      assert_equals_fresh(t.root, next);
-      pt_graph_free(next);
-    }
-    tree_fini(&t);
+  tree t;
+  tree_index(&t, "patch_oom", files, 1);
+  tree_rename(&t, "a/util.c", "a/0util.c", util_c); /* sorts first */
+  pt_ingest_stats st;
+  pt_graph *next = NULL;
+  pt_alloc_fail_after(n);
+  int rc = pt_ingest_patch(&t.o, t.g, &next, &st);
+  pt_alloc_fail_after(0);
+  assert_true(rc == 0 || rc == PT_ENOMEM || rc == PT_EAGAIN);
+  if (rc == 0) {
+    pt_ingest_stats_fini(&st);
+  } else {
+    assert_null(next);
+    pt_error_clear();
+    assert_int_equal(pt_ingest(&t.o, &next, &st), 0);
+    pt_ingest_stats_fini(&st);
   }
-  assert_true(patched);
+  assert_equals_fresh(t.root, next);
+  pt_graph_free(next);
+  tree_fini(&t);
+  return rc == 0;
+}
+
+/* Out of memory anywhere in a rename's patch (one thread, so the
+ * countdown is exact): the first failure points, further apart as they
+ * grow, and every one of the last 64 before the patch has what it needs
+ * (the cache's splice and the file records merged in come last). */
+static void ingest_patch__out_of_memory_in_a_rename_is_returned(void **state)
+{
+  unsigned long lo = 1, hi = 1ul << 18;
+  assert_true(rename_failing_after(hi));
+  while (lo < hi) { /* the fewest allocations it patches with */
+    unsigned long mid = lo + (hi - lo) / 2;
+    if (rename_failing_after(mid))
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  for (unsigned long n = 1; n + 64 < lo; n += 4 + n / 4)
+    rename_failing_after(n);
+  for (unsigned long n = lo > 64 ? lo - 64 : 1; n < lo; n++)
+    rename_failing_after(n);
 }
 
 /* The query graph updated from the patched graph's lineage is the one a

@@ -596,10 +596,11 @@ int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
     if (!ents || !ent_src || !g->edges.v || !edge_src)
       rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
   }
-  merge_job me = {prev, &paths, g->entities.v, g->entities.n, NULL, 0,
-                  ents, ent_src, 0, 0, 0};
+  /* (no g when pt_graph_new_sharing ran out of memory) */
+  merge_job me = {prev, &paths, g ? g->entities.v : NULL, g ? g->entities.n : 0,
+                  NULL, 0, ents, ent_src, 0, 0, 0};
   merge_job md = {prev, &paths, fresh, n_fresh, ep ? ep->drop : NULL,
-                  ep ? ep->n_drop : 0, g->edges.v, edge_src, 0, 0, 0};
+                  ep ? ep->n_drop : 0, g ? g->edges.v : NULL, edge_src, 0, 0, 0};
   if (rc == 0)
     pt_both(merge_entities, &me, merge_edges, &md);
   pt_free(fresh);
