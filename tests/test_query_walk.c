@@ -13,16 +13,31 @@
 #include "pt/walk.h"
 #include "test_support.h"
 
-/* The combined query of a grammar, as extract.c compiles it. */
-static void compile(pt_grammar g, pt_query *q)
+/* The combined query of a grammar, as extract.c compiles it, with flags. */
+static void compile_with(pt_grammar g, pt_query *q, unsigned flags)
 {
   const pt_grammar_info *gi = pt_grammar_get(g);
   pt_buf src = PT_BUF_INIT;
   assert_int_equal(pt_buf_put(&src, gi->entity_query, gi->entity_query_len), 0);
   assert_int_equal(pt_buf_putc(&src, '\n'), 0);
   assert_int_equal(pt_buf_put(&src, gi->reference_query, gi->reference_query_len), 0);
-  assert_int_equal(pt__query_compile(q, gi->ts_language(), src.ptr, src.len, gi->name), 0);
+  assert_int_equal(pt__query_compile_with(q, gi->ts_language(), src.ptr,
+                                          src.len, gi->name, flags), 0);
   pt_buf_fini(&src);
+}
+
+static void compile(pt_grammar g, pt_query *q)
+{
+  compile_with(g, q, 0);
+}
+
+/* The patterns the matcher runs (the cursor runs the others). */
+static uint32_t matcher_patterns(const pt_query *q)
+{
+  uint32_t n = 0;
+  for (uint32_t p = 0; q->mpats && p < ts_query_pattern_count(q->ts); p++)
+    n += q->mpats[p] != NULL;
+  return n;
 }
 
 /* One line per match: pattern, then each capture's id and byte range. */
@@ -70,8 +85,11 @@ static void walked(const pt_query *q, TSQueryCursor *cur, TSNode root, pt_buf *o
   pt__query_walk_fini(&w);
 }
 
-/* Both orders over every file of fixtures/lang/<lang>; returns the number
- * of matches seen, so a fixture that matches nothing fails the test. */
+/* Both orders over every file of fixtures/lang/<lang>: the cursor over the
+ * whole tree (every pattern its own), the walk with the cursor run from
+ * start nodes only, and the walk with the matcher running the patterns it
+ * can; returns the number of matches seen, so a fixture that matches
+ * nothing fails the test. */
 static size_t compare_fixture(const char *lang)
 {
   char dir[512];
@@ -81,7 +99,7 @@ static size_t compare_fixture(const char *lang)
   assert_int_equal(pt_walk(&o, &wr), 0);
   TSParser *parser = ts_parser_new();
   TSQueryCursor *cur = ts_query_cursor_new();
-  pt_query qs[PT_GRAMMAR__COUNT];
+  pt_query qs[PT_GRAMMAR__COUNT], refs[PT_GRAMMAR__COUNT];
   int has_q[PT_GRAMMAR__COUNT] = {0};
   size_t n_matches = 0;
   for (size_t i = 0; i < wr->n_files; i++) {
@@ -90,18 +108,27 @@ static size_t compare_fixture(const char *lang)
     char *text = pt_test_read(path);
     const pt_grammar_info *gi = pt_grammar_get(wr->files[i].grammar);
     pt_grammar g = wr->files[i].grammar;
-    if (!has_q[g])
+    if (!has_q[g]) {
       compile(g, &qs[g]);
+      compile_with(g, &refs[g], PT_QUERY_CURSOR_ONLY);
+      assert_int_equal(matcher_patterns(&refs[g]), 0);
+      assert_true(matcher_patterns(&qs[g]) > 0);
+    }
     has_q[g] = 1;
-    const pt_query *q = &qs[g];
+    const pt_query *q = &qs[g], *ref = &refs[g];
     assert_non_null(q->roots); /* every grammar runs by start node */
+    assert_non_null(ref->roots);
     assert_true(ts_parser_set_language(parser, gi->ts_language()));
     TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
-    pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
-    whole_tree(q, cur, ts_tree_root_node(tree), &a);
-    walked(q, cur, ts_tree_root_node(tree), &b);
+    pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT, c = PT_BUF_INIT;
+    whole_tree(ref, cur, ts_tree_root_node(tree), &a);
+    walked(ref, cur, ts_tree_root_node(tree), &b);
+    walked(q, cur, ts_tree_root_node(tree), &c);
     report_difference(path, pt_buf_cstr(&a), pt_buf_cstr(&b));
     assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+    report_difference(path, pt_buf_cstr(&a), pt_buf_cstr(&c));
+    assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&c));
+    pt_buf_fini(&c);
     for (size_t k = 0; k < a.len; k++)
       n_matches += a.ptr[k] == '\n';
     pt_buf_fini(&a);
@@ -110,8 +137,10 @@ static size_t compare_fixture(const char *lang)
     pt_free(text);
   }
   for (int g = 0; g < PT_GRAMMAR__COUNT; g++)
-    if (has_q[g])
+    if (has_q[g]) {
       pt__query_fini(&qs[g]);
+      pt__query_fini(&refs[g]);
+    }
   ts_query_cursor_delete(cur);
   ts_parser_delete(parser);
   pt_walk_result_free(wr);
@@ -231,6 +260,109 @@ static void query_walk__out_of_memory_is_an_error(void **s)
   pt__query_fini(&q);
 }
 
+/* The matcher's matches of query src (grammar g) over text against the
+ * whole-tree cursor's; *n_mruns and *n_runs get the matcher's and the
+ * cursor's runs, *n_matcher the patterns the matcher took. */
+static void matcher_vs_cursor(pt_grammar g, const char *src, const char *text,
+                              uint64_t *n_mruns, uint64_t *n_runs,
+                              uint32_t *n_matcher)
+{
+  const TSLanguage *lang = pt_grammar_get(g)->ts_language();
+  pt_query q, ref;
+  assert_int_equal(pt__query_compile(&q, lang, src, strlen(src), "test"), 0);
+  assert_int_equal(pt__query_compile_with(&ref, lang, src, strlen(src), "test",
+                                          PT_QUERY_CURSOR_ONLY), 0);
+  assert_non_null(q.roots);
+  *n_matcher = matcher_patterns(&q);
+  TSParser *parser = ts_parser_new();
+  TSQueryCursor *cur = ts_query_cursor_new();
+  assert_true(ts_parser_set_language(parser, lang));
+  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+  TSNode root = ts_tree_root_node(tree);
+  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+  whole_tree(&ref, cur, root, &a);
+  pt_query_walk w = {0};
+  TSQueryMatch m;
+  assert_int_equal(pt__query_walk_start(&w, &q, cur, root), 0);
+  while (pt__query_walk_next(&w, &m))
+    print_match(&b, &m);
+  *n_mruns = w.n_mruns;
+  *n_runs = w.n_runs;
+  pt__query_walk_end(&w);
+  pt__query_walk_fini(&w);
+  assert_true(a.len > 0);
+  report_difference("text", pt_buf_cstr(&a), pt_buf_cstr(&b));
+  assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+  pt_buf_fini(&a);
+  pt_buf_fini(&b);
+  ts_tree_delete(tree);
+  ts_query_cursor_delete(cur);
+  ts_parser_delete(parser);
+  pt__query_fini(&q);
+  pt__query_fini(&ref);
+}
+
+/* Fields, negated fields, nested nodes, wildcards, literals, alternations
+ * of distinct types and predicates: the matcher runs every pattern and
+ * gives the cursor's matches. */
+static void query_match__runs_the_patterns_it_reads(void **s)
+{
+  (void)s;
+  static const char src[] =
+      "(function_definition declarator: (function_declarator declarator: "
+      "(identifier) @name)) @definition.function\n"
+      "(struct_specifier name: (type_identifier) @reference.type !body)\n"
+      "(call_expression function: [(identifier) (field_expression field: "
+      "(field_identifier) @_f)] @reference.call arguments: (_) @scope)\n"
+      "((call_expression function: (identifier) @reference.call) "
+      "(#any-of? @reference.call \"g\" \"h\"))\n"
+      "(binary_expression left: _ @scope \"+\" right: (_) @reference.call)\n"
+      "(compound_statement (_) @scope)\n";
+  uint64_t n_mruns = 0, n_runs = 0;
+  uint32_t n_matcher = 0;
+  matcher_vs_cursor(PT_GRAMMAR_C, src,
+                    "struct s; struct t { int x; };\n"
+                    "int f(void) { /* c */ g(1) + s.m(2); h(3); return k(4); }\n",
+                    &n_mruns, &n_runs, &n_matcher);
+  assert_int_equal(n_matcher, 6);
+  assert_true(n_mruns > 0);
+  assert_int_equal(n_runs, 0);
+}
+
+/* Every way the children can take a pattern's child steps is a match, in
+ * the cursor's order; ways that capture the same nodes count once. */
+static void query_match__every_way_once(void **s)
+{
+  (void)s;
+  static const char src[] =
+      "(argument_list (identifier) @scope (identifier) @reference.call)\n"
+      "(argument_list (identifier) (identifier) @reference.call)\n"
+      "(argument_list (identifier) @scope (number_literal))\n";
+  uint64_t n_mruns = 0, n_runs = 0;
+  uint32_t n_matcher = 0;
+  matcher_vs_cursor(PT_GRAMMAR_C, src, "void f(void) { g(a, 1, b, c, 2); }\n",
+                    &n_mruns, &n_runs, &n_matcher);
+  assert_int_equal(n_matcher, 3);
+  assert_int_equal(n_runs, 0);
+}
+
+/* An anchor is left to the cursor, run from its start nodes; the
+ * matcher's patterns and the cursor's come out in the cursor's order. */
+static void query_match__leaves_anchors_to_the_cursor(void **s)
+{
+  (void)s;
+  static const char src[] =
+      "(argument_list . (identifier) @reference.call)\n"
+      "(argument_list (identifier) @scope)\n";
+  uint64_t n_mruns = 0, n_runs = 0;
+  uint32_t n_matcher = 0;
+  matcher_vs_cursor(PT_GRAMMAR_C, src, "void f(void) { g(a, b); h(1, c); }\n",
+                    &n_mruns, &n_runs, &n_matcher);
+  assert_int_equal(n_matcher, 1);
+  assert_true(n_mruns > 0);
+  assert_true(n_runs > 0);
+}
+
 /* The name of C definition ax, extracted from text with the n-th
  * allocation failing (0: none): 1 when found, 0 when extraction failed
  * for want of memory. */
@@ -295,13 +427,15 @@ static size_t count_starts(const pt_query *q, TSNode root)
   return n;
 }
 
-/* Runs of the C query src over text, and its matches against the whole
- * tree's; *n_starts gets the start nodes. */
+/* The query cursor's runs of the C query src over text (the matcher left
+ * out: these test the cursor's start nodes), and its matches against the
+ * whole tree's; *n_starts gets the start nodes. */
 static uint64_t runs_of(const char *src, const char *text, size_t *n_starts)
 {
   const TSLanguage *lang = pt_grammar_get(PT_GRAMMAR_C)->ts_language();
   pt_query q;
-  assert_int_equal(pt__query_compile(&q, lang, src, strlen(src), "test"), 0);
+  assert_int_equal(pt__query_compile_with(&q, lang, src, strlen(src), "test",
+                                          PT_QUERY_CURSOR_ONLY), 0);
   assert_non_null(q.roots);
   TSParser *parser = ts_parser_new();
   TSQueryCursor *cur = ts_query_cursor_new();
@@ -488,8 +622,9 @@ static size_t count_nodes(TSNode root)
  * whole tree's; *n_all gets the tree's nodes. */
 static uint64_t visits_of(const char *text, size_t *n_all)
 {
-  pt_query q;
+  pt_query q, ref;
   compile(PT_GRAMMAR_RUST, &q);
+  compile_with(PT_GRAMMAR_RUST, &ref, PT_QUERY_CURSOR_ONLY);
   assert_non_null(q.skip);
   TSParser *parser = ts_parser_new();
   TSQueryCursor *cur = ts_query_cursor_new();
@@ -497,7 +632,7 @@ static uint64_t visits_of(const char *text, size_t *n_all)
   TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
   TSNode root = ts_tree_root_node(tree);
   pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
-  whole_tree(&q, cur, root, &a);
+  whole_tree(&ref, cur, root, &a);
   pt_query_walk w = {0};
   TSQueryMatch m;
   assert_int_equal(pt__query_walk_start(&w, &q, cur, root), 0);
@@ -515,6 +650,7 @@ static uint64_t visits_of(const char *text, size_t *n_all)
   ts_query_cursor_delete(cur);
   ts_parser_delete(parser);
   pt__query_fini(&q);
+  pt__query_fini(&ref);
   return n_nodes;
 }
 
@@ -540,7 +676,8 @@ static void query_walk__enters_subtrees_with_parse_errors(void **s)
   static const char src[] = "(number_literal) @name\n";
   const TSLanguage *lang = pt_grammar_get(PT_GRAMMAR_C)->ts_language();
   pt_query q;
-  assert_int_equal(pt__query_compile(&q, lang, src, sizeof src - 1, "test"), 0);
+  assert_int_equal(pt__query_compile_with(&q, lang, src, sizeof src - 1, "test",
+                                          PT_QUERY_CURSOR_ONLY), 0);
   assert_non_null(q.skip);
   assert_true(q.skip[ts_language_symbol_for_name(lang, "goto_statement", 14, true)]);
   size_t n_starts = 0;
@@ -649,6 +786,9 @@ int main(void)
     cmocka_unit_test(query_walk__same_matches_as_whole_tree_typescript),
     cmocka_unit_test(query_walk__nested_matches_in_end_order),
     cmocka_unit_test(query_walk__wildcard_start_walks_whole_tree),
+    cmocka_unit_test(query_match__runs_the_patterns_it_reads),
+    cmocka_unit_test(query_match__every_way_once),
+    cmocka_unit_test(query_match__leaves_anchors_to_the_cursor),
     cmocka_unit_test(query_walk__out_of_memory_is_an_error),
     cmocka_unit_test(query_walk__skips_start_nodes_whose_children_cannot_match),
     cmocka_unit_test(query_walk__runs_every_start_node_of_a_pattern_without_needs),

@@ -162,6 +162,13 @@ static int new_query(pt_query *q, const TSLanguage *lang, const char *src,
 int pt__query_compile(pt_query *q, const TSLanguage *lang, const char *src,
                       size_t len, const char *file)
 {
+  return pt__query_compile_with(q, lang, src, len, file, 0);
+}
+
+int pt__query_compile_with(pt_query *q, const TSLanguage *lang,
+                           const char *src, size_t len, const char *file,
+                           unsigned flags)
+{
   pt_buf marked = PT_BUF_INIT;
   memset(q, 0, sizeof *q);
   /* with the ends marked, matches can be found from their start nodes
@@ -185,7 +192,8 @@ int pt__query_compile(pt_query *q, const TSLanguage *lang, const char *src,
   if (rc == 0)
     rc = build_preds(q, file);
   if (rc == 0 && is_marked)
-    rc = pt__query_find_roots(q, lang, marked.ptr, marked.len);
+    rc = pt__query_find_roots(q, lang, marked.ptr, marked.len,
+                              !(flags & PT_QUERY_CURSOR_ONLY));
   pt_buf_fini(&marked);
   return rc;
 }
@@ -207,6 +215,7 @@ void pt__query_fini(pt_query *q)
   pt_free(q->role);
   pt_free(q->role_arg);
   pt__query_needs_free(q);
+  pt__query_matcher_free(q);
   pt_free(q->skip);
   pt_free(q->roots);
   ts_query_delete(q->ts);

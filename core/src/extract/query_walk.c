@@ -117,7 +117,7 @@ static int mark_roots(const TSLanguage *lang, const char *s, size_t len,
   if (!sym || sym >= ts_language_symbol_count(lang) ||
       ts_language_symbol_type(lang, sym) == TSSymbolTypeSupertype)
     return PT_ENOTSUPPORTED;
-  roots[sym] = 1;
+  roots[sym] |= PT_ROOT_CURSOR;
   return 0;
 }
 
@@ -454,13 +454,13 @@ static int pattern_need(pt_query *q, const TSLanguage *lang, const char *s,
     while (b < len && is_ident(s[b]))
       b++;
     TSSymbol sym = ts_language_symbol_for_name(lang, s + a, (uint32_t)(b - a), true);
-    if (sym && sym < q->n_symbols && q->roots[sym])
+    if (sym && sym < q->n_symbols && (q->roots[sym] & PT_ROOT_CURSOR))
       return node_need(lang, s, len, at, &q->needs[sym]);
   }
   memset(scratch, 0, q->n_symbols);
   int rc = mark_roots(lang, s, len, at, scratch);
   for (uint32_t i = 0; rc == 0 && i < q->n_symbols; i++)
-    if (scratch[i])
+    if (scratch[i] & PT_ROOT_CURSOR)
       q->needs[i].is_always = 1;
   return rc;
 }
@@ -477,8 +477,9 @@ static int find_needs(pt_query *q, const TSLanguage *lang, const char *src,
   }
   int rc = 0;
   for (uint32_t p = 0; rc == 0 && p < n_patterns; p++)
-    rc = pattern_need(q, lang, src, len,
-                      ts_query_start_byte_for_pattern(q->ts, p), scratch);
+    if (!q->mpats || !q->mpats[p])
+      rc = pattern_need(q, lang, src, len,
+                        ts_query_start_byte_for_pattern(q->ts, p), scratch);
   pt_free(scratch);
   return rc;
 }
@@ -650,8 +651,60 @@ static int find_skips(pt_query *q, const TSLanguage *lang)
   return rc;
 }
 
+/* Reads the patterns the matcher (query_match.c) can run into q->mpats
+ * and lists them by the symbol they start on (q->m_at, q->m_pats). */
+static int find_matcher(pt_query *q, const TSLanguage *lang, const char *src,
+                        size_t len)
+{
+  uint32_t n_patterns = ts_query_pattern_count(q->ts);
+  q->mpats = pt_calloc(n_patterns + 1, sizeof *q->mpats);
+  q->m_at = pt_calloc(q->n_symbols + 2, sizeof *q->m_at);
+  q->m_pats = pt_calloc(n_patterns + 1, sizeof *q->m_pats);
+  if (!q->mpats || !q->m_at || !q->m_pats)
+    return PT_ERR(PT_ENOMEM, "out of memory compiling queries");
+  int rc = 0;
+  for (uint32_t p = 0; rc == 0 && p < n_patterns && p <= UINT16_MAX; p++) {
+    rc = pt__query_match_read(q, lang, src, len,
+                              ts_query_start_byte_for_pattern(q->ts, p),
+                              &q->mpats[p]);
+    TSSymbol sym = q->mpats[p] ? pt__query_match_root(q->mpats[p]) : 0;
+    if (rc == 0 && sym < q->n_symbols && q->mpats[p]) {
+      q->roots[sym] |= PT_ROOT_MATCHER;
+      q->m_at[sym + 1]++;
+    } else if (q->mpats[p]) {
+      pt__query_match_free(q->mpats[p]);
+      q->mpats[p] = NULL;
+    }
+  }
+  for (uint32_t s = 0; s < q->n_symbols; s++)
+    q->m_at[s + 1] += q->m_at[s];
+  uint32_t *fill = rc == 0 ? pt_malloc((q->n_symbols + 1) * sizeof *fill) : NULL;
+  if (rc == 0 && !fill)
+    rc = PT_ERR(PT_ENOMEM, "out of memory compiling queries");
+  if (fill)
+    memcpy(fill, q->m_at, (q->n_symbols + 1) * sizeof *fill);
+  for (uint32_t p = 0; fill && p < n_patterns; p++) /* by pattern */
+    if (q->mpats[p])
+      q->m_pats[fill[pt__query_match_root(q->mpats[p])]++] = (uint16_t)p;
+  pt_free(fill);
+  return rc;
+}
+
+void pt__query_matcher_free(pt_query *q)
+{
+  uint32_t n_patterns = q->ts ? ts_query_pattern_count(q->ts) : 0;
+  for (uint32_t p = 0; q->mpats && p < n_patterns; p++)
+    pt__query_match_free(q->mpats[p]);
+  pt_free(q->mpats);
+  pt_free(q->m_at);
+  pt_free(q->m_pats);
+  q->mpats = NULL;
+  q->m_at = NULL;
+  q->m_pats = NULL;
+}
+
 int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
-                         size_t len)
+                         size_t len, int use_matcher)
 {
   uint32_t n_patterns = ts_query_pattern_count(q->ts);
   if (!q->end_capture)
@@ -660,8 +713,10 @@ int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
   q->roots = pt_calloc(q->n_symbols + 1, 1);
   if (!q->roots)
     return PT_ERR(PT_ENOMEM, "out of memory compiling queries");
-  int rc = 0;
+  int rc = use_matcher ? find_matcher(q, lang, src, len) : 0;
   for (uint32_t p = 0; rc == 0 && p < n_patterns; p++) {
+    if (q->mpats && q->mpats[p])
+      continue;
     if (!ts_query_is_pattern_rooted(q->ts, p) ||
         ts_query_is_pattern_non_local(q->ts, p))
       rc = PT_ENOTSUPPORTED;
@@ -675,10 +730,14 @@ int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
     rc = find_skips(q, lang);
   if (rc == PT_ENOTSUPPORTED) {
     pt__query_needs_free(q);
+    pt__query_matcher_free(q);
     pt_free(q->roots);
     q->roots = NULL; /* the query cursor walks the whole tree */
     rc = 0;
   }
+  for (uint32_t p = 0; rc == 0 && q->mpats && p < n_patterns; p++)
+    if (q->mpats[p]) /* the matcher's: the cursor no longer runs them */
+      ts_query_disable_pattern(q->ts, p);
   return rc;
 }
 
@@ -702,9 +761,21 @@ struct pt_walk_held {
   uint64_t seen;                 /* the bits its children gave */
 };
 
-static int keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from,
-                uint32_t order)
+/* With same_from below w->n_matches, a match that captures the same nodes
+ * as one kept since same_from is dropped (the matcher's: query_match.c). */
+int pt__query_walk_keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from,
+                        uint32_t order, size_t same_from)
 {
+  for (size_t i = same_from; i < w->n_matches; i++) {
+    const pt_walk_match *o = &w->matches[i];
+    uint16_t c = 0;
+    while (c < m->capture_count && o->n_caps == m->capture_count &&
+           w->caps[o->first_cap + c].index == m->captures[c].index &&
+           w->caps[o->first_cap + c].node.id == m->captures[c].node.id)
+      c++;
+    if (o->n_caps == m->capture_count && c == m->capture_count)
+      return 0;
+  }
   int is_new_from = w->n_froms == 0 || w->froms[w->n_froms - 1].id != from.id;
   if (pt_array_grow((void **)&w->matches, &w->cap_matches, w->n_matches + 1,
                     sizeof *w->matches) ||
@@ -735,8 +806,9 @@ static int keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from,
 }
 
 /* Document order of the nodes where the matches end; matches that end on
- * the same node go outer start first, then in the query cursor's own
- * order, as when it walks the whole tree. */
+ * the same node go outer start first, then by pattern (the cursor keeps
+ * its states of one start node in that order), then in the order they
+ * were found, as when the cursor walks the whole tree. */
 static int cmp_match(const void *pa, const void *pb)
 {
   const pt_walk_match *a = pa, *b = pb;
@@ -746,6 +818,8 @@ static int cmp_match(const void *pa, const void *pb)
     return a->end_end > b->end_end ? -1 : 1;
   if (a->order != b->order)
     return a->order < b->order ? -1 : 1;
+  if (a->pattern != b->pattern)
+    return a->pattern < b->pattern ? -1 : 1;
   return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
@@ -756,7 +830,7 @@ static int run_from(pt_query_walk *w, TSNode n, uint32_t order)
   w->n_runs++;
   ts_query_cursor_exec(w->cur, w->q->ts, n);
   while (rc == 0 && ts_query_cursor_next_match(w->cur, &m))
-    rc = keep(w, &m, n, order);
+    rc = pt__query_walk_keep(w, &m, n, order, w->n_matches);
   return rc;
 }
 
@@ -816,7 +890,12 @@ static int enter(void *payload, TSNode n, TSSymbol sym, uint32_t depth)
     h->seen |= kid_bits(&q->needs[h->sym], sym);
   }
   if (sym < q->n_symbols && q->roots[sym]) {
-    int rc = start(w, n, sym, depth, w->order++);
+    uint32_t order = w->order++;
+    int rc = 0;
+    if (q->roots[sym] & PT_ROOT_MATCHER)
+      rc = pt__query_match_at(w, n, sym, order);
+    if (rc == 0 && (q->roots[sym] & PT_ROOT_CURSOR))
+      rc = start(w, n, sym, depth, order);
     if (rc)
       return rc;
   }
@@ -904,6 +983,21 @@ void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes)
     w->held = NULL;
     w->cap_held = 0;
   }
+  if (w->cap_mcaps > max_bytes / sizeof *w->mcaps) {
+    pt_free(w->mcaps);
+    w->mcaps = NULL;
+    w->cap_mcaps = 0;
+  }
+  if (w->cap_mkids > max_bytes / 64) {
+    pt_free(w->mkids);
+    w->mkids = NULL;
+    w->cap_mkids = 0;
+  }
+  if (w->cap_mframes > max_bytes / 64) {
+    pt_free(w->mframes);
+    w->mframes = NULL;
+    w->cap_mframes = 0;
+  }
   pt__tree_walk_trim(&w->tree, max_bytes);
 }
 
@@ -913,6 +1007,9 @@ void pt__query_walk_fini(pt_query_walk *w)
   pt_free(w->caps);
   pt_free(w->froms);
   pt_free(w->held);
+  pt_free(w->mcaps);
+  pt_free(w->mkids);
+  pt_free(w->mframes);
   pt__tree_walk_fini(&w->tree);
   memset(w, 0, sizeof *w);
 }

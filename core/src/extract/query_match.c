@@ -1,0 +1,568 @@
+/* Our own matcher for the patterns of core/queries: it finds, from one
+ * start node, the matches the query cursor finds from there (same
+ * patterns, captures and order), without the cursor's states. The walk
+ * (query_walk.c) calls it on each node where one of its patterns starts;
+ * it reads the node's children straight from tree-sitter's subtrees
+ * (its private headers, as tree_walk.c does), with the field each child
+ * has as the cursor tells it (through hidden nodes, inherited by extras).
+ *
+ * It reads the patterns' text (the .scm files stay the one source) for
+ * what our queries use: node types, string literals, (_) and _, fields,
+ * negated fields, captures, nested nodes, predicates (tested by the
+ * caller) and alternations of nodes of distinct types, so that at most
+ * one alternative takes a node. A pattern with anything else (an anchor,
+ * a quantifier, a supertype, ERROR or MISSING, a wildcard or alternation
+ * at its root, an alternation whose alternatives could take one node)
+ * is left to the query cursor, run from its start nodes as before.
+ *
+ * Matching: each child element of a pattern takes one child of the node,
+ * in order, not necessarily next to each other; every way of assigning
+ * them is a match, in the order of the children taken (the cursor splits
+ * its state on each child that matches), and of two ways that capture the
+ * same nodes the first is kept (the cursor drops the later state). */
+#include <string.h>
+
+#include "language.h"
+#include "subtree.h"
+#include "tree.h"
+
+#include "pt/alloc.h"
+#include "pt/error.h"
+#include "query.h"
+
+#define MAX_NEG 4
+#define MAX_CAPS 8
+#define WILD_NAMED 1   /* (_) */
+#define WILD_ANY 2     /* _ */
+#define BAD ((size_t)-1)
+
+typedef struct melem melem;
+
+struct pt_mnode {
+  TSSymbol sym;          /* 0 for a wildcard */
+  uint8_t wild;          /* 0, WILD_NAMED or WILD_ANY */
+  uint8_t n_neg, n_caps;
+  TSFieldId neg[MAX_NEG];
+  uint16_t caps[MAX_CAPS];
+  uint16_t n_kids;
+  melem *kids;           /* owned */
+};
+
+/* A child element: its field and its alternatives (one for a node). */
+struct melem {
+  TSFieldId field;
+  uint16_t n_alts;
+  pt_mnode *alts;        /* owned */
+};
+
+/* A visible child as the query cursor sees it. */
+struct pt_mkid {
+  TSNode node;
+  TSSymbol sym;
+  TSFieldId field;
+  uint8_t is_named;
+};
+
+/* A node whose children are being read (hidden ones are looked through). */
+struct pt_mframe {
+  Subtree parent;
+  const TSSymbol *aliases;
+  Length pos;
+  uint32_t index, structural;
+  TSFieldId field;       /* inherited from the hidden nodes above */
+};
+
+/* ---- reading the patterns ---------------------------------------------- */
+
+typedef struct reader {
+  const pt_query *q;
+  const TSLanguage *lang;
+  const char *s;
+  size_t len;
+  int rc;                /* PT_ENOMEM, or 0 */
+} reader;
+
+static int is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+static int is_ident(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+         c == '?' || c == '!';
+}
+
+static size_t blank(const reader *r, size_t at)
+{
+  while (at < r->len) {
+    if (is_space(r->s[at]))
+      at++;
+    else if (r->s[at] == ';')
+      while (at < r->len && r->s[at] != '\n')
+        at++;
+    else
+      break;
+  }
+  return at;
+}
+
+/* Past a word (a name, a field, a capture's name) starting at `at`. */
+static size_t word_end(const reader *r, size_t at)
+{
+  while (at < r->len && is_ident(r->s[at]))
+    at++;
+  return at;
+}
+
+static void free_node(pt_mnode *n);
+
+static void free_elem(melem *e)
+{
+  for (uint16_t i = 0; i < e->n_alts; i++)
+    free_node(&e->alts[i]);
+  pt_free(e->alts);
+}
+
+static void free_node(pt_mnode *n)
+{
+  for (uint16_t i = 0; i < n->n_kids; i++)
+    free_elem(&n->kids[i]);
+  pt_free(n->kids);
+}
+
+static int capture_id(const reader *r, const char *name, size_t len,
+                      uint16_t *out)
+{
+  for (uint32_t i = 0; i < r->q->n_captures; i++) {
+    uint32_t l;
+    const char *c = ts_query_capture_name_for_id(r->q->ts, i, &l);
+    if (l == len && memcmp(c, name, len) == 0) {
+      *out = (uint16_t)i;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* The captures after an element, added to each of its alternatives after
+ * their own (the order the query's steps hold them in); BAD at a
+ * quantifier or a capture the query does not know. */
+static size_t suffix(const reader *r, size_t at, melem *e)
+{
+  for (;;) {
+    at = blank(r, at);
+    if (at < r->len && (r->s[at] == '?' || r->s[at] == '*' || r->s[at] == '+'))
+      return BAD;
+    if (at >= r->len || r->s[at] != '@')
+      return at;
+    size_t a = at + 1;
+    at = word_end(r, a);
+    uint16_t id;
+    if (at == a || !capture_id(r, r->s + a, at - a, &id))
+      return BAD;
+    for (uint16_t i = 0; e && i < e->n_alts; i++) {
+      pt_mnode *n = &e->alts[i];
+      if (n->n_caps == MAX_CAPS)
+        return BAD;
+      n->caps[n->n_caps++] = id;
+    }
+  }
+}
+
+static size_t read_elem(reader *r, size_t at, melem *out);
+
+/* One node "(name children...)", "(_ ...)", "_" or "\"text\"" at `at`. */
+static size_t read_node(reader *r, size_t at, pt_mnode *out)
+{
+  memset(out, 0, sizeof *out);
+  at = blank(r, at);
+  if (at >= r->len)
+    return BAD;
+  if (r->s[at] == '"') {
+    size_t a = ++at;
+    while (at < r->len && r->s[at] != '"' && r->s[at] != '\\')
+      at++;
+    if (at >= r->len || r->s[at] != '"')
+      return BAD;
+    out->sym = ts_language_symbol_for_name(r->lang, r->s + a,
+                                           (uint32_t)(at - a), false);
+    return out->sym ? at + 1 : BAD;
+  }
+  if (r->s[at] == '_' && (at + 1 >= r->len || !is_ident(r->s[at + 1]))) {
+    out->wild = WILD_ANY;
+    return at + 1;
+  }
+  if (r->s[at] != '(')
+    return BAD;
+  at = blank(r, at + 1);
+  size_t a = at;
+  at = word_end(r, a);
+  if (at == a || (at < r->len && r->s[at] == '/'))
+    return BAD;
+  if (at - a == 1 && r->s[a] == '_') {
+    out->wild = WILD_NAMED;
+  } else {
+    if ((at - a == 5 && memcmp(r->s + a, "ERROR", 5) == 0) ||
+        (at - a == 7 && memcmp(r->s + a, "MISSING", 7) == 0))
+      return BAD;
+    out->sym = ts_language_symbol_for_name(r->lang, r->s + a,
+                                           (uint32_t)(at - a), true);
+    if (!out->sym || out->sym >= ts_language_symbol_count(r->lang) ||
+        ts_language_symbol_type(r->lang, out->sym) == TSSymbolTypeSupertype)
+      return BAD;
+  }
+  for (;;) {
+    at = blank(r, at);
+    if (at >= r->len)
+      return BAD;
+    char c = r->s[at];
+    if (c == ')')
+      return at + 1;
+    if (c == '.')                              /* an anchor */
+      return BAD;
+    TSFieldId field = 0;
+    if (c == '!') {                            /* a negated field */
+      a = at + 1;
+      at = word_end(r, a);
+      TSFieldId f = ts_language_field_id_for_name(r->lang, r->s + a,
+                                                  (uint32_t)(at - a));
+      if (!f || out->n_neg == MAX_NEG)
+        return BAD;
+      out->neg[out->n_neg++] = f;
+      continue;
+    }
+    if (is_ident(c) && !(c == '_' && (at + 1 >= r->len || !is_ident(r->s[at + 1])))) {
+      a = at;                                  /* field: element */
+      at = blank(r, word_end(r, a));
+      if (at >= r->len || r->s[at] != ':')
+        return BAD;
+      field = ts_language_field_id_for_name(r->lang, r->s + a,
+                                            (uint32_t)(word_end(r, a) - a));
+      if (!field)
+        return BAD;
+      at++;
+    }
+    if (pt_array_grow((void **)&out->kids, &(size_t){out->n_kids},
+                      (size_t)out->n_kids + 1, sizeof *out->kids)) {
+      r->rc = PT_ENOMEM;
+      return BAD;
+    }
+    melem *e = &out->kids[out->n_kids];
+    memset(e, 0, sizeof *e);
+    at = read_elem(r, at, e);
+    out->n_kids++;
+    if (at == BAD)
+      return BAD;
+    e->field = field;
+    at = suffix(r, at, e);
+    if (at == BAD)
+      return BAD;
+  }
+}
+
+/* Whether two alternatives could take the same node. */
+static int may_overlap(const pt_mnode *a, const pt_mnode *b)
+{
+  return a->wild || b->wild || a->sym == b->sym;
+}
+
+/* One element at `at` into *out: a node or an alternation of nodes. */
+static size_t read_elem(reader *r, size_t at, melem *out)
+{
+  at = blank(r, at);
+  if (at >= r->len)
+    return BAD;
+  if (r->s[at] == '(') {                       /* a predicate is not one */
+    size_t in = blank(r, at + 1);
+    if (in < r->len && (r->s[in] == '#' || r->s[in] == '(' || r->s[in] == '['))
+      return BAD;
+  }
+  if (r->s[at] != '[') {
+    out->alts = pt_calloc(1, sizeof *out->alts);
+    if (!out->alts) {
+      r->rc = PT_ENOMEM;
+      return BAD;
+    }
+    out->n_alts = 1;
+    return read_node(r, at, &out->alts[0]);
+  }
+  size_t cap = 0;
+  for (at++;;) {
+    at = blank(r, at);
+    if (at >= r->len)
+      return BAD;
+    if (r->s[at] == ']')
+      break;
+    if (r->s[at] == '[')
+      return BAD;
+    if (pt_array_grow((void **)&out->alts, &cap, (size_t)out->n_alts + 1,
+                      sizeof *out->alts)) {
+      r->rc = PT_ENOMEM;
+      return BAD;
+    }
+    pt_mnode *n = &out->alts[out->n_alts++];
+    at = read_node(r, at, n);
+    if (at == BAD)
+      return BAD;
+    melem one = {0, 1, n};
+    at = suffix(r, at, &one);
+    if (at == BAD)
+      return BAD;
+    for (uint16_t i = 0; i + 1 < out->n_alts; i++)
+      if (may_overlap(&out->alts[i], n))
+        return BAD;
+  }
+  return out->n_alts ? at + 1 : BAD;
+}
+
+int pt__query_match_read(const pt_query *q, const TSLanguage *lang,
+                         const char *src, size_t len, size_t at,
+                         pt_mnode **out)
+{
+  reader r = {q, lang, src, len, 0};
+  melem e = {0, 0, NULL};
+  *out = NULL;
+  at = blank(&r, at);
+  size_t in = at < len && src[at] == '(' ? blank(&r, at + 1) : len;
+  int is_group = in < len && src[in] == '(';
+  if (is_group)
+    at = in;                                   /* ((node) (#pred ...)) */
+  if (at >= len || src[at] != '(')
+    return 0;                                  /* an alternation, a literal */
+  at = read_elem(&r, at, &e);
+  if (at != BAD)
+    at = suffix(&r, at, &e);
+  while (is_group && at != BAD) {              /* its predicates */
+    at = blank(&r, at);
+    if (at < len && src[at] == ')')
+      break;
+    size_t p = at < len && src[at] == '(' ? blank(&r, at + 1) : len;
+    if (p >= len || src[p] != '#') {
+      at = BAD;                                /* a second node */
+      break;
+    }
+    int depth = 0;                             /* past the predicate */
+    for (; at < len; at++) {
+      if (src[at] == '"')
+        for (at++; at < len && src[at] != '"'; at++)
+          at += src[at] == '\\';
+      else if (src[at] == '(')
+        depth++;
+      else if (src[at] == ')' && --depth == 0)
+        break;
+    }
+    at = at < len ? at + 1 : BAD;
+  }
+  if (at != BAD && e.n_alts == 1 && !e.alts[0].wild && r.rc == 0) {
+    *out = pt_malloc(sizeof **out);
+    if (!*out)
+      r.rc = PT_ENOMEM;
+    else
+      **out = e.alts[0];
+    pt_free(e.alts);
+    if (*out)
+      return 0;
+  } else {
+    free_elem(&e);
+  }
+  return r.rc ? PT_ERR(PT_ENOMEM, "out of memory compiling queries") : 0;
+}
+
+TSSymbol pt__query_match_root(const pt_mnode *m)
+{
+  return m->sym;
+}
+
+void pt__query_match_free(pt_mnode *m)
+{
+  if (!m)
+    return;
+  free_node(m);
+  pt_free(m);
+}
+
+/* ---- matching -------------------------------------------------------- */
+
+/* The field tree-sitter gives child `structural` of a node of production
+ * production_id: the first that is not inherited, or 0. */
+static TSFieldId field_at(const TSLanguage *lang, uint16_t production_id,
+                          uint32_t structural)
+{
+  const TSFieldMapEntry *map, *end;
+  ts_language_field_map(lang, production_id, &map, &end);
+  for (; map < end; map++)
+    if (!map->inherited && map->child_index == structural)
+      return map->field_id;
+  return 0;
+}
+
+/* Pushes the visible children of n onto w->mkids, from *at on. */
+static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
+{
+  const TSTree *tree = n.tree;
+  const TSLanguage *lang = tree->language;
+  Subtree top = *(const Subtree *)n.id;
+  size_t n_frames = 0;
+  *at = w->n_mkids;
+  if (ts_subtree_child_count(top) == 0)
+    return 0;
+  if (pt_array_grow((void **)&w->mframes, &w->cap_mframes, 1, sizeof *w->mframes))
+    return PT_ERR(PT_ENOMEM, "out of memory matching queries");
+  w->mframes[n_frames++] = (pt_mframe){
+      top, ts_language_alias_sequence(lang, top.ptr->production_id),
+      {n.context[0], {n.context[1], n.context[2]}}, 0, 0, 0};
+  while (n_frames) {
+    pt_mframe *f = &w->mframes[n_frames - 1];
+    uint32_t n_kids = f->parent.ptr->child_count;
+    if (f->index == n_kids) {
+      n_frames--;
+      continue;
+    }
+    const Subtree *kids = ts_subtree_children(f->parent);
+    const Subtree *kid = &kids[f->index];
+    Length pos = f->pos;
+    TSSymbol alias = 0;
+    TSFieldId field = 0;
+    if (!ts_subtree_extra(*kid)) {
+      if (f->aliases)
+        alias = f->aliases[f->structural];
+      field = field_at(lang, f->parent.ptr->production_id, f->structural);
+      f->structural++;
+    }
+    if (!field)
+      field = f->field;
+    f->pos = length_add(f->pos, ts_subtree_size(*kid));
+    if (++f->index < n_kids)
+      f->pos = length_add(f->pos, ts_subtree_padding(kids[f->index]));
+    if (ts_subtree_visible(*kid) || alias) {
+      if (pt_array_grow((void **)&w->mkids, &w->cap_mkids, w->n_mkids + 1,
+                        sizeof *w->mkids))
+        return PT_ERR(PT_ENOMEM, "out of memory matching queries");
+      TSNode c = ts_node_new(tree, kid, pos, alias);
+      w->mkids[w->n_mkids++] = (pt_mkid){c, ts_node_symbol(c), field,
+                                         (uint8_t)ts_node_is_named(c)};
+    } else if (ts_subtree_visible_child_count(*kid) > 0) {
+      if (pt_array_grow((void **)&w->mframes, &w->cap_mframes, n_frames + 1,
+                        sizeof *w->mframes))
+        return PT_ERR(PT_ENOMEM, "out of memory matching queries");
+      w->mframes[n_frames++] = (pt_mframe){
+          *kid, ts_language_alias_sequence(lang, kid->ptr->production_id),
+          pos, 0, 0, field};
+    }
+  }
+  return 0;
+}
+
+/* What is left to match: elements k.. of elems against the children
+ * kids[from..end) of w->mkids, then what is left of the node above. */
+typedef struct rest {
+  const melem *elems;
+  uint16_t n, k;
+  size_t from, end;
+  const struct rest *up;
+} rest;
+
+typedef struct run {
+  pt_query_walk *w;
+  TSNode start;
+  uint32_t order;
+  uint16_t pattern;
+} run;
+
+static int node_ok(const pt_mnode *a, const pt_mkid *kid)
+{
+  if (a->wild ? kid->sym == ts_builtin_sym_error ||
+                    (a->wild == WILD_NAMED && !kid->is_named)
+              : kid->sym != a->sym)
+    return 0;
+  for (uint8_t i = 0; i < a->n_neg; i++)
+    if (ts_node_child_by_field_id(kid->node, a->neg[i]).id)
+      return 0;
+  return 1;
+}
+
+static int push_caps(pt_query_walk *w, const pt_mnode *a, TSNode n)
+{
+  if (pt_array_grow((void **)&w->mcaps, &w->cap_mcaps, w->n_mcaps + a->n_caps,
+                    sizeof *w->mcaps))
+    return PT_ERR(PT_ENOMEM, "out of memory matching queries");
+  for (uint8_t i = 0; i < a->n_caps; i++)
+    w->mcaps[w->n_mcaps++] = (TSQueryCapture){n, a->caps[i]};
+  return 0;
+}
+
+static int emit(const run *u)
+{
+  pt_query_walk *w = u->w;
+  TSQueryMatch m = {0, u->pattern, (uint16_t)w->n_mcaps, w->mcaps};
+  return pt__query_walk_keep(w, &m, u->start, u->order, w->m_first);
+}
+
+static int match_rest(const run *u, const rest *r)
+{
+  while (r && r->k == r->n)
+    r = r->up;
+  if (!r)
+    return emit(u);
+  pt_query_walk *w = u->w;
+  const melem *e = &r->elems[r->k];
+  int rc = 0;
+  for (size_t i = r->from; rc == 0 && i < r->end; i++) {
+    pt_mkid kid = w->mkids[i];
+    if (e->field && kid.field != e->field)
+      continue;
+    for (uint16_t j = 0; rc == 0 && j < e->n_alts; j++) {
+      const pt_mnode *a = &e->alts[j];
+      if (!node_ok(a, &kid))
+        continue;
+      size_t n_caps = w->n_mcaps;
+      rest next = {r->elems, r->n, (uint16_t)(r->k + 1), i + 1, r->end, r->up};
+      rc = push_caps(w, a, kid.node);
+      if (rc == 0 && a->n_kids) {
+        size_t at = 0;
+        rc = load_kids(w, kid.node, &at);
+        rest in = {a->kids, a->n_kids, 0, at, w->n_mkids, &next};
+        if (rc == 0)
+          rc = match_rest(u, &in);
+        w->n_mkids = at;
+      } else if (rc == 0) {
+        rc = match_rest(u, &next);
+      }
+      w->n_mcaps = n_caps;
+    }
+  }
+  return rc;
+}
+
+int pt__query_match_at(pt_query_walk *w, TSNode n, TSSymbol sym,
+                       uint32_t order)
+{
+  const pt_query *q = w->q;
+  size_t at = w->n_mkids;
+  int is_loaded = 0, rc = 0;
+  for (uint32_t i = q->m_at[sym]; rc == 0 && i < q->m_at[sym + 1]; i++) {
+    uint16_t p = q->m_pats[i];
+    const pt_mnode *root = q->mpats[p];
+    pt_mkid self = {n, sym, 0, 1};
+    w->n_mruns++;
+    if (!node_ok(root, &self))
+      continue;
+    if (root->n_kids && !is_loaded) {
+      rc = load_kids(w, n, &at);
+      is_loaded = 1;
+    }
+    w->n_mcaps = 0;
+    w->m_first = w->n_matches;
+    run u = {w, n, order, p};
+    rest r = {root->kids, root->n_kids, 0, at, w->n_mkids, NULL};
+    if (rc == 0)
+      rc = push_caps(w, root, n);
+    if (rc == 0)
+      rc = match_rest(&u, &r);
+  }
+  w->n_mkids = at;
+  return rc;
+}
