@@ -317,14 +317,16 @@ static void query_match__runs_the_patterns_it_reads(void **s)
       "((call_expression function: (identifier) @reference.call) "
       "(#any-of? @reference.call \"g\" \"h\"))\n"
       "(binary_expression left: _ @scope \"+\" right: (_) @reference.call)\n"
-      "(compound_statement (_) @scope)\n";
+      "(compound_statement (_) @scope)\n"
+      "((call_expression function: (identifier) @_f) (#eq? @_f \"h\")) @scope\n"
+      "(call_expression function: (identifier) @scope (#eq? @scope \"k\"))\n";
   uint64_t n_mruns = 0, n_runs = 0;
   uint32_t n_matcher = 0;
   matcher_vs_cursor(PT_GRAMMAR_C, src,
                     "struct s; struct t { int x; };\n"
                     "int f(void) { /* c */ g(1) + s.m(2); h(3); return k(4); }\n",
                     &n_mruns, &n_runs, &n_matcher);
-  assert_int_equal(n_matcher, 6);
+  assert_int_equal(n_matcher, 8);
   assert_true(n_mruns > 0);
   assert_int_equal(n_runs, 0);
 }
@@ -346,17 +348,38 @@ static void query_match__every_way_once(void **s)
   assert_int_equal(n_runs, 0);
 }
 
-/* An anchor is left to the cursor, run from its start nodes; the
- * matcher's patterns and the cursor's come out in the cursor's order. */
-static void query_match__leaves_anchors_to_the_cursor(void **s)
+/* Anchors: first, next and last among the named children (a comment is
+ * one, "(" and "," are not). */
+static void query_match__anchors(void **s)
 {
   (void)s;
   static const char src[] =
       "(argument_list . (identifier) @reference.call)\n"
-      "(argument_list (identifier) @scope)\n";
+      "(argument_list (identifier) @scope . (number_literal) @reference.call)\n"
+      "(argument_list (_) @reference.call .)\n";
   uint64_t n_mruns = 0, n_runs = 0;
   uint32_t n_matcher = 0;
-  matcher_vs_cursor(PT_GRAMMAR_C, src, "void f(void) { g(a, b); h(1, c); }\n",
+  matcher_vs_cursor(PT_GRAMMAR_C, src,
+                    "void f(void) { g(a, b, 1); h(/* c */ x, 1);"
+                    " k(1, c /* d */); m(a, /* e */ 2, b, 3); }\n",
+                    &n_mruns, &n_runs, &n_matcher);
+  assert_int_equal(n_matcher, 3);
+  assert_true(n_mruns > 0);
+  assert_int_equal(n_runs, 0);
+}
+
+/* Alternatives that could take one node are left to the cursor, run from
+ * its start nodes; the matcher's patterns and the cursor's come out in
+ * the cursor's order. */
+static void query_match__leaves_overlapping_alternatives_to_the_cursor(void **s)
+{
+  (void)s;
+  static const char src[] =
+      "(call_expression function: [(identifier) (_)] @reference.call)\n"
+      "(call_expression function: (identifier) @scope)\n";
+  uint64_t n_mruns = 0, n_runs = 0;
+  uint32_t n_matcher = 0;
+  matcher_vs_cursor(PT_GRAMMAR_C, src, "void f(void) { g(a, b); s.h(1, c); }\n",
                     &n_mruns, &n_runs, &n_matcher);
   assert_int_equal(n_matcher, 1);
   assert_true(n_mruns > 0);
@@ -788,7 +811,8 @@ int main(void)
     cmocka_unit_test(query_walk__wildcard_start_walks_whole_tree),
     cmocka_unit_test(query_match__runs_the_patterns_it_reads),
     cmocka_unit_test(query_match__every_way_once),
-    cmocka_unit_test(query_match__leaves_anchors_to_the_cursor),
+    cmocka_unit_test(query_match__anchors),
+    cmocka_unit_test(query_match__leaves_overlapping_alternatives_to_the_cursor),
     cmocka_unit_test(query_walk__out_of_memory_is_an_error),
     cmocka_unit_test(query_walk__skips_start_nodes_whose_children_cannot_match),
     cmocka_unit_test(query_walk__runs_every_start_node_of_a_pattern_without_needs),

@@ -53,6 +53,9 @@ struct melem {
   TSFieldId field;
   uint16_t n_alts;
   pt_mnode *alts;        /* owned */
+  uint8_t is_immediate;  /* after an anchor: the first named child from
+                            where it may start takes it or nothing does */
+  uint8_t is_last;       /* before a closing anchor: no named child after */
 };
 
 /* A visible child as the query cursor sees it. */
@@ -174,6 +177,22 @@ static size_t suffix(const reader *r, size_t at, melem *e)
 
 static size_t read_elem(reader *r, size_t at, melem *out);
 
+/* Past the predicate "(#name args...)" at `at`. */
+static size_t skip_predicate(const reader *r, size_t at)
+{
+  int depth = 0;
+  for (; at < r->len; at++) {
+    if (r->s[at] == '"')
+      for (at++; at < r->len && r->s[at] != '"'; at++)
+        at += r->s[at] == '\\';
+    else if (r->s[at] == '(')
+      depth++;
+    else if (r->s[at] == ')' && --depth == 0)
+      return at + 1;
+  }
+  return BAD;
+}
+
 /* One node "(name children...)", "(_ ...)", "_" or "\"text\"" at `at`. */
 static size_t read_node(reader *r, size_t at, pt_mnode *out)
 {
@@ -214,15 +233,36 @@ static size_t read_node(reader *r, size_t at, pt_mnode *out)
         ts_language_symbol_type(r->lang, out->sym) == TSSymbolTypeSupertype)
       return BAD;
   }
+  int is_anchored = 0;
   for (;;) {
     at = blank(r, at);
     if (at >= r->len)
       return BAD;
     char c = r->s[at];
-    if (c == ')')
+    melem *prev = out->n_kids ? &out->kids[out->n_kids - 1] : NULL;
+    if (c == ')') {
+      if (is_anchored && !prev)
+        return BAD;
+      if (is_anchored)
+        prev->is_last = 1;
       return at + 1;
-    if (c == '.')                              /* an anchor */
-      return BAD;
+    }
+    if (c == '.') {                            /* an anchor */
+      for (uint16_t i = 0; prev && i < prev->n_alts; i++)
+        if (prev->alts[i].wild == WILD_ANY)
+          return BAD;                          /* _ . x: anonymous too */
+      if (is_anchored)
+        return BAD;
+      is_anchored = 1;
+      at++;
+      continue;
+    }
+    if (c == '(' && blank(r, at + 1) < r->len && r->s[blank(r, at + 1)] == '#') {
+      at = skip_predicate(r, at);              /* tested by the caller */
+      if (at == BAD)
+        return BAD;
+      continue;
+    }
     TSFieldId field = 0;
     if (c == '!') {                            /* a negated field */
       a = at + 1;
@@ -257,6 +297,8 @@ static size_t read_node(reader *r, size_t at, pt_mnode *out)
     if (at == BAD)
       return BAD;
     e->field = field;
+    e->is_immediate = (uint8_t)is_anchored;
+    is_anchored = 0;
     at = suffix(r, at, e);
     if (at == BAD)
       return BAD;
@@ -307,7 +349,7 @@ static size_t read_elem(reader *r, size_t at, melem *out)
     at = read_node(r, at, n);
     if (at == BAD)
       return BAD;
-    melem one = {0, 1, n};
+    melem one = {0, 1, n, 0, 0};
     at = suffix(r, at, &one);
     if (at == BAD)
       return BAD;
@@ -323,7 +365,7 @@ int pt__query_match_read(const pt_query *q, const TSLanguage *lang,
                          pt_mnode **out)
 {
   reader r = {q, lang, src, len, 0};
-  melem e = {0, 0, NULL};
+  melem e = {0, 0, NULL, 0, 0};
   *out = NULL;
   at = blank(&r, at);
   size_t in = at < len && src[at] == '(' ? blank(&r, at + 1) : len;
@@ -344,18 +386,11 @@ int pt__query_match_read(const pt_query *q, const TSLanguage *lang,
       at = BAD;                                /* a second node */
       break;
     }
-    int depth = 0;                             /* past the predicate */
-    for (; at < len; at++) {
-      if (src[at] == '"')
-        for (at++; at < len && src[at] != '"'; at++)
-          at += src[at] == '\\';
-      else if (src[at] == '(')
-        depth++;
-      else if (src[at] == ')' && --depth == 0)
-        break;
-    }
-    at = at < len ? at + 1 : BAD;
+    at = skip_predicate(&r, at);
   }
+  if (is_group && at != BAD)                   /* ((node) ...) @c: c is the
+                                                  node's, after its own */
+    at = suffix(&r, at + 1, &e);
   if (at != BAD && e.n_alts == 1 && !e.alts[0].wild && r.rc == 0) {
     *out = pt_malloc(sizeof **out);
     if (!*out)
@@ -512,11 +547,12 @@ static int match_rest(const run *u, const rest *r)
   int rc = 0;
   for (size_t i = r->from; rc == 0 && i < r->end; i++) {
     pt_mkid kid = w->mkids[i];
-    if (e->field && kid.field != e->field)
-      continue;
+    int is_last = 1;
+    for (size_t k = i + 1; e->is_last && k < r->end && is_last; k++)
+      is_last = !w->mkids[k].is_named;
     for (uint16_t j = 0; rc == 0 && j < e->n_alts; j++) {
       const pt_mnode *a = &e->alts[j];
-      if (!node_ok(a, &kid))
+      if ((e->field && kid.field != e->field) || !is_last || !node_ok(a, &kid))
         continue;
       size_t n_caps = w->n_mcaps;
       rest next = {r->elems, r->n, (uint16_t)(r->k + 1), i + 1, r->end, r->up};
@@ -533,6 +569,8 @@ static int match_rest(const run *u, const rest *r)
       }
       w->n_mcaps = n_caps;
     }
+    if (e->is_immediate && kid.is_named)
+      break; /* the cursor's state for it ends at a named child */
   }
   return rc;
 }
