@@ -476,9 +476,15 @@ static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
       if (pt_array_grow((void **)&w->mkids, &w->cap_mkids, w->n_mkids + 1,
                         sizeof *w->mkids))
         return PT_ERR(PT_ENOMEM, "out of memory matching queries");
-      TSNode c = ts_node_new(tree, kid, pos, alias);
-      w->mkids[w->n_mkids++] = (pt_mkid){c, ts_node_symbol(c), field,
-                                         (uint8_t)ts_node_is_named(c)};
+      /* ts_node_symbol's and ts_node_is_named's reading, without the
+       * node: the alias where there is one, the symbol made public */
+      TSSymbol sym = alias ? alias : ts_subtree_symbol(*kid);
+      uint8_t is_named = alias ? ts_language_symbol_metadata(lang, alias).named
+                               : ts_subtree_named(*kid);
+      w->mkids[w->n_mkids++] = (pt_mkid){
+          ts_node_new(tree, kid, pos, alias),
+          sym == ts_builtin_sym_error ? sym : lang->public_symbol_map[sym],
+          field, is_named};
     } else if (ts_subtree_visible_child_count(*kid) > 0) {
       if (pt_array_grow((void **)&w->mframes, &w->cap_mframes, n_frames + 1,
                         sizeof *w->mframes))
