@@ -22,11 +22,14 @@ fi
 # scripts/setup.sh has installed the libraries; the tree-sitter sources:
 mods=$(bash scripts/ts-sources.sh)
 build="${PT_FUZZ_BUILD_DIR:-build-fuzz}"
-targets=(fuzz_http fuzz_mcp fuzz_ignore fuzz_store_spec fuzz_extract fuzz_json
+targets=(fuzz_http fuzz_mcp fuzz_ignore fuzz_store_spec fuzz_extract
+  fuzz_query_match fuzz_json
   fuzz_sqlite_load fuzz_reindex_path fuzz_rocksdb_load)
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-14 -DPT_FUZZ=ON -DPT_NODE_MODULES="$mods" \
   -DPT_FUZZ_SMOKE_SECONDS="${PT_FUZZ_SMOKE_SECONDS:-5}" >/dev/null
+# a target that reads another's seed corpus (tests/fuzz/CMakeLists.txt)
+declare -A corpus=([query_match]=extract)
 ninja -C "$build" "${targets[@]}"
 ctest --test-dir "$build" -R '^fuzz_' --output-on-failure -j2
 if [ -n "${PT_FUZZ_SECONDS:-}" ]; then
@@ -36,6 +39,6 @@ if [ -n "${PT_FUZZ_SECONDS:-}" ]; then
     echo "fuzz: $t for $PT_FUZZ_SECONDS s"
     "$build/tests/fuzz/$t" -max_total_time="$PT_FUZZ_SECONDS" -timeout=20 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$found/" \
-      "$found" "tests/fuzz/corpus/$name" 2>&1 | grep -E '^(stat::|==|SUMMARY|INFO: Seed)|Done [0-9]+ runs' || true
+      "$found" "tests/fuzz/corpus/${corpus[$name]:-$name}" 2>&1 | grep -E '^(stat::|==|SUMMARY|INFO: Seed)|Done [0-9]+ runs' || true
   done
 fi
