@@ -18,6 +18,7 @@
 #include "pt/sys/proc.h"
 #include "store_support.h"
 #include "store/store_sqlite_edges.h"
+#include "store/store_sqlite_schema.h"
 
 static const pt_test_backend mem_backend = {"mem", "mem"};
 static const pt_test_backend sqlite_backend = {"sqlite",
@@ -1284,6 +1285,35 @@ static void sqlite_save_begin__reads_the_records_until_released(void **state)
   pt_graph_free(sample);
 }
 
+/* The page cache a step of a save asks for: bytes_each a record of n,
+ * within its bounds; the sorter keeps to it (pt__sqlite_configure). */
+static void sqlite_set_cache__sizes_by_records_within_bounds(void **state)
+{
+  (void)state;
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+  struct { size_t n, each, lo, hi; const char *want; } cases[] = {
+      {33521, 32, 1024, 8192, "-1047"},    /* PostgreSQL's entities */
+      {316846, 32, 1024, 8192, "-8192"},   /* the several tree's */
+      {10, 32, 1024, 8192, "-1024"},
+      {262293, 32, 4096, 131072, "-8196"}, /* PostgreSQL's edges */
+      {(size_t)1 << 30, 32, 4096, 131072, "-131072"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(pt__sqlite_set_cache(db, ":memory:", cases[i].n,
+                                          cases[i].each, cases[i].lo,
+                                          cases[i].hi), 0);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0),
+                        cases[i].want);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+}
+
 /* The thread may be done reading before pt_store_save_begin returns (an
  * empty graph has nothing to read): release still returns, every time. */
 static void sqlite_save_begin__release_returns_when_the_thread_read_first(
@@ -1493,6 +1523,7 @@ int main(void)
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__release_returns_when_the_thread_read_first,
                  &sqlite_backend),
+      cmocka_unit_test(sqlite_set_cache__sizes_by_records_within_bounds),
       STORE_TEST(sqlite_save_begin__a_save_of_other_records_is_written_whole,
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__closing_without_a_save_leaves_no_temp_file,

@@ -850,8 +850,10 @@ static int build(const pt_ingest_opts *o, const merged_hook *hook,
     hook->resolved(g, hook->payload);
   drop_refs(slots, 0, w->n_files);
   drop_batches(&p);
+  pt_sys_heap_trim(); /* the references' pages, before the sort's */
   if (rc == 0) rc = pt_graph_set_meta(g, "root", w->root_abs);
   if (rc == 0) rc = pt_graph_finish(g);
+  pt_sys_heap_trim(); /* the sort's arrays, before a save's page cache */
   if (rc && p.cache)
     pt__cache_drop_resolver(p.cache);
   if (rc == 0)

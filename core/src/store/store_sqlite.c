@@ -24,8 +24,10 @@
  * the finished graph will hold them, into the temporary file that the
  * save finishes with the edges. It reads them in the graph, through
  * arrays of their addresses sorted in that order, until it has written
- * and hashed them (is_reading: the graph waits for that before it sorts
- * them), and keeps the hashes to check the finished graph against. */
+ * and hashed them, and keeps the hashes to check the finished graph
+ * against. The graph waits for the thread to be done (is_working: the
+ * records written, their indexes made and flushed) before it sorts them:
+ * the indexes' sorter then does not add to the memory of that sort. */
 typedef struct begun_save {
   pt_thread *thread; /* owned until joined */
   pt_buf tmp;        /* the temporary file */
@@ -35,9 +37,10 @@ typedef struct begun_save {
                            only the counts */
   uint64_t hash[4];     /* of the records' bytes, in r's order */
   size_t n_edges;       /* a guess, for the room of the edges' strings */
-  pt_mutex *mu;         /* owned, with cv: guards is_reading */
+  pt_mutex *mu;         /* owned, with cv: guards is_working */
   pt_cond *cv;
-  int is_reading;       /* the thread may still read the graph */
+  int is_working;       /* the thread may still read the graph, or hold
+                           the memory of its writes */
   int rc;               /* the thread's result; its error in err */
   pt_error err;
 } begun_save;
@@ -445,11 +448,11 @@ static int flush_written(sqlite3 *db, const char *path)
                                                  "cannot flush");
 }
 
-/* Tells pt__sqlite_save_release that the graph is read no more. */
-static void done_reading(begun_save *b)
+/* Tells pt__sqlite_save_release that the thread is done. */
+static void done_working(begun_save *b)
 {
   pt_mutex_lock(b->mu);
-  b->is_reading = 0;
+  b->is_working = 0;
   pt_cond_broadcast(b->cv);
   pt_mutex_unlock(b->mu);
 }
@@ -462,24 +465,28 @@ static void begun_run(void *payload)
   pt_graph_sort_file_refs(r->file_at, r->n_files);
   pt_graph_sort_test_refs(r->test_at, r->n_tests);
   pt_graph_sort_ignored_refs(r->ignored_at, r->n_ignored);
-  /* a quarter of the save's page cache (and of what the sorter keeps
-   * for the indexes): this runs beside resolution, at its peak of
-   * memory */
+  /* this runs beside resolution, at its peak of memory: a page cache
+   * (and what the sorter keeps for the indexes) of 32 bytes an entity,
+   * 1 to 8 MiB (a quarter of the save's on the several tree; 1 MiB for
+   * PostgreSQL's 33,500 entities, whose save peaked here with 8) */
   int rc = open_temp(b->tmp.ptr, &b->db);
   if (rc == 0)
-    rc = pt__sqlite_exec(b->db, b->tmp.ptr, "PRAGMA cache_size=-8192");
+    rc = pt__sqlite_set_cache(b->db, b->tmp.ptr, r->n_entities, 32, 1024,
+                              8192);
   if (rc == 0)
     rc = pt__sqlite_write_records(b->db, b->tmp.ptr, r, b->n_edges, &b->ids);
   hash_records(r, b->hash);
   forget_records(b);
-  done_reading(b);
   if (rc == 0)
     rc = pt__sqlite_write_record_indexes(b->db, b->tmp.ptr);
   if (rc == 0)
     rc = flush_written(b->db, b->tmp.ptr);
+  if (rc == 0) /* the pages are written: none kept beside the sort */
+    sqlite3_db_release_memory(b->db);
   if (rc)
     b->err = *pt_error_last();
   b->rc = rc;
+  done_working(b);
 }
 
 /* Room for n addresses at *out (NULL for none). */
@@ -541,10 +548,10 @@ int pt__sqlite_save_begin(pt_store *self, const pt_graph *g)
     rc = pt_cond_new(&b->cv);
   if (rc == 0) {
     b->n_edges = 4 * r->n_entities;
-    b->is_reading = 1; /* before the thread, which may be done first */
+    b->is_working = 1; /* before the thread, which may be done first */
     rc = pt_thread_start(begun_run, b, &b->thread);
     if (rc)
-      b->is_reading = 0; /* no thread: nothing reads */
+      b->is_working = 0; /* no thread: nothing works */
   }
   if (rc == 0)
     ss->begun = b;
@@ -560,7 +567,7 @@ void pt__sqlite_save_release(pt_store *self)
   if (!b)
     return;
   pt_mutex_lock(b->mu);
-  while (b->is_reading)
+  while (b->is_working)
     pt_cond_wait(b->cv, b->mu);
   pt_mutex_unlock(b->mu);
 }
@@ -608,8 +615,10 @@ static begun_save *take_begun(sqlite_store *ss, const pt_graph *g)
  * closed when rc is a failure already). */
 static int finish_begun(begun_save *b, const pt_graph *g, int rc)
 {
+  /* the edges' pages: 32 bytes an edge, 4 to 32 MiB */
   if (rc == 0)
-    rc = pt__sqlite_exec(b->db, b->tmp.ptr, "PRAGMA cache_size=-32768");
+    rc = pt__sqlite_set_cache(b->db, b->tmp.ptr, pt_graph_n_edges(g), 32,
+                              4096, 32768);
   if (rc == 0)
     rc = pt__sqlite_write_edges_and_meta(b->db, b->tmp.ptr, g, &b->ids);
   pt__sqlite_ids_fini(&b->ids);
@@ -795,6 +804,7 @@ int pt_store_sqlite_open(const char *path, pt_store_mode mode,
 {
   if (!path || !*path || !out)
     return PT_ERR(PT_EINVAL, "sqlite store: NULL argument or empty path");
+  pt__sqlite_configure();
   /* an update killed before its commit: the old index back first */
   int rc = pt__sqlite_roll_back(path);
   if (rc == 0)

@@ -4,6 +4,7 @@
  * people and other tools reading the file; load() reads only the record
  * columns. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pt/path.h"
@@ -111,12 +112,13 @@ static const char entity_index_sql[] =
     "CREATE INDEX entity_rows_file_id ON entity_rows(file_id);"
     "CREATE INDEX entity_rows_name_id ON entity_rows(name_id);";
 /* SQLite's sorter keeps up to the page cache's size of keys in memory
- * before it writes a run to a temporary file, and merges the runs after:
- * with 128 MiB rather than the rest of the save's 32, the several tree's
- * 1.4 million edge keys sort in memory, for a sixth less CPU in the
- * index build and 46 MB more at that moment (docs/performance.md). */
+ * before it writes a run to a temporary file, and merges the runs after.
+ * An edge's key takes about 64 bytes there: half of that is room for the
+ * keys in two runs, within 4 to 128 MiB (the several tree's 1.4 million
+ * keys in 43 MiB; PostgreSQL's 262,000 in 8 MiB, where all of them in
+ * memory, 16 MiB beside as much of cached pages, were its peak of
+ * memory: docs/performance.md). */
 static const char index_sql[] =
-    "PRAGMA cache_size=-131072;"
     "CREATE UNIQUE INDEX edge_rows_key ON edge_rows(from_id, to_id, type);";
 
 int pt__sqlite_error(sqlite3 *db, int src, const char *path, const char *what)
@@ -136,6 +138,25 @@ int pt__sqlite_exec(sqlite3 *db, const char *path, const char *sql)
 {
   int src = sqlite3_exec(db, sql, NULL, NULL, NULL);
   return src == SQLITE_OK ? 0 : pt__sqlite_error(db, src, path, "SQL failed");
+}
+
+int pt__sqlite_set_cache(sqlite3 *db, const char *path, size_t n,
+                         size_t bytes_each, size_t lo_kib, size_t hi_kib)
+{
+  size_t kib = n / 1024 * bytes_each + n % 1024 * bytes_each / 1024;
+  char sql[64];
+  kib = kib < lo_kib ? lo_kib : kib > hi_kib ? hi_kib : kib;
+  snprintf(sql, sizeof sql, "PRAGMA cache_size=-%zu", kib);
+  return pt__sqlite_exec(db, path, sql);
+}
+
+void pt__sqlite_configure(void)
+{
+  static int is_done;
+  if (!is_done) {
+    is_done = 1;
+    (void)sqlite3_config(SQLITE_CONFIG_PMASZ, 10);
+  }
 }
 
 /* One row being bound: the first SQLite failure sticks, so the bind
@@ -399,6 +420,9 @@ int pt__sqlite_write_edges_and_meta(sqlite3 *db, const char *path,
   for (size_t i = 0; rc == 0 && i < sizeof writers / sizeof writers[0]; i++)
     if (writers[i].bind == bind_meta)
       rc = write_table(db, path, &writers[i], g, NULL);
+  if (rc == 0)
+    rc = pt__sqlite_set_cache(db, path, pt_graph_n_edges(g), 32, 4096,
+                              131072);
   if (rc == 0)
     rc = pt__sqlite_exec(db, path, index_sql);
   return rc;

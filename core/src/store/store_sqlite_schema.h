@@ -24,6 +24,20 @@ int pt__sqlite_error(sqlite3 *db, int src, const char *path, const char *what);
 /* Runs SQL without results; errors as pt__sqlite_error. */
 int pt__sqlite_exec(sqlite3 *db, const char *path, const char *sql);
 
+/* SQLite's page cache for a step of a save that goes through n records
+ * (rows or index keys): bytes_each a record, from lo_kib to hi_kib KiB.
+ * The cache's size is also what SQLite's sorter keeps in memory before
+ * it writes a run to a temporary file (pt__sqlite_configure). */
+int pt__sqlite_set_cache(sqlite3 *db, const char *path, size_t n,
+                         size_t bytes_each, size_t lo_kib, size_t hi_kib);
+
+/* Once, before SQLite is first used: its sorter's smallest run (250
+ * pages, 16 MiB of our 64 KiB pages, above the caches a small graph's
+ * save asks for) down to 10 pages, so the sorter keeps to the page
+ * cache's size. Nothing once SQLite is in use (the setting can only be
+ * made before). */
+void pt__sqlite_configure(void);
+
 /* Into an empty database, inside the caller's transaction: creates the
  * tables, inserts every record of the finished graph g in its canonical
  * order, then creates the indexes (after the rows: faster than updating
