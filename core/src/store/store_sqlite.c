@@ -25,9 +25,10 @@
  * save finishes with the edges. It reads them in the graph, through
  * arrays of their addresses sorted in that order, until it has written
  * and hashed them, and keeps the hashes to check the finished graph
- * against. The graph waits for the thread to be done (is_working: the
- * records written, their indexes made and flushed) before it sorts them:
- * the indexes' sorter then does not add to the memory of that sort. */
+ * against. The graph waits for the thread to be done with them and with
+ * their indexes (is_working) before it sorts them: the indexes' sorter
+ * then does not add to the memory of that sort. The thread's flush to
+ * disk, which holds nothing, goes on beside. */
 typedef struct begun_save {
   pt_thread *thread; /* owned until joined */
   pt_buf tmp;        /* the temporary file */
@@ -40,7 +41,7 @@ typedef struct begun_save {
   pt_mutex *mu;         /* owned, with cv: guards is_working */
   pt_cond *cv;
   int is_working;       /* the thread may still read the graph, or hold
-                           the memory of its writes */
+                           the memory of its index build */
   int rc;               /* the thread's result; its error in err */
   pt_error err;
 } begun_save;
@@ -448,7 +449,8 @@ static int flush_written(sqlite3 *db, const char *path)
                                                  "cannot flush");
 }
 
-/* Tells pt__sqlite_save_release that the thread is done. */
+/* Tells pt__sqlite_save_release that the thread is done with the graph
+ * and its index build. */
 static void done_working(begun_save *b)
 {
   pt_mutex_lock(b->mu);
@@ -479,14 +481,16 @@ static void begun_run(void *payload)
   forget_records(b);
   if (rc == 0)
     rc = pt__sqlite_write_record_indexes(b->db, b->tmp.ptr);
+  /* the sorter's memory is freed: the flush to disk (a wait for the
+   * disk, holding nothing) may go on beside the sort */
+  done_working(b);
   if (rc == 0)
     rc = flush_written(b->db, b->tmp.ptr);
-  if (rc == 0) /* the pages are written: none kept beside the sort */
+  if (rc == 0) /* the pages are written: none kept for the edges */
     sqlite3_db_release_memory(b->db);
   if (rc)
     b->err = *pt_error_last();
   b->rc = rc;
-  done_working(b);
 }
 
 /* Room for n addresses at *out (NULL for none). */
