@@ -176,9 +176,9 @@ const char *pt_store_name(const pt_store *st);
 int pt_store_save_begin(pt_store *st, const pt_graph *g);
 /* Waits until a save begun by pt_store_save_begin no longer reads the
  * records of its graph, which may then change (pt_graph_finish sorts
- * them), and (SQLite, RocksDB) has done all it does before the save: what
- * it held for that is freed before the sort's memory is taken. Nothing
- * when no save was begun (or st is NULL). */
+ * them); a SQLite save also until it has made its indexes of them, so
+ * its sorter's memory is not held beside the sort's (its flush to disk
+ * goes on). Nothing when no save was begun (or st is NULL). */
 void pt_store_save_release(pt_store *st);
 void pt_store_close(pt_store *st);
 
