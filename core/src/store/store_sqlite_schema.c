@@ -3,6 +3,7 @@
  * the row mapping in both directions. Derived columns are written for
  * people and other tools reading the file; load() reads only the record
  * columns. */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -152,11 +153,11 @@ int pt__sqlite_set_cache(sqlite3 *db, const char *path, size_t n,
 
 void pt__sqlite_configure(void)
 {
-  static int is_done;
-  if (!is_done) {
-    is_done = 1;
+  /* one caller sets it, however many threads open their first store at
+   * once (sqlite3_config is not thread safe) */
+  static atomic_flag is_done = ATOMIC_FLAG_INIT;
+  if (!atomic_flag_test_and_set(&is_done))
     (void)sqlite3_config(SQLITE_CONFIG_PMASZ, 10);
-  }
 }
 
 /* One row being bound: the first SQLite failure sticks, so the bind
