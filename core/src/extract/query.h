@@ -58,6 +58,12 @@ typedef struct pt_query {
   uint16_t *m_pats;
 } pt_query;
 
+/* The query text's white space and the characters of its names (node
+ * types, fields, captures, predicates), for the readers of the .scm text
+ * (query_walk.c, query_match.c). */
+int pt__scm_is_space(char c);
+int pt__scm_is_ident(char c);
+
 /* pt__query_compile_with's flags: PT_QUERY_CURSOR_ONLY leaves every
  * pattern to the query cursor (tests compare the matcher with it). */
 #define PT_QUERY_CURSOR_ONLY 1u

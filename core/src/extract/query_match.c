@@ -85,23 +85,10 @@ typedef struct reader {
   int rc;                /* PT_ENOMEM, or 0 */
 } reader;
 
-static int is_space(char c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-         c == '\v';
-}
-
-static int is_ident(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
-         c == '?' || c == '!';
-}
-
 static size_t blank(const reader *r, size_t at)
 {
   while (at < r->len) {
-    if (is_space(r->s[at]))
+    if (pt__scm_is_space(r->s[at]))
       at++;
     else if (r->s[at] == ';')
       while (at < r->len && r->s[at] != '\n')
@@ -115,7 +102,7 @@ static size_t blank(const reader *r, size_t at)
 /* Past a word (a name, a field, a capture's name) starting at `at`. */
 static size_t word_end(const reader *r, size_t at)
 {
-  while (at < r->len && is_ident(r->s[at]))
+  while (at < r->len && pt__scm_is_ident(r->s[at]))
     at++;
   return at;
 }
@@ -210,7 +197,7 @@ static size_t read_node(reader *r, size_t at, pt_mnode *out)
                                            (uint32_t)(at - a), false);
     return out->sym ? at + 1 : BAD;
   }
-  if (r->s[at] == '_' && (at + 1 >= r->len || !is_ident(r->s[at + 1]))) {
+  if (r->s[at] == '_' && (at + 1 >= r->len || !pt__scm_is_ident(r->s[at + 1]))) {
     out->wild = WILD_ANY;
     return at + 1;
   }
@@ -274,7 +261,8 @@ static size_t read_node(reader *r, size_t at, pt_mnode *out)
       out->neg[out->n_neg++] = f;
       continue;
     }
-    if (is_ident(c) && !(c == '_' && (at + 1 >= r->len || !is_ident(r->s[at + 1])))) {
+    if (pt__scm_is_ident(c) &&
+        !(c == '_' && (at + 1 >= r->len || !pt__scm_is_ident(r->s[at + 1])))) {
       a = at;                                  /* field: element */
       at = blank(r, word_end(r, a));
       if (at >= r->len || r->s[at] != ':')

@@ -9,13 +9,13 @@
 #include "pt/error.h"
 #include "query.h"
 
-static int is_space(char c)
+int pt__scm_is_space(char c)
 {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
          c == '\v';
 }
 
-static int is_ident(char c)
+int pt__scm_is_ident(char c)
 {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
@@ -26,7 +26,7 @@ static int is_ident(char c)
 static size_t skip_blank(const char *s, size_t len, size_t at)
 {
   while (at < len) {
-    if (is_space(s[at]))
+    if (pt__scm_is_space(s[at]))
       at++;
     else if (s[at] == ';')
       while (at < len && s[at] != '\n')
@@ -58,10 +58,10 @@ static size_t skip_element(const char *s, size_t len, size_t at)
     } else if (c == ')' || c == ']') {
       depth--;
       at++;
-    } else if (is_ident(c) || c == '@' || c == '#' || c == '*' || c == '+' ||
+    } else if (pt__scm_is_ident(c) || c == '@' || c == '#' || c == '*' || c == '+' ||
                c == ':' || c == '!' || c == '/' || c == '.') {
       at++;
-      while (at < len && is_ident(s[at]))
+      while (at < len && pt__scm_is_ident(s[at]))
         at++;
     } else {
       at++;
@@ -96,7 +96,7 @@ static int mark_roots(const TSLanguage *lang, const char *s, size_t len,
       while (at < len && (s[at] == '@' || s[at] == '*' || s[at] == '+' ||
                           s[at] == '?')) {
         at++;
-        while (at < len && is_ident(s[at]))
+        while (at < len && pt__scm_is_ident(s[at]))
           at++;
         at = skip_blank(s, len, at);
       }
@@ -108,7 +108,7 @@ static int mark_roots(const TSLanguage *lang, const char *s, size_t len,
   if (at < len && (s[at] == '(' || s[at] == '['))
     return mark_roots(lang, s, len, at, roots); /* a group with predicates */
   size_t a = at;
-  while (at < len && is_ident(s[at]))
+  while (at < len && pt__scm_is_ident(s[at]))
     at++;
   if (at == a || (at - a == 1 && s[a] == '_') ||
       (at - a == 7 && memcmp(s + a, "MISSING", 7) == 0))
@@ -155,7 +155,7 @@ static size_t suffix(const char *s, size_t len, size_t at)
       return BAD;
     if (at >= len || s[at] != '@')
       return at;
-    for (at++; at < len && is_ident(s[at]);)
+    for (at++; at < len && pt__scm_is_ident(s[at]);)
       at++;
   }
 }
@@ -174,14 +174,14 @@ static size_t next_element(const char *s, size_t len, size_t at)
       continue;
     }
     if (s[at] == '!') {                        /* a negated field */
-      for (at++; at < len && is_ident(s[at]);)
+      for (at++; at < len && pt__scm_is_ident(s[at]);)
         at++;
       continue;
     }
-    if (!is_ident(s[at]))
+    if (!pt__scm_is_ident(s[at]))
       return at;
     size_t a = at;                             /* field: element */
-    while (at < len && is_ident(s[at]))
+    while (at < len && pt__scm_is_ident(s[at]))
       at++;
     size_t c = skip_blank(s, len, at);
     if (c >= len || s[c] != ':')
@@ -229,7 +229,7 @@ static size_t element(const char *s, size_t len, size_t at, int is_last, marks *
   at = skip_blank(s, len, at);
   if (at >= len)
     return BAD;
-  if (s[at] == '"' || (s[at] == '_' && (at + 1 >= len || !is_ident(s[at + 1])))) {
+  if (s[at] == '"' || (s[at] == '_' && (at + 1 >= len || !pt__scm_is_ident(s[at + 1])))) {
     size_t end = skip_element(s, len, at);
     return is_last ? mark(mk, end) : end;
   }
@@ -250,9 +250,9 @@ static size_t element(const char *s, size_t len, size_t at, int is_last, marks *
   if (s[at] != '(')
     return BAD;
   at = skip_blank(s, len, at + 1);
-  if (at < len && is_ident(s[at])) {           /* a node: its name first */
+  if (at < len && pt__scm_is_ident(s[at])) {           /* a node: its name first */
     size_t a = at;
-    while (at < len && (is_ident(s[at]) || s[at] == '/'))
+    while (at < len && (pt__scm_is_ident(s[at]) || s[at] == '/'))
       at++;
     if (at - a == 7 && memcmp(s + a, "MISSING", 7) == 0)
       return BAD;
@@ -321,7 +321,7 @@ static TSSymbol plain_node(const TSLanguage *lang, const char *s, size_t len,
     return 0;
   at = skip_blank(s, len, at + 1);
   size_t a = at;
-  while (at < len && is_ident(s[at]))
+  while (at < len && pt__scm_is_ident(s[at]))
     at++;
   if (at == a || (at < len && s[at] == '/') || (at - a == 1 && s[a] == '_') ||
       (at - a == 5 && memcmp(s + a, "ERROR", 5) == 0) ||
@@ -344,7 +344,7 @@ static size_t past_suffix(const char *s, size_t len, size_t at,
       *is_quantified = 1;
       at++;
     } else if (at < len && s[at] == '@') {
-      for (at++; at < len && is_ident(s[at]);)
+      for (at++; at < len && pt__scm_is_ident(s[at]);)
         at++;
     } else {
       return at;
@@ -412,7 +412,7 @@ static int node_need(const TSLanguage *lang, const char *s, size_t len,
   uint64_t mask = 0;
   int rc = 0;
   at = skip_blank(s, len, at + 1);
-  while (at < len && is_ident(s[at]))
+  while (at < len && pt__scm_is_ident(s[at]))
     at++;
   for (;;) {
     at = next_element(s, len, at);
@@ -451,7 +451,7 @@ static int pattern_need(pt_query *q, const TSLanguage *lang, const char *s,
   }
   if (at < len && s[at] == '(') {
     size_t a = skip_blank(s, len, at + 1), b = a;
-    while (b < len && is_ident(s[b]))
+    while (b < len && pt__scm_is_ident(s[b]))
       b++;
     TSSymbol sym = ts_language_symbol_for_name(lang, s + a, (uint32_t)(b - a), true);
     if (sym && sym < q->n_symbols && (q->roots[sym] & PT_ROOT_CURSOR))
