@@ -381,16 +381,14 @@ int pt__query_match_read(const pt_query *q, const TSLanguage *lang,
     at = suffix(&r, at + 1, &e);
   if (at != BAD && e.n_alts == 1 && !e.alts[0].wild && r.rc == 0) {
     *out = pt_malloc(sizeof **out);
-    if (!*out)
-      r.rc = PT_ENOMEM;
-    else
+    if (*out) {
       **out = e.alts[0];
-    pt_free(e.alts);
-    if (*out)
+      pt_free(e.alts);
       return 0;
-  } else {
-    free_elem(&e);
+    }
+    r.rc = PT_ENOMEM; /* the node and all it holds are freed below */
   }
+  free_elem(&e);
   return r.rc ? PT_ERR(PT_ENOMEM, "out of memory compiling queries") : 0;
 }
 

@@ -583,7 +583,7 @@ int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
   if (rc == 0 && (VEC_COPY(g->ignored, prev->ignored) || VEC_COPY(g->meta, prev->meta)))
     rc = PT_ERR(PT_ENOMEM, "out of memory patching a graph");
   /* the merges' arrays, made here: the merges run on two threads */
-  size_t n_ent = prev->entities.n + g->entities.n + 1;
+  size_t n_ent = prev->entities.n + (g ? g->entities.n : 0) + 1;
   size_t n_edge = prev->edges.n + n_fresh + 1;
   if (rc == 0) {
     ents = spare_or_new(g, PT__SPARE_ENTITIES, n_ent, sizeof *ents, &ent_cap);
