@@ -85,6 +85,63 @@ static void walked(const pt_query *q, TSQueryCursor *cur, TSNode root, pt_buf *o
   pt__query_walk_fini(&w);
 }
 
+/* The nodes of the tree under root, or those where some pattern of q
+ * starts when q is given. */
+static size_t count_nodes(TSNode root, const pt_query *q)
+{
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  size_t n = 0;
+  for (int more = 1; more;) {
+    TSSymbol sym = ts_node_symbol(ts_tree_cursor_current_node(&c));
+    n += !q || (q->roots && sym < q->n_symbols && q->roots[sym]);
+    if (ts_tree_cursor_goto_first_child(&c))
+      continue;
+    while (more && !ts_tree_cursor_goto_next_sibling(&c))
+      more = ts_tree_cursor_goto_parent(&c);
+  }
+  ts_tree_cursor_delete(&c);
+  return n;
+}
+
+/* What a walk of q over text counted, and the tree's nodes: all of them
+ * and those where a pattern of q starts. */
+typedef struct walk_counts {
+  uint64_t n_runs, n_mruns, n_nodes;
+  size_t n_all, n_starts;
+} walk_counts;
+
+/* The walk of q over text (grammar g) against the cursor over the whole
+ * tree running ref: the same matches, at least one. */
+static walk_counts walk_vs_whole(pt_grammar g, const pt_query *q,
+                                 const pt_query *ref, const char *text)
+{
+  TSParser *parser = ts_parser_new();
+  TSQueryCursor *cur = ts_query_cursor_new();
+  assert_true(ts_parser_set_language(parser, pt_grammar_get(g)->ts_language()));
+  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+  TSNode root = ts_tree_root_node(tree);
+  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+  whole_tree(ref, cur, root, &a);
+  pt_query_walk w = {0};
+  TSQueryMatch m;
+  assert_int_equal(pt__query_walk_start(&w, q, cur, root), 0);
+  while (pt__query_walk_next(&w, &m))
+    print_match(&b, &m);
+  walk_counts c = {w.n_runs, w.n_mruns, w.n_nodes, count_nodes(root, NULL),
+                   count_nodes(root, q)};
+  pt__query_walk_end(&w);
+  pt__query_walk_fini(&w);
+  assert_true(a.len > 0);
+  report_difference("text", pt_buf_cstr(&a), pt_buf_cstr(&b));
+  assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+  pt_buf_fini(&a);
+  pt_buf_fini(&b);
+  ts_tree_delete(tree);
+  ts_query_cursor_delete(cur);
+  ts_parser_delete(parser);
+  return c;
+}
+
 /* Both orders over every file of fixtures/lang/<lang>: the cursor over the
  * whole tree (every pattern its own), the walk with the cursor run from
  * start nodes only, and the walk with the matcher running the patterns it
@@ -212,20 +269,7 @@ static void query_walk__wildcard_start_walks_whole_tree(void **s)
   pt_query q;
   assert_int_equal(pt__query_compile(&q, lang, src, sizeof src - 1, "test"), 0);
   assert_null(q.roots);
-  TSParser *parser = ts_parser_new();
-  TSQueryCursor *cur = ts_query_cursor_new();
-  assert_true(ts_parser_set_language(parser, lang));
-  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
-  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
-  whole_tree(&q, cur, ts_tree_root_node(tree), &a);
-  walked(&q, cur, ts_tree_root_node(tree), &b);
-  assert_true(a.len > 0);
-  assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
-  pt_buf_fini(&a);
-  pt_buf_fini(&b);
-  ts_tree_delete(tree);
-  ts_query_cursor_delete(cur);
-  ts_parser_delete(parser);
+  walk_vs_whole(PT_GRAMMAR_C, &q, &q, text);
   pt__query_fini(&q);
 }
 
@@ -273,30 +317,9 @@ static void matcher_vs_cursor(pt_grammar g, const char *src, const char *text,
                                           PT_QUERY_CURSOR_ONLY), 0);
   assert_non_null(q.roots);
   assert_int_equal(matcher_patterns(&q), n_matcher);
-  TSParser *parser = ts_parser_new();
-  TSQueryCursor *cur = ts_query_cursor_new();
-  assert_true(ts_parser_set_language(parser, lang));
-  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
-  TSNode root = ts_tree_root_node(tree);
-  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
-  whole_tree(&ref, cur, root, &a);
-  pt_query_walk w = {0};
-  TSQueryMatch m;
-  assert_int_equal(pt__query_walk_start(&w, &q, cur, root), 0);
-  while (pt__query_walk_next(&w, &m))
-    print_match(&b, &m);
-  assert_true(w.n_mruns > 0);
-  assert_int_equal(w.n_runs > 0, has_cursor_runs);
-  pt__query_walk_end(&w);
-  pt__query_walk_fini(&w);
-  assert_true(a.len > 0);
-  report_difference("text", pt_buf_cstr(&a), pt_buf_cstr(&b));
-  assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
-  pt_buf_fini(&a);
-  pt_buf_fini(&b);
-  ts_tree_delete(tree);
-  ts_query_cursor_delete(cur);
-  ts_parser_delete(parser);
+  walk_counts c = walk_vs_whole(g, &q, &ref, text);
+  assert_true(c.n_mruns > 0);
+  assert_int_equal(c.n_runs > 0, has_cursor_runs);
   pt__query_fini(&q);
   pt__query_fini(&ref);
 }
@@ -412,23 +435,6 @@ static void repair__finds_misread_definitions_out_of_memory_too(void **s)
   assert_true(failed > 0);
 }
 
-/* The nodes of a tree where some pattern of q starts. */
-static size_t count_starts(const pt_query *q, TSNode root)
-{
-  TSTreeCursor c = ts_tree_cursor_new(root);
-  size_t n = 0;
-  for (int more = 1; more;) {
-    TSSymbol sym = ts_node_symbol(ts_tree_cursor_current_node(&c));
-    n += sym < q->n_symbols && q->roots[sym];
-    if (ts_tree_cursor_goto_first_child(&c))
-      continue;
-    while (more && !ts_tree_cursor_goto_next_sibling(&c))
-      more = ts_tree_cursor_goto_parent(&c);
-  }
-  ts_tree_cursor_delete(&c);
-  return n;
-}
-
 /* The query cursor's runs of the C query src over text (the matcher left
  * out: these test the cursor's start nodes), and its matches against the
  * whole tree's; *n_starts gets the start nodes. */
@@ -439,31 +445,10 @@ static uint64_t runs_of(const char *src, const char *text, size_t *n_starts)
   assert_int_equal(pt__query_compile_with(&q, lang, src, strlen(src), "test",
                                           PT_QUERY_CURSOR_ONLY), 0);
   assert_non_null(q.roots);
-  TSParser *parser = ts_parser_new();
-  TSQueryCursor *cur = ts_query_cursor_new();
-  assert_true(ts_parser_set_language(parser, lang));
-  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
-  TSNode root = ts_tree_root_node(tree);
-  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
-  whole_tree(&q, cur, root, &a);
-  pt_query_walk w = {0};
-  TSQueryMatch m;
-  assert_int_equal(pt__query_walk_start(&w, &q, cur, root), 0);
-  while (pt__query_walk_next(&w, &m))
-    print_match(&b, &m);
-  uint64_t n_runs = w.n_runs;
-  pt__query_walk_end(&w);
-  pt__query_walk_fini(&w);
-  assert_true(a.len > 0);
-  assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
-  *n_starts = count_starts(&q, root);
-  pt_buf_fini(&a);
-  pt_buf_fini(&b);
-  ts_tree_delete(tree);
-  ts_query_cursor_delete(cur);
-  ts_parser_delete(parser);
+  walk_counts c = walk_vs_whole(PT_GRAMMAR_C, &q, &q, text);
+  *n_starts = c.n_starts;
   pt__query_fini(&q);
-  return n_runs;
+  return c.n_runs;
 }
 
 /* A start node whose children lack the types every pattern starting on it
@@ -604,22 +589,6 @@ TYPES_TEST(rust)
 TYPES_TEST(swift)
 TYPES_TEST(typescript)
 
-/* All the nodes of the tree under root. */
-static size_t count_nodes(TSNode root)
-{
-  TSTreeCursor c = ts_tree_cursor_new(root);
-  size_t n = 0;
-  for (int more = 1; more;) {
-    n++;
-    if (ts_tree_cursor_goto_first_child(&c))
-      continue;
-    while (more && !ts_tree_cursor_goto_next_sibling(&c))
-      more = ts_tree_cursor_goto_parent(&c);
-  }
-  ts_tree_cursor_delete(&c);
-  return n;
-}
-
 /* Nodes the walk visits of the Rust text, and the matches against the
  * whole tree's; *n_all gets the tree's nodes. */
 static uint64_t visits_of(const char *text, size_t *n_all)
@@ -628,32 +597,11 @@ static uint64_t visits_of(const char *text, size_t *n_all)
   compile(PT_GRAMMAR_RUST, &q);
   compile_with(PT_GRAMMAR_RUST, &ref, PT_QUERY_CURSOR_ONLY);
   assert_non_null(q.skip);
-  TSParser *parser = ts_parser_new();
-  TSQueryCursor *cur = ts_query_cursor_new();
-  assert_true(ts_parser_set_language(parser, pt_grammar_get(PT_GRAMMAR_RUST)->ts_language()));
-  TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
-  TSNode root = ts_tree_root_node(tree);
-  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
-  whole_tree(&ref, cur, root, &a);
-  pt_query_walk w = {0};
-  TSQueryMatch m;
-  assert_int_equal(pt__query_walk_start(&w, &q, cur, root), 0);
-  while (pt__query_walk_next(&w, &m))
-    print_match(&b, &m);
-  uint64_t n_nodes = w.n_nodes;
-  pt__query_walk_end(&w);
-  pt__query_walk_fini(&w);
-  assert_true(a.len > 0);
-  assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
-  *n_all = count_nodes(root);
-  pt_buf_fini(&a);
-  pt_buf_fini(&b);
-  ts_tree_delete(tree);
-  ts_query_cursor_delete(cur);
-  ts_parser_delete(parser);
+  walk_counts c = walk_vs_whole(PT_GRAMMAR_RUST, &q, &ref, text);
+  *n_all = c.n_all;
   pt__query_fini(&q);
   pt__query_fini(&ref);
-  return n_nodes;
+  return c.n_nodes;
 }
 
 /* The walk does not enter a string literal's or an attribute's subtree:
