@@ -100,8 +100,9 @@ static inline void pt__graph_touch(pt_graph *g)
 /* Frees v, or keeps it (size bytes) as the pool's spare of that kind
  * when other graphs share g's pool and it is larger than the spare kept. */
 void pt__graph_spare_put(pt_graph *g, pt__spare_kind kind, void *v, size_t size);
-/* Frees the pool's spares (the pool goes). */
-void pt__graph_spares_free(pt_graph_pool *p);
+/* Frees the pool's spares (the pool goes, or a quiet server drops
+ * them); the bytes they held. */
+size_t pt__graph_spares_free(pt_graph_pool *p);
 
 /* Makes the held code of a load ranges of the enclosing entities' copies
  * or copies of its own (graph_load_code.c); 0 or PT_ENOMEM. */

@@ -49,13 +49,22 @@ void pt__graph_settle(pt_graph_pool *p)
     pt_thread_join(t);
 }
 
-void pt__graph_spares_free(pt_graph_pool *p)
+size_t pt__graph_spares_free(pt_graph_pool *p)
 {
+  struct pt__spare had[sizeof p->spare / sizeof p->spare[0]];
+  size_t bytes = 0;
   pt__graph_settle(p);
-  for (size_t k = 0; k < sizeof p->spare / sizeof p->spare[0]; k++) {
-    pt_free(p->spare[k].v);
+  pt_mutex_lock(p->mu);
+  for (size_t k = 0; k < sizeof had / sizeof had[0]; k++) {
+    had[k] = p->spare[k];
     p->spare[k] = (struct pt__spare){NULL, 0};
   }
+  pt_mutex_unlock(p->mu);
+  for (size_t k = 0; k < sizeof had / sizeof had[0]; k++) {
+    bytes += had[k].size;
+    pt_free(had[k].v);
+  }
+  return bytes;
 }
 
 /* An array of at least n items of the given size: the pool's spare of
@@ -159,21 +168,7 @@ int pt_graph_prepare_patch_start(const pt_graph *g)
 
 size_t pt_graph_drop_spares(const pt_graph *g)
 {
-  pt_graph_pool *p = g->pool;
-  struct pt__spare had[sizeof p->spare / sizeof p->spare[0]];
-  size_t bytes = 0;
-  pt__graph_settle(p);
-  pt_mutex_lock(p->mu);
-  for (size_t k = 0; k < sizeof had / sizeof had[0]; k++) {
-    had[k] = p->spare[k];
-    p->spare[k] = (struct pt__spare){NULL, 0};
-  }
-  pt_mutex_unlock(p->mu);
-  for (size_t k = 0; k < sizeof had / sizeof had[0]; k++) {
-    bytes += had[k].size;
-    pt_free(had[k].v);
-  }
-  return bytes;
+  return pt__graph_spares_free(g->pool);
 }
 
 size_t pt_graph_spare_bytes(const pt_graph *g)
