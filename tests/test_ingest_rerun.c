@@ -21,6 +21,7 @@
 #include "test_support.h"
 #include "ingest/ingest_int.h"
 #include "store/store_sqlite_update.h"
+#include "../platform/posix/store_rocksdb_int.h"
 
 typedef struct tree {
   char *dir;   /* owned: the temporary folder */
@@ -355,6 +356,90 @@ static void rerun__in_place_and_in_a_copy_give_a_fresh_index(void **state)
     rerun_on(&changes[2]);
   }
   pt__sqlite_set_in_place(-1);
+}
+
+/* The code of every entity the store at spec holds is the code a fresh
+ * index of t's tree gives it (a dump leaves code out). */
+static void assert_stored_code_is_fresh(const tree *t)
+{
+  pt_ingest_opts o = {.root = t->src, .n_threads = 1};
+  pt_ingest_stats st;
+  pt_graph *fresh = NULL, *g = NULL;
+  pt_store *s = NULL;
+  size_t n_code = 0;
+  assert_int_equal(pt_ingest(&o, &fresh, &st), 0);
+  assert_int_equal(pt_store_open_mode(t->spec, PT_STORE_READ, &s), 0);
+  assert_int_equal(pt_graph_new(&g), 0);
+  assert_int_equal(pt_store_load(s, g), 0);
+  assert_int_equal(pt_graph_n_entities(g), pt_graph_n_entities(fresh));
+  for (size_t i = 0; i < pt_graph_n_entities(g); i++) {
+    const pt_entity *a = &pt_graph_entities(fresh)[i];
+    const pt_entity *b = &pt_graph_entities(g)[i];
+    assert_string_equal(a->key, b->key);
+    assert_int_equal(!a->code, !b->code);
+    if (!a->code)
+      continue;
+    assert_int_equal(pt_entity_code_len(a), pt_entity_code_len(b));
+    assert_memory_equal(a->code, b->code, pt_entity_code_len(a));
+    n_code++;
+  }
+  assert_true(n_code > 0);
+  pt_store_close(s);
+  pt_graph_free(g);
+  pt_graph_free(fresh);
+  pt_ingest_stats_fini(&st);
+}
+
+/* A RocksDB index of format 8 (each entity's code in its record), as the
+ * builds before wrote it: a re-run reads it with its code, patches it and
+ * writes it whole as format 9; the next re-run reads format 9 without
+ * code and writes only its changes. Both give a fresh index, code and
+ * all. */
+static void rerun__a_rocksdb_index_of_format_8_gives_a_fresh_index(
+    void **state)
+{
+  pt_ingest_opts o;
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  pt_store *s = NULL;
+  pt_buf want = PT_BUF_INIT, got = PT_BUF_INIT;
+  tree t;
+  int is_patched = -1;
+  make_tree(&t, "rerun_format8");
+  snprintf(t.spec, sizeof t.spec, "rocksdb:%s/index.rocksdb", t.dir);
+  if (!engine_is_built(&t)) {
+    drop_tree(&t);
+    skip();
+  }
+  memset(&o, 0, sizeof o);
+  o.root = t.src;
+  o.n_threads = 1;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  assert_int_equal(pt_store_open(t.spec, &s), 0);
+  assert_int_equal(pt__store_rocksdb_save_format8(s, g), 0);
+  pt_store_close(s);
+  pt_graph_free(g);
+  pt_ingest_stats_fini(&st);
+  lazily = 1; /* as pt01 */
+  void (*const steps[])(const char *) = {edit_file, add_file};
+  for (size_t k = 0; k < 2; k++) {
+    /* format 8 loads whole, its edges before ready; format 9 as pt01 */
+    ahead = k == 1;
+    steps[k](t.src);
+    pt_buf_clear(&want);
+    pt_buf_clear(&got);
+    fresh_dump(&t, &want);
+    rerun(&t, &st, &is_patched);
+    assert_int_equal(is_patched, 1);
+    pt_ingest_stats_fini(&st);
+    stored_dump(t.spec, &got);
+    assert_string_equal(pt_buf_cstr(&want), pt_buf_cstr(&got));
+    assert_stored_code_is_fresh(&t);
+  }
+  ahead = lazily = 0;
+  pt_buf_fini(&want);
+  pt_buf_fini(&got);
+  drop_tree(&t);
 }
 
 /* ---- a load without the entities' code --------------------------------- */
@@ -1224,6 +1309,7 @@ int main(void)
       cmocka_unit_test_setup(rerun__a_name_in_another_definition_reads_every_file, not_ahead),
       cmocka_unit_test_setup(rerun__definitions_removed_or_renamed_give_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(rerun__in_place_and_in_a_copy_give_a_fresh_index, not_ahead),
+      cmocka_unit_test_setup(rerun__a_rocksdb_index_of_format_8_gives_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(seed_lazily__leaves_the_references_of_files_without_bases, not_ahead),
       cmocka_unit_test_setup(seed_lazily__reads_records_without_flags_at_once, not_ahead),
       cmocka_unit_test_setup(seed_lazily__many_left_are_decoded_as_a_seed_decodes, not_ahead),

@@ -18,6 +18,7 @@
 #include "pt/alloc.h"
 #include "pt/arena.h"
 #include "pt/error.h"
+#include "pt/graph_load_code.h"
 #include "pt/log.h"
 #include "pt/record_codec.h"
 #include "pt/store.h"
@@ -40,17 +41,19 @@
  * and reuse record, version 4 edge keys ending in the type's name, version
  * 5 edges without their candidates. Version 6 named every string by its
  * text, version 7 kept a record for each edge (its key the from key, the
- * to key and the type); both load as they are, and an update of either
- * writes it whole as 8. */
+ * to key and the type), version 8 kept an entity's code in its record;
+ * all three load as they are, and an update of any writes it whole as 9. */
 #define VERSION_NAME "schema_version"
-#define VERSION_VALUE "8" /* 3: edges carry their resolution; 4: files
+#define VERSION_VALUE "9" /* 3: edges carry their resolution; 4: files
                                carry mtime_ns and reuse; 5: edge keys end
                                in the type's number; 6: edges carry their
                                candidates; 7: entities, edges and tests
                                name their strings by id; 8: one edge
-                               record for each from key */
+                               record for each from key; 9: an entity's
+                               code in a record of its own */
 #define VERSION_6 "6"
 #define VERSION_7 "7"
+#define VERSION_8 "8"
 #define VERSION_KEY "m\0" VERSION_NAME
 #define CURRENT_KEY "m\0generation"
 
@@ -160,6 +163,33 @@ static int put_entity(const void *g, pt__rocksdb_ids *ids, size_t i,
                       pt_buf *k, pt_buf *v)
 {
   return pt__rocksdb_entity_kv(&pt_graph_entities(g)[i], ids, k, v);
+}
+
+int pt__rocksdb_entity9_kv(const pt_entity *e, pt__rocksdb_ids *ids,
+                           pt_buf *k, pt_buf *v)
+{
+  int rc = key_part(k, e->key);
+  return rc ? rc : pt__rocksdb_encode_entity9(v, ids, e);
+}
+
+int pt__rocksdb_code_kv(const pt_entity *e, pt_buf *k, pt_buf *v)
+{
+  int rc = key_part(k, e->key);
+  return rc ? rc : pt__rocksdb_encode_code(v, e);
+}
+
+static int put_entity9(const void *g, pt__rocksdb_ids *ids, size_t i,
+                       pt_buf *k, pt_buf *v)
+{
+  return pt__rocksdb_entity9_kv(&pt_graph_entities(g)[i], ids, k, v);
+}
+
+/* Format 9: entity i's code, under its key. */
+static int put_code(const void *g, pt__rocksdb_ids *ids, size_t i,
+                    pt_buf *k, pt_buf *v)
+{
+  (void)ids;
+  return pt__rocksdb_code_kv(&pt_graph_entities(g)[i], k, v);
 }
 
 /* The type as a digit of its number, not its name: keys then sort as the
@@ -326,6 +356,11 @@ typedef struct load_ctx {
   int is_interned;
   edges_apart *apart;   /* set: the edges go there, not into g */
   char fail_type;       /* the letter of the record that failed */
+  /* format 9 with code: the 'c' records, read beside the entities (one
+   * for each, in the same key order); NULL: no code is read */
+  rocksdb_iterator_t *code_it; /* owned */
+  char code_lo[PT__ROCKSDB_GEN_PREFIX_SIZE + 1]; /* their key prefix */
+  const char *path;     /* borrowed: for messages */
 } load_ctx;
 
 static int load_entity6(load_ctx *c, const char *key, size_t klen,
@@ -441,15 +476,72 @@ static int intern_strings(load_ctx *c)
   return rc;
 }
 
+/* Whether the code iterator is at one of the generation's 'c' records. */
+static int at_code(load_ctx *c, const char **key, size_t *klen)
+{
+  if (!rocksdb_iter_valid(c->code_it))
+    return 0;
+  *key = rocksdb_iter_key(c->code_it, klen);
+  return *klen > sizeof c->code_lo &&
+         memcmp(*key, c->code_lo, sizeof c->code_lo) == 0;
+}
+
+static int code_error(load_ctx *c)
+{
+  char *err = NULL;
+  rocksdb_iter_get_error(c->code_it, &err);
+  return err ? rocks_error(err, c->path, "cannot read") : 0;
+}
+
+/* Format 9: e's code from the 'c' record under e's key (key: 'e', NUL,
+ * the entity's key), which the code iterator is at: as many code records
+ * as entities, in the same order. */
+static int load_code_of(load_ctx *c, const char *key, size_t klen,
+                        pt_entity *e)
+{
+  const char *ck = NULL, *code = NULL;
+  size_t cklen = 0, len = 0, vlen = 0;
+  if (!at_code(c, &ck, &cklen) || cklen - sizeof c->code_lo != klen - 1 ||
+      memcmp(ck + sizeof c->code_lo, key + 1, klen - 1) != 0) {
+    int rc = code_error(c);
+    return rc ? rc : PT_ERR(PT_EINVAL, "corrupt code records: none for "
+                            "the entity %.*s", (int)(klen > 2 ? klen - 2 : 0),
+                            key + 2);
+  }
+  const char *val = rocksdb_iter_value(c->code_it, &vlen);
+  int rc = pt__rocksdb_decode_code(val, vlen, &code, &len);
+  if (rc == 0 && code && pt_graph_load_code(c->g, e, code, len) != 0)
+    rc = PT_ERR(PT_ENOMEM, "out of memory reading entity code");
+  rocksdb_iter_next(c->code_it);
+  return rc;
+}
+
+/* After the last entity: no code record is left. */
+static int check_codes_done(load_ctx *c)
+{
+  const char *ck = NULL;
+  size_t cklen = 0;
+  int rc = code_error(c);
+  if (rc == 0 && at_code(c, &ck, &cklen))
+    rc = PT_ERR(PT_EINVAL, "rocksdb %s: corrupt code records: one for no "
+                "entity (%.*s)", c->path, (int)(cklen - sizeof c->code_lo - 1),
+                ck + sizeof c->code_lo + 1);
+  return rc;
+}
+
 static int load_entity(load_ctx *c, const char *key, size_t klen,
                        const char *val, size_t len)
 {
   pt_entity e;
   int rc = intern_strings(c);
-  (void)key;
-  (void)klen;
+  /* format 9 with its code: a record that holds code would give two */
+  if (rc == 0 && c->code_it &&
+      (len < 2 || (unsigned char)val[1] != PT__ROCKSDB_APART_VERSION))
+    rc = PT_ERR(PT_EINVAL, "corrupt entity record: not of format 9");
   if (rc == 0)
     rc = pt__rocksdb_decode_entity(val, len, &c->s, c->g, &e);
+  if (rc == 0 && c->code_it)
+    rc = load_code_of(c, key, klen, &e);
   return rc ? rc : pt_graph_add_entity_interned(c->g, &e);
 }
 
@@ -557,6 +649,7 @@ typedef struct format {
   const record_loader *loaders;
   size_t n_types;
   char stop;
+  char code; /* format 9's 'c': read beside the entities, not scanned */
 } format;
 
 static const record_type types6[] = {
@@ -595,10 +688,27 @@ static const record_loader loaders7[] = {
 static const record_loader loaders8[] = {
     load_chunk, load_edge_run, load_entity, load_file, load_ignored,
     load_meta, load_test, NULL};
+/* Format 9 keeps an entity's code in a 'c' record of its own beside its
+ * record, so that a load without code reads none of it. A load with code
+ * reads them with an iterator of their own as it meets the entities
+ * (load_code_of), so no scan reads them: their loader is never called. */
+static const record_type types9[] = {
+    {'a', pt__rocksdb_n_chunks, pt__rocksdb_put_chunk},
+    {'c', n_entities, put_code},
+    {'d', n_edge_runs, put_edge_run},
+    {'e', n_entities, put_entity9},
+    {'f', n_files, put_file},
+    {'i', n_ignored, put_ignored},
+    {'m', n_meta, put_meta},
+    {'t', n_tests, put_test},
+};
+static const record_loader loaders9[] = {
+    load_chunk, NULL, load_edge_run, load_entity, load_file, load_ignored,
+    load_meta, load_test};
 
-/* What a save that finishes a begun one writes (the begun wrote 'e',
- * 'f' and 'i': store_rocksdb_begun.c). */
-static const record_type rest8[] = {
+/* What a save that finishes a begun one writes (the begun wrote 'c',
+ * 'e', 'f' and 'i': store_rocksdb_begun.c). */
+static const record_type rest9[] = {
     {'a', pt__rocksdb_n_chunks, pt__rocksdb_put_chunk},
     {'d', n_edge_runs, put_edge_run},
     {'m', n_meta, put_meta},
@@ -609,13 +719,15 @@ static const record_type rest8[] = {
  * last type), as the builds before did. */
 #define N_TYPES8 (sizeof types8 / sizeof types8[0])
 static const format format6 = {VERSION_6, types6, loaders6,
-                               sizeof types6 / sizeof types6[0], '\0'};
+                               sizeof types6 / sizeof types6[0], '\0', '\0'};
 static const format format7 = {VERSION_7, types7, loaders7,
-                               sizeof types7 / sizeof types7[0], 'x'};
-static const format format8 = {VERSION_VALUE, types8, loaders8, N_TYPES8 - 1,
-                               'x'};
-static const format format8_hashed = {VERSION_VALUE, types8, loaders8,
-                                      N_TYPES8, 'x'};
+                               sizeof types7 / sizeof types7[0], 'x', '\0'};
+static const format format8 = {VERSION_8, types8, loaders8, N_TYPES8 - 1,
+                               'x', '\0'};
+static const format format8_hashed = {VERSION_8, types8, loaders8, N_TYPES8,
+                                      'x', '\0'};
+static const format format9 = {VERSION_VALUE, types9, loaders9,
+                               sizeof types9 / sizeof types9[0], 'x', 'c'};
 
 /* ---- save ---------------------------------------------------------------- */
 
@@ -723,7 +835,7 @@ int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
   pt__rocksdb_ids ids;
   memset(&ids, 0, sizeof ids);
   drop_begun((rocksdb_store *)st);
-  int rc = write_generation((rocksdb_store *)st, &format8, from, &ids, out);
+  int rc = write_generation((rocksdb_store *)st, &format9, from, &ids, out);
   pt__rocksdb_ids_fini(&ids);
   return rc;
 }
@@ -844,13 +956,13 @@ static int save_begun(rocksdb_store *rs, pt__rocksdb_begun *b,
     rc = pt__rocksdb_ids_group_edges(ids, from);
   if (rc == 0)
     rc = pt__rocksdb_write_parts(rs->opts, rs->path, "", r.lo, from, ids,
-                                 rest8, sizeof rest8 / sizeof rest8[0], 0,
+                                 rest9, sizeof rest9 / sizeof rest9[0], 0,
                                  &t[1]);
   if (rc == 0)
     rc = pt__rocksdb_ingest_tables(rs->db, rs->path, t, 2);
   pt__rocksdb_tables_fini(&t[1]);
   if (rc == 0)
-    rc = flip(rs, &format8, gen);
+    rc = flip(rs, &format9, gen);
   if (rc == 0)
     drop_old_tables(rs, gen);
   if (rc == 0) {
@@ -893,7 +1005,7 @@ static int rocks_save(pt_store *self, const pt_graph *from)
   rocksdb_store *rs = (rocksdb_store *)self;
   uint64_t gen = 0;
   pt__rocksdb_begun *b = take_begun(rs, from, &gen);
-  int rc = b ? save_begun(rs, b, from, gen) : save_as(rs, &format8, from);
+  int rc = b ? save_begun(rs, b, from, gen) : save_as(rs, &format9, from);
   pt__rocksdb_begun_free(b);
   return rc;
 }
@@ -936,6 +1048,11 @@ int pt__store_rocksdb_save_format6(pt_store *st, const pt_graph *from)
 int pt__store_rocksdb_save_format7(pt_store *st, const pt_graph *from)
 {
   return save_as((rocksdb_store *)st, &format7, from);
+}
+
+int pt__store_rocksdb_save_format8(pt_store *st, const pt_graph *from)
+{
+  return save_as((rocksdb_store *)st, &format8, from);
 }
 
 int pt__store_rocksdb_save_hashed(pt_store *st, const pt_graph *from)
@@ -1024,7 +1141,7 @@ static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
  * RocksDB applies a batch whole or not at all, so a reader or a crash
  * sees the store before the update or after it. The strings the update
  * names that the generation does not hold go into the same batch. A
- * database of format 6 or 7 is written whole in format 8 instead. */
+ * database of format 6, 7 or 8 is written whole in format 9 instead. */
 static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now)
 {
   rocksdb_store *rs = (rocksdb_store *)self;
@@ -1038,7 +1155,7 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
     return rocks_save(self, now); /* nothing saved yet */
   if (rc == 0)
     rc = check_version(rs, rs->ropts, &fmt);
-  if (rc == 0 && fmt != &format8)
+  if (rc == 0 && fmt != &format9)
     return rocks_save(self, now);
   gen_range gen = range_of(cur);
   pt__rocksdb_ids ids;
@@ -1051,9 +1168,9 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
     rc = pt__rocksdb_ids_group_edges(&ids, old);
   if (rc == 0)
     rc = pt__rocksdb_ids_group_edges(&ids, now);
-  for (size_t t = 0; rc == 0 && t < format8.n_types; t++)
-    if (format8.types[t].prefix != 'a')
-      rc = diff_records(&format8.types[t], &gen, &ids, old, now, b);
+  for (size_t t = 0; rc == 0 && t < format9.n_types; t++)
+    if (format9.types[t].prefix != 'a')
+      rc = diff_records(&format9.types[t], &gen, &ids, old, now, b);
   if (rc == 0)
     rc = pt__rocksdb_ids_put_new(&ids, b);
   if (rc == 0 && rocksdb_writebatch_count(b) > 0) {
@@ -1142,6 +1259,8 @@ static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   else if (pt_record_decode_meta(val, len, &name, &value) != 0)
     rc = in_db(PT_EINVAL, rs->path);
   else if (value && strcmp(value, VERSION_VALUE) == 0)
+    *out = &format9;
+  else if (value && strcmp(value, VERSION_8) == 0)
     *out = &format8;
   else if (value && strcmp(value, VERSION_7) == 0)
     *out = &format7;
@@ -1149,7 +1268,8 @@ static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
     *out = &format6;
   else
     rc = PT_ERR(PT_EINVAL, "rocksdb %s: schema version %s; this build reads "
-                VERSION_6 ", " VERSION_7 " and " VERSION_VALUE, rs->path,
+                VERSION_6 ", " VERSION_7 ", " VERSION_8 " and " VERSION_VALUE,
+                rs->path,
                 value ? value : "(null)");
   rocksdb_free(val);
   return rc;
@@ -1215,7 +1335,9 @@ static int scan_skipping(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
       rocksdb_iter_seek(it, lo, sizeof lo);
       continue;
     }
-    if (skip && type && strchr(skip, type) && (unsigned char)type < 0xff) {
+    if (((skip && type && strchr(skip, type)) ||
+         (fmt->code && type == fmt->code)) &&
+        (unsigned char)type < 0xff) {
       lo[GEN_PREFIX_SIZE] = (char)(type + 1);
       rocksdb_iter_seek(it, lo, sizeof lo);
       continue;
@@ -1239,7 +1361,7 @@ static int scan_skipping(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
 /* What a load reads, and what it calls once all but the edges are in. */
 typedef struct load_what {
   const char *types;          /* NULL: every record */
-  int without_code;           /* format 7 or 8: every entity's code left
+  int without_code;           /* format 9: every entity's code left
                                  NULL */
   pt_store_ready_fn ready;    /* NULL: none; format 7 or 8 only */
   void *payload;
@@ -1368,12 +1490,23 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   int rc = 0;
   memset(&c, 0, sizeof c);
   c.g = g;
+  c.path = rs->path;
   c.s.without_code = w->without_code;
+  if (fmt->code && !w->without_code && (!w->types || strchr(w->types, 'e'))) {
+    memcpy(c.code_lo, r.lo, sizeof r.lo);
+    c.code_lo[GEN_PREFIX_SIZE] = fmt->code;
+    c.code_it = rocksdb_create_iterator(rs->db, ro);
+    rocksdb_iter_seek(c.code_it, c.code_lo, sizeof c.code_lo);
+  }
   if (!w->types && fmt != &format6) {
     rc = load_apart(rs, ro, fmt, &r, w, &c);
   } else {
     rc = scan(rs, ro, fmt, &r, w->types, &c);
   }
+  if (rc == 0 && c.code_it)
+    rc = check_codes_done(&c);
+  if (c.code_it)
+    rocksdb_iter_destroy(c.code_it);
   if (rc == 0 && !w->types && fmt != &format6 && c.is_interned) {
     /* the table, interned: what an update of g finds ids in */
     pt__rocksdb_known_set(&rs->known, gen, g, c.s.v, c.s.n);
@@ -1386,8 +1519,9 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
 /* All reads go through one snapshot, so a save flipping generations
  * meanwhile cannot make the load see part of each. types and
  * without_code as for load_generation; a graph without code is only
- * written as changes, which a database of format 6 is not (it is saved
- * whole): PT_ENOTSUPPORTED then, before anything is read. */
+ * written as changes, which a database of format 6, 7 or 8 is not (it is
+ * saved whole as 9, code and all): PT_ENOTSUPPORTED then, before anything
+ * is read. */
 static int load_types(rocksdb_store *rs, const load_what *w, pt_graph *into)
 {
   const rocksdb_snapshot_t *snap = rocksdb_create_snapshot(rs->db);
@@ -1400,9 +1534,9 @@ static int load_types(rocksdb_store *rs, const load_what *w, pt_graph *into)
   rocksdb_readoptions_set_fill_cache(ro, 0);
   rocksdb_readoptions_set_readahead_size(ro, (size_t)2 << 20);
   int rc = current_for_load(rs, ro, &fmt, &gen);
-  if (rc == 0 && w->without_code && fmt == &format6)
-    rc = PT_ERR(PT_ENOTSUPPORTED, "rocksdb %s: format 6 is loaded whole",
-                rs->path);
+  if (rc == 0 && w->without_code && fmt != &format9)
+    rc = PT_ERR(PT_ENOTSUPPORTED, "rocksdb %s: format %s is loaded whole",
+                rs->path, fmt->version);
   if (rc == 0)
     rc = load_generation(rs, ro, fmt, gen, w, into);
   if (rc == 0)

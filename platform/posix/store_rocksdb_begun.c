@@ -1,5 +1,6 @@
 /* A RocksDB save begun while the graph is resolved (store_rocksdb_int.h,
- * pt__rocksdb_begun): the entities, file records and ignored files are
+ * pt__rocksdb_begun): the entities (and their code, format 9's 'c'
+ * records), file records and ignored files are
  * all there before resolution makes the edges, so a thread of their own
  * numbers the entities' strings (the first ids of a save) and writes
  * those three types as table files of the new generation, in the order
@@ -59,11 +60,19 @@ static size_t n_ignored(const void *src, const pt__rocksdb_ids *ids)
   return ((const pt__rocksdb_begun *)src)->n_ignored;
 }
 
+static int put_code(const void *src, pt__rocksdb_ids *ids, size_t i,
+                    pt_buf *k, pt_buf *v)
+{
+  const pt__rocksdb_begun *b = src;
+  (void)ids;
+  return pt__rocksdb_code_kv(b->entity_at[i], k, v);
+}
+
 static int put_entity(const void *src, pt__rocksdb_ids *ids, size_t i,
                       pt_buf *k, pt_buf *v)
 {
   const pt__rocksdb_begun *b = src;
-  return pt__rocksdb_entity_kv(b->entity_at[i], ids, k, v);
+  return pt__rocksdb_entity9_kv(b->entity_at[i], ids, k, v);
 }
 
 static int put_file(const void *src, pt__rocksdb_ids *ids, size_t i,
@@ -83,6 +92,7 @@ static int put_ignored(const void *src, pt__rocksdb_ids *ids, size_t i,
 }
 
 static const pt__rocksdb_type begun_types[] = {
+    {'c', n_entities, put_code},
     {'e', n_entities, put_entity},
     {'f', n_files, put_file},
     {'i', n_ignored, put_ignored},

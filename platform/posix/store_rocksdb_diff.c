@@ -140,12 +140,14 @@ static int meta_same(const runs *r, const pt_graph *a, size_t i,
 
 static const pairing *pairing_of(char prefix)
 {
+  /* an entity's code record ('c') goes with its entity */
   static const pairing p[] = {
-      {entity_cmp, entity_same}, {edge_cmp, edge_same},
-      {file_cmp, file_same},     {test_cmp, test_same},
-      {ignored_cmp, ignored_same}, {meta_cmp, meta_same},
+      {entity_cmp, entity_same}, {entity_cmp, entity_same},
+      {edge_cmp, edge_same},     {file_cmp, file_same},
+      {test_cmp, test_same},     {ignored_cmp, ignored_same},
+      {meta_cmp, meta_same},
   };
-  static const char prefixes[] = "edftim";
+  static const char prefixes[] = "ecdftim";
   const char *at = prefix ? strchr(prefixes, prefix) : NULL;
   return at ? &p[at - prefixes] : NULL;
 }

@@ -202,9 +202,22 @@ int pt__rocksdb_encode_edge(pt_buf *out, pt__rocksdb_ids *ids,
                             const pt_edge *e);
 int pt__rocksdb_encode_test(pt_buf *out, pt__rocksdb_ids *ids,
                             const pt_test_entity *t);
+/* decode_entity reads format 7's record, whose code it copies into g
+ * (left NULL with s->without_code), and format 9's, which has none. */
 int pt__rocksdb_decode_entity(const char *data, size_t size,
                               const pt__rocksdb_strings *s, pt_graph *g,
                               pt_entity *out);
+/* Format 9 keeps an entity's code apart (docs/storage.md, "RocksDB"): its
+ * entity record ('E', 9) is format 7's without the code, and a code
+ * record ('C', 9, then the code as a varint n and n - 1 bytes, n = 0 for
+ * NULL) under the entity's key in the 'c' records. decode_code gives the
+ * code in place (NULL for NULL), *len its bytes. */
+#define PT__ROCKSDB_APART_VERSION 9
+int pt__rocksdb_encode_entity9(pt_buf *out, pt__rocksdb_ids *ids,
+                               const pt_entity *e);
+int pt__rocksdb_encode_code(pt_buf *out, const pt_entity *e);
+int pt__rocksdb_decode_code(const char *data, size_t size, const char **code,
+                            size_t *len);
 int pt__rocksdb_decode_edge(const char *data, size_t size,
                             const pt__rocksdb_strings *s, pt_edge *out,
                             pt_record_candidates *cand);
@@ -253,6 +266,9 @@ int pt__store_rocksdb_save_format6(pt_store *st, const pt_graph *from);
 /* The same in format 7 (an edge record for each edge), as the builds
  * before format 8 wrote it. */
 int pt__store_rocksdb_save_format7(pt_store *st, const pt_graph *from);
+/* The same in format 8 (an entity's code in its record), as the builds
+ * before format 9 wrote it. */
+int pt__store_rocksdb_save_format8(pt_store *st, const pt_graph *from);
 /* The same with the 'x' records (each string also by the hash of its
  * text), as the builds before 2026-12-05's evening wrote it. */
 int pt__store_rocksdb_save_hashed(pt_store *st, const pt_graph *from);
@@ -272,7 +288,7 @@ size_t pt__store_rocksdb_n_table_reads(pt_store *st);
 int pt__store_rocksdb_n_generations(pt_store *st, size_t *out);
 
 /* store_rocksdb_diff.c: of the n_old records of one type (its key prefix,
- * 'e', 'd', 'f', 't', 'i' or 'm') in old and the n_now in now, those an
+ * 'e', 'c', 'd', 'f', 't', 'i' or 'm') in old and the n_now in now, those an
  * update must compare by key and value (indexes into each graph's array,
  * in order; for 'd', into the runs of edges ids found in each graph, which
  * format 8 writes as one record each); every record left out is the same
@@ -318,6 +334,11 @@ void pt__rocksdb_tables_fini(pt__rocksdb_tables *t);
  * entity, file record or ignored file, as a save of format 7 writes it. */
 int pt__rocksdb_entity_kv(const pt_entity *e, pt__rocksdb_ids *ids,
                           pt_buf *k, pt_buf *v);
+/* The same as format 9 writes them: the entity without its code, and its
+ * code record. */
+int pt__rocksdb_entity9_kv(const pt_entity *e, pt__rocksdb_ids *ids,
+                           pt_buf *k, pt_buf *v);
+int pt__rocksdb_code_kv(const pt_entity *e, pt_buf *k, pt_buf *v);
 int pt__rocksdb_file_kv(const pt_file_record *f, pt_buf *k, pt_buf *v);
 int pt__rocksdb_ignored_kv(const pt_ignored_file *f, pt_buf *k, pt_buf *v);
 

@@ -1,4 +1,5 @@
-/* Format 7's entity, edge and test records and format 8's edge records
+/* Format 7's entity, edge and test records, format 8's edge records and
+ * format 9's entity records without their code and code records
  * (store_rocksdb_int.h): the
  * layout of pt/record_codec.h (a tag byte, a version byte, the fields in
  * declaration order as varints), except that keys, names, paths, parents
@@ -15,6 +16,7 @@
 
 #define RECORD_VERSION 7
 #define GROUP_VERSION 8
+#define APART_VERSION PT__ROCKSDB_APART_VERSION
 
 /* ---- encoding ------------------------------------------------------------ */
 
@@ -60,22 +62,31 @@ static void put_text(writer *w, const char *s)
     w->rc = pt_buf_put(w->out, s, len);
 }
 
-int pt__rocksdb_encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
-                              const pt_entity *e)
+/* e's code: a varint n and n - 1 bytes (n = 0 for NULL). */
+static void put_code(writer *w, const pt_entity *e)
+{
+  put_u64(w, e->code ? (uint64_t)pt_entity_code_len(e) + 1 : 0);
+  if (w->rc == 0 && pt_entity_code_len(e))
+    w->rc = pt_buf_put(w->out, e->code, pt_entity_code_len(e));
+}
+
+/* Format 7's entity record holds its code; format 9's does not. */
+static int encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
+                         const pt_entity *e, int with_code)
 {
   const char *nul = memchr(e->content_hash, '\0', sizeof e->content_hash);
   size_t hash_len = nul ? (size_t)(nul - e->content_hash)
                         : sizeof e->content_hash - 1;
-  writer w = writer_begin(out, ids, 'E');
+  writer w = writer_begin_v(out, ids, 'E',
+                            with_code ? RECORD_VERSION : APART_VERSION);
   put_id(&w, e->key);
   put_id(&w, e->name);
   put_id(&w, e->qualname);
   put_id(&w, e->file_path);
   put_id(&w, e->parent_key);
   put_text(&w, e->signature);
-  put_u64(&w, e->code ? (uint64_t)pt_entity_code_len(e) + 1 : 0);
-  if (w.rc == 0 && pt_entity_code_len(e))
-    w.rc = pt_buf_put(w.out, e->code, pt_entity_code_len(e));
+  if (with_code)
+    put_code(&w, e);
   put_u64(&w, hash_len);
   if (w.rc == 0)
     w.rc = pt_buf_put(out, e->content_hash, hash_len);
@@ -84,6 +95,25 @@ int pt__rocksdb_encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
   put_u64(&w, e->line_start);
   put_u64(&w, e->line_end);
   put_u64(&w, pt_zigzag(e->birth));
+  return w.rc;
+}
+
+int pt__rocksdb_encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
+                              const pt_entity *e)
+{
+  return encode_entity(out, ids, e, 1);
+}
+
+int pt__rocksdb_encode_entity9(pt_buf *out, pt__rocksdb_ids *ids,
+                               const pt_entity *e)
+{
+  return encode_entity(out, ids, e, 0);
+}
+
+int pt__rocksdb_encode_code(pt_buf *out, const pt_entity *e)
+{
+  writer w = writer_begin_v(out, NULL, 'C', APART_VERSION);
+  put_code(&w, e);
   return w.rc;
 }
 
@@ -264,7 +294,10 @@ int pt__rocksdb_decode_entity(const char *data, size_t size,
                               const pt__rocksdb_strings *s, pt_graph *g,
                               pt_entity *out)
 {
-  reader r = reader_begin(data, size, s, 'E', "entity");
+  /* format 9's record (without its code) or format 7's */
+  int apart = size >= 2 && (unsigned char)data[1] == APART_VERSION;
+  reader r = reader_begin_v(data, size, s, 'E',
+                            apart ? APART_VERSION : RECORD_VERSION, "entity");
   pt_entity e;
   size_t hash_len = 0;
   memset(&e, 0, sizeof e);
@@ -274,7 +307,8 @@ int pt__rocksdb_decode_entity(const char *data, size_t size,
   e.file_path = get_id(&r);
   e.parent_key = get_id(&r);
   e.signature = copy_text(&r, g);
-  load_code(&r, s->without_code ? NULL : g, &e);
+  if (!apart)
+    load_code(&r, s->without_code ? NULL : g, &e);
   hash_len = (size_t)get_u64(&r);
   if (r.rc == 0 && (hash_len >= sizeof e.content_hash ||
                     hash_len > (size_t)(r.end - r.p) ||
@@ -292,6 +326,17 @@ int pt__rocksdb_decode_entity(const char *data, size_t size,
   int rc = reader_end(&r);
   if (rc == 0)
     *out = e;
+  return rc;
+}
+
+int pt__rocksdb_decode_code(const char *data, size_t size, const char **code,
+                            size_t *len)
+{
+  reader r = reader_begin_v(data, size, NULL, 'C', APART_VERSION, "code");
+  const char *t = get_text(&r, len);
+  int rc = reader_end(&r);
+  if (rc == 0)
+    *code = t;
   return rc;
 }
 

@@ -48,3 +48,8 @@ int pt__store_rocksdb_n_generations(pt_store *st, size_t *out)
 {
   return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
 }
+
+int pt__store_rocksdb_save_format8(pt_store *st, const pt_graph *from)
+{
+  return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
+}

@@ -419,7 +419,7 @@ static void rocksdb_load__names_a_database_of_an_older_format(void **state)
   assert_int_equal(pt_store_open(f->spec, &f->st), 0);
   assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message,
-                         "schema version 5; this build reads 6, 7 and 8"));
+                         "schema version 5; this build reads 6, 7, 8 and 9"));
   pt_graph_free(back);
   pt_graph_free(g);
 }
@@ -575,7 +575,7 @@ static void rocksdb_save__writes_one_edge_record_for_each_from_key(
     }
   g = pt_test_finished(g);
   assert_int_equal(pt_store_save(f->st, g), 0);
-  assert_version(f, "8");
+  assert_version(f, "9");
   raw d = raw_records(f, 'd');
   assert_int_equal(d.n, 2);
   assert_int_equal(d.klen[0], 2 + strlen(from[1]));
@@ -595,7 +595,7 @@ static void rocksdb_save__stores_each_string_once(void **state)
   pt_test_fixture *f = *state;
   pt_graph *g = pt_test_weird_graph(), *big = large_graph();
   assert_int_equal(pt_store_save(f->st, g), 0);
-  assert_version(f, "8");
+  assert_version(f, "9");
   raw x = raw_records(f, 'x');
   assert_int_equal(x.n, 0);
   raw_fini(&x);
@@ -822,9 +822,9 @@ static void rocksdb_update__finds_ids_by_pointer_in_the_pool_it_knows(
 }
 
 /* A database the builds before wrote, with each string also under 'x' by
- * a hash of its text, loads as it was saved, and updates in place
- * (without reading or writing 'x' records) to what loads as the new
- * graph, each text once; the next save leaves the 'x' records out. */
+ * a hash of its text, loads as it was saved; it is of format 8, so the
+ * first update writes it whole as 9, without the 'x' records, to what
+ * loads as the new graph, each text once. */
 static void rocksdb_load__reads_the_hashed_strings_of_builds_before(
     void **state)
 {
@@ -847,9 +847,9 @@ static void rocksdb_load__reads_the_hashed_strings_of_builds_before(
   reopen(f);
   pt_test_assert_loads(f->st, g[1]);
   x = raw_records(f, 'x');
-  assert_int_equal(x.n, n);
+  assert_int_equal(x.n, 0);
   raw_fini(&x);
-  assert_true(assert_strings_once(f) > n);
+  assert_strings_once(f);
   assert_int_equal(pt_store_save(f->st, g[1]), 0);
   x = raw_records(f, 'x');
   assert_int_equal(x.n, 0);
@@ -860,7 +860,7 @@ static void rocksdb_load__reads_the_hashed_strings_of_builds_before(
 }
 
 /* A database an older build wrote in format 6 (strings by text) loads as
- * it was saved; the first update writes it whole in format 8. */
+ * it was saved; the first update writes it whole in format 9. */
 /* Each of the three graphs saved by an older format's writer loads as it
  * was saved; the last one stays in the database. */
 static void save_each_in(pt_test_fixture *f, pt_graph *g[3],
@@ -874,11 +874,11 @@ static void save_each_in(pt_test_fixture *f, pt_graph *g[3],
 }
 
 /* The database holding g[2] in an older format: the first update writes
- * it whole in format 8, and the next one updates that. Frees g. */
-static void assert_updates_write_format_8(pt_test_fixture *f, pt_graph *g[3])
+ * it whole in format 9, and the next one updates that. Frees g. */
+static void assert_updates_write_format_9(pt_test_fixture *f, pt_graph *g[3])
 {
   assert_int_equal(pt_store_update(f->st, g[2], g[0]), 0);
-  assert_version(f, "8");
+  assert_version(f, "9");
   pt_test_assert_loads(f->st, g[0]);
   assert_int_equal(pt_store_update(f->st, g[0], g[1]), 0);
   reopen(f);
@@ -895,11 +895,12 @@ static void rocksdb_load__reads_a_database_of_format_6(void **state)
   save_each_in(f, g, pt__store_rocksdb_save_format6);
   assert_version(f, "6");
   assert_int_equal(raw_records(f, 'a').n, 0);
-  assert_updates_write_format_8(f, g);
+  assert_updates_write_format_9(f, g);
 }
 
-/* A database of format 7 (a record for each edge) loads as it was saved,
- * without its code too; the first update writes it whole in format 8. */
+/* A database of format 7 (a record for each edge) loads as it was saved;
+ * a load without code reads its code too (an update writes the database
+ * whole); the first update writes it whole in format 9. */
 static void rocksdb_load__reads_a_database_of_format_7(void **state)
 {
   pt_test_fixture *f = *state;
@@ -913,8 +914,79 @@ static void rocksdb_load__reads_a_database_of_format_7(void **state)
   pt_graph *bare = pt_test_new_graph();
   assert_int_equal(pt_store_load_without_code(f->st, bare), 0);
   assert_int_equal(pt_graph_n_edges(bare), pt_graph_n_edges(g[2]));
+  pt_test_assert_same_graph(g[2], bare);
   pt_graph_free(bare);
-  assert_updates_write_format_8(f, g);
+  assert_updates_write_format_9(f, g);
+}
+
+/* Whether some entity of g has code. */
+static int has_code(const pt_graph *g)
+{
+  for (size_t i = 0; i < pt_graph_n_entities(g); i++)
+    if (pt_graph_entities(g)[i].code)
+      return 1;
+  return 0;
+}
+
+/* A database of format 8 (an entity's code in its record) loads as it
+ * was saved, and a load without code reads the code too, since the first
+ * update writes the database whole, in format 9 (a re-run of pt01 over
+ * it, which loads without code, then writes every entity's code). */
+static void rocksdb_load__reads_a_database_of_format_8(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
+                   large_graph()};
+  save_each_in(f, g, pt__store_rocksdb_save_format8);
+  assert_version(f, "8");
+  raw c = raw_records(f, 'c');
+  assert_int_equal(c.n, 0);
+  raw_fini(&c);
+  pt_graph *bare = pt_test_new_graph();
+  assert_true(has_code(g[2]));
+  assert_int_equal(pt_store_load_without_code(f->st, bare), 0);
+  pt_test_assert_same_graph(g[2], bare);
+  pt_graph_free(bare);
+  assert_updates_write_format_9(f, g);
+}
+
+/* Format 9: every entity's code is a record of its own under the
+ * entity's key, and the entity's record holds none, so a load without
+ * code reads none of it; a load reads the graph as it was saved. */
+static void rocksdb_save__keeps_each_entity_code_apart(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = large_graph(), *bare = pt_test_new_graph();
+  assert_true(has_code(g));
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_version(f, "9");
+  raw e = raw_records(f, 'e'), c = raw_records(f, 'c');
+  assert_int_equal(e.n, pt_graph_n_entities(g));
+  assert_int_equal(c.n, e.n);
+  for (size_t i = 0; i < e.n; i++) {
+    const pt_entity *x = &pt_graph_entities(g)[i];
+    const char *code = NULL;
+    size_t len = 0;
+    assert_true(e.vlen[i] > 2 && e.val[i][0] == 'E' && e.val[i][1] == 9);
+    assert_int_equal(c.klen[i], e.klen[i]);
+    assert_memory_equal(c.key[i] + 1, e.key[i] + 1, e.klen[i] - 1);
+    assert_int_equal(pt__rocksdb_decode_code(c.val[i], c.vlen[i], &code,
+                                             &len), 0);
+    assert_int_equal(!code, !x->code);
+    if (code) {
+      assert_int_equal(len, pt_entity_code_len(x));
+      assert_memory_equal(code, x->code, len);
+    }
+  }
+  raw_fini(&e);
+  raw_fini(&c);
+  reopen(f);
+  pt_test_assert_loads(f->st, g);
+  assert_int_equal(pt_store_load_without_code(f->st, bare), 0);
+  assert_int_equal(pt_graph_n_entities(bare), pt_graph_n_entities(g));
+  assert_false(has_code(bare));
+  pt_graph_free(bare);
+  pt_graph_free(g);
 }
 
 /* An edge record whose count promises more edges than it holds, or that
@@ -1084,7 +1156,7 @@ static void put_record(pt_test_fixture *f, const char *k, size_t klen,
 
 /* With the edges read beside the other records, a load that meets two
  * bad records still fails on the first in key order, as one scan does:
- * a record of an unknown letter before the edges ('c'), or a broken edge
+ * a record of an unknown letter before the edges ('b'), or a broken edge
  * record before one after them ('h'). */
 static void rocksdb_load__fails_on_the_first_bad_record_in_key_order(
     void **state)
@@ -1093,7 +1165,7 @@ static void rocksdb_load__fails_on_the_first_bad_record_in_key_order(
   const struct {
     char letter;
     const char *want;
-  } cases[] = {{'c', "unknown key prefix 0x63"},
+  } cases[] = {{'b', "unknown key prefix 0x62"},
                {'h', "corrupt edge record"}};
   for (size_t i = 0; i < 2; i++) {
     pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
@@ -1108,6 +1180,50 @@ static void rocksdb_load__fails_on_the_first_bad_record_in_key_order(
     assert_non_null(strstr(pt_error_last()->message, cases[i].want));
     pt_free(val);
     raw_fini(&d);
+    pt_graph_free(back);
+    pt_graph_free(g);
+  }
+}
+
+/* A code record gone, or one of no entity, is a corrupt database, not a
+ * graph without that code; a load without code reads none of them. */
+static void rocksdb_load__refuses_code_records_that_miss_an_entity(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  for (int extra = 0; extra <= 1; extra++) {
+    pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+    pt_graph *bare = pt_test_new_graph();
+    assert_int_equal(pt_store_save(f->st, g), 0);
+    raw c = raw_records(f, 'c');
+    assert_true(c.n > 1);
+    if (extra) { /* after the last one */
+      static const char k[] = "c\0\xff";
+      put_record(f, k, sizeof k - 1, c.val[0], c.vlen[0]);
+    } else { /* the second one's deleted */
+      uint64_t gen = current_generation(f);
+      char key[9 + 256];
+      char *err = NULL;
+      assert_true(c.klen[1] <= 256);
+      key[0] = 'g';
+      for (int b = 0; b < 8; b++)
+        key[1 + b] = (char)(unsigned char)(gen >> (56 - 8 * b));
+      memcpy(key + 9, c.key[1], c.klen[1]);
+      rocksdb_t *db = open_raw(f);
+      rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+      rocksdb_delete(db, wo, key, 9 + c.klen[1], &err);
+      assert_null(err);
+      rocksdb_writeoptions_destroy(wo);
+      rocksdb_close(db);
+      assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+    }
+    assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
+    assert_non_null(strstr(pt_error_last()->message,
+                           extra ? "one for no entity" : "none for the entity"));
+    assert_int_equal(pt_store_load_without_code(f->st, bare), 0);
+    assert_int_equal(pt_graph_n_entities(bare), pt_graph_n_entities(g));
+    raw_fini(&c);
+    pt_graph_free(bare);
     pt_graph_free(back);
     pt_graph_free(g);
   }
@@ -1555,6 +1671,12 @@ int main(void)
       STORE_TEST(rocksdb_load__reads_a_database_of_format_6,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__reads_a_database_of_format_7,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__reads_a_database_of_format_8,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save__keeps_each_entity_code_apart,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__refuses_code_records_that_miss_an_entity,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__reads_the_edges_beside_the_other_records,
                  &rocksdb_backend),
