@@ -14,7 +14,14 @@ void pt_free(void *p);
 /* Makes room in a growable array: on success *items holds at least `need`
  * elements of elem_size bytes (capacity doubles, from 16). PT_ENOMEM when
  * out of memory or on size overflow; the array is then unchanged. */
-int pt_array_grow(void **items, size_t *cap, size_t need, size_t elem_size);
+int pt__array_grow_to(void **items, size_t *cap, size_t need, size_t elem_size);
+/* Inline: most calls find room already (the hot loops of extraction and
+ * resolution call it once per item); only growing calls out. */
+static inline int pt_array_grow(void **items, size_t *cap, size_t need,
+                                size_t elem_size)
+{
+  return need <= *cap ? 0 : pt__array_grow_to(items, cap, need, elem_size);
+}
 
 /* Tests only: make the n-th allocation from now fail (n >= 1); 0 disables.
  * Not thread-safe against concurrent allocation counting. */

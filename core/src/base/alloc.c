@@ -41,7 +41,7 @@ void *pt_realloc(void *p, size_t size)
   return pt_sys_heap_realloc(p, size ? size : 1);
 }
 
-int pt_array_grow(void **items, size_t *cap, size_t need, size_t elem_size)
+int pt__array_grow_to(void **items, size_t *cap, size_t need, size_t elem_size)
 {
   if (need <= *cap)
     return 0;

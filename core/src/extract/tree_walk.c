@@ -75,8 +75,12 @@ int pt__tree_walk(pt_tree_walk *tw, TSNode root)
       f->pos = length_add(f->pos, ts_subtree_padding(kids[f->index]));
     uint32_t depth = f->depth;
     if (ts_subtree_visible(*kid) || alias) {
-      TSNode n = ts_node_new(tree, kid, pos, alias);
-      rc = tw->enter(tw->payload, n, ts_node_symbol(n), depth);
+      /* ts_node_new's node and ts_node_symbol's symbol, made in place */
+      TSNode n = {{pos.bytes, pos.extent.row, pos.extent.column, alias}, kid, tree};
+      TSSymbol sym = alias ? alias : ts_subtree_symbol(*kid);
+      if (sym != ts_builtin_sym_error)
+        sym = lang->public_symbol_map[sym];
+      rc = tw->enter(tw->payload, n, sym, depth);
       if (rc == 1 && ts_subtree_child_count(*kid) > 0)
         rc = push(tw, *kid, lang, pos, depth + 1, 1);
       else if (rc >= 0)
