@@ -296,6 +296,38 @@ static void alloc_fail_after__fails_exactly_the_nth_allocation(void **state)
   pt_free(c);
 }
 
+static void array_grow__allocates_only_to_grow_and_keeps_the_array_on_failure(void **state)
+{
+  int *v = NULL;
+  size_t cap = 0;
+  assert_int_equal(pt_array_grow((void **)&v, &cap, 1, sizeof *v), 0);
+  assert_int_equal(cap, 16); /* from 16 */
+  v[0] = 7;
+  /* room left: no allocation at all (one that would fail is not made) */
+  pt_alloc_fail_after(1);
+  assert_int_equal(pt_array_grow((void **)&v, &cap, 16, sizeof *v), 0);
+  pt_alloc_fail_after(0);
+  assert_int_equal(cap, 16);
+  /* growing doubles as often as needed */
+  assert_int_equal(pt_array_grow((void **)&v, &cap, 33, sizeof *v), 0);
+  assert_int_equal(cap, 64);
+  assert_int_equal(v[0], 7);
+  /* out of memory: an error, the array as it was */
+  int *before = v;
+  pt_alloc_fail_after(1);
+  assert_int_equal(pt_array_grow((void **)&v, &cap, 65, sizeof *v), PT_ENOMEM);
+  pt_alloc_fail_after(0);
+  pt_error_clear();
+  assert_ptr_equal(v, before);
+  assert_int_equal(cap, 64);
+  assert_int_equal(v[0], 7);
+  /* a size that would overflow is refused */
+  assert_int_equal(pt_array_grow((void **)&v, &cap, SIZE_MAX / 2, sizeof *v), PT_ENOMEM);
+  pt_error_clear();
+  assert_int_equal(cap, 64);
+  pt_free(v);
+}
+
 static void parse_u64__rejects_garbage(void **state)
 {
   unsigned long long v;
@@ -378,6 +410,7 @@ int main(void)
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),
     cmocka_unit_test(arena__growing_chunks_keep_every_block_intact),
     cmocka_unit_test(alloc_fail_after__fails_exactly_the_nth_allocation),
+    cmocka_unit_test(array_grow__allocates_only_to_grow_and_keeps_the_array_on_failure),
     cmocka_unit_test(parse_u64__rejects_garbage),
     cmocka_unit_test(error__may_quote_the_last_message),
     cmocka_unit_test(varint__round_trips_and_rejects_bad_numbers),
