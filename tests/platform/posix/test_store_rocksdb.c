@@ -898,6 +898,20 @@ static void rocksdb_load__reads_a_database_of_format_6(void **state)
   assert_updates_write_format_9(f, g);
 }
 
+/* An older format's load without code reads the last graph of g whole,
+ * code and all (its first update writes it whole), and the updates of
+ * the three write format 9. */
+static void assert_whole_without_code_then_format_9(pt_test_fixture *f,
+                                                    pt_graph *g[3])
+{
+  pt_graph *bare = pt_test_new_graph();
+  assert_int_equal(pt_store_load_without_code(f->st, bare), 0);
+  assert_int_equal(pt_graph_n_edges(bare), pt_graph_n_edges(g[2]));
+  pt_test_assert_same_graph(g[2], bare);
+  pt_graph_free(bare);
+  assert_updates_write_format_9(f, g);
+}
+
 /* A database of format 7 (a record for each edge) loads as it was saved;
  * a load without code reads its code too (an update writes the database
  * whole); the first update writes it whole in format 9. */
@@ -911,12 +925,7 @@ static void rocksdb_load__reads_a_database_of_format_7(void **state)
   raw d = raw_records(f, 'd');
   assert_int_equal(d.n, pt_graph_n_edges(g[2]));
   raw_fini(&d);
-  pt_graph *bare = pt_test_new_graph();
-  assert_int_equal(pt_store_load_without_code(f->st, bare), 0);
-  assert_int_equal(pt_graph_n_edges(bare), pt_graph_n_edges(g[2]));
-  pt_test_assert_same_graph(g[2], bare);
-  pt_graph_free(bare);
-  assert_updates_write_format_9(f, g);
+  assert_whole_without_code_then_format_9(f, g);
 }
 
 /* Whether some entity of g has code. */
@@ -942,12 +951,8 @@ static void rocksdb_load__reads_a_database_of_format_8(void **state)
   raw c = raw_records(f, 'c');
   assert_int_equal(c.n, 0);
   raw_fini(&c);
-  pt_graph *bare = pt_test_new_graph();
   assert_true(has_code(g[2]));
-  assert_int_equal(pt_store_load_without_code(f->st, bare), 0);
-  pt_test_assert_same_graph(g[2], bare);
-  pt_graph_free(bare);
-  assert_updates_write_format_9(f, g);
+  assert_whole_without_code_then_format_9(f, g);
 }
 
 /* Format 9: every entity's code is a record of its own under the
