@@ -593,6 +593,39 @@ static void path_l1_l2__follows_the_first_two_folders(void **state)
   assert_string_equal(l2, "core");
 }
 
+/* A server state lists each of its files' languages once, by name in
+ * order, whatever the files' order and count ("unknown" for a value no
+ * language has). */
+static void serve_state_languages__each_once_in_order(void **state)
+{
+  (void)state;
+  static const pt_lang langs[] = {PT_LANG_PYTHON, PT_LANG_C, PT_LANG_PYTHON,
+                                  PT_LANG_GO, PT_LANG_C, PT_LANG__COUNT,
+                                  (pt_lang)(PT_LANG__COUNT + 3), PT_LANG_GO};
+  pt_graph *g = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  for (size_t i = 0; i < sizeof langs / sizeof *langs; i++) {
+    char path[32];
+    snprintf(path, sizeof path, "f%zu.x", i);
+    pt_file_record f;
+    memset(&f, 0, sizeof f);
+    f.path = path;
+    f.content_hash = "h";
+    f.lang = langs[i];
+    assert_int_equal(pt_graph_add_file(g, &f), 0);
+  }
+  assert_int_equal(pt_graph_finish(g), 0);
+  pt_serve_state st;
+  assert_int_equal(pt__serve_state_init(&st, g, "mem"), 0);
+  assert_int_equal(st.n_languages, 4);
+  assert_string_equal(st.languages[0], "c");
+  assert_string_equal(st.languages[1], "go");
+  assert_string_equal(st.languages[2], "python");
+  assert_string_equal(st.languages[3], "unknown");
+  pt__serve_state_fini(&st);
+  pt_graph_free(g);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -609,6 +642,7 @@ int main(void)
     cmocka_unit_test(graph_prepare_patch_start__the_patch_waits_for_the_thread),
     cmocka_unit_test(serve_state_index_names__is_the_lookups_index),
     cmocka_unit_test(path_l1_l2__follows_the_first_two_folders),
+    cmocka_unit_test(serve_state_languages__each_once_in_order),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
