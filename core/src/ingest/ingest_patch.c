@@ -373,10 +373,19 @@ static int same_edge(const pt_edge *a, const pt_edge *b)
          same_candidates(a->candidates, b->candidates);
 }
 
-/* Where the edges from key start among prev's (sorted) edges. */
-static size_t first_from(const pt_edge *v, size_t n, const char *key)
+/* Where the edges from key start among prev's (sorted) edges, at or
+ * after lo (the answer for a key sorting before it): the bounds gallop
+ * from lo first, as a file's keys lie near one another in the graph. */
+static size_t first_from(const pt_edge *v, size_t n, size_t lo, const char *key)
 {
-  size_t lo = 0, hi = n;
+  size_t hi = n;
+  for (size_t step = 1; lo + step < n; step *= 2) {
+    if (strcmp(v[lo + step].from_key, key) >= 0) {
+      hi = lo + step;
+      break;
+    }
+    lo += step;
+  }
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (strcmp(v[mid].from_key, key) < 0)
@@ -426,19 +435,20 @@ static int edges_diff(const pt_graph *prev, const char *path,
         p[d - 1].e->to_key != p[r].e->to_key || p[d - 1].e->type != p[r].e->type)
       p[d++] = p[r];
   size_t n_from = 0;
-  for (size_t i = 0; i < n_refs; i++)
-    from[n_from++] = refs[i].from_key;
+  for (size_t i = 0; i < n_refs; i++) /* a definition's run shares its key */
+    if (n_from == 0 || from[n_from - 1] != refs[i].from_key)
+      from[n_from++] = refs[i].from_key;
   if (n_from > 1)
     qsort(from, n_from, sizeof *from, cmp_str_ptr);
   const pt_edge *old = pt_graph_edges(prev);
   size_t n_old = pt_graph_n_edges(prev), n_o = 0, cap_o = 0;
   size_t *o = NULL; /* the file's old edges, ascending: in the graph's order */
   int rc = 0;
-  for (size_t i = 0; rc == 0 && i < n_from; i++) {
+  for (size_t i = 0, lo = 0; rc == 0 && i < n_from; i++) {
     if (i > 0 && (from[i] == from[i - 1] || !strcmp(from[i], from[i - 1])))
       continue;
-    for (size_t at = first_from(old, n_old, from[i]);
-         rc == 0 && at < n_old && !strcmp(old[at].from_key, from[i]); at++)
+    size_t at = lo = first_from(old, n_old, lo, from[i]);
+    for (; rc == 0 && at < n_old && !strcmp(old[at].from_key, from[i]); at++)
       if (!str_differ(old[at].file_path, path) &&
           (rc = pt_array_grow((void **)&o, &cap_o, n_o + 1, sizeof *o)) == 0)
         o[n_o++] = at;
