@@ -561,6 +561,12 @@ static int add_node(pt_resolver *rs, size_t t, size_t b, uint64_t field,
   size_t f = pt__resolve_file_of(rs, rs->info[t].file);
   base_node node = {t, b, NONE, f, 0, field, how};
   rs->base_nodes[rs->n_base_nodes++] = node;
+  if (f != NONE && rs->rfiles) { /* the file's range of nodes (upkeep) */
+    res_file *rf = &rs->rfiles[f];
+    if (rf->base_lo == rf->base_hi)
+      rf->base_lo = n;
+    rf->base_hi = n + 1;
+  }
   size_t head = rs->base_head[q];
   if (head == NONE || !goes_after(rs, &rs->base_nodes[head], f)) {
     rs->base_nodes[n].next = head;

@@ -110,6 +110,8 @@ typedef struct res_file {
   pt__deps deps;             /* what resolving its references read */
   pt__deps bdeps;            /* what noting its bases read */
   int dead;                  /* left the index */
+  size_t base_lo, base_hi;   /* its base nodes (base_node.file) lie in
+                                [base_lo, base_hi); none when equal */
 } res_file;
 
 struct pt_resolver {

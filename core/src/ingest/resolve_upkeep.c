@@ -541,10 +541,11 @@ int pt__resolver_set_file(pt_resolver *rs, const char *path, pt_lang lang,
 
 /* ---- bases -------------------------------------------------------------- */
 
-/* Takes the bases file f noted out of their lists. */
-static void unlink_bases(pt_resolver *rs, size_t f, size_t n_nodes)
+/* Takes the bases file f noted out of their lists: its nodes below hi
+ * (its range's end before the new ones). */
+static void unlink_bases(pt_resolver *rs, size_t f, size_t lo, size_t hi)
 {
-  for (size_t k = 0; k < n_nodes; k++) {
+  for (size_t k = lo; k < hi; k++) {
     base_node *b = &rs->base_nodes[k];
     if (b->removed || b->file != f)
       continue;
@@ -560,13 +561,18 @@ static void unlink_bases(pt_resolver *rs, size_t f, size_t n_nodes)
 }
 
 /* Marks each qualified name whose bases noted by f differ: old ones are
- * the removed nodes of f below n_old, new ones those from n_old on. */
+ * the removed nodes of f in [first_old, old_hi), new ones those from
+ * n_old on (old_hi <= n_old: f's range before them). */
 static int mark_changed_bases(pt_resolver *rs, size_t f, size_t first_old,
-                              size_t n_old, pt__deps *changed)
+                              size_t old_hi, size_t n_old, pt__deps *changed)
 {
   int rc = 0;
   size_t n = rs->n_base_nodes;
   for (size_t k = first_old; rc == 0 && k < n; k++) {
+    if (k >= old_hi && k < n_old) {
+      k = n_old - 1; /* none of f's between */
+      continue;
+    }
     const base_node *b = &rs->base_nodes[k];
     if (b->file != f || (k < n_old && b->removed != 2))
       continue;
@@ -574,15 +580,15 @@ static int mark_changed_bases(pt_resolver *rs, size_t f, size_t first_old,
     size_t x = first_old, y = n_old;
     int same = 1;
     for (;;) {
-      while (x < n_old && (rs->base_nodes[x].file != f ||
-                           rs->base_nodes[x].removed != 2 ||
-                           rs->info[rs->base_nodes[x].type].qn != q))
+      while (x < old_hi && (rs->base_nodes[x].file != f ||
+                            rs->base_nodes[x].removed != 2 ||
+                            rs->info[rs->base_nodes[x].type].qn != q))
         x++;
       while (y < n && (rs->base_nodes[y].file != f ||
                        rs->info[rs->base_nodes[y].type].qn != q))
         y++;
-      if (x == n_old || y == n) {
-        same = x == n_old && y == n;
+      if (x >= old_hi || y == n) {
+        same = x >= old_hi && y == n;
         break;
       }
       if (rs->base_nodes[x].type != rs->base_nodes[y].type ||
@@ -598,12 +604,17 @@ static int mark_changed_bases(pt_resolver *rs, size_t f, size_t first_old,
     if (!same)
       rc = mark(changed, 'b', &q, sizeof q);
   }
-  for (size_t k = first_old; k < n_old; k++)
+  for (size_t k = first_old; k < old_hi; k++)
     if (rs->base_nodes[k].removed == 2)
       rs->base_nodes[k].removed = 1;
   return rc;
 }
 
+/* f's bases noted again: its nodes, found in its range (not among all the
+ * tables' nodes: a rename of a Python codec resolves 259 files that read
+ * its classes' names, each of which was a pass over every node), leave
+ * their lists, the new ones join them, and the names whose bases differ
+ * are marked. */
 int pt__resolver_renote_bases(pt_resolver *rs, const char *path, pt_lang lang,
                               const pt_raw_ref *refs, size_t n_refs, int gone,
                               pt__deps *changed)
@@ -613,10 +624,12 @@ int pt__resolver_renote_bases(pt_resolver *rs, const char *path, pt_lang lang,
     f = pt__resolve_file_of(rs, (uint32_t)id);
   if (f == NONE)
     return 0;
-  for (size_t k = 0; k < n_old && first_old == n_old; k++)
+  size_t lo = rs->rfiles[f].base_lo, hi = rs->rfiles[f].base_hi;
+  for (size_t k = lo; k < hi && first_old == n_old; k++)
     if (rs->base_nodes[k].file == f && !rs->base_nodes[k].removed)
       first_old = k;
-  unlink_bases(rs, f, n_old);
+  unlink_bases(rs, f, lo, hi);
+  rs->rfiles[f].base_lo = rs->rfiles[f].base_hi = 0; /* the new ones set it */
   int rc = 0;
   pt__deps now = {0};
   if (!gone) {
@@ -629,7 +642,7 @@ int pt__resolver_renote_bases(pt_resolver *rs, const char *path, pt_lang lang,
   pt__resolver_keep_deps(rs, 1, f, rc == 0 ? &now : NULL);
   pt__deps_fini(&now);
   if (rc == 0)
-    rc = mark_changed_bases(rs, f, first_old, n_old, changed);
+    rc = mark_changed_bases(rs, f, first_old, hi, n_old, changed);
   return rc;
 }
 
