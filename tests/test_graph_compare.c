@@ -316,6 +316,60 @@ static void graph_finish__keeps_the_first_smallest_edge_of_each_triple(
   pt_graph_free(g);
 }
 
+/* Dropping repeated edges as resolution adds them (a run of whole files
+ * at a time: every edge of a from_key in one run) leaves what the finish
+ * makes: 20,000 edges over few keys, paths and lines, many equal but for
+ * the rule that resolved them, added by from_key and dropped after each
+ * key's run (and once over all), finish as the same graph as without. */
+static void graph_drop_repeated_edges__finishes_as_the_graph_without(
+    void **state)
+{
+  enum { N = 20000, K = 23, P = 5 };
+  char keys[K][16], paths[P][16];
+  pt_graph *g[3] = {NULL, NULL, NULL};
+  pt_edge *e = pt_calloc(N, sizeof *e);
+  uint32_t seed = 4242;
+  assert_non_null(e);
+  for (int i = 0; i < K; i++)
+    snprintf(keys[i], sizeof keys[i], "c:fn:f%d:__x:T1", (i * 7) % K);
+  for (int i = 0; i < P; i++)
+    snprintf(paths[i], sizeof paths[i], "p%d.c", (i * 3) % P);
+  for (int i = 0; i < N; i++) {
+    seed = seed * 1103515245u + 12345u;
+    uint32_t r = seed >> 8;
+    pt_edge x = {keys[i * K / N], keys[r % K], paths[r / K % P],
+                 (pt_edge_type)(r / K / P % PT_EDGE__COUNT),
+                 r / K / P / PT_EDGE__COUNT % 7 + 1, 1,
+                 r / K / P / PT_EDGE__COUNT / 7 % 2 ? PT_RES_QUALIFIED
+                                                   : PT_RES_UNIQUE_NAME,
+                 NULL};
+    e[i] = x;
+  }
+  for (int k = 0; k < 3; k++)
+    assert_int_equal(pt_graph_new(&g[k]), 0);
+  size_t base = 0;
+  for (int i = 0; i < N; i++) {
+    for (int k = 0; k < 3; k++)
+      assert_int_equal(pt_graph_add_edge(g[k], &e[i]), 0);
+    if (i + 1 == N || e[i + 1].from_key != e[i].from_key) { /* a key's run */
+      assert_int_equal(pt_graph_drop_repeated_edges(g[1], base), 0);
+      base = pt_graph_n_edges(g[1]);
+    }
+  }
+  assert_int_equal(pt_graph_drop_repeated_edges(g[2], 0), 0);
+  size_t n_dropped = pt_graph_n_edges(g[2]);
+  assert_int_equal(pt_graph_n_edges(g[1]), n_dropped);
+  assert_true(n_dropped < N / 2);
+  for (int k = 0; k < 3; k++)
+    assert_int_equal(pt_graph_finish(g[k]), 0);
+  assert_int_equal(pt_graph_n_edges(g[0]), n_dropped);
+  assert_true(pt_graph_equal(g[0], g[1]));
+  assert_true(pt_graph_equal(g[0], g[2]));
+  for (int k = 0; k < 3; k++)
+    pt_graph_free(g[k]);
+  pt_free(e);
+}
+
 /* One reference written twice on a line (C++'s `geo::Box<int> b;` names
  * Box with and without its qualifier, each with its own rule) gives one
  * edge: the first written, by pt_graph_finish and by pt_graph_patch alike,
@@ -372,6 +426,7 @@ int main(void)
     cmocka_unit_test(graph_count_resolutions__counts_by_language_and_rule),
     cmocka_unit_test(graph_patch__keeps_the_first_written_of_a_duplicate_edge),
     cmocka_unit_test(graph_finish__keeps_the_first_smallest_edge_of_each_triple),
+    cmocka_unit_test(graph_drop_repeated_edges__finishes_as_the_graph_without),
     cmocka_unit_test(graph_finish__orders_many_records_as_a_stable_sort_by_text),
     cmocka_unit_test(graph_equal__holds_for_the_same_records_built_twice),
     cmocka_unit_test(graph_equal__fails_when_one_field_of_an_edge_differs),

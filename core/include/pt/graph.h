@@ -66,6 +66,14 @@ int pt_graph_intern_candidates_interned(pt_graph *g, uint32_t n,
 /* Makes room for n more edges at once (a known count saves the doubling
  * copies of a large array). */
 int pt_graph_reserve_edges(pt_graph *g, size_t n);
+/* Drops, of the edges from index `from` on, those pt_graph_finish would
+ * drop: of the edges with one from_key, to_key and type (the same
+ * strings), it keeps the first in the finished graph's order. When every
+ * edge with the from_keys of these is among them (a run of whole files),
+ * the finished graph is the same with or without this, and holds it
+ * smaller until then (a third of PostgreSQL's edges repeat one). Keeps
+ * the others' order. PT_ENOMEM leaves the edges as they are. */
+int pt_graph_drop_repeated_edges(pt_graph *g, size_t from);
 /* Appends the n edges of v, whose strings and candidate lists are all
  * g's (pt_graph_intern...), in order, and takes v (an array of cap edges
  * from pt_malloc): a graph without edges keeps it as its own, else its

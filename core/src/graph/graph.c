@@ -306,6 +306,48 @@ int pt_graph_reserve_edges(pt_graph *g, size_t n)
   return 0;
 }
 
+static uint64_t edge_hash(const pt_edge *e)
+{
+  uint64_t h = (uint64_t)(uintptr_t)e->from_key * 0x9e3779b97f4a7c15u;
+  h ^= (uint64_t)(uintptr_t)e->to_key * 0xc2b2ae3d27d4eb4fu;
+  h ^= (uint64_t)e->type * 0x165667b19e3779f9u;
+  return h ^ (h >> 29);
+}
+
+int pt_graph_drop_repeated_edges(pt_graph *g, size_t from)
+{
+  pt__graph_touch(g);
+  size_t n = g->edges.n > from ? g->edges.n - from : 0, cap = 16;
+  if (n < 2 || n >= UINT32_MAX / 2)
+    return 0; /* nothing to drop, or left to the finish */
+  while (cap < 2 * n)
+    cap *= 2;
+  /* by slot: the kept edge's place among the first w + 1, 0 when empty */
+  uint32_t *slot = pt_calloc(cap, sizeof *slot);
+  if (!slot)
+    return PT_ERR(PT_ENOMEM, "out of memory dropping repeated edges");
+  pt_edge *v = g->edges.v + from;
+  size_t w = 0;
+  for (size_t r = 0; r < n; r++) {
+    size_t at = (size_t)edge_hash(&v[r]) & (cap - 1);
+    for (; slot[at]; at = (at + 1) & (cap - 1)) {
+      pt_edge *k = &v[slot[at] - 1];
+      if (k->from_key == v[r].from_key && k->to_key == v[r].to_key &&
+          k->type == v[r].type)
+        break;
+    }
+    if (!slot[at]) {
+      v[w] = v[r];
+      slot[at] = (uint32_t)++w;
+    } else if (pt__graph_cmp_edge(&v[r], &v[slot[at] - 1]) < 0) {
+      v[slot[at] - 1] = v[r]; /* the earlier of two equal ones stays */
+    }
+  }
+  pt_free(slot);
+  g->edges.n = from + w;
+  return 0;
+}
+
 int pt_graph_take_edges(pt_graph *g, pt_edge *v, size_t n, size_t cap)
 {
   pt__graph_touch(g);
