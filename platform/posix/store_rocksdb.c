@@ -358,8 +358,7 @@ typedef struct load_ctx {
   char fail_type;       /* the letter of the record that failed */
   /* format 9 with code: the 'c' records, read beside the entities (one
    * for each, in the same key order); NULL: no code is read */
-  rocksdb_iterator_t *code_it; /* owned */
-  char code_lo[PT__ROCKSDB_GEN_PREFIX_SIZE + 1]; /* their key prefix */
+  pt__rocksdb_code_reader *codes; /* owned */
   const char *path;     /* borrowed: for messages */
 } load_ctx;
 
@@ -476,56 +475,39 @@ static int intern_strings(load_ctx *c)
   return rc;
 }
 
-/* Whether the code iterator is at one of the generation's 'c' records. */
-static int at_code(load_ctx *c, const char **key, size_t *klen)
-{
-  if (!rocksdb_iter_valid(c->code_it))
-    return 0;
-  *key = rocksdb_iter_key(c->code_it, klen);
-  return *klen > sizeof c->code_lo &&
-         memcmp(*key, c->code_lo, sizeof c->code_lo) == 0;
-}
-
-static int code_error(load_ctx *c)
-{
-  char *err = NULL;
-  rocksdb_iter_get_error(c->code_it, &err);
-  return err ? rocks_error(err, c->path, "cannot read") : 0;
-}
-
-/* Format 9: e's code from the 'c' record under e's key (key: 'e', NUL,
- * the entity's key), which the code iterator is at: as many code records
- * as entities, in the same order. */
+/* Format 9: e's code from the next 'c' record, which is under e's key
+ * (key: 'e', NUL, the entity's key): as many code records as entities, in
+ * the same order. */
 static int load_code_of(load_ctx *c, const char *key, size_t klen,
                         pt_entity *e)
 {
   const char *ck = NULL, *code = NULL;
-  size_t cklen = 0, len = 0, vlen = 0;
-  if (!at_code(c, &ck, &cklen) || cklen - sizeof c->code_lo != klen - 1 ||
-      memcmp(ck + sizeof c->code_lo, key + 1, klen - 1) != 0) {
-    int rc = code_error(c);
-    return rc ? rc : PT_ERR(PT_EINVAL, "corrupt code records: none for "
-                            "the entity %.*s", (int)(klen > 2 ? klen - 2 : 0),
-                            key + 2);
-  }
-  const char *val = rocksdb_iter_value(c->code_it, &vlen);
-  int rc = pt__rocksdb_decode_code(val, vlen, &code, &len);
-  if (rc == 0 && code && pt_graph_load_code(c->g, e, code, len) != 0)
+  size_t cklen = 0, len = 0;
+  int bad = 0;
+  int rc = pt__rocksdb_code_next(c->codes, &ck, &cklen, &code, &len, &bad);
+  if (rc)
+    return rc;
+  if (!ck || cklen != klen - 1 || memcmp(ck, key + 1, klen - 1) != 0)
+    return PT_ERR(PT_EINVAL, "corrupt code records: none for the entity "
+                  "%.*s", (int)(klen > 2 ? klen - 2 : 0), key + 2);
+  if (bad)
+    return pt__rocksdb_code_error(c->codes);
+  if (code && pt_graph_load_code(c->g, e, code, len) != 0)
     rc = PT_ERR(PT_ENOMEM, "out of memory reading entity code");
-  rocksdb_iter_next(c->code_it);
   return rc;
 }
 
 /* After the last entity: no code record is left. */
 static int check_codes_done(load_ctx *c)
 {
-  const char *ck = NULL;
-  size_t cklen = 0;
-  int rc = code_error(c);
-  if (rc == 0 && at_code(c, &ck, &cklen))
+  const char *ck = NULL, *code = NULL;
+  size_t cklen = 0, len = 0;
+  int bad = 0;
+  int rc = pt__rocksdb_code_next(c->codes, &ck, &cklen, &code, &len, &bad);
+  if (rc == 0 && ck)
     rc = PT_ERR(PT_EINVAL, "rocksdb %s: corrupt code records: one for no "
-                "entity (%.*s)", c->path, (int)(cklen - sizeof c->code_lo - 1),
-                ck + sizeof c->code_lo + 1);
+                "entity (%.*s)", c->path, (int)(cklen > 1 ? cklen - 1 : 0),
+                ck + 1);
   return rc;
 }
 
@@ -535,12 +517,12 @@ static int load_entity(load_ctx *c, const char *key, size_t klen,
   pt_entity e;
   int rc = intern_strings(c);
   /* format 9 with its code: a record that holds code would give two */
-  if (rc == 0 && c->code_it &&
+  if (rc == 0 && c->codes &&
       (len < 2 || (unsigned char)val[1] != PT__ROCKSDB_APART_VERSION))
     rc = PT_ERR(PT_EINVAL, "corrupt entity record: not of format 9");
   if (rc == 0)
     rc = pt__rocksdb_decode_entity(val, len, &c->s, c->g, &e);
-  if (rc == 0 && c->code_it)
+  if (rc == 0 && c->codes)
     rc = load_code_of(c, key, klen, &e);
   return rc ? rc : pt_graph_add_entity_interned(c->g, &e);
 }
@@ -690,8 +672,9 @@ static const record_loader loaders8[] = {
     load_meta, load_test, NULL};
 /* Format 9 keeps an entity's code in a 'c' record of its own beside its
  * record, so that a load without code reads none of it. A load with code
- * reads them with an iterator of their own as it meets the entities
- * (load_code_of), so no scan reads them: their loader is never called. */
+ * reads them on a thread of their own (store_rocksdb_code.c) and takes
+ * each as it meets its entity (load_code_of), so no scan reads them: their
+ * loader is never called. */
 static const record_type types9[] = {
     {'a', pt__rocksdb_n_chunks, pt__rocksdb_put_chunk},
     {'c', n_entities, put_code},
@@ -1493,20 +1476,19 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   c.path = rs->path;
   c.s.without_code = w->without_code;
   if (fmt->code && !w->without_code && (!w->types || strchr(w->types, 'e'))) {
-    memcpy(c.code_lo, r.lo, sizeof r.lo);
-    c.code_lo[GEN_PREFIX_SIZE] = fmt->code;
-    c.code_it = rocksdb_create_iterator(rs->db, ro);
-    rocksdb_iter_seek(c.code_it, c.code_lo, sizeof c.code_lo);
+    char lo[GEN_PREFIX_SIZE + 1];
+    memcpy(lo, r.lo, sizeof r.lo);
+    lo[GEN_PREFIX_SIZE] = fmt->code;
+    rc = pt__rocksdb_code_start(rs->db, ro, lo, rs->path, &c.codes);
   }
-  if (!w->types && fmt != &format6) {
+  if (rc == 0 && !w->types && fmt != &format6) {
     rc = load_apart(rs, ro, fmt, &r, w, &c);
-  } else {
+  } else if (rc == 0) {
     rc = scan(rs, ro, fmt, &r, w->types, &c);
   }
-  if (rc == 0 && c.code_it)
+  if (rc == 0 && c.codes)
     rc = check_codes_done(&c);
-  if (c.code_it)
-    rocksdb_iter_destroy(c.code_it);
+  pt__rocksdb_code_stop(c.codes);
   if (rc == 0 && !w->types && fmt != &format6 && c.is_interned) {
     /* the table, interned: what an update of g finds ids in */
     pt__rocksdb_known_set(&rs->known, gen, g, c.s.v, c.s.n);

@@ -218,6 +218,23 @@ int pt__rocksdb_encode_entity9(pt_buf *out, pt__rocksdb_ids *ids,
 int pt__rocksdb_encode_code(pt_buf *out, const pt_entity *e);
 int pt__rocksdb_decode_code(const char *data, size_t size, const char **code,
                             size_t *len);
+/* Format 9's code reader (store_rocksdb_code.c): the 'c' records under
+ * lo (the generation prefix and 'c') in key order, read through ro on a
+ * thread of their own (when it cannot start, by the calls below), so that
+ * a load with code takes each entity's code as it meets the entity. next
+ * gives the next record's key (after lo), its code (NULL for NULL) and
+ * len, valid until the next call; *key NULL when there is none left (0),
+ * or the read failed (its error). *bad: the record's value is corrupt,
+ * code_error then gives its error. 0 or PT_ENOMEM; stop accepts NULL. */
+typedef struct pt__rocksdb_code_reader pt__rocksdb_code_reader;
+int pt__rocksdb_code_start(rocksdb_t *db, const rocksdb_readoptions_t *ro,
+                           const char *lo, const char *path,
+                           pt__rocksdb_code_reader **out);
+int pt__rocksdb_code_next(pt__rocksdb_code_reader *r, const char **key,
+                          size_t *klen, const char **code, size_t *len,
+                          int *bad);
+int pt__rocksdb_code_error(const pt__rocksdb_code_reader *r);
+void pt__rocksdb_code_stop(pt__rocksdb_code_reader *r);
 int pt__rocksdb_decode_edge(const char *data, size_t size,
                             const pt__rocksdb_strings *s, pt_edge *out,
                             pt_record_candidates *cand);

@@ -1190,6 +1190,26 @@ static void rocksdb_load__fails_on_the_first_bad_record_in_key_order(
   }
 }
 
+/* Deletes a record of the current generation (key after its prefix). */
+static void delete_record(pt_test_fixture *f, const char *k, size_t klen)
+{
+  uint64_t gen = current_generation(f);
+  char key[9 + 256];
+  char *err = NULL;
+  assert_true(klen <= 256);
+  key[0] = 'g';
+  for (int b = 0; b < 8; b++)
+    key[1 + b] = (char)(unsigned char)(gen >> (56 - 8 * b));
+  memcpy(key + 9, k, klen);
+  rocksdb_t *db = open_raw(f);
+  rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+  rocksdb_delete(db, wo, key, 9 + klen, &err);
+  assert_null(err);
+  rocksdb_writeoptions_destroy(wo);
+  rocksdb_close(db);
+  assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+}
+
 /* A code record gone, or one of no entity, is a corrupt database, not a
  * graph without that code; a load without code reads none of them. */
 static void rocksdb_load__refuses_code_records_that_miss_an_entity(
@@ -1206,21 +1226,7 @@ static void rocksdb_load__refuses_code_records_that_miss_an_entity(
       static const char k[] = "c\0\xff";
       put_record(f, k, sizeof k - 1, c.val[0], c.vlen[0]);
     } else { /* the second one's deleted */
-      uint64_t gen = current_generation(f);
-      char key[9 + 256];
-      char *err = NULL;
-      assert_true(c.klen[1] <= 256);
-      key[0] = 'g';
-      for (int b = 0; b < 8; b++)
-        key[1 + b] = (char)(unsigned char)(gen >> (56 - 8 * b));
-      memcpy(key + 9, c.key[1], c.klen[1]);
-      rocksdb_t *db = open_raw(f);
-      rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
-      rocksdb_delete(db, wo, key, 9 + c.klen[1], &err);
-      assert_null(err);
-      rocksdb_writeoptions_destroy(wo);
-      rocksdb_close(db);
-      assert_int_equal(pt_store_open(f->spec, &f->st), 0);
+      delete_record(f, c.key[1], c.klen[1]);
     }
     assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
     assert_non_null(strstr(pt_error_last()->message,
@@ -1232,6 +1238,88 @@ static void rocksdb_load__refuses_code_records_that_miss_an_entity(
     pt_graph_free(back);
     pt_graph_free(g);
   }
+}
+
+/* Many entities of short code: a load reads the code records on a thread
+ * of their own, in batches of up to 2,048 records that go round a ring of
+ * three (store_rocksdb_code.c). Every entity's code comes back; a broken
+ * code record late in the stream, or one gone, fails the load as when the
+ * main thread read them. */
+static void rocksdb_load__reads_many_code_records_beside_the_entities(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  enum { N = 7000, LATE = 6500 };
+  pt_graph *g = pt_test_new_graph();
+  for (unsigned i = 0; i < N; i++) {
+    char key[64], name[16], code[64];
+    pt_snprintf(key, sizeof key, "c:fn:f%05u:__many:T%u", i, i);
+    pt_snprintf(name, sizeof name, "f%05u", i);
+    pt_snprintf(code, sizeof code, "int f%05u(void) { return %u; }", i, i);
+    pt_entity e = {.key = key, .name = name, .qualname = name,
+                   .file_path = "many.c", .code = i % 7 ? code : NULL,
+                   .content_hash = "0", .lang = PT_LANG_C,
+                   .kind = PT_KIND_FUNCTION, .line_start = i + 1,
+                   .line_end = i + 1, .birth = i};
+    assert_int_equal(pt_graph_add_entity(g, &e), 0);
+  }
+  pt_test_finished(g);
+  for (int damage = 0; damage <= 2; damage++) {
+    pt_graph *back = pt_test_new_graph();
+    assert_int_equal(pt_store_save(f->st, g), 0);
+    raw c = raw_records(f, 'c');
+    assert_int_equal(c.n, N);
+    if (damage == 1)
+      put_record(f, c.key[LATE], c.klen[LATE], "?", 1);
+    else if (damage == 2)
+      delete_record(f, c.key[LATE], c.klen[LATE]);
+    int rc = pt_store_load(f->st, back);
+    if (damage == 0) {
+      assert_int_equal(rc, 0);
+      assert_int_equal(pt_graph_n_entities(back), N);
+      for (size_t i = 0; i < N; i++) {
+        const pt_entity *a = &pt_graph_entities(g)[i];
+        const pt_entity *b = &pt_graph_entities(back)[i];
+        assert_string_equal(a->key, b->key);
+        if (a->code)
+          assert_string_equal(a->code, b->code);
+        else
+          assert_null(b->code);
+      }
+    } else {
+      assert_int_equal(rc, PT_EINVAL);
+      assert_non_null(strstr(pt_error_last()->message,
+                             damage == 1 ? "corrupt code record"
+                                         : "none for the entity"));
+    }
+    raw_fini(&c);
+    pt_graph_free(back);
+  }
+  pt_graph_free(g);
+}
+
+/* Out of memory anywhere in a load with code (the code reader's batches,
+ * its thread, whose start failing leaves the main thread to fill them):
+ * PT_ENOMEM, nothing leaked, and the next load whole. */
+static void rocksdb_load__out_of_memory_reading_code_fails_cleanly(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph();
+  int rc = PT_ENOMEM;
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  reopen(f);
+  for (unsigned long n = 1; rc == PT_ENOMEM; n++) {
+    pt_graph *back = pt_test_new_graph();
+    assert_true(n < 100000);
+    pt_alloc_fail_after(n);
+    rc = pt_store_load(f->st, back);
+    pt_alloc_fail_after(0);
+    assert_true(rc == 0 || rc == PT_ENOMEM);
+    pt_graph_free(back);
+  }
+  pt_test_assert_loads(f->st, g);
+  pt_graph_free(g);
 }
 
 /* The newest OPTIONS-<n> file of a database folder: the options it was
@@ -1682,6 +1770,10 @@ int main(void)
       STORE_TEST(rocksdb_save__keeps_each_entity_code_apart,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__refuses_code_records_that_miss_an_entity,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__reads_many_code_records_beside_the_entities,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__out_of_memory_reading_code_fails_cleanly,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__reads_the_edges_beside_the_other_records,
                  &rocksdb_backend),
