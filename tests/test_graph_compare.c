@@ -254,6 +254,16 @@ static void graph_count_resolutions__counts_by_language_and_rule(void **state)
   pt_graph_free(g);
 }
 
+/* The few keys and paths of the duplicate-heavy edge tests, out of order. */
+enum { FEW_K = 23, FEW_P = 5 };
+static void few_names(char keys[FEW_K][16], char paths[FEW_P][16])
+{
+  for (int i = 0; i < FEW_K; i++)
+    snprintf(keys[i], 16, "c:fn:f%d:__x:T1", (i * 7) % FEW_K);
+  for (int i = 0; i < FEW_P; i++)
+    snprintf(paths[i], 16, "p%d.c", (i * 3) % FEW_P);
+}
+
 /* Finishing sorts edges by ranks of their strings, in place: 20,000 edges
  * over few keys, paths and lines (many duplicates, many runs already in
  * order) come out in (from, to, type) order, one per triple, each the
@@ -261,17 +271,14 @@ static void graph_count_resolutions__counts_by_language_and_rule(void **state)
 static void graph_finish__keeps_the_first_smallest_edge_of_each_triple(
     void **state)
 {
-  enum { N = 20000, K = 23, P = 5 };
+  enum { N = 20000, K = FEW_K, P = FEW_P };
   char keys[K][16], paths[P][16];
   pt_graph *g = NULL;
   pt_edge *want = pt_calloc((size_t)K * K * PT_EDGE__COUNT, sizeof *want);
   uint32_t seed = 12345;
   assert_non_null(want);
   assert_int_equal(pt_graph_new(&g), 0);
-  for (int i = 0; i < K; i++)
-    snprintf(keys[i], sizeof keys[i], "c:fn:f%d:__x:T1", (i * 7) % K);
-  for (int i = 0; i < P; i++)
-    snprintf(paths[i], sizeof paths[i], "p%d.c", (i * 3) % P);
+  few_names(keys, paths);
   for (int i = 0; i < N; i++) {
     seed = seed * 1103515245u + 12345u;
     uint32_t r = seed >> 8;
@@ -324,16 +331,13 @@ static void graph_finish__keeps_the_first_smallest_edge_of_each_triple(
 static void graph_drop_repeated_edges__finishes_as_the_graph_without(
     void **state)
 {
-  enum { N = 20000, K = 23, P = 5 };
+  enum { N = 20000, K = FEW_K, P = FEW_P };
   char keys[K][16], paths[P][16];
   pt_graph *g[3] = {NULL, NULL, NULL};
   pt_edge *e = pt_calloc(N, sizeof *e);
   uint32_t seed = 4242;
   assert_non_null(e);
-  for (int i = 0; i < K; i++)
-    snprintf(keys[i], sizeof keys[i], "c:fn:f%d:__x:T1", (i * 7) % K);
-  for (int i = 0; i < P; i++)
-    snprintf(paths[i], sizeof paths[i], "p%d.c", (i * 3) % P);
+  few_names(keys, paths);
   for (int i = 0; i < N; i++) {
     seed = seed * 1103515245u + 12345u;
     uint32_t r = seed >> 8;
