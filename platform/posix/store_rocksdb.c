@@ -106,10 +106,9 @@ static gen_range range_of(uint64_t gen)
   return r;
 }
 
-/* Records a RocksDB error string (and frees it). Failing to take the
- * LOCK file (named in the message) means another process, or another
- * store in this one, has the database open. */
-static int rocks_error(char *err, const char *path, const char *what)
+/* Failing to take the LOCK file (named in the message) means another
+ * process, or another store in this one, has the database open. */
+int pt__rocksdb_error(char *err, const char *path, const char *what)
 {
   int code = PT_EIO;
   if (strstr(err, "/LOCK: "))
@@ -724,7 +723,7 @@ static int read_current(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
                           &len, &err);
   int rc = 0;
   if (err)
-    rc = rocks_error(err, rs->path, "cannot read");
+    rc = pt__rocksdb_error(err, rs->path, "cannot read");
   else if (val && len != 8)
     rc = PT_ERR(PT_EINVAL, "rocksdb %s: not a parseltongue database "
                 "(current generation of %zu bytes)", rs->path, len);
@@ -765,7 +764,7 @@ static int last_generation(rocksdb_store *rs, uint64_t *out)
   }
   rocksdb_iter_get_error(it, &err);
   rocksdb_iter_destroy(it);
-  return err ? rocks_error(err, rs->path, "cannot read") : 0;
+  return err ? pt__rocksdb_error(err, rs->path, "cannot read") : 0;
 }
 
 /* A save begun and not finished is thrown away (its thread waited for,
@@ -846,7 +845,7 @@ static int flip(rocksdb_store *rs, const format *fmt, uint64_t gen)
                            sizeof cur);
     rocksdb_write(rs->db, rs->wopts, b, &err);
     if (err)
-      rc = rocks_error(err, rs->path, "cannot write");
+      rc = pt__rocksdb_error(err, rs->path, "cannot write");
   }
   pt_buf_fini(&v);
   rocksdb_writebatch_destroy(b);
@@ -1160,7 +1159,7 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
     char *err = NULL;
     rocksdb_write(rs->db, rs->wopts, b, &err);
     if (err)
-      rc = rocks_error(err, rs->path, "cannot write");
+      rc = pt__rocksdb_error(err, rs->path, "cannot write");
   }
   rs->n_table_reads += ids.has_all;
   if (rc == 0)
@@ -1207,7 +1206,7 @@ static int is_new(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   *out = !rocksdb_iter_valid(it);
   rocksdb_iter_get_error(it, &err);
   rocksdb_iter_destroy(it);
-  return err ? rocks_error(err, rs->path, "cannot read") : 0;
+  return err ? pt__rocksdb_error(err, rs->path, "cannot read") : 0;
 }
 
 /* Without a version record the database is either new or not ours. */
@@ -1236,7 +1235,7 @@ static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   const char *name = NULL, *value = NULL;
   int rc = 0;
   if (err)
-    rc = rocks_error(err, rs->path, "cannot read");
+    rc = pt__rocksdb_error(err, rs->path, "cannot read");
   else if (!val)
     rc = missing_version(rs, ro);
   else if (pt_record_decode_meta(val, len, &name, &value) != 0)
@@ -1334,7 +1333,7 @@ static int scan_skipping(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   }
   rocksdb_iter_get_error(it, &err);
   if (err && rc == 0)
-    rc = rocks_error(err, rs->path, "cannot read");
+    rc = pt__rocksdb_error(err, rs->path, "cannot read");
   else
     rocksdb_free(err);
   rocksdb_iter_destroy(it);
@@ -1346,7 +1345,7 @@ typedef struct load_what {
   const char *types;          /* NULL: every record */
   int without_code;           /* format 9: every entity's code left
                                  NULL */
-  pt_store_ready_fn ready;    /* NULL: none; format 7 or 8 only */
+  pt_store_ready_fn ready;    /* NULL: none; format 7 and later only */
   void *payload;
 } load_what;
 
@@ -1397,7 +1396,7 @@ int pt__store_rocksdb_last_edges_apart(void)
   return last_apart;
 }
 
-/* The whole load of formats 7 and 8: the string table first, then the
+/* The whole load of formats 7 to 9: the string table first, then the
  * edges ('d', most of the records) on a thread beside the rest (every
  * other record, an unknown letter too), both through the one snapshot in
  * ro; the edges join the graph after the rest (with w->ready, after
@@ -1588,7 +1587,7 @@ int pt__store_rocksdb_n_generations(pt_store *st, size_t *out)
   rocksdb_iter_destroy(it);
   if (!err)
     *out = n;
-  return err ? rocks_error(err, rs->path, "cannot read") : 0;
+  return err ? pt__rocksdb_error(err, rs->path, "cannot read") : 0;
 }
 
 /* ---- open and close ------------------------------------------------------ */
@@ -1747,7 +1746,7 @@ static int open_db(rocksdb_store *rs)
                  ? rocksdb_open_for_read_only(rs->opts, rs->path, 0, &err)
                  : rocksdb_open(rs->opts, rs->path, &err);
     if (err)
-      rc = rocks_error(err, rs->path, "cannot open");
+      rc = pt__rocksdb_error(err, rs->path, "cannot open");
     if (rc == PT_EBUSY)
       rc = busy(rs->path);
   }

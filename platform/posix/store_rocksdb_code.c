@@ -95,13 +95,8 @@ static int fill(pt__rocksdb_code_reader *r, code_batch *b)
         memcmp(key, r->lo, sizeof r->lo) != 0) {
       char *err = NULL;
       rocksdb_iter_get_error(r->it, &err);
-      if (err) {
-        int code = strncmp(err, "Invalid argument", 16) == 0 ? PT_EINVAL
-                                                                : PT_EIO;
-        int rc = PT_ERR(code, "rocksdb %s: cannot read: %s", r->path, err);
-        rocksdb_free(err);
-        return fail(r, rc);
-      }
+      if (err)
+        return fail(r, pt__rocksdb_error(err, r->path, "cannot read"));
       return 1;
     }
     const char *val = rocksdb_iter_value(r->it, &vlen), *code = NULL;

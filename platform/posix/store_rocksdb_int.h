@@ -218,6 +218,12 @@ int pt__rocksdb_encode_entity9(pt_buf *out, pt__rocksdb_ids *ids,
 int pt__rocksdb_encode_code(pt_buf *out, const pt_entity *e);
 int pt__rocksdb_decode_code(const char *data, size_t size, const char **code,
                             size_t *len);
+/* Records a RocksDB error string err (and frees it) as the error of the
+ * database at path, after what was being done: PT_EBUSY when another
+ * holds its LOCK file, PT_EINVAL for RocksDB's invalid arguments, else
+ * PT_EIO. Returns the code. */
+int pt__rocksdb_error(char *err, const char *path, const char *what);
+
 /* Format 9's code reader (store_rocksdb_code.c): the 'c' records under
  * lo (the generation prefix and 'c') in key order, read through ro on a
  * thread of their own (when it cannot start, by the calls below), so that
@@ -293,7 +299,7 @@ int pt__store_rocksdb_save_hashed(pt_store *st, const pt_graph *from);
 /* The current generation, 0 when nothing has been saved. PT_EINVAL when
  * the key naming it is malformed. */
 int pt__store_rocksdb_current(pt_store *st, uint64_t *out);
-/* For tests: 1 when the last whole load of format 7 or 8 read the edges
+/* For tests: 1 when the last whole load of format 7 to 9 read the edges
  * on a thread of their own, 0 when one scan read them. */
 int pt__store_rocksdb_last_edges_apart(void);
 
