@@ -1144,8 +1144,8 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
   rocksdb_writebatch_t *b = rocksdb_writebatch_create();
   memset(&ids, 0, sizeof ids);
   if (rc == 0)
-    rc = pt__rocksdb_ids_for_update(&ids, rs->db, rs->ropts, gen.lo,
-                                    &rs->known, old, now);
+    rc = pt__rocksdb_ids_for_update(&ids, rs->db, rs->ropts, rs->path,
+                                    gen.lo, &rs->known, old, now);
   if (rc == 0)
     rc = pt__rocksdb_ids_group_edges(&ids, old);
   if (rc == 0)

@@ -114,6 +114,7 @@ typedef struct pt__rocksdb_ids {
   pt__rocksdb_hashed *by_hash; /* owned: the 'x' records', in key order */
   /* an update: the generation it writes into */
   rocksdb_t *db;          /* borrowed; NULL in a save */
+  const char *path;       /* borrowed: the database's, for messages */
   char gen[PT__ROCKSDB_GEN_PREFIX_SIZE];
   pt__rocksdb_known *by_ptr; /* borrowed: the ids by pointer, or NULL */
   /* else the whole string table, read through it at the first lookup */
@@ -140,6 +141,7 @@ int pt__rocksdb_ids_for_save(pt__rocksdb_ids *ids, const pt_graph *g,
  * forgets what it knew of another generation or pool. */
 int pt__rocksdb_ids_for_update(pt__rocksdb_ids *ids, rocksdb_t *db,
                                const rocksdb_readoptions_t *ro,
+                               const char *path,
                                const char *gen, pt__rocksdb_known *k,
                                const pt_graph *old, const pt_graph *now);
 /* Once the update's batch is written: k holds the strings it numbered

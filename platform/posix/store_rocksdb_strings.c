@@ -400,11 +400,13 @@ static int make_map(pt__rocksdb_known *k)
 
 int pt__rocksdb_ids_for_update(pt__rocksdb_ids *ids, rocksdb_t *db,
                                const rocksdb_readoptions_t *ro,
-                               const char *gen, pt__rocksdb_known *k,
+                               const char *path, const char *gen,
+                               pt__rocksdb_known *k,
                                const pt_graph *old, const pt_graph *now)
 {
   memset(ids, 0, sizeof *ids);
   ids->db = db;
+  ids->path = path;
   memcpy(ids->gen, gen, sizeof ids->gen);
   if (k->pool && k->gen == pt__rocksdb_get_be64(gen + 1) &&
       pt_graph_pool_of(old) == k->pool && pt_graph_pool_of(now) == k->pool) {
@@ -472,15 +474,11 @@ void pt__rocksdb_ids_fini(pt__rocksdb_ids *ids)
   memset(ids, 0, sizeof *ids);
 }
 
-static int iter_error(rocksdb_iterator_t *it)
+static int iter_error(const pt__rocksdb_ids *ids)
 {
   char *err = NULL;
-  rocksdb_iter_get_error(it, &err);
-  if (!err)
-    return 0;
-  int rc = PT_ERR(PT_EIO, "rocksdb: cannot read strings: %s", err);
-  rocksdb_free(err);
-  return rc;
+  rocksdb_iter_get_error(ids->it, &err);
+  return err ? pt__rocksdb_error(err, ids->path, "cannot read strings") : 0;
 }
 
 static int known_each(const char *s, size_t len, void *payload)
@@ -515,7 +513,7 @@ static int read_all(pt__rocksdb_ids *ids)
     rc = pt__rocksdb_read_chunk(val, vlen, known_each, ids);
   }
   if (rc == 0)
-    rc = iter_error(ids->it);
+    rc = iter_error(ids);
   ids->first_id = ids->scanned;
   ids->has_all = rc == 0;
   return rc;
