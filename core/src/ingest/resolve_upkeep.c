@@ -560,50 +560,50 @@ static void unlink_bases(pt_resolver *rs, size_t f, size_t lo, size_t hi)
   }
 }
 
+/* Whether the bases f noted for qualified name q are the same before
+ * (its nodes in [first_old, old_hi) removed just now) and after (its
+ * nodes from n_old on), in order. */
+static int same_bases(const pt_resolver *rs, size_t f, uint32_t q,
+                      size_t first_old, size_t old_hi, size_t n_old)
+{
+  size_t n = rs->n_base_nodes, x = first_old, y = n_old;
+  for (;;) {
+    while (x < old_hi && (rs->base_nodes[x].file != f ||
+                          rs->base_nodes[x].removed != 2 ||
+                          rs->info[rs->base_nodes[x].type].qn != q))
+      x++;
+    while (y < n && (rs->base_nodes[y].file != f ||
+                     rs->info[rs->base_nodes[y].type].qn != q))
+      y++;
+    if (x >= old_hi || y == n)
+      return x >= old_hi && y == n;
+    const base_node *a = &rs->base_nodes[x], *b = &rs->base_nodes[y];
+    if (a->type != b->type || a->base != b->base || a->field != b->field ||
+        a->field_how != b->field_how)
+      return 0;
+    x++;
+    y++;
+  }
+}
+
 /* Marks each qualified name whose bases noted by f differ: old ones are
  * the removed nodes of f in [first_old, old_hi), new ones those from
- * n_old on (old_hi <= n_old: f's range before them). */
+ * n_old on (old_hi <= n_old: f's range before them; none of f's lie
+ * between). */
 static int mark_changed_bases(pt_resolver *rs, size_t f, size_t first_old,
                               size_t old_hi, size_t n_old, pt__deps *changed)
 {
   int rc = 0;
-  size_t n = rs->n_base_nodes;
-  for (size_t k = first_old; rc == 0 && k < n; k++) {
-    if (k >= old_hi && k < n_old) {
-      k = n_old - 1; /* none of f's between */
-      continue;
+  const size_t range[2][2] = {{first_old, old_hi}, {n_old, rs->n_base_nodes}};
+  for (int r = 0; r < 2; r++)
+    for (size_t k = range[r][0]; rc == 0 && k < range[r][1]; k++) {
+      const base_node *b = &rs->base_nodes[k];
+      if (b->file != f || (r == 0 && b->removed != 2))
+        continue;
+      uint32_t q = rs->info[b->type].qn;
+      if (!same_bases(rs, f, q, first_old, old_hi, n_old))
+        rc = mark(changed, 'b', &q, sizeof q);
     }
-    const base_node *b = &rs->base_nodes[k];
-    if (b->file != f || (k < n_old && b->removed != 2))
-      continue;
-    uint32_t q = rs->info[b->type].qn;
-    size_t x = first_old, y = n_old;
-    int same = 1;
-    for (;;) {
-      while (x < old_hi && (rs->base_nodes[x].file != f ||
-                            rs->base_nodes[x].removed != 2 ||
-                            rs->info[rs->base_nodes[x].type].qn != q))
-        x++;
-      while (y < n && (rs->base_nodes[y].file != f ||
-                       rs->info[rs->base_nodes[y].type].qn != q))
-        y++;
-      if (x >= old_hi || y == n) {
-        same = x >= old_hi && y == n;
-        break;
-      }
-      if (rs->base_nodes[x].type != rs->base_nodes[y].type ||
-          rs->base_nodes[x].base != rs->base_nodes[y].base ||
-          rs->base_nodes[x].field != rs->base_nodes[y].field ||
-          rs->base_nodes[x].field_how != rs->base_nodes[y].field_how) {
-        same = 0;
-        break;
-      }
-      x++;
-      y++;
-    }
-    if (!same)
-      rc = mark(changed, 'b', &q, sizeof q);
-  }
   for (size_t k = first_old; k < old_hi; k++)
     if (rs->base_nodes[k].removed == 2)
       rs->base_nodes[k].removed = 1;
