@@ -17,6 +17,7 @@
 #include "pt/store.h"
 #include "pt/sys/defaults.h"
 #include "pt/sys/fs.h"
+#include "pt/sys/heap.h"
 #include "pt/sys/proc.h"
 #include "pt/sys/term.h"
 #include "pt/sys/thread.h"
@@ -651,6 +652,10 @@ static int run(index_run *r)
     pt_ingest_delta_fini(&r->delta);
     return code;
   }
+  /* a re-run's threads free and allocate large blocks side by side: what
+   * they free stays for the next (pt/sys/heap.h) */
+  if (reuse)
+    pt_sys_heap_keep_freed();
   if (reuse)
     code = load_stored(r, store);
   if (code == 0)

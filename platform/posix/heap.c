@@ -1,4 +1,5 @@
 /* pt/sys/heap.h on POSIX: the C library's malloc. */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #if defined(__GLIBC__)
@@ -19,6 +20,18 @@ void pt_sys_heap_trim(void)
 {
 #if defined(__GLIBC__)
   malloc_trim(0);
+#endif
+}
+
+void pt_sys_heap_keep_freed(void)
+{
+#if defined(__GLIBC__)
+  /* 32 MiB is glibc's largest mmap threshold; setting it also ends the
+   * threshold's own adjustments. A large top pad grows the heap in few
+   * steps; pages it reserves are not touched until used. */
+  (void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  (void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
+  (void)mallopt(M_TOP_PAD, 64 << 20);
 #endif
 }
 

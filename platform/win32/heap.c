@@ -67,3 +67,9 @@ void pt_sys_heap_advise_large(void *p, size_t n)
   (void)p;
   (void)n;
 }
+
+/* The private heap keeps what is freed until pt_sys_heap_trim compacts
+ * it. */
+void pt_sys_heap_keep_freed(void)
+{
+}

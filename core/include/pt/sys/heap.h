@@ -18,5 +18,14 @@ void pt_sys_heap_trim(void);
  * takes some sixty page faults instead of thirty thousand. A hint: it
  * changes no contents and cannot fail; a no-op elsewhere. */
 void pt_sys_heap_advise_large(void *p, size_t n);
+/* Keeps the memory freed from now on for the process's next allocations,
+ * for a short run whose threads free and allocate large blocks while
+ * others work (a re-run of pt01): glibc then maps no block under 32 MiB
+ * apart and gives no freed page back by itself. Each munmap or madvise
+ * that gives pages back stops every other running thread of the process
+ * to flush its TLB (inter-processor interrupts, slow in a VM), and the
+ * pages fault in again when next used. pt_sys_heap_trim still gives them
+ * back. The heap then holds more at its peak. A no-op elsewhere. */
+void pt_sys_heap_keep_freed(void);
 
 #endif
