@@ -189,6 +189,7 @@ typedef struct index_run {
   uint64_t records_ns;      /* of which its records but the edges, */
   uint64_t edges_ns;        /* then its edges, */
   uint64_t ahead_ns;        /* beside which seed_ahead ran this long */
+  int had_store;            /* the store's path was there before the run */
 } index_run;
 
 static void say(const index_run *r, const char *fmt, ...) PT_PRINTF(2, 3);
@@ -339,13 +340,18 @@ static void print_hints(const index_run *r)
 
 /* Opens the engine before the long work, so a bad path, a locked database
  * or a file that is not ours fails at once. *out stays NULL for mem. */
-static int open_engine(const index_run *r, pt_store **out)
+static int open_engine(index_run *r, pt_store **out)
 {
   pt_store_spec sp;
+  pt_fs_stat was;
   int rc = pt_store_spec_parse(r->spec, &sp);
   *out = NULL;
   if (rc == 0 && sp.engine == PT_ENGINE_MEM)
     return 0;
+  if (rc == 0 && pt_fs_stat_path(sp.path, &was) == 0)
+    r->had_store = 1;
+  else if (rc == 0)
+    pt_error_clear(); /* not there: a first run */
   if (rc == 0)
     rc = pt_store_open_mode(r->spec, r->a->force ? PT_STORE_REPLACE
                                                  : PT_STORE_CREATE, out);
@@ -490,9 +496,32 @@ static void say_unchanged(const index_run *r, const pt_ingest_delta *d,
   print_hints(r);
 }
 
+/* The stored file records, read while the tree is walked
+ * (pt_ingest_diff_loading). */
+typedef struct files_load {
+  index_run *r;
+  pt_store *store;
+  pt_graph *stored;
+  uint64_t ns;
+  int rc;                  /* pt_store_load_files' */
+} files_load;
+
+static int load_files(void *payload)
+{
+  files_load *f = payload;
+  uint64_t t0 = pt_clock_ns();
+  f->rc = pt_store_load_files(f->store, f->stored);
+  f->ns = pt_clock_ns() - t0;
+  if (f->rc == 0)
+    say(f->r, "Comparing %s with the stored index...\n", f->r->a->dir);
+  return f->rc;
+}
+
 /* A store holding an index of this tree: what changed since (nothing:
  * said, and nothing written, *done set). An index that cannot be read
- * (an older format, damaged) is indexed again whole, as a first run. */
+ * (an older format, damaged) is indexed again whole, as a first run. The
+ * tree is walked while the records load when the store was there before
+ * this run (else there is nothing to compare with). */
 static int compare_stored(index_run *r, pt_store *store, progress_state *ps,
                           int *done, int *reuse)
 {
@@ -500,26 +529,25 @@ static int compare_stored(index_run *r, pt_store *store, progress_state *ps,
   pt_ingest_delta d;
   pt_ingest_opts o;
   char *skip[2] = {NULL, NULL};
-  uint64_t t0 = pt_clock_ns();
+  files_load f = {r, store, NULL, 0, 0};
   memset(&d, 0, sizeof d);
   *done = *reuse = 0;
   int rc = pt_graph_new(&stored);
+  f.stored = stored;
   if (rc == 0)
-    rc = pt_store_load_files(store, stored);
-  uint64_t load_ns = pt_clock_ns() - t0;
-  if (rc && rc != PT_ENOMEM) {
+    rc = walk_opts(r, ps, skip, &o);
+  if (rc == 0 && r->had_store)
+    rc = pt_ingest_diff_loading(&o, load_files, &f, stored, &d);
+  else if (rc == 0 && (rc = load_files(&f)) == 0)
+    rc = pt_ingest_diff(&o, stored, &d);
+  uint64_t load_ns = f.ns;
+  if (rc && f.rc && rc != PT_ENOMEM) {
     if (rc != PT_ENOTFOUND)
       say(r, "  The stored index cannot be reused (%s): indexing "
           "everything\n", pt_error_last()->message);
     pt_error_clear();
     rc = 1; /* not an error: a whole run */
   }
-  if (rc == 0) {
-    say(r, "Comparing %s with the stored index...\n", r->a->dir);
-    rc = walk_opts(r, ps, skip, &o);
-  }
-  if (rc == 0)
-    rc = pt_ingest_diff(&o, stored, &d);
   if (rc == 0 && pt_ingest_delta_is_empty(&d)) {
     say_unchanged(r, &d, stored, ps->start_ns, load_ns);
     *done = 1;
@@ -600,6 +628,8 @@ static int load_stored(index_run *r, pt_store *store)
   int rc = pt_graph_new(&r->old);
   if (rc == 0)
     rc = pt_ingest_cache_new(&r->cache);
+  if (rc == 0) /* the changed files parsed beside the load */
+    rc = pt_ingest_rerun_parse_ahead(&a.o, r->cache, &r->delta);
   if (rc == 0) /* only its changes are written: the code is not needed */
     rc = pt_store_load_without_code_then(store, r->old, on_ready, &a);
   uint64_t t1 = pt_clock_ns();

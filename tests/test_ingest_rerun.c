@@ -172,6 +172,27 @@ static void load_and_seed(pt_store *s, pt_ingest_opts *o,
  * pt_ingest_rerun and the changes written. *is_patched: the new graph is
  * the patched stored one (it shares its strings) rather than a whole
  * run's. */
+/* The file records read, for pt_ingest_diff_loading. */
+typedef struct files_load {
+  pt_store *s;
+  pt_graph *files;
+  int rc;                   /* what load_files returns */
+} files_load;
+
+static int load_files(void *payload)
+{
+  files_load *f = payload;
+  return f->rc ? PT_ERR(f->rc, "the records are not there")
+               : pt_store_load_files(f->s, f->files);
+}
+
+/* With parse_for_other set (and ahead), the files are extracted ahead for
+ * another delta than the re-run's, of the same changes. */
+static int parse_for_other;
+
+/* With ahead set, the tree is also walked while the file records load
+ * (pt_ingest_diff_loading) and the changed files are extracted while the
+ * index loads (pt_ingest_rerun_parse_ahead), as pt01 does. */
 static void rerun(const tree *t, pt_ingest_stats *st, int *is_patched)
 {
   pt_ingest_opts o = {.root = t->src, .n_threads = 1};
@@ -181,18 +202,33 @@ static void rerun(const tree *t, pt_ingest_stats *st, int *is_patched)
   pt_store *s = NULL;
   assert_int_equal(pt_store_open_mode(t->spec, PT_STORE_CREATE, &s), 0);
   assert_int_equal(pt_graph_new(&files), 0);
-  assert_int_equal(pt_store_load_files(s, files), 0);
-  assert_int_equal(pt_ingest_diff(&o, files, &d), 0);
+  files_load f = {s, files, 0};
+  if (ahead) {
+    assert_int_equal(pt_ingest_diff_loading(&o, load_files, &f, files, &d), 0);
+  } else {
+    assert_int_equal(pt_store_load_files(s, files), 0);
+    assert_int_equal(pt_ingest_diff(&o, files, &d), 0);
+  }
   assert_false(pt_ingest_delta_is_empty(&d));
   assert_int_equal(pt_graph_new(&stored), 0);
   assert_int_equal(pt_ingest_cache_new(&c), 0);
   o.cache = c;
+  pt_ingest_delta other;
+  memset(&other, 0, sizeof other);
+  if (ahead && parse_for_other)
+    assert_int_equal(pt_ingest_diff(&o, files, &other), 0);
+  if (ahead)
+    assert_int_equal(pt_ingest_rerun_parse_ahead(
+                         &o, c, parse_for_other ? &other : &d), 0);
   load_and_seed(s, &o, &d, stored);
   assert_int_equal(pt_ingest_rerun(&o, stored, &d, &g, st), 0);
   *is_patched = pt_graph_pool_of(g) == pt_graph_pool_of(stored);
-  /* a patch took the begun tables and reads, else made its own */
+  /* a patch took the begun tables and reads, else made its own, and the
+   * changed files extracted ahead */
   if (*is_patched)
     assert_int_equal(pt__rerun_last_was_begun(), ahead);
+  if (*is_patched && d.n_changed)
+    assert_int_equal(pt__rerun_last_parsed_ahead(), ahead && !parse_for_other);
   assert_int_equal(pt_store_write_changes(s, stored, g), 0);
   pt_store_close(s);
   pt_graph_free(g);
@@ -200,6 +236,7 @@ static void rerun(const tree *t, pt_ingest_stats *st, int *is_patched)
   pt_graph_free(stored);
   pt_graph_free(files);
   pt_ingest_delta_fini(&d);
+  pt_ingest_delta_fini(&other); /* after the cache: its extraction reads it */
 }
 
 /* A change to a tree: what it does, and whether the patch can take it. */
@@ -897,6 +934,75 @@ static void rerun__begun_reads_what_the_rerun_reads(void **state)
   drop_tree(&t);
 }
 
+/* The walk beside the records' load finds what the walk after it finds,
+ * and a load that fails is what the diff returns, with nothing found. */
+static void rerun__the_walk_beside_the_load_finds_what_the_diff_finds(
+    void **state)
+{
+  tree t;
+  pt_ingest_delta want, got;
+  pt_ingest_opts o;
+  pt_graph *files = NULL;
+  pt_store *s = NULL;
+  make_tree(&t, "rerun_walk_beside");
+  index_and_save(&t);
+  pt_test_write(t.src, "a.py", "def a():\n    return b() + 1\n");
+  pt_test_write(t.src, "lib/d.c", "int d(void) { return 3; }\n");
+  diff(&t, &want);
+  o = (pt_ingest_opts){.root = t.src, .n_threads = 1};
+  assert_int_equal(pt_store_open_mode(t.spec, PT_STORE_CREATE, &s), 0);
+  assert_int_equal(pt_graph_new(&files), 0);
+  files_load f = {s, files, 0};
+  assert_int_equal(pt_ingest_diff_loading(&o, load_files, &f, files, &got), 0);
+  assert_int_equal(got.n_files, want.n_files);
+  assert_int_equal(got.n_changed, 1);
+  assert_string_equal(got.changed[0], want.changed[0]);
+  assert_int_equal(got.n_added, 1);
+  assert_string_equal(got.added[0], want.added[0]);
+  assert_int_equal(got.n_removed, want.n_removed);
+  assert_int_equal(got.ignored_changed, want.ignored_changed);
+  assert_null(got.why_whole);
+  pt_ingest_delta_fini(&got);
+  f.rc = PT_ENOTFOUND;
+  assert_int_equal(pt_ingest_diff_loading(&o, load_files, &f, files, &got),
+                   PT_ENOTFOUND);
+  assert_int_equal(got.n_files + got.n_changed + got.n_added, 0);
+  pt_ingest_delta_fini(&got);
+  pt_ingest_delta_fini(&want);
+  pt_store_close(s);
+  pt_graph_free(files);
+  drop_tree(&t);
+}
+
+/* Files extracted ahead for another delta are not taken: the re-run
+ * extracts its own and gives a fresh index. A cache freed with an
+ * extraction ahead still running waits for it. */
+static void rerun__files_parsed_ahead_for_another_delta_are_not_taken(
+    void **state)
+{
+  tree t;
+  pt_ingest_delta d;
+  pt_ingest_cache *c = NULL;
+  pt_ingest_opts o;
+  size_t n_read;
+  three_files(&t, "rerun_parse_other");
+  index_and_save(&t);
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n\n"
+                               "def fresh_name():\n    return 4\n");
+  diff(&t, &d);
+  assert_int_equal(d.n_changed, 1);
+  o = (pt_ingest_opts){.root = t.src, .n_threads = 1};
+  assert_int_equal(pt_ingest_cache_new(&c), 0);
+  assert_int_equal(pt_ingest_rerun_parse_ahead(&o, c, &d), 0);
+  pt_ingest_cache_free(c); /* joins it */
+  ahead = lazily = parse_for_other = 1;
+  rerun_equals_fresh(&t, "a definition added, parsed for another", &n_read);
+  assert_int_equal(n_read, 1);
+  ahead = lazily = parse_for_other = 0;
+  pt_ingest_delta_fini(&d);
+  drop_tree(&t);
+}
+
 /* Copies the fixture tree of lang to dst. */
 static void copy_fixture(const char *lang, const char *dst)
 {
@@ -1304,6 +1410,8 @@ int main(void)
       cmocka_unit_test_setup(rerun__each_change_gives_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(rerun__begun_while_the_edges_load_gives_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(rerun__begun_reads_what_the_rerun_reads, not_ahead),
+      cmocka_unit_test_setup(rerun__the_walk_beside_the_load_finds_what_the_diff_finds, not_ahead),
+      cmocka_unit_test_setup(rerun__files_parsed_ahead_for_another_delta_are_not_taken, not_ahead),
       cmocka_unit_test_setup(rerun__a_body_edit_resolves_no_file_for_its_reads, not_ahead),
       cmocka_unit_test_setup(rerun__a_new_definition_reads_only_the_files_naming_it, not_ahead),
       cmocka_unit_test_setup(rerun__a_name_in_another_definition_reads_every_file, not_ahead),

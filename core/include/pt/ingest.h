@@ -143,6 +143,13 @@ typedef struct pt_ingest_delta {
 
 int pt_ingest_diff(const pt_ingest_opts *opts, const pt_graph *stored,
                    pt_ingest_delta *out);
+/* As pt_ingest_diff, with stored's records read by load(payload) on the
+ * calling thread while the tree is walked on a thread of its own (after
+ * load when no thread starts): the walk reads no record. A nonzero load
+ * is returned as it is, after the walk, with *out empty. */
+int pt_ingest_diff_loading(const pt_ingest_opts *opts,
+                           int (*load)(void *payload), void *payload,
+                           const pt_graph *stored, pt_ingest_delta *out);
 /* 1 when a fresh index of the tree would be the stored one. */
 int pt_ingest_delta_is_empty(const pt_ingest_delta *d);
 void pt_ingest_delta_fini(pt_ingest_delta *d);
@@ -196,5 +203,14 @@ int pt_ingest_rerun(const pt_ingest_opts *opts, const pt_graph *stored,
  * (and runs whole, as it would). */
 int pt_ingest_rerun_begin(const pt_ingest_opts *opts, pt_ingest_cache *c,
                           const pt_graph *stored, const pt_ingest_delta *d);
+/* What pt_ingest_rerun_begin does first that needs no stored index: d's
+ * changed files read and extracted, on a thread of their own, kept in c
+ * for the pt_ingest_rerun_begin or pt_ingest_rerun of the same d (and
+ * opts of the same root), which take them instead of extracting them
+ * again. Meant for the moment d is known, before the stored index loads.
+ * 0, or PT_ENOMEM (nothing started); a thread that cannot start, or an
+ * extraction that fails, leaves the extraction to them. */
+int pt_ingest_rerun_parse_ahead(const pt_ingest_opts *opts, pt_ingest_cache *c,
+                                const pt_ingest_delta *d);
 
 #endif

@@ -31,6 +31,7 @@ struct pt_ingest_cache {
   size_t pool_base;         /* its size after that run */
   pt_graph_pool *seed_pool; /* retained: strings of seeded results */
   pt__rerun_prep *rerun;    /* owned: pt_ingest_rerun_begin's */
+  pt__rerun_parse *parse;   /* owned: pt_ingest_rerun_parse_ahead's */
 };
 
 void pt__cache_set_rerun(pt_ingest_cache *c, pt__rerun_prep *p)
@@ -43,6 +44,19 @@ pt__rerun_prep *pt__cache_take_rerun(pt_ingest_cache *c)
 {
   pt__rerun_prep *p = c->rerun;
   c->rerun = NULL;
+  return p;
+}
+
+void pt__cache_set_parse(pt_ingest_cache *c, pt__rerun_parse *p)
+{
+  pt__rerun_parse_free(c->parse);
+  c->parse = p;
+}
+
+pt__rerun_parse *pt__cache_take_parse(pt_ingest_cache *c)
+{
+  pt__rerun_parse *p = c->parse;
+  c->parse = NULL;
   return p;
 }
 
@@ -515,6 +529,7 @@ void pt_ingest_cache_free(pt_ingest_cache *c)
 {
   if (!c)
     return;
+  pt__rerun_parse_free(c->parse); /* its thread joined before the queries go */
   free_entries(c->entries, c->n);
   free_entries(c->next, c->n_next);
   pt_strmap_fini(&c->map);

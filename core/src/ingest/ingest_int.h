@@ -204,12 +204,22 @@ void pt__rerun_prep_free(pt__rerun_prep *p);
  * of what was; take gives it back (the caller's), leaving none. */
 void pt__cache_set_rerun(pt_ingest_cache *c, pt__rerun_prep *p);
 pt__rerun_prep *pt__cache_take_rerun(pt_ingest_cache *c);
+/* What pt_ingest_rerun_parse_ahead started (owned by the cache it is kept
+ * in); freeing it joins its thread. Kept and taken as the above. */
+typedef struct pt__rerun_parse pt__rerun_parse;
+void pt__rerun_parse_free(pt__rerun_parse *p);
+void pt__cache_set_parse(pt_ingest_cache *c, pt__rerun_parse *p);
+pt__rerun_parse *pt__cache_take_parse(pt_ingest_cache *c);
 /* How many files the last pt__rerun_seed resolved for what they read
  * ((size_t)-1 when it made no tables); for tests. */
 size_t pt__rerun_last_n_read(void);
 /* Whether the last pt__rerun_seed took what pt_ingest_rerun_begin made
  * for it (else it made its own); for tests. */
 int pt__rerun_last_was_begun(void);
+/* Whether the last which_read (of pt__rerun_seed or pt_ingest_rerun_begin)
+ * took the changed files pt_ingest_rerun_parse_ahead extracted; for
+ * tests. */
+int pt__rerun_last_parsed_ahead(void);
 
 /* ingest_reuse.c */
 /* Records in r->file.reuse (r's arena) what a later run needs to reuse r

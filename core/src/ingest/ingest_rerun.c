@@ -15,6 +15,7 @@
 #include "pt/ingest.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
+#include "pt/sys/thread.h"
 #include "pt/walk.h"
 #include "ingest_int.h"
 
@@ -149,30 +150,67 @@ static const char *why_whole(const pt_walk_result *w, const pt_graph *g)
   return NULL;
 }
 
-int pt_ingest_diff(const pt_ingest_opts *o, const pt_graph *stored,
-                   pt_ingest_delta *out)
+/* The walk of a diff, on a thread of its own beside the records' load. */
+typedef struct walking {
+  pt_walk_opts wo;
+  pt_walk_result *w;
+  uint64_t ns;               /* how long it took */
+  int rc;                    /* pt_walk's, its error in err */
+  pt_error err;
+} walking;
+
+static void walk_tree(void *payload)
 {
-  pt_walk_opts wo = {o->root, o->max_file_size ? o->max_file_size
-                                               : PT_INGEST_DEFAULT_MAX_FILE_SIZE,
-                     o->skip, o->n_skip};
-  pt_walk_result *w = NULL;
+  walking *k = payload;
+  uint64_t t0 = pt_clock_ns();
+  k->rc = pt_walk(&k->wo, &k->w);
+  if (k->rc)
+    k->err = *pt_error_last();
+  k->ns = pt_clock_ns() - t0;
+}
+
+int pt_ingest_diff_loading(const pt_ingest_opts *o, int (*load)(void *payload),
+                           void *payload, const pt_graph *stored,
+                           pt_ingest_delta *out)
+{
+  walking k = {{o->root, o->max_file_size ? o->max_file_size
+                                          : PT_INGEST_DEFAULT_MAX_FILE_SIZE,
+                o->skip, o->n_skip}, NULL, 0, 0, {0}};
+  pt_thread *th = NULL;
   memset(out, 0, sizeof *out);
   pt_arena_init(&out->arena);
+  if (load && pt_thread_start(walk_tree, &k, &th) != 0) {
+    pt_error_clear(); /* the walk after the load */
+    th = NULL;
+  }
+  int rc = load ? load(payload) : 0;
+  if (th) {
+    pt_thread_join(th);
+  } else if (rc == 0) {
+    walk_tree(&k);
+  }
+  if (rc == 0 && k.rc)
+    rc = pt__error_set(k.err.code, k.err.file, k.err.line, "%s", k.err.message);
   uint64_t t0 = pt_clock_ns();
-  int rc = pt_walk(&wo, &w);
-  out->walk_ns = pt_clock_ns() - t0;
+  out->walk_ns = k.ns;
   if (rc == 0) {
-    out->n_files = w->n_files;
-    out->why_whole = why_whole(w, stored);
-    out->ignored_changed = !same_ignored(w, stored);
+    out->n_files = k.w->n_files;
+    out->why_whole = why_whole(k.w, stored);
+    out->ignored_changed = !same_ignored(k.w, stored);
   }
   if (rc == 0 && !out->why_whole)
-    rc = compare_files(out, w, stored);
-  out->compare_ns = pt_clock_ns() - t0 - out->walk_ns;
-  pt_walk_result_free(w);
+    rc = compare_files(out, k.w, stored);
+  out->compare_ns = pt_clock_ns() - t0;
+  pt_walk_result_free(k.w);
   if (rc)
     pt_ingest_delta_fini(out);
   return rc;
+}
+
+int pt_ingest_diff(const pt_ingest_opts *o, const pt_graph *stored,
+                   pt_ingest_delta *out)
+{
+  return pt_ingest_diff_loading(o, NULL, NULL, stored, out);
 }
 
 int pt_ingest_delta_is_empty(const pt_ingest_delta *d)

@@ -49,6 +49,7 @@
 
 static size_t last_n_read = (size_t)-1;
 static int last_begun;
+static int last_parsed_ahead;
 
 size_t pt__rerun_last_n_read(void)
 {
@@ -58,6 +59,11 @@ size_t pt__rerun_last_n_read(void)
 int pt__rerun_last_was_begun(void)
 {
   return last_begun;
+}
+
+int pt__rerun_last_parsed_ahead(void)
+{
+  return last_parsed_ahead;
 }
 
 /* The names and keys whose lookups an edit changes (borrowed strings). */
@@ -264,18 +270,16 @@ static int bytes_hold_mark(const marks *m, const void *p, size_t n)
   return !p;
 }
 
-/* One changed file, re-extracted as the patch will (ingest_patch.c); NULL
- * in *out when the patch will not take it (the full path decides). */
-static int extract(pt_ingest_cache *c, pt_extractor **x, const char *root,
+/* One changed file, re-extracted as the patch will (ingest_patch.c), with
+ * *x made from q when NULL; NULL in *out when the patch will not take it
+ * (the full path decides). */
+static int extract(pt_queries *q, pt_extractor **x, const char *root,
                    const char *path, pt_file_result **out)
 {
   pt_buf full = PT_BUF_INIT, src = PT_BUF_INIT;
-  pt_queries *q = NULL;
   pt_grammar g;
   *out = NULL;
-  int rc = *x ? 0 : pt__cache_queries(c, &q);
-  if (rc == 0 && !*x)
-    rc = pt_extractor_new(q, x);
+  int rc = *x ? 0 : pt_extractor_new(q, x);
   if (rc == 0) rc = pt_buf_printf(&full, "%s/%s", root, path);
   if (rc == 0) rc = pt_fs_read_file(full.ptr, &src);
   if (rc == 0 && !pt__ingest_is_binary(src.ptr, src.len) &&
@@ -290,6 +294,91 @@ static int extract(pt_ingest_cache *c, pt_extractor **x, const char *root,
   return rc;
 }
 
+/* The changed files extracted ahead (pt_ingest_rerun_parse_ahead), on a
+ * thread of their own, for which_read. */
+struct pt__rerun_parse {
+  pt_thread *th;             /* NULL once joined */
+  char *root;                /* owned: a copy of the run's */
+  const pt_ingest_delta *d;  /* borrowed: what it was made for */
+  pt_queries *q;             /* borrowed: the cache's */
+  pt_file_result **now;      /* owned, d->n_changed: extract's results */
+  int rc;                    /* extract's first failure (PT_ENOMEM) */
+};
+
+static void parse_changed(void *payload)
+{
+  pt__rerun_parse *p = payload;
+  pt_extractor *x = NULL;
+  for (size_t k = 0; p->rc == 0 && k < p->d->n_changed; k++)
+    p->rc = extract(p->q, &x, p->root, p->d->changed[k], &p->now[k]);
+  pt_extractor_free(x);
+  if (p->rc)
+    pt_error_clear(); /* which_read extracts them again, and meets it */
+}
+
+void pt__rerun_parse_free(pt__rerun_parse *p)
+{
+  if (!p)
+    return;
+  if (p->th)
+    pt_thread_join(p->th);
+  for (size_t k = 0; p->now && k < p->d->n_changed; k++)
+    pt_file_result_free(p->now[k]);
+  pt_free(p->now);
+  pt_free(p->root);
+  pt_free(p);
+}
+
+int pt_ingest_rerun_parse_ahead(const pt_ingest_opts *o, pt_ingest_cache *c,
+                                const pt_ingest_delta *d)
+{
+  size_t n = strlen(o->root);
+  if (!d->n_changed)
+    return 0;
+  pt__rerun_parse *p = pt_calloc(1, sizeof *p);
+  int rc = p ? pt__cache_queries(c, &p->q) : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0) {
+    p->d = d;
+    p->root = pt_malloc(n + 1);
+    p->now = pt_calloc(d->n_changed + 1, sizeof *p->now);
+    if (!p->root || !p->now)
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+  }
+  if (rc == 0) {
+    memcpy(p->root, o->root, n + 1);
+    if (pt_thread_start(parse_changed, p, &p->th) != 0) {
+      pt_error_clear(); /* which_read extracts them itself */
+      p->th = NULL;
+      p->rc = PT_EAGAIN;
+    }
+  }
+  if (rc) {
+    pt__rerun_parse_free(p);
+    return rc;
+  }
+  pt__cache_set_parse(c, p);
+  return 0;
+}
+
+/* The changed files of d extracted ahead, as extract gives them (the
+ * caller's, d->n_changed), or NULL: none made for d and root. */
+static pt_file_result **parsed_ahead(pt_ingest_cache *c, const char *root,
+                                     const pt_ingest_delta *d)
+{
+  pt__rerun_parse *p = pt__cache_take_parse(c);
+  pt_file_result **now = NULL;
+  if (p && p->th) {
+    pt_thread_join(p->th);
+    p->th = NULL;
+  }
+  if (p && p->rc == 0 && p->d == d && strcmp(p->root, root) == 0) {
+    now = p->now;
+    p->now = NULL;
+  }
+  pt__rerun_parse_free(p);
+  return now;
+}
+
 /* Sets reads[i] for each cache entry whose reads must be recorded (all of
  * them when unsure). */
 static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
@@ -301,9 +390,14 @@ static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
   unsigned char *is_changed = pt_calloc(n + 1, 1);
   unsigned char **keep_old = pt_calloc(d->n_changed + 1, sizeof *keep_old);
   unsigned char **keep_now = pt_calloc(d->n_changed + 1, sizeof *keep_now);
-  pt_file_result **now = pt_calloc(d->n_changed + 1, sizeof *now);
+  /* the changed files extracted ahead, else here */
+  pt_file_result **now = parsed_ahead(c, o->root, d);
+  last_parsed_ahead = now != NULL;
+  if (!now)
+    now = pt_calloc(d->n_changed + 1, sizeof *now);
   size_t *at = pt_calloc(d->n_changed + 1, sizeof *at);
   pt_extractor *x = NULL;
+  pt_queries *q = NULL;
   int rc = is_changed && keep_old && keep_now && now && at
                ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   m.all = d->n_added || d->n_removed;
@@ -317,7 +411,10 @@ static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
       break;
     const pt_file_result *was = e[at[k]].r;
     is_changed[at[k]] = 1;
-    rc = extract(c, &x, o->root, path, &now[k]);
+    if (!now[k] && !x)
+      rc = pt__cache_queries(c, &q);
+    if (rc == 0 && !now[k])
+      rc = extract(q, &x, o->root, path, &now[k]);
     if (rc || !now[k] || now[k]->file.lang != was->file.lang) {
       m.all = 1;
       break;
