@@ -934,6 +934,48 @@ static void rerun__begun_reads_what_the_rerun_reads(void **state)
   drop_tree(&t);
 }
 
+/* A class that extends another, in a file that notes its bases, gains a
+ * method: its bases are noted again, from the same lookups, so only the
+ * file whose references name the method is resolved for its reads, and
+ * the index is a fresh index's. When the file's own references name the
+ * new method, noting them again could find it: every file. */
+static void rerun__a_new_method_of_a_class_with_bases_reads_its_callers(
+    void **state)
+{
+  tree t;
+  size_t n_read;
+  t.dir = pt_test_tmpdir("rerun_bases_method");
+  snprintf(t.src, sizeof t.src, "%s/src", t.dir);
+  snprintf(t.spec, sizeof t.spec, "sqlite:%s/index.db", t.dir);
+  pt_test_write(t.src, "a.ts", "export class A {\n  run(): number { return 1; }\n}\n");
+  pt_test_write(t.src, "b.ts",
+                "import { A } from './a';\n"
+                "export class B extends A {\n"
+                "  stop(): number { return this.helper(); }\n}\n");
+  pt_test_write(t.src, "c.ts",
+                "import { B } from './b';\n"
+                "export function useIt(): number {\n"
+                "  const b = new B();\n  return b.goFar() + b.run();\n}\n");
+  pt_test_write(t.src, "d.ts", "export function other(): number { return 3; }\n");
+  index_and_save(&t);
+  pt_test_write(t.src, "b.ts",
+                "import { A } from './a';\n"
+                "export class B extends A {\n"
+                "  stop(): number { return this.helper(); }\n"
+                "  goFar(): number { return 4; }\n}\n");
+  rerun_equals_fresh(&t, "a method added to a class with bases", &n_read);
+  assert_int_equal(n_read, 1);
+  pt_test_write(t.src, "b.ts",
+                "import { A } from './a';\n"
+                "export class B extends A {\n"
+                "  stop(): number { return this.helper(); }\n"
+                "  goFar(): number { return 4; }\n"
+                "  helper(): number { return 5; }\n}\n");
+  rerun_equals_fresh(&t, "a method its own file calls", &n_read);
+  assert_int_equal(n_read, 4);
+  drop_tree(&t);
+}
+
 /* The walk beside the records' load finds what the walk after it finds,
  * and a load that fails is what the diff returns, with nothing found. */
 static void rerun__the_walk_beside_the_load_finds_what_the_diff_finds(
@@ -1410,6 +1452,7 @@ int main(void)
       cmocka_unit_test_setup(rerun__each_change_gives_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(rerun__begun_while_the_edges_load_gives_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(rerun__begun_reads_what_the_rerun_reads, not_ahead),
+      cmocka_unit_test_setup(rerun__a_new_method_of_a_class_with_bases_reads_its_callers, not_ahead),
       cmocka_unit_test_setup(rerun__the_walk_beside_the_load_finds_what_the_diff_finds, not_ahead),
       cmocka_unit_test_setup(rerun__files_parsed_ahead_for_another_delta_are_not_taken, not_ahead),
       cmocka_unit_test_setup(rerun__a_body_edit_resolves_no_file_for_its_reads, not_ahead),

@@ -23,11 +23,14 @@
  * hold one (their reuse records hold those strings as they are) can read
  * what changed; any other file's record stays empty, which tells the patch
  * it read nothing that changed. A body edit changes no name or key: no
- * file is resolved for its reads at all. Otherwise (files added or
- * removed, bases, default exports, a parent among the changed
- * definitions, more than MAX_MARKS names and keys, a match found in an
- * unchanged definition or a path, a file resolved again that notes bases)
- * every file is, as pt__patch_seed does. The tables themselves, which
+ * file is resolved for its reads at all. A changed file that notes
+ * bases (extends, implements, C++ field types) and keeps them notes them
+ * again from the same lookups, which find the same types unless its own
+ * references hold a mark. Otherwise (files added or removed, changed
+ * bases, default exports, a parent among the changed definitions, more
+ * than MAX_MARKS names and keys, a match found in an unchanged definition,
+ * a path or the references of a changed file that notes bases, a file
+ * resolved again that notes bases) every file is, as pt__patch_seed does. The tables themselves, which
  * depend on no change, are made on a thread of their own while the changed
  * files are extracted and compared; pt01 does both (pt_ingest_rerun_begin)
  * on another thread while the stored edges load, which neither reads. */
@@ -246,6 +249,19 @@ static int def_holds_mark(const marks *m, const pt_entity *e, const char *path,
   return got;
 }
 
+/* Does any string of r's references hold a mark? */
+static int refs_hold_mark(const marks *m, const pt_file_result *r)
+{
+  for (size_t i = 0; i < r->n_refs; i++) {
+    const pt_raw_ref *f = &r->refs[i];
+    if (holds_mark(m, f->from_key) || holds_mark(m, f->name) ||
+        holds_mark(m, f->scope) || holds_mark(m, f->module) ||
+        holds_mark(m, f->recv_type) || holds_mark(m, f->arg_types))
+      return 1;
+  }
+  return 0;
+}
+
 /* Is s (len bytes, at least one) anywhere in p[0..n)? */
 static int has_bytes(const char *p, size_t n, const char *s, size_t len)
 {
@@ -420,11 +436,10 @@ static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
       break;
     }
     int defs = !same_definitions(was, now[k]);
-    /* new definitions or bases note the file's bases again */
+    /* new bases note the file's bases again, and so do new definitions
+     * (below: the same bases, noted from the same lookups) */
     if (!pt__ingest_same_bases(was, now[k]) ||
-        (defs && (pt__ingest_has_bases(was) ||
-                  pt__ingest_has_bases(now[k]) || has_default(was) ||
-                  has_default(now[k]))))
+        (defs && (has_default(was) || has_default(now[k]))))
       m.all = 1;
     else if (defs)
       rc = compare_defs(was, now[k], &m, &keep_old[k], &keep_now[k]);
@@ -457,6 +472,17 @@ static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
       if (keep_now[k][j] &&
           def_holds_mark(&m, &now[k]->entities[j], NULL, &parent))
         m.all = 1;
+  }
+  /* a changed file that notes bases notes the same ones again (its new
+   * definitions): each is resolved as a reference of the file is, so
+   * its targets stay when none of the file's references holds a mark
+   * (nor, as checked above, an unchanged definition or a path) */
+  for (size_t k = 0; rc == 0 && !m.all && k < d->n_changed; k++) {
+    const pt_file_result *was = e[at[k]].r;
+    if (keep_old[k] &&
+        (pt__ingest_has_bases(was) || pt__ingest_has_bases(now[k])) &&
+        (refs_hold_mark(&m, was) || refs_hold_mark(&m, now[k])))
+      m.all = 1;
   }
   /* the files whose references hold a mark: none of them notes bases
    * (noting them again could change a type's bases, which any file may
