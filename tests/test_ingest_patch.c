@@ -390,6 +390,75 @@ static void ingest_patch__a_rename_takes_in_only_the_edges_that_changed(
   tree_fini(&t);
 }
 
+/* o.clear() of an unknown o reads the candidates of clear only for what
+ * a path does not decide (which there are, their kinds and qualified
+ * names: none is o.clear), so a module of the name renamed with its
+ * definitions marks nothing unknown.py read, while Event.clear(), whose
+ * qualifier picks lib/locks.py's (its key names the path), is read again;
+ * the patched graph equals a fresh index there and back. An edit that
+ * takes the only clear away marks the name's attrs: o.clear() then names
+ * nothing of the workspace (another reason than an unknown receiver). */
+static void ingest_patch__a_rename_marks_no_reader_of_attrs_alone(void **state)
+{
+  static const char *const locks =
+      "class Event:\n    def clear(self):\n        return 1\n";
+  static const char *const files[] = {
+    "lib/locks.py", NULL,
+    "other/store.py", "class Store:\n    def wipe(self):\n        return 2\n",
+    "app/unknown.py", "def run(o):\n    return o.clear()\n",
+    "app/qual.py", "def run():\n    return Event.clear()\n",
+    NULL};
+  const char *fs[sizeof files / sizeof files[0]];
+  memcpy(fs, files, sizeof files);
+  fs[1] = locks;
+  tree t;
+  tree_index(&t, "patch_attrs", fs, 1);
+  /* the tables alone: the file goes, the same definitions come elsewhere */
+  pt_resolver *rs = pt__cache_resolver(t.c);
+  assert_non_null(rs);
+  const pt_entity *ge = pt_graph_entities(t.g);
+  pt_entity moved[8];
+  size_t n = 0;
+  for (size_t i = 0; i < pt_graph_n_entities(t.g); i++)
+    if (!strcmp(ge[i].file_path, "lib/locks.py")) {
+      assert_true(n < 8);
+      moved[n] = ge[i];
+      moved[n++].file_path = "lib/locks_x.py";
+    }
+  assert_int_equal(n, 2);
+  pt__deps ch = {0};
+  assert_int_equal(pt__resolver_set_file(rs, "lib/locks.py", PT_LANG_PYTHON,
+                                         NULL, 0, 1, &ch), 0);
+  assert_int_equal(pt__resolver_set_file(rs, "lib/locks_x.py", PT_LANG_PYTHON,
+                                         moved, n, 0, &ch), 0);
+  assert_int_equal(pt__resolver_flush_attrs(rs, &ch), 0);
+  assert_int_equal(pt__deps_seal(&ch), 0);
+  assert_false(pt__resolver_reads(rs, "app/unknown.py", 0, &ch));
+  assert_true(pt__resolver_reads(rs, "app/qual.py", 0, &ch));
+  pt__deps_fini(&ch);
+  tree_fini(&t);
+
+  /* the live index: renamed there and back, then edited */
+  tree_index(&t, "patch_attrs_live", fs, 1);
+  static const char *const moves[][2] = {{"lib/locks.py", "lib/locks_x.py"},
+                                         {"lib/locks_x.py", "lib/locks.py"}};
+  for (int m = 0; m < 3; m++) {
+    if (m < 2) {
+      tree_rename(&t, moves[m][0], moves[m][1], locks);
+    } else {
+      pt_test_write(t.root, "lib/locks.py",
+                    "class Event:\n    def wipe(self):\n        return 1\n");
+      assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/locks.py"), 0);
+    }
+    pt_graph *next = tree_patch(&t);
+    assert_equals_fresh(t.root, next);
+    pt_graph_drop_lineage(next);
+    pt_graph_free(t.g);
+    t.g = next;
+  }
+  tree_fini(&t);
+}
+
 /* The readers the index finds equal those a search of every file's
  * records finds, and it holds a posting of every hash each file still
  * holds, through renames, edits, files coming and going (the index keeps
@@ -502,6 +571,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__out_of_memory_in_a_rename_is_returned),
     cmocka_unit_test(ingest_patch__a_rename_takes_in_only_the_edges_that_changed),
     cmocka_unit_test(ingest_patch__readers_by_index_equal_a_scan),
+    cmocka_unit_test(ingest_patch__a_rename_marks_no_reader_of_attrs_alone),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -219,6 +219,8 @@ static int change_tables(pt_resolver *rs, pt_graph *scratch, patched *pf,
                                      pf[k].use->n_entities, 0, ch);
       }
     }
+  if (rc == 0)
+    rc = pt__resolver_flush_attrs(rs, ch);
   for (size_t k = 0; rc == 0 && k < n; k++) {
     const pt_file_result *r = pf[k].use;
     if (pf[k].kind == PT__PATCH_GONE)

@@ -184,6 +184,18 @@ int pt__resolve_chain(const pt_resolver *rs, uint8_t fam, const char *name,
   return pt_strmap_get(&rs->by_name[fam], name, len, head) && *head != NONE;
 }
 
+int pt__resolve_chain_attrs(const pt_resolver *rs, uint8_t fam,
+                            const char *name, size_t len, size_t *head)
+{
+  note(pt__deps_attrs_tag(fam), name, len);
+  return pt_strmap_get(&rs->by_name[fam], name, len, head) && *head != NONE;
+}
+
+void pt__resolve_note_chain(uint8_t fam, const char *name, size_t len)
+{
+  note(pt__deps_chain_tag(fam), name, len);
+}
+
 int pt__resolve_has_name(const pt_resolver *rs, const char *name, size_t len)
 {
   size_t count;
@@ -521,6 +533,7 @@ void pt__resolver_free(pt_resolver *rs)
     pt__deps_fini(&rs->rfiles[i].bdeps);
   }
   pt_free(rs->rfiles);
+  pt_free(rs->attr_log);
   pt__readers_fini(&rs->readers[0]);
   pt__readers_fini(&rs->readers[1]);
   pt_free(rs->file_at);

@@ -80,6 +80,12 @@ int pt__resolver_can_patch(const pt_resolver *rs);
 int pt__resolver_set_file(pt_resolver *rs, const char *path, pt_lang lang,
                           const pt_entity *ents, size_t n, int gone,
                           pt__deps *changed);
+/* After the pt__resolver_set_file calls of one change, before its readers
+ * are asked for: marks in changed the attrs tag of each name whose
+ * definitions' kinds, numbers of arguments and qualified names, counted
+ * over every family, are not what they were before those calls (a file
+ * renamed with its definitions marks none). */
+int pt__resolver_flush_attrs(pt_resolver *rs, pt__deps *changed);
 /* Notes the bases of the file at path again from its references (or only
  * takes its bases out when gone); the types whose bases changed go into
  * changed. */
@@ -116,6 +122,13 @@ int pt__deps_add(pt__deps *d, uint64_t h);
 /* The tag of what reading the candidates of a name in one language
  * family records (the tag 'n' is whether any family defines the name). */
 #define pt__deps_chain_tag(fam) ((char)(0x80 | (fam)))
+/* The tag of a read of those candidates that a verdict used only for what
+ * a file's path does not decide: which there are, and of each its kind,
+ * numbers of arguments and qualified name (resolve_pick.c, pick_qualified:
+ * o.m() of an unknown o looks for a qualifier that fits and finds none).
+ * A rename that keeps those (the same definitions in another file) marks
+ * the name's chain tag but not this one (pt__resolver_flush_attrs). */
+#define pt__deps_attrs_tag(fam) ((char)(0xC0 | (fam)))
 /* Sorts and dedups d; PT_ENOMEM when recording ran out of memory. */
 int pt__deps_seal(pt__deps *d);
 void pt__deps_fini(pt__deps *d);

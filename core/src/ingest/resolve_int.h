@@ -103,6 +103,15 @@ typedef struct pt__readers {
   int built;                 /* 0: not made (or dropped): scan instead */
 } pt__readers;
 
+/* A definition that left (sign -1) or joined (+1) a chain since the last
+ * pt__resolver_flush_attrs, with what an attrs read sees of it. */
+typedef struct pt__attr_change {
+  const char *name;          /* borrowed (the tables' strings) */
+  uint32_t nid, qn;          /* ent_info's */
+  uint8_t fam, kind, ar_lo, ar_hi;
+  int8_t sign;
+} pt__attr_change;
+
 /* One file of the tables, for patches (resolve_upkeep.c). */
 typedef struct res_file {
   size_t *ents;              /* owned: its entities, in source order */
@@ -153,6 +162,8 @@ struct pt_resolver {
   pt__grp_map groups;        /* (type, family, name, key) -> first, last */
   uint32_t *gnext[PT_GRP__COUNT]; /* owned, by entity: next of its group */
   size_t cap_gnext;
+  pt__attr_change *attr_log; /* owned: since the last flush (upkeep) */
+  size_t n_attr_log, cap_attr_log;
 };
 
 /* A name an import binds in the file being resolved (JavaScript,
@@ -269,6 +280,12 @@ int pt__resolve_intern_hashed(pt_strmap *m, const char *s, size_t n,
  * of a base name (include resolution). */
 int pt__resolve_chain(const pt_resolver *rs, uint8_t fam, const char *name,
                       size_t len, size_t *head);
+/* The same, recording only the attrs tag (resolve.h, pt__deps_attrs_tag):
+ * the caller records the chain tag (pt__resolve_note_chain) before it
+ * uses anything else of the candidates (their keys, files, order). */
+int pt__resolve_chain_attrs(const pt_resolver *rs, uint8_t fam,
+                            const char *name, size_t len, size_t *head);
+void pt__resolve_note_chain(uint8_t fam, const char *name, size_t len);
 int pt__resolve_has_name(const pt_resolver *rs, const char *name, size_t len);
 size_t pt__resolve_bases(const pt_resolver *rs, uint32_t q);
 int pt__resolve_files_named(const pt_resolver *rs, const char *base,

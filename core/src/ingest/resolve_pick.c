@@ -1116,6 +1116,10 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
   int any = 0, package = scope_is_import(c, r->scope);
   const char *dot = strchr(r->scope, '.');
   char *mod = dot ? pt_malloc((size_t)(dot - r->scope) + 1) : NULL;
+  size_t nl = strlen(r->name);
+  uint8_t fam = pt__resolve_family(lang);
+  if (dot && !mod)
+    pt__resolve_note_chain(fam, r->name, nl); /* short of memory */
   if (mod) {
     memcpy(mod, r->scope, (size_t)(dot - r->scope));
     mod[dot - r->scope] = '\0';
@@ -1124,7 +1128,13 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
       mod = NULL;
     }
   }
-  size_t nl = strlen(r->name);
+  /* head's chain was read for its attrs only (pick_by_name): which
+   * candidates there are, their kinds, numbers of arguments and qualified
+   * names, which decide eligible(), scope_fits() and the qualifier's group.
+   * Their files (is_imported, scope_names_file), keys and order (a tier)
+   * are read below only after the chain's own tag is recorded. */
+  if (package || mod)
+    pt__resolve_note_chain(fam, r->name, nl);
   char *want = scope_want(r->scope, strlen(r->scope));
   char *want_in_mod = mod ? scope_want(dot + 1, strlen(dot + 1)) : NULL;
   /* without a package, only the qualifier's tier counts the candidates:
@@ -1154,6 +1164,8 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
   pt_free(want_in_mod);
   pt_free(mod);
   if (q.count)
+    pt__resolve_note_chain(fam, r->name, nl);
+  if (q.count)
     return tier_verdict(&q, PT_RES_QUALIFIED);
   if (pkg.count)
     return tier_verdict(&pkg, PT_RES_IMPORT);
@@ -1163,6 +1175,7 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
   /* Child.create(): a type's method written in one of its bases */
   verdict t = receiver_type(rs, c, lang, r, r->scope);
   if (t.target != NONE) {
+    pt__resolve_note_chain(fam, r->name, nl);
     verdict m = method_of(rs, head, r, t.target, 0, 0, -1);
     return m.target != NONE ? found(m.target, PT_RES_QUALIFIED) : m;
   }
@@ -1354,6 +1367,13 @@ static verdict cpp_chain_type(const pt_resolver *rs, pt__resolve_ctx *c,
 static verdict pick_member(const pt_resolver *rs, pt__resolve_ctx *c,
                            pt_lang lang, const pt_raw_ref *r, size_t head)
 {
+  /* pick_by_name read head's chain for its attrs only: every way but
+   * pick_qualified's needs more of it */
+  int qualified = !(lang != PT_LANG_GO &&
+                    (is_base_word(r->scope) || is_self_word(r->scope))) &&
+                  !r->recv_type;
+  if (!qualified)
+    pt__resolve_note_chain(pt__resolve_family(lang), r->name, strlen(r->name));
   /* Go has no such words: a receiver named self or parent is a variable */
   if (lang != PT_LANG_GO &&
       (is_base_word(r->scope) || is_self_word(r->scope))) {
@@ -2401,13 +2421,20 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
   if (pt__use_lang(lang) && pick_bound(rs, c, lang, r, &bound))
     return bound;
   /* a name only another family defines is looked at as one with no
-   * candidates, not as one nobody defines (the verdict's reason differs) */
-  if (!chain_head(rs, pt__resolve_family(lang), r->name, len, &head)) {
+   * candidates, not as one nobody defines (the verdict's reason differs);
+   * a member call records the chain's own tag where it needs more than
+   * what the attrs tag stands for (pick_member), every other reference
+   * here */
+  int member = r->kind == PT_REF_CALL && r->via == PT_VIA_MEMBER && r->scope;
+  uint8_t fam = pt__resolve_family(lang);
+  if (!member)
+    pt__resolve_note_chain(fam, r->name, len);
+  if (!pt__resolve_chain_attrs(rs, fam, r->name, len, &head)) {
     if (!pt__resolve_has_name(rs, r->name, len))
       return missed(PT_RES_EXTERNAL);
     head = NONE;
   }
-  if (r->kind == PT_REF_CALL && r->via == PT_VIA_MEMBER && r->scope)
+  if (member)
     return pick_member(rs, c, lang, r, head);
   ref_view v;
   view_ref(rs, c, lang, r, head, &v);

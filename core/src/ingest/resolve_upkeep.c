@@ -252,6 +252,66 @@ static int set_default(pt_resolver *rs, size_t i, size_t to, pt__deps *changed)
   return rc == 0 ? mark(changed, 'D', e->file_path, len) : rc;
 }
 
+/* Entity i leaves (sign -1) or joins (+1) its chain: what an attrs read
+ * sees of it is logged for pt__resolver_flush_attrs, or its name's attrs
+ * tag marked at once when the log cannot grow. */
+static int log_attrs(pt_resolver *rs, size_t i, int sign, pt__deps *changed)
+{
+  const ent_info *in = &rs->info[i];
+  const char *name = rs->ents[i].name;
+  if (grow((void **)&rs->attr_log, &rs->cap_attr_log, rs->n_attr_log + 1,
+           sizeof *rs->attr_log) != 0) {
+    pt_error_clear();
+    return mark(changed, pt__deps_attrs_tag(in->fam), name, strlen(name));
+  }
+  rs->attr_log[rs->n_attr_log++] = (pt__attr_change){
+      name, in->nid, in->qn, in->fam, in->kind, in->ar_lo, in->ar_hi,
+      (int8_t)sign};
+  return 0;
+}
+
+static int cmp_attr(const void *pa, const void *pb)
+{
+  const pt__attr_change *a = pa, *b = pb;
+#define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+  CMP(fam); CMP(nid); CMP(qn); CMP(kind); CMP(ar_lo); CMP(ar_hi); CMP(sign);
+#undef CMP
+  return 0;
+}
+
+static int same_attrs(const pt__attr_change *a, const pt__attr_change *b)
+{
+  return a->fam == b->fam && a->nid == b->nid && a->qn == b->qn &&
+         a->kind == b->kind && a->ar_lo == b->ar_lo && a->ar_hi == b->ar_hi;
+}
+
+int pt__resolver_flush_attrs(pt_resolver *rs, pt__deps *changed)
+{
+  pt__attr_change *v = rs->attr_log;
+  size_t n = rs->n_attr_log;
+  int rc = 0;
+  if (n > 1)
+    qsort(v, n, sizeof *v, cmp_attr);
+  /* a name's run (family, name); within it each set of equal attrs must
+   * have left as often as it joined */
+  for (size_t a = 0, b; rc == 0 && a < n; a = b) {
+    int differ = 0;
+    for (b = a; b < n && v[b].fam == v[a].fam && v[b].nid == v[a].nid;) {
+      long net = 0;
+      size_t e = b;
+      for (; e < n && same_attrs(&v[e], &v[b]); e++)
+        net += v[e].sign;
+      differ |= net != 0;
+      b = e;
+    }
+    if (differ)
+      rc = mark(changed, pt__deps_attrs_tag(v[a].fam), v[a].name,
+                strlen(v[a].name));
+  }
+  rs->n_attr_log = 0;
+  return rc;
+}
+
 static int remove_entity(pt_resolver *rs, size_t i, pt__deps *changed)
 {
   const pt_entity *e = &rs->ents[i];
@@ -265,6 +325,7 @@ static int remove_entity(pt_resolver *rs, size_t i, pt__deps *changed)
   if (rc == 0)
     rc = mark(changed, pt__deps_chain_tag(rs->info[i].fam), e->name,
               strlen(e->name));
+  if (rc == 0) rc = log_attrs(rs, i, -1, changed);
   if (rc == 0) rc = mark(changed, 'k', e->key, kl);
   if (rc == 0) rc = set_default(rs, i, NONE, changed);
   rs->info[i].pos = NO_ID;
@@ -363,6 +424,7 @@ static int place_entity(pt_resolver *rs, size_t i, uint32_t f, size_t pos,
   if (rc == 0) rc = count_name(rs, e->name, 1, changed);
   if (rc == 0)
     rc = mark(changed, pt__deps_chain_tag(in->fam), e->name, strlen(e->name));
+  if (rc == 0) rc = log_attrs(rs, i, 1, changed);
   if (rc == 0) rc = mark(changed, 'k', e->key, strlen(e->key));
   if (rc == 0) rc = set_default(rs, i, i, changed);
   return rc;
