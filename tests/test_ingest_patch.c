@@ -392,9 +392,11 @@ static void ingest_patch__a_rename_takes_in_only_the_edges_that_changed(
 
 /* o.clear() of an unknown o reads the candidates of clear only for what
  * a path does not decide (which there are, their kinds and qualified
- * names: none is o.clear), so a module of the name renamed with its
- * definitions marks nothing unknown.py read, while Event.clear(), whose
- * qualifier picks lib/locks.py's (its key names the path), is read again;
+ * names: none is o.clear), and x.clear() of an x made by a call of
+ * nothing indexed not even that, so a module of the name renamed with
+ * its definitions marks nothing unknown.py and made.py read, while
+ * Event.clear(), whose qualifier picks lib/locks.py's (its key names the
+ * path), and self.clear() (the methods of its type) are read again;
  * the patched graph equals a fresh index there and back. An edit that
  * takes the only clear away marks the name's attrs: o.clear() then names
  * nothing of the workspace (another reason than an unknown receiver). */
@@ -407,6 +409,8 @@ static void ingest_patch__a_rename_marks_no_reader_of_attrs_alone(void **state)
     "other/store.py", "class Store:\n    def wipe(self):\n        return 2\n",
     "app/unknown.py", "def run(o):\n    return o.clear()\n",
     "app/qual.py", "def run():\n    return Event.clear()\n",
+    "app/made.py", "def run():\n    x = Unknown()\n    return x.clear()\n",
+    "app/own.py", "class Own:\n    def run(self):\n        return self.clear()\n",
     NULL};
   const char *fs[sizeof files / sizeof files[0]];
   memcpy(fs, files, sizeof files);
@@ -434,7 +438,9 @@ static void ingest_patch__a_rename_marks_no_reader_of_attrs_alone(void **state)
   assert_int_equal(pt__resolver_flush_attrs(rs, &ch), 0);
   assert_int_equal(pt__deps_seal(&ch), 0);
   assert_false(pt__resolver_reads(rs, "app/unknown.py", 0, &ch));
+  assert_false(pt__resolver_reads(rs, "app/made.py", 0, &ch));
   assert_true(pt__resolver_reads(rs, "app/qual.py", 0, &ch));
+  assert_true(pt__resolver_reads(rs, "app/own.py", 0, &ch));
   pt__deps_fini(&ch);
   tree_fini(&t);
 

@@ -1367,19 +1367,21 @@ static verdict cpp_chain_type(const pt_resolver *rs, pt__resolve_ctx *c,
 static verdict pick_member(const pt_resolver *rs, pt__resolve_ctx *c,
                            pt_lang lang, const pt_raw_ref *r, size_t head)
 {
-  /* pick_by_name read head's chain for its attrs only: every way but
-   * pick_qualified's needs more of it */
-  int qualified = !(lang != PT_LANG_GO &&
-                    (is_base_word(r->scope) || is_self_word(r->scope))) &&
-                  !r->recv_type;
-  if (!qualified)
-    pt__resolve_note_chain(pt__resolve_family(lang), r->name, strlen(r->name));
+  /* pick_by_name read head's chain for its attrs only: a method of the
+   * receiver's type (method_of) and C++'s receivers need more of it, and
+   * record the chain's own tag first; a receiver found nowhere reads
+   * nothing of head, pick_qualified what it says */
+  uint8_t fam = pt__resolve_family(lang);
+  size_t nl = strlen(r->name);
+  if (lang == PT_LANG_CPP)
+    pt__resolve_note_chain(fam, r->name, nl);
   /* Go has no such words: a receiver named self or parent is a variable */
   if (lang != PT_LANG_GO &&
       (is_base_word(r->scope) || is_self_word(r->scope))) {
     size_t t = caller_type_index(rs, c, r->from_key);
     if (t == NONE)
       return missed(PT_RES_UNKNOWN_RECEIVER);
+    pt__resolve_note_chain(fam, r->name, nl);
     return method_of(rs, head, r, t, is_base_word(r->scope), 0,
                      caller_const(rs, c, r));
   }
@@ -1416,6 +1418,8 @@ static verdict pick_member(const pt_resolver *rs, pt__resolve_ctx *c,
     if (t.target == NONE && t.how != PT_RES_AMBIGUOUS &&
         r->recv_how == PT_RECV_CALLED)
       t = factory_type(rs, c, lang, r);
+    if (t.target != NONE)
+      pt__resolve_note_chain(fam, r->name, nl);
     if (t.target != NONE)
       return method_of(rs, head, r, t.target, 0, 0, cq);
     return missed(t.how == PT_RES_AMBIGUOUS ? PT_RES_AMBIGUOUS
