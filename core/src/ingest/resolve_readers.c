@@ -167,6 +167,14 @@ void pt__resolver_keep_deps(pt_resolver *rs, int bases, size_t f,
   pt__deps_fini(d);
   *d = *now;
   memset(now, 0, sizeof *now);
+  /* kept until the file is resolved again: without the room recording
+   * grew (about as much again: 12 MB of the several tree's records) */
+  uint64_t *v = d->cap > d->n + d->n / 8 + 4
+                    ? pt_realloc(d->v, (d->n + 1) * sizeof *v) : NULL;
+  if (v) {
+    d->v = v;
+    d->cap = d->n + 1;
+  }
 }
 
 int pt__readers_make(pt_resolver *rs)
