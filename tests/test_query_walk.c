@@ -74,15 +74,40 @@ static void whole_tree(const pt_query *q, TSQueryCursor *cur, TSNode root, pt_bu
     print_match(out, &m);
 }
 
-static void walked(const pt_query *q, TSQueryCursor *cur, TSNode root, pt_buf *out)
+/* What the walk says of each capture of m (w->cur_ups): its end is
+ * tree-sitter's, and so is its parent where it gives one for a node that
+ * is not empty (extract_parent.c uses it only there). Returns the number
+ * of parents it gave. */
+static size_t check_ups(const pt_query_walk *w, const TSQueryMatch *m)
+{
+  size_t n = 0;
+  assert_non_null(w->cur_ups);
+  for (uint16_t i = 0; i < m->capture_count; i++) {
+    TSNode node = m->captures[i].node, up = w->cur_ups[i].parent;
+    assert_int_equal(w->cur_ups[i].end, ts_node_end_byte(node));
+    if (ts_node_is_null(up) || ts_node_start_byte(node) == ts_node_end_byte(node))
+      continue;
+    TSNode p = ts_node_parent(node);
+    assert_memory_equal(&p, &up, sizeof p); /* alias and position too */
+    n++;
+  }
+  return n;
+}
+
+/* The walk's matches into out; returns the parents it told (check_ups). */
+static size_t walked(const pt_query *q, TSQueryCursor *cur, TSNode root, pt_buf *out)
 {
   pt_query_walk w = {0};
   TSQueryMatch m;
+  size_t n_parents = 0;
   assert_int_equal(pt__query_walk_start(&w, q, cur, root), 0);
-  while (pt__query_walk_next(&w, &m))
+  while (pt__query_walk_next(&w, &m)) {
     print_match(out, &m);
+    n_parents += check_ups(&w, &m);
+  }
   pt__query_walk_end(&w);
   pt__query_walk_fini(&w);
+  return n_parents;
 }
 
 /* The nodes of the tree under root, or those where some pattern of q
@@ -158,7 +183,7 @@ static size_t compare_fixture(const char *lang)
   TSQueryCursor *cur = ts_query_cursor_new();
   pt_query qs[PT_GRAMMAR__COUNT], refs[PT_GRAMMAR__COUNT];
   int has_q[PT_GRAMMAR__COUNT] = {0};
-  size_t n_matches = 0;
+  size_t n_matches = 0, n_parents = 0;
   for (size_t i = 0; i < wr->n_files; i++) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, wr->files[i].path);
@@ -179,8 +204,8 @@ static size_t compare_fixture(const char *lang)
     TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
     pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT, c = PT_BUF_INIT;
     whole_tree(ref, cur, ts_tree_root_node(tree), &a);
-    walked(ref, cur, ts_tree_root_node(tree), &b);
-    walked(q, cur, ts_tree_root_node(tree), &c);
+    assert_int_equal(walked(ref, cur, ts_tree_root_node(tree), &b), 0);
+    n_parents += walked(q, cur, ts_tree_root_node(tree), &c);
     report_difference(path, pt_buf_cstr(&a), pt_buf_cstr(&b));
     assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
     report_difference(path, pt_buf_cstr(&a), pt_buf_cstr(&c));
@@ -201,6 +226,7 @@ static size_t compare_fixture(const char *lang)
   ts_query_cursor_delete(cur);
   ts_parser_delete(parser);
   pt_walk_result_free(wr);
+  assert_true(n_parents > 0); /* the matcher's captures' parents */
   return n_matches;
 }
 

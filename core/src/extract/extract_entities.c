@@ -83,7 +83,8 @@ static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
     if (q->role[id] != PT_ROLE_REFERENCE || (f->file_test && !f->keep_test_refs))
       continue;
     pt_pending_ref r = {m->captures[i].node, f->match_root, scope, module,
-                        (pt_ref_kind)q->role_arg[id], PT_VIA_NAME};
+                        (pt_ref_kind)q->role_arg[id], PT_VIA_NAME,
+                        pt__node_end(f, m->captures[i].node)};
     if (has_scope)
       r.via = via_between(f, scope_node, r.node);
     rc = push_pending(f, &r);
@@ -93,6 +94,22 @@ static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
   else if (rc == 0 && has_var)
     rc = pt__bind_local(f, bind_var);
   return rc;
+}
+
+/* n's parent as the query walk saw it (f->known), or a null node. */
+static TSNode walk_parent(const pt_xfile *f, TSNode n)
+{
+  TSNode none = {0};
+  for (uint16_t i = 0; i < f->n_known; i++)
+    if (f->known[i].node.id == n.id)
+      return f->known_ups[i].parent;
+  return none;
+}
+
+/* pt__node_parent(f, c->node), the walk's where it knew it. */
+static TSNode cand_parent(const pt_xfile *f, const pt_cand *c)
+{
+  return ts_node_is_null(c->up) ? pt__node_parent(f, c->node) : c->up;
 }
 
 int pt__extract_collect(pt_xfile *f)
@@ -105,7 +122,10 @@ int pt__extract_collect(pt_xfile *f)
   int rc = pt__query_walk_start(w, q, cur, f->root);
   while (rc == 0 && pt__query_walk_next(w, &m)) {
     f->match_root = w->from;
-    if (!pt__query_match_ok(q, &m, f->src))
+    f->known = m.captures;
+    f->known_ups = w->cur_ups;
+    f->n_known = w->cur_ups ? m.capture_count : 0;
+    if (!pt__query_match_ok(q, &m, w->cur_ups, f->src))
       continue;
     pt_cand c;
     memset(&c, 0, sizeof c);
@@ -131,11 +151,14 @@ int pt__extract_collect(pt_xfile *f)
     if (!c.name)
       continue;
     c.start_byte = ts_node_start_byte(c.node);
-    c.end_byte = ts_node_end_byte(c.node);
+    c.end_byte = pt__node_end(f, c.node);
+    if (c.end_byte > c.start_byte && c.node.id != f->root.id)
+      c.up = walk_parent(f, c.node);
     rc = push_cand(f, &c);
   }
   pt__query_walk_end(w);
   memset(&f->match_root, 0, sizeof f->match_root);
+  f->n_known = 0;
   return rc;
 }
 
@@ -284,7 +307,7 @@ static int is_object_member(const pt_xfile *f, const pt_cand *c)
   if (strcmp(t, "pair") == 0)
     return 1;
   return strcmp(t, "method_definition") == 0 &&
-         strcmp(ts_node_type(pt__node_parent(f, c->node)), "object") == 0;
+         strcmp(ts_node_type(cand_parent(f, c)), "object") == 0;
 }
 
 /* s and a '.', to b. */
@@ -367,7 +390,7 @@ static uint32_t export_start(const pt_xfile *f, const pt_cand *c,
 {
   if (!has_export)
     return c->start_byte; /* a grammar without that node type */
-  TSNode n = pt__node_parent(f, c->node);
+  TSNode n = cand_parent(f, c);
   if (!ts_node_is_null(n) && (strcmp(ts_node_type(n), "lexical_declaration") == 0 ||
                               strcmp(ts_node_type(n), "variable_declaration") == 0) &&
       ts_node_start_byte(ts_node_named_child(n, 0)) == c->start_byte)

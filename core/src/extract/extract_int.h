@@ -75,6 +75,8 @@ typedef struct pt_cand {
   int parent;               /* index, or -1 */
   uint32_t line_start, line_end;
   int64_t birth;
+  TSNode up;                /* node's parent as the walk saw it (the one
+                               pt__node_parent gives), or a null node */
 } pt_cand;
 
 /* A reference capture seen during the single traversal, turned into a
@@ -87,6 +89,7 @@ typedef struct pt_pending_ref {
   const char *module;       /* arena, or NULL */
   pt_ref_kind kind;
   pt_ref_via via;           /* from the text between scope and name */
+  uint32_t end;             /* node's end byte, read while it was cached */
 } pt_pending_ref;
 
 /* A variable, parameter or field with the type the syntax gives it: what
@@ -132,6 +135,12 @@ typedef struct pt_xfile {
   TSNode match_root;        /* while matches are collected, and while
                                their references are made: the node the
                                current one started on, else a null node */
+  const TSQueryCapture *known; /* nodes whose ends and parents the walk
+                               told (known_ups, by capture; parents may be
+                               null nodes, unknown): the current match's
+                               captures, or the current reference */
+  const pt_cap_up *known_ups;
+  uint16_t n_known;
   TSNode *tops;             /* the root's visible children, in order */
   size_t n_tops, cap_tops;
   int keep_test_refs;       /* tests' references are kept too */
@@ -205,6 +214,8 @@ int pt__cpp_arg_types(pt_xfile *f, TSNode args, int from, const char **out);
  * after pt__node_parent_index: 0, or PT_ENOMEM). */
 int pt__node_parent_index(pt_xfile *f);
 TSNode pt__node_parent(const pt_xfile *f, TSNode n);
+/* ts_node_end_byte(n), from f->known when n is there. */
+uint32_t pt__node_end(const pt_xfile *f, TSNode n);
 /* Indexes f's bindings by name (f->by_name), once nested. 0, or
  * PT_ENOMEM. pt__bind_index_fini frees an index's arrays. */
 int pt__bind_index_build(pt_xfile *f);

@@ -2,10 +2,13 @@
  * without its walk down from the root: that walk steps through every
  * child before the one holding the node at each level, so in a file of
  * thousands of top-level definitions each lookup took thousands of steps.
- * Here the walk starts from a node known to hold it: the node the current
- * query match started on, the innermost definition around it (once the
- * definitions are nested), or the root's child holding it, found by binary
- * search among the root's children. */
+ * The query walk tells the parents of most captured nodes (f->known): the
+ * visible node it was in when it matched, which for a node that is not
+ * empty is the one ts_node_parent's walk by bytes ends on. Else the walk
+ * starts from a node known to hold it: the node the current query match
+ * started on, the innermost definition around it (once the definitions
+ * are nested), or the root's child holding it, found by binary search
+ * among the root's children. */
 #include <string.h>
 
 #include "extract_int.h"
@@ -83,11 +86,29 @@ static TSNode top_around(const pt_xfile *f, TSNode n, uint32_t a, uint32_t b,
   return t;
 }
 
+/* n's entry in f->known, or NULL. */
+static const pt_cap_up *known(const pt_xfile *f, TSNode n)
+{
+  for (uint16_t i = 0; i < f->n_known; i++)
+    if (f->known[i].node.id == n.id)
+      return &f->known_ups[i];
+  return NULL;
+}
+
+uint32_t pt__node_end(const pt_xfile *f, TSNode n)
+{
+  const pt_cap_up *k = known(f, n);
+  return k ? k->end : ts_node_end_byte(n);
+}
+
 TSNode pt__node_parent(const pt_xfile *f, TSNode n)
 {
-  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  const pt_cap_up *k = known(f, n);
+  uint32_t a = ts_node_start_byte(n), b = k ? k->end : ts_node_end_byte(n);
   if (a >= b || n.id == f->root.id)
     return ts_node_parent(n); /* an empty node: its own rules */
+  if (k && !ts_node_is_null(k->parent))
+    return k->parent; /* the walk's: the one the walk below would find */
   TSNode from = known_around(f, a, b);
   if (ts_node_is_null(from)) {
     int is_top;

@@ -395,11 +395,20 @@ int pt__extract_refs(pt_xfile *f)
     /* the parents of the reference's nodes (call arity, C++ arguments)
      * are found from its match's start node, a few levels up */
     f->match_root = p->match_root;
+    /* its end, read during the walk while the node was cached */
+    TSQueryCapture self = {p->node, 0};
+    pt_cap_up self_up;
+    memset(&self_up.parent, 0, sizeof self_up.parent); /* not known */
+    self_up.end = p->end;
+    f->known = &self;
+    f->known_ups = &self_up;
+    f->n_known = 1;
     if (p->kind == PT_REF_CALL && !p->scope && is_shadowed(f, p->node))
       continue; /* a call through a value, no definition's */
     rc = add_ref(f, p->node, p->kind, p->scope, p->module, p->via, &cap);
   }
   memset(&f->match_root, 0, sizeof f->match_root);
+  f->n_known = 0;
   return rc;
 }
 
@@ -651,7 +660,7 @@ int pt__bind_collect(pt_xfile *f, TSNode var, TSNode type, pt_recv_how how)
 {
   char *v = pt__trim_text(pt__node_text(f, var), 0);
   char *t = pt__node_text(f, type);
-  if (!t || (!v && ts_node_end_byte(var) > ts_node_start_byte(var)))
+  if (!t || (!v && pt__node_end(f, var) > ts_node_start_byte(var)))
     return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
   /* xs []T binds "xs[]" to T: what xs[i] is (go_indexed); x in
    * `for _, x := range xs` is bound to "xs[]" itself, read through it */
@@ -749,7 +758,7 @@ int pt__bind_local(pt_xfile *f, TSNode var)
   }
   char *v = pt__trim_text(pt__node_text(f, var), 0);
   if (!v)
-    return ts_node_end_byte(var) > ts_node_start_byte(var)
+    return pt__node_end(f, var) > ts_node_start_byte(var)
                ? PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path)
                : 0;
   int rc = pt_array_grow((void **)&f->binds, &f->cap_binds, f->n_binds + 1,
@@ -766,7 +775,7 @@ int pt__bind_local(pt_xfile *f, TSNode var)
  * the file: a module's variable may hold what an import gave)? */
 static int is_shadowed(const pt_xfile *f, TSNode call)
 {
-  uint32_t a0 = ts_node_start_byte(call), a1 = ts_node_end_byte(call);
+  uint32_t a0 = ts_node_start_byte(call), a1 = pt__node_end(f, call);
   if (a1 <= a0 || !shadows_calls(f->lang))
     return 0;
   for (int a = pt__innermost(f, a0); a >= 0; a = f->cands[a].parent) {

@@ -23,7 +23,7 @@ char *pt__trim_text(char *s, int quotes)
 
 char *pt__node_text(pt_xfile *f, TSNode n)
 {
-  uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+  uint32_t a = ts_node_start_byte(n), b = pt__node_end(f, n);
   if (b > f->len)
     b = (uint32_t)f->len;
   if (a > b)

@@ -222,30 +222,32 @@ void pt__query_fini(pt_query *q)
   memset(q, 0, sizeof *q);
 }
 
-static int capture_text(const TSQueryMatch *m, uint32_t id, const char *src,
-                        const char **text, uint32_t *len)
+static int capture_text(const TSQueryMatch *m, const pt_cap_up *ups,
+                        uint32_t id, const char *src, const char **text,
+                        uint32_t *len)
 {
   for (uint16_t i = 0; i < m->capture_count; i++)
     if (m->captures[i].index == id) {
       uint32_t a = ts_node_start_byte(m->captures[i].node);
       *text = src + a;
-      *len = ts_node_end_byte(m->captures[i].node) - a;
+      *len = (ups ? ups[i].end : ts_node_end_byte(m->captures[i].node)) - a;
       return 1;
     }
   return 0;
 }
 
-static int pred_holds(const pt_pred *p, const TSQueryMatch *m, const char *src)
+static int pred_holds(const pt_pred *p, const TSQueryMatch *m,
+                      const pt_cap_up *ups, const char *src)
 {
   const char *t;
   uint32_t tl;
-  if (!capture_text(m, p->capture, src, &t, &tl))
+  if (!capture_text(m, ups, p->capture, src, &t, &tl))
     return 1; /* an optional capture that did not match: nothing to test */
   int hit = 0;
   if (p->other_capture >= 0) {
     const char *o;
     uint32_t ol;
-    if (!capture_text(m, (uint32_t)p->other_capture, src, &o, &ol))
+    if (!capture_text(m, ups, (uint32_t)p->other_capture, src, &o, &ol))
       return 1;
     hit = tl == ol && memcmp(t, o, tl) == 0;
   } else {
@@ -255,10 +257,11 @@ static int pred_holds(const pt_pred *p, const TSQueryMatch *m, const char *src)
   return (p->op == OP_EQ || p->op == OP_ANY_OF) ? hit : !hit;
 }
 
-int pt__query_match_ok(const pt_query *q, const TSQueryMatch *m, const char *src)
+int pt__query_match_ok(const pt_query *q, const TSQueryMatch *m,
+                       const pt_cap_up *ups, const char *src)
 {
   for (uint32_t i = 0; i < q->n_preds[m->pattern_index]; i++)
-    if (!pred_holds(&q->preds[m->pattern_index][i], m, src))
+    if (!pred_holds(&q->preds[m->pattern_index][i], m, ups, src))
       return 0;
   return 1;
 }

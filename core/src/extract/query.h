@@ -98,6 +98,13 @@ typedef struct pt_walk_match pt_walk_match;
 typedef struct pt_walk_held pt_walk_held;
 typedef struct pt_mkid pt_mkid;
 typedef struct pt_mframe pt_mframe;
+/* What the walk knew of a captured node when it matched, while the node
+ * was still in the caches: where it ends, and its parent (the one
+ * ts_node_parent gives), or a null node where it did not know it. */
+typedef struct pt_cap_up {
+  TSNode parent;
+  uint32_t end;
+} pt_cap_up;
 typedef struct pt_query_walk {
   const pt_query *q;         /* borrowed */
   TSQueryCursor *cur;        /* borrowed */
@@ -106,6 +113,15 @@ typedef struct pt_query_walk {
   size_t n_matches, cap_matches, next;
   TSQueryCapture *caps;      /* owned: the matches' captures */
   size_t n_caps, cap_caps;
+  pt_cap_up *ups;            /* owned: by capture, beside caps */
+  size_t cap_ups;
+  const pt_cap_up *cur_ups;  /* the current match's, by capture; NULL
+                                when the cursor walks the whole tree */
+  TSNode *path;              /* owned: the visible nodes the walk is in,
+                                by depth */
+  size_t cap_path;
+  TSNode up;                 /* the parent of the node the walk entered
+                                last, or a null node */
   TSNode *froms;             /* owned: the nodes where matches start */
   size_t n_froms, cap_froms;
   pt_walk_held *held;        /* owned: start nodes waiting for their
@@ -117,6 +133,8 @@ typedef struct pt_query_walk {
   size_t cap_mframes;
   TSQueryCapture *mcaps;     /* owned: the matcher's captures so far */
   size_t n_mcaps, cap_mcaps;
+  pt_cap_up *mups;           /* owned: by capture, beside mcaps */
+  size_t cap_mups;
   size_t m_first;            /* the matches of the current start node and
                                 pattern start here (the matcher's dedup) */
   uint64_t n_runs;           /* query runs so far, for tests */
@@ -162,20 +180,25 @@ void pt__query_match_free(pt_mnode *m);
  * walk's order), keeping their matches in w. 0, or PT_ENOMEM. */
 int pt__query_match_at(pt_query_walk *w, TSNode n, TSSymbol sym,
                        uint32_t order);
-/* Keeps a match found from the start node from (query_walk.c); one that
- * captures the same nodes as a match kept since same_from is dropped. */
-int pt__query_walk_keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from,
-                        uint32_t order, size_t same_from);
-/* 1 when the text predicates of the match's pattern hold. */
+/* Keeps a match found from the start node from (query_walk.c), with what
+ * ups says of its captures (NULL: their ends are read now, their parents
+ * unknown); one that captures the same nodes as a match kept since
+ * same_from is dropped. */
+int pt__query_walk_keep(pt_query_walk *w, const TSQueryMatch *m,
+                        const pt_cap_up *ups, TSNode from, uint32_t order,
+                        size_t same_from);
+/* 1 when the text predicates of the match's pattern hold; ups, when not
+ * NULL, gives the captures' ends (pt_query_walk.cur_ups). */
 int pt__query_match_ok(const pt_query *q, const TSQueryMatch *m,
-                       const char *src);
+                       const pt_cap_up *ups, const char *src);
 
 /* Starts the matches of q under root on cur, with w zeroed or ended: its
  * arrays are reused from walk to walk. 0, or PT_ENOMEM; call
  * pt__query_walk_end either way. */
 int pt__query_walk_start(pt_query_walk *w, const pt_query *q,
                          TSQueryCursor *cur, TSNode root);
-/* The next match into *m (valid until the next call): 1, or 0 at the end. */
+/* The next match into *m (valid until the next call), its captures' ends
+ * and parents in w->cur_ups: 1, or 0 at the end. */
 int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m);
 /* Ends a walk, keeping its arrays for the next; pt__query_walk_fini frees
  * them. */

@@ -61,6 +61,7 @@ struct melem {
 /* A visible child as the query cursor sees it. */
 struct pt_mkid {
   TSNode node;
+  uint32_t end;          /* its end byte */
   TSSymbol sym;
   TSFieldId field;
   uint8_t is_named;
@@ -456,6 +457,7 @@ static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
     if (!field)
       field = f->field;
     f->pos = length_add(f->pos, ts_subtree_size(*kid));
+    uint32_t end = f->pos.bytes;
     if (++f->index < n_kids)
       f->pos = length_add(f->pos, ts_subtree_padding(kids[f->index]));
     if (ts_subtree_visible(*kid) || alias) {
@@ -468,7 +470,7 @@ static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
       uint8_t is_named = alias ? ts_language_symbol_metadata(lang, alias).named
                                : ts_subtree_named(*kid);
       w->mkids[w->n_mkids++] = (pt_mkid){
-          ts_node_new(tree, kid, pos, alias),
+          ts_node_new(tree, kid, pos, alias), end,
           sym == ts_builtin_sym_error ? sym : lang->public_symbol_map[sym],
           field, is_named};
     } else if (ts_subtree_visible_child_count(*kid) > 0) {
@@ -484,12 +486,14 @@ static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
 }
 
 /* What is left to match: elements k.. of elems against the children
- * kids[from..end) of w->mkids, then what is left of the node above. */
+ * kids[from..end) of w->mkids (those of node), then what is left of the
+ * node above. */
 typedef struct rest {
   const melem *elems;
   uint16_t n, k;
   size_t from, end;
   const struct rest *up;
+  TSNode node;
 } rest;
 
 typedef struct run {
@@ -511,13 +515,19 @@ static int node_ok(const pt_mnode *a, const pt_mkid *kid)
   return 1;
 }
 
-static int push_caps(pt_query_walk *w, const pt_mnode *a, TSNode n)
+/* Captures n (ending at byte end, its parent `parent`) as a's captures. */
+static int push_caps(pt_query_walk *w, const pt_mnode *a, TSNode n,
+                     uint32_t end, TSNode parent)
 {
   if (pt_array_grow((void **)&w->mcaps, &w->cap_mcaps, w->n_mcaps + a->n_caps,
-                    sizeof *w->mcaps))
+                    sizeof *w->mcaps) ||
+      pt_array_grow((void **)&w->mups, &w->cap_mups, w->n_mcaps + a->n_caps,
+                    sizeof *w->mups))
     return PT_ERR(PT_ENOMEM, "out of memory matching queries");
-  for (uint8_t i = 0; i < a->n_caps; i++)
+  for (uint8_t i = 0; i < a->n_caps; i++) {
+    w->mups[w->n_mcaps] = (pt_cap_up){parent, end};
     w->mcaps[w->n_mcaps++] = (TSQueryCapture){n, a->caps[i]};
+  }
   return 0;
 }
 
@@ -525,7 +535,7 @@ static int emit(const run *u)
 {
   pt_query_walk *w = u->w;
   TSQueryMatch m = {0, u->pattern, (uint16_t)w->n_mcaps, w->mcaps};
-  return pt__query_walk_keep(w, &m, u->start, u->order, w->m_first);
+  return pt__query_walk_keep(w, &m, w->mups, u->start, u->order, w->m_first);
 }
 
 static int match_rest(const run *u, const rest *r)
@@ -547,12 +557,13 @@ static int match_rest(const run *u, const rest *r)
       if ((e->field && kid.field != e->field) || !is_last || !node_ok(a, &kid))
         continue;
       size_t n_caps = w->n_mcaps;
-      rest next = {r->elems, r->n, (uint16_t)(r->k + 1), i + 1, r->end, r->up};
-      rc = push_caps(w, a, kid.node);
+      rest next = {r->elems, r->n, (uint16_t)(r->k + 1), i + 1, r->end, r->up,
+                   r->node};
+      rc = push_caps(w, a, kid.node, kid.end, r->node);
       if (rc == 0 && a->n_kids) {
         size_t at = 0;
         rc = load_kids(w, kid.node, &at);
-        rest in = {a->kids, a->n_kids, 0, at, w->n_mkids, &next};
+        rest in = {a->kids, a->n_kids, 0, at, w->n_mkids, &next, kid.node};
         if (rc == 0)
           rc = match_rest(u, &in);
         w->n_mkids = at;
@@ -572,11 +583,12 @@ int pt__query_match_at(pt_query_walk *w, TSNode n, TSSymbol sym,
 {
   const pt_query *q = w->q;
   size_t at = w->n_mkids;
-  int is_loaded = 0, rc = 0;
+  int is_loaded = 0, rc = 0, has_end = 0;
+  uint32_t end = 0;
   for (uint32_t i = q->m_at[sym]; rc == 0 && i < q->m_at[sym + 1]; i++) {
     uint16_t p = q->m_pats[i];
     const pt_mnode *root = q->mpats[p];
-    pt_mkid self = {n, sym, 0, 1};
+    pt_mkid self = {n, 0, sym, 0, 1};
     w->n_mruns++;
     if (!node_ok(root, &self))
       continue;
@@ -587,9 +599,13 @@ int pt__query_match_at(pt_query_walk *w, TSNode n, TSSymbol sym,
     w->n_mcaps = 0;
     w->m_first = w->n_matches;
     run u = {w, n, order, p};
-    rest r = {root->kids, root->n_kids, 0, at, w->n_mkids, NULL};
+    rest r = {root->kids, root->n_kids, 0, at, w->n_mkids, NULL, n};
+    if (rc == 0 && root->n_caps && !has_end) {
+      end = ts_node_end_byte(n);
+      has_end = 1;
+    }
     if (rc == 0)
-      rc = push_caps(w, root, n);
+      rc = push_caps(w, root, n, end, w->up);
     if (rc == 0)
       rc = match_rest(&u, &r);
   }

@@ -763,8 +763,9 @@ struct pt_walk_held {
 
 /* With same_from below w->n_matches, a match that captures the same nodes
  * as one kept since same_from is dropped (the matcher's: query_match.c). */
-int pt__query_walk_keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from,
-                        uint32_t order, size_t same_from)
+int pt__query_walk_keep(pt_query_walk *w, const TSQueryMatch *m,
+                        const pt_cap_up *ups, TSNode from, uint32_t order,
+                        size_t same_from)
 {
   for (size_t i = same_from; i < w->n_matches; i++) {
     const pt_walk_match *o = &w->matches[i];
@@ -781,20 +782,34 @@ int pt__query_walk_keep(pt_query_walk *w, const TSQueryMatch *m, TSNode from,
                     sizeof *w->matches) ||
       pt_array_grow((void **)&w->caps, &w->cap_caps, w->n_caps + m->capture_count,
                     sizeof *w->caps) ||
+      pt_array_grow((void **)&w->ups, &w->cap_ups, w->n_caps + m->capture_count,
+                    sizeof *w->ups) ||
       (is_new_from && pt_array_grow((void **)&w->froms, &w->cap_froms,
                                     w->n_froms + 1, sizeof *w->froms)))
     return PT_ERR(PT_ENOMEM, "out of memory matching queries");
   if (is_new_from)
     w->froms[w->n_froms++] = from;
   pt_walk_match *k = &w->matches[w->n_matches];
+  pt_cap_up *up = w->ups + w->n_caps;
+  for (uint16_t i = 0; i < m->capture_count; i++) {
+    if (ups) {
+      up[i] = ups[i];
+      continue;
+    }
+    memset(&up[i].parent, 0, sizeof up[i].parent); /* not known */
+    up[i].end = ts_node_end_byte(m->captures[i].node);
+  }
   TSNode end = from;
+  uint32_t end_end = 0;
   for (uint16_t i = 0; i < m->capture_count; i++)
-    if (m->captures[i].index + 1 == w->q->end_capture)
+    if (m->captures[i].index + 1 == w->q->end_capture) {
       end = m->captures[i].node;
+      end_end = up[i].end;
+    }
   k->from = (uint32_t)(w->n_froms - 1);
   k->order = order;
   k->end_start = ts_node_start_byte(end);
-  k->end_end = ts_node_end_byte(end);
+  k->end_end = end.id == from.id ? ts_node_end_byte(end) : end_end;
   k->seq = (uint32_t)w->n_matches;
   k->pattern = m->pattern_index;
   k->first_cap = w->n_caps;
@@ -830,7 +845,7 @@ static int run_from(pt_query_walk *w, TSNode n, uint32_t order)
   w->n_runs++;
   ts_query_cursor_exec(w->cur, w->q->ts, n);
   while (rc == 0 && ts_query_cursor_next_match(w->cur, &m))
-    rc = pt__query_walk_keep(w, &m, n, order, w->n_matches);
+    rc = pt__query_walk_keep(w, &m, NULL, n, order, w->n_matches);
   return rc;
 }
 
@@ -885,6 +900,15 @@ static int enter(void *payload, TSNode n, TSSymbol sym, uint32_t depth)
   pt_query_walk *w = payload;
   const pt_query *q = w->q;
   w->n_nodes++;
+  if (depth >= w->cap_path &&
+      pt_array_grow((void **)&w->path, &w->cap_path, (size_t)depth + 1,
+                    sizeof *w->path))
+    return PT_ERR(PT_ENOMEM, "out of memory matching queries");
+  w->path[depth] = n;
+  if (depth > 0)
+    w->up = w->path[depth - 1];
+  else
+    memset(&w->up, 0, sizeof w->up);
   if (w->n_held && w->held[w->n_held - 1].depth + 1 == depth) {
     pt_walk_held *h = &w->held[w->n_held - 1];
     h->seen |= kid_bits(&q->needs[h->sym], sym);
@@ -932,6 +956,7 @@ int pt__query_walk_start(pt_query_walk *w, const pt_query *q,
   w->q = q;
   w->cur = cur;
   w->is_whole = 0;
+  w->cur_ups = NULL;
   w->n_matches = w->n_caps = w->n_froms = w->next = w->n_held = 0;
   memset(&w->from, 0, sizeof w->from);
   if (q->roots)
@@ -953,11 +978,13 @@ int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m)
   m->pattern_index = (uint16_t)k->pattern;
   m->capture_count = k->n_caps;
   m->captures = w->caps + k->first_cap;
+  w->cur_ups = w->ups + k->first_cap;
   return 1;
 }
 
 void pt__query_walk_end(pt_query_walk *w)
 {
+  w->cur_ups = NULL;
   w->n_matches = w->n_caps = w->n_froms = w->next = w->n_held = 0;
 }
 
@@ -972,6 +999,21 @@ void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes)
     pt_free(w->caps);
     w->caps = NULL;
     w->cap_caps = 0;
+  }
+  if (w->cap_ups > max_bytes / sizeof *w->ups) {
+    pt_free(w->ups);
+    w->ups = NULL;
+    w->cap_ups = 0;
+  }
+  if (w->cap_mups > max_bytes / sizeof *w->mups) {
+    pt_free(w->mups);
+    w->mups = NULL;
+    w->cap_mups = 0;
+  }
+  if (w->cap_path > max_bytes / sizeof *w->path) {
+    pt_free(w->path);
+    w->path = NULL;
+    w->cap_path = 0;
   }
   if (w->cap_froms > max_bytes / sizeof *w->froms) {
     pt_free(w->froms);
@@ -1005,6 +1047,9 @@ void pt__query_walk_fini(pt_query_walk *w)
 {
   pt_free(w->matches);
   pt_free(w->caps);
+  pt_free(w->ups);
+  pt_free(w->mups);
+  pt_free(w->path);
   pt_free(w->froms);
   pt_free(w->held);
   pt_free(w->mcaps);
