@@ -277,6 +277,40 @@ static void extract_receivers__repeated_lookups_keep_each_scope(void **state)
   pt_file_result_free(r);
 }
 
+/* JavaScript's ES5 classes (extract_entities.c, promote_constructors):
+ * each assignment to a prototype's member makes the first top-level
+ * function of that name still a function a class; a nested function of
+ * that name is none, and a name no function has promotes nothing. A file
+ * of many such assignments is looked up by name, not scanned for each. */
+static void extract_es5__prototypes_make_classes_one_each(void **state)
+{
+  static const char src[] =
+      "function A() {}\n"
+      "function A() {}\n"
+      "function B() {}\n"
+      "function B() {}\n"
+      "A.prototype.x = function () {};\n"
+      "B.prototype.y = function () {};\n"
+      "B.prototype.z = function () {};\n"
+      "function C() {}\n"
+      "function D() { function B() {} }\n"
+      "var o = {};\n"
+      "o.k = function () {};\n";
+  (void)state;
+  pt_file_result *r = pt_test_extract(PT_GRAMMAR_JAVASCRIPT, "src/a.js", src,
+                                    sizeof src - 1);
+  pt_buf kinds = PT_BUF_INIT;
+  for (size_t i = 0; i < r->n_entities; i++)
+    pt_buf_printf(&kinds, "%s %s %u\n", pt_kind_name(r->entities[i].kind),
+                  r->entities[i].qualname, r->entities[i].line_start);
+  assert_string_equal(pt_buf_cstr(&kinds),
+                      "class A 1\nfunction A 2\nclass B 3\nclass B 4\n"
+                      "method A.x 5\nmethod B.y 6\nmethod B.z 7\n"
+                      "function C 8\nfunction D 9\nfunction D.B 9\n");
+  pt_buf_fini(&kinds);
+  pt_file_result_free(r);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -284,6 +318,7 @@ int main(void)
     cmocka_unit_test(extract_markers__many_definitions_under_one_parent),
     cmocka_unit_test(extract_ruby__classes_named_by_their_own_scope_end),
     cmocka_unit_test(extract_receivers__repeated_lookups_keep_each_scope),
+    cmocka_unit_test(extract_es5__prototypes_make_classes_one_each),
     cmocka_unit_test(extract_fixture__rust),
     cmocka_unit_test(extract_fixture__python),
     cmocka_unit_test(extract_fixture__javascript),

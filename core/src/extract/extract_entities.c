@@ -579,26 +579,73 @@ static int emit(pt_xfile *f)
   return 0;
 }
 
+/* A top-level function by name (promote_constructors). */
+typedef struct named_fn {
+  const char *name;
+  size_t at;                /* its candidate */
+  size_t taken;             /* at a name's first: how many of that name
+                               are classes now */
+} named_fn;
+
+/* By name, then in the candidates' order. */
+static int cmp_named_fn(const void *pa, const void *pb)
+{
+  const named_fn *a = pa, *b = pb;
+  int d = strcmp(a->name, b->name);
+  return d ? d : (a->at > b->at) - (a->at < b->at);
+}
+
 /* JavaScript's ES5 classes: a top-level function whose prototype the file
  * gives methods (`function A() {}`, `A.prototype.m = function () {}`) is
- * a class, as universal-ctags reads it, and holds those methods. */
-static void promote_constructors(pt_xfile *f)
+ * a class, as universal-ctags reads it, and holds those methods. Each
+ * candidate with a scope makes the first top-level function of that name
+ * still a function a class: the functions are looked up by name among
+ * them sorted (a generated file has thousands of each). 0, or
+ * PT_ENOMEM. */
+static int promote_constructors(pt_xfile *f)
 {
   if (f->lang != PT_LANG_JAVASCRIPT)
-    return;
+    return 0;
+  size_t n_fns = 0, n_scoped = 0;
+  for (size_t i = 0; i < f->n_cands; i++) {
+    const pt_cand *c = &f->cands[i];
+    n_scoped += c->scope != NULL;
+    n_fns += c->parent < 0 && c->kind == PT_KIND_FUNCTION && !c->scope;
+  }
+  if (n_fns == 0 || n_scoped == 0)
+    return 0;
+  named_fn *fns = pt_malloc(n_fns * sizeof *fns);
+  if (!fns)
+    return PT_ERR(PT_ENOMEM, "out of memory extracting %s", f->path);
+  n_fns = 0;
+  for (size_t i = 0; i < f->n_cands; i++) {
+    const pt_cand *c = &f->cands[i];
+    if (c->parent < 0 && c->kind == PT_KIND_FUNCTION && !c->scope)
+      fns[n_fns++] = (named_fn){c->name, i, 0};
+  }
+  qsort(fns, n_fns, sizeof *fns, cmp_named_fn);
   for (size_t i = 0; i < f->n_cands; i++) {
     const char *owner = f->cands[i].scope;
     if (!owner)
       continue;
-    for (size_t j = 0; j < f->n_cands; j++) {
-      pt_cand *c = &f->cands[j];
-      if (c->parent < 0 && c->kind == PT_KIND_FUNCTION && !c->scope &&
-          strcmp(c->name, owner) == 0) {
-        c->kind = PT_KIND_CLASS;
-        break;
-      }
+    size_t lo = 0, hi = n_fns;       /* the first function named owner */
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (strcmp(fns[mid].name, owner) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo == n_fns || strcmp(fns[lo].name, owner) != 0)
+      continue;
+    size_t next = lo + fns[lo].taken; /* the first still a function */
+    if (next < n_fns && strcmp(fns[next].name, owner) == 0) {
+      f->cands[fns[next].at].kind = PT_KIND_CLASS;
+      fns[lo].taken++;
     }
   }
+  pt_free(fns);
+  return 0;
 }
 
 int pt__extract_entities(pt_xfile *f)
@@ -607,7 +654,7 @@ int pt__extract_entities(pt_xfile *f)
   sort_and_dedupe(f);
   int rc = nest(f);
   f->is_nested = rc == 0;
-  promote_constructors(f);
+  if (rc == 0) rc = promote_constructors(f);
   if (rc == 0) rc = name_all(f);
   if (rc == 0) rc = describe(f);
   if (rc == 0) rc = assign_keys(f);
