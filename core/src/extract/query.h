@@ -105,6 +105,7 @@ typedef struct pt_cap_up {
   TSNode parent;
   uint32_t end;
 } pt_cap_up;
+typedef struct pt_cap_kept pt_cap_kept;
 typedef struct pt_query_walk {
   const pt_query *q;         /* borrowed */
   TSQueryCursor *cur;        /* borrowed */
@@ -113,10 +114,17 @@ typedef struct pt_query_walk {
   size_t n_matches, cap_matches, next;
   TSQueryCapture *caps;      /* owned: the matches' captures */
   size_t n_caps, cap_caps;
-  pt_cap_up *ups;            /* owned: by capture, beside caps */
-  size_t cap_ups;
-  const pt_cap_up *cur_ups;  /* the current match's, by capture; NULL
-                                when the cursor walks the whole tree */
+  pt_cap_kept *kept;         /* owned: by capture, beside caps: its end
+                                and parent (in parents) */
+  size_t cap_kept;
+  TSNode *parents;           /* owned: the parents kept, those of the
+                                definitions' and bindings' captures only
+                                (the others' are not asked for) */
+  size_t n_parents, cap_parents;
+  pt_cap_up *cur_buf;        /* owned: the current match's, by capture */
+  size_t cap_cur;
+  const pt_cap_up *cur_ups;  /* cur, or NULL when the cursor walks the
+                                whole tree */
   TSNode *path;              /* owned: the visible nodes the walk is in,
                                 by depth */
   size_t cap_path;

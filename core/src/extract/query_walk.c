@@ -753,6 +753,12 @@ struct pt_walk_match {
   uint32_t from;                 /* where the pattern starts, in froms */
 };
 
+/* A capture's end byte and parent: 1 + its index in parents, or 0. */
+struct pt_cap_kept {
+  uint32_t end;
+  uint32_t parent;
+};
+
 /* A start node held back until the walk has seen its children. */
 struct pt_walk_held {
   TSNode node;
@@ -782,29 +788,39 @@ int pt__query_walk_keep(pt_query_walk *w, const TSQueryMatch *m,
                     sizeof *w->matches) ||
       pt_array_grow((void **)&w->caps, &w->cap_caps, w->n_caps + m->capture_count,
                     sizeof *w->caps) ||
-      pt_array_grow((void **)&w->ups, &w->cap_ups, w->n_caps + m->capture_count,
-                    sizeof *w->ups) ||
+      pt_array_grow((void **)&w->kept, &w->cap_kept, w->n_caps + m->capture_count,
+                    sizeof *w->kept) ||
+      pt_array_grow((void **)&w->parents, &w->cap_parents,
+                    w->n_parents + m->capture_count, sizeof *w->parents) ||
+      pt_array_grow((void **)&w->cur_buf, &w->cap_cur, m->capture_count,
+                    sizeof *w->cur_buf) ||
       (is_new_from && pt_array_grow((void **)&w->froms, &w->cap_froms,
                                     w->n_froms + 1, sizeof *w->froms)))
     return PT_ERR(PT_ENOMEM, "out of memory matching queries");
   if (is_new_from)
     w->froms[w->n_froms++] = from;
   pt_walk_match *k = &w->matches[w->n_matches];
-  pt_cap_up *up = w->ups + w->n_caps;
+  pt_cap_kept *kept = w->kept + w->n_caps;
+  const uint8_t *role = w->q->role;
   for (uint16_t i = 0; i < m->capture_count; i++) {
-    if (ups) {
-      up[i] = ups[i];
+    uint32_t id = m->captures[i].index;
+    kept[i].end = ups ? ups[i].end : ts_node_end_byte(m->captures[i].node);
+    kept[i].parent = 0;
+    if (!ups || ts_node_is_null(ups[i].parent) || !role ||
+        (role[id] != PT_ROLE_DEFINITION && role[id] != PT_ROLE_BIND_VAR))
       continue;
-    }
-    memset(&up[i].parent, 0, sizeof up[i].parent); /* not known */
-    up[i].end = ts_node_end_byte(m->captures[i].node);
+    if (w->n_parents == 0 || w->parents[w->n_parents - 1].id != ups[i].parent.id ||
+        memcmp(&w->parents[w->n_parents - 1], &ups[i].parent,
+               sizeof ups[i].parent) != 0)
+      w->parents[w->n_parents++] = ups[i].parent;
+    kept[i].parent = (uint32_t)w->n_parents;
   }
   TSNode end = from;
   uint32_t end_end = 0;
   for (uint16_t i = 0; i < m->capture_count; i++)
     if (m->captures[i].index + 1 == w->q->end_capture) {
       end = m->captures[i].node;
-      end_end = up[i].end;
+      end_end = kept[i].end;
     }
   k->from = (uint32_t)(w->n_froms - 1);
   k->order = order;
@@ -958,6 +974,7 @@ int pt__query_walk_start(pt_query_walk *w, const pt_query *q,
   w->is_whole = 0;
   w->cur_ups = NULL;
   w->n_matches = w->n_caps = w->n_froms = w->next = w->n_held = 0;
+  w->n_parents = 0;
   memset(&w->from, 0, sizeof w->from);
   if (q->roots)
     return collect(w, root);
@@ -978,7 +995,15 @@ int pt__query_walk_next(pt_query_walk *w, TSQueryMatch *m)
   m->pattern_index = (uint16_t)k->pattern;
   m->capture_count = k->n_caps;
   m->captures = w->caps + k->first_cap;
-  w->cur_ups = w->ups + k->first_cap;
+  for (uint16_t i = 0; i < k->n_caps; i++) { /* room made by keep */
+    const pt_cap_kept *c = &w->kept[k->first_cap + i];
+    if (c->parent)
+      w->cur_buf[i].parent = w->parents[c->parent - 1];
+    else
+      memset(&w->cur_buf[i].parent, 0, sizeof w->cur_buf[i].parent);
+    w->cur_buf[i].end = c->end;
+  }
+  w->cur_ups = w->cur_buf;
   return 1;
 }
 
@@ -986,6 +1011,7 @@ void pt__query_walk_end(pt_query_walk *w)
 {
   w->cur_ups = NULL;
   w->n_matches = w->n_caps = w->n_froms = w->next = w->n_held = 0;
+  w->n_parents = 0;
 }
 
 void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes)
@@ -1000,10 +1026,15 @@ void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes)
     w->caps = NULL;
     w->cap_caps = 0;
   }
-  if (w->cap_ups > max_bytes / sizeof *w->ups) {
-    pt_free(w->ups);
-    w->ups = NULL;
-    w->cap_ups = 0;
+  if (w->cap_kept > max_bytes / sizeof *w->kept) {
+    pt_free(w->kept);
+    w->kept = NULL;
+    w->cap_kept = 0;
+  }
+  if (w->cap_parents > max_bytes / sizeof *w->parents) {
+    pt_free(w->parents);
+    w->parents = NULL;
+    w->cap_parents = 0;
   }
   if (w->cap_mups > max_bytes / sizeof *w->mups) {
     pt_free(w->mups);
@@ -1047,7 +1078,9 @@ void pt__query_walk_fini(pt_query_walk *w)
 {
   pt_free(w->matches);
   pt_free(w->caps);
-  pt_free(w->ups);
+  pt_free(w->kept);
+  pt_free(w->parents);
+  pt_free(w->cur_buf);
   pt_free(w->mups);
   pt_free(w->path);
   pt_free(w->froms);
