@@ -101,7 +101,7 @@ static TSNode walk_parent(const pt_xfile *f, TSNode n)
 {
   TSNode none = {0};
   for (uint16_t i = 0; i < f->n_known; i++)
-    if (f->known[i].node.id == n.id)
+    if (f->known[i].node.id == n.id && !ts_node_is_null(f->known_ups[i].parent))
       return f->known_ups[i].parent;
   return none;
 }

@@ -86,13 +86,18 @@ static TSNode top_around(const pt_xfile *f, TSNode n, uint32_t a, uint32_t b,
   return t;
 }
 
-/* n's entry in f->known, or NULL. */
+/* n's entry in f->known, one with its parent if any (a node captured
+ * twice may have it kept for one capture only), or NULL. */
 static const pt_cap_up *known(const pt_xfile *f, TSNode n)
 {
+  const pt_cap_up *k = NULL;
   for (uint16_t i = 0; i < f->n_known; i++)
-    if (f->known[i].node.id == n.id)
-      return &f->known_ups[i];
-  return NULL;
+    if (f->known[i].node.id == n.id) {
+      k = &f->known_ups[i];
+      if (!ts_node_is_null(k->parent))
+        break;
+    }
+  return k;
 }
 
 uint32_t pt__node_end(const pt_xfile *f, TSNode n)
