@@ -1859,16 +1859,29 @@ static int use_how(pt_lang lang, const pt__use *b)
                                : PT_USE_SUFFIX;
 }
 
+/* Whether a Rust glob b brings in entity i: a public item, or any item
+ * of a module around the file's (`use super::*`); any other language's
+ * glob brings in every member. */
+static int glob_sees(const pt_resolver *rs, pt_lang lang, const pt__use *b,
+                     size_t i)
+{
+  const char *sig = rs->ents[i].signature;
+  return lang != PT_LANG_RUST || b->sees_private ||
+         (sig && strncmp(sig, "pub", 3) == 0);
+}
+
 /* at_path through groups, where want has two segments or more and ends
  * with the name (nl bytes) "P.name": a qualified name that fits it ends
  * with want, or is a dotted tail of it, so it is P.name at its end (the
  * group of segment P) or the name alone (the group of that qualified
- * name). 1 with t filled, or 0 when that does not hold or more than 64
- * fit (the caller walks the chain). */
+ * name). With glob, only what it brings in (glob_sees). 1 with t filled,
+ * or 0 when that does not hold or more than 64 fit (the caller walks the
+ * chain). */
 static int at_path_groups(const pt_resolver *rs, pt_lang lang,
                           const pt_raw_ref *r, size_t head, const char *name,
                           size_t nl, const char *want, size_t wl, int how,
-                          int types_only, const char *from, tier_hit *t)
+                          int types_only, const char *from,
+                          const pt__use *glob, tier_hit *t)
 {
   uint32_t fits[64], n = 0, g[2];
   size_t p = wl - nl - 1, q, id;
@@ -1883,7 +1896,8 @@ static int at_path_groups(const pt_resolver *rs, pt_lang lang,
     for (uint32_t i = g[k]; i != NO_ID;
          i = rs->gnext[k ? PT_GRP_QN : PT_GRP_SEG][i]) {
       if (!eligible(rs, i, r, types_only) ||
-          !pt__use_fits(rs, lang, i, want, wl, how, from))
+          !pt__use_fits(rs, lang, i, want, wl, how, from) ||
+          (glob && !glob_sees(rs, lang, glob, i)))
         continue;
       if (n == sizeof fits / sizeof *fits)
         return 0;
@@ -1911,7 +1925,7 @@ static void at_path(const pt_resolver *rs, const pt__resolve_ctx *c,
   if (!nl || !chain_head(rs, pt__resolve_family(lang), name, nl, &head))
     return;
   if (at_path_groups(rs, lang, r, head, name, nl, want, wl, how, types_only,
-                     from, t))
+                     from, NULL, t))
     return;
   for (size_t i = head; i != NONE; i = rs->next_same_name[i])
     if (eligible(rs, i, r, types_only) &&
@@ -2105,15 +2119,18 @@ static int bound_glob(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
       pt_error_clear();
       continue;
     }
-    for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
-      const char *sig = rs->ents[i].signature;
+    /* the candidates at the glob's path, in the chain's order: through
+     * its groups when they hold them (not every copy's candidates of the
+     * name), else over the chain */
+    if (at_path_groups(rs, lang, r, head, r->name, nl, c->bpath.ptr,
+                       c->bpath.len, use_how(lang, b), 0, from, b, &t))
+      continue;
+    for (size_t i = head; i != NONE; i = rs->next_same_name[i])
       if (eligible(rs, i, r, 0) &&
           pt__use_fits(rs, lang, i, c->bpath.ptr, c->bpath.len,
                        use_how(lang, b), from) &&
-          (lang != PT_LANG_RUST || b->sees_private ||
-           (sig && strncmp(sig, "pub", 3) == 0)))
+          glob_sees(rs, lang, b, i))
         tier_add(rs, &t, i);
-    }
   }
   if (!t.count)
     return 0;
