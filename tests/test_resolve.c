@@ -839,7 +839,10 @@ static uint32_t group_key(const pt_resolver *rs, size_t i, int t)
 }
 
 /* Every chain of same-named entities, each group of each of its members:
- * exactly the chain's members with that key, in the chain's order. */
+ * exactly the chain's members with that key, in the chain's order; and
+ * its non-methods (rs->next_free from each member, pt__group_free_first
+ * from the head): exactly the chain's members that are not methods, in
+ * the chain's order. */
 static size_t assert_groups_follow_chains(const pt_resolver *rs)
 {
   size_t groups = 0;
@@ -849,6 +852,20 @@ static size_t assert_groups_follow_chains(const pt_resolver *rs)
       if (!slot->key || slot->value == NONE)
         continue;
       size_t head = slot->value;
+      uint32_t nm = pt__group_free_first(rs, head);
+      for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+        if (rs->info[i].kind == PT_KIND_METHOD)
+          continue;
+        assert_int_equal(nm, i);
+        nm = rs->next_free[i];
+      }
+      assert_int_equal(nm, NO_ID);
+      for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+        size_t j = rs->next_same_name[i];
+        while (j != NONE && rs->info[j].kind == PT_KIND_METHOD)
+          j = rs->next_same_name[j];
+        assert_int_equal(rs->next_free[i], j == NONE ? NO_ID : (uint32_t)j);
+      }
       for (size_t i = head; i != NONE; i = rs->next_same_name[i])
         for (int t = 0; t < PT_GRP__COUNT; t++) {
           uint32_t x = group_key(rs, i, t);

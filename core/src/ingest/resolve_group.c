@@ -5,6 +5,10 @@
  * only at one folder, one type or one qualifier walks its group instead
  * of every entity of the name, so a name defined in every copy of a
  * vendored tree costs a reference what one copy's definitions cost.
+ * Beside them, each chain's non-methods are linked (rs->next_free): a
+ * name that no method can be (a bare name, an import, a name after a
+ * package's qualifier) walks them alone; most of a popular Rust name's
+ * candidates are methods (fmt, new, from).
  * Built with the tables, kept right by the patches (resolve_upkeep.c). */
 #include <string.h>
 
@@ -203,16 +207,40 @@ void pt__group_unlink(pt_resolver *rs, size_t i)
   }
 }
 
+uint32_t pt__group_free_first(const pt_resolver *rs, size_t head)
+{
+  if (head == NONE)
+    return NO_ID;
+  return rs->info[head].kind != PT_KIND_METHOD ? (uint32_t)head
+                                               : rs->next_free[head];
+}
+
+void pt__group_free_chain(pt_resolver *rs, size_t head)
+{
+  /* from each of the members since the last non-method (itself
+   * included) to the next non-method, each member set once */
+  size_t from = head;
+  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+    if (i == head || rs->info[i].kind == PT_KIND_METHOD)
+      continue;
+    for (; from != i; from = rs->next_same_name[from])
+      rs->next_free[from] = (uint32_t)i;
+  }
+  for (; from != NONE; from = rs->next_same_name[from])
+    rs->next_free[from] = NO_ID;
+}
+
 int pt__group_room(pt_resolver *rs, size_t n)
 {
   if (n <= rs->cap_gnext)
     return 0;
   size_t cap = rs->cap_gnext * 2 > n ? rs->cap_gnext * 2 : n;
-  for (int t = 0; t < PT_GRP__COUNT; t++) {
-    uint32_t *v = pt_realloc(rs->gnext[t], cap * sizeof *v);
+  for (int t = 0; t <= PT_GRP__COUNT; t++) {
+    uint32_t **at = t < PT_GRP__COUNT ? &rs->gnext[t] : &rs->next_free;
+    uint32_t *v = pt_realloc(*at, cap * sizeof *v);
     if (!v)
       return PT_ERR(PT_ENOMEM, "out of memory");
-    rs->gnext[t] = v;
+    *at = v;
   }
   rs->cap_gnext = cap;
   return 0;
@@ -225,11 +253,20 @@ int pt__group_build(pt_resolver *rs)
   int rc = pt__group_room(rs, rs->n_ents + 1);
   for (size_t i = 0; rc == 0 && i < rs->n_ents; i++)
     rc = pt__group_link(rs, i);
+  /* a fresh build chains each name in index order (resolve.c, chain()),
+   * so the next member's link is made before its own */
+  for (size_t i = rs->n_ents; rc == 0 && i-- > 0;) {
+    size_t j = rs->next_same_name[i];
+    rs->next_free[i] = j == NONE ? NO_ID
+                       : rs->info[j].kind != PT_KIND_METHOD ? (uint32_t)j
+                                                            : rs->next_free[j];
+  }
   return rc;
 }
 
 void pt__group_fini(pt_resolver *rs)
 {
+  pt_free(rs->next_free);
   for (int t = 0; t < PT_GRP__COUNT; t++)
     pt_free(rs->gnext[t]);
   pt_free(rs->groups.slots);

@@ -161,7 +161,10 @@ struct pt_resolver {
   pt_strmap segs;            /* qualifier segments -> id (PT_GRP_SEG) */
   pt__grp_map groups;        /* (type, family, name, key) -> first, last */
   uint32_t *gnext[PT_GRP__COUNT]; /* owned, by entity: next of its group */
-  size_t cap_gnext;
+  uint32_t *next_free;       /* owned, by entity: the next entity of its
+                                name's chain that is not a method, or
+                                NO_ID (resolve_group.c) */
+  size_t cap_gnext;          /* entities gnext and next_free have room for */
   pt__attr_change *attr_log; /* owned: since the last flush (upkeep) */
   size_t n_attr_log, cap_attr_log;
 };
@@ -347,6 +350,12 @@ int pt__group_link(pt_resolver *rs, size_t i);
 void pt__group_unlink(pt_resolver *rs, size_t i);
 /* Does entity a come before entity b in the chain of their name? */
 int pt__group_before(const pt_resolver *rs, size_t a, size_t b);
+/* The first entity of the chain from head that is not a method, or NO_ID:
+ * the next is rs->next_free[i]. */
+uint32_t pt__group_free_first(const pt_resolver *rs, size_t head);
+/* Makes rs->next_free right along the chain from head (NONE: none) after
+ * an entity joined or left it. */
+void pt__group_free_chain(pt_resolver *rs, size_t head);
 /* Room for n entities in the group arrays. */
 int pt__group_room(pt_resolver *rs, size_t n);
 void pt__group_fini(pt_resolver *rs);

@@ -352,6 +352,29 @@ static int eligible(const pt_resolver *rs, size_t i, const pt_raw_ref *r,
          (n_args >= rs->info[i].ar_lo && n_args <= rs->info[i].ar_hi);
 }
 
+/* A walk over the non-methods of head's name (rs->next_free), in the
+ * chain's order: for a lookup no method can answer. */
+static size_t free_first(const pt_resolver *rs, size_t head)
+{
+  uint32_t i = pt__group_free_first(rs, head);
+  return i == NO_ID ? NONE : i;
+}
+
+static size_t free_next(const pt_resolver *rs, size_t i)
+{
+  uint32_t n = rs->next_free[i];
+  return n == NO_ID ? NONE : n;
+}
+
+/* Whether eligible() may take a method for r: not for a type, a base, a
+ * `new` (a Go conversion names a type, an ES5 constructor a function),
+ * nor where only types are wanted. Where it may not, a walk over every
+ * eligible candidate walks the non-methods alone. */
+static int methods_fit(const pt_raw_ref *r, int types_only)
+{
+  return !types_only && kind_fits(r->kind, PT_KIND_METHOD);
+}
+
 /* Imports prefer types: `import a.Circle` names the class, not its
  * constructor Circle.Circle. */
 static int wants_types_only(const pt_resolver *rs, size_t head,
@@ -359,8 +382,8 @@ static int wants_types_only(const pt_resolver *rs, size_t head,
 {
   if (r->kind != PT_REF_IMPORT)
     return 0;
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
-    if (eligible(rs, i, r, 1))
+  for (size_t i = free_first(rs, head); i != NONE; i = free_next(rs, i))
+    if (eligible(rs, i, r, 1)) /* a type, never a method */
       return 1;
   return 0;
 }
@@ -498,11 +521,14 @@ static uint32_t group_of(const pt_resolver *rs, size_t head, int type,
  * of its group with key x, else (ALL_OF_NAME) every entity of the name;
  * the first, then the next after i; NONE at the end. */
 #define ALL_OF_NAME (-1)
+#define NON_METHODS (-2) /* every entity of the name but its methods */
 static size_t walk_first(const pt_resolver *rs, size_t head, int type,
                          uint32_t x)
 {
   if (type == ALL_OF_NAME)
     return head;
+  if (type == NON_METHODS)
+    return free_first(rs, head);
   uint32_t i = group_of(rs, head, type, x);
   return i == NO_ID ? NONE : i;
 }
@@ -511,6 +537,8 @@ static size_t walk_next(const pt_resolver *rs, int type, size_t i)
 {
   if (type == ALL_OF_NAME)
     return rs->next_same_name[i];
+  if (type == NON_METHODS)
+    return free_next(rs, i);
   uint32_t n = rs->gnext[type][i];
   return n == NO_ID ? NONE : n;
 }
@@ -1143,7 +1171,8 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
   uint32_t seg = NO_ID;
   int by_seg = !package && want && head != NONE &&
                qualifier_seg(rs, want, want_in_mod, &seg);
-  int walk = by_seg ? PT_GRP_SEG : ALL_OF_NAME;
+  int all = methods_fit(r, 0) ? ALL_OF_NAME : NON_METHODS;
+  int walk = by_seg ? PT_GRP_SEG : all;
   for (size_t i = walk_first(rs, head, walk, seg); i != NONE;
        i = walk_next(rs, walk, i)) {
     if (!eligible(rs, i, r, 0))
@@ -1158,7 +1187,8 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
       tier_add(rs, &pkg, i);
   }
   /* and whether any candidate may be r's target at all */
-  for (size_t i = head; by_seg && !any && i != NONE; i = rs->next_same_name[i])
+  for (size_t i = walk_first(rs, head, all, 0); by_seg && !any && i != NONE;
+       i = walk_next(rs, all, i))
     any = eligible(rs, i, r, 0);
   pt_free(want);
   pt_free(want_in_mod);
@@ -1661,8 +1691,8 @@ static verdict in_module(const pt_resolver *rs, pt_lang lang,
   tier_hit t = {0}, pkg = {0};
   if (!chain_head(rs, pt__resolve_family(lang), name, strlen(name), &head))
     return missed(PT_RES_EXTERNAL);
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
-    if (!module_member(rs, i, r))
+  for (size_t i = free_first(rs, head); i != NONE; i = free_next(rs, i)) {
+    if (!module_member(rs, i, r)) /* never a method */
       continue;
     const char *path = rs->path_text[rs->info[i].file];
     if (file_matches_module(path, mod))
@@ -1874,7 +1904,8 @@ static int glob_sees(const pt_resolver *rs, pt_lang lang, const pt__use *b,
  * with the name (nl bytes) "P.name": a qualified name that fits it ends
  * with want, or is a dotted tail of it, so it is P.name at its end (the
  * group of segment P) or the name alone (the group of that qualified
- * name). With glob, only what it brings in (glob_sees). 1 with t filled,
+ * name); Rust's crate::f, one segment, is the group of qualified name f.
+ * With glob, only what it brings in (glob_sees). 1 with t filled,
  * or 0 when that does not hold or more than 64 fit (the caller walks the
  * chain). */
 static int at_path_groups(const pt_resolver *rs, pt_lang lang,
@@ -1885,13 +1916,23 @@ static int at_path_groups(const pt_resolver *rs, pt_lang lang,
 {
   uint32_t fits[64], n = 0, g[2];
   size_t p = wl - nl - 1, q, id;
-  if (wl <= nl + 1 || want[p] != '.' || memcmp(want + p + 1, name, nl) != 0)
-    return 0;
-  for (q = p; q > 0 && want[q - 1] != '.';)
-    q--;
-  g[0] = group_of(rs, head, PT_GRP_SEG, pt__group_seg_id(rs, want + q, p - q));
-  g[1] = pt_strmap_get(&rs->qnames, want + p + 1, nl, &id)
-             ? group_of(rs, head, PT_GRP_QN, (uint32_t)id) : NO_ID;
+  if (how == PT_USE_CRATE && wl == nl && memcmp(want, name, nl) == 0) {
+    /* crate::f: only a definition whose qualified name is f itself fits
+     * (pt__use_fits) */
+    g[0] = NO_ID;
+    g[1] = pt_strmap_get(&rs->qnames, want, nl, &id)
+               ? group_of(rs, head, PT_GRP_QN, (uint32_t)id) : NO_ID;
+  } else {
+    if (wl <= nl + 1 || want[p] != '.' ||
+        memcmp(want + p + 1, name, nl) != 0)
+      return 0;
+    for (q = p; q > 0 && want[q - 1] != '.';)
+      q--;
+    g[0] = group_of(rs, head, PT_GRP_SEG,
+                    pt__group_seg_id(rs, want + q, p - q));
+    g[1] = pt_strmap_get(&rs->qnames, want + p + 1, nl, &id)
+               ? group_of(rs, head, PT_GRP_QN, (uint32_t)id) : NO_ID;
+  }
   for (int k = 0; k < 2; k++)
     for (uint32_t i = g[k]; i != NO_ID;
          i = rs->gnext[k ? PT_GRP_QN : PT_GRP_SEG][i]) {
@@ -1927,7 +1968,9 @@ static void at_path(const pt_resolver *rs, const pt__resolve_ctx *c,
   if (at_path_groups(rs, lang, r, head, name, nl, want, wl, how, types_only,
                      from, NULL, t))
     return;
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+  int all = methods_fit(r, types_only) ? ALL_OF_NAME : NON_METHODS;
+  for (size_t i = walk_first(rs, head, all, 0); i != NONE;
+       i = walk_next(rs, all, i))
     if (eligible(rs, i, r, types_only) &&
         pt__use_fits(rs, lang, i, want, wl, how, from))
       tier_add(rs, t, i);
@@ -2125,7 +2168,9 @@ static int bound_glob(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
     if (at_path_groups(rs, lang, r, head, r->name, nl, c->bpath.ptr,
                        c->bpath.len, use_how(lang, b), 0, from, b, &t))
       continue;
-    for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+    int all = methods_fit(r, 0) ? ALL_OF_NAME : NON_METHODS;
+    for (size_t i = walk_first(rs, head, all, 0); i != NONE;
+         i = walk_next(rs, all, i))
       if (eligible(rs, i, r, 0) &&
           pt__use_fits(rs, lang, i, c->bpath.ptr, c->bpath.len,
                        use_how(lang, b), from) &&
@@ -2264,6 +2309,8 @@ typedef struct pick_ctx {
   int n_ns;              /* the caller's namespaces (c->ns) */
   int renamed;           /* an import binds the name under another */
   size_t nl;             /* strlen(r->name) */
+  int no_qualified;      /* pick_by_group found no candidate in the
+                            qualifier's tier (tier 0) */
 } pick_ctx;
 
 /* The tiers of pick_by_name candidate i joins, as bits (1 << k for tier
@@ -2334,7 +2381,15 @@ static verdict pick_by_chain(const pt_resolver *rs, pt__resolve_ctx *c,
   tier_hit t[6], ns[4];
   memset(t, 0, sizeof t);
   memset(ns, 0, sizeof ns);
-  for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
+  /* a method is not eligible, or, named from outside a type, joins no
+   * tier but the qualifier's (classify), which pick_by_group found empty:
+   * the non-methods alone give the same tiers, in the same order */
+  const ref_view *v = p->v;
+  int no_methods = !methods_fit(p->r, v->types_only) ||
+                   (p->no_qualified &&
+                    (v->foreign || v->bare_call || v->import_fn));
+  for (size_t i = no_methods ? free_first(rs, head) : head; i != NONE;
+       i = no_methods ? free_next(rs, i) : rs->next_same_name[i]) {
     int level;
     unsigned m = classify(rs, c, p, i, &level);
     for (int k = 0; k < 6; k++)
@@ -2377,8 +2432,7 @@ static void group_tier(const pt_resolver *rs, pt__resolve_ctx *c,
  * come out as they do over the whole chain, since each group holds every
  * candidate its tier may hold, in the chain's order. */
 static int pick_by_group(const pt_resolver *rs, pt__resolve_ctx *c,
-                         const pick_ctx *p, size_t head, int last,
-                         verdict *out)
+                         pick_ctx *p, size_t head, int last, verdict *out)
 {
   const ref_view *v = p->v;
   const pt_raw_ref *r = p->r;
@@ -2395,6 +2449,7 @@ static int pick_by_group(const pt_resolver *rs, pt__resolve_ctx *c,
       return 1;
     }
   }
+  p->no_qualified = 1;
   if (v->caller_type != NO_ID && !v->foreign) {
     group_tier(rs, c, p, head, PT_GRP_ENCL, v->caller_type, 1, &t, -1, NULL);
     if (t.count) {
@@ -2469,7 +2524,7 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
       return m.target != NONE ? found(m.target, PT_RES_LOCAL) : m;
     }
   }
-  pick_ctx p = {r, lang, &v, 0, 0, 0, strlen(r->name)};
+  pick_ctx p = {r, lang, &v, 0, 0, 0, strlen(r->name), 0};
   p.lexical = !r->scope && (lang == PT_LANG_TYPESCRIPT ||
                             lang == PT_LANG_JAVASCRIPT ||
                             lang == PT_LANG_PYTHON);

@@ -91,13 +91,17 @@ static int chain_link(pt_resolver *rs, size_t i)
   pt_strmap *m = &rs->by_name[rs->info[i].fam];
   if (!pt_strmap_get(m, name, len, &head) || head == NONE || before(rs, i, head)) {
     next[i] = pt_strmap_get(m, name, len, &head) ? head : NONE;
-    return pt_strmap_put(m, name, len, i);
+    int rc = pt_strmap_put(m, name, len, i);
+    if (rc == 0)
+      pt__group_free_chain(rs, i);
+    return rc;
   }
   size_t p = head;
   while (next[p] != NONE && !before(rs, i, next[p]))
     p = next[p];
   next[i] = next[p];
   next[p] = i;
+  pt__group_free_chain(rs, head);
   return 0;
 }
 
@@ -108,13 +112,18 @@ static int chain_unlink(pt_resolver *rs, size_t i)
   pt_strmap *m = &rs->by_name[rs->info[i].fam];
   if (!pt_strmap_get(m, name, len, &head))
     return 0;
-  if (head == i)
-    return pt_strmap_put(m, name, len, next[i]);
+  if (head == i) {
+    int rc = pt_strmap_put(m, name, len, next[i]);
+    if (rc == 0)
+      pt__group_free_chain(rs, next[i]);
+    return rc;
+  }
   for (size_t p = head; p != NONE; p = next[p])
     if (next[p] == i) {
       next[p] = next[i];
       break;
     }
+  pt__group_free_chain(rs, head);
   return 0;
 }
 
