@@ -1014,63 +1014,29 @@ void pt__query_walk_end(pt_query_walk *w)
   w->n_parents = 0;
 }
 
+/* Frees the array at *items when it has room for more than max items. */
+static void drop_over(void *items, size_t *cap, size_t max)
+{
+  if (*cap > max) {
+    pt_free(*(void **)items);
+    *(void **)items = NULL;
+    *cap = 0;
+  }
+}
+
 void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes)
 {
-  if (w->cap_matches > max_bytes / sizeof *w->matches) {
-    pt_free(w->matches);
-    w->matches = NULL;
-    w->cap_matches = 0;
-  }
-  if (w->cap_caps > max_bytes / sizeof *w->caps) {
-    pt_free(w->caps);
-    w->caps = NULL;
-    w->cap_caps = 0;
-  }
-  if (w->cap_kept > max_bytes / sizeof *w->kept) {
-    pt_free(w->kept);
-    w->kept = NULL;
-    w->cap_kept = 0;
-  }
-  if (w->cap_parents > max_bytes / sizeof *w->parents) {
-    pt_free(w->parents);
-    w->parents = NULL;
-    w->cap_parents = 0;
-  }
-  if (w->cap_mups > max_bytes / sizeof *w->mups) {
-    pt_free(w->mups);
-    w->mups = NULL;
-    w->cap_mups = 0;
-  }
-  if (w->cap_path > max_bytes / sizeof *w->path) {
-    pt_free(w->path);
-    w->path = NULL;
-    w->cap_path = 0;
-  }
-  if (w->cap_froms > max_bytes / sizeof *w->froms) {
-    pt_free(w->froms);
-    w->froms = NULL;
-    w->cap_froms = 0;
-  }
-  if (w->cap_held > max_bytes / sizeof *w->held) {
-    pt_free(w->held);
-    w->held = NULL;
-    w->cap_held = 0;
-  }
-  if (w->cap_mcaps > max_bytes / sizeof *w->mcaps) {
-    pt_free(w->mcaps);
-    w->mcaps = NULL;
-    w->cap_mcaps = 0;
-  }
-  if (w->cap_mkids > max_bytes / 64) {
-    pt_free(w->mkids);
-    w->mkids = NULL;
-    w->cap_mkids = 0;
-  }
-  if (w->cap_mframes > max_bytes / 64) {
-    pt_free(w->mframes);
-    w->mframes = NULL;
-    w->cap_mframes = 0;
-  }
+  drop_over(&w->matches, &w->cap_matches, max_bytes / sizeof *w->matches);
+  drop_over(&w->caps, &w->cap_caps, max_bytes / sizeof *w->caps);
+  drop_over(&w->kept, &w->cap_kept, max_bytes / sizeof *w->kept);
+  drop_over(&w->parents, &w->cap_parents, max_bytes / sizeof *w->parents);
+  drop_over(&w->mups, &w->cap_mups, max_bytes / sizeof *w->mups);
+  drop_over(&w->path, &w->cap_path, max_bytes / sizeof *w->path);
+  drop_over(&w->froms, &w->cap_froms, max_bytes / sizeof *w->froms);
+  drop_over(&w->held, &w->cap_held, max_bytes / sizeof *w->held);
+  drop_over(&w->mcaps, &w->cap_mcaps, max_bytes / sizeof *w->mcaps);
+  drop_over(&w->mkids, &w->cap_mkids, max_bytes / 64);
+  drop_over(&w->mframes, &w->cap_mframes, max_bytes / 64);
   pt__tree_walk_trim(&w->tree, max_bytes);
 }
 
