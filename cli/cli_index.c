@@ -682,12 +682,12 @@ static int run(index_run *r)
     pt_ingest_delta_fini(&r->delta);
     return code;
   }
-  /* a re-run's threads free and allocate large blocks side by side: what
-   * they free stays for the next (pt/sys/heap.h) */
-  if (reuse)
+  if (reuse) {
+    /* a re-run's threads free and allocate large blocks side by side:
+     * what they free stays for the next (pt/sys/heap.h) */
     pt_sys_heap_keep_freed();
-  if (reuse)
     code = load_stored(r, store);
+  }
   if (code == 0)
     code = ingest(r, &ps, store, &g, &st);
   for (size_t i = 0; code == 0 && r->out && i < st.n_warnings; i++)
