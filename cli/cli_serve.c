@@ -223,6 +223,13 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
   int rc = parse_args(argc, argv, &a, out, err);
   if (rc)
     return rc < 0 ? PT_EXIT_OK : rc;
+  /* a stop before Ready ends the process (nothing is being written), even
+   * where a script started us in the background with SIGINT ignored */
+  if (pt_term_stop_default() != 0) {
+    fprintf(err, "%sWarning: %s\n", pt__cli_glyphs()->warn,
+            pt_error_last()->message);
+    pt_error_clear();
+  }
   fprintf(out, "Running Tool 8: HTTP Code Query Server\n");
   if (a.verbose) {
     fprintf(out, "  Port: %u%s\n  Database: %s\n", a.port,
@@ -259,8 +266,7 @@ int pt__cli_serve(int argc, char **argv, FILE *out, FILE *err)
             pt__cli_glyphs()->warn, pt_serve_live_error(sv));
   else if (pt_serve_live(sv))
     print_watch(out, pt_serve_live(sv), !a.no_watch);
-  /* caught before Ready, so that a stop sent on seeing it is never lost;
-   * until then one ends the process (nothing is being written) */
+  /* caught before Ready, so that a stop sent on seeing it is never lost */
   if (pt_term_stop_catch() != 0) {
     fprintf(err, "%sWarning: %s; Ctrl-C ends the server without its final "
             "backup\n", pt__cli_glyphs()->warn, pt_error_last()->message);

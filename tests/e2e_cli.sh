@@ -407,4 +407,21 @@ done
 "$pt" dump --db sqlite:lg.db > lg.txt
 grep -q 'server\.log' lg.txt && fail "the server's log was indexed"; ok
 
+# a stop before Ready ends the server, also where it came ignored: a
+# script's background job starts with SIGINT ignored (this one too); the
+# fixtures 20 times over keep it loading past the first line it prints
+mkdir slow
+for i in $(seq 20); do cp -r src "slow/c$i"; done
+"$pt" serve --port 0 --db mem --root slow --no-watch > slow.txt 2>&1 &
+srv=$!
+for _ in $(seq 600); do [ -s slow.txt ] && break; sleep 0.01; done
+grep -q '^Running Tool 8' slow.txt || fail "the server printed nothing: $(cat slow.txt)"
+kill -INT "$srv"
+for _ in $(seq 300); do kill -0 "$srv" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$srv" 2>/dev/null; then
+  kill -TERM "$srv"; wait "$srv" || true
+  fail "SIGINT while loading was ignored: $(cat slow.txt)"
+fi
+wait "$srv" || true; ok
+
 echo "$pass passed, 0 failed"

@@ -97,6 +97,22 @@ int pt_term_stop_catch(void)
   return 0;
 }
 
+int pt_term_stop_default(void)
+{
+  struct sigaction was;
+  if (sigaction(SIGINT, NULL, &was) != 0)
+    return pt__error_from_errno(errno, "cannot read how it takes", "SIGINT");
+  if (was.sa_handler != SIG_IGN)
+    return 0; /* the default, or already caught */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGINT, &sa, NULL) != 0)
+    return pt__error_from_errno(errno, "cannot take", "SIGINT");
+  return 0;
+}
+
 void pt_term_stop_wait(void)
 {
   char c;

@@ -205,6 +205,14 @@ int pt_term_stop_catch(void)
   return 0;
 }
 
+int pt_term_stop_default(void)
+{
+  /* clears the process's "ignore Ctrl-C" flag; handlers stay as they are */
+  if (!SetConsoleCtrlHandler(NULL, FALSE))
+    return pt__error_from_win32(GetLastError(), "cannot take", "Ctrl-C");
+  return 0;
+}
+
 void pt_term_stop_wait(void)
 {
   /* nothing caught: Ctrl-C's default ends the process */

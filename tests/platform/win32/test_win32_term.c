@@ -112,6 +112,17 @@ static void term_init__child_sees_its_arguments_in_utf8(void **state)
   assert_int_equal(code, 0);
 }
 
+/* A process started with Ctrl-C ignored (a new process group) takes it
+ * again: the call the serving CLI makes first must not fail, console or
+ * not, or every start would warn. */
+static void stop_default__takes_ctrl_c_back(void **state)
+{
+  (void)state;
+  SetConsoleCtrlHandler(NULL, TRUE); /* as a parent's choice leaves it */
+  assert_int_equal(pt_term_stop_default(), 0);
+  assert_int_equal(pt_term_stop_default(), 0); /* again: no harm */
+}
+
 /* 0 when the arguments came through as sent, 2-4 naming what did not. */
 static int child_main(void)
 {
@@ -141,6 +152,7 @@ int main(int argc, char **argv)
       cmocka_unit_test(split__gives_utf8),
       cmocka_unit_test(split__rejects_unpaired_surrogates),
       cmocka_unit_test(term_init__child_sees_its_arguments_in_utf8),
+      cmocka_unit_test(stop_default__takes_ctrl_c_back),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,5 +31,12 @@ int pt_term_file_path(FILE *stream, char **out);
  * waits there while other threads serve. */
 int pt_term_stop_catch(void);
 void pt_term_stop_wait(void);
+/* Undoes a parent's choice to ignore stop requests, for a program that
+ * obeys them: a POSIX shell starts a script's background job with SIGINT
+ * ignored, and a Windows process may start with Ctrl-C ignored (a new
+ * process group). Afterwards a request ends the process by the OS's
+ * default until pt_term_stop_catch, and reaches pt_term_stop_wait after
+ * it. An OS error otherwise. */
+int pt_term_stop_default(void);
 
 #endif
