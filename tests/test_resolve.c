@@ -967,11 +967,85 @@ static void resolve__groups_hold_the_chain_members_of_their_key(void **state)
   pt_graph_free(g);
 }
 
+static void count_call(void *payload)
+{
+  ++*(int *)payload;
+}
+
+/* What the tables made beside other work hold: the same as made alone. */
+static void assert_same_tables(const pt_resolver *a, const pt_resolver *b)
+{
+  size_t n = a->n_ents;
+  assert_int_equal(b->n_ents, n);
+  assert_int_equal(b->qnames.n, a->qnames.n);
+  assert_int_equal(b->name_ids.n, a->name_ids.n);
+  assert_int_equal(b->n_paths, a->n_paths);
+  assert_int_equal(b->groups.n, a->groups.n);
+  assert_memory_equal(b->next_same_name, a->next_same_name, n * sizeof(size_t));
+  assert_memory_equal(b->next_same_base, a->next_same_base,
+                      a->n_files * sizeof(size_t));
+  assert_memory_equal(b->info, a->info, n * sizeof *a->info);
+  assert_memory_equal(b->next_free, a->next_free, n * sizeof(uint32_t));
+  for (int t = 0; t < PT_GRP__COUNT; t++)
+    assert_memory_equal(b->gnext[t], a->gnext[t], n * sizeof(uint32_t));
+  assert_memory_equal(b->groups.slots, a->groups.slots,
+                      a->groups.cap * sizeof *a->groups.slots);
+}
+
+/* pt__resolver_new_beside (a re-run's tables, its comparison beside their
+ * last step) makes the tables pt__resolver_new_arrays makes, and calls
+ * beside once: on success, and when any of its allocations fails (the
+ * failure returned as PT_ENOMEM, nothing leaked). */
+static void resolve__tables_made_beside_other_work_are_the_same(void **state)
+{
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/lang", PT_FIXTURES);
+  pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  (void)state;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  size_t n = pt_graph_n_entities(g), nf = pt_graph_n_files(g);
+  const pt_entity *ents = pt_graph_entities(g);
+  const pt_file_record *files = pt_graph_files(g);
+  pt_resolver *alone = NULL, *beside = NULL;
+  int calls = 0;
+  assert_int_equal(pt__resolver_new_arrays(ents, n, files, nf, &alone), 0);
+  assert_int_equal(pt__resolver_new_beside(ents, n, files, nf, count_call,
+                                           &calls, &beside), 0);
+  assert_int_equal(calls, 1);
+  assert_same_tables(alone, beside);
+  pt__resolver_free(beside);
+  int failed = 0;
+  for (unsigned long k = 1; k < 100000; k++) {
+    beside = NULL;
+    calls = 0;
+    pt_alloc_fail_after(k);
+    int rc = pt__resolver_new_beside(ents, n, files, nf, count_call, &calls,
+                                     &beside);
+    pt_alloc_fail_after(0);
+    assert_int_equal(calls, 1);
+    if (rc == 0) {
+      assert_same_tables(alone, beside);
+      pt__resolver_free(beside);
+      break;
+    }
+    assert_int_equal(rc, PT_ENOMEM);
+    assert_null(beside);
+    failed++;
+  }
+  assert_true(failed > 10);
+  pt__resolver_free(alone);
+  pt_graph_free(g);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(resolve__arity_range_agrees_with_the_signature_for_every_count),
     cmocka_unit_test(resolve__groups_hold_the_chain_members_of_their_key),
+    cmocka_unit_test(resolve__tables_made_beside_other_work_are_the_same),
     cmocka_unit_test(resolve__ambiguous_edge_lists_the_candidates_its_tier_left),
     cmocka_unit_test(resolve__ambiguous_edge_lists_at_most_16_candidates),
     cmocka_unit_test(resolve__ambiguous_method_lists_the_overloads),

@@ -1520,8 +1520,11 @@ static int load_types(rocksdb_store *rs, const load_what *w, pt_graph *into)
                 rs->path, fmt->version);
   if (rc == 0)
     rc = load_generation(rs, ro, fmt, gen, w, into);
+  /* load_apart with ready finished the graph before it, and only its
+   * edges came in after */
   if (rc == 0)
-    rc = pt_graph_finish(into);
+    rc = w->ready && !w->types && fmt != &format6
+             ? pt_graph_finish_edges(into) : pt_graph_finish(into);
   rocksdb_readoptions_destroy(ro);
   rocksdb_release_snapshot(rs->db, snap);
   return rc;

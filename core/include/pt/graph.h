@@ -108,6 +108,10 @@ int pt_graph_reserve_strings(pt_graph *g, size_t n);
  * to and type: the first location in path/line order is kept). Entities by
  * key, edges by (from, to, type), files, tests and ignored files by path. */
 int pt_graph_finish(pt_graph *g);
+/* pt_graph_finish of a graph finished before and given only edges since
+ * (a load that reads the edges last): the entities, in order already, are
+ * not compared again. */
+int pt_graph_finish_edges(pt_graph *g);
 /* Sort the addresses of n records into pt_graph_finish's order, for
  * records sorted apart from their graph (a save begun before the graph
  * is finished): entities by key, file path and first line; tests by

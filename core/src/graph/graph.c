@@ -155,10 +155,10 @@ int pt_graph_intern_copies(pt_graph *g, const char **s, const size_t *len,
     rc = slot_order(m, h, n, order);
   for (size_t k = 0; rc == 0 && k < n; k++) {
     size_t i = order[k], v;
-    if (pt_strmap_get_hashed(m, s[i], len[i], h[i], &v))
+    /* one probe: the string already there, or this copy added */
+    rc = pt_strmap_put_new_hashed(m, s[i], len[i], h[i], (size_t)s[i], &v);
+    if (rc == 0)
       s[i] = (const char *)v;
-    else
-      rc = pt_strmap_put_new_hashed(m, s[i], len[i], h[i], (size_t)s[i], NULL);
   }
   pt_free(order);
   pt_free(h);
@@ -1009,13 +1009,15 @@ static int sort_ranked_records(pt_graph *g, int entities, int edges)
   return rc;
 }
 
-int pt_graph_finish(pt_graph *g)
+/* pt_graph_finish; check_ents 0 when the entities are known in order. */
+static int finish(pt_graph *g, int check_ents)
 {
   pt__graph_touch(g);
   int rc = pt__graph_share_loaded_code(g);
   if (rc)
     return rc;
-  int sort_ents = g->entities.n > 1 && g->entities.n < UINT32_MAX &&
+  int sort_ents = check_ents && g->entities.n > 1 &&
+                  g->entities.n < UINT32_MAX &&
                   !is_sorted(g->entities.v, g->entities.n,
                              sizeof *g->entities.v, pt__graph_cmp_entity);
   int sort_edges = g->edges.n > 1 && g->edges.n < UINT32_MAX &&
@@ -1047,6 +1049,16 @@ int pt_graph_finish(pt_graph *g)
   g->n_resolved = n_resolved;
   g->has_n_resolved = 1;
   return 0;
+}
+
+int pt_graph_finish(pt_graph *g)
+{
+  return finish(g, 1);
+}
+
+int pt_graph_finish_edges(pt_graph *g)
+{
+  return finish(g, 0);
 }
 
 size_t pt_graph_n_resolved_edges(const pt_graph *g)

@@ -31,9 +31,10 @@
  * than MAX_MARKS names and keys, a match found in an unchanged definition,
  * a path or the references of a changed file that notes bases, a file
  * resolved again that notes bases) every file is, as pt__patch_seed does. The tables themselves, which
- * depend on no change, are made on a thread of their own while the changed
- * files are extracted and compared; pt01 does both (pt_ingest_rerun_begin)
- * on another thread while the stored edges load, which neither reads. */
+ * depend on no change, are made on two threads, and the changed files are
+ * compared on one of them while the other makes the tables' last step (the
+ * name groups); pt01 does both (pt_ingest_rerun_begin) on another thread
+ * while the stored edges load, which neither reads. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -535,9 +536,9 @@ static int refs_in(pt_graph *g, const pt_file_result *r, pt_raw_ref **out)
   return rc;
 }
 
-/* The tables' inputs and the tables themselves, which a thread of their
- * own makes while the changed files are extracted and compared
- * (which_read): every seeded definition, without its code (resolution
+/* The tables' inputs and the tables themselves, the last step of which
+ * another thread makes while the changed files are compared (which_read):
+ * every seeded definition, without its code (resolution
  * reads none; its strings are the stored graph's, in g's pool), and every
  * file record, its path in g. */
 typedef struct tables {
@@ -577,11 +578,30 @@ static int tables_init(tables *t, pt_ingest_cache *c, const pt_graph *prev)
   return rc;
 }
 
-static void make_tables(void *payload)
+/* which_read's work and result, for make_tables to run beside the
+ * tables' last step. */
+typedef struct reads_job {
+  const pt_ingest_opts *o;
+  pt_ingest_cache *c;
+  const pt_ingest_delta *d;
+  unsigned char *reads;
+  int rc;                /* which_read's, its error in err */
+  pt_error err;
+} reads_job;
+
+static void read_beside(void *payload)
 {
-  tables *t = payload;
-  t->rc = pt__resolver_new_arrays(t->ents, t->n_ents, t->files, t->n_files,
-                                  &t->rs);
+  reads_job *j = payload;
+  j->rc = which_read(j->o, j->c, j->d, j->reads);
+  if (j->rc)
+    j->err = *pt_error_last();
+}
+
+/* The tables, with which_read (j, NULL: none) beside their last step. */
+static void make_tables(tables *t, reads_job *j)
+{
+  t->rc = pt__resolver_new_beside(t->ents, t->n_ents, t->files, t->n_files,
+                                  j ? read_beside : NULL, j, &t->rs);
   if (t->rc)
     t->err = *pt_error_last();
 }
@@ -643,29 +663,28 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
   return rc;
 }
 
-/* which_read beside make_tables (inline when no thread can start). */
+/* The tables, and which_read on a thread of its own while this one
+ * makes their last step, the name groups, which would else run alone
+ * (resolve.h: pt__resolver_new_beside). The tables' first steps take
+ * both processors already. */
 static int tables_and_reads(const pt_ingest_opts *o, pt_ingest_cache *c,
                             const pt_ingest_delta *d, tables *t,
                             unsigned char *reads)
 {
-  pt_thread *th = NULL;
-  if (pt_thread_start(make_tables, t, &th) != 0) {
-    pt_error_clear();
-    th = NULL;
-  }
-  int rc = which_read(o, c, d, reads);
-  if (th)
-    pt_thread_join(th);
-  else if (rc == 0)
-    make_tables(t);
-  if (rc == 0 && t->rc)
+  reads_job j = {o, c, d, reads, 0, {0}};
+  make_tables(t, &j);
+  int rc = j.rc;
+  if (rc)
+    rc = pt__error_set(j.err.code, j.err.file, j.err.line, "%s",
+                       j.err.message);
+  else if (t->rc)
     rc = pt__error_set(t->err.code, t->err.file, t->err.line, "%s",
                        t->err.message);
   return rc;
 }
 
 /* What a re-run reads of the seeded cache before it resolves anything:
- * the tables (made on a thread of their own) and which files must be
+ * the tables (their last step beside the comparison) and which files must be
  * resolved for their reads. It adds no string to prev's pool, so it may
  * run while the stored edges load (pt_ingest_rerun_begin). */
 struct pt__rerun_prep {

@@ -436,13 +436,51 @@ static int entity_ids(pt_resolver *rs, size_t *tail)
   return b.rc ? PT_ERR(b.rc, "%s", b.msg) : 0;
 }
 
+/* pt__group_build here, with beside(payload) on a thread of its own
+ * meanwhile (after it, here, when no thread starts): the build allocates
+ * the most, from this thread's heap, which the tables' first steps
+ * warmed. beside runs even when the build fails. */
+static int groups_beside(pt_resolver *rs, void (*beside)(void *payload),
+                         void *payload)
+{
+  pt_thread *t = NULL;
+  if (!beside)
+    return pt__group_build(rs);
+  if (pt_thread_start(beside, payload, &t) != 0) {
+    pt_error_clear(); /* one after the other */
+    t = NULL;
+  }
+  int rc = pt__group_build(rs);
+  if (t) {
+    pt_thread_join(t);
+  } else {
+    pt_error e = *pt_error_last(); /* the build's, if it failed */
+    beside(payload);
+    if (rc)
+      pt__error_set(e.code, e.file, e.line, "%s", e.message);
+  }
+  return rc;
+}
+
 int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
                             const pt_file_record *files, size_t n_files,
                             pt_resolver **out)
 {
+  return pt__resolver_new_beside(ents, n_ents, files, n_files, NULL, NULL,
+                                 out);
+}
+
+int pt__resolver_new_beside(const pt_entity *ents, size_t n_ents,
+                            const pt_file_record *files, size_t n_files,
+                            void (*beside)(void *payload), void *payload,
+                            pt_resolver **out)
+{
   pt_resolver *rs = pt_calloc(1, sizeof *rs);
-  if (!rs)
+  if (!rs) {
+    if (beside)
+      beside(payload);
     return PT_ERR(PT_ENOMEM, "out of memory");
+  }
   rs->ents = ents;
   rs->n_ents = n_ents;
   rs->files = files;
@@ -459,7 +497,12 @@ int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
   if (rc == 0)
     rc = entity_ids(rs, tail);
   if (rc == 0)
-    rc = pt__group_build(rs);
+    rc = groups_beside(rs, beside, payload);
+  else if (beside) { /* the tables' error outlives beside's */
+    pt_error e = *pt_error_last();
+    beside(payload);
+    pt__error_set(e.code, e.file, e.line, "%s", e.message);
+  }
   rs->base_head = rc == 0 ? pt_malloc((rs->qnames.n + 1) * sizeof(size_t)) : NULL;
   if (rc == 0 && !rs->base_head)
     rc = PT_ERR(PT_ENOMEM, "out of memory");

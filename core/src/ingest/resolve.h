@@ -26,6 +26,15 @@ int pt__resolver_new(const pt_graph *g, pt_resolver **out);
 int pt__resolver_new_arrays(const pt_entity *ents, size_t n_ents,
                             const pt_file_record *files, size_t n_files,
                             pt_resolver **out);
+/* The same, calling beside(payload) once on a thread of its own while
+ * this one makes the name groups, the tables' last step and one thread's
+ * work (one after the other when no thread starts): the caller's own
+ * work fills the second processor. beside is called also when the
+ * tables fail. */
+int pt__resolver_new_beside(const pt_entity *ents, size_t n_ents,
+                            const pt_file_record *files, size_t n_files,
+                            void (*beside)(void *payload), void *payload,
+                            pt_resolver **out);
 void pt__resolver_free(pt_resolver *rs);
 /* Whether an entity has this key. */
 int pt__resolver_has_key(const pt_resolver *rs, const char *key);

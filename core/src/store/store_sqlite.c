@@ -300,8 +300,10 @@ static int read_db(sqlite_store *ss, pt_graph *into, int what,
     rc = pt__sqlite_exec(db, ss->path, "COMMIT");
   if (db)
     rc = close_db(db, ss->path, rc);
+  /* with ready, the graph was finished before it, and only its edges
+   * came in after */
   if (rc == 0)
-    rc = pt_graph_finish(into);
+    rc = ready ? pt_graph_finish_edges(into) : pt_graph_finish(into);
   if (rc == 0)
     remember(ss);
   return rc;
