@@ -183,6 +183,7 @@ typedef struct index_run {
   char spec[1024];
   const char *ingest_spec;  /* what the header and error log name */
   pt_graph *old;            /* owned: the stored index a re-run updates */
+  pt_graph *records;        /* owned: its file records, read to compare */
   pt_ingest_cache *cache;   /* owned: seeded from it */
   pt_ingest_delta delta;    /* owned: what changed since, for the re-run */
   uint64_t load_ns;         /* reading it, */
@@ -566,6 +567,8 @@ static int compare_stored(index_run *r, pt_store *store, progress_state *ps,
   if (rc == 0 && *reuse) { /* the re-run patches what it names */
     r->delta = d;
     memset(&d, 0, sizeof d);
+    r->records = stored; /* the rest of the index is loaded into it */
+    stored = NULL;
   }
   pt_ingest_delta_fini(&d);
   pt_free(skip[0]);
@@ -625,13 +628,23 @@ static int load_stored(index_run *r, pt_store *store)
   a.o.root = r->a->dir;
   a.o.n_threads = r->a->threads;
   a.o.max_file_size = r->a->max_file_size;
-  int rc = pt_graph_new(&r->old);
-  if (rc == 0)
-    rc = pt_ingest_cache_new(&r->cache);
+  int rc = pt_ingest_cache_new(&r->cache);
   if (rc == 0) /* the changed files parsed beside the load */
     rc = pt_ingest_rerun_parse_ahead(&a.o, r->cache, &r->delta);
-  if (rc == 0) /* only its changes are written: the code is not needed */
-    rc = pt_store_load_without_code_then(store, r->old, on_ready, &a);
+  /* the rest added to the file records read to compare (only its changes
+   * are written: the code is not needed), else a new load of it all */
+  r->old = r->records;
+  r->records = NULL;
+  if (rc == 0 && r->old)
+    rc = pt_store_load_rest_then(store, r->old, on_ready, &a);
+  if (rc == PT_ENOTSUPPORTED || (rc == 0 && !r->old)) {
+    pt_error_clear(); /* nothing was added: the whole load */
+    pt_graph_free(r->old);
+    r->old = NULL;
+    rc = pt_graph_new(&r->old);
+    if (rc == 0)
+      rc = pt_store_load_without_code_then(store, r->old, on_ready, &a);
+  }
   uint64_t t1 = pt_clock_ns();
   if (a.th)
     pt_thread_join(a.th);
@@ -680,6 +693,7 @@ static int run(index_run *r)
   if (code || done) {
     pt_store_close(store);
     pt_ingest_delta_fini(&r->delta);
+    pt_graph_free(r->records);
     return code;
   }
   if (reuse) {
@@ -711,6 +725,7 @@ static int run(index_run *r)
   pt_store_close(store);
   pt_graph_free(g);
   pt_graph_free(r->old);
+  pt_graph_free(r->records);
   pt_ingest_cache_free(r->cache);
   pt_ingest_delta_fini(&r->delta);
   pt_ingest_stats_fini(&st);

@@ -148,23 +148,38 @@ static void on_ready(const pt_graph *g, void *payload)
   assert_int_equal(pt_thread_start(begin_rerun, b, &b->th), 0);
 }
 
+/* With ahead, *stored holds the file records the diff read, and the rest
+ * is added to them as pt01 adds it (pt_store_load_rest_then; has_rest:
+ * the engine has that load), else *stored is a new graph for all of it. */
 static void load_and_seed(pt_store *s, pt_ingest_opts *o,
-                          const pt_ingest_delta *d, pt_graph *stored)
+                          const pt_ingest_delta *d, pt_graph **stored,
+                          int has_rest)
 {
   begun b = {o, o->cache, d, NULL, NULL, 0, 0, 0};
   if (ahead) {
-    assert_int_equal(pt_store_load_without_code_then(s, stored, on_ready, &b),
-                     0);
+    size_t n_files = pt_graph_n_files(*stored);
+    int rc = pt_store_load_rest_then(s, *stored, on_ready, &b);
+    assert_int_equal(rc == PT_ENOTSUPPORTED, !has_rest);
+    if (rc == PT_ENOTSUPPORTED) { /* nothing added: a new load of it all */
+      pt_error_clear();
+      assert_null(b.th);
+      assert_int_equal(pt_graph_n_entities(*stored), 0);
+      assert_int_equal(pt_graph_n_files(*stored), n_files);
+      pt_graph_free(*stored);
+      assert_int_equal(pt_graph_new(stored), 0);
+      rc = pt_store_load_without_code_then(s, *stored, on_ready, &b);
+    }
+    assert_int_equal(rc, 0);
     assert_non_null(b.th);
     pt_thread_join(b.th);
     assert_int_equal(b.rc, 0);
     assert_int_equal(b.n_edges_at_ready, 0); /* the edges come last */
   } else {
-    assert_int_equal(pt_store_load_without_code(s, stored), 0);
-    assert_int_equal(seed_cache(o->cache, stored, &b.n_seeded), 0);
+    assert_int_equal(pt_store_load_without_code(s, *stored), 0);
+    assert_int_equal(seed_cache(o->cache, *stored, &b.n_seeded), 0);
   }
-  assert_int_equal(b.n_seeded, pt_graph_n_files(stored));
-  assert_true(pt_graph_n_edges(stored) > 0);
+  assert_int_equal(b.n_seeded, pt_graph_n_files(*stored));
+  assert_true(pt_graph_n_edges(*stored) > 0);
 }
 
 /* pt01 again over the index at t->spec, as the CLI runs it: the diff over
@@ -210,7 +225,6 @@ static void rerun(const tree *t, pt_ingest_stats *st, int *is_patched)
     assert_int_equal(pt_ingest_diff(&o, files, &d), 0);
   }
   assert_false(pt_ingest_delta_is_empty(&d));
-  assert_int_equal(pt_graph_new(&stored), 0);
   assert_int_equal(pt_ingest_cache_new(&c), 0);
   o.cache = c;
   pt_ingest_delta other;
@@ -220,7 +234,13 @@ static void rerun(const tree *t, pt_ingest_stats *st, int *is_patched)
   if (ahead)
     assert_int_equal(pt_ingest_rerun_parse_ahead(
                          &o, c, parse_for_other ? &other : &d), 0);
-  load_and_seed(s, &o, &d, stored);
+  if (ahead) { /* the rest added to the records read, as pt01 loads */
+    stored = files;
+    files = NULL;
+  } else {
+    assert_int_equal(pt_graph_new(&stored), 0);
+  }
+  load_and_seed(s, &o, &d, &stored, strncmp(t->spec, "mem", 3) != 0);
   assert_int_equal(pt_ingest_rerun(&o, stored, &d, &g, st), 0);
   *is_patched = pt_graph_pool_of(g) == pt_graph_pool_of(stored);
   /* a patch took the begun tables and reads, else made its own, and the
@@ -591,6 +611,95 @@ static void load_without_code_then__gives_the_records_then_the_edges(
   drop_tree(&t);
 }
 
+/* Makes the store at t->spec, whose file records were read, another
+ * index: a table added to the SQLite file (it grows), a save of the
+ * same graph into RocksDB (a new generation). */
+static void change_store(const tree *t, int engine, pt_store *s,
+                         const pt_graph *lean)
+{
+  if (engine == 0) {
+    char path[800];
+    sqlite3 *db = NULL;
+    snprintf(path, sizeof path, "%s/index.sqlite", t->dir);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE other(x);"
+                                  " INSERT INTO other VALUES (1)", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(db);
+  } else {
+    pt_graph *whole = NULL;
+    assert_int_equal(pt_graph_new(&whole), 0);
+    assert_int_equal(pt_store_load(s, whole), 0);
+    assert_int_equal(pt_store_save(s, whole), 0);
+    pt_graph_free(whole);
+  }
+  (void)lean;
+}
+
+/* The rest of an index added to the file records pt01 read to compare
+ * (pt_store_load_rest_then) holds what a load without code holds, and
+ * its ready comes once, with every record but the edges; after the store
+ * changed, or where the engine has no such load (mem), it adds nothing,
+ * calls no ready and says PT_ENOTSUPPORTED. */
+static void load_rest_then__adds_the_rest_to_the_file_records(void **state)
+{
+  static const char *const engines[] = {"sqlite", "rocksdb", "mem"};
+  tree t;
+  make_tree(&t, "rerun_rest");
+  for (int e = 0; e < 3; e++) {
+    for (int changed = 0; changed < 2; changed++) {
+      pt_graph *lean = NULL, *rest = NULL;
+      pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+      pt_store *s = NULL;
+      seen n = {0, 0, 0, 0};
+      if (e < 2)
+        snprintf(t.spec, sizeof t.spec, "%s:%s/index.%s", engines[e], t.dir,
+                 engines[e]);
+      else
+        snprintf(t.spec, sizeof t.spec, "mem");
+      if (!engine_is_built(&t))
+        continue;
+      if (e < 2)
+        index_and_save(&t);
+      assert_int_equal(pt_store_open_mode(t.spec, PT_STORE_CREATE, &s), 0);
+      assert_int_equal(pt_graph_new(&lean), 0);
+      assert_int_equal(pt_graph_new(&rest), 0);
+      if (e < 2) { /* mem holds nothing here */
+        assert_int_equal(pt_store_load_without_code(s, lean), 0);
+        assert_int_equal(pt_store_load_files(s, rest), 0);
+      }
+      size_t n_files = pt_graph_n_files(rest);
+      if (changed && e < 2)
+        change_store(&t, e, s, lean);
+      int rc = pt_store_load_rest_then(s, rest, count_ready, &n);
+      if (e == 2 || changed) {
+        assert_int_equal(rc, PT_ENOTSUPPORTED);
+        pt_error_clear();
+        assert_int_equal(n.n_calls, 0);
+        assert_int_equal(pt_graph_n_entities(rest), 0);
+        assert_int_equal(pt_graph_n_edges(rest), 0);
+        assert_int_equal(pt_graph_n_files(rest), n_files);
+      } else {
+        assert_int_equal(rc, 0);
+        assert_int_equal(n.n_calls, 1);
+        assert_int_equal(n.n_entities, pt_graph_n_entities(lean));
+        assert_int_equal(n.n_files, pt_graph_n_files(lean));
+        assert_int_equal(n.n_edges, 0);
+        assert_true(pt_graph_n_edges(lean) > 0);
+        dump(lean, &a);
+        dump(rest, &b);
+        assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+      }
+      pt_buf_fini(&a);
+      pt_buf_fini(&b);
+      pt_store_close(s);
+      pt_graph_free(lean);
+      pt_graph_free(rest);
+    }
+  }
+  drop_tree(&t);
+}
+
 /* A load that fails on its edges, after ready started the re-run's work
  * beside them: the load says so and the work is joined and freed as after
  * a load that succeeds (a SQLite edge row naming a string id out of
@@ -670,7 +779,7 @@ static void load_without_code__loads_whole_where_changes_are_not_written(
     void **state)
 {
   static const pt_store_ops ops = {"fake", NULL, fake_load, fake_close, NULL,
-                                   NULL, NULL, fake_cannot, NULL};
+                                   NULL, NULL, fake_cannot, NULL, NULL};
   pt_store st = {&ops};
   pt_graph *g = NULL;
   assert_int_equal(pt_graph_new(&g), 0);
@@ -687,7 +796,8 @@ static void load_without_code_then__loads_whole_where_changes_are_not_written(
     void **state)
 {
   static const pt_store_ops ops = {"fake", NULL, fake_load, fake_close, NULL,
-                                   NULL, NULL, fake_cannot, fake_cannot_then};
+                                   NULL, NULL, fake_cannot, fake_cannot_then,
+                                   NULL};
   pt_store st = {&ops};
   pt_graph *g = NULL;
   seen n = {0, 0, 0, 0};
@@ -1467,6 +1577,7 @@ int main(void)
       cmocka_unit_test_setup(rerun__a_damaged_record_left_for_later_is_parsed_again, not_ahead),
       cmocka_unit_test_setup(load_without_code__is_the_load_without_any_code, not_ahead),
       cmocka_unit_test_setup(load_without_code_then__gives_the_records_then_the_edges, not_ahead),
+      cmocka_unit_test_setup(load_rest_then__adds_the_rest_to_the_file_records, not_ahead),
       cmocka_unit_test_setup(load_without_code_then__fails_on_the_edges_after_ready, not_ahead),
       cmocka_unit_test_setup(load_without_code__loads_whole_where_changes_are_not_written, not_ahead),
       cmocka_unit_test_setup(load_without_code_then__loads_whole_where_changes_are_not_written, not_ahead),

@@ -85,6 +85,10 @@ typedef struct rocksdb_store {
   pt__rocksdb_known known;       /* the current generation's strings */
   pt__rocksdb_begun *begun;      /* owned: a save begun, or NULL */
   size_t n_table_reads;          /* updates that read the string table */
+  uint64_t files_gen;            /* the generation the last load_files read */
+  int has_files_gen;             /* that load succeeded (no other writer
+                                    changes it while this store is open:
+                                    RocksDB's lock keeps them out) */
 } rocksdb_store;
 
 static const pt_store_ops rocksdb_ops;
@@ -1345,6 +1349,9 @@ typedef struct load_what {
   const char *types;          /* NULL: every record */
   int without_code;           /* format 9: every entity's code left
                                  NULL */
+  int files_given;            /* with ready: the file records, ignored
+                                 files and meta ('f', 'i', 'm') are not
+                                 read (load_files read them) */
   pt_store_ready_fn ready;    /* NULL: none; format 7 and later only */
   void *payload;
 } load_what;
@@ -1431,14 +1438,14 @@ static int load_apart(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
     last_apart = 0;
     if (!w->ready)
       return scan_skipping(rs, ro, fmt, r, NULL, "a", c);
-    rc = scan(rs, ro, fmt, r, "efimt", c);
+    rc = scan(rs, ro, fmt, r, w->files_given ? "et" : "efimt", c);
     if (rc == 0)
       rc = pt_graph_finish(c->g);
     if (rc == 0)
       w->ready(c->g, w->payload);
     return rc ? rc : scan(rs, ro, fmt, r, "d", c);
   }
-  rc = scan_skipping(rs, ro, fmt, r, NULL, "ad", c);
+  rc = scan_skipping(rs, ro, fmt, r, NULL, w->files_given ? "adfim" : "ad", c);
   if (rc == 0 && w->ready)
     rc = pt_graph_finish(c->g);
   if (rc == 0 && w->ready)
@@ -1518,8 +1525,14 @@ static int load_types(rocksdb_store *rs, const load_what *w, pt_graph *into)
   if (rc == 0 && w->without_code && fmt != &format9)
     rc = PT_ERR(PT_ENOTSUPPORTED, "rocksdb %s: format %s is loaded whole",
                 rs->path, fmt->version);
+  /* the rest of what load_files read: of the same generation */
+  if (rc == 0 && w->files_given && (!rs->has_files_gen || gen != rs->files_gen))
+    rc = PT_ERR(PT_ENOTSUPPORTED, "rocksdb %s: changed since its file "
+                "records were read", rs->path);
   if (rc == 0)
     rc = load_generation(rs, ro, fmt, gen, w, into);
+  if (rc == 0 && w->types)
+    rs->files_gen = gen;
   /* load_apart with ready finished the graph before it, and only its
    * edges came in after */
   if (rc == 0)
@@ -1532,20 +1545,24 @@ static int load_types(rocksdb_store *rs, const load_what *w, pt_graph *into)
 
 static int rocks_load(pt_store *self, pt_graph *into)
 {
-  load_what w = {NULL, 0, NULL, NULL};
+  load_what w = {NULL, 0, 0, NULL, NULL};
   return load_types((rocksdb_store *)self, &w, into);
 }
 
 /* File records, ignored files, metadata: letters in increasing order. */
 static int rocks_load_files(pt_store *self, pt_graph *into)
 {
-  load_what w = {"fim", 0, NULL, NULL};
-  return load_types((rocksdb_store *)self, &w, into);
+  rocksdb_store *rs = (rocksdb_store *)self;
+  load_what w = {"fim", 0, 0, NULL, NULL};
+  rs->has_files_gen = 0;
+  int rc = load_types(rs, &w, into);
+  rs->has_files_gen = rc == 0; /* files_gen: the generation read */
+  return rc;
 }
 
 static int rocks_load_without_code(pt_store *self, pt_graph *into)
 {
-  load_what w = {NULL, 1, NULL, NULL};
+  load_what w = {NULL, 1, 0, NULL, NULL};
   return load_types((rocksdb_store *)self, &w, into);
 }
 
@@ -1553,7 +1570,14 @@ static int rocks_load_without_code_then(pt_store *self, pt_graph *into,
                                         pt_store_ready_fn ready,
                                         void *payload)
 {
-  load_what w = {NULL, 1, ready, payload};
+  load_what w = {NULL, 1, 0, ready, payload};
+  return load_types((rocksdb_store *)self, &w, into);
+}
+
+static int rocks_load_rest_then(pt_store *self, pt_graph *into,
+                                pt_store_ready_fn ready, void *payload)
+{
+  load_what w = {NULL, 1, 1, ready, payload};
   return load_types((rocksdb_store *)self, &w, into);
 }
 
@@ -1679,7 +1703,8 @@ static const pt_store_ops rocksdb_ops = {"rocksdb", rocks_save, rocks_load,
                                          rocks_close, rocks_update,
                                          rocks_load_files, NULL,
                                          rocks_load_without_code,
-                                         rocks_load_without_code_then};
+                                         rocks_load_without_code_then,
+                                         rocks_load_rest_then};
 
 static int stop_at_first(const char *name, pt_fs_type type, void *payload)
 {

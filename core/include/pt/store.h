@@ -52,6 +52,13 @@ typedef struct pt_store_ops {
    * does, then ready. */
   int (*load_without_code_then)(pt_store *self, pt_graph *into,
                                 pt_store_ready_fn ready, void *payload);
+  /* As load_without_code_then, into a graph that holds what load_files
+   * read of this store and nothing else: the rest, without reading the
+   * file records, ignored files and metadata again. PT_ENOTSUPPORTED,
+   * having added nothing and not called ready, when the store may have
+   * changed since load_files. NULL: not supported. */
+  int (*load_rest_then)(pt_store *self, pt_graph *into,
+                        pt_store_ready_fn ready, void *payload);
 } pt_store_ops;
 
 struct pt_store {
@@ -160,6 +167,15 @@ int pt_store_load_without_code(pt_store *st, pt_graph *into);
  * load. */
 int pt_store_load_without_code_then(pt_store *st, pt_graph *into,
                                     pt_store_ready_fn ready, void *payload);
+/* The load_rest_then op: into holds what pt_store_load_files read of st
+ * (a re-run compared the tree with it), and nothing was added since; the
+ * rest of the stored index is added as pt_store_load_without_code_then
+ * adds it, ready called alike. PT_ENOTSUPPORTED, into unchanged and ready
+ * not called, when the backend has no such load or the store may have
+ * changed since: the caller loads a new graph with
+ * pt_store_load_without_code_then. */
+int pt_store_load_rest_then(pt_store *st, pt_graph *into,
+                            pt_store_ready_fn ready, void *payload);
 /* The write_changes op, else update, else a whole save of now. */
 int pt_store_write_changes(pt_store *st, const pt_graph *old,
                            const pt_graph *now);

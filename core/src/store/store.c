@@ -283,6 +283,26 @@ int pt_store_load_without_code_then(pt_store *st, pt_graph *into,
   return rc;
 }
 
+int pt_store_load_rest_then(pt_store *st, pt_graph *into,
+                            pt_store_ready_fn ready, void *payload)
+{
+  if (!st || !into || !ready)
+    return PT_ERR(PT_EINVAL, "pt_store_load_rest_then: NULL argument");
+  if (!st->ops->load_rest_then)
+    return PT_ERR(PT_ENOTSUPPORTED, "store %s: no load of the rest",
+                  st->ops->name);
+  if (pt_graph_n_entities(into) || pt_graph_n_edges(into) ||
+      pt_graph_n_tests(into))
+    return PT_ERR(PT_EINVAL, "store %s: the rest's load needs a graph of "
+                  "file records only", st->ops->name);
+  int rc = st->ops->load_rest_then(st, into, ready, payload);
+  pt_log(PT_LOG_DEBUG, "store %s: load of the rest without code, edges "
+         "last, %zu entities, %zu edges, %zu files: %s", st->ops->name,
+         pt_graph_n_entities(into), pt_graph_n_edges(into),
+         pt_graph_n_files(into), pt_error_name(rc));
+  return rc;
+}
+
 /* The cheaper read of a re-run of index; the whole load where there is
  * none (mem). */
 int pt_store_load_files(pt_store *st, pt_graph *into)

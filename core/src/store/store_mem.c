@@ -68,7 +68,7 @@ static void mem_close(pt_store *self)
 }
 
 static const pt_store_ops mem_ops = {"mem", mem_save, mem_load, mem_close, NULL,
-                                      NULL, NULL, NULL, NULL};
+                                      NULL, NULL, NULL, NULL, NULL};
 
 int pt_store_mem_open(pt_store **out)
 {

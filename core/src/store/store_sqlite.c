@@ -259,8 +259,9 @@ static int check_file(const char *path)
 }
 
 /* What read_db reads: every record, the file records (with the ignored
- * files and meta) alone, or every record without the entities' code. */
-enum { READ_ALL, READ_FILES, READ_NO_CODE };
+ * files and meta) alone, every record without the entities' code, or
+ * every record but those READ_FILES read, without the code. */
+enum { READ_ALL, READ_FILES, READ_NO_CODE, READ_REST };
 
 /* The read transaction gives one consistent snapshot across the tables
  * even if another tool writes the file in place. */
@@ -277,6 +278,13 @@ static int read_db(sqlite_store *ss, pt_graph *into, int what,
   int has_seen = rc == 0 && pt_fs_stat_path(ss->path, &seen) == 0;
   if (rc == 0 && !has_seen)
     pt_error_clear();
+  /* the rest of what READ_FILES read: of the file it read (the size and
+   * mtime it had then), else nothing is read */
+  if (rc == 0 && what == READ_REST &&
+      (!has_seen || !ss->has_seen || seen.size != ss->seen.size ||
+       seen.mtime_ns != ss->seen.mtime_ns))
+    return PT_ERR(PT_ENOTSUPPORTED, "%s: changed since its file records "
+                  "were read", ss->path);
   /* one thread uses the connection: no lock around every column read */
   if (rc == 0)
     rc = open_db(ss->path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &db);
@@ -287,15 +295,16 @@ static int read_db(sqlite_store *ss, pt_graph *into, int what,
     rc = pt__sqlite_check_schema(db, ss->path, &version);
   /* a graph without code is only written as changes, which a file of
    * another schema is not (it is saved whole) */
-  if (rc == 0 && what == READ_NO_CODE &&
+  if (rc == 0 && (what == READ_NO_CODE || what == READ_REST) &&
       version != pt__sqlite_schema_version())
     rc = PT_ERR(PT_ENOTSUPPORTED, "%s: schema version %d is loaded whole",
                 ss->path, version);
   if (rc == 0 && what == READ_FILES)
     rc = pt__sqlite_read_files(db, ss->path, version, into);
   else if (rc == 0)
-    rc = pt__sqlite_read_graph(db, ss->path, version, what == READ_NO_CODE,
-                               has_seen ? &seen : NULL, ready, payload, into);
+    rc = pt__sqlite_read_graph(db, ss->path, version, what != READ_ALL,
+                               what == READ_REST, has_seen ? &seen : NULL,
+                               ready, payload, into);
   if (rc == 0)
     rc = pt__sqlite_exec(db, ss->path, "COMMIT");
   if (db)
@@ -329,6 +338,12 @@ static int sqlite_load_without_code_then(pt_store *self, pt_graph *into,
                                          void *payload)
 {
   return read_db((sqlite_store *)self, into, READ_NO_CODE, ready, payload);
+}
+
+static int sqlite_load_rest_then(pt_store *self, pt_graph *into,
+                                 pt_store_ready_fn ready, void *payload)
+{
+  return read_db((sqlite_store *)self, into, READ_REST, ready, payload);
 }
 
 /* A re-run's changes go the way a save goes: the current file is copied
@@ -710,7 +725,8 @@ static const pt_store_ops sqlite_ops = {"sqlite", sqlite_save, sqlite_load,
                                         sqlite_load_files,
                                         sqlite_write_changes,
                                         sqlite_load_without_code,
-                                        sqlite_load_without_code_then};
+                                        sqlite_load_without_code_then,
+                                        sqlite_load_rest_then};
 
 /* ---- what a mode may create and checks at open --------------------------- */
 

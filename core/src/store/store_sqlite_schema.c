@@ -697,6 +697,14 @@ static const table_reader readers[] = {
      " ORDER BY name", read_meta},
 };
 
+/* What pt__sqlite_read_files reads: the file records, ignored files and
+ * meta. */
+static int is_files_table(const table_reader *t)
+{
+  return t->read == read_file || t->read == read_ignored ||
+         t->read == read_meta;
+}
+
 /* Schema 2 has the files table without mtime_ns and reuse. */
 static const char files_v2_sql[] =
     "SELECT path, language, size, content_hash, n_entities,"
@@ -775,8 +783,9 @@ static int read_one(sqlite3 *db, const char *path, int version,
  * interned once; the rows that name them by id (edges, and from schema 6
  * entities) take the graph's copy by id. */
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
-                          int without_code, const pt_fs_stat *seen,
-                          pt_store_ready_fn ready, void *payload, pt_graph *g)
+                          int without_code, int files_given,
+                          const pt_fs_stat *seen, pt_store_ready_fn ready,
+                          void *payload, pt_graph *g)
 {
   pt__sqlite_strings s = {NULL, 0, 0};
   pt__sqlite_edges_apart *apart = NULL;
@@ -792,7 +801,7 @@ int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++) {
     if ((ready || apart) && version >= 4 && readers[i].read == read_edge)
       edges = &readers[i];
-    else
+    else if (!files_given || !is_files_table(&readers[i]))
       rc = read_one(db, path, version, without_code, &s, &readers[i], g);
   }
   /* from schema 4 on the edges intern no string of their own (they name
@@ -828,8 +837,7 @@ int pt__sqlite_read_files(sqlite3 *db, const char *path, int version,
 {
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++)
-    if (readers[i].read == read_file || readers[i].read == read_ignored ||
-        readers[i].read == read_meta)
+    if (is_files_table(&readers[i]))
       rc = read_table(db, path, &readers[i], version, g);
   return rc;
 }

@@ -139,7 +139,9 @@ int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version);
 /* Adds every row of a database of that schema version to g, without
  * finishing it. Only the stored record columns are read; derived columns
  * are output for other readers. without_code (schema 6): every entity's
- * code is left NULL. ready (may be NULL): the edges are read last, after
+ * code is left NULL. files_given: the files, ignored_files and meta
+ * tables are not read (g holds what pt__sqlite_read_files read of the
+ * same file). ready (may be NULL): the edges are read last, after
  * g, finished with every other record, is given to ready(g, payload).
  * seen (may be NULL): the file's stat from before db's first read,
  * inside the read transaction db holds until the caller's commit; the
@@ -147,8 +149,9 @@ int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version);
  * the other tables (pt__sqlite_edges_apart_start), and with ready join
  * the graph after ready. */
 int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
-                          int without_code, const pt_fs_stat *seen,
-                          pt_store_ready_fn ready, void *payload, pt_graph *g);
+                          int without_code, int files_given,
+                          const pt_fs_stat *seen, pt_store_ready_fn ready,
+                          void *payload, pt_graph *g);
 /* The same for the files, ignored_files and meta tables only. */
 int pt__sqlite_read_files(sqlite3 *db, const char *path, int version,
                           pt_graph *g);
