@@ -296,6 +296,32 @@ static void alloc_fail_after__fails_exactly_the_nth_allocation(void **state)
   pt_free(c);
 }
 
+/* pt_calloc_written gives zeros as pt_calloc does (a block large enough
+ * to be fresh pages, and a small one reused after a write), refuses a
+ * size that overflows, and fails as the allocation it makes. */
+static void calloc_written__gives_zeros_and_fails_as_pt_calloc(void **state)
+{
+  size_t big = (size_t)8 << 20, small = 100;
+  unsigned char *p = pt_calloc_written(big, 1);
+  assert_non_null(p);
+  for (size_t i = 0; i < big; i += 4096)
+    assert_int_equal(p[i] | p[big - 1], 0);
+  pt_free(p);
+  unsigned char *q = pt_malloc(small);
+  assert_non_null(q);
+  memset(q, 0xab, small);
+  pt_free(q);
+  uint32_t *r = pt_calloc_written(small / 4, 4);
+  assert_non_null(r);
+  for (size_t i = 0; i < small / 4; i++)
+    assert_int_equal(r[i], 0);
+  pt_free(r);
+  assert_null(pt_calloc_written((size_t)-1 / 2, 4));
+  pt_alloc_fail_after(1);
+  assert_null(pt_calloc_written(4, 4));
+  pt_alloc_fail_after(0);
+}
+
 static void array_grow__allocates_only_to_grow_and_keeps_the_array_on_failure(void **state)
 {
   int *v = NULL;
@@ -410,6 +436,7 @@ int main(void)
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),
     cmocka_unit_test(arena__growing_chunks_keep_every_block_intact),
     cmocka_unit_test(alloc_fail_after__fails_exactly_the_nth_allocation),
+    cmocka_unit_test(calloc_written__gives_zeros_and_fails_as_pt_calloc),
     cmocka_unit_test(array_grow__allocates_only_to_grow_and_keeps_the_array_on_failure),
     cmocka_unit_test(parse_u64__rejects_garbage),
     cmocka_unit_test(error__may_quote_the_last_message),

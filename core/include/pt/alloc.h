@@ -8,6 +8,12 @@
 
 void *pt_malloc(size_t size);
 void *pt_calloc(size_t n, size_t size);
+/* pt_calloc for memory read before it is written (a hash map's empty
+ * slots): its zeros are written at once. A fresh block's pages first
+ * read would map the kernel's shared zero page, and each first write
+ * after would take a second fault that flushes the page from every
+ * other running thread's TLB (an interrupt per processor). */
+void *pt_calloc_written(size_t n, size_t size);
 void *pt_realloc(void *p, size_t size);
 void pt_free(void *p);
 

@@ -1,5 +1,7 @@
 /* pt_malloc and friends (pt/alloc.h): the platform heap plus a countdown
  * that makes the n-th allocation fail, for out-of-memory tests. */
+#include <string.h>
+
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/sys/heap.h"
@@ -32,6 +34,16 @@ void *pt_calloc(size_t n, size_t size)
   if (should_fail())
     return NULL;
   return pt_sys_heap_calloc(n ? n : 1, size ? size : 1);
+}
+
+void *pt_calloc_written(size_t n, size_t size)
+{
+  if (size && n > (size_t)-1 / size)
+    return NULL;
+  void *p = pt_malloc(n * size);
+  if (p)
+    memset(p, 0, n * size);
+  return p;
 }
 
 void *pt_realloc(void *p, size_t size)

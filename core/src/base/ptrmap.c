@@ -30,7 +30,7 @@ static int grow(pt_ptrmap *m, size_t cap)
 {
   pt_ptrmap_slot *old = m->slots;
   size_t old_cap = m->cap;
-  pt_ptrmap_slot *slots = pt_calloc(cap, sizeof *slots);
+  pt_ptrmap_slot *slots = pt_calloc_written(cap, sizeof *slots); /* probed first */
   if (!slots)
     return PT_ERR(PT_ENOMEM, "out of memory");
   m->slots = slots;

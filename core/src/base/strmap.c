@@ -47,7 +47,7 @@ static int grow(pt_strmap *m, size_t cap)
   size_t old_cap = m->cap;
   if ((uint64_t)cap > MAX_SLOTS)
     return PT_ERR(PT_ENOMEM, "out of memory growing a map to %zu slots", cap);
-  m->slots = pt_calloc(cap, sizeof *m->slots);
+  m->slots = pt_calloc_written(cap, sizeof *m->slots); /* probed first */
   if (!m->slots) {
     m->slots = old;
     return PT_ERR(PT_ENOMEM, "out of memory growing a map to %zu slots", cap);

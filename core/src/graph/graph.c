@@ -323,7 +323,7 @@ int pt_graph_drop_repeated_edges(pt_graph *g, size_t from)
   while (cap < 2 * n)
     cap *= 2;
   /* by slot: the kept edge's place among the first w + 1, 0 when empty */
-  uint32_t *slot = pt_calloc(cap, sizeof *slot);
+  uint32_t *slot = pt_calloc_written(cap, sizeof *slot); /* probed first */
   if (!slot)
     return PT_ERR(PT_ENOMEM, "out of memory dropping repeated edges");
   pt_edge *v = g->edges.v + from;

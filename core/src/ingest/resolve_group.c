@@ -45,7 +45,7 @@ static int grow_map(pt__grp_map *m)
   size_t cap = m->cap ? m->cap * 2 : 1024;
   pt__grp_slot *old = m->slots;
   size_t old_cap = m->cap;
-  m->slots = pt_calloc(cap, sizeof *m->slots);
+  m->slots = pt_calloc_written(cap, sizeof *m->slots); /* probed first */
   if (!m->slots) {
     m->slots = old;
     return PT_ERR(PT_ENOMEM, "out of memory");
