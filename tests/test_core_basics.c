@@ -142,6 +142,40 @@ static void strmap__finds_what_was_put_and_nothing_else(void **state)
   pt_strmap_fini(&m);
 }
 
+/* A cleared map finds none of its old keys, keeps its slots (no
+ * allocation when filled again to the same size) and takes new keys. */
+static void strmap__clear_empties_and_keeps_the_slots(void **state)
+{
+  (void)state;
+  pt_strmap m = PT_STRMAP_INIT;
+  char keys[300][16];
+  for (int i = 0; i < 300; i++) {
+    snprintf(keys[i], sizeof keys[i], "k%d", i);
+    assert_int_equal(pt_strmap_put(&m, keys[i], strlen(keys[i]), (size_t)i), 0);
+  }
+  pt_strmap_slot *slots = m.slots;
+  size_t cap = m.cap, v = 0;
+  pt_strmap_clear(&m);
+  assert_int_equal(m.n, 0);
+  assert_ptr_equal(m.slots, slots);
+  assert_int_equal(m.cap, cap);
+  for (int i = 0; i < 300; i++)
+    assert_false(pt_strmap_get(&m, keys[i], strlen(keys[i]), &v));
+  pt_alloc_fail_after(1); /* filling it again allocates nothing */
+  for (int i = 299; i >= 0; i--)
+    assert_int_equal(pt_strmap_put(&m, keys[i], strlen(keys[i]),
+                                   (size_t)(1000 + i)), 0);
+  pt_alloc_fail_after(0);
+  for (int i = 0; i < 300; i++) {
+    assert_true(pt_strmap_get(&m, keys[i], strlen(keys[i]), &v));
+    assert_int_equal(v, (size_t)(1000 + i));
+  }
+  pt_strmap_clear(&m);
+  pt_strmap_fini(&m);
+  pt_strmap_clear(&m); /* an empty map too */
+  assert_null(m.slots);
+}
+
 /* pt_strmap_value_hashed adds a key once and hands back its value's
  * place: a count kept through it, and an overwrite, are what the map then
  * gives. */
@@ -432,6 +466,7 @@ int main(void)
     cmocka_unit_test(strmap__finds_what_was_put_and_nothing_else),
     cmocka_unit_test(strmap__reserved_map_takes_n_keys_without_growing),
     cmocka_unit_test(strmap__value_hashed_adds_once_and_updates_in_place),
+    cmocka_unit_test(strmap__clear_empties_and_keeps_the_slots),
     cmocka_unit_test(strmap__slots_are_small_and_keep_enough_hash),
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),
     cmocka_unit_test(arena__growing_chunks_keep_every_block_intact),

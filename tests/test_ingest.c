@@ -319,6 +319,71 @@ static void ingest__out_of_memory_anywhere_is_returned(void **state)
   assert_true(succeeded);
 }
 
+/* A Rust file of n functions, each calling one other by a name of its
+ * own (tag keeps two files' names apart). */
+static void rust_source(pt_buf *b, int n, const char *tag)
+{
+  pt_buf_clear(b);
+  assert_int_equal(pt_buf_puts(b, "use std::io;\n"), 0);
+  for (int i = 0; i < n; i++)
+    assert_int_equal(pt_buf_printf(b, "fn %s_f%d(x: u32) -> u32 { io_%s_g%d(x, %d) }\n",
+                                   tag, i, tag, (i * 7) % n, i), 0);
+}
+
+/* A parse thread builds every reuse record in one encoder kept from file
+ * to file (pt__reuse_encode_in): each record is the one a fresh encoder
+ * makes, after a file large enough that its maps are freed and after
+ * small ones that reuse them; an allocation failing returns PT_ENOMEM and
+ * leaves the encoder fit for the next file. */
+static void ingest__a_kept_encoder_makes_the_fresh_records(void **state)
+{
+  (void)state;
+  static const struct { int n; const char *tag; } files[] = {
+      {20, "a"}, {7000, "big"}, {3, "b"}, {9000, "bigger"}, {40, "c"}, {1, "d"}};
+  pt_queries *q = NULL;
+  pt_extractor *x = NULL;
+  assert_int_equal(pt_queries_new(&q), 0);
+  assert_int_equal(pt_extractor_new(q, &x), 0);
+  pt__reuse_enc enc = PT__REUSE_ENC_INIT;
+  pt_buf src = PT_BUF_INIT;
+  for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+    rust_source(&src, files[f].n, files[f].tag);
+    pt_file_result *a = NULL, *b = NULL;
+    assert_int_equal(pt_extract_file(x, PT_GRAMMAR_RUST, "src/m.rs", src.ptr,
+                                     src.len, &a), 0);
+    assert_int_equal(pt_extract_file(x, PT_GRAMMAR_RUST, "src/m.rs", src.ptr,
+                                     src.len, &b), 0);
+    assert_true(a->n_refs >= (size_t)files[f].n);
+    assert_int_equal(pt__reuse_encode(a, src.len + 1), 0);
+    if (f == 2) { /* failures anywhere in the kept encoder's record */
+      int failed = 1;
+      for (unsigned long n = 1; failed; n++) {
+        pt_alloc_fail_after(n);
+        int rc = pt__reuse_encode_in(&enc, b, src.len + 1);
+        pt_alloc_fail_after(0);
+        assert_true(rc == 0 || rc == PT_ENOMEM);
+        failed = rc != 0;
+        pt_error_clear();
+      }
+    } else {
+      assert_int_equal(pt__reuse_encode_in(&enc, b, src.len + 1), 0);
+    }
+    assert_non_null(a->file.reuse);
+    assert_int_equal(a->file.reuse_size, b->file.reuse_size);
+    assert_memory_equal(a->file.reuse, b->file.reuse, a->file.reuse_size);
+    assert_true(enc.b.cap <= ((size_t)256 << 10));
+    assert_true(enc.strings.cap * sizeof(pt_strmap_slot) <= ((size_t)256 << 10));
+    assert_int_equal(enc.strings.n, 0);
+    assert_int_equal(enc.from.n, 0);
+    pt_file_result_free(a);
+    pt_file_result_free(b);
+  }
+  pt__reuse_enc_fini(&enc);
+  pt_buf_fini(&src);
+  pt_extractor_free(x);
+  pt_queries_free(q);
+}
+
 static void ingest__missing_root_fails_with_a_clear_error(void **state)
 {
   pt_ingest_opts o = {"/nonexistent/pt-root", 1, 0, NULL, 0, NULL, NULL, 0, NULL};
@@ -360,6 +425,7 @@ int main(void)
     cmocka_unit_test(ingest__decode_lossily_counts_lines_only_for_a_bad_byte),
     cmocka_unit_test(ingest__broken_files_are_ignored_or_indexed),
     cmocka_unit_test(ingest__out_of_memory_anywhere_is_returned),
+    cmocka_unit_test(ingest__a_kept_encoder_makes_the_fresh_records),
     cmocka_unit_test(ingest__missing_root_fails_with_a_clear_error),
     cmocka_unit_test(ingest__tests_are_listed_apart_from_the_entities),
   };

@@ -25,6 +25,9 @@ typedef struct pt_strmap {
 #define PT_STRMAP_INIT {NULL, 0, 0}
 
 void pt_strmap_fini(pt_strmap *m);
+/* Empties m and keeps its slots for the next keys (a map filled again and
+ * again: no allocation once it is large enough). */
+void pt_strmap_clear(pt_strmap *m);
 /* Inserts or overwrites; PT_ENOMEM on failure, PT_EINVAL for a key of
  * 4 GiB or more (the calls that add keys all refuse it; a get finds none). */
 int pt_strmap_put(pt_strmap *m, const char *key, size_t len, size_t value);

@@ -18,6 +18,13 @@ void pt_strmap_fini(pt_strmap *m)
   m->cap = m->n = 0;
 }
 
+void pt_strmap_clear(pt_strmap *m)
+{
+  if (m->n)
+    memset(m->slots, 0, m->cap * sizeof *m->slots);
+  m->n = 0;
+}
+
 #define MAX_SLOTS (UINT64_C(1) << 32)
 
 static pt_strmap_slot *find(const pt_strmap *m, const char *key, size_t len,

@@ -154,7 +154,8 @@ static void skip_over_budget(pt__ingest_slot *s)
   pt_error_clear();
 }
 
-static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *src)
+static void process(pool *p, pt_extractor *x, pt__reuse_enc *enc, size_t i,
+                    pt_buf *path, pt_buf *src)
 {
   const pt_walk_file *wf = &p->walk->files[i];
   pt__ingest_slot *s = &p->slots[i];
@@ -179,7 +180,7 @@ static void process(pool *p, pt_extractor *x, size_t i, pt_buf *path, pt_buf *sr
                          &s->result);
   /* what a later run needs to reuse it from a store, made in parallel */
   if (rc == 0 && s->result)
-    rc = pt__reuse_encode(s->result, disk_size);
+    rc = pt__reuse_encode_in(enc, s->result, disk_size);
   /* a result the cache will keep is made compact here, in parallel */
   if (rc == 0 && s->result && p->cache && pt_file_result_compact(&s->result) != 0)
     pt_error_clear(); /* short of memory: keep it as it is */
@@ -259,6 +260,7 @@ static void worker(void *payload)
   pool *p = payload;
   pt_extractor *x = NULL;
   pt_buf path = PT_BUF_INIT, src = PT_BUF_INIT;
+  pt__reuse_enc enc = PT__REUSE_ENC_INIT;
   int rc = pt_extractor_new(p->queries, &x);
   if (rc) {
     pt_mutex_lock(p->mu);
@@ -271,7 +273,7 @@ static void worker(void *payload)
     pt_mutex_unlock(p->mu);
     if (i == (size_t)-1)
       break;
-    process(p, x, i, &path, &src);
+    process(p, x, &enc, i, &path, &src);
     pt_mutex_lock(p->mu);
     /* the largest files' trees were freed into the threads' heaps, where
      * the graph's growing blocks keep them from the heaps' tops and only
@@ -298,6 +300,7 @@ static void worker(void *payload)
   }
   pt_buf_fini(&path);
   pt_buf_fini(&src);
+  pt__reuse_enc_fini(&enc);
   pt_extractor_free(x);
 }
 

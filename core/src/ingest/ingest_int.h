@@ -9,6 +9,7 @@
 #include "pt/extract.h"
 #include "pt/graph.h"
 #include "pt/ingest.h"
+#include "pt/strmap.h"
 #include "pt/sys/fs.h"
 #include "pt/walk.h"
 #include "resolve.h"
@@ -227,6 +228,23 @@ int pt__rerun_last_parsed_ahead(void);
  * bytes before invalid UTF-8 was decoded); leaves it NULL when r cannot be
  * told apart from its records (two tests sorting alike). 0, or PT_ENOMEM. */
 int pt__reuse_encode(pt_file_result *r, uint64_t disk_size);
+/* What the records are built in, kept by a parse thread from one file to
+ * the next (PT__REUSE_ENC_INIT; pt__reuse_enc_fini frees it): its buffer,
+ * maps and arrays are allocated once, not per file; what a large file
+ * grew past ENC_KEEP_BYTES (ingest_reuse.c) is freed after its record. */
+typedef struct pt__reuse_enc {
+  pt_buf b, file_key;
+  pt_strmap strings, from;
+  struct pt__reuse_ranked *ranked;
+  size_t *rank;
+  size_t cap_ranked, cap_rank;
+} pt__reuse_enc;
+#define PT__REUSE_ENC_INIT \
+  {PT_BUF_INIT, PT_BUF_INIT, PT_STRMAP_INIT, PT_STRMAP_INIT, NULL, NULL, 0, 0}
+/* As pt__reuse_encode, built in e; the record is the same. */
+int pt__reuse_encode_in(pt__reuse_enc *e, pt_file_result *r,
+                        uint64_t disk_size);
+void pt__reuse_enc_fini(pt__reuse_enc *e);
 /* Decodes into r (seeded lazily: no references yet) the references of its
  * reuse record, which start at byte at. 0, 1 when they are malformed (r
  * then holds none), PT_ENOMEM. */

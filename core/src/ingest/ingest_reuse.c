@@ -105,9 +105,12 @@ uint64_t pt__reuse_disk_size(const pt_file_record *f)
  * address it comes from, so the record is the same. */
 #define ENC_SEEN 64
 
+/* What a thread's encoder keeps of each buffer, map or array after a
+ * record: the rest, grown by a large file, is freed. */
+#define ENC_KEEP_BYTES ((size_t)256 << 10)
+
 typedef struct enc {
-  pt_buf b;
-  pt_strmap strings; /* text -> its number in this record */
+  pt__reuse_enc *e; /* its buffer, maps and arrays */
   size_t n_strings;
   int rc;
   const char *seen[ENC_SEEN]; /* borrowed: an address given a number */
@@ -120,10 +123,22 @@ static size_t seen_slot(const char *s)
   return (size_t)((a >> 3) ^ (a >> 9)) % ENC_SEEN;
 }
 
+/* pt_varint_put's bytes, written in place when the buffer has room */
 static void put_u64(enc *w, uint64_t v)
 {
-  if (w->rc == 0)
-    w->rc = pt_varint_put(&w->b, v);
+  pt_buf *b = &w->e->b;
+  if (w->rc)
+    return;
+  if (b->cap - b->len < 11 && (w->rc = pt_buf_grow(b, 10)) != 0)
+    return;
+  unsigned char *p = (unsigned char *)b->ptr + b->len;
+  while (v >= 0x80) {
+    *p++ = (unsigned char)(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = (unsigned char)v;
+  b->len = (size_t)(p - (unsigned char *)b->ptr);
+  b->ptr[b->len] = '\0';
 }
 
 static void put_str(enc *w, const char *s)
@@ -140,7 +155,8 @@ static void put_str(enc *w, const char *s)
     return;
   }
   len = strlen(s);
-  if (pt_strmap_get(&w->strings, s, len, &at)) {
+  uint64_t h = pt_strmap_hash(s, len);
+  if (pt_strmap_get_hashed(&w->e->strings, s, len, h, &at)) {
     put_u64(w, at + 2);
     w->seen[slot] = s;
     w->seen_at[slot] = at;
@@ -149,14 +165,16 @@ static void put_str(enc *w, const char *s)
     w->seen_at[slot] = w->n_strings;
     put_u64(w, 1);
     put_u64(w, len);
-    if (w->rc == 0) w->rc = pt_buf_put(&w->b, s, len);
-    if (w->rc == 0) w->rc = pt_buf_putc(&w->b, '\0');
+    if (w->rc == 0) w->rc = pt_buf_put(&w->e->b, s, len);
+    if (w->rc == 0) w->rc = pt_buf_putc(&w->e->b, '\0');
     /* keyed by the text in the result, which outlives the encoder */
-    if (w->rc == 0) w->rc = pt_strmap_put(&w->strings, s, len, w->n_strings++);
+    if (w->rc == 0)
+      w->rc = pt_strmap_put_new_hashed(&w->e->strings, s, len, h,
+                                       w->n_strings++, NULL);
   }
 }
 
-typedef struct ranked {
+typedef struct pt__reuse_ranked {
   const char *key;
   uint32_t line;
   size_t idx;
@@ -181,11 +199,12 @@ static int cmp_test_pos(const void *pa, const void *pb)
 static int put_ranks(enc *w, ranked *v, size_t n,
                      int (*cmp)(const void *, const void *))
 {
-  size_t *rank = pt_malloc((n + 1) * sizeof *rank);
-  if (!rank) {
+  pt__reuse_enc *e = w->e;
+  if (pt_array_grow((void **)&e->rank, &e->cap_rank, n + 1, sizeof *e->rank)) {
     w->rc = PT_ERR(PT_ENOMEM, "out of memory");
     return 0;
   }
+  size_t *rank = e->rank;
   qsort(v, n, sizeof *v, cmp);
   int tie = 0;
   for (size_t i = 0; i < n; i++) {
@@ -195,16 +214,15 @@ static int put_ranks(enc *w, ranked *v, size_t n,
   put_u64(w, n);
   for (size_t i = 0; i < n; i++)
     put_u64(w, rank[i]);
-  pt_free(rank);
   return tie;
 }
 
 /* Where each reference comes from: 0 the file, k + 1 entity k. */
 static int put_refs(enc *w, const pt_file_result *r, const char *file_key)
 {
-  pt_strmap from = PT_STRMAP_INIT;
+  pt_strmap *from = &w->e->from;
   for (size_t k = 0; w->rc == 0 && k < r->n_entities; k++)
-    w->rc = pt_strmap_put(&from, r->entities[k].key,
+    w->rc = pt_strmap_put(from, r->entities[k].key,
                           strlen(r->entities[k].key), k + 1);
   put_u64(w, r->n_refs);
   int unknown = 0;
@@ -216,7 +234,7 @@ static int put_refs(enc *w, const pt_file_result *r, const char *file_key)
     if (x->from_key == last_from) {
       at = last_at;
     } else if (strcmp(x->from_key, file_key) != 0 &&
-               !pt_strmap_get(&from, x->from_key, strlen(x->from_key), &at)) {
+               !pt_strmap_get(from, x->from_key, strlen(x->from_key), &at)) {
       unknown = 1;
       break;
     } else {
@@ -238,20 +256,21 @@ static int put_refs(enc *w, const pt_file_result *r, const char *file_key)
     put_str(w, x->recv_type);
     put_str(w, x->arg_types);
   }
-  pt_strmap_fini(&from);
   return unknown;
 }
 
 static int encode(enc *w, const pt_file_result *r, uint64_t disk_size,
                   const char *file_key)
 {
+  pt__reuse_enc *e = w->e;
   size_t n = r->n_entities > r->n_tests ? r->n_entities : r->n_tests;
-  ranked *v = pt_malloc((n + 1) * sizeof *v);
-  if (!v)
+  if (pt_array_grow((void **)&e->ranked, &e->cap_ranked, n + 1,
+                    sizeof *e->ranked))
     return PT_ERR(PT_ENOMEM, "out of memory");
+  ranked *v = e->ranked;
   unsigned char head[REUSE_HEAD];
   reuse_head(head);
-  w->rc = pt_buf_put(&w->b, head, sizeof head);
+  w->rc = pt_buf_put(&e->b, head, sizeof head);
   put_u64(w, disk_size);
   put_u64(w, pt__ingest_has_bases(r) ? REUSE_NOTES_BASES : 0);
   for (size_t i = 0; i < r->n_entities; i++)
@@ -262,32 +281,78 @@ static int encode(enc *w, const pt_file_result *r, uint64_t disk_size,
   lost |= put_ranks(w, v, r->n_tests, cmp_test_pos);
   if (!lost && w->rc == 0)
     lost = put_refs(w, r, file_key);
-  pt_free(v);
   return w->rc ? w->rc : lost;
+}
+
+static void drop_large(void *items, size_t *cap, size_t elem_size)
+{
+  if (*cap > ENC_KEEP_BYTES / elem_size) {
+    pt_free(*(void **)items);
+    *(void **)items = NULL;
+    *cap = 0;
+  }
+}
+
+/* Empties e for the next record, freeing what grew past ENC_KEEP_BYTES. */
+static void enc_reset(pt__reuse_enc *e)
+{
+  if (e->b.cap > ENC_KEEP_BYTES)
+    pt_buf_fini(&e->b);
+  if (e->file_key.cap > ENC_KEEP_BYTES)
+    pt_buf_fini(&e->file_key);
+  pt_buf_clear(&e->b);
+  pt_buf_clear(&e->file_key);
+  if (e->strings.cap > ENC_KEEP_BYTES / sizeof *e->strings.slots)
+    pt_strmap_fini(&e->strings);
+  if (e->from.cap > ENC_KEEP_BYTES / sizeof *e->from.slots)
+    pt_strmap_fini(&e->from);
+  pt_strmap_clear(&e->strings);
+  pt_strmap_clear(&e->from);
+  drop_large(&e->ranked, &e->cap_ranked, sizeof *e->ranked);
+  drop_large(&e->rank, &e->cap_rank, sizeof *e->rank);
+}
+
+int pt__reuse_encode_in(pt__reuse_enc *e, pt_file_result *r,
+                        uint64_t disk_size)
+{
+  enc w = {e, 0, 0, {NULL}, {0}};
+  r->file.reuse = NULL;
+  r->file.reuse_size = 0;
+  int rc = pt__key_file(&e->file_key, r->file.lang, r->file.path);
+  if (rc == 0)
+    rc = encode(&w, r, disk_size, e->file_key.ptr);
+  if (rc == 0) { /* rc 1: the file is simply not reusable */
+    void *copy = pt_arena_alloc(&r->arena, e->b.len);
+    if (!copy)
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    else {
+      r->file.reuse = memcpy(copy, e->b.ptr, e->b.len);
+      r->file.reuse_size = e->b.len;
+    }
+  }
+  enc_reset(e);
+  return rc < 0 ? rc : 0;
+}
+
+void pt__reuse_enc_fini(pt__reuse_enc *e)
+{
+  pt_buf_fini(&e->b);
+  pt_buf_fini(&e->file_key);
+  pt_strmap_fini(&e->strings);
+  pt_strmap_fini(&e->from);
+  pt_free(e->ranked);
+  pt_free(e->rank);
+  e->ranked = NULL;
+  e->rank = NULL;
+  e->cap_ranked = e->cap_rank = 0;
 }
 
 int pt__reuse_encode(pt_file_result *r, uint64_t disk_size)
 {
-  enc w = {PT_BUF_INIT, PT_STRMAP_INIT, 0, 0, {NULL}, {0}};
-  pt_buf file_key = PT_BUF_INIT;
-  r->file.reuse = NULL;
-  r->file.reuse_size = 0;
-  int rc = pt__key_file(&file_key, r->file.lang, r->file.path);
-  if (rc == 0)
-    rc = encode(&w, r, disk_size, file_key.ptr);
-  if (rc == 0) { /* rc 1: the file is simply not reusable */
-    void *copy = pt_arena_alloc(&r->arena, w.b.len);
-    if (!copy)
-      rc = PT_ERR(PT_ENOMEM, "out of memory");
-    else {
-      r->file.reuse = memcpy(copy, w.b.ptr, w.b.len);
-      r->file.reuse_size = w.b.len;
-    }
-  }
-  pt_strmap_fini(&w.strings);
-  pt_buf_fini(&w.b);
-  pt_buf_fini(&file_key);
-  return rc < 0 ? rc : 0;
+  pt__reuse_enc e = PT__REUSE_ENC_INIT;
+  int rc = pt__reuse_encode_in(&e, r, disk_size);
+  pt__reuse_enc_fini(&e);
+  return rc;
 }
 
 /* ---- decoding ----------------------------------------------------------- */
