@@ -411,6 +411,11 @@ static void ingest_patch__a_rename_marks_no_reader_of_attrs_alone(void **state)
     "app/qual.py", "def run():\n    return Event.clear()\n",
     "app/made.py", "def run():\n    x = Unknown()\n    return x.clear()\n",
     "app/own.py", "class Own:\n    def run(self):\n        return self.clear()\n",
+    "app/has.py", "class Has:\n    def clear(self):\n        return 3\n"
+                  "    def run(self):\n        return self.clear()\n",
+    "app/sub.py", "class Mine(Event):\n    def run(self):\n"
+                  "        return self.clear()\n",
+    "app/typed.py", "def run():\n    e = Event()\n    return e.clear()\n",
     NULL};
   const char *fs[sizeof files / sizeof files[0]];
   memcpy(fs, files, sizeof files);
@@ -440,7 +445,13 @@ static void ingest_patch__a_rename_marks_no_reader_of_attrs_alone(void **state)
   assert_false(pt__resolver_reads(rs, "app/unknown.py", 0, &ch));
   assert_false(pt__resolver_reads(rs, "app/made.py", 0, &ch));
   assert_true(pt__resolver_reads(rs, "app/qual.py", 0, &ch));
-  assert_true(pt__resolver_reads(rs, "app/own.py", 0, &ch));
+  /* self.clear() of a type that has none, or its own: what the type's
+   * members named clear are (members_of), not the chain (the member tag);
+   * of a type whose base moved, or a receiver of the moved type, it is */
+  assert_false(pt__resolver_reads(rs, "app/own.py", 0, &ch));
+  assert_false(pt__resolver_reads(rs, "app/has.py", 0, &ch));
+  assert_true(pt__resolver_reads(rs, "app/sub.py", 0, &ch));
+  assert_true(pt__resolver_reads(rs, "app/typed.py", 0, &ch));
   pt__deps_fini(&ch);
   tree_fini(&t);
 
@@ -448,13 +459,58 @@ static void ingest_patch__a_rename_marks_no_reader_of_attrs_alone(void **state)
   tree_index(&t, "patch_attrs_live", fs, 1);
   static const char *const moves[][2] = {{"lib/locks.py", "lib/locks_x.py"},
                                          {"lib/locks_x.py", "lib/locks.py"}};
-  for (int m = 0; m < 3; m++) {
+  /* then clear is taken away; then a clear of Own and Has comes in
+   * another file (Python reads a class's own file's: no edge), and goes */
+  static const char *const edits[] = {
+    "class Event:\n    def wipe(self):\n        return 1\n",
+    "class Own:\n    def clear(self):\n        return 1\n"
+    "class Has:\n    def clear(self):\n        return 1\n",
+    "class Event:\n    def clear(self):\n        return 1\n"};
+  for (int m = 0; m < 5; m++) {
     if (m < 2) {
       tree_rename(&t, moves[m][0], moves[m][1], locks);
     } else {
-      pt_test_write(t.root, "lib/locks.py",
-                    "class Event:\n    def wipe(self):\n        return 1\n");
+      pt_test_write(t.root, "lib/locks.py", edits[m - 2]);
       assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/locks.py"), 0);
+    }
+    pt_graph *next = tree_patch(&t);
+    assert_equals_fresh(t.root, next);
+    pt_graph_drop_lineage(next);
+    pt_graph_free(t.g);
+    t.g = next;
+  }
+  tree_fini(&t);
+}
+
+/* A Go method of T written in another file than T comes, moves and goes:
+ * t.Size() of a receiver of type T reads T's members named Size (the
+ * member tag), which each of those marks; the patched graph equals a
+ * fresh index every time (it does not with the member tag left unmarked
+ * at a definition's coming or going). */
+static void ingest_patch__a_types_member_elsewhere_marks_its_callers(
+    void **state)
+{
+  static const char *const files[] = {
+    "pkg/t.go", "package pkg\n\ntype T struct{}\n\ntype U struct{}\n",
+    "pkg/u.go", "package pkg\n\nfunc (u U) Size() int { return 2 }\n",
+    "pkg/use.go", "package pkg\n\nfunc (t T) Run() int { return t.Size() }\n",
+    NULL};
+  static const char *const size_go =
+      "package pkg\n\nfunc (t T) Size() int { return 1 }\n";
+  tree t;
+  tree_index(&t, "patch_members", files, 1);
+  for (int m = 0; m < 4; m++) {
+    if (m == 0) {
+      pt_test_write(t.root, "pkg/size.go", size_go);
+      assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "pkg/size.go"), 0);
+    } else if (m == 1) {
+      tree_rename(&t, "pkg/size.go", "pkg/size_x.go", size_go);
+    } else if (m == 2) {
+      pt_test_write(t.root, "pkg/size_x.go", "package pkg\n");
+      assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "pkg/size_x.go"), 0);
+    } else {
+      remove_file(t.root, "pkg/size_x.go");
+      assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "pkg/size_x.go"), 0);
     }
     pt_graph *next = tree_patch(&t);
     assert_equals_fresh(t.root, next);
@@ -578,6 +634,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_rename_takes_in_only_the_edges_that_changed),
     cmocka_unit_test(ingest_patch__readers_by_index_equal_a_scan),
     cmocka_unit_test(ingest_patch__a_rename_marks_no_reader_of_attrs_alone),
+    cmocka_unit_test(ingest_patch__a_types_member_elsewhere_marks_its_callers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

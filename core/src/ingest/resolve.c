@@ -123,17 +123,34 @@ int pt__deps_add(pt__deps *d, uint64_t h)
   return 0;
 }
 
-static void note(char tag, const void *s, size_t n)
+uint64_t pt__deps_member_hash(uint8_t fam, const char *name, size_t len,
+                              uint32_t encl)
+{
+  uint64_t h = pt__deps_hash(pt__deps_member_tag(fam), name, len);
+  h *= 1099511628211u; /* a 0 byte, which no name holds, then the id */
+  for (int i = 0; i < 4; i++) {
+    h ^= (encl >> (8 * i)) & 0xffu;
+    h *= 1099511628211u;
+  }
+  return h;
+}
+
+static void note_hash(uint64_t h)
 {
   if (!recording)
     return;
-  uint64_t h = pt__deps_hash(tag, s, n);
   uint64_t *at = &seen[(h ^ (h >> 32)) & (SEEN_SLOTS - 1)];
   if (h && *at == h)
     return;
   *at = h;
   if (pt__deps_add(recording, h) != 0)
     pt_error_clear(); /* recorded as failed: the tables stop patching */
+}
+
+static void note(char tag, const void *s, size_t n)
+{
+  if (recording)
+    note_hash(pt__deps_hash(tag, s, n));
 }
 
 static int cmp_u64(const void *pa, const void *pb)
@@ -194,6 +211,13 @@ int pt__resolve_chain_attrs(const pt_resolver *rs, uint8_t fam,
 void pt__resolve_note_chain(uint8_t fam, const char *name, size_t len)
 {
   note(pt__deps_chain_tag(fam), name, len);
+}
+
+void pt__resolve_note_members(const pt_resolver *rs, size_t head,
+                              uint32_t encl)
+{
+  const char *name = rs->ents[head].name;
+  note_hash(pt__deps_member_hash(rs->info[head].fam, name, strlen(name), encl));
 }
 
 int pt__resolve_has_name(const pt_resolver *rs, const char *name, size_t len)

@@ -138,6 +138,16 @@ int pt__deps_add(pt__deps *d, uint64_t h);
  * A rename that keeps those (the same definitions in another file) marks
  * the name's chain tag but not this one (pt__resolver_flush_attrs). */
 #define pt__deps_attrs_tag(fam) ((char)(0xC0 | (fam)))
+/* The tag of a read of the candidates of a name in one family written in
+ * one type (its qualified name's id encl): the methods a lookup of that
+ * type's method of the name walks (resolve_pick.c, members_of). Every
+ * definition of the name with that enclosing type that leaves or joins
+ * marks it, beside the name's chain tag; a verdict that reads nothing of
+ * the chain but those members (self.m(), a receiver of a known type)
+ * records it instead of the chain tag. */
+#define pt__deps_member_tag(fam) ((char)(0xA0 | (fam)))
+uint64_t pt__deps_member_hash(uint8_t fam, const char *name, size_t len,
+                              uint32_t encl);
 /* Sorts and dedups d; PT_ENOMEM when recording ran out of memory. */
 int pt__deps_seal(pt__deps *d);
 void pt__deps_fini(pt__deps *d);

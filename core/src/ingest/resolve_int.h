@@ -289,6 +289,10 @@ int pt__resolve_chain(const pt_resolver *rs, uint8_t fam, const char *name,
 int pt__resolve_chain_attrs(const pt_resolver *rs, uint8_t fam,
                             const char *name, size_t len, size_t *head);
 void pt__resolve_note_chain(uint8_t fam, const char *name, size_t len);
+/* Records the member tag (resolve.h, pt__deps_member_tag) of the name and
+ * family of entity head (a chain's first) and the type of id encl. */
+void pt__resolve_note_members(const pt_resolver *rs, size_t head,
+                              uint32_t encl);
 int pt__resolve_has_name(const pt_resolver *rs, const char *name, size_t len);
 size_t pt__resolve_bases(const pt_resolver *rs, uint32_t q);
 int pt__resolve_files_named(const pt_resolver *rs, const char *base,

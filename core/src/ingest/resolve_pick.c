@@ -551,9 +551,14 @@ static int here_walk(const pt__resolve_ctx *c)
 }
 
 /* The first of the entities of head's name written in type t (every one
- * member_of t is in that group), or NO_ID; the next is gnext[PT_GRP_ENCL]. */
+ * member_of t is in that group), or NO_ID; the next is gnext[PT_GRP_ENCL].
+ * Records the member tag of the name and t's qualified name: a walk of
+ * them reads nothing else of head's chain (keys, files, kinds and
+ * arities of those members alone; head NONE has none). */
 static uint32_t members_of(const pt_resolver *rs, size_t head, size_t t)
 {
+  if (head != NONE)
+    pt__resolve_note_members(rs, head, rs->info[t].qn);
   return group_of(rs, head, PT_GRP_ENCL, rs->info[t].qn);
 }
 
@@ -1205,7 +1210,6 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
   /* Child.create(): a type's method written in one of its bases */
   verdict t = receiver_type(rs, c, lang, r, r->scope);
   if (t.target != NONE) {
-    pt__resolve_note_chain(fam, r->name, nl);
     verdict m = method_of(rs, head, r, t.target, 0, 0, -1);
     return m.target != NONE ? found(m.target, PT_RES_QUALIFIED) : m;
   }
@@ -1398,9 +1402,10 @@ static verdict pick_member(const pt_resolver *rs, pt__resolve_ctx *c,
                            pt_lang lang, const pt_raw_ref *r, size_t head)
 {
   /* pick_by_name read head's chain for its attrs only: a method of the
-   * receiver's type (method_of) and C++'s receivers need more of it, and
-   * record the chain's own tag first; a receiver found nowhere reads
-   * nothing of head, pick_qualified what it says */
+   * receiver's type (method_of) reads the members of that type and its
+   * bases alone, and records their tags (members_of); C++'s receivers
+   * need more of it, and record the chain's own tag first; a receiver
+   * found nowhere reads nothing of head, pick_qualified what it says */
   uint8_t fam = pt__resolve_family(lang);
   size_t nl = strlen(r->name);
   if (lang == PT_LANG_CPP)
@@ -1411,7 +1416,6 @@ static verdict pick_member(const pt_resolver *rs, pt__resolve_ctx *c,
     size_t t = caller_type_index(rs, c, r->from_key);
     if (t == NONE)
       return missed(PT_RES_UNKNOWN_RECEIVER);
-    pt__resolve_note_chain(fam, r->name, nl);
     return method_of(rs, head, r, t, is_base_word(r->scope), 0,
                      caller_const(rs, c, r));
   }
@@ -1448,8 +1452,6 @@ static verdict pick_member(const pt_resolver *rs, pt__resolve_ctx *c,
     if (t.target == NONE && t.how != PT_RES_AMBIGUOUS &&
         r->recv_how == PT_RECV_CALLED)
       t = factory_type(rs, c, lang, r);
-    if (t.target != NONE)
-      pt__resolve_note_chain(fam, r->name, nl);
     if (t.target != NONE)
       return method_of(rs, head, r, t.target, 0, 0, cq);
     return missed(t.how == PT_RES_AMBIGUOUS ? PT_RES_AMBIGUOUS

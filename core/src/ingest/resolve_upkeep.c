@@ -20,6 +20,19 @@ static int mark(pt__deps *changed, char tag, const void *s, size_t n)
              ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
 }
 
+/* Entity i leaves or joins the members of its enclosing type named as it
+ * is (resolve.h, pt__deps_member_tag). */
+static int mark_members(pt__deps *changed, const pt_resolver *rs, size_t i)
+{
+  const ent_info *in = &rs->info[i];
+  const char *name = rs->ents[i].name;
+  if (in->encl == NO_ID)
+    return 0;
+  return pt__deps_add(changed, pt__deps_member_hash(in->fam, name, strlen(name),
+                                                    in->encl)) == 0
+             ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+}
+
 static int grow(void **v, size_t *cap, size_t need, size_t size)
 {
   return need <= *cap ? 0 : pt_array_grow(v, cap, need, size);
@@ -334,6 +347,7 @@ static int remove_entity(pt_resolver *rs, size_t i, pt__deps *changed)
   if (rc == 0)
     rc = mark(changed, pt__deps_chain_tag(rs->info[i].fam), e->name,
               strlen(e->name));
+  if (rc == 0) rc = mark_members(changed, rs, i);
   if (rc == 0) rc = log_attrs(rs, i, -1, changed);
   if (rc == 0) rc = mark(changed, 'k', e->key, kl);
   if (rc == 0) rc = set_default(rs, i, NONE, changed);
@@ -433,6 +447,7 @@ static int place_entity(pt_resolver *rs, size_t i, uint32_t f, size_t pos,
   if (rc == 0) rc = count_name(rs, e->name, 1, changed);
   if (rc == 0)
     rc = mark(changed, pt__deps_chain_tag(in->fam), e->name, strlen(e->name));
+  if (rc == 0) rc = mark_members(changed, rs, i);
   if (rc == 0) rc = log_attrs(rs, i, 1, changed);
   if (rc == 0) rc = mark(changed, 'k', e->key, strlen(e->key));
   if (rc == 0) rc = set_default(rs, i, i, changed);
