@@ -215,6 +215,23 @@ static void resolve__no_candidate_leaves_an_unresolved_placeholder(void **state)
   pt_free(tmp);
 }
 
+/* Widget is only a function: a type named Widget has no candidate of a
+ * kind that fits, and stays unresolved though the name is defined and
+ * imported; Gadget, a struct, resolves. */
+static void resolve__a_type_whose_name_no_type_has_stays_unresolved(
+    void **state)
+{
+  static const char *const files[] = {
+    "src/lib.rs", "pub fn Widget() {}\n\npub struct Gadget;\n",
+    "src/use.rs", "use crate::lib::Widget;\n\n"
+                  "pub fn make(w: Widget, g: Gadget) {}\n",
+    NULL};
+  char *d = brief_of("no_kind", files);
+  assert_has_line(d, "edge Uses src/use.rs:make -> ?Widget");
+  assert_has_line(d, "edge Uses src/use.rs:make -> src/lib.rs:Gadget");
+  pt_free(d);
+}
+
 /* Candidates are kept per language family, yet a name that only another
  * family defines is still a name the index has: the member call goes on
  * to its receiver, as it did when every family shared one list. */
@@ -515,6 +532,26 @@ static void resolve__patch_follows_a_name_turning_unique_and_back(void **state)
                 "int helper(void)\n{\n  return 3;\n}\n", NULL},
     {NULL, NULL, NULL}};
   steps_equal_fresh("patch_unique", files, steps);
+}
+
+/* Widget is a function alone, so the type named in make's signature has
+ * no candidate (no kind of the name can be a type); a struct Widget
+ * makes it resolve, and a struct Gadget, a name new to the tables,
+ * another; both go again. */
+static void resolve__patch_follows_a_name_gaining_a_kind_that_fits(void **state)
+{
+  static const char *const files[] = {
+    "src/lib.rs", "pub fn Widget() {}\n",
+    "src/use.rs", "use crate::lib::Widget;\n\n"
+                  "pub fn make(w: Widget, g: Gadget) {}\n",
+    NULL};
+  static const step steps[] = {
+    {"src/lib.rs", "pub fn Widget() {}\n\npub struct Widget;\n", NULL},
+    {"src/more.rs", "pub struct Gadget;\n", NULL},
+    {"src/lib.rs", "pub fn Widget() {}\n", NULL},
+    {"src/more.rs", NULL, NULL},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_kinds", files, steps);
 }
 
 /* B gains the base A and loses it: b.run() in use.py finds A.run through
@@ -842,7 +879,7 @@ static uint32_t group_key(const pt_resolver *rs, size_t i, int t)
  * exactly the chain's members with that key, in the chain's order; and
  * its non-methods (rs->next_free from each member, pt__group_free_first
  * from the head): exactly the chain's members that are not methods, in
- * the chain's order. */
+ * the chain's order; and its name's kinds hold each member's. */
 static size_t assert_groups_follow_chains(const pt_resolver *rs)
 {
   size_t groups = 0;
@@ -860,6 +897,9 @@ static size_t assert_groups_follow_chains(const pt_resolver *rs)
         nm = rs->next_free[i];
       }
       assert_int_equal(nm, NO_ID);
+      for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+        assert_true(pt__group_name_kinds(rs, rs->info[i].nid) &
+                    (1u << rs->info[i].kind));
       for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
         size_t j = rs->next_same_name[i];
         while (j != NONE && rs->info[j].kind == PT_KIND_METHOD)
@@ -1062,6 +1102,8 @@ int main(void)
     cmocka_unit_test(resolve__language_leaves_a_method_of_two_types_unresolved),
     cmocka_unit_test(resolve__language_never_crosses_language_families),
     cmocka_unit_test(resolve__no_candidate_leaves_an_unresolved_placeholder),
+    cmocka_unit_test(resolve__a_type_whose_name_no_type_has_stays_unresolved),
+    cmocka_unit_test(resolve__patch_follows_a_name_gaining_a_kind_that_fits),
     cmocka_unit_test(resolve__a_name_only_another_family_defines_keeps_its_reason),
     cmocka_unit_test(resolve__many_files_give_the_same_dump_on_1_and_4_threads),
     cmocka_unit_test(resolve__member_call_never_resolves_by_the_name_alone),

@@ -8,7 +8,9 @@
  * Beside them, each chain's non-methods are linked (rs->next_free): a
  * name that no method can be (a bare name, an import, a name after a
  * package's qualifier) walks them alone; most of a popular Rust name's
- * candidates are methods (fmt, new, from).
+ * candidates are methods (fmt, new, from). And each name keeps the kinds
+ * its entities have had: a reference no kind of its name can answer
+ * (a type named where the name is only a function, a module) walks none.
  * Built with the tables, kept right by the patches (resolve_upkeep.c). */
 #include <string.h>
 
@@ -144,8 +146,32 @@ int pt__group_before(const pt_resolver *rs, size_t a, size_t b)
   return c ? c < 0 : rs->info[a].pos < rs->info[b].pos;
 }
 
+/* Entity i's kind joins its name's (the array grows with the name ids a
+ * patch makes). */
+static int note_kind(pt_resolver *rs, size_t i)
+{
+  uint32_t nid = rs->info[i].nid;
+  size_t had = rs->cap_name_kinds;
+  if (nid >= had) {
+    if (pt_array_grow((void **)&rs->name_kinds, &rs->cap_name_kinds,
+                      (size_t)nid + 1, sizeof *rs->name_kinds) != 0)
+      return PT_ENOMEM;
+    memset(rs->name_kinds + had, 0,
+           (rs->cap_name_kinds - had) * sizeof *rs->name_kinds);
+  }
+  rs->name_kinds[nid] |= 1u << rs->info[i].kind;
+  return 0;
+}
+
+uint32_t pt__group_name_kinds(const pt_resolver *rs, uint32_t nid)
+{
+  return nid < rs->cap_name_kinds ? rs->name_kinds[nid] : 0;
+}
+
 int pt__group_link(pt_resolver *rs, size_t i)
 {
+  if (note_kind(rs, i) != 0)
+    return PT_ENOMEM;
   for (int t = 0; t < PT_GRP__COUNT; t++) {
     uint32_t x, *next = rs->gnext[t];
     int rc = key_of(rs, i, t, &x);
@@ -251,6 +277,13 @@ int pt__group_build(pt_resolver *rs)
   if (rs->n_ents >= NO_ID)
     return PT_ERR(PT_ENOMEM, "too many definitions to resolve");
   int rc = pt__group_room(rs, rs->n_ents + 1);
+  size_t n_names = rs->name_ids.n + 1;
+  if (rc == 0) {
+    rs->name_kinds = pt_calloc(n_names, sizeof *rs->name_kinds);
+    rs->cap_name_kinds = rs->name_kinds ? n_names : 0;
+    if (!rs->name_kinds)
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+  }
   for (size_t i = 0; rc == 0 && i < rs->n_ents; i++)
     rc = pt__group_link(rs, i);
   /* a fresh build chains each name in index order (resolve.c, chain()),
@@ -266,6 +299,7 @@ int pt__group_build(pt_resolver *rs)
 
 void pt__group_fini(pt_resolver *rs)
 {
+  pt_free(rs->name_kinds);
   pt_free(rs->next_free);
   for (int t = 0; t < PT_GRP__COUNT; t++)
     pt_free(rs->gnext[t]);

@@ -165,6 +165,11 @@ struct pt_resolver {
                                 name's chain that is not a method, or
                                 NO_ID (resolve_group.c) */
   size_t cap_gnext;          /* entities gnext and next_free have room for */
+  uint32_t *name_kinds;      /* owned, by name id: 1 << kind for each kind
+                                an entity of the name had since the tables
+                                were made (never cleared: a patch's leaver
+                                leaves its bit, a superset) */
+  size_t cap_name_kinds;     /* name ids name_kinds has room for */
   pt__attr_change *attr_log; /* owned: since the last flush (upkeep) */
   size_t n_attr_log, cap_attr_log;
 };
@@ -360,6 +365,9 @@ uint32_t pt__group_free_first(const pt_resolver *rs, size_t head);
 /* Makes rs->next_free right along the chain from head (NONE: none) after
  * an entity joined or left it. */
 void pt__group_free_chain(pt_resolver *rs, size_t head);
+/* The kinds (1 << pt_kind) the entities of name id nid have had, any
+ * family: no entity of the name is of a kind outside them. */
+uint32_t pt__group_name_kinds(const pt_resolver *rs, uint32_t nid);
 /* Room for n entities in the group arrays. */
 int pt__group_room(pt_resolver *rs, size_t n);
 void pt__group_fini(pt_resolver *rs);

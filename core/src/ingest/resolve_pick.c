@@ -375,12 +375,39 @@ static int methods_fit(const pt_raw_ref *r, int types_only)
   return !types_only && kind_fits(r->kind, PT_KIND_METHOD);
 }
 
+/* Whether a candidate of head's name may pass classify's first test for
+ * r at all (eligible, or an ES5 constructor), as eligible() reads a kind,
+ * from the kinds the name's entities have had (pt__group_name_kinds, any
+ * family: a superset). 0: none is eligible, and a walk over them finds
+ * nothing (head NONE: none either). */
+static int kinds_may_fit(const pt_resolver *rs, size_t head,
+                         const pt_raw_ref *r, int types_only)
+{
+  if (head == NONE)
+    return 0;
+  uint32_t kinds = pt__group_name_kinds(rs, rs->info[head].nid);
+  if (r->kind == PT_REF_NEW && !r->scope &&
+      (kinds & (1u << PT_KIND_FUNCTION)))
+    return 1;
+  for (int k = 0; k < PT_KIND__COUNT; k++) {
+    if (!(kinds & (1u << k)))
+      continue;
+    int go_conversion = (r->kind == PT_REF_CALL &&
+                         (k == PT_KIND_TYPEDEF || k == PT_KIND_INTERFACE)) ||
+                        (r->kind == PT_REF_NEW && k == PT_KIND_TYPEDEF);
+    if ((kind_fits(r->kind, (pt_kind)k) || go_conversion) &&
+        (!types_only || is_type_kind((pt_kind)k)))
+      return 1;
+  }
+  return 0;
+}
+
 /* Imports prefer types: `import a.Circle` names the class, not its
  * constructor Circle.Circle. */
 static int wants_types_only(const pt_resolver *rs, size_t head,
                             const pt_raw_ref *r)
 {
-  if (r->kind != PT_REF_IMPORT)
+  if (r->kind != PT_REF_IMPORT || !kinds_may_fit(rs, head, r, 1))
     return 0;
   for (size_t i = free_first(rs, head); i != NONE; i = free_next(rs, i))
     if (eligible(rs, i, r, 1)) /* a type, never a method */
@@ -1178,7 +1205,9 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
                qualifier_seg(rs, want, want_in_mod, &seg);
   int all = methods_fit(r, 0) ? ALL_OF_NAME : NON_METHODS;
   int walk = by_seg ? PT_GRP_SEG : all;
-  for (size_t i = walk_first(rs, head, walk, seg); i != NONE;
+  /* where no candidate is eligible, both walks find none */
+  size_t from = kinds_may_fit(rs, head, r, 0) ? head : NONE;
+  for (size_t i = walk_first(rs, from, walk, seg); i != NONE;
        i = walk_next(rs, walk, i)) {
     if (!eligible(rs, i, r, 0))
       continue;
@@ -1192,7 +1221,7 @@ static verdict pick_qualified(const pt_resolver *rs, pt__resolve_ctx *c,
       tier_add(rs, &pkg, i);
   }
   /* and whether any candidate may be r's target at all */
-  for (size_t i = walk_first(rs, head, all, 0); by_seg && !any && i != NONE;
+  for (size_t i = walk_first(rs, from, all, 0); by_seg && !any && i != NONE;
        i = walk_next(rs, all, i))
     any = eligible(rs, i, r, 0);
   pt_free(want);
@@ -2539,7 +2568,9 @@ static verdict pick_by_name(const pt_resolver *rs, pt__resolve_ctx *c,
   if (lang == PT_LANG_GO && !r->scope && last > 4)
     last = 4; /* a package is its folder */
   verdict out;
-  if (!pick_by_group(rs, c, &p, head, last, &out))
+  if (head != NONE && !kinds_may_fit(rs, head, r, v.types_only))
+    out = missed(PT_RES_EXTERNAL);
+  else if (!pick_by_group(rs, c, &p, head, last, &out))
     out = pick_by_chain(rs, c, &p, head, last);
   pt_free(v.want);
   return out;
