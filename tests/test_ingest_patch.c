@@ -76,6 +76,17 @@ static pt_graph *tree_patch(tree *t)
   return next;
 }
 
+/* Patches, checks the patched graph against a fresh index and makes it
+ * the tree's graph. */
+static void tree_step_fresh(tree *t)
+{
+  pt_graph *next = tree_patch(t);
+  assert_equals_fresh(t->root, next);
+  pt_graph_drop_lineage(next);
+  pt_graph_free(t->g);
+  t->g = next;
+}
+
 static void tree_fini(tree *t)
 {
   pt_graph_free(t->g);
@@ -473,11 +484,7 @@ static void ingest_patch__a_rename_marks_no_reader_of_attrs_alone(void **state)
       pt_test_write(t.root, "lib/locks.py", edits[m - 2]);
       assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/locks.py"), 0);
     }
-    pt_graph *next = tree_patch(&t);
-    assert_equals_fresh(t.root, next);
-    pt_graph_drop_lineage(next);
-    pt_graph_free(t.g);
-    t.g = next;
+    tree_step_fresh(&t);
   }
   tree_fini(&t);
 }
@@ -512,11 +519,7 @@ static void ingest_patch__a_types_member_elsewhere_marks_its_callers(
       remove_file(t.root, "pkg/size_x.go");
       assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "pkg/size_x.go"), 0);
     }
-    pt_graph *next = tree_patch(&t);
-    assert_equals_fresh(t.root, next);
-    pt_graph_drop_lineage(next);
-    pt_graph_free(t.g);
-    t.g = next;
+    tree_step_fresh(&t);
   }
   tree_fini(&t);
 }

@@ -327,6 +327,17 @@ static const change changes[] = {
 
 /* Whether the engine of t->spec is built here (RocksDB is not on
  * Windows). */
+/* The tree's store: "mem", or an index of that engine in the tree's
+ * folder. */
+static void set_spec(tree *t, const char *engine)
+{
+  if (!strcmp(engine, "mem"))
+    snprintf(t->spec, sizeof t->spec, "mem");
+  else
+    snprintf(t->spec, sizeof t->spec, "%s:%s/index.%s", engine, t->dir,
+             engine);
+}
+
 static int engine_is_built(const tree *t)
 {
   pt_store *probe = NULL;
@@ -350,8 +361,7 @@ static void rerun_on(const change *ch)
   make_tree(&t, "rerun_run");
   pt_test_write(t.src, "bad.py", "def bad():\n    return '\xff'\n");
   for (int e = 0; e < 2; e++) {
-    snprintf(t.spec, sizeof t.spec, "%s:%s/index.%s", engines[e], t.dir,
-             engines[e]);
+    set_spec(&t, engines[e]);
     if ((is_built[e] = engine_is_built(&t)))
       index_and_save(&t);
   }
@@ -362,8 +372,7 @@ static void rerun_on(const change *ch)
     int is_patched = -1;
     if (!is_built[e])
       continue;
-    snprintf(t.spec, sizeof t.spec, "%s:%s/index.%s", engines[e], t.dir,
-             engines[e]);
+    set_spec(&t, engines[e]);
     rerun(&t, &st, &is_patched);
     pt_buf_clear(&got);
     stored_dump(t.spec, &got);
@@ -463,7 +472,7 @@ static void rerun__a_rocksdb_index_of_format_8_gives_a_fresh_index(
   tree t;
   int is_patched = -1;
   make_tree(&t, "rerun_format8");
-  snprintf(t.spec, sizeof t.spec, "rocksdb:%s/index.rocksdb", t.dir);
+  set_spec(&t, "rocksdb");
   if (!engine_is_built(&t)) {
     drop_tree(&t);
     skip();
@@ -510,8 +519,7 @@ static void load_without_code__is_the_load_without_any_code(void **state)
   for (int e = 0; e < 2; e++) {
     pt_graph *whole = NULL, *lean = NULL;
     pt_store *s = NULL;
-    snprintf(t.spec, sizeof t.spec, "%s:%s/index.%s", engines[e], t.dir,
-             engines[e]);
+    set_spec(&t, engines[e]);
     if (!engine_is_built(&t))
       continue;
     index_and_save(&t);
@@ -569,11 +577,7 @@ static void load_without_code_then__gives_the_records_then_the_edges(
     pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
     pt_store *s = NULL;
     seen n = {0, 0, 0, 0};
-    if (e < 2)
-      snprintf(t.spec, sizeof t.spec, "%s:%s/index.%s", engines[e], t.dir,
-               engines[e]);
-    else
-      snprintf(t.spec, sizeof t.spec, "mem");
+    set_spec(&t, engines[e]);
     if (!engine_is_built(&t))
       continue;
     if (e < 2) {
@@ -652,11 +656,7 @@ static void load_rest_then__adds_the_rest_to_the_file_records(void **state)
       pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
       pt_store *s = NULL;
       seen n = {0, 0, 0, 0};
-      if (e < 2)
-        snprintf(t.spec, sizeof t.spec, "%s:%s/index.%s", engines[e], t.dir,
-                 engines[e]);
-      else
-        snprintf(t.spec, sizeof t.spec, "mem");
+      set_spec(&t, engines[e]);
       if (!engine_is_built(&t))
         continue;
       if (e < 2)
