@@ -29,6 +29,10 @@ static inline int pt_array_grow(void **items, size_t *cap, size_t need,
   return need <= *cap ? 0 : pt__array_grow_to(items, cap, need, elem_size);
 }
 
+/* Frees a growable array whose room is for more than max elements (one a
+ * large input grew, kept from use to use): *items NULL and *cap 0 then. */
+void pt_array_drop_over(void *items, size_t *cap, size_t max);
+
 /* Tests only: make the n-th allocation from now fail (n >= 1); 0 disables.
  * Not thread-safe against concurrent allocation counting. */
 void pt_alloc_fail_after(unsigned long n);

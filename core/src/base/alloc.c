@@ -73,6 +73,15 @@ int pt__array_grow_to(void **items, size_t *cap, size_t need, size_t elem_size)
   return 0;
 }
 
+void pt_array_drop_over(void *items, size_t *cap, size_t max)
+{
+  if (*cap > max) {
+    pt_free(*(void **)items);
+    *(void **)items = NULL;
+    *cap = 0;
+  }
+}
+
 void pt_free(void *p)
 {
   if (p)

@@ -337,26 +337,21 @@ static void borrow_arrays(pt_xfile *f, pt_extractor *x)
   f->by_name = x->by_name;
 }
 
-
-static void drop_large(void *items, size_t *cap, size_t elem_size)
-{
-  if (*cap > KEEP_BYTES / elem_size) {
-    pt_free(*(void **)items);
-    *(void **)items = NULL;
-    *cap = 0;
-  }
-}
-
 static void give_back_arrays(pt_xfile *f, pt_extractor *x)
 {
-  drop_large(&f->cands, &f->cap_cands, sizeof *f->cands);
-  drop_large(&f->pending, &f->cap_pending, sizeof *f->pending);
-  drop_large(&f->import_ranges, &f->cap_import, sizeof *f->import_ranges);
-  drop_large(&f->binds, &f->cap_binds, sizeof *f->binds);
-  drop_large(&f->tops, &f->cap_tops, sizeof *f->tops);
-  drop_large(&f->by_name.slots, &f->by_name.cap_slots, sizeof *f->by_name.slots);
-  drop_large(&f->by_name.next, &f->by_name.cap_next, sizeof *f->by_name.next);
-  drop_large(&f->by_name.memo, &f->by_name.cap_memo, sizeof *f->by_name.memo);
+  pt_array_drop_over(&f->cands, &f->cap_cands, KEEP_BYTES / sizeof *f->cands);
+  pt_array_drop_over(&f->pending, &f->cap_pending,
+                     KEEP_BYTES / sizeof *f->pending);
+  pt_array_drop_over(&f->import_ranges, &f->cap_import,
+                     KEEP_BYTES / sizeof *f->import_ranges);
+  pt_array_drop_over(&f->binds, &f->cap_binds, KEEP_BYTES / sizeof *f->binds);
+  pt_array_drop_over(&f->tops, &f->cap_tops, KEEP_BYTES / sizeof *f->tops);
+  pt_array_drop_over(&f->by_name.slots, &f->by_name.cap_slots,
+                     KEEP_BYTES / sizeof *f->by_name.slots);
+  pt_array_drop_over(&f->by_name.next, &f->by_name.cap_next,
+                     KEEP_BYTES / sizeof *f->by_name.next);
+  pt_array_drop_over(&f->by_name.memo, &f->by_name.cap_memo,
+                     KEEP_BYTES / sizeof *f->by_name.memo);
   pt__query_walk_trim(&x->walk, KEEP_BYTES);
   x->cands = f->cands;
   x->cap_cands = f->cap_cands;

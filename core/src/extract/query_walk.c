@@ -1014,29 +1014,21 @@ void pt__query_walk_end(pt_query_walk *w)
   w->n_parents = 0;
 }
 
-/* Frees the array at *items when it has room for more than max items. */
-static void drop_over(void *items, size_t *cap, size_t max)
-{
-  if (*cap > max) {
-    pt_free(*(void **)items);
-    *(void **)items = NULL;
-    *cap = 0;
-  }
-}
-
 void pt__query_walk_trim(pt_query_walk *w, size_t max_bytes)
 {
-  drop_over(&w->matches, &w->cap_matches, max_bytes / sizeof *w->matches);
-  drop_over(&w->caps, &w->cap_caps, max_bytes / sizeof *w->caps);
-  drop_over(&w->kept, &w->cap_kept, max_bytes / sizeof *w->kept);
-  drop_over(&w->parents, &w->cap_parents, max_bytes / sizeof *w->parents);
-  drop_over(&w->mups, &w->cap_mups, max_bytes / sizeof *w->mups);
-  drop_over(&w->path, &w->cap_path, max_bytes / sizeof *w->path);
-  drop_over(&w->froms, &w->cap_froms, max_bytes / sizeof *w->froms);
-  drop_over(&w->held, &w->cap_held, max_bytes / sizeof *w->held);
-  drop_over(&w->mcaps, &w->cap_mcaps, max_bytes / sizeof *w->mcaps);
-  drop_over(&w->mkids, &w->cap_mkids, max_bytes / 64);
-  drop_over(&w->mframes, &w->cap_mframes, max_bytes / 64);
+  pt_array_drop_over(&w->matches, &w->cap_matches,
+                     max_bytes / sizeof *w->matches);
+  pt_array_drop_over(&w->caps, &w->cap_caps, max_bytes / sizeof *w->caps);
+  pt_array_drop_over(&w->kept, &w->cap_kept, max_bytes / sizeof *w->kept);
+  pt_array_drop_over(&w->parents, &w->cap_parents,
+                     max_bytes / sizeof *w->parents);
+  pt_array_drop_over(&w->mups, &w->cap_mups, max_bytes / sizeof *w->mups);
+  pt_array_drop_over(&w->path, &w->cap_path, max_bytes / sizeof *w->path);
+  pt_array_drop_over(&w->froms, &w->cap_froms, max_bytes / sizeof *w->froms);
+  pt_array_drop_over(&w->held, &w->cap_held, max_bytes / sizeof *w->held);
+  pt_array_drop_over(&w->mcaps, &w->cap_mcaps, max_bytes / sizeof *w->mcaps);
+  pt_array_drop_over(&w->mkids, &w->cap_mkids, max_bytes / 64);
+  pt_array_drop_over(&w->mframes, &w->cap_mframes, max_bytes / 64);
   pt__tree_walk_trim(&w->tree, max_bytes);
 }
 

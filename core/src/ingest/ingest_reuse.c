@@ -284,15 +284,6 @@ static int encode(enc *w, const pt_file_result *r, uint64_t disk_size,
   return w->rc ? w->rc : lost;
 }
 
-static void drop_large(void *items, size_t *cap, size_t elem_size)
-{
-  if (*cap > ENC_KEEP_BYTES / elem_size) {
-    pt_free(*(void **)items);
-    *(void **)items = NULL;
-    *cap = 0;
-  }
-}
-
 /* Empties e for the next record, freeing what grew past ENC_KEEP_BYTES. */
 static void enc_reset(pt__reuse_enc *e)
 {
@@ -308,8 +299,9 @@ static void enc_reset(pt__reuse_enc *e)
     pt_strmap_fini(&e->from);
   pt_strmap_clear(&e->strings);
   pt_strmap_clear(&e->from);
-  drop_large(&e->ranked, &e->cap_ranked, sizeof *e->ranked);
-  drop_large(&e->rank, &e->cap_rank, sizeof *e->rank);
+  pt_array_drop_over(&e->ranked, &e->cap_ranked,
+                     ENC_KEEP_BYTES / sizeof *e->ranked);
+  pt_array_drop_over(&e->rank, &e->cap_rank, ENC_KEEP_BYTES / sizeof *e->rank);
 }
 
 int pt__reuse_encode_in(pt__reuse_enc *e, pt_file_result *r,
