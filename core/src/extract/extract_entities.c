@@ -96,16 +96,6 @@ static int collect_refs(pt_xfile *f, const TSQueryMatch *m)
   return rc;
 }
 
-/* n's parent as the query walk saw it (f->known), or a null node. */
-static TSNode walk_parent(const pt_xfile *f, TSNode n)
-{
-  TSNode none = {0};
-  for (uint16_t i = 0; i < f->n_known; i++)
-    if (f->known[i].node.id == n.id && !ts_node_is_null(f->known_ups[i].parent))
-      return f->known_ups[i].parent;
-  return none;
-}
-
 /* pt__node_parent(f, c->node), the walk's where it knew it. */
 static TSNode cand_parent(const pt_xfile *f, const pt_cand *c)
 {
@@ -153,7 +143,7 @@ int pt__extract_collect(pt_xfile *f)
     c.start_byte = ts_node_start_byte(c.node);
     c.end_byte = pt__node_end(f, c.node);
     if (c.end_byte > c.start_byte && c.node.id != f->root.id)
-      c.up = walk_parent(f, c.node);
+      c.up = pt__node_known_parent(f, c.node);
     rc = push_cand(f, &c);
   }
   pt__query_walk_end(w);

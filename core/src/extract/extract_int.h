@@ -216,6 +216,8 @@ int pt__node_parent_index(pt_xfile *f);
 TSNode pt__node_parent(const pt_xfile *f, TSNode n);
 /* ts_node_end_byte(n), from f->known when n is there. */
 uint32_t pt__node_end(const pt_xfile *f, TSNode n);
+/* n's parent as the query walk saw it (f->known), or a null node. */
+TSNode pt__node_known_parent(const pt_xfile *f, TSNode n);
 /* Indexes f's bindings by name (f->by_name), once nested. 0, or
  * PT_ENOMEM. pt__bind_index_fini frees an index's arrays. */
 int pt__bind_index_build(pt_xfile *f);

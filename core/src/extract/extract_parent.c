@@ -106,6 +106,15 @@ uint32_t pt__node_end(const pt_xfile *f, TSNode n)
   return k ? k->end : ts_node_end_byte(n);
 }
 
+TSNode pt__node_known_parent(const pt_xfile *f, TSNode n)
+{
+  const pt_cap_up *k = known(f, n);
+  if (k)
+    return k->parent;
+  TSNode none = {0};
+  return none;
+}
+
 TSNode pt__node_parent(const pt_xfile *f, TSNode n)
 {
   const pt_cap_up *k = known(f, n);
