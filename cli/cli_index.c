@@ -635,16 +635,16 @@ static int load_stored(index_run *r, pt_store *store)
    * are written: the code is not needed), else a new load of it all */
   r->old = r->records;
   r->records = NULL;
-  if (rc == 0 && r->old)
-    rc = pt_store_load_rest_then(store, r->old, on_ready, &a);
-  if (rc == PT_ENOTSUPPORTED || (rc == 0 && !r->old)) {
+  if (rc == 0 && r->old &&
+      (rc = pt_store_load_rest_then(store, r->old, on_ready, &a)) ==
+          PT_ENOTSUPPORTED) {
     pt_error_clear(); /* nothing was added: the whole load */
     pt_graph_free(r->old);
     r->old = NULL;
-    rc = pt_graph_new(&r->old);
-    if (rc == 0)
-      rc = pt_store_load_without_code_then(store, r->old, on_ready, &a);
+    rc = 0;
   }
+  if (rc == 0 && !r->old && (rc = pt_graph_new(&r->old)) == 0)
+    rc = pt_store_load_without_code_then(store, r->old, on_ready, &a);
   uint64_t t1 = pt_clock_ns();
   if (a.th)
     pt_thread_join(a.th);
