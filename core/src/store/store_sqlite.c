@@ -54,6 +54,9 @@ typedef struct sqlite_store {
   int has_seen;     /* seen: the file as this store last loaded or saved
                        it */
   pt_fs_stat seen;
+  int has_mark;      /* mark: the snapshot the last load of the file
+                        records read, as snapshot_mark tells it */
+  uint32_t mark;
   begun_save *begun; /* owned: a save begun, or NULL */
 } sqlite_store;
 
@@ -197,6 +200,36 @@ static void remember(sqlite_store *ss)
   ss->has_seen = pt_fs_stat_path(ss->path, &ss->seen) == 0;
   if (!ss->has_seen)
     pt_error_clear();
+  ss->has_mark = 0;
+}
+
+/* What tells the snapshot db's read transaction reads from a later one:
+ * the file change counter of the database header (bytes 24 to 27), which
+ * every commit in rollback-journal mode increments, read through the
+ * connection's own file while the transaction's shared lock is held. A
+ * file in WAL mode has none: its commits go to the WAL and leave the
+ * counter, and the main file, as they were. 0 when *mark holds one. */
+static int snapshot_mark(sqlite3 *db, uint32_t *mark)
+{
+  sqlite3_stmt *st = NULL;
+  sqlite3_file *f = NULL;
+  unsigned char h[4];
+  int is_rollback = 0;
+  if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char *m = sqlite3_column_text(st, 0);
+    is_rollback = m && strcmp((const char *)m, "delete") == 0;
+  }
+  sqlite3_finalize(st);
+  if (!is_rollback ||
+      sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) !=
+          SQLITE_OK ||
+      !f || !f->pMethods || f->pMethods->xRead(f, h, 4, 24) != SQLITE_OK)
+    return -1;
+  *mark = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 |
+          h[3];
+  return 0;
 }
 
 /* Another program (pt01) may have saved a newer index over the file this
@@ -293,6 +326,15 @@ static int read_db(sqlite_store *ss, pt_graph *into, int what,
     rc = pt__sqlite_exec(db, ss->path, "PRAGMA mmap_size=1073741824; BEGIN");
   if (rc == 0)
     rc = pt__sqlite_check_schema(db, ss->path, &version);
+  /* the same snapshot as the file records': a commit in place may keep
+   * the file's size and mtime (WAL mode; within the clock's tick) */
+  uint32_t mark = 0;
+  int has_mark = rc == 0 && (what == READ_FILES || what == READ_REST) &&
+                 snapshot_mark(db, &mark) == 0;
+  if (rc == 0 && what == READ_REST &&
+      (!has_mark || !ss->has_mark || mark != ss->mark))
+    rc = PT_ERR(PT_ENOTSUPPORTED, "%s: changed since its file records were "
+                "read", ss->path);
   /* a graph without code is only written as changes, which a file of
    * another schema is not (it is saved whole) */
   if (rc == 0 && (what == READ_NO_CODE || what == READ_REST) &&
@@ -313,8 +355,19 @@ static int read_db(sqlite_store *ss, pt_graph *into, int what,
    * came in after */
   if (rc == 0)
     rc = ready ? pt_graph_finish_edges(into) : pt_graph_finish(into);
-  if (rc == 0)
+  /* the file as it was before the read: a commit after it, and before a
+   * stat now, must not pass for what was read */
+  if (rc == 0 && has_seen) {
+    ss->seen = seen;
+    ss->has_seen = 1;
+    ss->has_mark = 0;
+  } else if (rc == 0) {
     remember(ss);
+  }
+  if (rc == 0 && what == READ_FILES) {
+    ss->has_mark = has_mark;
+    ss->mark = mark;
+  }
   return rc;
 }
 
