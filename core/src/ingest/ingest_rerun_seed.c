@@ -44,6 +44,7 @@
 #include "pt/sys/heap.h"
 #include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
+#include "graph/key.h"
 #include "ingest_int.h"
 #include "resolve_int.h"
 
@@ -516,18 +517,27 @@ static int which_read(const pt_ingest_opts *o, pt_ingest_cache *c,
   return rc;
 }
 
-/* Entry r's references with its file key in g's pool (the others are the
- * keys of its entities, which are). */
-static int refs_in(pt_graph *g, const pt_file_result *r, pt_raw_ref **out)
+/* Entry r's references with its file key in g's pool. The others are the
+ * keys of its entities, which are (a seed decodes them from the stored
+ * graph): only the file key is looked up, once, not each key a run of
+ * references starts with (a probe of the pool each, most of the seed's
+ * serial time). fk: the caller's buffer for the file key. */
+static int refs_in(pt_graph *g, const pt_file_result *r, pt_buf *fk,
+                   pt_raw_ref **out)
 {
   pt_raw_ref *refs = pt_malloc((r->n_refs + 1) * sizeof *refs);
   int rc = refs ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
-  const char *was = NULL, *now = NULL;
+  const char *was = NULL, *now = NULL, *file_key = NULL;
+  pt_buf_clear(fk);
+  if (rc == 0 && r->n_refs)
+    rc = pt__key_file(fk, r->file.lang, r->file.path);
   for (size_t k = 0; rc == 0 && k < r->n_refs; k++) {
     refs[k] = r->refs[k];
     if (refs[k].from_key != was) {
       was = r->refs[k].from_key;
-      now = pt_graph_intern(g, was);
+      now = was;
+      if (strcmp(was, fk->ptr) == 0)
+        now = file_key ? file_key : (file_key = pt_graph_intern(g, was));
     }
     if (!(refs[k].from_key = now))
       rc = PT_ERR(PT_ENOMEM, "out of memory");
@@ -624,6 +634,7 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
   const pt__cache_entry *e = pt__cache_entries(c, &n);
   pt__resolve_job *jobs = pt_calloc(n + 1, sizeof *jobs);
   pt__resolve_job *run = pt_calloc(n + 1, sizeof *run);
+  pt_buf fk = PT_BUF_INIT;
   int rc = jobs && run ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   /* a lazy seed left the references of files that note no bases */
   if (rc == 0)
@@ -632,7 +643,7 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
     pt_raw_ref *refs = NULL;
     const pt_file_result *r = e[i].r;
     if (reads[i] || pt__ingest_has_bases(r))
-      rc = refs_in(t->g, r, &refs);
+      rc = refs_in(t->g, r, &fk, &refs);
     jobs[i] = (pt__resolve_job){t->files[i].path, r->file.lang, refs,
                                 refs ? r->n_refs : 0};
     if (rc == 0 && reads[i])
@@ -658,6 +669,7 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
     pt_free((void *)jobs[i].refs);
   pt_free(jobs);
   pt_free(run);
+  pt_buf_fini(&fk);
   if (n_jobs > 64)
     pt_sys_heap_trim(); /* as pt__patch_seed: the copies of the references */
   return rc;

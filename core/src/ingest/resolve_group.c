@@ -42,9 +42,9 @@ static pt__grp_slot *slot_at(const pt__grp_map *m, uint8_t type, uint8_t fam,
   }
 }
 
-static int grow_map(pt__grp_map *m)
+/* The map with room for cap slots (a power of two, more than it has). */
+static int grow_to(pt__grp_map *m, size_t cap)
 {
-  size_t cap = m->cap ? m->cap * 2 : 1024;
   pt__grp_slot *old = m->slots;
   size_t old_cap = m->cap;
   m->slots = pt_calloc_written(cap, sizeof *m->slots); /* probed first */
@@ -58,6 +58,21 @@ static int grow_map(pt__grp_map *m)
       *slot_at(m, old[i].type, old[i].fam, old[i].nid1 - 1, old[i].x) = old[i];
   pt_free(old);
   return 0;
+}
+
+static int grow_map(pt__grp_map *m)
+{
+  return grow_to(m, m->cap ? m->cap * 2 : 1024);
+}
+
+/* Room for n groups in all, without growing on the way (each growth
+ * writes a new map and moves every group into it). */
+static int reserve_map(pt__grp_map *m, size_t n)
+{
+  size_t cap = m->cap ? m->cap : 1024;
+  while ((n + 1) * 2 > cap)
+    cap *= 2;
+  return cap == m->cap ? 0 : grow_to(m, cap);
 }
 
 /* The slot of the key, made (empty: head NO_ID) when new. */
@@ -284,8 +299,20 @@ int pt__group_build(pt_resolver *rs)
     if (!rs->name_kinds)
       rc = PT_ERR(PT_ENOMEM, "out of memory");
   }
-  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++)
+  /* once a sixteenth of the entities are in, the map (and the segments')
+   * gets room for the groups they foretell, an eighth more: a build of hundreds of
+   * thousands of groups then grows once or not at all, not twenty times
+   * (only the map's size depends on it, never a group) */
+  size_t sample = rs->n_ents / 16;
+  for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
     rc = pt__group_link(rs, i);
+    if (rc == 0 && i + 1 == sample && sample >= 4096) {
+      double scale = 1.125 * (double)rs->n_ents / (double)sample;
+      rc = reserve_map(&rs->groups, (size_t)((double)rs->groups.n * scale));
+      if (rc == 0)
+        rc = pt_strmap_reserve(&rs->segs, (size_t)((double)rs->segs.n * scale));
+    }
+  }
   /* a fresh build chains each name in index order (resolve.c, chain()),
    * so the next member's link is made before its own */
   for (size_t i = rs->n_ents; rc == 0 && i-- > 0;) {
