@@ -1007,6 +1007,52 @@ static void resolve__groups_hold_the_chain_members_of_their_key(void **state)
   pt_graph_free(g);
 }
 
+/* A build of more than 65,536 definitions sizes its groups' map from the
+ * first sixteenth of them (resolve_group.c) instead of doubling it on the
+ * way: the groups are the same as the chains say, and the map is sized
+ * for what it holds (not for four groups a definition). */
+static void resolve__groups_of_many_definitions_fill_a_map_sized_once(void **state)
+{
+  enum { FILES = 800, PER_FILE = 100, N = FILES * PER_FILE };
+  pt_entity *ents = pt_calloc(N + 1, sizeof *ents);
+  pt_file_record *files = pt_calloc(FILES + 1, sizeof *files);
+  char *text = pt_malloc((size_t)N * 160 + (size_t)FILES * 32);
+  (void)state;
+  assert_non_null(ents);
+  assert_non_null(files);
+  assert_non_null(text);
+  char *at = text;
+  for (size_t f = 0; f < FILES; f++) {
+    files[f].path = at;
+    files[f].lang = PT_LANG_PYTHON;
+    at += sprintf(at, "d%02zu/f%04zu.py", f % 40, f) + 1;
+    for (size_t k = 0; k < PER_FILE; k++) {
+      size_t i = f * PER_FILE + k, n = (i * 7919) % 3000;
+      pt_entity *e = &ents[i];
+      e->file_path = files[f].path;
+      e->lang = PT_LANG_PYTHON;
+      e->kind = k % 3 ? PT_KIND_METHOD : PT_KIND_FUNCTION;
+      e->line_start = e->line_end = (uint32_t)k + 1;
+      e->name = at;
+      at += sprintf(at, "n%zu", n) + 1;
+      e->qualname = at;
+      at += (k % 3 ? sprintf(at, "K%zu.n%zu", (i / 7) % 500, n)
+                   : sprintf(at, "n%zu", n)) + 1;
+      e->key = at;
+      at += sprintf(at, "py:fn:n%zu:%zu", n, i) + 1;
+    }
+  }
+  pt_resolver *rs = NULL;
+  assert_int_equal(pt__resolver_new_arrays(ents, N, files, FILES, &rs), 0);
+  assert_true(assert_groups_follow_chains(rs) > N);
+  assert_true((rs->groups.n + 1) * 2 <= rs->groups.cap);
+  assert_true(rs->groups.cap <= 8 * rs->groups.n);
+  pt__resolver_free(rs);
+  pt_free(ents);
+  pt_free(files);
+  pt_free(text);
+}
+
 static void count_call(void *payload)
 {
   ++*(int *)payload;
@@ -1086,6 +1132,7 @@ int main(void)
     cmocka_unit_test(resolve__arity_range_agrees_with_the_signature_for_every_count),
     cmocka_unit_test(resolve__groups_hold_the_chain_members_of_their_key),
     cmocka_unit_test(resolve__tables_made_beside_other_work_are_the_same),
+    cmocka_unit_test(resolve__groups_of_many_definitions_fill_a_map_sized_once),
     cmocka_unit_test(resolve__ambiguous_edge_lists_the_candidates_its_tier_left),
     cmocka_unit_test(resolve__ambiguous_edge_lists_at_most_16_candidates),
     cmocka_unit_test(resolve__ambiguous_method_lists_the_overloads),

@@ -681,6 +681,44 @@ static void decode_part_run(void *payload)
 /* Below this many files a seed decodes on one thread. */
 #define SEED_SPLIT_MIN 256
 
+/* About what decoding file i costs: its entities and tests, and the
+ * references of a file that notes bases (a lazy seed leaves the others'
+ * for later; either way they are most of the record's bytes). */
+static uint64_t decode_cost(const pt_file_record *f, const file_span *sp,
+                            int lazy)
+{
+  const unsigned char *p = (const unsigned char *)f->reuse + REUSE_HEAD;
+  const unsigned char *end = (const unsigned char *)f->reuse + f->reuse_size;
+  uint64_t size = 0, flags = REUSE_NOTES_BASES;
+  int version = reuse_version(f);
+  if (!version)
+    return 1;
+  if (lazy && version != REUSE_VERSION_NO_FLAGS &&
+      (pt_varint_get(&p, end, &size) != PT_VARINT_OK ||
+       pt_varint_get(&p, end, &flags) != PT_VARINT_OK))
+    flags = REUSE_NOTES_BASES;
+  return 64 + 16 * (uint64_t)(sp->n_ents + sp->n_tests) +
+         (!lazy || (flags & REUSE_NOTES_BASES) ? f->reuse_size : 0);
+}
+
+/* Where the second half of the files starts: about half the decoding
+ * cost on each side, not half the files (a tree's languages lie in
+ * stretches of it, and some note bases, which are decoded at once). */
+static size_t decode_middle(const pt_graph *g, const spans *s, int lazy)
+{
+  const pt_file_record *files = pt_graph_files(g);
+  size_t nf = pt_graph_n_files(g);
+  uint64_t total = 0, half = 0;
+  for (size_t i = 0; i < nf; i++)
+    total += decode_cost(&files[i], &s->v[i], lazy);
+  for (size_t i = 0; i < nf; i++) {
+    half += decode_cost(&files[i], &s->v[i], lazy);
+    if (half >= total / 2)
+      return i + 1;
+  }
+  return nf / 2;
+}
+
 /* A seed's decoding (pure: each file's record into a result of its own)
  * split over this thread and one more, the files in two halves; the
  * results are then added to the cache in file order, as one thread adds
@@ -699,8 +737,9 @@ static int decode_split(pt_ingest_cache *c, const pt_graph *g, const spans *s,
     pt_free(refs_at);
     return PT_ERR(PT_ENOMEM, "out of memory");
   }
-  decode_part part[2] = {{g, s, res, refs_at, lazy, 0, nf / 2, 0, 0, {0}},
-                         {g, s, res, refs_at, lazy, nf / 2, nf, 0, 0, {0}}};
+  size_t mid = decode_middle(g, s, lazy);
+  decode_part part[2] = {{g, s, res, refs_at, lazy, 0, mid, 0, 0, {0}},
+                         {g, s, res, refs_at, lazy, mid, nf, 0, 0, {0}}};
   if (pt_thread_start(decode_part_run, &part[1], &t) != 0) {
     pt_error_clear();
     pt_free(res);

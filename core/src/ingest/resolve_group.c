@@ -300,14 +300,18 @@ int pt__group_build(pt_resolver *rs)
       rc = PT_ERR(PT_ENOMEM, "out of memory");
   }
   /* once a sixteenth of the entities are in, the map (and the segments')
-   * gets room for the groups they foretell, an eighth more: a build of hundreds of
-   * thousands of groups then grows once or not at all, not twenty times
-   * (only the map's size depends on it, never a group) */
+   * gets room for half the groups they foretell: a build of hundreds of
+   * thousands of groups then grows once or twice more, not twenty times
+   * (each growth writes a new map and moves every group into it). Half,
+   * as groups come slower than definitions where names repeat (copies of
+   * a tree, common names): a map sized for the whole foretelling could
+   * be several times what they need. Only the map's size depends on it,
+   * never a group. */
   size_t sample = rs->n_ents / 16;
   for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
     rc = pt__group_link(rs, i);
     if (rc == 0 && i + 1 == sample && sample >= 4096) {
-      double scale = 1.125 * (double)rs->n_ents / (double)sample;
+      double scale = 0.5 * (double)rs->n_ents / (double)sample;
       rc = reserve_map(&rs->groups, (size_t)((double)rs->groups.n * scale));
       if (rc == 0)
         rc = pt_strmap_reserve(&rs->segs, (size_t)((double)rs->segs.n * scale));
