@@ -745,6 +745,60 @@ static void query_walk__tree_walk_visits_what_a_cursor_visits(void **s)
   ts_parser_delete(parser);
 }
 
+/* pt__query_field gives what ts_node_child_by_field_name gives, for each
+ * of its fields on every node of every language fixture (the grammars
+ * without a field give null nodes both ways). */
+static void query__fields_by_id_as_by_name(void **s)
+{
+  (void)s;
+  static const char *const langs[] = {"c", "cpp", "csharp", "go", "java",
+      "javascript", "php", "python", "ruby", "rust", "swift", "typescript"};
+  TSParser *parser = ts_parser_new();
+  size_t n_found = 0, n_nodes = 0;
+  for (size_t l = 0; l < sizeof langs / sizeof *langs; l++) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, langs[l]);
+    pt_walk_opts o = {dir, 1u << 24, NULL, 0};
+    pt_walk_result *wr = NULL;
+    assert_int_equal(pt_walk(&o, &wr), 0);
+    for (size_t i = 0; i < wr->n_files; i++) {
+      char path[1024];
+      snprintf(path, sizeof path, "%s/%s", dir, wr->files[i].path);
+      char *text = pt_test_read(path);
+      const pt_grammar_info *gi = pt_grammar_get(wr->files[i].grammar);
+      pt_query q;
+      compile(wr->files[i].grammar, &q);
+      assert_true(ts_parser_set_language(parser, gi->ts_language()));
+      TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
+      TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(tree));
+      for (int more = 1; more;) {
+        TSNode n = ts_tree_cursor_current_node(&c);
+        n_nodes++;
+        for (int k = 0; k < PT_FIELD__COUNT; k++) {
+          const char *name = pt__field_names[k];
+          TSNode want = ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+          TSNode got = pt__query_field(&q, n, (pt_field)k);
+          assert_true(ts_node_eq(want, got));
+          assert_ptr_equal(want.id, got.id);
+          n_found += !ts_node_is_null(got);
+        }
+        if (ts_tree_cursor_goto_first_child(&c))
+          continue;
+        while (more && !ts_tree_cursor_goto_next_sibling(&c))
+          more = ts_tree_cursor_goto_parent(&c);
+      }
+      ts_tree_cursor_delete(&c);
+      ts_tree_delete(tree);
+      pt__query_fini(&q);
+      pt_free(text);
+    }
+    pt_walk_result_free(wr);
+  }
+  assert_true(n_nodes > 1000);
+  assert_true(n_found > 100);
+  ts_parser_delete(parser);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -767,6 +821,7 @@ int main(void)
     cmocka_unit_test(query_match__anchors),
     cmocka_unit_test(query_match__leaves_overlapping_alternatives_to_the_cursor),
     cmocka_unit_test(query_walk__out_of_memory_is_an_error),
+    cmocka_unit_test(query__fields_by_id_as_by_name),
     cmocka_unit_test(query_walk__skips_start_nodes_whose_children_cannot_match),
     cmocka_unit_test(query_walk__runs_every_start_node_of_a_pattern_without_needs),
     cmocka_unit_test(query_walk__node_types_list_children_c),

@@ -161,7 +161,7 @@ static void extend_statement_namespaces(pt_xfile *f)
     pt_cand *c = &f->cands[i];
     if (c->kind != PT_KIND_NAMESPACE) /* Rust's `mod x;` is another file */
       continue;
-    if (!ts_node_is_null(ts_node_child_by_field_name(c->node, "body", 4)) ||
+    if (!ts_node_is_null(pt__query_field(f->query, c->node, PT_FIELD_BODY)) ||
         ts_node_named_child_count(c->node) > 2)
       continue;
     const char *type = ts_node_type(c->node);
@@ -395,7 +395,7 @@ static uint32_t export_start(const pt_xfile *f, const pt_cand *c,
 static const char *signature_of(pt_xfile *f, const pt_cand *c, int has_export)
 {
   uint32_t a = export_start(f, c, has_export), b = c->end_byte;
-  TSNode body = ts_node_child_by_field_name(c->node, "body", 4);
+  TSNode body = pt__query_field(f->query, c->node, PT_FIELD_BODY);
   if (!ts_node_is_null(body) && ts_node_start_byte(body) > a)
     b = ts_node_start_byte(body);
   else

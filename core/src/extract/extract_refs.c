@@ -105,7 +105,7 @@ static uint8_t call_arity(const pt_xfile *f, TSNode n, pt_lang lang)
     return 0;
   TSNode fn = ts_node_child_by_field_name(call, field,
                                           (uint32_t)strlen(field));
-  TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+  TSNode args = pt__query_field(f->query, call, PT_FIELD_ARGUMENTS);
   /* a type as a macro's argument (cast(T *, x)) misparses: not counted */
   if (ts_node_is_null(args) || ts_node_has_error(args) ||
       ts_node_start_byte(fn) > ts_node_start_byte(n) ||
@@ -246,12 +246,12 @@ static int is_ruby_setter(const pt_xfile *f, TSNode n)
 {
   TSNode call = pt__node_parent(f, n);
   if (ts_node_is_null(call) || strcmp(ts_node_type(call), "call") != 0 ||
-      !ts_node_eq(ts_node_child_by_field_name(call, "method", 6), n))
+      !ts_node_eq(pt__query_field(f->query, call, PT_FIELD_METHOD), n))
     return 0;
   TSNode asg = pt__node_parent(f, call);
   return !ts_node_is_null(asg) &&
          strcmp(ts_node_type(asg), "assignment") == 0 &&
-         ts_node_eq(ts_node_child_by_field_name(asg, "left", 4), call);
+         ts_node_eq(pt__query_field(f->query, asg, PT_FIELD_LEFT), call);
 }
 
 /* Does the import whose path is n bring in every member of what it names:
@@ -749,7 +749,7 @@ int pt__bind_local(pt_xfile *f, TSNode var)
   /* const f = () => {} is a definition, not a value a call goes through */
   TSNode p = pt__node_parent(f, var);
   if (!ts_node_is_null(p) && strcmp(ts_node_type(p), "variable_declarator") == 0) {
-    TSNode v = ts_node_child_by_field_name(p, "value", 5);
+    TSNode v = pt__query_field(f->query, p, PT_FIELD_VALUE);
     const char *t = ts_node_is_null(v) ? "" : ts_node_type(v);
     if (!strcmp(t, "arrow_function") || !strcmp(t, "function_expression") ||
         !strcmp(t, "function") || !strcmp(t, "generator_function") ||

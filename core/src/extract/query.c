@@ -165,6 +165,9 @@ int pt__query_compile(pt_query *q, const TSLanguage *lang, const char *src,
   return pt__query_compile_with(q, lang, src, len, file, 0);
 }
 
+const char *const pt__field_names[PT_FIELD__COUNT] = {
+    "arguments", "body", "left", "method", "type", "value"};
+
 int pt__query_compile_with(pt_query *q, const TSLanguage *lang,
                            const char *src, size_t len, const char *file,
                            unsigned flags)
@@ -191,6 +194,9 @@ int pt__query_compile_with(pt_query *q, const TSLanguage *lang,
     rc = check_names(q, file);
   if (rc == 0)
     rc = build_preds(q, file);
+  for (int k = 0; rc == 0 && k < PT_FIELD__COUNT; k++)
+    q->fields[k] = ts_language_field_id_for_name(
+        lang, pt__field_names[k], (uint32_t)strlen(pt__field_names[k]));
   if (rc == 0 && is_marked)
     rc = pt__query_find_roots(q, lang, marked.ptr, marked.len,
                               !(flags & PT_QUERY_CURSOR_ONLY));

@@ -23,6 +23,23 @@ typedef enum pt_role {
                           role_arg */
 } pt_role;
 
+/* The node fields extraction asks for by name (pt__query_field): their
+ * ids are looked up once, when the query compiles, where tree-sitter's
+ * ts_node_child_by_field_name compares the name with each of the
+ * grammar's field names on every call. */
+typedef enum pt_field {
+  PT_FIELD_ARGUMENTS,
+  PT_FIELD_BODY,
+  PT_FIELD_LEFT,
+  PT_FIELD_METHOD,
+  PT_FIELD_TYPE,
+  PT_FIELD_VALUE,
+  PT_FIELD__COUNT
+} pt_field;
+
+/* The names of the pt_field values, in their order. */
+extern const char *const pt__field_names[PT_FIELD__COUNT];
+
 typedef struct pt_pred pt_pred;
 typedef struct pt_root_need pt_root_need;
 typedef struct pt_mnode pt_mnode;
@@ -56,7 +73,16 @@ typedef struct pt_query {
   uint32_t *m_at;      /* owned, by symbol + 1: the matcher's patterns that
                           start on symbol s are m_pats[m_at[s]..m_at[s+1]) */
   uint16_t *m_pats;
+  TSFieldId fields[PT_FIELD__COUNT]; /* by pt_field: its id in the query's
+                          language, 0 where the grammar has no such field */
 } pt_query;
+
+/* n's child in field k of the query's language: what
+ * ts_node_child_by_field_name gives for that field's name. */
+static inline TSNode pt__query_field(const pt_query *q, TSNode n, pt_field k)
+{
+  return ts_node_child_by_field_id(n, q->fields[k]);
+}
 
 /* The query text's white space and the characters of its names (node
  * types, fields, captures, predicates), for the readers of the .scm text
