@@ -10,6 +10,7 @@
 #include "pt/ingest.h"
 #include "pt/strmap.h"
 #include "test_support.h"
+#include "base/words.h"
 #include "ingest/ingest_int.h"
 
 static char *dump_of(const char *root, unsigned threads, pt_ingest_stats *st_out)
@@ -256,6 +257,28 @@ static void ingest__decode_lossily_counts_lines_only_for_a_bad_byte(
   pt_buf_fini(&src);
 }
 
+/* What the lossy decode leaves is valid UTF-8 whole, as extraction's own
+ * check reads it: pt01 extracts it without that check
+ * (pt__extract_file_valid). */
+static void ingest__decoded_text_is_valid_utf8(void **state)
+{
+  (void)state;
+  static const char *const bad[] = {
+      "\xff", "a\xc3", "\xc3(", "\xe2\x82", "\xe2\x82(\n", "\xc0\xaf",
+      "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80\x80x", "ok \xf0\x9f\x98",
+      "\xf0\x9f\x98\x80 \xfe\xff", "x\xe0\x80\xafy"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    pt_buf src = PT_BUF_INIT;
+    size_t n_bad = 0, line = 0;
+    assert_int_equal(pt_buf_puts(&src, bad[i]), 0);
+    assert_true(pt__utf8_invalid_at(src.ptr, src.len) < src.len);
+    assert_int_equal(pt__ingest_decode_lossily(&src, &n_bad, &line), 0);
+    assert_true(n_bad > 0);
+    assert_int_equal(pt__utf8_invalid_at(src.ptr, src.len), src.len);
+    pt_buf_fini(&src);
+  }
+}
+
 static void ingest__broken_files_are_ignored_or_indexed(void **state)
 {
   char *tmp = pt_test_tmpdir("broken");
@@ -423,6 +446,7 @@ int main(void)
     cmocka_unit_test(ingest__colliding_keys_of_two_files_are_made_unique),
     cmocka_unit_test(ingest__invalid_utf8_is_decoded_lossily_with_a_warning),
     cmocka_unit_test(ingest__decode_lossily_counts_lines_only_for_a_bad_byte),
+    cmocka_unit_test(ingest__decoded_text_is_valid_utf8),
     cmocka_unit_test(ingest__broken_files_are_ignored_or_indexed),
     cmocka_unit_test(ingest__out_of_memory_anywhere_is_returned),
     cmocka_unit_test(ingest__a_kept_encoder_makes_the_fresh_records),

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "extract_int.h"
+#include "extract_valid.h"
 #include "graph/key.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
@@ -268,11 +269,13 @@ static uint32_t count_parse_errors(TSNode root)
   }
 }
 
-static int check_input(const char *path, const char *src, size_t len)
+/* is_valid: the caller found src valid UTF-8 already. */
+static int check_input(const char *path, const char *src, size_t len,
+                       int is_valid)
 {
   if (len > UINT32_MAX)
     return PT_ERR(PT_EPARSE, "%s: larger than 4 GiB", path);
-  size_t bad = pt__utf8_invalid_at(src, len);
+  size_t bad = is_valid ? len : pt__utf8_invalid_at(src, len);
   if (bad < len) {
     size_t line = 1;
     for (size_t i = 0; i < bad; i++)
@@ -368,7 +371,7 @@ static void give_back_arrays(pt_xfile *f, pt_extractor *x)
 
 static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
                    const char *src, size_t len, int keep_test_refs,
-                   pt_file_result **out)
+                   int is_valid, pt_file_result **out)
 {
   const pt_grammar_info *gi = pt_grammar_get(grammar);
   const pt_query *query = NULL;
@@ -376,7 +379,7 @@ static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
     return PT_ERR(PT_EINVAL, "%s: unknown grammar", path);
   int rc = queries_get(x->q, grammar, &query);
   if (rc == 0)
-    rc = check_input(path, src, len);
+    rc = check_input(path, src, len, is_valid);
   if (rc)
     return rc;
   pt_xfile f;
@@ -424,12 +427,19 @@ static int extract(pt_extractor *x, pt_grammar grammar, const char *path,
 int pt_extract_file(pt_extractor *x, pt_grammar grammar, const char *path,
                     const char *src, size_t len, pt_file_result **out)
 {
-  return extract(x, grammar, path, src, len, 0, out);
+  return extract(x, grammar, path, src, len, 0, 0, out);
 }
 
 int pt_extract_file_with_tests(pt_extractor *x, pt_grammar grammar,
                                const char *path, const char *src, size_t len,
                                pt_file_result **out)
 {
-  return extract(x, grammar, path, src, len, 1, out);
+  return extract(x, grammar, path, src, len, 1, 0, out);
+}
+
+int pt__extract_file_valid(pt_extractor *x, pt_grammar grammar,
+                           const char *path, const char *src, size_t len,
+                           pt_file_result **out)
+{
+  return extract(x, grammar, path, src, len, 0, 1, out);
 }

@@ -20,6 +20,7 @@
 #include "pt/sys/thread.h"
 #include "pt/walk.h"
 #include "base/words.h"
+#include "extract/extract_valid.h"
 #include "graph/key.h"
 #include "pt/strmap.h"
 #include "ingest_int.h"
@@ -126,19 +127,23 @@ int pt__ingest_decode_lossily(pt_buf *src, size_t *n_bad, size_t *line)
   return rc;
 }
 
-static void warn_lossy(pt__ingest_slot *s, const char *path, pt_buf *src)
+/* Reads src's invalid UTF-8 as U+FFFD, with a warning on the slot: 1 when
+ * src is valid UTF-8 then, 0 when it could not be decoded (short of
+ * memory: extraction checks it and reports the file). */
+static int warn_lossy(pt__ingest_slot *s, const char *path, pt_buf *src)
 {
   size_t n_bad = 0, line = 0;
   pt_buf msg = PT_BUF_INIT;
   if (pt__ingest_decode_lossily(src, &n_bad, &line) != 0) {
     pt_error_clear(); /* short of memory: extraction reports the file */
-    return;
+    return 0;
   }
   if (n_bad && pt_buf_printf(&msg, "%s:%zu: invalid UTF-8, %zu byte%s read "
                              "as U+FFFD", path, line, n_bad,
                              n_bad == 1 ? "" : "s") == 0)
     s->warning = pt_buf_detach(&msg);
   pt_buf_fini(&msg);
+  return 1;
 }
 
 /* A file whose parse ran past the budget (pt/extract.h): recorded as
@@ -169,12 +174,14 @@ static void process(pool *p, pt_extractor *x, pt__reuse_enc *enc, size_t i,
     return;
   }
   size_t disk_size = src->len;
-  if (rc == 0)
-    warn_lossy(s, wf->path, src);
+  int is_valid = rc == 0 && warn_lossy(s, wf->path, src);
   if (rc == 0)
     pt_grammar_for_path(wf->path, src->ptr, src->len < 4096 ? src->len : 4096, &g);
   if (rc == 0 && p->parse_only)
     rc = pt_extract_parse_only(x, g, wf->path, src->ptr ? src->ptr : "", src->len);
+  else if (rc == 0 && is_valid)
+    rc = pt__extract_file_valid(x, g, wf->path, src->ptr ? src->ptr : "",
+                                src->len, &s->result);
   else if (rc == 0)
     rc = pt_extract_file(x, g, wf->path, src->ptr ? src->ptr : "", src->len,
                          &s->result);
