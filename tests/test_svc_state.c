@@ -21,8 +21,6 @@
 #include "svc_state.h"
 #include "test_support.h"
 
-/* Far from pt08's default and from the other suites' ports. */
-#define PORT 17910u
 #define MAX_REPORTS 512
 
 typedef struct fake_scm {
@@ -129,17 +127,36 @@ static void make_index(run *r, const char *tag)
   pt_ingest_stats_fini(&st);
 }
 
-static void start(run *r, const char *db, int hold_start)
+/* Starts the machine on port (0: one the OS chooses, read back with
+ * pt_svc_port once RUNNING): a fixed port may be another program's, such
+ * as this suite of another build running at the same time. */
+static void start_on(run *r, const char *db, int hold_start, unsigned port)
 {
   assert_int_equal(pt_mutex_new(&r->f.mu), 0);
   r->f.hold_start = hold_start;
   r->scm.report = fake_report;
   r->scm.log = fake_log;
   r->scm.payload = &r->f;
-  pt_serve_opts o = {db, r->src, NULL, PORT, 2, 1, NULL, NULL, NULL, 0, 0,
+  pt_serve_opts o = {db, r->src, NULL, port, 2, 1, NULL, NULL, NULL, 0, 0,
                      NULL, NULL};
   assert_int_equal(pt_svc_new(&o, &r->scm, &r->f.m), 0);
   assert_int_equal(pt_thread_start(body, r, &r->thread), 0);
+}
+
+static void start(run *r, const char *db, int hold_start)
+{
+  start_on(r, db, hold_start, 0);
+}
+
+/* A loopback port bound now by *sock (the OS's choice): the caller holds
+ * it, or closes it to hand a free port to the service. */
+static unsigned listen_any(uint64_t *sock)
+{
+  unsigned port = 0;
+  assert_int_equal(pt_net_listen("127.0.0.1", 0, sock), 0);
+  assert_int_equal(pt_net_local_port(*sock, &port), 0);
+  assert_true(port > 0);
+  return port;
 }
 
 static pt_svc_state state_of(run *r)
@@ -200,7 +217,10 @@ static void svc__start_reports_running_only_once_the_api_answers(void **state)
   (void)state;
   run r;
   make_index(&r, "svc_start");
-  start(&r, r.db, 0);
+  uint64_t sock = 0;
+  unsigned port = listen_any(&sock); /* a free port, chosen by the test */
+  pt_net_close(sock);
+  start_on(&r, r.db, 0, port);
   wait_state(&r, PT_SVC_RUNNING);
   assert_true(r.f.answered_at_running);
   /* START_PENDING first, checkpoints growing, a wait hint, STOP accepted */
@@ -219,7 +239,7 @@ static void svc__start_reports_running_only_once_the_api_answers(void **state)
   assert_int_equal(st.accepts & PT_SVC_ACCEPT_PAUSE_CONTINUE,
                    PT_SVC_ACCEPT_PAUSE_CONTINUE);
   assert_true(st.accepts & PT_SVC_ACCEPT_PRESHUTDOWN);
-  assert_int_equal(pt_svc_port(r.f.m), PORT);
+  assert_int_equal(pt_svc_port(r.f.m), port);
 
   size_t before = r.f.n_seen;
   assert_int_equal(pt_svc_control(r.f.m, PT_SVC_CTRL_INTERROGATE), 0);
@@ -240,7 +260,7 @@ static void svc__start_reports_running_only_once_the_api_answers(void **state)
   assert_non_null(strstr(r.f.log.ptr, "INFO stopped"));
   /* the port is free again */
   char b[64];
-  assert_int_equal(pt_svc_http_get(PORT, "/server-health-check-status", 500, b,
+  assert_int_equal(pt_svc_http_get(port, "/server-health-check-status", 500, b,
                                    sizeof b), PT_EIO);
   pt_error_clear();
   finish(&r);
@@ -263,7 +283,7 @@ static void svc__running_comes_before_the_first_pass_over_the_root(
   assert_int_equal(r.f.watching_at_running, 0);
   unsigned long n0 = r.f.entities_at_running, n = n0;
   assert_true(n0 > 0);
-  for (int i = 0; i < 1000 && (n = entities(PORT)) == n0; i++)
+  for (int i = 0; i < 1000 && (n = entities(pt_svc_port(r.f.m))) == n0; i++)
     pt_sleep_ms(10);
   assert_true(n > n0);
   assert_int_equal(pt_svc_control(r.f.m, PT_SVC_CTRL_STOP), 0);
@@ -312,19 +332,19 @@ static void svc__pause_holds_reindexing_and_continue_resumes_it(void **state)
   make_index(&r, "svc_pause");
   start(&r, r.db, 0);
   wait_state(&r, PT_SVC_RUNNING);
-  unsigned long n0 = entities(PORT);
+  unsigned long n0 = entities(pt_svc_port(r.f.m));
   assert_int_equal(pt_svc_control(r.f.m, PT_SVC_CTRL_PAUSE), 0);
   assert_true(saw(&r, PT_SVC_PAUSE_PENDING));
   wait_state(&r, PT_SVC_PAUSED);
   pt_test_write(r.src, "b.c", "int added(void) { return helper(); }\n");
   pt_sleep_ms(1500); /* well past the watcher's debounce */
-  assert_int_equal(entities(PORT), n0);
+  assert_int_equal(entities(pt_svc_port(r.f.m)), n0);
   assert_int_equal(pt_svc_control(r.f.m, PT_SVC_CTRL_PAUSE), 0); /* again */
   assert_int_equal(pt_svc_control(r.f.m, PT_SVC_CTRL_CONTINUE), 0);
   assert_true(saw(&r, PT_SVC_CONTINUE_PENDING));
   wait_state(&r, PT_SVC_RUNNING);
   unsigned long n = n0;
-  for (int i = 0; i < 500 && (n = entities(PORT)) == n0; i++)
+  for (int i = 0; i < 500 && (n = entities(pt_svc_port(r.f.m))) == n0; i++)
     pt_sleep_ms(10);
   assert_true(n > n0);
   assert_int_equal(pt_svc_control(r.f.m, PT_SVC_CTRL_STOP), 0);
@@ -372,7 +392,7 @@ static void svc__failed_final_backup_stops_with_a_specific_code(void **state)
   pt_test_write(r.dir, "data", "a file now\n");
   pt_test_write(r.src, "b.c", "int added(void) { return helper(); }\n");
   unsigned long n0 = 2, n = n0;
-  for (int i = 0; i < 500 && (n = entities(PORT)) == n0; i++)
+  for (int i = 0; i < 500 && (n = entities(pt_svc_port(r.f.m))) == n0; i++)
     pt_sleep_ms(10);
   assert_true(n > n0); /* a backup is due now, and fails */
   int logged = 0;
@@ -418,7 +438,7 @@ static void shutdown_by(pt_svc_ctrl c, const char *tag)
   wait_state(&r, PT_SVC_RUNNING);
   pt_test_write(r.src, "b.c", "int added(void) { return helper(); }\n");
   unsigned long n = 2;
-  for (int i = 0; i < 500 && (n = entities(PORT)) == 2; i++)
+  for (int i = 0; i < 500 && (n = entities(pt_svc_port(r.f.m))) == 2; i++)
     pt_sleep_ms(10);
   assert_true(n > 2);
   assert_int_equal(pt_svc_control(r.f.m, c), 0);
@@ -448,7 +468,7 @@ static void svc__first_start_indexes_the_root_before_running(void **state)
   assert_int_equal(pt_fs_mkdir_p(r.dbdir), 0);
   start(&r, r.db, 0);
   wait_state(&r, PT_SVC_RUNNING);
-  assert_int_equal(entities(PORT), 2);
+  assert_int_equal(entities(pt_svc_port(r.f.m)), 2);
   assert_int_equal(stored_files(r.db), 1);
   assert_non_null(strstr(r.f.log.ptr, "no index at"));
   assert_int_equal(pt_svc_control(r.f.m, PT_SVC_CTRL_STOP), 0);
@@ -482,8 +502,8 @@ static void svc__port_in_use_stops_with_a_specific_code(void **state)
   run r;
   uint64_t sock = 0;
   make_index(&r, "svc_port");
-  assert_int_equal(pt_net_listen("127.0.0.1", PORT, &sock), 0);
-  start(&r, r.db, 0);
+  unsigned port = listen_any(&sock);
+  start_on(&r, r.db, 0, port);
   pt_thread_join(r.thread);
   r.thread = NULL;
   pt_net_close(sock);
