@@ -2,12 +2,15 @@
  * loopback requests: routes that walk the graph queue for its workers
  * while the health route is answered on the server's own threads, and a
  * full queue is refused with 503. A live index held paused keeps a change
- * pending, so /wait-for-fresh holds a worker for exactly its timeout: the
- * order of the answers is what is checked, not their times. Portable
+ * pending, so /wait-for-fresh holds a worker until its timeout or the
+ * resume: the order of the answers is what is checked, not their times;
+ * the test waits for the wait to hold the worker (pt_live_status's
+ * waiters) before the others come. Portable
  * (pt_net_request): it runs under wine too. */
 #include <stdio.h>
 #include <string.h>
 
+#include "http/http_jobs.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/graph.h"
@@ -115,6 +118,28 @@ static void call_join(call *c)
   assert_int_equal(c->rc, 0);
 }
 
+/* The server's one worker is held by the /wait-for-fresh call (inside
+ * pt_live_wait_fresh, whose callers the live index counts), within 20 s. */
+static void wait_on_the_worker(fixture *f)
+{
+  pt_live_status st;
+  pt_live_get_status(f->lv, &st);
+  for (int i = 0; i < 2000 && st.waiters == 0; i++) {
+    pt_sleep_ms(10);
+    pt_live_get_status(f->lv, &st);
+  }
+  assert_int_equal(st.waiters, 1);
+}
+
+/* How many of the fixture's calls have been answered. */
+static unsigned answered(fixture *f)
+{
+  pt_mutex_lock(f->mu);
+  unsigned n = f->n_done;
+  pt_mutex_unlock(f->mu);
+  return n;
+}
+
 static const char *body_of(const char *answer)
 {
   const char *b = strstr(answer, "\r\n\r\n");
@@ -132,10 +157,11 @@ static void http_pool__health_answers_while_the_workers_are_busy(void **state)
   start(&f, 8);
   call wait, h[N_HEAVY], health;
   call_start(&wait, &f, "/wait-for-fresh?timeout_ms=2000");
-  pt_sleep_ms(150); /* on the worker before the others queue */
+  wait_on_the_worker(&f); /* before the others queue */
   for (int i = 0; i < N_HEAVY; i++)
     call_start(&h[i], &f, heavy[i]);
-  pt_sleep_ms(150);
+  pt_sleep_ms(150); /* most likely queued now (queued or not, none can
+                       be answered before the wait ends) */
   call_start(&health, &f, "/server-health-check-status");
   call_join(&health);
   call_join(&wait);
@@ -160,17 +186,23 @@ static void http_pool__health_answers_while_the_workers_are_busy(void **state)
 
 /* With the worker busy and its queue full, a request that walks the graph
  * is refused at once, before the wait ends: 503 with Retry-After and the
- * error envelope. The one queued is answered once the worker is free. */
+ * error envelope. The one queued is answered once the worker is free: the
+ * wait ends when the live index, resumed once the refusals came, has
+ * made its first pass (its 20 s timeout only bounds a failing run). */
 static void http_pool__a_full_queue_answers_503(void **state)
 {
   (void)state;
   fixture f;
   start(&f, 1);
+  assert_int_equal(pt_live_start(f.lv, 0), 0); /* paused: its pass waits */
   call wait, h[N_HEAVY];
-  call_start(&wait, &f, "/wait-for-fresh?timeout_ms=1500");
-  pt_sleep_ms(150); /* on the worker: the queue is empty */
+  call_start(&wait, &f, "/wait-for-fresh?timeout_ms=20000");
+  wait_on_the_worker(&f); /* the queue is empty */
   for (int i = 0; i < N_HEAVY; i++)
     call_start(&h[i], &f, heavy[i]);
+  for (int i = 0; i < 2000 && answered(&f) < N_HEAVY - 1; i++)
+    pt_sleep_ms(10);
+  pt_live_resume(f.lv);
   call_join(&wait);
   unsigned n_ok = 0, n_busy = 0;
   for (int i = 0; i < N_HEAVY; i++) {
@@ -194,9 +226,53 @@ static void http_pool__a_full_queue_answers_503(void **state)
   stop(&f);
 }
 
+typedef struct counted {
+  pt_job job;               /* first: the pool runs it */
+  pt_mutex *mu;
+  int *n_run;               /* under mu */
+} counted;
+
+static void count_run(pt_job *job)
+{
+  counted *c = (counted *)job;
+  pt_mutex_lock(c->mu);
+  (*c->n_run)++;
+  pt_mutex_unlock(c->mu);
+}
+
+/* A place an idle worker takes at once is not a queued one: an idle pool
+ * of two workers and a queue of one takes three jobs at once (before its
+ * workers wake), and refuses the fourth. */
+static void jobs__idle_workers_take_places_beside_the_queue(void **state)
+{
+  (void)state;
+  pt_jobs *p = NULL;
+  assert_int_equal(pt__jobs_new(2, 1, &p), 0);
+  for (int i = 0; i < 2000 && pt__jobs_idle(p) < 2; i++)
+    pt_sleep_ms(10);
+  assert_int_equal(pt__jobs_idle(p), 2);
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(pt__jobs_reserve(p), 0);
+  assert_int_equal(pt__jobs_reserve(p), PT_EBUSY);
+  pt_error_clear();
+  int n_run = 0;
+  counted jobs[3];
+  pt_mutex *mu = NULL;
+  assert_int_equal(pt_mutex_new(&mu), 0);
+  for (int i = 0; i < 3; i++) {
+    jobs[i] = (counted){{NULL, count_run}, mu, &n_run};
+    pt__jobs_submit(p, &jobs[i].job);
+  }
+  pt__jobs_stop(p); /* runs what was submitted first */
+  assert_int_equal(n_run, 3);
+  pt__jobs_free(p);
+  pt_mutex_free(mu);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(jobs__idle_workers_take_places_beside_the_queue),
     cmocka_unit_test(http_pool__health_answers_while_the_workers_are_busy),
     cmocka_unit_test(http_pool__a_full_queue_answers_503),
   };

@@ -113,6 +113,7 @@ typedef struct pt_live_status {
                                   pass, and when a change is seen after a
                                   trim dropped them */
   size_t pending;              /* paths waiting for their debounce */
+  unsigned waiters;            /* callers in pt_live_wait_fresh now */
   time_t last_update;          /* wall clock of the last change; 0 = none */
   uint64_t saves;              /* store writes (updates or backups) */
   time_t last_save;            /* wall clock of the last good store write;

@@ -1,6 +1,7 @@
 /* The HTTP server's worker pool (http_jobs.h): a fixed set of threads
  * taking jobs in arrival order from an intrusive queue whose length is
- * bounded by places reserved before each job is submitted. */
+ * bounded by places reserved before each job is submitted; a place a
+ * waiting worker will take at once is not a queued one. */
 #include "http_jobs.h"
 
 #include "pt/alloc.h"
@@ -14,6 +15,7 @@ struct pt_jobs {
   pt_cond *ready;           /* a job was queued, or the pool stops */
   pt_job *head, *tail;      /* borrowed: the queue, oldest first */
   unsigned n_reserved;      /* places taken: queued, or about to be */
+  unsigned n_idle;          /* workers waiting for a job */
   unsigned max_queued;
   int is_stopping;
   unsigned n_workers;
@@ -25,8 +27,11 @@ struct pt_jobs {
  * run). Under mu. */
 static pt_job *take(pt_jobs *p)
 {
-  while (!p->head && !(p->is_stopping && p->n_reserved == 0))
+  while (!p->head && !(p->is_stopping && p->n_reserved == 0)) {
+    p->n_idle++;
     pt_cond_wait(p->ready, p->mu);
+    p->n_idle--;
+  }
   pt_job *job = p->head;
   if (job) {
     p->head = job->next;
@@ -102,7 +107,10 @@ int pt__jobs_reserve(pt_jobs *p)
 {
   pt_mutex_lock(p->mu);
   int is_stopping = p->is_stopping;
-  int is_full = p->n_reserved >= p->max_queued;
+  /* the places the waiting workers take first are not queued ones: a
+   * burst on an idle pool is not refused before its workers wake */
+  unsigned n_queued = p->n_reserved > p->n_idle ? p->n_reserved - p->n_idle : 0;
+  int is_full = n_queued >= p->max_queued;
   p->n_reserved += !is_full && !is_stopping;
   pt_mutex_unlock(p->mu);
   if (is_stopping)
@@ -127,3 +135,11 @@ void pt__jobs_submit(pt_jobs *p, pt_job *job)
 }
 
 unsigned pt__jobs_max_queued(const pt_jobs *p) { return p->max_queued; }
+
+unsigned pt__jobs_idle(pt_jobs *p)
+{
+  pt_mutex_lock(p->mu);
+  unsigned n = p->n_idle;
+  pt_mutex_unlock(p->mu);
+  return n;
+}

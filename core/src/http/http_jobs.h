@@ -26,14 +26,17 @@ void pt__jobs_stop(pt_jobs *p);
 /* Stops the pool if it still runs, and frees it. Accepts NULL. */
 void pt__jobs_free(pt_jobs *p);
 
-/* Takes a place in the queue for a job about to be submitted: PT_EBUSY
- * (with the error set) when max_queued jobs wait already or the pool
- * stops. A place taken must be used by pt__jobs_submit. */
+/* Takes a place for a job about to be submitted: PT_EBUSY (with the error
+ * set) when max_queued jobs wait already, besides those the workers now
+ * waiting for a job will take, or the pool stops. A place taken must be
+ * used by pt__jobs_submit. */
 int pt__jobs_reserve(pt_jobs *p);
 /* Queues job in the place reserved; a worker runs it. Cannot fail. */
 void pt__jobs_submit(pt_jobs *p, pt_job *job);
 
 /* The bound the pool was made with. */
 unsigned pt__jobs_max_queued(const pt_jobs *p);
+/* The workers waiting for a job now. Thread-safe. */
+unsigned pt__jobs_idle(pt_jobs *p);
 
 #endif

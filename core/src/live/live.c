@@ -840,6 +840,7 @@ void pt_live_get_status(pt_live *lv, pt_live_status *out)
   pt_mutex_lock(lv->mu);
   *out = lv->st;
   out->pending = pt_debounce_pending(lv->deb);
+  out->waiters = (unsigned)lv->n_waiters;
   out->backend = lv->watch ? pt_watch_backend(lv->watch) : "";
   pt_mutex_unlock(lv->mu);
 }
