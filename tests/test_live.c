@@ -1029,6 +1029,58 @@ static size_t spare_bytes(seen *s)
   return n;
 }
 
+/* A file written into root while the index parses (after its walk), once. */
+typedef struct late_write {
+  const char *root;
+  int is_written;
+} late_write;
+
+static void write_late(size_t done, size_t total, uint64_t bytes, void *payload)
+{
+  (void)done;
+  (void)total;
+  (void)bytes;
+  late_write *l = payload;
+  if (!l->is_written)
+    pt_test_write(l->root, "late.c", "int late_fn(void) { return w(); }\n");
+  l->is_written = 1;
+}
+
+/* A file that comes after the first index's walk and before the thread
+ * starts is not in that index; the watcher started before the index
+ * (pt_live_watch) sees it, and the started index takes it in. */
+static void live_watch__sees_a_change_made_while_the_root_is_indexed(
+    void **state)
+{
+  (void)state;
+  seen s = {NULL, NULL, 0, 0};
+  char *root = pt_test_tmpdir("live_early");
+  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  late_write l = {root, 0};
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.publish = keep;
+  o.payload = &s;
+  o.quiet_ms = 20;
+  o.n_threads = 1;
+  o.progress = write_late;
+  o.progress_payload = &l;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  pt_live_watch(lv);
+  const pt_graph *g = NULL;
+  pt_ingest_stats st;
+  assert_int_equal(pt_live_index(lv, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_true(l.is_written);
+  assert_false(has_entity(&s, "late_fn")); /* walked before it came */
+  assert_int_equal(pt_live_start(lv, 1), 0);
+  assert_true(comes_within_5s(&s, "late_fn"));
+  stop_watched(lv, &s, root);
+}
+
 /* Puts a file into root in one step (written beside it, then renamed in):
  * the watcher sees one change, where a write in place may be seen as two
  * (created empty, then written) on a loaded machine, each an update. */
@@ -1732,6 +1784,7 @@ int main(void)
     cmocka_unit_test(live_worker__sleeps_while_idle_and_wakes_for_an_event),
     cmocka_unit_test(live_worker__gives_free_pages_back_once_quiet),
     cmocka_unit_test(live_worker__drops_the_patch_arrays_once_quiet),
+    cmocka_unit_test(live_watch__sees_a_change_made_while_the_root_is_indexed),
     cmocka_unit_test(live_prepare__at_the_start_and_after_a_full_pass),
     cmocka_unit_test(test_pause_holds_changes_until_resume),
     cmocka_unit_test(test_adopted_first_pass_waits_for_resume),

@@ -133,8 +133,16 @@ typedef struct pt_live_status {
 int pt_live_new(const pt_live_opts *opts, pt_live **out);
 
 /* Indexes the whole root now, filling the cache, and publishes the graph
- * (returned borrowed in *out: it stays alive until the next update). */
+ * (returned borrowed in *out: it stays alive until the next update). A
+ * change made after its walk and before the watcher starts is seen only
+ * when pt_live_watch started the watcher first. */
 int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats);
+
+/* Starts the watcher now, before pt_live_index, so that what changes
+ * while the root is indexed is seen: its events wait until pt_live_start
+ * (lv, 1), which keeps this watcher, and then update the index. A watcher
+ * that cannot start is reported in the status, not an error. */
+void pt_live_watch(pt_live *lv);
 
 /* Takes g, loaded from the store and owned by the publisher, as the current
  * graph, and seeds the ingest cache from its file records

@@ -764,25 +764,45 @@ static void stop_watcher(pt_live *lv)
   pt_watch_stop(w);
 }
 
-int pt_live_start(pt_live *lv, int watch)
+/* Starts the watcher once (a watcher that cannot start is reported in the
+ * status); its events wait in the debounce until the worker runs. */
+static void begin_watch(pt_live *lv)
 {
   pt_watch *w = NULL;
   pt_mutex_lock(lv->mu);
-  lv->st.watch_enabled = watch;
+  lv->st.watch_enabled = 1;
+  int has = lv->watch != NULL;
   pt_mutex_unlock(lv->mu);
-  if (watch) {
-    pt_watch_opts wo = {lv->root, (const char *const *)lv->watch_skip,
-                        lv->n_watch_skip, 0};
-    if (pt_watch_start(&wo, on_event, lv, &w) != 0) {
-      set_error(lv, "watcher start");
-      w = NULL;
-    }
+  if (has)
+    return;
+  pt_watch_opts wo = {lv->root, (const char *const *)lv->watch_skip,
+                      lv->n_watch_skip, 0};
+  if (pt_watch_start(&wo, on_event, lv, &w) != 0) {
+    set_error(lv, "watcher start");
+    w = NULL;
   }
   /* the status is read by the server's threads: lv->watch changes under mu */
   pt_mutex_lock(lv->mu);
   lv->watch = w;
   lv->st.watch_running = w != NULL;
   pt_mutex_unlock(lv->mu);
+}
+
+void pt_live_watch(pt_live *lv)
+{
+  begin_watch(lv);
+}
+
+int pt_live_start(pt_live *lv, int watch)
+{
+  if (watch) {
+    begin_watch(lv);
+  } else {
+    stop_watcher(lv); /* one pt_live_watch started */
+    pt_mutex_lock(lv->mu);
+    lv->st.watch_enabled = 0;
+    pt_mutex_unlock(lv->mu);
+  }
   int rc = pt_thread_start(worker, lv, &lv->thread);
   if (rc) {
     stop_watcher(lv);

@@ -140,13 +140,18 @@ static int make_live(pt_serve *s, const char *root)
   return rc;
 }
 
-/* "mem": the root indexed now; the first graph arrives through the sink. */
+/* "mem": the root indexed now; the first graph arrives through the sink.
+ * The watcher starts first: a file changed after the index's walk and
+ * before pt_serve_start_live is seen then (mcp --root on a loaded
+ * machine missed one so). */
 static int index_root(pt_serve *s)
 {
   pt_ingest_stats st;
   const pt_graph *first = NULL;
   memset(&st, 0, sizeof st);
   int rc = make_live(s, s->o.root);
+  if (rc == 0 && s->o.watch)
+    pt_live_watch(s->live);
   if (rc == 0) {
     step(s, "index");
     rc = pt_live_index(s->live, &first, &st);
