@@ -147,7 +147,8 @@ with open(out + '/health.txt', 'a', buffering=1) as h, open(out + '/floor.txt', 
         f.write('%f\n' % dt)
         time.sleep(0.05)
 EOF
-pids+=($!)
+probe=$!
+pids+=("$probe")
 
 # the warm-up is under the full load: RSS is taken a tenth of the way in
 # (at least 5 s) and at the end
@@ -166,9 +167,20 @@ sleep "$warm"
 rss_warm=$(rss)
 wait "$load"
 rss_end=$(rss)
+# the edits stop; the last one must become visible (polled every 0.1 s for
+# up to 30 s: on a loaded machine its debounce and update may take seconds;
+# the time it took is printed)
+touch "$out/stop_edits"
+wait "$editor" || true
 n=$(cat "$out/last_edit")
-sleep 2 # the last edit's debounce and update
-seen=$(curl -s "$base/code-entities-search-fuzzy?q=soak_$n" | jq "[.data.entities[] | select(.name == \"soak_$n\")] | length")
+t_edit=$(date +%s.%N)
+seen=0
+for _ in $(seq 300); do
+  seen=$(curl -s "$base/code-entities-search-fuzzy?q=soak_$n" | jq "[.data.entities[] | select(.name == \"soak_$n\")] | length")
+  [ "$seen" = 1 ] && break
+  sleep 0.1
+done
+t_seen=$(awk -v a="$t_edit" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
 
 echo "server: $("$pt" --version), $(nproc) cores, root $(find "$root" -type f | wc -l) files,"\
   "$(curl -s "$base/codebase-statistics-overview-summary" | jq -r '.data.code_entities_total_count') entities"
@@ -181,14 +193,14 @@ pcts "$out/health.txt" health
 pcts "$out/floor.txt" "trivial loopback responder (the machine's floor)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); server CPU: $(awk '{printf "%.1f s user, %.1f s system", $14/100, $15/100}' "/proc/$srv/stat")"
 echo "rss: ${rss_warm} KB after warm-up, ${rss_end} KB at the end ($(( (rss_end - rss_warm) * 100 / rss_warm ))%)"
-echo "last edit visible: $([ "$seen" = 1 ] && echo yes || echo NO)"
+echo "last edit visible: $([ "$seen" = 1 ] && echo "yes (${t_seen} s after the edits stopped)" || echo "NO (after ${t_seen} s)")"
 echo "server errors logged: $(grep -ci 'error' "$out/server.out" || true)"
 [ $check = 1 ] || exit 0
 
-# --check: the edits stop, the index catches up, the server stops (its
-# final backup) and the backup must be a fresh index of the root
-touch "$out/stop_edits"
-wait "$editor" || true
+# --check: the edits stopped, the index catches up, the server stops (its
+# final backup) and the backup must be a fresh index of the root; the
+# health probe ends first (it would meet a closed port)
+kill "$probe" 2>/dev/null || true
 curl -s "$base/wait-for-fresh?timeout_ms=20000" > /dev/null
 kill -TERM "$srv"
 wait "$srv" || { echo "FAIL: the server exited with an error"; cat "$out/server.out"; exit 1; }
