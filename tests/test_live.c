@@ -1189,15 +1189,16 @@ static void live_prepare__at_the_start_and_after_a_full_pass(void **state)
   assert_int_equal(s.prepared, 0); /* not before the thread starts */
   assert_int_equal(pt_live_start(lv, 1), 0);
   assert_int_equal(prepared_within_5s(&s, 1), 1);
-  pt_test_write(root, "w2.c", "int patched_fn(void) { return w(); }\n");
+  put_file(root, "w2.c", "int patched_fn(void) { return w(); }\n");
   assert_true(comes_within_5s(&s, "patched_fn"));
+  update_ends(lv);
   pt_live_status ls;
   pt_live_get_status(lv, &ls);
   assert_int_equal(ls.patches, 1);
-  pt_sleep_ms(100);
   assert_int_equal(prepared_within_5s(&s, 1), 1); /* a patch: none */
   pt_test_write(root, "sub/x.c", "int full_fn(void) { return w(); }\n");
   assert_true(comes_within_5s(&s, "full_fn"));
+  update_ends(lv);
   pt_live_get_status(lv, &ls);
   assert_int_equal(ls.patches, 1); /* a folder came: a full pass */
   assert_int_equal(prepared_within_5s(&s, 2), 2);
