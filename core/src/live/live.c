@@ -764,9 +764,8 @@ static void stop_watcher(pt_live *lv)
   pt_watch_stop(w);
 }
 
-/* Starts the watcher once (a watcher that cannot start is reported in the
- * status); its events wait in the debounce until the worker runs. */
-static void begin_watch(pt_live *lv)
+/* Once: its events wait in the debounce until the worker runs. */
+void pt_live_watch(pt_live *lv)
 {
   pt_watch *w = NULL;
   pt_mutex_lock(lv->mu);
@@ -788,15 +787,10 @@ static void begin_watch(pt_live *lv)
   pt_mutex_unlock(lv->mu);
 }
 
-void pt_live_watch(pt_live *lv)
-{
-  begin_watch(lv);
-}
-
 int pt_live_start(pt_live *lv, int watch)
 {
   if (watch) {
-    begin_watch(lv);
+    pt_live_watch(lv);
   } else {
     stop_watcher(lv); /* one pt_live_watch started */
     pt_mutex_lock(lv->mu);
