@@ -401,6 +401,61 @@ static void ingest_patch__a_rename_takes_in_only_the_edges_that_changed(
   tree_fini(&t);
 }
 
+/* The edge diff compares the keys as the pool's pointers: a reader that
+ * calls the renamed helper at several lines in one function (one edge,
+ * the first line's) and names others in an order unlike their keys'
+ * (zeta before alpha, a call to nowhere between) takes in the one edge
+ * of each function that changed, at its first line, keeps the others
+ * (their origin is the graph before), and equals a fresh index, there
+ * and back. */
+static void ingest_patch__a_readers_repeated_calls_keep_their_first_line(
+    void **state)
+{
+  static const char *const main_c =
+      "int zeta(void)\n{\n  return 0;\n}\n"
+      "int alpha(void)\n{\n  return 1;\n}\n"
+      "int run(void)\n{\n  int a = zeta();\n  a += nowhere();\n"
+      "  a += helper();\n  a += alpha();\n  a += helper();\n"
+      "  return a + zeta() + helper();\n}\n"
+      "int run2(void)\n{\n  return alpha() + helper() +\n    helper();\n}\n";
+  static const char *const files[] = {
+    "a/util.c", util_c,
+    "b/main.c", NULL,
+    NULL};
+  const char *fs[sizeof files / sizeof files[0]];
+  memcpy(fs, files, sizeof files);
+  fs[3] = main_c;
+  tree t;
+  tree_index(&t, "patch_edge_lines", fs, 1);
+  static const char *const moves[][2] = {{"a/util.c", "a/util_y.c"},
+                                         {"a/util_y.c", "a/util.c"}};
+  for (int m = 0; m < 2; m++) {
+    tree_rename(&t, moves[m][0], moves[m][1], util_c);
+    pt_graph *next = tree_patch(&t);
+    assert_equals_fresh(t.root, next);
+    pt_graph_lineage ln;
+    assert_true(pt_graph_lineage_of(next, &ln));
+    const pt_edge *e = pt_graph_edges(next);
+    size_t n_new = 0, n_kept = 0;
+    for (size_t i = 0; i < pt_graph_n_edges(next); i++)
+      if (!strcmp(e[i].file_path, "b/main.c")) {
+        int is_new = ln.edge_src[i] == PT_GRAPH_NEW;
+        assert_int_equal(is_new, strstr(e[i].to_key, "helper") != NULL);
+        if (is_new) /* the first call's line in each function */
+          assert_int_equal(e[i].line, strstr(e[i].from_key, "run2") ? 20 : 13);
+        n_new += is_new;
+        n_kept += !is_new;
+      }
+    assert_int_equal(n_new, 2);
+    assert_int_equal(n_kept, 4); /* zeta, nowhere, alpha; alpha */
+    assert_qgraph_follows(t.g, next);
+    pt_graph_drop_lineage(next);
+    pt_graph_free(t.g);
+    t.g = next;
+  }
+  tree_fini(&t);
+}
+
 /* o.clear() of an unknown o reads the candidates of clear only for what
  * a path does not decide (which there are, their kinds and qualified
  * names: none is o.clear), and x.clear() of an x made by a call of
@@ -635,6 +690,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_few_files_resolved_again_on_threads_equal_fresh),
     cmocka_unit_test(ingest_patch__out_of_memory_in_a_rename_is_returned),
     cmocka_unit_test(ingest_patch__a_rename_takes_in_only_the_edges_that_changed),
+    cmocka_unit_test(ingest_patch__a_readers_repeated_calls_keep_their_first_line),
     cmocka_unit_test(ingest_patch__readers_by_index_equal_a_scan),
     cmocka_unit_test(ingest_patch__a_rename_marks_no_reader_of_attrs_alone),
     cmocka_unit_test(ingest_patch__a_types_member_elsewhere_marks_its_callers),

@@ -5,6 +5,7 @@
  * Files edited, added, renamed or deleted change the kept resolver's
  * tables a file at a time (resolve_upkeep.c); the files that read what
  * changed are resolved again with them. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -321,26 +322,41 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
  * takes in (a rename of Python's _pyio.py resolves 1,922 files again on
  * the large tree; their 934,000 edges were sorted and merged anew). */
 
-/* The order pt_graph_finish sorts edges in (graph.c). */
-static int cmp_edge(const pt_edge *a, const pt_edge *b)
+/* An edge of a file's diff, by numbers: the graph's pool interns each
+ * string once (equal keys are one pointer, pt/graph.h), so two edges of a
+ * file are equal in pt_graph_finish's order (from, to, type, file, line)
+ * exactly when their from and to pointers, type and line are; the diff
+ * sorts both sides by those numbers, which costs no string compare (it
+ * compared key strings, a tenth of a rename's CPU). Any order both sides
+ * share finds the same edges that stay, go and come; the patch sorts
+ * what comes itself (graph_patch.c). */
+typedef struct diff_edge {
+  uintptr_t from, to;
+  uint64_t type_line;        /* type above, line below */
+  size_t at;                 /* new: its place written; old: its index */
+} diff_edge;
+
+static diff_edge diff_edge_of(const pt_edge *e, size_t at)
 {
-  int c = a->from_key == b->from_key ? 0 : strcmp(a->from_key, b->from_key);
-  if (!c && a->to_key != b->to_key) c = strcmp(a->to_key, b->to_key);
-  if (!c) c = (a->type > b->type) - (a->type < b->type);
-  if (!c && a->file_path != b->file_path) c = strcmp(a->file_path, b->file_path);
-  if (!c) c = (a->line > b->line) - (a->line < b->line);
-  return c;
+  return (diff_edge){(uintptr_t)e->from_key, (uintptr_t)e->to_key,
+                     (uint64_t)(uint32_t)e->type << 32 | e->line, at};
 }
 
-typedef struct placed {
-  const pt_edge *e;
-  size_t at;                 /* written in this place: ties keep it */
-} placed;
-
-static int cmp_placed(const void *pa, const void *pb)
+/* -1, 0, 1 by (from, to, type, line). */
+static int cmp_diff_key(const diff_edge *a, const diff_edge *b)
 {
-  const placed *a = pa, *b = pb;
-  int c = cmp_edge(a->e, b->e);
+  if (a->from != b->from)
+    return a->from < b->from ? -1 : 1;
+  if (a->to != b->to)
+    return a->to < b->to ? -1 : 1;
+  return (a->type_line > b->type_line) - (a->type_line < b->type_line);
+}
+
+/* ... and then by place: ties keep the first written. */
+static int cmp_diff_edge(const void *pa, const void *pb)
+{
+  const diff_edge *a = pa, *b = pb;
+  int c = cmp_diff_key(a, b);
   return c ? c : (a->at > b->at) - (a->at < b->at);
 }
 
@@ -367,35 +383,46 @@ static int same_candidates(const pt_candidates *a, const pt_candidates *b)
   return 1;
 }
 
-/* Every field a graph keeps of an edge. */
-static int same_edge(const pt_edge *a, const pt_edge *b)
+/* The fields of two edges of one file equal in (from, to, type, line)
+ * that the diff has not compared. */
+static int same_rest(const pt_edge *a, const pt_edge *b)
 {
-  return cmp_edge(a, b) == 0 && a->resolved == b->resolved &&
-         a->resolution == b->resolution &&
+  return a->resolved == b->resolved && a->resolution == b->resolution &&
          same_candidates(a->candidates, b->candidates);
 }
 
-/* Where the edges from key start among prev's (sorted) edges, at or
- * after lo (the answer for a key sorting before it): the bounds gallop
- * from lo first, as a file's keys lie near one another in the graph. */
-static size_t first_from(const pt_edge *v, size_t n, size_t lo, const char *key)
+/* Where the edges from key start among v[lo, hi) (sorted by from key),
+ * by binary search. */
+static size_t first_from(const pt_edge *v, size_t lo, size_t hi, const char *key)
 {
-  size_t hi = n;
-  for (size_t step = 1; lo + step < n; step *= 2) {
-    if (strcmp(v[lo + step].from_key, key) >= 0) {
-      hi = lo + step;
-      break;
-    }
-    lo += step;
-  }
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(v[mid].from_key, key) < 0)
+    if (v[mid].from_key != key && strcmp(v[mid].from_key, key) < 0)
       lo = mid + 1;
     else
       hi = mid;
   }
   return lo;
+}
+
+/* at[i]: where the edges from key[i] start among v[lo, hi), for the
+ * sorted keys key[0..n): the middle key is searched first, and the ones
+ * before it and after it in the ranges on either side. A file's keys lie
+ * all over the graph (they sort by name before path), so a search
+ * galloping from the last answer took about twice the probes of this,
+ * each a cache miss or two in a 68 MB array. */
+static void first_froms(const pt_edge *v, size_t lo, size_t hi,
+                        const char *const *key, size_t n, size_t *at)
+{
+  while (n > 0) {
+    size_t m = n / 2;
+    at[m] = first_from(v, lo, hi, key[m]);
+    first_froms(v, lo, at[m], key, m, at); /* half the keys: depth log n */
+    key += m + 1;
+    at += m + 1;
+    n -= m + 1;
+    lo = at[-1];
+  }
 }
 
 /* What changed of the edges of a file only resolved again: the graph's
@@ -412,14 +439,16 @@ typedef struct edge_diff {
  * the ones prev has of it: prev keeps a file's edges sorted and without
  * a second (from, to, type), and every edge of a file comes from one of
  * its references (resolve_pick.c), so the file's edges in prev are those
- * from its references' keys that were written in it. The new ones, sorted
- * and without duplicates as a graph keeps them, are merged with those:
- * an edge equal in every field stays, any other goes or comes. */
+ * from its references' keys that were written in it. The new ones,
+ * without a second (from, to, type) as a graph keeps them (the first in
+ * line order, then as written, stays), are merged with those: an edge
+ * equal in every field stays, any other goes or comes. The scratch
+ * graph's strings are prev's pool's, so the keys compare as pointers. */
 static int edges_diff(const pt_graph *prev, const char *path,
                       const pt_raw_ref *refs, size_t n_refs, const pt_edge *e,
                       size_t n, edge_diff *out)
 {
-  placed *p = pt_malloc((n + 1) * sizeof *p);
+  diff_edge *p = pt_malloc((n + 1) * sizeof *p);
   const char **from = pt_malloc((n_refs + 1) * sizeof *from);
   memset(out, 0, sizeof *out);
   if (!p || !from) {
@@ -428,13 +457,13 @@ static int edges_diff(const pt_graph *prev, const char *path,
     return PT_ERR(PT_ENOMEM, "out of memory");
   }
   for (size_t i = 0; i < n; i++)
-    p[i] = (placed){&e[i], i};
+    p[i] = diff_edge_of(&e[i], i);
   if (n > 1)
-    qsort(p, n, sizeof *p, cmp_placed);
+    qsort(p, n, sizeof *p, cmp_diff_edge);
   size_t d = 0; /* duplicates (from, to, type) out: the first stays */
   for (size_t r = 0; r < n; r++)
-    if (d == 0 || p[d - 1].e->from_key != p[r].e->from_key ||
-        p[d - 1].e->to_key != p[r].e->to_key || p[d - 1].e->type != p[r].e->type)
+    if (d == 0 || p[d - 1].from != p[r].from || p[d - 1].to != p[r].to ||
+        p[d - 1].type_line >> 32 != p[r].type_line >> 32)
       p[d++] = p[r];
   size_t n_from = 0;
   for (size_t i = 0; i < n_refs; i++) /* a definition's run shares its key */
@@ -442,37 +471,51 @@ static int edges_diff(const pt_graph *prev, const char *path,
       from[n_from++] = refs[i].from_key;
   if (n_from > 1)
     qsort(from, n_from, sizeof *from, cmp_str_ptr);
+  size_t u = 0; /* the distinct keys */
+  for (size_t i = 0; i < n_from; i++)
+    if (u == 0 || (from[i] != from[u - 1] && strcmp(from[i], from[u - 1])))
+      from[u++] = from[i];
   const pt_edge *old = pt_graph_edges(prev);
   size_t n_old = pt_graph_n_edges(prev), n_o = 0, cap_o = 0;
-  size_t *o = NULL; /* the file's old edges, ascending: in the graph's order */
+  diff_edge *o = NULL; /* the file's old edges */
   int rc = 0;
-  for (size_t i = 0, lo = 0; rc == 0 && i < n_from; i++) {
-    if (i > 0 && (from[i] == from[i - 1] || !strcmp(from[i], from[i - 1])))
-      continue;
-    size_t at = lo = first_from(old, n_old, lo, from[i]);
-    for (; rc == 0 && at < n_old && !strcmp(old[at].from_key, from[i]); at++)
-      if (!str_differ(old[at].file_path, path) &&
+  size_t *first = pt_malloc((u + 1) * sizeof *first);
+  if (!first)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  else
+    first_froms(old, 0, n_old, from, u, first);
+  for (size_t i = 0; rc == 0 && i < u; i++) {
+    for (size_t at = first[i];
+         rc == 0 && at < n_old && (old[at].from_key == from[i] ||
+                                   !strcmp(old[at].from_key, from[i]));
+         at++)
+      if ((old[at].file_path == path || !str_differ(old[at].file_path, path)) &&
           (rc = pt_array_grow((void **)&o, &cap_o, n_o + 1, sizeof *o)) == 0)
-        o[n_o++] = at;
+        o[n_o++] = diff_edge_of(&old[at], at);
   }
+  if (rc == 0 && n_o > 1)
+    qsort(o, n_o, sizeof *o, cmp_diff_edge);
   /* both in that order: equal in every field stays, else goes or comes */
   out->drop = rc == 0 ? pt_malloc((n_o + 1) * sizeof *out->drop) : NULL;
   out->add = rc == 0 ? pt_malloc((d + 1) * sizeof *out->add) : NULL;
   if (rc == 0 && (!out->drop || !out->add))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t a = 0, b = 0; rc == 0 && (a < n_o || b < d);) {
-    int c = a == n_o ? 1 : b == d ? -1 : cmp_edge(&old[o[a]], p[b].e);
-    if (c == 0 && same_edge(&old[o[a]], p[b].e)) {
+    int c = a == n_o ? 1 : b == d ? -1 : cmp_diff_key(&o[a], &p[b]);
+    if (c == 0 && same_rest(&old[o[a].at], &e[p[b].at])) {
       a++;
       b++;
       continue;
     }
     if (c <= 0)
-      out->drop[out->n_drop++] = o[a++];
+      out->drop[out->n_drop++] = o[a++].at;
     if (c >= 0)
-      out->add[out->n_add++] = *p[b++].e;
+      out->add[out->n_add++] = e[p[b++].at];
   }
   pt_free(o);
+  pt_free(first);
+  if (rc == 0 && out->n_drop > 1)
+    qsort(out->drop, out->n_drop, sizeof *out->drop, cmp_size);
   if (rc || (!out->n_drop && !out->n_add)) {
     pt_free(out->drop);
     pt_free(out->add);
