@@ -598,7 +598,6 @@ typedef struct links {
   const pt_graph_lineage *ln;
   const pt_qgraph *old;
   const lineage_maps *m;
-  uint32_t *from, *to;      /* by edge: its nodes (links_fwd's) */
   runs edges, nodes;        /* old edge and node -> new (links_rev's) */
   fresh_edge *fresh;        /* the new edges, by to node and place */
   size_t n_fresh;
@@ -606,28 +605,12 @@ typedef struct links {
   size_t n_rev;             /* out: the reverse lists' entries */
 } links;
 
-/* The forward lists: edges are sorted by (from, to, type), so each node's
- * list is its run of edges; a kept edge's type is read from old. */
-static void update_fwd(pt_qgraph *q, const pt_graph_lineage *ln,
-                       const pt_qgraph *old, const uint32_t *from,
-                       const uint32_t *to)
-{
-  const pt_edge *d = pt_graph_edges(q->g);
-  for (size_t k = 0; k < q->n_edges; k++) {
-    uint32_t s = ln->edge_src[k];
-    q->fwd_off[from[k] + 1]++;
-    q->fwd[k] = to[k];
-    q->fwd_type[k] = s != PT_GRAPH_NEW ? old->fwd_type[s] : (uint8_t)d[k].type;
-    q->fwd_edge[k] = (uint32_t)k;
-  }
-  for (size_t v = 0; v < q->n_nodes; v++)
-    q->fwd_off[v + 1] += q->fwd_off[v];
-}
-
-/* Each node's entity, each edge's nodes, then the forward lists. The kept
- * records come in their old order, and the nodes are in key order as the
- * entities are: an entity's old node, and an edge's from node, are found
- * by walking the old nodes alongside. */
+/* Each node's entity, then each edge's nodes and the forward lists in
+ * one pass: edges are sorted by (from, to, type) and the nodes by key, so
+ * each node's list is its run of edges, whose start is set as the from
+ * nodes rise (a kept edge's type is read from old). The kept records come
+ * in their old order: an entity's old node, and an edge's from node, are
+ * found by walking the old nodes alongside. */
 static void links_fwd(void *payload)
 {
   links *l = payload;
@@ -635,13 +618,14 @@ static void links_fwd(void *payload)
   const pt_qgraph *old = l->old;
   const pt_graph *g = q->g;
   const uint32_t *remap = l->m->remap;
+  const uint32_t *ent_src = l->ln->entity_src, *edge_src = l->ln->edge_src;
   size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
   for (size_t v = 0; v < q->n_nodes; v++)
     q->entity[v] = -1;
   const pt_entity *e = pt_graph_entities(g);
   size_t ve = 0, vf = 0;
   for (size_t i = 0; i < ne; i++) {
-    uint32_t s = l->ln->entity_src[i];
+    uint32_t s = ent_src[i];
     while (s != PT_GRAPH_NEW && ve < old->n_nodes && old->entity[ve] < (int64_t)s)
       ve++; /* a placeholder's is -1 */
     uint32_t v = s != PT_GRAPH_NEW && ve < old->n_nodes && old->entity[ve] == (int64_t)s
@@ -649,14 +633,26 @@ static void links_fwd(void *payload)
     q->entity[v] = (int32_t)i;
   }
   const pt_edge *d = pt_graph_edges(g);
-  for (size_t i = 0; i < nd; i++) {
-    uint32_t s = l->ln->edge_src[i];
-    while (s != PT_GRAPH_NEW && old->fwd_off[vf + 1] <= s)
-      vf++; /* s < fwd_off[n_nodes]: it stops at a node */
-    l->from[i] = s != PT_GRAPH_NEW ? remap[vf] : find_node(q, d[i].from_key);
-    l->to[i] = s != PT_GRAPH_NEW ? remap[old->fwd[s]] : find_node(q, d[i].to_key);
+  size_t next = 0; /* the first node whose list's start is not set */
+  for (size_t k = 0; k < nd; k++) {
+    uint32_t s = edge_src[k], from;
+    if (s != PT_GRAPH_NEW) {
+      while (old->fwd_off[vf + 1] <= s)
+        vf++; /* s < fwd_off[n_nodes]: it stops at a node */
+      from = remap[vf];
+      q->fwd[k] = remap[old->fwd[s]];
+      q->fwd_type[k] = old->fwd_type[s];
+    } else {
+      from = find_node(q, d[k].from_key);
+      q->fwd[k] = find_node(q, d[k].to_key);
+      q->fwd_type[k] = (uint8_t)d[k].type;
+    }
+    q->fwd_edge[k] = (uint32_t)k;
+    while (next <= from)
+      q->fwd_off[next++] = (uint32_t)k;
   }
-  update_fwd(q, l->ln, old, l->from, l->to);
+  while (next <= q->n_nodes)
+    q->fwd_off[next++] = (uint32_t)nd;
 }
 
 /* What the reverse lists need: the runs of kept edges and nodes, the new
@@ -749,8 +745,6 @@ static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
   l.old = old;
   l.m = m;
   q->entity = pt_malloc((n + 1) * sizeof *q->entity);
-  l.from = pt_malloc((nd + 1) * sizeof *l.from);
-  l.to = pt_malloc((nd + 1) * sizeof *l.to);
   q->n_edges = nd;
   q->fwd_off = pt_calloc(n + 2, sizeof *q->fwd_off);
   q->rev_off = pt_calloc(n + 2, sizeof *q->rev_off);
@@ -760,7 +754,7 @@ static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
   q->rev = pt_malloc((nd + 1) * sizeof *q->rev);
   q->rev_type = pt_malloc(nd + 1);
   q->rev_edge = pt_malloc((nd + 1) * sizeof *q->rev_edge);
-  int rc = q->entity && l.from && l.to && q->fwd_off && q->rev_off && q->fwd &&
+  int rc = q->entity && q->fwd_off && q->rev_off && q->fwd &&
                    q->fwd_type && q->fwd_edge && q->rev && q->rev_type && q->rev_edge
                ? 0 : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
   if (rc == 0)
@@ -776,8 +770,6 @@ static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
   pt_free(l.nodes.idx);
   pt_free(l.old_of);
   pt_free(l.fresh);
-  pt_free(l.from);
-  pt_free(l.to);
   return rc;
 }
 
