@@ -393,6 +393,10 @@ static void ingest_patch__a_rename_takes_in_only_the_edges_that_changed(
       }
     assert_int_equal(n_new, 2);
     assert_true(n_kept >= 5);
+    size_t n_resolved = 0; /* the count the patch keeps: that of its edges */
+    for (size_t i = 0; i < pt_graph_n_edges(next); i++)
+      n_resolved += e[i].resolved != 0;
+    assert_int_equal(pt_graph_n_resolved_edges(next), n_resolved);
     assert_qgraph_follows(t.g, next);
     pt_graph_drop_lineage(next);
     pt_graph_free(t.g);

@@ -338,6 +338,50 @@ static void graph_n_resolved_edges__follows_finish_and_adds(void **state)
   pt_graph_free(g);
 }
 
+/* A patch of a graph that keeps no count of its resolved edges (an edge
+ * added after its finish, sorting last) counts the patched graph's; one
+ * that keeps it takes it from there: each equals a count by hand. */
+static void graph_patch__counts_resolved_edges_with_or_without_the_kept_count(
+    void **state)
+{
+  pt_graph *g = NULL, *next = NULL, *after = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  pt_edge e = {"c:fn:a:f_c:1-1", "c:fn:b:g_c:2-2", "f.c", PT_EDGE_CALLS, 1, 1,
+               PT_RES_UNIQUE_NAME, NULL};
+  assert_int_equal(pt_graph_add_edge(g, &e), 0);
+  e.from_key = "c:fn:b:g_c:2-2";
+  e.to_key = "c:fn:x:unresolved-reference:0-0";
+  e.file_path = "g.c";
+  e.resolved = 0;
+  e.resolution = PT_RES_EXTERNAL;
+  assert_int_equal(pt_graph_add_edge(g, &e), 0);
+  assert_int_equal(pt_graph_finish(g), 0);
+  e.from_key = "c:fn:z:h_c:9-9"; /* sorts last: g stays in order */
+  e.to_key = "c:fn:a:f_c:1-1";
+  e.file_path = "h.c";
+  e.resolved = 1;
+  e.resolution = PT_RES_UNIQUE_NAME;
+  assert_int_equal(pt_graph_add_edge(g, &e), 0);
+  pt_edge fe = {"c:fn:a:f_c:1-1", "c:fn:z:h_c:9-9", "f.c", PT_EDGE_CALLS, 2, 1,
+                PT_RES_UNIQUE_NAME, NULL};
+  pt_file_record fr = {0};
+  fr.path = "f.c";
+  fr.content_hash = "0";
+  fr.lang = PT_LANG_C;
+  pt_graph_file_patch fp = {"f.c", NULL, 0, NULL, 0, &fr, &fe, 1};
+  assert_int_equal(pt_graph_patch(g, &fp, 1, &next), 0);
+  assert_int_equal(pt_graph_n_edges(next), 3);
+  assert_int_equal(pt_graph_n_resolved_edges(next), count_resolved_edges(next));
+  assert_int_equal(pt_graph_n_resolved_edges(next), 2);
+  fp.n_edges = 0; /* f.c's edge goes: the count kept, less it */
+  assert_int_equal(pt_graph_patch(next, &fp, 1, &after), 0);
+  assert_int_equal(pt_graph_n_resolved_edges(after), count_resolved_edges(after));
+  assert_int_equal(pt_graph_n_resolved_edges(after), 1);
+  pt_graph_free(after);
+  pt_graph_free(next);
+  pt_graph_free(g);
+}
+
 /* The graph of every file's current records, made whole. */
 static pt_graph *whole_graph(const file_recs *cur, const int *has)
 {
@@ -638,6 +682,7 @@ int main(void)
     cmocka_unit_test(qgraph_update__refuses_a_graph_without_lineage),
     cmocka_unit_test(graph_patch__equals_whole_graphs_and_name_lookups),
     cmocka_unit_test(graph_n_resolved_edges__follows_finish_and_adds),
+    cmocka_unit_test(graph_patch__counts_resolved_edges_with_or_without_the_kept_count),
     cmocka_unit_test(graph_prepare_patch__the_next_patch_takes_the_arrays_made),
     cmocka_unit_test(graph_prepare_patch_start__the_patch_waits_for_the_thread),
     cmocka_unit_test(serve_state_index_names__is_the_lookups_index),
