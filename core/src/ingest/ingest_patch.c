@@ -322,42 +322,41 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
  * takes in (a rename of Python's _pyio.py resolves 1,922 files again on
  * the large tree; their 934,000 edges were sorted and merged anew). */
 
-/* An edge of a file's diff, by numbers: the graph's pool interns each
- * string once (equal keys are one pointer, pt/graph.h), so two edges of a
- * file are equal in pt_graph_finish's order (from, to, type, file, line)
- * exactly when their from and to pointers, type and line are; the diff
- * sorts both sides by those numbers, which costs no string compare (it
- * compared key strings, a tenth of a rename's CPU). Any order both sides
- * share finds the same edges that stay, go and come; the patch sorts
- * what comes itself (graph_patch.c). */
-typedef struct diff_edge {
-  uintptr_t from, to;
-  uint64_t type_line;        /* type above, line below */
-  size_t at;                 /* new: its place written; old: its index */
-} diff_edge;
+/* A file's edges by (from, to, type) in an open-addressed table: the
+ * graph's pool interns each string once (equal keys are one pointer,
+ * pt/graph.h), so the diff hashes the pointers and compares no string,
+ * and sorts nothing (sorting a file's edges by key strings was a tenth of
+ * a rename's CPU, and by pointers, in qsort, not much less). */
+#define NO_EDGE SIZE_MAX
 
-static diff_edge diff_edge_of(const pt_edge *e, size_t at)
+typedef struct diff_slot {
+  const pt_edge *key;        /* NULL: empty; an edge of the (from, to, type) */
+  size_t old;                /* prev's edge, or NO_EDGE */
+  size_t fresh;              /* the new one that stays of them, or NO_EDGE */
+} diff_slot;
+
+static size_t diff_hash(const pt_edge *e)
 {
-  return (diff_edge){(uintptr_t)e->from_key, (uintptr_t)e->to_key,
-                     (uint64_t)(uint32_t)e->type << 32 | e->line, at};
+  uint64_t h = (uint64_t)(uintptr_t)e->from_key * 0x9E3779B97F4A7C15u;
+  h ^= (uint64_t)(uintptr_t)e->to_key + 0x632BE59BD9B4E019u + (h << 6) + (h >> 2);
+  h ^= (uint64_t)e->type * 0xC2B2AE3D27D4EB4Fu;
+  h *= 0xFF51AFD7ED558CCDu;
+  return (size_t)(h ^ (h >> 32));
 }
 
-/* -1, 0, 1 by (from, to, type, line). */
-static int cmp_diff_key(const diff_edge *a, const diff_edge *b)
+/* The slot of e's (from, to, type) in t (mask + 1 slots, never full). */
+static diff_slot *diff_slot_of(diff_slot *t, size_t mask, const pt_edge *e)
 {
-  if (a->from != b->from)
-    return a->from < b->from ? -1 : 1;
-  if (a->to != b->to)
-    return a->to < b->to ? -1 : 1;
-  return (a->type_line > b->type_line) - (a->type_line < b->type_line);
-}
-
-/* ... and then by place: ties keep the first written. */
-static int cmp_diff_edge(const void *pa, const void *pb)
-{
-  const diff_edge *a = pa, *b = pb;
-  int c = cmp_diff_key(a, b);
-  return c ? c : (a->at > b->at) - (a->at < b->at);
+  for (size_t i = diff_hash(e) & mask;; i = (i + 1) & mask) {
+    const pt_edge *k = t[i].key;
+    if (!k) {
+      t[i].key = e;
+      t[i].old = t[i].fresh = NO_EDGE;
+      return &t[i];
+    }
+    if (k->from_key == e->from_key && k->to_key == e->to_key && k->type == e->type)
+      return &t[i];
+  }
 }
 
 static int cmp_size(const void *pa, const void *pb)
@@ -448,23 +447,10 @@ static int edges_diff(const pt_graph *prev, const char *path,
                       const pt_raw_ref *refs, size_t n_refs, const pt_edge *e,
                       size_t n, edge_diff *out)
 {
-  diff_edge *p = pt_malloc((n + 1) * sizeof *p);
   const char **from = pt_malloc((n_refs + 1) * sizeof *from);
   memset(out, 0, sizeof *out);
-  if (!p || !from) {
-    pt_free(p);
-    pt_free(from);
+  if (!from)
     return PT_ERR(PT_ENOMEM, "out of memory");
-  }
-  for (size_t i = 0; i < n; i++)
-    p[i] = diff_edge_of(&e[i], i);
-  if (n > 1)
-    qsort(p, n, sizeof *p, cmp_diff_edge);
-  size_t d = 0; /* duplicates (from, to, type) out: the first stays */
-  for (size_t r = 0; r < n; r++)
-    if (d == 0 || p[d - 1].from != p[r].from || p[d - 1].to != p[r].to ||
-        p[d - 1].type_line >> 32 != p[r].type_line >> 32)
-      p[d++] = p[r];
   size_t n_from = 0;
   for (size_t i = 0; i < n_refs; i++) /* a definition's run shares its key */
     if (n_from == 0 || from[n_from - 1] != refs[i].from_key)
@@ -477,7 +463,7 @@ static int edges_diff(const pt_graph *prev, const char *path,
       from[u++] = from[i];
   const pt_edge *old = pt_graph_edges(prev);
   size_t n_old = pt_graph_n_edges(prev), n_o = 0, cap_o = 0;
-  diff_edge *o = NULL; /* the file's old edges */
+  size_t *o = NULL; /* the file's old edges, ascending: in the graph's order */
   int rc = 0;
   size_t *first = pt_malloc((u + 1) * sizeof *first);
   if (!first)
@@ -491,31 +477,40 @@ static int edges_diff(const pt_graph *prev, const char *path,
          at++)
       if ((old[at].file_path == path || !str_differ(old[at].file_path, path)) &&
           (rc = pt_array_grow((void **)&o, &cap_o, n_o + 1, sizeof *o)) == 0)
-        o[n_o++] = diff_edge_of(&old[at], at);
+        o[n_o++] = at;
   }
-  if (rc == 0 && n_o > 1)
-    qsort(o, n_o, sizeof *o, cmp_diff_edge);
-  /* both in that order: equal in every field stays, else goes or comes */
-  out->drop = rc == 0 ? pt_malloc((n_o + 1) * sizeof *out->drop) : NULL;
-  out->add = rc == 0 ? pt_malloc((d + 1) * sizeof *out->add) : NULL;
-  if (rc == 0 && (!out->drop || !out->add))
-    rc = PT_ERR(PT_ENOMEM, "out of memory");
-  for (size_t a = 0, b = 0; rc == 0 && (a < n_o || b < d);) {
-    int c = a == n_o ? 1 : b == d ? -1 : cmp_diff_key(&o[a], &p[b]);
-    if (c == 0 && same_rest(&old[o[a].at], &e[p[b].at])) {
-      a++;
-      b++;
-      continue;
-    }
-    if (c <= 0)
-      out->drop[out->n_drop++] = o[a++].at;
-    if (c >= 0)
-      out->add[out->n_add++] = e[p[b++].at];
-  }
-  pt_free(o);
   pt_free(first);
-  if (rc == 0 && out->n_drop > 1)
-    qsort(out->drop, out->n_drop, sizeof *out->drop, cmp_size);
+  size_t mask = 15;
+  while (mask < 2 * (n_o + n))
+    mask = mask * 2 + 1;
+  diff_slot *t = rc == 0 ? pt_calloc(mask + 1, sizeof *t) : NULL;
+  out->drop = rc == 0 ? pt_malloc((n_o + 1) * sizeof *out->drop) : NULL;
+  out->add = rc == 0 ? pt_malloc((n + 1) * sizeof *out->add) : NULL;
+  if (rc == 0 && (!t || !out->drop || !out->add))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  /* the new ones: of one (from, to, type), the first in line order, then
+   * as written, stays (as pt_graph_finish keeps it) */
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    diff_slot *sl = diff_slot_of(t, mask, &e[i]);
+    if (sl->fresh == NO_EDGE || e[i].line < e[sl->fresh].line)
+      sl->fresh = i;
+  }
+  /* an old one equal in every field to the new one of its (from, to,
+   * type) stays, any other goes, and that new one comes */
+  for (size_t a = 0; rc == 0 && a < n_o; a++) {
+    diff_slot *sl = diff_slot_of(t, mask, &old[o[a]]);
+    sl->old = o[a];
+    if (sl->fresh != NO_EDGE && e[sl->fresh].line == old[o[a]].line &&
+        same_rest(&old[o[a]], &e[sl->fresh]))
+      sl->fresh = NO_EDGE; /* it stays */
+    else
+      out->drop[out->n_drop++] = o[a];
+  }
+  for (size_t i = 0; rc == 0 && i < n; i++) /* in the order written */
+    if (diff_slot_of(t, mask, &e[i])->fresh == i)
+      out->add[out->n_add++] = e[i];
+  pt_free(t);
+  pt_free(o);
   if (rc || (!out->n_drop && !out->n_add)) {
     pt_free(out->drop);
     pt_free(out->add);
@@ -523,7 +518,6 @@ static int edges_diff(const pt_graph *prev, const char *path,
     out->add = NULL;
     out->n_drop = out->n_add = 0;
   }
-  pt_free(p);
   pt_free(from);
   return rc;
 }
