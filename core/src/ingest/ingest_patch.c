@@ -407,9 +407,10 @@ static size_t first_from(const pt_edge *v, size_t lo, size_t hi, const char *key
 /* at[i]: where the edges from key[i] start among v[lo, hi), for the
  * sorted keys key[0..n): the middle key is searched first, and the ones
  * before it and after it in the ranges on either side. A file's keys lie
- * all over the graph (they sort by name before path), so a search
- * galloping from the last answer took about twice the probes of this,
- * each a cache miss or two in a 68 MB array. */
+ * all over the graph (they sort by name before path), so galloping from
+ * the last answer saved no probes; each is a cache miss or two in a 68 MB
+ * array (this search took 4.5 % of a rename's samples, the galloping one
+ * 4.6 %). */
 static void first_froms(const pt_edge *v, size_t lo, size_t hi,
                         const char *const *key, size_t n, size_t *at)
 {
