@@ -347,6 +347,23 @@ static void assert_qgraph_follows(const pt_graph *prev, const pt_graph *next)
   pt_qgraph_free(whole);
 }
 
+/* Counts the edges of b/main.c in next that the patch took in and those
+ * it kept from the graph before; those it took in are the calls of
+ * helper, and only they. */
+static void count_readers_edges(const pt_graph *next,
+                                const pt_graph_lineage *ln, size_t *n_new,
+                                size_t *n_kept)
+{
+  const pt_edge *e = pt_graph_edges(next);
+  for (size_t i = 0; i < pt_graph_n_edges(next); i++)
+    if (!strcmp(e[i].file_path, "b/main.c")) {
+      int is_new = ln->edge_src[i] == PT_GRAPH_NEW;
+      assert_int_equal(is_new, strstr(e[i].to_key, "helper") != NULL);
+      *n_new += is_new;
+      *n_kept += !is_new;
+    }
+}
+
 /* Renaming util.c within its folder changes the key of helper, which
  * main.c calls beside calls that stay (keep(), its own local(), an
  * unknown one, an ambiguous one): the patched graph takes in main.c's
@@ -383,14 +400,7 @@ static void ingest_patch__a_rename_takes_in_only_the_edges_that_changed(
     assert_ptr_equal(ln.base, t.g);
     const pt_edge *e = pt_graph_edges(next);
     size_t n_new = 0, n_kept = 0;
-    for (size_t i = 0; i < pt_graph_n_edges(next); i++)
-      if (!strcmp(e[i].file_path, "b/main.c")) {
-        int is_new = ln.edge_src[i] == PT_GRAPH_NEW;
-        /* the calls of helper, and nothing else */
-        assert_int_equal(is_new, strstr(e[i].to_key, "helper") != NULL);
-        n_new += is_new;
-        n_kept += !is_new;
-      }
+    count_readers_edges(next, &ln, &n_new, &n_kept);
     assert_int_equal(n_new, 2);
     assert_true(n_kept >= 5);
     size_t n_resolved = 0; /* the count the patch keeps: that of its edges */
@@ -441,15 +451,10 @@ static void ingest_patch__a_readers_repeated_calls_keep_their_first_line(
     assert_true(pt_graph_lineage_of(next, &ln));
     const pt_edge *e = pt_graph_edges(next);
     size_t n_new = 0, n_kept = 0;
+    count_readers_edges(next, &ln, &n_new, &n_kept);
     for (size_t i = 0; i < pt_graph_n_edges(next); i++)
-      if (!strcmp(e[i].file_path, "b/main.c")) {
-        int is_new = ln.edge_src[i] == PT_GRAPH_NEW;
-        assert_int_equal(is_new, strstr(e[i].to_key, "helper") != NULL);
-        if (is_new) /* the first call's line in each function */
-          assert_int_equal(e[i].line, strstr(e[i].from_key, "run2") ? 20 : 13);
-        n_new += is_new;
-        n_kept += !is_new;
-      }
+      if (ln.edge_src[i] == PT_GRAPH_NEW) /* the first call's line in each */
+        assert_int_equal(e[i].line, strstr(e[i].from_key, "run2") ? 20 : 13);
     assert_int_equal(n_new, 2);
     assert_int_equal(n_kept, 4); /* zeta, nowhere, alpha; alpha */
     assert_qgraph_follows(t.g, next);

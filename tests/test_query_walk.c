@@ -110,6 +110,18 @@ static size_t walked(const pt_query *q, TSQueryCursor *cur, TSNode root, pt_buf 
   return n_parents;
 }
 
+/* Moves c to the next node in pre-order; 0 once the walk is done. */
+static int preorder_next(TSTreeCursor *c)
+{
+  if (ts_tree_cursor_goto_first_child(c))
+    return 1;
+  do
+    if (ts_tree_cursor_goto_next_sibling(c))
+      return 1;
+  while (ts_tree_cursor_goto_parent(c));
+  return 0;
+}
+
 /* The nodes of the tree under root, or those where some pattern of q
  * starts when q is given. */
 static size_t count_nodes(TSNode root, const pt_query *q)
@@ -119,10 +131,7 @@ static size_t count_nodes(TSNode root, const pt_query *q)
   for (int more = 1; more;) {
     TSSymbol sym = ts_node_symbol(ts_tree_cursor_current_node(&c));
     n += !q || (q->roots && sym < q->n_symbols && q->roots[sym]);
-    if (ts_tree_cursor_goto_first_child(&c))
-      continue;
-    while (more && !ts_tree_cursor_goto_next_sibling(&c))
-      more = ts_tree_cursor_goto_parent(&c);
+    more = preorder_next(&c);
   }
   ts_tree_cursor_delete(&c);
   return n;
@@ -582,10 +591,7 @@ static size_t check_node_types(const char *lang)
         assert_true(ok);
         n_checked++;
       }
-      if (ts_tree_cursor_goto_first_child(&c))
-        continue;
-      while (more && !ts_tree_cursor_goto_next_sibling(&c))
-        more = ts_tree_cursor_goto_parent(&c);
+      more = preorder_next(&c);
     }
     ts_tree_cursor_delete(&c);
     ts_tree_delete(tree);
@@ -782,10 +788,7 @@ static void query__fields_by_id_as_by_name(void **s)
           assert_ptr_equal(want.id, got.id);
           n_found += !ts_node_is_null(got);
         }
-        if (ts_tree_cursor_goto_first_child(&c))
-          continue;
-        while (more && !ts_tree_cursor_goto_next_sibling(&c))
-          more = ts_tree_cursor_goto_parent(&c);
+        more = preorder_next(&c);
       }
       ts_tree_cursor_delete(&c);
       ts_tree_delete(tree);
