@@ -643,6 +643,39 @@ static void resolve__patch_follows_a_definition_an_import_names(void **state)
   steps_equal_fresh("patch_use", files, steps);
 }
 
+/* Files a patch brings that the imports name (a new folder takes a full
+ * run): a Go package's (the import ends with the folder's name), a Python
+ * module (the import ends with its stem), a file in a folder the import
+ * ends with; each as a fresh index finds it. */
+static void resolve__patch_follows_new_files_an_import_names(void **state)
+{
+  static const char *const files[] = {
+    "go/app/main.go", "package main\n\nimport \"example.com/m/shapes\"\n\n"
+                      "func run() int {\n\treturn shapes.Area()\n}\n",
+    "go/other/area.go", "package other\n\nfunc Area() int {\n\treturn 1\n}\n",
+    "py/app/main.py", "from lib.util import helper\n\n\ndef run():\n"
+                      "    return helper()\n",
+    "py/app/two.py", "from lib import util\n\n\ndef go():\n"
+                     "    return util.helper()\n",
+    "py/x/util.py", "def helper():\n    return 1\n",
+    "go/shapes/doc.go", "package shapes\n",
+    "go/m/shapes/doc.go", "package shapes\n",
+    "py/lib/other.py", "X = 1\n",
+    "py/lib/util/__init__.py", "Y = 1\n",
+    NULL};
+  static const step steps[] = {
+    {"go/shapes/area.go", "package shapes\n\nfunc Area() int {\n\treturn 2\n}\n",
+     NULL},
+    {"py/lib/util.py", "def helper():\n    return 2\n", NULL},
+    {"go/shapes/area.go", NULL, NULL},
+    {"py/lib/util.py", NULL, NULL},
+    {"py/lib/util/more.py", "def helper():\n    return 3\n", NULL},
+    {"go/m/shapes/v.go", "package shapes\n\nfunc Area() int {\n\treturn 3\n}\n",
+     NULL},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_tails", files, steps);
+}
+
 /* Deleting b/util.c leaves a/util.c's helper the only one; a new file
  * brings a second again. */
 static void resolve__patch_follows_deleted_and_new_files(void **state)
@@ -879,10 +912,13 @@ static uint32_t group_key(const pt_resolver *rs, size_t i, int t)
  * exactly the chain's members with that key, in the chain's order; and
  * its non-methods (rs->next_free from each member, pt__group_free_first
  * from the head): exactly the chain's members that are not methods, in
- * the chain's order; and its name's kinds hold each member's. */
+ * the chain's order; and its name's kinds hold each member's, its count
+ * of non-methods every family's chain's. */
 static size_t assert_groups_follow_chains(const pt_resolver *rs)
 {
   size_t groups = 0;
+  uint32_t *free_of = pt_calloc(rs->name_ids.n + 1, sizeof *free_of);
+  assert_non_null(free_of);
   for (int f = 0; f < PT_LANG__COUNT; f++)
     for (size_t s = 0; s < rs->by_name[f].cap; s++) {
       const pt_strmap_slot *slot = &rs->by_name[f].slots[s];
@@ -897,9 +933,12 @@ static size_t assert_groups_follow_chains(const pt_resolver *rs)
         nm = rs->next_free[i];
       }
       assert_int_equal(nm, NO_ID);
-      for (size_t i = head; i != NONE; i = rs->next_same_name[i])
+      for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
         assert_true(pt__group_name_kinds(rs, rs->info[i].nid) &
                     (1u << rs->info[i].kind));
+        if (rs->info[i].kind != PT_KIND_METHOD)
+          free_of[rs->info[i].nid]++;
+      }
       for (size_t i = head; i != NONE; i = rs->next_same_name[i]) {
         size_t j = rs->next_same_name[i];
         while (j != NONE && rs->info[j].kind == PT_KIND_METHOD)
@@ -925,7 +964,75 @@ static size_t assert_groups_follow_chains(const pt_resolver *rs)
           assert_int_equal(g, NO_ID);
         }
     }
+  /* each name counts its non-methods, every family's */
+  for (uint32_t nid = 0; nid < rs->name_ids.n; nid++)
+    assert_int_equal(pt__group_name_free(rs, nid), free_of[nid]);
+  pt_free(free_of);
   return groups;
+}
+
+/* Whether list (from first, by next) holds x exactly once. */
+static int listed_once(uint32_t first, const uint32_t *next, uint32_t x)
+{
+  int seen = 0;
+  for (uint32_t i = first; i != NO_ID; i = next[i])
+    seen += i == x;
+  return seen == 1;
+}
+
+/* The tails (resolve_tails.c): every path knows its folder, every folder
+ * a path in it; each is in the list of its last segment (a stem's, a
+ * folder's) exactly once, and every list member has that segment. */
+static void assert_tails_list_every_path(const pt_resolver *rs)
+{
+  for (uint32_t p = 0; p < rs->n_paths; p++) {
+    const char *path = rs->path_text[p];
+    size_t dl = pt__path_dir_len(path), d;
+    assert_true(pt_strmap_get(&rs->dirs, path, dl, &d));
+    assert_int_equal(rs->path_dir[p], d);
+    const char *dot = strrchr(pt__path_base(path), '.');
+    size_t stem = dot ? (size_t)(dot - path) : strlen(path);
+    size_t ks = pt__tails_start(path, stem);
+    if (ks == stem)
+      continue;
+    uint32_t t = pt__tails_find(rs, path + ks, stem - ks);
+    assert_int_not_equal(t, NO_ID);
+    assert_true(listed_once(rs->tail_path[t], rs->path_tail_next, p));
+  }
+  assert_true(rs->dirs.n <= rs->cap_dir_tails);
+  for (size_t s = 0; s < rs->dirs.cap; s++) {
+    const pt_strmap_slot *slot = &rs->dirs.slots[s];
+    if (!slot->key)
+      continue;
+    uint32_t d = (uint32_t)slot->value;
+    const char *path = rs->path_text[rs->dir_path[d]];
+    size_t dl = pt__path_dir_len(path);
+    assert_int_equal(rs->path_dir[rs->dir_path[d]], d);
+    size_t ks = pt__tails_start(path, dl);
+    if (ks == dl)
+      continue;
+    uint32_t t = pt__tails_find(rs, path + ks, dl - ks);
+    assert_int_not_equal(t, NO_ID);
+    assert_true(listed_once(rs->tail_dir[t], rs->dir_tail_next, d));
+  }
+  for (size_t s = 0; s < rs->tails.cap; s++) {
+    const pt_strmap_slot *slot = &rs->tails.slots[s];
+    if (!slot->key)
+      continue;
+    size_t t = slot->value;
+    for (uint32_t p = rs->tail_path[t]; p != NO_ID; p = rs->path_tail_next[p]) {
+      const char *path = rs->path_text[p];
+      const char *dot = strrchr(pt__path_base(path), '.');
+      size_t stem = dot ? (size_t)(dot - path) : strlen(path);
+      size_t ks = pt__tails_start(path, stem);
+      assert_int_equal(pt__tails_find(rs, path + ks, stem - ks), t);
+    }
+    for (uint32_t d = rs->tail_dir[t]; d != NO_ID; d = rs->dir_tail_next[d]) {
+      const char *path = rs->path_text[rs->dir_path[d]];
+      size_t dl = pt__path_dir_len(path), ks = pt__tails_start(path, dl);
+      assert_int_equal(pt__tails_find(rs, path + ks, dl - ks), t);
+    }
+  }
 }
 
 static const char *sort_path(const char *p)
@@ -973,6 +1080,7 @@ static void resolve__groups_hold_the_chain_members_of_their_key(void **state)
   pt_resolver *rs = NULL;
   assert_int_equal(pt__resolver_new_arrays(ents, n, files, nf, &rs), 0);
   assert_true(assert_groups_follow_chains(rs) > 1000);
+  assert_tails_list_every_path(rs);
   assert_int_equal(pt__resolver_record(rs), 0);
   pt__resolver_adopt(rs, ents, files);
   const char *path = NULL;
@@ -1001,6 +1109,17 @@ static void resolve__groups_hold_the_chain_members_of_their_key(void **state)
   assert_int_equal(pt__resolver_set_file(rs, path, lang, mine + 1, count - 1,
                                          0, &changed), 0);
   assert_groups_follow_chains(rs);
+  assert_tails_list_every_path(rs);
+  /* a path in a new folder, a stem and a folder of dotted segments */
+  size_t had = rs->dirs.n;
+  assert_int_equal(pt__resolver_set_file(rs, "zz_new/sub.pkg/fresh.mod.py",
+                                         PT_LANG_PYTHON, NULL, 0, 0, &changed),
+                   0);
+  assert_int_equal(rs->dirs.n, had + 1);
+  assert_int_not_equal(pt__tails_find(rs, "pkg", 3), NO_ID);
+  assert_int_not_equal(pt__tails_find(rs, "mod", 3), NO_ID);
+  assert_groups_follow_chains(rs);
+  assert_tails_list_every_path(rs);
   pt__deps_fini(&changed);
   pt_free(mine);
   pt__resolver_free(rs);
@@ -1076,6 +1195,10 @@ static void assert_same_tables(const pt_resolver *a, const pt_resolver *b)
     assert_memory_equal(b->gnext[t], a->gnext[t], n * sizeof(uint32_t));
   assert_memory_equal(b->groups.slots, a->groups.slots,
                       a->groups.cap * sizeof *a->groups.slots);
+  assert_int_equal(b->tails.n, a->tails.n);
+  assert_memory_equal(b->path_dir, a->path_dir,
+                      a->n_paths * sizeof(uint32_t));
+  assert_memory_equal(b->dir_path, a->dir_path, a->dirs.n * sizeof(uint32_t));
 }
 
 /* pt__resolver_new_beside (a re-run's tables, its comparison beside their
@@ -1166,6 +1289,7 @@ int main(void)
     cmocka_unit_test(resolve__patch_follows_a_renamed_file),
     cmocka_unit_test(resolve__patch_follows_a_definition_an_import_names),
     cmocka_unit_test(resolve__patch_follows_deleted_and_new_files),
+    cmocka_unit_test(resolve__patch_follows_new_files_an_import_names),
     cmocka_unit_test(resolve__patch_follows_a_name_an_import_binds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

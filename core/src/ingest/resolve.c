@@ -315,8 +315,9 @@ static span enclosing_type(const pt_resolver *rs, size_t i,
   return pt__resolve_encl(e, *last != NONE ? &rs->ents[*last] : NULL);
 }
 
-/* Path ids: the files' first, in order, then any other entity's path. */
-static int path_ids(pt_resolver *rs, uint32_t **path_dir)
+/* Path ids: the files' first, in order, then any other entity's path;
+ * each path's folder (rs->path_dir) and last segments (resolve_tails.c). */
+static int path_ids(pt_resolver *rs)
 {
   int rc = 0;
   size_t cap = rs->n_files + 16;
@@ -338,13 +339,8 @@ static int path_ids(pt_resolver *rs, uint32_t **path_dir)
     if (rc == 0 && i >= rs->n_files)
       rs->info[i - rs->n_files].file = id;
   }
-  *path_dir = rc == 0 ? pt_malloc((rs->n_paths + 1) * sizeof **path_dir) : NULL;
-  if (rc == 0 && !*path_dir)
-    rc = PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < rs->n_paths; i++)
-    rc = pt__resolve_intern(&rs->dirs, rs->path_text[i],
-                            pt__path_dir_len(rs->path_text[i]),
-                            &(*path_dir)[i]);
+    rc = pt__tails_add_path(rs, (uint32_t)i);
   return rc;
 }
 
@@ -401,14 +397,13 @@ static void names_half(void *payload)
 {
   ids_half *h = payload;
   pt_resolver *rs = h->rs;
-  uint32_t *path_dir = NULL;
   size_t *tail = h->tail;
-  int rc = path_ids(rs, &path_dir);
+  int rc = path_ids(rs);
   for (size_t i = 0; rc == 0 && i < rs->n_ents; i++) {
     const pt_entity *e = &rs->ents[i];
     ent_info *in = &rs->info[i];
     uint8_t fam = pt__resolve_family(e->lang);
-    in->dir = path_dir[in->file];
+    in->dir = rs->path_dir[in->file];
     /* the name's three maps, with one hash of it */
     size_t nl = strlen(e->name), *count;
     uint64_t hn = pt_strmap_hash(e->name, nl);
@@ -434,7 +429,6 @@ static void names_half(void *payload)
     rc = chain(&rs->by_base, rs->next_same_base, tail, base, bl,
                pt_strmap_hash(base, bl), i);
   }
-  pt_free(path_dir);
   half_failed(h, rc);
 }
 
@@ -582,6 +576,7 @@ void pt__resolver_free(pt_resolver *rs)
   pt_free(rs->info);
   pt_free(rs->encl);
   pt__group_fini(rs);
+  pt__tails_fini(rs);
   for (int f = 0; f < PT_LANG__COUNT; f++)
     pt_strmap_fini(&rs->by_name[f]);
   pt_strmap_fini(&rs->names);

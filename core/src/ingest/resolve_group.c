@@ -10,7 +10,9 @@
  * package's qualifier) walks them alone; most of a popular Rust name's
  * candidates are methods (fmt, new, from). And each name keeps the kinds
  * its entities have had: a reference no kind of its name can answer
- * (a type named where the name is only a function, a module) walks none.
+ * (a type named where the name is only a function, a module) walks none,
+ * and counts its non-methods (a walk over them against one over the
+ * folders an import names: resolve_pick.c, import_tier).
  * Built with the tables, kept right by the patches (resolve_upkeep.c). */
 #include <string.h>
 
@@ -161,21 +163,35 @@ int pt__group_before(const pt_resolver *rs, size_t a, size_t b)
   return c ? c < 0 : rs->info[a].pos < rs->info[b].pos;
 }
 
-/* Entity i's kind joins its name's (the array grows with the name ids a
- * patch makes). */
+/* Entity i's kind joins its name's, and a non-method counts in its
+ * name's (the arrays grow with the name ids a patch makes). */
 static int note_kind(pt_resolver *rs, size_t i)
 {
   uint32_t nid = rs->info[i].nid;
   size_t had = rs->cap_name_kinds;
   if (nid >= had) {
-    if (pt_array_grow((void **)&rs->name_kinds, &rs->cap_name_kinds,
-                      (size_t)nid + 1, sizeof *rs->name_kinds) != 0)
+    size_t cap = had;
+    if (pt_array_grow((void **)&rs->name_free, &cap, (size_t)nid + 1,
+                      sizeof *rs->name_free) != 0 ||
+        pt_array_grow((void **)&rs->name_kinds, &rs->cap_name_kinds, cap,
+                      sizeof *rs->name_kinds) != 0)
       return PT_ENOMEM;
+    if (rs->cap_name_kinds > cap) /* name_free's room to match */
+      rs->cap_name_kinds = cap;
     memset(rs->name_kinds + had, 0,
            (rs->cap_name_kinds - had) * sizeof *rs->name_kinds);
+    memset(rs->name_free + had, 0,
+           (rs->cap_name_kinds - had) * sizeof *rs->name_free);
   }
   rs->name_kinds[nid] |= 1u << rs->info[i].kind;
+  if (rs->info[i].kind != PT_KIND_METHOD)
+    rs->name_free[nid]++;
   return 0;
+}
+
+uint32_t pt__group_name_free(const pt_resolver *rs, uint32_t nid)
+{
+  return nid < rs->cap_name_kinds ? rs->name_free[nid] : 0;
 }
 
 uint32_t pt__group_name_kinds(const pt_resolver *rs, uint32_t nid)
@@ -219,6 +235,10 @@ int pt__group_link(pt_resolver *rs, size_t i)
 
 void pt__group_unlink(pt_resolver *rs, size_t i)
 {
+  uint32_t nid = rs->info[i].nid;
+  if (rs->info[i].kind != PT_KIND_METHOD && nid < rs->cap_name_kinds &&
+      rs->name_free[nid] > 0)
+    rs->name_free[nid]--;
   for (int t = 0; t < PT_GRP__COUNT; t++) {
     uint32_t x, *next = rs->gnext[t];
     const char *s;
@@ -295,8 +315,9 @@ int pt__group_build(pt_resolver *rs)
   size_t n_names = rs->name_ids.n + 1;
   if (rc == 0) {
     rs->name_kinds = pt_calloc(n_names, sizeof *rs->name_kinds);
-    rs->cap_name_kinds = rs->name_kinds ? n_names : 0;
-    if (!rs->name_kinds)
+    rs->name_free = pt_calloc(n_names, sizeof *rs->name_free);
+    rs->cap_name_kinds = rs->name_kinds && rs->name_free ? n_names : 0;
+    if (!rs->name_kinds || !rs->name_free)
       rc = PT_ERR(PT_ENOMEM, "out of memory");
   }
   /* once a sixteenth of the entities are in, the map (and the segments')
@@ -331,6 +352,7 @@ int pt__group_build(pt_resolver *rs)
 void pt__group_fini(pt_resolver *rs)
 {
   pt_free(rs->name_kinds);
+  pt_free(rs->name_free);
   pt_free(rs->next_free);
   for (int t = 0; t < PT_GRP__COUNT; t++)
     pt_free(rs->gnext[t]);

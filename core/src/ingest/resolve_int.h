@@ -169,7 +169,25 @@ struct pt_resolver {
                                 an entity of the name had since the tables
                                 were made (never cleared: a patch's leaver
                                 leaves its bit, a superset) */
-  size_t cap_name_kinds;     /* name ids name_kinds has room for */
+  uint32_t *name_free;       /* owned, by name id: how many of its
+                                entities are not methods, any family */
+  size_t cap_name_kinds;     /* name ids name_kinds and name_free have
+                                room for */
+  /* files and folders by their last segment (resolve_tails.c) */
+  pt_strmap tails;           /* last segments -> id */
+  uint32_t *tail_path;       /* owned, by segment id: a path whose stem
+                                ends with it, or NO_ID */
+  uint32_t *tail_dir;        /* owned, by segment id: a folder that ends
+                                with it, or NO_ID */
+  size_t cap_tails;
+  uint32_t *path_dir;        /* owned, by path id: its folder's id */
+  uint32_t *path_tail_next;  /* owned, by path id: the next path of its
+                                stem's segment, or NO_ID */
+  size_t cap_path_tails;
+  uint32_t *dir_path;        /* owned, by folder id: a path in it */
+  uint32_t *dir_tail_next;   /* owned, by folder id: the next folder of
+                                its last segment, or NO_ID */
+  size_t cap_dir_tails;
   pt__attr_change *attr_log; /* owned: since the last flush (upkeep) */
   size_t n_attr_log, cap_attr_log;
 };
@@ -232,6 +250,18 @@ typedef struct pt__resolve_ctx {
   uint8_t *imported;         /* owned, by path id: 0 not asked, 1 no, 2 yes */
   uint32_t *asked;           /* owned: the path ids asked for this file */
   size_t n_asked, cap_asked;
+  size_t n_paths;            /* path ids imported has room for */
+  uint8_t *dir_imported;     /* owned, by folder id: bit 1 when the
+                                file's imports name every file in it, 2
+                                when some */
+  uint32_t *asked_dirs;      /* owned: the folder ids marked for this file,
+                                each once */
+  size_t n_asked_dirs, cap_asked_dirs;
+  size_t n_dirs;             /* folder ids dir_imported has room for */
+  int marked;                /* 0: not yet; 1: imported and dir_imported
+                                hold every answer for this file (marked
+                                at its first question); -1: asked file by
+                                file */
   uint32_t file, dir;        /* the referring file's path and folder ids */
   const char *last_key;      /* the last key looked up, and its entity */
   size_t last_idx;
@@ -368,9 +398,21 @@ void pt__group_free_chain(pt_resolver *rs, size_t head);
 /* The kinds (1 << pt_kind) the entities of name id nid have had, any
  * family: no entity of the name is of a kind outside them. */
 uint32_t pt__group_name_kinds(const pt_resolver *rs, uint32_t nid);
+/* How many entities of name id nid, any family, are not methods. */
+uint32_t pt__group_name_free(const pt_resolver *rs, uint32_t nid);
 /* Room for n entities in the group arrays. */
 int pt__group_room(pt_resolver *rs, size_t n);
 void pt__group_fini(pt_resolver *rs);
+
+/* resolve_tails.c */
+/* Where the last segment of s[0..n) starts: after its last '.' or '/'. */
+size_t pt__tails_start(const char *s, size_t n);
+/* New path id p (path_text set) gets its folder's id (rs->path_dir, the
+ * folder made when new) and joins its stem's and its folder's lists. */
+int pt__tails_add_path(pt_resolver *rs, uint32_t p);
+/* The id of last segment s[0..n), or NO_ID when no path has it. */
+uint32_t pt__tails_find(const pt_resolver *rs, const char *s, size_t n);
+void pt__tails_fini(pt_resolver *rs);
 
 /* resolve_pick.c */
 int pt__resolve_ctx_init(pt__resolve_ctx *c, const pt_resolver *rs);

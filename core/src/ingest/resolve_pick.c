@@ -101,9 +101,25 @@ static int seg_eq(const char *a, const char *b, size_t n)
   return 1;
 }
 
-/* Does the candidate's file (without extension) or folder end with the
- * normalised module path, or (Go and Java packages: "example.com/geo/shapes")
- * does the module path end with the candidate's folder name? */
+/* Does the folder of path (its first dl bytes) end with the normalised
+ * module path, or (Go and Java packages: "example.com/geo/shapes") does
+ * the module path end with the folder's name? */
+static int dir_matches_module(const char *path, size_t dl, const char *mod,
+                              size_t ml)
+{
+  if (dl >= ml && seg_eq(path + dl - ml, mod, ml) &&
+      (dl == ml || path[dl - ml - 1] == '/'))
+    return 1;
+  const char *folder = path + dl;
+  while (folder > path && folder[-1] != '/')
+    folder--;
+  size_t fl = (size_t)(path + dl - folder);
+  return fl && ml > fl && seg_eq(mod + ml - fl, folder, fl) &&
+         mod[ml - fl - 1] == '/';
+}
+
+/* Does the candidate's file (without extension) end with the normalised
+ * module path, or its folder match it (dir_matches_module)? */
 static int file_matches_module(const char *path, const char *mod)
 {
   size_t ml = strlen(mod);
@@ -111,19 +127,10 @@ static int file_matches_module(const char *path, const char *mod)
     return 0;
   const char *dot = strrchr(pt__path_base(path), '.');
   size_t stem = dot ? (size_t)(dot - path) : strlen(path);
-  size_t dl = pt__path_dir_len(path);
-  for (int pass = 0; pass < 2; pass++) {
-    size_t n = pass == 0 ? stem : dl;
-    if (n >= ml && seg_eq(path + n - ml, mod, ml) &&
-        (n == ml || path[n - ml - 1] == '/'))
-      return 1;
-  }
-  const char *folder = path + dl;
-  while (folder > path && folder[-1] != '/')
-    folder--;
-  size_t fl = (size_t)(path + dl - folder);
-  return fl && ml > fl && seg_eq(mod + ml - fl, folder, fl) &&
-         mod[ml - fl - 1] == '/';
+  if (stem >= ml && seg_eq(path + stem - ml, mod, ml) &&
+      (stem == ml || path[stem - ml - 1] == '/'))
+    return 1;
+  return dir_matches_module(path, pt__path_dir_len(path), mod, ml);
 }
 
 /* Does import k of the current file go by the qualifier scope (sl bytes):
@@ -155,12 +162,89 @@ static int scope_names_file(const pt_resolver *rs, const pt__resolve_ctx *c,
   return 0;
 }
 
+/* Remembers folder id d as one the current file's imports name files in
+ * (c->dir_imported |= how: 1 every file of it, 2 some); -1 short of
+ * memory. c->asked_dirs lists each such folder once. */
+static int mark_dir(pt__resolve_ctx *c, uint32_t d, uint8_t how)
+{
+  if (!c->dir_imported[d]) {
+    if (pt_array_grow((void **)&c->asked_dirs, &c->cap_asked_dirs,
+                      c->n_asked_dirs + 1, sizeof *c->asked_dirs) != 0) {
+      pt_error_clear(); /* the file's answers are asked of each file */
+      return -1;
+    }
+    c->asked_dirs[c->n_asked_dirs++] = d;
+  }
+  c->dir_imported[d] |= how;
+  return 0;
+}
+
+/* Remembers path id f as one the current file's imports name (c->imported
+ * 2), its folder as holding one; -1 short of memory. */
+static int mark_file(const pt_resolver *rs, pt__resolve_ctx *c, uint32_t f)
+{
+  if (pt_array_grow((void **)&c->asked, &c->cap_asked, c->n_asked + 1,
+                    sizeof *c->asked) != 0) {
+    pt_error_clear();
+    return -1;
+  }
+  c->asked[c->n_asked++] = f;
+  c->imported[f] = 2;
+  return mark_dir(c, rs->path_dir[f], 2);
+}
+
+/* Marks the files and folders the current file's imports name, from the
+ * lists of their last segments (resolve_tails.c): a file an import names
+ * has the import's last segment as its stem's, a folder whose files it
+ * names as its own (file_matches_module). 0, or -1 when a module has no
+ * last segment or memory ran short: then each file is asked. */
+static int mark_imports(const pt_resolver *rs, pt__resolve_ctx *c)
+{
+  if (rs->n_paths > c->n_paths || rs->dirs.n > c->n_dirs)
+    return -1; /* the patches' new paths are past the marks' arrays */
+  for (size_t k = 0; k < c->n_imports; k++) {
+    const char *mod = c->imports[k];
+    size_t ml = strlen(mod), ks = pt__tails_start(mod, ml);
+    if (ml == 0)
+      continue; /* names nothing */
+    if (ks == ml)
+      return -1;
+    uint32_t t = pt__tails_find(rs, mod + ks, ml - ks);
+    if (t == NO_ID)
+      continue;
+    for (uint32_t p = rs->tail_path[t]; p != NO_ID; p = rs->path_tail_next[p])
+      if (c->imported[p] != 2 && file_matches_module(rs->path_text[p], mod) &&
+          mark_file(rs, c, p) != 0)
+        return -1;
+    for (uint32_t d = rs->tail_dir[t]; d != NO_ID; d = rs->dir_tail_next[d]) {
+      const char *path = rs->path_text[rs->dir_path[d]];
+      if (!(c->dir_imported[d] & 1) &&
+          dir_matches_module(path, pt__path_dir_len(path), mod, ml) &&
+          mark_dir(c, d, 1) != 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
+/* Whether the marks (mark_imports) hold every answer for the current
+ * file: made at its first question. */
+static int marks_made(const pt_resolver *rs, pt__resolve_ctx *c)
+{
+  if (c->marked == 0)
+    c->marked = mark_imports(rs, c) == 0 ? 1 : -1;
+  return c->marked == 1;
+}
+
 /* Does the file of path id f match a module the current file imports?
- * Asked once per file pair: the answer is kept until the next file. */
+ * From the marks; else asked once per file pair, the answer kept until
+ * the next file. */
 static int is_imported(const pt_resolver *rs, pt__resolve_ctx *c, uint32_t f)
 {
   if (c->n_imports == 0)
     return 0;
+  if (marks_made(rs, c))
+    return c->imported[f] == 2 || (c->dir_imported[rs->path_dir[f]] & 1);
   if (c->imported[f] == 0) {
     int yes = 0;
     for (size_t k = 0; k < c->n_imports && !yes; k++)
@@ -2456,10 +2540,44 @@ static void group_tier(const pt_resolver *rs, pt__resolve_ctx *c,
   }
 }
 
+/* The import tier of pick_by_chain from the folders the current file's
+ * imports name files in (the marks' c->asked_dirs): their groups hold
+ * every candidate a file of theirs defines, and the tier's members are
+ * put in the chain's order. 1 with t filled, or 0 when the chain's
+ * non-methods are fewer than those folders (walking them costs less) or
+ * the marks are not made, or more than 64 candidates join the tier. */
+static int import_tier(const pt_resolver *rs, pt__resolve_ctx *c,
+                       const pick_ctx *p, size_t head, tier_hit *t)
+{
+  if (!marks_made(rs, c) ||
+      c->n_asked_dirs >= pt__group_name_free(rs, rs->info[head].nid))
+    return 0;
+  uint32_t fits[64], n = 0;
+  for (size_t k = 0; k < c->n_asked_dirs; k++)
+    for (uint32_t i = group_of(rs, head, PT_GRP_DIR, c->asked_dirs[k]);
+         i != NO_ID; i = rs->gnext[PT_GRP_DIR][i]) {
+      int level;
+      if (!(classify(rs, c, p, i, &level) & 8u))
+        continue;
+      if (n == sizeof fits / sizeof *fits)
+        return 0;
+      size_t at = n++; /* in the chain's order */
+      while (at > 0 && pt__group_before(rs, i, fits[at - 1])) {
+        fits[at] = fits[at - 1];
+        at--;
+      }
+      fits[at] = i;
+    }
+  for (uint32_t k = 0; k < n; k++)
+    tier_add(rs, t, fits[k]);
+  return 1;
+}
+
 /* pick_by_chain's verdict where the tiers that decide it are within
  * groups: a qualifier's segment, the caller's type, the file's folder.
  * 1 with *out, or 0 when a tier the groups do not hold (the namespaces,
- * the imports, the whole language) would have to be looked at: the tiers
+ * the whole language; the imports where import_tier does not answer)
+ * would have to be looked at: the tiers
  * come out as they do over the whole chain, since each group holds every
  * candidate its tier may hold, in the chain's order. */
 static int pick_by_group(const pt_resolver *rs, pt__resolve_ctx *c,
@@ -2498,8 +2616,17 @@ static int pick_by_group(const pt_resolver *rs, pt__resolve_ctx *c,
   int can_import = c->n_imports &&
                    !((p->lang == PT_LANG_GO || p->lexical) && !r->scope &&
                      (p->lang != PT_LANG_PYTHON || p->renamed));
-  if (p->n_ns || can_import)
+  if (p->n_ns)
     return 0;
+  if (can_import) { /* tier 3, then as below */
+    tier_hit imp = {0};
+    if (!import_tier(rs, c, p, head, &imp))
+      return 0;
+    if (imp.count) {
+      *out = typed_tier(rs, head, r, &imp, tier_how[3]);
+      return 1;
+    }
+  }
   if (last >= 4 && dir.count) {
     *out = typed_tier(rs, head, r, &dir, tier_how[4]);
     return 1;
@@ -2778,7 +2905,11 @@ int pt__resolve_ctx_init(pt__resolve_ctx *c, const pt_resolver *rs)
 {
   memset(c, 0, sizeof *c);
   c->imported = pt_calloc(rs->n_paths + 1, 1);
-  return c->imported ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  c->dir_imported = pt_calloc(rs->dirs.n + 1, 1);
+  c->n_paths = rs->n_paths;
+  c->n_dirs = rs->dirs.n;
+  return c->imported && c->dir_imported ? 0
+                                        : PT_ERR(PT_ENOMEM, "out of memory");
 }
 
 void pt__resolve_ctx_fini(pt__resolve_ctx *c)
@@ -2794,6 +2925,8 @@ void pt__resolve_ctx_fini(pt__resolve_ctx *c)
   pt_buf_fini(&c->bpath);
   pt_free(c->imported);
   pt_free(c->asked);
+  pt_free(c->dir_imported);
+  pt_free(c->asked_dirs);
   pt_buf_fini(&c->scratch);
 }
 
@@ -2807,6 +2940,10 @@ int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
   for (size_t i = 0; i < c->n_asked; i++)
     c->imported[c->asked[i]] = 0;
   c->n_asked = 0;
+  for (size_t i = 0; i < c->n_asked_dirs; i++)
+    c->dir_imported[c->asked_dirs[i]] = 0;
+  c->n_asked_dirs = 0;
+  c->marked = 0;
   c->last_key = NULL;
   c->ns_from = NULL;
   c->php_from = NULL;
