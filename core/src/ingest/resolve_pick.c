@@ -406,6 +406,34 @@ static void tier_add(const pt_resolver *rs, tier_hit *t, size_t i)
     t->first = i;
 }
 
+/* A tier's members gathered from groups, put in the chain's order (at
+ * most 64: past that, the chain is walked instead). */
+typedef struct fits_in_order {
+  uint32_t at[64];
+  uint32_t n;
+} fits_in_order;
+
+/* Puts i among f's in the chain's order; 0 when the 64 places are taken. */
+static int fits_put(const pt_resolver *rs, fits_in_order *f, uint32_t i)
+{
+  if (f->n == sizeof f->at / sizeof *f->at)
+    return 0;
+  size_t at = f->n++;
+  while (at > 0 && pt__group_before(rs, i, f->at[at - 1])) {
+    f->at[at] = f->at[at - 1];
+    at--;
+  }
+  f->at[at] = i;
+  return 1;
+}
+
+static void fits_add(const pt_resolver *rs, const fits_in_order *f,
+                     tier_hit *t)
+{
+  for (uint32_t k = 0; k < f->n; k++)
+    tier_add(rs, t, f->at[k]);
+}
+
 /* Whether entity i may be the target of r at all (its family is the
  * chain's: chains are kept per family). */
 static int eligible(const pt_resolver *rs, size_t i, const pt_raw_ref *r,
@@ -2029,7 +2057,9 @@ static int at_path_groups(const pt_resolver *rs, pt_lang lang,
                           int types_only, const char *from,
                           const pt__use *glob, tier_hit *t)
 {
-  uint32_t fits[64], n = 0, g[2];
+  fits_in_order f;
+  f.n = 0;
+  uint32_t g[2];
   size_t p = wl - nl - 1, q, id;
   if (how == PT_USE_CRATE && wl == nl && memcmp(want, name, nl) == 0) {
     /* crate::f: only a definition whose qualified name is f itself fits
@@ -2055,17 +2085,10 @@ static int at_path_groups(const pt_resolver *rs, pt_lang lang,
           !pt__use_fits(rs, lang, i, want, wl, how, from) ||
           (glob && !glob_sees(rs, lang, glob, i)))
         continue;
-      if (n == sizeof fits / sizeof *fits)
+      if (!fits_put(rs, &f, i))
         return 0;
-      size_t at = n++; /* in the chain's order */
-      while (at > 0 && pt__group_before(rs, i, fits[at - 1])) {
-        fits[at] = fits[at - 1];
-        at--;
-      }
-      fits[at] = i;
     }
-  for (uint32_t k = 0; k < n; k++)
-    tier_add(rs, t, fits[k]);
+  fits_add(rs, &f, t);
   return 1;
 }
 
@@ -2552,24 +2575,18 @@ static int import_tier(const pt_resolver *rs, pt__resolve_ctx *c,
   if (!marks_made(rs, c) ||
       c->n_asked_dirs >= pt__group_name_free(rs, rs->info[head].nid))
     return 0;
-  uint32_t fits[64], n = 0;
+  fits_in_order f;
+  f.n = 0;
   for (size_t k = 0; k < c->n_asked_dirs; k++)
     for (uint32_t i = group_of(rs, head, PT_GRP_DIR, c->asked_dirs[k]);
          i != NO_ID; i = rs->gnext[PT_GRP_DIR][i]) {
       int level;
       if (!(classify(rs, c, p, i, &level) & 8u))
         continue;
-      if (n == sizeof fits / sizeof *fits)
+      if (!fits_put(rs, &f, i))
         return 0;
-      size_t at = n++; /* in the chain's order */
-      while (at > 0 && pt__group_before(rs, i, fits[at - 1])) {
-        fits[at] = fits[at - 1];
-        at--;
-      }
-      fits[at] = i;
     }
-  for (uint32_t k = 0; k < n; k++)
-    tier_add(rs, t, fits[k]);
+  fits_add(rs, &f, t);
   return 1;
 }
 
