@@ -554,51 +554,84 @@ static int is_listed(const TSLanguage *lang, const char *text,
   return 0;
 }
 
+/* A fixture file, parsed: what each_fixture hands its callback. */
+typedef struct fixture {
+  const char *path;
+  pt_grammar grammar;
+  TSTree *tree;
+} fixture;
+
+typedef void (*fixture_fn)(const fixture *f, void *payload);
+
+/* Parses each file in the fixtures of the n languages langs and calls fn
+ * with it; returns the files. */
+static size_t each_fixture(const char *const *langs, size_t n, fixture_fn fn,
+                           void *payload)
+{
+  TSParser *parser = ts_parser_new();
+  size_t n_files = 0;
+  for (size_t l = 0; l < n; l++) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, langs[l]);
+    pt_walk_opts o = {dir, 1u << 24, NULL, 0};
+    pt_walk_result *wr = NULL;
+    assert_int_equal(pt_walk(&o, &wr), 0);
+    for (size_t i = 0; i < wr->n_files; i++, n_files++) {
+      char path[1024];
+      snprintf(path, sizeof path, "%s/%s", dir, wr->files[i].path);
+      char *text = pt_test_read(path);
+      pt_grammar g = wr->files[i].grammar;
+      assert_true(ts_parser_set_language(parser, pt_grammar_get(g)->ts_language()));
+      fixture f = {path, g,
+                   ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text))};
+      fn(&f, payload);
+      ts_tree_delete(f.tree);
+      pt_free(text);
+    }
+    pt_walk_result_free(wr);
+  }
+  ts_parser_delete(parser);
+  return n_files;
+}
+
+static const char *const all_langs[] = {"c", "cpp", "csharp", "go", "java",
+    "javascript", "php", "python", "ruby", "rust", "swift", "typescript"};
+
+/* Checks every named child of f's nodes without a parse error, counted
+ * in *(size_t *)payload. */
+static void check_types_of(const fixture *f, void *payload)
+{
+  size_t *n_checked = payload;
+  const char *types = pt__node_types[f->grammar];
+  const TSLanguage *grammar = pt_grammar_get(f->grammar)->ts_language();
+  TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(f->tree));
+  for (int more = 1; more;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    const char *type = ts_node_type(n);
+    for (uint32_t k = 0; ts_node_is_named(n) && !ts_node_has_error(n) &&
+                         k < ts_node_named_child_count(n); k++) {
+      TSNode kid = ts_node_named_child(n, k);
+      const char *kid_type = ts_node_type(kid);
+      int ok = ts_node_is_extra(kid)
+                   ? is_listed(grammar, types, "+", 1, kid_type, 0)
+                   : is_listed(grammar, types, type, strlen(type), kid_type, 0);
+      if (!ok)
+        print_message("%s: %s under %s is not listed\n", f->path, kid_type, type);
+      assert_true(ok);
+      (*n_checked)++;
+    }
+    more = preorder_next(&c);
+  }
+  ts_tree_cursor_delete(&c);
+}
+
 /* Every named child of every node without a parse error in the fixtures
  * of lang is listed under its parent's type in pt__node_types, or among
  * the extras when it is one; returns the children checked. */
 static size_t check_node_types(const char *lang)
 {
-  char dir[512];
-  snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, lang);
-  pt_walk_opts o = {dir, 1u << 24, NULL, 0};
-  pt_walk_result *wr = NULL;
-  assert_int_equal(pt_walk(&o, &wr), 0);
-  TSParser *parser = ts_parser_new();
   size_t n_checked = 0;
-  for (size_t i = 0; i < wr->n_files; i++) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, wr->files[i].path);
-    char *text = pt_test_read(path);
-    pt_grammar g = wr->files[i].grammar;
-    const char *types = pt__node_types[g];
-    const TSLanguage *grammar = pt_grammar_get(g)->ts_language();
-    assert_true(ts_parser_set_language(parser, grammar));
-    TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
-    TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(tree));
-    for (int more = 1; more;) {
-      TSNode n = ts_tree_cursor_current_node(&c);
-      const char *type = ts_node_type(n);
-      for (uint32_t k = 0; ts_node_is_named(n) && !ts_node_has_error(n) &&
-                           k < ts_node_named_child_count(n); k++) {
-        TSNode kid = ts_node_named_child(n, k);
-        const char *kid_type = ts_node_type(kid);
-        int ok = ts_node_is_extra(kid)
-                     ? is_listed(grammar, types, "+", 1, kid_type, 0)
-                     : is_listed(grammar, types, type, strlen(type), kid_type, 0);
-        if (!ok)
-          print_message("%s: %s under %s is not listed\n", path, kid_type, type);
-        assert_true(ok);
-        n_checked++;
-      }
-      more = preorder_next(&c);
-    }
-    ts_tree_cursor_delete(&c);
-    ts_tree_delete(tree);
-    pt_free(text);
-  }
-  ts_parser_delete(parser);
-  pt_walk_result_free(wr);
+  each_fixture(&lang, 1, check_types_of, &n_checked);
   return n_checked;
 }
 
@@ -710,45 +743,57 @@ static int print_leave(void *payload, uint32_t depth)
   return 0;
 }
 
+/* Walks f with the tree walk in payload and with a cursor: the same. */
+static void walk_as_cursor(const fixture *f, void *payload)
+{
+  pt_tree_walk *tw = payload;
+  pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
+  cursor_nodes(ts_tree_root_node(f->tree), &a);
+  tw->payload = &b;
+  assert_int_equal(pt__tree_walk(tw, ts_tree_root_node(f->tree)), 0);
+  report_difference(f->path, pt_buf_cstr(&a), pt_buf_cstr(&b));
+  assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
+  pt_buf_fini(&a);
+  pt_buf_fini(&b);
+}
+
 /* pt__tree_walk visits the nodes a tree cursor visits, with the same
  * symbols, aliases, positions and depths, on every language fixture. */
 static void query_walk__tree_walk_visits_what_a_cursor_visits(void **s)
 {
   (void)s;
-  static const char *const langs[] = {"c", "cpp", "csharp", "go", "java",
-      "javascript", "php", "python", "ruby", "rust", "swift", "typescript"};
-  TSParser *parser = ts_parser_new();
   pt_tree_walk tw = {print_enter, print_leave, NULL, NULL, 0, 0};
-  size_t n_files = 0;
-  for (size_t l = 0; l < sizeof langs / sizeof *langs; l++) {
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, langs[l]);
-    pt_walk_opts o = {dir, 1u << 24, NULL, 0};
-    pt_walk_result *wr = NULL;
-    assert_int_equal(pt_walk(&o, &wr), 0);
-    for (size_t i = 0; i < wr->n_files; i++, n_files++) {
-      char path[1024];
-      snprintf(path, sizeof path, "%s/%s", dir, wr->files[i].path);
-      char *text = pt_test_read(path);
-      const pt_grammar_info *gi = pt_grammar_get(wr->files[i].grammar);
-      assert_true(ts_parser_set_language(parser, gi->ts_language()));
-      TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
-      pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
-      cursor_nodes(ts_tree_root_node(tree), &a);
-      tw.payload = &b;
-      assert_int_equal(pt__tree_walk(&tw, ts_tree_root_node(tree)), 0);
-      report_difference(path, pt_buf_cstr(&a), pt_buf_cstr(&b));
-      assert_string_equal(pt_buf_cstr(&a), pt_buf_cstr(&b));
-      pt_buf_fini(&a);
-      pt_buf_fini(&b);
-      ts_tree_delete(tree);
-      pt_free(text);
-    }
-    pt_walk_result_free(wr);
-  }
+  size_t n_files = each_fixture(all_langs, sizeof all_langs / sizeof *all_langs,
+                                walk_as_cursor, &tw);
   assert_true(n_files > 12);
   pt__tree_walk_fini(&tw);
-  ts_parser_delete(parser);
+}
+
+typedef struct fields_seen {
+  size_t n_found, n_nodes;
+} fields_seen;
+
+static void fields_as_by_name(const fixture *f, void *payload)
+{
+  fields_seen *fs = payload;
+  pt_query q;
+  compile(f->grammar, &q);
+  TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(f->tree));
+  for (int more = 1; more;) {
+    TSNode n = ts_tree_cursor_current_node(&c);
+    fs->n_nodes++;
+    for (int k = 0; k < PT_FIELD__COUNT; k++) {
+      const char *name = pt__field_names[k];
+      TSNode want = ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+      TSNode got = pt__query_field(&q, n, (pt_field)k);
+      assert_true(ts_node_eq(want, got));
+      assert_ptr_equal(want.id, got.id);
+      fs->n_found += !ts_node_is_null(got);
+    }
+    more = preorder_next(&c);
+  }
+  ts_tree_cursor_delete(&c);
+  pt__query_fini(&q);
 }
 
 /* pt__query_field gives what ts_node_child_by_field_name gives, for each
@@ -757,49 +802,11 @@ static void query_walk__tree_walk_visits_what_a_cursor_visits(void **s)
 static void query__fields_by_id_as_by_name(void **s)
 {
   (void)s;
-  static const char *const langs[] = {"c", "cpp", "csharp", "go", "java",
-      "javascript", "php", "python", "ruby", "rust", "swift", "typescript"};
-  TSParser *parser = ts_parser_new();
-  size_t n_found = 0, n_nodes = 0;
-  for (size_t l = 0; l < sizeof langs / sizeof *langs; l++) {
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, langs[l]);
-    pt_walk_opts o = {dir, 1u << 24, NULL, 0};
-    pt_walk_result *wr = NULL;
-    assert_int_equal(pt_walk(&o, &wr), 0);
-    for (size_t i = 0; i < wr->n_files; i++) {
-      char path[1024];
-      snprintf(path, sizeof path, "%s/%s", dir, wr->files[i].path);
-      char *text = pt_test_read(path);
-      const pt_grammar_info *gi = pt_grammar_get(wr->files[i].grammar);
-      pt_query q;
-      compile(wr->files[i].grammar, &q);
-      assert_true(ts_parser_set_language(parser, gi->ts_language()));
-      TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
-      TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(tree));
-      for (int more = 1; more;) {
-        TSNode n = ts_tree_cursor_current_node(&c);
-        n_nodes++;
-        for (int k = 0; k < PT_FIELD__COUNT; k++) {
-          const char *name = pt__field_names[k];
-          TSNode want = ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
-          TSNode got = pt__query_field(&q, n, (pt_field)k);
-          assert_true(ts_node_eq(want, got));
-          assert_ptr_equal(want.id, got.id);
-          n_found += !ts_node_is_null(got);
-        }
-        more = preorder_next(&c);
-      }
-      ts_tree_cursor_delete(&c);
-      ts_tree_delete(tree);
-      pt__query_fini(&q);
-      pt_free(text);
-    }
-    pt_walk_result_free(wr);
-  }
-  assert_true(n_nodes > 1000);
-  assert_true(n_found > 100);
-  ts_parser_delete(parser);
+  fields_seen fs = {0, 0};
+  each_fixture(all_langs, sizeof all_langs / sizeof *all_langs,
+               fields_as_by_name, &fs);
+  assert_true(fs.n_nodes > 1000);
+  assert_true(fs.n_found > 100);
 }
 
 int main(void)
