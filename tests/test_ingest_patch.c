@@ -364,6 +364,59 @@ static void count_readers_edges(const pt_graph *next,
     }
 }
 
+/* Renames a/util.c to moved and back, a patch each that equals a fresh
+ * index, keeps its lineage to the graph before and whose query graph
+ * follows; check looks at each patched graph and its lineage. */
+static void util_there_and_back(tree *t, const char *moved,
+                                void (*check)(const pt_graph *next,
+                                              const pt_graph_lineage *ln))
+{
+  const char *moves[2][2] = {{"a/util.c", moved}, {moved, "a/util.c"}};
+  for (int m = 0; m < 2; m++) {
+    tree_rename(t, moves[m][0], moves[m][1], util_c);
+    pt_graph *next = tree_patch(t);
+    assert_equals_fresh(t->root, next);
+    pt_graph_lineage ln;
+    assert_true(pt_graph_lineage_of(next, &ln));
+    assert_ptr_equal(ln.base, t->g);
+    check(next, &ln);
+    assert_qgraph_follows(t->g, next);
+    pt_graph_drop_lineage(next);
+    pt_graph_free(t->g);
+    t->g = next;
+  }
+}
+
+/* main.c's calls of helper come anew, its others stay, and the patch
+ * keeps the count of resolved edges its edges have. */
+static void check_edge_diff(const pt_graph *next, const pt_graph_lineage *ln)
+{
+  const pt_edge *e = pt_graph_edges(next);
+  size_t n_new = 0, n_kept = 0;
+  count_readers_edges(next, ln, &n_new, &n_kept);
+  assert_int_equal(n_new, 2);
+  assert_true(n_kept >= 5);
+  size_t n_resolved = 0; /* the count the patch keeps: that of its edges */
+  for (size_t i = 0; i < pt_graph_n_edges(next); i++)
+    n_resolved += e[i].resolved != 0;
+  assert_int_equal(pt_graph_n_resolved_edges(next), n_resolved);
+}
+
+/* One edge comes for each function that calls helper, at the first
+ * call's line; zeta, nowhere and alpha of run and alpha of run2 stay. */
+static void check_first_lines(const pt_graph *next,
+                              const pt_graph_lineage *ln)
+{
+  const pt_edge *e = pt_graph_edges(next);
+  size_t n_new = 0, n_kept = 0;
+  count_readers_edges(next, ln, &n_new, &n_kept);
+  for (size_t i = 0; i < pt_graph_n_edges(next); i++)
+    if (ln->edge_src[i] == PT_GRAPH_NEW)
+      assert_int_equal(e[i].line, strstr(e[i].from_key, "run2") ? 20 : 13);
+  assert_int_equal(n_new, 2);
+  assert_int_equal(n_kept, 4);
+}
+
 /* Renaming util.c within its folder changes the key of helper, which
  * main.c calls beside calls that stay (keep(), its own local(), an
  * unknown one, an ambiguous one): the patched graph takes in main.c's
@@ -389,29 +442,7 @@ static void ingest_patch__a_rename_takes_in_only_the_edges_that_changed(
   fs[3] = main_c;
   tree t;
   tree_index(&t, "patch_edge_diff", fs, 1);
-  static const char *const moves[][2] = {{"a/util.c", "a/util_x.c"},
-                                         {"a/util_x.c", "a/util.c"}};
-  for (int m = 0; m < 2; m++) {
-    tree_rename(&t, moves[m][0], moves[m][1], util_c);
-    pt_graph *next = tree_patch(&t);
-    assert_equals_fresh(t.root, next);
-    pt_graph_lineage ln;
-    assert_true(pt_graph_lineage_of(next, &ln));
-    assert_ptr_equal(ln.base, t.g);
-    const pt_edge *e = pt_graph_edges(next);
-    size_t n_new = 0, n_kept = 0;
-    count_readers_edges(next, &ln, &n_new, &n_kept);
-    assert_int_equal(n_new, 2);
-    assert_true(n_kept >= 5);
-    size_t n_resolved = 0; /* the count the patch keeps: that of its edges */
-    for (size_t i = 0; i < pt_graph_n_edges(next); i++)
-      n_resolved += e[i].resolved != 0;
-    assert_int_equal(pt_graph_n_resolved_edges(next), n_resolved);
-    assert_qgraph_follows(t.g, next);
-    pt_graph_drop_lineage(next);
-    pt_graph_free(t.g);
-    t.g = next;
-  }
+  util_there_and_back(&t, "a/util_x.c", check_edge_diff);
   tree_fini(&t);
 }
 
@@ -441,27 +472,7 @@ static void ingest_patch__a_readers_repeated_calls_keep_their_first_line(
   fs[3] = main_c;
   tree t;
   tree_index(&t, "patch_edge_lines", fs, 1);
-  static const char *const moves[][2] = {{"a/util.c", "a/util_y.c"},
-                                         {"a/util_y.c", "a/util.c"}};
-  for (int m = 0; m < 2; m++) {
-    tree_rename(&t, moves[m][0], moves[m][1], util_c);
-    pt_graph *next = tree_patch(&t);
-    assert_equals_fresh(t.root, next);
-    pt_graph_lineage ln;
-    assert_true(pt_graph_lineage_of(next, &ln));
-    const pt_edge *e = pt_graph_edges(next);
-    size_t n_new = 0, n_kept = 0;
-    count_readers_edges(next, &ln, &n_new, &n_kept);
-    for (size_t i = 0; i < pt_graph_n_edges(next); i++)
-      if (ln.edge_src[i] == PT_GRAPH_NEW) /* the first call's line in each */
-        assert_int_equal(e[i].line, strstr(e[i].from_key, "run2") ? 20 : 13);
-    assert_int_equal(n_new, 2);
-    assert_int_equal(n_kept, 4); /* zeta, nowhere, alpha; alpha */
-    assert_qgraph_follows(t.g, next);
-    pt_graph_drop_lineage(next);
-    pt_graph_free(t.g);
-    t.g = next;
-  }
+  util_there_and_back(&t, "a/util_y.c", check_first_lines);
   tree_fini(&t);
 }
 
