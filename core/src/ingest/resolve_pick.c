@@ -2925,8 +2925,13 @@ int pt__resolve_ctx_init(pt__resolve_ctx *c, const pt_resolver *rs)
   c->dir_imported = pt_calloc(rs->dirs.n + 1, 1);
   c->n_paths = rs->n_paths;
   c->n_dirs = rs->dirs.n;
-  return c->imported && c->dir_imported ? 0
-                                        : PT_ERR(PT_ENOMEM, "out of memory");
+  if (c->imported && c->dir_imported)
+    return 0;
+  /* nothing is left to free when it fails: pt__resolve_serial frees only
+   * the context itself then (pt__resolve_ctx_fini still may be called) */
+  pt__resolve_ctx_fini(c);
+  memset(c, 0, sizeof *c);
+  return PT_ERR(PT_ENOMEM, "out of memory");
 }
 
 void pt__resolve_ctx_fini(pt__resolve_ctx *c)
