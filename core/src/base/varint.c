@@ -3,14 +3,21 @@
 
 int pt_varint_put(pt_buf *b, uint64_t v)
 {
-  unsigned char tmp[10];
-  size_t n = 0;
-  do {
-    unsigned char byte = (unsigned char)(v & 0x7f);
+  /* written in place: room for the longest (10 bytes) and the NUL */
+  if (b->cap - b->len < 11) {
+    int rc = pt_buf_grow(b, 10);
+    if (rc)
+      return rc;
+  }
+  unsigned char *p = (unsigned char *)b->ptr + b->len;
+  while (v >= 0x80) {
+    *p++ = (unsigned char)(v | 0x80);
     v >>= 7;
-    tmp[n++] = (unsigned char)(v ? byte | 0x80 : byte);
-  } while (v);
-  return pt_buf_put(b, tmp, n);
+  }
+  *p++ = (unsigned char)v;
+  b->len = (size_t)(p - (unsigned char *)b->ptr);
+  b->ptr[b->len] = '\0';
+  return 0;
 }
 
 pt_varint_status pt_varint_get_long(const unsigned char **p,

@@ -123,22 +123,10 @@ static size_t seen_slot(const char *s)
   return (size_t)((a >> 3) ^ (a >> 9)) % ENC_SEEN;
 }
 
-/* pt_varint_put's bytes, written in place when the buffer has room */
 static void put_u64(enc *w, uint64_t v)
 {
-  pt_buf *b = &w->e->b;
-  if (w->rc)
-    return;
-  if (b->cap - b->len < 11 && (w->rc = pt_buf_grow(b, 10)) != 0)
-    return;
-  unsigned char *p = (unsigned char *)b->ptr + b->len;
-  while (v >= 0x80) {
-    *p++ = (unsigned char)(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = (unsigned char)v;
-  b->len = (size_t)(p - (unsigned char *)b->ptr);
-  b->ptr[b->len] = '\0';
+  if (w->rc == 0)
+    w->rc = pt_varint_put(&w->e->b, v);
 }
 
 static void put_str(enc *w, const char *s)
