@@ -62,6 +62,79 @@ static void qgraph_build__scope_keeps_edges_from_entities_in_scope(void **state)
   pt_graph_free(g);
 }
 
+/* Every forward slot names the graph edge it stands for: its from and to
+ * keys are its node's and its target's, its type the slot's. */
+static void forward_slots_name_their_edges(const pt_qgraph *q)
+{
+  const pt_edge *e = pt_graph_edges(q->g);
+  for (uint32_t v = 0; v < q->n_nodes; v++)
+    for (uint32_t k = q->fwd_off[v]; k < q->fwd_off[v + 1]; k++) {
+      const pt_edge *d = &e[pt_qgraph_fwd_edge(q, k)];
+      assert_string_equal(d->from_key, q->key[v]);
+      assert_string_equal(d->to_key, q->key[q->fwd[k]]);
+      assert_int_equal(d->type, q->fwd_type[k]);
+    }
+}
+
+static void add_fn(pt_graph *g, const char *name, const char *path)
+{
+  char key[64];
+  snprintf(key, sizeof key, "c:fn:%s:%s:T1", name, path);
+  pt_entity e;
+  memset(&e, 0, sizeof e);
+  e.key = key;
+  e.name = e.qualname = e.signature = e.code = name;
+  e.file_path = path;
+  e.lang = PT_LANG_C;
+  e.kind = PT_KIND_FUNCTION;
+  e.line_start = e.line_end = 1;
+  assert_int_equal(pt_graph_add_entity(g, &e), 0);
+}
+
+static void add_call(pt_graph *g, const char *from, const char *from_path,
+                     const char *to, const char *to_path)
+{
+  char fk[64], tk[64];
+  snprintf(fk, sizeof fk, "c:fn:%s:%s:T1", from, from_path);
+  snprintf(tk, sizeof tk, "c:fn:%s:%s:T1", to, to_path);
+  pt_edge e = {fk, tk, from_path, PT_EDGE_CALLS, 1, 1, PT_RES_UNIQUE_NAME, NULL};
+  assert_int_equal(pt_graph_add_edge(g, &e), 0);
+}
+
+/* Unscoped, forward slot k is graph edge k and no array says so; scoped,
+ * the kept edges' slots name them through fwd_edge. */
+static void qgraph_build__forward_slots_name_their_graph_edges(void **state)
+{
+  pt_graph *g = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  add_fn(g, "a", "src/a.c");
+  add_fn(g, "m", "src/m.c");
+  add_fn(g, "b", "lib/b.c");
+  add_call(g, "a", "src/a.c", "b", "lib/b.c");
+  add_call(g, "b", "lib/b.c", "a", "src/a.c");
+  add_call(g, "b", "lib/b.c", "m", "src/m.c");
+  add_call(g, "m", "src/m.c", "a", "src/a.c");
+  add_call(g, "m", "src/m.c", "b", "lib/b.c");
+  assert_int_equal(pt_graph_finish(g), 0);
+  pt_qgraph *q = NULL;
+  assert_int_equal(pt_qgraph_build(g, NULL, &q), 0);
+  assert_null(q->fwd_edge);
+  assert_int_equal(q->n_edges, 5);
+  forward_slots_name_their_edges(q);
+  pt_qgraph_free(q);
+  pt_scope in = {"src", ""}, out = {"lib", ""};
+  assert_int_equal(pt_qgraph_build(g, &in, &q), 0);
+  assert_non_null(q->fwd_edge);
+  assert_int_equal(q->n_edges, 3);
+  forward_slots_name_their_edges(q);
+  pt_qgraph_free(q);
+  assert_int_equal(pt_qgraph_build(g, &out, &q), 0);
+  assert_int_equal(q->n_edges, 2);
+  forward_slots_name_their_edges(q);
+  pt_qgraph_free(q);
+  pt_graph_free(g);
+}
+
 /* ---- a patched graph's query graph, updated from its base's ---- */
 
 #define N_FILES 7
@@ -126,6 +199,7 @@ static void make_file(file_recs *r, int f, uint32_t *seed)
 
 static void assert_same_qgraph(const pt_qgraph *a, const pt_qgraph *b)
 {
+  forward_slots_name_their_edges(a);
   assert_int_equal(a->n_nodes, b->n_nodes);
   assert_int_equal(a->n_edges, b->n_edges);
   for (size_t v = 0; v < a->n_nodes; v++) {
@@ -137,7 +211,8 @@ static void assert_same_qgraph(const pt_qgraph *a, const pt_qgraph *b)
   for (size_t k = 0; k < a->n_edges; k++) {
     assert_int_equal(a->fwd[k], b->fwd[k]);
     assert_int_equal(a->fwd_type[k], b->fwd_type[k]);
-    assert_int_equal(a->fwd_edge[k], b->fwd_edge[k]);
+    assert_int_equal(pt_qgraph_fwd_edge(a, (uint32_t)k),
+                     pt_qgraph_fwd_edge(b, (uint32_t)k));
     assert_int_equal(a->rev[k], b->rev[k]);
     assert_int_equal(a->rev_type[k], b->rev_type[k]);
     assert_int_equal(a->rev_edge[k], b->rev_edge[k]);
@@ -676,6 +751,7 @@ int main(void)
     cmocka_unit_test(qgraph_build__reference_graph_has_all_nodes_and_degrees),
     cmocka_unit_test(qgraph_build__placeholders_are_nodes_without_entities),
     cmocka_unit_test(qgraph_build__scope_keeps_edges_from_entities_in_scope),
+    cmocka_unit_test(qgraph_build__forward_slots_name_their_graph_edges),
     cmocka_unit_test(qgraph_update__equals_a_whole_build_after_random_patches),
     cmocka_unit_test(qgraph_update__equals_a_whole_build_when_the_shape_stays),
     cmocka_unit_test(qgraph_update__drops_a_node_only_a_gone_edge_named),

@@ -25,7 +25,9 @@ typedef struct pt_qgraph {
   uint32_t *rev_off;        /* n_nodes + 1 offsets into rev / rev_type */
   uint32_t *rev;            /* source node of each edge, by target */
   uint8_t *rev_type;
-  uint32_t *fwd_edge;       /* by forward slot: index into pt_graph_edges */
+  uint32_t *fwd_edge;       /* by forward slot: index into pt_graph_edges;
+                               NULL when slot k is edge k (every edge kept,
+                               no scope): pt_qgraph_fwd_edge */
   uint32_t *rev_edge;       /* by reverse slot: index into pt_graph_edges */
 } pt_qgraph;
 
@@ -57,6 +59,11 @@ static inline uint32_t pt_qgraph_outdeg(const pt_qgraph *q, uint32_t v)
 static inline uint32_t pt_qgraph_indeg(const pt_qgraph *q, uint32_t v)
 {
   return q->rev_off[v + 1] - q->rev_off[v];
+}
+/* The graph edge of forward slot k. */
+static inline uint32_t pt_qgraph_fwd_edge(const pt_qgraph *q, uint32_t k)
+{
+  return q->fwd_edge ? q->fwd_edge[k] : k;
 }
 
 /* Does an entity's path fall in scope? A NULL scope admits everything. */

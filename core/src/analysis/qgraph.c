@@ -211,12 +211,13 @@ static int fill_csr(pt_qgraph *q, const uint32_t *from, const uint32_t *to,
   q->n_edges = m;
   q->fwd = pt_malloc((m + 1) * sizeof *q->fwd);
   q->fwd_type = pt_malloc(m + 1);
-  q->fwd_edge = pt_malloc((m + 1) * sizeof *q->fwd_edge);
+  if (kept) /* else forward slot k is edge k */
+    q->fwd_edge = pt_malloc((m + 1) * sizeof *q->fwd_edge);
   q->rev = pt_malloc((m + 1) * sizeof *q->rev);
   q->rev_type = pt_malloc(m + 1);
   q->rev_edge = pt_malloc((m + 1) * sizeof *q->rev_edge);
-  if (!q->fwd_off || !q->rev_off || !q->fwd || !q->fwd_type || !q->fwd_edge ||
-      !q->rev || !q->rev_type || !q->rev_edge)
+  if (!q->fwd_off || !q->rev_off || !q->fwd || !q->fwd_type ||
+      (kept && !q->fwd_edge) || !q->rev || !q->rev_type || !q->rev_edge)
     rc = PT_ERR(PT_ENOMEM, "out of memory building the query graph");
   if (rc == 0) {
     /* edges are sorted by (from, to, type): forward lists fill in order */
@@ -238,7 +239,8 @@ static int fill_csr(pt_qgraph *q, const uint32_t *from, const uint32_t *to,
       uint8_t type = (uint8_t)edges[e].type;
       q->fwd[k] = to[k];
       q->fwd_type[k] = type;
-      q->fwd_edge[k] = e;
+      if (kept)
+        q->fwd_edge[k] = e;
       q->rev[rpos[to[k]]] = from[k];
       q->rev_edge[rpos[to[k]]] = e;
       q->rev_type[rpos[to[k]]++] = type;
@@ -304,181 +306,6 @@ int pt_qgraph_build(const pt_graph *g, const pt_scope *scope, pt_qgraph **out)
  * new keys go in where they sort; everything else is renumbering. */
 
 #define NONE UINT32_MAX
-
-typedef struct lineage_maps {
-  uint64_t *ent_kept;       /* bits by base entity: g keeps it */
-  uint64_t *edge_kept;      /* bits by base edge: g keeps it */
-  unsigned char *keep;      /* by old node: a record of g names it */
-  const char **fresh;       /* keys of new records no old node has */
-  size_t n_fresh;
-  uint32_t *remap;          /* by old node: its node in the new graph */
-} lineage_maps;
-
-static void maps_fini(lineage_maps *m)
-{
-  pt_free(m->ent_kept);
-  pt_free(m->edge_kept);
-  pt_free(m->keep);
-  pt_free(m->fresh);
-  pt_free(m->remap);
-}
-
-/* A key of a new record: an old node kept, or a new key. */
-static void note_key(const pt_qgraph *old, lineage_maps *m, const char *key)
-{
-  int64_t v = pt_qgraph_find(old, key);
-  if (v >= 0)
-    m->keep[v] = 1;
-  else
-    m->fresh[m->n_fresh++] = key;
-}
-
-/* Whether a kept record of the base names old node v: its entity, or an
- * edge from it or to it (the first kept one found ends the search). */
-static int named_by_kept(const pt_qgraph *old, const lineage_maps *m, size_t v)
-{
-  if (old->entity[v] >= 0 && pt_bit_has(m->ent_kept, (size_t)old->entity[v]))
-    return 1;
-  for (uint32_t k = old->fwd_off[v]; k < old->fwd_off[v + 1]; k++)
-    if (pt_bit_has(m->edge_kept, k))
-      return 1;
-  for (uint32_t r = old->rev_off[v]; r < old->rev_off[v + 1]; r++)
-    if (pt_bit_has(m->edge_kept, old->rev_edge[r]))
-      return 1;
-  return 0;
-}
-
-/* The old node whose forward edges hold edge k. */
-static size_t from_of(const pt_qgraph *old, uint32_t k)
-{
-  size_t lo = 0, hi = old->n_nodes;
-  while (lo < hi) { /* the first node whose list ends after k */
-    size_t mid = lo + (hi - lo) / 2;
-    if (old->fwd_off[mid + 1] <= k)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-/* Every old node was named by a record of the base, so it stays unless
- * every record that named it went: only the nodes of the records that
- * went are looked at (in proportion to the change, not to the graph),
- * then the new records' keys are looked up. */
-static int mark_kept(const pt_qgraph *old, const pt_graph *g,
-                     const pt_graph_lineage *ln, lineage_maps *m)
-{
-  size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
-  size_t nb = pt_graph_n_entities(ln->base), n_new = 0;
-  m->ent_kept = pt_calloc((nb >> 6) + 1, sizeof *m->ent_kept);
-  m->edge_kept = pt_calloc((old->n_edges >> 6) + 1, sizeof *m->edge_kept);
-  m->keep = pt_malloc(old->n_nodes + 1);
-  if (!m->ent_kept || !m->edge_kept || !m->keep)
-    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  for (size_t i = 0; i < ne; i++) {
-    uint32_t s = ln->entity_src[i];
-    if (s == PT_GRAPH_NEW)
-      n_new++;
-    else
-      pt_bit_set(m->ent_kept, s);
-  }
-  for (size_t i = 0; i < nd; i++) {
-    uint32_t s = ln->edge_src[i];
-    if (s == PT_GRAPH_NEW)
-      n_new += 2;
-    else
-      pt_bit_set(m->edge_kept, s);
-  }
-  m->fresh = pt_malloc((n_new + 1) * sizeof *m->fresh);
-  if (!m->fresh)
-    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  memset(m->keep, 1, old->n_nodes + 1);
-  const pt_entity *be = pt_graph_entities(ln->base);
-  for (size_t s = 0; s < nb; s++) {
-    if ((s & 63) == 0 && s + 64 <= nb && m->ent_kept[s >> 6] == UINT64_MAX) {
-      s += 63; /* a word of kept ones */
-      continue;
-    }
-    int64_t v = pt_bit_has(m->ent_kept, s) ? -1 : pt_qgraph_find(old, be[s].key);
-    if (v >= 0)
-      m->keep[v] = (unsigned char)named_by_kept(old, m, (size_t)v);
-  }
-  for (size_t s = 0; s < old->n_edges; s++) {
-    if ((s & 63) == 0 && s + 64 <= old->n_edges && m->edge_kept[s >> 6] == UINT64_MAX) {
-      s += 63;
-      continue;
-    }
-    if (pt_bit_has(m->edge_kept, s))
-      continue;
-    size_t u = from_of(old, (uint32_t)s), v = old->fwd[s];
-    m->keep[u] = (unsigned char)named_by_kept(old, m, u);
-    m->keep[v] = (unsigned char)named_by_kept(old, m, v);
-  }
-  const pt_entity *e = pt_graph_entities(g);
-  for (size_t i = 0; i < ne; i++)
-    if (ln->entity_src[i] == PT_GRAPH_NEW)
-      note_key(old, m, e[i].key);
-  const pt_edge *d = pt_graph_edges(g);
-  for (size_t i = 0; i < nd; i++)
-    if (ln->edge_src[i] == PT_GRAPH_NEW) {
-      note_key(old, m, d[i].from_key);
-      note_key(old, m, d[i].to_key);
-    }
-  return 0;
-}
-
-/* The first node of q whose key sorts after key. */
-static size_t node_after(const pt_qgraph *q, const char *key)
-{
-  size_t lo = 0, hi = q->n_nodes;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(q->key[mid], key) <= 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-/* The new node keys: the kept old ones and the new ones, in key order. */
-static int renumber(pt_qgraph *q, const pt_qgraph *old, lineage_maps *m)
-{
-  if (m->n_fresh > 1)
-    qsort(m->fresh, m->n_fresh, sizeof *m->fresh, cmp_key);
-  size_t w = 0;
-  for (size_t r = 0; r < m->n_fresh; r++)
-    if (w == 0 || strcmp(m->fresh[w - 1], m->fresh[r]) != 0)
-      m->fresh[w++] = m->fresh[r];
-  m->n_fresh = w;
-  m->remap = pt_malloc((old->n_nodes + 1) * sizeof *m->remap);
-  q->key = pt_malloc((old->n_nodes + m->n_fresh + 1) * sizeof *q->key);
-  if (!m->remap || !q->key)
-    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  size_t t = 0, n = 0;
-  size_t next = m->n_fresh ? node_after(old, m->fresh[0]) : SIZE_MAX;
-  for (size_t v = 0; v <= old->n_nodes; v++) {
-    /* the new keys that sort before old node v (none is equal to it) */
-    for (; t < m->n_fresh && next <= v; n++) {
-      q->key[n] = m->fresh[t];
-      next = ++t < m->n_fresh ? node_after(old, m->fresh[t]) : SIZE_MAX;
-    }
-    if (v < old->n_nodes) {
-      m->remap[v] = m->keep[v] ? (uint32_t)n : NONE;
-      if (m->keep[v])
-        q->key[n++] = old->key[v];
-    }
-  }
-  q->n_nodes = n;
-  return 0;
-}
-
-/* The node of a key that is one (found by binary search). */
-static uint32_t find_node(const pt_qgraph *q, const char *key)
-{
-  return (uint32_t)pt_qgraph_find(q, key);
-}
 
 /* A run of old records (edges, nodes) that stayed side by side: old
  * [at, at + n) are new [at + shift, ...). A patch changes few places, so
@@ -576,6 +403,195 @@ static inline uint32_t runs_map(const runs *r, uint32_t old, size_t *hint)
   return runs_search(r, old, hint);
 }
 
+typedef struct lineage_maps {
+  uint64_t *ent_kept;       /* bits by base entity: g keeps it */
+  uint64_t *edge_kept;      /* bits by base edge: g keeps it */
+  unsigned char *keep;      /* by old node: a record of g names it */
+  const char **fresh;       /* keys of new records no old node has */
+  size_t n_fresh;
+  uint32_t *remap;          /* by old node: its node in the new graph */
+  runs edges;               /* old edge -> new, for the kept ones */
+  uint32_t *new_edge;       /* g's new edges, rising */
+  size_t n_new_edge, cap_new_edge;
+} lineage_maps;
+
+static void maps_fini(lineage_maps *m)
+{
+  pt_free(m->ent_kept);
+  pt_free(m->edge_kept);
+  pt_free(m->keep);
+  pt_free(m->fresh);
+  pt_free(m->remap);
+  pt_free(m->edges.v);
+  pt_free(m->edges.idx);
+  pt_free(m->new_edge);
+}
+
+/* A key of a new record: an old node kept, or a new key. */
+static void note_key(const pt_qgraph *old, lineage_maps *m, const char *key)
+{
+  int64_t v = pt_qgraph_find(old, key);
+  if (v >= 0)
+    m->keep[v] = 1;
+  else
+    m->fresh[m->n_fresh++] = key;
+}
+
+/* Whether a kept record of the base names old node v: its entity, or an
+ * edge from it or to it (the first kept one found ends the search). */
+static int named_by_kept(const pt_qgraph *old, const lineage_maps *m, size_t v)
+{
+  if (old->entity[v] >= 0 && pt_bit_has(m->ent_kept, (size_t)old->entity[v]))
+    return 1;
+  for (uint32_t k = old->fwd_off[v]; k < old->fwd_off[v + 1]; k++)
+    if (pt_bit_has(m->edge_kept, k))
+      return 1;
+  for (uint32_t r = old->rev_off[v]; r < old->rev_off[v + 1]; r++)
+    if (pt_bit_has(m->edge_kept, old->rev_edge[r]))
+      return 1;
+  return 0;
+}
+
+/* The old node whose forward edges hold edge k. */
+static size_t from_of(const pt_qgraph *old, uint32_t k)
+{
+  size_t lo = 0, hi = old->n_nodes;
+  while (lo < hi) { /* the first node whose list ends after k */
+    size_t mid = lo + (hi - lo) / 2;
+    if (old->fwd_off[mid + 1] <= k)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Every old node was named by a record of the base, so it stays unless
+ * every record that named it went: only the nodes of the records that
+ * went are looked at (in proportion to the change, not to the graph),
+ * then the new records' keys are looked up. */
+static int mark_kept(const pt_qgraph *old, const pt_graph *g,
+                     const pt_graph_lineage *ln, lineage_maps *m)
+{
+  size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
+  size_t nb = pt_graph_n_entities(ln->base), n_new = 0;
+  m->ent_kept = pt_calloc((nb >> 6) + 1, sizeof *m->ent_kept);
+  m->edge_kept = pt_calloc((old->n_edges >> 6) + 1, sizeof *m->edge_kept);
+  m->keep = pt_malloc(old->n_nodes + 1);
+  if (!m->ent_kept || !m->edge_kept || !m->keep)
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  for (size_t i = 0; i < ne; i++) {
+    uint32_t s = ln->entity_src[i];
+    if (s == PT_GRAPH_NEW)
+      n_new++;
+    else
+      pt_bit_set(m->ent_kept, s);
+  }
+  /* the one pass over the edges' lineage: what stays (bits, and runs for
+   * the reverse lists) and which edges are new */
+  for (size_t i = 0; i < nd; i++) {
+    uint32_t s = ln->edge_src[i];
+    int rc = s != PT_GRAPH_NEW
+                 ? runs_add(&m->edges, s, (uint32_t)i)
+                 : pt_array_grow((void **)&m->new_edge, &m->cap_new_edge,
+                                 m->n_new_edge + 1, sizeof *m->new_edge);
+    if (rc)
+      return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+    if (s != PT_GRAPH_NEW)
+      pt_bit_set(m->edge_kept, s);
+    else
+      m->new_edge[m->n_new_edge++] = (uint32_t)i;
+  }
+  n_new += 2 * m->n_new_edge;
+  m->fresh = pt_malloc((n_new + 1) * sizeof *m->fresh);
+  if (!m->fresh)
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  memset(m->keep, 1, old->n_nodes + 1);
+  const pt_entity *be = pt_graph_entities(ln->base);
+  for (size_t s = 0; s < nb; s++) {
+    if ((s & 63) == 0 && s + 64 <= nb && m->ent_kept[s >> 6] == UINT64_MAX) {
+      s += 63; /* a word of kept ones */
+      continue;
+    }
+    int64_t v = pt_bit_has(m->ent_kept, s) ? -1 : pt_qgraph_find(old, be[s].key);
+    if (v >= 0)
+      m->keep[v] = (unsigned char)named_by_kept(old, m, (size_t)v);
+  }
+  for (size_t s = 0; s < old->n_edges; s++) {
+    if ((s & 63) == 0 && s + 64 <= old->n_edges && m->edge_kept[s >> 6] == UINT64_MAX) {
+      s += 63;
+      continue;
+    }
+    if (pt_bit_has(m->edge_kept, s))
+      continue;
+    size_t u = from_of(old, (uint32_t)s), v = old->fwd[s];
+    m->keep[u] = (unsigned char)named_by_kept(old, m, u);
+    m->keep[v] = (unsigned char)named_by_kept(old, m, v);
+  }
+  const pt_entity *e = pt_graph_entities(g);
+  for (size_t i = 0; i < ne; i++)
+    if (ln->entity_src[i] == PT_GRAPH_NEW)
+      note_key(old, m, e[i].key);
+  const pt_edge *d = pt_graph_edges(g);
+  for (size_t i = 0; i < m->n_new_edge; i++) {
+    note_key(old, m, d[m->new_edge[i]].from_key);
+    note_key(old, m, d[m->new_edge[i]].to_key);
+  }
+  return 0;
+}
+
+/* The first node of q whose key sorts after key. */
+static size_t node_after(const pt_qgraph *q, const char *key)
+{
+  size_t lo = 0, hi = q->n_nodes;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(q->key[mid], key) <= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* The new node keys: the kept old ones and the new ones, in key order. */
+static int renumber(pt_qgraph *q, const pt_qgraph *old, lineage_maps *m)
+{
+  if (m->n_fresh > 1)
+    qsort(m->fresh, m->n_fresh, sizeof *m->fresh, cmp_key);
+  size_t w = 0;
+  for (size_t r = 0; r < m->n_fresh; r++)
+    if (w == 0 || strcmp(m->fresh[w - 1], m->fresh[r]) != 0)
+      m->fresh[w++] = m->fresh[r];
+  m->n_fresh = w;
+  m->remap = pt_malloc((old->n_nodes + 1) * sizeof *m->remap);
+  q->key = pt_malloc((old->n_nodes + m->n_fresh + 1) * sizeof *q->key);
+  if (!m->remap || !q->key)
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  size_t t = 0, n = 0;
+  size_t next = m->n_fresh ? node_after(old, m->fresh[0]) : SIZE_MAX;
+  for (size_t v = 0; v <= old->n_nodes; v++) {
+    /* the new keys that sort before old node v (none is equal to it) */
+    for (; t < m->n_fresh && next <= v; n++) {
+      q->key[n] = m->fresh[t];
+      next = ++t < m->n_fresh ? node_after(old, m->fresh[t]) : SIZE_MAX;
+    }
+    if (v < old->n_nodes) {
+      m->remap[v] = m->keep[v] ? (uint32_t)n : NONE;
+      if (m->keep[v])
+        q->key[n++] = old->key[v];
+    }
+  }
+  q->n_nodes = n;
+  return 0;
+}
+
+/* The node of a key that is one (found by binary search). */
+static uint32_t find_node(const pt_qgraph *q, const char *key)
+{
+  return (uint32_t)pt_qgraph_find(q, key);
+}
+
 /* A new edge of the update: its place and its nodes. */
 typedef struct fresh_edge {
   uint32_t to, at, from;
@@ -598,7 +614,8 @@ typedef struct links {
   const pt_graph_lineage *ln;
   const pt_qgraph *old;
   const lineage_maps *m;
-  runs edges, nodes;        /* old edge and node -> new (links_rev's) */
+  const runs *edges;        /* old edge -> new (links_rev's; m's) */
+  runs nodes;               /* old node -> new (links_rev's) */
   fresh_edge *fresh;        /* the new edges, by to node and place */
   size_t n_fresh;
   uint32_t *old_of;         /* by new node: the old one, or NONE */
@@ -647,7 +664,6 @@ static void links_fwd(void *payload)
       q->fwd[k] = find_node(q, d[k].to_key);
       q->fwd_type[k] = (uint8_t)d[k].type;
     }
-    q->fwd_edge[k] = (uint32_t)k;
     while (next <= from)
       q->fwd_off[next++] = (uint32_t)k;
   }
@@ -655,33 +671,29 @@ static void links_fwd(void *payload)
     q->fwd_off[next++] = (uint32_t)nd;
 }
 
-/* What the reverse lists need: the runs of kept edges and nodes, the new
- * edges sorted by to node (their nodes looked up: a few), and each new
- * node's old one. */
+/* What the reverse lists need besides the runs of kept edges (mark_kept
+ * made them in its pass over the edges' lineage): the runs of kept nodes,
+ * the new edges sorted by to node (their nodes looked up: a few), and
+ * each new node's old one. */
 static int rev_prepare(links *l)
 {
   pt_qgraph *q = l->q;
   const pt_qgraph *old = l->old;
   const uint32_t *remap = l->m->remap;
-  size_t nd = q->n_edges, n = q->n_nodes;
+  size_t n = q->n_nodes, n_new = l->m->n_new_edge;
   const pt_edge *d = pt_graph_edges(q->g);
   l->old_of = pt_malloc((n + 1) * sizeof *l->old_of);
-  l->fresh = pt_malloc((nd + 1) * sizeof *l->fresh);
+  l->fresh = pt_malloc((n_new + 1) * sizeof *l->fresh);
   int rc = l->old_of && l->fresh ? 0
            : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  for (size_t k = 0; rc == 0 && k < nd; k++) {
-    uint32_t s = l->ln->edge_src[k];
-    if (s != PT_GRAPH_NEW)
-      rc = runs_add(&l->edges, s, (uint32_t)k);
-    else
-      l->fresh[l->n_fresh++] = (fresh_edge){find_node(q, d[k].to_key), (uint32_t)k,
-                                            find_node(q, d[k].from_key)};
+  for (size_t i = 0; rc == 0 && i < n_new; i++) {
+    uint32_t k = l->m->new_edge[i];
+    l->fresh[l->n_fresh++] = (fresh_edge){find_node(q, d[k].to_key), k,
+                                          find_node(q, d[k].from_key)};
   }
   for (size_t u = 0; rc == 0 && u < old->n_nodes; u++)
     if (remap[u] != NONE)
       rc = runs_add(&l->nodes, (uint32_t)u, remap[u]);
-  if (rc == 0)
-    rc = runs_index(&l->edges, old->n_edges);
   if (rc == 0)
     rc = runs_index(&l->nodes, old->n_nodes);
   if (rc == 0 && l->n_fresh > 1)
@@ -711,7 +723,7 @@ static void links_rev(void *payload)
     uint32_t u = l->old_of[v];
     for (uint32_t r = u != NONE ? old->rev_off[u] : 0;
          u != NONE && r < old->rev_off[u + 1]; r++) {
-      uint32_t e = runs_map(&l->edges, old->rev_edge[r], &edge_hint);
+      uint32_t e = runs_map(l->edges, old->rev_edge[r], &edge_hint);
       if (e == NONE)
         continue;
       for (; f < n_fresh && fresh[f].to == v && fresh[f].at < e; f++, w++) {
@@ -734,7 +746,7 @@ static void links_rev(void *payload)
 }
 
 static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
-                        const pt_qgraph *old, const lineage_maps *m)
+                        const pt_qgraph *old, lineage_maps *m)
 {
   const pt_graph *g = q->g;
   size_t nd = pt_graph_n_edges(g), n = q->n_nodes;
@@ -744,19 +756,21 @@ static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
   l.ln = ln;
   l.old = old;
   l.m = m;
+  l.edges = &m->edges;
   q->entity = pt_malloc((n + 1) * sizeof *q->entity);
   q->n_edges = nd;
   q->fwd_off = pt_calloc(n + 2, sizeof *q->fwd_off);
   q->rev_off = pt_calloc(n + 2, sizeof *q->rev_off);
   q->fwd = pt_malloc((nd + 1) * sizeof *q->fwd);
-  q->fwd_type = pt_malloc(nd + 1);
-  q->fwd_edge = pt_malloc((nd + 1) * sizeof *q->fwd_edge);
+  q->fwd_type = pt_malloc(nd + 1); /* no fwd_edge: slot k is edge k */
   q->rev = pt_malloc((nd + 1) * sizeof *q->rev);
   q->rev_type = pt_malloc(nd + 1);
   q->rev_edge = pt_malloc((nd + 1) * sizeof *q->rev_edge);
   int rc = q->entity && q->fwd_off && q->rev_off && q->fwd &&
-                   q->fwd_type && q->fwd_edge && q->rev && q->rev_type && q->rev_edge
+                   q->fwd_type && q->rev && q->rev_type && q->rev_edge
                ? 0 : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  if (rc == 0)
+    rc = runs_index(&m->edges, old->n_edges);
   if (rc == 0)
     rc = rev_prepare(&l);
   if (rc == 0)
@@ -764,8 +778,6 @@ static int update_links(pt_qgraph *q, const pt_graph_lineage *ln,
   if (rc == 0 && l.n_rev != nd)
     rc = PT_ERR(PT_ERROR, "the query graph's update lost edges (%zu of %zu)",
                 l.n_rev, nd);
-  pt_free(l.edges.v);
-  pt_free(l.edges.idx);
   pt_free(l.nodes.v);
   pt_free(l.nodes.idx);
   pt_free(l.old_of);
@@ -845,18 +857,17 @@ static int copy_shape(pt_qgraph *q, const pt_qgraph *old)
   q->fwd_off = room(offs);
   q->rev_off = room(offs);
   q->fwd = room(ids);
-  q->fwd_type = room(m);
-  q->fwd_edge = room(ids);
+  q->fwd_type = room(m); /* no fwd_edge: slot k is edge k */
   q->rev = room(ids);
   q->rev_type = room(m);
   q->rev_edge = room(ids);
   if (!(q->key && q->entity && q->fwd_off && q->rev_off && q->fwd && q->fwd_type &&
-        q->fwd_edge && q->rev && q->rev_type && q->rev_edge))
+        q->rev && q->rev_type && q->rev_edge))
     return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
   copy_half a = {{{old->key, q->key, keys}, {old->entity, q->entity, ents},
                   {old->fwd_off, q->fwd_off, offs}, {old->fwd, q->fwd, ids},
-                  {old->fwd_type, q->fwd_type, m}, {old->fwd_edge, q->fwd_edge, ids}},
-                 6};
+                  {old->fwd_type, q->fwd_type, m}},
+                 5};
   copy_half b = {{{old->rev_off, q->rev_off, offs}, {old->rev, q->rev, ids},
                   {old->rev_type, q->rev_type, m}, {old->rev_edge, q->rev_edge, ids}},
                  4};

@@ -76,6 +76,12 @@ static void edge_item(pt_req *r, uint32_t edge, const char *null_location)
 
 /* Callers and callees share their shape; `reverse` picks the direction.
  * A known node with nothing around it is an empty page, not an error. */
+/* The graph edge of slot k of the reverse lists or the forward ones. */
+static uint32_t slot_edge(const pt_qgraph *q, int reverse, size_t k)
+{
+  return reverse ? q->rev_edge[k] : pt_qgraph_fwd_edge(q, (uint32_t)k);
+}
+
 static int neighbours(pt_req *r, int reverse)
 {
   const pt_serve_state *st = r->st;
@@ -94,7 +100,6 @@ static int neighbours(pt_req *r, int reverse)
     return PT_EINVAL;
   const uint32_t *off = reverse ? q->rev_off : q->fwd_off;
   const uint32_t *other = reverse ? q->rev : q->fwd;
-  const uint32_t *edge = reverse ? q->rev_edge : q->fwd_edge;
   size_t n = off[v + 1] - off[v];
   if (scoped) {
     n = 0;
@@ -110,12 +115,12 @@ static int neighbours(pt_req *r, int reverse)
   if (!scoped) { /* straight to the page: the hub case stays O(page) */
     size_t from = off[v] + (size_t)(pg.offset < n ? pg.offset : n);
     for (size_t k = from; k < from + pt__page_len(&pg, n); k++)
-      edge_item(r, edge[k], "unknown");
+      edge_item(r, slot_edge(q, reverse, k), "unknown");
   } else {
     size_t seen = 0;
     for (uint32_t k = off[v]; k < off[v + 1]; k++)
       if (entity_in_scope(st, other[k], &sc) && pt__page_has(&pg, seen++))
-        edge_item(r, edge[k], "unknown");
+        edge_item(r, slot_edge(q, reverse, k), "unknown");
   }
   pt_json_arr_end(&r->json);
   pt__resp_end(r);
@@ -158,7 +163,7 @@ int pt__h_edges(pt_req *r)
     }
     for (uint32_t k = q->fwd_off[v]; k < q->fwd_off[v + 1] && written < returned; k++)
       if (seen++ >= pg.offset) {
-        edge_item(r, q->fwd_edge[k], "");
+        edge_item(r, pt_qgraph_fwd_edge(q, k), "");
         written++;
       }
   }

@@ -124,7 +124,7 @@ static int neighbours(pt_mcp_call *c, int reverse)
       rc = pt__mcp_page_add(&p, arr,
                             reverse
                                 ? edge_item(c, q->rev[s], q->rev_edge[s], end)
-                                : edge_item(c, q->fwd[s], q->fwd_edge[s], end));
+                                : edge_item(c, q->fwd[s], pt_qgraph_fwd_edge(q, s), end));
   if (!rc)
     rc = pt__mcp_page_end(c, &p);
   if (!rc)
