@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http/http.h"
+#include "pt/alloc.h"
 #include "pt/error.h"
 #include "pt/graph.h"
 #include "pt/qgraph.h"
@@ -268,6 +269,58 @@ static void qgraph_update__equals_a_whole_build_after_random_patches(void **stat
   }
   pt_qgraph_free(q);
   pt_graph_free(g);
+}
+
+/* Out of memory at any allocation of an update (the lineage's runs and
+ * new edges included), the update fails with PT_ENOMEM and leaks nothing
+ * (the sanitizer build checks); once it has the memory, it is the whole
+ * build's. */
+static void qgraph_update__out_of_memory_anywhere_fails_cleanly(void **state)
+{
+  static file_recs recs[N_FILES];
+  uint32_t seed = 7;
+  pt_graph *g = NULL, *next = NULL;
+  pt_qgraph *q = NULL, *whole = NULL;
+  pt_graph_file_patch fp[N_FILES];
+  assert_int_equal(pt_graph_new(&g), 0);
+  assert_int_equal(pt_graph_finish(g), 0);
+  for (int f = 0; f < N_FILES; f++) {
+    make_file(&recs[f], f, &seed);
+    fp[f] = (pt_graph_file_patch){recs[f].path, recs[f].ents, recs[f].n_ents, NULL,
+                                  0, &recs[f].file, recs[f].edges, recs[f].n_edges};
+  }
+  assert_int_equal(pt_graph_patch(g, fp, N_FILES, &next), 0);
+  pt_graph_free(g);
+  pt_graph_drop_lineage(next);
+  g = next;
+  assert_int_equal(pt_qgraph_build(g, NULL, &q), 0);
+  for (int k = 0; k < 3; k++) { /* three files change, one goes */
+    make_file(&recs[k], k, &seed);
+    fp[k] = (pt_graph_file_patch){recs[k].path, recs[k].ents,
+                                  k == 2 ? 0 : recs[k].n_ents, NULL, 0,
+                                  k == 2 ? NULL : &recs[k].file, recs[k].edges,
+                                  k == 2 ? 0 : recs[k].n_edges};
+  }
+  assert_int_equal(pt_graph_patch(g, fp, 3, &next), 0);
+  int rc = PT_ENOMEM;
+  pt_qgraph *updated = NULL;
+  unsigned long n = 1;
+  for (; rc == PT_ENOMEM; n++) {
+    pt_alloc_fail_after(n);
+    rc = pt_qgraph_update(q, next, &updated);
+    pt_alloc_fail_after(0);
+    assert_true(rc == 0 || rc == PT_ENOMEM);
+    if (rc)
+      assert_null(updated);
+  }
+  assert_true(n > 10); /* it failed at each of its allocations first */
+  assert_int_equal(pt_qgraph_build(next, NULL, &whole), 0);
+  assert_same_qgraph(updated, whole);
+  pt_qgraph_free(whole);
+  pt_qgraph_free(updated);
+  pt_qgraph_free(q);
+  pt_graph_free(g);
+  pt_graph_free(next);
 }
 
 /* A file patched with its own records at other lines (a body edited:
@@ -753,6 +806,7 @@ int main(void)
     cmocka_unit_test(qgraph_build__scope_keeps_edges_from_entities_in_scope),
     cmocka_unit_test(qgraph_build__forward_slots_name_their_graph_edges),
     cmocka_unit_test(qgraph_update__equals_a_whole_build_after_random_patches),
+    cmocka_unit_test(qgraph_update__out_of_memory_anywhere_fails_cleanly),
     cmocka_unit_test(qgraph_update__equals_a_whole_build_when_the_shape_stays),
     cmocka_unit_test(qgraph_update__drops_a_node_only_a_gone_edge_named),
     cmocka_unit_test(qgraph_update__refuses_a_graph_without_lineage),
