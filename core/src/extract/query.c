@@ -223,6 +223,7 @@ void pt__query_fini(pt_query *q)
   pt__query_needs_free(q);
   pt__query_matcher_free(q);
   pt_free(q->skip);
+  pt_free(q->quiet);
   pt_free(q->roots);
   ts_query_delete(q->ts);
   memset(q, 0, sizeof *q);

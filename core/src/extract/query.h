@@ -67,6 +67,10 @@ typedef struct pt_query {
   uint8_t *skip;       /* owned, by symbol, or NULL: 1 where no node below
                           a node of that type can be a start node (from
                           pt__node_types), so the walk need not enter it */
+  uint8_t *quiet;      /* owned, by symbol, or NULL: 1 where a node of that
+                          type is no start node and no start type's need
+                          names it, so the walk need not tell of it when
+                          it has no children (pt_tree_walk.quiet) */
   pt_mnode **mpats;    /* owned, by pattern, or NULL: the patterns the
                           matcher runs (query_match.c), NULL for those the
                           cursor runs; those it runs are disabled in ts */
@@ -102,7 +106,10 @@ extern const char *const pt__node_types[PT_GRAMMAR__COUNT];
  * tree cursor visits them, read from tree-sitter's subtrees (tree_walk.c):
  * enter() says whether to go into a node's children (1) or not (0), or
  * fails (a negative PT_E* code, which the walk returns); leave() follows
- * each node after its subtree, entered or not. */
+ * each node after its subtree, entered or not. With quiet (by public
+ * symbol, n_quiet of them), a node below the root without visible
+ * children whose symbol quiet marks is passed over: neither enter() nor
+ * leave(). */
 typedef struct pt_tree_frame pt_tree_frame;
 typedef struct pt_tree_walk {
   int (*enter)(void *payload, TSNode n, TSSymbol sym, uint32_t depth);
@@ -110,6 +117,9 @@ typedef struct pt_tree_walk {
   void *payload;
   pt_tree_frame *frames;     /* owned: reused from walk to walk */
   size_t n_frames, cap_frames;
+  const uint8_t *quiet;      /* borrowed, or NULL */
+  uint32_t n_quiet;
+  uint64_t n_passed;         /* nodes passed over so far, for tests */
 } pt_tree_walk;
 
 /* 0, or the code enter() or leave() failed with, or PT_ENOMEM. */
@@ -154,8 +164,8 @@ typedef struct pt_query_walk {
   TSNode *path;              /* owned: the visible nodes the walk is in,
                                 by depth */
   size_t cap_path;
-  TSNode up;                 /* the parent of the node the walk entered
-                                last, or a null node */
+  TSNode up;                 /* the parent of the start node the walk
+                                entered last, or a null node */
   TSNode *froms;             /* owned: the nodes where matches start */
   size_t n_froms, cap_froms;
   pt_walk_held *held;        /* owned: start nodes waiting for their

@@ -651,6 +651,24 @@ static int find_skips(pt_query *q, const TSLanguage *lang)
   return rc;
 }
 
+/* q->quiet: the types that are no start type and that no start type's
+ * need names as a child type. A node of one without children changes
+ * nothing the walk keeps (enter() would only note it in the path, which
+ * only its children read), so the walk passes it over. */
+static int find_quiet(pt_query *q)
+{
+  q->quiet = pt_malloc(q->n_symbols + 1);
+  if (!q->quiet)
+    return PT_ERR(PT_ENOMEM, "out of memory compiling queries");
+  for (uint32_t s = 0; s < q->n_symbols; s++)
+    q->quiet[s] = q->roots[s] == 0;
+  for (uint32_t s = 0; s < q->n_symbols; s++)
+    for (size_t k = 0; k < q->needs[s].n_kids; k++)
+      if (q->needs[s].kids[k].sym < q->n_symbols)
+        q->quiet[q->needs[s].kids[k].sym] = 0;
+  return 0;
+}
+
 /* Reads the patterns the matcher (query_match.c) can run into q->mpats
  * and lists them by the symbol they start on (q->m_at, q->m_pats). */
 static int find_matcher(pt_query *q, const TSLanguage *lang, const char *src,
@@ -728,6 +746,8 @@ int pt__query_find_roots(pt_query *q, const TSLanguage *lang, const char *src,
     rc = find_needs(q, lang, src, len);
   if (rc == 0)
     rc = find_skips(q, lang);
+  if (rc == 0)
+    rc = find_quiet(q);
   if (rc == PT_ENOTSUPPORTED) {
     pt__query_needs_free(q);
     pt__query_matcher_free(q);
@@ -921,10 +941,6 @@ static int enter(void *payload, TSNode n, TSSymbol sym, uint32_t depth)
                     sizeof *w->path))
     return PT_ERR(PT_ENOMEM, "out of memory matching queries");
   w->path[depth] = n;
-  if (depth > 0)
-    w->up = w->path[depth - 1];
-  else
-    memset(&w->up, 0, sizeof w->up);
   if (w->n_held && w->held[w->n_held - 1].depth + 1 == depth) {
     pt_walk_held *h = &w->held[w->n_held - 1];
     h->seen |= kid_bits(&q->needs[h->sym], sym);
@@ -932,6 +948,10 @@ static int enter(void *payload, TSNode n, TSSymbol sym, uint32_t depth)
   if (sym < q->n_symbols && q->roots[sym]) {
     uint32_t order = w->order++;
     int rc = 0;
+    if (depth > 0)
+      w->up = w->path[depth - 1];
+    else
+      memset(&w->up, 0, sizeof w->up);
     if (q->roots[sym] & PT_ROOT_MATCHER)
       rc = pt__query_match_at(w, n, sym, order);
     if (rc == 0 && (q->roots[sym] & PT_ROOT_CURSOR))
@@ -958,6 +978,8 @@ static int collect(pt_query_walk *w, TSNode root)
   w->tree.enter = enter;
   w->tree.leave = leave;
   w->tree.payload = w;
+  w->tree.quiet = w->q->quiet;
+  w->tree.n_quiet = w->q->quiet ? w->q->n_symbols : 0;
   ts_query_cursor_set_max_start_depth(w->cur, 0);
   int rc = pt__tree_walk(&w->tree, root);
   ts_query_cursor_set_max_start_depth(w->cur, UINT32_MAX);

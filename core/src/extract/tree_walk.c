@@ -80,6 +80,11 @@ int pt__tree_walk(pt_tree_walk *tw, TSNode root)
       TSSymbol sym = alias ? alias : ts_subtree_symbol(*kid);
       if (sym != ts_builtin_sym_error)
         sym = lang->public_symbol_map[sym];
+      if (sym < tw->n_quiet && tw->quiet[sym] &&
+          ts_subtree_visible_child_count(*kid) == 0) {
+        tw->n_passed++;
+        continue;
+      }
       rc = tw->enter(tw->payload, n, sym, depth);
       if (rc == 1 && ts_subtree_child_count(*kid) > 0)
         rc = push(tw, *kid, lang, pos, depth + 1, 1);
