@@ -548,14 +548,15 @@ static int match_rest(const run *u, const rest *r)
   const melem *e = &r->elems[r->k];
   int rc = 0;
   for (size_t i = r->from; rc == 0 && i < r->end; i++) {
-    pt_mkid kid = w->mkids[i];
     int is_last = 1;
     for (size_t k = i + 1; e->is_last && k < r->end && is_last; k++)
       is_last = !w->mkids[k].is_named;
     for (uint16_t j = 0; rc == 0 && j < e->n_alts; j++) {
       const pt_mnode *a = &e->alts[j];
-      if ((e->field && kid.field != e->field) || !is_last || !node_ok(a, &kid))
+      if ((e->field && w->mkids[i].field != e->field) || !is_last ||
+          !node_ok(a, &w->mkids[i]))
         continue;
+      pt_mkid kid = w->mkids[i]; /* load_kids below may move w->mkids */
       size_t n_caps = w->n_mcaps;
       rest next = {r->elems, r->n, (uint16_t)(r->k + 1), i + 1, r->end, r->up,
                    r->node};
@@ -572,7 +573,7 @@ static int match_rest(const run *u, const rest *r)
       }
       w->n_mcaps = n_caps;
     }
-    if (e->is_immediate && kid.is_named)
+    if (e->is_immediate && w->mkids[i].is_named)
       break; /* the cursor's state for it ends at a named child */
   }
   return rc;
