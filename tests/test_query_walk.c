@@ -341,6 +341,34 @@ static void query_walk__out_of_memory_is_an_error(void **s)
   pt__query_fini(&q);
 }
 
+/* Out of memory while compiling, at each allocation in turn (the walk's
+ * tables among them: roots, needs, skips, quiet): PT_ENOMEM or a query
+ * that works, and nothing leaks. */
+static void query__out_of_memory_compiling_is_an_error(void **s)
+{
+  (void)s;
+  static const char src[] =
+      "(call_expression function: (identifier) @reference.call)\n"
+      "(function_item name: (identifier) @name) @definition.function\n";
+  const TSLanguage *lang = pt_grammar_get(PT_GRAMMAR_RUST)->ts_language();
+  int failed = 0, n;
+  for (n = 1; n < 1000; n++) {
+    pt_query q;
+    pt_alloc_fail_after(n);
+    int rc = pt__query_compile(&q, lang, src, sizeof src - 1, "test");
+    pt_alloc_fail_after(0);
+    int is_whole = rc == 0 && q.quiet != NULL;
+    pt__query_fini(&q);
+    if (is_whole)
+      break;
+    if (rc)
+      assert_int_equal(rc, PT_ENOMEM);
+    failed += rc != 0;
+  }
+  assert_true(n < 1000);
+  assert_true(failed > 3);
+}
+
 /* The matcher's matches of query src (grammar g) over text against the
  * whole-tree cursor's; the matcher must take n_matcher of the patterns and
  * run, and the cursor run from start nodes exactly when has_cursor_runs. */
@@ -906,6 +934,7 @@ int main(void)
     cmocka_unit_test(query_match__anchors),
     cmocka_unit_test(query_match__leaves_overlapping_alternatives_to_the_cursor),
     cmocka_unit_test(query_walk__out_of_memory_is_an_error),
+    cmocka_unit_test(query__out_of_memory_compiling_is_an_error),
     cmocka_unit_test(query__fields_by_id_as_by_name),
     cmocka_unit_test(query_walk__skips_start_nodes_whose_children_cannot_match),
     cmocka_unit_test(query_walk__runs_every_start_node_of_a_pattern_without_needs),
