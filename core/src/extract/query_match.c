@@ -465,13 +465,14 @@ static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
                         sizeof *w->mkids))
         return PT_ERR(PT_ENOMEM, "out of memory matching queries");
       /* ts_node_symbol's and ts_node_is_named's reading, without the
-       * node: the alias where there is one, the symbol made public */
+       * node: the alias where there is one, the symbol made public; and
+       * ts_node_new's node, made in place */
       TSSymbol sym = alias ? alias : ts_subtree_symbol(*kid);
       uint8_t is_named = alias ? ts_language_symbol_metadata(lang, alias).named
                                : ts_subtree_named(*kid);
       w->mkids[w->n_mkids++] = (pt_mkid){
-          ts_node_new(tree, kid, pos, alias), end,
-          sym == ts_builtin_sym_error ? sym : lang->public_symbol_map[sym],
+          {{pos.bytes, pos.extent.row, pos.extent.column, alias}, kid, tree},
+          end, sym == ts_builtin_sym_error ? sym : lang->public_symbol_map[sym],
           field, is_named};
     } else if (ts_subtree_visible_child_count(*kid) > 0) {
       if (pt_array_grow((void **)&w->mframes, &w->cap_mframes, n_frames + 1,
