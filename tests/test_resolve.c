@@ -1055,6 +1055,51 @@ static int cmp_file_path(const void *pa, const void *pb)
                 ((const pt_file_record *)pb)->path);
 }
 
+static int cmp_u64_ref(const void *pa, const void *pb)
+{
+  uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+  return (a > b) - (a < b);
+}
+
+/* A seal sorts the records and keeps each hash once, for every size
+ * around the insertion sort's limit and every order its quicksort can
+ * meet: random, few distinct values, sorted, reversed, all equal and
+ * rising then falling (what the median of three handles worst). */
+static void resolve__deps_seal_sorts_and_keeps_each_hash_once(void **state)
+{
+  uint64_t x = 0x243f6a8885a308d3u;
+  for (int shape = 0; shape < 6; shape++)
+    for (size_t n = 0; n < 300; n += n < 40 ? 1 : 37) {
+      pt__deps d = {0};
+      uint64_t *want = pt_malloc((n + 1) * sizeof *want);
+      assert_non_null(want);
+      for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        uint64_t v = shape == 0   ? x
+                     : shape == 1 ? x % 5
+                     : shape == 2 ? (uint64_t)i * 3
+                     : shape == 3 ? (uint64_t)(n - i)
+                     : shape == 4 ? 7
+                                  : (uint64_t)(i < n / 2 ? i : n - i);
+        want[i] = v;
+        assert_int_equal(pt__deps_add(&d, v), 0);
+      }
+      qsort(want, n, sizeof *want, cmp_u64_ref);
+      size_t w = 0;
+      for (size_t r = 0; r < n; r++)
+        if (w == 0 || want[w - 1] != want[r])
+          want[w++] = want[r];
+      assert_int_equal(pt__deps_seal(&d), 0);
+      assert_int_equal(d.n, w);
+      for (size_t i = 0; i < w; i++)
+        assert_true(d.v[i] == want[i]);
+      pt__deps_fini(&d);
+      pt_free(want);
+    }
+}
+
 /* The groups hold what the chains hold, in their order, when the tables
  * are made (the fixtures of every language) and after patches take one
  * file's definitions out, put them back, and take one of them out. */
@@ -1254,6 +1299,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(resolve__arity_range_agrees_with_the_signature_for_every_count),
     cmocka_unit_test(resolve__groups_hold_the_chain_members_of_their_key),
+    cmocka_unit_test(resolve__deps_seal_sorts_and_keeps_each_hash_once),
     cmocka_unit_test(resolve__tables_made_beside_other_work_are_the_same),
     cmocka_unit_test(resolve__groups_of_many_definitions_fill_a_map_sized_once),
     cmocka_unit_test(resolve__ambiguous_edge_lists_the_candidates_its_tier_left),

@@ -651,6 +651,8 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
   }
   if (rc == 0)
     rc = pt__resolver_record(t->rs);
+  if (rc == 0) /* one patch asks who read what changed */
+    pt__resolver_readers_by_scan(t->rs);
   for (size_t i = 0; rc == 0 && i < n; i++)
     if (jobs[i].n_refs)
       rc = pt__resolver_note_bases(t->rs, jobs[i].path, jobs[i].lang,

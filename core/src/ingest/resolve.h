@@ -114,6 +114,12 @@ int pt__resolver_file_reads(const pt_resolver *rs, size_t f, int bases,
  * through the index of readers (made first when it is not). */
 int pt__resolver_readers(pt_resolver *rs, int bases, const pt__deps *changed,
                          unsigned char *out);
+/* For a resolver that serves one patch (a re-run of pt01): no index of
+ * readers is made, pt__resolver_readers searches every file's records.
+ * Building the index costs a posting per record (0.1 s on one thread
+ * when every file's reads are recorded), the scan a few binary searches
+ * a file for one change. */
+void pt__resolver_readers_by_scan(pt_resolver *rs);
 /* The same by searching every file's records (what the index stands for). */
 int pt__resolver_readers_scan(const pt_resolver *rs, int bases,
                               const pt__deps *changed, unsigned char *out);

@@ -154,9 +154,10 @@ struct pt_resolver {
   size_t cap_ents, cap_files;
   res_file *rfiles;          /* owned, by file index; NULL when not kept */
   pt__readers readers[2];    /* who holds a hash: [0] deps, [1] bdeps */
+  int readers_by_scan;       /* made for one patch (a re-run): readers
+                                are found by a scan, no index is made */
   size_t *file_at;           /* owned, by path id: file index, or NONE */
   size_t cap_file_at;
-  int bases_dry;             /* note_bases resolves, adds nothing */
   pt_strmap name_ids;        /* names -> id (ent_info.nid) */
   pt_strmap segs;            /* qualifier segments -> id (PT_GRP_SEG) */
   pt__grp_map groups;        /* (type, family, name, key) -> first, last */
@@ -421,6 +422,12 @@ void pt__resolve_ctx_fini(pt__resolve_ctx *c);
 int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
                            const char *path, pt_lang lang,
                            const pt_raw_ref *refs, size_t n_refs);
+/* What pt__resolver_note_bases reads for one file, looked up with c and
+ * recorded as it records it, without noting a base: rs is only read, so
+ * the threads of a run may each do it for their files. */
+int pt__resolver_base_reads(const pt_resolver *rs, pt__resolve_ctx *c,
+                            const char *path, pt_lang lang,
+                            const pt_raw_ref *refs, size_t n_refs);
 /* Resolves the references of one file (after pt__resolve_begin_file)
  * into out, in reference order. */
 int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,

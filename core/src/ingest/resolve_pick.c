@@ -3027,7 +3027,8 @@ static int is_field_ref(const pt_raw_ref *r, pt_lang lang)
 
 /* Notes field r->recv_type of type t: "[const ][*]name" of the type r
  * names (resolved as type), or "[const ]^name=T" of type T. */
-static int note_field(pt_resolver *rs, pt_lang lang, const pt_raw_ref *r,
+static int note_field(const pt_resolver *rs, pt__resolve_ctx *c,
+                      pt_resolver *into, pt_lang lang, const pt_raw_ref *r,
                       size_t t, size_t type)
 {
   const char *f = r->recv_type, *eq;
@@ -3040,14 +3041,18 @@ static int note_field(pt_resolver *rs, pt_lang lang, const pt_raw_ref *r,
     how |= *f++ == '*' ? PT_FIELD_POINTER : PT_FIELD_POINTER | PT_FIELD_SMART;
   size_t n = (eq = strchr(f, '=')) != NULL ? (size_t)(eq - f) : strlen(f);
   if (eq)
-    type = receiver_type(rs, rs->serial, lang, r, eq + 1).target;
-  return pt__resolve_add_field(rs, t, type, field_hash(f, n), how);
+    type = receiver_type(rs, c, lang, r, eq + 1).target;
+  return into ? pt__resolve_add_field(into, t, type, field_hash(f, n), how) : 0;
 }
 
-int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
-                            const pt_raw_ref *refs, size_t n_refs)
+/* The lookups of noting one file's bases, with c; each found base goes
+ * into `into` (rs itself), or nowhere when it is NULL (what noting reads,
+ * and nothing else: rs is left as it is). */
+static int each_base(const pt_resolver *rs, pt__resolve_ctx *c,
+                     pt_resolver *into, const char *path, pt_lang lang,
+                     const pt_raw_ref *refs, size_t n_refs)
 {
-  int rc = pt__resolve_serial(rs), have_imports = 0;
+  int rc = 0, have_imports = 0;
   for (size_t i = 0; rc == 0 && i < n_refs; i++) {
     const pt_raw_ref *r = &refs[i];
     size_t t;
@@ -3056,14 +3061,30 @@ int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
         !is_type_like(rs->ents[t].kind))
       continue;
     if (!have_imports &&
-        (rc = pt__resolve_begin_file(rs, rs->serial, path, lang, refs, n_refs)) != 0)
+        (rc = pt__resolve_begin_file(rs, c, path, lang, refs, n_refs)) != 0)
       break;
     have_imports = 1;
-    verdict v = pick_by_name(rs, rs->serial, lang, r);
-    rc = is_field_ref(r, lang) ? note_field(rs, lang, r, t, v.target)
-                               : pt__resolve_add_base(rs, t, v.target);
+    verdict v = pick_by_name(rs, c, lang, r);
+    if (is_field_ref(r, lang))
+      rc = note_field(rs, c, into, lang, r, t, v.target);
+    else if (into)
+      rc = pt__resolve_add_base(into, t, v.target);
   }
   return rc;
+}
+
+int pt__resolver_note_bases(pt_resolver *rs, const char *path, pt_lang lang,
+                            const pt_raw_ref *refs, size_t n_refs)
+{
+  int rc = pt__resolve_serial(rs);
+  return rc ? rc : each_base(rs, rs->serial, rs, path, lang, refs, n_refs);
+}
+
+int pt__resolver_base_reads(const pt_resolver *rs, pt__resolve_ctx *c,
+                            const char *path, pt_lang lang,
+                            const pt_raw_ref *refs, size_t n_refs)
+{
+  return each_base(rs, c, NULL, path, lang, refs, n_refs);
 }
 
 /* C++: T(...), new T(...) and T{...} run a constructor of T, which the

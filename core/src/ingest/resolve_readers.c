@@ -29,7 +29,7 @@ void pt__readers_fini(pt__readers *x)
   memset(x, 0, sizeof *x);
 }
 
-/* FNV's top bits are mixed best; the slot comes from them. */
+/* The slot comes from the hash's top bits, mixed again. */
 static size_t slot_of(const pt__readers *x, uint64_t h)
 {
   size_t mask = x->cap - 1;
@@ -177,9 +177,16 @@ void pt__resolver_keep_deps(pt_resolver *rs, int bases, size_t f,
   }
 }
 
+void pt__resolver_readers_by_scan(pt_resolver *rs)
+{
+  rs->readers_by_scan = 1;
+  pt__readers_fini(&rs->readers[0]);
+  pt__readers_fini(&rs->readers[1]);
+}
+
 int pt__readers_make(pt_resolver *rs)
 {
-  if (!rs->rfiles)
+  if (!rs->rfiles || rs->readers_by_scan)
     return 0;
   int a = rs->readers[0].built || build(rs, 0) == 0;
   int b = rs->readers[1].built || build(rs, 1) == 0;
@@ -208,7 +215,7 @@ int pt__resolver_readers(pt_resolver *rs, int bases, const pt__deps *changed,
                          unsigned char *out)
 {
   pt__readers *x = &rs->readers[bases];
-  if (!x->built && build(rs, bases) != 0)
+  if (!x->built && (rs->readers_by_scan || build(rs, bases) != 0))
     return pt__resolver_readers_scan(rs, bases, changed, out);
   memset(out, 0, rs->n_files);
   for (size_t i = 0; i < changed->n; i++) {

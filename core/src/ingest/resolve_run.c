@@ -121,6 +121,7 @@ typedef struct run {
   pt__res_edges **out;       /* under mu: a finished file's edges, by job */
   pt__deps *deps;            /* by job: what it read, when recorded (each
                                 written by the thread resolving the job) */
+  pt__deps *bdeps;           /* the same of noting its bases */
   unsigned char *done;       /* under mu */
   pt_mutex *mu;
   size_t next;               /* under mu: the next job to take */
@@ -168,6 +169,13 @@ static int resolve_job(run *p, pt__resolve_ctx *c, size_t i, pt__res_edges **out
     return 0;
   pt__res_edges *e = pt_calloc(1, sizeof *e);
   int rc = e ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0 && p->bdeps) {
+    pt__deps_record(&p->bdeps[i]);
+    rc = pt__resolver_base_reads(p->rs, c, j->path, j->lang, j->refs, j->n_refs);
+    pt__deps_record(NULL);
+    if (rc == 0)
+      rc = pt__deps_seal(&p->bdeps[i]);
+  }
   if (p->deps)
     pt__deps_record(&p->deps[i]);
   if (rc == 0)
@@ -215,38 +223,15 @@ static void worker(void *payload)
   pt__resolve_ctx_fini(&c);
 }
 
-/* What noting each file's bases reads, for patches: noted again without
- * adding a base (the bases themselves were noted before the run). */
-static int record_base_reads(pt_resolver *rs, const pt__resolve_job *jobs,
-                             size_t n_jobs)
-{
-  int rc = 0;
-  rs->bases_dry = 1;
-  for (size_t i = 0; rc == 0 && i < n_jobs; i++) {
-    size_t f = recorded_file(rs, jobs[i].path);
-    if (f == NONE)
-      continue;
-    pt__deps d = {0};
-    pt__deps_record(&d);
-    rc = pt__resolver_note_bases(rs, jobs[i].path, jobs[i].lang, jobs[i].refs,
-                                 jobs[i].n_refs);
-    pt__deps_record(NULL);
-    if (rc == 0)
-      rc = pt__deps_seal(&d);
-    pt__resolver_keep_deps(rs, 1, f, rc == 0 ? &d : NULL);
-    pt__deps_fini(&d);
-  }
-  rs->bases_dry = 0;
-  return rc;
-}
-
 /* The runs' records go to the files they were made for. */
 static int keep_run_deps(pt_resolver *rs, const pt__resolve_job *jobs,
-                         size_t n_jobs, pt__deps *deps)
+                         size_t n_jobs, pt__deps *deps, pt__deps *bdeps)
 {
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < n_jobs; i++) {
     size_t f = recorded_file(rs, jobs[i].path);
+    if (f != NONE)
+      pt__resolver_keep_deps(rs, 1, f, &bdeps[i]); /* sealed */
     if (f != NONE)
       rc = keep_deps(rs, f, &deps[i]);
   }
@@ -268,11 +253,10 @@ int pt__resolve_files(pt_resolver *rs, pt_graph *g,
   p.out = pt_calloc(n_jobs + 1, sizeof *p.out);
   p.done = pt_calloc(n_jobs + 1, 1);
   p.deps = rs->rfiles ? pt_calloc(n_jobs + 1, sizeof *p.deps) : NULL;
-  int rc = p.out && p.done && (p.deps || !rs->rfiles)
+  p.bdeps = rs->rfiles ? pt_calloc(n_jobs + 1, sizeof *p.bdeps) : NULL;
+  int rc = p.out && p.done && ((p.deps && p.bdeps) || !rs->rfiles)
                ? pt_mutex_new(&p.mu)
                : PT_ERR(PT_ENOMEM, "out of memory");
-  if (rc == 0 && rs->rfiles)
-    rc = record_base_reads(rs, jobs, n_jobs);
   if (n_threads > 64)
     n_threads = 64;
   if (n_threads > n_jobs)
@@ -303,13 +287,16 @@ int pt__resolve_files(pt_resolver *rs, pt_graph *g,
   if (rc == 0 && p.fatal)
     rc = PT_ERR(p.fatal, "%s", p.fatal_msg);
   if (rc == 0 && p.deps)
-    rc = keep_run_deps(rs, jobs, n_jobs, p.deps);
+    rc = keep_run_deps(rs, jobs, n_jobs, p.deps, p.bdeps);
   /* after a whole run: a patch keeps the index (an index that could not
    * be made leaves the readers to a scan) */
   if (rc == 0 && p.deps)
     (void)pt__readers_make(rs);
   for (size_t i = 0; p.deps && i < n_jobs; i++)
     pt__deps_fini(&p.deps[i]);
+  for (size_t i = 0; p.bdeps && i < n_jobs; i++)
+    pt__deps_fini(&p.bdeps[i]);
   pt_free(p.deps);
+  pt_free(p.bdeps);
   return rc;
 }
