@@ -429,7 +429,8 @@ int pt__resolver_base_reads(const pt_resolver *rs, pt__resolve_ctx *c,
                             const char *path, pt_lang lang,
                             const pt_raw_ref *refs, size_t n_refs);
 /* Resolves the references of one file (after pt__resolve_begin_file)
- * into out, in reference order. */
+ * into out, in reference order; out NULL: for what it reads alone (its
+ * records), no edge or key is made. */
 int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
                      const char *path, pt_lang lang, const pt_raw_ref *refs,
                      size_t n_refs, pt__res_edges *out);

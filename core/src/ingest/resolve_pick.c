@@ -3154,7 +3154,7 @@ int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
     left.n = 0;
     if (r->kind == PT_REF_INCLUDE) {
       size_t f = pick_file(rs, path, r->name);
-      if (f != NONE) {
+      if (f != NONE && out) {
         rc = pt__key_file(&c->scratch, rs->files[f].lang, rs->files[f].path);
         e.resolved = 1;
         e.resolution = PT_RES_IMPORT;
@@ -3174,6 +3174,8 @@ int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
         e.type = inheritance_type(rs, c, r, &rs->ents[v.target], e.type);
       }
     }
+    if (!out)
+      continue; /* only what it reads: the keys are not made */
     if (rc == 0 && !e.to_key && !e.resolved)
       rc = pt__key_placeholder(&c->scratch, lang, placeholder_token(r->kind), r->name);
     int own_to = !e.to_key;

@@ -167,8 +167,9 @@ static int resolve_job(run *p, pt__resolve_ctx *c, size_t i, pt__res_edges **out
   *out = NULL;
   if (!j->path)
     return 0;
-  pt__res_edges *e = pt_calloc(1, sizeof *e);
-  int rc = e ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  /* without a graph the edges are dropped: none is made */
+  pt__res_edges *e = p->g ? pt_calloc(1, sizeof *e) : NULL;
+  int rc = e || !p->g ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0 && p->bdeps) {
     pt__deps_record(&p->bdeps[i]);
     rc = pt__resolver_base_reads(p->rs, c, j->path, j->lang, j->refs, j->n_refs);
