@@ -231,10 +231,10 @@ static int keep_run_deps(pt_resolver *rs, const pt__resolve_job *jobs,
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < n_jobs; i++) {
     size_t f = recorded_file(rs, jobs[i].path);
-    if (f != NONE)
-      pt__resolver_keep_deps(rs, 1, f, &bdeps[i]); /* sealed */
-    if (f != NONE)
-      rc = keep_deps(rs, f, &deps[i]);
+    if (f == NONE)
+      continue;
+    pt__resolver_keep_deps(rs, 1, f, &bdeps[i]); /* sealed by the worker */
+    rc = keep_deps(rs, f, &deps[i]);
   }
   return rc;
 }
