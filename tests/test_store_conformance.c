@@ -1314,6 +1314,34 @@ static void sqlite_set_cache__sizes_by_records_within_bounds(void **state)
   sqlite3_close(db);
 }
 
+/* The edge index's sort: room for every key in memory (64 bytes an
+ * edge, within 4 to 128 MiB), so SQLite sorts them in one run, not in
+ * two it then merges. */
+static void sqlite_edge_index_cache__holds_every_key(void **state)
+{
+  (void)state;
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+  struct { size_t n; const char *want; } cases[] = {
+      {10, "-4096"},
+      {262293, "-16393"},              /* PostgreSQL's edges */
+      {1408785, "-88049"},             /* the several tree's */
+      {(size_t)1 << 30, "-131072"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(pt__sqlite_set_edge_index_cache(db, ":memory:",
+                                                     cases[i].n), 0);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0),
+                        cases[i].want);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+}
+
 /* The thread may be done reading before pt_store_save_begin returns (an
  * empty graph has nothing to read): release still returns, every time. */
 static void sqlite_save_begin__release_returns_when_the_thread_read_first(
@@ -1524,6 +1552,7 @@ int main(void)
       STORE_TEST(sqlite_save_begin__release_returns_when_the_thread_read_first,
                  &sqlite_backend),
       cmocka_unit_test(sqlite_set_cache__sizes_by_records_within_bounds),
+      cmocka_unit_test(sqlite_edge_index_cache__holds_every_key),
       STORE_TEST(sqlite_save_begin__a_save_of_other_records_is_written_whole,
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__closing_without_a_save_leaves_no_temp_file,

@@ -114,11 +114,14 @@ static const char entity_index_sql[] =
     "CREATE INDEX entity_rows_name_id ON entity_rows(name_id);";
 /* SQLite's sorter keeps up to the page cache's size of keys in memory
  * before it writes a run to a temporary file, and merges the runs after.
- * An edge's key takes about 64 bytes there: half of that is room for the
- * keys in two runs, within 4 to 128 MiB (the several tree's 1.4 million
- * keys in 43 MiB; PostgreSQL's 262,000 in 8 MiB, where all of them in
- * memory, 16 MiB beside as much of cached pages, were its peak of
- * memory: docs/performance.md). */
+ * An edge's key takes about 64 bytes there: that is room for every key,
+ * within 4 to 128 MiB (the several tree's 1.4 million keys in 86 MiB,
+ * PostgreSQL's 262,000 in 16 MiB), so the keys are sorted once in memory
+ * on the save's thread. In two runs (32 bytes an edge) a worker sorted
+ * one while the thread read on, but the merge and the runs' writes made
+ * the index cost a third more CPU and the thread wait for the worker;
+ * the peak of memory is not at this step (docs/performance.md, "The edge
+ * index sorted in one run"). */
 static const char index_sql[] =
     "CREATE UNIQUE INDEX edge_rows_key ON edge_rows(from_id, to_id, type);";
 
@@ -149,6 +152,11 @@ int pt__sqlite_set_cache(sqlite3 *db, const char *path, size_t n,
   kib = kib < lo_kib ? lo_kib : kib > hi_kib ? hi_kib : kib;
   snprintf(sql, sizeof sql, "PRAGMA cache_size=-%zu", kib);
   return pt__sqlite_exec(db, path, sql);
+}
+
+int pt__sqlite_set_edge_index_cache(sqlite3 *db, const char *path, size_t n)
+{
+  return pt__sqlite_set_cache(db, path, n, 64, 4096, 131072);
 }
 
 void pt__sqlite_configure(void)
@@ -422,8 +430,7 @@ int pt__sqlite_write_edges_and_meta(sqlite3 *db, const char *path,
     if (writers[i].bind == bind_meta)
       rc = write_table(db, path, &writers[i], g, NULL);
   if (rc == 0)
-    rc = pt__sqlite_set_cache(db, path, pt_graph_n_edges(g), 32, 4096,
-                              131072);
+    rc = pt__sqlite_set_edge_index_cache(db, path, pt_graph_n_edges(g));
   if (rc == 0)
     rc = pt__sqlite_exec(db, path, index_sql);
   return rc;
