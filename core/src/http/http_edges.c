@@ -74,14 +74,14 @@ static void edge_item(pt_req *r, uint32_t edge, const char *null_location)
   pt_json_obj_end(j);
 }
 
-/* Callers and callees share their shape; `reverse` picks the direction.
- * A known node with nothing around it is an empty page, not an error. */
 /* The graph edge of slot k of the reverse lists or the forward ones. */
 static uint32_t slot_edge(const pt_qgraph *q, int reverse, size_t k)
 {
   return reverse ? q->rev_edge[k] : pt_qgraph_fwd_edge(q, (uint32_t)k);
 }
 
+/* Callers and callees share their shape; `reverse` picks the direction.
+ * A known node with nothing around it is an empty page, not an error. */
 static int neighbours(pt_req *r, int reverse)
 {
   const pt_serve_state *st = r->st;
