@@ -643,6 +643,73 @@ static void resolve__patch_follows_a_definition_an_import_names(void **state)
   steps_equal_fresh("patch_use", files, steps);
 }
 
+/* The Rust files of a path's `use shapes::area` in several copies: a
+ * module's file (shapes.rs), its folder's mod.rs and lib.rs, a file whose
+ * stem and folder both end with the segment (shapes/shapes.rs, counted
+ * once), never a file whose stem only ends with it after a dot
+ * (x.shapes.rs), a lib.rs below the module's folder or one in another
+ * module; `use crate::geo::shapes::area` only the crate's own. Java's
+ * `import shapes.Geo` reads the package's folders. The candidates come out as a walk of every
+ * definition of the name finds them. */
+static const char *const copies_files[] = {
+  "one/src/shapes.rs", "pub fn area() -> i32 {\n    1\n}\n",
+  "two/src/shapes/mod.rs", "pub fn area() -> i32 {\n    2\n}\n",
+  "three/src/shapes/shapes.rs", "pub fn area() -> i32 {\n    3\n}\n",
+  "four/src/geo/area.rs", "pub fn area() -> i32 {\n    4\n}\n",
+  "five/src/x.shapes.rs", "pub fn area() -> i32 {\n    5\n}\n",
+  "six/shapes/src/lib.rs", "pub fn area() -> i32 {\n    6\n}\n",
+  "seven/shapes/lib.rs", "pub fn area() -> i32 {\n    7\n}\n",
+  "app/src/main.rs", "use shapes::area;\n\nfn run() -> i32 {\n    area()\n}\n",
+  "app/src/geo/shapes.rs", "pub fn area() -> i32 {\n    8\n}\n",
+  "app/src/use.rs", "use crate::geo::shapes::area;\n\n"
+                    "fn run() -> i32 {\n    area()\n}\n",
+  "crate2/src/geo/shapes.rs", "pub fn area() -> i32 {\n    9\n}\n",
+  "j/shapes/Geo.java", "package shapes;\n\npublic class Geo {\n"
+                       "  public static int area() { return 1; }\n}\n",
+  "k/shapes/Geo.java", "package shapes;\n\npublic class Geo {\n"
+                       "  public static int area() { return 2; }\n}\n",
+  "j/app/Use.java", "package app;\n\nimport shapes.Geo;\n"
+                    "import static shapes.Geo.area;\n\npublic class Use {\n"
+                    "  int run() { return area(); }\n"
+                    "  Geo make() { return new Geo(); }\n}\n",
+  NULL};
+
+static void resolve__a_path_import_finds_its_name_in_every_copy(void **state)
+{
+  char *d = brief_of("path_copies", copies_files);
+  assert_has_line(d, "edge Calls app/src/main.rs:run -> ?area "
+                     "[unresolved_ambiguous]");
+  assert_has_line(d, "  candidates 6: app/src/geo/shapes.rs:area, "
+                     "crate2/src/geo/shapes.rs:area, one/src/shapes.rs:area, "
+                     "seven/shapes/lib.rs:area, "
+                     "three/src/shapes/shapes.rs:area, "
+                     "two/src/shapes/mod.rs:area");
+  assert_has_line(d, "edge Calls app/src/use.rs:run -> "
+                     "app/src/geo/shapes.rs:area [import]");
+  pt_free(d);
+}
+
+/* The same files as patches add, move and remove those of the path's
+ * last segment: each as a fresh index finds it. */
+static void resolve__patch_follows_the_files_of_a_path_import(void **state)
+{
+  static const step steps[] = {
+    {"four/src/geo/shapes.rs", "pub fn area() -> i32 {\n    10\n}\n", NULL},
+    {"two/src/shapes/mod.rs", NULL, NULL},
+    {"three/src/shapes/shapes.rs", NULL, "three/src/shapes/mod.rs"},
+    {"one/src/shapes.rs", NULL, "one/src/forms.rs"},
+    {"seven/shapes/mod.rs", "pub fn area() -> i32 {\n    11\n}\n", NULL},
+    {"app/src/geo/shapes.rs", NULL, NULL},
+    {"four/src/geo/area.rs", NULL, "four/src/geo/mod.rs"},
+    {"k/shapes/Geo.java", "package shapes;\n\npublic class Map {\n}\n",
+     NULL},
+    {"k/shapes/Geo.java", "package shapes;\n\npublic class Geo {\n"
+                          "  public static int area() { return 3; }\n}\n",
+     NULL},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_path_copies", copies_files, steps);
+}
+
 /* Files a patch brings that the imports name (a new folder takes a full
  * run): a Go package's (the import ends with the folder's name), a Python
  * module (the import ends with its stem), a file in a folder the import
@@ -1336,6 +1403,8 @@ int main(void)
     cmocka_unit_test(resolve__patch_follows_a_definition_an_import_names),
     cmocka_unit_test(resolve__patch_follows_deleted_and_new_files),
     cmocka_unit_test(resolve__patch_follows_new_files_an_import_names),
+    cmocka_unit_test(resolve__a_path_import_finds_its_name_in_every_copy),
+    cmocka_unit_test(resolve__patch_follows_the_files_of_a_path_import),
     cmocka_unit_test(resolve__patch_follows_a_name_an_import_binds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

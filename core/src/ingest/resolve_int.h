@@ -456,6 +456,15 @@ int pt__use_of_import(const pt_resolver *rs, pt__resolve_ctx *c,
  * how (PT_USE_*) says: its qualified name, after its package's folders
  * (Java) or its module's file (Rust), ends with want; for PT_USE_CRATE
  * the rest is a folder around the file at path importer. */
+/* The length of the module or package path a definition's qualified
+ * name follows, as pt__use_fits reads it from its file's path (a Java
+ * package's folder, a Rust module's file or folder; 0 elsewhere). */
+size_t pt__use_prefix_len(pt_lang lang, const char *path);
+/* Whether a module or package path, path[0..pl), is where the dotted
+ * want[0..wl) names, as pt__use_fits asks of a definition whose qualified
+ * name is the rest of want. */
+int pt__use_module_at(const char *path, size_t pl, const char *want,
+                      size_t wl, int how, const char *importer);
 int pt__use_fits(const pt_resolver *rs, pt_lang lang, size_t i,
                  const char *want, size_t wl, int how, const char *importer);
 

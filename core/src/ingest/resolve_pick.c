@@ -2043,6 +2043,81 @@ static int glob_sees(const pt_resolver *rs, pt_lang lang, const pt__use *b,
          (sig && strncmp(sig, "pub", 3) == 0);
 }
 
+/* Whether entity i of head's name sits at want (wl bytes) as
+ * at_path_groups takes it: eligible, at the path, seen through glob. */
+static int path_fits(const pt_resolver *rs, pt_lang lang, const pt_raw_ref *r,
+                     size_t i, const char *want, size_t wl, int how,
+                     int types_only, const char *from, const pt__use *glob)
+{
+  return eligible(rs, i, r, types_only) &&
+         pt__use_fits(rs, lang, i, want, wl, how, from) &&
+         (!glob || glob_sees(rs, lang, glob, i));
+}
+
+/* Is the folder of path, whose last segment is s (n bytes), the module
+ * or package path the dotted head want[0..p) names (pt__use_module_at)? */
+static int dir_at(const char *path, const char *s, size_t n, const char *want,
+                  size_t p, int how, const char *from)
+{
+  size_t dl = pt__path_dir_len(path), ks = pt__tails_start(path, dl);
+  return dl - ks == n && memcmp(path + ks, s, n) == 0 &&
+         pt__use_module_at(path, dl, want, p, how, from);
+}
+
+/* The members of head's name whose qualified name is the name alone (id
+ * qid: the group PT_GRP_QN) that fit want, whose dotted head want[0..p)
+ * then ends their file's module path (pt__use_fits: a Rust module's file,
+ * or its folder for mod.rs, lib.rs and main.rs; a Java package's folder).
+ * That path's last segment (after its last '.' or '/') is the head's, so
+ * it is a folder of that segment or (Rust) a file whose stem's it is
+ * (resolve_tails.c): of those the head names, each folder's group is
+ * walked (PT_GRP_DIR), not every copy's members of the name. Into f: 1,
+ * 0 when more than 64 fit, -1 when the head has no last segment (the
+ * caller walks the group). */
+static int qn_at_tails(const pt_resolver *rs, pt_lang lang,
+                       const pt_raw_ref *r, size_t head, uint32_t qid,
+                       const char *want, size_t wl, size_t p, int how,
+                       int types_only, const char *from, const pt__use *glob,
+                       fits_in_order *f)
+{
+  size_t ks = pt__tails_start(want, p), n = p - ks;
+  if (ks == p)
+    return -1;
+  const char *s = want + ks;
+  uint32_t t = pt__tails_find(rs, s, n);
+  if (t == NO_ID)
+    return 1; /* no file or folder ends with it: none fits */
+  for (uint32_t d = rs->tail_dir[t]; d != NO_ID; d = rs->dir_tail_next[d]) {
+    if (!dir_at(rs->path_text[rs->dir_path[d]], s, n, want, p, how, from))
+      continue;
+    for (uint32_t i = group_of(rs, head, PT_GRP_DIR, d); i != NO_ID;
+         i = rs->gnext[PT_GRP_DIR][i])
+      if (rs->info[i].qn == qid &&
+          path_fits(rs, lang, r, i, want, wl, how, types_only, from, glob) &&
+          !fits_put(rs, f, i))
+        return 0;
+  }
+  if (lang != PT_LANG_RUST)
+    return 1;
+  for (uint32_t q = rs->tail_path[t]; q != NO_ID; q = rs->path_tail_next[q]) {
+    const char *path = rs->path_text[q];
+    size_t pl = pt__use_prefix_len(lang, path);
+    /* a module's file, not its folder's mod.rs (the folders above), at
+     * the head, in a folder not walked above */
+    if (pl == pt__path_dir_len(path) ||
+        !pt__use_module_at(path, pl, want, p, how, from) ||
+        dir_at(path, s, n, want, p, how, from))
+      continue;
+    for (uint32_t i = group_of(rs, head, PT_GRP_DIR, rs->path_dir[q]);
+         i != NO_ID; i = rs->gnext[PT_GRP_DIR][i])
+      if (rs->info[i].file == q && rs->info[i].qn == qid &&
+          path_fits(rs, lang, r, i, want, wl, how, types_only, from, glob) &&
+          !fits_put(rs, f, i))
+        return 0;
+  }
+  return 1;
+}
+
 /* at_path through groups, where want has two segments or more and ends
  * with the name (nl bytes) "P.name": a qualified name that fits it ends
  * with want, or is a dotted tail of it, so it is P.name at its end (the
@@ -2078,16 +2153,21 @@ static int at_path_groups(const pt_resolver *rs, pt_lang lang,
     g[1] = pt_strmap_get(&rs->qnames, want + p + 1, nl, &id)
                ? group_of(rs, head, PT_GRP_QN, (uint32_t)id) : NO_ID;
   }
-  for (int k = 0; k < 2; k++)
+  /* the name alone at a path of two segments or more: in Rust and Java
+   * only at the files and folders of the path's last segment */
+  int tails = -1;
+  if (g[1] != NO_ID && how != PT_USE_EXACT &&
+      (lang == PT_LANG_RUST || lang == PT_LANG_JAVA) && wl > nl)
+    tails = qn_at_tails(rs, lang, r, head, (uint32_t)id, want, wl, p, how,
+                        types_only, from, glob, &f);
+  if (tails == 0)
+    return 0;
+  for (int k = 0; k < (tails == 1 ? 1 : 2); k++)
     for (uint32_t i = g[k]; i != NO_ID;
-         i = rs->gnext[k ? PT_GRP_QN : PT_GRP_SEG][i]) {
-      if (!eligible(rs, i, r, types_only) ||
-          !pt__use_fits(rs, lang, i, want, wl, how, from) ||
-          (glob && !glob_sees(rs, lang, glob, i)))
-        continue;
-      if (!fits_put(rs, &f, i))
+         i = rs->gnext[k ? PT_GRP_QN : PT_GRP_SEG][i])
+      if (path_fits(rs, lang, r, i, want, wl, how, types_only, from, glob) &&
+          !fits_put(rs, &f, i))
         return 0;
-    }
   fits_add(rs, &f, t);
   return 1;
 }

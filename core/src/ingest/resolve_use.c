@@ -43,6 +43,11 @@ static size_t prefix_len(pt_lang lang, const char *path)
   return 0;
 }
 
+size_t pt__use_prefix_len(pt_lang lang, const char *path)
+{
+  return prefix_len(lang, path);
+}
+
 /* Does p (n bytes, '/' between folders) end with the dotted w (wl
  * bytes), at a segment's start? */
 static int ends_with_dotted(const char *p, size_t n, const char *w, size_t wl)
@@ -54,6 +59,24 @@ static int ends_with_dotted(const char *p, size_t n, const char *w, size_t wl)
     if (t[k] != w[k] && !(t[k] == '/' && w[k] == '.'))
       return 0;
   return wl == n || t[-1] == '/';
+}
+
+/* Does the module path path[0..pl) end with the dotted w (wl bytes), and
+ * for PT_USE_CRATE the rest of it a folder around the file at importer? */
+static int module_at(const char *path, size_t pl, const char *w, size_t wl,
+                     int how, const char *importer)
+{
+  if (!ends_with_dotted(path, pl, w, wl))
+    return 0;
+  size_t head = pl > wl ? pl - wl - 1 : 0;
+  return how != PT_USE_CRATE || head == 0 ||
+         (strncmp(importer, path, head) == 0 && importer[head] == '/');
+}
+
+int pt__use_module_at(const char *path, size_t pl, const char *w, size_t wl,
+                      int how, const char *importer)
+{
+  return module_at(path, pl, w, wl, how, importer);
 }
 
 int pt__use_fits(const pt_resolver *rs, pt_lang lang, size_t i,
@@ -78,12 +101,8 @@ int pt__use_fits(const pt_resolver *rs, pt_lang lang, size_t i,
     /* the qualified name is the want's tail; its head ends the file's
      * module or package path */
     size_t w1 = wl - ql - 1;
-    if (want[w1] != '.' || memcmp(want + wl - ql, q, ql) != 0 ||
-        !ends_with_dotted(path, pl, want, w1))
-      return 0;
-    if (how != PT_USE_CRATE)
-      return 1;
-    head = pl > w1 ? pl - w1 - 1 : 0;
+    return want[w1] == '.' && memcmp(want + wl - ql, q, ql) == 0 &&
+           module_at(path, pl, want, w1, how, importer);
   }
   /* crate::x: what comes before x is a folder around the importing file
    * (its crate's root) */
