@@ -81,6 +81,36 @@ static void resolve__enclosing_type_wins_over_an_earlier_method_in_the_file(
   pt_free(d);
 }
 
+/* second() in outer's nested first is outer's own nested second (the
+ * tier of the caller's own type), which the file's top-level second would
+ * make ambiguous; the struct and impl of that name nested in outer (in
+ * the group of the caller's type) never are. In two copies of the file
+ * that tier holds both copies' nested second. */
+static void resolve__nested_function_of_the_callers_function_wins(
+  void **state)
+{
+  static const char *const lib =
+    "pub fn second() -> i32 {\n    2\n}\n\n"
+    "pub fn outer() -> i32 {\n    struct second;\n    impl second {\n"
+    "        fn make() -> i32 {\n            3\n        }\n    }\n"
+    "    fn first() -> i32 {\n        second()\n    }\n"
+    "    fn second() -> i32 {\n        1\n    }\n    first()\n}\n";
+  const char *files[] = {"a/lib.rs", NULL, "b/lib.rs", NULL, NULL};
+  files[1] = files[3] = lib;
+  files[2] = NULL;
+  char *d = brief_of("nested_fn", files);
+  assert_has_line(d, "edge Calls a/lib.rs:outer.first -> a/lib.rs:outer.second "
+                     "[local]");
+  pt_free(d);
+  files[2] = "b/lib.rs";
+  d = brief_of("nested_fn_copies", files);
+  assert_has_line(d, "edge Calls b/lib.rs:outer.first -> ?second "
+                     "[unresolved_ambiguous]");
+  assert_has_line(d, "  candidates 2: a/lib.rs:outer.second, "
+                     "b/lib.rs:outer.second");
+  pt_free(d);
+}
+
 /* a.py's helper comes first in index order and sits in the same folder:
  * only the same-file tier picks b.py's own. */
 static void resolve__same_file_wins_over_an_earlier_file(void **state)
@@ -1376,6 +1406,7 @@ int main(void)
     cmocka_unit_test(resolve__patch_follows_the_candidates_of_an_ambiguous_edge),
     cmocka_unit_test(resolve__qualifier_picks_the_method_of_the_named_type),
     cmocka_unit_test(resolve__enclosing_type_wins_over_an_earlier_method_in_the_file),
+    cmocka_unit_test(resolve__nested_function_of_the_callers_function_wins),
     cmocka_unit_test(resolve__same_file_wins_over_an_earlier_file),
     cmocka_unit_test(resolve__import_picks_the_imported_module),
     cmocka_unit_test(resolve__same_directory_picks_the_sibling_over_other_folders),

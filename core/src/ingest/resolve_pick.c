@@ -2626,14 +2626,32 @@ static verdict pick_by_chain(const pt_resolver *rs, pt__resolve_ctx *c,
   return missed(PT_RES_EXTERNAL);
 }
 
+/* Whether classify may put candidate i in tier k, read from its kind
+ * alone: the caller's own type (tier 1) takes a function or a method
+ * written in it, and a method only where it is not named from outside a
+ * type (classify's same_type). */
+static int may_join(const pt_resolver *rs, const pick_ctx *p, size_t i, int k)
+{
+  pt_kind kind = (pt_kind)rs->info[i].kind;
+  const ref_view *v = p->v;
+  return k != 1 || kind == PT_KIND_FUNCTION ||
+         (kind == PT_KIND_METHOD &&
+          !(v->foreign || v->bare_call || v->import_fn));
+}
+
 /* The candidates of group (type, x) that classify puts in tier k, into
- * t; with k2 >= 0 also those of tier k2, into t2. */
+ * t; with k2 >= 0 also those of tier k2, into t2. A group of the
+ * caller's type holds its every member of the name in every copy of the
+ * tree (an impl block, a struct): those no tier asked for takes are
+ * passed over without classify. */
 static void group_tier(const pt_resolver *rs, pt__resolve_ctx *c,
                        const pick_ctx *p, size_t head, int type, uint32_t x,
                        int k, tier_hit *t, int k2, tier_hit *t2)
 {
   for (uint32_t i = group_of(rs, head, type, x); i != NO_ID;
        i = rs->gnext[type][i]) {
+    if (!may_join(rs, p, i, k) && (k2 < 0 || !may_join(rs, p, i, k2)))
+      continue;
     int level;
     unsigned m = classify(rs, c, p, i, &level);
     if (m & (1u << k))
