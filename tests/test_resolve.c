@@ -680,7 +680,7 @@ static void resolve__patch_follows_a_definition_an_import_names(void **state)
  * (x.shapes.rs), a lib.rs below the module's folder or one in another
  * module; `use crate::geo::shapes::area` only the crate's own. Java's
  * `import shapes.Geo` reads the package's folders. The candidates come out as a walk of every
- * definition of the name finds them. */
+ * definition of the name finds them (with_fillers). */
 static const char *const copies_files[] = {
   "one/src/shapes.rs", "pub fn area() -> i32 {\n    1\n}\n",
   "two/src/shapes/mod.rs", "pub fn area() -> i32 {\n    2\n}\n",
@@ -704,9 +704,29 @@ static const char *const copies_files[] = {
                     "  Geo make() { return new Geo(); }\n}\n",
   NULL};
 
+/* copies_files and 17 more definitions of area that no path names, so
+ * that the group of the name alone is past what is walked as it is
+ * (QN_WALKED in resolve_pick.c). */
+#define N_FILLERS 17
+static const char *const *with_fillers(void)
+{
+  static const char *files[80];
+  static char paths[N_FILLERS][24];
+  size_t n = 0;
+  for (; copies_files[n]; n++)
+    files[n] = copies_files[n];
+  for (int i = 0; i < N_FILLERS; i++) {
+    snprintf(paths[i], sizeof paths[i], "fill/src/f%02d.rs", i);
+    files[n++] = paths[i];
+    files[n++] = "pub fn area() -> i32 {\n    0\n}\n";
+  }
+  files[n] = NULL;
+  return files;
+}
+
 static void resolve__a_path_import_finds_its_name_in_every_copy(void **state)
 {
-  char *d = brief_of("path_copies", copies_files);
+  char *d = brief_of("path_copies", with_fillers());
   assert_has_line(d, "edge Calls app/src/main.rs:run -> ?area "
                      "[unresolved_ambiguous]");
   assert_has_line(d, "  candidates 6: app/src/geo/shapes.rs:area, "
@@ -737,7 +757,7 @@ static void resolve__patch_follows_the_files_of_a_path_import(void **state)
                           "  public static int area() { return 3; }\n}\n",
      NULL},
     {NULL, NULL, NULL}};
-  steps_equal_fresh("patch_path_copies", copies_files, steps);
+  steps_equal_fresh("patch_path_copies", with_fillers(), steps);
 }
 
 /* Files a patch brings that the imports name (a new folder takes a full

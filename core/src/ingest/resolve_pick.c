@@ -2088,10 +2088,11 @@ static int qn_at_tails(const pt_resolver *rs, pt_lang lang,
   if (t == NO_ID)
     return 1; /* no file or folder ends with it: none fits */
   for (uint32_t d = rs->tail_dir[t]; d != NO_ID; d = rs->dir_tail_next[d]) {
-    if (!dir_at(rs->path_text[rs->dir_path[d]], s, n, want, p, how, from))
+    uint32_t i = group_of(rs, head, PT_GRP_DIR, d);
+    if (i == NO_ID ||
+        !dir_at(rs->path_text[rs->dir_path[d]], s, n, want, p, how, from))
       continue;
-    for (uint32_t i = group_of(rs, head, PT_GRP_DIR, d); i != NO_ID;
-         i = rs->gnext[PT_GRP_DIR][i])
+    for (; i != NO_ID; i = rs->gnext[PT_GRP_DIR][i])
       if (rs->info[i].qn == qid &&
           path_fits(rs, lang, r, i, want, wl, how, types_only, from, glob) &&
           !fits_put(rs, f, i))
@@ -2101,15 +2102,17 @@ static int qn_at_tails(const pt_resolver *rs, pt_lang lang,
     return 1;
   for (uint32_t q = rs->tail_path[t]; q != NO_ID; q = rs->path_tail_next[q]) {
     const char *path = rs->path_text[q];
-    size_t pl = pt__use_prefix_len(lang, path);
+    uint32_t i = group_of(rs, head, PT_GRP_DIR, rs->path_dir[q]);
+    if (i == NO_ID)
+      continue;
     /* a module's file, not its folder's mod.rs (the folders above), at
      * the head, in a folder not walked above */
+    size_t pl = pt__use_prefix_len(lang, path);
     if (pl == pt__path_dir_len(path) ||
         !pt__use_module_at(path, pl, want, p, how, from) ||
         dir_at(path, s, n, want, p, how, from))
       continue;
-    for (uint32_t i = group_of(rs, head, PT_GRP_DIR, rs->path_dir[q]);
-         i != NO_ID; i = rs->gnext[PT_GRP_DIR][i])
+    for (; i != NO_ID; i = rs->gnext[PT_GRP_DIR][i])
       if (rs->info[i].file == q && rs->info[i].qn == qid &&
           path_fits(rs, lang, r, i, want, wl, how, types_only, from, glob) &&
           !fits_put(rs, f, i))
@@ -2117,6 +2120,18 @@ static int qn_at_tails(const pt_resolver *rs, pt_lang lang,
   }
   return 1;
 }
+
+/* Does the group of type from its member i hold at most n members? */
+static int group_within(const pt_resolver *rs, int type, uint32_t i, int n)
+{
+  for (; i != NO_ID && n >= 0; i = rs->gnext[type][i])
+    n--;
+  return n >= 0;
+}
+
+/* A group of the name alone up to this long is walked as it is: past it,
+ * the files of the path's last segment (qn_at_tails) cost less. */
+#define QN_WALKED 16
 
 /* at_path through groups, where want has two segments or more and ends
  * with the name (nl bytes) "P.name": a qualified name that fits it ends
@@ -2157,7 +2172,8 @@ static int at_path_groups(const pt_resolver *rs, pt_lang lang,
    * only at the files and folders of the path's last segment */
   int tails = -1;
   if (g[1] != NO_ID && how != PT_USE_EXACT &&
-      (lang == PT_LANG_RUST || lang == PT_LANG_JAVA) && wl > nl)
+      (lang == PT_LANG_RUST || lang == PT_LANG_JAVA) && wl > nl &&
+      !group_within(rs, PT_GRP_QN, g[1], QN_WALKED))
     tails = qn_at_tails(rs, lang, r, head, (uint32_t)id, want, wl, p, how,
                         types_only, from, glob, &f);
   if (tails == 0)
