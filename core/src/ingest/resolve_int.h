@@ -452,10 +452,6 @@ const pt__use *pt__use_local(const pt__resolve_ctx *c, const char *name,
 int pt__use_of_import(const pt_resolver *rs, pt__resolve_ctx *c,
                       pt_lang lang, const pt_raw_ref *r, pt_buf *out,
                       int *claims, int *how);
-/* Whether entity i of lang sits at the dotted path want (wl bytes), as
- * how (PT_USE_*) says: its qualified name, after its package's folders
- * (Java) or its module's file (Rust), ends with want; for PT_USE_CRATE
- * the rest is a folder around the file at path importer. */
 /* The length of the module or package path a definition's qualified
  * name follows, as pt__use_fits reads it from its file's path (a Java
  * package's folder, a Rust module's file or folder; 0 elsewhere). */
@@ -465,6 +461,10 @@ size_t pt__use_prefix_len(pt_lang lang, const char *path);
  * name is the rest of want. */
 int pt__use_module_at(const char *path, size_t pl, const char *want,
                       size_t wl, int how, const char *importer);
+/* Whether entity i of lang sits at the dotted path want (wl bytes), as
+ * how (PT_USE_*) says: its qualified name, after its package's folders
+ * (Java) or its module's file (Rust), ends with want; for PT_USE_CRATE
+ * the rest is a folder around the file at path importer. */
 int pt__use_fits(const pt_resolver *rs, pt_lang lang, size_t i,
                  const char *want, size_t wl, int how, const char *importer);
 

@@ -2657,9 +2657,9 @@ static int may_join(const pt_resolver *rs, const pick_ctx *p, size_t i, int k)
 
 /* The candidates of group (type, x) that classify puts in tier k, into
  * t; with k2 >= 0 also those of tier k2, into t2. A group of the
- * caller's type holds its every member of the name in every copy of the
- * tree (an impl block, a struct): those no tier asked for takes are
- * passed over without classify. */
+ * caller's type holds every member of the name in every copy of the
+ * tree (an impl block, a struct): those neither tier can take
+ * (may_join) are passed over without classify. */
 static void group_tier(const pt_resolver *rs, pt__resolve_ctx *c,
                        const pick_ctx *p, size_t head, int type, uint32_t x,
                        int k, tier_hit *t, int k2, tier_hit *t2)

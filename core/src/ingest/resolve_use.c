@@ -63,20 +63,14 @@ static int ends_with_dotted(const char *p, size_t n, const char *w, size_t wl)
 
 /* Does the module path path[0..pl) end with the dotted w (wl bytes), and
  * for PT_USE_CRATE the rest of it a folder around the file at importer? */
-static int module_at(const char *path, size_t pl, const char *w, size_t wl,
-                     int how, const char *importer)
+int pt__use_module_at(const char *path, size_t pl, const char *w, size_t wl,
+                      int how, const char *importer)
 {
   if (!ends_with_dotted(path, pl, w, wl))
     return 0;
   size_t head = pl > wl ? pl - wl - 1 : 0;
   return how != PT_USE_CRATE || head == 0 ||
          (strncmp(importer, path, head) == 0 && importer[head] == '/');
-}
-
-int pt__use_module_at(const char *path, size_t pl, const char *w, size_t wl,
-                      int how, const char *importer)
-{
-  return module_at(path, pl, w, wl, how, importer);
 }
 
 int pt__use_fits(const pt_resolver *rs, pt_lang lang, size_t i,
@@ -102,7 +96,7 @@ int pt__use_fits(const pt_resolver *rs, pt_lang lang, size_t i,
      * module or package path */
     size_t w1 = wl - ql - 1;
     return want[w1] == '.' && memcmp(want + wl - ql, q, ql) == 0 &&
-           module_at(path, pl, want, w1, how, importer);
+           pt__use_module_at(path, pl, want, w1, how, importer);
   }
   /* crate::x: what comes before x is a folder around the importing file
    * (its crate's root) */
