@@ -1285,6 +1285,17 @@ static void sqlite_save_begin__reads_the_records_until_released(void **state)
   pt_graph_free(sample);
 }
 
+/* The connection's page cache is want (PRAGMA cache_size's text). */
+static void assert_cache_size(sqlite3 *db, const char *want)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(st, 0), want);
+  sqlite3_finalize(st);
+}
+
 /* The page cache a step of a save asks for: bytes_each a record of n,
  * within its bounds; the sorter keeps to it (pt__sqlite_configure). */
 static void sqlite_set_cache__sizes_by_records_within_bounds(void **state)
@@ -1300,16 +1311,10 @@ static void sqlite_set_cache__sizes_by_records_within_bounds(void **state)
       {(size_t)1 << 30, 32, 4096, 131072, "-131072"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    sqlite3_stmt *st = NULL;
     assert_int_equal(pt__sqlite_set_cache(db, ":memory:", cases[i].n,
                                           cases[i].each, cases[i].lo,
                                           cases[i].hi), 0);
-    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st,
-                                        NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(st, 0),
-                        cases[i].want);
-    sqlite3_finalize(st);
+    assert_cache_size(db, cases[i].want);
   }
   sqlite3_close(db);
 }
@@ -1329,15 +1334,9 @@ static void sqlite_edge_index_cache__holds_every_key(void **state)
       {(size_t)1 << 30, "-131072"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    sqlite3_stmt *st = NULL;
     assert_int_equal(pt__sqlite_set_edge_index_cache(db, ":memory:",
                                                      cases[i].n), 0);
-    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st,
-                                        NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(st, 0),
-                        cases[i].want);
-    sqlite3_finalize(st);
+    assert_cache_size(db, cases[i].want);
   }
   sqlite3_close(db);
 }
