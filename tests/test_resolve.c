@@ -1097,6 +1097,21 @@ static int listed_once(uint32_t first, const uint32_t *next, uint32_t x)
   return seen == 1;
 }
 
+/* x is listed once under the last segment of path[0..end), when it has
+ * one: heads by tail, next by member (tail_path and path_tail_next, or
+ * tail_dir and dir_tail_next). */
+static void assert_listed_by_tail(const pt_resolver *rs, const char *path,
+                                  size_t end, const uint32_t *heads,
+                                  const uint32_t *next, uint32_t x)
+{
+  size_t ks = pt__tails_start(path, end);
+  if (ks == end)
+    return;
+  uint32_t t = pt__tails_find(rs, path + ks, end - ks);
+  assert_int_not_equal(t, NO_ID);
+  assert_true(listed_once(heads[t], next, x));
+}
+
 /* The tails (resolve_tails.c): every path knows its folder, every folder
  * a path in it; each is in the list of its last segment (a stem's, a
  * folder's) exactly once, and every list member has that segment. */
@@ -1109,12 +1124,8 @@ static void assert_tails_list_every_path(const pt_resolver *rs)
     assert_int_equal(rs->path_dir[p], d);
     const char *dot = strrchr(pt__path_base(path), '.');
     size_t stem = dot ? (size_t)(dot - path) : strlen(path);
-    size_t ks = pt__tails_start(path, stem);
-    if (ks == stem)
-      continue;
-    uint32_t t = pt__tails_find(rs, path + ks, stem - ks);
-    assert_int_not_equal(t, NO_ID);
-    assert_true(listed_once(rs->tail_path[t], rs->path_tail_next, p));
+    assert_listed_by_tail(rs, path, stem, rs->tail_path, rs->path_tail_next,
+                          p);
   }
   assert_true(rs->dirs.n <= rs->cap_dir_tails);
   for (size_t s = 0; s < rs->dirs.cap; s++) {
@@ -1125,12 +1136,7 @@ static void assert_tails_list_every_path(const pt_resolver *rs)
     const char *path = rs->path_text[rs->dir_path[d]];
     size_t dl = pt__path_dir_len(path);
     assert_int_equal(rs->path_dir[rs->dir_path[d]], d);
-    size_t ks = pt__tails_start(path, dl);
-    if (ks == dl)
-      continue;
-    uint32_t t = pt__tails_find(rs, path + ks, dl - ks);
-    assert_int_not_equal(t, NO_ID);
-    assert_true(listed_once(rs->tail_dir[t], rs->dir_tail_next, d));
+    assert_listed_by_tail(rs, path, dl, rs->tail_dir, rs->dir_tail_next, d);
   }
   for (size_t s = 0; s < rs->tails.cap; s++) {
     const pt_strmap_slot *slot = &rs->tails.slots[s];
