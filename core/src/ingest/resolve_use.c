@@ -34,18 +34,13 @@ static size_t rust_module_len(const char *path)
  * length of the path (its folders in Java, where packages are folders,
  * and Rust's module files): 0 in C# and PHP, whose qualified names hold
  * their namespaces. */
-static size_t prefix_len(pt_lang lang, const char *path)
+size_t pt__use_prefix_len(pt_lang lang, const char *path)
 {
   if (lang == PT_LANG_RUST)
     return rust_module_len(path);
   if (lang == PT_LANG_JAVA)
     return pt__path_dir_len(path);
   return 0;
-}
-
-size_t pt__use_prefix_len(pt_lang lang, const char *path)
-{
-  return prefix_len(lang, path);
 }
 
 /* Does p (n bytes, '/' between folders) end with the dotted w (wl
@@ -81,7 +76,7 @@ int pt__use_fits(const pt_resolver *rs, pt_lang lang, size_t i,
   if (how == PT_USE_EXACT)
     return ql == wl && memcmp(q, want, wl) == 0;
   const char *path = rs->path_text[rs->info[i].file];
-  size_t pl = prefix_len(lang, path);
+  size_t pl = pt__use_prefix_len(lang, path);
   if (ql >= wl) {
     if (memcmp(q + ql - wl, want, wl) != 0 ||
         (ql != wl && q[ql - wl - 1] != '.'))
