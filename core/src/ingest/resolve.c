@@ -131,12 +131,12 @@ int pt__deps_add(pt__deps *d, uint64_t h)
 }
 
 uint64_t pt__deps_member_hash(uint8_t fam, const char *name, size_t len,
-                              uint32_t encl)
+                              uint32_t type)
 {
   uint64_t h = pt__deps_hash(pt__deps_member_tag(fam), name, len);
-  h *= 1099511628211u; /* a 0 byte, which no name holds, then the id */
+  h *= 1099511628211u; /* a 0 byte, which no name holds, then the type */
   for (int i = 0; i < 4; i++) {
-    h ^= (encl >> (8 * i)) & 0xffu;
+    h ^= (type >> (8 * i)) & 0xffu;
     h *= 1099511628211u;
   }
   return h;
@@ -270,7 +270,8 @@ void pt__resolve_note_members(const pt_resolver *rs, size_t head,
                               uint32_t encl)
 {
   const char *name = rs->ents[head].name;
-  note_hash(pt__deps_member_hash(rs->info[head].fam, name, strlen(name), encl));
+  note_hash(pt__deps_member_hash(rs->info[head].fam, name, strlen(name),
+                                 rs->qn_hash[encl]));
 }
 
 int pt__resolve_has_name(const pt_resolver *rs, const char *name, size_t len)
@@ -282,7 +283,7 @@ int pt__resolve_has_name(const pt_resolver *rs, const char *name, size_t len)
 
 size_t pt__resolve_bases(const pt_resolver *rs, uint32_t q)
 {
-  note('b', &q, sizeof q);
+  note('b', &rs->qn_hash[q], sizeof *rs->qn_hash);
   return rs->base_head[q];
 }
 
@@ -576,10 +577,16 @@ int pt__resolver_new_beside(const pt_entity *ents, size_t n_ents,
     pt__error_set(e.code, e.file, e.line, "%s", e.message);
   }
   rs->base_head = rc == 0 ? pt_malloc((rs->qnames.n + 1) * sizeof(size_t)) : NULL;
-  if (rc == 0 && !rs->base_head)
+  rs->qn_hash = rc == 0 ? pt_malloc((rs->qnames.n + 1) * sizeof *rs->qn_hash)
+                       : NULL;
+  if (rc == 0 && (!rs->base_head || !rs->qn_hash))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   for (size_t i = 0; rc == 0 && i < rs->qnames.n; i++)
     rs->base_head[i] = NONE;
+  /* each slot of the map keeps its key's hash (and its id) */
+  for (size_t i = 0; rc == 0 && i < rs->qnames.cap; i++)
+    if (rs->qnames.slots[i].key)
+      rs->qn_hash[rs->qnames.slots[i].value] = rs->qnames.slots[i].hash;
   rs->n_base_head = rc == 0 ? rs->qnames.n : 0;
   pt_free(tail);
   if (rc) {
@@ -640,6 +647,7 @@ void pt__resolver_free(pt_resolver *rs)
   pt_strmap_fini(&rs->dirs);
   pt_strmap_fini(&rs->defaults);
   pt_free(rs->base_head);
+  pt_free(rs->qn_hash);
   pt_free(rs->base_nodes);
   pt_strmap_fini(&rs->by_base);
   pt_free(rs->path_text);

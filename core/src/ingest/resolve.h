@@ -153,7 +153,7 @@ int pt__deps_add(pt__deps *d, uint64_t h);
  * records it instead of the chain tag. */
 #define pt__deps_member_tag(fam) ((char)(0xA0 | (fam)))
 uint64_t pt__deps_member_hash(uint8_t fam, const char *name, size_t len,
-                              uint32_t encl);
+                              uint32_t type); /* the type's qn_hash */
 /* Sorts and dedups d; PT_ENOMEM when recording ran out of memory. */
 int pt__deps_seal(pt__deps *d);
 void pt__deps_fini(pt__deps *d);

@@ -138,7 +138,13 @@ struct pt_resolver {
   pt_strmap defaults;        /* JavaScript family: file path -> its `export
                                 default` definition (NONE: none) */
   size_t *base_head;         /* owned, by qualified-name id: first base_node */
-  size_t n_base_head;        /* ids base_head has room for */
+  size_t n_base_head;        /* ids base_head and qn_hash have room for */
+  uint32_t *qn_hash;         /* owned, by qualified-name id: the low 32
+                                bits of its text's map hash, which a read
+                                of the type's bases or members records in
+                                place of the id (ids follow the order the
+                                tables were made in, a fresh run's or a
+                                re-run's; the text does not) */
   base_node *base_nodes;
   size_t n_base_nodes, cap_base_nodes;
   const pt_file_record *files; /* borrowed */

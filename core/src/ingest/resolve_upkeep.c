@@ -29,7 +29,7 @@ static int mark_members(pt__deps *changed, const pt_resolver *rs, size_t i)
   if (in->encl == NO_ID)
     return 0;
   return pt__deps_add(changed, pt__deps_member_hash(in->fam, name, strlen(name),
-                                                    in->encl)) == 0
+                                                    rs->qn_hash[in->encl])) == 0
              ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
 }
 
@@ -401,13 +401,17 @@ static int append_entity(pt_resolver *rs, const pt_entity *e, size_t *out)
   return pt_strmap_put(&rs->by_key, e->key, strlen(e->key), i);
 }
 
-/* A base list head (NONE) for every qualified-name id. */
+/* A base list head (NONE) for every qualified-name id, and room for its
+ * hash (place_entity sets it). */
 static int base_heads(pt_resolver *rs)
 {
   size_t n = rs->qnames.n;
   if (n <= rs->n_base_head)
     return 0;
-  size_t *bh = pt_realloc(rs->base_head, (n + 1) * sizeof *bh);
+  uint32_t *qh = pt_realloc(rs->qn_hash, (n + 1) * sizeof *qh);
+  if (qh)
+    rs->qn_hash = qh;
+  size_t *bh = qh ? pt_realloc(rs->base_head, (n + 1) * sizeof *bh) : NULL;
   if (!bh)
     return PT_ERR(PT_ENOMEM, "out of memory");
   rs->base_head = bh;
@@ -444,6 +448,11 @@ static int place_entity(pt_resolver *rs, size_t i, uint32_t f, size_t pos,
     rc = pt__resolve_intern(&rs->name_ids, e->name, strlen(e->name), &in->nid);
   if (rc == 0)
     rc = base_heads(rs);
+  if (rc == 0) {
+    rs->qn_hash[in->qn] = (uint32_t)pt_strmap_hash(e->qualname, in->ql);
+    if (encl.s)
+      rs->qn_hash[in->encl] = (uint32_t)pt_strmap_hash(encl.s, encl.n);
+  }
   if (rc == 0) rc = chain_link(rs, i);
   if (rc == 0) rc = pt__group_link(rs, i);
   if (rc == 0) rc = count_name(rs, e->name, 1, changed);
@@ -690,7 +699,7 @@ static int mark_changed_bases(pt_resolver *rs, size_t f, size_t first_old,
         continue;
       uint32_t q = rs->info[b->type].qn;
       if (!same_bases(rs, f, q, first_old, old_hi, n_old))
-        rc = mark(changed, 'b', &q, sizeof q);
+        rc = mark(changed, 'b', &rs->qn_hash[q], sizeof *rs->qn_hash);
     }
   for (size_t k = first_old; k < old_hi; k++)
     if (rs->base_nodes[k].removed == 2)
