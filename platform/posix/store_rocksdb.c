@@ -169,10 +169,10 @@ static int put_entity(const void *g, pt__rocksdb_ids *ids, size_t i,
 }
 
 int pt__rocksdb_entity9_kv(const pt_entity *e, pt__rocksdb_ids *ids,
-                           pt_buf *k, pt_buf *v)
+                           const uint32_t *kept, pt_buf *k, pt_buf *v)
 {
   int rc = key_part(k, e->key);
-  return rc ? rc : pt__rocksdb_encode_entity9(v, ids, e);
+  return rc ? rc : pt__rocksdb_encode_entity9_kept(v, ids, e, kept);
 }
 
 int pt__rocksdb_code_kv(const pt_entity *e, pt_buf *k, pt_buf *v)
@@ -184,7 +184,9 @@ int pt__rocksdb_code_kv(const pt_entity *e, pt_buf *k, pt_buf *v)
 static int put_entity9(const void *g, pt__rocksdb_ids *ids, size_t i,
                        pt_buf *k, pt_buf *v)
 {
-  return pt__rocksdb_entity9_kv(&pt_graph_entities(g)[i], ids, k, v);
+  const pt_entity *e = pt_graph_entities(g);
+  return pt__rocksdb_entity9_kv(&e[i], ids,
+                                pt__rocksdb_kept_entity(ids, e, i), k, v);
 }
 
 /* Format 9: entity i's code, under its key. */
@@ -238,9 +240,15 @@ static int put_edge_run(const void *g, pt__rocksdb_ids *ids, size_t i,
   if (!r || i >= r->n)
     return PT_ERR(PT_ERROR, "rocksdb: edges written without their runs");
   const pt_edge *e = &pt_graph_edges(g)[r->start[i]];
+  /* the to keys' ids kept from the numbering of g's edges, if it kept them */
+  const uint32_t *to = ids->edge_to && ids->edges == pt_graph_edges(g) &&
+                               ids->n_edges == pt_graph_n_edges(g)
+                           ? &ids->edge_to[r->start[i]]
+                           : NULL;
   int rc = key_part(k, e->from_key);
-  return rc ? rc : pt__rocksdb_encode_edges(v, ids, e,
-                                            r->start[i + 1] - r->start[i]);
+  return rc ? rc : pt__rocksdb_encode_edges_to(v, ids, e,
+                                               r->start[i + 1] - r->start[i],
+                                               to);
 }
 
 int pt__rocksdb_file_kv(const pt_file_record *f, pt_buf *k, pt_buf *v)

@@ -72,7 +72,9 @@ static int put_entity(const void *src, pt__rocksdb_ids *ids, size_t i,
                       pt_buf *k, pt_buf *v)
 {
   const pt__rocksdb_begun *b = src;
-  return pt__rocksdb_entity9_kv(b->entity_at[i], ids, k, v);
+  return pt__rocksdb_entity9_kv(b->entity_at[i], ids,
+                                pt__rocksdb_kept_entity(ids, b->entity_at, i),
+                                k, v);
 }
 
 static int put_file(const void *src, pt__rocksdb_ids *ids, size_t i,
@@ -108,6 +110,10 @@ static void forget_records(pt__rocksdb_begun *b)
   b->entity_at = NULL;
   b->file_at = NULL;
   b->ignored_at = NULL;
+  /* the entities' ids, kept for their records only */
+  pt_free(b->ids.entity_ids);
+  b->ids.entity_ids = NULL;
+  b->ids.entities = NULL;
 }
 
 static void hash_records(pt__rocksdb_begun *b)

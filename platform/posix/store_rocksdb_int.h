@@ -128,7 +128,22 @@ typedef struct pt__rocksdb_ids {
   /* the edge runs of the graphs written (a save's one, an update's old
    * and now): pt__rocksdb_ids_group_edges */
   pt__rocksdb_groups groups[2];
+  /* a save: the id of each edge's to key as the numbering found it, so
+   * that the encoders do not look it up again (edge i of the graph whose
+   * edges are `edges`); NULL in an update, or when an id does not fit */
+  const pt_edge *edges; /* borrowed */
+  uint32_t *edge_to;    /* owned: n_edges ids */
+  size_t n_edges;
+  /* a save: the ids of each entity's key, name, qualname, file path and
+   * parent key as the numbering found them, entity i's 5 at
+   * [PT__ROCKSDB_ENTITY_IDS * i], of the records `entities` (a graph's
+   * array of entities, or a begun save's array of their addresses); NULL
+   * when not kept. An id that does not fit is UINT32_MAX: looked up. */
+  const void *entities; /* borrowed */
+  uint32_t *entity_ids; /* owned */
 } pt__rocksdb_ids;
+
+#define PT__ROCKSDB_ENTITY_IDS 5
 
 /* A save's ids: every string of g numbered from 1, and with has_hashed
  * their order by hash for the 'x' records (tests only). Free with
@@ -217,6 +232,11 @@ int pt__rocksdb_decode_entity(const char *data, size_t size,
 #define PT__ROCKSDB_APART_VERSION 9
 int pt__rocksdb_encode_entity9(pt_buf *out, pt__rocksdb_ids *ids,
                                const pt_entity *e);
+/* The same record, its strings' ids given in kept[0..5) (pt__rocksdb_ids'
+ * entity_ids) rather than looked up; kept NULL: looked up. */
+int pt__rocksdb_encode_entity9_kept(pt_buf *out, pt__rocksdb_ids *ids,
+                                    const pt_entity *e,
+                                    const uint32_t *kept);
 int pt__rocksdb_encode_code(pt_buf *out, const pt_entity *e);
 int pt__rocksdb_decode_code(const char *data, size_t size, const char **code,
                             size_t *len);
@@ -256,6 +276,11 @@ int pt__rocksdb_decode_test(const char *data, size_t size,
  * at the first that fails, returning its code. */
 int pt__rocksdb_encode_edges(pt_buf *out, pt__rocksdb_ids *ids,
                              const pt_edge *e, size_t n);
+/* The same record, with the ids of the edges' to keys given in to[0..n)
+ * (pt__rocksdb_ids' edge_to) rather than looked up. */
+int pt__rocksdb_encode_edges_to(pt_buf *out, pt__rocksdb_ids *ids,
+                                const pt_edge *e, size_t n,
+                                const uint32_t *to);
 int pt__rocksdb_decode_edges(const char *data, size_t size,
                              const pt__rocksdb_strings *s,
                              int (*each)(const pt_edge *e,
@@ -359,10 +384,19 @@ void pt__rocksdb_tables_fini(pt__rocksdb_tables *t);
  * entity, file record or ignored file, as a save of format 7 writes it. */
 int pt__rocksdb_entity_kv(const pt_entity *e, pt__rocksdb_ids *ids,
                           pt_buf *k, pt_buf *v);
-/* The same as format 9 writes them: the entity without its code, and its
- * code record. */
+/* The same as format 9 writes them: the entity without its code (its
+ * strings' ids in kept, or looked up when kept is NULL), and its code
+ * record. */
 int pt__rocksdb_entity9_kv(const pt_entity *e, pt__rocksdb_ids *ids,
-                           pt_buf *k, pt_buf *v);
+                           const uint32_t *kept, pt_buf *k, pt_buf *v);
+/* The ids ids kept of entity i of the records `entities`, or NULL. */
+static inline const uint32_t *pt__rocksdb_kept_entity(
+    const pt__rocksdb_ids *ids, const void *entities, size_t i)
+{
+  return ids->entity_ids && ids->entities == entities
+             ? &ids->entity_ids[PT__ROCKSDB_ENTITY_IDS * i]
+             : NULL;
+}
 int pt__rocksdb_code_kv(const pt_entity *e, pt_buf *k, pt_buf *v);
 int pt__rocksdb_file_kv(const pt_file_record *f, pt_buf *k, pt_buf *v);
 int pt__rocksdb_ignored_kv(const pt_ignored_file *f, pt_buf *k, pt_buf *v);

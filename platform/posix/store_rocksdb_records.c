@@ -70,20 +70,35 @@ static void put_code(writer *w, const pt_entity *e)
     w->rc = pt_buf_put(w->out, e->code, pt_entity_code_len(e));
 }
 
-/* Format 7's entity record holds its code; format 9's does not. */
-static int encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
-                         const pt_entity *e, int with_code)
+/* s's id: kept (pt__rocksdb_ids' entity_ids) when it is not UINT32_MAX */
+static void put_kept_id(writer *w, const char *s, uint32_t kept)
 {
+  if (kept == UINT32_MAX)
+    put_id(w, s);
+  else
+    put_u64(w, kept);
+}
+
+/* Format 7's entity record holds its code; format 9's does not. Its
+ * strings' ids are kept[0..5), or looked up when kept is NULL. */
+static int encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
+                         const pt_entity *e, int with_code,
+                         const uint32_t *kept)
+{
+  static const uint32_t none[PT__ROCKSDB_ENTITY_IDS] = {
+      UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+  if (!kept)
+    kept = none;
   const char *nul = memchr(e->content_hash, '\0', sizeof e->content_hash);
   size_t hash_len = nul ? (size_t)(nul - e->content_hash)
                         : sizeof e->content_hash - 1;
   writer w = writer_begin_v(out, ids, 'E',
                             with_code ? RECORD_VERSION : APART_VERSION);
-  put_id(&w, e->key);
-  put_id(&w, e->name);
-  put_id(&w, e->qualname);
-  put_id(&w, e->file_path);
-  put_id(&w, e->parent_key);
+  put_kept_id(&w, e->key, kept[0]);
+  put_kept_id(&w, e->name, kept[1]);
+  put_kept_id(&w, e->qualname, kept[2]);
+  put_kept_id(&w, e->file_path, kept[3]);
+  put_kept_id(&w, e->parent_key, kept[4]);
   put_text(&w, e->signature);
   if (with_code)
     put_code(&w, e);
@@ -101,13 +116,19 @@ static int encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
 int pt__rocksdb_encode_entity(pt_buf *out, pt__rocksdb_ids *ids,
                               const pt_entity *e)
 {
-  return encode_entity(out, ids, e, 1);
+  return encode_entity(out, ids, e, 1, NULL);
 }
 
 int pt__rocksdb_encode_entity9(pt_buf *out, pt__rocksdb_ids *ids,
                                const pt_entity *e)
 {
-  return encode_entity(out, ids, e, 0);
+  return encode_entity(out, ids, e, 0, NULL);
+}
+
+int pt__rocksdb_encode_entity9_kept(pt_buf *out, pt__rocksdb_ids *ids,
+                                    const pt_entity *e, const uint32_t *kept)
+{
+  return encode_entity(out, ids, e, 0, kept);
 }
 
 int pt__rocksdb_encode_code(pt_buf *out, const pt_entity *e)
@@ -117,11 +138,24 @@ int pt__rocksdb_encode_code(pt_buf *out, const pt_entity *e)
   return w.rc;
 }
 
-/* An edge's fields after its from key. */
-static void put_edge_rest(writer *w, const pt_edge *e)
+/* An edge's fields after its from key; to_id the id of its to key, or
+ * UINT64_MAX to look it up. A run's edges mostly share one file path:
+ * *file (NULL at first) and *file_id are the last looked up. */
+static void put_edge_rest(writer *w, const pt_edge *e, uint64_t to_id,
+                          const char **file, uint64_t *file_id)
 {
-  put_id(w, e->to_key);
-  put_id(w, e->file_path);
+  if (to_id == UINT64_MAX)
+    put_id(w, e->to_key);
+  else
+    put_u64(w, to_id);
+  if (!e->file_path || e->file_path != *file) {
+    uint64_t id = 0;
+    if (w->rc == 0)
+      w->rc = pt__rocksdb_id_of(w->ids, e->file_path, &id);
+    *file = e->file_path;
+    *file_id = id;
+  }
+  put_u64(w, *file_id);
   put_u64(w, (uint64_t)e->type);
   put_u64(w, e->line);
   put_u64(w, e->resolved ? 1 : 0);
@@ -136,23 +170,34 @@ static void put_edge_rest(writer *w, const pt_edge *e)
   }
 }
 
-int pt__rocksdb_encode_edges(pt_buf *out, pt__rocksdb_ids *ids,
-                             const pt_edge *e, size_t n)
+int pt__rocksdb_encode_edges_to(pt_buf *out, pt__rocksdb_ids *ids,
+                                const pt_edge *e, size_t n,
+                                const uint32_t *to)
 {
   writer w = writer_begin_v(out, ids, 'G', GROUP_VERSION);
+  const char *file = NULL;
+  uint64_t file_id = 0;
   put_id(&w, n ? e[0].from_key : NULL);
   put_u64(&w, n);
   for (size_t i = 0; i < n; i++)
-    put_edge_rest(&w, &e[i]);
+    put_edge_rest(&w, &e[i], to ? to[i] : UINT64_MAX, &file, &file_id);
   return w.rc;
+}
+
+int pt__rocksdb_encode_edges(pt_buf *out, pt__rocksdb_ids *ids,
+                             const pt_edge *e, size_t n)
+{
+  return pt__rocksdb_encode_edges_to(out, ids, e, n, NULL);
 }
 
 int pt__rocksdb_encode_edge(pt_buf *out, pt__rocksdb_ids *ids,
                             const pt_edge *e)
 {
   writer w = writer_begin(out, ids, 'D');
+  const char *file = NULL;
+  uint64_t file_id = 0;
   put_id(&w, e->from_key);
-  put_edge_rest(&w, e);
+  put_edge_rest(&w, e, UINT64_MAX, &file, &file_id);
   return w.rc;
 }
 

@@ -57,15 +57,60 @@ static int add_text(pt__rocksdb_ids *ids, const char *s, size_t len)
 
 /* ---- a save -------------------------------------------------------------- */
 
-static int number(pt__rocksdb_ids *ids, const char *s)
+/* s numbered (the next id when it is new), *id its id (0 for NULL) */
+static int number_id(pt__rocksdb_ids *ids, const char *s, size_t *id)
 {
-  size_t id = 0, n = ids->map.n;
+  size_t n = ids->map.n;
+  *id = 0;
   if (!s)
     return 0;
-  int rc = pt_ptrmap_put_new(&ids->map, s, n + 1, &id);
+  int rc = pt_ptrmap_put_new(&ids->map, s, n + 1, id);
   if (rc == 0 && ids->map.n > n)
     rc = add_text(ids, s, strlen(s));
   return rc;
+}
+
+static int number(pt__rocksdb_ids *ids, const char *s)
+{
+  size_t id;
+  return number_id(ids, s, &id);
+}
+
+/* An id as edge_to keeps it: UINT32_MAX for one that does not fit, which
+ * the encoder then looks up. */
+static uint32_t kept_id(size_t id)
+{
+  return id < UINT32_MAX ? (uint32_t)id : UINT32_MAX;
+}
+
+/* e's strings numbered as entity_strings with number does it, their ids
+ * kept at out[0..5) (out NULL: not kept). */
+static int number_entity(pt__rocksdb_ids *ids, const pt_entity *e,
+                         uint32_t *out)
+{
+  const char *s[PT__ROCKSDB_ENTITY_IDS] = {e->key, e->name, e->qualname,
+                                           e->file_path, e->parent_key};
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < PT__ROCKSDB_ENTITY_IDS; k++) {
+    size_t id = 0;
+    rc = number_id(ids, s[k], &id);
+    if (out)
+      out[k] = kept_id(id);
+  }
+  return rc;
+}
+
+/* Room in ids for the ids of the strings of n entities, the records
+ * `entities`. */
+static int keep_entities(pt__rocksdb_ids *ids, const void *entities, size_t n)
+{
+  ids->entities = entities;
+  ids->entity_ids =
+      n ? pt_malloc(n * PT__ROCKSDB_ENTITY_IDS * sizeof *ids->entity_ids)
+        : NULL;
+  return n && !ids->entity_ids
+             ? PT_ERR(PT_ENOMEM, "out of memory numbering strings")
+             : 0;
 }
 
 /* Sorts v (n pairs, in id order) by hash, then id: four stable passes of
@@ -140,6 +185,31 @@ static int each_edge_string(const pt_graph *g, size_t lo, size_t hi,
   return rc;
 }
 
+/* The edges [lo, hi) numbered as each_edge_string with number does it,
+ * the id of edge i's to key kept at to[i - lo] (to NULL: not kept). */
+static int number_edges(pt__rocksdb_ids *ids, const pt_graph *g, size_t lo,
+                        size_t hi, uint32_t *to)
+{
+  const pt_edge *d = pt_graph_edges(g);
+  const char *from = NULL, *file = NULL;
+  int rc = 0;
+  for (size_t i = lo; rc == 0 && i < hi; i++) {
+    size_t id = 0;
+    if (d[i].from_key != from)
+      rc = number(ids, from = d[i].from_key);
+    if (rc == 0 && d[i].file_path != file)
+      rc = number(ids, file = d[i].file_path);
+    if (rc == 0)
+      rc = number_id(ids, d[i].to_key, &id);
+    if (to)
+      to[i - lo] = kept_id(id);
+    const pt_candidates *c = d[i].candidates;
+    for (uint32_t k = 0; rc == 0 && c && k < c->n_keys; k++)
+      rc = number(ids, c->keys[k]);
+  }
+  return rc;
+}
+
 static int each_test_string(const pt_graph *g, string_fn each,
                             pt__rocksdb_ids *ids)
 {
@@ -172,6 +242,9 @@ typedef struct edge_scan {
   const pt_graph *g;     /* borrowed */
   size_t lo, hi;
   pt__rocksdb_ids part;  /* owned: map, text and len */
+  int keep;              /* set: keep the to keys' ids in to */
+  uint32_t *to;          /* owned: edge i's to key's id in part at
+                            [i - lo] */
   int rc;
   pt_error err;          /* when rc != 0 */
 } edge_scan;
@@ -180,15 +253,18 @@ static void scan_edges(void *payload)
 {
   edge_scan *e = payload;
   e->rc = pt_ptrmap_reserve(&e->part.map, (e->hi - e->lo) / 3 + 16);
+  if (e->rc == 0 && e->keep && e->hi > e->lo &&
+      !(e->to = pt_malloc((e->hi - e->lo) * sizeof *e->to)))
+    e->rc = PT_ERR(PT_ENOMEM, "out of memory numbering strings");
   if (e->rc == 0)
-    e->rc = each_edge_string(e->g, e->lo, e->hi, number, &e->part);
+    e->rc = number_edges(&e->part, e->g, e->lo, e->hi, e->to);
   if (e->rc)
     e->err = *pt_error_last();
 }
 
 /* Waits for e's thread (or scans on the caller's when it did not
  * start) and numbers the strings it found that ids does not hold, in
- * their order. */
+ * their order; with e->to, the to keys' ids in ids->edge_to. */
 static int merge_scan(pt__rocksdb_ids *ids, edge_scan *e, pt_thread *th,
                       int rc)
 {
@@ -199,24 +275,50 @@ static int merge_scan(pt__rocksdb_ids *ids, edge_scan *e, pt_thread *th,
   if (rc == 0 && e->rc)
     rc = pt__error_set(e->rc, e->err.file, e->err.line, "%s",
                        e->err.message);
+  /* the id in ids of the part's id i at [i] */
+  uint32_t *as = NULL;
+  if (rc == 0 && e->to && !(as = pt_malloc((e->part.n + 1) * sizeof *as)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory numbering strings");
+  if (as)
+    as[0] = 0;
   for (size_t i = 0; rc == 0 && i < e->part.n; i++) {
     size_t id = 0, n = ids->map.n;
     rc = pt_ptrmap_put_new(&ids->map, e->part.text[i], n + 1, &id);
     if (rc == 0 && ids->map.n > n)
       rc = add_text(ids, e->part.text[i], e->part.len[i]);
+    if (as)
+      as[i + 1] = kept_id(id);
   }
+  for (size_t i = e->lo; rc == 0 && as && i < e->hi; i++) {
+    uint32_t t = e->to[i - e->lo];
+    ids->edge_to[i] = t == UINT32_MAX ? UINT32_MAX : as[t];
+  }
+  pt_free(as);
+  pt_free(e->to);
   pt__rocksdb_ids_fini(&e->part);
   return rc;
 }
 
+/* Room in ids for the ids of g's edges' to keys. */
+static int keep_edges(pt__rocksdb_ids *ids, const pt_graph *g)
+{
+  size_t n = pt_graph_n_edges(g);
+  ids->edges = pt_graph_edges(g);
+  ids->n_edges = n;
+  if (n && !(ids->edge_to = pt_malloc(n * sizeof *ids->edge_to)))
+    return PT_ERR(PT_ENOMEM, "out of memory numbering strings");
+  return 0;
+}
+
 static pt_thread *start_scan(edge_scan *e, const pt_graph *g, size_t lo,
-                             size_t hi)
+                             size_t hi, int keep)
 {
   pt_thread *th = NULL;
   memset(e, 0, sizeof *e);
   e->g = g;
   e->lo = lo;
   e->hi = hi;
+  e->keep = keep;
   if (pt_thread_start(scan_edges, e, &th) != 0)
     pt_error_clear();
   return th;
@@ -231,8 +333,15 @@ static pt_thread *start_scan(edge_scan *e, const pt_graph *g, size_t lo,
 static int number_all(pt__rocksdb_ids *ids, const pt_graph *g)
 {
   edge_scan e;
-  pt_thread *th = start_scan(&e, g, 0, pt_graph_n_edges(g));
-  int rc = each_entity_string(g, number, ids);
+  int rc = keep_edges(ids, g);
+  pt_thread *th = start_scan(&e, g, 0, pt_graph_n_edges(g), rc == 0);
+  const pt_entity *v = pt_graph_entities(g);
+  size_t n = pt_graph_n_entities(g);
+  if (rc == 0)
+    rc = keep_entities(ids, v, n);
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    rc = number_entity(ids, &v[i],
+                       &ids->entity_ids[PT__ROCKSDB_ENTITY_IDS * i]);
   rc = merge_scan(ids, &e, th, rc);
   return rc ? rc : each_test_string(g, number, ids);
 }
@@ -282,8 +391,11 @@ int pt__rocksdb_ids_begin(pt__rocksdb_ids *ids, const pt_entity *const *e,
   memset(ids, 0, sizeof *ids);
   ids->first_id = 1;
   int rc = pt_ptrmap_reserve(&ids->map, 2 * n + 16);
+  if (rc == 0)
+    rc = keep_entities(ids, e, n);
   for (size_t i = 0; rc == 0 && i < n; i++)
-    rc = entity_strings(e[i], number, ids);
+    rc = number_entity(ids, e[i],
+                       &ids->entity_ids[PT__ROCKSDB_ENTITY_IDS * i]);
   return rc;
 }
 
@@ -293,11 +405,13 @@ int pt__rocksdb_ids_finish(pt__rocksdb_ids *ids, const pt_graph *g)
 {
   size_t n = pt_graph_n_edges(g), half = n / 2;
   edge_scan e;
-  pt_thread *th = start_scan(&e, g, half, n);
-  int rc = pt_ptrmap_reserve(&ids->map, ids->map.n + n / 16 +
-                                            2 * pt_graph_n_tests(g) + 16);
+  int rc = keep_edges(ids, g);
+  pt_thread *th = start_scan(&e, g, half, n, rc == 0);
   if (rc == 0)
-    rc = each_edge_string(g, 0, half, number, ids);
+    rc = pt_ptrmap_reserve(&ids->map, ids->map.n + n / 16 +
+                                          2 * pt_graph_n_tests(g) + 16);
+  if (rc == 0)
+    rc = number_edges(ids, g, 0, half, ids->edge_to);
   rc = merge_scan(ids, &e, th, rc);
   return rc ? rc : each_test_string(g, number, ids);
 }
@@ -471,6 +585,8 @@ void pt__rocksdb_ids_fini(pt__rocksdb_ids *ids)
   pt_free(ids->text);
   pt_free(ids->len);
   pt_free(ids->by_hash);
+  pt_free(ids->edge_to);
+  pt_free(ids->entity_ids);
   memset(ids, 0, sizeof *ids);
 }
 

@@ -674,6 +674,42 @@ static void assert_numbered_as_first_named(pt_test_fixture *f,
   raw_fini(&a);
 }
 
+/* A graph of many edges whose to keys are entities' keys and keys that
+ * only edges name, some first named in the edges' second half, some in
+ * both halves, with files that change within a from key's run. */
+static pt_graph *edges_graph(void)
+{
+  pt_graph *g = pt_test_new_graph();
+  for (unsigned i = 0; i < 600; i++) {
+    char key[64], name[16];
+    pt_snprintf(key, sizeof key, "c:fn:f%04u:__e:T%u", i, i);
+    pt_snprintf(name, sizeof name, "f%04u", i);
+    pt_entity e = {.key = key, .name = name, .qualname = name,
+                   .file_path = i % 2 ? "a.c" : "b.c", .code = "{}",
+                   .content_hash = "0", .lang = PT_LANG_C,
+                   .kind = PT_KIND_FUNCTION, .line_start = i + 1,
+                   .line_end = i + 1, .birth = i};
+    assert_int_equal(pt_graph_add_entity(g, &e), 0);
+  }
+  for (unsigned i = 0; i < 600; i++) {
+    char from[64], to[64];
+    pt_snprintf(from, sizeof from, "c:fn:f%04u:__e:T%u", i, i);
+    for (unsigned k = 0; k < 3; k++) {
+      unsigned j = (i * 7 + k * 131) % 600;
+      if (k == 1)
+        pt_snprintf(to, sizeof to, "c:fn:f%04u:__e:T%u", j, j);
+      else /* only edges name these: i / 40 first in the second half */
+        pt_snprintf(to, sizeof to, "c:fn:u%u:unresolved-reference:0-0",
+                    k == 0 ? i / 40 : i % 23);
+      pt_edge d = {.from_key = from, .to_key = to,
+                   .file_path = k == 2 ? "c.c" : "a.c",
+                   .type = PT_EDGE_CALLS, .line = i + k + 1};
+      assert_int_equal(pt_graph_add_edge(g, &d), 0);
+    }
+  }
+  return pt_test_finished(g);
+}
+
 /* The large graph with `n` of its entities renamed: new keys, names and
  * edges, the rest as they were; its strings in the pool of `share` when
  * it is not NULL, as a live index's patched graphs share theirs. */
@@ -720,11 +756,104 @@ static void rocksdb_save__numbers_strings_as_the_records_first_name_them(
 {
   pt_test_fixture *f = *state;
   pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
-                   renamed_graph(1500, "new.c")};
-  for (size_t i = 0; i < 3; i++) {
+                   renamed_graph(1500, "new.c"), edges_graph()};
+  for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
     assert_int_equal(pt_store_save(f->st, g[i]), 0);
     assert_numbered_as_first_named(f, g[i]);
+    reopen(f);
+    pt_test_assert_loads(f->st, g[i]);
     pt_graph_free(g[i]);
+  }
+}
+
+/* Every edge record of g encoded with the to keys' ids that ids kept from
+ * its numbering is the record that looking each id up gives. */
+static void assert_kept_ids_encode_as_looked_up(pt__rocksdb_ids *ids,
+                                                const pt_graph *g)
+{
+  pt_buf kept = PT_BUF_INIT, looked = PT_BUF_INIT;
+  const pt_edge *d = pt_graph_edges(g);
+  assert_int_equal(pt__rocksdb_ids_group_edges(ids, g), 0);
+  const pt__rocksdb_groups *r = pt__rocksdb_groups_of(ids, g);
+  assert_non_null(r);
+  if (pt_graph_n_edges(g))
+    assert_non_null(ids->edge_to);
+  assert_ptr_equal(ids->edges, d);
+  for (size_t i = 0; i < r->n; i++) {
+    size_t lo = r->start[i], n = r->start[i + 1] - lo;
+    pt_buf_clear(&kept);
+    pt_buf_clear(&looked);
+    assert_int_equal(pt__rocksdb_encode_edges_to(&kept, ids, &d[lo], n,
+                                                 &ids->edge_to[lo]), 0);
+    assert_int_equal(pt__rocksdb_encode_edges(&looked, ids, &d[lo], n), 0);
+    assert_int_equal(kept.len, looked.len);
+    assert_memory_equal(kept.ptr, looked.ptr, kept.len);
+  }
+  for (size_t i = 0; i < pt_graph_n_edges(g); i++) {
+    uint64_t id = 0;
+    assert_int_equal(pt__rocksdb_id_of(ids, d[i].to_key, &id), 0);
+    assert_true(id == ids->edge_to[i]);
+  }
+  pt_buf_fini(&looked);
+  pt_buf_fini(&kept);
+}
+
+/* Every entity record of g encoded with the ids that ids kept of entity
+ * i of the records `src` (at[i] its address) is the record that looking
+ * each id up gives. */
+static void assert_kept_entity_ids_encode_as_looked_up(
+    pt__rocksdb_ids *ids, const void *src, const pt_entity *const *at,
+    size_t n)
+{
+  pt_buf kept = PT_BUF_INIT, looked = PT_BUF_INIT;
+  if (n)
+    assert_non_null(ids->entity_ids);
+  for (size_t i = 0; i < n; i++) {
+    const uint32_t *k = pt__rocksdb_kept_entity(ids, src, i);
+    assert_non_null(k);
+    pt_buf_clear(&kept);
+    pt_buf_clear(&looked);
+    assert_int_equal(pt__rocksdb_encode_entity9_kept(&kept, ids, at[i], k),
+                     0);
+    assert_int_equal(pt__rocksdb_encode_entity9(&looked, ids, at[i]), 0);
+    assert_int_equal(kept.len, looked.len);
+    assert_memory_equal(kept.ptr, looked.ptr, kept.len);
+  }
+  assert_null(pt__rocksdb_kept_entity(ids, &n, 0)); /* other records */
+  pt_buf_fini(&looked);
+  pt_buf_fini(&kept);
+}
+
+/* A save keeps the ids of each entity's strings and of each edge's to key
+ * as it numbers the strings, a whole save's (the edges on a thread of
+ * their own) and a begun save's (the entities first, then the edges in
+ * two halves), and the records written with them are those a lookup of
+ * each id writes. */
+static void rocksdb_save__keeps_the_ids_from_the_numbering(
+    void **state)
+{
+  (void)state;
+  pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
+                   edges_graph(), renamed_graph(1500, "new.c")};
+  for (size_t k = 0; k < sizeof g / sizeof g[0]; k++) {
+    pt__rocksdb_ids ids;
+    size_t n = pt_graph_n_entities(g[k]);
+    const pt_entity **at = pt_malloc((n + 1) * sizeof *at);
+    assert_non_null(at);
+    for (size_t i = 0; i < n; i++)
+      at[i] = &pt_graph_entities(g[k])[i];
+    assert_int_equal(pt__rocksdb_ids_for_save(&ids, g[k], 0), 0);
+    assert_kept_ids_encode_as_looked_up(&ids, g[k]);
+    assert_kept_entity_ids_encode_as_looked_up(
+        &ids, pt_graph_entities(g[k]), at, n);
+    pt__rocksdb_ids_fini(&ids);
+    assert_int_equal(pt__rocksdb_ids_begin(&ids, at, n), 0);
+    assert_kept_entity_ids_encode_as_looked_up(&ids, at, at, n);
+    assert_int_equal(pt__rocksdb_ids_finish(&ids, g[k]), 0);
+    assert_kept_ids_encode_as_looked_up(&ids, g[k]);
+    pt__rocksdb_ids_fini(&ids);
+    pt_free((void *)at);
+    pt_graph_free(g[k]);
   }
 }
 
@@ -1756,6 +1885,8 @@ int main(void)
       STORE_TEST(rocksdb_save__stores_each_string_once, &rocksdb_backend),
       STORE_TEST(rocksdb_update__names_new_strings_once, &rocksdb_backend),
       STORE_TEST(rocksdb_save__numbers_strings_as_the_records_first_name_them,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save__keeps_the_ids_from_the_numbering,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_update__finds_ids_by_pointer_in_the_pool_it_knows,
                  &rocksdb_backend),
