@@ -825,12 +825,55 @@ static void walk_as_cursor_but_quiet(const fixture *f, void *payload)
 static void query_walk__tree_walk_visits_what_a_cursor_visits(void **s)
 {
   (void)s;
-  pt_tree_walk tw = {print_enter, print_leave, NULL, NULL, 0, 0, NULL, 0, 0};
+  pt_tree_walk tw = {print_enter, print_leave, NULL, NULL, 0, 0, NULL, 0, 0, 0};
   size_t n_files = each_fixture(all_langs, sizeof all_langs / sizeof *all_langs,
                                 walk_as_cursor, &tw);
   assert_true(n_files > 12);
   assert_int_equal(tw.n_passed, 0);
+  assert_true(tw.n_in_place > 1000);
   pt__tree_walk_fini(&tw);
+}
+
+/* Chains of hidden nodes of one child (TypeScript's and JavaScript's
+ * supertypes: expression, primary_expression, statement) are read in
+ * place, each child where its hidden node was: the walk still tells the
+ * nodes, aliases, positions and depths a cursor tells, and a query's
+ * matches through them (a call's `function:` field is its hidden
+ * expression's, inherited by the name) are the whole tree's. */
+static void query_walk__hidden_single_children_read_in_place(void **s)
+{
+  (void)s;
+  static const struct {
+    pt_grammar grammar;
+    const char *text;
+  } cases[] = {
+      {PT_GRAMMAR_TYPESCRIPT,
+       "f(g(h(1)));\nconst a = (b as C).d(new E(), [x, y]);\n"
+       "class K extends L<M> { m(p: N): O { return p.q(this.r); } }\n"},
+      {PT_GRAMMAR_JAVASCRIPT,
+       "f(g(h(1)));\nfoo.bar = function () { return baz(qux); };\n"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    pt_tree_walk tw = {print_enter, print_leave, NULL, NULL, 0, 0, NULL, 0, 0, 0};
+    TSParser *parser = ts_parser_new();
+    assert_true(ts_parser_set_language(
+        parser, pt_grammar_get(cases[i].grammar)->ts_language()));
+    fixture f = {"in_place", cases[i].grammar,
+                 ts_parser_parse_string(parser, NULL, cases[i].text,
+                                        (uint32_t)strlen(cases[i].text))};
+    walk_as_cursor(&f, &tw);
+    assert_true(tw.n_in_place >= 3);
+    pt__tree_walk_fini(&tw);
+    ts_tree_delete(f.tree);
+    ts_parser_delete(parser);
+    pt_query q, ref;
+    compile_with(cases[i].grammar, &q, 0);
+    compile_with(cases[i].grammar, &ref, PT_QUERY_CURSOR_ONLY);
+    walk_counts c = walk_vs_whole(cases[i].grammar, &q, &ref, cases[i].text);
+    assert_int_equal(c.n_nodes, c.n_all);
+    pt__query_fini(&q);
+    pt__query_fini(&ref);
+  }
 }
 
 /* With a table of quiet symbols the walk passes over the nodes of those
@@ -838,7 +881,7 @@ static void query_walk__tree_walk_visits_what_a_cursor_visits(void **s)
 static void query_walk__tree_walk_passes_over_quiet_leaves(void **s)
 {
   (void)s;
-  pt_tree_walk tw = {print_enter, print_leave, NULL, NULL, 0, 0, NULL, 0, 0};
+  pt_tree_walk tw = {print_enter, print_leave, NULL, NULL, 0, 0, NULL, 0, 0, 0};
   size_t n_files = each_fixture(all_langs, sizeof all_langs / sizeof *all_langs,
                                 walk_as_cursor_but_quiet, &tw);
   assert_true(n_files > 12);
@@ -954,6 +997,7 @@ int main(void)
     cmocka_unit_test(query_walk__enters_subtrees_with_parse_errors),
     cmocka_unit_test(query_walk__tree_walk_visits_what_a_cursor_visits),
     cmocka_unit_test(query_walk__tree_walk_passes_over_quiet_leaves),
+    cmocka_unit_test(query_walk__hidden_single_children_read_in_place),
     cmocka_unit_test(query_walk__passes_over_leaves_no_pattern_reads),
     cmocka_unit_test(repair__finds_misread_definitions_out_of_memory_too),
   };

@@ -219,7 +219,7 @@ static int repair_definitions(repair *r, TSTree *tree, int is_c)
   d.decl = is_c ? ts_language_symbol_for_name(lang, "declaration", 11, 1)
                 : d.block;
   pt_tree_walk tw = {enter_definitions, leave_definitions, &d, NULL, 0, 0,
-                     NULL, 0, 0};
+                     NULL, 0, 0, 0};
   int rc = pt__tree_walk(&tw, ts_tree_root_node(tree));
   pt__tree_walk_fini(&tw);
   return rc;

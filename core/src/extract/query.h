@@ -109,7 +109,8 @@ extern const char *const pt__node_types[PT_GRAMMAR__COUNT];
  * each node after its subtree, entered or not. With quiet (by public
  * symbol, n_quiet of them), a node below the root without visible
  * children whose symbol quiet marks is passed over: neither enter() nor
- * leave(). */
+ * leave(). A hidden node of one child is read as that child in its
+ * place (the same nodes, without a frame). */
 typedef struct pt_tree_frame pt_tree_frame;
 typedef struct pt_tree_walk {
   int (*enter)(void *payload, TSNode n, TSSymbol sym, uint32_t depth);
@@ -120,6 +121,8 @@ typedef struct pt_tree_walk {
   const uint8_t *quiet;      /* borrowed, or NULL */
   uint32_t n_quiet;
   uint64_t n_passed;         /* nodes passed over so far, for tests */
+  uint64_t n_in_place;       /* hidden nodes of one child read in place
+                                (no frame of their own), for tests */
 } pt_tree_walk;
 
 /* 0, or the code enter() or leave() failed with, or PT_ENOMEM. */

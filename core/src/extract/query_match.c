@@ -460,6 +460,20 @@ static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
     uint32_t end = f->pos.bytes;
     if (++f->index < n_kids)
       f->pos = length_add(f->pos, ts_subtree_padding(kids[f->index]));
+    /* a hidden node of one child: that child in its place (as the walk
+     * does), with the field and alias the node's production gives it */
+    while (!alias && !ts_subtree_visible(*kid) &&
+           ts_subtree_child_count(*kid) == 1) {
+      const Subtree *only = ts_subtree_children(*kid);
+      if (!ts_subtree_extra(*only)) {
+        const TSSymbol *as = ts_language_alias_sequence(lang, kid->ptr->production_id);
+        TSFieldId in = field_at(lang, kid->ptr->production_id, 0);
+        alias = as ? as[0] : 0;
+        if (in)
+          field = in;
+      }
+      kid = only;
+    }
     if (ts_subtree_visible(*kid) || alias) {
       if (pt_array_grow((void **)&w->mkids, &w->cap_mkids, w->n_mkids + 1,
                         sizeof *w->mkids))

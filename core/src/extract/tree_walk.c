@@ -51,48 +51,77 @@ int pt__tree_walk(pt_tree_walk *tw, TSNode root)
     rc = tw->leave(tw->payload, 0);
   }
   while (rc >= 0 && tw->n_frames) {
+    /* the top frame's children, read with its state in locals: written
+     * back only when a child is pushed above it */
     pt_tree_frame *f = &tw->frames[tw->n_frames - 1];
-    uint32_t n_kids = f->parent.ptr->child_count;
-    if (f->index == n_kids) {
-      uint32_t depth = f->depth;
-      int is_visible = f->is_visible;
-      tw->n_frames--;
-      if (is_visible)
-        rc = tw->leave(tw->payload, depth - 1);
-      continue;
-    }
     const Subtree *kids = ts_subtree_children(f->parent);
-    const Subtree *kid = &kids[f->index];
-    Length pos = f->pos;
-    TSSymbol alias = 0;
-    if (!ts_subtree_extra(*kid)) {
-      if (f->aliases)
-        alias = f->aliases[f->structural];
-      f->structural++;
-    }
-    f->pos = length_add(f->pos, ts_subtree_size(*kid));
-    if (++f->index < n_kids)
-      f->pos = length_add(f->pos, ts_subtree_padding(kids[f->index]));
-    uint32_t depth = f->depth;
-    if (ts_subtree_visible(*kid) || alias) {
-      /* ts_node_new's node and ts_node_symbol's symbol, made in place */
-      TSNode n = {{pos.bytes, pos.extent.row, pos.extent.column, alias}, kid, tree};
-      TSSymbol sym = alias ? alias : ts_subtree_symbol(*kid);
-      if (sym != ts_builtin_sym_error)
-        sym = lang->public_symbol_map[sym];
-      if (sym < tw->n_quiet && tw->quiet[sym] &&
-          ts_subtree_visible_child_count(*kid) == 0) {
-        tw->n_passed++;
+    const TSSymbol *aliases = f->aliases;
+    uint32_t n_kids = f->parent.ptr->child_count;
+    uint32_t index = f->index, structural = f->structural, depth = f->depth;
+    Length next = f->pos;
+    int is_pushed = 0;
+    while (index < n_kids && !is_pushed) {
+      const Subtree *kid = &kids[index];
+      Length pos = next;
+      TSSymbol alias = 0;
+      if (!ts_subtree_extra(*kid)) {
+        if (aliases)
+          alias = aliases[structural];
+        structural++;
+      }
+      next = length_add(next, ts_subtree_size(*kid));
+      if (++index < n_kids)
+        next = length_add(next, ts_subtree_padding(kids[index]));
+      /* a hidden node of one child (a supertype's, most of them): that
+       * child in its place, at its position, without a frame of its own */
+      while (!alias && !ts_subtree_visible(*kid) &&
+             ts_subtree_child_count(*kid) == 1) {
+        const Subtree *only = ts_subtree_children(*kid);
+        if (!ts_subtree_extra(*only)) {
+          const TSSymbol *as = ts_language_alias_sequence(lang, kid->ptr->production_id);
+          alias = as ? as[0] : 0;
+        }
+        kid = only;
+        tw->n_in_place++;
+      }
+      int is_visible = ts_subtree_visible(*kid) || alias;
+      if (is_visible) {
+        /* ts_node_new's node and ts_node_symbol's symbol, made in place */
+        TSNode n = {{pos.bytes, pos.extent.row, pos.extent.column, alias}, kid, tree};
+        TSSymbol sym = alias ? alias : ts_subtree_symbol(*kid);
+        if (sym != ts_builtin_sym_error)
+          sym = lang->public_symbol_map[sym];
+        if (sym < tw->n_quiet && tw->quiet[sym] &&
+            ts_subtree_visible_child_count(*kid) == 0) {
+          tw->n_passed++;
+          continue;
+        }
+        rc = tw->enter(tw->payload, n, sym, depth);
+        if (rc < 0)
+          return rc;
+        if (rc != 1 || ts_subtree_child_count(*kid) == 0) {
+          rc = tw->leave(tw->payload, depth);
+          if (rc < 0)
+            return rc;
+          continue;
+        }
+      } else if (ts_subtree_visible_child_count(*kid) == 0) {
         continue;
       }
-      rc = tw->enter(tw->payload, n, sym, depth);
-      if (rc == 1 && ts_subtree_child_count(*kid) > 0)
-        rc = push(tw, *kid, lang, pos, depth + 1, 1);
-      else if (rc >= 0)
-        rc = tw->leave(tw->payload, depth);
-    } else if (ts_subtree_visible_child_count(*kid) > 0) {
-      rc = push(tw, *kid, lang, pos, depth, 0);  /* a hidden node */
+      f->index = index;   /* push may move the frames */
+      f->structural = structural;
+      f->pos = next;
+      rc = push(tw, *kid, lang, pos, is_visible ? depth + 1 : depth, is_visible);
+      if (rc < 0)
+        return rc;
+      is_pushed = 1;
     }
+    if (is_pushed)
+      continue;
+    int is_visible = f->is_visible;
+    tw->n_frames--;
+    if (is_visible)
+      rc = tw->leave(tw->payload, depth - 1);
   }
   return rc < 0 ? rc : 0;
 }
