@@ -854,7 +854,8 @@ static void query_walk__hidden_single_children_read_in_place(void **s)
        "f(g(h(1)));\nfoo.bar = function () { return baz(qux); };\n"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-    pt_tree_walk tw = {print_enter, print_leave, NULL, NULL, 0, 0, NULL, 0, 0, 0};
+    pt_tree_walk tw = {print_enter, print_leave, NULL, NULL, 0, 0,
+                       NULL, 0, 0, 0};
     TSParser *parser = ts_parser_new();
     assert_true(ts_parser_set_language(
         parser, pt_grammar_get(cases[i].grammar)->ts_language()));

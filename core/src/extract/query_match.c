@@ -466,7 +466,8 @@ static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
            ts_subtree_child_count(*kid) == 1) {
       const Subtree *only = ts_subtree_children(*kid);
       if (!ts_subtree_extra(*only)) {
-        const TSSymbol *as = ts_language_alias_sequence(lang, kid->ptr->production_id);
+        const TSSymbol *as =
+            ts_language_alias_sequence(lang, kid->ptr->production_id);
         TSFieldId in = field_at(lang, kid->ptr->production_id, 0);
         alias = as ? as[0] : 0;
         if (in)

@@ -78,7 +78,8 @@ int pt__tree_walk(pt_tree_walk *tw, TSNode root)
              ts_subtree_child_count(*kid) == 1) {
         const Subtree *only = ts_subtree_children(*kid);
         if (!ts_subtree_extra(*only)) {
-          const TSSymbol *as = ts_language_alias_sequence(lang, kid->ptr->production_id);
+          const TSSymbol *as =
+              ts_language_alias_sequence(lang, kid->ptr->production_id);
           alias = as ? as[0] : 0;
         }
         kid = only;
@@ -87,7 +88,8 @@ int pt__tree_walk(pt_tree_walk *tw, TSNode root)
       int is_visible = ts_subtree_visible(*kid) || alias;
       if (is_visible) {
         /* ts_node_new's node and ts_node_symbol's symbol, made in place */
-        TSNode n = {{pos.bytes, pos.extent.row, pos.extent.column, alias}, kid, tree};
+        TSNode n = {{pos.bytes, pos.extent.row, pos.extent.column, alias},
+                    kid, tree};
         TSSymbol sym = alias ? alias : ts_subtree_symbol(*kid);
         if (sym != ts_builtin_sym_error)
           sym = lang->public_symbol_map[sym];
@@ -111,7 +113,8 @@ int pt__tree_walk(pt_tree_walk *tw, TSNode root)
       f->index = index;   /* push may move the frames */
       f->structural = structural;
       f->pos = next;
-      rc = push(tw, *kid, lang, pos, is_visible ? depth + 1 : depth, is_visible);
+      rc = push(tw, *kid, lang, pos, is_visible ? depth + 1 : depth,
+                is_visible);
       if (rc < 0)
         return rc;
       is_pushed = 1;
