@@ -704,24 +704,31 @@ static const char *const copies_files[] = {
                     "  Geo make() { return new Geo(); }\n}\n",
   NULL};
 
-/* copies_files and 17 more definitions of area that no path names, so
- * that the group of the name alone is past what is walked as it is
- * (QN_WALKED in resolve_pick.c). */
 #define N_FILLERS 17
+
+/* files and N_FILLERS more definitions of area that no path names (the
+ * group of the name alone past QN_WALKED), into out (room for 80). */
+static const char *const *plus_fillers(const char *const *files,
+                                       const char **out)
+{
+  static char paths[N_FILLERS][24];
+  size_t n = 0;
+  for (; files[n]; n++)
+    out[n] = files[n];
+  for (int i = 0; i < N_FILLERS; i++) {
+    snprintf(paths[i], sizeof paths[i], "fill/src/f%02d.rs", i);
+    out[n++] = paths[i];
+    out[n++] = "pub fn area() -> i32 {\n    0\n}\n";
+  }
+  out[n] = NULL;
+  return out;
+}
+
+/* copies_files and the fillers. */
 static const char *const *with_fillers(void)
 {
   static const char *files[80];
-  static char paths[N_FILLERS][24];
-  size_t n = 0;
-  for (; copies_files[n]; n++)
-    files[n] = copies_files[n];
-  for (int i = 0; i < N_FILLERS; i++) {
-    snprintf(paths[i], sizeof paths[i], "fill/src/f%02d.rs", i);
-    files[n++] = paths[i];
-    files[n++] = "pub fn area() -> i32 {\n    0\n}\n";
-  }
-  files[n] = NULL;
-  return files;
+  return plus_fillers(copies_files, files);
 }
 
 static void resolve__a_path_import_finds_its_name_in_every_copy(void **state)
@@ -758,6 +765,87 @@ static void resolve__patch_follows_the_files_of_a_path_import(void **state)
      NULL},
     {NULL, NULL, NULL}};
   steps_equal_fresh("patch_path_copies", with_fillers(), steps);
+}
+
+/* A path's head as its module paths end with it (resolve_modpaths.c):
+ * `use geo::shapes::area` names a folder's mod.rs, a module's file, a
+ * folder or file whose name holds the dot (geo.shapes), one at the root,
+ * never xgeo/shapes or a folder below; `use crate::geo::shapes::area`
+ * only those after a folder around the file (c, c/a, c/a/src) or at the
+ * root. */
+static const char *const heads_files[] = {
+  "h/geo/shapes/mod.rs", "pub fn area() -> i32 {\n    1\n}\n",
+  "h2/geo/shapes.rs", "pub fn area() -> i32 {\n    2\n}\n",
+  "h3/geo.shapes/mod.rs", "pub fn area() -> i32 {\n    3\n}\n",
+  "h4/geo.shapes.rs", "pub fn area() -> i32 {\n    4\n}\n",
+  "h5/xgeo/shapes.rs", "pub fn area() -> i32 {\n    5\n}\n",
+  "h6/geo/shapes/inner/mod.rs", "pub fn area() -> i32 {\n    6\n}\n",
+  "geo/shapes.rs", "pub fn area() -> i32 {\n    7\n}\n",
+  "u/src/main.rs", "use geo::shapes::area;\n\nfn run() -> i32 {\n    area()\n}\n",
+  "c/a/src/x/y.rs", "use crate::geo::shapes::area;\n\n"
+                    "fn run() -> i32 {\n    area()\n}\n",
+  "c/a/src/geo/shapes.rs", "pub fn area() -> i32 {\n    8\n}\n",
+  "c/a/geo.shapes.rs", "pub fn area() -> i32 {\n    9\n}\n",
+  "c/geo/shapes/mod.rs", "pub fn area() -> i32 {\n    10\n}\n",
+  "c/b/geo/shapes.rs", "pub fn area() -> i32 {\n    11\n}\n",
+  "d/src/lib.rs", "use crate::geo::shapes::area;\n\n"
+                  "fn run() -> i32 {\n    area()\n}\n",
+  NULL};
+
+/* dump without its lines that name a filler's file */
+static void drop_fillers(char *dump)
+{
+  char *w = dump;
+  for (const char *l = dump; *l;) {
+    const char *e = strchr(l, '\n');
+    size_t n = e ? (size_t)(e - l) + 1 : strlen(l);
+    const char *hit = strstr(l, "fill/src/");
+    if (!hit || hit >= l + n) {
+      memmove(w, l, n);
+      w += n;
+    }
+    l += n;
+  }
+  *w = '\0';
+}
+
+static void resolve__a_path_head_is_looked_up_as_its_modules_end(void **state)
+{
+  const char *files[80];
+  char *walked = brief_of("path_heads", heads_files);
+  char *looked = brief_of("path_heads_filled",
+                          plus_fillers(heads_files, files));
+  drop_fillers(looked);
+  assert_string_equal(looked, walked);
+  assert_has_line(looked, "  candidates 9: c/a/geo.shapes.rs:area, "
+                          "c/a/src/geo/shapes.rs:area, c/b/geo/shapes.rs:area, "
+                          "c/geo/shapes/mod.rs:area, geo/shapes.rs:area, "
+                          "h2/geo/shapes.rs:area, h3/geo.shapes/mod.rs:area, "
+                          "h4/geo.shapes.rs:area, h/geo/shapes/mod.rs:area");
+  assert_has_line(looked, "  candidates 4: c/a/geo.shapes.rs:area, "
+                          "c/a/src/geo/shapes.rs:area, "
+                          "c/geo/shapes/mod.rs:area, geo/shapes.rs:area");
+  pt_free(walked);
+  pt_free(looked);
+}
+
+/* The same as patches add module files (in folders that hold files
+ * already: a new folder takes a full run), rename and remove some: each
+ * as a fresh index finds it. */
+static void resolve__patch_follows_the_module_paths_of_a_head(void **state)
+{
+  const char *files[80];
+  static const step steps[] = {
+    {"c/a/src/geo/shapes.rs", NULL, NULL},
+    {"c/a/src/x/geo.shapes.rs", "pub fn area() -> i32 {\n    12\n}\n", NULL},
+    {"c/b/geo/geo.shapes.rs", "pub fn area() -> i32 {\n    13\n}\n", NULL},
+    {"h2/geo/shapes.rs", NULL, "h2/geo/forms.rs"},
+    {"d/src/geo.shapes.rs", "pub fn area() -> i32 {\n    14\n}\n", NULL},
+    {"geo/shapes.rs", NULL, NULL},
+    {"h5/xgeo/shapes.rs", NULL, "h5/xgeo/geo.shapes.rs"},
+    {NULL, NULL, NULL}};
+  steps_equal_fresh("patch_path_heads", plus_fillers(heads_files, files),
+                    steps);
 }
 
 /* Files a patch brings that the imports name (a new folder takes a full
@@ -1112,6 +1200,46 @@ static void assert_listed_by_tail(const pt_resolver *rs, const char *path,
   assert_true(listed_once(heads[t], next, x));
 }
 
+/* x's module path s[0..n) is under the key of its whole text and of
+ * each tail after a '/', once each, with that tail's start. */
+static size_t assert_module_path_keyed(const pt_resolver *rs, const char *s,
+                                       size_t n, uint32_t x)
+{
+  size_t keys = 0;
+  for (size_t j = 0; n && j < n; j++) {
+    if (j && s[j - 1] != '/')
+      continue;
+    uint32_t k = pt__modpaths_key(
+        pt__modpaths_feed(pt__modpaths_start(), s + j, n - j), j == 0);
+    int seen = 0;
+    for (uint32_t e = pt__modpaths_first(rs, k); e != NO_ID;
+         e = pt__modpaths_next(rs, e, k))
+      seen += rs->mp_owner[e] == x && rs->mp_at[e] == j;
+    assert_int_equal(seen, 1);
+    keys++;
+  }
+  return keys;
+}
+
+/* The module paths (resolve_modpaths.c): every folder's, and every
+ * path's as a Rust module's file but mod.rs, lib.rs and main.rs, and
+ * nothing else. */
+static void assert_modpaths_key_every_path(const pt_resolver *rs)
+{
+  size_t keys = 0;
+  for (uint32_t p = 0; p < rs->n_paths; p++) {
+    const char *path = rs->path_text[p];
+    size_t dl = pt__path_dir_len(path);
+    size_t ml = pt__use_prefix_len(PT_LANG_RUST, path);
+    if (ml != dl)
+      keys += assert_module_path_keyed(rs, path, ml, PT__MP_FILE(p));
+    if (rs->dir_path[rs->path_dir[p]] == p)
+      keys += assert_module_path_keyed(rs, path, dl,
+                                       PT__MP_DIR(rs->path_dir[p]));
+  }
+  assert_int_equal(rs->n_mp, keys);
+}
+
 /* The tails (resolve_tails.c): every path knows its folder, every folder
  * a path in it; each is in the list of its last segment (a stem's, a
  * folder's) exactly once, and every list member has that segment. */
@@ -1156,6 +1284,7 @@ static void assert_tails_list_every_path(const pt_resolver *rs)
       assert_int_equal(pt__tails_find(rs, path + ks, dl - ks), t);
     }
   }
+  assert_modpaths_key_every_path(rs);
 }
 
 static const char *sort_path(const char *p)
@@ -1483,6 +1612,10 @@ static void assert_same_tables(const pt_resolver *a, const pt_resolver *b)
   assert_memory_equal(b->path_dir, a->path_dir,
                       a->n_paths * sizeof(uint32_t));
   assert_memory_equal(b->dir_path, a->dir_path, a->dirs.n * sizeof(uint32_t));
+  assert_int_equal(b->n_mp, a->n_mp);
+  assert_memory_equal(b->mp_hash, a->mp_hash, a->n_mp * sizeof(uint32_t));
+  assert_memory_equal(b->mp_owner, a->mp_owner, a->n_mp * sizeof(uint32_t));
+  assert_memory_equal(b->mp_at, a->mp_at, a->n_mp * sizeof(uint32_t));
 }
 
 /* pt__resolver_new_beside (a re-run's tables, its comparison beside their
@@ -1579,6 +1712,8 @@ int main(void)
     cmocka_unit_test(resolve__patch_follows_new_files_an_import_names),
     cmocka_unit_test(resolve__a_path_import_finds_its_name_in_every_copy),
     cmocka_unit_test(resolve__patch_follows_the_files_of_a_path_import),
+    cmocka_unit_test(resolve__a_path_head_is_looked_up_as_its_modules_end),
+    cmocka_unit_test(resolve__patch_follows_the_module_paths_of_a_head),
     cmocka_unit_test(resolve__patch_follows_a_name_an_import_binds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -371,7 +371,8 @@ static span enclosing_type(const pt_resolver *rs, size_t i,
 }
 
 /* Path ids: the files' first, in order, then any other entity's path;
- * each path's folder (rs->path_dir) and last segments (resolve_tails.c). */
+ * each path's folder (rs->path_dir), last segments (resolve_tails.c)
+ * and module paths (resolve_modpaths.c). */
 static int path_ids(pt_resolver *rs)
 {
   int rc = 0;
@@ -394,8 +395,11 @@ static int path_ids(pt_resolver *rs)
     if (rc == 0 && i >= rs->n_files)
       rs->info[i - rs->n_files].file = id;
   }
-  for (size_t i = 0; rc == 0 && i < rs->n_paths; i++)
+  for (size_t i = 0; rc == 0 && i < rs->n_paths; i++) {
     rc = pt__tails_add_path(rs, (uint32_t)i);
+    if (rc == 0)
+      rc = pt__modpaths_add_path(rs, (uint32_t)i);
+  }
   return rc;
 }
 
@@ -638,6 +642,7 @@ void pt__resolver_free(pt_resolver *rs)
   pt_free(rs->encl);
   pt__group_fini(rs);
   pt__tails_fini(rs);
+  pt__modpaths_fini(rs);
   for (int f = 0; f < PT_LANG__COUNT; f++)
     pt_strmap_fini(&rs->by_name[f]);
   pt_strmap_fini(&rs->names);

@@ -195,6 +195,17 @@ struct pt_resolver {
   uint32_t *dir_tail_next;   /* owned, by folder id: the next folder of
                                 its last segment, or NO_ID */
   size_t cap_dir_tails;
+  /* module paths by their dotted tails (resolve_modpaths.c): entries
+   * chained by bucket (hash & (n_mp_buckets - 1)) */
+  uint32_t *mp_first;        /* owned, by bucket: its first entry, NO_ID */
+  size_t n_mp_buckets;       /* a power of two, or 0 */
+  uint32_t *mp_next;         /* owned, by entry: the next of its bucket */
+  uint32_t *mp_hash;         /* owned, by entry: pt__modpaths_key's */
+  uint32_t *mp_owner;        /* owned, by entry: PT__MP_DIR(folder id) or
+                                PT__MP_FILE(path id) */
+  uint32_t *mp_at;           /* owned, by entry: where its tail starts in
+                                the module path (0: the whole path) */
+  size_t n_mp, cap_mp;
   pt__attr_change *attr_log; /* owned: since the last flush (upkeep) */
   size_t n_attr_log, cap_attr_log;
 };
@@ -420,6 +431,30 @@ int pt__tails_add_path(pt_resolver *rs, uint32_t p);
 /* The id of last segment s[0..n), or NO_ID when no path has it. */
 uint32_t pt__tails_find(const pt_resolver *rs, const char *s, size_t n);
 void pt__tails_fini(pt_resolver *rs);
+
+/* resolve_modpaths.c */
+/* An entry's owner: a folder's module path, or a Rust module file's (its
+ * path without the extension). */
+#define PT__MP_DIR(d) ((uint32_t)(d) << 1)
+#define PT__MP_FILE(p) (((uint32_t)(p) << 1) | 1u)
+#define PT__MP_IS_FILE(o) ((o) & 1u)
+#define PT__MP_ID(o) ((o) >> 1)
+/* The key of a text, fed in pieces: pt__modpaths_key(pt__modpaths_feed(
+ * pt__modpaths_feed(pt__modpaths_start(), a, na), b, nb), whole) is the
+ * key of a followed by b, each '/' read as '.'; whole: the entry of a
+ * module path's whole text, else of a tail after a '/'. */
+uint64_t pt__modpaths_start(void);
+uint64_t pt__modpaths_feed(uint64_t h, const char *s, size_t n);
+uint32_t pt__modpaths_key(uint64_t h, int whole);
+/* New path id p (its folder in rs->path_dir, resolve_tails.c) adds its
+ * folder's module path when it made the folder, and its own as a Rust
+ * module's file but for mod.rs, lib.rs and main.rs. */
+int pt__modpaths_add_path(pt_resolver *rs, uint32_t p);
+/* The entries of key hash, NO_ID past the last (others of their bucket
+ * passed over); each to be checked against the texts. */
+uint32_t pt__modpaths_first(const pt_resolver *rs, uint32_t hash);
+uint32_t pt__modpaths_next(const pt_resolver *rs, uint32_t e, uint32_t hash);
+void pt__modpaths_fini(pt_resolver *rs);
 
 /* resolve_pick.c */
 int pt__resolve_ctx_init(pt__resolve_ctx *c, const pt_resolver *rs);

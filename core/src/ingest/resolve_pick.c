@@ -2054,69 +2054,107 @@ static int path_fits(const pt_resolver *rs, pt_lang lang, const pt_raw_ref *r,
          (!glob || glob_sees(rs, lang, glob, i));
 }
 
-/* Is the folder of path, whose last segment is s (n bytes), the module
- * or package path the dotted head want[0..p) names (pt__use_module_at)? */
-static int dir_at(const char *path, const char *s, size_t n, const char *want,
-                  size_t p, int how, const char *from)
+/* What qn_at_heads looks for: the members of head's name whose qualified
+ * name is the name alone (id qid) that fit want (path_fits), in the
+ * module paths of the dotted head want[0..p). */
+typedef struct qn_look {
+  pt_lang lang;
+  const pt_raw_ref *r;
+  size_t head;
+  uint32_t qid;
+  const char *want;
+  size_t wl, p;
+  int how, types_only;
+  const char *from;
+  const pt__use *glob;
+} qn_look;
+
+/* Module path entry e (resolve_modpaths.c) found under a key of len bytes
+ * (whole: a whole path's): when its key's text is that long and its
+ * module path is at the head (pt__use_module_at), the members of its
+ * folder's group (PT_GRP_DIR) it holds that fit, into f; a Rust module's
+ * file in a folder at the head is passed over (the folder's entry walks
+ * it). 0 when more than 64 fit. */
+static int qn_at_module(const pt_resolver *rs, const qn_look *q, uint32_t e,
+                        size_t len, int whole, fits_in_order *f)
 {
-  size_t dl = pt__path_dir_len(path), ks = pt__tails_start(path, dl);
-  return dl - ks == n && memcmp(path + ks, s, n) == 0 &&
-         pt__use_module_at(path, dl, want, p, how, from);
+  uint32_t o = rs->mp_owner[e], id = PT__MP_ID(o), file = NO_ID, d = id;
+  const char *path;
+  size_t ml;
+  if ((rs->mp_at[e] == 0) != whole)
+    return 1;
+  if (PT__MP_IS_FILE(o)) {
+    if (q->lang != PT_LANG_RUST)
+      return 1;
+    file = id;
+    path = rs->path_text[id];
+    ml = pt__use_prefix_len(q->lang, path);
+    d = rs->path_dir[id];
+  } else {
+    path = rs->path_text[rs->dir_path[id]];
+    ml = pt__path_dir_len(path);
+  }
+  if (ml - rs->mp_at[e] != len ||
+      !pt__use_module_at(path, ml, q->want, q->p, q->how, q->from) ||
+      (file != NO_ID && pt__use_module_at(path, pt__path_dir_len(path),
+                                          q->want, q->p, q->how, q->from)))
+    return 1;
+  for (uint32_t i = group_of(rs, q->head, PT_GRP_DIR, d); i != NO_ID;
+       i = rs->gnext[PT_GRP_DIR][i])
+    if ((file == NO_ID || rs->info[i].file == file) &&
+        rs->info[i].qn == q->qid &&
+        path_fits(rs, q->lang, q->r, i, q->want, q->wl, q->how,
+                  q->types_only, q->from, q->glob) &&
+        !fits_put(rs, f, i))
+      return 0;
+  return 1;
 }
 
-/* The members of head's name whose qualified name is the name alone (id
- * qid: the group PT_GRP_QN) that fit want, whose dotted head want[0..p)
- * then ends their file's module path (pt__use_fits: a Rust module's file,
- * or its folder for mod.rs, lib.rs and main.rs; a Java package's folder).
- * That path's last segment (after its last '.' or '/') is the head's, so
- * it is a folder of that segment or (Rust) a file whose stem's it is
- * (resolve_tails.c): of those the head names, each folder's group is
- * walked (PT_GRP_DIR), not every copy's members of the name. Into f: 1,
- * 0 when more than 64 fit, -1 when the head has no last segment (the
+/* The entries of key h (len bytes of text) through qn_at_module. */
+static int qn_at_key(const pt_resolver *rs, const qn_look *q, uint64_t h,
+                     size_t len, int whole, fits_in_order *f)
+{
+  uint32_t k = pt__modpaths_key(h, whole);
+  for (uint32_t e = pt__modpaths_first(rs, k); e != NO_ID;
+       e = pt__modpaths_next(rs, e, k))
+    if (!qn_at_module(rs, q, e, len, whole, f))
+      return 0;
+  return 1;
+}
+
+/* The members of head's name whose qualified name is the name alone that
+ * fit want, whose dotted head want[0..p) then ends their file's module
+ * path (pt__use_fits: a Rust module's file, or its folder for mod.rs,
+ * lib.rs and main.rs; a Java package's folder): that module path is
+ * looked up by the head (resolve_modpaths.c), and its folder's group
+ * walked (PT_GRP_DIR), not every copy's members of the name. For
+ * PT_USE_CRATE the module path is the head alone, or a folder around the
+ * importing file then the head: each is looked up whole. Into f: 1, 0
+ * when more than 64 fit, -1 when the head has no last segment (the
  * caller walks the group). */
-static int qn_at_tails(const pt_resolver *rs, pt_lang lang,
-                       const pt_raw_ref *r, size_t head, uint32_t qid,
-                       const char *want, size_t wl, size_t p, int how,
-                       int types_only, const char *from, const pt__use *glob,
+static int qn_at_heads(const pt_resolver *rs, const qn_look *q,
                        fits_in_order *f)
 {
-  size_t ks = pt__tails_start(want, p), n = p - ks;
-  if (ks == p)
+  size_t p = q->p;
+  if (pt__tails_start(q->want, p) == p)
     return -1;
-  const char *s = want + ks;
-  uint32_t t = pt__tails_find(rs, s, n);
-  if (t == NO_ID)
-    return 1; /* no file or folder ends with it: none fits */
-  for (uint32_t d = rs->tail_dir[t]; d != NO_ID; d = rs->dir_tail_next[d]) {
-    uint32_t i = group_of(rs, head, PT_GRP_DIR, d);
-    if (i == NO_ID ||
-        !dir_at(rs->path_text[rs->dir_path[d]], s, n, want, p, how, from))
-      continue;
-    for (; i != NO_ID; i = rs->gnext[PT_GRP_DIR][i])
-      if (rs->info[i].qn == qid &&
-          path_fits(rs, lang, r, i, want, wl, how, types_only, from, glob) &&
-          !fits_put(rs, f, i))
-        return 0;
-  }
-  if (lang != PT_LANG_RUST)
-    return 1;
-  for (uint32_t q = rs->tail_path[t]; q != NO_ID; q = rs->path_tail_next[q]) {
-    const char *path = rs->path_text[q];
-    uint32_t i = group_of(rs, head, PT_GRP_DIR, rs->path_dir[q]);
-    if (i == NO_ID)
-      continue;
-    /* a module's file, not its folder's mod.rs (the folders above), at
-     * the head, in a folder not walked above */
-    size_t pl = pt__use_prefix_len(lang, path);
-    if (pl == pt__path_dir_len(path) ||
-        !pt__use_module_at(path, pl, want, p, how, from) ||
-        dir_at(path, s, n, want, p, how, from))
-      continue;
-    for (; i != NO_ID; i = rs->gnext[PT_GRP_DIR][i])
-      if (rs->info[i].file == q && rs->info[i].qn == qid &&
-          path_fits(rs, lang, r, i, want, wl, how, types_only, from, glob) &&
-          !fits_put(rs, f, i))
-        return 0;
+  uint64_t h0 = pt__modpaths_start();
+  uint64_t hh = pt__modpaths_feed(h0, q->want, p);
+  if (q->how != PT_USE_CRATE)
+    return qn_at_key(rs, q, hh, p, 0, f) && qn_at_key(rs, q, hh, p, 1, f);
+  /* the head at the root, or after a leading '/' (pt__use_module_at: no
+   * folder before it to be around the file) */
+  if (!qn_at_key(rs, q, hh, p, 1, f) ||
+      !qn_at_key(rs, q, pt__modpaths_feed(pt__modpaths_feed(h0, "/", 1),
+                                          q->want, p),
+                 p + 1, 1, f))
+    return 0;
+  uint64_t h = pt__modpaths_feed(h0, q->from, 1);
+  for (size_t k = 1; q->from[0] && q->from[k]; k++) {
+    h = pt__modpaths_feed(h, q->from + k, 1);
+    if (q->from[k] == '/' &&
+        !qn_at_key(rs, q, pt__modpaths_feed(h, q->want, p), k + 1 + p, 1, f))
+      return 0;
   }
   return 1;
 }
@@ -2130,7 +2168,7 @@ static int group_within(const pt_resolver *rs, int type, uint32_t i, int n)
 }
 
 /* A group of the name alone up to this long is walked as it is: past it,
- * the files of the path's last segment (qn_at_tails) cost less. */
+ * the module paths of the path's head (qn_at_heads) cost less. */
 #define QN_WALKED 16
 
 /* at_path through groups, where want has two segments or more and ends
@@ -2150,7 +2188,7 @@ static int at_path_groups(const pt_resolver *rs, pt_lang lang,
   fits_in_order f;
   f.n = 0;
   uint32_t g[2];
-  size_t p = wl - nl - 1, q, id;
+  size_t p = wl - nl - 1, q, id = 0;
   if (how == PT_USE_CRATE && wl == nl && memcmp(want, name, nl) == 0) {
     /* crate::f: only a definition whose qualified name is f itself fits
      * (pt__use_fits) */
@@ -2170,12 +2208,13 @@ static int at_path_groups(const pt_resolver *rs, pt_lang lang,
   }
   /* the name alone at a path of two segments or more: in Rust and Java
    * only at the files and folders of the path's last segment */
-  int tails = -1;
-  if (g[1] != NO_ID && how != PT_USE_EXACT &&
-      (lang == PT_LANG_RUST || lang == PT_LANG_JAVA) && wl > nl &&
-      !group_within(rs, PT_GRP_QN, g[1], QN_WALKED))
-    tails = qn_at_tails(rs, lang, r, head, (uint32_t)id, want, wl, p, how,
-                        types_only, from, glob, &f);
+  qn_look look = {lang, r, head, (uint32_t)id, want, wl, p, how,
+                  types_only, from, glob};
+  int tails = g[1] != NO_ID && how != PT_USE_EXACT &&
+                      (lang == PT_LANG_RUST || lang == PT_LANG_JAVA) &&
+                      wl > nl && !group_within(rs, PT_GRP_QN, g[1], QN_WALKED)
+                  ? qn_at_heads(rs, &look, &f)
+                  : -1;
   if (tails == 0)
     return 0;
   for (int k = 0; k < (tails == 1 ? 1 : 2); k++)

@@ -201,6 +201,8 @@ static int path_id(pt_resolver *rs, const char *path, uint32_t *out)
       rs->path_text[rs->n_paths++] = path;
     if (rc == 0)
       rc = pt__tails_add_path(rs, (uint32_t)id);
+    if (rc == 0)
+      rc = pt__modpaths_add_path(rs, (uint32_t)id);
   }
   *out = (uint32_t)id;
   return rc;
