@@ -199,8 +199,25 @@ if command -v sqlite3 >/dev/null; then
   "$pt" index re --db sqlite:re.db > out9.txt 2>&1 || fail "older index: $(cat out9.txt)"
   grep -q 'Indexing everything: the stored index was made by an older version' out9.txt ||
     fail "older index: $(cat out9.txt)"; ok
-  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 6 ] || fail "older index not rewritten"; ok
+  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 7 ] || fail "older index not rewritten"; ok
   "$pt" dump --db sqlite:re.db | cmp -s - re-fresh.txt || fail "older index: differs"; ok
+  # schema 6 kept each entity's code in its row: a re-run reuses the files
+  # and writes the index whole, as schema 7
+  sqlite3 re.db "DROP VIEW entities; UPDATE entity_rows SET code = CAST(substr(CAST((SELECT h.code
+                 FROM entity_rows h WHERE h.key_id = entity_rows.code_in) AS BLOB), code_at + 1,
+                 code_len) AS TEXT) WHERE code_in IS NOT NULL;
+                 ALTER TABLE entity_rows DROP COLUMN code_in; ALTER TABLE entity_rows DROP COLUMN code_at;
+                 ALTER TABLE entity_rows DROP COLUMN code_len;
+                 UPDATE meta SET value = '6' WHERE name = 'schema_version'; PRAGMA user_version = 6"
+  printf '/* edited */\n' >> "re/$c"
+  "$pt" dump re > re-fresh3.txt
+  "$pt" index re --db sqlite:re.db > out9.txt 2>&1 || fail "schema 6 index: $(cat out9.txt)"
+  grep -q 'Reused from the stored index: [1-9][0-9]* of' out9.txt ||
+    fail "schema 6 index reused nothing: $(cat out9.txt)"; ok
+  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 7 ] || fail "schema 6 index not rewritten"; ok
+  "$pt" dump --db sqlite:re.db | cmp -s - re-fresh3.txt || fail "schema 6 index: differs"; ok
+  cp c-was.txt "re/$c"
+  "$pt" index re --db sqlite:re.db -q || fail "after the schema 6 index"
   # schema 4 kept no candidates of ambiguous edges: indexed again whole too
   sqlite3 re.db "DROP VIEW edges; ALTER TABLE edge_rows DROP COLUMN candidates;
                  UPDATE meta SET value = '4' WHERE name = 'schema_version'; PRAGMA user_version = 4"

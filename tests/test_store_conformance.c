@@ -183,7 +183,7 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
                "blob.bin||blob.bin|bin;docs/|docs||");
   assert_query(db, "SELECT count(*) FROM excluded_tests", "2");
   assert_query(db, "SELECT value FROM meta WHERE name = 'schema_version'",
-               "6");
+               "7");
   assert_query(db, "SELECT group_concat(path||'|'||mtime_ns||'|'||"
                "coalesce(length(reuse), '-'), ';') FROM "
                "(SELECT * FROM files ORDER BY path)",
@@ -234,6 +234,126 @@ static void sqlite_save__writes_entities_as_string_ids(void **state)
                "method|rust|rust:impl:Auth:__src_auth_login:T1617210344|"
                "fn new()|1771045918;typedef|swift|-|-|-1");
   pt_graph_free(g);
+}
+
+/* A class, a method in it and a closure in the method, whose code lies
+ * in memory inside the class's as extraction keeps it (code_of: the
+ * class's text), and an entity of another file whose code pointer lies
+ * there too; all of f.rs but the last. */
+static pt_graph *nested_graph(const char *code_of)
+{
+  pt_graph *g = pt_test_new_graph();
+  size_t m = strstr(code_of, "  fn m") - code_of;
+  size_t c = strstr(code_of, "    let c") - code_of;
+  const pt_entity ents[] = {
+      {.key = "rust:impl:A:__f:T1", .name = "A", .qualname = "A",
+       .file_path = "f.rs", .code = code_of, .content_hash = "h",
+       .lang = PT_LANG_RUST, .kind = PT_KIND_IMPL, .line_start = 1,
+       .line_end = 5},
+      {.key = "rust:method:m:__f:T2", .name = "m", .qualname = "A.m",
+       .file_path = "f.rs", .code = code_of + m,
+       .code_len = (uint32_t)(strstr(code_of, "  }") + 3 - (code_of + m)),
+       .parent_key = "rust:impl:A:__f:T1", .content_hash = "h",
+       .lang = PT_LANG_RUST, .kind = PT_KIND_METHOD, .line_start = 2,
+       .line_end = 4},
+      {.key = "rust:fn:c:__f:T3", .name = "c", .qualname = "A.m.c",
+       .file_path = "f.rs", .code = code_of + c, .code_len = 17,
+       .parent_key = "rust:method:m:__f:T2", .content_hash = "h",
+       .lang = PT_LANG_RUST, .kind = PT_KIND_FUNCTION, .line_start = 3,
+       .line_end = 3},
+      {.key = "rust:fn:z:__g:T4", .name = "z", .qualname = "z",
+       .file_path = "g.rs", .code = code_of + m, .code_len = 4,
+       .content_hash = "h", .lang = PT_LANG_RUST, .kind = PT_KIND_FUNCTION,
+       .line_start = 1, .line_end = 1},
+  };
+  for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++)
+    assert_int_equal(pt_graph_add_entity(g, &ents[i]), 0);
+  return pt_test_finished(g);
+}
+
+static const char nested_code[] =
+    "impl A {\n  fn m() {\n    let c = || 1;\n  }\n}";
+
+/* A nested entity's code is kept once (schema 7): its row names the
+ * range of its outermost enclosing entity's code, whose row holds the
+ * bytes; the entities view shows the same text; a load gives the same
+ * bytes, as ranges of the holder's copy. Code of another file's entity is
+ * its row's own, wherever it lay in memory. */
+static void sqlite_save__keeps_nested_code_as_a_range_of_its_holder(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = nested_graph(nested_code), *back = pt_test_new_graph();
+  const char *db = pt_test_spec_path(f);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_query(db, "SELECT group_concat(coalesce(code_in, '-') || ',' ||"
+               " coalesce(code_at, '-') || ',' || coalesce(code_len, '-') ||"
+               " ',' || (code IS NULL), ';') FROM (SELECT * FROM entity_rows"
+               " ORDER BY key_id)",
+               "3,20,17,1;-,-,-,0;-,-,-,0;3,9,32,1");
+  assert_query(db, "SELECT group_concat(code, '|') FROM (SELECT code FROM"
+               " entities ORDER BY key)",
+               "    let c = || 1;|  fn|"
+               "impl A {\n  fn m() {\n    let c = || 1;\n  }\n}|"
+               "  fn m() {\n    let c = || 1;\n  }");
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_true(pt_graph_equal(g, back));
+  const pt_entity *e = pt_graph_entities(back); /* c, z, A, m */
+  for (size_t i = 0; i < 4; i += 3)
+    assert_true(e[i].code > e[2].code && e[i].code_len &&
+                e[i].code + e[i].code_len <= e[2].code + strlen(e[2].code));
+  pt_graph_free(g);
+  pt_graph_free(back);
+}
+
+/* A range whose holder is gone or shorter is refused, not read past. */
+static void sqlite_load__refuses_a_range_outside_its_holder(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = nested_graph(nested_code);
+  const char *db = pt_test_spec_path(f);
+  static const char *const damage[] = {
+      "UPDATE entity_rows SET code_len = 1000 WHERE key_id = 4",
+      "UPDATE entity_rows SET code_in = 2 WHERE key_id = 4",
+      "UPDATE entity_rows SET code = NULL WHERE key_id = 3",
+      "UPDATE entity_rows SET code_in = 99 WHERE key_id = 4",
+      "UPDATE entity_rows SET code = 'x' WHERE key_id = 4",
+  };
+  for (size_t k = 0; k < sizeof damage / sizeof damage[0]; k++) {
+    pt_graph *back = pt_test_new_graph();
+    sqlite3 *h = NULL;
+    assert_int_equal(pt_store_save(f->st, g), 0);
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, damage[k], NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_not_equal(pt_store_load(f->st, back), 0);
+    pt_graph_free(back);
+  }
+  pt_graph_free(g);
+}
+
+/* A re-run's changes write each entity's code as its own; the rows whose
+ * code was a range of a row that goes get their bytes first, so a
+ * changed class keeps its unchanged method's code. */
+static void sqlite_write_changes__gives_ranges_their_bytes_first(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  static const char edited[] =
+      "impl A { // longer\n  fn m() {\n    let c = || 1;\n  }\n}";
+  pt_graph *g = nested_graph(nested_code), *now = nested_graph(edited);
+  pt_graph *back = pt_test_new_graph();
+  const char *db = pt_test_spec_path(f);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_int_equal(pt_store_write_changes(f->st, back, now), 0);
+  assert_query(db, "SELECT group_concat(coalesce(code_in, '-') || ',' ||"
+               " (code IS NULL), ';') FROM (SELECT * FROM entity_rows"
+               " ORDER BY key_id)", "-,0;-,0;-,0;-,0");
+  pt_test_assert_loads(f->st, now);
+  pt_graph_free(g);
+  pt_graph_free(now);
+  pt_graph_free(back);
 }
 
 /* A re-run's new entity rows name their strings as a save's do, adding
@@ -489,7 +609,7 @@ static void sqlite_load__names_an_index_of_an_older_schema(void **state)
   sqlite3_close(db);
   assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message,
-                         "schema version 1; this build reads 2 to 6"));
+                         "schema version 1; this build reads 2 to 7"));
   pt_graph_free(g);
   pt_graph_free(back);
 }
@@ -714,6 +834,79 @@ static void sqlite_save__writes_candidates_as_string_ids(void **state)
   pt_graph_free(g);
 }
 
+/* Turns a file of this build's schema into schema 6: every entity's code
+ * its row's own, the view as schema 6 made it. */
+static void make_schema_6(const char *path)
+{
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "DROP VIEW entities;"
+                                "UPDATE entity_rows SET code = CAST(substr("
+                                "CAST((SELECT h.code FROM entity_rows h WHERE"
+                                " h.key_id = entity_rows.code_in) AS BLOB),"
+                                " code_at + 1, code_len) AS TEXT) WHERE"
+                                " code_in IS NOT NULL;"
+                                "ALTER TABLE entity_rows DROP COLUMN code_in;"
+                                "ALTER TABLE entity_rows DROP COLUMN code_at;"
+                                "ALTER TABLE entity_rows DROP COLUMN code_len;"
+                                "CREATE VIEW entities(key, name, qualname,"
+                                " entity_type, language, file_path,"
+                                " line_start, line_end, signature, code,"
+                                " content_hash, parent_key, birth_timestamp,"
+                                " semantic_path, root_subfolder_l1,"
+                                " root_subfolder_l2, entity_class) AS"
+                                " SELECT k.text, n.text, q.text, y.name,"
+                                " l.name, p.text, r.line_start, r.line_end,"
+                                " r.signature, r.code, r.content_hash, a.text,"
+                                " r.birth, d.semantic_path,"
+                                " d.root_subfolder_l1, d.root_subfolder_l2,"
+                                " 'CODE' FROM entity_rows r JOIN strings k ON"
+                                " k.id = r.key_id JOIN entity_types y ON y.id"
+                                " = r.kind JOIN languages l ON l.id = r.lang"
+                                " LEFT JOIN strings n ON n.id = r.name_id"
+                                " LEFT JOIN strings q ON q.id = r.qualname_id"
+                                " LEFT JOIN strings p ON p.id = r.file_id"
+                                " LEFT JOIN strings a ON a.id = r.parent_id"
+                                " LEFT JOIN paths d ON d.id = r.file_id;"
+                                "UPDATE meta SET value = '6' WHERE name = "
+                                "'schema_version'; PRAGMA user_version = 6",
+                                NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+/* An index of schema 6 (each entity's code its row's own) loads as it
+ * was saved, nested code shared as before; a re-run's changes over it
+ * write this build's schema, whole. */
+static void sqlite_load__reads_schema_6_code_of_its_own(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = nested_graph(nested_code), *back = pt_test_new_graph();
+  pt_graph *s = pt_test_sample_graph();
+  const char *db = pt_test_spec_path(f);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  make_schema_6(db);
+  assert_query(db, "SELECT count(*) FROM entity_rows WHERE code IS NULL",
+               "0");
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_true(pt_graph_equal(g, back));
+  assert_int_equal(pt_store_write_changes(f->st, back, s), 0);
+  assert_query(db, "SELECT value FROM meta WHERE name = 'schema_version'",
+               "7");
+  pt_test_assert_loads(f->st, s);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  make_schema_6(db);
+  pt_graph_free(back);
+  back = pt_test_new_graph();
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_int_equal(pt_store_write_changes(f->st, back, g), 0);
+  assert_query(db, "SELECT count(*) FROM entity_rows WHERE code IS NULL",
+               "2");
+  pt_test_assert_loads(f->st, g);
+  pt_graph_free(g);
+  pt_graph_free(s);
+  pt_graph_free(back);
+}
+
 /* Turns a file of this build's schema into schema 5: entities a table of
  * text, in key order, as schema 5 wrote them. */
 static void make_schema_5(sqlite3 *db)
@@ -766,7 +959,7 @@ static void sqlite_load__reads_schema_5_entities_of_text(void **state)
   assert_true(pt_graph_equal(g, back));
   assert_int_equal(pt_store_write_changes(f->st, back, odd), 0);
   assert_query(pt_test_spec_path(f), "SELECT value FROM meta WHERE name = "
-               "'schema_version'", "6");
+               "'schema_version'", "7");
   pt_test_assert_loads(f->st, odd);
   pt_graph_free(g);
   pt_graph_free(back);
@@ -856,7 +1049,7 @@ static void sqlite_load__reads_schema_3_edges_of_text(void **state)
   assert_true(pt_graph_equal(g, back));
   assert_int_equal(pt_store_write_changes(f->st, back, g), 0);
   assert_query(pt_test_spec_path(f), "SELECT value FROM meta WHERE name = "
-               "'schema_version'", "6");
+               "'schema_version'", "7");
   pt_test_assert_loads(f->st, g);
   pt_graph_free(g);
   pt_graph_free(back);
@@ -1487,6 +1680,14 @@ int main(void)
       STORE_TEST(sqlite_save__indexes_edge_lookups_by_from_key,
                  &sqlite_backend),
       STORE_TEST(sqlite_save__writes_entities_as_string_ids, &sqlite_backend),
+      STORE_TEST(sqlite_save__keeps_nested_code_as_a_range_of_its_holder,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_load__refuses_a_range_outside_its_holder,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_write_changes__gives_ranges_their_bytes_first,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_load__reads_schema_6_code_of_its_own,
+                 &sqlite_backend),
       STORE_TEST(sqlite_save__indexes_entity_lookups_by_key_name_and_path,
                  &sqlite_backend),
       STORE_TEST(sqlite_write_changes__writes_entity_rows_by_string_ids,

@@ -1,10 +1,12 @@
 /* A load's entity code kept once per file (graph_load_code.c): stores give
  * entities in key order, so a nested entity's code is held until
- * pt_graph_finish makes it a range of the enclosing entity's copy. */
+ * pt_graph_finish makes it a range of the enclosing entity's copy (or of
+ * the entity a store names). */
 #ifndef PT_GRAPH_LOAD_CODE_H
 #define PT_GRAPH_LOAD_CODE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pt/graph.h"
 
@@ -18,5 +20,15 @@
  * copy of its own. NULL code stays NULL. 0, or PT_ENOMEM. */
 int pt_graph_load_code(pt_graph *g, pt_entity *e, const char *code,
                        size_t len);
+
+/* Sets e's code, e being the entity a load adds to g next, to the len
+ * bytes at `at` of the code of the entity whose key is `in` (interned in
+ * g; a store keeps a nested entity's code so, once, in the entity whose
+ * copy holds it), which the load adds too, before or after e. e's code is
+ * NULL until pt_graph_finish, which fails with PT_EINVAL when no entity
+ * of g with code has that key or its code is shorter than at + len.
+ * 0, or PT_ENOMEM. */
+int pt_graph_load_code_in(pt_graph *g, pt_entity *e, const char *in,
+                          uint32_t at, uint32_t len);
 
 #endif

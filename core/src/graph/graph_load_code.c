@@ -21,10 +21,20 @@ typedef struct held {
   size_t at, len;
 } held;
 
+/* One entity's code by reference: len bytes at `at` of the code of the
+ * entity whose key is `in`. */
+typedef struct code_in {
+  size_t entity;
+  const char *in;
+  uint32_t at, len;
+} code_in;
+
 struct pt__load_code {
   pt_buf bytes;
   held *v; /* owned */
   size_t n, cap;
+  code_in *refs; /* owned */
+  size_t n_refs, refs_cap;
 };
 
 void pt__graph_load_code_free(struct pt__load_code *lc)
@@ -33,6 +43,7 @@ void pt__graph_load_code_free(struct pt__load_code *lc)
     return;
   pt_buf_fini(&lc->bytes);
   pt_free(lc->v);
+  pt_free(lc->refs);
   pt_free(lc);
 }
 
@@ -61,6 +72,23 @@ int pt_graph_load_code(pt_graph *g, pt_entity *e, const char *code,
       pt_buf_put(&lc->bytes, code, len))
     return PT_ERR(PT_ENOMEM, "out of memory holding entity code");
   lc->v[lc->n++] = (held){g->entities.n, at, len};
+  return 0;
+}
+
+int pt_graph_load_code_in(pt_graph *g, pt_entity *e, const char *in,
+                          uint32_t at, uint32_t len)
+{
+  e->code = NULL;
+  e->code_len = 0;
+  struct pt__load_code *lc = g->load_code;
+  if (!lc && !(lc = g->load_code = pt_calloc(1, sizeof *lc)))
+    return PT_ERR(PT_ENOMEM, "out of memory holding entity code");
+  if (lc->n_refs && lc->refs[lc->n_refs - 1].entity == g->entities.n)
+    lc->n_refs--; /* for a record that was not added (a failed decode) */
+  if (pt_array_grow((void **)&lc->refs, &lc->refs_cap, lc->n_refs + 1,
+                    sizeof *lc->refs))
+    return PT_ERR(PT_ENOMEM, "out of memory holding entity code");
+  lc->refs[lc->n_refs++] = (code_in){g->entities.n, in, at, len};
   return 0;
 }
 
@@ -248,6 +276,51 @@ static int copy_rest(pt_graph *g, const struct pt__load_code *lc)
   return 0;
 }
 
+/* The code of the entities given by reference: ranges of their holders'
+ * code, which is in place by now (copied, or a range of its own
+ * enclosing entity's copy). A holder's length is its code_len, or for a
+ * NUL-terminated copy its strlen, found once. */
+static int resolve_refs(pt_graph *g, const struct pt__load_code *lc)
+{
+  pt_ptrmap holders = PT_PTRMAP_INIT; /* key -> NONE, then entity + len */
+  size_t *len = NULL, n = g->entities.n, v = 0;
+  int rc = pt_ptrmap_reserve(&holders, lc->n_refs);
+  for (size_t r = 0; rc == 0 && r < lc->n_refs; r++)
+    rc = pt_ptrmap_put_new(&holders, lc->refs[r].in, SIZE_MAX, &v);
+  len = rc ? NULL : pt_malloc((n + 1) * sizeof *len);
+  if (rc == 0 && !len)
+    rc = PT_ENOMEM;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    const pt_entity *h = &g->entities.v[i];
+    if (h->key && h->code && pt_ptrmap_get(&holders, h->key, &v)) {
+      pt_ptrmap_set(&holders, h->key, i);
+      len[i] = h->code_len ? h->code_len : strlen(h->code);
+    }
+  }
+  if (rc)
+    rc = PT_ERR(PT_ENOMEM, "out of memory placing entity code");
+  for (size_t r = 0; rc == 0 && r < lc->n_refs; r++) {
+    const code_in *c = &lc->refs[r];
+    if (c->entity >= n)
+      continue;
+    pt_entity *e = &g->entities.v[c->entity];
+    size_t h = SIZE_MAX;
+    pt_ptrmap_get(&holders, c->in, &h);
+    if (h == SIZE_MAX || (size_t)c->at + c->len > len[h])
+      rc = PT_ERR(PT_EINVAL, "the code of %s: %u bytes at %u of %s's, which "
+                  "%s", e->key ? e->key : "(no key)", (unsigned)c->len,
+                  (unsigned)c->at, c->in,
+                  h == SIZE_MAX ? "has no entity with code" : "are fewer");
+    else {
+      e->code = g->entities.v[h].code + c->at;
+      e->code_len = c->len;
+    }
+  }
+  pt_free(len);
+  pt_ptrmap_fini(&holders);
+  return rc;
+}
+
 int pt__graph_share_loaded_code(pt_graph *g)
 {
   struct pt__load_code *lc = g->load_code;
@@ -270,6 +343,8 @@ int pt__graph_share_loaded_code(pt_graph *g)
     rc = share_files(g, lc, &bf);
   pt_error_clear(); /* short of memory: copies, as before */
   rc = copy_rest(g, lc);
+  if (rc == 0 && lc->n_refs)
+    rc = resolve_refs(g, lc);
   pt_free(bf.slot);
   pt_free(bf.v);
   pt_free(bf.start);

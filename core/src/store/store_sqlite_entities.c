@@ -6,6 +6,7 @@
  * are written once per path (`paths`), and the view `entities` shows the
  * rows as schema 5's table did (docs/storage.md). */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "graph/key.h"
@@ -17,13 +18,17 @@
 
 #define ROWS "entity_rows"
 #define ID_OF PT__SQLITE_ID_OF
+#define NONE UINT32_MAX
 
 /* The columns of a row, for both inserts: 1, 2, 3, 6 and 9 name strings
- * (by id, or by text in a re-run); the others are bound here. */
+ * (by id, or by text in a re-run); the others are bound here. A whole
+ * save gives a nested entity's code by reference (14 to 16: code_in,
+ * code_at, code_len); a re-run writes each entity's code itself. */
 static const char whole_sql[] =
     "INSERT INTO entity_rows(key_id, name_id, qualname_id, kind, lang,"
     " file_id, line_start, line_end, parent_id, birth, content_hash,"
-    " signature, code) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " signature, code, code_in, code_at, code_len)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 static const char rerun_sql[] =
     "INSERT INTO entity_rows(key_id, name_id, qualname_id, kind, lang,"
     " file_id, line_start, line_end, parent_id, birth, content_hash,"
@@ -124,7 +129,70 @@ typedef struct entity_save {
   sqlite3_stmt *row, *path; /* owned */
   pt_ptrmap paths;          /* the paths written to `paths` */
   pt_buf scratch;
+  uint32_t *in, *at;        /* owned: find_holders' */
 } entity_save;
+
+/* An entity's code as the addresses it spans. */
+typedef struct code_span {
+  uintptr_t from, to;
+  uint32_t i;
+} code_span;
+
+/* By address, the longer first, then by place: a span comes after every
+ * span that holds it. */
+static int cmp_span(const void *pa, const void *pb)
+{
+  const code_span *a = pa, *b = pb;
+  if (a->from != b->from)
+    return a->from < b->from ? -1 : 1;
+  if (a->to != b->to)
+    return a->to > b->to ? -1 : 1;
+  return (a->i > b->i) - (a->i < b->i);
+}
+
+static int same_file(const pt_entity *a, const pt_entity *b)
+{
+  return a->file_path == b->file_path ||
+         (a->file_path && b->file_path && strcmp(a->file_path, b->file_path) == 0);
+}
+
+/* Where each entity's code is kept: in[i], the place of the entity of the
+ * same file whose code's bytes hold entity i's, at at[i] of them; NONE:
+ * entity i's own. Extraction (and a load) keeps a file's nested code as
+ * ranges of the enclosing entity's copy, so a holder is the entity whose
+ * code spans the memory that entity i's code lies in; holders are not
+ * held. The bytes are the same by construction: one copy in memory. */
+static int find_holders(const pt__sqlite_records *r, uint32_t *in,
+                        uint32_t *at)
+{
+  size_t n = r->n_entities, m = 0, top = SIZE_MAX;
+  code_span *v = pt_malloc((n + 1) * sizeof *v);
+  if (!v)
+    return PT_ERR(PT_ENOMEM, "out of memory placing entity code");
+  for (size_t i = 0; i < n; i++) {
+    const pt_entity *e = pt__sqlite_entity(r, i);
+    size_t len = e->code ? pt_entity_code_len(e) : 0;
+    in[i] = NONE;
+    if (len)
+      v[m++] = (code_span){(uintptr_t)e->code, (uintptr_t)e->code + len,
+                           (uint32_t)i};
+  }
+  if (m > 1)
+    qsort(v, m, sizeof *v, cmp_span);
+  for (size_t k = 0; k < m; k++) {
+    const code_span *h = top == SIZE_MAX ? NULL : &v[top];
+    if (h && v[k].to <= h->to) {
+      if (same_file(pt__sqlite_entity(r, v[k].i), pt__sqlite_entity(r, h->i))) {
+        in[v[k].i] = h->i;
+        at[v[k].i] = (uint32_t)(v[k].from - h->from);
+      }
+    } else if (!h || v[k].from >= h->to) {
+      top = k; /* else it straddles the holder's end: its own */
+    }
+  }
+  pt_free(v);
+  return 0;
+}
 
 static int put_path(entity_save *s, const char *file, int64_t id)
 {
@@ -139,8 +207,29 @@ static int put_path(entity_save *s, const char *file, int64_t id)
                                              paths_sql);
 }
 
-/* key: the id of e's key, given by the first pass */
-static int put_entity(entity_save *s, const pt_entity *e, int64_t key)
+/* Columns 13 to 16 of whole_sql when entity i's code is held in
+ * another's: code NULL, the holder's key id and the range. */
+static int bind_held(sqlite3_stmt *st, const entity_save *s, size_t i,
+                     const pt_entity *e)
+{
+  uint32_t h = s->in[i];
+  if (h == NONE) {
+    int src = sqlite3_bind_null(st, 14);
+    if (src == SQLITE_OK) src = sqlite3_bind_null(st, 15);
+    if (src == SQLITE_OK) src = sqlite3_bind_null(st, 16);
+    return src;
+  }
+  int src = sqlite3_bind_null(st, 13);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 14, (int64_t)h + 1);
+  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 15, s->at[i]);
+  if (src == SQLITE_OK)
+    src = sqlite3_bind_int64(st, 16, (int64_t)pt_entity_code_len(e));
+  return src;
+}
+
+/* Entity i; key: the id of its key, given by the first pass */
+static int put_entity(entity_save *s, size_t i, const pt_entity *e,
+                      int64_t key)
 {
   int64_t name, qualname, file, parent;
   sqlite3_stmt *st = s->row;
@@ -158,14 +247,23 @@ static int put_entity(entity_save *s, const pt_entity *e, int64_t key)
   if (src == SQLITE_OK) src = bind_id(st, 6, file);
   if (src == SQLITE_OK) src = bind_id(st, 9, parent);
   if (src == SQLITE_OK) src = bind_values(st, e);
+  if (src == SQLITE_OK) src = bind_held(st, s, i, e);
   return pt__sqlite_run(s->t->db, s->t->path, st, src);
 }
 
 int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt__sqlite_records *r)
 {
-  entity_save s = {t, NULL, NULL, PT_PTRMAP_INIT, PT_BUF_INIT};
+  entity_save s = {t, NULL, NULL, PT_PTRMAP_INIT, PT_BUF_INIT, NULL, NULL};
   size_t n = r->n_entities;
-  int rc = put_names(t->db, t->path);
+  int rc = n < NONE ? put_names(t->db, t->path)
+                    : PT_ERR(PT_EINVAL, "%s: too many entities: %zu", t->path,
+                             n);
+  s.in = rc ? NULL : pt_malloc((n + 1) * sizeof *s.in);
+  s.at = rc ? NULL : pt_malloc((n + 1) * sizeof *s.at);
+  if (rc == 0 && (!s.in || !s.at))
+    rc = PT_ERR(PT_ENOMEM, "out of memory placing entity code");
+  if (rc == 0)
+    rc = find_holders(r, s.in, s.at);
   /* the keys first: key i gets id i + 1, the row id of its row */
   for (size_t i = 0; rc == 0 && i < n; i++) {
     int64_t id = 0;
@@ -179,9 +277,11 @@ int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt__sqlite_records *r)
   if (rc == 0)
     rc = pt__sqlite_prepare(t->db, t->path, paths_sql, &s.path);
   for (size_t i = 0; rc == 0 && i < n; i++)
-    rc = put_entity(&s, pt__sqlite_entity(r, i), (int64_t)i + 1);
+    rc = put_entity(&s, i, pt__sqlite_entity(r, i), (int64_t)i + 1);
   sqlite3_finalize(s.row);
   sqlite3_finalize(s.path);
+  pt_free(s.in);
+  pt_free(s.at);
   pt_ptrmap_fini(&s.paths);
   pt_buf_fini(&s.scratch);
   return rc;
@@ -194,6 +294,7 @@ void pt__sqlite_entity_writer_fini(pt__sqlite_entity_writer *w)
   sqlite3_finalize(w->add);
   sqlite3_finalize(w->ins);
   sqlite3_finalize(w->del);
+  sqlite3_finalize(w->own);
   sqlite3_finalize(w->path);
   pt_buf_fini(&w->scratch);
   memset(w, 0, sizeof *w);
@@ -233,12 +334,25 @@ int pt__sqlite_entity_insert(sqlite3 *db, const char *path,
   return pt__sqlite_run(db, path, st, src);
 }
 
+/* The rows whose code is a range of the row of key ?1 (of its file) get
+ * their bytes as their own before that row goes. */
+static const char own_code_sql[] =
+    "UPDATE entity_rows SET code = CAST(substr(CAST((SELECT h.code FROM"
+    " entity_rows h WHERE h.key_id = entity_rows.code_in) AS BLOB),"
+    " code_at + 1, code_len) AS TEXT), code_in = NULL, code_at = NULL,"
+    " code_len = NULL WHERE file_id IS (SELECT file_id FROM entity_rows"
+    " WHERE key_id = " ID_OF(1) ") AND code_in = " ID_OF(1);
+
 int pt__sqlite_entity_delete(sqlite3 *db, const char *path,
                              pt__sqlite_entity_writer *w, const char *key)
 {
   int rc = w->del ? 0 : pt__sqlite_prepare(db, path, "DELETE FROM entity_rows"
                                            " WHERE key_id = " ID_OF(1),
                                            &w->del);
+  if (rc == 0 && !w->own)
+    rc = pt__sqlite_prepare(db, path, own_code_sql, &w->own);
+  if (rc == 0)
+    rc = pt__sqlite_run(db, path, w->own, bind_text(w->own, 1, key));
   return rc ? rc : pt__sqlite_run(db, path, w->del,
                                   bind_text(w->del, 1, key));
 }
@@ -271,6 +385,28 @@ typedef struct entity_reader {
   pt_graph *g;
 } entity_reader;
 
+/* From schema 7 on, values 12 to 14 (code_in, code_at, code_len) name
+ * the range of another entity's code that is e's when value 15, code,
+ * is NULL. */
+static int code_or_range(const pt__sqlite_row *row,
+                         const pt__sqlite_strings *s, pt_graph *g,
+                         pt_entity *e)
+{
+  const char *in = NULL;
+  int64_t at = 0, len = 0;
+  if (row->n < 16)
+    return code_at(row, 12, g, e);
+  int rc = pt__sqlite_row_string(row, s, 12, 0, &in);
+  if (rc || !in)
+    return rc ? rc : code_at(row, 15, g, e);
+  if (sqlite3_value_type(row->v[15]) != SQLITE_NULL)
+    return pt__sqlite_row_bad(row, 15, "code and a range of another's");
+  rc = pt__sqlite_row_int(row, 13, 0, UINT32_MAX, &at);
+  if (rc == 0) rc = pt__sqlite_row_int(row, 14, 1, UINT32_MAX, &len);
+  return rc ? rc : pt_graph_load_code_in(g, e, in, (uint32_t)at,
+                                         (uint32_t)len);
+}
+
 /* One row, its values in read_cols' order. */
 static int read_row(const pt__sqlite_row *row, void *payload)
 {
@@ -296,7 +432,7 @@ static int read_row(const pt__sqlite_row *row, void *payload)
   if (rc == 0 && (!hash || hash_len >= sizeof e.content_hash))
     rc = pt__sqlite_row_bad(row, 10, "missing or longer than 64 characters");
   if (rc == 0) rc = copy_at(row, 11, g, &e.signature);
-  if (rc == 0) rc = code_at(row, 12, g, &e);
+  if (rc == 0) rc = code_or_range(row, s, g, &e);
   if (rc)
     return rc;
   memcpy(e.content_hash, hash, hash_len); /* memset: terminated */
@@ -307,24 +443,28 @@ static int read_row(const pt__sqlite_row *row, void *payload)
   return pt_graph_add_entity_interned(g, &e);
 }
 
-int pt__sqlite_read_entities(sqlite3 *db, const char *path,
+int pt__sqlite_read_entities(sqlite3 *db, const char *path, int version,
                              const pt__sqlite_strings *s, int without_code,
                              pt_graph *g)
 {
   /* without code, NULL in its place: its bytes, the rows' last, are not
    * even read (nor their overflow pages) */
+  const char *code = without_code ? "NULL" : "code";
+  const char *range = without_code ? "NULL" : NULL;
   const char *cols[] = {"key_id", "name_id", "qualname_id", "kind", "lang",
                         "file_id", "line_start", "line_end", "parent_id",
                         "birth", "content_hash", "signature",
-                        without_code ? "NULL" : "code"};
+                        version >= 7 ? (range ? range : "code_in") : code,
+                        range ? range : "code_at", range ? range : "code_len",
+                        code};
   entity_reader r = {s, g};
-  return pt__sqlite_each_row(db, path, ROWS, cols, 13, read_row, &r);
+  return pt__sqlite_each_row(db, path, ROWS, cols, version >= 7 ? 16 : 13,
+                             read_row, &r);
 }
 
 /* ---- excluded tests ------------------------------------------------------- */
 
 #define TESTS "excluded_tests"
-#define NONE UINT32_MAX
 
 /* The strings of the tests read so far, copies in the pool, interned at
  * once when the table has been read. */

@@ -18,11 +18,13 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define APP_ID 1347700563 /* 0x50544753, "PTGS": marks our files */
-#define SCHEMA_VERSION 6 /* 2: edges carry resolution, confidence;
+#define SCHEMA_VERSION 7 /* 2: edges carry resolution, confidence;
                             3: files carry mtime_ns and reuse;
                             4: edges are rows of ids into strings;
                             5: edge_rows carry candidates;
-                            6: entities are rows of ids into strings */
+                            6: entities are rows of ids into strings;
+                            7: a nested entity's code is a range of
+                               its enclosing entity's */
 #define OLDEST_READ 2    /* schema 2 loads without mtime_ns and reuse */
 
 int pt__sqlite_schema_version(void)
@@ -41,19 +43,26 @@ static const char schema_sql[] =
     "CREATE TABLE paths(id INTEGER PRIMARY KEY, semantic_path TEXT NOT NULL,"
     " root_subfolder_l1 TEXT NOT NULL, root_subfolder_l2 TEXT NOT NULL);"
     /* key_id is the row id: rows in the order of their keys' ids, the
-     * graph's order */
+     * graph's order. An entity whose code lies inside another's of its
+     * file (a method in its class) has code NULL and its code as code_len
+     * bytes at code_at of the code of row code_in, whose code is its own;
+     * the columns before code, so that a load without code reads no
+     * overflow page */
     "CREATE TABLE entity_rows(key_id INTEGER PRIMARY KEY, name_id INTEGER,"
     " qualname_id INTEGER, kind INTEGER NOT NULL, lang INTEGER NOT NULL,"
     " file_id INTEGER, line_start INTEGER NOT NULL,"
     " line_end INTEGER NOT NULL, parent_id INTEGER, birth INTEGER NOT NULL,"
-    " content_hash TEXT NOT NULL, signature TEXT, code TEXT);"
+    " content_hash TEXT NOT NULL, signature TEXT, code_in INTEGER,"
+    " code_at INTEGER, code_len INTEGER, code TEXT);"
     /* schema 5's entities table, for people and other tools */
     "CREATE VIEW entities(key, name, qualname, entity_type, language,"
     " file_path, line_start, line_end, signature, code, content_hash,"
     " parent_key, birth_timestamp, semantic_path, root_subfolder_l1,"
     " root_subfolder_l2, entity_class) AS"
     " SELECT k.text, n.text, q.text, y.name, l.name, p.text, r.line_start,"
-    " r.line_end, r.signature, r.code, r.content_hash, a.text, r.birth,"
+    " r.line_end, r.signature, coalesce(r.code, CAST(substr(CAST(h.code AS"
+    " BLOB), r.code_at + 1, r.code_len) AS TEXT)), r.content_hash, a.text,"
+    " r.birth,"
     " d.semantic_path, d.root_subfolder_l1, d.root_subfolder_l2, 'CODE'"
     " FROM entity_rows r JOIN strings k ON k.id = r.key_id"
     " JOIN entity_types y ON y.id = r.kind JOIN languages l ON l.id = r.lang"
@@ -61,7 +70,8 @@ static const char schema_sql[] =
     " LEFT JOIN strings q ON q.id = r.qualname_id"
     " LEFT JOIN strings p ON p.id = r.file_id"
     " LEFT JOIN strings a ON a.id = r.parent_id"
-    " LEFT JOIN paths d ON d.id = r.file_id;"
+    " LEFT JOIN paths d ON d.id = r.file_id"
+    " LEFT JOIN entity_rows h ON h.key_id = r.code_in;"
     "CREATE TABLE edge_types(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
     "CREATE TABLE resolutions(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
     " confidence INTEGER NOT NULL);"
@@ -780,7 +790,7 @@ static int read_one(sqlite3 *db, const char *path, int version,
   if (!t->read)
     return pt__sqlite_read_tests(db, path, g);
   if (version >= 6 && t->read == read_entity)
-    return pt__sqlite_read_entities(db, path, s, without_code, g);
+    return pt__sqlite_read_entities(db, path, version, s, without_code, g);
   if (version >= 4 && t->read == read_edge)
     return pt__sqlite_read_edges(db, path, version, s, g);
   return read_table(db, path, t, version, g);

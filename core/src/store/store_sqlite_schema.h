@@ -137,7 +137,7 @@ int pt__sqlite_schema_version(void);
 #define PT__SQLITE_APP_ID 1347700563
 
 /* PT_EINVAL with a clear message unless db holds our schema, at a
- * version this build reads (2 to 6), which goes to *version. */
+ * version this build reads (2 to 7), which goes to *version. */
 int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version);
 
 /* Adds every row of a database of that schema version to g, without
