@@ -142,7 +142,7 @@ int pt__sqlite_check_schema(sqlite3 *db, const char *path, int *version);
 
 /* Adds every row of a database of that schema version to g, without
  * finishing it. Only the stored record columns are read; derived columns
- * are output for other readers. without_code (schema 6): every entity's
+ * are output for other readers. without_code (schema 6 on): every entity's
  * code is left NULL. files_given: the files, ignored_files and meta
  * tables are not read (g holds what pt__sqlite_read_files read of the
  * same file). ready (may be NULL): the edges are read last, after
