@@ -153,7 +153,8 @@ static int cmp_span(const void *pa, const void *pb)
 static int same_file(const pt_entity *a, const pt_entity *b)
 {
   return a->file_path == b->file_path ||
-         (a->file_path && b->file_path && strcmp(a->file_path, b->file_path) == 0);
+         (a->file_path && b->file_path &&
+          strcmp(a->file_path, b->file_path) == 0);
 }
 
 /* Where each entity's code is kept: in[i], the place of the entity of the
