@@ -1352,10 +1352,8 @@ static void resolve__deps_seal_sorts_and_keeps_each_hash_once(void **state)
     }
 }
 
-/* The groups hold what the chains hold, in their order, when the tables
- * are made (the fixtures of every language) and after patches take one
- * file's definitions out, put them back, and take one of them out. */
-static void resolve__groups_hold_the_chain_members_of_their_key(void **state)
+/* The fixtures of every language (fixtures/lang) indexed whole. */
+static pt_graph *lang_fixtures_graph(void)
 {
   char dir[512];
   snprintf(dir, sizeof dir, "%s/lang", PT_FIXTURES);
@@ -1364,6 +1362,15 @@ static void resolve__groups_hold_the_chain_members_of_their_key(void **state)
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
   pt_ingest_stats_fini(&st);
+  return g;
+}
+
+/* The groups hold what the chains hold, in their order, when the tables
+ * are made (the fixtures of every language) and after patches take one
+ * file's definitions out, put them back, and take one of them out. */
+static void resolve__groups_hold_the_chain_members_of_their_key(void **state)
+{
+  pt_graph *g = lang_fixtures_graph();
   size_t n = pt_graph_n_entities(g), nf = pt_graph_n_files(g);
   pt_entity *ents = pt_malloc((n + 1) * sizeof *ents);
   pt_file_record *files = pt_malloc((nf + 1) * sizeof *files);
@@ -1460,13 +1467,7 @@ static void read_types(pt_resolver *rs, size_t i, pt__deps *d)
  * in the store and compared with another process's changes. */
 static void resolve__type_reads_do_not_depend_on_the_tables_order(void **state)
 {
-  char dir[512];
-  snprintf(dir, sizeof dir, "%s/lang", PT_FIXTURES);
-  pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
-  pt_ingest_stats st;
-  pt_graph *g = NULL;
-  assert_int_equal(pt_ingest(&o, &g, &st), 0);
-  pt_ingest_stats_fini(&st);
+  pt_graph *g = lang_fixtures_graph();
   size_t n = pt_graph_n_entities(g), nf = pt_graph_n_files(g);
   pt_entity *ea = pt_malloc((n + 1) * sizeof *ea);
   pt_entity *eb = pt_malloc((n + 1) * sizeof *eb);
@@ -1624,14 +1625,8 @@ static void assert_same_tables(const pt_resolver *a, const pt_resolver *b)
  * failure returned as PT_ENOMEM, nothing leaked). */
 static void resolve__tables_made_beside_other_work_are_the_same(void **state)
 {
-  char dir[512];
-  snprintf(dir, sizeof dir, "%s/lang", PT_FIXTURES);
-  pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
-  pt_ingest_stats st;
-  pt_graph *g = NULL;
+  pt_graph *g = lang_fixtures_graph();
   (void)state;
-  assert_int_equal(pt_ingest(&o, &g, &st), 0);
-  pt_ingest_stats_fini(&st);
   size_t n = pt_graph_n_entities(g), nf = pt_graph_n_files(g);
   const pt_entity *ents = pt_graph_entities(g);
   const pt_file_record *files = pt_graph_files(g);

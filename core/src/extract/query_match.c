@@ -25,6 +25,7 @@
 #include "language.h"
 #include "subtree.h"
 #include "tree.h"
+#include "tree_hidden.h"
 
 #include "pt/alloc.h"
 #include "pt/error.h"
@@ -408,19 +409,6 @@ void pt__query_match_free(pt_mnode *m)
 
 /* ---- matching -------------------------------------------------------- */
 
-/* The field tree-sitter gives child `structural` of a node of production
- * production_id: the first that is not inherited, or 0. */
-static TSFieldId field_at(const TSLanguage *lang, uint16_t production_id,
-                          uint32_t structural)
-{
-  const TSFieldMapEntry *map, *end;
-  ts_language_field_map(lang, production_id, &map, &end);
-  for (; map < end; map++)
-    if (!map->inherited && map->child_index == structural)
-      return map->field_id;
-  return 0;
-}
-
 /* Pushes the visible children of n onto w->mkids, from *at on. */
 static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
 {
@@ -451,7 +439,7 @@ static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
     if (!ts_subtree_extra(*kid)) {
       if (f->aliases)
         alias = f->aliases[f->structural];
-      field = field_at(lang, f->parent.ptr->production_id, f->structural);
+      field = pt__field_at(lang, f->parent.ptr->production_id, f->structural);
       f->structural++;
     }
     if (!field)
@@ -462,19 +450,8 @@ static int load_kids(pt_query_walk *w, TSNode n, size_t *at)
       f->pos = length_add(f->pos, ts_subtree_padding(kids[f->index]));
     /* a hidden node of one child: that child in its place (as the walk
      * does), with the field and alias the node's production gives it */
-    while (!alias && !ts_subtree_visible(*kid) &&
-           ts_subtree_child_count(*kid) == 1) {
-      const Subtree *only = ts_subtree_children(*kid);
-      if (!ts_subtree_extra(*only)) {
-        const TSSymbol *as =
-            ts_language_alias_sequence(lang, kid->ptr->production_id);
-        TSFieldId in = field_at(lang, kid->ptr->production_id, 0);
-        alias = as ? as[0] : 0;
-        if (in)
-          field = in;
-      }
-      kid = only;
-    }
+    uint64_t n_hops = 0;
+    kid = pt__hidden_in_place(lang, kid, &alias, &field, &n_hops);
     if (ts_subtree_visible(*kid) || alias) {
       if (pt_array_grow((void **)&w->mkids, &w->cap_mkids, w->n_mkids + 1,
                         sizeof *w->mkids))

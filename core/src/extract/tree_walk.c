@@ -9,6 +9,7 @@
 #include "language.h"
 #include "subtree.h"
 #include "tree.h"
+#include "tree_hidden.h"
 
 #include "pt/alloc.h"
 #include "pt/error.h"
@@ -74,17 +75,7 @@ int pt__tree_walk(pt_tree_walk *tw, TSNode root)
         next = length_add(next, ts_subtree_padding(kids[index]));
       /* a hidden node of one child (a supertype's, most of them): that
        * child in its place, at its position, without a frame of its own */
-      while (!alias && !ts_subtree_visible(*kid) &&
-             ts_subtree_child_count(*kid) == 1) {
-        const Subtree *only = ts_subtree_children(*kid);
-        if (!ts_subtree_extra(*only)) {
-          const TSSymbol *as =
-              ts_language_alias_sequence(lang, kid->ptr->production_id);
-          alias = as ? as[0] : 0;
-        }
-        kid = only;
-        tw->n_in_place++;
-      }
+      kid = pt__hidden_in_place(lang, kid, &alias, NULL, &tw->n_in_place);
       int is_visible = ts_subtree_visible(*kid) || alias;
       if (is_visible) {
         /* ts_node_new's node and ts_node_symbol's symbol, made in place */
