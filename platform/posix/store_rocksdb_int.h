@@ -277,7 +277,8 @@ int pt__rocksdb_decode_test(const char *data, size_t size,
 int pt__rocksdb_encode_edges(pt_buf *out, pt__rocksdb_ids *ids,
                              const pt_edge *e, size_t n);
 /* The same record, with the ids of the edges' to keys given in to[0..n)
- * (pt__rocksdb_ids' edge_to) rather than looked up. */
+ * (pt__rocksdb_ids' edge_to) rather than looked up; one that is
+ * UINT32_MAX (an id that did not fit) is looked up. */
 int pt__rocksdb_encode_edges_to(pt_buf *out, pt__rocksdb_ids *ids,
                                 const pt_edge *e, size_t n,
                                 const uint32_t *to);

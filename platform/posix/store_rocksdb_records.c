@@ -138,16 +138,14 @@ int pt__rocksdb_encode_code(pt_buf *out, const pt_entity *e)
   return w.rc;
 }
 
-/* An edge's fields after its from key; to_id the id of its to key, or
- * UINT64_MAX to look it up. A run's edges mostly share one file path:
- * *file (NULL at first) and *file_id are the last looked up. */
-static void put_edge_rest(writer *w, const pt_edge *e, uint64_t to_id,
+/* An edge's fields after its from key; to_id the id of its to key as
+ * put_kept_id takes it (UINT32_MAX: looked up). A run's edges mostly
+ * share one file path: *file (NULL at first) and *file_id are the last
+ * looked up. */
+static void put_edge_rest(writer *w, const pt_edge *e, uint32_t to_id,
                           const char **file, uint64_t *file_id)
 {
-  if (to_id == UINT64_MAX)
-    put_id(w, e->to_key);
-  else
-    put_u64(w, to_id);
+  put_kept_id(w, e->to_key, to_id);
   if (!e->file_path || e->file_path != *file) {
     uint64_t id = 0;
     if (w->rc == 0)
@@ -180,7 +178,7 @@ int pt__rocksdb_encode_edges_to(pt_buf *out, pt__rocksdb_ids *ids,
   put_id(&w, n ? e[0].from_key : NULL);
   put_u64(&w, n);
   for (size_t i = 0; i < n; i++)
-    put_edge_rest(&w, &e[i], to ? to[i] : UINT64_MAX, &file, &file_id);
+    put_edge_rest(&w, &e[i], to ? to[i] : UINT32_MAX, &file, &file_id);
   return w.rc;
 }
 
@@ -197,7 +195,7 @@ int pt__rocksdb_encode_edge(pt_buf *out, pt__rocksdb_ids *ids,
   const char *file = NULL;
   uint64_t file_id = 0;
   put_id(&w, e->from_key);
-  put_edge_rest(&w, e, UINT64_MAX, &file, &file_id);
+  put_edge_rest(&w, e, UINT32_MAX, &file, &file_id);
   return w.rc;
 }
 

@@ -788,6 +788,17 @@ static void assert_kept_ids_encode_as_looked_up(pt__rocksdb_ids *ids,
     assert_int_equal(pt__rocksdb_encode_edges(&looked, ids, &d[lo], n), 0);
     assert_int_equal(kept.len, looked.len);
     assert_memory_equal(kept.ptr, looked.ptr, kept.len);
+    /* ids that did not fit in 32 bits are kept as UINT32_MAX: looked up */
+    uint32_t *unfit = pt_malloc((n + 1) * sizeof *unfit);
+    assert_non_null(unfit);
+    for (size_t j = 0; j < n; j++)
+      unfit[j] = UINT32_MAX;
+    pt_buf_clear(&kept);
+    assert_int_equal(pt__rocksdb_encode_edges_to(&kept, ids, &d[lo], n, unfit),
+                     0);
+    pt_free(unfit);
+    assert_int_equal(kept.len, looked.len);
+    assert_memory_equal(kept.ptr, looked.ptr, kept.len);
   }
   for (size_t i = 0; i < pt_graph_n_edges(g); i++) {
     uint64_t id = 0;
