@@ -68,6 +68,13 @@ typedef struct pt_entity {
   int64_t birth;          /* the T number of the key */
 } pt_entity;
 
+/* Whether two of the model's strings are the same: both NULL, one
+ * interned string, or the same text. */
+static inline int pt_str_same(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /* The bytes of e's code: 0 when there is none. Read code through this
  * and never as a C string: a nested entity's code is a range of its
  * outermost ancestor's, one copy per file (extraction, graphs). */

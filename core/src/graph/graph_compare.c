@@ -9,16 +9,13 @@
 #include "pt/error.h"
 #include "pt/graph.h"
 
-static int str_eq(const char *a, const char *b)
-{
-  return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 static int entity_eq(const pt_entity *a, const pt_entity *b)
 {
-  return str_eq(a->key, b->key) && str_eq(a->name, b->name) &&
-         str_eq(a->qualname, b->qualname) && str_eq(a->file_path, b->file_path) &&
-         str_eq(a->signature, b->signature) && str_eq(a->parent_key, b->parent_key) &&
+  return pt_str_same(a->key, b->key) && pt_str_same(a->name, b->name) &&
+         pt_str_same(a->qualname, b->qualname) &&
+         pt_str_same(a->file_path, b->file_path) &&
+         pt_str_same(a->signature, b->signature) &&
+         pt_str_same(a->parent_key, b->parent_key) &&
          strcmp(a->content_hash, b->content_hash) == 0 && a->lang == b->lang &&
          a->kind == b->kind && a->line_start == b->line_start &&
          a->line_end == b->line_end && a->birth == b->birth;
@@ -31,15 +28,16 @@ int pt_graph_candidates_equal(const pt_candidates *a, const pt_candidates *b)
   if (!a || !b || a->n != b->n || a->n_keys != b->n_keys)
     return 0;
   for (uint32_t i = 0; i < a->n_keys; i++)
-    if (!str_eq(a->keys[i], b->keys[i]))
+    if (!pt_str_same(a->keys[i], b->keys[i]))
       return 0;
   return 1;
 }
 
 static int edge_eq(const pt_edge *a, const pt_edge *b)
 {
-  return str_eq(a->from_key, b->from_key) && str_eq(a->to_key, b->to_key) &&
-         str_eq(a->file_path, b->file_path) && a->type == b->type &&
+  return pt_str_same(a->from_key, b->from_key) &&
+         pt_str_same(a->to_key, b->to_key) &&
+         pt_str_same(a->file_path, b->file_path) && a->type == b->type &&
          a->line == b->line && a->resolved == b->resolved &&
          a->resolution == b->resolution &&
          pt_graph_candidates_equal(a->candidates, b->candidates);
@@ -47,18 +45,22 @@ static int edge_eq(const pt_edge *a, const pt_edge *b)
 
 static int file_eq(const pt_file_record *a, const pt_file_record *b)
 {
-  return str_eq(a->path, b->path) && str_eq(a->content_hash, b->content_hash) &&
-         a->lang == b->lang && a->size == b->size && a->n_entities == b->n_entities &&
+  return pt_str_same(a->path, b->path) &&
+         pt_str_same(a->content_hash, b->content_hash) && a->lang == b->lang &&
+         a->size == b->size && a->n_entities == b->n_entities &&
          a->n_tests == b->n_tests && a->n_parse_errors == b->n_parse_errors &&
-         a->source_words == b->source_words && a->entity_words == b->entity_words &&
-         a->import_words == b->import_words && a->comment_words == b->comment_words;
+         a->source_words == b->source_words &&
+         a->entity_words == b->entity_words &&
+         a->import_words == b->import_words &&
+         a->comment_words == b->comment_words;
 }
 
 static int test_eq(const pt_test_entity *a, const pt_test_entity *b)
 {
-  return str_eq(a->key, b->key) && str_eq(a->name, b->name) &&
-         str_eq(a->file_path, b->file_path) && str_eq(a->reason, b->reason) &&
-         a->lang == b->lang && a->kind == b->kind && a->line_start == b->line_start &&
+  return pt_str_same(a->key, b->key) && pt_str_same(a->name, b->name) &&
+         pt_str_same(a->file_path, b->file_path) &&
+         pt_str_same(a->reason, b->reason) && a->lang == b->lang &&
+         a->kind == b->kind && a->line_start == b->line_start &&
          a->line_end == b->line_end;
 }
 
@@ -78,14 +80,14 @@ static int same_ignored_and_meta(const pt_graph *a, const pt_graph *b)
 {
   for (size_t i = 0; i < pt_graph_n_ignored(a); i++) {
     const pt_ignored_file *x = &pt_graph_ignored(a)[i], *y = &pt_graph_ignored(b)[i];
-    if (!str_eq(x->path, y->path) || !str_eq(x->reason, y->reason))
+    if (!pt_str_same(x->path, y->path) || !pt_str_same(x->reason, y->reason))
       return 0;
   }
   for (size_t i = 0; i < pt_graph_n_meta(a); i++) {
     const char *an, *av, *bn, *bv;
     pt_graph_meta_at(a, i, &an, &av);
     pt_graph_meta_at(b, i, &bn, &bv);
-    if (!str_eq(an, bn) || !str_eq(av, bv))
+    if (!pt_str_same(an, bn) || !pt_str_same(av, bv))
       return 0;
   }
   return 1;
@@ -237,7 +239,8 @@ int pt_graph_count_file_changes(const pt_graph *old, const pt_graph *now,
   memset(out, 0, sizeof *out);
   out->in_before = fa != NULL;
   out->in_after = fb != NULL;
-  out->hash_changed = !fa || !fb ? fa != fb : !str_eq(fa->content_hash, fb->content_hash);
+  out->hash_changed =
+      !fa || !fb ? fa != fb : !pt_str_same(fa->content_hash, fb->content_hash);
   file_entities(old, now, path, out);
   return file_edges(old, now, path, out);
 }

@@ -185,11 +185,6 @@ size_t pt_graph_spare_bytes(const pt_graph *g)
 
 /* ---- patching ---------------------------------------------------------- */
 
-static int str_same(const char *a, const char *b)
-{
-  return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 /* Interns every string of an edge (they may come from anywhere). */
 static int intern_edge(pt_graph *g, pt_edge *c)
 {
@@ -457,7 +452,7 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
       if (had_key &&
           strcmp(prev->entities.v[j].content_hash, c.content_hash) == 0 &&
           pt_entity_same_code(&prev->entities.v[j], &c) &&
-          str_same(prev->entities.v[j].signature, c.signature)) {
+          pt_str_same(prev->entities.v[j].signature, c.signature)) {
         c.key = key;
         c.code = prev->entities.v[j].code;
         c.signature = prev->entities.v[j].signature;

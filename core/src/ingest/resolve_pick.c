@@ -1745,11 +1745,6 @@ static int is_lexical(pt_lang l)
          l == PT_LANG_PYTHON;
 }
 
-static int same_str(const char *a, const char *b)
-{
-  return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 static int binds_module(const pt__import_bind *b)
 {
   return b->how == PT__BIND_MODULE || b->how == PT__BIND_PLAIN;
@@ -1762,7 +1757,7 @@ static int same_bind(const pt__import_bind *a, const pt__import_bind *b)
     return binds_module(a) && binds_module(b) &&
            strcmp(a->module, b->module) == 0;
   return a->how == b->how && strcmp(a->module, b->module) == 0 &&
-         strcmp(a->orig, b->orig) == 0 && same_str(a->sub, b->sub);
+         strcmp(a->orig, b->orig) == 0 && pt_str_same(a->sub, b->sub);
 }
 
 /* The binding of the local name s (n bytes) in the current file, or NULL;

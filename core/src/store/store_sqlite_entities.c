@@ -150,13 +150,6 @@ static int cmp_span(const void *pa, const void *pb)
   return (a->i > b->i) - (a->i < b->i);
 }
 
-static int same_file(const pt_entity *a, const pt_entity *b)
-{
-  return a->file_path == b->file_path ||
-         (a->file_path && b->file_path &&
-          strcmp(a->file_path, b->file_path) == 0);
-}
-
 /* Where each entity's code is kept: in[i], the place of the entity of the
  * same file whose code's bytes hold entity i's, at at[i] of them; NONE:
  * entity i's own. Extraction (and a load) keeps a file's nested code as
@@ -183,7 +176,8 @@ static int find_holders(const pt__sqlite_records *r, uint32_t *in,
   for (size_t k = 0; k < m; k++) {
     const code_span *h = top == SIZE_MAX ? NULL : &v[top];
     if (h && v[k].to <= h->to) {
-      if (same_file(pt__sqlite_entity(r, v[k].i), pt__sqlite_entity(r, h->i))) {
+      if (pt_str_same(pt__sqlite_entity(r, v[k].i)->file_path,
+                      pt__sqlite_entity(r, h->i)->file_path)) {
         in[v[k].i] = h->i;
         at[v[k].i] = (uint32_t)(v[k].from - h->from);
       }

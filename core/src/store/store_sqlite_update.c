@@ -39,11 +39,6 @@ static const char *const del_sql[] = {
     "DELETE FROM meta WHERE name = ?1",
 };
 
-static int str_eq(const char *a, const char *b)
-{
-  return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 static int cmp_str(const char *a, const char *b)
 {
   return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
@@ -76,13 +71,13 @@ static int ins(writer *w, pt__sqlite_table t, size_t i)
 
 static int entity_eq(const pt_entity *a, const pt_entity *b)
 {
-  return str_eq(a->name, b->name) && str_eq(a->qualname, b->qualname) &&
-         a->kind == b->kind && a->lang == b->lang &&
-         str_eq(a->file_path, b->file_path) &&
+  return pt_str_same(a->name, b->name) &&
+         pt_str_same(a->qualname, b->qualname) && a->kind == b->kind &&
+         a->lang == b->lang && pt_str_same(a->file_path, b->file_path) &&
          a->line_start == b->line_start && a->line_end == b->line_end &&
-         str_eq(a->signature, b->signature) && pt_entity_same_code(a, b) &&
-         str_eq(a->content_hash, b->content_hash) &&
-         str_eq(a->parent_key, b->parent_key) && a->birth == b->birth;
+         pt_str_same(a->signature, b->signature) && pt_entity_same_code(a, b) &&
+         pt_str_same(a->content_hash, b->content_hash) &&
+         pt_str_same(a->parent_key, b->parent_key) && a->birth == b->birth;
 }
 
 static int entities(writer *w)
@@ -125,7 +120,7 @@ static int edges(writer *w)
   int rc = 0;
   while (rc == 0 && (i < na || j < nb)) {
     int c = i == na ? 1 : j == nb ? -1 : cmp_edge_key(&a[i], &b[j]);
-    if (c == 0 && str_eq(a[i].file_path, b[j].file_path) &&
+    if (c == 0 && pt_str_same(a[i].file_path, b[j].file_path) &&
         a[i].line == b[j].line && a[i].resolved == b[j].resolved &&
         a[i].resolution == b[j].resolution &&
         pt_graph_candidates_equal(a[i].candidates, b[j].candidates)) {
@@ -147,7 +142,7 @@ static int edges(writer *w)
 static int file_eq(const pt_file_record *a, const pt_file_record *b)
 {
   return a->lang == b->lang && a->size == b->size &&
-         str_eq(a->content_hash, b->content_hash) &&
+         pt_str_same(a->content_hash, b->content_hash) &&
          a->n_entities == b->n_entities && a->n_tests == b->n_tests &&
          a->n_parse_errors == b->n_parse_errors &&
          a->source_words == b->source_words &&
@@ -182,18 +177,18 @@ static int files(writer *w)
 
 static int test_eq(const pt_test_entity *a, const pt_test_entity *b)
 {
-  return str_eq(a->key, b->key) && str_eq(a->name, b->name) &&
+  return pt_str_same(a->key, b->key) && pt_str_same(a->name, b->name) &&
          a->kind == b->kind && a->lang == b->lang &&
-         str_eq(a->file_path, b->file_path) &&
+         pt_str_same(a->file_path, b->file_path) &&
          a->line_start == b->line_start && a->line_end == b->line_end &&
-         str_eq(a->reason, b->reason);
+         pt_str_same(a->reason, b->reason);
 }
 
 /* The end of the run of tests of v[i]'s file. */
 static size_t file_run(const pt_test_entity *v, size_t n, size_t i)
 {
   size_t k = i;
-  while (k < n && str_eq(v[k].file_path, v[i].file_path))
+  while (k < n && pt_str_same(v[k].file_path, v[i].file_path))
     k++;
   return k;
 }
@@ -231,7 +226,7 @@ static int ignored(writer *w)
   int rc = 0;
   while (rc == 0 && (i < na || j < nb)) {
     int c = i == na ? 1 : j == nb ? -1 : cmp_str(a[i].path, b[j].path);
-    if (c == 0 && str_eq(a[i].reason, b[j].reason)) {
+    if (c == 0 && pt_str_same(a[i].reason, b[j].reason)) {
       i++, j++;
       continue;
     }
@@ -255,7 +250,7 @@ static int meta(writer *w)
     if (j < nb)
       pt_graph_meta_at(w->now, j, &bn, &bv);
     int c = i == na ? 1 : j == nb ? -1 : cmp_str(an, bn);
-    if (c == 0 && str_eq(av, bv)) {
+    if (c == 0 && pt_str_same(av, bv)) {
       i++, j++;
       continue;
     }
