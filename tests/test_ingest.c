@@ -215,6 +215,45 @@ static void ingest__colliding_keys_of_two_files_are_made_unique(void **state)
   pt_free(tmp);
 }
 
+/* As above, with references from the key that moves on: they come from
+ * its new key (the merge takes a reference's referring key from its
+ * entity's place in the graph, or the last reference's). */
+static void ingest__references_from_a_moved_key_come_from_the_new_key(
+    void **state)
+{
+  char *tmp = pt_test_tmpdir("collide_from");
+  pt_test_write(tmp, "x.y/z.c", "int f349488(void) { return 1; }\n");
+  pt_test_write(tmp, "x/y.z.h",
+                "static int one(void) { return 1; }\n"
+                "static int two(void) { return 2; }\n"
+                "static int f349488(void) { return one() + two(); }\n");
+  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  assert_int_equal(pt_graph_n_entities(g), 4);
+  const pt_entity *e = pt_graph_entities(g);
+  const char *in_c = NULL, *in_h = NULL;
+  for (size_t i = 0; i < 4; i++)
+    if (!strcmp(e[i].name, "f349488"))
+      *(!strcmp(e[i].file_path, "x.y/z.c") ? &in_c : &in_h) = e[i].key;
+  assert_non_null(in_c);
+  assert_non_null(in_h);
+  assert_string_not_equal(in_c, in_h);
+  const pt_edge *ed = pt_graph_edges(g);
+  int n_from_h = 0, n_from_c = 0;
+  for (size_t i = 0; i < pt_graph_n_edges(g); i++)
+    if (ed[i].type == PT_EDGE_CALLS) {
+      n_from_h += !strcmp(ed[i].from_key, in_h);
+      n_from_c += !strcmp(ed[i].from_key, in_c);
+    }
+  assert_int_equal(n_from_h, 2); /* one() and two() */
+  assert_int_equal(n_from_c, 0);
+  pt_graph_free(g);
+  pt_ingest_stats_fini(&st);
+  pt_free(tmp);
+}
+
 /* As ctags and ripgrep do: one bad byte, even in a string or a comment,
  * must not cost the whole file. */
 static void ingest__invalid_utf8_is_decoded_lossily_with_a_warning(
@@ -444,6 +483,7 @@ int main(void)
     cmocka_unit_test(ingest__keys_stay_when_unrelated_code_moves),
     cmocka_unit_test(ingest__two_definitions_never_share_a_key),
     cmocka_unit_test(ingest__colliding_keys_of_two_files_are_made_unique),
+    cmocka_unit_test(ingest__references_from_a_moved_key_come_from_the_new_key),
     cmocka_unit_test(ingest__invalid_utf8_is_decoded_lossily_with_a_warning),
     cmocka_unit_test(ingest__decode_lossily_counts_lines_only_for_a_bad_byte),
     cmocka_unit_test(ingest__decoded_text_is_valid_utf8),

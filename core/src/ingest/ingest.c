@@ -444,12 +444,11 @@ static void rekey(pt_file_result *r, const char *old, const char *now)
 
 /* Keys are unique within a file by construction; two files can still meet
  * (a.c and a.h share the semantic path __a, and the birth numbers of two
- * same-named definitions may collide). The later file's key moves on. */
+ * same-named definitions may collide). The later file's key, already in
+ * seen, moves on. */
 static int make_unique(pt_strmap *seen, pt_file_result *r, pt_entity *e,
                        int *rekeyed)
 {
-  if (!pt_strmap_get(seen, e->key, strlen(e->key), NULL))
-    return 0;
   pt_buf b = PT_BUF_INIT;
   int rc = 0;
   for (int64_t birth = e->birth + 1; rc == 0; birth++) {
@@ -471,18 +470,28 @@ static int make_unique(pt_strmap *seen, pt_file_result *r, pt_entity *e,
   return rc;
 }
 
+/* The key's hash is taken once, for the look-up in seen and the put. */
 static int add_entities(pt_graph *g, pt_strmap *seen, pt_file_result *r,
                         int *rekeyed)
 {
   int rc = 0;
   for (size_t k = 0; rc == 0 && k < r->n_entities; k++) {
-    rc = make_unique(seen, r, &r->entities[k], rekeyed);
+    pt_entity *e = &r->entities[k];
+    size_t len = strlen(e->key), *v;
+    uint64_t h = pt_strmap_hash(e->key, len);
+    if (pt_strmap_get_hashed(seen, e->key, len, h, NULL)) {
+      rc = make_unique(seen, r, e, rekeyed);
+      len = strlen(e->key);
+      h = pt_strmap_hash(e->key, len);
+    }
     if (rc == 0)
-      rc = pt_graph_add_entity(g, &r->entities[k]);
+      rc = pt_graph_add_entity(g, e);
     if (rc == 0) {
       const char *key = pt_graph_entities(g)[pt_graph_n_entities(g) - 1].key;
-      rc = pt_strmap_put(seen, key, strlen(key), 1);
+      rc = pt_strmap_value_hashed(seen, key, len, h, 1, &v);
     }
+    if (rc == 0)
+      *v = 1;
   }
   return rc;
 }
@@ -566,10 +575,26 @@ static int keep_str(ref_batch *b, const char *s, int how, uint32_t *id)
   return 0;
 }
 
+/* The graph's copy of c's referring key: that of the entity it names, at
+ * the graph's index first + c->from_entity, when that entity's key is the
+ * reference's own (no look-up: the entity's was interned as it was
+ * added), else the pool's. */
+static const char *from_key_of(pt_graph *g, const pt_file_result *r,
+                               size_t first, const pt_raw_ref *c)
+{
+  int32_t k = c->from_entity;
+  if (k >= 0 && (size_t)k < r->n_entities &&
+      r->entities[k].key == c->from_key &&
+      first + (size_t)k < pt_graph_n_entities(g))
+    return pt_graph_entities(g)[first + (size_t)k].key;
+  return pt_graph_intern(g, c->from_key);
+}
+
 /* A file's references outlive its parse result: kept in their short form,
- * their strings in its batch, which lives until the batch is resolved. */
+ * their strings in its batch, which lives until the batch is resolved.
+ * The file's entities are the graph's from index first on. */
 static int keep_refs(pool *p, size_t i, pt__ingest_slot *s,
-                     const pt_file_result *r)
+                     const pt_file_result *r, size_t first)
 {
   ref_batch *b = batch_of(p, i, r->n_refs);
   s->path = pt_graph_intern(p->g, r->file.path);
@@ -578,16 +603,25 @@ static int keep_refs(pool *p, size_t i, pt__ingest_slot *s,
   if (!s->refs || !s->path || !b)
     return PT_ERR(PT_ENOMEM, "out of memory");
   int rc = 0;
+  const char *last_from = NULL; /* the last referring key and its id */
+  uint32_t last_id = 0;
   for (size_t k = 0; rc == 0 && k < r->n_refs; k++) {
     const pt_raw_ref *c = &r->refs[k];
     pt__kept_ref x;
     memset(&x, 0, sizeof x);
     /* the referring key is an entity's or the file's, already in the
-     * graph's pool: share it instead of copying it per reference */
-    const char *from = pt_graph_intern(p->g, c->from_key);
-    rc = from ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+     * graph's pool: share it instead of copying it per reference; a run
+     * of references from one entity takes its id once */
+    if (c->from_key && c->from_key == last_from)
+      x.from_key = last_id;
+    else {
+      const char *from = from_key_of(p->g, r, first, c);
+      rc = from ? keep_str(b, from, KEEP_KEY, &x.from_key)
+                : PT_ERR(PT_ENOMEM, "out of memory");
+      last_from = rc ? NULL : c->from_key;
+      last_id = x.from_key;
+    }
     int how = c->kind == PT_REF_IMPORT ? KEEP_OWN : KEEP_SHARED;
-    if (!rc) rc = keep_str(b, from, KEEP_KEY, &x.from_key);
     if (!rc) rc = keep_str(b, c->name, how, &x.name);
     if (!rc) rc = keep_str(b, c->scope, how, &x.scope);
     if (!rc) rc = keep_str(b, c->module, how, &x.module);
@@ -657,6 +691,7 @@ static int merge_one(pool *p, size_t i)
   st->bytes += r->file.size;
   r->file.mtime_ns = p->walk->files[i].mtime_ns;
   int rekeyed = 0;
+  size_t first = pt_graph_n_entities(p->g);
   int rc = add_entities(p->g, &p->seen, r, &rekeyed);
   if (rekeyed) { /* its reuse record names the keys as extracted */
     r->file.reuse = NULL;
@@ -667,7 +702,7 @@ static int merge_one(pool *p, size_t i)
   if (rc == 0)
     rc = pt_graph_add_file(p->g, &r->file);
   if (rc == 0)
-    rc = keep_refs(p, i, s, r);
+    rc = keep_refs(p, i, s, r, first);
   s->result = NULL;
   if (s->cached) {
     pt__cache_take(p->cache, s->cache_idx);
