@@ -1365,6 +1365,22 @@ static pt_graph *lang_fixtures_graph(void)
   return g;
 }
 
+/* Every entity's parent as the tables were made (rs->parent) is what its
+ * parent_key names in by_key, and pt__resolve_parent answers it; returns
+ * how many entities have a parent. */
+static size_t assert_parents_as_keyed(const pt_resolver *rs)
+{
+  size_t with = 0;
+  for (size_t i = 0; i < rs->n_ents; i++) {
+    size_t p = pt__resolve_key(rs, NULL, rs->ents[i].parent_key);
+    if (rs->parent)
+      assert_int_equal(rs->parent[i], p == NONE ? NO_ID : (uint32_t)p);
+    assert_int_equal(pt__resolve_parent(rs, i), p);
+    with += p != NONE;
+  }
+  return with;
+}
+
 /* The groups hold what the chains hold, in their order, when the tables
  * are made (the fixtures of every language) and after patches take one
  * file's definitions out, put them back, and take one of them out. */
@@ -1385,7 +1401,10 @@ static void resolve__groups_hold_the_chain_members_of_their_key(void **state)
   assert_int_equal(pt__resolver_new_arrays(ents, n, files, nf, &rs), 0);
   assert_true(assert_groups_follow_chains(rs) > 1000);
   assert_tails_list_every_path(rs);
+  assert_non_null(rs->parent);
+  assert_true(assert_parents_as_keyed(rs) > 100);
   assert_int_equal(pt__resolver_record(rs), 0);
+  assert_null(rs->parent); /* patches change what a key names */
   pt__resolver_adopt(rs, ents, files);
   const char *path = NULL;
   size_t first = 0, count = 0;
@@ -1424,6 +1443,7 @@ static void resolve__groups_hold_the_chain_members_of_their_key(void **state)
   assert_int_not_equal(pt__tails_find(rs, "mod", 3), NO_ID);
   assert_groups_follow_chains(rs);
   assert_tails_list_every_path(rs);
+  assert_parents_as_keyed(rs);
   pt__deps_fini(&changed);
   pt_free(mine);
   pt__resolver_free(rs);
@@ -1604,6 +1624,7 @@ static void assert_same_tables(const pt_resolver *a, const pt_resolver *b)
   assert_memory_equal(b->next_same_base, a->next_same_base,
                       a->n_files * sizeof(size_t));
   assert_memory_equal(b->info, a->info, n * sizeof *a->info);
+  assert_memory_equal(b->parent, a->parent, n * sizeof(uint32_t));
   assert_memory_equal(b->next_free, a->next_free, n * sizeof(uint32_t));
   for (int t = 0; t < PT_GRP__COUNT; t++)
     assert_memory_equal(b->gnext[t], a->gnext[t], n * sizeof(uint32_t));

@@ -314,6 +314,13 @@ size_t pt__resolve_key(const pt_resolver *rs, pt__resolve_ctx *c,
   return found ? i : NONE;
 }
 
+size_t pt__resolve_parent(const pt_resolver *rs, size_t i)
+{
+  if (rs->parent && !recording)
+    return rs->parent[i] == NO_ID ? NONE : rs->parent[i];
+  return pt__resolve_key(rs, NULL, rs->ents[i].parent_key);
+}
+
 int pt__resolve_is_default(const pt_entity *e)
 {
   return pt__resolve_family(e->lang) == PT_LANG_JAVASCRIPT && !e->parent_key &&
@@ -443,6 +450,8 @@ static void types_half(void *payload)
     if (e->qualname)
       rc = pt__resolve_intern(&rs->qnames, e->qualname, in->ql, &in->qn);
     rs->encl[i] = enclosing_type(rs, i, &last_key, &last);
+    if (rs->parent)
+      rs->parent[i] = last != NONE ? (uint32_t)last : NO_ID;
     if (rc == 0 && rs->encl[i].s)
       rc = pt__resolve_intern(&rs->qnames, rs->encl[i].s, rs->encl[i].n,
                               &in->encl);
@@ -568,8 +577,10 @@ int pt__resolver_new_beside(const pt_entity *ents, size_t n_ents,
   rs->next_same_base = pt_malloc((n_files + 1) * sizeof(size_t));
   rs->info = pt_calloc(n_ents + 1, sizeof *rs->info);
   rs->encl = pt_calloc(n_ents + 1, sizeof *rs->encl);
+  if (n_ents < NO_ID)
+    rs->parent = pt_malloc((n_ents + 1) * sizeof *rs->parent);
   int rc = tail && rs->next_same_name && rs->next_same_base && rs->info &&
-                   rs->encl
+                   rs->encl && (rs->parent || n_ents >= NO_ID)
                ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
     rc = entity_ids(rs, tail);
@@ -640,6 +651,7 @@ void pt__resolver_free(pt_resolver *rs)
   pt_free(rs->next_same_base);
   pt_free(rs->info);
   pt_free(rs->encl);
+  pt_free(rs->parent);
   pt__group_fini(rs);
   pt__tails_fini(rs);
   pt__modpaths_fini(rs);

@@ -128,6 +128,11 @@ struct pt_resolver {
   size_t n_ents;
   ent_info *info;            /* owned, by entity */
   span *encl;                /* owned, by entity: its enclosing type */
+  uint32_t *parent;          /* owned, by entity: the entity its parent_key
+                                names (NO_ID: none), as the tables were
+                                made; NULL once they are kept up
+                                (pt__resolver_record) or over NO_ID
+                                entities: pt__resolve_parent looks it up */
   size_t *next_same_name;    /* owned: next entity of the name and family */
   pt_strmap by_name[PT_LANG__COUNT]; /* by family: name -> first entity */
   pt_strmap names;           /* every entity's name (any family) */
@@ -375,6 +380,10 @@ size_t pt__resolve_file_of(const pt_resolver *rs, uint32_t path_id);
 /* The entity with this key (last of equals), or NONE. */
 size_t pt__resolve_key(const pt_resolver *rs, pt__resolve_ctx *c,
                        const char *key);
+/* The entity entity i's parent_key names (pt__resolve_key's answer), or
+ * NONE: read from rs->parent where the tables are as made, with no read
+ * to record. */
+size_t pt__resolve_parent(const pt_resolver *rs, size_t i);
 /* The `export default` definition of the file at path, or NONE. */
 size_t pt__resolve_default(const pt_resolver *rs, const char *path);
 /* Whether entity e is written `export default` at its file's top level. */

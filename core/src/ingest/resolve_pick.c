@@ -608,7 +608,7 @@ static size_t caller_type_index(const pt_resolver *rs, pt__resolve_ctx *c,
     const pt_entity *e = &rs->ents[i];
     if (is_type_like(e->kind))
       return i;
-    p = pt__resolve_key(rs, NULL, e->parent_key);
+    p = pt__resolve_parent(rs, i);
     int has_parent = p != NONE;
     if (e->kind == PT_KIND_METHOD && !(has_parent && is_type_like(rs->ents[p].kind)))
       break;
@@ -1662,7 +1662,7 @@ static void caller_scope(const pt_resolver *rs, pt__resolve_ctx *c,
     if ((k == PT_KIND_FUNCTION || k == PT_KIND_METHOD) && c->n_fn < 16 &&
         rs->info[i].qn != NO_ID)
       c->fn[c->n_fn++] = rs->info[i].qn;
-    i = pt__resolve_key(rs, NULL, rs->ents[i].parent_key);
+    i = pt__resolve_parent(rs, i);
   }
   if (i == NONE || rs->ents[i].kind != PT_KIND_NAMESPACE)
     return;
@@ -1697,7 +1697,7 @@ static int nested_elsewhere(const pt_resolver *rs, const pt__resolve_ctx *c,
   const ent_info *in = &rs->info[i];
   if (in->kind != PT_KIND_FUNCTION || in->encl == NO_ID)
     return 0;
-  size_t p = pt__resolve_key(rs, NULL, rs->ents[i].parent_key);
+  size_t p = pt__resolve_parent(rs, i);
   if (p == NONE || (rs->ents[p].kind != PT_KIND_FUNCTION &&
                     rs->ents[p].kind != PT_KIND_METHOD))
     return 0;
@@ -1719,7 +1719,7 @@ static int namespace_level(const pt_resolver *rs, const pt__resolve_ctx *c,
   uint32_t ns = in->encl; /* a type's own encl is itself: its parent's */
   if (in->kind != PT_KIND_FUNCTION) {
     size_t p = in->kind == PT_KIND_METHOD
-                   ? NONE : pt__resolve_key(rs, NULL, rs->ents[i].parent_key);
+                   ? NONE : pt__resolve_parent(rs, i);
     ns = p != NONE ? rs->info[p].qn : NO_ID;
   }
   if (ns == NO_ID)
@@ -2461,7 +2461,7 @@ static size_t php_namespace(const pt_resolver *rs, pt__resolve_ctx *c,
   for (int depth = 0; i != NONE && depth < 64 &&
                       rs->ents[i].kind != PT_KIND_NAMESPACE;
        depth++)
-    i = pt__resolve_key(rs, NULL, rs->ents[i].parent_key);
+    i = pt__resolve_parent(rs, i);
   c->php_from = r->from_key;
   c->php_ns = i;
   return i;

@@ -44,6 +44,8 @@ static int grow(void **v, size_t *cap, size_t need, size_t size)
  * another), and the file of each path. */
 int pt__resolver_record(pt_resolver *rs)
 {
+  pt_free(rs->parent); /* patches change what a key names */
+  rs->parent = NULL;
   rs->rfiles = pt_calloc(rs->n_files + 1, sizeof *rs->rfiles);
   rs->cap_file_at = rs->n_paths + 1;
   rs->file_at = pt_malloc(rs->cap_file_at * sizeof *rs->file_at);
