@@ -701,6 +701,71 @@ static void ingest_patch__readers_by_index_equal_a_scan(void **state)
   tree_fini(&t);
 }
 
+/* The cache's entries in path order (pt__cache_splice keeps them so, and
+ * the patch's searches of them rely on it). */
+static void assert_cache_sorted(const pt_ingest_cache *c)
+{
+  size_t n;
+  const pt__cache_entry *e = pt__cache_entries(c, &n);
+  for (size_t i = 1; i < n; i++)
+    assert_true(strcmp(e[i - 1].path, e[i].path) < 0);
+}
+
+/* A rename to a path whose place is found by search (before every other,
+ * after every other, amid a folder whose files sort around a subfolder's,
+ * into a subfolder) joins the file records and the cache where it sorts;
+ * a new file is taken by the patch when its folder has a file of its own
+ * in the index, and left to a full run when only its subfolders have
+ * (zz/ holds zz/deep/ alone). Each patch equals a fresh index and its
+ * query graph follows. */
+static void ingest_patch__renames_to_every_place_equal_fresh(void **state)
+{
+  (void)state;
+  const char *const files[] = {
+      "pkg/b.py", "from pkg.sub.x import helper\n\ndef b():\n    return helper()\n",
+      "pkg/sub/x.py", "def helper():\n    return 1\n",
+      "pkg/t.py", "from pkg.b import b\n\ndef t():\n    return b()\n",
+      "m.c", "int helper(void);\nint main(void)\n{\n  return helper();\n}\n",
+      "u.c", util_c,
+      "zz/deep/only.c", "int only(void)\n{\n  return helper();\n}\n",
+      NULL};
+  tree t;
+  tree_index(&t, "patch_places", files, 1);
+  const char *moves[][2] = {
+      {"pkg/b.py", "pkg/u.py"},      /* after pkg/sub/ and pkg/t.py */
+      {"pkg/u.py", "pkg/0.py"},      /* first of pkg/ */
+      {"pkg/0.py", "pkg/sub/a.py"},  /* into the subfolder */
+      {"pkg/sub/a.py", "pkg/b.py"},
+      {"u.c", "0.c"},                /* first of all */
+      {"0.c", "zzz.c"},              /* last of all */
+      {"zzz.c", "zz/deep/v.c"},      /* beside zz/'s only file */
+      {"zz/deep/v.c", "u.c"}};
+  for (size_t m = 0; m < sizeof moves / sizeof *moves; m++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", t.root, moves[m][0]);
+    char *text = pt_test_read(path);
+    tree_rename(&t, moves[m][0], moves[m][1], text);
+    pt_free(text);
+    pt_graph *next = tree_patch(&t);
+    assert_equals_fresh(t.root, next);
+    assert_qgraph_follows(t.g, next);
+    assert_cache_sorted(t.c);
+    pt_graph_drop_lineage(next);
+    pt_graph_free(t.g);
+    t.g = next;
+  }
+  /* a new file of zz/ itself: a full run's */
+  pt_test_write(t.root, "zz/new.c", util_c);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "zz/new.c"), 0);
+  pt_ingest_stats st;
+  pt_graph *next = NULL;
+  assert_int_equal(pt_ingest_patch(&t.o, t.g, &next, &st), PT_EAGAIN);
+  pt_ingest_stats_fini(&st);
+  pt_graph_free(next);
+  pt_error_clear();
+  tree_fini(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -715,6 +780,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__readers_by_index_equal_a_scan),
     cmocka_unit_test(ingest_patch__a_rename_marks_no_reader_of_attrs_alone),
     cmocka_unit_test(ingest_patch__a_types_member_elsewhere_marks_its_callers),
+    cmocka_unit_test(ingest_patch__renames_to_every_place_equal_fresh),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -271,6 +271,69 @@ static void qgraph_update__equals_a_whole_build_after_random_patches(void **stat
   pt_graph_free(g);
 }
 
+/* A graph of many files, patched one file at a time: the kept edges come
+ * in long runs (whole words of the update's bits, runs that a new edge or
+ * a gone one breaks), and each update is the whole build's. */
+#define N_MANY 100
+
+/* Each unresolved edge of r to a name of its own: a node only that edge
+ * names, which goes if the update takes the edge for gone. */
+static void unique_placeholders(file_recs *r, int f)
+{
+  for (size_t k = 0; k < r->n_edges; k++)
+    if (!r->edges[k].resolved)
+      snprintf(r->targets[k], sizeof r->targets[0],
+               "c:fn:u%d_%zu:unresolved-reference:0-0", f, k);
+}
+
+static void qgraph_update__equals_a_whole_build_over_long_runs(void **state)
+{
+  (void)state;
+  static file_recs recs[N_MANY];
+  uint32_t seed = 38;
+  pt_graph *g = NULL, *empty = NULL;
+  pt_qgraph *q = NULL;
+  pt_graph_file_patch fp[N_MANY];
+  for (int f = 0; f < N_MANY; f++) {
+    make_file(&recs[f], f, &seed);
+    unique_placeholders(&recs[f], f);
+    fp[f] = (pt_graph_file_patch){recs[f].path, recs[f].ents, recs[f].n_ents,
+                                  NULL, 0, &recs[f].file, recs[f].edges,
+                                  recs[f].n_edges};
+  }
+  assert_int_equal(pt_graph_new(&empty), 0);
+  assert_int_equal(pt_graph_finish(empty), 0);
+  assert_int_equal(pt_graph_patch(empty, fp, N_MANY, &g), 0);
+  pt_graph_drop_lineage(g);
+  pt_graph_free(empty);
+  assert_true(pt_graph_n_edges(g) > 4 * 64);
+  assert_int_equal(pt_qgraph_build(g, NULL, &q), 0);
+  for (int round = 0; round < 60; round++) {
+    static file_recs r;
+    int f = (int)(next_rand(&seed) % N_MANY);
+    make_file(&r, f, &seed);
+    unique_placeholders(&r, f);
+    int gone = next_rand(&seed) % 4 == 0;
+    pt_graph_file_patch one = {r.path, r.ents, gone ? 0 : r.n_ents, NULL, 0,
+                               gone ? NULL : &r.file, r.edges,
+                               gone ? 0 : r.n_edges};
+    pt_graph *next = NULL;
+    pt_qgraph *updated = NULL, *whole = NULL;
+    assert_int_equal(pt_graph_patch(g, &one, 1, &next), 0);
+    assert_int_equal(pt_qgraph_update(q, next, &updated), 0);
+    assert_int_equal(pt_qgraph_build(next, NULL, &whole), 0);
+    assert_same_qgraph(updated, whole);
+    pt_qgraph_free(whole);
+    pt_qgraph_free(q);
+    pt_graph_free(g);
+    pt_graph_drop_lineage(next);
+    g = next;
+    q = updated;
+  }
+  pt_qgraph_free(q);
+  pt_graph_free(g);
+}
+
 /* Out of memory at any allocation of an update (the lineage's runs and
  * new edges included), the update fails with PT_ENOMEM and leaks nothing
  * (the sanitizer build checks); once it has the memory, it is the whole
@@ -286,6 +349,7 @@ static void qgraph_update__out_of_memory_anywhere_fails_cleanly(void **state)
   assert_int_equal(pt_graph_finish(g), 0);
   for (int f = 0; f < N_FILES; f++) {
     make_file(&recs[f], f, &seed);
+    unique_placeholders(&recs[f], f);
     fp[f] = (pt_graph_file_patch){recs[f].path, recs[f].ents, recs[f].n_ents, NULL,
                                   0, &recs[f].file, recs[f].edges, recs[f].n_edges};
   }
@@ -806,6 +870,7 @@ int main(void)
     cmocka_unit_test(qgraph_build__scope_keeps_edges_from_entities_in_scope),
     cmocka_unit_test(qgraph_build__forward_slots_name_their_graph_edges),
     cmocka_unit_test(qgraph_update__equals_a_whole_build_after_random_patches),
+    cmocka_unit_test(qgraph_update__equals_a_whole_build_over_long_runs),
     cmocka_unit_test(qgraph_update__out_of_memory_anywhere_fails_cleanly),
     cmocka_unit_test(qgraph_update__equals_a_whole_build_when_the_shape_stays),
     cmocka_unit_test(qgraph_update__drops_a_node_only_a_gone_edge_named),

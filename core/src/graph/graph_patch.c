@@ -415,6 +415,21 @@ static int patch_tests(pt_graph *g, const pt_graph *prev,
   return rc;
 }
 
+/* The first of prev's file records from lo on whose path sorts after
+ * path. */
+static size_t file_after(const pt_graph *prev, size_t lo, const char *path)
+{
+  size_t hi = prev->files.n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(prev->files.v[mid].path, path) <= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 /* The patched files' new entities (g's, sorted; merged with prev's
  * later), the tests and the file records; the counts of what came and
  * went into *ch, and of the new entities whose key prev had into
@@ -498,10 +513,15 @@ static int patch_records(pt_graph *g, const pt_graph *prev,
       joined[j++] = g->files.v[--g->files.n];
   if (rc == 0 && n_joined > 1)
     qsort(joined, n_joined, sizeof *joined, cmp_file_path);
+  /* each joining record's place by binary search, not a compare with
+   * every record before it */
+  size_t next = n_joined && rc == 0 ? file_after(prev, 0, joined[0].path) : SIZE_MAX;
   for (size_t i = 0, j = 0; i <= prev->files.n && rc == 0; i++) {
     const char *p = i < prev->files.n ? prev->files.v[i].path : NULL;
-    while (j < n_joined && (!p || strcmp(joined[j].path, p) < 0))
+    while (j < n_joined && next <= i) {
       g->files.v[g->files.n++] = joined[j++];
+      next = j < n_joined ? file_after(prev, next, joined[j].path) : SIZE_MAX;
+    }
     size_t k;
     if (!p)
       break;

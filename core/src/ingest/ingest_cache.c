@@ -446,6 +446,21 @@ pt_resolver *pt__cache_resolver(const pt_ingest_cache *c)
   return c->rs;
 }
 
+/* The first of the entries from lo on (sorted by path) whose path sorts
+ * after path. */
+static size_t entry_after(const pt_ingest_cache *c, size_t lo, const char *path)
+{
+  size_t hi = c->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(c->entries[mid].path, path) <= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 int pt__cache_splice(pt_ingest_cache *c, const unsigned char *drop,
                      pt__cache_add *adds, size_t n_adds)
 {
@@ -456,12 +471,17 @@ int pt__cache_splice(pt_ingest_cache *c, const unsigned char *drop,
   pt_strmap map = PT_STRMAP_INIT;
   int rc = e && moved && at ? pt_strmap_reserve(&map, n)
                       : PT_ERR(PT_ENOMEM, "out of memory");
+  /* an add goes before the first entry whose path sorts after its own,
+   * found by binary search (the adds are sorted too): not a compare with
+   * every entry before it */
+  size_t next = n_adds ? entry_after(c, 0, adds[0].path) : SIZE_MAX;
   for (size_t i = 0; rc == 0 && i <= c->n; i++) {
-    while (a < n_adds && (i == c->n || strcmp(adds[a].path, c->entries[i].path) < 0)) {
+    while (a < n_adds && next <= i) {
       at[a] = w;
       e[w++] = (pt__cache_entry){adds[a].path, adds[a].size, adds[a].mtime_ns,
                                  adds[a].r, 0, 0};
       a++;
+      next = a < n_adds ? entry_after(c, next, adds[a].path) : SIZE_MAX;
     }
     if (i == c->n)
       break;
