@@ -200,7 +200,7 @@ static void ingest_patch__a_file_resolved_again_to_its_edges_keeps_them(
  * m/ (edges listing both candidates), and 40 of n/ call their own folder's;
  * after a/util.c moves into c/, the first 80 list other candidates, the 40
  * resolve as before, and the patched graph is the fresh one. */
-static void resolved_again_on_threads(int n_amb, int n_local)
+static void resolved_again_on_threads(int n_amb, int n_local, int heavy)
 {
   char **files = pt_calloc(2 * (n_amb + n_local) + 16, sizeof *files);
   assert_non_null(files);
@@ -221,6 +221,14 @@ static void resolved_again_on_threads(int n_amb, int n_local)
     files[k++] = pt_strdup(buf);
     snprintf(buf, sizeof buf, "int f%03d(void)\n{\n  return helper();\n}\n", i);
     files[k++] = pt_strdup(buf);
+    /* the first file heavy: the diffs' halves split by work, not count */
+    for (int h = 0; i == 0 && h < heavy; h++) {
+      pt_buf more = PT_BUF_INIT;
+      assert_int_equal(pt_buf_printf(&more, "%s\nint g%03d(void)\n{\n  return helper();\n}\n",
+                                     files[k - 1], h), 0);
+      pt_free(files[k - 1]);
+      files[k - 1] = pt_buf_detach(&more);
+    }
   }
   tree t;
   tree_index(&t, "patch_threads", (const char *const *)files, 2);
@@ -237,7 +245,7 @@ static void resolved_again_on_threads(int n_amb, int n_local)
     if (!strncmp(e[i].file_path, "n/f", 3))
       n_kept += ln.edge_src[i] != PT_GRAPH_NEW;
   }
-  assert_int_equal(n_new, n_amb);
+  assert_int_equal(n_new, n_amb + heavy);
   assert_int_equal(n_kept, n_local);
   /* and back, from the patched graph */
   pt_graph_free(t.g);
@@ -255,7 +263,14 @@ static void resolved_again_on_threads(int n_amb, int n_local)
 static void ingest_patch__many_files_resolved_again_on_threads_equal_fresh(
     void **state)
 {
-  resolved_again_on_threads(80, 40);
+  resolved_again_on_threads(80, 40, 0);
+}
+
+/* The same with one reader of as many calls as the others together: the
+ * second half of the diffs starts after it. */
+static void ingest_patch__a_heavy_reader_splits_the_diffs_equal_fresh(void **state)
+{
+  resolved_again_on_threads(24, 16, 200);
 }
 
 /* From 16 files to resolve again the patch takes two threads (a rename
@@ -263,7 +278,7 @@ static void ingest_patch__many_files_resolved_again_on_threads_equal_fresh(
 static void ingest_patch__a_few_files_resolved_again_on_threads_equal_fresh(
     void **state)
 {
-  resolved_again_on_threads(12, 8);
+  resolved_again_on_threads(12, 8, 0);
 }
 
 /* A rename's patch whose n-th allocation fails: it returns PT_ENOMEM or
@@ -774,6 +789,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_file_resolved_again_to_its_edges_keeps_them),
     cmocka_unit_test(ingest_patch__many_files_resolved_again_on_threads_equal_fresh),
     cmocka_unit_test(ingest_patch__a_few_files_resolved_again_on_threads_equal_fresh),
+    cmocka_unit_test(ingest_patch__a_heavy_reader_splits_the_diffs_equal_fresh),
     cmocka_unit_test(ingest_patch__out_of_memory_in_a_rename_is_returned),
     cmocka_unit_test(ingest_patch__a_rename_takes_in_only_the_edges_that_changed),
     cmocka_unit_test(ingest_patch__a_readers_repeated_calls_keep_their_first_line),

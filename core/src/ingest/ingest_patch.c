@@ -599,6 +599,20 @@ static int split_edges(const pt_edge *e, size_t n, const pt__resolve_job *jobs,
   return at == n ? 0 : PT_EAGAIN;
 }
 
+/* Where the diffs of files [from, to) split in two of about equal work: a
+ * file's diff costs about its references (their keys looked up) and its
+ * new edges (hashed). */
+static size_t diff_split(const pt__resolve_job *jobs, const size_t *first,
+                         size_t from, size_t to)
+{
+  size_t total = 0, half = 0, k = from;
+  for (size_t i = from; i < to; i++)
+    total += jobs[i].n_refs + (first[i + 1] - first[i]);
+  for (; k < to && 2 * half < total; k++)
+    half += jobs[k].n_refs + (first[k + 1] - first[k]);
+  return k;
+}
+
 /* Resolves the files' references into a scratch graph sharing prev's pool,
  * then patches prev with them; of a file only resolved again (from n_dirty
  * on) only the edges that differ go and come (most stay as they were: a
@@ -628,8 +642,10 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
   if (rc == 0 && !diff)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   /* two halves, the second on a thread when they are many (a common
-   * name's readers: 545 files for a rename of Python's _pyio.py) */
-  size_t mid = n_dirty + (n - n_dirty) / 2;
+   * name's readers: 545 files for a rename of Python's _pyio.py), split
+   * where half the work is, by references and edges (a file's diff reads
+   * both), not by count of files */
+  size_t mid = rc == 0 ? diff_split(jobs, first, n_dirty, n) : n;
   diff_run half[2] = {{prev, jobs, e, first, pf, diff, n_dirty, mid, 0},
                       {prev, jobs, e, first, pf, diff, mid, n, 0}};
   pt_thread *t = NULL;
