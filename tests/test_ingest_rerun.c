@@ -465,13 +465,14 @@ static void assert_stored_code_is_fresh(const tree *t)
   pt_ingest_stats_fini(&st);
 }
 
-/* A RocksDB index of format 8 (each entity's code in its record), as the
- * builds before wrote it: a re-run reads it with its code, patches it and
- * writes it whole as format 9; the next re-run reads format 9 without
- * code and writes only its changes. Both give a fresh index, code and
- * all. */
-static void rerun__a_rocksdb_index_of_format_8_gives_a_fresh_index(
-    void **state)
+/* A RocksDB index of an older format (8: each entity's code in its
+ * record; 9: each entity's code a record of its own, none a range), as
+ * the builds before wrote it with save: a re-run reads it with its code,
+ * patches it and writes it whole as format 10; the next re-run reads
+ * format 10 without code and writes only its changes. Both give a fresh
+ * index, code and all. */
+static void rerun_over_format(const char *name,
+                              int (*save)(pt_store *, const pt_graph *))
 {
   pt_ingest_opts o;
   pt_ingest_stats st;
@@ -480,7 +481,7 @@ static void rerun__a_rocksdb_index_of_format_8_gives_a_fresh_index(
   pt_buf want = PT_BUF_INIT, got = PT_BUF_INIT;
   tree t;
   int is_patched = -1;
-  make_tree(&t, "rerun_format8");
+  make_tree(&t, name);
   set_spec(&t, "rocksdb");
   if (!engine_is_built(&t)) {
     drop_tree(&t);
@@ -491,14 +492,14 @@ static void rerun__a_rocksdb_index_of_format_8_gives_a_fresh_index(
   o.n_threads = 1;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
   assert_int_equal(pt_store_open(t.spec, &s), 0);
-  assert_int_equal(pt__store_rocksdb_save_format8(s, g), 0);
+  assert_int_equal(save(s, g), 0);
   pt_store_close(s);
   pt_graph_free(g);
   pt_ingest_stats_fini(&st);
   lazily = 1; /* as pt01 */
   void (*const steps[])(const char *) = {edit_file, add_file};
   for (size_t k = 0; k < 2; k++) {
-    /* format 8 loads whole, its edges before ready; format 9 as pt01 */
+    /* the old format loads whole, its edges before ready; 10 as pt01 */
     ahead = k == 1;
     steps[k](t.src);
     pt_buf_clear(&want);
@@ -515,6 +516,20 @@ static void rerun__a_rocksdb_index_of_format_8_gives_a_fresh_index(
   pt_buf_fini(&want);
   pt_buf_fini(&got);
   drop_tree(&t);
+}
+
+static void rerun__a_rocksdb_index_of_format_8_gives_a_fresh_index(
+    void **state)
+{
+  (void)state;
+  rerun_over_format("rerun_format8", pt__store_rocksdb_save_format8);
+}
+
+static void rerun__a_rocksdb_index_of_format_9_gives_a_fresh_index(
+    void **state)
+{
+  (void)state;
+  rerun_over_format("rerun_format9", pt__store_rocksdb_save_format9);
 }
 
 /* ---- a load without the entities' code --------------------------------- */
@@ -1644,6 +1659,7 @@ int main(void)
       cmocka_unit_test_setup(rerun__definitions_removed_or_renamed_give_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(rerun__in_place_and_in_a_copy_give_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(rerun__a_rocksdb_index_of_format_8_gives_a_fresh_index, not_ahead),
+      cmocka_unit_test_setup(rerun__a_rocksdb_index_of_format_9_gives_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(seed_lazily__leaves_the_references_of_files_without_bases, not_ahead),
       cmocka_unit_test_setup(seed_lazily__reads_records_without_flags_at_once, not_ahead),
       cmocka_unit_test_setup(seed_lazily__many_left_are_decoded_as_a_seed_decodes, not_ahead),

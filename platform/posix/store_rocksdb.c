@@ -41,19 +41,22 @@
  * and reuse record, version 4 edge keys ending in the type's name, version
  * 5 edges without their candidates. Version 6 named every string by its
  * text, version 7 kept a record for each edge (its key the from key, the
- * to key and the type), version 8 kept an entity's code in its record;
- * all three load as they are, and an update of any writes it whole as 9. */
+ * to key and the type), version 8 kept an entity's code in its record,
+ * version 9 each entity's code in a record of its own; all four load as
+ * they are, and an update of any writes it whole as 10. */
 #define VERSION_NAME "schema_version"
-#define VERSION_VALUE "9" /* 3: edges carry their resolution; 4: files
+#define VERSION_VALUE "10" /* 3: edges carry their resolution; 4: files
                                carry mtime_ns and reuse; 5: edge keys end
                                in the type's number; 6: edges carry their
                                candidates; 7: entities, edges and tests
                                name their strings by id; 8: one edge
                                record for each from key; 9: an entity's
-                               code in a record of its own */
+                               code in a record of its own; 10: a nested
+                               entity's code a range of its holder's */
 #define VERSION_6 "6"
 #define VERSION_7 "7"
 #define VERSION_8 "8"
+#define VERSION_9 "9"
 #define VERSION_KEY "m\0" VERSION_NAME
 #define CURRENT_KEY "m\0generation"
 
@@ -175,10 +178,12 @@ int pt__rocksdb_entity9_kv(const pt_entity *e, pt__rocksdb_ids *ids,
   return rc ? rc : pt__rocksdb_encode_entity9_kept(v, ids, e, kept);
 }
 
-int pt__rocksdb_code_kv(const pt_entity *e, pt_buf *k, pt_buf *v)
+int pt__rocksdb_code_kv(const pt_entity *e, pt__rocksdb_ids *ids,
+                        const void *entities, size_t i, pt_buf *k,
+                        pt_buf *v)
 {
   int rc = key_part(k, e->key);
-  return rc ? rc : pt__rocksdb_encode_code(v, e);
+  return rc ? rc : pt__rocksdb_code_of(ids, entities, i, e, v);
 }
 
 static int put_entity9(const void *g, pt__rocksdb_ids *ids, size_t i,
@@ -189,12 +194,13 @@ static int put_entity9(const void *g, pt__rocksdb_ids *ids, size_t i,
                                 pt__rocksdb_kept_entity(ids, e, i), k, v);
 }
 
-/* Format 9: entity i's code, under its key. */
+/* Format 9: entity i's code, under its key; format 10: a range of its
+ * holder's when a save found one. */
 static int put_code(const void *g, pt__rocksdb_ids *ids, size_t i,
                     pt_buf *k, pt_buf *v)
 {
-  (void)ids;
-  return pt__rocksdb_code_kv(&pt_graph_entities(g)[i], k, v);
+  const pt_entity *e = pt_graph_entities(g);
+  return pt__rocksdb_code_kv(&e[i], ids, e, i, k, v);
 }
 
 /* The type as a digit of its number, not its name: keys then sort as the
@@ -488,14 +494,17 @@ static int intern_strings(load_ctx *c)
 
 /* Format 9: e's code from the next 'c' record, which is under e's key
  * (key: 'e', NUL, the entity's key): as many code records as entities, in
- * the same order. */
+ * the same order. Format 10's may be a range of another entity's code,
+ * named by its key's id: placed (and checked) by pt_graph_finish. */
 static int load_code_of(load_ctx *c, const char *key, size_t klen,
                         pt_entity *e)
 {
   const char *ck = NULL, *code = NULL;
   size_t cklen = 0, len = 0;
+  pt__rocksdb_code_range in = {0, 0, 0};
   int bad = 0;
-  int rc = pt__rocksdb_code_next(c->codes, &ck, &cklen, &code, &len, &bad);
+  int rc = pt__rocksdb_code_next(c->codes, &ck, &cklen, &code, &len, &in,
+                                 &bad);
   if (rc)
     return rc;
   if (!ck || cklen != klen - 1 || memcmp(ck, key + 1, klen - 1) != 0)
@@ -503,6 +512,12 @@ static int load_code_of(load_ctx *c, const char *key, size_t klen,
                   "%.*s", (int)(klen > 2 ? klen - 2 : 0), key + 2);
   if (bad)
     return pt__rocksdb_code_error(c->codes);
+  if (in.id > c->s.n)
+    return PT_ERR(PT_EINVAL, "corrupt code record of %.*s: holder id out "
+                  "of range", (int)(klen > 2 ? klen - 2 : 0), key + 2);
+  if (in.id && pt_graph_load_code_in(c->g, e, c->s.v[in.id - 1], in.at,
+                                     in.len) != 0)
+    return PT_ERR(PT_ENOMEM, "out of memory reading entity code");
   if (code && pt_graph_load_code(c->g, e, code, len) != 0)
     rc = PT_ERR(PT_ENOMEM, "out of memory reading entity code");
   return rc;
@@ -513,8 +528,10 @@ static int check_codes_done(load_ctx *c)
 {
   const char *ck = NULL, *code = NULL;
   size_t cklen = 0, len = 0;
+  pt__rocksdb_code_range in;
   int bad = 0;
-  int rc = pt__rocksdb_code_next(c->codes, &ck, &cklen, &code, &len, &bad);
+  int rc = pt__rocksdb_code_next(c->codes, &ck, &cklen, &code, &len, &in,
+                                 &bad);
   if (rc == 0 && ck)
     rc = PT_ERR(PT_EINVAL, "rocksdb %s: corrupt code records: one for no "
                 "entity (%.*s)", c->path, (int)(cklen > 1 ? cklen - 1 : 0),
@@ -720,8 +737,13 @@ static const format format8 = {VERSION_8, types8, loaders8, N_TYPES8 - 1,
                                'x', '\0'};
 static const format format8_hashed = {VERSION_8, types8, loaders8, N_TYPES8,
                                       'x', '\0'};
-static const format format9 = {VERSION_VALUE, types9, loaders9,
+static const format format9 = {VERSION_9, types9, loaders9,
                                sizeof types9 / sizeof types9[0], 'x', 'c'};
+/* Format 10 has format 9's records; a save writes a nested entity's code
+ * record as a range of its holder's (pt__rocksdb_find_holders), which an
+ * update never does: it writes each changed entity's code whole. */
+static const format format10 = {VERSION_VALUE, types9, loaders9,
+                                sizeof types9 / sizeof types9[0], 'x', 'c'};
 
 /* ---- save ---------------------------------------------------------------- */
 
@@ -813,6 +835,10 @@ static int write_generation(rocksdb_store *rs, const format *fmt,
     rc = pt__rocksdb_ids_for_save(ids, from, fmt == &format8_hashed);
   if (rc == 0 && fmt != &format6)
     rc = pt__rocksdb_ids_group_edges(ids, from);
+  if (rc == 0 && fmt == &format10)
+    rc = pt__rocksdb_find_holders(ids, pt_graph_entities(from),
+                                  pt_graph_entities(from), NULL,
+                                  pt_graph_n_entities(from));
   if (rc == 0) {
     pt__rocksdb_remove_leftover_tables(rs->path);
     rc = pt__rocksdb_write_tables(rs->db, rs->opts, rs->path, r.lo, from,
@@ -829,7 +855,7 @@ int pt__store_rocksdb_write_generation(pt_store *st, const pt_graph *from,
   pt__rocksdb_ids ids;
   memset(&ids, 0, sizeof ids);
   drop_begun((rocksdb_store *)st);
-  int rc = write_generation((rocksdb_store *)st, &format9, from, &ids, out);
+  int rc = write_generation((rocksdb_store *)st, &format10, from, &ids, out);
   pt__rocksdb_ids_fini(&ids);
   return rc;
 }
@@ -956,7 +982,7 @@ static int save_begun(rocksdb_store *rs, pt__rocksdb_begun *b,
     rc = pt__rocksdb_ingest_tables(rs->db, rs->path, t, 2);
   pt__rocksdb_tables_fini(&t[1]);
   if (rc == 0)
-    rc = flip(rs, &format9, gen);
+    rc = flip(rs, &format10, gen);
   if (rc == 0)
     drop_old_tables(rs, gen);
   if (rc == 0) {
@@ -999,7 +1025,7 @@ static int rocks_save(pt_store *self, const pt_graph *from)
   rocksdb_store *rs = (rocksdb_store *)self;
   uint64_t gen = 0;
   pt__rocksdb_begun *b = take_begun(rs, from, &gen);
-  int rc = b ? save_begun(rs, b, from, gen) : save_as(rs, &format9, from);
+  int rc = b ? save_begun(rs, b, from, gen) : save_as(rs, &format10, from);
   pt__rocksdb_begun_free(b);
   return rc;
 }
@@ -1049,6 +1075,11 @@ int pt__store_rocksdb_save_format8(pt_store *st, const pt_graph *from)
   return save_as((rocksdb_store *)st, &format8, from);
 }
 
+int pt__store_rocksdb_save_format9(pt_store *st, const pt_graph *from)
+{
+  return save_as((rocksdb_store *)st, &format9, from);
+}
+
 int pt__store_rocksdb_save_hashed(pt_store *st, const pt_graph *from)
 {
   return save_as((rocksdb_store *)st, &format8_hashed, from);
@@ -1075,10 +1106,12 @@ static int record_kv(const record_type *rt, const gen_range *gen,
  * are new are put. Only the records that are not the same in both
  * (pt__rocksdb_changed) are encoded: a graph patched from old costs what
  * the patch changed. Both sides name their strings by the ids of ids, one
- * id for each text: equal records encode to equal bytes. */
+ * id for each text: equal records encode to equal bytes. touched, when
+ * not NULL, gets 1 at each record of old that is put or deleted. */
 static int diff_records(const record_type *rt, const gen_range *gen,
                         pt__rocksdb_ids *ids, const pt_graph *old,
-                        const pt_graph *now, rocksdb_writebatch_t *b)
+                        const pt_graph *now, rocksdb_writebatch_t *b,
+                        unsigned char *touched)
 {
   pt__rocksdb_records c = {NULL, 0, NULL, 0};
   pt_arena keys = PT_ARENA_INIT;
@@ -1101,7 +1134,7 @@ static int diff_records(const record_type *rt, const gen_range *gen,
       rc = pt_strmap_put(&map, old_keys[i], k.len, i);
   }
   for (size_t j = 0; rc == 0 && j < c.n_now; j++) {
-    size_t i;
+    size_t i = SIZE_MAX;
     rc = record_kv(rt, gen, ids, now, c.now[j], &k, &v);
     if (rc == 0 && pt_strmap_get(&map, k.ptr, k.len, &i)) {
       seen[i] = 1;
@@ -1109,12 +1142,17 @@ static int diff_records(const record_type *rt, const gen_range *gen,
       if (rc == 0 && ov.len == v.len && memcmp(ov.ptr, v.ptr, v.len) == 0)
         continue;
     }
+    if (rc == 0 && touched && i != SIZE_MAX)
+      touched[c.old[i]] = 1;
     if (rc == 0)
       rocksdb_writebatch_put(b, k.ptr, k.len, v.ptr, v.len);
   }
   for (size_t i = 0; rc == 0 && i < n_old; i++)
-    if (!seen[i])
+    if (!seen[i]) {
       rocksdb_writebatch_delete(b, old_keys[i], old_len[i]);
+      if (touched)
+        touched[c.old[i]] = 1;
+    }
   pt__rocksdb_records_fini(&c);
   pt_free(seen);
   pt_free(old_keys);
@@ -1131,11 +1169,137 @@ static int diff_records(const record_type *rt, const gen_range *gen,
 static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
                          const format **out);
 
+/* An entity whose code record an update puts or deletes, by its key's
+ * id: a holder whose ranges need their bytes first. */
+typedef struct holder_id {
+  uint64_t id;
+  size_t entity;
+} holder_id;
+
+static int cmp_holder(const void *pa, const void *pb)
+{
+  const holder_id *a = pa, *b = pb;
+  return (a->id > b->id) - (a->id < b->id);
+}
+
+/* The code record of the entity whose key is key, in the generation: *val
+ * (rocksdb_free it) NULL when there is none. Its full key in k. */
+static int get_code(rocksdb_store *rs, const gen_range *gen, const char *key,
+                    pt_buf *k, char **val, size_t *vlen)
+{
+  char *err = NULL;
+  pt_buf_clear(k);
+  *val = NULL;
+  int rc = pt_buf_put(k, gen->lo, sizeof gen->lo);
+  if (rc == 0) rc = pt_buf_putc(k, 'c');
+  if (rc == 0) rc = key_part(k, key);
+  if (rc)
+    return rc;
+  *val = rocksdb_get(rs->db, rs->ropts, k->ptr, k->len, vlen, &err);
+  return err ? pt__rocksdb_error(err, rs->path, "cannot read") : 0;
+}
+
+/* Entity x's code record, a range of holder's: its bytes as its own, read
+ * from the holder's record, put in b. */
+static int own_bytes(rocksdb_store *rs, const gen_range *gen,
+                     const pt_entity *x, const pt__rocksdb_code_range *in,
+                     const pt_entity *holder, pt_buf *k, pt_buf *v,
+                     rocksdb_writebatch_t *b)
+{
+  pt_buf hk = PT_BUF_INIT;
+  char *val = NULL;
+  size_t vlen = 0, len = 0;
+  const char *code = NULL;
+  pt__rocksdb_code_range again;
+  int rc = get_code(rs, gen, holder->key, &hk, &val, &vlen);
+  if (rc == 0 && val)
+    rc = pt__rocksdb_decode_code(val, vlen, &code, &len, &again);
+  if (rc == 0 && (!code || again.id || (size_t)in->at + in->len > len))
+    rc = PT_ERR(PT_EINVAL, "rocksdb %s: corrupt code record of %s: a range "
+                "of %s's code, which holds no such bytes", rs->path, x->key,
+                holder->key);
+  if (rc == 0) {
+    pt_entity own = *x;
+    own.code = code + in->at;
+    own.code_len = in->len;
+    pt_buf_clear(v);
+    rc = pt__rocksdb_encode_code(v, &own);
+  }
+  if (rc == 0)
+    rocksdb_writebatch_put(b, k->ptr, k->len, v->ptr, v->len);
+  rocksdb_free(val);
+  pt_buf_fini(&hk);
+  return rc;
+}
+
+/* Format 10: an update writes each changed entity's code whole, and a
+ * code record it puts or deletes (touched: old's entities, 1 for those)
+ * may hold the code of other entities of its file as ranges. Those the
+ * update leaves get their bytes as their own first, in the same batch:
+ * the records of the touched holders' files are read, and each range of
+ * a touched holder is written as code. */
+static int keep_ranges(rocksdb_store *rs, const gen_range *gen,
+                       pt__rocksdb_ids *ids, const pt_graph *old,
+                       const unsigned char *touched, rocksdb_writebatch_t *b)
+{
+  const pt_entity *e = pt_graph_entities(old);
+  size_t n = pt_graph_n_entities(old), n_h = 0, v = 0;
+  pt_ptrmap files = PT_PTRMAP_INIT;
+  pt_buf k = PT_BUF_INIT, val = PT_BUF_INIT;
+  int null_file = 0, rc = 0;
+  for (size_t i = 0; i < n; i++)
+    n_h += touched[i] && e[i].key;
+  if (!n_h)
+    return 0;
+  holder_id *h = pt_malloc(n_h * sizeof *h);
+  if (!h)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  n_h = 0;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    if (!touched[i] || !e[i].key)
+      continue;
+    h[n_h].entity = i;
+    rc = pt__rocksdb_id_of(ids, e[i].key, &h[n_h].id);
+    n_h++;
+    if (rc == 0 && e[i].file_path &&
+        pt_ptrmap_put_new(&files, e[i].file_path, i, &v) != 0)
+      rc = PT_ERR(PT_ENOMEM, "out of memory");
+    null_file |= !e[i].file_path;
+  }
+  if (rc == 0)
+    qsort(h, n_h, sizeof *h, cmp_holder);
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    if (touched[i] || !e[i].key ||
+        !(e[i].file_path ? pt_ptrmap_get(&files, e[i].file_path, &v)
+                         : null_file))
+      continue;
+    char *rec = NULL;
+    size_t rlen = 0, len = 0;
+    const char *code = NULL;
+    pt__rocksdb_code_range in = {0, 0, 0};
+    rc = get_code(rs, gen, e[i].key, &k, &rec, &rlen);
+    if (rc == 0 && rec)
+      rc = pt__rocksdb_decode_code(rec, rlen, &code, &len, &in);
+    rocksdb_free(rec);
+    if (rc == 0 && in.id) {
+      holder_id want = {in.id, 0};
+      const holder_id *at = bsearch(&want, h, n_h, sizeof *h, cmp_holder);
+      if (at)
+        rc = own_bytes(rs, gen, &e[i], &in, &e[at->entity], &k, &val, b);
+    }
+  }
+  pt_free(h);
+  pt_ptrmap_fini(&files);
+  pt_buf_fini(&k);
+  pt_buf_fini(&val);
+  return rc;
+}
+
 /* Writes the difference into the current generation as one synced batch:
  * RocksDB applies a batch whole or not at all, so a reader or a crash
  * sees the store before the update or after it. The strings the update
  * names that the generation does not hold go into the same batch. A
- * database of format 6, 7 or 8 is written whole in format 9 instead. */
+ * database of format 6 to 9 is written whole in format 10 instead. */
 static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now)
 {
   rocksdb_store *rs = (rocksdb_store *)self;
@@ -1149,7 +1313,7 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
     return rocks_save(self, now); /* nothing saved yet */
   if (rc == 0)
     rc = check_version(rs, rs->ropts, &fmt);
-  if (rc == 0 && fmt != &format9)
+  if (rc == 0 && fmt != &format10)
     return rocks_save(self, now);
   gen_range gen = range_of(cur);
   pt__rocksdb_ids ids;
@@ -1162,9 +1326,18 @@ static int rocks_update(pt_store *self, const pt_graph *old, const pt_graph *now
     rc = pt__rocksdb_ids_group_edges(&ids, old);
   if (rc == 0)
     rc = pt__rocksdb_ids_group_edges(&ids, now);
-  for (size_t t = 0; rc == 0 && t < format9.n_types; t++)
-    if (format9.types[t].prefix != 'a')
-      rc = diff_records(&format9.types[t], &gen, &ids, old, now, b);
+  unsigned char *touched = pt_calloc(pt_graph_n_entities(old) + 1, 1);
+  if (rc == 0 && !touched)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t t = 0; rc == 0 && t < format10.n_types; t++) {
+    char prefix = format10.types[t].prefix;
+    if (prefix != 'a')
+      rc = diff_records(&format10.types[t], &gen, &ids, old, now, b,
+                        prefix == 'c' ? touched : NULL);
+    if (rc == 0 && prefix == 'c')
+      rc = keep_ranges(rs, &gen, &ids, old, touched, b);
+  }
+  pt_free(touched);
   if (rc == 0)
     rc = pt__rocksdb_ids_put_new(&ids, b);
   if (rc == 0 && rocksdb_writebatch_count(b) > 0) {
@@ -1253,6 +1426,8 @@ static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
   else if (pt_record_decode_meta(val, len, &name, &value) != 0)
     rc = in_db(PT_EINVAL, rs->path);
   else if (value && strcmp(value, VERSION_VALUE) == 0)
+    *out = &format10;
+  else if (value && strcmp(value, VERSION_9) == 0)
     *out = &format9;
   else if (value && strcmp(value, VERSION_8) == 0)
     *out = &format8;
@@ -1262,7 +1437,7 @@ static int check_version(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
     *out = &format6;
   else
     rc = PT_ERR(PT_EINVAL, "rocksdb %s: schema version %s; this build reads "
-                VERSION_6 ", " VERSION_7 ", " VERSION_8 " and " VERSION_VALUE,
+                VERSION_6 " to " VERSION_VALUE,
                 rs->path,
                 value ? value : "(null)");
   rocksdb_free(val);
@@ -1515,8 +1690,8 @@ static int load_generation(rocksdb_store *rs, const rocksdb_readoptions_t *ro,
 /* All reads go through one snapshot, so a save flipping generations
  * meanwhile cannot make the load see part of each. types and
  * without_code as for load_generation; a graph without code is only
- * written as changes, which a database of format 6, 7 or 8 is not (it is
- * saved whole as 9, code and all): PT_ENOTSUPPORTED then, before anything
+ * written as changes, which a database of format 6 to 9 is not (it is
+ * saved whole as 10, code and all): PT_ENOTSUPPORTED then, before anything
  * is read. */
 static int load_types(rocksdb_store *rs, const load_what *w, pt_graph *into)
 {
@@ -1530,7 +1705,7 @@ static int load_types(rocksdb_store *rs, const load_what *w, pt_graph *into)
   rocksdb_readoptions_set_fill_cache(ro, 0);
   rocksdb_readoptions_set_readahead_size(ro, (size_t)2 << 20);
   int rc = current_for_load(rs, ro, &fmt, &gen);
-  if (rc == 0 && w->without_code && fmt != &format9)
+  if (rc == 0 && w->without_code && fmt != &format10)
     rc = PT_ERR(PT_ENOTSUPPORTED, "rocksdb %s: format %s is loaded whole",
                 rs->path, fmt->version);
   /* the rest of what load_files read: of the same generation */

@@ -1,6 +1,7 @@
 /* A RocksDB save begun while the graph is resolved (store_rocksdb_int.h,
- * pt__rocksdb_begun): the entities (and their code, format 9's 'c'
- * records), file records and ignored files are
+ * pt__rocksdb_begun): the entities (and their code, format 10's 'c'
+ * records, a nested entity's a range of its holder's), file records and
+ * ignored files are
  * all there before resolution makes the edges, so a thread of their own
  * numbers the entities' strings (the first ids of a save) and writes
  * those three types as table files of the new generation, in the order
@@ -64,8 +65,7 @@ static int put_code(const void *src, pt__rocksdb_ids *ids, size_t i,
                     pt_buf *k, pt_buf *v)
 {
   const pt__rocksdb_begun *b = src;
-  (void)ids;
-  return pt__rocksdb_code_kv(b->entity_at[i], k, v);
+  return pt__rocksdb_code_kv(b->entity_at[i], ids, b->entity_at, i, k, v);
 }
 
 static int put_entity(const void *src, pt__rocksdb_ids *ids, size_t i,
@@ -114,6 +114,7 @@ static void forget_records(pt__rocksdb_begun *b)
   pt_free(b->ids.entity_ids);
   b->ids.entity_ids = NULL;
   b->ids.entities = NULL;
+  pt__rocksdb_holders_fini(&b->ids);
 }
 
 static void hash_records(pt__rocksdb_begun *b)
@@ -134,6 +135,9 @@ static void run(void *payload)
   pt_graph_sort_file_refs(b->file_at, b->n_files);
   pt_graph_sort_ignored_refs(b->ignored_at, b->n_ignored);
   int rc = pt__rocksdb_ids_begin(&b->ids, b->entity_at, b->n_entities);
+  if (rc == 0)
+    rc = pt__rocksdb_find_holders(&b->ids, b->entity_at, NULL, b->entity_at,
+                                  b->n_entities);
   /* one thread: this runs beside resolution's */
   if (rc == 0)
     rc = pt__rocksdb_write_parts(b->opts, b->dir, "b", b->gen, b, &b->ids,

@@ -25,6 +25,7 @@
 typedef struct code_rec {
   size_t key_at, klen;
   size_t code_at, len;
+  pt__rocksdb_code_range in; /* format 10: a range of another's code */
   unsigned char has_code, bad;
 } code_rec;
 
@@ -62,7 +63,8 @@ static int fail(pt__rocksdb_code_reader *r, int rc)
 }
 
 static int put_rec(code_batch *b, const char *key, size_t klen,
-                   const char *code, size_t len, int bad)
+                   const char *code, size_t len,
+                   const pt__rocksdb_code_range *in, int bad)
 {
   if (pt_array_grow((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v) != 0)
     return PT_ENOMEM;
@@ -71,6 +73,7 @@ static int put_rec(code_batch *b, const char *key, size_t klen,
   c->klen = klen;
   c->code_at = b->bytes.len + klen;
   c->len = len;
+  c->in = *in;
   c->has_code = code != NULL;
   c->bad = (unsigned char)bad;
   if (pt_buf_put(&b->bytes, key, klen) != 0 ||
@@ -100,14 +103,17 @@ static int fill(pt__rocksdb_code_reader *r, code_batch *b)
       return 1;
     }
     const char *val = rocksdb_iter_value(r->it, &vlen), *code = NULL;
-    int rc = pt__rocksdb_decode_code(val, vlen, &code, &len);
+    pt__rocksdb_code_range in;
+    int rc = pt__rocksdb_decode_code(val, vlen, &code, &len, &in);
     if (rc != 0) { /* the record stays, marked, for its key */
       fail(r, rc);
-      if (put_rec(b, key + sizeof r->lo, klen - sizeof r->lo, NULL, 0, 1))
+      if (put_rec(b, key + sizeof r->lo, klen - sizeof r->lo, NULL, 0, &in,
+                  1))
         fail(r, PT_ERR(PT_ENOMEM, "out of memory reading entity code"));
       return 1;
     }
-    if (put_rec(b, key + sizeof r->lo, klen - sizeof r->lo, code, len, 0))
+    if (put_rec(b, key + sizeof r->lo, klen - sizeof r->lo, code, len, &in,
+                0))
       return fail(r, PT_ERR(PT_ENOMEM, "out of memory reading entity code"));
     rocksdb_iter_next(r->it);
   }
@@ -201,7 +207,7 @@ int pt__rocksdb_code_error(const pt__rocksdb_code_reader *r)
 
 int pt__rocksdb_code_next(pt__rocksdb_code_reader *r, const char **key,
                           size_t *klen, const char **code, size_t *len,
-                          int *bad)
+                          pt__rocksdb_code_range *in, int *bad)
 {
   if (r->have && r->at == r->b[r->used % SLOTS].n)
     release(r);
@@ -217,6 +223,7 @@ int pt__rocksdb_code_next(pt__rocksdb_code_reader *r, const char **key,
   *klen = c->klen;
   *code = c->has_code ? b->bytes.ptr + c->code_at : NULL;
   *len = c->len;
+  *in = c->in;
   *bad = c->bad;
   return 0;
 }

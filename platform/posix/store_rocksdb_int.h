@@ -141,7 +141,26 @@ typedef struct pt__rocksdb_ids {
    * when not kept. An id that does not fit is UINT32_MAX: looked up. */
   const void *entities; /* borrowed */
   uint32_t *entity_ids; /* owned */
+  /* a save of format 10: entity i of the records `code_of` has its code
+   * at code_at[i] of the code of the entity whose key's id is code_in[i]
+   * (UINT32_MAX: its own); pt__rocksdb_find_holders */
+  const void *code_of; /* borrowed */
+  uint32_t *code_in, *code_at; /* owned */
 } pt__rocksdb_ids;
+
+/* store_rocksdb_holders.c: finds in ids where the code of each of the n
+ * entities of the records `entities` (v, a graph's array, or refs, a
+ * begun save's array of addresses) is kept: in the entity of the same
+ * file whose code's bytes, in memory, hold its own. ids has numbered
+ * their keys. 0, PT_ENOMEM, PT_EINVAL for too many. */
+int pt__rocksdb_find_holders(pt__rocksdb_ids *ids, const void *entities,
+                             const pt_entity *v, const pt_entity *const *refs,
+                             size_t n);
+void pt__rocksdb_holders_fini(pt__rocksdb_ids *ids);
+/* The code record of entity i (e) of the records `entities`: a range
+ * when ids found its holder there, else its own code. */
+int pt__rocksdb_code_of(pt__rocksdb_ids *ids, const void *entities, size_t i,
+                        const pt_entity *e, pt_buf *v);
 
 #define PT__ROCKSDB_ENTITY_IDS 5
 
@@ -238,8 +257,22 @@ int pt__rocksdb_encode_entity9_kept(pt_buf *out, pt__rocksdb_ids *ids,
                                     const pt_entity *e,
                                     const uint32_t *kept);
 int pt__rocksdb_encode_code(pt_buf *out, const pt_entity *e);
+/* Format 10 keeps a nested entity's code once (docs/storage.md,
+ * "RocksDB"): its code record is then a range ('R', 10, then varints: the
+ * id of the key of the entity whose code holds it, not 0; the offset; the
+ * length, not 0) of that entity's code record, which is its own ('C'). A
+ * holder is never itself a range. */
+#define PT__ROCKSDB_RANGE_VERSION 10
+typedef struct pt__rocksdb_code_range {
+  uint64_t id; /* the holder's key id; 0: no range */
+  uint32_t at, len;
+} pt__rocksdb_code_range;
+int pt__rocksdb_encode_code_in(pt_buf *out, uint64_t in, uint32_t at,
+                               uint32_t len);
+/* With in non-NULL, a range too: *code NULL and in->id its holder's (0
+ * for a record of code). */
 int pt__rocksdb_decode_code(const char *data, size_t size, const char **code,
-                            size_t *len);
+                            size_t *len, pt__rocksdb_code_range *in);
 /* Records a RocksDB error string err (and frees it) as the error of the
  * database at path, after what was being done: PT_EBUSY when another
  * holds its LOCK file, PT_EINVAL for RocksDB's invalid arguments, else
@@ -251,7 +284,8 @@ int pt__rocksdb_error(char *err, const char *path, const char *what);
  * thread of their own (when it cannot start, by the calls below), so that
  * a load with code takes each entity's code as it meets the entity. next
  * gives the next record's key (after lo), its code (NULL for NULL) and
- * len, valid until the next call; *key NULL when there is none left (0),
+ * len, or the range *in that is its code (format 10), valid until the
+ * next call; *key NULL when there is none left (0),
  * or the read failed (its error). *bad: the record's value is corrupt,
  * code_error then gives its error. 0 or PT_ENOMEM; stop accepts NULL. */
 typedef struct pt__rocksdb_code_reader pt__rocksdb_code_reader;
@@ -260,7 +294,7 @@ int pt__rocksdb_code_start(rocksdb_t *db, const rocksdb_readoptions_t *ro,
                            pt__rocksdb_code_reader **out);
 int pt__rocksdb_code_next(pt__rocksdb_code_reader *r, const char **key,
                           size_t *klen, const char **code, size_t *len,
-                          int *bad);
+                          pt__rocksdb_code_range *in, int *bad);
 int pt__rocksdb_code_error(const pt__rocksdb_code_reader *r);
 void pt__rocksdb_code_stop(pt__rocksdb_code_reader *r);
 int pt__rocksdb_decode_edge(const char *data, size_t size,
@@ -320,6 +354,9 @@ int pt__store_rocksdb_save_format7(pt_store *st, const pt_graph *from);
 /* The same in format 8 (an entity's code in its record), as the builds
  * before format 9 wrote it. */
 int pt__store_rocksdb_save_format8(pt_store *st, const pt_graph *from);
+/* The same in format 9 (each entity's code its own record), as the
+ * builds before format 10 wrote it. */
+int pt__store_rocksdb_save_format9(pt_store *st, const pt_graph *from);
 /* The same with the 'x' records (each string also by the hash of its
  * text), as the builds before 2026-12-05's evening wrote it. */
 int pt__store_rocksdb_save_hashed(pt_store *st, const pt_graph *from);
@@ -398,7 +435,11 @@ static inline const uint32_t *pt__rocksdb_kept_entity(
              ? &ids->entity_ids[PT__ROCKSDB_ENTITY_IDS * i]
              : NULL;
 }
-int pt__rocksdb_code_kv(const pt_entity *e, pt_buf *k, pt_buf *v);
+/* Entity i's (e's) code record of the records `entities`: a range
+ * when ids found its holder there (pt__rocksdb_find_holders). */
+int pt__rocksdb_code_kv(const pt_entity *e, pt__rocksdb_ids *ids,
+                        const void *entities, size_t i, pt_buf *k,
+                        pt_buf *v);
 int pt__rocksdb_file_kv(const pt_file_record *f, pt_buf *k, pt_buf *v);
 int pt__rocksdb_ignored_kv(const pt_ignored_file *f, pt_buf *k, pt_buf *v);
 

@@ -138,6 +138,16 @@ int pt__rocksdb_encode_code(pt_buf *out, const pt_entity *e)
   return w.rc;
 }
 
+int pt__rocksdb_encode_code_in(pt_buf *out, uint64_t in, uint32_t at,
+                               uint32_t len)
+{
+  writer w = writer_begin_v(out, NULL, 'R', PT__ROCKSDB_RANGE_VERSION);
+  put_u64(&w, in);
+  put_u64(&w, at);
+  put_u64(&w, len);
+  return w.rc;
+}
+
 /* An edge's fields after its from key; to_id the id of its to key as
  * put_kept_id takes it (UINT32_MAX: looked up). A run's edges mostly
  * share one file path: *file (NULL at first) and *file_id are the last
@@ -372,9 +382,34 @@ int pt__rocksdb_decode_entity(const char *data, size_t size,
   return rc;
 }
 
-int pt__rocksdb_decode_code(const char *data, size_t size, const char **code,
-                            size_t *len)
+/* A range ('R', 10): the holder's key id (not 0), where, and how many
+ * bytes (not 0). */
+static int decode_range(const char *data, size_t size,
+                        pt__rocksdb_code_range *in)
 {
+  reader r = reader_begin_v(data, size, NULL, 'R', PT__ROCKSDB_RANGE_VERSION,
+                            "code");
+  in->id = get_u64(&r);
+  in->at = get_u32(&r);
+  in->len = get_u32(&r);
+  if (r.rc == 0 && (in->id == 0 || in->len == 0))
+    fail(&r, "empty range or no holder");
+  int rc = reader_end(&r);
+  if (rc)
+    in->id = 0;
+  return rc;
+}
+
+int pt__rocksdb_decode_code(const char *data, size_t size, const char **code,
+                            size_t *len, pt__rocksdb_code_range *in)
+{
+  if (in)
+    in->id = 0;
+  if (in && size >= 1 && data[0] == 'R') {
+    *code = NULL;
+    *len = 0;
+    return decode_range(data, size, in);
+  }
   reader r = reader_begin_v(data, size, NULL, 'C', APART_VERSION, "code");
   const char *t = get_text(&r, len);
   int rc = reader_end(&r);

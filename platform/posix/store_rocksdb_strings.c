@@ -587,6 +587,8 @@ void pt__rocksdb_ids_fini(pt__rocksdb_ids *ids)
   pt_free(ids->by_hash);
   pt_free(ids->edge_to);
   pt_free(ids->entity_ids);
+  pt_free(ids->code_in);
+  pt_free(ids->code_at);
   memset(ids, 0, sizeof *ids);
 }
 

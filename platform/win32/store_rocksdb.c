@@ -53,3 +53,8 @@ int pt__store_rocksdb_save_format8(pt_store *st, const pt_graph *from)
 {
   return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
 }
+
+int pt__store_rocksdb_save_format9(pt_store *st, const pt_graph *from)
+{
+  return PT_ERR(PT_ENOTSUPPORTED, NOT_BUILT);
+}

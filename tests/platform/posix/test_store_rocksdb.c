@@ -419,7 +419,7 @@ static void rocksdb_load__names_a_database_of_an_older_format(void **state)
   assert_int_equal(pt_store_open(f->spec, &f->st), 0);
   assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message,
-                         "schema version 5; this build reads 6, 7, 8 and 9"));
+                         "schema version 5; this build reads 6 to 10"));
   pt_graph_free(back);
   pt_graph_free(g);
 }
@@ -575,7 +575,7 @@ static void rocksdb_save__writes_one_edge_record_for_each_from_key(
     }
   g = pt_test_finished(g);
   assert_int_equal(pt_store_save(f->st, g), 0);
-  assert_version(f, "9");
+  assert_version(f, "10");
   raw d = raw_records(f, 'd');
   assert_int_equal(d.n, 2);
   assert_int_equal(d.klen[0], 2 + strlen(from[1]));
@@ -595,7 +595,7 @@ static void rocksdb_save__stores_each_string_once(void **state)
   pt_test_fixture *f = *state;
   pt_graph *g = pt_test_weird_graph(), *big = large_graph();
   assert_int_equal(pt_store_save(f->st, g), 0);
-  assert_version(f, "9");
+  assert_version(f, "10");
   raw x = raw_records(f, 'x');
   assert_int_equal(x.n, 0);
   raw_fini(&x);
@@ -1000,7 +1000,7 @@ static void rocksdb_load__reads_the_hashed_strings_of_builds_before(
 }
 
 /* A database an older build wrote in format 6 (strings by text) loads as
- * it was saved; the first update writes it whole in format 9. */
+ * it was saved; the first update writes it whole in format 10. */
 /* Each of the three graphs saved by an older format's writer loads as it
  * was saved; the last one stays in the database. */
 static void save_each_in(pt_test_fixture *f, pt_graph *g[3],
@@ -1014,11 +1014,11 @@ static void save_each_in(pt_test_fixture *f, pt_graph *g[3],
 }
 
 /* The database holding g[2] in an older format: the first update writes
- * it whole in format 9, and the next one updates that. Frees g. */
-static void assert_updates_write_format_9(pt_test_fixture *f, pt_graph *g[3])
+ * it whole in format 10, and the next one updates that. Frees g. */
+static void assert_updates_write_format_10(pt_test_fixture *f, pt_graph *g[3])
 {
   assert_int_equal(pt_store_update(f->st, g[2], g[0]), 0);
-  assert_version(f, "9");
+  assert_version(f, "10");
   pt_test_assert_loads(f->st, g[0]);
   assert_int_equal(pt_store_update(f->st, g[0], g[1]), 0);
   reopen(f);
@@ -1035,13 +1035,13 @@ static void rocksdb_load__reads_a_database_of_format_6(void **state)
   save_each_in(f, g, pt__store_rocksdb_save_format6);
   assert_version(f, "6");
   assert_int_equal(raw_records(f, 'a').n, 0);
-  assert_updates_write_format_9(f, g);
+  assert_updates_write_format_10(f, g);
 }
 
 /* An older format's load without code reads the last graph of g whole,
  * code and all (its first update writes it whole), and the updates of
- * the three write format 9. */
-static void assert_whole_without_code_then_format_9(pt_test_fixture *f,
+ * the three write format 10. */
+static void assert_whole_without_code_then_format_10(pt_test_fixture *f,
                                                     pt_graph *g[3])
 {
   pt_graph *bare = pt_test_new_graph();
@@ -1049,12 +1049,12 @@ static void assert_whole_without_code_then_format_9(pt_test_fixture *f,
   assert_int_equal(pt_graph_n_edges(bare), pt_graph_n_edges(g[2]));
   pt_test_assert_same_graph(g[2], bare);
   pt_graph_free(bare);
-  assert_updates_write_format_9(f, g);
+  assert_updates_write_format_10(f, g);
 }
 
 /* A database of format 7 (a record for each edge) loads as it was saved;
  * a load without code reads its code too (an update writes the database
- * whole); the first update writes it whole in format 9. */
+ * whole); the first update writes it whole in format 10. */
 static void rocksdb_load__reads_a_database_of_format_7(void **state)
 {
   pt_test_fixture *f = *state;
@@ -1065,7 +1065,7 @@ static void rocksdb_load__reads_a_database_of_format_7(void **state)
   raw d = raw_records(f, 'd');
   assert_int_equal(d.n, pt_graph_n_edges(g[2]));
   raw_fini(&d);
-  assert_whole_without_code_then_format_9(f, g);
+  assert_whole_without_code_then_format_10(f, g);
 }
 
 /* Whether some entity of g has code. */
@@ -1079,7 +1079,7 @@ static int has_code(const pt_graph *g)
 
 /* A database of format 8 (an entity's code in its record) loads as it
  * was saved, and a load without code reads the code too, since the first
- * update writes the database whole, in format 9 (a re-run of pt01 over
+ * update writes the database whole, in format 10 (a re-run of pt01 over
  * it, which loads without code, then writes every entity's code). */
 static void rocksdb_load__reads_a_database_of_format_8(void **state)
 {
@@ -1092,7 +1092,208 @@ static void rocksdb_load__reads_a_database_of_format_8(void **state)
   assert_int_equal(c.n, 0);
   raw_fini(&c);
   assert_true(has_code(g[2]));
-  assert_whole_without_code_then_format_9(f, g);
+  assert_whole_without_code_then_format_10(f, g);
+}
+
+/* A database of format 9 (each entity's code a record of its own, no
+ * ranges) loads as it was saved; a load without code reads its code too,
+ * since its first update writes it whole in format 10. */
+static void rocksdb_load__reads_a_database_of_format_9(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g[] = {pt_test_sample_graph(), pt_test_weird_graph(),
+                   large_graph()};
+  save_each_in(f, g, pt__store_rocksdb_save_format9);
+  assert_version(f, "9");
+  raw c = raw_records(f, 'c');
+  assert_int_equal(c.n, pt_graph_n_entities(g[2]));
+  for (size_t i = 0; i < c.n; i++)
+    assert_int_equal(c.val[i][0], 'C');
+  raw_fini(&c);
+  assert_whole_without_code_then_format_10(f, g);
+}
+
+/* A class, a method in it and a closure in the method, whose code lies
+ * in memory inside the class's as extraction keeps it (code_of: the
+ * class's text), and an entity of another file whose code pointer lies
+ * there too; all of f.rs but the last. */
+static pt_graph *nested_graph(const char *code_of)
+{
+  pt_graph *g = pt_test_new_graph();
+  size_t m = strstr(code_of, "  fn m") - code_of;
+  size_t c = strstr(code_of, "    let c") - code_of;
+  const pt_entity ents[] = {
+      {.key = "rust:impl:A:__f:T1", .name = "A", .qualname = "A",
+       .file_path = "f.rs", .code = code_of, .content_hash = "h",
+       .lang = PT_LANG_RUST, .kind = PT_KIND_IMPL, .line_start = 1,
+       .line_end = 5},
+      {.key = "rust:method:m:__f:T2", .name = "m", .qualname = "A.m",
+       .file_path = "f.rs", .code = code_of + m,
+       .code_len = (uint32_t)(strstr(code_of, "  }") + 3 - (code_of + m)),
+       .parent_key = "rust:impl:A:__f:T1", .content_hash = "h",
+       .lang = PT_LANG_RUST, .kind = PT_KIND_METHOD, .line_start = 2,
+       .line_end = 4},
+      {.key = "rust:fn:c:__f:T3", .name = "c", .qualname = "A.m.c",
+       .file_path = "f.rs", .code = code_of + c, .code_len = 17,
+       .parent_key = "rust:method:m:__f:T2", .content_hash = "h",
+       .lang = PT_LANG_RUST, .kind = PT_KIND_FUNCTION, .line_start = 3,
+       .line_end = 3},
+      {.key = "rust:fn:z:__g:T4", .name = "z", .qualname = "z",
+       .file_path = "g.rs", .code = code_of + m, .code_len = 4,
+       .content_hash = "h", .lang = PT_LANG_RUST, .kind = PT_KIND_FUNCTION,
+       .line_start = 1, .line_end = 1},
+  };
+  for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++)
+    assert_int_equal(pt_graph_add_entity(g, &ents[i]), 0);
+  return pt_test_finished(g);
+}
+
+static const char nested_code[] =
+    "impl A {\n  fn m() {\n    let c = || 1;\n  }\n}";
+
+/* The code records of the current generation as "C" (code) or "R" and
+ * the range (in at len), in key order: c, z, A, m. */
+static void assert_code_records(pt_test_fixture *f, const char *want)
+{
+  raw c = raw_records(f, 'c');
+  pt_buf got = PT_BUF_INIT;
+  for (size_t i = 0; i < c.n; i++) {
+    const char *code = NULL;
+    size_t len = 0;
+    pt__rocksdb_code_range in;
+    assert_int_equal(pt__rocksdb_decode_code(c.val[i], c.vlen[i], &code,
+                                             &len, &in), 0);
+    if (in.id)
+      assert_int_equal(pt_buf_printf(&got, "%sR%u,%u,%u", i ? ";" : "",
+                                     (unsigned)in.id, (unsigned)in.at,
+                                     (unsigned)in.len), 0);
+    else
+      assert_int_equal(pt_buf_printf(&got, "%sC%zu", i ? ";" : "", len), 0);
+  }
+  assert_string_equal(pt_buf_cstr(&got), want);
+  pt_buf_fini(&got);
+  raw_fini(&c);
+}
+
+/* The id of a string in the current generation's table. */
+static uint64_t string_id(pt_test_fixture *f, const char *s)
+{
+  raw a = raw_records(f, 'a');
+  texts t = {NULL, 0};
+  uint64_t id = 0;
+  for (size_t i = 0; i < a.n; i++)
+    assert_int_equal(pt__rocksdb_read_chunk(a.val[i], a.vlen[i], text_cb,
+                                            &t), 0);
+  for (size_t i = 0; i < t.n; i++) {
+    if (!id && strcmp(t.v[i], s) == 0)
+      id = i + 1;
+    pt_free(t.v[i]);
+  }
+  pt_free(t.v);
+  raw_fini(&a);
+  assert_true(id > 0);
+  return id;
+}
+
+/* Format 10: a nested entity's code record is a range of its outermost
+ * enclosing entity's code (of its file), which holds the bytes; code of
+ * another file's entity is its own wherever it lay in memory; a load
+ * gives the same bytes, as ranges of the holder's copy. A whole save
+ * after that load writes the same records. */
+static void rocksdb_save__keeps_nested_code_as_a_range_of_its_holder(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = nested_graph(nested_code), *back = pt_test_new_graph();
+  pt_graph *again = pt_test_new_graph();
+  char want[128];
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_version(f, "10");
+  uint64_t a = string_id(f, "rust:impl:A:__f:T1");
+  pt_snprintf(want, sizeof want, "R%u,20,17;C4;C%zu;R%u,9,32", (unsigned)a,
+              strlen(nested_code), (unsigned)a);
+  assert_code_records(f, want);
+  reopen(f);
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_true(pt_graph_equal(g, back));
+  const pt_entity *e = pt_graph_entities(back); /* c, z, A, m */
+  for (size_t i = 0; i < 4; i += 3)
+    assert_true(e[i].code > e[2].code && e[i].code_len &&
+                e[i].code + e[i].code_len <= e[2].code + strlen(e[2].code));
+  assert_int_equal(pt_store_save(f->st, back), 0);
+  assert_code_records(f, want);
+  assert_int_equal(pt_store_load(f->st, again), 0);
+  assert_true(pt_graph_equal(g, again));
+  pt_graph_free(again);
+  pt_graph_free(g);
+  pt_graph_free(back);
+}
+
+static void put_record(pt_test_fixture *f, const char *k, size_t klen,
+                       const char *v, size_t vlen);
+
+/* A range past its holder's code, of a holder id out of the table or of
+ * an entity without code of its own (a range itself), or empty, is a
+ * corrupt database (PT_EINVAL), not read past. */
+static void rocksdb_load__refuses_a_range_outside_its_holder(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = nested_graph(nested_code);
+  for (int k = 0; k < 5; k++) {
+    pt_graph *back = pt_test_new_graph();
+    pt_buf v = PT_BUF_INIT;
+    assert_int_equal(pt_store_save(f->st, g), 0);
+    uint64_t a = string_id(f, "rust:impl:A:__f:T1");
+    uint64_t m = string_id(f, "rust:method:m:__f:T2");
+    raw c = raw_records(f, 'c'); /* c, z, A, m */
+    size_t at = 3;
+    switch (k) {
+    case 0: assert_int_equal(pt__rocksdb_encode_code_in(&v, a, 9, 1000), 0);
+      break;
+    case 1: assert_int_equal(pt__rocksdb_encode_code_in(&v, 99999, 0, 1), 0);
+      break;
+    case 2: assert_int_equal(pt__rocksdb_encode_code_in(&v, m, 0, 2), 0);
+      at = 0;
+      break;
+    case 3: assert_int_equal(pt__rocksdb_encode_code_in(&v, a, 0, 0), 0);
+      break;
+    default: assert_int_equal(pt__rocksdb_encode_code_in(&v, 0, 0, 2), 0);
+    }
+    put_record(f, c.key[at], c.klen[at], v.ptr, v.len);
+    assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
+    raw_fini(&c);
+    pt_buf_fini(&v);
+    pt_graph_free(back);
+  }
+  pt_graph_free(g);
+}
+
+/* An update writes each changed entity's code whole; the records that
+ * are ranges of a record it rewrites or deletes get their bytes first,
+ * so a class edited around its unchanged method keeps the method's code,
+ * and a class gone leaves its nested entities' code whole. */
+static void rocksdb_update__gives_ranges_their_bytes_first(void **state)
+{
+  pt_test_fixture *f = *state;
+  static const char edited[] =
+      "impl A { // longer\n  fn m() {\n    let c = || 1;\n  }\n}";
+  for (int live = 0; live <= 1; live++) {
+    pt_graph *g = nested_graph(nested_code), *now = nested_graph(edited);
+    pt_graph *back = pt_test_new_graph();
+    assert_int_equal(pt_store_save(f->st, g), 0);
+    /* the live index's old graph has code; a re-run's has none */
+    assert_int_equal(live ? pt_store_load(f->st, back)
+                          : pt_store_load_without_code(f->st, back), 0);
+    assert_int_equal(pt_store_update(f->st, back, now), 0);
+    char want[64];
+    pt_snprintf(want, sizeof want, "C17;C4;C%zu;C32", strlen(edited));
+    assert_code_records(f, want);
+    reopen(f);
+    pt_test_assert_loads(f->st, now);
+    pt_graph_free(g);
+    pt_graph_free(now);
+    pt_graph_free(back);
+  }
 }
 
 /* Format 9: every entity's code is a record of its own under the
@@ -1104,7 +1305,7 @@ static void rocksdb_save__keeps_each_entity_code_apart(void **state)
   pt_graph *g = large_graph(), *bare = pt_test_new_graph();
   assert_true(has_code(g));
   assert_int_equal(pt_store_save(f->st, g), 0);
-  assert_version(f, "9");
+  assert_version(f, "10");
   raw e = raw_records(f, 'e'), c = raw_records(f, 'c');
   assert_int_equal(e.n, pt_graph_n_entities(g));
   assert_int_equal(c.n, e.n);
@@ -1112,11 +1313,17 @@ static void rocksdb_save__keeps_each_entity_code_apart(void **state)
     const pt_entity *x = &pt_graph_entities(g)[i];
     const char *code = NULL;
     size_t len = 0;
+    pt__rocksdb_code_range in;
     assert_true(e.vlen[i] > 2 && e.val[i][0] == 'E' && e.val[i][1] == 9);
     assert_int_equal(c.klen[i], e.klen[i]);
     assert_memory_equal(c.key[i] + 1, e.key[i] + 1, e.klen[i] - 1);
     assert_int_equal(pt__rocksdb_decode_code(c.val[i], c.vlen[i], &code,
-                                             &len), 0);
+                                             &len, &in), 0);
+    if (in.id) { /* the same bytes as another's of its file: a range */
+      assert_non_null(x->code);
+      assert_int_equal(in.len, pt_entity_code_len(x));
+      continue;
+    }
     assert_int_equal(!code, !x->code);
     if (code) {
       assert_int_equal(len, pt_entity_code_len(x));
@@ -1908,6 +2115,14 @@ int main(void)
       STORE_TEST(rocksdb_load__reads_a_database_of_format_7,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_load__reads_a_database_of_format_8,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__reads_a_database_of_format_9,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save__keeps_nested_code_as_a_range_of_its_holder,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_load__refuses_a_range_outside_its_holder,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_update__gives_ranges_their_bytes_first,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_save__keeps_each_entity_code_apart,
                  &rocksdb_backend),
