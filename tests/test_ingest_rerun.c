@@ -1421,7 +1421,8 @@ static void load_lean(const tree *t, pt_graph **g)
   pt_store *s = NULL;
   assert_int_equal(pt_graph_new(g), 0);
   assert_int_equal(pt_store_open_mode(t->spec, PT_STORE_READ, &s), 0);
-  assert_int_equal(pt_store_load_without_code(s, *g), 0);
+  if (pt_store_load_without_code(s, *g) != 0)
+    fail_msg("%s", pt_error_last()->message);
   pt_store_close(s);
 }
 
@@ -1556,7 +1557,7 @@ static void seed_lazily__reads_records_without_flags_at_once(void **state)
   for (size_t i = 0; i < 3; i++) {
     const unsigned char *p = f[i].reuse, *end = p + f[i].reuse_size, *q;
     uint64_t v;
-    assert_int_equal(p[1], 6);
+    assert_int_equal(p[1], 7);
     q = p + 6;
     assert_int_equal(pt_varint_get(&q, end, &v), PT_VARINT_OK); /* size */
     size_t head = (size_t)(q - p);
@@ -1628,6 +1629,310 @@ static void rerun__a_damaged_record_left_for_later_is_parsed_again(
   drop_tree(&t);
 }
 
+/* ---- what each file read, kept in its record ---------------------------- */
+
+/* The reads of each file a fresh run of the tree records (its cache's
+ * resolver), against those the records of g keep (every record keeps
+ * them, the same). */
+static void assert_reads_are_fresh(const tree *t, const pt_graph *g)
+{
+  pt_ingest_opts o = {.root = t->src, .n_threads = 1};
+  pt_ingest_stats st;
+  pt_ingest_cache *c = NULL;
+  pt_graph *fresh = NULL;
+  assert_int_equal(pt_ingest_cache_new(&c), 0);
+  o.cache = c;
+  assert_int_equal(pt_ingest(&o, &fresh, &st), 0);
+  const pt_resolver *rs = pt__cache_resolver(c);
+  assert_non_null(rs);
+  size_t n_files = 0;
+  for (size_t f = 0; f < pt__resolver_n_files(rs); f++) {
+    const char *path = pt__resolver_file_path(rs, f);
+    if (!path)
+      continue;
+    n_files++;
+    const pt_file_record *rec = pt_graph_find_file(g, path);
+    assert_non_null(rec);
+    pt__deps d[2];
+    if (pt__reuse_reads(rec, &d[0], &d[1]) != 1)
+      fail_msg("%s: its record keeps no reads", path);
+    for (int w = 0; w < 2; w++) {
+      const pt__deps *want = pt__resolver_file_deps(rs, f, w);
+      if (want->n != d[w].n ||
+          (want->n && memcmp(want->v, d[w].v, want->n * sizeof *want->v)))
+        fail_msg("%s: its record keeps other %s than a fresh run's (%zu, "
+                 "%zu)", path, w ? "bases' reads" : "reads", d[w].n, want->n);
+      pt__deps_fini(&d[w]);
+    }
+  }
+  assert_int_equal(n_files, pt_graph_n_files(g));
+  pt_graph_free(fresh);
+  pt_ingest_cache_free(c);
+  pt_ingest_stats_fini(&st);
+}
+
+static void assert_stored_reads_are_fresh(const tree *t)
+{
+  pt_graph *g = NULL;
+  load_lean(t, &g);
+  assert_reads_are_fresh(t, g);
+  pt_graph_free(g);
+}
+
+static size_t stored_with_reads(const tree *t)
+{
+  pt_graph *g = NULL;
+  size_t n = 0;
+  load_lean(t, &g);
+  for (size_t i = 0; i < pt_graph_n_files(g); i++)
+    n += pt__reuse_has_reads(&pt_graph_files(g)[i]);
+  pt_graph_free(g);
+  return n;
+}
+
+/* x() is read by y.py, fresh_name by y.py; w.py's definition holds the
+ * name fresh_name (a change of it resolves every file). */
+static void reads_tree(tree *t, const char *tag, const char *engine)
+{
+  three_files(t, tag);
+  pt_test_write(t->src, "w.py", "def fresh_name_too():\n    return 5\n");
+  set_spec(t, engine);
+}
+
+/* A fresh index keeps no reads; the first re-run that resolves every file
+ * keeps them all; a later change of definitions that other files read
+ * (the C++ comment that makes a file's #if branches parse otherwise)
+ * loads them and resolves no file for them, and writes back the reads of
+ * the files it resolved again: each time a fresh index, with the reads a
+ * fresh run records. */
+static void reads_kept_on(const char *engine)
+{
+  tree t;
+  size_t n_read;
+  reads_tree(&t, "rerun_reads", engine);
+  if (!engine_is_built(&t)) {
+    drop_tree(&t);
+    return;
+  }
+  index_and_save(&t);
+  assert_int_equal(stored_with_reads(&t), 0);
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n\n"
+                               "def fresh_name():\n    return 4\n");
+  rerun_equals_fresh(&t, "a definition added", &n_read);
+  assert_int_equal(n_read, 4);
+  assert_stored_reads_are_fresh(&t);
+  /* definitions change, their readers elsewhere */
+  pt_test_write(t.src, "x.py", "def x2():\n    return 1\n\ndef x():\n"
+                               "    return x2()\n");
+  rerun_equals_fresh(&t, "a definition added before a read one", &n_read);
+  assert_int_equal(n_read, 0);
+  assert_stored_reads_are_fresh(&t);
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n");
+  rerun_equals_fresh(&t, "a read definition removed", &n_read);
+  assert_int_equal(n_read, 0);
+  assert_stored_reads_are_fresh(&t);
+  pt_test_write(t.src, "x.py", "def x():\n    return 1 + 1\n");
+  rerun_equals_fresh(&t, "a body edit", &n_read);
+  assert_int_equal(n_read, 0);
+  assert_stored_reads_are_fresh(&t);
+  pt_test_write(t.src, "v.py", "def v():\n    return z()\n");
+  rerun_equals_fresh(&t, "a file added", &n_read);
+  assert_int_equal(n_read, 0);
+  assert_stored_reads_are_fresh(&t);
+  remove_at(t.src, "z.py");
+  rerun_equals_fresh(&t, "a read file removed", &n_read);
+  assert_int_equal(n_read, 0);
+  assert_stored_reads_are_fresh(&t);
+  drop_tree(&t);
+}
+
+static void reads_kept__rerun_gives_a_fresh_index(void **state)
+{
+  reads_kept_on("sqlite");
+  reads_kept_on("rocksdb");
+}
+
+/* Records of version 6 keep no reads: the re-run resolves every file, as
+ * before, and then keeps them. */
+static void reads_kept__records_of_version_6_are_read_then_kept(void **state)
+{
+  tree t;
+  sqlite3 *db = NULL;
+  char path[800];
+  size_t n_read;
+  reads_tree(&t, "rerun_reads_v6", "sqlite");
+  index_and_save(&t);
+  snprintf(path, sizeof path, "%s/index.sqlite", t.dir);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "UPDATE files SET reuse = CAST(substr("
+                                "reuse, 1, 1) || x'06' || substr(reuse, 3) "
+                                "AS BLOB)",
+                                NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_changes(db), 4);
+  sqlite3_close(db);
+  pt_graph *g = NULL;
+  load_lean(&t, &g);
+  for (size_t i = 0; i < pt_graph_n_files(g); i++) {
+    assert_int_equal(((const unsigned char *)pt_graph_files(g)[i].reuse)[1], 6);
+    assert_true(pt__reuse_is_current(&pt_graph_files(g)[i]));
+  }
+  pt_graph_free(g);
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n\n"
+                               "def fresh_name():\n    return 4\n");
+  rerun_equals_fresh(&t, "a definition added", &n_read);
+  assert_int_equal(n_read, 4);
+  assert_stored_reads_are_fresh(&t);
+  drop_tree(&t);
+}
+
+/* A record's reads as kept, one damaged: the decoder refuses it
+ * (PT_EINVAL), the rest of the record is still read, and a re-run over a
+ * store holding it resolves every file and keeps them again. */
+static void reads_kept__damaged_reads_are_refused(void **state)
+{
+  tree t;
+  size_t n_read;
+  reads_tree(&t, "rerun_reads_damaged", "sqlite");
+  index_and_save(&t);
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n\n"
+                               "def fresh_name():\n    return 4\n");
+  rerun_equals_fresh(&t, "a definition added", &n_read);
+  pt_graph *g = NULL;
+  load_lean(&t, &g);
+  const pt_file_record *y = pt_graph_find_file(g, "y.py");
+  assert_non_null(y);
+  /* reads {1, 2, 3}, bases' none, then damaged: 1, 2, 2 */
+  pt__deps d = {NULL, 0, 0, 0}, b = {NULL, 0, 0, 0}, got[2];
+  pt_buf rec = PT_BUF_INIT, bad = PT_BUF_INIT;
+  for (uint64_t v = 1; v <= 3; v++)
+    assert_int_equal(pt__deps_add(&d, v), 0);
+  assert_int_equal(pt__reuse_set_reads(y, &d, &b, &rec), 0);
+  pt_file_record f = *y;
+  f.reuse = rec.ptr;
+  f.reuse_size = rec.len;
+  assert_int_equal(pt__reuse_reads(&f, &got[0], &got[1]), 1);
+  assert_int_equal(got[0].n, 3);
+  assert_int_equal(got[0].v[2], 3);
+  assert_int_equal(got[1].n, 0);
+  pt__deps_fini(&got[0]);
+  pt__deps_fini(&got[1]);
+  const unsigned char *p = (const unsigned char *)rec.ptr;
+  size_t at = 6;
+  while (p[at] & 0x80) /* the size on disk */
+    at++;
+  at += 2; /* its last byte, the flags */
+  assert_int_equal(p[at], 3);
+  ((unsigned char *)rec.ptr)[at + 3] = 0; /* 3 becomes 2: not ascending */
+  assert_int_equal(pt__reuse_reads(&f, &got[0], &got[1]), PT_EINVAL);
+  assert_int_equal(got[0].n, 0);
+  pt_error_clear();
+  /* a count past the record's end */
+  assert_int_equal(pt_buf_put(&bad, p, at), 0);
+  assert_int_equal(pt_varint_put(&bad, (uint64_t)1 << 40), 0);
+  assert_int_equal(pt_buf_put(&bad, p + at + 1, rec.len - at - 1), 0);
+  f.reuse = bad.ptr;
+  f.reuse_size = bad.len;
+  assert_int_equal(pt__reuse_reads(&f, &got[0], &got[1]), PT_EINVAL);
+  pt_error_clear();
+  /* the damaged order stored: its record is read, its reads refused, and
+   * the re-run resolves every file */
+  ((unsigned char *)rec.ptr)[at + 3] = 0;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  char path[800];
+  snprintf(path, sizeof path, "%s/index.sqlite", t.dir);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, "UPDATE files SET reuse = ? WHERE "
+                                      "path = 'y.py'", -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_bind_blob(st, 1, rec.ptr, (int)rec.len,
+                                     SQLITE_TRANSIENT), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  assert_int_equal(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+  pt_test_write(t.src, "x.py", "def x2():\n    return 1\n\ndef x():\n"
+                               "    return x2()\n");
+  rerun_equals_fresh(&t, "a definition added beside damaged reads", &n_read);
+  assert_int_equal(n_read, 4);
+  assert_stored_reads_are_fresh(&t);
+  pt__deps_fini(&d);
+  pt__deps_fini(&b);
+  pt_buf_fini(&rec);
+  pt_buf_fini(&bad);
+  pt_graph_free(g);
+  drop_tree(&t);
+}
+
+/* The live index's patch writes into the patched graph's records what the
+ * files it resolved again read: the changed file's and its readers'. */
+static void reads_kept__written_back_by_a_live_update(void **state)
+{
+  tree t;
+  pt_ingest_opts o = {.n_threads = 1};
+  pt_ingest_stats st;
+  pt_ingest_cache *c = NULL;
+  pt_graph *g = NULL, *now = NULL;
+  reads_tree(&t, "rerun_reads_live", "sqlite");
+  o.root = t.src;
+  assert_int_equal(pt_ingest_cache_new(&c), 0);
+  o.cache = c;
+  assert_int_equal(pt_ingest(&o, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  for (size_t i = 0; i < pt_graph_n_files(g); i++)
+    assert_false(pt__reuse_has_reads(&pt_graph_files(g)[i]));
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n\n"
+                               "def fresh_name():\n    return 4\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(c, "z.py"), 0);
+  assert_int_equal(pt_ingest_patch(&o, g, &now, &st), 0);
+  assert_non_null(now);
+  pt_ingest_stats_fini(&st);
+  /* z.py and its reader y.py keep them, the others not yet */
+  size_t n = 0;
+  for (size_t i = 0; i < pt_graph_n_files(now); i++)
+    n += pt__reuse_has_reads(&pt_graph_files(now)[i]);
+  assert_true(pt__reuse_has_reads(pt_graph_find_file(now, "z.py")));
+  assert_true(pt__reuse_has_reads(pt_graph_find_file(now, "y.py")));
+  assert_int_equal(n, 2);
+  /* a full run with this cache keeps none (its tables may differ) */
+  pt_graph *full = NULL;
+  pt_test_write(t.src, "README.md", "more\n");
+  assert_int_equal(pt_ingest(&o, &full, &st), 0);
+  pt_ingest_stats_fini(&st);
+  for (size_t i = 0; i < pt_graph_n_files(full); i++)
+    assert_false(pt__reuse_has_reads(&pt_graph_files(full)[i]));
+  pt_graph_free(full);
+  /* what they keep is what a fresh run records */
+  pt_ingest_cache *c2 = NULL;
+  o.cache = NULL;
+  assert_int_equal(pt_ingest_cache_new(&c2), 0);
+  o.cache = c2;
+  assert_int_equal(pt_ingest(&o, &full, &st), 0);
+  pt_ingest_stats_fini(&st);
+  const pt_resolver *rs = pt__cache_resolver(c2);
+  for (size_t f = 0; f < pt__resolver_n_files(rs); f++) {
+    const char *path = pt__resolver_file_path(rs, f);
+    const pt_file_record *rec = pt_graph_find_file(now, path);
+    pt__deps d[2];
+    if (!pt__reuse_has_reads(rec))
+      continue;
+    assert_int_equal(pt__reuse_reads(rec, &d[0], &d[1]), 1);
+    for (int w = 0; w < 2; w++) {
+      const pt__deps *want = pt__resolver_file_deps(rs, f, w);
+      assert_int_equal(want->n, d[w].n);
+      if (want->n)
+        assert_memory_equal(want->v, d[w].v, want->n * sizeof *want->v);
+      pt__deps_fini(&d[w]);
+    }
+  }
+  pt_graph_free(full);
+  pt_ingest_cache_free(c2);
+  pt_graph_free(now);
+  pt_graph_free(g);
+  pt_ingest_cache_free(c);
+  drop_tree(&t);
+}
+
 /* Each test starts with the load and the seed in turn (a failed test
  * may leave ahead set). */
 static int not_ahead(void **state)
@@ -1664,6 +1969,10 @@ int main(void)
       cmocka_unit_test_setup(seed_lazily__reads_records_without_flags_at_once, not_ahead),
       cmocka_unit_test_setup(seed_lazily__many_left_are_decoded_as_a_seed_decodes, not_ahead),
       cmocka_unit_test_setup(rerun__a_damaged_record_left_for_later_is_parsed_again, not_ahead),
+      cmocka_unit_test_setup(reads_kept__rerun_gives_a_fresh_index, not_ahead),
+      cmocka_unit_test_setup(reads_kept__records_of_version_6_are_read_then_kept, not_ahead),
+      cmocka_unit_test_setup(reads_kept__damaged_reads_are_refused, not_ahead),
+      cmocka_unit_test_setup(reads_kept__written_back_by_a_live_update, not_ahead),
       cmocka_unit_test_setup(load_without_code__is_the_load_without_any_code, not_ahead),
       cmocka_unit_test_setup(load_without_code_then__gives_the_records_then_the_edges, not_ahead),
       cmocka_unit_test_setup(load_rest_then__adds_the_rest_to_the_file_records, not_ahead),

@@ -198,6 +198,10 @@ void pt_graph_meta_at(const pt_graph *g, size_t i, const char **name,
 /* The file record of a root-relative path, or NULL (binary search: the
  * graph must be finished). */
 const pt_file_record *pt_graph_find_file(const pt_graph *g, const char *path);
+/* The reuse bytes of the file record at path become a copy of reuse[0..n)
+ * (bookkeeping only: what a later run reuses): 0, PT_ENOTFOUND, PT_ENOMEM. */
+int pt_graph_set_file_reuse(pt_graph *g, const char *path, const void *reuse,
+                            size_t n);
 /* The value of a metadata name, or NULL. */
 const char *pt_graph_meta(const pt_graph *g, const char *name);
 

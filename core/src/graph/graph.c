@@ -1106,6 +1106,20 @@ const pt_file_record *pt_graph_find_file(const pt_graph *g, const char *path)
   return NULL;
 }
 
+int pt_graph_set_file_reuse(pt_graph *g, const char *path, const void *reuse,
+                            size_t n)
+{
+  pt_file_record *f = (pt_file_record *)pt_graph_find_file(g, path);
+  if (!f)
+    return PT_ERR(PT_ENOTFOUND, "no file record for %s", path);
+  void *copy = pt_arena_alloc(&g->pool->arena, n ? n : 1);
+  if (!copy)
+    return PT_ERR(PT_ENOMEM, "out of memory copying a file's reuse record");
+  f->reuse = memcpy(copy, reuse, n);
+  f->reuse_size = n;
+  return 0;
+}
+
 const char *pt_graph_meta(const pt_graph *g, const char *name)
 {
   for (size_t i = 0; i < g->meta.n; i++)

@@ -655,6 +655,25 @@ static void unpack_refs(const ref_batch *b, const pt__kept_ref *k, size_t n,
 #undef STR
 }
 
+/* A file's record as the graph keeps it: a reused result's record may keep
+ * what the file read in the run that stored it, which this run's tables
+ * need not give: kept without it (a patch writes it again). */
+static int add_file(pt_graph *g, const pt_file_record *f)
+{
+  if (!f->reuse || !pt__reuse_has_reads(f))
+    return pt_graph_add_file(g, f);
+  pt_buf b = PT_BUF_INIT;
+  pt_file_record c = *f;
+  int rc = pt__reuse_set_reads(f, NULL, NULL, &b);
+  if (rc == 0) {
+    c.reuse = b.ptr;
+    c.reuse_size = b.len;
+    rc = pt_graph_add_file(g, &c);
+  }
+  pt_buf_fini(&b);
+  return rc;
+}
+
 /* One file into the graph: entities, tests, its record, its references. */
 static int merge_one(pool *p, size_t i)
 {
@@ -700,7 +719,7 @@ static int merge_one(pool *p, size_t i)
   for (size_t k = 0; rc == 0 && k < r->n_tests; k++)
     rc = pt_graph_add_test(p->g, &r->tests[k]);
   if (rc == 0)
-    rc = pt_graph_add_file(p->g, &r->file);
+    rc = add_file(p->g, &r->file);
   if (rc == 0)
     rc = keep_refs(p, i, s, r, first);
   s->result = NULL;

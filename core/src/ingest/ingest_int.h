@@ -252,6 +252,18 @@ int pt__reuse_decode_refs(pt_file_result *r, size_t at);
 /* The size on disk of the file f's record was made from, as its reuse
  * record says (f->size, the decoded text's, when it has none). */
 uint64_t pt__reuse_disk_size(const pt_file_record *f);
+/* What the file's resolution read, as f's reuse record keeps it (deps and
+ * bdeps made, pt__deps_fini's to free): 1, 0 when it keeps none (an older
+ * record, or one no resolution wrote to; both left empty), PT_EINVAL when
+ * they are malformed, PT_ENOMEM. */
+int pt__reuse_reads(const pt_file_record *f, pt__deps *deps, pt__deps *bdeps);
+/* Whether f's reuse record keeps what its resolution read. */
+int pt__reuse_has_reads(const pt_file_record *f);
+/* f's reuse record into out, keeping deps and bdeps (sealed) as what its
+ * resolution read, or none when both are NULL: 0, PT_EINVAL when f has no
+ * current record, PT_ENOMEM. */
+int pt__reuse_set_reads(const pt_file_record *f, const pt__deps *deps,
+                        const pt__deps *bdeps, pt_buf *out);
 /* 1 when f's reuse record was made by this build's extractor (same
  * format and digest of the queries and extract sources), else 0. */
 int pt__reuse_is_current(const pt_file_record *f);

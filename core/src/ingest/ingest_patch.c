@@ -17,6 +17,7 @@
 #include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 #include "ingest_int.h"
+#include "resolve_int.h"
 
 /* A file patched: re-extracted (edited or new), gone, or only resolved
  * again (a file that read something that changed). */
@@ -260,7 +261,7 @@ static int take_file(pt_ingest_cache *c, unsigned char *taken, patched *pf,
  * keeps a rule that did from looping); then every file that read what
  * changed is resolved again. */
 static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
-                          size_t *n, pt__deps *ch)
+                          size_t *n, pt__deps *ch, unsigned char *renoted)
 {
   size_t n_entries, n_files = pt__resolver_n_files(rs);
   const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
@@ -295,6 +296,7 @@ static int follow_changes(pt_ingest_cache *c, pt_resolver *rs, patched *pf,
           r = pf[k].use;
       rc = pt__resolver_renote_bases(rs, path, r->file.lang, r->refs, r->n_refs,
                                      0, ch);
+      renoted[i] = 1; /* its bases' reads may differ */
     }
     if (rc == 0)
       rc = pt__deps_seal(ch);
@@ -719,6 +721,59 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
   return rc;
 }
 
+/* ---- what the files resolved again read, kept in their records ---------
+ * A resolver that recorded what every file read (not a re-run's that
+ * recorded only some: their records would not say which) writes into the
+ * patched graph's record of each file this patch resolved again, or whose
+ * bases it noted again, what it read now; after a re-run that resolved
+ * every file for it, into every file's record (ingest_rerun_seed.c). A
+ * later re-run then loads them instead of resolving every file. */
+
+static int keep_read(pt_resolver *rs, const char *path, pt_graph *out,
+                     pt_buf *b)
+{
+  size_t id, f = (size_t)-1;
+  const pt_file_record *rec = pt_graph_find_file(out, path);
+  if (!rec || !pt__reuse_is_current(rec))
+    return 0;
+  if (pt_strmap_get(&rs->paths, path, strlen(path), &id))
+    f = pt__resolve_file_of(rs, (uint32_t)id);
+  if (f >= pt__resolver_n_files(rs) || rs->rfiles[f].dead)
+    return 0;
+  int rc = pt__reuse_set_reads(rec, pt__resolver_file_deps(rs, f, 0),
+                               pt__resolver_file_deps(rs, f, 1), b);
+  if (rc == PT_EINVAL) { /* a malformed record: a later run parses it */
+    pt_error_clear();
+    return 0;
+  }
+  return rc ? rc : pt_graph_set_file_reuse(out, path, b->ptr, b->len);
+}
+
+static int keep_reads(pt_ingest_cache *c, pt_resolver *rs, const patched *pf,
+                      size_t n, const unsigned char *renoted, pt_graph *out)
+{
+  size_t n_entries;
+  const pt__cache_entry *e = pt__cache_entries(c, &n_entries);
+  pt_buf b = PT_BUF_INIT;
+  int rc = 0;
+  if (!rs || !rs->rfiles || rs->reads_partial)
+    return 0;
+  if (rs->reads_unsaved) {
+    const pt_file_record *f = pt_graph_files(out);
+    for (size_t i = 0; rc == 0 && i < pt_graph_n_files(out); i++)
+      rc = keep_read(rs, f[i].path, out, &b);
+    rs->reads_unsaved = rc != 0;
+  }
+  for (size_t k = 0; rc == 0 && k < n; k++)
+    if (pf[k].use)
+      rc = keep_read(rs, pf[k].use->file.path, out, &b);
+  for (size_t i = 0; rc == 0 && renoted && i < n_entries; i++)
+    if (renoted[i] && e[i].r)
+      rc = keep_read(rs, e[i].r->file.path, out, &b);
+  pt_buf_fini(&b);
+  return rc;
+}
+
 /* The dirty paths: files to re-extract, gone or new into pf, or paths
  * that change nothing; PT_EAGAIN for anything else (a folder, an ignore
  * file, a file a fresh walk would leave out or list as ignored). */
@@ -848,16 +903,22 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
     rc = PT_EAGAIN;
   if (rc == 0 && tables)
     rc = keys_stay_unique(c, pf, n);
+  unsigned char *renoted = rc == 0 && tables ? pt_calloc(n_entries + 1, 1)
+                                             : NULL;
   if (rc == 0 && tables) {
     mutated = 1;
     rc = change_tables(rs, scratch, pf, n, &ch);
     if (rc == 0)
-      rc = follow_changes(c, rs, pf, &n, &ch);
+      rc = renoted ? follow_changes(c, rs, pf, &n, &ch, renoted)
+                   : PT_ERR(PT_ENOMEM, "out of memory");
   }
   if (rc == 0 && n > 0)
     rc = patch_graph(rs, scratch, prev, pf, n, n_dirty,
                      o->n_threads ? o->n_threads : pt_cpu_count(), out);
   pt_graph_free(scratch);
+  if (rc == 0 && *out)
+    rc = keep_reads(c, rs, pf, n, renoted, *out);
+  pt_free(renoted);
   if (rc == 0) {
     rc = update_cache(c, pf, n_dirty, st);
     pt__cache_clear_dirty(c);

@@ -624,6 +624,39 @@ static void tables_fini(tables *t)
   pt_graph_free(t->g);
 }
 
+/* What the records of the n entries keep of what each file read: 1 when
+ * every one keeps it (*out: 2 n of them, each file's reads then its
+ * bases'), 2 when some do or one is malformed, 0 when none does, or
+ * PT_ENOMEM. */
+static int kept_reads(const pt__cache_entry *e, size_t n, pt__deps **out)
+{
+  size_t with = 0;
+  *out = NULL;
+  for (size_t i = 0; i < n; i++)
+    with += pt__reuse_has_reads(&e[i].r->file);
+  if (with == 0 || n == 0)
+    return 0;
+  if (with < n)
+    return 2;
+  pt__deps *kd = pt_calloc(2 * n + 1, sizeof *kd);
+  if (!kd)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  int rc = 0;
+  for (size_t i = 0; rc >= 0 && i < n; i++)
+    rc = pt__reuse_reads(&e[i].r->file, &kd[2 * i], &kd[2 * i + 1]);
+  if (rc == 1) {
+    *out = kd;
+    return 1;
+  }
+  for (size_t i = 0; i < 2 * n; i++)
+    pt__deps_fini(&kd[i]);
+  pt_free(kd);
+  if (rc == PT_ENOMEM)
+    return rc;
+  pt_error_clear(); /* malformed: every file is resolved, and kept again */
+  return 2;
+}
+
 /* The rest of what pt__patch_seed does, with t's tables, recording what
  * the files of reads read. Only the files whose references are used
  * (noting bases, resolving for reads) have them copied. */
@@ -636,6 +669,25 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
   pt__resolve_job *run = pt_calloc(n + 1, sizeof *run);
   pt_buf fk = PT_BUF_INIT;
   int rc = jobs && run ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  /* what every file read, kept by its record: none is resolved for it;
+   * else some are (reads), or every one when some records keep reads,
+   * which the files this run resolves again would leave stale */
+  unsigned char *all = NULL;
+  pt__deps *kd = NULL;
+  int kept = rc == 0 ? kept_reads(e, n, &kd) : 0;
+  if (kept < 0)
+    rc = kept;
+  if (kept == 1) {
+    all = pt_calloc(n + 1, 1);
+  } else if (kept == 2) {
+    all = pt_malloc(n + 1);
+    if (all)
+      memset(all, 1, n);
+  }
+  if (rc == 0 && kept > 0 && !all)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  if (all)
+    reads = all;
   /* a lazy seed left the references of files that note no bases */
   if (rc == 0)
     rc = pt__cache_refs_many(c, reads);
@@ -657,9 +709,16 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
     if (jobs[i].n_refs)
       rc = pt__resolver_note_bases(t->rs, jobs[i].path, jobs[i].lang,
                                    jobs[i].refs, jobs[i].n_refs);
+  for (size_t i = 0; rc == 0 && kept == 1 && i < n; i++) {
+    pt__resolver_keep_deps(t->rs, 0, i, &kd[2 * i]);
+    pt__resolver_keep_deps(t->rs, 1, i, &kd[2 * i + 1]);
+  }
   if (rc == 0 && n_jobs) /* for what they read: their edges are the stored */
     rc = pt__resolve_files(t->rs, NULL, run, n_jobs, n_threads);
   if (rc == 0) {
+    /* what every file read, when the records do not all keep it */
+    t->rs->reads_partial = kept != 1 && n_jobs < n;
+    t->rs->reads_unsaved = kept != 1 && n_jobs == n;
     pt__resolver_adopt(t->rs, t->ents, t->files);
     t->ents = NULL;
     t->files = NULL;
@@ -671,6 +730,10 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
     pt_free((void *)jobs[i].refs);
   pt_free(jobs);
   pt_free(run);
+  pt_free(all);
+  for (size_t i = 0; kd && i < 2 * n; i++)
+    pt__deps_fini(&kd[i]);
+  pt_free(kd);
   pt_buf_fini(&fk);
   if (n_jobs > 64)
     pt_sys_heap_trim(); /* as pt__patch_seed: the copies of the references */

@@ -8,9 +8,11 @@
  * Layout: 'R', version, the extractor's digest (4 bytes, low first: see
  * below), then varints: the file's size on disk (the record's size is of
  * the text as decoded, which differs when it held invalid UTF-8), the
- * flags (REUSE_NOTES_BASES; version 5 had none), the entity count and, in
- * source
- * order, each entity's rank among the file's entities in canonical order;
+ * flags (REUSE_NOTES_BASES, REUSE_HAS_READS; version 5 had none), with
+ * REUSE_HAS_READS what the file's resolution read (pt__deps: the count of
+ * its references' reads, then the reads ascending, the first as it is and
+ * each next as its difference from the one before; the same for noting
+ * its bases: pt__reuse_reads), the entity count and, in source order, each entity's rank among the file's entities in canonical order;
  * the same for the tests; the reference count and each reference (from:
  * 0 for the file key, k + 1 for the k-th entity in source order;
  * from_entity zigzagged; kind; via; recv_how; arity; is_base_init; line;
@@ -36,11 +38,12 @@
 #include "ingest_int.h"
 
 #define REUSE_TAG 'R'
-#define REUSE_VERSION 6 /* 1 had no arity, 2 no extractor digest, 3 no
+#define REUSE_VERSION 7 /* 1 had no arity, 2 no extractor digest, 3 no
                            size on disk, 4 no argument types, 5 no flags
                            (still read: its references are always
-                           decoded) */
+                           decoded), 6 no reads (still read) */
 #define REUSE_VERSION_NO_FLAGS 5
+#define REUSE_VERSION_NO_READS 6
 #define REUSE_HEAD 6
 
 /* The flags: the file has references the resolver notes as bases
@@ -48,6 +51,9 @@
  * files at once (every one of them is noted), the others' only when it
  * uses them. What the resolver notes changing changes REUSE_VERSION. */
 #define REUSE_NOTES_BASES 1u
+/* The record holds what the file's resolution read (pt__reuse_reads),
+ * written after resolution (pt__reuse_set_reads); extraction writes none. */
+#define REUSE_HAS_READS 2u
 
 /* What made the raw references a record keeps: a digest of the queries and
  * the extract stage's sources, worked out by the build (core/CMakeLists.txt).
@@ -75,7 +81,8 @@ static int reuse_version(const pt_file_record *f)
   reuse_head(head);
   if (!p || f->reuse_size < REUSE_HEAD || p[0] != head[0] ||
       memcmp(p + 2, head + 2, REUSE_HEAD - 2) != 0 ||
-      (p[1] != REUSE_VERSION && p[1] != REUSE_VERSION_NO_FLAGS))
+      (p[1] != REUSE_VERSION && p[1] != REUSE_VERSION_NO_FLAGS &&
+       p[1] != REUSE_VERSION_NO_READS))
     return 0;
   return p[1];
 }
@@ -400,6 +407,18 @@ static const char *get_str(dec *d)
   return s;
 }
 
+/* Passes over a record's reads (both lists). */
+static void skip_reads(dec *d)
+{
+  for (int w = 0; w < 2 && !d->bad; w++) {
+    uint64_t n = get_u64(d);
+    if (n > (uint64_t)(d->end - d->p))
+      set_bad(d);
+    for (uint64_t k = 0; k < n && !d->bad; k++)
+      get_u64(d);
+  }
+}
+
 /* One file's records in canonical order: indexes into the graph's arrays. */
 typedef struct file_span {
   size_t *ents, n_ents;
@@ -495,6 +514,10 @@ static int decode(const pt_graph *g, const pt_file_record *f,
     get_u64(&d); /* the size on disk: pt__reuse_disk_size */
     if (version != REUSE_VERSION_NO_FLAGS)
       flags = get_u64(&d);
+    if (version == REUSE_VERSION_NO_READS || version == REUSE_VERSION_NO_FLAGS)
+      flags &= ~(uint64_t)REUSE_HAS_READS;
+    if (flags & REUSE_HAS_READS)
+      skip_reads(&d);
     r->entities = pt_arena_alloc(&r->arena, (sp->n_ents + 1) * sizeof *r->entities);
     r->tests = pt_arena_alloc(&r->arena, (sp->n_tests + 1) * sizeof *r->tests);
     if (!r->entities || !r->tests)
@@ -550,6 +573,121 @@ int pt__reuse_decode_refs(pt_file_result *r, size_t at)
   pt_free(d.strings);
   pt_buf_fini(&file_key);
   return rc;
+}
+
+/* ---- what a file's resolution read ------------------------------------- */
+
+/* Where f's reads start (after the size on disk and the flags) and its
+ * flags: 0, or 1 when the record is not current or not well formed. */
+static int reads_at(const pt_file_record *f, dec *d, uint64_t *flags)
+{
+  int version = reuse_version(f);
+  d->p = (const unsigned char *)f->reuse + REUSE_HEAD;
+  d->end = (const unsigned char *)f->reuse + f->reuse_size;
+  *flags = 0;
+  if (!version)
+    return 1;
+  get_u64(d);
+  if (version != REUSE_VERSION_NO_FLAGS)
+    *flags = get_u64(d);
+  if (version != REUSE_VERSION)
+    *flags &= ~(uint64_t)REUSE_HAS_READS;
+  return d->bad ? 1 : 0;
+}
+
+static int get_deps(dec *d, pt__deps *out)
+{
+  uint64_t n = get_u64(d), prev = 0;
+  if (n > (uint64_t)(d->end - d->p))
+    set_bad(d);
+  if (d->bad)
+    return 0;
+  out->v = pt_malloc(((size_t)n + 1) * sizeof *out->v);
+  if (!out->v)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  out->cap = (size_t)n + 1;
+  for (size_t k = 0; k < n && !d->bad; k++) {
+    uint64_t dv = get_u64(d), v = prev + dv;
+    if (k > 0 && (dv == 0 || v < prev)) /* ascending, no wrap */
+      set_bad(d);
+    out->v[out->n++] = prev = v;
+  }
+  return 0;
+}
+
+int pt__reuse_reads(const pt_file_record *f, pt__deps *deps, pt__deps *bdeps)
+{
+  dec d = {NULL, NULL, NULL, 0, 0, 0};
+  uint64_t flags;
+  memset(deps, 0, sizeof *deps);
+  memset(bdeps, 0, sizeof *bdeps);
+  if (reads_at(f, &d, &flags) != 0 || !(flags & REUSE_HAS_READS))
+    return 0;
+  int rc = get_deps(&d, deps);
+  if (rc == 0)
+    rc = get_deps(&d, bdeps);
+  if (rc == 0 && d.bad)
+    rc = PT_ERR(PT_EINVAL, "%s: the reuse record's reads are malformed",
+                f->path ? f->path : "?");
+  if (rc) {
+    pt__deps_fini(deps);
+    pt__deps_fini(bdeps);
+    return rc;
+  }
+  return 1;
+}
+
+static int put_deps(pt_buf *b, const pt__deps *x)
+{
+  uint64_t prev = 0;
+  size_t n = x ? x->n : 0;
+  int rc = pt_varint_put(b, n);
+  for (size_t k = 0; rc == 0 && k < n; k++) {
+    rc = pt_varint_put(b, x->v[k] - prev);
+    prev = x->v[k];
+  }
+  return rc;
+}
+
+int pt__reuse_set_reads(const pt_file_record *f, const pt__deps *deps,
+                        const pt__deps *bdeps, pt_buf *out)
+{
+  dec d = {NULL, NULL, NULL, 0, 0, 0};
+  uint64_t flags, size;
+  unsigned char head[REUSE_HEAD];
+  pt_buf_clear(out);
+  if (reads_at(f, &d, &flags) != 0)
+    return PT_ERR(PT_EINVAL, "%s: no current reuse record", f->path ? f->path : "?");
+  if (flags & REUSE_HAS_READS)
+    skip_reads(&d);
+  if (d.bad)
+    return PT_ERR(PT_EINVAL, "%s: the reuse record's reads are malformed",
+                  f->path ? f->path : "?");
+  const unsigned char *rest = d.p;
+  /* the size on disk again (reads_at read past it) */
+  d.p = (const unsigned char *)f->reuse + REUSE_HEAD;
+  size = get_u64(&d);
+  if (reuse_version(f) == REUSE_VERSION_NO_FLAGS) /* every file noted */
+    flags = REUSE_NOTES_BASES;
+  flags &= ~(uint64_t)REUSE_HAS_READS;
+  if (deps || bdeps)
+    flags |= REUSE_HAS_READS;
+  reuse_head(head);
+  int rc = pt_buf_put(out, head, sizeof head);
+  if (rc == 0) rc = pt_varint_put(out, size);
+  if (rc == 0) rc = pt_varint_put(out, flags);
+  if (rc == 0 && (flags & REUSE_HAS_READS)) rc = put_deps(out, deps);
+  if (rc == 0 && (flags & REUSE_HAS_READS)) rc = put_deps(out, bdeps);
+  if (rc == 0)
+    rc = pt_buf_put(out, rest, (size_t)(d.end - rest));
+  return rc;
+}
+
+int pt__reuse_has_reads(const pt_file_record *f)
+{
+  dec d = {NULL, NULL, NULL, 0, 0, 0};
+  uint64_t flags;
+  return reads_at(f, &d, &flags) == 0 && (flags & REUSE_HAS_READS);
 }
 
 /* ---- seeding a cache ---------------------------------------------------- */

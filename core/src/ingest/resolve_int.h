@@ -167,6 +167,11 @@ struct pt_resolver {
   pt__readers readers[2];    /* who holds a hash: [0] deps, [1] bdeps */
   int readers_by_scan;       /* made for one patch (a re-run): readers
                                 are found by a scan, no index is made */
+  int reads_partial;         /* a re-run recorded what some files read,
+                                not every file (ingest_rerun_seed.c) */
+  int reads_unsaved;         /* a re-run recorded what every file read,
+                                which the stored records did not all keep:
+                                the patch writes every file's */
   size_t *file_at;           /* owned, by path id: file index, or NONE */
   size_t cap_file_at;
   pt_strmap name_ids;        /* names -> id (ent_info.nid) */
