@@ -392,6 +392,39 @@ static void store_write_changes__brings_the_store_to_the_new_graph(
   pt_graph_free(big);
 }
 
+/* A re-run or a live update writes back into a file's reuse record what
+ * the file read (ingest_reuse.c, version 7), its other fields the same:
+ * the changes written hold it. */
+static void store_write_changes__writes_a_file_whose_reuse_alone_changed(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *big = pt_test_sample_graph();
+  pt_graph *was = pt_test_new_graph(), *now = pt_test_new_graph();
+  static const unsigned char more[] = {'R', 7, 1, 2, 3, 4, 9, 2, 0, 0xff};
+  assert_int_equal(pt_store_save(f->st, big), 0);
+  assert_int_equal(pt_store_load(f->st, was), 0);
+  assert_int_equal(pt_store_load(f->st, now), 0);
+  assert_true(pt_graph_n_files(now) > 0);
+  const char *path = pt_graph_files(now)[0].path;
+  assert_int_equal(pt_graph_set_file_reuse(now, path, more, sizeof more), 0);
+  assert_int_equal(pt_graph_set_file_reuse(now, "no/such/file", more, 1),
+                   PT_ENOTFOUND);
+  pt_error_clear();
+  assert_int_equal(pt_store_write_changes(f->st, was, now), 0);
+  pt_test_assert_loads(f->st, now);
+  pt_graph *back = pt_test_new_graph();
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  const pt_file_record *r = pt_graph_find_file(back, path);
+  assert_non_null(r);
+  assert_int_equal(r->reuse_size, sizeof more);
+  assert_memory_equal(r->reuse, more, sizeof more);
+  pt_graph_free(back);
+  pt_graph_free(now);
+  pt_graph_free(was);
+  pt_graph_free(big);
+}
+
 /* What a re-run compares the tree with: the file records, ignored files
  * and metadata as saved, and no entity, edge or test. */
 static void store_load_files__reads_files_ignored_and_meta_only(void **state)
@@ -583,6 +616,8 @@ int pt_test_store_conformance(const char *group, const pt_test_backend *be)
       STORE_TEST(store_write_changes__writes_changed_candidates, be),
       STORE_TEST(store_save__second_save_replaces_the_first, be),
       STORE_TEST(store_write_changes__brings_the_store_to_the_new_graph, be),
+      STORE_TEST(store_write_changes__writes_a_file_whose_reuse_alone_changed,
+                 be),
       STORE_TEST(store_load_files__reads_files_ignored_and_meta_only, be),
       STORE_TEST(store_load__before_any_save_returns_notfound, be),
       STORE_TEST(store_load__rejects_a_graph_that_is_not_empty, be),
