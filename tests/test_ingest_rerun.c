@@ -250,7 +250,8 @@ static void rerun(const tree *t, pt_ingest_stats *st, int *is_patched)
     assert_int_equal(pt_graph_new(&stored), 0);
   }
   load_and_seed(s, &o, &d, &stored, strncmp(t->spec, "mem", 3) != 0);
-  assert_int_equal(pt_ingest_rerun(&o, stored, &d, &g, st), 0);
+  if (pt_ingest_rerun(&o, stored, &d, &g, st) != 0)
+    fail_msg("pt_ingest_rerun: %s", pt_error_last()->message);
   *is_patched = pt_graph_pool_of(g) == pt_graph_pool_of(stored);
   /* a patch took the begun tables and reads, else made its own, and the
    * changed files extracted ahead */
@@ -1735,6 +1736,13 @@ static void reads_kept_on(const char *engine)
   rerun_equals_fresh(&t, "a body edit", &n_read);
   assert_int_equal(n_read, 0);
   assert_stored_reads_are_fresh(&t);
+  /* narrowed to the files naming what changed (y.py): those resolved, the
+   * others' kept reads left as they are, the patch's written back */
+  pt_test_write(t.src, "x.py", "def xq():\n    return 1\n");
+  rerun_equals_fresh(&t, "a read definition renamed", &n_read);
+  assert_true(n_read <= 1);
+  assert_stored_reads_are_fresh(&t);
+  assert_int_equal(stored_with_reads(&t), 4);
   pt_test_write(t.src, "v.py", "def v():\n    return z()\n");
   rerun_equals_fresh(&t, "a file added", &n_read);
   assert_int_equal(n_read, 0);
@@ -1823,7 +1831,7 @@ static void reads_kept__damaged_reads_are_refused(void **state)
   size_t at = 6;
   while (p[at] & 0x80) /* the size on disk */
     at++;
-  at += 2; /* its last byte, the flags */
+  at += 3; /* its last byte, the flags, the reads' length */
   assert_int_equal(p[at], 3);
   ((unsigned char *)rec.ptr)[at + 3] = 0; /* 3 becomes 2: not ascending */
   assert_int_equal(pt__reuse_reads(&f, &got[0], &got[1]), PT_EINVAL);
@@ -1854,9 +1862,8 @@ static void reads_kept__damaged_reads_are_refused(void **state)
   sqlite3_finalize(st);
   assert_int_equal(sqlite3_changes(db), 1);
   sqlite3_close(db);
-  pt_test_write(t.src, "x.py", "def x2():\n    return 1\n\ndef x():\n"
-                               "    return x2()\n");
-  rerun_equals_fresh(&t, "a definition added beside damaged reads", &n_read);
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n");
+  rerun_equals_fresh(&t, "a definition removed beside damaged reads", &n_read);
   assert_int_equal(n_read, 4);
   assert_stored_reads_are_fresh(&t);
   pt__deps_fini(&d);

@@ -625,19 +625,22 @@ static void tables_fini(tables *t)
 }
 
 /* What the records of the n entries keep of what each file read: 1 when
- * every one keeps it (*out: 2 n of them, each file's reads then its
- * bases'), 2 when some do or one is malformed, 0 when none does, or
- * PT_ENOMEM. */
+ * every one keeps it (out, when not NULL: *out 2 n of them, each file's
+ * reads then its bases'), 2 when some do or one is malformed, 0 when none
+ * does, or PT_ENOMEM. */
 static int kept_reads(const pt__cache_entry *e, size_t n, pt__deps **out)
 {
   size_t with = 0;
-  *out = NULL;
+  if (out)
+    *out = NULL;
   for (size_t i = 0; i < n; i++)
     with += pt__reuse_has_reads(&e[i].r->file);
   if (with == 0 || n == 0)
     return 0;
   if (with < n)
     return 2;
+  if (!out) /* not wanted: not decoded */
+    return 1;
   pt__deps *kd = pt_calloc(2 * n + 1, sizeof *kd);
   if (!kd)
     return PT_ERR(PT_ENOMEM, "out of memory");
@@ -669,22 +672,29 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
   pt__resolve_job *run = pt_calloc(n + 1, sizeof *run);
   pt_buf fk = PT_BUF_INIT;
   int rc = jobs && run ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
-  /* what every file read, kept by its record: none is resolved for it;
-   * else some are (reads), or every one when some records keep reads,
-   * which the files this run resolves again would leave stale */
+  /* Every file would be resolved for what it read (reads all set): when
+   * every record keeps that, it is loaded instead and none is. Some files
+   * only: those are resolved, as for records that keep none, and the
+   * patch writes back what the files it resolves read (the others' stay
+   * true: they read nothing that changed). When some records keep reads
+   * and some not, every file is resolved, and then kept (the records of
+   * the files this run resolves again would else be left stale). */
   unsigned char *all = NULL;
   pt__deps *kd = NULL;
-  int kept = rc == 0 ? kept_reads(e, n, &kd) : 0;
+  int every = n > 0 && !memchr(reads, 0, n);
+  int kept = rc == 0 ? kept_reads(e, n, every ? &kd : NULL) : 0;
   if (kept < 0)
     rc = kept;
-  if (kept == 1) {
+  if (kept == 1 && !every) {
+    kept = 3; /* narrowed, every record keeps reads */
+  } else if (kept == 1) {
     all = pt_calloc(n + 1, 1);
   } else if (kept == 2) {
     all = pt_malloc(n + 1);
     if (all)
       memset(all, 1, n);
   }
-  if (rc == 0 && kept > 0 && !all)
+  if (rc == 0 && (kept == 1 || kept == 2) && !all)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (all)
     reads = all;
@@ -717,8 +727,8 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
     rc = pt__resolve_files(t->rs, NULL, run, n_jobs, n_threads);
   if (rc == 0) {
     /* what every file read, when the records do not all keep it */
-    t->rs->reads_partial = kept != 1 && n_jobs < n;
-    t->rs->reads_unsaved = kept != 1 && n_jobs == n;
+    t->rs->reads_partial = kept == 0 && n_jobs < n;
+    t->rs->reads_unsaved = (kept == 0 || kept == 2) && n_jobs == n;
     pt__resolver_adopt(t->rs, t->ents, t->files);
     t->ents = NULL;
     t->files = NULL;

@@ -9,8 +9,9 @@
  * below), then varints: the file's size on disk (the record's size is of
  * the text as decoded, which differs when it held invalid UTF-8), the
  * flags (REUSE_NOTES_BASES, REUSE_HAS_READS; version 5 had none), with
- * REUSE_HAS_READS what the file's resolution read (pt__deps: the count of
- * its references' reads, then the reads ascending, the first as it is and
+ * REUSE_HAS_READS what the file's resolution read (their length in bytes,
+ * which a decoder that does not want them passes over, then, as pt__deps:
+ * the count of its references' reads, then the reads ascending, the first as it is and
  * each next as its difference from the one before; the same for noting
  * its bases: pt__reuse_reads), the entity count and, in source order, each entity's rank among the file's entities in canonical order;
  * the same for the tests; the reference count and each reference (from:
@@ -407,16 +408,14 @@ static const char *get_str(dec *d)
   return s;
 }
 
-/* Passes over a record's reads (both lists). */
+/* Passes over a record's reads (their length in bytes, then both lists). */
 static void skip_reads(dec *d)
 {
-  for (int w = 0; w < 2 && !d->bad; w++) {
-    uint64_t n = get_u64(d);
-    if (n > (uint64_t)(d->end - d->p))
-      set_bad(d);
-    for (uint64_t k = 0; k < n && !d->bad; k++)
-      get_u64(d);
-  }
+  uint64_t len = get_u64(d);
+  if (len > (uint64_t)(d->end - d->p))
+    set_bad(d);
+  if (!d->bad)
+    d->p += len;
 }
 
 /* One file's records in canonical order: indexes into the graph's arrays. */
@@ -623,9 +622,15 @@ int pt__reuse_reads(const pt_file_record *f, pt__deps *deps, pt__deps *bdeps)
   memset(bdeps, 0, sizeof *bdeps);
   if (reads_at(f, &d, &flags) != 0 || !(flags & REUSE_HAS_READS))
     return 0;
+  uint64_t len = get_u64(&d);
+  if (len > (uint64_t)(d.end - d.p))
+    set_bad(&d);
+  const unsigned char *end = d.bad ? d.p : d.p + len;
   int rc = get_deps(&d, deps);
   if (rc == 0)
     rc = get_deps(&d, bdeps);
+  if (rc == 0 && d.p != end)
+    set_bad(&d);
   if (rc == 0 && d.bad)
     rc = PT_ERR(PT_EINVAL, "%s: the reuse record's reads are malformed",
                 f->path ? f->path : "?");
@@ -635,6 +640,25 @@ int pt__reuse_reads(const pt_file_record *f, pt__deps *deps, pt__deps *bdeps)
     return rc;
   }
   return 1;
+}
+
+static size_t varint_size(uint64_t v)
+{
+  size_t n = 1;
+  while (v >>= 7)
+    n++;
+  return n;
+}
+
+/* The bytes put_deps writes of x. */
+static uint64_t deps_size(const pt__deps *x)
+{
+  uint64_t prev = 0, n = x ? x->n : 0, size = varint_size(n);
+  for (size_t k = 0; k < n; k++) {
+    size += varint_size(x->v[k] - prev);
+    prev = x->v[k];
+  }
+  return size;
 }
 
 static int put_deps(pt_buf *b, const pt__deps *x)
@@ -676,6 +700,8 @@ int pt__reuse_set_reads(const pt_file_record *f, const pt__deps *deps,
   int rc = pt_buf_put(out, head, sizeof head);
   if (rc == 0) rc = pt_varint_put(out, size);
   if (rc == 0) rc = pt_varint_put(out, flags);
+  if (rc == 0 && (flags & REUSE_HAS_READS))
+    rc = pt_varint_put(out, deps_size(deps) + deps_size(bdeps));
   if (rc == 0 && (flags & REUSE_HAS_READS)) rc = put_deps(out, deps);
   if (rc == 0 && (flags & REUSE_HAS_READS)) rc = put_deps(out, bdeps);
   if (rc == 0)

@@ -168,7 +168,8 @@ struct pt_resolver {
   int readers_by_scan;       /* made for one patch (a re-run): readers
                                 are found by a scan, no index is made */
   int reads_partial;         /* a re-run recorded what some files read,
-                                not every file (ingest_rerun_seed.c) */
+                                not every file, and the stored records
+                                keep none (ingest_rerun_seed.c) */
   int reads_unsaved;         /* a re-run recorded what every file read,
                                 which the stored records did not all keep:
                                 the patch writes every file's */
