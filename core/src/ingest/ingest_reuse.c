@@ -9,11 +9,13 @@
  * below), then varints: the file's size on disk (the record's size is of
  * the text as decoded, which differs when it held invalid UTF-8), the
  * flags (REUSE_NOTES_BASES, REUSE_HAS_READS; version 5 had none), with
- * REUSE_HAS_READS what the file's resolution read (their length in bytes,
- * which a decoder that does not want them passes over, then, as pt__deps:
- * the count of its references' reads, then the reads ascending, the first as it is and
- * each next as its difference from the one before; the same for noting
- * its bases: pt__reuse_reads), the entity count and, in source order, each entity's rank among the file's entities in canonical order;
+ * REUSE_HAS_READS what the file's resolution read (their length in
+ * bytes, which a decoder that does not want them passes over; then, as
+ * pt__deps, the count of its references' reads and the reads ascending,
+ * the first as it is and each next as its difference from the one
+ * before; the same for noting its bases: pt__reuse_reads), the entity
+ * count and, in source order, each entity's rank among the file's
+ * entities in canonical order;
  * the same for the tests; the reference count and each reference (from:
  * 0 for the file key, k + 1 for the k-th entity in source order;
  * from_entity zigzagged; kind; via; recv_how; arity; is_base_init; line;
@@ -681,7 +683,8 @@ int pt__reuse_set_reads(const pt_file_record *f, const pt__deps *deps,
   unsigned char head[REUSE_HEAD];
   pt_buf_clear(out);
   if (reads_at(f, &d, &flags) != 0)
-    return PT_ERR(PT_EINVAL, "%s: no current reuse record", f->path ? f->path : "?");
+    return PT_ERR(PT_EINVAL, "%s: no current reuse record",
+                  f->path ? f->path : "?");
   if (flags & REUSE_HAS_READS)
     skip_reads(&d);
   if (d.bad)
