@@ -740,8 +740,22 @@ static int keep_read(pt_resolver *rs, const char *path, pt_graph *out,
     f = pt__resolve_file_of(rs, (uint32_t)id);
   if (f >= pt__resolver_n_files(rs) || rs->rfiles[f].dead)
     return 0;
-  int rc = pt__reuse_set_reads(rec, pt__resolver_file_deps(rs, f, 0),
-                               pt__resolver_file_deps(rs, f, 1), b);
+  const pt__deps *now[2] = {pt__resolver_file_deps(rs, f, 0),
+                            pt__resolver_file_deps(rs, f, 1)};
+  pt__deps was[2];
+  int rc = pt__reuse_reads(rec, &was[0], &was[1]), same = rc == 1;
+  for (int w = 0; w < 2 && rc == 1; w++) {
+    same &= was[w].n == now[w]->n &&
+            (!was[w].n || !memcmp(was[w].v, now[w]->v,
+                                  was[w].n * sizeof *was[w].v));
+    pt__deps_fini(&was[w]);
+  }
+  if (same) /* most files resolved again read what they read */
+    return 0;
+  if (rc == PT_ENOMEM)
+    return rc;
+  pt_error_clear(); /* malformed (PT_EINVAL): written anew */
+  rc = pt__reuse_set_reads(rec, now[0], now[1], b);
   if (rc == PT_EINVAL) { /* a malformed record: a later run parses it */
     pt_error_clear();
     return 0;
