@@ -107,6 +107,20 @@ struct pt_arena;
 int pt_entity_share_code(pt_code_share *s, struct pt_arena *a, pt_entity *e,
                          int check_bytes);
 
+/* Where each of n entities' code lies, for a save that keeps a nested
+ * entity's code once (SQLite schema 7, RocksDB format 10): holder[i] is
+ * the place of the entity of the same file whose code's bytes hold entity
+ * i's, at at[i] of them; UINT32_MAX: entity i's own. Extraction and a load
+ * keep a file's nested code as ranges of its enclosing entity's copy, so
+ * the holder is the entity whose code spans the memory entity i's lies in
+ * (the bytes are the same by construction); holders are not held.
+ * entity(ctx, i) gives entity i. 0, PT_EINVAL (n over UINT32_MAX - 1) or
+ * PT_ENOMEM. */
+int pt_entity_code_holders(const pt_entity *(*entity)(const void *ctx,
+                                                      size_t i),
+                           const void *ctx, size_t n, uint32_t *holder,
+                           uint32_t *at);
+
 /* How an edge was resolved (docs/extraction.md, Resolution): the rule
  * that chose its target, or why it has none. */
 typedef enum pt_resolution {

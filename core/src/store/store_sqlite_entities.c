@@ -129,64 +129,12 @@ typedef struct entity_save {
   sqlite3_stmt *row, *path; /* owned */
   pt_ptrmap paths;          /* the paths written to `paths` */
   pt_buf scratch;
-  uint32_t *in, *at;        /* owned: find_holders' */
+  uint32_t *in, *at; /* owned: pt_entity_code_holders' */
 } entity_save;
 
-/* An entity's code as the addresses it spans. */
-typedef struct code_span {
-  uintptr_t from, to;
-  uint32_t i;
-} code_span;
-
-/* By address, the longer first, then by place: a span comes after every
- * span that holds it. */
-static int cmp_span(const void *pa, const void *pb)
+static const pt_entity *record_entity(const void *r, size_t i)
 {
-  const code_span *a = pa, *b = pb;
-  if (a->from != b->from)
-    return a->from < b->from ? -1 : 1;
-  if (a->to != b->to)
-    return a->to > b->to ? -1 : 1;
-  return (a->i > b->i) - (a->i < b->i);
-}
-
-/* Where each entity's code is kept: in[i], the place of the entity of the
- * same file whose code's bytes hold entity i's, at at[i] of them; NONE:
- * entity i's own. Extraction (and a load) keeps a file's nested code as
- * ranges of the enclosing entity's copy, so a holder is the entity whose
- * code spans the memory that entity i's code lies in; holders are not
- * held. The bytes are the same by construction: one copy in memory. */
-static int find_holders(const pt__sqlite_records *r, uint32_t *in,
-                        uint32_t *at)
-{
-  size_t n = r->n_entities, m = 0, top = SIZE_MAX;
-  code_span *v = pt_malloc((n + 1) * sizeof *v);
-  if (!v)
-    return PT_ERR(PT_ENOMEM, "out of memory placing entity code");
-  for (size_t i = 0; i < n; i++) {
-    const pt_entity *e = pt__sqlite_entity(r, i);
-    size_t len = e->code ? pt_entity_code_len(e) : 0;
-    in[i] = NONE;
-    if (len)
-      v[m++] = (code_span){(uintptr_t)e->code, (uintptr_t)e->code + len,
-                           (uint32_t)i};
-  }
-  if (m > 1)
-    qsort(v, m, sizeof *v, cmp_span);
-  for (size_t k = 0; k < m; k++) {
-    const code_span *h = top == SIZE_MAX ? NULL : &v[top];
-    if (h && v[k].to <= h->to) {
-      if (pt_str_same(pt__sqlite_entity(r, v[k].i)->file_path,
-                      pt__sqlite_entity(r, h->i)->file_path)) {
-        in[v[k].i] = h->i;
-        at[v[k].i] = (uint32_t)(v[k].from - h->from);
-      }
-    } else if (!h || v[k].from >= h->to) {
-      top = k; /* else it straddles the holder's end: its own */
-    }
-  }
-  pt_free(v);
-  return 0;
+  return pt__sqlite_entity(r, i);
 }
 
 static int put_path(entity_save *s, const char *file, int64_t id)
@@ -258,7 +206,7 @@ int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt__sqlite_records *r)
   if (rc == 0 && (!s.in || !s.at))
     rc = PT_ERR(PT_ENOMEM, "out of memory placing entity code");
   if (rc == 0)
-    rc = find_holders(r, s.in, s.at);
+    rc = pt_entity_code_holders(record_entity, r, n, s.in, s.at);
   /* the keys first: key i gets id i + 1, the row id of its row */
   for (size_t i = 0; rc == 0 && i < n; i++) {
     int64_t id = 0;
