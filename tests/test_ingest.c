@@ -182,6 +182,26 @@ static void ingest__two_definitions_never_share_a_key(void **state)
   pt_free(tmp);
 }
 
+/* tmp indexed on n_threads: n_ents entities, among them the f349488 of
+ * x.y/z.c (*in_c) and of x/y.z.h (*in_h), whose keys differ. */
+static pt_graph *index_colliding(char *tmp, unsigned n_threads, size_t n_ents,
+                                 pt_ingest_stats *st, const char **in_c,
+                                 const char **in_h)
+{
+  pt_ingest_opts o = {tmp, n_threads, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_graph *g = NULL;
+  assert_int_equal(pt_ingest(&o, &g, st), 0);
+  assert_int_equal(pt_graph_n_entities(g), n_ents);
+  const pt_entity *e = pt_graph_entities(g);
+  for (size_t i = 0; i < n_ents; i++)
+    if (!strcmp(e[i].name, "f349488"))
+      *(!strcmp(e[i].file_path, "x.y/z.c") ? in_c : in_h) = e[i].key;
+  assert_non_null(*in_c);
+  assert_non_null(*in_h);
+  assert_string_not_equal(*in_c, *in_h);
+  return g;
+}
+
 /* x.y/z.c and x/y.z.h share the semantic path __x_y_z, and for the name
  * f349488 their birth numbers collide (found by search): the second file's
  * key must move on, and its own references must follow it. */
@@ -192,19 +212,9 @@ static void ingest__colliding_keys_of_two_files_are_made_unique(void **state)
   pt_test_write(tmp, "x/y.z.h",
                 "static int f349488(void) { return 2; }\n"
                 "static int g(void) { return f349488(); }\n");
-  pt_ingest_opts o = {tmp, 2, 0, NULL, 0, NULL, NULL, 0, NULL};
   pt_ingest_stats st;
-  pt_graph *g = NULL;
-  assert_int_equal(pt_ingest(&o, &g, &st), 0);
-  assert_int_equal(pt_graph_n_entities(g), 3);
-  const pt_entity *e = pt_graph_entities(g);
   const char *in_c = NULL, *in_h = NULL;
-  for (size_t i = 0; i < 3; i++)
-    if (!strcmp(e[i].name, "f349488"))
-      *(!strcmp(e[i].file_path, "x.y/z.c") ? &in_c : &in_h) = e[i].key;
-  assert_non_null(in_c);
-  assert_non_null(in_h);
-  assert_string_not_equal(in_c, in_h);
+  pt_graph *g = index_colliding(tmp, 2, 3, &st, &in_c, &in_h);
   const pt_edge *ed = pt_graph_edges(g);
   int found = 0;
   for (size_t i = 0; i < pt_graph_n_edges(g); i++)
@@ -227,19 +237,9 @@ static void ingest__references_from_a_moved_key_come_from_the_new_key(
                 "static int one(void) { return 1; }\n"
                 "static int two(void) { return 2; }\n"
                 "static int f349488(void) { return one() + two(); }\n");
-  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
   pt_ingest_stats st;
-  pt_graph *g = NULL;
-  assert_int_equal(pt_ingest(&o, &g, &st), 0);
-  assert_int_equal(pt_graph_n_entities(g), 4);
-  const pt_entity *e = pt_graph_entities(g);
   const char *in_c = NULL, *in_h = NULL;
-  for (size_t i = 0; i < 4; i++)
-    if (!strcmp(e[i].name, "f349488"))
-      *(!strcmp(e[i].file_path, "x.y/z.c") ? &in_c : &in_h) = e[i].key;
-  assert_non_null(in_c);
-  assert_non_null(in_h);
-  assert_string_not_equal(in_c, in_h);
+  pt_graph *g = index_colliding(tmp, 1, 4, &st, &in_c, &in_h);
   const pt_edge *ed = pt_graph_edges(g);
   int n_from_h = 0, n_from_c = 0;
   for (size_t i = 0; i < pt_graph_n_edges(g); i++)

@@ -276,6 +276,25 @@ static void qgraph_update__equals_a_whole_build_after_random_patches(void **stat
  * a gone one breaks), and each update is the whole build's. */
 #define N_MANY 100
 
+/* Patches *g with fp, updates *q with it and checks the update equals a
+ * whole build of the patched graph; *g and *q become the patched ones. */
+static void patch_and_compare(pt_graph **g, pt_qgraph **q,
+                              const pt_graph_file_patch *fp)
+{
+  pt_graph *next = NULL;
+  pt_qgraph *updated = NULL, *whole = NULL;
+  assert_int_equal(pt_graph_patch(*g, fp, 1, &next), 0);
+  assert_int_equal(pt_qgraph_update(*q, next, &updated), 0);
+  assert_int_equal(pt_qgraph_build(next, NULL, &whole), 0);
+  assert_same_qgraph(updated, whole);
+  pt_qgraph_free(whole);
+  pt_qgraph_free(*q);
+  pt_graph_free(*g);
+  pt_graph_drop_lineage(next);
+  *g = next;
+  *q = updated;
+}
+
 /* Each unresolved edge of r to a name of its own: a node only that edge
  * names, which goes if the update takes the edge for gone. */
 static void unique_placeholders(file_recs *r, int f)
@@ -317,18 +336,7 @@ static void qgraph_update__equals_a_whole_build_over_long_runs(void **state)
     pt_graph_file_patch one = {r.path, r.ents, gone ? 0 : r.n_ents, NULL, 0,
                                gone ? NULL : &r.file, r.edges,
                                gone ? 0 : r.n_edges};
-    pt_graph *next = NULL;
-    pt_qgraph *updated = NULL, *whole = NULL;
-    assert_int_equal(pt_graph_patch(g, &one, 1, &next), 0);
-    assert_int_equal(pt_qgraph_update(q, next, &updated), 0);
-    assert_int_equal(pt_qgraph_build(next, NULL, &whole), 0);
-    assert_same_qgraph(updated, whole);
-    pt_qgraph_free(whole);
-    pt_qgraph_free(q);
-    pt_graph_free(g);
-    pt_graph_drop_lineage(next);
-    g = next;
-    q = updated;
+    patch_and_compare(&g, &q, &one);
   }
   pt_qgraph_free(q);
   pt_graph_free(g);
@@ -416,18 +424,7 @@ static void qgraph_update__equals_a_whole_build_when_the_shape_stays(
     }
     pt_graph_file_patch fp = {r->path, r->ents, r->n_ents, NULL, 0, &r->file,
                               r->edges, r->n_edges};
-    pt_graph *next = NULL;
-    pt_qgraph *updated = NULL, *whole = NULL;
-    assert_int_equal(pt_graph_patch(g, &fp, 1, &next), 0);
-    assert_int_equal(pt_qgraph_update(q, next, &updated), 0);
-    assert_int_equal(pt_qgraph_build(next, NULL, &whole), 0);
-    assert_same_qgraph(updated, whole);
-    pt_qgraph_free(whole);
-    pt_qgraph_free(q);
-    pt_graph_free(g);
-    pt_graph_drop_lineage(next);
-    g = next;
-    q = updated;
+    patch_and_compare(&g, &q, &fp);
   }
   pt_qgraph_free(q);
   pt_graph_free(g);

@@ -236,44 +236,6 @@ static void sqlite_save__writes_entities_as_string_ids(void **state)
   pt_graph_free(g);
 }
 
-/* A class, a method in it and a closure in the method, whose code lies
- * in memory inside the class's as extraction keeps it (code_of: the
- * class's text), and an entity of another file whose code pointer lies
- * there too; all of f.rs but the last. */
-static pt_graph *nested_graph(const char *code_of)
-{
-  pt_graph *g = pt_test_new_graph();
-  size_t m = strstr(code_of, "  fn m") - code_of;
-  size_t c = strstr(code_of, "    let c") - code_of;
-  const pt_entity ents[] = {
-      {.key = "rust:impl:A:__f:T1", .name = "A", .qualname = "A",
-       .file_path = "f.rs", .code = code_of, .content_hash = "h",
-       .lang = PT_LANG_RUST, .kind = PT_KIND_IMPL, .line_start = 1,
-       .line_end = 5},
-      {.key = "rust:method:m:__f:T2", .name = "m", .qualname = "A.m",
-       .file_path = "f.rs", .code = code_of + m,
-       .code_len = (uint32_t)(strstr(code_of, "  }") + 3 - (code_of + m)),
-       .parent_key = "rust:impl:A:__f:T1", .content_hash = "h",
-       .lang = PT_LANG_RUST, .kind = PT_KIND_METHOD, .line_start = 2,
-       .line_end = 4},
-      {.key = "rust:fn:c:__f:T3", .name = "c", .qualname = "A.m.c",
-       .file_path = "f.rs", .code = code_of + c, .code_len = 17,
-       .parent_key = "rust:method:m:__f:T2", .content_hash = "h",
-       .lang = PT_LANG_RUST, .kind = PT_KIND_FUNCTION, .line_start = 3,
-       .line_end = 3},
-      {.key = "rust:fn:z:__g:T4", .name = "z", .qualname = "z",
-       .file_path = "g.rs", .code = code_of + m, .code_len = 4,
-       .content_hash = "h", .lang = PT_LANG_RUST, .kind = PT_KIND_FUNCTION,
-       .line_start = 1, .line_end = 1},
-  };
-  for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++)
-    assert_int_equal(pt_graph_add_entity(g, &ents[i]), 0);
-  return pt_test_finished(g);
-}
-
-static const char nested_code[] =
-    "impl A {\n  fn m() {\n    let c = || 1;\n  }\n}";
-
 /* A nested entity's code is kept once (schema 7): its row names the
  * range of its outermost enclosing entity's code, whose row holds the
  * bytes; the entities view shows the same text; a load gives the same
@@ -283,7 +245,8 @@ static void sqlite_save__keeps_nested_code_as_a_range_of_its_holder(
     void **state)
 {
   pt_test_fixture *f = *state;
-  pt_graph *g = nested_graph(nested_code), *back = pt_test_new_graph();
+  pt_graph *g = pt_test_nested_graph(pt_test_nested_code),
+           *back = pt_test_new_graph();
   const char *db = pt_test_spec_path(f);
   assert_int_equal(pt_store_save(f->st, g), 0);
   assert_query(db, "SELECT group_concat(coalesce(code_in, '-') || ',' ||"
@@ -310,7 +273,7 @@ static void sqlite_save__keeps_nested_code_as_a_range_of_its_holder(
 static void sqlite_load__refuses_a_range_outside_its_holder(void **state)
 {
   pt_test_fixture *f = *state;
-  pt_graph *g = nested_graph(nested_code);
+  pt_graph *g = pt_test_nested_graph(pt_test_nested_code);
   const char *db = pt_test_spec_path(f);
   static const char *const damage[] = {
       "UPDATE entity_rows SET code_len = 1000 WHERE key_id = 4",
@@ -341,7 +304,8 @@ static void sqlite_write_changes__gives_ranges_their_bytes_first(
   pt_test_fixture *f = *state;
   static const char edited[] =
       "impl A { // longer\n  fn m() {\n    let c = || 1;\n  }\n}";
-  pt_graph *g = nested_graph(nested_code), *now = nested_graph(edited);
+  pt_graph *g = pt_test_nested_graph(pt_test_nested_code),
+           *now = pt_test_nested_graph(edited);
   pt_graph *back = pt_test_new_graph();
   const char *db = pt_test_spec_path(f);
   assert_int_equal(pt_store_save(f->st, g), 0);
@@ -880,7 +844,8 @@ static void make_schema_6(const char *path)
 static void sqlite_load__reads_schema_6_code_of_its_own(void **state)
 {
   pt_test_fixture *f = *state;
-  pt_graph *g = nested_graph(nested_code), *back = pt_test_new_graph();
+  pt_graph *g = pt_test_nested_graph(pt_test_nested_code),
+           *back = pt_test_new_graph();
   pt_graph *s = pt_test_sample_graph();
   const char *db = pt_test_spec_path(f);
   assert_int_equal(pt_store_save(f->st, g), 0);

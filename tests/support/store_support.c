@@ -631,3 +631,67 @@ int pt_test_store_conformance(const char *group, const pt_test_backend *be)
   return _cmocka_run_group_tests(group, tests, sizeof tests / sizeof tests[0],
                                  NULL, NULL);
 }
+
+/* A class, a method in it and a closure in the method, whose code lies
+ * in memory inside the class's as extraction keeps it (code_of: the
+ * class's text), and an entity of another file whose code pointer lies
+ * there too; all of f.rs but the last. */
+pt_graph *pt_test_nested_graph(const char *code_of)
+{
+  pt_graph *g = pt_test_new_graph();
+  size_t m = strstr(code_of, "  fn m") - code_of;
+  size_t c = strstr(code_of, "    let c") - code_of;
+  const pt_entity ents[] = {
+      {.key = "rust:impl:A:__f:T1",
+       .name = "A",
+       .qualname = "A",
+       .file_path = "f.rs",
+       .code = code_of,
+       .content_hash = "h",
+       .lang = PT_LANG_RUST,
+       .kind = PT_KIND_IMPL,
+       .line_start = 1,
+       .line_end = 5},
+      {.key = "rust:method:m:__f:T2",
+       .name = "m",
+       .qualname = "A.m",
+       .file_path = "f.rs",
+       .code = code_of + m,
+       .code_len = (uint32_t)(strstr(code_of, "  }") + 3 - (code_of + m)),
+       .parent_key = "rust:impl:A:__f:T1",
+       .content_hash = "h",
+       .lang = PT_LANG_RUST,
+       .kind = PT_KIND_METHOD,
+       .line_start = 2,
+       .line_end = 4},
+      {.key = "rust:fn:c:__f:T3",
+       .name = "c",
+       .qualname = "A.m.c",
+       .file_path = "f.rs",
+       .code = code_of + c,
+       .code_len = 17,
+       .parent_key = "rust:method:m:__f:T2",
+       .content_hash = "h",
+       .lang = PT_LANG_RUST,
+       .kind = PT_KIND_FUNCTION,
+       .line_start = 3,
+       .line_end = 3},
+      {.key = "rust:fn:z:__g:T4",
+       .name = "z",
+       .qualname = "z",
+       .file_path = "g.rs",
+       .code = code_of + m,
+       .code_len = 4,
+       .content_hash = "h",
+       .lang = PT_LANG_RUST,
+       .kind = PT_KIND_FUNCTION,
+       .line_start = 1,
+       .line_end = 1},
+  };
+  for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++)
+    assert_int_equal(pt_graph_add_entity(g, &ents[i]), 0);
+  return pt_test_finished(g);
+}
+
+const char pt_test_nested_code[] =
+    "impl A {\n  fn m() {\n    let c = || 1;\n  }\n}";

@@ -42,6 +42,14 @@ pt_graph *pt_test_sample_graph(void);
 pt_graph *pt_test_small_graph(void);
 /* Every string field of every record holds the same awkward text. */
 pt_graph *pt_test_weird_graph(void);
+/* A class, a method in it and a closure in the method of f.rs, whose code
+ * lies in memory inside the class's as extraction keeps it (code_of: the
+ * class's text), and an entity of g.rs whose code pointer lies there too:
+ * the saves that keep a nested entity's code once (SQLite schema 7,
+ * RocksDB format 10). */
+pt_graph *pt_test_nested_graph(const char *code_of);
+/* The class's text pt_test_nested_graph's entities lie in. */
+extern const char pt_test_nested_code[];
 
 /* The canonical dumps match byte for byte, and so does every field. */
 void pt_test_assert_same_graph(const pt_graph *a, const pt_graph *b);

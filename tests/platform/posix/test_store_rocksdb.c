@@ -1113,44 +1113,6 @@ static void rocksdb_load__reads_a_database_of_format_9(void **state)
   assert_whole_without_code_then_format_10(f, g);
 }
 
-/* A class, a method in it and a closure in the method, whose code lies
- * in memory inside the class's as extraction keeps it (code_of: the
- * class's text), and an entity of another file whose code pointer lies
- * there too; all of f.rs but the last. */
-static pt_graph *nested_graph(const char *code_of)
-{
-  pt_graph *g = pt_test_new_graph();
-  size_t m = strstr(code_of, "  fn m") - code_of;
-  size_t c = strstr(code_of, "    let c") - code_of;
-  const pt_entity ents[] = {
-      {.key = "rust:impl:A:__f:T1", .name = "A", .qualname = "A",
-       .file_path = "f.rs", .code = code_of, .content_hash = "h",
-       .lang = PT_LANG_RUST, .kind = PT_KIND_IMPL, .line_start = 1,
-       .line_end = 5},
-      {.key = "rust:method:m:__f:T2", .name = "m", .qualname = "A.m",
-       .file_path = "f.rs", .code = code_of + m,
-       .code_len = (uint32_t)(strstr(code_of, "  }") + 3 - (code_of + m)),
-       .parent_key = "rust:impl:A:__f:T1", .content_hash = "h",
-       .lang = PT_LANG_RUST, .kind = PT_KIND_METHOD, .line_start = 2,
-       .line_end = 4},
-      {.key = "rust:fn:c:__f:T3", .name = "c", .qualname = "A.m.c",
-       .file_path = "f.rs", .code = code_of + c, .code_len = 17,
-       .parent_key = "rust:method:m:__f:T2", .content_hash = "h",
-       .lang = PT_LANG_RUST, .kind = PT_KIND_FUNCTION, .line_start = 3,
-       .line_end = 3},
-      {.key = "rust:fn:z:__g:T4", .name = "z", .qualname = "z",
-       .file_path = "g.rs", .code = code_of + m, .code_len = 4,
-       .content_hash = "h", .lang = PT_LANG_RUST, .kind = PT_KIND_FUNCTION,
-       .line_start = 1, .line_end = 1},
-  };
-  for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++)
-    assert_int_equal(pt_graph_add_entity(g, &ents[i]), 0);
-  return pt_test_finished(g);
-}
-
-static const char nested_code[] =
-    "impl A {\n  fn m() {\n    let c = || 1;\n  }\n}";
-
 /* The code records of the current generation as "C" (code) or "R" and
  * the range (in at len), in key order: c, z, A, m. */
 static void assert_code_records(pt_test_fixture *f, const char *want)
@@ -1204,14 +1166,15 @@ static void rocksdb_save__keeps_nested_code_as_a_range_of_its_holder(
     void **state)
 {
   pt_test_fixture *f = *state;
-  pt_graph *g = nested_graph(nested_code), *back = pt_test_new_graph();
+  pt_graph *g = pt_test_nested_graph(pt_test_nested_code),
+           *back = pt_test_new_graph();
   pt_graph *again = pt_test_new_graph();
   char want[128];
   assert_int_equal(pt_store_save(f->st, g), 0);
   assert_version(f, "10");
   uint64_t a = string_id(f, "rust:impl:A:__f:T1");
   pt_snprintf(want, sizeof want, "R%u,20,17;C4;C%zu;R%u,9,32", (unsigned)a,
-              strlen(nested_code), (unsigned)a);
+              strlen(pt_test_nested_code), (unsigned)a);
   assert_code_records(f, want);
   reopen(f);
   assert_int_equal(pt_store_load(f->st, back), 0);
@@ -1238,7 +1201,7 @@ static void put_record(pt_test_fixture *f, const char *k, size_t klen,
 static void rocksdb_load__refuses_a_range_outside_its_holder(void **state)
 {
   pt_test_fixture *f = *state;
-  pt_graph *g = nested_graph(nested_code);
+  pt_graph *g = pt_test_nested_graph(pt_test_nested_code);
   for (int k = 0; k < 5; k++) {
     pt_graph *back = pt_test_new_graph();
     pt_buf v = PT_BUF_INIT;
@@ -1278,7 +1241,8 @@ static void rocksdb_update__gives_ranges_their_bytes_first(void **state)
   static const char edited[] =
       "impl A { // longer\n  fn m() {\n    let c = || 1;\n  }\n}";
   for (int live = 0; live <= 1; live++) {
-    pt_graph *g = nested_graph(nested_code), *now = nested_graph(edited);
+    pt_graph *g = pt_test_nested_graph(pt_test_nested_code),
+             *now = pt_test_nested_graph(edited);
     pt_graph *back = pt_test_new_graph();
     assert_int_equal(pt_store_save(f->st, g), 0);
     /* the live index's old graph has code; a re-run's has none */
