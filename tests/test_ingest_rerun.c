@@ -1875,7 +1875,8 @@ static void reads_kept__damaged_reads_are_refused(void **state)
 }
 
 /* The live index's patch writes into the patched graph's records what the
- * files it resolved again read: the changed file's and its readers'. */
+ * files it resolved again read: the changed file's always, a reader's
+ * over the reads its record keeps (one that keeps none stays so). */
 static void reads_kept__written_back_by_a_live_update(void **state)
 {
   tree t;
@@ -1897,13 +1898,33 @@ static void reads_kept__written_back_by_a_live_update(void **state)
   assert_int_equal(pt_ingest_patch(&o, g, &now, &st), 0);
   assert_non_null(now);
   pt_ingest_stats_fini(&st);
-  /* z.py and its reader y.py keep them, the others not yet */
+  /* z.py keeps them; its reader y.py kept none, and keeps none */
   size_t n = 0;
   for (size_t i = 0; i < pt_graph_n_files(now); i++)
     n += pt__reuse_has_reads(&pt_graph_files(now)[i]);
   assert_true(pt__reuse_has_reads(pt_graph_find_file(now, "z.py")));
+  assert_false(pt__reuse_has_reads(pt_graph_find_file(now, "y.py")));
+  assert_int_equal(n, 1);
+  /* y.py keeping reads that are not its (none): the next patch, which
+   * resolves it again (fresh_name goes), writes what it reads */
+  pt__deps none;
+  pt_buf wrong = PT_BUF_INIT;
+  memset(&none, 0, sizeof none);
+  assert_int_equal(pt__reuse_set_reads(pt_graph_find_file(now, "y.py"), &none,
+                                       &none, &wrong),
+                   0);
+  assert_int_equal(pt_graph_set_file_reuse(now, "y.py", wrong.ptr, wrong.len),
+                   0);
+  pt_buf_fini(&wrong);
+  pt_graph_free(g);
+  g = now;
+  now = NULL;
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(c, "z.py"), 0);
+  assert_int_equal(pt_ingest_patch(&o, g, &now, &st), 0);
+  assert_non_null(now);
+  pt_ingest_stats_fini(&st);
   assert_true(pt__reuse_has_reads(pt_graph_find_file(now, "y.py")));
-  assert_int_equal(n, 2);
   /* a full run with this cache keeps none (its tables may differ) */
   pt_graph *full = NULL;
   pt_test_write(t.src, "README.md", "more\n");

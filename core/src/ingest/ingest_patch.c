@@ -729,12 +729,18 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
  * every file for it, into every file's record (ingest_rerun_seed.c). A
  * later re-run then loads them instead of resolving every file. */
 
+/* always: the file's record is new (re-extracted) or every record is to
+ * keep its reads; else (a file only resolved again) its reads are written
+ * only over reads it keeps: a record that keeps none stays so (a later
+ * re-run then resolves every file, as for a store that keeps none), and a
+ * live server over a fresh index copies no record for its readers. */
 static int keep_read(pt_resolver *rs, const char *path, pt_graph *out,
-                     pt_buf *b)
+                     pt_buf *b, int always)
 {
   size_t id, f = (size_t)-1;
   const pt_file_record *rec = pt_graph_find_file(out, path);
-  if (!rec || !pt__reuse_is_current(rec))
+  if (!rec || !pt__reuse_is_current(rec) ||
+      (!always && !pt__reuse_has_reads(rec)))
     return 0;
   if (pt_strmap_get(&rs->paths, path, strlen(path), &id))
     f = pt__resolve_file_of(rs, (uint32_t)id);
@@ -764,7 +770,8 @@ static int keep_read(pt_resolver *rs, const char *path, pt_graph *out,
 }
 
 static int keep_reads(pt_ingest_cache *c, pt_resolver *rs, const patched *pf,
-                      size_t n, const unsigned char *renoted, pt_graph *out)
+                      size_t n, size_t n_dirty, const unsigned char *renoted,
+                      pt_graph *out)
 {
   size_t n_entries;
   const pt__cache_entry *e = pt__cache_entries(c, &n_entries);
@@ -775,15 +782,15 @@ static int keep_reads(pt_ingest_cache *c, pt_resolver *rs, const patched *pf,
   if (rs->reads_unsaved) {
     const pt_file_record *f = pt_graph_files(out);
     for (size_t i = 0; rc == 0 && i < pt_graph_n_files(out); i++)
-      rc = keep_read(rs, f[i].path, out, &b);
+      rc = keep_read(rs, f[i].path, out, &b, 1);
     rs->reads_unsaved = rc != 0;
   }
   for (size_t k = 0; rc == 0 && k < n; k++)
     if (pf[k].use)
-      rc = keep_read(rs, pf[k].use->file.path, out, &b);
+      rc = keep_read(rs, pf[k].use->file.path, out, &b, k < n_dirty);
   for (size_t i = 0; rc == 0 && renoted && i < n_entries; i++)
     if (renoted[i] && e[i].r)
-      rc = keep_read(rs, e[i].r->file.path, out, &b);
+      rc = keep_read(rs, e[i].r->file.path, out, &b, 0);
   pt_buf_fini(&b);
   return rc;
 }
@@ -931,7 +938,7 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
                      o->n_threads ? o->n_threads : pt_cpu_count(), out);
   pt_graph_free(scratch);
   if (rc == 0 && *out)
-    rc = keep_reads(c, rs, pf, n, renoted, *out);
+    rc = keep_reads(c, rs, pf, n, n_dirty, renoted, *out);
   pt_free(renoted);
   if (rc == 0) {
     rc = update_cache(c, pf, n_dirty, st);
