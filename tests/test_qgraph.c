@@ -156,7 +156,7 @@ static void entity_key(char *out, size_t size, int file, int name)
  * entities of any file (some of which may not exist: placeholders), to
  * unresolved names and to the file itself. All strings in *store. */
 typedef struct file_recs {
-  char keys[N_NAMES][40], targets[3 * N_NAMES][40], path[16];
+  char keys[N_NAMES][40], targets[3 * N_NAMES][64], path[16];
   pt_entity ents[N_NAMES];
   pt_edge edges[3 * N_NAMES];
   size_t n_ents, n_edges;
