@@ -410,14 +410,20 @@ static const char *get_str(dec *d)
   return s;
 }
 
-/* Passes over a record's reads (their length in bytes, then both lists). */
-static void skip_reads(dec *d)
+/* Where a record's reads (their length in bytes, read here, then both
+ * lists) end: d->p when the length runs past the record (d marked bad). */
+static const unsigned char *reads_end(dec *d)
 {
   uint64_t len = get_u64(d);
   if (len > (uint64_t)(d->end - d->p))
     set_bad(d);
-  if (!d->bad)
-    d->p += len;
+  return d->bad ? d->p : d->p + len;
+}
+
+/* Passes over a record's reads. */
+static void skip_reads(dec *d)
+{
+  d->p = reads_end(d);
 }
 
 /* One file's records in canonical order: indexes into the graph's arrays. */
@@ -624,10 +630,7 @@ int pt__reuse_reads(const pt_file_record *f, pt__deps *deps, pt__deps *bdeps)
   memset(bdeps, 0, sizeof *bdeps);
   if (reads_at(f, &d, &flags) != 0 || !(flags & REUSE_HAS_READS))
     return 0;
-  uint64_t len = get_u64(&d);
-  if (len > (uint64_t)(d.end - d.p))
-    set_bad(&d);
-  const unsigned char *end = d.bad ? d.p : d.p + len;
+  const unsigned char *end = reads_end(&d);
   int rc = get_deps(&d, deps);
   if (rc == 0)
     rc = get_deps(&d, bdeps);
