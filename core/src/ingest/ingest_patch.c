@@ -737,13 +737,12 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
 static int keep_read(pt_resolver *rs, const char *path, pt_graph *out,
                      pt_buf *b, int always)
 {
-  size_t id, f = (size_t)-1;
   const pt_file_record *rec = pt_graph_find_file(out, path);
   if (!rec || !pt__reuse_is_current(rec) ||
       (!always && !pt__reuse_has_reads(rec)))
     return 0;
-  if (pt_strmap_get(&rs->paths, path, strlen(path), &id))
-    f = pt__resolve_file_of(rs, (uint32_t)id);
+  uint32_t id = pt__resolve_path_id(rs, path);
+  size_t f = id != NO_ID ? pt__resolve_file_of(rs, id) : NONE;
   if (f >= pt__resolver_n_files(rs) || rs->rfiles[f].dead)
     return 0;
   const pt__deps *now[2] = {pt__resolver_file_deps(rs, f, 0),
