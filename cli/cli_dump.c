@@ -59,7 +59,7 @@ int pt__cli_dump(int argc, char **argv, FILE *out, FILE *err)
     pt_store_close(st);
   } else {
     pt_ingest_opts o = {dir ? dir : ".", (unsigned)threads, 0, NULL, 0, NULL,
-                        NULL, 0, NULL};
+                        NULL, 0, NULL, 0};
     rc = pt_ingest(&o, &g, &stats);
   }
   pt_buf b = PT_BUF_INIT;

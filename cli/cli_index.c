@@ -446,6 +446,9 @@ static int ingest(index_run *r, progress_state *ps, pt_store *store,
   pt_ingest_opts o;
   int rc = walk_opts(r, ps, skip, &o);
   o.cache = r->cache;
+  /* a store keeps each file's reads, so a re-run that needs every file's
+   * reads loads them instead of resolving every file */
+  o.keep_reads = store != NULL;
   unsigned n = a->threads ? a->threads : pt_cpu_count();
   say(r, "Starting PARALLEL directory streaming (%u %s)...\n", n,
       pt__cli_plural(n, "thread", "threads"));

@@ -19,7 +19,7 @@ static void check_fixture(const char *lang)
   char dir[512], expected_path[512];
   snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, lang);
   snprintf(expected_path, sizeof expected_path, "%s/lang/%s.expected", PT_FIXTURES, lang);
-  pt_ingest_opts o = {dir, 2, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {dir, 2, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);

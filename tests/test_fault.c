@@ -47,7 +47,7 @@ static char *dump(const pt_graph *g)
 
 static pt_graph *index_root(const char *root)
 {
-  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);

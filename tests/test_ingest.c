@@ -15,7 +15,7 @@
 
 static char *dump_of(const char *root, unsigned threads, pt_ingest_stats *st_out)
 {
-  pt_ingest_opts o = {root, threads, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {root, threads, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -120,7 +120,7 @@ static void ingest__keys_do_not_depend_on_how_the_root_is_typed(void **state)
 /* The key of an entity of one ingest, found by qualified name. */
 static char *key_of(const char *root, const char *qualname)
 {
-  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   char *key = NULL;
@@ -165,7 +165,7 @@ static void ingest__two_definitions_never_share_a_key(void **state)
   pt_test_write(tmp, "lib.rs",
                 "struct A;\nstruct B;\nimpl A { fn new() -> A { A } }\n"
                 "impl B { fn new() -> B { B } }\nimpl A { fn other() {} }\n");
-  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -188,7 +188,7 @@ static pt_graph *index_colliding(char *tmp, unsigned n_threads, size_t n_ents,
                                  pt_ingest_stats *st, const char **in_c,
                                  const char **in_h)
 {
-  pt_ingest_opts o = {tmp, n_threads, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {tmp, n_threads, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, st), 0);
   assert_int_equal(pt_graph_n_entities(g), n_ents);
@@ -362,7 +362,7 @@ static void ingest__out_of_memory_anywhere_is_returned(void **state)
   snprintf(dir, sizeof dir, "%s/lang/python", PT_FIXTURES);
   int succeeded = 0;
   for (unsigned long n = 1; n < 20000 && !succeeded; n += (n < 400 ? 1 : 37)) {
-    pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+    pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
     pt_ingest_stats st;
     pt_graph *g = NULL;
     pt_alloc_fail_after(n);
@@ -448,7 +448,7 @@ static void ingest__a_kept_encoder_makes_the_fresh_records(void **state)
 
 static void ingest__missing_root_fails_with_a_clear_error(void **state)
 {
-  pt_ingest_opts o = {"/nonexistent/pt-root", 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {"/nonexistent/pt-root", 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), PT_ENOTFOUND);

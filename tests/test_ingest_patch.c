@@ -24,7 +24,7 @@ static char *dump(const pt_graph *g)
 
 static void assert_equals_fresh(const char *root, const pt_graph *g)
 {
-  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *fresh = NULL;
   assert_int_equal(pt_ingest(&o, &fresh, &st), 0);
@@ -58,7 +58,7 @@ static void tree_index(tree *t, const char *tag, const char *const *files,
   for (size_t i = 0; files[i]; i += 2)
     pt_test_write(t->root, files[i], files[i + 1]);
   assert_int_equal(pt_ingest_cache_new(&t->c), 0);
-  pt_ingest_opts o = {t->root, n_threads, 0, NULL, 0, NULL, NULL, 0, t->c};
+  pt_ingest_opts o = {t->root, n_threads, 0, NULL, 0, NULL, NULL, 0, t->c, 0};
   t->o = o;
   pt_ingest_stats st;
   assert_int_equal(pt_ingest(&t->o, &t->g, &st), 0);

@@ -1754,6 +1754,94 @@ static void reads_kept_on(const char *engine)
   drop_tree(&t);
 }
 
+/* pt01's hooks (cli/cli_index.c): the save begun at merge, released
+ * once resolved. */
+static void begin_save(const pt_graph *g, void *payload)
+{
+  assert_int_equal(pt_store_save_begin(payload, g), 0);
+}
+
+static void release_save(const pt_graph *g, void *payload)
+{
+  pt_store_save_release(payload);
+}
+
+/* Indexes the tree into its store as pt01 does a first time: every
+ * file's reads kept (pt_ingest_opts.keep_reads), the save begun during
+ * resolution, on n_threads threads. */
+static void index_as_pt01(const tree *t, unsigned n_threads)
+{
+  pt_ingest_opts o = {.root = t->src, .n_threads = n_threads,
+                      .keep_reads = 1};
+  pt_ingest_stats st;
+  pt_graph *g = NULL;
+  pt_store *s = NULL;
+  assert_int_equal(pt_store_open(t->spec, &s), 0);
+  assert_int_equal(pt_ingest_with_hook(&o, begin_save, release_save, s, &g,
+                                       &st), 0);
+  assert_int_equal(pt_store_save(s, g), 0);
+  pt_store_close(s);
+  pt_graph_free(g);
+  pt_ingest_stats_fini(&st);
+}
+
+/* A fresh index that keeps every file's reads: each record's reads are a
+ * fresh recording run's, the index dumps as one that keeps none, and the
+ * first re-run that changes definitions other files read (here a name an
+ * unchanged definition holds, which took every file) loads them instead
+ * of resolving any file for them; each re-run after gives a fresh
+ * index. */
+static void reads_kept_by_a_fresh_index_on(const char *engine,
+                                           unsigned n_threads)
+{
+  tree t;
+  size_t n_read;
+  pt_buf want = PT_BUF_INIT, got = PT_BUF_INIT;
+  reads_tree(&t, "rerun_fresh_reads", engine);
+  if (!engine_is_built(&t)) {
+    drop_tree(&t);
+    return;
+  }
+  pt_test_write(t.src, "v.c", "int v(void) { return w(); }\n"
+                              "int w(void) { return 1; }\n");
+  pt_test_write(t.src, "u.ts", "import { q } from './q';\n"
+                               "export class U extends Q { run() { return q(); } }\n");
+  pt_test_write(t.src, "q.ts", "export class Q {}\nexport function q() { return 1; }\n");
+  index_as_pt01(&t, n_threads);
+  assert_int_equal(stored_with_reads(&t), 7);
+  assert_stored_reads_are_fresh(&t);
+  fresh_dump(&t, &want);
+  stored_dump(t.spec, &got);
+  assert_string_equal(pt_buf_cstr(&want), pt_buf_cstr(&got));
+  pt_test_write(t.src, "z.py", "def z():\n    return 3\n\n"
+                               "def fresh_name():\n    return 4\n");
+  rerun_equals_fresh(&t, "a definition added", &n_read);
+  assert_int_equal(n_read, 0);
+  assert_stored_reads_are_fresh(&t);
+  pt_test_write(t.src, "q.ts", "export class Q { run() { return 2; } }\n"
+                               "export function q() { return 1; }\n");
+  rerun_equals_fresh(&t, "a base's method added", &n_read);
+  assert_int_equal(n_read, 0);
+  assert_stored_reads_are_fresh(&t);
+  pt_buf_fini(&want);
+  pt_buf_fini(&got);
+  drop_tree(&t);
+}
+
+static void reads_kept__by_a_fresh_index(void **state)
+{
+  reads_kept_by_a_fresh_index_on("sqlite", 1);
+  reads_kept_by_a_fresh_index_on("rocksdb", 1);
+  pt__ingest_set_batch_refs(1); /* a batch a file, on two threads */
+  reads_kept_by_a_fresh_index_on("sqlite", 2);
+  reads_kept_by_a_fresh_index_on("rocksdb", 2);
+  pt__ingest_set_batch_refs(0);
+  ahead = lazily = 1; /* as pt01 runs it */
+  reads_kept_by_a_fresh_index_on("sqlite", 1);
+  reads_kept_by_a_fresh_index_on("rocksdb", 2);
+  ahead = lazily = 0;
+}
+
 static void reads_kept__rerun_gives_a_fresh_index(void **state)
 {
   reads_kept_on("sqlite");
@@ -2001,6 +2089,7 @@ int main(void)
       cmocka_unit_test_setup(seed_lazily__many_left_are_decoded_as_a_seed_decodes, not_ahead),
       cmocka_unit_test_setup(rerun__a_damaged_record_left_for_later_is_parsed_again, not_ahead),
       cmocka_unit_test_setup(reads_kept__rerun_gives_a_fresh_index, not_ahead),
+      cmocka_unit_test_setup(reads_kept__by_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(reads_kept__records_of_version_6_are_read_then_kept, not_ahead),
       cmocka_unit_test_setup(reads_kept__damaged_reads_are_refused, not_ahead),
       cmocka_unit_test_setup(reads_kept__written_back_by_a_live_update, not_ahead),

@@ -29,7 +29,7 @@ static char *dump(const pt_graph *g)
 
 static char *fresh_dump(const char *root)
 {
-  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -524,7 +524,7 @@ static void test_cache_reextracts_only_what_changed(void **state)
   pt_test_write(root, "c.py", "def c():\n    return 1\n");
   pt_ingest_cache *c = NULL;
   assert_int_equal(pt_ingest_cache_new(&c), 0);
-  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, c, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -678,7 +678,7 @@ static void test_write_through_sqlite(void **state)
  * its log in a temporary file. */
 static pt_graph *ingest_graph(const char *root)
 {
-  pt_ingest_opts io = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts io = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&io, &g, &st), 0);
@@ -1306,7 +1306,7 @@ static void test_adopted_first_pass_waits_for_resume(void **state)
   (void)state;
   char *root = pt_test_tmpdir("live_pause_adopt");
   pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
-  pt_ingest_opts io = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts io = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *loaded = NULL;
   assert_int_equal(pt_ingest(&io, &loaded, &st), 0);
@@ -1345,7 +1345,7 @@ static pt_graph *stored_index_in(const char *engine, const char *root,
 {
   char spec[600];
   snprintf(spec, sizeof spec, "%s:%s/analysis.db", engine, db);
-  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL, *back = NULL;
   pt_store *s = NULL;
@@ -1563,7 +1563,7 @@ static void test_adopted_unchanged_tree_merges_nothing(void **state)
   assert_int_equal(pt_ingest_cache_new(&c), 0);
   assert_int_equal(pt_ingest_cache_seed(c, loaded, &n), 0);
   assert_int_equal(n, 4);
-  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, c, 0};
   pt_ingest_stats st;
   assert_int_equal(pt_ingest_patch(&o, loaded, &patched, &st), 0);
   assert_null(patched);
@@ -1613,7 +1613,7 @@ static void test_seed_of_many_files_patches_as_fresh(void **state)
   assert_int_equal(pt_ingest_cache_new(&c), 0);
   assert_int_equal(pt_ingest_cache_seed(c, loaded, &n), 0);
   assert_int_equal(n, N);
-  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, c, 0};
   pt_ingest_stats st;
   assert_int_equal(pt_ingest_patch(&o, loaded, &patched, &st), 0);
   assert_null(patched);
@@ -1655,7 +1655,7 @@ static void test_compacted_cache_patches_as_fresh(void **state)
   size_t n = 0;
   assert_int_equal(pt_ingest_cache_new(&c), 0);
   assert_int_equal(pt_ingest_cache_new(&other), 0);
-  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_opts o = {root, 2, 0, NULL, 0, NULL, NULL, 0, c, 0};
   pt_ingest_stats st;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
   pt_ingest_stats_fini(&st);

@@ -67,7 +67,7 @@ static void ingest__file_over_budget_is_left_out_with_the_reason(void **state)
   pt_test_write(dir, "gen/big.c", big);
   pt_test_write(dir, "src/small.c", small);
   pt_extract_set_default_parse_budget(1);
-  pt_ingest_opts o = {dir, 2, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {dir, 2, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   int rc = pt_ingest(&o, &g, &st);

@@ -25,7 +25,7 @@ static char *brief_of(const char *tag, const char *const *files)
   char *tmp = pt_test_tmpdir(tag);
   for (size_t i = 0; files[i]; i += 2)
     pt_test_write(tmp, files[i], files[i + 1]);
-  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -229,7 +229,7 @@ static void resolve__no_candidate_leaves_an_unresolved_placeholder(void **state)
   char *tmp = pt_test_tmpdir("unresolved");
   pt_test_write(tmp, "pkg/main.go",
                 "package pkg\n\nfunc Run() int { return missing() }\n");
-  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -294,7 +294,7 @@ static void resolve__many_files_give_the_same_dump_on_1_and_4_threads(
   }
   char *dumps[2];
   for (int k = 0; k < 2; k++) {
-    pt_ingest_opts o = {tmp, k == 0 ? 1 : 4, 0, NULL, 0, NULL, NULL, 0, NULL};
+    pt_ingest_opts o = {tmp, k == 0 ? 1 : 4, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
     pt_ingest_stats st;
     pt_graph *g = NULL;
     assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -352,7 +352,7 @@ static void patch_equals_fresh(const char *tag, const char *const *files,
     pt_test_write(tmp, files[i], files[i + 1]);
   pt_ingest_cache *c = NULL;
   assert_int_equal(pt_ingest_cache_new(&c), 0);
-  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, c, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL, *patched = NULL, *fresh = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -368,7 +368,7 @@ static void patch_equals_fresh(const char *tag, const char *const *files,
   }
   assert_int_equal(*rc == 0 || *rc == PT_EAGAIN, 1);
   assert_non_null(patched);
-  pt_ingest_opts fo = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts fo = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   assert_int_equal(pt_ingest(&fo, &fresh, &st), 0);
   pt_ingest_stats_fini(&st);
   pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
@@ -505,7 +505,7 @@ static void steps_equal_fresh(const char *tag, const char *const *files,
     pt_test_write(tmp, files[i], files[i + 1]);
   pt_ingest_cache *c = NULL;
   assert_int_equal(pt_ingest_cache_new(&c), 0);
-  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, c};
+  pt_ingest_opts o = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, c, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -527,7 +527,7 @@ static void steps_equal_fresh(const char *tag, const char *const *files,
     assert_int_equal(pt_ingest_patch(&o, g, &patched, &st), 0);
     pt_ingest_stats_fini(&st);
     assert_non_null(patched);
-    pt_ingest_opts fo = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+    pt_ingest_opts fo = {tmp, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
     assert_int_equal(pt_ingest(&fo, &fresh, &st), 0);
     pt_ingest_stats_fini(&st);
     pt_buf a = PT_BUF_INIT, b = PT_BUF_INIT;
@@ -965,7 +965,7 @@ static void resolve__every_ambiguous_fixture_edge_has_candidates(void **state)
   for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
     char dir[512];
     snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, langs[l]);
-    pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+    pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
     pt_ingest_stats st;
     pt_graph *g = NULL;
     assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -1072,7 +1072,7 @@ static void resolve__arity_range_agrees_with_the_signature_for_every_count(
   for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
     char dir[512];
     snprintf(dir, sizeof dir, "%s/lang/%s", PT_FIXTURES, langs[l]);
-    pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+    pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
     pt_ingest_stats st;
     pt_graph *g = NULL;
     assert_int_equal(pt_ingest(&o, &g, &st), 0);
@@ -1357,7 +1357,7 @@ static pt_graph *lang_fixtures_graph(void)
 {
   char dir[512];
   snprintf(dir, sizeof dir, "%s/lang", PT_FIXTURES);
-  pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {dir, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   assert_int_equal(pt_ingest(&o, &g, &st), 0);

@@ -32,7 +32,7 @@ static char *cat(const char *a, const char *sep, const char *b)
 /* Indexes root as pt01 would and saves it into spec. */
 static void index_into(const char *root, const char *spec)
 {
-  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {root, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   pt_store *store = NULL;

@@ -1443,6 +1443,36 @@ static void sqlite_save_begin__reads_the_records_until_released(void **state)
   pt_graph_free(sample);
 }
 
+/* The file records are written when the save finishes, as the finished
+ * graph holds them: what resolution read, added to each file's reuse
+ * record after the save began (pt_ingest_opts.keep_reads), is saved, and
+ * the save still finishes the file begun. */
+static void sqlite_save_begin__writes_the_files_as_resolution_left_them(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph();
+  pt_graph *g = unresolved_sample(sample);
+  log_capture *c = capture_start();
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  resolve_sample(f->st, g, sample);
+  assert_true(pt_graph_n_files(g) > 0);
+  for (size_t i = 0; i < pt_graph_n_files(g); i++) {
+    char bytes[32];
+    int n = snprintf(bytes, sizeof bytes, "reads of %zu", i);
+    assert_int_equal(pt_graph_set_file_reuse(g, pt_graph_files(g)[i].path,
+                                             bytes, (size_t)n), 0);
+  }
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_non_null(strstr(c->text.ptr, "finishing the save begun"));
+  assert_null(strstr(c->text.ptr, "saving whole"));
+  assert_int_equal(n_temp_files(f), 0);
+  pt_test_assert_loads(f->st, g);
+  capture_stop(c);
+  pt_graph_free(g);
+  pt_graph_free(sample);
+}
+
 /* The connection's page cache is want (PRAGMA cache_size's text). */
 static void assert_cache_size(sqlite3 *db, const char *want)
 {
@@ -1713,6 +1743,8 @@ int main(void)
       STORE_TEST(sqlite_save_begin__the_save_finishes_the_file_begun,
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__reads_the_records_until_released,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_save_begin__writes_the_files_as_resolution_left_them,
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__release_returns_when_the_thread_read_first,
                  &sqlite_backend),

@@ -115,7 +115,7 @@ static void make_index(run *r, const char *tag)
   pt_test_write(r->src, "a.c", "int helper(void) { return 1; }\n"
                                "int main(void) { return helper(); }\n");
   pt_test_write(r->dbdir, "keep", "");
-  pt_ingest_opts o = {r->src, 1, 0, NULL, 0, NULL, NULL, 0, NULL};
+  pt_ingest_opts o = {r->src, 1, 0, NULL, 0, NULL, NULL, 0, NULL, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   pt_store *store = NULL;

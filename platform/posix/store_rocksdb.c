@@ -718,10 +718,12 @@ static const record_loader loaders9[] = {
     load_meta, load_test};
 
 /* What a save that finishes a begun one writes (the begun wrote 'c',
- * 'e', 'f' and 'i': store_rocksdb_begun.c). */
+ * 'e' and 'i': store_rocksdb_begun.c; the file records, with what
+ * resolution read, wait for the finished graph). */
 static const record_type rest9[] = {
     {'a', pt__rocksdb_n_chunks, pt__rocksdb_put_chunk},
     {'d', n_edge_runs, put_edge_run},
+    {'f', n_files, put_file},
     {'m', n_meta, put_meta},
     {'t', n_tests, put_test},
 };

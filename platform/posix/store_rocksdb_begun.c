@@ -1,14 +1,15 @@
 /* A RocksDB save begun while the graph is resolved (store_rocksdb_int.h,
  * pt__rocksdb_begun): the entities (and their code, format 10's 'c'
- * records, a nested entity's a range of its holder's), file records and
- * ignored files are
- * all there before resolution makes the edges, so a thread of their own
- * numbers the entities' strings (the first ids of a save) and writes
- * those three types as table files of the new generation, in the order
+ * records, a nested entity's a range of its holder's) and ignored files
+ * are all there before resolution makes the edges, so a thread of their
+ * own numbers the entities' strings (the first ids of a save) and writes
+ * those types as table files of the new generation, in the order
  * the finished graph will hold them: it reads them in the graph through
  * arrays of their addresses sorted in that order, until it has written
  * and hashed them (the graph waits for that before it sorts them). The
- * save of the finished graph checks it holds the same records, numbers
+ * file records wait for the save of the finished graph: resolution adds
+ * to them what each file read (pt_ingest_opts.keep_reads). That save
+ * checks the graph holds the same entities and ignored files, numbers
  * the edges' and tests' strings after the entities', writes the other
  * types and takes every table file in at once. */
 #include <string.h>
@@ -28,10 +29,9 @@ struct pt__rocksdb_begun {
   /* the graph's records by address, in the finished graph's order; freed
    * once read, the counts kept */
   const pt_entity **entity_at;
-  const pt_file_record **file_at;
   const pt_ignored_file **ignored_at;
-  size_t n_entities, n_files, n_ignored;
-  uint64_t hash[3];       /* of the records' bytes, in that order */
+  size_t n_entities, n_ignored;
+  uint64_t hash[2];       /* of the records' bytes, in that order */
   pt__rocksdb_ids ids;    /* the entities' strings numbered */
   pt__rocksdb_tables tables; /* written, not yet taken in */
   pt_mutex *mu;           /* owned, with cv: guards is_reading */
@@ -47,12 +47,6 @@ static size_t n_entities(const void *src, const pt__rocksdb_ids *ids)
 {
   (void)ids;
   return ((const pt__rocksdb_begun *)src)->n_entities;
-}
-
-static size_t n_files(const void *src, const pt__rocksdb_ids *ids)
-{
-  (void)ids;
-  return ((const pt__rocksdb_begun *)src)->n_files;
 }
 
 static size_t n_ignored(const void *src, const pt__rocksdb_ids *ids)
@@ -77,14 +71,6 @@ static int put_entity(const void *src, pt__rocksdb_ids *ids, size_t i,
                                 k, v);
 }
 
-static int put_file(const void *src, pt__rocksdb_ids *ids, size_t i,
-                    pt_buf *k, pt_buf *v)
-{
-  const pt__rocksdb_begun *b = src;
-  (void)ids;
-  return pt__rocksdb_file_kv(b->file_at[i], k, v);
-}
-
 static int put_ignored(const void *src, pt__rocksdb_ids *ids, size_t i,
                        pt_buf *k, pt_buf *v)
 {
@@ -96,7 +82,6 @@ static int put_ignored(const void *src, pt__rocksdb_ids *ids, size_t i,
 static const pt__rocksdb_type begun_types[] = {
     {'c', n_entities, put_code},
     {'e', n_entities, put_entity},
-    {'f', n_files, put_file},
     {'i', n_ignored, put_ignored},
 };
 
@@ -105,10 +90,8 @@ static const pt__rocksdb_type begun_types[] = {
 static void forget_records(pt__rocksdb_begun *b)
 {
   pt_free((void *)b->entity_at);
-  pt_free((void *)b->file_at);
   pt_free((void *)b->ignored_at);
   b->entity_at = NULL;
-  b->file_at = NULL;
   b->ignored_at = NULL;
   /* the entities' ids, kept for their records only */
   pt_free(b->ids.entity_ids);
@@ -122,17 +105,14 @@ static void hash_records(pt__rocksdb_begun *b)
   memset(b->hash, 0, sizeof b->hash);
   for (size_t i = 0; i < b->n_entities; i++)
     b->hash[0] = pt_hash64_fold(b->hash[0], b->entity_at[i], sizeof(pt_entity));
-  for (size_t i = 0; i < b->n_files; i++)
-    b->hash[1] = pt_hash64_fold(b->hash[1], b->file_at[i], sizeof(pt_file_record));
   for (size_t i = 0; i < b->n_ignored; i++)
-    b->hash[2] = pt_hash64_fold(b->hash[2], b->ignored_at[i], sizeof(pt_ignored_file));
+    b->hash[1] = pt_hash64_fold(b->hash[1], b->ignored_at[i], sizeof(pt_ignored_file));
 }
 
 static void run(void *payload)
 {
   pt__rocksdb_begun *b = payload;
   pt_graph_sort_entity_refs(b->entity_at, b->n_entities);
-  pt_graph_sort_file_refs(b->file_at, b->n_files);
   pt_graph_sort_ignored_refs(b->ignored_at, b->n_ignored);
   int rc = pt__rocksdb_ids_begin(&b->ids, b->entity_at, b->n_entities);
   if (rc == 0)
@@ -166,22 +146,16 @@ static int room_for(size_t n, size_t size, void **out)
 static int address_records(pt__rocksdb_begun *b, const pt_graph *g)
 {
   const pt_entity *e = pt_graph_entities(g);
-  const pt_file_record *f = pt_graph_files(g);
   const pt_ignored_file *ig = pt_graph_ignored(g);
   b->n_entities = pt_graph_n_entities(g);
-  b->n_files = pt_graph_n_files(g);
   b->n_ignored = pt_graph_n_ignored(g);
   int rc = room_for(b->n_entities, sizeof *b->entity_at,
                     (void **)&b->entity_at);
-  if (rc == 0)
-    rc = room_for(b->n_files, sizeof *b->file_at, (void **)&b->file_at);
   if (rc == 0)
     rc = room_for(b->n_ignored, sizeof *b->ignored_at,
                   (void **)&b->ignored_at);
   for (size_t i = 0; rc == 0 && i < b->n_entities; i++)
     b->entity_at[i] = &e[i];
-  for (size_t i = 0; rc == 0 && i < b->n_files; i++)
-    b->file_at[i] = &f[i];
   for (size_t i = 0; rc == 0 && i < b->n_ignored; i++)
     b->ignored_at[i] = &ig[i];
   return rc;
@@ -234,23 +208,20 @@ void pt__rocksdb_begun_release(pt__rocksdb_begun *b)
 }
 
 /* Whether the finished graph g holds the records b wrote: as many, and
- * the same bytes in the same order by their hash. */
+ * the same bytes in the same order by their hash (its file records are
+ * the finishing save's to write). */
 static int matches(const pt__rocksdb_begun *b, const pt_graph *g)
 {
   const pt_entity *e = pt_graph_entities(g);
-  const pt_file_record *f = pt_graph_files(g);
   const pt_ignored_file *ig = pt_graph_ignored(g);
-  uint64_t h[3] = {0, 0, 0};
+  uint64_t h[2] = {0, 0};
   if (b->n_entities != pt_graph_n_entities(g) ||
-      b->n_files != pt_graph_n_files(g) ||
       b->n_ignored != pt_graph_n_ignored(g))
     return 0;
   for (size_t i = 0; i < b->n_entities; i++)
     h[0] = pt_hash64_fold(h[0], &e[i], sizeof *e);
-  for (size_t i = 0; i < b->n_files; i++)
-    h[1] = pt_hash64_fold(h[1], &f[i], sizeof *f);
   for (size_t i = 0; i < b->n_ignored; i++)
-    h[2] = pt_hash64_fold(h[2], &ig[i], sizeof *ig);
+    h[1] = pt_hash64_fold(h[1], &ig[i], sizeof *ig);
   return memcmp(h, b->hash, sizeof h) == 0;
 }
 

@@ -15,7 +15,7 @@ const pt_graph *pt_fuzz_graph(void)
   if (graph)
     return graph;
   pt_ingest_opts o = {PT_FUZZ_FIXTURES "/lang/c", 1, 0, NULL, 0, NULL, NULL,
-                      0, NULL};
+                      0, NULL, 0};
   pt_ingest_stats st;
   if (pt_ingest(&o, &graph, &st) != 0) {
     fprintf(stderr, "fuzz: cannot index the fixtures: %s\n",

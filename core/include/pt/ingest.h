@@ -68,6 +68,10 @@ typedef struct pt_ingest_opts {
   void *payload;
   int parse_only;                  /* benchmark floor: parse, extract nothing */
   pt_ingest_cache *cache;          /* may be NULL; not with parse_only */
+  int keep_reads;                  /* without a cache: each file's record
+                                      keeps what its resolution read (its
+                                      reuse record's reads), for a store
+                                      that a re-run reads them from */
 } pt_ingest_opts;
 
 #define PT_INGEST_DEFAULT_MAX_FILE_SIZE (16u * 1024u * 1024u)

@@ -78,6 +78,8 @@ typedef struct pool {
   ref_batch *batches;       /* owned: the kept references' batches */
   size_t n_batches, cap_batches;
   int parse_only;
+  int keep_reads;           /* each file's reads into its slot, then its
+                               record (pt_ingest_opts.keep_reads) */
   pt_ingest_progress_fn progress;
   void *payload;
 } pool;
@@ -795,6 +797,54 @@ static int unpack_batch(pool *p, size_t k, pt_raw_ref **refs, size_t *cap,
   return 0;
 }
 
+/* Files [from, to) resolved, and with keep_reads what each read into
+ * its slot. */
+static int resolve_range(pool *p, pt_resolver *rs, const pt__resolve_job *jobs,
+                         size_t from, size_t to, unsigned n_threads)
+{
+  size_t n = to - from;
+  if (!p->keep_reads)
+    return pt__resolve_files(rs, p->g, jobs + from, n, n_threads);
+  pt__deps *d = pt_calloc(2 * n + 1, sizeof *d);
+  int rc = d ? pt__resolve_files_reading(rs, p->g, jobs + from, n, n_threads,
+                                         d, d + n)
+             : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; d && i < n; i++) {
+    p->slots[from + i].reads[0] = d[i];
+    p->slots[from + i].reads[1] = d[n + i];
+  }
+  pt_free(d);
+  return rc;
+}
+
+/* What each file's resolution read, written into its record in the graph
+ * (after the save begun at merge has read the records: a store writes the
+ * file records after resolution), then freed. A record that is not the
+ * current version's (a rekeyed file's has none) keeps none. */
+static int keep_reads(pool *p)
+{
+  pt_buf b = PT_BUF_INIT;
+  int rc = 0;
+  for (size_t i = 0; i < p->walk->n_files; i++) {
+    pt__ingest_slot *s = &p->slots[i];
+    const pt_file_record *f =
+        rc == 0 && s->path ? pt_graph_find_file(p->g, s->path) : NULL;
+    if (f && pt__reuse_is_current(f)) {
+      rc = pt__reuse_set_reads(f, &s->reads[0], &s->reads[1], &b);
+      if (rc == 0)
+        rc = pt_graph_set_file_reuse(p->g, s->path, b.ptr, b.len);
+      if (rc == PT_EINVAL) { /* a malformed record keeps none */
+        pt_error_clear();
+        rc = 0;
+      }
+    }
+    pt__deps_fini(&s->reads[0]);
+    pt__deps_fini(&s->reads[1]);
+  }
+  pt_buf_fini(&b);
+  return rc;
+}
+
 /* Each batch's files on the worker threads (resolve_run.c), one batch
  * after another: the edges still go to g in file order; then the batch's
  * references are freed. */
@@ -808,7 +858,7 @@ static int resolve_batches(pool *p, pt_resolver *rs, pt__resolve_job *jobs,
     size_t base = pt_graph_n_edges(p->g);
     rc = unpack_batch(p, k, refs, cap, jobs);
     if (rc == 0)
-      rc = pt__resolve_files(rs, p->g, jobs + from, to - from, n_threads);
+      rc = resolve_range(p, rs, jobs, from, to, n_threads);
     /* the repeats the finish would drop (a third of PostgreSQL's edges),
      * dropped now: an edge's from_key is its file's, and the batch holds
      * whole files */
@@ -894,6 +944,8 @@ static int build(const pt_ingest_opts *o, const merged_hook *hook,
   p.payload = o->payload;
   p.parse_only = o->parse_only;
   p.cache = o->parse_only ? NULL : o->cache;
+  /* with a cache the resolver records every file's reads itself */
+  p.keep_reads = o->keep_reads && !o->parse_only && !p.cache;
   pt_queries *q = NULL;
   int rc = p.cache ? pt__cache_queries(p.cache, &q) : pt_queries_new(&q);
   p.queries = q;
@@ -927,6 +979,8 @@ static int build(const pt_ingest_opts *o, const merged_hook *hook,
   drop_refs(slots, 0, w->n_files);
   drop_batches(&p);
   pt_sys_heap_trim(); /* the references' pages, before the sort's */
+  if (rc == 0 && p.keep_reads)
+    rc = keep_reads(&p);
   if (rc == 0) rc = pt_graph_set_meta(g, "root", w->root_abs);
   if (rc == 0) rc = pt_graph_finish(g);
   pt_sys_heap_trim(); /* the sort's arrays, before a save's page cache */
@@ -970,6 +1024,8 @@ int pt_ingest_with_hook(const pt_ingest_opts *o, pt_ingest_merged_fn merged,
     pt_free(slots[i].error);
     pt_free(slots[i].warning);
     pt_free(slots[i].refs);
+    pt__deps_fini(&slots[i].reads[0]);
+    pt__deps_fini(&slots[i].reads[1]);
   }
   pt_free(slots);
   pt_walk_result_free(w);

@@ -39,6 +39,8 @@ typedef struct pt__ingest_slot {
   pt_lang lang;
   int cached;               /* result is the cache's, entry cache_idx */
   size_t cache_idx;
+  pt__deps reads[2];        /* owned, with pt_ingest_opts.keep_reads: what
+                               its resolution read, and noting its bases */
 } pt__ingest_slot;
 
 /* One kept parse result. */

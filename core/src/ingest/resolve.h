@@ -70,6 +70,16 @@ typedef struct pt__resolve_job {
 int pt__resolve_files(pt_resolver *rs, pt_graph *g,
                       const pt__resolve_job *jobs, size_t n_jobs,
                       unsigned n_threads);
+/* pt__resolve_files by a resolver that does not record
+ * (pt__resolver_record): what the i-th job's resolution read goes to
+ * deps[i], and what noting its bases read to bdeps[i] (both zeroed by the
+ * caller, sealed here, the caller's to free; as pt__resolver_file_deps
+ * would give them), for a fresh index that keeps them in its files'
+ * reuse records; rs keeps none of it. */
+int pt__resolve_files_reading(pt_resolver *rs, pt_graph *g,
+                              const pt__resolve_job *jobs, size_t n_jobs,
+                              unsigned n_threads, pt__deps *deps,
+                              pt__deps *bdeps);
 
 /* ---- patches (resolve_upkeep.c) ----------------------------------------
  * The live index keeps the tables of its last full run and changes them a

@@ -239,9 +239,11 @@ static int keep_run_deps(pt_resolver *rs, const pt__resolve_job *jobs,
   return rc;
 }
 
-int pt__resolve_files(pt_resolver *rs, pt_graph *g,
-                      const pt__resolve_job *jobs, size_t n_jobs,
-                      unsigned n_threads)
+/* The jobs on the threads; what each read into deps and bdeps when they
+ * are given (else nothing is recorded). */
+static int run_jobs(pt_resolver *rs, pt_graph *g, const pt__resolve_job *jobs,
+                    size_t n_jobs, unsigned n_threads, pt__deps *deps,
+                    pt__deps *bdeps)
 {
   pt_thread *threads[64];
   unsigned started = 0;
@@ -253,11 +255,10 @@ int pt__resolve_files(pt_resolver *rs, pt_graph *g,
   p.n_jobs = n_jobs;
   p.out = pt_calloc(n_jobs + 1, sizeof *p.out);
   p.done = pt_calloc(n_jobs + 1, 1);
-  p.deps = rs->rfiles ? pt_calloc(n_jobs + 1, sizeof *p.deps) : NULL;
-  p.bdeps = rs->rfiles ? pt_calloc(n_jobs + 1, sizeof *p.bdeps) : NULL;
-  int rc = p.out && p.done && ((p.deps && p.bdeps) || !rs->rfiles)
-               ? pt_mutex_new(&p.mu)
-               : PT_ERR(PT_ENOMEM, "out of memory");
+  p.deps = deps;
+  p.bdeps = bdeps;
+  int rc = p.out && p.done ? pt_mutex_new(&p.mu)
+                           : PT_ERR(PT_ENOMEM, "out of memory");
   if (n_threads > 64)
     n_threads = 64;
   if (n_threads > n_jobs)
@@ -287,17 +288,44 @@ int pt__resolve_files(pt_resolver *rs, pt_graph *g,
   pt_free(p.done);
   if (rc == 0 && p.fatal)
     rc = PT_ERR(p.fatal, "%s", p.fatal_msg);
-  if (rc == 0 && p.deps)
-    rc = keep_run_deps(rs, jobs, n_jobs, p.deps, p.bdeps);
+  return rc;
+}
+
+static void free_deps(pt__deps *deps, pt__deps *bdeps, size_t n)
+{
+  for (size_t i = 0; deps && i < n; i++)
+    pt__deps_fini(&deps[i]);
+  for (size_t i = 0; bdeps && i < n; i++)
+    pt__deps_fini(&bdeps[i]);
+  pt_free(deps);
+  pt_free(bdeps);
+}
+
+int pt__resolve_files(pt_resolver *rs, pt_graph *g,
+                      const pt__resolve_job *jobs, size_t n_jobs,
+                      unsigned n_threads)
+{
+  pt__deps *deps = rs->rfiles ? pt_calloc(n_jobs + 1, sizeof *deps) : NULL;
+  pt__deps *bdeps = rs->rfiles ? pt_calloc(n_jobs + 1, sizeof *bdeps) : NULL;
+  int rc = (deps && bdeps) || !rs->rfiles
+               ? run_jobs(rs, g, jobs, n_jobs, n_threads, deps, bdeps)
+               : PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0 && deps)
+    rc = keep_run_deps(rs, jobs, n_jobs, deps, bdeps);
   /* after a whole run: a patch keeps the index (an index that could not
    * be made leaves the readers to a scan) */
-  if (rc == 0 && p.deps)
+  if (rc == 0 && deps)
     (void)pt__readers_make(rs);
-  for (size_t i = 0; p.deps && i < n_jobs; i++)
-    pt__deps_fini(&p.deps[i]);
-  for (size_t i = 0; p.bdeps && i < n_jobs; i++)
-    pt__deps_fini(&p.bdeps[i]);
-  pt_free(p.deps);
-  pt_free(p.bdeps);
+  free_deps(deps, bdeps, n_jobs);
   return rc;
+}
+
+int pt__resolve_files_reading(pt_resolver *rs, pt_graph *g,
+                              const pt__resolve_job *jobs, size_t n_jobs,
+                              unsigned n_threads, pt__deps *deps,
+                              pt__deps *bdeps)
+{
+  if (rs->rfiles)
+    return PT_ERR(PT_EINVAL, "a recording resolver keeps its files' reads");
+  return run_jobs(rs, g, jobs, n_jobs, n_threads, deps, bdeps);
 }

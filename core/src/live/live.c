@@ -238,7 +238,7 @@ static int run_update(pt_live *lv, const char *what, const char *delta_path,
 {
   uint64_t t0 = pt_clock_ns();
   pt_ingest_opts o = {lv->root, lv->o.n_threads, lv->o.max_file_size,
-                      lv->o.skip, lv->o.n_skip, NULL, NULL, 0, lv->cache};
+                      lv->o.skip, lv->o.n_skip, NULL, NULL, 0, lv->cache, 0};
   pt_ingest_stats st;
   pt_graph *g = NULL;
   /* most edits keep a file's definitions: patch the current graph */
@@ -676,7 +676,7 @@ int pt_live_index(pt_live *lv, const pt_graph **out, pt_ingest_stats *stats)
 {
   pt_ingest_opts o = {lv->root, lv->o.n_threads, lv->o.max_file_size,
                       lv->o.skip, lv->o.n_skip, lv->o.progress,
-                      lv->o.progress_payload, 0, lv->cache};
+                      lv->o.progress_payload, 0, lv->cache, 0};
   pt_graph *g = NULL;
   pt_mutex_lock(lv->update_mu);
   int rc = pt_ingest(&o, &g, stats);

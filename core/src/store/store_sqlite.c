@@ -612,8 +612,11 @@ int pt__sqlite_save_begin(pt_store *self, const pt_graph *g)
   if (rc == 0)
     rc = pt_buf_printf(&b->tmp, "%s.tmp-%lu-%u", ss->path, pt_process_id(),
                        ss->n_saves++);
-  if (rc == 0) {
+  if (rc == 0) { /* the files' rows wait for their reads (finish_begun) */
     pt__sqlite_records_of(g, r);
+    r->files = NULL;
+    r->n_files = 0;
+    r->files_later = 1;
     rc = address_records(r);
   }
   if (rc == 0)
@@ -654,6 +657,7 @@ static int begun_matches(const begun_save *b, const pt_graph *g)
   pt__sqlite_records now;
   uint64_t hash[4];
   pt__sqlite_records_of(g, &now);
+  now.n_files = 0; /* b wrote none: the finish writes g's */
   hash_records(&now, hash);
   return b->r.n_entities == now.n_entities && b->r.n_files == now.n_files &&
          b->r.n_tests == now.n_tests && b->r.n_ignored == now.n_ignored &&
@@ -685,10 +689,12 @@ static begun_save *take_begun(sqlite_store *ss, const pt_graph *g)
   return NULL;
 }
 
-/* The edges and meta of g into b's file, committed and closed (only
+/* The files, edges and meta of g into b's file, committed and closed (only
  * closed when rc is a failure already). */
 static int finish_begun(begun_save *b, const pt_graph *g, int rc)
 {
+  if (rc == 0) /* with what resolution read (pt_ingest_opts.keep_reads) */
+    rc = pt__sqlite_write_files(b->db, b->tmp.ptr, g);
   /* the edges' pages: 32 bytes an edge, 4 to 32 MiB */
   if (rc == 0)
     rc = pt__sqlite_set_cache(b->db, b->tmp.ptr, pt_graph_n_edges(g), 32,

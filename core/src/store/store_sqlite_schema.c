@@ -420,9 +420,17 @@ int pt__sqlite_write_records(sqlite3 *db, const char *path,
   if (rc == 0)
     rc = pt__sqlite_ids_flush(t);
   for (size_t i = 0; rc == 0 && i < sizeof writers / sizeof writers[0]; i++)
-    if (writers[i].sql && writers[i].bind != bind_meta)
+    if (writers[i].sql && writers[i].bind != bind_meta &&
+        !(r->files_later && writers[i].bind == bind_file))
       rc = write_table(db, path, &writers[i], NULL, r);
   return rc;
+}
+
+int pt__sqlite_write_files(sqlite3 *db, const char *path, const pt_graph *g)
+{
+  pt__sqlite_records r;
+  pt__sqlite_records_of(g, &r);
+  return write_table(db, path, &writers[PT__SQL_FILES], g, &r);
 }
 
 int pt__sqlite_write_record_indexes(sqlite3 *db, const char *path)

@@ -66,6 +66,9 @@ typedef struct pt__sqlite_records {
   const pt_file_record **file_at;
   const pt_test_entity **test_at;
   const pt_ignored_file **ignored_at;
+  int files_later;  /* pt__sqlite_write_records writes no file rows: a
+                       save begun during resolution, whose records' reads
+                       are not made yet (pt__sqlite_write_files) */
 } pt__sqlite_records;
 
 /* Points r at g's arrays, in their order. */
@@ -105,6 +108,9 @@ int pt__sqlite_write_records(sqlite3 *db, const char *path,
                              const pt__sqlite_records *r, size_t n_edges,
                              struct pt__sqlite_ids *t);
 int pt__sqlite_write_record_indexes(sqlite3 *db, const char *path);
+/* The file rows of g, after pt__sqlite_write_records of records with
+ * files_later. */
+int pt__sqlite_write_files(sqlite3 *db, const char *path, const pt_graph *g);
 /* The rest, after pt__sqlite_write_records of g's records (or of records
  * equal to them) with the same t: g's edges, its meta and the other
  * indexes. */

@@ -27,7 +27,7 @@ static pt_server *start(unsigned max_conns, unsigned request_ms)
 {
   pt_graph *g = NULL;
   pt_ingest_opts io = {PT_FIXTURES "/lang/c", 1, 0, NULL, 0, NULL, NULL, 0,
-                       NULL};
+                       NULL, 0};
   pt_ingest_stats st;
   assert_int_equal(pt_ingest(&io, &g, &st), 0);
   pt_ingest_stats_fini(&st);

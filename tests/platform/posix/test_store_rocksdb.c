@@ -1829,6 +1829,38 @@ static void rocksdb_save_begin__reads_the_records_until_released(
   pt_graph_free(sample);
 }
 
+/* The file records are written when the save finishes, as the finished
+ * graph holds them: what resolution read, added to each file's reuse
+ * record after the save began (pt_ingest_opts.keep_reads), is saved, and
+ * the save still finishes the tables begun. */
+static void rocksdb_save_begin__writes_the_files_as_resolution_left_them(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *sample = pt_test_sample_graph();
+  pt_graph *g = unresolved_sample(sample);
+  log_start();
+  assert_int_equal(pt_store_save_begin(f->st, g), 0);
+  resolve_sample(f->st, g, sample);
+  assert_true(pt_graph_n_files(g) > 0);
+  for (size_t i = 0; i < pt_graph_n_files(g); i++) {
+    char bytes[32];
+    int n = snprintf(bytes, sizeof bytes, "reads of %zu", i);
+    assert_int_equal(pt_graph_set_file_reuse(g, pt_graph_files(g)[i].path,
+                                             bytes, (size_t)n), 0);
+  }
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_non_null(strstr(logged.ptr, "finishing the save begun"));
+  assert_null(strstr(logged.ptr, "saving whole"));
+  log_stop();
+  assert_int_equal(n_save_tables(f), 0);
+  pt_test_assert_loads(f->st, g);
+  reopen(f);
+  pt_test_assert_loads(f->st, g);
+  pt_graph_free(g);
+  pt_graph_free(sample);
+}
+
 /* A save of other records than the ones begun (here another graph)
  * throws the begun tables away and writes the graph whole. */
 static void rocksdb_save_begin__a_save_of_other_records_is_written_whole(
@@ -2112,6 +2144,8 @@ int main(void)
       STORE_TEST(rocksdb_save_begin__the_save_finishes_the_tables_begun,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_save_begin__reads_the_records_until_released,
+                 &rocksdb_backend),
+      STORE_TEST(rocksdb_save_begin__writes_the_files_as_resolution_left_them,
                  &rocksdb_backend),
       STORE_TEST(rocksdb_save_begin__a_save_of_other_records_is_written_whole,
                  &rocksdb_backend),
