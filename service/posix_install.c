@@ -113,6 +113,7 @@ static int index_into(const svc_install *in, const char *folder, FILE *out)
   o.root = in->root;
   o.skip = (const char *const *)skip;
   o.n_skip = n_skip;
+  o.keep_reads = 1; /* the store keeps each file's reads, as pt01's */
   if (rc == 0) {
     fprintf(out, "Indexing %s into %s...\n", in->root, in->db);
     fflush(out);

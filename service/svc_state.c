@@ -283,7 +283,8 @@ static int index_if_missing(pt_svc *m)
   memset(&st, 0, sizeof st);
   rc = pt_store_skip_paths(NULL, m->o.db, skip, &n_skip);
   pt_ingest_opts io = {m->o.root, 0, 0, (const char *const *)skip, n_skip,
-                       on_ingest_progress, m, 0, NULL, 0};
+                       on_ingest_progress, m, 0, NULL,
+                       1 /* the store keeps each file's reads */};
   if (rc == 0)
     rc = pt_ingest(&io, &g, &st);
   if (rc == 0)
