@@ -1842,6 +1842,79 @@ static void reads_kept__by_a_fresh_index(void **state)
   ahead = lazily = 0;
 }
 
+/* A live server's first pass over the store of t (pt_ingest_patch on a
+ * cache seeded from it, nothing marked), then the change make, patched:
+ * how many files the first pass resolved for their reads; the patch's
+ * graph dumps as a fresh index and its records keep a fresh run's reads
+ * when the store's did. */
+static size_t first_pass_then(const tree *t, void (*make)(const char *src),
+                              const char *path, int with_reads)
+{
+  pt_graph *loaded = NULL, *patched = NULL;
+  pt_ingest_cache *c = NULL;
+  pt_store *s = NULL;
+  pt_ingest_stats st;
+  size_t n = 0;
+  assert_int_equal(pt_graph_new(&loaded), 0);
+  assert_int_equal(pt_store_open_mode(t->spec, PT_STORE_READ, &s), 0);
+  assert_int_equal(pt_store_load(s, loaded), 0);
+  pt_store_close(s);
+  assert_int_equal(pt_ingest_cache_new(&c), 0);
+  assert_int_equal(pt_ingest_cache_seed(c, loaded, &n), 0);
+  pt_ingest_opts o = {.root = t->src, .n_threads = 2, .cache = c};
+  assert_int_equal(pt_ingest_patch(&o, loaded, &patched, &st), 0);
+  assert_null(patched); /* nothing changed: nothing merged */
+  pt_ingest_stats_fini(&st);
+  size_t n_read = pt__patch_last_n_read();
+  make(t->src);
+  assert_int_equal(pt_ingest_cache_mark_dirty(c, path), 0);
+  assert_int_equal(pt_ingest_patch(&o, loaded, &patched, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_non_null(patched);
+  pt_buf want = PT_BUF_INIT, got = PT_BUF_INIT;
+  fresh_dump(t, &want);
+  dump(patched, &got);
+  assert_string_equal(pt_buf_cstr(&want), pt_buf_cstr(&got));
+  if (with_reads)
+    assert_reads_are_fresh(t, patched);
+  pt_buf_fini(&want);
+  pt_buf_fini(&got);
+  pt_graph_free(patched);
+  pt_ingest_cache_free(c);
+  pt_graph_free(loaded);
+  return n_read;
+}
+
+static void add_fresh_name(const char *src)
+{
+  pt_test_write(src, "z.py", "def z():\n    return 3\n\n"
+                             "def fresh_name():\n    return 4\n");
+}
+
+/* Over a store whose records keep every file's reads (a fresh index by
+ * pt01), a live server's first pass loads them and resolves no file for
+ * them; over one that keeps none, every file, as before. Either way the
+ * next edit is patched as a fresh index makes the tree. */
+static void reads_kept__loaded_by_a_live_first_pass(void **state)
+{
+  const char *engines[] = {"sqlite", "rocksdb"};
+  for (size_t k = 0; k < 2; k++) {
+    tree t;
+    reads_tree(&t, "live_first_reads", engines[k]);
+    if (!engine_is_built(&t)) {
+      drop_tree(&t);
+      continue;
+    }
+    index_as_pt01(&t, 2);
+    assert_int_equal(first_pass_then(&t, add_fresh_name, "z.py", 1), 0);
+    pt_test_write(t.src, "z.py", "def z():\n    return 3\n");
+    index_and_save(&t); /* keeps no reads */
+    assert_int_equal(stored_with_reads(&t), 0);
+    assert_int_equal(first_pass_then(&t, add_fresh_name, "z.py", 0), 4);
+    drop_tree(&t);
+  }
+}
+
 static void reads_kept__rerun_gives_a_fresh_index(void **state)
 {
   reads_kept_on("sqlite");
@@ -2090,6 +2163,7 @@ int main(void)
       cmocka_unit_test_setup(rerun__a_damaged_record_left_for_later_is_parsed_again, not_ahead),
       cmocka_unit_test_setup(reads_kept__rerun_gives_a_fresh_index, not_ahead),
       cmocka_unit_test_setup(reads_kept__by_a_fresh_index, not_ahead),
+      cmocka_unit_test_setup(reads_kept__loaded_by_a_live_first_pass, not_ahead),
       cmocka_unit_test_setup(reads_kept__records_of_version_6_are_read_then_kept, not_ahead),
       cmocka_unit_test_setup(reads_kept__damaged_reads_are_refused, not_ahead),
       cmocka_unit_test_setup(reads_kept__written_back_by_a_live_update, not_ahead),

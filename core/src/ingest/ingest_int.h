@@ -213,6 +213,14 @@ typedef struct pt__rerun_parse pt__rerun_parse;
 void pt__rerun_parse_free(pt__rerun_parse *p);
 void pt__cache_set_parse(pt_ingest_cache *c, pt__rerun_parse *p);
 pt__rerun_parse *pt__cache_take_parse(pt_ingest_cache *c);
+/* What the records of the n entries keep of what each file read: 1 when
+ * every one keeps it (out, when not NULL: *out 2 n of them, each file's
+ * reads then its bases', the caller's to free), 2 when some do or one is
+ * malformed, 0 when none does, or PT_ENOMEM. */
+int pt__ingest_kept_reads(const pt__cache_entry *e, size_t n, pt__deps **out);
+/* How many files the last pt__patch_start or pt__patch_seed resolved for
+ * what they read ((size_t)-1 when it made no tables); for tests. */
+size_t pt__patch_last_n_read(void);
 /* How many files the last pt__rerun_seed resolved for what they read
  * ((size_t)-1 when it made no tables); for tests. */
 size_t pt__rerun_last_n_read(void);

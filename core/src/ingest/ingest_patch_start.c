@@ -13,6 +13,14 @@
 #include "pt/sys/heap.h"
 #include "pt/sys/proc.h"
 #include "ingest_int.h"
+#include "resolve_int.h"
+
+static size_t last_n_read = (size_t)-1;
+
+size_t pt__patch_last_n_read(void)
+{
+  return last_n_read;
+}
 
 /* Does the walk find what the cache and prev hold? */
 static int walk_unchanged(pt_ingest_cache *c, const pt_walk_result *w,
@@ -92,17 +100,45 @@ static int walk_order(pt_ingest_cache *c, pt_graph *g, pt_entity **ents,
   return rc;
 }
 
+/* What every file read, from the records when every one keeps it
+ * (pt_ingest_opts.keep_reads, or a re-run), else by resolving every file
+ * for it (its edges are the stored ones). */
+static int file_reads(pt_resolver *rs, const pt__cache_entry *e,
+                      const pt__resolve_job *jobs, size_t n,
+                      unsigned n_threads)
+{
+  pt__deps *kd = NULL;
+  int kept = pt__ingest_kept_reads(e, n, &kd);
+  if (kept < 0)
+    return kept;
+  for (size_t i = 0; kept == 1 && i < n; i++) {
+    pt__resolver_keep_deps(rs, 0, i, &kd[2 * i]);
+    pt__resolver_keep_deps(rs, 1, i, &kd[2 * i + 1]);
+  }
+  for (size_t i = 0; kd && i < 2 * n; i++)
+    pt__deps_fini(&kd[i]);
+  pt_free(kd);
+  last_n_read = kept == 1 ? 0 : n;
+  if (kept == 1) { /* the index of readers a run that resolved them makes
+                      (failing that, they are found by a scan) */
+    (void)pt__readers_make(rs);
+    return 0;
+  }
+  return pt__resolve_files(rs, NULL, jobs, n, n_threads);
+}
+
 /* The tables a full run would keep, from the seeded results. */
 static int seed_tables(pt_ingest_cache *c, const pt_graph *prev,
                        unsigned n_threads)
 {
   size_t n, n_ents = 0;
-  pt__cache_entries(c, &n);
+  const pt__cache_entry *e = pt__cache_entries(c, &n);
   pt_graph *g = NULL;
   pt_entity *ents = NULL;
   pt_file_record *files = NULL;
   pt_resolver *rs = NULL;
   pt__resolve_job *jobs = pt_calloc(n + 1, sizeof *jobs);
+  last_n_read = (size_t)-1;
   int rc = jobs ? pt_graph_new_sharing(prev, &g) : PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0)
     rc = walk_order(c, g, &ents, &n_ents, &files, jobs);
@@ -113,8 +149,8 @@ static int seed_tables(pt_ingest_cache *c, const pt_graph *prev,
   for (size_t i = 0; rc == 0 && i < n; i++)
     rc = pt__resolver_note_bases(rs, jobs[i].path, jobs[i].lang, jobs[i].refs,
                                  jobs[i].n_refs);
-  if (rc == 0) /* for what it reads: its edges are the stored ones */
-    rc = pt__resolve_files(rs, NULL, jobs, n, n_threads);
+  if (rc == 0)
+    rc = file_reads(rs, e, jobs, n, n_threads);
   if (rc == 0) {
     pt__resolver_adopt(rs, ents, files);
     ents = NULL;

@@ -624,11 +624,7 @@ static void tables_fini(tables *t)
   pt_graph_free(t->g);
 }
 
-/* What the records of the n entries keep of what each file read: 1 when
- * every one keeps it (out, when not NULL: *out 2 n of them, each file's
- * reads then its bases'), 2 when some do or one is malformed, 0 when none
- * does, or PT_ENOMEM. */
-static int kept_reads(const pt__cache_entry *e, size_t n, pt__deps **out)
+int pt__ingest_kept_reads(const pt__cache_entry *e, size_t n, pt__deps **out)
 {
   size_t with = 0;
   if (out)
@@ -682,7 +678,7 @@ static int seed(pt_ingest_cache *c, const pt_graph *prev, tables *t,
   unsigned char *all = NULL;
   pt__deps *kd = NULL;
   int every = n > 0 && !memchr(reads, 0, n);
-  int kept = rc == 0 ? kept_reads(e, n, every ? &kd : NULL) : 0;
+  int kept = rc == 0 ? pt__ingest_kept_reads(e, n, every ? &kd : NULL) : 0;
   if (kept < 0)
     rc = kept;
   if (kept == 1 && !every) {
