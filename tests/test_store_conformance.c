@@ -1245,6 +1245,72 @@ static pt_graph *many_edges_graph(void)
   return g;
 }
 
+/* 3,000 entities in 30 files, every tenth without a signature, every
+ * third a method of the file's first entity (a parent), every seventh
+ * without a qualified name: more rows than any chunk or batch. */
+static pt_graph *many_entities_graph(void)
+{
+  pt_graph *g = pt_test_new_graph();
+  char key[64], parent[64], name[32], qualname[48], path[32], code[48];
+  for (int i = 0; i < 3000; i++) {
+    snprintf(key, sizeof key, "c:fn:f%d:__m%d:T%d", i, i / 100, i);
+    snprintf(parent, sizeof parent, "c:fn:f%d:__m%d:T%d", i / 100 * 100,
+             i / 100, i / 100 * 100);
+    snprintf(name, sizeof name, "f%d", i);
+    snprintf(qualname, sizeof qualname, "m%d.f%d", i / 100, i);
+    snprintf(path, sizeof path, "src/m%d.c", i / 100);
+    snprintf(code, sizeof code, "void f%d(void) { g(%d); }", i, i);
+    pt_entity e = {.key = key, .name = name,
+                   .qualname = i % 7 ? qualname : NULL, .file_path = path,
+                   .code = code, .content_hash = "ab",
+                   .signature = i % 10 ? "void f(void)" : NULL,
+                   .parent_key = i % 3 == 1 ? parent : NULL,
+                   .lang = PT_LANG_C, .kind = PT_KIND_FUNCTION,
+                   .line_start = (uint32_t)i + 1, .line_end = (uint32_t)i + 2,
+                   .birth = i};
+    assert_int_equal(pt_graph_add_entity(g, &e), 0);
+  }
+  pt_test_finished(g);
+  return g;
+}
+
+/* Every entity's row, the strings it names (each once, ids dense) and
+ * each path's derived columns once: what loads back is the graph. */
+static void sqlite_save__writes_many_entities_rows(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = many_entities_graph();
+  const char *db = pt_test_spec_path(f);
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  pt_test_assert_loads(f->st, g);
+  assert_query(db, "SELECT count(*) || ',' || sum(key_id = rowid) || ',' ||"
+               " sum(signature IS NULL) || ',' || sum(qualname_id IS NULL)"
+               " || ',' || sum(parent_id IS NOT NULL) || ',' ||"
+               " sum(code IS NOT NULL) FROM entity_rows",
+               "3000,3000,300,429,1000,3000");
+  assert_query(db, "SELECT count(*) = count(DISTINCT text) AND max(id) ="
+               " count(*) FROM strings", "1");
+  assert_query(db, "SELECT count(*) FROM paths", "30");
+  assert_query(db, "SELECT code FROM entities WHERE key ="
+               " 'c:fn:f2999:__m29:T2999'", "void f2999(void) { g(2999); }");
+  pt_graph_free(g);
+}
+
+/* Allocation n of a save of many entities fails, for every n until the
+ * save gets through: the save fails with PT_ENOMEM, the target keeps the
+ * old graph or the new one whole and no temporary file stays. */
+static void no_temp_file(void *payload);
+
+static void sqlite_save__many_entities_out_of_memory_fails_cleanly(
+    void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *old = pt_test_small_graph(), *next = many_entities_graph();
+  pt_test_assert_save_fails_cleanly(f->st, old, next, 100000, no_temp_file, f);
+  pt_graph_free(next);
+  pt_graph_free(old);
+}
+
 /* The many edges' rows: each string once and in order of first use. */
 static void sqlite_save__writes_many_edges_in_chunks(void **state)
 {
@@ -1733,6 +1799,9 @@ int main(void)
       STORE_TEST(sqlite_read_and_update__create_nothing, &sqlite_backend),
       STORE_TEST(sqlite_read__cannot_save, &sqlite_backend),
       STORE_TEST(sqlite_update__refuses_to_overwrite_a_newer_index,
+                 &sqlite_backend),
+      STORE_TEST(sqlite_save__writes_many_entities_rows, &sqlite_backend),
+      STORE_TEST(sqlite_save__many_entities_out_of_memory_fails_cleanly,
                  &sqlite_backend),
       STORE_TEST(sqlite_save__writes_many_edges_in_chunks, &sqlite_backend),
       STORE_TEST(sqlite_write_changes__updates_edge_rows_keyed_by_primary_key,

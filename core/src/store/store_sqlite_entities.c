@@ -20,15 +20,10 @@
 #define ID_OF PT__SQLITE_ID_OF
 #define NONE UINT32_MAX
 
-/* The columns of a row, for both inserts: 1, 2, 3, 6 and 9 name strings
- * (by id, or by text in a re-run); the others are bound here. A whole
- * save gives a nested entity's code by reference (14 to 16: code_in,
- * code_at, code_len); a re-run writes each entity's code itself. */
-static const char whole_sql[] =
-    "INSERT INTO entity_rows(key_id, name_id, qualname_id, kind, lang,"
-    " file_id, line_start, line_end, parent_id, birth, content_hash,"
-    " signature, code, code_in, code_at, code_len)"
-    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+/* A re-run's row: 1, 2, 3, 6 and 9 name strings by text; the others are
+ * bound here. A re-run writes each entity's code itself (a whole save,
+ * whose rows come from its feed below, gives a nested entity's code by
+ * reference: code_in, code_at, code_len). */
 static const char rerun_sql[] =
     "INSERT INTO entity_rows(key_id, name_id, qualname_id, kind, lang,"
     " file_id, line_start, line_end, parent_id, birth, content_hash,"
@@ -45,11 +40,6 @@ static int bind_text(sqlite3_stmt *st, int col, const char *s)
 {
   return s ? sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC)
            : sqlite3_bind_null(st, col);
-}
-
-static int bind_id(sqlite3_stmt *st, int col, int64_t id)
-{
-  return id ? sqlite3_bind_int64(st, col, id) : sqlite3_bind_null(st, col);
 }
 
 /* Columns 4, 5, 7, 8 and 10 to 13: what is not a string of `strings`. */
@@ -124,12 +114,21 @@ static int put_names(sqlite3 *db, const char *path)
   return rc;
 }
 
+/* The ids an entity's row names besides its key's: its name, qualified
+ * name, file and parent (0 for none), given before the rows go in. */
+typedef struct entity_ids {
+  uint32_t name, qualname, file, parent;
+} entity_ids;
+
 typedef struct entity_save {
   pt__sqlite_ids *t;
-  sqlite3_stmt *row, *path; /* owned */
-  pt_ptrmap paths;          /* the paths written to `paths` */
+  const pt__sqlite_records *r;
+  sqlite3_stmt *path; /* owned */
+  pt_ptrmap paths;    /* the paths written to `paths` */
   pt_buf scratch;
   uint32_t *in, *at; /* owned: pt_entity_code_holders' */
+  entity_ids *ids;   /* owned: each entity's */
+  int is_fed;        /* the feed has begun reading */
 } entity_save;
 
 static const pt_entity *record_entity(const void *r, size_t i)
@@ -150,60 +149,257 @@ static int put_path(entity_save *s, const char *file, int64_t id)
                                              paths_sql);
 }
 
-/* Columns 13 to 16 of whole_sql when entity i's code is held in
- * another's: code NULL, the holder's key id and the range. */
-static int bind_held(sqlite3_stmt *st, const entity_save *s, size_t i,
-                     const pt_entity *e)
+/* The id of s (0 for NULL) as an entity_ids field. */
+static int id_of(entity_save *s, const char *str, uint32_t *out)
 {
-  uint32_t h = s->in[i];
-  if (h == NONE) {
-    int src = sqlite3_bind_null(st, 14);
-    if (src == SQLITE_OK) src = sqlite3_bind_null(st, 15);
-    if (src == SQLITE_OK) src = sqlite3_bind_null(st, 16);
-    return src;
+  int64_t id = 0;
+  int rc = pt__sqlite_id_of(s->t, str, &id, NULL);
+  if (rc == 0 && id > (int64_t)UINT32_MAX)
+    rc = PT_ERR(PT_EINVAL, "%s: too many strings", s->t->path);
+  *out = (uint32_t)id;
+  return rc;
+}
+
+/* The strings entity i names and its path's row: written now, before
+ * its row, which the feed gives later with these ids. */
+static int give_ids(entity_save *s, size_t i, const pt_entity *e)
+{
+  entity_ids *d = &s->ids[i];
+  int rc = id_of(s, e->name, &d->name);
+  if (rc == 0) rc = id_of(s, e->qualname, &d->qualname);
+  if (rc == 0) rc = id_of(s, e->file_path, &d->file);
+  if (rc == 0) rc = id_of(s, e->parent_key, &d->parent);
+  if (rc == 0 && e->file_path)
+    rc = put_path(s, e->file_path, d->file);
+  return rc;
+}
+
+/* ---- the rows' feed: a virtual table whose row i is entity i ---------- */
+
+/* entity_rows' columns, in the order of the feed's and of the insert's */
+#define COLUMNS "key_id, name_id, qualname_id, kind, lang, file_id," \
+                " line_start, line_end, parent_id, birth, content_hash," \
+                " signature, code, code_in, code_at, code_len"
+
+typedef struct feed_table {
+  sqlite3_vtab base; /* first, as SQLite requires */
+  entity_save *s;
+} feed_table;
+
+typedef struct feed_cursor {
+  sqlite3_vtab_cursor base; /* first */
+  entity_save *s;
+  size_t i; /* the entity of the row */
+} feed_cursor;
+
+static int feed_connect(sqlite3 *db, void *aux, int argc,
+                        const char *const *argv, sqlite3_vtab **out,
+                        char **err)
+{
+  (void)argc;
+  (void)argv;
+  (void)err;
+  int src = sqlite3_declare_vtab(db, "CREATE TABLE x(" COLUMNS ")");
+  feed_table *t = src == SQLITE_OK ? sqlite3_malloc(sizeof *t) : NULL;
+  if (src == SQLITE_OK && !t)
+    src = SQLITE_NOMEM;
+  if (t) {
+    memset(t, 0, sizeof *t);
+    t->s = aux;
   }
-  int src = sqlite3_bind_null(st, 13);
-  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 14, (int64_t)h + 1);
-  if (src == SQLITE_OK) src = sqlite3_bind_int64(st, 15, s->at[i]);
-  if (src == SQLITE_OK)
-    src = sqlite3_bind_int64(st, 16, (int64_t)pt_entity_code_len(e));
+  *out = t ? &t->base : NULL;
   return src;
 }
 
-/* Entity i; key: the id of its key, given by the first pass */
-static int put_entity(entity_save *s, size_t i, const pt_entity *e,
-                      int64_t key)
+static int feed_disconnect(sqlite3_vtab *vt)
 {
-  int64_t name, qualname, file, parent;
-  sqlite3_stmt *st = s->row;
-  int rc = pt__sqlite_id_of(s->t, e->name, &name, NULL);
-  if (rc == 0) rc = pt__sqlite_id_of(s->t, e->qualname, &qualname, NULL);
-  if (rc == 0) rc = pt__sqlite_id_of(s->t, e->file_path, &file, NULL);
-  if (rc == 0) rc = pt__sqlite_id_of(s->t, e->parent_key, &parent, NULL);
-  if (rc == 0 && e->file_path)
-    rc = put_path(s, e->file_path, file);
-  if (rc)
-    return rc;
-  int src = sqlite3_bind_int64(st, 1, key);
-  if (src == SQLITE_OK) src = bind_id(st, 2, name);
-  if (src == SQLITE_OK) src = bind_id(st, 3, qualname);
-  if (src == SQLITE_OK) src = bind_id(st, 6, file);
-  if (src == SQLITE_OK) src = bind_id(st, 9, parent);
-  if (src == SQLITE_OK) src = bind_values(st, e);
-  if (src == SQLITE_OK) src = bind_held(st, s, i, e);
-  return pt__sqlite_run(s->t->db, s->t->path, st, src);
+  sqlite3_free(vt);
+  return SQLITE_OK;
+}
+
+static int feed_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+  size_t n = ((feed_table *)vt)->s->r->n_entities;
+  info->estimatedCost = (double)n + 1;
+  info->estimatedRows = (sqlite3_int64)n;
+  return SQLITE_OK;
+}
+
+static int feed_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
+{
+  feed_cursor *c = sqlite3_malloc(sizeof *c);
+  if (!c)
+    return SQLITE_NOMEM;
+  memset(c, 0, sizeof *c);
+  c->s = ((feed_table *)vt)->s;
+  *out = &c->base;
+  return SQLITE_OK;
+}
+
+static int feed_close(sqlite3_vtab_cursor *cur)
+{
+  sqlite3_free(cur);
+  return SQLITE_OK;
+}
+
+/* The entities are read once, in order. */
+static int feed_filter(sqlite3_vtab_cursor *cur, int idx, const char *str,
+                       int argc, sqlite3_value **argv)
+{
+  (void)idx;
+  (void)str;
+  (void)argc;
+  (void)argv;
+  feed_cursor *c = (feed_cursor *)cur;
+  if (c->s->is_fed) {
+    sqlite3_vtab *vt = cur->pVtab;
+    sqlite3_free(vt->zErrMsg);
+    vt->zErrMsg = sqlite3_mprintf("saving entities: the entities were read"
+                                  " twice");
+    return SQLITE_ERROR;
+  }
+  c->s->is_fed = 1;
+  c->i = 0;
+  return SQLITE_OK;
+}
+
+static int feed_next(sqlite3_vtab_cursor *cur)
+{
+  ((feed_cursor *)cur)->i++;
+  return SQLITE_OK;
+}
+
+static int feed_eof(sqlite3_vtab_cursor *cur)
+{
+  feed_cursor *c = (feed_cursor *)cur;
+  return c->i >= c->s->r->n_entities;
+}
+
+static void result_id(sqlite3_context *ctx, uint32_t id)
+{
+  if (id)
+    sqlite3_result_int64(ctx, id);
+  else
+    sqlite3_result_null(ctx);
+}
+
+/* Text that lives until the save's end: SQLite reads it in place. */
+static void result_text(sqlite3_context *ctx, const char *s, int len)
+{
+  if (s)
+    sqlite3_result_text(ctx, s, len, SQLITE_STATIC);
+  else
+    sqlite3_result_null(ctx);
+}
+
+/* Entity i as its row: its key's id i + 1, the strings by the ids given
+ * before, and a nested entity's code as its holder's key id and range
+ * (code NULL), else its own code and no range. */
+static int feed_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx,
+                       int col)
+{
+  feed_cursor *c = (feed_cursor *)cur;
+  const entity_save *s = c->s;
+  size_t i = c->i;
+  const pt_entity *e = pt__sqlite_entity(s->r, i);
+  const entity_ids *d = &s->ids[i];
+  uint32_t h = s->in[i];
+  switch (col) {
+  case 0: sqlite3_result_int64(ctx, (int64_t)i + 1); break;
+  case 1: result_id(ctx, d->name); break;
+  case 2: result_id(ctx, d->qualname); break;
+  case 3: sqlite3_result_int(ctx, (int)e->kind); break;
+  case 4: sqlite3_result_int(ctx, (int)e->lang); break;
+  case 5: result_id(ctx, d->file); break;
+  case 6: sqlite3_result_int64(ctx, e->line_start); break;
+  case 7: sqlite3_result_int64(ctx, e->line_end); break;
+  case 8: result_id(ctx, d->parent); break;
+  case 9: sqlite3_result_int64(ctx, e->birth); break;
+  case 10: result_text(ctx, e->content_hash, -1); break;
+  case 11: result_text(ctx, e->signature, -1); break;
+  case 12:
+    result_text(ctx, h == NONE ? e->code : NULL,
+                (int)pt_entity_code_len(e));
+    break;
+  case 13:
+    if (h == NONE)
+      sqlite3_result_null(ctx);
+    else
+      sqlite3_result_int64(ctx, (int64_t)h + 1);
+    break;
+  case 14:
+    if (h == NONE)
+      sqlite3_result_null(ctx);
+    else
+      sqlite3_result_int64(ctx, s->at[i]);
+    break;
+  default:
+    if (h == NONE)
+      sqlite3_result_null(ctx);
+    else
+      sqlite3_result_int64(ctx, (int64_t)pt_entity_code_len(e));
+    break;
+  }
+  return SQLITE_OK;
+}
+
+static int feed_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
+{
+  *out = (sqlite3_int64)((feed_cursor *)cur)->i + 1;
+  return SQLITE_OK;
+}
+
+/* Eponymous only (no xCreate): read as "FROM pt_entity_feed", never
+ * created or written. */
+static const sqlite3_module feed_module = {
+    .xConnect = feed_connect,
+    .xBestIndex = feed_best_index,
+    .xDisconnect = feed_disconnect,
+    .xDestroy = feed_disconnect,
+    .xOpen = feed_open,
+    .xClose = feed_close,
+    .xFilter = feed_filter,
+    .xNext = feed_next,
+    .xEof = feed_eof,
+    .xColumn = feed_column,
+    .xRowid = feed_rowid,
+};
+
+#define FEED "pt_entity_feed"
+
+/* Every entity's row in one statement, read from the feed: no binding
+ * and no statement's start per row. */
+static int write_fed(entity_save *s)
+{
+  pt__sqlite_ids *t = s->t;
+  sqlite3_stmt *st = NULL;
+  int src = sqlite3_create_module_v2(t->db, FEED, &feed_module, s, NULL);
+  int rc = src == SQLITE_OK ? 0
+           : pt__sqlite_error(t->db, src, t->path, "cannot feed the entities");
+  if (rc == 0)
+    rc = pt__sqlite_prepare(t->db, t->path, "INSERT INTO " ROWS "(" COLUMNS
+                            ") SELECT " COLUMNS " FROM " FEED, &st);
+  if (rc == 0)
+    rc = pt__sqlite_run(t->db, t->path, st, SQLITE_OK);
+  sqlite3_finalize(st);
+  /* no longer fed from s, which goes */
+  if (src == SQLITE_OK)
+    sqlite3_create_module_v2(t->db, FEED, NULL, NULL, NULL);
+  return rc;
 }
 
 int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt__sqlite_records *r)
 {
-  entity_save s = {t, NULL, NULL, PT_PTRMAP_INIT, PT_BUF_INIT, NULL, NULL};
+  entity_save s = {t,    r,    NULL, PT_PTRMAP_INIT, PT_BUF_INIT,
+                   NULL, NULL, NULL, 0};
   size_t n = r->n_entities;
   int rc = n < NONE ? put_names(t->db, t->path)
                     : PT_ERR(PT_EINVAL, "%s: too many entities: %zu", t->path,
                              n);
   s.in = rc ? NULL : pt_malloc((n + 1) * sizeof *s.in);
   s.at = rc ? NULL : pt_malloc((n + 1) * sizeof *s.at);
-  if (rc == 0 && (!s.in || !s.at))
+  s.ids = rc ? NULL : pt_malloc((n + 1) * sizeof *s.ids);
+  if (rc == 0 && (!s.in || !s.at || !s.ids))
     rc = PT_ERR(PT_ENOMEM, "out of memory placing entity code");
   if (rc == 0)
     rc = pt_entity_code_holders(record_entity, r, n, s.in, s.at);
@@ -216,15 +412,15 @@ int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt__sqlite_records *r)
       rc = PT_ERR(PT_EINVAL, "%s: entity key %s given twice", t->path, key);
   }
   if (rc == 0)
-    rc = pt__sqlite_prepare(t->db, t->path, whole_sql, &s.row);
-  if (rc == 0)
     rc = pt__sqlite_prepare(t->db, t->path, paths_sql, &s.path);
   for (size_t i = 0; rc == 0 && i < n; i++)
-    rc = put_entity(&s, i, pt__sqlite_entity(r, i), (int64_t)i + 1);
-  sqlite3_finalize(s.row);
+    rc = give_ids(&s, i, pt__sqlite_entity(r, i));
+  if (rc == 0)
+    rc = write_fed(&s);
   sqlite3_finalize(s.path);
   pt_free(s.in);
   pt_free(s.at);
+  pt_free(s.ids);
   pt_ptrmap_fini(&s.paths);
   pt_buf_fini(&s.scratch);
   return rc;
