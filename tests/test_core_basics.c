@@ -9,6 +9,7 @@
 #include "pt/both.h"
 #include "pt/error.h"
 #include "pt/hash.h"
+#include "pt/ptrmap.h"
 #include "pt/strmap.h"
 #include "pt/varint.h"
 #include "test_support.h"
@@ -246,6 +247,40 @@ static void strmap__slots_are_small_and_keep_enough_hash(void **state)
   pt_strmap_fini(&copy);
 }
 
+/* pt_ptrmap_prefetch asks for the slot a key's probe starts at, and
+ * changes nothing: not on a map with no table yet, nor for NULL; each key
+ * put into an empty table lands at that slot, and every key put after a
+ * prefetch is found with its value. */
+static void ptrmap__prefetch_asks_for_the_probe_start_and_changes_nothing(
+    void **state)
+{
+  (void)state;
+  static char keys[1000];
+  pt_ptrmap m = PT_PTRMAP_INIT;
+  size_t v = 0;
+  pt_ptrmap_prefetch(&m, &keys[0]);
+  pt_ptrmap_prefetch(&m, NULL);
+  assert_null(m.slots);
+  assert_int_equal(m.n, 0);
+  assert_int_equal(pt_ptrmap_reserve(&m, 1000), 0);
+  pt_ptrmap_prefetch(&m, &keys[7]);
+  assert_int_equal(pt_ptrmap_put_new(&m, &keys[7], 7, &v), 0);
+  assert_ptr_equal(m.slots[pt__ptrmap_hash(&keys[7]) & (m.cap - 1)].key,
+                   &keys[7]);
+  for (size_t i = 0; i < 1000; i++) {
+    pt_ptrmap_prefetch(&m, &keys[i]);
+    pt_ptrmap_prefetch(&m, NULL);
+    assert_int_equal(pt_ptrmap_put_new(&m, &keys[i], i, &v), 0);
+    assert_int_equal(v, i);
+  }
+  assert_int_equal(m.n, 1000);
+  for (size_t i = 0; i < 1000; i++) {
+    assert_true(pt_ptrmap_get(&m, &keys[i], &v));
+    assert_int_equal(v, i);
+  }
+  pt_ptrmap_fini(&m);
+}
+
 /* A reserved map takes n keys without growing; a key put with its hash
  * is found without it, and the other way round. */
 static void strmap__reserved_map_takes_n_keys_without_growing(void **state)
@@ -468,6 +503,7 @@ int main(void)
     cmocka_unit_test(strmap__value_hashed_adds_once_and_updates_in_place),
     cmocka_unit_test(strmap__clear_empties_and_keeps_the_slots),
     cmocka_unit_test(strmap__slots_are_small_and_keep_enough_hash),
+    cmocka_unit_test(ptrmap__prefetch_asks_for_the_probe_start_and_changes_nothing),
     cmocka_unit_test(arena__serves_aligned_and_oversized_blocks),
     cmocka_unit_test(arena__growing_chunks_keep_every_block_intact),
     cmocka_unit_test(alloc_fail_after__fails_exactly_the_nth_allocation),

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/compat.h"
 #include "pt/error.h"
 #include "pt/sys/thread.h"
 #include "pt/varint.h"
@@ -56,6 +57,28 @@ static int add_text(pt__rocksdb_ids *ids, const char *s, size_t len)
 }
 
 /* ---- a save -------------------------------------------------------------- */
+
+/* The numbering looks every string up in a map of up to a few million
+ * slots, a cache miss each: the slots of the record AHEAD places on (and,
+ * for records read through an array of their addresses, the record
+ * 2 * AHEAD on) are asked for before they are looked up. */
+#define AHEAD 8
+
+static void ahead_entity(const pt__rocksdb_ids *ids, const pt_entity *e)
+{
+  pt_ptrmap_prefetch(&ids->map, e->key);
+  pt_ptrmap_prefetch(&ids->map, e->name);
+  pt_ptrmap_prefetch(&ids->map, e->qualname);
+  pt_ptrmap_prefetch(&ids->map, e->file_path);
+  pt_ptrmap_prefetch(&ids->map, e->parent_key);
+  PT_PREFETCH(e->key); /* a new key's text is measured */
+}
+
+static void ahead_edge(const pt__rocksdb_ids *ids, const pt_edge *d)
+{
+  pt_ptrmap_prefetch(&ids->map, d->from_key);
+  pt_ptrmap_prefetch(&ids->map, d->to_key);
+}
 
 /* s numbered (the next id when it is new), *id its id (0 for NULL) */
 static int number_id(pt__rocksdb_ids *ids, const char *s, size_t *id)
@@ -195,6 +218,8 @@ static int number_edges(pt__rocksdb_ids *ids, const pt_graph *g, size_t lo,
   int rc = 0;
   for (size_t i = lo; rc == 0 && i < hi; i++) {
     size_t id = 0;
+    if (i + AHEAD < hi)
+      ahead_edge(ids, &d[i + AHEAD]);
     if (d[i].from_key != from)
       rc = number(ids, from = d[i].from_key);
     if (rc == 0 && d[i].file_path != file)
@@ -283,6 +308,8 @@ static int merge_scan(pt__rocksdb_ids *ids, edge_scan *e, pt_thread *th,
     as[0] = 0;
   for (size_t i = 0; rc == 0 && i < e->part.n; i++) {
     size_t id = 0, n = ids->map.n;
+    if (i + AHEAD < e->part.n)
+      pt_ptrmap_prefetch(&ids->map, e->part.text[i + AHEAD]);
     rc = pt_ptrmap_put_new(&ids->map, e->part.text[i], n + 1, &id);
     if (rc == 0 && ids->map.n > n)
       rc = add_text(ids, e->part.text[i], e->part.len[i]);
@@ -339,9 +366,12 @@ static int number_all(pt__rocksdb_ids *ids, const pt_graph *g)
   size_t n = pt_graph_n_entities(g);
   if (rc == 0)
     rc = keep_entities(ids, v, n);
-  for (size_t i = 0; rc == 0 && i < n; i++)
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    if (i + AHEAD < n)
+      ahead_entity(ids, &v[i + AHEAD]);
     rc = number_entity(ids, &v[i],
                        &ids->entity_ids[PT__ROCKSDB_ENTITY_IDS * i]);
+  }
   rc = merge_scan(ids, &e, th, rc);
   return rc ? rc : each_test_string(g, number, ids);
 }
@@ -393,9 +423,14 @@ int pt__rocksdb_ids_begin(pt__rocksdb_ids *ids, const pt_entity *const *e,
   int rc = pt_ptrmap_reserve(&ids->map, 2 * n + 16);
   if (rc == 0)
     rc = keep_entities(ids, e, n);
-  for (size_t i = 0; rc == 0 && i < n; i++)
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    if (i + 2 * AHEAD < n)
+      PT_PREFETCH(e[i + 2 * AHEAD]);
+    if (i + AHEAD < n)
+      ahead_entity(ids, e[i + AHEAD]);
     rc = number_entity(ids, e[i],
                        &ids->entity_ids[PT__ROCKSDB_ENTITY_IDS * i]);
+  }
   return rc;
 }
 

@@ -18,6 +18,14 @@
   __attribute__((format(printf, fmt_idx, arg_idx)))
 #endif
 
+/* A hint that *p is read soon (a hash map's slot ahead of its lookup);
+ * nothing where the compiler has no such builtin. */
+#if defined(__GNUC__) || defined(__clang__)
+#define PT_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PT_PREFETCH(p) ((void)(p))
+#endif
+
 /* The x86-64 SHA instructions (base/sha256_x86.c): GCC compiles one
  * function for them (target) and tells whether the CPU has them
  * (__builtin_cpu_supports, which clang 14 cannot ask about "sha"). */

@@ -1,5 +1,5 @@
 /* pt/ptrmap.h: linear probing over a power-of-two table kept at most half
- * full; the hash is the pointer's bits mixed (Stafford's mix13). */
+ * full; the hash is the pointer's bits mixed (pt__ptrmap_hash). */
 #include <stdint.h>
 #include <string.h>
 
@@ -7,21 +7,10 @@
 #include "pt/error.h"
 #include "pt/ptrmap.h"
 
-static size_t mix(const void *p)
-{
-  uint64_t x = (uint64_t)(uintptr_t)p;
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  x ^= x >> 31;
-  return (size_t)x;
-}
-
 static pt_ptrmap_slot *find(const pt_ptrmap *m, const void *key)
 {
   size_t mask = m->cap - 1;
-  for (size_t i = mix(key) & mask;; i = (i + 1) & mask)
+  for (size_t i = pt__ptrmap_hash(key) & mask;; i = (i + 1) & mask)
     if (m->slots[i].key == key || !m->slots[i].key)
       return &m->slots[i];
 }
