@@ -746,6 +746,39 @@ static void resolve__a_path_import_finds_its_name_in_every_copy(void **state)
   pt_free(d);
 }
 
+/* Go's package qualifiers, file after file: the imports a qualifier
+ * names are found once for it (resolve_pick.c, imports_named), and
+ * again for the next file, whose imports differ (geo is a.go's second
+ * import, b.go's first, c.go's second, an alias); files import one
+ * module (the marks found once for it, module_marks). */
+static void resolve__package_qualifiers_follow_each_files_imports(void **state)
+{
+  static const char *const files[] = {
+    "x/geo/area.go", "package geo\n\nfunc Area() int {\n\treturn 1\n}\n",
+    "y/geo2/area.go", "package geo2\n\nfunc Area() int {\n\treturn 2\n}\n",
+    "x/shape/shape.go",
+    "package shape\n\nfunc Area() int {\n\treturn 3\n}\n",
+    "app1/a.go", "package main\n\nimport (\n\t\"example.com/x/shape\"\n"
+                 "\t\"example.com/x/geo\"\n)\n\nfunc A() int {\n"
+                 "\treturn geo.Area() + shape.Area() + geo.Area()\n}\n",
+    "app1/b.go", "package main\n\nimport (\n\t\"example.com/x/geo\"\n"
+                 "\t\"example.com/x/shape\"\n)\n\nfunc B() int {\n"
+                 "\treturn geo.Area() + shape.Area()\n}\n",
+    "app2/c.go", "package main\n\nimport (\n\t\"example.com/x/shape\"\n"
+                 "\tgeo \"example.com/y/geo2\"\n)\n\nfunc C() int {\n"
+                 "\treturn geo.Area() + shape.Area()\n}\n",
+    NULL};
+  char *d = brief_of("go_qualifiers", files);
+  assert_has_line(d, "edge Calls app1/a.go:A -> x/geo/area.go:Area [import]");
+  assert_has_line(d, "edge Calls app1/a.go:A -> x/shape/shape.go:Area [import]");
+  assert_has_line(d, "edge Calls app1/b.go:B -> x/geo/area.go:Area [import]");
+  assert_has_line(d, "edge Calls app1/b.go:B -> x/shape/shape.go:Area [import]");
+  assert_has_line(d, "edge Calls app2/c.go:C -> y/geo2/area.go:Area [import]");
+  assert_has_line(d, "edge Calls app2/c.go:C -> x/shape/shape.go:Area [import]");
+  assert_null(strstr(d, "-> ?Area"));
+  pt_free(d);
+}
+
 /* The same files as patches add, move and remove those of the path's
  * last segment: each as a fresh index finds it. */
 static void resolve__patch_follows_the_files_of_a_path_import(void **state)
@@ -1727,6 +1760,7 @@ int main(void)
     cmocka_unit_test(resolve__patch_follows_deleted_and_new_files),
     cmocka_unit_test(resolve__patch_follows_new_files_an_import_names),
     cmocka_unit_test(resolve__a_path_import_finds_its_name_in_every_copy),
+    cmocka_unit_test(resolve__package_qualifiers_follow_each_files_imports),
     cmocka_unit_test(resolve__patch_follows_the_files_of_a_path_import),
     cmocka_unit_test(resolve__a_path_head_is_looked_up_as_its_modules_end),
     cmocka_unit_test(resolve__patch_follows_the_module_paths_of_a_head),

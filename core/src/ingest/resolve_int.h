@@ -264,6 +264,13 @@ typedef struct pt__use {
 #define PT_USE_CRATE 2       /* Rust's crate::x: it ends the definition's
                                 path after a folder around the importer */
 
+/* A folder around the referring file: the module paths' hash
+ * (pt__modpaths_feed) of its path up to and with the '/' at `at`. */
+typedef struct pt__around {
+  uint64_t h;
+  size_t at;
+} pt__around;
+
 /* What resolving one file needs besides the frozen tables: one per thread. */
 typedef struct pt__resolve_ctx {
   const char **imports;      /* owned: the file's normalised import modules */
@@ -306,6 +313,23 @@ typedef struct pt__resolve_ctx {
   size_t php_ns;             /* its namespace entity, or NONE */
   pt_buf bpath;              /* a path being looked up through a binding */
   pt_buf scratch;
+  pt_strmap mod_marks;       /* a module mark_imports looked up (keys in
+                                mod_keys) -> its offset in mod_pool */
+  pt_arena mod_keys;
+  uint32_t *mod_pool;        /* owned: per module, the number of files and
+                                of folders it names among those of its
+                                last segment, then their ids */
+  size_t n_mod_pool, cap_mod_pool;
+  size_t mod_paths, mod_dirs; /* rs->n_paths, rs->dirs.n they were made at */
+  pt_buf named_for;          /* the qualifier c->named was found for */
+  uint32_t *named;           /* owned: the file's imports that go by it
+                                (resolve_pick.c, import_named) */
+  size_t n_named, cap_named;
+  int named_made;            /* 1: c->named is named_for's */
+  pt__around *around;        /* owned: the folders around the referring
+                                file, one a '/' of its path but a leading
+                                one (pt__resolve_begin_file) */
+  size_t n_around, cap_around;
 } pt__resolve_ctx;
 
 /* One edge made without a graph: to_key is the target entity's key (owned

@@ -147,17 +147,53 @@ static int import_named(const pt__resolve_ctx *c, size_t k, const char *scope,
          (ml == sl || m[ml - sl - 1] == '/');
 }
 
+/* c->named: the current file's imports that go by the qualifier scope
+ * (import_named), found once for the qualifier last asked, not for each
+ * candidate's file. 0, or -1 short of memory. */
+static int imports_named(pt__resolve_ctx *c, const char *scope)
+{
+  if (c->named_made && strcmp(c->named_for.ptr, scope) == 0)
+    return 0;
+  size_t sl = strlen(scope);
+  c->named_made = 0;
+  c->n_named = 0;
+  pt_buf_clear(&c->named_for);
+  if (pt_buf_put(&c->named_for, scope, sl) || pt_buf_putc(&c->named_for, 0)) {
+    pt_error_clear();
+    return -1;
+  }
+  for (size_t k = 0; k < c->n_imports; k++) {
+    if (!import_named(c, k, scope, sl))
+      continue;
+    if (pt_array_grow((void **)&c->named, &c->cap_named, c->n_named + 1,
+                      sizeof *c->named) != 0) {
+      pt_error_clear();
+      return -1;
+    }
+    c->named[c->n_named++] = (uint32_t)k;
+  }
+  c->named_made = 1;
+  return 0;
+}
+
 /* Does the file of path id f match a module the current file imports
  * whose last segment is scope (`utils` in utils.f() after `from email
  * import utils`, `io` after `import "io"`)? Only that module, not every
  * module the file imports. */
-static int scope_names_file(const pt_resolver *rs, const pt__resolve_ctx *c,
+static int scope_names_file(const pt_resolver *rs, pt__resolve_ctx *c,
                             const char *scope, uint32_t f)
 {
-  size_t sl = strlen(scope);
-  for (size_t k = 0; k < c->n_imports; k++)
-    if (import_named(c, k, scope, sl) &&
-        file_matches_module(rs->path_text[f], c->imports[k]))
+  const char *path = rs->path_text[f];
+  if (imports_named(c, scope) != 0) { /* short of memory: each import */
+    size_t sl = strlen(scope);
+    for (size_t k = 0; k < c->n_imports; k++)
+      if (import_named(c, k, scope, sl) &&
+          file_matches_module(path, c->imports[k]))
+        return 1;
+    return 0;
+  }
+  for (size_t j = 0; j < c->n_named; j++)
+    if (file_matches_module(path, c->imports[c->named[j]]))
       return 1;
   return 0;
 }
@@ -193,18 +229,89 @@ static int mark_file(const pt_resolver *rs, pt__resolve_ctx *c, uint32_t f)
   return mark_dir(c, rs->path_dir[f], 2);
 }
 
+/* A module's marks kept past these: a thread forgets them all then. */
+#define MOD_MARKS_KEYS 65536
+#define MOD_MARKS_IDS (4u << 20)
+
+static void mod_marks_drop(pt__resolve_ctx *c)
+{
+  pt_strmap_clear(&c->mod_marks);
+  pt_arena_fini(&c->mod_keys);
+  pt_arena_init(&c->mod_keys);
+  c->n_mod_pool = 0;
+}
+
+static int mod_pool_put(pt__resolve_ctx *c, uint32_t x)
+{
+  if (pt_array_grow((void **)&c->mod_pool, &c->cap_mod_pool,
+                    c->n_mod_pool + 1, sizeof *c->mod_pool) != 0)
+    return -1;
+  c->mod_pool[c->n_mod_pool++] = x;
+  return 0;
+}
+
+/* The files and folders of tail t (module mod's last segment, ml bytes)
+ * that mod names (file_matches_module, dir_matches_module), in the
+ * lists' order: at c->mod_pool + *at, their counts first. Found once a
+ * thread for each module, not for each file that imports it: a module
+ * every copy of a tree imports walks every copy's files of its last
+ * segment. Made again when the patches add paths. 0, or -1 short of
+ * memory (the error cleared). */
+static int module_marks(const pt_resolver *rs, pt__resolve_ctx *c,
+                        const char *mod, size_t ml, uint32_t t, size_t *at)
+{
+  if (c->mod_paths != rs->n_paths || c->mod_dirs != rs->dirs.n ||
+      c->mod_marks.n >= MOD_MARKS_KEYS || c->n_mod_pool >= MOD_MARKS_IDS) {
+    mod_marks_drop(c);
+    c->mod_paths = rs->n_paths;
+    c->mod_dirs = rs->dirs.n;
+  }
+  uint64_t h = pt_strmap_hash(mod, ml);
+  if (pt_strmap_get_hashed(&c->mod_marks, mod, ml, h, at))
+    return 0;
+  size_t start = c->n_mod_pool, dummy;
+  uint32_t nf = 0, nd = 0;
+  int rc = mod_pool_put(c, 0) || mod_pool_put(c, 0) ? -1 : 0;
+  for (uint32_t p = rs->tail_path[t]; rc == 0 && p != NO_ID;
+       p = rs->path_tail_next[p])
+    if (file_matches_module(rs->path_text[p], mod)) {
+      rc = mod_pool_put(c, p);
+      nf++;
+    }
+  for (uint32_t d = rs->tail_dir[t]; rc == 0 && d != NO_ID;
+       d = rs->dir_tail_next[d]) {
+    const char *path = rs->path_text[rs->dir_path[d]];
+    if (dir_matches_module(path, pt__path_dir_len(path), mod, ml)) {
+      rc = mod_pool_put(c, d);
+      nd++;
+    }
+  }
+  char *key = rc == 0 ? pt_arena_strndup(&c->mod_keys, mod, ml) : NULL;
+  if (!key || pt_strmap_put_new_hashed(&c->mod_marks, key, ml, h, start,
+                                       &dummy) != 0) {
+    pt_error_clear();
+    c->n_mod_pool = start;
+    return -1;
+  }
+  c->mod_pool[start] = nf;
+  c->mod_pool[start + 1] = nd;
+  *at = start;
+  return 0;
+}
+
 /* Marks the files and folders the current file's imports name, from the
  * lists of their last segments (resolve_tails.c): a file an import names
  * has the import's last segment as its stem's, a folder whose files it
- * names as its own (file_matches_module). 0, or -1 when a module has no
- * last segment or memory ran short: then each file is asked. */
+ * names as its own (file_matches_module); each module's (module_marks).
+ * 0, or -1 when a module has no last segment or memory ran short: then
+ * each file is asked. */
 static int mark_imports(const pt_resolver *rs, pt__resolve_ctx *c)
 {
   if (rs->n_paths > c->n_paths || rs->dirs.n > c->n_dirs)
     return -1; /* the patches' new paths are past the marks' arrays */
   for (size_t k = 0; k < c->n_imports; k++) {
     const char *mod = c->imports[k];
-    size_t ml = strlen(mod), ks = pt__tails_start(mod, ml);
+    size_t ml = strlen(mod), ks = pt__tails_start(mod, ml), at;
     if (ml == 0)
       continue; /* names nothing */
     if (ks == ml)
@@ -212,17 +319,16 @@ static int mark_imports(const pt_resolver *rs, pt__resolve_ctx *c)
     uint32_t t = pt__tails_find(rs, mod + ks, ml - ks);
     if (t == NO_ID)
       continue;
-    for (uint32_t p = rs->tail_path[t]; p != NO_ID; p = rs->path_tail_next[p])
-      if (c->imported[p] != 2 && file_matches_module(rs->path_text[p], mod) &&
-          mark_file(rs, c, p) != 0)
+    if (module_marks(rs, c, mod, ml, t, &at) != 0)
+      return -1;
+    const uint32_t *m = c->mod_pool + at + 2;
+    uint32_t nf = m[-2], nd = m[-1];
+    for (uint32_t j = 0; j < nf; j++)
+      if (c->imported[m[j]] != 2 && mark_file(rs, c, m[j]) != 0)
         return -1;
-    for (uint32_t d = rs->tail_dir[t]; d != NO_ID; d = rs->dir_tail_next[d]) {
-      const char *path = rs->path_text[rs->dir_path[d]];
-      if (!(c->dir_imported[d] & 1) &&
-          dir_matches_module(path, pt__path_dir_len(path), mod, ml) &&
-          mark_dir(c, d, 1) != 0)
+    for (uint32_t j = nf; j < nf + nd; j++)
+      if (!(c->dir_imported[m[j]] & 1) && mark_dir(c, m[j], 1) != 0)
         return -1;
-    }
   }
   return 0;
 }
@@ -2053,6 +2159,7 @@ static int path_fits(const pt_resolver *rs, pt_lang lang, const pt_raw_ref *r,
  * name is the name alone (id qid) that fit want (path_fits), in the
  * module paths of the dotted head want[0..p). */
 typedef struct qn_look {
+  const pt__resolve_ctx *c; /* its folders around the file (c->around) */
   pt_lang lang;
   const pt_raw_ref *r;
   size_t head;
@@ -2144,11 +2251,10 @@ static int qn_at_heads(const pt_resolver *rs, const qn_look *q,
                                           q->want, p),
                  p + 1, 1, f))
     return 0;
-  uint64_t h = pt__modpaths_feed(h0, q->from, 1);
-  for (size_t k = 1; q->from[0] && q->from[k]; k++) {
-    h = pt__modpaths_feed(h, q->from + k, 1);
-    if (q->from[k] == '/' &&
-        !qn_at_key(rs, q, pt__modpaths_feed(h, q->want, p), k + 1 + p, 1, f))
+  for (size_t j = 0; j < q->c->n_around; j++) {
+    const pt__around *a = &q->c->around[j];
+    if (!qn_at_key(rs, q, pt__modpaths_feed(a->h, q->want, p), a->at + 1 + p,
+                   1, f))
       return 0;
   }
   return 1;
@@ -2174,12 +2280,13 @@ static int group_within(const pt_resolver *rs, int type, uint32_t i, int n)
  * With glob, only what it brings in (glob_sees). 1 with t filled,
  * or 0 when that does not hold or more than 64 fit (the caller walks the
  * chain). */
-static int at_path_groups(const pt_resolver *rs, pt_lang lang,
-                          const pt_raw_ref *r, size_t head, const char *name,
-                          size_t nl, const char *want, size_t wl, int how,
-                          int types_only, const char *from,
+static int at_path_groups(const pt_resolver *rs, const pt__resolve_ctx *c,
+                          pt_lang lang, const pt_raw_ref *r, size_t head,
+                          const char *name, size_t nl, const char *want,
+                          size_t wl, int how, int types_only,
                           const pt__use *glob, tier_hit *t)
 {
+  const char *from = c->file != NO_ID ? rs->path_text[c->file] : "";
   fits_in_order f;
   f.n = 0;
   uint32_t g[2];
@@ -2203,7 +2310,7 @@ static int at_path_groups(const pt_resolver *rs, pt_lang lang,
   }
   /* the name alone at a path of two segments or more: in Rust and Java
    * only at the files and folders of the path's last segment */
-  qn_look look = {lang, r, head, (uint32_t)id, want, wl, p, how,
+  qn_look look = {c, lang, r, head, (uint32_t)id, want, wl, p, how,
                   types_only, from, glob};
   int tails = g[1] != NO_ID && how != PT_USE_EXACT &&
                       (lang == PT_LANG_RUST || lang == PT_LANG_JAVA) &&
@@ -2233,8 +2340,8 @@ static void at_path(const pt_resolver *rs, const pt__resolve_ctx *c,
   const char *from = c->file != NO_ID ? rs->path_text[c->file] : "";
   if (!nl || !chain_head(rs, pt__resolve_family(lang), name, nl, &head))
     return;
-  if (at_path_groups(rs, lang, r, head, name, nl, want, wl, how, types_only,
-                     from, NULL, t))
+  if (at_path_groups(rs, c, lang, r, head, name, nl, want, wl, how,
+                     types_only, NULL, t))
     return;
   int all = methods_fit(r, types_only) ? ALL_OF_NAME : NON_METHODS;
   for (size_t i = walk_first(rs, head, all, 0); i != NONE;
@@ -2433,8 +2540,8 @@ static int bound_glob(const pt_resolver *rs, pt__resolve_ctx *c, pt_lang lang,
     /* the candidates at the glob's path, in the chain's order: through
      * its groups when they hold them (not every copy's candidates of the
      * name), else over the chain */
-    if (at_path_groups(rs, lang, r, head, r->name, nl, c->bpath.ptr,
-                       c->bpath.len, use_how(lang, b), 0, from, b, &t))
+    if (at_path_groups(rs, c, lang, r, head, r->name, nl, c->bpath.ptr,
+                       c->bpath.len, use_how(lang, b), 0, b, &t))
       continue;
     int all = methods_fit(r, 0) ? ALL_OF_NAME : NON_METHODS;
     for (size_t i = walk_first(rs, head, all, 0); i != NONE;
@@ -3098,6 +3205,36 @@ void pt__resolve_ctx_fini(pt__resolve_ctx *c)
   pt_free(c->dir_imported);
   pt_free(c->asked_dirs);
   pt_buf_fini(&c->scratch);
+  pt_free(c->around);
+  pt_buf_fini(&c->named_for);
+  pt_free(c->named);
+  pt_strmap_fini(&c->mod_marks);
+  pt_arena_fini(&c->mod_keys);
+  pt_free(c->mod_pool);
+}
+
+/* c->around: the folders around the referring file (c->file), each by
+ * the hash of its path as qn_at_heads looks up `crate::a::b` after it:
+ * made once a file, not for each such path. */
+static int folders_around(const pt_resolver *rs, pt__resolve_ctx *c)
+{
+  const char *from = c->file != NO_ID ? rs->path_text[c->file] : "";
+  c->n_around = 0;
+  if (!from[0])
+    return 0;
+  uint64_t h = pt__modpaths_feed(pt__modpaths_start(), from, 1);
+  for (size_t k = 1; from[k]; k++) {
+    h = pt__modpaths_feed(h, from + k, 1);
+    if (from[k] != '/')
+      continue;
+    int rc = pt_array_grow((void **)&c->around, &c->cap_around,
+                           c->n_around + 1, sizeof *c->around);
+    if (rc)
+      return rc;
+    c->around[c->n_around].h = h;
+    c->around[c->n_around++].at = k;
+  }
+  return 0;
 }
 
 int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
@@ -3107,6 +3244,7 @@ int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
   for (size_t i = 0; i < c->n_imports; i++)
     pt_free((void *)c->imports[i]);
   c->n_imports = 0;
+  c->named_made = 0;
   for (size_t i = 0; i < c->n_asked; i++)
     c->imported[c->asked[i]] = 0;
   c->n_asked = 0;
@@ -3122,7 +3260,7 @@ int pt__resolve_begin_file(const pt_resolver *rs, pt__resolve_ctx *c,
   c->dir = pt_strmap_get(&rs->dirs, path, pt__path_dir_len(path), &dir)
                ? (uint32_t)dir
                : NO_ID;
-  int rc = 0;
+  int rc = folders_around(rs, c);
   pt_buf sub = PT_BUF_INIT;
   clear_binds(c);
   int lexical = is_lexical(lang);
