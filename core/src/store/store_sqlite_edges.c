@@ -15,6 +15,7 @@
 #include "pt/sys/proc.h"
 #include "pt/sys/thread.h"
 #include "store_sqlite_edges.h"
+#include "store_sqlite_feed.h"
 
 
 /* ---- a whole save -------------------------------------------------------- */
@@ -55,7 +56,8 @@ typedef struct edge_pipe {
   const char **later;
   size_t n_later, later_cap;
   int64_t first_later;
-  int is_fed;   /* the feed has begun reading */
+  int feed_k;      /* the chunk the feed reads */
+  size_t feed_i;   /* its row */
   pt_mutex *mu; /* owned, with cv: guards is_full, stop, rc and err;
                    NULL when there is no giver thread */
   pt_cond *cv;
@@ -215,135 +217,43 @@ static int give_back(edge_pipe *p, edge_chunk *c)
   return rc ? keep_failure(p, rc) : 0;
 }
 
-typedef struct feed_table {
-  sqlite3_vtab base; /* first, as SQLite requires */
-  edge_pipe *p;
-} feed_table;
-
-typedef struct feed_cursor {
-  sqlite3_vtab_cursor base; /* first */
-  edge_pipe *p;
-  int k;       /* the chunk being read */
-  size_t i;    /* its row */
-  size_t done; /* rows before this one */
-} feed_cursor;
-
-static int feed_connect(sqlite3 *db, void *aux, int argc,
-                        const char *const *argv, sqlite3_vtab **out,
-                        char **err)
+/* The rows are read once, in order (the giver gives each chunk once):
+ * the first chunk taken before the first row (store_sqlite_feed.h). */
+static int feed_begin(void *src)
 {
-  (void)argc;
-  (void)argv;
-  (void)err;
-  int src = sqlite3_declare_vtab(db, "CREATE TABLE x(" COLUMNS ")");
-  feed_table *t = src == SQLITE_OK ? sqlite3_malloc(sizeof *t) : NULL;
-  if (src == SQLITE_OK && !t)
-    src = SQLITE_NOMEM;
-  if (t) {
-    memset(t, 0, sizeof *t);
-    t->p = aux;
-  }
-  *out = t ? &t->base : NULL;
-  return src;
+  edge_pipe *p = src;
+  p->feed_k = 0;
+  p->feed_i = 0;
+  return take_chunk(p, &p->chunk[0]);
 }
 
-static int feed_disconnect(sqlite3_vtab *vt)
+/* Past a chunk's last row, the chunk given back and the next taken. */
+static int feed_next(void *src, size_t row)
 {
-  sqlite3_free(vt);
-  return SQLITE_OK;
-}
-
-static int feed_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
-{
-  info->estimatedCost = (double)((feed_table *)vt)->p->n + 1;
-  info->estimatedRows = (sqlite3_int64)((feed_table *)vt)->p->n;
-  return SQLITE_OK;
-}
-
-static int feed_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
-{
-  feed_cursor *c = sqlite3_malloc(sizeof *c);
-  if (!c)
-    return SQLITE_NOMEM;
-  memset(c, 0, sizeof *c);
-  c->p = ((feed_table *)vt)->p;
-  *out = &c->base;
-  return SQLITE_OK;
-}
-
-static int feed_close(sqlite3_vtab_cursor *cur)
-{
-  sqlite3_free(cur);
-  return SQLITE_OK;
-}
-
-/* A failure of ours as the statement's error; the caller then puts the
- * pipe's own error back. */
-static int feed_failed(sqlite3_vtab_cursor *cur)
-{
-  sqlite3_vtab *vt = cur->pVtab;
-  sqlite3_free(vt->zErrMsg);
-  vt->zErrMsg = sqlite3_mprintf("%s", pt_error_last()->message);
-  return SQLITE_ERROR;
-}
-
-/* The edges are read once, in order: the giver gives each chunk once. */
-static int feed_filter(sqlite3_vtab_cursor *cur, int idx, const char *str,
-                       int argc, sqlite3_value **argv)
-{
-  (void)idx;
-  (void)str;
-  (void)argc;
-  (void)argv;
-  feed_cursor *c = (feed_cursor *)cur;
-  edge_pipe *p = c->p;
-  if (p->is_fed) {
-    PT_ERR(PT_ERROR, "saving edges: the edges were read twice");
-    return feed_failed(cur);
-  }
-  p->is_fed = 1;
-  c->k = 0;
-  c->i = 0;
-  c->done = 0;
-  if (p->n && take_chunk(p, &p->chunk[0]))
-    return feed_failed(cur);
-  return SQLITE_OK;
-}
-
-static int feed_next(sqlite3_vtab_cursor *cur)
-{
-  feed_cursor *c = (feed_cursor *)cur;
-  edge_pipe *p = c->p;
-  edge_chunk *ch = &p->chunk[c->k];
-  c->done++;
-  if (++c->i < ch->n)
-    return SQLITE_OK;
-  if (give_back(p, ch))
-    return feed_failed(cur);
-  c->k ^= 1;
-  c->i = 0;
-  if (c->done < p->n && take_chunk(p, &p->chunk[c->k]))
-    return feed_failed(cur);
-  return SQLITE_OK;
-}
-
-static int feed_eof(sqlite3_vtab_cursor *cur)
-{
-  feed_cursor *c = (feed_cursor *)cur;
-  return c->done >= c->p->n;
+  edge_pipe *p = src;
+  edge_chunk *ch = &p->chunk[p->feed_k];
+  if (++p->feed_i < ch->n)
+    return 0;
+  int rc = give_back(p, ch);
+  p->feed_k ^= 1;
+  p->feed_i = 0;
+  if (rc == 0 && row < p->n)
+    rc = take_chunk(p, &p->chunk[p->feed_k]);
+  return rc;
 }
 
 /* Edge i of the chunk as the row's columns: from, to and file by their
  * strings' ids (file NULL for none), the candidates NULL for none. */
-static int feed_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx,
-                       int col)
+static void feed_column(void *src, size_t row, sqlite3_context *ctx, int col)
 {
-  feed_cursor *c = (feed_cursor *)cur;
-  const edge_chunk *ch = &c->p->chunk[c->k];
-  const pt_edge *d = &c->p->e[ch->first + c->i];
-  const int64_t *id = &ch->ids[3 * c->i];
-  size_t from = c->i ? ch->cand_end[c->i - 1] : 0;
-  size_t len = ch->cand_end[c->i] - from;
+  (void)row;
+  const edge_pipe *p = src;
+  size_t i = p->feed_i;
+  const edge_chunk *ch = &p->chunk[p->feed_k];
+  const pt_edge *d = &p->e[ch->first + i];
+  const int64_t *id = &ch->ids[3 * i];
+  size_t from = i ? ch->cand_end[i - 1] : 0;
+  size_t len = ch->cand_end[i] - from;
   switch (col) {
   case 0: sqlite3_result_int64(ctx, id[0]); break;
   case 1: sqlite3_result_int64(ctx, id[1]); break;
@@ -365,50 +275,15 @@ static int feed_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx,
       sqlite3_result_null(ctx);
     break;
   }
-  return SQLITE_OK;
 }
-
-static int feed_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
-{
-  *out = (sqlite3_int64)((feed_cursor *)cur)->done;
-  return SQLITE_OK;
-}
-
-/* Eponymous only (no xCreate): read as "FROM pt_edge_feed", never
- * created or written. */
-static const sqlite3_module feed_module = {
-    .xConnect = feed_connect,
-    .xBestIndex = feed_best_index,
-    .xDisconnect = feed_disconnect,
-    .xDestroy = feed_disconnect,
-    .xOpen = feed_open,
-    .xClose = feed_close,
-    .xFilter = feed_filter,
-    .xNext = feed_next,
-    .xEof = feed_eof,
-    .xColumn = feed_column,
-    .xRowid = feed_rowid,
-};
-
-#define FEED "pt_edge_feed"
 
 /* The rows through the feed, then the strings given ids on the way. */
 static int write_fed(edge_pipe *p)
 {
   pt__sqlite_ids *t = p->t;
-  sqlite3_stmt *st = NULL;
-  int src = sqlite3_create_module_v2(t->db, FEED, &feed_module, p, NULL);
-  int rc = src == SQLITE_OK ? 0
-           : pt__sqlite_error(t->db, src, t->path, "cannot feed the edges");
-  if (rc == 0)
-    rc = pt__sqlite_prepare(t->db, t->path, "INSERT INTO edge_rows("
-                            COLUMNS ") SELECT " COLUMNS " FROM " FEED, &st);
-  if (rc == 0)
-    rc = pt__sqlite_run(t->db, t->path, st, SQLITE_OK);
-  sqlite3_finalize(st);
-  /* no longer fed from p, which goes */
-  if (src == SQLITE_OK)
-    sqlite3_create_module_v2(t->db, FEED, NULL, NULL, NULL);
+  pt__sqlite_feed f = {"pt_edge_feed", COLUMNS, "the edges", p->n, p,
+                       feed_begin, feed_next, feed_column};
+  int rc = pt__sqlite_feed_into(t->db, t->path, "edge_rows", &f);
   if (rc && p->mu)
     pt_mutex_lock(p->mu);
   int kept = rc ? p->rc : 0;

@@ -15,6 +15,7 @@
 #include "pt/graph_load_code.h"
 #include "pt/path.h"
 #include "store_sqlite_entities.h"
+#include "store_sqlite_feed.h"
 
 #define ROWS "entity_rows"
 #define ID_OF PT__SQLITE_ID_OF
@@ -128,7 +129,6 @@ typedef struct entity_save {
   pt_buf scratch;
   uint32_t *in, *at; /* owned: pt_entity_code_holders' */
   entity_ids *ids;   /* owned: each entity's */
-  int is_fed;        /* the feed has begun reading */
 } entity_save;
 
 static const pt_entity *record_entity(const void *r, size_t i)
@@ -174,106 +174,12 @@ static int give_ids(entity_save *s, size_t i, const pt_entity *e)
   return rc;
 }
 
-/* ---- the rows' feed: a virtual table whose row i is entity i ---------- */
+/* ---- the rows' feed (store_sqlite_feed.h): its row i is entity i ------- */
 
 /* entity_rows' columns, in the order of the feed's and of the insert's */
 #define COLUMNS "key_id, name_id, qualname_id, kind, lang, file_id," \
                 " line_start, line_end, parent_id, birth, content_hash," \
                 " signature, code, code_in, code_at, code_len"
-
-typedef struct feed_table {
-  sqlite3_vtab base; /* first, as SQLite requires */
-  entity_save *s;
-} feed_table;
-
-typedef struct feed_cursor {
-  sqlite3_vtab_cursor base; /* first */
-  entity_save *s;
-  size_t i; /* the entity of the row */
-} feed_cursor;
-
-static int feed_connect(sqlite3 *db, void *aux, int argc,
-                        const char *const *argv, sqlite3_vtab **out,
-                        char **err)
-{
-  (void)argc;
-  (void)argv;
-  (void)err;
-  int src = sqlite3_declare_vtab(db, "CREATE TABLE x(" COLUMNS ")");
-  feed_table *t = src == SQLITE_OK ? sqlite3_malloc(sizeof *t) : NULL;
-  if (src == SQLITE_OK && !t)
-    src = SQLITE_NOMEM;
-  if (t) {
-    memset(t, 0, sizeof *t);
-    t->s = aux;
-  }
-  *out = t ? &t->base : NULL;
-  return src;
-}
-
-static int feed_disconnect(sqlite3_vtab *vt)
-{
-  sqlite3_free(vt);
-  return SQLITE_OK;
-}
-
-static int feed_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
-{
-  size_t n = ((feed_table *)vt)->s->r->n_entities;
-  info->estimatedCost = (double)n + 1;
-  info->estimatedRows = (sqlite3_int64)n;
-  return SQLITE_OK;
-}
-
-static int feed_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
-{
-  feed_cursor *c = sqlite3_malloc(sizeof *c);
-  if (!c)
-    return SQLITE_NOMEM;
-  memset(c, 0, sizeof *c);
-  c->s = ((feed_table *)vt)->s;
-  *out = &c->base;
-  return SQLITE_OK;
-}
-
-static int feed_close(sqlite3_vtab_cursor *cur)
-{
-  sqlite3_free(cur);
-  return SQLITE_OK;
-}
-
-/* The entities are read once, in order. */
-static int feed_filter(sqlite3_vtab_cursor *cur, int idx, const char *str,
-                       int argc, sqlite3_value **argv)
-{
-  (void)idx;
-  (void)str;
-  (void)argc;
-  (void)argv;
-  feed_cursor *c = (feed_cursor *)cur;
-  if (c->s->is_fed) {
-    sqlite3_vtab *vt = cur->pVtab;
-    sqlite3_free(vt->zErrMsg);
-    vt->zErrMsg = sqlite3_mprintf("saving entities: the entities were read"
-                                  " twice");
-    return SQLITE_ERROR;
-  }
-  c->s->is_fed = 1;
-  c->i = 0;
-  return SQLITE_OK;
-}
-
-static int feed_next(sqlite3_vtab_cursor *cur)
-{
-  ((feed_cursor *)cur)->i++;
-  return SQLITE_OK;
-}
-
-static int feed_eof(sqlite3_vtab_cursor *cur)
-{
-  feed_cursor *c = (feed_cursor *)cur;
-  return c->i >= c->s->r->n_entities;
-}
 
 static void result_id(sqlite3_context *ctx, uint32_t id)
 {
@@ -295,12 +201,9 @@ static void result_text(sqlite3_context *ctx, const char *s, int len)
 /* Entity i as its row: its key's id i + 1, the strings by the ids given
  * before, and a nested entity's code as its holder's key id and range
  * (code NULL), else its own code and no range. */
-static int feed_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx,
-                       int col)
+static void feed_column(void *src, size_t i, sqlite3_context *ctx, int col)
 {
-  feed_cursor *c = (feed_cursor *)cur;
-  const entity_save *s = c->s;
-  size_t i = c->i;
+  const entity_save *s = src;
   const pt_entity *e = pt__sqlite_entity(s->r, i);
   const entity_ids *d = &s->ids[i];
   uint32_t h = s->in[i];
@@ -340,58 +243,21 @@ static int feed_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx,
       sqlite3_result_int64(ctx, (int64_t)pt_entity_code_len(e));
     break;
   }
-  return SQLITE_OK;
 }
-
-static int feed_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
-{
-  *out = (sqlite3_int64)((feed_cursor *)cur)->i + 1;
-  return SQLITE_OK;
-}
-
-/* Eponymous only (no xCreate): read as "FROM pt_entity_feed", never
- * created or written. */
-static const sqlite3_module feed_module = {
-    .xConnect = feed_connect,
-    .xBestIndex = feed_best_index,
-    .xDisconnect = feed_disconnect,
-    .xDestroy = feed_disconnect,
-    .xOpen = feed_open,
-    .xClose = feed_close,
-    .xFilter = feed_filter,
-    .xNext = feed_next,
-    .xEof = feed_eof,
-    .xColumn = feed_column,
-    .xRowid = feed_rowid,
-};
-
-#define FEED "pt_entity_feed"
 
 /* Every entity's row in one statement, read from the feed: no binding
  * and no statement's start per row. */
 static int write_fed(entity_save *s)
 {
-  pt__sqlite_ids *t = s->t;
-  sqlite3_stmt *st = NULL;
-  int src = sqlite3_create_module_v2(t->db, FEED, &feed_module, s, NULL);
-  int rc = src == SQLITE_OK ? 0
-           : pt__sqlite_error(t->db, src, t->path, "cannot feed the entities");
-  if (rc == 0)
-    rc = pt__sqlite_prepare(t->db, t->path, "INSERT INTO " ROWS "(" COLUMNS
-                            ") SELECT " COLUMNS " FROM " FEED, &st);
-  if (rc == 0)
-    rc = pt__sqlite_run(t->db, t->path, st, SQLITE_OK);
-  sqlite3_finalize(st);
-  /* no longer fed from s, which goes */
-  if (src == SQLITE_OK)
-    sqlite3_create_module_v2(t->db, FEED, NULL, NULL, NULL);
-  return rc;
+  pt__sqlite_feed f = {"pt_entity_feed", COLUMNS, "the entities",
+                       s->r->n_entities, s, NULL, NULL, feed_column};
+  return pt__sqlite_feed_into(s->t->db, s->t->path, ROWS, &f);
 }
 
 int pt__sqlite_write_entities(pt__sqlite_ids *t, const pt__sqlite_records *r)
 {
   entity_save s = {t,    r,    NULL, PT_PTRMAP_INIT, PT_BUF_INIT,
-                   NULL, NULL, NULL, 0};
+                   NULL, NULL, NULL};
   size_t n = r->n_entities;
   int rc = n < NONE ? put_names(t->db, t->path)
                     : PT_ERR(PT_EINVAL, "%s: too many entities: %zu", t->path,
