@@ -829,15 +829,8 @@ static int keep_reads(pool *p)
     pt__ingest_slot *s = &p->slots[i];
     const pt_file_record *f =
         rc == 0 && s->path ? pt_graph_find_file(p->g, s->path) : NULL;
-    if (f && pt__reuse_is_current(f)) {
-      rc = pt__reuse_set_reads(f, &s->reads[0], &s->reads[1], &b);
-      if (rc == 0)
-        rc = pt_graph_set_file_reuse(p->g, s->path, b.ptr, b.len);
-      if (rc == PT_EINVAL) { /* a malformed record keeps none */
-        pt_error_clear();
-        rc = 0;
-      }
-    }
+    if (f && pt__reuse_is_current(f))
+      rc = pt__reuse_write_reads(p->g, f, &s->reads[0], &s->reads[1], &b);
     pt__deps_fini(&s->reads[0]);
     pt__deps_fini(&s->reads[1]);
   }

@@ -274,6 +274,12 @@ int pt__reuse_has_reads(const pt_file_record *f);
  * current record, PT_ENOMEM. */
 int pt__reuse_set_reads(const pt_file_record *f, const pt__deps *deps,
                         const pt__deps *bdeps, pt_buf *out);
+/* The record of g's file f (found in g) made to keep deps and bdeps, b
+ * its scratch: 0 (also when the record is malformed: a later run parses
+ * the file again), PT_ENOMEM. */
+int pt__reuse_write_reads(pt_graph *g, const pt_file_record *f,
+                          const pt__deps *deps, const pt__deps *bdeps,
+                          pt_buf *b);
 /* 1 when f's reuse record was made by this build's extractor (same
  * format and digest of the queries and extract sources), else 0. */
 int pt__reuse_is_current(const pt_file_record *f);

@@ -760,12 +760,7 @@ static int keep_read(pt_resolver *rs, const char *path, pt_graph *out,
   if (rc == PT_ENOMEM)
     return rc;
   pt_error_clear(); /* malformed (PT_EINVAL): written anew */
-  rc = pt__reuse_set_reads(rec, now[0], now[1], b);
-  if (rc == PT_EINVAL) { /* a malformed record: a later run parses it */
-    pt_error_clear();
-    return 0;
-  }
-  return rc ? rc : pt_graph_set_file_reuse(out, path, b->ptr, b->len);
+  return pt__reuse_write_reads(out, rec, now[0], now[1], b);
 }
 
 static int keep_reads(pt_ingest_cache *c, pt_resolver *rs, const patched *pf,

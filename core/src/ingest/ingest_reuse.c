@@ -715,6 +715,18 @@ int pt__reuse_set_reads(const pt_file_record *f, const pt__deps *deps,
   return rc;
 }
 
+int pt__reuse_write_reads(pt_graph *g, const pt_file_record *f,
+                          const pt__deps *deps, const pt__deps *bdeps,
+                          pt_buf *b)
+{
+  int rc = pt__reuse_set_reads(f, deps, bdeps, b);
+  if (rc == PT_EINVAL) { /* a malformed record: a later run parses it */
+    pt_error_clear();
+    return 0;
+  }
+  return rc ? rc : pt_graph_set_file_reuse(g, f->path, b->ptr, b->len);
+}
+
 int pt__reuse_has_reads(const pt_file_record *f)
 {
   dec d = {NULL, NULL, NULL, 0, 0, 0};
