@@ -1522,13 +1522,7 @@ static void sqlite_save_begin__writes_the_files_as_resolution_left_them(
   log_capture *c = capture_start();
   assert_int_equal(pt_store_save_begin(f->st, g), 0);
   resolve_sample(f->st, g, sample);
-  assert_true(pt_graph_n_files(g) > 0);
-  for (size_t i = 0; i < pt_graph_n_files(g); i++) {
-    char bytes[32];
-    int n = snprintf(bytes, sizeof bytes, "reads of %zu", i);
-    assert_int_equal(pt_graph_set_file_reuse(g, pt_graph_files(g)[i].path,
-                                             bytes, (size_t)n), 0);
-  }
+  pt_test_rewrite_file_reuse(g);
   assert_int_equal(pt_store_save(f->st, g), 0);
   assert_non_null(strstr(c->text.ptr, "finishing the save begun"));
   assert_null(strstr(c->text.ptr, "saving whole"));

@@ -695,3 +695,14 @@ pt_graph *pt_test_nested_graph(const char *code_of)
 
 const char pt_test_nested_code[] =
     "impl A {\n  fn m() {\n    let c = || 1;\n  }\n}";
+
+void pt_test_rewrite_file_reuse(pt_graph *g)
+{
+  assert_true(pt_graph_n_files(g) > 0);
+  for (size_t i = 0; i < pt_graph_n_files(g); i++) {
+    char bytes[32];
+    int n = snprintf(bytes, sizeof bytes, "reads of %zu", i);
+    assert_int_equal(pt_graph_set_file_reuse(g, pt_graph_files(g)[i].path,
+                                             bytes, (size_t)n), 0);
+  }
+}

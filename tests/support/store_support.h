@@ -53,6 +53,9 @@ extern const char pt_test_nested_code[];
 
 /* The canonical dumps match byte for byte, and so does every field. */
 void pt_test_assert_same_graph(const pt_graph *a, const pt_graph *b);
+/* Every file record of g given reuse bytes of its own ("reads of I"), as
+ * resolution rewrites them after a save began (pt_ingest_opts.keep_reads). */
+void pt_test_rewrite_file_reuse(pt_graph *g);
 /* Loads the store into a fresh graph and compares it with want. */
 void pt_test_assert_loads(pt_store *st, const pt_graph *want);
 /* The store loads old whole or next whole, never a mix. */
