@@ -1639,6 +1639,59 @@ static void resolve__groups_of_many_definitions_fill_a_map_sized_once(void **sta
   pt_free(text);
 }
 
+/* A file's edges are made in an array sized once to its references (each
+ * makes at most one edge), not grown from 16 by doubling: a large file's
+ * array was copied, and faulted in again, at each step. */
+static void resolve__a_files_edges_fill_an_array_sized_once(void **state)
+{
+  enum { N_REFS = 1000 };
+  pt_entity ent;
+  pt_file_record file;
+  (void)state;
+  memset(&ent, 0, sizeof ent);
+  memset(&file, 0, sizeof file);
+  file.path = "a.py";
+  file.lang = PT_LANG_PYTHON;
+  ent.file_path = file.path;
+  ent.lang = PT_LANG_PYTHON;
+  ent.kind = PT_KIND_FUNCTION;
+  ent.line_start = ent.line_end = 1;
+  ent.name = ent.qualname = "target";
+  ent.key = "py:fn:target:1";
+  pt_raw_ref *refs = pt_calloc(N_REFS, sizeof *refs);
+  assert_non_null(refs);
+  for (size_t i = 0; i < N_REFS; i++) {
+    refs[i].from_key = ent.key;
+    refs[i].name = i % 2 ? "target" : "nowhere";
+    refs[i].kind = PT_REF_CALL;
+    refs[i].line = (uint32_t)i + 2;
+    refs[i].from_entity = -1;
+  }
+  pt_resolver *rs = NULL;
+  pt__resolve_ctx c;
+  pt__res_edges out;
+  memset(&out, 0, sizeof out);
+  assert_int_equal(pt__resolver_new_arrays(&ent, 1, &file, 1, &rs), 0);
+  assert_int_equal(pt__resolve_ctx_init(&c, rs), 0);
+  assert_int_equal(
+      pt__resolve_begin_file(rs, &c, file.path, file.lang, refs, N_REFS), 0);
+  assert_int_equal(
+      pt__resolve_refs(rs, &c, file.path, file.lang, refs, N_REFS, &out), 0);
+  assert_int_equal(out.n, N_REFS);
+  assert_int_equal(out.cap, N_REFS);
+  for (size_t i = 0; i < N_REFS; i++) {
+    assert_int_equal(out.v[i].line, refs[i].line);
+    assert_int_equal(out.v[i].resolved, (int)(i % 2));
+    assert_int_equal(out.own_to[i], !(i % 2));
+    if (i % 2)
+      assert_string_equal(out.v[i].to_key, ent.key);
+  }
+  pt__res_edges_fini(&out);
+  pt__resolve_ctx_fini(&c);
+  pt__resolver_free(rs);
+  pt_free(refs);
+}
+
 static void count_call(void *payload)
 {
   ++*(int *)payload;
@@ -1724,6 +1777,7 @@ int main(void)
     cmocka_unit_test(resolve__deps_seal_sorts_and_keeps_each_hash_once),
     cmocka_unit_test(resolve__tables_made_beside_other_work_are_the_same),
     cmocka_unit_test(resolve__groups_of_many_definitions_fill_a_map_sized_once),
+    cmocka_unit_test(resolve__a_files_edges_fill_an_array_sized_once),
     cmocka_unit_test(resolve__ambiguous_edge_lists_the_candidates_its_tier_left),
     cmocka_unit_test(resolve__ambiguous_edge_lists_at_most_16_candidates),
     cmocka_unit_test(resolve__ambiguous_method_lists_the_overloads),

@@ -587,6 +587,9 @@ size_t pt__cpp_typed(const pt_resolver *rs, const size_t *cands, size_t n,
 /* resolve_run.c */
 /* Appends e, copying its to_key into the edges' arena when own_to. */
 int pt__res_edges_push(pt__res_edges *out, const pt_edge *e, int own_to);
+/* Room for n edges in all, allocated at once: a file's references make at
+ * most one edge each, so its edges are never copied as they grow. */
+int pt__res_edges_reserve(pt__res_edges *out, size_t n);
 /* A candidate list in the edges' arena (keys borrowed, as given). */
 int pt__res_edges_candidates(pt__res_edges *out, uint32_t n,
                              const char *const *keys, uint32_t n_keys,

@@ -3431,7 +3431,8 @@ int pt__resolve_refs(const pt_resolver *rs, pt__resolve_ctx *c,
                      const char *path, pt_lang lang, const pt_raw_ref *refs,
                      size_t n_refs, pt__res_edges *out)
 {
-  int rc = 0;
+  /* at most one edge a reference: a large file's edges in one block */
+  int rc = out ? pt__res_edges_reserve(out, out->n + n_refs) : 0;
   for (size_t i = 0; rc == 0 && i < n_refs; i++) {
     const pt_raw_ref *r = &refs[i];
     pt_edge e = {r->from_key, NULL, path, pt_ref_edge_type(r->kind), r->line, 0,

@@ -37,6 +37,24 @@ int pt__res_edges_push(pt__res_edges *out, const pt_edge *e, int own_to)
   return 0;
 }
 
+int pt__res_edges_reserve(pt__res_edges *out, size_t n)
+{
+  if (n <= out->cap)
+    return 0;
+  if (n > ((size_t)-1) / sizeof *out->v)
+    return PT_ERR(PT_ENOMEM, "edge array size overflow");
+  pt_edge *v = pt_realloc(out->v, n * sizeof *v);
+  if (!v)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  out->v = v; /* larger than cap until own_to is too */
+  unsigned char *own_to = pt_realloc(out->own_to, n);
+  if (!own_to)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  out->own_to = own_to;
+  out->cap = n;
+  return 0;
+}
+
 int pt__res_edges_candidates(pt__res_edges *out, uint32_t n,
                              const char *const *keys, uint32_t n_keys,
                              const pt_candidates **c)
