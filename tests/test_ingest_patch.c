@@ -107,6 +107,44 @@ static void tree_rename(tree *t, const char *from, const char *to,
 
 static const char *const util_c = "int helper(void)\n{\n  return 1;\n}\n";
 
+/* The resolver keeps its threads' contexts (and the module marks they
+ * found) from one run to the next: a patch that adds a file where a
+ * module names files (x/util in b/ and c/) finds it there, as a fresh
+ * index does. */
+static void ingest_patch__a_module_s_new_file_joins_its_kept_marks(
+    void **state)
+{
+  static const char *const util_go =
+      "package util\n\nfunc Helper() int {\n\treturn 1\n}\n";
+  static const char *const other_go =
+      "package util\n\nfunc Other() int {\n\treturn 2\n}\n";
+  const char *files[] = {
+      "a/x/util/u.go", util_go,
+      "b/x/util/o.go", other_go,
+      "c/x/util/o.go", other_go,
+      "a/main/m.go",
+      "package main\n\nimport \"x/util\"\n\nfunc main() {\n"
+      "\tutil.Helper()\n}\n",
+      NULL};
+  tree t;
+  tree_index(&t, "patch_marks", files, 2);
+  char *d = dump(t.g);
+  assert_non_null(strstr(d, "\tresolved\ta/main/m.go:6\timport\n"));
+  pt_free(d);
+  const char *const added[] = {"b/x/util/u.go", "c/x/util/u.go"};
+  for (int k = 0; k < 2; k++) {
+    pt_test_write(t.root, added[k], util_go);
+    assert_int_equal(pt_ingest_cache_mark_dirty(t.c, added[k]), 0);
+    tree_step_fresh(&t);
+    d = dump(t.g);
+    char want[64];
+    snprintf(want, sizeof want, "\tunresolved_ambiguous\t%d\t", k + 2);
+    assert_non_null(strstr(d, want));
+    pt_free(d);
+  }
+  tree_fini(&t);
+}
+
 /* helper() in main.c reads the C definitions named helper; Python's
  * helper is another family's, so lib.py going changes nothing main.c
  * read, while util.c's helper going does. (Every file that read a name
@@ -784,6 +822,7 @@ static void ingest_patch__renames_to_every_place_equal_fresh(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(ingest_patch__a_module_s_new_file_joins_its_kept_marks),
     cmocka_unit_test(ingest_patch__a_name_of_another_language_marks_no_reader),
     cmocka_unit_test(ingest_patch__a_name_leaving_every_family_marks_its_readers),
     cmocka_unit_test(ingest_patch__a_file_resolved_again_to_its_edges_keeps_them),

@@ -630,6 +630,39 @@ int pt__resolve_serial(pt_resolver *rs)
   return rc;
 }
 
+static void run_ctx_drop(pt_resolver *rs)
+{
+  for (size_t i = 0; i < rs->n_run_ctx; i++)
+    pt__resolve_ctx_fini(&rs->run_ctx[i]);
+  pt_free(rs->run_ctx);
+  rs->run_ctx = NULL;
+  rs->n_run_ctx = 0;
+}
+
+int pt__resolve_run_ctx(pt_resolver *rs, size_t n)
+{
+  if (n > 64)
+    n = 64;
+  if (rs->run_ctx && (rs->run_ctx_paths != rs->n_paths ||
+                      rs->run_ctx_dirs != rs->dirs.n))
+    run_ctx_drop(rs); /* a patch added paths: their arrays are too short */
+  if (n <= rs->n_run_ctx)
+    return 0;
+  if (!rs->run_ctx) {
+    rs->run_ctx = pt_calloc(64, sizeof *rs->run_ctx);
+    if (!rs->run_ctx)
+      return PT_ERR(PT_ENOMEM, "out of memory");
+    rs->run_ctx_paths = rs->n_paths;
+    rs->run_ctx_dirs = rs->dirs.n;
+  }
+  for (; rs->n_run_ctx < n; rs->n_run_ctx++) {
+    int rc = pt__resolve_ctx_init(&rs->run_ctx[rs->n_run_ctx], rs);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
 void pt__resolver_adopt(pt_resolver *rs, pt_entity *ents,
                         pt_file_record *files)
 {
@@ -647,6 +680,7 @@ void pt__resolver_free(pt_resolver *rs)
   if (rs->serial)
     pt__resolve_ctx_fini(rs->serial);
   pt_free(rs->serial);
+  run_ctx_drop(rs);
   pt_free(rs->next_same_name);
   pt_free(rs->next_same_base);
   pt_free(rs->info);

@@ -160,6 +160,14 @@ struct pt_resolver {
   size_t n_paths, cap_paths;
   struct pt__resolve_ctx *serial; /* owned: pt__resolve_file's */
   size_t serial_paths;       /* n_paths when serial was made */
+  struct pt__resolve_ctx *run_ctx; /* owned: the contexts of the runs'
+                                threads (resolve_run.c), one a thread,
+                                kept from one run to the next so that
+                                what they find once (a module's marks)
+                                is found once a thread, not once a run */
+  size_t n_run_ctx;
+  size_t run_ctx_paths, run_ctx_dirs; /* n_paths and dirs.n they were
+                                made at */
   /* upkeep (resolve_upkeep.c): made by pt__resolver_record */
   int owns_arrays;           /* ents and files are owned (adopted) */
   size_t cap_ents, cap_files;
@@ -423,6 +431,9 @@ uint32_t pt__resolve_path_id(const pt_resolver *rs, const char *path);
 /* Makes rs->serial, the context of the calls that resolve one file on
  * the caller's thread (pt__resolve_file, pt__resolver_note_bases). */
 int pt__resolve_serial(pt_resolver *rs);
+/* Makes rs->run_ctx hold n contexts (at most 64) for a run's threads,
+ * all made again when a patch added paths or folders since they were. */
+int pt__resolve_run_ctx(pt_resolver *rs, size_t n);
 /* Appends base b (an entity index, or NONE) to type t's list. */
 int pt__resolve_add_base(pt_resolver *rs, size_t t, size_t b);
 /* Appends a C++ field of type t, named by hash field (nonzero), of type b

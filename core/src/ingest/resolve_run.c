@@ -142,6 +142,8 @@ typedef struct run {
   pt__deps *bdeps;           /* the same of noting its bases */
   unsigned char *done;       /* under mu */
   pt_mutex *mu;
+  pt__resolve_ctx *ctx;      /* the threads' contexts (rs->run_ctx) */
+  size_t next_ctx;           /* under mu: the next context to take */
   size_t next;               /* under mu: the next job to take */
   size_t merge_next;         /* under mu: the next job to add to g */
   int merging;               /* under mu: a thread is adding */
@@ -216,13 +218,9 @@ static int resolve_job(run *p, pt__resolve_ctx *c, size_t i, pt__res_edges **out
 static void worker(void *payload)
 {
   run *p = payload;
-  pt__resolve_ctx c;
-  int rc = pt__resolve_ctx_init(&c, p->rs);
-  if (rc) {
-    pt_mutex_lock(p->mu);
-    set_fatal(p, rc);
-    pt_mutex_unlock(p->mu);
-  }
+  pt_mutex_lock(p->mu);
+  pt__resolve_ctx *c = &p->ctx[p->next_ctx++];
+  pt_mutex_unlock(p->mu);
   for (;;) {
     pt_mutex_lock(p->mu);
     size_t i = p->next < p->n_jobs && !p->fatal ? p->next++ : NONE;
@@ -230,7 +228,7 @@ static void worker(void *payload)
     if (i == NONE)
       break;
     pt__res_edges *e = NULL;
-    rc = resolve_job(p, &c, i, &e);
+    int rc = resolve_job(p, c, i, &e);
     pt_mutex_lock(p->mu);
     if (rc)
       set_fatal(p, rc);
@@ -239,7 +237,6 @@ static void worker(void *payload)
     merge_ready(p);
     pt_mutex_unlock(p->mu);
   }
-  pt__resolve_ctx_fini(&c);
 }
 
 /* The runs' records go to the files they were made for. */
@@ -281,6 +278,10 @@ static int run_jobs(pt_resolver *rs, pt_graph *g, const pt__resolve_job *jobs,
     n_threads = 64;
   if (n_threads > n_jobs)
     n_threads = n_jobs ? (unsigned)n_jobs : 1;
+  /* one context a thread, kept for the next run */
+  if (rc == 0)
+    rc = pt__resolve_run_ctx(rs, n_threads ? n_threads : 1);
+  p.ctx = rs->run_ctx;
   /* the calling thread works too, so one thread means no extra thread */
   for (unsigned t = 1; rc == 0 && t < n_threads; t++) {
     if (pt_thread_start(worker, &p, &threads[started]) == 0)
