@@ -210,6 +210,11 @@ struct pt_resolver {
   uint32_t *path_tail_next;  /* owned, by path id: the next path of its
                                 stem's segment, or NO_ID */
   size_t cap_path_tails;
+  uint32_t *path_rmod;       /* owned, by path id: the length of its Rust
+                                module path (pt__use_prefix_len) */
+  uint32_t *path_dlen;       /* owned, by path id: the length of its
+                                folder (pt__path_dir_len) */
+  size_t cap_path_lens;
   uint32_t *dir_path;        /* owned, by folder id: a path in it */
   uint32_t *dir_tail_next;   /* owned, by folder id: the next folder of
                                 its last segment, or NO_ID */
@@ -496,7 +501,7 @@ void pt__tails_fini(pt_resolver *rs);
 uint64_t pt__modpaths_start(void);
 uint64_t pt__modpaths_feed(uint64_t h, const char *s, size_t n);
 uint32_t pt__modpaths_key(uint64_t h, int whole);
-/* New path id p (its folder in rs->path_dir, resolve_tails.c) adds its
+/* New path id p (its folder and lengths kept, pt__tails_add_path) adds its
  * folder's module path when it made the folder, and its own as a Rust
  * module's file but for mod.rs, lib.rs and main.rs. */
 int pt__modpaths_add_path(pt_resolver *rs, uint32_t p);
@@ -547,6 +552,9 @@ int pt__use_of_import(const pt_resolver *rs, pt__resolve_ctx *c,
  * name follows, as pt__use_fits reads it from its file's path (a Java
  * package's folder, a Rust module's file or folder; 0 elsewhere). */
 size_t pt__use_prefix_len(pt_lang lang, const char *path);
+/* The same of path id p, as its lengths were kept when it was added
+ * (pt__tails_add_path), no byte of it read. */
+size_t pt__use_prefix_len_of(const pt_resolver *rs, pt_lang lang, uint32_t p);
 /* Whether a module or package path, path[0..pl), is where the dotted
  * want[0..wl) names, as pt__use_fits asks of a definition whose qualified
  * name is the rest of want. */

@@ -129,14 +129,14 @@ static int add(pt_resolver *rs, const char *s, size_t n, uint32_t owner)
 int pt__modpaths_add_path(pt_resolver *rs, uint32_t p)
 {
   const char *path = rs->path_text[p];
-  size_t dl = pt__path_dir_len(path);
+  size_t dl = rs->path_dlen[p]; /* pt__tails_add_path's */
   uint32_t d = rs->path_dir[p];
   int rc = 0;
   if (p > NO_ID >> 1 || d > NO_ID >> 1)
     return PT_ERR(PT_ENOMEM, "too many paths to resolve");
   if (rs->dir_path[d] == p) /* the path that made its folder */
     rc = add(rs, path, dl, PT__MP_DIR(d));
-  size_t ml = pt__use_prefix_len(PT_LANG_RUST, path);
+  size_t ml = rs->path_rmod[p];
   if (rc == 0 && ml != dl) /* not mod.rs, lib.rs, main.rs: their folder */
     rc = add(rs, path, ml, PT__MP_FILE(p));
   return rc;

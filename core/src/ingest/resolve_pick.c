@@ -281,7 +281,7 @@ static int module_marks(const pt_resolver *rs, pt__resolve_ctx *c,
   for (uint32_t d = rs->tail_dir[t]; rc == 0 && d != NO_ID;
        d = rs->dir_tail_next[d]) {
     const char *path = rs->path_text[rs->dir_path[d]];
-    if (dir_matches_module(path, pt__path_dir_len(path), mod, ml)) {
+    if (dir_matches_module(path, rs->path_dlen[rs->dir_path[d]], mod, ml)) {
       rc = mod_pool_put(c, d);
       nd++;
     }
@@ -2190,15 +2190,15 @@ static int qn_at_module(const pt_resolver *rs, const qn_look *q, uint32_t e,
       return 1;
     file = id;
     path = rs->path_text[id];
-    ml = pt__use_prefix_len(q->lang, path);
+    ml = pt__use_prefix_len_of(rs, q->lang, id);
     d = rs->path_dir[id];
   } else {
     path = rs->path_text[rs->dir_path[id]];
-    ml = pt__path_dir_len(path);
+    ml = rs->path_dlen[rs->dir_path[id]];
   }
   if (ml - rs->mp_at[e] != len ||
       !pt__use_module_at(path, ml, q->want, q->p, q->how, q->from) ||
-      (file != NO_ID && pt__use_module_at(path, pt__path_dir_len(path),
+      (file != NO_ID && pt__use_module_at(path, rs->path_dlen[id],
                                           q->want, q->p, q->how, q->from)))
     return 1;
   for (uint32_t i = group_of(rs, q->head, PT_GRP_DIR, d); i != NO_ID;

@@ -68,6 +68,11 @@ int pt__tails_add_path(pt_resolver *rs, uint32_t p)
   if (rc)
     return rc;
   rs->path_dir[p] = d;
+  rc = room(&rs->path_rmod, &rs->path_dlen, &rs->cap_path_lens, (size_t)p + 1);
+  if (rc)
+    return rc;
+  rs->path_rmod[p] = (uint32_t)pt__use_prefix_len(PT_LANG_RUST, path);
+  rs->path_dlen[p] = (uint32_t)dl;
   if (d == dirs_had) { /* a new folder: this path names it */
     rc = room(&rs->dir_path, &rs->dir_tail_next, &rs->cap_dir_tails,
               (size_t)d + 1);
@@ -108,6 +113,8 @@ void pt__tails_fini(pt_resolver *rs)
   pt_free(rs->tail_dir);
   pt_free(rs->path_dir);
   pt_free(rs->path_tail_next);
+  pt_free(rs->path_rmod);
+  pt_free(rs->path_dlen);
   pt_free(rs->dir_path);
   pt_free(rs->dir_tail_next);
 }

@@ -43,6 +43,15 @@ size_t pt__use_prefix_len(pt_lang lang, const char *path)
   return 0;
 }
 
+size_t pt__use_prefix_len_of(const pt_resolver *rs, pt_lang lang, uint32_t p)
+{
+  if (lang == PT_LANG_RUST)
+    return rs->path_rmod[p];
+  if (lang == PT_LANG_JAVA)
+    return rs->path_dlen[p];
+  return 0;
+}
+
 /* Does p (n bytes, '/' between folders) end with the dotted w (wl
  * bytes), at a segment's start? */
 static int ends_with_dotted(const char *p, size_t n, const char *w, size_t wl)
@@ -75,8 +84,9 @@ int pt__use_fits(const pt_resolver *rs, pt_lang lang, size_t i,
   size_t ql = rs->info[i].ql, head;
   if (how == PT_USE_EXACT)
     return ql == wl && memcmp(q, want, wl) == 0;
-  const char *path = rs->path_text[rs->info[i].file];
-  size_t pl = pt__use_prefix_len(lang, path);
+  uint32_t f = rs->info[i].file;
+  const char *path = rs->path_text[f];
+  size_t pl = pt__use_prefix_len_of(rs, lang, f);
   if (ql >= wl) {
     if (memcmp(q + ql - wl, want, wl) != 0 ||
         (ql != wl && q[ql - wl - 1] != '.'))
