@@ -1,7 +1,7 @@
 /* Comparing two finished graphs (graph_compare.c): equality field by
  * field, the entity keys and files that came and went, and one file's
  * changes, on small graphs from pt_test_graph; and interning a load's
- * strings at once (graph.c). */
+ * strings at once, and looking one up without interning (graph.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +44,29 @@ static void graph_intern_copies__keeps_one_string_per_text(void **state)
   }
   pt_free(len);
   pt_free(s);
+  pt_graph_free(g);
+}
+
+/* A lookup without interning gives the pool's string of a text, from
+ * a graph sharing the pool too, and NULL for a text the pool does not
+ * hold, which it does not add. */
+static void graph_interned__finds_the_pools_string_and_adds_none(void **state)
+{
+  pt_graph *g = NULL, *sharing = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  const char *k = pt_graph_intern(g, "python:fn:open");
+  assert_non_null(k);
+  assert_int_equal(pt_graph_new_sharing(g, &sharing), 0);
+  char text[] = "python:fn:open"; /* another address, the same text */
+  assert_ptr_equal(pt_graph_interned(g, text), k);
+  assert_ptr_equal(pt_graph_interned(sharing, text), k);
+  assert_null(pt_graph_interned(g, "python:fn:close"));
+  assert_null(pt_graph_interned(sharing, "python:fn:close"));
+  assert_null(pt_graph_interned(g, NULL));
+  const char *c = pt_graph_intern(sharing, "python:fn:close");
+  assert_non_null(c);
+  assert_ptr_equal(pt_graph_interned(g, "python:fn:close"), c);
+  pt_graph_free(sharing);
   pt_graph_free(g);
 }
 
@@ -437,6 +460,7 @@ int main(void)
     cmocka_unit_test(graph_count_changes__counts_keys_that_came_and_went),
     cmocka_unit_test(graph_count_changes__without_old_counts_everything_added),
     cmocka_unit_test(graph_count_file_changes__counts_the_entities_and_edges_of_the_file),
+    cmocka_unit_test(graph_interned__finds_the_pools_string_and_adds_none),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,10 @@ int pt_graph_take_edges(pt_graph *g, pt_edge *v, size_t n, size_t cap);
 /* Interns s in the graph's pool; the result lives as long as the graph.
  * NULL when out of memory. */
 const char *pt_graph_intern(pt_graph *g, const char *s);
+/* The pool's string of s's text, or NULL when the pool holds none (or s
+ * is NULL): a lookup that adds nothing, so threads may look up at once
+ * while none interns. */
+const char *pt_graph_interned(const pt_graph *g, const char *s);
 /* A copy of the len bytes at s (no NUL among them) and a terminator in
  * g's pool, not interned (large texts that rarely repeat: entity code);
  * NULL when out of memory. */

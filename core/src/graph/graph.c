@@ -117,6 +117,15 @@ const char *pt_graph_intern(pt_graph *g, const char *s)
   return copy;
 }
 
+const char *pt_graph_interned(const pt_graph *g, const char *s)
+{
+  size_t len = s ? strlen(s) : 0, idx;
+  if (!s || !pt_strmap_get_hashed(&g->pool->interned, s, len,
+                                  pt_strmap_hash(s, len), &idx))
+    return NULL;
+  return (const char *)idx;
+}
+
 /* The order in which to add hashes h[0..n) to m: by their home slots, so
  * the slots are visited front to back instead of at random (a map of a
  * load's strings is tens of MB: a random slot misses the cache and the

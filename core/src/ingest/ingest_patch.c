@@ -555,33 +555,95 @@ static void diff_files(void *payload)
     }
 }
 
-/* The files' jobs for the resolver: their paths and references' keys
- * interned in scratch's pool (a gone file's job has no path). */
-static int resolve_jobs(pt_graph *scratch, const patched *pf, size_t n,
-                        pt__resolve_job *jobs)
+/* The jobs of files [from, to) of the patch, their strings looked up in
+ * scratch's pool without interning (read-only: the two halves run at
+ * once); a string the pool does not hold is left NULL, for intern_misses.
+ * A definition's references follow one another and share its key's text:
+ * it is looked up once for the run of them (the 136 files that call
+ * PostgreSQL's xact.c hold 95,000 references; the readers of Python's
+ * _pyio.py 77,000). */
+typedef struct jobs_run {
+  const pt_graph *scratch;
+  const patched *pf;
+  pt__resolve_job *jobs;
+  size_t from, to;
+  int rc;
+} jobs_run;
+
+static void look_up_jobs(void *payload)
 {
-  int rc = 0;
-  for (size_t k = 0; rc == 0 && k < n; k++) {
-    const pt_file_result *r = pf[k].use;
+  jobs_run *j = payload;
+  for (size_t k = j->from; j->rc == 0 && k < j->to; k++) {
+    const pt_file_result *r = j->pf[k].use;
     if (!r)
       continue; /* gone */
-    const char *path = pt_graph_intern(scratch, r->file.path);
     pt_raw_ref *refs = pt_malloc((r->n_refs + 1) * sizeof *refs);
-    jobs[k] = (pt__resolve_job){path, r->file.lang, refs, r->n_refs};
-    if (!path || !refs)
-      rc = PT_ERR(PT_ENOMEM, "out of memory");
-    /* a definition's references follow one another and share its key's
-     * text: it is interned once for the run of them (the 136 files that
-     * call PostgreSQL's xact.c hold 95,000 references) */
-    for (size_t i = 0; rc == 0 && i < r->n_refs; i++) {
+    j->jobs[k] = (pt__resolve_job){pt_graph_interned(j->scratch, r->file.path),
+                                   r->file.lang, refs, r->n_refs};
+    if (!refs) {
+      j->rc = PT_ENOMEM;
+      break;
+    }
+    for (size_t i = 0; i < r->n_refs; i++) {
       refs[i] = r->refs[i];
-      if (i > 0 && r->refs[i].from_key == r->refs[i - 1].from_key)
-        refs[i].from_key = refs[i - 1].from_key;
-      else if (!(refs[i].from_key = pt_graph_intern(scratch, r->refs[i].from_key)))
-        rc = PT_ERR(PT_ENOMEM, "out of memory");
+      refs[i].from_key = i > 0 && r->refs[i].from_key == r->refs[i - 1].from_key
+                             ? refs[i - 1].from_key
+                             : pt_graph_interned(j->scratch, r->refs[i].from_key);
     }
   }
-  return rc;
+}
+
+/* What the lookups did not find, interned (new files' paths and keys). */
+static int intern_misses(pt_graph *scratch, const patched *pf, size_t n,
+                         pt__resolve_job *jobs)
+{
+  for (size_t k = 0; k < n; k++) {
+    const pt_file_result *r = pf[k].use;
+    if (!r)
+      continue;
+    if (!jobs[k].path && !(jobs[k].path = pt_graph_intern(scratch, r->file.path)))
+      return PT_ERR(PT_ENOMEM, "out of memory");
+    pt_raw_ref *refs = (pt_raw_ref *)jobs[k].refs;
+    for (size_t i = 0; i < r->n_refs; i++)
+      if (refs[i].from_key) {
+        continue;
+      } else if (i > 0 && r->refs[i].from_key == r->refs[i - 1].from_key) {
+        refs[i].from_key = refs[i - 1].from_key;
+      } else if (!(refs[i].from_key = pt_graph_intern(scratch, r->refs[i].from_key))) {
+        return PT_ERR(PT_ENOMEM, "out of memory");
+      }
+  }
+  return 0;
+}
+
+/* The files' jobs for the resolver: their paths and references' keys
+ * interned in scratch's pool (a gone file's job has no path). Most are
+ * in it already (a reader's keys are the graph's): they are looked up on
+ * two threads when the files are many, each taking half the references,
+ * and only the rest interned here (serial, this was 4 % of a heavy
+ * rename's update thread). */
+static int resolve_jobs(pt_graph *scratch, const patched *pf, size_t n,
+                        unsigned n_cpu, pt__resolve_job *jobs)
+{
+  size_t total = 0, half = 0, mid = 0;
+  for (size_t k = 0; k < n; k++)
+    total += pf[k].use ? pf[k].use->n_refs + 1 : 0;
+  for (; mid < n && 2 * half < total; mid++)
+    half += pf[mid].use ? pf[mid].use->n_refs + 1 : 0;
+  jobs_run run[2] = {{scratch, pf, jobs, 0, mid, 0}, {scratch, pf, jobs, mid, n, 0}};
+  pt_thread *t = NULL;
+  if (n_cpu < 2 || n < 2 * FILES_PER_THREAD ||
+      pt_thread_start(look_up_jobs, &run[1], &t) != 0) {
+    pt_error_clear(); /* on this thread then: slower, not wrong */
+    run[0].to = n;
+    run[1].from = n;
+  }
+  look_up_jobs(&run[0]);
+  if (t)
+    pt_thread_join(t);
+  if (run[0].rc || run[1].rc)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  return intern_misses(scratch, pf, n, jobs);
 }
 
 /* Where each job's edges start among e[0..n) (added in job order, each
@@ -629,9 +691,9 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
   pt__resolve_job *jobs = pt_calloc(n + 1, sizeof *jobs);
   int rc = fp && first && jobs ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   size_t base = pt_graph_n_edges(scratch);
-  if (rc == 0)
-    rc = resolve_jobs(scratch, pf, n, jobs);
   unsigned n_cpu = n_threads;
+  if (rc == 0)
+    rc = resolve_jobs(scratch, pf, n, n_cpu, jobs);
   if (n_threads > n / FILES_PER_THREAD)
     n_threads = (unsigned)(n / FILES_PER_THREAD);
   if (rc == 0)
