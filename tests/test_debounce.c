@@ -179,6 +179,48 @@ static void debounce__a_write_after_a_final_event_waits_the_quiet_time(void **st
 }
 
 /* Without a settle time set, a final event waits the quiet time too. */
+/* A held file whose last event was final and changed it (written and
+ * closed, or moved there) is given once to be extracted ahead of its
+ * update; not one removed, still being written, or a folder; given again
+ * after a new final event, and the ones given stay held until due. */
+static void debounce__gives_finished_files_ahead_once(void **state)
+{
+  pt_debounce_batch a, b;
+  pt_debounce_set_settle(d, 10 * MS);
+  assert_int_equal(pt_debounce_add_final(d, "src/new.py", PT_DEBOUNCE_CHANGED, 1000 * MS), 0);
+  assert_int_equal(pt_debounce_add_final(d, "src/old.py", PT_DEBOUNCE_REMOVED, 1000 * MS), 0);
+  assert_int_equal(pt_debounce_add(d, "src/busy.c", PT_DEBOUNCE_CHANGED, 0, 1000 * MS), 0);
+  assert_int_equal(pt_debounce_add(d, "src/dir", PT_DEBOUNCE_CHANGED, 1, 1000 * MS), 0);
+  assert_int_equal(pt_debounce_ahead(d, &a), 0);
+  assert_int_equal(a.n_items, 1);
+  assert_string_equal(a.items[0].path, "src/new.py");
+  assert_int_equal(a.items[0].kind, PT_DEBOUNCE_CHANGED);
+  pt_debounce_batch_fini(&a);
+  assert_int_equal(pt_debounce_ahead(d, &a), 0);
+  assert_int_equal(a.n_items, 0); /* once */
+  assert_int_equal(pt_debounce_pending(d), 4);
+  /* written again and closed: given again; the busy one closed: given */
+  assert_int_equal(pt_debounce_add_final(d, "src/new.py", PT_DEBOUNCE_CHANGED, 1005 * MS), 0);
+  assert_int_equal(pt_debounce_add_final(d, "src/busy.c", PT_DEBOUNCE_CHANGED, 1005 * MS), 0);
+  assert_int_equal(pt_debounce_ahead(d, &a), 0);
+  assert_int_equal(a.n_items, 2);
+  assert_string_equal(a.items[0].path, "src/busy.c");
+  assert_string_equal(a.items[1].path, "src/new.py");
+  pt_debounce_batch_fini(&a);
+  /* written once more without a close: not given until closed */
+  assert_int_equal(pt_debounce_add(d, "src/new.py", PT_DEBOUNCE_CHANGED, 0, 1006 * MS), 0);
+  assert_int_equal(pt_debounce_ahead(d, &a), 0);
+  assert_int_equal(a.n_items, 0);
+  assert_int_equal(pt_debounce_take(d, 1015 * MS, &b), 0);
+  assert_int_equal(b.n_items, 2); /* old.py and busy.c, settled */
+  pt_debounce_batch_fini(&b);
+  /* a rescan held: nothing is given */
+  assert_int_equal(pt_debounce_add(d, "", PT_DEBOUNCE_RESCAN, 1, 1020 * MS), 0);
+  assert_int_equal(pt_debounce_add_final(d, "src/c.py", PT_DEBOUNCE_CHANGED, 1020 * MS), 0);
+  assert_int_equal(pt_debounce_ahead(d, &a), 0);
+  assert_int_equal(a.n_items, 0);
+}
+
 static void debounce__settle_defaults_to_the_quiet_time(void **state)
 {
   pt_debounce_batch b;
@@ -197,6 +239,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(debounce__renamed_paths_settle_together, setup, teardown),
     cmocka_unit_test_setup_teardown(debounce__a_write_after_a_final_event_waits_the_quiet_time, setup, teardown),
     cmocka_unit_test_setup_teardown(debounce__settle_defaults_to_the_quiet_time, setup, teardown),
+    cmocka_unit_test_setup_teardown(debounce__gives_finished_files_ahead_once, setup, teardown),
     cmocka_unit_test_setup_teardown(debounce__holds_a_path_until_it_is_quiet, setup, teardown),
     cmocka_unit_test_setup_teardown(debounce__coalesces_a_burst_and_keeps_the_last_state, setup, teardown),
     cmocka_unit_test_setup_teardown(debounce__releases_a_busy_path_after_the_maximum_delay, setup, teardown),

@@ -778,7 +778,7 @@ static void ingest_patch__renames_to_every_place_equal_fresh(void **state)
       "pkg/b.py", "from pkg.sub.x import helper\n\ndef b():\n    return helper()\n",
       "pkg/sub/x.py", "def helper():\n    return 1\n",
       "pkg/t.py", "from pkg.b import b\n\ndef t():\n    return b()\n",
-      "m.c", "int helper(void);\nint main(void)\n{\n  return helper();\n}\n",
+      "m.c", "int helper(void);\nint main(void)int main(void)\n{\n  return helper();\n}\n",
       "u.c", util_c,
       "zz/deep/only.c", "int only(void)\n{\n  return helper();\n}\n",
       NULL};
@@ -819,6 +819,45 @@ static void ingest_patch__renames_to_every_place_equal_fresh(void **state)
   tree_fini(&t);
 }
 
+/* A file extracted ahead of its patch (the live index does it while the
+ * path settles) is taken by the patch instead of extracted again when its
+ * bytes are the ones extracted: a rename there and back equals a fresh
+ * index. Written again after it was extracted ahead, the patch extracts
+ * the new bytes (taking the result ahead would give the old ones'
+ * entities: not a fresh index's). A path the patch does not re-extract
+ * leaves its result unused. */
+static void ingest_patch__a_file_extracted_ahead_is_taken_when_unchanged(
+    void **state)
+{
+  static const char *const files[] = {
+    "util.c", "int helper(void)\n{\n  return 1;\n}\n",
+    "main.c", "int run(void)\n{\n  return helper();\n}\n",
+    "other.c", "int other(void)\n{\n  return helper() + run();\n}\n",
+    NULL};
+  tree t;
+  tree_index(&t, "patch_ahead", files, 2);
+  size_t taken = pt_ingest_cache_ahead_taken(t.c);
+  tree_rename(&t, "util.c", "v.c", files[1]);
+  assert_int_equal(pt_ingest_extract_ahead(&t.o, t.c, "v.c"), 0);
+  tree_step_fresh(&t);
+  assert_int_equal(pt_ingest_cache_ahead_taken(t.c), taken + 1);
+  /* extracted ahead, then written again before the patch */
+  tree_rename(&t, "v.c", "util.c", files[1]);
+  assert_int_equal(pt_ingest_extract_ahead(&t.o, t.c, "util.c"), 0);
+  pt_test_write(t.root, "util.c",
+                "int helper(void)\n{\n  return 1;\n}\nint more(void)\n{\n  return 2;\n}\n");
+  tree_step_fresh(&t);
+  assert_int_equal(pt_ingest_cache_ahead_taken(t.c), taken + 1);
+  /* extracted ahead but not marked: nothing taken, nothing changed */
+  assert_int_equal(pt_ingest_extract_ahead(&t.o, t.c, "other.c"), 0);
+  assert_int_equal(pt_ingest_extract_ahead(&t.o, t.c, "no/such.c"), 0);
+  pt_test_write(t.root, "main.c", "int run(void)\n{\n  return helper() + 1;\n}\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "main.c"), 0);
+  tree_step_fresh(&t);
+  assert_int_equal(pt_ingest_cache_ahead_taken(t.c), taken + 1);
+  tree_fini(&t);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -836,6 +875,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_rename_marks_no_reader_of_attrs_alone),
     cmocka_unit_test(ingest_patch__a_types_member_elsewhere_marks_its_callers),
     cmocka_unit_test(ingest_patch__renames_to_every_place_equal_fresh),
+    cmocka_unit_test(ingest_patch__a_file_extracted_ahead_is_taken_when_unchanged),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

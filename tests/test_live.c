@@ -1107,6 +1107,42 @@ static void update_ends(pt_live *lv)
   assert_int_equal(f.pending, 0);
 }
 
+/* A file moved into the tree is extracted while its path settles (here
+ * 300 ms: long enough that the update thread sees it before it is due),
+ * and its update takes that result instead of parsing it again. */
+static void live_worker__extracts_a_finished_file_while_it_settles(void **state)
+{
+  (void)state;
+  seen s = {NULL, NULL, 0, 0};
+  char *root = pt_test_tmpdir("live_ahead");
+  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
+  assert_int_equal(pt_mutex_new(&s.mu), 0);
+  pt_live_opts o;
+  memset(&o, 0, sizeof o);
+  o.root = root;
+  o.publish = keep;
+  o.payload = &s;
+  o.quiet_ms = 300;
+  o.settle_ms = 300;
+  pt_live *lv = NULL;
+  assert_int_equal(pt_live_new(&o, &lv), 0);
+  const pt_graph *g = NULL;
+  pt_ingest_stats st;
+  assert_int_equal(pt_live_index(lv, &g, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_int_equal(pt_live_start(lv, 1), 0);
+  pt_live_status before, after;
+  pt_live_get_status(lv, &before);
+  put_file(root, "w2.c", "int ahead_fn(void) { return w(); }\n");
+  assert_true(comes_within_5s(&s, "ahead_fn"));
+  update_ends(lv);
+  pt_live_get_status(lv, &after);
+  assert_int_equal(after.files_ahead, before.files_ahead + 1);
+  assert_int_equal(after.files_parsed, before.files_parsed + 1);
+  assert_int_equal(after.patches, before.patches + 1);
+  stop_watched(lv, &s, root);
+}
+
 /* The quiet trim also frees the arrays kept for the next patch (125 MB on
  * the several tree), and the next change makes them again before its
  * patch, which still patches. */
@@ -1785,6 +1821,7 @@ int main(void)
     cmocka_unit_test(live_worker__sleeps_while_idle_and_wakes_for_an_event),
     cmocka_unit_test(live_worker__gives_free_pages_back_once_quiet),
     cmocka_unit_test(live_worker__drops_the_patch_arrays_once_quiet),
+    cmocka_unit_test(live_worker__extracts_a_finished_file_while_it_settles),
     cmocka_unit_test(live_watch__sees_a_change_made_while_the_root_is_indexed),
     cmocka_unit_test(live_prepare__at_the_start_and_after_a_full_pass),
     cmocka_unit_test(test_pause_holds_changes_until_resume),

@@ -49,6 +49,13 @@ int pt_debounce_add(pt_debounce *d, const char *path, pt_debounce_kind kind,
  * quiet_ns. */
 int pt_debounce_add_final(pt_debounce *d, const char *path,
                           pt_debounce_kind kind, uint64_t now);
+/* Copies into *out (empty when none), in path order, the held files
+ * whose last event was final and changed them (written and closed, or
+ * moved there) that no earlier call gave since that event: files whose
+ * contents are settled, which the caller may read ahead of their update
+ * (the live index extracts them while they wait). They stay held. None
+ * while a RESCAN is held. */
+int pt_debounce_ahead(pt_debounce *d, pt_debounce_batch *out);
 /* Moves the paths that are due at `now` into *out (empty when none). */
 int pt_debounce_take(pt_debounce *d, uint64_t now, pt_debounce_batch *out);
 void pt_debounce_batch_fini(pt_debounce_batch *b);

@@ -178,6 +178,18 @@ void pt_ingest_delta_fini(pt_ingest_delta *d);
  * patches have piled up garbage in the string pool); then run pt_ingest. */
 int pt_ingest_patch(const pt_ingest_opts *opts, const pt_graph *prev,
                     pt_graph **out, pt_ingest_stats *stats);
+/* Reads the file at the root-relative path (under opts->root) and
+ * extracts it ahead of the patch that will take it: the live index does
+ * so while a finished file's path settles. The result is kept in c (the
+ * last few such files); the next pt_ingest_patch that re-extracts path
+ * takes it instead of extracting again when the bytes it reads are the
+ * ones extracted ahead, else extracts what it reads. 0, or PT_ENOMEM; a
+ * file the patch would not extract (gone, a folder, past the size limit,
+ * binary, of no grammar, failing to extract) keeps nothing. */
+int pt_ingest_extract_ahead(const pt_ingest_opts *opts, pt_ingest_cache *c,
+                            const char *path);
+/* How many results extracted ahead c's patches have taken. */
+size_t pt_ingest_cache_ahead_taken(const pt_ingest_cache *c);
 
 /* A re-run of pt01 over its stored index: `stored` is the whole graph the
  * store holds (pt_store_load), opts->cache a cache seeded from it

@@ -92,6 +92,10 @@ typedef struct pt_live_status {
   uint64_t files_reindexed;    /* files extracted again by updates */
   uint64_t files_parsed;       /* files extracted by any pass or update,
                                   also those that changed nothing */
+  uint64_t files_ahead;        /* ... of them, files extracted while their
+                                  paths settled, whose results the update
+                                  then took instead of parsing them again
+                                  (pt_ingest_extract_ahead) */
   uint64_t files_seeded;       /* files of an adopted graph kept for reuse
                                   without parsing (pt_ingest_cache_seed) */
   uint64_t files_compacted;    /* files of the first index whose parse

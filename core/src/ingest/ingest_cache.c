@@ -32,7 +32,13 @@ struct pt_ingest_cache {
   pt_graph_pool *seed_pool; /* retained: strings of seeded results */
   pt__rerun_prep *rerun;    /* owned: pt_ingest_rerun_begin's */
   pt__rerun_parse *parse;   /* owned: pt_ingest_rerun_parse_ahead's */
+  pt__ahead *ahead;         /* owned: pt_ingest_extract_ahead's, or NULL */
 };
+
+pt__ahead **pt__cache_ahead(pt_ingest_cache *c)
+{
+  return &c->ahead;
+}
 
 void pt__cache_set_rerun(pt_ingest_cache *c, pt__rerun_prep *p)
 {
@@ -550,6 +556,7 @@ void pt_ingest_cache_free(pt_ingest_cache *c)
   if (!c)
     return;
   pt__rerun_parse_free(c->parse); /* its thread joined before the queries go */
+  pt__ahead_free(c->ahead);
   free_entries(c->entries, c->n);
   free_entries(c->next, c->n_next);
   pt_strmap_fini(&c->map);

@@ -207,6 +207,20 @@ void pt__rerun_prep_free(pt__rerun_prep *p);
  * of what was; take gives it back (the caller's), leaving none. */
 void pt__cache_set_rerun(pt_ingest_cache *c, pt__rerun_prep *p);
 pt__rerun_prep *pt__cache_take_rerun(pt_ingest_cache *c);
+/* ingest_ahead.c: the files pt_ingest_extract_ahead extracted (owned by
+ * the cache they are kept in, ingest_cache.c's pt__cache_ahead). */
+typedef struct pt__ahead pt__ahead;
+void pt__ahead_free(pt__ahead *a);
+pt__ahead **pt__cache_ahead(pt_ingest_cache *c);
+/* The result extracted ahead for path from exactly the len bytes at src,
+ * the caller's from now on (counted as taken), or NULL. */
+pt_file_result *pt__ahead_take(pt_ingest_cache *c, const char *path,
+                               const char *src, size_t len);
+/* ingest_patch.c: extracts the len bytes at src, read from the file at
+ * path (valid UTF-8 as read), as a patch does; PT_EAGAIN when the patch
+ * cannot take the file (binary, of no grammar, failing to extract). */
+int pt__patch_extract_bytes(pt_extractor *x, const char *path, const char *src,
+                            size_t len, pt_file_result **out);
 /* What pt_ingest_rerun_parse_ahead started (owned by the cache it is kept
  * in); freeing it joins its thread. Kept and taken as the above. */
 typedef struct pt__rerun_parse pt__rerun_parse;

@@ -96,8 +96,28 @@ int pt__ingest_has_bases(const pt_file_result *r)
   return 0;
 }
 
-/* Re-extracts one edited or new file; PT_EAGAIN when the shortcut cannot
- * take it. */
+int pt__patch_extract_bytes(pt_extractor *x, const char *path, const char *src,
+                            size_t len, pt_file_result **out)
+{
+  pt_grammar g;
+  *out = NULL;
+  if (pt__ingest_is_binary(src, len) ||
+      !pt_grammar_for_path(path, src, len < 4096 ? len : 4096, &g))
+    return PT_EAGAIN;
+  int rc = pt_extract_file(x, g, path, src ? src : "", len, out);
+  if (rc == 0)
+    rc = pt__reuse_encode(*out, len); /* valid UTF-8: as read */
+  if (rc == 0 && pt_file_result_compact(out) != 0)
+    pt_error_clear(); /* short of memory: keep it as it is */
+  if (rc) {
+    pt_file_result_free(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
+/* Re-extracts one edited or new file (or takes what was extracted ahead
+ * from the bytes it reads); PT_EAGAIN when the shortcut cannot take it. */
 static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
                          uint64_t max_size, patched *pf, pt_buf *full, pt_buf *src)
 {
@@ -113,19 +133,10 @@ static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
   if (rc == 0 && (pf->st.type != PT_FS_FILE || pf->st.size > max_size))
     rc = PT_EAGAIN;
   if (rc == 0) rc = pt_fs_read_file(full->ptr, src);
-  if (rc == 0 && pt__ingest_is_binary(src->ptr, src->len))
-    rc = PT_EAGAIN;
-  pt_grammar g;
-  if (rc == 0 && !pt_grammar_for_path(pf->path, src->ptr, src->len < 4096 ? src->len : 4096, &g))
-    rc = PT_EAGAIN;
-  if (rc == 0)
-    rc = pt_extract_file(x, g, pf->path, src->ptr ? src->ptr : "", src->len, &pf->r);
-  if (rc == 0)
-    rc = pt__reuse_encode(pf->r, src->len); /* valid UTF-8: as read */
+  if (rc == 0 && !(pf->r = pt__ahead_take(c, pf->path, src->ptr, src->len)))
+    rc = pt__patch_extract_bytes(x, pf->path, src->ptr, src->len, &pf->r);
   if (rc == 0)
     pf->r->file.mtime_ns = pf->st.mtime_ns;
-  if (rc == 0 && pt_file_result_compact(&pf->r) != 0)
-    pt_error_clear(); /* short of memory: keep it as it is */
   if (rc == 0 && was && pf->r->file.lang != was->file.lang)
     rc = PT_EAGAIN;
   if (rc && rc != PT_ENOMEM) {

@@ -17,6 +17,7 @@ typedef struct held {
   unsigned n_events;
   uint64_t first, last;
   int live;                /* 0 once taken (the slot is reused) */
+  int given;               /* given ahead since its last event */
 } held;
 
 struct pt_debounce {
@@ -104,6 +105,7 @@ static int add(pt_debounce *d, const char *path, pt_debounce_kind kind,
     h->kind = kind;
     h->is_dir = is_dir;
     h->is_final = is_final;
+    h->given = 0;
     h->last = now;
     h->n_events++;
     return 0;
@@ -113,7 +115,7 @@ static int add(pt_debounce *d, const char *path, pt_debounce_kind kind,
   if (rc == 0 && !copy)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0) {
-    held h = {copy, kind, is_dir, is_final, 1, now, now, 1};
+    held h = {copy, kind, is_dir, is_final, 1, now, now, 1, 0};
     d->v[d->n] = h;
     rc = pt_strmap_put(&d->index, copy, strlen(copy), d->n);
     if (rc == 0)
@@ -194,6 +196,40 @@ int pt_debounce_take(pt_debounce *d, uint64_t now, pt_debounce_batch *out)
   }
   qsort(out->items, out->n_items, sizeof *out->items, cmp_item);
   return compact(d);
+}
+
+static int is_ahead(const held *h)
+{
+  return h->live && !h->given && h->is_final && !h->is_dir &&
+         h->kind == PT_DEBOUNCE_CHANGED;
+}
+
+int pt_debounce_ahead(pt_debounce *d, pt_debounce_batch *out)
+{
+  memset(out, 0, sizeof *out);
+  size_t n = 0;
+  for (size_t i = 0; !d->rescan && i < d->n; i++)
+    n += is_ahead(&d->v[i]);
+  if (n == 0)
+    return 0;
+  out->items = pt_calloc(n, sizeof *out->items);
+  if (!out->items)
+    return PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t i = 0; i < d->n; i++) {
+    held *h = &d->v[i];
+    if (!is_ahead(h))
+      continue;
+    char *copy = pt_strdup(h->path);
+    if (!copy) {
+      pt_debounce_batch_fini(out);
+      return PT_ERR(PT_ENOMEM, "out of memory");
+    }
+    out->items[out->n_items++] = (pt_debounce_item){copy, h->kind, 0, h->n_events};
+  }
+  for (size_t i = 0; i < d->n; i++) /* given once all are copied */
+    d->v[i].given |= is_ahead(&d->v[i]);
+  qsort(out->items, out->n_items, sizeof *out->items, cmp_item);
+  return 0;
 }
 
 void pt_debounce_batch_fini(pt_debounce_batch *b)
