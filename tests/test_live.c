@@ -1137,7 +1137,14 @@ static void live_worker__extracts_a_finished_file_while_it_settles(void **state)
   assert_true(comes_within_5s(&s, "ahead_fn"));
   update_ends(lv);
   pt_live_get_status(lv, &after);
+#ifdef _WIN32
+  /* ReadDirectoryChangesW tells no file's last write from the others (the
+   * watcher gives no final events: platform/win32/watch.c), so nothing is
+   * extracted ahead there and the update parses the file itself */
+  assert_int_equal(after.files_ahead, before.files_ahead);
+#else
   assert_int_equal(after.files_ahead, before.files_ahead + 1);
+#endif
   assert_int_equal(after.files_parsed, before.files_parsed + 1);
   assert_int_equal(after.patches, before.patches + 1);
   stop_watched(lv, &s, root);
