@@ -912,9 +912,11 @@ static int has_entity(seen *s, const char *name)
   return found;
 }
 
-/* A tree holding w.c, indexed and watched (20 ms of quiet), publishing
- * into s; *root is the tree's folder. */
-static pt_live *start_watched(const char *tag, seen *s, char **root)
+/* A tree holding w.c, indexed and watched (quiet_ms of quiet, settle_ms
+ * of settling: 0 for the default), publishing into s; *root is the
+ * tree's folder. */
+static pt_live *start_watched_ms(const char *tag, seen *s, char **root,
+                                 unsigned quiet_ms, unsigned settle_ms)
 {
   *root = pt_test_tmpdir(tag);
   pt_test_write(*root, "w.c", "int w(void) { return 1; }\n");
@@ -924,7 +926,8 @@ static pt_live *start_watched(const char *tag, seen *s, char **root)
   o.root = *root;
   o.publish = keep;
   o.payload = s;
-  o.quiet_ms = 20;
+  o.quiet_ms = quiet_ms;
+  o.settle_ms = settle_ms;
   pt_live *lv = NULL;
   assert_int_equal(pt_live_new(&o, &lv), 0);
   const pt_graph *g = NULL;
@@ -933,6 +936,11 @@ static pt_live *start_watched(const char *tag, seen *s, char **root)
   pt_ingest_stats_fini(&st);
   assert_int_equal(pt_live_start(lv, 1), 0);
   return lv;
+}
+
+static pt_live *start_watched(const char *tag, seen *s, char **root)
+{
+  return start_watched_ms(tag, s, root, 20, 0);
 }
 
 /* Whether a graph with an entity of that name is published within 5 s. */
@@ -1114,23 +1122,8 @@ static void live_worker__extracts_a_finished_file_while_it_settles(void **state)
 {
   (void)state;
   seen s = {NULL, NULL, 0, 0};
-  char *root = pt_test_tmpdir("live_ahead");
-  pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
-  assert_int_equal(pt_mutex_new(&s.mu), 0);
-  pt_live_opts o;
-  memset(&o, 0, sizeof o);
-  o.root = root;
-  o.publish = keep;
-  o.payload = &s;
-  o.quiet_ms = 300;
-  o.settle_ms = 300;
-  pt_live *lv = NULL;
-  assert_int_equal(pt_live_new(&o, &lv), 0);
-  const pt_graph *g = NULL;
-  pt_ingest_stats st;
-  assert_int_equal(pt_live_index(lv, &g, &st), 0);
-  pt_ingest_stats_fini(&st);
-  assert_int_equal(pt_live_start(lv, 1), 0);
+  char *root = NULL;
+  pt_live *lv = start_watched_ms("live_ahead", &s, &root, 300, 300);
   pt_live_status before, after;
   pt_live_get_status(lv, &before);
   put_file(root, "w2.c", "int ahead_fn(void) { return w(); }\n");
