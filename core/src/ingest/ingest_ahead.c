@@ -102,11 +102,7 @@ int pt_ingest_extract_ahead(const pt_ingest_opts *o, pt_ingest_cache *c,
   pt_extractor *x = NULL;
   pt_fs_stat st;
   ahead_file f = {NULL, NULL, 0, NULL};
-  int rc = pt_buf_printf(&full, "%s/%s", o->root, path);
-  if (rc == 0) rc = pt_fs_stat_path(full.ptr, &st);
-  if (rc == 0 && (st.type != PT_FS_FILE || st.size > max))
-    rc = PT_EAGAIN;
-  if (rc == 0) rc = pt_fs_read_file(full.ptr, &src);
+  int rc = pt__patch_read(o->root, path, max, &st, &full, &src);
   if (rc == 0) rc = pt__cache_queries(c, &q);
   if (rc == 0) rc = pt_extractor_new(q, &x);
   if (rc == 0) rc = pt__patch_extract_bytes(x, path, src.ptr, src.len, &f.r);

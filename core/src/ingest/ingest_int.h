@@ -216,6 +216,11 @@ pt__ahead **pt__cache_ahead(pt_ingest_cache *c);
  * the caller's from now on (counted as taken), or NULL. */
 pt_file_result *pt__ahead_take(pt_ingest_cache *c, const char *path,
                                const char *src, size_t len);
+/* ingest_patch.c: reads the file at root/path (full its path) into src
+ * when it is a file of at most max_size bytes, its stat in *st; PT_EAGAIN
+ * when it is not, else the read's error. */
+int pt__patch_read(const char *root, const char *path, uint64_t max_size,
+                   pt_fs_stat *st, pt_buf *full, pt_buf *src);
 /* ingest_patch.c: extracts the len bytes at src, read from the file at
  * path (valid UTF-8 as read), as a patch does; PT_EAGAIN when the patch
  * cannot take the file (binary, of no grammar, failing to extract). */

@@ -96,6 +96,18 @@ int pt__ingest_has_bases(const pt_file_result *r)
   return 0;
 }
 
+int pt__patch_read(const char *root, const char *path, uint64_t max_size,
+                   pt_fs_stat *st, pt_buf *full, pt_buf *src)
+{
+  pt_buf_clear(full);
+  int rc = pt_buf_printf(full, "%s/%s", root, path);
+  if (rc == 0) rc = pt_fs_stat_path(full->ptr, st);
+  if (rc == 0 && (st->type != PT_FS_FILE || st->size > max_size))
+    rc = PT_EAGAIN;
+  if (rc == 0) rc = pt_fs_read_file(full->ptr, src);
+  return rc;
+}
+
 int pt__patch_extract_bytes(pt_extractor *x, const char *path, const char *src,
                             size_t len, pt_file_result **out)
 {
@@ -127,12 +139,7 @@ static int patch_extract(pt_ingest_cache *c, pt_extractor *x, const char *root,
   if (rc)
     return rc;
   const pt_file_result *was = pf->entry != NO_ENTRY ? entries[pf->entry].r : NULL;
-  pt_buf_clear(full);
-  rc = pt_buf_printf(full, "%s/%s", root, pf->path);
-  if (rc == 0) rc = pt_fs_stat_path(full->ptr, &pf->st);
-  if (rc == 0 && (pf->st.type != PT_FS_FILE || pf->st.size > max_size))
-    rc = PT_EAGAIN;
-  if (rc == 0) rc = pt_fs_read_file(full->ptr, src);
+  rc = pt__patch_read(root, pf->path, max_size, &pf->st, full, src);
   if (rc == 0 && !(pf->r = pt__ahead_take(c, pf->path, src->ptr, src->len)))
     rc = pt__patch_extract_bytes(x, pf->path, src->ptr, src->len, &pf->r);
   if (rc == 0)
