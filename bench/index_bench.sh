@@ -8,11 +8,14 @@
 # Env: RUNS (best of, default 3), THREADS (default: one per processor),
 #      ENGINES (default "mem sqlite rocksdb"), PT (the binary, default
 #      build/parseltongue), CTAGS=0 to leave universal-ctags out.
-# Each run is `index -v`; the row of the best (least wall time) run of each
-# engine shows its phases as index prints them: walk, parse and extract,
-# resolve (resolution and the graph's canonical order), save. The ratios
-# are the run's wall time and CPU time (user + system, all threads) over
-# the best parse-only run's. Prints figures; it asserts nothing.
+# Each run is `index -v`. The runs go in rounds (the floor, then each
+# engine, RUNS times over), so a slow spell of the machine falls on all of
+# them alike. The row of each engine shows the phases of its best (least
+# wall time) run as index prints them: walk, parse and extract, resolve
+# (resolution and the graph's canonical order), save. The wall ratio is the
+# best wall time over the best parse-only run's; the CPU ratio is the least
+# CPU time (user + system, all threads) of the engine's runs over the least
+# of the parse-only runs. Prints figures; it asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pt=${PT:-build/parseltongue}
@@ -29,23 +32,27 @@ command -v ctags >/dev/null || use_ctags=0
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# best NAME CMD...: runs CMD $RUNS times (default 3) and keeps the output of
-# the fastest run in $out/NAME.out, its wall seconds, peak RSS (KiB) and
-# CPU seconds (user + system) in $out/NAME.time; this machine's timings are
-# noisy, CPU seconds less so than wall time
-best() {
-  local name=$1 b="" i e m u s
+# once NAME CMD...: runs CMD once; keeps its output in $out/NAME.out when
+# its wall time is the least so far, and in $out/NAME.time "wall peak_kib
+# cpu" with the least wall and the least CPU seconds (user + system) so
+# far (peak RSS of the least-wall run); this machine's timings are noisy,
+# CPU seconds less so than wall time
+once() {
+  local name=$1 e m u s c bw="" bm="" bc=""
   shift
-  for i in $(seq "${RUNS:-3}"); do
-    rm -rf "$out/db"
-    /usr/bin/time -f '%e %M %U %S' -o "$out/time" "$@" > "$out/run.out" 2>&1 || {
-      cat "$out/run.out"; exit 1; }
-    read -r e m u s < "$out/time"
-    if [ -z "$b" ] || awk -v a="$e" -v b="$b" 'BEGIN{exit !(a < b)}'; then
-      b=$e; mv "$out/run.out" "$out/$name.out"
-      echo "$e $m $(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}')" > "$out/$name.time"
-    fi
-  done
+  rm -rf "$out/db"
+  /usr/bin/time -f '%e %M %U %S' -o "$out/time" "$@" > "$out/run.out" 2>&1 || {
+    cat "$out/run.out"; exit 1; }
+  read -r e m u s < "$out/time"
+  c=$(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}')
+  [ -f "$out/$name.time" ] && read -r bw bm bc < "$out/$name.time"
+  if [ -z "$bw" ] || awk -v a="$e" -v b="$bw" 'BEGIN{exit !(a < b)}'; then
+    bw=$e; bm=$m; mv "$out/run.out" "$out/$name.out"
+  fi
+  if [ -z "$bc" ] || awk -v a="$c" -v b="$bc" 'BEGIN{exit !(a < b)}'; then
+    bc=$c
+  fi
+  echo "$bw $bm $bc" > "$out/$name.time"
 }
 
 # phases NAME: "walk parse resolve save" seconds from index -v's Duration line
@@ -55,19 +62,22 @@ phases() {
 }
 
 bench_tree() {
-  local corpus=$1 e spec
-  best parse "$pt" index "$corpus" --db mem --parse-only -v --threads "$threads"
+  local corpus=$1 e spec i
+  rm -f "$out"/*.time
+  for i in $(seq "${RUNS:-3}"); do
+    once parse "$pt" index "$corpus" --db mem --parse-only -v --threads "$threads"
+    for e in $engines; do
+      case $e in
+        mem) spec=mem ;;
+        *) spec="$e:$out/db" ;;
+      esac
+      once "$e" "$pt" index "$corpus" --db "$spec" -v --threads "$threads"
+    done
+    [ "$use_ctags" = 1 ] && once ctags ctags -R -f "$out/tags" "$corpus"
+  done
   local files mbs
   files=$(sed -n 's/^Files processed: //p' "$out/parse.out" | head -n1)
   mbs=$(sed -n 's/^Throughput: .*, \(.*\) MB\/s$/\1/p' "$out/parse.out" | head -n1)
-  for e in $engines; do
-    case $e in
-      mem) spec=mem ;;
-      *) spec="$e:$out/db" ;;
-    esac
-    best "$e" "$pt" index "$corpus" --db "$spec" -v --threads "$threads"
-  done
-  [ "$use_ctags" = 1 ] && best ctags ctags -R -f "$out/tags" "$corpus"
   local first
   first=$(set -- $engines; echo "$1")
   local ents edges resolved
@@ -79,7 +89,7 @@ bench_tree() {
   dur=$(sed -n 's/^Duration: \([0-9.]*\)s$/\1/p' "$out/parse.out" | head -n1)
   src_mb=$(awk -v a="$mbs" -v d="$dur" 'BEGIN{printf "%.1f", a * d}')
   echo "corpus: $corpus"
-  echo "indexed: $files files, $src_mb MB of source, $threads threads, best of ${RUNS:-3}"
+  echo "indexed: $files files, $src_mb MB of source, $threads threads, best of ${RUNS:-3} rounds"
   echo "graph: $ents entities, $edges edges (resolved $resolved)"
   echo
   printf "%-20s %7s %6s %6s %8s %8s %6s %8s %7s %7s %6s\n" run total ratio walk \
