@@ -125,6 +125,40 @@ static void both__runs_each_half_once_and_waits_for_them(void **state)
   }
 }
 
+/* pt_both_if with two == 0 runs a then b, one after the other; with
+ * two != 0 it is pt_both. */
+typedef struct both_log {
+  char order[8];
+  int n;
+} both_log;
+
+static void log_a(void *payload)
+{
+  both_log *l = payload;
+  l->order[l->n++] = 'a';
+}
+
+static void log_b(void *payload)
+{
+  both_log *l = payload;
+  l->order[l->n++] = 'b';
+}
+
+static void both_if__runs_a_then_b_alone_and_both_on_two(void **state)
+{
+  (void)state;
+  for (int round = 0; round < 20; round++) {
+    both_log l = {{0}, 0};
+    pt_both_if(0, log_a, &l, log_b, &l);
+    assert_string_equal(l.order, "ab");
+  }
+  int a[5] = {0}, b[5] = {0};
+  for (int round = 0; round < 20; round++)
+    pt_both_if(1, count_half, a, count_half, b);
+  assert_int_equal(a[0], 20);
+  assert_int_equal(b[0], 20);
+}
+
 static void strmap__finds_what_was_put_and_nothing_else(void **state)
 {
   pt_strmap m = PT_STRMAP_INIT;
@@ -498,6 +532,7 @@ int main(void)
     cmocka_unit_test(buf_printf__at_every_length_around_the_room_left),
     cmocka_unit_test(buf_put__a_length_that_would_wrap_is_refused),
     cmocka_unit_test(both__runs_each_half_once_and_waits_for_them),
+    cmocka_unit_test(both_if__runs_a_then_b_alone_and_both_on_two),
     cmocka_unit_test(strmap__finds_what_was_put_and_nothing_else),
     cmocka_unit_test(strmap__reserved_map_takes_n_keys_without_growing),
     cmocka_unit_test(strmap__value_hashed_adds_once_and_updates_in_place),

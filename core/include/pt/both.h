@@ -11,4 +11,8 @@ typedef void (*pt_both_fn)(void *payload);
  * on one thread). */
 void pt_both(pt_both_fn a, void *pa, pt_both_fn b, void *pb);
 
+/* pt_both when two is nonzero (the work is large enough to pay for a
+ * thread); else a(pa) then b(pb) on the caller's thread. */
+void pt_both_if(int two, pt_both_fn a, void *pa, pt_both_fn b, void *pb);
+
 #endif

@@ -1,4 +1,4 @@
-/* pt_both (pt/both.h). */
+/* pt_both, pt_both_if (pt/both.h). */
 #include <stddef.h>
 
 #include "pt/both.h"
@@ -7,8 +7,13 @@
 
 void pt_both(pt_both_fn a, void *pa, pt_both_fn b, void *pb)
 {
+  pt_both_if(1, a, pa, b, pb);
+}
+
+void pt_both_if(int two, pt_both_fn a, void *pa, pt_both_fn b, void *pb)
+{
   pt_thread *t = NULL;
-  if (pt_thread_start(a, pa, &t) != 0) {
+  if (two && pt_thread_start(a, pa, &t) != 0) {
     pt_error_clear(); /* on one thread: slower, not different */
     t = NULL;
   }

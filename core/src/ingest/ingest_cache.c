@@ -8,10 +8,10 @@
 
 #include "pt/alloc.h"
 #include "pt/arena.h"
+#include "pt/both.h"
 #include "pt/error.h"
 #include "pt/log.h"
 #include "pt/strmap.h"
-#include "pt/sys/thread.h"
 #include "ingest_int.h"
 
 struct pt_ingest_cache {
@@ -239,18 +239,8 @@ static int refs_of(pt_ingest_cache *c, const unsigned char *which,
     return PT_ERR(PT_ENOMEM, "out of memory");
   refs_part part[2] = {{c->entries, which, bad, 0, c->n / 2, 0, 0, {0}},
                        {c->entries, which, bad, c->n / 2, c->n, 0, 0, {0}}};
-  pt_thread *t = NULL;
-  if (n >= REFS_SPLIT_MIN && pt_thread_start(refs_part_run, &part[1], &t) != 0) {
-    pt_error_clear(); /* no thread: one decodes them all */
-    t = NULL;
-  }
-  if (!t) {
-    part[0].to = c->n;
-    part[1].from = c->n;
-  }
-  refs_part_run(&part[0]);
-  if (t)
-    pt_thread_join(t);
+  pt_both_if(n >= REFS_SPLIT_MIN, refs_part_run, &part[1], refs_part_run,
+             &part[0]);
   c->n_refs_pending -= part[0].done + part[1].done;
   for (size_t i = 0; i < c->n; i++)
     if (bad[i]) {

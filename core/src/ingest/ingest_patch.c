@@ -11,11 +11,11 @@
 
 #include "pt/alloc.h"
 #include "pt/arena.h"
+#include "pt/both.h"
 #include "pt/error.h"
 #include "pt/strmap.h"
 #include "pt/sys/fs.h"
 #include "pt/sys/proc.h"
-#include "pt/sys/thread.h"
 #include "ingest_int.h"
 #include "resolve_int.h"
 
@@ -573,23 +573,6 @@ static void diff_files(void *payload)
     }
 }
 
-/* Runs fn over the two halves of one piece of work, a and then b (each
- * writes only its own part): b on a thread of its own when is_many and
- * one starts, else after a on this thread. */
-static void run_halves(void (*fn)(void *), void *a, void *b, int is_many)
-{
-  pt_thread *t = NULL;
-  if (is_many && pt_thread_start(fn, b, &t) != 0) {
-    pt_error_clear(); /* on this thread then: slower, not wrong */
-    t = NULL;
-  }
-  fn(a);
-  if (t)
-    pt_thread_join(t);
-  else
-    fn(b);
-}
-
 /* The jobs of files [from, to) of the patch, their strings looked up in
  * scratch's pool without interning (read-only: the two halves run at
  * once); a string the pool does not hold is left NULL, for intern_misses.
@@ -666,8 +649,8 @@ static int resolve_jobs(pt_graph *scratch, const patched *pf, size_t n,
   for (; mid < n && 2 * half < total; mid++)
     half += pf[mid].use ? pf[mid].use->n_refs + 1 : 0;
   jobs_run run[2] = {{scratch, pf, jobs, 0, mid, 0}, {scratch, pf, jobs, mid, n, 0}};
-  run_halves(look_up_jobs, &run[0], &run[1],
-             n_cpu > 1 && n >= 2 * FILES_PER_THREAD);
+  pt_both_if(n_cpu > 1 && n >= 2 * FILES_PER_THREAD, look_up_jobs, &run[1],
+             look_up_jobs, &run[0]);
   if (run[0].rc || run[1].rc)
     return PT_ERR(PT_ENOMEM, "out of memory");
   return intern_misses(scratch, pf, n, jobs);
@@ -740,8 +723,8 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
   diff_run half[2] = {{prev, jobs, e, first, pf, diff, n_dirty, mid, 0},
                       {prev, jobs, e, first, pf, diff, mid, n, 0}};
   if (rc == 0)
-    run_halves(diff_files, &half[0], &half[1],
-               n_cpu > 1 && n - n_dirty >= 2 * FILES_PER_THREAD);
+    pt_both_if(n_cpu > 1 && n - n_dirty >= 2 * FILES_PER_THREAD, diff_files,
+               &half[1], diff_files, &half[0]);
   if (rc == 0 && half[1].rc)
     rc = PT_ERR(half[1].rc, "out of memory"); /* its error is its thread's */
   if (rc == 0)

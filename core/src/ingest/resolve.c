@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "pt/alloc.h"
+#include "pt/both.h"
 #include "pt/compat.h"
 #include "pt/error.h"
 #include "pt/sys/proc.h"
@@ -506,17 +507,8 @@ static void names_half(void *payload)
 static int entity_ids(pt_resolver *rs, size_t *tail)
 {
   ids_half a = {rs, NULL, 0, ""}, b = {rs, tail, 0, ""};
-  pt_thread *t = NULL;
-  if (rs->n_ents >= 65536 && pt_cpu_count() > 1 &&
-      pt_thread_start(types_half, &a, &t) != 0) {
-    pt_error_clear(); /* on one thread: slower, the same tables */
-    t = NULL;
-  }
-  if (!t)
-    types_half(&a);
-  names_half(&b);
-  if (t)
-    pt_thread_join(t);
+  pt_both_if(rs->n_ents >= 65536 && pt_cpu_count() > 1, types_half, &a,
+             names_half, &b);
   if (a.rc)
     return PT_ERR(a.rc, "%s", a.msg);
   return b.rc ? PT_ERR(b.rc, "%s", b.msg) : 0;
