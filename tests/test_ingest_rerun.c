@@ -809,7 +809,7 @@ static void load_without_code_then__fails_on_the_edges_after_ready(
   snprintf(path, sizeof path, "%s/index.db", t.dir);
   assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
   assert_int_equal(sqlite3_exec(db, "UPDATE edge_rows SET to_id = 1000000000"
-                                " WHERE rowid = (SELECT max(rowid) FROM"
+                                " WHERE at = (SELECT max(at) FROM"
                                 " edge_rows)", NULL, NULL, NULL), SQLITE_OK);
   assert_int_equal(sqlite3_changes(db), 1);
   sqlite3_close(db);

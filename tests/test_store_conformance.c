@@ -160,13 +160,13 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
    * sample's edges have distinct lines) */
   assert_query(db, "SELECT group_concat(edge_type||'|'||source_location||'|'||"
                "resolved, ';') FROM (SELECT e.* FROM edges e JOIN edge_rows r"
-               " ON e.line = r.line ORDER BY r.rowid)",
+               " ON e.line = r.line ORDER BY r.at)",
                "Uses|src/auth/login.rs:4294967295|0;"
                "Calls|src/auth/login.rs:2|1;"
                "Implements|main.swift:1|0;Extends|main.swift:0|0");
   assert_query(db, "SELECT group_concat(resolution||'|'||confidence, ';') "
                "FROM (SELECT e.* FROM edges e JOIN edge_rows r"
-               " ON e.line = r.line ORDER BY r.rowid)",
+               " ON e.line = r.line ORDER BY r.at)",
                "unresolved_external|0;receiver_type|95;"
                "unresolved_unknown_receiver|0;unresolved_ambiguous|0");
   /* each key and path once, ids in order of first use */
@@ -183,7 +183,7 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
                "blob.bin||blob.bin|bin;docs/|docs||");
   assert_query(db, "SELECT count(*) FROM excluded_tests", "2");
   assert_query(db, "SELECT value FROM meta WHERE name = 'schema_version'",
-               "7");
+               "8");
   assert_query(db, "SELECT group_concat(path||'|'||mtime_ns||'|'||"
                "coalesce(length(reuse), '-'), ';') FROM "
                "(SELECT * FROM files ORDER BY path)",
@@ -191,14 +191,16 @@ static void sqlite_save__writes_tables_indexes_and_derived_columns(void **state)
   assert_query(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM "
                "sqlite_master WHERE type = 'index' AND name NOT LIKE "
                "'sqlite_%' ORDER BY name)",
-               "edge_rows_key,entity_rows_file_id,entity_rows_name_id,"
-               "strings_text");
-  /* edge_rows' key is a unique index made after the rows, not a
-   * primary key kept up row by row */
-  assert_query(db, "SELECT count(*) FROM sqlite_master WHERE tbl_name = "
-               "'edge_rows' AND name LIKE 'sqlite_autoindex%'", "0");
-  assert_query(db, "SELECT group_concat(name, ',') FROM pragma_index_info("
-               "'edge_rows_key')", "from_id,to_id,type");
+               "entity_rows_file_id,entity_rows_name_id,strings_text");
+  /* edge_rows is its own key, a table WITHOUT ROWID; at is each row's
+   * place in the graph's order */
+  assert_query(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM"
+               " pragma_table_info('edge_rows') WHERE pk > 0 ORDER BY pk)",
+               "from_id,to_id,type");
+  assert_query(db, "SELECT count(*) FROM sqlite_master WHERE name ="
+               " 'edge_rows' AND sql LIKE '%WITHOUT ROWID'", "1");
+  assert_query(db, "SELECT group_concat(at, ',') FROM (SELECT at FROM"
+               " edge_rows ORDER BY at)", "0,1,2,3");
   pt_graph_free(g);
 }
 
@@ -343,52 +345,52 @@ static void sqlite_write_changes__writes_entity_rows_by_string_ids(
   pt_graph_free(small);
 }
 
-/* An index saved before edge_rows' key became a unique index made after
- * the rows has it as the table's primary key: it loads, and a re-run's
- * changes go into it in place, the key still refusing a second row of
- * the same from, to and type. */
-static void sqlite_write_changes__updates_edge_rows_keyed_by_primary_key(
-    void **state)
+/* Column at puts each edge row back at its place in the graph's order;
+ * it is only a help: rows of no place (a re-run's), of one place, of
+ * places with gaps (rows deleted), out of range or in reverse load the
+ * same graph, sorted by the load. */
+static void sqlite_load__edge_rows_of_any_places_load_the_same(void **state)
 {
   pt_test_fixture *f = *state;
-  pt_graph *small = pt_test_small_graph(), *g = pt_test_sample_graph();
-  pt_graph *back = pt_test_new_graph();
-  const char *path = pt_test_spec_path(f);
-  sqlite3 *db = NULL;
-  assert_int_equal(pt_store_save(f->st, small), 0);
-  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(db, "CREATE TABLE e(from_id INTEGER NOT NULL,"
-                                " to_id INTEGER NOT NULL, type INTEGER NOT"
-                                " NULL, file_id INTEGER, line INTEGER NOT"
-                                " NULL, resolved INTEGER NOT NULL, resolution"
-                                " INTEGER NOT NULL, candidates TEXT, PRIMARY"
-                                " KEY(from_id, to_id, type));"
-                                "INSERT INTO e(rowid, from_id, to_id, type,"
-                                " file_id, line, resolved, resolution,"
-                                " candidates) SELECT rowid, * FROM edge_rows"
-                                " ORDER BY rowid; DROP VIEW edges;"
-                                "DROP TABLE edge_rows;"
-                                "ALTER TABLE e RENAME TO edge_rows;"
-                                "CREATE INDEX edge_rows_to_id ON"
-                                " edge_rows(to_id)", NULL, NULL, NULL),
-                   SQLITE_OK);
-  sqlite3_close(db);
-  assert_query(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE "
-               "'sqlite_autoindex_edge_rows%'", "1");
-  assert_int_equal(pt_store_load(f->st, back), 0);
-  assert_true(pt_graph_equal(small, back));
-  assert_int_equal(pt_store_write_changes(f->st, small, g), 0);
-  pt_test_assert_loads(f->st, g);
-  assert_query(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE "
-               "'sqlite_autoindex_edge_rows%'", "1");
-  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(db, "INSERT INTO edge_rows SELECT * FROM"
-                                " edge_rows LIMIT 1", NULL, NULL, NULL),
-                   SQLITE_CONSTRAINT);
-  sqlite3_close(db);
-  pt_graph_free(back);
-  pt_graph_free(g);
-  pt_graph_free(small);
+  const char *places[] = {
+      "UPDATE edge_rows SET at = NULL",
+      "UPDATE edge_rows SET at = NULL WHERE at = 1",
+      "UPDATE edge_rows SET at = 0",
+      "UPDATE edge_rows SET at = 3 * at + 5",
+      "UPDATE edge_rows SET at = 4294967294 WHERE at = 2",
+      "UPDATE edge_rows SET at = 4294967296 WHERE at = 2",
+      "UPDATE edge_rows SET at = -1 WHERE at = 0",
+      "UPDATE edge_rows SET at = 'x' WHERE at = 0",
+      "UPDATE edge_rows SET at = 3 - at",
+      "UPDATE edge_rows SET at = (at + 1) % 4",
+      "UPDATE edge_rows SET at = 0 WHERE at = 3",
+      "UPDATE edge_rows SET at = 9 WHERE at = 3",
+  };
+  for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+    pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+    sqlite3 *db = NULL;
+    assert_int_equal(pt_graph_n_edges(g), 4);
+    assert_int_equal(pt_store_save(f->st, g), 0);
+    assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, places[i], NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(pt_store_load(f->st, back), 0);
+    pt_test_assert_same_graph(g, back);
+    pt_graph_free(back);
+    back = pt_test_new_graph();
+    assert_int_equal(pt_store_load_without_code(f->st, back), 0);
+    assert_int_equal(pt_graph_n_edges(back), 4);
+    for (size_t k = 0; k < 4; k++) {
+      const pt_edge *a = &pt_graph_edges(g)[k], *b = &pt_graph_edges(back)[k];
+      assert_string_equal(a->from_key, b->from_key);
+      assert_string_equal(a->to_key, b->to_key);
+      assert_int_equal(a->type, b->type);
+      assert_int_equal(a->line, b->line);
+    }
+    pt_graph_free(g);
+    pt_graph_free(back);
+  }
 }
 
 /* A save's edge_rows refuse a second row of the same from, to and type,
@@ -429,9 +431,10 @@ static void assert_plan_searches(const char *path, const char *sql)
 }
 
 /* The edges view finds the rows of a from key through indexes: strings
- * by text, then edge_rows by edge_rows_key (from_id first). A save makes
- * no index by to_id (no load or update reads one; its sort was two fifths
- * of the save after resolution): a lookup by to key scans edge_rows. */
+ * by text, then edge_rows by its key (from_id first). A save makes no
+ * index over edge_rows (no load or update reads one by to_id; its sort
+ * was two fifths of the save after resolution): a lookup by to key scans
+ * edge_rows. */
 static void sqlite_save__indexes_edge_lookups_by_from_key(void **state)
 {
   pt_test_fixture *f = *state;
@@ -440,7 +443,7 @@ static void sqlite_save__indexes_edge_lookups_by_from_key(void **state)
   assert_plan_searches(pt_test_spec_path(f),
                        "SELECT * FROM edges WHERE from_key = 'x'");
   assert_query(pt_test_spec_path(f), "SELECT count(*) FROM sqlite_master"
-               " WHERE tbl_name = 'edge_rows' AND type = 'index'", "1");
+               " WHERE tbl_name = 'edge_rows' AND type = 'index'", "0");
   pt_graph_free(g);
 }
 
@@ -573,7 +576,7 @@ static void sqlite_load__names_an_index_of_an_older_schema(void **state)
   sqlite3_close(db);
   assert_int_equal(pt_store_load(f->st, back), PT_EINVAL);
   assert_non_null(strstr(pt_error_last()->message,
-                         "schema version 1; this build reads 2 to 7"));
+                         "schema version 1; this build reads 2 to 8"));
   pt_graph_free(g);
   pt_graph_free(back);
 }
@@ -604,19 +607,19 @@ static void sqlite_load__rejects_row_ids_naming_no_string(void **state)
 {
   pt_test_fixture *f = *state;
   const char *damage[][2] = {
-      {"UPDATE edge_rows SET to_id = 1000 WHERE rowid = 1", "edge_rows.to_id"},
-      {"UPDATE edge_rows SET from_id = 0 WHERE rowid = 2", "edge_rows.from_id"},
-      {"UPDATE edge_rows SET file_id = 'x' WHERE rowid = 1",
+      {"UPDATE edge_rows SET to_id = 1000 WHERE at = 0", "edge_rows.to_id"},
+      {"UPDATE edge_rows SET from_id = 0 WHERE at = 1", "edge_rows.from_id"},
+      {"UPDATE edge_rows SET file_id = 'x' WHERE at = 0",
        "edge_rows.file_id"},
-      {"UPDATE edge_rows SET type = 4 WHERE rowid = 1", "edge_rows.type"},
-      {"UPDATE edge_rows SET resolution = -1 WHERE rowid = 1",
+      {"UPDATE edge_rows SET type = 4 WHERE at = 0", "edge_rows.type"},
+      {"UPDATE edge_rows SET resolution = -1 WHERE at = 0",
        "edge_rows.resolution"},
       {"UPDATE strings SET id = 99 WHERE id = 2", "strings.id"},
-      {"UPDATE edge_rows SET candidates = '3 1 x' WHERE rowid = 1",
+      {"UPDATE edge_rows SET candidates = '3 1 x' WHERE at = 0",
        "edge_rows.candidates"},
-      {"UPDATE edge_rows SET candidates = '3 999' WHERE rowid = 1",
+      {"UPDATE edge_rows SET candidates = '3 999' WHERE at = 0",
        "edge_rows.candidates"},
-      {"UPDATE edge_rows SET candidates = '1 1 2' WHERE rowid = 1",
+      {"UPDATE edge_rows SET candidates = '1 1 2' WHERE at = 0",
        "edge_rows.candidates"},
       {"UPDATE entity_rows SET name_id = 1000 WHERE rowid = 1",
        "entity_rows.name_id"},
@@ -732,7 +735,7 @@ static void sqlite_load_then__reads_the_edges_beside_and_joins_after_ready(
   assert_int_equal(pt_store_save(f->st, g), 0);
   assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
   assert_int_equal(sqlite3_exec(db, "UPDATE edge_rows SET to_id = 1000 WHERE"
-                                " rowid = 1; UPDATE excluded_tests SET"
+                                " at = 0; UPDATE excluded_tests SET"
                                 " language = 'klingon' WHERE rowid = 2",
                                 NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close(db);
@@ -773,10 +776,10 @@ static void sqlite_load__fails_on_the_first_damaged_table_in_order(
 {
   pt_test_fixture *f = *state;
   const char *damage[][2] = {
-      {"UPDATE edge_rows SET to_id = 1000 WHERE rowid = 1;"
+      {"UPDATE edge_rows SET to_id = 1000 WHERE at = 0;"
        "UPDATE excluded_tests SET language = 'klingon' WHERE rowid = 2",
        "edge_rows.to_id"},
-      {"UPDATE edge_rows SET to_id = 1000 WHERE rowid = 1;"
+      {"UPDATE edge_rows SET to_id = 1000 WHERE at = 0;"
        "UPDATE entity_rows SET name_id = 1000 WHERE rowid = 1",
        "entity_rows.name_id"},
       {"UPDATE excluded_tests SET language = 'klingon' WHERE rowid = 2",
@@ -798,12 +801,85 @@ static void sqlite_save__writes_candidates_as_string_ids(void **state)
   pt_graph_free(g);
 }
 
+/* Turns a file of this build's schema into schema 7: edge_rows a table
+ * of row ids in the graph's order, with a unique index over its key. */
+static void make_schema_7(sqlite3 *db)
+{
+  assert_int_equal(sqlite3_exec(db, "DROP VIEW edges;"
+                                "CREATE TABLE edge_rows7(from_id INTEGER NOT"
+                                " NULL, to_id INTEGER NOT NULL, type INTEGER"
+                                " NOT NULL, file_id INTEGER, line INTEGER NOT"
+                                " NULL, resolved INTEGER NOT NULL, resolution"
+                                " INTEGER NOT NULL, candidates TEXT);"
+                                "INSERT INTO edge_rows7 SELECT from_id, to_id,"
+                                " type, file_id, line, resolved, resolution,"
+                                " candidates FROM edge_rows ORDER BY at;"
+                                "DROP TABLE edge_rows;"
+                                "ALTER TABLE edge_rows7 RENAME TO edge_rows;"
+                                "CREATE UNIQUE INDEX edge_rows_key ON"
+                                " edge_rows(from_id, to_id, type);"
+                                "CREATE VIEW edges(from_key, to_key,"
+                                " edge_type, source_location, file_path, line,"
+                                " resolved, resolution, confidence,"
+                                " n_candidates) AS SELECT f.text, t.text,"
+                                " y.name, p.text || ':' || r.line, p.text,"
+                                " r.line, r.resolved, h.name, h.confidence,"
+                                " CAST(r.candidates AS INTEGER) FROM edge_rows"
+                                " r JOIN strings f ON f.id = r.from_id JOIN"
+                                " strings t ON t.id = r.to_id JOIN edge_types"
+                                " y ON y.id = r.type JOIN resolutions h ON"
+                                " h.id = r.resolution LEFT JOIN strings p ON"
+                                " p.id = r.file_id;"
+                                "UPDATE meta SET value = '7' WHERE name = "
+                                "'schema_version'; PRAGMA user_version = 7",
+                                NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* An index of schema 7 (edge rows in the graph's order, a unique index
+ * over their key) loads as it was saved; a re-run's changes over it
+ * write this build's schema, whole. */
+static void sqlite_load__reads_schema_7_edges_by_row_id(void **state)
+{
+  pt_test_fixture *f = *state;
+  pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
+  pt_graph *odd = pt_test_weird_graph(), *back_odd = pt_test_new_graph();
+  const char *path = pt_test_spec_path(f);
+  sqlite3 *db = NULL;
+  assert_int_equal(pt_store_save(f->st, odd), 0);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  make_schema_7(db);
+  sqlite3_close(db);
+  assert_int_equal(pt_store_load(f->st, back_odd), 0);
+  assert_true(pt_graph_equal(odd, back_odd));
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  make_schema_7(db);
+  sqlite3_close(db);
+  assert_query(path, "SELECT count(*) FROM sqlite_master WHERE name ="
+               " 'edge_rows_key'", "1");
+  pt_graph_free(back);
+  back = pt_test_new_graph();
+  assert_int_equal(pt_store_load(f->st, back), 0);
+  assert_true(pt_graph_equal(g, back));
+  assert_int_equal(pt_store_write_changes(f->st, back, odd), 0);
+  assert_query(path, "SELECT value FROM meta WHERE name = 'schema_version'",
+               "8");
+  assert_query(path, "SELECT count(*) FROM sqlite_master WHERE name ="
+               " 'edge_rows' AND sql LIKE '%WITHOUT ROWID'", "1");
+  pt_test_assert_loads(f->st, odd);
+  pt_graph_free(g);
+  pt_graph_free(back);
+  pt_graph_free(odd);
+  pt_graph_free(back_odd);
+}
+
 /* Turns a file of this build's schema into schema 6: every entity's code
  * its row's own, the view as schema 6 made it. */
 static void make_schema_6(const char *path)
 {
   sqlite3 *db = NULL;
   assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  make_schema_7(db);
   assert_int_equal(sqlite3_exec(db, "DROP VIEW entities;"
                                 "UPDATE entity_rows SET code = CAST(substr("
                                 "CAST((SELECT h.code FROM entity_rows h WHERE"
@@ -856,7 +932,7 @@ static void sqlite_load__reads_schema_6_code_of_its_own(void **state)
   assert_true(pt_graph_equal(g, back));
   assert_int_equal(pt_store_write_changes(f->st, back, s), 0);
   assert_query(db, "SELECT value FROM meta WHERE name = 'schema_version'",
-               "7");
+               "8");
   pt_test_assert_loads(f->st, s);
   assert_int_equal(pt_store_save(f->st, g), 0);
   make_schema_6(db);
@@ -876,6 +952,7 @@ static void sqlite_load__reads_schema_6_code_of_its_own(void **state)
  * text, in key order, as schema 5 wrote them. */
 static void make_schema_5(sqlite3 *db)
 {
+  make_schema_7(db);
   assert_int_equal(sqlite3_exec(db, "CREATE TABLE entities5(key TEXT PRIMARY"
                                 " KEY, name TEXT, qualname TEXT, entity_type"
                                 " TEXT NOT NULL, language TEXT NOT NULL,"
@@ -924,7 +1001,7 @@ static void sqlite_load__reads_schema_5_entities_of_text(void **state)
   assert_true(pt_graph_equal(g, back));
   assert_int_equal(pt_store_write_changes(f->st, back, odd), 0);
   assert_query(pt_test_spec_path(f), "SELECT value FROM meta WHERE name = "
-               "'schema_version'", "7");
+               "'schema_version'", "8");
   pt_test_assert_loads(f->st, odd);
   pt_graph_free(g);
   pt_graph_free(back);
@@ -1014,7 +1091,7 @@ static void sqlite_load__reads_schema_3_edges_of_text(void **state)
   assert_true(pt_graph_equal(g, back));
   assert_int_equal(pt_store_write_changes(f->st, back, g), 0);
   assert_query(pt_test_spec_path(f), "SELECT value FROM meta WHERE name = "
-               "'schema_version'", "7");
+               "'schema_version'", "8");
   pt_test_assert_loads(f->st, g);
   pt_graph_free(g);
   pt_graph_free(back);
@@ -1375,8 +1452,9 @@ static void capture_stop(log_capture *c)
   pt_buf_fini(&c->text);
 }
 
-/* Every row of every table of a SQLite file, in row order: what a save
- * wrote, whatever its pages. */
+/* Every row of every table of a SQLite file, in row order (edge_rows, a
+ * table WITHOUT ROWID, in its key's): what a save wrote, whatever its
+ * pages. */
 static void table_rows(const char *path, pt_buf *out)
 {
   static const char *const tables[] = {
@@ -1389,8 +1467,9 @@ static void table_rows(const char *path, pt_buf *out)
   for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
     pt_buf sql = PT_BUF_INIT;
     sqlite3_stmt *st = NULL;
-    assert_int_equal(pt_buf_printf(&sql, "SELECT * FROM %s ORDER BY rowid",
-                                   tables[t]), 0);
+    assert_int_equal(pt_buf_printf(&sql, "SELECT * FROM %s ORDER BY %s",
+                                   tables[t], strcmp(tables[t], "edge_rows")
+                                   ? "rowid" : "from_id, to_id, type"), 0);
     assert_int_equal(sqlite3_prepare_v2(db, sql.ptr, -1, &st, NULL),
                      SQLITE_OK);
     assert_int_equal(pt_buf_printf(out, "[%s]\n", tables[t]), 0);
@@ -1567,28 +1646,6 @@ static void sqlite_set_cache__sizes_by_records_within_bounds(void **state)
   sqlite3_close(db);
 }
 
-/* The edge index's sort: room for every key in memory (64 bytes an
- * edge, within 4 to 128 MiB), so SQLite sorts them in one run, not in
- * two it then merges. */
-static void sqlite_edge_index_cache__holds_every_key(void **state)
-{
-  (void)state;
-  sqlite3 *db = NULL;
-  assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-  struct { size_t n; const char *want; } cases[] = {
-      {10, "-4096"},
-      {262293, "-16393"},              /* PostgreSQL's edges */
-      {1408785, "-88049"},             /* the several tree's */
-      {(size_t)1 << 30, "-131072"},
-  };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    assert_int_equal(pt__sqlite_set_edge_index_cache(db, ":memory:",
-                                                     cases[i].n), 0);
-    assert_cache_size(db, cases[i].want);
-  }
-  sqlite3_close(db);
-}
-
 /* The thread may be done reading before pt_store_save_begin returns (an
  * empty graph has nothing to read): release still returns, every time. */
 static void sqlite_save_begin__release_returns_when_the_thread_read_first(
@@ -1741,6 +1798,8 @@ int main(void)
                  &sqlite_backend),
       STORE_TEST(sqlite_write_changes__gives_ranges_their_bytes_first,
                  &sqlite_backend),
+      STORE_TEST(sqlite_load__reads_schema_7_edges_by_row_id,
+                 &sqlite_backend),
       STORE_TEST(sqlite_load__reads_schema_6_code_of_its_own,
                  &sqlite_backend),
       STORE_TEST(sqlite_save__indexes_entity_lookups_by_key_name_and_path,
@@ -1798,7 +1857,7 @@ int main(void)
       STORE_TEST(sqlite_save__many_entities_out_of_memory_fails_cleanly,
                  &sqlite_backend),
       STORE_TEST(sqlite_save__writes_many_edges_in_chunks, &sqlite_backend),
-      STORE_TEST(sqlite_write_changes__updates_edge_rows_keyed_by_primary_key,
+      STORE_TEST(sqlite_load__edge_rows_of_any_places_load_the_same,
                  &sqlite_backend),
       STORE_TEST(sqlite_save__edge_rows_key_is_unique, &sqlite_backend),
       STORE_TEST(sqlite_save__many_edges_out_of_memory_fails_cleanly,
@@ -1812,7 +1871,6 @@ int main(void)
       STORE_TEST(sqlite_save_begin__release_returns_when_the_thread_read_first,
                  &sqlite_backend),
       cmocka_unit_test(sqlite_set_cache__sizes_by_records_within_bounds),
-      cmocka_unit_test(sqlite_edge_index_cache__holds_every_key),
       STORE_TEST(sqlite_save_begin__a_save_of_other_records_is_written_whole,
                  &sqlite_backend),
       STORE_TEST(sqlite_save_begin__closing_without_a_save_leaves_no_temp_file,

@@ -5,6 +5,7 @@
  * view `edges` shows the rows as schema 3's table did (docs/storage.md). */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -22,18 +23,43 @@
 
 /* edge_rows' columns, in the order of the feed's and of an insert's */
 #define COLUMNS "from_id, to_id, type, file_id, line, resolved," \
-                " resolution, candidates"
+                " resolution, candidates, at"
 
-/* The edges go in chunks. A thread gives the ids of a chunk's strings
- * and makes its candidates texts (the string map is a fifth of the
- * edges' time) while the caller writes the chunk before it into SQLite;
- * with one processor, or no thread, the caller does both in turn. */
+/* From schema 8 on, edge_rows is a table WITHOUT ROWID keyed by (from_id,
+ * to_id, type), and a save writes its rows in that order, each appended
+ * to the key's tree, where rows in the graph's order and a unique index
+ * sorted after them cost two trees (docs/performance.md, "SQLite's edges
+ * in key order"). Column `at` is the row's place in the graph's order,
+ * so that a load puts the rows back there without a sort.
+ *
+ * The edges of one from key are together in the graph's order (a group);
+ * the groups go in the order of their from keys' ids, and the rows of a
+ * group in the order of their to keys' ids and types. A chunk holds
+ * whole groups, about CHUNK rows. A thread gives the ids of a chunk's
+ * strings, orders its groups' rows and makes their candidates texts (the
+ * string map is a fifth of the edges' time) while the caller writes the
+ * chunk before it into SQLite; with one processor, or no thread, the
+ * caller does both in turn. */
 #define CHUNK 4096
 
+typedef struct from_group {
+  int64_t id;          /* the from key's */
+  size_t first, n;     /* its edges, first to first + n - 1 */
+} from_group;
+
+typedef struct fed_row {
+  int64_t to, file;    /* ids; 0 for NULL */
+  size_t edge;         /* its place in the graph's order */
+  int type;
+} fed_row;
+
 typedef struct edge_chunk {
-  size_t first, n;          /* edges first to first + n - 1 */
-  int64_t ids[3 * CHUNK];   /* from, to and file of each; 0 for NULL */
-  size_t cand_end[CHUNK];   /* where each one's candidates end in cand */
+  size_t n;                 /* rows */
+  fed_row *rows;            /* owned: in key order */
+  int64_t *from;            /* owned: each row's from id */
+  size_t *cand_end;         /* owned: where each one's candidates end in
+                               cand */
+  size_t rows_cap, from_cap, cand_cap;
   pt_buf cand;              /* their candidates texts, one after another */
   const char **fresh;       /* owned array: the strings given ids here, */
   size_t n_fresh, fresh_cap; /* ids first_fresh, first_fresh + 1, ... */
@@ -45,11 +71,12 @@ typedef struct edge_pipe {
   pt__sqlite_ids *t;
   const pt_edge *e;
   size_t n;
-  size_t next; /* the first edge no chunk holds yet */
-  /* the last edge's from key and path and their ids: edges come grouped
-   * by from key, mostly in their entity's file */
-  const char *from, *file;
-  int64_t from_id, file_id;
+  from_group *groups;  /* owned: in the order of their ids */
+  size_t n_groups;
+  size_t next;         /* the first group no chunk holds yet */
+  /* the last edge's path and its id: mostly its entity's file */
+  const char *file;
+  int64_t file_id;
   edge_chunk chunk[2];
   /* the strings given ids, first_later, first_later + 1, ..., written
    * after the rows (owned array; the strings are the graph's) */
@@ -94,32 +121,138 @@ static int give_after(edge_pipe *p, edge_chunk *c, const char **last,
   return rc;
 }
 
-/* The next chunk of edges: ids and candidates texts. */
+/* The strings chunk c gave ids wait for the rows' end. */
+static int keep_fresh(edge_pipe *p, edge_chunk *c)
+{
+  if (c->n_fresh && !p->n_later)
+    p->first_later = c->first_fresh;
+  if (c->n_fresh &&
+      pt_array_grow((void **)&p->later, &p->later_cap,
+                    p->n_later + c->n_fresh, sizeof *p->later))
+    return PT_ERR(PT_ENOMEM, "out of memory saving edges");
+  if (c->n_fresh)
+    memcpy(p->later + p->n_later, c->fresh, c->n_fresh * sizeof *p->later);
+  p->n_later += c->n_fresh;
+  c->n_fresh = 0;
+  return 0;
+}
+
+static int cmp_group(const void *pa, const void *pb)
+{
+  const from_group *a = pa, *b = pb;
+  return (a->id > b->id) - (a->id < b->id);
+}
+
+/* The groups of edges by from key, with their keys' ids (given here,
+ * first), in the order of those ids: the graph's order for the keys of
+ * entities, whose ids are their rows' in key order, and mostly for the
+ * others, given ids here in key order unless another column named them
+ * before; a sort for the rest. */
+static int group(edge_pipe *p)
+{
+  edge_chunk *c = &p->chunk[0];
+  size_t cap = 0;
+  int rc = 0, is_sorted = 1;
+  c->n_fresh = 0;
+  c->first_fresh = (int64_t)p->t->map.n + 1;
+  for (size_t i = 0; rc == 0 && i < p->n; i++) {
+    if (i && p->e[i].from_key == p->e[i - 1].from_key) {
+      p->groups[p->n_groups - 1].n++;
+      continue;
+    }
+    if (pt_array_grow((void **)&p->groups, &cap, p->n_groups + 1,
+                      sizeof *p->groups))
+      rc = PT_ERR(PT_ENOMEM, "out of memory saving edges");
+    from_group *gr = rc ? NULL : &p->groups[p->n_groups];
+    if (gr)
+      rc = give(p, c, p->e[i].from_key, &gr->id);
+    if (rc == 0) {
+      gr->first = i;
+      gr->n = 1;
+      is_sorted &= !p->n_groups || gr[-1].id < gr->id;
+      p->n_groups++;
+    }
+  }
+  if (rc == 0 && !is_sorted)
+    qsort(p->groups, p->n_groups, sizeof *p->groups, cmp_group);
+  return rc ? rc : keep_fresh(p, c);
+}
+
+static int row_before(const fed_row *a, const fed_row *b)
+{
+  return a->to != b->to ? a->to < b->to : a->type < b->type;
+}
+
+static int cmp_row(const void *pa, const void *pb)
+{
+  const fed_row *a = pa, *b = pb;
+  return row_before(a, b) ? -1 : row_before(b, a);
+}
+
+/* One group's rows in key order: by to id, then type (no two alike in a
+ * finished graph). Most groups are a few rows, which are inserted. */
+static void order_rows(fed_row *v, size_t n)
+{
+  if (n > 16) {
+    qsort(v, n, sizeof *v, cmp_row);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    fed_row x = v[i];
+    size_t j = i;
+    for (; j > 0 && row_before(&x, &v[j - 1]); j--)
+      v[j] = v[j - 1];
+    v[j] = x;
+  }
+}
+
+/* The next chunk: whole groups, ids given, rows ordered, candidates
+ * texts made. */
 static int fill(edge_pipe *p, edge_chunk *c)
 {
-  c->first = p->next;
-  c->n = p->n - p->next < CHUNK ? p->n - p->next : CHUNK;
-  p->next += c->n;
+  c->n = 0;
   c->n_fresh = 0;
   c->first_fresh = (int64_t)p->t->map.n + 1;
   pt_buf_clear(&c->cand);
   int rc = 0;
-  for (size_t i = 0; rc == 0 && i < c->n; i++) {
-    const pt_edge *e = &p->e[c->first + i];
-    const pt_candidates *cd = e->candidates;
-    int64_t *id = &c->ids[3 * i], key = 0;
-    rc = give_after(p, c, &p->from, &p->from_id, e->from_key, &id[0]);
-    if (rc == 0) rc = give(p, c, e->to_key, &id[1]);
-    if (rc == 0)
-      rc = give_after(p, c, &p->file, &p->file_id, e->file_path, &id[2]);
-    if (rc == 0 && cd)
-      rc = pt_buf_printf(&c->cand, "%u", cd->n);
-    for (uint32_t k = 0; rc == 0 && cd && k < cd->n_keys; k++) {
-      rc = give(p, c, cd->keys[k], &key);
+  while (rc == 0 && p->next < p->n_groups &&
+         (!c->n || c->n + p->groups[p->next].n <= CHUNK)) {
+    const from_group *gr = &p->groups[p->next++];
+    size_t need = c->n + gr->n;
+    if (pt_array_grow((void **)&c->rows, &c->rows_cap, need,
+                      sizeof *c->rows) ||
+        pt_array_grow((void **)&c->from, &c->from_cap, need,
+                      sizeof *c->from) ||
+        pt_array_grow((void **)&c->cand_end, &c->cand_cap, need,
+                      sizeof *c->cand_end))
+      rc = PT_ERR(PT_ENOMEM, "out of memory saving edges");
+    fed_row *v = rc ? NULL : c->rows + c->n;
+    for (size_t i = 0; rc == 0 && i < gr->n; i++) {
+      const pt_edge *e = &p->e[gr->first + i];
+      v[i].edge = gr->first + i;
+      v[i].type = (int)e->type;
+      rc = give(p, c, e->to_key, &v[i].to);
       if (rc == 0)
-        rc = pt_buf_printf(&c->cand, " %lld", (long long)key);
+        rc = give_after(p, c, &p->file, &p->file_id, e->file_path,
+                        &v[i].file);
     }
-    c->cand_end[i] = c->cand.len;
+    if (rc == 0)
+      order_rows(v, gr->n);
+    for (size_t i = 0; rc == 0 && i < gr->n; i++) {
+      const pt_candidates *cd = p->e[v[i].edge].candidates;
+      int64_t key = 0;
+      c->from[c->n + i] = gr->id;
+      if (cd)
+        rc = pt_buf_printf(&c->cand, "%u", cd->n);
+      for (uint32_t k = 0; rc == 0 && cd && k < cd->n_keys; k++) {
+        rc = give(p, c, cd->keys[k], &key);
+        if (rc == 0)
+          rc = pt_buf_printf(&c->cand, " %lld", (long long)key);
+      }
+      c->cand_end[c->n + i] = c->cand.len;
+    }
+    if (rc == 0)
+      c->n = need;
   }
   return rc;
 }
@@ -135,7 +268,7 @@ static int fill(edge_pipe *p, edge_chunk *c)
 static void giver(void *payload)
 {
   edge_pipe *p = payload;
-  for (int k = 0; p->next < p->n; k ^= 1) {
+  for (int k = 0; p->next < p->n_groups; k ^= 1) {
     edge_chunk *c = &p->chunk[k];
     pt_mutex_lock(p->mu);
     while (c->is_full && !p->stop)
@@ -197,17 +330,7 @@ static int take_chunk(edge_pipe *p, edge_chunk *c)
  * giver may fill it again. */
 static int give_back(edge_pipe *p, edge_chunk *c)
 {
-  int rc = 0;
-  if (c->n_fresh && !p->n_later)
-    p->first_later = c->first_fresh;
-  if (c->n_fresh &&
-      pt_array_grow((void **)&p->later, &p->later_cap,
-                    p->n_later + c->n_fresh, sizeof *p->later))
-    rc = PT_ERR(PT_ENOMEM, "out of memory saving edges");
-  if (rc == 0 && c->n_fresh) {
-    memcpy(p->later + p->n_later, c->fresh, c->n_fresh * sizeof *p->later);
-    p->n_later += c->n_fresh;
-  }
+  int rc = keep_fresh(p, c);
   if (p->mu) {
     pt_mutex_lock(p->mu);
     c->is_full = 0;
@@ -250,30 +373,31 @@ static void feed_column(void *src, size_t row, sqlite3_context *ctx, int col)
   const edge_pipe *p = src;
   size_t i = p->feed_i;
   const edge_chunk *ch = &p->chunk[p->feed_k];
-  const pt_edge *d = &p->e[ch->first + i];
-  const int64_t *id = &ch->ids[3 * i];
+  const fed_row *r = &ch->rows[i];
+  const pt_edge *d = &p->e[r->edge];
   size_t from = i ? ch->cand_end[i - 1] : 0;
   size_t len = ch->cand_end[i] - from;
   switch (col) {
-  case 0: sqlite3_result_int64(ctx, id[0]); break;
-  case 1: sqlite3_result_int64(ctx, id[1]); break;
-  case 2: sqlite3_result_int(ctx, (int)d->type); break;
+  case 0: sqlite3_result_int64(ctx, ch->from[i]); break;
+  case 1: sqlite3_result_int64(ctx, r->to); break;
+  case 2: sqlite3_result_int(ctx, r->type); break;
   case 3:
-    if (id[2])
-      sqlite3_result_int64(ctx, id[2]);
+    if (r->file)
+      sqlite3_result_int64(ctx, r->file);
     else
       sqlite3_result_null(ctx);
     break;
   case 4: sqlite3_result_int64(ctx, d->line); break;
   case 5: sqlite3_result_int(ctx, d->resolved ? 1 : 0); break;
   case 6: sqlite3_result_int(ctx, (int)d->resolution); break;
-  default:
+  case 7:
     if (len)
       sqlite3_result_text(ctx, ch->cand.ptr + from, (int)len,
                           SQLITE_TRANSIENT);
     else
       sqlite3_result_null(ctx);
     break;
+  default: sqlite3_result_int64(ctx, (int64_t)r->edge); break;
   }
 }
 
@@ -307,7 +431,9 @@ static int write_rows(pt__sqlite_ids *t, const pt_edge *e, size_t n)
   p->t = t;
   p->e = e;
   p->n = n;
-  if (pt_cpu_count() > 1 && n > CHUNK && pt_mutex_new(&p->mu) == 0 &&
+  rc = group(p);
+  if (rc == 0 && pt_cpu_count() > 1 && n > CHUNK &&
+      pt_mutex_new(&p->mu) == 0 &&
       pt_cond_new(&p->cv) == 0 && pt_thread_start(giver, p, &th) == 0) {
     rc = write_fed(p);
     pt_mutex_lock(p->mu);
@@ -315,7 +441,7 @@ static int write_rows(pt__sqlite_ids *t, const pt_edge *e, size_t n)
     pt_cond_broadcast(p->cv);
     pt_mutex_unlock(p->mu);
     pt_thread_join(th);
-  } else {
+  } else if (rc == 0) {
     pt_error_clear(); /* no thread: the feed fills each chunk in turn */
     pt_cond_free(p->cv);
     p->cv = NULL;
@@ -326,7 +452,11 @@ static int write_rows(pt__sqlite_ids *t, const pt_edge *e, size_t n)
   for (int k = 0; k < 2; k++) {
     pt_buf_fini(&p->chunk[k].cand);
     pt_free(p->chunk[k].fresh);
+    pt_free(p->chunk[k].rows);
+    pt_free(p->chunk[k].from);
+    pt_free(p->chunk[k].cand_end);
   }
+  pt_free(p->groups);
   pt_free(p->later);
   pt_cond_free(p->cv);
   pt_mutex_free(p->mu);
@@ -381,7 +511,7 @@ int pt__sqlite_write_edges(pt__sqlite_ids *t, const pt_graph *g)
 #define ID_OF PT__SQLITE_ID_OF
 static const char insert_sql[] =
     "INSERT INTO edge_rows(" COLUMNS ") VALUES(" ID_OF(1) "," ID_OF(2) ",?3,"
-    ID_OF(4) ",?5,?6,?7,?8)";
+    ID_OF(4) ",?5,?6,?7,?8,NULL)";
 static const char id_sql[] = "SELECT id FROM strings WHERE text = ?";
 static const char delete_sql[] =
     "DELETE FROM edge_rows WHERE from_id = " ID_OF(1) " AND to_id = "
@@ -601,19 +731,145 @@ static int read_row(const pt__sqlite_row *row, void *payload)
   return rc ? rc : pt_graph_add_edge_interned(r->g, &e, 1);
 }
 
+/* The columns a load reads, the first n: 7 in schema 4, 8 from 5 on (the
+ * candidates), 9 from 8 on (the place). */
+static const char *const read_cols[] = {"from_id", "to_id", "type",
+                                        "file_id", "line", "resolved",
+                                        "resolution", "candidates", "at"};
+
+static int n_read_cols(int version)
+{
+  return version >= 8 ? 9 : version >= 5 ? 8 : 7;
+}
+
+/* Rows in the order the file keeps them: before schema 8 the graph's (the
+ * row ids), from 8 on the key's (the table's own). */
+static const char *read_order(int version)
+{
+  return version >= 8 ? "from_id, to_id, type" : "rowid";
+}
+
+/* Schema 8's rows read into an array of their own (v, n of cap) with each
+ * one's place in the graph's order (at), then put there (place): a load
+ * that interns the candidate lists on the graph's thread (g) or copies
+ * them (cands) to be interned there later. */
+typedef struct edge_array {
+  const pt__sqlite_strings *s;
+  pt_graph *g;        /* NULL: copy candidates into cands */
+  pt_arena *cands;
+  pt_edge *v;         /* owned */
+  size_t n, cap;
+  uint32_t *at;       /* owned, at_cap of room (schema 8); NULL: none */
+  size_t at_cap;
+  uint32_t at_end;    /* the largest place + 1 */
+  int is_placed;      /* every row has a place, so far */
+} edge_array;
+
+static int array_row(const pt__sqlite_row *row, void *payload)
+{
+  edge_array *a = payload;
+  pt_edge e;
+  int64_t at = 0;
+  int rc = row_edge(row, a->s, &e);
+  if (rc == 0 && row->n > 7)
+    rc = a->g ? get_candidates(row, &(edge_reader){a->s, a->g},
+                               &e.candidates)
+              : copy_candidates(row, a->s, a->cands, &e.candidates);
+  if (rc == 0 && pt_array_grow((void **)&a->v, &a->cap, a->n + 1,
+                               sizeof *a->v) != 0)
+    rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
+  /* a place is only a help: a row without one (a re-run's) leaves the
+   * rows in key order, which the graph's finish sorts */
+  if (rc == 0 && row->n > 8 && a->is_placed) {
+    sqlite3_value *x = row->v[8];
+    at = sqlite3_value_type(x) == SQLITE_INTEGER ? sqlite3_value_int64(x)
+                                                 : -1;
+    a->is_placed = at >= 0 && at < UINT32_MAX;
+    if (a->is_placed && pt_array_grow((void **)&a->at, &a->at_cap,
+                                      a->n + 1, sizeof *a->at) != 0)
+      rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
+  }
+  if (rc == 0 && row->n > 8 && a->is_placed) {
+    a->at[a->n] = (uint32_t)at;
+    if ((uint32_t)at >= a->at_end)
+      a->at_end = (uint32_t)at + 1;
+  }
+  if (rc == 0)
+    a->v[a->n++] = e;
+  return rc;
+}
+
+/* The rows put at their places (the graph's order when they are a save's;
+ * after a re-run's deletes, with gaps, in the same order), in place: each
+ * swap puts one row where it goes. Places not each one row's (a file
+ * changed by another tool) leave the rows in some order, which the
+ * graph's finish sorts. */
+static int place(edge_array *a)
+{
+  size_t n = a->n;
+  uint32_t *at = a->at;
+  if (!at || !a->is_placed || n < 2)
+    return 0;
+  if (a->at_end > n) { /* gaps: the places counted down to 0 .. n - 1 */
+    if (a->at_end / 4 > n)
+      return 0;
+    uint32_t *rank = pt_calloc(a->at_end, sizeof *rank);
+    if (!rank)
+      return PT_ERR(PT_ENOMEM, "out of memory reading edges");
+    int is_dup = 0;
+    for (size_t i = 0; i < n && !is_dup; i++) {
+      is_dup = rank[at[i]] != 0;
+      rank[at[i]] = 1;
+    }
+    for (uint32_t k = 0, r = 0; k < a->at_end && !is_dup; k++)
+      if (rank[k])
+        rank[k] = r++;
+    for (size_t i = 0; i < n && !is_dup; i++)
+      at[i] = rank[at[i]];
+    pt_free(rank);
+    if (is_dup)
+      return 0;
+  }
+  for (size_t i = 0; i < n; i++)
+    while (at[i] != i) {
+      uint32_t j = at[i];
+      if (at[j] == j)
+        return 0; /* two rows of one place */
+      pt_edge e = a->v[i];
+      a->v[i] = a->v[j];
+      a->v[j] = e;
+      at[i] = at[j];
+      at[j] = j;
+    }
+  return 0;
+}
+
+static void edge_array_fini(edge_array *a)
+{
+  pt_free(a->v);
+  pt_free(a->at);
+  memset(a, 0, sizeof *a);
+}
+
 /* Room for the edges at once, so that the array is not copied as it
  * doubles (twice its size at the end, while a re-run's work beside the
- * load, pt_store_load_without_code_then, holds memory of its own): the
- * last row id, which is their count after a save and somewhat more after
- * updates (pages not written are not memory), at most one row for every
- * 16 bytes of the file. Only a help: a failure reads on without it (0). */
-static size_t count_edges(sqlite3 *db)
+ * load, pt_store_load_without_code_then, holds memory of its own): before
+ * schema 8 the last row id, which is their count after a save and
+ * somewhat more after updates (pages not written are not memory), from 8
+ * on their count; at most one row for every 16 bytes of the file. Only a
+ * help: a failure reads on without it (0). */
+static size_t count_edges(sqlite3 *db, int version)
 {
   sqlite3_stmt *st = NULL;
   int64_t n = 0, size = 0;
-  if (sqlite3_prepare_v2(db, "SELECT coalesce(max(rowid), 0), (SELECT"
-                         " page_count FROM pragma_page_count()) * (SELECT"
-                         " page_size FROM pragma_page_size()) FROM " EDGES,
+  /* count(*) alone in its select: SQLite counts each page's cells */
+  if (sqlite3_prepare_v2(db, version >= 8
+                         ? "SELECT (SELECT count(*) FROM " EDGES "), (SELECT"
+                           " page_count FROM pragma_page_count()) * (SELECT"
+                           " page_size FROM pragma_page_size())"
+                         : "SELECT coalesce(max(rowid), 0), (SELECT"
+                           " page_count FROM pragma_page_count()) * (SELECT"
+                           " page_size FROM pragma_page_size()) FROM " EDGES,
                          -1, &st, NULL) == SQLITE_OK &&
       sqlite3_step(st) == SQLITE_ROW) {
     n = sqlite3_column_int64(st, 0);
@@ -625,23 +881,47 @@ static size_t count_edges(sqlite3 *db)
   return n > 0 ? (size_t)n : 0;
 }
 
-static void reserve_edges(sqlite3 *db, pt_graph *g)
+/* The rows into a, with room for their count, and (schema 8) put in
+ * place. */
+static int read_array(sqlite3 *db, const char *path, int version,
+                      edge_array *a)
 {
-  size_t n = count_edges(db);
-  if (n > 0 && pt_graph_reserve_edges(g, n) != 0)
-    pt_error_clear();
+  size_t n = count_edges(db, version);
+  a->is_placed = version >= 8;
+  a->v = n ? pt_malloc(n * sizeof *a->v) : NULL;
+  a->cap = a->v ? n : 0;
+  a->at = n && a->is_placed ? pt_malloc(n * sizeof *a->at) : NULL;
+  a->at_cap = a->at ? n : 0;
+  int rc = pt__sqlite_each_row(db, path, EDGES, read_cols,
+                               n_read_cols(version), read_order(version),
+                               array_row, a);
+  if (rc == 0)
+    rc = place(a);
+  pt_free(a->at);
+  a->at = NULL;
+  a->at_cap = 0;
+  return rc;
 }
 
 int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
                           const pt__sqlite_strings *s, pt_graph *g)
 {
-  static const char *const cols[] = {"from_id", "to_id", "type", "file_id",
-                                     "line", "resolved", "resolution",
-                                     "candidates"};
+  if (version >= 8) {
+    edge_array a = {s, g, NULL, NULL, 0, 0, NULL, 0, 0, 0};
+    int rc = read_array(db, path, version, &a);
+    if (rc == 0) {
+      rc = pt_graph_take_edges(g, a.v, a.n, a.cap);
+      a.v = NULL;
+    }
+    edge_array_fini(&a);
+    return rc;
+  }
   edge_reader r = {s, g};
-  reserve_edges(db, g);
-  return pt__sqlite_each_row(db, path, EDGES, cols, version >= 5 ? 8 : 7,
-                             read_row, &r);
+  size_t n = count_edges(db, version);
+  if (n > 0 && pt_graph_reserve_edges(g, n) != 0)
+    pt_error_clear();
+  return pt__sqlite_each_row(db, path, EDGES, read_cols, n_read_cols(version),
+                             read_order(version), read_row, &r);
 }
 
 /* ---- a load's edges on a connection and a thread of their own ------------ */
@@ -652,30 +932,12 @@ struct pt__sqlite_edges_apart {
   int version;
   const pt__sqlite_strings *s; /* the main connection's, read before */
   pt_thread *t;
-  pt_edge *v;                  /* owned: the edges read, cap of room */
-  size_t n, cap;
+  edge_array rows;             /* the edges read, in place */
   pt_arena cands;              /* their candidate lists, until interned */
   int is_same;   /* the thread read the snapshot the main connection reads */
   int rc;        /* its failure once is_same, with its error */
   pt_error err;
 };
-
-/* One row as read_row reads it, into the thread's array; a candidate list
- * is copied as it is (interned at the join, on the graph's thread). */
-static int apart_row(const pt__sqlite_row *row, void *payload)
-{
-  pt__sqlite_edges_apart *a = payload;
-  pt_edge e;
-  int rc = row_edge(row, a->s, &e);
-  if (rc == 0 && row->n > 7)
-    rc = copy_candidates(row, a->s, &a->cands, &e.candidates);
-  if (rc == 0 && pt_array_grow((void **)&a->v, &a->cap, a->n + 1,
-                               sizeof *a->v) != 0)
-    rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
-  if (rc == 0)
-    a->v[a->n++] = e;
-  return rc;
-}
 
 /* The thread: its own read-only connection, whose read transaction is the
  * main connection's snapshot when the file at the path is still the one
@@ -683,7 +945,9 @@ static int apart_row(const pt__sqlite_row *row, void *payload)
  * main connection's first read, which no commit can follow while that
  * connection reads) and not in WAL mode (whose readers each have a
  * snapshot of their own). Otherwise it reads nothing and the join reads
- * the edges on the main connection. */
+ * the edges on the main connection. The rows are read as
+ * pt__sqlite_read_edges reads them, into an array; a candidate list is
+ * copied as it is (interned at the join, on the graph's thread). */
 static void apart_run(void *payload)
 {
   pt__sqlite_edges_apart *a = payload;
@@ -709,14 +973,7 @@ static void apart_run(void *payload)
     a->is_same = !is_wal && version == a->version &&
                  now.size == a->seen.size && now.mtime_ns == a->seen.mtime_ns;
   if (a->is_same) {
-    size_t n = count_edges(db);
-    a->v = n ? pt_malloc(n * sizeof *a->v) : NULL;
-    a->cap = a->v ? n : 0;
-    static const char *const cols[] = {"from_id", "to_id", "type", "file_id",
-                                       "line", "resolved", "resolution",
-                                       "candidates"};
-    a->rc = pt__sqlite_each_row(db, a->path, EDGES, cols,
-                                a->version >= 5 ? 8 : 7, apart_row, a);
+    a->rc = read_array(db, a->path, a->version, &a->rows);
     if (a->rc)
       a->err = *pt_error_last();
   }
@@ -741,6 +998,8 @@ int pt__sqlite_edges_apart_start(const char *path, const pt_fs_stat *seen,
   a->version = version;
   a->s = s;
   pt_arena_init(&a->cands);
+  a->rows.s = s;
+  a->rows.cands = &a->cands;
   int rc = pt_thread_start(apart_run, a, &a->t);
   if (rc) {
     pt_arena_fini(&a->cands);
@@ -754,7 +1013,7 @@ int pt__sqlite_edges_apart_start(const char *path, const pt_fs_stat *seen,
 
 static void apart_free(pt__sqlite_edges_apart *a)
 {
-  pt_free(a->v);
+  edge_array_fini(&a->rows);
   pt_arena_fini(&a->cands);
   pt_free(a->path);
   pt_free(a);
@@ -787,15 +1046,16 @@ int pt__sqlite_edges_apart_join(pt__sqlite_edges_apart *a, sqlite3 *db,
     rc = a->rc;
     pt__error_set(a->err.code, a->err.file, a->err.line, "%s", a->err.message);
   } else {
-    for (size_t i = 0; rc == 0 && i < a->n; i++)
-      if (a->v[i].candidates) {
-        const pt_candidates *c = a->v[i].candidates;
+    edge_array *r = &a->rows;
+    for (size_t i = 0; rc == 0 && i < r->n; i++)
+      if (r->v[i].candidates) {
+        const pt_candidates *c = r->v[i].candidates;
         rc = pt_graph_intern_candidates_interned(g, c->n, c->keys, c->n_keys,
-                                                 &a->v[i].candidates);
+                                                 &r->v[i].candidates);
       }
     if (rc == 0) {
-      rc = pt_graph_take_edges(g, a->v, a->n, a->cap);
-      a->v = NULL;
+      rc = pt_graph_take_edges(g, r->v, r->n, r->cap);
+      r->v = NULL;
     }
   }
   apart_free(a);

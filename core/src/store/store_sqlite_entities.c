@@ -464,7 +464,7 @@ int pt__sqlite_read_entities(sqlite3 *db, const char *path, int version,
                         code};
   entity_reader r = {s, g};
   return pt__sqlite_each_row(db, path, ROWS, cols, version >= 7 ? 16 : 13,
-                             read_row, &r);
+                             "rowid", read_row, &r);
 }
 
 /* ---- excluded tests ------------------------------------------------------- */
@@ -587,7 +587,8 @@ int pt__sqlite_read_tests(sqlite3 *db, const char *path, pt_graph *g)
                                      "line_end", "reason"};
   tests_reader tr = {g, {NULL, NULL, 0, 0, 0}, NULL, 0, 0,
                      {NONE, NONE, NONE, NONE}};
-  int rc = pt__sqlite_each_row(db, path, TESTS, cols, 8, read_test_row, &tr);
+  int rc = pt__sqlite_each_row(db, path, TESTS, cols, 8, "rowid",
+                               read_test_row, &tr);
   if (rc == 0)
     rc = pt_graph_intern_copies(g, tr.c.v, tr.c.len, tr.c.n);
   if (rc == 0)

@@ -18,13 +18,15 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define APP_ID 1347700563 /* 0x50544753, "PTGS": marks our files */
-#define SCHEMA_VERSION 7 /* 2: edges carry resolution, confidence;
+#define SCHEMA_VERSION 8 /* 2: edges carry resolution, confidence;
                             3: files carry mtime_ns and reuse;
                             4: edges are rows of ids into strings;
                             5: edge_rows carry candidates;
                             6: entities are rows of ids into strings;
                             7: a nested entity's code is a range of
-                               its enclosing entity's */
+                               its enclosing entity's;
+                            8: edge_rows is a table WITHOUT ROWID in key
+                               order, each row's place in column at */
 #define OLDEST_READ 2    /* schema 2 loads without mtime_ns and reuse */
 
 int pt__sqlite_schema_version(void)
@@ -75,10 +77,14 @@ static const char schema_sql[] =
     "CREATE TABLE edge_types(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
     "CREATE TABLE resolutions(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
     " confidence INTEGER NOT NULL);"
+    /* rows in the order of their key (from_id, to_id, type); at is a
+     * row's place in the graph's order as its save wrote it, NULL for a
+     * row a re-run's changes wrote */
     "CREATE TABLE edge_rows(from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,"
     " type INTEGER NOT NULL, file_id INTEGER, line INTEGER NOT NULL,"
     " resolved INTEGER NOT NULL, resolution INTEGER NOT NULL,"
-    " candidates TEXT);"
+    " candidates TEXT, at INTEGER, PRIMARY KEY(from_id, to_id, type))"
+    " WITHOUT ROWID;"
     /* schema 3's edges table, for people and other tools */
     "CREATE VIEW edges(from_key, to_key, edge_type, source_location,"
     " file_path, line, resolved, resolution, confidence, n_candidates) AS"
@@ -104,37 +110,23 @@ static const char schema_sql[] =
     "INSERT INTO meta(name, value) VALUES('schema_version', '"
     STR(SCHEMA_VERSION) "');";
 
-/* edge_rows' key, (from_id, to_id, type), is a unique index made once
- * the rows are in, by sorting them: kept up row by row as a primary key
- * it cost more than the rows themselves. Files saved before have it as
- * the table's primary key, which reads and updates the same. Its leading
- * column is from_id, so lookups by from key use it; a separate index
- * would only cost space. There is no index by to_id: no load or update
- * reads one, and its sort of every edge row was two fifths of the save
- * left after resolution (files saved before keep theirs). strings_text
- * finds a key's id (the views' lookups, a re-run's changes) and keeps
- * each string once; an entity's key id is its row id. The first part of
- * a save, which may run while resolution makes the edges, makes
- * strings_text once the entities' strings are in (nine tenths of them:
- * the edges' few others are added to it one by one) and the indexes of
- * entity_rows; the rest makes edge_rows_key. */
+/* edge_rows is its own key, (from_id, to_id, type), written in its
+ * order: schema 7 had the rows in the graph's order and a unique index
+ * over the key made after them by sorting them, which cost more than the
+ * rows themselves (files saved before keep theirs, which reads and
+ * updates the same). Its leading column is from_id, so lookups by from
+ * key use it; a separate index would only cost space. There is no index
+ * by to_id: no load or update reads one (files saved before schema 7
+ * keep theirs). strings_text finds a key's id (the views' lookups, a
+ * re-run's changes) and keeps each string once; an entity's key id is
+ * its row id. The first part of a save, which may run while resolution
+ * makes the edges, makes strings_text once the entities' strings are in
+ * (nine tenths of them: the edges' few others are added to it one by
+ * one) and the indexes of entity_rows; the rest writes edge_rows. */
 static const char entity_index_sql[] =
     "CREATE UNIQUE INDEX strings_text ON strings(text);"
     "CREATE INDEX entity_rows_file_id ON entity_rows(file_id);"
     "CREATE INDEX entity_rows_name_id ON entity_rows(name_id);";
-/* SQLite's sorter keeps up to the page cache's size of keys in memory
- * before it writes a run to a temporary file, and merges the runs after.
- * An edge's key takes about 64 bytes there: that is room for every key,
- * within 4 to 128 MiB (the several tree's 1.4 million keys in 86 MiB,
- * PostgreSQL's 262,000 in 16 MiB), so the keys are sorted once in memory
- * on the save's thread. In two runs (32 bytes an edge) a worker sorted
- * one while the thread read on, but the merge and the runs' writes made
- * the index cost a third more CPU and the thread wait for the worker;
- * the peak of memory is not at this step (docs/performance.md, "The edge
- * index sorted in one run"). */
-static const char index_sql[] =
-    "CREATE UNIQUE INDEX edge_rows_key ON edge_rows(from_id, to_id, type);";
-
 int pt__sqlite_error(sqlite3 *db, int src, const char *path, const char *what)
 {
   int code;
@@ -162,11 +154,6 @@ int pt__sqlite_set_cache(sqlite3 *db, const char *path, size_t n,
   kib = kib < lo_kib ? lo_kib : kib > hi_kib ? hi_kib : kib;
   snprintf(sql, sizeof sql, "PRAGMA cache_size=-%zu", kib);
   return pt__sqlite_exec(db, path, sql);
-}
-
-int pt__sqlite_set_edge_index_cache(sqlite3 *db, const char *path, size_t n)
-{
-  return pt__sqlite_set_cache(db, path, n, 64, 4096, 131072);
 }
 
 void pt__sqlite_configure(void)
@@ -447,10 +434,6 @@ int pt__sqlite_write_edges_and_meta(sqlite3 *db, const char *path,
   for (size_t i = 0; rc == 0 && i < sizeof writers / sizeof writers[0]; i++)
     if (writers[i].bind == bind_meta)
       rc = write_table(db, path, &writers[i], g, NULL);
-  if (rc == 0)
-    rc = pt__sqlite_set_edge_index_cache(db, path, pt_graph_n_edges(g));
-  if (rc == 0)
-    rc = pt__sqlite_exec(db, path, index_sql);
   return rc;
 }
 

@@ -31,10 +31,6 @@ int pt__sqlite_exec(sqlite3 *db, const char *path, const char *sql);
 int pt__sqlite_set_cache(sqlite3 *db, const char *path, size_t n,
                          size_t bytes_each, size_t lo_kib, size_t hi_kib);
 
-/* The page cache for the edge index's build over n edge rows: room for
- * every key, so SQLite's sorter sorts them in memory in one run. */
-int pt__sqlite_set_edge_index_cache(sqlite3 *db, const char *path, size_t n);
-
 /* Once, before SQLite is first used: its sorter's smallest run (250
  * pages, 16 MiB of our 64 KiB pages, above the caches a small graph's
  * save asks for) down to 10 pages, so the sorter keeps to the page

@@ -178,7 +178,8 @@ int pt__sqlite_read_strings(sqlite3 *db, const char *path, pt_graph *g,
 {
   static const char *const cols[] = {"id", "text"};
   strings_reader r = {g, out, NULL, 0};
-  int rc = pt__sqlite_each_row(db, path, "strings", cols, 2, read_string, &r);
+  int rc = pt__sqlite_each_row(db, path, "strings", cols, 2, "rowid",
+                               read_string, &r);
   if (rc == 0)
     rc = pt_graph_intern_copies(g, out->v, r.len, out->n);
   pt_free(r.len);
@@ -232,7 +233,7 @@ static void call_read(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 #define ROW_FN "pt_read_row"
 
 int pt__sqlite_each_row(sqlite3 *db, const char *path, const char *table,
-                        const char *const *cols, int n,
+                        const char *const *cols, int n, const char *order,
                         int (*read)(const pt__sqlite_row *row, void *payload),
                         void *payload)
 {
@@ -243,7 +244,7 @@ int pt__sqlite_each_row(sqlite3 *db, const char *path, const char *table,
   for (int i = 0; rc == 0 && i < n; i++)
     rc = pt_buf_printf(&sql, "%s%s", i ? ", " : "", cols[i]);
   if (rc == 0)
-    rc = pt_buf_puts(&sql, ") ORDER BY rowid");
+    rc = pt_buf_printf(&sql, ") ORDER BY %s", order);
   int src = rc ? SQLITE_OK
                : sqlite3_create_function_v2(db, ROW_FN, n,
                                             SQLITE_UTF8 | SQLITE_DIRECTONLY,

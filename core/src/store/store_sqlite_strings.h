@@ -134,7 +134,8 @@ static inline int pt__sqlite_row_text(const pt__sqlite_row *r, int col,
   return 0;
 }
 
-/* Calls read(row, payload) for each row of table, in rowid order, with
+/* Calls read(row, payload) for each row of table, in the order of the
+ * columns `order` ("rowid", or a table WITHOUT ROWID's key), with
  * the n values cols[0] to cols[n - 1] (SQL expressions over the row,
  * which name them in errors), stopping at its first failure, which it
  * returns. The rows come through a SQL function called from the WHERE
@@ -144,7 +145,7 @@ static inline int pt__sqlite_row_text(const pt__sqlite_row *r, int col,
  * SQLite with their checks for each column of each row, and the
  * statement does not return to the caller between rows. */
 int pt__sqlite_each_row(sqlite3 *db, const char *path, const char *table,
-                        const char *const *cols, int n,
+                        const char *const *cols, int n, const char *order,
                         int (*read)(const pt__sqlite_row *row, void *payload),
                         void *payload);
 
