@@ -184,6 +184,72 @@ static void graph_finish__orders_many_records_as_a_stable_sort_by_text(
   pt_free(keys);
 }
 
+/* Edges in order but for the last few (a store's rows put back in place,
+ * then a re-run's of no place) finish as a stable sort leaves them: a
+ * sorted run of 2,000 edges, then n_tail in no order, among them ones
+ * before the first, after the last and equal to one of the run but for
+ * their resolution (the run's, added first, is kept); a tail of 40 is
+ * moved into the run, one of 300 sorted with the rest, the same way. */
+static void finish_sorted_then(int n_tail)
+{
+  enum { N = 2000 };
+  static char keys[N + 2][24];
+  pt_graph *g = NULL;
+  size_t n = (size_t)N + (size_t)n_tail;
+  fin_rec *want = pt_calloc(n, sizeof *want);
+  pt_resolution *how = pt_calloc(n, sizeof *how);
+  uint32_t seed = 4242;
+  assert_non_null(want);
+  assert_non_null(how);
+  assert_int_equal(pt_graph_new(&g), 0);
+  for (int i = 0; i < N + 2; i++)
+    snprintf(keys[i], sizeof keys[i], "rs:fn:k%05d", i);
+  for (size_t i = 0; i < n; i++) {
+    seed = seed * 1103515245u + 12345u;
+    uint32_t r = seed >> 8;
+    /* the run: keys 1 to N in order, two edges each to the next key */
+    size_t from = i < N ? i / 2 + 1 : r % (N + 2);
+    size_t to = i < N ? i / 2 + 2 + i % 2 : r / 7 % (N + 2);
+    pt_edge e = {keys[from], keys[to], "a.rs", PT_EDGE_CALLS, 3, 1,
+                 i < N ? PT_RES_LOCAL : PT_RES_IMPORT, NULL};
+    if (i == N) /* equal to edge 10 of the run but for its resolution */
+      e.from_key = keys[6], e.to_key = keys[7];
+    if (i == N + 1) /* before the run, and after it */
+      e.from_key = keys[0];
+    if (i == N + 2)
+      e.from_key = keys[N + 1];
+    assert_int_equal(pt_graph_add_edge(g, &e), 0);
+    fin_rec f = {e.from_key, e.to_key, e.file_path, e.type, e.line, 0, i};
+    want[i] = f;
+    how[i] = e.resolution;
+  }
+  qsort(want, n, sizeof *want, cmp_fin);
+  assert_int_equal(pt_graph_finish(g), 0);
+  const pt_edge *v = pt_graph_edges(g);
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0 && strcmp(want[i - 1].a, want[i].a) == 0 &&
+        strcmp(want[i - 1].b, want[i].b) == 0)
+      continue;
+    assert_true(w < pt_graph_n_edges(g));
+    assert_string_equal(v[w].from_key, want[i].a);
+    assert_string_equal(v[w].to_key, want[i].b);
+    assert_int_equal(v[w].resolution, how[want[i].idx]);
+    w++;
+  }
+  assert_int_equal(pt_graph_n_edges(g), w);
+  pt_graph_free(g);
+  pt_free(how);
+  pt_free(want);
+}
+
+static void graph_finish__orders_a_few_edges_after_sorted_ones_stably(
+    void **state)
+{
+  finish_sorted_then(40);
+  finish_sorted_then(300);
+}
+
 static void graph_equal__holds_for_the_same_records_built_twice(void **state)
 {
   pt_graph *a = pt_test_graph("A>B B>C"), *b = pt_test_graph("A>B B>C");
@@ -455,6 +521,7 @@ int main(void)
     cmocka_unit_test(graph_finish__keeps_the_first_smallest_edge_of_each_triple),
     cmocka_unit_test(graph_drop_repeated_edges__finishes_as_the_graph_without),
     cmocka_unit_test(graph_finish__orders_many_records_as_a_stable_sort_by_text),
+    cmocka_unit_test(graph_finish__orders_a_few_edges_after_sorted_ones_stably),
     cmocka_unit_test(graph_equal__holds_for_the_same_records_built_twice),
     cmocka_unit_test(graph_equal__fails_when_one_field_of_an_edge_differs),
     cmocka_unit_test(graph_count_changes__counts_keys_that_came_and_went),

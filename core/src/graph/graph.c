@@ -1018,6 +1018,51 @@ static int sort_ranked_records(pt_graph *g, int entities, int edges)
   return rc;
 }
 
+/* Edges in order but for a few at the end (a store's rows put back in
+ * their saved places, then the rows a re-run's changes added, which have
+ * none): the few sorted by insertion and each moved into place, found by
+ * a binary search, the last first (each edge moves once); where equal
+ * ones meet, the earlier in the array stays first, as a stable sort
+ * leaves them. 0 (nothing changed) when the unsorted end is longer than
+ * SORTED_TAIL, or without memory for it. */
+#define SORTED_TAIL 256
+
+static int merge_edge_tail(pt_graph *g)
+{
+  pt_edge *v = g->edges.v;
+  size_t n = g->edges.n, m = 1;
+  while (m < n && pt__graph_cmp_edge(&v[m - 1], &v[m]) <= 0)
+    m++;
+  size_t k = n - m;
+  pt_edge *tail = k <= SORTED_TAIL ? pt_malloc(k * sizeof *tail + 1) : NULL;
+  if (!tail)
+    return 0;
+  memcpy(tail, v + m, k * sizeof *tail);
+  for (size_t i = 1; i < k; i++) {
+    pt_edge x = tail[i];
+    size_t j = i;
+    for (; j > 0 && pt__graph_cmp_edge(&tail[j - 1], &x) > 0; j--)
+      tail[j] = tail[j - 1];
+    tail[j] = x;
+  }
+  size_t end = m; /* v[0, end) holds the sorted part not yet moved */
+  for (size_t j = k; j-- > 0;) {
+    size_t lo = 0, hi = end; /* the first of v[0, end) after tail[j] */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (pt__graph_cmp_edge(&v[mid], &tail[j]) <= 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    memmove(v + lo + j + 1, v + lo, (end - lo) * sizeof *v);
+    v[lo + j] = tail[j];
+    end = lo;
+  }
+  pt_free(tail);
+  return 1;
+}
+
 /* pt_graph_finish; check_ents 0 when the entities are known in order. */
 static int finish(pt_graph *g, int check_ents)
 {
@@ -1031,7 +1076,8 @@ static int finish(pt_graph *g, int check_ents)
                              sizeof *g->entities.v, pt__graph_cmp_entity);
   int sort_edges = g->edges.n > 1 && g->edges.n < UINT32_MAX &&
                    !is_sorted(g->edges.v, g->edges.n, sizeof *g->edges.v,
-                              pt__graph_cmp_edge);
+                              pt__graph_cmp_edge) &&
+                   !merge_edge_tail(g);
   if ((sort_ents || sort_edges) &&
       sort_ranked_records(g, sort_ents, sort_edges) != 0) {
     pt_error_clear(); /* short of memory: the same order, more slowly */

@@ -761,15 +761,17 @@ typedef struct edge_array {
   size_t n, cap;
   uint32_t *at;       /* owned, at_cap of room (schema 8); NULL: none */
   size_t at_cap;
+  int has_at;         /* schema 8: the rows have places */
   uint32_t at_end;    /* the largest place + 1 */
-  int is_placed;      /* every row has a place, so far */
+  size_t n_unplaced;  /* rows of no place (NO_PLACE in at) */
 } edge_array;
+
+#define NO_PLACE UINT32_MAX
 
 static int array_row(const pt__sqlite_row *row, void *payload)
 {
   edge_array *a = payload;
   pt_edge e;
-  int64_t at = 0;
   int rc = row_edge(row, a->s, &e);
   if (rc == 0 && row->n > 7)
     rc = a->g ? get_candidates(row, &(edge_reader){a->s, a->g},
@@ -778,21 +780,20 @@ static int array_row(const pt__sqlite_row *row, void *payload)
   if (rc == 0 && pt_array_grow((void **)&a->v, &a->cap, a->n + 1,
                                sizeof *a->v) != 0)
     rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
-  /* a place is only a help: a row without one (a re-run's) leaves the
-   * rows in key order, which the graph's finish sorts */
-  if (rc == 0 && row->n > 8 && a->is_placed) {
+  if (rc == 0 && a->has_at && pt_array_grow((void **)&a->at, &a->at_cap,
+                                            a->n + 1, sizeof *a->at) != 0)
+    rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
+  /* a place is only a help: a row without one (a re-run's) goes after
+   * the others, in key order, where the graph's finish moves it */
+  if (rc == 0 && a->has_at) {
     sqlite3_value *x = row->v[8];
-    at = sqlite3_value_type(x) == SQLITE_INTEGER ? sqlite3_value_int64(x)
-                                                 : -1;
-    a->is_placed = at >= 0 && at < UINT32_MAX;
-    if (a->is_placed && pt_array_grow((void **)&a->at, &a->at_cap,
-                                      a->n + 1, sizeof *a->at) != 0)
-      rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
-  }
-  if (rc == 0 && row->n > 8 && a->is_placed) {
-    a->at[a->n] = (uint32_t)at;
-    if ((uint32_t)at >= a->at_end)
-      a->at_end = (uint32_t)at + 1;
+    int64_t at = sqlite3_value_type(x) == SQLITE_INTEGER
+                     ? sqlite3_value_int64(x) : -1;
+    a->at[a->n] = at >= 0 && at < NO_PLACE - 1 ? (uint32_t)at : NO_PLACE;
+    if (a->at[a->n] == NO_PLACE)
+      a->n_unplaced++;
+    else if (a->at[a->n] >= a->at_end)
+      a->at_end = a->at[a->n] + 1;
   }
   if (rc == 0)
     a->v[a->n++] = e;
@@ -800,36 +801,41 @@ static int array_row(const pt__sqlite_row *row, void *payload)
 }
 
 /* The rows put at their places (the graph's order when they are a save's;
- * after a re-run's deletes, with gaps, in the same order), in place: each
- * swap puts one row where it goes. Places not each one row's (a file
- * changed by another tool) leave the rows in some order, which the
- * graph's finish sorts. */
+ * after a re-run's deletes, with gaps, in the same order), the rows of no
+ * place after them in key order, in place: each swap puts one row where
+ * it goes. Places not each one row's (a file changed by another tool)
+ * leave the rows in some order, which the graph's finish sorts. */
 static int place(edge_array *a)
 {
-  size_t n = a->n;
+  size_t n = a->n, n_placed = a->n - a->n_unplaced;
   uint32_t *at = a->at;
-  if (!at || !a->is_placed || n < 2)
+  if (!at || n < 2 || !n_placed)
     return 0;
-  if (a->at_end > n) { /* gaps: the places counted down to 0 .. n - 1 */
+  if (a->at_end != n_placed) { /* gaps: places counted from 0 */
     if (a->at_end / 4 > n)
       return 0;
     uint32_t *rank = pt_calloc(a->at_end, sizeof *rank);
     if (!rank)
       return PT_ERR(PT_ENOMEM, "out of memory reading edges");
     int is_dup = 0;
-    for (size_t i = 0; i < n && !is_dup; i++) {
-      is_dup = rank[at[i]] != 0;
-      rank[at[i]] = 1;
-    }
+    for (size_t i = 0; i < n && !is_dup; i++)
+      if (at[i] != NO_PLACE) {
+        is_dup = rank[at[i]] != 0;
+        rank[at[i]] = 1;
+      }
     for (uint32_t k = 0, r = 0; k < a->at_end && !is_dup; k++)
       if (rank[k])
         rank[k] = r++;
     for (size_t i = 0; i < n && !is_dup; i++)
-      at[i] = rank[at[i]];
+      if (at[i] != NO_PLACE)
+        at[i] = rank[at[i]];
     pt_free(rank);
     if (is_dup)
       return 0;
   }
+  for (size_t i = 0, u = n_placed; i < n; i++)
+    if (at[i] == NO_PLACE)
+      at[i] = (uint32_t)u++;
   for (size_t i = 0; i < n; i++)
     while (at[i] != i) {
       uint32_t j = at[i];
@@ -887,10 +893,10 @@ static int read_array(sqlite3 *db, const char *path, int version,
                       edge_array *a)
 {
   size_t n = count_edges(db, version);
-  a->is_placed = version >= 8;
+  a->has_at = version >= 8;
   a->v = n ? pt_malloc(n * sizeof *a->v) : NULL;
   a->cap = a->v ? n : 0;
-  a->at = n && a->is_placed ? pt_malloc(n * sizeof *a->at) : NULL;
+  a->at = n && a->has_at ? pt_malloc(n * sizeof *a->at) : NULL;
   a->at_cap = a->at ? n : 0;
   int rc = pt__sqlite_each_row(db, path, EDGES, read_cols,
                                n_read_cols(version), read_order(version),
@@ -907,7 +913,7 @@ int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
                           const pt__sqlite_strings *s, pt_graph *g)
 {
   if (version >= 8) {
-    edge_array a = {s, g, NULL, NULL, 0, 0, NULL, 0, 0, 0};
+    edge_array a = {s, g, NULL, NULL, 0, 0, NULL, 0, 0, 0, 0};
     int rc = read_array(db, path, version, &a);
     if (rc == 0) {
       rc = pt_graph_take_edges(g, a.v, a.n, a.cap);
