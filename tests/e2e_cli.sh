@@ -186,7 +186,7 @@ if command -v sqlite3 >/dev/null; then
   cp "re/$c" c-was.txt
   printf '/* edited */\n' >> "re/$c"
   "$pt" dump re > re-fresh2.txt
-  sqlite3 re.db "UPDATE edge_rows SET to_id = 1000000000 WHERE rowid = (SELECT max(rowid) FROM edge_rows)"
+  sqlite3 re.db "UPDATE edge_rows SET to_id = 1000000000 WHERE at = (SELECT max(at) FROM edge_rows)"
   "$pt" index re --db sqlite:re.db > out9.txt 2>&1 || fail "damaged edge: $(cat out9.txt)"
   grep -q 'The stored index cannot be reused' out9.txt || fail "damaged edge: $(cat out9.txt)"; ok
   "$pt" dump --db sqlite:re.db | cmp -s - re-fresh2.txt || fail "damaged edge: differs"; ok
@@ -199,10 +199,38 @@ if command -v sqlite3 >/dev/null; then
   "$pt" index re --db sqlite:re.db > out9.txt 2>&1 || fail "older index: $(cat out9.txt)"
   grep -q 'Indexing everything: the stored index was made by an older version' out9.txt ||
     fail "older index: $(cat out9.txt)"; ok
-  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 7 ] || fail "older index not rewritten"; ok
+  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 8 ] || fail "older index not rewritten"; ok
   "$pt" dump --db sqlite:re.db | cmp -s - re-fresh.txt || fail "older index: differs"; ok
+  # schema 7 kept the edge rows in the graph's order, with a unique index
+  # over their key: a re-run reuses the files and writes the index whole,
+  # as schema 8
+  to7="DROP VIEW edges; CREATE TABLE e7(from_id INTEGER NOT NULL, to_id INTEGER NOT NULL,
+       type INTEGER NOT NULL, file_id INTEGER, line INTEGER NOT NULL, resolved INTEGER NOT NULL,
+       resolution INTEGER NOT NULL, candidates TEXT);
+       INSERT INTO e7 SELECT from_id, to_id, type, file_id, line, resolved, resolution,
+       candidates FROM edge_rows ORDER BY at; DROP TABLE edge_rows;
+       ALTER TABLE e7 RENAME TO edge_rows;
+       CREATE UNIQUE INDEX edge_rows_key ON edge_rows(from_id, to_id, type);
+       CREATE VIEW edges(from_key, to_key, edge_type, source_location, file_path, line, resolved,
+       resolution, confidence, n_candidates) AS SELECT f.text, t.text, y.name,
+       p.text || ':' || r.line, p.text, r.line, r.resolved, h.name, h.confidence,
+       CAST(r.candidates AS INTEGER) FROM edge_rows r JOIN strings f ON f.id = r.from_id
+       JOIN strings t ON t.id = r.to_id JOIN edge_types y ON y.id = r.type
+       JOIN resolutions h ON h.id = r.resolution LEFT JOIN strings p ON p.id = r.file_id;
+       UPDATE meta SET value = '7' WHERE name = 'schema_version'; PRAGMA user_version = 7;"
+  sqlite3 re.db "$to7"
+  printf '/* edited */\n' >> "re/$c"
+  "$pt" dump re > re-fresh3.txt
+  "$pt" index re --db sqlite:re.db > out9.txt 2>&1 || fail "schema 7 index: $(cat out9.txt)"
+  grep -q 'Reused from the stored index: [1-9][0-9]* of' out9.txt ||
+    fail "schema 7 index reused nothing: $(cat out9.txt)"; ok
+  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 8 ] || fail "schema 7 index not rewritten"; ok
+  "$pt" dump --db sqlite:re.db | cmp -s - re-fresh3.txt || fail "schema 7 index: differs"; ok
+  cp c-was.txt "re/$c"
+  "$pt" index re --db sqlite:re.db -q || fail "after the schema 7 index"
   # schema 6 kept each entity's code in its row: a re-run reuses the files
-  # and writes the index whole, as schema 7
+  # and writes the index whole, as schema 8
+  sqlite3 re.db "$to7"
   sqlite3 re.db "DROP VIEW entities; UPDATE entity_rows SET code = CAST(substr(CAST((SELECT h.code
                  FROM entity_rows h WHERE h.key_id = entity_rows.code_in) AS BLOB), code_at + 1,
                  code_len) AS TEXT) WHERE code_in IS NOT NULL;
@@ -214,11 +242,12 @@ if command -v sqlite3 >/dev/null; then
   "$pt" index re --db sqlite:re.db > out9.txt 2>&1 || fail "schema 6 index: $(cat out9.txt)"
   grep -q 'Reused from the stored index: [1-9][0-9]* of' out9.txt ||
     fail "schema 6 index reused nothing: $(cat out9.txt)"; ok
-  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 7 ] || fail "schema 6 index not rewritten"; ok
+  [ "$(sqlite3 re.db 'PRAGMA user_version')" = 8 ] || fail "schema 6 index not rewritten"; ok
   "$pt" dump --db sqlite:re.db | cmp -s - re-fresh3.txt || fail "schema 6 index: differs"; ok
   cp c-was.txt "re/$c"
   "$pt" index re --db sqlite:re.db -q || fail "after the schema 6 index"
   # schema 4 kept no candidates of ambiguous edges: indexed again whole too
+  sqlite3 re.db "$to7"
   sqlite3 re.db "DROP VIEW edges; ALTER TABLE edge_rows DROP COLUMN candidates;
                  UPDATE meta SET value = '4' WHERE name = 'schema_version'; PRAGMA user_version = 4"
   "$pt" index re --db sqlite:re.db > out9.txt 2>&1 || fail "schema 4 index: $(cat out9.txt)"
