@@ -749,21 +749,28 @@ static const char *read_order(int version)
   return version >= 8 ? "from_id, to_id, type" : "rowid";
 }
 
-/* Schema 8's rows read into an array of their own (v, n of cap) with each
- * one's place in the graph's order (at), then put there (place): a load
- * that interns the candidate lists on the graph's thread (g) or copies
- * them (cands) to be interned there later. */
+/* The rows read into an array of their own (v, n of cap): before schema
+ * 8 in stored order; from 8 on each written where its place in the
+ * graph's order (at) says, as it is read: v holds slots for the table's
+ * rows (n_slots, counted first, empty ones zeroed), and a row of no
+ * place, or whose slot is past them or taken, waits in rest, with its
+ * place in rest_at (NO_PLACE for none). The key's order and the graph's
+ * differ mostly in the edges of a from key, and where the keys that are
+ * no entity's go, so the writes go forward in two streams, where
+ * putting rows read in key order in place afterwards, by swaps, jumped
+ * across the array. A load interns the candidate lists on the graph's
+ * thread (g) or copies them (cands) to be interned there later. */
 typedef struct edge_array {
   const pt__sqlite_strings *s;
   pt_graph *g;        /* NULL: copy candidates into cands */
   pt_arena *cands;
   pt_edge *v;         /* owned */
   size_t n, cap;
-  uint32_t *at;       /* owned, at_cap of room (schema 8); NULL: none */
-  size_t at_cap;
   int has_at;         /* schema 8: the rows have places */
-  uint32_t at_end;    /* the largest place + 1 */
-  size_t n_unplaced;  /* rows of no place (NO_PLACE in at) */
+  size_t n_slots;     /* v's slots (schema 8) */
+  pt_edge *rest;      /* owned, n_rest of rest_cap */
+  uint32_t *rest_at;  /* owned, rest_at_cap of room */
+  size_t n_rest, rest_cap, rest_at_cap;
 } edge_array;
 
 #define NO_PLACE UINT32_MAX
@@ -777,83 +784,89 @@ static int array_row(const pt__sqlite_row *row, void *payload)
     rc = a->g ? get_candidates(row, &(edge_reader){a->s, a->g},
                                &e.candidates)
               : copy_candidates(row, a->s, a->cands, &e.candidates);
-  if (rc == 0 && pt_array_grow((void **)&a->v, &a->cap, a->n + 1,
-                               sizeof *a->v) != 0)
-    rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
-  if (rc == 0 && a->has_at && pt_array_grow((void **)&a->at, &a->at_cap,
-                                            a->n + 1, sizeof *a->at) != 0)
-    rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
+  if (rc || !a->has_at) {
+    if (rc == 0 && pt_array_grow((void **)&a->v, &a->cap, a->n + 1,
+                                 sizeof *a->v) != 0)
+      rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
+    if (rc == 0)
+      a->v[a->n++] = e;
+    return rc;
+  }
   /* a place is only a help: a row without one (a re-run's) goes after
    * the others, in key order, where the graph's finish moves it */
-  if (rc == 0 && a->has_at) {
-    sqlite3_value *x = row->v[8];
-    int64_t at = sqlite3_value_type(x) == SQLITE_INTEGER
+  sqlite3_value *x = row->v[8];
+  int64_t at64 = sqlite3_value_type(x) == SQLITE_INTEGER
                      ? sqlite3_value_int64(x) : -1;
-    a->at[a->n] = at >= 0 && at < NO_PLACE - 1 ? (uint32_t)at : NO_PLACE;
-    if (a->at[a->n] == NO_PLACE)
-      a->n_unplaced++;
-    else if (a->at[a->n] >= a->at_end)
-      a->at_end = a->at[a->n] + 1;
+  uint32_t at = at64 >= 0 && at64 < NO_PLACE ? (uint32_t)at64 : NO_PLACE;
+  if (at < a->n_slots && !a->v[at].from_key) {
+    a->v[at] = e;
+    a->n++;
+    return 0;
   }
-  if (rc == 0)
-    a->v[a->n++] = e;
-  return rc;
+  if (pt_array_grow((void **)&a->rest, &a->rest_cap, a->n_rest + 1,
+                    sizeof *a->rest) != 0 ||
+      pt_array_grow((void **)&a->rest_at, &a->rest_at_cap, a->n_rest + 1,
+                    sizeof *a->rest_at) != 0)
+    return PT_ERR(PT_ENOMEM, "out of memory reading edges");
+  a->rest[a->n_rest] = e;
+  a->rest_at[a->n_rest++] = at;
+  return 0;
 }
 
-/* The rows put at their places (the graph's order when they are a save's;
- * after a re-run's deletes, with gaps, in the same order), the rows of no
- * place after them in key order, in place: each swap puts one row where
- * it goes. Places not each one row's (a file changed by another tool)
- * leave the rows in some order, which the graph's finish sorts. */
-static int place(edge_array *a)
+/* Sorts rows i of rest by their places, equal ones (none: NO_PLACE) in
+ * the order read. */
+typedef struct rest_ref {
+  uint32_t at;
+  uint32_t i;
+} rest_ref;
+
+static int cmp_rest(const void *pa, const void *pb)
 {
-  size_t n = a->n, n_placed = a->n - a->n_unplaced;
-  uint32_t *at = a->at;
-  if (!at || n < 2 || !n_placed)
-    return 0;
-  if (a->at_end != n_placed) { /* gaps: places counted from 0 */
-    if (a->at_end / 4 > n)
-      return 0;
-    uint32_t *rank = pt_calloc(a->at_end, sizeof *rank);
-    if (!rank)
-      return PT_ERR(PT_ENOMEM, "out of memory reading edges");
-    int is_dup = 0;
-    for (size_t i = 0; i < n && !is_dup; i++)
-      if (at[i] != NO_PLACE) {
-        is_dup = rank[at[i]] != 0;
-        rank[at[i]] = 1;
-      }
-    for (uint32_t k = 0, r = 0; k < a->at_end && !is_dup; k++)
-      if (rank[k])
-        rank[k] = r++;
-    for (size_t i = 0; i < n && !is_dup; i++)
-      if (at[i] != NO_PLACE)
-        at[i] = rank[at[i]];
-    pt_free(rank);
-    if (is_dup)
-      return 0;
+  const rest_ref *a = pa, *b = pb;
+  if (a->at != b->at)
+    return a->at < b->at ? -1 : 1;
+  return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The slots closed up (empty ones: rows deleted by a re-run, or whose
+ * slot was past the count), then the rows that waited, by place: those
+ * past the slots (after every slotted one, whose places are less), then
+ * those of no place in key order, which the graph's finish moves among
+ * the others (a few; more are sorted with the rest). A slot two rows
+ * named leaves one of them out of order, which the finish sorts. */
+static int place_rest(edge_array *a)
+{
+  size_t w = a->n_slots;
+  if (a->n < a->n_slots) {
+    w = 0;
+    for (size_t i = 0; i < a->n_slots; i++)
+      if (a->v[i].from_key)
+        a->v[w++] = a->v[i];
   }
-  for (size_t i = 0, u = n_placed; i < n; i++)
-    if (at[i] == NO_PLACE)
-      at[i] = (uint32_t)u++;
-  for (size_t i = 0; i < n; i++)
-    while (at[i] != i) {
-      uint32_t j = at[i];
-      if (at[j] == j)
-        return 0; /* two rows of one place */
-      pt_edge e = a->v[i];
-      a->v[i] = a->v[j];
-      a->v[j] = e;
-      at[i] = at[j];
-      at[j] = j;
-    }
+  a->n = w;
+  if (!a->n_rest)
+    return 0;
+  rest_ref *r = a->n_rest < UINT32_MAX ? pt_malloc(a->n_rest * sizeof *r)
+                                       : NULL;
+  if (!r || pt_array_grow((void **)&a->v, &a->cap, a->n + a->n_rest,
+                          sizeof *a->v) != 0) {
+    pt_free(r);
+    return PT_ERR(PT_ENOMEM, "out of memory reading edges");
+  }
+  for (size_t i = 0; i < a->n_rest; i++)
+    r[i] = (rest_ref){a->rest_at[i], (uint32_t)i};
+  qsort(r, a->n_rest, sizeof *r, cmp_rest);
+  for (size_t i = 0; i < a->n_rest; i++)
+    a->v[a->n++] = a->rest[r[i].i];
+  pt_free(r);
   return 0;
 }
 
 static void edge_array_fini(edge_array *a)
 {
   pt_free(a->v);
-  pt_free(a->at);
+  pt_free(a->rest);
+  pt_free(a->rest_at);
   memset(a, 0, sizeof *a);
 }
 
@@ -894,18 +907,20 @@ static int read_array(sqlite3 *db, const char *path, int version,
 {
   size_t n = count_edges(db, version);
   a->has_at = version >= 8;
-  a->v = n ? pt_malloc(n * sizeof *a->v) : NULL;
+  a->v = !n ? NULL : a->has_at ? pt_calloc(n, sizeof *a->v)
+                               : pt_malloc(n * sizeof *a->v);
   a->cap = a->v ? n : 0;
-  a->at = n && a->has_at ? pt_malloc(n * sizeof *a->at) : NULL;
-  a->at_cap = a->at ? n : 0;
+  a->n_slots = a->has_at ? a->cap : 0;
   int rc = pt__sqlite_each_row(db, path, EDGES, read_cols,
                                n_read_cols(version), read_order(version),
                                array_row, a);
-  if (rc == 0)
-    rc = place(a);
-  pt_free(a->at);
-  a->at = NULL;
-  a->at_cap = 0;
+  if (rc == 0 && a->has_at)
+    rc = place_rest(a);
+  pt_free(a->rest);
+  pt_free(a->rest_at);
+  a->rest = NULL;
+  a->rest_at = NULL;
+  a->n_rest = a->rest_cap = a->rest_at_cap = 0;
   return rc;
 }
 
@@ -913,7 +928,7 @@ int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
                           const pt__sqlite_strings *s, pt_graph *g)
 {
   if (version >= 8) {
-    edge_array a = {s, g, NULL, NULL, 0, 0, NULL, 0, 0, 0, 0};
+    edge_array a = {s, g, NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, 0};
     int rc = read_array(db, path, version, &a);
     if (rc == 0) {
       rc = pt_graph_take_edges(g, a.v, a.n, a.cap);
