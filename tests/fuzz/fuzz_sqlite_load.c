@@ -81,13 +81,18 @@ static void edit_rows(const uint8_t *d, size_t n)
       snprintf(col, sizeof col, "%s", sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     unsigned row = d[i + 2], type = d[i + 3] % 6;
+    /* edge_rows is a table WITHOUT ROWID: a row by its key */
+    const char *key = strcmp(t, "edge_rows") ? "rowid"
+                                             : "(from_id, to_id, type)";
+    const char *cols = strcmp(t, "edge_rows") ? "rowid"
+                                              : "from_id, to_id, type";
     i += 4;
     if (type == 5 || !col[0])
-      snprintf(sql, sizeof sql, "DELETE FROM %s WHERE rowid=(SELECT rowid "
-               "FROM %s LIMIT 1 OFFSET %u)", t, t, row);
+      snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %s=(SELECT %s "
+               "FROM %s LIMIT 1 OFFSET %u)", t, key, cols, t, row);
     else
-      snprintf(sql, sizeof sql, "UPDATE %s SET %s=?1 WHERE rowid=(SELECT "
-               "rowid FROM %s LIMIT 1 OFFSET %u)", t, col, t, row);
+      snprintf(sql, sizeof sql, "UPDATE %s SET %s=?1 WHERE %s=(SELECT "
+               "%s FROM %s LIMIT 1 OFFSET %u)", t, col, key, cols, t, row);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
       abort();
     union { sqlite3_int64 i; double d; } v = {0};
