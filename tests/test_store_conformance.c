@@ -584,11 +584,15 @@ static void sqlite_load__names_an_index_of_an_older_schema(void **state)
 /* A damaged entity or edge row or table of strings is PT_EINVAL naming
  * the table and column, never a record pointing nowhere. */
 /* For each damage[i]: a saved sample graph, the SQL damage[i][0] run on
- * its file, then a load that fails with PT_EINVAL naming damage[i][1]. */
+ * its file, then a load that fails with PT_EINVAL naming damage[i][1];
+ * the same when the edges' thread reads every row before the strings
+ * are in (raw, each made whole or the rows read again after). */
 static void refuses_each_damage(pt_test_fixture *f, const char *damage[][2],
                                 size_t n)
 {
-  for (size_t i = 0; i < n; i++) {
+  for (size_t k = 0; k < 2 * n; k++) {
+    size_t i = k % n;
+    pt__sqlite_edges_apart_hold_strings(k >= n);
     pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
     sqlite3 *db = NULL;
     assert_int_equal(pt_store_save(f->st, g), 0);
@@ -601,6 +605,7 @@ static void refuses_each_damage(pt_test_fixture *f, const char *damage[][2],
     pt_graph_free(g);
     pt_graph_free(back);
   }
+  pt__sqlite_edges_apart_hold_strings(0);
 }
 
 static void sqlite_load__rejects_row_ids_naming_no_string(void **state)
@@ -698,6 +703,65 @@ static void sqlite_load__reads_the_edges_beside_the_other_tables(void **state)
     pt_graph_free(saved[i]);
   }
   assert_true(n_lists > 0);
+}
+
+/* The edges' thread starts before the main connection has read the
+ * strings: rows it reads before they are in keep their ids (raw) and are
+ * made whole after. With the strings held back until it has read every
+ * row, every row is raw, and the graph is the one saved: both sample
+ * graphs, places of no row or out of order (rows waiting apart), a file
+ * of schema 7 (rows in order), and a re-run's load (edges after ready). */
+static void note_ready(const pt_graph *g, void *payload);
+static void make_schema_7(sqlite3 *db);
+
+static void sqlite_load__reads_edge_rows_before_their_strings(void **state)
+{
+  pt_test_fixture *f = *state;
+  const char *edits[] = {"", "UPDATE edge_rows SET at = NULL WHERE at = 1",
+                         "UPDATE edge_rows SET at = 3 - at", "7"};
+  pt__sqlite_edges_apart_hold_strings(1);
+  for (size_t i = 0; i < 2 * sizeof edits / sizeof edits[0]; i++) {
+    const char *sql = edits[i / 2];
+    int is_7 = !strcmp(sql, "7");
+    pt_graph *g = i % 2 ? pt_test_weird_graph() : pt_test_sample_graph();
+    pt_graph *back = pt_test_new_graph();
+    sqlite3 *db = NULL;
+    assert_int_equal(pt_store_save(f->st, g), 0);
+    assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+    if (is_7)
+      make_schema_7(db);
+    else
+      assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(pt_store_load(f->st, back), 0);
+    assert_int_equal(pt__sqlite_last_edges_apart(), 1);
+    assert_int_equal(pt__sqlite_last_edges_raw(), pt_graph_n_edges(g));
+    pt_test_assert_same_graph(g, back);
+    const pt_edge *e = pt_graph_edges(back);
+    for (size_t k = 0; k < pt_graph_n_edges(back); k++) {
+      const pt_candidates *c = e[k].candidates, *again = NULL;
+      if (!c)
+        continue;
+      assert_int_equal(pt_graph_intern_candidates(back, c->n, c->keys,
+                                                  c->n_keys, &again), 0);
+      assert_ptr_equal(again, c);
+      for (uint32_t j = 0; j < c->n_keys; j++)
+        assert_ptr_equal(pt_graph_intern(back, c->keys[j]), c->keys[j]);
+    }
+    pt_graph_free(back);
+    size_t seen[2] = {0, 0};
+    back = pt_test_new_graph();
+    if (!is_7) { /* another schema's file is loaded whole */
+      assert_int_equal(pt_store_load_without_code_then(f->st, back,
+                                                       note_ready, seen), 0);
+      assert_int_equal(pt__sqlite_last_edges_raw(), pt_graph_n_edges(g));
+      assert_int_equal(seen[0], 1);
+      assert_int_equal(pt_graph_n_edges(back), pt_graph_n_edges(g));
+    }
+    pt_graph_free(back);
+    pt_graph_free(g);
+  }
+  pt__sqlite_edges_apart_hold_strings(0);
 }
 
 /* What a load's ready saw: how often it came, and the edges then. */
@@ -1826,6 +1890,8 @@ int main(void)
       STORE_TEST(sqlite_load__reads_schema_4_without_candidates,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__interns_every_string_once, &sqlite_backend),
+      STORE_TEST(sqlite_load__reads_edge_rows_before_their_strings,
+                 &sqlite_backend),
       STORE_TEST(sqlite_load__reads_the_edges_beside_the_other_tables,
                  &sqlite_backend),
       STORE_TEST(sqlite_load__reads_a_wal_files_edges_on_one_connection,

@@ -3,6 +3,7 @@
  * `strings`, which holds each distinct one once. A load looks each string
  * up once instead of once per edge, and reads numbers instead of text; the
  * view `edges` shows the rows as schema 3's table did (docs/storage.md). */
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -624,9 +625,38 @@ typedef struct edge_reader {
   pt_graph *g;
 } edge_reader;
 
+/* Raw rows. A load's thread starts on the edge rows before the main
+ * connection has read the strings they name (pt__sqlite_edges_apart_start):
+ * until they are in, a row keeps each id where its string goes, as a
+ * pointer's bits that are never followed, and is cooked (each id made its
+ * string) once they are. s NULL: read raw. */
+static const char *raw_of(uint64_t id)
+{
+  return (const char *)(uintptr_t)id;
+}
+
+/* Value col of a row, an id naming a string, raw: pt__sqlite_row_string
+ * as far as it can check without the strings. */
+static int row_raw(const pt__sqlite_row *row, int col, int is_required,
+                   const char **out)
+{
+  sqlite3_value *v = row->v[col];
+  int type = sqlite3_value_type(v);
+  int64_t id = type == SQLITE_INTEGER ? sqlite3_value_int64(v) : 0;
+  *out = NULL;
+  if (!is_required && type == SQLITE_NULL)
+    return 0;
+  if (type != SQLITE_INTEGER)
+    return pt__sqlite_row_bad(row, col, "not an integer");
+  if (id < 1 || (uint64_t)id > UINTPTR_MAX)
+    return pt__sqlite_row_bad(row, col, "out of range");
+  *out = raw_of((uint64_t)id);
+  return 0;
+}
+
 /* Value 7, candidates, as put_edge wrote it: NULL, or "n id id ..." (the
  * ids of 1 to PT_CANDIDATES_MAX keys, n at least as many), into c (room
- * for PT_CANDIDATES_MAX keys; n_keys 0 for NULL). */
+ * for PT_CANDIDATES_MAX keys; n_keys 0 for NULL); s NULL: the keys raw. */
 static int parse_candidates(const pt__sqlite_row *row,
                             const pt__sqlite_strings *s, pt_candidates *c)
 {
@@ -652,9 +682,9 @@ static int parse_candidates(const pt__sqlite_row *row,
   if (n < 2 || v[0] < n - 1 || v[0] > UINT32_MAX)
     return pt__sqlite_row_bad(row, 7, "not a candidate list");
   for (uint32_t k = 1; k < n; k++) {
-    if (v[k] < 1 || v[k] > s->n)
+    if (v[k] < 1 || (s ? v[k] > s->n : v[k] > UINTPTR_MAX))
       return pt__sqlite_row_bad(row, 7, "candidate id out of range");
-    c->keys[k - 1] = s->v[v[k] - 1];
+    c->keys[k - 1] = s ? s->v[v[k] - 1] : raw_of(v[k]);
   }
   c->n = (uint32_t)v[0];
   c->n_keys = n - 1;
@@ -679,7 +709,8 @@ static int get_candidates(const pt__sqlite_row *row, const edge_reader *r,
                                              out);
 }
 
-/* The candidate list of a row, copied into a (interned later). */
+/* The candidate list of a row, copied into a (interned later; s NULL:
+ * raw). */
 static int copy_candidates(const pt__sqlite_row *row,
                            const pt__sqlite_strings *s, pt_arena *a,
                            const pt_candidates **out)
@@ -699,16 +730,27 @@ static int copy_candidates(const pt__sqlite_row *row,
 }
 
 /* A row's fields but its candidates: from_id, to_id, type, file_id,
- * line, resolved and resolution, checked, into *e (zeroed first). */
+ * line, resolved and resolution, checked, into *e (zeroed first; s NULL:
+ * raw). */
 static int row_edge(const pt__sqlite_row *row, const pt__sqlite_strings *s,
                     pt_edge *e)
 {
   int64_t type = 0, line = 0, resolved = 0, how = 0;
+  int rc;
   memset(e, 0, sizeof *e);
-  int rc = pt__sqlite_row_string(row, s, 0, 1, &e->from_key);
-  if (rc == 0) rc = pt__sqlite_row_string(row, s, 1, 1, &e->to_key);
-  if (rc == 0) rc = pt__sqlite_row_int(row, 2, 0, PT_EDGE__COUNT - 1, &type);
-  if (rc == 0) rc = pt__sqlite_row_string(row, s, 3, 0, &e->file_path);
+  if (s) {
+    rc = pt__sqlite_row_string(row, s, 0, 1, &e->from_key);
+    if (rc == 0) rc = pt__sqlite_row_string(row, s, 1, 1, &e->to_key);
+    if (rc == 0)
+      rc = pt__sqlite_row_int(row, 2, 0, PT_EDGE__COUNT - 1, &type);
+    if (rc == 0) rc = pt__sqlite_row_string(row, s, 3, 0, &e->file_path);
+  } else {
+    rc = row_raw(row, 0, 1, &e->from_key);
+    if (rc == 0) rc = row_raw(row, 1, 1, &e->to_key);
+    if (rc == 0)
+      rc = pt__sqlite_row_int(row, 2, 0, PT_EDGE__COUNT - 1, &type);
+    if (rc == 0) rc = row_raw(row, 3, 0, &e->file_path);
+  }
   if (rc == 0) rc = pt__sqlite_row_int(row, 4, 0, UINT32_MAX, &line);
   if (rc == 0) rc = pt__sqlite_row_int(row, 5, 0, 1, &resolved);
   if (rc == 0)
@@ -763,9 +805,19 @@ static const char *read_order(int version)
  * no entity's go, so the writes go forward in two streams, where
  * putting rows read in key order in place afterwards, by swaps, jumped
  * across the array. A load interns the candidate lists on the graph's
- * thread (g) or copies them (cands) to be interned there later. */
+ * thread (g) or copies them (cands) to be interned there later.
+ *
+ * A load's thread reads before the strings are in (gate): its rows are
+ * raw until gate says they are, then each is read whole; the raw ones
+ * (the first read: before schema 8 the first n_raw of v, from 8 on the
+ * slots listed in raw and the first n_rest_raw of rest) are cooked after
+ * the read. A raw row that fails a check, or whose ids name no string,
+ * has the whole read done again once the strings are in, which fails on
+ * the same row with the same error as a read with the strings would. */
+typedef struct strings_gate strings_gate;
+
 typedef struct edge_array {
-  const pt__sqlite_strings *s;
+  const pt__sqlite_strings *s; /* read only once has_s */
   pt_graph *g;        /* NULL: copy candidates into cands */
   pt_arena *cands;
   pt_edge *v;         /* owned */
@@ -776,7 +828,36 @@ typedef struct edge_array {
   pt_edge *rest;      /* owned, n_rest of rest_cap */
   uint32_t *rest_at;  /* owned, rest_at_cap of room */
   size_t n_rest, rest_cap, rest_at_cap;
+  strings_gate *gate; /* NULL: s is in */
+  int has_s;          /* s is in: rows are read whole */
+  uint32_t *raw;      /* owned: n_raw of raw_cap (schema 8: slots) */
+  size_t n_raw, raw_cap, n_rest_raw;
+  int is_redo;        /* a raw row failed: read again with s */
+  size_t n_cooked;    /* raw rows made whole (for tests) */
 } edge_array;
+
+/* Between a load's main connection, which reads the strings, and its
+ * edges' thread, which starts before them. */
+struct strings_gate {
+  pt_mutex *mu;       /* owned, with cv: guards state and is_rows_read */
+  pt_cond *cv;
+  int state;          /* 0 not yet, 1 in, -1 never (the load failed) */
+  atomic_int is_in;   /* state 1, for a row's look without the lock */
+  int is_rows_read;   /* the thread read its rows (or reads none) */
+};
+
+/* Whether s is in, waiting for the main connection's word. */
+static int gate_wait(strings_gate *gt)
+{
+  pt_mutex_lock(gt->mu);
+  gt->is_rows_read = 1;
+  pt_cond_broadcast(gt->cv);
+  while (!gt->state)
+    pt_cond_wait(gt->cv, gt->mu);
+  int is_in = gt->state > 0;
+  pt_mutex_unlock(gt->mu);
+  return is_in;
+}
 
 #define NO_PLACE UINT32_MAX
 
@@ -784,17 +865,24 @@ static int array_row(const pt__sqlite_row *row, void *payload)
 {
   edge_array *a = payload;
   pt_edge e;
-  int rc = row_edge(row, a->s, &e);
+  if (!a->has_s)
+    a->has_s = atomic_load_explicit(&a->gate->is_in, memory_order_acquire);
+  const pt__sqlite_strings *s = a->has_s ? a->s : NULL;
+  int rc = row_edge(row, s, &e);
   if (rc == 0 && row->n > 7)
-    rc = a->g ? get_candidates(row, &(edge_reader){a->s, a->g},
-                               &e.candidates)
-              : copy_candidates(row, a->s, a->cands, &e.candidates);
+    rc = a->g ? get_candidates(row, &(edge_reader){s, a->g}, &e.candidates)
+              : copy_candidates(row, s, a->cands, &e.candidates);
+  if (rc && !s) {
+    a->is_redo = 1;
+    return rc;
+  }
   if (rc || !a->has_at) {
     if (rc == 0 && pt_array_grow((void **)&a->v, &a->cap, a->n + 1,
                                  sizeof *a->v) != 0)
       rc = PT_ERR(PT_ENOMEM, "out of memory reading edges");
     if (rc == 0)
       a->v[a->n++] = e;
+    a->n_raw += rc == 0 && !s;
     return rc;
   }
   /* a place is only a help: a row without one (a re-run's) goes after
@@ -805,6 +893,12 @@ static int array_row(const pt__sqlite_row *row, void *payload)
   uint32_t at = at64 >= 0 && at64 < NO_PLACE ? (uint32_t)at64 : NO_PLACE;
   if (at < a->n_slots && !(a->taken[at / 64] >> at % 64 & 1)) {
     a->taken[at / 64] |= (uint64_t)1 << at % 64;
+    if (!s && a->n_raw == a->raw_cap &&
+        pt_array_grow((void **)&a->raw, &a->raw_cap, a->n_raw + 1,
+                      sizeof *a->raw) != 0)
+      return PT_ERR(PT_ENOMEM, "out of memory reading edges");
+    if (!s)
+      a->raw[a->n_raw++] = at;
     a->v[at] = e;
     a->n++;
     return 0;
@@ -816,7 +910,41 @@ static int array_row(const pt__sqlite_row *row, void *payload)
     return PT_ERR(PT_ENOMEM, "out of memory reading edges");
   a->rest[a->n_rest] = e;
   a->rest_at[a->n_rest++] = at;
+  a->n_rest_raw += !s;
   return 0;
+}
+
+/* Id *p made its string; 0 when it names none. */
+static int cook_id(const pt__sqlite_strings *s, const char **p)
+{
+  uintptr_t id = (uintptr_t)*p;
+  if (id < 1 || id > s->n)
+    return 0;
+  *p = s->v[id - 1];
+  return 1;
+}
+
+/* A raw row made whole (its candidates are a's own copy); 0 when an id
+ * names no string. */
+static int cook_edge(const pt__sqlite_strings *s, pt_edge *e)
+{
+  int is_ok = cook_id(s, &e->from_key) && cook_id(s, &e->to_key) &&
+              (!e->file_path || cook_id(s, &e->file_path));
+  pt_candidates *c = (pt_candidates *)e->candidates;
+  for (uint32_t k = 0; is_ok && c && k < c->n_keys; k++)
+    is_ok = cook_id(s, &c->keys[k]);
+  return is_ok;
+}
+
+/* Every raw row of a made whole; 0 when an id names no string. */
+static int cook(edge_array *a)
+{
+  int is_ok = 1;
+  for (size_t i = 0; is_ok && i < a->n_raw; i++)
+    is_ok = cook_edge(a->s, &a->v[a->has_at ? a->raw[i] : i]);
+  for (size_t i = 0; is_ok && i < a->n_rest_raw; i++)
+    is_ok = cook_edge(a->s, &a->rest[i]);
+  return is_ok;
 }
 
 /* Sorts rows i of rest by their places, equal ones (none: NO_PLACE) in
@@ -874,6 +1002,7 @@ static void edge_array_fini(edge_array *a)
   pt_free(a->taken);
   pt_free(a->rest);
   pt_free(a->rest_at);
+  pt_free(a->raw);
   memset(a, 0, sizeof *a);
 }
 
@@ -907,13 +1036,15 @@ static size_t count_edges(sqlite3 *db, int version)
   return n > 0 ? (size_t)n : 0;
 }
 
-/* The rows into a, with room for their count, and (schema 8) put in
- * place. */
-static int read_array(sqlite3 *db, const char *path, int version,
-                      edge_array *a)
+/* The rows into a, with room for their count, raw ones cooked once the
+ * strings are in, and (schema 8) put in place; 1 in *is_redo, a emptied,
+ * when a raw row failed (the strings are in then). */
+static int read_once(sqlite3 *db, const char *path, int version,
+                     edge_array *a, int *is_redo)
 {
   size_t n = count_edges(db, version);
   a->has_at = version >= 8;
+  a->has_s = !a->gate;
   a->v = n ? pt_malloc(n * sizeof *a->v) : NULL;
   a->cap = a->v ? n : 0;
   /* the bits written before they are read (zeroed by memset, not calloc) */
@@ -925,15 +1056,47 @@ static int read_array(sqlite3 *db, const char *path, int version,
   int rc = pt__sqlite_each_row(db, path, EDGES, read_cols,
                                n_read_cols(version), read_order(version),
                                array_row, a);
-  if (rc == 0 && a->has_at)
+  /* a failure after raw rows is the read's first only if they are whole */
+  if (a->n_raw || a->n_rest_raw || a->is_redo) {
+    if (!gate_wait(a->gate))
+      rc = PT_ERR(PT_ERROR, "%s: the load stopped before its strings",
+                  path);
+    else if (a->is_redo || !cook(a))
+      *is_redo = 1;
+    else
+      a->n_cooked = a->n_raw + a->n_rest_raw;
+  }
+  if (rc == 0 && !*is_redo && a->has_at)
     rc = place_rest(a);
   pt_free(a->taken);
   pt_free(a->rest);
   pt_free(a->rest_at);
+  pt_free(a->raw);
   a->taken = NULL;
   a->rest = NULL;
   a->rest_at = NULL;
+  a->raw = NULL;
   a->n_rest = a->rest_cap = a->rest_at_cap = 0;
+  a->n_raw = a->raw_cap = a->n_rest_raw = 0;
+  if (*is_redo) {
+    pt_free(a->v);
+    a->v = NULL;
+    a->n = a->cap = 0;
+    a->is_redo = 0;
+  }
+  return rc;
+}
+
+static int read_array(sqlite3 *db, const char *path, int version,
+                      edge_array *a)
+{
+  int is_redo = 0;
+  int rc = read_once(db, path, version, a, &is_redo);
+  if (is_redo) { /* with the strings, which are in now */
+    pt_error_clear();
+    a->gate = NULL;
+    rc = read_once(db, path, version, a, &is_redo);
+  }
   return rc;
 }
 
@@ -941,8 +1104,10 @@ int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
                           const pt__sqlite_strings *s, pt_graph *g)
 {
   if (version >= 8) {
-    edge_array a = {s, g, NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0,
-                    0};
+    edge_array a;
+    memset(&a, 0, sizeof a);
+    a.s = s;
+    a.g = g;
     int rc = read_array(db, path, version, &a);
     if (rc == 0) {
       rc = pt_graph_take_edges(g, a.v, a.n, a.cap);
@@ -965,7 +1130,9 @@ struct pt__sqlite_edges_apart {
   char *path;                  /* owned copy */
   pt_fs_stat seen;             /* the file before the main connection read */
   int version;
-  const pt__sqlite_strings *s; /* the main connection's, read before */
+  const pt__sqlite_strings *s; /* the main connection's, read once gate
+                                  says they are in */
+  strings_gate gate;
   pt_thread *t;
   edge_array rows;             /* the edges read, in place */
   pt_arena cands;              /* their candidate lists, until interned */
@@ -981,8 +1148,9 @@ struct pt__sqlite_edges_apart {
  * connection reads) and not in WAL mode (whose readers each have a
  * snapshot of their own). Otherwise it reads nothing and the join reads
  * the edges on the main connection. The rows are read as
- * pt__sqlite_read_edges reads them, into an array; a candidate list is
- * copied as it is (interned at the join, on the graph's thread). */
+ * pt__sqlite_read_edges reads them, into an array, raw until the strings
+ * are in; a candidate list is copied as it is (interned at the join, on
+ * the graph's thread). */
 static void apart_run(void *payload)
 {
   pt__sqlite_edges_apart *a = payload;
@@ -1017,6 +1185,20 @@ static void apart_run(void *payload)
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     sqlite3_close(db);
   }
+  pt_mutex_lock(a->gate.mu);
+  a->gate.is_rows_read = 1;
+  pt_cond_broadcast(a->gate.cv);
+  pt_mutex_unlock(a->gate.mu);
+}
+
+static void apart_free(pt__sqlite_edges_apart *a)
+{
+  edge_array_fini(&a->rows);
+  pt_arena_fini(&a->cands);
+  pt_cond_free(a->gate.cv);
+  pt_mutex_free(a->gate.mu);
+  pt_free(a->path);
+  pt_free(a);
 }
 
 int pt__sqlite_edges_apart_start(const char *path, const pt_fs_stat *seen,
@@ -1032,49 +1214,76 @@ int pt__sqlite_edges_apart_start(const char *path, const pt_fs_stat *seen,
   a->seen = *seen;
   a->version = version;
   a->s = s;
+  atomic_init(&a->gate.is_in, 0);
   pt_arena_init(&a->cands);
   a->rows.s = s;
   a->rows.cands = &a->cands;
-  int rc = pt_thread_start(apart_run, a, &a->t);
+  a->rows.gate = &a->gate;
+  int rc = pt_mutex_new(&a->gate.mu);
+  if (rc == 0)
+    rc = pt_cond_new(&a->gate.cv);
+  if (rc == 0)
+    rc = pt_thread_start(apart_run, a, &a->t);
   if (rc) {
-    pt_arena_fini(&a->cands);
-    pt_free(a->path);
-    pt_free(a);
+    apart_free(a);
     return rc;
   }
   *out = a;
   return 0;
 }
 
-static void apart_free(pt__sqlite_edges_apart *a)
+static int is_held;
+
+void pt__sqlite_edges_apart_hold_strings(int on)
 {
-  edge_array_fini(&a->rows);
-  pt_arena_fini(&a->cands);
-  pt_free(a->path);
-  pt_free(a);
+  is_held = on;
+}
+
+void pt__sqlite_edges_apart_give_strings(pt__sqlite_edges_apart *a,
+                                         int is_in)
+{
+  pt_mutex_lock(a->gate.mu);
+  while (is_held && is_in && !a->gate.state && !a->gate.is_rows_read)
+    pt_cond_wait(a->gate.cv, a->gate.mu);
+  if (!a->gate.state) {
+    a->gate.state = is_in ? 1 : -1;
+    atomic_store_explicit(&a->gate.is_in, a->gate.state > 0,
+                          memory_order_release);
+  }
+  pt_cond_broadcast(a->gate.cv);
+  pt_mutex_unlock(a->gate.mu);
 }
 
 void pt__sqlite_edges_apart_drop(pt__sqlite_edges_apart *a)
 {
   if (!a)
     return;
+  pt__sqlite_edges_apart_give_strings(a, 0); /* if not given: none come */
   pt_thread_join(a->t);
   apart_free(a);
 }
 
 static int last_apart = -1;
+static size_t last_raw;
 
 int pt__sqlite_last_edges_apart(void)
 {
   return last_apart;
 }
 
+size_t pt__sqlite_last_edges_raw(void)
+{
+  return last_raw;
+}
+
 int pt__sqlite_edges_apart_join(pt__sqlite_edges_apart *a, sqlite3 *db,
                                 const char *path, pt_graph *g)
 {
+  pt__sqlite_edges_apart_give_strings(a, 1); /* the caller read them */
   pt_thread_join(a->t);
   int rc = 0;
   last_apart = a->is_same;
+  last_raw = a->rows.n_cooked;
   if (!a->is_same) {
     rc = pt__sqlite_read_edges(db, path, a->version, a->s, g);
   } else if (a->rc) {

@@ -28,11 +28,16 @@ int pt__sqlite_read_edges(sqlite3 *db, const char *path, int version,
  * seen is the file's stat from before that read. The thread's connection
  * reads only when the file at path is still that one, unchanged, of the
  * same schema version and not in WAL mode: then its snapshot is the main
- * connection's. */
+ * connection's. It may start before the main connection reads the
+ * strings into s: it reads s only once given them. */
 typedef struct pt__sqlite_edges_apart pt__sqlite_edges_apart;
 int pt__sqlite_edges_apart_start(const char *path, const pt_fs_stat *seen,
                                  int version, const pt__sqlite_strings *s,
                                  pt__sqlite_edges_apart **out);
+/* The strings are in s (is_in 1), or will never be (0: the load failed
+ * before them); the join gives them if this did not. */
+void pt__sqlite_edges_apart_give_strings(pt__sqlite_edges_apart *a,
+                                         int is_in);
 /* Waits for the thread and adds its edges to g as pt__sqlite_read_edges
  * would (the same edges in the same order, the same errors); when it read
  * nothing, reads them on db, the main connection. Frees a. */
@@ -43,6 +48,12 @@ void pt__sqlite_edges_apart_drop(pt__sqlite_edges_apart *a);
 /* For tests: 1 when the last join took the thread's edges, 0 when it
  * read them on the main connection (the thread read nothing). */
 int pt__sqlite_last_edges_apart(void);
+/* For tests: how many of the rows the last join took were read before
+ * the strings were in (raw) and made whole after. */
+size_t pt__sqlite_last_edges_raw(void);
+/* For tests: on (1), each load's strings are given to its edges' thread
+ * only once it has read its rows, so that every row is read raw. */
+void pt__sqlite_edges_apart_hold_strings(int on);
 
 /* Statements for one edge at a time, prepared on first use. */
 typedef struct pt__sqlite_edge_writer {

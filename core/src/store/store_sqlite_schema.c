@@ -798,14 +798,17 @@ int pt__sqlite_read_graph(sqlite3 *db, const char *path, int version,
   pt__sqlite_strings s = {NULL, 0, 0};
   pt__sqlite_edges_apart *apart = NULL;
   const table_reader *edges = NULL;
+  /* the edges, most of the rows, on a thread beside the other tables,
+   * begun before the strings they name are in; read here after all when
+   * it cannot start */
+  if (seen && version >= 4 &&
+      pt__sqlite_edges_apart_start(path, seen, version, &s, &apart) != 0)
+    pt_error_clear();
   int rc = version >= 4 ? reserve_strings(db, path, version, g) : 0;
   if (rc == 0 && version >= 4)
     rc = pt__sqlite_read_strings(db, path, g, &s);
-  /* the edges, most of the rows, on a thread beside the other tables;
-   * read here after all when it cannot start */
-  if (rc == 0 && seen && version >= 4 &&
-      pt__sqlite_edges_apart_start(path, seen, version, &s, &apart) != 0)
-    pt_error_clear();
+  if (apart)
+    pt__sqlite_edges_apart_give_strings(apart, rc == 0);
   for (size_t i = 0; rc == 0 && i < sizeof readers / sizeof readers[0]; i++) {
     if ((ready || apart) && version >= 4 && readers[i].read == read_edge)
       edges = &readers[i];
