@@ -23,11 +23,6 @@ int pt_scope_admits(const pt_scope *scope, const char *path)
          (!*scope->l2 || strcmp(scope->l2, l2) == 0);
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The provisional number of key: its place among the distinct key
  * pointers seen so far (keys are interned in the graph's pool, so equal
  * keys are one pointer), the key recorded in all on first sight. */
@@ -403,11 +398,29 @@ static inline uint32_t runs_map(const runs *r, uint32_t old, size_t *hint)
   return runs_search(r, old, hint);
 }
 
+/* A distinct key of the new records (a new entity's, either end of a new
+ * edge), looked up once among the old nodes; its node in the new graph
+ * is set by renumber, and the links read it from there (each new key was
+ * searched three times before, by strcmp over every node: in the old
+ * graph, then twice in the new one). */
+typedef struct new_key {
+  const char *key;
+  uint32_t old;             /* its old node, or NONE */
+  uint32_t at;              /* with no old node: the first old node sorting
+                               after it */
+  uint32_t now;             /* its node in the new graph */
+} new_key;
+
 typedef struct lineage_maps {
   uint64_t *ent_kept;       /* bits by base entity: g keeps it */
   uint64_t *edge_kept;      /* bits by base edge: g keeps it */
-  unsigned char *keep;      /* by old node: a record of g names it */
-  const char **fresh;       /* keys of new records no old node has */
+  unsigned char *keep;      /* by old node: a record of g names it (not 0) */
+  new_key *keys;            /* the new records' distinct keys */
+  size_t n_keys;
+  uint32_t *ent_key;        /* by new entity, in g's order: its key in keys */
+  uint32_t *edge_key;       /* by new edge (new_edge's order): its from
+                               key's and its to key's */
+  new_key **fresh;          /* the keys no old node has */
   size_t n_fresh;
   uint32_t *remap;          /* by old node: its node in the new graph */
   runs edges;               /* old edge -> new, for the kept ones */
@@ -420,6 +433,9 @@ static void maps_fini(lineage_maps *m)
   pt_free(m->ent_kept);
   pt_free(m->edge_kept);
   pt_free(m->keep);
+  pt_free(m->keys);
+  pt_free(m->ent_key);
+  pt_free(m->edge_key);
   pt_free(m->fresh);
   pt_free(m->remap);
   pt_free(m->edges.v);
@@ -427,14 +443,83 @@ static void maps_fini(lineage_maps *m)
   pt_free(m->new_edge);
 }
 
-/* A key of a new record: an old node kept, or a new key. */
-static void note_key(const pt_qgraph *old, lineage_maps *m, const char *key)
+static int key_is(const char *a, const char *b)
 {
-  int64_t v = pt_qgraph_find(old, key);
-  if (v >= 0)
-    m->keep[v] = 1;
-  else
-    m->fresh[m->n_fresh++] = key;
+  return a == b || strcmp(a, b) == 0;
+}
+
+/* The first node of q whose key does not sort before key. */
+static size_t node_from(const pt_qgraph *q, const char *key)
+{
+  size_t lo = 0, hi = q->n_nodes;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (q->key[mid] != key && strcmp(q->key[mid], key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* *out: key's index in m->keys, added on first sight (keys are interned:
+ * one pointer a text, but for a stray copy, which looks up the same). */
+static int key_index(pt_ptrmap *ids, lineage_maps *m, const char *key,
+                     uint32_t *out)
+{
+  size_t seen = 0;
+  int rc = pt_ptrmap_put_new(ids, key, m->n_keys, &seen);
+  if (rc)
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  if (seen == m->n_keys)
+    m->keys[m->n_keys++] = (new_key){key, NONE, NONE, NONE};
+  *out = (uint32_t)seen;
+  return 0;
+}
+
+/* The new records' keys, each distinct one looked up once: an old node
+ * is kept, a key no old node has is fresh (with its place among them). */
+static int note_keys(const pt_qgraph *old, const pt_graph *g,
+                     const pt_graph_lineage *ln, size_t n_new_ent,
+                     lineage_maps *m)
+{
+  size_t ne = pt_graph_n_entities(g), n_e = m->n_new_edge;
+  const pt_entity *e = pt_graph_entities(g);
+  const pt_edge *d = pt_graph_edges(g);
+  pt_ptrmap ids = PT_PTRMAP_INIT;
+  m->keys = pt_malloc((n_new_ent + 2 * n_e + 1) * sizeof *m->keys);
+  m->ent_key = pt_malloc((n_new_ent + 1) * sizeof *m->ent_key);
+  m->edge_key = pt_malloc((2 * n_e + 1) * sizeof *m->edge_key);
+  m->fresh = pt_malloc((n_new_ent + 2 * n_e + 1) * sizeof *m->fresh);
+  int rc = m->keys && m->ent_key && m->edge_key && m->fresh
+               ? 0 : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  size_t w = 0;
+  for (size_t i = 0; rc == 0 && i < ne; i++)
+    if (ln->entity_src[i] == PT_GRAPH_NEW)
+      rc = key_index(&ids, m, e[i].key, &m->ent_key[w++]);
+  for (size_t i = 0; rc == 0 && i < n_e; i++) {
+    const pt_edge *x = &d[m->new_edge[i]];
+    /* new edges come by from key: a run of them shares its pointer */
+    if (i > 0 && x->from_key == d[m->new_edge[i - 1]].from_key)
+      m->edge_key[2 * i] = m->edge_key[2 * i - 2];
+    else
+      rc = key_index(&ids, m, x->from_key, &m->edge_key[2 * i]);
+    if (rc == 0)
+      rc = key_index(&ids, m, x->to_key, &m->edge_key[2 * i + 1]);
+  }
+  pt_ptrmap_fini(&ids);
+  for (size_t i = 0; rc == 0 && i < m->n_keys; i++) {
+    new_key *k = &m->keys[i];
+    size_t v = node_from(old, k->key);
+    if (v < old->n_nodes && key_is(old->key[v], k->key)) {
+      k->old = (uint32_t)v;
+      m->keep[v] = 1;
+    } else {
+      k->at = (uint32_t)v; /* none is equal: the first after it */
+      m->fresh[m->n_fresh++] = k;
+    }
+  }
+  return rc;
 }
 
 /* Whether a kept record of the base names old node v: its entity, or an
@@ -502,11 +587,9 @@ static int mark_kept(const pt_qgraph *old, const pt_graph *g,
     else
       m->new_edge[m->n_new_edge++] = (uint32_t)i;
   }
-  n_new += 2 * m->n_new_edge;
-  m->fresh = pt_malloc((n_new + 1) * sizeof *m->fresh);
-  if (!m->fresh)
-    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  memset(m->keep, 1, old->n_nodes + 1);
+  /* 2: kept, not looked at; a node of several records that went (a gone
+   * function's calls all leave from it) is looked at once */
+  memset(m->keep, 2, old->n_nodes + 1);
   const pt_entity *be = pt_graph_entities(ln->base);
   for (size_t s = 0; s < nb; s++) {
     if ((s & 63) == 0 && s + 64 <= nb && m->ent_kept[s >> 6] == UINT64_MAX) {
@@ -514,9 +597,10 @@ static int mark_kept(const pt_qgraph *old, const pt_graph *g,
       continue;
     }
     int64_t v = pt_bit_has(m->ent_kept, s) ? -1 : pt_qgraph_find(old, be[s].key);
-    if (v >= 0)
+    if (v >= 0 && m->keep[v] == 2)
       m->keep[v] = (unsigned char)named_by_kept(old, m, (size_t)v);
   }
+  size_t u = old->n_nodes; /* the from node of the last edge that went */
   for (size_t s = 0; s < old->n_edges; s++) {
     if ((s & 63) == 0 && s + 64 <= old->n_edges && m->edge_kept[s >> 6] == UINT64_MAX) {
       s += 63;
@@ -524,57 +608,43 @@ static int mark_kept(const pt_qgraph *old, const pt_graph *g,
     }
     if (pt_bit_has(m->edge_kept, s))
       continue;
-    size_t u = from_of(old, (uint32_t)s), v = old->fwd[s];
-    m->keep[u] = (unsigned char)named_by_kept(old, m, u);
-    m->keep[v] = (unsigned char)named_by_kept(old, m, v);
+    if (u == old->n_nodes || s >= old->fwd_off[u + 1]) /* else u's still */
+      u = from_of(old, (uint32_t)s);
+    size_t v = old->fwd[s];
+    if (m->keep[u] == 2)
+      m->keep[u] = (unsigned char)named_by_kept(old, m, u);
+    if (m->keep[v] == 2)
+      m->keep[v] = (unsigned char)named_by_kept(old, m, v);
   }
-  const pt_entity *e = pt_graph_entities(g);
-  for (size_t i = 0; i < ne; i++)
-    if (ln->entity_src[i] == PT_GRAPH_NEW)
-      note_key(old, m, e[i].key);
-  const pt_edge *d = pt_graph_edges(g);
-  for (size_t i = 0; i < m->n_new_edge; i++) {
-    note_key(old, m, d[m->new_edge[i]].from_key);
-    note_key(old, m, d[m->new_edge[i]].to_key);
-  }
-  return 0;
+  return note_keys(old, g, ln, n_new, m); /* last: a new record's node stays */
 }
 
-/* The first node of q whose key sorts after key. */
-static size_t node_after(const pt_qgraph *q, const char *key)
+static int cmp_new_key(const void *a, const void *b)
 {
-  size_t lo = 0, hi = q->n_nodes;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(q->key[mid], key) <= 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
+  return strcmp((*(const new_key *const *)a)->key, (*(const new_key *const *)b)->key);
 }
 
-/* The new node keys: the kept old ones and the new ones, in key order. */
+/* The new node keys: the kept old ones and the new ones, in key order;
+ * each new record's key's node. */
 static int renumber(pt_qgraph *q, const pt_qgraph *old, lineage_maps *m)
 {
-  if (m->n_fresh > 1)
-    qsort(m->fresh, m->n_fresh, sizeof *m->fresh, cmp_key);
-  size_t w = 0;
-  for (size_t r = 0; r < m->n_fresh; r++)
-    if (w == 0 || strcmp(m->fresh[w - 1], m->fresh[r]) != 0)
-      m->fresh[w++] = m->fresh[r];
-  m->n_fresh = w;
+  if (m->n_fresh > 1) /* by key: their places among the old nodes rise */
+    qsort(m->fresh, m->n_fresh, sizeof *m->fresh, cmp_new_key);
   m->remap = pt_malloc((old->n_nodes + 1) * sizeof *m->remap);
   q->key = pt_malloc((old->n_nodes + m->n_fresh + 1) * sizeof *q->key);
   if (!m->remap || !q->key)
     return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
   size_t t = 0, n = 0;
-  size_t next = m->n_fresh ? node_after(old, m->fresh[0]) : SIZE_MAX;
   for (size_t v = 0; v <= old->n_nodes; v++) {
     /* the new keys that sort before old node v (none is equal to it) */
-    for (; t < m->n_fresh && next <= v; n++) {
-      q->key[n] = m->fresh[t];
-      next = ++t < m->n_fresh ? node_after(old, m->fresh[t]) : SIZE_MAX;
+    for (; t < m->n_fresh && m->fresh[t]->at <= v; t++) {
+      new_key *k = m->fresh[t];
+      if (t > 0 && key_is(m->fresh[t - 1]->key, k->key)) {
+        k->now = m->fresh[t - 1]->now; /* a stray copy of the text */
+        continue;
+      }
+      k->now = (uint32_t)n;
+      q->key[n++] = k->key;
     }
     if (v < old->n_nodes) {
       m->remap[v] = m->keep[v] ? (uint32_t)n : NONE;
@@ -583,6 +653,9 @@ static int renumber(pt_qgraph *q, const pt_qgraph *old, lineage_maps *m)
     }
   }
   q->n_nodes = n;
+  for (size_t i = 0; i < m->n_keys; i++)
+    if (m->keys[i].old != NONE)
+      m->keys[i].now = m->remap[m->keys[i].old];
   return 0;
 }
 
@@ -636,21 +709,28 @@ static void links_fwd(void *payload)
   const pt_graph *g = q->g;
   const uint32_t *remap = l->m->remap;
   const uint32_t *ent_src = l->ln->entity_src, *edge_src = l->ln->edge_src;
+  const new_key *keys = l->m->keys;
+  const uint32_t *ek = l->m->edge_key;
   size_t ne = pt_graph_n_entities(g), nd = pt_graph_n_edges(g);
   for (size_t v = 0; v < q->n_nodes; v++)
     q->entity[v] = -1;
   const pt_entity *e = pt_graph_entities(g);
-  size_t ve = 0, vf = 0;
+  size_t ve = 0, vf = 0, n_new = 0;
   for (size_t i = 0; i < ne; i++) {
-    uint32_t s = ent_src[i];
+    uint32_t s = ent_src[i], v;
     while (s != PT_GRAPH_NEW && ve < old->n_nodes && old->entity[ve] < (int64_t)s)
       ve++; /* a placeholder's is -1 */
-    uint32_t v = s != PT_GRAPH_NEW && ve < old->n_nodes && old->entity[ve] == (int64_t)s
-                     ? remap[ve] : find_node(q, e[i].key);
+    if (s == PT_GRAPH_NEW)
+      v = keys[l->m->ent_key[n_new++]].now;
+    else if (ve < old->n_nodes && old->entity[ve] == (int64_t)s)
+      v = remap[ve];
+    else
+      v = find_node(q, e[i].key);
     q->entity[v] = (int32_t)i;
   }
   const pt_edge *d = pt_graph_edges(g);
   size_t next = 0; /* the first node whose list's start is not set */
+  n_new = 0;
   for (size_t k = 0; k < nd; k++) {
     uint32_t s = edge_src[k], from;
     if (s != PT_GRAPH_NEW) {
@@ -659,10 +739,11 @@ static void links_fwd(void *payload)
       from = remap[vf];
       q->fwd[k] = remap[old->fwd[s]];
       q->fwd_type[k] = old->fwd_type[s];
-    } else {
-      from = find_node(q, d[k].from_key);
-      q->fwd[k] = find_node(q, d[k].to_key);
+    } else { /* the n_new-th new edge: new_edge[n_new] is k */
+      from = keys[ek[2 * n_new]].now;
+      q->fwd[k] = keys[ek[2 * n_new + 1]].now;
       q->fwd_type[k] = (uint8_t)d[k].type;
+      n_new++;
     }
     while (next <= from)
       q->fwd_off[next++] = (uint32_t)k;
@@ -673,7 +754,7 @@ static void links_fwd(void *payload)
 
 /* What the reverse lists need besides the runs of kept edges (mark_kept
  * made them in its pass over the edges' lineage): the runs of kept nodes,
- * the new edges sorted by to node (their nodes looked up: a few), and
+ * the new edges sorted by to node (their nodes as renumber set them), and
  * each new node's old one. */
 static int rev_prepare(links *l)
 {
@@ -681,16 +762,15 @@ static int rev_prepare(links *l)
   const pt_qgraph *old = l->old;
   const uint32_t *remap = l->m->remap;
   size_t n = q->n_nodes, n_new = l->m->n_new_edge;
-  const pt_edge *d = pt_graph_edges(q->g);
   l->old_of = pt_malloc((n + 1) * sizeof *l->old_of);
   l->fresh = pt_malloc((n_new + 1) * sizeof *l->fresh);
   int rc = l->old_of && l->fresh ? 0
            : PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-  for (size_t i = 0; rc == 0 && i < n_new; i++) {
-    uint32_t k = l->m->new_edge[i];
-    l->fresh[l->n_fresh++] = (fresh_edge){find_node(q, d[k].to_key), k,
-                                          find_node(q, d[k].from_key)};
-  }
+  const new_key *keys = l->m->keys;
+  const uint32_t *ek = l->m->edge_key;
+  for (size_t i = 0; rc == 0 && i < n_new; i++)
+    l->fresh[l->n_fresh++] = (fresh_edge){keys[ek[2 * i + 1]].now,
+                                          l->m->new_edge[i], keys[ek[2 * i]].now};
   for (size_t u = 0; rc == 0 && u < old->n_nodes; u++)
     if (remap[u] != NONE)
       rc = runs_add(&l->nodes, (uint32_t)u, remap[u]);
