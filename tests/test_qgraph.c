@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "graph/graph_int.h"
 #include "http/http.h"
 #include "pt/alloc.h"
 #include "pt/error.h"
@@ -571,6 +572,168 @@ static void graph_patch__counts_resolved_edges_with_or_without_the_kept_count(
   pt_graph_free(g);
 }
 
+/* Whether x is among v[0..n) (ascending). */
+static int bsearch_size(const size_t *v, size_t n, size_t x)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid] < x)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n && v[lo] == x;
+}
+
+/* A graph large enough that a patch merges its edges in two parts: files
+ * of four functions, each calling ten names of any file (or none). */
+#define SPLIT_FILES 2000
+#define SPLIT_CALLS 10
+
+static void split_key(char *out, size_t size, int name, int file)
+{
+  snprintf(out, size, "c:fn:e%d:d/f%04d_c:T1", name, file);
+}
+
+/* File f's records into the given arrays, its strings in text (the
+ * graph copies them); seed picks its calls. */
+typedef struct split_file {
+  char path[32], text[4 + 4 * SPLIT_CALLS][48];
+  pt_entity ents[4];
+  pt_edge edges[4 * SPLIT_CALLS];
+  pt_file_record rec;
+} split_file;
+
+static void split_make(split_file *r, int f, uint32_t seed)
+{
+  memset(r, 0, sizeof *r);
+  snprintf(r->path, sizeof r->path, "d/f%04d.c", f);
+  for (int i = 0; i < 4; i++) {
+    split_key(r->text[i], sizeof r->text[i], i, f);
+    r->ents[i] = (pt_entity){r->text[i], "e", "e", r->path, "", "", NULL, "h",
+                             PT_LANG_C, PT_KIND_FUNCTION, (uint32_t)i + 1,
+                             (uint32_t)i + 1, 0, 1};
+    for (int c = 0; c < SPLIT_CALLS; c++) {
+      int k = i * SPLIT_CALLS + c;
+      char *t = r->text[4 + k];
+      uint32_t x = next_rand(&seed) * 32768u;
+      x += next_rand(&seed);
+      if (x % 7 == 0)
+        snprintf(t, sizeof r->text[0], "c:fn:u%u:unresolved-reference:0-0", x % 50);
+      else
+        split_key(t, sizeof r->text[0], (int)(x % 4), (int)(x / 4 % SPLIT_FILES));
+      r->edges[k] = (pt_edge){r->text[i], t, r->path, PT_EDGE_CALLS,
+                              (uint32_t)c + 1, x % 7 != 0,
+                              x % 7 ? PT_RES_UNIQUE_NAME : PT_RES_EXTERNAL, NULL};
+    }
+  }
+  r->rec = (pt_file_record){.path = r->path, .content_hash = "h",
+                            .lang = PT_LANG_C, .size = 1, .n_entities = 4};
+}
+
+/* a and b: the same records, lineage and count of resolved edges. */
+static void assert_same_patch(const pt_graph *a, const pt_graph *b)
+{
+  pt_graph_lineage la, lb;
+  assert_true(pt_graph_equal(a, b));
+  assert_true(pt_graph_lineage_of(a, &la));
+  assert_true(pt_graph_lineage_of(b, &lb));
+  assert_memory_equal(la.entity_src, lb.entity_src,
+                      pt_graph_n_entities(a) * sizeof *la.entity_src);
+  assert_memory_equal(la.edge_src, lb.edge_src,
+                      pt_graph_n_edges(a) * sizeof *la.edge_src);
+  assert_int_equal(pt_graph_n_resolved_edges(a), pt_graph_n_resolved_edges(b));
+  assert_int_equal(pt_graph_n_resolved_edges(a), count_resolved_edges(a));
+}
+
+/* One file changed, one gone, one new, and a fourth's edges partly
+ * dropped and added (a file only resolved again): with prev's edges of the
+ * patched files listed, the edges merge in two parts, into the graph the
+ * merge in one piece makes; a list with one of them missing, one too many,
+ * or more than there are, merges in one piece again, to the same graph. */
+static void graph_patch__edges_in_two_parts_equal_one_piece(void **state)
+{
+  (void)state;
+  static split_file files[SPLIT_FILES], now[3];
+  pt_graph *g = NULL;
+  assert_int_equal(pt_graph_new(&g), 0);
+  for (int f = 0; f < SPLIT_FILES; f++) {
+    split_make(&files[f], f, (uint32_t)f * 7919u + 1);
+    for (int i = 0; i < 4; i++)
+      assert_int_equal(pt_graph_add_entity(g, &files[f].ents[i]), 0);
+    for (int k = 0; k < 4 * SPLIT_CALLS; k++)
+      assert_int_equal(pt_graph_add_edge(g, &files[f].edges[k]), 0);
+    assert_int_equal(pt_graph_add_file(g, &files[f].rec), 0);
+  }
+  assert_int_equal(pt_graph_finish(g), 0);
+  assert_true(pt_graph_n_edges(g) > 65536);
+  split_make(&now[0], 17, 99);          /* changed */
+  split_make(&now[1], 1500, 5);         /* gone */
+  split_make(&now[2], SPLIT_FILES, 3);  /* new (joins last) */
+  pt_graph_file_patch fp[3];
+  for (int k = 0; k < 3; k++)
+    fp[k] = (pt_graph_file_patch){now[k].path, now[k].ents, k == 1 ? 0 : 4, NULL, 0,
+                                  k == 1 ? NULL : &now[k].rec, now[k].edges,
+                                  k == 1 ? 0 : 4 * SPLIT_CALLS};
+  /* prev's edges: the patched files' (17, 1500), and every other of 900's
+   * (only resolved again) dropped, with two new calls of it added */
+  const pt_edge *e = pt_graph_edges(g);
+  size_t n = pt_graph_n_edges(g), n_was = 0, n_drop = 0, first_other = n;
+  size_t *was = test_malloc(n * sizeof *was), *drop = test_malloc(n * sizeof *drop);
+  for (size_t i = 0; i < n; i++) {
+    if (!strcmp(e[i].file_path, "d/f0017.c") || !strcmp(e[i].file_path, "d/f1500.c"))
+      was[n_was++] = i;
+    else if (!strcmp(e[i].file_path, "d/f0900.c"))
+      drop[n_drop++] = i;
+    else if (first_other == n)
+      first_other = i;
+  }
+  size_t w = 0;
+  for (size_t i = 0; i < n_drop; i += 2)
+    drop[w++] = drop[i];
+  n_drop = w;
+  pt_edge add[2] = {files[900].edges[0], files[900].edges[1]};
+  add[0].to_key = "c:fn:u998:unresolved-reference:0-0"; /* no other edge's */
+  add[1].to_key = "c:fn:u999:unresolved-reference:0-0";
+  add[0].resolved = add[1].resolved = 0;
+  add[0].resolution = add[1].resolution = PT_RES_EXTERNAL;
+  assert_true(n_was > 0 && n_drop > 0 && first_other < n);
+  pt_graph_edge_patch one = {drop, n_drop, add, 2, NULL, 0};
+  pt_graph *whole = NULL, *two = NULL;
+  assert_int_equal(pt_graph_patch_edges(g, fp, 3, &one, &whole), 0);
+  assert_int_equal(whole->edge_parts, 1);
+  pt_graph_edge_patch listed = one;
+  listed.patched = was;
+  listed.n_patched = n_was;
+  assert_int_equal(pt_graph_patch_edges(g, fp, 3, &listed, &two), 0);
+  assert_int_equal(two->edge_parts, 2);
+  assert_same_patch(two, whole);
+  pt_graph_free(two);
+  /* wrong lists: the first missing; another edge (first_other) in too;
+   * every edge of the graph */
+  for (int wrong = 0; wrong < 3; wrong++) {
+    size_t *bad = test_malloc((n + 1) * sizeof *bad), n_bad = 0;
+    for (size_t i = 0; i < n; i++)
+      if ((wrong == 0 && i != was[0] && bsearch_size(was, n_was, i)) ||
+          (wrong == 1 && (i == first_other || bsearch_size(was, n_was, i))) ||
+          wrong == 2)
+        bad[n_bad++] = i;
+    pt_graph_edge_patch wl = one;
+    wl.patched = bad;
+    wl.n_patched = n_bad;
+    assert_int_equal(pt_graph_patch_edges(g, fp, 3, &wl, &two), 0);
+    assert_int_equal(two->edge_parts, 1);
+    assert_same_patch(two, whole);
+    pt_graph_free(two);
+    test_free(bad);
+  }
+  pt_graph_free(whole);
+  pt_graph_free(g);
+  test_free(was);
+  test_free(drop);
+}
+
 /* The graph of every file's current records, made whole. */
 static pt_graph *whole_graph(const file_recs *cur, const int *has)
 {
@@ -875,6 +1038,7 @@ int main(void)
     cmocka_unit_test(graph_patch__equals_whole_graphs_and_name_lookups),
     cmocka_unit_test(graph_n_resolved_edges__follows_finish_and_adds),
     cmocka_unit_test(graph_patch__counts_resolved_edges_with_or_without_the_kept_count),
+    cmocka_unit_test(graph_patch__edges_in_two_parts_equal_one_piece),
     cmocka_unit_test(graph_prepare_patch__the_next_patch_takes_the_arrays_made),
     cmocka_unit_test(graph_prepare_patch_start__the_patch_waits_for_the_thread),
     cmocka_unit_test(serve_state_index_names__is_the_lookups_index),

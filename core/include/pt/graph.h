@@ -149,12 +149,18 @@ int pt_graph_patch(const pt_graph *prev, const pt_graph_file_patch *files, size_
 /* Edges of files whose other records stay (files only resolved again, of
  * which a few edges changed): prev's edges at drop[0..n_drop) (indexes,
  * ascending, none of a file patched whole) leave and add[0..n_add) join,
- * so that a patch costs what changed rather than what those files hold. */
+ * so that a patch costs what changed rather than what those files hold.
+ * patched[0..n_patched), when not NULL: prev's edges written in the files
+ * patched whole (indexes, ascending), with which the merge of a large
+ * graph's edges splits in two parts on two threads; a list that is wrong
+ * costs the merge once more in one piece, never a different graph. */
 typedef struct pt_graph_edge_patch {
   const size_t *drop;
   size_t n_drop;
   const pt_edge *add;
   size_t n_add;
+  const size_t *patched;
+  size_t n_patched;
 } pt_graph_edge_patch;
 /* pt_graph_patch, and the edges of ep (NULL: none) changed as it says. */
 int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,

@@ -74,6 +74,9 @@ struct pt_graph {
    * valid while has_n_resolved (any record added clears it) */
   size_t n_resolved;
   int has_n_resolved;
+  /* pt_graph_patch: the parts its edges were merged in (2: on two
+   * threads, prev's edges of the patched files known); 0: not patched */
+  int edge_parts;
   /* pt_graph_add_entity's last entity code copied whole (its text
    * borrowed, only compared; its copy in the pool): extraction gives a
    * file's entities in source order, nested ones inside that text */

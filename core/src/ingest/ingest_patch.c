@@ -455,21 +455,15 @@ typedef struct edge_diff {
   size_t n_add;
 } edge_diff;
 
-/* The edges a file resolved to (e[0..n), in the order written) against
- * the ones prev has of it: prev keeps a file's edges sorted and without
- * a second (from, to, type), and every edge of a file comes from one of
- * its references (resolve_pick.c), so the file's edges in prev are those
- * from its references' keys that were written in it. The new ones,
- * without a second (from, to, type) as a graph keeps them (the first in
- * line order, then as written, stays), are merged with those: an edge
- * equal in every field stays, any other goes or comes. The scratch
- * graph's strings are prev's pool's, so the keys compare as pointers. */
-static int edges_diff(const pt_graph *prev, const char *path,
-                      const pt_raw_ref *refs, size_t n_refs, const pt_edge *e,
-                      size_t n, edge_diff *out)
+/* prev's edges written in the file at path, from its references
+ * refs[0..n_refs) (every edge of a file comes from one of them: they are
+ * the edges from their keys whose file is path), their indexes ascending
+ * (in the graph's order) into *o, *n_o (grown from *cap_o). */
+static int file_edges(const pt_graph *prev, const char *path,
+                      const pt_raw_ref *refs, size_t n_refs, size_t **o,
+                      size_t *n_o, size_t *cap_o)
 {
   const char **from = pt_malloc((n_refs + 1) * sizeof *from);
-  memset(out, 0, sizeof *out);
   if (!from)
     return PT_ERR(PT_ENOMEM, "out of memory");
   size_t n_from = 0;
@@ -483,8 +477,7 @@ static int edges_diff(const pt_graph *prev, const char *path,
     if (u == 0 || (from[i] != from[u - 1] && strcmp(from[i], from[u - 1])))
       from[u++] = from[i];
   const pt_edge *old = pt_graph_edges(prev);
-  size_t n_old = pt_graph_n_edges(prev), n_o = 0, cap_o = 0;
-  size_t *o = NULL; /* the file's old edges, ascending: in the graph's order */
+  size_t n_old = pt_graph_n_edges(prev);
   int rc = 0;
   size_t *first = pt_malloc((u + 1) * sizeof *first);
   if (!first)
@@ -497,10 +490,32 @@ static int edges_diff(const pt_graph *prev, const char *path,
                                    !strcmp(old[at].from_key, from[i]));
          at++)
       if ((old[at].file_path == path || !str_differ(old[at].file_path, path)) &&
-          (rc = pt_array_grow((void **)&o, &cap_o, n_o + 1, sizeof *o)) == 0)
-        o[n_o++] = at;
+          (rc = pt_array_grow((void **)o, cap_o, *n_o + 1, sizeof **o)) == 0)
+        (*o)[(*n_o)++] = at;
   }
   pt_free(first);
+  pt_free(from);
+  return rc;
+}
+
+/* The edges a file resolved to (e[0..n), in the order written) against
+ * the ones prev has of it: prev keeps a file's edges sorted and without
+ * a second (from, to, type), and every edge of a file comes from one of
+ * its references (resolve_pick.c), so the file's edges in prev are those
+ * from its references' keys that were written in it. The new ones,
+ * without a second (from, to, type) as a graph keeps them (the first in
+ * line order, then as written, stays), are merged with those: an edge
+ * equal in every field stays, any other goes or comes. The scratch
+ * graph's strings are prev's pool's, so the keys compare as pointers. */
+static int edges_diff(const pt_graph *prev, const char *path,
+                      const pt_raw_ref *refs, size_t n_refs, const pt_edge *e,
+                      size_t n, edge_diff *out)
+{
+  const pt_edge *old = pt_graph_edges(prev);
+  size_t n_o = 0, cap_o = 0;
+  size_t *o = NULL; /* the file's old edges, ascending: in the graph's order */
+  memset(out, 0, sizeof *out);
+  int rc = file_edges(prev, path, refs, n_refs, &o, &n_o, &cap_o);
   size_t mask = 15;
   while (mask < 2 * (n_o + n))
     mask = mask * 2 + 1;
@@ -539,7 +554,6 @@ static int edges_diff(const pt_graph *prev, const char *path,
     out->add = NULL;
     out->n_drop = out->n_add = 0;
   }
-  pt_free(from);
   return rc;
 }
 
@@ -687,14 +701,55 @@ static size_t diff_split(const pt__resolve_job *jobs, const size_t *first,
   return k;
 }
 
+/* prev's edges written in the files patched whole (the first n_dirty:
+ * their old results' references name them), ascending, for the merge to
+ * split the edges on two threads (pt_graph_edge_patch.patched): *out
+ * NULL when a result's references are not decoded (a lazy seed's; the
+ * merge then stays in one piece). */
+static int patched_edges(pt_ingest_cache *c, const pt_graph *prev,
+                         const patched *pf, size_t n_dirty, size_t **out,
+                         size_t *n_out)
+{
+  size_t n_entries, n_o = 0, cap_o = 0;
+  const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
+  size_t *o = pt_malloc(sizeof *o);
+  int rc = o ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  for (size_t k = 0; rc == 0 && o && k < n_dirty; k++) {
+    const pt__cache_entry *e = pf[k].entry != NO_ENTRY ? &entries[pf[k].entry] : NULL;
+    if (e && e->refs_at) {
+      pt_free(o);
+      o = NULL;
+    } else if (e && e->r) {
+      rc = file_edges(prev, e->r->file.path, e->r->refs, e->r->n_refs, &o, &n_o,
+                      &cap_o);
+    }
+  }
+  if (rc == 0 && o && n_o > 1) { /* each file's rise: together sorted, once */
+    qsort(o, n_o, sizeof *o, cmp_size);
+    size_t w = 0;
+    for (size_t i = 0; i < n_o; i++)
+      if (w == 0 || o[w - 1] != o[i])
+        o[w++] = o[i];
+    n_o = w;
+  }
+  if (rc) {
+    pt_free(o);
+    o = NULL;
+  }
+  *out = o;
+  *n_out = o ? n_o : 0;
+  return rc;
+}
+
 /* Resolves the files' references into a scratch graph sharing prev's pool,
  * then patches prev with them; of a file only resolved again (from n_dirty
  * on) only the edges that differ go and come (most stay as they were: a
  * rename of PostgreSQL's xact.c resolves again 136 files that call it,
  * whose 94,700 edges the patch and the query graph took in anew). */
-static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
-                       patched *pf, size_t n, size_t n_dirty,
-                       unsigned n_threads, pt_graph **out)
+static int patch_graph(pt_ingest_cache *c, pt_resolver *rs,
+                       pt_graph *scratch, const pt_graph *prev, patched *pf,
+                       size_t n, size_t n_dirty, unsigned n_threads,
+                       pt_graph **out)
 {
   pt_graph_file_patch *fp = pt_calloc(n + 1, sizeof *fp);
   size_t *first = pt_calloc(n + 1, sizeof *first);
@@ -734,7 +789,11 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
     n_drop += diff[k].n_drop;
     n_add += diff[k].n_add;
   }
-  pt_graph_edge_patch ep = {NULL, 0, NULL, 0};
+  pt_graph_edge_patch ep = {NULL, 0, NULL, 0, NULL, 0};
+  size_t *was = NULL; /* the patched files' edges in prev */
+  if (rc == 0 && n_cpu > 1)
+    rc = patched_edges(c, prev, pf, n_dirty, &was, &ep.n_patched);
+  ep.patched = was;
   size_t *drop = rc == 0 ? pt_malloc((n_drop + 1) * sizeof *drop) : NULL;
   pt_edge *add = rc == 0 ? pt_malloc((n_add + 1) * sizeof *add) : NULL;
   if (rc == 0 && (!drop || !add))
@@ -777,6 +836,7 @@ static int patch_graph(pt_resolver *rs, pt_graph *scratch, const pt_graph *prev,
   pt_free(diff);
   pt_free(drop);
   pt_free(add);
+  pt_free(was);
   for (size_t k = 0; jobs && k < n; k++)
     pt_free((void *)jobs[k].refs);
   pt_free(jobs);
@@ -992,7 +1052,7 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
                    : PT_ERR(PT_ENOMEM, "out of memory");
   }
   if (rc == 0 && n > 0)
-    rc = patch_graph(rs, scratch, prev, pf, n, n_dirty,
+    rc = patch_graph(c, rs, scratch, prev, pf, n, n_dirty,
                      o->n_threads ? o->n_threads : pt_cpu_count(), out);
   pt_graph_free(scratch);
   if (rc == 0 && *out)
