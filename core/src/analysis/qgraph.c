@@ -349,6 +349,27 @@ static inline int runs_add(runs *r, uint32_t old, uint32_t now)
   return runs_start(r, old, shift);
 }
 
+/* The same for old .. old + n - 1 -> now .. now + n - 1. */
+static int runs_add_n(runs *r, uint32_t old, uint32_t now, uint32_t n)
+{
+  if (runs_add(r, old, now))
+    return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+  r->v[r->n - 1].n += n - 1;
+  return 0;
+}
+
+/* Bits from .. from + n - 1 set: whole words at once. */
+static void bits_set(uint64_t *bits, size_t from, size_t n)
+{
+  size_t end = from + n;
+  while (from < end && (from & 63))
+    pt_bit_set(bits, from++);
+  for (; from + 64 <= end; from += 64)
+    bits[from >> 6] = UINT64_MAX;
+  while (from < end)
+    pt_bit_set(bits, from++);
+}
+
 /* The buckets of the runs (complete) of old numbers below n_old. */
 static int runs_index(runs *r, size_t n_old)
 {
@@ -573,19 +594,27 @@ static int mark_kept(const pt_qgraph *old, const pt_graph *g,
       pt_bit_set(m->ent_kept, s);
   }
   /* the one pass over the edges' lineage: what stays (bits, and runs for
-   * the reverse lists) and which edges are new */
-  for (size_t i = 0; i < nd; i++) {
-    uint32_t s = ln->edge_src[i];
-    int rc = s != PT_GRAPH_NEW
-                 ? runs_add(&m->edges, s, (uint32_t)i)
-                 : pt_array_grow((void **)&m->new_edge, &m->cap_new_edge,
-                                 m->n_new_edge + 1, sizeof *m->new_edge);
-    if (rc)
+   * the reverse lists) and which edges are new. A patch keeps its base's
+   * edges in long runs (old and new numbers rising together): each is
+   * found by one compare an edge, then its run and its bits set at once
+   * (by words), where every kept edge cost a run's check and a bit */
+  const uint32_t *src = ln->edge_src;
+  for (size_t i = 0; i < nd;) {
+    uint32_t s = src[i];
+    if (s == PT_GRAPH_NEW) {
+      if (pt_array_grow((void **)&m->new_edge, &m->cap_new_edge,
+                        m->n_new_edge + 1, sizeof *m->new_edge))
+        return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
+      m->new_edge[m->n_new_edge++] = (uint32_t)i++;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < nd && src[j] == s + (uint32_t)(j - i))
+      j++;
+    if (runs_add_n(&m->edges, s, (uint32_t)i, (uint32_t)(j - i)))
       return PT_ERR(PT_ENOMEM, "out of memory updating the query graph");
-    if (s != PT_GRAPH_NEW)
-      pt_bit_set(m->edge_kept, s);
-    else
-      m->new_edge[m->n_new_edge++] = (uint32_t)i;
+    bits_set(m->edge_kept, s, j - i);
+    i = j;
   }
   /* 2: kept, not looked at; a node of several records that went (a gone
    * function's calls all leave from it) is looked at once */
