@@ -650,8 +650,10 @@ static void assert_same_patch(const pt_graph *a, const pt_graph *b)
 /* One file changed, one gone, one new, and a fourth's edges partly
  * dropped and added (a file only resolved again): with prev's edges of the
  * patched files listed, the edges merge in two parts, into the graph the
- * merge in one piece makes; a list with one of them missing, one too many,
- * or more than there are, merges in one piece again, to the same graph. */
+ * merge in one piece makes, and its query graph's update (the reverse
+ * lists in two parts) is its whole build; a list with one of them
+ * missing, one too many, or more than there are, merges in one piece
+ * again, to the same graph. */
 static void graph_patch__edges_in_two_parts_equal_one_piece(void **state)
 {
   (void)state;
@@ -709,6 +711,16 @@ static void graph_patch__edges_in_two_parts_equal_one_piece(void **state)
   assert_int_equal(pt_graph_patch_edges(g, fp, 3, &listed, &two), 0);
   assert_int_equal(two->edge_parts, 2);
   assert_same_patch(two, whole);
+  /* and the query graph's update of so large a graph (its reverse lists
+   * in two parts) is its whole build */
+  pt_qgraph *q = NULL, *updated = NULL, *built = NULL;
+  assert_int_equal(pt_qgraph_build(g, NULL, &q), 0);
+  assert_int_equal(pt_qgraph_update(q, two, &updated), 0);
+  assert_int_equal(pt_qgraph_build(two, NULL, &built), 0);
+  assert_same_qgraph(updated, built);
+  pt_qgraph_free(q);
+  pt_qgraph_free(updated);
+  pt_qgraph_free(built);
   pt_graph_free(two);
   /* wrong lists: the first missing; another edge (first_other) in too;
    * every edge of the graph */
