@@ -1,5 +1,4 @@
 /* pt/sys/heap.h on POSIX: the C library's malloc. */
-#define _DEFAULT_SOURCE /* MADV_HUGEPAGE: C11 alone hides it */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
