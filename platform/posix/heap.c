@@ -1,12 +1,8 @@
 /* pt/sys/heap.h on POSIX: the C library's malloc. */
 #include <limits.h>
-#include <stdint.h>
 #include <stdlib.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
-#endif
-#if defined(__linux__)
-#include <sys/mman.h>
 #endif
 
 #include "pt/sys/heap.h"
@@ -32,21 +28,5 @@ void pt_sys_heap_keep_freed(void)
   (void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
   (void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
   (void)mallopt(M_TOP_PAD, 64 << 20);
-#endif
-}
-
-void pt_sys_heap_advise_large(void *p, size_t n)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  /* the whole 2 MiB pages inside the block: madvise wants page-aligned
-   * ranges, and a huge page may only back an aligned 2 MiB */
-  const uintptr_t huge = (uintptr_t)2 << 20;
-  uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-  uintptr_t hi = ((uintptr_t)p + n) & ~(huge - 1);
-  if (p && hi > lo)
-    (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)n;
 #endif
 }

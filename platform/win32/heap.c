@@ -60,14 +60,6 @@ void pt_sys_heap_trim(void)
     HeapCompact(h, 0);
 }
 
-/* Large pages on Windows need SeLockMemoryPrivilege and VirtualAlloc of
- * their own: not for blocks of the private heap. */
-void pt_sys_heap_advise_large(void *p, size_t n)
-{
-  (void)p;
-  (void)n;
-}
-
 /* The private heap keeps what is freed until pt_sys_heap_trim compacts
  * it. */
 void pt_sys_heap_keep_freed(void)

@@ -11,7 +11,6 @@
 #include "graph_int.h"
 #include "pt/both.h"
 #include "pt/ptrmap.h"
-#include "pt/sys/heap.h"
 
 #define VEC_COPY(dst, src)                                                \
   ((src).n == 0 ? 0                                                       \
@@ -108,7 +107,6 @@ static int prepare(pt_graph_pool *p, pt__spare_kind kind, size_t n, size_t item,
   void *v = pt_malloc(size);
   if (!v)
     return PT_ERR(PT_ENOMEM, "out of memory");
-  pt_sys_heap_advise_large(v, size);
   memset(v, 0, size); /* faulted in now rather than in the patch */
   pt_mutex_lock(p->mu);
   void *had = p->spare[kind].v;

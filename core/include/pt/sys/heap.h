@@ -12,12 +12,6 @@ void pt_sys_heap_free(void *p);
 /* Gives memory freed by finished work back to the OS where the heap keeps
  * it cached (glibc's per-thread arenas); a no-op elsewhere. */
 void pt_sys_heap_trim(void);
-/* Advises that the n bytes at p, a large block about to be filled whole,
- * be backed by large pages where the system offers them on request
- * (Linux's transparent huge pages in madvise mode): a 125 MB block then
- * takes some sixty page faults instead of thirty thousand. A hint: it
- * changes no contents and cannot fail; a no-op elsewhere. */
-void pt_sys_heap_advise_large(void *p, size_t n);
 /* Keeps the memory freed from now on for the process's next allocations,
  * for a short run whose threads free and allocate large blocks while
  * others work (a re-run of pt01): glibc then maps no block under 32 MiB
