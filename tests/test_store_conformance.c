@@ -899,30 +899,34 @@ static void make_schema_7(sqlite3 *db)
                                 NULL, NULL, NULL), SQLITE_OK);
 }
 
-/* An index of schema 7 (edge rows in the graph's order, a unique index
- * over their key) loads as it was saved; a re-run's changes over it
- * write this build's schema, whole. */
-static void sqlite_load__reads_schema_7_edges_by_row_id(void **state)
+/* Saves g in this build's schema and turns the file into an older one
+ * with make. */
+static void save_as_older(pt_test_fixture *f, const pt_graph *g,
+                          void (*make)(sqlite3 *db))
 {
-  pt_test_fixture *f = *state;
+  sqlite3 *db = NULL;
+  assert_int_equal(pt_store_save(f->st, g), 0);
+  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
+  make(db);
+  sqlite3_close(db);
+}
+
+/* A file turned into an older schema by make loads as it was saved (the
+ * weird and the sample graphs; check_sql, asked of the sample's file,
+ * gives "1": the older shape is there); a re-run's changes over it write
+ * this build's schema, whole. */
+static void assert_older_schema_loads(pt_test_fixture *f,
+                                      void (*make)(sqlite3 *db),
+                                      const char *check_sql)
+{
   pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
   pt_graph *odd = pt_test_weird_graph(), *back_odd = pt_test_new_graph();
   const char *path = pt_test_spec_path(f);
-  sqlite3 *db = NULL;
-  assert_int_equal(pt_store_save(f->st, odd), 0);
-  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  make_schema_7(db);
-  sqlite3_close(db);
+  save_as_older(f, odd, make);
   assert_int_equal(pt_store_load(f->st, back_odd), 0);
   assert_true(pt_graph_equal(odd, back_odd));
-  assert_int_equal(pt_store_save(f->st, g), 0);
-  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  make_schema_7(db);
-  sqlite3_close(db);
-  assert_query(path, "SELECT count(*) FROM sqlite_master WHERE name ="
-               " 'edge_rows_key'", "1");
-  pt_graph_free(back);
-  back = pt_test_new_graph();
+  save_as_older(f, g, make);
+  assert_query(path, check_sql, "1");
   assert_int_equal(pt_store_load(f->st, back), 0);
   assert_true(pt_graph_equal(g, back));
   assert_int_equal(pt_store_write_changes(f->st, back, odd), 0);
@@ -935,6 +939,16 @@ static void sqlite_load__reads_schema_7_edges_by_row_id(void **state)
   pt_graph_free(back);
   pt_graph_free(odd);
   pt_graph_free(back_odd);
+}
+
+/* An index of schema 7 (edge rows in the graph's order, a unique index
+ * over their key) loads as it was saved; a re-run's changes over it
+ * write this build's schema, whole. */
+static void sqlite_load__reads_schema_7_edges_by_row_id(void **state)
+{
+  assert_older_schema_loads(*state, make_schema_7,
+                            "SELECT count(*) FROM sqlite_master WHERE name ="
+                            " 'edge_rows_key'");
 }
 
 /* Turns a file of this build's schema into schema 6: every entity's code
@@ -1045,32 +1059,9 @@ static void make_schema_5(sqlite3 *db)
  * a re-run's changes over it write this build's schema, whole. */
 static void sqlite_load__reads_schema_5_entities_of_text(void **state)
 {
-  pt_test_fixture *f = *state;
-  pt_graph *g = pt_test_sample_graph(), *back = pt_test_new_graph();
-  pt_graph *odd = pt_test_weird_graph(), *back_odd = pt_test_new_graph();
-  sqlite3 *db = NULL;
-  assert_int_equal(pt_store_save(f->st, odd), 0);
-  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
-  make_schema_5(db);
-  sqlite3_close(db);
-  assert_int_equal(pt_store_load(f->st, back_odd), 0);
-  assert_true(pt_graph_equal(odd, back_odd));
-  assert_int_equal(pt_store_save(f->st, g), 0);
-  assert_int_equal(sqlite3_open(pt_test_spec_path(f), &db), SQLITE_OK);
-  make_schema_5(db);
-  sqlite3_close(db);
-  assert_query(pt_test_spec_path(f), "SELECT count(*) FROM sqlite_master "
-               "WHERE name = 'entities' AND type = 'table'", "1");
-  assert_int_equal(pt_store_load(f->st, back), 0);
-  assert_true(pt_graph_equal(g, back));
-  assert_int_equal(pt_store_write_changes(f->st, back, odd), 0);
-  assert_query(pt_test_spec_path(f), "SELECT value FROM meta WHERE name = "
-               "'schema_version'", "8");
-  pt_test_assert_loads(f->st, odd);
-  pt_graph_free(g);
-  pt_graph_free(back);
-  pt_graph_free(odd);
-  pt_graph_free(back_odd);
+  assert_older_schema_loads(*state, make_schema_5,
+                            "SELECT count(*) FROM sqlite_master WHERE name ="
+                            " 'entities' AND type = 'table'");
 }
 
 /* Turns a file of this build's schema into schema 4: entities a table of
