@@ -10,6 +10,7 @@
 #            bench/index_bench.sh does (default: git, about 550 C files)
 # Env: EDITS (per size class, default 100), LOAD_S (wrk seconds, default 10),
 #      SCEN_ROUNDS (rounds of the kinds of change below, default 20),
+#      FOLDER_ROUNDS (rounds of the folder kinds below, default SCEN_ROUNDS),
 #      IDLE_S (seconds of the idle figure, default 10),
 #      PT (the binary, default build/parseltongue),
 #      KEEP (a folder: the server's output and error log are copied there).
@@ -18,7 +19,10 @@
 # First, by kind of change against the 150 ms target of issue #14: rounds
 # that each add a definition to a file, edit its body, rename the file,
 # remove the definition and delete a new file, timing each from the save
-# to the detail view showing it (after the previous change has settled).
+# to the detail view showing it (after the previous change has settled);
+# then rounds that make a new folder holding a new file with a definition,
+# remove that folder, and add a definition to a file while a file of no
+# language is written beside it.
 # Each edit appends a uniquely named function to one file (C or Python,
 # among those holding code entities: not tests) and polls
 # GET /code-entity-detail-view?key=NAME over one keep-alive connection
@@ -158,9 +162,10 @@ EOF
 # the threads that last (the update thread, not its helpers) into
 # $out/scen.KIND.own: what the update's wall time is on a quiet machine
 scenarios() {
-  python3 - "$out/tree" "$port" "$1" "$out" "$pid" <<'EOF'
-import http.client, json, os, random, sys, time
+  python3 - "$out/tree" "$port" "$1" "$out" "$pid" "$2" <<'EOF'
+import http.client, json, os, random, shutil, sys, time
 root, port, n, out, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+n_folder = int(sys.argv[6])
 tick = os.sysconf("SC_CLK_TCK")
 def ticks(path):  # user + system of a /proc stat, and the thread's name
     with open(path) as f:
@@ -204,7 +209,8 @@ for d, dirs, names in os.walk(root):
     files += [os.path.join(d, f) for f in sorted(names) if f.endswith((".c", ".py"))
               and os.path.relpath(os.path.join(d, f), root) in code]
 random.Random(14).shuffle(files)
-lat = {k: [] for k in ("added", "body", "renamed", "removed", "deleted")}
+lat = {k: [] for k in ("added", "body", "renamed", "removed", "deleted",
+                       "new_folder", "folder_gone", "beside_ignored")}
 cpu = {k: [] for k in lat}
 cpu_own = {k: [] for k in lat}
 def settle():
@@ -259,6 +265,33 @@ for i in range(n):
     cpu["deleted"].pop()
     cpu_own["deleted"].pop()
     timed("deleted", lambda: os.remove(fresh), lambda s, b: s == 404)
+# the folder rounds: a new folder holding one new file that defines a
+# function (timed until the function shows), the folder removed (until
+# it is gone), and a definition added to a file while a file of no
+# language (notes) is written beside it (until the definition shows:
+# a change the index ignores must not hold up the one beside it)
+for i in range(n_folder):
+    path = files[i % len(files)]
+    ext = os.path.splitext(path)[1]
+    folder = os.path.join(os.path.dirname(path), "ptlb_dir_%d" % i)
+    fresh = os.path.join(folder, "ptlb_mod_%d%s" % (i, ext))
+    name = "pt_live_dir_%d_%d" % (os.getpid(), i)
+    def make():
+        os.mkdir(folder)
+        write(fresh, define(fresh, name, i).lstrip())
+    timed("new_folder", make, lambda s, b: s == 200)
+    timed("folder_gone", lambda: shutil.rmtree(folder), lambda s, b: s == 404)
+    with open(path) as f:
+        orig = f.read()
+    notes = os.path.join(os.path.dirname(path), "ptlb_notes_%d.txt" % i)
+    name = "pt_live_ign_%d_%d" % (os.getpid(), i)
+    def beside():
+        write(notes, "notes\n")
+        write(path, define(path, name, i), "a")
+    timed("beside_ignored", beside, lambda s, b: s == 200)
+    settle()
+    os.remove(notes)
+    write(path, orig)
 for k, v in lat.items():
     write(os.path.join(out, "scen." + k), "".join("%.2f\n" % x for x in v))
     write(os.path.join(out, "scen." + k + ".cpu"), "".join("%.2f\n" % x for x in cpu[k]))
@@ -288,7 +321,7 @@ idle_cpu() {
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; }
 rss_ready=$(rss_kb)
-scenarios "$scen"
+scenarios "$scen" "${FOLDER_ROUNDS:-$scen}"
 rss_after=$(rss_kb)
 idle_s=${IDLE_S:-10}
 idle_ticks=$(idle_cpu "$idle_s")
@@ -312,8 +345,10 @@ cat "$out"/lat.small "$out"/lat.medium "$out"/lat.large > "$out/lat.every"
 stats "all classes" "$out/lat.every"
 stats "all, under wrk load" "$out/lat.all"
 echo
+kinds="added body renamed removed deleted new_folder folder_gone beside_ignored"
 printf 'by kind of change (ms)  changes      p50      p95      p99      max   p99/150ms\n'
-for k in added body renamed removed deleted; do
+for k in $kinds; do
+  [ -s "$out/scen.$k" ] || continue
   stats "$k" "$out/scen.$k" |
     awk '{printf "%-22s %5d %8.1f %8.1f %8.1f %8.1f %10.2fx\n", $1, $2, $3, $4, $5, $6, $5 / 150}'
 done
@@ -323,7 +358,8 @@ for w in cpu own; do
   else
     printf 'of it, threads that last (the update thread; its helpers left out)\n'
   fi
-  for k in added body renamed removed deleted; do
+  for k in $kinds; do
+    [ -s "$out/scen.$k.$w" ] || continue
     stats "$k" "$out/scen.$k.$w" |
       awk '{printf "%-22s %5d %8.1f %8.1f %8.1f %8.1f\n", $1, $2, $3, $4, $5, $6}'
   done
