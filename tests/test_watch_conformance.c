@@ -13,6 +13,7 @@
 #include "watch_support.h"
 
 #define FAST_POLL_MS 50
+#define N_OVERFLOW_TESTS 2 /* the last ones of run_on */
 #define DONNEES "donn\xc3\xa9" "es"
 #define NIHONGO "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e.c"
 
@@ -231,10 +232,21 @@ static void watch__reports_non_ascii_names_in_utf8(void **state)
   expect(f, PT_WATCH_CHANGED, DONNEES "/" NIHONGO, 0);
 }
 
-static void watch__ignores_default_excluded_folders(void **state)
+static void remove_tree(pt_test_watch *f, const char *rel)
+{
+  char *p = pt_test_watch_path(f, rel);
+  assert_int_equal(pt_fs_remove_tree(p), 0);
+  pt_free(p);
+}
+
+/* Nothing below a default-excluded folder is watched or reported, not
+ * even a write to one that was there from the start. */
+static void watch__ignores_changes_inside_default_excluded_folders(void **state)
 {
   pt_test_watch *f = *state;
   pt_test_write(f->dir, "node_modules/pkg/index.js", "1");
+  pt_test_write(f->dir, "target/debug/x.rs", "fn x() {}");
+  pt_test_write(f->dir, "parseltongue20260101120000/old.db", "db");
   start(f);
   pt_test_write(f->dir, "node_modules/x.js", "x");
   pt_test_write(f->dir, "node_modules/pkg/index.js", "22");
@@ -244,6 +256,114 @@ static void watch__ignores_default_excluded_folders(void **state)
   assert_int_equal(pt_test_watch_count_prefix(f, "node_modules"), 0);
   assert_int_equal(pt_test_watch_count_prefix(f, "target"), 0);
   assert_int_equal(pt_test_watch_count_prefix(f, "parseltongue"), 0);
+}
+
+/* The walk lists a default-excluded folder as ignored, so its coming and
+ * going is reported like any folder's; what is written inside is not (an
+ * npm install must not flood the consumer). */
+static void watch__reports_default_excluded_folder_itself_only(void **state)
+{
+  pt_test_watch *f = *state;
+  start(f);
+  make_dir(f, "node_modules");
+  pt_test_write(f->dir, "node_modules/x.js", "x");
+  pt_test_write(f->dir, "node_modules/pkg/index.js", "1");
+  expect(f, PT_WATCH_CHANGED, "node_modules", 1);
+  pt_test_watch_sync(f, "m1");
+  assert_int_equal(pt_test_watch_count_prefix(f, "node_modules/"), 0);
+  remove_tree(f, "node_modules");
+  expect(f, PT_WATCH_REMOVED, "node_modules", 1);
+  pt_test_watch_sync(f, "m2");
+  assert_int_equal(pt_test_watch_count_prefix(f, "node_modules/"), 0);
+}
+
+static void watch__reports_new_workspace_folder_itself_only(void **state)
+{
+  pt_test_watch *f = *state;
+  start(f);
+  pt_test_write(f->dir, "sub/parseltongue20260101120000/analysis.db", "db");
+  expect(f, PT_WATCH_CHANGED, "sub/parseltongue20260101120000", 1);
+  pt_test_watch_sync(f, "m1");
+  assert_int_equal(
+      pt_test_watch_count_prefix(f, "sub/parseltongue20260101120000/"), 0);
+}
+
+/* The walk excludes files by the same names ("dist", "build"): their
+ * coming and going is reported, their contents never matter. */
+static void watch__reports_default_excluded_file_coming_and_going(void **state)
+{
+  pt_test_watch *f = *state;
+  start(f);
+  pt_test_write(f->dir, "dist", "1");
+  expect(f, PT_WATCH_CHANGED, "dist", 0);
+  pt_test_watch_sync(f, "m1");
+  pt_test_write(f->dir, "dist", "22");
+  pt_test_watch_sync(f, "m2");
+  assert_int_equal(pt_test_watch_count(f, PT_WATCH_CHANGED, "dist", 0), 1);
+  char *p = pt_test_watch_path(f, "dist");
+  assert_int_equal(pt_fs_remove(p), 0);
+  pt_free(p);
+  expect(f, PT_WATCH_REMOVED, "dist", 0);
+}
+
+static void watch__reports_file_renamed_to_default_excluded_name(void **state)
+{
+  pt_test_watch *f = *state;
+  pt_test_write(f->dir, "a.c", "int a;");
+  start(f);
+  move(f, "a.c", "build");
+  expect(f, PT_WATCH_REMOVED, "a.c", 0);
+  expect(f, PT_WATCH_CHANGED, "build", 0);
+  move(f, "build", "b.c");
+  expect(f, PT_WATCH_REMOVED, "build", 0);
+  expect(f, PT_WATCH_CHANGED, "b.c", 0);
+}
+
+/* A folder renamed to an excluded name is gone for the walk and appears
+ * as ignored: its files stop being reported; renamed back, it is walked
+ * again and its files are reported as for any folder moved in. */
+static void watch__reports_folder_renamed_into_and_out_of_excluded_name(
+    void **state)
+{
+  pt_test_watch *f = *state;
+  pt_test_write(f->dir, "lib/a.c", "int a;");
+  start(f);
+  move(f, "lib", "node_modules");
+  expect(f, PT_WATCH_REMOVED, "lib", 1);
+  expect(f, PT_WATCH_CHANGED, "node_modules", 1);
+  pt_test_write(f->dir, "node_modules/b.c", "int b;");
+  pt_test_watch_sync(f, "m1");
+  assert_int_equal(pt_test_watch_count_prefix(f, "node_modules/"), 0);
+  move(f, "node_modules", "lib2");
+  expect(f, PT_WATCH_REMOVED, "node_modules", 1);
+  expect(f, PT_WATCH_CHANGED, "lib2", 1);
+  expect(f, PT_WATCH_CHANGED, "lib2/a.c", 0);
+  expect(f, PT_WATCH_CHANGED, "lib2/b.c", 0);
+  pt_test_watch_sync(f, "m2");
+  assert_int_equal(pt_test_watch_count_prefix(f, "node_modules/"), 0);
+}
+
+/* A folder moved in is listed, and an excluded folder in it is an entry
+ * of that listing like its files, reported without its contents. */
+static void watch__reports_excluded_folder_of_folder_moved_in(void **state)
+{
+  pt_test_watch *f = *state;
+  char *out = pt_test_tmpdir("watch-out");
+  pt_test_write(out, "pkg/node_modules/m/index.js", "1");
+  pt_test_write(out, "pkg/f.c", "int f;");
+  start(f);
+  char *to = pt_test_watch_path(f, "pkg");
+  pt_buf src = PT_BUF_INIT;
+  assert_int_equal(pt_buf_printf(&src, "%s/pkg", out), 0);
+  pt_test_move(src.ptr, to);
+  expect(f, PT_WATCH_CHANGED, "pkg/f.c", 0);
+  expect(f, PT_WATCH_CHANGED, "pkg/node_modules", 1);
+  pt_test_watch_sync(f, "m1");
+  assert_int_equal(pt_test_watch_count_prefix(f, "pkg/node_modules/"), 0);
+  pt_buf_fini(&src);
+  pt_free(to);
+  pt_fs_remove_tree(out);
+  pt_free(out);
 }
 
 static void watch__ignores_skip_paths(void **state)
@@ -257,6 +377,32 @@ static void watch__ignores_skip_paths(void **state)
   expect(f, PT_WATCH_CHANGED, "data/keep.c", 0);
   pt_test_watch_sync(f, "m1");
   assert_int_equal(pt_test_watch_count_prefix(f, "data/db"), 0);
+}
+
+/* Unlike a default exclude, a skip path (the database or workspace in
+ * use) is not on the walk's ignored list, and the store's save replaces
+ * the database file by a rename: its coming and going is never reported,
+ * or every save would wake the consumer. */
+static void watch__ignores_skip_paths_coming_and_going(void **state)
+{
+  pt_test_watch *f = *state;
+  const char *const skip[] = {"data/db", "x.db"};
+  make_dir(f, "data");
+  pt_test_watch_start(f, skip, 2, FAST_POLL_MS);
+  pt_test_write(f->dir, "data/db/LOG", "log");
+  pt_test_write(f->dir, "x.db.tmp", "v1");
+  char *src = pt_test_watch_path(f, "x.db.tmp");
+  char *dst = pt_test_watch_path(f, "x.db");
+  assert_int_equal(pt_fs_replace(src, dst), 0);
+  pt_test_watch_sync(f, "m1");
+  remove_tree(f, "data/db");
+  assert_int_equal(pt_fs_remove(dst), 0);
+  pt_test_watch_sync(f, "m2");
+  assert_int_equal(pt_test_watch_count_prefix(f, "data/db"), 0);
+  assert_int_equal(pt_test_watch_count(f, PT_WATCH_CHANGED, "x.db", 0), 0);
+  assert_int_equal(pt_test_watch_count(f, PT_WATCH_REMOVED, "x.db", 0), 0);
+  pt_free(dst);
+  pt_free(src);
 }
 
 /* The callback is held while more changes arrive than the backend's queue
@@ -276,6 +422,29 @@ static void watch__reports_rescan_when_events_overflow(void **state)
   if (rc != 0)
     skip();
   expect(f, PT_WATCH_RESCAN, "", 1);
+}
+
+/* After an overflow the watches are taken again: still none inside an
+ * excluded folder. */
+static void watch__rescan_leaves_excluded_folders_unwatched(void **state)
+{
+  pt_test_watch *f = *state;
+  make_dir(f, "node_modules/pkg");
+  start(f);
+  atomic_store(&f->is_held, 1);
+  pt_test_write(f->dir, "m0", "marker");
+  for (int i = 0; i < 5000 && !atomic_load(&f->is_waiting); i++)
+    pt_sleep_ms(1);
+  int is_waiting = atomic_load(&f->is_waiting);
+  int rc = is_waiting ? f->be->flood(f->dir) : 0;
+  atomic_store(&f->is_held, 0); /* before any failure: teardown joins */
+  assert_true(is_waiting);
+  if (rc != 0)
+    skip();
+  expect(f, PT_WATCH_RESCAN, "", 1);
+  pt_test_write(f->dir, "node_modules/pkg/late.js", "1");
+  pt_test_watch_sync(f, "m1");
+  assert_int_equal(pt_test_watch_count_prefix(f, "node_modules/"), 0);
 }
 
 static void watch_stop__returns_promptly_while_idle(void **state)
@@ -354,22 +523,34 @@ static int run_on(const pt_test_watch_backend *be)
       WATCH_TEST(watch__forgets_folder_moved_out, be),
       WATCH_TEST(watch__reports_deleted_folder, be),
       WATCH_TEST(watch__reports_non_ascii_names_in_utf8, be),
-      WATCH_TEST(watch__ignores_default_excluded_folders, be),
+      WATCH_TEST(watch__ignores_changes_inside_default_excluded_folders, be),
+      WATCH_TEST(watch__reports_default_excluded_folder_itself_only, be),
+      WATCH_TEST(watch__reports_new_workspace_folder_itself_only, be),
+      WATCH_TEST(watch__reports_default_excluded_file_coming_and_going, be),
+      WATCH_TEST(watch__reports_file_renamed_to_default_excluded_name, be),
+      WATCH_TEST(watch__reports_folder_renamed_into_and_out_of_excluded_name,
+                 be),
+      WATCH_TEST(watch__reports_excluded_folder_of_folder_moved_in, be),
       WATCH_TEST(watch__ignores_skip_paths, be),
+      WATCH_TEST(watch__ignores_skip_paths_coming_and_going, be),
       WATCH_TEST(watch_stop__returns_promptly_while_idle, be),
       WATCH_TEST(watch_stop__returns_promptly_while_events_arrive, be),
       WATCH_TEST(watch_start__missing_root_is_notfound, be),
       WATCH_TEST(watch_start__file_root_is_invalid, be),
       WATCH_TEST(watch_backend__names_the_backend_in_use, be),
-      WATCH_TEST(watch__reports_rescan_when_events_overflow, be), /* last */
+      /* the overflow tests last */
+      WATCH_TEST(watch__reports_rescan_when_events_overflow, be),
+      WATCH_TEST(watch__rescan_leaves_excluded_folders_unwatched, be),
   };
   char group[64];
   snprintf(group, sizeof group, "watch_conformance[%s]", be->name);
   print_message("%s\n", group); /* only cmocka's XML output names groups */
   /* A backend without an event queue (polling) has nothing to overflow:
-   * the last test is left out. The macro cmocka_run_group_tests_name
-   * cannot take a count, so its function is called directly. */
-  size_t n = sizeof tests / sizeof tests[0] - (be->flood ? 0 : 1);
+   * the last N_OVERFLOW_TESTS are left out. The macro
+   * cmocka_run_group_tests_name cannot take a count, so its function is
+   * called directly. */
+  size_t n = sizeof tests / sizeof tests[0] -
+             (be->flood ? 0 : N_OVERFLOW_TESTS);
   return _cmocka_run_group_tests(group, tests, n, NULL, NULL);
 }
 

@@ -42,13 +42,14 @@ void pt__watch_emit_final(pt_watch *w, pt_watch_kind kind, const char *rel)
   w->cb(&ev, w->payload);
 }
 
-int pt__watch_is_skipped(const pt_watch *w, const char *rel, const char *name,
-                         int is_dir)
+pt__watch_rule pt__watch_rule_of(const pt_watch *w, const char *rel,
+                                 const char *name, int is_dir)
 {
-  int is_skipped = pt_walk_is_default_excluded(name, is_dir);
-  for (size_t i = 0; !is_skipped && i < w->n_skip; i++)
-    is_skipped = strcmp(w->skip[i], rel) == 0;
-  return is_skipped;
+  for (size_t i = 0; i < w->n_skip; i++)
+    if (strcmp(w->skip[i], rel) == 0)
+      return PT__WATCH_SKIPPED;
+  return pt_walk_is_default_excluded(name, is_dir) ? PT__WATCH_EXCLUDED
+                                                   : PT__WATCH_KEPT;
 }
 
 int pt__watch_full_path(const pt_watch *w, const char *rel, pt_buf *out)

@@ -136,8 +136,9 @@ static void listing_fini(listing *l)
 
 /* Watches rel and every folder below it. The watch goes on before the
  * listing, so a file created meanwhile is seen by one or the other (maybe
- * both). With is_report set, files found are reported CHANGED: they were
- * created before their folder's watch existed. */
+ * both). With is_report set, files (and excluded entries) found are
+ * reported CHANGED: they were created before their folder's watch
+ * existed. */
 static int add_tree(pt_watch *w, const char *rel, int is_report, int depth)
 {
   pt_buf full = PT_BUF_INIT, child = PT_BUF_INIT;
@@ -153,9 +154,16 @@ static int add_tree(pt_watch *w, const char *rel, int is_report, int depth)
     pt_buf_clear(&child);
     rc = *rel ? pt_buf_printf(&child, "%s/%s", rel, l.names[i])
               : pt_buf_puts(&child, l.names[i]);
-    if (rc != 0 || pt__watch_is_skipped(w, child.ptr, l.names[i], l.is_dir[i]))
+    pt__watch_rule rule =
+        rc == 0 ? pt__watch_rule_of(w, child.ptr, l.names[i], l.is_dir[i])
+                : PT__WATCH_SKIPPED;
+    if (rule == PT__WATCH_SKIPPED)
       continue;
-    if (l.is_dir[i] && depth < PT__WATCH_MAX_DEPTH)
+    if (rule == PT__WATCH_EXCLUDED && is_report)
+      pt__watch_emit(w, PT_WATCH_CHANGED, child.ptr, l.is_dir[i]);
+    else if (rule == PT__WATCH_EXCLUDED)
+      continue;
+    else if (l.is_dir[i] && depth < PT__WATCH_MAX_DEPTH)
       rc = add_tree(w, child.ptr, is_report, depth + 1);
     else if (!l.is_dir[i] && is_report)
       pt__watch_emit(w, PT_WATCH_CHANGED, child.ptr, 0);
@@ -193,6 +201,24 @@ static int on_child(pt_watch *w, uint32_t mask, const char *rel, int is_dir)
   return rc;
 }
 
+/* A default-excluded entry appeared or went: reported as any entry's
+ * coming and going, but a folder gets no watch, and a file's writes are
+ * not reported (its contents never matter to the walk). */
+static void on_excluded(pt_watch *w, uint32_t mask, const char *rel,
+                        int is_dir)
+{
+  if (is_dir && (mask & (IN_CREATE | IN_MOVED_TO)))
+    pt__watch_emit(w, PT_WATCH_CHANGED, rel, 1);
+  else if (is_dir && (mask & (IN_DELETE | IN_MOVED_FROM)))
+    pt__watch_emit(w, PT_WATCH_REMOVED, rel, 1);
+  else if (mask & (IN_DELETE | IN_MOVED_FROM))
+    pt__watch_emit_final(w, PT_WATCH_REMOVED, rel);
+  else if (mask & IN_MOVED_TO)
+    pt__watch_emit_final(w, PT_WATCH_CHANGED, rel);
+  else if (mask & IN_CREATE)
+    pt__watch_emit(w, PT_WATCH_CHANGED, rel, 0);
+}
+
 static int on_event(pt_watch *w, const struct inotify_event *ev, pt_buf *rel)
 {
   int found = 0, rc = 0;
@@ -213,8 +239,13 @@ static int on_event(pt_watch *w, const struct inotify_event *ev, pt_buf *rel)
     rc = *w->dirs[i].rel
              ? pt_buf_printf(rel, "%s/%s", w->dirs[i].rel, ev->name)
              : pt_buf_puts(rel, ev->name);
-    if (rc == 0 && !pt__watch_is_skipped(w, rel->ptr, ev->name, is_dir))
+    pt__watch_rule rule = rc == 0 ? pt__watch_rule_of(w, rel->ptr, ev->name,
+                                                      is_dir)
+                                  : PT__WATCH_SKIPPED;
+    if (rule == PT__WATCH_KEPT)
       rc = on_child(w, ev->mask, rel->ptr, is_dir);
+    else if (rule == PT__WATCH_EXCLUDED)
+      on_excluded(w, ev->mask, rel->ptr, is_dir);
   }
   return rc;
 }

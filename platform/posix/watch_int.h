@@ -65,10 +65,21 @@ void pt__watch_emit(pt_watch *w, pt_watch_kind kind, const char *rel,
 void pt__watch_emit_final(pt_watch *w, pt_watch_kind kind, const char *rel);
 /* Starts a new batch: the next event is reported even if it repeats. */
 void pt__watch_batch(pt_watch *w);
-/* Whether the entry `name` at root-relative `rel` is left out: a default
- * exclude or one of the skip paths. */
-int pt__watch_is_skipped(const pt_watch *w, const char *rel, const char *name,
-                         int is_dir);
+/* What the watcher does with an entry. */
+typedef enum pt__watch_rule {
+  PT__WATCH_KEPT,     /* watched (a folder) and reported */
+  PT__WATCH_EXCLUDED, /* a default exclude: the walk lists it as ignored,
+                         so its own coming and going is reported, but a
+                         folder is never watched and nothing inside it, nor
+                         a file's writes, is reported */
+  PT__WATCH_SKIPPED   /* a skip path (the database or workspace in use):
+                         the walk does not even list it; nothing reported */
+} pt__watch_rule;
+
+/* The rule for the entry `name` at root-relative `rel`, checked in the
+ * walk's order: skip paths first, then the default excludes. */
+pt__watch_rule pt__watch_rule_of(const pt_watch *w, const char *rel,
+                                 const char *name, int is_dir);
 /* "root/rel" (or the root itself for "") into out. */
 int pt__watch_full_path(const pt_watch *w, const char *rel, pt_buf *out);
 /* Waits up to timeout_ms (-1: forever) for fd (-1: none) to be readable.

@@ -62,7 +62,8 @@ static int add_subdir(scan *sc)
 
 /* One entry of a listing. Links are recorded like files and never
  * followed, as the walk does; an entry that vanished since the listing is
- * simply not recorded. */
+ * simply not recorded. A default-excluded entry is recorded with no size
+ * or mtime (only its coming and going counts) and never listed. */
 static int visit(const char *name, pt_fs_type type, void *payload)
 {
   scan *sc = payload;
@@ -71,9 +72,11 @@ static int visit(const char *name, pt_fs_type type, void *payload)
   pt_buf_clear(&sc->rel);
   int rc = *sc->dir_rel ? pt_buf_printf(&sc->rel, "%s/%s", sc->dir_rel, name)
                         : pt_buf_puts(&sc->rel, name);
-  int is_kept = rc == 0 && !pt__watch_is_skipped(sc->w, sc->rel.ptr, name,
-                                                 is_dir);
-  if (is_kept && !is_dir) {
+  pt__watch_rule rule = rc == 0 ? pt__watch_rule_of(sc->w, sc->rel.ptr, name,
+                                                    is_dir)
+                                : PT__WATCH_SKIPPED;
+  int is_kept = rule != PT__WATCH_SKIPPED;
+  if (rule == PT__WATCH_KEPT && !is_dir) {
     rc = pt__watch_full_path(sc->w, sc->rel.ptr, &sc->full);
     if (rc == 0)
       rc = pt_fs_stat_path(sc->full.ptr, &st);
@@ -85,7 +88,7 @@ static int visit(const char *name, pt_fs_type type, void *payload)
   }
   if (is_kept && rc == 0)
     rc = snap_add(sc->snap, sc->rel.ptr, is_dir, &st);
-  if (is_kept && rc == 0 && is_dir)
+  if (rule == PT__WATCH_KEPT && is_dir && rc == 0)
     rc = add_subdir(sc);
   return rc;
 }

@@ -129,10 +129,20 @@ static int is_skip_path(const pt_watch *w, const char *rel, size_t len)
   return 0;
 }
 
-/* The watch covers the whole tree, so a path is left out when any folder
- * on the way to it is (a default exclude or a skip path), as the POSIX
- * watcher never watches those folders at all. */
-static int is_skipped(const pt_watch *w, const char *rel, int is_dir)
+/* What the watcher does with a path. */
+typedef enum rule {
+  KEPT,     /* reported (a folder: and what is below it) */
+  EXCLUDED, /* a default exclude: the walk lists it as ignored, so its own
+               coming and going is reported, nothing below it nor a file's
+               writes */
+  SKIPPED   /* a skip path, or below a left-out folder: never reported */
+} rule;
+
+/* The watch covers the whole tree, so a path is dropped when any folder
+ * on the way to it is left out (a default exclude or a skip path), as the
+ * POSIX watcher never watches those folders at all. The entry itself is
+ * checked in the walk's order: skip paths first, then default excludes. */
+static rule rule_of(const pt_watch *w, const char *rel, int is_dir)
 {
   char name[MAX_PATH * 4];
   const char *start = rel;
@@ -142,14 +152,14 @@ static int is_skipped(const pt_watch *w, const char *rel, int is_dir)
     size_t n = (size_t)(p - start);
     int is_last = *p == '\0';
     if (n >= sizeof name)
-      return 1; /* no real name is this long */
+      return SKIPPED; /* no real name is this long */
     memcpy(name, start, n);
     name[n] = '\0';
-    if (pt_walk_is_default_excluded(name, is_last ? is_dir : 1) ||
-        is_skip_path(w, rel, (size_t)(p - rel)))
-      return 1;
+    int is_excluded = pt_walk_is_default_excluded(name, is_last ? is_dir : 1);
+    if (is_skip_path(w, rel, (size_t)(p - rel)) || (is_excluded && !is_last))
+      return SKIPPED;
     if (is_last)
-      return 0;
+      return is_excluded ? EXCLUDED : KEPT;
     start = p + 1;
   }
 }
@@ -188,18 +198,24 @@ static int on_entry(const char *name, pt_fs_type type, void *payload)
   pt_buf_clear(&s->child);
   int rc = *s->rel ? pt_buf_printf(&s->child, "%s/%s", s->rel, name)
                    : pt_buf_puts(&s->child, name);
-  if (rc != 0 || is_skipped(s->w, s->child.ptr, is_dir))
+  rule r = rc == 0 ? rule_of(s->w, s->child.ptr, is_dir) : SKIPPED;
+  if (r == SKIPPED)
     return rc;
-  if (is_dir && s->depth < MAX_DEPTH)
+  if (r == EXCLUDED) {
+    rc = is_dir ? dirs_put(s->w, s->child.ptr) : 0; /* is_dir at removal */
+    if (rc == 0 && s->is_report)
+      emit(s->w, PT_WATCH_CHANGED, s->child.ptr, is_dir);
+  } else if (is_dir && s->depth < MAX_DEPTH)
     rc = scan_tree(s->w, s->child.ptr, s->is_report, s->depth + 1);
   else if (!is_dir && s->is_report)
     emit(s->w, PT_WATCH_CHANGED, s->child.ptr, 0);
   return rc;
 }
 
-/* Records rel and the folders below it; with is_report set, the files
- * found are reported CHANGED (they arrived with a folder moved in). A
- * folder that vanished or cannot be read is left out, as the walk does. */
+/* Records rel and the folders below it (an excluded folder, but not what
+ * is below it); with is_report set, the files and excluded folders found
+ * are reported CHANGED (they arrived with a folder moved in). A folder
+ * that vanished or cannot be read is left out, as the walk does. */
 static int scan_tree(pt_watch *w, const char *rel, int is_report, int depth)
 {
   pt_buf full = PT_BUF_INIT;
@@ -236,17 +252,21 @@ static int is_dir_on_disk(const pt_watch *w, const char *rel)
 static int on_added(pt_watch *w, const char *rel)
 {
   int is_dir = is_dir_on_disk(w, rel);
-  if (is_skipped(w, rel, is_dir))
+  rule r = rule_of(w, rel, is_dir);
+  if (r == SKIPPED)
     return 0;
   emit(w, PT_WATCH_CHANGED, rel, is_dir);
+  if (!is_dir)
+    return 0;
   /* a folder moved in brings files no event will name */
-  return is_dir ? scan_tree(w, rel, 1, depth_of(rel) + 1) : 0;
+  return r == KEPT ? scan_tree(w, rel, 1, depth_of(rel) + 1)
+                   : dirs_put(w, rel);
 }
 
 static int on_removed(pt_watch *w, const char *rel)
 {
   int is_dir = dirs_has(w, rel);
-  if (!is_skipped(w, rel, is_dir))
+  if (rule_of(w, rel, is_dir) != SKIPPED)
     emit(w, PT_WATCH_REMOVED, rel, is_dir);
   if (is_dir)
     dirs_drop_tree(w, rel);
@@ -254,10 +274,10 @@ static int on_removed(pt_watch *w, const char *rel)
 }
 
 /* A folder is "modified" whenever an entry in it changes: that is noise,
- * the entry has its own event. */
+ * the entry has its own event. An excluded file's writes do not matter. */
 static int on_modified(pt_watch *w, const char *rel)
 {
-  if (!dirs_has(w, rel) && !is_skipped(w, rel, 0))
+  if (!dirs_has(w, rel) && rule_of(w, rel, 0) == KEPT)
     emit(w, PT_WATCH_CHANGED, rel, 0);
   return 0;
 }
