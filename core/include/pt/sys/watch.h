@@ -48,7 +48,10 @@ typedef struct pt_watch_opts {
 /* Watches opts->root and everything below it, except the default excludes
  * of pt_walk_is_default_excluded (node_modules, .git, build, workspaces...)
  * and opts->skip, and calls cb(ev, payload) from a background thread for
- * each change. Folders created later are watched as soon as they appear.
+ * each change. A default-excluded entry's own creation, removal and rename
+ * are reported (the walk lists it as ignored), never anything below it nor
+ * a file's writes; a skip path is never reported at all (the walk does not
+ * list it). Folders created later are watched as soon as they appear.
  * Every change made after this returns is reported. The environment
  * variable PT_WATCH_BACKEND=poll forces the polling backend; when inotify
  * is unavailable or its watch limit is reached (now or later), the whole
