@@ -807,15 +807,166 @@ static void ingest_patch__renames_to_every_place_equal_fresh(void **state)
     pt_graph_free(t.g);
     t.g = next;
   }
-  /* a new file of zz/ itself: a full run's */
+  /* a new file of zz/ itself, which holds only a folder: the walk
+   * walked zz/, so the patch takes it */
   pt_test_write(t.root, "zz/new.c", util_c);
   assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "zz/new.c"), 0);
+  tree_step_fresh(&t);
+  tree_fini(&t);
+}
+
+/* The patch must leave the paths to a full run: PT_EAGAIN, and the full
+ * run (with the cache, as the live index's) becomes the tree's graph. */
+static void tree_full_run(tree *t)
+{
   pt_ingest_stats st;
   pt_graph *next = NULL;
-  assert_int_equal(pt_ingest_patch(&t.o, t.g, &next, &st), PT_EAGAIN);
+  assert_int_equal(pt_ingest_patch(&t->o, t->g, &next, &st), PT_EAGAIN);
   pt_ingest_stats_fini(&st);
-  pt_graph_free(next);
+  assert_null(next);
   pt_error_clear();
+  assert_int_equal(pt_ingest(&t->o, &next, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_equals_fresh(t->root, next);
+  pt_graph_free(t->g);
+  t->g = next;
+}
+
+/* A folder new to the index (a new package, a checkout that adds one)
+ * is patched in: its files, of any language, in nested folders too, are
+ * found whichever of its paths the watcher names (the folder alone when
+ * it was moved in, or one file deep down), and the graph equals a fresh
+ * index. A file of zz/ naming a function of the new folder resolves to
+ * it. */
+static void ingest_patch__a_new_folder_s_files_are_patched_in(void **state)
+{
+  (void)state;
+  const char *const files[] = {
+      "lib/a.py", "from lib.pkg.m import f\n\ndef a():\n    return f()\n",
+      "lib/b.c", "int g(void);\nint b(void)\n{\n  return g();\n}\n",
+      NULL};
+  tree t;
+  tree_index(&t, "patch_newdir", files, 1);
+  pt_test_write(t.root, "lib/pkg/m.py", "def f():\n    return 1\n");
+  pt_test_write(t.root, "lib/pkg/g.c", "int g(void)\n{\n  return 2;\n}\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg"), 0);
+  tree_step_fresh(&t);
+  char *d = dump(t.g);
+  assert_non_null(strstr(d, "lib/pkg/m.py"));
+  assert_non_null(strstr(d, "lib/pkg/g.c"));
+  pt_free(d);
+  /* nested new folders, named by a file deep down; an empty one too */
+  pt_test_write(t.root, "lib/n1/n2/n3/deep.py", "def deep():\n    return 3\n");
+  pt_test_write(t.root, "lib/n1/top.go", "package n1\n\nfunc Top() int {\n\treturn 4\n}\n");
+  pt_test_write(t.root, "lib/n1/n2/mid.c", "int mid(void)\n{\n  return g();\n}\n");
+  char empty[1024];
+  snprintf(empty, sizeof empty, "%s/lib/n1/empty", t.root);
+  assert_int_equal(pt_fs_mkdir_p(empty), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/n1/n2/n3/deep.py"), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/n1/n2"), 0);
+  tree_step_fresh(&t);
+  d = dump(t.g);
+  assert_non_null(strstr(d, "lib/n1/top.go"));
+  assert_non_null(strstr(d, "lib/n1/n2/mid.c"));
+  assert_non_null(strstr(d, "lib/n1/n2/n3/deep.py"));
+  pt_free(d);
+  /* a new folder at the root, and one removed again before the patch */
+  pt_test_write(t.root, "zz/z.c", "int z(void)\n{\n  return mid() + b();\n}\n");
+  pt_test_write(t.root, "gone/x.c", "int x(void);\n");
+  char gone[1024];
+  snprintf(gone, sizeof gone, "%s/gone", t.root);
+  assert_int_equal(pt_fs_remove_tree(gone), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "zz"), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "zz/z.c"), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "gone"), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "gone/x.c"), 0);
+  tree_step_fresh(&t);
+  tree_fini(&t);
+}
+
+/* A new Go package: main.go imports x/newpkg before it exists; the new
+ * folder's file resolves the import and the call as a fresh index does. */
+static void ingest_patch__a_new_go_package_folder_resolves_its_importer(
+    void **state)
+{
+  (void)state;
+  const char *const files[] = {
+      "x/util/u.go", "package util\n\nfunc Helper() int {\n\treturn 1\n}\n",
+      "main/m.go",
+      "package main\n\nimport (\n\t\"x/newpkg\"\n\t\"x/util\"\n)\n\n"
+      "func main() {\n\tutil.Helper()\n\tnewpkg.Hello()\n}\n",
+      NULL};
+  tree t;
+  tree_index(&t, "patch_newgo", files, 2);
+  char *before = dump(t.g);
+  pt_test_write(t.root, "x/newpkg/n.go",
+                "package newpkg\n\nfunc Hello() int {\n\treturn 2\n}\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "x/newpkg"), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "x/newpkg/n.go"), 0);
+  tree_step_fresh(&t);
+  char *after = dump(t.g);
+  assert_string_not_equal(before, after);
+  assert_non_null(strstr(after, "x/newpkg/n.go"));
+  pt_free(before);
+  pt_free(after);
+  tree_fini(&t);
+}
+
+/* What a fresh walk would list as ignored in a new folder, or not walk,
+ * is a full run's: an ignore file there (and the file it ignores), a
+ * folder named like a default exclude, a file of no language, a nested
+ * repository, a folder or a file the rules of the folders above ignore.
+ * A new folder of source files after them is patched again. */
+static void ingest_patch__a_new_folder_the_walk_lists_goes_to_a_full_run(
+    void **state)
+{
+  (void)state;
+  const char *const files[] = {
+      ".gitignore", "gen/\n*_gen.py\n",
+      "lib/a.py", "def a():\n    return 1\n",
+      NULL};
+  tree t;
+  tree_index(&t, "patch_newdir_full", files, 1);
+  static const char *const cases[][5] = {
+      {"lib/ig", "lib/ig/.gitignore", "skip.py\n", "lib/ig/skip.py", "lib/ig/keep.py"},
+      {"lib/node_modules/x.js", "lib/node_modules/x.js", "function x() {}\n", NULL, NULL},
+      {"lib/docs", "lib/docs/README.md", "# docs\n", "lib/docs/x.py", NULL},
+      {"lib/repo", "lib/repo/.git/HEAD", "ref: refs/heads/main\n", "lib/repo/x.py", NULL},
+      {"lib/gen", "lib/gen/x.py", "def x():\n    return 2\n", NULL, NULL},
+      {"lib/new2", "lib/new2/x_gen.py", "def y():\n    return 3\n", "lib/new2/ok.py", NULL},
+      {"lib/deep/gen", "lib/deep/gen/y.py", "def z():\n    return 4\n", NULL, NULL},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    pt_test_write(t.root, cases[k][1], cases[k][2]);
+    for (int j = 3; j < 5; j++)
+      if (cases[k][j])
+        pt_test_write(t.root, cases[k][j], "def other():\n    return 5\n");
+    assert_int_equal(pt_ingest_cache_mark_dirty(t.c, cases[k][0]), 0);
+    tree_full_run(&t);
+  }
+  pt_test_write(t.root, "lib/fine/ok.py", "def fine():\n    return a()\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/fine"), 0);
+  tree_step_fresh(&t);
+  tree_fini(&t);
+}
+
+/* A folder removed: its files leave the index as a fresh index has it. */
+static void ingest_patch__a_removed_folder_equals_fresh(void **state)
+{
+  (void)state;
+  const char *const files[] = {
+      "lib/a.py", "from lib.pkg.m import f\n\ndef a():\n    return f()\n",
+      "lib/pkg/m.py", "def f():\n    return 1\n",
+      "lib/pkg/sub/g.c", "int g(void)\n{\n  return 2;\n}\n",
+      "main.c", "int g(void);\nint main(void)\n{\n  return g();\n}\n",
+      NULL};
+  tree t;
+  tree_index(&t, "patch_rmdir", files, 1);
+  char gone[1024];
+  snprintf(gone, sizeof gone, "%s/lib/pkg", t.root);
+  assert_int_equal(pt_fs_remove_tree(gone), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg"), 0);
+  tree_full_run(&t);
   tree_fini(&t);
 }
 
@@ -876,6 +1027,10 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_types_member_elsewhere_marks_its_callers),
     cmocka_unit_test(ingest_patch__renames_to_every_place_equal_fresh),
     cmocka_unit_test(ingest_patch__a_file_extracted_ahead_is_taken_when_unchanged),
+    cmocka_unit_test(ingest_patch__a_new_folder_s_files_are_patched_in),
+    cmocka_unit_test(ingest_patch__a_new_go_package_folder_resolves_its_importer),
+    cmocka_unit_test(ingest_patch__a_new_folder_the_walk_lists_goes_to_a_full_run),
+    cmocka_unit_test(ingest_patch__a_removed_folder_equals_fresh),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

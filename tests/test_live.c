@@ -1232,11 +1232,25 @@ static void live_prepare__at_the_start_and_after_a_full_pass(void **state)
   pt_live_get_status(lv, &ls);
   assert_int_equal(ls.patches, 1);
   assert_int_equal(prepared_within_5s(&s, 1), 1); /* a patch: none */
-  pt_test_write(root, "sub/x.c", "int full_fn(void) { return w(); }\n");
+  /* a folder moved in (from build/, which is not watched) with a file of
+   * no language, which the walk lists as ignored: a full pass */
+  pt_test_write(root, "build/sub/x.c", "int full_fn(void) { return w(); }\n");
+  pt_test_write(root, "build/sub/notes.txt", "notes\n");
+  char from[1024], to[1024];
+  snprintf(from, sizeof from, "%s/build/sub", root);
+  snprintf(to, sizeof to, "%s/sub", root);
+  assert_int_equal(rename(from, to), 0);
   assert_true(comes_within_5s(&s, "full_fn"));
   update_ends(lv);
   pt_live_get_status(lv, &ls);
-  assert_int_equal(ls.patches, 1); /* a folder came: a full pass */
+  assert_int_equal(ls.patches, 1);
+  assert_int_equal(prepared_within_5s(&s, 2), 2);
+  /* a new folder of source files only: patched */
+  pt_test_write(root, "sub2/y.c", "int folder_fn(void) { return w(); }\n");
+  assert_true(comes_within_5s(&s, "folder_fn"));
+  update_ends(lv);
+  pt_live_get_status(lv, &ls);
+  assert_int_equal(ls.patches, 2);
   assert_int_equal(prepared_within_5s(&s, 2), 2);
   stop_watched(lv, &s, root);
 }

@@ -8,6 +8,7 @@
 
 #include "pt/extract.h"
 #include "pt/graph.h"
+#include "pt/ignore.h"
 #include "pt/ingest.h"
 #include "pt/strmap.h"
 #include "pt/sys/fs.h"
@@ -170,11 +171,35 @@ enum {
   PT__PATCH_NOTHING,         /* the path changes nothing in the index */
   PT__PATCH_EDITED,          /* a file the index has (cache entry *entry) */
   PT__PATCH_GONE,            /* a file the index has, gone */
-  PT__PATCH_NEW              /* a file a fresh walk would index */
+  PT__PATCH_NEW,             /* a file a fresh walk would index */
+  PT__PATCH_IN_NEW_FOLDER    /* at or below a folder the index has nothing
+                                in: its first *top bytes, the folder the
+                                walk walked that folder in */
 };
 int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
                         const pt_graph *prev, const char *root,
-                        const char *path, size_t len, size_t *entry);
+                        const char *path, size_t len, size_t *entry,
+                        size_t *top);
+/* The rules of root's ignore files and of every folder's above path (a
+ * root-relative path), as the walk has them when it reaches path, pushed
+ * on s; PT_EAGAIN when one cannot be read. */
+int pt__patch_ignore_rules(const char *root, const char *path,
+                           pt_ignore_stack *s);
+
+/* ingest_patch_dir.c */
+/* Paths, each owned. */
+typedef struct pt__paths {
+  char **v;
+  size_t n, cap;
+} pt__paths;
+void pt__paths_fini(pt__paths *p);
+/* Appends to out the files a fresh walk would index in the new folder
+ * top (its first top_len bytes, below a folder the walk walked) and in
+ * every folder below it; PT_EAGAIN when the walk would list anything
+ * there as ignored (the patch leaves the ignored list as it is) or could
+ * not read it. */
+int pt__patch_new_folder(const pt_ingest_opts *o, const char *root,
+                         const char *top, size_t top_len, pt__paths *out);
 /* lstat of root/path: 0, PT_ENOTFOUND, or another error (cleared). */
 int pt__patch_stat(const char *root, const char *path, pt_fs_stat *st);
 

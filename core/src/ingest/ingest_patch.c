@@ -913,26 +913,60 @@ static int keep_reads(pt_ingest_cache *c, pt_resolver *rs, const patched *pf,
   return rc;
 }
 
-/* The dirty paths: files to re-extract, gone or new into pf, or paths
- * that change nothing; PT_EAGAIN for anything else (a folder, an ignore
+/* The dirty paths: files to re-extract, gone or new into *pf (made with
+ * room for every cached file too, those resolved again), or paths that
+ * change nothing; a path in a folder new to the index stands for every
+ * file of that folder a fresh walk would index (the walker names some
+ * of them, not always all), which join as new files, their paths kept
+ * in nf. PT_EAGAIN for anything else (a folder the index has, an ignore
  * file, a file a fresh walk would leave out or list as ignored). */
 static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
-                       const pt_graph *prev, const char *root, patched *pf,
-                       size_t *n)
+                       const pt_graph *prev, const char *root, patched **pf,
+                       size_t *n, pt__paths *nf)
 {
-  size_t it = 0, len, k;
-  for (const char *d; (d = pt__cache_next_dirty(c, &it, &len));) {
-    int kind = pt__patch_path_kind(o, c, prev, root, d, len, &k);
+  size_t it = 0, len, k, top, n_dirty = pt__cache_n_dirty(c), n_entries;
+  size_t n_tops = 0, *tops = pt_calloc(n_dirty + 1, sizeof *tops);
+  const char **top_of = pt_calloc(n_dirty + 1, sizeof *top_of);
+  patched *d_pf = pt_calloc(n_dirty + 1, sizeof *d_pf);
+  int rc = tops && top_of && d_pf ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+  for (const char *d; rc == 0 && (d = pt__cache_next_dirty(c, &it, &len));) {
+    int kind = pt__patch_path_kind(o, c, prev, root, d, len, &k, &top);
     if (kind == PT__PATCH_FULL)
-      return PT_EAGAIN;
-    if (kind == PT__PATCH_NOTHING)
+      rc = PT_EAGAIN;
+    if (rc || kind == PT__PATCH_NOTHING)
       continue;
-    memset(&pf[*n], 0, sizeof pf[*n]);
-    pf[*n].path = d;
-    pf[*n].entry = k;
-    pf[(*n)++].kind = kind;
+    if (kind == PT__PATCH_IN_NEW_FOLDER) {
+      size_t t = 0; /* a new folder's files are walked once */
+      while (t < n_tops && !(tops[t] == top && !strncmp(top_of[t], d, top)))
+        t++;
+      if (t == n_tops) {
+        top_of[n_tops] = d;
+        tops[n_tops++] = top;
+        rc = pt__patch_new_folder(o, root, d, top, nf);
+      }
+      continue;
+    }
+    d_pf[*n].path = d;
+    d_pf[*n].entry = k;
+    d_pf[(*n)++].kind = kind;
   }
-  return 0;
+  pt__cache_entries(c, &n_entries);
+  *pf = rc == 0 ? pt_calloc(n_entries + *n + nf->n + 1, sizeof **pf) : NULL;
+  if (rc == 0 && !*pf)
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0 && *n)
+    memcpy(*pf, d_pf, *n * sizeof *d_pf);
+  for (size_t i = 0; rc == 0 && i < nf->n; i++) {
+    (*pf)[*n].path = nf->v[i];
+    (*pf)[*n].entry = NO_ENTRY;
+    (*pf)[(*n)++].kind = PT__PATCH_NEW;
+  }
+  if (rc)
+    *n = 0; /* nothing in *pf owned yet */
+  pt_free(tops);
+  pt_free(top_of);
+  pt_free(d_pf);
+  return rc;
 }
 
 static int re_extract(pt_ingest_cache *c, const pt_ingest_opts *o,
@@ -1018,12 +1052,11 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
   uint64_t t0 = pt_clock_ns();
   size_t n_entries;
   pt__cache_entries(c, &n_entries);
-  /* room for every cached file: dirty ones, then those resolved again */
-  patched *pf = pt_calloc(n_entries + pt__cache_n_dirty(c) + 1, sizeof *pf);
-  if (!pf)
-    return PT_ERR(PT_ENOMEM, "out of memory");
+  /* dirty files, then those resolved again */
+  patched *pf = NULL;
+  pt__paths nf = {NULL, 0, 0};
   size_t n = 0;
-  int rc = dirty_files(o, c, prev, root, pf, &n);
+  int rc = dirty_files(o, c, prev, root, &pf, &n, &nf);
   size_t n_dirty = n;
   if (rc == 0)
     rc = re_extract(c, o, root, pf, n);
@@ -1085,5 +1118,6 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
       pt_file_result_free(pf[k].r);
   }
   pt_free(pf);
+  pt__paths_fini(&nf);
   return rc;
 }

@@ -1,8 +1,9 @@
 /* Which changed paths the live index's patch shortcut (ingest_patch.c) can
  * take, and how: a file the index has (edited, or gone), a path that
  * changes nothing (ignored anyway, or a temporary file that came and
- * went), or a new file that a fresh walk (walk.c) would index exactly as
- * it is; anything else is a full run's business. */
+ * went), a new file that a fresh walk (walk.c) would index exactly as
+ * it is, or a path in a folder new to the index (ingest_patch_dir.c);
+ * anything else is a full run's business. */
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -80,54 +81,68 @@ static int known_at_or_below(const pt_ingest_cache *c, const pt_graph *prev,
   return 0;
 }
 
-/* Was the folder of path walked (the root, or the folder of a file the
- * index has or left out by itself), and is path no entry of the ignored
- * list? Then every folder above it passed the walk's rules. */
-static int in_walked_folder(const pt_ingest_cache *c, const pt_graph *prev,
-                            const char *path)
+/* Is there an entry of the index, or of its ignored list, strictly below
+ * the folder dir (dl bytes, no '/' at its end; 0: the root)? A file the
+ * walk indexed or listed there, or a folder it listed there, means it
+ * walked that folder. The entries are sorted by path (walk.c): those
+ * below the folder are the run from the first not before "dir/" (17,449
+ * paths measured by strlen at every new file on the large tree). */
+static int has_below(const pt_ingest_cache *c, const pt_graph *prev,
+                     const char *dir, size_t dl)
 {
-  size_t dl = (size_t)(last_name(path) - path), n_entries, n_ig;
+  size_t n_entries, lo = 0, hi;
   const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
   const pt_ignored_file *ig = pt_graph_ignored(prev);
-  int walked = dl == 0;
-  n_ig = pt_graph_n_ignored(prev);
-  for (size_t i = 0; i < n_ig; i++) {
-    const char *p = ig[i].path;
-    size_t pl = strlen(p);
-    if (!strcmp(p, path) || (pl && p[pl - 1] == '/' && at_or_below(path, p, pl - 1)))
-      return 0;
-    walked |= !walked && pl > dl && !strncmp(p, path, dl) &&
-              !strchr(p + dl, '/');
-  }
-  /* the entries are sorted by path (walk.c): those in the folder or below
-   * it are the run from the first not before the folder's dl bytes; a
-   * file of the folder itself is looked for there, not among every entry
-   * (17,449 paths measured by strlen at every new file on the large tree) */
-  size_t lo = 0, hi = walked ? 0 : n_entries;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (strncmp(entries[mid].path, path, dl) < 0)
+  if (dl == 0)
+    return 1;
+  for (size_t i = 0; i < pt_graph_n_ignored(prev); i++)
+    if (!strncmp(ig[i].path, dir, dl) && ig[i].path[dl] == '/' && ig[i].path[dl + 1])
+      return 1;
+  for (hi = n_entries; lo < hi;) {
+    size_t mid = lo + (hi - lo) / 2, k = 0;
+    const char *p = entries[mid].path;
+    while (k < dl && p[k] == dir[k])
+      k++;
+    int cmp = k < dl ? (unsigned char)p[k] - (unsigned char)dir[k]
+                     : (unsigned char)p[dl] - (unsigned char)'/';
+    if (cmp < 0)
       lo = mid + 1;
     else
       hi = mid;
   }
-  for (size_t i = lo; !walked && i < n_entries; i++) {
-    const char *p = entries[i].path;
-    if (strncmp(p, path, dl))
-      break; /* past the folder's run */
-    walked = p[dl] && !strchr(p + dl, '/');
-  }
-  return walked;
+  return lo < n_entries && !strncmp(entries[lo].path, dir, dl) &&
+         entries[lo].path[dl] == '/';
 }
 
-/* The ignore rules of root and of every folder above path, as the walk
- * would have them when it reaches path; *out gets the verdict. */
-static int ignore_verdict(const char *root, const char *path, const char **out)
+/* Is path, or a folder above it, an entry of the ignored list? */
+static int listed_ignored(const pt_graph *prev, const char *path)
 {
-  pt_ignore_stack s = PT_IGNORE_STACK_INIT;
+  const pt_ignored_file *ig = pt_graph_ignored(prev);
+  for (size_t i = 0; i < pt_graph_n_ignored(prev); i++) {
+    const char *p = ig[i].path;
+    size_t pl = strlen(p);
+    if (!strcmp(p, path) || (pl && p[pl - 1] == '/' && at_or_below(path, p, pl - 1)))
+      return 1;
+  }
+  return 0;
+}
+
+/* Was the folder of path walked (the root, or a folder the index has
+ * something below), and is path no entry of the ignored list? Then every
+ * folder above it passed the walk's rules. */
+static int in_walked_folder(const pt_ingest_cache *c, const pt_graph *prev,
+                            const char *path)
+{
+  size_t dl = (size_t)(last_name(path) - path);
+  return !listed_ignored(prev, path) && has_below(c, prev, path, dl ? dl - 1 : 0);
+}
+
+/* The rules of root's ignore files and of every folder's above path, as
+ * the walk has them when it reaches path, pushed on s. */
+int pt__patch_ignore_rules(const char *root, const char *path, pt_ignore_stack *s)
+{
   pt_buf base = PT_BUF_INIT, full = PT_BUF_INIT, git = PT_BUF_INIT, pt = PT_BUF_INIT;
   int rc = 0;
-  *out = NULL;
   for (const char *p = path; rc == 0 && p;) {
     pt_fs_stat st;
     int has_git = 0, has_pt = 0;
@@ -143,7 +158,7 @@ static int ignore_verdict(const char *root, const char *path, const char **out)
       pt_error_clear();
     }
     if (rc == 0 && (has_git || has_pt))
-      rc = pt_ignore_stack_push(&s, base.ptr ? base.ptr : "",
+      rc = pt_ignore_stack_push(s, base.ptr ? base.ptr : "",
                                 has_git ? pt_buf_cstr(&git) : NULL, git.len,
                                 has_pt ? pt_buf_cstr(&pt) : NULL, pt.len);
     const char *slash = strchr(p, '/');
@@ -151,14 +166,46 @@ static int ignore_verdict(const char *root, const char *path, const char **out)
       rc = pt_buf_put(&base, p, (size_t)(slash - p + 1));
     p = slash ? slash + 1 : NULL;
   }
-  if (rc == 0)
-    *out = pt_ignore_stack_check(&s, path, 0);
-  pt_ignore_stack_fini(&s);
   pt_buf_fini(&base);
   pt_buf_fini(&full);
   pt_buf_fini(&git);
   pt_buf_fini(&pt);
   return rc;
+}
+
+/* The ignore rules of root and of every folder above path, as the walk
+ * would have them when it reaches path; *out gets the verdict. */
+static int ignore_verdict(const char *root, const char *path, const char **out)
+{
+  pt_ignore_stack s = PT_IGNORE_STACK_INIT;
+  int rc = pt__patch_ignore_rules(root, path, &s);
+  *out = rc == 0 ? pt_ignore_stack_check(&s, path, 0) : NULL;
+  pt_ignore_stack_fini(&s);
+  return rc;
+}
+
+/* A new folder at or above path (a file, or a folder when is_dir): the
+ * length of the first folder on the way down that the index has nothing
+ * at or below, when the walk walked the folder it is in; else 0. */
+static size_t new_top(const pt_ingest_cache *c, const pt_graph *prev,
+                      const char *path, int is_dir)
+{
+  size_t len = strlen(path), parent = 0;
+  for (size_t end = 0; end <= len; end++) {
+    if (end < len ? path[end] != '/' : !is_dir)
+      continue;
+    pt_buf top = PT_BUF_INIT;
+    int known = 1, walked = has_below(c, prev, path, parent);
+    if (pt_buf_put(&top, path, end) == 0)
+      known = known_at_or_below(c, prev, top.ptr);
+    else
+      pt_error_clear(); /* out of memory: a full run's */
+    pt_buf_fini(&top);
+    if (!known)
+      return walked ? end : 0;
+    parent = end;
+  }
+  return 0;
 }
 
 /* Would a fresh walk index path, a file the index has not got, as a file
@@ -188,7 +235,8 @@ static int walk_takes(const pt_ingest_opts *o, const pt_ingest_cache *c,
 
 int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
                         const pt_graph *prev, const char *root,
-                        const char *path, size_t len, size_t *entry)
+                        const char *path, size_t len, size_t *entry,
+                        size_t *top)
 {
   size_t n_entries;
   const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
@@ -202,7 +250,13 @@ int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
   *entry = (size_t)-1;
   if (ignored_anyway(prev, root, path))
     return PT__PATCH_NOTHING;
-  if (pt__patch_stat(root, path, &st) == PT_ENOTFOUND)
+  int rc = pt__patch_stat(root, path, &st);
+  if (rc == PT_ENOTFOUND)
     return known_at_or_below(c, prev, path) ? PT__PATCH_FULL : PT__PATCH_NOTHING;
+  *top = 0;
+  if (rc == 0 && (st.type == PT_FS_DIR || !in_walked_folder(c, prev, path)))
+    *top = new_top(c, prev, path, st.type == PT_FS_DIR);
+  if (*top)
+    return PT__PATCH_IN_NEW_FOLDER;
   return walk_takes(o, c, prev, root, path, max) ? PT__PATCH_NEW : PT__PATCH_FULL;
 }
