@@ -950,7 +950,10 @@ static void ingest_patch__a_new_folder_the_walk_lists_goes_to_a_full_run(
   tree_fini(&t);
 }
 
-/* A folder removed: its files leave the index as a fresh index has it. */
+/* A folder removed, or replaced: its files leave the index, or are
+ * taken again, as a fresh index has them, whether the watcher names the
+ * folder alone or its files too. A folder that held a file the walk
+ * listed as ignored is a full run's (the list changes). */
 static void ingest_patch__a_removed_folder_equals_fresh(void **state)
 {
   (void)state;
@@ -966,7 +969,57 @@ static void ingest_patch__a_removed_folder_equals_fresh(void **state)
   snprintf(gone, sizeof gone, "%s/lib/pkg", t.root);
   assert_int_equal(pt_fs_remove_tree(gone), 0);
   assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg"), 0);
+  tree_step_fresh(&t);
+  /* back, then replaced: one file edited, one gone, one new; the
+   * folder's event alone */
+  for (size_t i = 2; i < 6; i += 2)
+    pt_test_write(t.root, files[i], files[i + 1]);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg/sub/g.c"), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg/m.py"), 0);
+  tree_step_fresh(&t);
+  assert_int_equal(pt_fs_remove_tree(gone), 0);
+  pt_test_write(t.root, "lib/pkg/m.py", "def f():\n    return 10\n\ndef f2():\n    return 2\n");
+  pt_test_write(t.root, "lib/pkg/new/h.c", "int h(void)\n{\n  return g();\n}\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg"), 0);
+  tree_step_fresh(&t);
+  /* its event again, once its files are in: nothing to change */
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg"), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg/new"), 0);
+  pt_ingest_stats st;
+  pt_graph *next = NULL;
+  assert_int_equal(pt_ingest_patch(&t.o, t.g, &next, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_null(next);
+  /* a folder with a file of no language: removed, a full run's */
+  pt_test_write(t.root, "lib/pkg/README.md", "# pkg\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg/README.md"), 0);
   tree_full_run(&t);
+  assert_int_equal(pt_fs_remove_tree(gone), 0);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg"), 0);
+  tree_full_run(&t);
+  tree_fini(&t);
+}
+
+/* A new folder's file named first (the watcher's close of the file comes
+ * before the folder's event has settled): patched in; the folder's own
+ * event then changes nothing, and is no full run. */
+static void ingest_patch__a_new_folder_s_event_after_its_file_changes_nothing(
+    void **state)
+{
+  (void)state;
+  const char *const files[] = {"lib/a.py", "def a():\n    return 1\n", NULL};
+  tree t;
+  tree_index(&t, "patch_newdir_late", files, 1);
+  pt_test_write(t.root, "lib/newpkg/m.py", "def m():\n    return a()\n");
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/newpkg/m.py"), 0);
+  tree_step_fresh(&t);
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/newpkg"), 0);
+  pt_ingest_stats st;
+  pt_graph *next = NULL;
+  assert_int_equal(pt_ingest_patch(&t.o, t.g, &next, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_null(next);
+  assert_equals_fresh(t.root, t.g);
   tree_fini(&t);
 }
 
@@ -1031,6 +1084,7 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_new_go_package_folder_resolves_its_importer),
     cmocka_unit_test(ingest_patch__a_new_folder_the_walk_lists_goes_to_a_full_run),
     cmocka_unit_test(ingest_patch__a_removed_folder_equals_fresh),
+    cmocka_unit_test(ingest_patch__a_new_folder_s_event_after_its_file_changes_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -172,9 +172,10 @@ enum {
   PT__PATCH_EDITED,          /* a file the index has (cache entry *entry) */
   PT__PATCH_GONE,            /* a file the index has, gone */
   PT__PATCH_NEW,             /* a file a fresh walk would index */
-  PT__PATCH_IN_NEW_FOLDER    /* at or below a folder the index has nothing
-                                in: its first *top bytes, the folder the
-                                walk walked that folder in */
+  PT__PATCH_FOLDER           /* at or below a folder whose files are to be
+                                walked again: its first *top bytes, a
+                                folder the walk walks in one it walked
+                                (new to the index, or not), or one gone */
 };
 int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
                         const pt_graph *prev, const char *root,
@@ -193,13 +194,13 @@ typedef struct pt__paths {
   size_t n, cap;
 } pt__paths;
 void pt__paths_fini(pt__paths *p);
-/* Appends to out the files a fresh walk would index in the new folder
- * top (its first top_len bytes, below a folder the walk walked) and in
- * every folder below it; PT_EAGAIN when the walk would list anything
- * there as ignored (the patch leaves the ignored list as it is) or could
- * not read it. */
-int pt__patch_new_folder(const pt_ingest_opts *o, const char *root,
-                         const char *top, size_t top_len, pt__paths *out);
+/* Appends to out, sorted by path, the files a fresh walk would index in
+ * the folder top (its first top_len bytes, in a folder the walk walked;
+ * none when it is gone) and in every folder below it; PT_EAGAIN when the
+ * walk would list anything there as ignored (the patch leaves the ignored
+ * list as it is) or could not read it. */
+int pt__patch_folder_files(const pt_ingest_opts *o, const char *root,
+                           const char *top, size_t top_len, pt__paths *out);
 /* lstat of root/path: 0, PT_ENOTFOUND, or another error (cleared). */
 int pt__patch_stat(const char *root, const char *path, pt_fs_stat *st);
 

@@ -913,12 +913,76 @@ static int keep_reads(pt_ingest_cache *c, pt_resolver *rs, const patched *pf,
   return rc;
 }
 
+/* The files below the folder top (top_len bytes) as a fresh walk finds
+ * them now (walked, in nf from *at on, sorted) against the cache's run of
+ * entries below it (sorted too): a file not in the cache is new, one
+ * whose size or mtime differ is edited (the full run's test), an entry
+ * the walk did not find is gone; a path some dirty path named (in seen)
+ * is that path's business. Into pf from *n on. */
+static int folder_files(pt_ingest_cache *c, const char *root,
+                        const char *top, size_t top_len, const pt_strmap *seen,
+                        patched *pf, size_t *n, const pt__paths *nf, size_t at)
+{
+  size_t n_entries, lo = 0, hi;
+  const pt__cache_entry *e = pt__cache_entries(c, &n_entries);
+  int rc = 0;
+  /* the cache's run below top: from the first entry not before "top/" */
+  for (hi = n_entries; rc == 0 && lo < hi;) {
+    size_t mid = lo + (hi - lo) / 2;
+    int cmp = strncmp(e[mid].path, top, top_len);
+    if (cmp == 0)
+      cmp = (unsigned char)e[mid].path[top_len] - (unsigned char)'/';
+    if (cmp < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t i = lo, j = at;
+  while (rc == 0) {
+    int in_run = i < n_entries && !strncmp(e[i].path, top, top_len) &&
+                 e[i].path[top_len] == '/';
+    if (!in_run && j == nf->n)
+      break;
+    int cmp = !in_run ? 1 : j == nf->n ? -1 : strcmp(e[i].path, nf->v[j]);
+    const char *path = cmp <= 0 ? e[i].path : nf->v[j];
+    size_t len = strlen(path);
+    pt_fs_stat st;
+    int kind = 0;
+    if (cmp <= 0 && !e[i].r) {
+      rc = PT_EAGAIN; /* a file whose keys were moved on */
+    } else if (pt_strmap_get(seen, path, len, NULL)) {
+      kind = 0;
+    } else if (cmp < 0) {
+      /* not found: gone (anything else stopped the walk) */
+      kind = pt__patch_stat(root, path, &st) == PT_ENOTFOUND ? PT__PATCH_GONE : -1;
+    } else if (cmp > 0) {
+      kind = PT__PATCH_NEW;
+    } else {
+      int src = pt__patch_stat(root, path, &st);
+      kind = src ? -1 : st.size != e[i].size || st.mtime_ns != e[i].mtime_ns
+                            ? PT__PATCH_EDITED : 0;
+    }
+    if (kind < 0)
+      rc = PT_EAGAIN;
+    if (rc == 0 && kind) {
+      memset(&pf[*n], 0, sizeof pf[*n]);
+      pf[*n].path = path;
+      pf[*n].entry = cmp <= 0 ? i : NO_ENTRY;
+      pf[(*n)++].kind = kind;
+    }
+    i += cmp <= 0;
+    j += cmp >= 0;
+  }
+  return rc;
+}
+
 /* The dirty paths: files to re-extract, gone or new into *pf (made with
  * room for every cached file too, those resolved again), or paths that
- * change nothing; a path in a folder new to the index stands for every
- * file of that folder a fresh walk would index (the walker names some
- * of them, not always all), which join as new files, their paths kept
- * in nf. PT_EAGAIN for anything else (a folder the index has, an ignore
+ * change nothing; a folder (one new to the index, or one of the files
+ * the walk has, or one gone) is walked again with the walk's rules, and
+ * a path in a folder new to the index stands for the first such folder
+ * on its way (the watcher names some of its files, not always all); its
+ * new files' paths are kept in nf. PT_EAGAIN for anything else (an ignore
  * file, a file a fresh walk would leave out or list as ignored). */
 static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
                        const pt_graph *prev, const char *root, patched **pf,
@@ -928,6 +992,7 @@ static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
   size_t n_tops = 0, *tops = pt_calloc(n_dirty + 1, sizeof *tops);
   const char **top_of = pt_calloc(n_dirty + 1, sizeof *top_of);
   patched *d_pf = pt_calloc(n_dirty + 1, sizeof *d_pf);
+  pt_strmap seen = PT_STRMAP_INIT;
   int rc = tops && top_of && d_pf ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   for (const char *d; rc == 0 && (d = pt__cache_next_dirty(c, &it, &len));) {
     int kind = pt__patch_path_kind(o, c, prev, root, d, len, &k, &top);
@@ -935,34 +1000,55 @@ static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
       rc = PT_EAGAIN;
     if (rc || kind == PT__PATCH_NOTHING)
       continue;
-    if (kind == PT__PATCH_IN_NEW_FOLDER) {
-      size_t t = 0; /* a new folder's files are walked once */
-      while (t < n_tops && !(tops[t] == top && !strncmp(top_of[t], d, top)))
-        t++;
-      if (t == n_tops) {
-        top_of[n_tops] = d;
-        tops[n_tops++] = top;
-        rc = pt__patch_new_folder(o, root, d, top, nf);
-      }
+    if (kind == PT__PATCH_FOLDER) {
+      top_of[n_tops] = d;
+      tops[n_tops++] = top;
       continue;
     }
     d_pf[*n].path = d;
     d_pf[*n].entry = k;
     d_pf[(*n)++].kind = kind;
+    rc = pt_strmap_put(&seen, d, len, 1);
   }
+  /* each folder once; one below another is walked with it */
+  for (size_t t = 0; rc == 0 && t < n_tops; t++)
+    for (size_t u = 0; u < n_tops; u++) {
+      const char *a = top_of[t], *b = top_of[u];
+      int below = tops[u] < tops[t] && !strncmp(a, b, tops[u]) && a[tops[u]] == '/';
+      int same = u < t && tops[u] == tops[t] && !strncmp(a, b, tops[t]);
+      if (below || same) {
+        tops[t] = 0;
+        break;
+      }
+    }
   pt__cache_entries(c, &n_entries);
-  *pf = rc == 0 ? pt_calloc(n_entries + *n + nf->n + 1, sizeof **pf) : NULL;
+  *pf = rc == 0 ? pt_calloc(n_entries + n_dirty + 1, sizeof **pf) : NULL;
   if (rc == 0 && !*pf)
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0 && *n)
     memcpy(*pf, d_pf, *n * sizeof *d_pf);
-  for (size_t i = 0; rc == 0 && i < nf->n; i++) {
-    (*pf)[*n].path = nf->v[i];
-    (*pf)[*n].entry = NO_ENTRY;
-    (*pf)[(*n)++].kind = PT__PATCH_NEW;
+  for (size_t t = 0; rc == 0 && t < n_tops; t++) {
+    if (!tops[t])
+      continue;
+    size_t had = nf->n;
+    const pt_ignored_file *ig = pt_graph_ignored(prev);
+    for (size_t i = 0; rc == 0 && i < pt_graph_n_ignored(prev); i++)
+      if (!strncmp(ig[i].path, top_of[t], tops[t]) && ig[i].path[tops[t]] == '/')
+        rc = PT_EAGAIN; /* listed: its going would change the list */
+    if (rc == 0)
+      rc = pt__patch_folder_files(o, root, top_of[t], tops[t], nf);
+    /* room for its new files, beyond that for the cache's and the dirty */
+    if (rc == 0 && nf->n > had) {
+      patched *more = pt_realloc(*pf, (n_entries + n_dirty + nf->n + 1) * sizeof **pf);
+      rc = more ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
+      *pf = more ? more : *pf;
+    }
+    if (rc == 0)
+      rc = folder_files(c, root, top_of[t], tops[t], &seen, *pf, n, nf, had);
   }
   if (rc)
     *n = 0; /* nothing in *pf owned yet */
+  pt_strmap_fini(&seen);
   pt_free(tops);
   pt_free(top_of);
   pt_free(d_pf);

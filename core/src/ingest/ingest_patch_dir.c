@@ -1,6 +1,7 @@
-/* A folder new to the index, for the live index's patch shortcut
- * (ingest_patch.c): the files a fresh walk (walk.c) would index in it and
- * below it, by the walk's rules in their order. The patch leaves the
+/* A folder walked again for the live index's patch shortcut
+ * (ingest_patch.c), one new to the index or not: the files a fresh walk
+ * (walk.c) would index in it and below it, by the walk's rules in their
+ * order. The patch leaves the
  * ignored list as it is, so anything the walk would list there as ignored
  * (a file of no language, an ignore file, a link, a default exclude, a
  * nested repository, ...) or fail to read is PT_EAGAIN: a full run's.
@@ -160,8 +161,13 @@ static int visit_dir(new_walk *w, int depth)
   return rc;
 }
 
-int pt__patch_new_folder(const pt_ingest_opts *o, const char *root,
-                         const char *top, size_t top_len, pt__paths *out)
+static int by_path(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int pt__patch_folder_files(const pt_ingest_opts *o, const char *root,
+                           const char *top, size_t top_len, pt__paths *out)
 {
   new_walk w = {o, root, o->max_file_size ? o->max_file_size
                                           : PT_INGEST_DEFAULT_MAX_FILE_SIZE,
@@ -175,10 +181,17 @@ int pt__patch_new_folder(const pt_ingest_opts *o, const char *root,
     depth += top[i] == '/';
   if (rc == 0)
     rc = pt__patch_ignore_rules(root, w.rel.ptr, &w.rules);
-  if (rc == 0 && !passes(&w, last_name(w.rel.ptr), 1))
+  pt_fs_stat st;
+  int src = rc == 0 ? pt_fs_stat_path(w.full.ptr, &st) : 0;
+  int gone = src == PT_ENOTFOUND;
+  pt_error_clear();
+  if (rc == 0 && !gone &&
+      (src || st.type != PT_FS_DIR || !passes(&w, last_name(w.rel.ptr), 1)))
     rc = PT_EAGAIN;
-  if (rc == 0)
+  if (rc == 0 && !gone)
     rc = visit_dir(&w, depth);
+  if (rc == 0 && out->n - had > 1)
+    qsort(out->v + had, out->n - had, sizeof *out->v, by_path);
   if (rc != 0 && rc != PT_ENOMEM)
     pt_error_clear();
   while (rc != 0 && out->n > had)

@@ -233,6 +233,17 @@ static int walk_takes(const pt_ingest_opts *o, const pt_ingest_cache *c,
          st.size <= max_size;
 }
 
+/* Is there an entry of the ignored list at or below path? */
+static int ignored_at_or_below(const pt_graph *prev, const char *path)
+{
+  const pt_ignored_file *ig = pt_graph_ignored(prev);
+  size_t len = strlen(path);
+  for (size_t i = 0; i < pt_graph_n_ignored(prev); i++)
+    if (at_or_below(ig[i].path, path, len))
+      return 1;
+  return 0;
+}
+
 int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
                         const pt_graph *prev, const char *root,
                         const char *path, size_t len, size_t *entry,
@@ -242,6 +253,7 @@ int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
   const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
   uint64_t max = o->max_file_size ? o->max_file_size : PT_INGEST_DEFAULT_MAX_FILE_SIZE;
   pt_fs_stat st;
+  *top = 0;
   if (pt__cache_find(c, path, len, entry) && entries[*entry].r) {
     int rc = pt__patch_stat(root, path, &st);
     return rc == 0 ? PT__PATCH_EDITED : rc == PT_ENOTFOUND ? PT__PATCH_GONE
@@ -251,12 +263,19 @@ int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
   if (ignored_anyway(prev, root, path))
     return PT__PATCH_NOTHING;
   int rc = pt__patch_stat(root, path, &st);
-  if (rc == PT_ENOTFOUND)
+  if (rc == PT_ENOTFOUND) {
+    /* a folder of files gone (none of them listed as ignored) */
+    if (!ignored_at_or_below(prev, path) && has_below(c, prev, path, len))
+      return (*top = len), PT__PATCH_FOLDER;
     return known_at_or_below(c, prev, path) ? PT__PATCH_FULL : PT__PATCH_NOTHING;
-  *top = 0;
-  if (rc == 0 && (st.type == PT_FS_DIR || !in_walked_folder(c, prev, path)))
+  }
+  /* a folder the walk walks, there before or not, or the first folder
+   * new to the index on the way down to path */
+  if (rc == 0 && st.type == PT_FS_DIR && in_walked_folder(c, prev, path))
+    *top = len;
+  else if (rc == 0 && (st.type == PT_FS_DIR || !in_walked_folder(c, prev, path)))
     *top = new_top(c, prev, path, st.type == PT_FS_DIR);
   if (*top)
-    return PT__PATCH_IN_NEW_FOLDER;
+    return PT__PATCH_FOLDER;
   return walk_takes(o, c, prev, root, path, max) ? PT__PATCH_NEW : PT__PATCH_FULL;
 }
