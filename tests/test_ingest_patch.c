@@ -944,6 +944,9 @@ static void ingest_patch__a_new_folder_the_walk_lists_goes_to_a_full_run(
     assert_int_equal(pt_ingest_cache_mark_dirty(t.c, cases[k][0]), 0);
     tree_full_run(&t);
   }
+  /* the root itself named (its files are every file's): a full run */
+  assert_int_equal(pt_ingest_cache_mark_dirty(t.c, ""), 0);
+  tree_full_run(&t);
   pt_test_write(t.root, "lib/fine/ok.py", "def fine():\n    return a()\n");
   assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/fine"), 0);
   tree_step_fresh(&t);

@@ -265,13 +265,13 @@ int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
   int rc = pt__patch_stat(root, path, &st);
   if (rc == PT_ENOTFOUND) {
     /* a folder of files gone (none of them listed as ignored) */
-    if (!ignored_at_or_below(prev, path) && has_below(c, prev, path, len))
+    if (len && !ignored_at_or_below(prev, path) && has_below(c, prev, path, len))
       return (*top = len), PT__PATCH_FOLDER;
     return known_at_or_below(c, prev, path) ? PT__PATCH_FULL : PT__PATCH_NOTHING;
   }
   /* a folder the walk walks, there before or not, or the first folder
    * new to the index on the way down to path */
-  if (rc == 0 && st.type == PT_FS_DIR && in_walked_folder(c, prev, path))
+  if (rc == 0 && len && st.type == PT_FS_DIR && in_walked_folder(c, prev, path))
     *top = len;
   else if (rc == 0 && (st.type == PT_FS_DIR || !in_walked_folder(c, prev, path)))
     *top = new_top(c, prev, path, st.type == PT_FS_DIR);
