@@ -458,6 +458,95 @@ static void walk__out_of_memory_returns_enomem(void **state)
   pt_free(d);
 }
 
+/* The records of a whole walk's summary at or below rel, in its order. */
+static char *summary_at(const char *whole, const char *rel)
+{
+  pt_buf b = PT_BUF_INIT;
+  size_t len = strlen(rel);
+  for (const char *line = whole; *line;) {
+    const char *end = strchr(line, '\n');
+    const char *path = line + 2;
+    int at = line[0] != 'E' && !strncmp(path, rel, len) &&
+             (path[len] == ' ' || path[len] == '\n' || path[len] == '/');
+    if (at)
+      assert_int_equal(pt_buf_put(&b, line, (size_t)(end - line + 1)), 0);
+    line = end + 1;
+  }
+  return b.ptr ? pt_buf_detach(&b) : pt_strdup("");
+}
+
+/* Every entry (and every folder on the way, and paths not there) walked
+ * alone lists what the whole walk lists at or below it; below a folder
+ * the walk does not enter, it is not walked. */
+static void walk__an_entry_alone_lists_what_the_whole_walk_does(void **state)
+{
+  (void)state;
+  char *d = pt_test_tmpdir("walk");
+  pt_test_write(d, ".gitignore", "*.log\n/gen/\n!keep.log\n");
+  pt_test_write(d, "src/a.rs", "fn a() {}\n");
+  pt_test_write(d, "src/notes.txt", "x\n");
+  pt_test_write(d, "src/x.log", "x\n");
+  pt_test_write(d, "src/keep.log", "x\n");
+  pt_test_write(d, "src/sub/.parseltongueignore", "skip.py\n");
+  pt_test_write(d, "src/sub/skip.py", "");
+  pt_test_write(d, "src/sub/deep/skip.py", "");
+  pt_test_write(d, "src/sub/deep/ok.py", "");
+  pt_test_write(d, "src/build/x.rs", "");
+  pt_test_write(d, "src/repo/.git/HEAD", "x\n");
+  pt_test_write(d, "src/repo/r.py", "");
+  pt_test_write(d, "gen/g.py", "");
+  pt_test_write(d, "big.py", "# 0123456789012345678901234567890123456789\n");
+  pt_test_write(d, "node_modules/m.js", "");
+  pt_test_write(d, "empty/.keep", "");
+  char *skip = join(d, "src/skipped");
+  pt_test_write(d, "src/skipped/s.py", "");
+  const char *const skips[] = {skip};
+  pt_walk_opts o = {d, 40, skips, 1};
+  pt_walk_result *r = NULL;
+  assert_int_equal(pt_walk(&o, &r), 0);
+  char *whole = summary(r);
+  pt_walk_result_free(r);
+  static const char *const has[] = {
+      "I src/keep.log no_parser\n", "I src/x.log gitignore\n", "I src/notes.txt no_parser\n",
+      "I src/sub/deep/skip.py parseltongueignore\n", "I src/build/ default_exclude\n",
+      "I src/repo/ nested_repo\n", "I gen/ gitignore\n", "I big.py too_large\n",
+      "F src/sub/deep/ok.py\n"};
+  for (size_t i = 0; i < sizeof has / sizeof *has; i++)
+    assert_non_null(strstr(whole, has[i]));
+  assert_null(strstr(whole, "skipped"));
+  static const char *const entries[] = {
+      "src", "src/a.rs", "src/notes.txt", "src/x.log", "src/keep.log",
+      "src/sub", "src/sub/skip.py", "src/sub/deep", "src/sub/deep/skip.py",
+      "src/sub/deep/ok.py", "src/sub/.parseltongueignore", "src/build",
+      "src/repo", "gen", "big.py", "node_modules", "empty", "empty/.keep",
+      "src/skipped", "src/none.py", "none", ".gitignore"};
+  for (size_t i = 0; i < sizeof entries / sizeof *entries; i++) {
+    int walked = 0;
+    assert_int_equal(pt_walk_entry(&o, entries[i], &walked, &r), 0);
+    assert_int_equal(walked, 1);
+    char *got = summary(r), *want = summary_at(whole, entries[i]);
+    if (!strcmp(entries[i], "src/skipped"))
+      assert_string_equal(got, ""); /* neither walked nor recorded */
+    assert_string_equal(got, want);
+    pt_free(got);
+    pt_free(want);
+    pt_walk_result_free(r);
+  }
+  static const char *const below[] = {
+      "src/build/x.rs", "src/repo/r.py", "gen/g.py", "node_modules/m.js",
+      "src/skipped/s.py", "src/x.log/y.py", "big.py/x.py", "none/x.py"};
+  for (size_t i = 0; i < sizeof below / sizeof *below; i++) {
+    int walked = 1;
+    assert_int_equal(pt_walk_entry(&o, below[i], &walked, &r), 0);
+    assert_int_equal(walked, 0);
+    assert_int_equal(r->n_files + r->n_ignored + r->n_errors, 0);
+    pt_walk_result_free(r);
+  }
+  pt_free(whole);
+  pt_free(skip);
+  pt_free(d);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -485,6 +574,7 @@ int main(void)
     cmocka_unit_test(walk__missing_root_is_notfound),
     cmocka_unit_test(walk__root_that_is_a_file_is_einval),
     cmocka_unit_test(walk__out_of_memory_returns_enomem),
+    cmocka_unit_test(walk__an_entry_alone_lists_what_the_whole_walk_does),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

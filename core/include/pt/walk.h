@@ -44,6 +44,20 @@ typedef struct pt_walk_result {
 int pt_walk(const pt_walk_opts *opts, pt_walk_result **out);
 void pt_walk_result_free(pt_walk_result *r);
 
+/* What pt_walk would list for one entry below the root and everything
+ * below it: its files, ignored entries and errors, sorted, the same
+ * records a walk of the whole root has for them (the live index patches
+ * with it). rel: root-relative, '/' separators, no '/' at its end. The
+ * folders above rel go through the walk's rules (skip paths, default
+ * excludes, the ignore rules of the folders above them, a nested
+ * repository, not a folder, the depth) and their ignore files are read
+ * as the walk reads them; *walked is 0 when the walk would not reach rel
+ * that way (or its lstat failed other than by its absence): then the
+ * result says nothing. An entry that is not there: an empty result. Fails
+ * only when the root cannot be read or memory runs out. */
+int pt_walk_entry(const pt_walk_opts *opts, const char *rel, int *walked,
+                  pt_walk_result **out);
+
 /* Whether an entry called `name` (one path component) is left out by the
  * default excludes: .git, node_modules, target, build, dist, __pycache__,
  * .venv, venv, .hg, .svn, and, for folders, our own workspace folders

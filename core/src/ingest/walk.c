@@ -486,6 +486,162 @@ int pt_walk(const pt_walk_opts *opts, pt_walk_result **out)
   return rc;
 }
 
+/* Reads the ignore files of the folder at w->full (ending in '/') as
+ * walk_children does, by lstat instead of a listing (the listing's type
+ * is lstat's), and pushes them; *pushed tells the caller to pop. */
+static int push_ancestor_ignores(walker *w, int *pushed)
+{
+  static const char *const names[2] = {".gitignore", ".parseltongueignore"};
+  pt_buf text[2] = {PT_BUF_INIT, PT_BUF_INIT};
+  int has[2] = {0, 0};
+  size_t mark = w->full.len;
+  int rc = 0;
+  for (int k = 0; rc == 0 && k < 2; k++) {
+    pt_fs_stat st;
+    rc = pt_buf_puts(&w->full, names[k]);
+    if (rc == 0 && pt_fs_stat_path(w->full.ptr, &st) == 0 && st.type == PT_FS_FILE) {
+      rc = pt_fs_read_file(w->full.ptr, &text[k]);
+      has[k] = rc == 0;
+      if (rc != 0 && rc != PT_ENOMEM)
+        rc = add_error(w, 0);
+    }
+    if (rc == 0 && !has[k])
+      pt_error_clear(); /* no such file: nothing to read */
+    truncate_to(&w->full, mark);
+  }
+  *pushed = rc == 0 && (has[0] || has[1]);
+  if (*pushed)
+    rc = pt_ignore_stack_push(&w->ignores, rel_path(w),
+                              has[0] ? pt_buf_cstr(&text[0]) : NULL, text[0].len,
+                              has[1] ? pt_buf_cstr(&text[1]) : NULL, text[1].len);
+  if (rc != 0)
+    *pushed = 0;
+  pt_buf_fini(&text[0]);
+  pt_buf_fini(&text[1]);
+  return rc;
+}
+
+/* Would the walk enter the folder name at w->full (depth components, no
+ * '/' at its end), and read it? Its rules in classify's and visit_dir's
+ * order, a listing's error aside. */
+static int enters(walker *w, const char *name, int depth)
+{
+  pt_fs_stat st;
+  size_t mark = w->full.len;
+  int in = !is_skipped(w, rel_path(w)) && !pt_walk_is_default_excluded(name, 1) &&
+           !pt_ignore_stack_check(&w->ignores, rel_path(w), 1) && depth <= MAX_DEPTH &&
+           pt_fs_stat_path(w->full.ptr, &st) == 0 && st.type == PT_FS_DIR;
+  if (in && pt_buf_puts(&w->full, "/.git") == 0)
+    in = pt_fs_stat_path(w->full.ptr, &st) == PT_ENOTFOUND;
+  else
+    in = 0;
+  truncate_to(&w->full, mark);
+  pt_error_clear();
+  return in;
+}
+
+/* The folders above rel (every component but the last), entered as the
+ * walk enters them, their ignore files pushed; *walked 0 when the walk
+ * would not reach rel. w->full ends in the last one's '/'. */
+static int walk_down(walker *w, const char *rel, size_t *n_pushed, int *walked)
+{
+  int rc = 0, pushed = 0, depth = 0;
+  const char *p = rel;
+  *walked = 1;
+  for (const char *slash; rc == 0 && *walked && (slash = strchr(p, '/'));) {
+    pt_buf name = PT_BUF_INIT;
+    pushed = 0;
+    rc = pt_buf_put(&name, p, (size_t)(slash - p));
+    if (rc == 0)
+      rc = pt_buf_puts(&w->full, name.ptr);
+    depth++;
+    if (rc == 0)
+      *walked = enters(w, name.ptr, depth);
+    if (rc == 0 && *walked)
+      rc = pt_buf_putc(&w->full, '/');
+    if (rc == 0 && *walked)
+      rc = push_ancestor_ignores(w, &pushed);
+    *n_pushed += pushed;
+    pt_buf_fini(&name);
+    p = slash + 1;
+  }
+  return rc;
+}
+
+int pt_walk_entry(const pt_walk_opts *opts, const char *rel, int *walked,
+                  pt_walk_result **out)
+{
+  walker w;
+  pt_walk_result *r = NULL;
+  size_t n_pushed = 0;
+  int rc = 0, pushed = 0;
+  memset(&w, 0, sizeof w);
+  *walked = 0;
+  if (!opts || !opts->root || !rel || !*rel || rel[strlen(rel) - 1] == '/' ||
+      !out || (opts->n_skip && !opts->skip))
+    rc = PT_ERR(PT_EINVAL, "pt_walk_entry: missing root, entry or output");
+  if (rc == 0 && !(r = pt_calloc(1, sizeof *r)))
+    rc = PT_ERR(PT_ENOMEM, "out of memory");
+  if (rc == 0) {
+    pt_arena_init(&r->arena);
+    w.opts = opts;
+    w.r = r;
+    rc = resolve_root(opts->root, r);
+  }
+  if (rc == 0)
+    rc = load_skips(&w);
+  /* the root's ignore files, as walk_children pushes them at depth 0 */
+  if (rc == 0)
+    rc = pt_buf_puts(&w.full, r->root_abs);
+  if (rc == 0 && (w.full.len == 0 || w.full.ptr[w.full.len - 1] != '/'))
+    rc = pt_buf_putc(&w.full, '/');
+  w.root_len = w.full.len;
+  if (rc == 0)
+    rc = push_ancestor_ignores(&w, &pushed);
+  n_pushed += pushed;
+  if (rc == 0)
+    rc = walk_down(&w, rel, &n_pushed, walked);
+  const char *name = strrchr(rel, '/');
+  name = name ? name + 1 : rel;
+  int depth = 0;
+  for (const char *p = rel; *p; p++)
+    depth += *p == '/';
+  /* the entry itself, by its lstat type (the listing's): gone, nothing */
+  if (rc == 0 && *walked) {
+    pt_fs_stat st;
+    size_t mark = w.full.len;
+    int src = pt_buf_puts(&w.full, name);
+    if (src == 0)
+      src = pt_fs_stat_path(w.full.ptr, &st);
+    truncate_to(&w.full, mark);
+    if (src == 0) {
+      entry e = {(char *)name, st.type};
+      rc = visit(&w, &e, depth);
+    } else if (src == PT_ENOMEM) {
+      rc = src;
+    } else {
+      *walked = src == PT_ENOTFOUND; /* else unknown: not the walk's */
+      pt_error_clear();
+    }
+  }
+  if (rc == 0 && r->n_files > 1)
+    qsort(r->files, r->n_files, sizeof *r->files, file_by_path);
+  if (rc == 0 && r->n_ignored > 1)
+    qsort(r->ignored, r->n_ignored, sizeof *r->ignored, ignored_by_path);
+  while (n_pushed--)
+    pt_ignore_stack_pop(&w.ignores);
+  pt_buf_fini(&w.full);
+  pt_ignore_stack_fini(&w.ignores);
+  for (size_t i = 0; i < w.n_skip; i++)
+    pt_free(w.skip[i]);
+  pt_free(w.skip);
+  if (rc == 0)
+    *out = r;
+  else
+    pt_walk_result_free(r);
+  return rc;
+}
+
 void pt_walk_result_free(pt_walk_result *r)
 {
   if (!r)
