@@ -1,9 +1,15 @@
 /* The live index's patch shortcut (pt_ingest_patch, ingest_patch.c): which
  * files a change resolves again, and what the patched graph takes in of
  * them. Every patch here must also equal a fresh index of the same tree. */
+#ifndef _WIN32
+#define _POSIX_C_SOURCE 200809L /* symlink */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 #include "pt/alloc.h"
 #include "pt/error.h"
@@ -913,11 +919,12 @@ static void ingest_patch__a_new_go_package_folder_resolves_its_importer(
 }
 
 /* What a fresh walk would list as ignored in a new folder, or not walk,
- * is a full run's: an ignore file there (and the file it ignores), a
- * folder named like a default exclude, a file of no language, a nested
- * repository, a folder or a file the rules of the folders above ignore.
- * A new folder of source files after them is patched again. */
-static void ingest_patch__a_new_folder_the_walk_lists_goes_to_a_full_run(
+ * is patched in, the ignored list as a fresh walk has it: an ignore file
+ * there (and the file it ignores), a folder named like a default
+ * exclude, a file of no language, a nested repository, a folder or a
+ * file the rules of the folders above ignore. The root named is a full
+ * run's. A new folder of source files after them is patched again. */
+static void ingest_patch__a_new_folder_the_walk_lists_is_patched_in(
     void **state)
 {
   (void)state;
@@ -942,7 +949,7 @@ static void ingest_patch__a_new_folder_the_walk_lists_goes_to_a_full_run(
       if (cases[k][j])
         pt_test_write(t.root, cases[k][j], "def other():\n    return 5\n");
     assert_int_equal(pt_ingest_cache_mark_dirty(t.c, cases[k][0]), 0);
-    tree_full_run(&t);
+    tree_step_fresh(&t);
   }
   /* the root itself named (its files are every file's): a full run */
   assert_int_equal(pt_ingest_cache_mark_dirty(t.c, ""), 0);
@@ -956,7 +963,7 @@ static void ingest_patch__a_new_folder_the_walk_lists_goes_to_a_full_run(
 /* A folder removed, or replaced: its files leave the index, or are
  * taken again, as a fresh index has them, whether the watcher names the
  * folder alone or its files too. A folder that held a file the walk
- * listed as ignored is a full run's (the list changes). */
+ * listed as ignored leaves the list too. */
 static void ingest_patch__a_removed_folder_equals_fresh(void **state)
 {
   (void)state;
@@ -993,13 +1000,13 @@ static void ingest_patch__a_removed_folder_equals_fresh(void **state)
   assert_int_equal(pt_ingest_patch(&t.o, t.g, &next, &st), 0);
   pt_ingest_stats_fini(&st);
   assert_null(next);
-  /* a folder with a file of no language: removed, a full run's */
+  /* a folder with a file of no language: removed with its entry */
   pt_test_write(t.root, "lib/pkg/README.md", "# pkg\n");
   assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg/README.md"), 0);
-  tree_full_run(&t);
+  tree_step_fresh(&t);
   assert_int_equal(pt_fs_remove_tree(gone), 0);
   assert_int_equal(pt_ingest_cache_mark_dirty(t.c, "lib/pkg"), 0);
-  tree_full_run(&t);
+  tree_step_fresh(&t);
   tree_fini(&t);
 }
 
@@ -1023,6 +1030,151 @@ static void ingest_patch__a_new_folder_s_event_after_its_file_changes_nothing(
   pt_ingest_stats_fini(&st);
   assert_null(next);
   assert_equals_fresh(t.root, t.g);
+  tree_fini(&t);
+}
+
+/* Patches the marked paths, which change nothing the index has: no full
+ * run, no new graph, and the graph still equals a fresh index. */
+static void tree_step_nothing(tree *t)
+{
+  pt_ingest_stats st;
+  pt_graph *next = NULL;
+  assert_int_equal(pt_ingest_patch(&t->o, t->g, &next, &st), 0);
+  pt_ingest_stats_fini(&st);
+  assert_null(next);
+  assert_equals_fresh(t->root, t->g);
+}
+
+static void tree_mark(tree *t, const char *path)
+{
+  assert_int_equal(pt_ingest_cache_mark_dirty(t->c, path), 0);
+}
+
+static void assert_lists(const pt_graph *g, const char *line, int listed)
+{
+  char *d = dump(g);
+  if (listed)
+    assert_non_null(strstr(d, line));
+  else
+    assert_null(strstr(d, line));
+  pt_free(d);
+}
+
+/* The ignored list is patched as a fresh walk lists it, with no full run
+ * and no file extracted for it: a new file of no language, an editor's
+ * swap file written, written again and gone, a file an existing
+ * .gitignore names, a new build/ folder with files (a file added in it
+ * changes nothing; removed), a new node_modules/ named by a file deep in
+ * it, then removed, a new symbolic link, then a regular file in its
+ * place, an ignored file removed, a folder made a nested repository and
+ * back, a new folder with an ignore file of its own named with its
+ * files. An edit of an ignore file the walk read stays a full run's. */
+static void ingest_patch__the_ignored_list_is_patched_as_a_fresh_walk_lists_it(
+    void **state)
+{
+  (void)state;
+  const char *const files[] = {
+      ".gitignore", "*.log\n",
+      "lib/a.c", "int a(void)\n{\n  return 1;\n}\n",
+      "lib/README.md", "# lib\n",
+      "lib/sub/s.c", "int s(void)\n{\n  return a();\n}\n",
+      "main.py", "def main():\n    return 0\n",
+      NULL};
+  tree t;
+  tree_index(&t, "patch_ignlist", files, 1);
+  char path[1024];
+  pt_test_write(t.root, "lib/notes.txt", "notes\n");
+  tree_mark(&t, "lib/notes.txt");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tlib/notes.txt\tno_parser\n", 1);
+  /* vim's swap file: made, written again, gone */
+  pt_test_write(t.root, "lib/.a.c.swp", "b0VIM\n");
+  tree_mark(&t, "lib/.a.c.swp");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tlib/.a.c.swp\tno_parser\n", 1);
+  pt_test_write(t.root, "lib/.a.c.swp", "b0VIM 2\n");
+  tree_mark(&t, "lib/.a.c.swp");
+  tree_step_nothing(&t);
+  remove_file(t.root, "lib/.a.c.swp");
+  tree_mark(&t, "lib/.a.c.swp");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "\tlib/.a.c.swp", 0);
+  pt_test_write(t.root, "lib/run.log", "log\n");
+  tree_mark(&t, "lib/run.log");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tlib/run.log\tgitignore\n", 1);
+  /* build/: the folder and one of its files named */
+  pt_test_write(t.root, "build/x.c", "int x(void)\n{\n  return 0;\n}\n");
+  pt_test_write(t.root, "build/deep/y.c", "int y(void)\n{\n  return 0;\n}\n");
+  tree_mark(&t, "build");
+  tree_mark(&t, "build/x.c");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tbuild/\tdefault_exclude\n", 1);
+  pt_test_write(t.root, "build/z.c", "int z(void)\n{\n  return 0;\n}\n");
+  tree_mark(&t, "build/z.c");
+  tree_step_nothing(&t);
+  snprintf(path, sizeof path, "%s/build", t.root);
+  assert_int_equal(pt_fs_remove_tree(path), 0);
+  tree_mark(&t, "build");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "\tbuild/", 0);
+  /* node_modules/, named by a file deep in it, then removed */
+  pt_test_write(t.root, "lib/node_modules/pkg/i.js", "function i() {}\n");
+  tree_mark(&t, "lib/node_modules/pkg/i.js");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tlib/node_modules/\tdefault_exclude\n", 1);
+  snprintf(path, sizeof path, "%s/lib/node_modules", t.root);
+  assert_int_equal(pt_fs_remove_tree(path), 0);
+  tree_mark(&t, "lib/node_modules");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "\tlib/node_modules", 0);
+#ifndef _WIN32
+  /* a link, then a regular file in its place */
+  char target[1024];
+  snprintf(path, sizeof path, "%s/lib/link.c", t.root);
+  snprintf(target, sizeof target, "%s/lib/a.c", t.root);
+  assert_int_equal(symlink(target, path), 0);
+  tree_mark(&t, "lib/link.c");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tlib/link.c\tsymlink\n", 1);
+  remove_file(t.root, "lib/link.c");
+  pt_test_write(t.root, "lib/link.c", "int l(void)\n{\n  return a();\n}\n");
+  tree_mark(&t, "lib/link.c");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tlib/link.c\t", 0);
+  assert_lists(t.g, "lib/link.c", 1);
+#endif
+  /* an ignored file removed */
+  remove_file(t.root, "lib/README.md");
+  tree_mark(&t, "lib/README.md");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "\tlib/README", 0);
+  /* lib/sub made a nested repository: its files leave; then back */
+  pt_test_write(t.root, "lib/sub/.git/HEAD", "ref: refs/heads/main\n");
+  tree_mark(&t, "lib/sub/.git");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tlib/sub/\tnested_repo\n", 1);
+  assert_lists(t.g, "lib/sub/s.c", 0);
+  snprintf(path, sizeof path, "%s/lib/sub/.git", t.root);
+  assert_int_equal(pt_fs_remove_tree(path), 0);
+  tree_mark(&t, "lib/sub/.git");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "nested_repo", 0);
+  assert_lists(t.g, "lib/sub/s.c", 1);
+  /* a new folder with an ignore file of its own, named with its files */
+  pt_test_write(t.root, "lib/ig/.gitignore", "skip.c\n");
+  pt_test_write(t.root, "lib/ig/skip.c", "int skip(void)\n{\n  return 0;\n}\n");
+  pt_test_write(t.root, "lib/ig/keep.c", "int keep(void)\n{\n  return skip();\n}\n");
+  tree_mark(&t, "lib/ig/.gitignore");
+  tree_mark(&t, "lib/ig/skip.c");
+  tree_mark(&t, "lib/ig/keep.c");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tlib/ig/skip.c\tgitignore\n", 1);
+  /* an ignore file the walk read, edited: a full run */
+  pt_test_write(t.root, "lib/ig/.gitignore", "keep.c\n");
+  tree_mark(&t, "lib/ig/.gitignore");
+  tree_full_run(&t);
+  assert_lists(t.g, "ignored\tlib/ig/keep.c\tgitignore\n", 1);
   tree_fini(&t);
 }
 
@@ -1085,9 +1237,10 @@ int main(void)
     cmocka_unit_test(ingest_patch__a_file_extracted_ahead_is_taken_when_unchanged),
     cmocka_unit_test(ingest_patch__a_new_folder_s_files_are_patched_in),
     cmocka_unit_test(ingest_patch__a_new_go_package_folder_resolves_its_importer),
-    cmocka_unit_test(ingest_patch__a_new_folder_the_walk_lists_goes_to_a_full_run),
+    cmocka_unit_test(ingest_patch__a_new_folder_the_walk_lists_is_patched_in),
     cmocka_unit_test(ingest_patch__a_removed_folder_equals_fresh),
     cmocka_unit_test(ingest_patch__a_new_folder_s_event_after_its_file_changes_nothing),
+    cmocka_unit_test(ingest_patch__the_ignored_list_is_patched_as_a_fresh_walk_lists_it),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -165,6 +165,12 @@ typedef struct pt_graph_edge_patch {
 /* pt_graph_patch, and the edges of ep (NULL: none) changed as it says. */
 int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
                          size_t n, const pt_graph_edge_patch *ep, pt_graph **out);
+/* The ignored entries of g, a graph pt_graph_patch just made (before
+ * anyone reads it), replaced by v[0..n) (sorted by path, each path once:
+ * else PT_EINVAL; strings copied into g's pool): the entries a patch of
+ * the files a walk leaves out made. g keeps its lineage, which counts no
+ * ignored entries. */
+int pt_graph_patch_ignored(pt_graph *g, const pt_ignored_file *v, size_t n);
 /* Makes the arrays a patch of g of about its size fills (kept by g's pool
  * until a patch takes them or the pool goes), their pages touched, so that
  * the first patch does not fault fresh pages in (on a graph of 1.4 million

@@ -740,3 +740,27 @@ int pt_graph_patch_edges(const pt_graph *prev, const pt_graph_file_patch *files,
   *out = g;
   return 0;
 }
+
+int pt_graph_patch_ignored(pt_graph *g, const pt_ignored_file *v, size_t n)
+{
+  pt_ignored_file *to = pt_malloc((n + 1) * sizeof *to);
+  int rc = to ? 0 : PT_ERR(PT_ENOMEM, "out of memory patching a graph");
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    to[i] = v[i];
+    rc = pt__graph_intern_in_place(g, &to[i].path);
+    if (rc == 0)
+      rc = pt__graph_intern_in_place(g, &to[i].reason);
+    if (rc == 0 && i > 0 && strcmp(to[i - 1].path, to[i].path) >= 0)
+      rc = PT_ERR(PT_EINVAL, "ignored entries out of order: %s, %s",
+                  to[i - 1].path, to[i].path);
+  }
+  if (rc) {
+    pt_free(to);
+    return rc;
+  }
+  pt_free(g->ignored.v);
+  g->ignored.v = to;
+  g->ignored.n = n;
+  g->ignored.cap = n + 1;
+  return 0;
+}

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pt/arena.h"
 #include "pt/extract.h"
 #include "pt/graph.h"
 #include "pt/ignore.h"
@@ -172,35 +173,46 @@ enum {
   PT__PATCH_EDITED,          /* a file the index has (cache entry *entry) */
   PT__PATCH_GONE,            /* a file the index has, gone */
   PT__PATCH_NEW,             /* a file a fresh walk would index */
-  PT__PATCH_FOLDER           /* at or below a folder whose files are to be
-                                walked again: its first *top bytes, a
-                                folder the walk walks in one it walked
-                                (new to the index, or not), or one gone */
+  PT__PATCH_REGION           /* an entry to be walked again with all that is
+                                below it: the path's first *top bytes (the
+                                path, or the first folder new to the index
+                                on its way, or the folder a .git is in),
+                                in a folder the walk walked */
 };
-int pt__patch_path_kind(const pt_ingest_opts *o, const pt_ingest_cache *c,
-                        const pt_graph *prev, const char *root,
-                        const char *path, size_t len, size_t *entry,
-                        size_t *top);
-/* The rules of root's ignore files and of every folder's above path (a
- * root-relative path), as the walk has them when it reaches path, pushed
- * on s; PT_EAGAIN when one cannot be read. */
-int pt__patch_ignore_rules(const char *root, const char *path,
-                           pt_ignore_stack *s);
+int pt__patch_path_kind(const pt_ingest_cache *c, const pt_graph *prev,
+                        const char *root, const char *path, size_t len,
+                        size_t *entry, size_t *top);
 
-/* ingest_patch_dir.c */
+/* ingest_patch_region.c */
 /* Paths, each owned. */
 typedef struct pt__paths {
   char **v;
   size_t n, cap;
 } pt__paths;
 void pt__paths_fini(pt__paths *p);
-/* Appends to out, sorted by path, the files a fresh walk would index in
- * the folder top (its first top_len bytes, in a folder the walk walked;
- * none when it is gone) and in every folder below it; PT_EAGAIN when the
- * walk would list anything there as ignored (the patch leaves the ignored
- * list as it is) or could not read it. */
-int pt__patch_folder_files(const pt_ingest_opts *o, const char *root,
-                           const char *top, size_t top_len, pt__paths *out);
+/* Ignored entries, their strings in arena. */
+typedef struct pt__listed {
+  pt_ignored_file *v;       /* owned */
+  size_t n, cap;
+  pt_arena arena;
+} pt__listed;
+void pt__listed_fini(pt__listed *l);
+/* What a fresh walk lists at and below the entry top (its first top_len
+ * bytes), by the walk's own rules (pt_walk_entry): its files appended to
+ * files, its ignored entries to listed, each sorted. PT_EAGAIN when the
+ * walk would not reach it, met an error there, or prev lists an entry
+ * there that only reading a file tells (binary, parse_budget). */
+int pt__patch_region(const pt_ingest_opts *o, const pt_graph *prev,
+                     const char *root, const char *top, size_t top_len,
+                     pt__paths *files, pt__listed *listed);
+/* prev's ignored entries with those at or below each region (tops[i]
+ * bytes of top_of[i], none below another; a length 0: none) replaced by
+ * listed's: into *out (borrowed strings, pt_free it) with *same set when
+ * they are prev's. */
+int pt__patch_ignored_list(const pt_graph *prev, const char *const *top_of,
+                           const size_t *tops, size_t n_tops,
+                           const pt__listed *listed, pt_ignored_file **out,
+                           size_t *n_out, int *same);
 /* lstat of root/path: 0, PT_ENOTFOUND, or another error (cleared). */
 int pt__patch_stat(const char *root, const char *path, pt_fs_stat *st);
 

@@ -913,19 +913,23 @@ static int keep_reads(pt_ingest_cache *c, pt_resolver *rs, const patched *pf,
   return rc;
 }
 
-/* The files below the folder top (top_len bytes) as a fresh walk finds
- * them now (walked, in nf from *at on, sorted) against the cache's run of
- * entries below it (sorted too): a file not in the cache is new, one
- * whose size or mtime differ is edited (the full run's test), an entry
- * the walk did not find is gone; a path some dirty path named (in seen)
- * is that path's business. Into pf from *n on. */
-static int folder_files(pt_ingest_cache *c, const char *root,
+/* The files at and below the entry top (top_len bytes) as a fresh walk
+ * finds them now (in nf from at on, sorted) against the cache's entries
+ * there (sorted too): a file not in the cache is new, one whose size or
+ * mtime differ is edited (the full run's test), an entry the walk did
+ * not find is gone (removed, or left out now). A path a dirty path named
+ * (in seen, with its kind) is that path's, which must agree. Into pf
+ * from *n on. */
+static int region_files(pt_ingest_cache *c, const char *root,
                         const char *top, size_t top_len, const pt_strmap *seen,
                         patched *pf, size_t *n, const pt__paths *nf, size_t at)
 {
-  size_t n_entries, lo = 0, hi;
+  size_t n_entries, lo = 0, hi, was;
   const pt__cache_entry *e = pt__cache_entries(c, &n_entries);
-  int rc = 0;
+  /* the entry itself, when a file the index has: a dirty path's (else
+   * walked as a folder's file) */
+  int rc = pt__cache_find(c, top, top_len, &was) &&
+                   !pt_strmap_get(seen, top, top_len, NULL) ? PT_EAGAIN : 0;
   /* the cache's run below top: from the first entry not before "top/" */
   for (hi = n_entries; rc == 0 && lo < hi;) {
     size_t mid = lo + (hi - lo) / 2;
@@ -941,22 +945,26 @@ static int folder_files(pt_ingest_cache *c, const char *root,
   while (rc == 0) {
     int in_run = i < n_entries && !strncmp(e[i].path, top, top_len) &&
                  e[i].path[top_len] == '/';
+    /* the walk lists top itself (a file) before its run */
+    if (j < nf->n && in_run && !strcmp(nf->v[j], top))
+      in_run = 0;
     if (!in_run && j == nf->n)
       break;
     int cmp = !in_run ? 1 : j == nf->n ? -1 : strcmp(e[i].path, nf->v[j]);
     const char *path = cmp <= 0 ? e[i].path : nf->v[j];
-    size_t len = strlen(path);
+    size_t len = strlen(path), dirty;
     pt_fs_stat st;
     int kind = 0;
     if (cmp <= 0 && !e[i].r) {
       rc = PT_EAGAIN; /* a file whose keys were moved on */
-    } else if (pt_strmap_get(seen, path, len, NULL)) {
-      kind = 0;
+    } else if (pt_strmap_get(seen, path, len, &dirty)) {
+      /* the dirty path's kind: gone where the walk has it not, or not */
+      if ((cmp < 0) != (dirty == PT__PATCH_GONE))
+        rc = PT_EAGAIN;
     } else if (cmp < 0) {
-      /* not found: gone (anything else stopped the walk) */
-      kind = pt__patch_stat(root, path, &st) == PT_ENOTFOUND ? PT__PATCH_GONE : -1;
+      kind = PT__PATCH_GONE;
     } else if (cmp > 0) {
-      kind = PT__PATCH_NEW;
+      kind = pt__cache_find(c, path, len, &was) ? -1 : PT__PATCH_NEW;
     } else {
       int src = pt__patch_stat(root, path, &st);
       kind = src ? -1 : st.size != e[i].size || st.mtime_ns != e[i].mtime_ns
@@ -978,15 +986,18 @@ static int folder_files(pt_ingest_cache *c, const char *root,
 
 /* The dirty paths: files to re-extract, gone or new into *pf (made with
  * room for every cached file too, those resolved again), or paths that
- * change nothing; a folder (one new to the index, or one of the files
- * the walk has, or one gone) is walked again with the walk's rules, and
- * a path in a folder new to the index stands for the first such folder
- * on its way (the watcher names some of its files, not always all); its
- * new files' paths are kept in nf. PT_EAGAIN for anything else (an ignore
- * file, a file a fresh walk would leave out or list as ignored). */
+ * change nothing; an entry to walk again (a new or listed path, a folder
+ * new, known or gone, the first folder new to the index on a path's way)
+ * has what a fresh walk lists there replace the index's: its files, new,
+ * edited or gone, into *pf (their paths kept in nf), and its ignored
+ * entries (into listed), the whole list then into *ig (pt_free it; its
+ * strings prev's and listed's; NULL: prev's list stays). PT_EAGAIN
+ * for anything else (an ignore file, a walk error, a file read as
+ * binary). */
 static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
                        const pt_graph *prev, const char *root, patched **pf,
-                       size_t *n, pt__paths *nf)
+                       size_t *n, pt__paths *nf, pt__listed *listed,
+                       pt_ignored_file **ig, size_t *n_ig)
 {
   size_t it = 0, len, k, top, n_dirty = pt__cache_n_dirty(c), n_entries;
   size_t n_tops = 0, *tops = pt_calloc(n_dirty + 1, sizeof *tops);
@@ -995,12 +1006,12 @@ static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
   pt_strmap seen = PT_STRMAP_INIT;
   int rc = tops && top_of && d_pf ? 0 : PT_ERR(PT_ENOMEM, "out of memory");
   for (const char *d; rc == 0 && (d = pt__cache_next_dirty(c, &it, &len));) {
-    int kind = pt__patch_path_kind(o, c, prev, root, d, len, &k, &top);
+    int kind = pt__patch_path_kind(c, prev, root, d, len, &k, &top);
     if (kind == PT__PATCH_FULL)
       rc = PT_EAGAIN;
     if (rc || kind == PT__PATCH_NOTHING)
       continue;
-    if (kind == PT__PATCH_FOLDER) {
+    if (kind == PT__PATCH_REGION) {
       top_of[n_tops] = d;
       tops[n_tops++] = top;
       continue;
@@ -1008,15 +1019,15 @@ static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
     d_pf[*n].path = d;
     d_pf[*n].entry = k;
     d_pf[(*n)++].kind = kind;
-    rc = pt_strmap_put(&seen, d, len, 1);
+    rc = pt_strmap_put(&seen, d, len, (size_t)kind);
   }
-  /* each folder once; one below another is walked with it */
+  /* each entry once; one below another is walked with it */
   for (size_t t = 0; rc == 0 && t < n_tops; t++)
     for (size_t u = 0; u < n_tops; u++) {
       const char *a = top_of[t], *b = top_of[u];
       int below = tops[u] < tops[t] && !strncmp(a, b, tops[u]) && a[tops[u]] == '/';
       int same = u < t && tops[u] == tops[t] && !strncmp(a, b, tops[t]);
-      if (below || same) {
+      if (tops[u] && (below || same)) {
         tops[t] = 0;
         break;
       }
@@ -1031,12 +1042,7 @@ static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
     if (!tops[t])
       continue;
     size_t had = nf->n;
-    const pt_ignored_file *ig = pt_graph_ignored(prev);
-    for (size_t i = 0; rc == 0 && i < pt_graph_n_ignored(prev); i++)
-      if (!strncmp(ig[i].path, top_of[t], tops[t]) && ig[i].path[tops[t]] == '/')
-        rc = PT_EAGAIN; /* listed: its going would change the list */
-    if (rc == 0)
-      rc = pt__patch_folder_files(o, root, top_of[t], tops[t], nf);
+    rc = pt__patch_region(o, prev, root, top_of[t], tops[t], nf, listed);
     /* room for its new files, beyond that for the cache's and the dirty */
     if (rc == 0 && nf->n > had) {
       patched *more = pt_realloc(*pf, (n_entries + n_dirty + nf->n + 1) * sizeof **pf);
@@ -1044,8 +1050,15 @@ static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
       *pf = more ? more : *pf;
     }
     if (rc == 0)
-      rc = folder_files(c, root, top_of[t], tops[t], &seen, *pf, n, nf, had);
+      rc = region_files(c, root, top_of[t], tops[t], &seen, *pf, n, nf, had);
   }
+  /* a dirty path's file the walk lists as ignored: the two disagree */
+  for (size_t i = 0; rc == 0 && i < listed->n; i++)
+    if (pt_strmap_get(&seen, listed->v[i].path, strlen(listed->v[i].path), NULL))
+      rc = PT_EAGAIN;
+  int same = 1;
+  if (rc == 0 && n_tops)
+    rc = pt__patch_ignored_list(prev, top_of, tops, n_tops, listed, ig, n_ig, &same);
   if (rc)
     *n = 0; /* nothing in *pf owned yet */
   pt_strmap_fini(&seen);
@@ -1141,8 +1154,12 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
   /* dirty files, then those resolved again */
   patched *pf = NULL;
   pt__paths nf = {NULL, 0, 0};
-  size_t n = 0;
-  int rc = dirty_files(o, c, prev, root, &pf, &n, &nf);
+  pt__listed listed;
+  memset(&listed, 0, sizeof listed);
+  pt_arena_init(&listed.arena);
+  pt_ignored_file *ig = NULL; /* the ignored list, when it changes */
+  size_t n = 0, n_ig = 0;
+  int rc = dirty_files(o, c, prev, root, &pf, &n, &nf, &listed, &ig, &n_ig);
   size_t n_dirty = n;
   if (rc == 0)
     rc = re_extract(c, o, root, pf, n);
@@ -1173,6 +1190,11 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
   if (rc == 0 && n > 0)
     rc = patch_graph(c, rs, scratch, prev, pf, n, n_dirty,
                      o->n_threads ? o->n_threads : pt_cpu_count(), out);
+  /* the files a walk leaves out changed: prev's records, the new list */
+  if (rc == 0 && ig && !*out)
+    rc = pt_graph_patch(prev, NULL, 0, out);
+  if (rc == 0 && ig)
+    rc = pt_graph_patch_ignored(*out, ig, n_ig);
   pt_graph_free(scratch);
   if (rc == 0 && *out)
     rc = keep_reads(c, rs, pf, n, n_dirty, renoted, *out);
@@ -1205,5 +1227,7 @@ int pt_ingest_patch(const pt_ingest_opts *o, const pt_graph *prev, pt_graph **ou
   }
   pt_free(pf);
   pt__paths_fini(&nf);
+  pt_free(ig);
+  pt__listed_fini(&listed);
   return rc;
 }
