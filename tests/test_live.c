@@ -635,6 +635,43 @@ static void write_through(const char *engine)
   reindex(lv, "n.c");
   pt_test_write(root, "o.c", "int n(void) { return 1; }\n");
   reindex(lv, "o.c");
+  /* the ignored list patched, no full pass: its entries come and go */
+  pt_live_status ls;
+  pt_live_get_status(lv, &ls);
+  uint64_t updates = ls.updates, patches = ls.patches;
+  char full[600];
+  static const char *const steps[][2] = {
+      {"notes.txt", "notes\n"},        /* no_parser */
+      {"build/x.c", "int x;\n"},       /* build/ default_exclude */
+      {"node_modules/p/i.js", "x\n"},  /* node_modules/ */
+      {"node_modules", NULL},          /* gone */
+      {"notes.txt", NULL},
+  };
+  for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+    snprintf(full, sizeof full, "%s/%s", root, steps[i][0]);
+    if (steps[i][1])
+      pt_test_write(root, steps[i][0], steps[i][1]);
+    else
+      assert_int_equal(pt_fs_remove_tree(full), 0);
+    reindex(lv, steps[i][0]);
+    char *live = dump(pt_live_graph(lv)), *fresh = fresh_dump(root);
+    assert_same(live, fresh, "ignored list patched");
+    pt_free(live);
+    pt_free(fresh);
+    if (pt_store_can_update(store)) {
+      pt_graph *back = NULL;
+      assert_int_equal(pt_graph_new(&back), 0);
+      assert_int_equal(pt_store_load(store, back), 0);
+      char *stored = dump(back), *now = dump(pt_live_graph(lv));
+      pt_graph_free(back);
+      assert_same(stored, now, "ignored list written through");
+      pt_free(stored);
+      pt_free(now);
+    }
+  }
+  pt_live_get_status(lv, &ls);
+  assert_int_equal(ls.updates - updates, sizeof steps / sizeof *steps);
+  assert_int_equal(ls.patches - patches, sizeof steps / sizeof *steps);
   char *live = dump(pt_live_graph(lv));
   if (pt_store_can_update(store)) {
     /* written through already: read back through the open store */
@@ -1208,6 +1245,8 @@ static void live_prepare__at_the_start_and_after_a_full_pass(void **state)
   seen s = {NULL, NULL, 0, 0};
   char *root = pt_test_tmpdir("live_prepare");
   pt_test_write(root, "w.c", "int w(void) { return 1; }\n");
+  pt_test_write(root, ".gitignore", "hidden.c\n");
+  pt_test_write(root, "hidden.c", "int full_fn(void) { return w(); }\n");
   assert_int_equal(pt_mutex_new(&s.mu), 0);
   pt_live_opts o;
   memset(&o, 0, sizeof o);
@@ -1232,14 +1271,9 @@ static void live_prepare__at_the_start_and_after_a_full_pass(void **state)
   pt_live_get_status(lv, &ls);
   assert_int_equal(ls.patches, 1);
   assert_int_equal(prepared_within_5s(&s, 1), 1); /* a patch: none */
-  /* a folder moved in (from build/, which is not watched) with a file of
-   * no language, which the walk lists as ignored: a full pass */
-  pt_test_write(root, "build/sub/x.c", "int full_fn(void) { return w(); }\n");
-  pt_test_write(root, "build/sub/notes.txt", "notes\n");
-  char from[1024], to[1024];
-  snprintf(from, sizeof from, "%s/build/sub", root);
-  snprintf(to, sizeof to, "%s/sub", root);
-  assert_int_equal(rename(from, to), 0);
+  /* the root's ignore file edited, which read no longer leaves out
+   * hidden.c: a full pass */
+  pt_test_write(root, ".gitignore", "# none\n");
   assert_true(comes_within_5s(&s, "full_fn"));
   update_ends(lv);
   pt_live_get_status(lv, &ls);
