@@ -9,7 +9,6 @@
 #include "pt/arena.h"
 #include "pt/extract.h"
 #include "pt/graph.h"
-#include "pt/ignore.h"
 #include "pt/ingest.h"
 #include "pt/strmap.h"
 #include "pt/sys/fs.h"

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "pt/alloc.h"
+#include "pt/buf.h"
 #include "pt/error.h"
-#include "pt/ignore.h"
 #include "pt/sys/fs.h"
 #include "ingest_int.h"
 
