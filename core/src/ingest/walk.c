@@ -450,40 +450,55 @@ static int walk_root(walker *w)
   return rc;
 }
 
-int pt_walk(const pt_walk_opts *opts, pt_walk_result **out)
+/* The walker of opts, its result r allocated, the root resolved and the
+ * skip paths loaded. */
+static int walker_begin(walker *w, const pt_walk_opts *opts, pt_walk_result **r)
 {
-  walker w;
-  pt_walk_result *r = NULL;
   int rc = 0;
-  memset(&w, 0, sizeof w);
-  if (!opts || !opts->root || !out || (opts->n_skip && !opts->skip))
-    rc = PT_ERR(PT_EINVAL, "pt_walk: missing root or output");
-  if (rc == 0 && !(r = pt_calloc(1, sizeof *r)))
+  memset(w, 0, sizeof *w);
+  if (!(*r = pt_calloc(1, sizeof **r)))
     rc = PT_ERR(PT_ENOMEM, "out of memory");
   if (rc == 0) {
-    pt_arena_init(&r->arena);
-    w.opts = opts;
-    w.r = r;
-    rc = resolve_root(opts->root, r);
+    pt_arena_init(&(*r)->arena);
+    w->opts = opts;
+    w->r = *r;
+    rc = resolve_root(opts->root, *r);
   }
   if (rc == 0)
-    rc = load_skips(&w);
-  if (rc == 0)
-    rc = walk_root(&w);
+    rc = load_skips(w);
+  return rc;
+}
+
+/* The walk's end: its lists sorted by path and handed to *out when rc is
+ * 0, else freed; the walker's own memory freed. */
+static int walker_end(walker *w, pt_walk_result *r, int rc, pt_walk_result **out)
+{
   if (rc == 0 && r->n_files > 1)
     qsort(r->files, r->n_files, sizeof *r->files, file_by_path);
   if (rc == 0 && r->n_ignored > 1)
     qsort(r->ignored, r->n_ignored, sizeof *r->ignored, ignored_by_path);
-  pt_buf_fini(&w.full);
-  pt_ignore_stack_fini(&w.ignores);
-  for (size_t i = 0; i < w.n_skip; i++)
-    pt_free(w.skip[i]);
-  pt_free(w.skip);
+  pt_buf_fini(&w->full);
+  pt_ignore_stack_fini(&w->ignores);
+  for (size_t i = 0; i < w->n_skip; i++)
+    pt_free(w->skip[i]);
+  pt_free(w->skip);
   if (rc == 0)
     *out = r;
   else
     pt_walk_result_free(r);
   return rc;
+}
+
+int pt_walk(const pt_walk_opts *opts, pt_walk_result **out)
+{
+  walker w;
+  pt_walk_result *r = NULL;
+  if (!opts || !opts->root || !out || (opts->n_skip && !opts->skip))
+    return PT_ERR(PT_EINVAL, "pt_walk: missing root or output");
+  int rc = walker_begin(&w, opts, &r);
+  if (rc == 0)
+    rc = walk_root(&w);
+  return walker_end(&w, r, rc, out);
 }
 
 /* Reads the ignore files of the folder at w->full (ending in '/') as
@@ -574,22 +589,13 @@ int pt_walk_entry(const pt_walk_opts *opts, const char *rel, int *walked,
   walker w;
   pt_walk_result *r = NULL;
   size_t n_pushed = 0;
-  int rc = 0, pushed = 0;
-  memset(&w, 0, sizeof w);
-  *walked = 0;
+  int pushed = 0;
+  if (walked)
+    *walked = 0;
   if (!opts || !opts->root || !rel || !*rel || rel[strlen(rel) - 1] == '/' ||
-      !out || (opts->n_skip && !opts->skip))
-    rc = PT_ERR(PT_EINVAL, "pt_walk_entry: missing root, entry or output");
-  if (rc == 0 && !(r = pt_calloc(1, sizeof *r)))
-    rc = PT_ERR(PT_ENOMEM, "out of memory");
-  if (rc == 0) {
-    pt_arena_init(&r->arena);
-    w.opts = opts;
-    w.r = r;
-    rc = resolve_root(opts->root, r);
-  }
-  if (rc == 0)
-    rc = load_skips(&w);
+      !walked || !out || (opts->n_skip && !opts->skip))
+    return PT_ERR(PT_EINVAL, "pt_walk_entry: missing root, entry or output");
+  int rc = walker_begin(&w, opts, &r);
   /* the root's ignore files, as walk_children pushes them at depth 0 */
   if (rc == 0)
     rc = pt_buf_puts(&w.full, r->root_abs);
@@ -624,22 +630,9 @@ int pt_walk_entry(const pt_walk_opts *opts, const char *rel, int *walked,
       pt_error_clear();
     }
   }
-  if (rc == 0 && r->n_files > 1)
-    qsort(r->files, r->n_files, sizeof *r->files, file_by_path);
-  if (rc == 0 && r->n_ignored > 1)
-    qsort(r->ignored, r->n_ignored, sizeof *r->ignored, ignored_by_path);
   while (n_pushed--)
     pt_ignore_stack_pop(&w.ignores);
-  pt_buf_fini(&w.full);
-  pt_ignore_stack_fini(&w.ignores);
-  for (size_t i = 0; i < w.n_skip; i++)
-    pt_free(w.skip[i]);
-  pt_free(w.skip);
-  if (rc == 0)
-    *out = r;
-  else
-    pt_walk_result_free(r);
-  return rc;
+  return walker_end(&w, r, rc, out);
 }
 
 void pt_walk_result_free(pt_walk_result *r)
