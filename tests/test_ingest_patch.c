@@ -1170,11 +1170,30 @@ static void ingest_patch__the_ignored_list_is_patched_as_a_fresh_walk_lists_it(
   tree_mark(&t, "lib/ig/keep.c");
   tree_step_fresh(&t);
   assert_lists(t.g, "ignored\tlib/ig/skip.c\tgitignore\n", 1);
-  /* an ignore file the walk read, edited: a full run */
+  /* an ignore file the walk read, edited: its folder walked again, one
+   * file leaves the index and the other comes back */
   pt_test_write(t.root, "lib/ig/.gitignore", "keep.c\n");
   tree_mark(&t, "lib/ig/.gitignore");
-  tree_full_run(&t);
+  tree_step_fresh(&t);
   assert_lists(t.g, "ignored\tlib/ig/keep.c\tgitignore\n", 1);
+  assert_lists(t.g, "ignored\tlib/ig/skip.c\t", 0);
+  assert_lists(t.g, "lib/ig/skip.c", 1);
+  /* an ignore file made in a walked folder that holds folders, then
+   * removed: its rules reach below it, and leave with it */
+  pt_test_write(t.root, "lib/.parseltongueignore", "s.c\n*.log\n");
+  tree_mark(&t, "lib/.parseltongueignore");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tlib/sub/s.c\tparseltongueignore\n", 1);
+  remove_file(t.root, "lib/.parseltongueignore");
+  tree_mark(&t, "lib/.parseltongueignore");
+  tree_step_fresh(&t);
+  assert_lists(t.g, "ignored\tlib/sub/s.c\t", 0);
+  assert_lists(t.g, "lib/sub/s.c", 1);
+  /* the root's ignore file: every file's rules, a full run */
+  pt_test_write(t.root, ".gitignore", "*.log\nlib/a.c\n");
+  tree_mark(&t, ".gitignore");
+  tree_full_run(&t);
+  assert_lists(t.g, "ignored\tlib/a.c\tgitignore\n", 1);
   tree_fini(&t);
 }
 

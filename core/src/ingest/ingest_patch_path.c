@@ -177,12 +177,14 @@ int pt__patch_path_kind(const pt_ingest_cache *c, const pt_graph *prev,
   if (below_listed_folder(prev, path, len))
     return PT__PATCH_NOTHING;
   if (!strcmp(name, ".gitignore") || !strcmp(name, ".parseltongueignore")) {
-    /* the rules of a folder the walk walked change: a full run's; in a
-     * folder new to the index, that folder is walked again with them */
+    /* the rules of a folder act at and below it only: a folder the walk
+     * walked is walked again with them (the root's: every file's, a full
+     * run's); in a folder new to the index, that folder */
     size_t dl = (size_t)(name - path);
-    if (dl == 0 || has_below(c, prev, path, dl - 1))
+    if (dl == 0)
       return PT__PATCH_FULL;
-    *top = region_of(c, prev, path, len, 0);
+    *top = has_below(c, prev, path, dl - 1) ? dl - 1
+                                            : region_of(c, prev, path, len, 0);
     return *top ? PT__PATCH_REGION : PT__PATCH_FULL;
   }
   int rc = pt__patch_stat(root, path, &st);
