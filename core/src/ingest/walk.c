@@ -205,17 +205,34 @@ static int is_skipped(const walker *w, const char *rel)
   return 0;
 }
 
-/* Reads the ignore file `name` of the current folder into out when the
- * listing has it as a regular file. A failed read is a walk error and the
+/* Is `name` in the current folder a regular file: by the folder's listing
+ * es, or with none (a folder above an entry walked alone) by lstat, which
+ * is the type a listing gives? */
+static int is_listed_file(walker *w, const entries *es, const char *name)
+{
+  if (es) {
+    const entry *e = find_entry(es, name);
+    return e && e->type == PT_FS_FILE;
+  }
+  pt_fs_stat st;
+  size_t mark = w->full.len;
+  int is_file = pt_buf_puts(&w->full, name) == 0 &&
+                pt_fs_stat_path(w->full.ptr, &st) == 0 && st.type == PT_FS_FILE;
+  truncate_to(&w->full, mark);
+  pt_error_clear(); /* no such file: nothing to read */
+  return is_file;
+}
+
+/* Reads the ignore file `name` of the current folder into out when it is
+ * a regular file (is_listed_file). A failed read is a walk error and the
  * folder is walked without that file's rules. */
 static int read_ignore_file(walker *w, const entries *es, const char *name,
                             pt_buf *out, int *has)
 {
-  const entry *e = find_entry(es, name);
   size_t mark = w->full.len;
   int rc = 0;
   *has = 0;
-  if (e && e->type == PT_FS_FILE && (rc = pt_buf_puts(&w->full, name)) == 0) {
+  if (is_listed_file(w, es, name) && (rc = pt_buf_puts(&w->full, name)) == 0) {
     rc = pt_fs_read_file(w->full.ptr, out);
     *has = rc == 0;
     if (rc != 0 && rc != PT_ENOMEM)
@@ -225,8 +242,9 @@ static int read_ignore_file(walker *w, const entries *es, const char *name,
   return rc;
 }
 
-/* Pushes the folder's .gitignore and .parseltongueignore, if any; *pushed
- * tells the caller to pop. */
+/* Pushes the folder's .gitignore and .parseltongueignore, if any (es: its
+ * listing, NULL for a folder above an entry walked alone); *pushed tells
+ * the caller to pop. */
 static int push_ignore_files(walker *w, const entries *es, int *pushed)
 {
   pt_buf git = PT_BUF_INIT, pt = PT_BUF_INIT;
@@ -501,41 +519,6 @@ int pt_walk(const pt_walk_opts *opts, pt_walk_result **out)
   return walker_end(&w, r, rc, out);
 }
 
-/* Reads the ignore files of the folder at w->full (ending in '/') as
- * walk_children does, by lstat instead of a listing (the listing's type
- * is lstat's), and pushes them; *pushed tells the caller to pop. */
-static int push_ancestor_ignores(walker *w, int *pushed)
-{
-  static const char *const names[2] = {".gitignore", ".parseltongueignore"};
-  pt_buf text[2] = {PT_BUF_INIT, PT_BUF_INIT};
-  int has[2] = {0, 0};
-  size_t mark = w->full.len;
-  int rc = 0;
-  for (int k = 0; rc == 0 && k < 2; k++) {
-    pt_fs_stat st;
-    rc = pt_buf_puts(&w->full, names[k]);
-    if (rc == 0 && pt_fs_stat_path(w->full.ptr, &st) == 0 && st.type == PT_FS_FILE) {
-      rc = pt_fs_read_file(w->full.ptr, &text[k]);
-      has[k] = rc == 0;
-      if (rc != 0 && rc != PT_ENOMEM)
-        rc = add_error(w, 0);
-    }
-    if (rc == 0 && !has[k])
-      pt_error_clear(); /* no such file: nothing to read */
-    truncate_to(&w->full, mark);
-  }
-  *pushed = rc == 0 && (has[0] || has[1]);
-  if (*pushed)
-    rc = pt_ignore_stack_push(&w->ignores, rel_path(w),
-                              has[0] ? pt_buf_cstr(&text[0]) : NULL, text[0].len,
-                              has[1] ? pt_buf_cstr(&text[1]) : NULL, text[1].len);
-  if (rc != 0)
-    *pushed = 0;
-  pt_buf_fini(&text[0]);
-  pt_buf_fini(&text[1]);
-  return rc;
-}
-
 /* Would the walk enter the folder name at w->full (depth components, no
  * '/' at its end), and read it? Its rules in classify's and visit_dir's
  * order, a listing's error aside. */
@@ -575,7 +558,7 @@ static int walk_down(walker *w, const char *rel, size_t *n_pushed, int *walked)
     if (rc == 0 && *walked)
       rc = pt_buf_putc(&w->full, '/');
     if (rc == 0 && *walked)
-      rc = push_ancestor_ignores(w, &pushed);
+      rc = push_ignore_files(w, NULL, &pushed);
     *n_pushed += pushed;
     pt_buf_fini(&name);
     p = slash + 1;
@@ -603,7 +586,7 @@ int pt_walk_entry(const pt_walk_opts *opts, const char *rel, int *walked,
     rc = pt_buf_putc(&w.full, '/');
   w.root_len = w.full.len;
   if (rc == 0)
-    rc = push_ancestor_ignores(&w, &pushed);
+    rc = push_ignore_files(&w, NULL, &pushed);
   n_pushed += pushed;
   if (rc == 0)
     rc = walk_down(&w, rel, &n_pushed, walked);
