@@ -391,6 +391,24 @@ const pt__cache_entry *pt__cache_entries(const pt_ingest_cache *c, size_t *n)
   return c->entries;
 }
 
+size_t pt__cache_first_below(const pt_ingest_cache *c, const char *dir,
+                             size_t dl)
+{
+  size_t lo = 0, hi = c->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const char *p = c->entries[mid].path;
+    int cmp = strncmp(p, dir, dl);
+    if (cmp == 0)
+      cmp = (unsigned char)p[dl] - (unsigned char)'/';
+    if (cmp < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 int pt__cache_find(const pt_ingest_cache *c, const char *path, size_t len,
                    size_t *i)
 {

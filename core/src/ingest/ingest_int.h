@@ -100,6 +100,11 @@ int pt__cache_covers(const pt_ingest_cache *c, const pt_graph *prev);
 /* The entries of the last run in walk order (borrowed, until the next run
  * or patch). */
 const pt__cache_entry *pt__cache_entries(const pt_ingest_cache *c, size_t *n);
+/* The first entry not before "dir/" (dir: dl bytes, no '/' at its end;
+ * the entries are sorted by path, so those below dir are the run from
+ * there on); n when there is none. */
+size_t pt__cache_first_below(const pt_ingest_cache *c, const char *dir,
+                             size_t dl);
 /* 1 and its index in *i when path (len bytes) has an entry, else 0. */
 int pt__cache_find(const pt_ingest_cache *c, const char *path, size_t len,
                    size_t *i);

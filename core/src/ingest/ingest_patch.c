@@ -924,24 +924,13 @@ static int region_files(pt_ingest_cache *c, const char *root,
                         const char *top, size_t top_len, const pt_strmap *seen,
                         patched *pf, size_t *n, const pt__paths *nf, size_t at)
 {
-  size_t n_entries, lo = 0, hi, was;
+  size_t n_entries, was;
   const pt__cache_entry *e = pt__cache_entries(c, &n_entries);
   /* the entry itself, when a file the index has: a dirty path's (else
    * walked as a folder's file) */
   int rc = pt__cache_find(c, top, top_len, &was) &&
                    !pt_strmap_get(seen, top, top_len, NULL) ? PT_EAGAIN : 0;
-  /* the cache's run below top: from the first entry not before "top/" */
-  for (hi = n_entries; rc == 0 && lo < hi;) {
-    size_t mid = lo + (hi - lo) / 2;
-    int cmp = strncmp(e[mid].path, top, top_len);
-    if (cmp == 0)
-      cmp = (unsigned char)e[mid].path[top_len] - (unsigned char)'/';
-    if (cmp < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  size_t i = lo, j = at;
+  size_t i = pt__cache_first_below(c, top, top_len), j = at;
   while (rc == 0) {
     int in_run = i < n_entries && !strncmp(e[i].path, top, top_len) &&
                  e[i].path[top_len] == '/';
@@ -992,8 +981,8 @@ static int region_files(pt_ingest_cache *c, const char *root,
  * edited or gone, into *pf (their paths kept in nf), and its ignored
  * entries (into listed), the whole list then into *ig (pt_free it; its
  * strings prev's and listed's; NULL: prev's list stays). PT_EAGAIN
- * for anything else (an ignore file, a walk error, a file read as
- * binary). */
+ * for anything else (the root's ignore file, a walk error, a file read
+ * as binary). */
 static int dirty_files(const pt_ingest_opts *o, pt_ingest_cache *c,
                        const pt_graph *prev, const char *root, patched **pf,
                        size_t *n, pt__paths *nf, pt__listed *listed,

@@ -3,8 +3,9 @@
  * changes nothing (below a folder the walk lists, or a temporary file
  * that came and went), or an entry to walk again with the walk's rules
  * (ingest_patch_region.c: a new file, one the index lists as ignored, a
- * folder, one gone, a folder new to the index); an ignore file, the root,
- * or a path the index cannot place is a full run's business. */
+ * folder, one gone, a folder new to the index, the folder of an ignore
+ * file); the root, its ignore files, or a path the index cannot place is
+ * a full run's business. */
 #include <string.h>
 
 #include "pt/alloc.h"
@@ -71,13 +72,13 @@ static int known_at_or_below(const pt_ingest_cache *c, const pt_graph *prev,
 /* Is there an entry of the index, or of its ignored list, strictly below
  * the folder dir (dl bytes, no '/' at its end; 0: the root)? A file the
  * walk indexed or listed there, or a folder it listed there, means it
- * walked that folder. The entries are sorted by path (walk.c): those
- * below the folder are the run from the first not before "dir/" (17,449
- * paths measured by strlen at every new file on the large tree). */
+ * walked that folder. The cache's run below it is searched, not every
+ * entry (17,449 paths measured by strlen at every new file on the large
+ * tree). */
 static int has_below(const pt_ingest_cache *c, const pt_graph *prev,
                      const char *dir, size_t dl)
 {
-  size_t n_entries, lo = 0, hi;
+  size_t n_entries;
   const pt__cache_entry *entries = pt__cache_entries(c, &n_entries);
   const pt_ignored_file *ig = pt_graph_ignored(prev);
   if (dl == 0)
@@ -85,18 +86,7 @@ static int has_below(const pt_ingest_cache *c, const pt_graph *prev,
   for (size_t i = 0; i < pt_graph_n_ignored(prev); i++)
     if (!strncmp(ig[i].path, dir, dl) && ig[i].path[dl] == '/' && ig[i].path[dl + 1])
       return 1;
-  for (hi = n_entries; lo < hi;) {
-    size_t mid = lo + (hi - lo) / 2, k = 0;
-    const char *p = entries[mid].path;
-    while (k < dl && p[k] == dir[k])
-      k++;
-    int cmp = k < dl ? (unsigned char)p[k] - (unsigned char)dir[k]
-                     : (unsigned char)p[dl] - (unsigned char)'/';
-    if (cmp < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  size_t lo = pt__cache_first_below(c, dir, dl);
   return lo < n_entries && !strncmp(entries[lo].path, dir, dl) &&
          entries[lo].path[dl] == '/';
 }
